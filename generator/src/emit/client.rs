@@ -1,0 +1,194 @@
+//! Emits `src/lib.rs` and `src/client.rs`: the crate root, the API's static description, the
+//! server enum, the credential setters and the group accessors.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::tokens::ident;
+use super::Options;
+use crate::ir::{Api, SchemeKind};
+
+/// What the runtime exposes at the crate root.
+const RUNTIME_EXPORTS: &[&str] = &[
+    "ApiError",
+    "BuildError",
+    "Call",
+    "Client",
+    "ClientBuilder",
+    "DecodeError",
+    "Error",
+    "Hook",
+    "HookContext",
+    "Response",
+    "RetryPolicy",
+    "TokenProvider",
+];
+
+/// The crate root.
+pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
+    let modules = api.groups.iter().map(|g| {
+        let module = ident(&g.module);
+        let doc = format!(" Operations on {}.", g.tag);
+        quote!(#[doc = #doc] pub mod #module;)
+    });
+    let exports = RUNTIME_EXPORTS.iter().map(|e| ident(e));
+    let server = (!api.servers.is_empty()).then(|| {
+        quote!(
+            pub use client::Server;
+        )
+    });
+    let title = format!(
+        " {} ({}): a typed client for {} {}.",
+        options.crate_name, api.title, api.title, api.version
+    );
+    quote! {
+        #![doc = #title]
+        //!
+        //! See the README for a guide; every operation is a method on a group client reached
+        //! from [`Client`].
+        #![forbid(unsafe_code)]
+        #![deny(missing_docs)]
+
+        mod client;
+        pub mod models;
+        #[allow(dead_code)]
+        mod runtime;
+        #(#modules)*
+
+        #server
+        pub use runtime::{#(#exports),*};
+    }
+}
+
+/// The client module.
+pub fn client_rs(api: &Api) -> TokenStream {
+    let default_server = api.servers.first().map_or("", |s| s.url.as_str());
+    let schemes = api.security_schemes.iter().map(|s| {
+        let key = &s.key;
+        let kind = match &s.kind {
+            SchemeKind::Bearer => quote!(crate::runtime::SchemeKind::Bearer),
+            SchemeKind::ApiKeyHeader(name) => {
+                quote!(crate::runtime::SchemeKind::ApiKeyHeader(#name))
+            }
+            SchemeKind::ApiKeyQuery(name) => quote!(crate::runtime::SchemeKind::ApiKeyQuery(#name)),
+        };
+        quote!(crate::runtime::SchemeSpec { name: #key, kind: #kind })
+    });
+    let sensitive = &api.sensitive_fields;
+    let accessors = api.groups.iter().map(|g| {
+        let module = ident(&g.module);
+        let client = ident(&g.type_name);
+        let doc = doc_attrs(Some(&format!("Operations on {}.", g.tag)));
+        quote! {
+            #doc
+            pub fn #module(&self) -> crate::#module::#client<'_> {
+                crate::#module::#client::new(self)
+            }
+        }
+    });
+    let credentials = api.security_schemes.iter().map(|s| {
+        let key = &s.key;
+        let method = ident(&s.method);
+        let provider = ident(&format!("{}_provider", s.method.trim_start_matches("r#")));
+        let how = match &s.kind {
+            SchemeKind::Bearer => "sent as `Authorization: Bearer <token>`".to_owned(),
+            SchemeKind::ApiKeyHeader(name) => format!("sent in the `{name}` header"),
+            SchemeKind::ApiKeyQuery(name) => format!("sent as the `{name}` query parameter"),
+        };
+        let mut doc = format!("Authenticates with the `{key}` scheme, {how}.");
+        if let Some(description) = &s.description {
+            doc = format!("{doc}\n\n{description}");
+        }
+        let doc = doc_attrs(Some(&doc));
+        let provider_doc = format!(
+            " Authenticates with the `{key}` scheme, asking `provider` for the token before every attempt (for rotating tokens)."
+        );
+        quote! {
+            #doc
+            pub fn #method(self, token: impl Into<String>) -> Self {
+                self.credential(#key, secrecy::SecretString::from(token.into()))
+            }
+
+            #[doc = #provider_doc]
+            pub fn #provider(self, provider: impl crate::TokenProvider) -> Self {
+                self.credential_provider(#key, std::sync::Arc::new(provider))
+            }
+        }
+    });
+    let server_enum = server_enum(api);
+    let server_setter = (!api.servers.is_empty()).then(|| {
+        quote! {
+            /// Sends requests to `server`. Operations the API pins to a server of their own keep
+            /// it; [`base_url`](Self::base_url) overrides both.
+            pub fn server(self, server: Server) -> Self {
+                self.server_url(server.url())
+            }
+        }
+    });
+    quote! {
+        //! The API's description for the runtime, the server enum and the generated parts of
+        //! the client and its builder.
+
+        static API: crate::runtime::ApiSpec = crate::runtime::ApiSpec {
+            default_server: #default_server,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            security_schemes: &[#(#schemes),*],
+            sensitive_fields: &[#(#sensitive),*],
+        };
+
+        #server_enum
+
+        impl crate::Client {
+            /// Starts configuring a client.
+            pub fn builder() -> crate::ClientBuilder {
+                crate::ClientBuilder::new(&API)
+            }
+
+            #(#accessors)*
+        }
+
+        impl crate::ClientBuilder {
+            #server_setter
+            #(#credentials)*
+        }
+    }
+}
+
+fn server_enum(api: &Api) -> TokenStream {
+    if api.servers.is_empty() {
+        return TokenStream::new();
+    }
+    let variants = api.servers.iter().enumerate().map(|(i, s)| {
+        let variant = ident(&s.variant);
+        let doc = match &s.description {
+            Some(d) => format!("{d} (`{}`)", s.url),
+            None => format!("`{}`", s.url),
+        };
+        let doc = doc_attrs(Some(&doc));
+        let default = (i == 0).then(|| quote!(#[default]));
+        quote!(#doc #default #variant,)
+    });
+    let urls = api.servers.iter().map(|s| {
+        let variant = ident(&s.variant);
+        let url = &s.url;
+        quote!(Self::#variant => #url,)
+    });
+    quote! {
+        /// The servers the API is served from; the first is the default.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[non_exhaustive]
+        pub enum Server {
+            #(#variants)*
+        }
+
+        impl Server {
+            /// The server's base URL.
+            pub const fn url(self) -> &'static str {
+                match self {
+                    #(#urls)*
+                }
+            }
+        }
+    }
+}

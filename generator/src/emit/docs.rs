@@ -1,0 +1,109 @@
+//! Cleans spec prose for rustdoc and builds `#[doc]` attributes.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "..."]` lines for a piece of prose, cleaned for rustdoc; nothing for `None`.
+pub fn doc_attrs(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) if !text.trim().is_empty() => lines(&clean(text)),
+        _ => TokenStream::new(),
+    }
+}
+
+/// `#[doc]` lines for text that is already rustdoc.
+pub fn lines(text: &str) -> TokenStream {
+    let lines = text
+        .lines()
+        .map(|line| format!(" {line}").trim_end().to_owned());
+    quote! { #(#[doc = #lines])* }
+}
+
+/// Rustdoc-safe prose: bare URLs become autolinks, stray brackets are escaped (they would be
+/// read as intra-doc links), fenced code is marked as text (it would be compiled as a doctest),
+/// and indentation that rustdoc would take for a code block is removed.
+pub fn clean(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            if in_fence {
+                out.push_str("```");
+            } else {
+                out.push_str("```text");
+            }
+            in_fence = !in_fence;
+        } else if in_fence {
+            out.push_str(line);
+        } else {
+            out.push_str(&clean_line(trimmed));
+        }
+        out.push('\n');
+    }
+    if in_fence {
+        out.push_str("```\n");
+    }
+    out.trim_end().to_owned()
+}
+
+fn clean_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let bytes: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest: String = bytes[i..].iter().collect();
+        let c = bytes[i];
+        if c == '[' {
+            // A Markdown link `[text](url)` stays; any other bracket is escaped.
+            if let Some(close) = rest.find("](") {
+                if !rest[1..close].contains('[') {
+                    let end = rest[close..].find(')').map(|e| close + e);
+                    if let Some(end) = end {
+                        out.push_str(&rest[..=end]);
+                        i += rest[..=end].chars().count();
+                        continue;
+                    }
+                }
+            }
+            out.push_str("\\[");
+        } else if c == ']' {
+            out.push_str("\\]");
+        } else if (rest.starts_with("http://") || rest.starts_with("https://"))
+            && !matches!(out.chars().last(), Some('<' | '(' | '"' | '`'))
+        {
+            let end = rest
+                .find(|ch: char| ch.is_whitespace() || matches!(ch, ')' | '>' | '"' | '`'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            i += url.chars().count();
+            continue;
+        } else {
+            out.push(c);
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn prose_becomes_rustdoc() {
+        assert_eq!(
+            clean("See https://example.com/x."),
+            "See <https://example.com/x>."
+        );
+        assert_eq!(
+            clean("a [link](https://x.y) and [brackets]"),
+            "a [link](https://x.y) and \\[brackets\\]"
+        );
+        assert_eq!(clean("```\nlet x = 1;\n```"), "```text\nlet x = 1;\n```");
+        assert_eq!(clean("  indented\n    more"), "indented\nmore");
+    }
+}

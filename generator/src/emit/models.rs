@@ -1,0 +1,349 @@
+//! Emits `src/models.rs`: one Rust type per named schema.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::tokens::{ident, ty};
+use crate::ir::{Api, EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, UntaggedVariant};
+
+/// The models module.
+pub fn models_rs(api: &Api) -> TokenStream {
+    let types = api.types.iter().map(type_def);
+    quote! {
+        //! Request and response models.
+        #![allow(deprecated)]
+        #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+
+        #(#types)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let doc = doc_attrs(def.doc.as_deref().or(Some(def.name.as_str())));
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct { fields } => structure(&name, fields),
+        TypeKind::Enum {
+            variants,
+            open: false,
+        } => closed_enum(&name, variants),
+        TypeKind::Enum {
+            variants,
+            open: true,
+        } => open_enum(&name, variants),
+        TypeKind::Tagged { tag, variants } => tagged(&name, tag, variants),
+        TypeKind::Untagged { variants } => untagged(&name, variants),
+    };
+    quote! {
+        #doc
+        #deprecated
+        #body
+    }
+}
+
+fn field_type(field: &Field) -> TokenStream {
+    let inner = ty(&field.ty, &TokenStream::new());
+    let inner = if field.boxed {
+        quote!(Box<#inner>)
+    } else {
+        inner
+    };
+    if field.double_option {
+        quote!(Option<Option<#inner>>)
+    } else if !field.required || field.nullable {
+        quote!(Option<#inner>)
+    } else {
+        inner
+    }
+}
+
+fn structure(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let sensitive = fields.iter().any(|f| f.sensitive);
+    let all_optional = fields.iter().all(|f| !f.required);
+    let mut derives = vec![];
+    if !sensitive {
+        derives.push(quote!(Debug));
+    }
+    derives.extend([quote!(Clone), quote!(PartialEq)]);
+    if all_optional {
+        derives.push(quote!(Default));
+    }
+    derives.extend([quote!(serde::Serialize), quote!(serde::Deserialize)]);
+    let members = fields.iter().map(|field| {
+        let doc = doc_attrs(field.doc.as_deref());
+        let deprecated_note = field.deprecated.then(|| quote!(#[doc = ""] #[doc = " Deprecated."]));
+        let field_name = ident(&field.name);
+        let json = &field.json_name;
+        let rename = (field.name.trim_start_matches("r#") != json).then(|| quote!(#[serde(rename = #json)]));
+        let attrs = if field.double_option {
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::double_option")])
+        } else if !field.required {
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+        } else {
+            TokenStream::new()
+        };
+        let field_ty = field_type(field);
+        quote! {
+            #doc
+            #deprecated_note
+            #rename
+            #attrs
+            pub #field_name: #field_ty,
+        }
+    });
+    let debug = sensitive.then(|| {
+        let entries = fields.iter().map(|field| {
+            let field_name = ident(&field.name);
+            let label = field.name.trim_start_matches("r#");
+            if field.sensitive {
+                quote!(.field(#label, &"[redacted]"))
+            } else {
+                quote!(.field(#label, &self.#field_name))
+            }
+        });
+        let label = name.to_string();
+        quote! {
+            impl std::fmt::Debug for #name {
+                // Sensitive fields are never printed.
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#label) #(#entries)* .finish()
+                }
+            }
+        }
+    });
+    quote! {
+        #[derive(#(#derives),*)]
+        pub struct #name {
+            #(#members)*
+        }
+        #debug
+    }
+}
+
+fn closed_enum(name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream {
+    let defs = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.value;
+        let doc = format!(" `{value}`");
+        quote!(#[doc = #doc] #[serde(rename = #value)] #variant,)
+    });
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.value;
+        quote!(Self::#variant => #value,)
+    });
+    quote! {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        pub enum #name {
+            #(#defs)*
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub const fn as_str(&self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn open_enum(name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream {
+    let defs = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let doc = format!(" `{}`", v.value);
+        quote!(#[doc = #doc] #variant,)
+    });
+    let to_str = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.value;
+        quote!(Self::#variant => #value,)
+    });
+    let from_str = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.value;
+        quote!(#value => Self::#variant,)
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#defs)*
+            /// A value this version of the SDK does not know, kept as received.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+fn tagged(name: &proc_macro2::Ident, tag: &str, variants: &[TaggedVariant]) -> TokenStream {
+    let defs = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let member = ident(&v.ty);
+        let doc = format!(" `{tag}: {}`", v.tag_value);
+        quote!(#[doc = #doc] #variant(#member),)
+    });
+    let serialize = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.tag_value;
+        quote!(Self::#variant(body) => crate::runtime::serialize_tagged(serializer, #tag, #value, body),)
+    });
+    let deserialize = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.tag_value;
+        quote!(Some(#value) => crate::runtime::from_value(value).map(Self::#variant),)
+    });
+    let tags = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.tag_value;
+        quote!(Self::#variant(_) => Some(#value),)
+    });
+    let debug = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let label = &v.name;
+        quote!(Self::#variant(body) => f.debug_tuple(#label).field(body).finish(),)
+    });
+    quote! {
+        #[derive(Clone, PartialEq)]
+        pub enum #name {
+            #(#defs)*
+            /// A kind this version of the SDK does not know, kept as received.
+            Unknown(serde_json::Value),
+        }
+
+        impl #name {
+            /// The tag naming the kind, as sent on the wire.
+            pub fn tag(&self) -> Option<&str> {
+                match self {
+                    #(#tags)*
+                    Self::Unknown(value) => value.get(#tag).and_then(serde_json::Value::as_str),
+                }
+            }
+        }
+
+        impl std::fmt::Debug for #name {
+            // An unknown kind may hold secrets this SDK cannot recognise: only its tag is shown.
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(#debug)*
+                    Self::Unknown(_) => f.debug_struct("Unknown").field(#tag, &self.tag()).finish_non_exhaustive(),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize)*
+                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                match value.get(#tag).and_then(serde_json::Value::as_str) {
+                    #(#deserialize)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+fn untagged(name: &proc_macro2::Ident, variants: &[UntaggedVariant]) -> TokenStream {
+    let defs = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let member = ty(&v.ty, &TokenStream::new());
+        let doc = format!(" A value shaped as `{}`.", v.name);
+        quote!(#[doc = #doc] #variant(#member),)
+    });
+    let attempt = |v: &UntaggedVariant, exact: bool| {
+        let variant = ident(&v.name);
+        let member = ty(&v.ty, &TokenStream::new());
+        let label = &v.name;
+        let guard = match (&v.known_fields, exact) {
+            (Some(fields), true) => {
+                quote!(value.as_object().is_some_and(|object| object.keys().all(|key| [#(#fields),*].contains(&key.as_str()))))
+            }
+            (None, true) => return TokenStream::new(),
+            (_, false) => quote!(true),
+        };
+        quote! {
+            if #guard {
+                match serde_json::from_value::<#member>(value.clone()) {
+                    Ok(decoded) => return Ok(Self::#variant(decoded)),
+                    Err(error) => failures.push(format!("{}: {}", #label, error)),
+                }
+            }
+        }
+    };
+    let exact = variants.iter().map(|v| attempt(v, true));
+    let lenient = variants.iter().map(|v| attempt(v, false));
+    let message = format!("no variant of {name} matched: {{}}");
+    quote! {
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#defs)*
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            // Members are tried in order, first those whose known fields cover every key of
+            // the value, then all of them; the error says why each one failed.
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let mut failures: Vec<String> = Vec::new();
+                #(#exact)*
+                #(#lenient)*
+                Err(serde::de::Error::custom(format!(#message, failures.join("; "))))
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Emits one module per resource group: its client, one method per operation, and each
+//! operation's error enum and options struct.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{clean, doc_attrs, lines};
+use super::tokens::{ident, is_copy, models_path, ty};
+use crate::ir::{ErrorCase, Group, Operation, Param, ParamLocation, TypeRef};
+
+/// A group's module.
+pub fn group_rs(group: &Group) -> TokenStream {
+    let module_doc = format!(" Operations on {}.", group.tag);
+    let client = ident(&group.type_name);
+    let client_doc = doc_attrs(Some(&format!(
+        "Operations on {}; get one from [`Client::{}`](crate::Client::{}).",
+        group.tag,
+        group.module.trim_start_matches("r#"),
+        group.module.trim_start_matches("r#"),
+    )));
+    let group_doc = doc_attrs(group.doc.as_deref());
+    let methods = group.operations.iter().map(method);
+    let errors = group.operations.iter().map(error_enum);
+    let options = group.operations.iter().map(options_struct);
+    quote! {
+        #![doc = #module_doc]
+        #![allow(deprecated)]
+        #![allow(clippy::doc_lazy_continuation, clippy::too_many_arguments)]
+
+        #client_doc
+        ///
+        #group_doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #client<'a> {
+            client: &'a crate::Client,
+        }
+
+        impl<'a> #client<'a> {
+            pub(crate) fn new(client: &'a crate::Client) -> Self {
+                Self { client }
+            }
+
+            #(#methods)*
+        }
+
+        #(#errors)*
+        #(#options)*
+    }
+}
+
+/// How a parameter is taken as an argument.
+fn argument_type(param: &Param) -> TokenStream {
+    let models = models_path();
+    match &param.ty {
+        TypeRef::String => quote!(&str),
+        t if is_copy(t) => ty(t, &models),
+        t => {
+            let t = ty(t, &models);
+            quote!(&#t)
+        }
+    }
+}
+
+fn method(op: &Operation) -> TokenStream {
+    let models = models_path();
+    let name = ident(&op.method_name);
+    let error = ident(&op.error_type);
+    let success = op
+        .success
+        .as_ref()
+        .map_or_else(|| quote!(()), |t| ty(t, &models));
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(&clean(summary));
+        doc.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        if op.summary.as_deref() != Some(description.as_str()) {
+            doc.push_str(&clean(description));
+            doc.push_str("\n\n");
+        }
+    }
+    doc.push_str(&format!(
+        "`{} {}` (operation `{}`).",
+        op.http_method, op.path, op.id
+    ));
+    let doc = lines(&doc);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let arguments = required.iter().map(|p| {
+        let arg = ident(&p.rust_name);
+        let arg_ty = argument_type(p);
+        quote!(#arg: #arg_ty)
+    });
+    let body_arg = op.body.as_ref().map(|body| {
+        let body_ty = ty(&body.ty, &models);
+        if body.required {
+            quote!(body: &#body_ty,)
+        } else {
+            quote!(body: Option<&#body_ty>,)
+        }
+    });
+    let options_arg = op.options_type.as_ref().map(|options| {
+        let options = ident(options);
+        quote!(options: &#options,)
+    });
+
+    let spec = operation_spec(op);
+    let decode = success_decoder(op);
+    let setters = op.params.iter().map(|p| {
+        let wire = &p.name;
+        let arg = ident(&p.rust_name);
+        let value = if p.required {
+            match &p.ty {
+                TypeRef::String => quote!(#arg),
+                t if is_copy(t) => quote!(&#arg),
+                _ => quote!(#arg),
+            }
+        } else {
+            quote!(&options.#arg)
+        };
+        match p.location {
+            ParamLocation::Path => quote!(.path_param(#wire, #value)),
+            ParamLocation::Query => quote!(.query(#wire, #value)),
+            ParamLocation::Header => quote!(.header_param(#wire, #value)),
+        }
+    });
+    let body = match &op.body {
+        Some(body) if body.required => quote!(.json_body(body)),
+        _ => TokenStream::new(),
+    };
+    let optional_body = op.body.as_ref().filter(|b| !b.required).map(|_| {
+        quote! {
+            let call = match body {
+                Some(body) => call.json_body(body),
+                None => call,
+            };
+        }
+    });
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(&self, #(#arguments,)* #body_arg #options_arg) -> crate::Call<#success, #error> {
+            #spec
+            let call = self.client.call(&OPERATION, #decode) #(#setters)* #body;
+            #optional_body
+            call
+        }
+    }
+}
+
+fn operation_spec(op: &Operation) -> TokenStream {
+    let id = &op.id;
+    let method = ident(&op.http_method);
+    let path = &op.path;
+    let alternatives = op.security.iter().map(|schemes| quote!(&[#(#schemes),*]));
+    let servers = &op.servers;
+    let accept = &op.accept;
+    quote! {
+        static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            operation_id: #id,
+            method: reqwest::Method::#method,
+            path_template: #path,
+            security: &[#(#alternatives),*],
+            servers: &[#(#servers),*],
+            accept: #accept,
+        };
+    }
+}
+
+/// The function that turns a documented success status into the success type.
+fn success_decoder(op: &Operation) -> TokenStream {
+    let arms = op.success_statuses.iter().map(|s| {
+        let status = s.status;
+        if s.has_body {
+            quote!(#status => Some(crate::runtime::decode_json(body)),)
+        } else {
+            quote!(#status => Some(Ok(())),)
+        }
+    });
+    let body = if op.success_statuses.iter().any(|s| s.has_body) {
+        quote!(body)
+    } else {
+        quote!(_body)
+    };
+    quote! {
+        |status, #body| match status {
+            #(#arms)*
+            _ => None,
+        }
+    }
+}
+
+fn error_enum(op: &Operation) -> TokenStream {
+    let models = models_path();
+    let name = ident(&op.error_type);
+    let doc = format!(" The error responses `{}` documents.", op.id);
+    let variants = op.errors.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let doc = doc_attrs(Some(&format!("{}: {}", e.status, e.description)));
+        match &e.ty {
+            Some(t) => {
+                let t = ty(t, &models);
+                quote!(#doc #variant(#t),)
+            }
+            None => quote!(#doc #variant,),
+        }
+    });
+    let decode_arms = op.errors.iter().map(decode_arm);
+    let status_arms = op.errors.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let status = e.status;
+        match e.ty {
+            Some(_) => quote!(Self::#variant(_) => #status,),
+            None => quote!(Self::#variant => #status,),
+        }
+    });
+    let body = if op.errors.iter().any(|e| e.ty.is_some()) {
+        quote!(body)
+    } else {
+        quote!(_body)
+    };
+    let status_body = if op.errors.is_empty() {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #(#status_arms)* })
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The HTTP status this error came with.
+            pub fn status(&self) -> u16 {
+                #status_body
+            }
+        }
+
+        impl crate::runtime::ErrorResponses for #name {
+            fn decode(status: u16, #body: &[u8]) -> Option<Result<Self, crate::runtime::DecodeError>> {
+                match status {
+                    #(#decode_arms)*
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+fn decode_arm(error: &ErrorCase) -> TokenStream {
+    let variant = ident(&error.variant);
+    let status = error.status;
+    match error.ty {
+        Some(_) => quote!(#status => Some(crate::runtime::decode_json(body).map(Self::#variant)),),
+        None => quote!(#status => Some(Ok(Self::#variant)),),
+    }
+}
+
+fn options_struct(op: &Operation) -> TokenStream {
+    let Some(name) = &op.options_type else {
+        return TokenStream::new();
+    };
+    let models = models_path();
+    let name = ident(name);
+    let doc = format!(" Optional parameters of `{}`.", op.id);
+    let fields = op.params.iter().filter(|p| !p.required).map(|p| {
+        let field = ident(&p.rust_name);
+        let field_ty = ty(&p.ty, &models);
+        let doc = doc_attrs(Some(p.doc.as_deref().unwrap_or(&p.name)));
+        quote!(#doc pub #field: Option<#field_ty>,)
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! The intermediate representation: plain owned data, already named and resolved, that the
+//! emitters turn into files. Nothing here refers to `openapiv3`.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A whole API, ready to emit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.version`.
+    pub version: String,
+    /// Servers, the first being the default.
+    pub servers: Vec<Server>,
+    /// Security schemes the document declares.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operations grouped by tag, in the document's tag order.
+    pub groups: Vec<Group>,
+    /// JSON keys of fields marked sensitive, sorted, for redaction in error snippets.
+    pub sensitive_fields: Vec<String>,
+    /// Every example the document gives, with the type it must decode into.
+    pub examples: Vec<Example>,
+}
+
+/// An example value from the document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Example {
+    /// Where it is, for the test name and messages.
+    pub pointer: String,
+    /// The type it must decode into.
+    pub ty: TypeRef,
+    /// Whether `null` is allowed.
+    pub nullable: bool,
+    /// The value.
+    pub value: Value,
+}
+
+/// One server.
+#[derive(Debug, Clone, Serialize)]
+pub struct Server {
+    /// The enum variant naming it, e.g. `Eu`.
+    pub variant: String,
+    /// The URL, without a trailing slash.
+    pub url: String,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// One security scheme.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityScheme {
+    /// The key in `components.securitySchemes`.
+    pub key: String,
+    /// The builder method that sets it, e.g. `personal_access_token`.
+    pub method: String,
+    /// How the credential is sent.
+    pub kind: SchemeKind,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// How a credential travels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// An API key in the named header.
+    ApiKeyHeader(String),
+    /// An API key in the named query parameter.
+    ApiKeyQuery(String),
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Where it was defined, for messages.
+    pub pointer: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// The schema's `example`, tested to round-trip.
+    pub example: Option<Value>,
+    /// What kind of type.
+    pub kind: TypeKind,
+}
+
+/// The shapes a named type takes.
+#[derive(Debug, Clone, Serialize)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// Its fields in document order.
+        fields: Vec<Field>,
+    },
+    /// A string enum.
+    Enum {
+        /// Its values.
+        variants: Vec<EnumVariant>,
+        /// Whether unknown values decode into an `Unknown(String)` variant.
+        open: bool,
+    },
+    /// A union told apart by one property's value.
+    Tagged {
+        /// The JSON property carrying the tag.
+        tag: String,
+        /// One per member.
+        variants: Vec<TaggedVariant>,
+    },
+    /// A union tried member by member.
+    Untagged {
+        /// In the order they are tried.
+        variants: Vec<UntaggedVariant>,
+    },
+}
+
+/// A struct field.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// The Rust name (possibly `r#type`).
+    pub name: String,
+    /// The JSON property.
+    pub json_name: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// Its type, before `Option` wrapping.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+    /// Its value must never be printed.
+    pub sensitive: bool,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// `readOnly: true`: only servers send it.
+    pub read_only: bool,
+    /// `writeOnly: true`: only clients send it.
+    pub write_only: bool,
+    /// Whether the field needs a `Box` to break a recursive type.
+    pub boxed: bool,
+    /// Optional, nullable and sent by clients: `Option<Option<T>>`, so a request can tell
+    /// "leave alone" (absent) from "clear" (`null`).
+    pub double_option: bool,
+}
+
+/// A string enum value.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumVariant {
+    /// The Rust variant.
+    pub name: String,
+    /// The JSON string.
+    pub value: String,
+}
+
+/// A tagged union member.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaggedVariant {
+    /// The Rust variant.
+    pub name: String,
+    /// The tag's value for this member.
+    pub tag_value: String,
+    /// The member's struct.
+    pub ty: String,
+}
+
+/// An untagged union member.
+#[derive(Debug, Clone, Serialize)]
+pub struct UntaggedVariant {
+    /// The Rust variant.
+    pub name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Its known JSON properties, for the exact-match pass; `None` when it is not an object.
+    pub known_fields: Option<Vec<String>>,
+}
+
+/// A reference to a type from a field, parameter or body.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `u32`.
+    U32,
+    /// `u64`.
+    U64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// Any JSON: `serde_json::Value`.
+    Json,
+    /// A generated type.
+    Named(String),
+    /// `Vec<T>`.
+    List(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+}
+
+/// Operations sharing a tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// The tag as written.
+    pub tag: String,
+    /// The group client type, e.g. `PersonalAccessTokens`.
+    pub type_name: String,
+    /// The accessor and module name, e.g. `personal_access_tokens`.
+    pub module: String,
+    /// The tag's description.
+    pub doc: Option<String>,
+    /// In document order.
+    pub operations: Vec<Operation>,
+}
+
+/// One operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// `operationId` as written.
+    pub id: String,
+    /// The method name, e.g. `create_personal_access_token`.
+    pub method_name: String,
+    /// HTTP method, upper case.
+    pub http_method: String,
+    /// The path template.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Parameters: required ones first, each group in document order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// The success type, `None` for no body.
+    pub success: Option<TypeRef>,
+    /// The documented success statuses.
+    pub success_statuses: Vec<SuccessStatus>,
+    /// The error enum's name, e.g. `CreatePersonalAccessTokenError`.
+    pub error_type: String,
+    /// Documented error statuses.
+    pub errors: Vec<ErrorCase>,
+    /// Security alternatives (OR) of scheme keys (AND); empty for none.
+    pub security: Vec<Vec<String>>,
+    /// Operation-level server URLs.
+    pub servers: Vec<String>,
+    /// The `Accept` header.
+    pub accept: String,
+    /// The options struct for optional parameters, if there are any.
+    pub options_type: Option<String>,
+}
+
+/// A success status and whether it has a body.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuccessStatus {
+    /// The status code.
+    pub status: u16,
+    /// Whether it carries the success type's body.
+    pub has_body: bool,
+    /// Its content type.
+    pub content_type: Option<String>,
+    /// The response description.
+    pub description: String,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamLocation {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A header.
+    Header,
+}
+
+/// One parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// The name on the wire.
+    pub name: String,
+    /// The Rust argument or field name.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Required parameters are arguments; optional ones go in the options struct.
+    pub required: bool,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// An example value, when the spec gives one.
+    pub example: Option<Value>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Body {
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it must be sent.
+    pub required: bool,
+    /// The media type.
+    pub content_type: String,
+    /// Doc text.
+    pub doc: Option<String>,
+}
+
+/// A documented error status.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorCase {
+    /// The status code.
+    pub status: u16,
+    /// The variant, e.g. `NotFound`.
+    pub variant: String,
+    /// The body type, if the response has a JSON body.
+    pub ty: Option<TypeRef>,
+    /// Its content type.
+    pub content_type: Option<String>,
+    /// The response description.
+    pub description: String,
+}

@@ -1,0 +1,41 @@
+//! `sdkgen` turns an OpenAPI 3.0/3.1 document into a typed Rust SDK crate.
+//!
+//! The stages run one way: [`load`] reads YAML or JSON, [`adapter`] normalises and parses it,
+//! [`lower`] resolves it into the [`ir`], and [`emit`] writes files from the IR alone.
+
+pub mod adapter;
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+mod locate;
+pub mod lower;
+pub mod naming;
+
+use std::path::Path;
+
+pub use emit::{File, Options};
+pub use error::Error;
+
+/// Generates the files of an SDK crate from the document at `spec`.
+pub fn generate(spec: &Path, options: &Options) -> Result<Vec<File>, Error> {
+    let source = load::Source::read(spec)?;
+    generate_from_source(source, options)
+}
+
+/// Generates from a document already in memory; `file` names it in messages.
+pub fn generate_from_str(file: &str, text: &str, options: &Options) -> Result<Vec<File>, Error> {
+    generate_from_source(load::Source::parse(file, text.to_owned())?, options)
+}
+
+/// Loads and lowers a document into the IR without emitting anything.
+pub fn lower_str(file: &str, text: &str) -> Result<ir::Api, Error> {
+    let doc = adapter::Document::parse(load::Source::parse(file, text.to_owned())?)?;
+    lower::lower(&doc)
+}
+
+fn generate_from_source(source: load::Source, options: &Options) -> Result<Vec<File>, Error> {
+    let doc = adapter::Document::parse(source)?;
+    let api = lower::lower(&doc)?;
+    emit::emit(&api, options)
+}

@@ -1,0 +1,166 @@
+//! Stage 3: lowers the parsed document into the IR, then refines the IR in a few passes that
+//! need the whole picture (which types requests and responses use, recursion, union tags).
+
+mod operations;
+mod passes;
+mod types;
+
+use openapiv3::{APIKeyLocation, SecurityScheme as SpecScheme};
+
+use crate::adapter::Document;
+use crate::error::Error;
+use crate::ir::{Api, SchemeKind, SecurityScheme, Server};
+use crate::locate::escape;
+use crate::naming::{type_name, value_name, Scope};
+
+pub use operations::is_json;
+
+/// Lowers a document into the IR, or reports every problem found.
+pub fn lower(doc: &Document) -> Result<Api, Error> {
+    let mut types = types::TypeLowerer::new(doc);
+    types.lower_components();
+    let groups = operations::lower_operations(doc, &mut types);
+    types.check_recursion();
+    let mut problems = doc.problems.clone();
+    problems.append(&mut types.problems);
+    let examples = std::mem::take(&mut types.examples);
+    let security_schemes = security_schemes(doc, &mut problems);
+    let mut api = Api {
+        title: doc.api.info.title.clone(),
+        description: doc.api.info.description.clone(),
+        version: doc.api.info.version.clone(),
+        servers: servers(doc),
+        security_schemes,
+        types: types.types.into_values().collect(),
+        groups,
+        sensitive_fields: Vec::new(),
+        examples,
+    };
+    passes::refine(&mut api);
+    if problems.is_empty() {
+        Ok(api)
+    } else {
+        Err(doc.source.spec_error(problems))
+    }
+}
+
+fn servers(doc: &Document) -> Vec<Server> {
+    let mut scope = Scope::default();
+    let urls: Vec<(String, Option<String>)> = doc
+        .api
+        .servers
+        .iter()
+        .map(|s| {
+            // Server variables are replaced by their defaults.
+            let mut url = s.url.clone();
+            for (name, variable) in s.variables.iter().flatten() {
+                url = url.replace(&format!("{{{name}}}"), &variable.default);
+            }
+            (url.trim_end_matches('/').to_owned(), s.description.clone())
+        })
+        .collect();
+    let labels: Vec<String> = urls.iter().map(|(url, _)| server_label(url)).collect();
+    let distinct = {
+        let mut sorted = labels.clone();
+        sorted.sort();
+        sorted.dedup();
+        sorted.len() == labels.len()
+    };
+    urls.into_iter()
+        .zip(labels)
+        .enumerate()
+        .map(|(i, ((url, description), label))| Server {
+            variant: scope.claim(&if distinct {
+                type_name(&label)
+            } else {
+                format!("Server{i}")
+            }),
+            url,
+            description,
+        })
+        .collect()
+}
+
+/// The first label of a URL's host (`eu` in `https://eu.api.konghq.com`), or the whole URL.
+fn server_label(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host = rest.split(['/', ':']).next().unwrap_or(rest);
+    match host.split('.').next() {
+        Some(label) if !label.is_empty() && host.contains('.') => label.to_owned(),
+        _ => url.to_owned(),
+    }
+}
+
+fn security_schemes(doc: &Document, problems: &mut Vec<(String, String)>) -> Vec<SecurityScheme> {
+    let mut scope = Scope::with_reserved(&[
+        "base_url",
+        "timeout",
+        "retry",
+        "user_agent",
+        "http_client",
+        "hook",
+        "build",
+        "server",
+        "new",
+    ]);
+    let mut schemes = Vec::new();
+    let Some(components) = &doc.api.components else {
+        return schemes;
+    };
+    for (key, scheme) in &components.security_schemes {
+        let pointer = format!("/components/securitySchemes/{}", escape(key));
+        let scheme = match doc.security_scheme(scheme) {
+            Ok(scheme) => scheme,
+            Err(message) => {
+                problems.push((pointer, message));
+                continue;
+            }
+        };
+        let (kind, description) = match scheme {
+            SpecScheme::HTTP {
+                scheme,
+                description,
+                ..
+            } if scheme.eq_ignore_ascii_case("bearer") => (SchemeKind::Bearer, description),
+            // An OAuth 2 or OpenID Connect access token is sent as a bearer token.
+            SpecScheme::OAuth2 { description, .. }
+            | SpecScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
+            SpecScheme::APIKey {
+                location: APIKeyLocation::Header,
+                name,
+                description,
+                ..
+            } => (SchemeKind::ApiKeyHeader(name.clone()), description),
+            SpecScheme::APIKey {
+                location: APIKeyLocation::Query,
+                name,
+                description,
+                ..
+            } => (SchemeKind::ApiKeyQuery(name.clone()), description),
+            SpecScheme::APIKey {
+                location: APIKeyLocation::Cookie,
+                ..
+            } => {
+                problems.push((
+                    format!("{pointer}/in"),
+                    "cookie API keys are not supported".to_owned(),
+                ));
+                continue;
+            }
+            SpecScheme::HTTP { scheme, .. } => {
+                problems.push((
+                    format!("{pointer}/scheme"),
+                    format!("HTTP `{scheme}` authentication is not supported"),
+                ));
+                continue;
+            }
+        };
+        schemes.push(SecurityScheme {
+            key: key.clone(),
+            method: scope.claim(&value_name(key)),
+            kind,
+            description: description.clone(),
+        });
+    }
+    schemes
+}

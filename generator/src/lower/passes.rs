@@ -1,0 +1,280 @@
+//! IR refinements that need every type and operation lowered first.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
+
+/// Runs the passes in order.
+pub fn refine(api: &mut Api) {
+    drop_union_tags(api);
+    apply_directions(api);
+    drop_orphans(api);
+    box_recursion(api);
+    fill_known_fields(api);
+    api.sensitive_fields = api
+        .types
+        .iter()
+        .flat_map(|t| {
+            fields(t)
+                .iter()
+                .filter(|f| f.sensitive)
+                .map(|f| f.json_name.clone())
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+}
+
+fn fields(ty: &TypeDef) -> &[crate::ir::Field] {
+    match &ty.kind {
+        TypeKind::Struct { fields } => fields,
+        _ => &[],
+    }
+}
+
+/// Every named type a type refers to directly, with whether the edge is by value.
+fn edges(ty: &TypeDef) -> Vec<(&str, bool)> {
+    let mut out = Vec::new();
+    match &ty.kind {
+        TypeKind::Struct { fields } => {
+            for field in fields {
+                collect_names(&field.ty, !field.boxed, &mut out);
+            }
+        }
+        TypeKind::Tagged { variants, .. } => {
+            out.extend(variants.iter().map(|v| (v.ty.as_str(), true)))
+        }
+        TypeKind::Untagged { variants } => {
+            for variant in variants {
+                collect_names(&variant.ty, true, &mut out);
+            }
+        }
+        TypeKind::Enum { .. } => {}
+    }
+    out
+}
+
+fn collect_names<'a>(ty: &'a TypeRef, by_value: bool, out: &mut Vec<(&'a str, bool)>) {
+    match ty {
+        TypeRef::Named(name) => out.push((name, by_value)),
+        TypeRef::List(inner) | TypeRef::Map(inner) => collect_names(inner, false, out),
+        _ => {}
+    }
+}
+
+/// Members used only inside tagged unions lose their tag field: the union writes it.
+fn drop_union_tags(api: &mut Api) {
+    let mut tag_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for ty in &api.types {
+        if let TypeKind::Tagged { tag, variants } = &ty.kind {
+            for variant in variants {
+                tag_of
+                    .entry(variant.ty.clone())
+                    .or_default()
+                    .insert(tag.clone());
+            }
+        }
+    }
+    let mut used_elsewhere: BTreeSet<String> = BTreeSet::new();
+    for ty in &api.types {
+        if !matches!(ty.kind, TypeKind::Tagged { .. }) {
+            used_elsewhere.extend(edges(ty).into_iter().map(|(n, _)| n.to_owned()));
+        }
+    }
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        for ty in operation_types(op) {
+            let mut names = Vec::new();
+            collect_names(ty, true, &mut names);
+            used_elsewhere.extend(names.into_iter().map(|(n, _)| n.to_owned()));
+        }
+    }
+    for ty in &mut api.types {
+        let Some(tags) = tag_of.get(&ty.name) else {
+            continue;
+        };
+        if tags.len() != 1 || used_elsewhere.contains(&ty.name) {
+            continue;
+        }
+        if let TypeKind::Struct { fields } = &mut ty.kind {
+            fields.retain(|f| !tags.contains(&f.json_name));
+        }
+    }
+}
+
+fn operation_types(op: &crate::ir::Operation) -> impl Iterator<Item = &TypeRef> {
+    op.params
+        .iter()
+        .map(|p| &p.ty)
+        .chain(op.body.iter().map(|b| &b.ty))
+        .chain(op.success.iter())
+        .chain(op.errors.iter().filter_map(|e| e.ty.as_ref()))
+}
+
+/// Which types requests and responses reach. Request-only types lose `readOnly` fields,
+/// response-only types lose `writeOnly` ones, and optional nullable fields of request types
+/// become `Option<Option<T>>`.
+fn apply_directions(api: &mut Api) {
+    let mut request_roots = Vec::new();
+    let mut response_roots = Vec::new();
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        request_roots.extend(op.body.iter().map(|b| b.ty.clone()));
+        request_roots.extend(op.params.iter().map(|p| p.ty.clone()));
+        response_roots.extend(op.success.iter().cloned());
+        response_roots.extend(op.errors.iter().filter_map(|e| e.ty.clone()));
+    }
+    let requests = reachable(api, &request_roots);
+    let responses = reachable(api, &response_roots);
+    for ty in &mut api.types {
+        let in_request = requests.contains(&ty.name);
+        let in_response = responses.contains(&ty.name);
+        let TypeKind::Struct { fields } = &mut ty.kind else {
+            continue;
+        };
+        if in_request && !in_response {
+            fields.retain(|f| !f.read_only);
+        }
+        if in_response && !in_request {
+            fields.retain(|f| !f.write_only);
+        }
+        for field in fields {
+            field.double_option = in_request && field.nullable && !field.required;
+        }
+    }
+}
+
+fn reachable(api: &Api, roots: &[TypeRef]) -> BTreeSet<String> {
+    let by_name: BTreeMap<&str, &TypeDef> =
+        api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    for root in roots {
+        let mut names = Vec::new();
+        collect_names(root, true, &mut names);
+        stack.extend(names.into_iter().map(|(n, _)| n));
+    }
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.to_owned()) {
+            continue;
+        }
+        if let Some(ty) = by_name.get(name) {
+            stack.extend(edges(ty).into_iter().map(|(n, _)| n));
+        }
+    }
+    seen
+}
+
+/// Inline types nothing refers to any more (the type of a dropped tag or read-only field).
+/// Component types stay: they are part of the API's vocabulary even when no operation uses them.
+fn drop_orphans(api: &mut Api) {
+    loop {
+        let mut used: BTreeSet<String> = BTreeSet::new();
+        for ty in &api.types {
+            used.extend(edges(ty).into_iter().map(|(n, _)| n.to_owned()));
+        }
+        for op in api.groups.iter().flat_map(|g| &g.operations) {
+            for ty in operation_types(op) {
+                let mut names = Vec::new();
+                collect_names(ty, true, &mut names);
+                used.extend(names.into_iter().map(|(n, _)| n.to_owned()));
+            }
+        }
+        let before = api.types.len();
+        api.types
+            .retain(|t| is_component(&t.pointer) || used.contains(&t.name));
+        if api.types.len() == before {
+            break;
+        }
+    }
+    let names: BTreeSet<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    let kept: Vec<bool> = api
+        .examples
+        .iter()
+        .map(|e| mentions_only(&e.ty, &names))
+        .collect();
+    let mut keep = kept.into_iter();
+    api.examples.retain(|_| keep.next().unwrap_or(true));
+}
+
+fn is_component(pointer: &str) -> bool {
+    pointer
+        .strip_prefix("/components/schemas/")
+        .is_some_and(|rest| !rest.contains('/'))
+}
+
+fn mentions_only(ty: &TypeRef, names: &BTreeSet<&str>) -> bool {
+    match ty {
+        TypeRef::Named(name) => names.contains(name.as_str()),
+        TypeRef::List(inner) | TypeRef::Map(inner) => mentions_only(inner, names),
+        _ => true,
+    }
+}
+
+/// Boxes struct fields that would otherwise make a type contain itself.
+fn box_recursion(api: &mut Api) {
+    for i in 0..api.types.len() {
+        let owner = api.types[i].name.clone();
+        let targets: Vec<(usize, String)> = fields(&api.types[i])
+            .iter()
+            .enumerate()
+            .filter_map(|(f, field)| match &field.ty {
+                TypeRef::Named(name) => Some((f, name.clone())),
+                _ => None,
+            })
+            .collect();
+        for (f, target) in targets {
+            if reaches_by_value(api, &target, &owner) {
+                if let TypeKind::Struct { fields } = &mut api.types[i].kind {
+                    fields[f].boxed = true;
+                }
+            }
+        }
+    }
+}
+
+fn reaches_by_value(api: &Api, from: &str, to: &str) -> bool {
+    let by_name: BTreeMap<&str, &TypeDef> =
+        api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from];
+    while let Some(name) = stack.pop() {
+        if name == to {
+            return true;
+        }
+        if !seen.insert(name) {
+            continue;
+        }
+        if let Some(ty) = by_name.get(name) {
+            stack.extend(
+                edges(ty)
+                    .into_iter()
+                    .filter(|(_, by_value)| *by_value)
+                    .map(|(n, _)| n),
+            );
+        }
+    }
+    false
+}
+
+/// Untagged members that are structs list their JSON properties for the exact-match pass.
+fn fill_known_fields(api: &mut Api) {
+    let known: BTreeMap<String, Vec<String>> = api
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct { fields } => Some((
+                t.name.clone(),
+                fields.iter().map(|f| f.json_name.clone()).collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    for ty in &mut api.types {
+        if let TypeKind::Untagged { variants } = &mut ty.kind {
+            for variant in variants {
+                if let TypeRef::Named(name) = &variant.ty {
+                    variant.known_fields = known.get(name).cloned();
+                }
+            }
+        }
+    }
+}

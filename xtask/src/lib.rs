@@ -1,0 +1,156 @@
+//! The repository's automation, as a library so `cargo test` can run the drift check too.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use sdkgen::{File, Options};
+
+pub mod test;
+
+/// The command that regenerates `generated/`, named in every generated file.
+pub const REGENERATE: &str = "cargo xtask codegen";
+
+/// What `codegen` works on.
+#[derive(Debug, Clone)]
+pub struct Codegen {
+    /// The OpenAPI document.
+    pub spec: PathBuf,
+    /// The crate directory to write.
+    pub out: PathBuf,
+    /// The crate's package name.
+    pub crate_name: String,
+}
+
+impl Codegen {
+    /// The repository's own SDK: `spec/konnect.yaml` into `generated/`.
+    pub fn konnect() -> Self {
+        let root = workspace_root();
+        Codegen {
+            spec: root.join("spec/konnect.yaml"),
+            out: root.join("generated"),
+            crate_name: "konnect-sdk".to_owned(),
+        }
+    }
+
+    /// The files the generator would write.
+    pub fn render(&self) -> Result<Vec<File>, sdkgen::Error> {
+        let options = Options {
+            crate_name: self.crate_name.clone(),
+            crate_version: "0.1.0".to_owned(),
+            regenerate_with: if *self == Self::konnect() {
+                REGENERATE.to_owned()
+            } else {
+                format!(
+                    "{REGENERATE} --spec {} --out {} --crate-name {}",
+                    self.spec.display(),
+                    self.out.display(),
+                    self.crate_name
+                )
+            },
+        };
+        sdkgen::generate(&self.spec, &options)
+    }
+}
+
+impl PartialEq for Codegen {
+    fn eq(&self, other: &Self) -> bool {
+        self.spec == other.spec && self.out == other.out && self.crate_name == other.crate_name
+    }
+}
+
+/// The workspace root (xtask's parent directory).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Whether to write files or only compare them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write what differs, delete what the generator no longer produces.
+    Write,
+    /// Change nothing; report what differs.
+    Check,
+}
+
+/// The one writer that is also the checker: writes (or, in check mode, compares) every file,
+/// skipping unchanged ones, and deletes (or reports) files the generator no longer produces.
+/// Returns a report of the stale files with a diff of each; empty when everything was fresh.
+pub fn ensure_files(out: &Path, files: &[File], mode: Mode) -> std::io::Result<Vec<String>> {
+    let mut stale = Vec::new();
+    for file in files {
+        let path = out.join(&file.path);
+        let current = std::fs::read_to_string(&path)
+            .ok()
+            .map(|s| s.replace("\r\n", "\n"));
+        if current.as_deref() == Some(file.contents.as_str()) {
+            continue;
+        }
+        stale.push(describe(
+            &file.path,
+            current.as_deref().unwrap_or(""),
+            &file.contents,
+        ));
+        if mode == Mode::Write {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, &file.contents)?;
+        }
+    }
+    for extra in existing_files(out)? {
+        if files.iter().any(|f| Path::new(&f.path) == extra) {
+            continue;
+        }
+        stale.push(format!("{}: no longer generated", extra.display()));
+        if mode == Mode::Write {
+            std::fs::remove_file(out.join(&extra))?;
+        }
+    }
+    Ok(stale)
+}
+
+fn describe(path: &str, old: &str, new: &str) -> String {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut text = format!("{path}:\n");
+    let unified = diff
+        .unified_diff()
+        .context_radius(2)
+        .header("committed", "generated")
+        .to_string();
+    // A whole-file diff of a new file says nothing useful past its first lines.
+    for line in unified.lines().take(40) {
+        let _ = writeln!(text, "    {line}");
+    }
+    text
+}
+
+/// Files under `out`, relative to it, skipping build output.
+fn existing_files(out: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(relative) = stack.pop() {
+        let dir = out.join(&relative);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            if name == "target" || name == "Cargo.lock" {
+                continue;
+            }
+            let path = relative.join(&name);
+            if entry.file_type()?.is_dir() {
+                stack.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}

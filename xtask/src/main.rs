@@ -1,0 +1,82 @@
+//! `cargo xtask codegen [--check] [--spec PATH --out DIR --crate-name NAME]` and `cargo xtask test`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use xtask::{ensure_files, Codegen, Mode, REGENERATE};
+
+const USAGE: &str = "usage:
+  cargo xtask codegen [--check] [--spec PATH --out DIR --crate-name NAME]
+  cargo xtask test";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => codegen(&args[1..]),
+        Some("test") if args.len() == 1 => match xtask::test::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn codegen(args: &[String]) -> ExitCode {
+    let mut task = Codegen::konnect();
+    let mut mode = Mode::Write;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| match args.next() {
+            Some(v) => Ok(v.clone()),
+            None => Err(format!("{flag} needs a value")),
+        };
+        let parsed = match arg.as_str() {
+            "--check" => {
+                mode = Mode::Check;
+                Ok(())
+            }
+            "--spec" => value("--spec").map(|v| task.spec = PathBuf::from(v)),
+            "--out" => value("--out").map(|v| task.out = PathBuf::from(v)),
+            "--crate-name" => value("--crate-name").map(|v| task.crate_name = v),
+            other => Err(format!("unknown argument `{other}`")),
+        };
+        if let Err(message) = parsed {
+            eprintln!("error: {message}\n{USAGE}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let files = match task.render() {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match ensure_files(&task.out, &files, mode) {
+        Ok(stale) if stale.is_empty() => ExitCode::SUCCESS,
+        Ok(stale) if mode == Mode::Write => {
+            eprintln!("updated {} file(s) in {}", stale.len(), task.out.display());
+            ExitCode::SUCCESS
+        }
+        Ok(stale) => {
+            eprintln!(
+                "{} is stale; run `{REGENERATE}` to update:",
+                task.out.display()
+            );
+            for entry in stale {
+                eprintln!("  {entry}");
+            }
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("error: {}: {error}", task.out.display());
+            ExitCode::FAILURE
+        }
+    }
+}
