@@ -5,9 +5,12 @@ use std::process::Command;
 /// The SDK crate's package name.
 const SDK: &str = "konnect-sdk";
 
+/// One cargo invocation: what it checks, its arguments, extra environment.
+type Step<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)]);
+
 /// Runs each step in order, stopping at the first failure.
 pub fn run() -> Result<(), String> {
-    let steps: &[(&str, &[&str], &[(&str, &str)])] = &[
+    let steps: &[Step] = &[
         (
             "tests of every crate, including the drift check",
             &["test", "--workspace", "--all-targets"],
