@@ -30,7 +30,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     let modules = api.groups.iter().map(|g| {
         let module = ident(&g.module);
         let doc = format!(" Operations on {}.", g.tag);
-        quote!(#[doc = #doc] pub mod #module;)
+        quote!(#[doc = #doc] #[rustfmt::skip] pub mod #module;)
     });
     let exports = RUNTIME_EXPORTS.iter().map(|e| ident(e));
     let server = (!api.servers.is_empty()).then(|| {
@@ -49,10 +49,16 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         //! from [`Client`].
         #![forbid(unsafe_code)]
         #![deny(missing_docs)]
+        // The files are formatted by the generator (prettyplease); rustfmt would disagree.
+        #![cfg_attr(rustfmt, rustfmt::skip)]
 
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         pub mod models;
-        #[allow(dead_code)]
+        // Generic over every API: parts a given API does not need stay unused.
+        #[allow(dead_code, unused_imports)]
+        #[rustfmt::skip]
         mod runtime;
         #(#modules)*
 

@@ -40,6 +40,7 @@ pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
         //! Every example in the API description decodes into its generated type and encodes
         //! back to the same JSON.
         #![allow(deprecated)]
+        #![cfg_attr(rustfmt, rustfmt::skip)]
 
         use #crate_ident as sdk;
 

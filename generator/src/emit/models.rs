@@ -72,7 +72,8 @@ fn structure(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     }
     derives.extend([quote!(serde::Serialize), quote!(serde::Deserialize)]);
     let members = fields.iter().map(|field| {
-        let doc = doc_attrs(field.doc.as_deref());
+        let fallback = format!("The `{}` property.", field.json_name);
+        let doc = doc_attrs(Some(field.doc.as_deref().unwrap_or(&fallback)));
         let deprecated_note = field.deprecated.then(|| quote!(#[doc = ""] #[doc = " Deprecated."]));
         let field_name = ident(&field.name);
         let json = &field.json_name;

@@ -130,22 +130,24 @@ fn method(op: &Operation) -> TokenStream {
         Some(body) if body.required => quote!(.json_body(body)),
         _ => TokenStream::new(),
     };
-    let optional_body = op.body.as_ref().filter(|b| !b.required).map(|_| {
+    let built = quote!(self.client.call(&OPERATION, #decode) #(#setters)* #body);
+    let call = if op.body.as_ref().is_some_and(|b| !b.required) {
         quote! {
-            let call = match body {
+            let call = #built;
+            match body {
                 Some(body) => call.json_body(body),
                 None => call,
-            };
+            }
         }
-    });
+    } else {
+        built
+    };
     quote! {
         #doc
         #deprecated
         pub fn #name(&self, #(#arguments,)* #body_arg #options_arg) -> crate::Call<#success, #error> {
             #spec
-            let call = self.client.call(&OPERATION, #decode) #(#setters)* #body;
-            #optional_body
-            call
+            #call
         }
     }
 }

@@ -4,7 +4,20 @@
 use super::File;
 
 /// The runtime's files, by name.
-const RUNTIME: &[(&str, &str)] = &[("mod.rs", include_str!("../../runtime/mod.rs"))];
+const RUNTIME: &[(&str, &str)] = &[
+    ("auth.rs", include_str!("../../runtime/auth.rs")),
+    ("call.rs", include_str!("../../runtime/call.rs")),
+    ("client.rs", include_str!("../../runtime/client.rs")),
+    ("encoding.rs", include_str!("../../runtime/encoding.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("hooks.rs", include_str!("../../runtime/hooks.rs")),
+    ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
+    (
+        "serde_helpers.rs",
+        include_str!("../../runtime/serde_helpers.rs"),
+    ),
+];
 
 /// The runtime's files, stamped.
 pub fn files(stamp: &str) -> Vec<File> {

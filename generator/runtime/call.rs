@@ -1,0 +1,404 @@
+//! One call of an operation: its parameters, per-call options, and the attempt loop that sends
+//! it, retries it and decodes the answer.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::StatusCode;
+use secrecy::ExposeSecret;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use super::auth::TokenProvider;
+use super::client::{Client, OperationSpec, SchemeKind, SchemeSpec};
+use super::encoding;
+use super::error::{bounded, snippet, ApiError, DecodeError, Error, ErrorResponses};
+use super::hooks::HookContext;
+use super::retry::{is_idempotent, retryable_status, RetryPolicy};
+
+/// The credentials chosen for a call, with the scheme each belongs to.
+type Credentials = Vec<(&'static SchemeSpec, Arc<dyn TokenProvider>)>;
+
+/// Turns a documented success status and its body into the success type; `None` when the
+/// status is not a documented success.
+pub(crate) type DecodeSuccess<T> = fn(status: u16, body: &[u8]) -> Option<Result<T, DecodeError>>;
+
+/// A successful response: the decoded body with the status and headers it came with.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers (request ids, rate-limit headers...).
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
+impl<T> Response<T> {
+    /// Takes the decoded body.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+}
+
+/// A call ready to send: `.await` it for the decoded body, or use
+/// [`send_with_response`](Call::send_with_response) to see the status and headers too. Per-call
+/// options (`timeout`, `retry`, `base_url`, `header`) override the client's.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<T, E> {
+    client: Client,
+    op: &'static OperationSpec,
+    decode: DecodeSuccess<T>,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<Bytes>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    base_url: Option<String>,
+    invalid: Option<String>,
+    error: PhantomData<fn() -> E>,
+}
+
+impl<T, E> fmt::Debug for Call<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("operation_id", &self.op.operation_id)
+            .field("method", &self.op.method)
+            .field("path", &self.path)
+            .field("query", &self.query.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .field("headers", &self.headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .field("body_bytes", &self.body.as_ref().map(Bytes::len))
+            .field("timeout", &self.timeout)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
+    pub(crate) fn new(client: Client, op: &'static OperationSpec, decode: DecodeSuccess<T>) -> Self {
+        Call {
+            client,
+            op,
+            decode,
+            path: op.path_template.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            timeout: None,
+            retry: None,
+            base_url: None,
+            invalid: None,
+            error: PhantomData,
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        self.invalid.get_or_insert(message);
+    }
+
+    fn json<V: serde::Serialize + ?Sized>(&mut self, what: &str, value: &V) -> Option<serde_json::Value> {
+        match serde_json::to_value(value) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.fail(format!("cannot serialise {what}: {e}"));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn path_param<V: serde::Serialize + ?Sized>(mut self, name: &str, value: &V) -> Self {
+        if let Some(value) = self.json(&format!("path parameter `{name}`"), value) {
+            match encoding::path_segment(name, &value) {
+                Ok(segment) => self.path = self.path.replace(&format!("{{{name}}}"), &segment),
+                Err(message) => self.fail(message),
+            }
+        }
+        self
+    }
+
+    pub(crate) fn query<V: serde::Serialize + ?Sized>(mut self, name: &str, value: &V) -> Self {
+        if let Some(value) = self.json(&format!("query parameter `{name}`"), value) {
+            encoding::query_pairs(name, &value, &mut self.query);
+        }
+        self
+    }
+
+    pub(crate) fn header_param<V: serde::Serialize + ?Sized>(mut self, name: &str, value: &V) -> Self {
+        if let Some(value) = self.json(&format!("header `{name}`"), value) {
+            if !value.is_null() {
+                self.headers.push((name.to_owned(), encoding::scalar(&value)));
+            }
+        }
+        self
+    }
+
+    pub(crate) fn json_body<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(Bytes::from(bytes)),
+            Err(e) => self.fail(format!("cannot serialise the request body: {e}")),
+        }
+        self
+    }
+
+    /// Limits this call to `timeout`, all attempts and waits included.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Uses `policy` for this call instead of the client's.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Sends this call to `url`, whatever the client and the operation say.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Adds a header to this call's requests.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Sends the call and decodes the body.
+    pub async fn send(self) -> Result<T, Error<E>> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+
+    /// Sends the call; the result keeps the status and headers beside the body.
+    pub async fn send_with_response(self) -> Result<Response<T>, Error<E>> {
+        let op = self.op;
+        let span = tracing::info_span!(
+            "api_call",
+            operation_id = op.operation_id,
+            method = %op.method,
+            path = op.path_template,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        let budget = self.timeout.or(self.client.inner.timeout);
+        let deadline = budget.map(|b| Instant::now() + b);
+        let attempts = self.attempts(deadline).instrument(span);
+        match budget {
+            Some(after) => tokio::time::timeout(after, attempts)
+                .await
+                .unwrap_or(Err(Error::Timeout { operation_id: op.operation_id, after })),
+            None => attempts.await,
+        }
+    }
+
+    async fn attempts(self, deadline: Option<Instant>) -> Result<Response<T>, Error<E>> {
+        let op = self.op;
+        let invalid = |message: String| Error::InvalidRequest { operation_id: op.operation_id, message };
+        if let Some(message) = self.invalid.clone() {
+            return Err(invalid(message));
+        }
+        let inner = &self.client.inner;
+        let credentials = self.credentials()?;
+        let base = self
+            .base_url
+            .as_deref()
+            .or(inner.base_url.as_deref())
+            .or(op.servers.first().copied())
+            .unwrap_or(inner.server_url);
+        let mut url = reqwest::Url::parse(&format!("{}{}", base.trim_end_matches('/'), self.path))
+            .map_err(|e| invalid(format!("invalid URL from base {base:?}: {e}")))?;
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        if let Ok(accept) = HeaderValue::from_str(op.accept) {
+            headers.insert(ACCEPT, accept);
+        }
+        if self.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        for (name, value) in &self.headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid(format!("invalid header name {name:?}")))?;
+            let value = HeaderValue::from_str(value).map_err(|_| invalid(format!("invalid value for header `{name}`")))?;
+            headers.append(name, value);
+        }
+        let policy = self.retry.clone().unwrap_or_else(|| inner.retry.clone());
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempt", attempt);
+            let context = HookContext {
+                operation_id: op.operation_id,
+                method: op.method.clone(),
+                path_template: op.path_template,
+                attempt,
+            };
+            let mut request = reqwest::Request::new(op.method.clone(), url.clone());
+            *request.headers_mut() = headers.clone();
+            if let Some(body) = &self.body {
+                *request.body_mut() = Some(body.clone().into());
+            }
+            apply_credentials(&mut request, &credentials, op.operation_id)?;
+            for hook in &inner.hooks {
+                hook.before_request(&context, &mut request);
+            }
+            let wait = match inner.http.execute(request).await {
+                Err(error) => {
+                    for hook in &inner.hooks {
+                        hook.on_error(&context, &error);
+                    }
+                    if error.is_timeout() {
+                        return Err(Error::Timeout { operation_id: op.operation_id, after: started.elapsed() });
+                    }
+                    // A failed connection never reached the server; anything later might have.
+                    let safe = error.is_connect() || is_idempotent(&op.method);
+                    let transport = Error::Transport { operation_id: op.operation_id, source: error.without_url() };
+                    if !safe || !policy.allows_retry(attempt, started.elapsed()) {
+                        return Err(transport);
+                    }
+                    (policy.jittered(attempt), transport)
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let response_headers = response.headers().clone();
+                    tracing::Span::current().record("status", status.as_u16());
+                    for hook in &inner.hooks {
+                        hook.after_response(&context, status, &response_headers);
+                    }
+                    let body = response.bytes().await.map_err(|source| Error::Transport {
+                        operation_id: op.operation_id,
+                        source: source.without_url(),
+                    })?;
+                    if !retryable_status(&op.method, status, &response_headers)
+                        || !policy.allows_retry(attempt, started.elapsed())
+                    {
+                        return self.finish(status, response_headers, body);
+                    }
+                    let wait = policy.retry_after(&response_headers).unwrap_or_else(|| policy.jittered(attempt));
+                    (wait, self.finish(status, response_headers, body).err().unwrap_or_else(|| invalid("retry of a success".to_owned())))
+                }
+            };
+            let (wait, last_error) = wait;
+            // Never sleep past the call's deadline: report the last failure instead.
+            if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                return Err(last_error);
+            }
+            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The credentials of the first security alternative the client can satisfy.
+    fn credentials(&self) -> Result<Credentials, Error<E>> {
+        let op = self.op;
+        let inner = &self.client.inner;
+        if op.security.is_empty() {
+            return Ok(Vec::new());
+        }
+        for alternative in op.security {
+            let found: Option<Vec<_>> = alternative
+                .iter()
+                .map(|scheme| {
+                    let provider = inner.credentials.iter().find(|(name, _)| name == scheme)?.1.clone();
+                    let spec = inner.api.security_schemes.iter().find(|s| s.name == *scheme)?;
+                    Some((spec, provider))
+                })
+                .collect();
+            if let Some(found) = found {
+                return Ok(found);
+            }
+        }
+        let mut schemes: Vec<&'static str> = op.security.iter().flat_map(|a| a.iter().copied()).collect();
+        schemes.dedup();
+        Err(Error::MissingCredentials { operation_id: op.operation_id, schemes })
+    }
+
+    fn finish(&self, status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<Response<T>, Error<E>> {
+        let op = self.op;
+        let sensitive = self.client.inner.api.sensitive_fields;
+        let decode_error = |source: DecodeError, headers: HeaderMap| Error::Decode {
+            operation_id: op.operation_id,
+            status,
+            headers,
+            source: source.with_snippet(&body, sensitive),
+        };
+        match (self.decode)(status.as_u16(), &body) {
+            Some(Ok(decoded)) => return Ok(Response { status, headers, body: decoded }),
+            Some(Err(source)) => return Err(decode_error(source, headers)),
+            None => {}
+        }
+        match E::decode(status.as_u16(), &body) {
+            Some(Ok(error)) => Err(Error::Api(ApiError {
+                operation_id: op.operation_id,
+                status,
+                headers,
+                snippet: snippet(&body, sensitive),
+                body: bounded(&body),
+                error,
+            })),
+            Some(Err(source)) => Err(decode_error(source, headers)),
+            None => Err(Error::UnexpectedStatus {
+                operation_id: op.operation_id,
+                status,
+                headers,
+                snippet: snippet(&body, sensitive),
+                body: bounded(&body),
+            }),
+        }
+    }
+}
+
+/// Puts each credential where its scheme says, the secret headers marked sensitive.
+fn apply_credentials<E>(
+    request: &mut reqwest::Request,
+    credentials: &Credentials,
+    operation_id: &'static str,
+) -> Result<(), Error<E>> {
+    for (scheme, provider) in credentials {
+        let token = provider
+            .token()
+            .map_err(|source| Error::Credentials { operation_id, scheme: scheme.name, source })?;
+        let token = token.expose_secret();
+        let header = |value: String| {
+            let mut value = HeaderValue::from_str(&value).map_err(|_| Error::Credentials {
+                operation_id,
+                scheme: scheme.name,
+                source: "the token is not a valid header value".into(),
+            })?;
+            value.set_sensitive(true);
+            Ok::<_, Error<E>>(value)
+        };
+        match scheme.kind {
+            SchemeKind::Bearer => {
+                let value = header(format!("Bearer {token}"))?;
+                request.headers_mut().insert(AUTHORIZATION, value);
+            }
+            SchemeKind::ApiKeyHeader(name) => {
+                let value = header(token.to_owned())?;
+                request.headers_mut().insert(HeaderName::from_static(name), value);
+            }
+            SchemeKind::ApiKeyQuery(name) => {
+                request.url_mut().query_pairs_mut().append_pair(name, token);
+            }
+        }
+    }
+    Ok(())
+}
+
+impl<T: Send + 'static, E: ErrorResponses> IntoFuture for Call<T, E> {
+    type Output = Result<T, Error<E>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

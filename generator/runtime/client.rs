@@ -1,0 +1,256 @@
+//! The client, its builder, and the static descriptions of the API the generator emits.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use secrecy::SecretString;
+
+use super::auth::{FixedToken, TokenProvider};
+use super::call::{Call, DecodeSuccess};
+use super::error::ErrorResponses;
+use super::hooks::Hook;
+use super::retry::RetryPolicy;
+
+/// The API as a whole: emitted once by the generator.
+pub(crate) struct ApiSpec {
+    /// The first server of the description: used when nothing else is chosen.
+    pub default_server: &'static str,
+    /// `crate-name/version`.
+    pub user_agent: &'static str,
+    /// The security schemes.
+    pub security_schemes: &'static [SchemeSpec],
+    /// JSON keys whose values are redacted from every error message.
+    pub sensitive_fields: &'static [&'static str],
+}
+
+/// One security scheme.
+pub(crate) struct SchemeSpec {
+    /// Its key in the description, e.g. `personalAccessToken`.
+    pub name: &'static str,
+    /// How the credential is sent.
+    pub kind: SchemeKind,
+}
+
+/// How a credential is sent.
+pub(crate) enum SchemeKind {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// In the named header.
+    ApiKeyHeader(&'static str),
+    /// As the named query parameter.
+    ApiKeyQuery(&'static str),
+}
+
+/// One operation: emitted by the generator as a static beside its method.
+pub(crate) struct OperationSpec {
+    /// The id in the description.
+    pub operation_id: &'static str,
+    /// The HTTP method.
+    pub method: reqwest::Method,
+    /// The path, with `{name}` placeholders.
+    pub path_template: &'static str,
+    /// Alternatives (any one will do) of schemes (all needed); empty when none is needed.
+    pub security: &'static [&'static [&'static str]],
+    /// Servers this operation is pinned to; empty to use the client's.
+    pub servers: &'static [&'static str],
+    /// The `Accept` header.
+    pub accept: &'static str,
+}
+
+/// A configured API client. Cheap to clone (one `Arc`) and safe to share across tasks.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) api: &'static ApiSpec,
+    pub(crate) base_url: Option<String>,
+    pub(crate) server_url: &'static str,
+    pub(crate) credentials: Vec<(&'static str, Arc<dyn TokenProvider>)>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) http: reqwest::Client,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
+}
+
+impl Client {
+    /// Starts a call of `op`; the generated methods fill in its parameters and body.
+    pub(crate) fn call<T: Send + 'static, E: ErrorResponses>(&self, op: &'static OperationSpec, decode: DecodeSuccess<T>) -> Call<T, E> {
+        Call::new(self.clone(), op, decode)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url)
+            .field("server_url", &inner.server_url)
+            .field("credentials", &inner.credentials.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .field("hooks", &inner.hooks.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]: credentials, server, timeout, retries, user agent, HTTP client and
+/// hooks. Get one from `Client::builder()`.
+pub struct ClientBuilder {
+    api: &'static ApiSpec,
+    base_url: Option<String>,
+    server_url: Option<&'static str>,
+    credentials: Vec<(&'static str, Arc<dyn TokenProvider>)>,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+    hooks: Vec<Arc<dyn Hook>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("server_url", &self.server_url)
+            .field("credentials", &self.credentials.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field("hooks", &self.hooks.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a client could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The base URL does not parse as an absolute URL.
+    InvalidBaseUrl(String),
+    /// The user agent is not a valid header value.
+    InvalidUserAgent(String),
+    /// The HTTP client could not be created (TLS initialisation, for instance).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::InvalidBaseUrl(url) => write!(f, "invalid base URL {url:?}"),
+            BuildError::InvalidUserAgent(ua) => write!(f, "invalid user agent {ua:?}"),
+            BuildError::Http(e) => write!(f, "cannot create the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    pub(crate) fn new(api: &'static ApiSpec) -> Self {
+        ClientBuilder {
+            api,
+            base_url: None,
+            server_url: None,
+            credentials: Vec::new(),
+            timeout: None,
+            retry: RetryPolicy::default(),
+            user_agent: None,
+            http: None,
+            hooks: Vec::new(),
+        }
+    }
+
+    pub(crate) fn server_url(mut self, url: &'static str) -> Self {
+        self.server_url = Some(url);
+        self
+    }
+
+    pub(crate) fn credential(self, scheme: &'static str, token: SecretString) -> Self {
+        self.credential_provider(scheme, Arc::new(FixedToken(token)))
+    }
+
+    pub(crate) fn credential_provider(mut self, scheme: &'static str, provider: Arc<dyn TokenProvider>) -> Self {
+        self.credentials.retain(|(name, _)| *name != scheme);
+        self.credentials.push((scheme, provider));
+        self
+    }
+
+    /// Sends every request to `url` (e.g. a mock server or a proxy), overriding the region and
+    /// the servers operations are pinned to. A call's own `base_url` still wins.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The time budget of each call, all attempts and waits included. None by default.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy of every call (see [`RetryPolicy`] for the defaults).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Replaces the `User-Agent` header (`crate-name/version` by default).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Uses a `reqwest::Client` you configured (proxies, certificates, connection pools).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Adds a hook; hooks run in the order they are added.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        if let Some(url) = &self.base_url {
+            match reqwest::Url::parse(url) {
+                Ok(parsed) if !parsed.cannot_be_a_base() => {}
+                _ => return Err(BuildError::InvalidBaseUrl(url.clone())),
+            }
+        }
+        let user_agent = self.user_agent.as_deref().unwrap_or(self.api.user_agent);
+        let user_agent =
+            HeaderValue::from_str(user_agent).map_err(|_| BuildError::InvalidUserAgent(user_agent.to_owned()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder().build().map_err(BuildError::Http)?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                api: self.api,
+                base_url: self.base_url,
+                server_url: self.server_url.unwrap_or(self.api.default_server),
+                credentials: self.credentials,
+                timeout: self.timeout,
+                retry: self.retry,
+                user_agent,
+                http,
+                hooks: self.hooks,
+            }),
+        })
+    }
+}

@@ -1,0 +1,403 @@
+//! The SDK's error type: documented API errors with their typed bodies, and everything else a
+//! call can run into. Nothing here ever prints a credential or a sensitive field.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+/// The most of a response body an error keeps.
+pub(crate) const MAX_KEPT_BODY: usize = 64 * 1024;
+/// The most of a body shown in messages.
+const MAX_SNIPPET: usize = 512;
+
+/// An operation's documented error responses, decoded by status. Implemented by the generated
+/// `…Error` enums.
+pub trait ErrorResponses: Sized + fmt::Debug + Send + Sync + 'static {
+    /// Decodes a documented error status; `None` when the status is not documented.
+    fn decode(status: u16, body: &[u8]) -> Option<Result<Self, DecodeError>>;
+}
+
+/// A body that did not match the type the API description promises.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    type_name: &'static str,
+    reason: String,
+    snippet: String,
+}
+
+impl DecodeError {
+    /// The Rust type that failed to decode.
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    /// Why, with the JSON path where it failed.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// The start of the body, with sensitive fields redacted.
+    pub fn snippet(&self) -> &str {
+        &self.snippet
+    }
+
+    pub(crate) fn with_snippet(mut self, body: &[u8], sensitive: &[&str]) -> Self {
+        self.snippet = snippet(body, sensitive);
+        self
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot decode the body as {}: {}", self.type_name, self.reason)?;
+        if !self.snippet.is_empty() {
+            write!(f, " (body: {})", self.snippet)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Decodes a JSON body into `T`, naming the path where decoding failed.
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let reason = if path == "." || path.is_empty() {
+            error.into_inner().to_string()
+        } else {
+            format!("at `{path}`: {}", error.into_inner())
+        };
+        DecodeError { type_name: short_type_name::<T>(), reason, snippet: String::new() }
+    })
+}
+
+fn short_type_name<T>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    // `konnect_sdk::models::Foo` reads better as `models::Foo`; generics keep their full path.
+    if full.contains('<') {
+        full
+    } else {
+        full.rfind("::")
+            .and_then(|i| full[..i].rfind("::").map(|j| &full[j + 2..]))
+            .unwrap_or(full)
+    }
+}
+
+/// The start of a body for messages: JSON has its sensitive fields redacted; at most 512 bytes.
+pub(crate) fn snippet(body: &[u8], sensitive: &[&str]) -> String {
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            redact(&mut value, sensitive);
+            value.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
+    if text.len() <= MAX_SNIPPET {
+        return text;
+    }
+    let mut end = MAX_SNIPPET;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+fn redact(value: &mut serde_json::Value, sensitive: &[&str]) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                if sensitive.contains(&key.as_str()) {
+                    *item = serde_json::Value::String("[redacted]".to_owned());
+                } else {
+                    redact(item, sensitive);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|item| redact(item, sensitive)),
+        _ => {}
+    }
+}
+
+/// Keeps at most [`MAX_KEPT_BODY`] bytes of a body.
+pub(crate) fn bounded(body: &Bytes) -> Bytes {
+    body.slice(..body.len().min(MAX_KEPT_BODY))
+}
+
+/// A documented error response: its typed body and the raw response.
+pub struct ApiError<E> {
+    pub(crate) operation_id: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) snippet: String,
+    pub(crate) error: E,
+}
+
+impl<E> ApiError<E> {
+    /// The typed error, one variant per documented status.
+    pub fn error(&self) -> &E {
+        &self.error
+    }
+
+    /// Takes the typed error.
+    pub fn into_error(self) -> E {
+        self.error
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers (request ids, rate limits...).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body, at most 64 KiB.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The operation that failed.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation_id", &self.operation_id)
+            .field("status", &self.status)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything a call can fail with.
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The API answered with an error status its description documents; the body is typed.
+    Api(ApiError<E>),
+    /// The API answered with a status its description does not document.
+    UnexpectedStatus {
+        /// The operation.
+        operation_id: &'static str,
+        /// The status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The raw body, at most 64 KiB.
+        body: Bytes,
+        /// The start of the body, sensitive fields redacted.
+        snippet: String,
+    },
+    /// A documented response whose body does not match its documented type.
+    Decode {
+        /// The operation.
+        operation_id: &'static str,
+        /// The status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// What failed and why.
+        source: DecodeError,
+    },
+    /// The request could not be sent or the response not received.
+    Transport {
+        /// The operation.
+        operation_id: &'static str,
+        /// The underlying failure (its URL removed: it may carry an API key).
+        source: reqwest::Error,
+    },
+    /// The call's time budget ran out (all attempts included).
+    Timeout {
+        /// The operation.
+        operation_id: &'static str,
+        /// The budget.
+        after: Duration,
+    },
+    /// None of the security schemes the operation accepts is configured; nothing was sent.
+    MissingCredentials {
+        /// The operation.
+        operation_id: &'static str,
+        /// The schemes it accepts, any one of which would do.
+        schemes: Vec<&'static str>,
+    },
+    /// A token provider failed.
+    Credentials {
+        /// The operation.
+        operation_id: &'static str,
+        /// The scheme whose provider failed.
+        scheme: &'static str,
+        /// The provider's error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The request could not be built (a bad header value, an unusable parameter...).
+    InvalidRequest {
+        /// The operation.
+        operation_id: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl<E> Error<E> {
+    /// The typed error, when the API answered with a documented error status.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Error::Api(api) => Some(&api.error),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The response headers, when a response arrived.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api(api) => Some(&api.headers),
+            Error::UnexpectedStatus { headers, .. } | Error::Decode { headers, .. } => Some(headers),
+            _ => None,
+        }
+    }
+
+    /// The operation that failed.
+    pub fn operation_id(&self) -> &'static str {
+        match self {
+            Error::Api(api) => api.operation_id,
+            Error::UnexpectedStatus { operation_id, .. }
+            | Error::Decode { operation_id, .. }
+            | Error::Transport { operation_id, .. }
+            | Error::Timeout { operation_id, .. }
+            | Error::MissingCredentials { operation_id, .. }
+            | Error::Credentials { operation_id, .. }
+            | Error::InvalidRequest { operation_id, .. } => operation_id,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = self.operation_id();
+        match self {
+            Error::Api(api) => write!(f, "`{op}` failed with {}: {:?}", api.status, api.error),
+            Error::UnexpectedStatus { status, snippet, .. } => {
+                write!(f, "`{op}` returned undocumented status {status}: {snippet}")
+            }
+            Error::Decode { status, source, .. } => write!(f, "`{op}` returned {status}, but {source}"),
+            Error::Transport { source, .. } => write!(f, "`{op}` could not reach the server: {source}"),
+            Error::Timeout { after, .. } => write!(f, "`{op}` timed out after {after:?}"),
+            Error::MissingCredentials { schemes, .. } => write!(
+                f,
+                "`{op}` needs credentials for one of: {}; none is configured on the client",
+                schemes.join(", ")
+            ),
+            Error::Credentials { scheme, source, .. } => {
+                write!(f, "`{op}`: the token provider for `{scheme}` failed: {source}")
+            }
+            Error::InvalidRequest { message, .. } => write!(f, "`{op}`: invalid request: {message}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(api) => f.debug_tuple("Api").field(api).finish(),
+            Error::UnexpectedStatus { operation_id, status, snippet, .. } => f
+                .debug_struct("UnexpectedStatus")
+                .field("operation_id", operation_id)
+                .field("status", status)
+                .field("body", snippet)
+                .finish_non_exhaustive(),
+            Error::Decode { operation_id, status, source, .. } => f
+                .debug_struct("Decode")
+                .field("operation_id", operation_id)
+                .field("status", status)
+                .field("source", source)
+                .finish_non_exhaustive(),
+            Error::Transport { operation_id, source } => f
+                .debug_struct("Transport")
+                .field("operation_id", operation_id)
+                .field("source", source)
+                .finish(),
+            Error::Timeout { operation_id, after } => f
+                .debug_struct("Timeout")
+                .field("operation_id", operation_id)
+                .field("after", after)
+                .finish(),
+            Error::MissingCredentials { operation_id, schemes } => f
+                .debug_struct("MissingCredentials")
+                .field("operation_id", operation_id)
+                .field("schemes", schemes)
+                .finish(),
+            Error::Credentials { operation_id, scheme, source } => f
+                .debug_struct("Credentials")
+                .field("operation_id", operation_id)
+                .field("scheme", scheme)
+                .field("source", source)
+                .finish(),
+            Error::InvalidRequest { operation_id, message } => f
+                .debug_struct("InvalidRequest")
+                .field("operation_id", operation_id)
+                .field("message", message)
+                .finish(),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode { source, .. } => Some(source),
+            Error::Transport { source, .. } => Some(source),
+            Error::Credentials { source, .. } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Token {
+        id: u32,
+        secret: String,
+    }
+
+    #[test]
+    fn decode_errors_name_the_type_the_path_and_redact() {
+        let body = br#"{"id": "seven", "secret": "hunter2"}"#;
+        let error = decode_json::<Token>(body).unwrap_err().with_snippet(body, &["secret"]);
+        let message = error.to_string();
+        assert!(message.contains("Token"), "{message}");
+        assert!(message.contains("at `id`"), "{message}");
+        assert!(message.contains("[redacted]"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+
+    #[test]
+    fn snippets_are_bounded_on_char_boundaries() {
+        let body = "é".repeat(1000);
+        let text = snippet(body.as_bytes(), &[]);
+        assert!(text.len() <= MAX_SNIPPET + '…'.len_utf8());
+        assert!(text.ends_with('…'));
+    }
+}

@@ -1,0 +1,92 @@
+//! Serde helpers for shapes derive cannot express: tagged unions whose members do not carry
+//! the tag, and "absent" versus "null" in request bodies.
+
+use serde::de::DeserializeOwned;
+use serde::ser::Error as _;
+use serde::{Serialize, Serializer};
+
+/// Serialises a union member and adds its tag property.
+pub(crate) fn serialize_tagged<S: Serializer, T: Serialize>(
+    serializer: S,
+    tag_key: &str,
+    tag_value: &str,
+    body: &T,
+) -> Result<S::Ok, S::Error> {
+    let mut value = serde_json::to_value(body).map_err(S::Error::custom)?;
+    match &mut value {
+        serde_json::Value::Object(map) => {
+            map.insert(tag_key.to_owned(), serde_json::Value::String(tag_value.to_owned()));
+        }
+        _ => return Err(S::Error::custom("a tagged union member must serialise to a JSON object")),
+    }
+    value.serialize(serializer)
+}
+
+/// Decodes an already-buffered JSON value, reporting failures in the caller's error type.
+pub(crate) fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}
+
+/// `Option<Option<T>>` fields: absent is `None` (leave alone), `null` is `Some(None)` (clear),
+/// a value is `Some(Some(v))`. Use with `#[serde(default, skip_serializing_if = "Option::is_none")]`.
+pub(crate) mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Writes `null` for `Some(None)` and the value for `Some(Some(v))`.
+    pub(crate) fn serialize<S: Serializer, T: Serialize>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(Some(inner)) => inner.serialize(serializer),
+            _ => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads `null` as `Some(None)`; an absent field never reaches here (`default` makes it `None`).
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Patch {
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "super::double_option")]
+        expires_at: Option<Option<String>>,
+    }
+
+    #[test]
+    fn double_option_tells_absent_from_null() {
+        for (value, json) in [
+            (None, "{}"),
+            (Some(None), r#"{"expires_at":null}"#),
+            (Some(Some("x".to_owned())), r#"{"expires_at":"x"}"#),
+        ] {
+            let patch = Patch { expires_at: value };
+            assert_eq!(serde_json::to_string(&patch).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Patch>(json).unwrap(), patch);
+        }
+    }
+
+    #[derive(Serialize)]
+    struct Member {
+        name: &'static str,
+    }
+
+    struct Tagged(Member);
+
+    impl Serialize for Tagged {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            super::serialize_tagged(serializer, "type", "oauth", &self.0)
+        }
+    }
+
+    #[test]
+    fn tagged_members_gain_their_tag() {
+        let json = serde_json::to_value(Tagged(Member { name: "n" })).unwrap();
+        assert_eq!(json, serde_json::json!({"name": "n", "type": "oauth"}));
+    }
+}
