@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
+};
 use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use tokio::time::Instant;
@@ -72,8 +74,22 @@ impl<T, E> fmt::Debug for Call<T, E> {
             .field("operation_id", &self.op.operation_id)
             .field("method", &self.op.method)
             .field("path", &self.path)
-            .field("query", &self.query.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
-            .field("headers", &self.headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .field(
+                "query",
+                &self
+                    .query
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>(),
+            )
             .field("body_bytes", &self.body.as_ref().map(Bytes::len))
             .field("timeout", &self.timeout)
             .field("base_url", &self.base_url)
@@ -82,7 +98,11 @@ impl<T, E> fmt::Debug for Call<T, E> {
 }
 
 impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
-    pub(crate) fn new(client: Client, op: &'static OperationSpec, decode: DecodeSuccess<T>) -> Self {
+    pub(crate) fn new(
+        client: Client,
+        op: &'static OperationSpec,
+        decode: DecodeSuccess<T>,
+    ) -> Self {
         Call {
             client,
             op,
@@ -103,7 +123,11 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         self.invalid.get_or_insert(message);
     }
 
-    fn json<V: serde::Serialize + ?Sized>(&mut self, what: &str, value: &V) -> Option<serde_json::Value> {
+    fn json<V: serde::Serialize + ?Sized>(
+        &mut self,
+        what: &str,
+        value: &V,
+    ) -> Option<serde_json::Value> {
         match serde_json::to_value(value) {
             Ok(value) => Some(value),
             Err(e) => {
@@ -113,7 +137,11 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         }
     }
 
-    pub(crate) fn path_param<V: serde::Serialize + ?Sized>(mut self, name: &str, value: &V) -> Self {
+    pub(crate) fn path_param<V: serde::Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &V,
+    ) -> Self {
         if let Some(value) = self.json(&format!("path parameter `{name}`"), value) {
             match encoding::path_segment(name, &value) {
                 Ok(segment) => self.path = self.path.replace(&format!("{{{name}}}"), &segment),
@@ -130,10 +158,15 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         self
     }
 
-    pub(crate) fn header_param<V: serde::Serialize + ?Sized>(mut self, name: &str, value: &V) -> Self {
+    pub(crate) fn header_param<V: serde::Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &V,
+    ) -> Self {
         if let Some(value) = self.json(&format!("header `{name}`"), value) {
             if !value.is_null() {
-                self.headers.push((name.to_owned(), encoding::scalar(&value)));
+                self.headers
+                    .push((name.to_owned(), encoding::scalar(&value)));
             }
         }
         self
@@ -191,16 +224,24 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         let deadline = budget.map(|b| Instant::now() + b);
         let attempts = self.attempts(deadline).instrument(span);
         match budget {
-            Some(after) => tokio::time::timeout(after, attempts)
-                .await
-                .unwrap_or(Err(Error::Timeout { operation_id: op.operation_id, after })),
+            Some(after) => {
+                tokio::time::timeout(after, attempts)
+                    .await
+                    .unwrap_or(Err(Error::Timeout {
+                        operation_id: op.operation_id,
+                        after,
+                    }))
+            }
             None => attempts.await,
         }
     }
 
     async fn attempts(self, deadline: Option<Instant>) -> Result<Response<T>, Error<E>> {
         let op = self.op;
-        let invalid = |message: String| Error::InvalidRequest { operation_id: op.operation_id, message };
+        let invalid = |message: String| Error::InvalidRequest {
+            operation_id: op.operation_id,
+            message,
+        };
         if let Some(message) = self.invalid.clone() {
             return Err(invalid(message));
         }
@@ -226,8 +267,10 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
         for (name, value) in &self.headers {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid(format!("invalid header name {name:?}")))?;
-            let value = HeaderValue::from_str(value).map_err(|_| invalid(format!("invalid value for header `{name}`")))?;
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid(format!("invalid header name {name:?}")))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| invalid(format!("invalid value for header `{name}`")))?;
             headers.append(name, value);
         }
         let policy = self.retry.clone().unwrap_or_else(|| inner.retry.clone());
@@ -257,11 +300,17 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                         hook.on_error(&context, &error);
                     }
                     if error.is_timeout() {
-                        return Err(Error::Timeout { operation_id: op.operation_id, after: started.elapsed() });
+                        return Err(Error::Timeout {
+                            operation_id: op.operation_id,
+                            after: started.elapsed(),
+                        });
                     }
                     // A failed connection never reached the server; anything later might have.
                     let safe = error.is_connect() || is_idempotent(&op.method);
-                    let transport = Error::Transport { operation_id: op.operation_id, source: error.without_url() };
+                    let transport = Error::Transport {
+                        operation_id: op.operation_id,
+                        source: error.without_url(),
+                    };
                     if !safe || !policy.allows_retry(attempt, started.elapsed()) {
                         return Err(transport);
                     }
@@ -283,8 +332,15 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                     {
                         return self.finish(status, response_headers, body);
                     }
-                    let wait = policy.retry_after(&response_headers).unwrap_or_else(|| policy.jittered(attempt));
-                    (wait, self.finish(status, response_headers, body).err().unwrap_or_else(|| invalid("retry of a success".to_owned())))
+                    let wait = policy
+                        .retry_after(&response_headers)
+                        .unwrap_or_else(|| policy.jittered(attempt));
+                    (
+                        wait,
+                        self.finish(status, response_headers, body)
+                            .err()
+                            .unwrap_or_else(|| invalid("retry of a success".to_owned())),
+                    )
                 }
             };
             let (wait, last_error) = wait;
@@ -308,8 +364,17 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             let found: Option<Vec<_>> = alternative
                 .iter()
                 .map(|scheme| {
-                    let provider = inner.credentials.iter().find(|(name, _)| name == scheme)?.1.clone();
-                    let spec = inner.api.security_schemes.iter().find(|s| s.name == *scheme)?;
+                    let provider = inner
+                        .credentials
+                        .iter()
+                        .find(|(name, _)| name == scheme)?
+                        .1
+                        .clone();
+                    let spec = inner
+                        .api
+                        .security_schemes
+                        .iter()
+                        .find(|s| s.name == *scheme)?;
                     Some((spec, provider))
                 })
                 .collect();
@@ -317,12 +382,21 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                 return Ok(found);
             }
         }
-        let mut schemes: Vec<&'static str> = op.security.iter().flat_map(|a| a.iter().copied()).collect();
+        let mut schemes: Vec<&'static str> =
+            op.security.iter().flat_map(|a| a.iter().copied()).collect();
         schemes.dedup();
-        Err(Error::MissingCredentials { operation_id: op.operation_id, schemes })
+        Err(Error::MissingCredentials {
+            operation_id: op.operation_id,
+            schemes,
+        })
     }
 
-    fn finish(&self, status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<Response<T>, Error<E>> {
+    fn finish(
+        &self,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response<T>, Error<E>> {
         let op = self.op;
         let sensitive = self.client.inner.api.sensitive_fields;
         let decode_error = |source: DecodeError, headers: HeaderMap| Error::Decode {
@@ -332,7 +406,13 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             source: source.with_snippet(&body, sensitive),
         };
         match (self.decode)(status.as_u16(), &body) {
-            Some(Ok(decoded)) => return Ok(Response { status, headers, body: decoded }),
+            Some(Ok(decoded)) => {
+                return Ok(Response {
+                    status,
+                    headers,
+                    body: decoded,
+                })
+            }
             Some(Err(source)) => return Err(decode_error(source, headers)),
             None => {}
         }
@@ -364,9 +444,11 @@ fn apply_credentials<E>(
     operation_id: &'static str,
 ) -> Result<(), Error<E>> {
     for (scheme, provider) in credentials {
-        let token = provider
-            .token()
-            .map_err(|source| Error::Credentials { operation_id, scheme: scheme.name, source })?;
+        let token = provider.token().map_err(|source| Error::Credentials {
+            operation_id,
+            scheme: scheme.name,
+            source,
+        })?;
         let token = token.expose_secret();
         let header = |value: String| {
             let mut value = HeaderValue::from_str(&value).map_err(|_| Error::Credentials {
@@ -384,7 +466,9 @@ fn apply_credentials<E>(
             }
             SchemeKind::ApiKeyHeader(name) => {
                 let value = header(token.to_owned())?;
-                request.headers_mut().insert(HeaderName::from_static(name), value);
+                request
+                    .headers_mut()
+                    .insert(HeaderName::from_static(name), value);
             }
             SchemeKind::ApiKeyQuery(name) => {
                 request.url_mut().query_pairs_mut().append_pair(name, token);

@@ -79,7 +79,11 @@ pub(crate) struct Inner {
 
 impl Client {
     /// Starts a call of `op`; the generated methods fill in its parameters and body.
-    pub(crate) fn call<T: Send + 'static, E: ErrorResponses>(&self, op: &'static OperationSpec, decode: DecodeSuccess<T>) -> Call<T, E> {
+    pub(crate) fn call<T: Send + 'static, E: ErrorResponses>(
+        &self,
+        op: &'static OperationSpec,
+        decode: DecodeSuccess<T>,
+    ) -> Call<T, E> {
         Call::new(self.clone(), op, decode)
     }
 }
@@ -90,7 +94,14 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &inner.base_url)
             .field("server_url", &inner.server_url)
-            .field("credentials", &inner.credentials.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+            .field(
+                "credentials",
+                &inner
+                    .credentials
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .field("hooks", &inner.hooks.len())
@@ -117,7 +128,14 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("server_url", &self.server_url)
-            .field("credentials", &self.credentials.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+            .field(
+                "credentials",
+                &self
+                    .credentials
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
@@ -181,7 +199,11 @@ impl ClientBuilder {
         self.credential_provider(scheme, Arc::new(FixedToken(token)))
     }
 
-    pub(crate) fn credential_provider(mut self, scheme: &'static str, provider: Arc<dyn TokenProvider>) -> Self {
+    pub(crate) fn credential_provider(
+        mut self,
+        scheme: &'static str,
+        provider: Arc<dyn TokenProvider>,
+    ) -> Self {
         self.credentials.retain(|(name, _)| *name != scheme);
         self.credentials.push((scheme, provider));
         self
@@ -233,11 +255,13 @@ impl ClientBuilder {
             }
         }
         let user_agent = self.user_agent.as_deref().unwrap_or(self.api.user_agent);
-        let user_agent =
-            HeaderValue::from_str(user_agent).map_err(|_| BuildError::InvalidUserAgent(user_agent.to_owned()))?;
+        let user_agent = HeaderValue::from_str(user_agent)
+            .map_err(|_| BuildError::InvalidUserAgent(user_agent.to_owned()))?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder().build().map_err(BuildError::Http)?,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(BuildError::Http)?,
         };
         Ok(Client {
             inner: Arc::new(Inner {

@@ -15,15 +15,24 @@ pub(crate) fn serialize_tagged<S: Serializer, T: Serialize>(
     let mut value = serde_json::to_value(body).map_err(S::Error::custom)?;
     match &mut value {
         serde_json::Value::Object(map) => {
-            map.insert(tag_key.to_owned(), serde_json::Value::String(tag_value.to_owned()));
+            map.insert(
+                tag_key.to_owned(),
+                serde_json::Value::String(tag_value.to_owned()),
+            );
         }
-        _ => return Err(S::Error::custom("a tagged union member must serialise to a JSON object")),
+        _ => {
+            return Err(S::Error::custom(
+                "a tagged union member must serialise to a JSON object",
+            ))
+        }
     }
     value.serialize(serializer)
 }
 
 /// Decodes an already-buffered JSON value, reporting failures in the caller's error type.
-pub(crate) fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E> {
+pub(crate) fn from_value<T: DeserializeOwned, E: serde::de::Error>(
+    value: serde_json::Value,
+) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
 }
 
@@ -33,7 +42,10 @@ pub(crate) mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     /// Writes `null` for `Some(None)` and the value for `Some(Some(v))`.
-    pub(crate) fn serialize<S: Serializer, T: Serialize>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer, T: Serialize>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(Some(inner)) => inner.serialize(serializer),
             _ => serializer.serialize_none(),
@@ -54,7 +66,11 @@ mod tests {
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Patch {
-        #[serde(default, skip_serializing_if = "Option::is_none", with = "super::double_option")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "super::double_option"
+        )]
         expires_at: Option<Option<String>>,
     }
 

@@ -6,14 +6,20 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
 /// Everything but RFC 3986's unreserved characters is encoded, so a value stays one segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// A value as one encoded path segment. Empty values and the dot segments `.` and `..` are
 /// refused: URL parsers resolve them, which would address another resource.
 pub(crate) fn path_segment(name: &str, value: &Value) -> Result<String, String> {
     let text = scalar(value);
     if text.is_empty() || text == "." || text == ".." {
-        return Err(format!("path parameter `{name}` cannot be {text:?}: it would address another resource"));
+        return Err(format!(
+            "path parameter `{name}` cannot be {text:?}: it would address another resource"
+        ));
     }
     Ok(utf8_percent_encode(&text, SEGMENT).to_string())
 }
@@ -83,7 +89,12 @@ mod tests {
         let pairs: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(
             pairs,
-            [("page[size]", "10"), ("tag", "a"), ("tag", "b"), ("filter[name][contains]", "x")]
+            [
+                ("page[size]", "10"),
+                ("tag", "a"),
+                ("tag", "b"),
+                ("filter[name][contains]", "x")
+            ]
         );
     }
 }

@@ -53,7 +53,11 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot decode the body as {}: {}", self.type_name, self.reason)?;
+        write!(
+            f,
+            "cannot decode the body as {}: {}",
+            self.type_name, self.reason
+        )?;
         if !self.snippet.is_empty() {
             write!(f, " (body: {})", self.snippet)?;
         }
@@ -73,7 +77,11 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result
         } else {
             format!("at `{path}`: {}", error.into_inner())
         };
-        DecodeError { type_name: short_type_name::<T>(), reason, snippet: String::new() }
+        DecodeError {
+            type_name: short_type_name::<T>(),
+            reason,
+            snippet: String::new(),
+        }
     })
 }
 
@@ -119,7 +127,9 @@ fn redact(value: &mut serde_json::Value, sensitive: &[&str]) {
                 }
             }
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|item| redact(item, sensitive)),
+        serde_json::Value::Array(items) => {
+            items.iter_mut().for_each(|item| redact(item, sensitive))
+        }
         _ => {}
     }
 }
@@ -271,7 +281,9 @@ impl<E> Error<E> {
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
             Error::Api(api) => Some(&api.headers),
-            Error::UnexpectedStatus { headers, .. } | Error::Decode { headers, .. } => Some(headers),
+            Error::UnexpectedStatus { headers, .. } | Error::Decode { headers, .. } => {
+                Some(headers)
+            }
             _ => None,
         }
     }
@@ -296,11 +308,17 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
         let op = self.operation_id();
         match self {
             Error::Api(api) => write!(f, "`{op}` failed with {}: {:?}", api.status, api.error),
-            Error::UnexpectedStatus { status, snippet, .. } => {
+            Error::UnexpectedStatus {
+                status, snippet, ..
+            } => {
                 write!(f, "`{op}` returned undocumented status {status}: {snippet}")
             }
-            Error::Decode { status, source, .. } => write!(f, "`{op}` returned {status}, but {source}"),
-            Error::Transport { source, .. } => write!(f, "`{op}` could not reach the server: {source}"),
+            Error::Decode { status, source, .. } => {
+                write!(f, "`{op}` returned {status}, but {source}")
+            }
+            Error::Transport { source, .. } => {
+                write!(f, "`{op}` could not reach the server: {source}")
+            }
             Error::Timeout { after, .. } => write!(f, "`{op}` timed out after {after:?}"),
             Error::MissingCredentials { schemes, .. } => write!(
                 f,
@@ -308,9 +326,14 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 schemes.join(", ")
             ),
             Error::Credentials { scheme, source, .. } => {
-                write!(f, "`{op}`: the token provider for `{scheme}` failed: {source}")
+                write!(
+                    f,
+                    "`{op}`: the token provider for `{scheme}` failed: {source}"
+                )
             }
-            Error::InvalidRequest { message, .. } => write!(f, "`{op}`: invalid request: {message}"),
+            Error::InvalidRequest { message, .. } => {
+                write!(f, "`{op}`: invalid request: {message}")
+            }
         }
     }
 }
@@ -319,40 +342,66 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(api) => f.debug_tuple("Api").field(api).finish(),
-            Error::UnexpectedStatus { operation_id, status, snippet, .. } => f
+            Error::UnexpectedStatus {
+                operation_id,
+                status,
+                snippet,
+                ..
+            } => f
                 .debug_struct("UnexpectedStatus")
                 .field("operation_id", operation_id)
                 .field("status", status)
                 .field("body", snippet)
                 .finish_non_exhaustive(),
-            Error::Decode { operation_id, status, source, .. } => f
+            Error::Decode {
+                operation_id,
+                status,
+                source,
+                ..
+            } => f
                 .debug_struct("Decode")
                 .field("operation_id", operation_id)
                 .field("status", status)
                 .field("source", source)
                 .finish_non_exhaustive(),
-            Error::Transport { operation_id, source } => f
+            Error::Transport {
+                operation_id,
+                source,
+            } => f
                 .debug_struct("Transport")
                 .field("operation_id", operation_id)
                 .field("source", source)
                 .finish(),
-            Error::Timeout { operation_id, after } => f
+            Error::Timeout {
+                operation_id,
+                after,
+            } => f
                 .debug_struct("Timeout")
                 .field("operation_id", operation_id)
                 .field("after", after)
                 .finish(),
-            Error::MissingCredentials { operation_id, schemes } => f
+            Error::MissingCredentials {
+                operation_id,
+                schemes,
+            } => f
                 .debug_struct("MissingCredentials")
                 .field("operation_id", operation_id)
                 .field("schemes", schemes)
                 .finish(),
-            Error::Credentials { operation_id, scheme, source } => f
+            Error::Credentials {
+                operation_id,
+                scheme,
+                source,
+            } => f
                 .debug_struct("Credentials")
                 .field("operation_id", operation_id)
                 .field("scheme", scheme)
                 .field("source", source)
                 .finish(),
-            Error::InvalidRequest { operation_id, message } => f
+            Error::InvalidRequest {
+                operation_id,
+                message,
+            } => f
                 .debug_struct("InvalidRequest")
                 .field("operation_id", operation_id)
                 .field("message", message)
@@ -386,7 +435,9 @@ mod tests {
     #[test]
     fn decode_errors_name_the_type_the_path_and_redact() {
         let body = br#"{"id": "seven", "secret": "hunter2"}"#;
-        let error = decode_json::<Token>(body).unwrap_err().with_snippet(body, &["secret"]);
+        let error = decode_json::<Token>(body)
+            .unwrap_err()
+            .with_snippet(body, &["secret"]);
         let message = error.to_string();
         assert!(message.contains("Token"), "{message}");
         assert!(message.contains("at `id`"), "{message}");

@@ -45,7 +45,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// One attempt, no retries.
     pub fn disabled() -> Self {
-        RetryPolicy { max_attempts: 1, ..Self::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..Self::default()
+        }
     }
 
     /// Total attempts, the first included (at least 1).
@@ -68,7 +71,11 @@ impl RetryPolicy {
 
     /// How much each wait grows over the previous one (at least 1).
     pub fn multiplier(mut self, multiplier: f64) -> Self {
-        self.multiplier = if multiplier.is_finite() { multiplier.max(1.0) } else { 1.0 };
+        self.multiplier = if multiplier.is_finite() {
+            multiplier.max(1.0)
+        } else {
+            1.0
+        };
         self
     }
 
@@ -122,7 +129,10 @@ pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<
 
 /// Whether repeating the method cannot change the outcome.
 pub(crate) fn is_idempotent(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    )
 }
 
 /// Whether a response status is worth another attempt for this method.
@@ -152,7 +162,10 @@ mod tests {
         assert_eq!(policy.backoff(u32::MAX), Duration::from_millis(500));
         for retry in 1..10 {
             let wait = policy.jittered(retry);
-            assert!(wait >= policy.backoff(retry) / 2 && wait <= Duration::from_millis(500), "{wait:?}");
+            assert!(
+                wait >= policy.backoff(retry) / 2 && wait <= Duration::from_millis(500),
+                "{wait:?}"
+            );
         }
     }
 
@@ -171,10 +184,16 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, "7".parse().unwrap());
-        assert_eq!(parse_retry_after(&headers, now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after(&headers, now),
+            Some(Duration::from_secs(7))
+        );
         let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
         headers.insert(RETRY_AFTER, later.parse().unwrap());
-        assert_eq!(parse_retry_after(&headers, now), Some(Duration::from_secs(30)));
+        assert_eq!(
+            parse_retry_after(&headers, now),
+            Some(Duration::from_secs(30))
+        );
         headers.insert(RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(parse_retry_after(&headers, now), None);
         headers.insert(RETRY_AFTER, "999999".parse().unwrap());
@@ -191,10 +210,26 @@ mod tests {
         assert!(retryable_status(&Method::GET, status(500), &none));
         assert!(retryable_status(&Method::DELETE, status(503), &none));
         assert!(!retryable_status(&Method::GET, status(404), &none));
-        assert!(!retryable_status(&Method::POST, status(500), &with_retry_after));
+        assert!(!retryable_status(
+            &Method::POST,
+            status(500),
+            &with_retry_after
+        ));
         assert!(!retryable_status(&Method::POST, status(503), &none));
-        assert!(retryable_status(&Method::POST, status(503), &with_retry_after));
-        assert!(retryable_status(&Method::PATCH, status(429), &with_retry_after));
-        assert!(!retryable_status(&Method::PATCH, status(502), &with_retry_after));
+        assert!(retryable_status(
+            &Method::POST,
+            status(503),
+            &with_retry_after
+        ));
+        assert!(retryable_status(
+            &Method::PATCH,
+            status(429),
+            &with_retry_after
+        ));
+        assert!(!retryable_status(
+            &Method::PATCH,
+            status(502),
+            &with_retry_after
+        ));
     }
 }
