@@ -1,0 +1,229 @@
+//! Credentials: scheme choice, missing credentials, rotation, hooks, and secrets never shown.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use konnect_sdk::{Client, Error, Hook, HookContext, Server};
+use secrecy::SecretString;
+use wiremock::matchers::{header, method};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::{credential_json, problem, INSTANCE, TOKEN, USER};
+
+#[tokio::test]
+async fn a_call_without_an_allowed_credential_fails_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    // The personal-access-token operations accept neither system account tokens...
+    let client = Client::builder()
+        .system_account_access_token(TOKEN)
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let error = client
+        .personal_access_tokens()
+        .list_users_personal_access_tokens(USER.parse().unwrap())
+        .await
+        .unwrap_err();
+    let Error::MissingCredentials { schemes, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        schemes,
+        &[
+            "personalAccessToken",
+            "konnectAccessToken",
+            "serviceAccessToken"
+        ]
+    );
+    assert!(error.to_string().contains("personalAccessToken"));
+}
+
+#[tokio::test]
+async fn any_allowed_scheme_is_sent_as_a_bearer_token() {
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", "Bearer system-token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(credential_json("oauth")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .system_account_access_token("system-token")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    client
+        .integration_instance_auth_credentials()
+        .get_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_token_provider_is_asked_before_every_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", "Bearer rotated-1"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(header("authorization", "Bearer rotated-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(credential_json("oauth")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let client = Client::builder()
+        .konnect_access_token_provider(move || {
+            SecretString::from(format!(
+                "rotated-{}",
+                counter.fetch_add(1, Ordering::SeqCst) + 1
+            ))
+        })
+        .base_url(server.uri())
+        .retry(crate::fast_retries())
+        .build()
+        .unwrap();
+    client
+        .integration_instance_auth_credentials()
+        .get_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[derive(Default, Clone)]
+struct Recorder {
+    seen: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Hook for Recorder {
+    fn before_request(&self, context: &HookContext, request: &mut reqwest::Request) {
+        request
+            .headers_mut()
+            .insert("x-trace", "hooked".parse().unwrap());
+        self.seen.lock().unwrap().push(format!(
+            "before {} #{}",
+            context.operation_id, context.attempt
+        ));
+    }
+
+    fn after_response(
+        &self,
+        context: &HookContext,
+        status: reqwest::StatusCode,
+        _: &reqwest::header::HeaderMap,
+    ) {
+        self.seen.lock().unwrap().push(format!(
+            "after {} {}",
+            context.operation_id,
+            status.as_u16()
+        ));
+    }
+}
+
+#[tokio::test]
+async fn hooks_see_and_change_requests() {
+    let server = MockServer::start().await;
+    Mock::given(header("x-trace", "hooked"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let recorder = Recorder::default();
+    let client = Client::builder()
+        .personal_access_token(TOKEN)
+        .base_url(server.uri())
+        .hook(recorder.clone())
+        .build()
+        .unwrap();
+    client
+        .integration_instance_auth_credentials()
+        .delete_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap();
+    assert_eq!(
+        *recorder.seen.lock().unwrap(),
+        [
+            "before delete-integration-instance-auth-credential #1",
+            "after delete-integration-instance-auth-credential 204"
+        ]
+    );
+}
+
+#[test]
+fn regions_and_pinned_servers() {
+    assert_eq!(Server::default(), Server::Global);
+    assert_eq!(Server::Eu.url(), "https://eu.api.konghq.com");
+    assert_eq!(Server::Au.url(), "https://au.api.konghq.com");
+}
+
+#[tokio::test]
+async fn no_secret_in_any_formatted_output() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(problem(401, "Unauthorized")))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(418))
+        .mount(&server)
+        .await;
+    let mut created = crate::pat_json();
+    created["konnect_token"] = serde_json::json!(TOKEN);
+    created["state"] = serde_json::json!(42);
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(created))
+        .mount(&server)
+        .await;
+    let builder = Client::builder()
+        .personal_access_token(TOKEN)
+        .base_url(server.uri());
+    let mut outputs = vec![format!("{builder:?}")];
+    let client = builder.build().unwrap();
+    outputs.push(format!("{client:?}"));
+    let group = client.integration_instance_auth_credentials();
+    let call = group.get_integration_instance_auth_credential(INSTANCE);
+    outputs.push(format!("{call:?}"));
+    let api_error = call.await.unwrap_err();
+    let unexpected = group
+        .delete_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap_err();
+    let decode = client
+        .personal_access_tokens()
+        .create_personal_access_token(USER.parse().unwrap(), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(decode, Error::Decode { .. }), "{decode:?}");
+    let missing = Client::builder()
+        .base_url(server.uri())
+        .build()
+        .unwrap()
+        .integration_instance_auth_credentials()
+        .get_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap_err();
+    for error in [
+        format!("{api_error:?}"),
+        format!("{api_error}"),
+        format!("{unexpected:?}"),
+        format!("{unexpected}"),
+    ] {
+        outputs.push(error);
+    }
+    outputs.extend([
+        format!("{decode:?}"),
+        format!("{decode}"),
+        format!("{missing:?}"),
+        format!("{missing}"),
+    ]);
+    for output in &outputs {
+        assert!(!output.contains(TOKEN), "a secret leaked: {output}");
+    }
+}
