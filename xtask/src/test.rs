@@ -27,7 +27,7 @@ pub fn run() -> Result<(), String> {
             &[],
         ),
         (
-            "clippy on the generator and xtask, warnings denied",
+            "clippy on the generator, xtask and the behaviour tests, warnings denied",
             &[
                 "clippy",
                 "-p",
