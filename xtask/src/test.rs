@@ -34,6 +34,8 @@ pub fn run() -> Result<(), String> {
                 "sdkgen",
                 "-p",
                 "xtask",
+                "-p",
+                "sdk-tests",
                 "--all-targets",
                 "--",
                 "-D",
