@@ -46,12 +46,15 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
         rust_file("src/lib.rs", &rust_stamp, client::lib_rs(api, options))?,
         rust_file("src/client.rs", &rust_stamp, client::client_rs(api))?,
         rust_file("src/models.rs", &rust_stamp, models::models_rs(api))?,
-        rust_file(
+    ];
+    if !api.examples.is_empty() {
+        let crate_ident = options.crate_name.replace('-', "_");
+        files.push(rust_file(
             "tests/examples.rs",
             &rust_stamp,
-            examples::examples_rs(api, &options.crate_name.replace('-', "_")),
-        )?,
-    ];
+            examples::examples_rs(api, &crate_ident),
+        )?);
+    }
     for group in &api.groups {
         files.push(rust_file(
             &format!("src/{}.rs", group.module.trim_start_matches("r#")),

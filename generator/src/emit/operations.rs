@@ -223,6 +223,14 @@ fn error_enum(op: &Operation) -> TokenStream {
     } else {
         quote!(_body)
     };
+    let (status, decode) = if op.errors.is_empty() {
+        (quote!(_status), quote!(None))
+    } else {
+        (
+            quote!(status),
+            quote!(match status { #(#decode_arms)* _ => None, }),
+        )
+    };
     let status_body = if op.errors.is_empty() {
         quote!(match *self {})
     } else {
@@ -243,11 +251,8 @@ fn error_enum(op: &Operation) -> TokenStream {
         }
 
         impl crate::runtime::ErrorResponses for #name {
-            fn decode(status: u16, #body: &[u8]) -> Option<Result<Self, crate::runtime::DecodeError>> {
-                match status {
-                    #(#decode_arms)*
-                    _ => None,
-                }
+            fn decode(#status: u16, #body: &[u8]) -> Option<Result<Self, crate::runtime::DecodeError>> {
+                #decode
             }
         }
     }
