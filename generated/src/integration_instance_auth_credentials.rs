@@ -23,6 +23,23 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     /// Fetches the auth credential scoped to the given integration instance.
     ///
     /// `GET /v1/integration-instances/{integrationInstanceId}/auth-credential` (operation `get-integration-instance-auth-credential`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = konnect_sdk::Client::builder()
+    ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let response = client
+    ///     .integration_instance_auth_credentials()
+    ///     .get_integration_instance_auth_credential("3f51fa25-310a-421d-bd1a-007f859021a3")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_integration_instance_auth_credential(
         &self,
         integration_instance_id: &str,
@@ -62,6 +79,31 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     /// An attempt to create subsequent auth credentials for an instance will result in a 409 response.
     ///
     /// `POST /v1/integration-instances/{integrationInstanceId}/auth-credential` (operation `create-integration-instance-auth-credential`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = konnect_sdk::Client::builder()
+    ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let body: konnect_sdk::models::CreateIntegrationInstanceAuthCredential = serde_json::from_value(serde_json::json!({
+    ///   "config": {
+    ///     "grant_type": "authorization_code",
+    ///     "code": "string",
+    ///     "redirect_uri": "string"
+    ///   },
+    ///   "type": "oauth"
+    /// }))?;
+    /// let response = client
+    ///     .integration_instance_auth_credentials()
+    ///     .create_integration_instance_auth_credential("3f51fa25-310a-421d-bd1a-007f859021a3", &body)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_integration_instance_auth_credential(
         &self,
         integration_instance_id: &str,
@@ -99,6 +141,22 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     /// Deletes the auth credential scoped to the given integration instance.
     ///
     /// `DELETE /v1/integration-instances/{integrationInstanceId}/auth-credential` (operation `delete-integration-instance-auth-credential`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = konnect_sdk::Client::builder()
+    ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// client
+    ///     .integration_instance_auth_credentials()
+    ///     .delete_integration_instance_auth_credential("3f51fa25-310a-421d-bd1a-007f859021a3")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_integration_instance_auth_credential(
         &self,
         integration_instance_id: &str,

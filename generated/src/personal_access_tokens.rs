@@ -19,6 +19,23 @@ impl<'a> PersonalAccessTokens<'a> {
     /// List personal access tokens for a user.
     ///
     /// `GET /v3/users/{userId}/access-tokens` (operation `list-users-personal-access-tokens`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = konnect_sdk::Client::builder()
+    ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let response = client
+    ///     .personal_access_tokens()
+    ///     .list_users_personal_access_tokens("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_users_personal_access_tokens(
         &self,
         user_id: uuid::Uuid,
@@ -53,6 +70,27 @@ impl<'a> PersonalAccessTokens<'a> {
     /// Create a new personal access token. A maximum of 10 personal access tokens can be created.
     ///
     /// `POST /v3/users/{userId}/access-tokens` (operation `create-personal-access-token`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = konnect_sdk::Client::builder()
+    ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let body: konnect_sdk::models::CreatePersonalAccessTokenRequest = serde_json::from_value(serde_json::json!({
+    ///   "name": "string",
+    ///   "expires_at": "2025-01-01T00:00:00Z"
+    /// }))?;
+    /// let response = client
+    ///     .personal_access_tokens()
+    ///     .create_personal_access_token("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, Some(&body))
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_personal_access_token(
         &self,
         user_id: uuid::Uuid,
@@ -89,6 +127,23 @@ impl<'a> PersonalAccessTokens<'a> {
     /// Get Personal Access Token details.
     ///
     /// `GET /v3/users/{userId}/access-tokens/{tokenId}` (operation `get-personal-access-token-details`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = konnect_sdk::Client::builder()
+    ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let response = client
+    ///     .personal_access_tokens()
+    ///     .get_personal_access_token_details("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, "5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_personal_access_token_details(
         &self,
         user_id: uuid::Uuid,
@@ -125,6 +180,22 @@ impl<'a> PersonalAccessTokens<'a> {
     /// Delete personal access token.
     ///
     /// `DELETE /v3/users/{userId}/access-tokens/{tokenId}` (operation `delete-personal-access-token`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = konnect_sdk::Client::builder()
+    ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// client
+    ///     .personal_access_tokens()
+    ///     .delete_personal_access_token("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, "5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_personal_access_token(
         &self,
         user_id: uuid::Uuid,
@@ -154,6 +225,24 @@ impl<'a> PersonalAccessTokens<'a> {
     /// Update personal access token details.
     ///
     /// `PATCH /v3/users/{userId}/access-tokens/{tokenId}` (operation `update-personal-access-token-details`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = konnect_sdk::Client::builder()
+    ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let body: konnect_sdk::models::UpdatePersonalAccessTokenDetailsRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let response = client
+    ///     .personal_access_tokens()
+    ///     .update_personal_access_token_details("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, "5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, Some(&body))
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_personal_access_token_details(
         &self,
         user_id: uuid::Uuid,
@@ -192,6 +281,23 @@ impl<'a> PersonalAccessTokens<'a> {
     /// Revoke Personal Access Token.
     ///
     /// `PATCH /v3/users/{userId}/access-tokens/{tokenId}/revoke` (operation `revoke-personal-access-token`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = konnect_sdk::Client::builder()
+    ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let response = client
+    ///     .personal_access_tokens()
+    ///     .revoke_personal_access_token("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, "5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_personal_access_token(
         &self,
         user_id: uuid::Uuid,

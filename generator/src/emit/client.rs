@@ -6,7 +6,6 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::tokens::ident;
-use super::Options;
 use crate::ir::{Api, SchemeKind};
 
 /// What the runtime exposes at the crate root.
@@ -26,7 +25,7 @@ const RUNTIME_EXPORTS: &[&str] = &[
 ];
 
 /// The crate root.
-pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
+pub fn lib_rs(api: &Api) -> TokenStream {
     let modules = api.groups.iter().map(|g| {
         let module = ident(&g.module);
         let doc = format!(" Operations on {}.", g.tag);
@@ -38,15 +37,21 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             pub use client::Server;
         )
     });
-    let title = format!(
-        " {} ({}): a typed client for {} {}.",
-        options.crate_name, api.title, api.title, api.version
-    );
+    let group_docs = api.groups.iter().map(|g| {
+        let path = format!(
+            "../docs/sdks/{}/README.md",
+            g.module.trim_start_matches("r#")
+        );
+        let name = ident(&format!("{}Docs", g.type_name));
+        quote! {
+            /// Compiles the examples of the group's Markdown docs.
+            #[cfg(doctest)]
+            #[doc = include_str!(#path)]
+            pub struct #name;
+        }
+    });
     quote! {
-        #![doc = #title]
-        //!
-        //! See the README for a guide; every operation is a method on a group client reached
-        //! from [`Client`].
+        #![doc = include_str!("../README.md")]
         #![forbid(unsafe_code)]
         #![deny(missing_docs)]
         // The files are formatted by the generator (prettyplease); rustfmt would disagree.
@@ -64,6 +69,12 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
 
         #server
         pub use runtime::{#(#exports),*};
+        /// The HTTP client library, for hooks and custom clients.
+        pub use reqwest;
+        /// The secret string type token providers return.
+        pub use secrecy::SecretString;
+
+        #(#group_docs)*
     }
 }
 

@@ -9,6 +9,7 @@ mod operations;
 mod runtime;
 mod text;
 mod tokens;
+mod usage;
 
 use proc_macro2::TokenStream;
 
@@ -42,8 +43,9 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
         options.regenerate_with
     );
     let rust_stamp = format!("// {stamp}\n");
+    let usage = usage::Usage::new(api, &options.crate_name);
     let mut files = vec![
-        rust_file("src/lib.rs", &rust_stamp, client::lib_rs(api, options))?,
+        rust_file("src/lib.rs", &rust_stamp, client::lib_rs(api))?,
         rust_file("src/client.rs", &rust_stamp, client::client_rs(api))?,
         rust_file("src/models.rs", &rust_stamp, models::models_rs(api))?,
     ];
@@ -59,11 +61,11 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
         files.push(rust_file(
             &format!("src/{}.rs", group.module.trim_start_matches("r#")),
             &rust_stamp,
-            operations::group_rs(group),
+            operations::group_rs(group, &usage),
         )?);
     }
     files.extend(runtime::files(&rust_stamp));
-    files.extend(text::files(api, options, &stamp)?);
+    files.extend(text::files(api, options, &stamp, &usage)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -6,10 +6,11 @@ use quote::quote;
 
 use super::docs::{clean, doc_attrs, lines};
 use super::tokens::{ident, is_copy, models_path, ty};
+use super::usage::Usage;
 use crate::ir::{ErrorCase, Group, Operation, Param, ParamLocation, TypeRef};
 
 /// A group's module.
-pub fn group_rs(group: &Group) -> TokenStream {
+pub fn group_rs(group: &Group, usage: &Usage) -> TokenStream {
     let module_doc = format!(" Operations on {}.", group.tag);
     let client = ident(&group.type_name);
     let client_doc = doc_attrs(Some(&format!(
@@ -19,7 +20,7 @@ pub fn group_rs(group: &Group) -> TokenStream {
         group.module.trim_start_matches("r#"),
     )));
     let group_doc = doc_attrs(group.doc.as_deref());
-    let methods = group.operations.iter().map(method);
+    let methods = group.operations.iter().map(|op| method(group, op, usage));
     let errors = group.operations.iter().map(error_enum);
     let options = group.operations.iter().map(options_struct);
     quote! {
@@ -61,7 +62,7 @@ fn argument_type(param: &Param) -> TokenStream {
     }
 }
 
-fn method(op: &Operation) -> TokenStream {
+fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
     let models = models_path();
     let name = ident(&op.method_name);
     let error = ident(&op.error_type);
@@ -81,8 +82,12 @@ fn method(op: &Operation) -> TokenStream {
         }
     }
     doc.push_str(&format!(
-        "`{} {}` (operation `{}`).",
+        "`{} {}` (operation `{}`).\n\n",
         op.http_method, op.path, op.id
+    ));
+    doc.push_str(&format!(
+        "# Example\n\n```no_run\n{}```",
+        usage.operation_example(group, op)
     ));
     let doc = lines(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));

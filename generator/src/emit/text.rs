@@ -1,23 +1,56 @@
-//! Renders the crate's text files from the `minijinja` templates in `templates/`, in strict
-//! mode: a variable the template names but the context lacks is an error, not an empty string.
+//! Renders the crate's text files (Cargo.toml, README, per-group docs) from the `minijinja`
+//! templates in `templates/`, in strict mode: a variable the template names but the context
+//! lacks is an error, not an empty string.
 
 use minijinja::{context, Environment, UndefinedBehavior};
+use serde::Serialize;
 
+use super::usage::{program, Usage};
 use super::{File, Options};
 use crate::error::Error;
-use crate::ir::Api;
+use crate::ir::{Api, Group, Operation, ParamLocation, TypeRef};
 
-/// The templates, by output path; embedded so the generator is self-contained.
+/// The templates, embedded so the generator is self-contained.
 const TEMPLATES: &[(&str, &str)] = &[
     (
         "Cargo.toml",
         include_str!("../../../templates/Cargo.toml.j2"),
     ),
     ("README.md", include_str!("../../../templates/README.md.j2")),
+    ("group.md", include_str!("../../../templates/group.md.j2")),
 ];
 
+/// A resource group as the docs show it.
+#[derive(Serialize)]
+struct GroupDoc {
+    tag: String,
+    title: String,
+    module: String,
+    client_type: String,
+    overview: Option<String>,
+    path: String,
+    operations: Vec<OperationDoc>,
+}
+
+/// An operation as the docs show it.
+#[derive(Serialize)]
+struct OperationDoc {
+    title: String,
+    anchor: String,
+    method_name: String,
+    http: String,
+    summary: String,
+    description: String,
+    example: String,
+    params: Vec<[String; 5]>,
+    response: String,
+    errors: Vec<[String; 3]>,
+    error_type: String,
+    deprecated: bool,
+}
+
 /// The rendered text files.
-pub fn files(api: &Api, options: &Options, stamp: &str) -> Result<Vec<File>, Error> {
+pub fn files(api: &Api, options: &Options, stamp: &str, usage: &Usage) -> Result<Vec<File>, Error> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
@@ -25,28 +58,294 @@ pub fn files(api: &Api, options: &Options, stamp: &str) -> Result<Vec<File>, Err
         env.add_template(name, source)
             .map_err(|e| template_error(name, &e))?;
     }
+    let crate_ident = options.crate_name.replace('-', "_");
+    let groups: Vec<GroupDoc> = api
+        .groups
+        .iter()
+        .map(|g| group_doc(g, usage, &crate_ident))
+        .collect();
     let context = context! {
         api => api,
+        groups => &groups,
         crate_name => &options.crate_name,
-        crate_ident => options.crate_name.replace('-', "_"),
+        crate_ident => &crate_ident,
         crate_version => &options.crate_version,
         stamp => stamp,
+        token_variable => usage.token_variable(),
+        snippets => readme_snippets(api, usage, &crate_ident),
     };
-    TEMPLATES
+    let render = |name: &str, context: &minijinja::Value| {
+        let template = env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
+        template
+            .render(context)
+            .map_err(|e| template_error(name, &e))
+    };
+    let mut files = vec![
+        File {
+            path: "Cargo.toml".to_owned(),
+            contents: render("Cargo.toml", &context)?,
+        },
+        File {
+            path: "README.md".to_owned(),
+            contents: render("README.md", &context)?,
+        },
+    ];
+    for group in &groups {
+        let context = context! { group => group, crate_ident => &crate_ident, stamp => stamp };
+        files.push(File {
+            path: group.path.clone(),
+            contents: render("group.md", &context)?,
+        });
+    }
+    Ok(files)
+}
+
+fn group_doc(group: &Group, usage: &Usage, crate_ident: &str) -> GroupDoc {
+    let module = group.module.trim_start_matches("r#").to_owned();
+    GroupDoc {
+        tag: group.tag.clone(),
+        title: group.type_name.clone(),
+        client_type: format!("{crate_ident}::{module}::{}", group.type_name),
+        path: format!("docs/sdks/{module}/README.md"),
+        module,
+        overview: group.doc.as_deref().map(|d| d.trim().to_owned()),
+        operations: group
+            .operations
+            .iter()
+            .map(|op| operation_doc(group, op, usage, crate_ident))
+            .collect(),
+    }
+}
+
+fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str) -> OperationDoc {
+    let title = crate::naming::type_name(&op.id);
+    let mut params: Vec<[String; 5]> = op
+        .params
         .iter()
-        .map(|(name, _)| {
-            let template = env
-                .get_template(name)
-                .map_err(|e| template_error(name, &e))?;
-            let contents = template
-                .render(&context)
-                .map_err(|e| template_error(name, &e))?;
-            Ok(File {
-                path: (*name).to_owned(),
-                contents,
-            })
+        .filter(|p| p.required)
+        .map(|p| {
+            let location = match p.location {
+                ParamLocation::Path => "path",
+                ParamLocation::Query => "query",
+                ParamLocation::Header => "header",
+            };
+            [
+                format!("`{}`", p.rust_name.trim_start_matches("r#")),
+                format!("`{}`", argument_type(usage, &p.ty)),
+                ":heavy_check_mark:".to_owned(),
+                cell(&format!(
+                    "{} ({location} `{}`)",
+                    p.doc.as_deref().unwrap_or(""),
+                    p.name
+                )),
+                p.example
+                    .as_ref()
+                    .map(|e| cell(&e.as_str().map_or_else(|| e.to_string(), str::to_owned)))
+                    .unwrap_or_default(),
+            ]
         })
-        .collect()
+        .collect();
+    if let Some(body) = &op.body {
+        let ty = format!("&{}", usage.type_path(&body.ty));
+        params.push([
+            "`body`".to_owned(),
+            format!(
+                "`{}`",
+                if body.required {
+                    ty
+                } else {
+                    format!("Option<{ty}>")
+                }
+            ),
+            if body.required {
+                ":heavy_check_mark:"
+            } else {
+                ":heavy_minus_sign:"
+            }
+            .to_owned(),
+            cell(body.doc.as_deref().unwrap_or("The request body.")),
+            String::new(),
+        ]);
+    }
+    if let Some(options) = &op.options_type {
+        params.push([
+            "`options`".to_owned(),
+            format!(
+                "`&{crate_ident}::{}::{options}`",
+                group.module.trim_start_matches("r#")
+            ),
+            ":heavy_check_mark:".to_owned(),
+            "Optional parameters; `&Default::default()` for none.".to_owned(),
+            String::new(),
+        ]);
+    }
+    let error_type = format!(
+        "{crate_ident}::{}::{}",
+        group.module.trim_start_matches("r#"),
+        op.error_type
+    );
+    let mut errors: Vec<[String; 3]> = op
+        .errors
+        .iter()
+        .map(|e| {
+            [
+                format!("`{}::{}`", op.error_type, e.variant),
+                e.status.to_string(),
+                e.content_type
+                    .clone()
+                    .unwrap_or_else(|| "(none)".to_owned()),
+            ]
+        })
+        .collect();
+    errors.push([
+        "`Error::UnexpectedStatus`".to_owned(),
+        "any other 4XX, 5XX".to_owned(),
+        "\\*/\\*".to_owned(),
+    ]);
+    OperationDoc {
+        anchor: title.to_ascii_lowercase(),
+        title,
+        method_name: op.method_name.trim_start_matches("r#").to_owned(),
+        http: format!("{} {}", op.http_method, op.path),
+        summary: op.summary.clone().unwrap_or_default(),
+        description: op
+            .description
+            .clone()
+            .or_else(|| op.summary.clone())
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+        example: program(&format!(
+            "{}\n{}",
+            usage.client_setup(Some(op)),
+            usage.call(group, op)
+        )),
+        params,
+        response: match &op.success {
+            Some(ty) => format!("`{}`", usage.type_path(ty)),
+            None => "`()` (no body)".to_owned(),
+        },
+        errors,
+        error_type,
+        deprecated: op.deprecated,
+    }
+}
+
+fn argument_type(usage: &Usage, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "&str".to_owned(),
+        TypeRef::Named(_) | TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Json => {
+            format!("&{}", usage.type_path(ty))
+        }
+        _ => usage.type_path(ty),
+    }
+}
+
+/// Text that fits in one Markdown table cell.
+fn cell(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
+}
+
+/// The README's code: every snippet is a complete program, compiled as a doctest.
+#[derive(Serialize)]
+struct ReadmeSnippets {
+    quick_start: Option<String>,
+    errors: Option<String>,
+    auth: Vec<(String, String, String)>,
+    provider: Option<String>,
+    server: Option<String>,
+    retries: String,
+    timeouts: String,
+    http_client: String,
+    hooks: String,
+    response: Option<String>,
+}
+
+fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippets {
+    // The quick start calls the first operation that reads something.
+    let chosen = api
+        .groups
+        .iter()
+        .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
+        .find(|(_, op)| op.http_method == "GET" && op.success.is_some())
+        .or_else(|| {
+            api.groups
+                .first()
+                .and_then(|g| g.operations.first().map(|op| (g, op)))
+        });
+    let builder = |setter: &str| {
+        format!("let client = {crate_ident}::Client::builder()\n{setter}    .build()?;\n")
+    };
+    let first_scheme = api.security_schemes.first();
+    let auth_setter = first_scheme
+        .map(|s| {
+            format!(
+                "    .{}(std::env::var({:?})?)\n",
+                &s.method,
+                usage.token_variable()
+            )
+        })
+        .unwrap_or_default();
+    let errors = chosen.and_then(|(group, op)| {
+        let first = op.errors.first()?;
+        let (pattern, shown) = match first.ty {
+            Some(_) => (format!("{}(body)", first.variant), "{body:?}"),
+            None => (first.variant.clone(), ""),
+        };
+        let (prelude, call) = usage.call_parts(group, op);
+        Some(program(&format!(
+            "{}\n{prelude}let result = {call}\n    .await;\nmatch result {{\n    Ok(value) => println!(\"{{value:?}}\"),\n    Err({crate_ident}::Error::Api(error)) => match error.error() {{\n        {crate_ident}::{}::{}::{pattern} => eprintln!(\"{}: {shown}\"),\n        other => eprintln!(\"{{}}: {{other:?}}\", error.status()),\n    }},\n    Err(other) => eprintln!(\"{{other}}\"),\n}}\n",
+            usage.client_setup(Some(op)),
+            group.module,
+            op.error_type,
+            first.description.replace(['"', '{', '}'], "'"),
+        )))
+    });
+    let response = chosen.filter(|(_, op)| op.success.is_some()).map(|(group, op)| {
+        let (prelude, call) = usage.call_parts(group, op);
+        program(&format!(
+            "{}\n{prelude}let response = {call}\n    .send_with_response()\n    .await?;\nprintln!(\"{{}} {{:?}}\", response.status, response.headers.get(\"x-request-id\"));\nlet body = response.into_body();\nprintln!(\"{{body:?}}\");\n",
+            usage.client_setup(Some(op))
+        ))
+    });
+    ReadmeSnippets {
+        quick_start: chosen.map(|(group, op)| program(&format!("{}\n{}", usage.client_setup(Some(op)), usage.call(group, op)))),
+        errors,
+        auth: api
+            .security_schemes
+            .iter()
+            .map(|s| {
+                let setter = format!("    .{}(std::env::var({:?})?)\n", s.method, usage.token_variable());
+                (s.key.clone(), s.description.clone().unwrap_or_default().trim().to_owned(), program(&builder(&setter)))
+            })
+            .collect(),
+        provider: first_scheme.map(|s| {
+            program(&builder(&format!(
+                "    // Called before every attempt: return the current token.\n    .{}_provider(|| {crate_ident}::SecretString::from(std::env::var({:?}).unwrap_or_default()))\n",
+                s.method.trim_start_matches("r#"),
+                usage.token_variable()
+            )))
+        }),
+        server: api.servers.get(1).map(|s| program(&builder(&format!("{auth_setter}    .server({crate_ident}::Server::{})\n", s.variant)))),
+        retries: program(&builder(&format!(
+            "{auth_setter}    .retry(\n        {crate_ident}::RetryPolicy::default()\n            .max_attempts(5)\n            .initial_interval(std::time::Duration::from_millis(200))\n            .max_interval(std::time::Duration::from_secs(10)),\n    )\n"
+        ))),
+        timeouts: program(&builder(&format!("{auth_setter}    .timeout(std::time::Duration::from_secs(30))\n"))),
+        http_client: program(&format!(
+            "let http = {crate_ident}::reqwest::Client::builder()\n    .pool_max_idle_per_host(4)\n    .build()?;\n{}",
+            builder(&format!("{auth_setter}    .http_client(http)\n"))
+        )),
+        hooks: format!(
+            "struct RequestLogger;\n\nimpl {crate_ident}::Hook for RequestLogger {{\n    fn before_request(&self, context: &{crate_ident}::HookContext, request: &mut {crate_ident}::reqwest::Request) {{\n        request.headers_mut().insert(\"x-correlation-id\", {crate_ident}::reqwest::header::HeaderValue::from_static(\"my-app\"));\n        eprintln!(\"{{}} attempt {{}}\", context.operation_id, context.attempt);\n    }}\n}}\n\n{}",
+            program(&builder(&format!("{auth_setter}    .hook(RequestLogger)\n")))
+        ),
+        response,
+    }
 }
 
 fn template_error(name: &str, error: &minijinja::Error) -> Error {

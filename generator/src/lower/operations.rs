@@ -263,7 +263,14 @@ impl<'d> OperationLowering<'_, 'd> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 doc: data.description.clone(),
-                example: data.example.clone(),
+                example: data.example.clone().or_else(|| match schema {
+                    ReferenceOr::Item(schema) => schema.schema_data.example.clone(),
+                    ReferenceOr::Reference { reference } => self
+                        .doc
+                        .schema_ref(reference)
+                        .ok()
+                        .and_then(|(_, s)| s.schema_data.example.clone()),
+                }),
             });
         }
         // Required parameters become positional arguments, in document order.

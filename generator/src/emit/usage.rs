@@ -1,0 +1,266 @@
+//! Example code for documentation: a compilable snippet calling each operation, with arguments
+//! taken from the document's examples or, failing those, synthesised from the types so they
+//! decode.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde_json::{json, Value};
+
+use crate::ir::{Api, Group, Operation, Param, TypeDef, TypeKind, TypeRef};
+
+/// Builds snippets for one API and crate.
+pub struct Usage<'a> {
+    api: &'a Api,
+    crate_ident: String,
+    types: BTreeMap<&'a str, &'a TypeDef>,
+}
+
+impl<'a> Usage<'a> {
+    /// Snippets for `api` in the crate named `crate_name`.
+    pub fn new(api: &'a Api, crate_name: &str) -> Self {
+        Usage {
+            api,
+            crate_ident: crate_name.replace('-', "_"),
+            types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
+        }
+    }
+
+    /// The environment variable examples read the token from, e.g. `KONNECT_TOKEN`.
+    pub fn token_variable(&self) -> String {
+        let stem = self
+            .crate_ident
+            .trim_end_matches("_sdk")
+            .trim_end_matches("_client");
+        format!("{}_TOKEN", stem.to_ascii_uppercase())
+    }
+
+    /// `let client = ...build()?;` authenticated with a scheme `op` accepts.
+    pub fn client_setup(&self, op: Option<&Operation>) -> String {
+        let scheme = op
+            .and_then(|op| op.security.first())
+            .and_then(|alternative| alternative.first())
+            .or_else(|| self.api.security_schemes.first().map(|s| &s.key));
+        let mut code = format!("let client = {}::Client::builder()\n", self.crate_ident);
+        if let Some(scheme) =
+            scheme.and_then(|key| self.api.security_schemes.iter().find(|s| &s.key == key))
+        {
+            let _ = writeln!(
+                code,
+                "    .{}(std::env::var({:?})?)",
+                &scheme.method,
+                self.token_variable()
+            );
+        }
+        code.push_str("    .build()?;\n");
+        code
+    }
+
+    /// The statements that call `op` and print the result (no client set-up).
+    pub fn call(&self, group: &Group, op: &Operation) -> String {
+        let (prelude, call) = self.call_parts(group, op);
+        if op.success.is_some() {
+            format!("{prelude}let response = {call}\n    .await?;\nprintln!(\"{{response:?}}\");\n")
+        } else {
+            format!("{prelude}{call}\n    .await?;\n")
+        }
+    }
+
+    /// The statements preparing the arguments, and the call expression (not yet awaited).
+    pub fn call_parts(&self, group: &Group, op: &Operation) -> (String, String) {
+        let mut prelude = String::new();
+        let mut arguments = Vec::new();
+        for param in op.params.iter().filter(|p| p.required) {
+            arguments.push(self.argument(param, &mut prelude));
+        }
+        if let Some(body) = &op.body {
+            let value = self.example_of(&body.ty);
+            let _ = writeln!(
+                prelude,
+                "let body: {} = serde_json::from_value(serde_json::json!({}))?;",
+                self.type_path(&body.ty),
+                json_literal(&value)
+            );
+            arguments.push(if body.required {
+                "&body".to_owned()
+            } else {
+                "Some(&body)".to_owned()
+            });
+        }
+        if op.options_type.is_some() {
+            arguments.push("&Default::default()".to_owned());
+        }
+        let call = format!(
+            "client\n    .{}()\n    .{}({})",
+            group.module,
+            op.method_name,
+            arguments.join(", ")
+        );
+        (prelude, call)
+    }
+
+    /// A whole doctest body: set-up and call, wrapped in a hidden async function.
+    pub fn operation_example(&self, group: &Group, op: &Operation) -> String {
+        wrap(&format!(
+            "{}\n{}",
+            self.client_setup(Some(op)),
+            self.call(group, op)
+        ))
+    }
+
+    fn argument(&self, param: &Param, code: &mut String) -> String {
+        let example = param
+            .example
+            .clone()
+            .unwrap_or_else(|| self.example_of(&param.ty));
+        let text = example
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| example.to_string());
+        match &param.ty {
+            TypeRef::String => format!("{text:?}"),
+            TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => format!("{text:?}.parse()?"),
+            TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => text,
+            TypeRef::F32 | TypeRef::F64 => {
+                if text.contains('.') {
+                    text
+                } else {
+                    format!("{text}.0")
+                }
+            }
+            ty => {
+                let name = &param.rust_name;
+                let _ = writeln!(
+                    code,
+                    "let {name}: {} = serde_json::from_value(serde_json::json!({}))?;",
+                    self.type_path(ty),
+                    json_literal(&example)
+                );
+                format!("&{name}")
+            }
+        }
+    }
+
+    /// The Rust spelling of a type, from outside the crate.
+    pub fn type_path(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::String => "String".into(),
+            TypeRef::Bool => "bool".into(),
+            TypeRef::I32 => "i32".into(),
+            TypeRef::I64 => "i64".into(),
+            TypeRef::U32 => "u32".into(),
+            TypeRef::U64 => "u64".into(),
+            TypeRef::F32 => "f32".into(),
+            TypeRef::F64 => "f64".into(),
+            TypeRef::Uuid => "uuid::Uuid".into(),
+            TypeRef::DateTime => "chrono::DateTime<chrono::Utc>".into(),
+            TypeRef::Date => "chrono::NaiveDate".into(),
+            TypeRef::Json => "serde_json::Value".into(),
+            TypeRef::Named(name) => format!(
+                "{}::models::{}",
+                self.crate_ident,
+                name.trim_start_matches("r#")
+            ),
+            TypeRef::List(inner) => format!("Vec<{}>", self.type_path(inner)),
+            TypeRef::Map(inner) => format!(
+                "std::collections::BTreeMap<String, {}>",
+                self.type_path(inner)
+            ),
+        }
+    }
+
+    /// The type's own example when it has one, otherwise a value built from the type.
+    pub fn example_of(&self, ty: &TypeRef) -> Value {
+        if let TypeRef::Named(name) = ty {
+            if let Some(example) = self
+                .types
+                .get(name.as_str())
+                .and_then(|t| t.example.clone())
+            {
+                return example;
+            }
+        }
+        self.synthesise(ty, 0)
+    }
+
+    fn synthesise(&self, ty: &TypeRef, depth: usize) -> Value {
+        match ty {
+            TypeRef::String => json!("string"),
+            TypeRef::Bool => json!(true),
+            TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => json!(1),
+            TypeRef::F32 | TypeRef::F64 => json!(1.5),
+            TypeRef::Uuid => json!("00000000-0000-0000-0000-000000000000"),
+            TypeRef::DateTime => json!("2025-01-01T00:00:00Z"),
+            TypeRef::Date => json!("2025-01-01"),
+            TypeRef::Json | TypeRef::Map(_) => json!({}),
+            TypeRef::List(inner) if depth < 8 => json!([self.synthesise(inner, depth + 1)]),
+            TypeRef::List(_) => json!([]),
+            TypeRef::Named(name) => match self.types.get(name.as_str()).map(|t| &t.kind) {
+                Some(TypeKind::Struct { fields }) => Value::Object(
+                    fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .map(|f| {
+                            let value = if depth < 8 {
+                                self.synthesise(&f.ty, depth + 1)
+                            } else {
+                                Value::Null
+                            };
+                            (f.json_name.clone(), value)
+                        })
+                        .collect(),
+                ),
+                Some(TypeKind::Enum { variants, .. }) => {
+                    variants.first().map_or(json!("value"), |v| json!(v.value))
+                }
+                Some(TypeKind::Tagged { tag, variants }) => match variants.first() {
+                    Some(variant) => {
+                        let mut value =
+                            self.synthesise(&TypeRef::Named(variant.ty.clone()), depth + 1);
+                        if let Value::Object(map) = &mut value {
+                            map.insert(tag.clone(), json!(variant.tag_value));
+                        }
+                        value
+                    }
+                    None => json!({}),
+                },
+                Some(TypeKind::Untagged { variants }) => variants
+                    .first()
+                    .map_or(json!({}), |v| self.synthesise(&v.ty, depth + 1)),
+                None => json!({}),
+            },
+        }
+    }
+}
+
+/// A complete program around example statements, for Markdown: copied as is, it runs.
+pub fn program(body: &str) -> String {
+    let mut out = String::from(
+        "#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {\n",
+    );
+    for line in body.trim_end().lines() {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str("    ");
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.push_str("    Ok(())\n}\n");
+    out
+}
+
+/// A hidden async function around example statements, so `?` and `.await` work in doctests.
+pub fn wrap(body: &str) -> String {
+    let mut out =
+        String::from("# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
+    out.push_str(body.trim_end());
+    out.push_str("\n# Ok(())\n# }\n");
+    out
+}
+
+/// Pretty JSON, which `serde_json::json!` accepts as is.
+fn json_literal(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned())
+}
