@@ -227,3 +227,136 @@ async fn no_secret_in_any_formatted_output() {
         assert!(!output.contains(TOKEN), "a secret leaked: {output}");
     }
 }
+
+/// Collects everything `tracing` writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_call_has_a_span_without_secrets() {
+    use tracing_subscriber::fmt::format::FmtSpan;
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .personal_access_token(TOKEN)
+        .base_url(server.uri())
+        .retry(crate::fast_retries())
+        .build()
+        .unwrap();
+    client
+        .integration_instance_auth_credentials()
+        .delete_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap();
+    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        output.contains("operation_id=\"delete-integration-instance-auth-credential\""),
+        "{output}"
+    );
+    assert!(
+        output
+            .contains("path=\"/v1/integration-instances/{integrationInstanceId}/auth-credential\""),
+        "{output}"
+    );
+    assert!(
+        output.contains("attempt=2") && output.contains("status=204"),
+        "{output}"
+    );
+    assert!(!output.contains(TOKEN), "{output}");
+}
+
+/// Records whether the Authorization header is marked sensitive.
+#[derive(Clone, Default)]
+struct SensitiveCheck(Arc<std::sync::Mutex<Option<bool>>>);
+
+impl Hook for SensitiveCheck {
+    fn before_request(&self, _: &HookContext, request: &mut reqwest::Request) {
+        let sensitive = request
+            .headers()
+            .get(reqwest::header::AUTHORIZATION)
+            .map(|v| v.is_sensitive());
+        *self.0.lock().unwrap() = sensitive;
+        assert!(!format!("{request:?}").contains(TOKEN));
+    }
+}
+
+#[tokio::test]
+async fn the_authorization_header_is_sensitive_and_a_custom_http_client_is_used() {
+    let server = MockServer::start().await;
+    Mock::given(header("x-from-custom-client", "yes"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-from-custom-client", "yes".parse().unwrap());
+    let http = reqwest::Client::builder()
+        .default_headers(defaults)
+        .build()
+        .unwrap();
+    let check = SensitiveCheck::default();
+    let client = Client::builder()
+        .personal_access_token(TOKEN)
+        .base_url(server.uri())
+        .http_client(http)
+        .hook(check.clone())
+        .build()
+        .unwrap();
+    client
+        .integration_instance_auth_credentials()
+        .delete_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap();
+    assert_eq!(*check.0.lock().unwrap(), Some(true));
+}
+
+#[tokio::test]
+async fn a_call_can_override_the_base_url() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The client points at a closed port; the call's own base URL wins.
+    let client = Client::builder()
+        .personal_access_token(TOKEN)
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    client
+        .integration_instance_auth_credentials()
+        .delete_integration_instance_auth_credential(INSTANCE)
+        .base_url(server.uri())
+        .await
+        .unwrap();
+}
