@@ -217,6 +217,9 @@ impl crate::runtime::ErrorResponses for GetIntegrationInstanceAuthCredentialErro
             _ => None,
         }
     }
+    fn status(&self) -> u16 {
+        Self::status(self)
+    }
 }
 /// The error responses `create-integration-instance-auth-credential` documents.
 #[derive(Debug, Clone, PartialEq)]
@@ -258,6 +261,9 @@ impl crate::runtime::ErrorResponses for CreateIntegrationInstanceAuthCredentialE
             _ => None,
         }
     }
+    fn status(&self) -> u16 {
+        Self::status(self)
+    }
 }
 /// The error responses `delete-integration-instance-auth-credential` documents.
 #[derive(Debug, Clone, PartialEq)]
@@ -290,5 +296,8 @@ impl crate::runtime::ErrorResponses for DeleteIntegrationInstanceAuthCredentialE
             404u16 => Some(crate::runtime::decode_json(body).map(Self::NotFound)),
             _ => None,
         }
+    }
+    fn status(&self) -> u16 {
+        Self::status(self)
     }
 }

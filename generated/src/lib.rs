@@ -19,8 +19,8 @@ pub mod integration_instance_auth_credentials;
 pub mod personal_access_tokens;
 pub use client::Server;
 pub use runtime::{
-    ApiError, BuildError, Call, Client, ClientBuilder, DecodeError, Error, Hook,
-    HookContext, Response, RetryPolicy, TokenProvider,
+    ApiError, BuildError, Call, Client, ClientBuilder, DecodeError, Error,
+    ErrorResponses, Hook, HookContext, Response, RetryPolicy, TokenProvider,
 };
 /// The HTTP client library, for hooks and custom clients.
 pub use reqwest;

@@ -1079,7 +1079,7 @@ pub struct ListUsersPersonalAccessTokensResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MissingPermission {
     /// The `scopes` property.
-    pub scopes: Vec<String>,
+    pub scopes: Vec<Option<String>>,
     /// Describes the degraded experience of the integration instance due to the missing permission.
     /// May also include a message on how to resolve the missing permission.
     pub message: String,

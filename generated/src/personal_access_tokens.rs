@@ -366,6 +366,9 @@ impl crate::runtime::ErrorResponses for ListUsersPersonalAccessTokensError {
             _ => None,
         }
     }
+    fn status(&self) -> u16 {
+        Self::status(self)
+    }
 }
 /// The error responses `create-personal-access-token` documents.
 #[derive(Debug, Clone, PartialEq)]
@@ -407,6 +410,9 @@ impl crate::runtime::ErrorResponses for CreatePersonalAccessTokenError {
             _ => None,
         }
     }
+    fn status(&self) -> u16 {
+        Self::status(self)
+    }
 }
 /// The error responses `get-personal-access-token-details` documents.
 #[derive(Debug, Clone, PartialEq)]
@@ -443,6 +449,9 @@ impl crate::runtime::ErrorResponses for GetPersonalAccessTokenDetailsError {
             404u16 => Some(crate::runtime::decode_json(body).map(Self::NotFound)),
             _ => None,
         }
+    }
+    fn status(&self) -> u16 {
+        Self::status(self)
     }
 }
 /// The error responses `delete-personal-access-token` documents.
@@ -481,6 +490,9 @@ impl crate::runtime::ErrorResponses for DeletePersonalAccessTokenError {
             _ => None,
         }
     }
+    fn status(&self) -> u16 {
+        Self::status(self)
+    }
 }
 /// The error responses `update-personal-access-token-details` documents.
 #[derive(Debug, Clone, PartialEq)]
@@ -518,6 +530,9 @@ impl crate::runtime::ErrorResponses for UpdatePersonalAccessTokenDetailsError {
             _ => None,
         }
     }
+    fn status(&self) -> u16 {
+        Self::status(self)
+    }
 }
 /// The error responses `revoke-personal-access-token` documents.
 #[derive(Debug, Clone, PartialEq)]
@@ -554,5 +569,8 @@ impl crate::runtime::ErrorResponses for RevokePersonalAccessTokenError {
             404u16 => Some(crate::runtime::decode_json(body).map(Self::NotFound)),
             _ => None,
         }
+    }
+    fn status(&self) -> u16 {
+        Self::status(self)
     }
 }

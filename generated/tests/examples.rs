@@ -250,7 +250,7 @@ fn components_schemas_integration_instance_ref_properties_display_name_example()
 #[test]
 fn components_schemas_missing_permission_properties_scopes_example() {
     round_trip::<
-        Vec<String>,
+        Vec<Option<String>>,
     >(
         "/components/schemas/MissingPermission/properties/scopes/example",
         "[\"incident:read\"]",

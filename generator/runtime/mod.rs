@@ -16,11 +16,11 @@ mod serde_helpers;
 pub use auth::TokenProvider;
 pub use call::{Call, Response};
 pub use client::{BuildError, Client, ClientBuilder};
-pub use error::{ApiError, DecodeError, Error};
+pub use error::{ApiError, DecodeError, Error, ErrorResponses};
 pub use hooks::{Hook, HookContext};
 pub use retry::RetryPolicy;
 
 pub(crate) use call::DecodeSuccess;
 pub(crate) use client::{ApiSpec, OperationSpec, SchemeKind, SchemeSpec};
-pub(crate) use error::{decode_json, ErrorResponses};
+pub(crate) use error::decode_json;
 pub(crate) use serde_helpers::{double_option, from_value, serialize_tagged};

@@ -215,6 +215,8 @@ pub enum TypeRef {
     List(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
     Map(Box<TypeRef>),
+    /// `Option<T>`: an array item or map value that may be `null`.
+    Nullable(Box<TypeRef>),
 }
 
 /// Operations sharing a tag.

@@ -66,6 +66,7 @@ pub fn run() -> Result<(), String> {
             return Err(format!("{what} failed (cargo {})", args.join(" ")));
         }
     }
+    contract()?;
     compile_generated(&fixture_specs())
 }
 
@@ -139,4 +140,115 @@ pub fn fixture_specs() -> Vec<std::path::PathBuf> {
         .collect();
     specs.sort();
     specs
+}
+
+/// The contract step: lint the spec with Redocly, then run the contract suite against Prism.
+/// Installs the pinned npm packages when they are missing; stops Prism however the suite ends.
+pub fn contract() -> Result<(), String> {
+    let root = crate::workspace_root();
+    let tools = root.join("contract");
+    for tool in ["node", "npm"] {
+        let found = Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !found {
+            return Err(format!(
+                "`{tool}` is not installed. The contract tests need Node.js 20 or newer with npm \
+                 (Debian/Ubuntu: `apt-get install nodejs npm`; or https://nodejs.org); \
+                 they are not skipped without it"
+            ));
+        }
+    }
+    let bin = tools.join("node_modules/.bin");
+    if !bin.join("prism").exists() || !bin.join("redocly").exists() {
+        eprintln!("==> installing the pinned contract tools: npm ci (contract/package-lock.json)");
+        run_checked(
+            Command::new("npm")
+                .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+                .current_dir(&tools),
+        )?;
+    }
+    eprintln!("==> lint spec/konnect.yaml with Redocly");
+    run_checked(
+        Command::new(bin.join("redocly"))
+            .args([
+                "lint",
+                "--config",
+                "contract/redocly.yaml",
+                "spec/konnect.yaml",
+            ])
+            .current_dir(&root),
+    )?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| format!("no free port: {e}"))?
+        .port();
+    eprintln!("==> start Prism on 127.0.0.1:{port}");
+    let child = Command::new(bin.join("prism"))
+        .args([
+            "mock",
+            "--errors",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "spec/konnect.yaml",
+        ])
+        .current_dir(&root)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start Prism: {e}"))?;
+    let mut prism = Stopped(child);
+    wait_until_listening(&mut prism.0, port)?;
+    eprintln!("==> contract tests against Prism");
+    run_checked(
+        Command::new(cargo())
+            .args([
+                "test",
+                "-p",
+                "sdk-tests",
+                "--test",
+                "contract",
+                "--",
+                "--nocapture",
+            ])
+            .env("PRISM_URL", format!("http://127.0.0.1:{port}"))
+            .current_dir(&root),
+    )
+}
+
+/// Kills the process when dropped, so Prism stops whether the suite passes, fails or panics.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_until_listening(child: &mut std::process::Child, port: u16) -> Result<(), String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("Prism exited before listening ({status})"));
+        }
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    Err(format!("Prism did not listen on port {port} within 60 s"))
+}
+
+fn run_checked(command: &mut Command) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed ({status})"))
+    }
 }

@@ -19,6 +19,9 @@ const MAX_SNIPPET: usize = 512;
 pub trait ErrorResponses: Sized + fmt::Debug + Send + Sync + 'static {
     /// Decodes a documented error status; `None` when the status is not documented.
     fn decode(status: u16, body: &[u8]) -> Option<Result<Self, DecodeError>>;
+
+    /// The HTTP status this error was documented for.
+    fn status(&self) -> u16;
 }
 
 /// A body that did not match the type the API description promises.

@@ -17,6 +17,7 @@ const RUNTIME_EXPORTS: &[&str] = &[
     "ClientBuilder",
     "DecodeError",
     "Error",
+    "ErrorResponses",
     "Hook",
     "HookContext",
     "Response",

@@ -73,6 +73,7 @@ pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
 /// The example as the generated type encodes it: keys the type does not model are dropped.
 fn expected(value: &Value, ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Value {
     match (ty, value) {
+        (TypeRef::Nullable(inner), value) if !value.is_null() => expected(value, inner, types),
         (TypeRef::List(inner), Value::Array(items)) => {
             Value::Array(items.iter().map(|v| expected(v, inner, types)).collect())
         }

@@ -259,6 +259,10 @@ fn error_enum(op: &Operation) -> TokenStream {
             fn decode(#status: u16, #body: &[u8]) -> Option<Result<Self, crate::runtime::DecodeError>> {
                 #decode
             }
+
+            fn status(&self) -> u16 {
+                Self::status(self)
+            }
         }
     }
 }

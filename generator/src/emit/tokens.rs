@@ -40,6 +40,10 @@ pub fn ty(ty: &TypeRef, models: &TokenStream) -> TokenStream {
             let inner = self::ty(inner, models);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
+        TypeRef::Nullable(inner) => {
+            let inner = self::ty(inner, models);
+            quote!(Option<#inner>)
+        }
     }
 }
 

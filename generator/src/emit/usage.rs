@@ -166,6 +166,7 @@ impl<'a> Usage<'a> {
                 "std::collections::BTreeMap<String, {}>",
                 self.type_path(inner)
             ),
+            TypeRef::Nullable(inner) => format!("Option<{}>", self.type_path(inner)),
         }
     }
 
@@ -195,6 +196,7 @@ impl<'a> Usage<'a> {
             TypeRef::Json | TypeRef::Map(_) => json!({}),
             TypeRef::List(inner) if depth < 8 => json!([self.synthesise(inner, depth + 1)]),
             TypeRef::List(_) => json!([]),
+            TypeRef::Nullable(inner) => self.synthesise(inner, depth),
             TypeRef::Named(name) => match self.types.get(name.as_str()).map(|t| &t.kind) {
                 Some(TypeKind::Struct { fields }) => Value::Object(
                     fields

@@ -58,6 +58,7 @@ fn collect_names<'a>(ty: &'a TypeRef, by_value: bool, out: &mut Vec<(&'a str, bo
     match ty {
         TypeRef::Named(name) => out.push((name, by_value)),
         TypeRef::List(inner) | TypeRef::Map(inner) => collect_names(inner, false, out),
+        TypeRef::Nullable(inner) => collect_names(inner, by_value, out),
         _ => {}
     }
 }
@@ -204,7 +205,9 @@ fn is_component(pointer: &str) -> bool {
 fn mentions_only(ty: &TypeRef, names: &BTreeSet<&str>) -> bool {
     match ty {
         TypeRef::Named(name) => names.contains(name.as_str()),
-        TypeRef::List(inner) | TypeRef::Map(inner) => mentions_only(inner, names),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            mentions_only(inner, names)
+        }
         _ => true,
     }
 }

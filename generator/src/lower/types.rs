@@ -244,7 +244,7 @@ impl<'d> TypeLowerer<'d> {
                 Some(items) => {
                     let item =
                         self.lower(items, &format!("{pointer}/items"), &format!("{hint}Item"));
-                    TypeRef::List(Box::new(item))
+                    TypeRef::List(Box::new(self.nullable_if(items, item)))
                 }
                 None => TypeRef::List(Box::new(TypeRef::Json)),
             },
@@ -258,7 +258,7 @@ impl<'d> TypeLowerer<'d> {
                         &format!("{pointer}/additionalProperties"),
                         &format!("{hint}Value"),
                     );
-                    TypeRef::Map(Box::new(value))
+                    TypeRef::Map(Box::new(self.nullable_if(values, value)))
                 }
                 _ => TypeRef::Map(Box::new(TypeRef::Json)),
             },
@@ -267,6 +267,22 @@ impl<'d> TypeLowerer<'d> {
                 format!("{pointer}/type"),
                 format!("unsupported type `{other}`"),
             ),
+        }
+    }
+
+    /// Wraps an item or value type in `Option` when its schema allows `null`.
+    fn nullable_if<S: AsSchema>(&self, schema: &ReferenceOr<S>, ty: TypeRef) -> TypeRef {
+        let nullable = match schema {
+            ReferenceOr::Item(item) => item.as_schema().schema_data.nullable,
+            ReferenceOr::Reference { reference } => self
+                .doc
+                .schema_ref(reference)
+                .is_ok_and(|(_, s)| s.schema_data.nullable),
+        };
+        if nullable {
+            TypeRef::Nullable(Box::new(ty))
+        } else {
+            ty
         }
     }
 
@@ -755,5 +771,6 @@ fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::Named(name) => name.clone(),
         TypeRef::List(_) => "List".into(),
         TypeRef::Map(_) => "Map".into(),
+        TypeRef::Nullable(inner) => variant_name_of(inner),
     }
 }
