@@ -29,14 +29,14 @@ static API: crate::runtime::ApiSpec = crate::runtime::ApiSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Server {
-    /// Global API (account-wide resources such as users and tokens) (`https://global.api.konghq.com`)
+    /// Global API (account-wide resources such as users and their personal access tokens) (`https://global.api.konghq.com`)
     #[default]
     Global,
-    /// United States region (`https://us.api.konghq.com`)
+    /// United States (US) region (`https://us.api.konghq.com`)
     Us,
-    /// Europe region (`https://eu.api.konghq.com`)
+    /// European Union (EU) region (`https://eu.api.konghq.com`)
     Eu,
-    /// Australia region (`https://au.api.konghq.com`)
+    /// Australia (AU) region (`https://au.api.konghq.com`)
     Au,
 }
 impl Server {

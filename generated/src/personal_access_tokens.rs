@@ -5,7 +5,10 @@
 #![allow(clippy::doc_lazy_continuation, clippy::too_many_arguments)]
 /// Operations on Personal Access Tokens; get one from [`Client::personal_access_tokens`](crate::Client::personal_access_tokens).
 ///
-/// Personal access tokens (PATs) let a user authenticate to the Konnect API without a password: list, create, inspect, rename, revoke and delete them.
+/// Personal access tokens (PATs) let a user call the Konnect API without basic-auth.
+/// List a user's tokens, create one (a maximum of 10 personal access tokens can be created),
+/// get or rename a token, revoke it, or delete it. Only the response to the creation carries
+/// the token's secret, `konnect_token`; the other operations never return it.
 #[derive(Debug, Clone, Copy)]
 pub struct PersonalAccessTokens<'a> {
     client: &'a crate::Client,

@@ -536,6 +536,76 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
     );
 }
 #[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_200_content_application_1json_examples_oauth_value() {
+    round_trip::<
+        sdk::models::IntegrationInstanceAuthCredential,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/200/content/application~1json/examples/oauth/value",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"2a0e8f4b-6c1d-4e3a-9b7f-5d8c2e1a0b3c\",\"name\":\"pagerduty\",\"display_name\":\"PagerDuty\"},\"missing_permissions\":[{\"scopes\":[\"incident:read\"],\"message\":\"Incidents will not be discovered. Grant the incident:read scope to the app.\"}],\"tainted\":false,\"expires_at\":\"2025-04-01T07:20:50Z\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"type\":\"oauth\"}",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"2a0e8f4b-6c1d-4e3a-9b7f-5d8c2e1a0b3c\",\"name\":\"pagerduty\",\"display_name\":\"PagerDuty\"},\"missing_permissions\":[{\"scopes\":[\"incident:read\"],\"message\":\"Incidents will not be discovered. Grant the incident:read scope to the app.\"}],\"tainted\":false,\"expires_at\":\"2025-04-01T07:20:50Z\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"type\":\"oauth\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_200_content_application_1json_examples_github_app_installation_value() {
+    round_trip::<
+        sdk::models::IntegrationInstanceAuthCredential,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/200/content/application~1json/examples/github_app_installation/value",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"9b1c7d2e-3f4a-4b5c-8d6e-7f8091a2b3c4\",\"name\":\"github\",\"display_name\":\"GitHub\"},\"missing_permissions\":[],\"tainted\":false,\"expires_at\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"type\":\"github_app_installation\",\"config\":{\"installation_id\":\"46952218\",\"app_installed_by\":\"octocat\"}}",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"9b1c7d2e-3f4a-4b5c-8d6e-7f8091a2b3c4\",\"name\":\"github\",\"display_name\":\"GitHub\"},\"missing_permissions\":[],\"tainted\":false,\"expires_at\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"config\":{\"installation_id\":\"46952218\",\"app_installed_by\":\"octocat\"},\"type\":\"github_app_installation\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_200_content_application_1json_examples_multi_key_auth_value() {
+    round_trip::<
+        sdk::models::IntegrationInstanceAuthCredential,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/200/content/application~1json/examples/multi_key_auth/value",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9\",\"name\":\"datadog-us\",\"display_name\":\"Datadog (US)\"},\"missing_permissions\":[],\"tainted\":false,\"expires_at\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"type\":\"multi_key_auth\"}",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9\",\"name\":\"datadog-us\",\"display_name\":\"Datadog (US)\"},\"missing_permissions\":[],\"tainted\":false,\"expires_at\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"type\":\"multi_key_auth\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_200_content_application_1json_examples_aws_role_delegation_value() {
+    round_trip::<
+        sdk::models::IntegrationInstanceAuthCredential,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/200/content/application~1json/examples/aws_role_delegation/value",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"772b9caf-ddbc-4f4f-8aa4-8dfbbe420351\",\"name\":\"aws-lambda-prod\",\"display_name\":\"AWS (prod)\"},\"missing_permissions\":[],\"tainted\":false,\"expires_at\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"type\":\"aws_role_delegation\",\"config\":{\"role_arn\":\"arn:aws:iam::084735895545:role/KonnectServiceCatalogRole\"}}",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"772b9caf-ddbc-4f4f-8aa4-8dfbbe420351\",\"name\":\"aws-lambda-prod\",\"display_name\":\"AWS (prod)\"},\"missing_permissions\":[],\"tainted\":false,\"expires_at\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"config\":{\"role_arn\":\"arn:aws:iam::084735895545:role/KonnectServiceCatalogRole\"},\"type\":\"aws_role_delegation\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_401_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::UnauthorizedError,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/401/content/application~1problem+json/example",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_403_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::ForbiddenError,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/403/content/application~1problem+json/example",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_404_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::NotFoundError,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/404/content/application~1problem+json/example",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+    );
+}
+#[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_parameters_0_schema_example2() {
     round_trip::<
         String,
@@ -543,6 +613,136 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/parameters/0/schema/example",
         "\"3f51fa25-310a-421d-bd1a-007f859021a3\"",
         "\"3f51fa25-310a-421d-bd1a-007f859021a3\"",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_request_body_content_application_1json_examples_oauth_value() {
+    round_trip::<
+        sdk::models::CreateIntegrationInstanceAuthCredential,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/requestBody/content/application~1json/examples/oauth/value",
+        "{\"type\":\"oauth\",\"config\":{\"grant_type\":\"authorization_code\",\"code\":\"Yzk5ZDczMzRlNDEwY\",\"redirect_uri\":\"https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth\"}}",
+        "{\"config\":{\"grant_type\":\"authorization_code\",\"code\":\"Yzk5ZDczMzRlNDEwY\",\"redirect_uri\":\"https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth\"},\"type\":\"oauth\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_request_body_content_application_1json_examples_github_app_installation_value() {
+    round_trip::<
+        sdk::models::CreateIntegrationInstanceAuthCredential,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/requestBody/content/application~1json/examples/github_app_installation/value",
+        "{\"type\":\"github_app_installation\",\"config\":{\"installation_id\":\"46952218\",\"code\":\"Yzk5ZDczMzRlNDEwY\",\"app_installed_by\":\"octocat\"}}",
+        "{\"config\":{\"installation_id\":\"46952218\",\"code\":\"Yzk5ZDczMzRlNDEwY\",\"app_installed_by\":\"octocat\"},\"type\":\"github_app_installation\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_request_body_content_application_1json_examples_multi_key_auth_value() {
+    round_trip::<
+        sdk::models::CreateIntegrationInstanceAuthCredential,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/requestBody/content/application~1json/examples/multi_key_auth/value",
+        "{\"type\":\"multi_key_auth\",\"config\":{\"headers\":[{\"name\":\"x-api-key\",\"key\":\"9f2a3b4c8d6e7f00112233445566778899aabbccddeeff001122334455667788\"}]}}",
+        "{\"config\":{\"headers\":[{\"name\":\"x-api-key\",\"key\":\"9f2a3b4c8d6e7f00112233445566778899aabbccddeeff001122334455667788\"}]},\"type\":\"multi_key_auth\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_request_body_content_application_1json_examples_aws_role_delegation_value() {
+    round_trip::<
+        sdk::models::CreateIntegrationInstanceAuthCredential,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/requestBody/content/application~1json/examples/aws_role_delegation/value",
+        "{\"type\":\"aws_role_delegation\",\"config\":{\"role_arn\":\"arn:aws:iam::084735895545:role/KonnectServiceCatalogRole\"}}",
+        "{\"config\":{\"role_arn\":\"arn:aws:iam::084735895545:role/KonnectServiceCatalogRole\"},\"type\":\"aws_role_delegation\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_201_content_application_1json_examples_oauth_value() {
+    round_trip::<
+        sdk::models::IntegrationInstanceAuthCredential,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/201/content/application~1json/examples/oauth/value",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"2a0e8f4b-6c1d-4e3a-9b7f-5d8c2e1a0b3c\",\"name\":\"pagerduty\",\"display_name\":\"PagerDuty\"},\"missing_permissions\":[{\"scopes\":[\"incident:read\"],\"message\":\"Incidents will not be discovered. Grant the incident:read scope to the app.\"}],\"tainted\":false,\"expires_at\":\"2025-04-01T07:20:50Z\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"type\":\"oauth\"}",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"2a0e8f4b-6c1d-4e3a-9b7f-5d8c2e1a0b3c\",\"name\":\"pagerduty\",\"display_name\":\"PagerDuty\"},\"missing_permissions\":[{\"scopes\":[\"incident:read\"],\"message\":\"Incidents will not be discovered. Grant the incident:read scope to the app.\"}],\"tainted\":false,\"expires_at\":\"2025-04-01T07:20:50Z\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"type\":\"oauth\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_201_content_application_1json_examples_github_app_installation_value() {
+    round_trip::<
+        sdk::models::IntegrationInstanceAuthCredential,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/201/content/application~1json/examples/github_app_installation/value",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"9b1c7d2e-3f4a-4b5c-8d6e-7f8091a2b3c4\",\"name\":\"github\",\"display_name\":\"GitHub\"},\"missing_permissions\":[],\"tainted\":false,\"expires_at\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"type\":\"github_app_installation\",\"config\":{\"installation_id\":\"46952218\",\"app_installed_by\":\"octocat\"}}",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"9b1c7d2e-3f4a-4b5c-8d6e-7f8091a2b3c4\",\"name\":\"github\",\"display_name\":\"GitHub\"},\"missing_permissions\":[],\"tainted\":false,\"expires_at\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"config\":{\"installation_id\":\"46952218\",\"app_installed_by\":\"octocat\"},\"type\":\"github_app_installation\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_201_content_application_1json_examples_multi_key_auth_value() {
+    round_trip::<
+        sdk::models::IntegrationInstanceAuthCredential,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/201/content/application~1json/examples/multi_key_auth/value",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9\",\"name\":\"datadog-us\",\"display_name\":\"Datadog (US)\"},\"missing_permissions\":[],\"tainted\":false,\"expires_at\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"type\":\"multi_key_auth\"}",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9\",\"name\":\"datadog-us\",\"display_name\":\"Datadog (US)\"},\"missing_permissions\":[],\"tainted\":false,\"expires_at\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"type\":\"multi_key_auth\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_201_content_application_1json_examples_aws_role_delegation_value() {
+    round_trip::<
+        sdk::models::IntegrationInstanceAuthCredential,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/201/content/application~1json/examples/aws_role_delegation/value",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"772b9caf-ddbc-4f4f-8aa4-8dfbbe420351\",\"name\":\"aws-lambda-prod\",\"display_name\":\"AWS (prod)\"},\"missing_permissions\":[],\"tainted\":false,\"expires_at\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"type\":\"aws_role_delegation\",\"config\":{\"role_arn\":\"arn:aws:iam::084735895545:role/KonnectServiceCatalogRole\"}}",
+        "{\"id\":\"4f535923-ec24-456c-b4e5-e67f65c8c208\",\"integration_instance\":{\"id\":\"772b9caf-ddbc-4f4f-8aa4-8dfbbe420351\",\"name\":\"aws-lambda-prod\",\"display_name\":\"AWS (prod)\"},\"missing_permissions\":[],\"tainted\":false,\"expires_at\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"config\":{\"role_arn\":\"arn:aws:iam::084735895545:role/KonnectServiceCatalogRole\"},\"type\":\"aws_role_delegation\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_400_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::BadRequestError,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/400/content/application~1problem+json/example",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_401_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::UnauthorizedError,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/401/content/application~1problem+json/example",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_403_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::ForbiddenError,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/403/content/application~1problem+json/example",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_404_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::NotFoundError,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/404/content/application~1problem+json/example",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_409_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::ConflictError,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/409/content/application~1problem+json/example",
+        "{\"status\":409,\"title\":\"Conflict\",\"type\":\"https://httpstatuses.com/409\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Conflict\"}",
+        "{\"status\":409,\"title\":\"Conflict\",\"type\":\"https://httpstatuses.com/409\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Conflict\"}",
     );
 }
 #[test]
@@ -556,6 +756,86 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
     );
 }
 #[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_delete_responses_401_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::UnauthorizedError,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/delete/responses/401/content/application~1problem+json/example",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_delete_responses_403_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::ForbiddenError,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/delete/responses/403/content/application~1problem+json/example",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+    );
+}
+#[test]
+fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_delete_responses_404_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::NotFoundError,
+    >(
+        "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/delete/responses/404/content/application~1problem+json/example",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_get_responses_200_content_application_1json_example() {
+    round_trip::<
+        sdk::models::ListUsersPersonalAccessTokensResponse,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens/get/responses/200/content/application~1json/example",
+        "{\"meta\":{\"number\":1,\"size\":10,\"total\":2},\"data\":[{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"ACTIVE\",\"revoked_by\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-11-04T20:10:06.927Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":null},{\"id\":\"3c2d1e0f-4a5b-4c6d-8e7f-9a0b1c2d3e4f\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"Old laptop\",\"state\":\"REVOKED\",\"revoked_by\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-12-01T10:00:00Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":\"2022-12-01T10:00:00Z\"}]}",
+        "{\"meta\":{\"number\":1,\"size\":10,\"total\":2},\"data\":[{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"ACTIVE\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-11-04T20:10:06.927Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\"},{\"id\":\"3c2d1e0f-4a5b-4c6d-8e7f-9a0b1c2d3e4f\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"Old laptop\",\"state\":\"REVOKED\",\"revoked_by\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-12-01T10:00:00Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":\"2022-12-01T10:00:00Z\"}]}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_get_responses_400_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::BadRequestError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens/get/responses/400/content/application~1problem+json/example",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_get_responses_401_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::UnauthorizedError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens/get/responses/401/content/application~1problem+json/example",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_get_responses_403_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::ForbiddenError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens/get/responses/403/content/application~1problem+json/example",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_get_responses_404_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::NotFoundError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens/get/responses/404/content/application~1problem+json/example",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+    );
+}
+#[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_post_request_body_content_application_1json_schema_properties_expires_at_example() {
     round_trip::<
         chrono::DateTime<chrono::Utc>,
@@ -563,5 +843,305 @@ fn paths_1v3_1users_1_user_id_1access_tokens_post_request_body_content_applicati
         "/paths/~1v3~1users~1{userId}~1access-tokens/post/requestBody/content/application~1json/schema/properties/expires_at/example",
         "\"2022-11-04T20:10:06.927Z\"",
         "\"2022-11-04T20:10:06.927Z\"",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_post_request_body_content_application_1json_example() {
+    round_trip::<
+        sdk::models::CreatePersonalAccessTokenRequest,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens/post/requestBody/content/application~1json/example",
+        "{\"name\":\"CI pipeline\",\"expires_at\":\"2023-11-04T20:10:06.927Z\"}",
+        "{\"name\":\"CI pipeline\",\"expires_at\":\"2023-11-04T20:10:06.927Z\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_201_content_application_1json_example() {
+    round_trip::<
+        sdk::models::PersonalAccessTokenCreateResponse,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens/post/responses/201/content/application~1json/example",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"ACTIVE\",\"konnect_token\":\"kpat_EXAMPLEonlyNOTaREALtoken0000000000000000000000\",\"revoked_by\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-11-04T20:10:06.927Z\",\"last_used_at\":null,\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":null}",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"ACTIVE\",\"konnect_token\":\"kpat_EXAMPLEonlyNOTaREALtoken0000000000000000000000\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-11-04T20:10:06.927Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_400_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::BadRequestError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens/post/responses/400/content/application~1problem+json/example",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_401_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::UnauthorizedError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens/post/responses/401/content/application~1problem+json/example",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_403_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::ForbiddenError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens/post/responses/403/content/application~1problem+json/example",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_404_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::NotFoundError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens/post/responses/404/content/application~1problem+json/example",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_409_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::ConflictError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens/post/responses/409/content/application~1problem+json/example",
+        "{\"status\":409,\"title\":\"Conflict\",\"type\":\"https://httpstatuses.com/409\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Conflict\"}",
+        "{\"status\":409,\"title\":\"Conflict\",\"type\":\"https://httpstatuses.com/409\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Conflict\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_200_content_application_1json_examples_active_value() {
+    round_trip::<
+        sdk::models::PersonalAccessToken,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/get/responses/200/content/application~1json/examples/active/value",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"ACTIVE\",\"revoked_by\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-11-04T20:10:06.927Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":null}",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"ACTIVE\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-11-04T20:10:06.927Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_200_content_application_1json_examples_revoked_value() {
+    round_trip::<
+        sdk::models::PersonalAccessToken,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/get/responses/200/content/application~1json/examples/revoked/value",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"REVOKED\",\"revoked_by\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-12-01T10:00:00Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":\"2022-12-01T10:00:00Z\"}",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"REVOKED\",\"revoked_by\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-12-01T10:00:00Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":\"2022-12-01T10:00:00Z\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_400_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::BadRequestError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/get/responses/400/content/application~1problem+json/example",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_401_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::UnauthorizedError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/get/responses/401/content/application~1problem+json/example",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_403_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::ForbiddenError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/get/responses/403/content/application~1problem+json/example",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_404_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::NotFoundError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/get/responses/404/content/application~1problem+json/example",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_delete_responses_400_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::BadRequestError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/delete/responses/400/content/application~1problem+json/example",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_delete_responses_401_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::UnauthorizedError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/delete/responses/401/content/application~1problem+json/example",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_delete_responses_403_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::ForbiddenError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/delete/responses/403/content/application~1problem+json/example",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_delete_responses_404_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::NotFoundError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/delete/responses/404/content/application~1problem+json/example",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_request_body_content_application_1json_example() {
+    round_trip::<
+        sdk::models::UpdatePersonalAccessTokenDetailsRequest,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/requestBody/content/application~1json/example",
+        "{\"name\":\"CI pipeline 2\"}",
+        "{\"name\":\"CI pipeline 2\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_200_content_application_1json_examples_active_value() {
+    round_trip::<
+        sdk::models::PersonalAccessToken,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/responses/200/content/application~1json/examples/active/value",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"ACTIVE\",\"revoked_by\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-11-04T20:10:06.927Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":null}",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"ACTIVE\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-11-04T20:10:06.927Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_200_content_application_1json_examples_revoked_value() {
+    round_trip::<
+        sdk::models::PersonalAccessToken,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/responses/200/content/application~1json/examples/revoked/value",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"REVOKED\",\"revoked_by\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-12-01T10:00:00Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":\"2022-12-01T10:00:00Z\"}",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"REVOKED\",\"revoked_by\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-12-01T10:00:00Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":\"2022-12-01T10:00:00Z\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_400_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::BadRequestError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/responses/400/content/application~1problem+json/example",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_401_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::UnauthorizedError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/responses/401/content/application~1problem+json/example",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_403_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::ForbiddenError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/responses/403/content/application~1problem+json/example",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_404_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::NotFoundError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/responses/404/content/application~1problem+json/example",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_200_content_application_1json_examples_active_value() {
+    round_trip::<
+        sdk::models::PersonalAccessToken,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}~1revoke/patch/responses/200/content/application~1json/examples/active/value",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"ACTIVE\",\"revoked_by\":null,\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-11-04T20:10:06.927Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":null}",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"ACTIVE\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-11-04T20:10:06.927Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_200_content_application_1json_examples_revoked_value() {
+    round_trip::<
+        sdk::models::PersonalAccessToken,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}~1revoke/patch/responses/200/content/application~1json/examples/revoked/value",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"REVOKED\",\"revoked_by\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-12-01T10:00:00Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":\"2022-12-01T10:00:00Z\"}",
+        "{\"id\":\"0b4f5c1e-8d2a-4f6b-9e3c-7a1d2b3c4d5e\",\"user_id\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"name\":\"CI pipeline\",\"state\":\"REVOKED\",\"revoked_by\":\"5f9fd312-a987-4628-b4c5-bb4f4fddd5f7\",\"created_at\":\"2022-11-04T20:10:06.927Z\",\"updated_at\":\"2022-12-01T10:00:00Z\",\"last_used_at\":\"2022-11-05T08:30:00Z\",\"expires_at\":\"2023-11-04T20:10:06.927Z\",\"revoked_at\":\"2022-12-01T10:00:00Z\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_400_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::BadRequestError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}~1revoke/patch/responses/400/content/application~1problem+json/example",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+        "{\"status\":400,\"title\":\"Bad Request\",\"type\":\"https://httpstatuses.com/400\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid request body\",\"invalid_parameters\":[{\"field\":\"name\",\"rule\":\"required\",\"source\":\"body\",\"reason\":\"is a required field\"}]}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_401_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::UnauthorizedError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}~1revoke/patch/responses/401/content/application~1problem+json/example",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+        "{\"status\":401,\"title\":\"Unauthorized\",\"type\":\"https://httpstatuses.com/401\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Invalid credentials\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_403_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::ForbiddenError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}~1revoke/patch/responses/403/content/application~1problem+json/example",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+        "{\"status\":403,\"title\":\"Forbidden\",\"type\":\"https://httpstatuses.com/403\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Forbidden\"}",
+    );
+}
+#[test]
+fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_404_content_application_1problem_json_example() {
+    round_trip::<
+        sdk::models::NotFoundError,
+    >(
+        "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}~1revoke/patch/responses/404/content/application~1problem+json/example",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
+        "{\"status\":404,\"title\":\"Not Found\",\"type\":\"https://httpstatuses.com/404\",\"instance\":\"kong:trace:1234567890\",\"detail\":\"Not found\"}",
     );
 }

@@ -7,12 +7,20 @@ use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--spec PATH --out DIR --crate-name NAME]
-  cargo xtask test";
+  cargo xtask test
+  cargo xtask mock";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
+        Some("mock") if args.len() == 1 => match xtask::test::mock() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
         Some("test") if args.len() == 1 => match xtask::test::run() {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {

@@ -142,33 +142,11 @@ pub fn fixture_specs() -> Vec<std::path::PathBuf> {
     specs
 }
 
-/// The contract step: lint the spec with Redocly, then run the contract suite against Prism.
-/// Installs the pinned npm packages when they are missing; stops Prism however the suite ends.
+/// The contract step: lint the spec with Redocly, run the contract suite against Prism, then
+/// run the example program against it. Prism is stopped however the suite ends.
 pub fn contract() -> Result<(), String> {
     let root = crate::workspace_root();
-    let tools = root.join("contract");
-    for tool in ["node", "npm"] {
-        let found = Command::new(tool)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !found {
-            return Err(format!(
-                "`{tool}` is not installed. The contract tests need Node.js 20 or newer with npm \
-                 (Debian/Ubuntu: `apt-get install nodejs npm`; or https://nodejs.org); \
-                 they are not skipped without it"
-            ));
-        }
-    }
-    let bin = tools.join("node_modules/.bin");
-    if !bin.join("prism").exists() || !bin.join("redocly").exists() {
-        eprintln!("==> installing the pinned contract tools: npm ci (contract/package-lock.json)");
-        run_checked(
-            Command::new("npm")
-                .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-                .current_dir(&tools),
-        )?;
-    }
+    let bin = install_tools()?;
     eprintln!("==> lint spec/konnect.yaml with Redocly");
     run_checked(
         Command::new(bin.join("redocly"))
@@ -201,6 +179,7 @@ pub fn contract() -> Result<(), String> {
         .map_err(|e| format!("cannot start Prism: {e}"))?;
     let mut prism = Stopped(child);
     wait_until_listening(&mut prism.0, port)?;
+    let url = format!("http://127.0.0.1:{port}");
     eprintln!("==> contract tests against Prism");
     run_checked(
         Command::new(cargo())
@@ -213,8 +192,63 @@ pub fn contract() -> Result<(), String> {
                 "--",
                 "--nocapture",
             ])
-            .env("PRISM_URL", format!("http://127.0.0.1:{port}"))
+            .env("PRISM_URL", &url)
             .current_dir(&root),
+    )?;
+    eprintln!("==> the example program against Prism");
+    run_checked(
+        Command::new(cargo())
+            .args(["run", "--quiet", "-p", SDK, "--example", "tour"])
+            .env("KONNECT_BASE_URL", &url)
+            .env("KONNECT_TOKEN", "example-token")
+            .current_dir(&root),
+    )
+}
+
+/// Makes sure Node and the pinned npm packages are there; returns their `.bin` directory.
+/// Without Node the tests fail with what to install: they are never silently skipped.
+pub fn install_tools() -> Result<std::path::PathBuf, String> {
+    let tools = crate::workspace_root().join("contract");
+    for tool in ["node", "npm"] {
+        let found = Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !found {
+            return Err(format!(
+                "`{tool}` is not installed. The contract tests need Node.js 20 or newer with npm \
+                 (Debian/Ubuntu: `apt-get install nodejs npm`; or https://nodejs.org)"
+            ));
+        }
+    }
+    let bin = tools.join("node_modules/.bin");
+    if !bin.join("prism").exists() || !bin.join("redocly").exists() {
+        eprintln!("==> installing the pinned contract tools: npm ci (contract/package-lock.json)");
+        run_checked(
+            Command::new("npm")
+                .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+                .current_dir(&tools),
+        )?;
+    }
+    Ok(bin)
+}
+
+/// `cargo xtask mock`: Prism on 127.0.0.1:4010 in the foreground, for the example program.
+pub fn mock() -> Result<(), String> {
+    let bin = install_tools()?;
+    eprintln!("==> Prism mock of spec/konnect.yaml on http://127.0.0.1:4010 (Ctrl-C stops it)");
+    run_checked(
+        Command::new(bin.join("prism"))
+            .args([
+                "mock",
+                "--errors",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                "4010",
+                "spec/konnect.yaml",
+            ])
+            .current_dir(crate::workspace_root()),
     )
 }
 

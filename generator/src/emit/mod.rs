@@ -64,10 +64,27 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
             operations::group_rs(group, &usage),
         )?);
     }
+    files.push(rust_text_file(
+        "examples/tour.rs",
+        &rust_stamp,
+        &usage.tour(),
+    )?);
     files.extend(runtime::files(&rust_stamp));
     files.extend(text::files(api, options, &stamp, &usage)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Formats Rust source built as text (examples) under the stamp line.
+fn rust_text_file(path: &str, stamp: &str, text: &str) -> Result<File, Error> {
+    let tokens = text
+        .parse::<TokenStream>()
+        .map_err(|e| Error::InvalidOutput {
+            file: path.to_owned(),
+            message: e.to_string(),
+        })?;
+    // Doc comments survive as attributes; plain comments would not, so examples use none.
+    rust_file(path, stamp, tokens)
 }
 
 /// Formats tokens as a Rust file under the stamp line.

@@ -235,6 +235,45 @@ impl<'a> Usage<'a> {
     }
 }
 
+impl Usage<'_> {
+    /// `examples/tour.rs`: one call in every resource group, against the API or a mock server
+    /// named by `<PREFIX>_BASE_URL`.
+    pub fn tour(&self) -> String {
+        let token = self.token_variable();
+        let base = token.replace("_TOKEN", "_BASE_URL");
+        let mut body = String::new();
+        let scheme = self.api.security_schemes.first();
+        let _ = writeln!(body, "let client = {}::Client::builder()", self.crate_ident);
+        if let Some(scheme) = scheme {
+            let _ = writeln!(body, "    .{}(std::env::var({token:?})?)", scheme.method);
+        }
+        let _ = writeln!(
+            body,
+            "    .base_url(std::env::var({base:?})?)\n    .build()?;\n"
+        );
+        for group in &self.api.groups {
+            let op = group
+                .operations
+                .iter()
+                .find(|op| op.http_method == "GET" && op.success.is_some())
+                .or_else(|| group.operations.first());
+            if let Some(op) = op {
+                let _ = writeln!(body, "println!(\"{}: {}\");", group.tag, op.id);
+                body.push_str(&self.call(group, op));
+                body.push('\n');
+            }
+        }
+        let run = format!(
+            "{base}=http://127.0.0.1:4010 {token}=any cargo run -p {} --example tour",
+            self.crate_ident.replace('_', "-")
+        );
+        format!(
+            "//! A tour of the SDK: one call in each resource group.\n//!\n//! Start a mock server of the API on port 4010 (in this SDK's repository: `cargo xtask mock`),\n//! then run `{run}`\n\n{}",
+            program(&body)
+        )
+    }
+}
+
 /// A complete program around example statements, for Markdown: copied as is, it runs.
 pub fn program(body: &str) -> String {
     let mut out = String::from(
