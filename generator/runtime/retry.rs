@@ -231,4 +231,61 @@ mod tests {
             &with_retry_after
         ));
     }
+
+    #[test]
+    fn jitter_stays_within_half_to_one_and_a_half_times_the_interval() {
+        let policy = RetryPolicy::default()
+            .initial_interval(Duration::from_millis(100))
+            .multiplier(1.5)
+            .max_interval(Duration::from_secs(60));
+        let (mut low, mut high) = (Duration::MAX, Duration::ZERO);
+        for _ in 0..2000 {
+            let wait = policy.jittered(1);
+            assert!(wait >= Duration::from_millis(50), "{wait:?}");
+            assert!(wait <= Duration::from_millis(150), "{wait:?}");
+            low = low.min(wait);
+            high = high.max(wait);
+        }
+        // The whole range is used, not just one value.
+        assert!(low < Duration::from_millis(60) && high > Duration::from_millis(140));
+        assert_eq!(policy.backoff(2), Duration::from_millis(150));
+    }
+
+    #[test]
+    fn odd_settings_stay_sane() {
+        let policy = RetryPolicy::default()
+            .multiplier(f64::NAN)
+            .max_attempts(0)
+            .initial_interval(Duration::from_secs(10))
+            .max_interval(Duration::from_secs(1));
+        assert_eq!(policy.backoff(3), Duration::from_secs(1));
+        assert!(!policy.allows_retry(1, Duration::ZERO));
+        let huge = RetryPolicy::default().multiplier(f64::INFINITY);
+        assert_eq!(huge.backoff(5), Duration::from_millis(500));
+        let growing = RetryPolicy::default().multiplier(1e300);
+        assert_eq!(growing.backoff(40), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn retry_after_in_the_past_or_padded() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut headers = HeaderMap::new();
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        headers.insert(RETRY_AFTER, earlier.parse().unwrap());
+        assert_eq!(parse_retry_after(&headers, now), Some(Duration::ZERO));
+        headers.insert(RETRY_AFTER, " 3 ".parse().unwrap());
+        assert_eq!(parse_retry_after(&headers, now), Some(Duration::from_secs(3)));
+        headers.insert(RETRY_AFTER, "-3".parse().unwrap());
+        assert_eq!(parse_retry_after(&headers, now), None);
+        assert_eq!(parse_retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn idempotent_methods() {
+        for method in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS] {
+            assert!(is_idempotent(&method), "{method}");
+        }
+        assert!(!is_idempotent(&Method::POST));
+        assert!(!is_idempotent(&Method::PATCH));
+    }
 }

@@ -105,4 +105,55 @@ mod tests {
         let json = serde_json::to_value(Tagged(Member { name: "n" })).unwrap();
         assert_eq!(json, serde_json::json!({"name": "n", "type": "oauth"}));
     }
+
+    #[test]
+    fn tagged_members_must_be_objects() {
+        struct Bad;
+        impl Serialize for Bad {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                super::serialize_tagged(serializer, "type", "x", &42)
+            }
+        }
+        assert!(serde_json::to_string(&Bad).is_err());
+    }
+
+    #[test]
+    fn tagged_member_tag_wins_over_a_field_of_the_same_name() {
+        #[derive(Serialize)]
+        struct WithType {
+            r#type: &'static str,
+        }
+        struct Tagged(WithType);
+        impl Serialize for Tagged {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                super::serialize_tagged(serializer, "type", "oauth", &self.0)
+            }
+        }
+        let json = serde_json::to_value(Tagged(WithType { r#type: "other" })).unwrap();
+        assert_eq!(json, serde_json::json!({"type": "oauth"}));
+    }
+
+    #[test]
+    fn from_value_reports_in_the_callers_error_type() {
+        let ok: Result<u32, serde_json::Error> = super::from_value(serde_json::json!(7));
+        assert_eq!(ok.unwrap(), 7);
+        let bad: Result<u32, serde_json::Error> = super::from_value(serde_json::json!("x"));
+        assert!(bad.unwrap_err().to_string().contains("invalid type"));
+    }
+
+    #[test]
+    fn double_option_of_numbers_and_objects() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Patch {
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "super::double_option"
+            )]
+            labels: Option<Option<std::collections::BTreeMap<String, u32>>>,
+        }
+        let value: Patch = serde_json::from_str(r#"{"labels":{"a":1}}"#).unwrap();
+        assert_eq!(value.labels, Some(Some([("a".to_owned(), 1)].into())));
+        assert!(serde_json::from_str::<Patch>(r#"{"labels":"x"}"#).is_err());
+    }
 }

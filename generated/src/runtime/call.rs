@@ -247,18 +247,19 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             return Err(invalid(message));
         }
         let inner = &self.client.inner;
-        let credentials = self.credentials()?;
-        let base = self
-            .base_url
-            .as_deref()
-            .or(inner.base_url.as_deref())
-            .or(op.servers.first().copied())
-            .unwrap_or(inner.server_url);
-        let mut url = reqwest::Url::parse(&format!("{}{}", base.trim_end_matches('/'), self.path))
-            .map_err(|e| invalid(format!("invalid URL from base {base:?}: {e}")))?;
-        if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&self.query);
+        // Encoded values never contain a brace, so one left over is a parameter never set.
+        if let Some(start) = self.path.find('{') {
+            let name = self.path[start + 1..].split('}').next().unwrap_or_default();
+            return Err(invalid(format!("path parameter `{name}` is not set")));
         }
+        let credentials = self.credentials()?;
+        let base = resolve_base(
+            self.base_url.as_deref(),
+            inner.base_url.as_deref(),
+            op.servers,
+            inner.server_url,
+        );
+        let url = join_url(base, &self.path, &self.query).map_err(invalid)?;
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, inner.user_agent.clone());
         if let Ok(accept) = HeaderValue::from_str(op.accept) {
@@ -267,12 +268,20 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         if self.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
+        // Caller headers replace the defaults of the same name; repeated names are all sent.
+        let mut extra = HeaderMap::new();
         for (name, value) in &self.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| invalid(format!("invalid header name {name:?}")))?;
             let value = HeaderValue::from_str(value)
                 .map_err(|_| invalid(format!("invalid value for header `{name}`")))?;
-            headers.append(name, value);
+            extra.append(name, value);
+        }
+        for name in extra.keys() {
+            headers.remove(name);
+        }
+        for (name, value) in &extra {
+            headers.append(name, value.clone());
         }
         let policy = self.retry.clone().unwrap_or_else(|| inner.retry.clone());
         let started = Instant::now();
@@ -324,24 +333,29 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                     for hook in &inner.hooks {
                         hook.after_response(&context, status, &response_headers);
                     }
-                    let body = response.bytes().await.map_err(|source| Error::Transport {
-                        operation_id: op.operation_id,
-                        source: source.without_url(),
-                    })?;
-                    if !retryable_status(&op.method, status, &response_headers)
-                        || !policy.allows_retry(attempt, started.elapsed())
-                    {
-                        return self.finish(status, response_headers, body);
-                    }
+                    let body = match response.bytes().await {
+                        Ok(body) => body,
+                        Err(error) => {
+                            for hook in &inner.hooks {
+                                hook.on_error(&context, &error);
+                            }
+                            return Err(Error::Transport {
+                                operation_id: op.operation_id,
+                                source: error.without_url(),
+                            });
+                        }
+                    };
+                    let retry = retryable_status(&op.method, status, &response_headers)
+                        && policy.allows_retry(attempt, started.elapsed());
                     let wait = policy
                         .retry_after(&response_headers)
                         .unwrap_or_else(|| policy.jittered(attempt));
-                    (
-                        wait,
-                        self.finish(status, response_headers, body)
-                            .err()
-                            .unwrap_or_else(|| invalid("retry of a success".to_owned())),
-                    )
+                    match self.finish(status, response_headers, body) {
+                        // A documented success is never retried, whatever its status.
+                        Ok(response) => return Ok(response),
+                        Err(error) if !retry => return Err(error),
+                        Err(error) => (wait, error),
+                    }
                 }
             };
             let (wait, last_error) = wait;
@@ -383,9 +397,12 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                 return Ok(found);
             }
         }
-        let mut schemes: Vec<&'static str> =
-            op.security.iter().flat_map(|a| a.iter().copied()).collect();
-        schemes.dedup();
+        let mut schemes: Vec<&'static str> = Vec::new();
+        for scheme in op.security.iter().flat_map(|a| a.iter().copied()) {
+            if !schemes.contains(&scheme) {
+                schemes.push(scheme);
+            }
+        }
         Err(Error::MissingCredentials {
             operation_id: op.operation_id,
             schemes,
@@ -466,10 +483,14 @@ fn apply_credentials<E>(
                 request.headers_mut().insert(AUTHORIZATION, value);
             }
             SchemeKind::ApiKeyHeader(name) => {
+                let name =
+                    HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Credentials {
+                        operation_id,
+                        scheme: scheme.name,
+                        source: format!("{name:?} is not a valid header name").into(),
+                    })?;
                 let value = header(token.to_owned())?;
-                request
-                    .headers_mut()
-                    .insert(HeaderName::from_static(name), value);
+                request.headers_mut().insert(name, value);
             }
             SchemeKind::ApiKeyQuery(name) => {
                 request.url_mut().query_pairs_mut().append_pair(name, token);
@@ -479,11 +500,87 @@ fn apply_credentials<E>(
     Ok(())
 }
 
+/// The base URL of a call: the call's own, then the client's custom one, then the server the
+/// operation is pinned to, then the client's server (its region, or the API's default).
+pub(crate) fn resolve_base<'a>(
+    call: Option<&'a str>,
+    client: Option<&'a str>,
+    operation: &'a [&'a str],
+    server: &'a str,
+) -> &'a str {
+    call.or(client)
+        .or(operation.first().copied())
+        .unwrap_or(server)
+}
+
+/// `base` (trailing slashes dropped) + the expanded path, then the query pairs.
+pub(crate) fn join_url(
+    base: &str,
+    path: &str,
+    query: &[(String, String)],
+) -> Result<reqwest::Url, String> {
+    let mut url = reqwest::Url::parse(&format!("{}{}", base.trim_end_matches('/'), path))
+        .map_err(|e| format!("invalid URL from base {base:?}: {e}"))?;
+    if url.cannot_be_a_base() {
+        return Err(format!("invalid base URL {base:?}"));
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    Ok(url)
+}
+
 impl<T: Send + 'static, E: ErrorResponses> IntoFuture for Call<T, E> {
     type Output = Result<T, Error<E>>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_take_precedence_in_order() {
+        let op = ["https://op.example/v3"];
+        let server = "https://us.example/v3";
+        assert_eq!(
+            resolve_base(Some("http://call"), Some("http://client"), &op, server),
+            "http://call"
+        );
+        assert_eq!(
+            resolve_base(None, Some("http://client"), &op, server),
+            "http://client"
+        );
+        assert_eq!(resolve_base(None, None, &op, server), "https://op.example/v3");
+        assert_eq!(resolve_base(None, None, &[], server), server);
+    }
+
+    #[test]
+    fn urls_join_base_path_and_query() {
+        let query = vec![
+            ("tag".to_owned(), "a b".to_owned()),
+            ("filter[name]".to_owned(), "x&y".to_owned()),
+        ];
+        let url = join_url("http://h:1/v3//", "/users/a%2Fb", &query).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "http://h:1/v3/users/a%2Fb?tag=a+b&filter%5Bname%5D=x%26y"
+        );
+        let url = join_url("http://h", "/users/1", &[]).unwrap();
+        assert_eq!(url.as_str(), "http://h/users/1");
+        assert!(join_url("not a url", "/x", &[]).is_err());
+        assert!(join_url("mailto:", "x", &[]).is_err());
+    }
+
+    #[test]
+    fn encoded_dot_segments_would_be_resolved_by_the_url_parser() {
+        // Why `.` and `..` path values are refused rather than percent-encoded: URL parsers
+        // treat `%2E%2E` as `..` and would address another resource.
+        let url = join_url("http://h", "/users/%2E%2E/tokens", &[]).unwrap();
+        assert_eq!(url.path(), "/tokens");
     }
 }

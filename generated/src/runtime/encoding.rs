@@ -97,4 +97,51 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn path_values_keep_only_unreserved_characters() {
+        let segment = |v: Value| path_segment("id", &v).unwrap();
+        assert_eq!(segment(json!("AZaz09-._~")), "AZaz09-._~");
+        assert_eq!(segment(json!("{other}")), "%7Bother%7D");
+        assert_eq!(segment(json!("a+b=c&d;e,f:g@h")), "a%2Bb%3Dc%26d%3Be%2Cf%3Ag%40h");
+        assert_eq!(segment(json!("..\\x#y")), "..%5Cx%23y");
+        assert_eq!(segment(json!("...")), "...");
+        assert_eq!(segment(json!("日本")), "%E6%97%A5%E6%9C%AC");
+        assert_eq!(segment(json!(true)), "true");
+        assert_eq!(segment(json!(-1.5)), "-1.5");
+        assert_eq!(segment(json!(["a", "b/c"])), "a%2Cb%2Fc");
+        assert!(path_segment("id", &json!(null)).is_err());
+    }
+
+    #[test]
+    fn scalars_render_without_quotes() {
+        assert_eq!(scalar(&json!("x y")), "x y");
+        assert_eq!(scalar(&json!(3)), "3");
+        assert_eq!(scalar(&json!(false)), "false");
+        assert_eq!(scalar(&json!(null)), "");
+        assert_eq!(scalar(&json!([1, "a"])), "1,a");
+        assert_eq!(scalar(&json!({"k": "v"})), "k,v");
+    }
+
+    #[test]
+    fn query_objects_nest_and_skip_nulls() {
+        let mut out = Vec::new();
+        query_pairs(
+            "filter",
+            &json!({"ids": {"oeq": [1, 2]}, "active": true, "gone": null}),
+            &mut out,
+        );
+        query_pairs("list", &json!([null, "x"]), &mut out);
+        query_pairs("empty", &json!([]), &mut out);
+        let pairs: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("filter[active]", "true"),
+                ("filter[ids][oeq]", "1"),
+                ("filter[ids][oeq]", "2"),
+                ("list", "x"),
+            ]
+        );
+    }
 }

@@ -70,22 +70,28 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// Decodes a JSON body into `T`, naming the path where decoding failed.
+/// Decodes a JSON body into `T`, naming the path where decoding failed. The error has no
+/// snippet yet: the call adds one, redacted with the API's sensitive fields.
 pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-    let deserializer = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    let failed = |reason: String| DecodeError {
+        type_name: short_type_name::<T>(),
+        reason,
+        snippet: String::new(),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
-        let reason = if path == "." || path.is_empty() {
-            error.into_inner().to_string()
+        if path == "." || path.is_empty() {
+            failed(error.into_inner().to_string())
         } else {
-            format!("at `{path}`: {}", error.into_inner())
-        };
-        DecodeError {
-            type_name: short_type_name::<T>(),
-            reason,
-            snippet: String::new(),
+            failed(format!("at `{path}`: {}", error.into_inner()))
         }
-    })
+    })?;
+    // Trailing characters after the value make the body malformed too.
+    deserializer
+        .end()
+        .map_err(|error| failed(error.to_string()))?;
+    Ok(value)
 }
 
 fn short_type_name<T>() -> &'static str {
@@ -100,31 +106,60 @@ fn short_type_name<T>() -> &'static str {
     }
 }
 
-/// The start of a body for messages: JSON has its sensitive fields redacted; at most 512 bytes.
+/// The most of a body parsed as JSON to redact it; longer bodies are redacted as text.
+const MAX_PARSED: usize = 1024 * 1024;
+/// What replaces a sensitive value.
+const REDACTED: &str = "[redacted]";
+
+/// The start of a body for messages, at most [`MAX_SNIPPET`] bytes (cut on a character
+/// boundary, `…` marking the cut). Values under sensitive keys are redacted: through a JSON
+/// parse when the body is JSON, else by a lexical scan of `"key": value` pairs, so a truncated
+/// or malformed body does not leak them either.
 pub(crate) fn snippet(body: &[u8], sensitive: &[&str]) -> String {
-    let text = match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(mut value) => {
+    let parsed = if body.len() <= MAX_PARSED {
+        serde_json::from_slice::<serde_json::Value>(body).ok()
+    } else {
+        None
+    };
+    let text = match parsed {
+        Some(mut value) => {
             redact(&mut value, sensitive);
             value.to_string()
         }
-        Err(_) => String::from_utf8_lossy(body).into_owned(),
+        None => {
+            // Enough text for the snippet; a value cut here is redacted to the end.
+            let head = &body[..body.len().min(4 * MAX_SNIPPET)];
+            redact_text(&String::from_utf8_lossy(head), sensitive)
+        }
     };
-    if text.len() <= MAX_SNIPPET {
+    truncate(text, MAX_SNIPPET)
+}
+
+/// Cuts `text` to at most `max` bytes on a character boundary, ending with `…` when cut.
+fn truncate(mut text: String, max: usize) -> String {
+    const ELLIPSIS: char = '…';
+    if text.len() <= max {
         return text;
     }
-    let mut end = MAX_SNIPPET;
+    let mut end = max.saturating_sub(ELLIPSIS.len_utf8());
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", &text[..end])
+    text.truncate(end);
+    text.push(ELLIPSIS);
+    text
+}
+
+fn is_sensitive(key: &str, sensitive: &[&str]) -> bool {
+    sensitive.iter().any(|s| s.eq_ignore_ascii_case(key))
 }
 
 fn redact(value: &mut serde_json::Value, sensitive: &[&str]) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, item) in map.iter_mut() {
-                if sensitive.contains(&key.as_str()) {
-                    *item = serde_json::Value::String("[redacted]".to_owned());
+                if is_sensitive(key, sensitive) {
+                    *item = serde_json::Value::String(REDACTED.to_owned());
                 } else {
                     redact(item, sensitive);
                 }
@@ -135,6 +170,69 @@ fn redact(value: &mut serde_json::Value, sensitive: &[&str]) {
         }
         _ => {}
     }
+}
+
+/// The index of the quote closing a JSON string whose content starts at `from`, or the length
+/// of `bytes` when the string is not closed.
+fn string_end(bytes: &[u8], mut from: usize) -> usize {
+    while from < bytes.len() {
+        match bytes[from] {
+            b'\\' => from += 2,
+            b'"' => return from,
+            _ => from += 1,
+        }
+    }
+    bytes.len()
+}
+
+fn skip_whitespace(bytes: &[u8], mut from: usize) -> usize {
+    while from < bytes.len() && bytes[from].is_ascii_whitespace() {
+        from += 1;
+    }
+    from
+}
+
+/// Redacts `"key": value` pairs in text that is not (complete) JSON. Cuts happen only at ASCII
+/// bytes, so every slice is on a character boundary.
+fn redact_text(text: &str, sensitive: &[&str]) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] != b'"' {
+            at += 1;
+            continue;
+        }
+        let key_end = string_end(bytes, at + 1);
+        if key_end >= bytes.len() {
+            break;
+        }
+        let key = &text[at + 1..key_end];
+        let colon = skip_whitespace(bytes, key_end + 1);
+        if colon >= bytes.len() || bytes[colon] != b':' || !is_sensitive(key, sensitive) {
+            at = key_end + 1;
+            continue;
+        }
+        let start = skip_whitespace(bytes, colon + 1);
+        let end = if start < bytes.len() && bytes[start] == b'"' {
+            (string_end(bytes, start + 1) + 1).min(bytes.len())
+        } else {
+            let mut end = start;
+            while end < bytes.len() && !matches!(bytes[end], b',' | b'}' | b']' | b'\n') {
+                end += 1;
+            }
+            end
+        };
+        out.push_str(&text[copied..start]);
+        out.push('"');
+        out.push_str(REDACTED);
+        out.push('"');
+        copied = end;
+        at = end;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// Keeps at most [`MAX_KEPT_BODY`] bytes of a body.
@@ -288,6 +386,29 @@ impl<E> Error<E> {
                 Some(headers)
             }
             _ => None,
+        }
+    }
+
+    /// The raw response body (at most 64 KiB), when a response with a documented error status
+    /// or an undocumented status arrived.
+    pub fn body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Api(api) => Some(&api.body),
+            Error::UnexpectedStatus { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// Whether the same request might succeed if tried later: transport failures, timeouts,
+    /// and statuses 429, 500, 502, 503 and 504. This does not weigh whether repeating the
+    /// request is safe (a `POST` may have been applied); the built-in retries do.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            _ => matches!(
+                self.status().map(|s| s.as_u16()),
+                Some(429 | 500 | 502 | 503 | 504)
+            ),
         }
     }
 
@@ -450,9 +571,60 @@ mod tests {
 
     #[test]
     fn snippets_are_bounded_on_char_boundaries() {
-        let body = "é".repeat(1000);
-        let text = snippet(body.as_bytes(), &[]);
-        assert!(text.len() <= MAX_SNIPPET + '…'.len_utf8());
-        assert!(text.ends_with('…'));
+        for prefix in ["", "a", "ab"] {
+            let body = format!("{prefix}{}", "é".repeat(1000));
+            let text = snippet(body.as_bytes(), &[]);
+            assert!(text.len() <= MAX_SNIPPET, "{}", text.len());
+            assert!(text.len() > MAX_SNIPPET - 8, "{}", text.len());
+            assert!(text.ends_with('…'));
+        }
+        assert_eq!(snippet(b"short", &[]), "short");
+        assert_eq!(snippet(b"", &[]), "");
+        let invalid_utf8 = [0xff_u8; 2000];
+        assert!(snippet(&invalid_utf8, &[]).len() <= MAX_SNIPPET);
+    }
+
+    #[test]
+    fn json_snippets_redact_sensitive_values_at_any_depth() {
+        let body = br#"{"data":[{"token":"s3cret","name":"n","Code":{"x":1}}],"key":7}"#;
+        let text = snippet(body, &["token", "code", "key"]);
+        assert!(!text.contains("s3cret") && !text.contains('7'), "{text}");
+        assert!(text.contains(r#""name":"n""#), "{text}");
+        assert_eq!(text.matches("[redacted]").count(), 3, "{text}");
+    }
+
+    #[test]
+    fn malformed_and_truncated_bodies_are_redacted_as_text() {
+        let sensitive = ["token", "code"];
+        let cases = [
+            (r#"{"token": "s3cret", "name": "#, r#"{"token": "[redacted]", "name": "#),
+            (r#"{"a":1,"token" :"s3cr\"et","b":2"#, r#"{"a":1,"token" :"[redacted]","b":2"#),
+            (r#"{"code": 12345, "x": "#, r#"{"code": "[redacted]", "x": "#),
+            (r#"{"token": "s3cr"#, r#"{"token": "[redacted]""#),
+            (r#"oops "token": "#, r#"oops "token": "[redacted]""#),
+            (r#"{"name": "token", "v": "#, r#"{"name": "token", "v": "#),
+            (r#"{"é": "ü", "tok"#, r#"{"é": "ü", "tok"#),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(snippet(body.as_bytes(), &sensitive), expected, "{body}");
+        }
+        let long = format!(r#"{{"pad":"{}","token":"s3cret""#, "x".repeat(600));
+        assert!(!snippet(long.as_bytes(), &sensitive).contains("s3cret"));
+    }
+
+    #[test]
+    fn decode_errors_at_the_root_have_no_path() {
+        let error = decode_json::<Token>(br#""text""#).unwrap_err();
+        assert!(!error.reason().contains("at `"), "{}", error.reason());
+        assert!(error.type_name().ends_with("Token"), "{}", error.type_name());
+        assert!(decode_json::<Token>(b"").is_err());
+        assert!(decode_json::<Token>(br#"{"id":1,"secret":"s"} trailing"#).is_err());
+    }
+
+    #[test]
+    fn short_type_names_keep_the_module() {
+        assert_eq!(short_type_name::<Token>(), "tests::Token");
+        assert_eq!(short_type_name::<u32>(), "u32");
+        assert!(short_type_name::<Vec<Token>>().contains("Vec<"));
     }
 }
