@@ -4,6 +4,7 @@
 //! back to the same JSON.
 #![allow(deprecated)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#[allow(unused_imports)]
 use konnect_sdk as sdk;
 fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(
     pointer: &str,

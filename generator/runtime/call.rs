@@ -61,6 +61,7 @@ pub struct Call<T, E> {
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Option<Bytes>,
+    content_type: &'static str,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     base_url: Option<String>,
@@ -111,6 +112,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            content_type: "application/json",
             timeout: None,
             retry: None,
             base_url: None,
@@ -177,6 +179,26 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             Ok(bytes) => self.body = Some(Bytes::from(bytes)),
             Err(e) => self.fail(format!("cannot serialise the request body: {e}")),
         }
+        self.content_type = "application/json";
+        self
+    }
+
+    /// An `application/x-www-form-urlencoded` body from a model's top-level fields.
+    pub(crate) fn form_body<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+        if let Some(value) = self.json("the request body", body) {
+            match encoding::form(&value) {
+                Ok(text) => self.body = Some(Bytes::from(text)),
+                Err(message) => self.fail(message),
+            }
+        }
+        self.content_type = "application/x-www-form-urlencoded";
+        self
+    }
+
+    /// A body sent as is, with its media type.
+    pub(crate) fn raw_body(mut self, content_type: &'static str, body: impl Into<Bytes>) -> Self {
+        self.body = Some(body.into());
+        self.content_type = content_type;
         self
     }
 
@@ -221,7 +243,8 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             status = tracing::field::Empty,
         );
         let budget = self.timeout.or(self.client.inner.timeout);
-        let deadline = budget.map(|b| Instant::now() + b);
+        // No deadline when the budget is too large to represent: it is then never reached.
+        let deadline = budget.and_then(|b| Instant::now().checked_add(b));
         let attempts = self.attempts(deadline).instrument(span);
         match budget {
             Some(after) => {
@@ -265,7 +288,9 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             headers.insert(ACCEPT, accept);
         }
         if self.body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            let content_type = HeaderValue::from_str(self.content_type)
+                .map_err(|_| invalid(format!("invalid content type {:?}", self.content_type)))?;
+            headers.insert(CONTENT_TYPE, content_type);
         }
         // Caller headers replace the defaults of the same name; repeated names are all sent.
         let mut extra = HeaderMap::new();
@@ -359,10 +384,12 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             };
             let (wait, last_error) = wait;
             // Never sleep past the call's deadline: report the last failure instead.
-            if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+            let wakes = Instant::now().checked_add(wait);
+            if deadline.is_some_and(|d| wakes.is_none_or(|t| t >= d)) {
                 return Err(last_error);
             }
-            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+            let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+            tracing::debug!(attempt, wait_ms, "retrying");
             tokio::time::sleep(wait).await;
         }
     }
@@ -554,7 +581,10 @@ mod tests {
             resolve_base(None, Some("http://client"), &op, server),
             "http://client"
         );
-        assert_eq!(resolve_base(None, None, &op, server), "https://op.example/v3");
+        assert_eq!(
+            resolve_base(None, None, &op, server),
+            "https://op.example/v3"
+        );
         assert_eq!(resolve_base(None, None, &[], server), server);
     }
 

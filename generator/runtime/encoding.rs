@@ -38,6 +38,28 @@ pub(crate) fn scalar(value: &Value) -> String {
     }
 }
 
+/// An `application/x-www-form-urlencoded` body: the object's fields, flattened as query pairs.
+pub(crate) fn form(value: &Value) -> Result<String, String> {
+    let Value::Object(map) = value else {
+        return Err("a form body must be an object".to_owned());
+    };
+    let mut pairs = Vec::new();
+    for (name, item) in map {
+        query_pairs(name, item, &mut pairs);
+    }
+    Ok(pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                utf8_percent_encode(k, SEGMENT),
+                utf8_percent_encode(v, SEGMENT)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&"))
+}
+
 /// Query pairs: `null` is omitted, arrays repeat the name (form, exploded), objects use
 /// `name[key]` (deepObject).
 pub(crate) fn query_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
@@ -79,6 +101,17 @@ mod tests {
     }
 
     #[test]
+    fn form_bodies_encode_fields() {
+        let body =
+            form(&json!({"grant_type": "device code", "client_id": "a&b", "skip": null})).unwrap();
+        // Field order follows serde_json's map order, which a feature can change: compare sorted.
+        let mut fields: Vec<&str> = body.split('&').collect();
+        fields.sort_unstable();
+        assert_eq!(fields, ["client_id=a%26b", "grant_type=device%20code"]);
+        assert!(form(&json!([1])).is_err());
+    }
+
+    #[test]
     fn query_values_flatten() {
         let mut out = Vec::new();
         query_pairs("page[size]", &json!(10), &mut out);
@@ -102,7 +135,10 @@ mod tests {
         let segment = |v: Value| path_segment("id", &v).unwrap();
         assert_eq!(segment(json!("AZaz09-._~")), "AZaz09-._~");
         assert_eq!(segment(json!("{other}")), "%7Bother%7D");
-        assert_eq!(segment(json!("a+b=c&d;e,f:g@h")), "a%2Bb%3Dc%26d%3Be%2Cf%3Ag%40h");
+        assert_eq!(
+            segment(json!("a+b=c&d;e,f:g@h")),
+            "a%2Bb%3Dc%26d%3Be%2Cf%3Ag%40h"
+        );
         assert_eq!(segment(json!("..\\x#y")), "..%5Cx%23y");
         assert_eq!(segment(json!("...")), "...");
         assert_eq!(segment(json!("日本")), "%E6%97%A5%E6%9C%AC");
@@ -132,7 +168,10 @@ mod tests {
         );
         query_pairs("list", &json!([null, "x"]), &mut out);
         query_pairs("empty", &json!([]), &mut out);
-        let pairs: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        // Object key order depends on serde_json's `preserve_order` feature: compare sorted.
+        let mut pairs: Vec<(&str, &str)> =
+            out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        pairs.sort();
         assert_eq!(
             pairs,
             [

@@ -430,11 +430,17 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let op = self.operation_id();
         match self {
-            Error::Api(api) => write!(f, "`{op}` failed with {}: {:?}", api.status, api.error),
+            // The body snippet (sensitive fields redacted) rather than the typed error's
+            // `Debug`, which would show every field.
+            Error::Api(api) => {
+                write!(f, "`{op}` failed with {}", api.status)?;
+                with_snippet(f, &api.snippet)
+            }
             Error::UnexpectedStatus {
                 status, snippet, ..
             } => {
-                write!(f, "`{op}` returned undocumented status {status}: {snippet}")
+                write!(f, "`{op}` returned undocumented status {status}")?;
+                with_snippet(f, snippet)
             }
             Error::Decode { status, source, .. } => {
                 write!(f, "`{op}` returned {status}, but {source}")
@@ -458,6 +464,14 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 write!(f, "`{op}`: invalid request: {message}")
             }
         }
+    }
+}
+
+fn with_snippet(f: &mut fmt::Formatter<'_>, snippet: &str) -> fmt::Result {
+    if snippet.is_empty() {
+        Ok(())
+    } else {
+        write!(f, ": {snippet}")
     }
 }
 
@@ -596,9 +610,18 @@ mod tests {
     fn malformed_and_truncated_bodies_are_redacted_as_text() {
         let sensitive = ["token", "code"];
         let cases = [
-            (r#"{"token": "s3cret", "name": "#, r#"{"token": "[redacted]", "name": "#),
-            (r#"{"a":1,"token" :"s3cr\"et","b":2"#, r#"{"a":1,"token" :"[redacted]","b":2"#),
-            (r#"{"code": 12345, "x": "#, r#"{"code": "[redacted]", "x": "#),
+            (
+                r#"{"token": "s3cret", "name": "#,
+                r#"{"token": "[redacted]", "name": "#,
+            ),
+            (
+                r#"{"a":1,"token" :"s3cr\"et","b":2"#,
+                r#"{"a":1,"token" :"[redacted]","b":2"#,
+            ),
+            (
+                r#"{"code": 12345, "x": "#,
+                r#"{"code": "[redacted]", "x": "#,
+            ),
             (r#"{"token": "s3cr"#, r#"{"token": "[redacted]""#),
             (r#"oops "token": "#, r#"oops "token": "[redacted]""#),
             (r#"{"name": "token", "v": "#, r#"{"name": "token", "v": "#),
@@ -615,7 +638,11 @@ mod tests {
     fn decode_errors_at_the_root_have_no_path() {
         let error = decode_json::<Token>(br#""text""#).unwrap_err();
         assert!(!error.reason().contains("at `"), "{}", error.reason());
-        assert!(error.type_name().ends_with("Token"), "{}", error.type_name());
+        assert!(
+            error.type_name().ends_with("Token"),
+            "{}",
+            error.type_name()
+        );
         assert!(decode_json::<Token>(b"").is_err());
         assert!(decode_json::<Token>(br#"{"id":1,"secret":"s"} trailing"#).is_err());
     }
@@ -625,5 +652,61 @@ mod tests {
         assert_eq!(short_type_name::<Token>(), "tests::Token");
         assert_eq!(short_type_name::<u32>(), "u32");
         assert!(short_type_name::<Vec<Token>>().contains("Vec<"));
+    }
+
+    #[derive(Debug)]
+    struct Documented;
+
+    fn unexpected(status: u16, body: &'static [u8]) -> Error<Documented> {
+        Error::UnexpectedStatus {
+            operation_id: "op",
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body),
+            snippet: snippet(body, &["token"]),
+        }
+    }
+
+    #[test]
+    fn messages_and_helpers() {
+        let error = unexpected(418, b"");
+        assert_eq!(
+            error.to_string(),
+            "`op` returned undocumented status 418 I'm a teapot"
+        );
+        assert!(!error.is_retryable());
+        assert_eq!(error.body(), Some(&b""[..]));
+        let error = unexpected(503, br#"{"token":"t0k"}"#);
+        assert_eq!(
+            error.to_string(),
+            r#"`op` returned undocumented status 503 Service Unavailable: {"token":"[redacted]"}"#
+        );
+        assert!(error.is_retryable());
+        assert_eq!(error.operation_id(), "op");
+        assert!(error.api_error().is_none());
+        let api: Error<Documented> = Error::Api(ApiError {
+            operation_id: "op",
+            status: StatusCode::NOT_FOUND,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            snippet: String::new(),
+            error: Documented,
+        });
+        assert_eq!(api.to_string(), "`op` failed with 404 Not Found");
+        assert!(api.api_error().is_some());
+        let missing: Error<Documented> = Error::MissingCredentials {
+            operation_id: "op",
+            schemes: vec!["a", "b"],
+        };
+        assert!(missing.to_string().contains("one of: a, b"));
+        assert!(missing.status().is_none() && missing.headers().is_none());
+        assert!(!missing.is_retryable());
+    }
+
+    #[test]
+    fn kept_bodies_are_bounded() {
+        let body = Bytes::from(vec![b'x'; MAX_KEPT_BODY + 10]);
+        assert_eq!(bounded(&body).len(), MAX_KEPT_BODY);
+        assert_eq!(bounded(&Bytes::from_static(b"ab")).len(), 2);
     }
 }

@@ -30,7 +30,8 @@ pub trait Hook: Send + Sync + 'static {
         let _ = (context, status, headers);
     }
 
-    /// Called when an attempt fails without a response (connection or I/O failure).
+    /// Called when an attempt fails in transport: no response arrived (connection refused,
+    /// reset...), or its body could not be read (then after [`after_response`](Self::after_response)).
     fn on_error(&self, context: &HookContext, error: &(dyn std::error::Error + 'static)) {
         let _ = (context, error);
     }

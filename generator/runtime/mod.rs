@@ -20,7 +20,13 @@ pub use error::{ApiError, DecodeError, Error, ErrorResponses};
 pub use hooks::{Hook, HookContext};
 pub use retry::RetryPolicy;
 
+// What the generated code uses; a crate whose API needs no tagged union (say) leaves some
+// unused, which is fine.
+#[allow(unused_imports)]
 pub(crate) use call::DecodeSuccess;
+#[allow(unused_imports)]
 pub(crate) use client::{ApiSpec, OperationSpec, SchemeKind, SchemeSpec};
+#[allow(unused_imports)]
 pub(crate) use error::decode_json;
+#[allow(unused_imports)]
 pub(crate) use serde_helpers::{double_option, from_value, serialize_tagged};

@@ -319,8 +319,10 @@ pub struct Param {
 /// A request body.
 #[derive(Debug, Clone, Serialize)]
 pub struct Body {
-    /// Its type.
+    /// Its type (for JSON and form bodies; text is `String`, binary has none of its own).
     pub ty: TypeRef,
+    /// How it is written on the wire.
+    pub encoding: BodyEncoding,
     /// Whether it must be sent.
     pub required: bool,
     /// The media type.
@@ -329,11 +331,37 @@ pub struct Body {
     pub doc: Option<String>,
 }
 
+impl ErrorCase {
+    /// The status as the document writes it: `404`, or `4XX` for a range.
+    pub fn status_label(&self) -> String {
+        if self.range {
+            format!("{}XX", self.status / 100)
+        } else {
+            self.status.to_string()
+        }
+    }
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BodyEncoding {
+    /// JSON from a model.
+    Json,
+    /// `application/x-www-form-urlencoded` from a model's top-level fields.
+    Form,
+    /// Text sent as is (`text/plain` and other `text/*`).
+    Text,
+    /// Bytes sent as is (`application/octet-stream` and other binary types).
+    Binary,
+}
+
 /// A documented error status.
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorCase {
-    /// The status code.
+    /// The status code; for a range (`4XX`), its first code.
     pub status: u16,
+    /// Whether this is a whole range of statuses (`4XX`, `5XX`).
+    pub range: bool,
     /// The variant, e.g. `NotFound`.
     pub variant: String,
     /// The body type, if the response has a JSON body.

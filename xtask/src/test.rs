@@ -128,10 +128,17 @@ pub fn compile_generated(specs: &[std::path::PathBuf]) -> Result<(), String> {
     Ok(())
 }
 
-/// The generator's fixture documents that must produce compiling SDKs.
+/// The documents that must produce compiling SDKs: the generator's fixtures and the
+/// real-world documents under `generator/tests/specs/`.
 pub fn fixture_specs() -> Vec<std::path::PathBuf> {
-    let dir = crate::workspace_root().join("generator/tests/fixtures/ok");
-    let mut specs: Vec<_> = std::fs::read_dir(&dir)
+    let root = crate::workspace_root();
+    let mut specs = specs_in(&root.join("generator/tests/fixtures/ok"));
+    specs.extend(specs_in(&root.join("generator/tests/specs")));
+    specs
+}
+
+fn specs_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut specs: Vec<_> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()

@@ -110,10 +110,12 @@ impl RetryPolicy {
 }
 
 fn duration_capped(seconds: f64, cap: Duration) -> Duration {
-    if seconds.is_finite() && seconds >= 0.0 && seconds < cap.as_secs_f64() {
-        Duration::from_secs_f64(seconds)
-    } else {
-        cap
+    match Duration::try_from_secs_f64(seconds) {
+        Ok(duration) => duration.min(cap),
+        // Beyond `Duration::MAX`; negative or NaN (a zero interval times an infinite growth)
+        // waits nothing.
+        Err(_) if seconds > 0.0 => cap,
+        Err(_) => Duration::ZERO,
     }
 }
 
@@ -265,6 +267,12 @@ mod tests {
         assert_eq!(huge.backoff(5), Duration::from_millis(500));
         let growing = RetryPolicy::default().multiplier(1e300);
         assert_eq!(growing.backoff(40), Duration::from_secs(60));
+        let unbounded = growing.clone().max_interval(Duration::MAX);
+        assert_eq!(unbounded.backoff(40), Duration::MAX);
+        assert!(unbounded.jittered(40) > Duration::from_secs(1 << 40));
+        let zero = growing.initial_interval(Duration::ZERO);
+        assert_eq!(zero.backoff(40), Duration::ZERO);
+        assert_eq!(zero.jittered(40), Duration::ZERO);
     }
 
     #[test]
@@ -275,7 +283,10 @@ mod tests {
         headers.insert(RETRY_AFTER, earlier.parse().unwrap());
         assert_eq!(parse_retry_after(&headers, now), Some(Duration::ZERO));
         headers.insert(RETRY_AFTER, " 3 ".parse().unwrap());
-        assert_eq!(parse_retry_after(&headers, now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after(&headers, now),
+            Some(Duration::from_secs(3))
+        );
         headers.insert(RETRY_AFTER, "-3".parse().unwrap());
         assert_eq!(parse_retry_after(&headers, now), None);
         assert_eq!(parse_retry_after(&HeaderMap::new(), now), None);
@@ -283,7 +294,13 @@ mod tests {
 
     #[test]
     fn idempotent_methods() {
-        for method in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS] {
+        for method in [
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ] {
             assert!(is_idempotent(&method), "{method}");
         }
         assert!(!is_idempotent(&Method::POST));

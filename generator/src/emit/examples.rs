@@ -42,6 +42,7 @@ pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
         #![allow(deprecated)]
         #![cfg_attr(rustfmt, rustfmt::skip)]
 
+        #[allow(unused_imports)]
         use #crate_ident as sdk;
 
         fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(pointer: &str, example: &str, expected: &str) {

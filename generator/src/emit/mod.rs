@@ -64,11 +64,14 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
             operations::group_rs(group, &usage),
         )?);
     }
-    files.push(rust_text_file(
-        "examples/tour.rs",
-        &rust_stamp,
-        &usage.tour(),
-    )?);
+    // A tour needs an operation to call.
+    if !api.groups.is_empty() {
+        files.push(rust_text_file(
+            "examples/tour.rs",
+            &rust_stamp,
+            &usage.tour(),
+        )?);
+    }
     files.extend(runtime::files(&rust_stamp));
     files.extend(text::files(api, options, &stamp, &usage)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));

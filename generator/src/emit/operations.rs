@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs::{clean, doc_attrs, lines};
 use super::tokens::{ident, is_copy, models_path, ty};
 use super::usage::Usage;
-use crate::ir::{ErrorCase, Group, Operation, Param, ParamLocation, TypeRef};
+use crate::ir::{BodyEncoding, ErrorCase, Group, Operation, Param, ParamLocation, TypeRef};
 
 /// A group's module.
 pub fn group_rs(group: &Group, usage: &Usage) -> TokenStream {
@@ -99,11 +99,19 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
         quote!(#arg: #arg_ty)
     });
     let body_arg = op.body.as_ref().map(|body| {
-        let body_ty = ty(&body.ty, &models);
+        let body_ty = match body.encoding {
+            BodyEncoding::Json | BodyEncoding::Form => {
+                let t = ty(&body.ty, &models);
+                quote!(&#t)
+            }
+            BodyEncoding::Text => quote!(&str),
+            BodyEncoding::Binary if body.required => quote!(impl Into<bytes::Bytes>),
+            BodyEncoding::Binary => quote!(bytes::Bytes),
+        };
         if body.required {
-            quote!(body: &#body_ty,)
+            quote!(body: #body_ty,)
         } else {
-            quote!(body: Option<&#body_ty>,)
+            quote!(body: Option<#body_ty>,)
         }
     });
     let options_arg = op.options_type.as_ref().map(|options| {
@@ -131,8 +139,18 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
             ParamLocation::Header => quote!(.header_param(#wire, #value)),
         }
     });
-    let body = match &op.body {
-        Some(body) if body.required => quote!(.json_body(body)),
+    let set_body = op.body.as_ref().map(|body| {
+        let content_type = &body.content_type;
+        match body.encoding {
+            BodyEncoding::Json => quote!(json_body(body)),
+            BodyEncoding::Form => quote!(form_body(body)),
+            BodyEncoding::Text => quote!(raw_body(#content_type, body.to_owned())),
+            BodyEncoding::Binary if body.required => quote!(raw_body(#content_type, body.into())),
+            BodyEncoding::Binary => quote!(raw_body(#content_type, body)),
+        }
+    });
+    let body = match (&op.body, &set_body) {
+        (Some(body), Some(set_body)) if body.required => quote!(.#set_body),
         _ => TokenStream::new(),
     };
     let built = quote!(self.client.call(&OPERATION, #decode) #(#setters)* #body);
@@ -140,7 +158,7 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
         quote! {
             let call = #built;
             match body {
-                Some(body) => call.json_body(body),
+                Some(body) => call.#set_body,
                 None => call,
             }
         }
@@ -186,6 +204,9 @@ fn success_decoder(op: &Operation) -> TokenStream {
             quote!(#status => Some(Ok(())),)
         }
     });
+    if op.success_statuses.is_empty() {
+        return quote!(|_status, _body| None);
+    }
     let body = if op.success_statuses.iter().any(|s| s.has_body) {
         quote!(body)
     } else {
@@ -205,7 +226,7 @@ fn error_enum(op: &Operation) -> TokenStream {
     let doc = format!(" The error responses `{}` documents.", op.id);
     let variants = op.errors.iter().map(|e| {
         let variant = ident(&e.variant);
-        let doc = doc_attrs(Some(&format!("{}: {}", e.status, e.description)));
+        let doc = doc_attrs(Some(&format!("{}: {}", e.status_label(), e.description)));
         match &e.ty {
             Some(t) => {
                 let t = ty(t, &models);
@@ -269,7 +290,13 @@ fn error_enum(op: &Operation) -> TokenStream {
 
 fn decode_arm(error: &ErrorCase) -> TokenStream {
     let variant = ident(&error.variant);
-    let status = error.status;
+    let first = error.status;
+    let last = first + 99;
+    let status = if error.range {
+        quote!(#first..=#last)
+    } else {
+        quote!(#first)
+    };
     match error.ty {
         Some(_) => quote!(#status => Some(crate::runtime::decode_json(body).map(Self::#variant)),),
         None => quote!(#status => Some(Ok(Self::#variant)),),

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::usage::{program, Usage};
 use super::{File, Options};
 use crate::error::Error;
-use crate::ir::{Api, Group, Operation, ParamLocation, TypeRef};
+use crate::ir::{Api, BodyEncoding, Group, Operation, ParamLocation, TypeRef};
 
 /// The templates, embedded so the generator is self-contained.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -148,7 +148,11 @@ fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str
         })
         .collect();
     if let Some(body) = &op.body {
-        let ty = format!("&{}", usage.type_path(&body.ty));
+        let ty = match body.encoding {
+            BodyEncoding::Json | BodyEncoding::Form => format!("&{}", usage.type_path(&body.ty)),
+            BodyEncoding::Text => "&str".to_owned(),
+            BodyEncoding::Binary => "impl Into<bytes::Bytes>".to_owned(),
+        };
         params.push([
             "`body`".to_owned(),
             format!(
@@ -192,7 +196,7 @@ fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str
         .map(|e| {
             [
                 format!("`{}::{}`", op.error_type, e.variant),
-                e.status.to_string(),
+                e.status_label(),
                 e.content_type
                     .clone()
                     .unwrap_or_else(|| "(none)".to_owned()),
@@ -272,6 +276,7 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
         .groups
         .iter()
         .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
+        .filter(|(_, op)| !op.deprecated)
         .find(|(_, op)| op.http_method == "GET" && op.success.is_some())
         .or_else(|| {
             api.groups

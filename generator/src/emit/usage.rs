@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
-use crate::ir::{Api, Group, Operation, Param, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, BodyEncoding, Group, Operation, Param, TypeDef, TypeKind, TypeRef};
 
 /// Builds snippets for one API and crate.
 pub struct Usage<'a> {
@@ -74,18 +74,38 @@ impl<'a> Usage<'a> {
             arguments.push(self.argument(param, &mut prelude));
         }
         if let Some(body) = &op.body {
-            let value = self.example_of(&body.ty);
-            let _ = writeln!(
-                prelude,
-                "let body: {} = serde_json::from_value(serde_json::json!({}))?;",
-                self.type_path(&body.ty),
-                json_literal(&value)
-            );
-            arguments.push(if body.required {
-                "&body".to_owned()
-            } else {
-                "Some(&body)".to_owned()
-            });
+            match body.encoding {
+                BodyEncoding::Json | BodyEncoding::Form => {
+                    let value = self.example_of(&body.ty);
+                    let _ = writeln!(
+                        prelude,
+                        "let body: {} = serde_json::from_value(serde_json::json!({}))?;",
+                        self.type_path(&body.ty),
+                        json_literal(&value)
+                    );
+                    arguments.push(if body.required {
+                        "&body".to_owned()
+                    } else {
+                        "Some(&body)".to_owned()
+                    });
+                }
+                BodyEncoding::Text => {
+                    prelude.push_str("let body = \"text\";\n");
+                    arguments.push(if body.required {
+                        "body".to_owned()
+                    } else {
+                        "Some(body)".to_owned()
+                    });
+                }
+                BodyEncoding::Binary => {
+                    prelude.push_str("let body = b\"bytes\".to_vec();\n");
+                    arguments.push(if body.required {
+                        "body".to_owned()
+                    } else {
+                        "Some(body.into())".to_owned()
+                    });
+                }
+            }
         }
         if op.options_type.is_some() {
             arguments.push("&Default::default()".to_owned());
@@ -255,8 +275,8 @@ impl Usage<'_> {
             let op = group
                 .operations
                 .iter()
-                .find(|op| op.http_method == "GET" && op.success.is_some())
-                .or_else(|| group.operations.first());
+                .filter(|op| !op.deprecated)
+                .min_by_key(|op| !(op.http_method == "GET" && op.success.is_some()));
             if let Some(op) = op {
                 let _ = writeln!(body, "println!(\"{}: {}\");", group.tag, op.id);
                 body.push_str(&self.call(group, op));

@@ -9,7 +9,8 @@ use openapiv3::{
 use super::types::TypeLowerer;
 use crate::adapter::Document;
 use crate::ir::{
-    Body, ErrorCase, Example, Group, Operation, Param, ParamLocation, SuccessStatus, TypeRef,
+    Body, BodyEncoding, ErrorCase, Example, Group, Operation, Param, ParamLocation, SuccessStatus,
+    TypeRef,
 };
 use crate::locate::escape;
 use crate::naming::{type_name, value_name, Scope};
@@ -154,6 +155,30 @@ fn accept_header(doc: &Document, responses: &openapiv3::Responses) -> String {
     }
 }
 
+/// How a request body of this media type is encoded, if the SDK can send it.
+fn body_encoding(media: &str) -> Option<BodyEncoding> {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if is_json(&essence) {
+        Some(BodyEncoding::Json)
+    } else if essence == "application/x-www-form-urlencoded" {
+        Some(BodyEncoding::Form)
+    } else if essence.starts_with("text/") {
+        Some(BodyEncoding::Text)
+    } else if essence == "application/octet-stream"
+        || essence == "*/*"
+        || essence.starts_with("image/")
+    {
+        Some(BodyEncoding::Binary)
+    } else {
+        None
+    }
+}
+
 /// Whether a media type carries JSON.
 pub fn is_json(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or("").trim();
@@ -287,32 +312,44 @@ impl<'d> OperationLowering<'_, 'd> {
                 return None;
             }
         };
-        let Some((media, content)) = body.content.iter().find(|(m, _)| is_json(m)) else {
+        // JSON is preferred when several media types are offered.
+        let chosen = body
+            .content
+            .iter()
+            .map(|(media, content)| (media, content, body_encoding(media)))
+            .filter(|(_, _, encoding)| encoding.is_some())
+            .min_by_key(|(_, _, encoding)| *encoding != Some(BodyEncoding::Json));
+        let Some((media, content, Some(encoding))) = chosen else {
             let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
             self.problem(
                 format!("{pointer}/content"),
                 format!(
-                    "unsupported request content type(s) {}: only JSON bodies are supported",
+                    "unsupported request content type(s) {}: JSON, form, text and binary bodies are supported",
                     found.join(", ")
                 ),
             );
             return None;
         };
-        let ty = match &content.schema {
-            Some(schema) => self.types.lower(
+        let ty = match (&content.schema, encoding) {
+            (_, BodyEncoding::Text) => TypeRef::String,
+            (_, BodyEncoding::Binary) => TypeRef::Json,
+            (Some(schema), _) => self.types.lower(
                 schema,
                 &format!("{pointer}/content/{}/schema", escape(media)),
                 &format!("{}Request", self.op_type),
             ),
-            None => TypeRef::Json,
+            (None, _) => TypeRef::Json,
         };
-        self.media_examples(
-            content,
-            &format!("{pointer}/content/{}", escape(media)),
-            &ty,
-        );
+        if encoding == BodyEncoding::Json {
+            self.media_examples(
+                content,
+                &format!("{pointer}/content/{}", escape(media)),
+                &ty,
+            );
+        }
         Some(Body {
             ty,
+            encoding,
             required: body.required,
             content_type: media.clone(),
             doc: body.description.clone(),
@@ -327,10 +364,14 @@ impl<'d> OperationLowering<'_, 'd> {
         let mut statuses = Vec::new();
         let mut errors = Vec::new();
         let mut variants = Scope::default();
+        let mut informational = Vec::new();
         for (code, response) in &responses.responses {
-            let StatusCode::Code(status) = *code else {
-                // Ranges (`4XX`) fall through to the SDK's unexpected-status error, body kept.
-                continue;
+            let (status, range) = match *code {
+                StatusCode::Code(status) => (status, false),
+                // `4XX`/`5XX` describe every error of the class; other ranges fall through to
+                // the unexpected-status error, body kept.
+                StatusCode::Range(class @ (4 | 5)) => (class * 100, true),
+                StatusCode::Range(_) => continue,
             };
             let pointer = format!("{}/responses/{status}", self.pointer);
             let response = match self.doc.response(response) {
@@ -344,7 +385,17 @@ impl<'d> OperationLowering<'_, 'd> {
             let content_type = json
                 .map(|(m, _)| m.clone())
                 .or_else(|| response.content.keys().next().cloned());
-            let hint = if (200..300).contains(&status) {
+            let hint = if range {
+                format!(
+                    "{}{}",
+                    self.op_type,
+                    if status == 400 {
+                        "ClientError"
+                    } else {
+                        "ServerError"
+                    }
+                )
+            } else if (200..300).contains(&status) {
                 format!("{}Response", self.op_type)
             } else {
                 format!("{}{}", self.op_type, reason(status))
@@ -384,15 +435,35 @@ impl<'d> OperationLowering<'_, 'd> {
                     content_type,
                     description: response.description.clone(),
                 });
+            } else if !range && status < 200 || (300..400).contains(&status) {
+                // Informational and redirect statuses carry no body the SDK decodes.
+                informational.push(SuccessStatus {
+                    status,
+                    has_body: false,
+                    content_type,
+                    description: response.description.clone(),
+                });
             } else if status >= 400 {
+                let name = match (range, status) {
+                    (true, 400) => "ClientError".to_owned(),
+                    (true, _) => "ServerError".to_owned(),
+                    (false, _) => reason(status),
+                };
                 errors.push(ErrorCase {
                     status,
-                    variant: variants.claim(&reason(status)),
+                    range,
+                    variant: variants.claim(&name),
                     ty,
                     content_type,
                     description: response.description.clone(),
                 });
             }
+        }
+        // Exact statuses are matched before the ranges that contain them.
+        errors.sort_by_key(|e| e.range);
+        // An operation documenting only redirects or a protocol switch succeeds with them.
+        if success.is_none() {
+            statuses.extend(informational);
         }
         if success.is_some() && statuses.iter().any(|s| !s.has_body) {
             self.problem(
