@@ -4,6 +4,7 @@
 //!
 //! Start a mock server of the API on port 4010 (in this SDK's repository: `cargo xtask mock`),
 //! then run `KONNECT_BASE_URL=http://127.0.0.1:4010 KONNECT_TOKEN=any cargo run -p konnect-sdk --example tour`
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = konnect_sdk::Client::builder()

@@ -93,9 +93,11 @@ fn escape_keyword(name: String) -> String {
     }
 }
 
-/// Replaces everything that is not an ASCII letter or digit by a word break, so `heck` sees words.
+/// Transliterates to ASCII (`Élève` → `Eleve`, `日本` → `Ri Ben`), then makes everything that
+/// is not an ASCII letter or digit a word break, so `heck` sees words.
 fn ascii_words(raw: &str) -> String {
-    raw.chars()
+    deunicode::deunicode(raw)
+        .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect()
 }
@@ -143,7 +145,9 @@ mod tests {
         assert_eq!(type_name("Result"), "ResultType");
         assert_eq!(type_name("self"), "SelfType");
         assert_eq!(type_name("2fa"), "N2fa");
-        assert_eq!(type_name("héllo wörld"), "HLloWRld");
+        assert_eq!(type_name("héllo wörld"), "HelloWorld");
+        assert_eq!(type_name("Élève"), "Eleve");
+        assert_eq!(value_name("日本"), "ri_ben");
         assert_eq!(type_name("!!!"), "ValueType");
         assert_eq!(value_name("type"), "r#type");
         assert_eq!(value_name("self"), "self_");

@@ -13,7 +13,7 @@ fn options() -> Options {
 
 #[test]
 fn generated_code() {
-    insta::glob!("fixtures/ok/*.yaml", |path| {
+    insta::glob!("fixtures/ok/*.{yaml,json}", |path| {
         let files = sdkgen::generate(path, &options())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         // The runtime is copied verbatim and tested on its own; the rest is what the spec shaped.
@@ -28,7 +28,7 @@ fn generated_code() {
 
 #[test]
 fn error_messages() {
-    insta::glob!("fixtures/errors/*.yaml", |path| {
+    insta::glob!("fixtures/errors/*.{yaml,json}", |path| {
         let text = std::fs::read_to_string(path).expect("fixture is readable");
         let name = path
             .file_name()

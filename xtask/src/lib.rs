@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use sdkgen::{File, Options};
 
+pub mod bench;
 pub mod test;
 
 /// The command that regenerates `generated/`, named in every generated file.

@@ -1,4 +1,4 @@
-//! `cargo xtask codegen [--check] [--spec PATH --out DIR --crate-name NAME]` and `cargo xtask test`.
+//! The repository's tasks: `codegen`, `test`, `mock`, `bench` (see `USAGE`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,28 +8,28 @@ use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--spec PATH --out DIR --crate-name NAME]
   cargo xtask test
-  cargo xtask mock";
+  cargo xtask mock
+  cargo xtask bench";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
-        Some("mock") if args.len() == 1 => match xtask::test::mock() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
-        Some("test") if args.len() == 1 => match xtask::test::run() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
+        Some("bench") if args.len() == 1 => report(xtask::bench::run()),
+        Some("mock") if args.len() == 1 => report(xtask::test::mock()),
+        Some("test") if args.len() == 1 => report(xtask::test::run()),
         _ => {
             eprintln!("{USAGE}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
             ExitCode::FAILURE
         }
     }

@@ -70,7 +70,8 @@ pub fn run() -> Result<(), String> {
     compile_generated(&fixture_specs())
 }
 
-fn cargo() -> String {
+/// The cargo that runs us.
+pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
@@ -283,7 +284,8 @@ fn wait_until_listening(child: &mut std::process::Child, port: u16) -> Result<()
     Err(format!("Prism did not listen on port {port} within 60 s"))
 }
 
-fn run_checked(command: &mut Command) -> Result<(), String> {
+/// Runs a command, failing with its description when it fails.
+pub fn run_checked(command: &mut Command) -> Result<(), String> {
     let status = command
         .status()
         .map_err(|e| format!("cannot run {command:?}: {e}"))?;

@@ -30,6 +30,15 @@ impl Document {
     pub fn parse(mut source: Source) -> Result<Self, Error> {
         let mut value = std::mem::take(&mut source.value);
         let version = value.get("openapi").and_then(Value::as_str).unwrap_or("");
+        if let Some(swagger) = value.get("swagger") {
+            return Err(source.spec_error(vec![(
+                "/swagger".to_owned(),
+                format!(
+                    "Swagger {} documents are not supported: convert it to OpenAPI 3 first",
+                    swagger.as_str().unwrap_or("2.0")
+                ),
+            )]));
+        }
         if !(version.starts_with("3.0") || version.starts_with("3.1")) {
             let found = if version.is_empty() {
                 "no `openapi` field".to_owned()

@@ -288,7 +288,7 @@ impl Usage<'_> {
             self.crate_ident.replace('_', "-")
         );
         format!(
-            "//! A tour of the SDK: one call in each resource group.\n//!\n//! Start a mock server of the API on port 4010 (in this SDK's repository: `cargo xtask mock`),\n//! then run `{run}`\n\n{}",
+            "//! A tour of the SDK: one call in each resource group.\n//!\n//! Start a mock server of the API on port 4010 (in this SDK's repository: `cargo xtask mock`),\n//! then run `{run}`\n#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}",
             program(&body)
         )
     }

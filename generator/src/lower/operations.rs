@@ -260,9 +260,14 @@ impl<'d> OperationLowering<'_, 'd> {
                 }
             };
             if !supported {
+                let style = match param {
+                    Parameter::Query { style, .. } => format!("{style:?}"),
+                    Parameter::Path { style, .. } => format!("{style:?}"),
+                    _ => String::new(),
+                };
                 self.problem(
                     format!("{pointer}/style"),
-                    "this parameter style is not supported",
+                    format!("the `{style}` parameter style is not supported (path: simple; query: form, deepObject)"),
                 );
                 continue;
             }
