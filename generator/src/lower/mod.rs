@@ -36,7 +36,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
         sensitive_fields: Vec::new(),
         examples,
     };
-    passes::refine(&mut api);
+    passes::refine(&mut api, &mut problems);
     if problems.is_empty() {
         Ok(api)
     } else {

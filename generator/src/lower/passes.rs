@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
 
 /// Runs the passes in order.
-pub fn refine(api: &mut Api) {
+pub fn refine(api: &mut Api, problems: &mut Vec<(String, String)>) {
     drop_union_tags(api);
     apply_directions(api);
     drop_orphans(api);
     box_recursion(api);
+    check_unboxable(api, problems);
     fill_known_fields(api);
     api.sensitive_fields = api
         .types
@@ -256,6 +257,23 @@ fn reaches_by_value(api: &Api, from: &str, to: &str) -> bool {
         }
     }
     false
+}
+
+/// A union that contains itself through union members alone (`B: oneOf: [B]`) has no struct
+/// field to box: no Rust type can hold it.
+fn check_unboxable(api: &Api, problems: &mut Vec<(String, String)>) {
+    for ty in &api.types {
+        if matches!(ty.kind, TypeKind::Tagged { .. } | TypeKind::Untagged { .. })
+            && edges(ty)
+                .iter()
+                .any(|(name, by_value)| *by_value && reaches_by_value(api, name, &ty.name))
+        {
+            problems.push((
+                ty.pointer.clone(),
+                format!("`{}` contains itself through oneOf/anyOf members alone, which no type can hold", ty.name),
+            ));
+        }
+    }
 }
 
 /// Untagged members that are structs list their JSON properties for the exact-match pass.
