@@ -360,3 +360,89 @@ async fn a_call_can_override_the_base_url() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn no_secret_in_the_remaining_error_kinds_or_responses() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(credential_json("oauth"))
+                .set_delay(std::time::Duration::from_millis(300)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .personal_access_token(TOKEN)
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let group = client.integration_instance_auth_credentials();
+    let mut outputs = Vec::new();
+    let response = group
+        .delete_integration_instance_auth_credential(INSTANCE)
+        .send_with_response()
+        .await
+        .unwrap();
+    outputs.push(format!("{response:?}"));
+    let timeout = group
+        .get_integration_instance_auth_credential(INSTANCE)
+        .timeout(std::time::Duration::from_millis(50))
+        .await
+        .unwrap_err();
+    assert!(matches!(timeout, Error::Timeout { .. }));
+    let invalid = group
+        .delete_integration_instance_auth_credential(INSTANCE)
+        .header("x-bad", "line\nbreak")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(invalid, Error::InvalidRequest { .. }),
+        "{invalid:?}"
+    );
+    let refused = Client::builder()
+        .personal_access_token(TOKEN)
+        .base_url("http://127.0.0.1:9")
+        .retry(konnect_sdk::RetryPolicy::disabled())
+        .build()
+        .unwrap()
+        .integration_instance_auth_credentials()
+        .delete_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, Error::Transport { .. }), "{refused:?}");
+    // A token that cannot be a header value fails before sending, without echoing it.
+    let bad_token = format!("{TOKEN}\n");
+    let credentials = Client::builder()
+        .personal_access_token(bad_token)
+        .base_url(server.uri())
+        .build()
+        .unwrap()
+        .integration_instance_auth_credentials()
+        .delete_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(credentials, Error::Credentials { .. }),
+        "{credentials:?}"
+    );
+    let errors: [&(dyn std::error::Error + 'static); 4] =
+        [&timeout, &invalid, &refused, &credentials];
+    for error in errors {
+        outputs.push(format!("{error:?}"));
+        outputs.push(format!("{error:#?}"));
+        outputs.push(format!("{error}"));
+        let mut source = error.source();
+        while let Some(cause) = source {
+            outputs.push(format!("{cause:?} {cause}"));
+            source = cause.source();
+        }
+    }
+    for output in &outputs {
+        assert!(!output.contains(TOKEN), "a secret leaked: {output}");
+    }
+}
