@@ -171,16 +171,7 @@ pub fn contract() -> Result<(), String> {
         .map_err(|e| format!("no free port: {e}"))?
         .port();
     eprintln!("==> start Prism on 127.0.0.1:{port}");
-    let child = Command::new(bin.join("prism"))
-        .args([
-            "mock",
-            "--errors",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "spec/konnect.yaml",
-        ])
+    let child = prism(&bin, port)
         .current_dir(&root)
         .stdout(std::process::Stdio::null())
         .spawn()
@@ -245,19 +236,15 @@ pub fn install_tools() -> Result<std::path::PathBuf, String> {
 pub fn mock() -> Result<(), String> {
     let bin = install_tools()?;
     eprintln!("==> Prism mock of spec/konnect.yaml on http://127.0.0.1:4010 (Ctrl-C stops it)");
-    run_checked(
-        Command::new(bin.join("prism"))
-            .args([
-                "mock",
-                "--errors",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                "4010",
-                "spec/konnect.yaml",
-            ])
-            .current_dir(crate::workspace_root()),
-    )
+    run_checked(prism(&bin, 4010).current_dir(crate::workspace_root()))
+}
+
+/// Prism mocking the curated spec on loopback, rejecting requests that violate it.
+fn prism(bin: &std::path::Path, port: u16) -> Command {
+    let mut command = Command::new(bin.join("prism"));
+    command.args(["mock", "--errors", "-h", "127.0.0.1", "-p"]);
+    command.arg(port.to_string()).arg("spec/konnect.yaml");
+    command
 }
 
 /// Kills the process when dropped, so Prism stops whether the suite passes, fails or panics.

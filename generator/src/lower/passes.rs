@@ -77,19 +77,7 @@ fn drop_union_tags(api: &mut Api) {
             }
         }
     }
-    let mut used_elsewhere: BTreeSet<String> = BTreeSet::new();
-    for ty in &api.types {
-        if !matches!(ty.kind, TypeKind::Tagged { .. }) {
-            used_elsewhere.extend(edges(ty).into_iter().map(|(n, _)| n.to_owned()));
-        }
-    }
-    for op in api.groups.iter().flat_map(|g| &g.operations) {
-        for ty in operation_types(op) {
-            let mut names = Vec::new();
-            collect_names(ty, true, &mut names);
-            used_elsewhere.extend(names.into_iter().map(|(n, _)| n.to_owned()));
-        }
-    }
+    let used_elsewhere = referenced(api, |ty| !matches!(ty.kind, TypeKind::Tagged { .. }));
     for ty in &mut api.types {
         let Some(tags) = tag_of.get(&ty.name) else {
             continue;
@@ -101,6 +89,20 @@ fn drop_union_tags(api: &mut Api) {
             fields.retain(|f| !tags.contains(&f.json_name));
         }
     }
+}
+
+/// Names referred to by operations and by the types `from` accepts.
+fn referenced(api: &Api, from: impl Fn(&TypeDef) -> bool) -> BTreeSet<String> {
+    let mut names = Vec::new();
+    for ty in api.types.iter().filter(|t| from(t)) {
+        names.extend(edges(ty));
+    }
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        for ty in operation_types(op) {
+            collect_names(ty, true, &mut names);
+        }
+    }
+    names.into_iter().map(|(n, _)| n.to_owned()).collect()
 }
 
 fn operation_types(op: &crate::ir::Operation) -> impl Iterator<Item = &TypeRef> {
@@ -169,17 +171,7 @@ fn reachable(api: &Api, roots: &[TypeRef]) -> BTreeSet<String> {
 /// Component types stay: they are part of the API's vocabulary even when no operation uses them.
 fn drop_orphans(api: &mut Api) {
     loop {
-        let mut used: BTreeSet<String> = BTreeSet::new();
-        for ty in &api.types {
-            used.extend(edges(ty).into_iter().map(|(n, _)| n.to_owned()));
-        }
-        for op in api.groups.iter().flat_map(|g| &g.operations) {
-            for ty in operation_types(op) {
-                let mut names = Vec::new();
-                collect_names(ty, true, &mut names);
-                used.extend(names.into_iter().map(|(n, _)| n.to_owned()));
-            }
-        }
+        let used = referenced(api, |_| true);
         let before = api.types.len();
         api.types
             .retain(|t| is_component(&t.pointer) || used.contains(&t.name));
