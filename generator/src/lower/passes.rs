@@ -118,16 +118,8 @@ fn operation_types(op: &crate::ir::Operation) -> impl Iterator<Item = &TypeRef> 
 /// response-only types lose `writeOnly` ones, and optional nullable fields of request types
 /// become `Option<Option<T>>`.
 fn apply_directions(api: &mut Api) {
-    let mut request_roots = Vec::new();
-    let mut response_roots = Vec::new();
-    for op in api.groups.iter().flat_map(|g| &g.operations) {
-        request_roots.extend(op.body.iter().map(|b| b.ty.clone()));
-        request_roots.extend(op.params.iter().map(|p| p.ty.clone()));
-        response_roots.extend(op.success.iter().cloned());
-        response_roots.extend(op.errors.iter().filter_map(|e| e.ty.clone()));
-    }
-    let requests = reachable(api, &request_roots);
-    let responses = reachable(api, &response_roots);
+    split_shared_types(api);
+    let (requests, responses) = directions(api);
     for ty in &mut api.types {
         let in_request = requests.contains(&ty.name);
         let in_response = responses.contains(&ty.name);
@@ -143,6 +135,130 @@ fn apply_directions(api: &mut Api) {
         for field in fields {
             field.double_option = in_request && field.nullable && !field.required;
         }
+    }
+}
+
+/// The named types requests reach and those responses reach.
+fn directions(api: &Api) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut request_roots = Vec::new();
+    let mut response_roots = Vec::new();
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        request_roots.extend(op.body.iter().map(|b| b.ty.clone()));
+        request_roots.extend(op.params.iter().map(|p| p.ty.clone()));
+        response_roots.extend(op.success.iter().cloned());
+        response_roots.extend(op.errors.iter().filter_map(|e| e.ty.clone()));
+    }
+    (
+        reachable(api, &request_roots),
+        reachable(api, &response_roots),
+    )
+}
+
+/// A type both requests and responses use, whose `readOnly` or `writeOnly` fields would make
+/// the two differ, becomes two: the response keeps the name, the request side gets a
+/// `…Request` copy. Types on both sides that refer to a split type are split too, so the
+/// request side refers only to request types.
+fn split_shared_types(api: &mut Api) {
+    let (requests, responses) = directions(api);
+    let shared: BTreeSet<&String> = requests.intersection(&responses).collect();
+    let mut split: BTreeSet<String> = api
+        .types
+        .iter()
+        .filter(|t| {
+            shared.contains(&t.name) && fields(t).iter().any(|f| f.read_only || f.write_only)
+        })
+        .map(|t| t.name.clone())
+        .collect();
+    loop {
+        let before = split.len();
+        for ty in api.types.iter().filter(|t| shared.contains(&t.name)) {
+            if edges(ty).iter().any(|(name, _)| split.contains(*name)) {
+                split.insert(ty.name.clone());
+            }
+        }
+        if split.len() == before {
+            break;
+        }
+    }
+    if split.is_empty() {
+        return;
+    }
+    let mut taken: BTreeSet<String> = api.types.iter().map(|t| t.name.clone()).collect();
+    let renamed: BTreeMap<String, String> = split
+        .iter()
+        .map(|name| {
+            let mut candidate = format!("{name}Request");
+            let mut n = 2;
+            while taken.contains(&candidate) {
+                candidate = format!("{name}Request{n}");
+                n += 1;
+            }
+            taken.insert(candidate.clone());
+            (name.clone(), candidate)
+        })
+        .collect();
+    let mut copies = Vec::new();
+    for ty in api.types.iter().filter(|t| split.contains(&t.name)) {
+        let mut copy = ty.clone();
+        copy.name = renamed[&ty.name].clone();
+        copy.doc = Some(format!(
+            "{} (as sent in requests: without the fields only servers set)",
+            ty.doc.clone().unwrap_or_else(|| ty.name.clone())
+        ));
+        copy.example = None;
+        rename_refs(&mut copy.kind, &renamed);
+        if let TypeKind::Struct { fields } = &mut copy.kind {
+            fields.retain(|f| !f.read_only);
+        }
+        copies.push(copy);
+    }
+    for ty in api.types.iter_mut().filter(|t| split.contains(&t.name)) {
+        if let TypeKind::Struct { fields } = &mut ty.kind {
+            fields.retain(|f| !f.write_only);
+        }
+    }
+    api.types.extend(copies);
+    api.types.sort_by(|a, b| a.name.cmp(&b.name));
+    for op in api.groups.iter_mut().flat_map(|g| &mut g.operations) {
+        if let Some(body) = &mut op.body {
+            rename_ref(&mut body.ty, &renamed);
+        }
+        for param in &mut op.params {
+            rename_ref(&mut param.ty, &renamed);
+        }
+    }
+}
+
+fn rename_refs(kind: &mut TypeKind, renamed: &BTreeMap<String, String>) {
+    match kind {
+        TypeKind::Struct { fields } => fields
+            .iter_mut()
+            .for_each(|f| rename_ref(&mut f.ty, renamed)),
+        TypeKind::Tagged { variants, .. } => {
+            for variant in variants {
+                if let Some(new) = renamed.get(&variant.ty) {
+                    variant.ty = new.clone();
+                }
+            }
+        }
+        TypeKind::Untagged { variants } => variants
+            .iter_mut()
+            .for_each(|v| rename_ref(&mut v.ty, renamed)),
+        TypeKind::Enum { .. } => {}
+    }
+}
+
+fn rename_ref(ty: &mut TypeRef, renamed: &BTreeMap<String, String>) {
+    match ty {
+        TypeRef::Named(name) => {
+            if let Some(new) = renamed.get(name) {
+                *name = new.clone();
+            }
+        }
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            rename_ref(inner, renamed)
+        }
+        _ => {}
     }
 }
 
