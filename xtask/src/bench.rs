@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: generation time and peak memory, whole process, on the curated spec,
 //! the real-world documents and synthetic documents made of nexus replicated k times (to show
-//! how cost grows with size). Writes the table into `BENCHMARKS.md`.
+//! how cost grows with size); then the criterion benches of the SDK (runtime overhead per call
+//! against hand-written reqwest, decoding throughput). Writes `BENCHMARKS.md`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -52,6 +53,7 @@ pub fn run() -> Result<(), String> {
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
         documents.push((format!("nexus ×{copies} (synthetic)"), path));
     }
+    let runtime = criterion_section(&root)?;
     let mut rows = Vec::new();
     for (name, path) in documents {
         let row = measure(&generator, &name, &path, &work.join("out"))?;
@@ -62,7 +64,105 @@ pub fn run() -> Result<(), String> {
         );
         rows.push(row);
     }
-    write_report(&root.join("BENCHMARKS.md"), &rows)
+    write_report(&root.join("BENCHMARKS.md"), &rows, &runtime)
+}
+
+/// Runs the criterion benches of `sdk-tests` and renders their medians and ratios.
+fn criterion_section(root: &Path) -> Result<String, String> {
+    crate::test::run_checked(
+        Command::new(crate::test::cargo())
+            .args([
+                "bench",
+                "-p",
+                "sdk-tests",
+                "--bench",
+                "decode",
+                "--bench",
+                "runtime",
+            ])
+            .current_dir(root),
+    )?;
+    let estimate = |id: &str| -> Result<(f64, f64, f64), String> {
+        let path = root
+            .join("target/criterion")
+            .join(id)
+            .join("new/estimates.json");
+        let value: Value = serde_json::from_str(
+            &std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?,
+        )
+        .map_err(|e| e.to_string())?;
+        let median = &value["median"];
+        let number = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+        Ok((
+            number(&median["point_estimate"]),
+            number(&median["confidence_interval"]["lower_bound"]),
+            number(&median["confidence_interval"]["upper_bound"]),
+        ))
+    };
+    let sdk = estimate("get_token/sdk")?;
+    let by_hand = estimate("get_token/reqwest_by_hand")?;
+    let typed = estimate("decode_10000_tokens/generated_types")?;
+    let value = estimate("decode_10000_tokens/serde_json_value")?;
+    let allocations: Value = std::fs::read_to_string(root.join("target/bench/allocations.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(Value::Null);
+    let mut out = String::new();
+    let _ = writeln!(out, "## Runtime overhead per call\n");
+    let _ = writeln!(
+        out,
+        "`get_personal_access_token_details` through the SDK against the same GET made by hand with `reqwest` \
+         and decoded with `serde_json`, both against a minimal keep-alive HTTP/1.1 server on loopback \
+         (`sdk-tests/benches/runtime.rs`, criterion: median and its 95% confidence interval).\n"
+    );
+    let _ = writeln!(
+        out,
+        "| Call | Median | 95% CI | Allocations per call |\n|---|---:|---:|---:|"
+    );
+    let _ = writeln!(
+        out,
+        "| SDK | {:.1} µs | {:.1}–{:.1} µs | {} |",
+        sdk.0 / 1e3,
+        sdk.1 / 1e3,
+        sdk.2 / 1e3,
+        allocations["sdk_allocations_per_call"]
+    );
+    let _ = writeln!(
+        out,
+        "| reqwest by hand | {:.1} µs | {:.1}–{:.1} µs | {} |",
+        by_hand.0 / 1e3,
+        by_hand.1 / 1e3,
+        by_hand.2 / 1e3,
+        allocations["reqwest_allocations_per_call"]
+    );
+    let _ = writeln!(
+        out,
+        "\nRatio SDK / by hand: **{:.3}** (target: at most 1.05).\n",
+        sdk.0 / by_hand.0
+    );
+    let _ = writeln!(out, "## Decoding 10,000 personal access tokens\n");
+    let _ = writeln!(out, "`sdk-tests/benches/decode.rs`: the same list body into the generated types and into `serde_json::Value`.\n");
+    let _ = writeln!(out, "| Into | Median | 95% CI |\n|---|---:|---:|");
+    let _ = writeln!(
+        out,
+        "| generated types | {:.2} ms | {:.2}–{:.2} ms |",
+        typed.0 / 1e6,
+        typed.1 / 1e6,
+        typed.2 / 1e6
+    );
+    let _ = writeln!(
+        out,
+        "| `serde_json::Value` | {:.2} ms | {:.2}–{:.2} ms |",
+        value.0 / 1e6,
+        value.1 / 1e6,
+        value.2 / 1e6
+    );
+    let _ = writeln!(
+        out,
+        "\nThroughput ratio generated / Value: **{:.2}×** (target: at least 1.5×).\n",
+        value.0 / typed.0
+    );
+    Ok(out)
 }
 
 fn measure(generator: &Path, name: &str, path: &Path, out: &Path) -> Result<Row, String> {
@@ -206,7 +306,7 @@ fn median(times: &[f64]) -> f64 {
     sorted[sorted.len() / 2]
 }
 
-fn write_report(path: &Path, rows: &[Row]) -> Result<(), String> {
+fn write_report(path: &Path, rows: &[Row], runtime: &str) -> Result<(), String> {
     let mut table = String::new();
     let _ = writeln!(
         table,
@@ -238,7 +338,7 @@ fn write_report(path: &Path, rows: &[Row]) -> Result<(), String> {
          `target/release/xtask codegen --spec DOC --out DIR`: load, normalise, parse, lower, emit, format and write \
          every file of the SDK. {RUNS} runs per document, wall time; peak resident memory from `/usr/bin/time -f %M` \
          (one extra run). The `nexus ×k` rows are nexus.json with its paths and schemas replicated k times under new \
-         names, to show how cost grows with size. Machine: {cores} cores.\n\n{table}"
+         names, to show how cost grows with size. Machine: {cores} cores.\n\n{table}\n{runtime}"
     );
     std::fs::write(path, report).map_err(|e| e.to_string())
 }
