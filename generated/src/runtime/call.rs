@@ -351,9 +351,10 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                     }
                     (policy.jittered(attempt), transport)
                 }
-                Ok(response) => {
+                Ok(mut response) => {
                     let status = response.status();
-                    let response_headers = response.headers().clone();
+                    // Taken, not cloned: the body is all that is read from the response after this.
+                    let response_headers = std::mem::take(response.headers_mut());
                     tracing::Span::current().record("status", status.as_u16());
                     for hook in &inner.hooks {
                         hook.after_response(&context, status, &response_headers);

@@ -73,25 +73,33 @@ impl std::error::Error for DecodeError {}
 /// Decodes a JSON body into `T`, naming the path where decoding failed. The error has no
 /// snippet yet: the call adds one, redacted with the API's sensitive fields.
 pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-    let failed = |reason: String| DecodeError {
-        type_name: short_type_name::<T>(),
-        reason,
-        snippet: String::new(),
-    };
+    // The fast path decodes without tracking where it is (path tracking allocates per field);
+    // only a failure is decoded again to say where it failed.
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(plain) => Err(DecodeError {
+            type_name: short_type_name::<T>(),
+            reason: locate_failure::<T>(body).unwrap_or_else(|| plain.to_string()),
+            snippet: String::new(),
+        }),
+    }
+}
+
+/// Why and where a body failed to decode, with its JSON path when there is one.
+fn locate_failure<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<String> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        if path == "." || path.is_empty() {
-            failed(error.into_inner().to_string())
-        } else {
-            failed(format!("at `{path}`: {}", error.into_inner()))
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(error) => {
+            let path = error.path().to_string();
+            Some(if path == "." || path.is_empty() {
+                error.into_inner().to_string()
+            } else {
+                format!("at `{path}`: {}", error.into_inner())
+            })
         }
-    })?;
-    // Trailing characters after the value make the body malformed too.
-    deserializer
-        .end()
-        .map_err(|error| failed(error.to_string()))?;
-    Ok(value)
+        // The value decoded, so what failed is what follows it.
+        Ok(_) => deserializer.end().err().map(|error| error.to_string()),
+    }
 }
 
 fn short_type_name<T>() -> &'static str {
