@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use sdkgen::{File, Options};
 
 pub mod bench;
+pub mod peers;
 pub mod test;
 
 /// The command that regenerates `generated/`, named in every generated file.

@@ -16,6 +16,10 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
         Some("bench") if args.len() == 1 => report(xtask::bench::run()),
+        Some("openapi30") if args.len() == 3 => report(xtask::peers::openapi30(
+            std::path::Path::new(&args[1]),
+            std::path::Path::new(&args[2]),
+        )),
         Some("mock") if args.len() == 1 => report(xtask::test::mock()),
         Some("test") if args.len() == 1 => report(xtask::test::run()),
         _ => {

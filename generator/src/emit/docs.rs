@@ -48,20 +48,18 @@ pub fn clean(text: &str) -> String {
 }
 
 fn clean_line(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let bytes: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    // A byte offset into `line`, always on a character boundary.
     let mut i = 0;
-    while i < bytes.len() {
-        let rest: String = bytes[i..].iter().collect();
-        let c = bytes[i];
+    while let Some(c) = line[i..].chars().next() {
+        let rest = &line[i..];
         if c == '[' {
             // A Markdown link `[text](url)` stays; any other bracket is escaped.
             if let Some(close) = rest.find("](") {
                 if !rest[1..close].contains('[') {
-                    let end = rest[close..].find(')').map(|e| close + e);
-                    if let Some(end) = end {
+                    if let Some(end) = rest[close..].find(')').map(|e| close + e) {
                         out.push_str(&rest[..=end]);
-                        i += rest[..=end].chars().count();
+                        i += end + 1;
                         continue;
                     }
                 }
@@ -79,12 +77,12 @@ fn clean_line(line: &str) -> String {
             out.push('<');
             out.push_str(url);
             out.push('>');
-            i += url.chars().count();
+            i += url.len();
             continue;
         } else {
             out.push(c);
         }
-        i += 1;
+        i += c.len_utf8();
     }
     out
 }
@@ -105,5 +103,9 @@ mod tests {
         );
         assert_eq!(clean("```\nlet x = 1;\n```"), "```text\nlet x = 1;\n```");
         assert_eq!(clean("  indented\n    more"), "indented\nmore");
+        assert_eq!(
+            clean("café [é] see https://exemple.fr/été, then [lien](https://x.y/ü)"),
+            "café \\[é\\] see <https://exemple.fr/été>, then [lien](https://x.y/ü)"
+        );
     }
 }

@@ -1,29 +1,49 @@
-//! Emits `tests/examples.rs`: every example in the document must decode into its generated
-//! type and encode back to the same JSON.
+//! Emits `tests/examples.rs` and its data, `tests/examples.json`: every example in the
+//! document must decode into its generated type and encode back to the same JSON. The JSON
+//! stays out of the Rust source so neither the generator nor the compiler parses it as code.
 
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 
 use super::tokens::{ident, ty};
 use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
 use crate::naming::{value_name, Scope};
 
-/// The test file.
-pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
+/// The data file: each example, by pointer, and what it must re-encode to when that is not
+/// the example itself.
+pub fn examples_json(api: &Api, stamp: &str) -> String {
     let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let examples: Map<String, Value> = api
+        .examples
+        .iter()
+        .map(|example| {
+            // What the generated type deliberately leaves out (tags, read-only fields of
+            // request types) is not expected back; `expected` is written only when it differs.
+            let expected = expected(&example.value, &example.ty, &types);
+            let entry = if expected == example.value {
+                json!({ "example": example.value })
+            } else {
+                json!({ "example": example.value, "expected": expected })
+            };
+            (example.pointer.clone(), entry)
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&json!({ "@generated": stamp, "examples": examples }))
+        .unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The test file: one test per example, naming the type it must decode into.
+pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
     let crate_ident = ident(crate_ident);
     let models = quote!(sdk::models::);
     let mut names = Scope::default();
     let tests = api.examples.iter().map(|example| {
         let name = ident(&names.claim(&value_name(&example.pointer)));
-        let json = serde_json::to_string(&example.value).unwrap_or_default();
-        // What the generated type deliberately leaves out (tags, read-only fields of request
-        // types) is not expected back.
-        let expected = serde_json::to_string(&expected(&example.value, &example.ty, &types))
-            .unwrap_or_default();
         let mut target = ty(&example.ty, &models);
         if example.nullable {
             target = quote!(Option<#target>);
@@ -32,26 +52,31 @@ pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
         quote! {
             #[test]
             fn #name() {
-                round_trip::<#target>(#pointer, #json, #expected);
+                round_trip::<#target>(#pointer);
             }
         }
     });
     quote! {
-        //! Every example in the API description decodes into its generated type and encodes
-        //! back to the same JSON.
+        //! Every example in the API description (`examples.json`) decodes into its generated
+        //! type and encodes back to the same JSON.
         #![allow(deprecated)]
         #![cfg_attr(rustfmt, rustfmt::skip)]
 
         #[allow(unused_imports)]
         use #crate_ident as sdk;
 
-        fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(pointer: &str, example: &str, expected: &str) {
-            let value: serde_json::Value = serde_json::from_str(example).expect("the example is JSON");
-            let decoded: T = serde_json::from_value(value)
+        fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(pointer: &str) {
+            static EXAMPLES: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+            let examples = EXAMPLES.get_or_init(|| {
+                serde_json::from_str(include_str!("examples.json")).expect("examples.json is JSON")
+            });
+            let entry = &examples["examples"][pointer];
+            assert!(entry.is_object(), "examples.json has no example at {pointer}");
+            let decoded: T = serde_json::from_value(entry["example"].clone())
                 .unwrap_or_else(|e| panic!("example at {pointer} does not decode: {e}"));
             let encoded = serde_json::to_value(&decoded).expect("encodes");
-            let expected: serde_json::Value = serde_json::from_str(expected).expect("expected is JSON");
-            assert!(same(&encoded, &expected), "example at {pointer} re-encodes differently:\n{encoded:#}\n!=\n{expected:#}");
+            let expected = entry.get("expected").unwrap_or(&entry["example"]);
+            assert!(same(&encoded, expected), "example at {pointer} re-encodes differently:\n{encoded:#}\n!=\n{expected:#}");
         }
 
         /// JSON equality where numbers compare by value (`1` equals `1.0`).

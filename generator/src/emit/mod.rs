@@ -44,38 +44,104 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
     );
     let rust_stamp = format!("// {stamp}\n");
     let usage = usage::Usage::new(api, &options.crate_name);
-    let mut files = vec![
-        rust_file("src/lib.rs", &rust_stamp, client::lib_rs(api))?,
-        rust_file("src/client.rs", &rust_stamp, client::client_rs(api))?,
-        rust_file("src/models.rs", &rust_stamp, models::models_rs(api))?,
-    ];
+    let crate_ident = options.crate_name.replace('-', "_");
+    // The biggest first, so the last job to start is a small one.
+    let mut jobs = vec![Job::Models, Job::Text];
     if !api.examples.is_empty() {
-        let crate_ident = options.crate_name.replace('-', "_");
-        files.push(rust_file(
-            "tests/examples.rs",
-            &rust_stamp,
-            examples::examples_rs(api, &crate_ident),
-        )?);
+        jobs.push(Job::Examples);
     }
-    for group in &api.groups {
-        files.push(rust_file(
-            &format!("src/{}.rs", group.module.trim_start_matches("r#")),
-            &rust_stamp,
-            operations::group_rs(group, &usage),
-        )?);
-    }
+    jobs.extend(api.groups.iter().map(Job::Group));
+    jobs.extend([Job::Lib, Job::Client]);
     // A tour needs an operation to call.
     if !api.groups.is_empty() {
-        files.push(rust_text_file(
-            "examples/tour.rs",
-            &rust_stamp,
-            &usage.tour(),
-        )?);
+        jobs.push(Job::Tour);
     }
-    files.extend(runtime::files(&rust_stamp));
-    files.extend(text::files(api, options, &stamp, &usage)?);
+    let run = |job: &Job| -> Result<Vec<File>, Error> {
+        Ok(match job {
+            Job::Lib => vec![rust_file("src/lib.rs", &rust_stamp, client::lib_rs(api))?],
+            Job::Client => vec![rust_file("src/client.rs", &rust_stamp, client::client_rs(api))?],
+            Job::Models => {
+                let (header, items) = models::models_rs(api);
+                vec![rust_file_items("src/models.rs", &rust_stamp, header, items)?]
+            }
+            Job::Examples => vec![
+                rust_file(
+                    "tests/examples.rs",
+                    &rust_stamp,
+                    examples::examples_rs(api, &crate_ident),
+                )?,
+                File {
+                    path: "tests/examples.json".to_owned(),
+                    contents: examples::examples_json(api, &stamp),
+                },
+            ],
+            Job::Group(group) => {
+                let (header, items) = operations::group_rs(group, &usage);
+                vec![rust_file_items(
+                    &format!("src/{}.rs", group.module.trim_start_matches("r#")),
+                    &rust_stamp,
+                    header,
+                    items,
+                )?]
+            }
+            Job::Tour => vec![rust_text_file("examples/tour.rs", &rust_stamp, &usage.tour())?],
+            Job::Text => text::files(api, options, &stamp, &usage)?,
+        })
+    };
+    let mut files = runtime::files(&rust_stamp);
+    for result in parallel_map(&jobs, run) {
+        files.extend(result?);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// One unit of emitting work; units are independent, so they run in parallel.
+enum Job<'a> {
+    Lib,
+    Client,
+    Models,
+    Examples,
+    Group(&'a crate::ir::Group),
+    Tour,
+    Text,
+}
+
+/// `f` over `items` on as many threads as the machine has cores, results in input order.
+/// Parsing and formatting the Rust files is most of a run, and the files are independent.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| match worker.join() {
+                Ok(done) => done,
+                // A panic in a worker is a bug; surface it as the panic it was.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Formats Rust source built as text (examples) under the stamp line.
@@ -92,12 +158,46 @@ fn rust_text_file(path: &str, stamp: &str, text: &str) -> Result<File, Error> {
 
 /// Formats tokens as a Rust file under the stamp line.
 fn rust_file(path: &str, stamp: &str, tokens: TokenStream) -> Result<File, Error> {
+    rust_file_items(path, stamp, tokens, std::iter::empty())
+}
+
+/// Items formatted per chunk between building them.
+const CHUNK: usize = 64;
+
+/// Formats `header` (inner attributes, the first items) then `items` as one Rust file.
+/// The items are built, parsed and printed a chunk at a time, so only one chunk's tokens and
+/// syntax tree are alive at once: on large documents those dwarf the text they print as.
+/// The printer ends every item with a line break, so chunks print as the whole file would.
+fn rust_file_items(
+    path: &str,
+    stamp: &str,
+    header: TokenStream,
+    items: impl Iterator<Item = TokenStream>,
+) -> Result<File, Error> {
+    let mut contents = format!("{stamp}\n");
+    let mut chunk = header;
+    let mut count = 0;
+    for item in items {
+        chunk.extend(item);
+        count += 1;
+        if count == CHUNK {
+            contents.push_str(&format_tokens(path, std::mem::take(&mut chunk))?);
+            count = 0;
+        }
+    }
+    if !chunk.is_empty() {
+        contents.push_str(&format_tokens(path, chunk)?);
+    }
+    Ok(File {
+        path: path.to_owned(),
+        contents,
+    })
+}
+
+fn format_tokens(path: &str, tokens: TokenStream) -> Result<String, Error> {
     let syntax = syn::parse2::<syn::File>(tokens).map_err(|e| Error::InvalidOutput {
         file: path.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(File {
-        path: path.to_owned(),
-        contents: format!("{stamp}\n{}", prettyplease::unparse(&syntax)),
-    })
+    Ok(prettyplease::unparse(&syntax))
 }

@@ -7,16 +7,14 @@ use super::docs::doc_attrs;
 use super::tokens::{ident, ty};
 use crate::ir::{Api, EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, UntaggedVariant};
 
-/// The models module.
-pub fn models_rs(api: &Api) -> TokenStream {
-    let types = api.types.iter().map(type_def);
-    quote! {
+/// The models module: its inner attributes, then one item group per type, built lazily.
+pub fn models_rs(api: &Api) -> (TokenStream, impl Iterator<Item = TokenStream> + '_) {
+    let header = quote! {
         //! Request and response models.
         #![allow(deprecated)]
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
-
-        #(#types)*
-    }
+    };
+    (header, api.types.iter().map(type_def))
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {

@@ -10,7 +10,10 @@ use super::usage::Usage;
 use crate::ir::{BodyEncoding, ErrorCase, Group, Operation, Param, ParamLocation, TypeRef};
 
 /// A group's module.
-pub fn group_rs(group: &Group, usage: &Usage) -> TokenStream {
+pub fn group_rs<'a>(
+    group: &'a Group,
+    usage: &'a Usage,
+) -> (TokenStream, impl Iterator<Item = TokenStream> + 'a) {
     let module_doc = format!(" Operations on {}.", group.tag);
     let client = ident(&group.type_name);
     let client_doc = doc_attrs(Some(&format!(
@@ -23,7 +26,7 @@ pub fn group_rs(group: &Group, usage: &Usage) -> TokenStream {
     let methods = group.operations.iter().map(|op| method(group, op, usage));
     let errors = group.operations.iter().map(error_enum);
     let options = group.operations.iter().map(options_struct);
-    quote! {
+    let header = quote! {
         #![doc = #module_doc]
         #![allow(deprecated)]
         #![allow(clippy::doc_lazy_continuation, clippy::too_many_arguments)]
@@ -43,10 +46,8 @@ pub fn group_rs(group: &Group, usage: &Usage) -> TokenStream {
 
             #(#methods)*
         }
-
-        #(#errors)*
-        #(#options)*
-    }
+    };
+    (header, errors.chain(options))
 }
 
 /// How a parameter is taken as an argument.

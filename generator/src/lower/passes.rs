@@ -323,6 +323,7 @@ fn mentions_only(ty: &TypeRef, names: &BTreeSet<&str>) -> bool {
 
 /// Boxes struct fields that would otherwise make a type contain itself.
 fn box_recursion(api: &mut Api) {
+    let index = TypeIndex::new(&api.types);
     for i in 0..api.types.len() {
         let owner = api.types[i].name.clone();
         let targets: Vec<(usize, String)> = fields(&api.types[i])
@@ -333,8 +334,9 @@ fn box_recursion(api: &mut Api) {
                 _ => None,
             })
             .collect();
+        // Fields boxed so far break cycles for the later ones, so each query sees them.
         for (f, target) in targets {
-            if reaches_by_value(api, &target, &owner) {
+            if index.reaches_by_value(&api.types, &target, &owner) {
                 if let TypeKind::Struct { fields } = &mut api.types[i].kind {
                     fields[f].boxed = true;
                 }
@@ -343,38 +345,54 @@ fn box_recursion(api: &mut Api) {
     }
 }
 
-fn reaches_by_value(api: &Api, from: &str, to: &str) -> bool {
-    let by_name: BTreeMap<&str, &TypeDef> =
-        api.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![from];
-    while let Some(name) = stack.pop() {
-        if name == to {
-            return true;
-        }
-        if !seen.insert(name) {
-            continue;
-        }
-        if let Some(ty) = by_name.get(name) {
-            stack.extend(
-                edges(ty)
-                    .into_iter()
-                    .filter(|(_, by_value)| *by_value)
-                    .map(|(n, _)| n),
-            );
-        }
+/// Positions of the types by name, built once per pass: the passes ask many reachability
+/// questions and names do not change while they run.
+struct TypeIndex(BTreeMap<String, usize>);
+
+impl TypeIndex {
+    fn new(types: &[TypeDef]) -> Self {
+        Self(
+            types
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.name.clone(), i))
+                .collect(),
+        )
     }
-    false
+
+    /// Whether `from` holds a `to` by value, directly or through other types.
+    fn reaches_by_value(&self, types: &[TypeDef], from: &str, to: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from];
+        while let Some(name) = stack.pop() {
+            if name == to {
+                return true;
+            }
+            if !seen.insert(name) {
+                continue;
+            }
+            if let Some(&i) = self.0.get(name) {
+                stack.extend(
+                    edges(&types[i])
+                        .into_iter()
+                        .filter(|(_, by_value)| *by_value)
+                        .map(|(n, _)| n),
+                );
+            }
+        }
+        false
+    }
 }
 
 /// A union that contains itself through union members alone (`B: oneOf: [B]`) has no struct
 /// field to box: no Rust type can hold it.
 fn check_unboxable(api: &Api, problems: &mut Vec<(String, String)>) {
+    let index = TypeIndex::new(&api.types);
     for ty in &api.types {
         if matches!(ty.kind, TypeKind::Tagged { .. } | TypeKind::Untagged { .. })
-            && edges(ty)
-                .iter()
-                .any(|(name, by_value)| *by_value && reaches_by_value(api, name, &ty.name))
+            && edges(ty).iter().any(|(name, by_value)| {
+                *by_value && index.reaches_by_value(&api.types, name, &ty.name)
+            })
         {
             problems.push((
                 ty.pointer.clone(),
