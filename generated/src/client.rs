@@ -56,6 +56,9 @@ impl crate::Client {
         crate::ClientBuilder::new(&API)
     }
     /// Operations on Integration Instance Auth Credentials.
+    ///
+    /// Compiled with the `integration-instance-auth-credentials` Cargo feature (on by default).
+    #[cfg(feature = "integration-instance-auth-credentials")]
     pub fn integration_instance_auth_credentials(
         &self,
     ) -> crate::integration_instance_auth_credentials::IntegrationInstanceAuthCredentials<
@@ -66,6 +69,9 @@ impl crate::Client {
         )
     }
     /// Operations on Personal Access Tokens.
+    ///
+    /// Compiled with the `personal-access-tokens` Cargo feature (on by default).
+    #[cfg(feature = "personal-access-tokens")]
     pub fn personal_access_tokens(
         &self,
     ) -> crate::personal_access_tokens::PersonalAccessTokens<'_> {

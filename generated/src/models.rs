@@ -3,6 +3,7 @@
 //! Request and response models.
 #![allow(deprecated)]
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `AWS Role Delegation` authorization strategy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AwsRoleDelegationAuthCredential {
@@ -24,6 +25,7 @@ pub struct AwsRoleDelegationAuthCredential {
     /// The `config` property.
     pub config: AwsRoleDelegationAuthCredentialConfig,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// AWSRoleDelegationAuthCredentialConfig
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AwsRoleDelegationAuthCredentialConfig {
@@ -101,24 +103,28 @@ pub struct ConflictError {
     /// provided as "Sentence case" for direct use in the UI.
     pub detail: String,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `AWS Role Delegation` credential for an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAwsRoleDelegationAuthCredential {
     /// The `config` property.
     pub config: CreateAwsRoleDelegationAuthCredentialConfig,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateAWSRoleDelegationAuthCredentialConfig
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAwsRoleDelegationAuthCredentialConfig {
     /// The AWS Role ARN string
     pub role_arn: String,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `GitHub App Installation` credential for an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateGitHubAppInstallationCredential {
     /// The `config` property.
     pub config: CreateGitHubAppInstallationCredentialConfig,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateGitHubAppInstallationCredentialConfig
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateGitHubAppInstallationCredentialConfig {
@@ -130,6 +136,7 @@ pub struct CreateGitHubAppInstallationCredentialConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_installed_by: Option<String>,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl std::fmt::Debug for CreateGitHubAppInstallationCredentialConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateGitHubAppInstallationCredentialConfig")
@@ -139,6 +146,7 @@ impl std::fmt::Debug for CreateGitHubAppInstallationCredentialConfig {
             .finish()
     }
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateIntegrationInstanceAuthCredential
 #[derive(Clone, PartialEq)]
 pub enum CreateIntegrationInstanceAuthCredential {
@@ -153,6 +161,7 @@ pub enum CreateIntegrationInstanceAuthCredential {
     /// A kind this version of the SDK does not know, kept as received.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl CreateIntegrationInstanceAuthCredential {
     /// The tag naming the kind, as sent on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -165,6 +174,7 @@ impl CreateIntegrationInstanceAuthCredential {
         }
     }
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl std::fmt::Debug for CreateIntegrationInstanceAuthCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -186,6 +196,7 @@ impl std::fmt::Debug for CreateIntegrationInstanceAuthCredential {
         }
     }
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl serde::Serialize for CreateIntegrationInstanceAuthCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -220,6 +231,7 @@ impl serde::Serialize for CreateIntegrationInstanceAuthCredential {
         }
     }
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl<'de> serde::Deserialize<'de> for CreateIntegrationInstanceAuthCredential {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -242,12 +254,14 @@ impl<'de> serde::Deserialize<'de> for CreateIntegrationInstanceAuthCredential {
         }
     }
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `Multi Key` credential for an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateMultiKeyAuthCredential {
     /// The `config` property.
     pub config: CreateMultiKeyAuthCredentialConfig,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateMultiKeyAuthCredentialConfig
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateMultiKeyAuthCredentialConfig {
@@ -255,6 +269,7 @@ pub struct CreateMultiKeyAuthCredentialConfig {
     /// Header names are defined by the integration within its `Multi Key` authorization strategy definition.
     pub headers: Vec<CreateMultiKeyAuthCredentialConfigHeadersItem>,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateMultiKeyAuthCredentialConfigHeadersItem
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateMultiKeyAuthCredentialConfigHeadersItem {
@@ -263,6 +278,7 @@ pub struct CreateMultiKeyAuthCredentialConfigHeadersItem {
     /// The key used to populate the request header
     pub key: String,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl std::fmt::Debug for CreateMultiKeyAuthCredentialConfigHeadersItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateMultiKeyAuthCredentialConfigHeadersItem")
@@ -271,12 +287,14 @@ impl std::fmt::Debug for CreateMultiKeyAuthCredentialConfigHeadersItem {
             .finish()
     }
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `OAuth` credential for an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOAuthCredential {
     /// The `config` property.
     pub config: CreateOAuthCredentialConfig,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateOAuthCredentialConfig
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOAuthCredentialConfig {
@@ -288,6 +306,7 @@ pub struct CreateOAuthCredentialConfig {
     /// to retrieve the authorization code.
     pub redirect_uri: String,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl std::fmt::Debug for CreateOAuthCredentialConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateOAuthCredentialConfig")
@@ -297,6 +316,7 @@ impl std::fmt::Debug for CreateOAuthCredentialConfig {
             .finish()
     }
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// The OAuth 2.0 grant type used for authorization (e.g., `authorization_code`).
 #[derive(
     Debug,
@@ -315,6 +335,7 @@ pub enum CreateOAuthCredentialConfigGrantType {
     #[serde(rename = "authorization_code")]
     AuthorizationCode,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl CreateOAuthCredentialConfigGrantType {
     /// The value as sent on the wire.
     pub const fn as_str(&self) -> &'static str {
@@ -323,11 +344,13 @@ impl CreateOAuthCredentialConfigGrantType {
         }
     }
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl std::fmt::Display for CreateOAuthCredentialConfigGrantType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "personal-access-tokens")]
 /// CreatePersonalAccessTokenRequest
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePersonalAccessTokenRequest {
@@ -359,6 +382,7 @@ pub struct ForbiddenError {
     /// provided as "Sentence case" for direct use in the UI.
     pub detail: String,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `GitHub App Installation` authorization strategy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GitHubAppInstallationCredential {
@@ -380,6 +404,7 @@ pub struct GitHubAppInstallationCredential {
     /// The `config` property.
     pub config: GitHubAppInstallationCredentialConfig,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// GitHubAppInstallationCredentialConfig
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GitHubAppInstallationCredentialConfig {
@@ -388,6 +413,7 @@ pub struct GitHubAppInstallationCredentialConfig {
     /// The GitHub user who installed the app.
     pub app_installed_by: Option<String>,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// Object containing metadata for an integration instance auth credential.
 #[derive(Clone, PartialEq)]
 pub enum IntegrationInstanceAuthCredential {
@@ -402,6 +428,7 @@ pub enum IntegrationInstanceAuthCredential {
     /// A kind this version of the SDK does not know, kept as received.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl IntegrationInstanceAuthCredential {
     /// The tag naming the kind, as sent on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -414,6 +441,7 @@ impl IntegrationInstanceAuthCredential {
         }
     }
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl std::fmt::Debug for IntegrationInstanceAuthCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -435,6 +463,7 @@ impl std::fmt::Debug for IntegrationInstanceAuthCredential {
         }
     }
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl serde::Serialize for IntegrationInstanceAuthCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -469,6 +498,7 @@ impl serde::Serialize for IntegrationInstanceAuthCredential {
         }
     }
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 impl<'de> serde::Deserialize<'de> for IntegrationInstanceAuthCredential {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -491,6 +521,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationInstanceAuthCredential {
         }
     }
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// Short-hand descriptor of an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IntegrationInstanceRef {
@@ -1066,6 +1097,7 @@ impl<'de> serde::Deserialize<'de> for InvalidRules {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "personal-access-tokens")]
 /// ListUsersPersonalAccessTokensResponse
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListUsersPersonalAccessTokensResponse {
@@ -1075,6 +1107,7 @@ pub struct ListUsersPersonalAccessTokensResponse {
     /// The `data` property.
     pub data: Vec<PersonalAccessToken>,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// MissingPermission
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MissingPermission {
@@ -1084,6 +1117,7 @@ pub struct MissingPermission {
     /// May also include a message on how to resolve the missing permission.
     pub message: String,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `Multi Key` authorization strategy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MultiKeyAuthCredential {
@@ -1126,6 +1160,7 @@ pub struct NotFoundError {
     /// provided as "Sentence case" for direct use in the UI.
     pub detail: String,
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `OAuth` authorization strategy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthCredential {
@@ -1145,6 +1180,7 @@ pub struct OAuthCredential {
     /// An ISO-8601 timestamp representation of entity creation date.
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
+#[cfg(feature = "personal-access-tokens")]
 /// Contains pagination query parameters and the total number of objects returned.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PageMeta {
@@ -1155,6 +1191,7 @@ pub struct PageMeta {
     /// The `total` property.
     pub total: f64,
 }
+#[cfg(feature = "personal-access-tokens")]
 /// Properties of a personal access token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PersonalAccessToken {
@@ -1182,6 +1219,7 @@ pub struct PersonalAccessToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "personal-access-tokens")]
 /// Details of the created personal access token.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PersonalAccessTokenCreateResponse {
@@ -1212,6 +1250,7 @@ pub struct PersonalAccessTokenCreateResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "personal-access-tokens")]
 impl std::fmt::Debug for PersonalAccessTokenCreateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PersonalAccessTokenCreateResponse")
@@ -1229,6 +1268,7 @@ impl std::fmt::Debug for PersonalAccessTokenCreateResponse {
             .finish()
     }
 }
+#[cfg(feature = "personal-access-tokens")]
 /// State of the personal access token.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PersonalAccessTokenCreateResponseState {
@@ -1241,6 +1281,7 @@ pub enum PersonalAccessTokenCreateResponseState {
     /// A value this version of the SDK does not know, kept as received.
     Unknown(String),
 }
+#[cfg(feature = "personal-access-tokens")]
 impl PersonalAccessTokenCreateResponseState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1252,6 +1293,7 @@ impl PersonalAccessTokenCreateResponseState {
         }
     }
 }
+#[cfg(feature = "personal-access-tokens")]
 impl From<&str> for PersonalAccessTokenCreateResponseState {
     fn from(value: &str) -> Self {
         match value {
@@ -1262,16 +1304,19 @@ impl From<&str> for PersonalAccessTokenCreateResponseState {
         }
     }
 }
+#[cfg(feature = "personal-access-tokens")]
 impl std::fmt::Display for PersonalAccessTokenCreateResponseState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "personal-access-tokens")]
 impl serde::Serialize for PersonalAccessTokenCreateResponseState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "personal-access-tokens")]
 impl<'de> serde::Deserialize<'de> for PersonalAccessTokenCreateResponseState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1280,6 +1325,7 @@ impl<'de> serde::Deserialize<'de> for PersonalAccessTokenCreateResponseState {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "personal-access-tokens")]
 /// State of the personal access token.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PersonalAccessTokenState {
@@ -1292,6 +1338,7 @@ pub enum PersonalAccessTokenState {
     /// A value this version of the SDK does not know, kept as received.
     Unknown(String),
 }
+#[cfg(feature = "personal-access-tokens")]
 impl PersonalAccessTokenState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1303,6 +1350,7 @@ impl PersonalAccessTokenState {
         }
     }
 }
+#[cfg(feature = "personal-access-tokens")]
 impl From<&str> for PersonalAccessTokenState {
     fn from(value: &str) -> Self {
         match value {
@@ -1313,16 +1361,19 @@ impl From<&str> for PersonalAccessTokenState {
         }
     }
 }
+#[cfg(feature = "personal-access-tokens")]
 impl std::fmt::Display for PersonalAccessTokenState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "personal-access-tokens")]
 impl serde::Serialize for PersonalAccessTokenState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "personal-access-tokens")]
 impl<'de> serde::Deserialize<'de> for PersonalAccessTokenState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1354,6 +1405,7 @@ pub struct UnauthorizedError {
     /// provided as "Sentence case" for direct use in the UI.
     pub detail: String,
 }
+#[cfg(feature = "personal-access-tokens")]
 /// UpdatePersonalAccessTokenDetailsRequest
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePersonalAccessTokenDetailsRequest {

@@ -275,6 +275,7 @@ fn components_schemas_create_git_hub_app_installation_credential_properties_conf
         "/components/schemas/CreateGitHubAppInstallationCredential/properties/config/properties/code/example",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn components_schemas_create_multi_key_auth_credential_properties_config_properties_headers_example() {
     round_trip::<
@@ -345,6 +346,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/parameters/0/schema/example",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_200_content_application_1json_examples_oauth_value() {
     round_trip::<
@@ -353,6 +355,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_g
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/200/content/application~1json/examples/oauth/value",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_200_content_application_1json_examples_github_app_installation_value() {
     round_trip::<
@@ -361,6 +364,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_g
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/200/content/application~1json/examples/github_app_installation/value",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_200_content_application_1json_examples_multi_key_auth_value() {
     round_trip::<
@@ -369,6 +373,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_g
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/200/content/application~1json/examples/multi_key_auth/value",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_200_content_application_1json_examples_aws_role_delegation_value() {
     round_trip::<
@@ -409,6 +414,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/parameters/0/schema/example",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_request_body_content_application_1json_examples_oauth_value() {
     round_trip::<
@@ -417,6 +423,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/requestBody/content/application~1json/examples/oauth/value",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_request_body_content_application_1json_examples_github_app_installation_value() {
     round_trip::<
@@ -425,6 +432,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/requestBody/content/application~1json/examples/github_app_installation/value",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_request_body_content_application_1json_examples_multi_key_auth_value() {
     round_trip::<
@@ -433,6 +441,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/requestBody/content/application~1json/examples/multi_key_auth/value",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_request_body_content_application_1json_examples_aws_role_delegation_value() {
     round_trip::<
@@ -441,6 +450,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/requestBody/content/application~1json/examples/aws_role_delegation/value",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_201_content_application_1json_examples_oauth_value() {
     round_trip::<
@@ -449,6 +459,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/201/content/application~1json/examples/oauth/value",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_201_content_application_1json_examples_github_app_installation_value() {
     round_trip::<
@@ -457,6 +468,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/201/content/application~1json/examples/github_app_installation/value",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_201_content_application_1json_examples_multi_key_auth_value() {
     round_trip::<
@@ -465,6 +477,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/201/content/application~1json/examples/multi_key_auth/value",
     );
 }
+#[cfg(feature = "integration-instance-auth-credentials")]
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_201_content_application_1json_examples_aws_role_delegation_value() {
     round_trip::<
@@ -545,6 +558,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_d
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/delete/responses/404/content/application~1problem+json/example",
     );
 }
+#[cfg(feature = "personal-access-tokens")]
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_get_responses_200_content_application_1json_example() {
     round_trip::<
@@ -593,6 +607,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_post_request_body_content_applicati
         "/paths/~1v3~1users~1{userId}~1access-tokens/post/requestBody/content/application~1json/schema/properties/expires_at/example",
     );
 }
+#[cfg(feature = "personal-access-tokens")]
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_post_request_body_content_application_1json_example() {
     round_trip::<
@@ -601,6 +616,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_post_request_body_content_applicati
         "/paths/~1v3~1users~1{userId}~1access-tokens/post/requestBody/content/application~1json/example",
     );
 }
+#[cfg(feature = "personal-access-tokens")]
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_201_content_application_1json_example() {
     round_trip::<
@@ -649,6 +665,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_409_content_applicat
         "/paths/~1v3~1users~1{userId}~1access-tokens/post/responses/409/content/application~1problem+json/example",
     );
 }
+#[cfg(feature = "personal-access-tokens")]
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_200_content_application_1json_examples_active_value() {
     round_trip::<
@@ -657,6 +674,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_200_conten
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/get/responses/200/content/application~1json/examples/active/value",
     );
 }
+#[cfg(feature = "personal-access-tokens")]
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_200_content_application_1json_examples_revoked_value() {
     round_trip::<
@@ -729,6 +747,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_delete_responses_404_con
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/delete/responses/404/content/application~1problem+json/example",
     );
 }
+#[cfg(feature = "personal-access-tokens")]
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_request_body_content_application_1json_example() {
     round_trip::<
@@ -737,6 +756,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_request_body_conte
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/requestBody/content/application~1json/example",
     );
 }
+#[cfg(feature = "personal-access-tokens")]
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_200_content_application_1json_examples_active_value() {
     round_trip::<
@@ -745,6 +765,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_200_cont
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/responses/200/content/application~1json/examples/active/value",
     );
 }
+#[cfg(feature = "personal-access-tokens")]
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_200_content_application_1json_examples_revoked_value() {
     round_trip::<
@@ -785,6 +806,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_404_cont
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/responses/404/content/application~1problem+json/example",
     );
 }
+#[cfg(feature = "personal-access-tokens")]
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_200_content_application_1json_examples_active_value() {
     round_trip::<
@@ -793,6 +815,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}~1revoke/patch/responses/200/content/application~1json/examples/active/value",
     );
 }
+#[cfg(feature = "personal-access-tokens")]
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_200_content_application_1json_examples_revoked_value() {
     round_trip::<

@@ -90,6 +90,9 @@ pub struct TypeDef {
     pub example: Option<Value>,
     /// What kind of type.
     pub kind: TypeKind,
+    /// The Cargo features of the groups that use it, when not every group does; the type
+    /// compiles only with one of them on. Empty: always compiled.
+    pub features: Vec<String>,
 }
 
 /// The shapes a named type takes.
@@ -228,6 +231,8 @@ pub struct Group {
     pub type_name: String,
     /// The accessor and module name, e.g. `personal_access_tokens`.
     pub module: String,
+    /// The Cargo feature that compiles it, e.g. `personal-access-tokens`.
+    pub feature: String,
     /// The tag's description.
     pub doc: Option<String>,
     /// In document order.

@@ -66,8 +66,94 @@ pub fn run() -> Result<(), String> {
             return Err(format!("{what} failed (cargo {})", args.join(" ")));
         }
     }
+    feature_builds(&crate::workspace_root().join("generated"), None, true)?;
     contract()?;
     compile_generated(&fixture_specs())
+}
+
+/// Builds the SDK in `dir` with no group feature and with each group's feature alone
+/// (clippy on every target, warnings denied; with `test`, its tests and doctests too), so a
+/// downstream crate that enables one group compiles whatever that group is.
+fn feature_builds(
+    dir: &std::path::Path,
+    target_dir: Option<&std::path::Path>,
+    test: bool,
+) -> Result<(), String> {
+    let mut subsets = vec![None];
+    subsets.extend(group_features(dir)?.into_iter().map(Some));
+    for feature in subsets {
+        let mut runs = vec![vec!["clippy", "--all-targets", "--quiet", "--no-default-features"]];
+        if test && feature.is_some() {
+            runs.push(vec!["test", "--quiet", "--no-default-features"]);
+        }
+        for mut args in runs {
+            if let Some(feature) = &feature {
+                args.extend(["--features", feature.as_str()]);
+            }
+            if args[0] == "clippy" {
+                args.extend(["--", "-D", "warnings"]);
+            }
+            eprintln!("==> {}: cargo {}", dir.display(), args.join(" "));
+            let mut command = Command::new(cargo());
+            command.args(&args).current_dir(dir);
+            if let Some(target_dir) = target_dir {
+                command.env("CARGO_TARGET_DIR", target_dir);
+            }
+            let status = command
+                .status()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            if !status.success() {
+                return Err(format!(
+                    "cargo {} fails on the SDK in {}",
+                    args.join(" "),
+                    dir.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The Cargo features of the crate in `dir` but `default`: one per resource group.
+fn group_features(dir: &std::path::Path) -> Result<Vec<String>, String> {
+    let output = Command::new(cargo())
+        .args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo metadata fails in {}: {}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+    let manifest = dir
+        .join("Cargo.toml")
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let package = metadata["packages"]
+        .as_array()
+        .and_then(|packages| {
+            packages.iter().find(|p| {
+                p["manifest_path"]
+                    .as_str()
+                    .is_some_and(|m| std::path::Path::new(m) == manifest)
+            })
+        })
+        .ok_or_else(|| format!("cargo metadata does not list {}", manifest.display()))?;
+    Ok(package["features"]
+        .as_object()
+        .map(|features| {
+            features
+                .keys()
+                .filter(|name| *name != "default")
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 /// The cargo that runs us.
@@ -125,6 +211,7 @@ pub fn compile_generated(specs: &[std::path::PathBuf]) -> Result<(), String> {
                 ));
             }
         }
+        feature_builds(&task.out, Some(&target.join("target")), false)?;
     }
     Ok(())
 }

@@ -30,7 +30,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let modules = api.groups.iter().map(|g| {
         let module = ident(&g.module);
         let doc = format!(" Operations on {}.", g.tag);
-        quote!(#[doc = #doc] #[rustfmt::skip] pub mod #module;)
+        let feature = &g.feature;
+        quote!(#[doc = #doc] #[cfg(feature = #feature)] #[rustfmt::skip] pub mod #module;)
     });
     let exports = RUNTIME_EXPORTS.iter().map(|e| ident(e));
     let server = (!api.servers.is_empty()).then(|| {
@@ -44,15 +45,27 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             g.module.trim_start_matches("r#")
         );
         let name = ident(&format!("{}Docs", g.type_name));
+        let feature = &g.feature;
         quote! {
             /// Compiles the examples of the group's Markdown docs.
-            #[cfg(doctest)]
+            #[cfg(all(doctest, feature = #feature))]
             #[doc = include_str!(#path)]
             pub struct #name;
         }
     });
+    // The README's examples call every group: it is the crate's documentation when they are
+    // all compiled in (the default), and a pointer to it otherwise.
+    let features: Vec<&String> = api.groups.iter().map(|g| &g.feature).collect();
+    let readme = if api.groups.is_empty() {
+        quote!(#![doc = include_str!("../README.md")])
+    } else {
+        quote! {
+            #![cfg_attr(all(#(feature = #features),*), doc = include_str!("../README.md"))]
+            #![cfg_attr(not(all(#(feature = #features),*)), doc = "A typed client for the API. The guide (`README.md`) is the crate's documentation when every group's Cargo feature is on, as by default.")]
+        }
+    };
     quote! {
-        #![doc = include_str!("../README.md")]
+        #readme
         #![forbid(unsafe_code)]
         #![deny(missing_docs)]
         // The files are formatted by the generator (prettyplease); rustfmt would disagree.
@@ -97,9 +110,14 @@ pub fn client_rs(api: &Api) -> TokenStream {
     let accessors = api.groups.iter().map(|g| {
         let module = ident(&g.module);
         let client = ident(&g.type_name);
-        let doc = doc_attrs(Some(&format!("Operations on {}.", g.tag)));
+        let doc = doc_attrs(Some(&format!(
+            "Operations on {}.\n\nCompiled with the `{}` Cargo feature (on by default).",
+            g.tag, g.feature
+        )));
+        let feature = &g.feature;
         quote! {
             #doc
+            #[cfg(feature = #feature)]
             pub fn #module(&self) -> crate::#module::#client<'_> {
                 crate::#module::#client::new(self)
             }

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{json, Map, Value};
 
-use super::tokens::{ident, ty};
+use super::tokens::{cfg_any, ident, ty};
 use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
 use crate::naming::{value_name, Scope};
 
@@ -39,6 +39,7 @@ pub fn examples_json(api: &Api, stamp: &str) -> String {
 
 /// The test file: one test per example, naming the type it must decode into.
 pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
+    let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let crate_ident = ident(crate_ident);
     let models = quote!(sdk::models::);
     let mut names = Scope::default();
@@ -49,7 +50,15 @@ pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
             target = quote!(Option<#target>);
         }
         let pointer = &example.pointer;
+        // The test compiles when every type it names does.
+        let mut named = Vec::new();
+        mentioned(&example.ty, &mut named);
+        let cfgs = named
+            .iter()
+            .filter_map(|name| types.get(name))
+            .map(|t| cfg_any(&t.features));
         quote! {
+            #(#cfgs)*
             #[test]
             fn #name() {
                 round_trip::<#target>(#pointer);
@@ -93,6 +102,16 @@ pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
         }
 
         #(#tests)*
+    }
+}
+
+fn mentioned<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            mentioned(inner, out)
+        }
+        _ => {}
     }
 }
 

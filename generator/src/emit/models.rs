@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::tokens::{ident, ty};
+use super::tokens::{cfg_any, ident, ty};
 use crate::ir::{Api, EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, UntaggedVariant};
 
 /// The models module: its inner attributes, then one item group per type, built lazily.
@@ -21,20 +21,22 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref().or(Some(def.name.as_str())));
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
+    let cfg = cfg_any(&def.features);
     let body = match &def.kind {
-        TypeKind::Struct { fields } => structure(&name, fields),
+        TypeKind::Struct { fields } => structure(&cfg, &name, fields),
         TypeKind::Enum {
             variants,
             open: false,
-        } => closed_enum(&name, variants),
+        } => closed_enum(&cfg, &name, variants),
         TypeKind::Enum {
             variants,
             open: true,
-        } => open_enum(&name, variants),
-        TypeKind::Tagged { tag, variants } => tagged(&name, tag, variants),
-        TypeKind::Untagged { variants } => untagged(&name, variants),
+        } => open_enum(&cfg, &name, variants),
+        TypeKind::Tagged { tag, variants } => tagged(&cfg, &name, tag, variants),
+        TypeKind::Untagged { variants } => untagged(&cfg, &name, variants),
     };
     quote! {
+        #cfg
         #doc
         #deprecated
         #body
@@ -57,7 +59,7 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn structure(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+fn structure(cfg: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     let sensitive = fields.iter().any(|f| f.sensitive);
     let all_optional = fields.iter().all(|f| !f.required);
     let mut derives = vec![];
@@ -104,6 +106,7 @@ fn structure(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
         });
         let label = name.to_string();
         quote! {
+            #cfg
             impl std::fmt::Debug for #name {
                 // Sensitive fields are never printed.
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -121,7 +124,7 @@ fn structure(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     }
 }
 
-fn closed_enum(name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream {
+fn closed_enum(cfg: &TokenStream, name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let value = &v.value;
@@ -139,6 +142,8 @@ fn closed_enum(name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStre
             #(#defs)*
         }
 
+        #cfg
+
         impl #name {
             /// The value as sent on the wire.
             pub const fn as_str(&self) -> &'static str {
@@ -148,6 +153,8 @@ fn closed_enum(name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStre
             }
         }
 
+        #cfg
+
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -156,7 +163,7 @@ fn closed_enum(name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStre
     }
 }
 
-fn open_enum(name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream {
+fn open_enum(cfg: &TokenStream, name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let doc = format!(" `{}`", v.value);
@@ -180,6 +187,8 @@ fn open_enum(name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream
             Unknown(String),
         }
 
+        #cfg
+
         impl #name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -190,6 +199,8 @@ fn open_enum(name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream
             }
         }
 
+        #cfg
+
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -199,17 +210,23 @@ fn open_enum(name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream
             }
         }
 
+        #cfg
+
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        #cfg
+
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
+
+        #cfg
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -220,7 +237,7 @@ fn open_enum(name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream
     }
 }
 
-fn tagged(name: &proc_macro2::Ident, tag: &str, variants: &[TaggedVariant]) -> TokenStream {
+fn tagged(cfg: &TokenStream, name: &proc_macro2::Ident, tag: &str, variants: &[TaggedVariant]) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let member = ident(&v.ty);
@@ -255,6 +272,8 @@ fn tagged(name: &proc_macro2::Ident, tag: &str, variants: &[TaggedVariant]) -> T
             Unknown(serde_json::Value),
         }
 
+        #cfg
+
         impl #name {
             /// The tag naming the kind, as sent on the wire.
             pub fn tag(&self) -> Option<&str> {
@@ -264,6 +283,8 @@ fn tagged(name: &proc_macro2::Ident, tag: &str, variants: &[TaggedVariant]) -> T
                 }
             }
         }
+
+        #cfg
 
         impl std::fmt::Debug for #name {
             // An unknown kind may hold secrets this SDK cannot recognise: only its tag is shown.
@@ -275,6 +296,8 @@ fn tagged(name: &proc_macro2::Ident, tag: &str, variants: &[TaggedVariant]) -> T
             }
         }
 
+        #cfg
+
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -283,6 +306,8 @@ fn tagged(name: &proc_macro2::Ident, tag: &str, variants: &[TaggedVariant]) -> T
                 }
             }
         }
+
+        #cfg
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -296,7 +321,7 @@ fn tagged(name: &proc_macro2::Ident, tag: &str, variants: &[TaggedVariant]) -> T
     }
 }
 
-fn untagged(name: &proc_macro2::Ident, variants: &[UntaggedVariant]) -> TokenStream {
+fn untagged(cfg: &TokenStream, name: &proc_macro2::Ident, variants: &[UntaggedVariant]) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let member = ty(&v.ty, &TokenStream::new());
@@ -332,6 +357,8 @@ fn untagged(name: &proc_macro2::Ident, variants: &[UntaggedVariant]) -> TokenStr
         pub enum #name {
             #(#defs)*
         }
+
+        #cfg
 
         impl<'de> serde::Deserialize<'de> for #name {
             // Members are tried in order, first those whose known fields cover every key of

@@ -26,6 +26,7 @@ struct GroupDoc {
     tag: String,
     title: String,
     module: String,
+    feature: String,
     client_type: String,
     overview: Option<String>,
     path: String,
@@ -107,6 +108,7 @@ fn group_doc(group: &Group, usage: &Usage, crate_ident: &str) -> GroupDoc {
     GroupDoc {
         tag: group.tag.clone(),
         title: group.type_name.clone(),
+        feature: group.feature.clone(),
         client_type: format!("{crate_ident}::{module}::{}", group.type_name),
         path: format!("docs/sdks/{module}/README.md"),
         module,

@@ -13,6 +13,15 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// `#[cfg(...)]` compiling an item when any of `features` is on; nothing when none is given.
+pub fn cfg_any(features: &[String]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
 /// The Rust type for a reference; named types are paths under `models`.
 pub fn ty(ty: &TypeRef, models: &TokenStream) -> TokenStream {
     match ty {

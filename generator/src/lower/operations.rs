@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use heck::ToKebabCase;
+
 use openapiv3::{
     Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, StatusCode,
 };
@@ -120,11 +122,24 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
         "models", "client", "runtime", "tests", "std", "core", "serde",
     ]);
     let mut clients = Scope::default();
+    // `default` is Cargo's own feature.
+    let mut features = Scope::with_reserved(&["default"]);
     for group in &mut groups {
         group.module = modules.claim(&group.module);
         group.type_name = clients.claim(&group.type_name);
+        group.feature = features.claim(&feature_name(&group.module));
     }
     groups
+}
+
+/// A Cargo feature name for a module: kebab-case, starting with a letter or digit.
+fn feature_name(module: &str) -> String {
+    let name = module.trim_start_matches("r#").to_kebab_case();
+    if name.is_empty() {
+        "group".to_owned()
+    } else {
+        name
+    }
 }
 
 fn new_group(tag: &str, doc: Option<String>) -> Group {
@@ -132,6 +147,7 @@ fn new_group(tag: &str, doc: Option<String>) -> Group {
         tag: tag.to_owned(),
         type_name: type_name(tag),
         module: value_name(tag),
+        feature: String::new(),
         doc,
         operations: Vec::new(),
     }

@@ -12,6 +12,7 @@ pub fn refine(api: &mut Api, problems: &mut Vec<(String, String)>) {
     box_recursion(api);
     check_unboxable(api, problems);
     fill_known_fields(api);
+    assign_features(api);
     api.sensitive_fields = api
         .types
         .iter()
@@ -398,6 +399,34 @@ fn check_unboxable(api: &Api, problems: &mut Vec<(String, String)>) {
                 ty.pointer.clone(),
                 format!("`{}` contains itself through oneOf/anyOf members alone, which no type can hold", ty.name),
             ));
+        }
+    }
+}
+
+/// A type used by some groups but not all compiles only with one of their features on, so a
+/// crate that enables one group does not compile the others' models.
+fn assign_features(api: &mut Api) {
+    let used_by: Vec<(String, BTreeSet<String>)> = api
+        .groups
+        .iter()
+        .map(|group| {
+            let roots: Vec<TypeRef> = group
+                .operations
+                .iter()
+                .flat_map(operation_types)
+                .cloned()
+                .collect();
+            (group.feature.clone(), reachable(api, &roots))
+        })
+        .collect();
+    for ty in &mut api.types {
+        let features: Vec<String> = used_by
+            .iter()
+            .filter(|(_, names)| names.contains(&ty.name))
+            .map(|(feature, _)| feature.clone())
+            .collect();
+        if features.len() < used_by.len() && !features.is_empty() {
+            ty.features = features;
         }
     }
 }

@@ -325,6 +325,7 @@ impl<'d> TypeLowerer<'d> {
                 deprecated: data.deprecated,
                 example: data.example.clone(),
                 kind,
+                features: Vec::new(),
             },
         );
         TypeRef::Named(name)
