@@ -1,6 +1,11 @@
 //! Credentials: fixed tokens and providers that can rotate them.
 
-use secrecy::SecretString;
+use std::sync::Arc;
+
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::client::SchemeKind;
 
 /// Supplies the token for a security scheme. Called before every attempt of every call, so a
 /// long-running program can rotate tokens without rebuilding the client.
@@ -27,4 +32,50 @@ impl TokenProvider for FixedToken {
     fn token(&self) -> Result<SecretString, Box<dyn std::error::Error + Send + Sync>> {
         Ok(self.0.clone())
     }
+}
+
+/// Where a scheme's token comes from, as the builder was told.
+pub(crate) enum TokenSource {
+    /// A token set once.
+    Fixed(SecretString),
+    /// Asked for before every attempt.
+    Provider(Arc<dyn TokenProvider>),
+}
+
+/// A credential as the client holds it.
+pub(crate) struct Credential {
+    pub(crate) provider: Arc<dyn TokenProvider>,
+    /// For a fixed token sent in a header, that header, built once (marked sensitive) rather
+    /// than on every call.
+    pub(crate) fixed_header: Option<(HeaderName, HeaderValue)>,
+}
+
+impl Credential {
+    pub(crate) fn new(source: TokenSource, kind: Option<&SchemeKind>) -> Self {
+        match source {
+            TokenSource::Provider(provider) => Credential {
+                provider,
+                fixed_header: None,
+            },
+            TokenSource::Fixed(token) => {
+                // A token that makes no valid header is reported by the call, as a provider's is.
+                let fixed_header = kind.and_then(|kind| fixed_header(kind, token.expose_secret()));
+                Credential {
+                    provider: Arc::new(FixedToken(token)),
+                    fixed_header,
+                }
+            }
+        }
+    }
+}
+
+fn fixed_header(kind: &SchemeKind, token: &str) -> Option<(HeaderName, HeaderValue)> {
+    let (name, value) = match kind {
+        SchemeKind::Bearer => (AUTHORIZATION, format!("Bearer {token}")),
+        SchemeKind::ApiKeyHeader(name) => (HeaderName::from_bytes(name.as_bytes()).ok()?, token.to_owned()),
+        SchemeKind::ApiKeyQuery(_) => return None,
+    };
+    let mut value = HeaderValue::from_str(&value).ok()?;
+    value.set_sensitive(true);
+    Some((name, value))
 }

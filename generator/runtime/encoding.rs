@@ -1,6 +1,8 @@
 //! Parameters on the wire: path segments, query pairs and header values from any serialisable
 //! value.
 
+use std::borrow::Cow;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
@@ -13,14 +15,21 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// A value as one encoded path segment. Empty values and the dot segments `.` and `..` are
 /// refused: URL parsers resolve them, which would address another resource.
-pub(crate) fn path_segment(name: &str, value: &Value) -> Result<String, String> {
-    let text = scalar(value);
+pub(crate) fn path_segment<'a>(name: &str, value: &'a Value) -> Result<Cow<'a, str>, String> {
+    let text: Cow<'a, str> = match value {
+        Value::String(text) => Cow::Borrowed(text),
+        other => Cow::Owned(scalar(other)),
+    };
     if text.is_empty() || text == "." || text == ".." {
         return Err(format!(
             "path parameter `{name}` cannot be {text:?}: it would address another resource"
         ));
     }
-    Ok(utf8_percent_encode(&text, SEGMENT).to_string())
+    // Borrowed unless something needed encoding.
+    Ok(match text {
+        Cow::Borrowed(text) => Cow::from(utf8_percent_encode(text, SEGMENT)),
+        Cow::Owned(text) => Cow::Owned(utf8_percent_encode(&text, SEGMENT).to_string()),
+    })
 }
 
 /// A value as a header or simple-style string: arrays and objects comma-separated.
@@ -89,7 +98,7 @@ mod tests {
 
     #[test]
     fn path_values_stay_in_their_segment() {
-        let segment = |v: Value| path_segment("id", &v);
+        let segment = |v: Value| path_segment("id", &v).map(Cow::into_owned);
         assert_eq!(segment(json!("../x")).unwrap(), "..%2Fx");
         assert_eq!(segment(json!("a/b?c")).unwrap(), "a%2Fb%3Fc");
         assert_eq!(segment(json!("100%")).unwrap(), "100%25");
@@ -132,7 +141,7 @@ mod tests {
 
     #[test]
     fn path_values_keep_only_unreserved_characters() {
-        let segment = |v: Value| path_segment("id", &v).unwrap();
+        let segment = |v: Value| path_segment("id", &v).unwrap().into_owned();
         assert_eq!(segment(json!("AZaz09-._~")), "AZaz09-._~");
         assert_eq!(segment(json!("{other}")), "%7Bother%7D");
         assert_eq!(

@@ -129,11 +129,42 @@ fn overhead(c: &mut Criterion) {
             ALLOCATIONS.load(Ordering::Relaxed) - before
         })
     });
-    let report = serde_json::json!({"sdk_allocations_per_call": sdk_allocs, "reqwest_allocations_per_call": hand_allocs});
+    // 10,000 calls each way, in alternating batches of 1,000 so both sides see the same
+    // machine: the ratio of each pair of batches is immune to drift between pairs.
+    let batch = |sdk: bool| {
+        runtime.block_on(async {
+            let started = std::time::Instant::now();
+            for _ in 0..1000 {
+                if sdk {
+                    through_sdk().await;
+                } else {
+                    by_hand().await;
+                }
+            }
+            started.elapsed().as_secs_f64()
+        })
+    };
+    let mut ratios = Vec::new();
+    for round in 0..10 {
+        // Which side goes first alternates too, so neither always runs on a warmer machine.
+        let (sdk_time, hand_time) = if round % 2 == 0 {
+            let sdk_time = batch(true);
+            (sdk_time, batch(false))
+        } else {
+            let hand_time = batch(false);
+            (batch(true), hand_time)
+        };
+        ratios.push(sdk_time / hand_time);
+    }
+    let report = serde_json::json!({
+        "sdk_allocations_per_call": sdk_allocs,
+        "reqwest_allocations_per_call": hand_allocs,
+        "paired_ratios": ratios,
+    });
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     let _ = std::fs::create_dir_all(&dir);
-    let _ = std::fs::write(dir.join("allocations.json"), report.to_string());
-    println!("allocations per call: SDK {sdk_allocs:.1}, reqwest by hand {hand_allocs:.1}");
+    let _ = std::fs::write(dir.join("runtime.json"), report.to_string());
+    println!("allocations per call: SDK {sdk_allocs:.1}, reqwest by hand {hand_allocs:.1}; SDK/by-hand time per batch: {ratios:.3?}");
 
     let mut group = c.benchmark_group("get_token");
     group.bench_function("sdk", |b| b.to_async(&runtime).iter(&through_sdk));

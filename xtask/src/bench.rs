@@ -1,7 +1,15 @@
-//! `cargo xtask bench`: generation time and peak memory, whole process, on the curated spec,
-//! the real-world documents and synthetic documents made of nexus replicated k times (to show
-//! how cost grows with size); then the criterion benches of the SDK (runtime overhead per call
-//! against hand-written reqwest, decoding throughput). Writes `BENCHMARKS.md`.
+//! `cargo xtask bench [generation] [build] [runtime]`: measures this generator side by side with
+//! its peers (progenitor, openapi-generator's `rust` target) in one run on one machine, and
+//! writes `BENCHMARKS.md`. Sections (all by default):
+//!
+//! - generation: whole-process time and peak memory on the curated spec and on nexus, ours
+//!   against both peers, interleaved round by round so each ratio pairs runs made under the same
+//!   conditions; then ours alone on the other real-world documents and on nexus replicated up to
+//!   about 3 MB.
+//! - build: what the output costs to compile: cold `cargo build`, `cargo check` after touching
+//!   `src/lib.rs`, dependency counts; for ours also with one resource group's feature alone.
+//! - runtime: the criterion benches of `sdk-tests` (per-call overhead against hand-written
+//!   reqwest, decoding throughput).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -10,37 +18,324 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-/// Runs per document; the table reports median, min and max.
-const RUNS: usize = 7;
+use crate::peers::{Peers, Tool};
 
-struct Row {
-    name: String,
-    bytes: u64,
-    operations: usize,
-    schemas: usize,
-    times_ms: Vec<f64>,
-    peak_kb: Option<u64>,
-}
+/// Runs per measurement; tables give the median, min and max.
+const RUNS: usize = 5;
 
-/// Builds the release generator, measures every document, rewrites `BENCHMARKS.md`.
-pub fn run() -> Result<(), String> {
+/// The crate name every generator is given, so the outputs differ only by generator.
+const CRATE: &str = "bench-sdk";
+
+/// Runs the sections named in `args` (all when empty) and rewrites `BENCHMARKS.md`, keeping
+/// the sections not run from the previous report.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let all = ["generation", "build", "runtime"];
+    let sections: Vec<&str> = if args.is_empty() {
+        all.to_vec()
+    } else {
+        args.iter()
+            .map(|a| {
+                all.iter()
+                    .copied()
+                    .find(|s| s == a)
+                    .ok_or_else(|| format!("unknown section `{a}` (expected one of {all:?})"))
+            })
+            .collect::<Result<_, _>>()?
+    };
     let root = crate::workspace_root();
     crate::test::run_checked(
         Command::new(crate::test::cargo())
             .args(["build", "--release", "-p", "xtask"])
             .current_dir(&root),
     )?;
-    let generator = root.join("target/release/xtask");
     let work = root.join("target/bench");
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
-    let mut documents: Vec<(String, PathBuf)> =
-        vec![("spec/konnect.yaml".into(), root.join("spec/konnect.yaml"))];
-    for name in ["keeper", "propolis-server", "buildomat", "nexus"] {
-        documents.push((
-            format!("{name}.json"),
-            root.join(format!("generator/tests/specs/{name}.json")),
+    let peers = Peers::install(root.join("target/release/xtask"))?;
+    let report_path = root.join("BENCHMARKS.md");
+    let previous = std::fs::read_to_string(&report_path).unwrap_or_default();
+    let mut bodies = Vec::new();
+    for section in all {
+        let body = if sections.contains(&section) {
+            eprintln!("==> bench: {section}");
+            match section {
+                "generation" => generation(&root, &work, &peers)?,
+                "build" => build(&root, &work, &peers)?,
+                _ => criterion_section(&root)?,
+            }
+        } else {
+            previous_section(&previous, section).unwrap_or_else(|| {
+                format!("<!-- section {section} -->\n_Not measured yet: `cargo xtask bench {section}`._\n")
+            })
+        };
+        bodies.push(body);
+    }
+    let report = format!(
+        "# Benchmarks\n\nWritten by `cargo xtask bench` (do not edit by hand); each section is one run of \
+         `cargo xtask bench <section>`.\n\n{}\n{}",
+        machine(&peers),
+        bodies.join("\n")
+    );
+    std::fs::write(&report_path, report).map_err(|e| e.to_string())
+}
+
+/// A section of an earlier report, from its marker to the next one.
+fn previous_section(report: &str, name: &str) -> Option<String> {
+    let marker = format!("<!-- section {name} -->");
+    let start = report.find(&marker)?;
+    let rest = &report[start..];
+    let end = rest[marker.len()..]
+        .find("<!-- section ")
+        .map_or(rest.len(), |e| e + marker.len());
+    Some(rest[..end].trim_end().to_owned() + "\n")
+}
+
+fn machine(peers: &Peers) -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory_gb = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").parse::<f64>().ok())
+        })
+        .map_or("?".to_owned(), |kb| format!("{:.0}", kb / 1024.0 / 1024.0));
+    let mut text = format!(
+        "Machine: {cpu}, {cores} cores, {memory_gb} GiB; the machine is shared and noisy, so compare \
+         the ratios (each from runs made side by side) rather than absolute times.\n\nTools: "
+    );
+    let versions: Vec<String> = peers
+        .versions()
+        .into_iter()
+        .map(|(tool, version)| format!("{tool}: `{version}`"))
+        .collect();
+    text.push_str(&versions.join("; "));
+    text.push_str(".\n");
+    text
+}
+
+/// Medians, extremes and formatting of a series of measurements.
+struct Series(Vec<f64>);
+
+impl Series {
+    fn sorted(&self) -> Vec<f64> {
+        let mut sorted = self.0.clone();
+        sorted.sort_by(f64::total_cmp);
+        sorted
+    }
+
+    fn median(&self) -> f64 {
+        let sorted = self.sorted();
+        match sorted.len() {
+            0 => f64::NAN,
+            n if n % 2 == 1 => sorted[n / 2],
+            n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+        }
+    }
+
+    fn min(&self) -> f64 {
+        self.sorted().first().copied().unwrap_or(f64::NAN)
+    }
+
+    fn max(&self) -> f64 {
+        self.sorted().last().copied().unwrap_or(f64::NAN)
+    }
+
+    /// `median (min–max)` with `unit`, scaled by `scale`.
+    fn show(&self, scale: f64, decimals: usize, unit: &str) -> String {
+        format!(
+            "{:.*} {unit} ({:.*}–{:.*})",
+            decimals,
+            self.median() * scale,
+            decimals,
+            self.min() * scale,
+            decimals,
+            self.max() * scale
+        )
+    }
+
+    /// Each of `other`'s runs divided by the matching one of ours.
+    fn ratios(&self, other: &Series) -> Series {
+        Series(other.0.iter().zip(&self.0).map(|(o, s)| o / s).collect())
+    }
+}
+
+/// Runs `command` once; its wall time in seconds.
+fn timed(command: &mut Command, what: &str) -> Result<f64, String> {
+    let started = Instant::now();
+    let output = command
+        .output()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    let elapsed = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
+        return Err(format!(
+            "{what} failed:\n{}",
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
         ));
     }
+    Ok(elapsed)
+}
+
+/// Peak resident memory of one run of `command`, from GNU time, in MB.
+fn peak_mb(command: &Command) -> Option<f64> {
+    let mut timed = Command::new("/usr/bin/time");
+    timed
+        .args(["-f", "%M"])
+        .arg(command.get_program())
+        .args(command.get_args());
+    if let Some(dir) = command.get_current_dir() {
+        timed.current_dir(dir);
+    }
+    let output = timed.output().ok()?;
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+}
+
+/// A document the peers are compared on, and what progenitor (3.0 only) reads instead.
+struct Document {
+    label: &'static str,
+    path: PathBuf,
+    openapi30: PathBuf,
+}
+
+fn documents(root: &Path, work: &Path) -> Result<Vec<Document>, String> {
+    let konnect30 = work.join("konnect-3.0.json");
+    crate::peers::openapi30(&root.join("spec/konnect.yaml"), &konnect30)?;
+    let nexus = root.join("generator/tests/specs/nexus.json");
+    Ok(vec![
+        Document {
+            label: "spec/konnect.yaml (curated, 9 operations)",
+            path: root.join("spec/konnect.yaml"),
+            openapi30: konnect30,
+        },
+        Document {
+            label: "nexus.json (Oxide, 193 operations)",
+            // Already OpenAPI 3.0.
+            openapi30: nexus.clone(),
+            path: nexus,
+        },
+    ])
+}
+
+/// Section 1: generation time and memory, side by side, then ours on larger documents.
+fn generation(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
+    let mut out = String::from("<!-- section generation -->\n## Generation, whole process\n\n");
+    let _ = writeln!(
+        out,
+        "Each tool generates a crate from the document, as a whole process (start-up, parsing, \
+         writing every file), {RUNS} rounds; each round runs the three tools one after another, and \
+         each ratio divides a peer's time by ours in the same round. Peak resident memory from \
+         `/usr/bin/time -f %M` on one more run. progenitor reads only OpenAPI 3.0: it is given the \
+         curated 3.1 spec as our front end reads it (3.1 constructs rewritten to 3.0, parsed into \
+         the 3.0 model and written back: `cargo xtask openapi30 spec/konnect.yaml OUT`); nexus is \
+         3.0 already. openapi-generator reads the 3.1 spec itself.\n\nCommands:\n"
+    );
+    let sample = Path::new("SPEC");
+    for tool in Tool::ALL {
+        let command = peers.command(tool, sample, Path::new("OUT"), CRATE);
+        let _ = writeln!(out, "- {}: `{}`", tool.label(), show_command(&command));
+    }
+    let _ = writeln!(
+        out,
+        "\n| Document | Tool | Time, median (min–max) | Peak RSS | Ratio to ours, median (min–max) |\n|---|---|---:|---:|---:|"
+    );
+    let mut summary = Vec::new();
+    for document in documents(root, work)? {
+        let mut times: Vec<Series> = Tool::ALL.iter().map(|_| Series(Vec::new())).collect();
+        for round in 0..RUNS {
+            for (i, tool) in Tool::ALL.into_iter().enumerate() {
+                let target = work.join(format!("gen-{i}"));
+                let _ = std::fs::remove_dir_all(&target);
+                let spec = spec_for(tool, &document);
+                let mut command = peers.command(tool, spec, &target, CRATE);
+                let elapsed = timed(&mut command, &format!("{} on {}", tool.label(), document.label))?;
+                eprintln!("{} round {round}: {}: {:.3} s", document.label, tool.label(), elapsed);
+                times[i].0.push(elapsed);
+            }
+        }
+        for (i, tool) in Tool::ALL.into_iter().enumerate() {
+            let target = work.join(format!("gen-{i}"));
+            let _ = std::fs::remove_dir_all(&target);
+            let command = peers.command(tool, spec_for(tool, &document), &target, CRATE);
+            let peak = peak_mb(&command).map_or("n/a".to_owned(), |mb| format!("{mb:.1} MB"));
+            let ratio = if tool == Tool::Ours {
+                "1".to_owned()
+            } else {
+                let ratios = times[0].ratios(&times[i]);
+                summary.push(format!(
+                    "{} on {}: **{:.1}×** faster (median of {RUNS} paired ratios; min {:.1}×, max {:.1}×)",
+                    tool.label(),
+                    document.label,
+                    ratios.median(),
+                    ratios.min(),
+                    ratios.max()
+                ));
+                format!("{:.1}× ({:.1}–{:.1})", ratios.median(), ratios.min(), ratios.max())
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                document.label,
+                tool.label(),
+                times[i].show(1000.0, 1, "ms"),
+                peak,
+                ratio
+            );
+        }
+    }
+    let _ = writeln!(out, "\nOurs against each peer (targets: at least 5× progenitor and 100× openapi-generator on the curated spec, 3× progenitor on nexus):\n");
+    for line in summary {
+        let _ = writeln!(out, "- {line}");
+    }
+    out.push('\n');
+    out.push_str(&scaling(root, work, peers)?);
+    Ok(out)
+}
+
+fn spec_for(tool: Tool, document: &Document) -> &Path {
+    if tool == Tool::Progenitor {
+        &document.openapi30
+    } else {
+        &document.path
+    }
+}
+
+fn show_command(command: &Command) -> String {
+    let program = Path::new(command.get_program())
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let program = if program == "xtask" {
+        "target/release/xtask".to_owned()
+    } else {
+        program
+    };
+    std::iter::once(program)
+        .chain(command.get_args().map(|a| a.to_string_lossy().into_owned()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Ours alone on the other real-world documents and on nexus replicated k times.
+fn scaling(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
+    let mut documents: Vec<(String, PathBuf)> = ["keeper", "propolis-server", "buildomat", "nexus"]
+        .iter()
+        .map(|name| {
+            (
+                format!("{name}.json"),
+                root.join(format!("generator/tests/specs/{name}.json")),
+            )
+        })
+        .collect();
     let nexus: Value = serde_json::from_str(
         &std::fs::read_to_string(root.join("generator/tests/specs/nexus.json"))
             .map_err(|e| e.to_string())?,
@@ -53,18 +348,254 @@ pub fn run() -> Result<(), String> {
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
         documents.push((format!("nexus ×{copies} (synthetic)"), path));
     }
-    let runtime = criterion_section(&root)?;
-    let mut rows = Vec::new();
+    let mut out = String::from(
+        "### Ours on larger documents\n\nThe other Oxide documents, and nexus with its paths and schemas \
+         replicated k times under new names (refs and operation ids rewritten), to show how cost grows \
+         with size; the ×8 document is the ~3 MB case (target: under 1 s and 200 MB).\n\n\
+         | Document | Size | Operations | Schemas | Time, median (min–max) | Peak RSS |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    let target = work.join("gen-scaling");
     for (name, path) in documents {
-        let row = measure(&generator, &name, &path, &work.join("out"))?;
-        eprintln!(
-            "{name}: median {:.1} ms, peak {:?} KB",
-            median(&row.times_ms),
-            row.peak_kb
+        let value: Value = serde_json::from_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+        let mut times = Series(Vec::new());
+        for _ in 0..RUNS {
+            let _ = std::fs::remove_dir_all(&target);
+            let mut command = peers.command(Tool::Ours, &path, &target, CRATE);
+            times.0.push(timed(&mut command, &name)?);
+        }
+        let _ = std::fs::remove_dir_all(&target);
+        let peak = peak_mb(&peers.command(Tool::Ours, &path, &target, CRATE))
+            .map_or("n/a".to_owned(), |mb| format!("{mb:.1} MB"));
+        eprintln!("{name}: {}", times.show(1000.0, 1, "ms"));
+        let _ = writeln!(
+            out,
+            "| {name} | {:.0} KB | {} | {} | {} | {peak} |",
+            std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1024.0,
+            count_operations(&value, &path)?,
+            count_schemas(&value, &path)?,
+            times.show(1000.0, 1, "ms"),
         );
-        rows.push(row);
     }
-    write_report(&root.join("BENCHMARKS.md"), &rows, &runtime)
+    Ok(out)
+}
+
+/// A generated crate set up to build on its own.
+struct Output {
+    tool: Tool,
+    dir: PathBuf,
+}
+
+impl Output {
+    /// Generates the crate and makes it its own workspace (it sits inside ours).
+    fn generate(peers: &Peers, tool: Tool, document: &Document, dir: PathBuf) -> Result<Self, String> {
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut command = peers.command(tool, spec_for(tool, document), &dir, CRATE);
+        timed(&mut command, &format!("{} on {}", tool.label(), document.label))?;
+        let manifest = dir.join("Cargo.toml");
+        let mut text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        text.push_str("\n[workspace]\n");
+        std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
+        let output = Output { tool, dir };
+        // Downloads stay out of the timings.
+        timed(&mut output.cargo(&["fetch"]), "cargo fetch")?;
+        Ok(output)
+    }
+
+    fn cargo(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(crate::test::cargo());
+        command
+            .args(args)
+            .arg("--quiet")
+            .current_dir(&self.dir)
+            .env("CARGO_TARGET_DIR", self.dir.join("target"));
+        command
+    }
+
+    /// Crates compiled besides this one (normal and build dependencies, as `cargo tree` lists them).
+    fn dependencies(&self) -> Result<usize, String> {
+        let output = self
+            .cargo(&["tree", "-e", "normal,build", "--prefix", "none"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let unique: std::collections::BTreeSet<&str> =
+            text.lines().map(|l| l.trim_end_matches(" (*)").trim()).filter(|l| !l.is_empty()).collect();
+        Ok(unique.len().saturating_sub(1))
+    }
+
+    fn cold_build(&self) -> Result<f64, String> {
+        let _ = std::fs::remove_dir_all(self.dir.join("target"));
+        timed(&mut self.cargo(&["build"]), &format!("cargo build of {}'s output", self.tool.label()))
+    }
+
+    /// `cargo check` after touching `src/lib.rs`, with `features` (None: the defaults).
+    fn touch_then_check(&self, features: Option<&str>) -> Result<f64, String> {
+        let mut args = vec!["check"];
+        if let Some(features) = features {
+            args.extend(["--no-default-features", "--features", features]);
+        }
+        let lib = self.dir.join("src/lib.rs");
+        timed(Command::new("touch").arg(&lib), "touch")?;
+        timed(&mut self.cargo(&args), &format!("cargo {} of {}'s output", args.join(" "), self.tool.label()))
+    }
+
+    /// Warms the build cache for `features`, then times RUNS touch-then-checks.
+    fn checks(&self, features: Option<&str>) -> Result<Series, String> {
+        self.touch_then_check(features)?;
+        let mut series = Series(Vec::new());
+        for _ in 0..RUNS {
+            series.0.push(self.touch_then_check(features)?);
+        }
+        Ok(series)
+    }
+}
+
+/// Section 2: what the generated crates cost to compile.
+fn build(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
+    let documents = documents(root, work)?;
+    let base = work.join("build");
+    let mut out = String::from("<!-- section build -->\n## Build cost of the generated crate\n\n");
+    let _ = writeln!(
+        out,
+        "Each generator's output for the same document, built as a crate of its own (`[workspace]` \
+         appended to its Cargo.toml, own target directory, dependencies fetched beforehand). Cold: \
+         `cargo build` (debug) from an empty target directory, {RUNS} rounds interleaved across the \
+         tools. Touch-then-check: `touch src/lib.rs && cargo check`, {RUNS} runs after a warm-up. \
+         Dependencies: distinct crates in `cargo tree -e normal,build` besides the crate itself. \
+         progenitor's output enables no TLS backend; ours builds rustls.\n"
+    );
+    // The curated spec: all three tools, cold and incremental.
+    let konnect = &documents[0];
+    let outputs: Vec<Output> = Tool::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, tool)| Output::generate(peers, tool, konnect, base.join(format!("konnect-{i}"))))
+        .collect::<Result<_, _>>()?;
+    let mut cold: Vec<Series> = outputs.iter().map(|_| Series(Vec::new())).collect();
+    for round in 0..RUNS {
+        for (i, output) in outputs.iter().enumerate() {
+            let seconds = output.cold_build()?;
+            eprintln!("cold build round {round}: {}: {seconds:.1} s", output.tool.label());
+            cold[i].0.push(seconds);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "### {}\n\n| Tool | Dependencies | Cold build | Ratio to ours | Touch-then-check | Ratio to ours |\n|---|---:|---:|---:|---:|---:|",
+        konnect.label
+    );
+    let checks: Vec<Series> = outputs
+        .iter()
+        .map(|o| o.checks(None))
+        .collect::<Result<_, _>>()?;
+    for (i, output) in outputs.iter().enumerate() {
+        let cold_ratio = cold[0].ratios(&cold[i]);
+        let check_ratio = checks[0].ratios(&checks[i]);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            output.tool.label(),
+            output.dependencies()?,
+            cold[i].show(1.0, 1, "s"),
+            ratio_cell(i, &cold_ratio),
+            checks[i].show(1000.0, 0, "ms"),
+            ratio_cell(i, &check_ratio),
+        );
+    }
+    out.push_str(&one_group(&outputs[0], &checks[0])?);
+    // nexus: incremental checks only (openapi-generator's output for it is tried once).
+    let nexus = &documents[1];
+    let _ = writeln!(
+        out,
+        "\n### {}\n\n| Tool | Dependencies | Touch-then-check | Ratio to ours |\n|---|---:|---:|---:|",
+        nexus.label
+    );
+    let mut nexus_checks: Vec<(Output, Series)> = Vec::new();
+    for (i, tool) in [Tool::Ours, Tool::Progenitor].into_iter().enumerate() {
+        let output = Output::generate(peers, tool, nexus, base.join(format!("nexus-{i}")))?;
+        let series = output.checks(None)?;
+        nexus_checks.push((output, series));
+    }
+    for (i, (output, series)) in nexus_checks.iter().enumerate() {
+        let ratio = nexus_checks[0].1.ratios(series);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            output.tool.label(),
+            output.dependencies()?,
+            series.show(1000.0, 0, "ms"),
+            ratio_cell(i, &ratio)
+        );
+    }
+    let openapi_generator = Output::generate(peers, Tool::OpenapiGenerator, nexus, base.join("nexus-2"))?;
+    let verdict = match timed(&mut openapi_generator.cargo(&["check"]), "openapi-generator's nexus crate") {
+        Ok(seconds) => format!("compiles (first `cargo check`: {seconds:.1} s)"),
+        Err(message) => {
+            let first_error = message
+                .lines()
+                .find(|l| l.starts_with("error"))
+                .unwrap_or("error")
+                .to_owned();
+            format!("does not compile (`cargo check`: {first_error})")
+        }
+    };
+    let _ = writeln!(out, "| {} | {} | {verdict} | |", Tool::OpenapiGenerator.label(), openapi_generator.dependencies()?);
+    out.push_str(&one_group(&nexus_checks[0].0, &nexus_checks[0].1)?);
+    Ok(out)
+}
+
+fn ratio_cell(i: usize, ratios: &Series) -> String {
+    if i == 0 {
+        "1".to_owned()
+    } else {
+        format!("{:.2}× ({:.2}–{:.2})", ratios.median(), ratios.min(), ratios.max())
+    }
+}
+
+/// Our crate checked with only its largest group's feature against all groups.
+fn one_group(ours: &Output, all: &Series) -> Result<String, String> {
+    let largest = largest_group(&ours.dir)?;
+    let one = ours.checks(Some(&largest.0))?;
+    let ratio = one.ratios(all);
+    Ok(format!(
+        "\nOurs with one resource group (`--no-default-features --features {}`, the largest: {} of {} operations): \
+         touch-then-check {} against {} with every group, {:.2}× faster (median of paired ratios; {:.2}–{:.2}).\n",
+        largest.0,
+        largest.1,
+        largest.2,
+        one.show(1000.0, 0, "ms"),
+        all.show(1000.0, 0, "ms"),
+        ratio.median(),
+        ratio.min(),
+        ratio.max(),
+    ))
+}
+
+/// The feature of the group with the most operations, its count and the total, read off our
+/// output: `src/lib.rs` gates each group module by its feature, and each operation has one
+/// `static OPERATION`.
+fn largest_group(dir: &Path) -> Result<(String, usize, usize), String> {
+    let lib = std::fs::read_to_string(dir.join("src/lib.rs")).map_err(|e| e.to_string())?;
+    let mut groups: Vec<(String, usize)> = Vec::new();
+    let mut feature = None;
+    for line in lib.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("#[cfg(feature = \"") {
+            feature = rest.split('"').next().map(str::to_owned);
+        } else if let Some(module) = line.strip_prefix("pub mod ").and_then(|m| m.strip_suffix(';')) {
+            if let Some(feature) = feature.take() {
+                let file = dir.join(format!("src/{}.rs", module.trim_start_matches("r#")));
+                let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+                groups.push((feature, text.matches("static OPERATION:").count()));
+            }
+        }
+    }
+    let total = groups.iter().map(|(_, n)| n).sum();
+    groups
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(feature, n)| (feature, n, total))
+        .ok_or_else(|| format!("no feature-gated group in {}", dir.display()))
 }
 
 /// Runs the criterion benches of `sdk-tests` and renders their medians and ratios.
@@ -103,11 +634,11 @@ fn criterion_section(root: &Path) -> Result<String, String> {
     let by_hand = estimate("get_token/reqwest_by_hand")?;
     let typed = estimate("decode_10000_tokens/generated_types")?;
     let value = estimate("decode_10000_tokens/serde_json_value")?;
-    let allocations: Value = std::fs::read_to_string(root.join("target/bench/allocations.json"))
+    let allocations: Value = std::fs::read_to_string(root.join("target/bench/runtime.json"))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or(Value::Null);
-    let mut out = String::new();
+    let mut out = String::from("<!-- section runtime -->\n");
     let _ = writeln!(out, "## Runtime overhead per call\n");
     let _ = writeln!(
         out,
@@ -137,8 +668,23 @@ fn criterion_section(root: &Path) -> Result<String, String> {
     );
     let _ = writeln!(
         out,
-        "\nRatio SDK / by hand: **{:.3}** (target: at most 1.05).\n",
+        "\nRatio SDK / by hand of the criterion medians: **{:.3}** (target: at most 1.05).\n",
         sdk.0 / by_hand.0
+    );
+    let paired = Series(
+        allocations["paired_ratios"]
+            .as_array()
+            .map(|ratios| ratios.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default(),
+    );
+    let _ = writeln!(
+        out,
+        "Paired: 10,000 calls each way in alternating batches of 1,000 (each batch of SDK calls \
+         divided by the batch by hand that follows it): median **{:.3}**, min {:.3}, max {:.3} over {} pairs.\n",
+        paired.median(),
+        paired.min(),
+        paired.max(),
+        paired.0.len()
     );
     let _ = writeln!(out, "## Decoding 10,000 personal access tokens\n");
     let _ = writeln!(out, "`sdk-tests/benches/decode.rs`: the same list body into the generated types and into `serde_json::Value`.\n");
@@ -163,55 +709,6 @@ fn criterion_section(root: &Path) -> Result<String, String> {
         value.0 / typed.0
     );
     Ok(out)
-}
-
-fn measure(generator: &Path, name: &str, path: &Path, out: &Path) -> Result<Row, String> {
-    let value: Value = if path.extension().is_some_and(|e| e == "json") {
-        serde_json::from_str(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?
-    } else {
-        Value::Null
-    };
-    let operations = count_operations(&value, path)?;
-    let schemas = count_schemas(&value, path)?;
-    let args = |cmd: &mut Command| {
-        cmd.args(["codegen", "--spec"])
-            .arg(path)
-            .arg("--out")
-            .arg(out)
-            .args(["--crate-name", "bench-sdk"]);
-    };
-    let mut times_ms = Vec::new();
-    for _ in 0..RUNS {
-        let _ = std::fs::remove_dir_all(out);
-        let mut cmd = Command::new(generator);
-        args(&mut cmd);
-        let started = Instant::now();
-        let status = cmd.output().map_err(|e| e.to_string())?.status;
-        times_ms.push(started.elapsed().as_secs_f64() * 1000.0);
-        if !status.success() {
-            return Err(format!("generation failed for {name}"));
-        }
-    }
-    // Peak resident memory from GNU time, when the machine has it.
-    let _ = std::fs::remove_dir_all(out);
-    let mut timed = Command::new("/usr/bin/time");
-    timed.args(["-f", "%M"]).arg(generator);
-    args(&mut timed);
-    let peak_kb = timed.output().ok().and_then(|o| {
-        String::from_utf8_lossy(&o.stderr)
-            .lines()
-            .last()
-            .and_then(|l| l.trim().parse().ok())
-    });
-    Ok(Row {
-        name: name.to_owned(),
-        bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-        operations,
-        schemas,
-        times_ms,
-        peak_kb,
-    })
 }
 
 fn yaml_or_json(value: &Value, path: &Path) -> Result<Value, String> {
@@ -300,45 +797,3 @@ fn rename(value: &mut Value, suffix: &str) {
     }
 }
 
-fn median(times: &[f64]) -> f64 {
-    let mut sorted = times.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted[sorted.len() / 2]
-}
-
-fn write_report(path: &Path, rows: &[Row], runtime: &str) -> Result<(), String> {
-    let mut table = String::new();
-    let _ = writeln!(
-        table,
-        "| Document | Size | Operations | Schemas | Median | Min | Max | Peak RSS |"
-    );
-    let _ = writeln!(table, "|---|---:|---:|---:|---:|---:|---:|---:|");
-    for row in rows {
-        let min = row.times_ms.iter().copied().fold(f64::INFINITY, f64::min);
-        let max = row.times_ms.iter().copied().fold(0.0, f64::max);
-        let _ = writeln!(
-            table,
-            "| {} | {:.0} KB | {} | {} | {:.1} ms | {:.1} ms | {:.1} ms | {} |",
-            row.name,
-            row.bytes as f64 / 1024.0,
-            row.operations,
-            row.schemas,
-            median(&row.times_ms),
-            min,
-            max,
-            row.peak_kb.map_or("n/a".to_owned(), |kb| format!(
-                "{:.1} MB",
-                kb as f64 / 1024.0
-            )),
-        );
-    }
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let report = format!(
-        "# Benchmarks\n\nWritten by `cargo xtask bench` (do not edit by hand).\n\n## Generation, whole process\n\n\
-         `target/release/xtask codegen --spec DOC --out DIR`: load, normalise, parse, lower, emit, format and write \
-         every file of the SDK. {RUNS} runs per document, wall time; peak resident memory from `/usr/bin/time -f %M` \
-         (one extra run). The `nexus ×k` rows are nexus.json with its paths and schemas replicated k times under new \
-         names, to show how cost grows with size. Machine: {cores} cores.\n\n{table}\n{runtime}"
-    );
-    std::fs::write(path, report).map_err(|e| e.to_string())
-}

@@ -9,13 +9,14 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--spec PATH --out DIR --crate-name NAME]
   cargo xtask test
   cargo xtask mock
-  cargo xtask bench";
+  cargo xtask bench [generation] [build] [runtime]
+  cargo xtask openapi30 SPEC OUT";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
-        Some("bench") if args.len() == 1 => report(xtask::bench::run()),
+        Some("bench") => report(xtask::bench::run(&args[1..])),
         Some("openapi30") if args.len() == 3 => report(xtask::peers::openapi30(
             std::path::Path::new(&args[1]),
             std::path::Path::new(&args[2]),

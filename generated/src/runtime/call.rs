@@ -18,15 +18,11 @@ use secrecy::ExposeSecret;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use super::auth::TokenProvider;
-use super::client::{Client, OperationSpec, SchemeKind, SchemeSpec};
+use super::client::{Client, Inner, OperationSpec, SchemeKind};
 use super::encoding;
 use super::error::{bounded, snippet, ApiError, DecodeError, Error, ErrorResponses};
 use super::hooks::HookContext;
 use super::retry::{is_idempotent, retryable_status, RetryPolicy};
-
-/// The credentials chosen for a call, with the scheme each belongs to.
-type Credentials = Vec<(&'static SchemeSpec, Arc<dyn TokenProvider>)>;
 
 /// Turns a documented success status and its body into the success type; `None` when the
 /// status is not a documented success.
@@ -109,7 +105,12 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             client,
             op,
             decode,
-            path: op.path_template.to_owned(),
+            path: {
+                // Room for the parameter values, so expanding them rarely reallocates.
+                let mut path = String::with_capacity(op.path_template.len() + 64);
+                path.push_str(op.path_template);
+                path
+            },
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
@@ -126,15 +127,16 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         self.invalid.get_or_insert(message);
     }
 
+    /// `value` as JSON; `what` names it in the error, formatted only then.
     fn json<V: serde::Serialize + ?Sized>(
         &mut self,
-        what: &str,
         value: &V,
+        what: impl FnOnce() -> String,
     ) -> Option<serde_json::Value> {
         match serde_json::to_value(value) {
             Ok(value) => Some(value),
             Err(e) => {
-                self.fail(format!("cannot serialise {what}: {e}"));
+                self.fail(format!("cannot serialise {}: {e}", what()));
                 None
             }
         }
@@ -145,9 +147,9 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         name: &str,
         value: &V,
     ) -> Self {
-        if let Some(value) = self.json(&format!("path parameter `{name}`"), value) {
+        if let Some(value) = self.json(value, || format!("path parameter `{name}`")) {
             match encoding::path_segment(name, &value) {
-                Ok(segment) => self.path = self.path.replace(&format!("{{{name}}}"), &segment),
+                Ok(segment) => splice(&mut self.path, name, &segment),
                 Err(message) => self.fail(message),
             }
         }
@@ -155,7 +157,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
     }
 
     pub(crate) fn query<V: serde::Serialize + ?Sized>(mut self, name: &str, value: &V) -> Self {
-        if let Some(value) = self.json(&format!("query parameter `{name}`"), value) {
+        if let Some(value) = self.json(value, || format!("query parameter `{name}`")) {
             encoding::query_pairs(name, &value, &mut self.query);
         }
         self
@@ -166,7 +168,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         name: &str,
         value: &V,
     ) -> Self {
-        if let Some(value) = self.json(&format!("header `{name}`"), value) {
+        if let Some(value) = self.json(value, || format!("header `{name}`")) {
             if !value.is_null() {
                 self.headers
                     .push((name.to_owned(), encoding::scalar(&value)));
@@ -186,7 +188,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
 
     /// An `application/x-www-form-urlencoded` body from a model's top-level fields.
     pub(crate) fn form_body<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
-        if let Some(value) = self.json("the request body", body) {
+        if let Some(value) = self.json(body, || "the request body".to_owned()) {
             match encoding::form(&value) {
                 Ok(text) => self.body = Some(Bytes::from(text)),
                 Err(message) => self.fail(message),
@@ -285,12 +287,12 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         let url = join_url(base, &self.path, &self.query).map_err(invalid)?;
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, inner.user_agent.clone());
-        if let Ok(accept) = HeaderValue::from_str(op.accept) {
+        if let Some(accept) = static_header(op.accept) {
             headers.insert(ACCEPT, accept);
         }
         if self.body.is_some() {
-            let content_type = HeaderValue::from_str(self.content_type)
-                .map_err(|_| invalid(format!("invalid content type {:?}", self.content_type)))?;
+            let content_type = static_header(self.content_type)
+                .ok_or_else(|| invalid(format!("invalid content type {:?}", self.content_type)))?;
             headers.insert(CONTENT_TYPE, content_type);
         }
         // Caller headers replace the defaults of the same name; repeated names are all sent.
@@ -311,6 +313,9 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         let policy = self.retry.clone().unwrap_or_else(|| inner.retry.clone());
         let started = Instant::now();
         let mut attempt = 0;
+        // The URL and headers go into every attempt's request: copied while another attempt
+        // may follow, moved into the last one.
+        let mut parts = Some((url, headers));
         loop {
             attempt += 1;
             tracing::Span::current().record("attempt", attempt);
@@ -320,12 +325,22 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                 path_template: op.path_template,
                 attempt,
             };
-            let mut request = reqwest::Request::new(op.method.clone(), url.clone());
-            *request.headers_mut() = headers.clone();
+            let final_attempt = !policy.allows_retry(attempt, Duration::ZERO);
+            let next = if final_attempt {
+                parts.take()
+            } else {
+                parts.clone()
+            };
+            // Only an attempt that allowed another one loops back, and that one copied.
+            let Some((url, headers)) = next else {
+                return Err(invalid("the request was already sent".to_owned()));
+            };
+            let mut request = reqwest::Request::new(op.method.clone(), url);
+            *request.headers_mut() = headers;
             if let Some(body) = &self.body {
                 *request.body_mut() = Some(body.clone().into());
             }
-            apply_credentials(&mut request, &credentials, op.operation_id)?;
+            apply_credentials(&mut request, inner, credentials, op.operation_id)?;
             for hook in &inner.hooks {
                 hook.before_request(&context, &mut request);
             }
@@ -396,34 +411,19 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         }
     }
 
-    /// The credentials of the first security alternative the client can satisfy.
-    fn credentials(&self) -> Result<Credentials, Error<E>> {
+    /// The first security alternative the client has every credential for.
+    fn credentials(&self) -> Result<&'static [&'static str], Error<E>> {
         let op = self.op;
-        let inner = &self.client.inner;
+        let held = &self.client.inner.credentials;
         if op.security.is_empty() {
-            return Ok(Vec::new());
+            return Ok(&[]);
         }
-        for alternative in op.security {
-            let found: Option<Vec<_>> = alternative
+        if let Some(alternative) = op.security.iter().find(|alternative| {
+            alternative
                 .iter()
-                .map(|scheme| {
-                    let provider = inner
-                        .credentials
-                        .iter()
-                        .find(|(name, _)| name == scheme)?
-                        .1
-                        .clone();
-                    let spec = inner
-                        .api
-                        .security_schemes
-                        .iter()
-                        .find(|s| s.name == *scheme)?;
-                    Some((spec, provider))
-                })
-                .collect();
-            if let Some(found) = found {
-                return Ok(found);
-            }
+                .all(|scheme| held.iter().any(|(name, _)| name == scheme))
+        }) {
+            return Ok(alternative);
         }
         let mut schemes: Vec<&'static str> = Vec::new();
         for scheme in op.security.iter().flat_map(|a| a.iter().copied()) {
@@ -483,14 +483,26 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
     }
 }
 
-/// Puts each credential where its scheme says, the secret headers marked sensitive.
+/// Puts the credential of each scheme of `alternative` where the scheme says, secret headers
+/// marked sensitive.
 fn apply_credentials<E>(
     request: &mut reqwest::Request,
-    credentials: &Credentials,
+    inner: &Inner,
+    alternative: &[&'static str],
     operation_id: &'static str,
 ) -> Result<(), Error<E>> {
-    for (scheme, provider) in credentials {
-        let token = provider.token().map_err(|source| Error::Credentials {
+    for scheme_name in alternative {
+        let (Some((_, credential)), Some(scheme)) = (
+            inner.credentials.iter().find(|(name, _)| name == scheme_name),
+            inner.api.security_schemes.iter().find(|s| s.name == *scheme_name),
+        ) else {
+            continue;
+        };
+        if let Some((name, value)) = &credential.fixed_header {
+            request.headers_mut().insert(name.clone(), value.clone());
+            continue;
+        }
+        let token = credential.provider.token().map_err(|source| Error::Credentials {
             operation_id,
             scheme: scheme.name,
             source,
@@ -526,6 +538,32 @@ fn apply_credentials<E>(
         }
     }
     Ok(())
+}
+
+/// Replaces every `{name}` in `path` with `segment`, in place.
+fn splice(path: &mut String, name: &str, segment: &str) {
+    let mut from = 0;
+    while let Some(offset) = path[from..].find('{') {
+        let start = from + offset;
+        let rest = &path[start + 1..];
+        if rest.starts_with(name) && rest[name.len()..].starts_with('}') {
+            path.replace_range(start..start + name.len() + 2, segment);
+            // Encoded values hold no brace: continue after the value.
+            from = start + segment.len();
+        } else {
+            from = start + 1;
+        }
+    }
+}
+
+/// A header value from a static string, without copying it when it is valid as is.
+fn static_header(value: &'static str) -> Option<HeaderValue> {
+    // `from_static` accepts exactly visible ASCII and tabs, and panics on anything else.
+    if value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) {
+        Some(HeaderValue::from_static(value))
+    } else {
+        HeaderValue::from_str(value).ok()
+    }
 }
 
 /// The base URL of a call: the call's own, then the client's custom one, then the server the
@@ -570,6 +608,23 @@ impl<T: Send + 'static, E: ErrorResponses> IntoFuture for Call<T, E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_parameters_replace_every_placeholder_of_their_name() {
+        let mut path = "/users/{id}/peers/{id}/tokens/{tokenId}/{i}".to_owned();
+        splice(&mut path, "id", "7");
+        assert_eq!(path, "/users/7/peers/7/tokens/{tokenId}/{i}");
+        splice(&mut path, "tokenId", "%7Bx%7D");
+        splice(&mut path, "i", "");
+        assert_eq!(path, "/users/7/peers/7/tokens/%7Bx%7D/");
+    }
+
+    #[test]
+    fn static_header_values_are_checked() {
+        assert_eq!(static_header("application/json").unwrap(), "application/json");
+        assert_eq!(static_header("a\tb").unwrap(), "a\tb");
+        assert!(static_header("line\nbreak").is_none());
+    }
 
     #[test]
     fn base_urls_take_precedence_in_order() {

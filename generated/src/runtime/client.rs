@@ -8,7 +8,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use secrecy::SecretString;
 
-use super::auth::{FixedToken, TokenProvider};
+use super::auth::{Credential, TokenProvider, TokenSource};
 use super::call::{Call, DecodeSuccess};
 use super::error::ErrorResponses;
 use super::hooks::Hook;
@@ -70,7 +70,7 @@ pub(crate) struct Inner {
     pub(crate) api: &'static ApiSpec,
     pub(crate) base_url: Option<String>,
     pub(crate) server_url: &'static str,
-    pub(crate) credentials: Vec<(&'static str, Arc<dyn TokenProvider>)>,
+    pub(crate) credentials: Vec<(&'static str, Credential)>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: HeaderValue,
@@ -116,7 +116,7 @@ pub struct ClientBuilder {
     api: &'static ApiSpec,
     base_url: Option<String>,
     server_url: Option<&'static str>,
-    credentials: Vec<(&'static str, Arc<dyn TokenProvider>)>,
+    credentials: Vec<(&'static str, TokenSource)>,
     timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent: Option<String>,
@@ -197,16 +197,20 @@ impl ClientBuilder {
     }
 
     pub(crate) fn credential(self, scheme: &'static str, token: SecretString) -> Self {
-        self.credential_provider(scheme, Arc::new(FixedToken(token)))
+        self.set_credential(scheme, TokenSource::Fixed(token))
     }
 
     pub(crate) fn credential_provider(
-        mut self,
+        self,
         scheme: &'static str,
         provider: Arc<dyn TokenProvider>,
     ) -> Self {
+        self.set_credential(scheme, TokenSource::Provider(provider))
+    }
+
+    fn set_credential(mut self, scheme: &'static str, source: TokenSource) -> Self {
         self.credentials.retain(|(name, _)| *name != scheme);
-        self.credentials.push((scheme, provider));
+        self.credentials.push((scheme, source));
         self
     }
 
@@ -269,7 +273,19 @@ impl ClientBuilder {
                 api: self.api,
                 base_url: self.base_url,
                 server_url: self.server_url.unwrap_or(self.api.default_server),
-                credentials: self.credentials,
+                credentials: self
+                    .credentials
+                    .into_iter()
+                    .map(|(name, source)| {
+                        let kind = self
+                            .api
+                            .security_schemes
+                            .iter()
+                            .find(|s| s.name == name)
+                            .map(|s| &s.kind);
+                        (name, Credential::new(source, kind))
+                    })
+                    .collect(),
                 timeout: self.timeout,
                 retry: self.retry,
                 user_agent,
