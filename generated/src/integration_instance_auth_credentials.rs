@@ -185,7 +185,7 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
             .path_param("integrationInstanceId", integration_instance_id)
     }
 }
-/// The error responses `get-integration-instance-auth-credential` documents.
+/// The error responses `get-integration-instance-auth-credential`, `delete-integration-instance-auth-credential` document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetIntegrationInstanceAuthCredentialError {
     /// 401: Unauthorized
@@ -265,39 +265,5 @@ impl crate::runtime::ErrorResponses for CreateIntegrationInstanceAuthCredentialE
         Self::status(self)
     }
 }
-/// The error responses `delete-integration-instance-auth-credential` documents.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeleteIntegrationInstanceAuthCredentialError {
-    /// 401: Unauthorized
-    Unauthorized(crate::models::UnauthorizedError),
-    /// 403: Forbidden
-    Forbidden(crate::models::ForbiddenError),
-    /// 404: Not Found
-    NotFound(crate::models::NotFoundError),
-}
-impl DeleteIntegrationInstanceAuthCredentialError {
-    /// The HTTP status this error came with.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Unauthorized(_) => 401u16,
-            Self::Forbidden(_) => 403u16,
-            Self::NotFound(_) => 404u16,
-        }
-    }
-}
-impl crate::runtime::ErrorResponses for DeleteIntegrationInstanceAuthCredentialError {
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> Option<Result<Self, crate::runtime::DecodeError>> {
-        match status {
-            401u16 => Some(crate::runtime::decode_json(body).map(Self::Unauthorized)),
-            403u16 => Some(crate::runtime::decode_json(body).map(Self::Forbidden)),
-            404u16 => Some(crate::runtime::decode_json(body).map(Self::NotFound)),
-            _ => None,
-        }
-    }
-    fn status(&self) -> u16 {
-        Self::status(self)
-    }
-}
+/// The error responses `delete-integration-instance-auth-credential` documents: the same as `get-integration-instance-auth-credential`'s.
+pub type DeleteIntegrationInstanceAuthCredentialError = GetIntegrationInstanceAuthCredentialError;

@@ -333,7 +333,7 @@ impl<'a> PersonalAccessTokens<'a> {
             .path_param("tokenId", &token_id)
     }
 }
-/// The error responses `list-users-personal-access-tokens` documents.
+/// The error responses `list-users-personal-access-tokens`, `get-personal-access-token-details`, `delete-personal-access-token`, `update-personal-access-token-details`, `revoke-personal-access-token` document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListUsersPersonalAccessTokensError {
     /// 400: Bad Request
@@ -417,163 +417,11 @@ impl crate::runtime::ErrorResponses for CreatePersonalAccessTokenError {
         Self::status(self)
     }
 }
-/// The error responses `get-personal-access-token-details` documents.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetPersonalAccessTokenDetailsError {
-    /// 400: Bad Request
-    BadRequest(crate::models::BadRequestError),
-    /// 401: Unauthorized
-    Unauthorized(crate::models::UnauthorizedError),
-    /// 403: Forbidden
-    Forbidden(crate::models::ForbiddenError),
-    /// 404: Not Found
-    NotFound(crate::models::NotFoundError),
-}
-impl GetPersonalAccessTokenDetailsError {
-    /// The HTTP status this error came with.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::BadRequest(_) => 400u16,
-            Self::Unauthorized(_) => 401u16,
-            Self::Forbidden(_) => 403u16,
-            Self::NotFound(_) => 404u16,
-        }
-    }
-}
-impl crate::runtime::ErrorResponses for GetPersonalAccessTokenDetailsError {
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> Option<Result<Self, crate::runtime::DecodeError>> {
-        match status {
-            400u16 => Some(crate::runtime::decode_json(body).map(Self::BadRequest)),
-            401u16 => Some(crate::runtime::decode_json(body).map(Self::Unauthorized)),
-            403u16 => Some(crate::runtime::decode_json(body).map(Self::Forbidden)),
-            404u16 => Some(crate::runtime::decode_json(body).map(Self::NotFound)),
-            _ => None,
-        }
-    }
-    fn status(&self) -> u16 {
-        Self::status(self)
-    }
-}
-/// The error responses `delete-personal-access-token` documents.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeletePersonalAccessTokenError {
-    /// 400: Bad Request
-    BadRequest(crate::models::BadRequestError),
-    /// 401: Unauthorized
-    Unauthorized(crate::models::UnauthorizedError),
-    /// 403: Forbidden
-    Forbidden(crate::models::ForbiddenError),
-    /// 404: Not Found
-    NotFound(crate::models::NotFoundError),
-}
-impl DeletePersonalAccessTokenError {
-    /// The HTTP status this error came with.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::BadRequest(_) => 400u16,
-            Self::Unauthorized(_) => 401u16,
-            Self::Forbidden(_) => 403u16,
-            Self::NotFound(_) => 404u16,
-        }
-    }
-}
-impl crate::runtime::ErrorResponses for DeletePersonalAccessTokenError {
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> Option<Result<Self, crate::runtime::DecodeError>> {
-        match status {
-            400u16 => Some(crate::runtime::decode_json(body).map(Self::BadRequest)),
-            401u16 => Some(crate::runtime::decode_json(body).map(Self::Unauthorized)),
-            403u16 => Some(crate::runtime::decode_json(body).map(Self::Forbidden)),
-            404u16 => Some(crate::runtime::decode_json(body).map(Self::NotFound)),
-            _ => None,
-        }
-    }
-    fn status(&self) -> u16 {
-        Self::status(self)
-    }
-}
-/// The error responses `update-personal-access-token-details` documents.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UpdatePersonalAccessTokenDetailsError {
-    /// 400: Bad Request
-    BadRequest(crate::models::BadRequestError),
-    /// 401: Unauthorized
-    Unauthorized(crate::models::UnauthorizedError),
-    /// 403: Forbidden
-    Forbidden(crate::models::ForbiddenError),
-    /// 404: Not Found
-    NotFound(crate::models::NotFoundError),
-}
-impl UpdatePersonalAccessTokenDetailsError {
-    /// The HTTP status this error came with.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::BadRequest(_) => 400u16,
-            Self::Unauthorized(_) => 401u16,
-            Self::Forbidden(_) => 403u16,
-            Self::NotFound(_) => 404u16,
-        }
-    }
-}
-impl crate::runtime::ErrorResponses for UpdatePersonalAccessTokenDetailsError {
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> Option<Result<Self, crate::runtime::DecodeError>> {
-        match status {
-            400u16 => Some(crate::runtime::decode_json(body).map(Self::BadRequest)),
-            401u16 => Some(crate::runtime::decode_json(body).map(Self::Unauthorized)),
-            403u16 => Some(crate::runtime::decode_json(body).map(Self::Forbidden)),
-            404u16 => Some(crate::runtime::decode_json(body).map(Self::NotFound)),
-            _ => None,
-        }
-    }
-    fn status(&self) -> u16 {
-        Self::status(self)
-    }
-}
-/// The error responses `revoke-personal-access-token` documents.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RevokePersonalAccessTokenError {
-    /// 400: Bad Request
-    BadRequest(crate::models::BadRequestError),
-    /// 401: Unauthorized
-    Unauthorized(crate::models::UnauthorizedError),
-    /// 403: Forbidden
-    Forbidden(crate::models::ForbiddenError),
-    /// 404: Not Found
-    NotFound(crate::models::NotFoundError),
-}
-impl RevokePersonalAccessTokenError {
-    /// The HTTP status this error came with.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::BadRequest(_) => 400u16,
-            Self::Unauthorized(_) => 401u16,
-            Self::Forbidden(_) => 403u16,
-            Self::NotFound(_) => 404u16,
-        }
-    }
-}
-impl crate::runtime::ErrorResponses for RevokePersonalAccessTokenError {
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> Option<Result<Self, crate::runtime::DecodeError>> {
-        match status {
-            400u16 => Some(crate::runtime::decode_json(body).map(Self::BadRequest)),
-            401u16 => Some(crate::runtime::decode_json(body).map(Self::Unauthorized)),
-            403u16 => Some(crate::runtime::decode_json(body).map(Self::Forbidden)),
-            404u16 => Some(crate::runtime::decode_json(body).map(Self::NotFound)),
-            _ => None,
-        }
-    }
-    fn status(&self) -> u16 {
-        Self::status(self)
-    }
-}
+/// The error responses `get-personal-access-token-details` documents: the same as `list-users-personal-access-tokens`'s.
+pub type GetPersonalAccessTokenDetailsError = ListUsersPersonalAccessTokensError;
+/// The error responses `delete-personal-access-token` documents: the same as `list-users-personal-access-tokens`'s.
+pub type DeletePersonalAccessTokenError = ListUsersPersonalAccessTokensError;
+/// The error responses `update-personal-access-token-details` documents: the same as `list-users-personal-access-tokens`'s.
+pub type UpdatePersonalAccessTokenDetailsError = ListUsersPersonalAccessTokensError;
+/// The error responses `revoke-personal-access-token` documents: the same as `list-users-personal-access-tokens`'s.
+pub type RevokePersonalAccessTokenError = ListUsersPersonalAccessTokensError;

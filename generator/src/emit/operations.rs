@@ -24,7 +24,7 @@ pub fn group_rs<'a>(
     )));
     let group_doc = doc_attrs(group.doc.as_deref());
     let methods = group.operations.iter().map(|op| method(group, op, usage));
-    let errors = group.operations.iter().map(error_enum);
+    let errors = error_types(group);
     let options = group.operations.iter().map(options_struct);
     let header = quote! {
         #![doc = #module_doc]
@@ -221,10 +221,54 @@ fn success_decoder(op: &Operation) -> TokenStream {
     }
 }
 
-fn error_enum(op: &Operation) -> TokenStream {
+/// One error enum per distinct set of error responses in the group: operations documenting
+/// the same responses share the first one's enum under an alias of their own name, so a large
+/// API does not carry (and compile) hundreds of identical enums.
+fn error_types(group: &Group) -> impl Iterator<Item = TokenStream> + '_ {
+    let key = |op: &Operation| serde_json::to_string(&op.errors).unwrap_or_default();
+    let mut sharing: Vec<(String, &Operation, Vec<&str>)> = Vec::new();
+    for op in &group.operations {
+        let key = key(op);
+        match sharing.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, ids)) => ids.push(&op.id),
+            None => sharing.push((key, op, vec![&op.id])),
+        }
+    }
+    group.operations.iter().map(move |op| {
+            let key = key(op);
+            let Some((_, first, ids)) = sharing.iter().find(|(k, _, _)| *k == key) else {
+                return TokenStream::new();
+            };
+            if std::ptr::eq(*first, op) {
+                error_enum(op, ids)
+            } else {
+                let name = ident(&op.error_type);
+                let shared = ident(&first.error_type);
+                let doc = format!(
+                    " The error responses `{}` documents: the same as `{}`'s.",
+                    op.id, first.id
+                );
+                quote! {
+                    #[doc = #doc]
+                    pub type #name = #shared;
+                }
+            }
+        })
+}
+
+fn error_enum(op: &Operation, sharing: &[&str]) -> TokenStream {
     let models = models_path();
     let name = ident(&op.error_type);
-    let doc = format!(" The error responses `{}` documents.", op.id);
+    let doc = match sharing {
+        [_] | [] => format!(" The error responses `{}` documents.", op.id),
+        ids => format!(
+            " The error responses {} document.",
+            ids.iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     let variants = op.errors.iter().map(|e| {
         let variant = ident(&e.variant);
         let doc = doc_attrs(Some(&format!("{}: {}", e.status_label(), e.description)));
