@@ -19,8 +19,10 @@ pub struct AwsRoleDelegationAuthCredential {
     /// When expired, the credential must be replaced with a new valid credential to re-enable full functionality for the given integration instance.
     ///
     /// A `null` value indicates no known expiration time.
+    #[serde(deserialize_with = "crate::runtime::optional_date_time")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// An ISO-8601 timestamp representation of entity creation date.
+    #[serde(deserialize_with = "crate::runtime::date_time")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The `config` property.
     pub config: AwsRoleDelegationAuthCredentialConfig,
@@ -357,6 +359,7 @@ pub struct CreatePersonalAccessTokenRequest {
     /// The `name` property.
     pub name: String,
     /// An ISO-8601 timestamp representation of entity expiration date.
+    #[serde(deserialize_with = "crate::runtime::date_time")]
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 /// ForbiddenError
@@ -398,8 +401,10 @@ pub struct GitHubAppInstallationCredential {
     /// When expired, the credential must be replaced with a new valid credential to re-enable full functionality for the given integration instance.
     ///
     /// A `null` value indicates no known expiration time.
+    #[serde(deserialize_with = "crate::runtime::optional_date_time")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// An ISO-8601 timestamp representation of entity creation date.
+    #[serde(deserialize_with = "crate::runtime::date_time")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The `config` property.
     pub config: GitHubAppInstallationCredentialConfig,
@@ -1133,8 +1138,10 @@ pub struct MultiKeyAuthCredential {
     /// When expired, the credential must be replaced with a new valid credential to re-enable full functionality for the given integration instance.
     ///
     /// A `null` value indicates no known expiration time.
+    #[serde(deserialize_with = "crate::runtime::optional_date_time")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// An ISO-8601 timestamp representation of entity creation date.
+    #[serde(deserialize_with = "crate::runtime::date_time")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 /// NotFoundError
@@ -1176,8 +1183,10 @@ pub struct OAuthCredential {
     /// When expired, the credential must be replaced with a new valid credential to re-enable full functionality for the given integration instance.
     ///
     /// A `null` value indicates no known expiration time.
+    #[serde(deserialize_with = "crate::runtime::optional_date_time")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// An ISO-8601 timestamp representation of entity creation date.
+    #[serde(deserialize_with = "crate::runtime::date_time")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 #[cfg(feature = "personal-access-tokens")]
@@ -1207,16 +1216,21 @@ pub struct PersonalAccessToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_by: Option<uuid::Uuid>,
     /// An ISO-8601 timestamp representation of entity creation date.
+    #[serde(deserialize_with = "crate::runtime::date_time")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// An ISO-8601 timestamp representation of entity update date.
+    #[serde(deserialize_with = "crate::runtime::date_time")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// An ISO-8601 timestamp representation of entity last used date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::runtime::optional_date_time")]
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
     /// An ISO-8601 timestamp representation of entity expiration date.
+    #[serde(deserialize_with = "crate::runtime::optional_date_time")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// An ISO-8601 timestamp representation of entity revoked at date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::runtime::optional_date_time")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 #[cfg(feature = "personal-access-tokens")]
@@ -1237,17 +1251,22 @@ pub struct PersonalAccessTokenCreateResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_by: Option<uuid::Uuid>,
     /// An ISO-8601 timestamp representation of entity creation date.
+    #[serde(deserialize_with = "crate::runtime::date_time")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// An ISO-8601 timestamp representation of entity update date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::runtime::optional_date_time")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// An ISO-8601 timestamp representation of entity last used date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::runtime::optional_date_time")]
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
     /// An ISO-8601 timestamp representation of entity expiration date.
+    #[serde(deserialize_with = "crate::runtime::optional_date_time")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// An ISO-8601 timestamp representation of entity revoked at date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::runtime::optional_date_time")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 #[cfg(feature = "personal-access-tokens")]

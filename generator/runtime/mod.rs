@@ -29,4 +29,6 @@ pub(crate) use client::{ApiSpec, OperationSpec, SchemeKind, SchemeSpec};
 #[allow(unused_imports)]
 pub(crate) use error::decode_json;
 #[allow(unused_imports)]
-pub(crate) use serde_helpers::{double_option, from_value, serialize_tagged};
+pub(crate) use serde_helpers::{
+    date_time, double_option, from_value, optional_date_time, serialize_tagged,
+};

@@ -1,5 +1,5 @@
 //! Serde helpers for shapes derive cannot express: tagged unions whose members do not carry
-//! the tag, and "absent" versus "null" in request bodies.
+//! the tag, "absent" versus "null" in request bodies, and fast date-time decoding.
 
 use serde::de::DeserializeOwned;
 use serde::ser::Error as _;
@@ -57,6 +57,61 @@ pub(crate) mod double_option {
         deserializer: D,
     ) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+/// Decodes an RFC 3339 `date-time` with chrono's dedicated parser, several times faster than
+/// the general one behind `DateTime`'s `Deserialize` (which is still the fallback, so nothing
+/// that decoded before is refused). Use with `#[serde(deserialize_with = "...")]`.
+pub(crate) fn date_time<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<chrono::DateTime<chrono::Utc>, D::Error> {
+    deserializer.deserialize_str(DateTimeVisitor)
+}
+
+/// [`date_time`] for `Option` fields: `null` is `None`.
+pub(crate) fn optional_date_time<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, D::Error> {
+    deserializer.deserialize_option(OptionalDateTimeVisitor)
+}
+
+struct DateTimeVisitor;
+
+impl serde::de::Visitor<'_> for DateTimeVisitor {
+    type Value = chrono::DateTime<chrono::Utc>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an RFC 3339 date-time string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        match chrono::DateTime::parse_from_rfc3339(value) {
+            Ok(time) => Ok(time.with_timezone(&chrono::Utc)),
+            Err(_) => value.parse().map_err(E::custom),
+        }
+    }
+}
+
+struct OptionalDateTimeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for OptionalDateTimeVisitor {
+    type Value = Option<chrono::DateTime<chrono::Utc>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an RFC 3339 date-time string or null")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        date_time(deserializer).map(Some)
     }
 }
 
@@ -155,5 +210,42 @@ mod tests {
         let value: Patch = serde_json::from_str(r#"{"labels":{"a":1}}"#).unwrap();
         assert_eq!(value.labels, Some(Some([("a".to_owned(), 1)].into())));
         assert!(serde_json::from_str::<Patch>(r#"{"labels":"x"}"#).is_err());
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Times {
+        #[serde(deserialize_with = "super::date_time")]
+        at: chrono::DateTime<chrono::Utc>,
+        #[serde(default, deserialize_with = "super::optional_date_time")]
+        until: Option<chrono::DateTime<chrono::Utc>>,
+    }
+
+    #[test]
+    fn date_times_decode_fast_and_as_before() {
+        let decode = |json: &str| serde_json::from_str::<Times>(json);
+        let expected: chrono::DateTime<chrono::Utc> = "2022-11-04T20:10:06.927Z".parse().unwrap();
+        for at in [
+            "2022-11-04T20:10:06.927Z",
+            "2022-11-04T22:10:06.927+02:00",
+            "2022-11-04t20:10:06.927z",
+            // Not RFC 3339, but chrono's general parser (the fallback) takes it.
+            "2022-11-04 20:10:06.927Z",
+        ] {
+            let times = decode(&format!(r#"{{"at": "{at}"}}"#)).unwrap();
+            assert_eq!(times, Times { at: expected, until: None }, "{at}");
+        }
+        let times = decode(r#"{"at": "2022-11-04T20:10:06.927Z", "until": null}"#).unwrap();
+        assert_eq!(times.until, None);
+        let times =
+            decode(r#"{"at": "2022-11-04T20:10:06.927Z", "until": "2022-11-04T20:10:06.927Z"}"#)
+                .unwrap();
+        assert_eq!(times.until, Some(expected));
+        assert!(decode(r#"{"at": "yesterday"}"#).is_err());
+        assert!(decode(r#"{"at": null}"#).is_err());
+        assert!(decode(r#"{"at": 12}"#).is_err());
+        assert!(decode(r#"{}"#).is_err());
+        let from_value: Times =
+            serde_json::from_value(serde_json::json!({"at": "2022-11-04T20:10:06.927Z"})).unwrap();
+        assert_eq!(from_value.at, expected);
     }
 }

@@ -5,7 +5,9 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::tokens::{cfg_any, ident, ty};
-use crate::ir::{Api, EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, UntaggedVariant};
+use crate::ir::{
+    Api, EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedVariant,
+};
 
 /// The models module: its inner attributes, then one item group per type, built lazily.
 pub fn models_rs(api: &Api) -> (TokenStream, impl Iterator<Item = TokenStream> + '_) {
@@ -85,12 +87,23 @@ fn structure(cfg: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> 
         } else {
             TokenStream::new()
         };
+        // Date-times decode through the runtime's fast RFC 3339 path.
+        let date_time = match (&field.ty, field.double_option) {
+            (TypeRef::DateTime, false) if field.required && !field.nullable => {
+                quote!(#[serde(deserialize_with = "crate::runtime::date_time")])
+            }
+            (TypeRef::DateTime, false) => {
+                quote!(#[serde(deserialize_with = "crate::runtime::optional_date_time")])
+            }
+            _ => TokenStream::new(),
+        };
         let field_ty = field_type(field);
         quote! {
             #doc
             #deprecated_note
             #rename
             #attrs
+            #date_time
             pub #field_name: #field_ty,
         }
     });
