@@ -58,7 +58,9 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
                 &["serviceAccessToken"],
             ],
             servers: &[],
-            accept: "application/json, application/problem+json",
+            accept: reqwest::header::HeaderValue::from_static(
+                "application/json, application/problem+json",
+            ),
         };
         self.client
             .call(
@@ -123,7 +125,9 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
                 &["serviceAccessToken"],
             ],
             servers: &[],
-            accept: "application/json, application/problem+json",
+            accept: reqwest::header::HeaderValue::from_static(
+                "application/json, application/problem+json",
+            ),
         };
         self.client
             .call(
@@ -172,7 +176,7 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
                 &["serviceAccessToken"],
             ],
             servers: &[],
-            accept: "application/problem+json",
+            accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
         self.client
             .call(

@@ -56,7 +56,9 @@ impl<'a> PersonalAccessTokens<'a> {
                 &["serviceAccessToken"],
             ],
             servers: &["https://global.api.konghq.com"],
-            accept: "application/json, application/problem+json",
+            accept: reqwest::header::HeaderValue::from_static(
+                "application/json, application/problem+json",
+            ),
         };
         self.client
             .call(
@@ -108,7 +110,9 @@ impl<'a> PersonalAccessTokens<'a> {
             path_template: "/v3/users/{userId}/access-tokens",
             security: &[&["personalAccessToken"], &["konnectAccessToken"]],
             servers: &["https://global.api.konghq.com"],
-            accept: "application/json, application/problem+json",
+            accept: reqwest::header::HeaderValue::from_static(
+                "application/json, application/problem+json",
+            ),
         };
         let call = self
             .client
@@ -165,7 +169,9 @@ impl<'a> PersonalAccessTokens<'a> {
                 &["serviceAccessToken"],
             ],
             servers: &["https://global.api.konghq.com"],
-            accept: "application/json, application/problem+json",
+            accept: reqwest::header::HeaderValue::from_static(
+                "application/json, application/problem+json",
+            ),
         };
         self.client
             .call(
@@ -210,7 +216,7 @@ impl<'a> PersonalAccessTokens<'a> {
             path_template: "/v3/users/{userId}/access-tokens/{tokenId}",
             security: &[&["personalAccessToken"], &["konnectAccessToken"]],
             servers: &["https://global.api.konghq.com"],
-            accept: "application/problem+json",
+            accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
         self.client
             .call(
@@ -261,7 +267,9 @@ impl<'a> PersonalAccessTokens<'a> {
             path_template: "/v3/users/{userId}/access-tokens/{tokenId}",
             security: &[&["personalAccessToken"], &["konnectAccessToken"]],
             servers: &["https://global.api.konghq.com"],
-            accept: "application/json, application/problem+json",
+            accept: reqwest::header::HeaderValue::from_static(
+                "application/json, application/problem+json",
+            ),
         };
         let call = self
             .client
@@ -319,7 +327,9 @@ impl<'a> PersonalAccessTokens<'a> {
                 &["serviceAccessToken"],
             ],
             servers: &["https://global.api.konghq.com"],
-            accept: "application/json, application/problem+json",
+            accept: reqwest::header::HeaderValue::from_static(
+                "application/json, application/problem+json",
+            ),
         };
         self.client
             .call(

@@ -53,7 +53,8 @@ pub struct Call<T, E> {
     client: Client,
     op: &'static OperationSpec,
     decode: DecodeSuccess<T>,
-    path: String,
+    /// Each path parameter's name and encoded value, expanded into the template when sent.
+    path_params: Vec<(&'static str, String)>,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Option<Bytes>,
@@ -70,7 +71,11 @@ impl<T, E> fmt::Debug for Call<T, E> {
         f.debug_struct("Call")
             .field("operation_id", &self.op.operation_id)
             .field("method", &self.op.method)
-            .field("path", &self.path)
+            .field("path_template", &self.op.path_template)
+            .field(
+                "path_params",
+                &self.path_params.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            )
             .field(
                 "query",
                 &self
@@ -104,12 +109,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             client,
             op,
             decode,
-            path: {
-                // Room for the parameter values, so expanding them rarely reallocates.
-                let mut path = String::with_capacity(op.path_template.len() + 64);
-                path.push_str(op.path_template);
-                path
-            },
+            path_params: Vec::new(),
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
@@ -143,12 +143,12 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
 
     pub(crate) fn path_param<V: serde::Serialize + ?Sized>(
         mut self,
-        name: &str,
+        name: &'static str,
         value: &V,
     ) -> Self {
         if let Some(value) = self.json(value, || format!("path parameter `{name}`")) {
-            match encoding::path_segment(name, &value) {
-                Ok(segment) => splice(&mut self.path, name, &segment),
+            match encoding::path_segment(name, value) {
+                Ok(segment) => self.path_params.push((name, segment)),
                 Err(message) => self.fail(message),
             }
         }
@@ -247,7 +247,15 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         let budget = self.timeout.or(self.client.inner.timeout);
         // No deadline when the budget is too large to represent: it is then never reached.
         let deadline = budget.and_then(|b| Instant::now().checked_add(b));
-        let attempts = self.attempts(deadline).instrument(span);
+        let attempts = async move {
+            let attempts = self.attempts(deadline, &span);
+            // A span no subscriber wants costs a wrapper on every poll: skip it.
+            if span.is_disabled() {
+                attempts.await
+            } else {
+                attempts.instrument(span.clone()).await
+            }
+        };
         match budget {
             Some(after) => {
                 tokio::time::timeout(after, attempts)
@@ -261,7 +269,11 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         }
     }
 
-    async fn attempts(self, deadline: Option<Instant>) -> Result<Response<T>, Error<E>> {
+    async fn attempts(
+        self,
+        deadline: Option<Instant>,
+        span: &tracing::Span,
+    ) -> Result<Response<T>, Error<E>> {
         let op = self.op;
         let invalid = |message: String| Error::InvalidRequest {
             operation_id: op.operation_id,
@@ -271,11 +283,6 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             return Err(invalid(message));
         }
         let inner = &self.client.inner;
-        // Encoded values never contain a brace, so one left over is a parameter never set.
-        if let Some(start) = self.path.find('{') {
-            let name = self.path[start + 1..].split('}').next().unwrap_or_default();
-            return Err(invalid(format!("path parameter `{name}` is not set")));
-        }
         let credentials = self.credentials()?;
         let base = resolve_base(
             self.base_url.as_deref(),
@@ -283,12 +290,11 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             op.servers,
             inner.server_url,
         );
-        let url = join_url(base, &self.path, &self.query).map_err(invalid)?;
+        let url =
+            join_url(base, op.path_template, &self.path_params, &self.query).map_err(invalid)?;
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, inner.user_agent.clone());
-        if let Some(accept) = static_header(op.accept) {
-            headers.insert(ACCEPT, accept);
-        }
+        headers.insert(ACCEPT, op.accept.clone());
         if self.body.is_some() {
             let content_type = static_header(self.content_type)
                 .ok_or_else(|| invalid(format!("invalid content type {:?}", self.content_type)))?;
@@ -317,7 +323,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         let mut parts = Some((url, headers));
         loop {
             attempt += 1;
-            tracing::Span::current().record("attempt", attempt);
+            span.record("attempt", attempt);
             let context = HookContext {
                 operation_id: op.operation_id,
                 method: op.method.clone(),
@@ -369,7 +375,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                     let status = response.status();
                     // Taken, not cloned: the body is all that is read from the response after this.
                     let response_headers = std::mem::take(response.headers_mut());
-                    tracing::Span::current().record("status", status.as_u16());
+                    span.record("status", status.as_u16());
                     for hook in &inner.hooks {
                         hook.after_response(&context, status, &response_headers);
                     }
@@ -387,14 +393,16 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                     };
                     let retry = retryable_status(&op.method, status, &response_headers)
                         && policy.allows_retry(attempt, started.elapsed());
-                    let wait = policy
-                        .retry_after(&response_headers)
-                        .unwrap_or_else(|| policy.jittered(attempt));
-                    match self.finish(status, response_headers, body) {
+                    let wait = retry.then(|| {
+                        policy
+                            .retry_after(&response_headers)
+                            .unwrap_or_else(|| policy.jittered(attempt))
+                    });
+                    match (self.finish(status, response_headers, body), wait) {
                         // A documented success is never retried, whatever its status.
-                        Ok(response) => return Ok(response),
-                        Err(error) if !retry => return Err(error),
-                        Err(error) => (wait, error),
+                        (Ok(response), _) => return Ok(response),
+                        (Err(error), None) => return Err(error),
+                        (Err(error), Some(wait)) => (wait, error),
                     }
                 }
             };
@@ -539,22 +547,6 @@ fn apply_credentials<E>(
     Ok(())
 }
 
-/// Replaces every `{name}` in `path` with `segment`, in place.
-fn splice(path: &mut String, name: &str, segment: &str) {
-    let mut from = 0;
-    while let Some(offset) = path[from..].find('{') {
-        let start = from + offset;
-        let rest = &path[start + 1..];
-        if rest.starts_with(name) && rest[name.len()..].starts_with('}') {
-            path.replace_range(start..start + name.len() + 2, segment);
-            // Encoded values hold no brace: continue after the value.
-            from = start + segment.len();
-        } else {
-            from = start + 1;
-        }
-    }
-}
-
 /// A header value from a static string, without copying it when it is valid as is.
 fn static_header(value: &'static str) -> Option<HeaderValue> {
     // `from_static` accepts exactly visible ASCII and tabs, and panics on anything else.
@@ -578,14 +570,39 @@ pub(crate) fn resolve_base<'a>(
         .unwrap_or(server)
 }
 
-/// `base` (trailing slashes dropped) + the expanded path, then the query pairs.
+/// `base` (trailing slashes dropped) + the path template with its parameters' encoded values,
+/// then the query pairs. Built in one buffer, in one pass over the template.
 pub(crate) fn join_url(
     base: &str,
-    path: &str,
+    template: &str,
+    params: &[(&str, String)],
     query: &[(String, String)],
 ) -> Result<reqwest::Url, String> {
-    let mut url = reqwest::Url::parse(&format!("{}{}", base.trim_end_matches('/'), path))
-        .map_err(|e| format!("invalid URL from base {base:?}: {e}"))?;
+    let base_trimmed = base.trim_end_matches('/');
+    let values: usize = params.iter().map(|(_, v)| v.len()).sum();
+    let mut text = String::with_capacity(base_trimmed.len() + template.len() + values);
+    text.push_str(base_trimmed);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            // A lone brace is literal text.
+            text.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let name = &after[..close];
+        // The last value set for a name wins.
+        match params.iter().rev().find(|(n, _)| *n == name) {
+            Some((_, value)) => text.push_str(value),
+            None => return Err(format!("path parameter `{name}` is not set")),
+        }
+        rest = &after[close + 1..];
+    }
+    text.push_str(rest);
+    let mut url =
+        reqwest::Url::parse(&text).map_err(|e| format!("invalid URL from base {base:?}: {e}"))?;
     if url.cannot_be_a_base() {
         return Err(format!("invalid base URL {base:?}"));
     }
@@ -609,13 +626,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn path_parameters_replace_every_placeholder_of_their_name() {
-        let mut path = "/users/{id}/peers/{id}/tokens/{tokenId}/{i}".to_owned();
-        splice(&mut path, "id", "7");
-        assert_eq!(path, "/users/7/peers/7/tokens/{tokenId}/{i}");
-        splice(&mut path, "tokenId", "%7Bx%7D");
-        splice(&mut path, "i", "");
-        assert_eq!(path, "/users/7/peers/7/tokens/%7Bx%7D/");
+    fn path_parameters_fill_every_placeholder_of_their_name() {
+        let params = [("id", "7".to_owned()), ("tokenId", "%7Bx%7D".to_owned()), ("i", String::new())];
+        let url = join_url("http://h/", "/users/{id}/peers/{id}/tokens/{tokenId}/{i}/x", &params, &[]).unwrap();
+        assert_eq!(url.as_str(), "http://h/users/7/peers/7/tokens/%7Bx%7D//x");
+        let err = join_url("http://h", "/users/{id}/{missing}", &params, &[]).unwrap_err();
+        assert_eq!(err, "path parameter `missing` is not set");
+        let url = join_url("http://h", "/odd{brace", &params, &[]).unwrap();
+        assert_eq!(url.path(), "/odd%7Bbrace");
     }
 
     #[test]
@@ -650,22 +668,22 @@ mod tests {
             ("tag".to_owned(), "a b".to_owned()),
             ("filter[name]".to_owned(), "x&y".to_owned()),
         ];
-        let url = join_url("http://h:1/v3//", "/users/a%2Fb", &query).unwrap();
+        let url = join_url("http://h:1/v3//", "/users/a%2Fb", &[], &query).unwrap();
         assert_eq!(
             url.as_str(),
             "http://h:1/v3/users/a%2Fb?tag=a+b&filter%5Bname%5D=x%26y"
         );
-        let url = join_url("http://h", "/users/1", &[]).unwrap();
+        let url = join_url("http://h", "/users/1", &[], &[]).unwrap();
         assert_eq!(url.as_str(), "http://h/users/1");
-        assert!(join_url("not a url", "/x", &[]).is_err());
-        assert!(join_url("mailto:", "x", &[]).is_err());
+        assert!(join_url("not a url", "/x", &[], &[]).is_err());
+        assert!(join_url("mailto:", "x", &[], &[]).is_err());
     }
 
     #[test]
     fn encoded_dot_segments_would_be_resolved_by_the_url_parser() {
         // Why `.` and `..` path values are refused rather than percent-encoded: URL parsers
         // treat `%2E%2E` as `..` and would address another resource.
-        let url = join_url("http://h", "/users/%2E%2E/tokens", &[]).unwrap();
+        let url = join_url("http://h", "/users/%2E%2E/tokens", &[], &[]).unwrap();
         assert_eq!(url.path(), "/tokens");
     }
 }

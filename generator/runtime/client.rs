@@ -56,7 +56,7 @@ pub(crate) struct OperationSpec {
     /// Servers this operation is pinned to; empty to use the client's.
     pub servers: &'static [&'static str],
     /// The `Accept` header.
-    pub accept: &'static str,
+    pub accept: HeaderValue,
 }
 
 /// A configured API client. Cheap to clone (one `Arc`) and safe to share across tasks.

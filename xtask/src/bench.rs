@@ -662,7 +662,8 @@ fn criterion_section(root: &Path) -> Result<String, String> {
     let _ = writeln!(
         out,
         "`get_personal_access_token_details` through the SDK against the same GET made by hand with `reqwest` \
-         and decoded with `serde_json`, both against a minimal keep-alive HTTP/1.1 server on loopback \
+         (the URL formatted from the two typed ids, bearer token, `Accept` header) and decoded with `serde_json` \
+         into the same model, both against a minimal keep-alive HTTP/1.1 server on loopback, retries off \
          (`sdk-tests/benches/runtime.rs`, criterion: median and its 95% confidence interval).\n"
     );
     let _ = writeln!(
@@ -698,8 +699,9 @@ fn criterion_section(root: &Path) -> Result<String, String> {
     );
     let _ = writeln!(
         out,
-        "Paired: 10,000 calls each way in alternating batches of 1,000 (each batch of SDK calls \
-         divided by the batch by hand that follows it): median **{:.3}**, min {:.3}, max {:.3} over {} pairs.\n",
+        "Paired: 10,000 calls each way in alternating batches of 500 (each batch of SDK calls \
+         divided by the batch by hand next to it, which side goes first alternating): median **{:.3}**, \
+         min {:.3}, max {:.3} over {} pairs.\n",
         paired.median(),
         paired.min(),
         paired.max(),

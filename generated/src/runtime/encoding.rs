@@ -2,8 +2,6 @@
 //! Parameters on the wire: path segments, query pairs and header values from any serialisable
 //! value.
 
-use std::borrow::Cow;
-
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
@@ -14,23 +12,35 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// RFC 3986's unreserved bytes, by value.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
+
 /// A value as one encoded path segment. Empty values and the dot segments `.` and `..` are
 /// refused: URL parsers resolve them, which would address another resource.
-pub(crate) fn path_segment<'a>(name: &str, value: &'a Value) -> Result<Cow<'a, str>, String> {
-    let text: Cow<'a, str> = match value {
-        Value::String(text) => Cow::Borrowed(text),
-        other => Cow::Owned(scalar(other)),
+pub(crate) fn path_segment(name: &str, value: Value) -> Result<String, String> {
+    let text = match value {
+        Value::String(text) => text,
+        other => scalar(&other),
     };
     if text.is_empty() || text == "." || text == ".." {
         return Err(format!(
             "path parameter `{name}` cannot be {text:?}: it would address another resource"
         ));
     }
-    // Borrowed unless something needed encoding.
-    Ok(match text {
-        Cow::Borrowed(text) => Cow::from(utf8_percent_encode(text, SEGMENT)),
-        Cow::Owned(text) => Cow::Owned(utf8_percent_encode(&text, SEGMENT).to_string()),
-    })
+    // Identifiers (UUIDs, slugs, numbers) usually need no encoding: keep the string as is.
+    if text.bytes().all(|b| UNRESERVED[usize::from(b)]) {
+        return Ok(text);
+    }
+    Ok(utf8_percent_encode(&text, SEGMENT).to_string())
 }
 
 /// A value as a header or simple-style string: arrays and objects comma-separated.
@@ -99,7 +109,7 @@ mod tests {
 
     #[test]
     fn path_values_stay_in_their_segment() {
-        let segment = |v: Value| path_segment("id", &v).map(Cow::into_owned);
+        let segment = |v: Value| path_segment("id", v);
         assert_eq!(segment(json!("../x")).unwrap(), "..%2Fx");
         assert_eq!(segment(json!("a/b?c")).unwrap(), "a%2Fb%3Fc");
         assert_eq!(segment(json!("100%")).unwrap(), "100%25");
@@ -142,7 +152,7 @@ mod tests {
 
     #[test]
     fn path_values_keep_only_unreserved_characters() {
-        let segment = |v: Value| path_segment("id", &v).unwrap().into_owned();
+        let segment = |v: Value| path_segment("id", v).unwrap();
         assert_eq!(segment(json!("AZaz09-._~")), "AZaz09-._~");
         assert_eq!(segment(json!("{other}")), "%7Bother%7D");
         assert_eq!(
@@ -155,7 +165,7 @@ mod tests {
         assert_eq!(segment(json!(true)), "true");
         assert_eq!(segment(json!(-1.5)), "-1.5");
         assert_eq!(segment(json!(["a", "b/c"])), "a%2Cb%2Fc");
-        assert!(path_segment("id", &json!(null)).is_err());
+        assert!(path_segment("id", json!(null)).is_err());
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn operation_spec(op: &Operation) -> TokenStream {
             path_template: #path,
             security: &[#(#alternatives),*],
             servers: &[#(#servers),*],
-            accept: #accept,
+            accept: reqwest::header::HeaderValue::from_static(#accept),
         };
     }
 }

@@ -157,7 +157,14 @@ fn accept_header(doc: &Document, responses: &openapiv3::Responses) -> String {
     let mut types: Vec<String> = Vec::new();
     for response in responses.responses.values().chain(responses.default.iter()) {
         if let Ok(response) = doc.response(response) {
-            for media in response.content.keys() {
+            // Only what a header value can carry as is (visible ASCII): the SDK sends the
+            // header from a compile-time constant.
+            let sendable = |media: &&String| {
+                media
+                    .bytes()
+                    .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+            };
+            for media in response.content.keys().filter(sendable) {
                 if !types.contains(media) {
                     types.push(media.clone());
                 }
