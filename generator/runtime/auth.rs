@@ -72,7 +72,10 @@ impl Credential {
 fn fixed_header(kind: &SchemeKind, token: &str) -> Option<(HeaderName, HeaderValue)> {
     let (name, value) = match kind {
         SchemeKind::Bearer => (AUTHORIZATION, format!("Bearer {token}")),
-        SchemeKind::ApiKeyHeader(name) => (HeaderName::from_bytes(name.as_bytes()).ok()?, token.to_owned()),
+        SchemeKind::ApiKeyHeader(name) => (
+            HeaderName::from_bytes(name.as_bytes()).ok()?,
+            token.to_owned(),
+        ),
         SchemeKind::ApiKeyQuery(_) => return None,
     };
     let mut value = HeaderValue::from_str(&value).ok()?;

@@ -110,7 +110,10 @@ impl<'de> serde::de::Visitor<'de> for OptionalDateTimeVisitor {
         Ok(None)
     }
 
-    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn visit_some<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         date_time(deserializer).map(Some)
     }
 }
@@ -232,7 +235,14 @@ mod tests {
             "2022-11-04 20:10:06.927Z",
         ] {
             let times = decode(&format!(r#"{{"at": "{at}"}}"#)).unwrap();
-            assert_eq!(times, Times { at: expected, until: None }, "{at}");
+            assert_eq!(
+                times,
+                Times {
+                    at: expected,
+                    until: None
+                },
+                "{at}"
+            );
         }
         let times = decode(r#"{"at": "2022-11-04T20:10:06.927Z", "until": null}"#).unwrap();
         assert_eq!(times.until, None);

@@ -258,8 +258,16 @@ fn generation(root: &Path, work: &Path, peers: &Peers) -> Result<String, String>
                 let _ = std::fs::remove_dir_all(&target);
                 let spec = spec_for(tool, &document);
                 let mut command = peers.command(tool, spec, &target, CRATE);
-                let elapsed = timed(&mut command, &format!("{} on {}", tool.label(), document.label))?;
-                eprintln!("{} round {round}: {}: {:.3} s", document.label, tool.label(), elapsed);
+                let elapsed = timed(
+                    &mut command,
+                    &format!("{} on {}", tool.label(), document.label),
+                )?;
+                eprintln!(
+                    "{} round {round}: {}: {:.3} s",
+                    document.label,
+                    tool.label(),
+                    elapsed
+                );
                 times[i].0.push(elapsed);
             }
         }
@@ -280,7 +288,12 @@ fn generation(root: &Path, work: &Path, peers: &Peers) -> Result<String, String>
                     ratios.min(),
                     ratios.max()
                 ));
-                format!("{:.1}× ({:.1}–{:.1})", ratios.median(), ratios.min(), ratios.max())
+                format!(
+                    "{:.1}× ({:.1}–{:.1})",
+                    ratios.median(),
+                    ratios.min(),
+                    ratios.max()
+                )
             };
             let _ = writeln!(
                 out,
@@ -356,8 +369,9 @@ fn scaling(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
     );
     let target = work.join("gen-scaling");
     for (name, path) in documents {
-        let value: Value = serde_json::from_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
+        let value: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?)
+                .map_err(|e| e.to_string())?;
         let mut times = Series(Vec::new());
         for _ in 0..RUNS {
             let _ = std::fs::remove_dir_all(&target);
@@ -388,12 +402,21 @@ struct Output {
 
 impl Output {
     /// Generates the crate and makes it its own workspace (it sits inside ours).
-    fn generate(peers: &Peers, tool: Tool, document: &Document, dir: PathBuf) -> Result<Self, String> {
+    fn generate(
+        peers: &Peers,
+        tool: Tool,
+        document: &Document,
+        dir: PathBuf,
+    ) -> Result<Self, String> {
         let _ = std::fs::remove_dir_all(&dir);
         let mut command = peers.command(tool, spec_for(tool, document), &dir, CRATE);
-        timed(&mut command, &format!("{} on {}", tool.label(), document.label))?;
+        timed(
+            &mut command,
+            &format!("{} on {}", tool.label(), document.label),
+        )?;
         let manifest = dir.join("Cargo.toml");
-        let mut text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        let mut text = std::fs::read_to_string(&manifest)
+            .map_err(|e| format!("{}: {e}", manifest.display()))?;
         text.push_str("\n[workspace]\n");
         std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
         let output = Output { tool, dir };
@@ -419,14 +442,20 @@ impl Output {
             .output()
             .map_err(|e| e.to_string())?;
         let text = String::from_utf8_lossy(&output.stdout);
-        let unique: std::collections::BTreeSet<&str> =
-            text.lines().map(|l| l.trim_end_matches(" (*)").trim()).filter(|l| !l.is_empty()).collect();
+        let unique: std::collections::BTreeSet<&str> = text
+            .lines()
+            .map(|l| l.trim_end_matches(" (*)").trim())
+            .filter(|l| !l.is_empty())
+            .collect();
         Ok(unique.len().saturating_sub(1))
     }
 
     fn cold_build(&self) -> Result<f64, String> {
         let _ = std::fs::remove_dir_all(self.dir.join("target"));
-        timed(&mut self.cargo(&["build"]), &format!("cargo build of {}'s output", self.tool.label()))
+        timed(
+            &mut self.cargo(&["build"]),
+            &format!("cargo build of {}'s output", self.tool.label()),
+        )
     }
 
     /// `cargo check` after touching `src/lib.rs`, with `features` (None: the defaults).
@@ -437,9 +466,11 @@ impl Output {
         }
         let lib = self.dir.join("src/lib.rs");
         timed(Command::new("touch").arg(&lib), "touch")?;
-        timed(&mut self.cargo(&args), &format!("cargo {} of {}'s output", args.join(" "), self.tool.label()))
+        timed(
+            &mut self.cargo(&args),
+            &format!("cargo {} of {}'s output", args.join(" "), self.tool.label()),
+        )
     }
-
 }
 
 /// Touch-then-check of each crate with its features (None: the defaults): a warm-up each,
@@ -483,7 +514,10 @@ fn build(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
     for round in 0..RUNS {
         for (i, output) in outputs.iter().enumerate() {
             let seconds = output.cold_build()?;
-            eprintln!("cold build round {round}: {}: {seconds:.1} s", output.tool.label());
+            eprintln!(
+                "cold build round {round}: {}: {seconds:.1} s",
+                output.tool.label()
+            );
             cold[i].0.push(seconds);
         }
     }
@@ -534,7 +568,8 @@ fn build(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
         .map(|(i, tool)| Output::generate(peers, tool, nexus, base.join(format!("nexus-{i}"))))
         .collect::<Result<_, _>>()?;
     let largest = largest_group(&nexus_outputs[0].dir)?;
-    let mut crates: Vec<(&Output, Option<&str>)> = nexus_outputs.iter().map(|o| (o, None)).collect();
+    let mut crates: Vec<(&Output, Option<&str>)> =
+        nexus_outputs.iter().map(|o| (o, None)).collect();
     crates.push((&nexus_outputs[0], Some(&largest.0)));
     let mut nexus_checks = interleaved_checks(&crates)?;
     let one = nexus_checks.pop().unwrap_or(Series(Vec::new()));
@@ -549,8 +584,12 @@ fn build(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
             ratio_cell(i, &ratio)
         );
     }
-    let openapi_generator = Output::generate(peers, Tool::OpenapiGenerator, nexus, base.join("nexus-2"))?;
-    let verdict = match timed(&mut openapi_generator.cargo(&["check"]), "openapi-generator's nexus crate") {
+    let openapi_generator =
+        Output::generate(peers, Tool::OpenapiGenerator, nexus, base.join("nexus-2"))?;
+    let verdict = match timed(
+        &mut openapi_generator.cargo(&["check"]),
+        "openapi-generator's nexus crate",
+    ) {
         Ok(seconds) => format!("compiles (first `cargo check`: {seconds:.1} s)"),
         Err(message) => {
             let first_error = message
@@ -561,7 +600,12 @@ fn build(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
             format!("does not compile (`cargo check`: {first_error})")
         }
     };
-    let _ = writeln!(out, "| {} | {} | {verdict} | |", Tool::OpenapiGenerator.label(), openapi_generator.dependencies()?);
+    let _ = writeln!(
+        out,
+        "| {} | {} | {verdict} | |",
+        Tool::OpenapiGenerator.label(),
+        openapi_generator.dependencies()?
+    );
     out.push_str(&one_group(&largest, &one, &nexus_checks[0]));
     Ok(out)
 }
@@ -570,7 +614,12 @@ fn ratio_cell(i: usize, ratios: &Series) -> String {
     if i == 0 {
         "1".to_owned()
     } else {
-        format!("{:.2}× ({:.2}–{:.2})", ratios.median(), ratios.min(), ratios.max())
+        format!(
+            "{:.2}× ({:.2}–{:.2})",
+            ratios.median(),
+            ratios.min(),
+            ratios.max()
+        )
     }
 }
 
@@ -601,10 +650,14 @@ fn largest_group(dir: &Path) -> Result<(String, usize, usize), String> {
     for line in lib.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("#[cfg(feature = \"") {
             feature = rest.split('"').next().map(str::to_owned);
-        } else if let Some(module) = line.strip_prefix("pub mod ").and_then(|m| m.strip_suffix(';')) {
+        } else if let Some(module) = line
+            .strip_prefix("pub mod ")
+            .and_then(|m| m.strip_suffix(';'))
+        {
             if let Some(feature) = feature.take() {
                 let file = dir.join(format!("src/{}.rs", module.trim_start_matches("r#")));
-                let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|e| format!("{}: {e}", file.display()))?;
                 groups.push((feature, text.matches("static OPERATION:").count()));
             }
         }
@@ -817,4 +870,3 @@ fn rename(value: &mut Value, suffix: &str) {
         _ => {}
     }
 }
-

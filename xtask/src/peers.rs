@@ -139,7 +139,11 @@ impl Peers {
             cmd.output()
                 .ok()
                 .map(|o| {
-                    let text = if o.stdout.is_empty() { o.stderr } else { o.stdout };
+                    let text = if o.stdout.is_empty() {
+                        o.stderr
+                    } else {
+                        o.stdout
+                    };
                     String::from_utf8_lossy(&text)
                         .lines()
                         .next()

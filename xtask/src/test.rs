@@ -82,7 +82,12 @@ fn feature_builds(
     let mut subsets = vec![None];
     subsets.extend(group_features(dir)?.into_iter().map(Some));
     for feature in subsets {
-        let mut runs = vec![vec!["clippy", "--all-targets", "--quiet", "--no-default-features"]];
+        let mut runs = vec![vec![
+            "clippy",
+            "--all-targets",
+            "--quiet",
+            "--no-default-features",
+        ]];
         if test && feature.is_some() {
             runs.push(vec!["test", "--quiet", "--no-default-features"]);
         }
@@ -117,7 +122,13 @@ fn feature_builds(
 /// The Cargo features of the crate in `dir` but `default`: one per resource group.
 fn group_features(dir: &std::path::Path) -> Result<Vec<String>, String> {
     let output = Command::new(cargo())
-        .args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
         .arg(dir.join("Cargo.toml"))
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;

@@ -501,8 +501,15 @@ fn apply_credentials<E>(
 ) -> Result<(), Error<E>> {
     for scheme_name in alternative {
         let (Some((_, credential)), Some(scheme)) = (
-            inner.credentials.iter().find(|(name, _)| name == scheme_name),
-            inner.api.security_schemes.iter().find(|s| s.name == *scheme_name),
+            inner
+                .credentials
+                .iter()
+                .find(|(name, _)| name == scheme_name),
+            inner
+                .api
+                .security_schemes
+                .iter()
+                .find(|s| s.name == *scheme_name),
         ) else {
             continue;
         };
@@ -510,11 +517,14 @@ fn apply_credentials<E>(
             request.headers_mut().insert(name.clone(), value.clone());
             continue;
         }
-        let token = credential.provider.token().map_err(|source| Error::Credentials {
-            operation_id,
-            scheme: scheme.name,
-            source,
-        })?;
+        let token = credential
+            .provider
+            .token()
+            .map_err(|source| Error::Credentials {
+                operation_id,
+                scheme: scheme.name,
+                source,
+            })?;
         let token = token.expose_secret();
         let header = |value: String| {
             let mut value = HeaderValue::from_str(&value).map_err(|_| Error::Credentials {
@@ -551,7 +561,10 @@ fn apply_credentials<E>(
 /// A header value from a static string, without copying it when it is valid as is.
 fn static_header(value: &'static str) -> Option<HeaderValue> {
     // `from_static` accepts exactly visible ASCII and tabs, and panics on anything else.
-    if value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) {
+    if value
+        .bytes()
+        .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+    {
         Some(HeaderValue::from_static(value))
     } else {
         HeaderValue::from_str(value).ok()
@@ -628,8 +641,18 @@ mod tests {
 
     #[test]
     fn path_parameters_fill_every_placeholder_of_their_name() {
-        let params = [("id", "7".to_owned()), ("tokenId", "%7Bx%7D".to_owned()), ("i", String::new())];
-        let url = join_url("http://h/", "/users/{id}/peers/{id}/tokens/{tokenId}/{i}/x", &params, &[]).unwrap();
+        let params = [
+            ("id", "7".to_owned()),
+            ("tokenId", "%7Bx%7D".to_owned()),
+            ("i", String::new()),
+        ];
+        let url = join_url(
+            "http://h/",
+            "/users/{id}/peers/{id}/tokens/{tokenId}/{i}/x",
+            &params,
+            &[],
+        )
+        .unwrap();
         assert_eq!(url.as_str(), "http://h/users/7/peers/7/tokens/%7Bx%7D//x");
         let err = join_url("http://h", "/users/{id}/{missing}", &params, &[]).unwrap_err();
         assert_eq!(err, "path parameter `missing` is not set");
@@ -639,7 +662,10 @@ mod tests {
 
     #[test]
     fn static_header_values_are_checked() {
-        assert_eq!(static_header("application/json").unwrap(), "application/json");
+        assert_eq!(
+            static_header("application/json").unwrap(),
+            "application/json"
+        );
         assert_eq!(static_header("a\tb").unwrap(), "a\tb");
         assert!(static_header("line\nbreak").is_none());
     }

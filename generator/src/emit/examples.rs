@@ -31,8 +31,9 @@ pub fn examples_json(api: &Api, stamp: &str) -> String {
             (example.pointer.clone(), entry)
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&json!({ "@generated": stamp, "examples": examples }))
-        .unwrap_or_default();
+    let mut text =
+        serde_json::to_string_pretty(&json!({ "@generated": stamp, "examples": examples }))
+            .unwrap_or_default();
     text.push('\n');
     text
 }

@@ -59,10 +59,19 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
     let run = |job: &Job| -> Result<Vec<File>, Error> {
         Ok(match job {
             Job::Lib => vec![rust_file("src/lib.rs", &rust_stamp, client::lib_rs(api))?],
-            Job::Client => vec![rust_file("src/client.rs", &rust_stamp, client::client_rs(api))?],
+            Job::Client => vec![rust_file(
+                "src/client.rs",
+                &rust_stamp,
+                client::client_rs(api),
+            )?],
             Job::Models => {
                 let (header, items) = models::models_rs(api);
-                vec![rust_file_items("src/models.rs", &rust_stamp, header, items)?]
+                vec![rust_file_items(
+                    "src/models.rs",
+                    &rust_stamp,
+                    header,
+                    items,
+                )?]
             }
             Job::Examples => vec![
                 rust_file(
@@ -84,7 +93,11 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
                     items,
                 )?]
             }
-            Job::Tour => vec![rust_text_file("examples/tour.rs", &rust_stamp, &usage.tour())?],
+            Job::Tour => vec![rust_text_file(
+                "examples/tour.rs",
+                &rust_stamp,
+                &usage.tour(),
+            )?],
             Job::Text => text::files(api, options, &stamp, &usage)?,
         })
     };

@@ -137,7 +137,11 @@ fn structure(cfg: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> 
     }
 }
 
-fn closed_enum(cfg: &TokenStream, name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream {
+fn closed_enum(
+    cfg: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[EnumVariant],
+) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let value = &v.value;
@@ -176,7 +180,11 @@ fn closed_enum(cfg: &TokenStream, name: &proc_macro2::Ident, variants: &[EnumVar
     }
 }
 
-fn open_enum(cfg: &TokenStream, name: &proc_macro2::Ident, variants: &[EnumVariant]) -> TokenStream {
+fn open_enum(
+    cfg: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[EnumVariant],
+) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let doc = format!(" `{}`", v.value);
@@ -250,7 +258,12 @@ fn open_enum(cfg: &TokenStream, name: &proc_macro2::Ident, variants: &[EnumVaria
     }
 }
 
-fn tagged(cfg: &TokenStream, name: &proc_macro2::Ident, tag: &str, variants: &[TaggedVariant]) -> TokenStream {
+fn tagged(
+    cfg: &TokenStream,
+    name: &proc_macro2::Ident,
+    tag: &str,
+    variants: &[TaggedVariant],
+) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let member = ident(&v.ty);
@@ -334,7 +347,11 @@ fn tagged(cfg: &TokenStream, name: &proc_macro2::Ident, tag: &str, variants: &[T
     }
 }
 
-fn untagged(cfg: &TokenStream, name: &proc_macro2::Ident, variants: &[UntaggedVariant]) -> TokenStream {
+fn untagged(
+    cfg: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[UntaggedVariant],
+) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let member = ty(&v.ty, &TokenStream::new());

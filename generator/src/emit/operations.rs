@@ -235,25 +235,25 @@ fn error_types(group: &Group) -> impl Iterator<Item = TokenStream> + '_ {
         }
     }
     group.operations.iter().map(move |op| {
-            let key = key(op);
-            let Some((_, first, ids)) = sharing.iter().find(|(k, _, _)| *k == key) else {
-                return TokenStream::new();
-            };
-            if std::ptr::eq(*first, op) {
-                error_enum(op, ids)
-            } else {
-                let name = ident(&op.error_type);
-                let shared = ident(&first.error_type);
-                let doc = format!(
-                    " The error responses `{}` documents: the same as `{}`'s.",
-                    op.id, first.id
-                );
-                quote! {
-                    #[doc = #doc]
-                    pub type #name = #shared;
-                }
+        let key = key(op);
+        let Some((_, first, ids)) = sharing.iter().find(|(k, _, _)| *k == key) else {
+            return TokenStream::new();
+        };
+        if std::ptr::eq(*first, op) {
+            error_enum(op, ids)
+        } else {
+            let name = ident(&op.error_type);
+            let shared = ident(&first.error_type);
+            let doc = format!(
+                " The error responses `{}` documents: the same as `{}`'s.",
+                op.id, first.id
+            );
+            quote! {
+                #[doc = #doc]
+                pub type #name = #shared;
             }
-        })
+        }
+    })
 }
 
 fn error_enum(op: &Operation, sharing: &[&str]) -> TokenStream {
