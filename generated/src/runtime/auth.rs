@@ -60,7 +60,10 @@ impl Credential {
             },
             TokenSource::Fixed(token) => {
                 // A token that makes no valid header is reported by the call, as a provider's is.
-                let fixed_header = kind.and_then(|kind| fixed_header(kind, token.expose_secret()));
+                let fixed_header = match kind.map(|kind| placement(kind, token.expose_secret())) {
+                    Some(Ok(Placement::Header(name, value))) => Some((name, value)),
+                    _ => None,
+                };
                 Credential {
                     provider: Arc::new(FixedToken(token)),
                     fixed_header,
@@ -70,16 +73,27 @@ impl Credential {
     }
 }
 
-fn fixed_header(kind: &SchemeKind, token: &str) -> Option<(HeaderName, HeaderValue)> {
+/// Where a token goes on a request.
+pub(crate) enum Placement {
+    /// This header, its value marked sensitive.
+    Header(HeaderName, HeaderValue),
+    /// A query parameter of this name, with the token as its value.
+    Query(&'static str),
+}
+
+/// Where `kind` puts `token`; why not, when the token or the header name cannot be sent.
+pub(crate) fn placement(kind: &SchemeKind, token: &str) -> Result<Placement, String> {
     let (name, value) = match kind {
         SchemeKind::Bearer => (AUTHORIZATION, format!("Bearer {token}")),
         SchemeKind::ApiKeyHeader(name) => (
-            HeaderName::from_bytes(name.as_bytes()).ok()?,
+            HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("{name:?} is not a valid header name"))?,
             token.to_owned(),
         ),
-        SchemeKind::ApiKeyQuery(_) => return None,
+        SchemeKind::ApiKeyQuery(name) => return Ok(Placement::Query(name)),
     };
-    let mut value = HeaderValue::from_str(&value).ok()?;
+    let mut value = HeaderValue::from_str(&value)
+        .map_err(|_| "the token is not a valid header value".to_owned())?;
     value.set_sensitive(true);
-    Some((name, value))
+    Ok(Placement::Header(name, value))
 }

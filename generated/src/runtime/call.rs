@@ -6,19 +6,17 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
-};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use super::client::{Client, Inner, OperationSpec, SchemeKind};
+use super::auth::{placement, Placement};
+use super::client::{Client, Inner, OperationSpec};
 use super::encoding;
 use super::error::{bounded, snippet, ApiError, DecodeError, Error, ErrorResponses};
 use super::hooks::HookContext;
@@ -526,31 +524,16 @@ fn apply_credentials<E>(
                 source,
             })?;
         let token = token.expose_secret();
-        let header = |value: String| {
-            let mut value = HeaderValue::from_str(&value).map_err(|_| Error::Credentials {
-                operation_id,
-                scheme: scheme.name,
-                source: "the token is not a valid header value".into(),
-            })?;
-            value.set_sensitive(true);
-            Ok::<_, Error<E>>(value)
-        };
-        match scheme.kind {
-            SchemeKind::Bearer => {
-                let value = header(format!("Bearer {token}"))?;
-                request.headers_mut().insert(AUTHORIZATION, value);
-            }
-            SchemeKind::ApiKeyHeader(name) => {
-                let name =
-                    HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Credentials {
-                        operation_id,
-                        scheme: scheme.name,
-                        source: format!("{name:?} is not a valid header name").into(),
-                    })?;
-                let value = header(token.to_owned())?;
+        let placement = placement(&scheme.kind, token).map_err(|message| Error::Credentials {
+            operation_id,
+            scheme: scheme.name,
+            source: message.into(),
+        })?;
+        match placement {
+            Placement::Header(name, value) => {
                 request.headers_mut().insert(name, value);
             }
-            SchemeKind::ApiKeyQuery(name) => {
+            Placement::Query(name) => {
                 request.url_mut().query_pairs_mut().append_pair(name, token);
             }
         }
