@@ -222,6 +222,17 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// The named type inside, if any (`Vec<Option<Foo>>` names `Foo`).
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
 /// Operations sharing a tag.
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {

@@ -51,15 +51,14 @@ pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
             target = quote!(Option<#target>);
         }
         let pointer = &example.pointer;
-        // The test compiles when every type it names does.
-        let mut named = Vec::new();
-        mentioned(&example.ty, &mut named);
-        let cfgs = named
-            .iter()
-            .filter_map(|name| types.get(name))
+        // The test compiles when the type it names does.
+        let cfg = example
+            .ty
+            .named()
+            .and_then(|name| types.get(name))
             .map(|t| cfg_any(&t.features));
         quote! {
-            #(#cfgs)*
+            #cfg
             #[test]
             fn #name() {
                 round_trip::<#target>(#pointer);
@@ -103,16 +102,6 @@ pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
         }
 
         #(#tests)*
-    }
-}
-
-fn mentioned<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
-    match ty {
-        TypeRef::Named(name) => out.push(name),
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            mentioned(inner, out)
-        }
-        _ => {}
     }
 }
 

@@ -1,6 +1,8 @@
 //! Emits one module per resource group: its client, one method per operation, and each
 //! operation's error enum and options struct.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -225,22 +227,25 @@ fn success_decoder(op: &Operation) -> TokenStream {
 /// the same responses share the first one's enum under an alias of their own name, so a large
 /// API does not carry (and compile) hundreds of identical enums.
 fn error_types(group: &Group) -> impl Iterator<Item = TokenStream> + '_ {
-    let key = |op: &Operation| serde_json::to_string(&op.errors).unwrap_or_default();
-    let mut sharing: Vec<(String, &Operation, Vec<&str>)> = Vec::new();
-    for op in &group.operations {
-        let key = key(op);
-        match sharing.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, _, ids)) => ids.push(&op.id),
-            None => sharing.push((key, op, vec![&op.id])),
-        }
-    }
-    group.operations.iter().map(move |op| {
-        let key = key(op);
-        let Some((_, first, ids)) = sharing.iter().find(|(k, _, _)| *k == key) else {
-            return TokenStream::new();
-        };
-        if std::ptr::eq(*first, op) {
-            error_enum(op, ids)
+    let ops = &group.operations;
+    // For each operation, the first one documenting the same error responses.
+    let mut first_with: BTreeMap<String, usize> = BTreeMap::new();
+    let owner: Vec<usize> = ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            let key = serde_json::to_string(&op.errors).unwrap_or_default();
+            *first_with.entry(key).or_insert(i)
+        })
+        .collect();
+    ops.iter().enumerate().map(move |(i, op)| {
+        let first = &ops[owner[i]];
+        if owner[i] == i {
+            let sharing: Vec<&str> = (0..ops.len())
+                .filter(|&j| owner[j] == i)
+                .map(|j| ops[j].id.as_str())
+                .collect();
+            error_enum(op, &sharing)
         } else {
             let name = ident(&op.error_type);
             let shared = ident(&first.error_type);

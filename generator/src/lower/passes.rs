@@ -313,13 +313,7 @@ fn is_component(pointer: &str) -> bool {
 }
 
 fn mentions_only(ty: &TypeRef, names: &BTreeSet<&str>) -> bool {
-    match ty {
-        TypeRef::Named(name) => names.contains(name.as_str()),
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            mentions_only(inner, names)
-        }
-        _ => true,
-    }
+    ty.named().is_none_or(|name| names.contains(name))
 }
 
 /// Boxes struct fields that would otherwise make a type contain itself.
