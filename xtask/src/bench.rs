@@ -276,10 +276,8 @@ fn generation(root: &Path, work: &Path, peers: &Peers) -> Result<String, String>
             let _ = std::fs::remove_dir_all(&target);
             let command = peers.command(tool, spec_for(tool, &document), &target, CRATE);
             let peak = peak_mb(&command).map_or("n/a".to_owned(), |mb| format!("{mb:.1} MB"));
-            let ratio = if tool == Tool::Ours {
-                "1".to_owned()
-            } else {
-                let ratios = times[0].ratios(&times[i]);
+            let ratios = times[0].ratios(&times[i]);
+            if tool != Tool::Ours {
                 summary.push(format!(
                     "{} on {}: **{:.1}×** faster (median of {RUNS} paired ratios; min {:.1}×, max {:.1}×)",
                     tool.label(),
@@ -288,13 +286,8 @@ fn generation(root: &Path, work: &Path, peers: &Peers) -> Result<String, String>
                     ratios.min(),
                     ratios.max()
                 ));
-                format!(
-                    "{:.1}× ({:.1}–{:.1})",
-                    ratios.median(),
-                    ratios.min(),
-                    ratios.max()
-                )
-            };
+            }
+            let ratio = ratio_cell(i, &ratios, 1);
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
@@ -540,9 +533,9 @@ fn build(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
             output.tool.label(),
             output.dependencies()?,
             cold[i].show(1.0, 1, "s"),
-            ratio_cell(i, &cold_ratio),
+            ratio_cell(i, &cold_ratio, 2),
             checks[i].show(1000.0, 0, "ms"),
-            ratio_cell(i, &check_ratio),
+            ratio_cell(i, &check_ratio, 2),
         );
     }
     let against_progenitor = checks[0].ratios(&checks[1]);
@@ -581,7 +574,7 @@ fn build(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
             output.tool.label(),
             output.dependencies()?,
             series.show(1000.0, 0, "ms"),
-            ratio_cell(i, &ratio)
+            ratio_cell(i, &ratio, 2)
         );
     }
     let openapi_generator =
@@ -610,14 +603,18 @@ fn build(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
     Ok(out)
 }
 
-fn ratio_cell(i: usize, ratios: &Series) -> String {
+/// `median× (min–max)` of the paired ratios; ours (row 0) against itself is `1`.
+fn ratio_cell(i: usize, ratios: &Series, decimals: usize) -> String {
     if i == 0 {
         "1".to_owned()
     } else {
         format!(
-            "{:.2}× ({:.2}–{:.2})",
+            "{:.*}× ({:.*}–{:.*})",
+            decimals,
             ratios.median(),
+            decimals,
             ratios.min(),
+            decimals,
             ratios.max()
         )
     }

@@ -104,16 +104,7 @@ fn feature_builds(
             if let Some(target_dir) = target_dir {
                 command.env("CARGO_TARGET_DIR", target_dir);
             }
-            let status = command
-                .status()
-                .map_err(|e| format!("cannot run cargo: {e}"))?;
-            if !status.success() {
-                return Err(format!(
-                    "cargo {} fails on the SDK in {}",
-                    args.join(" "),
-                    dir.display()
-                ));
-            }
+            run_checked(&mut command)?;
         }
     }
     Ok(())
