@@ -34,12 +34,28 @@ impl Codegen {
         }
     }
 
+    /// The SDK the behaviour tests call for what goes over the wire beyond the Konnect
+    /// groups: `sdk-tests/wire.yaml` into `sdk-tests/wire-sdk/`.
+    pub fn wire() -> Self {
+        let root = workspace_root();
+        Codegen {
+            spec: root.join("sdk-tests/wire.yaml"),
+            out: root.join("sdk-tests/wire-sdk"),
+            crate_name: "wire-sdk".to_owned(),
+        }
+    }
+
+    /// Every committed crate `cargo xtask codegen` writes.
+    pub fn committed() -> Vec<Self> {
+        vec![Self::konnect(), Self::wire()]
+    }
+
     /// The files the generator would write.
     pub fn render(&self) -> Result<Vec<File>, sdkgen::Error> {
         let options = Options {
             crate_name: self.crate_name.clone(),
             crate_version: "0.1.0".to_owned(),
-            regenerate_with: if *self == Self::konnect() {
+            regenerate_with: if Self::committed().contains(self) {
                 REGENERATE.to_owned()
             } else {
                 format!(

@@ -41,7 +41,7 @@ fn report(result: Result<(), String>) -> ExitCode {
 }
 
 fn codegen(args: &[String]) -> ExitCode {
-    let mut task = Codegen::konnect();
+    let mut custom: Option<Codegen> = None;
     let mut mode = Mode::Write;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -49,6 +49,7 @@ fn codegen(args: &[String]) -> ExitCode {
             Some(v) => Ok(v.clone()),
             None => Err(format!("{flag} needs a value")),
         };
+        let task = custom.get_or_insert_with(Codegen::konnect);
         let parsed = match arg.as_str() {
             "--check" => {
                 mode = Mode::Check;
@@ -64,18 +65,36 @@ fn codegen(args: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    // `--check` alone leaves the task as the Konnect default: every committed crate is meant.
+    let tasks = match custom {
+        Some(task) if !Codegen::committed().contains(&task) => vec![task],
+        _ => Codegen::committed(),
+    };
+    let mut failed = false;
+    for task in &tasks {
+        failed |= !codegen_one(task, mode);
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Writes or checks one crate; false when it failed or is stale.
+fn codegen_one(task: &Codegen, mode: Mode) -> bool {
     let files = match task.render() {
         Ok(files) => files,
         Err(error) => {
             eprintln!("error: {error}");
-            return ExitCode::FAILURE;
+            return false;
         }
     };
     match ensure_files(&task.out, &files, mode) {
-        Ok(stale) if stale.is_empty() => ExitCode::SUCCESS,
+        Ok(stale) if stale.is_empty() => true,
         Ok(stale) if mode == Mode::Write => {
             eprintln!("updated {} file(s) in {}", stale.len(), task.out.display());
-            ExitCode::SUCCESS
+            true
         }
         Ok(stale) => {
             eprintln!(
@@ -85,11 +104,11 @@ fn codegen(args: &[String]) -> ExitCode {
             for entry in stale {
                 eprintln!("  {entry}");
             }
-            ExitCode::FAILURE
+            false
         }
         Err(error) => {
             eprintln!("error: {}: {error}", task.out.display());
-            ExitCode::FAILURE
+            false
         }
     }
 }

@@ -22,8 +22,18 @@ pub fn run() -> Result<(), String> {
             &[],
         ),
         (
-            "clippy on the generated SDK, warnings denied",
-            &["clippy", "-p", SDK, "--all-targets", "--", "-D", "warnings"],
+            "clippy on the generated SDKs, warnings denied",
+            &[
+                "clippy",
+                "-p",
+                SDK,
+                "-p",
+                "wire-sdk",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
             &[],
         ),
         (

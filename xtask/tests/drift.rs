@@ -3,17 +3,20 @@
 use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 
 #[test]
-fn generated_sdk_is_fresh() {
-    let task = Codegen::konnect();
-    let files = task
-        .render()
-        .unwrap_or_else(|e| panic!("the generator fails on the curated spec: {e}"));
-    let stale = ensure_files(&task.out, &files, Mode::Check).expect("generated/ is readable");
-    assert!(
-        stale.is_empty(),
-        "generated/ is stale; run `{REGENERATE}`:\n{}",
-        stale.join("\n")
-    );
+fn generated_sdks_are_fresh() {
+    for task in Codegen::committed() {
+        let files = task
+            .render()
+            .unwrap_or_else(|e| panic!("the generator fails on {}: {e}", task.spec.display()));
+        let stale = ensure_files(&task.out, &files, Mode::Check)
+            .unwrap_or_else(|e| panic!("{}: {e}", task.out.display()));
+        assert!(
+            stale.is_empty(),
+            "{} is stale; run `{REGENERATE}`:\n{}",
+            task.out.display(),
+            stale.join("\n")
+        );
+    }
 }
 
 #[test]

@@ -4,6 +4,7 @@ mod errors;
 mod operations;
 mod resilience;
 mod security;
+mod wire;
 
 use std::time::Duration;
 
