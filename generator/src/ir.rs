@@ -122,6 +122,12 @@ pub enum TypeKind {
         /// In the order they are tried.
         variants: Vec<UntaggedVariant>,
     },
+    /// Another name for a type: a component that is only a reference to another. Nothing
+    /// refers to an alias; references go to its target.
+    Alias {
+        /// The type at the end of the chain of references.
+        target: TypeRef,
+    },
 }
 
 /// A struct field.

@@ -62,15 +62,29 @@ impl Document {
         })
     }
 
-    /// The schema a `#/components/schemas/...` reference names.
+    /// The schema a `#/components/schemas/...` reference names, following components that
+    /// are themselves only a reference (aliases) to the schema at the end of the chain.
     pub fn schema_ref(&self, reference: &str) -> Result<(&str, &Schema), String> {
-        let name = component_name(reference, "schemas")?;
-        match self.api.components.as_ref().and_then(|c| c.schemas.get_key_value(name)) {
-            Some((name, ReferenceOr::Item(schema))) => Ok((name.as_str(), schema)),
-            Some((_, ReferenceOr::Reference { reference })) => Err(format!(
-                "component schema `{name}` is itself a bare reference ({reference}); alias chains are not supported"
-            )),
-            None => Err(format!("unresolved reference `{reference}`: no such schema")),
+        let schemas = self.api.components.as_ref().map(|c| &c.schemas);
+        let mut current = reference;
+        let mut seen: Vec<&str> = Vec::new();
+        loop {
+            let name = component_name(current, "schemas")?;
+            match schemas.and_then(|s| s.get_key_value(name)) {
+                Some((name, ReferenceOr::Item(schema))) => return Ok((name.as_str(), schema)),
+                Some((name, ReferenceOr::Reference { reference })) => {
+                    if seen.contains(&name.as_str()) {
+                        seen.push(name);
+                        return Err(format!(
+                            "a cycle of aliases: {} (each component is only a reference to the next)",
+                            seen.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" -> ")
+                        ));
+                    }
+                    seen.push(name);
+                    current = reference;
+                }
+                None => return Err(format!("unresolved reference `{current}`: no such schema")),
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! `openapiv3` (a 3.0 model) sees everything the document says. Nothing is dropped silently:
 //! what has no 3.0 equivalent is reported with its pointer.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::locate::escape;
 
@@ -87,7 +87,7 @@ impl Walker<'_> {
             return;
         };
         if self.is_31 {
-            self.rewrite_31(map, &pointer);
+            self.rewrite_31(map);
         }
         for (key, child) in map.iter_mut() {
             let child_pointer = format!("{pointer}/{}", escape(key));
@@ -117,7 +117,7 @@ impl Walker<'_> {
         }
     }
 
-    fn rewrite_31(&mut self, map: &mut Map<String, Value>, pointer: &str) {
+    fn rewrite_31(&mut self, map: &mut Map<String, Value>) {
         // `type: [T, "null"]` is 3.0's `type: T, nullable: true`.
         if let Some(Value::Array(types)) = map.get("type") {
             let mut rest: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
@@ -129,20 +129,7 @@ impl Walker<'_> {
                 1 => {
                     map.insert("type".to_owned(), rest.remove(0));
                 }
-                _ => {
-                    self.problems.push((
-                        format!("{pointer}/type"),
-                        format!(
-                            "a schema with several types ({}) is not supported; use oneOf",
-                            types
-                                .iter()
-                                .map(Value::to_string)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    ));
-                    map.remove("type");
-                }
+                _ => split_types(map, rest),
             }
             if nullable {
                 map.insert("nullable".to_owned(), Value::Bool(true));
@@ -214,6 +201,134 @@ impl Walker<'_> {
     }
 }
 
+/// The keywords that constrain only instances of one JSON type.
+fn keywords_of(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "string" => &[
+            "minLength",
+            "maxLength",
+            "pattern",
+            "format",
+            "contentEncoding",
+            "contentMediaType",
+        ],
+        "integer" | "number" => &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+            "format",
+        ],
+        "array" => &[
+            "items",
+            "prefixItems",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "contains",
+        ],
+        "object" => &[
+            "properties",
+            "required",
+            "additionalProperties",
+            "patternProperties",
+            "minProperties",
+            "maxProperties",
+            "propertyNames",
+        ],
+        _ => &[],
+    }
+}
+
+/// `type: [A, B, ...]` (`null` already taken out) is `anyOf` one schema per type, each with the
+/// keywords that constrain that type; annotations stay on the whole. A `format` or `enum`
+/// goes only to the types whose values it can describe.
+fn split_types(map: &mut Map<String, Value>, kinds: Vec<Value>) {
+    map.remove("type");
+    let enumeration = map.remove("enum");
+    let mut members = Vec::new();
+    for kind in &kinds {
+        let name = kind.as_str().unwrap_or_default();
+        let mut member = Map::new();
+        member.insert("type".to_owned(), kind.clone());
+        for key in keywords_of(name) {
+            if let Some(value) = map.get(*key) {
+                if *key == "format" && !format_fits(value, name) {
+                    continue;
+                }
+                member.insert((*key).to_owned(), value.clone());
+            }
+        }
+        if let Some(Value::Array(values)) = &enumeration {
+            let fitting: Vec<Value> = values
+                .iter()
+                .filter(|v| value_fits(v, name))
+                .cloned()
+                .collect();
+            if fitting.is_empty() {
+                continue;
+            }
+            member.insert("enum".to_owned(), Value::Array(fitting));
+        }
+        members.push(Value::Object(member));
+    }
+    for kind in &kinds {
+        for key in keywords_of(kind.as_str().unwrap_or_default()) {
+            map.remove(*key);
+        }
+    }
+    let union = Value::Array(members);
+    // A schema that already has an `anyOf` must satisfy both: the two meet in an `allOf`.
+    match map.remove("anyOf") {
+        Some(existing) => {
+            let mut both = vec![json!({ "anyOf": existing }), json!({ "anyOf": union })];
+            if let Some(Value::Array(all_of)) = map.remove("allOf") {
+                both.splice(0..0, all_of);
+            }
+            map.insert("allOf".to_owned(), Value::Array(both));
+        }
+        None => {
+            map.insert("anyOf".to_owned(), union);
+        }
+    }
+}
+
+/// Whether a `format` names values of this type (`int64` is not a string format).
+fn format_fits(format: &Value, kind: &str) -> bool {
+    let numeric = matches!(
+        format.as_str(),
+        Some(
+            "int8"
+                | "int16"
+                | "int32"
+                | "int64"
+                | "uint8"
+                | "uint16"
+                | "uint32"
+                | "uint64"
+                | "float"
+                | "double"
+        )
+    );
+    match kind {
+        "integer" | "number" => numeric,
+        _ => !numeric,
+    }
+}
+
+fn value_fits(value: &Value, kind: &str) -> bool {
+    match kind {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    }
+}
+
 fn is_null_schema(schema: &Value) -> bool {
     schema.get("type").is_some_and(|t| t == "null")
         && schema.as_object().is_some_and(|m| m.len() == 1)
@@ -264,10 +379,36 @@ mod tests {
     }
 
     #[test]
-    fn reports_what_3_0_cannot_say() {
-        let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {"S": {"type": ["string", "integer"]}}}});
-        let problems = normalize(&mut doc);
-        assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].0, "/components/schemas/S/type");
+    fn several_types_become_a_union_of_one_schema_per_type() {
+        assert_eq!(
+            normalized(json!({
+                "type": ["integer", "string", "null"],
+                "description": "A port or a name.",
+                "minimum": 1,
+                "maxLength": 8,
+                "format": "int32",
+                "enum": [80, "http", null],
+            })),
+            json!({
+                "description": "A port or a name.",
+                "nullable": true,
+                "anyOf": [
+                    {"type": "integer", "minimum": 1, "format": "int32", "enum": [80]},
+                    {"type": "string", "maxLength": 8, "enum": ["http"]},
+                ],
+            })
+        );
+        assert_eq!(
+            normalized(
+                json!({"type": ["array", "object"], "items": {"type": "string"}, "properties": {"a": {"type": "string"}}, "anyOf": [{"required": ["a"]}]})
+            ),
+            json!({"allOf": [
+                {"anyOf": [{"required": ["a"]}]},
+                {"anyOf": [
+                    {"type": "array", "items": {"type": "string"}},
+                    {"type": "object", "properties": {"a": {"type": "string"}}},
+                ]},
+            ]})
+        );
     }
 }

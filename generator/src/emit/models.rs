@@ -36,6 +36,10 @@ fn type_def(def: &TypeDef) -> TokenStream {
         } => open_enum(&cfg, &name, variants),
         TypeKind::Tagged { tag, variants } => tagged(&cfg, &name, tag, variants),
         TypeKind::Untagged { variants } => untagged(&cfg, &name, variants),
+        TypeKind::Alias { target } => {
+            let target = ty(target, &TokenStream::new());
+            quote!(pub type #name = #target;)
+        }
     };
     quote! {
         #cfg

@@ -249,6 +249,7 @@ impl<'a> Usage<'a> {
                 Some(TypeKind::Untagged { variants }) => variants
                     .first()
                     .map_or(json!({}), |v| self.synthesise(&v.ty, depth + 1)),
+                Some(TypeKind::Alias { target }) => self.synthesise(target, depth + 1),
                 None => json!({}),
             },
         }

@@ -51,6 +51,7 @@ fn edges(ty: &TypeDef) -> Vec<(&str, bool)> {
                 collect_names(&variant.ty, true, &mut out);
             }
         }
+        TypeKind::Alias { target } => collect_names(target, true, &mut out),
         TypeKind::Enum { .. } => {}
     }
     out
@@ -78,7 +79,10 @@ fn drop_union_tags(api: &mut Api) {
             }
         }
     }
-    let used_elsewhere = referenced(api, |ty| !matches!(ty.kind, TypeKind::Tagged { .. }));
+    // An alias names its target without using it: references go to the target directly.
+    let used_elsewhere = referenced(api, |ty| {
+        !matches!(ty.kind, TypeKind::Tagged { .. } | TypeKind::Alias { .. })
+    });
     for ty in &mut api.types {
         let Some(tags) = tag_of.get(&ty.name) else {
             continue;
@@ -245,7 +249,8 @@ fn rename_refs(kind: &mut TypeKind, renamed: &BTreeMap<String, String>) {
         TypeKind::Untagged { variants } => variants
             .iter_mut()
             .for_each(|v| rename_ref(&mut v.ty, renamed)),
-        TypeKind::Enum { .. } => {}
+        // Nothing refers to an alias, and it keeps naming the response side of a split type.
+        TypeKind::Enum { .. } | TypeKind::Alias { .. } => {}
     }
 }
 
@@ -421,6 +426,19 @@ fn assign_features(api: &mut Api) {
             .collect();
         if features.len() < used_by.len() && !features.is_empty() {
             ty.features = features;
+        }
+    }
+    // An alias compiles exactly when its target does.
+    let features_of: BTreeMap<String, Vec<String>> = api
+        .types
+        .iter()
+        .map(|t| (t.name.clone(), t.features.clone()))
+        .collect();
+    for ty in &mut api.types {
+        if let TypeKind::Alias { target } = &ty.kind {
+            if let Some(features) = target.named().and_then(|name| features_of.get(name)) {
+                ty.features = features.clone();
+            }
         }
     }
 }

@@ -120,17 +120,20 @@ impl<'d> TypeLowerer<'d> {
             None => {}
         }
         let doc = self.doc;
-        let Some(ReferenceOr::Item(schema)) = doc
+        let schema = match doc
             .api
             .components
             .as_ref()
             .and_then(|c| c.schemas.get(name))
-        else {
-            let message = match doc.schema_ref(&format!("#/components/schemas/{name}")) {
-                Err(message) => message,
-                Ok(_) => format!("unresolved reference to schema `{name}`"),
-            };
-            return self.problem(referenced_at.to_owned(), message);
+        {
+            Some(ReferenceOr::Item(schema)) => schema,
+            Some(ReferenceOr::Reference { .. }) => return self.alias(name),
+            None => {
+                return self.problem(
+                    referenced_at.to_owned(),
+                    format!("unresolved reference `#/components/schemas/{name}`: no such schema"),
+                )
+            }
         };
         self.components.insert(name.to_owned(), Lowered::InProgress);
         let pointer = format!("/components/schemas/{}", escape(name));
@@ -138,6 +141,40 @@ impl<'d> TypeLowerer<'d> {
         let ty = self.lower_schema(schema, &pointer, name, Some(fixed));
         self.components
             .insert(name.to_owned(), Lowered::Done(ty.clone()));
+        ty
+    }
+
+    /// A component that is only a reference to another (an alias, possibly the first of a
+    /// chain): references to it are references to the end of the chain, and it is kept as a
+    /// type alias so the document's name stays in the API.
+    fn alias(&mut self, name: &str) -> TypeRef {
+        let pointer = format!("/components/schemas/{}", escape(name));
+        let ty = match self.doc.schema_ref(&format!("#/components/schemas/{name}")) {
+            Ok((target, _)) => {
+                let target = target.to_owned();
+                self.component(&target, &format!("{pointer}/$ref"))
+            }
+            Err(message) => self.problem(pointer.clone(), message),
+        };
+        self.components
+            .insert(name.to_owned(), Lowered::Done(ty.clone()));
+        let rust_name = self.component_names[name].clone();
+        let doc = match &ty {
+            TypeRef::Named(target) => format!("`{name}`: another name for `{target}`."),
+            _ => format!("`{name}`: another name for the type it refers to."),
+        };
+        self.types.insert(
+            rust_name.clone(),
+            TypeDef {
+                name: rust_name,
+                pointer,
+                doc: Some(doc),
+                deprecated: false,
+                example: None,
+                kind: TypeKind::Alias { target: ty.clone() },
+                features: Vec::new(),
+            },
+        );
         ty
     }
 
@@ -195,28 +232,52 @@ impl<'d> TypeLowerer<'d> {
         fixed: Option<String>,
     ) -> TypeRef {
         let v = view(schema);
-        if v.has_not {
-            return self.problem(
-                pointer.to_owned(),
-                "`not` schemas are not supported".to_owned(),
-            );
-        }
-        if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            if !v.properties.is_empty() {
-                return self.problem(
-                    pointer.to_owned(),
-                    "a schema with both properties and oneOf/anyOf is not supported".to_owned(),
-                );
+        // `not` only narrows which values are valid: the rest of the schema gives the type.
+        if !v.one_of.is_empty() || !v.any_of.is_empty() || !v.all_of.is_empty() {
+            if v.all_of.len() == 1
+                && v.properties.is_empty()
+                && v.enumeration.is_empty()
+                && v.one_of.is_empty()
+                && v.any_of.is_empty()
+            {
+                // `allOf: [X]` plus annotations is X (the 3.1 `$ref`-with-siblings shape).
+                return self.lower(&v.all_of[0], &format!("{pointer}/allOf/0"), hint);
             }
-            let (key, members) = if v.one_of.is_empty() {
-                ("anyOf", v.any_of)
-            } else {
-                ("oneOf", v.one_of)
+            let gathered = match self.gather(schema, pointer, 0) {
+                Ok(gathered) => gathered,
+                Err((at, message)) => return self.problem(at, message),
             };
-            return self.union(schema, members, &format!("{pointer}/{key}"), hint, fixed);
-        }
-        if !v.all_of.is_empty() {
-            return self.all_of(schema, &v, pointer, hint, fixed);
+            let Gathered {
+                flat,
+                object_like,
+                mut choices,
+            } = gathered;
+            match choices.len() {
+                0 if object_like => {
+                    return self.structure(
+                        schema,
+                        flat.properties,
+                        &flat.required,
+                        pointer,
+                        hint,
+                        fixed,
+                    )
+                }
+                // Every allOf member is a scalar with constraints: the first says the type.
+                0 if !v.all_of.is_empty() && v.kind.is_none() => {
+                    return self.lower(&v.all_of[0], &format!("{pointer}/allOf/0"), hint)
+                }
+                // Only constraints (alternatives saying what is required): the rest of the
+                // schema gives the type.
+                0 => {}
+                1 => return self.union(schema, choices.remove(0), flat, pointer, hint, fixed),
+                _ => return self.problem(
+                    choices[1].pointer.clone(),
+                    "several oneOf/anyOf lists that must all hold (beside each other or in allOf \
+                     members) are not supported yet"
+                        .to_owned(),
+                ),
+            }
         }
         let strings: Vec<&str> = v.enumeration.iter().filter_map(Value::as_str).collect();
         if !strings.is_empty() && matches!(v.kind, Some("string") | None) {
@@ -362,6 +423,11 @@ impl<'d> TypeLowerer<'d> {
         fixed: Option<String>,
     ) -> TypeRef {
         let name = self.name_for(schema, hint, fixed);
+        let kind = self.fields(&name, properties, required);
+        self.define(name, pointer, schema, kind)
+    }
+
+    fn fields(&mut self, name: &str, properties: Vec<Property<'d>>, required: &[&str]) -> TypeKind {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
         for property in properties {
@@ -382,7 +448,7 @@ impl<'d> TypeLowerer<'d> {
                 double_option: false,
             });
         }
-        self.define(name, pointer, schema, TypeKind::Struct { fields })
+        TypeKind::Struct { fields }
     }
 
     fn lower_property(&mut self, property: &Property<'d>, hint: &str) -> TypeRef {
@@ -428,37 +494,46 @@ impl<'d> TypeLowerer<'d> {
         }
     }
 
-    fn all_of(
-        &mut self,
+    /// What a schema says about objects through its own properties and its allOf members
+    /// (followed through references), and the oneOf/anyOf lists among them, which the
+    /// properties are merged into.
+    fn gather(
+        &self,
         schema: &'d Schema,
-        v: &SchemaView<'d>,
         pointer: &str,
-        hint: &str,
-        fixed: Option<String>,
-    ) -> TypeRef {
-        let members = v.all_of;
-        if members.len() == 1 && v.properties.is_empty() && v.enumeration.is_empty() {
-            // `allOf: [X]` plus annotations is X (the 3.1 `$ref`-with-siblings shape).
-            return self.lower(&members[0], &format!("{pointer}/allOf/0"), hint);
+        depth: usize,
+    ) -> Result<Gathered<'d>, Problem> {
+        if depth > 32 {
+            return Err((
+                pointer.to_owned(),
+                "allOf nests too deeply (a cycle of allOf references?)".to_owned(),
+            ));
         }
-        let mut properties: Vec<Property<'d>> = Vec::new();
-        let mut required: Vec<&'d str> = Vec::new();
-        let mut object_like = !v.properties.is_empty();
-        for (i, member) in members.iter().enumerate() {
+        let v = view(schema);
+        let mut gathered = Gathered {
+            flat: Flat::default(),
+            object_like: !v.properties.is_empty() || v.kind == Some("object"),
+            choices: Vec::new(),
+        };
+        for (i, member) in v.all_of.iter().enumerate() {
             let member_pointer = format!("{pointer}/allOf/{i}");
-            match self.flatten(member, &member_pointer, 0) {
-                Ok(Some(flat)) => {
-                    object_like = true;
-                    for property in flat.properties {
-                        merge_property(&mut properties, property, self.doc);
-                    }
-                    required.extend(flat.required);
+            let (member, member_pointer) = match member {
+                ReferenceOr::Reference { reference } => {
+                    let (name, schema) = self
+                        .doc
+                        .schema_ref(reference)
+                        .map_err(|message| (format!("{member_pointer}/$ref"), message))?;
+                    (schema, format!("/components/schemas/{}", escape(name)))
                 }
-                Ok(None) => {}
-                Err(message) => {
-                    return self.problem(member_pointer, message);
-                }
+                ReferenceOr::Item(schema) => (schema, member_pointer),
+            };
+            let inner = self.gather(member, &member_pointer, depth + 1)?;
+            gathered.object_like |= inner.object_like;
+            for property in inner.flat.properties {
+                merge_property(&mut gathered.flat.properties, property);
             }
+            gathered.flat.required.extend(inner.flat.required);
+            gathered.choices.extend(inner.choices);
         }
         for (name, property) in &v.properties {
             let property = Property {
@@ -466,75 +541,65 @@ impl<'d> TypeLowerer<'d> {
                 schema: as_plain(property),
                 pointer: format!("{pointer}/properties/{}", escape(name)),
             };
-            merge_property(&mut properties, property, self.doc);
+            merge_property(&mut gathered.flat.properties, property);
         }
-        required.extend(v.required.iter().copied());
-        if !object_like {
-            // Every member is a scalar with constraints: the first member says the type.
-            return self.lower(&members[0], &format!("{pointer}/allOf/0"), hint);
+        gathered.flat.required.extend(v.required.iter().copied());
+        for (key, members) in [("oneOf", v.one_of), ("anyOf", v.any_of)] {
+            // Alternatives that differ only in what they require (`anyOf: [{required: [a]},
+            // {required: [b]}]`) constrain values without changing their shape.
+            if !members.is_empty() && !members.iter().all(is_constraint_only) {
+                gathered.choices.push(Choice {
+                    holder: schema,
+                    members,
+                    pointer: format!("{pointer}/{key}"),
+                });
+            }
         }
-        self.structure(schema, properties, &required, pointer, hint, fixed)
+        Ok(gathered)
     }
 
-    /// The properties an `allOf` member contributes; `None` when it is not an object.
+    /// The properties a schema or reference contributes as an allOf member or union member;
+    /// `None` when it is not an object.
     fn flatten(
         &self,
         member: &'d ReferenceOr<Schema>,
         pointer: &str,
-        depth: usize,
-    ) -> Result<Option<Flat<'d>>, String> {
-        if depth > 32 {
-            return Err("allOf nests too deeply (a cycle of allOf references?)".to_owned());
-        }
+    ) -> Result<Option<Gathered<'d>>, Problem> {
         let (schema, pointer) = match member {
             ReferenceOr::Reference { reference } => {
-                let (name, schema) = self.doc.schema_ref(reference)?;
+                let (name, schema) = self
+                    .doc
+                    .schema_ref(reference)
+                    .map_err(|message| (format!("{pointer}/$ref"), message))?;
                 (schema, format!("/components/schemas/{}", escape(name)))
             }
             ReferenceOr::Item(schema) => (schema, pointer.to_owned()),
         };
-        let v = view(schema);
-        if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            return Err("an allOf member that is a oneOf/anyOf is not supported".to_owned());
-        }
-        let mut flat = Flat {
-            properties: Vec::new(),
-            required: Vec::new(),
-        };
-        let mut object_like = !v.properties.is_empty() || v.kind == Some("object");
-        for (i, inner) in v.all_of.iter().enumerate() {
-            if let Some(inner) = self.flatten(inner, &format!("{pointer}/allOf/{i}"), depth + 1)? {
-                object_like = true;
-                flat.properties.extend(inner.properties);
-                flat.required.extend(inner.required);
-            }
-        }
-        for (name, property) in &v.properties {
-            flat.properties.push(Property {
-                name,
-                schema: as_plain(property),
-                pointer: format!("{pointer}/properties/{}", escape(name)),
-            });
-        }
-        flat.required.extend(v.required.iter().copied());
-        Ok(object_like.then_some(flat))
+        let gathered = self.gather(schema, &pointer, 0)?;
+        Ok(gathered.object_like.then_some(gathered))
     }
 
+    /// A oneOf/anyOf: a tagged union when a property tells the members apart, an untagged
+    /// one otherwise. `shared` holds the properties beside the union (its schema's own and
+    /// its allOf members'): each member that is an object gets them merged in, since a value
+    /// is one of the members *and* has the shared properties.
     fn union(
         &mut self,
         schema: &'d Schema,
-        members: &'d [ReferenceOr<Schema>],
+        choice: Choice<'d>,
+        shared: Flat<'d>,
         pointer: &str,
         hint: &str,
         fixed: Option<String>,
     ) -> TypeRef {
         let name = self.name_for(schema, hint, fixed);
-        let members: Vec<Member<'d>> = members
+        let members: Vec<Member<'d>> = choice
+            .members
             .iter()
             .enumerate()
             .map(|(i, m)| Member {
                 schema: m,
-                pointer: format!("{pointer}/{i}"),
+                pointer: format!("{}/{i}", choice.pointer),
                 component: match m {
                     ReferenceOr::Reference { reference } => {
                         crate::adapter::component_name(reference, "schemas").ok()
@@ -543,8 +608,14 @@ impl<'d> TypeLowerer<'d> {
                 },
             })
             .collect();
-        let tagging = match &schema.schema_data.discriminator {
-            Some(discriminator) => self.explicit_tags(discriminator, &members, pointer),
+        let discriminator = choice
+            .holder
+            .schema_data
+            .discriminator
+            .as_ref()
+            .or(schema.schema_data.discriminator.as_ref());
+        let tagging = match discriminator {
+            Some(discriminator) => self.explicit_tags(discriminator, &members),
             None => Ok(self.inferred_tags(&members)),
         };
         let tagging = match tagging {
@@ -556,8 +627,8 @@ impl<'d> TypeLowerer<'d> {
                 let mut scope = Scope::with_reserved(&["Unknown"]);
                 let mut variants = Vec::new();
                 for (member, value) in members.iter().zip(values) {
-                    let hint = format!("{name}{}", type_name(&value));
-                    let ty = match self.lower(member.schema, &member.pointer, &hint) {
+                    let variant = scope.claim(&type_name(&value));
+                    let ty = match self.member(member, &shared, &name, &variant) {
                         TypeRef::Named(ty) => ty,
                         _ => {
                             return self.problem(
@@ -567,7 +638,7 @@ impl<'d> TypeLowerer<'d> {
                         }
                     };
                     variants.push(TaggedVariant {
-                        name: scope.claim(&type_name(&value)),
+                        name: variant,
                         tag_value: value,
                         ty,
                     });
@@ -578,8 +649,7 @@ impl<'d> TypeLowerer<'d> {
                 let mut scope = Scope::default();
                 let mut variants = Vec::new();
                 for (i, member) in members.iter().enumerate() {
-                    let ty =
-                        self.lower(member.schema, &member.pointer, &format!("{name}Variant{i}"));
+                    let ty = self.member(member, &shared, &name, &format!("Variant{i}"));
                     let variant = match &ty {
                         TypeRef::Named(n) => n.clone(),
                         other => variant_name_of(other),
@@ -593,12 +663,83 @@ impl<'d> TypeLowerer<'d> {
                 TypeKind::Untagged { variants }
             }
         };
-        self.define(
-            name,
-            pointer.rsplit_once('/').map_or(pointer, |(p, _)| p),
-            schema,
-            kind,
-        )
+        self.define(name, pointer, schema, kind)
+    }
+
+    /// One union member's type, with the shared properties merged in when it is an object
+    /// that lacks some of them; `variant` names a merged type after its variant.
+    fn member(
+        &mut self,
+        member: &Member<'d>,
+        shared: &Flat<'d>,
+        union_name: &str,
+        variant: &str,
+    ) -> TypeRef {
+        let hint = format!("{union_name}{variant}");
+        if shared.properties.is_empty() && shared.required.is_empty() {
+            return self.lower(member.schema, &member.pointer, &hint);
+        }
+        let own = match self.flatten(member.schema, &member.pointer) {
+            Ok(Some(own)) if own.choices.is_empty() => own.flat,
+            Ok(Some(own)) => {
+                return self.problem(
+                    own.choices[0].pointer.clone(),
+                    "a oneOf/anyOf inside a union member that has properties beside the union \
+                     is not supported yet"
+                        .to_owned(),
+                )
+            }
+            // Properties say nothing about values that are not objects.
+            Ok(None) => return self.lower(member.schema, &member.pointer, &hint),
+            Err((at, message)) => return self.problem(at, message),
+        };
+        let covered = shared
+            .properties
+            .iter()
+            .all(|p| own.properties.iter().any(|q| q.name == p.name))
+            && shared.required.iter().all(|r| own.required.contains(r));
+        if covered {
+            return self.lower(member.schema, &member.pointer, &hint);
+        }
+        let mut properties = shared.properties.clone();
+        for property in own.properties {
+            merge_property(&mut properties, property);
+        }
+        let mut required = shared.required.clone();
+        required.extend(own.required);
+        // Named after its variant; after its variant again when a component holds that name.
+        let candidate = type_name(&hint);
+        let name = if self.names.contains(&candidate) {
+            self.names.claim(&format!("{candidate}Variant"))
+        } else {
+            self.names.claim(&candidate)
+        };
+        let kind = self.fields(&name, properties, &required);
+        let doc = match member.schema {
+            ReferenceOr::Item(schema) => schema.schema_data.description.clone(),
+            ReferenceOr::Reference { reference } => self
+                .doc
+                .schema_ref(reference)
+                .ok()
+                .and_then(|(_, schema)| schema.schema_data.description.clone()),
+        };
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                pointer: member.pointer.clone(),
+                doc: Some(doc.unwrap_or_else(|| {
+                    format!(
+                        "The `{variant}` member of `{union_name}`, with the properties beside it."
+                    )
+                })),
+                deprecated: false,
+                example: None,
+                kind,
+                features: Vec::new(),
+            },
+        );
+        TypeRef::Named(name)
     }
 
     /// Tag values from an explicit `discriminator`.
@@ -606,7 +747,6 @@ impl<'d> TypeLowerer<'d> {
         &self,
         discriminator: &openapiv3::Discriminator,
         members: &[Member<'d>],
-        pointer: &str,
     ) -> Result<Option<Tagging>, Problem> {
         let mut values = Vec::new();
         for member in members {
@@ -635,7 +775,6 @@ impl<'d> TypeLowerer<'d> {
                 }
             }
         }
-        let _ = pointer;
         Ok(Some((discriminator.property_name.clone(), values)))
     }
 
@@ -658,14 +797,25 @@ impl<'d> TypeLowerer<'d> {
 
     /// Property names of an object member (following refs and allOf).
     fn object_properties(&self, member: &'d ReferenceOr<Schema>) -> Option<Vec<String>> {
-        let flat = self.flatten(member, "", 0).ok()??;
-        Some(flat.properties.iter().map(|p| p.name.to_owned()).collect())
+        let flat = self.flatten(member, "").ok()??;
+        Some(
+            flat.flat
+                .properties
+                .iter()
+                .map(|p| p.name.to_owned())
+                .collect(),
+        )
     }
 
     /// The one string value a member's `property` may take, if it is pinned to one.
     fn single_value(&self, member: &'d ReferenceOr<Schema>, property: &str) -> Option<String> {
-        let flat = self.flatten(member, "", 0).ok()??;
-        let found = flat.properties.iter().rev().find(|p| p.name == property)?;
+        let flat = self.flatten(member, "").ok()??;
+        let found = flat
+            .flat
+            .properties
+            .iter()
+            .rev()
+            .find(|p| p.name == property)?;
         let schema = match found.schema {
             PlainRef::Item(schema) => schema,
             PlainRef::Reference(reference) => self.doc.schema_ref(reference).ok()?.1,
@@ -709,15 +859,51 @@ fn as_plain(schema: &ReferenceOr<Box<Schema>>) -> PlainRef<'_> {
     }
 }
 
+#[derive(Clone)]
 struct Property<'a> {
     name: &'a str,
     schema: PlainRef<'a>,
     pointer: String,
 }
 
+#[derive(Default)]
 struct Flat<'a> {
     properties: Vec<Property<'a>>,
     required: Vec<&'a str>,
+}
+
+/// What a schema and its allOf members say: properties, and oneOf/anyOf lists.
+struct Gathered<'a> {
+    flat: Flat<'a>,
+    /// Whether anything in it says "object" (properties, or `type: object`).
+    object_like: bool,
+    choices: Vec<Choice<'a>>,
+}
+
+/// A oneOf or anyOf list, with the schema holding it (whose discriminator tells its members
+/// apart).
+struct Choice<'a> {
+    holder: &'a Schema,
+    members: &'a [ReferenceOr<Schema>],
+    pointer: String,
+}
+
+/// A member that only adds constraints (`required`, `not`, bounds) and no shape of its own.
+fn is_constraint_only(member: &ReferenceOr<Schema>) -> bool {
+    match member {
+        ReferenceOr::Reference { .. } => false,
+        ReferenceOr::Item(schema) => {
+            let v = view(schema);
+            v.kind.is_none()
+                && v.properties.is_empty()
+                && v.items.is_none()
+                && v.enumeration.is_empty()
+                && v.one_of.is_empty()
+                && v.any_of.is_empty()
+                && v.all_of.is_empty()
+                && v.additional.is_none()
+        }
+    }
 }
 
 #[derive(Default)]
@@ -732,17 +918,15 @@ struct Metadata {
 
 /// Adds an `allOf` member's property: a later definition overrides an earlier one, except
 /// that a definition carrying only annotations (e.g. `{example: 409}`) never replaces a typed one.
-fn merge_property<'a>(properties: &mut Vec<Property<'a>>, property: Property<'a>, doc: &Document) {
+fn merge_property<'a>(properties: &mut Vec<Property<'a>>, property: Property<'a>) {
     match properties.iter().position(|p| p.name == property.name) {
-        Some(i) if is_annotation_only(&property.schema, doc) => {
-            let _ = i;
-        }
+        Some(_) if is_annotation_only(&property.schema) => {}
         Some(i) => properties[i] = property,
         None => properties.push(property),
     }
 }
 
-fn is_annotation_only(schema: &PlainRef<'_>, _doc: &Document) -> bool {
+fn is_annotation_only(schema: &PlainRef<'_>) -> bool {
     match schema {
         PlainRef::Reference(_) => false,
         PlainRef::Item(schema) => {
