@@ -138,7 +138,7 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
                 },
             )
             .path_param("integrationInstanceId", integration_instance_id)
-            .json_body(body)
+            .json_body("application/json", body)
     }
     /// Delete Integration Instance Auth Credential
     ///

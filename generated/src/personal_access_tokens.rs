@@ -125,7 +125,7 @@ impl<'a> PersonalAccessTokens<'a> {
             )
             .path_param("userId", &user_id);
         match body {
-            Some(body) => call.json_body(body),
+            Some(body) => call.json_body("application/json", body),
             None => call,
         }
     }
@@ -283,7 +283,7 @@ impl<'a> PersonalAccessTokens<'a> {
             .path_param("userId", &user_id)
             .path_param("tokenId", &token_id);
         match body {
-            Some(body) => call.json_body(body),
+            Some(body) => call.json_body("application/json", body),
             None => call,
         }
     }

@@ -23,7 +23,8 @@ use super::retry::{is_idempotent, retryable_status, RetryPolicy};
 
 /// Turns a documented success status and its body into the success type; `None` when the
 /// status is not a documented success.
-pub(crate) type DecodeSuccess<T> = fn(status: u16, body: &[u8]) -> Option<Result<T, DecodeError>>;
+/// The body comes as `Bytes` so a binary success shares it rather than copying it.
+pub(crate) type DecodeSuccess<T> = fn(status: u16, body: &Bytes) -> Option<Result<T, DecodeError>>;
 
 /// A successful response: the decoded body with the status and headers it came with.
 #[derive(Debug, Clone)]
@@ -61,6 +62,8 @@ pub struct Call<T, E> {
     retry: Option<RetryPolicy>,
     base_url: Option<String>,
     invalid: Option<String>,
+    /// Whether a success body is left unread for the caller to stream.
+    streaming: bool,
     error: PhantomData<fn() -> E>,
 }
 
@@ -116,6 +119,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             retry: None,
             base_url: None,
             invalid: None,
+            streaming: false,
             error: PhantomData,
         }
     }
@@ -174,12 +178,18 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         self
     }
 
-    pub(crate) fn json_body<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+    /// A JSON body of the media type the operation documents (`application/json`, or any
+    /// `+json` type).
+    pub(crate) fn json_body<B: serde::Serialize + ?Sized>(
+        mut self,
+        content_type: &'static str,
+        body: &B,
+    ) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body = Some(Bytes::from(bytes)),
             Err(e) => self.fail(format!("cannot serialise the request body: {e}")),
         }
-        self.content_type = "application/json";
+        self.content_type = content_type;
         self
     }
 
@@ -233,6 +243,19 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
 
     /// Sends the call; the result keeps the status and headers beside the body.
     pub async fn send_with_response(self) -> Result<Response<T>, Error<E>> {
+        let operation_id = self.op.operation_id;
+        match self.run().await? {
+            Outcome::Decoded(response) => Ok(response),
+            // Only a streaming call leaves a body unread.
+            Outcome::Unread { .. } => Err(Error::InvalidRequest {
+                operation_id,
+                message: "the body was left unread".to_owned(),
+            }),
+        }
+    }
+
+    /// Sends the call, retrying as configured, until a final outcome.
+    async fn run(self) -> Result<Outcome<T>, Error<E>> {
         let op = self.op;
         let span = tracing::info_span!(
             "api_call",
@@ -271,7 +294,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         self,
         deadline: Option<Instant>,
         span: &tracing::Span,
-    ) -> Result<Response<T>, Error<E>> {
+    ) -> Result<Outcome<T>, Error<E>> {
         let op = self.op;
         let invalid = |message: String| Error::InvalidRequest {
             operation_id: op.operation_id,
@@ -377,6 +400,13 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                     for hook in &inner.hooks {
                         hook.after_response(&context, status, &response_headers);
                     }
+                    if self.streaming && status.is_success() {
+                        return Ok(Outcome::Unread {
+                            status,
+                            headers: response_headers,
+                            response,
+                        });
+                    }
                     let body = match response.bytes().await {
                         Ok(body) => body,
                         Err(error) => {
@@ -398,7 +428,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                     });
                     match (self.finish(status, response_headers, body), wait) {
                         // A documented success is never retried, whatever its status.
-                        (Ok(response), _) => return Ok(response),
+                        (Ok(response), _) => return Ok(Outcome::Decoded(response)),
                         (Err(error), None) => return Err(error),
                         (Err(error), Some(wait)) => (wait, error),
                     }
@@ -550,6 +580,75 @@ fn static_header(value: &'static str) -> Option<HeaderValue> {
         Some(HeaderValue::from_static(value))
     } else {
         HeaderValue::from_str(value).ok()
+    }
+}
+
+/// What the attempt loop ends with.
+enum Outcome<T> {
+    /// A decoded response.
+    Decoded(Response<T>),
+    /// A success whose body is left for the caller to stream.
+    Unread {
+        status: StatusCode,
+        headers: HeaderMap,
+        response: reqwest::Response,
+    },
+}
+
+impl<E: ErrorResponses> Call<Bytes, E> {
+    /// Sends the call and returns as soon as a success status and its headers arrive, with
+    /// the body left to read chunk by chunk ([`ByteStream::chunk`]): for downloads too large
+    /// to hold in memory. Retries and the call's time budget apply until then; an error
+    /// status is read and decoded as [`send`](Call::send) does.
+    pub async fn send_streaming(mut self) -> Result<Response<ByteStream>, Error<E>> {
+        self.streaming = true;
+        Ok(match self.run().await? {
+            Outcome::Unread {
+                status,
+                headers,
+                response,
+            } => Response {
+                status,
+                headers,
+                body: ByteStream(Source::Live(response)),
+            },
+            // A documented success outside 2XX (a 304, say) was read like any other.
+            Outcome::Decoded(response) => Response {
+                status: response.status,
+                headers: response.headers,
+                body: ByteStream(Source::Read(Some(response.body))),
+            },
+        })
+    }
+}
+
+/// A success body read as it arrives; from [`Call::send_streaming`].
+pub struct ByteStream(Source);
+
+enum Source {
+    Live(reqwest::Response),
+    Read(Option<Bytes>),
+}
+
+impl ByteStream {
+    /// The next chunk of the body; `None` once all of it has been read.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, reqwest::Error> {
+        match &mut self.0 {
+            Source::Live(response) => response.chunk().await.map_err(reqwest::Error::without_url),
+            Source::Read(body) => Ok(body.take().filter(|b| !b.is_empty())),
+        }
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let length = match &self.0 {
+            Source::Live(response) => response.content_length(),
+            Source::Read(body) => body.as_ref().map(|b| b.len() as u64),
+        };
+        f.debug_struct("ByteStream")
+            .field("content_length", &length)
+            .finish_non_exhaustive()
     }
 }
 

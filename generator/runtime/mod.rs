@@ -14,7 +14,7 @@ mod retry;
 mod serde_helpers;
 
 pub use auth::TokenProvider;
-pub use call::{Call, Response};
+pub use call::{ByteStream, Call, Response};
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorResponses};
 pub use hooks::{Hook, HookContext};
@@ -27,7 +27,7 @@ pub(crate) use call::DecodeSuccess;
 #[allow(unused_imports)]
 pub(crate) use client::{ApiSpec, OperationSpec, SchemeKind, SchemeSpec};
 #[allow(unused_imports)]
-pub(crate) use error::decode_json;
+pub(crate) use error::{decode_json, decode_text};
 #[allow(unused_imports)]
 pub(crate) use serde_helpers::{
     date_time, double_option, from_value, optional_date_time, serialize_tagged,

@@ -277,14 +277,15 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// The request body.
     pub body: Option<Body>,
-    /// The success type, `None` for no body.
-    pub success: Option<TypeRef>,
-    /// The documented success statuses.
-    pub success_statuses: Vec<SuccessStatus>,
+    /// What a call returns on success.
+    pub success: Success,
+    /// The documented responses that count as success (`1XX`..`3XX`, and `default` when no
+    /// `2XX` is documented), exact statuses first, then ranges, then `default`.
+    pub successes: Vec<ResponseCase>,
     /// The error enum's name, e.g. `CreatePersonalAccessTokenError`.
     pub error_type: String,
-    /// Documented error statuses.
-    pub errors: Vec<ErrorCase>,
+    /// Documented error responses (`4XX`, `5XX`, and `default`), in matching order as above.
+    pub errors: Vec<ResponseCase>,
     /// Security alternatives (OR) of scheme keys (AND); empty for none.
     pub security: Vec<Vec<String>>,
     /// Operation-level server URLs.
@@ -295,14 +296,95 @@ pub struct Operation {
     pub options_type: Option<String>,
 }
 
-/// A success status and whether it has a body.
+impl Operation {
+    /// The JSON types of its responses, success and error alike.
+    pub fn response_types(&self) -> impl Iterator<Item = &TypeRef> {
+        self.successes
+            .iter()
+            .chain(&self.errors)
+            .filter_map(|r| r.body.json())
+    }
+}
+
+/// What a call returns on success, decided once from the success responses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Success {
+    /// No success response has a body: `()`.
+    Unit,
+    /// Every success response has this same body.
+    Body(ResponseBody),
+    /// The success responses differ (a body and none, or different bodies): the named enum
+    /// in the group's module, one variant per response.
+    Enum(String),
+}
+
+impl Success {
+    /// Whether a call returns a value worth looking at (anything but `()`).
+    pub fn has_value(&self) -> bool {
+        *self != Success::Unit
+    }
+}
+
+/// The statuses one documented response stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StatusMatch {
+    /// One status, e.g. `404`.
+    Code(u16),
+    /// A class, e.g. `4XX` is `Range(4)`.
+    Range(u16),
+    /// `default`: every status not documented otherwise (on the success side, every `2XX`).
+    Default,
+}
+
+impl StatusMatch {
+    /// How the document writes it: `404`, `4XX` or `default`.
+    pub fn label(&self) -> String {
+        match self {
+            StatusMatch::Code(code) => code.to_string(),
+            StatusMatch::Range(class) => format!("{class}XX"),
+            StatusMatch::Default => "default".to_owned(),
+        }
+    }
+
+    /// Whether it stands for several statuses, so a value of it keeps the status it came with.
+    pub fn is_many(&self) -> bool {
+        !matches!(self, StatusMatch::Code(_))
+    }
+}
+
+/// What a response body is decoded into, decided once from its media type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum ResponseBody {
+    /// No content.
+    Empty,
+    /// JSON (`application/json`, every `+json` type) into this type.
+    Json(TypeRef),
+    /// Text (`text/*`, YAML, XML, CSV) as a `String`.
+    Text,
+    /// Anything else (images, PDFs, `application/octet-stream`, unknown types) as bytes.
+    Bytes,
+}
+
+impl ResponseBody {
+    /// The JSON type it decodes into, if any.
+    pub fn json(&self) -> Option<&TypeRef> {
+        match self {
+            ResponseBody::Json(ty) => Some(ty),
+            _ => None,
+        }
+    }
+}
+
+/// One documented response.
 #[derive(Debug, Clone, Serialize)]
-pub struct SuccessStatus {
-    /// The status code.
-    pub status: u16,
-    /// Whether it carries the success type's body.
-    pub has_body: bool,
-    /// Its content type.
+pub struct ResponseCase {
+    /// The statuses it stands for.
+    pub status: StatusMatch,
+    /// Its variant in the success or error enum, e.g. `NotFound`.
+    pub variant: String,
+    /// Its body.
+    pub body: ResponseBody,
+    /// Its media type.
     pub content_type: Option<String>,
     /// The response description.
     pub description: String,
@@ -353,17 +435,6 @@ pub struct Body {
     pub doc: Option<String>,
 }
 
-impl ErrorCase {
-    /// The status as the document writes it: `404`, or `4XX` for a range.
-    pub fn status_label(&self) -> String {
-        if self.range {
-            format!("{}XX", self.status / 100)
-        } else {
-            self.status.to_string()
-        }
-    }
-}
-
 /// How a request body is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum BodyEncoding {
@@ -375,21 +446,4 @@ pub enum BodyEncoding {
     Text,
     /// Bytes sent as is (`application/octet-stream` and other binary types).
     Binary,
-}
-
-/// A documented error status.
-#[derive(Debug, Clone, Serialize)]
-pub struct ErrorCase {
-    /// The status code; for a range (`4XX`), its first code.
-    pub status: u16,
-    /// Whether this is a whole range of statuses (`4XX`, `5XX`).
-    pub range: bool,
-    /// The variant, e.g. `NotFound`.
-    pub variant: String,
-    /// The body type, if the response has a JSON body.
-    pub ty: Option<TypeRef>,
-    /// Its content type.
-    pub content_type: Option<String>,
-    /// The response description.
-    pub description: String,
 }

@@ -30,6 +30,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Client",
     "ClientBuilder",
     "Error",
+    "ByteStream",
     "Call",
     "Response",
     "Server",
@@ -62,6 +63,18 @@ pub fn type_name(raw: &str) -> String {
         format!("{name}Type")
     } else {
         name
+    }
+}
+
+/// `UpperCamelCase` name for an enum variant: variants live in their enum's namespace, so
+/// only `Self` is off limits (`Ok`, `Default` and `Error` are fine variant names).
+pub fn variant_name(raw: &str) -> String {
+    let name = ascii_words(raw).to_upper_camel_case();
+    match name.as_str() {
+        "" => "Value".to_owned(),
+        "Self" => "SelfValue".to_owned(),
+        _ if name.starts_with(|c: char| c.is_ascii_digit()) => format!("N{name}"),
+        _ => name,
     }
 }
 
@@ -155,6 +168,9 @@ mod tests {
         assert_eq!(value_name("page[size]"), "page_size");
         assert_eq!(value_name("createdAt"), "created_at");
         assert_eq!(value_name("1st"), "_1st");
+        assert_eq!(variant_name("OK"), "Ok");
+        assert_eq!(variant_name("Self"), "SelfValue");
+        assert_eq!(variant_name("304"), "N304");
     }
 
     #[test]

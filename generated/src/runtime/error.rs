@@ -85,6 +85,15 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result
     }
 }
 
+/// A text body as a `String`; it must be UTF-8.
+pub(crate) fn decode_text(body: &[u8]) -> Result<String, DecodeError> {
+    String::from_utf8(body.to_vec()).map_err(|e| DecodeError {
+        type_name: "String",
+        reason: format!("the text is not UTF-8: {}", e.utf8_error()),
+        snippet: String::new(),
+    })
+}
+
 /// Why and where a body failed to decode, with its JSON path when there is one.
 fn locate_failure<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<String> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);

@@ -12,6 +12,7 @@ use crate::ir::{Api, SchemeKind};
 const RUNTIME_EXPORTS: &[&str] = &[
     "ApiError",
     "BuildError",
+    "ByteStream",
     "Call",
     "Client",
     "ClientBuilder",

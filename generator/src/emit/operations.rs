@@ -1,5 +1,6 @@
 //! Emits one module per resource group: its client, one method per operation, and each
-//! operation's error enum and options struct.
+//! operation's success enum (when its success responses differ), error enum and options
+//! struct.
 
 use std::collections::BTreeMap;
 
@@ -7,9 +8,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{clean, doc_attrs, lines};
-use super::tokens::{ident, is_copy, models_path, ty};
+use super::tokens::{body_ty, ident, is_copy, models_path, success_ty, ty};
 use super::usage::Usage;
-use crate::ir::{BodyEncoding, ErrorCase, Group, Operation, Param, ParamLocation, TypeRef};
+use crate::ir::{
+    BodyEncoding, Group, Operation, Param, ParamLocation, ResponseBody, ResponseCase, StatusMatch,
+    Success, TypeRef,
+};
 
 /// A group's module.
 pub fn group_rs<'a>(
@@ -27,6 +31,7 @@ pub fn group_rs<'a>(
     let group_doc = doc_attrs(group.doc.as_deref());
     let methods = group.operations.iter().map(|op| method(group, op, usage));
     let errors = error_types(group);
+    let successes = group.operations.iter().map(success_enum);
     let options = group.operations.iter().map(options_struct);
     let header = quote! {
         #![doc = #module_doc]
@@ -49,7 +54,7 @@ pub fn group_rs<'a>(
             #(#methods)*
         }
     };
-    (header, errors.chain(options))
+    (header, successes.chain(errors).chain(options))
 }
 
 /// How a parameter is taken as an argument.
@@ -69,10 +74,7 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
     let models = models_path();
     let name = ident(&op.method_name);
     let error = ident(&op.error_type);
-    let success = op
-        .success
-        .as_ref()
-        .map_or_else(|| quote!(()), |t| ty(t, &models));
+    let success = success_ty(op, &models);
     let mut doc = String::new();
     if let Some(summary) = &op.summary {
         doc.push_str(&clean(summary));
@@ -145,7 +147,7 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
     let set_body = op.body.as_ref().map(|body| {
         let content_type = &body.content_type;
         match body.encoding {
-            BodyEncoding::Json => quote!(json_body(body)),
+            BodyEncoding::Json => quote!(json_body(#content_type, body)),
             BodyEncoding::Form => quote!(form_body(body)),
             BodyEncoding::Text => quote!(raw_body(#content_type, body.to_owned())),
             BodyEncoding::Binary if body.required => quote!(raw_body(#content_type, body.into())),
@@ -197,29 +199,162 @@ fn operation_spec(op: &Operation) -> TokenStream {
     }
 }
 
+/// The statuses a response stands for, as a match pattern; `default` is every `2XX` on the
+/// success side and every other status on the error side.
+fn status_pattern(status: StatusMatch, success: bool) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => quote!(#code),
+        StatusMatch::Range(class) => {
+            let (first, last) = (class * 100, class * 100 + 99);
+            quote!(#first..=#last)
+        }
+        StatusMatch::Default if success => quote!(200..=299),
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+/// How a response's body becomes a value: nothing to decode, a value as is, or a decoding
+/// that can fail.
+enum Decode {
+    Nothing,
+    Value(TokenStream),
+    Fallible(TokenStream),
+}
+
+/// How `body` (a `&[u8]`, or `&bytes::Bytes` on the success side) is decoded as `kind` says.
+fn decode_body(kind: &ResponseBody, success: bool) -> Decode {
+    match kind {
+        ResponseBody::Empty => Decode::Nothing,
+        ResponseBody::Json(_) => Decode::Fallible(quote!(crate::runtime::decode_json(body))),
+        ResponseBody::Text => Decode::Fallible(quote!(crate::runtime::decode_text(body))),
+        // The success body is already `Bytes`: shared, not copied. Error bodies are small.
+        ResponseBody::Bytes if success => Decode::Value(quote!(body.clone())),
+        ResponseBody::Bytes => Decode::Value(quote!(bytes::Bytes::copy_from_slice(body))),
+    }
+}
+
+/// The decoded result of a response: its body, or (with `owner`, an enum) the variant
+/// holding it: `Variant(body)`, `Variant`, or, for a response standing for several statuses,
+/// `Variant { status, body }`.
+fn decoded(case: &ResponseCase, owner: Option<&TokenStream>, success: bool) -> TokenStream {
+    let decode = decode_body(&case.body, success);
+    let Some(owner) = owner else {
+        return match decode {
+            Decode::Nothing => quote!(Ok(())),
+            Decode::Value(value) => quote!(Ok(#value)),
+            Decode::Fallible(result) => result,
+        };
+    };
+    let variant = ident(&case.variant);
+    let many = case.status.is_many();
+    match decode {
+        Decode::Nothing if many => quote!(Ok(#owner::#variant { status })),
+        Decode::Nothing => quote!(Ok(#owner::#variant)),
+        Decode::Value(body) if many => quote!(Ok(#owner::#variant { status, body: #body })),
+        Decode::Value(body) => quote!(Ok(#owner::#variant(#body))),
+        Decode::Fallible(result) if many => {
+            quote!(#result.map(|body| #owner::#variant { status, body }))
+        }
+        Decode::Fallible(result) => quote!(#result.map(#owner::#variant)),
+    }
+}
+
+/// `match status { arms }`, or the one arm's value when it is a catch-all.
+fn match_status(
+    cases: &[ResponseCase],
+    success: bool,
+    arm: impl Fn(&ResponseCase) -> TokenStream,
+) -> TokenStream {
+    if let [only] = cases {
+        if !success && only.status == StatusMatch::Default {
+            let value = arm(only);
+            return quote!(Some(#value));
+        }
+    }
+    let arms = cases.iter().map(|case| {
+        let pattern = status_pattern(case.status, success);
+        let value = arm(case);
+        quote!(#pattern => Some(#value),)
+    });
+    // A catch-all `default` arm leaves nothing for the closing `_`.
+    let fallback = (success || !cases.iter().any(|c| c.status == StatusMatch::Default))
+        .then(|| quote!(_ => None,));
+    quote!(match status { #(#arms)* #fallback })
+}
+
 /// The function that turns a documented success status into the success type.
 fn success_decoder(op: &Operation) -> TokenStream {
-    let arms = op.success_statuses.iter().map(|s| {
-        let status = s.status;
-        if s.has_body {
-            quote!(#status => Some(crate::runtime::decode_json(body)),)
-        } else {
-            quote!(#status => Some(Ok(())),)
+    let owner = match &op.success {
+        Success::Enum(name) => {
+            let name = ident(name);
+            Some(quote!(#name))
         }
+        _ => None,
+    };
+    let decode = match_status(&op.successes, true, |case| {
+        decoded(case, owner.as_ref(), true)
     });
-    if op.success_statuses.is_empty() {
-        return quote!(|_status, _body| None);
-    }
-    let body = if op.success_statuses.iter().any(|s| s.has_body) {
+    let body = if op.successes.iter().any(|c| c.body != ResponseBody::Empty) {
         quote!(body)
     } else {
         quote!(_body)
     };
+    quote!(|status, #body| #decode)
+}
+
+/// The success enum of an operation whose success responses differ.
+fn success_enum(op: &Operation) -> TokenStream {
+    let Success::Enum(name) = &op.success else {
+        return TokenStream::new();
+    };
+    let models = models_path();
+    let name = ident(name);
+    let doc = format!(
+        " The success responses `{}` documents: which one came back, with its body.",
+        op.id
+    );
+    let variants = op
+        .successes
+        .iter()
+        .map(|case| response_variant(case, &models));
     quote! {
-        |status, #body| match status {
-            #(#arms)*
-            _ => None,
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
         }
+    }
+}
+
+/// A success or error enum variant for a response, with its doc line.
+fn response_variant(case: &ResponseCase, models: &TokenStream) -> TokenStream {
+    let variant = ident(&case.variant);
+    let description = case.description.trim();
+    let doc = doc_attrs(Some(&if description.is_empty() {
+        format!("{}.", case.status.label())
+    } else {
+        format!("{}: {description}", case.status.label())
+    }));
+    let body = body_ty(&case.body, models);
+    match (&case.body, case.status.is_many()) {
+        (ResponseBody::Empty, false) => quote!(#doc #variant,),
+        (ResponseBody::Empty, true) => quote! {
+            #doc
+            #variant {
+                /// The status it came with.
+                status: u16,
+            },
+        },
+        (_, false) => quote!(#doc #variant(#body),),
+        (_, true) => quote! {
+            #doc
+            #variant {
+                /// The status it came with.
+                status: u16,
+                /// The body.
+                body: #body,
+            },
+        },
     }
 }
 
@@ -274,27 +409,16 @@ fn error_enum(op: &Operation, sharing: &[&str]) -> TokenStream {
                 .join(", ")
         ),
     };
-    let variants = op.errors.iter().map(|e| {
-        let variant = ident(&e.variant);
-        let doc = doc_attrs(Some(&format!("{}: {}", e.status_label(), e.description)));
-        match &e.ty {
-            Some(t) => {
-                let t = ty(t, &models);
-                quote!(#doc #variant(#t),)
-            }
-            None => quote!(#doc #variant,),
-        }
-    });
-    let decode_arms = op.errors.iter().map(decode_arm);
+    let variants = op.errors.iter().map(|e| response_variant(e, &models));
     let status_arms = op.errors.iter().map(|e| {
         let variant = ident(&e.variant);
-        let status = e.status;
-        match e.ty {
-            Some(_) => quote!(Self::#variant(_) => #status,),
-            None => quote!(Self::#variant => #status,),
+        match (&e.status, &e.body) {
+            (StatusMatch::Code(code), ResponseBody::Empty) => quote!(Self::#variant => #code,),
+            (StatusMatch::Code(code), _) => quote!(Self::#variant(_) => #code,),
+            _ => quote!(Self::#variant { status, .. } => *status,),
         }
     });
-    let body = if op.errors.iter().any(|e| e.ty.is_some()) {
+    let body = if op.errors.iter().any(|e| e.body != ResponseBody::Empty) {
         quote!(body)
     } else {
         quote!(_body)
@@ -304,7 +428,9 @@ fn error_enum(op: &Operation, sharing: &[&str]) -> TokenStream {
     } else {
         (
             quote!(status),
-            quote!(match status { #(#decode_arms)* _ => None, }),
+            match_status(&op.errors, false, |case| {
+                decoded(case, Some(&quote!(Self)), false)
+            }),
         )
     };
     let status_body = if op.errors.is_empty() {
@@ -335,21 +461,6 @@ fn error_enum(op: &Operation, sharing: &[&str]) -> TokenStream {
                 Self::status(self)
             }
         }
-    }
-}
-
-fn decode_arm(error: &ErrorCase) -> TokenStream {
-    let variant = ident(&error.variant);
-    let first = error.status;
-    let last = first + 99;
-    let status = if error.range {
-        quote!(#first..=#last)
-    } else {
-        quote!(#first)
-    };
-    match error.ty {
-        Some(_) => quote!(#status => Some(crate::runtime::decode_json(body).map(Self::#variant)),),
-        None => quote!(#status => Some(Ok(Self::#variant)),),
     }
 }
 

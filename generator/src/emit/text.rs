@@ -8,7 +8,9 @@ use serde::Serialize;
 use super::usage::{program, Usage};
 use super::{File, Options};
 use crate::error::Error;
-use crate::ir::{Api, BodyEncoding, Group, Operation, ParamLocation, TypeRef};
+use crate::ir::{
+    Api, BodyEncoding, Group, Operation, ParamLocation, ResponseBody, Success, TypeRef,
+};
 
 /// The templates, embedded so the generator is self-contained.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -198,7 +200,7 @@ fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str
         .map(|e| {
             [
                 format!("`{}::{}`", op.error_type, e.variant),
-                e.status_label(),
+                e.status.label(),
                 e.content_type
                     .clone()
                     .unwrap_or_else(|| "(none)".to_owned()),
@@ -230,8 +232,8 @@ fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str
         )),
         params,
         response: match &op.success {
-            Some(ty) => format!("`{}`", usage.type_path(ty)),
-            None => "`()` (no body)".to_owned(),
+            Success::Unit => "`()` (no body)".to_owned(),
+            _ => format!("`{}`", usage.success_path(group, op)),
         },
         errors,
         error_type,
@@ -279,7 +281,7 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
         .iter()
         .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
         .filter(|(_, op)| !op.deprecated)
-        .find(|(_, op)| op.http_method == "GET" && op.success.is_some())
+        .find(|(_, op)| op.http_method == "GET" && op.success.has_value())
         .or_else(|| {
             api.groups
                 .first()
@@ -300,9 +302,11 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
         .unwrap_or_default();
     let errors = chosen.and_then(|(group, op)| {
         let first = op.errors.first()?;
-        let (pattern, shown) = match first.ty {
-            Some(_) => (format!("{}(body)", first.variant), "{body:?}"),
-            None => (first.variant.clone(), ""),
+        let (pattern, shown) = match (&first.body, first.status.is_many()) {
+            (ResponseBody::Empty, false) => (first.variant.clone(), ""),
+            (ResponseBody::Empty, true) => (format!("{} {{ .. }}", first.variant), ""),
+            (_, false) => (format!("{}(body)", first.variant), "{body:?}"),
+            (_, true) => (format!("{} {{ body, .. }}", first.variant), "{body:?}"),
         };
         let (prelude, call) = usage.call_parts(group, op);
         Some(program(&format!(
@@ -313,7 +317,7 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
             first.description.replace(['"', '{', '}'], "'"),
         )))
     });
-    let response = chosen.filter(|(_, op)| op.success.is_some()).map(|(group, op)| {
+    let response = chosen.filter(|(_, op)| op.success.has_value()).map(|(group, op)| {
         let (prelude, call) = usage.call_parts(group, op);
         program(&format!(
             "{}\n{prelude}let response = {call}\n    .send_with_response()\n    .await?;\nprintln!(\"{{}} {{:?}}\", response.status, response.headers.get(\"x-request-id\"));\nlet body = response.into_body();\nprintln!(\"{{body:?}}\");\n",

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::TypeRef;
+use crate::ir::{Operation, ResponseBody, Success, TypeRef};
 
 /// An identifier from a name the naming module produced (`r#type` becomes a raw identifier).
 pub fn ident(name: &str) -> Ident {
@@ -76,4 +76,26 @@ pub fn is_copy(ty: &TypeRef) -> bool {
 /// The path to the models module from group modules and tests.
 pub fn models_path() -> TokenStream {
     quote!(crate::models::)
+}
+
+/// The Rust type a response body decodes into.
+pub fn body_ty(body: &ResponseBody, models: &TokenStream) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote!(()),
+        ResponseBody::Json(t) => ty(t, models),
+        ResponseBody::Text => quote!(String),
+        ResponseBody::Bytes => quote!(bytes::Bytes),
+    }
+}
+
+/// What a call of `op` returns on success; a success enum is named from the group module.
+pub fn success_ty(op: &Operation, models: &TokenStream) -> TokenStream {
+    match &op.success {
+        Success::Unit => quote!(()),
+        Success::Body(body) => body_ty(body, models),
+        Success::Enum(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
 }

@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
-use crate::ir::{Api, BodyEncoding, Group, Operation, Param, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Api, BodyEncoding, Group, Operation, Param, ResponseBody, Success, TypeDef, TypeKind, TypeRef,
+};
 
 /// Builds snippets for one API and crate.
 pub struct Usage<'a> {
@@ -59,7 +61,7 @@ impl<'a> Usage<'a> {
     /// The statements that call `op` and print the result (no client set-up).
     pub fn call(&self, group: &Group, op: &Operation) -> String {
         let (prelude, call) = self.call_parts(group, op);
-        if op.success.is_some() {
+        if op.success.has_value() {
             format!("{prelude}let response = {call}\n    .await?;\nprintln!(\"{{response:?}}\");\n")
         } else {
             format!("{prelude}{call}\n    .await?;\n")
@@ -190,6 +192,22 @@ impl<'a> Usage<'a> {
         }
     }
 
+    /// The path of what a call of `op` returns on success, as users write it.
+    pub fn success_path(&self, group: &Group, op: &Operation) -> String {
+        match &op.success {
+            Success::Unit => "()".into(),
+            Success::Body(ResponseBody::Json(ty)) => self.type_path(ty),
+            Success::Body(ResponseBody::Text) => "String".into(),
+            Success::Body(ResponseBody::Bytes) => "bytes::Bytes".into(),
+            Success::Body(ResponseBody::Empty) => "()".into(),
+            Success::Enum(name) => format!(
+                "{}::{}::{name}",
+                self.crate_ident,
+                group.module.trim_start_matches("r#")
+            ),
+        }
+    }
+
     /// The type's own example when it has one, otherwise a value built from the type.
     pub fn example_of(&self, ty: &TypeRef) -> Value {
         if let TypeRef::Named(name) = ty {
@@ -277,7 +295,7 @@ impl Usage<'_> {
                 .operations
                 .iter()
                 .filter(|op| !op.deprecated)
-                .min_by_key(|op| !(op.http_method == "GET" && op.success.is_some()));
+                .min_by_key(|op| !(op.http_method == "GET" && op.success.has_value()));
             if let Some(op) = op {
                 let _ = writeln!(body, "println!(\"{}: {}\");", group.tag, op.id);
                 body.push_str(&self.call(group, op));

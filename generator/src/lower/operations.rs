@@ -11,11 +11,11 @@ use openapiv3::{
 use super::types::TypeLowerer;
 use crate::adapter::Document;
 use crate::ir::{
-    Body, BodyEncoding, ErrorCase, Example, Group, Operation, Param, ParamLocation, SuccessStatus,
-    TypeRef,
+    Body, BodyEncoding, Example, Group, Operation, Param, ParamLocation, ResponseBody,
+    ResponseCase, StatusMatch, Success, TypeRef,
 };
 use crate::locate::escape;
-use crate::naming::{type_name, value_name, Scope};
+use crate::naming::{type_name, value_name, variant_name, Scope};
 
 /// The group for operations without a tag.
 const UNTAGGED: &str = "default";
@@ -80,7 +80,10 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
             };
             let params = lowering.params(&item.parameters, &op.parameters, &path_pointer);
             let body = op.request_body.as_ref().and_then(|b| lowering.body(b));
-            let (success, success_statuses, errors) = lowering.responses(&op.responses);
+            let (successes, errors) = lowering.responses(&op.responses);
+            let success = success_of(&successes, || {
+                errors_scope.claim(&format!("{op_type}Success"))
+            });
             let options_type = params
                 .iter()
                 .any(|p| !p.required)
@@ -103,7 +106,7 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 params,
                 body,
                 success,
-                success_statuses,
+                successes,
                 error_type,
                 errors,
                 security,
@@ -178,34 +181,75 @@ fn accept_header(doc: &Document, responses: &openapiv3::Responses) -> String {
     }
 }
 
-/// How a request body of this media type is encoded, if the SDK can send it.
-fn body_encoding(media: &str) -> Option<BodyEncoding> {
+/// What a media type carries, decided from its essence (parameters such as `charset`
+/// ignored), for request and response bodies alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaKind {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Binary,
+}
+
+fn media_kind(media: &str) -> MediaKind {
     let essence = media
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    if is_json(&essence) {
-        Some(BodyEncoding::Json)
+    let (kind, subtype) = essence.split_once('/').unwrap_or((essence.as_str(), ""));
+    if subtype == "json" || subtype.ends_with("+json") {
+        MediaKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
-        Some(BodyEncoding::Form)
-    } else if essence.starts_with("text/") {
-        Some(BodyEncoding::Text)
-    } else if essence == "application/octet-stream"
-        || essence == "*/*"
-        || essence.starts_with("image/")
+        MediaKind::Form
+    } else if kind == "multipart" {
+        MediaKind::Multipart
+    } else if kind == "text"
+        || matches!(
+            subtype,
+            "yaml" | "x-yaml" | "xml" | "csv" | "x-ndjson" | "javascript" | "graphql" | "sql"
+        )
+        || subtype.ends_with("+xml")
+        || subtype.ends_with("+yaml")
     {
-        Some(BodyEncoding::Binary)
+        MediaKind::Text
     } else {
-        None
+        MediaKind::Binary
+    }
+}
+
+/// How a request body of this media type is encoded, if the SDK can send it yet.
+fn body_encoding(media: &str) -> Option<BodyEncoding> {
+    match media_kind(media) {
+        MediaKind::Json => Some(BodyEncoding::Json),
+        MediaKind::Form => Some(BodyEncoding::Form),
+        MediaKind::Multipart => None,
+        MediaKind::Text => Some(BodyEncoding::Text),
+        MediaKind::Binary => Some(BodyEncoding::Binary),
     }
 }
 
 /// Whether a media type carries JSON.
 pub fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim();
-    essence == "application/json" || essence.ends_with("+json")
+    media_kind(media) == MediaKind::Json
+}
+
+/// What a call returns, from its success responses: one type when they agree, an enum
+/// (named by `enum_name`, called only then) when they differ.
+fn success_of(successes: &[ResponseCase], enum_name: impl FnOnce() -> String) -> Success {
+    let Some(first) = successes.first() else {
+        return Success::Unit;
+    };
+    if successes.iter().all(|s| s.body == first.body) {
+        match &first.body {
+            ResponseBody::Empty => Success::Unit,
+            body => Success::Body(body.clone()),
+        }
+    } else {
+        Success::Enum(enum_name())
+    }
 }
 
 struct OperationLowering<'a, 'd> {
@@ -344,15 +388,14 @@ impl<'d> OperationLowering<'_, 'd> {
         let chosen = body
             .content
             .iter()
-            .map(|(media, content)| (media, content, body_encoding(media)))
-            .filter(|(_, _, encoding)| encoding.is_some())
-            .min_by_key(|(_, _, encoding)| *encoding != Some(BodyEncoding::Json));
-        let Some((media, content, Some(encoding))) = chosen else {
+            .filter_map(|(media, content)| Some((media, content, body_encoding(media)?)))
+            .min_by_key(|(_, _, encoding)| *encoding != BodyEncoding::Json);
+        let Some((media, content, encoding)) = chosen else {
             let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
             self.problem(
                 format!("{pointer}/content"),
                 format!(
-                    "unsupported request content type(s) {}: JSON, form, text and binary bodies are supported",
+                    "request content type(s) {}: multipart bodies are not supported yet",
                     found.join(", ")
                 ),
             );
@@ -384,24 +427,33 @@ impl<'d> OperationLowering<'_, 'd> {
         })
     }
 
+    /// The documented responses, split into the success side and the error side, each in
+    /// matching order (exact statuses, then ranges, then `default`).
     fn responses(
         &mut self,
         responses: &'d openapiv3::Responses,
-    ) -> (Option<TypeRef>, Vec<SuccessStatus>, Vec<ErrorCase>) {
-        let mut success: Option<TypeRef> = None;
-        let mut statuses = Vec::new();
+    ) -> (Vec<ResponseCase>, Vec<ResponseCase>) {
+        let mut successes = Vec::new();
         let mut errors = Vec::new();
-        let mut variants = Scope::default();
-        let mut informational = Vec::new();
-        for (code, response) in &responses.responses {
-            let (status, range) = match *code {
-                StatusCode::Code(status) => (status, false),
-                // `4XX`/`5XX` describe every error of the class; other ranges fall through to
-                // the unexpected-status error, body kept.
-                StatusCode::Range(class @ (4 | 5)) => (class * 100, true),
-                StatusCode::Range(_) => continue,
-            };
-            let pointer = format!("{}/responses/{status}", self.pointer);
+        let mut success_variants = Scope::default();
+        let mut error_variants = Scope::default();
+        let documented = responses
+            .responses
+            .iter()
+            .map(|(code, response)| match *code {
+                StatusCode::Code(status) => (StatusMatch::Code(status), response),
+                StatusCode::Range(class) => (StatusMatch::Range(class), response),
+            })
+            .chain(
+                responses
+                    .default
+                    .iter()
+                    .map(|response| (StatusMatch::Default, response)),
+            );
+        let mut default = None;
+        for (status, response) in documented {
+            let label = status.label();
+            let pointer = format!("{}/responses/{}", self.pointer, escape(&label));
             let response = match self.doc.response(response) {
                 Ok(response) => response,
                 Err(message) => {
@@ -409,97 +461,125 @@ impl<'d> OperationLowering<'_, 'd> {
                     continue;
                 }
             };
-            let json = response.content.iter().find(|(m, _)| is_json(m));
-            let content_type = json
-                .map(|(m, _)| m.clone())
-                .or_else(|| response.content.keys().next().cloned());
-            let hint = if range {
-                format!(
-                    "{}{}",
-                    self.op_type,
-                    if status == 400 {
-                        "ClientError"
-                    } else {
-                        "ServerError"
-                    }
-                )
-            } else if (200..300).contains(&status) {
-                format!("{}Response", self.op_type)
-            } else {
-                format!("{}{}", self.op_type, reason(status))
-            };
-            let ty = json.map(|(media, content)| match &content.schema {
-                Some(schema) => self.types.lower(
-                    schema,
-                    &format!("{pointer}/content/{}/schema", escape(media)),
-                    &hint,
-                ),
-                None => TypeRef::Json,
-            });
-            if let (Some((media, content)), Some(ty)) = (json, &ty) {
-                self.media_examples(content, &format!("{pointer}/content/{}", escape(media)), ty);
-            }
-            if (200..300).contains(&status) {
-                if ty.is_none() && !response.content.is_empty() {
-                    self.problem(
-                        format!("{pointer}/content"),
-                        "only JSON or empty success responses are supported".to_owned(),
-                    );
+            let class = match status {
+                StatusMatch::Code(code) => code / 100,
+                StatusMatch::Range(class) => class,
+                StatusMatch::Default => {
+                    default = Some((pointer, response));
                     continue;
                 }
-                match (&success, &ty) {
-                    (Some(existing), Some(ty)) if existing != ty => {
-                        self.problem(
-                            pointer.clone(),
-                            "success statuses with different body types are not supported",
-                        );
-                    }
-                    (None, Some(ty)) => success = Some(ty.clone()),
-                    _ => {}
-                }
-                statuses.push(SuccessStatus {
-                    status,
-                    has_body: ty.is_some(),
-                    content_type,
-                    description: response.description.clone(),
-                });
-            } else if !range && status < 200 || (300..400).contains(&status) {
-                // Informational and redirect statuses carry no body the SDK decodes.
-                informational.push(SuccessStatus {
-                    status,
-                    has_body: false,
-                    content_type,
-                    description: response.description.clone(),
-                });
-            } else if status >= 400 {
-                let name = match (range, status) {
-                    (true, 400) => "ClientError".to_owned(),
-                    (true, _) => "ServerError".to_owned(),
-                    (false, _) => reason(status),
-                };
-                errors.push(ErrorCase {
-                    status,
-                    range,
-                    variant: variants.claim(&name),
-                    ty,
-                    content_type,
-                    description: response.description.clone(),
+            };
+            if !(1..=5).contains(&class) {
+                self.problem(
+                    pointer,
+                    format!("`{label}` is not an HTTP status: statuses run from 100 to 599"),
+                );
+                continue;
+            }
+            let (side, variants) = if class < 4 {
+                (&mut successes, &mut success_variants)
+            } else {
+                (&mut errors, &mut error_variants)
+            };
+            // Inline body types: `…Response` on the success side, `…NotFound` on the other.
+            let hint = if class < 4 {
+                format!("{}Response", self.op_type)
+            } else {
+                format!("{}{}", self.op_type, response_word(status))
+            };
+            let case = self.response(status, response, &pointer, &hint, variants);
+            side.push(case);
+        }
+        // `default` is every status not documented otherwise: on the success side when no
+        // 2XX is documented (it then describes the successes too), and on the error side.
+        let documents_2xx = successes.iter().any(|s| {
+            matches!(
+                s.status,
+                StatusMatch::Code(200..=299) | StatusMatch::Range(2)
+            )
+        });
+        let documents_default = default.is_some();
+        if let Some((pointer, response)) = default {
+            let hint = if documents_2xx {
+                format!("{}Default", self.op_type)
+            } else {
+                format!("{}Response", self.op_type)
+            };
+            let case = self.response(
+                StatusMatch::Default,
+                response,
+                &pointer,
+                &hint,
+                &mut error_variants,
+            );
+            if !documents_2xx {
+                successes.push(ResponseCase {
+                    variant: success_variants.claim(&case.variant),
+                    ..case.clone()
                 });
             }
+            errors.push(case);
         }
-        // Exact statuses are matched before the ranges that contain them.
-        errors.sort_by_key(|e| e.range);
-        // An operation documenting only redirects or a protocol switch succeeds with them.
-        if success.is_none() {
-            statuses.extend(informational);
+        // A document that describes no success still has operations that succeed: any 2XX.
+        if !documents_2xx && !documents_default {
+            successes.push(ResponseCase {
+                status: StatusMatch::Range(2),
+                variant: success_variants.claim("Success"),
+                body: ResponseBody::Empty,
+                content_type: None,
+                description: "Any 2XX status (the description documents no success response)."
+                    .to_owned(),
+            });
         }
-        if success.is_some() && statuses.iter().any(|s| !s.has_body) {
-            self.problem(
-                format!("{}/responses", self.pointer),
-                "an operation whose success statuses mix bodies and no bodies is not supported",
-            );
+        let order = |s: &ResponseCase| match s.status {
+            StatusMatch::Code(_) => 0,
+            StatusMatch::Range(_) => 1,
+            StatusMatch::Default => 2,
+        };
+        successes.sort_by_key(order);
+        errors.sort_by_key(order);
+        (successes, errors)
+    }
+
+    /// One response: its body kind, from its preferred media type (JSON when offered).
+    fn response(
+        &mut self,
+        status: StatusMatch,
+        response: &'d openapiv3::Response,
+        pointer: &str,
+        hint: &str,
+        variants: &mut Scope,
+    ) -> ResponseCase {
+        let chosen = response
+            .content
+            .iter()
+            .min_by_key(|(media, _)| media_kind(media) != MediaKind::Json);
+        let body = match chosen {
+            None => ResponseBody::Empty,
+            Some((media, content)) => match media_kind(media) {
+                MediaKind::Json => {
+                    let media_pointer = format!("{pointer}/content/{}", escape(media));
+                    let ty = match &content.schema {
+                        Some(schema) => {
+                            self.types
+                                .lower(schema, &format!("{media_pointer}/schema"), hint)
+                        }
+                        None => TypeRef::Json,
+                    };
+                    self.media_examples(content, &media_pointer, &ty);
+                    ResponseBody::Json(ty)
+                }
+                MediaKind::Text | MediaKind::Form => ResponseBody::Text,
+                MediaKind::Binary | MediaKind::Multipart => ResponseBody::Bytes,
+            },
+        };
+        ResponseCase {
+            status,
+            variant: variants.claim(&response_word(status)),
+            body,
+            content_type: chosen.map(|(media, _)| media.clone()),
+            description: response.description.clone(),
         }
-        (success, statuses, errors)
     }
 
     /// Records a media type's `example` and `examples` for the round-trip tests.
@@ -566,10 +646,22 @@ fn location_key(param: &Parameter) -> &'static str {
     }
 }
 
-/// The variant name for an error status: its reason phrase, e.g. `NotFound`.
-fn reason(status: u16) -> String {
-    http::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .map_or_else(|| format!("Status{status}"), type_name)
+/// The variant name for a response: a status's reason phrase (`NotFound`), a range's class
+/// (`ClientError`), or `Default`.
+fn response_word(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => http::StatusCode::from_u16(code)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .map_or_else(|| format!("Status{code}"), variant_name),
+        StatusMatch::Range(class) => match class {
+            1 => "Informational",
+            2 => "Success",
+            3 => "Redirection",
+            4 => "ClientError",
+            _ => "ServerError",
+        }
+        .to_owned(),
+        StatusMatch::Default => "Default".to_owned(),
+    }
 }

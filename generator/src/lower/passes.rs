@@ -115,8 +115,7 @@ fn operation_types(op: &crate::ir::Operation) -> impl Iterator<Item = &TypeRef> 
         .iter()
         .map(|p| &p.ty)
         .chain(op.body.iter().map(|b| &b.ty))
-        .chain(op.success.iter())
-        .chain(op.errors.iter().filter_map(|e| e.ty.as_ref()))
+        .chain(op.response_types())
 }
 
 /// Which types requests and responses reach. Request-only types lose `readOnly` fields,
@@ -150,8 +149,7 @@ fn directions(api: &Api) -> (BTreeSet<String>, BTreeSet<String>) {
     for op in api.groups.iter().flat_map(|g| &g.operations) {
         request_roots.extend(op.body.iter().map(|b| b.ty.clone()));
         request_roots.extend(op.params.iter().map(|p| p.ty.clone()));
-        response_roots.extend(op.success.iter().cloned());
-        response_roots.extend(op.errors.iter().filter_map(|e| e.ty.clone()));
+        response_roots.extend(op.response_types().cloned());
     }
     (
         reachable(api, &request_roots),

@@ -11,8 +11,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .bearer(std::env::var("WIRE_TOKEN")?)
         .base_url(std::env::var("WIRE_BASE_URL")?)
         .build()?;
-    println!("Bodies: put-note");
-    let body = "text";
-    client.bodies().put_note(body).await?;
+    println!("Bodies: get-item-image");
+    let response = client.bodies().get_item_image("string").await?;
+    println!("{response:?}");
+    println!("Responses: get-item");
+    let response = client.responses().get_item("string").await?;
+    println!("{response:?}");
     Ok(())
 }

@@ -91,8 +91,84 @@ impl<'a> Bodies<'a> {
             )
             .raw_body("application/octet-stream", body.into())
     }
+    /// `GET /items/{id}/image` (operation `get-item-image`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = wire_sdk::Client::builder()
+    ///     .bearer(std::env::var("WIRE_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let response = client
+    ///     .bodies()
+    ///     .get_item_image("string")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_item_image(
+        &self,
+        id: &str,
+    ) -> crate::Call<bytes::Bytes, GetItemImageError> {
+        static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            operation_id: "get-item-image",
+            method: reqwest::Method::GET,
+            path_template: "/items/{id}/image",
+            security: &[&["bearer"]],
+            servers: &[],
+            accept: reqwest::header::HeaderValue::from_static("image/png"),
+        };
+        self.client
+            .call(
+                &OPERATION,
+                |status, body| match status {
+                    200u16 => Some(Ok(body.clone())),
+                    _ => None,
+                },
+            )
+            .path_param("id", id)
+    }
+    /// `GET /export` (operation `export-items`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = wire_sdk::Client::builder()
+    ///     .bearer(std::env::var("WIRE_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let response = client
+    ///     .bodies()
+    ///     .export_items()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn export_items(&self) -> crate::Call<String, ExportItemsError> {
+        static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            operation_id: "export-items",
+            method: reqwest::Method::GET,
+            path_template: "/export",
+            security: &[&["bearer"]],
+            servers: &[],
+            accept: reqwest::header::HeaderValue::from_static("text/csv"),
+        };
+        self.client
+            .call(
+                &OPERATION,
+                |status, body| match status {
+                    200u16..=299u16 => Some(crate::runtime::decode_text(body)),
+                    _ => None,
+                },
+            )
+    }
 }
-/// The error responses `put-note`, `put-blob` document.
+/// The error responses `put-note`, `put-blob`, `get-item-image`, `export-items` document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutNoteError {}
 impl PutNoteError {
@@ -114,3 +190,7 @@ impl crate::runtime::ErrorResponses for PutNoteError {
 }
 /// The error responses `put-blob` documents: the same as `put-note`'s.
 pub type PutBlobError = PutNoteError;
+/// The error responses `get-item-image` documents: the same as `put-note`'s.
+pub type GetItemImageError = PutNoteError;
+/// The error responses `export-items` documents: the same as `put-note`'s.
+pub type ExportItemsError = PutNoteError;

@@ -41,6 +41,13 @@ impl crate::Client {
     pub fn bodies(&self) -> crate::bodies::Bodies<'_> {
         crate::bodies::Bodies::new(self)
     }
+    /// Operations on Responses.
+    ///
+    /// Compiled with the `responses` Cargo feature (on by default).
+    #[cfg(feature = "responses")]
+    pub fn responses(&self) -> crate::responses::Responses<'_> {
+        crate::responses::Responses::new(self)
+    }
 }
 impl crate::ClientBuilder {
     /// Sends requests to `server`. Operations the API pins to a server of their own keep

@@ -3,3 +3,25 @@
 //! Request and response models.
 #![allow(deprecated)]
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+#[cfg(feature = "responses")]
+/// Item
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Item {
+    /// The `id` property.
+    pub id: String,
+}
+#[cfg(feature = "responses")]
+/// Job
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Job {
+    /// The `job` property.
+    pub job: String,
+}
+#[cfg(feature = "responses")]
+/// Problem
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    /// The `title` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
