@@ -121,46 +121,59 @@ fn security_schemes(doc: &Document, problems: &mut Vec<(String, String)>) -> Vec
                 scheme,
                 description,
                 ..
-            } if scheme.eq_ignore_ascii_case("bearer") => (SchemeKind::Bearer, description),
+            } => match http_scheme(scheme) {
+                Ok(kind) => (kind, description),
+                Err(message) => {
+                    problems.push((format!("{pointer}/scheme"), message));
+                    continue;
+                }
+            },
             // An OAuth 2 or OpenID Connect access token is sent as a bearer token.
             SpecScheme::OAuth2 { description, .. }
             | SpecScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
             SpecScheme::APIKey {
-                location: APIKeyLocation::Header,
+                location,
                 name,
                 description,
-                ..
-            } => (SchemeKind::ApiKeyHeader(name.clone()), description),
-            SpecScheme::APIKey {
-                location: APIKeyLocation::Query,
-                name,
-                description,
-                ..
-            } => (SchemeKind::ApiKeyQuery(name.clone()), description),
-            SpecScheme::APIKey {
-                location: APIKeyLocation::Cookie,
                 ..
             } => {
-                problems.push((
-                    format!("{pointer}/in"),
-                    "cookie API keys are not supported".to_owned(),
-                ));
-                continue;
-            }
-            SpecScheme::HTTP { scheme, .. } => {
-                problems.push((
-                    format!("{pointer}/scheme"),
-                    format!("HTTP `{scheme}` authentication is not supported"),
-                ));
-                continue;
+                let name = name.clone();
+                let kind = match location {
+                    APIKeyLocation::Header => SchemeKind::ApiKeyHeader(name),
+                    APIKeyLocation::Query => SchemeKind::ApiKeyQuery(name),
+                    APIKeyLocation::Cookie => SchemeKind::ApiKeyCookie(name),
+                };
+                (kind, description)
             }
         };
+        let method = scope.claim(&value_name(key));
         schemes.push(SecurityScheme {
             key: key.clone(),
-            method: scope.claim(&value_name(key)),
+            provider_method: format!("{}_provider", method.trim_start_matches("r#")),
+            method,
             kind,
             description: description.clone(),
         });
     }
     schemes
+}
+
+/// How an HTTP scheme's credential is sent: bearer and basic as RFC 6750 and RFC 7617 say, any
+/// other scheme as `Authorization: <scheme> <credential>` with the credential the user gives.
+fn http_scheme(scheme: &str) -> Result<SchemeKind, String> {
+    if scheme.eq_ignore_ascii_case("bearer") {
+        Ok(SchemeKind::Bearer)
+    } else if scheme.eq_ignore_ascii_case("basic") {
+        Ok(SchemeKind::Basic)
+    } else if !scheme.is_empty()
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    {
+        Ok(SchemeKind::Http(scheme.to_owned()))
+    } else {
+        Err(format!(
+            "{scheme:?} is not an HTTP authentication scheme name (a token such as `Digest`)"
+        ))
+    }
 }

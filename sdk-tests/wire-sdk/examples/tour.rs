@@ -14,5 +14,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Bodies: put-note");
     let body = "text";
     client.bodies().put_note(body).await?;
+    println!("Auth: get-with-basic");
+    client.auth().get_with_basic().await?;
     Ok(())
 }
