@@ -7,25 +7,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::tokens::ident;
 use crate::ir::{Api, SchemeKind};
-
-/// What the runtime exposes at the crate root.
-const RUNTIME_EXPORTS: &[&str] = &[
-    "ApiError",
-    "BasicAuthProvider",
-    "BasicCredentials",
-    "BuildError",
-    "Call",
-    "Client",
-    "ClientBuilder",
-    "DecodeError",
-    "Error",
-    "ErrorResponses",
-    "Hook",
-    "HookContext",
-    "Response",
-    "RetryPolicy",
-    "TokenProvider",
-];
+use crate::naming::RUNTIME_EXPORTS;
 
 /// The crate root.
 pub fn lib_rs(api: &Api) -> TokenStream {

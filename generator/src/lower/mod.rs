@@ -11,7 +11,7 @@ use crate::adapter::Document;
 use crate::error::Error;
 use crate::ir::{Api, SchemeKind, SecurityScheme, Server};
 use crate::locate::escape;
-use crate::naming::{type_name, value_name, Scope};
+use crate::naming::{self, type_name, value_name, Scope};
 
 pub use operations::is_json;
 
@@ -92,17 +92,8 @@ fn server_label(url: &str) -> String {
 }
 
 fn security_schemes(doc: &Document, problems: &mut Vec<(String, String)>) -> Vec<SecurityScheme> {
-    let mut scope = Scope::with_reserved(&[
-        "base_url",
-        "timeout",
-        "retry",
-        "user_agent",
-        "http_client",
-        "hook",
-        "build",
-        "server",
-        "new",
-    ]);
+    // Every setter and provider setter is claimed in the builder's one scope.
+    let mut scope = naming::builder_methods();
     let mut schemes = Vec::new();
     let Some(components) = &doc.api.components else {
         return schemes;
@@ -146,10 +137,10 @@ fn security_schemes(doc: &Document, problems: &mut Vec<(String, String)>) -> Vec
                 (kind, description)
             }
         };
-        let method = scope.claim(&value_name(key));
+        let method = scope.claim_with(&value_name(key), &[naming::PROVIDER_SUFFIX]);
         schemes.push(SecurityScheme {
             key: key.clone(),
-            provider_method: format!("{}_provider", method.trim_start_matches("r#")),
+            provider_method: naming::suffixed(&method, naming::PROVIDER_SUFFIX),
             method,
             kind,
             description: description.clone(),

@@ -15,7 +15,7 @@ use crate::ir::{
     TypeRef,
 };
 use crate::locate::escape;
-use crate::naming::{type_name, value_name, Scope};
+use crate::naming::{self, type_name, value_name, Scope};
 
 /// The group for operations without a tag.
 const UNTAGGED: &str = "default";
@@ -117,10 +117,9 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
         }
     }
     groups.retain(|g| !g.operations.is_empty());
-    // Group modules sit beside the crate's own modules; group clients share one namespace.
-    let mut modules = Scope::with_reserved(&[
-        "models", "client", "runtime", "tests", "std", "core", "serde",
-    ]);
+    // Group modules sit beside the crate's own modules and name the `Client` methods that
+    // return the group clients, which share one namespace.
+    let mut modules = naming::group_modules();
     let mut clients = Scope::default();
     // `default` is Cargo's own feature.
     let mut features = Scope::with_reserved(&["default"]);
