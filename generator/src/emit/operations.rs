@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{clean, doc_attrs, lines};
+use super::docs::{clean, doc_attrs, doc_or, lines};
 use super::tokens::{ident, is_copy, models_path, ty};
 use super::usage::Usage;
 use crate::ir::{BodyEncoding, ErrorCase, Group, Operation, Param, ParamLocation, TypeRef};
@@ -276,7 +276,13 @@ fn error_enum(op: &Operation, sharing: &[&str]) -> TokenStream {
     };
     let variants = op.errors.iter().map(|e| {
         let variant = ident(&e.variant);
-        let doc = doc_attrs(Some(&format!("{}: {}", e.status_label(), e.description)));
+        let label = e.status_label();
+        let doc = if e.description.trim().is_empty() {
+            format!("The `{label}` response.")
+        } else {
+            format!("{label}: {}", e.description)
+        };
+        let doc = doc_attrs(Some(&doc));
         match &e.ty {
             Some(t) => {
                 let t = ty(t, &models);
@@ -363,7 +369,15 @@ fn options_struct(op: &Operation) -> TokenStream {
     let fields = op.params.iter().filter(|p| !p.required).map(|p| {
         let field = ident(&p.rust_name);
         let field_ty = ty(&p.ty, &models);
-        let doc = doc_attrs(Some(p.doc.as_deref().unwrap_or(&p.name)));
+        let location = match p.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        };
+        let doc = doc_or(
+            p.doc.as_deref(),
+            &format!("The `{}` {location} parameter.", p.name),
+        );
         quote!(#doc pub #field: Option<#field_ty>,)
     });
     quote! {

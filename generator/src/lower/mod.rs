@@ -27,7 +27,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     let security_schemes = security_schemes(doc, &mut problems);
     let mut api = Api {
         title: doc.api.info.title.clone(),
-        description: doc.api.info.description.clone(),
+        description: prose(&doc.api.info.description),
         version: doc.api.info.version.clone(),
         servers: servers(doc),
         security_schemes,
@@ -56,7 +56,7 @@ fn servers(doc: &Document) -> Vec<Server> {
             for (name, variable) in s.variables.iter().flatten() {
                 url = url.replace(&format!("{{{name}}}"), &variable.default);
             }
-            (url.trim_end_matches('/').to_owned(), s.description.clone())
+            (url.trim_end_matches('/').to_owned(), prose(&s.description))
         })
         .collect();
     let labels: Vec<String> = urls.iter().map(|(url, _)| server_label(url)).collect();
@@ -143,7 +143,7 @@ fn security_schemes(doc: &Document, problems: &mut Vec<(String, String)>) -> Vec
             provider_method: naming::suffixed(&method, naming::PROVIDER_SUFFIX),
             method,
             kind,
-            description: description.clone(),
+            description: prose(description),
         });
     }
     schemes
@@ -167,4 +167,10 @@ fn http_scheme(scheme: &str) -> Result<SchemeKind, String> {
             "{scheme:?} is not an HTTP authentication scheme name (a token such as `Digest`)"
         ))
     }
+}
+
+/// Prose from the document, or `None` when it holds nothing to read (empty or blank), so every
+/// emitter falls back to a sentence of its own.
+pub(crate) fn prose(text: &Option<String>) -> Option<String> {
+    text.as_ref().filter(|t| !t.trim().is_empty()).cloned()
 }

@@ -8,6 +8,7 @@ use openapiv3::{
     Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, StatusCode,
 };
 
+use super::prose;
 use super::types::TypeLowerer;
 use crate::adapter::Document;
 use crate::ir::{
@@ -26,7 +27,7 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
     let mut groups: Vec<Group> = api
         .tags
         .iter()
-        .map(|tag| new_group(&tag.name, tag.description.clone()))
+        .map(|tag| new_group(&tag.name, prose(&tag.description)))
         .collect();
     let mut method_scopes: BTreeMap<String, Scope> = BTreeMap::new();
     let mut error_scopes: BTreeMap<String, Scope> = BTreeMap::new();
@@ -97,8 +98,8 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 method_name,
                 http_method: method.to_ascii_uppercase(),
                 path: path.clone(),
-                summary: op.summary.clone(),
-                description: op.description.clone(),
+                summary: prose(&op.summary),
+                description: prose(&op.description),
                 deprecated: op.deprecated,
                 params,
                 body,
@@ -314,7 +315,7 @@ impl<'d> OperationLowering<'_, 'd> {
                 location,
                 ty,
                 required: data.required || location == ParamLocation::Path,
-                doc: data.description.clone(),
+                doc: prose(&data.description),
                 example: data.example.clone().or_else(|| match schema {
                     ReferenceOr::Item(schema) => schema.schema_data.example.clone(),
                     ReferenceOr::Reference { reference } => self
@@ -379,7 +380,7 @@ impl<'d> OperationLowering<'_, 'd> {
             encoding,
             required: body.required,
             content_type: media.clone(),
-            doc: body.description.clone(),
+            doc: prose(&body.description),
         })
     }
 
