@@ -36,8 +36,9 @@ pub mod integration_instance_auth_credentials;
 pub mod personal_access_tokens;
 pub use client::Server;
 pub use runtime::{
-    ApiError, BuildError, ByteStream, Call, Client, ClientBuilder, DecodeError, Error,
-    ErrorResponses, Hook, HookContext, Response, RetryPolicy, TokenProvider,
+    ApiError, BasicAuthProvider, BasicCredentials, BuildError, ByteStream, Call, Client,
+    ClientBuilder, DecodeError, Error, ErrorResponses, Hook, HookContext, Response,
+    RetryPolicy, TokenProvider,
 };
 /// The HTTP client library, for hooks and custom clients.
 pub use reqwest;

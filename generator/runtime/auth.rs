@@ -1,5 +1,7 @@
-//! Credentials: fixed tokens and providers that can rotate them.
+//! Credentials: fixed tokens and providers that can rotate them, and where each scheme puts
+//! them on a request.
 
+use std::fmt;
 use std::sync::Arc;
 
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
@@ -25,6 +27,75 @@ where
     }
 }
 
+/// A user name and password for HTTP basic authentication (RFC 7617). Both are kept as
+/// secrets: some APIs take an API key as the user name.
+#[derive(Clone)]
+pub struct BasicCredentials {
+    username: SecretString,
+    password: SecretString,
+}
+
+impl BasicCredentials {
+    /// Credentials from a user name and a password.
+    pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
+        BasicCredentials {
+            username: SecretString::from(username.into()),
+            password: SecretString::from(password.into()),
+        }
+    }
+
+    /// `user:password`, what basic authentication encodes; why not, when it cannot be sent.
+    /// The reason never quotes either secret.
+    fn joined(&self) -> Result<SecretString, String> {
+        let username = self.username.expose_secret();
+        let password = self.password.expose_secret();
+        if username.contains(':') {
+            return Err(
+                "the user name contains a colon, which basic authentication cannot carry"
+                    .to_owned(),
+            );
+        }
+        if username
+            .chars()
+            .chain(password.chars())
+            .any(char::is_control)
+        {
+            return Err(
+                "the user name or password contains a control character, which basic authentication cannot carry"
+                    .to_owned(),
+            );
+        }
+        Ok(SecretString::from(format!("{username}:{password}")))
+    }
+}
+
+impl fmt::Debug for BasicCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BasicCredentials")
+            .field("username", &"[redacted]")
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
+
+/// Supplies the user name and password of a basic authentication scheme. Called before every
+/// attempt of every call, like a [`TokenProvider`].
+///
+/// Any `Fn() -> BasicCredentials` closure is a provider.
+pub trait BasicAuthProvider: Send + Sync + 'static {
+    /// The credentials to send now.
+    fn credentials(&self) -> Result<BasicCredentials, Box<dyn std::error::Error + Send + Sync>>;
+}
+
+impl<F> BasicAuthProvider for F
+where
+    F: Fn() -> BasicCredentials + Send + Sync + 'static,
+{
+    fn credentials(&self) -> Result<BasicCredentials, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(self())
+    }
+}
+
 /// A token set once on the builder.
 pub(crate) struct FixedToken(pub(crate) SecretString);
 
@@ -34,12 +105,47 @@ impl TokenProvider for FixedToken {
     }
 }
 
+/// A basic authentication provider seen as a token provider: its token is `user:password`,
+/// which the basic scheme's placement encodes.
+struct BasicToken(Arc<dyn BasicAuthProvider>);
+
+impl TokenProvider for BasicToken {
+    fn token(&self) -> Result<SecretString, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(self.0.credentials()?.joined()?)
+    }
+}
+
+/// Credentials that can never be sent: every call needing them fails, saying why.
+struct Unusable(String);
+
+impl TokenProvider for Unusable {
+    fn token(&self) -> Result<SecretString, Box<dyn std::error::Error + Send + Sync>> {
+        Err(self.0.clone().into())
+    }
+}
+
 /// Where a scheme's token comes from, as the builder was told.
 pub(crate) enum TokenSource {
     /// A token set once.
     Fixed(SecretString),
     /// Asked for before every attempt.
     Provider(Arc<dyn TokenProvider>),
+}
+
+impl TokenSource {
+    /// Fixed basic credentials. Ones that cannot be sent are reported by every call that
+    /// needs them, as a fixed token that makes no valid header is.
+    pub(crate) fn basic(credentials: &BasicCredentials) -> Self {
+        match credentials.joined() {
+            Ok(joined) => TokenSource::Fixed(joined),
+            Err(reason) => TokenSource::Provider(Arc::new(Unusable(reason))),
+        }
+    }
+
+    /// A basic authentication provider.
+    pub(crate) fn basic_provider(provider: Arc<dyn BasicAuthProvider>) -> Self {
+        TokenSource::Provider(Arc::new(BasicToken(provider)))
+    }
 }
 
 /// A credential as the client holds it.
@@ -78,21 +184,182 @@ pub(crate) enum Placement {
     Header(HeaderName, HeaderValue),
     /// A query parameter of this name, with the token as its value.
     Query(&'static str),
+    /// A cookie of this name, with the token as its value; every cookie of a request goes in
+    /// one `Cookie` header.
+    Cookie(&'static str),
 }
 
-/// Where `kind` puts `token`; why not, when the token or the header name cannot be sent.
+/// Where `kind` puts `token`; why not, when the token or the name cannot be sent. The reason
+/// never quotes the token.
 pub(crate) fn placement(kind: &SchemeKind, token: &str) -> Result<Placement, String> {
     let (name, value) = match kind {
         SchemeKind::Bearer => (AUTHORIZATION, format!("Bearer {token}")),
+        SchemeKind::Basic => (AUTHORIZATION, format!("Basic {}", base64(token.as_bytes()))),
+        SchemeKind::Http(scheme) => (AUTHORIZATION, format!("{scheme} {token}")),
         SchemeKind::ApiKeyHeader(name) => (
             HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| format!("{name:?} is not a valid header name"))?,
             token.to_owned(),
         ),
         SchemeKind::ApiKeyQuery(name) => return Ok(Placement::Query(name)),
+        SchemeKind::ApiKeyCookie(name) => {
+            if name.is_empty() || !name.bytes().all(is_token_byte) {
+                return Err(format!("{name:?} is not a valid cookie name"));
+            }
+            if !token.bytes().all(is_cookie_octet) {
+                return Err("the token is not a valid cookie value".to_owned());
+            }
+            return Ok(Placement::Cookie(name));
+        }
     };
     let mut value = HeaderValue::from_str(&value)
         .map_err(|_| "the token is not a valid header value".to_owned())?;
     value.set_sensitive(true);
     Ok(Placement::Header(name, value))
+}
+
+/// A byte of an HTTP token (RFC 9110 §5.6.2), what a cookie name is made of.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// A byte a cookie value may hold (RFC 6265 §4.1.1): visible ASCII but `"`, `,`, `;` and `\`.
+/// Anything else would end the cookie or start another one.
+fn is_cookie_octet(b: u8) -> bool {
+    matches!(b, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E)
+}
+
+/// Standard base64 with padding (RFC 4648 §4), as basic authentication sends `user:password`.
+/// Written here rather than taken from a crate: encoding is all the SDK needs, in a dozen lines.
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let triple = byte(0) << 16 | byte(1) << 8 | byte(2);
+        // A chunk of n bytes fills n + 1 characters; padding completes the four.
+        for i in 0..4 {
+            if i <= chunk.len() {
+                let index = (triple >> (18 - 6 * i)) & 0x3F;
+                out.push(char::from(ALPHABET[index as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_rfc_4648_vectors() {
+        let vectors = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (input, encoded) in vectors {
+            assert_eq!(base64(input.as_bytes()), encoded, "{input:?}");
+        }
+        assert_eq!(base64(&[0xFF, 0xFE, 0xFD]), "//79");
+        assert_eq!(base64(&[0xFB, 0xFF]), "+/8=");
+    }
+
+    #[test]
+    fn basic_credentials_are_encoded_as_rfc_7617_shows() {
+        let header = |user: &str, password: &str| {
+            let joined = BasicCredentials::new(user, password).joined().unwrap();
+            match placement(&SchemeKind::Basic, joined.expose_secret()) {
+                Ok(Placement::Header(name, value)) => {
+                    assert_eq!(name, AUTHORIZATION);
+                    assert!(value.is_sensitive());
+                    value.to_str().unwrap().to_owned()
+                }
+                _ => panic!("basic credentials go in a header"),
+            }
+        };
+        assert_eq!(
+            header("Aladdin", "open sesame"),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+        // UTF-8, as RFC 7617 §2.1's example with `charset="UTF-8"`.
+        assert_eq!(header("test", "123\u{a3}"), "Basic dGVzdDoxMjPCow==");
+        // A colon may appear in the password, never in the user name.
+        assert_eq!(header("u", "a:b"), "Basic dTphOmI=");
+    }
+
+    #[test]
+    fn unusable_basic_credentials_say_why_without_quoting_them() {
+        for (user, password) in [("ali:ce", "s3cret"), ("alice", "s3\ncret")] {
+            let reason = BasicCredentials::new(user, password).joined().unwrap_err();
+            assert!(
+                !reason.contains("ali") && !reason.contains("s3"),
+                "{reason}"
+            );
+            let TokenSource::Provider(provider) =
+                TokenSource::basic(&BasicCredentials::new(user, password))
+            else {
+                panic!("unusable credentials must fail every call")
+            };
+            assert_eq!(provider.token().unwrap_err().to_string(), reason);
+        }
+        let debug = format!("{:?}", BasicCredentials::new("alice", "s3cret"));
+        assert!(
+            !debug.contains("alice") && !debug.contains("s3cret"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn every_http_scheme_and_key_location_places_the_token() {
+        let header = |kind: &SchemeKind, token: &str| match placement(kind, token) {
+            Ok(Placement::Header(name, value)) => (name.to_string(), value),
+            _ => panic!("a header is expected"),
+        };
+        let (name, value) = header(&SchemeKind::Http("Digest"), "username=\"a\"");
+        assert_eq!(
+            (name.as_str(), value.to_str().unwrap()),
+            ("authorization", "Digest username=\"a\"")
+        );
+        assert!(value.is_sensitive());
+        let (name, value) = header(&SchemeKind::ApiKeyHeader("X-Key"), "k");
+        assert_eq!((name.as_str(), value.to_str().unwrap()), ("x-key", "k"));
+        assert!(value.is_sensitive());
+        assert!(matches!(
+            placement(&SchemeKind::ApiKeyQuery("key"), "k"),
+            Ok(Placement::Query("key"))
+        ));
+        assert!(matches!(
+            placement(&SchemeKind::ApiKeyCookie("session"), "abc-123"),
+            Ok(Placement::Cookie("session"))
+        ));
+    }
+
+    #[test]
+    fn tokens_that_would_break_their_place_are_refused_without_being_quoted() {
+        let refused = |kind: SchemeKind, token: &str| match placement(&kind, token) {
+            Err(reason) => {
+                assert!(!reason.contains(token), "{reason}");
+                reason
+            }
+            Ok(_) => panic!("{token:?} must be refused"),
+        };
+        assert_eq!(
+            refused(SchemeKind::ApiKeyCookie("session"), "a; admin=1"),
+            "the token is not a valid cookie value"
+        );
+        refused(SchemeKind::ApiKeyCookie("session"), "\"quoted\"");
+        refused(SchemeKind::Bearer, "line\nbreak");
+        assert_eq!(
+            refused(SchemeKind::ApiKeyCookie("bad name"), "token"),
+            "\"bad name\" is not a valid cookie name"
+        );
+    }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use secrecy::SecretString;
 
-use super::auth::{Credential, TokenProvider, TokenSource};
+use super::auth::{BasicAuthProvider, BasicCredentials, Credential, TokenProvider, TokenSource};
 use super::call::{Call, DecodeSuccess};
 use super::error::ErrorResponses;
 use super::hooks::Hook;
@@ -37,10 +37,17 @@ pub(crate) struct SchemeSpec {
 pub(crate) enum SchemeKind {
     /// `Authorization: Bearer <token>`.
     Bearer,
+    /// `Authorization: Basic <base64 of user:password>`.
+    Basic,
+    /// `Authorization: <scheme> <credential>`, the credential as the user gives it: any other
+    /// HTTP authentication scheme.
+    Http(&'static str),
     /// In the named header.
     ApiKeyHeader(&'static str),
     /// As the named query parameter.
     ApiKeyQuery(&'static str),
+    /// As the named cookie.
+    ApiKeyCookie(&'static str),
 }
 
 /// One operation: emitted by the generator as a static beside its method.
@@ -205,6 +212,22 @@ impl ClientBuilder {
         provider: Arc<dyn TokenProvider>,
     ) -> Self {
         self.set_credential(scheme, TokenSource::Provider(provider))
+    }
+
+    pub(crate) fn basic_credential(
+        self,
+        scheme: &'static str,
+        credentials: BasicCredentials,
+    ) -> Self {
+        self.set_credential(scheme, TokenSource::basic(&credentials))
+    }
+
+    pub(crate) fn basic_credential_provider(
+        self,
+        scheme: &'static str,
+        provider: Arc<dyn BasicAuthProvider>,
+    ) -> Self {
+        self.set_credential(scheme, TokenSource::basic_provider(provider))
     }
 
     fn set_credential(mut self, scheme: &'static str, source: TokenSource) -> Self {

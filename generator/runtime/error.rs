@@ -358,13 +358,14 @@ pub enum Error<E> {
         /// The schemes it accepts, any one of which would do.
         schemes: Vec<&'static str>,
     },
-    /// A token provider failed.
+    /// A credential provider failed, or the credential cannot be sent (a token that is not a
+    /// valid header or cookie value, a basic user name with a colon); nothing was sent.
     Credentials {
         /// The operation.
         operation_id: &'static str,
-        /// The scheme whose provider failed.
+        /// The scheme whose credential failed.
         scheme: &'static str,
-        /// The provider's error.
+        /// Why, never quoting the credential.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The request could not be built (a bad header value, an unusable parameter...).
@@ -474,7 +475,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Credentials { scheme, source, .. } => {
                 write!(
                     f,
-                    "`{op}`: the token provider for `{scheme}` failed: {source}"
+                    "`{op}`: the credential for `{scheme}` cannot be used: {source}"
                 )
             }
             Error::InvalidRequest { message, .. } => {

@@ -58,6 +58,8 @@ pub struct SecurityScheme {
     pub key: String,
     /// The builder method that sets it, e.g. `personal_access_token`.
     pub method: String,
+    /// The builder method that sets a provider for it, e.g. `personal_access_token_provider`.
+    pub provider_method: String,
     /// How the credential is sent.
     pub kind: SchemeKind,
     /// `description`.
@@ -69,10 +71,17 @@ pub struct SecurityScheme {
 pub enum SchemeKind {
     /// `Authorization: Bearer <token>`.
     Bearer,
+    /// `Authorization: Basic <base64 of user:password>` (RFC 7617).
+    Basic,
+    /// `Authorization: <scheme> <credential>`: any other HTTP scheme (`Digest`, `HOBA`, a
+    /// vendor's own), the scheme as the document writes it, the credential as the user gives it.
+    Http(String),
     /// An API key in the named header.
     ApiKeyHeader(String),
     /// An API key in the named query parameter.
     ApiKeyQuery(String),
+    /// An API key in the named cookie.
+    ApiKeyCookie(String),
 }
 
 /// A named Rust type.

@@ -16,8 +16,105 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
-/// Type names that would shadow the prelude or the types generated code itself refers to.
+/// Methods the runtime defines on `ClientBuilder`, whatever their visibility: inherent methods
+/// of one type share a namespace, so a generated setter of the same name would not compile.
+/// A test checks this list against `generator/runtime/`.
+pub const RUNTIME_BUILDER_METHODS: &[&str] = &[
+    "base_url",
+    "basic_credential",
+    "basic_credential_provider",
+    "build",
+    "credential",
+    "credential_provider",
+    "hook",
+    "http_client",
+    "new",
+    "retry",
+    "server_url",
+    "set_credential",
+    "timeout",
+    "user_agent",
+];
+
+/// Methods the runtime defines on `Client`, whatever their visibility.
+pub const RUNTIME_CLIENT_METHODS: &[&str] = &["call"];
+
+/// The types the runtime exports, which the generated crate re-exports at its root.
+pub const RUNTIME_EXPORTS: &[&str] = &[
+    "ApiError",
+    "BasicAuthProvider",
+    "BasicCredentials",
+    "BuildError",
+    "ByteStream",
+    "Call",
+    "Client",
+    "ClientBuilder",
+    "DecodeError",
+    "Error",
+    "ErrorResponses",
+    "Hook",
+    "HookContext",
+    "Response",
+    "RetryPolicy",
+    "TokenProvider",
+];
+
+/// What the generated crate's root holds besides group modules: its own modules, and the
+/// crates it depends on, which a module of the same name would make ambiguous.
+const ROOT_MODULES: &[&str] = &[
+    "client",
+    "models",
+    "runtime",
+    "tests",
+    "std",
+    "core",
+    "alloc",
+    "bytes",
+    "chrono",
+    "fastrand",
+    "httpdate",
+    "percent_encoding",
+    "reqwest",
+    "secrecy",
+    "serde",
+    "serde_json",
+    "serde_path_to_error",
+    "tokio",
+    "tracing",
+    "uuid",
+];
+
+/// The `ClientBuilder` methods the generator writes whatever the document says.
+const GENERATED_BUILDER_METHODS: &[&str] = &["server"];
+
+/// The `Client` methods the generator writes whatever the document says.
+const GENERATED_CLIENT_METHODS: &[&str] = &["builder"];
+
+/// The suffix of the builder method that sets a scheme's provider.
+pub const PROVIDER_SUFFIX: &str = "_provider";
+
+/// The scope of `ClientBuilder` methods, where every credential setter and provider setter is
+/// claimed: the runtime's own and the generated ones are taken.
+pub fn builder_methods() -> Scope {
+    let mut scope = Scope::with_reserved(RUNTIME_BUILDER_METHODS);
+    scope.reserve(GENERATED_BUILDER_METHODS);
+    scope
+}
+
+/// The scope of group modules, which are also the `Client` methods returning the group's
+/// client: the crate root's other names and the `Client` methods are taken.
+pub fn group_modules() -> Scope {
+    let mut scope = Scope::with_reserved(ROOT_MODULES);
+    scope.reserve(RUNTIME_CLIENT_METHODS);
+    scope.reserve(GENERATED_CLIENT_METHODS);
+    scope
+}
+
+/// Type names that would shadow the prelude or the types generated code itself refers to; the
+/// runtime's exports are reserved too.
 const RESERVED_TYPES: &[&str] = &[
+    "From",
+    "SecretString",
     "Option",
     "Result",
     "String",
@@ -27,12 +124,6 @@ const RESERVED_TYPES: &[&str] = &[
     "None",
     "Ok",
     "Err",
-    "Client",
-    "ClientBuilder",
-    "Error",
-    "ByteStream",
-    "Call",
-    "Response",
     "Server",
     "Value",
     "Default",
@@ -59,7 +150,7 @@ pub fn type_name(raw: &str) -> String {
     } else {
         name
     };
-    if RESERVED_TYPES.contains(&name.as_str()) {
+    if RESERVED_TYPES.contains(&name.as_str()) || RUNTIME_EXPORTS.contains(&name.as_str()) {
         format!("{name}Type")
     } else {
         name
@@ -115,6 +206,11 @@ fn ascii_words(raw: &str) -> String {
         .collect()
 }
 
+/// `name` with `suffix` appended (`r#type` gives `type_provider`).
+pub fn suffixed(name: &str, suffix: &str) -> String {
+    format!("{}{suffix}", name.strip_prefix("r#").unwrap_or(name))
+}
+
 /// Hands out names unique within one scope: a second `FooBar` becomes `FooBar2`, then `FooBar3`.
 /// Callers feed names in document order, so the outcome is deterministic.
 #[derive(Debug, Default)]
@@ -128,6 +224,37 @@ impl Scope {
         Scope {
             taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
         }
+    }
+
+    /// Takes `names` as well.
+    pub fn reserve(&mut self, names: &[&str]) {
+        self.taken.extend(names.iter().map(|s| (*s).to_owned()));
+    }
+
+    /// Claims `candidate` together with the names derived from it by `suffixes` (`api` and
+    /// `api_provider`), or the first numbered variant for which all of them are free, so a
+    /// derived name never collides with another claim, before or after.
+    pub fn claim_with(&mut self, candidate: &str, suffixes: &[&str]) -> String {
+        let free = |taken: &BTreeSet<String>, name: &str| {
+            !taken.contains(name)
+                && suffixes
+                    .iter()
+                    .all(|suffix| !taken.contains(&suffixed(name, suffix)))
+        };
+        let name = if free(&self.taken, candidate) {
+            candidate.to_owned()
+        } else {
+            let base = candidate.strip_prefix("r#").unwrap_or(candidate);
+            (2..)
+                .map(|n| format!("{base}{n}"))
+                .find(|name| free(&self.taken, name))
+                .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"))
+        };
+        for suffix in suffixes {
+            self.taken.insert(suffixed(&name, suffix));
+        }
+        self.taken.insert(name.clone());
+        name
     }
 
     /// Claims `candidate`, or the first free numbered variant of it.
@@ -171,6 +298,180 @@ mod tests {
         assert_eq!(variant_name("OK"), "Ok");
         assert_eq!(variant_name("Self"), "SelfValue");
         assert_eq!(variant_name("304"), "N304");
+    }
+
+    #[test]
+    fn derived_names_are_claimed_with_their_base() {
+        let mut scope = builder_methods();
+        let mut claim = |raw: &str| {
+            let method = scope.claim_with(&value_name(raw), &[PROVIDER_SUFFIX]);
+            let provider = suffixed(&method, PROVIDER_SUFFIX);
+            (method, provider)
+        };
+        assert_eq!(claim("api"), ("api".into(), "api_provider".into()));
+        // `apiProvider` wants the name `api`'s provider setter took.
+        assert_eq!(
+            claim("apiProvider"),
+            ("api_provider2".into(), "api_provider2_provider".into())
+        );
+        // The runtime's own methods are never handed out, derived or not.
+        assert_eq!(
+            claim("credential"),
+            ("credential2".into(), "credential2_provider".into())
+        );
+        assert_eq!(
+            claim("basic_credential"),
+            (
+                "basic_credential2".into(),
+                "basic_credential2_provider".into()
+            )
+        );
+        assert_eq!(
+            claim("server"),
+            ("server2".into(), "server2_provider".into())
+        );
+        assert_eq!(claim("type"), ("r#type".into(), "type_provider".into()));
+        // Claimed in the other order, the pair still stays together.
+        let mut scope = builder_methods();
+        assert_eq!(
+            scope.claim_with("key_provider", &[PROVIDER_SUFFIX]),
+            "key_provider"
+        );
+        assert_eq!(scope.claim_with("key", &[PROVIDER_SUFFIX]), "key2");
+        let mut modules = group_modules();
+        assert_eq!(modules.claim(&value_name("Call")), "call2");
+        assert_eq!(modules.claim(&value_name("builder")), "builder2");
+        assert_eq!(modules.claim(&value_name("reqwest")), "reqwest2");
+        assert_eq!(type_name("TokenProvider"), "TokenProviderType");
+        assert_eq!(type_name("From"), "FromType");
+    }
+
+    /// The runtime's names, read from its source: the methods of `impl ClientBuilder` and
+    /// `impl Client` (any visibility) and what `mod.rs` exports with `pub use`.
+    fn runtime_names() -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+        fn use_leaves(tree: &syn::UseTree, out: &mut BTreeSet<String>) {
+            match tree {
+                syn::UseTree::Path(path) => use_leaves(&path.tree, out),
+                syn::UseTree::Name(name) => {
+                    out.insert(name.ident.to_string());
+                }
+                syn::UseTree::Rename(rename) => {
+                    out.insert(rename.rename.to_string());
+                }
+                syn::UseTree::Group(group) => {
+                    group.items.iter().for_each(|tree| use_leaves(tree, out))
+                }
+                syn::UseTree::Glob(_) => panic!("a glob export hides which names it exports"),
+            }
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
+        let (mut builder, mut client, mut exports) =
+            (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+        let mut files = 0;
+        for entry in std::fs::read_dir(&dir).expect("the runtime directory is readable") {
+            let path = entry.expect("a runtime file").path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            files += 1;
+            let text = std::fs::read_to_string(&path).expect("a runtime file is readable");
+            let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            for item in &file.items {
+                match item {
+                    syn::Item::Impl(block) if block.trait_.is_none() => {
+                        let syn::Type::Path(ty) = &*block.self_ty else {
+                            continue;
+                        };
+                        let Some(last) = ty.path.segments.last() else {
+                            continue;
+                        };
+                        let methods = match last.ident.to_string().as_str() {
+                            "ClientBuilder" => &mut builder,
+                            "Client" => &mut client,
+                            _ => continue,
+                        };
+                        for member in &block.items {
+                            if let syn::ImplItem::Fn(method) = member {
+                                methods.insert(method.sig.ident.to_string());
+                            }
+                        }
+                    }
+                    syn::Item::Use(export)
+                        if path.ends_with("mod.rs")
+                            && matches!(export.vis, syn::Visibility::Public(_)) =>
+                    {
+                        use_leaves(&export.tree, &mut exports);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert!(
+            files >= 9,
+            "the runtime's files were not found in {}",
+            dir.display()
+        );
+        (builder, client, exports)
+    }
+
+    #[test]
+    fn every_runtime_name_is_reserved() {
+        let (builder, client, exports) = runtime_names();
+        let listed = |names: &[&str]| {
+            names
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect::<BTreeSet<_>>()
+        };
+        // Each list is exactly what the runtime defines: a name the runtime gains fails here
+        // until the generator stops handing it out, and a name it drops stops being reserved.
+        assert_eq!(
+            builder,
+            listed(RUNTIME_BUILDER_METHODS),
+            "update RUNTIME_BUILDER_METHODS"
+        );
+        assert_eq!(
+            client,
+            listed(RUNTIME_CLIENT_METHODS),
+            "update RUNTIME_CLIENT_METHODS"
+        );
+        assert_eq!(exports, listed(RUNTIME_EXPORTS), "update RUNTIME_EXPORTS");
+        let mut methods = builder_methods();
+        for name in &builder {
+            assert!(
+                methods.contains(name),
+                "builder method `{name}` is not reserved"
+            );
+            assert_ne!(&methods.claim_with(name, &[PROVIDER_SUFFIX]), name);
+        }
+        let mut modules = group_modules();
+        for name in &client {
+            assert_ne!(&modules.claim(name), name, "client method `{name}`");
+        }
+        for name in &exports {
+            assert_ne!(&type_name(name), name, "runtime export `{name}`");
+        }
+    }
+
+    #[test]
+    fn every_dependency_of_the_generated_crate_is_a_reserved_module() {
+        let manifest = include_str!("../../templates/Cargo.toml.j2");
+        let dependencies = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .expect("the template has a [dependencies] table");
+        let mut modules = group_modules();
+        let mut count = 0;
+        for line in dependencies.lines() {
+            let Some((name, _)) = line.split_once(" = ") else {
+                continue;
+            };
+            count += 1;
+            let module = name.trim().replace('-', "_");
+            assert_ne!(modules.claim(&module), module, "dependency `{module}`");
+        }
+        assert!(count >= 10, "{count} dependencies found in the template");
     }
 
     #[test]

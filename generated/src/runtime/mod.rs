@@ -14,7 +14,7 @@ mod hooks;
 mod retry;
 mod serde_helpers;
 
-pub use auth::TokenProvider;
+pub use auth::{BasicAuthProvider, BasicCredentials, TokenProvider};
 pub use call::{ByteStream, Call, Response};
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorResponses};

@@ -7,24 +7,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::tokens::ident;
 use crate::ir::{Api, SchemeKind};
-
-/// What the runtime exposes at the crate root.
-const RUNTIME_EXPORTS: &[&str] = &[
-    "ApiError",
-    "BuildError",
-    "ByteStream",
-    "Call",
-    "Client",
-    "ClientBuilder",
-    "DecodeError",
-    "Error",
-    "ErrorResponses",
-    "Hook",
-    "HookContext",
-    "Response",
-    "RetryPolicy",
-    "TokenProvider",
-];
+use crate::naming::RUNTIME_EXPORTS;
 
 /// The crate root.
 pub fn lib_rs(api: &Api) -> TokenStream {
@@ -100,10 +83,15 @@ pub fn client_rs(api: &Api) -> TokenStream {
         let key = &s.key;
         let kind = match &s.kind {
             SchemeKind::Bearer => quote!(crate::runtime::SchemeKind::Bearer),
+            SchemeKind::Basic => quote!(crate::runtime::SchemeKind::Basic),
+            SchemeKind::Http(scheme) => quote!(crate::runtime::SchemeKind::Http(#scheme)),
             SchemeKind::ApiKeyHeader(name) => {
                 quote!(crate::runtime::SchemeKind::ApiKeyHeader(#name))
             }
             SchemeKind::ApiKeyQuery(name) => quote!(crate::runtime::SchemeKind::ApiKeyQuery(#name)),
+            SchemeKind::ApiKeyCookie(name) => {
+                quote!(crate::runtime::SchemeKind::ApiKeyCookie(#name))
+            }
         };
         quote!(crate::runtime::SchemeSpec { name: #key, kind: #kind })
     });
@@ -127,17 +115,40 @@ pub fn client_rs(api: &Api) -> TokenStream {
     let credentials = api.security_schemes.iter().map(|s| {
         let key = &s.key;
         let method = ident(&s.method);
-        let provider = ident(&format!("{}_provider", s.method.trim_start_matches("r#")));
+        let provider = ident(&s.provider_method);
         let how = match &s.kind {
             SchemeKind::Bearer => "sent as `Authorization: Bearer <token>`".to_owned(),
+            SchemeKind::Basic => {
+                "HTTP basic authentication: sent as `Authorization: Basic <base64 of username:password>`".to_owned()
+            }
+            SchemeKind::Http(scheme) => format!(
+                "sent as `Authorization: {scheme} <token>`, the token exactly as given"
+            ),
             SchemeKind::ApiKeyHeader(name) => format!("sent in the `{name}` header"),
             SchemeKind::ApiKeyQuery(name) => format!("sent as the `{name}` query parameter"),
+            SchemeKind::ApiKeyCookie(name) => format!("sent as the `{name}` cookie"),
         };
         let mut doc = format!("Authenticates with the `{key}` scheme, {how}.");
         if let Some(description) = &s.description {
             doc = format!("{doc}\n\n{description}");
         }
         let doc = doc_attrs(Some(&doc));
+        if s.kind == SchemeKind::Basic {
+            let provider_doc = format!(
+                " Authenticates with the `{key}` scheme, asking `provider` for the user name and password before every attempt (for rotating credentials)."
+            );
+            return quote! {
+                #doc
+                pub fn #method(self, username: impl Into<String>, password: impl Into<String>) -> Self {
+                    self.basic_credential(#key, crate::BasicCredentials::new(username, password))
+                }
+
+                #[doc = #provider_doc]
+                pub fn #provider(self, provider: impl crate::BasicAuthProvider) -> Self {
+                    self.basic_credential_provider(#key, std::sync::Arc::new(provider))
+                }
+            };
+        }
         let provider_doc = format!(
             " Authenticates with the `{key}` scheme, asking `provider` for the token before every attempt (for rotating tokens)."
         );

@@ -11,6 +11,15 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     }
 }
 
+/// `#[doc = "..."]` lines for a piece of prose, or for `fallback` when there is none or it is
+/// blank: for items that `missing_docs` requires a doc on.
+pub fn doc_or(text: Option<&str>, fallback: &str) -> TokenStream {
+    match text {
+        Some(text) if !text.trim().is_empty() => lines(&clean(text)),
+        _ => lines(&clean(fallback)),
+    }
+}
+
 /// `#[doc]` lines for text that is already rustdoc.
 pub fn lines(text: &str) -> TokenStream {
     let lines = text
@@ -89,7 +98,17 @@ fn clean_line(line: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::{clean, doc_or};
+
+    #[test]
+    fn blank_prose_falls_back() {
+        let doc = |text: Option<&str>| doc_or(text, "The `id` property.").to_string();
+        let fallback = doc(None);
+        assert!(fallback.contains("The `id` property."), "{fallback}");
+        assert_eq!(doc(Some("")), fallback);
+        assert_eq!(doc(Some(" \n\t ")), fallback);
+        assert!(doc(Some("Its id.")).contains("Its id."));
+    }
 
     #[test]
     fn prose_becomes_rustdoc() {

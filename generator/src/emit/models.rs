@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::doc_attrs;
+use super::docs::doc_or;
 use super::tokens::{cfg_any, ident, ty};
 use crate::ir::{
     Api, EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedVariant,
@@ -20,7 +20,7 @@ pub fn models_rs(api: &Api) -> (TokenStream, impl Iterator<Item = TokenStream> +
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
-    let doc = doc_attrs(def.doc.as_deref().or(Some(def.name.as_str())));
+    let doc = doc_or(def.doc.as_deref(), &def.name);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
     let cfg = cfg_any(&def.features);
@@ -79,7 +79,7 @@ fn structure(cfg: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> 
     derives.extend([quote!(serde::Serialize), quote!(serde::Deserialize)]);
     let members = fields.iter().map(|field| {
         let fallback = format!("The `{}` property.", field.json_name);
-        let doc = doc_attrs(Some(field.doc.as_deref().unwrap_or(&fallback)));
+        let doc = doc_or(field.doc.as_deref(), &fallback);
         let deprecated_note = field.deprecated.then(|| quote!(#[doc = ""] #[doc = " Deprecated."]));
         let field_name = ident(&field.name);
         let json = &field.json_name;

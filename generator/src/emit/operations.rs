@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{clean, doc_attrs, lines};
+use super::docs::{clean, doc_attrs, doc_or, lines};
 use super::tokens::{body_ty, ident, is_copy, models_path, success_ty, ty};
 use super::usage::Usage;
 use crate::ir::{
@@ -331,7 +331,7 @@ fn response_variant(case: &ResponseCase, models: &TokenStream) -> TokenStream {
     let variant = ident(&case.variant);
     let description = case.description.trim();
     let doc = doc_attrs(Some(&if description.is_empty() {
-        format!("{}.", case.status.label())
+        format!("The `{}` response.", case.status.label())
     } else {
         format!("{}: {description}", case.status.label())
     }));
@@ -474,7 +474,15 @@ fn options_struct(op: &Operation) -> TokenStream {
     let fields = op.params.iter().filter(|p| !p.required).map(|p| {
         let field = ident(&p.rust_name);
         let field_ty = ty(&p.ty, &models);
-        let doc = doc_attrs(Some(p.doc.as_deref().unwrap_or(&p.name)));
+        let location = match p.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        };
+        let doc = doc_or(
+            p.doc.as_deref(),
+            &format!("The `{}` {location} parameter.", p.name),
+        );
         quote!(#doc pub #field: Option<#field_ty>,)
     });
     quote! {

@@ -292,13 +292,7 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
     };
     let first_scheme = api.security_schemes.first();
     let auth_setter = first_scheme
-        .map(|s| {
-            format!(
-                "    .{}(std::env::var({:?})?)\n",
-                &s.method,
-                usage.token_variable()
-            )
-        })
+        .map(|s| usage.credential_setter(s))
         .unwrap_or_default();
     let errors = chosen.and_then(|(group, op)| {
         let first = op.errors.first()?;
@@ -331,17 +325,10 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
             .security_schemes
             .iter()
             .map(|s| {
-                let setter = format!("    .{}(std::env::var({:?})?)\n", s.method, usage.token_variable());
-                (s.key.clone(), s.description.clone().unwrap_or_default().trim().to_owned(), program(&builder(&setter)))
+                (s.key.clone(), s.description.clone().unwrap_or_default().trim().to_owned(), program(&builder(&usage.credential_setter(s))))
             })
             .collect(),
-        provider: first_scheme.map(|s| {
-            program(&builder(&format!(
-                "    // Called before every attempt: return the current token.\n    .{}_provider(|| {crate_ident}::SecretString::from(std::env::var({:?}).unwrap_or_default()))\n",
-                s.method.trim_start_matches("r#"),
-                usage.token_variable()
-            )))
-        }),
+        provider: first_scheme.map(|s| program(&builder(&usage.provider_setter(s)))),
         server: api.servers.get(1).map(|s| program(&builder(&format!("{auth_setter}    .server({crate_ident}::Server::{})\n", s.variant)))),
         retries: program(&builder(&format!(
             "{auth_setter}    .retry(\n        {crate_ident}::RetryPolicy::default()\n            .max_attempts(5)\n            .initial_interval(std::time::Duration::from_millis(200))\n            .max_interval(std::time::Duration::from_secs(10)),\n    )\n"

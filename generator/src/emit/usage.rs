@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 
 use crate::ir::{
-    Api, BodyEncoding, Group, Operation, Param, ResponseBody, Success, TypeDef, TypeKind, TypeRef,
+    Api, BodyEncoding, Group, Operation, Param, ResponseBody, SchemeKind, SecurityScheme, Success,
+    TypeDef, TypeKind, TypeRef,
 };
 
 /// Builds snippets for one API and crate.
@@ -37,6 +38,51 @@ impl<'a> Usage<'a> {
         format!("{}_TOKEN", stem.to_ascii_uppercase())
     }
 
+    /// The environment variables the examples read a scheme's credential from: the token, or
+    /// the user name and password of basic authentication.
+    pub fn credential_variables(&self, scheme: &SecurityScheme) -> Vec<String> {
+        let token = self.token_variable();
+        match scheme.kind {
+            SchemeKind::Basic => vec![
+                token.replace("_TOKEN", "_USERNAME"),
+                token.replace("_TOKEN", "_PASSWORD"),
+            ],
+            _ => vec![token],
+        }
+    }
+
+    /// The builder line setting `scheme`'s credential from the environment.
+    pub fn credential_setter(&self, scheme: &SecurityScheme) -> String {
+        let arguments: Vec<String> = self
+            .credential_variables(scheme)
+            .iter()
+            .map(|variable| format!("std::env::var({variable:?})?"))
+            .collect();
+        format!("    .{}({})\n", scheme.method, arguments.join(", "))
+    }
+
+    /// The builder lines setting a provider for `scheme` that reads the environment.
+    pub fn provider_setter(&self, scheme: &SecurityScheme) -> String {
+        let read = |variable: &String| format!("std::env::var({variable:?}).unwrap_or_default()");
+        let variables = self.credential_variables(scheme);
+        let value = match scheme.kind {
+            SchemeKind::Basic => format!(
+                "{}::BasicCredentials::new({})",
+                self.crate_ident,
+                variables.iter().map(read).collect::<Vec<_>>().join(", ")
+            ),
+            _ => format!(
+                "{}::SecretString::from({})",
+                self.crate_ident,
+                variables.iter().map(read).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        format!(
+            "    // Called before every attempt: return the current credentials.\n    .{}(|| {value})\n",
+            scheme.provider_method
+        )
+    }
+
     /// `let client = ...build()?;` authenticated with a scheme `op` accepts.
     pub fn client_setup(&self, op: Option<&Operation>) -> String {
         let scheme = op
@@ -47,12 +93,7 @@ impl<'a> Usage<'a> {
         if let Some(scheme) =
             scheme.and_then(|key| self.api.security_schemes.iter().find(|s| &s.key == key))
         {
-            let _ = writeln!(
-                code,
-                "    .{}(std::env::var({:?})?)",
-                &scheme.method,
-                self.token_variable()
-            );
+            code.push_str(&self.credential_setter(scheme));
         }
         code.push_str("    .build()?;\n");
         code
@@ -283,8 +324,12 @@ impl Usage<'_> {
         let mut body = String::new();
         let scheme = self.api.security_schemes.first();
         let _ = writeln!(body, "let client = {}::Client::builder()", self.crate_ident);
+        let mut variables = format!("{base}=http://127.0.0.1:4010");
         if let Some(scheme) = scheme {
-            let _ = writeln!(body, "    .{}(std::env::var({token:?})?)", scheme.method);
+            body.push_str(&self.credential_setter(scheme));
+            for variable in self.credential_variables(scheme) {
+                let _ = write!(variables, " {variable}=any");
+            }
         }
         let _ = writeln!(
             body,
@@ -303,7 +348,7 @@ impl Usage<'_> {
             }
         }
         let run = format!(
-            "{base}=http://127.0.0.1:4010 {token}=any cargo run -p {} --example tour",
+            "{variables} cargo run -p {} --example tour",
             self.crate_ident.replace('_', "-")
         );
         format!(

@@ -11,7 +11,7 @@ use crate::adapter::Document;
 use crate::error::Error;
 use crate::ir::{Api, SchemeKind, SecurityScheme, Server};
 use crate::locate::escape;
-use crate::naming::{type_name, value_name, Scope};
+use crate::naming::{self, type_name, value_name, Scope};
 
 pub use operations::is_json;
 
@@ -27,7 +27,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     let security_schemes = security_schemes(doc, &mut problems);
     let mut api = Api {
         title: doc.api.info.title.clone(),
-        description: doc.api.info.description.clone(),
+        description: prose(&doc.api.info.description),
         version: doc.api.info.version.clone(),
         servers: servers(doc),
         security_schemes,
@@ -56,7 +56,7 @@ fn servers(doc: &Document) -> Vec<Server> {
             for (name, variable) in s.variables.iter().flatten() {
                 url = url.replace(&format!("{{{name}}}"), &variable.default);
             }
-            (url.trim_end_matches('/').to_owned(), s.description.clone())
+            (url.trim_end_matches('/').to_owned(), prose(&s.description))
         })
         .collect();
     let labels: Vec<String> = urls.iter().map(|(url, _)| server_label(url)).collect();
@@ -92,17 +92,8 @@ fn server_label(url: &str) -> String {
 }
 
 fn security_schemes(doc: &Document, problems: &mut Vec<(String, String)>) -> Vec<SecurityScheme> {
-    let mut scope = Scope::with_reserved(&[
-        "base_url",
-        "timeout",
-        "retry",
-        "user_agent",
-        "http_client",
-        "hook",
-        "build",
-        "server",
-        "new",
-    ]);
+    // Every setter and provider setter is claimed in the builder's one scope.
+    let mut scope = naming::builder_methods();
     let mut schemes = Vec::new();
     let Some(components) = &doc.api.components else {
         return schemes;
@@ -121,46 +112,65 @@ fn security_schemes(doc: &Document, problems: &mut Vec<(String, String)>) -> Vec
                 scheme,
                 description,
                 ..
-            } if scheme.eq_ignore_ascii_case("bearer") => (SchemeKind::Bearer, description),
+            } => match http_scheme(scheme) {
+                Ok(kind) => (kind, description),
+                Err(message) => {
+                    problems.push((format!("{pointer}/scheme"), message));
+                    continue;
+                }
+            },
             // An OAuth 2 or OpenID Connect access token is sent as a bearer token.
             SpecScheme::OAuth2 { description, .. }
             | SpecScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
             SpecScheme::APIKey {
-                location: APIKeyLocation::Header,
+                location,
                 name,
                 description,
-                ..
-            } => (SchemeKind::ApiKeyHeader(name.clone()), description),
-            SpecScheme::APIKey {
-                location: APIKeyLocation::Query,
-                name,
-                description,
-                ..
-            } => (SchemeKind::ApiKeyQuery(name.clone()), description),
-            SpecScheme::APIKey {
-                location: APIKeyLocation::Cookie,
                 ..
             } => {
-                problems.push((
-                    format!("{pointer}/in"),
-                    "cookie API keys are not supported".to_owned(),
-                ));
-                continue;
-            }
-            SpecScheme::HTTP { scheme, .. } => {
-                problems.push((
-                    format!("{pointer}/scheme"),
-                    format!("HTTP `{scheme}` authentication is not supported"),
-                ));
-                continue;
+                let name = name.clone();
+                let kind = match location {
+                    APIKeyLocation::Header => SchemeKind::ApiKeyHeader(name),
+                    APIKeyLocation::Query => SchemeKind::ApiKeyQuery(name),
+                    APIKeyLocation::Cookie => SchemeKind::ApiKeyCookie(name),
+                };
+                (kind, description)
             }
         };
+        let method = scope.claim_with(&value_name(key), &[naming::PROVIDER_SUFFIX]);
         schemes.push(SecurityScheme {
             key: key.clone(),
-            method: scope.claim(&value_name(key)),
+            provider_method: naming::suffixed(&method, naming::PROVIDER_SUFFIX),
+            method,
             kind,
-            description: description.clone(),
+            description: prose(description),
         });
     }
     schemes
+}
+
+/// How an HTTP scheme's credential is sent: bearer and basic as RFC 6750 and RFC 7617 say, any
+/// other scheme as `Authorization: <scheme> <credential>` with the credential the user gives.
+fn http_scheme(scheme: &str) -> Result<SchemeKind, String> {
+    if scheme.eq_ignore_ascii_case("bearer") {
+        Ok(SchemeKind::Bearer)
+    } else if scheme.eq_ignore_ascii_case("basic") {
+        Ok(SchemeKind::Basic)
+    } else if !scheme.is_empty()
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    {
+        Ok(SchemeKind::Http(scheme.to_owned()))
+    } else {
+        Err(format!(
+            "{scheme:?} is not an HTTP authentication scheme name (a token such as `Digest`)"
+        ))
+    }
+}
+
+/// Prose from the document, or `None` when it holds nothing to read (empty or blank), so every
+/// emitter falls back to a sentence of its own.
+pub(crate) fn prose(text: &Option<String>) -> Option<String> {
+    text.as_ref().filter(|t| !t.trim().is_empty()).cloned()
 }

@@ -8,6 +8,7 @@ use openapiv3::{
     Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, StatusCode,
 };
 
+use super::prose;
 use super::types::TypeLowerer;
 use crate::adapter::Document;
 use crate::ir::{
@@ -15,7 +16,7 @@ use crate::ir::{
     ResponseCase, StatusMatch, Success, TypeRef,
 };
 use crate::locate::escape;
-use crate::naming::{type_name, value_name, variant_name, Scope};
+use crate::naming::{self, type_name, value_name, variant_name, Scope};
 
 /// The group for operations without a tag.
 const UNTAGGED: &str = "default";
@@ -26,7 +27,7 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
     let mut groups: Vec<Group> = api
         .tags
         .iter()
-        .map(|tag| new_group(&tag.name, tag.description.clone()))
+        .map(|tag| new_group(&tag.name, prose(&tag.description)))
         .collect();
     let mut method_scopes: BTreeMap<String, Scope> = BTreeMap::new();
     let mut error_scopes: BTreeMap<String, Scope> = BTreeMap::new();
@@ -100,8 +101,8 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 method_name,
                 http_method: method.to_ascii_uppercase(),
                 path: path.clone(),
-                summary: op.summary.clone(),
-                description: op.description.clone(),
+                summary: prose(&op.summary),
+                description: prose(&op.description),
                 deprecated: op.deprecated,
                 params,
                 body,
@@ -120,10 +121,9 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
         }
     }
     groups.retain(|g| !g.operations.is_empty());
-    // Group modules sit beside the crate's own modules; group clients share one namespace.
-    let mut modules = Scope::with_reserved(&[
-        "models", "client", "runtime", "tests", "std", "core", "serde",
-    ]);
+    // Group modules sit beside the crate's own modules and name the `Client` methods that
+    // return the group clients, which share one namespace.
+    let mut modules = naming::group_modules();
     let mut clients = Scope::default();
     // `default` is Cargo's own feature.
     let mut features = Scope::with_reserved(&["default"]);
@@ -359,7 +359,7 @@ impl<'d> OperationLowering<'_, 'd> {
                 location,
                 ty,
                 required: data.required || location == ParamLocation::Path,
-                doc: data.description.clone(),
+                doc: prose(&data.description),
                 example: data.example.clone().or_else(|| match schema {
                     ReferenceOr::Item(schema) => schema.schema_data.example.clone(),
                     ReferenceOr::Reference { reference } => self
@@ -423,7 +423,7 @@ impl<'d> OperationLowering<'_, 'd> {
             encoding,
             required: body.required,
             content_type: media.clone(),
-            doc: body.description.clone(),
+            doc: prose(&body.description),
         })
     }
 

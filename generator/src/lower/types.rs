@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
+use super::prose;
 use crate::adapter::{view, Document, Problem, SchemaView};
 use crate::ir::{
     EnumVariant, Example, Field, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedVariant,
@@ -382,7 +383,7 @@ impl<'d> TypeLowerer<'d> {
             TypeDef {
                 name: name.clone(),
                 pointer: pointer.to_owned(),
-                doc: data.description.clone().or_else(|| data.title.clone()),
+                doc: prose(&data.description).or_else(|| prose(&data.title)),
                 deprecated: data.deprecated,
                 example: data.example.clone(),
                 kind,
@@ -478,10 +479,8 @@ impl<'d> TypeLowerer<'d> {
             ReferenceOr::Item(_) => None,
         });
         Metadata {
-            description: data
-                .description
-                .clone()
-                .or_else(|| inherited.and_then(|s| s.schema_data.description.clone())),
+            description: prose(&data.description)
+                .or_else(|| inherited.and_then(|s| prose(&s.schema_data.description))),
             nullable: data.nullable || inherited.is_some_and(|s| s.schema_data.nullable),
             sensitive: data
                 .extensions

@@ -5,6 +5,7 @@ mod operations;
 mod resilience;
 mod security;
 mod wire;
+mod wire_auth;
 
 use std::time::Duration;
 

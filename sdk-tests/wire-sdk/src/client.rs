@@ -10,6 +10,30 @@ static API: crate::runtime::ApiSpec = crate::runtime::ApiSpec {
             name: "bearer",
             kind: crate::runtime::SchemeKind::Bearer,
         },
+        crate::runtime::SchemeSpec {
+            name: "basic",
+            kind: crate::runtime::SchemeKind::Basic,
+        },
+        crate::runtime::SchemeSpec {
+            name: "custom",
+            kind: crate::runtime::SchemeKind::Http("X-Wire-Token"),
+        },
+        crate::runtime::SchemeSpec {
+            name: "session",
+            kind: crate::runtime::SchemeKind::ApiKeyCookie("SESSION"),
+        },
+        crate::runtime::SchemeSpec {
+            name: "csrf",
+            kind: crate::runtime::SchemeKind::ApiKeyCookie("csrf_token"),
+        },
+        crate::runtime::SchemeSpec {
+            name: "headerKey",
+            kind: crate::runtime::SchemeKind::ApiKeyHeader("X-Api-Key"),
+        },
+        crate::runtime::SchemeSpec {
+            name: "queryKey",
+            kind: crate::runtime::SchemeKind::ApiKeyQuery("api_key"),
+        },
     ],
     sensitive_fields: &[],
 };
@@ -48,6 +72,13 @@ impl crate::Client {
     pub fn responses(&self) -> crate::responses::Responses<'_> {
         crate::responses::Responses::new(self)
     }
+    /// Operations on Auth.
+    ///
+    /// Compiled with the `auth` Cargo feature (on by default).
+    #[cfg(feature = "auth")]
+    pub fn auth(&self) -> crate::auth::Auth<'_> {
+        crate::auth::Auth::new(self)
+    }
 }
 impl crate::ClientBuilder {
     /// Sends requests to `server`. Operations the API pins to a server of their own keep
@@ -62,5 +93,61 @@ impl crate::ClientBuilder {
     /// Authenticates with the `bearer` scheme, asking `provider` for the token before every attempt (for rotating tokens).
     pub fn bearer_provider(self, provider: impl crate::TokenProvider) -> Self {
         self.credential_provider("bearer", std::sync::Arc::new(provider))
+    }
+    /// Authenticates with the `basic` scheme, HTTP basic authentication: sent as `Authorization: Basic <base64 of username:password>`.
+    ///
+    /// A user name and a password.
+    pub fn basic(
+        self,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.basic_credential("basic", crate::BasicCredentials::new(username, password))
+    }
+    /// Authenticates with the `basic` scheme, asking `provider` for the user name and password before every attempt (for rotating credentials).
+    pub fn basic_provider(self, provider: impl crate::BasicAuthProvider) -> Self {
+        self.basic_credential_provider("basic", std::sync::Arc::new(provider))
+    }
+    /// Authenticates with the `custom` scheme, sent as `Authorization: X-Wire-Token <token>`, the token exactly as given.
+    ///
+    /// The API's own scheme.
+    pub fn custom(self, token: impl Into<String>) -> Self {
+        self.credential("custom", secrecy::SecretString::from(token.into()))
+    }
+    /// Authenticates with the `custom` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    pub fn custom_provider(self, provider: impl crate::TokenProvider) -> Self {
+        self.credential_provider("custom", std::sync::Arc::new(provider))
+    }
+    /// Authenticates with the `session` scheme, sent as the `SESSION` cookie.
+    pub fn session(self, token: impl Into<String>) -> Self {
+        self.credential("session", secrecy::SecretString::from(token.into()))
+    }
+    /// Authenticates with the `session` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    pub fn session_provider(self, provider: impl crate::TokenProvider) -> Self {
+        self.credential_provider("session", std::sync::Arc::new(provider))
+    }
+    /// Authenticates with the `csrf` scheme, sent as the `csrf_token` cookie.
+    pub fn csrf(self, token: impl Into<String>) -> Self {
+        self.credential("csrf", secrecy::SecretString::from(token.into()))
+    }
+    /// Authenticates with the `csrf` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    pub fn csrf_provider(self, provider: impl crate::TokenProvider) -> Self {
+        self.credential_provider("csrf", std::sync::Arc::new(provider))
+    }
+    /// Authenticates with the `headerKey` scheme, sent in the `X-Api-Key` header.
+    pub fn header_key(self, token: impl Into<String>) -> Self {
+        self.credential("headerKey", secrecy::SecretString::from(token.into()))
+    }
+    /// Authenticates with the `headerKey` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    pub fn header_key_provider(self, provider: impl crate::TokenProvider) -> Self {
+        self.credential_provider("headerKey", std::sync::Arc::new(provider))
+    }
+    /// Authenticates with the `queryKey` scheme, sent as the `api_key` query parameter.
+    pub fn query_key(self, token: impl Into<String>) -> Self {
+        self.credential("queryKey", secrecy::SecretString::from(token.into()))
+    }
+    /// Authenticates with the `queryKey` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    pub fn query_key_provider(self, provider: impl crate::TokenProvider) -> Self {
+        self.credential_provider("queryKey", std::sync::Arc::new(provider))
     }
 }

@@ -9,7 +9,9 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, USER_AGENT,
+};
 use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use tokio::time::Instant;
@@ -520,13 +522,14 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
 }
 
 /// Puts the credential of each scheme of `alternative` where the scheme says, secret headers
-/// marked sensitive.
+/// marked sensitive. Cookies join the request's own in one `Cookie` header (RFC 6265 §5.4).
 fn apply_credentials<E>(
     request: &mut reqwest::Request,
     inner: &Inner,
     alternative: &[&'static str],
     operation_id: &'static str,
 ) -> Result<(), Error<E>> {
+    let mut cookies: Vec<u8> = Vec::new();
     for scheme_name in alternative {
         let (Some((_, credential)), Some(scheme)) = (
             inner
@@ -545,28 +548,44 @@ fn apply_credentials<E>(
             request.headers_mut().insert(name.clone(), value.clone());
             continue;
         }
-        let token = credential
-            .provider
-            .token()
-            .map_err(|source| Error::Credentials {
-                operation_id,
-                scheme: scheme.name,
-                source,
-            })?;
-        let token = token.expose_secret();
-        let placement = placement(&scheme.kind, token).map_err(|message| Error::Credentials {
+        let failed = |source: Box<dyn std::error::Error + Send + Sync>| Error::Credentials {
             operation_id,
             scheme: scheme.name,
-            source: message.into(),
-        })?;
-        match placement {
+            source,
+        };
+        let token = credential.provider.token().map_err(failed)?;
+        let token = token.expose_secret();
+        match placement(&scheme.kind, token).map_err(|message| failed(message.into()))? {
             Placement::Header(name, value) => {
                 request.headers_mut().insert(name, value);
             }
             Placement::Query(name) => {
                 request.url_mut().query_pairs_mut().append_pair(name, token);
             }
+            Placement::Cookie(name) => {
+                if !cookies.is_empty() {
+                    cookies.extend_from_slice(b"; ");
+                }
+                cookies.extend_from_slice(name.as_bytes());
+                cookies.push(b'=');
+                cookies.extend_from_slice(token.as_bytes());
+            }
         }
+    }
+    if !cookies.is_empty() {
+        let mut all: Vec<u8> = Vec::new();
+        for value in request.headers().get_all(COOKIE) {
+            all.extend_from_slice(value.as_bytes());
+            all.extend_from_slice(b"; ");
+        }
+        all.append(&mut cookies);
+        // Placement checked every name and value, and caller headers were checked when set.
+        let mut value = HeaderValue::from_bytes(&all).map_err(|_| Error::InvalidRequest {
+            operation_id,
+            message: "the cookies do not make a valid `Cookie` header".to_owned(),
+        })?;
+        value.set_sensitive(true);
+        request.headers_mut().insert(COOKIE, value);
     }
     Ok(())
 }
