@@ -21,10 +21,34 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations grouped by tag, in the document's tag order.
     pub groups: Vec<Group>,
+    /// The requests the API sends (3.1 `webhooks`), in document order.
+    pub webhooks: Vec<Webhook>,
+    /// The module holding one decoding function per webhook: `webhooks`, unless a group
+    /// already has that name.
+    pub webhooks_module: String,
     /// JSON keys of fields marked sensitive, sorted, for redaction in error snippets.
     pub sensitive_fields: Vec<String>,
     /// Every example the document gives, with the type it must decode into.
     pub examples: Vec<Example>,
+}
+
+/// A request the API sends to its users (a 3.1 webhook), with the payload it carries.
+#[derive(Debug, Clone, Serialize)]
+pub struct Webhook {
+    /// Its key in `webhooks`.
+    pub name: String,
+    /// The HTTP method it arrives with, upper case.
+    pub http_method: String,
+    /// The function decoding its payload, e.g. `new_pet`.
+    pub function: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// The payload; `None` when it carries no body.
+    pub payload: Option<Body>,
 }
 
 /// An example value from the document.

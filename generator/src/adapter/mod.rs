@@ -5,7 +5,7 @@ mod normalize;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
+    AdditionalProperties, OpenAPI, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
     SchemaKind, SecurityScheme, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
@@ -19,6 +19,8 @@ pub use normalize::Problem;
 pub struct Document {
     /// The parsed 3.0 model (after normalisation).
     pub api: OpenAPI,
+    /// The 3.1 `webhooks`, which the 3.0 model has no place for: the requests the API sends.
+    pub webhooks: IndexMap<String, ReferenceOr<PathItem>>,
     /// The source it came from.
     pub source: Source,
     /// What normalisation could not express; reported together with lowering's problems.
@@ -51,12 +53,23 @@ impl Document {
             )]));
         }
         let problems = normalize::normalize(&mut value);
+        let webhooks = match value
+            .as_object_mut()
+            .and_then(|root| root.remove("webhooks"))
+        {
+            Some(webhooks) => serde_path_to_error::deserialize(&webhooks).map_err(|e| {
+                let pointer = format!("/webhooks{}", pointer_of(e.path()));
+                source.spec_error(vec![(pointer, clean_serde_message(&e.inner().to_string()))])
+            })?,
+            None => IndexMap::new(),
+        };
         let api: OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
             let pointer = pointer_of(e.path());
             source.spec_error(vec![(pointer, clean_serde_message(&e.inner().to_string()))])
         })?;
         Ok(Document {
             api,
+            webhooks,
             source,
             problems,
         })

@@ -17,6 +17,10 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         let feature = &g.feature;
         quote!(#[doc = #doc] #[cfg(feature = #feature)] #[rustfmt::skip] pub mod #module;)
     });
+    let webhooks = (!api.webhooks.is_empty()).then(|| {
+        let module = ident(&api.webhooks_module);
+        quote!(#[rustfmt::skip] pub mod #module;)
+    });
     let exports = RUNTIME_EXPORTS.iter().map(|e| ident(e));
     let server = (!api.servers.is_empty()).then(|| {
         quote!(
@@ -64,6 +68,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #[rustfmt::skip]
         mod runtime;
         #(#modules)*
+        #webhooks
 
         #server
         pub use runtime::{#(#exports),*};

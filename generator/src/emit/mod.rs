@@ -10,6 +10,7 @@ mod runtime;
 mod text;
 mod tokens;
 mod usage;
+mod webhooks;
 
 use proc_macro2::TokenStream;
 
@@ -52,6 +53,9 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
     }
     jobs.extend(api.groups.iter().map(Job::Group));
     jobs.extend([Job::Lib, Job::Client]);
+    if !api.webhooks.is_empty() {
+        jobs.push(Job::Webhooks);
+    }
     // A tour needs an operation to call.
     if !api.groups.is_empty() {
         jobs.push(Job::Tour);
@@ -93,6 +97,14 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
                     items,
                 )?]
             }
+            Job::Webhooks => webhooks::webhooks_rs(api)
+                .map(|tokens| {
+                    let path = format!("src/{}.rs", api.webhooks_module);
+                    rust_file(&path, &rust_stamp, tokens)
+                })
+                .transpose()?
+                .into_iter()
+                .collect(),
             Job::Tour => vec![rust_text_file(
                 "examples/tour.rs",
                 &rust_stamp,
@@ -116,6 +128,7 @@ enum Job<'a> {
     Models,
     Examples,
     Group(&'a crate::ir::Group),
+    Webhooks,
     Tour,
     Text,
 }

@@ -20,6 +20,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     let mut types = types::TypeLowerer::new(doc);
     types.lower_components();
     let groups = operations::lower_operations(doc, &mut types);
+    let webhooks = operations::lower_webhooks(doc, &mut types);
     types.check_recursion();
     let mut problems = doc.problems.clone();
     problems.append(&mut types.problems);
@@ -32,7 +33,13 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
         servers: servers(doc),
         security_schemes,
         types: types.types.into_values().collect(),
+        webhooks_module: if groups.iter().any(|g| g.module == "webhooks") {
+            "webhook_payloads".to_owned()
+        } else {
+            "webhooks".to_owned()
+        },
         groups,
+        webhooks,
         sensitive_fields: Vec::new(),
         examples,
     };

@@ -13,7 +13,7 @@ use super::types::TypeLowerer;
 use crate::adapter::Document;
 use crate::ir::{
     Body, BodyEncoding, Example, Group, Operation, Param, ParamLocation, ResponseBody,
-    ResponseCase, StatusMatch, Success, TypeRef,
+    ResponseCase, StatusMatch, Success, TypeRef, Webhook,
 };
 use crate::locate::escape;
 use crate::naming::{self, type_name, value_name, variant_name, Scope};
@@ -78,6 +78,7 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 types,
                 pointer: &pointer,
                 op_type: &op_type,
+                body_suffix: "Request",
             };
             let params = lowering.params(&item.parameters, &op.parameters, &path_pointer);
             let body = op.request_body.as_ref().and_then(|b| lowering.body(b));
@@ -133,6 +134,55 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
         group.feature = features.claim(&feature_name(&group.module));
     }
     groups
+}
+
+/// Lowers the 3.1 `webhooks`: each method of each webhook with its payload, whose types
+/// become models like request bodies' do.
+pub fn lower_webhooks<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> Vec<Webhook> {
+    let mut functions = Scope::default();
+    let mut webhooks = Vec::new();
+    for (name, item) in &doc.webhooks {
+        let item_pointer = format!("/webhooks/{}", escape(name));
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                types.problems.push((
+                    format!("{item_pointer}/$ref"),
+                    format!("webhook path item references ({reference}) are not supported yet"),
+                ));
+                continue;
+            }
+        };
+        let methods: Vec<_> = item.iter().collect();
+        for (method, op) in &methods {
+            let pointer = format!("{item_pointer}/{method}");
+            // One function per webhook; the method joins the name when it has several.
+            let base = match (&op.operation_id, methods.len()) {
+                (Some(id), _) => id.clone(),
+                (None, 1) => name.clone(),
+                (None, _) => format!("{name} {method}"),
+            };
+            let op_type = type_name(&base);
+            let mut lowering = OperationLowering {
+                doc,
+                types,
+                pointer: &pointer,
+                op_type: &op_type,
+                body_suffix: "Payload",
+            };
+            let payload = op.request_body.as_ref().and_then(|b| lowering.body(b));
+            webhooks.push(Webhook {
+                name: name.clone(),
+                http_method: method.to_ascii_uppercase(),
+                function: functions.claim(&value_name(&base)),
+                summary: prose(&op.summary),
+                description: prose(&op.description),
+                deprecated: op.deprecated,
+                payload,
+            });
+        }
+    }
+    webhooks
 }
 
 /// A Cargo feature name for a module: kebab-case, starting with a letter or digit.
@@ -257,6 +307,9 @@ struct OperationLowering<'a, 'd> {
     types: &'a mut TypeLowerer<'d>,
     pointer: &'a str,
     op_type: &'a str,
+    /// Names an inline body type after the operation: `…Request`, or `…Payload` for what
+    /// a webhook carries.
+    body_suffix: &'static str,
 }
 
 impl<'d> OperationLowering<'_, 'd> {
@@ -407,7 +460,7 @@ impl<'d> OperationLowering<'_, 'd> {
             (Some(schema), _) => self.types.lower(
                 schema,
                 &format!("{pointer}/content/{}/schema", escape(media)),
-                &format!("{}Request", self.op_type),
+                &format!("{}{}", self.op_type, self.body_suffix),
             ),
             (None, _) => TypeRef::Json,
         };

@@ -107,7 +107,17 @@ fn referenced(api: &Api, from: impl Fn(&TypeDef) -> bool) -> BTreeSet<String> {
             collect_names(ty, true, &mut names);
         }
     }
+    for ty in webhook_types(api) {
+        collect_names(ty, true, &mut names);
+    }
     names.into_iter().map(|(n, _)| n.to_owned()).collect()
+}
+
+/// The payload types of the webhooks: what the API sends, as a response is.
+fn webhook_types(api: &Api) -> impl Iterator<Item = &TypeRef> {
+    api.webhooks
+        .iter()
+        .filter_map(|w| w.payload.as_ref().map(|p| &p.ty))
 }
 
 fn operation_types(op: &crate::ir::Operation) -> impl Iterator<Item = &TypeRef> {
@@ -151,6 +161,7 @@ fn directions(api: &Api) -> (BTreeSet<String>, BTreeSet<String>) {
         request_roots.extend(op.params.iter().map(|p| p.ty.clone()));
         response_roots.extend(op.response_types().cloned());
     }
+    response_roots.extend(webhook_types(api).cloned());
     (
         reachable(api, &request_roots),
         reachable(api, &response_roots),
@@ -416,7 +427,10 @@ fn assign_features(api: &mut Api) {
             (group.feature.clone(), reachable(api, &roots))
         })
         .collect();
-    for ty in &mut api.types {
+    // The webhooks' decoding functions are always compiled, and so are the types they use.
+    let webhook_roots: Vec<TypeRef> = webhook_types(api).cloned().collect();
+    let always = reachable(api, &webhook_roots);
+    for ty in api.types.iter_mut().filter(|t| !always.contains(&t.name)) {
         let features: Vec<String> = used_by
             .iter()
             .filter(|(_, names)| names.contains(&ty.name))
