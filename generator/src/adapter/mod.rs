@@ -2,11 +2,13 @@
 //! `$ref`s and presents schemas through one uniform view for lowering.
 
 mod normalize;
+mod refs;
+mod walk;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
-    SchemaKind, SecurityScheme, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, Example, OpenAPI, Parameter, PathItem, ReferenceOr, RequestBody,
+    Response, Schema, SchemaKind, SecurityScheme, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -50,11 +52,27 @@ impl Document {
                 format!("only OpenAPI 3.0 and 3.1 are supported, found {found}"),
             )]));
         }
-        let problems = normalize::normalize(&mut value);
-        let api: OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
-            let pointer = pointer_of(e.path());
-            source.spec_error(vec![(pointer, clean_serde_message(&e.inner().to_string()))])
-        })?;
+        let mut fatal = refs::resolve(&mut value);
+        let mut problems = normalize::normalize(&mut value);
+        let parsed = serde_path_to_error::deserialize::<_, OpenAPI>(&value).map_err(|e| {
+            (
+                pointer_of(e.path()),
+                clean_serde_message(&e.inner().to_string()),
+            )
+        });
+        let api = match parsed {
+            Ok(api) if fatal.is_empty() => api,
+            Ok(_) => {
+                // Lowering would meet the unresolved references again.
+                fatal.append(&mut problems);
+                return Err(source.spec_error(fatal));
+            }
+            Err(problem) => {
+                fatal.push(problem);
+                fatal.append(&mut problems);
+                return Err(source.spec_error(fatal));
+            }
+        };
         Ok(Document {
             api,
             source,
@@ -64,8 +82,8 @@ impl Document {
 
     /// The schema a `#/components/schemas/...` reference names.
     pub fn schema_ref(&self, reference: &str) -> Result<(&str, &Schema), String> {
-        let name = component_name(reference, "schemas")?;
-        match self.api.components.as_ref().and_then(|c| c.schemas.get_key_value(name)) {
+        let name = unescape(component_name(reference, "schemas")?);
+        match self.api.components.as_ref().and_then(|c| c.schemas.get_key_value(&name)) {
             Some((name, ReferenceOr::Item(schema))) => Ok((name.as_str(), schema)),
             Some((_, ReferenceOr::Reference { reference })) => Err(format!(
                 "component schema `{name}` is itself a bare reference ({reference}); alias chains are not supported"
@@ -95,6 +113,25 @@ impl Document {
         resolve(item, "responses", |c| &c.responses, self)
     }
 
+    /// Follows an example reference.
+    pub fn example<'a>(&'a self, item: &'a ReferenceOr<Example>) -> Result<&'a Example, String> {
+        resolve(item, "examples", |c| &c.examples, self)
+    }
+
+    /// A path item. Reference resolution copied every referenced path item in place, as
+    /// `openapiv3` has no `components.pathItems` to look them up in.
+    pub fn path_item<'a>(
+        &'a self,
+        item: &'a ReferenceOr<PathItem>,
+    ) -> Result<&'a PathItem, String> {
+        match item {
+            ReferenceOr::Item(item) => Ok(item),
+            ReferenceOr::Reference { reference } => Err(format!(
+                "path item reference `{reference}` was left unresolved"
+            )),
+        }
+    }
+
     /// Follows a security scheme reference.
     pub fn security_scheme<'a>(
         &'a self,
@@ -116,12 +153,12 @@ fn resolve<'a, T>(
         match current {
             ReferenceOr::Item(item) => return Ok(item),
             ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, kind)?;
+                let name = unescape(component_name(reference, kind)?);
                 current = doc
                     .api
                     .components
                     .as_ref()
-                    .and_then(|c| table(c).get(name))
+                    .and_then(|c| table(c).get(&name))
                     .ok_or_else(|| {
                         format!("unresolved reference `{reference}`: no such component")
                     })?;

@@ -33,13 +33,10 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
     let mut seen_ids: HashSet<String> = HashSet::new();
     for (path, item) in &api.paths.paths {
         let path_pointer = format!("/paths/{}", escape(path));
-        let item = match item {
-            ReferenceOr::Item(item) => item,
-            ReferenceOr::Reference { .. } => {
-                types.problems.push((
-                    path_pointer,
-                    "path item references are not supported".to_owned(),
-                ));
+        let item = match doc.path_item(item) {
+            Ok(item) => item,
+            Err(message) => {
+                types.problems.push((path_pointer, message));
                 continue;
             }
         };
@@ -508,16 +505,18 @@ impl<'d> OperationLowering<'_, 'd> {
             .example
             .iter()
             .map(|value| (format!("{pointer}/example"), value));
-        let named = content
-            .examples
-            .iter()
-            .filter_map(|(name, example)| match example {
-                ReferenceOr::Item(example) => example
-                    .value
-                    .as_ref()
-                    .map(|value| (format!("{pointer}/examples/{}/value", escape(name)), value)),
-                ReferenceOr::Reference { .. } => None,
-            });
+        let mut named = Vec::new();
+        for (name, example) in &content.examples {
+            let at = format!("{pointer}/examples/{}", escape(name));
+            match self.doc.example(example) {
+                Ok(example) => {
+                    if let Some(value) = &example.value {
+                        named.push((format!("{at}/value"), value));
+                    }
+                }
+                Err(message) => self.problem(at, message),
+            }
+        }
         let found: Vec<_> = single.chain(named).collect();
         for (pointer, value) in found {
             self.types.examples.push(Example {
