@@ -3,6 +3,7 @@
 
 mod normalize;
 mod refs;
+mod shape;
 mod walk;
 
 use indexmap::IndexMap;
@@ -67,8 +68,16 @@ impl Document {
                 fatal.append(&mut problems);
                 return Err(source.spec_error(fatal));
             }
-            Err(problem) => {
-                fatal.push(problem);
+            Err(first) => {
+                // serde stops at the first problem and often loses its place: the shape
+                // check finds them all, each where it is.
+                let mut shape = shape::check(&value);
+                if shape.is_empty() {
+                    shape.push(first);
+                }
+                // Normalisation met the worst of them already; each is reported once.
+                problems.retain(|(at, _)| !shape.iter().any(|(p, _)| p == at));
+                fatal.append(&mut shape);
                 fatal.append(&mut problems);
                 return Err(source.spec_error(fatal));
             }

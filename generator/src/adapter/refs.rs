@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value};
 
+use super::shape::json_type;
 use super::walk::{walk, Kind, Path};
 use super::Problem;
 use crate::locate::escape;
@@ -357,17 +358,6 @@ fn count(value: &Value) -> usize {
         Value::Object(map) => map.values().map(count).sum(),
         Value::Array(items) => items.iter().map(count).sum(),
         _ => 0,
-    }
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a map",
     }
 }
 

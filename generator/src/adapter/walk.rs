@@ -82,7 +82,7 @@ impl Kind {
 }
 
 /// The HTTP methods a path item may hold.
-pub const METHODS: [&str; 8] = [
+const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
