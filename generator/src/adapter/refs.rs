@@ -229,7 +229,7 @@ fn apply(value: &mut Value, kind: Kind, resolution: Resolution) {
         }
         Resolution::Inline(copy) => copy,
     };
-    object.remove("$ref");
+    object.shift_remove("$ref");
     if object.is_empty() {
         *value = copy;
         return;
