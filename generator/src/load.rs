@@ -37,19 +37,21 @@ impl Source {
                 message: strip_position(&e.to_string()),
             })?
         } else {
-            serde_yaml::from_str(&text).map_err(|e| {
-                let (line, column) = e
-                    .location()
-                    .map(|l| (l.line(), l.column()))
-                    .unwrap_or((1, 1));
-                Error::Syntax {
-                    file: file.to_owned(),
-                    format: "YAML",
-                    line,
-                    column,
-                    message: strip_position(&e.to_string()),
-                }
-            })?
+            serde_yaml::from_str::<YamlValue>(&text)
+                .map(|v| v.0)
+                .map_err(|e| {
+                    let (line, column) = e
+                        .location()
+                        .map(|l| (l.line(), l.column()))
+                        .unwrap_or((1, 1));
+                    Error::Syntax {
+                        file: file.to_owned(),
+                        format: "YAML",
+                        line,
+                        column,
+                        message: strip_position(&e.to_string()),
+                    }
+                })?
         };
         Ok(Source {
             file: file.to_owned(),
@@ -93,5 +95,125 @@ fn strip_position(message: &str) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_owned(),
         None => message.to_owned(),
+    }
+}
+
+/// A JSON value read from YAML. serde_yaml hands integers beyond 64 bits to `visit_i128` and
+/// `visit_u128`, which `serde_json::Value` refuses; JSON input turns them into floats, and so
+/// does this, so a document loads the same in either syntax.
+struct YamlValue(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for YamlValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor).map(YamlValue)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ValueVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Into::into))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Self::Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Into::into))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(float(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        serde::Deserialize::deserialize(d).map(|YamlValue(v)| v)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(YamlValue(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        // Keys are read as strings, as `serde_json::Value` does: `200:` is the key "200".
+        while let Some((key, YamlValue(value))) = map.next_entry::<String, YamlValue>()? {
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
+    }
+}
+
+/// A float as JSON: like serde_json, a non-finite one (YAML's `.inf`, `.nan`) becomes null.
+fn float(v: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(text: &str) -> serde_json::Value {
+        match Source::parse("t.yaml", text.to_owned()) {
+            Ok(source) => source.value,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_load_as_floats_as_in_json() {
+        let yaml =
+            value("a: -9223372036854776000\nb: 18446744073709551616\nc: 0x1ffffffffffffffff\n");
+        let json = value(
+            r#"{"a": -9223372036854776000, "b": 18446744073709551616, "c": 36893488147419103231}"#,
+        );
+        assert_eq!(yaml, json);
+        assert_eq!(yaml["a"].as_f64(), Some(-9223372036854775808.0));
+        assert!(yaml["b"].is_f64());
+    }
+
+    #[test]
+    fn yaml_scalars_keep_their_json_types() {
+        let v = value("200: {a: 1, b: -2, c: 1.5, d: true, e: ~, f: x, g: 18446744073709551615}\n");
+        assert_eq!(
+            v,
+            serde_json::json!({"200": {"a": 1, "b": -2, "c": 1.5, "d": true, "e": null, "f": "x", "g": 18446744073709551615u64}})
+        );
     }
 }

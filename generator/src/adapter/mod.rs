@@ -2,11 +2,14 @@
 //! `$ref`s and presents schemas through one uniform view for lowering.
 
 mod normalize;
+mod refs;
+mod shape;
+mod walk;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, OpenAPI, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
-    SchemaKind, SecurityScheme, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, Example, OpenAPI, Parameter, PathItem, ReferenceOr, RequestBody,
+    Response, Schema, SchemaKind, SecurityScheme, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -52,21 +55,47 @@ impl Document {
                 format!("only OpenAPI 3.0 and 3.1 are supported, found {found}"),
             )]));
         }
-        let problems = normalize::normalize(&mut value);
+        let mut fatal = refs::resolve(&mut value);
+        let mut problems = normalize::normalize(&mut value);
+        // The 3.0 model has no place for 3.1's webhooks: they are parsed on their own.
         let webhooks = match value
             .as_object_mut()
             .and_then(|root| root.remove("webhooks"))
         {
-            Some(webhooks) => serde_path_to_error::deserialize(&webhooks).map_err(|e| {
+            Some(webhooks) => serde_path_to_error::deserialize(&webhooks).unwrap_or_else(|e| {
                 let pointer = format!("/webhooks{}", pointer_of(e.path()));
-                source.spec_error(vec![(pointer, clean_serde_message(&e.inner().to_string()))])
-            })?,
+                fatal.push((pointer, clean_serde_message(&e.inner().to_string())));
+                IndexMap::new()
+            }),
             None => IndexMap::new(),
         };
-        let api: OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
-            let pointer = pointer_of(e.path());
-            source.spec_error(vec![(pointer, clean_serde_message(&e.inner().to_string()))])
-        })?;
+        let parsed = serde_path_to_error::deserialize::<_, OpenAPI>(&value).map_err(|e| {
+            (
+                pointer_of(e.path()),
+                clean_serde_message(&e.inner().to_string()),
+            )
+        });
+        let api = match parsed {
+            Ok(api) if fatal.is_empty() => api,
+            Ok(_) => {
+                // Lowering would meet the unresolved references again.
+                fatal.append(&mut problems);
+                return Err(source.spec_error(fatal));
+            }
+            Err(first) => {
+                // serde stops at the first problem and often loses its place: the shape
+                // check finds them all, each where it is.
+                let mut shape = shape::check(&value);
+                if shape.is_empty() {
+                    shape.push(first);
+                }
+                // Normalisation met the worst of them already; each is reported once.
+                problems.retain(|(at, _)| !shape.iter().any(|(p, _)| p == at));
+                fatal.append(&mut shape);
+                fatal.append(&mut problems);
+                return Err(source.spec_error(fatal));
+            }
+        };
         Ok(Document {
             api,
             webhooks,
@@ -82,8 +111,8 @@ impl Document {
         let mut current = reference;
         let mut seen: Vec<&str> = Vec::new();
         loop {
-            let name = component_name(current, "schemas")?;
-            match schemas.and_then(|s| s.get_key_value(name)) {
+            let name = unescape(component_name(current, "schemas")?);
+            match schemas.and_then(|s| s.get_key_value(&name)) {
                 Some((name, ReferenceOr::Item(schema))) => return Ok((name.as_str(), schema)),
                 Some((name, ReferenceOr::Reference { reference })) => {
                     if seen.contains(&name.as_str()) {
@@ -122,6 +151,25 @@ impl Document {
         resolve(item, "responses", |c| &c.responses, self)
     }
 
+    /// Follows an example reference.
+    pub fn example<'a>(&'a self, item: &'a ReferenceOr<Example>) -> Result<&'a Example, String> {
+        resolve(item, "examples", |c| &c.examples, self)
+    }
+
+    /// A path item. Reference resolution copied every referenced path item in place, as
+    /// `openapiv3` has no `components.pathItems` to look them up in.
+    pub fn path_item<'a>(
+        &'a self,
+        item: &'a ReferenceOr<PathItem>,
+    ) -> Result<&'a PathItem, String> {
+        match item {
+            ReferenceOr::Item(item) => Ok(item),
+            ReferenceOr::Reference { reference } => Err(format!(
+                "path item reference `{reference}` was left unresolved"
+            )),
+        }
+    }
+
     /// Follows a security scheme reference.
     pub fn security_scheme<'a>(
         &'a self,
@@ -143,12 +191,12 @@ fn resolve<'a, T>(
         match current {
             ReferenceOr::Item(item) => return Ok(item),
             ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, kind)?;
+                let name = unescape(component_name(reference, kind)?);
                 current = doc
                     .api
                     .components
                     .as_ref()
-                    .and_then(|c| table(c).get(name))
+                    .and_then(|c| table(c).get(&name))
                     .ok_or_else(|| {
                         format!("unresolved reference `{reference}`: no such component")
                     })?;

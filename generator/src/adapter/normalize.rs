@@ -42,8 +42,10 @@ impl Walker<'_> {
                 for (key, child) in map.iter_mut() {
                     let child_pointer = format!("{pointer}/{}", escape(key));
                     match key.as_str() {
-                        // Example payloads are data, not document structure.
-                        "example" | "examples" | "default" => {}
+                        // Example payloads are data, not document structure (a schema's
+                        // `default` is data too, but schemas are walked by `schema`; here a
+                        // `default` is the response for every other status).
+                        "example" | "examples" => {}
                         "schema" => self.schema(child, child_pointer),
                         "schemas" if pointer == "/components" => {
                             if let Value::Object(schemas) = child {
@@ -368,6 +370,21 @@ mod tests {
         assert_eq!(
             normalized(json!({"oneOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]})),
             json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]})
+        );
+    }
+
+    #[test]
+    fn schemas_of_default_responses_are_normalised() {
+        let mut doc = json!({"openapi": "3.1.0", "paths": {"/a": {"get": {"responses": {
+            "default": {"description": "d", "content": {"application/json": {
+                "schema": {"type": ["string", "null"]}
+            }}}
+        }}}}});
+        assert!(normalize(&mut doc).is_empty());
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["responses"]["default"]["content"]["application/json"]
+                ["schema"],
+            json!({"type": "string", "nullable": true})
         );
     }
 

@@ -34,13 +34,10 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
     let mut seen_ids: HashSet<String> = HashSet::new();
     for (path, item) in &api.paths.paths {
         let path_pointer = format!("/paths/{}", escape(path));
-        let item = match item {
-            ReferenceOr::Item(item) => item,
-            ReferenceOr::Reference { .. } => {
-                types.problems.push((
-                    path_pointer,
-                    "path item references are not supported".to_owned(),
-                ));
+        let item = match doc.path_item(item) {
+            Ok(item) => item,
+            Err(message) => {
+                types.problems.push((path_pointer, message));
                 continue;
             }
         };
@@ -143,13 +140,12 @@ pub fn lower_webhooks<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> Vec
     let mut webhooks = Vec::new();
     for (name, item) in &doc.webhooks {
         let item_pointer = format!("/webhooks/{}", escape(name));
-        let item = match item {
-            ReferenceOr::Item(item) => item,
-            ReferenceOr::Reference { reference } => {
-                types.problems.push((
-                    format!("{item_pointer}/$ref"),
-                    format!("webhook path item references ({reference}) are not supported yet"),
-                ));
+        let item = match doc.path_item(item) {
+            Ok(item) => item,
+            Err(message) => {
+                types
+                    .problems
+                    .push((format!("{item_pointer}/$ref"), message));
                 continue;
             }
         };
@@ -641,16 +637,18 @@ impl<'d> OperationLowering<'_, 'd> {
             .example
             .iter()
             .map(|value| (format!("{pointer}/example"), value));
-        let named = content
-            .examples
-            .iter()
-            .filter_map(|(name, example)| match example {
-                ReferenceOr::Item(example) => example
-                    .value
-                    .as_ref()
-                    .map(|value| (format!("{pointer}/examples/{}/value", escape(name)), value)),
-                ReferenceOr::Reference { .. } => None,
-            });
+        let mut named = Vec::new();
+        for (name, example) in &content.examples {
+            let at = format!("{pointer}/examples/{}", escape(name));
+            match self.doc.example(example) {
+                Ok(example) => {
+                    if let Some(value) = &example.value {
+                        named.push((format!("{at}/value"), value));
+                    }
+                }
+                Err(message) => self.problem(at, message),
+            }
+        }
         let found: Vec<_> = single.chain(named).collect();
         for (pointer, value) in found {
             self.types.examples.push(Example {
