@@ -203,19 +203,48 @@ pub(crate) fn placement(kind: &SchemeKind, token: &str) -> Result<Placement, Str
         ),
         SchemeKind::ApiKeyQuery(name) => return Ok(Placement::Query(name)),
         SchemeKind::ApiKeyCookie(name) => {
-            if name.is_empty() || !name.bytes().all(is_token_byte) {
-                return Err(format!("{name:?} is not a valid cookie name"));
-            }
-            if !token.bytes().all(is_cookie_octet) {
-                return Err("the token is not a valid cookie value".to_owned());
-            }
-            return Ok(Placement::Cookie(name));
+            return match check_cookie(name, token) {
+                Ok(()) => Ok(Placement::Cookie(name)),
+                Err(CookieError::Name) => Err(format!("{name:?} is not a valid cookie name")),
+                Err(CookieError::Value) => Err("the token is not a valid cookie value".to_owned()),
+            };
         }
     };
     let mut value = HeaderValue::from_str(&value)
         .map_err(|_| "the token is not a valid header value".to_owned())?;
     value.set_sensitive(true);
     Ok(Placement::Header(name, value))
+}
+
+/// What makes a cookie unsendable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CookieError {
+    /// The name is not an HTTP token.
+    Name,
+    /// The value holds a byte a cookie value cannot (RFC 6265 §4.1.1).
+    Value,
+}
+
+/// Checks that `name=value` can go in a `Cookie` header as one cookie: credentials and cookie
+/// parameters alike, so neither can end the cookie or start another one.
+pub(crate) fn check_cookie(name: &str, value: &str) -> Result<(), CookieError> {
+    if name.is_empty() || !name.bytes().all(is_token_byte) {
+        return Err(CookieError::Name);
+    }
+    if !value.bytes().all(is_cookie_octet) {
+        return Err(CookieError::Value);
+    }
+    Ok(())
+}
+
+/// Appends a checked `name=value` to the cookies of a `Cookie` header, `; `-separated.
+pub(crate) fn push_cookie(cookies: &mut Vec<u8>, name: &str, value: &str) {
+    if !cookies.is_empty() {
+        cookies.extend_from_slice(b"; ");
+    }
+    cookies.extend_from_slice(name.as_bytes());
+    cookies.push(b'=');
+    cookies.extend_from_slice(value.as_bytes());
 }
 
 /// A byte of an HTTP token (RFC 9110 §5.6.2), what a cookie name is made of.
@@ -340,6 +369,29 @@ mod tests {
             placement(&SchemeKind::ApiKeyCookie("session"), "abc-123"),
             Ok(Placement::Cookie("session"))
         ));
+    }
+
+    #[test]
+    fn cookies_are_checked_and_joined() {
+        assert_eq!(
+            check_cookie("session", "abc-123_!#$%&'()*+./:<=>?@[]^`{|}~"),
+            Ok(())
+        );
+        for value in ["a b", "a;b", "a,b", "\"a\"", "a\\b", "caf\u{e9}", "a\tb"] {
+            assert_eq!(
+                check_cookie("session", value),
+                Err(CookieError::Value),
+                "{value:?}"
+            );
+        }
+        for name in ["", "a b", "a=b", "a;b", "(a)"] {
+            assert_eq!(check_cookie(name, "v"), Err(CookieError::Name), "{name:?}");
+        }
+        let mut cookies = Vec::new();
+        push_cookie(&mut cookies, "a", "1");
+        push_cookie(&mut cookies, "b", "");
+        push_cookie(&mut cookies, "c", "3");
+        assert_eq!(cookies, b"a=1; b=; c=3");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod client;
 mod encoding;
 mod error;
 mod hooks;
+mod multipart;
 mod retry;
 mod serde_helpers;
 
@@ -18,6 +19,7 @@ pub use call::{ByteStream, Call, Response};
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorResponses};
 pub use hooks::{Hook, HookContext};
+pub use multipart::FilePart;
 pub use retry::RetryPolicy;
 
 // What the generated code uses; a crate whose API needs no tagged union (say) leaves some
@@ -28,6 +30,8 @@ pub(crate) use call::DecodeSuccess;
 pub(crate) use client::{ApiSpec, OperationSpec, SchemeKind, SchemeSpec};
 #[allow(unused_imports)]
 pub(crate) use error::{decode_json, decode_text};
+#[allow(unused_imports)]
+pub(crate) use multipart::Multipart;
 #[allow(unused_imports)]
 pub(crate) use serde_helpers::{
     date_time, double_option, from_value, optional_date_time, serialize_tagged,

@@ -432,6 +432,20 @@ pub enum ParamLocation {
     Query,
     /// A header.
     Header,
+    /// A cookie, in the `Cookie` header.
+    Cookie,
+}
+
+impl ParamLocation {
+    /// How the document writes it (`in`).
+    pub fn label(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
 }
 
 /// One parameter.
@@ -456,7 +470,8 @@ pub struct Param {
 /// A request body.
 #[derive(Debug, Clone, Serialize)]
 pub struct Body {
-    /// Its type (for JSON and form bodies; text is `String`, binary has none of its own).
+    /// Its type (for JSON and form bodies; text is `String`, binary and multipart bodies have
+    /// none of their own).
     pub ty: TypeRef,
     /// How it is written on the wire.
     pub encoding: BodyEncoding,
@@ -466,6 +481,81 @@ pub struct Body {
     pub content_type: String,
     /// Doc text.
     pub doc: Option<String>,
+    /// For a multipart body, the struct users fill and its parts.
+    pub multipart: Option<MultipartForm>,
+}
+
+impl Body {
+    /// Every type the body refers to: its own and its parts'.
+    pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
+        let parts = self.multipart.iter().flat_map(|m| &m.parts);
+        std::iter::once(&self.ty).chain(parts.filter_map(|p| p.kind.ty()))
+    }
+
+    /// The same, to rewrite.
+    pub fn types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
+        let parts = self.multipart.iter_mut().flat_map(|m| &mut m.parts);
+        std::iter::once(&mut self.ty).chain(parts.filter_map(|p| p.kind.ty_mut()))
+    }
+}
+
+/// A `multipart/form-data` body: a struct of the operation's own (its fields may hold files,
+/// which no serde model can), one field per part.
+#[derive(Debug, Clone, Serialize)]
+pub struct MultipartForm {
+    /// The struct, in the group's module, e.g. `UploadDocumentForm`.
+    pub type_name: String,
+    /// In document order.
+    pub parts: Vec<FormPart>,
+}
+
+/// One property of a multipart body: one part, or one per item of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormPart {
+    /// The part's name on the wire.
+    pub name: String,
+    /// The Rust field name.
+    pub rust_name: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// What it holds.
+    pub kind: PartKind,
+    /// Listed in `required` and not nullable: the field is not an `Option`.
+    pub required: bool,
+    /// The part's media type when the document says (an `encoding` entry's `contentType`, or a
+    /// file's `contentMediaType`); files default to `application/octet-stream`, JSON to
+    /// `application/json`, scalars to none (`text/plain` by RFC 7578).
+    pub content_type: Option<String>,
+}
+
+/// What a multipart part holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum PartKind {
+    /// One file (`format: binary`, `contentMediaType`, or a non-text `encoding` type).
+    File,
+    /// Files, one part each under the same name.
+    Files,
+    /// A value: scalars as text, objects as JSON, each item of a list its own part.
+    Value(TypeRef),
+    /// A value sent whole as one JSON part (its `encoding` says a JSON type).
+    Json(TypeRef),
+}
+
+impl PartKind {
+    /// The value's type, if it is not a file.
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            PartKind::Value(ty) | PartKind::Json(ty) => Some(ty),
+            PartKind::File | PartKind::Files => None,
+        }
+    }
+
+    fn ty_mut(&mut self) -> Option<&mut TypeRef> {
+        match self {
+            PartKind::Value(ty) | PartKind::Json(ty) => Some(ty),
+            PartKind::File | PartKind::Files => None,
+        }
+    }
 }
 
 /// How a request body is encoded.
@@ -479,4 +569,6 @@ pub enum BodyEncoding {
     Text,
     /// Bytes sent as is (`application/octet-stream` and other binary types).
     Binary,
+    /// `multipart/form-data` from the operation's form struct ([`Body::multipart`]).
+    Multipart,
 }

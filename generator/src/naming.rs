@@ -52,6 +52,7 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "DecodeError",
     "Error",
     "ErrorResponses",
+    "FilePart",
     "Hook",
     "HookContext",
     "Response",

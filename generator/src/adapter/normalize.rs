@@ -149,6 +149,21 @@ impl Walker<'_> {
                 map.insert("nullable".to_owned(), Value::Bool(true));
             }
         }
+        // A string whose content is bytes as they are (a `contentMediaType`, with no
+        // `contentEncoding` or one that leaves the bytes alone) is 3.0's `format: binary`. The
+        // media type, which 3.0 has no place for, is kept as an extension for multipart parts.
+        if let Some(media) = map.get("contentMediaType").cloned() {
+            map.insert("x-content-media-type".to_owned(), media);
+        }
+        let raw = match map.get("contentEncoding") {
+            None => map.contains_key("contentMediaType"),
+            Some(encoding) => encoding.as_str().is_some_and(|e| {
+                ["binary", "8bit", "7bit"].contains(&e.to_ascii_lowercase().as_str())
+            }),
+        };
+        if raw && map.get("type").is_none_or(|t| t == "string") && !map.contains_key("format") {
+            map.insert("format".to_owned(), Value::from("binary"));
+        }
         // `const: v` is a one-value enum; the value is what makes a union member recognisable.
         if let Some(value) = map.remove("const") {
             map.entry("enum")
@@ -385,6 +400,23 @@ mod tests {
             doc["paths"]["/a"]["get"]["responses"]["default"]["content"]["application/json"]
                 ["schema"],
             json!({"type": "string", "nullable": true})
+        );
+    }
+
+    #[test]
+    fn raw_content_is_binary_and_keeps_its_media_type() {
+        assert_eq!(
+            normalized(json!({"type": "string", "contentMediaType": "image/png"})),
+            json!({"type": "string", "contentMediaType": "image/png", "x-content-media-type": "image/png", "format": "binary"})
+        );
+        assert_eq!(
+            normalized(json!({"type": "string", "contentEncoding": "binary"})),
+            json!({"type": "string", "contentEncoding": "binary", "format": "binary"})
+        );
+        // Base64 is text: the value is the encoded string.
+        assert_eq!(
+            normalized(json!({"type": "string", "contentEncoding": "base64"})),
+            json!({"type": "string", "contentEncoding": "base64"})
         );
     }
 

@@ -11,8 +11,8 @@ use super::docs::{clean, doc_attrs, doc_or, lines};
 use super::tokens::{body_ty, ident, is_copy, models_path, success_ty, ty};
 use super::usage::Usage;
 use crate::ir::{
-    BodyEncoding, Group, Operation, Param, ParamLocation, ResponseBody, ResponseCase, StatusMatch,
-    Success, TypeRef,
+    BodyEncoding, Group, Operation, Param, ParamLocation, PartKind, ResponseBody, ResponseCase,
+    StatusMatch, Success, TypeRef,
 };
 
 /// A group's module.
@@ -33,6 +33,7 @@ pub fn group_rs<'a>(
     let errors = error_types(group);
     let successes = group.operations.iter().map(success_enum);
     let options = group.operations.iter().map(options_struct);
+    let forms = group.operations.iter().map(form_struct);
     let header = quote! {
         #![doc = #module_doc]
         #![allow(deprecated)]
@@ -54,7 +55,7 @@ pub fn group_rs<'a>(
             #(#methods)*
         }
     };
-    (header, successes.chain(errors).chain(options))
+    (header, successes.chain(errors).chain(options).chain(forms))
 }
 
 /// How a parameter is taken as an argument.
@@ -112,6 +113,14 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
             BodyEncoding::Text => quote!(&str),
             BodyEncoding::Binary if body.required => quote!(impl Into<bytes::Bytes>),
             BodyEncoding::Binary => quote!(bytes::Bytes),
+            // Taken whole: its files may be streams, read once.
+            BodyEncoding::Multipart => match &body.multipart {
+                Some(form) => {
+                    let form = ident(&form.type_name);
+                    quote!(#form)
+                }
+                None => quote!(()),
+            },
         };
         if body.required {
             quote!(body: #body_ty,)
@@ -142,6 +151,7 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
             ParamLocation::Path => quote!(.path_param(#wire, #value)),
             ParamLocation::Query => quote!(.query(#wire, #value)),
             ParamLocation::Header => quote!(.header_param(#wire, #value)),
+            ParamLocation::Cookie => quote!(.cookie_param(#wire, #value)),
         }
     });
     let set_body = op.body.as_ref().map(|body| {
@@ -152,6 +162,7 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
             BodyEncoding::Text => quote!(raw_body(#content_type, body.to_owned())),
             BodyEncoding::Binary if body.required => quote!(raw_body(#content_type, body.into())),
             BodyEncoding::Binary => quote!(raw_body(#content_type, body)),
+            BodyEncoding::Multipart => quote!(multipart_body(body.into_multipart())),
         }
     });
     let body = match (&op.body, &set_body) {
@@ -474,11 +485,7 @@ fn options_struct(op: &Operation) -> TokenStream {
     let fields = op.params.iter().filter(|p| !p.required).map(|p| {
         let field = ident(&p.rust_name);
         let field_ty = ty(&p.ty, &models);
-        let location = match p.location {
-            ParamLocation::Path => "path",
-            ParamLocation::Query => "query",
-            ParamLocation::Header => "header",
-        };
+        let location = p.location.label();
         let doc = doc_or(
             p.doc.as_deref(),
             &format!("The `{}` {location} parameter.", p.name),
@@ -490,6 +497,82 @@ fn options_struct(op: &Operation) -> TokenStream {
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #name {
             #(#fields)*
+        }
+    }
+}
+
+/// The struct holding a multipart body's parts, and how it becomes the runtime's form.
+fn form_struct(op: &Operation) -> TokenStream {
+    let Some(form) = op.body.as_ref().and_then(|b| b.multipart.as_ref()) else {
+        return TokenStream::new();
+    };
+    let models = models_path();
+    let name = ident(&form.type_name);
+    let doc = format!(
+        " The `multipart/form-data` body of `{}`: one part per field (a list, one per item).",
+        op.id
+    );
+    let fields = form.parts.iter().map(|part| {
+        let field = ident(&part.rust_name);
+        let field_ty = match (&part.kind, part.required) {
+            (PartKind::File, true) => quote!(crate::FilePart),
+            (PartKind::File, false) => quote!(Option<crate::FilePart>),
+            (PartKind::Files, _) => quote!(Vec<crate::FilePart>),
+            (PartKind::Value(t) | PartKind::Json(t), true) => ty(t, &models),
+            (PartKind::Value(t) | PartKind::Json(t), false) => {
+                let t = ty(t, &models);
+                quote!(Option<#t>)
+            }
+        };
+        let fallback = match part.kind {
+            PartKind::File => format!("The `{}` file.", part.name),
+            PartKind::Files => format!("The `{}` files, one part each.", part.name),
+            _ => format!("The `{}` part.", part.name),
+        };
+        let doc = doc_or(part.doc.as_deref(), &fallback);
+        quote!(#doc pub #field: #field_ty,)
+    });
+    let parts = form.parts.iter().map(|part| {
+        let wire = &part.name;
+        let field = ident(&part.rust_name);
+        let optional_type = |media: &Option<String>| match media {
+            Some(media) => quote!(Some(#media)),
+            None => quote!(None),
+        };
+        match &part.kind {
+            PartKind::File | PartKind::Files => {
+                let media = part
+                    .content_type
+                    .as_deref()
+                    .unwrap_or("application/octet-stream");
+                let files = if part.kind == PartKind::File && part.required {
+                    quote!([self.#field])
+                } else {
+                    quote!(self.#field)
+                };
+                quote!(.files(#wire, #files, #media))
+            }
+            PartKind::Value(_) => {
+                let media = optional_type(&part.content_type);
+                quote!(.value(#wire, &self.#field, #media))
+            }
+            PartKind::Json(_) => {
+                let media = part.content_type.as_deref().unwrap_or("application/json");
+                quote!(.json(#wire, &self.#field, #media))
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+                crate::runtime::Multipart::new() #(#parts)*
+            }
         }
     }
 }

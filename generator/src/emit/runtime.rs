@@ -12,6 +12,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("hooks.rs", include_str!("../../runtime/hooks.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("multipart.rs", include_str!("../../runtime/multipart.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     (
         "serde_helpers.rs",

@@ -8,9 +8,7 @@ use serde::Serialize;
 use super::usage::{program, Usage};
 use super::{File, Options};
 use crate::error::Error;
-use crate::ir::{
-    Api, BodyEncoding, Group, Operation, ParamLocation, ResponseBody, Success, TypeRef,
-};
+use crate::ir::{Api, BodyEncoding, Group, Operation, ResponseBody, Success, TypeRef};
 
 /// The templates, embedded so the generator is self-contained.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -130,11 +128,7 @@ fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str
         .iter()
         .filter(|p| p.required)
         .map(|p| {
-            let location = match p.location {
-                ParamLocation::Path => "path",
-                ParamLocation::Query => "query",
-                ParamLocation::Header => "header",
-            };
+            let location = p.location.label();
             [
                 format!("`{}`", p.rust_name.trim_start_matches("r#")),
                 format!("`{}`", argument_type(usage, &p.ty)),
@@ -156,6 +150,13 @@ fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str
             BodyEncoding::Json | BodyEncoding::Form => format!("&{}", usage.type_path(&body.ty)),
             BodyEncoding::Text => "&str".to_owned(),
             BodyEncoding::Binary => "impl Into<bytes::Bytes>".to_owned(),
+            BodyEncoding::Multipart => body.multipart.as_ref().map_or_else(String::new, |form| {
+                format!(
+                    "{crate_ident}::{}::{}",
+                    group.module.trim_start_matches("r#"),
+                    form.type_name
+                )
+            }),
         };
         params.push([
             "`body`".to_owned(),

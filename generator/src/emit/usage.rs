@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 
 use crate::ir::{
-    Api, BodyEncoding, Group, Operation, Param, ResponseBody, SchemeKind, SecurityScheme, Success,
-    TypeDef, TypeKind, TypeRef,
+    Api, BodyEncoding, Group, MultipartForm, Operation, Param, PartKind, ResponseBody, SchemeKind,
+    SecurityScheme, Success, TypeDef, TypeKind, TypeRef,
 };
 
 /// Builds snippets for one API and crate.
@@ -140,6 +140,16 @@ impl<'a> Usage<'a> {
                         "Some(body)".to_owned()
                     });
                 }
+                BodyEncoding::Multipart => {
+                    if let Some(form) = &body.multipart {
+                        self.form_literal(group, form, &mut prelude);
+                    }
+                    arguments.push(if body.required {
+                        "body".to_owned()
+                    } else {
+                        "Some(body)".to_owned()
+                    });
+                }
                 BodyEncoding::Binary => {
                     prelude.push_str("let body = b\"bytes\".to_vec();\n");
                     arguments.push(if body.required {
@@ -160,6 +170,40 @@ impl<'a> Usage<'a> {
             arguments.join(", ")
         );
         (prelude, call)
+    }
+
+    /// `let body = Form { ... };`: every file from bytes, every required value from an
+    /// example, every optional part left out.
+    fn form_literal(&self, group: &Group, form: &MultipartForm, code: &mut String) {
+        let krate = &self.crate_ident;
+        let file = |name: &str| {
+            format!(
+                "{krate}::FilePart::bytes(b\"bytes\".to_vec()).file_name(\"{}.bin\")",
+                name.escape_default()
+            )
+        };
+        let _ = writeln!(
+            code,
+            "let body = {krate}::{}::{} {{",
+            group.module, form.type_name
+        );
+        for part in &form.parts {
+            let value = match (&part.kind, part.required) {
+                (PartKind::File, true) => file(&part.name),
+                (PartKind::Files, true) => format!("vec![{}]", file(&part.name)),
+                (PartKind::Files, false) => "Vec::new()".to_owned(),
+                (_, false) => "None".to_owned(),
+                (PartKind::Value(TypeRef::String) | PartKind::Json(TypeRef::String), true) => {
+                    "\"string\".to_owned()".to_owned()
+                }
+                (PartKind::Value(ty) | PartKind::Json(ty), true) => format!(
+                    "serde_json::from_value(serde_json::json!({}))?",
+                    json_literal(&self.example_of(ty))
+                ),
+            };
+            let _ = writeln!(code, "    {}: {value},", part.rust_name);
+        }
+        code.push_str("};\n");
     }
 
     /// A whole doctest body: set-up and call, wrapped in a hidden async function.

@@ -66,7 +66,8 @@ fn function(webhook: &Webhook) -> Option<TokenStream> {
         BodyEncoding::Text | BodyEncoding::Form => {
             (quote!(String), quote!(crate::runtime::decode_text(body)))
         }
-        BodyEncoding::Binary => (
+        // A multipart payload is given whole; its parts are the receiver's to split.
+        BodyEncoding::Binary | BodyEncoding::Multipart => (
             quote!(bytes::Bytes),
             quote!(Ok(bytes::Bytes::copy_from_slice(body))),
         ),

@@ -10,13 +10,20 @@ use openapiv3::{
 
 use super::prose;
 use super::types::TypeLowerer;
-use crate::adapter::Document;
+use crate::adapter::{view, Document};
 use crate::ir::{
-    Body, BodyEncoding, Example, Group, Operation, Param, ParamLocation, ResponseBody,
-    ResponseCase, StatusMatch, Success, TypeRef, Webhook,
+    Body, BodyEncoding, Example, FormPart, Group, MultipartForm, Operation, Param, ParamLocation,
+    PartKind, ResponseBody, ResponseCase, StatusMatch, Success, TypeRef, Webhook,
 };
 use crate::locate::escape;
 use crate::naming::{self, type_name, value_name, variant_name, Scope};
+
+/// A property holding files, with the media type its schema gives them.
+#[derive(Clone, Copy)]
+enum FileShape<'d> {
+    One(Option<&'d str>),
+    Many(Option<&'d str>),
+}
 
 /// The group for operations without a tag.
 const UNTAGGED: &str = "default";
@@ -78,7 +85,10 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 body_suffix: "Request",
             };
             let params = lowering.params(&item.parameters, &op.parameters, &path_pointer);
-            let body = op.request_body.as_ref().and_then(|b| lowering.body(b));
+            let mut body = op.request_body.as_ref().and_then(|b| lowering.body(b));
+            if let Some(form) = body.as_mut().and_then(|b| b.multipart.as_mut()) {
+                form.type_name = errors_scope.claim(&form.type_name);
+            }
             let (successes, errors) = lowering.responses(&op.responses);
             let success = success_of(&successes, || {
                 errors_scope.claim(&format!("{op_type}Success"))
@@ -238,13 +248,18 @@ enum MediaKind {
     Binary,
 }
 
-fn media_kind(media: &str) -> MediaKind {
-    let essence = media
+/// A media type without its parameters, lower case.
+fn essence(media: &str) -> String {
+    media
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+fn media_kind(media: &str) -> MediaKind {
+    let essence = essence(media);
     let (kind, subtype) = essence.split_once('/').unwrap_or((essence.as_str(), ""));
     if subtype == "json" || subtype.ends_with("+json") {
         MediaKind::Json
@@ -266,12 +281,15 @@ fn media_kind(media: &str) -> MediaKind {
     }
 }
 
-/// How a request body of this media type is encoded, if the SDK can send it yet.
+/// How a request body of this media type is encoded, if the SDK can send it: of the multipart
+/// types, only `multipart/form-data` (every part named, as forms write them).
 fn body_encoding(media: &str) -> Option<BodyEncoding> {
     match media_kind(media) {
         MediaKind::Json => Some(BodyEncoding::Json),
         MediaKind::Form => Some(BodyEncoding::Form),
-        MediaKind::Multipart => None,
+        MediaKind::Multipart => {
+            (essence(media) == "multipart/form-data").then_some(BodyEncoding::Multipart)
+        }
         MediaKind::Text => Some(BodyEncoding::Text),
         MediaKind::Binary => Some(BodyEncoding::Binary),
     }
@@ -367,13 +385,7 @@ impl<'d> OperationLowering<'_, 'd> {
                     matches!(style, QueryStyle::Form | QueryStyle::DeepObject),
                 ),
                 Parameter::Header { .. } => (ParamLocation::Header, true),
-                Parameter::Cookie { .. } => {
-                    self.problem(
-                        format!("{pointer}/in"),
-                        "cookie parameters are not supported",
-                    );
-                    continue;
-                }
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, true),
             };
             if !supported {
                 let style = match param {
@@ -398,6 +410,10 @@ impl<'d> OperationLowering<'_, 'd> {
                     continue;
                 }
             };
+            if location == ParamLocation::Cookie && !self.cookie_fits(&data.name, schema, &pointer)
+            {
+                continue;
+            }
             let hint = format!("{}{}", self.op_type, type_name(&data.name));
             let ty = self
                 .types
@@ -424,6 +440,40 @@ impl<'d> OperationLowering<'_, 'd> {
         params
     }
 
+    /// Whether a cookie parameter can be sent as one `name=value` cookie: its name an HTTP
+    /// token, its value one scalar (form style has no agreed way to put a list or an object
+    /// in a cookie).
+    fn cookie_fits(
+        &mut self,
+        name: &str,
+        schema: &'d ReferenceOr<openapiv3::Schema>,
+        pointer: &str,
+    ) -> bool {
+        let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+        if name.is_empty() || !name.bytes().all(token) {
+            self.problem(
+                format!("{pointer}/name"),
+                format!("{name:?} is not a valid cookie name (an HTTP token: letters, digits and !#$%&'*+-.^_`|~)"),
+            );
+            return false;
+        }
+        let resolved = match schema {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => {
+                self.doc.schema_ref(reference).ok().map(|(_, s)| s)
+            }
+        };
+        let kind = resolved.and_then(|s| view(s).kind);
+        if matches!(kind, Some("array" | "object")) {
+            self.problem(
+                format!("{pointer}/schema"),
+                format!("cookie parameter `{name}` is an {}: a cookie holds one value (string, number or boolean)", kind.unwrap_or_default()),
+            );
+            return false;
+        }
+        true
+    }
+
     fn body(&mut self, body: &'d ReferenceOr<openapiv3::RequestBody>) -> Option<Body> {
         let pointer = format!("{}/requestBody", self.pointer);
         let body = match self.doc.request_body(body) {
@@ -444,15 +494,21 @@ impl<'d> OperationLowering<'_, 'd> {
             self.problem(
                 format!("{pointer}/content"),
                 format!(
-                    "request content type(s) {}: multipart bodies are not supported yet",
+                    "request content type(s) {}: of the multipart types only multipart/form-data is supported",
                     found.join(", ")
                 ),
             );
             return None;
         };
+        let media_pointer = format!("{pointer}/content/{}", escape(media));
+        let multipart = if encoding == BodyEncoding::Multipart {
+            Some(self.multipart(content, &media_pointer)?)
+        } else {
+            None
+        };
         let ty = match (&content.schema, encoding) {
             (_, BodyEncoding::Text) => TypeRef::String,
-            (_, BodyEncoding::Binary) => TypeRef::Json,
+            (_, BodyEncoding::Binary | BodyEncoding::Multipart) => TypeRef::Json,
             (Some(schema), _) => self.types.lower(
                 schema,
                 &format!("{pointer}/content/{}/schema", escape(media)),
@@ -473,7 +529,137 @@ impl<'d> OperationLowering<'_, 'd> {
             required: body.required,
             content_type: media.clone(),
             doc: prose(&body.description),
+            multipart,
         })
+    }
+
+    /// A `multipart/form-data` body, part by part: binary properties are files, the others
+    /// values lowered as usual. Its struct is named once the operation's names are claimed.
+    fn multipart(
+        &mut self,
+        content: &'d openapiv3::MediaType,
+        pointer: &str,
+    ) -> Option<MultipartForm> {
+        let Some(schema) = &content.schema else {
+            self.problem(
+                pointer.to_owned(),
+                "a multipart body needs a schema listing its parts",
+            );
+            return None;
+        };
+        let properties = match self
+            .types
+            .body_properties(schema, &format!("{pointer}/schema"))
+        {
+            Ok(properties) => properties,
+            Err((at, message)) => {
+                self.problem(at, message);
+                return None;
+            }
+        };
+        let mut failed = false;
+        for (name, encoding) in &content.encoding {
+            let at = format!("{pointer}/encoding/{}", escape(name));
+            if !properties.iter().any(|p| p.name == name) {
+                self.problem(
+                    at,
+                    format!("`encoding` names `{name}`, which the body's schema does not declare"),
+                );
+                failed = true;
+            } else if !encoding.headers.is_empty() {
+                self.problem(
+                    format!("{at}/headers"),
+                    "headers of a multipart part are not supported",
+                );
+                failed = true;
+            }
+        }
+        let hint = format!("{}Form", self.op_type);
+        let mut scope = Scope::default();
+        let mut parts = Vec::new();
+        for property in &properties {
+            let declared = content
+                .encoding
+                .get(property.name)
+                .and_then(|e| e.content_type.as_deref());
+            let shape = property.resolved.and_then(|s| self.file_shape(s));
+            // A list of accepted types (`image/png, image/jpeg`) or a wildcard names no one
+            // type to send: the user says which.
+            let single = declared.filter(|t| !t.contains(',') && !t.contains('*'));
+            let declared_kind = declared.map(|t| media_kind(t.split(',').next().unwrap_or("")));
+            let is_list = property
+                .resolved
+                .is_some_and(|s| view(s).kind == Some("array"));
+            let kind = match (shape, declared_kind) {
+                (Some(FileShape::One(_)), _) => PartKind::File,
+                (Some(FileShape::Many(_)), _) => PartKind::Files,
+                (_, Some(MediaKind::Binary | MediaKind::Form | MediaKind::Multipart)) => {
+                    if is_list {
+                        PartKind::Files
+                    } else {
+                        PartKind::File
+                    }
+                }
+                (_, Some(MediaKind::Json)) => PartKind::Json(self.types.lower_object_property(
+                    property,
+                    &format!("{hint}{}", type_name(property.name)),
+                )),
+                _ => PartKind::Value(self.types.lower_object_property(
+                    property,
+                    &format!("{hint}{}", type_name(property.name)),
+                )),
+            };
+            let media = match shape {
+                Some(FileShape::One(media) | FileShape::Many(media)) => media,
+                _ => None,
+            };
+            let mut doc = property.description.clone();
+            if let Some(list) = declared.filter(|t| Some(*t) != single) {
+                let note = format!("Accepted media types: {list}.");
+                doc = Some(match doc {
+                    Some(text) => format!("{text}\n\n{note}"),
+                    None => note,
+                });
+            }
+            parts.push(FormPart {
+                name: property.name.to_owned(),
+                rust_name: scope.claim(&value_name(property.name)),
+                doc,
+                kind,
+                required: property.required && !property.nullable,
+                content_type: single.or(media).map(str::to_owned),
+            });
+        }
+        (!failed).then_some(MultipartForm {
+            type_name: hint,
+            parts,
+        })
+    }
+
+    /// Whether a schema is a file (`type: string, format: binary`, which 3.1's
+    /// `contentMediaType` becomes) or a list of files, with the media type it gives.
+    fn file_shape(&self, schema: &'d openapiv3::Schema) -> Option<FileShape<'d>> {
+        let v = view(schema);
+        let media = |schema: &'d openapiv3::Schema| {
+            schema
+                .schema_data
+                .extensions
+                .get("x-content-media-type")
+                .and_then(|m| m.as_str())
+        };
+        if matches!(v.kind, Some("string") | None) && v.format == Some("binary") {
+            return Some(FileShape::One(media(schema)));
+        }
+        if v.kind == Some("array") {
+            let item = match v.items? {
+                ReferenceOr::Item(item) => item.as_ref(),
+                ReferenceOr::Reference { reference } => self.doc.schema_ref(reference).ok()?.1,
+            };
+            if let Some(FileShape::One(media)) = self.file_shape(item) {
+                return Some(FileShape::Many(media));
+            }
+        }
+        None
     }
 
     /// The documented responses, split into the success side and the error side, each in

@@ -124,7 +124,7 @@ fn operation_types(op: &crate::ir::Operation) -> impl Iterator<Item = &TypeRef> 
     op.params
         .iter()
         .map(|p| &p.ty)
-        .chain(op.body.iter().map(|b| &b.ty))
+        .chain(op.body.iter().flat_map(|b| b.types()))
         .chain(op.response_types())
 }
 
@@ -157,7 +157,7 @@ fn directions(api: &Api) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut request_roots = Vec::new();
     let mut response_roots = Vec::new();
     for op in api.groups.iter().flat_map(|g| &g.operations) {
-        request_roots.extend(op.body.iter().map(|b| b.ty.clone()));
+        request_roots.extend(op.body.iter().flat_map(|b| b.types()).cloned());
         request_roots.extend(op.params.iter().map(|p| p.ty.clone()));
         response_roots.extend(op.response_types().cloned());
     }
@@ -234,8 +234,8 @@ fn split_shared_types(api: &mut Api) {
     api.types.extend(copies);
     api.types.sort_by(|a, b| a.name.cmp(&b.name));
     for op in api.groups.iter_mut().flat_map(|g| &mut g.operations) {
-        if let Some(body) = &mut op.body {
-            rename_ref(&mut body.ty, &renamed);
+        for ty in op.body.iter_mut().flat_map(|b| b.types_mut()) {
+            rename_ref(ty, &renamed);
         }
         for param in &mut op.params {
             rename_ref(&mut param.ty, &renamed);

@@ -97,6 +97,67 @@ impl<'d> TypeLowerer<'d> {
         }
     }
 
+    /// The properties of an object schema (its own and its allOf members'), for a body sent
+    /// property by property (multipart); why not, when the schema is not such an object.
+    pub fn body_properties(
+        &self,
+        schema: &'d ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Result<Vec<ObjectProperty<'d>>, Problem> {
+        let (schema, pointer) = match schema {
+            ReferenceOr::Reference { reference } => {
+                let (name, schema) = self
+                    .doc
+                    .schema_ref(reference)
+                    .map_err(|message| (format!("{pointer}/$ref"), message))?;
+                (schema, format!("/components/schemas/{}", escape(name)))
+            }
+            ReferenceOr::Item(schema) => (schema, pointer.to_owned()),
+        };
+        let gathered = self.gather(schema, &pointer, 0)?;
+        if let Some(choice) = gathered.choices.first() {
+            return Err((
+                choice.pointer.clone(),
+                "a multipart body must be one object: its parts cannot vary with oneOf/anyOf"
+                    .to_owned(),
+            ));
+        }
+        if gathered.flat.properties.is_empty() {
+            return Err((
+                pointer,
+                "a multipart body must be an object listing its parts in `properties`".to_owned(),
+            ));
+        }
+        let required = gathered.flat.required;
+        Ok(gathered
+            .flat
+            .properties
+            .into_iter()
+            .map(|property| {
+                let resolved = match property.schema {
+                    PlainRef::Item(schema) => Some(schema),
+                    PlainRef::Reference(reference) => {
+                        self.doc.schema_ref(reference).ok().map(|(_, s)| s)
+                    }
+                };
+                let meta = self.metadata(&property.schema);
+                ObjectProperty {
+                    name: property.name,
+                    required: required.contains(&property.name),
+                    nullable: meta.nullable,
+                    description: meta.description,
+                    resolved,
+                    property,
+                }
+            })
+            .collect())
+    }
+
+    /// Lowers one property from [`body_properties`](Self::body_properties).
+    pub fn lower_object_property(&mut self, property: &ObjectProperty<'d>, hint: &str) -> TypeRef {
+        self.lower_property(&property.property, hint)
+    }
+
     fn reference(&mut self, reference: &str, pointer: &str) -> TypeRef {
         match crate::adapter::component_name(reference, "schemas") {
             Ok(name) => {
@@ -856,6 +917,22 @@ fn as_plain(schema: &ReferenceOr<Box<Schema>>) -> PlainRef<'_> {
         ReferenceOr::Reference { reference } => PlainRef::Reference(reference),
         ReferenceOr::Item(schema) => PlainRef::Item(schema),
     }
+}
+
+/// A property of an object schema, for lowering a body part by part.
+pub struct ObjectProperty<'d> {
+    /// The JSON name.
+    pub name: &'d str,
+    /// Listed in `required`.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+    /// Its description (a referenced schema's when it has none of its own).
+    pub description: Option<String>,
+    /// Its schema, a reference followed; `None` when the reference is broken (lowering it
+    /// reports that).
+    pub resolved: Option<&'d Schema>,
+    property: Property<'d>,
 }
 
 #[derive(Clone)]

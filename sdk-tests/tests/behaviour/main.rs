@@ -6,6 +6,7 @@ mod resilience;
 mod security;
 mod wire;
 mod wire_auth;
+mod wire_multipart;
 
 use std::time::Duration;
 

@@ -17,7 +17,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Responses: get-item");
     let response = client.responses().get_item("string").await?;
     println!("{response:?}");
-    println!("Auth: get-with-basic");
-    client.auth().get_with_basic().await?;
+    println!("Auth: get-preferences");
+    client.auth().get_preferences("string", &Default::default()).await?;
     Ok(())
 }

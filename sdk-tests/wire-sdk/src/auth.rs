@@ -14,6 +14,49 @@ impl<'a> Auth<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+    /// Cookie parameters, in the one `Cookie` header with the session cookie.
+    ///
+    /// `GET /preferences` (operation `get-preferences`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = wire_sdk::Client::builder()
+    ///     .session(std::env::var("WIRE_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// client
+    ///     .auth()
+    ///     .get_preferences("string", &Default::default())
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_preferences(
+        &self,
+        theme: &str,
+        options: &GetPreferencesOptions,
+    ) -> crate::Call<(), GetPreferencesError> {
+        static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            operation_id: "get-preferences",
+            method: reqwest::Method::GET,
+            path_template: "/preferences",
+            security: &[&["session"], &[]],
+            servers: &[],
+            accept: reqwest::header::HeaderValue::from_static("*/*"),
+        };
+        self.client
+            .call(
+                &OPERATION,
+                |status, _body| match status {
+                    204u16 => Some(Ok(())),
+                    _ => None,
+                },
+            )
+            .cookie_param("theme", theme)
+            .cookie_param("visits", &options.visits)
+    }
     /// `GET /auth/basic` (operation `get-with-basic`).
     ///
     /// # Example
@@ -159,6 +202,26 @@ impl<'a> Auth<'a> {
             )
     }
 }
+/// The error responses `get-preferences`, `get-with-cookies`, `get-with-custom-scheme`, `get-with-keys` document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetPreferencesError {}
+impl GetPreferencesError {
+    /// The HTTP status this error came with.
+    pub fn status(&self) -> u16 {
+        match *self {}
+    }
+}
+impl crate::runtime::ErrorResponses for GetPreferencesError {
+    fn decode(
+        _status: u16,
+        _body: &[u8],
+    ) -> Option<Result<Self, crate::runtime::DecodeError>> {
+        None
+    }
+    fn status(&self) -> u16 {
+        Self::status(self)
+    }
+}
 /// The error responses `get-with-basic` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetWithBasicError {
@@ -187,27 +250,15 @@ impl crate::runtime::ErrorResponses for GetWithBasicError {
         Self::status(self)
     }
 }
-/// The error responses `get-with-cookies`, `get-with-custom-scheme`, `get-with-keys` document.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetWithCookiesError {}
-impl GetWithCookiesError {
-    /// The HTTP status this error came with.
-    pub fn status(&self) -> u16 {
-        match *self {}
-    }
+/// The error responses `get-with-cookies` documents: the same as `get-preferences`'s.
+pub type GetWithCookiesError = GetPreferencesError;
+/// The error responses `get-with-custom-scheme` documents: the same as `get-preferences`'s.
+pub type GetWithCustomSchemeError = GetPreferencesError;
+/// The error responses `get-with-keys` documents: the same as `get-preferences`'s.
+pub type GetWithKeysError = GetPreferencesError;
+/// Optional parameters of `get-preferences`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetPreferencesOptions {
+    /// The `visits` cookie parameter.
+    pub visits: Option<i64>,
 }
-impl crate::runtime::ErrorResponses for GetWithCookiesError {
-    fn decode(
-        _status: u16,
-        _body: &[u8],
-    ) -> Option<Result<Self, crate::runtime::DecodeError>> {
-        None
-    }
-    fn status(&self) -> u16 {
-        Self::status(self)
-    }
-}
-/// The error responses `get-with-custom-scheme` documents: the same as `get-with-cookies`'s.
-pub type GetWithCustomSchemeError = GetWithCookiesError;
-/// The error responses `get-with-keys` documents: the same as `get-with-cookies`'s.
-pub type GetWithKeysError = GetWithCookiesError;

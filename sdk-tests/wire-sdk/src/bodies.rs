@@ -91,6 +91,57 @@ impl<'a> Bodies<'a> {
             )
             .raw_body("application/octet-stream", body.into())
     }
+    /// `POST /uploads/{id}` (operation `upload-files`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = wire_sdk::Client::builder()
+    ///     .bearer(std::env::var("WIRE_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let body = wire_sdk::bodies::UploadFilesForm {
+    ///     file: wire_sdk::FilePart::bytes(b"bytes".to_vec()).file_name("file.bin"),
+    ///     preview: None,
+    ///     attachments: Vec::new(),
+    ///     title: "string".to_owned(),
+    ///     tags: None,
+    ///     pages: None,
+    ///     meta: None,
+    ///     labels: None,
+    /// };
+    /// client
+    ///     .bodies()
+    ///     .upload_files("string", body)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload_files(
+        &self,
+        id: &str,
+        body: UploadFilesForm,
+    ) -> crate::Call<(), UploadFilesError> {
+        static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            operation_id: "upload-files",
+            method: reqwest::Method::POST,
+            path_template: "/uploads/{id}",
+            security: &[&["bearer"]],
+            servers: &[],
+            accept: reqwest::header::HeaderValue::from_static("*/*"),
+        };
+        self.client
+            .call(
+                &OPERATION,
+                |status, _body| match status {
+                    204u16 => Some(Ok(())),
+                    _ => None,
+                },
+            )
+            .path_param("id", id)
+            .multipart_body(body.into_multipart())
+    }
     /// `GET /items/{id}/image` (operation `get-item-image`).
     ///
     /// # Example
@@ -168,7 +219,7 @@ impl<'a> Bodies<'a> {
             )
     }
 }
-/// The error responses `put-note`, `put-blob`, `get-item-image`, `export-items` document.
+/// The error responses `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutNoteError {}
 impl PutNoteError {
@@ -190,7 +241,42 @@ impl crate::runtime::ErrorResponses for PutNoteError {
 }
 /// The error responses `put-blob` documents: the same as `put-note`'s.
 pub type PutBlobError = PutNoteError;
+/// The error responses `upload-files` documents: the same as `put-note`'s.
+pub type UploadFilesError = PutNoteError;
 /// The error responses `get-item-image` documents: the same as `put-note`'s.
 pub type GetItemImageError = PutNoteError;
 /// The error responses `export-items` documents: the same as `put-note`'s.
 pub type ExportItemsError = PutNoteError;
+/// The `multipart/form-data` body of `upload-files`: one part per field (a list, one per item).
+#[derive(Debug)]
+pub struct UploadFilesForm {
+    /// The `file` file.
+    pub file: crate::FilePart,
+    /// The `preview` file.
+    pub preview: Option<crate::FilePart>,
+    /// The `attachments` files, one part each.
+    pub attachments: Vec<crate::FilePart>,
+    /// The `title` part.
+    pub title: String,
+    /// The `tags` part.
+    pub tags: Option<Vec<String>>,
+    /// The `pages` part.
+    pub pages: Option<i64>,
+    /// The `meta` part.
+    pub meta: Option<crate::models::UploadMeta>,
+    /// The `labels` part.
+    pub labels: Option<Vec<String>>,
+}
+impl UploadFilesForm {
+    pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+        crate::runtime::Multipart::new()
+            .files("file", [self.file], "application/pdf")
+            .files("preview", self.preview, "image/png")
+            .files("attachments", self.attachments, "application/octet-stream")
+            .value("title", &self.title, None)
+            .value("tags", &self.tags, None)
+            .value("pages", &self.pages, None)
+            .value("meta", &self.meta, None)
+            .json("labels", &self.labels, "application/json")
+    }
+}

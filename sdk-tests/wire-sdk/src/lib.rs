@@ -33,8 +33,8 @@ pub mod auth;
 pub use client::Server;
 pub use runtime::{
     ApiError, BasicAuthProvider, BasicCredentials, BuildError, ByteStream, Call, Client,
-    ClientBuilder, DecodeError, Error, ErrorResponses, Hook, HookContext, Response,
-    RetryPolicy, TokenProvider,
+    ClientBuilder, DecodeError, Error, ErrorResponses, FilePart, Hook, HookContext,
+    Response, RetryPolicy, TokenProvider,
 };
 /// The HTTP client library, for hooks and custom clients.
 pub use reqwest;

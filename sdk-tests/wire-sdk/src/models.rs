@@ -25,3 +25,13 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+#[cfg(feature = "bodies")]
+/// UploadMeta
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UploadMeta {
+    /// The `author` property.
+    pub author: String,
+    /// The `year` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i64>,
+}

@@ -10,18 +10,19 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, USER_AGENT,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, USER_AGENT,
 };
 use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use super::auth::{placement, Placement};
+use super::auth::{check_cookie, placement, push_cookie, CookieError, Placement};
 use super::client::{Client, Inner, OperationSpec};
 use super::encoding;
 use super::error::{bounded, snippet, ApiError, DecodeError, Error, ErrorResponses};
 use super::hooks::HookContext;
+use super::multipart::Multipart;
 use super::retry::{is_idempotent, retryable_status, RetryPolicy};
 
 /// Turns a documented success status and its body into the success type; `None` when the
@@ -59,7 +60,11 @@ pub struct Call<T, E> {
     path_params: Vec<(&'static str, String)>,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
+    /// Cookie parameters, each name and value checked when set.
+    cookies: Vec<(&'static str, String)>,
     body: Option<Bytes>,
+    /// A multipart body, built into a form for each attempt (its boundary in the content type).
+    multipart: Option<Multipart>,
     content_type: &'static str,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
@@ -96,7 +101,12 @@ impl<T, E> fmt::Debug for Call<T, E> {
                     .map(|(k, _)| k.as_str())
                     .collect::<Vec<_>>(),
             )
+            .field(
+                "cookies",
+                &self.cookies.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            )
             .field("body_bytes", &self.body.as_ref().map(Bytes::len))
+            .field("multipart", &self.multipart)
             .field("timeout", &self.timeout)
             .field("base_url", &self.base_url)
             .finish_non_exhaustive()
@@ -116,7 +126,9 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             path_params: Vec::new(),
             query: Vec::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             body: None,
+            multipart: None,
             content_type: "application/json",
             timeout: None,
             retry: None,
@@ -181,6 +193,37 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         self
     }
 
+    /// A cookie parameter: one value, sent as `name=value` in the `Cookie` header. A value a
+    /// cookie cannot hold (`;`, `,`, a space, a quote...) fails the call before it is sent.
+    pub(crate) fn cookie_param<V: serde::Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &V,
+    ) -> Self {
+        let Some(value) = self.json(value, || format!("cookie `{name}`")) else {
+            return self;
+        };
+        let text = match value {
+            serde_json::Value::Null => return self,
+            serde_json::Value::String(text) => text,
+            serde_json::Value::Bool(_) | serde_json::Value::Number(_) => value.to_string(),
+            _ => {
+                self.fail(format!(
+                    "cookie `{name}` must be a single value, not a list or an object"
+                ));
+                return self;
+            }
+        };
+        match check_cookie(name, &text) {
+            Ok(()) => self.cookies.push((name, text)),
+            Err(CookieError::Name) => self.fail(format!("{name:?} is not a valid cookie name")),
+            Err(CookieError::Value) => self.fail(format!(
+                "the value of cookie `{name}` holds a character a cookie cannot carry (a space, `\"`, `,`, `;`, `\\` or a non-ASCII or control character)"
+            )),
+        }
+        self
+    }
+
     /// A JSON body of the media type the operation documents (`application/json`, or any
     /// `+json` type).
     pub(crate) fn json_body<B: serde::Serialize + ?Sized>(
@@ -212,6 +255,16 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
     pub(crate) fn raw_body(mut self, content_type: &'static str, body: impl Into<Bytes>) -> Self {
         self.body = Some(body.into());
         self.content_type = content_type;
+        self
+    }
+
+    /// A `multipart/form-data` body. One holding a stream is sent once: the call is then
+    /// never retried.
+    pub(crate) fn multipart_body(mut self, body: Multipart) -> Self {
+        if let Some(message) = body.invalid() {
+            self.fail(message.to_owned());
+        }
+        self.multipart = Some(body);
         self
     }
 
@@ -294,7 +347,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
     }
 
     async fn attempts(
-        self,
+        mut self,
         deadline: Option<Instant>,
         span: &tracing::Span,
     ) -> Result<Outcome<T>, Error<E>> {
@@ -339,7 +392,11 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         for (name, value) in &extra {
             headers.append(name, value.clone());
         }
-        let policy = self.retry.clone().unwrap_or_else(|| inner.retry.clone());
+        let mut policy = self.retry.clone().unwrap_or_else(|| inner.retry.clone());
+        // A stream can be read once: its request cannot be sent again.
+        if self.multipart.as_ref().is_some_and(|m| !m.replayable()) {
+            policy = RetryPolicy::disabled();
+        }
         let started = Instant::now();
         let mut attempt = 0;
         // The URL and headers go into every attempt's request: copied while another attempt
@@ -369,7 +426,17 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             if let Some(body) = &self.body {
                 *request.body_mut() = Some(body.clone().into());
             }
-            apply_credentials(&mut request, inner, credentials, op.operation_id)?;
+            if let Some(multipart) = &mut self.multipart {
+                let form = multipart.form().map_err(invalid)?;
+                set_form(&mut request, &inner.http, form).map_err(invalid)?;
+            }
+            apply_credentials(
+                &mut request,
+                inner,
+                credentials,
+                &self.cookies,
+                op.operation_id,
+            )?;
             for hook in &inner.hooks {
                 hook.before_request(&context, &mut request);
             }
@@ -522,14 +589,19 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
 }
 
 /// Puts the credential of each scheme of `alternative` where the scheme says, secret headers
-/// marked sensitive. Cookies join the request's own in one `Cookie` header (RFC 6265 §5.4).
+/// marked sensitive. Cookies (the call's cookie parameters, then the credentials') join the
+/// request's own in one `Cookie` header (RFC 6265 §5.4).
 fn apply_credentials<E>(
     request: &mut reqwest::Request,
     inner: &Inner,
     alternative: &[&'static str],
+    parameters: &[(&'static str, String)],
     operation_id: &'static str,
 ) -> Result<(), Error<E>> {
     let mut cookies: Vec<u8> = Vec::new();
+    for (name, value) in parameters {
+        push_cookie(&mut cookies, name, value);
+    }
     for scheme_name in alternative {
         let (Some((_, credential)), Some(scheme)) = (
             inner
@@ -562,14 +634,7 @@ fn apply_credentials<E>(
             Placement::Query(name) => {
                 request.url_mut().query_pairs_mut().append_pair(name, token);
             }
-            Placement::Cookie(name) => {
-                if !cookies.is_empty() {
-                    cookies.extend_from_slice(b"; ");
-                }
-                cookies.extend_from_slice(name.as_bytes());
-                cookies.push(b'=');
-                cookies.extend_from_slice(token.as_bytes());
-            }
+            Placement::Cookie(name) => push_cookie(&mut cookies, name, token),
         }
     }
     if !cookies.is_empty() {
@@ -587,6 +652,29 @@ fn apply_credentials<E>(
         value.set_sensitive(true);
         request.headers_mut().insert(COOKIE, value);
     }
+    Ok(())
+}
+
+/// Puts a multipart form on `request`: its stream as the body, its content type (with the
+/// boundary) and its length when known, as reqwest's own builder writes them. They replace
+/// any the caller set: another content type would lose the boundary the body is cut by.
+fn set_form(
+    request: &mut reqwest::Request,
+    http: &reqwest::Client,
+    form: reqwest::multipart::Form,
+) -> Result<(), String> {
+    let mut built = http
+        .request(reqwest::Method::POST, request.url().clone())
+        .multipart(form)
+        .build()
+        .map_err(|e| format!("cannot build the multipart body: {e}"))?;
+    for name in [CONTENT_TYPE, CONTENT_LENGTH] {
+        request.headers_mut().remove(&name);
+        if let Some(value) = built.headers_mut().remove(&name) {
+            request.headers_mut().insert(name, value);
+        }
+    }
+    *request.body_mut() = built.body_mut().take();
     Ok(())
 }
 

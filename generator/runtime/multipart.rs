@@ -1,0 +1,357 @@
+//! `multipart/form-data` bodies: the files users give ([`FilePart`]) and the form the
+//! generated code fills from an operation's form struct, rebuilt for every attempt.
+
+use std::fmt;
+
+use bytes::Bytes;
+
+/// A file sent as one part of a `multipart/form-data` body: bytes held in memory
+/// ([`bytes`](FilePart::bytes)), or a stream read as the request is sent
+/// ([`stream`](FilePart::stream)), with an optional [`file_name`](FilePart::file_name) and
+/// [`content_type`](FilePart::content_type). Without a content type, the part says what the
+/// API documents for it, `application/octet-stream` when it documents nothing.
+pub struct FilePart {
+    content: Content,
+    file_name: Option<String>,
+    content_type: Option<String>,
+}
+
+enum Content {
+    Bytes(Bytes),
+    /// Taken by the one attempt that sends it.
+    Stream(Option<reqwest::Body>),
+}
+
+impl FilePart {
+    /// A file held in memory. A call sending only such files can be retried.
+    pub fn bytes(bytes: impl Into<Bytes>) -> Self {
+        FilePart {
+            content: Content::Bytes(bytes.into()),
+            file_name: None,
+            content_type: None,
+        }
+    }
+
+    /// A file read as the request is sent, without holding it in memory: a `tokio::fs::File`,
+    /// or any stream of byte chunks through
+    /// [`reqwest::Body::wrap_stream`](reqwest::Body::wrap_stream). A stream can be read once,
+    /// so a call sending one is never retried.
+    pub fn stream(body: impl Into<reqwest::Body>) -> Self {
+        FilePart {
+            content: Content::Stream(Some(body.into())),
+            file_name: None,
+            content_type: None,
+        }
+    }
+
+    /// The file name the part carries (its `filename` parameter). One holding a control
+    /// character (a line break, say) fails the call before it is sent.
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// The part's media type (its `Content-Type`), e.g. `image/png`. One that is not a valid
+    /// media type fails the call before it is sent.
+    pub fn content_type(mut self, media_type: impl Into<String>) -> Self {
+        self.content_type = Some(media_type.into());
+        self
+    }
+}
+
+impl fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("FilePart");
+        match &self.content {
+            Content::Bytes(bytes) => debug.field("bytes", &bytes.len()),
+            Content::Stream(_) => debug.field("stream", &true),
+        };
+        debug
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
+/// One part as the call holds it until an attempt builds the form.
+enum Part {
+    File {
+        file: FilePart,
+        /// What the API documents for it.
+        content_type: &'static str,
+    },
+    Text {
+        text: String,
+        content_type: Option<&'static str>,
+    },
+}
+
+/// The parts of a `multipart/form-data` body, in order; filled by the generated code.
+#[derive(Default)]
+pub(crate) struct Multipart {
+    parts: Vec<(&'static str, Part)>,
+    invalid: Option<String>,
+}
+
+impl Multipart {
+    pub(crate) fn new() -> Self {
+        Multipart::default()
+    }
+
+    /// Files under one name, one part each (none for an absent optional file);
+    /// `content_type` is what the API documents for them.
+    pub(crate) fn files(
+        mut self,
+        name: &'static str,
+        files: impl IntoIterator<Item = FilePart>,
+        content_type: &'static str,
+    ) -> Self {
+        for file in files {
+            self.parts.push((name, Part::File { file, content_type }));
+        }
+        self
+    }
+
+    /// A value: nothing for `null`, a text part for a string, number or boolean, one part per
+    /// item for a list, and a JSON part for an object. `content_type` is what the API
+    /// documents for its parts, if anything.
+    pub(crate) fn value<V: serde::Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &V,
+        content_type: Option<&'static str>,
+    ) -> Self {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Array(items)) => {
+                for item in &items {
+                    self.item(name, item, content_type);
+                }
+            }
+            Ok(value) => self.item(name, &value, content_type),
+            Err(e) => self.fail(format!("cannot serialise part `{name}`: {e}")),
+        }
+        self
+    }
+
+    /// A value sent whole as one JSON part (nothing for `null`).
+    pub(crate) fn json<V: serde::Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &V,
+        content_type: &'static str,
+    ) -> Self {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(value) => self.push_text(name, value.to_string(), Some(content_type)),
+            Err(e) => self.fail(format!("cannot serialise part `{name}`: {e}")),
+        }
+        self
+    }
+
+    fn item(
+        &mut self,
+        name: &'static str,
+        item: &serde_json::Value,
+        content_type: Option<&'static str>,
+    ) {
+        match item {
+            serde_json::Value::Null => {}
+            serde_json::Value::String(text) => self.push_text(name, text.clone(), content_type),
+            serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
+                self.push_text(name, item.to_string(), content_type)
+            }
+            // Objects (and lists inside lists) are JSON, as OpenAPI's encoding defaults say.
+            _ => self.push_text(
+                name,
+                item.to_string(),
+                Some(content_type.unwrap_or("application/json")),
+            ),
+        }
+    }
+
+    fn push_text(&mut self, name: &'static str, text: String, content_type: Option<&'static str>) {
+        self.parts.push((name, Part::Text { text, content_type }));
+    }
+
+    fn fail(&mut self, message: String) {
+        self.invalid.get_or_insert(message);
+    }
+
+    /// Why the body cannot be sent, if it cannot.
+    pub(crate) fn invalid(&self) -> Option<&str> {
+        self.invalid.as_deref()
+    }
+
+    /// Whether every part can be sent again (no stream), so the call may be retried.
+    pub(crate) fn replayable(&self) -> bool {
+        self.parts.iter().all(|(_, part)| {
+            !matches!(
+                part,
+                Part::File {
+                    file: FilePart {
+                        content: Content::Stream(_),
+                        ..
+                    },
+                    ..
+                }
+            )
+        })
+    }
+
+    /// The form for one attempt: bytes are shared, streams are taken. Why not, when a part
+    /// cannot be sent as given; nothing malformed is ever built.
+    pub(crate) fn form(&mut self) -> Result<reqwest::multipart::Form, String> {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, part) in &mut self.parts {
+            let built = match part {
+                Part::Text { text, content_type } => {
+                    let part = reqwest::multipart::Part::text(text.clone());
+                    match content_type {
+                        Some(media) => with_media(part, media, name)?,
+                        None => part,
+                    }
+                }
+                Part::File { file, content_type } => {
+                    let part = match &mut file.content {
+                        Content::Bytes(bytes) => reqwest::multipart::Part::stream(bytes.clone()),
+                        Content::Stream(body) => match body.take() {
+                            Some(body) => reqwest::multipart::Part::stream(body),
+                            None => {
+                                return Err(format!("the stream of part `{name}` was already sent"))
+                            }
+                        },
+                    };
+                    let media = file.content_type.as_deref().unwrap_or(content_type);
+                    let part = with_media(part, media, name)?;
+                    match &file.file_name {
+                        Some(file_name) => {
+                            // reqwest escapes quotes but would write a line break as is,
+                            // ending the part's headers early.
+                            if file_name.chars().any(char::is_control) {
+                                return Err(format!(
+                                    "the file name of part `{name}` holds a control character"
+                                ));
+                            }
+                            part.file_name(file_name.clone())
+                        }
+                        None => part,
+                    }
+                }
+            };
+            form = form.part(*name, built);
+        }
+        Ok(form)
+    }
+}
+
+fn with_media(
+    part: reqwest::multipart::Part,
+    media: &str,
+    name: &str,
+) -> Result<reqwest::multipart::Part, String> {
+    part.mime_str(media)
+        .map_err(|_| format!("{media:?} is not a valid media type for part `{name}`"))
+}
+
+impl fmt::Debug for Multipart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.parts.iter().map(|(name, _)| name))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(form: &Multipart) -> Vec<(&str, String)> {
+        form.parts
+            .iter()
+            .map(|(name, part)| {
+                let shown = match part {
+                    Part::Text { text, content_type } => format!("{text} {content_type:?}"),
+                    Part::File { content_type, .. } => format!("file {content_type}"),
+                };
+                (*name, shown)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn values_become_text_json_or_one_part_per_item() {
+        let form = Multipart::new()
+            .value("title", "a b", None)
+            .value("count", &3, Some("text/plain"))
+            .value("tags", &["x", "y"], None)
+            .value("meta", &serde_json::json!({"k": 1}), None)
+            .value("absent", &None::<String>, None)
+            .json("list", &[1, 2], "application/json")
+            .json("gone", &None::<u8>, "application/json")
+            .files("file", [FilePart::bytes("z")], "image/png")
+            .files("none", None, "application/octet-stream");
+        assert_eq!(
+            names(&form),
+            [
+                ("title", "a b None".to_owned()),
+                ("count", "3 Some(\"text/plain\")".to_owned()),
+                ("tags", "x None".to_owned()),
+                ("tags", "y None".to_owned()),
+                ("meta", "{\"k\":1} Some(\"application/json\")".to_owned()),
+                ("list", "[1,2] Some(\"application/json\")".to_owned()),
+                ("file", "file image/png".to_owned()),
+            ]
+        );
+        assert!(form.replayable());
+    }
+
+    #[test]
+    fn streams_are_sent_once_and_bad_metadata_is_refused() {
+        let mut form = Multipart::new().files(
+            "file",
+            [FilePart::stream(Bytes::from_static(b"s"))],
+            "application/octet-stream",
+        );
+        assert!(!form.replayable());
+        assert!(form.form().is_ok());
+        assert_eq!(
+            form.form().unwrap_err(),
+            "the stream of part `file` was already sent"
+        );
+        let mut form = Multipart::new().files(
+            "file",
+            [FilePart::bytes("x").file_name("a\r\nContent-Type: text/html")],
+            "application/octet-stream",
+        );
+        assert_eq!(
+            form.form().unwrap_err(),
+            "the file name of part `file` holds a control character"
+        );
+        let mut form = Multipart::new().files(
+            "file",
+            [FilePart::bytes("x").content_type("not a type\r\n")],
+            "application/octet-stream",
+        );
+        assert!(form
+            .form()
+            .unwrap_err()
+            .contains("is not a valid media type"));
+        let form = Multipart::new().value(
+            "bad",
+            &std::collections::BTreeMap::from([((1, 2), 3)]),
+            None,
+        );
+        assert!(form
+            .invalid()
+            .unwrap()
+            .starts_with("cannot serialise part `bad`"));
+    }
+
+    #[test]
+    fn debug_shows_no_content() {
+        let part = FilePart::bytes("secret").file_name("a.txt");
+        let debug = format!("{part:?}");
+        assert!(!debug.contains("secret"), "{debug}");
+        assert!(debug.contains("a.txt"), "{debug}");
+    }
+}
