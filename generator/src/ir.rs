@@ -37,8 +37,9 @@ pub struct Api {
 pub struct Webhook {
     /// Its key in `webhooks`.
     pub name: String,
-    /// The HTTP method it arrives with, upper case.
-    pub http_method: String,
+    /// The HTTP method it arrives with.
+    #[serde(serialize_with = "method_as_str")]
+    pub http_method: http::Method,
     /// The function decoding its payload, e.g. `new_pet`.
     pub function: String,
     /// `summary`.
@@ -49,6 +50,11 @@ pub struct Webhook {
     pub deprecated: bool,
     /// The payload; `None` when it carries no body.
     pub payload: Option<Body>,
+}
+
+/// Templates see a method as its name (`GET`).
+fn method_as_str<S: serde::Serializer>(method: &http::Method, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(method.as_str())
 }
 
 /// An example value from the document.
@@ -296,8 +302,9 @@ pub struct Operation {
     pub id: String,
     /// The method name, e.g. `create_personal_access_token`.
     pub method_name: String,
-    /// HTTP method, upper case.
-    pub http_method: String,
+    /// The HTTP method.
+    #[serde(serialize_with = "method_as_str")]
+    pub http_method: http::Method,
     /// The path template.
     pub path: String,
     /// `summary`.

@@ -193,7 +193,7 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
 
 fn operation_spec(op: &Operation) -> TokenStream {
     let id = &op.id;
-    let method = ident(&op.http_method);
+    let method = ident(op.http_method.as_str());
     let path = &op.path;
     let alternatives = op.security.iter().map(|schemes| quote!(&[#(#schemes),*]));
     let servers = &op.servers;

@@ -282,7 +282,7 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
         .iter()
         .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
         .filter(|(_, op)| !op.deprecated)
-        .find(|(_, op)| op.http_method == "GET" && op.success.has_value())
+        .find(|(_, op)| op.http_method == http::Method::GET && op.success.has_value())
         .or_else(|| {
             api.groups
                 .first()

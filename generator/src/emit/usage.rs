@@ -384,7 +384,7 @@ impl Usage<'_> {
                 .operations
                 .iter()
                 .filter(|op| !op.deprecated)
-                .min_by_key(|op| !(op.http_method == "GET" && op.success.has_value()));
+                .min_by_key(|op| !(op.http_method == http::Method::GET && op.success.has_value()));
             if let Some(op) = op {
                 let _ = writeln!(body, "println!(\"{}: {}\");", group.tag, op.id);
                 body.push_str(&self.call(group, op));

@@ -107,7 +107,7 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
             group.operations.push(Operation {
                 id,
                 method_name,
-                http_method: method.to_ascii_uppercase(),
+                http_method: http_method(method),
                 path: path.clone(),
                 summary: prose(&op.summary),
                 description: prose(&op.description),
@@ -179,7 +179,7 @@ pub fn lower_webhooks<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> Vec
             let payload = op.request_body.as_ref().and_then(|b| lowering.body(b));
             webhooks.push(Webhook {
                 name: name.clone(),
-                http_method: method.to_ascii_uppercase(),
+                http_method: http_method(method),
                 function: functions.claim(&value_name(&base)),
                 summary: prose(&op.summary),
                 description: prose(&op.description),
@@ -189,6 +189,12 @@ pub fn lower_webhooks<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> Vec
         }
     }
     webhooks
+}
+
+/// The method of a path item's operation, which `openapiv3` gives in lower case.
+fn http_method(method: &str) -> http::Method {
+    // Every method a path item can hold is a valid token, upper-cased or not.
+    http::Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap_or(http::Method::GET)
 }
 
 /// A Cargo feature name for a module: kebab-case, starting with a letter or digit.
