@@ -16,7 +16,66 @@ const MAX_INLINED: usize = 1 << 20;
 
 /// Resolves the references of `doc` in place; returns what could not be resolved.
 pub fn resolve(doc: &mut Value) -> Vec<Problem> {
-    resolve_within(doc, MAX_INLINED)
+    let mut problems = recursive_refs(doc);
+    problems.extend(resolve_within(doc, MAX_INLINED));
+    problems
+}
+
+/// JSON Schema's `$recursiveRef: "#"` (2019-09) and `$dynamicRef: "#"` (2020-12) refer to the
+/// schema resource they are in: in an OpenAPI document, the component schema around them.
+/// Each becomes a `$ref` to that component.
+fn recursive_refs(doc: &mut Value) -> Vec<Problem> {
+    let mut found: Vec<(String, &'static str, String)> = Vec::new();
+    walk(
+        doc,
+        Kind::Document,
+        &mut Path::default(),
+        &mut |kind, value, path| {
+            if kind != Kind::Schema {
+                return;
+            }
+            for keyword in ["$recursiveRef", "$dynamicRef"] {
+                if let Some(target) = value.get(keyword) {
+                    found.push((
+                        path.pointer(),
+                        keyword,
+                        target.as_str().unwrap_or("").to_owned(),
+                    ));
+                }
+            }
+        },
+    );
+    let mut problems = Vec::new();
+    for (pointer, keyword, target) in found {
+        let component = pointer
+            .strip_prefix("/components/schemas/")
+            .and_then(|rest| rest.split('/').next())
+            .map(|name| format!("#/components/schemas/{name}"));
+        let reference = match (target.as_str(), component) {
+            ("#", Some(component)) => component,
+            ("#", None) => {
+                problems.push((
+                    format!("{pointer}/{}", escape(keyword)),
+                    format!("`{keyword}: \"#\"` outside a component schema refers to no schema"),
+                ));
+                continue;
+            }
+            _ => {
+                problems.push((
+                    format!("{pointer}/{}", escape(keyword)),
+                    format!(
+                        "`{keyword}` to {target:?} is not supported: only `\"#\"`, the schema it is in"
+                    ),
+                ));
+                continue;
+            }
+        };
+        if let Some(Value::Object(schema)) = doc.pointer_mut(&pointer) {
+            schema.remove(keyword);
+            schema.insert("$ref".to_owned(), Value::String(reference));
+        }
+    }
+    problems
 }
 
 fn resolve_within(doc: &mut Value, limit: usize) -> Vec<Problem> {
@@ -370,6 +429,26 @@ mod tests {
     fn resolved(mut doc: Value) -> (Value, Vec<Problem>) {
         let problems = resolve(&mut doc);
         (doc, problems)
+    }
+
+    #[test]
+    fn recursive_references_name_the_component_they_are_in() {
+        let (doc, problems) = resolved(json!({"components": {"schemas": {"Filter": {
+            "properties": {"filters": {"items": {"oneOf": [
+                {"$ref": "#/components/schemas/Other"},
+                {"$recursiveRef": "#"},
+                {"$dynamicRef": "#"},
+            ]}}}
+        }, "Other": {"type": "string"}}}}));
+        assert!(problems.is_empty(), "{problems:?}");
+        let members =
+            &doc["components"]["schemas"]["Filter"]["properties"]["filters"]["items"]["oneOf"];
+        assert_eq!(members[1], json!({"$ref": "#/components/schemas/Filter"}));
+        assert_eq!(members[2], json!({"$ref": "#/components/schemas/Filter"}));
+        let (_, problems) =
+            resolved(json!({"components": {"schemas": {"A": {"$dynamicRef": "#meta"}}}}));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "/components/schemas/A/$dynamicRef");
     }
 
     #[test]

@@ -674,14 +674,11 @@ impl<'d> TypeLowerer<'d> {
             .discriminator
             .as_ref()
             .or(schema.schema_data.discriminator.as_ref());
-        let tagging = match discriminator {
-            Some(discriminator) => self.explicit_tags(discriminator, &members),
-            None => Ok(self.inferred_tags(&members)),
-        };
-        let tagging = match tagging {
-            Ok(tagging) => tagging,
-            Err((at, message)) => return self.problem(at, message),
-        };
+        // A discriminator whose value some member does not pin (an inline member without a
+        // `const`) cannot route by tag alone: the members are then told apart by shape.
+        let tagging = discriminator
+            .and_then(|discriminator| self.explicit_tags(discriminator, &members))
+            .or_else(|| self.inferred_tags(&members));
         let kind = match tagging {
             Some((tag, values)) => {
                 let mut scope = Scope::with_reserved(&["Unknown"]);
@@ -802,40 +799,46 @@ impl<'d> TypeLowerer<'d> {
         TypeRef::Named(name)
     }
 
-    /// Tag values from an explicit `discriminator`.
+    /// Tag values from an explicit `discriminator`: each member's mapping key, `const`, or
+    /// component name; `None` when some member has none of them.
     fn explicit_tags(
         &self,
         discriminator: &openapiv3::Discriminator,
         members: &[Member<'d>],
-    ) -> Result<Option<Tagging>, Problem> {
-        let mut values = Vec::new();
-        for member in members {
-            let by_mapping = member.component.and_then(|component| {
-                discriminator
-                    .mapping
-                    .iter()
-                    .find(|(_, target)| {
-                        crate::adapter::component_name(target, "schemas").ok() == Some(component)
-                    })
-                    .map(|(value, _)| value.clone())
-            });
-            let value = by_mapping
-                .or_else(|| self.single_value(member.schema, &discriminator.property_name))
-                .or_else(|| member.component.map(str::to_owned));
-            match value {
-                Some(value) => values.push(value),
-                None => {
-                    return Err((
-                        member.pointer.clone(),
-                        format!(
-                            "cannot tell this member's `{}` value: give it a $ref, a discriminator mapping or a const",
-                            discriminator.property_name
-                        ),
-                    ))
-                }
-            }
-        }
-        Ok(Some((discriminator.property_name.clone(), values)))
+    ) -> Option<Tagging> {
+        let values = members
+            .iter()
+            .map(|member| {
+                let by_mapping = member.component.and_then(|component| {
+                    discriminator
+                        .mapping
+                        .iter()
+                        .find(|(_, target)| {
+                            crate::adapter::component_name(target, "schemas").ok()
+                                == Some(component)
+                        })
+                        .map(|(value, _)| value.clone())
+                });
+                let property = &discriminator.property_name;
+                // Without a mapping, a component's own name is its value, unless its schema
+                // limits the property to other values.
+                let by_name = || {
+                    let name = member.component?;
+                    match self.property_values(member.schema, property) {
+                        Some(values) if !values.iter().any(|v| v == name) => None,
+                        _ => Some(name.to_owned()),
+                    }
+                };
+                by_mapping
+                    .or_else(|| self.single_value(member.schema, property))
+                    .or_else(by_name)
+            })
+            .collect::<Option<Vec<String>>>()?;
+        // Two members under one value could not be told apart by it.
+        let mut unique = values.clone();
+        unique.sort();
+        unique.dedup();
+        (unique.len() == values.len()).then(|| (discriminator.property_name.clone(), values))
     }
 
     /// A tag inferred from a property every member pins to one distinct string value.
@@ -869,6 +872,18 @@ impl<'d> TypeLowerer<'d> {
 
     /// The one string value a member's `property` may take, if it is pinned to one.
     fn single_value(&self, member: &'d ReferenceOr<Schema>, property: &str) -> Option<String> {
+        match self.property_values(member, property)?.as_slice() {
+            [value] => Some(value.clone()),
+            _ => None,
+        }
+    }
+
+    /// The string values a member's `property` is limited to by an `enum` or `const`, if any.
+    fn property_values(
+        &self,
+        member: &'d ReferenceOr<Schema>,
+        property: &str,
+    ) -> Option<Vec<String>> {
         let flat = self.flatten(member, "").ok()??;
         let found = flat
             .flat
@@ -880,10 +895,12 @@ impl<'d> TypeLowerer<'d> {
             PlainRef::Item(schema) => schema,
             PlainRef::Reference(reference) => self.doc.schema_ref(reference).ok()?.1,
         };
-        match view(schema).enumeration.as_slice() {
-            [Value::String(value)] => Some(value.clone()),
-            _ => None,
-        }
+        let values: Vec<String> = view(schema)
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        (!values.is_empty()).then_some(values)
     }
 }
 
