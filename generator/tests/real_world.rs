@@ -34,6 +34,7 @@ fn every_real_world_document_generates() {
         ("keeper.json", 6),
         ("propolis-server.json", 7),
         ("nexus.json", 193),
+        ("twilio-api-v2010.json", 197),
     ] {
         let files = generate(name);
         assert_eq!(operations(&files), expected_operations, "{name}");
