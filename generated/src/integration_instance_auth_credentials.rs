@@ -2,7 +2,11 @@
 
 //! Operations on Integration Instance Auth Credentials.
 #![allow(deprecated)]
-#![allow(clippy::doc_lazy_continuation, clippy::too_many_arguments)]
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::too_many_arguments,
+    clippy::large_enum_variant
+)]
 /// Operations on Integration Instance Auth Credentials; get one from [`Client::integration_instance_auth_credentials`](crate::Client::integration_instance_auth_credentials).
 ///
 /// Represents the credentials use to authorize an integration instance.

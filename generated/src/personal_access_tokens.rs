@@ -2,7 +2,11 @@
 
 //! Operations on Personal Access Tokens.
 #![allow(deprecated)]
-#![allow(clippy::doc_lazy_continuation, clippy::too_many_arguments)]
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::too_many_arguments,
+    clippy::large_enum_variant
+)]
 /// Operations on Personal Access Tokens; get one from [`Client::personal_access_tokens`](crate::Client::personal_access_tokens).
 ///
 /// Personal access tokens (PATs) let a user call the Konnect API without basic-auth.

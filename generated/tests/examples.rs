@@ -24,11 +24,21 @@ fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(pointer: &str) 
         "example at {pointer} re-encodes differently:\n{encoded:#}\n!=\n{expected:#}"
     );
 }
-/// JSON equality where numbers compare by value (`1` equals `1.0`).
+/// JSON equality where numbers compare by value (`1` equals `1.0`) and date-times by
+/// the instant they name (`…T10:53:43-08:00` equals `…T18:53:43Z`).
 fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value;
     match (a, b) {
         (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::String(a), Value::String(b)) if a != b => {
+            match (
+                chrono::DateTime::parse_from_rfc3339(a),
+                chrono::DateTime::parse_from_rfc3339(b),
+            ) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            }
+        }
         (Value::Array(a), Value::Array(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b))
         }

@@ -68,6 +68,9 @@ pub struct Example {
     pub nullable: bool,
     /// The value.
     pub value: Value,
+    /// Why the value cannot decode into the type, when the document's example contradicts
+    /// its own schema (a string where a number is declared, a required property missing).
+    pub contradiction: Option<String>,
 }
 
 /// One server.

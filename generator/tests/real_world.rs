@@ -8,7 +8,10 @@ fn generate(name: &str) -> Vec<sdkgen::File> {
         .join("tests/specs")
         .join(name);
     let options = Options {
-        crate_name: format!("{}-sdk", name.trim_end_matches(".json")),
+        crate_name: format!(
+            "{}-sdk",
+            name.trim_end_matches(".json").trim_end_matches(".yaml")
+        ),
         crate_version: "0.1.0".to_owned(),
         regenerate_with: "cargo xtask test".to_owned(),
     };
@@ -35,6 +38,10 @@ fn every_real_world_document_generates() {
         ("propolis-server.json", 7),
         ("nexus.json", 193),
         ("twilio-api-v2010.json", 197),
+        ("adyen-checkout-v72.yaml", 28),
+        ("box.json", 296),
+        ("discord.json", 242),
+        ("openai.yaml", 288),
     ] {
         let files = generate(name);
         assert_eq!(operations(&files), expected_operations, "{name}");

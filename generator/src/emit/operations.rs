@@ -37,7 +37,11 @@ pub fn group_rs<'a>(
     let header = quote! {
         #![doc = #module_doc]
         #![allow(deprecated)]
-        #![allow(clippy::doc_lazy_continuation, clippy::too_many_arguments)]
+        #![allow(
+            clippy::doc_lazy_continuation,
+            clippy::too_many_arguments,
+            clippy::large_enum_variant
+        )]
 
         #client_doc
         ///

@@ -54,6 +54,10 @@ struct OperationDoc {
 pub fn files(api: &Api, options: &Options, stamp: &str, usage: &Usage) -> Result<Vec<File>, Error> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // The Markdown files are rustdoc too (the README is the crate's documentation, the group
+    // pages are compiled as doctests): the document's prose is cleaned as for doc comments,
+    // so an untagged code fence in it is text, not a Rust test.
+    env.add_filter("prose", |text: String| super::docs::clean(&text));
     env.set_keep_trailing_newline(true);
     for (name, source) in TEMPLATES {
         env.add_template(name, source)

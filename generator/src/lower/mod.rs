@@ -1,6 +1,7 @@
 //! Stage 3: lowers the parsed document into the IR, then refines the IR in a few passes that
 //! need the whole picture (which types requests and responses use, recursion, union tags).
 
+mod examples;
 mod operations;
 mod passes;
 mod types;
@@ -44,6 +45,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
         examples,
     };
     passes::refine(&mut api, &mut problems);
+    examples::check(&mut api);
     if problems.is_empty() {
         Ok(api)
     } else {

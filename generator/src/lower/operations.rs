@@ -108,7 +108,9 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 id,
                 method_name,
                 http_method: http_method(method),
-                path: path.clone(),
+                // Some documents tell apart operations on one path with a fragment
+                // (`/files/{id}#get_shared_link`); a fragment is never sent.
+                path: path.split('#').next().unwrap_or(path).to_owned(),
                 summary: prose(&op.summary),
                 description: prose(&op.description),
                 deprecated: op.deprecated,
@@ -848,6 +850,7 @@ impl<'d> OperationLowering<'_, 'd> {
                 ty: ty.clone(),
                 nullable: false,
                 value: value.clone(),
+                contradiction: None,
             });
         }
     }

@@ -281,6 +281,7 @@ impl<'d> TypeLowerer<'d> {
                 ty: ty.clone(),
                 nullable: schema.schema_data.nullable,
                 value: value.clone(),
+                contradiction: None,
             });
         }
         ty

@@ -2,7 +2,11 @@
 
 //! Operations on Auth.
 #![allow(deprecated)]
-#![allow(clippy::doc_lazy_continuation, clippy::too_many_arguments)]
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::too_many_arguments,
+    clippy::large_enum_variant
+)]
 /// Operations on Auth; get one from [`Client::auth`](crate::Client::auth).
 ///
 /// Every way a credential travels, alone and combined.

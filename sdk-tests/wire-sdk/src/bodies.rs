@@ -2,7 +2,11 @@
 
 //! Operations on Bodies.
 #![allow(deprecated)]
-#![allow(clippy::doc_lazy_continuation, clippy::too_many_arguments)]
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::too_many_arguments,
+    clippy::large_enum_variant
+)]
 /// Operations on Bodies; get one from [`Client::bodies`](crate::Client::bodies).
 ///
 /// Request and response bodies of every media type.

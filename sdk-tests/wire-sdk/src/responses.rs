@@ -2,7 +2,11 @@
 
 //! Operations on Responses.
 #![allow(deprecated)]
-#![allow(clippy::doc_lazy_continuation, clippy::too_many_arguments)]
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::too_many_arguments,
+    clippy::large_enum_variant
+)]
 /// Operations on Responses; get one from [`Client::responses`](crate::Client::responses).
 ///
 /// Success types per status, ranges and `default`.
