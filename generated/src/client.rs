@@ -102,7 +102,7 @@ impl crate::ClientBuilder {
     /// The system account access token is meant for automations and integrations that are not directly associated with a human identity.
     /// You can generate a system account Access Token by creating a system account and then obtaining a system account access token for that account.
     /// The access token must be passed in the header of a request, for example:
-    /// `curl -X GET '<https://global.api.konghq.com/v2/users/'> --header 'Authorization: Bearer spat_i2Ej...'`
+    /// `curl -X GET 'https://global.api.konghq.com/v2/users/' --header 'Authorization: Bearer spat_i2Ej...'`
     pub fn system_account_access_token(self, token: impl Into<String>) -> Self {
         self.credential(
             "systemAccountAccessToken",

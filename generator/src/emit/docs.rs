@@ -62,6 +62,14 @@ fn clean_line(line: &str) -> String {
     let mut i = 0;
     while let Some(c) = line[i..].chars().next() {
         let rest = &line[i..];
+        // Inline code is copied as it is: neither links nor brackets live in it.
+        if c == '`' {
+            if let Some(close) = rest[1..].find('`') {
+                out.push_str(&rest[..close + 2]);
+                i += close + 2;
+                continue;
+            }
+        }
         if c == '[' {
             // A Markdown link `[text](url)` stays; any other bracket is escaped.
             if let Some(close) = rest.find("](") {
@@ -121,6 +129,10 @@ mod tests {
             "a [link](https://x.y) and \\[brackets\\]"
         );
         assert_eq!(clean("```\nlet x = 1;\n```"), "```text\nlet x = 1;\n```");
+        assert_eq!(
+            clean("run `curl 'https://x.y/v2/' -d '[1]'` then see https://x.y"),
+            "run `curl 'https://x.y/v2/' -d '[1]'` then see <https://x.y>"
+        );
         assert_eq!(clean("  indented\n    more"), "indented\nmore");
         assert_eq!(
             clean("café [é] see https://exemple.fr/été, then [lien](https://x.y/ü)"),
