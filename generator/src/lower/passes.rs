@@ -427,10 +427,7 @@ fn assign_features(api: &mut Api) {
             (group.feature.clone(), reachable(api, &roots))
         })
         .collect();
-    // The webhooks' decoding functions are always compiled, and so are the types they use.
-    let webhook_roots: Vec<TypeRef> = webhook_types(api).cloned().collect();
-    let always = reachable(api, &webhook_roots);
-    for ty in api.types.iter_mut().filter(|t| !always.contains(&t.name)) {
+    for ty in &mut api.types {
         let features: Vec<String> = used_by
             .iter()
             .filter(|(_, names)| names.contains(&ty.name))
@@ -439,6 +436,20 @@ fn assign_features(api: &mut Api) {
         if features.len() < used_by.len() && !features.is_empty() {
             ty.features = features;
         }
+    }
+    // What is always compiled (types every group or no group uses, and the webhooks'
+    // payloads) must find every type it refers to: those are always compiled too. Aliases
+    // follow their target instead.
+    let mut roots: Vec<TypeRef> = webhook_types(api).cloned().collect();
+    roots.extend(
+        api.types
+            .iter()
+            .filter(|t| t.features.is_empty() && !matches!(t.kind, TypeKind::Alias { .. }))
+            .map(|t| TypeRef::Named(t.name.clone())),
+    );
+    let always = reachable(api, &roots);
+    for ty in api.types.iter_mut().filter(|t| always.contains(&t.name)) {
+        ty.features.clear();
     }
     // An alias compiles exactly when its target does.
     let features_of: BTreeMap<String, Vec<String>> = api

@@ -104,16 +104,7 @@ impl<'d> TypeLowerer<'d> {
         schema: &'d ReferenceOr<Schema>,
         pointer: &str,
     ) -> Result<Vec<ObjectProperty<'d>>, Problem> {
-        let (schema, pointer) = match schema {
-            ReferenceOr::Reference { reference } => {
-                let (name, schema) = self
-                    .doc
-                    .schema_ref(reference)
-                    .map_err(|message| (format!("{pointer}/$ref"), message))?;
-                (schema, format!("/components/schemas/{}", escape(name)))
-            }
-            ReferenceOr::Item(schema) => (schema, pointer.to_owned()),
-        };
+        let (schema, pointer) = self.resolved(schema, pointer)?;
         let gathered = self.gather(schema, &pointer, 0)?;
         if let Some(choice) = gathered.choices.first() {
             return Err((
@@ -577,17 +568,8 @@ impl<'d> TypeLowerer<'d> {
             choices: Vec::new(),
         };
         for (i, member) in v.all_of.iter().enumerate() {
-            let member_pointer = format!("{pointer}/allOf/{i}");
-            let (member, member_pointer) = match member {
-                ReferenceOr::Reference { reference } => {
-                    let (name, schema) = self
-                        .doc
-                        .schema_ref(reference)
-                        .map_err(|message| (format!("{member_pointer}/$ref"), message))?;
-                    (schema, format!("/components/schemas/{}", escape(name)))
-                }
-                ReferenceOr::Item(schema) => (schema, member_pointer),
-            };
+            let (member, member_pointer) =
+                self.resolved(member, &format!("{pointer}/allOf/{i}"))?;
             let inner = self.gather(member, &member_pointer, depth + 1)?;
             gathered.object_like |= inner.object_like;
             for property in inner.flat.properties {
@@ -626,18 +608,28 @@ impl<'d> TypeLowerer<'d> {
         member: &'d ReferenceOr<Schema>,
         pointer: &str,
     ) -> Result<Option<Gathered<'d>>, Problem> {
-        let (schema, pointer) = match member {
+        let (schema, pointer) = self.resolved(member, pointer)?;
+        let gathered = self.gather(schema, &pointer, 0)?;
+        Ok(gathered.object_like.then_some(gathered))
+    }
+
+    /// The schema a schema-or-reference at `pointer` stands for, with where it is written:
+    /// a reference leads to its component (through aliases).
+    fn resolved(
+        &self,
+        schema: &'d ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Result<(&'d Schema, String), Problem> {
+        match schema {
             ReferenceOr::Reference { reference } => {
                 let (name, schema) = self
                     .doc
                     .schema_ref(reference)
                     .map_err(|message| (format!("{pointer}/$ref"), message))?;
-                (schema, format!("/components/schemas/{}", escape(name)))
+                Ok((schema, format!("/components/schemas/{}", escape(name))))
             }
-            ReferenceOr::Item(schema) => (schema, pointer.to_owned()),
-        };
-        let gathered = self.gather(schema, &pointer, 0)?;
-        Ok(gathered.object_like.then_some(gathered))
+            ReferenceOr::Item(schema) => Ok((schema, pointer.to_owned())),
+        }
     }
 
     /// A oneOf/anyOf: a tagged union when a property tells the members apart, an untagged

@@ -20,6 +20,43 @@ pub const USER: &str = "5f9fd312-a987-4628-b4c5-bb4f4fddd5f7";
 pub const TOKEN_ID: &str = "7f9fd312-a987-4628-b4c5-bb4f4fddd5f8";
 pub const INSTANCE: &str = "3f51fa25-310a-421d-bd1a-007f859021a3";
 
+/// Everything `tracing` writes while the guard lives, for tests that look for secrets in it.
+#[derive(Clone, Default)]
+pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// What was written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures every span and event of this thread, at every level, while the guard lives.
+pub fn capture_tracing() -> (Captured, tracing::subscriber::DefaultGuard) {
+    use tracing_subscriber::fmt::format::FmtSpan;
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    (captured, tracing::subscriber::set_default(subscriber))
+}
+
 /// Fast retries so the suite stays quick.
 pub fn fast_retries() -> RetryPolicy {
     RetryPolicy::default()

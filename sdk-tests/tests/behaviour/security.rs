@@ -228,34 +228,9 @@ async fn no_secret_in_any_formatted_output() {
     }
 }
 
-/// Collects everything `tracing` writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn each_call_has_a_span_without_secrets() {
-    use tracing_subscriber::fmt::format::FmtSpan;
-
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = crate::capture_tracing();
     let server = MockServer::start().await;
     Mock::given(method("DELETE"))
         .respond_with(ResponseTemplate::new(503))
@@ -277,7 +252,7 @@ async fn each_call_has_a_span_without_secrets() {
         .delete_integration_instance_auth_credential(INSTANCE)
         .await
         .unwrap();
-    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let output = captured.text();
     assert!(
         output.contains("operation_id=\"delete-integration-instance-auth-credential\""),
         "{output}"

@@ -329,34 +329,9 @@ fn credential_failure<E: std::fmt::Debug>(error: &Error<E>) -> (&'static str, St
     (scheme, format!("{error} {error:?} {error:#?}"))
 }
 
-/// Collects everything `tracing` writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_secret_in_debug_output_errors_or_spans() {
-    use tracing_subscriber::fmt::format::FmtSpan;
-
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = crate::capture_tracing();
     let server = MockServer::start().await;
     Mock::given(path("/auth/basic"))
         .respond_with(ResponseTemplate::new(401))
@@ -407,7 +382,7 @@ async fn no_secret_in_debug_output_errors_or_spans() {
         }
     }
     outputs.push(format!("{:?}", BasicCredentials::new(USERNAME, PASSWORD)));
-    outputs.push(String::from_utf8(captured.0.lock().unwrap().clone()).unwrap());
+    outputs.push(captured.text());
     // The span of each call was written, so the check below looked at something.
     assert!(outputs.last().unwrap().contains("get-with-basic"));
     for output in &outputs {
