@@ -113,7 +113,7 @@ fn feature_builds(
             let mut command = Command::new(cargo());
             command.args(&args).current_dir(dir);
             if let Some(target_dir) = target_dir {
-                command.env("CARGO_TARGET_DIR", target_dir);
+                lean_build(&mut command, target_dir);
             }
             run_checked(&mut command)?;
         }
@@ -201,6 +201,17 @@ fn group_features(dir: &std::path::Path) -> Result<Vec<String>, String> {
         .unwrap_or_default())
 }
 
+/// Builds into `target_dir` without debug info or incremental caches: the generated crates
+/// of large documents would otherwise leave tens of gigabytes there (34 GB for the
+/// real-world documents, most of it incremental caches) and link slower.
+fn lean_build(command: &mut Command, target_dir: &std::path::Path) {
+    command
+        .env("CARGO_TARGET_DIR", target_dir)
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_PROFILE_TEST_DEBUG", "0");
+}
+
 /// The cargo that runs us.
 pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
@@ -242,9 +253,9 @@ pub fn compile_generated(specs: &[std::path::PathBuf]) -> Result<(), String> {
             &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"][..],
             &["test", "--quiet"],
         ] {
-            let status = Command::new(cargo())
-                .args(args)
-                .env("CARGO_TARGET_DIR", target.join("target"))
+            let mut command = Command::new(cargo());
+            lean_build(command.args(args), &target.join("target"));
+            let status = command
                 .current_dir(&task.out)
                 .status()
                 .map_err(|e| format!("cannot run cargo: {e}"))?;
