@@ -6,6 +6,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #[allow(unused_imports)]
 use konnect_sdk as sdk;
+#[allow(dead_code)]
 fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(pointer: &str) {
     static EXAMPLES: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
     let examples = EXAMPLES
@@ -26,6 +27,7 @@ fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(pointer: &str) 
 }
 /// JSON equality where numbers compare by value (`1` equals `1.0`) and date-times by
 /// the instant they name (`…T10:53:43-08:00` equals `…T18:53:43Z`).
+#[allow(dead_code)]
 fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value;
     match (a, b) {
