@@ -144,6 +144,9 @@ pub enum TypeKind {
     Struct {
         /// Its fields in document order.
         fields: Vec<Field>,
+        /// Properties beyond the declared ones (`additionalProperties` beside `properties`),
+        /// kept in a map field; `None` when the schema does not allow them.
+        additional: Option<AdditionalField>,
     },
     /// A string enum.
     Enum {
@@ -170,6 +173,15 @@ pub enum TypeKind {
         /// The type at the end of the chain of references.
         target: TypeRef,
     },
+}
+
+/// The map field a struct keeps undeclared properties in.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdditionalField {
+    /// The Rust name, usually `additional_properties`.
+    pub name: String,
+    /// The type of each value.
+    pub ty: TypeRef,
 }
 
 /// A struct field.

@@ -136,10 +136,14 @@ fn expected(value: &Value, ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Va
         ),
         (TypeRef::Named(name), Value::Object(map)) => {
             match types.get(name.as_str()).map(|t| &t.kind) {
-                Some(TypeKind::Struct { fields }) => Value::Object(
+                Some(TypeKind::Struct { fields, additional }) => Value::Object(
                     map.iter()
                         .filter_map(|(k, v)| {
-                            let field = fields.iter().find(|f| &f.json_name == k)?;
+                            let Some(field) = fields.iter().find(|f| &f.json_name == k) else {
+                                // Undeclared keys come back only when the struct keeps them.
+                                let additional = additional.as_ref()?;
+                                return Some((k.clone(), expected(v, &additional.ty, types)));
+                            };
                             // An optional field that is not `Option<Option<T>>` reads `null`
                             // as absent.
                             if v.is_null() && !field.required && !field.double_option {

@@ -6,7 +6,8 @@ use quote::quote;
 use super::docs::doc_or;
 use super::tokens::{cfg_any, ident, ty};
 use crate::ir::{
-    Api, EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedVariant,
+    AdditionalField, Api, EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, TypeRef,
+    UntaggedVariant,
 };
 
 /// The models module: its inner attributes, then one item group per type, built lazily.
@@ -25,7 +26,9 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let cfg = cfg_any(&def.features);
     let body = match &def.kind {
-        TypeKind::Struct { fields } => structure(&cfg, &name, fields),
+        TypeKind::Struct { fields, additional } => {
+            structure(&cfg, &name, fields, additional.as_ref())
+        }
         TypeKind::Enum {
             variants,
             open: false,
@@ -65,7 +68,12 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn structure(cfg: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+fn structure(
+    cfg: &TokenStream,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    additional: Option<&AdditionalField>,
+) -> TokenStream {
     let sensitive = fields.iter().any(|f| f.sensitive);
     let all_optional = fields.iter().all(|f| !f.required);
     let mut derives = vec![];
@@ -111,16 +119,35 @@ fn structure(cfg: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> 
             pub #field_name: #field_ty,
         }
     });
+    // Undeclared properties, kept as received so nothing the server sends is lost.
+    let additional_member = additional.map(|additional| {
+        let field_name = ident(&additional.name);
+        let value = ty(&additional.ty, &TokenStream::new());
+        quote! {
+            /// Properties the description does not declare, kept as received.
+            #[serde(flatten)]
+            pub #field_name: std::collections::BTreeMap<String, #value>,
+        }
+    });
     let debug = sensitive.then(|| {
-        let entries = fields.iter().map(|field| {
-            let field_name = ident(&field.name);
-            let label = field.name.trim_start_matches("r#");
-            if field.sensitive {
-                quote!(.field(#label, &"[redacted]"))
-            } else {
-                quote!(.field(#label, &self.#field_name))
-            }
-        });
+        let mut entries: Vec<TokenStream> = fields
+            .iter()
+            .map(|field| {
+                let field_name = ident(&field.name);
+                let label = field.name.trim_start_matches("r#");
+                if field.sensitive {
+                    quote!(.field(#label, &"[redacted]"))
+                } else {
+                    quote!(.field(#label, &self.#field_name))
+                }
+            })
+            .collect();
+        // Undeclared properties may hold anything: only their names are shown.
+        if let Some(additional) = additional {
+            let field_name = ident(&additional.name);
+            let label = &additional.name;
+            entries.push(quote!(.field(#label, &self.#field_name.keys().collect::<Vec<_>>())));
+        }
         let label = name.to_string();
         quote! {
             #cfg
@@ -136,6 +163,7 @@ fn structure(cfg: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> 
         #[derive(#(#derives),*)]
         pub struct #name {
             #(#members)*
+            #additional_member
         }
         #debug
     }

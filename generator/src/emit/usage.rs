@@ -321,7 +321,7 @@ impl<'a> Usage<'a> {
             TypeRef::List(_) => json!([]),
             TypeRef::Nullable(inner) => self.synthesise(inner, depth),
             TypeRef::Named(name) => match self.types.get(name.as_str()).map(|t| &t.kind) {
-                Some(TypeKind::Struct { fields }) => Value::Object(
+                Some(TypeKind::Struct { fields, .. }) => Value::Object(
                     fields
                         .iter()
                         .filter(|f| f.required)

@@ -120,10 +120,21 @@ impl Checker<'_> {
         depth: usize,
     ) -> Result<(), String> {
         match &def.kind {
-            TypeKind::Struct { fields } => {
+            TypeKind::Struct { fields, additional } => {
                 let Value::Object(map) = value else {
                     return Err(mismatch(path, "an object", value));
                 };
+                if let Some(additional) = additional {
+                    for (key, item) in map {
+                        if fields.iter().any(|f| &f.json_name == key) {
+                            continue;
+                        }
+                        path.push(key.clone());
+                        let fits = self.fits(item, &additional.ty, path, depth + 1);
+                        path.pop();
+                        fits?;
+                    }
+                }
                 for field in fields {
                     // `Option` fields may be absent or null; others must hold a value.
                     let optional = !field.required || field.nullable || field.double_option;

@@ -29,7 +29,7 @@ pub fn refine(api: &mut Api, problems: &mut Vec<(String, String)>) {
 
 fn fields(ty: &TypeDef) -> &[crate::ir::Field] {
     match &ty.kind {
-        TypeKind::Struct { fields } => fields,
+        TypeKind::Struct { fields, .. } => fields,
         _ => &[],
     }
 }
@@ -38,9 +38,13 @@ fn fields(ty: &TypeDef) -> &[crate::ir::Field] {
 fn edges(ty: &TypeDef) -> Vec<(&str, bool)> {
     let mut out = Vec::new();
     match &ty.kind {
-        TypeKind::Struct { fields } => {
+        TypeKind::Struct { fields, additional } => {
             for field in fields {
                 collect_names(&field.ty, !field.boxed, &mut out);
+            }
+            // A map holds its values on the heap: no edge by value.
+            if let Some(additional) = additional {
+                collect_names(&additional.ty, false, &mut out);
             }
         }
         TypeKind::Tagged { variants, .. } => {
@@ -90,7 +94,7 @@ fn drop_union_tags(api: &mut Api) {
         if tags.len() != 1 || used_elsewhere.contains(&ty.name) {
             continue;
         }
-        if let TypeKind::Struct { fields } = &mut ty.kind {
+        if let TypeKind::Struct { fields, .. } = &mut ty.kind {
             fields.retain(|f| !tags.contains(&f.json_name));
         }
     }
@@ -137,7 +141,7 @@ fn apply_directions(api: &mut Api) {
     for ty in &mut api.types {
         let in_request = requests.contains(&ty.name);
         let in_response = responses.contains(&ty.name);
-        let TypeKind::Struct { fields } = &mut ty.kind else {
+        let TypeKind::Struct { fields, .. } = &mut ty.kind else {
             continue;
         };
         if in_request && !in_response {
@@ -221,13 +225,13 @@ fn split_shared_types(api: &mut Api) {
         ));
         copy.example = None;
         rename_refs(&mut copy.kind, &renamed);
-        if let TypeKind::Struct { fields } = &mut copy.kind {
+        if let TypeKind::Struct { fields, .. } = &mut copy.kind {
             fields.retain(|f| !f.read_only);
         }
         copies.push(copy);
     }
     for ty in api.types.iter_mut().filter(|t| split.contains(&t.name)) {
-        if let TypeKind::Struct { fields } = &mut ty.kind {
+        if let TypeKind::Struct { fields, .. } = &mut ty.kind {
             fields.retain(|f| !f.write_only);
         }
     }
@@ -245,9 +249,14 @@ fn split_shared_types(api: &mut Api) {
 
 fn rename_refs(kind: &mut TypeKind, renamed: &BTreeMap<String, String>) {
     match kind {
-        TypeKind::Struct { fields } => fields
-            .iter_mut()
-            .for_each(|f| rename_ref(&mut f.ty, renamed)),
+        TypeKind::Struct { fields, additional } => {
+            fields
+                .iter_mut()
+                .for_each(|f| rename_ref(&mut f.ty, renamed));
+            if let Some(additional) = additional {
+                rename_ref(&mut additional.ty, renamed);
+            }
+        }
         TypeKind::Tagged { variants, .. } => {
             for variant in variants {
                 if let Some(new) = renamed.get(&variant.ty) {
@@ -346,7 +355,7 @@ fn box_recursion(api: &mut Api) {
         // Fields boxed so far break cycles for the later ones, so each query sees them.
         for (f, target) in targets {
             if index.reaches_by_value(&api.types, &target, &owner) {
-                if let TypeKind::Struct { fields } = &mut api.types[i].kind {
+                if let TypeKind::Struct { fields, .. } = &mut api.types[i].kind {
                     fields[f].boxed = true;
                 }
             }
@@ -472,7 +481,11 @@ fn fill_known_fields(api: &mut Api) {
         .types
         .iter()
         .filter_map(|t| match &t.kind {
-            TypeKind::Struct { fields } => Some((
+            // A struct keeping undeclared properties accepts any key: no exact-match pass.
+            TypeKind::Struct {
+                fields,
+                additional: None,
+            } => Some((
                 t.name.clone(),
                 fields.iter().map(|f| f.json_name.clone()).collect(),
             )),

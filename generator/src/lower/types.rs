@@ -8,7 +8,8 @@ use serde_json::Value;
 use super::prose;
 use crate::adapter::{view, Document, Problem, SchemaView};
 use crate::ir::{
-    EnumVariant, Example, Field, TaggedVariant, TypeDef, TypeKind, TypeRef, UntaggedVariant,
+    AdditionalField, EnumVariant, Example, Field, TaggedVariant, TypeDef, TypeKind, TypeRef,
+    UntaggedVariant,
 };
 use crate::locate::escape;
 use crate::naming::{type_name, value_name, Scope};
@@ -448,7 +449,7 @@ impl<'d> TypeLowerer<'d> {
 
     fn object(
         &mut self,
-        schema: &Schema,
+        schema: &'d Schema,
         v: &SchemaView<'d>,
         pointer: &str,
         hint: &str,
@@ -469,7 +470,7 @@ impl<'d> TypeLowerer<'d> {
 
     fn structure(
         &mut self,
-        schema: &Schema,
+        schema: &'d Schema,
         properties: Vec<Property<'d>>,
         required: &[&str],
         pointer: &str,
@@ -477,11 +478,22 @@ impl<'d> TypeLowerer<'d> {
         fixed: Option<String>,
     ) -> TypeRef {
         let name = self.name_for(schema, hint, fixed);
-        let kind = self.fields(&name, properties, required);
+        let additional = view(schema)
+            .additional
+            .map(|additional| (additional, format!("{pointer}/additionalProperties")));
+        let kind = self.fields(&name, properties, required, additional);
         self.define(name, pointer, schema, kind)
     }
 
-    fn fields(&mut self, name: &str, properties: Vec<Property<'d>>, required: &[&str]) -> TypeKind {
+    /// A struct's fields, and the map keeping undeclared properties when `additional` (the
+    /// schema's `additionalProperties`, with its pointer) allows them.
+    fn fields(
+        &mut self,
+        name: &str,
+        properties: Vec<Property<'d>>,
+        required: &[&str],
+        additional: Option<(&'d AdditionalProperties, String)>,
+    ) -> TypeKind {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
         for property in properties {
@@ -502,7 +514,21 @@ impl<'d> TypeLowerer<'d> {
                 double_option: false,
             });
         }
-        TypeKind::Struct { fields }
+        let additional = match additional {
+            Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
+            Some((AdditionalProperties::Schema(values), pointer)) => {
+                let value = self.lower(values, &pointer, &format!("{name}Value"));
+                Some(self.nullable_if(values, value))
+            }
+            Some((AdditionalProperties::Any(false), _)) | None => None,
+        };
+        TypeKind::Struct {
+            fields,
+            additional: additional.map(|ty| AdditionalField {
+                name: scope.claim("additional_properties"),
+                ty,
+            }),
+        }
     }
 
     fn lower_property(&mut self, property: &Property<'d>, hint: &str) -> TypeRef {
@@ -764,7 +790,7 @@ impl<'d> TypeLowerer<'d> {
         } else {
             self.names.claim(&candidate)
         };
-        let kind = self.fields(&name, properties, &required);
+        let kind = self.fields(&name, properties, &required, None);
         let doc = match member.schema {
             ReferenceOr::Item(schema) => schema.schema_data.description.clone(),
             ReferenceOr::Reference { reference } => self
