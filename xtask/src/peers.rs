@@ -5,8 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::Value;
-
 /// progenitor's version, as `cargo install` pins it.
 pub const PROGENITOR_VERSION: &str = "0.15.1";
 /// openapi-generator's version, as `pip install` pins it.
@@ -194,8 +192,7 @@ fn which(program: &str) -> Option<PathBuf> {
 pub fn openapi30(spec: &Path, out: &Path) -> Result<(), String> {
     let source = sdkgen::load::Source::read(spec).map_err(|e| e.to_string())?;
     let doc = sdkgen::adapter::Document::parse(source).map_err(|e| e.to_string())?;
-    let mut value = serde_json::to_value(&doc.api).map_err(|e| e.to_string())?;
-    value["openapi"] = Value::String("3.0.3".to_owned());
+    let value = doc.to_openapi30().map_err(|e| e.to_string())?;
     std::fs::write(
         out,
         serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?,

@@ -1,6 +1,7 @@
 //! The only module that knows `openapiv3`: normalises the raw document, parses it, resolves
-//! `$ref`s and presents schemas through one uniform view for lowering.
+//! `$ref`s and presents the document to lowering through views of our own (`model`).
 
+mod model;
 mod normalize;
 mod refs;
 mod shape;
@@ -8,22 +9,26 @@ mod walk;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, Example, OpenAPI, Parameter, PathItem, ReferenceOr, RequestBody,
-    Response, Schema, SchemaKind, SecurityScheme, Type, VariantOrUnknownOrEmpty,
+    Example, OpenAPI, Parameter, PathItem, ReferenceOr, RequestBody, Response, SecurityScheme,
 };
 use serde_json::Value;
 
 use crate::error::Error;
 use crate::load::Source;
 
+pub use model::{
+    Additional, BodyView, Discriminator, EncodingView, Info, KeyLocation, MediaView, OperationView,
+    ParamStyle, ParameterView, PathItemView, Requirement, ResponseView, Schema, SchemaRef,
+    SchemaView, SchemeView, SecuritySchemeView, ServerView, TagView,
+};
 pub use normalize::Problem;
 
 /// A parsed document with its source, for lookups and located errors.
 pub struct Document {
-    /// The parsed 3.0 model (after normalisation).
-    pub api: OpenAPI,
+    /// The parsed 3.0 model (after normalisation), read through the views in `model`.
+    api: OpenAPI,
     /// The 3.1 `webhooks`, which the 3.0 model has no place for: the requests the API sends.
-    pub webhooks: IndexMap<String, ReferenceOr<PathItem>>,
+    webhooks: IndexMap<String, ReferenceOr<PathItem>>,
     /// The source it came from.
     pub source: Source,
     /// What normalisation could not express; reported together with lowering's problems.
@@ -104,16 +109,26 @@ impl Document {
         })
     }
 
+    /// The document as the 3.0 model holds it (3.1 constructs rewritten), serialised back to
+    /// JSON: what a tool that reads only OpenAPI 3.0 can be given.
+    pub fn to_openapi30(&self) -> Result<Value, serde_json::Error> {
+        let mut value = serde_json::to_value(&self.api)?;
+        value["openapi"] = Value::String("3.0.3".to_owned());
+        Ok(value)
+    }
+
     /// The schema a `#/components/schemas/...` reference names, following components that
     /// are themselves only a reference (aliases) to the schema at the end of the chain.
-    pub fn schema_ref(&self, reference: &str) -> Result<(&str, &Schema), String> {
+    pub fn schema_ref(&self, reference: &str) -> Result<(&str, Schema<'_>), String> {
         let schemas = self.api.components.as_ref().map(|c| &c.schemas);
         let mut current = reference;
         let mut seen: Vec<&str> = Vec::new();
         loop {
             let name = unescape(component_name(current, "schemas")?);
             match schemas.and_then(|s| s.get_key_value(&name)) {
-                Some((name, ReferenceOr::Item(schema))) => return Ok((name.as_str(), schema)),
+                Some((name, ReferenceOr::Item(schema))) => {
+                    return Ok((name.as_str(), Schema::new(schema)))
+                }
                 Some((name, ReferenceOr::Reference { reference })) => {
                     if seen.contains(&name.as_str()) {
                         seen.push(name);
@@ -131,15 +146,12 @@ impl Document {
     }
 
     /// Follows a parameter reference.
-    pub fn parameter<'a>(
-        &'a self,
-        item: &'a ReferenceOr<Parameter>,
-    ) -> Result<&'a Parameter, String> {
+    fn parameter<'a>(&'a self, item: &'a ReferenceOr<Parameter>) -> Result<&'a Parameter, String> {
         resolve(item, "parameters", |c| &c.parameters, self)
     }
 
     /// Follows a request body reference.
-    pub fn request_body<'a>(
+    fn request_body<'a>(
         &'a self,
         item: &'a ReferenceOr<RequestBody>,
     ) -> Result<&'a RequestBody, String> {
@@ -147,21 +159,18 @@ impl Document {
     }
 
     /// Follows a response reference.
-    pub fn response<'a>(&'a self, item: &'a ReferenceOr<Response>) -> Result<&'a Response, String> {
+    fn response<'a>(&'a self, item: &'a ReferenceOr<Response>) -> Result<&'a Response, String> {
         resolve(item, "responses", |c| &c.responses, self)
     }
 
     /// Follows an example reference.
-    pub fn example<'a>(&'a self, item: &'a ReferenceOr<Example>) -> Result<&'a Example, String> {
+    fn example<'a>(&'a self, item: &'a ReferenceOr<Example>) -> Result<&'a Example, String> {
         resolve(item, "examples", |c| &c.examples, self)
     }
 
     /// A path item. Reference resolution copied every referenced path item in place, as
     /// `openapiv3` has no `components.pathItems` to look them up in.
-    pub fn path_item<'a>(
-        &'a self,
-        item: &'a ReferenceOr<PathItem>,
-    ) -> Result<&'a PathItem, String> {
+    fn path_item<'a>(&'a self, item: &'a ReferenceOr<PathItem>) -> Result<&'a PathItem, String> {
         match item {
             ReferenceOr::Item(item) => Ok(item),
             ReferenceOr::Reference { reference } => Err(format!(
@@ -171,7 +180,7 @@ impl Document {
     }
 
     /// Follows a security scheme reference.
-    pub fn security_scheme<'a>(
+    fn security_scheme<'a>(
         &'a self,
         item: &'a ReferenceOr<SecurityScheme>,
     ) -> Result<&'a SecurityScheme, String> {
@@ -240,130 +249,4 @@ fn clean_serde_message(message: &str) -> String {
     } else {
         message.to_owned()
     }
-}
-
-/// What lowering needs from a schema, the same whichever shape `openapiv3` parsed it into.
-#[derive(Default)]
-pub struct SchemaView<'a> {
-    /// `type`, if given.
-    pub kind: Option<&'a str>,
-    /// `format`, if given.
-    pub format: Option<&'a str>,
-    /// `enum` values.
-    pub enumeration: Vec<Value>,
-    /// Object properties, in document order.
-    pub properties: Vec<(&'a str, &'a ReferenceOr<Box<Schema>>)>,
-    /// Required property names.
-    pub required: Vec<&'a str>,
-    /// `additionalProperties`: `None` when absent.
-    pub additional: Option<&'a AdditionalProperties>,
-    /// Array items.
-    pub items: Option<&'a ReferenceOr<Box<Schema>>>,
-    /// `oneOf` members.
-    pub one_of: &'a [ReferenceOr<Schema>],
-    /// `anyOf` members.
-    pub any_of: &'a [ReferenceOr<Schema>],
-    /// `allOf` members.
-    pub all_of: &'a [ReferenceOr<Schema>],
-    /// Whether the schema has a `not`.
-    pub has_not: bool,
-}
-
-/// The uniform view of a schema.
-pub fn view(schema: &Schema) -> SchemaView<'_> {
-    fn format<T>(
-        f: &VariantOrUnknownOrEmpty<T>,
-        known: impl Fn(&T) -> &'static str,
-    ) -> Option<&str> {
-        match f {
-            VariantOrUnknownOrEmpty::Item(item) => Some(known(item)),
-            VariantOrUnknownOrEmpty::Unknown(s) => Some(s.as_str()),
-            VariantOrUnknownOrEmpty::Empty => None,
-        }
-    }
-    let mut v = SchemaView::default();
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => {
-            v.kind = Some("string");
-            v.format = format(&s.format, |f| match f {
-                openapiv3::StringFormat::Date => "date",
-                openapiv3::StringFormat::DateTime => "date-time",
-                openapiv3::StringFormat::Password => "password",
-                openapiv3::StringFormat::Byte => "byte",
-                openapiv3::StringFormat::Binary => "binary",
-            });
-            v.enumeration = s
-                .enumeration
-                .iter()
-                .map(|e| e.clone().map_or(Value::Null, Value::String))
-                .collect();
-        }
-        SchemaKind::Type(Type::Number(n)) => {
-            v.kind = Some("number");
-            v.format = format(&n.format, |f| match f {
-                openapiv3::NumberFormat::Float => "float",
-                openapiv3::NumberFormat::Double => "double",
-            });
-            v.enumeration = n
-                .enumeration
-                .iter()
-                .map(|e| e.map_or(Value::Null, Value::from))
-                .collect();
-        }
-        SchemaKind::Type(Type::Integer(n)) => {
-            v.kind = Some("integer");
-            v.format = format(&n.format, |f| match f {
-                openapiv3::IntegerFormat::Int32 => "int32",
-                openapiv3::IntegerFormat::Int64 => "int64",
-            });
-            v.enumeration = n
-                .enumeration
-                .iter()
-                .map(|e| e.map_or(Value::Null, Value::from))
-                .collect();
-        }
-        SchemaKind::Type(Type::Boolean(b)) => {
-            v.kind = Some("boolean");
-            v.enumeration = b
-                .enumeration
-                .iter()
-                .map(|e| e.map_or(Value::Null, Value::Bool))
-                .collect();
-        }
-        SchemaKind::Type(Type::Object(o)) => {
-            v.kind = Some("object");
-            v.properties = o.properties.iter().map(|(k, s)| (k.as_str(), s)).collect();
-            v.required = o.required.iter().map(String::as_str).collect();
-            v.additional = o.additional_properties.as_ref();
-        }
-        SchemaKind::Type(Type::Array(a)) => {
-            v.kind = Some("array");
-            v.items = a.items.as_ref();
-        }
-        SchemaKind::OneOf { one_of } => v.one_of = one_of,
-        SchemaKind::AnyOf { any_of } => v.any_of = any_of,
-        SchemaKind::AllOf { all_of } => v.all_of = all_of,
-        SchemaKind::Not { .. } => v.has_not = true,
-        SchemaKind::Any(any) => {
-            v.kind = any.typ.as_deref();
-            v.format = any.format.as_deref();
-            v.enumeration = any.enumeration.clone();
-            v.properties = any
-                .properties
-                .iter()
-                .map(|(k, s)| (k.as_str(), s))
-                .collect();
-            v.required = any.required.iter().map(String::as_str).collect();
-            v.additional = any.additional_properties.as_ref();
-            v.items = any.items.as_ref();
-            v.one_of = &any.one_of;
-            v.any_of = &any.any_of;
-            v.all_of = &any.all_of;
-            v.has_not = any.not.is_some();
-            if v.kind.is_none() && (!v.properties.is_empty() || v.additional.is_some()) {
-                v.kind = Some("object");
-            }
-        }
-    }
-    v
 }

@@ -6,9 +6,7 @@ mod operations;
 mod passes;
 mod types;
 
-use openapiv3::{APIKeyLocation, SecurityScheme as SpecScheme};
-
-use crate::adapter::Document;
+use crate::adapter::{Document, KeyLocation, SchemeView};
 use crate::error::Error;
 use crate::ir::{Api, SchemeKind, SecurityScheme, Server};
 use crate::locate::escape;
@@ -27,10 +25,11 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     problems.append(&mut types.problems);
     let examples = std::mem::take(&mut types.examples);
     let security_schemes = security_schemes(doc, &mut problems);
+    let info = doc.info();
     let mut api = Api {
-        title: doc.api.info.title.clone(),
-        description: prose(&doc.api.info.description),
-        version: doc.api.info.version.clone(),
+        title: info.title.to_owned(),
+        description: prose(info.description),
+        version: info.version.to_owned(),
         servers: servers(doc),
         security_schemes,
         types: types.types.into_values().collect(),
@@ -55,18 +54,11 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
 
 fn servers(doc: &Document) -> Vec<Server> {
     let mut scope = Scope::default();
+    // Server variables are replaced by their defaults.
     let urls: Vec<(String, Option<String>)> = doc
-        .api
-        .servers
+        .servers()
         .iter()
-        .map(|s| {
-            // Server variables are replaced by their defaults.
-            let mut url = s.url.clone();
-            for (name, variable) in s.variables.iter().flatten() {
-                url = url.replace(&format!("{{{name}}}"), &variable.default);
-            }
-            (url.trim_end_matches('/').to_owned(), prose(&s.description))
-        })
+        .map(|s| (s.default_url(), prose(s.description)))
         .collect();
     let labels: Vec<String> = urls.iter().map(|(url, _)| server_label(url)).collect();
     let distinct = {
@@ -104,55 +96,41 @@ fn security_schemes(doc: &Document, problems: &mut Vec<(String, String)>) -> Vec
     // Every setter and provider setter is claimed in the builder's one scope.
     let mut scope = naming::builder_methods();
     let mut schemes = Vec::new();
-    let Some(components) = &doc.api.components else {
-        return schemes;
-    };
-    for (key, scheme) in &components.security_schemes {
+    for (key, scheme) in doc.security_schemes() {
         let pointer = format!("/components/securitySchemes/{}", escape(key));
-        let scheme = match doc.security_scheme(scheme) {
+        let scheme = match scheme {
             Ok(scheme) => scheme,
             Err(message) => {
                 problems.push((pointer, message));
                 continue;
             }
         };
-        let (kind, description) = match scheme {
-            SpecScheme::HTTP {
-                scheme,
-                description,
-                ..
-            } => match http_scheme(scheme) {
-                Ok(kind) => (kind, description),
+        let kind = match scheme.kind {
+            SchemeView::Http { scheme } => match http_scheme(scheme) {
+                Ok(kind) => kind,
                 Err(message) => {
                     problems.push((format!("{pointer}/scheme"), message));
                     continue;
                 }
             },
             // An OAuth 2 or OpenID Connect access token is sent as a bearer token.
-            SpecScheme::OAuth2 { description, .. }
-            | SpecScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
-            SpecScheme::APIKey {
-                location,
-                name,
-                description,
-                ..
-            } => {
-                let name = name.clone();
-                let kind = match location {
-                    APIKeyLocation::Header => SchemeKind::ApiKeyHeader(name),
-                    APIKeyLocation::Query => SchemeKind::ApiKeyQuery(name),
-                    APIKeyLocation::Cookie => SchemeKind::ApiKeyCookie(name),
-                };
-                (kind, description)
+            SchemeView::OAuth2 | SchemeView::OpenIdConnect => SchemeKind::Bearer,
+            SchemeView::ApiKey { location, name } => {
+                let name = name.to_owned();
+                match location {
+                    KeyLocation::Header => SchemeKind::ApiKeyHeader(name),
+                    KeyLocation::Query => SchemeKind::ApiKeyQuery(name),
+                    KeyLocation::Cookie => SchemeKind::ApiKeyCookie(name),
+                }
             }
         };
         let method = scope.claim_with(&value_name(key), &[naming::PROVIDER_SUFFIX]);
         schemes.push(SecurityScheme {
-            key: key.clone(),
+            key: key.to_owned(),
             provider_method: naming::suffixed(&method, naming::PROVIDER_SUFFIX),
             method,
             kind,
-            description: prose(description),
+            description: prose(scheme.description),
         });
     }
     schemes
@@ -180,6 +158,6 @@ fn http_scheme(scheme: &str) -> Result<SchemeKind, String> {
 
 /// Prose from the document, or `None` when it holds nothing to read (empty or blank), so every
 /// emitter falls back to a sentence of its own.
-pub(crate) fn prose(text: &Option<String>) -> Option<String> {
-    text.as_ref().filter(|t| !t.trim().is_empty()).cloned()
+pub(crate) fn prose(text: Option<&str>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty()).map(str::to_owned)
 }

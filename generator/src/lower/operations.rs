@@ -4,13 +4,12 @@ use std::collections::{BTreeMap, HashSet};
 
 use heck::ToKebabCase;
 
-use openapiv3::{
-    Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, StatusCode,
-};
-
 use super::prose;
 use super::types::TypeLowerer;
-use crate::adapter::{view, Document};
+use crate::adapter::{
+    BodyView, Document, MediaView, OperationView, ParamStyle, ParameterView, Requirement,
+    ResponseView, Schema, SchemaRef, ServerView,
+};
 use crate::ir::{
     Body, BodyEncoding, Example, FormPart, Group, MultipartForm, Operation, Param, ParamLocation,
     PartKind, ResponseBody, ResponseCase, StatusMatch, Success, TypeRef, Webhook,
@@ -30,30 +29,31 @@ const UNTAGGED: &str = "default";
 
 /// Lowers every operation, grouped by its first tag.
 pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> Vec<Group> {
-    let api = &doc.api;
-    let mut groups: Vec<Group> = api
-        .tags
+    let mut groups: Vec<Group> = doc
+        .tags()
         .iter()
-        .map(|tag| new_group(&tag.name, prose(&tag.description)))
+        .map(|tag| new_group(tag.name, prose(tag.description)))
         .collect();
+    let document_security = doc.security();
     let mut method_scopes: BTreeMap<String, Scope> = BTreeMap::new();
     let mut error_scopes: BTreeMap<String, Scope> = BTreeMap::new();
     let mut seen_ids: HashSet<String> = HashSet::new();
-    for (path, item) in &api.paths.paths {
+    for (path, item) in doc.paths() {
         let path_pointer = format!("/paths/{}", escape(path));
-        let item = match doc.path_item(item) {
+        let item = match item {
             Ok(item) => item,
             Err(message) => {
                 types.problems.push((path_pointer, message));
                 continue;
             }
         };
-        for (method, op) in item.iter() {
+        for op in &item.operations {
+            let method = op.method;
             let pointer = format!("{path_pointer}/{method}");
-            let id = op
-                .operation_id
-                .clone()
-                .unwrap_or_else(|| format!("{method}{}", path.replace(['/', '{', '}'], "_")));
+            let id = op.id.map_or_else(
+                || format!("{method}{}", path.replace(['/', '{', '}'], "_")),
+                str::to_owned,
+            );
             if !seen_ids.insert(id.clone()) {
                 types.problems.push((
                     format!("{pointer}/operationId"),
@@ -61,7 +61,7 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 ));
                 continue;
             }
-            let tag = op.tags.first().map_or(UNTAGGED, String::as_str);
+            let tag = op.tags.first().copied().unwrap_or(UNTAGGED);
             let group_index = match groups.iter().position(|g| g.tag == tag) {
                 Some(i) => i,
                 None => {
@@ -85,7 +85,7 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 body_suffix: "Request",
             };
             let params = lowering.params(&item.parameters, &op.parameters, &path_pointer);
-            let mut body = op.request_body.as_ref().and_then(|b| lowering.body(b));
+            let mut body = op.body.as_ref().and_then(|b| lowering.body(b));
             if let Some(form) = body.as_mut().and_then(|b| b.multipart.as_mut()) {
                 form.type_name = errors_scope.claim(&form.type_name);
             }
@@ -97,8 +97,8 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 .iter()
                 .any(|p| !p.required)
                 .then(|| errors_scope.claim(&format!("{op_type}Options")));
-            let accept = accept_header(doc, &op.responses);
-            let security = lowering.security(op.security.as_ref().or(api.security.as_ref()));
+            let accept = accept_header(op);
+            let security = lowering.security(op.security.as_ref().or(document_security.as_ref()));
             let servers = if op.servers.is_empty() {
                 &item.servers
             } else {
@@ -111,8 +111,8 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 // Some documents tell apart operations on one path with a fragment
                 // (`/files/{id}#get_shared_link`); a fragment is never sent.
                 path: path.split('#').next().unwrap_or(path).to_owned(),
-                summary: prose(&op.summary),
-                description: prose(&op.description),
+                summary: prose(op.summary),
+                description: prose(op.description),
                 deprecated: op.deprecated,
                 params,
                 body,
@@ -121,10 +121,7 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 error_type,
                 errors,
                 security,
-                servers: servers
-                    .iter()
-                    .map(|s| s.url.trim_end_matches('/').to_owned())
-                    .collect(),
+                servers: servers.iter().map(ServerView::default_url).collect(),
                 accept,
                 options_type,
             });
@@ -150,9 +147,9 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
 pub fn lower_webhooks<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> Vec<Webhook> {
     let mut functions = Scope::default();
     let mut webhooks = Vec::new();
-    for (name, item) in &doc.webhooks {
+    for (name, item) in doc.webhook_items() {
         let item_pointer = format!("/webhooks/{}", escape(name));
-        let item = match doc.path_item(item) {
+        let item = match item {
             Ok(item) => item,
             Err(message) => {
                 types
@@ -161,14 +158,15 @@ pub fn lower_webhooks<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> Vec
                 continue;
             }
         };
-        let methods: Vec<_> = item.iter().collect();
-        for (method, op) in &methods {
+        let several = item.operations.len() > 1;
+        for op in &item.operations {
+            let method = op.method;
             let pointer = format!("{item_pointer}/{method}");
             // One function per webhook; the method joins the name when it has several.
-            let base = match (&op.operation_id, methods.len()) {
-                (Some(id), _) => id.clone(),
-                (None, 1) => name.clone(),
-                (None, _) => format!("{name} {method}"),
+            let base = match (op.id, several) {
+                (Some(id), _) => id.to_owned(),
+                (None, false) => name.to_owned(),
+                (None, true) => format!("{name} {method}"),
             };
             let op_type = type_name(&base);
             let mut lowering = OperationLowering {
@@ -178,13 +176,13 @@ pub fn lower_webhooks<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> Vec
                 op_type: &op_type,
                 body_suffix: "Payload",
             };
-            let payload = op.request_body.as_ref().and_then(|b| lowering.body(b));
+            let payload = op.body.as_ref().and_then(|b| lowering.body(b));
             webhooks.push(Webhook {
-                name: name.clone(),
+                name: name.to_owned(),
                 http_method: http_method(method),
                 function: functions.claim(&value_name(&base)),
-                summary: prose(&op.summary),
-                description: prose(&op.description),
+                summary: prose(op.summary),
+                description: prose(op.description),
                 deprecated: op.deprecated,
                 payload,
             });
@@ -193,7 +191,7 @@ pub fn lower_webhooks<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> Vec
     webhooks
 }
 
-/// The method of a path item's operation, which `openapiv3` gives in lower case.
+/// The method of a path item's operation, given by its key in lower case.
 fn http_method(method: &str) -> http::Method {
     // Every method a path item can hold is a valid token, upper-cased or not.
     http::Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap_or(http::Method::GET)
@@ -220,20 +218,20 @@ fn new_group(tag: &str, doc: Option<String>) -> Group {
     }
 }
 
-fn accept_header(doc: &Document, responses: &openapiv3::Responses) -> String {
-    let mut types: Vec<String> = Vec::new();
-    for response in responses.responses.values().chain(responses.default.iter()) {
-        if let Ok(response) = doc.response(response) {
+fn accept_header(op: &OperationView) -> String {
+    let mut types: Vec<&str> = Vec::new();
+    for (_, response) in &op.responses {
+        if let Ok(response) = response {
             // Only what a header value can carry as is (visible ASCII): the SDK sends the
             // header from a compile-time constant.
-            let sendable = |media: &&String| {
+            let sendable = |media: &&str| {
                 media
                     .bytes()
                     .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
             };
-            for media in response.content.keys().filter(sendable) {
-                if !types.contains(media) {
-                    types.push(media.clone());
+            for (media, _) in &response.content {
+                if sendable(media) && !types.contains(media) {
+                    types.push(media);
                 }
             }
         }
@@ -341,12 +339,12 @@ impl<'d> OperationLowering<'_, 'd> {
 
     fn params(
         &mut self,
-        path_level: &'d [ReferenceOr<Parameter>],
-        op_level: &'d [ReferenceOr<Parameter>],
+        path_level: &[Result<ParameterView<'d>, String>],
+        op_level: &[Result<ParameterView<'d>, String>],
         path_pointer: &str,
     ) -> Vec<Param> {
         // Operation-level parameters override path-level ones with the same name and location.
-        let mut merged: Vec<(String, &'d ReferenceOr<Parameter>)> = Vec::new();
+        let mut merged: Vec<(String, &Result<ParameterView<'d>, String>)> = Vec::new();
         let located = path_level
             .iter()
             .enumerate()
@@ -357,18 +355,12 @@ impl<'d> OperationLowering<'_, 'd> {
                     .enumerate()
                     .map(|(i, p)| (format!("{}/parameters/{i}", self.pointer), p)),
             );
+        let key =
+            |p: &Result<ParameterView<'d>, String>| p.as_ref().ok().map(|p| (p.name, p.location));
         for (pointer, param) in located {
-            let key = self
-                .doc
-                .parameter(param)
-                .map(|p| (p.parameter_data_ref().name.clone(), location_key(p)));
-            let existing = merged.iter().position(|(_, other)| {
-                let other = self
-                    .doc
-                    .parameter(other)
-                    .map(|p| (p.parameter_data_ref().name.clone(), location_key(p)));
-                key.is_ok() && other == key
-            });
+            let existing = merged
+                .iter()
+                .position(|(_, other)| key(param).is_some() && key(other) == key(param));
             match existing {
                 Some(i) => merged[i] = (pointer, param),
                 None => merged.push((pointer, param)),
@@ -377,40 +369,31 @@ impl<'d> OperationLowering<'_, 'd> {
         let mut scope = Scope::with_reserved(&["body", "options"]);
         let mut params = Vec::new();
         for (pointer, param) in merged {
-            let param = match self.doc.parameter(param) {
+            let param = match param {
                 Ok(param) => param,
                 Err(message) => {
-                    self.problem(pointer, message);
+                    self.problem(pointer, message.clone());
                     continue;
                 }
             };
-            let (location, supported) = match param {
-                Parameter::Path { style, .. } => {
-                    (ParamLocation::Path, matches!(style, PathStyle::Simple))
+            let location = param.location;
+            let supported = match location {
+                ParamLocation::Path => param.style == ParamStyle::Simple,
+                ParamLocation::Query => {
+                    matches!(param.style, ParamStyle::Form | ParamStyle::DeepObject)
                 }
-                Parameter::Query { style, .. } => (
-                    ParamLocation::Query,
-                    matches!(style, QueryStyle::Form | QueryStyle::DeepObject),
-                ),
-                Parameter::Header { .. } => (ParamLocation::Header, true),
-                Parameter::Cookie { .. } => (ParamLocation::Cookie, true),
+                ParamLocation::Header | ParamLocation::Cookie => true,
             };
             if !supported {
-                let style = match param {
-                    Parameter::Query { style, .. } => format!("{style:?}"),
-                    Parameter::Path { style, .. } => format!("{style:?}"),
-                    _ => String::new(),
-                };
                 self.problem(
                     format!("{pointer}/style"),
-                    format!("the `{style}` parameter style is not supported (path: simple; query: form, deepObject)"),
+                    format!("the `{}` parameter style is not supported (path: simple; query: form, deepObject)", param.style.keyword()),
                 );
                 continue;
             }
-            let data = param.parameter_data_ref();
-            let schema = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => schema,
-                ParameterSchemaOrContent::Content(_) => {
+            let schema = match param.schema {
+                Ok(schema) => schema,
+                Err(_) => {
                     self.problem(
                         format!("{pointer}/content"),
                         "parameters described by `content` are not supported",
@@ -418,29 +401,30 @@ impl<'d> OperationLowering<'_, 'd> {
                     continue;
                 }
             };
-            if location == ParamLocation::Cookie && !self.cookie_fits(&data.name, schema, &pointer)
+            if location == ParamLocation::Cookie && !self.cookie_fits(param.name, schema, &pointer)
             {
                 continue;
             }
-            let hint = format!("{}{}", self.op_type, type_name(&data.name));
+            let hint = format!("{}{}", self.op_type, type_name(param.name));
             let ty = self
                 .types
                 .lower(schema, &format!("{pointer}/schema"), &hint);
             params.push(Param {
-                name: data.name.clone(),
-                rust_name: scope.claim(&value_name(&data.name)),
+                name: param.name.to_owned(),
+                rust_name: scope.claim(&value_name(param.name)),
                 location,
                 ty,
-                required: data.required || location == ParamLocation::Path,
-                doc: prose(&data.description),
-                example: data.example.clone().or_else(|| match schema {
-                    ReferenceOr::Item(schema) => schema.schema_data.example.clone(),
-                    ReferenceOr::Reference { reference } => self
-                        .doc
-                        .schema_ref(reference)
-                        .ok()
-                        .and_then(|(_, s)| s.schema_data.example.clone()),
-                }),
+                required: param.required || location == ParamLocation::Path,
+                doc: prose(param.description),
+                example: param
+                    .example
+                    .or_else(|| {
+                        self.doc
+                            .resolve(schema)
+                            .ok()
+                            .and_then(|(schema, _)| schema.example())
+                    })
+                    .cloned(),
             });
         }
         // Required parameters become positional arguments, in document order.
@@ -451,12 +435,7 @@ impl<'d> OperationLowering<'_, 'd> {
     /// Whether a cookie parameter can be sent as one `name=value` cookie: its name an HTTP
     /// token, its value one scalar (form style has no agreed way to put a list or an object
     /// in a cookie).
-    fn cookie_fits(
-        &mut self,
-        name: &str,
-        schema: &'d ReferenceOr<openapiv3::Schema>,
-        pointer: &str,
-    ) -> bool {
+    fn cookie_fits(&mut self, name: &str, schema: SchemaRef<'d>, pointer: &str) -> bool {
         let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
         if name.is_empty() || !name.bytes().all(token) {
             self.problem(
@@ -465,13 +444,11 @@ impl<'d> OperationLowering<'_, 'd> {
             );
             return false;
         }
-        let resolved = match schema {
-            ReferenceOr::Item(schema) => Some(schema),
-            ReferenceOr::Reference { reference } => {
-                self.doc.schema_ref(reference).ok().map(|(_, s)| s)
-            }
-        };
-        let kind = resolved.and_then(|s| view(s).kind);
+        let kind = self
+            .doc
+            .resolve(schema)
+            .ok()
+            .and_then(|(s, _)| s.view().kind);
         if matches!(kind, Some("array" | "object")) {
             self.problem(
                 format!("{pointer}/schema"),
@@ -482,12 +459,12 @@ impl<'d> OperationLowering<'_, 'd> {
         true
     }
 
-    fn body(&mut self, body: &'d ReferenceOr<openapiv3::RequestBody>) -> Option<Body> {
+    fn body(&mut self, body: &Result<BodyView<'d>, String>) -> Option<Body> {
         let pointer = format!("{}/requestBody", self.pointer);
-        let body = match self.doc.request_body(body) {
+        let body = match body {
             Ok(body) => body,
             Err(message) => {
-                self.problem(pointer, message);
+                self.problem(pointer, message.clone());
                 return None;
             }
         };
@@ -495,10 +472,10 @@ impl<'d> OperationLowering<'_, 'd> {
         let chosen = body
             .content
             .iter()
-            .filter_map(|(media, content)| Some((media, content, body_encoding(media)?)))
+            .filter_map(|(media, content)| Some((*media, content, body_encoding(media)?)))
             .min_by_key(|(_, _, encoding)| *encoding != BodyEncoding::Json);
         let Some((media, content, encoding)) = chosen else {
-            let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            let found: Vec<&str> = body.content.iter().map(|(media, _)| *media).collect();
             self.problem(
                 format!("{pointer}/content"),
                 format!(
@@ -518,7 +495,7 @@ impl<'d> OperationLowering<'_, 'd> {
             (_, BodyEncoding::Text) => TypeRef::String,
             (_, BodyEncoding::Binary | BodyEncoding::Multipart) => TypeRef::Json,
             (Some(schema), _) => self.types.lower(
-                schema,
+                *schema,
                 &format!("{pointer}/content/{}/schema", escape(media)),
                 &format!("{}{}", self.op_type, self.body_suffix),
             ),
@@ -535,20 +512,16 @@ impl<'d> OperationLowering<'_, 'd> {
             ty,
             encoding,
             required: body.required,
-            content_type: media.clone(),
-            doc: prose(&body.description),
+            content_type: media.to_owned(),
+            doc: prose(body.description),
             multipart,
         })
     }
 
     /// A `multipart/form-data` body, part by part: binary properties are files, the others
     /// values lowered as usual. Its struct is named once the operation's names are claimed.
-    fn multipart(
-        &mut self,
-        content: &'d openapiv3::MediaType,
-        pointer: &str,
-    ) -> Option<MultipartForm> {
-        let Some(schema) = &content.schema else {
+    fn multipart(&mut self, content: &MediaView<'d>, pointer: &str) -> Option<MultipartForm> {
+        let Some(schema) = content.schema else {
             self.problem(
                 pointer.to_owned(),
                 "a multipart body needs a schema listing its parts",
@@ -568,7 +541,7 @@ impl<'d> OperationLowering<'_, 'd> {
         let mut failed = false;
         for (name, encoding) in &content.encoding {
             let at = format!("{pointer}/encoding/{}", escape(name));
-            if !properties.iter().any(|p| p.name == name) {
+            if !properties.iter().any(|p| p.name == *name) {
                 self.problem(
                     at,
                     format!("`encoding` names `{name}`, which the body's schema does not declare"),
@@ -588,8 +561,9 @@ impl<'d> OperationLowering<'_, 'd> {
         for property in &properties {
             let declared = content
                 .encoding
-                .get(property.name)
-                .and_then(|e| e.content_type.as_deref());
+                .iter()
+                .find(|(name, _)| *name == property.name)
+                .and_then(|(_, e)| e.content_type);
             let shape = property.resolved.and_then(|s| self.file_shape(s));
             // A list of accepted types (`image/png, image/jpeg`) or a wildcard names no one
             // type to send: the user says which.
@@ -597,7 +571,7 @@ impl<'d> OperationLowering<'_, 'd> {
             let declared_kind = declared.map(|t| media_kind(t.split(',').next().unwrap_or("")));
             let is_list = property
                 .resolved
-                .is_some_and(|s| view(s).kind == Some("array"));
+                .is_some_and(|s| s.view().kind == Some("array"));
             let kind = match (shape, declared_kind) {
                 (Some(FileShape::One(_)), _) => PartKind::File,
                 (Some(FileShape::Many(_)), _) => PartKind::Files,
@@ -646,23 +620,18 @@ impl<'d> OperationLowering<'_, 'd> {
 
     /// Whether a schema is a file (`type: string, format: binary`, which 3.1's
     /// `contentMediaType` becomes) or a list of files, with the media type it gives.
-    fn file_shape(&self, schema: &'d openapiv3::Schema) -> Option<FileShape<'d>> {
-        let v = view(schema);
-        let media = |schema: &'d openapiv3::Schema| {
+    fn file_shape(&self, schema: Schema<'d>) -> Option<FileShape<'d>> {
+        let v = schema.view();
+        let media = |schema: Schema<'d>| {
             schema
-                .schema_data
-                .extensions
-                .get("x-content-media-type")
+                .extension("x-content-media-type")
                 .and_then(|m| m.as_str())
         };
         if matches!(v.kind, Some("string") | None) && v.format == Some("binary") {
             return Some(FileShape::One(media(schema)));
         }
         if v.kind == Some("array") {
-            let item = match v.items? {
-                ReferenceOr::Item(item) => item.as_ref(),
-                ReferenceOr::Reference { reference } => self.doc.schema_ref(reference).ok()?.1,
-            };
+            let (item, _) = self.doc.resolve(v.items?).ok()?;
             if let Some(FileShape::One(media)) = self.file_shape(item) {
                 return Some(FileShape::Many(media));
             }
@@ -674,33 +643,21 @@ impl<'d> OperationLowering<'_, 'd> {
     /// matching order (exact statuses, then ranges, then `default`).
     fn responses(
         &mut self,
-        responses: &'d openapiv3::Responses,
+        responses: &[(StatusMatch, Result<ResponseView<'d>, String>)],
     ) -> (Vec<ResponseCase>, Vec<ResponseCase>) {
         let mut successes = Vec::new();
         let mut errors = Vec::new();
         let mut success_variants = Scope::default();
         let mut error_variants = Scope::default();
-        let documented = responses
-            .responses
-            .iter()
-            .map(|(code, response)| match *code {
-                StatusCode::Code(status) => (StatusMatch::Code(status), response),
-                StatusCode::Range(class) => (StatusMatch::Range(class), response),
-            })
-            .chain(
-                responses
-                    .default
-                    .iter()
-                    .map(|response| (StatusMatch::Default, response)),
-            );
         let mut default = None;
-        for (status, response) in documented {
+        for (status, response) in responses {
+            let status = *status;
             let label = status.label();
             let pointer = format!("{}/responses/{}", self.pointer, escape(&label));
-            let response = match self.doc.response(response) {
+            let response = match response {
                 Ok(response) => response,
                 Err(message) => {
-                    self.problem(pointer, message);
+                    self.problem(pointer, message.clone());
                     continue;
                 }
             };
@@ -788,7 +745,7 @@ impl<'d> OperationLowering<'_, 'd> {
     fn response(
         &mut self,
         status: StatusMatch,
-        response: &'d openapiv3::Response,
+        response: &ResponseView<'d>,
         pointer: &str,
         hint: &str,
         variants: &mut Scope,
@@ -802,7 +759,7 @@ impl<'d> OperationLowering<'_, 'd> {
             Some((media, content)) => match media_kind(media) {
                 MediaKind::Json => {
                     let media_pointer = format!("{pointer}/content/{}", escape(media));
-                    let ty = match &content.schema {
+                    let ty = match content.schema {
                         Some(schema) => {
                             self.types
                                 .lower(schema, &format!("{media_pointer}/schema"), hint)
@@ -820,27 +777,24 @@ impl<'d> OperationLowering<'_, 'd> {
             status,
             variant: variants.claim(&response_word(status)),
             body,
-            content_type: chosen.map(|(media, _)| media.clone()),
-            description: response.description.clone(),
+            content_type: chosen.map(|(media, _)| (*media).to_owned()),
+            description: response.description.to_owned(),
         }
     }
 
     /// Records a media type's `example` and `examples` for the round-trip tests.
-    fn media_examples(&mut self, content: &openapiv3::MediaType, pointer: &str, ty: &TypeRef) {
+    fn media_examples(&mut self, content: &MediaView<'d>, pointer: &str, ty: &TypeRef) {
         let single = content
             .example
             .iter()
-            .map(|value| (format!("{pointer}/example"), value));
+            .map(|value| (format!("{pointer}/example"), *value));
         let mut named = Vec::new();
         for (name, example) in &content.examples {
             let at = format!("{pointer}/examples/{}", escape(name));
-            match self.doc.example(example) {
-                Ok(example) => {
-                    if let Some(value) = &example.value {
-                        named.push((format!("{at}/value"), value));
-                    }
-                }
-                Err(message) => self.problem(at, message),
+            match example {
+                Ok(Some(value)) => named.push((format!("{at}/value"), *value)),
+                Ok(None) => {}
+                Err(message) => self.problem(at, message.clone()),
             }
         }
         let found: Vec<_> = single.chain(named).collect();
@@ -855,40 +809,22 @@ impl<'d> OperationLowering<'_, 'd> {
         }
     }
 
-    fn security(
-        &mut self,
-        requirements: Option<&'d Vec<openapiv3::SecurityRequirement>>,
-    ) -> Vec<Vec<String>> {
-        let declared = self
-            .doc
-            .api
-            .components
-            .as_ref()
-            .map(|c| &c.security_schemes);
+    fn security(&mut self, requirements: Option<&Vec<Requirement<'d>>>) -> Vec<Vec<String>> {
         let mut alternatives = Vec::new();
         for (i, requirement) in requirements.into_iter().flatten().enumerate() {
             let mut schemes: Vec<String> = Vec::new();
-            for name in requirement.keys() {
-                if declared.is_none_or(|d| !d.contains_key(name)) {
+            for name in requirement {
+                if !self.doc.declares_scheme(name) {
                     self.problem(
                         format!("{}/security/{i}", self.pointer),
                         format!("security requirement names `{name}`, which components.securitySchemes does not declare"),
                     );
                 }
-                schemes.push(name.clone());
+                schemes.push((*name).to_owned());
             }
             alternatives.push(schemes);
         }
         alternatives
-    }
-}
-
-fn location_key(param: &Parameter) -> &'static str {
-    match param {
-        Parameter::Path { .. } => "path",
-        Parameter::Query { .. } => "query",
-        Parameter::Header { .. } => "header",
-        Parameter::Cookie { .. } => "cookie",
     }
 }
 

@@ -2,11 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
 use super::prose;
-use crate::adapter::{view, Document, Problem, SchemaView};
+use crate::adapter::{Additional, Discriminator, Document, Problem, Schema, SchemaRef, SchemaView};
 use crate::ir::{
     AdditionalField, EnumVariant, Example, Field, TaggedVariant, TypeDef, TypeKind, TypeRef,
     UntaggedVariant,
@@ -46,7 +45,7 @@ type Tagging = (String, Vec<String>);
 
 /// A union member as seen by tag inference.
 struct Member<'a> {
-    schema: &'a ReferenceOr<Schema>,
+    schema: SchemaRef<'a>,
     pointer: String,
     component: Option<&'a str>,
 }
@@ -56,10 +55,8 @@ impl<'d> TypeLowerer<'d> {
     pub fn new(doc: &'d Document) -> Self {
         let mut names = Scope::with_reserved(RESERVED);
         let mut component_names = HashMap::new();
-        if let Some(components) = &doc.api.components {
-            for name in components.schemas.keys() {
-                component_names.insert(name.clone(), names.claim(&type_name(name)));
-            }
+        for (name, _) in doc.component_schemas() {
+            component_names.insert(name.to_owned(), names.claim(&type_name(name)));
         }
         TypeLowerer {
             doc,
@@ -76,25 +73,17 @@ impl<'d> TypeLowerer<'d> {
     /// Lowers every component schema, so the SDK has a type for each even when no operation
     /// uses it.
     pub fn lower_components(&mut self) {
-        let doc = self.doc;
-        if let Some(components) = &doc.api.components {
-            for name in components.schemas.keys() {
-                let pointer = format!("/components/schemas/{}", escape(name));
-                self.component(name, &pointer);
-            }
+        for (name, _) in self.doc.component_schemas() {
+            let pointer = format!("/components/schemas/{}", escape(name));
+            self.component(name, &pointer);
         }
     }
 
     /// Lowers a schema or reference found at `pointer`; `hint` names it if it needs a name.
-    pub fn lower<S: AsSchema>(
-        &mut self,
-        schema: &'d ReferenceOr<S>,
-        pointer: &str,
-        hint: &str,
-    ) -> TypeRef {
+    pub fn lower(&mut self, schema: SchemaRef<'d>, pointer: &str, hint: &str) -> TypeRef {
         match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
-            ReferenceOr::Item(item) => self.lower_schema(item.as_schema(), pointer, hint, None),
+            SchemaRef::Ref(reference) => self.reference(reference, pointer),
+            SchemaRef::Inline(schema) => self.lower_schema(schema, pointer, hint, None),
         }
     }
 
@@ -102,7 +91,7 @@ impl<'d> TypeLowerer<'d> {
     /// property by property (multipart); why not, when the schema is not such an object.
     pub fn body_properties(
         &self,
-        schema: &'d ReferenceOr<Schema>,
+        schema: SchemaRef<'d>,
         pointer: &str,
     ) -> Result<Vec<ObjectProperty<'d>>, Problem> {
         let (schema, pointer) = self.resolved(schema, pointer)?;
@@ -126,13 +115,8 @@ impl<'d> TypeLowerer<'d> {
             .properties
             .into_iter()
             .map(|property| {
-                let resolved = match property.schema {
-                    PlainRef::Item(schema) => Some(schema),
-                    PlainRef::Reference(reference) => {
-                        self.doc.schema_ref(reference).ok().map(|(_, s)| s)
-                    }
-                };
-                let meta = self.metadata(&property.schema);
+                let resolved = self.doc.resolve(property.schema).ok().map(|(s, _)| s);
+                let meta = self.metadata(property.schema);
                 ObjectProperty {
                     name: property.name,
                     required: required.contains(&property.name),
@@ -173,15 +157,9 @@ impl<'d> TypeLowerer<'d> {
             }
             None => {}
         }
-        let doc = self.doc;
-        let schema = match doc
-            .api
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get(name))
-        {
-            Some(ReferenceOr::Item(schema)) => schema,
-            Some(ReferenceOr::Reference { .. }) => return self.alias(name),
+        let schema = match self.doc.component_schema(name) {
+            Some(SchemaRef::Inline(schema)) => schema,
+            Some(SchemaRef::Ref(_)) => return self.alias(name),
             None => {
                 return self.problem(
                     referenced_at.to_owned(),
@@ -252,26 +230,26 @@ impl<'d> TypeLowerer<'d> {
         TypeRef::Json
     }
 
-    fn name_for(&mut self, schema: &Schema, hint: &str, fixed: Option<String>) -> String {
+    fn name_for(&mut self, schema: Schema<'d>, hint: &str, fixed: Option<String>) -> String {
         fixed.unwrap_or_else(|| {
-            let base = schema.schema_data.title.as_deref().unwrap_or(hint);
+            let base = schema.title().unwrap_or(hint);
             self.names.claim(&type_name(base))
         })
     }
 
     fn lower_schema(
         &mut self,
-        schema: &'d Schema,
+        schema: Schema<'d>,
         pointer: &str,
         hint: &str,
         fixed: Option<String>,
     ) -> TypeRef {
         let ty = self.lower_shape(schema, pointer, hint, fixed);
-        if let Some(value) = &schema.schema_data.example {
+        if let Some(value) = schema.example() {
             self.examples.push(Example {
                 pointer: format!("{pointer}/example"),
                 ty: ty.clone(),
-                nullable: schema.schema_data.nullable,
+                nullable: schema.nullable(),
                 value: value.clone(),
                 contradiction: None,
             });
@@ -281,12 +259,12 @@ impl<'d> TypeLowerer<'d> {
 
     fn lower_shape(
         &mut self,
-        schema: &'d Schema,
+        schema: Schema<'d>,
         pointer: &str,
         hint: &str,
         fixed: Option<String>,
     ) -> TypeRef {
-        let v = view(schema);
+        let v = schema.view();
         // `not` only narrows which values are valid: the rest of the schema gives the type.
         if !v.one_of.is_empty() || !v.any_of.is_empty() || !v.all_of.is_empty() {
             if v.all_of.len() == 1
@@ -296,7 +274,7 @@ impl<'d> TypeLowerer<'d> {
                 && v.any_of.is_empty()
             {
                 // `allOf: [X]` plus annotations is X (the 3.1 `$ref`-with-siblings shape).
-                return self.lower(&v.all_of[0], &format!("{pointer}/allOf/0"), hint);
+                return self.lower(v.all_of[0], &format!("{pointer}/allOf/0"), hint);
             }
             let gathered = match self.gather(schema, pointer, 0) {
                 Ok(gathered) => gathered,
@@ -320,7 +298,7 @@ impl<'d> TypeLowerer<'d> {
                 }
                 // Every allOf member is a scalar with constraints: the first says the type.
                 0 if !v.all_of.is_empty() && v.kind.is_none() => {
-                    return self.lower(&v.all_of[0], &format!("{pointer}/allOf/0"), hint)
+                    return self.lower(v.all_of[0], &format!("{pointer}/allOf/0"), hint)
                 }
                 // Only constraints (alternatives saying what is required): the rest of the
                 // schema gives the type.
@@ -368,7 +346,7 @@ impl<'d> TypeLowerer<'d> {
                 self.object(schema, &v, pointer, hint, fixed)
             }
             Some("object") => match v.additional {
-                Some(AdditionalProperties::Schema(values)) => {
+                Some(Additional::Schema(values)) => {
                     let value = self.lower(
                         values,
                         &format!("{pointer}/additionalProperties"),
@@ -387,15 +365,8 @@ impl<'d> TypeLowerer<'d> {
     }
 
     /// Wraps an item or value type in `Option` when its schema allows `null`.
-    fn nullable_if<S: AsSchema>(&self, schema: &ReferenceOr<S>, ty: TypeRef) -> TypeRef {
-        let nullable = match schema {
-            ReferenceOr::Item(item) => item.as_schema().schema_data.nullable,
-            ReferenceOr::Reference { reference } => self
-                .doc
-                .schema_ref(reference)
-                .is_ok_and(|(_, s)| s.schema_data.nullable),
-        };
-        if nullable {
+    fn nullable_if(&self, schema: SchemaRef<'d>, ty: TypeRef) -> TypeRef {
+        if self.doc.resolve(schema).is_ok_and(|(s, _)| s.nullable()) {
             TypeRef::Nullable(Box::new(ty))
         } else {
             ty
@@ -404,7 +375,7 @@ impl<'d> TypeLowerer<'d> {
 
     fn string_enum(
         &mut self,
-        schema: &Schema,
+        schema: Schema<'d>,
         values: Vec<&str>,
         pointer: &str,
         hint: &str,
@@ -412,9 +383,7 @@ impl<'d> TypeLowerer<'d> {
     ) -> TypeRef {
         let name = self.name_for(schema, hint, fixed);
         let open = schema
-            .schema_data
-            .extensions
-            .get("x-speakeasy-unknown-values")
+            .extension("x-speakeasy-unknown-values")
             .is_some_and(|v| v == "allow");
         let mut scope = Scope::with_reserved(if open { &["Unknown"] } else { &[] });
         let mut variants: Vec<EnumVariant> = Vec::new();
@@ -430,16 +399,21 @@ impl<'d> TypeLowerer<'d> {
         self.define(name, pointer, schema, TypeKind::Enum { variants, open })
     }
 
-    fn define(&mut self, name: String, pointer: &str, schema: &Schema, kind: TypeKind) -> TypeRef {
-        let data = &schema.schema_data;
+    fn define(
+        &mut self,
+        name: String,
+        pointer: &str,
+        schema: Schema<'d>,
+        kind: TypeKind,
+    ) -> TypeRef {
         self.types.insert(
             name.clone(),
             TypeDef {
                 name: name.clone(),
                 pointer: pointer.to_owned(),
-                doc: prose(&data.description).or_else(|| prose(&data.title)),
-                deprecated: data.deprecated,
-                example: data.example.clone(),
+                doc: prose(schema.description()).or_else(|| prose(schema.title())),
+                deprecated: schema.deprecated(),
+                example: schema.example().cloned(),
                 kind,
                 features: Vec::new(),
             },
@@ -449,7 +423,7 @@ impl<'d> TypeLowerer<'d> {
 
     fn object(
         &mut self,
-        schema: &'d Schema,
+        schema: Schema<'d>,
         v: &SchemaView<'d>,
         pointer: &str,
         hint: &str,
@@ -460,7 +434,7 @@ impl<'d> TypeLowerer<'d> {
             .iter()
             .map(|(name, schema)| Property {
                 name,
-                schema: as_plain(schema),
+                schema: *schema,
                 pointer: format!("{pointer}/properties/{}", escape(name)),
             })
             .collect();
@@ -470,7 +444,7 @@ impl<'d> TypeLowerer<'d> {
 
     fn structure(
         &mut self,
-        schema: &'d Schema,
+        schema: Schema<'d>,
         properties: Vec<Property<'d>>,
         required: &[&str],
         pointer: &str,
@@ -478,7 +452,8 @@ impl<'d> TypeLowerer<'d> {
         fixed: Option<String>,
     ) -> TypeRef {
         let name = self.name_for(schema, hint, fixed);
-        let additional = view(schema)
+        let additional = schema
+            .view()
             .additional
             .map(|additional| (additional, format!("{pointer}/additionalProperties")));
         let kind = self.fields(&name, properties, required, additional);
@@ -492,12 +467,12 @@ impl<'d> TypeLowerer<'d> {
         name: &str,
         properties: Vec<Property<'d>>,
         required: &[&str],
-        additional: Option<(&'d AdditionalProperties, String)>,
+        additional: Option<(Additional<'d>, String)>,
     ) -> TypeKind {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
         for property in properties {
-            let meta = self.metadata(&property.schema);
+            let meta = self.metadata(property.schema);
             let ty = self.lower_property(&property, &format!("{name}{}", type_name(property.name)));
             fields.push(Field {
                 name: scope.claim(&value_name(property.name)),
@@ -515,12 +490,12 @@ impl<'d> TypeLowerer<'d> {
             });
         }
         let additional = match additional {
-            Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
-            Some((AdditionalProperties::Schema(values), pointer)) => {
+            Some((Additional::Any(true), _)) => Some(TypeRef::Json),
+            Some((Additional::Schema(values), pointer)) => {
                 let value = self.lower(values, &pointer, &format!("{name}Value"));
                 Some(self.nullable_if(values, value))
             }
-            Some((AdditionalProperties::Any(false), _)) | None => None,
+            Some((Additional::Any(false), _)) | None => None,
         };
         TypeKind::Struct {
             fields,
@@ -533,42 +508,32 @@ impl<'d> TypeLowerer<'d> {
 
     fn lower_property(&mut self, property: &Property<'d>, hint: &str) -> TypeRef {
         match property.schema {
-            PlainRef::Reference(reference) => self.reference(reference, &property.pointer),
-            PlainRef::Item(schema) => self.lower_schema(schema, &property.pointer, hint, None),
+            SchemaRef::Ref(reference) => self.reference(reference, &property.pointer),
+            SchemaRef::Inline(schema) => self.lower_schema(schema, &property.pointer, hint, None),
         }
     }
 
     /// Annotations of a property: its own, or, for a bare `$ref`, the referenced schema's.
-    fn metadata(&self, schema: &PlainRef<'d>) -> Metadata {
-        let target = match schema {
-            PlainRef::Item(schema) => Some(*schema),
-            PlainRef::Reference(reference) => self.doc.schema_ref(reference).ok().map(|(_, s)| s),
-        };
-        let Some(schema) = target else {
+    fn metadata(&self, schema: SchemaRef<'d>) -> Metadata {
+        let Ok((schema, _)) = self.doc.resolve(schema) else {
             return Metadata::default();
         };
-        let data = &schema.schema_data;
-        let v = view(schema);
+        let v = schema.view();
         // A `$ref` with siblings arrives as `allOf: [$ref]` plus the siblings: the referenced
         // schema's description stands in when the siblings carry none.
         let inherited = v.all_of.first().and_then(|first| match first {
-            ReferenceOr::Reference { reference } => {
-                self.doc.schema_ref(reference).ok().map(|(_, s)| s)
-            }
-            ReferenceOr::Item(_) => None,
+            SchemaRef::Ref(reference) => self.doc.schema_ref(reference).ok().map(|(_, s)| s),
+            SchemaRef::Inline(_) => None,
         });
         Metadata {
-            description: prose(&data.description)
-                .or_else(|| inherited.and_then(|s| prose(&s.schema_data.description))),
-            nullable: data.nullable || inherited.is_some_and(|s| s.schema_data.nullable),
-            sensitive: data
-                .extensions
-                .get("x-sensitive")
-                .is_some_and(|v| v == true)
+            description: prose(schema.description())
+                .or_else(|| inherited.and_then(|s| prose(s.description()))),
+            nullable: schema.nullable() || inherited.is_some_and(|s| s.nullable()),
+            sensitive: schema.extension("x-sensitive").is_some_and(|v| v == true)
                 || v.format == Some("password"),
-            deprecated: data.deprecated,
-            read_only: data.read_only,
-            write_only: data.write_only,
+            deprecated: schema.deprecated(),
+            read_only: schema.read_only(),
+            write_only: schema.write_only(),
         }
     }
 
@@ -577,7 +542,7 @@ impl<'d> TypeLowerer<'d> {
     /// properties are merged into.
     fn gather(
         &self,
-        schema: &'d Schema,
+        schema: Schema<'d>,
         pointer: &str,
         depth: usize,
     ) -> Result<Gathered<'d>, Problem> {
@@ -587,7 +552,7 @@ impl<'d> TypeLowerer<'d> {
                 "allOf nests too deeply (a cycle of allOf references?)".to_owned(),
             ));
         }
-        let v = view(schema);
+        let v = schema.view();
         let mut gathered = Gathered {
             flat: Flat::default(),
             object_like: !v.properties.is_empty() || v.kind == Some("object"),
@@ -595,7 +560,7 @@ impl<'d> TypeLowerer<'d> {
         };
         for (i, member) in v.all_of.iter().enumerate() {
             let (member, member_pointer) =
-                self.resolved(member, &format!("{pointer}/allOf/{i}"))?;
+                self.resolved(*member, &format!("{pointer}/allOf/{i}"))?;
             let inner = self.gather(member, &member_pointer, depth + 1)?;
             gathered.object_like |= inner.object_like;
             for property in inner.flat.properties {
@@ -607,7 +572,7 @@ impl<'d> TypeLowerer<'d> {
         for (name, property) in &v.properties {
             let property = Property {
                 name,
-                schema: as_plain(property),
+                schema: *property,
                 pointer: format!("{pointer}/properties/{}", escape(name)),
             };
             merge_property(&mut gathered.flat.properties, property);
@@ -616,7 +581,7 @@ impl<'d> TypeLowerer<'d> {
         for (key, members) in [("oneOf", v.one_of), ("anyOf", v.any_of)] {
             // Alternatives that differ only in what they require (`anyOf: [{required: [a]},
             // {required: [b]}]`) constrain values without changing their shape.
-            if !members.is_empty() && !members.iter().all(is_constraint_only) {
+            if !members.is_empty() && !members.iter().all(|m| is_constraint_only(*m)) {
                 gathered.choices.push(Choice {
                     holder: schema,
                     members,
@@ -631,7 +596,7 @@ impl<'d> TypeLowerer<'d> {
     /// `None` when it is not an object.
     fn flatten(
         &self,
-        member: &'d ReferenceOr<Schema>,
+        member: SchemaRef<'d>,
         pointer: &str,
     ) -> Result<Option<Gathered<'d>>, Problem> {
         let (schema, pointer) = self.resolved(member, pointer)?;
@@ -643,18 +608,15 @@ impl<'d> TypeLowerer<'d> {
     /// a reference leads to its component (through aliases).
     fn resolved(
         &self,
-        schema: &'d ReferenceOr<Schema>,
+        schema: SchemaRef<'d>,
         pointer: &str,
-    ) -> Result<(&'d Schema, String), Problem> {
-        match schema {
-            ReferenceOr::Reference { reference } => {
-                let (name, schema) = self
-                    .doc
-                    .schema_ref(reference)
-                    .map_err(|message| (format!("{pointer}/$ref"), message))?;
+    ) -> Result<(Schema<'d>, String), Problem> {
+        match self.doc.resolve(schema) {
+            Ok((schema, Some(name))) => {
                 Ok((schema, format!("/components/schemas/{}", escape(name))))
             }
-            ReferenceOr::Item(schema) => Ok((schema, pointer.to_owned())),
+            Ok((schema, None)) => Ok((schema, pointer.to_owned())),
+            Err(message) => Err((format!("{pointer}/$ref"), message)),
         }
     }
 
@@ -664,7 +626,7 @@ impl<'d> TypeLowerer<'d> {
     /// is one of the members *and* has the shared properties.
     fn union(
         &mut self,
-        schema: &'d Schema,
+        schema: Schema<'d>,
         choice: Choice<'d>,
         shared: Flat<'d>,
         pointer: &str,
@@ -677,26 +639,21 @@ impl<'d> TypeLowerer<'d> {
             .iter()
             .enumerate()
             .map(|(i, m)| Member {
-                schema: m,
+                schema: *m,
                 pointer: format!("{}/{i}", choice.pointer),
                 component: match m {
-                    ReferenceOr::Reference { reference } => {
+                    SchemaRef::Ref(reference) => {
                         crate::adapter::component_name(reference, "schemas").ok()
                     }
-                    ReferenceOr::Item(_) => None,
+                    SchemaRef::Inline(_) => None,
                 },
             })
             .collect();
-        let discriminator = choice
-            .holder
-            .schema_data
-            .discriminator
-            .as_ref()
-            .or(schema.schema_data.discriminator.as_ref());
+        let discriminator = choice.holder.discriminator().or(schema.discriminator());
         // A discriminator whose value some member does not pin (an inline member without a
         // `const`) cannot route by tag alone: the members are then told apart by shape.
         let tagging = discriminator
-            .and_then(|discriminator| self.explicit_tags(discriminator, &members))
+            .and_then(|discriminator| self.explicit_tags(&discriminator, &members))
             .or_else(|| self.inferred_tags(&members));
         let kind = match tagging {
             Some((tag, values)) => {
@@ -791,14 +748,12 @@ impl<'d> TypeLowerer<'d> {
             self.names.claim(&candidate)
         };
         let kind = self.fields(&name, properties, &required, None);
-        let doc = match member.schema {
-            ReferenceOr::Item(schema) => schema.schema_data.description.clone(),
-            ReferenceOr::Reference { reference } => self
-                .doc
-                .schema_ref(reference)
-                .ok()
-                .and_then(|(_, schema)| schema.schema_data.description.clone()),
-        };
+        let doc = self
+            .doc
+            .resolve(member.schema)
+            .ok()
+            .and_then(|(schema, _)| schema.description())
+            .map(str::to_owned);
         self.types.insert(
             name.clone(),
             TypeDef {
@@ -822,7 +777,7 @@ impl<'d> TypeLowerer<'d> {
     /// component name; `None` when some member has none of them.
     fn explicit_tags(
         &self,
-        discriminator: &openapiv3::Discriminator,
+        discriminator: &Discriminator<'d>,
         members: &[Member<'d>],
     ) -> Option<Tagging> {
         let values = members
@@ -836,9 +791,9 @@ impl<'d> TypeLowerer<'d> {
                             crate::adapter::component_name(target, "schemas").ok()
                                 == Some(component)
                         })
-                        .map(|(value, _)| value.clone())
+                        .map(|(value, _)| (*value).to_owned())
                 });
-                let property = &discriminator.property_name;
+                let property = discriminator.property;
                 // Without a mapping, a component's own name is its value, unless its schema
                 // limits the property to other values.
                 let by_name = || {
@@ -857,7 +812,7 @@ impl<'d> TypeLowerer<'d> {
         let mut unique = values.clone();
         unique.sort();
         unique.dedup();
-        (unique.len() == values.len()).then(|| (discriminator.property_name.clone(), values))
+        (unique.len() == values.len()).then(|| (discriminator.property.to_owned(), values))
     }
 
     /// A tag inferred from a property every member pins to one distinct string value.
@@ -878,7 +833,7 @@ impl<'d> TypeLowerer<'d> {
     }
 
     /// Property names of an object member (following refs and allOf).
-    fn object_properties(&self, member: &'d ReferenceOr<Schema>) -> Option<Vec<String>> {
+    fn object_properties(&self, member: SchemaRef<'d>) -> Option<Vec<String>> {
         let flat = self.flatten(member, "").ok()??;
         Some(
             flat.flat
@@ -890,7 +845,7 @@ impl<'d> TypeLowerer<'d> {
     }
 
     /// The one string value a member's `property` may take, if it is pinned to one.
-    fn single_value(&self, member: &'d ReferenceOr<Schema>, property: &str) -> Option<String> {
+    fn single_value(&self, member: SchemaRef<'d>, property: &str) -> Option<String> {
         match self.property_values(member, property)?.as_slice() {
             [value] => Some(value.clone()),
             _ => None,
@@ -898,11 +853,7 @@ impl<'d> TypeLowerer<'d> {
     }
 
     /// The string values a member's `property` is limited to by an `enum` or `const`, if any.
-    fn property_values(
-        &self,
-        member: &'d ReferenceOr<Schema>,
-        property: &str,
-    ) -> Option<Vec<String>> {
+    fn property_values(&self, member: SchemaRef<'d>, property: &str) -> Option<Vec<String>> {
         let flat = self.flatten(member, "").ok()??;
         let found = flat
             .flat
@@ -910,48 +861,14 @@ impl<'d> TypeLowerer<'d> {
             .iter()
             .rev()
             .find(|p| p.name == property)?;
-        let schema = match found.schema {
-            PlainRef::Item(schema) => schema,
-            PlainRef::Reference(reference) => self.doc.schema_ref(reference).ok()?.1,
-        };
-        let values: Vec<String> = view(schema)
+        let (schema, _) = self.doc.resolve(found.schema).ok()?;
+        let values: Vec<String> = schema
+            .view()
             .enumeration
             .iter()
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect();
         (!values.is_empty()).then_some(values)
-    }
-}
-
-/// Lets `lower` take both `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
-pub trait AsSchema {
-    /// The schema.
-    fn as_schema(&self) -> &Schema;
-}
-
-impl AsSchema for Schema {
-    fn as_schema(&self) -> &Schema {
-        self
-    }
-}
-
-impl AsSchema for Box<Schema> {
-    fn as_schema(&self) -> &Schema {
-        self
-    }
-}
-
-/// A property's schema with the box taken off.
-#[derive(Clone, Copy)]
-enum PlainRef<'a> {
-    Reference(&'a str),
-    Item(&'a Schema),
-}
-
-fn as_plain(schema: &ReferenceOr<Box<Schema>>) -> PlainRef<'_> {
-    match schema {
-        ReferenceOr::Reference { reference } => PlainRef::Reference(reference),
-        ReferenceOr::Item(schema) => PlainRef::Item(schema),
     }
 }
 
@@ -967,14 +884,14 @@ pub struct ObjectProperty<'d> {
     pub description: Option<String>,
     /// Its schema, a reference followed; `None` when the reference is broken (lowering it
     /// reports that).
-    pub resolved: Option<&'d Schema>,
+    pub resolved: Option<Schema<'d>>,
     property: Property<'d>,
 }
 
 #[derive(Clone)]
 struct Property<'a> {
     name: &'a str,
-    schema: PlainRef<'a>,
+    schema: SchemaRef<'a>,
     pointer: String,
 }
 
@@ -995,17 +912,17 @@ struct Gathered<'a> {
 /// A oneOf or anyOf list, with the schema holding it (whose discriminator tells its members
 /// apart).
 struct Choice<'a> {
-    holder: &'a Schema,
-    members: &'a [ReferenceOr<Schema>],
+    holder: Schema<'a>,
+    members: Vec<SchemaRef<'a>>,
     pointer: String,
 }
 
 /// A member that only adds constraints (`required`, `not`, bounds) and no shape of its own.
-fn is_constraint_only(member: &ReferenceOr<Schema>) -> bool {
+fn is_constraint_only(member: SchemaRef<'_>) -> bool {
     match member {
-        ReferenceOr::Reference { .. } => false,
-        ReferenceOr::Item(schema) => {
-            let v = view(schema);
+        SchemaRef::Ref(_) => false,
+        SchemaRef::Inline(schema) => {
+            let v = schema.view();
             v.kind.is_none()
                 && v.properties.is_empty()
                 && v.items.is_none()
@@ -1032,17 +949,17 @@ struct Metadata {
 /// that a definition carrying only annotations (e.g. `{example: 409}`) never replaces a typed one.
 fn merge_property<'a>(properties: &mut Vec<Property<'a>>, property: Property<'a>) {
     match properties.iter().position(|p| p.name == property.name) {
-        Some(_) if is_annotation_only(&property.schema) => {}
+        Some(_) if is_annotation_only(property.schema) => {}
         Some(i) => properties[i] = property,
         None => properties.push(property),
     }
 }
 
-fn is_annotation_only(schema: &PlainRef<'_>) -> bool {
+fn is_annotation_only(schema: SchemaRef<'_>) -> bool {
     match schema {
-        PlainRef::Reference(_) => false,
-        PlainRef::Item(schema) => {
-            let v = view(schema);
+        SchemaRef::Ref(_) => false,
+        SchemaRef::Inline(schema) => {
+            let v = schema.view();
             v.kind.is_none()
                 && v.enumeration.is_empty()
                 && v.properties.is_empty()
