@@ -8,6 +8,9 @@
 //!   about 3 MB.
 //! - build: what the output costs to compile: cold `cargo build`, `cargo check` after touching
 //!   `src/lib.rs`, dependency counts; for ours also with one resource group's feature alone.
+//! - konnect: the whole Konnect API (`spec/upstream/konnect.yaml`, 833 operations): generation
+//!   side by side with openapi-generator (and progenitor tried once), then what our crate costs
+//!   to check: whole, and after a touch with every group and with one.
 //! - runtime: the criterion benches of `sdk-tests` (per-call overhead against hand-written
 //!   reqwest, decoding throughput).
 
@@ -29,7 +32,7 @@ const CRATE: &str = "bench-sdk";
 /// Runs the sections named in `args` (all when empty) and rewrites `BENCHMARKS.md`, keeping
 /// the sections not run from the previous report.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let all = ["generation", "build", "runtime"];
+    let all = ["generation", "build", "konnect", "runtime"];
     let sections: Vec<&str> = if args.is_empty() {
         all.to_vec()
     } else {
@@ -50,7 +53,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     )?;
     let work = root.join("target/bench");
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
-    let peers = Peers::install(root.join("target/release/xtask"))?;
+    let peers = Peers::install(crate::target_dir().join("release/xtask"))?;
     let report_path = root.join("BENCHMARKS.md");
     let previous = std::fs::read_to_string(&report_path).unwrap_or_default();
     let mut bodies = Vec::new();
@@ -60,6 +63,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             match section {
                 "generation" => generation(&root, &work, &peers)?,
                 "build" => build(&root, &work, &peers)?,
+                "konnect" => whole_api(&root, &work, &peers)?,
                 _ => criterion_section(&root)?,
             }
         } else {
@@ -401,12 +405,19 @@ impl Output {
         document: &Document,
         dir: PathBuf,
     ) -> Result<Self, String> {
+        let command = peers.command(tool, spec_for(tool, document), &dir, CRATE);
+        Self::generate_with(tool, command, dir, document.label)
+    }
+
+    /// [`generate`](Self::generate) with the generating command given (writing into `dir`).
+    fn generate_with(
+        tool: Tool,
+        mut command: Command,
+        dir: PathBuf,
+        label: &str,
+    ) -> Result<Self, String> {
         let _ = std::fs::remove_dir_all(&dir);
-        let mut command = peers.command(tool, spec_for(tool, document), &dir, CRATE);
-        timed(
-            &mut command,
-            &format!("{} on {}", tool.label(), document.label),
-        )?;
+        timed(&mut command, &format!("{} on {label}", tool.label()))?;
         let manifest = dir.join("Cargo.toml");
         let mut text = std::fs::read_to_string(&manifest)
             .map_err(|e| format!("{}: {e}", manifest.display()))?;
@@ -603,6 +614,178 @@ fn build(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
     Ok(out)
 }
 
+/// The whole Konnect API as upstream publishes it.
+const WHOLE_API: &str = "spec/upstream/konnect.yaml";
+
+/// Section 3: the whole Konnect API. Generation side by side with openapi-generator (progenitor
+/// tried once: it reads 3.0 only and is given our 3.0 rewrite), then our crate's check cost.
+fn whole_api(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> {
+    let path = root.join(WHOLE_API);
+    let openapi30 = work.join("konnect-full-3.0.json");
+    crate::peers::openapi30(&path, &openapi30)?;
+    let document = Document {
+        label: "spec/upstream/konnect.yaml (whole API, 833 operations)",
+        path,
+        openapi30,
+    };
+    let mut out = String::from("<!-- section konnect -->\n## The whole Konnect API\n\n");
+    let _ = writeln!(
+        out,
+        "`{WHOLE_API}` ({:.1} MB, {} operations, {} schemas), upstream's file unmodified. \
+         Generation as a whole process, {RUNS} rounds, ours and openapi-generator one after the \
+         other in each round; peak resident memory from one more run each. openapi-generator is \
+         given `--skip-validate-spec`, without which it refuses the document (2 errors: \
+         `info.x-oas-source` attributes it holds reserved). progenitor is tried once on our 3.0 \
+         rewrite of the document.\n\n\
+         | Tool | Time, median (min–max) | Peak RSS | Its time / ours |\n|---|---:|---:|---:|",
+        std::fs::metadata(&document.path).map_or(0, |m| m.len()) as f64 / 1e6,
+        count_operations(&Value::Null, &document.path)?,
+        count_schemas(&Value::Null, &document.path)?,
+    );
+    let tools = [Tool::Ours, Tool::OpenapiGenerator];
+    let mut times: Vec<Series> = tools.iter().map(|_| Series(Vec::new())).collect();
+    for round in 0..RUNS {
+        for (i, tool) in tools.into_iter().enumerate() {
+            let target = work.join(format!("whole-{i}"));
+            let _ = std::fs::remove_dir_all(&target);
+            let mut command = whole_api_command(peers, tool, &document, &target);
+            let seconds = timed(&mut command, &format!("{} on the whole API", tool.label()))?;
+            eprintln!("whole API round {round}: {}: {seconds:.2} s", tool.label());
+            times[i].0.push(seconds);
+        }
+    }
+    for (i, tool) in tools.into_iter().enumerate() {
+        let target = work.join(format!("whole-{i}"));
+        let _ = std::fs::remove_dir_all(&target);
+        let command = whole_api_command(peers, tool, &document, &target);
+        let peak = peak_mb(&command).map_or("n/a".to_owned(), |mb| format!("{mb:.0} MB"));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {peak} | {} |",
+            tool.label(),
+            times[i].show(1.0, 2, "s"),
+            ratio_cell(i, &times[0].ratios(&times[i]), 1)
+        );
+    }
+    let target = work.join("whole-progenitor");
+    let _ = std::fs::remove_dir_all(&target);
+    let mut command = peers.command(Tool::Progenitor, &document.openapi30, &target, CRATE);
+    let verdict = match timed(&mut command, "progenitor on the whole API") {
+        Ok(seconds) => format!("generates in {seconds:.2} s"),
+        Err(message) => format!(
+            "fails: `{}`",
+            message
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty() && !l.contains("RUST_BACKTRACE"))
+                .unwrap_or("no message")
+                .trim()
+                .replace('`', "'")
+        ),
+    };
+    let _ = writeln!(out, "| {} | {verdict} | | |", Tool::Progenitor.label());
+    let _ = writeln!(
+        out,
+        "\nTarget: ours under 0.5 s and 150 MB for the whole API.\n"
+    );
+
+    // What our crate costs to check, dependencies already built.
+    let ours = Output::generate(peers, Tool::Ours, &document, work.join("build/whole-ours"))?;
+    let (files, lines) = rust_lines(&ours.dir.join("src"))?;
+    // Dependencies, built once and left out of every timing.
+    timed(
+        &mut ours.cargo(&["check", "--no-default-features"]),
+        "cargo check of the whole API without groups",
+    )?;
+    let whole = timed(&mut ours.cargo(&["check"]), "cargo check of the whole API")?;
+    let largest = largest_group(&ours.dir)?;
+    let checks = interleaved_checks(&[(&ours, None), (&ours, Some(&largest.0))])?;
+    let _ = writeln!(
+        out,
+        "Our crate: {lines} lines of Rust in {files} files under `src/`. With its dependencies \
+         already built, `cargo check` of the whole crate (every group) took {whole:.1} s.\n\n\
+         | Touch `src/lib.rs`, then `cargo check` | Time, median (min–max) |\n|---|---:|\n\
+         | every group (default features) | {} |\n\
+         | one group (`--no-default-features --features {}`, the largest: {} of {} operations) | {} |\n",
+        checks[0].show(1.0, 1, "s"),
+        largest.0,
+        largest.1,
+        largest.2,
+        checks[1].show(1.0, 1, "s"),
+    );
+    let ratio = checks[1].ratios(&checks[0]);
+    let _ = writeln!(
+        out,
+        "One group alone checks {:.1}× faster than every group (median of paired ratios; {:.1}–{:.1}).\n",
+        ratio.median(),
+        ratio.min(),
+        ratio.max()
+    );
+    let dir = work.join("build/whole-openapi-generator");
+    let openapi_generator = Output::generate_with(
+        Tool::OpenapiGenerator,
+        whole_api_command(peers, Tool::OpenapiGenerator, &document, &dir),
+        dir,
+        document.label,
+    )?;
+    let (theirs_files, theirs_lines) = rust_lines(&openapi_generator.dir.join("src"))?;
+    let verdict = match timed(
+        &mut openapi_generator.cargo(&["check"]),
+        "openapi-generator's whole-API crate",
+    ) {
+        Ok(seconds) => {
+            format!("compiles (first `cargo check`, dependencies included: {seconds:.1} s)")
+        }
+        Err(message) => {
+            let errors = message.lines().filter(|l| l.starts_with("error")).count();
+            let first = message
+                .lines()
+                .find(|l| l.starts_with("error"))
+                .unwrap_or("error")
+                .replace('`', "'");
+            format!("does not compile (`cargo check`: {first}; {errors} error lines in the last 15 of its output)")
+        }
+    };
+    let _ = writeln!(
+        out,
+        "openapi-generator's crate for the same document: {theirs_lines} lines of Rust in \
+         {theirs_files} files; {verdict}.\n"
+    );
+    Ok(out)
+}
+
+/// A tool's generation command for the whole API: openapi-generator's validator refuses
+/// upstream's document, so it is skipped, as its message suggests.
+fn whole_api_command(peers: &Peers, tool: Tool, document: &Document, out: &Path) -> Command {
+    let mut command = peers.command(tool, spec_for(tool, document), out, CRATE);
+    if tool == Tool::OpenapiGenerator {
+        command.arg("--skip-validate-spec");
+    }
+    command
+}
+
+/// Files and lines of Rust under `dir`.
+fn rust_lines(dir: &Path) -> Result<(usize, usize), String> {
+    let mut files = 0;
+    let mut lines = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files += 1;
+                lines += std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?
+                    .lines()
+                    .count();
+            }
+        }
+    }
+    Ok((files, lines))
+}
+
 /// `median× (min–max)` of the paired ratios; ours (row 0) against itself is `1`.
 fn ratio_cell(i: usize, ratios: &Series, decimals: usize) -> String {
     if i == 0 {
@@ -683,8 +866,8 @@ fn criterion_section(root: &Path) -> Result<String, String> {
             .current_dir(root),
     )?;
     let estimate = |id: &str| -> Result<(f64, f64, f64), String> {
-        let path = root
-            .join("target/criterion")
+        let path = crate::target_dir()
+            .join("criterion")
             .join(id)
             .join("new/estimates.json");
         let value: Value = serde_json::from_str(
