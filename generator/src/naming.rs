@@ -201,10 +201,37 @@ fn escape_keyword(name: String) -> String {
 /// Transliterates to ASCII (`Élève` → `Eleve`, `日本` → `Ri Ben`), then makes everything that
 /// is not an ASCII letter or digit a word break, so `heck` sees words.
 fn ascii_words(raw: &str) -> String {
-    deunicode::deunicode(raw)
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect()
+    let ascii: Vec<u8> = deunicode::deunicode(raw)
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { b } else { b' ' })
+        .collect();
+    let words = acronym_plurals(ascii);
+    String::from_utf8(words).unwrap_or_else(|_| unreachable!("only ASCII bytes remain"))
+}
+
+/// Keeps an acronym's plural one word: `ACLs` becomes `Acls`, so case conversion gives `acls`
+/// and `Acls` rather than `ac_ls` and `AcLs` (heck starts a word at an upper-case letter
+/// followed by a lower-case one). An acronym is two or more capitals; its plural is a lower-case
+/// `s` that ends the word (what follows is not a lower-case letter).
+fn acronym_plurals(mut text: Vec<u8>) -> Vec<u8> {
+    let mut i = 0;
+    while i < text.len() {
+        if !text[i].is_ascii_uppercase() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < text.len() && text[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let plural = i - start >= 2
+            && text.get(i) == Some(&b's')
+            && !text.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        if plural {
+            text[start + 1..i].make_ascii_lowercase();
+        }
+    }
+    text
 }
 
 /// `name` with `suffix` appended (`r#type` gives `type_provider`).
@@ -299,6 +326,33 @@ mod tests {
         assert_eq!(variant_name("OK"), "Ok");
         assert_eq!(variant_name("Self"), "SelfValue");
         assert_eq!(variant_name("304"), "N304");
+    }
+
+    #[test]
+    fn acronym_plurals_stay_one_word() {
+        // Tags and names of this shape in real documents (Konnect's ACLs, JWTs, SNIs, AI
+        // Gateway SNIs; IDs, URLs, APIs, CAs elsewhere).
+        assert_eq!(value_name("ACLs"), "acls");
+        assert_eq!(type_name("ACLs"), "Acls");
+        assert_eq!(value_name("JWTs"), "jwts");
+        assert_eq!(type_name("JWTs"), "Jwts");
+        assert_eq!(value_name("SNIs"), "snis");
+        assert_eq!(value_name("AI Gateway SNIs"), "ai_gateway_snis");
+        assert_eq!(value_name("listACLs"), "list_acls");
+        assert_eq!(
+            value_name("get-consumer-group-ACLs"),
+            "get_consumer_group_acls"
+        );
+        assert_eq!(type_name("ACLsPlugin"), "AclsPlugin");
+        assert_eq!(value_name("userIDs"), "user_ids");
+        assert_eq!(value_name("CAs"), "cas");
+        assert_eq!(type_name("redirect_URIs"), "RedirectUris");
+        // Not plurals: a single capital, a lower-case word going on, a capital after the run.
+        assert_eq!(value_name("As"), "r#as");
+        assert_eq!(value_name("APIsettings"), "ap_isettings");
+        assert_eq!(value_name("HTTPServer"), "http_server");
+        assert_eq!(value_name("ACL"), "acl");
+        assert_eq!(type_name("APIKey"), "ApiKey");
     }
 
     #[test]
