@@ -197,11 +197,11 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetIntegrationInstanceAuthCredentialError {
     /// 401: Unauthorized
-    Unauthorized(crate::models::UnauthorizedError),
+    Unauthorized(crate::models::BaseError),
     /// 403: Forbidden
-    Forbidden(crate::models::ForbiddenError),
+    Forbidden(crate::models::BaseError),
     /// 404: Not Found
-    NotFound(crate::models::NotFoundError),
+    NotFound(crate::models::BaseError),
 }
 impl GetIntegrationInstanceAuthCredentialError {
     /// The HTTP status this error came with.
@@ -235,13 +235,13 @@ pub enum CreateIntegrationInstanceAuthCredentialError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
-    Unauthorized(crate::models::UnauthorizedError),
+    Unauthorized(crate::models::BaseError),
     /// 403: Forbidden
-    Forbidden(crate::models::ForbiddenError),
+    Forbidden(crate::models::BaseError),
     /// 404: Not Found
-    NotFound(crate::models::NotFoundError),
+    NotFound(crate::models::BaseError),
     /// 409: Conflict
-    Conflict(crate::models::ConflictError),
+    Conflict(crate::models::BaseError),
 }
 impl CreateIntegrationInstanceAuthCredentialError {
     /// The HTTP status this error came with.

@@ -82,42 +82,14 @@ pub struct BaseError {
     /// provided as "Sentence case" for direct use in the UI.
     pub detail: String,
 }
-/// ConflictError
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConflictError {
-    /// The HTTP status code of the error. Useful when passing the response
-    /// body to child properties in a frontend UI. Must be returned as an integer.
-    pub status: i64,
-    /// A short, human-readable summary of the problem. It should not
-    /// change between occurences of a problem, except for localization.
-    /// Should be provided as "Sentence case" for direct use in the UI.
-    pub title: String,
-    /// The error type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Used to return the correlation ID back to the user, in the format
-    /// kong:trace:<correlation_id>. This helps us find the relevant logs
-    /// when a customer reports an issue.
-    pub instance: String,
-    /// A human readable explanation specific to this occurence of the problem.
-    /// This field may contain request/entity data to help the user understand
-    /// what went wrong. Enclose variable values in square brackets. Should be
-    /// provided as "Sentence case" for direct use in the UI.
-    pub detail: String,
-}
+/// The same type as `BaseError`, whose shape this schema repeats.
+pub type ConflictError = BaseError;
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `AWS Role Delegation` credential for an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAwsRoleDelegationAuthCredential {
     /// The `config` property.
-    pub config: CreateAwsRoleDelegationAuthCredentialConfig,
-}
-#[cfg(feature = "integration-instance-auth-credentials")]
-/// CreateAWSRoleDelegationAuthCredentialConfig
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateAwsRoleDelegationAuthCredentialConfig {
-    /// The AWS Role ARN string
-    pub role_arn: String,
+    pub config: AwsRoleDelegationAuthCredentialConfig,
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `GitHub App Installation` credential for an integration instance.
@@ -362,29 +334,8 @@ pub struct CreatePersonalAccessTokenRequest {
     #[serde(deserialize_with = "crate::runtime::date_time")]
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
-/// ForbiddenError
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ForbiddenError {
-    /// The HTTP status code of the error. Useful when passing the response
-    /// body to child properties in a frontend UI. Must be returned as an integer.
-    pub status: i64,
-    /// A short, human-readable summary of the problem. It should not
-    /// change between occurences of a problem, except for localization.
-    /// Should be provided as "Sentence case" for direct use in the UI.
-    pub title: String,
-    /// The error type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Used to return the correlation ID back to the user, in the format
-    /// kong:trace:<correlation_id>. This helps us find the relevant logs
-    /// when a customer reports an issue.
-    pub instance: String,
-    /// A human readable explanation specific to this occurence of the problem.
-    /// This field may contain request/entity data to help the user understand
-    /// what went wrong. Enclose variable values in square brackets. Should be
-    /// provided as "Sentence case" for direct use in the UI.
-    pub detail: String,
-}
+/// The same type as `BaseError`, whose shape this schema repeats.
+pub type ForbiddenError = BaseError;
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `GitHub App Installation` authorization strategy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -427,7 +378,7 @@ pub enum IntegrationInstanceAuthCredential {
     /// `type: github_app_installation`
     GithubAppInstallation(GitHubAppInstallationCredential),
     /// `type: multi_key_auth`
-    MultiKeyAuth(MultiKeyAuthCredential),
+    MultiKeyAuth(OAuthCredential),
     /// `type: aws_role_delegation`
     AwsRoleDelegation(AwsRoleDelegationAuthCredential),
     /// A kind this version of the SDK does not know, kept as received.
@@ -1124,49 +1075,11 @@ pub struct MissingPermission {
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `Multi Key` authorization strategy.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MultiKeyAuthCredential {
-    /// The `id` property.
-    pub id: uuid::Uuid,
-    /// Short-hand descriptor of an integration instance.
-    pub integration_instance: IntegrationInstanceRef,
-    /// List of detected missing permissions required to enable the full functionality of the given integration instance.
-    pub missing_permissions: Vec<MissingPermission>,
-    /// Indicates that the credential is no longer valid and must be replaced with a new valid credential.
-    pub tainted: bool,
-    /// Timestamp denoting when the when the credential will expire in RFC-3339 format with a "T" character separating date from time within the field value.
-    /// When expired, the credential must be replaced with a new valid credential to re-enable full functionality for the given integration instance.
-    ///
-    /// A `null` value indicates no known expiration time.
-    #[serde(deserialize_with = "crate::runtime::optional_date_time")]
-    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// An ISO-8601 timestamp representation of entity creation date.
-    #[serde(deserialize_with = "crate::runtime::date_time")]
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-/// NotFoundError
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NotFoundError {
-    /// The HTTP status code of the error. Useful when passing the response
-    /// body to child properties in a frontend UI. Must be returned as an integer.
-    pub status: i64,
-    /// A short, human-readable summary of the problem. It should not
-    /// change between occurences of a problem, except for localization.
-    /// Should be provided as "Sentence case" for direct use in the UI.
-    pub title: String,
-    /// The error type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Used to return the correlation ID back to the user, in the format
-    /// kong:trace:<correlation_id>. This helps us find the relevant logs
-    /// when a customer reports an issue.
-    pub instance: String,
-    /// A human readable explanation specific to this occurence of the problem.
-    /// This field may contain request/entity data to help the user understand
-    /// what went wrong. Enclose variable values in square brackets. Should be
-    /// provided as "Sentence case" for direct use in the UI.
-    pub detail: String,
-}
+///
+/// The same type as `OAuthCredential`, whose shape this schema repeats.
+pub type MultiKeyAuthCredential = OAuthCredential;
+/// The same type as `BaseError`, whose shape this schema repeats.
+pub type NotFoundError = BaseError;
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `OAuth` authorization strategy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1244,7 +1157,7 @@ pub struct PersonalAccessTokenCreateResponse {
     /// The `name` property.
     pub name: String,
     /// State of the personal access token.
-    pub state: PersonalAccessTokenCreateResponseState,
+    pub state: PersonalAccessTokenState,
     /// The Konnect token used to authenticate with Konnect.
     pub konnect_token: String,
     /// Contains a unique identifier used for the user that revoked this token.
@@ -1285,63 +1198,6 @@ impl std::fmt::Debug for PersonalAccessTokenCreateResponse {
             .field("expires_at", &self.expires_at)
             .field("revoked_at", &self.revoked_at)
             .finish()
-    }
-}
-#[cfg(feature = "personal-access-tokens")]
-/// State of the personal access token.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PersonalAccessTokenCreateResponseState {
-    /// `ACTIVE`
-    Active,
-    /// `REVOKED`
-    Revoked,
-    /// `EXPIRED`
-    Expired,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-#[cfg(feature = "personal-access-tokens")]
-impl PersonalAccessTokenCreateResponseState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Revoked => "REVOKED",
-            Self::Expired => "EXPIRED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "personal-access-tokens")]
-impl From<&str> for PersonalAccessTokenCreateResponseState {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "REVOKED" => Self::Revoked,
-            "EXPIRED" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "personal-access-tokens")]
-impl std::fmt::Display for PersonalAccessTokenCreateResponseState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "personal-access-tokens")]
-impl serde::Serialize for PersonalAccessTokenCreateResponseState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "personal-access-tokens")]
-impl<'de> serde::Deserialize<'de> for PersonalAccessTokenCreateResponseState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
     }
 }
 #[cfg(feature = "personal-access-tokens")]
@@ -1401,29 +1257,8 @@ impl<'de> serde::Deserialize<'de> for PersonalAccessTokenState {
         Ok(Self::from(value.as_ref()))
     }
 }
-/// UnauthorizedError
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UnauthorizedError {
-    /// The HTTP status code of the error. Useful when passing the response
-    /// body to child properties in a frontend UI. Must be returned as an integer.
-    pub status: i64,
-    /// A short, human-readable summary of the problem. It should not
-    /// change between occurences of a problem, except for localization.
-    /// Should be provided as "Sentence case" for direct use in the UI.
-    pub title: String,
-    /// The error type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Used to return the correlation ID back to the user, in the format
-    /// kong:trace:<correlation_id>. This helps us find the relevant logs
-    /// when a customer reports an issue.
-    pub instance: String,
-    /// A human readable explanation specific to this occurence of the problem.
-    /// This field may contain request/entity data to help the user understand
-    /// what went wrong. Enclose variable values in square brackets. Should be
-    /// provided as "Sentence case" for direct use in the UI.
-    pub detail: String,
-}
+/// The same type as `BaseError`, whose shape this schema repeats.
+pub type UnauthorizedError = BaseError;
 #[cfg(feature = "personal-access-tokens")]
 /// UpdatePersonalAccessTokenDetailsRequest
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

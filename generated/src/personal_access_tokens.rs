@@ -353,11 +353,11 @@ pub enum ListUsersPersonalAccessTokensError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
-    Unauthorized(crate::models::UnauthorizedError),
+    Unauthorized(crate::models::BaseError),
     /// 403: Forbidden
-    Forbidden(crate::models::ForbiddenError),
+    Forbidden(crate::models::BaseError),
     /// 404: Not Found
-    NotFound(crate::models::NotFoundError),
+    NotFound(crate::models::BaseError),
 }
 impl ListUsersPersonalAccessTokensError {
     /// The HTTP status this error came with.
@@ -393,13 +393,13 @@ pub enum CreatePersonalAccessTokenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
-    Unauthorized(crate::models::UnauthorizedError),
+    Unauthorized(crate::models::BaseError),
     /// 403: Forbidden
-    Forbidden(crate::models::ForbiddenError),
+    Forbidden(crate::models::BaseError),
     /// 404: Not Found
-    NotFound(crate::models::NotFoundError),
+    NotFound(crate::models::BaseError),
     /// 409: Conflict
-    Conflict(crate::models::ConflictError),
+    Conflict(crate::models::BaseError),
 }
 impl CreatePersonalAccessTokenError {
     /// The HTTP status this error came with.

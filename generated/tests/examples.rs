@@ -397,7 +397,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_g
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_401_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::UnauthorizedError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/401/content/application~1problem+json/example",
     );
@@ -405,7 +405,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_g
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_403_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::ForbiddenError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/403/content/application~1problem+json/example",
     );
@@ -413,7 +413,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_g
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_get_responses_404_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::NotFoundError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/get/responses/404/content/application~1problem+json/example",
     );
@@ -509,7 +509,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_401_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::UnauthorizedError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/401/content/application~1problem+json/example",
     );
@@ -517,7 +517,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_403_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::ForbiddenError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/403/content/application~1problem+json/example",
     );
@@ -525,7 +525,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_404_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::NotFoundError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/404/content/application~1problem+json/example",
     );
@@ -533,7 +533,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_post_responses_409_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::ConflictError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/post/responses/409/content/application~1problem+json/example",
     );
@@ -549,7 +549,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_p
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_delete_responses_401_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::UnauthorizedError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/delete/responses/401/content/application~1problem+json/example",
     );
@@ -557,7 +557,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_d
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_delete_responses_403_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::ForbiddenError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/delete/responses/403/content/application~1problem+json/example",
     );
@@ -565,7 +565,7 @@ fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_d
 #[test]
 fn paths_1v1_1integration_instances_1_integration_instance_id_1auth_credential_delete_responses_404_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::NotFoundError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v1~1integration-instances~1{integrationInstanceId}~1auth-credential/delete/responses/404/content/application~1problem+json/example",
     );
@@ -590,7 +590,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_get_responses_400_content_applicati
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_get_responses_401_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::UnauthorizedError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens/get/responses/401/content/application~1problem+json/example",
     );
@@ -598,7 +598,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_get_responses_401_content_applicati
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_get_responses_403_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::ForbiddenError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens/get/responses/403/content/application~1problem+json/example",
     );
@@ -606,7 +606,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_get_responses_403_content_applicati
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_get_responses_404_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::NotFoundError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens/get/responses/404/content/application~1problem+json/example",
     );
@@ -648,7 +648,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_400_content_applicat
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_401_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::UnauthorizedError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens/post/responses/401/content/application~1problem+json/example",
     );
@@ -656,7 +656,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_401_content_applicat
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_403_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::ForbiddenError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens/post/responses/403/content/application~1problem+json/example",
     );
@@ -664,7 +664,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_403_content_applicat
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_404_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::NotFoundError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens/post/responses/404/content/application~1problem+json/example",
     );
@@ -672,7 +672,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_404_content_applicat
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_post_responses_409_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::ConflictError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens/post/responses/409/content/application~1problem+json/example",
     );
@@ -706,7 +706,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_400_conten
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_401_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::UnauthorizedError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/get/responses/401/content/application~1problem+json/example",
     );
@@ -714,7 +714,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_401_conten
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_403_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::ForbiddenError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/get/responses/403/content/application~1problem+json/example",
     );
@@ -722,7 +722,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_403_conten
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_get_responses_404_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::NotFoundError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/get/responses/404/content/application~1problem+json/example",
     );
@@ -738,7 +738,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_delete_responses_400_con
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_delete_responses_401_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::UnauthorizedError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/delete/responses/401/content/application~1problem+json/example",
     );
@@ -746,7 +746,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_delete_responses_401_con
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_delete_responses_403_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::ForbiddenError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/delete/responses/403/content/application~1problem+json/example",
     );
@@ -754,7 +754,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_delete_responses_403_con
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_delete_responses_404_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::NotFoundError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/delete/responses/404/content/application~1problem+json/example",
     );
@@ -797,7 +797,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_400_cont
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_401_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::UnauthorizedError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/responses/401/content/application~1problem+json/example",
     );
@@ -805,7 +805,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_401_cont
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_403_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::ForbiddenError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/responses/403/content/application~1problem+json/example",
     );
@@ -813,7 +813,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_403_cont
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_patch_responses_404_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::NotFoundError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}/patch/responses/404/content/application~1problem+json/example",
     );
@@ -847,7 +847,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_401_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::UnauthorizedError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}~1revoke/patch/responses/401/content/application~1problem+json/example",
     );
@@ -855,7 +855,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_403_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::ForbiddenError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}~1revoke/patch/responses/403/content/application~1problem+json/example",
     );
@@ -863,7 +863,7 @@ fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_
 #[test]
 fn paths_1v3_1users_1_user_id_1access_tokens_1_token_id_1revoke_patch_responses_404_content_application_1problem_json_example() {
     round_trip::<
-        sdk::models::NotFoundError,
+        sdk::models::BaseError,
     >(
         "/paths/~1v3~1users~1{userId}~1access-tokens~1{tokenId}~1revoke/patch/responses/404/content/application~1problem+json/example",
     );

@@ -351,6 +351,32 @@ pub struct Operation {
     pub options_type: Option<String>,
 }
 
+impl Api {
+    /// Calls `f` on every type reference outside the type definitions: parameters, bodies,
+    /// responses (and the success type decided from them), webhook payloads, examples.
+    pub fn type_refs_mut(&mut self, mut f: impl FnMut(&mut TypeRef)) {
+        for op in self.groups.iter_mut().flat_map(|g| &mut g.operations) {
+            op.params.iter_mut().for_each(|p| f(&mut p.ty));
+            op.body
+                .iter_mut()
+                .flat_map(Body::types_mut)
+                .for_each(&mut f);
+            for case in op.successes.iter_mut().chain(&mut op.errors) {
+                if let ResponseBody::Json(ty) = &mut case.body {
+                    f(ty);
+                }
+            }
+            if let Success::Body(ResponseBody::Json(ty)) = &mut op.success {
+                f(ty);
+            }
+        }
+        for payload in self.webhooks.iter_mut().filter_map(|w| w.payload.as_mut()) {
+            payload.types_mut().for_each(&mut f);
+        }
+        self.examples.iter_mut().for_each(|e| f(&mut e.ty));
+    }
+}
+
 impl Operation {
     /// The JSON types of its responses, success and error alike.
     pub fn response_types(&self) -> impl Iterator<Item = &TypeRef> {

@@ -9,6 +9,7 @@ pub fn refine(api: &mut Api, problems: &mut Vec<(String, String)>) {
     drop_union_tags(api);
     apply_directions(api);
     drop_orphans(api);
+    merge_identical(api);
     box_recursion(api);
     check_unboxable(api, problems);
     fill_known_fields(api);
@@ -327,6 +328,79 @@ fn drop_orphans(api: &mut Api) {
         .collect();
     let mut keep = kept.into_iter();
     api.examples.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// Types of the same shape are emitted once: documents repeat inline schemas (the same enum
+/// under ten properties, the same error body under every status), which would otherwise become
+/// `Foo`, `Foo2` … `Foo11`. Of each set of identical types one is kept, a component before an
+/// inline type, then the shortest name, then the first by name, so the choice does not depend
+/// on document order; references to the others lead to it. A component among the others stays
+/// as an alias of the kept type, since its name is part of the API's vocabulary. Repeated until
+/// nothing changes, as types that differed only by which duplicate they referred to become
+/// identical in turn. Shapes are compared after the direction passes, so two types merge only
+/// when their Rust definitions would be the same; docs do not count.
+fn merge_identical(api: &mut Api) {
+    loop {
+        let mut sets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, ty) in api.types.iter().enumerate() {
+            if let Some(shape) = shape_key(ty) {
+                sets.entry(shape).or_default().push(i);
+            }
+        }
+        let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+        for set in sets.values().filter(|set| set.len() > 1) {
+            let rank = |&&i: &&usize| {
+                let ty = &api.types[i];
+                (!is_component(&ty.pointer), ty.name.len(), ty.name.as_str())
+            };
+            let Some(&kept) = set.iter().min_by_key(rank) else {
+                continue;
+            };
+            for &i in set.iter().filter(|&&i| i != kept) {
+                renamed.insert(api.types[i].name.clone(), api.types[kept].name.clone());
+            }
+        }
+        if renamed.is_empty() {
+            return;
+        }
+        api.types
+            .retain(|t| !renamed.contains_key(&t.name) || is_component(&t.pointer));
+        for ty in &mut api.types {
+            match renamed.get(&ty.name) {
+                Some(kept) => {
+                    let note =
+                        format!("The same type as `{kept}`, whose shape this schema repeats.");
+                    ty.doc = Some(match ty.doc.take() {
+                        Some(doc) => format!("{doc}\n\n{note}"),
+                        None => note,
+                    });
+                    ty.example = None;
+                    ty.kind = TypeKind::Alias {
+                        target: TypeRef::Named(kept.clone()),
+                    };
+                }
+                None => {
+                    rename_refs(&mut ty.kind, &renamed);
+                    if let TypeKind::Alias { target } = &mut ty.kind {
+                        rename_ref(target, &renamed);
+                    }
+                }
+            }
+        }
+        api.type_refs_mut(|ty| rename_ref(ty, &renamed));
+    }
+}
+
+/// What makes two types the same Rust type: their kind, docs aside; `None` for aliases, which
+/// are names rather than shapes.
+fn shape_key(ty: &TypeDef) -> Option<String> {
+    let mut kind = ty.kind.clone();
+    match &mut kind {
+        TypeKind::Alias { .. } => return None,
+        TypeKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| f.doc = None),
+        TypeKind::Enum { .. } | TypeKind::Tagged { .. } | TypeKind::Untagged { .. } => {}
+    }
+    serde_json::to_string(&kind).ok()
 }
 
 fn is_component(pointer: &str) -> bool {
