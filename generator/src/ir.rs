@@ -470,6 +470,50 @@ impl ParamLocation {
     }
 }
 
+/// How a parameter's value is written: OpenAPI's `style` with its `explode`, or `content`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamStyle {
+    /// `a,b` (path, header); an exploded object is `k=v,k2=v2`.
+    Simple {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `.a,b`, exploded `.a.b` (path).
+    Label {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `;name=a,b`, exploded `;name=a;name=b` (path).
+    Matrix {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `name=a,b`, exploded `name=a&name=b` (query); a cookie exploded is one cookie per item.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `name=a%20b` (query, not exploded: exploded it is `form`).
+    SpaceDelimited,
+    /// `name=a%7Cb` (query, not exploded: exploded it is `form`).
+    PipeDelimited,
+    /// `name[k]=v` (query).
+    DeepObject,
+    /// Described by `content` of a JSON media type: the value as JSON text.
+    Json,
+}
+
+impl ParamStyle {
+    /// The style a location has when the document names none (`explode` defaulting as
+    /// OpenAPI says: true for `form`, false otherwise).
+    pub fn default_for(location: ParamLocation) -> Self {
+        match location {
+            ParamLocation::Path | ParamLocation::Header => ParamStyle::Simple { explode: false },
+            ParamLocation::Query | ParamLocation::Cookie => ParamStyle::Form { explode: true },
+        }
+    }
+}
+
 /// One parameter.
 #[derive(Debug, Clone, Serialize)]
 pub struct Param {
@@ -479,6 +523,8 @@ pub struct Param {
     pub rust_name: String,
     /// Where it goes.
     pub location: ParamLocation,
+    /// How its value is written there.
+    pub style: ParamStyle,
     /// Its type.
     pub ty: TypeRef,
     /// Required parameters are arguments; optional ones go in the options struct.
@@ -511,17 +557,21 @@ impl Body {
     /// Every type the body refers to: its own and its parts'.
     pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
         let parts = self.multipart.iter().flat_map(|m| &m.parts);
-        std::iter::once(&self.ty).chain(parts.filter_map(|p| p.kind.ty()))
+        let headers = parts.clone().flat_map(|p| &p.headers).map(|h| &h.ty);
+        std::iter::once(&self.ty)
+            .chain(parts.filter_map(|p| p.kind.ty()))
+            .chain(headers)
     }
 
     /// The same, to rewrite.
     pub fn types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
         let parts = self.multipart.iter_mut().flat_map(|m| &mut m.parts);
-        std::iter::once(&mut self.ty).chain(parts.filter_map(|p| p.kind.ty_mut()))
+        let all = parts.flat_map(|p| p.kind.ty_mut().into_iter().chain(p.headers.iter_mut().map(|h| &mut h.ty)));
+        std::iter::once(&mut self.ty).chain(all)
     }
 }
 
-/// A `multipart/form-data` body: a struct of the operation's own (its fields may hold files,
+/// A multipart body: a struct of the operation's own (its fields may hold files,
 /// which no serde model can), one field per part.
 #[derive(Debug, Clone, Serialize)]
 pub struct MultipartForm {
@@ -548,6 +598,24 @@ pub struct FormPart {
     /// file's `contentMediaType`); files default to `application/octet-stream`, JSON to
     /// `application/json`, scalars to none (`text/plain` by RFC 7578).
     pub content_type: Option<String>,
+    /// The headers the document gives the part (its `encoding` entry's `headers`), each a
+    /// field of the form struct.
+    pub headers: Vec<PartHeader>,
+}
+
+/// A header of a multipart part, set on each of its parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartHeader {
+    /// The header's name.
+    pub name: String,
+    /// The form struct's field holding it, e.g. `file_x_rate_limit`.
+    pub rust_name: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// Its value's type.
+    pub ty: TypeRef,
+    /// `required: true`: the field is not an `Option`.
+    pub required: bool,
 }
 
 /// What a multipart part holds.
@@ -591,6 +659,7 @@ pub enum BodyEncoding {
     Text,
     /// Bytes sent as is (`application/octet-stream` and other binary types).
     Binary,
-    /// `multipart/form-data` from the operation's form struct ([`Body::multipart`]).
+    /// A multipart body (`multipart/form-data`, `multipart/mixed`...) from the operation's
+    /// form struct ([`Body::multipart`]).
     Multipart,
 }

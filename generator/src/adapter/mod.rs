@@ -170,6 +170,14 @@ impl Document {
         }
     }
 
+    /// Follows a header reference.
+    pub fn header<'a>(
+        &'a self,
+        item: &'a ReferenceOr<openapiv3::Header>,
+    ) -> Result<&'a openapiv3::Header, String> {
+        resolve(item, "headers", |c| &c.headers, self)
+    }
+
     /// Follows a security scheme reference.
     pub fn security_scheme<'a>(
         &'a self,

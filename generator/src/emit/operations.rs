@@ -11,7 +11,8 @@ use super::docs::{clean, doc_attrs, doc_or, lines};
 use super::tokens::{body_ty, ident, is_copy, models_path, success_ty, ty};
 use super::usage::Usage;
 use crate::ir::{
-    BodyEncoding, Group, Operation, Param, ParamLocation, PartKind, ResponseBody, ResponseCase,
+    BodyEncoding, Group, Operation, Param, ParamLocation, ParamStyle, PartKind, ResponseBody,
+    ResponseCase,
     StatusMatch, Success, TypeRef,
 };
 
@@ -68,6 +69,11 @@ fn argument_type(param: &Param) -> TokenStream {
     match &param.ty {
         TypeRef::String => quote!(&str),
         t if is_copy(t) => ty(t, &models),
+        // A slice, as clippy asks of list arguments; a `&Vec` coerces to it.
+        TypeRef::List(item) => {
+            let item = ty(item, &models);
+            quote!(&[#item])
+        }
         t => {
             let t = ty(t, &models);
             quote!(&#t)
@@ -151,11 +157,21 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
         } else {
             quote!(&options.#arg)
         };
+        // The location's own style needs no saying.
+        if p.style == ParamStyle::default_for(p.location) {
+            return match p.location {
+                ParamLocation::Path => quote!(.path_param(#wire, #value)),
+                ParamLocation::Query => quote!(.query(#wire, #value)),
+                ParamLocation::Header => quote!(.header_param(#wire, #value)),
+                ParamLocation::Cookie => quote!(.cookie_param(#wire, #value)),
+            };
+        }
+        let style = style_tokens(p.style);
         match p.location {
-            ParamLocation::Path => quote!(.path_param(#wire, #value)),
-            ParamLocation::Query => quote!(.query(#wire, #value)),
-            ParamLocation::Header => quote!(.header_param(#wire, #value)),
-            ParamLocation::Cookie => quote!(.cookie_param(#wire, #value)),
+            ParamLocation::Path => quote!(.path_styled(#wire, #value, #style)),
+            ParamLocation::Query => quote!(.query_styled(#wire, #value, #style)),
+            ParamLocation::Header => quote!(.header_styled(#wire, #value, #style)),
+            ParamLocation::Cookie => quote!(.cookie_styled(#wire, #value, #style)),
         }
     });
     let set_body = op.body.as_ref().map(|body| {
@@ -193,6 +209,21 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
             #call
         }
     }
+}
+
+/// The runtime's `Style` value for a parameter style.
+fn style_tokens(style: ParamStyle) -> TokenStream {
+    let style = match style {
+        ParamStyle::Simple { explode } => quote!(Simple { explode: #explode }),
+        ParamStyle::Label { explode } => quote!(Label { explode: #explode }),
+        ParamStyle::Matrix { explode } => quote!(Matrix { explode: #explode }),
+        ParamStyle::Form { explode } => quote!(Form { explode: #explode }),
+        ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(PipeDelimited),
+        ParamStyle::DeepObject => quote!(DeepObject),
+        ParamStyle::Json => quote!(Json),
+    };
+    quote!(crate::runtime::Style::#style)
 }
 
 fn operation_spec(op: &Operation) -> TokenStream {
@@ -507,15 +538,45 @@ fn options_struct(op: &Operation) -> TokenStream {
 
 /// The struct holding a multipart body's parts, and how it becomes the runtime's form.
 fn form_struct(op: &Operation) -> TokenStream {
-    let Some(form) = op.body.as_ref().and_then(|b| b.multipart.as_ref()) else {
+    let Some((body, form)) = op
+        .body
+        .as_ref()
+        .and_then(|b| Some((b, b.multipart.as_ref()?)))
+    else {
         return TokenStream::new();
     };
     let models = models_path();
     let name = ident(&form.type_name);
+    let media_type = body
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     let doc = format!(
-        " The `multipart/form-data` body of `{}`: one part per field (a list, one per item).",
+        " The `{media_type}` body of `{}`: one part per field (a list, one per item).",
         op.id
     );
+    let models_ref = &models;
+    let header_fields = form.parts.iter().flat_map(|part| {
+        part.headers.iter().map(move |header| {
+            let field = ident(&header.rust_name);
+            let t = ty(&header.ty, models_ref);
+            let field_ty = if header.required {
+                t
+            } else {
+                quote!(Option<#t>)
+            };
+            let what = format!("The `{}` header of the `{}` part.", header.name, part.name);
+            let text = match &header.doc {
+                Some(doc) => format!("{what}\n\n{doc}"),
+                None => what,
+            };
+            let doc = doc_or(Some(&text), "");
+            quote!(#doc pub #field: #field_ty,)
+        })
+    });
     let fields = form.parts.iter().map(|part| {
         let field = ident(&part.rust_name);
         let field_ty = match (&part.kind, part.required) {
@@ -539,6 +600,12 @@ fn form_struct(op: &Operation) -> TokenStream {
     let parts = form.parts.iter().map(|part| {
         let wire = &part.name;
         let field = ident(&part.rust_name);
+        let headers = part.headers.iter().map(|header| {
+            let name = &header.name;
+            let field = ident(&header.rust_name);
+            quote!(.header(#name, &self.#field))
+        });
+        let headers = quote!(#(#headers)*);
         let optional_type = |media: &Option<String>| match media {
             Some(media) => quote!(Some(#media)),
             None => quote!(None),
@@ -554,28 +621,34 @@ fn form_struct(op: &Operation) -> TokenStream {
                 } else {
                     quote!(self.#field)
                 };
-                quote!(.files(#wire, #files, #media))
+                quote!(.files(#wire, #files, #media) #headers)
             }
             PartKind::Value(_) => {
                 let media = optional_type(&part.content_type);
-                quote!(.value(#wire, &self.#field, #media))
+                quote!(.value(#wire, &self.#field, #media) #headers)
             }
             PartKind::Json(_) => {
                 let media = part.content_type.as_deref().unwrap_or("application/json");
-                quote!(.json(#wire, &self.#field, #media))
+                quote!(.json(#wire, &self.#field, #media) #headers)
             }
         }
     });
+    let new = if media_type == "multipart/form-data" {
+        quote!(crate::runtime::Multipart::new())
+    } else {
+        quote!(crate::runtime::Multipart::new().media_type(#media_type))
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
         pub struct #name {
             #(#fields)*
+            #(#header_fields)*
         }
 
         impl #name {
             pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
-                crate::runtime::Multipart::new() #(#parts)*
+                #new #(#parts)*
             }
         }
     }

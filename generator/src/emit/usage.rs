@@ -203,6 +203,17 @@ impl<'a> Usage<'a> {
             };
             let _ = writeln!(code, "    {}: {value},", part.rust_name);
         }
+        for header in form.parts.iter().flat_map(|p| &p.headers) {
+            let value = match (&header.ty, header.required) {
+                (_, false) => "None".to_owned(),
+                (TypeRef::String, true) => "\"string\".to_owned()".to_owned(),
+                (ty, true) => format!(
+                    "serde_json::from_value(serde_json::json!({}))?",
+                    json_literal(&self.example_of(ty))
+                ),
+            };
+            let _ = writeln!(code, "    {}: {value},", header.rust_name);
+        }
         code.push_str("};\n");
     }
 

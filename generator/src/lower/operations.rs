@@ -13,7 +13,7 @@ use super::types::TypeLowerer;
 use crate::adapter::{view, Document};
 use crate::ir::{
     Body, BodyEncoding, Example, FormPart, Group, MultipartForm, Operation, Param, ParamLocation,
-    PartKind, ResponseBody, ResponseCase, StatusMatch, Success, TypeRef, Webhook,
+    ParamStyle, PartHeader, PartKind, ResponseBody, ResponseCase, StatusMatch, Success, TypeRef, Webhook,
 };
 use crate::locate::escape;
 use crate::naming::{self, type_name, value_name, variant_name, Scope};
@@ -289,17 +289,14 @@ fn media_kind(media: &str) -> MediaKind {
     }
 }
 
-/// How a request body of this media type is encoded, if the SDK can send it: of the multipart
-/// types, only `multipart/form-data` (every part named, as forms write them).
-fn body_encoding(media: &str) -> Option<BodyEncoding> {
+/// How a request body of this media type is encoded.
+fn body_encoding(media: &str) -> BodyEncoding {
     match media_kind(media) {
-        MediaKind::Json => Some(BodyEncoding::Json),
-        MediaKind::Form => Some(BodyEncoding::Form),
-        MediaKind::Multipart => {
-            (essence(media) == "multipart/form-data").then_some(BodyEncoding::Multipart)
-        }
-        MediaKind::Text => Some(BodyEncoding::Text),
-        MediaKind::Binary => Some(BodyEncoding::Binary),
+        MediaKind::Json => BodyEncoding::Json,
+        MediaKind::Form => BodyEncoding::Form,
+        MediaKind::Multipart => BodyEncoding::Multipart,
+        MediaKind::Text => BodyEncoding::Text,
+        MediaKind::Binary => BodyEncoding::Binary,
     }
 }
 
@@ -384,56 +381,102 @@ impl<'d> OperationLowering<'_, 'd> {
                     continue;
                 }
             };
-            let (location, supported) = match param {
-                Parameter::Path { style, .. } => {
-                    (ParamLocation::Path, matches!(style, PathStyle::Simple))
-                }
+            let data = param.parameter_data_ref();
+            let explode = data.explode;
+            // `explode` defaults to true for `form` and false for every other style.
+            let (location, style) = match param {
+                Parameter::Path { style, .. } => (
+                    ParamLocation::Path,
+                    match style {
+                        PathStyle::Simple => ParamStyle::Simple {
+                            explode: explode.unwrap_or(false),
+                        },
+                        PathStyle::Label => ParamStyle::Label {
+                            explode: explode.unwrap_or(false),
+                        },
+                        PathStyle::Matrix => ParamStyle::Matrix {
+                            explode: explode.unwrap_or(false),
+                        },
+                    },
+                ),
                 Parameter::Query { style, .. } => (
                     ParamLocation::Query,
-                    matches!(style, QueryStyle::Form | QueryStyle::DeepObject),
+                    match (style, explode) {
+                        (QueryStyle::Form, _) => ParamStyle::Form {
+                            explode: explode.unwrap_or(true),
+                        },
+                        // Exploded, a delimited list repeats its name, as `form` does.
+                        (QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited, Some(true)) => {
+                            ParamStyle::Form { explode: true }
+                        }
+                        (QueryStyle::SpaceDelimited, _) => ParamStyle::SpaceDelimited,
+                        (QueryStyle::PipeDelimited, _) => ParamStyle::PipeDelimited,
+                        (QueryStyle::DeepObject, _) => ParamStyle::DeepObject,
+                    },
                 ),
-                Parameter::Header { .. } => (ParamLocation::Header, true),
-                Parameter::Cookie { .. } => (ParamLocation::Cookie, true),
+                Parameter::Header { .. } => (
+                    ParamLocation::Header,
+                    ParamStyle::Simple {
+                        explode: explode.unwrap_or(false),
+                    },
+                ),
+                Parameter::Cookie { .. } => (
+                    ParamLocation::Cookie,
+                    ParamStyle::Form {
+                        explode: explode.unwrap_or(true),
+                    },
+                ),
             };
-            if !supported {
-                let style = match param {
-                    Parameter::Query { style, .. } => format!("{style:?}"),
-                    Parameter::Path { style, .. } => format!("{style:?}"),
-                    _ => String::new(),
-                };
-                self.problem(
-                    format!("{pointer}/style"),
-                    format!("the `{style}` parameter style is not supported (path: simple; query: form, deepObject)"),
-                );
-                continue;
-            }
-            let data = param.parameter_data_ref();
-            let schema = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => schema,
-                ParameterSchemaOrContent::Content(_) => {
-                    self.problem(
-                        format!("{pointer}/content"),
-                        "parameters described by `content` are not supported",
-                    );
-                    continue;
+            // A parameter described by `content` is its media type's text: JSON as JSON, any
+            // other type the value as it is (style and explode do not apply).
+            let (schema, schema_pointer, style) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    (Some(schema), format!("{pointer}/schema"), style)
+                }
+                ParameterSchemaOrContent::Content(content) => {
+                    let Some((media, media_type)) = content.iter().next() else {
+                        self.problem(
+                            format!("{pointer}/content"),
+                            "`content` must hold one media type",
+                        );
+                        continue;
+                    };
+                    let style = if is_json(media) {
+                        ParamStyle::Json
+                    } else {
+                        match location {
+                            ParamLocation::Path | ParamLocation::Header => {
+                                ParamStyle::Simple { explode: false }
+                            }
+                            ParamLocation::Query | ParamLocation::Cookie => {
+                                ParamStyle::Form { explode: false }
+                            }
+                        }
+                    };
+                    (
+                        media_type.schema.as_ref(),
+                        format!("{pointer}/content/{}/schema", escape(media)),
+                        style,
+                    )
                 }
             };
-            if location == ParamLocation::Cookie && !self.cookie_fits(&data.name, schema, &pointer)
-            {
+            if location == ParamLocation::Cookie && !self.cookie_fits(&data.name, &pointer) {
                 continue;
             }
             let hint = format!("{}{}", self.op_type, type_name(&data.name));
-            let ty = self
-                .types
-                .lower(schema, &format!("{pointer}/schema"), &hint);
+            let ty = match schema {
+                Some(schema) => self.types.lower(schema, &schema_pointer, &hint),
+                None => TypeRef::Json,
+            };
             params.push(Param {
                 name: data.name.clone(),
                 rust_name: scope.claim(&value_name(&data.name)),
                 location,
+                style,
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 doc: prose(&data.description),
-                example: data.example.clone().or_else(|| match schema {
+                example: data.example.clone().or_else(|| match schema? {
                     ReferenceOr::Item(schema) => schema.schema_data.example.clone(),
                     ReferenceOr::Reference { reference } => self
                         .doc
@@ -448,34 +491,13 @@ impl<'d> OperationLowering<'_, 'd> {
         params
     }
 
-    /// Whether a cookie parameter can be sent as one `name=value` cookie: its name an HTTP
-    /// token, its value one scalar (form style has no agreed way to put a list or an object
-    /// in a cookie).
-    fn cookie_fits(
-        &mut self,
-        name: &str,
-        schema: &'d ReferenceOr<openapiv3::Schema>,
-        pointer: &str,
-    ) -> bool {
+    /// Whether a cookie parameter's name is an HTTP token, as a cookie's name must be.
+    fn cookie_fits(&mut self, name: &str, pointer: &str) -> bool {
         let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
         if name.is_empty() || !name.bytes().all(token) {
             self.problem(
                 format!("{pointer}/name"),
                 format!("{name:?} is not a valid cookie name (an HTTP token: letters, digits and !#$%&'*+-.^_`|~)"),
-            );
-            return false;
-        }
-        let resolved = match schema {
-            ReferenceOr::Item(schema) => Some(schema),
-            ReferenceOr::Reference { reference } => {
-                self.doc.schema_ref(reference).ok().map(|(_, s)| s)
-            }
-        };
-        let kind = resolved.and_then(|s| view(s).kind);
-        if matches!(kind, Some("array" | "object")) {
-            self.problem(
-                format!("{pointer}/schema"),
-                format!("cookie parameter `{name}` is an {}: a cookie holds one value (string, number or boolean)", kind.unwrap_or_default()),
             );
             return false;
         }
@@ -495,16 +517,12 @@ impl<'d> OperationLowering<'_, 'd> {
         let chosen = body
             .content
             .iter()
-            .filter_map(|(media, content)| Some((media, content, body_encoding(media)?)))
+            .map(|(media, content)| (media, content, body_encoding(media)))
             .min_by_key(|(_, _, encoding)| *encoding != BodyEncoding::Json);
         let Some((media, content, encoding)) = chosen else {
-            let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
             self.problem(
                 format!("{pointer}/content"),
-                format!(
-                    "request content type(s) {}: of the multipart types only multipart/form-data is supported",
-                    found.join(", ")
-                ),
+                "a request body must list at least one media type in `content`",
             );
             return None;
         };
@@ -566,18 +584,11 @@ impl<'d> OperationLowering<'_, 'd> {
             }
         };
         let mut failed = false;
-        for (name, encoding) in &content.encoding {
-            let at = format!("{pointer}/encoding/{}", escape(name));
+        for name in content.encoding.keys() {
             if !properties.iter().any(|p| p.name == name) {
                 self.problem(
-                    at,
+                    format!("{pointer}/encoding/{}", escape(name)),
                     format!("`encoding` names `{name}`, which the body's schema does not declare"),
-                );
-                failed = true;
-            } else if !encoding.headers.is_empty() {
-                self.problem(
-                    format!("{at}/headers"),
-                    "headers of a multipart part are not supported",
                 );
                 failed = true;
             }
@@ -636,7 +647,58 @@ impl<'d> OperationLowering<'_, 'd> {
                 kind,
                 required: property.required && !property.nullable,
                 content_type: single.or(media).map(str::to_owned),
+                headers: Vec::new(),
             });
+        }
+        // Each part's documented headers are fields of the form too, named after the part,
+        // claimed once every part has its name.
+        for part in &mut parts {
+            let Some(encoding) = content.encoding.get(&part.name) else {
+                continue;
+            };
+            let at = format!("{pointer}/encoding/{}", escape(&part.name));
+            for (header, value) in &encoding.headers {
+                // The part's media type is its `contentType`, never a header (OpenAPI says
+                // such an entry is ignored).
+                if header.eq_ignore_ascii_case("content-type") {
+                    continue;
+                }
+                let header_pointer = format!("{at}/headers/{}", escape(header));
+                let header_def = match self.doc.header(value) {
+                    Ok(header_def) => header_def,
+                    Err(message) => {
+                        self.problem(header_pointer, message);
+                        failed = true;
+                        continue;
+                    }
+                };
+                let ty = match &header_def.format {
+                    openapiv3::ParameterSchemaOrContent::Schema(schema) => self.types.lower(
+                        schema,
+                        &format!("{header_pointer}/schema"),
+                        &format!("{hint}{}{}", type_name(&part.name), type_name(header)),
+                    ),
+                    openapiv3::ParameterSchemaOrContent::Content(content) => {
+                        match content.iter().next().and_then(|(media, m)| {
+                            Some((media, m.schema.as_ref()?))
+                        }) {
+                            Some((media, schema)) => self.types.lower(
+                                schema,
+                                &format!("{header_pointer}/content/{}/schema", escape(media)),
+                                &format!("{hint}{}{}", type_name(&part.name), type_name(header)),
+                            ),
+                            None => TypeRef::Json,
+                        }
+                    }
+                };
+                part.headers.push(PartHeader {
+                    name: header.clone(),
+                    rust_name: scope.claim(&value_name(&format!("{}_{header}", part.name))),
+                    doc: prose(&header_def.description),
+                    ty,
+                    required: header_def.required,
+                });
+            }
         }
         (!failed).then_some(MultipartForm {
             type_name: hint,

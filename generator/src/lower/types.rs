@@ -33,6 +33,8 @@ pub struct TypeLowerer<'d> {
     pub examples: Vec<Example>,
     /// References met while their component was still being lowered, with where they were.
     recursive_refs: Vec<(String, String)>,
+    /// The type of each inline property schema lowered so far, by its pointer.
+    inline_properties: HashMap<String, TypeRef>,
 }
 
 #[derive(Clone)]
@@ -70,6 +72,7 @@ impl<'d> TypeLowerer<'d> {
             problems: Vec::new(),
             examples: Vec::new(),
             recursive_refs: Vec::new(),
+            inline_properties: HashMap::new(),
         }
     }
 
@@ -326,12 +329,7 @@ impl<'d> TypeLowerer<'d> {
                 // schema gives the type.
                 0 => {}
                 1 => return self.union(schema, choices.remove(0), flat, pointer, hint, fixed),
-                _ => return self.problem(
-                    choices[1].pointer.clone(),
-                    "several oneOf/anyOf lists that must all hold (beside each other or in allOf \
-                     members) are not supported yet"
-                        .to_owned(),
-                ),
+                _ => return self.combined(schema, &choices, flat, pointer, hint, fixed),
             }
         }
         let strings: Vec<&str> = v.enumeration.iter().filter_map(Value::as_str).collect();
@@ -534,7 +532,29 @@ impl<'d> TypeLowerer<'d> {
     fn lower_property(&mut self, property: &Property<'d>, hint: &str) -> TypeRef {
         match property.schema {
             PlainRef::Reference(reference) => self.reference(reference, &property.pointer),
-            PlainRef::Item(schema) => self.lower_schema(schema, &property.pointer, hint, None),
+            // A property merged into several structs (each member of a union with the
+            // properties beside it) is one type, lowered once, named after the component
+            // declaring it whichever struct meets it first.
+            PlainRef::Item(schema) => {
+                if let Some(ty) = self.inline_properties.get(&property.pointer) {
+                    return ty.clone();
+                }
+                let declared = property
+                    .pointer
+                    .strip_prefix("/components/schemas/")
+                    .and_then(|rest| rest.split_once("/properties/"))
+                    .filter(|(_, name)| !name.contains('/'))
+                    .and_then(|(component, _)| {
+                        let component = crate::adapter::unescape(component);
+                        self.component_names.get(&component)
+                    })
+                    .map(|component| format!("{component}{}", type_name(property.name)));
+                let hint = declared.as_deref().unwrap_or(hint);
+                let ty = self.lower_schema(schema, &property.pointer, hint, None);
+                self.inline_properties
+                    .insert(property.pointer.clone(), ty.clone());
+                ty
+            }
         }
     }
 
@@ -671,6 +691,18 @@ impl<'d> TypeLowerer<'d> {
         hint: &str,
         fixed: Option<String>,
     ) -> TypeRef {
+        // A member that is itself a union, beside shared properties: the value is one of its
+        // members and has the shared properties, which the combinations spell out.
+        let has_shared = !shared.properties.is_empty() || !shared.required.is_empty();
+        if has_shared
+            && choice.members.iter().enumerate().any(|(i, m)| {
+                self.resolved(m, &format!("{}/{i}", choice.pointer))
+                    .and_then(|(schema, at)| self.gather(schema, &at, 0))
+                    .is_ok_and(|g| !g.choices.is_empty())
+            })
+        {
+            return self.combined(schema, &[choice], shared, pointer, hint, fixed);
+        }
         let name = self.name_for(schema, hint, fixed);
         let members: Vec<Member<'d>> = choice
             .members
@@ -816,6 +848,265 @@ impl<'d> TypeLowerer<'d> {
             },
         );
         TypeRef::Named(name)
+    }
+
+    /// Several unions that must all hold at once (`allOf` members that are unions, a union
+    /// beside another, a union member that is itself a union beside shared properties): one
+    /// variant per way of picking a member of each, its properties those of the picked members
+    /// and the shared ones. Picks that no value can meet (an object and a string) are left
+    /// out; picks of scalars agree on one type. When the picks would number more than
+    /// [`MAX_COMBINATIONS`], or none is possible, the type is JSON (`serde_json::Value`)
+    /// and its doc says why.
+    fn combined(
+        &mut self,
+        schema: &'d Schema,
+        choices: &[Choice<'d>],
+        shared: Flat<'d>,
+        pointer: &str,
+        hint: &str,
+        fixed: Option<String>,
+    ) -> TypeRef {
+        let start = vec![Pick {
+            labels: Vec::new(),
+            object: None,
+            others: Vec::new(),
+        }];
+        let picks = choices
+            .iter()
+            .try_fold(start, |picks, choice| {
+                let alternatives = self.alternatives(choice, 0)?;
+                product(picks, alternatives)
+            });
+        let name = self.name_for(schema, hint, fixed);
+        let picks = match picks {
+            Ok(picks) => picks,
+            Err(Expansion::TooMany) => {
+                let why = format!(
+                    "its unions (oneOf/anyOf lists that must all hold at once) combine in more \
+                     than {MAX_COMBINATIONS} ways, too many for one variant each"
+                );
+                return self.opaque(name, pointer, schema, &why);
+            }
+            Err(Expansion::Problem((at, message))) => return self.problem(at, message),
+        };
+        let mut scope = Scope::default();
+        let mut seen: Vec<TypeRef> = Vec::new();
+        let mut variants: Vec<(String, TypeRef, Option<Flat<'d>>)> = Vec::new();
+        for pick in picks {
+            let label: String = pick.labels.iter().map(|l| type_name(l)).collect();
+            let label = if label.is_empty() { "Value".to_owned() } else { label };
+            match (pick.object, pick.others.as_slice()) {
+                // Only objects picked: one struct of every property that comes with them.
+                (Some(object), []) => {
+                    let mut properties = shared.properties.clone();
+                    for property in object.properties.iter().cloned() {
+                        merge_property(&mut properties, property);
+                    }
+                    let mut required = shared.required.clone();
+                    required.extend(object.required.iter().copied());
+                    let candidate = type_name(&format!("{name}{label}"));
+                    let struct_name = if self.names.contains(&candidate) {
+                        self.names.claim(&format!("{candidate}Variant"))
+                    } else {
+                        self.names.claim(&candidate)
+                    };
+                    let kind = self.fields(&struct_name, properties.clone(), &required, None);
+                    self.types.insert(
+                        struct_name.clone(),
+                        TypeDef {
+                            name: struct_name.clone(),
+                            pointer: pointer.to_owned(),
+                            doc: Some(format!(
+                                "`{name}` as {}: their properties and those beside them.",
+                                pick.labels.join(" and ")
+                            )),
+                            deprecated: false,
+                            example: None,
+                            kind,
+                            features: Vec::new(),
+                        },
+                    );
+                    let flat = Flat {
+                        properties,
+                        required,
+                    };
+                    variants.push((scope.claim(&label), TypeRef::Named(struct_name), Some(flat)));
+                }
+                // Only scalars (or lists) picked: they must all be the one type.
+                (None, [(first, first_pointer), rest @ ..]) => {
+                    let ty = self.lower(first, first_pointer, &format!("{name}{label}"));
+                    let agree = rest.iter().all(|(other, other_pointer)| {
+                        self.lower(other, other_pointer, &format!("{name}{label}")) == ty
+                    });
+                    if agree && !seen.contains(&ty) {
+                        seen.push(ty.clone());
+                        let variant = match &ty {
+                            TypeRef::Named(n) => n.clone(),
+                            other => variant_name_of(other),
+                        };
+                        variants.push((scope.claim(&variant), ty, None));
+                    }
+                }
+                // An object and something else: no value is both.
+                _ => {}
+            }
+        }
+        if variants.is_empty() {
+            let why = "no value meets all of its unions (oneOf/anyOf lists that must all hold \
+                       at once) together";
+            return self.opaque(name, pointer, schema, why);
+        }
+        // A property every variant pins to its own value tells them apart.
+        let flats: Option<Vec<&Flat<'d>>> = variants.iter().map(|(_, _, f)| f.as_ref()).collect();
+        let tagging = flats.and_then(|flats| self.tag_of_flats(&flats));
+        let kind = match tagging {
+            Some((tag, values)) => TypeKind::Tagged {
+                tag,
+                variants: variants
+                    .into_iter()
+                    .zip(values)
+                    .map(|((variant, ty, _), value)| TaggedVariant {
+                        name: variant,
+                        tag_value: value,
+                        ty: ty.named().unwrap_or_default().to_owned(),
+                    })
+                    .collect(),
+            },
+            None => TypeKind::Untagged {
+                variants: variants
+                    .into_iter()
+                    .map(|(variant, ty, _)| UntaggedVariant {
+                        name: variant,
+                        ty,
+                        known_fields: None,
+                    })
+                    .collect(),
+            },
+        };
+        self.define(name, pointer, schema, kind)
+    }
+
+    /// A type no typed shape can hold soundly: `serde_json::Value` under the schema's name,
+    /// its doc saying why. References go to `serde_json::Value` itself.
+    fn opaque(&mut self, name: String, pointer: &str, schema: &Schema, why: &str) -> TypeRef {
+        let described = prose(&schema.schema_data.description);
+        let doc = match described {
+            Some(text) => format!("{text}\n\nAny JSON value: {why}."),
+            None => format!("Any JSON value: {why}."),
+        };
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name,
+                pointer: pointer.to_owned(),
+                doc: Some(doc),
+                deprecated: schema.schema_data.deprecated,
+                example: None,
+                kind: TypeKind::Alias {
+                    target: TypeRef::Json,
+                },
+                features: Vec::new(),
+            },
+        );
+        TypeRef::Json
+    }
+
+    /// The ways of meeting one oneOf/anyOf list: each member, or, for a member that holds
+    /// unions of its own, each way of meeting them with the member's properties.
+    fn alternatives(&self, choice: &Choice<'d>, depth: usize) -> Result<Vec<Pick<'d>>, Expansion> {
+        if depth > 8 {
+            return Err(Expansion::Problem((
+                choice.pointer.clone(),
+                "unions nest too deeply (a cycle of oneOf/anyOf references?)".to_owned(),
+            )));
+        }
+        let mut all = Vec::new();
+        for (i, member) in choice.members.iter().enumerate() {
+            let member_pointer = format!("{}/{i}", choice.pointer);
+            let label = self.member_label(member, i);
+            let gathered = self
+                .resolved(member, &member_pointer)
+                .and_then(|(schema, at)| self.gather(schema, &at, 0))
+                .map_err(Expansion::Problem)?;
+            if !gathered.object_like && gathered.choices.is_empty() {
+                all.push(Pick {
+                    labels: vec![label],
+                    object: None,
+                    others: vec![(member, member_pointer)],
+                });
+                if all.len() > MAX_COMBINATIONS {
+                    return Err(Expansion::TooMany);
+                }
+                continue;
+            }
+            // A member holding unions of its own and nothing saying "object" may be met by a
+            // scalar member of them.
+            let own = Pick {
+                labels: Vec::new(),
+                object: gathered.object_like.then_some(gathered.flat),
+                others: Vec::new(),
+            };
+            if gathered.choices.is_empty() {
+                all.push(Pick {
+                    labels: vec![label],
+                    ..own
+                });
+                if all.len() > MAX_COMBINATIONS {
+                    return Err(Expansion::TooMany);
+                }
+                continue;
+            }
+            let mut picks = vec![own];
+            for inner in &gathered.choices {
+                picks = product(picks, self.alternatives(inner, depth + 1)?)?;
+            }
+            all.extend(picks);
+            if all.len() > MAX_COMBINATIONS {
+                return Err(Expansion::TooMany);
+            }
+        }
+        Ok(all)
+    }
+
+    /// What a union member is called in the names of the variants picking it: its component's
+    /// name, its title, or its position.
+    fn member_label(&self, member: &'d ReferenceOr<Schema>, index: usize) -> String {
+        match member {
+            ReferenceOr::Reference { reference } => crate::adapter::component_name(reference, "schemas")
+                .map(crate::adapter::unescape)
+                .unwrap_or_else(|_| format!("Variant{index}")),
+            ReferenceOr::Item(schema) => schema
+                .schema_data
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("Variant{index}")),
+        }
+    }
+
+    /// A property every one of `flats` pins to one string value, a different one each.
+    fn tag_of_flats(&self, flats: &[&Flat<'d>]) -> Option<Tagging> {
+        let first = flats.first()?;
+        first.properties.iter().find_map(|candidate| {
+            let values: Option<Vec<String>> = flats
+                .iter()
+                .map(|flat| {
+                    let found = flat.properties.iter().rev().find(|p| p.name == candidate.name)?;
+                    let schema = match found.schema {
+                        PlainRef::Item(schema) => schema,
+                        PlainRef::Reference(reference) => self.doc.schema_ref(reference).ok()?.1,
+                    };
+                    match view(schema).enumeration.as_slice() {
+                        [Value::String(value)] => Some(value.clone()),
+                        _ => None,
+                    }
+                })
+                .collect();
+            let values = values?;
+            let mut unique = values.clone();
+            unique.sort();
+            unique.dedup();
+            (unique.len() == values.len()).then(|| (candidate.name.to_owned(), values))
+        })
     }
 
     /// Tag values from an explicit `discriminator`: each member's mapping key, `const`, or
@@ -978,7 +1269,58 @@ struct Property<'a> {
     pointer: String,
 }
 
-#[derive(Default)]
+/// The most variants several unions holding at once may combine into before the type is
+/// JSON instead: each is a struct, and their number is the product of the unions' sizes.
+const MAX_COMBINATIONS: usize = 16;
+
+/// One way of meeting several unions: the members picked (their labels), the properties that
+/// come with the object members among them, and the members that are not objects.
+struct Pick<'a> {
+    labels: Vec<String>,
+    object: Option<Flat<'a>>,
+    others: Vec<(&'a ReferenceOr<Schema>, String)>,
+}
+
+/// Why unions could not be combined.
+enum Expansion {
+    /// Into more than [`MAX_COMBINATIONS`] ways.
+    TooMany,
+    /// A member could not be read.
+    Problem(Problem),
+}
+
+/// Every pick of `left` with every pick of `right`; more than [`MAX_COMBINATIONS`] is
+/// refused before any is built.
+fn product<'a>(left: Vec<Pick<'a>>, right: Vec<Pick<'a>>) -> Result<Vec<Pick<'a>>, Expansion> {
+    if left.len() * right.len() > MAX_COMBINATIONS {
+        return Err(Expansion::TooMany);
+    }
+    let mut out = Vec::with_capacity(left.len() * right.len());
+    for l in &left {
+        for r in &right {
+            let object = match (&l.object, &r.object) {
+                (Some(a), Some(b)) => {
+                    let mut merged = a.clone();
+                    for property in b.properties.iter().cloned() {
+                        merge_property(&mut merged.properties, property);
+                    }
+                    merged.required.extend(b.required.iter().copied());
+                    Some(merged)
+                }
+                (Some(a), None) | (None, Some(a)) => Some(a.clone()),
+                (None, None) => None,
+            };
+            out.push(Pick {
+                labels: l.labels.iter().chain(&r.labels).cloned().collect(),
+                object,
+                others: l.others.iter().chain(&r.others).cloned().collect(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Default, Clone)]
 struct Flat<'a> {
     properties: Vec<Property<'a>>,
     required: Vec<&'a str>,

@@ -18,6 +18,51 @@ impl<'a> Bodies<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+    /// `POST /batches` (operation `send-batch`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = wire_sdk::Client::builder()
+    ///     .bearer(std::env::var("WIRE_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let body = wire_sdk::bodies::SendBatchForm {
+    ///     manifest: serde_json::from_value(serde_json::json!({
+    ///   "author": "string"
+    /// }))?,
+    ///     payload: wire_sdk::FilePart::bytes(b"bytes".to_vec()).file_name("payload.bin"),
+    ///     notes: None,
+    ///     payload_x_checksum: "string".to_owned(),
+    ///     notes_x_language: None,
+    /// };
+    /// client
+    ///     .bodies()
+    ///     .send_batch(body)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn send_batch(&self, body: SendBatchForm) -> crate::Call<(), SendBatchError> {
+        static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            operation_id: "send-batch",
+            method: reqwest::Method::POST,
+            path_template: "/batches",
+            security: &[&["bearer"]],
+            servers: &[],
+            accept: reqwest::header::HeaderValue::from_static("*/*"),
+        };
+        self.client
+            .call(
+                &OPERATION,
+                |status, _body| match status {
+                    202u16 => Some(Ok(())),
+                    _ => None,
+                },
+            )
+            .multipart_body(body.into_multipart())
+    }
     /// `PUT /notes` (operation `put-note`).
     ///
     /// # Example
@@ -223,16 +268,16 @@ impl<'a> Bodies<'a> {
             )
     }
 }
-/// The error responses `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
+/// The error responses `send-batch`, `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PutNoteError {}
-impl PutNoteError {
+pub enum SendBatchError {}
+impl SendBatchError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for PutNoteError {
+impl crate::runtime::ErrorResponses for SendBatchError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -243,14 +288,43 @@ impl crate::runtime::ErrorResponses for PutNoteError {
         Self::status(self)
     }
 }
-/// The error responses `put-blob` documents: the same as `put-note`'s.
-pub type PutBlobError = PutNoteError;
-/// The error responses `upload-files` documents: the same as `put-note`'s.
-pub type UploadFilesError = PutNoteError;
-/// The error responses `get-item-image` documents: the same as `put-note`'s.
-pub type GetItemImageError = PutNoteError;
-/// The error responses `export-items` documents: the same as `put-note`'s.
-pub type ExportItemsError = PutNoteError;
+/// The error responses `put-note` documents: the same as `send-batch`'s.
+pub type PutNoteError = SendBatchError;
+/// The error responses `put-blob` documents: the same as `send-batch`'s.
+pub type PutBlobError = SendBatchError;
+/// The error responses `upload-files` documents: the same as `send-batch`'s.
+pub type UploadFilesError = SendBatchError;
+/// The error responses `get-item-image` documents: the same as `send-batch`'s.
+pub type GetItemImageError = SendBatchError;
+/// The error responses `export-items` documents: the same as `send-batch`'s.
+pub type ExportItemsError = SendBatchError;
+/// The `multipart/mixed` body of `send-batch`: one part per field (a list, one per item).
+#[derive(Debug)]
+pub struct SendBatchForm {
+    /// The `manifest` part.
+    pub manifest: crate::models::UploadMeta,
+    /// The `payload` file.
+    pub payload: crate::FilePart,
+    /// The `notes` part.
+    pub notes: Option<Vec<String>>,
+    /// The `X-Checksum` header of the `payload` part.
+    ///
+    /// The payload's digest.
+    pub payload_x_checksum: String,
+    /// The `X-Language` header of the `notes` part.
+    pub notes_x_language: Option<String>,
+}
+impl SendBatchForm {
+    pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+        crate::runtime::Multipart::new()
+            .media_type("multipart/mixed")
+            .json("manifest", &self.manifest, "application/json")
+            .files("payload", [self.payload], "application/zip")
+            .header("X-Checksum", &self.payload_x_checksum)
+            .value("notes", &self.notes, None)
+            .header("X-Language", &self.notes_x_language)
+    }
+}
 /// The `multipart/form-data` body of `upload-files`: one part per field (a list, one per item).
 #[derive(Debug)]
 pub struct UploadFilesForm {

@@ -17,6 +17,17 @@ pub struct Job {
     /// The `job` property.
     pub job: String,
 }
+#[cfg(feature = "parameters")]
+/// Point
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Point {
+    /// The `x` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<i64>,
+    /// The `y` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<i64>,
+}
 #[cfg(feature = "responses")]
 /// Problem
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
