@@ -551,6 +551,18 @@ pub struct Body {
     pub doc: Option<String>,
     /// For a multipart body, the struct users fill and its parts.
     pub multipart: Option<MultipartForm>,
+    /// For a form body, the fields its `encoding` writes in a style of their own (the others
+    /// repeat their name for each item of a list and nest an object's keys in brackets).
+    pub field_styles: Vec<FieldStyle>,
+}
+
+/// How one field of an `application/x-www-form-urlencoded` body is written.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldStyle {
+    /// The field's name.
+    pub name: String,
+    /// Its style, as a query parameter's.
+    pub style: ParamStyle,
 }
 
 impl Body {
@@ -579,6 +591,9 @@ pub struct MultipartForm {
     pub type_name: String,
     /// In document order.
     pub parts: Vec<FormPart>,
+    /// The field holding parts the document does not list (a list of named files), when the
+    /// schema allows them: it lists no properties, or allows `additionalProperties`.
+    pub other_parts: Option<String>,
 }
 
 /// One property of a multipart body: one part, or one per item of a list.

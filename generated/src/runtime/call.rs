@@ -282,9 +282,18 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
     }
 
     /// An `application/x-www-form-urlencoded` body from a model's top-level fields.
-    pub(crate) fn form_body<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+    pub(crate) fn form_body<B: serde::Serialize + ?Sized>(self, body: &B) -> Self {
+        self.form_body_styled(body, &[])
+    }
+
+    /// The same, the fields `styles` names written in their own style (an `encoding` entry).
+    pub(crate) fn form_body_styled<B: serde::Serialize + ?Sized>(
+        mut self,
+        body: &B,
+        styles: &[(&str, Style)],
+    ) -> Self {
         if let Some(value) = self.json(body, || "the request body".to_owned()) {
-            match encoding::form(&value) {
+            match encoding::form(&value, styles) {
                 Ok(text) => self.body = Some(Bytes::from(text)),
                 Err(message) => self.fail(message),
             }

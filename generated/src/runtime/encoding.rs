@@ -201,14 +201,19 @@ pub(crate) fn cookies(name: &str, value: &Value, style: Style) -> Vec<(String, V
 }
 
 /// An `application/x-www-form-urlencoded` body: the object's fields, flattened as query pairs
-/// (lists repeat the name, objects nest keys in brackets).
-pub(crate) fn form(value: &Value) -> Result<String, String> {
+/// in the style `styles` gives them, else lists repeating the name and objects nesting their
+/// keys in brackets.
+pub(crate) fn form(value: &Value, styles: &[(&str, Style)]) -> Result<String, String> {
     let Value::Object(map) = value else {
         return Err("a form body must be an object".to_owned());
     };
     let mut pairs = Vec::new();
     for (name, item) in map {
-        query_pairs(name, item, Style::DeepObject, &mut pairs);
+        let style = styles
+            .iter()
+            .find(|(field, _)| field == name)
+            .map_or(Style::DeepObject, |(_, style)| *style);
+        query_pairs(name, item, style, &mut pairs);
     }
     Ok(pairs
         .iter()
@@ -360,13 +365,22 @@ mod tests {
 
     #[test]
     fn form_bodies_encode_fields() {
-        let body =
-            form(&json!({"grant_type": "device code", "client_id": "a&b", "skip": null})).unwrap();
+        let body = form(
+            &json!({"grant_type": "device code", "client_id": "a&b", "skip": null}),
+            &[],
+        )
+        .unwrap();
         // Field order follows serde_json's map order, which a feature can change: compare sorted.
         let mut fields: Vec<&str> = body.split('&').collect();
         fields.sort_unstable();
         assert_eq!(fields, ["client_id=a%26b", "grant_type=device%20code"]);
-        assert!(form(&json!([1])).is_err());
+        assert!(form(&json!([1]), &[]).is_err());
+        let styles = [("ids", Style::PipeDelimited), ("meta", Style::Json)];
+        let body = form(&json!({"ids": [1, 2], "meta": {"a": 1}, "tags": ["x", "y"]}), &styles);
+        assert_eq!(
+            body.unwrap(),
+            "ids=1%7C2&meta=%7B%22a%22%3A1%7D&tags=x&tags=y"
+        );
     }
 
     #[test]

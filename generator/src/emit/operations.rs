@@ -178,7 +178,15 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
         let content_type = &body.content_type;
         match body.encoding {
             BodyEncoding::Json => quote!(json_body(#content_type, body)),
-            BodyEncoding::Form => quote!(form_body(body)),
+            BodyEncoding::Form if body.field_styles.is_empty() => quote!(form_body(body)),
+            BodyEncoding::Form => {
+                let fields = body.field_styles.iter().map(|field| {
+                    let name = &field.name;
+                    let style = style_tokens(field.style);
+                    quote!((#name, #style))
+                });
+                quote!(form_body_styled(body, &[#(#fields),*]))
+            }
             BodyEncoding::Text => quote!(raw_body(#content_type, body.to_owned())),
             BodyEncoding::Binary if body.required => quote!(raw_body(#content_type, body.into())),
             BodyEncoding::Binary => quote!(raw_body(#content_type, body)),
@@ -638,17 +646,32 @@ fn form_struct(op: &Operation) -> TokenStream {
     } else {
         quote!(crate::runtime::Multipart::new().media_type(#media_type))
     };
+    let (other_field, other_parts) = match &form.other_parts {
+        Some(field) => {
+            let field = ident(field);
+            let doc = lines(
+                "Parts the document does not list, each a name and its content: a file, or text\n\
+                 as `FilePart::bytes(text).content_type(\"text/plain\")`.",
+            );
+            (
+                quote!(#doc pub #field: Vec<(String, crate::FilePart)>,),
+                quote!(.named_files(self.#field)),
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
         pub struct #name {
             #(#fields)*
             #(#header_fields)*
+            #other_field
         }
 
         impl #name {
             pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
-                #new #(#parts)*
+                #new #(#parts)* #other_parts
             }
         }
     }

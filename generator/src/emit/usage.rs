@@ -214,6 +214,9 @@ impl<'a> Usage<'a> {
             };
             let _ = writeln!(code, "    {}: {value},", header.rust_name);
         }
+        if let Some(field) = &form.other_parts {
+            let _ = writeln!(code, "    {field}: Vec::new(),");
+        }
         code.push_str("};\n");
     }
 

@@ -12,7 +12,7 @@ use super::prose;
 use super::types::TypeLowerer;
 use crate::adapter::{view, Document};
 use crate::ir::{
-    Body, BodyEncoding, Example, FormPart, Group, MultipartForm, Operation, Param, ParamLocation,
+    Body, BodyEncoding, Example, FieldStyle, FormPart, Group, MultipartForm, Operation, Param, ParamLocation,
     ParamStyle, PartHeader, PartKind, ResponseBody, ResponseCase, StatusMatch, Success, TypeRef, Webhook,
 };
 use crate::locate::escape;
@@ -399,21 +399,9 @@ impl<'d> OperationLowering<'_, 'd> {
                         },
                     },
                 ),
-                Parameter::Query { style, .. } => (
-                    ParamLocation::Query,
-                    match (style, explode) {
-                        (QueryStyle::Form, _) => ParamStyle::Form {
-                            explode: explode.unwrap_or(true),
-                        },
-                        // Exploded, a delimited list repeats its name, as `form` does.
-                        (QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited, Some(true)) => {
-                            ParamStyle::Form { explode: true }
-                        }
-                        (QueryStyle::SpaceDelimited, _) => ParamStyle::SpaceDelimited,
-                        (QueryStyle::PipeDelimited, _) => ParamStyle::PipeDelimited,
-                        (QueryStyle::DeepObject, _) => ParamStyle::DeepObject,
-                    },
-                ),
+                Parameter::Query { style, .. } => {
+                    (ParamLocation::Query, query_style(style, explode))
+                }
                 Parameter::Header { .. } => (
                     ParamLocation::Header,
                     ParamStyle::Simple {
@@ -542,6 +530,27 @@ impl<'d> OperationLowering<'_, 'd> {
             ),
             (None, _) => TypeRef::Json,
         };
+        // A form body's `encoding` says how some fields are written: a style, or a JSON type
+        // (an entry saying neither leaves its field as the others are).
+        let field_styles = if encoding == BodyEncoding::Form {
+            content
+                .encoding
+                .iter()
+                .filter_map(|(name, field)| {
+                    let style = match (&field.style, &field.content_type) {
+                        (Some(style), _) => query_style(style, Some(field.explode)),
+                        (None, Some(media)) if is_json(media) => ParamStyle::Json,
+                        (None, _) => return None,
+                    };
+                    Some(FieldStyle {
+                        name: name.clone(),
+                        style,
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         if encoding == BodyEncoding::Json {
             self.media_examples(
                 content,
@@ -556,32 +565,31 @@ impl<'d> OperationLowering<'_, 'd> {
             content_type: media.clone(),
             doc: prose(&body.description),
             multipart,
+            field_styles,
         })
     }
 
-    /// A `multipart/form-data` body, part by part: binary properties are files, the others
-    /// values lowered as usual. Its struct is named once the operation's names are claimed.
+    /// A multipart body, part by part: binary properties are files, the others values
+    /// lowered as usual, and parts the schema does not list (it lists none, or allows
+    /// `additionalProperties`) a list of named files. Its struct is named once the operation's
+    /// names are claimed.
     fn multipart(
         &mut self,
         content: &'d openapiv3::MediaType,
         pointer: &str,
     ) -> Option<MultipartForm> {
-        let Some(schema) = &content.schema else {
-            self.problem(
-                pointer.to_owned(),
-                "a multipart body needs a schema listing its parts",
-            );
-            return None;
-        };
-        let properties = match self
-            .types
-            .body_properties(schema, &format!("{pointer}/schema"))
-        {
-            Ok(properties) => properties,
-            Err((at, message)) => {
-                self.problem(at, message);
-                return None;
-            }
+        let (properties, others) = match &content.schema {
+            None => (Vec::new(), true),
+            Some(schema) => match self
+                .types
+                .body_properties(schema, &format!("{pointer}/schema"))
+            {
+                Ok(found) => found,
+                Err((at, message)) => {
+                    self.problem(at, message);
+                    return None;
+                }
+            },
         };
         let mut failed = false;
         for name in content.encoding.keys() {
@@ -700,9 +708,11 @@ impl<'d> OperationLowering<'_, 'd> {
                 });
             }
         }
+        let other_parts = others.then(|| scope.claim("other_parts"));
         (!failed).then_some(MultipartForm {
             type_name: hint,
             parts,
+            other_parts,
         })
     }
 
@@ -942,6 +952,23 @@ impl<'d> OperationLowering<'_, 'd> {
             alternatives.push(schemes);
         }
         alternatives
+    }
+}
+
+/// A query style with its `explode` (`true` by default for `form`, `false` otherwise), as
+/// query parameters and the fields of form bodies use it.
+fn query_style(style: &QueryStyle, explode: Option<bool>) -> ParamStyle {
+    match (style, explode) {
+        (QueryStyle::Form, _) => ParamStyle::Form {
+            explode: explode.unwrap_or(true),
+        },
+        // Exploded, a delimited list repeats its name, as `form` does.
+        (QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited, Some(true)) => {
+            ParamStyle::Form { explode: true }
+        }
+        (QueryStyle::SpaceDelimited, _) => ParamStyle::SpaceDelimited,
+        (QueryStyle::PipeDelimited, _) => ParamStyle::PipeDelimited,
+        (QueryStyle::DeepObject, _) => ParamStyle::DeepObject,
     }
 }
 

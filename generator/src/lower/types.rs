@@ -102,12 +102,14 @@ impl<'d> TypeLowerer<'d> {
     }
 
     /// The properties of an object schema (its own and its allOf members'), for a body sent
-    /// property by property (multipart); why not, when the schema is not such an object.
+    /// property by property (multipart), and whether it allows others (`additionalProperties`
+    /// given and not `false`, or no properties at all); why not, when the schema is not one
+    /// object.
     pub fn body_properties(
         &self,
         schema: &'d ReferenceOr<Schema>,
         pointer: &str,
-    ) -> Result<Vec<ObjectProperty<'d>>, Problem> {
+    ) -> Result<(Vec<ObjectProperty<'d>>, bool), Problem> {
         let (schema, pointer) = self.resolved(schema, pointer)?;
         let gathered = self.gather(schema, &pointer, 0)?;
         if let Some(choice) = gathered.choices.first() {
@@ -117,14 +119,13 @@ impl<'d> TypeLowerer<'d> {
                     .to_owned(),
             ));
         }
-        if gathered.flat.properties.is_empty() {
-            return Err((
-                pointer,
-                "a multipart body must be an object listing its parts in `properties`".to_owned(),
-            ));
-        }
+        let others = gathered.flat.properties.is_empty()
+            || matches!(
+                view(schema).additional,
+                Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_))
+            );
         let required = gathered.flat.required;
-        Ok(gathered
+        let properties = gathered
             .flat
             .properties
             .into_iter()
@@ -145,7 +146,8 @@ impl<'d> TypeLowerer<'d> {
                     property,
                 }
             })
-            .collect())
+            .collect();
+        Ok((properties, others))
     }
 
     /// Lowers one property from [`body_properties`](Self::body_properties).

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use wire_sdk::auth::GetPreferencesOptions;
-use wire_sdk::bodies::{SendBatchForm, UploadFilesForm};
+use wire_sdk::bodies::{SendBatchForm, UploadFilesForm, UploadScansForm};
 use wire_sdk::models::UploadMeta;
 use wire_sdk::{Client, Error, FilePart, RetryPolicy};
 use wiremock::matchers::{method, path};
@@ -301,6 +301,37 @@ async fn a_mixed_body_keeps_its_media_type_and_every_part_its_documented_headers
     };
     assert!(message.contains("part `payload`"), "{message}");
     assert_eq!(received(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn parts_the_document_does_not_list_go_under_the_names_given() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/scans"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = UploadScansForm {
+        batch: "b7".to_owned(),
+        other_parts: vec![
+            (
+                "page-1".to_owned(),
+                FilePart::bytes("P1").file_name("1.tiff").content_type("image/tiff"),
+            ),
+            ("page-2".to_owned(), FilePart::bytes("P2")),
+        ],
+    };
+    client(&server).bodies().upload_scans(body).await.unwrap();
+    let requests = received(&server).await;
+    assert_eq!(
+        parts(&requests[0]),
+        [
+            part("batch", None, None, b"b7"),
+            part("page-1", Some("1.tiff"), Some("image/tiff"), b"P1"),
+            part("page-2", None, Some("application/octet-stream"), b"P2"),
+        ]
+    );
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! What parameter styles put on the wire: the `wire-sdk` crate against a loopback server, the
 //! raw path, query string, headers and cookies compared with OpenAPI's style tables.
 
-use wire_sdk::models::Point;
+use wire_sdk::models::{CreateTokenRequest, Point};
 use wire_sdk::parameters::SearchOptions;
 use wire_sdk::Error;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -134,4 +134,44 @@ async fn a_cookie_item_a_cookie_cannot_hold_is_refused() {
         .await
         .unwrap_or_default()
         .is_empty());
+}
+
+#[tokio::test]
+async fn form_fields_follow_their_encoding() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let body = CreateTokenRequest {
+        grant_type: "client credentials".to_owned(),
+        scope: Some(vec!["read".to_owned(), "write".to_owned()]),
+        audiences: Some(vec!["a".to_owned(), "b".to_owned()]),
+        claims: point(1, 2),
+    };
+    client(&server)
+        .parameters()
+        .create_token(&body)
+        .await
+        .unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(
+        request.headers["content-type"],
+        "application/x-www-form-urlencoded"
+    );
+    assert_eq!(
+        std::str::from_utf8(&request.body).unwrap(),
+        // Fields in name order, as the model serialises into a JSON map.
+        [
+            // No encoding: a list repeats the name.
+            "audiences=a",
+            "audiences=b",
+            // `contentType: application/json`: the object as JSON text.
+            "claims=%7B%22x%22%3A1%2C%22y%22%3A2%7D",
+            "grant_type=client%20credentials",
+            // `style: spaceDelimited`.
+            "scope=read%20write",
+        ]
+        .join("&")
+    );
 }

@@ -63,6 +63,51 @@ impl<'a> Bodies<'a> {
             )
             .multipart_body(body.into_multipart())
     }
+    /// Parts the caller names, beside the one the document lists.
+    ///
+    /// `POST /scans` (operation `upload-scans`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = wire_sdk::Client::builder()
+    ///     .bearer(std::env::var("WIRE_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let body = wire_sdk::bodies::UploadScansForm {
+    ///     batch: "string".to_owned(),
+    ///     other_parts: Vec::new(),
+    /// };
+    /// client
+    ///     .bodies()
+    ///     .upload_scans(body)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload_scans(
+        &self,
+        body: UploadScansForm,
+    ) -> crate::Call<(), UploadScansError> {
+        static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            operation_id: "upload-scans",
+            method: reqwest::Method::POST,
+            path_template: "/scans",
+            security: &[&["bearer"]],
+            servers: &[],
+            accept: reqwest::header::HeaderValue::from_static("*/*"),
+        };
+        self.client
+            .call(
+                &OPERATION,
+                |status, _body| match status {
+                    204u16 => Some(Ok(())),
+                    _ => None,
+                },
+            )
+            .multipart_body(body.into_multipart())
+    }
     /// `PUT /notes` (operation `put-note`).
     ///
     /// # Example
@@ -268,7 +313,7 @@ impl<'a> Bodies<'a> {
             )
     }
 }
-/// The error responses `send-batch`, `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
+/// The error responses `send-batch`, `upload-scans`, `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SendBatchError {}
 impl SendBatchError {
@@ -288,6 +333,8 @@ impl crate::runtime::ErrorResponses for SendBatchError {
         Self::status(self)
     }
 }
+/// The error responses `upload-scans` documents: the same as `send-batch`'s.
+pub type UploadScansError = SendBatchError;
 /// The error responses `put-note` documents: the same as `send-batch`'s.
 pub type PutNoteError = SendBatchError;
 /// The error responses `put-blob` documents: the same as `send-batch`'s.
@@ -323,6 +370,22 @@ impl SendBatchForm {
             .header("X-Checksum", &self.payload_x_checksum)
             .value("notes", &self.notes, None)
             .header("X-Language", &self.notes_x_language)
+    }
+}
+/// The `multipart/form-data` body of `upload-scans`: one part per field (a list, one per item).
+#[derive(Debug)]
+pub struct UploadScansForm {
+    /// The `batch` part.
+    pub batch: String,
+    /// Parts the document does not list, each a name and its content: a file, or text
+    /// as `FilePart::bytes(text).content_type("text/plain")`.
+    pub other_parts: Vec<(String, crate::FilePart)>,
+}
+impl UploadScansForm {
+    pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+        crate::runtime::Multipart::new()
+            .value("batch", &self.batch, None)
+            .named_files(self.other_parts)
     }
 }
 /// The `multipart/form-data` body of `upload-files`: one part per field (a list, one per item).

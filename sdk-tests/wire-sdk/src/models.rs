@@ -3,6 +3,22 @@
 //! Request and response models.
 #![allow(deprecated)]
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+#[cfg(feature = "parameters")]
+/// CreateTokenRequest
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateTokenRequest {
+    /// The `grant_type` property.
+    pub grant_type: String,
+    /// The `scope` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Vec<String>>,
+    /// The `audiences` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audiences: Option<Vec<String>>,
+    /// The `claims` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<Point>,
+}
 #[cfg(feature = "responses")]
 /// Item
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -111,8 +111,58 @@ impl<'a> Parameters<'a> {
             )
             .cookie_param("seen", &options.seen)
     }
+    /// A form body whose `encoding` gives some fields a style of their own.
+    ///
+    /// `POST /tokens` (operation `create-token`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = wire_sdk::Client::builder()
+    ///     .bearer(std::env::var("WIRE_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let body: wire_sdk::models::CreateTokenRequest = serde_json::from_value(serde_json::json!({
+    ///   "grant_type": "string"
+    /// }))?;
+    /// client
+    ///     .parameters()
+    ///     .create_token(&body)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_token(
+        &self,
+        body: &crate::models::CreateTokenRequest,
+    ) -> crate::Call<(), CreateTokenError> {
+        static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            operation_id: "create-token",
+            method: reqwest::Method::POST,
+            path_template: "/tokens",
+            security: &[],
+            servers: &[],
+            accept: reqwest::header::HeaderValue::from_static("*/*"),
+        };
+        self.client
+            .call(
+                &OPERATION,
+                |status, _body| match status {
+                    204u16 => Some(Ok(())),
+                    _ => None,
+                },
+            )
+            .form_body_styled(
+                body,
+                &[
+                    ("scope", crate::runtime::Style::SpaceDelimited),
+                    ("claims", crate::runtime::Style::Json),
+                ],
+            )
+    }
 }
-/// The error responses `search` documents.
+/// The error responses `search`, `create-token` document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchError {}
 impl SearchError {
@@ -132,6 +182,8 @@ impl crate::runtime::ErrorResponses for SearchError {
         Self::status(self)
     }
 }
+/// The error responses `create-token` documents: the same as `search`'s.
+pub type CreateTokenError = SearchError;
 /// Optional parameters of `search`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchOptions {

@@ -3,6 +3,7 @@
 //! types): the files users give ([`FilePart`]) and the form the generated code fills from an
 //! operation's form struct, rebuilt for every attempt.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
@@ -91,7 +92,7 @@ enum Part {
 /// One part with its name and the headers the API documents for it (an `encoding` entry's
 /// `headers`).
 struct Entry {
-    name: &'static str,
+    name: Cow<'static, str>,
     part: Part,
     headers: Vec<(&'static str, String)>,
 }
@@ -171,9 +172,25 @@ impl Multipart {
         self
     }
 
-    fn push(&mut self, name: &'static str, part: Part) {
+    /// Files under names of the caller's choosing (parts the API does not list), each sent
+    /// with its own media type, `application/octet-stream` when it gives none.
+    pub(crate) fn named_files(mut self, files: Vec<(String, FilePart)>) -> Self {
+        self.last = self.parts.len();
+        for (name, file) in files {
+            self.push(
+                name,
+                Part::File {
+                    file,
+                    content_type: "application/octet-stream",
+                },
+            );
+        }
+        self
+    }
+
+    fn push(&mut self, name: impl Into<Cow<'static, str>>, part: Part) {
         self.parts.push(Entry {
-            name,
+            name: name.into(),
             part,
             headers: Vec::new(),
         });
@@ -326,7 +343,7 @@ impl Multipart {
                 }
                 built.headers(map)
             };
-            form = form.part(*name, built);
+            form = form.part(name.clone(), built);
         }
         Ok(form)
     }
@@ -344,7 +361,7 @@ fn with_media(
 impl fmt::Debug for Multipart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
-            .entries(self.parts.iter().map(|entry| entry.name))
+            .entries(self.parts.iter().map(|entry| &entry.name))
             .finish()
     }
 }
@@ -363,7 +380,7 @@ mod tests {
                 };
                 let headers: Vec<String> =
                     entry.headers.iter().map(|(k, v)| format!(" {k}: {v}")).collect();
-                (entry.name, format!("{shown}{}", headers.concat()))
+                (entry.name.as_ref(), format!("{shown}{}", headers.concat()))
             })
             .collect()
     }
@@ -465,6 +482,22 @@ mod tests {
             .form()
             .unwrap_err()
             .contains("is not a valid header value"));
+    }
+
+    #[test]
+    fn parts_the_api_does_not_list_keep_the_names_given() {
+        let form = Multipart::new().value("title", "t", None).named_files(vec![
+            ("scan-1".to_owned(), FilePart::bytes("a")),
+            ("note".to_owned(), FilePart::bytes("b").content_type("text/plain")),
+        ]);
+        assert_eq!(
+            names(&form),
+            [
+                ("title", "t None".to_owned()),
+                ("scan-1", "file application/octet-stream".to_owned()),
+                ("note", "file application/octet-stream".to_owned()),
+            ]
+        );
     }
 
     #[test]
