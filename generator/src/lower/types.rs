@@ -197,7 +197,28 @@ impl<'d> TypeLowerer<'d> {
         self.components.insert(name.to_owned(), Lowered::InProgress);
         let pointer = format!("/components/schemas/{}", escape(name));
         let fixed = self.component_names[name].clone();
-        let ty = self.lower_schema(schema, &pointer, name, Some(fixed));
+        let mut ty = self.lower_schema(schema, &pointer, name, Some(fixed.clone()));
+        // A list or map of itself (`items` referring to the component, or a pointer into it
+        // that became one): references met while lowering it name it, so it is a named type,
+        // a one-variant union around the list (the list is the indirection that makes it
+        // finite).
+        let refers_to_itself = self.recursive_refs.iter().any(|(n, _)| *n == fixed);
+        let indirect = matches!(&ty, TypeRef::List(_) | TypeRef::Map(_));
+        if refers_to_itself && indirect && !self.types.contains_key(&fixed) {
+            let variant = UntaggedVariant {
+                name: variant_name_of(&ty),
+                ty,
+                known_fields: None,
+            };
+            ty = self.define(
+                fixed,
+                &pointer,
+                schema,
+                TypeKind::Untagged {
+                    variants: vec![variant],
+                },
+            );
+        }
         self.components
             .insert(name.to_owned(), Lowered::Done(ty.clone()));
         ty
@@ -791,11 +812,12 @@ impl<'d> TypeLowerer<'d> {
         }
         let own = match self.flatten(member.schema, &member.pointer) {
             Ok(Some(own)) if own.choices.is_empty() => own.flat,
+            // `union` hands members holding unions of their own to `combined`: never dropped.
             Ok(Some(own)) => {
                 return self.problem(
                     own.choices[0].pointer.clone(),
-                    "a oneOf/anyOf inside a union member that has properties beside the union \
-                     is not supported yet"
+                    "internal error: a union inside a union member beside shared properties \
+                     reached the single-union merge"
                         .to_owned(),
                 )
             }
