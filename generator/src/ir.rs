@@ -147,6 +147,10 @@ pub enum TypeKind {
         /// Properties beyond the declared ones (`additionalProperties` beside `properties`),
         /// kept in a map field; `None` when the schema does not allow them.
         additional: Option<AdditionalField>,
+        /// Unions whose members' properties sit beside the fields (`#[serde(flatten)]`):
+        /// several unions that must all hold at once, too many combinations to spell out,
+        /// whose members share no property with each other or with the fields.
+        flattened: Vec<FlattenedUnion>,
     },
     /// A string enum.
     Enum {
@@ -173,6 +177,15 @@ pub enum TypeKind {
         /// The type at the end of the chain of references.
         target: TypeRef,
     },
+}
+
+/// A union field whose member's properties sit beside the struct's own.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlattenedUnion {
+    /// The Rust field name, e.g. `payment`.
+    pub name: String,
+    /// The union type.
+    pub ty: String,
 }
 
 /// The map field a struct keeps undeclared properties in.

@@ -335,8 +335,10 @@ impl<'a> Usage<'a> {
             TypeRef::List(_) => json!([]),
             TypeRef::Nullable(inner) => self.synthesise(inner, depth),
             TypeRef::Named(name) => match self.types.get(name.as_str()).map(|t| &t.kind) {
-                Some(TypeKind::Struct { fields, .. }) => Value::Object(
-                    fields
+                Some(TypeKind::Struct {
+                    fields, flattened, ..
+                }) => {
+                    let mut object: serde_json::Map<String, Value> = fields
                         .iter()
                         .filter(|f| f.required)
                         .map(|f| {
@@ -347,8 +349,15 @@ impl<'a> Usage<'a> {
                             };
                             (f.json_name.clone(), value)
                         })
-                        .collect(),
-                ),
+                        .collect();
+                    for union in flattened.iter().filter(|_| depth < 8) {
+                        let named = TypeRef::Named(union.ty.clone());
+                        if let Value::Object(part) = self.synthesise(&named, depth + 1) {
+                            object.extend(part);
+                        }
+                    }
+                    Value::Object(object)
+                }
                 Some(TypeKind::Enum { variants, .. }) => {
                     variants.first().map_or(json!("value"), |v| json!(v.value))
                 }

@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::prose;
 use crate::adapter::{view, Document, Problem, SchemaView};
 use crate::ir::{
-    AdditionalField, EnumVariant, Example, Field, TaggedVariant, TypeDef, TypeKind, TypeRef,
-    UntaggedVariant,
+    AdditionalField, EnumVariant, Example, Field, FlattenedUnion, TaggedVariant, TypeDef,
+    TypeKind, TypeRef, UntaggedVariant,
 };
 use crate::locate::escape;
 use crate::naming::{type_name, value_name, Scope};
@@ -549,6 +549,7 @@ impl<'d> TypeLowerer<'d> {
                 name: scope.claim("additional_properties"),
                 ty,
             }),
+            flattened: Vec::new(),
         }
     }
 
@@ -878,9 +879,11 @@ impl<'d> TypeLowerer<'d> {
     /// beside another, a union member that is itself a union beside shared properties): one
     /// variant per way of picking a member of each, its properties those of the picked members
     /// and the shared ones. Picks that no value can meet (an object and a string) are left
-    /// out; picks of scalars agree on one type. When the picks would number more than
-    /// [`MAX_COMBINATIONS`], or none is possible, the type is JSON (`serde_json::Value`)
-    /// and its doc says why.
+    /// out; picks of scalars agree on one type. Beyond [`MAX_COMBINATIONS`] picks, unions whose
+    /// members are objects sharing no property with another union or the shared properties
+    /// are fields of a struct, flattened; otherwise the picks are spelled out up to
+    /// [`MAX_PRODUCT`]. Beyond that, or when no pick is possible, the type is JSON
+    /// (`serde_json::Value`) and its doc says why.
     fn combined(
         &mut self,
         schema: &'d Schema,
@@ -895,19 +898,26 @@ impl<'d> TypeLowerer<'d> {
             object: None,
             others: Vec::new(),
         }];
-        let picks = choices
-            .iter()
-            .try_fold(start, |picks, choice| {
-                let alternatives = self.alternatives(choice, 0)?;
-                product(picks, alternatives)
-            });
+        let picks = choices.iter().try_fold(start, |picks, choice| {
+            let alternatives = self.alternatives(choice, 0)?;
+            product(picks, alternatives)
+        });
+        let many = match &picks {
+            Ok(picks) => picks.len() > MAX_COMBINATIONS,
+            Err(Expansion::TooMany) => true,
+            Err(Expansion::Problem(_)) => false,
+        };
+        if many && self.disjoint(choices, &shared) {
+            return self.flattened(schema, choices, shared, pointer, hint, fixed);
+        }
         let name = self.name_for(schema, hint, fixed);
         let picks = match picks {
             Ok(picks) => picks,
             Err(Expansion::TooMany) => {
                 let why = format!(
                     "its unions (oneOf/anyOf lists that must all hold at once) combine in more \
-                     than {MAX_COMBINATIONS} ways, too many for one variant each"
+                     than {MAX_PRODUCT} ways, too many for one variant each, and their members \
+                     share properties, so no struct can hold them side by side"
                 );
                 return self.opaque(name, pointer, schema, &why);
             }
@@ -1010,6 +1020,90 @@ impl<'d> TypeLowerer<'d> {
         self.define(name, pointer, schema, kind)
     }
 
+    /// Whether every member of every union is an object with no union of its own, and no
+    /// property belongs to two unions or to a union and the shared properties: each union can
+    /// then read the object's keys on its own (a flattened field).
+    fn disjoint(&self, choices: &[Choice<'d>], shared: &Flat<'d>) -> bool {
+        let mut seen: Vec<&str> = shared.properties.iter().map(|p| p.name).collect();
+        for choice in choices {
+            let mut names: Vec<&str> = Vec::new();
+            for (i, member) in choice.members.iter().enumerate() {
+                let gathered = self.flatten(member, &format!("{}/{i}", choice.pointer));
+                match gathered {
+                    Ok(Some(g)) if g.choices.is_empty() => {
+                        names.extend(g.flat.properties.iter().map(|p| p.name));
+                    }
+                    _ => return false,
+                }
+            }
+            if names.iter().any(|n| seen.contains(n)) {
+                return false;
+            }
+            names.sort_unstable();
+            names.dedup();
+            seen.extend(names);
+        }
+        true
+    }
+
+    /// A struct of the shared properties with each union a flattened field, for unions
+    /// [`disjoint`](Self::disjoint) says can sit side by side.
+    fn flattened(
+        &mut self,
+        schema: &'d Schema,
+        choices: &[Choice<'d>],
+        shared: Flat<'d>,
+        pointer: &str,
+        hint: &str,
+        fixed: Option<String>,
+    ) -> TypeRef {
+        let name = self.name_for(schema, hint, fixed);
+        let mut kind = self.fields(&name, shared.properties, &shared.required, None);
+        let TypeKind::Struct {
+            fields, flattened, ..
+        } = &mut kind
+        else {
+            return self.problem(pointer.to_owned(), "internal error: not a struct".to_owned());
+        };
+        let mut scope = Scope::default();
+        for field in fields.iter() {
+            scope.claim(&field.name);
+        }
+        let mut unions = Vec::new();
+        for (i, choice) in choices.iter().enumerate() {
+            // Named after its members when they are few, else after its position.
+            let labels: Vec<String> = choice
+                .members
+                .iter()
+                .enumerate()
+                .map(|(j, m)| type_name(&self.member_label(m, j)))
+                .collect();
+            let suffix = if labels.len() <= 3 {
+                labels.join("Or")
+            } else {
+                format!("Choice{}", i + 1)
+            };
+            let union_hint = format!("{name}{suffix}");
+            let ty = self.union(
+                choice.holder,
+                choice.clone(),
+                Flat::default(),
+                &choice.pointer,
+                &union_hint,
+                None,
+            );
+            let Some(union_name) = ty.named().map(str::to_owned) else {
+                return ty;
+            };
+            unions.push(FlattenedUnion {
+                name: scope.claim(&value_name(&suffix)),
+                ty: union_name,
+            });
+        }
+        *flattened = unions;
+        self.define(name, pointer, schema, kind)
+    }
+
     /// A type no typed shape can hold soundly: `serde_json::Value` under the schema's name,
     /// its doc saying why. References go to `serde_json::Value` itself.
     fn opaque(&mut self, name: String, pointer: &str, schema: &Schema, why: &str) -> TypeRef {
@@ -1058,7 +1152,7 @@ impl<'d> TypeLowerer<'d> {
                     object: None,
                     others: vec![(member, member_pointer)],
                 });
-                if all.len() > MAX_COMBINATIONS {
+                if all.len() > MAX_PRODUCT {
                     return Err(Expansion::TooMany);
                 }
                 continue;
@@ -1075,7 +1169,7 @@ impl<'d> TypeLowerer<'d> {
                     labels: vec![label],
                     ..own
                 });
-                if all.len() > MAX_COMBINATIONS {
+                if all.len() > MAX_PRODUCT {
                     return Err(Expansion::TooMany);
                 }
                 continue;
@@ -1085,7 +1179,7 @@ impl<'d> TypeLowerer<'d> {
                 picks = product(picks, self.alternatives(inner, depth + 1)?)?;
             }
             all.extend(picks);
-            if all.len() > MAX_COMBINATIONS {
+            if all.len() > MAX_PRODUCT {
                 return Err(Expansion::TooMany);
             }
         }
@@ -1293,9 +1387,14 @@ struct Property<'a> {
     pointer: String,
 }
 
-/// The most variants several unions holding at once may combine into before the type is
-/// JSON instead: each is a struct, and their number is the product of the unions' sizes.
+/// The most variants several unions holding at once combine into when they could instead be
+/// flattened fields of one struct: each variant is a struct, and their number is the product
+/// of the unions' sizes.
 const MAX_COMBINATIONS: usize = 16;
+
+/// The most variants several unions holding at once may combine into at all; beyond it the
+/// type is JSON.
+const MAX_PRODUCT: usize = 256;
 
 /// One way of meeting several unions: the members picked (their labels), the properties that
 /// come with the object members among them, and the members that are not objects.
@@ -1307,16 +1406,16 @@ struct Pick<'a> {
 
 /// Why unions could not be combined.
 enum Expansion {
-    /// Into more than [`MAX_COMBINATIONS`] ways.
+    /// Into more than [`MAX_PRODUCT`] ways.
     TooMany,
     /// A member could not be read.
     Problem(Problem),
 }
 
-/// Every pick of `left` with every pick of `right`; more than [`MAX_COMBINATIONS`] is
-/// refused before any is built.
+/// Every pick of `left` with every pick of `right`; more than [`MAX_PRODUCT`] is refused
+/// before any is built.
 fn product<'a>(left: Vec<Pick<'a>>, right: Vec<Pick<'a>>) -> Result<Vec<Pick<'a>>, Expansion> {
-    if left.len() * right.len() > MAX_COMBINATIONS {
+    if left.len() * right.len() > MAX_PRODUCT {
         return Err(Expansion::TooMany);
     }
     let mut out = Vec::with_capacity(left.len() * right.len());
@@ -1360,6 +1459,7 @@ struct Gathered<'a> {
 
 /// A oneOf or anyOf list, with the schema holding it (whose discriminator tells its members
 /// apart).
+#[derive(Clone)]
 struct Choice<'a> {
     holder: &'a Schema,
     members: &'a [ReferenceOr<Schema>],
