@@ -591,7 +591,12 @@ impl Body {
     /// The same, to rewrite.
     pub fn types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
         let parts = self.multipart.iter_mut().flat_map(|m| &mut m.parts);
-        let all = parts.flat_map(|p| p.kind.ty_mut().into_iter().chain(p.headers.iter_mut().map(|h| &mut h.ty)));
+        let all = parts.flat_map(|p| {
+            p.kind
+                .ty_mut()
+                .into_iter()
+                .chain(p.headers.iter_mut().map(|h| &mut h.ty))
+        });
         std::iter::once(&mut self.ty).chain(all)
     }
 }

@@ -388,7 +388,12 @@ fn hoist(doc: &mut Value, target: &[String]) {
     let words: Vec<&str> = target
         .iter()
         .map(String::as_str)
-        .filter(|s| !matches!(*s, "components" | "schemas" | "properties" | "content" | "schema"))
+        .filter(|s| {
+            !matches!(
+                *s,
+                "components" | "schemas" | "properties" | "content" | "schema"
+            )
+        })
         .map(|s| match s {
             "items" => "item",
             "additionalProperties" => "value",
@@ -396,7 +401,11 @@ fn hoist(doc: &mut Value, target: &[String]) {
         })
         .collect();
     let base = words.join(" ").to_upper_camel_case();
-    let base = if base.is_empty() { "Schema".to_owned() } else { base };
+    let base = if base.is_empty() {
+        "Schema".to_owned()
+    } else {
+        base
+    };
     let Some(root) = doc.as_object_mut() else {
         return;
     };
@@ -423,7 +432,8 @@ fn hoist(doc: &mut Value, target: &[String]) {
         .find(|name| !schemas.contains_key(name))
         .unwrap_or(base);
     schemas.insert(name.clone(), schema);
-    let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{}", escape(&name)) });
+    let reference =
+        serde_json::json!({ "$ref": format!("#/components/schemas/{}", escape(&name)) });
     if let Some(place) = doc.pointer_mut(&join(target)) {
         *place = reference;
     }
@@ -711,7 +721,11 @@ mod tests {
             "{}",
             problems[2].1
         );
-        assert!(problems[3].1.contains("no schema carries the anchor"), "{}", problems[3].1);
+        assert!(
+            problems[3].1.contains("no schema carries the anchor"),
+            "{}",
+            problems[3].1
+        );
         assert!(
             problems[4].1.contains("found a number"),
             "{}",

@@ -30,9 +30,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
             fields,
             additional,
             flattened,
-        } => {
-            structure(&cfg, &name, fields, additional.as_ref(), flattened)
-        }
+        } => structure(&cfg, &name, fields, additional.as_ref(), flattened),
         TypeKind::Enum {
             variants,
             open: false,
@@ -128,7 +126,10 @@ fn structure(
     let flattened_members = flattened.iter().map(|union| {
         let field_name = ident(&union.name);
         let union_ty = ident(&union.ty);
-        let doc = format!(" Which `{}` this is: its properties sit beside the others.", union.ty);
+        let doc = format!(
+            " Which `{}` this is: its properties sit beside the others.",
+            union.ty
+        );
         quote! {
             #[doc = #doc]
             #[serde(flatten)]

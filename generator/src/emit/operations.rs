@@ -12,8 +12,7 @@ use super::tokens::{body_ty, ident, is_copy, models_path, success_ty, ty};
 use super::usage::Usage;
 use crate::ir::{
     BodyEncoding, Group, Operation, Param, ParamLocation, ParamStyle, PartKind, ResponseBody,
-    ResponseCase,
-    StatusMatch, Success, TypeRef,
+    ResponseCase, StatusMatch, Success, TypeRef,
 };
 
 /// A group's module.

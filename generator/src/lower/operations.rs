@@ -12,8 +12,9 @@ use super::prose;
 use super::types::TypeLowerer;
 use crate::adapter::{view, Document};
 use crate::ir::{
-    Body, BodyEncoding, Example, FieldStyle, FormPart, Group, MultipartForm, Operation, Param, ParamLocation,
-    ParamStyle, PartHeader, PartKind, ResponseBody, ResponseCase, StatusMatch, Success, TypeRef, Webhook,
+    Body, BodyEncoding, Example, FieldStyle, FormPart, Group, MultipartForm, Operation, Param,
+    ParamLocation, ParamStyle, PartHeader, PartKind, ResponseBody, ResponseCase, StatusMatch,
+    Success, TypeRef, Webhook,
 };
 use crate::locate::escape;
 use crate::naming::{self, type_name, value_name, variant_name, Scope};
@@ -687,9 +688,11 @@ impl<'d> OperationLowering<'_, 'd> {
                         &format!("{hint}{}{}", type_name(&part.name), type_name(header)),
                     ),
                     openapiv3::ParameterSchemaOrContent::Content(content) => {
-                        match content.iter().next().and_then(|(media, m)| {
-                            Some((media, m.schema.as_ref()?))
-                        }) {
+                        match content
+                            .iter()
+                            .next()
+                            .and_then(|(media, m)| Some((media, m.schema.as_ref()?)))
+                        {
                             Some((media, schema)) => self.types.lower(
                                 schema,
                                 &format!("{header_pointer}/content/{}/schema", escape(media)),

@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::prose;
 use crate::adapter::{view, Document, Problem, SchemaView};
 use crate::ir::{
-    AdditionalField, EnumVariant, Example, Field, FlattenedUnion, TaggedVariant, TypeDef,
-    TypeKind, TypeRef, UntaggedVariant,
+    AdditionalField, EnumVariant, Example, Field, FlattenedUnion, TaggedVariant, TypeDef, TypeKind,
+    TypeRef, UntaggedVariant,
 };
 use crate::locate::escape;
 use crate::naming::{type_name, value_name, Scope};
@@ -928,7 +928,11 @@ impl<'d> TypeLowerer<'d> {
         let mut variants: Vec<(String, TypeRef, Option<Flat<'d>>)> = Vec::new();
         for pick in picks {
             let label: String = pick.labels.iter().map(|l| type_name(l)).collect();
-            let label = if label.is_empty() { "Value".to_owned() } else { label };
+            let label = if label.is_empty() {
+                "Value".to_owned()
+            } else {
+                label
+            };
             match (pick.object, pick.others.as_slice()) {
                 // Only objects picked: one struct of every property that comes with them.
                 (Some(object), []) => {
@@ -1063,7 +1067,10 @@ impl<'d> TypeLowerer<'d> {
             fields, flattened, ..
         } = &mut kind
         else {
-            return self.problem(pointer.to_owned(), "internal error: not a struct".to_owned());
+            return self.problem(
+                pointer.to_owned(),
+                "internal error: not a struct".to_owned(),
+            );
         };
         let mut scope = Scope::default();
         for field in fields.iter() {
@@ -1190,9 +1197,11 @@ impl<'d> TypeLowerer<'d> {
     /// name, its title, or its position.
     fn member_label(&self, member: &'d ReferenceOr<Schema>, index: usize) -> String {
         match member {
-            ReferenceOr::Reference { reference } => crate::adapter::component_name(reference, "schemas")
-                .map(crate::adapter::unescape)
-                .unwrap_or_else(|_| format!("Variant{index}")),
+            ReferenceOr::Reference { reference } => {
+                crate::adapter::component_name(reference, "schemas")
+                    .map(crate::adapter::unescape)
+                    .unwrap_or_else(|_| format!("Variant{index}"))
+            }
             ReferenceOr::Item(schema) => schema
                 .schema_data
                 .title
@@ -1208,7 +1217,11 @@ impl<'d> TypeLowerer<'d> {
             let values: Option<Vec<String>> = flats
                 .iter()
                 .map(|flat| {
-                    let found = flat.properties.iter().rev().find(|p| p.name == candidate.name)?;
+                    let found = flat
+                        .properties
+                        .iter()
+                        .rev()
+                        .find(|p| p.name == candidate.name)?;
                     let schema = match found.schema {
                         PlainRef::Item(schema) => schema,
                         PlainRef::Reference(reference) => self.doc.schema_ref(reference).ok()?.1,

@@ -317,7 +317,9 @@ async fn parts_the_document_does_not_list_go_under_the_names_given() {
         other_parts: vec![
             (
                 "page-1".to_owned(),
-                FilePart::bytes("P1").file_name("1.tiff").content_type("image/tiff"),
+                FilePart::bytes("P1")
+                    .file_name("1.tiff")
+                    .content_type("image/tiff"),
             ),
             ("page-2".to_owned(), FilePart::bytes("P2")),
         ],

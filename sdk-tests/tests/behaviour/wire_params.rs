@@ -114,7 +114,10 @@ async fn absent_and_empty_values_send_nothing_and_dot_segments_are_refused() {
 #[tokio::test]
 async fn a_cookie_item_a_cookie_cannot_hold_is_refused() {
     let server = MockServer::start().await;
-    for prefs in [vec!["a,b".to_owned()], vec!["ok".to_owned(), "a;b".to_owned()]] {
+    for prefs in [
+        vec!["a,b".to_owned()],
+        vec!["ok".to_owned(), "a;b".to_owned()],
+    ] {
         let options = SearchOptions {
             prefs: Some(prefs),
             ..Default::default()

@@ -224,7 +224,12 @@ pub(crate) fn form(value: &Value, styles: &[(&str, Style)]) -> Result<String, St
 
 /// A query parameter as percent-encoded `name=value` pairs, as `style` writes it; `null` is
 /// omitted, as are `null` items and entries.
-pub(crate) fn query_pairs(name: &str, value: &Value, style: Style, out: &mut Vec<(String, String)>) {
+pub(crate) fn query_pairs(
+    name: &str,
+    value: &Value,
+    style: Style,
+    out: &mut Vec<(String, String)>,
+) {
     if value.is_null() {
         return;
     }
@@ -376,7 +381,10 @@ mod tests {
         assert_eq!(fields, ["client_id=a%26b", "grant_type=device%20code"]);
         assert!(form(&json!([1]), &[]).is_err());
         let styles = [("ids", Style::PipeDelimited), ("meta", Style::Json)];
-        let body = form(&json!({"ids": [1, 2], "meta": {"a": 1}, "tags": ["x", "y"]}), &styles);
+        let body = form(
+            &json!({"ids": [1, 2], "meta": {"a": 1}, "tags": ["x", "y"]}),
+            &styles,
+        );
         assert_eq!(
             body.unwrap(),
             "ids=1%7C2&meta=%7B%22a%22%3A1%7D&tags=x&tags=y"
@@ -431,7 +439,12 @@ mod tests {
         let mut out = Vec::new();
         query_pairs("page[size]", &json!(10), FORM, &mut out);
         query_pairs("tag", &json!(["a", "b"]), FORM, &mut out);
-        query_pairs("filter", &json!({"name": {"contains": "x"}}), Style::DeepObject, &mut out);
+        query_pairs(
+            "filter",
+            &json!({"name": {"contains": "x"}}),
+            Style::DeepObject,
+            &mut out,
+        );
         query_pairs("absent", &json!(null), FORM, &mut out);
         let pairs: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(
@@ -452,7 +465,10 @@ mod tests {
             header_value(&json!({"G": 2, "R": 1}), Style::Simple { explode: true }).unwrap(),
             "G=2,R=1"
         );
-        assert_eq!(header_value(&json!({"a": 1}), Style::Json).unwrap(), r#"{"a":1}"#);
+        assert_eq!(
+            header_value(&json!({"a": 1}), Style::Json).unwrap(),
+            r#"{"a":1}"#
+        );
         assert_eq!(header_value(&json!(null), SIMPLE), None);
         let pairs = |v: Value, style| {
             cookies("ids", &v, style)

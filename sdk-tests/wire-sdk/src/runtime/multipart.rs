@@ -337,7 +337,9 @@ impl Multipart {
                     let header = reqwest::header::HeaderName::from_bytes(header.as_bytes())
                         .map_err(|_| format!("{header:?} is not a valid header name"))?;
                     let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
-                        format!("the `{header}` header of part `{name}` is not a valid header value")
+                        format!(
+                            "the `{header}` header of part `{name}` is not a valid header value"
+                        )
                     })?;
                     map.append(header, value);
                 }
@@ -378,8 +380,11 @@ mod tests {
                     Part::Text { text, content_type } => format!("{text} {content_type:?}"),
                     Part::File { content_type, .. } => format!("file {content_type}"),
                 };
-                let headers: Vec<String> =
-                    entry.headers.iter().map(|(k, v)| format!(" {k}: {v}")).collect();
+                let headers: Vec<String> = entry
+                    .headers
+                    .iter()
+                    .map(|(k, v)| format!(" {k}: {v}"))
+                    .collect();
                 (entry.name.as_ref(), format!("{shown}{}", headers.concat()))
             })
             .collect()
@@ -488,7 +493,10 @@ mod tests {
     fn parts_the_api_does_not_list_keep_the_names_given() {
         let form = Multipart::new().value("title", "t", None).named_files(vec![
             ("scan-1".to_owned(), FilePart::bytes("a")),
-            ("note".to_owned(), FilePart::bytes("b").content_type("text/plain")),
+            (
+                "note".to_owned(),
+                FilePart::bytes("b").content_type("text/plain"),
+            ),
         ]);
         assert_eq!(
             names(&form),
