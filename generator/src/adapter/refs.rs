@@ -20,9 +20,131 @@ const MAX_INLINED: usize = 1 << 20;
 
 /// Resolves the references of `doc` in place; returns what could not be resolved.
 pub fn resolve(doc: &mut Value) -> Vec<Problem> {
+    instantiate_generics(doc);
     let mut problems = recursive_refs(doc);
     problems.extend(resolve_within(doc, MAX_INLINED));
     problems
+}
+
+/// JSON Schema's generics: a component `G` whose `$dynamicRef: "#n"` meets its own
+/// `$dynamicAnchor: n` is a template, and a component `C` that refers to `G` and carries
+/// `$dynamicAnchor: n` itself is an instance, in which `#n` means `C`'s anchor (the dynamic
+/// scope reaches `C` first). Each such `$ref` to `G` inside `C` becomes a copy of `G` whose
+/// `$dynamicRef: "#n"` are `$ref`s to `C`'s anchor and whose own anchors are dropped (they
+/// are shadowed), so the instance is a type of its own (`G`'s list of nodes a list of `C`s).
+fn instantiate_generics(doc: &mut Value) {
+    let mut schemas: Vec<String> = Vec::new();
+    walk(
+        doc,
+        Kind::Document,
+        &mut Path::default(),
+        &mut |kind, value, path| {
+            if kind == Kind::Schema && value.is_object() {
+                schemas.push(path.pointer());
+            }
+        },
+    );
+    // Per component: its dynamic anchors (name and pointer), the names its dynamic references
+    // use, and the components it refers to (with where).
+    #[derive(Default)]
+    struct Resource {
+        anchors: Vec<(String, String)>,
+        dynamic_refs: Vec<String>,
+        refs: Vec<(String, String)>,
+    }
+    let mut resources: std::collections::BTreeMap<String, Resource> = Default::default();
+    for pointer in &schemas {
+        let Some(component) = component_of(pointer) else {
+            continue;
+        };
+        let Some(schema) = doc.pointer(pointer) else {
+            continue;
+        };
+        let resource = resources.entry(component).or_default();
+        if let Some(name) = schema.get("$dynamicAnchor").and_then(Value::as_str) {
+            resource.anchors.push((name.to_owned(), pointer.clone()));
+        }
+        if let Some(name) = schema
+            .get("$dynamicRef")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .filter(|n| !n.is_empty() && !n.starts_with('/'))
+        {
+            resource.dynamic_refs.push(name.to_owned());
+        }
+        if let Some(target) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .filter(|t| component_of(t).as_deref() == Some(*t))
+        {
+            resource.refs.push((target.to_owned(), pointer.clone()));
+        }
+    }
+    let mut instances: Vec<(String, Value)> = Vec::new();
+    for (component, resource) in &resources {
+        for (template, site) in &resource.refs {
+            let Some(generic) = resources.get(template).filter(|_| template != component) else {
+                continue;
+            };
+            // The names the template leaves open and this component fills.
+            let filled: Vec<(&str, &str)> = generic
+                .dynamic_refs
+                .iter()
+                .filter(|name| generic.anchors.iter().any(|(a, _)| a == *name))
+                .filter_map(|name| {
+                    let mine: Vec<&(String, String)> =
+                        resource.anchors.iter().filter(|(a, _)| a == name).collect();
+                    match mine.as_slice() {
+                        [(_, at)] => Some((name.as_str(), at.as_str())),
+                        _ => None,
+                    }
+                })
+                .collect();
+            if filled.is_empty() {
+                continue;
+            }
+            let Some(mut copy) = doc.pointer(template).cloned() else {
+                continue;
+            };
+            let mut inner = Vec::new();
+            walk(
+                &copy,
+                Kind::Schema,
+                &mut Path::default(),
+                &mut |kind, value, path| {
+                    if kind == Kind::Schema && value.is_object() {
+                        inner.push(path.pointer());
+                    }
+                },
+            );
+            for pointer in inner {
+                let Some(Value::Object(schema)) = copy.pointer_mut(&pointer) else {
+                    continue;
+                };
+                schema.shift_remove("$anchor");
+                schema.shift_remove("$dynamicAnchor");
+                let target = schema
+                    .get("$dynamicRef")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix('#'))
+                    .and_then(|name| filled.iter().find(|(n, _)| *n == name))
+                    .map(|(_, at)| format!("#{at}"));
+                if let Some(target) = target {
+                    schema.shift_remove("$dynamicRef");
+                    schema.insert("$ref".to_owned(), Value::String(target));
+                }
+            }
+            instances.push((site.clone(), copy));
+        }
+    }
+    // Inner places first: putting a copy in place can shift the `allOf` around an outer one.
+    instances.sort_by(|a, b| b.0.cmp(&a.0));
+    for (site, copy) in instances {
+        if let Some(value) = doc.pointer_mut(&site) {
+            apply(value, Kind::Schema, Resolution::Inline(copy));
+        }
+    }
 }
 
 /// A schema carrying `$anchor` or `$dynamicAnchor`.
@@ -799,6 +921,40 @@ mod tests {
         );
         assert!(problems[0].1.contains("ambiguous"), "{problems:?}");
         assert!(problems[1].1.contains("no `$dynamicAnchor"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_component_filling_a_templates_dynamic_anchor_gets_its_own_copy() {
+        let doc = json!({"components": {"schemas": {
+            "Tree": {"$dynamicAnchor": "node", "type": "object", "properties": {
+                "children": {"type": "array", "items": {"$dynamicRef": "#node"}}
+            }},
+            "LabelledTree": {
+                "$ref": "#/components/schemas/Tree",
+                "$dynamicAnchor": "node",
+                "properties": {"label": {"type": "string"}}
+            }
+        }}});
+        let (after, problems) = resolved(doc);
+        assert_eq!(problems, []);
+        let schemas = &after["components"]["schemas"];
+        // The template's own nodes are trees; the instance's are labelled trees.
+        assert_eq!(
+            schemas["Tree"]["properties"]["children"]["items"],
+            json!({"$ref": "#/components/schemas/Tree"})
+        );
+        assert_eq!(
+            schemas["LabelledTree"]["allOf"][0]["properties"]["children"]["items"],
+            json!({"$ref": "#/components/schemas/LabelledTree"})
+        );
+        assert_eq!(
+            schemas["LabelledTree"]["allOf"][0].get("$dynamicAnchor"),
+            None
+        );
+        assert_eq!(
+            schemas["LabelledTree"]["properties"]["label"]["type"],
+            "string"
+        );
     }
 
     #[test]
