@@ -581,16 +581,19 @@ pub struct FieldStyle {
 impl Body {
     /// Every type the body refers to: its own and its parts'.
     pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
-        let parts = self.multipart.iter().flat_map(|m| &m.parts);
-        let headers = parts.clone().flat_map(|p| &p.headers).map(|h| &h.ty);
-        std::iter::once(&self.ty)
-            .chain(parts.filter_map(|p| p.kind.ty()))
-            .chain(headers)
+        let parts = self.multipart.iter().flat_map(|m| m.all_parts());
+        let all = parts.flat_map(|p| {
+            p.kind
+                .ty()
+                .into_iter()
+                .chain(p.headers.iter().map(|h| &h.ty))
+        });
+        std::iter::once(&self.ty).chain(all)
     }
 
     /// The same, to rewrite.
     pub fn types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
-        let parts = self.multipart.iter_mut().flat_map(|m| &mut m.parts);
+        let parts = self.multipart.iter_mut().flat_map(|m| m.all_parts_mut());
         let all = parts.flat_map(|p| {
             p.kind
                 .ty_mut()
@@ -612,6 +615,31 @@ pub struct MultipartForm {
     /// The field holding parts the document does not list (a list of named files), when the
     /// schema allows them: it lists no properties, or allows `additionalProperties`.
     pub other_parts: Option<String>,
+    /// When the parts vary with a oneOf/anyOf: the type is an enum of these forms, one per
+    /// member (its Rust variant and its form), and `parts` is empty.
+    pub variants: Vec<(String, MultipartForm)>,
+}
+
+impl MultipartForm {
+    /// Every part of it, its variants' included.
+    pub fn all_parts(&self) -> Box<dyn Iterator<Item = &FormPart> + '_> {
+        Box::new(
+            self.parts
+                .iter()
+                .chain(self.variants.iter().flat_map(|(_, form)| form.all_parts())),
+        )
+    }
+
+    /// The same, to rewrite.
+    pub fn all_parts_mut(&mut self) -> Box<dyn Iterator<Item = &mut FormPart> + '_> {
+        Box::new(
+            self.parts.iter_mut().chain(
+                self.variants
+                    .iter_mut()
+                    .flat_map(|(_, form)| form.all_parts_mut()),
+            ),
+        )
+    }
 }
 
 /// One property of a multipart body: one part, or one per item of a list.

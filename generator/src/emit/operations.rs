@@ -11,8 +11,8 @@ use super::docs::{clean, doc_attrs, doc_or, lines};
 use super::tokens::{body_ty, ident, is_copy, models_path, success_ty, ty};
 use super::usage::Usage;
 use crate::ir::{
-    BodyEncoding, Group, Operation, Param, ParamLocation, ParamStyle, PartKind, ResponseBody,
-    ResponseCase, StatusMatch, Success, TypeRef,
+    BodyEncoding, Group, MultipartForm, Operation, Param, ParamLocation, ParamStyle, PartKind,
+    ResponseBody, ResponseCase, StatusMatch, Success, TypeRef,
 };
 
 /// A group's module.
@@ -552,8 +552,6 @@ fn form_struct(op: &Operation) -> TokenStream {
     else {
         return TokenStream::new();
     };
-    let models = models_path();
-    let name = ident(&form.type_name);
     let media_type = body
         .content_type
         .split(';')
@@ -561,10 +559,60 @@ fn form_struct(op: &Operation) -> TokenStream {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
+    if form.variants.is_empty() {
+        let doc = format!(
+            " The `{media_type}` body of `{}`: one part per field (a list, one per item).",
+            op.id
+        );
+        return one_form(form, &media_type, &doc);
+    }
+    // Parts varying with a oneOf/anyOf: a form per member, and an enum of them.
+    let name = ident(&form.type_name);
     let doc = format!(
-        " The `{media_type}` body of `{}`: one part per field (a list, one per item).",
-        op.id
+        " The `{media_type}` body of `{}`: one of {} forms, as its parts vary.",
+        op.id,
+        form.variants.len()
     );
+    let forms = form.variants.iter().map(|(variant, form)| {
+        let doc = format!(
+            " The `{variant}` form of `{}`: one part per field (a list, one per item).",
+            op.id
+        );
+        one_form(form, &media_type, &doc)
+    });
+    let variants = form.variants.iter().map(|(variant, form)| {
+        let variant = ident(variant);
+        let form = ident(&form.type_name);
+        let doc = format!(" The parts of a `{form}`.");
+        quote!(#[doc = #doc] #variant(#form),)
+    });
+    let arms = form.variants.iter().map(|(variant, _)| {
+        let variant = ident(variant);
+        quote!(Self::#variant(form) => form.into_multipart(),)
+    });
+    quote! {
+        #(#forms)*
+
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+/// The struct holding one form's parts, and how it becomes the runtime's form.
+fn one_form(form: &MultipartForm, media_type: &str, doc: &str) -> TokenStream {
+    let models = models_path();
+    let name = ident(&form.type_name);
     let models_ref = &models;
     let header_fields = form.parts.iter().flat_map(|part| {
         part.headers.iter().map(move |header| {

@@ -176,6 +176,16 @@ impl<'a> Usage<'a> {
     /// example, every optional part left out.
     fn form_literal(&self, group: &Group, form: &MultipartForm, code: &mut String) {
         let krate = &self.crate_ident;
+        // Parts varying with a oneOf/anyOf: the first member's form, in its variant.
+        if let Some((variant, first)) = form.variants.first() {
+            self.form_literal(group, first, code);
+            let _ = writeln!(
+                code,
+                "let body = {krate}::{}::{}::{variant}(body);",
+                group.module, form.type_name
+            );
+            return;
+        }
         let file = |name: &str| {
             format!(
                 "{krate}::FilePart::bytes(b\"bytes\".to_vec()).file_name(\"{}.bin\")",

@@ -9,7 +9,7 @@ use openapiv3::{
 };
 
 use super::prose;
-use super::types::TypeLowerer;
+use super::types::{BodyShape, TypeLowerer};
 use crate::adapter::{view, Document};
 use crate::ir::{
     Body, BodyEncoding, Example, FieldStyle, FormPart, Group, MultipartForm, Operation, Param,
@@ -89,6 +89,9 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
             let mut body = op.request_body.as_ref().and_then(|b| lowering.body(b));
             if let Some(form) = body.as_mut().and_then(|b| b.multipart.as_mut()) {
                 form.type_name = errors_scope.claim(&form.type_name);
+                for (_, variant) in &mut form.variants {
+                    variant.type_name = errors_scope.claim(&variant.type_name);
+                }
             }
             let (successes, errors) = lowering.responses(&op.responses);
             let success = success_of(&successes, || {
@@ -579,12 +582,13 @@ impl<'d> OperationLowering<'_, 'd> {
         content: &'d openapiv3::MediaType,
         pointer: &str,
     ) -> Option<MultipartForm> {
-        let (properties, others) = match &content.schema {
-            None => (Vec::new(), true),
-            Some(schema) => match self
-                .types
-                .body_properties(schema, &format!("{pointer}/schema"))
-            {
+        let mut shapes = match &content.schema {
+            None => vec![BodyShape {
+                label: None,
+                properties: Vec::new(),
+                others: true,
+            }],
+            Some(schema) => match self.types.body_shapes(schema, &format!("{pointer}/schema")) {
                 Ok(found) => found,
                 Err((at, message)) => {
                     self.problem(at, message);
@@ -594,7 +598,10 @@ impl<'d> OperationLowering<'_, 'd> {
         };
         let mut failed = false;
         for name in content.encoding.keys() {
-            if !properties.iter().any(|p| p.name == name) {
+            let declared = shapes
+                .iter()
+                .any(|shape| shape.properties.iter().any(|p| p.name == name));
+            if !declared {
                 self.problem(
                     format!("{pointer}/encoding/{}", escape(name)),
                     format!("`encoding` names `{name}`, which the body's schema does not declare"),
@@ -603,6 +610,42 @@ impl<'d> OperationLowering<'_, 'd> {
             }
         }
         let hint = format!("{}Form", self.op_type);
+        if let [shape] = shapes.as_slice() {
+            if shape.label.is_none() {
+                let shape = shapes.remove(0);
+                let form = self.form_of(shape, content, pointer, hint)?;
+                return (!failed).then_some(form);
+            }
+        }
+        // Parts varying with a oneOf/anyOf: a form per member, and an enum of them.
+        let mut names = Scope::default();
+        let mut variants = Vec::new();
+        for shape in shapes {
+            let label = shape.label.clone().unwrap_or_default();
+            let variant = names.claim(&type_name(&label));
+            let form = self.form_of(shape, content, pointer, format!("{hint}{variant}"))?;
+            variants.push((variant, form));
+        }
+        (!failed).then_some(MultipartForm {
+            type_name: hint,
+            parts: Vec::new(),
+            other_parts: None,
+            variants,
+        })
+    }
+
+    /// One form: its parts, their headers, and the field for parts it does not list.
+    fn form_of(
+        &mut self,
+        shape: BodyShape<'d>,
+        content: &'d openapiv3::MediaType,
+        pointer: &str,
+        hint: String,
+    ) -> Option<MultipartForm> {
+        let BodyShape {
+            properties, others, ..
+        } = shape;
+        let mut failed = false;
         let mut scope = Scope::default();
         let mut parts = Vec::new();
         for property in &properties {
@@ -716,6 +759,7 @@ impl<'d> OperationLowering<'_, 'd> {
             type_name: hint,
             parts,
             other_parts,
+            variants: Vec::new(),
         })
     }
 

@@ -101,33 +101,73 @@ impl<'d> TypeLowerer<'d> {
         }
     }
 
-    /// The properties of an object schema (its own and its allOf members'), for a body sent
-    /// property by property (multipart), and whether it allows others (`additionalProperties`
-    /// given and not `false`, or no properties at all); why not, when the schema is not one
-    /// object.
-    pub fn body_properties(
+    /// The shapes a body sent property by property (multipart) takes: one, the object's
+    /// properties (its own and its allOf members'); or, when they vary with a oneOf/anyOf of
+    /// objects, one per member, with the properties beside the union merged in. Each says
+    /// whether it allows other properties (`additionalProperties` given and not `false`, or
+    /// no properties at all). Why not, when the schema is not made of objects that way.
+    pub fn body_shapes(
         &self,
         schema: &'d ReferenceOr<Schema>,
         pointer: &str,
-    ) -> Result<(Vec<ObjectProperty<'d>>, bool), Problem> {
+    ) -> Result<Vec<BodyShape<'d>>, Problem> {
         let (schema, pointer) = self.resolved(schema, pointer)?;
         let gathered = self.gather(schema, &pointer, 0)?;
-        if let Some(choice) = gathered.choices.first() {
-            return Err((
-                choice.pointer.clone(),
-                "a multipart body must be one object: its parts cannot vary with oneOf/anyOf"
-                    .to_owned(),
-            ));
-        }
-        let others = gathered.flat.properties.is_empty()
-            || matches!(
+        let allows = |schema: &Schema| {
+            matches!(
                 view(schema).additional,
                 Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_))
-            );
-        let required = gathered.flat.required;
-        let properties = gathered
-            .flat
-            .properties
+            )
+        };
+        let choice =
+            match gathered.choices.as_slice() {
+                [] => {
+                    let others = gathered.flat.properties.is_empty() || allows(schema);
+                    return Ok(vec![BodyShape {
+                        label: None,
+                        properties: self.object_properties_of(gathered.flat),
+                        others,
+                    }]);
+                }
+                [choice] => choice,
+                [_, second, ..] => return Err((
+                    second.pointer.clone(),
+                    "a multipart body's parts can vary with one oneOf/anyOf, not several at once"
+                        .to_owned(),
+                )),
+            };
+        let mut shapes = Vec::new();
+        for (i, member) in choice.members.iter().enumerate() {
+            let member_pointer = format!("{}/{i}", choice.pointer);
+            let (member_schema, at) = self.resolved(member, &member_pointer)?;
+            let own = self.gather(member_schema, &at, 0)?;
+            if !own.object_like || !own.choices.is_empty() {
+                return Err((
+                    member_pointer,
+                    "each member of a multipart body's oneOf/anyOf must be an object listing \
+                     its parts"
+                        .to_owned(),
+                ));
+            }
+            let mut flat = gathered.flat.clone();
+            for property in own.flat.properties {
+                merge_property(&mut flat.properties, property);
+            }
+            flat.required.extend(own.flat.required);
+            let others = flat.properties.is_empty() || allows(member_schema) || allows(schema);
+            shapes.push(BodyShape {
+                label: Some(self.member_label(member, i)),
+                properties: self.object_properties_of(flat),
+                others,
+            });
+        }
+        Ok(shapes)
+    }
+
+    /// The properties of `flat`, each with what a body part needs to know.
+    fn object_properties_of(&self, flat: Flat<'d>) -> Vec<ObjectProperty<'d>> {
+        let required = flat.required;
+        flat.properties
             .into_iter()
             .map(|property| {
                 let resolved = match property.schema {
@@ -146,11 +186,10 @@ impl<'d> TypeLowerer<'d> {
                     property,
                 }
             })
-            .collect();
-        Ok((properties, others))
+            .collect()
     }
 
-    /// Lowers one property from [`body_properties`](Self::body_properties).
+    /// Lowers one property from [`body_shapes`](Self::body_shapes).
     pub fn lower_object_property(&mut self, property: &ObjectProperty<'d>, hint: &str) -> TypeRef {
         self.lower_property(&property.property, hint)
     }
@@ -1375,6 +1414,16 @@ fn as_plain(schema: &ReferenceOr<Box<Schema>>) -> PlainRef<'_> {
         ReferenceOr::Reference { reference } => PlainRef::Reference(reference),
         ReferenceOr::Item(schema) => PlainRef::Item(schema),
     }
+}
+
+/// One shape of a body sent part by part.
+pub struct BodyShape<'d> {
+    /// For a member of a oneOf/anyOf, its name (component, title or position).
+    pub label: Option<String>,
+    /// Its properties, in document order.
+    pub properties: Vec<ObjectProperty<'d>>,
+    /// Whether properties it does not list may be sent too.
+    pub others: bool,
 }
 
 /// A property of an object schema, for lowering a body part by part.

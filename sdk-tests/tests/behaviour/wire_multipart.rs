@@ -5,7 +5,10 @@
 use std::time::Duration;
 
 use wire_sdk::auth::GetPreferencesOptions;
-use wire_sdk::bodies::{SendBatchForm, UploadFilesForm, UploadScansForm};
+use wire_sdk::bodies::{
+    SendBatchForm, StartImportForm, StartImportFormRemote, StartImportFormUpload, UploadFilesForm,
+    UploadScansForm,
+};
 use wire_sdk::models::UploadMeta;
 use wire_sdk::{Client, Error, FilePart, RetryPolicy};
 use wiremock::matchers::{method, path};
@@ -301,6 +304,42 @@ async fn a_mixed_body_keeps_its_media_type_and_every_part_its_documented_headers
     };
     assert!(message.contains("part `payload`"), "{message}");
     assert_eq!(received(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn parts_varying_with_a_union_send_the_chosen_members_parts() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/imports"))
+        .respond_with(ResponseTemplate::new(202))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let upload = StartImportForm::Upload(StartImportFormUpload {
+        dataset: "d1".to_owned(),
+        file: FilePart::bytes("a,b\n").file_name("rows.csv"),
+    });
+    let remote = StartImportForm::Remote(StartImportFormRemote {
+        dataset: "d2".to_owned(),
+        url: "https://data.example/rows.csv".to_owned(),
+    });
+    client(&server).bodies().start_import(upload).await.unwrap();
+    client(&server).bodies().start_import(remote).await.unwrap();
+    let requests = received(&server).await;
+    assert_eq!(
+        parts(&requests[0]),
+        [
+            part("dataset", None, None, b"d1"),
+            part("file", Some("rows.csv"), Some("text/csv"), b"a,b\n"),
+        ]
+    );
+    assert_eq!(
+        parts(&requests[1]),
+        [
+            part("dataset", None, None, b"d2"),
+            part("url", None, None, b"https://data.example/rows.csv"),
+        ]
+    );
 }
 
 #[tokio::test]

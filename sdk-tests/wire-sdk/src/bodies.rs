@@ -63,6 +63,52 @@ impl<'a> Bodies<'a> {
             )
             .multipart_body(body.into_multipart())
     }
+    /// Parts that vary with the import's source.
+    ///
+    /// `POST /imports` (operation `start-import`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = wire_sdk::Client::builder()
+    ///     .bearer(std::env::var("WIRE_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let body = wire_sdk::bodies::StartImportFormUpload {
+    ///     dataset: "string".to_owned(),
+    ///     file: wire_sdk::FilePart::bytes(b"bytes".to_vec()).file_name("file.bin"),
+    /// };
+    /// let body = wire_sdk::bodies::StartImportForm::Upload(body);
+    /// client
+    ///     .bodies()
+    ///     .start_import(body)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn start_import(
+        &self,
+        body: StartImportForm,
+    ) -> crate::Call<(), StartImportError> {
+        static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            operation_id: "start-import",
+            method: reqwest::Method::POST,
+            path_template: "/imports",
+            security: &[&["bearer"]],
+            servers: &[],
+            accept: reqwest::header::HeaderValue::from_static("*/*"),
+        };
+        self.client
+            .call(
+                &OPERATION,
+                |status, _body| match status {
+                    202u16 => Some(Ok(())),
+                    _ => None,
+                },
+            )
+            .multipart_body(body.into_multipart())
+    }
     /// Parts the caller names, beside the one the document lists.
     ///
     /// `POST /scans` (operation `upload-scans`).
@@ -313,7 +359,7 @@ impl<'a> Bodies<'a> {
             )
     }
 }
-/// The error responses `send-batch`, `upload-scans`, `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
+/// The error responses `send-batch`, `start-import`, `upload-scans`, `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SendBatchError {}
 impl SendBatchError {
@@ -333,6 +379,8 @@ impl crate::runtime::ErrorResponses for SendBatchError {
         Self::status(self)
     }
 }
+/// The error responses `start-import` documents: the same as `send-batch`'s.
+pub type StartImportError = SendBatchError;
 /// The error responses `upload-scans` documents: the same as `send-batch`'s.
 pub type UploadScansError = SendBatchError;
 /// The error responses `put-note` documents: the same as `send-batch`'s.
@@ -370,6 +418,52 @@ impl SendBatchForm {
             .header("X-Checksum", &self.payload_x_checksum)
             .value("notes", &self.notes, None)
             .header("X-Language", &self.notes_x_language)
+    }
+}
+/// The `Upload` form of `start-import`: one part per field (a list, one per item).
+#[derive(Debug)]
+pub struct StartImportFormUpload {
+    /// The `dataset` part.
+    pub dataset: String,
+    /// The `file` file.
+    pub file: crate::FilePart,
+}
+impl StartImportFormUpload {
+    pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+        crate::runtime::Multipart::new()
+            .value("dataset", &self.dataset, None)
+            .files("file", [self.file], "text/csv")
+    }
+}
+/// The `Remote` form of `start-import`: one part per field (a list, one per item).
+#[derive(Debug)]
+pub struct StartImportFormRemote {
+    /// The `dataset` part.
+    pub dataset: String,
+    /// The `url` part.
+    pub url: String,
+}
+impl StartImportFormRemote {
+    pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+        crate::runtime::Multipart::new()
+            .value("dataset", &self.dataset, None)
+            .value("url", &self.url, None)
+    }
+}
+/// The `multipart/form-data` body of `start-import`: one of 2 forms, as its parts vary.
+#[derive(Debug)]
+pub enum StartImportForm {
+    /// The parts of a `StartImportFormUpload`.
+    Upload(StartImportFormUpload),
+    /// The parts of a `StartImportFormRemote`.
+    Remote(StartImportFormRemote),
+}
+impl StartImportForm {
+    pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+        match self {
+            Self::Upload(form) => form.into_multipart(),
+            Self::Remote(form) => form.into_multipart(),
+        }
     }
 }
 /// The `multipart/form-data` body of `upload-scans`: one part per field (a list, one per item).
