@@ -33,17 +33,29 @@ pub fn resolve(doc: &mut Value) -> Vec<Problem> {
 /// `$dynamicRef: "#n"` are `$ref`s to `C`'s anchor and whose own anchors are dropped (they
 /// are shadowed), so the instance is a type of its own (`G`'s list of nodes a list of `C`s).
 fn instantiate_generics(doc: &mut Value) {
+    // Only schemas with these keywords matter; most documents have no dynamic anchor at all.
     let mut schemas: Vec<String> = Vec::new();
+    let mut dynamic = false;
     walk(
         doc,
         Kind::Document,
         &mut Path::default(),
         &mut |kind, value, path| {
-            if kind == Kind::Schema && value.is_object() {
+            if kind != Kind::Schema {
+                return;
+            }
+            dynamic |= value.get("$dynamicAnchor").is_some();
+            if ["$dynamicAnchor", "$dynamicRef", "$ref"]
+                .iter()
+                .any(|k| value.get(k).is_some())
+            {
                 schemas.push(path.pointer());
             }
         },
     );
+    if !dynamic {
+        return;
+    }
     // Per component: its dynamic anchors (name and pointer), the names its dynamic references
     // use, and the components it refers to (with where).
     #[derive(Default)]
