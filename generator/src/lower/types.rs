@@ -119,44 +119,60 @@ impl<'d> TypeLowerer<'d> {
                 Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_))
             )
         };
-        let choice =
-            match gathered.choices.as_slice() {
-                [] => {
-                    let others = gathered.flat.properties.is_empty() || allows(schema);
-                    return Ok(vec![BodyShape {
-                        label: None,
-                        properties: self.object_properties_of(gathered.flat),
-                        others,
-                    }]);
-                }
-                [choice] => choice,
-                [_, second, ..] => return Err((
-                    second.pointer.clone(),
-                    "a multipart body's parts can vary with one oneOf/anyOf, not several at once"
-                        .to_owned(),
-                )),
-            };
+        if gathered.choices.is_empty() {
+            let others = gathered.flat.properties.is_empty() || allows(schema);
+            return Ok(vec![BodyShape {
+                label: None,
+                properties: self.object_properties_of(gathered.flat),
+                others,
+            }]);
+        }
+        // One shape per way of meeting every union, as `combined` spells out a type's.
+        let start = vec![Pick {
+            labels: Vec::new(),
+            object: Some(gathered.flat.clone()),
+            others: Vec::new(),
+        }];
+        let too_many = || {
+            (
+                pointer.clone(),
+                format!(
+                    "a multipart body's parts vary in more than {MAX_COMBINATIONS} ways \
+                     (its oneOf/anyOf lists combined), too many for a form each"
+                ),
+            )
+        };
+        let picks = gathered
+            .choices
+            .iter()
+            .try_fold(start, |picks, choice| {
+                let alternatives = self.alternatives(choice, 0)?;
+                product(picks, alternatives)
+            })
+            .map_err(|e| match e {
+                Expansion::TooMany => too_many(),
+                Expansion::Problem(problem) => problem,
+            })?;
+        if picks.len() > MAX_COMBINATIONS {
+            return Err(too_many());
+        }
         let mut shapes = Vec::new();
-        for (i, member) in choice.members.iter().enumerate() {
-            let member_pointer = format!("{}/{i}", choice.pointer);
-            let (member_schema, at) = self.resolved(member, &member_pointer)?;
-            let own = self.gather(member_schema, &at, 0)?;
-            if !own.object_like || !own.choices.is_empty() {
+        for pick in picks {
+            let (Some(flat), []) = (pick.object, pick.others.as_slice()) else {
+                let at = pick
+                    .others
+                    .first()
+                    .map_or(pointer.clone(), |(_, at)| at.clone());
                 return Err((
-                    member_pointer,
+                    at,
                     "each member of a multipart body's oneOf/anyOf must be an object listing \
                      its parts"
                         .to_owned(),
                 ));
-            }
-            let mut flat = gathered.flat.clone();
-            for property in own.flat.properties {
-                merge_property(&mut flat.properties, property);
-            }
-            flat.required.extend(own.flat.required);
-            let others = flat.properties.is_empty() || allows(member_schema) || allows(schema);
+            };
+            let others = flat.properties.is_empty() || allows(schema);
             shapes.push(BodyShape {
-                label: Some(self.member_label(member, i)),
+                label: Some(pick.labels.iter().map(|l| type_name(l)).collect()),
                 properties: self.object_properties_of(flat),
                 others,
             });
