@@ -18,7 +18,7 @@ use tracing::Instrument;
 
 use super::auth::{check_cookie, placement, push_cookie, CookieError, Placement};
 use super::client::{Client, Inner, OperationSpec};
-use super::encoding;
+use super::encoding::{self, Style};
 use super::error::{bounded, snippet, ApiError, DecodeError, Error, ErrorResponses};
 use super::hooks::HookContext;
 use super::multipart::Multipart;
@@ -57,10 +57,11 @@ pub struct Call<T, E> {
     decode: DecodeSuccess<T>,
     /// Each path parameter's name and encoded value, expanded into the template when sent.
     path_params: Vec<(&'static str, String)>,
+    /// Query pairs, percent-encoded.
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     /// Cookie parameters, each name and value checked when set.
-    cookies: Vec<(&'static str, String)>,
+    cookies: Vec<(String, String)>,
     body: Option<Bytes>,
     /// A multipart body, built into a form for each attempt (its boundary in the content type).
     multipart: Option<Multipart>,
@@ -102,7 +103,11 @@ impl<T, E> fmt::Debug for Call<T, E> {
             )
             .field(
                 "cookies",
-                &self.cookies.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+                &self
+                    .cookies
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>(),
             )
             .field("body_bytes", &self.body.as_ref().map(Bytes::len))
             .field("multipart", &self.multipart)
@@ -157,13 +162,24 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         }
     }
 
+    /// A path parameter in `simple` style.
     pub(crate) fn path_param<V: serde::Serialize + ?Sized>(
-        mut self,
+        self,
         name: &'static str,
         value: &V,
     ) -> Self {
+        self.path_styled(name, value, Style::Simple { explode: false })
+    }
+
+    /// A path parameter written as `style` says.
+    pub(crate) fn path_styled<V: serde::Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &V,
+        style: Style,
+    ) -> Self {
         if let Some(value) = self.json(value, || format!("path parameter `{name}`")) {
-            match encoding::path_segment(name, value) {
+            match encoding::path_segment(name, value, style) {
                 Ok(segment) => self.path_params.push((name, segment)),
                 Err(message) => self.fail(message),
             }
@@ -171,54 +187,80 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         self
     }
 
-    pub(crate) fn query<V: serde::Serialize + ?Sized>(mut self, name: &str, value: &V) -> Self {
+    /// A query parameter in `form` style, exploded.
+    pub(crate) fn query<V: serde::Serialize + ?Sized>(self, name: &str, value: &V) -> Self {
+        self.query_styled(name, value, Style::Form { explode: true })
+    }
+
+    /// A query parameter written as `style` says.
+    pub(crate) fn query_styled<V: serde::Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &V,
+        style: Style,
+    ) -> Self {
         if let Some(value) = self.json(value, || format!("query parameter `{name}`")) {
-            encoding::query_pairs(name, &value, &mut self.query);
+            encoding::query_pairs(name, &value, style, &mut self.query);
         }
         self
     }
 
-    pub(crate) fn header_param<V: serde::Serialize + ?Sized>(
+    /// A header parameter in `simple` style.
+    pub(crate) fn header_param<V: serde::Serialize + ?Sized>(self, name: &str, value: &V) -> Self {
+        self.header_styled(name, value, Style::Simple { explode: false })
+    }
+
+    /// A header parameter written as `style` says.
+    pub(crate) fn header_styled<V: serde::Serialize + ?Sized>(
         mut self,
         name: &str,
         value: &V,
+        style: Style,
     ) -> Self {
         if let Some(value) = self.json(value, || format!("header `{name}`")) {
-            if !value.is_null() {
-                self.headers
-                    .push((name.to_owned(), encoding::scalar(&value)));
+            if let Some(text) = encoding::header_value(&value, style) {
+                self.headers.push((name.to_owned(), text));
             }
         }
         self
     }
 
-    /// A cookie parameter: one value, sent as `name=value` in the `Cookie` header. A value a
-    /// cookie cannot hold (`;`, `,`, a space, a quote...) fails the call before it is sent.
+    /// A cookie parameter in `form` style, exploded: `name=value` in the `Cookie` header, a
+    /// list one cookie per item. A value a cookie cannot hold (`;`, `,`, a space, a quote...)
+    /// fails the call before it is sent.
     pub(crate) fn cookie_param<V: serde::Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &V,
+    ) -> Self {
+        self.cookie_styled(name, value, Style::Form { explode: true })
+    }
+
+    /// A cookie parameter written as `style` says. Unexploded, a list is one cookie of
+    /// comma-separated items (OpenAPI's `form` style): each item is checked, and the commas
+    /// between them are the only ones the value holds.
+    pub(crate) fn cookie_styled<V: serde::Serialize + ?Sized>(
         mut self,
         name: &'static str,
         value: &V,
+        style: Style,
     ) -> Self {
         let Some(value) = self.json(value, || format!("cookie `{name}`")) else {
             return self;
         };
-        let text = match value {
-            serde_json::Value::Null => return self,
-            serde_json::Value::String(text) => text,
-            serde_json::Value::Bool(_) | serde_json::Value::Number(_) => value.to_string(),
-            _ => {
-                self.fail(format!(
-                    "cookie `{name}` must be a single value, not a list or an object"
-                ));
-                return self;
+        for (cookie, items) in encoding::cookies(name, &value, style) {
+            let checked = items
+                .iter()
+                .try_for_each(|item| check_cookie(&cookie, item));
+            match checked {
+                Ok(()) => self.cookies.push((cookie, items.join(","))),
+                Err(CookieError::Name) => {
+                    self.fail(format!("{cookie:?} is not a valid cookie name"))
+                }
+                Err(CookieError::Value) => self.fail(format!(
+                    "the value of cookie `{cookie}` holds a character a cookie cannot carry (a space, `\"`, `,`, `;`, `\\` or a non-ASCII or control character)"
+                )),
             }
-        };
-        match check_cookie(name, &text) {
-            Ok(()) => self.cookies.push((name, text)),
-            Err(CookieError::Name) => self.fail(format!("{name:?} is not a valid cookie name")),
-            Err(CookieError::Value) => self.fail(format!(
-                "the value of cookie `{name}` holds a character a cookie cannot carry (a space, `\"`, `,`, `;`, `\\` or a non-ASCII or control character)"
-            )),
         }
         self
     }
@@ -239,9 +281,18 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
     }
 
     /// An `application/x-www-form-urlencoded` body from a model's top-level fields.
-    pub(crate) fn form_body<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+    pub(crate) fn form_body<B: serde::Serialize + ?Sized>(self, body: &B) -> Self {
+        self.form_body_styled(body, &[])
+    }
+
+    /// The same, the fields `styles` names written in their own style (an `encoding` entry).
+    pub(crate) fn form_body_styled<B: serde::Serialize + ?Sized>(
+        mut self,
+        body: &B,
+        styles: &[(&str, Style)],
+    ) -> Self {
         if let Some(value) = self.json(body, || "the request body".to_owned()) {
-            match encoding::form(&value) {
+            match encoding::form(&value, styles) {
                 Ok(text) => self.body = Some(Bytes::from(text)),
                 Err(message) => self.fail(message),
             }
@@ -427,7 +478,8 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             }
             if let Some(multipart) = &mut self.multipart {
                 let form = multipart.form().map_err(invalid)?;
-                set_form(&mut request, &inner.http, form).map_err(invalid)?;
+                set_form(&mut request, &inner.http, form, multipart.content_type())
+                    .map_err(invalid)?;
             }
             apply_credentials(
                 &mut request,
@@ -594,7 +646,7 @@ fn apply_credentials<E>(
     request: &mut reqwest::Request,
     inner: &Inner,
     alternative: &[&'static str],
-    parameters: &[(&'static str, String)],
+    parameters: &[(String, String)],
     operation_id: &'static str,
 ) -> Result<(), Error<E>> {
     let mut cookies: Vec<u8> = Vec::new();
@@ -661,7 +713,13 @@ fn set_form(
     request: &mut reqwest::Request,
     http: &reqwest::Client,
     form: reqwest::multipart::Form,
+    media_type: &str,
 ) -> Result<(), String> {
+    // reqwest writes `multipart/form-data`; another multipart type keeps the same boundary.
+    let content_type = (media_type != "multipart/form-data")
+        .then(|| HeaderValue::from_str(&format!("{media_type}; boundary={}", form.boundary())))
+        .transpose()
+        .map_err(|_| format!("{media_type:?} is not a valid media type"))?;
     let mut built = http
         .request(reqwest::Method::POST, request.url().clone())
         .multipart(form)
@@ -672,6 +730,9 @@ fn set_form(
         if let Some(value) = built.headers_mut().remove(&name) {
             request.headers_mut().insert(name, value);
         }
+    }
+    if let Some(content_type) = content_type {
+        request.headers_mut().insert(CONTENT_TYPE, content_type);
     }
     *request.body_mut() = built.body_mut().take();
     Ok(())
@@ -809,7 +870,9 @@ pub(crate) fn join_url(
         return Err(format!("invalid base URL {base:?}"));
     }
     if !query.is_empty() {
-        url.query_pairs_mut().extend_pairs(query);
+        // The pairs are encoded already, their delimiters (`,`, `%20`, `%7C`) in place.
+        let text: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        url.set_query(Some(&text.join("&")));
     }
     Ok(url)
 }
@@ -879,14 +942,29 @@ mod tests {
 
     #[test]
     fn urls_join_base_path_and_query() {
-        let query = vec![
-            ("tag".to_owned(), "a b".to_owned()),
-            ("filter[name]".to_owned(), "x&y".to_owned()),
-        ];
+        let mut query = Vec::new();
+        encoding::query_pairs(
+            "tag",
+            &serde_json::json!("a b"),
+            Style::Form { explode: true },
+            &mut query,
+        );
+        encoding::query_pairs(
+            "filter",
+            &serde_json::json!({"name": "x&y"}),
+            Style::DeepObject,
+            &mut query,
+        );
+        encoding::query_pairs(
+            "ids",
+            &serde_json::json!([1, 2]),
+            Style::Form { explode: false },
+            &mut query,
+        );
         let url = join_url("http://h:1/v3//", "/users/a%2Fb", &[], &query).unwrap();
         assert_eq!(
             url.as_str(),
-            "http://h:1/v3/users/a%2Fb?tag=a+b&filter%5Bname%5D=x%26y"
+            "http://h:1/v3/users/a%2Fb?tag=a%20b&filter%5Bname%5D=x%26y&ids=1,2"
         );
         let url = join_url("http://h", "/users/1", &[], &[]).unwrap();
         assert_eq!(url.as_str(), "http://h/users/1");

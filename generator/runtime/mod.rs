@@ -29,6 +29,8 @@ pub(crate) use call::DecodeSuccess;
 #[allow(unused_imports)]
 pub(crate) use client::{ApiSpec, OperationSpec, SchemeKind, SchemeSpec};
 #[allow(unused_imports)]
+pub(crate) use encoding::Style;
+#[allow(unused_imports)]
 pub(crate) use error::{decode_json, decode_text};
 #[allow(unused_imports)]
 pub(crate) use multipart::Multipart;

@@ -1,6 +1,8 @@
-//! `multipart/form-data` bodies: the files users give ([`FilePart`]) and the form the
-//! generated code fills from an operation's form struct, rebuilt for every attempt.
+//! Multipart bodies (`multipart/form-data`, `multipart/mixed` and the other `multipart/*`
+//! types): the files users give ([`FilePart`]) and the form the generated code fills from an
+//! operation's form struct, rebuilt for every attempt.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
@@ -86,16 +88,72 @@ enum Part {
     },
 }
 
-/// The parts of a `multipart/form-data` body, in order; filled by the generated code.
-#[derive(Default)]
+/// One part with its name and the headers the API documents for it (an `encoding` entry's
+/// `headers`).
+struct Entry {
+    name: Cow<'static, str>,
+    part: Part,
+    headers: Vec<(&'static str, String)>,
+}
+
+/// The parts of a multipart body, in order; filled by the generated code.
 pub(crate) struct Multipart {
-    parts: Vec<(&'static str, Part)>,
+    /// The body's media type, e.g. `multipart/form-data`; the boundary is added when sent.
+    media_type: &'static str,
+    parts: Vec<Entry>,
+    /// Where the parts of the property added last begin: headers set next apply to them.
+    last: usize,
     invalid: Option<String>,
+}
+
+impl Default for Multipart {
+    fn default() -> Self {
+        Multipart {
+            media_type: "multipart/form-data",
+            parts: Vec::new(),
+            last: 0,
+            invalid: None,
+        }
+    }
 }
 
 impl Multipart {
     pub(crate) fn new() -> Self {
         Multipart::default()
+    }
+
+    /// Another multipart type than `multipart/form-data` (`multipart/mixed`, say). Its parts
+    /// still carry their names, in a `Content-Disposition: form-data` header, which is how a
+    /// receiver tells the properties apart.
+    pub(crate) fn media_type(mut self, media_type: &'static str) -> Self {
+        self.media_type = media_type;
+        self
+    }
+
+    /// The body's media type, without its boundary.
+    pub(crate) fn content_type(&self) -> &'static str {
+        self.media_type
+    }
+
+    /// A header on every part of the property added last (`simple` style: a list's items
+    /// comma-separated); nothing for `null`.
+    pub(crate) fn header<V: serde::Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &V,
+    ) -> Self {
+        match serde_json::to_value(value) {
+            Ok(value) => {
+                let style = super::encoding::Style::Simple { explode: false };
+                if let Some(text) = super::encoding::header_value(&value, style) {
+                    for entry in &mut self.parts[self.last..] {
+                        entry.headers.push((name, text.clone()));
+                    }
+                }
+            }
+            Err(e) => self.fail(format!("cannot serialise header `{name}`: {e}")),
+        }
+        self
     }
 
     /// Files under one name, one part each (none for an absent optional file);
@@ -106,10 +164,35 @@ impl Multipart {
         files: impl IntoIterator<Item = FilePart>,
         content_type: &'static str,
     ) -> Self {
+        self.last = self.parts.len();
         for file in files {
-            self.parts.push((name, Part::File { file, content_type }));
+            self.push(name, Part::File { file, content_type });
         }
         self
+    }
+
+    /// Files under names of the caller's choosing (parts the API does not list), each sent
+    /// with its own media type, `application/octet-stream` when it gives none.
+    pub(crate) fn named_files(mut self, files: Vec<(String, FilePart)>) -> Self {
+        self.last = self.parts.len();
+        for (name, file) in files {
+            self.push(
+                name,
+                Part::File {
+                    file,
+                    content_type: "application/octet-stream",
+                },
+            );
+        }
+        self
+    }
+
+    fn push(&mut self, name: impl Into<Cow<'static, str>>, part: Part) {
+        self.parts.push(Entry {
+            name: name.into(),
+            part,
+            headers: Vec::new(),
+        });
     }
 
     /// A value: nothing for `null`, a text part for a string, number or boolean, one part per
@@ -121,6 +204,7 @@ impl Multipart {
         value: &V,
         content_type: Option<&'static str>,
     ) -> Self {
+        self.last = self.parts.len();
         match serde_json::to_value(value) {
             Ok(serde_json::Value::Array(items)) => {
                 for item in &items {
@@ -140,6 +224,7 @@ impl Multipart {
         value: &V,
         content_type: &'static str,
     ) -> Self {
+        self.last = self.parts.len();
         match serde_json::to_value(value) {
             Ok(serde_json::Value::Null) => {}
             Ok(value) => self.push_text(name, value.to_string(), Some(content_type)),
@@ -170,7 +255,7 @@ impl Multipart {
     }
 
     fn push_text(&mut self, name: &'static str, text: String, content_type: Option<&'static str>) {
-        self.parts.push((name, Part::Text { text, content_type }));
+        self.push(name, Part::Text { text, content_type });
     }
 
     fn fail(&mut self, message: String) {
@@ -184,9 +269,9 @@ impl Multipart {
 
     /// Whether every part can be sent again (no stream), so the call may be retried.
     pub(crate) fn replayable(&self) -> bool {
-        self.parts.iter().all(|(_, part)| {
+        self.parts.iter().all(|entry| {
             !matches!(
-                part,
+                entry.part,
                 Part::File {
                     file: FilePart {
                         content: Content::Stream(_),
@@ -202,7 +287,12 @@ impl Multipart {
     /// cannot be sent as given; nothing malformed is ever built.
     pub(crate) fn form(&mut self) -> Result<reqwest::multipart::Form, String> {
         let mut form = reqwest::multipart::Form::new();
-        for (name, part) in &mut self.parts {
+        for Entry {
+            name,
+            part,
+            headers,
+        } in &mut self.parts
+        {
             let built = match part {
                 Part::Text { text, content_type } => {
                     let part = reqwest::multipart::Part::text(text.clone());
@@ -238,7 +328,23 @@ impl Multipart {
                     }
                 }
             };
-            form = form.part(*name, built);
+            let built = if headers.is_empty() {
+                built
+            } else {
+                let mut map = reqwest::header::HeaderMap::new();
+                for (header, value) in headers.iter() {
+                    let header = reqwest::header::HeaderName::from_bytes(header.as_bytes())
+                        .map_err(|_| format!("{header:?} is not a valid header name"))?;
+                    let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+                        format!(
+                            "the `{header}` header of part `{name}` is not a valid header value"
+                        )
+                    })?;
+                    map.append(header, value);
+                }
+                built.headers(map)
+            };
+            form = form.part(name.clone(), built);
         }
         Ok(form)
     }
@@ -256,7 +362,7 @@ fn with_media(
 impl fmt::Debug for Multipart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
-            .entries(self.parts.iter().map(|(name, _)| name))
+            .entries(self.parts.iter().map(|entry| &entry.name))
             .finish()
     }
 }
@@ -268,12 +374,17 @@ mod tests {
     fn names(form: &Multipart) -> Vec<(&str, String)> {
         form.parts
             .iter()
-            .map(|(name, part)| {
-                let shown = match part {
+            .map(|entry| {
+                let shown = match &entry.part {
                     Part::Text { text, content_type } => format!("{text} {content_type:?}"),
                     Part::File { content_type, .. } => format!("file {content_type}"),
                 };
-                (*name, shown)
+                let headers: Vec<String> = entry
+                    .headers
+                    .iter()
+                    .map(|(k, v)| format!(" {k}: {v}"))
+                    .collect();
+                (entry.name.as_ref(), format!("{shown}{}", headers.concat()))
             })
             .collect()
     }
@@ -345,6 +456,55 @@ mod tests {
             .invalid()
             .unwrap()
             .starts_with("cannot serialise part `bad`"));
+    }
+
+    #[test]
+    fn headers_go_on_every_part_of_the_last_property() {
+        let mut form = Multipart::new()
+            .media_type("multipart/mixed")
+            .value("title", "t", None)
+            .value("tags", &["x", "y"], None)
+            .header("X-Rate", &3)
+            .header("X-Skip", &None::<u8>)
+            .files("file", [FilePart::bytes("z")], "image/png")
+            .header("X-Ids", &[1, 2]);
+        assert_eq!(form.content_type(), "multipart/mixed");
+        assert_eq!(
+            names(&form),
+            [
+                ("title", "t None".to_owned()),
+                ("tags", "x None X-Rate: 3".to_owned()),
+                ("tags", "y None X-Rate: 3".to_owned()),
+                ("file", "file image/png X-Ids: 1,2".to_owned()),
+            ]
+        );
+        assert!(form.form().is_ok());
+        let mut form = Multipart::new()
+            .value("a", "x", None)
+            .header("X-Bad", "line\nbreak");
+        assert!(form
+            .form()
+            .unwrap_err()
+            .contains("is not a valid header value"));
+    }
+
+    #[test]
+    fn parts_the_api_does_not_list_keep_the_names_given() {
+        let form = Multipart::new().value("title", "t", None).named_files(vec![
+            ("scan-1".to_owned(), FilePart::bytes("a")),
+            (
+                "note".to_owned(),
+                FilePart::bytes("b").content_type("text/plain"),
+            ),
+        ]);
+        assert_eq!(
+            names(&form),
+            [
+                ("title", "t None".to_owned()),
+                ("scan-1", "file application/octet-stream".to_owned()),
+                ("note", "file application/octet-stream".to_owned()),
+            ]
+        );
     }
 
     #[test]

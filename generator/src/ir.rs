@@ -147,6 +147,10 @@ pub enum TypeKind {
         /// Properties beyond the declared ones (`additionalProperties` beside `properties`),
         /// kept in a map field; `None` when the schema does not allow them.
         additional: Option<AdditionalField>,
+        /// Unions whose members' properties sit beside the fields (`#[serde(flatten)]`):
+        /// several unions that must all hold at once, too many combinations to spell out,
+        /// whose members share no property with each other or with the fields.
+        flattened: Vec<FlattenedUnion>,
     },
     /// A string enum.
     Enum {
@@ -173,6 +177,15 @@ pub enum TypeKind {
         /// The type at the end of the chain of references.
         target: TypeRef,
     },
+}
+
+/// A union field whose member's properties sit beside the struct's own.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlattenedUnion {
+    /// The Rust field name, e.g. `payment`.
+    pub name: String,
+    /// The union type.
+    pub ty: String,
 }
 
 /// The map field a struct keeps undeclared properties in.
@@ -496,6 +509,50 @@ impl ParamLocation {
     }
 }
 
+/// How a parameter's value is written: OpenAPI's `style` with its `explode`, or `content`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamStyle {
+    /// `a,b` (path, header); an exploded object is `k=v,k2=v2`.
+    Simple {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `.a,b`, exploded `.a.b` (path).
+    Label {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `;name=a,b`, exploded `;name=a;name=b` (path).
+    Matrix {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `name=a,b`, exploded `name=a&name=b` (query); a cookie exploded is one cookie per item.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `name=a%20b` (query, not exploded: exploded it is `form`).
+    SpaceDelimited,
+    /// `name=a%7Cb` (query, not exploded: exploded it is `form`).
+    PipeDelimited,
+    /// `name[k]=v` (query).
+    DeepObject,
+    /// Described by `content` of a JSON media type: the value as JSON text.
+    Json,
+}
+
+impl ParamStyle {
+    /// The style a location has when the document names none (`explode` defaulting as
+    /// OpenAPI says: true for `form`, false otherwise).
+    pub fn default_for(location: ParamLocation) -> Self {
+        match location {
+            ParamLocation::Path | ParamLocation::Header => ParamStyle::Simple { explode: false },
+            ParamLocation::Query | ParamLocation::Cookie => ParamStyle::Form { explode: true },
+        }
+    }
+}
+
 /// One parameter.
 #[derive(Debug, Clone, Serialize)]
 pub struct Param {
@@ -505,6 +562,8 @@ pub struct Param {
     pub rust_name: String,
     /// Where it goes.
     pub location: ParamLocation,
+    /// How its value is written there.
+    pub style: ParamStyle,
     /// Its type.
     pub ty: TypeRef,
     /// Required parameters are arguments; optional ones go in the options struct.
@@ -531,23 +590,47 @@ pub struct Body {
     pub doc: Option<String>,
     /// For a multipart body, the struct users fill and its parts.
     pub multipart: Option<MultipartForm>,
+    /// For a form body, the fields its `encoding` writes in a style of their own (the others
+    /// repeat their name for each item of a list and nest an object's keys in brackets).
+    pub field_styles: Vec<FieldStyle>,
+}
+
+/// How one field of an `application/x-www-form-urlencoded` body is written.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldStyle {
+    /// The field's name.
+    pub name: String,
+    /// Its style, as a query parameter's.
+    pub style: ParamStyle,
 }
 
 impl Body {
     /// Every type the body refers to: its own and its parts'.
     pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
-        let parts = self.multipart.iter().flat_map(|m| &m.parts);
-        std::iter::once(&self.ty).chain(parts.filter_map(|p| p.kind.ty()))
+        let parts = self.multipart.iter().flat_map(|m| m.all_parts());
+        let all = parts.flat_map(|p| {
+            p.kind
+                .ty()
+                .into_iter()
+                .chain(p.headers.iter().map(|h| &h.ty))
+        });
+        std::iter::once(&self.ty).chain(all)
     }
 
     /// The same, to rewrite.
     pub fn types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
-        let parts = self.multipart.iter_mut().flat_map(|m| &mut m.parts);
-        std::iter::once(&mut self.ty).chain(parts.filter_map(|p| p.kind.ty_mut()))
+        let parts = self.multipart.iter_mut().flat_map(|m| m.all_parts_mut());
+        let all = parts.flat_map(|p| {
+            p.kind
+                .ty_mut()
+                .into_iter()
+                .chain(p.headers.iter_mut().map(|h| &mut h.ty))
+        });
+        std::iter::once(&mut self.ty).chain(all)
     }
 }
 
-/// A `multipart/form-data` body: a struct of the operation's own (its fields may hold files,
+/// A multipart body: a struct of the operation's own (its fields may hold files,
 /// which no serde model can), one field per part.
 #[derive(Debug, Clone, Serialize)]
 pub struct MultipartForm {
@@ -555,6 +638,34 @@ pub struct MultipartForm {
     pub type_name: String,
     /// In document order.
     pub parts: Vec<FormPart>,
+    /// The field holding parts the document does not list (a list of named files), when the
+    /// schema allows them: it lists no properties, or allows `additionalProperties`.
+    pub other_parts: Option<String>,
+    /// When the parts vary with a oneOf/anyOf: the type is an enum of these forms, one per
+    /// member (its Rust variant and its form), and `parts` is empty.
+    pub variants: Vec<(String, MultipartForm)>,
+}
+
+impl MultipartForm {
+    /// Every part of it, its variants' included.
+    pub fn all_parts(&self) -> Box<dyn Iterator<Item = &FormPart> + '_> {
+        Box::new(
+            self.parts
+                .iter()
+                .chain(self.variants.iter().flat_map(|(_, form)| form.all_parts())),
+        )
+    }
+
+    /// The same, to rewrite.
+    pub fn all_parts_mut(&mut self) -> Box<dyn Iterator<Item = &mut FormPart> + '_> {
+        Box::new(
+            self.parts.iter_mut().chain(
+                self.variants
+                    .iter_mut()
+                    .flat_map(|(_, form)| form.all_parts_mut()),
+            ),
+        )
+    }
 }
 
 /// One property of a multipart body: one part, or one per item of a list.
@@ -574,6 +685,24 @@ pub struct FormPart {
     /// file's `contentMediaType`); files default to `application/octet-stream`, JSON to
     /// `application/json`, scalars to none (`text/plain` by RFC 7578).
     pub content_type: Option<String>,
+    /// The headers the document gives the part (its `encoding` entry's `headers`), each a
+    /// field of the form struct.
+    pub headers: Vec<PartHeader>,
+}
+
+/// A header of a multipart part, set on each of its parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartHeader {
+    /// The header's name.
+    pub name: String,
+    /// The form struct's field holding it, e.g. `file_x_rate_limit`.
+    pub rust_name: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// Its value's type.
+    pub ty: TypeRef,
+    /// `required: true`: the field is not an `Option`.
+    pub required: bool,
 }
 
 /// What a multipart part holds.
@@ -617,6 +746,7 @@ pub enum BodyEncoding {
     Text,
     /// Bytes sent as is (`application/octet-stream` and other binary types).
     Binary,
-    /// `multipart/form-data` from the operation's form struct ([`Body::multipart`]).
+    /// A multipart body (`multipart/form-data`, `multipart/mixed`...) from the operation's
+    /// form struct ([`Body::multipart`]).
     Multipart,
 }

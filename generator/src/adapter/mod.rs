@@ -17,9 +17,9 @@ use crate::error::Error;
 use crate::load::Source;
 
 pub use model::{
-    Additional, BodyView, Discriminator, EncodingView, Info, KeyLocation, MediaView, OperationView,
-    ParamStyle, ParameterView, PathItemView, Requirement, ResponseView, Schema, SchemaRef,
-    SchemaView, SchemeView, SecuritySchemeView, ServerView, TagView,
+    Additional, BodyView, Discriminator, EncodingView, HeaderView, Info, KeyLocation, MediaView,
+    OperationView, ParamFormat, ParamStyle, ParameterView, PathItemView, Requirement, ResponseView,
+    Schema, SchemaRef, SchemaView, SchemeView, SecuritySchemeView, ServerView, TagView,
 };
 pub use normalize::Problem;
 
@@ -62,6 +62,7 @@ impl Document {
         }
         let mut fatal = refs::resolve(&mut value);
         let mut problems = normalize::normalize(&mut value);
+        explicit_explode(&mut value);
         // The 3.0 model has no place for 3.1's webhooks: they are parsed on their own.
         let webhooks = match value
             .as_object_mut()
@@ -179,12 +180,45 @@ impl Document {
         }
     }
 
+    /// Follows a header reference.
+    fn header<'a>(
+        &'a self,
+        item: &'a ReferenceOr<openapiv3::Header>,
+    ) -> Result<&'a openapiv3::Header, String> {
+        resolve(item, "headers", |c| &c.headers, self)
+    }
+
     /// Follows a security scheme reference.
     fn security_scheme<'a>(
         &'a self,
         item: &'a ReferenceOr<SecurityScheme>,
     ) -> Result<&'a SecurityScheme, String> {
         resolve(item, "securitySchemes", |c| &c.security_schemes, self)
+    }
+}
+
+/// Writes out `explode: true` on every encoding object of `form` style (named or by default)
+/// that does not say: `openapiv3` reads a missing `explode` as `false`, where OpenAPI's
+/// default for `form` is `true`.
+fn explicit_explode(doc: &mut Value) {
+    let mut found = Vec::new();
+    walk::walk(
+        doc,
+        walk::Kind::Document,
+        &mut walk::Path::default(),
+        &mut |kind, value, path| {
+            let form = value
+                .get("style")
+                .is_none_or(|style| style.as_str() == Some("form"));
+            if kind == walk::Kind::Encoding && value.get("explode").is_none() && form {
+                found.push(path.pointer());
+            }
+        },
+    );
+    for pointer in found {
+        if let Some(Value::Object(encoding)) = doc.pointer_mut(&pointer) {
+            encoding.insert("explode".to_owned(), Value::Bool(true));
+        }
     }
 }
 

@@ -3,9 +3,9 @@
 //! model stays behind them, so lowering (and everything after it) never names it.
 
 use openapiv3::{
-    APIKeyLocation, AdditionalProperties, MediaType, Parameter, ParameterSchemaOrContent, PathItem,
-    PathStyle, QueryStyle, ReferenceOr, RequestBody, Response, SchemaKind, SecurityScheme,
-    StatusCode, Type, VariantOrUnknownOrEmpty,
+    APIKeyLocation, AdditionalProperties, Encoding, MediaType, Parameter, ParameterSchemaOrContent,
+    PathItem, PathStyle, QueryStyle, ReferenceOr, RequestBody, Response, SchemaKind,
+    SecurityScheme, StatusCode, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -445,8 +445,26 @@ pub struct ParameterView<'d> {
     pub description: Option<&'d str>,
     /// `example`.
     pub example: Option<&'d Value>,
-    /// `schema`, or the media types of `content` when it is described that way.
-    pub schema: Result<SchemaRef<'d>, Vec<&'d str>>,
+    /// `schema`, or `content`.
+    pub format: ParamFormat<'d>,
+}
+
+/// How a parameter's or a header's value is described.
+pub enum ParamFormat<'d> {
+    /// By a `schema`, written in the parameter's style.
+    Schema(SchemaRef<'d>),
+    /// By `content`: a media type (one, says OpenAPI) and the schema of the text it holds.
+    Content(Vec<(&'d str, MediaView<'d>)>),
+}
+
+/// A Header Object: a header of a multipart part (or of a response).
+pub struct HeaderView<'d> {
+    /// `description`.
+    pub description: Option<&'d str>,
+    /// `required: true`.
+    pub required: bool,
+    /// `schema`, or `content`.
+    pub format: ParamFormat<'d>,
 }
 
 /// A request body.
@@ -481,12 +499,16 @@ pub struct MediaView<'d> {
     pub encoding: Vec<(&'d str, EncodingView<'d>)>,
 }
 
-/// How one multipart part is encoded.
+/// How one multipart part, or one field of a form body, is encoded.
 pub struct EncodingView<'d> {
     /// `contentType`.
     pub content_type: Option<&'d str>,
-    /// The names of the part's `headers`.
-    pub headers: Vec<&'d str>,
+    /// The part's `headers`, by name, references followed.
+    pub headers: Vec<(&'d str, Result<HeaderView<'d>, String>)>,
+    /// `style` (form bodies).
+    pub style: Option<ParamStyle>,
+    /// `explode` (form bodies), its default (true for `form`) written in by the adapter.
+    pub explode: bool,
 }
 
 impl Document {
@@ -696,15 +718,7 @@ impl Document {
                     PathStyle::Matrix => ParamStyle::Matrix,
                 },
             ),
-            Parameter::Query { style, .. } => (
-                ParamLocation::Query,
-                match style {
-                    QueryStyle::Form => ParamStyle::Form,
-                    QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
-                    QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
-                    QueryStyle::DeepObject => ParamStyle::DeepObject,
-                },
-            ),
+            Parameter::Query { style, .. } => (ParamLocation::Query, query_style(style)),
             Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple),
             Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form),
         };
@@ -717,13 +731,17 @@ impl Document {
             required: data.required,
             description: data.description.as_deref(),
             example: data.example.as_ref(),
-            schema: match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => Ok(SchemaRef::of(schema)),
-                ParameterSchemaOrContent::Content(content) => {
-                    Err(content.keys().map(String::as_str).collect())
-                }
-            },
+            format: self.format(&data.format),
         })
+    }
+
+    fn format<'d>(&'d self, format: &'d ParameterSchemaOrContent) -> ParamFormat<'d> {
+        match format {
+            ParameterSchemaOrContent::Schema(schema) => ParamFormat::Schema(SchemaRef::of(schema)),
+            ParameterSchemaOrContent::Content(content) => {
+                ParamFormat::Content(self.content(content))
+            }
+        }
     }
 
     fn body_view<'d>(&'d self, body: &'d ReferenceOr<RequestBody>) -> Result<BodyView<'d>, String> {
@@ -752,33 +770,57 @@ impl Document {
     ) -> Vec<(&'d str, MediaView<'d>)> {
         content
             .iter()
-            .map(|(media, m)| {
-                let view = MediaView {
-                    schema: m.schema.as_ref().map(SchemaRef::of),
-                    example: m.example.as_ref(),
-                    examples: m
-                        .examples
-                        .iter()
-                        .map(|(name, example)| {
-                            let value = self.example(example).map(|e| e.value.as_ref());
-                            (name.as_str(), value)
-                        })
-                        .collect(),
-                    encoding: m
-                        .encoding
-                        .iter()
-                        .map(|(name, e)| {
-                            let view = EncodingView {
-                                content_type: e.content_type.as_deref(),
-                                headers: e.headers.keys().map(String::as_str).collect(),
-                            };
-                            (name.as_str(), view)
-                        })
-                        .collect(),
-                };
-                (media.as_str(), view)
-            })
+            .map(|(media, m)| (media.as_str(), self.media(m)))
             .collect()
+    }
+
+    fn media<'d>(&'d self, m: &'d MediaType) -> MediaView<'d> {
+        MediaView {
+            schema: m.schema.as_ref().map(SchemaRef::of),
+            example: m.example.as_ref(),
+            examples: m
+                .examples
+                .iter()
+                .map(|(name, example)| {
+                    let value = self.example(example).map(|e| e.value.as_ref());
+                    (name.as_str(), value)
+                })
+                .collect(),
+            encoding: m
+                .encoding
+                .iter()
+                .map(|(name, e)| (name.as_str(), self.encoding(e)))
+                .collect(),
+        }
+    }
+
+    fn encoding<'d>(&'d self, e: &'d Encoding) -> EncodingView<'d> {
+        EncodingView {
+            content_type: e.content_type.as_deref(),
+            headers: e
+                .headers
+                .iter()
+                .map(|(name, header)| {
+                    let view = self.header(header).map(|h| HeaderView {
+                        description: h.description.as_deref(),
+                        required: h.required,
+                        format: self.format(&h.format),
+                    });
+                    (name.as_str(), view)
+                })
+                .collect(),
+            style: e.style.as_ref().map(query_style),
+            explode: e.explode,
+        }
+    }
+}
+
+fn query_style(style: &QueryStyle) -> ParamStyle {
+    match style {
+        QueryStyle::Form => ParamStyle::Form,
+        QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+        QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+        QueryStyle::DeepObject => ParamStyle::DeepObject,
     }
 }
 

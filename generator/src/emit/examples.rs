@@ -136,8 +136,13 @@ fn expected(value: &Value, ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Va
         ),
         (TypeRef::Named(name), Value::Object(map)) => {
             match types.get(name.as_str()).map(|t| &t.kind) {
-                Some(TypeKind::Struct { fields, additional }) => Value::Object(
-                    map.iter()
+                Some(TypeKind::Struct {
+                    fields,
+                    additional,
+                    flattened,
+                }) => {
+                    let mut out: serde_json::Map<String, Value> = map
+                        .iter()
                         .filter_map(|(k, v)| {
                             let Some(field) = fields.iter().find(|f| &f.json_name == k) else {
                                 // Undeclared keys come back only when the struct keeps them.
@@ -151,8 +156,19 @@ fn expected(value: &Value, ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Va
                             }
                             Some((k.clone(), expected(v, &field.ty, types)))
                         })
-                        .collect(),
-                ),
+                        .collect();
+                    // Each flattened union reads the whole object and gives back its keys.
+                    for union in flattened {
+                        if let Value::Object(part) =
+                            expected(value, &TypeRef::Named(union.ty.clone()), types)
+                        {
+                            for (k, v) in part {
+                                out.entry(k).or_insert(v);
+                            }
+                        }
+                    }
+                    Value::Object(out)
+                }
                 Some(TypeKind::Tagged { tag, variants }) => {
                     let tag_value = map.get(tag).and_then(Value::as_str);
                     match variants

@@ -6,8 +6,8 @@ use quote::quote;
 use super::docs::doc_or;
 use super::tokens::{cfg_any, ident, ty};
 use crate::ir::{
-    AdditionalField, Api, EnumVariant, Field, TaggedVariant, TypeDef, TypeKind, TypeRef,
-    UntaggedVariant,
+    AdditionalField, Api, EnumVariant, Field, FlattenedUnion, TaggedVariant, TypeDef, TypeKind,
+    TypeRef, UntaggedVariant,
 };
 
 /// The models module: its inner attributes, then one item group per type, built lazily.
@@ -26,9 +26,11 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let cfg = cfg_any(&def.features);
     let body = match &def.kind {
-        TypeKind::Struct { fields, additional } => {
-            structure(&cfg, &name, fields, additional.as_ref())
-        }
+        TypeKind::Struct {
+            fields,
+            additional,
+            flattened,
+        } => structure(&cfg, &name, fields, additional.as_ref(), flattened),
         TypeKind::Enum {
             variants,
             open: false,
@@ -73,9 +75,10 @@ fn structure(
     name: &proc_macro2::Ident,
     fields: &[Field],
     additional: Option<&AdditionalField>,
+    flattened: &[FlattenedUnion],
 ) -> TokenStream {
     let sensitive = fields.iter().any(|f| f.sensitive);
-    let all_optional = fields.iter().all(|f| !f.required);
+    let all_optional = fields.iter().all(|f| !f.required) && flattened.is_empty();
     let mut derives = vec![];
     if !sensitive {
         derives.push(quote!(Debug));
@@ -119,6 +122,20 @@ fn structure(
             pub #field_name: #field_ty,
         }
     });
+    // Unions whose members' properties sit beside the fields.
+    let flattened_members = flattened.iter().map(|union| {
+        let field_name = ident(&union.name);
+        let union_ty = ident(&union.ty);
+        let doc = format!(
+            " Which `{}` this is: its properties sit beside the others.",
+            union.ty
+        );
+        quote! {
+            #[doc = #doc]
+            #[serde(flatten)]
+            pub #field_name: #union_ty,
+        }
+    });
     // Undeclared properties, kept as received so nothing the server sends is lost.
     let additional_member = additional.map(|additional| {
         let field_name = ident(&additional.name);
@@ -148,6 +165,11 @@ fn structure(
             let label = &additional.name;
             entries.push(quote!(.field(#label, &self.#field_name.keys().collect::<Vec<_>>())));
         }
+        for union in flattened {
+            let field_name = ident(&union.name);
+            let label = &union.name;
+            entries.push(quote!(.field(#label, &self.#field_name)));
+        }
         let label = name.to_string();
         quote! {
             #cfg
@@ -163,6 +185,7 @@ fn structure(
         #[derive(#(#derives),*)]
         pub struct #name {
             #(#members)*
+            #(#flattened_members)*
             #additional_member
         }
         #debug

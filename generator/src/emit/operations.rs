@@ -11,8 +11,8 @@ use super::docs::{clean, doc_attrs, doc_or, lines};
 use super::tokens::{body_ty, ident, is_copy, models_path, success_ty, ty};
 use super::usage::Usage;
 use crate::ir::{
-    BodyEncoding, Group, Operation, Param, ParamLocation, PartKind, ResponseBody, ResponseCase,
-    StatusMatch, Success, TypeRef,
+    BodyEncoding, Group, MultipartForm, Operation, Param, ParamLocation, ParamStyle, PartKind,
+    ResponseBody, ResponseCase, StatusMatch, Success, TypeRef,
 };
 
 /// A group's module.
@@ -68,6 +68,11 @@ fn argument_type(param: &Param) -> TokenStream {
     match &param.ty {
         TypeRef::String => quote!(&str),
         t if is_copy(t) => ty(t, &models),
+        // A slice, as clippy asks of list arguments; a `&Vec` coerces to it.
+        TypeRef::List(item) => {
+            let item = ty(item, &models);
+            quote!(&[#item])
+        }
         t => {
             let t = ty(t, &models);
             quote!(&#t)
@@ -151,18 +156,36 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
         } else {
             quote!(&options.#arg)
         };
+        // The location's own style needs no saying.
+        if p.style == ParamStyle::default_for(p.location) {
+            return match p.location {
+                ParamLocation::Path => quote!(.path_param(#wire, #value)),
+                ParamLocation::Query => quote!(.query(#wire, #value)),
+                ParamLocation::Header => quote!(.header_param(#wire, #value)),
+                ParamLocation::Cookie => quote!(.cookie_param(#wire, #value)),
+            };
+        }
+        let style = style_tokens(p.style);
         match p.location {
-            ParamLocation::Path => quote!(.path_param(#wire, #value)),
-            ParamLocation::Query => quote!(.query(#wire, #value)),
-            ParamLocation::Header => quote!(.header_param(#wire, #value)),
-            ParamLocation::Cookie => quote!(.cookie_param(#wire, #value)),
+            ParamLocation::Path => quote!(.path_styled(#wire, #value, #style)),
+            ParamLocation::Query => quote!(.query_styled(#wire, #value, #style)),
+            ParamLocation::Header => quote!(.header_styled(#wire, #value, #style)),
+            ParamLocation::Cookie => quote!(.cookie_styled(#wire, #value, #style)),
         }
     });
     let set_body = op.body.as_ref().map(|body| {
         let content_type = &body.content_type;
         match body.encoding {
             BodyEncoding::Json => quote!(json_body(#content_type, body)),
-            BodyEncoding::Form => quote!(form_body(body)),
+            BodyEncoding::Form if body.field_styles.is_empty() => quote!(form_body(body)),
+            BodyEncoding::Form => {
+                let fields = body.field_styles.iter().map(|field| {
+                    let name = &field.name;
+                    let style = style_tokens(field.style);
+                    quote!((#name, #style))
+                });
+                quote!(form_body_styled(body, &[#(#fields),*]))
+            }
             BodyEncoding::Text => quote!(raw_body(#content_type, body.to_owned())),
             BodyEncoding::Binary if body.required => quote!(raw_body(#content_type, body.into())),
             BodyEncoding::Binary => quote!(raw_body(#content_type, body)),
@@ -193,6 +216,21 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
             #call
         }
     }
+}
+
+/// The runtime's `Style` value for a parameter style.
+fn style_tokens(style: ParamStyle) -> TokenStream {
+    let style = match style {
+        ParamStyle::Simple { explode } => quote!(Simple { explode: #explode }),
+        ParamStyle::Label { explode } => quote!(Label { explode: #explode }),
+        ParamStyle::Matrix { explode } => quote!(Matrix { explode: #explode }),
+        ParamStyle::Form { explode } => quote!(Form { explode: #explode }),
+        ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(PipeDelimited),
+        ParamStyle::DeepObject => quote!(DeepObject),
+        ParamStyle::Json => quote!(Json),
+    };
+    quote!(crate::runtime::Style::#style)
 }
 
 fn operation_spec(op: &Operation) -> TokenStream {
@@ -507,15 +545,93 @@ fn options_struct(op: &Operation) -> TokenStream {
 
 /// The struct holding a multipart body's parts, and how it becomes the runtime's form.
 fn form_struct(op: &Operation) -> TokenStream {
-    let Some(form) = op.body.as_ref().and_then(|b| b.multipart.as_ref()) else {
+    let Some((body, form)) = op
+        .body
+        .as_ref()
+        .and_then(|b| Some((b, b.multipart.as_ref()?)))
+    else {
         return TokenStream::new();
     };
-    let models = models_path();
+    let media_type = body
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if form.variants.is_empty() {
+        let doc = format!(
+            " The `{media_type}` body of `{}`: one part per field (a list, one per item).",
+            op.id
+        );
+        return one_form(form, &media_type, &doc);
+    }
+    // Parts varying with a oneOf/anyOf: a form per member, and an enum of them.
     let name = ident(&form.type_name);
     let doc = format!(
-        " The `multipart/form-data` body of `{}`: one part per field (a list, one per item).",
-        op.id
+        " The `{media_type}` body of `{}`: one of {} forms, as its parts vary.",
+        op.id,
+        form.variants.len()
     );
+    let forms = form.variants.iter().map(|(variant, form)| {
+        let doc = format!(
+            " The `{variant}` form of `{}`: one part per field (a list, one per item).",
+            op.id
+        );
+        one_form(form, &media_type, &doc)
+    });
+    let variants = form.variants.iter().map(|(variant, form)| {
+        let variant = ident(variant);
+        let form = ident(&form.type_name);
+        let doc = format!(" The parts of a `{form}`.");
+        quote!(#[doc = #doc] #variant(#form),)
+    });
+    let arms = form.variants.iter().map(|(variant, _)| {
+        let variant = ident(variant);
+        quote!(Self::#variant(form) => form.into_multipart(),)
+    });
+    quote! {
+        #(#forms)*
+
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+/// The struct holding one form's parts, and how it becomes the runtime's form.
+fn one_form(form: &MultipartForm, media_type: &str, doc: &str) -> TokenStream {
+    let models = models_path();
+    let name = ident(&form.type_name);
+    let models_ref = &models;
+    let header_fields = form.parts.iter().flat_map(|part| {
+        part.headers.iter().map(move |header| {
+            let field = ident(&header.rust_name);
+            let t = ty(&header.ty, models_ref);
+            let field_ty = if header.required {
+                t
+            } else {
+                quote!(Option<#t>)
+            };
+            let what = format!("The `{}` header of the `{}` part.", header.name, part.name);
+            let text = match &header.doc {
+                Some(doc) => format!("{what}\n\n{doc}"),
+                None => what,
+            };
+            let doc = doc_or(Some(&text), "");
+            quote!(#doc pub #field: #field_ty,)
+        })
+    });
     let fields = form.parts.iter().map(|part| {
         let field = ident(&part.rust_name);
         let field_ty = match (&part.kind, part.required) {
@@ -539,6 +655,12 @@ fn form_struct(op: &Operation) -> TokenStream {
     let parts = form.parts.iter().map(|part| {
         let wire = &part.name;
         let field = ident(&part.rust_name);
+        let headers = part.headers.iter().map(|header| {
+            let name = &header.name;
+            let field = ident(&header.rust_name);
+            quote!(.header(#name, &self.#field))
+        });
+        let headers = quote!(#(#headers)*);
         let optional_type = |media: &Option<String>| match media {
             Some(media) => quote!(Some(#media)),
             None => quote!(None),
@@ -554,28 +676,49 @@ fn form_struct(op: &Operation) -> TokenStream {
                 } else {
                     quote!(self.#field)
                 };
-                quote!(.files(#wire, #files, #media))
+                quote!(.files(#wire, #files, #media) #headers)
             }
             PartKind::Value(_) => {
                 let media = optional_type(&part.content_type);
-                quote!(.value(#wire, &self.#field, #media))
+                quote!(.value(#wire, &self.#field, #media) #headers)
             }
             PartKind::Json(_) => {
                 let media = part.content_type.as_deref().unwrap_or("application/json");
-                quote!(.json(#wire, &self.#field, #media))
+                quote!(.json(#wire, &self.#field, #media) #headers)
             }
         }
     });
+    let new = if media_type == "multipart/form-data" {
+        quote!(crate::runtime::Multipart::new())
+    } else {
+        quote!(crate::runtime::Multipart::new().media_type(#media_type))
+    };
+    let (other_field, other_parts) = match &form.other_parts {
+        Some(field) => {
+            let field = ident(field);
+            let doc = lines(
+                "Parts the document does not list, each a name and its content: a file, or text\n\
+                 as `FilePart::bytes(text).content_type(\"text/plain\")`.",
+            );
+            (
+                quote!(#doc pub #field: Vec<(String, crate::FilePart)>,),
+                quote!(.named_files(self.#field)),
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
         pub struct #name {
             #(#fields)*
+            #(#header_fields)*
+            #other_field
         }
 
         impl #name {
             pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
-                crate::runtime::Multipart::new() #(#parts)*
+                #new #(#parts)* #other_parts
             }
         }
     }

@@ -249,7 +249,8 @@ fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str
 fn argument_type(usage: &Usage, ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "&str".to_owned(),
-        TypeRef::Named(_) | TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Json => {
+        TypeRef::List(item) => format!("&[{}]", usage.type_path(item)),
+        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Json => {
             format!("&{}", usage.type_path(ty))
         }
         _ => usage.type_path(ty),

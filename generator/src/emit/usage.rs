@@ -176,6 +176,16 @@ impl<'a> Usage<'a> {
     /// example, every optional part left out.
     fn form_literal(&self, group: &Group, form: &MultipartForm, code: &mut String) {
         let krate = &self.crate_ident;
+        // Parts varying with a oneOf/anyOf: the first member's form, in its variant.
+        if let Some((variant, first)) = form.variants.first() {
+            self.form_literal(group, first, code);
+            let _ = writeln!(
+                code,
+                "let body = {krate}::{}::{}::{variant}(body);",
+                group.module, form.type_name
+            );
+            return;
+        }
         let file = |name: &str| {
             format!(
                 "{krate}::FilePart::bytes(b\"bytes\".to_vec()).file_name(\"{}.bin\")",
@@ -202,6 +212,20 @@ impl<'a> Usage<'a> {
                 ),
             };
             let _ = writeln!(code, "    {}: {value},", part.rust_name);
+        }
+        for header in form.parts.iter().flat_map(|p| &p.headers) {
+            let value = match (&header.ty, header.required) {
+                (_, false) => "None".to_owned(),
+                (TypeRef::String, true) => "\"string\".to_owned()".to_owned(),
+                (ty, true) => format!(
+                    "serde_json::from_value(serde_json::json!({}))?",
+                    json_literal(&self.example_of(ty))
+                ),
+            };
+            let _ = writeln!(code, "    {}: {value},", header.rust_name);
+        }
+        if let Some(field) = &form.other_parts {
+            let _ = writeln!(code, "    {field}: Vec::new(),");
         }
         code.push_str("};\n");
     }
@@ -321,8 +345,10 @@ impl<'a> Usage<'a> {
             TypeRef::List(_) => json!([]),
             TypeRef::Nullable(inner) => self.synthesise(inner, depth),
             TypeRef::Named(name) => match self.types.get(name.as_str()).map(|t| &t.kind) {
-                Some(TypeKind::Struct { fields, .. }) => Value::Object(
-                    fields
+                Some(TypeKind::Struct {
+                    fields, flattened, ..
+                }) => {
+                    let mut object: serde_json::Map<String, Value> = fields
                         .iter()
                         .filter(|f| f.required)
                         .map(|f| {
@@ -333,8 +359,15 @@ impl<'a> Usage<'a> {
                             };
                             (f.json_name.clone(), value)
                         })
-                        .collect(),
-                ),
+                        .collect();
+                    for union in flattened.iter().filter(|_| depth < 8) {
+                        let named = TypeRef::Named(union.ty.clone());
+                        if let Value::Object(part) = self.synthesise(&named, depth + 1) {
+                            object.extend(part);
+                        }
+                    }
+                    Value::Object(object)
+                }
                 Some(TypeKind::Enum { variants, .. }) => {
                     variants.first().map_or(json!("value"), |v| json!(v.value))
                 }

@@ -120,10 +120,18 @@ impl Checker<'_> {
         depth: usize,
     ) -> Result<(), String> {
         match &def.kind {
-            TypeKind::Struct { fields, additional } => {
+            TypeKind::Struct {
+                fields,
+                additional,
+                flattened,
+            } => {
                 let Value::Object(map) = value else {
                     return Err(mismatch(path, "an object", value));
                 };
+                // A flattened union reads the whole object.
+                for union in flattened {
+                    self.fits(value, &TypeRef::Named(union.ty.clone()), path, depth + 1)?;
+                }
                 if let Some(additional) = additional {
                     for (key, item) in map {
                         if fields.iter().any(|f| &f.json_name == key) {

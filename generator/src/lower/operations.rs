@@ -5,14 +5,15 @@ use std::collections::{BTreeMap, HashSet};
 use heck::ToKebabCase;
 
 use super::prose;
-use super::types::TypeLowerer;
+use super::types::{BodyShape, TypeLowerer};
 use crate::adapter::{
-    BodyView, Document, MediaView, OperationView, ParamStyle, ParameterView, Requirement,
-    ResponseView, Schema, SchemaRef, ServerView,
+    BodyView, Document, MediaView, OperationView, ParamFormat, ParamStyle as SpecStyle,
+    ParameterView, Requirement, ResponseView, Schema, ServerView,
 };
 use crate::ir::{
-    Body, BodyEncoding, Example, FormPart, Group, MultipartForm, Operation, Param, ParamLocation,
-    PartKind, ResponseBody, ResponseCase, StatusMatch, Success, TypeRef, Webhook,
+    Body, BodyEncoding, Example, FieldStyle, FormPart, Group, MultipartForm, Operation, Param,
+    ParamLocation, ParamStyle, PartHeader, PartKind, ResponseBody, ResponseCase, StatusMatch,
+    Success, TypeRef, Webhook,
 };
 use crate::locate::escape;
 use crate::naming::{self, type_name, value_name, variant_name, Scope};
@@ -88,6 +89,9 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
             let mut body = op.body.as_ref().and_then(|b| lowering.body(b));
             if let Some(form) = body.as_mut().and_then(|b| b.multipart.as_mut()) {
                 form.type_name = errors_scope.claim(&form.type_name);
+                for (_, variant) in &mut form.variants {
+                    variant.type_name = errors_scope.claim(&variant.type_name);
+                }
             }
             let (successes, errors) = lowering.responses(&op.responses);
             let success = success_of(&successes, || {
@@ -287,17 +291,14 @@ fn media_kind(media: &str) -> MediaKind {
     }
 }
 
-/// How a request body of this media type is encoded, if the SDK can send it: of the multipart
-/// types, only `multipart/form-data` (every part named, as forms write them).
-fn body_encoding(media: &str) -> Option<BodyEncoding> {
+/// How a request body of this media type is encoded.
+fn body_encoding(media: &str) -> BodyEncoding {
     match media_kind(media) {
-        MediaKind::Json => Some(BodyEncoding::Json),
-        MediaKind::Form => Some(BodyEncoding::Form),
-        MediaKind::Multipart => {
-            (essence(media) == "multipart/form-data").then_some(BodyEncoding::Multipart)
-        }
-        MediaKind::Text => Some(BodyEncoding::Text),
-        MediaKind::Binary => Some(BodyEncoding::Binary),
+        MediaKind::Json => BodyEncoding::Json,
+        MediaKind::Form => BodyEncoding::Form,
+        MediaKind::Multipart => BodyEncoding::Multipart,
+        MediaKind::Text => BodyEncoding::Text,
+        MediaKind::Binary => BodyEncoding::Binary,
     }
 }
 
@@ -377,42 +378,51 @@ impl<'d> OperationLowering<'_, 'd> {
                 }
             };
             let location = param.location;
-            let supported = match location {
-                ParamLocation::Path => param.style == ParamStyle::Simple,
-                ParamLocation::Query => {
-                    matches!(param.style, ParamStyle::Form | ParamStyle::DeepObject)
+            let style = style_of(param.style, param.explode);
+            // A parameter described by `content` is its media type's text: JSON as JSON, any
+            // other type the value as it is (style and explode do not apply).
+            let (schema, schema_pointer, style) = match &param.format {
+                ParamFormat::Schema(schema) => (Some(*schema), format!("{pointer}/schema"), style),
+                ParamFormat::Content(content) => {
+                    let Some((media, media_type)) = content.first() else {
+                        self.problem(
+                            format!("{pointer}/content"),
+                            "`content` must hold one media type",
+                        );
+                        continue;
+                    };
+                    let style = if is_json(media) {
+                        ParamStyle::Json
+                    } else {
+                        match location {
+                            ParamLocation::Path | ParamLocation::Header => {
+                                ParamStyle::Simple { explode: false }
+                            }
+                            ParamLocation::Query | ParamLocation::Cookie => {
+                                ParamStyle::Form { explode: false }
+                            }
+                        }
+                    };
+                    (
+                        media_type.schema,
+                        format!("{pointer}/content/{}/schema", escape(media)),
+                        style,
+                    )
                 }
-                ParamLocation::Header | ParamLocation::Cookie => true,
             };
-            if !supported {
-                self.problem(
-                    format!("{pointer}/style"),
-                    format!("the `{}` parameter style is not supported (path: simple; query: form, deepObject)", param.style.keyword()),
-                );
-                continue;
-            }
-            let schema = match param.schema {
-                Ok(schema) => schema,
-                Err(_) => {
-                    self.problem(
-                        format!("{pointer}/content"),
-                        "parameters described by `content` are not supported",
-                    );
-                    continue;
-                }
-            };
-            if location == ParamLocation::Cookie && !self.cookie_fits(param.name, schema, &pointer)
-            {
+            if location == ParamLocation::Cookie && !self.cookie_fits(param.name, &pointer) {
                 continue;
             }
             let hint = format!("{}{}", self.op_type, type_name(param.name));
-            let ty = self
-                .types
-                .lower(schema, &format!("{pointer}/schema"), &hint);
+            let ty = match schema {
+                Some(schema) => self.types.lower(schema, &schema_pointer, &hint),
+                None => TypeRef::Json,
+            };
             params.push(Param {
                 name: param.name.to_owned(),
                 rust_name: scope.claim(&value_name(param.name)),
                 location,
+                style,
                 ty,
                 required: param.required || location == ParamLocation::Path,
                 doc: prose(param.description),
@@ -420,7 +430,7 @@ impl<'d> OperationLowering<'_, 'd> {
                     .example
                     .or_else(|| {
                         self.doc
-                            .resolve(schema)
+                            .resolve(schema?)
                             .ok()
                             .and_then(|(schema, _)| schema.example())
                     })
@@ -432,27 +442,13 @@ impl<'d> OperationLowering<'_, 'd> {
         params
     }
 
-    /// Whether a cookie parameter can be sent as one `name=value` cookie: its name an HTTP
-    /// token, its value one scalar (form style has no agreed way to put a list or an object
-    /// in a cookie).
-    fn cookie_fits(&mut self, name: &str, schema: SchemaRef<'d>, pointer: &str) -> bool {
+    /// Whether a cookie parameter's name is an HTTP token, as a cookie's name must be.
+    fn cookie_fits(&mut self, name: &str, pointer: &str) -> bool {
         let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
         if name.is_empty() || !name.bytes().all(token) {
             self.problem(
                 format!("{pointer}/name"),
                 format!("{name:?} is not a valid cookie name (an HTTP token: letters, digits and !#$%&'*+-.^_`|~)"),
-            );
-            return false;
-        }
-        let kind = self
-            .doc
-            .resolve(schema)
-            .ok()
-            .and_then(|(s, _)| s.view().kind);
-        if matches!(kind, Some("array" | "object")) {
-            self.problem(
-                format!("{pointer}/schema"),
-                format!("cookie parameter `{name}` is an {}: a cookie holds one value (string, number or boolean)", kind.unwrap_or_default()),
             );
             return false;
         }
@@ -472,16 +468,12 @@ impl<'d> OperationLowering<'_, 'd> {
         let chosen = body
             .content
             .iter()
-            .filter_map(|(media, content)| Some((*media, content, body_encoding(media)?)))
+            .map(|(media, content)| (*media, content, body_encoding(media)))
             .min_by_key(|(_, _, encoding)| *encoding != BodyEncoding::Json);
         let Some((media, content, encoding)) = chosen else {
-            let found: Vec<&str> = body.content.iter().map(|(media, _)| *media).collect();
             self.problem(
                 format!("{pointer}/content"),
-                format!(
-                    "request content type(s) {}: of the multipart types only multipart/form-data is supported",
-                    found.join(", ")
-                ),
+                "a request body must list at least one media type in `content`",
             );
             return None;
         };
@@ -501,6 +493,27 @@ impl<'d> OperationLowering<'_, 'd> {
             ),
             (None, _) => TypeRef::Json,
         };
+        // A form body's `encoding` says how some fields are written: a style, or a JSON type
+        // (an entry saying neither leaves its field as the others are).
+        let field_styles = if encoding == BodyEncoding::Form {
+            content
+                .encoding
+                .iter()
+                .filter_map(|(name, field)| {
+                    let style = match (field.style, field.content_type) {
+                        (Some(style), _) => style_of(style, Some(field.explode)),
+                        (None, Some(media)) if is_json(media) => ParamStyle::Json,
+                        (None, _) => return None,
+                    };
+                    Some(FieldStyle {
+                        name: (*name).to_owned(),
+                        style,
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         if encoding == BodyEncoding::Json {
             self.media_examples(
                 content,
@@ -515,47 +528,79 @@ impl<'d> OperationLowering<'_, 'd> {
             content_type: media.to_owned(),
             doc: prose(body.description),
             multipart,
+            field_styles,
         })
     }
 
-    /// A `multipart/form-data` body, part by part: binary properties are files, the others
-    /// values lowered as usual. Its struct is named once the operation's names are claimed.
+    /// A multipart body, part by part: binary properties are files, the others values
+    /// lowered as usual, and parts the schema does not list (it lists none, or allows
+    /// `additionalProperties`) a list of named files. Its struct is named once the operation's
+    /// names are claimed.
     fn multipart(&mut self, content: &MediaView<'d>, pointer: &str) -> Option<MultipartForm> {
-        let Some(schema) = content.schema else {
-            self.problem(
-                pointer.to_owned(),
-                "a multipart body needs a schema listing its parts",
-            );
-            return None;
-        };
-        let properties = match self
-            .types
-            .body_properties(schema, &format!("{pointer}/schema"))
-        {
-            Ok(properties) => properties,
-            Err((at, message)) => {
-                self.problem(at, message);
-                return None;
-            }
+        let mut shapes = match content.schema {
+            None => vec![BodyShape {
+                label: None,
+                properties: Vec::new(),
+                others: true,
+            }],
+            Some(schema) => match self.types.body_shapes(schema, &format!("{pointer}/schema")) {
+                Ok(found) => found,
+                Err((at, message)) => {
+                    self.problem(at, message);
+                    return None;
+                }
+            },
         };
         let mut failed = false;
-        for (name, encoding) in &content.encoding {
-            let at = format!("{pointer}/encoding/{}", escape(name));
-            if !properties.iter().any(|p| p.name == *name) {
+        for (name, _) in &content.encoding {
+            let declared = shapes
+                .iter()
+                .any(|shape| shape.properties.iter().any(|p| p.name == *name));
+            if !declared {
                 self.problem(
-                    at,
+                    format!("{pointer}/encoding/{}", escape(name)),
                     format!("`encoding` names `{name}`, which the body's schema does not declare"),
-                );
-                failed = true;
-            } else if !encoding.headers.is_empty() {
-                self.problem(
-                    format!("{at}/headers"),
-                    "headers of a multipart part are not supported",
                 );
                 failed = true;
             }
         }
         let hint = format!("{}Form", self.op_type);
+        if let [shape] = shapes.as_slice() {
+            if shape.label.is_none() {
+                let shape = shapes.remove(0);
+                let form = self.form_of(shape, content, pointer, hint)?;
+                return (!failed).then_some(form);
+            }
+        }
+        // Parts varying with a oneOf/anyOf: a form per member, and an enum of them.
+        let mut names = Scope::default();
+        let mut variants = Vec::new();
+        for shape in shapes {
+            let label = shape.label.clone().unwrap_or_default();
+            let variant = names.claim(&type_name(&label));
+            let form = self.form_of(shape, content, pointer, format!("{hint}{variant}"))?;
+            variants.push((variant, form));
+        }
+        (!failed).then_some(MultipartForm {
+            type_name: hint,
+            parts: Vec::new(),
+            other_parts: None,
+            variants,
+        })
+    }
+
+    /// One form: its parts, their headers, and the field for parts it does not list.
+    fn form_of(
+        &mut self,
+        shape: BodyShape<'d>,
+        content: &MediaView<'d>,
+        pointer: &str,
+        hint: String,
+    ) -> Option<MultipartForm> {
+        let BodyShape {
+            properties, others, ..
+        } = shape;
+        let mut failed = false;
         let mut scope = Scope::default();
         let mut parts = Vec::new();
         for property in &properties {
@@ -610,11 +655,67 @@ impl<'d> OperationLowering<'_, 'd> {
                 kind,
                 required: property.required && !property.nullable,
                 content_type: single.or(media).map(str::to_owned),
+                headers: Vec::new(),
             });
         }
+        // Each part's documented headers are fields of the form too, named after the part,
+        // claimed once every part has its name.
+        for part in &mut parts {
+            let Some((_, encoding)) = content.encoding.iter().find(|(name, _)| *name == part.name)
+            else {
+                continue;
+            };
+            let at = format!("{pointer}/encoding/{}", escape(&part.name));
+            for (header, value) in &encoding.headers {
+                // The part's media type is its `contentType`, never a header (OpenAPI says
+                // such an entry is ignored).
+                if header.eq_ignore_ascii_case("content-type") {
+                    continue;
+                }
+                let header_pointer = format!("{at}/headers/{}", escape(header));
+                let header_def = match value {
+                    Ok(header_def) => header_def,
+                    Err(message) => {
+                        self.problem(header_pointer, message.clone());
+                        failed = true;
+                        continue;
+                    }
+                };
+                let ty = match &header_def.format {
+                    ParamFormat::Schema(schema) => self.types.lower(
+                        *schema,
+                        &format!("{header_pointer}/schema"),
+                        &format!("{hint}{}{}", type_name(&part.name), type_name(header)),
+                    ),
+                    ParamFormat::Content(content) => {
+                        match content
+                            .first()
+                            .and_then(|(media, m)| Some((media, m.schema?)))
+                        {
+                            Some((media, schema)) => self.types.lower(
+                                schema,
+                                &format!("{header_pointer}/content/{}/schema", escape(media)),
+                                &format!("{hint}{}{}", type_name(&part.name), type_name(header)),
+                            ),
+                            None => TypeRef::Json,
+                        }
+                    }
+                };
+                part.headers.push(PartHeader {
+                    name: (*header).to_owned(),
+                    rust_name: scope.claim(&value_name(&format!("{}_{header}", part.name))),
+                    doc: prose(header_def.description),
+                    ty,
+                    required: header_def.required,
+                });
+            }
+        }
+        let other_parts = others.then(|| scope.claim("other_parts"));
         (!failed).then_some(MultipartForm {
             type_name: hint,
             parts,
+            other_parts,
+            variants: Vec::new(),
         })
     }
 
@@ -825,6 +926,32 @@ impl<'d> OperationLowering<'_, 'd> {
             alternatives.push(schemes);
         }
         alternatives
+    }
+}
+
+/// A parameter's style with its `explode` (`true` by default for `form`, `false` otherwise),
+/// as parameters and the fields of form bodies use it.
+fn style_of(style: SpecStyle, explode: Option<bool>) -> ParamStyle {
+    match (style, explode) {
+        (SpecStyle::Simple, _) => ParamStyle::Simple {
+            explode: explode.unwrap_or(false),
+        },
+        (SpecStyle::Label, _) => ParamStyle::Label {
+            explode: explode.unwrap_or(false),
+        },
+        (SpecStyle::Matrix, _) => ParamStyle::Matrix {
+            explode: explode.unwrap_or(false),
+        },
+        (SpecStyle::Form, _) => ParamStyle::Form {
+            explode: explode.unwrap_or(true),
+        },
+        // Exploded, a delimited list repeats its name, as `form` does.
+        (SpecStyle::SpaceDelimited | SpecStyle::PipeDelimited, Some(true)) => {
+            ParamStyle::Form { explode: true }
+        }
+        (SpecStyle::SpaceDelimited, _) => ParamStyle::SpaceDelimited,
+        (SpecStyle::PipeDelimited, _) => ParamStyle::PipeDelimited,
+        (SpecStyle::DeepObject, _) => ParamStyle::DeepObject,
     }
 }
 

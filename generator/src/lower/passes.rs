@@ -39,10 +39,15 @@ fn fields(ty: &TypeDef) -> &[crate::ir::Field] {
 fn edges(ty: &TypeDef) -> Vec<(&str, bool)> {
     let mut out = Vec::new();
     match &ty.kind {
-        TypeKind::Struct { fields, additional } => {
+        TypeKind::Struct {
+            fields,
+            additional,
+            flattened,
+        } => {
             for field in fields {
                 collect_names(&field.ty, !field.boxed, &mut out);
             }
+            out.extend(flattened.iter().map(|f| (f.ty.as_str(), true)));
             // A map holds its values on the heap: no edge by value.
             if let Some(additional) = additional {
                 collect_names(&additional.ty, false, &mut out);
@@ -250,12 +255,21 @@ fn split_shared_types(api: &mut Api) {
 
 fn rename_refs(kind: &mut TypeKind, renamed: &BTreeMap<String, String>) {
     match kind {
-        TypeKind::Struct { fields, additional } => {
+        TypeKind::Struct {
+            fields,
+            additional,
+            flattened,
+        } => {
             fields
                 .iter_mut()
                 .for_each(|f| rename_ref(&mut f.ty, renamed));
             if let Some(additional) = additional {
                 rename_ref(&mut additional.ty, renamed);
+            }
+            for union in flattened {
+                if let Some(new) = renamed.get(&union.ty) {
+                    union.ty = new.clone();
+                }
             }
         }
         TypeKind::Tagged { variants, .. } => {
@@ -559,7 +573,8 @@ fn fill_known_fields(api: &mut Api) {
             TypeKind::Struct {
                 fields,
                 additional: None,
-            } => Some((
+                flattened,
+            } if flattened.is_empty() => Some((
                 t.name.clone(),
                 fields.iter().map(|f| f.json_name.clone()).collect(),
             )),

@@ -7,8 +7,8 @@ use serde_json::Value;
 use super::prose;
 use crate::adapter::{Additional, Discriminator, Document, Problem, Schema, SchemaRef, SchemaView};
 use crate::ir::{
-    AdditionalField, EnumVariant, Example, Field, TaggedVariant, TypeDef, TypeKind, TypeRef,
-    UntaggedVariant,
+    AdditionalField, EnumVariant, Example, Field, FlattenedUnion, TaggedVariant, TypeDef, TypeKind,
+    TypeRef, UntaggedVariant,
 };
 use crate::locate::escape;
 use crate::naming::{type_name, value_name, Scope};
@@ -32,6 +32,8 @@ pub struct TypeLowerer<'d> {
     pub examples: Vec<Example>,
     /// References met while their component was still being lowered, with where they were.
     recursive_refs: Vec<(String, String)>,
+    /// The type of each inline property schema lowered so far, by its pointer.
+    inline_properties: HashMap<String, TypeRef>,
 }
 
 #[derive(Clone)]
@@ -67,6 +69,7 @@ impl<'d> TypeLowerer<'d> {
             problems: Vec::new(),
             examples: Vec::new(),
             recursive_refs: Vec::new(),
+            inline_properties: HashMap::new(),
         }
     }
 
@@ -87,32 +90,89 @@ impl<'d> TypeLowerer<'d> {
         }
     }
 
-    /// The properties of an object schema (its own and its allOf members'), for a body sent
-    /// property by property (multipart); why not, when the schema is not such an object.
-    pub fn body_properties(
+    /// The shapes a body sent property by property (multipart) takes: one, the object's
+    /// properties (its own and its allOf members'); or, when they vary with a oneOf/anyOf of
+    /// objects, one per member, with the properties beside the union merged in. Each says
+    /// whether it allows other properties (`additionalProperties` given and not `false`, or
+    /// no properties at all). Why not, when the schema is not made of objects that way.
+    pub fn body_shapes(
         &self,
         schema: SchemaRef<'d>,
         pointer: &str,
-    ) -> Result<Vec<ObjectProperty<'d>>, Problem> {
+    ) -> Result<Vec<BodyShape<'d>>, Problem> {
         let (schema, pointer) = self.resolved(schema, pointer)?;
         let gathered = self.gather(schema, &pointer, 0)?;
-        if let Some(choice) = gathered.choices.first() {
-            return Err((
-                choice.pointer.clone(),
-                "a multipart body must be one object: its parts cannot vary with oneOf/anyOf"
-                    .to_owned(),
-            ));
+        let allows = |schema: Schema<'d>| {
+            matches!(
+                schema.view().additional,
+                Some(Additional::Any(true) | Additional::Schema(_))
+            )
+        };
+        if gathered.choices.is_empty() {
+            let others = gathered.flat.properties.is_empty() || allows(schema);
+            return Ok(vec![BodyShape {
+                label: None,
+                properties: self.object_properties_of(gathered.flat),
+                others,
+            }]);
         }
-        if gathered.flat.properties.is_empty() {
-            return Err((
-                pointer,
-                "a multipart body must be an object listing its parts in `properties`".to_owned(),
-            ));
+        // One shape per way of meeting every union, as `combined` spells out a type's.
+        let start = vec![Pick {
+            labels: Vec::new(),
+            object: Some(gathered.flat.clone()),
+            others: Vec::new(),
+        }];
+        let too_many = || {
+            (
+                pointer.clone(),
+                format!(
+                    "a multipart body's parts vary in more than {MAX_COMBINATIONS} ways \
+                     (its oneOf/anyOf lists combined), too many for a form each"
+                ),
+            )
+        };
+        let picks = gathered
+            .choices
+            .iter()
+            .try_fold(start, |picks, choice| {
+                let alternatives = self.alternatives(choice, 0)?;
+                product(picks, alternatives)
+            })
+            .map_err(|e| match e {
+                Expansion::TooMany => too_many(),
+                Expansion::Problem(problem) => problem,
+            })?;
+        if picks.len() > MAX_COMBINATIONS {
+            return Err(too_many());
         }
-        let required = gathered.flat.required;
-        Ok(gathered
-            .flat
-            .properties
+        let mut shapes = Vec::new();
+        for pick in picks {
+            let (Some(flat), []) = (pick.object, pick.others.as_slice()) else {
+                let at = pick
+                    .others
+                    .first()
+                    .map_or(pointer.clone(), |(_, at)| at.clone());
+                return Err((
+                    at,
+                    "each member of a multipart body's oneOf/anyOf must be an object listing \
+                     its parts"
+                        .to_owned(),
+                ));
+            };
+            let others = flat.properties.is_empty() || allows(schema);
+            shapes.push(BodyShape {
+                label: Some(pick.labels.iter().map(|l| type_name(l)).collect()),
+                properties: self.object_properties_of(flat),
+                others,
+            });
+        }
+        Ok(shapes)
+    }
+
+    /// The properties of `flat`, each with what a body part needs to know.
+    fn object_properties_of(&self, flat: Flat<'d>) -> Vec<ObjectProperty<'d>> {
+        let required = flat.required;
+        flat.properties
             .into_iter()
             .map(|property| {
                 let resolved = self.doc.resolve(property.schema).ok().map(|(s, _)| s);
@@ -126,10 +186,10 @@ impl<'d> TypeLowerer<'d> {
                     property,
                 }
             })
-            .collect())
+            .collect()
     }
 
-    /// Lowers one property from [`body_properties`](Self::body_properties).
+    /// Lowers one property from [`body_shapes`](Self::body_shapes).
     pub fn lower_object_property(&mut self, property: &ObjectProperty<'d>, hint: &str) -> TypeRef {
         self.lower_property(&property.property, hint)
     }
@@ -170,7 +230,28 @@ impl<'d> TypeLowerer<'d> {
         self.components.insert(name.to_owned(), Lowered::InProgress);
         let pointer = format!("/components/schemas/{}", escape(name));
         let fixed = self.component_names[name].clone();
-        let ty = self.lower_schema(schema, &pointer, name, Some(fixed));
+        let mut ty = self.lower_schema(schema, &pointer, name, Some(fixed.clone()));
+        // A list or map of itself (`items` referring to the component, or a pointer into it
+        // that became one): references met while lowering it name it, so it is a named type,
+        // a one-variant union around the list (the list is the indirection that makes it
+        // finite).
+        let refers_to_itself = self.recursive_refs.iter().any(|(n, _)| *n == fixed);
+        let indirect = matches!(&ty, TypeRef::List(_) | TypeRef::Map(_));
+        if refers_to_itself && indirect && !self.types.contains_key(&fixed) {
+            let variant = UntaggedVariant {
+                name: variant_name_of(&ty),
+                ty,
+                known_fields: None,
+            };
+            ty = self.define(
+                fixed,
+                &pointer,
+                schema,
+                TypeKind::Untagged {
+                    variants: vec![variant],
+                },
+            );
+        }
         self.components
             .insert(name.to_owned(), Lowered::Done(ty.clone()));
         ty
@@ -304,12 +385,7 @@ impl<'d> TypeLowerer<'d> {
                 // schema gives the type.
                 0 => {}
                 1 => return self.union(schema, choices.remove(0), flat, pointer, hint, fixed),
-                _ => return self.problem(
-                    choices[1].pointer.clone(),
-                    "several oneOf/anyOf lists that must all hold (beside each other or in allOf \
-                     members) are not supported yet"
-                        .to_owned(),
-                ),
+                _ => return self.combined(schema, &choices, flat, pointer, hint, fixed),
             }
         }
         let strings: Vec<&str> = v.enumeration.iter().filter_map(Value::as_str).collect();
@@ -503,13 +579,36 @@ impl<'d> TypeLowerer<'d> {
                 name: scope.claim("additional_properties"),
                 ty,
             }),
+            flattened: Vec::new(),
         }
     }
 
     fn lower_property(&mut self, property: &Property<'d>, hint: &str) -> TypeRef {
         match property.schema {
             SchemaRef::Ref(reference) => self.reference(reference, &property.pointer),
-            SchemaRef::Inline(schema) => self.lower_schema(schema, &property.pointer, hint, None),
+            // A property merged into several structs (each member of a union with the
+            // properties beside it) is one type, lowered once, named after the component
+            // declaring it whichever struct meets it first.
+            SchemaRef::Inline(schema) => {
+                if let Some(ty) = self.inline_properties.get(&property.pointer) {
+                    return ty.clone();
+                }
+                let declared = property
+                    .pointer
+                    .strip_prefix("/components/schemas/")
+                    .and_then(|rest| rest.split_once("/properties/"))
+                    .filter(|(_, name)| !name.contains('/'))
+                    .and_then(|(component, _)| {
+                        let component = crate::adapter::unescape(component);
+                        self.component_names.get(&component)
+                    })
+                    .map(|component| format!("{component}{}", type_name(property.name)));
+                let hint = declared.as_deref().unwrap_or(hint);
+                let ty = self.lower_schema(schema, &property.pointer, hint, None);
+                self.inline_properties
+                    .insert(property.pointer.clone(), ty.clone());
+                ty
+            }
         }
     }
 
@@ -633,6 +732,18 @@ impl<'d> TypeLowerer<'d> {
         hint: &str,
         fixed: Option<String>,
     ) -> TypeRef {
+        // A member that is itself a union, beside shared properties: the value is one of its
+        // members and has the shared properties, which the combinations spell out.
+        let has_shared = !shared.properties.is_empty() || !shared.required.is_empty();
+        if has_shared
+            && choice.members.iter().enumerate().any(|(i, m)| {
+                self.resolved(*m, &format!("{}/{i}", choice.pointer))
+                    .and_then(|(schema, at)| self.gather(schema, &at, 0))
+                    .is_ok_and(|g| !g.choices.is_empty())
+            })
+        {
+            return self.combined(schema, &[choice], shared, pointer, hint, fixed);
+        }
         let name = self.name_for(schema, hint, fixed);
         let members: Vec<Member<'d>> = choice
             .members
@@ -714,11 +825,12 @@ impl<'d> TypeLowerer<'d> {
         }
         let own = match self.flatten(member.schema, &member.pointer) {
             Ok(Some(own)) if own.choices.is_empty() => own.flat,
+            // `union` hands members holding unions of their own to `combined`: never dropped.
             Ok(Some(own)) => {
                 return self.problem(
                     own.choices[0].pointer.clone(),
-                    "a oneOf/anyOf inside a union member that has properties beside the union \
-                     is not supported yet"
+                    "internal error: a union inside a union member beside shared properties \
+                     reached the single-union merge"
                         .to_owned(),
                 )
             }
@@ -771,6 +883,364 @@ impl<'d> TypeLowerer<'d> {
             },
         );
         TypeRef::Named(name)
+    }
+
+    /// Several unions that must all hold at once (`allOf` members that are unions, a union
+    /// beside another, a union member that is itself a union beside shared properties): one
+    /// variant per way of picking a member of each, its properties those of the picked members
+    /// and the shared ones. Picks that no value can meet (an object and a string) are left
+    /// out; picks of scalars agree on one type. Beyond [`MAX_COMBINATIONS`] picks, unions whose
+    /// members are objects sharing no property with another union or the shared properties
+    /// are fields of a struct, flattened; otherwise the picks are spelled out up to
+    /// [`MAX_PRODUCT`]. Beyond that, or when no pick is possible, the type is JSON
+    /// (`serde_json::Value`) and its doc says why.
+    fn combined(
+        &mut self,
+        schema: Schema<'d>,
+        choices: &[Choice<'d>],
+        shared: Flat<'d>,
+        pointer: &str,
+        hint: &str,
+        fixed: Option<String>,
+    ) -> TypeRef {
+        let start = vec![Pick {
+            labels: Vec::new(),
+            object: None,
+            others: Vec::new(),
+        }];
+        let picks = choices.iter().try_fold(start, |picks, choice| {
+            let alternatives = self.alternatives(choice, 0)?;
+            product(picks, alternatives)
+        });
+        let many = match &picks {
+            Ok(picks) => picks.len() > MAX_COMBINATIONS,
+            Err(Expansion::TooMany) => true,
+            Err(Expansion::Problem(_)) => false,
+        };
+        if many && self.disjoint(choices, &shared) {
+            return self.flattened(schema, choices, shared, pointer, hint, fixed);
+        }
+        let name = self.name_for(schema, hint, fixed);
+        let picks = match picks {
+            Ok(picks) => picks,
+            Err(Expansion::TooMany) => {
+                let why = format!(
+                    "its unions (oneOf/anyOf lists that must all hold at once) combine in more \
+                     than {MAX_PRODUCT} ways, too many for one variant each, and their members \
+                     share properties, so no struct can hold them side by side"
+                );
+                return self.opaque(name, pointer, schema, &why);
+            }
+            Err(Expansion::Problem((at, message))) => return self.problem(at, message),
+        };
+        let mut scope = Scope::default();
+        let mut seen: Vec<TypeRef> = Vec::new();
+        let mut variants: Vec<(String, TypeRef, Option<Flat<'d>>)> = Vec::new();
+        for pick in picks {
+            let label: String = pick.labels.iter().map(|l| type_name(l)).collect();
+            let label = if label.is_empty() {
+                "Value".to_owned()
+            } else {
+                label
+            };
+            match (pick.object, pick.others.as_slice()) {
+                // Only objects picked: one struct of every property that comes with them.
+                (Some(object), []) => {
+                    let mut properties = shared.properties.clone();
+                    for property in object.properties.iter().cloned() {
+                        merge_property(&mut properties, property);
+                    }
+                    let mut required = shared.required.clone();
+                    required.extend(object.required.iter().copied());
+                    let candidate = type_name(&format!("{name}{label}"));
+                    let struct_name = if self.names.contains(&candidate) {
+                        self.names.claim(&format!("{candidate}Variant"))
+                    } else {
+                        self.names.claim(&candidate)
+                    };
+                    let kind = self.fields(&struct_name, properties.clone(), &required, None);
+                    self.types.insert(
+                        struct_name.clone(),
+                        TypeDef {
+                            name: struct_name.clone(),
+                            pointer: pointer.to_owned(),
+                            doc: Some(format!(
+                                "`{name}` as {}: their properties and those beside them.",
+                                pick.labels.join(" and ")
+                            )),
+                            deprecated: false,
+                            example: None,
+                            kind,
+                            features: Vec::new(),
+                        },
+                    );
+                    let flat = Flat {
+                        properties,
+                        required,
+                    };
+                    variants.push((scope.claim(&label), TypeRef::Named(struct_name), Some(flat)));
+                }
+                // Only scalars (or lists) picked: they must all be the one type.
+                (None, [(first, first_pointer), rest @ ..]) => {
+                    let ty = self.lower(*first, first_pointer, &format!("{name}{label}"));
+                    let agree = rest.iter().all(|(other, other_pointer)| {
+                        self.lower(*other, other_pointer, &format!("{name}{label}")) == ty
+                    });
+                    if agree && !seen.contains(&ty) {
+                        seen.push(ty.clone());
+                        let variant = match &ty {
+                            TypeRef::Named(n) => n.clone(),
+                            other => variant_name_of(other),
+                        };
+                        variants.push((scope.claim(&variant), ty, None));
+                    }
+                }
+                // An object and something else: no value is both.
+                _ => {}
+            }
+        }
+        if variants.is_empty() {
+            let why = "no value meets all of its unions (oneOf/anyOf lists that must all hold \
+                       at once) together";
+            return self.opaque(name, pointer, schema, why);
+        }
+        // A property every variant pins to its own value tells them apart.
+        let flats: Option<Vec<&Flat<'d>>> = variants.iter().map(|(_, _, f)| f.as_ref()).collect();
+        let tagging = flats.and_then(|flats| self.tag_of_flats(&flats));
+        let kind = match tagging {
+            Some((tag, values)) => TypeKind::Tagged {
+                tag,
+                variants: variants
+                    .into_iter()
+                    .zip(values)
+                    .map(|((variant, ty, _), value)| TaggedVariant {
+                        name: variant,
+                        tag_value: value,
+                        ty: ty.named().unwrap_or_default().to_owned(),
+                    })
+                    .collect(),
+            },
+            None => TypeKind::Untagged {
+                variants: variants
+                    .into_iter()
+                    .map(|(variant, ty, _)| UntaggedVariant {
+                        name: variant,
+                        ty,
+                        known_fields: None,
+                    })
+                    .collect(),
+            },
+        };
+        self.define(name, pointer, schema, kind)
+    }
+
+    /// Whether every member of every union is an object with no union of its own, and no
+    /// property belongs to two unions or to a union and the shared properties: each union can
+    /// then read the object's keys on its own (a flattened field).
+    fn disjoint(&self, choices: &[Choice<'d>], shared: &Flat<'d>) -> bool {
+        let mut seen: Vec<&str> = shared.properties.iter().map(|p| p.name).collect();
+        for choice in choices {
+            let mut names: Vec<&str> = Vec::new();
+            for (i, member) in choice.members.iter().enumerate() {
+                let gathered = self.flatten(*member, &format!("{}/{i}", choice.pointer));
+                match gathered {
+                    Ok(Some(g)) if g.choices.is_empty() => {
+                        names.extend(g.flat.properties.iter().map(|p| p.name));
+                    }
+                    _ => return false,
+                }
+            }
+            if names.iter().any(|n| seen.contains(n)) {
+                return false;
+            }
+            names.sort_unstable();
+            names.dedup();
+            seen.extend(names);
+        }
+        true
+    }
+
+    /// A struct of the shared properties with each union a flattened field, for unions
+    /// [`disjoint`](Self::disjoint) says can sit side by side.
+    fn flattened(
+        &mut self,
+        schema: Schema<'d>,
+        choices: &[Choice<'d>],
+        shared: Flat<'d>,
+        pointer: &str,
+        hint: &str,
+        fixed: Option<String>,
+    ) -> TypeRef {
+        let name = self.name_for(schema, hint, fixed);
+        let mut kind = self.fields(&name, shared.properties, &shared.required, None);
+        let TypeKind::Struct {
+            fields, flattened, ..
+        } = &mut kind
+        else {
+            return self.problem(
+                pointer.to_owned(),
+                "internal error: not a struct".to_owned(),
+            );
+        };
+        let mut scope = Scope::default();
+        for field in fields.iter() {
+            scope.claim(&field.name);
+        }
+        let mut unions = Vec::new();
+        for (i, choice) in choices.iter().enumerate() {
+            // Named after its members when they are few, else after its position.
+            let labels: Vec<String> = choice
+                .members
+                .iter()
+                .enumerate()
+                .map(|(j, m)| type_name(&self.member_label(*m, j)))
+                .collect();
+            let suffix = if labels.len() <= 3 {
+                labels.join("Or")
+            } else {
+                format!("Choice{}", i + 1)
+            };
+            let union_hint = format!("{name}{suffix}");
+            let ty = self.union(
+                choice.holder,
+                choice.clone(),
+                Flat::default(),
+                &choice.pointer,
+                &union_hint,
+                None,
+            );
+            let Some(union_name) = ty.named().map(str::to_owned) else {
+                return ty;
+            };
+            unions.push(FlattenedUnion {
+                name: scope.claim(&value_name(&suffix)),
+                ty: union_name,
+            });
+        }
+        *flattened = unions;
+        self.define(name, pointer, schema, kind)
+    }
+
+    /// A type no typed shape can hold soundly: `serde_json::Value` under the schema's name,
+    /// its doc saying why. References go to `serde_json::Value` itself.
+    fn opaque(&mut self, name: String, pointer: &str, schema: Schema<'d>, why: &str) -> TypeRef {
+        let described = prose(schema.description());
+        let doc = match described {
+            Some(text) => format!("{text}\n\nAny JSON value: {why}."),
+            None => format!("Any JSON value: {why}."),
+        };
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name,
+                pointer: pointer.to_owned(),
+                doc: Some(doc),
+                deprecated: schema.deprecated(),
+                example: None,
+                kind: TypeKind::Alias {
+                    target: TypeRef::Json,
+                },
+                features: Vec::new(),
+            },
+        );
+        TypeRef::Json
+    }
+
+    /// The ways of meeting one oneOf/anyOf list: each member, or, for a member that holds
+    /// unions of its own, each way of meeting them with the member's properties.
+    fn alternatives(&self, choice: &Choice<'d>, depth: usize) -> Result<Vec<Pick<'d>>, Expansion> {
+        if depth > 8 {
+            return Err(Expansion::Problem((
+                choice.pointer.clone(),
+                "unions nest too deeply (a cycle of oneOf/anyOf references?)".to_owned(),
+            )));
+        }
+        let mut all = Vec::new();
+        for (i, member) in choice.members.iter().enumerate() {
+            let member_pointer = format!("{}/{i}", choice.pointer);
+            let label = self.member_label(*member, i);
+            let gathered = self
+                .resolved(*member, &member_pointer)
+                .and_then(|(schema, at)| self.gather(schema, &at, 0))
+                .map_err(Expansion::Problem)?;
+            if !gathered.object_like && gathered.choices.is_empty() {
+                all.push(Pick {
+                    labels: vec![label],
+                    object: None,
+                    others: vec![(*member, member_pointer)],
+                });
+                if all.len() > MAX_PRODUCT {
+                    return Err(Expansion::TooMany);
+                }
+                continue;
+            }
+            // A member holding unions of its own and nothing saying "object" may be met by a
+            // scalar member of them.
+            let own = Pick {
+                labels: Vec::new(),
+                object: gathered.object_like.then_some(gathered.flat),
+                others: Vec::new(),
+            };
+            if gathered.choices.is_empty() {
+                all.push(Pick {
+                    labels: vec![label],
+                    ..own
+                });
+                if all.len() > MAX_PRODUCT {
+                    return Err(Expansion::TooMany);
+                }
+                continue;
+            }
+            let mut picks = vec![own];
+            for inner in &gathered.choices {
+                picks = product(picks, self.alternatives(inner, depth + 1)?)?;
+            }
+            all.extend(picks);
+            if all.len() > MAX_PRODUCT {
+                return Err(Expansion::TooMany);
+            }
+        }
+        Ok(all)
+    }
+
+    /// What a union member is called in the names of the variants picking it: its component's
+    /// name, its title, or its position.
+    fn member_label(&self, member: SchemaRef<'d>, index: usize) -> String {
+        match member {
+            SchemaRef::Ref(reference) => crate::adapter::component_name(reference, "schemas")
+                .map(crate::adapter::unescape)
+                .unwrap_or_else(|_| format!("Variant{index}")),
+            SchemaRef::Inline(schema) => schema
+                .title()
+                .map_or_else(|| format!("Variant{index}"), str::to_owned),
+        }
+    }
+
+    /// A property every one of `flats` pins to one string value, a different one each.
+    fn tag_of_flats(&self, flats: &[&Flat<'d>]) -> Option<Tagging> {
+        let first = flats.first()?;
+        first.properties.iter().find_map(|candidate| {
+            let values: Option<Vec<String>> = flats
+                .iter()
+                .map(|flat| {
+                    let found = flat
+                        .properties
+                        .iter()
+                        .rev()
+                        .find(|p| p.name == candidate.name)?;
+                    let (schema, _) = self.doc.resolve(found.schema).ok()?;
+                    match schema.view().enumeration.as_slice() {
+                        [Value::String(value)] => Some(value.clone()),
+                        _ => None,
+                    }
+                })
+                .collect();
+            let values = values?;
+            let mut unique = values.clone();
+            unique.sort();
+            unique.dedup();
+            (unique.len() == values.len()).then(|| (candidate.name.to_owned(), values))
+        })
     }
 
     /// Tag values from an explicit `discriminator`: each member's mapping key, `const`, or
@@ -872,6 +1342,16 @@ impl<'d> TypeLowerer<'d> {
     }
 }
 
+/// One shape of a body sent part by part.
+pub struct BodyShape<'d> {
+    /// For a member of a oneOf/anyOf, its name (component, title or position).
+    pub label: Option<String>,
+    /// Its properties, in document order.
+    pub properties: Vec<ObjectProperty<'d>>,
+    /// Whether properties it does not list may be sent too.
+    pub others: bool,
+}
+
 /// A property of an object schema, for lowering a body part by part.
 pub struct ObjectProperty<'d> {
     /// The JSON name.
@@ -895,7 +1375,63 @@ struct Property<'a> {
     pointer: String,
 }
 
-#[derive(Default)]
+/// The most variants several unions holding at once combine into when they could instead be
+/// flattened fields of one struct: each variant is a struct, and their number is the product
+/// of the unions' sizes.
+const MAX_COMBINATIONS: usize = 16;
+
+/// The most variants several unions holding at once may combine into at all; beyond it the
+/// type is JSON.
+const MAX_PRODUCT: usize = 256;
+
+/// One way of meeting several unions: the members picked (their labels), the properties that
+/// come with the object members among them, and the members that are not objects.
+struct Pick<'a> {
+    labels: Vec<String>,
+    object: Option<Flat<'a>>,
+    others: Vec<(SchemaRef<'a>, String)>,
+}
+
+/// Why unions could not be combined.
+enum Expansion {
+    /// Into more than [`MAX_PRODUCT`] ways.
+    TooMany,
+    /// A member could not be read.
+    Problem(Problem),
+}
+
+/// Every pick of `left` with every pick of `right`; more than [`MAX_PRODUCT`] is refused
+/// before any is built.
+fn product<'a>(left: Vec<Pick<'a>>, right: Vec<Pick<'a>>) -> Result<Vec<Pick<'a>>, Expansion> {
+    if left.len() * right.len() > MAX_PRODUCT {
+        return Err(Expansion::TooMany);
+    }
+    let mut out = Vec::with_capacity(left.len() * right.len());
+    for l in &left {
+        for r in &right {
+            let object = match (&l.object, &r.object) {
+                (Some(a), Some(b)) => {
+                    let mut merged = a.clone();
+                    for property in b.properties.iter().cloned() {
+                        merge_property(&mut merged.properties, property);
+                    }
+                    merged.required.extend(b.required.iter().copied());
+                    Some(merged)
+                }
+                (Some(a), None) | (None, Some(a)) => Some(a.clone()),
+                (None, None) => None,
+            };
+            out.push(Pick {
+                labels: l.labels.iter().chain(&r.labels).cloned().collect(),
+                object,
+                others: l.others.iter().chain(&r.others).cloned().collect(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Default, Clone)]
 struct Flat<'a> {
     properties: Vec<Property<'a>>,
     required: Vec<&'a str>,
@@ -911,6 +1447,7 @@ struct Gathered<'a> {
 
 /// A oneOf or anyOf list, with the schema holding it (whose discriminator tells its members
 /// apart).
+#[derive(Clone)]
 struct Choice<'a> {
     holder: Schema<'a>,
     members: Vec<SchemaRef<'a>>,

@@ -7,6 +7,7 @@ mod security;
 mod wire;
 mod wire_auth;
 mod wire_multipart;
+mod wire_params;
 
 use std::time::Duration;
 

@@ -5,7 +5,10 @@
 use std::time::Duration;
 
 use wire_sdk::auth::GetPreferencesOptions;
-use wire_sdk::bodies::UploadFilesForm;
+use wire_sdk::bodies::{
+    SendBatchForm, StartImportForm, StartImportFormRemote, StartImportFormUpload, UploadFilesForm,
+    UploadScansForm,
+};
 use wire_sdk::models::UploadMeta;
 use wire_sdk::{Client, Error, FilePart, RetryPolicy};
 use wiremock::matchers::{method, path};
@@ -35,10 +38,12 @@ struct Part {
     file_name: Option<String>,
     content_type: Option<String>,
     body: Vec<u8>,
+    /// Any other header, as received.
+    headers: Vec<(String, String)>,
 }
 
-/// The boundary of a `multipart/form-data` content type.
-fn boundary(request: &Request) -> String {
+/// The boundary of a content type of the multipart `media_type`.
+fn boundary_of(request: &Request, media_type: &str) -> String {
     let content_type = request
         .headers
         .get("content-type")
@@ -46,8 +51,8 @@ fn boundary(request: &Request) -> String {
         .to_str()
         .unwrap();
     let boundary = content_type
-        .strip_prefix("multipart/form-data; boundary=")
-        .unwrap_or_else(|| panic!("not a form: {content_type}"));
+        .strip_prefix(&format!("{media_type}; boundary="))
+        .unwrap_or_else(|| panic!("not {media_type}: {content_type}"));
     assert!(!boundary.is_empty() && boundary.len() <= 70, "{boundary}");
     boundary.trim_matches('"').to_owned()
 }
@@ -73,7 +78,12 @@ fn parameter(line: &str, key: &str) -> Option<String> {
 /// The body cut at its boundary into parts: every delimiter on its own line, the last one
 /// closed with `--`, each part's headers then a blank line then its bytes.
 fn parts(request: &Request) -> Vec<Part> {
-    let delimiter = format!("--{}", boundary(request));
+    parts_of(request, "multipart/form-data")
+}
+
+/// The parts of a body of the multipart `media_type`.
+fn parts_of(request: &Request, media_type: &str) -> Vec<Part> {
+    let delimiter = format!("--{}", boundary_of(request, media_type));
     let body = &request.body;
     assert!(
         body.starts_with(delimiter.as_bytes()),
@@ -99,6 +109,7 @@ fn parts(request: &Request) -> Vec<Part> {
             file_name: None,
             content_type: None,
             body: part[blank + 4..].to_vec(),
+            headers: Vec::new(),
         };
         for line in headers.split("\r\n") {
             let (name, value) = line.split_once(": ").expect("a header line");
@@ -109,7 +120,7 @@ fn parts(request: &Request) -> Vec<Part> {
                     received.file_name = parameter(value, "filename");
                 }
                 "content-type" => received.content_type = Some(value.to_owned()),
-                other => panic!("unexpected part header {other}"),
+                other => received.headers.push((other.to_owned(), value.to_owned())),
             }
         }
         parts.push(received);
@@ -122,6 +133,7 @@ fn part(name: &str, file_name: Option<&str>, content_type: Option<&str>, body: &
         file_name: file_name.map(str::to_owned),
         content_type: content_type.map(str::to_owned),
         body: body.to_vec(),
+        headers: Vec::new(),
     }
 }
 
@@ -220,6 +232,145 @@ async fn every_part_carries_its_name_file_name_media_type_and_bytes() {
                 br#"{"author":"Ann"}"#
             ),
             part("labels", None, Some("application/json"), br#"["l1","l2"]"#),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_mixed_body_keeps_its_media_type_and_every_part_its_documented_headers() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/batches"))
+        .respond_with(ResponseTemplate::new(202))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = SendBatchForm {
+        manifest: UploadMeta {
+            author: "Ann".to_owned(),
+            year: Some(2024),
+        },
+        payload: FilePart::bytes("PK\x03\x04").file_name("batch.zip"),
+        notes: Some(vec!["one".to_owned(), "two".to_owned()]),
+        payload_x_checksum: "sha-256=abc".to_owned(),
+        notes_x_language: Some("en".to_owned()),
+    };
+    client(&server).bodies().send_batch(body).await.unwrap();
+    let requests = received(&server).await;
+    let with_headers = |mut part: Part, headers: &[(&str, &str)]| {
+        part.headers = headers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        part
+    };
+    assert_eq!(
+        parts_of(&requests[0], "multipart/mixed"),
+        [
+            part(
+                "manifest",
+                None,
+                Some("application/json"),
+                br#"{"author":"Ann","year":2024}"#
+            ),
+            with_headers(
+                part(
+                    "payload",
+                    Some("batch.zip"),
+                    Some("application/zip"),
+                    b"PK\x03\x04"
+                ),
+                &[("x-checksum", "sha-256=abc")]
+            ),
+            with_headers(part("notes", None, None, b"one"), &[("x-language", "en")]),
+            with_headers(part("notes", None, None, b"two"), &[("x-language", "en")]),
+        ]
+    );
+
+    // A header value that would end the part's headers early is refused before sending.
+    let body = SendBatchForm {
+        manifest: UploadMeta {
+            author: "Bo".to_owned(),
+            year: None,
+        },
+        payload: FilePart::bytes("x"),
+        notes: Some(vec!["n".to_owned()]),
+        payload_x_checksum: "bad\r\nX-Injected: 1".to_owned(),
+        notes_x_language: None,
+    };
+    let error = client(&server).bodies().send_batch(body).await.unwrap_err();
+    let Error::InvalidRequest { message, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert!(message.contains("part `payload`"), "{message}");
+    assert_eq!(received(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn parts_varying_with_a_union_send_the_chosen_members_parts() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/imports"))
+        .respond_with(ResponseTemplate::new(202))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let upload = StartImportForm::Upload(StartImportFormUpload {
+        dataset: "d1".to_owned(),
+        file: FilePart::bytes("a,b\n").file_name("rows.csv"),
+    });
+    let remote = StartImportForm::Remote(StartImportFormRemote {
+        dataset: "d2".to_owned(),
+        url: "https://data.example/rows.csv".to_owned(),
+    });
+    client(&server).bodies().start_import(upload).await.unwrap();
+    client(&server).bodies().start_import(remote).await.unwrap();
+    let requests = received(&server).await;
+    assert_eq!(
+        parts(&requests[0]),
+        [
+            part("dataset", None, None, b"d1"),
+            part("file", Some("rows.csv"), Some("text/csv"), b"a,b\n"),
+        ]
+    );
+    assert_eq!(
+        parts(&requests[1]),
+        [
+            part("dataset", None, None, b"d2"),
+            part("url", None, None, b"https://data.example/rows.csv"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn parts_the_document_does_not_list_go_under_the_names_given() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/scans"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = UploadScansForm {
+        batch: "b7".to_owned(),
+        other_parts: vec![
+            (
+                "page-1".to_owned(),
+                FilePart::bytes("P1")
+                    .file_name("1.tiff")
+                    .content_type("image/tiff"),
+            ),
+            ("page-2".to_owned(), FilePart::bytes("P2")),
+        ],
+    };
+    client(&server).bodies().upload_scans(body).await.unwrap();
+    let requests = received(&server).await;
+    assert_eq!(
+        parts(&requests[0]),
+        [
+            part("batch", None, None, b"b7"),
+            part("page-1", Some("1.tiff"), Some("image/tiff"), b"P1"),
+            part("page-2", None, Some("application/octet-stream"), b"P2"),
         ]
     );
 }

@@ -18,6 +18,142 @@ impl<'a> Bodies<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+    /// `POST /batches` (operation `send-batch`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = wire_sdk::Client::builder()
+    ///     .bearer(std::env::var("WIRE_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let body = wire_sdk::bodies::SendBatchForm {
+    ///     manifest: serde_json::from_value(serde_json::json!({
+    ///   "author": "string"
+    /// }))?,
+    ///     payload: wire_sdk::FilePart::bytes(b"bytes".to_vec()).file_name("payload.bin"),
+    ///     notes: None,
+    ///     payload_x_checksum: "string".to_owned(),
+    ///     notes_x_language: None,
+    /// };
+    /// client
+    ///     .bodies()
+    ///     .send_batch(body)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn send_batch(&self, body: SendBatchForm) -> crate::Call<(), SendBatchError> {
+        static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            operation_id: "send-batch",
+            method: reqwest::Method::POST,
+            path_template: "/batches",
+            security: &[&["bearer"]],
+            servers: &[],
+            accept: reqwest::header::HeaderValue::from_static("*/*"),
+        };
+        self.client
+            .call(
+                &OPERATION,
+                |status, _body| match status {
+                    202u16 => Some(Ok(())),
+                    _ => None,
+                },
+            )
+            .multipart_body(body.into_multipart())
+    }
+    /// Parts that vary with the import's source.
+    ///
+    /// `POST /imports` (operation `start-import`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = wire_sdk::Client::builder()
+    ///     .bearer(std::env::var("WIRE_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let body = wire_sdk::bodies::StartImportFormUpload {
+    ///     dataset: "string".to_owned(),
+    ///     file: wire_sdk::FilePart::bytes(b"bytes".to_vec()).file_name("file.bin"),
+    /// };
+    /// let body = wire_sdk::bodies::StartImportForm::Upload(body);
+    /// client
+    ///     .bodies()
+    ///     .start_import(body)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn start_import(
+        &self,
+        body: StartImportForm,
+    ) -> crate::Call<(), StartImportError> {
+        static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            operation_id: "start-import",
+            method: reqwest::Method::POST,
+            path_template: "/imports",
+            security: &[&["bearer"]],
+            servers: &[],
+            accept: reqwest::header::HeaderValue::from_static("*/*"),
+        };
+        self.client
+            .call(
+                &OPERATION,
+                |status, _body| match status {
+                    202u16 => Some(Ok(())),
+                    _ => None,
+                },
+            )
+            .multipart_body(body.into_multipart())
+    }
+    /// Parts the caller names, beside the one the document lists.
+    ///
+    /// `POST /scans` (operation `upload-scans`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = wire_sdk::Client::builder()
+    ///     .bearer(std::env::var("WIRE_TOKEN")?)
+    ///     .build()?;
+    ///
+    /// let body = wire_sdk::bodies::UploadScansForm {
+    ///     batch: "string".to_owned(),
+    ///     other_parts: Vec::new(),
+    /// };
+    /// client
+    ///     .bodies()
+    ///     .upload_scans(body)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload_scans(
+        &self,
+        body: UploadScansForm,
+    ) -> crate::Call<(), UploadScansError> {
+        static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            operation_id: "upload-scans",
+            method: reqwest::Method::POST,
+            path_template: "/scans",
+            security: &[&["bearer"]],
+            servers: &[],
+            accept: reqwest::header::HeaderValue::from_static("*/*"),
+        };
+        self.client
+            .call(
+                &OPERATION,
+                |status, _body| match status {
+                    204u16 => Some(Ok(())),
+                    _ => None,
+                },
+            )
+            .multipart_body(body.into_multipart())
+    }
     /// `PUT /notes` (operation `put-note`).
     ///
     /// # Example
@@ -223,16 +359,16 @@ impl<'a> Bodies<'a> {
             )
     }
 }
-/// The error responses `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
+/// The error responses `send-batch`, `start-import`, `upload-scans`, `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PutNoteError {}
-impl PutNoteError {
+pub enum SendBatchError {}
+impl SendBatchError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for PutNoteError {
+impl crate::runtime::ErrorResponses for SendBatchError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -243,14 +379,109 @@ impl crate::runtime::ErrorResponses for PutNoteError {
         Self::status(self)
     }
 }
-/// The error responses `put-blob` documents: the same as `put-note`'s.
-pub type PutBlobError = PutNoteError;
-/// The error responses `upload-files` documents: the same as `put-note`'s.
-pub type UploadFilesError = PutNoteError;
-/// The error responses `get-item-image` documents: the same as `put-note`'s.
-pub type GetItemImageError = PutNoteError;
-/// The error responses `export-items` documents: the same as `put-note`'s.
-pub type ExportItemsError = PutNoteError;
+/// The error responses `start-import` documents: the same as `send-batch`'s.
+pub type StartImportError = SendBatchError;
+/// The error responses `upload-scans` documents: the same as `send-batch`'s.
+pub type UploadScansError = SendBatchError;
+/// The error responses `put-note` documents: the same as `send-batch`'s.
+pub type PutNoteError = SendBatchError;
+/// The error responses `put-blob` documents: the same as `send-batch`'s.
+pub type PutBlobError = SendBatchError;
+/// The error responses `upload-files` documents: the same as `send-batch`'s.
+pub type UploadFilesError = SendBatchError;
+/// The error responses `get-item-image` documents: the same as `send-batch`'s.
+pub type GetItemImageError = SendBatchError;
+/// The error responses `export-items` documents: the same as `send-batch`'s.
+pub type ExportItemsError = SendBatchError;
+/// The `multipart/mixed` body of `send-batch`: one part per field (a list, one per item).
+#[derive(Debug)]
+pub struct SendBatchForm {
+    /// The `manifest` part.
+    pub manifest: crate::models::UploadMeta,
+    /// The `payload` file.
+    pub payload: crate::FilePart,
+    /// The `notes` part.
+    pub notes: Option<Vec<String>>,
+    /// The `X-Checksum` header of the `payload` part.
+    ///
+    /// The payload's digest.
+    pub payload_x_checksum: String,
+    /// The `X-Language` header of the `notes` part.
+    pub notes_x_language: Option<String>,
+}
+impl SendBatchForm {
+    pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+        crate::runtime::Multipart::new()
+            .media_type("multipart/mixed")
+            .json("manifest", &self.manifest, "application/json")
+            .files("payload", [self.payload], "application/zip")
+            .header("X-Checksum", &self.payload_x_checksum)
+            .value("notes", &self.notes, None)
+            .header("X-Language", &self.notes_x_language)
+    }
+}
+/// The `Upload` form of `start-import`: one part per field (a list, one per item).
+#[derive(Debug)]
+pub struct StartImportFormUpload {
+    /// The `dataset` part.
+    pub dataset: String,
+    /// The `file` file.
+    pub file: crate::FilePart,
+}
+impl StartImportFormUpload {
+    pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+        crate::runtime::Multipart::new()
+            .value("dataset", &self.dataset, None)
+            .files("file", [self.file], "text/csv")
+    }
+}
+/// The `Remote` form of `start-import`: one part per field (a list, one per item).
+#[derive(Debug)]
+pub struct StartImportFormRemote {
+    /// The `dataset` part.
+    pub dataset: String,
+    /// The `url` part.
+    pub url: String,
+}
+impl StartImportFormRemote {
+    pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+        crate::runtime::Multipart::new()
+            .value("dataset", &self.dataset, None)
+            .value("url", &self.url, None)
+    }
+}
+/// The `multipart/form-data` body of `start-import`: one of 2 forms, as its parts vary.
+#[derive(Debug)]
+pub enum StartImportForm {
+    /// The parts of a `StartImportFormUpload`.
+    Upload(StartImportFormUpload),
+    /// The parts of a `StartImportFormRemote`.
+    Remote(StartImportFormRemote),
+}
+impl StartImportForm {
+    pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+        match self {
+            Self::Upload(form) => form.into_multipart(),
+            Self::Remote(form) => form.into_multipart(),
+        }
+    }
+}
+/// The `multipart/form-data` body of `upload-scans`: one part per field (a list, one per item).
+#[derive(Debug)]
+pub struct UploadScansForm {
+    /// The `batch` part.
+    pub batch: String,
+    /// Parts the document does not list, each a name and its content: a file, or text
+    /// as `FilePart::bytes(text).content_type("text/plain")`.
+    pub other_parts: Vec<(String, crate::FilePart)>,
+}
+impl UploadScansForm {
+    pub(crate) fn into_multipart(self) -> crate::runtime::Multipart {
+        crate::runtime::Multipart::new()
+            .value("batch", &self.batch, None)
+            .named_files(self.other_parts)
+    }
+}
 /// The `multipart/form-data` body of `upload-files`: one part per field (a list, one per item).
 #[derive(Debug)]
 pub struct UploadFilesForm {

@@ -79,6 +79,13 @@ impl crate::Client {
     pub fn auth(&self) -> crate::auth::Auth<'_> {
         crate::auth::Auth::new(self)
     }
+    /// Operations on Parameters.
+    ///
+    /// Compiled with the `parameters` Cargo feature (on by default).
+    #[cfg(feature = "parameters")]
+    pub fn parameters(&self) -> crate::parameters::Parameters<'_> {
+        crate::parameters::Parameters::new(self)
+    }
 }
 impl crate::ClientBuilder {
     /// Sends requests to `server`. Operations the API pins to a server of their own keep

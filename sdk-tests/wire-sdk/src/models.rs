@@ -3,6 +3,22 @@
 //! Request and response models.
 #![allow(deprecated)]
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+#[cfg(feature = "parameters")]
+/// CreateTokenRequest
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateTokenRequest {
+    /// The `grant_type` property.
+    pub grant_type: String,
+    /// The `scope` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Vec<String>>,
+    /// The `audiences` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audiences: Option<Vec<String>>,
+    /// The `claims` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<Point>,
+}
 #[cfg(feature = "responses")]
 /// Item
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16,6 +32,17 @@ pub struct Item {
 pub struct Job {
     /// The `job` property.
     pub job: String,
+}
+#[cfg(feature = "parameters")]
+/// Point
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Point {
+    /// The `x` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<i64>,
+    /// The `y` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<i64>,
 }
 #[cfg(feature = "responses")]
 /// Problem

@@ -24,23 +24,117 @@ static UNRESERVED: [bool; 256] = {
     table
 };
 
+/// How a parameter's value is written: OpenAPI's `style` with its `explode`, decided by the
+/// generator from the document (RFC 6570's expansions, as OpenAPI's style table gives them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `a,b` (path, header); an exploded object is `k=v,k2=v2`.
+    Simple { explode: bool },
+    /// `.a,b`, exploded `.a.b` (path).
+    Label { explode: bool },
+    /// `;name=a,b`, exploded `;name=a;name=b` (path).
+    Matrix { explode: bool },
+    /// `name=a,b`, exploded `name=a&name=b`; an exploded object is `k=v&k2=v2` (query, and
+    /// cookie: exploded values are one cookie each).
+    Form { explode: bool },
+    /// `name=a%20b` (query).
+    SpaceDelimited,
+    /// `name=a%7Cb` (query).
+    PipeDelimited,
+    /// `name[k]=v`, nested objects nesting their keys, lists repeating the name (query).
+    DeepObject,
+    /// The value as JSON text (a parameter described by `content` with a JSON media type).
+    Json,
+}
+
 /// A value as one encoded path segment. Empty values and the dot segments `.` and `..` are
 /// refused: URL parsers resolve them, which would address another resource.
-pub(crate) fn path_segment(name: &str, value: Value) -> Result<String, String> {
-    let text = match value {
-        Value::String(text) => text,
-        other => scalar(&other),
+pub(crate) fn path_segment(name: &str, value: Value, style: Style) -> Result<String, String> {
+    let text = match style {
+        Style::Label { explode } => {
+            let sep = if explode { "." } else { "," };
+            format!(".{}", joined(&value, sep, explode, encode))
+        }
+        Style::Matrix { explode } => matrix(name, &value, explode),
+        Style::Json => encode(&value.to_string()),
+        Style::Simple { explode } => joined(&value, ",", explode, encode),
+        // Query styles have no meaning in a path: written as `simple`.
+        _ => joined(&value, ",", false, encode),
     };
-    if text.is_empty() || text == "." || text == ".." {
+    if text.is_empty() || text == "." || text == ".." || value.is_null() {
         return Err(format!(
-            "path parameter `{name}` cannot be {text:?}: it would address another resource"
+            "path parameter `{name}` cannot be {:?}: it would address another resource",
+            text
         ));
     }
-    // Identifiers (UUIDs, slugs, numbers) usually need no encoding: keep the string as is.
-    if text.bytes().all(|b| UNRESERVED[usize::from(b)]) {
-        return Ok(text);
+    Ok(text)
+}
+
+/// Matrix style: `;name=v`, `;name` for an empty value.
+fn matrix(name: &str, value: &Value, explode: bool) -> String {
+    let key = encode(name);
+    let pair = |v: String| {
+        if v.is_empty() {
+            format!(";{key}")
+        } else {
+            format!(";{key}={v}")
+        }
+    };
+    match value {
+        Value::Array(items) if explode => items
+            .iter()
+            .filter(|item| !item.is_null())
+            .map(|item| pair(encode(&scalar(item))))
+            .collect(),
+        Value::Object(map) if explode => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!(";{}={}", encode(k), encode(&scalar(v))))
+            .collect(),
+        _ => pair(joined(value, ",", false, encode)),
     }
-    Ok(utf8_percent_encode(&text, SEGMENT).to_string())
+}
+
+/// Items and object entries joined by `sep`, each written by `write`: `k,v` for an object's
+/// entries, or `k=v` when exploded. `null`s are left out.
+fn joined(value: &Value, sep: &str, explode: bool, write: fn(&str) -> String) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Array(items) => items
+            .iter()
+            .filter(|item| !item.is_null())
+            .map(|item| write(&scalar(item)))
+            .collect::<Vec<_>>()
+            .join(sep),
+        Value::Object(map) => {
+            let entries = map.iter().filter(|(_, v)| !v.is_null());
+            if explode {
+                entries
+                    .map(|(k, v)| format!("{}={}", write(k), write(&scalar(v))))
+                    .collect::<Vec<_>>()
+                    .join(sep)
+            } else {
+                entries
+                    .flat_map(|(k, v)| [write(k), write(&scalar(v))])
+                    .collect::<Vec<_>>()
+                    .join(sep)
+            }
+        }
+        _ => write(&scalar(value)),
+    }
+}
+
+/// Every byte but RFC 3986's unreserved ones percent-encoded: the value stays one component
+/// whatever it holds, and the delimiters a style adds stay apart from it.
+fn encode(text: &str) -> String {
+    if text.bytes().all(|b| UNRESERVED[usize::from(b)]) {
+        return text.to_owned();
+    }
+    utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+fn verbatim(text: &str) -> String {
+    text.to_owned()
 }
 
 /// A value as a header or simple-style string: arrays and objects comma-separated.
@@ -58,46 +152,134 @@ pub(crate) fn scalar(value: &Value) -> String {
     }
 }
 
-/// An `application/x-www-form-urlencoded` body: the object's fields, flattened as query pairs.
-pub(crate) fn form(value: &Value) -> Result<String, String> {
+/// A header value (`simple` style, or JSON text); `None` for `null`.
+pub(crate) fn header_value(value: &Value, style: Style) -> Option<String> {
+    match (value, style) {
+        (Value::Null, _) => None,
+        (_, Style::Json) => Some(value.to_string()),
+        (_, Style::Simple { explode }) => Some(joined(value, ",", explode, verbatim)),
+        _ => Some(joined(value, ",", false, verbatim)),
+    }
+}
+
+/// The cookies a cookie parameter is written as, each a name and the items of its value
+/// (joined by commas when sent; not yet checked): one cookie, its items comma-separated
+/// (`form`); or, exploded, one cookie per item under the parameter's name and one per entry of
+/// an object under the entry's key, as OpenAPI 3.2's `cookie` style writes them (form style's
+/// `&` has no meaning in a `Cookie` header).
+pub(crate) fn cookies(name: &str, value: &Value, style: Style) -> Vec<(String, Vec<String>)> {
+    let items = |value: &Value| -> Vec<String> {
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .filter(|item| !item.is_null())
+                .map(scalar)
+                .collect(),
+            Value::Object(map) => map
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .flat_map(|(k, v)| [k.clone(), scalar(v)])
+                .collect(),
+            _ => vec![scalar(value)],
+        }
+    };
+    match (value, style) {
+        (Value::Null, _) => Vec::new(),
+        (_, Style::Json) => vec![(name.to_owned(), vec![value.to_string()])],
+        (Value::Array(list), Style::Form { explode: true }) => list
+            .iter()
+            .filter(|item| !item.is_null())
+            .map(|item| (name.to_owned(), vec![scalar(item)]))
+            .collect(),
+        (Value::Object(map), Style::Form { explode: true }) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), vec![scalar(v)]))
+            .collect(),
+        _ => vec![(name.to_owned(), items(value))],
+    }
+}
+
+/// An `application/x-www-form-urlencoded` body: the object's fields, flattened as query pairs
+/// in the style `styles` gives them, else lists repeating the name and objects nesting their
+/// keys in brackets.
+pub(crate) fn form(value: &Value, styles: &[(&str, Style)]) -> Result<String, String> {
     let Value::Object(map) = value else {
         return Err("a form body must be an object".to_owned());
     };
     let mut pairs = Vec::new();
     for (name, item) in map {
-        query_pairs(name, item, &mut pairs);
+        let style = styles
+            .iter()
+            .find(|(field, _)| field == name)
+            .map_or(Style::DeepObject, |(_, style)| *style);
+        query_pairs(name, item, style, &mut pairs);
     }
     Ok(pairs
         .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                utf8_percent_encode(k, SEGMENT),
-                utf8_percent_encode(v, SEGMENT)
-            )
-        })
+        .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join("&"))
 }
 
-/// Query pairs: `null` is omitted, arrays repeat the name (form, exploded), objects use
-/// `name[key]` (deepObject).
-pub(crate) fn query_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
+/// A query parameter as percent-encoded `name=value` pairs, as `style` writes it; `null` is
+/// omitted, as are `null` items and entries.
+pub(crate) fn query_pairs(
+    name: &str,
+    value: &Value,
+    style: Style,
+    out: &mut Vec<(String, String)>,
+) {
+    if value.is_null() {
+        return;
+    }
+    let mut push = |k: &str, v: String| out.push((encode(k), v));
+    match style {
+        Style::Json => push(name, encode(&value.to_string())),
+        Style::DeepObject => deep_object(name, value, out),
+        Style::Form { explode: true } => match value {
+            Value::Array(items) => {
+                for item in items.iter().filter(|item| !item.is_null()) {
+                    push(name, encode(&scalar(item)));
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    match item {
+                        Value::Null => {}
+                        Value::Array(items) => {
+                            for item in items.iter().filter(|item| !item.is_null()) {
+                                push(key, encode(&scalar(item)));
+                            }
+                        }
+                        _ => push(key, encode(&scalar(item))),
+                    }
+                }
+            }
+            _ => push(name, encode(&scalar(value))),
+        },
+        Style::SpaceDelimited => push(name, joined(value, "%20", false, encode)),
+        Style::PipeDelimited => push(name, joined(value, "%7C", false, encode)),
+        // `form` unexploded, and path styles, which have no meaning in a query.
+        _ => push(name, joined(value, ",", false, encode)),
+    }
+}
+
+/// `name[key]=value`, nesting objects; lists repeat the name.
+fn deep_object(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
     match value {
         Value::Null => {}
         Value::Array(items) => {
-            for item in items {
-                if !item.is_null() {
-                    out.push((name.to_owned(), scalar(item)));
-                }
+            for item in items.iter().filter(|item| !item.is_null()) {
+                out.push((encode(name), encode(&scalar(item))));
             }
         }
         Value::Object(map) => {
             for (key, item) in map {
-                query_pairs(&format!("{name}[{key}]"), item, out);
+                deep_object(&format!("{name}[{key}]"), item, out);
             }
         }
-        _ => out.push((name.to_owned(), scalar(value))),
+        _ => out.push((encode(name), encode(&scalar(value)))),
     }
 }
 
@@ -107,9 +289,18 @@ mod tests {
 
     use super::*;
 
+    const SIMPLE: Style = Style::Simple { explode: false };
+    const FORM: Style = Style::Form { explode: true };
+
+    fn query(name: &str, value: Value, style: Style) -> Vec<String> {
+        let mut out = Vec::new();
+        query_pairs(name, &value, style, &mut out);
+        out.iter().map(|(k, v)| format!("{k}={v}")).collect()
+    }
+
     #[test]
     fn path_values_stay_in_their_segment() {
-        let segment = |v: Value| path_segment("id", v);
+        let segment = |v: Value| path_segment("id", v, SIMPLE);
         assert_eq!(segment(json!("../x")).unwrap(), "..%2Fx");
         assert_eq!(segment(json!("a/b?c")).unwrap(), "a%2Fb%3Fc");
         assert_eq!(segment(json!("100%")).unwrap(), "100%25");
@@ -121,38 +312,187 @@ mod tests {
     }
 
     #[test]
+    fn path_styles_follow_openapi_table() {
+        let list = || json!(["blue", "black", "brown"]);
+        // Keys in sorted order: without `preserve_order`, serde_json sorts them.
+        let object = || json!({"B": 150, "G": 200, "R": 100});
+        let segment = |v: Value, style| path_segment("color", v, style).unwrap();
+        assert_eq!(segment(list(), SIMPLE), "blue,black,brown");
+        assert_eq!(segment(object(), SIMPLE), "B,150,G,200,R,100");
+        assert_eq!(
+            segment(object(), Style::Simple { explode: true }),
+            "B=150,G=200,R=100"
+        );
+        assert_eq!(
+            segment(json!("blue"), Style::Label { explode: false }),
+            ".blue"
+        );
+        assert_eq!(
+            segment(list(), Style::Label { explode: false }),
+            ".blue,black,brown"
+        );
+        assert_eq!(
+            segment(list(), Style::Label { explode: true }),
+            ".blue.black.brown"
+        );
+        assert_eq!(
+            segment(object(), Style::Label { explode: true }),
+            ".B=150.G=200.R=100"
+        );
+        assert_eq!(
+            segment(json!("blue"), Style::Matrix { explode: false }),
+            ";color=blue"
+        );
+        assert_eq!(
+            segment(json!(""), Style::Matrix { explode: false }),
+            ";color"
+        );
+        assert_eq!(
+            segment(list(), Style::Matrix { explode: false }),
+            ";color=blue,black,brown"
+        );
+        assert_eq!(
+            segment(list(), Style::Matrix { explode: true }),
+            ";color=blue;color=black;color=brown"
+        );
+        assert_eq!(
+            segment(object(), Style::Matrix { explode: true }),
+            ";B=150;G=200;R=100"
+        );
+        assert_eq!(
+            segment(json!({"a": "x/y"}), Style::Json),
+            "%7B%22a%22%3A%22x%2Fy%22%7D"
+        );
+        // A label of a dot would make a dot segment.
+        assert!(path_segment("id", json!("."), Style::Label { explode: false }).is_err());
+        assert!(path_segment("id", json!(""), Style::Label { explode: false }).is_err());
+    }
+
+    #[test]
     fn form_bodies_encode_fields() {
-        let body =
-            form(&json!({"grant_type": "device code", "client_id": "a&b", "skip": null})).unwrap();
+        let body = form(
+            &json!({"grant_type": "device code", "client_id": "a&b", "skip": null}),
+            &[],
+        )
+        .unwrap();
         // Field order follows serde_json's map order, which a feature can change: compare sorted.
         let mut fields: Vec<&str> = body.split('&').collect();
         fields.sort_unstable();
         assert_eq!(fields, ["client_id=a%26b", "grant_type=device%20code"]);
-        assert!(form(&json!([1])).is_err());
+        assert!(form(&json!([1]), &[]).is_err());
+        let styles = [("ids", Style::PipeDelimited), ("meta", Style::Json)];
+        let body = form(
+            &json!({"ids": [1, 2], "meta": {"a": 1}, "tags": ["x", "y"]}),
+            &styles,
+        );
+        assert_eq!(
+            body.unwrap(),
+            "ids=1%7C2&meta=%7B%22a%22%3A1%7D&tags=x&tags=y"
+        );
+    }
+
+    #[test]
+    fn query_styles_follow_openapi_table() {
+        let list = || json!(["blue", "black", "brown"]);
+        assert_eq!(
+            query("color", list(), FORM),
+            ["color=blue", "color=black", "color=brown"]
+        );
+        assert_eq!(
+            query("color", list(), Style::Form { explode: false }),
+            ["color=blue,black,brown"]
+        );
+        assert_eq!(
+            query("color", list(), Style::SpaceDelimited),
+            ["color=blue%20black%20brown"]
+        );
+        assert_eq!(
+            query("color", list(), Style::PipeDelimited),
+            ["color=blue%7Cblack%7Cbrown"]
+        );
+        // A delimiter inside a value is encoded, so the value stays one item.
+        assert_eq!(
+            query("tag", json!(["a,b", "c d"]), Style::Form { explode: false }),
+            ["tag=a%2Cb,c%20d"]
+        );
+        let mut sorted = query("color", json!({"R": 100, "G": [1, 2], "B": null}), FORM);
+        sorted.sort();
+        assert_eq!(sorted, ["G=1", "G=2", "R=100"]);
+        assert_eq!(
+            query("color", json!({"R": 100}), Style::Form { explode: false }),
+            ["color=R,100"]
+        );
+        assert_eq!(
+            query("color", json!({"R": 100}), Style::SpaceDelimited),
+            ["color=R%20100"]
+        );
+        assert_eq!(
+            query("filter", json!({"a": [1]}), Style::Json),
+            ["filter=%7B%22a%22%3A%5B1%5D%7D"]
+        );
+        assert_eq!(query("x", json!("a b&c"), FORM), ["x=a%20b%26c"]);
+        assert!(query("x", json!(null), Style::PipeDelimited).is_empty());
     }
 
     #[test]
     fn query_values_flatten() {
         let mut out = Vec::new();
-        query_pairs("page[size]", &json!(10), &mut out);
-        query_pairs("tag", &json!(["a", "b"]), &mut out);
-        query_pairs("filter", &json!({"name": {"contains": "x"}}), &mut out);
-        query_pairs("absent", &json!(null), &mut out);
+        query_pairs("page[size]", &json!(10), FORM, &mut out);
+        query_pairs("tag", &json!(["a", "b"]), FORM, &mut out);
+        query_pairs(
+            "filter",
+            &json!({"name": {"contains": "x"}}),
+            Style::DeepObject,
+            &mut out,
+        );
+        query_pairs("absent", &json!(null), FORM, &mut out);
         let pairs: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(
             pairs,
             [
-                ("page[size]", "10"),
+                ("page%5Bsize%5D", "10"),
                 ("tag", "a"),
                 ("tag", "b"),
-                ("filter[name][contains]", "x")
+                ("filter%5Bname%5D%5Bcontains%5D", "x")
             ]
         );
     }
 
     #[test]
+    fn headers_and_cookies_follow_their_styles() {
+        assert_eq!(header_value(&json!(["a", "b c"]), SIMPLE).unwrap(), "a,b c");
+        assert_eq!(
+            header_value(&json!({"G": 2, "R": 1}), Style::Simple { explode: true }).unwrap(),
+            "G=2,R=1"
+        );
+        assert_eq!(
+            header_value(&json!({"a": 1}), Style::Json).unwrap(),
+            r#"{"a":1}"#
+        );
+        assert_eq!(header_value(&json!(null), SIMPLE), None);
+        let pairs = |v: Value, style| {
+            cookies("ids", &v, style)
+                .into_iter()
+                .map(|(k, v)| format!("{k}={}", v.join(",")))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pairs(json!(["a", "b", null]), Style::Form { explode: false }),
+            ["ids=a,b"]
+        );
+        assert_eq!(pairs(json!(["a", "b"]), FORM), ["ids=a", "ids=b"]);
+        assert_eq!(pairs(json!({"G": 2, "R": 1}), FORM), ["G=2", "R=1"]);
+        assert_eq!(
+            pairs(json!({"G": 2, "R": 1}), Style::Form { explode: false }),
+            ["ids=G,2,R,1"]
+        );
+        assert_eq!(pairs(json!(7), FORM), ["ids=7"]);
+        assert!(pairs(json!(null), FORM).is_empty());
+    }
+
+    #[test]
     fn path_values_keep_only_unreserved_characters() {
-        let segment = |v: Value| path_segment("id", v).unwrap();
+        let segment = |v: Value| path_segment("id", v, SIMPLE).unwrap();
         assert_eq!(segment(json!("AZaz09-._~")), "AZaz09-._~");
         assert_eq!(segment(json!("{other}")), "%7Bother%7D");
         assert_eq!(
@@ -164,8 +504,9 @@ mod tests {
         assert_eq!(segment(json!("日本")), "%E6%97%A5%E6%9C%AC");
         assert_eq!(segment(json!(true)), "true");
         assert_eq!(segment(json!(-1.5)), "-1.5");
-        assert_eq!(segment(json!(["a", "b/c"])), "a%2Cb%2Fc");
-        assert!(path_segment("id", json!(null)).is_err());
+        // The items' delimiter stays a comma; a comma inside an item is encoded.
+        assert_eq!(segment(json!(["a", "b/c", "d,e"])), "a,b%2Fc,d%2Ce");
+        assert!(path_segment("id", json!(null), SIMPLE).is_err());
     }
 
     #[test]
@@ -184,10 +525,11 @@ mod tests {
         query_pairs(
             "filter",
             &json!({"ids": {"oeq": [1, 2]}, "active": true, "gone": null}),
+            Style::DeepObject,
             &mut out,
         );
-        query_pairs("list", &json!([null, "x"]), &mut out);
-        query_pairs("empty", &json!([]), &mut out);
+        query_pairs("list", &json!([null, "x"]), FORM, &mut out);
+        query_pairs("empty", &json!([]), FORM, &mut out);
         // Object key order depends on serde_json's `preserve_order` feature: compare sorted.
         let mut pairs: Vec<(&str, &str)> =
             out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -195,9 +537,9 @@ mod tests {
         assert_eq!(
             pairs,
             [
-                ("filter[active]", "true"),
-                ("filter[ids][oeq]", "1"),
-                ("filter[ids][oeq]", "2"),
+                ("filter%5Bactive%5D", "true"),
+                ("filter%5Bids%5D%5Boeq%5D", "1"),
+                ("filter%5Bids%5D%5Boeq%5D", "2"),
                 ("list", "x"),
             ]
         );
