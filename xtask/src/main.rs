@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--spec PATH --out DIR --crate-name NAME]
+  cargo xtask codegen [--check] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME]
   cargo xtask test
   cargo xtask mock
   cargo xtask bench [generation] [build] [runtime]
@@ -56,6 +56,7 @@ fn codegen(args: &[String]) -> ExitCode {
                 Ok(())
             }
             "--spec" => value("--spec").map(|v| task.spec = PathBuf::from(v)),
+            "--overlay" => value("--overlay").map(|v| task.overlay = Some(PathBuf::from(v))),
             "--out" => value("--out").map(|v| task.out = PathBuf::from(v)),
             "--crate-name" => value("--crate-name").map(|v| task.crate_name = v),
             other => Err(format!("unknown argument `{other}`")),

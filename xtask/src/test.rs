@@ -231,6 +231,7 @@ pub fn compile_generated(specs: &[std::path::PathBuf]) -> Result<(), String> {
             .replace(['.', '_'], "-");
         let task = crate::Codegen {
             spec: spec.clone(),
+            overlay: None,
             out: target.join("crates").join(&stem),
             crate_name: format!("{stem}-sdk"),
         };
