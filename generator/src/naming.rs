@@ -199,12 +199,31 @@ fn escape_keyword(name: String) -> String {
 }
 
 /// Transliterates to ASCII (`Élève` → `Eleve`, `日本` → `Ri Ben`), then makes everything that
-/// is not an ASCII letter or digit a word break, so `heck` sees words.
+/// is not an ASCII letter or digit a word break, so `heck` sees words, and writes a plural
+/// acronym as a word (`ACLs` → `Acls`), which `heck` would otherwise split before its last
+/// capital (`ac_ls`, `jw_ts`).
 fn ascii_words(raw: &str) -> String {
-    deunicode::deunicode(raw)
+    let mut chars: Vec<char> = deunicode::deunicode(raw)
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect()
+        .collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let plural = i - start >= 2
+            && chars.get(i) == Some(&'s')
+            && !chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+        if plural {
+            for c in &mut chars[start + 1..i] {
+                *c = c.to_ascii_lowercase();
+            }
+        }
+        i = i.max(start + 1);
+    }
+    chars.into_iter().collect()
 }
 
 /// `name` with `suffix` appended (`r#type` gives `type_provider`).
@@ -299,6 +318,20 @@ mod tests {
         assert_eq!(variant_name("OK"), "Ok");
         assert_eq!(variant_name("Self"), "SelfValue");
         assert_eq!(variant_name("304"), "N304");
+    }
+
+    #[test]
+    fn plural_acronyms_are_one_word() {
+        assert_eq!(value_name("ACLs"), "acls");
+        assert_eq!(value_name("AI Gateway SNIs"), "ai_gateway_snis");
+        assert_eq!(type_name("JWTs"), "Jwts");
+        assert_eq!(value_name("listAPIsForPortal"), "list_apis_for_portal");
+        assert_eq!(value_name("ACLsList"), "acls_list");
+        // Not a plural: the `s` starts a word, or the capitals are one letter.
+        assert_eq!(value_name("HTTPServer"), "http_server");
+        assert_eq!(value_name("APIsecret"), "ap_isecret");
+        assert_eq!(value_name("Ids"), "ids");
+        assert_eq!(value_name("SSL"), "ssl");
     }
 
     #[test]

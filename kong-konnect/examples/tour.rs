@@ -827,7 +827,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{response:?}");
     println!("ACLs: list-acl");
     let response = client
-        .ac_ls()
+        .acls()
         .list_acl("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
         .await?;
     println!("{response:?}");
@@ -925,7 +925,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{response:?}");
     println!("JWTs: list-jwt-with-consumer");
     let response = client
-        .jw_ts()
+        .jwts()
         .list_jwt_with_consumer(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "",
@@ -999,7 +999,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{response:?}");
     println!("SNIs: list-sni-with-certificate");
     let response = client
-        .sn_is()
+        .snis()
         .list_sni_with_certificate(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "ddf3cdaa-3329-4961-822a-ce6dbd38eff7",
@@ -1048,7 +1048,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{response:?}");
     println!("AI Gateway SNIs: list-ai-gateway-snis-for-certificate");
     let response = client
-        .ai_gateway_sn_is()
+        .ai_gateway_snis()
         .list_ai_gateway_snis_for_certificate(
             "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
             "my-entity-name",

@@ -1044,10 +1044,10 @@ impl crate::Client {
     }
     /// Operations on ACLs.
     ///
-    /// Compiled with the `ac-ls` Cargo feature (on by default).
-    #[cfg(feature = "ac-ls")]
-    pub fn ac_ls(&self) -> crate::ac_ls::AcLs<'_> {
-        crate::ac_ls::AcLs::new(self)
+    /// Compiled with the `acls` Cargo feature (on by default).
+    #[cfg(feature = "acls")]
+    pub fn acls(&self) -> crate::acls::Acls<'_> {
+        crate::acls::Acls::new(self)
     }
     /// Operations on API-keys.
     ///
@@ -1127,10 +1127,10 @@ impl crate::Client {
     }
     /// Operations on JWTs.
     ///
-    /// Compiled with the `jw-ts` Cargo feature (on by default).
-    #[cfg(feature = "jw-ts")]
-    pub fn jw_ts(&self) -> crate::jw_ts::JwTs<'_> {
-        crate::jw_ts::JwTs::new(self)
+    /// Compiled with the `jwts` Cargo feature (on by default).
+    #[cfg(feature = "jwts")]
+    pub fn jwts(&self) -> crate::jwts::Jwts<'_> {
+        crate::jwts::Jwts::new(self)
     }
     /// Operations on KeySets.
     ///
@@ -1185,10 +1185,10 @@ impl crate::Client {
     }
     /// Operations on SNIs.
     ///
-    /// Compiled with the `sn-is` Cargo feature (on by default).
-    #[cfg(feature = "sn-is")]
-    pub fn sn_is(&self) -> crate::sn_is::SnIs<'_> {
-        crate::sn_is::SnIs::new(self)
+    /// Compiled with the `snis` Cargo feature (on by default).
+    #[cfg(feature = "snis")]
+    pub fn snis(&self) -> crate::snis::Snis<'_> {
+        crate::snis::Snis::new(self)
     }
     /// Operations on Schemas.
     ///
@@ -1227,10 +1227,10 @@ impl crate::Client {
     }
     /// Operations on AI Gateway SNIs.
     ///
-    /// Compiled with the `ai-gateway-sn-is` Cargo feature (on by default).
-    #[cfg(feature = "ai-gateway-sn-is")]
-    pub fn ai_gateway_sn_is(&self) -> crate::ai_gateway_sn_is::AiGatewaySnIs<'_> {
-        crate::ai_gateway_sn_is::AiGatewaySnIs::new(self)
+    /// Compiled with the `ai-gateway-snis` Cargo feature (on by default).
+    #[cfg(feature = "ai-gateway-snis")]
+    pub fn ai_gateway_snis(&self) -> crate::ai_gateway_snis::AiGatewaySnis<'_> {
+        crate::ai_gateway_snis::AiGatewaySnis::new(self)
     }
     /// Operations on API Package Specification.
     ///

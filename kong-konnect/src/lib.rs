@@ -119,7 +119,7 @@
         feature = "custom-plugin-schemas",
         feature = "config-stores",
         feature = "config-store-secrets",
-        feature = "ac-ls",
+        feature = "acls",
         feature = "api-keys",
         feature = "basic-auth-credentials",
         feature = "ca-certificates",
@@ -130,7 +130,7 @@
         feature = "degraphql-routes",
         feature = "graph-ql-cost-decorations",
         feature = "hmac-auth-credentials",
-        feature = "jw-ts",
+        feature = "jwts",
         feature = "key-sets",
         feature = "keys",
         feature = "mtls-auth-credentials",
@@ -138,13 +138,13 @@
         feature = "partials",
         feature = "plugins",
         feature = "routes",
-        feature = "sn-is",
+        feature = "snis",
         feature = "schemas",
         feature = "services",
         feature = "targets",
         feature = "upstreams",
         feature = "vaults",
-        feature = "ai-gateway-sn-is",
+        feature = "ai-gateway-snis",
         feature = "api-package-specification",
         feature = "api-version",
         feature = "portal-audit-logs"
@@ -271,7 +271,7 @@
             feature = "custom-plugin-schemas",
             feature = "config-stores",
             feature = "config-store-secrets",
-            feature = "ac-ls",
+            feature = "acls",
             feature = "api-keys",
             feature = "basic-auth-credentials",
             feature = "ca-certificates",
@@ -282,7 +282,7 @@
             feature = "degraphql-routes",
             feature = "graph-ql-cost-decorations",
             feature = "hmac-auth-credentials",
-            feature = "jw-ts",
+            feature = "jwts",
             feature = "key-sets",
             feature = "keys",
             feature = "mtls-auth-credentials",
@@ -290,13 +290,13 @@
             feature = "partials",
             feature = "plugins",
             feature = "routes",
-            feature = "sn-is",
+            feature = "snis",
             feature = "schemas",
             feature = "services",
             feature = "targets",
             feature = "upstreams",
             feature = "vaults",
-            feature = "ai-gateway-sn-is",
+            feature = "ai-gateway-snis",
             feature = "api-package-specification",
             feature = "api-version",
             feature = "portal-audit-logs"
@@ -783,9 +783,9 @@ pub mod config_stores;
 #[rustfmt::skip]
 pub mod config_store_secrets;
 /// Operations on ACLs.
-#[cfg(feature = "ac-ls")]
+#[cfg(feature = "acls")]
 #[rustfmt::skip]
-pub mod ac_ls;
+pub mod acls;
 /// Operations on API-keys.
 #[cfg(feature = "api-keys")]
 #[rustfmt::skip]
@@ -827,9 +827,9 @@ pub mod graph_ql_cost_decorations;
 #[rustfmt::skip]
 pub mod hmac_auth_credentials;
 /// Operations on JWTs.
-#[cfg(feature = "jw-ts")]
+#[cfg(feature = "jwts")]
 #[rustfmt::skip]
-pub mod jw_ts;
+pub mod jwts;
 /// Operations on KeySets.
 #[cfg(feature = "key-sets")]
 #[rustfmt::skip]
@@ -859,9 +859,9 @@ pub mod plugins;
 #[rustfmt::skip]
 pub mod routes;
 /// Operations on SNIs.
-#[cfg(feature = "sn-is")]
+#[cfg(feature = "snis")]
 #[rustfmt::skip]
-pub mod sn_is;
+pub mod snis;
 /// Operations on Schemas.
 #[cfg(feature = "schemas")]
 #[rustfmt::skip]
@@ -883,9 +883,9 @@ pub mod upstreams;
 #[rustfmt::skip]
 pub mod vaults;
 /// Operations on AI Gateway SNIs.
-#[cfg(feature = "ai-gateway-sn-is")]
+#[cfg(feature = "ai-gateway-snis")]
 #[rustfmt::skip]
-pub mod ai_gateway_sn_is;
+pub mod ai_gateway_snis;
 /// Operations on API Package Specification.
 #[cfg(feature = "api-package-specification")]
 #[rustfmt::skip]
@@ -1381,9 +1381,9 @@ pub struct ConfigStoresDocs;
 #[doc = include_str!("../docs/sdks/config_store_secrets/README.md")]
 pub struct ConfigStoreSecretsDocs;
 /// Compiles the examples of the group's Markdown docs.
-#[cfg(all(doctest, feature = "ac-ls"))]
-#[doc = include_str!("../docs/sdks/ac_ls/README.md")]
-pub struct AcLsDocs;
+#[cfg(all(doctest, feature = "acls"))]
+#[doc = include_str!("../docs/sdks/acls/README.md")]
+pub struct AclsDocs;
 /// Compiles the examples of the group's Markdown docs.
 #[cfg(all(doctest, feature = "api-keys"))]
 #[doc = include_str!("../docs/sdks/api_keys/README.md")]
@@ -1425,9 +1425,9 @@ pub struct GraphQlCostDecorationsDocs;
 #[doc = include_str!("../docs/sdks/hmac_auth_credentials/README.md")]
 pub struct HmacAuthCredentialsDocs;
 /// Compiles the examples of the group's Markdown docs.
-#[cfg(all(doctest, feature = "jw-ts"))]
-#[doc = include_str!("../docs/sdks/jw_ts/README.md")]
-pub struct JwTsDocs;
+#[cfg(all(doctest, feature = "jwts"))]
+#[doc = include_str!("../docs/sdks/jwts/README.md")]
+pub struct JwtsDocs;
 /// Compiles the examples of the group's Markdown docs.
 #[cfg(all(doctest, feature = "key-sets"))]
 #[doc = include_str!("../docs/sdks/key_sets/README.md")]
@@ -1457,9 +1457,9 @@ pub struct PluginsDocs;
 #[doc = include_str!("../docs/sdks/routes/README.md")]
 pub struct RoutesDocs;
 /// Compiles the examples of the group's Markdown docs.
-#[cfg(all(doctest, feature = "sn-is"))]
-#[doc = include_str!("../docs/sdks/sn_is/README.md")]
-pub struct SnIsDocs;
+#[cfg(all(doctest, feature = "snis"))]
+#[doc = include_str!("../docs/sdks/snis/README.md")]
+pub struct SnisDocs;
 /// Compiles the examples of the group's Markdown docs.
 #[cfg(all(doctest, feature = "schemas"))]
 #[doc = include_str!("../docs/sdks/schemas/README.md")]
@@ -1481,9 +1481,9 @@ pub struct UpstreamsDocs;
 #[doc = include_str!("../docs/sdks/vaults/README.md")]
 pub struct VaultsDocs;
 /// Compiles the examples of the group's Markdown docs.
-#[cfg(all(doctest, feature = "ai-gateway-sn-is"))]
-#[doc = include_str!("../docs/sdks/ai_gateway_sn_is/README.md")]
-pub struct AiGatewaySnIsDocs;
+#[cfg(all(doctest, feature = "ai-gateway-snis"))]
+#[doc = include_str!("../docs/sdks/ai_gateway_snis/README.md")]
+pub struct AiGatewaySnisDocs;
 /// Compiles the examples of the group's Markdown docs.
 #[cfg(all(doctest, feature = "api-package-specification"))]
 #[doc = include_str!("../docs/sdks/api_package_specification/README.md")]

@@ -90,7 +90,7 @@ fn components_schemas_proxy_url_example() {
 }
 #[cfg(any(feature = "control-planes", feature = "control-plane-groups"))]
 #[test]
-fn components_schemas_proxy_ur_ls_example() {
+fn components_schemas_proxy_urls_example() {
     round_trip::<Vec<sdk::models::ProxyUrl>>("/components/schemas/ProxyURLs/example");
 }
 #[test]
@@ -3188,7 +3188,7 @@ fn components_schemas_portal_create_identity_provider_properties_enabled_example
     >("/components/schemas/PortalCreateIdentityProvider/properties/enabled/example");
 }
 #[test]
-fn components_schemas_portal_allowed_i_ps_example() {
+fn components_schemas_portal_allowed_ips_example() {
     round_trip::<Vec<String>>("/components/schemas/PortalAllowedIPs/example");
 }
 #[test]
@@ -4553,7 +4553,7 @@ fn components_schemas_event_gateway_acl_rule_resource_names_dynamic_array_exampl
     >("/components/schemas/EventGatewayACLRuleResourceNamesDynamicArray/example");
 }
 #[test]
-fn components_schemas_event_gateway_ac_ls_policy_properties_condition_example() {
+fn components_schemas_event_gateway_acls_policy_properties_condition_example() {
     round_trip::<
         String,
     >("/components/schemas/EventGatewayACLsPolicy/properties/condition/example");
@@ -7434,9 +7434,9 @@ fn components_schemas_ai_gateway_model_model_properties_enabled_example2() {
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 #[test]
-fn components_schemas_ai_gateway_mcpac_ls_example() {
+fn components_schemas_ai_gateway_mcpacls_example() {
     round_trip::<
-        sdk::models::AiGatewayMcpacLs,
+        sdk::models::AiGatewayMcpacls,
     >("/components/schemas/AIGatewayMCPACLs/example");
 }
 #[test]
@@ -9304,12 +9304,12 @@ fn components_schemas_update_config_store_properties_name_example() {
         String,
     >("/components/schemas/UpdateConfigStore/properties/name/example");
 }
-#[cfg(feature = "ac-ls")]
+#[cfg(feature = "acls")]
 #[test]
 fn components_schemas_acl_example() {
     round_trip::<sdk::models::Acl>("/components/schemas/ACL/example");
 }
-#[cfg(feature = "ac-ls")]
+#[cfg(feature = "acls")]
 #[test]
 fn components_schemas_acl_without_parents_example() {
     round_trip::<
@@ -9383,12 +9383,12 @@ fn components_schemas_hmac_auth_without_parents_example() {
         sdk::models::HmacAuthWithoutParents,
     >("/components/schemas/HMACAuthWithoutParents/example");
 }
-#[cfg(feature = "jw-ts")]
+#[cfg(feature = "jwts")]
 #[test]
 fn components_schemas_jwt_example() {
     round_trip::<sdk::models::Jwt>("/components/schemas/JWT/example");
 }
-#[cfg(feature = "jw-ts")]
+#[cfg(feature = "jwts")]
 #[test]
 fn components_schemas_jwt_without_parents_example() {
     round_trip::<
@@ -9486,12 +9486,12 @@ fn components_schemas_plugin_without_parents_example() {
 fn components_schemas_route_json_example() {
     round_trip::<sdk::models::RouteJson>("/components/schemas/RouteJson/example");
 }
-#[cfg(feature = "sn-is")]
+#[cfg(feature = "snis")]
 #[test]
 fn components_schemas_sni_example() {
     round_trip::<sdk::models::Sni>("/components/schemas/SNI/example");
 }
-#[cfg(feature = "sn-is")]
+#[cfg(feature = "snis")]
 #[test]
 fn components_schemas_sni_without_parents_example() {
     round_trip::<

@@ -7,13 +7,13 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant
 )]
-/// Operations on AI Gateway SNIs; get one from [`Client::ai_gateway_sn_is`](crate::Client::ai_gateway_sn_is).
+/// Operations on AI Gateway SNIs; get one from [`Client::ai_gateway_snis`](crate::Client::ai_gateway_snis).
 ///
 #[derive(Debug, Clone, Copy)]
-pub struct AiGatewaySnIs<'a> {
+pub struct AiGatewaySnis<'a> {
     client: &'a crate::Client,
 }
-impl<'a> AiGatewaySnIs<'a> {
+impl<'a> AiGatewaySnis<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -35,7 +35,7 @@ impl<'a> AiGatewaySnIs<'a> {
     ///     .build()?;
     ///
     /// let response = client
-    ///     .ai_gateway_sn_is()
+    ///     .ai_gateway_snis()
     ///     .list_ai_gateway_snis_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
@@ -102,7 +102,7 @@ impl<'a> AiGatewaySnIs<'a> {
     ///   "hostname": "string"
     /// }))?;
     /// let response = client
-    ///     .ai_gateway_sn_is()
+    ///     .ai_gateway_snis()
     ///     .create_ai_gateway_sni_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
     ///     .await?;
     /// println!("{response:?}");
@@ -163,7 +163,7 @@ impl<'a> AiGatewaySnIs<'a> {
     ///     .build()?;
     ///
     /// let response = client
-    ///     .ai_gateway_sn_is()
+    ///     .ai_gateway_snis()
     ///     .get_ai_gateway_sni_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", "my-entity-name")
     ///     .await?;
     /// println!("{response:?}");
@@ -226,7 +226,7 @@ impl<'a> AiGatewaySnIs<'a> {
     ///   "hostname": "string"
     /// }))?;
     /// let response = client
-    ///     .ai_gateway_sn_is()
+    ///     .ai_gateway_snis()
     ///     .update_ai_gateway_sni_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", "my-entity-name", &body)
     ///     .await?;
     /// println!("{response:?}");
@@ -289,7 +289,7 @@ impl<'a> AiGatewaySnIs<'a> {
     ///     .build()?;
     ///
     /// client
-    ///     .ai_gateway_sn_is()
+    ///     .ai_gateway_snis()
     ///     .delete_ai_gateway_sni_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", "my-entity-name")
     ///     .await?;
     /// # Ok(())
@@ -344,7 +344,7 @@ impl<'a> AiGatewaySnIs<'a> {
     ///     .build()?;
     ///
     /// let response = client
-    ///     .ai_gateway_sn_is()
+    ///     .ai_gateway_snis()
     ///     .list_ai_gateway_snis("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
@@ -407,7 +407,7 @@ impl<'a> AiGatewaySnIs<'a> {
     ///   "certificate": "string"
     /// }))?;
     /// let response = client
-    ///     .ai_gateway_sn_is()
+    ///     .ai_gateway_snis()
     ///     .create_ai_gateway_sni("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
     ///     .await?;
     /// println!("{response:?}");
@@ -463,7 +463,7 @@ impl<'a> AiGatewaySnIs<'a> {
     ///     .build()?;
     ///
     /// let response = client
-    ///     .ai_gateway_sn_is()
+    ///     .ai_gateway_snis()
     ///     .get_ai_gateway_sni("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name")
     ///     .await?;
     /// println!("{response:?}");
@@ -525,7 +525,7 @@ impl<'a> AiGatewaySnIs<'a> {
     ///   "certificate": "string"
     /// }))?;
     /// let response = client
-    ///     .ai_gateway_sn_is()
+    ///     .ai_gateway_snis()
     ///     .update_ai_gateway_sni("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
     ///     .await?;
     /// println!("{response:?}");
@@ -583,7 +583,7 @@ impl<'a> AiGatewaySnIs<'a> {
     ///     .build()?;
     ///
     /// client
-    ///     .ai_gateway_sn_is()
+    ///     .ai_gateway_snis()
     ///     .delete_ai_gateway_sni("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name")
     ///     .await?;
     /// # Ok(())

@@ -7,16 +7,16 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant
 )]
-/// Operations on SNIs; get one from [`Client::sn_is`](crate::Client::sn_is).
+/// Operations on SNIs; get one from [`Client::snis`](crate::Client::snis).
 ///
 /// An SNI object represents a many-to-one mapping of hostnames to a certificate.
 /// <br><br>
 /// A certificate object can have many hostnames associated with it. When Kong Gateway receives an SSL request, it uses the SNI field in the Client Hello to look up the certificate object based on the SNI associated with the certificate.
 #[derive(Debug, Clone, Copy)]
-pub struct SnIs<'a> {
+pub struct Snis<'a> {
     client: &'a crate::Client,
 }
-impl<'a> SnIs<'a> {
+impl<'a> Snis<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -33,7 +33,7 @@ impl<'a> SnIs<'a> {
     ///     .build()?;
     ///
     /// let response = client
-    ///     .sn_is()
+    ///     .snis()
     ///     .list_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
@@ -93,7 +93,7 @@ impl<'a> SnIs<'a> {
     ///   "name": "some.example.org"
     /// }))?;
     /// let response = client
-    ///     .sn_is()
+    ///     .snis()
     ///     .create_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", &body)
     ///     .await?;
     /// println!("{response:?}");
@@ -146,7 +146,7 @@ impl<'a> SnIs<'a> {
     ///     .build()?;
     ///
     /// let response = client
-    ///     .sn_is()
+    ///     .snis()
     ///     .get_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", "64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f")
     ///     .await?;
     /// println!("{response:?}");
@@ -203,7 +203,7 @@ impl<'a> SnIs<'a> {
     ///   "name": "some.example.org"
     /// }))?;
     /// let response = client
-    ///     .sn_is()
+    ///     .snis()
     ///     .upsert_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", "64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f", &body)
     ///     .await?;
     /// println!("{response:?}");
@@ -258,7 +258,7 @@ impl<'a> SnIs<'a> {
     ///     .build()?;
     ///
     /// client
-    ///     .sn_is()
+    ///     .snis()
     ///     .delete_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", "64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f")
     ///     .await?;
     /// # Ok(())
@@ -308,7 +308,7 @@ impl<'a> SnIs<'a> {
     ///     .build()?;
     ///
     /// let response = client
-    ///     .sn_is()
+    ///     .snis()
     ///     .list_sni("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
@@ -366,7 +366,7 @@ impl<'a> SnIs<'a> {
     ///   "name": "some.example.org"
     /// }))?;
     /// let response = client
-    ///     .sn_is()
+    ///     .snis()
     ///     .create_sni("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
     ///     .await?;
     /// println!("{response:?}");
@@ -417,7 +417,7 @@ impl<'a> SnIs<'a> {
     ///     .build()?;
     ///
     /// let response = client
-    ///     .sn_is()
+    ///     .snis()
     ///     .get_sni("64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// println!("{response:?}");
@@ -475,7 +475,7 @@ impl<'a> SnIs<'a> {
     ///   "name": "some.example.org"
     /// }))?;
     /// let response = client
-    ///     .sn_is()
+    ///     .snis()
     ///     .upsert_sni("64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
     ///     .await?;
     /// println!("{response:?}");
@@ -526,7 +526,7 @@ impl<'a> SnIs<'a> {
     ///     .build()?;
     ///
     /// client
-    ///     .sn_is()
+    ///     .snis()
     ///     .delete_sni("64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// # Ok(())
