@@ -615,6 +615,6 @@ pub struct ListFeaturesOptions {
     /// Filter features returned in the response.
     ///
     /// To filter features by meter_id add the following query param:
-    /// filter\[meter_id\]\[oeq\]=<id>
+    /// filter\[meter_id\]\[oeq\]=&lt;id>
     pub filter: Option<crate::models::ListFeatureParamsFilter>,
 }
