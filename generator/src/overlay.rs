@@ -5,7 +5,8 @@
 //! `update` is merged into every node the path selects (objects merged key by key, recursively;
 //! arrays appended to; anything else replaced), or, with `remove: true`, every selected node is
 //! removed from the object or array holding it. Actions apply in order, each to the result of
-//! the previous ones (Overlay 1.0, "Action Object").
+//! the previous ones (Overlay 1.0, "Action Object"). `extends` is checked to be a string and
+//! otherwise informational: the document is the one the overlay is given with (`--spec`).
 //!
 //! An action whose target selects nothing is an error here, although the specification makes it
 //! a no-op: an overlay is written against one version of its document, and an action that no
