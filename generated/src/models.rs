@@ -48,7 +48,7 @@ pub struct BadRequestError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Used to return the correlation ID back to the user, in the format
-    /// kong:trace:<correlation_id>. This helps us find the relevant logs
+    /// kong:trace:&lt;correlation_id>. This helps us find the relevant logs
     /// when a customer reports an issue.
     pub instance: String,
     /// A human readable explanation specific to this occurence of the problem.
@@ -73,7 +73,7 @@ pub struct BaseError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Used to return the correlation ID back to the user, in the format
-    /// kong:trace:<correlation_id>. This helps us find the relevant logs
+    /// kong:trace:&lt;correlation_id>. This helps us find the relevant logs
     /// when a customer reports an issue.
     pub instance: String,
     /// A human readable explanation specific to this occurence of the problem.

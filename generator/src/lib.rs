@@ -1,6 +1,7 @@
 //! `sdkgen` turns an OpenAPI 3.0/3.1 document into a typed Rust SDK crate.
 //!
-//! The stages run one way: [`load`] reads YAML or JSON, [`adapter`] normalises and parses it,
+//! The stages run one way: [`load`] reads YAML or JSON, [`overlay`] applies an OpenAPI Overlay
+//! when one is given, [`adapter`] normalises and parses it,
 //! [`lower`] resolves it into the [`ir`], and [`emit`] writes files from the IR alone.
 
 pub mod adapter;
@@ -11,6 +12,7 @@ pub mod load;
 mod locate;
 pub mod lower;
 pub mod naming;
+pub mod overlay;
 
 use std::path::Path;
 
@@ -19,7 +21,20 @@ pub use error::Error;
 
 /// Generates the files of an SDK crate from the document at `spec`.
 pub fn generate(spec: &Path, options: &Options) -> Result<Vec<File>, Error> {
-    let source = load::Source::read(spec)?;
+    generate_with_overlay(spec, None, options)
+}
+
+/// Generates from the document at `spec` once the OpenAPI Overlay at `overlay`, if any, is
+/// applied to it.
+pub fn generate_with_overlay(
+    spec: &Path,
+    overlay: Option<&Path>,
+    options: &Options,
+) -> Result<Vec<File>, Error> {
+    let mut source = load::Source::read(spec)?;
+    if let Some(overlay) = overlay {
+        overlay::apply(&mut source, &load::Source::read(overlay)?)?;
+    }
     generate_from_source(source, options)
 }
 

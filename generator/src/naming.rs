@@ -199,7 +199,9 @@ fn escape_keyword(name: String) -> String {
 }
 
 /// Transliterates to ASCII (`Élève` → `Eleve`, `日本` → `Ri Ben`), then makes everything that
-/// is not an ASCII letter or digit a word break, so `heck` sees words.
+/// is not an ASCII letter or digit a word break, so `heck` sees words, and writes a plural
+/// acronym as a word (`ACLs` → `Acls`), which `heck` would otherwise split before its last
+/// capital (`ac_ls`, `jw_ts`).
 fn ascii_words(raw: &str) -> String {
     let ascii: Vec<u8> = deunicode::deunicode(raw)
         .bytes()
@@ -353,6 +355,9 @@ mod tests {
         assert_eq!(value_name("HTTPServer"), "http_server");
         assert_eq!(value_name("ACL"), "acl");
         assert_eq!(type_name("APIKey"), "ApiKey");
+        assert_eq!(value_name("listAPIsForPortal"), "list_apis_for_portal");
+        assert_eq!(value_name("ACLsList"), "acls_list");
+        assert_eq!(value_name("Ids"), "ids");
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub const REGENERATE: &str = "cargo xtask codegen";
 pub struct Codegen {
     /// The OpenAPI document.
     pub spec: PathBuf,
+    /// The OpenAPI Overlay applied to it first, if any.
+    pub overlay: Option<PathBuf>,
     /// The crate directory to write.
     pub out: PathBuf,
     /// The crate's package name.
@@ -29,6 +31,7 @@ impl Codegen {
         let root = workspace_root();
         Codegen {
             spec: root.join("spec/konnect.yaml"),
+            overlay: None,
             out: root.join("generated"),
             crate_name: "konnect-sdk".to_owned(),
         }
@@ -40,14 +43,28 @@ impl Codegen {
         let root = workspace_root();
         Codegen {
             spec: root.join("sdk-tests/wire.yaml"),
+            overlay: None,
             out: root.join("sdk-tests/wire-sdk"),
             crate_name: "wire-sdk".to_owned(),
         }
     }
 
+    /// The SDK of the whole Konnect API: Kong's description, vendored unchanged as
+    /// `spec/upstream/konnect.yaml`, with `spec/upstream/konnect.overlay.yaml` applied, into
+    /// `kong-konnect/`.
+    pub fn kong_konnect() -> Self {
+        let root = workspace_root();
+        Codegen {
+            spec: root.join("spec/upstream/konnect.yaml"),
+            overlay: Some(root.join("spec/upstream/konnect.overlay.yaml")),
+            out: root.join("kong-konnect"),
+            crate_name: "kong-konnect".to_owned(),
+        }
+    }
+
     /// Every committed crate `cargo xtask codegen` writes.
     pub fn committed() -> Vec<Self> {
-        vec![Self::konnect(), Self::wire()]
+        vec![Self::konnect(), Self::kong_konnect(), Self::wire()]
     }
 
     /// The files the generator would write.
@@ -59,20 +76,27 @@ impl Codegen {
                 REGENERATE.to_owned()
             } else {
                 format!(
-                    "{REGENERATE} --spec {} --out {} --crate-name {}",
+                    "{REGENERATE} --spec {}{} --out {} --crate-name {}",
                     self.spec.display(),
+                    self.overlay
+                        .as_ref()
+                        .map(|o| format!(" --overlay {}", o.display()))
+                        .unwrap_or_default(),
                     self.out.display(),
                     self.crate_name
                 )
             },
         };
-        sdkgen::generate(&self.spec, &options)
+        sdkgen::generate_with_overlay(&self.spec, self.overlay.as_deref(), &options)
     }
 }
 
 impl PartialEq for Codegen {
     fn eq(&self, other: &Self) -> bool {
-        self.spec == other.spec && self.out == other.out && self.crate_name == other.crate_name
+        self.spec == other.spec
+            && self.overlay == other.overlay
+            && self.out == other.out
+            && self.crate_name == other.crate_name
     }
 }
 

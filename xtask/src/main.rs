@@ -11,7 +11,7 @@ use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--spec PATH --out DIR --crate-name NAME]
+  cargo xtask codegen [--check] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME]
   cargo xtask test
   cargo xtask mock
   cargo xtask bench [generation] [build] [konnect] [runtime]
@@ -61,6 +61,7 @@ fn codegen(args: &[String]) -> ExitCode {
                 Ok(())
             }
             "--spec" => value("--spec").map(|v| task.spec = PathBuf::from(v)),
+            "--overlay" => value("--overlay").map(|v| task.overlay = Some(PathBuf::from(v))),
             "--out" => value("--out").map(|v| task.out = PathBuf::from(v)),
             "--crate-name" => value("--crate-name").map(|v| task.crate_name = v),
             other => Err(format!("unknown argument `{other}`")),

@@ -84,13 +84,29 @@ fn clean_line(line: &str) -> String {
             out.push_str("\\[");
         } else if c == ']' {
             out.push_str("\\]");
+        } else if c == '<' && !starts_html(rest) {
+            // Not a tag rustdoc knows (`<id>`, `<region>`, `a < b`): it would be read as an
+            // unclosed HTML tag, so it is written as the character it is.
+            out.push_str("&lt;");
         } else if (rest.starts_with("http://") || rest.starts_with("https://"))
-            && !matches!(out.chars().last(), Some('<' | '(' | '"' | '`'))
+            && !out.ends_with("](")
+            && !matches!(out.chars().last(), Some('<' | '"' | '`'))
         {
-            let end = rest
-                .find(|ch: char| ch.is_whitespace() || matches!(ch, ')' | '>' | '"' | '`'))
+            let word = rest
+                .find(|ch: char| ch.is_whitespace() || matches!(ch, ')' | '"' | '`'))
                 .unwrap_or(rest.len());
-            let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+            let word = rest[..word].trim_end_matches(['.', ',', ';', ':']);
+            if word.contains('<') {
+                // A URL with a placeholder (`https://sts.<region>.amazonaws.com`) is no link:
+                // shown as code, it keeps its `<region>`.
+                out.push('`');
+                out.push_str(word);
+                out.push('`');
+                i += word.len();
+                continue;
+            }
+            let end = word.find('>').unwrap_or(word.len());
+            let url = word[..end].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
             out.push_str(url);
             out.push('>');
@@ -102,6 +118,29 @@ fn clean_line(line: &str) -> String {
         i += c.len_utf8();
     }
     out
+}
+
+/// Whether `rest` (starting at a `<`) opens an autolink or an HTML tag prose uses (`<br>`,
+/// `</p>`, `<a href=...>`), which rustdoc renders; anything else is text.
+fn starts_html(rest: &str) -> bool {
+    const TAGS: &[&str] = &[
+        "a", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+        "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s",
+        "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr",
+        "u", "ul",
+    ];
+    let inner = &rest[1..];
+    if inner.starts_with("http://") || inner.starts_with("https://") {
+        return inner.contains('>');
+    }
+    let name = inner.strip_prefix('/').unwrap_or(inner);
+    let end = name
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(name.len());
+    let after = &name[end..];
+    TAGS.contains(&name[..end].to_ascii_lowercase().as_str())
+        && (after.starts_with('>') || after.starts_with(' ') || after.starts_with("/>"))
+        && after.contains('>')
 }
 
 #[cfg(test)]
@@ -134,6 +173,17 @@ mod tests {
             "run `curl 'https://x.y/v2/' -d '[1]'` then see <https://x.y>"
         );
         assert_eq!(clean("  indented\n    more"), "indented\nmore");
+        assert_eq!(
+            clean("the default https://sts.amazonaws.com or https://sts.<region>.amazonaws.com."),
+            "the default <https://sts.amazonaws.com> or `https://sts.<region>.amazonaws.com`."
+        );
+        assert_eq!(
+            clean("a zone name (http://www.iana.org/time-zones). See [tz](https://x.y)"),
+            "a zone name (<http://www.iana.org/time-zones>). See [tz](https://x.y)"
+        );
+        assert_eq!(clean("filter[id][oeq]=<id>"), "filter\\[id\\]\\[oeq\\]=&lt;id>");
+        assert_eq!(clean("one<br><br>two</p> <a href=\"x\">x</a> a < b"), "one<br><br>two</p> <a href=\"x\">x</a> a &lt; b");
+        assert_eq!(clean("see <https://x.y>"), "see <https://x.y>");
         assert_eq!(
             clean("café [é] see https://exemple.fr/été, then [lien](https://x.y/ü)"),
             "café \\[é\\] see <https://exemple.fr/été>, then [lien](https://x.y/ü)"
