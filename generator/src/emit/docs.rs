@@ -124,10 +124,46 @@ fn clean_line(line: &str) -> String {
 /// `</p>`, `<a href=...>`), which rustdoc renders; anything else is text.
 fn starts_html(rest: &str) -> bool {
     const TAGS: &[&str] = &[
-        "a", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
-        "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s",
-        "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr",
-        "u", "ul",
+        "a",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "kbd",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
     ];
     let inner = &rest[1..];
     if inner.starts_with("http://") || inner.starts_with("https://") {
@@ -181,8 +217,14 @@ mod tests {
             clean("a zone name (http://www.iana.org/time-zones). See [tz](https://x.y)"),
             "a zone name (<http://www.iana.org/time-zones>). See [tz](https://x.y)"
         );
-        assert_eq!(clean("filter[id][oeq]=<id>"), "filter\\[id\\]\\[oeq\\]=&lt;id>");
-        assert_eq!(clean("one<br><br>two</p> <a href=\"x\">x</a> a < b"), "one<br><br>two</p> <a href=\"x\">x</a> a &lt; b");
+        assert_eq!(
+            clean("filter[id][oeq]=<id>"),
+            "filter\\[id\\]\\[oeq\\]=&lt;id>"
+        );
+        assert_eq!(
+            clean("one<br><br>two</p> <a href=\"x\">x</a> a < b"),
+            "one<br><br>two</p> <a href=\"x\">x</a> a &lt; b"
+        );
         assert_eq!(clean("see <https://x.y>"), "see <https://x.y>");
         assert_eq!(
             clean("café [é] see https://exemple.fr/été, then [lien](https://x.y/ü)"),
