@@ -130,6 +130,9 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// The schema's `example`, tested to round-trip.
     pub example: Option<Value>,
+    /// A value valid against the type's schema: its example when that is valid, otherwise
+    /// one synthesised from the type (`lower/samples.rs`); `None` until synthesis runs.
+    pub sample: Option<Value>,
     /// What kind of type.
     pub kind: TypeKind,
     /// The Cargo features of the groups that use it, when not every group does; the type
@@ -212,6 +215,8 @@ pub struct Field {
     /// Optional, nullable and sent by clients: `Option<Option<T>>`, so a request can tell
     /// "leave alone" (absent) from "clear" (`null`).
     pub double_option: bool,
+    /// What its schema says about valid values beyond the type.
+    pub constraints: Constraints,
 }
 
 /// A string enum value.
@@ -487,6 +492,10 @@ pub struct Param {
     pub doc: Option<String>,
     /// An example value, when the spec gives one.
     pub example: Option<Value>,
+    /// What its schema says about valid values beyond the type.
+    pub constraints: Constraints,
+    /// A valid value: its example when valid, otherwise synthesised (`lower/samples.rs`).
+    pub sample: Value,
 }
 
 /// A request body.
@@ -505,6 +514,11 @@ pub struct Body {
     pub doc: Option<String>,
     /// For a multipart body, the struct users fill and its parts.
     pub multipart: Option<MultipartForm>,
+    /// The media type's examples (`example`, then each of `examples`).
+    pub examples: Vec<Value>,
+    /// A valid JSON (or form) body: the first valid example, otherwise synthesised from the
+    /// type (`lower/samples.rs`); `None` for text, binary and multipart bodies.
+    pub sample: Option<Value>,
 }
 
 impl Body {
@@ -548,6 +562,10 @@ pub struct FormPart {
     /// file's `contentMediaType`); files default to `application/octet-stream`, JSON to
     /// `application/json`, scalars to none (`text/plain` by RFC 7578).
     pub content_type: Option<String>,
+    /// What its schema says about valid values beyond the type.
+    pub constraints: Constraints,
+    /// A valid value for a value part (`lower/samples.rs`); `None` for files.
+    pub sample: Option<Value>,
 }
 
 /// What a multipart part holds.
@@ -593,4 +611,58 @@ pub enum BodyEncoding {
     Binary,
     /// `multipart/form-data` from the operation's form struct ([`Body::multipart`]).
     Multipart,
+}
+
+/// What a schema says about valid values beyond their type: the facts that value synthesis
+/// needs so the values it makes are valid against the document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Limits {
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `minimum` (exclusive when `exclusive_minimum`).
+    pub minimum: Option<f64>,
+    /// `maximum` (exclusive when `exclusive_maximum`).
+    pub maximum: Option<f64>,
+    /// `exclusiveMinimum: true`.
+    pub exclusive_minimum: bool,
+    /// `exclusiveMaximum: true`.
+    pub exclusive_maximum: bool,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `uniqueItems`.
+    pub unique_items: bool,
+    /// `minProperties`.
+    pub min_properties: Option<usize>,
+}
+
+/// What the document says about the valid values of a field, parameter or array item beyond
+/// their Rust type: what value synthesis needs to make values the document accepts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    /// `format`, when the type does not already say it (`email`, `uri`, `ipv4`...).
+    pub format: Option<String>,
+    /// The keywords that narrow valid values.
+    pub limits: Limits,
+    /// `enum` (or `const`) values, when the type does not already list them (numbers).
+    pub values: Vec<Value>,
+    /// The document's own values for it, best first: `example` (or the first of `examples`),
+    /// then `default`.
+    pub examples: Vec<Value>,
+    /// The same for an array's items.
+    pub items: Option<Box<Constraints>>,
+}
+
+impl Constraints {
+    /// Whether it says nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
 }

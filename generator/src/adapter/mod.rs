@@ -267,7 +267,11 @@ pub struct SchemaView<'a> {
     pub all_of: &'a [ReferenceOr<Schema>],
     /// Whether the schema has a `not`.
     pub has_not: bool,
+    /// The keywords that only narrow which values are valid, for the value synthesis.
+    pub limits: Limits,
 }
+
+pub use crate::ir::Limits;
 
 /// The uniform view of a schema.
 pub fn view(schema: &Schema) -> SchemaView<'_> {
@@ -297,6 +301,9 @@ pub fn view(schema: &Schema) -> SchemaView<'_> {
                 .iter()
                 .map(|e| e.clone().map_or(Value::Null, Value::String))
                 .collect();
+            v.limits.pattern = s.pattern.clone();
+            v.limits.min_length = s.min_length;
+            v.limits.max_length = s.max_length;
         }
         SchemaKind::Type(Type::Number(n)) => {
             v.kind = Some("number");
@@ -309,6 +316,11 @@ pub fn view(schema: &Schema) -> SchemaView<'_> {
                 .iter()
                 .map(|e| e.map_or(Value::Null, Value::from))
                 .collect();
+            v.limits.minimum = n.minimum;
+            v.limits.maximum = n.maximum;
+            v.limits.exclusive_minimum = n.exclusive_minimum;
+            v.limits.exclusive_maximum = n.exclusive_maximum;
+            v.limits.multiple_of = n.multiple_of;
         }
         SchemaKind::Type(Type::Integer(n)) => {
             v.kind = Some("integer");
@@ -321,6 +333,12 @@ pub fn view(schema: &Schema) -> SchemaView<'_> {
                 .iter()
                 .map(|e| e.map_or(Value::Null, Value::from))
                 .collect();
+            // i64 bounds are exact in f64 up to 2^53, far beyond any document's.
+            v.limits.minimum = n.minimum.map(|m| m as f64);
+            v.limits.maximum = n.maximum.map(|m| m as f64);
+            v.limits.exclusive_minimum = n.exclusive_minimum;
+            v.limits.exclusive_maximum = n.exclusive_maximum;
+            v.limits.multiple_of = n.multiple_of.map(|m| m as f64);
         }
         SchemaKind::Type(Type::Boolean(b)) => {
             v.kind = Some("boolean");
@@ -335,10 +353,14 @@ pub fn view(schema: &Schema) -> SchemaView<'_> {
             v.properties = o.properties.iter().map(|(k, s)| (k.as_str(), s)).collect();
             v.required = o.required.iter().map(String::as_str).collect();
             v.additional = o.additional_properties.as_ref();
+            v.limits.min_properties = o.min_properties;
         }
         SchemaKind::Type(Type::Array(a)) => {
             v.kind = Some("array");
             v.items = a.items.as_ref();
+            v.limits.min_items = a.min_items;
+            v.limits.max_items = a.max_items;
+            v.limits.unique_items = a.unique_items;
         }
         SchemaKind::OneOf { one_of } => v.one_of = one_of,
         SchemaKind::AnyOf { any_of } => v.any_of = any_of,
@@ -360,6 +382,20 @@ pub fn view(schema: &Schema) -> SchemaView<'_> {
             v.any_of = &any.any_of;
             v.all_of = &any.all_of;
             v.has_not = any.not.is_some();
+            v.limits = Limits {
+                pattern: any.pattern.clone(),
+                min_length: any.min_length,
+                max_length: any.max_length,
+                minimum: any.minimum,
+                maximum: any.maximum,
+                exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+                exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+                multiple_of: any.multiple_of,
+                min_items: any.min_items,
+                max_items: any.max_items,
+                unique_items: any.unique_items.unwrap_or(false),
+                min_properties: any.min_properties,
+            };
             if v.kind.is_none() && (!v.properties.is_empty() || v.additional.is_some()) {
                 v.kind = Some("object");
             }

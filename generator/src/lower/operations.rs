@@ -433,6 +433,8 @@ impl<'d> OperationLowering<'_, 'd> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 doc: prose(&data.description),
+                constraints: super::constraints::of_ref(self.doc, schema),
+                sample: serde_json::Value::Null,
                 example: data.example.clone().or_else(|| match schema {
                     ReferenceOr::Item(schema) => schema.schema_data.example.clone(),
                     ReferenceOr::Reference { reference } => self
@@ -524,6 +526,7 @@ impl<'d> OperationLowering<'_, 'd> {
             ),
             (None, _) => TypeRef::Json,
         };
+        let recorded = self.types.examples.len();
         if encoding == BodyEncoding::Json {
             self.media_examples(
                 content,
@@ -531,6 +534,10 @@ impl<'d> OperationLowering<'_, 'd> {
                 &ty,
             );
         }
+        let examples = self.types.examples[recorded..]
+            .iter()
+            .map(|e| e.value.clone())
+            .collect();
         Some(Body {
             ty,
             encoding,
@@ -538,6 +545,8 @@ impl<'d> OperationLowering<'_, 'd> {
             content_type: media.clone(),
             doc: prose(&body.description),
             multipart,
+            examples,
+            sample: None,
         })
     }
 
@@ -636,6 +645,11 @@ impl<'d> OperationLowering<'_, 'd> {
                 kind,
                 required: property.required && !property.nullable,
                 content_type: single.or(media).map(str::to_owned),
+                constraints: property
+                    .resolved
+                    .map(|schema| super::constraints::of(self.doc, schema))
+                    .unwrap_or_default(),
+                sample: None,
             });
         }
         (!failed).then_some(MultipartForm {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::prose;
+use super::{constraints, prose};
 use crate::adapter::{view, Document, Problem, SchemaView};
 use crate::ir::{
     AdditionalField, EnumVariant, Example, Field, TaggedVariant, TypeDef, TypeKind, TypeRef,
@@ -225,6 +225,7 @@ impl<'d> TypeLowerer<'d> {
                 doc: Some(doc),
                 deprecated: false,
                 example: None,
+                sample: None,
                 kind: TypeKind::Alias { target: ty.clone() },
                 features: Vec::new(),
             },
@@ -440,6 +441,7 @@ impl<'d> TypeLowerer<'d> {
                 doc: prose(&data.description).or_else(|| prose(&data.title)),
                 deprecated: data.deprecated,
                 example: data.example.clone(),
+                sample: None,
                 kind,
                 features: Vec::new(),
             },
@@ -498,6 +500,14 @@ impl<'d> TypeLowerer<'d> {
         let mut fields = Vec::new();
         for property in properties {
             let meta = self.metadata(&property.schema);
+            let constraints = match property.schema {
+                PlainRef::Item(schema) => constraints::of(self.doc, schema),
+                PlainRef::Reference(reference) => self
+                    .doc
+                    .schema_ref(reference)
+                    .map(|(_, schema)| constraints::of(self.doc, schema))
+                    .unwrap_or_default(),
+            };
             let ty = self.lower_property(&property, &format!("{name}{}", type_name(property.name)));
             fields.push(Field {
                 name: scope.claim(&value_name(property.name)),
@@ -512,6 +522,7 @@ impl<'d> TypeLowerer<'d> {
                 write_only: meta.write_only,
                 boxed: false,
                 double_option: false,
+                constraints,
             });
         }
         let additional = match additional {
@@ -811,6 +822,7 @@ impl<'d> TypeLowerer<'d> {
                 })),
                 deprecated: false,
                 example: None,
+                sample: None,
                 kind,
                 features: Vec::new(),
             },
