@@ -132,6 +132,7 @@ pub struct TypeDef {
     pub example: Option<Value>,
     /// A value valid against the type's schema: its example when that is valid, otherwise
     /// one synthesised from the type (`lower/samples.rs`); `None` until synthesis runs.
+    #[serde(skip)]
     pub sample: Option<Value>,
     /// What kind of type.
     pub kind: TypeKind,
@@ -216,6 +217,7 @@ pub struct Field {
     /// "leave alone" (absent) from "clear" (`null`).
     pub double_option: bool,
     /// What its schema says about valid values beyond the type.
+    #[serde(skip)]
     pub constraints: Constraints,
 }
 
@@ -493,8 +495,10 @@ pub struct Param {
     /// An example value, when the spec gives one.
     pub example: Option<Value>,
     /// What its schema says about valid values beyond the type.
+    #[serde(skip)]
     pub constraints: Constraints,
     /// A valid value: its example when valid, otherwise synthesised (`lower/samples.rs`).
+    #[serde(skip)]
     pub sample: Value,
 }
 
@@ -515,9 +519,11 @@ pub struct Body {
     /// For a multipart body, the struct users fill and its parts.
     pub multipart: Option<MultipartForm>,
     /// The media type's examples (`example`, then each of `examples`).
+    #[serde(skip)]
     pub examples: Vec<Value>,
     /// A valid JSON (or form) body: the first valid example, otherwise synthesised from the
     /// type (`lower/samples.rs`); `None` for text, binary and multipart bodies.
+    #[serde(skip)]
     pub sample: Option<Value>,
 }
 
@@ -563,8 +569,10 @@ pub struct FormPart {
     /// `application/json`, scalars to none (`text/plain` by RFC 7578).
     pub content_type: Option<String>,
     /// What its schema says about valid values beyond the type.
+    #[serde(skip)]
     pub constraints: Constraints,
     /// A valid value for a value part (`lower/samples.rs`); `None` for files.
+    #[serde(skip)]
     pub sample: Option<Value>,
 }
 

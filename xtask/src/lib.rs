@@ -21,6 +21,8 @@ pub struct Codegen {
     pub out: PathBuf,
     /// The crate's package name.
     pub crate_name: String,
+    /// Whether the crate gets the contract suite (`tests/contract.rs`, run against Prism).
+    pub contract_tests: bool,
 }
 
 impl Codegen {
@@ -31,6 +33,7 @@ impl Codegen {
             spec: root.join("spec/konnect.yaml"),
             out: root.join("generated"),
             crate_name: "konnect-sdk".to_owned(),
+            contract_tests: true,
         }
     }
 
@@ -42,6 +45,7 @@ impl Codegen {
             spec: root.join("sdk-tests/wire.yaml"),
             out: root.join("sdk-tests/wire-sdk"),
             crate_name: "wire-sdk".to_owned(),
+            contract_tests: false,
         }
     }
 
@@ -59,12 +63,18 @@ impl Codegen {
                 REGENERATE.to_owned()
             } else {
                 format!(
-                    "{REGENERATE} --spec {} --out {} --crate-name {}",
+                    "{REGENERATE} --spec {} --out {} --crate-name {}{}",
                     self.spec.display(),
                     self.out.display(),
-                    self.crate_name
+                    self.crate_name,
+                    if self.contract_tests {
+                        " --contract-tests"
+                    } else {
+                        ""
+                    }
                 )
             },
+            contract_tests: self.contract_tests,
         };
         sdkgen::generate(&self.spec, &options)
     }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--spec PATH --out DIR --crate-name NAME]
+  cargo xtask codegen [--check] [--spec PATH --out DIR --crate-name NAME [--contract-tests]]
   cargo xtask test
   cargo xtask mock
   cargo xtask bench [generation] [build] [runtime]
@@ -43,6 +43,7 @@ fn report(result: Result<(), String>) -> ExitCode {
 fn codegen(args: &[String]) -> ExitCode {
     let mut custom: Option<Codegen> = None;
     let mut mode = Mode::Write;
+    let mut contract_tests = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| match args.next() {
@@ -58,6 +59,10 @@ fn codegen(args: &[String]) -> ExitCode {
             "--spec" => value("--spec").map(|v| task.spec = PathBuf::from(v)),
             "--out" => value("--out").map(|v| task.out = PathBuf::from(v)),
             "--crate-name" => value("--crate-name").map(|v| task.crate_name = v),
+            "--contract-tests" => {
+                contract_tests = true;
+                Ok(())
+            }
             other => Err(format!("unknown argument `{other}`")),
         };
         if let Err(message) = parsed {
@@ -67,7 +72,10 @@ fn codegen(args: &[String]) -> ExitCode {
     }
     // `--check` alone leaves the task as the Konnect default: every committed crate is meant.
     let tasks = match custom {
-        Some(task) if !Codegen::committed().contains(&task) => vec![task],
+        Some(mut task) if !Codegen::committed().contains(&task) => {
+            task.contract_tests = contract_tests;
+            vec![task]
+        }
         _ => Codegen::committed(),
     };
     let mut failed = false;

@@ -233,6 +233,7 @@ pub fn compile_generated(specs: &[std::path::PathBuf]) -> Result<(), String> {
             spec: spec.clone(),
             out: target.join("crates").join(&stem),
             crate_name: format!("{stem}-sdk"),
+            contract_tests: false,
         };
         let mut files = task
             .render()
