@@ -134,6 +134,12 @@ pub struct TypeDef {
     /// one synthesised from the type (`lower/samples.rs`); `None` until synthesis runs.
     #[serde(skip)]
     pub sample: Option<Value>,
+    /// `minProperties`: a struct's value must hold at least this many properties.
+    #[serde(skip)]
+    pub min_properties: Option<usize>,
+    /// `additionalProperties: false`: a value holds no property its schema does not declare.
+    #[serde(skip)]
+    pub closed: bool,
     /// What kind of type.
     pub kind: TypeKind,
     /// The Cargo features of the groups that use it, when not every group does; the type
@@ -250,6 +256,9 @@ pub struct UntaggedVariant {
     pub ty: TypeRef,
     /// Its known JSON properties, for the exact-match pass; `None` when it is not an object.
     pub known_fields: Option<Vec<String>>,
+    /// What the member's schema says beyond its type (a scalar member's pattern or length).
+    #[serde(skip)]
+    pub constraints: Constraints,
 }
 
 /// A reference to a type from a field, parameter or body.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use sdkgen::{File, Options};
 
 pub mod bench;
+pub mod contract_suites;
 pub mod peers;
 pub mod test;
 

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{json, Map, Value};
 
-use crate::ir::{Api, BodyEncoding, Constraints, PartKind, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Api, BodyEncoding, Constraints, ParamLocation, PartKind, TypeDef, TypeKind, TypeRef,
+};
 
 /// Values nest deeper than this only through recursion; deeper, arrays stay empty.
 const MAX_DEPTH: usize = 12;
@@ -31,11 +33,29 @@ pub fn fill(api: &mut Api) {
         for op in api.groups.iter().flat_map(|g| &g.operations) {
             for param in &op.params {
                 let mut c = param.constraints.clone();
+                // An empty path segment would address another resource (the SDK refuses it).
+                if param.location == ParamLocation::Path && c.limits.min_length.unwrap_or(0) == 0 {
+                    c.limits.min_length = Some(1);
+                }
                 // The parameter's own example comes before its schema's.
                 if let Some(example) = &param.example {
                     c.examples.insert(0, example.clone());
                 }
-                params.push(sampler.sample(&param.ty, &c));
+                // A query object (a deepObject filter) is sent with every optional property:
+                // Prism checks the properties of one it does not get as if they were there, and
+                // each is one more thing for it to check.
+                let fullest = match param.ty.named().and_then(|n| sampler.types.get(n)) {
+                    Some(def)
+                        if param.location == ParamLocation::Query
+                            && param.ty == TypeRef::Named(def.name.clone())
+                            && matches!(def.kind, TypeKind::Struct { .. }) =>
+                    {
+                        let value = sampler.fullest(def, 0, &mut Vec::new());
+                        sampler.valid(&value, &param.ty, &c).then_some(value)
+                    }
+                    _ => None,
+                };
+                params.push(fullest.unwrap_or_else(|| sampler.sample(&param.ty, &c)));
             }
             bodies.push(op.body.as_ref().map(|body| {
                 let value = match body.encoding {
@@ -180,7 +200,19 @@ impl<'a> Sampler<'a> {
         let value = match &def.kind {
             TypeKind::Struct { fields, .. } => {
                 let mut map = Map::new();
-                for field in fields.iter().filter(|f| f.required) {
+                // Required fields, then optional ones until `minProperties` is met.
+                let wanted = def.min_properties.unwrap_or(0);
+                let required = fields.iter().filter(|f| f.required).count();
+                let optional = fields
+                    .iter()
+                    .filter(|f| !f.required && !f.read_only)
+                    .take(wanted.saturating_sub(required));
+                let chosen: Vec<_> = fields
+                    .iter()
+                    .filter(|f| f.required)
+                    .chain(optional)
+                    .collect();
+                for field in chosen {
                     let recursive = field
                         .ty
                         .named()
@@ -211,25 +243,66 @@ impl<'a> Sampler<'a> {
                 .unwrap_or_else(|| json!({})),
             TypeKind::Untagged { variants } => {
                 // The first member whose value no other member also accepts (a `oneOf` must
-                // match exactly one), else the first member's.
-                let values: Vec<Value> = variants
+                // match exactly one), trying each member's smallest value, then its value with
+                // every optional field (what tells apart members that require nothing); else
+                // the first member's.
+                let unique = |values: &[Value]| {
+                    values
+                        .iter()
+                        .enumerate()
+                        .find(|(i, value)| {
+                            variants.iter().enumerate().all(|(j, other)| {
+                                j == *i || !self.valid(value, &other.ty, &other.constraints)
+                            })
+                        })
+                        .map(|(_, v)| v.clone())
+                };
+                let smallest: Vec<Value> = variants
                     .iter()
-                    .map(|v| self.value(&v.ty, &Constraints::default(), depth + 1, stack))
+                    .map(|v| self.value(&v.ty, &v.constraints, depth + 1, stack))
                     .collect();
-                let unique = values.iter().enumerate().find(|(i, value)| {
-                    variants.iter().enumerate().all(|(j, other)| {
-                        j == *i || !self.valid(value, &other.ty, &Constraints::default())
+                unique(&smallest)
+                    .or_else(|| {
+                        let fullest: Vec<Value> = variants
+                            .iter()
+                            .map(|v| match v.ty.named().and_then(|n| self.types.get(n)) {
+                                Some(def) if matches!(def.kind, TypeKind::Struct { .. }) => {
+                                    self.fullest(def, depth + 1, stack)
+                                }
+                                _ => self.value(&v.ty, &v.constraints, depth + 1, stack),
+                            })
+                            .collect();
+                        unique(&fullest)
                     })
-                });
-                unique
-                    .map(|(_, v)| v.clone())
-                    .or_else(|| values.into_iter().next())
+                    .or_else(|| smallest.into_iter().next())
                     .unwrap_or_else(|| json!({}))
             }
             TypeKind::Alias { target } => self.value(target, c, depth + 1, stack),
         };
         stack.pop();
         value
+    }
+
+    /// A struct's value with every field clients send, optional ones too.
+    fn fullest(&self, def: &TypeDef, depth: usize, stack: &mut Vec<String>) -> Value {
+        let TypeKind::Struct { fields, .. } = &def.kind else {
+            return json!({});
+        };
+        stack.push(def.name.clone());
+        let mut map = Map::new();
+        for field in fields.iter().filter(|f| !f.read_only) {
+            let recursive = field
+                .ty
+                .named()
+                .is_some_and(|n| stack.iter().any(|s| s == n));
+            if recursive && !field.required {
+                continue;
+            }
+            let value = self.value(&field.ty, &field.constraints, depth + 1, stack);
+            map.insert(field.json_name.clone(), value);
+        }
+        stack.pop();
+        Value::Object(map)
     }
 
     /// Whether `value` is valid for `ty` under `c`: it decodes into the type and keeps the
@@ -298,7 +371,12 @@ impl<'a> Sampler<'a> {
                         .filter(|(key, _)| !fields.iter().any(|f| &f.json_name == *key))
                         .all(|(_, item)| self.check(item, &additional.ty, &none, depth + 1))
                 });
-                declared && extra
+                let closed = !def.closed
+                    || additional.is_some()
+                    || map
+                        .keys()
+                        .all(|key| fields.iter().any(|f| &f.json_name == key));
+                declared && extra && closed && def.min_properties.is_none_or(|min| map.len() >= min)
             }
             TypeKind::Enum { variants, .. } => value
                 .as_str()
@@ -309,12 +387,17 @@ impl<'a> Sampler<'a> {
                     .iter()
                     .find(|v| Some(v.tag_value.as_str()) == tag_value)
                     .is_some_and(|v| {
-                        self.check(value, &TypeRef::Named(v.ty.clone()), &none, depth + 1)
+                        // The tag is the union's; the member's struct may not declare it.
+                        let mut member = value.clone();
+                        if let Value::Object(map) = &mut member {
+                            map.shift_remove(tag);
+                        }
+                        self.check(&member, &TypeRef::Named(v.ty.clone()), &none, depth + 1)
                     })
             }
             TypeKind::Untagged { variants } => variants
                 .iter()
-                .any(|v| self.check(value, &v.ty, &none, depth + 1)),
+                .any(|v| self.check(value, &v.ty, &v.constraints, depth + 1)),
             TypeKind::Alias { target } => self.check(value, target, c, depth + 1),
         }
     }
@@ -607,6 +690,8 @@ mod tests {
             deprecated: false,
             example: None,
             sample: None,
+            min_properties: None,
+            closed: false,
             kind,
             features: Vec::new(),
         }
@@ -816,6 +901,52 @@ mod tests {
     }
 
     #[test]
+    fn min_properties_brings_in_optional_fields() {
+        let mut patch = def(
+            "Patch",
+            TypeKind::Struct {
+                fields: vec![
+                    field("name", TypeRef::String, false, Constraints::default()),
+                    field("note", TypeRef::String, false, Constraints::default()),
+                ],
+                additional: None,
+            },
+        );
+        patch.min_properties = Some(1);
+        let types = vec![patch];
+        let ty = TypeRef::Named("Patch".into());
+        let sampler = Sampler::new(&types);
+        assert_eq!(
+            sampler.sample(&ty, &Constraints::default()),
+            json!({"name": "string"})
+        );
+        assert!(!sampler.valid(&json!({}), &ty, &Constraints::default()));
+    }
+
+    #[test]
+    fn path_parameters_are_never_empty() {
+        // The document's own example is an empty string, which would address another resource.
+        let api = crate::lower_str(
+            "t.yaml",
+            r"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things/{id}:
+    get:
+      operationId: get-thing
+      parameters:
+        - {name: id, in: path, required: true, example: '', schema: {type: string}}
+      responses:
+        '204': {description: none}
+",
+        )
+        .expect("lowers");
+        let param = &api.groups[0].operations[0].params[0];
+        assert_eq!(param.sample, json!("string"));
+    }
+
+    #[test]
     fn a_types_valid_example_is_used_and_an_invalid_one_is_not() {
         let mut thing = def(
             "Thing",
@@ -865,11 +996,13 @@ mod tests {
                             name: "A".into(),
                             ty: TypeRef::Named("A".into()),
                             known_fields: None,
+                            constraints: Constraints::default(),
                         },
                         UntaggedVariant {
                             name: "B".into(),
                             ty: TypeRef::Named("B".into()),
                             known_fields: None,
+                            constraints: Constraints::default(),
                         },
                     ],
                 },
@@ -910,6 +1043,70 @@ mod tests {
             sampler.sample(&TypeRef::Named("E".into()), &none),
             json!("on")
         );
+    }
+
+    #[test]
+    fn closed_members_that_require_nothing_are_told_apart_by_their_optional_fields() {
+        let closed = |name: &str, field_name: &str| {
+            let mut d = def(
+                name,
+                TypeKind::Struct {
+                    fields: vec![field(
+                        field_name,
+                        TypeRef::String,
+                        false,
+                        Constraints::default(),
+                    )],
+                    additional: None,
+                },
+            );
+            d.closed = true;
+            d
+        };
+        let member = |name: &str| UntaggedVariant {
+            name: name.into(),
+            ty: TypeRef::Named(name.into()),
+            known_fields: None,
+            constraints: Constraints::default(),
+        };
+        let types = vec![
+            closed("Service", "service"),
+            closed("Plane", "control_plane"),
+            def(
+                "Either",
+                TypeKind::Untagged {
+                    variants: vec![member("Service"), member("Plane")],
+                },
+            ),
+        ];
+        let sampler = Sampler::new(&types);
+        let value = sampler.sample(&TypeRef::Named("Either".into()), &Constraints::default());
+        // `{}` would match both members of the `oneOf`.
+        assert_eq!(value, json!({"service": "string"}));
+        assert!(!sampler.valid(
+            &value,
+            &TypeRef::Named("Plane".into()),
+            &Constraints::default()
+        ));
+    }
+
+    #[test]
+    fn a_scalar_members_constraints_hold() {
+        let port = UntaggedVariant {
+            name: "Port".into(),
+            ty: TypeRef::String,
+            known_fields: None,
+            constraints: limits(|l| l.pattern = Some(r"^(\d{1,5}|\d{1,5}-\d{1,5})$".into())),
+        };
+        let types = vec![def(
+            "Ports",
+            TypeKind::Untagged {
+                variants: vec![port],
+            },
+        )];
+        let value =
+            Sampler::new(&types).sample(&TypeRef::Named("Ports".into()), &Constraints::default());
+        assert_eq!(value, json!("0"));
     }
 
     #[test]

@@ -226,6 +226,8 @@ impl<'d> TypeLowerer<'d> {
                 deprecated: false,
                 example: None,
                 sample: None,
+                min_properties: None,
+                closed: false,
                 kind: TypeKind::Alias { target: ty.clone() },
                 features: Vec::new(),
             },
@@ -442,6 +444,11 @@ impl<'d> TypeLowerer<'d> {
                 deprecated: data.deprecated,
                 example: data.example.clone(),
                 sample: None,
+                min_properties: view(schema).limits.min_properties,
+                closed: matches!(
+                    view(schema).additional,
+                    Some(AdditionalProperties::Any(false))
+                ),
                 kind,
                 features: Vec::new(),
             },
@@ -741,10 +748,17 @@ impl<'d> TypeLowerer<'d> {
                         TypeRef::Named(n) => n.clone(),
                         other => variant_name_of(other),
                     };
+                    // A nullable scalar member (`{type: string, nullable: true}`) makes `null`
+                    // one of the union's values: its variant holds an `Option`.
+                    let ty = match ty {
+                        TypeRef::Named(_) => ty,
+                        scalar => self.nullable_if(member.schema, scalar),
+                    };
                     variants.push(UntaggedVariant {
                         name: scope.claim(&variant),
                         ty,
                         known_fields: None,
+                        constraints: constraints::of_ref(self.doc, member.schema),
                     });
                 }
                 TypeKind::Untagged { variants }
@@ -823,6 +837,8 @@ impl<'d> TypeLowerer<'d> {
                 deprecated: false,
                 example: None,
                 sample: None,
+                min_properties: None,
+                closed: false,
                 kind,
                 features: Vec::new(),
             },
