@@ -47,6 +47,9 @@ enum Failed {
     /// Prism under `--errors` refused the response it made itself (a document example that
     /// contradicts its schema): asked again of the lax Prism.
     PrismResponse(String),
+    /// The connection failed (a mock closing an idle keep-alive connection as it is reused):
+    /// tried again, twice at most.
+    Transport(String),
     /// That example, from the lax Prism, does not decode either: the document contradicts
     /// itself (as the examples' round-trip tests report), so it is listed, not failed.
     Contradiction(String),
@@ -107,14 +110,23 @@ fn go<T: Send + 'static, E: ErrorResponses>(call: Call<T, E>, mode: Mode) -> Run
             Err(error) => error.headers(),
         };
         let (mut request, response) = headers.map(violations).unwrap_or_default();
+        let mut prism_response = !response.is_empty();
         if let Err(Error::UnexpectedStatus { status, body, .. }) = &result {
             let problem: Value = serde_json::from_slice(body).unwrap_or_default();
-            if status.as_u16() == 422
-                && problem["type"]
-                    .as_str()
-                    .is_some_and(|t| t.ends_with("#UNPROCESSABLE_ENTITY"))
-            {
+            let kind = problem["type"].as_str().unwrap_or_default();
+            if status.as_u16() == 422 && kind.ends_with("#UNPROCESSABLE_ENTITY") {
                 request.push(problem["validation"].clone());
+            }
+            if status.as_u16() == 500 && kind.ends_with("#VIOLATIONS") {
+                let found = problem["validation"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                let (theirs, ours): (Vec<Value>, Vec<Value>) = found
+                    .into_iter()
+                    .partition(|v| v["location"][0] == "response");
+                request.extend(ours);
+                prism_response |= !theirs.is_empty();
             }
         }
         if !request.is_empty() {
@@ -126,7 +138,7 @@ fn go<T: Send + 'static, E: ErrorResponses>(call: Call<T, E>, mode: Mode) -> Run
         }
         let status = result.as_ref().err().and_then(|e| e.status()).map(|s| s.as_u16());
         if matches!(mode, Mode::Example | Mode::Code(_)) && status == Some(500)
-            && !response.is_empty()
+            && prism_response
         {
             return Err(Failed::PrismResponse(Value::Array(response).to_string()));
         }
@@ -158,12 +170,19 @@ fn go<T: Send + 'static, E: ErrorResponses>(call: Call<T, E>, mode: Mode) -> Run
                     )
                 }
             }
+            (
+                Mode::Code(code) | Mode::CodeLax(code),
+                Err(error @ Error::Transport { .. }),
+            ) => Err(Failed::Transport(format!("forced {code}: {}", explain(& error)))),
             (Mode::Code(code) | Mode::CodeLax(code), Err(error)) => {
                 Err(Failed::Failed(format!("forced {code}: {}", explain(& error))))
             }
             (_, Ok(_)) => Ok(Done::Decoded),
             (Mode::ExampleLax, Err(error @ Error::Decode { .. })) => {
                 Err(Failed::Contradiction(error.to_string()))
+            }
+            (_, Err(error @ Error::Transport { .. })) => {
+                Err(Failed::Transport(explain(&error)))
             }
             (_, Err(error)) => Err(Failed::Failed(explain(&error))),
         }
@@ -207,19 +226,27 @@ fn every_operation_against_prism() {
         .expect("a Tokio runtime");
     let results: Vec<(usize, Mode, Result<Done, Failed>)> = runtime
         .block_on(async {
-            let mut pending = jobs;
-            pending.reverse();
+            let mut pending: Vec<(usize, Mode, usize)> = jobs
+                .into_iter()
+                .rev()
+                .map(|(i, mode)| (i, mode, 0))
+                .collect();
             let mut running = tokio::task::JoinSet::new();
             let mut results = Vec::new();
             loop {
                 while running.len() < CONCURRENCY {
-                    let Some((i, mode)) = pending.pop() else { break };
+                    let Some((i, mode, attempt)) = pending.pop() else { break };
                     let run = (ops[i].call)(&client, &data[ops[i].id], mode);
-                    running.spawn(async move { (i, mode, run.await) });
+                    running.spawn(async move { (i, mode, attempt, run.await) });
                 }
                 match running.join_next().await {
                     Some(done) => {
-                        let (i, mode, result) = done.expect("a call does not panic");
+                        let (i, mode, attempt, result) = done
+                            .expect("a call does not panic");
+                        if matches!(result, Err(Failed::Transport(_))) && attempt < 2 {
+                            pending.push((i, mode, attempt + 1));
+                            continue;
+                        }
                         let again = match (&result, mode) {
                             (Err(Failed::PrismResponse(_)), Mode::Example) => {
                                 Some(Mode::ExampleLax)
@@ -230,7 +257,7 @@ fn every_operation_against_prism() {
                             _ => None,
                         };
                         if let Some(again) = again {
-                            pending.push((i, again));
+                            pending.push((i, again, 0));
                         }
                         results.push((i, mode, result));
                     }
@@ -263,7 +290,7 @@ fn every_operation_against_prism() {
             Err(Failed::Contradiction(why)) => {
                 undecodable.push(format!("{} ({mode:?}): {why}", op.id))
             }
-            Err(Failed::Failed(message)) => {
+            Err(Failed::Failed(message) | Failed::Transport(message)) => {
                 failures.push(format!("{} ({mode:?}): {message}", op.id))
             }
         }
@@ -295,6 +322,17 @@ fn every_operation_against_prism() {
         println!(
             "{} operations answer with recursive types, which Prism's dynamic generator does not finish: their example responses are decoded, no dynamic ones: {}",
             no_dynamic.len(), no_dynamic.join(", ")
+        );
+    }
+    let silent: Vec<&str> = ops
+        .iter()
+        .map(|op| op.id)
+        .filter(|id| !called.contains(id))
+        .collect();
+    if !silent.is_empty() {
+        println!(
+            "{} operations had no success response decoded (only contradicting examples): {}",
+            silent.len(), silent.join(", ")
         );
     }
     for failure in &failures {

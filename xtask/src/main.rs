@@ -8,6 +8,7 @@ use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--spec PATH --out DIR --crate-name NAME [--contract-tests]]
   cargo xtask test
+  cargo xtask contract-suites
   cargo xtask mock
   cargo xtask bench [generation] [build] [runtime]
   cargo xtask openapi30 SPEC OUT";
@@ -23,6 +24,8 @@ fn main() -> ExitCode {
         )),
         Some("mock") if args.len() == 1 => report(xtask::test::mock()),
         Some("test") if args.len() == 1 => report(xtask::test::run()),
+        // The generated contract suites alone (a step of `test`).
+        Some("contract-suites") if args.len() == 1 => report(xtask::contract_suites::run()),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::FAILURE
