@@ -11,8 +11,16 @@ use std::time::Instant;
 
 use crate::test::{cargo, install_tools, lean_build, run_checked, wait_until_listening, Stopped};
 
-/// The whole API's document. Once the vendored copy lands, `spec/upstream/konnect.yaml`.
-const WHOLE_API_SPEC: &str = "../shared/reference/konnect/full/openapi.yaml";
+/// The whole API's document: the vendored copy, or until it lands the reference copy beside
+/// the repository.
+const WHOLE_API_SPECS: &[&str] = &[
+    "spec/upstream/konnect.yaml",
+    "../shared/reference/konnect/full/openapi.yaml",
+];
+
+/// The committed whole-API crate (a workspace member), once there is one: `Some("kong-konnect")`.
+/// Until then (`None`) the crate is generated into `target/contract/kong-konnect`.
+const WHOLE_API_CRATE: Option<&str> = None;
 
 /// One suite: a crate with `tests/contract.rs` and the document Prism mocks for it.
 struct Suite {
@@ -56,17 +64,29 @@ pub fn run() -> Result<(), String> {
     Ok(())
 }
 
-/// The whole-API crate. Until `kong-konnect/` is committed it is generated here, into
-/// `target/contract/kong-konnect`, and built beside the SDKs of `compile_generated` (their
-/// dependencies are the same); once committed, this returns that crate instead.
+/// The whole-API crate: the committed one ([`WHOLE_API_CRATE`]), or one generated into
+/// `target/contract/kong-konnect` and built beside the SDKs of `compile_generated` (their
+/// dependencies are the same).
 fn whole_api() -> Result<Suite, String> {
     let root = crate::workspace_root();
-    let spec = root.join(WHOLE_API_SPEC);
-    if !spec.exists() {
-        return Err(format!(
-            "the whole API's document is missing: {}",
-            spec.display()
-        ));
+    let spec = WHOLE_API_SPECS
+        .iter()
+        .map(|path| root.join(path))
+        .find(|path| path.exists())
+        .ok_or_else(|| {
+            format!(
+                "the whole API's document is missing: none of {}",
+                WHOLE_API_SPECS.join(", ")
+            )
+        })?;
+    if let Some(dir) = WHOLE_API_CRATE {
+        return Ok(Suite {
+            label: "kong-konnect (whole API)",
+            spec,
+            crate_dir: root.join(dir),
+            package: Some("kong-konnect"),
+            target_dir: None,
+        });
     }
     let out = root.join("target/contract/kong-konnect");
     let task = crate::Codegen {
