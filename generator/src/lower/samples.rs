@@ -451,10 +451,30 @@ fn in_range(value: &Value, min: i64, max: i64) -> bool {
 /// Whether `text` matches the ECMAScript `pattern`; a pattern the `regex` crate cannot read
 /// (lookaround, backreferences) accepts everything, as the server is the judge of it.
 fn pattern_ok(pattern: &str, text: &str) -> bool {
-    match regex::Regex::new(pattern) {
-        Ok(re) => re.is_match(text),
-        Err(_) => true,
-    }
+    compiled(pattern).is_none_or(|re| re.is_match(text))
+}
+
+thread_local! {
+    /// Compiled patterns: a document repeats the same few hundred patterns thousands of times.
+    static PATTERNS: std::cell::RefCell<std::collections::HashMap<String, Option<regex::Regex>>> =
+        Default::default();
+}
+
+/// `pattern` compiled once per thread; `None` when the `regex` crate cannot read it.
+fn compiled(pattern: &str) -> Option<regex::Regex> {
+    PATTERNS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(found) = cache.get(pattern) {
+            return found.clone();
+        }
+        // Bounded, for inputs built to hurt (the fuzzer's).
+        if cache.len() > 4096 {
+            cache.clear();
+        }
+        let re = regex::Regex::new(pattern).ok();
+        cache.insert(pattern.to_owned(), re.clone());
+        re
+    })
 }
 
 /// Whether `text` has the `format`; formats not known here accept everything.
@@ -544,12 +564,32 @@ fn string(c: &Constraints) -> String {
 /// A string matching `pattern` with a length within `min..=max`, when the pattern is simple
 /// enough to build from (literals, classes, repetitions, groups, alternations).
 fn from_pattern(pattern: &str, min: usize, max: usize) -> Option<String> {
+    thread_local! {
+        static MADE: std::cell::RefCell<std::collections::HashMap<(String, usize, usize), Option<String>>> =
+            Default::default();
+    }
+    let key = (pattern.to_owned(), min, max);
+    if let Some(found) = MADE.with(|made| made.borrow().get(&key).cloned()) {
+        return found;
+    }
+    let made = build_from_pattern(pattern, min, max);
+    MADE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() > 4096 {
+            cache.clear();
+        }
+        cache.insert(key, made.clone());
+    });
+    made
+}
+
+fn build_from_pattern(pattern: &str, min: usize, max: usize) -> Option<String> {
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(true)
         .build()
         .parse(pattern)
         .ok()?;
-    let regex = regex::Regex::new(pattern).ok()?;
+    let regex = compiled(pattern)?;
     // Unbounded repetitions are stretched until the text is long enough.
     for stretch in 0..=min.min(256) {
         let mut out = String::new();
