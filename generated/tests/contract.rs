@@ -15,6 +15,7 @@
 //! the document gives that contradict their own schema, which `--errors` answers with a 500:
 //! those are counted and named. Then: `cargo test --test contract -- --nocapture`.
 #![allow(deprecated, clippy::all, clippy::pedantic)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::OnceLock;

@@ -278,6 +278,7 @@ const TEMPLATE: &str = r##"
 //! the document gives that contradict their own schema, which `--errors` answers with a 500:
 //! those are counted and named. Then: `cargo test --test contract -- --nocapture`.
 #![allow(deprecated, clippy::all, clippy::pedantic)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 
 use std::future::Future;
 use std::pin::Pin;

@@ -122,6 +122,10 @@ impl<'a> Sampler<'a> {
     }
 
     fn value(&self, ty: &TypeRef, c: &Constraints, depth: usize, stack: &mut Vec<String>) -> Value {
+        // Only documents built to hurt nest this deep (5000 inline objects in each other).
+        if depth > MAX_CHECK_DEPTH {
+            return Value::Null;
+        }
         // The document's own values first: examples, defaults, then `enum`/`const` values.
         for candidate in c.examples.iter().chain(&c.values) {
             if self.valid(candidate, ty, c) {
