@@ -10,6 +10,8 @@ fuzz_target!(|data: &[u8]| {
         crate_name: "fuzz-sdk".to_owned(),
         crate_version: "0.1.0".to_owned(),
         regenerate_with: "fuzz".to_owned(),
+        // The contract suite's emitter is run too.
+        contract_tests: true,
     };
     let _ = sdkgen::generate_from_str("fuzz.yaml", text, &options);
 });

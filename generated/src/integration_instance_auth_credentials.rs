@@ -95,12 +95,12 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     ///     .build()?;
     ///
     /// let body: konnect_sdk::models::CreateIntegrationInstanceAuthCredential = serde_json::from_value(serde_json::json!({
+    ///   "type": "oauth",
     ///   "config": {
     ///     "grant_type": "authorization_code",
-    ///     "code": "string",
-    ///     "redirect_uri": "string"
-    ///   },
-    ///   "type": "oauth"
+    ///     "code": "Yzk5ZDczMzRlNDEwY",
+    ///     "redirect_uri": "https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth"
+    ///   }
     /// }))?;
     /// let response = client
     ///     .integration_instance_auth_credentials()

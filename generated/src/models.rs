@@ -89,7 +89,14 @@ pub type ConflictError = BaseError;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAwsRoleDelegationAuthCredential {
     /// The `config` property.
-    pub config: AwsRoleDelegationAuthCredentialConfig,
+    pub config: CreateAwsRoleDelegationAuthCredentialConfig,
+}
+#[cfg(feature = "integration-instance-auth-credentials")]
+/// CreateAWSRoleDelegationAuthCredentialConfig
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateAwsRoleDelegationAuthCredentialConfig {
+    /// The AWS Role ARN string
+    pub role_arn: String,
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `GitHub App Installation` credential for an integration instance.

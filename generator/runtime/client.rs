@@ -286,7 +286,10 @@ impl ClientBuilder {
             .map_err(|_| BuildError::InvalidUserAgent(user_agent.to_owned()))?;
         let http = match self.http {
             Some(http) => http,
+            // A documented `3XX` is an answer the caller gets, typed (a redirect to a download
+            // URL, say), never followed behind its back; nor is an undocumented one.
             None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(BuildError::Http)?,
         };

@@ -130,6 +130,16 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// The schema's `example`, tested to round-trip.
     pub example: Option<Value>,
+    /// A value valid against the type's schema: its example when that is valid, otherwise
+    /// one synthesised from the type (`lower/samples.rs`); `None` until synthesis runs.
+    #[serde(skip)]
+    pub sample: Option<Value>,
+    /// `minProperties`: a struct's value must hold at least this many properties.
+    #[serde(skip)]
+    pub min_properties: Option<usize>,
+    /// `additionalProperties: false`: a value holds no property its schema does not declare.
+    #[serde(skip)]
+    pub closed: bool,
     /// What kind of type.
     pub kind: TypeKind,
     /// The Cargo features of the groups that use it, when not every group does; the type
@@ -225,6 +235,9 @@ pub struct Field {
     /// Optional, nullable and sent by clients: `Option<Option<T>>`, so a request can tell
     /// "leave alone" (absent) from "clear" (`null`).
     pub double_option: bool,
+    /// What its schema says about valid values beyond the type.
+    #[serde(skip)]
+    pub constraints: Constraints,
 }
 
 /// A string enum value.
@@ -256,6 +269,9 @@ pub struct UntaggedVariant {
     pub ty: TypeRef,
     /// Its known JSON properties, for the exact-match pass; `None` when it is not an object.
     pub known_fields: Option<Vec<String>>,
+    /// What the member's schema says beyond its type (a scalar member's pattern or length).
+    #[serde(skip)]
+    pub constraints: Constraints,
 }
 
 /// A reference to a type from a field, parameter or body.
@@ -572,6 +588,12 @@ pub struct Param {
     pub doc: Option<String>,
     /// An example value, when the spec gives one.
     pub example: Option<Value>,
+    /// What its schema says about valid values beyond the type.
+    #[serde(skip)]
+    pub constraints: Constraints,
+    /// A valid value: its example when valid, otherwise synthesised (`lower/samples.rs`).
+    #[serde(skip)]
+    pub sample: Value,
 }
 
 /// A request body.
@@ -593,6 +615,13 @@ pub struct Body {
     /// For a form body, the fields its `encoding` writes in a style of their own (the others
     /// repeat their name for each item of a list and nest an object's keys in brackets).
     pub field_styles: Vec<FieldStyle>,
+    /// The media type's examples (`example`, then each of `examples`).
+    #[serde(skip)]
+    pub examples: Vec<Value>,
+    /// A valid JSON (or form) body: the first valid example, otherwise synthesised from the
+    /// type (`lower/samples.rs`); `None` for text, binary and multipart bodies.
+    #[serde(skip)]
+    pub sample: Option<Value>,
 }
 
 /// How one field of an `application/x-www-form-urlencoded` body is written.
@@ -688,6 +717,12 @@ pub struct FormPart {
     /// The headers the document gives the part (its `encoding` entry's `headers`), each a
     /// field of the form struct.
     pub headers: Vec<PartHeader>,
+    /// What its schema says about valid values beyond the type.
+    #[serde(skip)]
+    pub constraints: Constraints,
+    /// A valid value for a value part (`lower/samples.rs`); `None` for files.
+    #[serde(skip)]
+    pub sample: Option<Value>,
 }
 
 /// A header of a multipart part, set on each of its parts.
@@ -749,4 +784,58 @@ pub enum BodyEncoding {
     /// A multipart body (`multipart/form-data`, `multipart/mixed`...) from the operation's
     /// form struct ([`Body::multipart`]).
     Multipart,
+}
+
+/// What a schema says about valid values beyond their type: the facts that value synthesis
+/// needs so the values it makes are valid against the document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Limits {
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `minimum` (exclusive when `exclusive_minimum`).
+    pub minimum: Option<f64>,
+    /// `maximum` (exclusive when `exclusive_maximum`).
+    pub maximum: Option<f64>,
+    /// `exclusiveMinimum: true`.
+    pub exclusive_minimum: bool,
+    /// `exclusiveMaximum: true`.
+    pub exclusive_maximum: bool,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `uniqueItems`.
+    pub unique_items: bool,
+    /// `minProperties`.
+    pub min_properties: Option<usize>,
+}
+
+/// What the document says about the valid values of a field, parameter or array item beyond
+/// their Rust type: what value synthesis needs to make values the document accepts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    /// `format`, when the type does not already say it (`email`, `uri`, `ipv4`...).
+    pub format: Option<String>,
+    /// The keywords that narrow valid values.
+    pub limits: Limits,
+    /// `enum` (or `const`) values, when the type does not already list them (numbers).
+    pub values: Vec<Value>,
+    /// The document's own values for it, best first: `example` (or the first of `examples`),
+    /// then `default`.
+    pub examples: Vec<Value>,
+    /// The same for an array's items.
+    pub items: Option<Box<Constraints>>,
+}
+
+impl Constraints {
+    /// Whether it says nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
 }

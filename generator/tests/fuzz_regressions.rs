@@ -17,6 +17,8 @@ fn hostile_inputs_end_cleanly() {
         crate_name: "fuzz-sdk".to_owned(),
         crate_version: "0.1.0".to_owned(),
         regenerate_with: "test".to_owned(),
+        // The contract suite's emitter is run too.
+        contract_tests: true,
     };
     for path in inputs {
         let text = std::fs::read_to_string(&path).expect("UTF-8 input");

@@ -14,6 +14,7 @@ fn generate(name: &str) -> Vec<sdkgen::File> {
         ),
         crate_version: "0.1.0".to_owned(),
         regenerate_with: "cargo xtask test".to_owned(),
+        contract_tests: false,
     };
     sdkgen::generate(&path, &options).unwrap_or_else(|e| panic!("{name}: {e}"))
 }

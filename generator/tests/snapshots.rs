@@ -8,6 +8,7 @@ fn options() -> Options {
         crate_name: "fixture-sdk".to_owned(),
         crate_version: "0.1.0".to_owned(),
         regenerate_with: "cargo xtask codegen".to_owned(),
+        contract_tests: false,
     }
 }
 

@@ -28,7 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{response:?}");
     println!("Invites: invite-user");
     let body: kong_konnect::models::InviteUserRequest = serde_json::from_value(
-        serde_json::json!({ "email" : "string" }),
+        serde_json::json!({ "email" : "james.c.woods@example.com" }),
     )?;
     client.invites().invite_user(Some(&body)).await?;
     println!("Roles: get-predefined-roles");
@@ -338,7 +338,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Applications: get-application-unscoped");
     let response = client
         .applications()
-        .get_application_unscoped("00000000-0000-0000-0000-000000000000".parse()?)
+        .get_application_unscoped("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
         .await?;
     println!("{response:?}");
     println!("Application Registrations: list-registrations");
@@ -440,7 +440,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let response = client
         .catalog_service_api_mappings()
         .list_service_mappings_for_api(
-            "00000000-0000-0000-0000-000000000000".parse()?,
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?,
             &Default::default(),
         )
         .await?;
@@ -483,7 +483,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .event_gateway_listener_policies()
         .list_event_gateway_listener_policies(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            "00000000-0000-0000-0000-000000000000".parse()?,
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?,
             &Default::default(),
         )
         .await?;
@@ -495,7 +495,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .event_gateway_virtual_cluster_policies()
         .list_event_gateway_virtual_cluster_cluster_level_policies(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            "00000000-0000-0000-0000-000000000000".parse()?,
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?,
             &Default::default(),
         )
         .await?;
@@ -507,7 +507,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .event_gateway_virtual_cluster_produce_policies()
         .list_event_gateway_virtual_cluster_produce_policies(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            "00000000-0000-0000-0000-000000000000".parse()?,
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?,
             &Default::default(),
         )
         .await?;
@@ -519,7 +519,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .event_gateway_virtual_cluster_consume_policies()
         .list_event_gateway_virtual_cluster_consume_policies(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            "00000000-0000-0000-0000-000000000000".parse()?,
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?,
             &Default::default(),
         )
         .await?;
@@ -778,7 +778,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .mcp_server_runtime()
         .get_mcp_server_runtime_config(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            "00000000-0000-0000-0000-000000000000".parse()?,
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?,
         )
         .await?;
     println!("{response:?}");
@@ -836,7 +836,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .api_keys()
         .list_key_auth_with_consumer(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            "",
+            "string",
             &Default::default(),
         )
         .await?;
@@ -918,7 +918,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .hmac_auth_credentials()
         .list_hmac_auth_with_consumer(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            "",
+            "string",
             &Default::default(),
         )
         .await?;
@@ -928,7 +928,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .jwts()
         .list_jwt_with_consumer(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            "",
+            "string",
             &Default::default(),
         )
         .await?;
@@ -957,7 +957,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .mtls_auth_credentials()
         .list_mtls_auth_with_consumer(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            "",
+            "string",
             &Default::default(),
         )
         .await?;
@@ -967,7 +967,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .partial_links()
         .list_partial_link(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            "",
+            "string",
             &Default::default(),
         )
         .await?;
@@ -986,7 +986,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .plugins()
         .list_plugin_with_consumer_group(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            "",
+            "string",
             &Default::default(),
         )
         .await?;

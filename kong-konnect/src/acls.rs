@@ -133,7 +133,7 @@ impl<'a> Acls<'a> {
     ///
     /// let response = client
     ///     .acls()
-    ///     .list_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &Default::default())
+    ///     .list_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -190,7 +190,7 @@ impl<'a> Acls<'a> {
     /// }))?;
     /// let response = client
     ///     .acls()
-    ///     .create_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &body)
+    ///     .create_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -243,7 +243,7 @@ impl<'a> Acls<'a> {
     ///
     /// let response = client
     ///     .acls()
-    ///     .get_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "f28acbfa-c866-4587-b688-0208ac24df21")
+    ///     .get_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "f28acbfa-c866-4587-b688-0208ac24df21")
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -300,7 +300,7 @@ impl<'a> Acls<'a> {
     /// }))?;
     /// let response = client
     ///     .acls()
-    ///     .upsert_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "f28acbfa-c866-4587-b688-0208ac24df21", &body)
+    ///     .upsert_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "f28acbfa-c866-4587-b688-0208ac24df21", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -355,7 +355,7 @@ impl<'a> Acls<'a> {
     ///
     /// client
     ///     .acls()
-    ///     .delete_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "f28acbfa-c866-4587-b688-0208ac24df21")
+    ///     .delete_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "f28acbfa-c866-4587-b688-0208ac24df21")
     ///     .await?;
     /// # Ok(())
     /// # }

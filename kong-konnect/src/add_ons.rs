@@ -90,9 +90,9 @@ impl<'a> AddOns<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAddOnRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
+    ///   "name": "my-add-on",
     ///   "owner": {
-    ///     "control_plane_id": "00000000-0000-0000-0000-000000000000",
+    ///     "control_plane_id": "123e4567-e89b-12d3-a456-426614174000",
     ///     "control_plane_geo": "us",
     ///     "kind": "control-plane"
     ///   },

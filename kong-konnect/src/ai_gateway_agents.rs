@@ -96,11 +96,11 @@ impl<'a> AiGatewayAgents<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayAgentRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "Kong Air Flight Booking Agent",
+    ///   "name": "kongair-flight-booking-agent",
     ///   "type": "a2a",
     ///   "config": {
-    ///     "url": "string"
+    ///     "url": "https://booking-agent.internal.kongair.com"
     ///   }
     /// }))?;
     /// let response = client
@@ -216,11 +216,11 @@ impl<'a> AiGatewayAgents<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayAgentRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "Kong Air Flight Booking Agent",
+    ///   "name": "kongair-flight-booking-agent",
     ///   "type": "a2a",
     ///   "config": {
-    ///     "url": "string"
+    ///     "url": "https://booking-agent.internal.kongair.com"
     ///   }
     /// }))?;
     /// let response = client

@@ -96,8 +96,8 @@ impl<'a> AiGatewayCaCertificates<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayCaCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "cert": "string"
+    ///   "name": "my-root-ca",
+    ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_ca_certificates()
@@ -218,8 +218,8 @@ impl<'a> AiGatewayCaCertificates<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayCaCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "cert": "string"
+    ///   "name": "my-root-ca",
+    ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_ca_certificates()

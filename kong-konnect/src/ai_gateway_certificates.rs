@@ -96,9 +96,9 @@ impl<'a> AiGatewayCertificates<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "cert": "string",
-    ///   "key": "string"
+    ///   "name": "my-tls-cert",
+    ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n",
+    ///   "key": "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_certificates()
@@ -216,9 +216,9 @@ impl<'a> AiGatewayCertificates<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "cert": "string",
-    ///   "key": "string"
+    ///   "name": "my-tls-cert",
+    ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n",
+    ///   "key": "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_certificates()

@@ -96,7 +96,7 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayConfigStoreRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string"
+    ///   "name": "my-config-store"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_config_stores()
@@ -392,9 +392,9 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateConfigStoreSecret = serde_json::from_value(serde_json::json!({
-    ///   "key": "string",
-    ///   "value": "string"
+    /// let body: kong_konnect::models::CreateAiGatewayConfigStoreSecretRequest = serde_json::from_value(serde_json::json!({
+    ///   "key": "my-secret-key",
+    ///   "value": "my-secret-value"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_config_stores()
@@ -408,7 +408,7 @@ impl<'a> AiGatewayConfigStores<'a> {
         &self,
         gateway_id: uuid::Uuid,
         config_store_id_or_name: &str,
-        body: &crate::models::CreateConfigStoreSecret,
+        body: &crate::models::CreateAiGatewayConfigStoreSecretRequest,
     ) -> crate::Call<
         crate::models::AiGatewayConfigStoreSecret,
         CreateAiGatewayConfigStoreSecretError,
@@ -518,8 +518,8 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateConfigStoreSecret = serde_json::from_value(serde_json::json!({
-    ///   "value": "string"
+    /// let body: kong_konnect::models::UpdateAiGatewayConfigStoreSecretRequest = serde_json::from_value(serde_json::json!({
+    ///   "value": "my-secret-value"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_config_stores()
@@ -534,7 +534,7 @@ impl<'a> AiGatewayConfigStores<'a> {
         gateway_id: uuid::Uuid,
         config_store_id_or_name: &str,
         key: &str,
-        body: &crate::models::UpdateConfigStoreSecret,
+        body: &crate::models::UpdateAiGatewayConfigStoreSecretRequest,
     ) -> crate::Call<
         crate::models::AiGatewayConfigStoreSecret,
         UpdateAiGatewayConfigStoreSecretError,

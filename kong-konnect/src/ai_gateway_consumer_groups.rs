@@ -96,8 +96,8 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayConsumerGroupRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string"
+    ///   "display_name": "Dev Users Group",
+    ///   "name": "dev-users"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_consumer_groups()
@@ -221,7 +221,7 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::AddAiGatewayConsumerToGroupRequest = serde_json::from_value(serde_json::json!({
-    ///   "consumer": "string"
+    ///   "consumer": "cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_consumer_groups()
@@ -399,8 +399,8 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayConsumerGroupRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string"
+    ///   "display_name": "Dev Users Group",
+    ///   "name": "dev-users"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_consumer_groups()

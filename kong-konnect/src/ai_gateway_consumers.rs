@@ -96,8 +96,8 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayConsumerRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "Greg's Dev Consumer",
+    ///   "name": "gregs-dev-consumer",
     ///   "type": "api-key"
     /// }))?;
     /// let response = client
@@ -219,8 +219,8 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayConsumerCredentialRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "Greg's Dev Key",
+    ///   "name": "gregs-dev-key",
     ///   "type": "api-key"
     /// }))?;
     /// let response = client
@@ -457,8 +457,8 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayConsumerRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "Greg's Dev Consumer",
+    ///   "name": "gregs-dev-consumer",
     ///   "type": "api-key"
     /// }))?;
     /// let response = client

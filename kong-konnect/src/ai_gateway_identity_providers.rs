@@ -96,8 +96,8 @@ impl<'a> AiGatewayIdentityProviders<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayIdentityProviderRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "Okta AI SE",
+    ///   "name": "okta-ai-se",
     ///   "type": "key-auth"
     /// }))?;
     /// let response = client
@@ -219,8 +219,8 @@ impl<'a> AiGatewayIdentityProviders<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayIdentityProviderRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "Okta AI SE",
+    ///   "name": "okta-ai-se",
     ///   "type": "key-auth"
     /// }))?;
     /// let response = client

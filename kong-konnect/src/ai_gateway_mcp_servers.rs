@@ -97,10 +97,10 @@ impl<'a> AiGatewayMcpServers<'a> {
     ///
     /// let body: kong_konnect::models::CreateAiGatewayMcpServerRequest = serde_json::from_value(serde_json::json!({
     ///   "config": {
-    ///     "url": "string"
+    ///     "url": "https://mcp.internal.kongair.com"
     ///   },
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "Kong Air Flights",
+    ///   "name": "kongair-flights",
     ///   "type": "conversion-only"
     /// }))?;
     /// let response = client
@@ -217,10 +217,10 @@ impl<'a> AiGatewayMcpServers<'a> {
     ///
     /// let body: kong_konnect::models::CreateAiGatewayMcpServerRequest = serde_json::from_value(serde_json::json!({
     ///   "config": {
-    ///     "url": "string"
+    ///     "url": "https://mcp.internal.kongair.com"
     ///   },
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "Kong Air Flights",
+    ///   "name": "kongair-flights",
     ///   "type": "conversion-only"
     /// }))?;
     /// let response = client

@@ -96,8 +96,8 @@ impl<'a> AiGatewayModelProviders<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayModelProviderRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "Azure AI SE",
+    ///   "name": "azure-ai-se",
     ///   "config": {
     ///     "auth": {
     ///       "type": "basic"
@@ -224,8 +224,8 @@ impl<'a> AiGatewayModelProviders<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayModelProviderRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "Azure AI SE",
+    ///   "name": "azure-ai-se",
     ///   "config": {
     ///     "auth": {
     ///       "type": "basic"

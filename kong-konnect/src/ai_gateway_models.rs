@@ -96,15 +96,15 @@ impl<'a> AiGatewayModels<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayModelRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "My GPT 5 model",
+    ///   "name": "my-gpt-5-model",
     ///   "formats": [
     ///     {}
     ///   ],
     ///   "targets": [
     ///     {
-    ///       "name": "string",
-    ///       "provider": "string",
+    ///       "name": "gpt-5-model",
+    ///       "provider": "azure-ai-se",
     ///       "config": {
     ///         "type": "anthropic"
     ///       }
@@ -231,15 +231,15 @@ impl<'a> AiGatewayModels<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayModelRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
+    ///   "display_name": "My GPT 5 model",
+    ///   "name": "my-gpt-5-model",
     ///   "formats": [
     ///     {}
     ///   ],
     ///   "targets": [
     ///     {
-    ///       "name": "string",
-    ///       "provider": "string",
+    ///       "name": "gpt-5-model",
+    ///       "provider": "azure-ai-se",
     ///       "config": {
     ///         "type": "anthropic"
     ///       }

@@ -96,10 +96,16 @@ impl<'a> AiGatewayPolicies<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayPolicyRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
-    ///   "type": "string",
-    ///   "config": {}
+    ///   "display_name": "My Cool AI PII Sanitizer Policy",
+    ///   "name": "ai-pii-sanitizer-1234",
+    ///   "type": "ai-sanitizer",
+    ///   "config": {
+    ///     "anonymize": [
+    ///       "phone",
+    ///       "creditcard"
+    ///     ],
+    ///     "stop_on_error": true
+    ///   }
     /// }))?;
     /// let response = client
     ///     .ai_gateway_policies()
@@ -214,10 +220,16 @@ impl<'a> AiGatewayPolicies<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayPolicyRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string",
-    ///   "type": "string",
-    ///   "config": {}
+    ///   "display_name": "My Cool AI PII Sanitizer Policy",
+    ///   "name": "ai-pii-sanitizer-1234",
+    ///   "type": "ai-sanitizer",
+    ///   "config": {
+    ///     "anonymize": [
+    ///       "phone",
+    ///       "creditcard"
+    ///     ],
+    ///     "stop_on_error": true
+    ///   }
     /// }))?;
     /// let response = client
     ///     .ai_gateway_policies()

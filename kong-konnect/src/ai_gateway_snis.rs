@@ -97,9 +97,9 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewaySniForCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "display_name": "string",
-    ///   "hostname": "string"
+    ///   "name": "my-sni",
+    ///   "display_name": "My SNI",
+    ///   "hostname": "example.org"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_snis()
@@ -221,9 +221,9 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewaySniForCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "display_name": "string",
-    ///   "hostname": "string"
+    ///   "name": "my-sni",
+    ///   "display_name": "My SNI",
+    ///   "hostname": "example.org"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_snis()
@@ -401,10 +401,10 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewaySniRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "display_name": "string",
-    ///   "hostname": "string",
-    ///   "certificate": "string"
+    ///   "name": "my-sni",
+    ///   "display_name": "My SNI",
+    ///   "hostname": "example.org",
+    ///   "certificate": "my-certificate"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_snis()
@@ -519,10 +519,10 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewaySniRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "display_name": "string",
-    ///   "hostname": "string",
-    ///   "certificate": "string"
+    ///   "name": "my-sni",
+    ///   "display_name": "My SNI",
+    ///   "hostname": "example.org",
+    ///   "certificate": "my-certificate"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_snis()

@@ -96,9 +96,9 @@ impl<'a> AiGatewayVaults<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayVaultRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
+    ///   "name": "my-awesome-vault",
     ///   "config": {
-    ///     "config_store_id": "string"
+    ///     "config_store_id": "77426bee-2bca-4005-81af-284868fd3038"
     ///   },
     ///   "type": "konnect"
     /// }))?;
@@ -215,9 +215,9 @@ impl<'a> AiGatewayVaults<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayVaultRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
+    ///   "name": "my-awesome-vault",
     ///   "config": {
-    ///     "config_store_id": "string"
+    ///     "config_store_id": "77426bee-2bca-4005-81af-284868fd3038"
     ///   },
     ///   "type": "konnect"
     /// }))?;

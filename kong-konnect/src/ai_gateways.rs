@@ -91,8 +91,8 @@ impl<'a> AiGateways<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string"
+    ///   "display_name": "My AI Gateway",
+    ///   "name": "my-ai-gateway"
     /// }))?;
     /// let response = client
     ///     .ai_gateways()
@@ -203,8 +203,8 @@ impl<'a> AiGateways<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateAiGatewayRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "string",
-    ///   "name": "string"
+    ///   "display_name": "My AI Gateway",
+    ///   "name": "my-ai-gateway"
     /// }))?;
     /// let response = client
     ///     .ai_gateways()

@@ -86,7 +86,7 @@ impl<'a> Api<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::Api = serde_json::from_value(serde_json::json!({
-    ///   "name": "string"
+    ///   "name": "MyAPI"
     /// }))?;
     /// let response = client
     ///     .api()

@@ -93,7 +93,12 @@ impl<'a> ApiImplementation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiImplementation = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: kong_konnect::models::ApiImplementation = serde_json::from_value(serde_json::json!({
+    ///   "service": {
+    ///     "control_plane_id": "9f5061ce-78f6-4452-9108-ad7c02821fd5",
+    ///     "id": "7710d5c4-d902-410b-992f-18b814155b53"
+    ///   }
+    /// }))?;
     /// let response = client
     ///     .api_implementation()
     ///     .create_api_implementation("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)

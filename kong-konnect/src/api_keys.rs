@@ -31,7 +31,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// let response = client
     ///     .api_keys()
-    ///     .list_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &Default::default())
+    ///     .list_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -88,7 +88,7 @@ impl<'a> ApiKeys<'a> {
     /// }))?;
     /// let response = client
     ///     .api_keys()
-    ///     .create_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", Some(&body))
+    ///     .create_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -145,7 +145,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// let response = client
     ///     .api_keys()
-    ///     .get_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "")
+    ///     .get_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string")
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -202,7 +202,7 @@ impl<'a> ApiKeys<'a> {
     /// }))?;
     /// let response = client
     ///     .api_keys()
-    ///     .upsert_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "", Some(&body))
+    ///     .upsert_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string", Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -261,7 +261,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// client
     ///     .api_keys()
-    ///     .delete_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "")
+    ///     .delete_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string")
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -364,7 +364,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// let response = client
     ///     .api_keys()
-    ///     .get_key_auth("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .get_key_auth("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())

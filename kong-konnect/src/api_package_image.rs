@@ -87,7 +87,7 @@ impl<'a> ApiPackageImage<'a> {
     ///
     /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
     /// let body: kong_konnect::models::ReplaceImageRequestSchema = serde_json::from_value(serde_json::json!({
-    ///   "data": "string"
+    ///   "data": "data:image/png,"
     /// }))?;
     /// let response = client
     ///     .api_package_image()

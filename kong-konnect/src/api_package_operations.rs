@@ -93,7 +93,7 @@ impl<'a> ApiPackageOperations<'a> {
     /// let body: Vec<kong_konnect::models::ApiPackageJsonPatchItem> = serde_json::from_value(serde_json::json!([
     ///   {
     ///     "op": "add",
-    ///     "path": "string"
+    ///     "path": "operations/aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
     ///   }
     /// ]))?;
     /// client

@@ -87,7 +87,7 @@ impl<'a> ApiPackages<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::ApiPackage = serde_json::from_value(serde_json::json!({
-    ///   "name": "string"
+    ///   "name": "MyAPIPackage"
     /// }))?;
     /// let response = client
     ///     .api_packages()

@@ -90,7 +90,7 @@ impl<'a> ApiSpecification<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::ApiSpecification4 = serde_json::from_value(serde_json::json!({
-    ///   "content": "string"
+    ///   "content": "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Example API\",\"version\":\"1.0.0\"},\"paths\":{\"/example\":{\"get\":{\"summary\":\"Example endpoint\",\"responses\":{\"200\":{\"description\":\"Successful response\"}}}}}}"
     /// }))?;
     /// let response = client
     ///     .api_specification()

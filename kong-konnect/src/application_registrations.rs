@@ -93,7 +93,7 @@ impl<'a> ApplicationRegistrations<'a> {
     ///
     /// let response = client
     ///     .application_registrations()
-    ///     .list_registrations_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &Default::default())
+    ///     .list_registrations_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -157,7 +157,7 @@ impl<'a> ApplicationRegistrations<'a> {
     /// }))?;
     /// let response = client
     ///     .application_registrations()
-    ///     .create_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &body)
+    ///     .create_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -215,7 +215,7 @@ impl<'a> ApplicationRegistrations<'a> {
     ///
     /// let response = client
     ///     .application_registrations()
-    ///     .get_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -274,7 +274,7 @@ impl<'a> ApplicationRegistrations<'a> {
     ///
     /// client
     ///     .application_registrations()
-    ///     .delete_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .delete_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -329,7 +329,7 @@ impl<'a> ApplicationRegistrations<'a> {
     /// }))?;
     /// let response = client
     ///     .application_registrations()
-    ///     .update_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &body)
+    ///     .update_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -390,12 +390,12 @@ impl<'a> ApplicationRegistrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BackendClusterReferenceById = serde_json::from_value(serde_json::json!({
-    ///   "id": "00000000-0000-0000-0000-000000000000"
+    /// let body: kong_konnect::models::UpdateRegistrationConsumerRequest = serde_json::from_value(serde_json::json!({
+    ///   "id": "7f9fd312-a987-4628-b4c5-bb4f4fddd5f7"
     /// }))?;
     /// client
     ///     .application_registrations()
-    ///     .update_application_registration_consumer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &body)
+    ///     .update_application_registration_consumer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -405,7 +405,7 @@ impl<'a> ApplicationRegistrations<'a> {
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
         registration_id: uuid::Uuid,
-        body: &crate::models::BackendClusterReferenceById,
+        body: &crate::models::UpdateRegistrationConsumerRequest,
     ) -> crate::Call<(), UpdateApplicationRegistrationConsumerError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-application-registration-consumer",
@@ -449,7 +449,7 @@ impl<'a> ApplicationRegistrations<'a> {
     ///
     /// client
     ///     .application_registrations()
-    ///     .delete_application_registration_consumer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .delete_application_registration_consumer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }

@@ -34,7 +34,7 @@ impl<'a> Applications<'a> {
     ///
     /// let response = client
     ///     .applications()
-    ///     .get_application_unscoped("00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_application_unscoped("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -206,7 +206,7 @@ impl<'a> Applications<'a> {
     ///
     /// let response = client
     ///     .applications()
-    ///     .get_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -259,7 +259,7 @@ impl<'a> Applications<'a> {
     ///
     /// client
     ///     .applications()
-    ///     .delete_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .delete_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -310,7 +310,7 @@ impl<'a> Applications<'a> {
     /// let body: kong_konnect::models::UpdateApplicationRequest = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .applications()
-    ///     .update_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &body)
+    ///     .update_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -365,7 +365,7 @@ impl<'a> Applications<'a> {
     ///
     /// let response = client
     ///     .applications()
-    ///     .list_credentials_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &Default::default())
+    ///     .list_credentials_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -424,7 +424,7 @@ impl<'a> Applications<'a> {
     ///
     /// let response = client
     ///     .applications()
-    ///     .list_developers_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &Default::default())
+    ///     .list_developers_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -87,7 +87,7 @@ impl<'a> Assets<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::ReplacePortalImageAsset = serde_json::from_value(serde_json::json!({
-    ///   "data": "data:image/jpeg;base64,bmljZV9sb29raW5nX3BpY3R1cmU="
+    ///   "data": "data:image/png,"
     /// }))?;
     /// let response = client
     ///     .assets()
@@ -248,7 +248,7 @@ impl<'a> Assets<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::ReplacePortalImageAsset = serde_json::from_value(serde_json::json!({
-    ///   "data": "data:image/jpeg;base64,bmljZV9sb29raW5nX3BpY3R1cmU="
+    ///   "data": "data:image/png,"
     /// }))?;
     /// let response = client
     ///     .assets()

@@ -819,8 +819,8 @@ impl<'a> AuthSettings<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest = serde_json::from_value(serde_json::json!({
-    ///   "team_id": "00000000-0000-0000-0000-000000000000",
-    ///   "group": "string"
+    ///   "team_id": "6801e673-cc10-498a-94cd-4271de07a0d3",
+    ///   "group": "API Engineers"
     /// }))?;
     /// let response = client
     ///     .auth_settings()

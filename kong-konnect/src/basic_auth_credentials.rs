@@ -133,7 +133,7 @@ impl<'a> BasicAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .basic_auth_credentials()
-    ///     .list_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &Default::default())
+    ///     .list_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -194,7 +194,7 @@ impl<'a> BasicAuthCredentials<'a> {
     /// }))?;
     /// let response = client
     ///     .basic_auth_credentials()
-    ///     .create_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &body)
+    ///     .create_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -247,7 +247,7 @@ impl<'a> BasicAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .basic_auth_credentials()
-    ///     .get_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "80db1b58-ca7c-4d21-b92a-64eb07725872")
+    ///     .get_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "80db1b58-ca7c-4d21-b92a-64eb07725872")
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -305,7 +305,7 @@ impl<'a> BasicAuthCredentials<'a> {
     /// }))?;
     /// let response = client
     ///     .basic_auth_credentials()
-    ///     .upsert_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "80db1b58-ca7c-4d21-b92a-64eb07725872", &body)
+    ///     .upsert_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "80db1b58-ca7c-4d21-b92a-64eb07725872", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -360,7 +360,7 @@ impl<'a> BasicAuthCredentials<'a> {
     ///
     /// client
     ///     .basic_auth_credentials()
-    ///     .delete_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "80db1b58-ca7c-4d21-b92a-64eb07725872")
+    ///     .delete_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "80db1b58-ca7c-4d21-b92a-64eb07725872")
     ///     .await?;
     /// # Ok(())
     /// # }

@@ -93,8 +93,8 @@ impl<'a> CatalogResourceMappings<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateCatalogResourceMapping = serde_json::from_value(serde_json::json!({
-    ///   "service": "string",
-    ///   "resource": "string"
+    ///   "service": "user-svc",
+    ///   "resource": "4UdXnoaDYYJsH_Ir"
     /// }))?;
     /// let response = client
     ///     .catalog_resource_mappings()

@@ -38,7 +38,7 @@ impl<'a> CatalogServiceApiMappings<'a> {
     ///
     /// let response = client
     ///     .catalog_service_api_mappings()
-    ///     .list_service_mappings_for_api("00000000-0000-0000-0000-000000000000".parse()?, &Default::default())
+    ///     .list_service_mappings_for_api("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -155,7 +155,7 @@ impl<'a> CatalogServiceApiMappings<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateCatalogServiceApiMappingRequest = serde_json::from_value(serde_json::json!({
-    ///   "api_id": "00000000-0000-0000-0000-000000000000"
+    ///   "api_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     /// }))?;
     /// let response = client
     ///     .catalog_service_api_mappings()

@@ -104,8 +104,8 @@ impl<'a> CatalogServices<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateCatalogService = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "display_name": "string"
+    ///   "name": "user-svc",
+    ///   "display_name": "User Service"
     /// }))?;
     /// let response = client
     ///     .catalog_services()

@@ -138,7 +138,7 @@ impl<'a> ConsumerGroups<'a> {
     ///
     /// let response = client
     ///     .consumer_groups()
-    ///     .get_consumer_group("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .get_consumer_group("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -194,7 +194,7 @@ impl<'a> ConsumerGroups<'a> {
     /// }))?;
     /// let response = client
     ///     .consumer_groups()
-    ///     .upsert_consumer_group("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_consumer_group("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -245,7 +245,7 @@ impl<'a> ConsumerGroups<'a> {
     ///
     /// client
     ///     .consumer_groups()
-    ///     .delete_consumer_group("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .delete_consumer_group("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }

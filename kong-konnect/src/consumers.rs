@@ -473,7 +473,7 @@ impl<'a> Consumers<'a> {
     ///
     /// client
     ///     .consumers()
-    ///     .remove_consumer_from_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "c1059869-6fa7-4329-a5f5-5946d14ca2c5", "")
+    ///     .remove_consumer_from_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "c1059869-6fa7-4329-a5f5-5946d14ca2c5", "string")
     ///     .await?;
     /// # Ok(())
     /// # }

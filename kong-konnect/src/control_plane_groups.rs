@@ -380,7 +380,7 @@ pub enum GetControlPlanesIdGroupMemberStatusError {
     /// 500: Internal
     InternalServerError(crate::models::BaseError),
     /// 503: Service Unavailable
-    ServiceUnavailable(crate::models::InternalServerError),
+    ServiceUnavailable(crate::models::ServiceUnavailableError),
 }
 impl GetControlPlanesIdGroupMemberStatusError {
     /// The HTTP status this error came with.

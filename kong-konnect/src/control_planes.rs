@@ -87,7 +87,7 @@ impl<'a> ControlPlanes<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateControlPlaneRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string"
+    ///   "name": "Test Control Plane"
     /// }))?;
     /// let response = client
     ///     .control_planes()
@@ -292,7 +292,7 @@ pub enum ListControlPlanesError {
     /// 500: Internal
     InternalServerError(crate::models::BaseError),
     /// 503: Service Unavailable
-    ServiceUnavailable(crate::models::InternalServerError),
+    ServiceUnavailable(crate::models::ServiceUnavailableError),
 }
 impl ListControlPlanesError {
     /// The HTTP status this error came with.
@@ -342,7 +342,7 @@ pub enum CreateControlPlaneError {
     /// 500: Internal Server Error
     InternalServerError(crate::models::InternalServerError),
     /// 503: Service Unavailable
-    ServiceUnavailable(crate::models::InternalServerError),
+    ServiceUnavailable(crate::models::ServiceUnavailableError),
 }
 impl CreateControlPlaneError {
     /// The HTTP status this error came with.
@@ -394,7 +394,7 @@ pub enum GetControlPlaneError {
     /// 500: Internal
     InternalServerError(crate::models::BaseError),
     /// 503: Service Unavailable
-    ServiceUnavailable(crate::models::InternalServerError),
+    ServiceUnavailable(crate::models::ServiceUnavailableError),
 }
 impl GetControlPlaneError {
     /// The HTTP status this error came with.
@@ -446,7 +446,7 @@ pub enum DeleteControlPlaneError {
     /// 500: Internal Server Error
     InternalServerError(crate::models::InternalServerError),
     /// 503: Service Unavailable
-    ServiceUnavailable(crate::models::InternalServerError),
+    ServiceUnavailable(crate::models::ServiceUnavailableError),
 }
 impl DeleteControlPlaneError {
     /// The HTTP status this error came with.

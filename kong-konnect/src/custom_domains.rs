@@ -95,9 +95,9 @@ impl<'a> CustomDomains<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateCustomDomainRequest = serde_json::from_value(serde_json::json!({
-    ///   "control_plane_id": "00000000-0000-0000-0000-000000000000",
+    ///   "control_plane_id": "0949471e-b759-45ba-87ab-ee63fb781388",
     ///   "control_plane_geo": "us",
-    ///   "domain": "string"
+    ///   "domain": "example.com"
     /// }))?;
     /// let response = client
     ///     .custom_domains()

@@ -87,7 +87,7 @@ impl<'a> CustomPluginSchemas<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreatePluginSchemasRequest = serde_json::from_value(serde_json::json!({
-    ///   "lua_schema": "string"
+    ///   "lua_schema": "return { name = \"myplugin\", fields = { { config = { type = \"record\", fields = { } } } } }"
     /// }))?;
     /// let response = client
     ///     .custom_plugin_schemas()
@@ -196,7 +196,7 @@ impl<'a> CustomPluginSchemas<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreatePluginSchemasRequest = serde_json::from_value(serde_json::json!({
-    ///   "lua_schema": "string"
+    ///   "lua_schema": "return { name = \"myplugin\", fields = { { config = { type = \"record\", fields = { } } } } }"
     /// }))?;
     /// let response = client
     ///     .custom_plugin_schemas()

@@ -152,7 +152,7 @@ impl<'a> CustomPlugins<'a> {
     ///
     /// let response = client
     ///     .custom_plugins()
-    ///     .get_custom_plugin("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .get_custom_plugin("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -212,7 +212,7 @@ impl<'a> CustomPlugins<'a> {
     /// }))?;
     /// let response = client
     ///     .custom_plugins()
-    ///     .upsert_custom_plugin("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_custom_plugin("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -268,7 +268,7 @@ impl<'a> CustomPlugins<'a> {
     ///
     /// client
     ///     .custom_plugins()
-    ///     .delete_custom_plugin("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .delete_custom_plugin("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }

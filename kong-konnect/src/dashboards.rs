@@ -92,11 +92,11 @@ impl<'a> Dashboards<'a> {
     ///       {
     ///         "layout": {
     ///           "position": {
-    ///             "col": 1,
-    ///             "row": 1
+    ///             "col": 3,
+    ///             "row": 0
     ///           },
     ///           "size": {
-    ///             "cols": 1,
+    ///             "cols": 3,
     ///             "rows": 1
     ///           }
     ///         },
@@ -222,11 +222,11 @@ impl<'a> Dashboards<'a> {
     ///       {
     ///         "layout": {
     ///           "position": {
-    ///             "col": 1,
-    ///             "row": 1
+    ///             "col": 3,
+    ///             "row": 0
     ///           },
     ///           "size": {
-    ///             "cols": 1,
+    ///             "cols": 3,
     ///             "rows": 1
     ///           }
     ///         },

@@ -99,12 +99,12 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateConfigurationRequest = serde_json::from_value(serde_json::json!({
-    ///   "control_plane_id": "00000000-0000-0000-0000-000000000000",
+    ///   "control_plane_id": "0949471e-b759-45ba-87ab-ee63fb781388",
     ///   "control_plane_geo": "us",
     ///   "dataplane_groups": [
     ///     {
     ///       "provider": "aws",
-    ///       "region": "string"
+    ///       "region": "us-east-2"
     ///     }
     ///   ]
     /// }))?;

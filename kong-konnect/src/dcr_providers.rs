@@ -122,7 +122,7 @@ impl<'a> DcrProviders<'a> {
     ///     "initial_client_secret": "string"
     ///   },
     ///   "name": "string",
-    ///   "issuer": "string",
+    ///   "issuer": "https://example.com",
     ///   "provider_type": "auth0"
     /// }))?;
     /// let response = client

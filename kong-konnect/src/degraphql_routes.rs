@@ -87,7 +87,7 @@ impl<'a> DegraphqlRoutes<'a> {
     ///
     /// let response = client
     ///     .degraphql_routes()
-    ///     .get_degraphql_route("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .get_degraphql_route("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -253,7 +253,7 @@ impl<'a> DegraphqlRoutes<'a> {
     ///
     /// let response = client
     ///     .degraphql_routes()
-    ///     .get_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "")
+    ///     .get_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string")
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -311,7 +311,7 @@ impl<'a> DegraphqlRoutes<'a> {
     /// }))?;
     /// let response = client
     ///     .degraphql_routes()
-    ///     .upsert_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "", &body)
+    ///     .upsert_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -369,7 +369,7 @@ impl<'a> DegraphqlRoutes<'a> {
     ///
     /// client
     ///     .degraphql_routes()
-    ///     .delete_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "")
+    ///     .delete_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string")
     ///     .await?;
     /// # Ok(())
     /// # }

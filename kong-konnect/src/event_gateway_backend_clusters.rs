@@ -98,7 +98,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
     ///     "type": "anonymous"
     ///   },
     ///   "bootstrap_servers": [
-    ///     "string"
+    ///     "a:0"
     ///   ],
     ///   "tls": {
     ///     "enabled": true
@@ -166,7 +166,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
     ///
     /// let response = client
     ///     .event_gateway_backend_clusters()
-    ///     .get_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -223,7 +223,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
     ///     "type": "anonymous"
     ///   },
     ///   "bootstrap_servers": [
-    ///     "string"
+    ///     "a:0"
     ///   ],
     ///   "tls": {
     ///     "enabled": true
@@ -231,7 +231,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_backend_clusters()
-    ///     .update_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, Some(&body))
+    ///     .update_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -293,7 +293,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
     ///
     /// client
     ///     .event_gateway_backend_clusters()
-    ///     .delete_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .delete_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }

@@ -155,7 +155,7 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     ///
     /// let response = client
     ///     .event_gateway_data_plane_certificates()
-    ///     .get_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -214,7 +214,7 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_data_plane_certificates()
-    ///     .update_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, Some(&body))
+    ///     .update_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -276,7 +276,7 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     ///
     /// client
     ///     .event_gateway_data_plane_certificates()
-    ///     .delete_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .delete_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }

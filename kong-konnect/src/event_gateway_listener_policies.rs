@@ -36,7 +36,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///
     /// let response = client
     ///     .event_gateway_listener_policies()
-    ///     .list_event_gateway_listener_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &Default::default())
+    ///     .list_event_gateway_listener_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -97,7 +97,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     "certificates": [
     ///       {
     ///         "certificate": "string",
-    ///         "key": "string"
+    ///         "key": "${vault.env['MY_ENV_VAR']}"
     ///       }
     ///     ]
     ///   },
@@ -105,7 +105,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_listener_policies()
-    ///     .create_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &body, &Default::default())
+    ///     .create_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -166,7 +166,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///
     /// let response = client
     ///     .event_gateway_listener_policies()
-    ///     .get_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .get_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -234,7 +234,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_listener_policies()
-    ///     .update_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .update_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -294,7 +294,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///
     /// client
     ///     .event_gateway_listener_policies()
-    ///     .delete_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .delete_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -347,7 +347,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     /// let body: kong_konnect::models::EventGatewayListenerPolicyPatch = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .event_gateway_listener_policies()
-    ///     .patch_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .patch_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -410,11 +410,11 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::MoveEventGatewayPolicy = serde_json::from_value(serde_json::json!({
-    ///   "index": 1
+    ///   "index": 2
     /// }))?;
     /// client
     ///     .event_gateway_listener_policies()
-    ///     .move_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .move_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -468,7 +468,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///
     /// let response = client
     ///     .event_gateway_listener_policies()
-    ///     .get_event_gateway_listener_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_event_gateway_listener_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -524,12 +524,12 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///
     /// let body: kong_konnect::models::GetEventGatewayListenerPolicyChainResponse = serde_json::from_value(serde_json::json!({
     ///   "policies": [
-    ///     "00000000-0000-0000-0000-000000000000"
+    ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     ///   ]
     /// }))?;
     /// let response = client
     ///     .event_gateway_listener_policies()
-    ///     .update_event_gateway_listener_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, Some(&body))
+    ///     .update_event_gateway_listener_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -98,7 +98,7 @@ impl<'a> EventGatewayListeners<'a> {
     ///     "string"
     ///   ],
     ///   "ports": [
-    ///     "string"
+    ///     "0"
     ///   ]
     /// }))?;
     /// let response = client
@@ -163,7 +163,7 @@ impl<'a> EventGatewayListeners<'a> {
     ///
     /// let response = client
     ///     .event_gateway_listeners()
-    ///     .get_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -220,12 +220,12 @@ impl<'a> EventGatewayListeners<'a> {
     ///     "string"
     ///   ],
     ///   "ports": [
-    ///     "string"
+    ///     "0"
     ///   ]
     /// }))?;
     /// let response = client
     ///     .event_gateway_listeners()
-    ///     .update_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, Some(&body))
+    ///     .update_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -287,7 +287,7 @@ impl<'a> EventGatewayListeners<'a> {
     ///
     /// client
     ///     .event_gateway_listeners()
-    ///     .delete_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .delete_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }

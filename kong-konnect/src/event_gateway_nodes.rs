@@ -90,7 +90,7 @@ impl<'a> EventGatewayNodes<'a> {
     ///
     /// let response = client
     ///     .event_gateway_nodes()
-    ///     .get_event_gateway_node("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_event_gateway_node("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -143,7 +143,7 @@ impl<'a> EventGatewayNodes<'a> {
     ///
     /// let response = client
     ///     .event_gateway_nodes()
-    ///     .list_event_gateway_node_errors("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .list_event_gateway_node_errors("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -199,7 +199,7 @@ impl<'a> EventGatewayNodes<'a> {
     ///
     /// let response = client
     ///     .event_gateway_nodes()
-    ///     .get_event_gateway_node_status("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_event_gateway_node_status("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())

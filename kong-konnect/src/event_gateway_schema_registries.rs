@@ -94,7 +94,7 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     ///   "name": "string",
     ///   "config": {
     ///     "schema_type": "avro",
-    ///     "endpoint": "string"
+    ///     "endpoint": "https://example.com"
     ///   },
     ///   "type": "confluent"
     /// }))?;
@@ -160,7 +160,7 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     ///
     /// let response = client
     ///     .event_gateway_schema_registries()
-    ///     .get_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -215,13 +215,13 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     ///   "name": "string",
     ///   "config": {
     ///     "schema_type": "avro",
-    ///     "endpoint": "string"
+    ///     "endpoint": "https://example.com"
     ///   },
     ///   "type": "confluent"
     /// }))?;
     /// let response = client
     ///     .event_gateway_schema_registries()
-    ///     .update_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, Some(&body))
+    ///     .update_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -283,7 +283,7 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     ///
     /// client
     ///     .event_gateway_schema_registries()
-    ///     .delete_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .delete_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }

@@ -92,7 +92,7 @@ impl<'a> EventGatewayStaticKeys<'a> {
     ///
     /// let body: kong_konnect::models::EventGatewayStaticKeyCreate = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
-    ///   "value": "string"
+    ///   "value": "${vault.env['MY_ENV_VAR']}"
     /// }))?;
     /// let response = client
     ///     .event_gateway_static_keys()
@@ -156,7 +156,7 @@ impl<'a> EventGatewayStaticKeys<'a> {
     ///
     /// let response = client
     ///     .event_gateway_static_keys()
-    ///     .get_event_gateway_static_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_event_gateway_static_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -212,7 +212,7 @@ impl<'a> EventGatewayStaticKeys<'a> {
     ///
     /// client
     ///     .event_gateway_static_keys()
-    ///     .delete_event_gateway_static_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .delete_event_gateway_static_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }

@@ -162,7 +162,7 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     ///
     /// let response = client
     ///     .event_gateway_tls_trust_bundles()
-    ///     .get_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -218,7 +218,7 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     /// let body: kong_konnect::models::UpdateEventGatewayTlsTrustBundleRequest = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .event_gateway_tls_trust_bundles()
-    ///     .update_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &body)
+    ///     .update_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -278,7 +278,7 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     ///
     /// client
     ///     .event_gateway_tls_trust_bundles()
-    ///     .delete_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .delete_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }

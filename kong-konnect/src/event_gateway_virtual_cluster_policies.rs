@@ -36,7 +36,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .list_event_gateway_virtual_cluster_cluster_level_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &Default::default())
+    ///     .list_event_gateway_virtual_cluster_cluster_level_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -105,7 +105,10 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///         ],
     ///         "resource_names": [
     ///           {
-    ///             "match": "string"
+    ///             "match": "orders-*"
+    ///           },
+    ///           {
+    ///             "match": "payments-*"
     ///           }
     ///         ]
     ///       }
@@ -115,7 +118,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .create_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, Some(&body), &Default::default())
+    ///     .create_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body), &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -180,7 +183,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .get_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .get_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -249,7 +252,10 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///         ],
     ///         "resource_names": [
     ///           {
-    ///             "match": "string"
+    ///             "match": "orders-*"
+    ///           },
+    ///           {
+    ///             "match": "payments-*"
     ///           }
     ///         ]
     ///       }
@@ -259,7 +265,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .update_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .update_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -323,7 +329,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///
     /// client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .delete_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .delete_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -376,7 +382,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     /// let body: kong_konnect::models::EventGatewayPolicyPatch = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .patch_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .patch_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -442,11 +448,11 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::MoveEventGatewayPolicy = serde_json::from_value(serde_json::json!({
-    ///   "index": 1
+    ///   "index": 2
     /// }))?;
     /// client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .move_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .move_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -504,7 +510,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .get_event_gateway_virtual_cluster_cluster_level_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_event_gateway_virtual_cluster_cluster_level_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -560,12 +566,12 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///
     /// let body: kong_konnect::models::GetEventGatewayListenerPolicyChainResponse = serde_json::from_value(serde_json::json!({
     ///   "policies": [
-    ///     "00000000-0000-0000-0000-000000000000"
+    ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     ///   ]
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .update_event_gateway_virtual_cluster_cluster_level_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, Some(&body))
+    ///     .update_event_gateway_virtual_cluster_cluster_level_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())

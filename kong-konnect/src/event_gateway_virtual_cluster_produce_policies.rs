@@ -36,7 +36,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .list_event_gateway_virtual_cluster_produce_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &Default::default())
+    ///     .list_event_gateway_virtual_cluster_produce_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -98,7 +98,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .create_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, Some(&body), &Default::default())
+    ///     .create_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body), &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -163,7 +163,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .get_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .get_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -227,7 +227,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .update_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .update_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -291,7 +291,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///
     /// client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .delete_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .delete_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -344,7 +344,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     /// let body: kong_konnect::models::EventGatewayPolicyPatch = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .patch_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .patch_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -410,11 +410,11 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::MoveEventGatewayPolicy = serde_json::from_value(serde_json::json!({
-    ///   "index": 1
+    ///   "index": 2
     /// }))?;
     /// client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .move_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .move_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -472,7 +472,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .get_event_gateway_virtual_cluster_produce_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_event_gateway_virtual_cluster_produce_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -528,12 +528,12 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///
     /// let body: kong_konnect::models::GetEventGatewayListenerPolicyChainResponse = serde_json::from_value(serde_json::json!({
     ///   "policies": [
-    ///     "00000000-0000-0000-0000-000000000000"
+    ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     ///   ]
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .update_event_gateway_virtual_cluster_produce_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, Some(&body))
+    ///     .update_event_gateway_virtual_cluster_produce_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -93,7 +93,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     /// let body: kong_konnect::models::CreateEventGatewayVirtualClusterRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
     ///   "destination": {
-    ///     "id": "00000000-0000-0000-0000-000000000000"
+    ///     "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     ///   },
     ///   "authentication": [
     ///     {
@@ -101,7 +101,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     ///     }
     ///   ],
     ///   "acl_mode": "enforce_on_gateway",
-    ///   "dns_label": "string"
+    ///   "dns_label": "vcluster-1"
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_clusters()
@@ -165,7 +165,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     ///
     /// let response = client
     ///     .event_gateway_virtual_clusters()
-    ///     .get_event_gateway_virtual_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_event_gateway_virtual_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -219,7 +219,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     /// let body: kong_konnect::models::UpdateEventGatewayVirtualClusterRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
     ///   "destination": {
-    ///     "id": "00000000-0000-0000-0000-000000000000"
+    ///     "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     ///   },
     ///   "authentication": [
     ///     {
@@ -227,11 +227,11 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     ///     }
     ///   ],
     ///   "acl_mode": "enforce_on_gateway",
-    ///   "dns_label": "string"
+    ///   "dns_label": "vcluster-1"
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_clusters()
-    ///     .update_event_gateway_virtual_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, Some(&body))
+    ///     .update_event_gateway_virtual_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -293,7 +293,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     ///
     /// client
     ///     .event_gateway_virtual_clusters()
-    ///     .delete_event_gateway_virtual_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .delete_event_gateway_virtual_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }

@@ -87,7 +87,7 @@ impl<'a> GraphQlCostDecorations<'a> {
     ///
     /// let response = client
     ///     .graph_ql_cost_decorations()
-    ///     .get_graphql_rate_limiting_advanced_cost("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .get_graphql_rate_limiting_advanced_cost("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -254,7 +254,7 @@ impl<'a> GraphQlCostDecorations<'a> {
     ///
     /// let response = client
     ///     .graph_ql_cost_decorations()
-    ///     .get_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "")
+    ///     .get_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string")
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -313,7 +313,7 @@ impl<'a> GraphQlCostDecorations<'a> {
     /// }))?;
     /// let response = client
     ///     .graph_ql_cost_decorations()
-    ///     .upsert_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "", &body)
+    ///     .upsert_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -371,7 +371,7 @@ impl<'a> GraphQlCostDecorations<'a> {
     ///
     /// client
     ///     .graph_ql_cost_decorations()
-    ///     .delete_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "")
+    ///     .delete_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string")
     ///     .await?;
     /// # Ok(())
     /// # }

@@ -31,7 +31,7 @@ impl<'a> HmacAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .hmac_auth_credentials()
-    ///     .list_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &Default::default())
+    ///     .list_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -92,7 +92,7 @@ impl<'a> HmacAuthCredentials<'a> {
     /// }))?;
     /// let response = client
     ///     .hmac_auth_credentials()
-    ///     .create_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &body)
+    ///     .create_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -145,7 +145,7 @@ impl<'a> HmacAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .hmac_auth_credentials()
-    ///     .get_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "70e7b00b-72f2-471b-a5ce-9c4171775360")
+    ///     .get_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "70e7b00b-72f2-471b-a5ce-9c4171775360")
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -203,7 +203,7 @@ impl<'a> HmacAuthCredentials<'a> {
     /// }))?;
     /// let response = client
     ///     .hmac_auth_credentials()
-    ///     .upsert_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "70e7b00b-72f2-471b-a5ce-9c4171775360", &body)
+    ///     .upsert_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "70e7b00b-72f2-471b-a5ce-9c4171775360", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -258,7 +258,7 @@ impl<'a> HmacAuthCredentials<'a> {
     ///
     /// client
     ///     .hmac_auth_credentials()
-    ///     .delete_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "70e7b00b-72f2-471b-a5ce-9c4171775360")
+    ///     .delete_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "70e7b00b-72f2-471b-a5ce-9c4171775360")
     ///     .await?;
     /// # Ok(())
     /// # }

@@ -90,10 +90,10 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::UpsertIntegrationInstanceAuthConfig = serde_json::from_value(serde_json::json!({
-    ///   "client_id": "string",
-    ///   "client_secret": "string",
-    ///   "authorization_endpoint": "string",
-    ///   "token_endpoint": "string",
+    ///   "client_id": "d745213a-b7e8-4998-abe3-41f164001970",
+    ///   "client_secret": "s3cr3t4p1cl13ntt0k3n1234567890abcdef",
+    ///   "authorization_endpoint": "https://identity.service.com/oauth/authorize",
+    ///   "token_endpoint": "https://identity.service.com/oauth/token",
     ///   "type": "oauth"
     /// }))?;
     /// let response = client

@@ -97,8 +97,8 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     /// let body: kong_konnect::models::CreateIntegrationInstanceAuthCredential = serde_json::from_value(serde_json::json!({
     ///   "config": {
     ///     "grant_type": "authorization_code",
-    ///     "code": "string",
-    ///     "redirect_uri": "string"
+    ///     "code": "Yzk5ZDczMzRlNDEwY",
+    ///     "redirect_uri": "https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth"
     ///   },
     ///   "type": "oauth"
     /// }))?;

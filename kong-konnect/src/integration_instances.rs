@@ -98,10 +98,12 @@ impl<'a> IntegrationInstances<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateIntegrationInstance = serde_json::from_value(serde_json::json!({
-    ///   "integration_name": "string",
-    ///   "name": "string",
-    ///   "display_name": "string",
-    ///   "config": {}
+    ///   "integration_name": "aws-lambda",
+    ///   "name": "aws-lambda-prod",
+    ///   "display_name": "AWS (prod)",
+    ///   "config": {
+    ///     "account_region": "eu"
+    ///   }
     /// }))?;
     /// let response = client
     ///     .integration_instances()

@@ -32,7 +32,7 @@ impl<'a> Invites<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::InviteUserRequest = serde_json::from_value(serde_json::json!({
-    ///   "email": "string"
+    ///   "email": "james.c.woods@example.com"
     /// }))?;
     /// client
     ///     .invites()

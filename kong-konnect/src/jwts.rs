@@ -31,7 +31,7 @@ impl<'a> Jwts<'a> {
     ///
     /// let response = client
     ///     .jwts()
-    ///     .list_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &Default::default())
+    ///     .list_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -90,7 +90,7 @@ impl<'a> Jwts<'a> {
     /// }))?;
     /// let response = client
     ///     .jwts()
-    ///     .create_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", Some(&body))
+    ///     .create_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -147,7 +147,7 @@ impl<'a> Jwts<'a> {
     ///
     /// let response = client
     ///     .jwts()
-    ///     .get_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "4a7f5faa-8c96-46d6-8214-c87573ef2ac4")
+    ///     .get_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "4a7f5faa-8c96-46d6-8214-c87573ef2ac4")
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -206,7 +206,7 @@ impl<'a> Jwts<'a> {
     /// }))?;
     /// let response = client
     ///     .jwts()
-    ///     .upsert_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "4a7f5faa-8c96-46d6-8214-c87573ef2ac4", Some(&body))
+    ///     .upsert_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "4a7f5faa-8c96-46d6-8214-c87573ef2ac4", Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -265,7 +265,7 @@ impl<'a> Jwts<'a> {
     ///
     /// client
     ///     .jwts()
-    ///     .delete_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "4a7f5faa-8c96-46d6-8214-c87573ef2ac4")
+    ///     .delete_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "4a7f5faa-8c96-46d6-8214-c87573ef2ac4")
     ///     .await?;
     /// # Ok(())
     /// # }

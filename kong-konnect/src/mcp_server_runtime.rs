@@ -36,7 +36,7 @@ impl<'a> McpServerRuntime<'a> {
     ///
     /// let response = client
     ///     .mcp_server_runtime()
-    ///     .get_mcp_server_runtime_config("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_mcp_server_runtime_config("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())

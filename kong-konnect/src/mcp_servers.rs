@@ -97,7 +97,7 @@ impl<'a> McpServers<'a> {
     ///
     /// let response = client
     ///     .mcp_servers()
-    ///     .get_mcp_server_by_control_plane("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_mcp_server_by_control_plane("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -153,7 +153,7 @@ impl<'a> McpServers<'a> {
     ///
     /// let response = client
     ///     .mcp_servers()
-    ///     .get_mcp_server_code("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_mcp_server_code("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -209,7 +209,7 @@ impl<'a> McpServers<'a> {
     ///
     /// let response = client
     ///     .mcp_servers()
-    ///     .get_mcp_server_kong_entities("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &Default::default())
+    ///     .get_mcp_server_kong_entities("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -270,19 +270,19 @@ impl<'a> McpServers<'a> {
     ///
     /// let body: Vec<kong_konnect::models::McpServerVersionStatus> = serde_json::from_value(serde_json::json!([
     ///   {
-    ///     "version": "string",
-    ///     "desired_replicas": 1,
-    ///     "created_replicas": 1,
+    ///     "version": "v1",
+    ///     "desired_replicas": 2,
+    ///     "created_replicas": 2,
     ///     "pods_status": {
-    ///       "ready": 1,
-    ///       "starting": 1,
-    ///       "failing": 1
+    ///       "ready": 2,
+    ///       "starting": 0,
+    ///       "failing": 0
     ///     }
     ///   }
     /// ]))?;
     /// client
     ///     .mcp_servers()
-    ///     .post_mcp_server_status("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, &body)
+    ///     .post_mcp_server_status("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
     ///     .await?;
     /// # Ok(())
     /// # }

@@ -188,7 +188,7 @@ pub type IngestMeteringEventsError = ListMeteringEventsError;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListMeteringEventsOptions {
     /// The `page` query parameter.
-    pub page: Option<crate::models::CursorPageParameters>,
+    pub page: Option<crate::models::CursorPaginationQueryPage>,
     /// Filter events returned in the response.
     ///
     /// To filter events by subject add the following query param:

@@ -93,9 +93,9 @@ impl<'a> Meters<'a> {
     ///
     /// let body: kong_konnect::models::CreateMeterRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
-    ///   "key": "string",
+    ///   "key": "resource_key",
     ///   "aggregation": "sum",
-    ///   "event_type": "string"
+    ///   "event_type": "prompt"
     /// }))?;
     /// let response = client
     ///     .meters()

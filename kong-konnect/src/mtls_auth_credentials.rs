@@ -31,7 +31,7 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .mtls_auth_credentials()
-    ///     .list_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &Default::default())
+    ///     .list_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -94,7 +94,7 @@ impl<'a> MtlsAuthCredentials<'a> {
     /// }))?;
     /// let response = client
     ///     .mtls_auth_credentials()
-    ///     .create_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &body)
+    ///     .create_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -147,7 +147,7 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .mtls_auth_credentials()
-    ///     .get_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "")
+    ///     .get_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string")
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -207,7 +207,7 @@ impl<'a> MtlsAuthCredentials<'a> {
     /// }))?;
     /// let response = client
     ///     .mtls_auth_credentials()
-    ///     .upsert_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "", &body)
+    ///     .upsert_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -262,7 +262,7 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///
     /// client
     ///     .mtls_auth_credentials()
-    ///     .delete_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "")
+    ///     .delete_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string")
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -365,7 +365,7 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .mtls_auth_credentials()
-    ///     .get_mtls_auth("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .get_mtls_auth("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())

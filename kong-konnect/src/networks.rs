@@ -91,13 +91,15 @@ impl<'a> Networks<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateNetworkRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "cloud_gateway_provider_account_id": "00000000-0000-0000-0000-000000000000",
-    ///   "region": "string",
+    ///   "name": "us-east-2-network",
+    ///   "cloud_gateway_provider_account_id": "929b2449-c69f-44c4-b6ad-9ecec6f811ae",
+    ///   "region": "us-east-2",
     ///   "availability_zones": [
-    ///     "string"
+    ///     "use2-az1",
+    ///     "use2-az2",
+    ///     "use2-az3"
     ///   ],
-    ///   "cidr_block": "string"
+    ///   "cidr_block": "10.0.0.0/16"
     /// }))?;
     /// let response = client
     ///     .networks()
@@ -249,7 +251,7 @@ impl<'a> Networks<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateConfigStore = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: kong_konnect::models::PatchNetworkRequest = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .networks()
     ///     .update_network("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, &body)
@@ -261,7 +263,7 @@ impl<'a> Networks<'a> {
     pub fn update_network(
         &self,
         network_id: uuid::Uuid,
-        body: &crate::models::CreateConfigStore,
+        body: &crate::models::PatchNetworkRequest,
     ) -> crate::Call<crate::models::Network, UpdateNetworkError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-network",

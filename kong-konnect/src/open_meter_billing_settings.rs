@@ -97,13 +97,13 @@ impl<'a> OpenMeterBillingSettings<'a> {
     ///   "workflow": {},
     ///   "apps": {
     ///     "tax": {
-    ///       "id": "string"
+    ///       "id": "01G65Z755AFWAKHE12NY0CQ9FH"
     ///     },
     ///     "invoicing": {
-    ///       "id": "string"
+    ///       "id": "01G65Z755AFWAKHE12NY0CQ9FH"
     ///     },
     ///     "payment": {
-    ///       "id": "string"
+    ///       "id": "01G65Z755AFWAKHE12NY0CQ9FH"
     ///     }
     ///   },
     ///   "default": true

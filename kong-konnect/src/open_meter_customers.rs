@@ -89,7 +89,7 @@ impl<'a> OpenMeterCustomers<'a> {
     ///
     /// let body: kong_konnect::models::CreateCustomerRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
-    ///   "key": "string"
+    ///   "key": "019ae40f-4258-7f15-9491-842f42a7d6ac"
     /// }))?;
     /// let response = client
     ///     .open_meter_customers()
@@ -656,11 +656,11 @@ impl<'a> OpenMeterCustomers<'a> {
     ///
     /// let body: kong_konnect::models::CreateChargeRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
-    ///   "currency": "string",
-    ///   "invoice_at": "2025-01-01T00:00:00Z",
+    ///   "currency": "USD",
+    ///   "invoice_at": "2023-01-01T01:01:01.001Z",
     ///   "service_period": {
-    ///     "from": "2025-01-01T00:00:00Z",
-    ///     "to": "2025-01-01T00:00:00Z"
+    ///     "from": "2023-01-01T01:01:01.001Z",
+    ///     "to": "2023-01-01T01:01:01.001Z"
     ///   },
     ///   "settlement_mode": "credit_then_invoice",
     ///   "payment_term": "in_advance",
@@ -668,8 +668,8 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     "mode": "no_proration"
     ///   },
     ///   "amount_before_proration": {
-    ///     "amount": "string",
-    ///     "currency": "string"
+    ///     "amount": "0",
+    ///     "currency": "USD"
     ///   },
     ///   "type": "flat_fee"
     /// }))?;
@@ -736,8 +736,8 @@ impl<'a> OpenMeterCustomers<'a> {
     ///
     /// let body: kong_konnect::models::CreateCreditAdjustmentRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
-    ///   "currency": "string",
-    ///   "amount": "string"
+    ///   "currency": "USD",
+    ///   "amount": "0"
     /// }))?;
     /// let response = client
     ///     .open_meter_customers()
@@ -928,8 +928,8 @@ impl<'a> OpenMeterCustomers<'a> {
     /// let body: kong_konnect::models::CreateCreditGrantRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
     ///   "funding_method": "none",
-    ///   "currency": "string",
-    ///   "amount": "string"
+    ///   "currency": "USD",
+    ///   "amount": "0"
     /// }))?;
     /// let response = client
     ///     .open_meter_customers()
@@ -1419,7 +1419,7 @@ pub struct ListCreditGrantsOptions {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListCreditTransactionsOptions {
     /// The `page` query parameter.
-    pub page: Option<crate::models::CursorPageParameters>,
+    pub page: Option<crate::models::CursorPaginationQueryPage>,
     /// Filter credit transactions returned in the response.
     pub filter: Option<crate::models::ListCreditTransactionsParamsFilter>,
 }

@@ -99,7 +99,7 @@ impl<'a> OpenMeterFeatures<'a> {
     ///
     /// let body: kong_konnect::models::CreateFeatureRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
-    ///   "key": "string"
+    ///   "key": "resource_key"
     /// }))?;
     /// let response = client
     ///     .open_meter_features()

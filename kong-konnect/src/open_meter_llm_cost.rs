@@ -97,11 +97,11 @@ impl<'a> OpenMeterLlmCost<'a> {
     ///   "provider": "string",
     ///   "model_id": "string",
     ///   "pricing": {
-    ///     "input_per_token": "string",
-    ///     "output_per_token": "string"
+    ///     "input_per_token": "0",
+    ///     "output_per_token": "0"
     ///   },
-    ///   "currency": "string",
-    ///   "effective_from": "2025-01-01T00:00:00Z"
+    ///   "currency": "USD",
+    ///   "effective_from": "2023-01-01T01:01:01.001Z"
     /// }))?;
     /// let response = client
     ///     .open_meter_llm_cost()

@@ -102,13 +102,13 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///
     /// let body: kong_konnect::models::CreateAddonRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
-    ///   "key": "string",
+    ///   "key": "resource_key",
     ///   "instance_type": "single",
-    ///   "currency": "string",
+    ///   "currency": "USD",
     ///   "rate_cards": [
     ///     {
     ///       "name": "string",
-    ///       "key": "string",
+    ///       "key": "resource_key",
     ///       "price": {
     ///         "type": "free"
     ///       }
@@ -229,7 +229,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///   "rate_cards": [
     ///     {
     ///       "name": "string",
-    ///       "key": "string",
+    ///       "key": "resource_key",
     ///       "price": {
     ///         "type": "free"
     ///       }
@@ -515,17 +515,17 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///
     /// let body: kong_konnect::models::CreatePlanRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
-    ///   "key": "string",
-    ///   "currency": "string",
-    ///   "billing_cadence": "string",
+    ///   "key": "resource_key",
+    ///   "currency": "USD",
+    ///   "billing_cadence": "P1Y",
     ///   "phases": [
     ///     {
     ///       "name": "string",
-    ///       "key": "string",
+    ///       "key": "resource_key",
     ///       "rate_cards": [
     ///         {
     ///           "name": "string",
-    ///           "key": "string",
+    ///           "key": "resource_key",
     ///           "price": {
     ///             "type": "free"
     ///           }
@@ -647,11 +647,11 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///   "phases": [
     ///     {
     ///       "name": "string",
-    ///       "key": "string",
+    ///       "key": "resource_key",
     ///       "rate_cards": [
     ///         {
     ///           "name": "string",
-    ///           "key": "string",
+    ///           "key": "resource_key",
     ///           "price": {
     ///             "type": "free"
     ///           }
@@ -826,9 +826,9 @@ impl<'a> OpenMeterProductCatalog<'a> {
     /// let body: kong_konnect::models::CreatePlanAddonRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
     ///   "addon": {
-    ///     "id": "string"
+    ///     "id": "01G65Z755AFWAKHE12NY0CQ9FH"
     ///   },
-    ///   "from_plan_phase": "string"
+    ///   "from_plan_phase": "resource_key"
     /// }))?;
     /// let response = client
     ///     .open_meter_product_catalog()
@@ -944,7 +944,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///
     /// let body: kong_konnect::models::UpsertPlanAddonRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
-    ///   "from_plan_phase": "string"
+    ///   "from_plan_phase": "resource_key"
     /// }))?;
     /// let response = client
     ///     .open_meter_product_catalog()

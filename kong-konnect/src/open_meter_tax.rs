@@ -94,7 +94,7 @@ impl<'a> OpenMeterTax<'a> {
     ///
     /// let body: kong_konnect::models::CreateTaxCodeRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
-    ///   "key": "string",
+    ///   "key": "resource_key",
     ///   "app_mappings": [
     ///     {
     ///       "app_type": "sandbox",

@@ -138,8 +138,8 @@ impl<'a> Pages<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreatePortalPageRequest = serde_json::from_value(serde_json::json!({
-    ///   "slug": "string",
-    ///   "content": "string"
+    ///   "slug": "/my-page",
+    ///   "content": "# Welcome to My Page"
     /// }))?;
     /// let response = client
     ///     .pages()

@@ -33,7 +33,7 @@ impl<'a> PartialLinks<'a> {
     ///
     /// let response = client
     ///     .partial_links()
-    ///     .list_partial_link("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &Default::default())
+    ///     .list_partial_link("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -138,7 +138,7 @@ impl<'a> Partials<'a> {
     ///
     /// let response = client
     ///     .partials()
-    ///     .get_partial("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .get_partial("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -193,7 +193,7 @@ impl<'a> Partials<'a> {
     /// }))?;
     /// let response = client
     ///     .partials()
-    ///     .upsert_partial("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_partial("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -244,7 +244,7 @@ impl<'a> Partials<'a> {
     ///
     /// client
     ///     .partials()
-    ///     .delete_partial("", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .delete_partial("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }

@@ -85,8 +85,8 @@ impl<'a> PersonalAccessTokens<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreatePersonalAccessTokenRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "expires_at": "2025-01-01T00:00:00Z"
+    ///   "name": "aa",
+    ///   "expires_at": "2022-11-04T20:10:06.927Z"
     /// }))?;
     /// let response = client
     ///     .personal_access_tokens()
@@ -243,7 +243,9 @@ impl<'a> PersonalAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateConfigStore = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: kong_konnect::models::UpdatePersonalAccessTokenDetailsRequest = serde_json::from_value(serde_json::json!({
+    ///   "name": "aa"
+    /// }))?;
     /// let response = client
     ///     .personal_access_tokens()
     ///     .update_personal_access_token_details("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, "5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, Some(&body))
@@ -256,7 +258,7 @@ impl<'a> PersonalAccessTokens<'a> {
         &self,
         user_id: uuid::Uuid,
         token_id: uuid::Uuid,
-        body: Option<&crate::models::CreateConfigStore>,
+        body: Option<&crate::models::UpdatePersonalAccessTokenDetailsRequest>,
     ) -> crate::Call<
         crate::models::PersonalAccessToken,
         UpdatePersonalAccessTokenDetailsError,

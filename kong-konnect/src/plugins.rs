@@ -35,7 +35,7 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .list_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &Default::default())
+    ///     .list_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -125,7 +125,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .create_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &body)
+    ///     .create_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -178,7 +178,7 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .get_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &Default::default())
+    ///     .get_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -267,7 +267,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .upsert_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &body)
+    ///     .upsert_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -322,7 +322,7 @@ impl<'a> Plugins<'a> {
     ///
     /// client
     ///     .plugins()
-    ///     .delete_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "3473c251-5b6c-4f45-b1ff-7ede735a366d")
+    ///     .delete_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d")
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -372,7 +372,7 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .list_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &Default::default())
+    ///     .list_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -459,7 +459,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .create_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", &body)
+    ///     .create_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -512,7 +512,7 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .get_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &Default::default())
+    ///     .get_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -601,7 +601,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .upsert_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &body)
+    ///     .upsert_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -656,7 +656,7 @@ impl<'a> Plugins<'a> {
     ///
     /// client
     ///     .plugins()
-    ///     .delete_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "", "3473c251-5b6c-4f45-b1ff-7ede735a366d")
+    ///     .delete_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d")
     ///     .await?;
     /// # Ok(())
     /// # }

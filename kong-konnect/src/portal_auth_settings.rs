@@ -643,8 +643,8 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest = serde_json::from_value(serde_json::json!({
-    ///   "team_id": "00000000-0000-0000-0000-000000000000",
-    ///   "group": "string"
+    ///   "team_id": "6801e673-cc10-498a-94cd-4271de07a0d3",
+    ///   "group": "API Engineers"
     /// }))?;
     /// let response = client
     ///     .portal_auth_settings()
@@ -706,7 +706,7 @@ impl<'a> PortalAuthSettings<'a> {
     ///
     /// let response = client
     ///     .portal_auth_settings()
-    ///     .get_portal_idp_team_group_mapping("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_portal_idp_team_group_mapping("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -765,7 +765,7 @@ impl<'a> PortalAuthSettings<'a> {
     ///
     /// client
     ///     .portal_auth_settings()
-    ///     .delete_portal_idp_team_group_mapping("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .delete_portal_idp_team_group_mapping("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }

@@ -142,7 +142,7 @@ impl<'a> Portals<'a> {
     ///
     /// let response = client
     ///     .portals()
-    ///     .get_portal("00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_portal("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -193,7 +193,7 @@ impl<'a> Portals<'a> {
     ///
     /// client
     ///     .portals()
-    ///     .delete_portal("00000000-0000-0000-0000-000000000000".parse()?, &Default::default())
+    ///     .delete_portal("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -244,7 +244,7 @@ impl<'a> Portals<'a> {
     /// let body: kong_konnect::models::Portal5 = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .portals()
-    ///     .update_portal("00000000-0000-0000-0000-000000000000".parse()?, &body)
+    ///     .update_portal("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -92,7 +92,8 @@ impl<'a> PortalsIpAllowList<'a> {
     ///
     /// let body: kong_konnect::models::PutPortalIpAllowListRequest = serde_json::from_value(serde_json::json!({
     ///   "allowed_ips": [
-    ///     "string"
+    ///     "192.168.1.1",
+    ///     "192.168.1.0/22"
     ///   ]
     /// }))?;
     /// let response = client
@@ -154,7 +155,7 @@ impl<'a> PortalsIpAllowList<'a> {
     ///
     /// let response = client
     ///     .portals_ip_allow_list()
-    ///     .get_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .get_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -207,12 +208,13 @@ impl<'a> PortalsIpAllowList<'a> {
     ///
     /// let body: kong_konnect::models::PutPortalIpAllowListRequest = serde_json::from_value(serde_json::json!({
     ///   "allowed_ips": [
-    ///     "string"
+    ///     "192.168.1.1",
+    ///     "192.168.1.0/22"
     ///   ]
     /// }))?;
     /// let response = client
     ///     .portals_ip_allow_list()
-    ///     .put_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, Some(&body))
+    ///     .put_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -271,7 +273,7 @@ impl<'a> PortalsIpAllowList<'a> {
     ///
     /// client
     ///     .portals_ip_allow_list()
-    ///     .delete_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?)
+    ///     .delete_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -319,10 +321,15 @@ impl<'a> PortalsIpAllowList<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalIpAllowListRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: kong_konnect::models::UpdatePortalIpAllowListRequest = serde_json::from_value(serde_json::json!({
+    ///   "allowed_ips": [
+    ///     "192.168.1.1",
+    ///     "192.168.1.0/22"
+    ///   ]
+    /// }))?;
     /// let response = client
     ///     .portals_ip_allow_list()
-    ///     .update_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "00000000-0000-0000-0000-000000000000".parse()?, Some(&body))
+    ///     .update_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())

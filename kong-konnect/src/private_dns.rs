@@ -252,7 +252,24 @@ impl<'a> PrivateDns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchPrivateDnsRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: kong_konnect::models::PatchPrivateDnsRequest = serde_json::from_value(serde_json::json!({
+    ///   "name": "us-east-2-private-dns",
+    ///   "private_dns_attachment_config": {
+    ///     "kind": "aws-outbound-resolver",
+    ///     "dns_config": {
+    ///       "internal.example.com": {
+    ///         "remote_dns_server_ip_addresses": [
+    ///           "10.0.1.100"
+    ///         ]
+    ///       },
+    ///       "db.corp.internal": {
+    ///         "remote_dns_server_ip_addresses": [
+    ///           "10.0.2.100"
+    ///         ]
+    ///       }
+    ///     }
+    ///   }
+    /// }))?;
     /// let response = client
     ///     .private_dns()
     ///     .update_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, "1850820b-c69f-4a2a-b9be-bbcdbc5cd618".parse()?, &body)

@@ -262,18 +262,32 @@ impl<'a> Scorecards<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateScorecard = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "description": "string",
+    ///   "name": "Incident Response",
+    ///   "description": "Governs key metrics pertaining to teams' incident response practices.",
     ///   "entity_selector": {
-    ///     "selector_parameters": "string",
-    ///     "selector": "all"
+    ///     "selector": "label",
+    ///     "selector_parameters": {
+    ///       "label_key": "product_area",
+    ///       "operator": "eq",
+    ///       "value": "cloud_platform"
+    ///     }
     ///   },
     ///   "criteria": [
     ///     {
     ///       "enabled": true,
-    ///       "template_name": "string",
-    ///       "template_parameters": {},
-    ///       "section_name": "string"
+    ///       "template_name": "time_to_merge",
+    ///       "template_parameters": {
+    ///         "measure": "median",
+    ///         "threshold": {
+    ///           "unit": "hours",
+    ///           "value": 6
+    ///         },
+    ///         "window": {
+    ///           "unit": "months",
+    ///           "value": 3
+    ///         }
+    ///       },
+    ///       "section_name": "Source Code Management"
     ///     }
     ///   ],
     ///   "scorecard_template": "kong_best_practices"
@@ -381,19 +395,33 @@ impl<'a> Scorecards<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::UpdateScorecard = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "description": "string",
+    ///   "name": "Incident Response",
+    ///   "description": "Governs key metrics pertaining to teams' incident response practices.",
     ///   "entity_selector": {
-    ///     "selector_parameters": "string",
-    ///     "selector": "all"
+    ///     "selector": "label",
+    ///     "selector_parameters": {
+    ///       "label_key": "product_area",
+    ///       "operator": "eq",
+    ///       "value": "cloud_platform"
+    ///     }
     ///   },
     ///   "criteria": [
     ///     {
-    ///       "id": "00000000-0000-0000-0000-000000000000",
+    ///       "id": "5c1121f9-3f3a-47c7-9bb6-c81a51128714",
     ///       "enabled": true,
-    ///       "template_name": "string",
-    ///       "template_parameters": {},
-    ///       "section_name": "string"
+    ///       "template_name": "time_to_merge",
+    ///       "template_parameters": {
+    ///         "measure": "median",
+    ///         "threshold": {
+    ///           "unit": "hours",
+    ///           "value": 6
+    ///         },
+    ///         "window": {
+    ///           "unit": "months",
+    ///           "value": 3
+    ///         }
+    ///       },
+    ///       "section_name": "Source Code Management"
     ///     }
     ///   ],
     ///   "scorecard_template": "kong_best_practices"

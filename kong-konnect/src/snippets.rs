@@ -92,8 +92,8 @@ impl<'a> Snippets<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreatePortalSnippetRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "content": "string"
+    ///   "name": "my-snippet",
+    ///   "content": "# Welcome to My Snippet"
     /// }))?;
     /// let response = client
     ///     .snippets()

@@ -89,7 +89,7 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PersonalAccessTokenCreateRequestWithExpiresAt = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::PostSystemAccountsIdAccessTokensRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string",
     ///   "expires_at": "2025-01-01T00:00:00Z"
     /// }))?;
@@ -104,7 +104,7 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     pub fn post_system_accounts_id_access_tokens(
         &self,
         account_id: &str,
-        body: Option<&crate::models::PersonalAccessTokenCreateRequestWithExpiresAt>,
+        body: Option<&crate::models::PostSystemAccountsIdAccessTokensRequest>,
     ) -> crate::Call<
         crate::models::SystemAccountAccessTokenCreatedResponse,
         PostSystemAccountsIdAccessTokensError,
@@ -259,7 +259,7 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BackendClusterReferenceByName = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::PatchSystemAccountsIdAccessTokensIdRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string"
     /// }))?;
     /// let response = client
@@ -274,7 +274,7 @@ impl<'a> SystemAccountsAccessTokens<'a> {
         &self,
         account_id: &str,
         token_id: &str,
-        body: Option<&crate::models::BackendClusterReferenceByName>,
+        body: Option<&crate::models::PatchSystemAccountsIdAccessTokensIdRequest>,
     ) -> crate::Call<
         crate::models::SystemAccountAccessToken,
         PatchSystemAccountsIdAccessTokensIdError,

@@ -85,7 +85,7 @@ impl<'a> Teams<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateTeamRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string"
+    ///   "name": "IDM - Developers"
     /// }))?;
     /// let response = client
     ///     .teams()

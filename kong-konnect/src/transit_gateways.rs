@@ -97,9 +97,11 @@ impl<'a> TransitGateways<'a> {
     ///     .build()?;
     ///
     /// let body: kong_konnect::models::CreateTransitGatewayRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
+    ///   "name": "us-east-2 transit gateway",
     ///   "cidr_blocks": [
-    ///     "string"
+    ///     "10.0.0.0/8",
+    ///     "100.64.0.0/10",
+    ///     "172.16.0.0/12"
     ///   ],
     ///   "transit_gateway_attachment_config": {
     ///     "kind": "aws-transit-gateway-attachment",

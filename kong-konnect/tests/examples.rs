@@ -83,24 +83,12 @@ fn components_schemas_create_control_plane_request_properties_cloud_gateway_exam
         bool,
     >("/components/schemas/CreateControlPlaneRequest/properties/cloud_gateway/example");
 }
-#[cfg(
-    any(
-        feature = "control-planes",
-        feature = "control-plane-groups",
-        feature = "ai-gateways"
-    )
-)]
+#[cfg(any(feature = "control-planes", feature = "control-plane-groups"))]
 #[test]
 fn components_schemas_proxy_url_example() {
     round_trip::<sdk::models::ProxyUrl>("/components/schemas/ProxyURL/example");
 }
-#[cfg(
-    any(
-        feature = "control-planes",
-        feature = "control-plane-groups",
-        feature = "ai-gateways"
-    )
-)]
+#[cfg(any(feature = "control-planes", feature = "control-plane-groups"))]
 #[test]
 fn components_schemas_proxy_urls_example() {
     round_trip::<Vec<sdk::models::ProxyUrl>>("/components/schemas/ProxyURLs/example");
@@ -2537,19 +2525,11 @@ fn components_schemas_update_application_registration_request_example() {
         sdk::models::UpdateDeveloperRequest,
     >("/components/schemas/UpdateApplicationRegistrationRequest/example");
 }
-#[cfg(
-    any(
-        feature = "application-registrations",
-        feature = "event-gateway-virtual-clusters",
-        feature = "event-gateway-listener-policies",
-        feature = "event-gateway-virtual-cluster-produce-policies",
-        feature = "event-gateway-virtual-cluster-consume-policies"
-    )
-)]
+#[cfg(feature = "application-registrations")]
 #[test]
 fn components_schemas_update_registration_consumer_request_example() {
     round_trip::<
-        sdk::models::BackendClusterReferenceById,
+        sdk::models::UpdateRegistrationConsumerRequest,
     >("/components/schemas/UpdateRegistrationConsumerRequest/example");
 }
 #[test]
@@ -2582,6 +2562,7 @@ fn components_schemas_portal_claim_mappings_properties_groups_example() {
         String,
     >("/components/schemas/PortalClaimMappings/properties/groups/example");
 }
+#[cfg(feature = "portal-auth-settings")]
 #[test]
 fn components_schemas_portal_claim_mappings_example() {
     round_trip::<
@@ -2878,6 +2859,7 @@ fn components_schemas_portal_authentication_settings_update_request_properties_o
         "/components/schemas/PortalAuthenticationSettingsUpdateRequest/properties/oidc_claim_mappings/properties/groups/example",
     );
 }
+#[cfg(feature = "portal-auth-settings")]
 #[test]
 fn components_schemas_portal_authentication_settings_update_request_properties_oidc_claim_mappings_example() {
     round_trip::<
@@ -4605,13 +4587,7 @@ fn components_schemas_event_gateway_parsed_record_encrypt_fields_policy_properti
         "/components/schemas/EventGatewayParsedRecordEncryptFieldsPolicy/properties/condition/example",
     );
 }
-#[cfg(
-    any(
-        feature = "event-gateway-virtual-cluster-policies",
-        feature = "event-gateway-virtual-cluster-produce-policies",
-        feature = "event-gateway-virtual-cluster-consume-policies"
-    )
-)]
+#[cfg(feature = "event-gateway-virtual-cluster-policies")]
 #[test]
 fn components_schemas_event_gateway_acl_rule_resource_names_static_array_example() {
     round_trip::<
@@ -7060,16 +7036,12 @@ fn components_schemas_ai_gateway_vault_name_example() {
 fn components_schemas_ai_gateway_config_store_name_example() {
     round_trip::<String>("/components/schemas/AIGatewayConfigStoreName/example");
 }
-#[cfg(
-    any(
-        feature = "control-planes",
-        feature = "control-plane-groups",
-        feature = "ai-gateways"
-    )
-)]
+#[cfg(feature = "ai-gateways")]
 #[test]
 fn components_schemas_ai_gateway_proxy_url_example() {
-    round_trip::<sdk::models::ProxyUrl>("/components/schemas/AIGatewayProxyURL/example");
+    round_trip::<
+        sdk::models::AiGatewayProxyUrl,
+    >("/components/schemas/AIGatewayProxyURL/example");
 }
 #[test]
 fn components_schemas_create_ai_gateway_request_properties_display_name_example() {

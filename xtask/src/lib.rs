@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use sdkgen::{File, Options};
 
 pub mod bench;
+pub mod contract_suites;
 pub mod peers;
 pub mod test;
 
@@ -23,6 +24,8 @@ pub struct Codegen {
     pub out: PathBuf,
     /// The crate's package name.
     pub crate_name: String,
+    /// Whether the crate gets the contract suite (`tests/contract.rs`, run against Prism).
+    pub contract_tests: bool,
 }
 
 impl Codegen {
@@ -34,6 +37,7 @@ impl Codegen {
             overlay: None,
             out: root.join("generated"),
             crate_name: "konnect-sdk".to_owned(),
+            contract_tests: true,
         }
     }
 
@@ -46,6 +50,7 @@ impl Codegen {
             overlay: None,
             out: root.join("sdk-tests/wire-sdk"),
             crate_name: "wire-sdk".to_owned(),
+            contract_tests: false,
         }
     }
 
@@ -59,6 +64,7 @@ impl Codegen {
             overlay: Some(root.join("spec/upstream/konnect.overlay.yaml")),
             out: root.join("kong-konnect"),
             crate_name: "kong-konnect".to_owned(),
+            contract_tests: true,
         }
     }
 
@@ -76,16 +82,22 @@ impl Codegen {
                 REGENERATE.to_owned()
             } else {
                 format!(
-                    "{REGENERATE} --spec {}{} --out {} --crate-name {}",
+                    "{REGENERATE} --spec {}{} --out {} --crate-name {}{}",
                     self.spec.display(),
                     self.overlay
                         .as_ref()
                         .map(|o| format!(" --overlay {}", o.display()))
                         .unwrap_or_default(),
                     self.out.display(),
-                    self.crate_name
+                    self.crate_name,
+                    if self.contract_tests {
+                        " --contract-tests"
+                    } else {
+                        ""
+                    }
                 )
             },
+            contract_tests: self.contract_tests,
         };
         sdkgen::generate_with_overlay(&self.spec, self.overlay.as_deref(), &options)
     }

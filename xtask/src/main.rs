@@ -11,8 +11,9 @@ use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME]
+  cargo xtask codegen [--check] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME [--contract-tests]]
   cargo xtask test
+  cargo xtask contract-suites
   cargo xtask mock
   cargo xtask bench [generation] [build] [konnect] [runtime]
   cargo xtask openapi30 SPEC OUT";
@@ -28,6 +29,8 @@ fn main() -> ExitCode {
         )),
         Some("mock") if args.len() == 1 => report(xtask::test::mock()),
         Some("test") if args.len() == 1 => report(xtask::test::run()),
+        // The generated contract suites alone (a step of `test`).
+        Some("contract-suites") if args.len() == 1 => report(xtask::contract_suites::run()),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::FAILURE
@@ -48,6 +51,7 @@ fn report(result: Result<(), String>) -> ExitCode {
 fn codegen(args: &[String]) -> ExitCode {
     let mut custom: Option<Codegen> = None;
     let mut mode = Mode::Write;
+    let mut contract_tests = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| match args.next() {
@@ -64,6 +68,10 @@ fn codegen(args: &[String]) -> ExitCode {
             "--overlay" => value("--overlay").map(|v| task.overlay = Some(PathBuf::from(v))),
             "--out" => value("--out").map(|v| task.out = PathBuf::from(v)),
             "--crate-name" => value("--crate-name").map(|v| task.crate_name = v),
+            "--contract-tests" => {
+                contract_tests = true;
+                Ok(())
+            }
             other => Err(format!("unknown argument `{other}`")),
         };
         if let Err(message) = parsed {
@@ -73,7 +81,10 @@ fn codegen(args: &[String]) -> ExitCode {
     }
     // `--check` alone leaves the task as the Konnect default: every committed crate is meant.
     let tasks = match custom {
-        Some(task) if !Codegen::committed().contains(&task) => vec![task],
+        Some(mut task) if !Codegen::committed().contains(&task) => {
+            task.contract_tests = contract_tests;
+            vec![task]
+        }
         _ => Codegen::committed(),
     };
     let mut failed = false;

@@ -83,6 +83,7 @@ pub fn run() -> Result<(), String> {
     feature_builds(&crate::workspace_root().join("generated"), None, true)?;
     whole_api()?;
     contract()?;
+    crate::contract_suites::run()?;
     compile_generated(&fixture_specs())
 }
 
@@ -94,8 +95,8 @@ pub fn run() -> Result<(), String> {
 fn whole_api() -> Result<(), String> {
     let steps: &[Step] = &[
         (
-            "the whole-API crate's tests",
-            &["test", "-p", WHOLE, "--test", "*"],
+            "the whole-API crate's tests (its contract suite runs against Prism below)",
+            &["test", "-p", WHOLE, "--test", "examples"],
             &[],
         ),
         ("its doctests", &["test", "-p", WHOLE, "--doc"], &[]),
@@ -300,7 +301,7 @@ fn group_features(dir: &std::path::Path) -> Result<Vec<String>, String> {
 /// Builds into `target_dir` without debug info or incremental caches: the generated crates
 /// of large documents would otherwise leave tens of gigabytes there (34 GB for the
 /// real-world documents, most of it incremental caches) and link slower.
-fn lean_build(command: &mut Command, target_dir: &std::path::Path) {
+pub(crate) fn lean_build(command: &mut Command, target_dir: &std::path::Path) {
     command
         .env("CARGO_TARGET_DIR", target_dir)
         .env("CARGO_INCREMENTAL", "0")
@@ -330,6 +331,7 @@ pub fn compile_generated(specs: &[std::path::PathBuf]) -> Result<(), String> {
             overlay: None,
             out: target.join("crates").join(&stem),
             crate_name: format!("{stem}-sdk"),
+            contract_tests: false,
         };
         let mut files = task
             .render()
@@ -488,7 +490,7 @@ fn prism(bin: &std::path::Path, port: u16) -> Command {
 }
 
 /// Kills the process when dropped, so Prism stops whether the suite passes, fails or panics.
-struct Stopped(std::process::Child);
+pub(crate) struct Stopped(pub(crate) std::process::Child);
 
 impl Drop for Stopped {
     fn drop(&mut self) {
@@ -497,7 +499,10 @@ impl Drop for Stopped {
     }
 }
 
-fn wait_until_listening(child: &mut std::process::Child, port: u16) -> Result<(), String> {
+pub(crate) fn wait_until_listening(
+    child: &mut std::process::Child,
+    port: u16,
+) -> Result<(), String> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while std::time::Instant::now() < deadline {
         if let Ok(Some(status)) = child.try_wait() {

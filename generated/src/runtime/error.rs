@@ -73,6 +73,13 @@ impl std::error::Error for DecodeError {}
 /// Decodes a JSON body into `T`, naming the path where decoding failed. The error has no
 /// snippet yet: the call adds one, redacted with the API's sensitive fields.
 pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    // An empty body (a JSON media type documented without a schema, answered with nothing)
+    // reads as `null`: a type that allows it (`serde_json::Value`, an `Option`) decodes.
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
     // The fast path decodes without tracking where it is (path tracking allocates per field);
     // only a failure is decoded again to say where it failed.
     match serde_json::from_slice(body) {
@@ -586,6 +593,16 @@ mod tests {
     struct Token {
         id: u32,
         secret: String,
+    }
+
+    #[test]
+    fn an_empty_body_decodes_as_null_where_null_is_allowed() {
+        assert_eq!(
+            decode_json::<serde_json::Value>(b"").ok(),
+            Some(serde_json::Value::Null)
+        );
+        assert_eq!(decode_json::<Option<u8>>(b" \n").ok(), Some(None));
+        assert!(decode_json::<u8>(b"").is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::Document;
-use crate::ir::{ParamLocation, StatusMatch};
+use crate::ir::{Limits, ParamLocation, StatusMatch};
 
 /// A schema written in place, or a reference to a component schema (`#/components/schemas/X`).
 #[derive(Clone, Copy)]
@@ -92,6 +92,11 @@ impl<'d> Schema<'d> {
         self.0.schema_data.example.as_ref()
     }
 
+    /// `default`.
+    pub fn default_value(self) -> Option<&'d Value> {
+        self.0.schema_data.default.as_ref()
+    }
+
     /// `discriminator`.
     pub fn discriminator(self) -> Option<Discriminator<'d>> {
         self.0
@@ -163,6 +168,8 @@ pub struct SchemaView<'d> {
     pub all_of: Vec<SchemaRef<'d>>,
     /// Whether the schema has a `not`.
     pub has_not: bool,
+    /// The keywords that only narrow which values are valid, for the value synthesis.
+    pub limits: Limits,
 }
 
 fn members(list: &[ReferenceOr<openapiv3::Schema>]) -> Vec<SchemaRef<'_>> {
@@ -203,6 +210,9 @@ fn view(schema: &openapiv3::Schema) -> SchemaView<'_> {
                 .iter()
                 .map(|e| e.clone().map_or(Value::Null, Value::String))
                 .collect();
+            v.limits.pattern = s.pattern.clone();
+            v.limits.min_length = s.min_length;
+            v.limits.max_length = s.max_length;
         }
         SchemaKind::Type(Type::Number(n)) => {
             v.kind = Some("number");
@@ -215,6 +225,11 @@ fn view(schema: &openapiv3::Schema) -> SchemaView<'_> {
                 .iter()
                 .map(|e| e.map_or(Value::Null, Value::from))
                 .collect();
+            v.limits.minimum = n.minimum;
+            v.limits.maximum = n.maximum;
+            v.limits.exclusive_minimum = n.exclusive_minimum;
+            v.limits.exclusive_maximum = n.exclusive_maximum;
+            v.limits.multiple_of = n.multiple_of;
         }
         SchemaKind::Type(Type::Integer(n)) => {
             v.kind = Some("integer");
@@ -227,6 +242,12 @@ fn view(schema: &openapiv3::Schema) -> SchemaView<'_> {
                 .iter()
                 .map(|e| e.map_or(Value::Null, Value::from))
                 .collect();
+            // i64 bounds are exact in f64 up to 2^53, far beyond any document's.
+            v.limits.minimum = n.minimum.map(|m| m as f64);
+            v.limits.maximum = n.maximum.map(|m| m as f64);
+            v.limits.exclusive_minimum = n.exclusive_minimum;
+            v.limits.exclusive_maximum = n.exclusive_maximum;
+            v.limits.multiple_of = n.multiple_of.map(|m| m as f64);
         }
         SchemaKind::Type(Type::Boolean(b)) => {
             v.kind = Some("boolean");
@@ -245,10 +266,14 @@ fn view(schema: &openapiv3::Schema) -> SchemaView<'_> {
                 .collect();
             v.required = o.required.iter().map(String::as_str).collect();
             v.additional = additional(o.additional_properties.as_ref());
+            v.limits.min_properties = o.min_properties;
         }
         SchemaKind::Type(Type::Array(a)) => {
             v.kind = Some("array");
             v.items = a.items.as_ref().map(SchemaRef::of);
+            v.limits.min_items = a.min_items;
+            v.limits.max_items = a.max_items;
+            v.limits.unique_items = a.unique_items;
         }
         SchemaKind::OneOf { one_of } => v.one_of = members(one_of),
         SchemaKind::AnyOf { any_of } => v.any_of = members(any_of),
@@ -270,6 +295,20 @@ fn view(schema: &openapiv3::Schema) -> SchemaView<'_> {
             v.any_of = members(&any.any_of);
             v.all_of = members(&any.all_of);
             v.has_not = any.not.is_some();
+            v.limits = Limits {
+                pattern: any.pattern.clone(),
+                min_length: any.min_length,
+                max_length: any.max_length,
+                minimum: any.minimum,
+                maximum: any.maximum,
+                exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+                exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+                multiple_of: any.multiple_of,
+                min_items: any.min_items,
+                max_items: any.max_items,
+                unique_items: any.unique_items.unwrap_or(false),
+                min_properties: any.min_properties,
+            };
             if v.kind.is_none() && (!v.properties.is_empty() || v.additional.is_some()) {
                 v.kind = Some("object");
             }

@@ -2,6 +2,7 @@
 //! formatted by `prettyplease`; text files come from the `minijinja` templates.
 
 mod client;
+mod contract;
 mod docs;
 mod examples;
 mod models;
@@ -26,6 +27,9 @@ pub struct Options {
     pub crate_version: String,
     /// The command that regenerates the crate, named in every file's first line.
     pub regenerate_with: String,
+    /// Whether to write the contract suite (`tests/contract.rs`, run against Prism mocks of
+    /// the document; see `emit/contract.rs`).
+    pub contract_tests: bool,
 }
 
 /// One output file, its path relative to the crate root.
@@ -59,6 +63,9 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
     // A tour needs an operation to call.
     if !api.groups.is_empty() {
         jobs.push(Job::Tour);
+    }
+    if options.contract_tests && !api.groups.is_empty() {
+        jobs.push(Job::Contract);
     }
     let run = |job: &Job| -> Result<Vec<File>, Error> {
         Ok(match job {
@@ -110,6 +117,17 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
                 &rust_stamp,
                 &usage.tour(),
             )?],
+            Job::Contract => vec![
+                rust_text_file(
+                    "tests/contract.rs",
+                    &rust_stamp,
+                    &contract::contract_rs(api, &crate_ident),
+                )?,
+                File {
+                    path: "tests/contract.json".to_owned(),
+                    contents: contract::contract_json(api, &stamp),
+                },
+            ],
             Job::Text => text::files(api, options, &stamp, &usage)?,
         })
     };
@@ -130,6 +148,7 @@ enum Job<'a> {
     Group(&'a crate::ir::Group),
     Webhooks,
     Tour,
+    Contract,
     Text,
 }
 

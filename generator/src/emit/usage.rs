@@ -1,15 +1,15 @@
 //! Example code for documentation: a compilable snippet calling each operation, with arguments
-//! taken from the document's examples or, failing those, synthesised from the types so they
-//! decode.
+//! valid against the document: its examples or, failing those, the values `lower/samples.rs`
+//! synthesised from the schemas.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::ir::{
     Api, BodyEncoding, Group, MultipartForm, Operation, Param, PartKind, ResponseBody, SchemeKind,
-    SecurityScheme, Success, TypeDef, TypeKind, TypeRef,
+    SecurityScheme, Success, TypeDef, TypeRef,
 };
 
 /// Builds snippets for one API and crate.
@@ -119,7 +119,7 @@ impl<'a> Usage<'a> {
         if let Some(body) = &op.body {
             match body.encoding {
                 BodyEncoding::Json | BodyEncoding::Form => {
-                    let value = self.example_of(&body.ty);
+                    let value = body.sample.clone().unwrap_or(Value::Null);
                     let _ = writeln!(
                         prelude,
                         "let body: {} = serde_json::from_value(serde_json::json!({}))?;",
@@ -208,7 +208,7 @@ impl<'a> Usage<'a> {
                 }
                 (PartKind::Value(ty) | PartKind::Json(ty), true) => format!(
                     "serde_json::from_value(serde_json::json!({}))?",
-                    json_literal(&self.example_of(ty))
+                    json_literal(&part.sample.clone().unwrap_or_else(|| self.sample_of(ty)))
                 ),
             };
             let _ = writeln!(code, "    {}: {value},", part.rust_name);
@@ -219,7 +219,7 @@ impl<'a> Usage<'a> {
                 (TypeRef::String, true) => "\"string\".to_owned()".to_owned(),
                 (ty, true) => format!(
                     "serde_json::from_value(serde_json::json!({}))?",
-                    json_literal(&self.example_of(ty))
+                    json_literal(&self.sample_of(ty))
                 ),
             };
             let _ = writeln!(code, "    {}: {value},", header.rust_name);
@@ -240,10 +240,7 @@ impl<'a> Usage<'a> {
     }
 
     fn argument(&self, param: &Param, code: &mut String) -> String {
-        let example = param
-            .example
-            .clone()
-            .unwrap_or_else(|| self.example_of(&param.ty));
+        let example = param.sample.clone();
         let text = example
             .as_str()
             .map(str::to_owned)
@@ -317,78 +314,12 @@ impl<'a> Usage<'a> {
         }
     }
 
-    /// The type's own example when it has one, otherwise a value built from the type.
-    pub fn example_of(&self, ty: &TypeRef) -> Value {
-        if let TypeRef::Named(name) = ty {
-            if let Some(example) = self
-                .types
-                .get(name.as_str())
-                .and_then(|t| t.example.clone())
-            {
-                return example;
-            }
-        }
-        self.synthesise(ty, 0)
-    }
-
-    fn synthesise(&self, ty: &TypeRef, depth: usize) -> Value {
-        match ty {
-            TypeRef::String => json!("string"),
-            TypeRef::Bool => json!(true),
-            TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => json!(1),
-            TypeRef::F32 | TypeRef::F64 => json!(1.5),
-            TypeRef::Uuid => json!("00000000-0000-0000-0000-000000000000"),
-            TypeRef::DateTime => json!("2025-01-01T00:00:00Z"),
-            TypeRef::Date => json!("2025-01-01"),
-            TypeRef::Json | TypeRef::Map(_) => json!({}),
-            TypeRef::List(inner) if depth < 8 => json!([self.synthesise(inner, depth + 1)]),
-            TypeRef::List(_) => json!([]),
-            TypeRef::Nullable(inner) => self.synthesise(inner, depth),
-            TypeRef::Named(name) => match self.types.get(name.as_str()).map(|t| &t.kind) {
-                Some(TypeKind::Struct {
-                    fields, flattened, ..
-                }) => {
-                    let mut object: serde_json::Map<String, Value> = fields
-                        .iter()
-                        .filter(|f| f.required)
-                        .map(|f| {
-                            let value = if depth < 8 {
-                                self.synthesise(&f.ty, depth + 1)
-                            } else {
-                                Value::Null
-                            };
-                            (f.json_name.clone(), value)
-                        })
-                        .collect();
-                    for union in flattened.iter().filter(|_| depth < 8) {
-                        let named = TypeRef::Named(union.ty.clone());
-                        if let Value::Object(part) = self.synthesise(&named, depth + 1) {
-                            object.extend(part);
-                        }
-                    }
-                    Value::Object(object)
-                }
-                Some(TypeKind::Enum { variants, .. }) => {
-                    variants.first().map_or(json!("value"), |v| json!(v.value))
-                }
-                Some(TypeKind::Tagged { tag, variants }) => match variants.first() {
-                    Some(variant) => {
-                        let mut value =
-                            self.synthesise(&TypeRef::Named(variant.ty.clone()), depth + 1);
-                        if let Value::Object(map) = &mut value {
-                            map.insert(tag.clone(), json!(variant.tag_value));
-                        }
-                        value
-                    }
-                    None => json!({}),
-                },
-                Some(TypeKind::Untagged { variants }) => variants
-                    .first()
-                    .map_or(json!({}), |v| self.synthesise(&v.ty, depth + 1)),
-                Some(TypeKind::Alias { target }) => self.synthesise(target, depth + 1),
-                None => json!({}),
-            },
-        }
+    /// The value synthesised for a named type (`lower/samples.rs`); `null` for others.
+    fn sample_of(&self, ty: &TypeRef) -> Value {
+        ty.named()
+            .and_then(|name| self.types.get(name))
+            .and_then(|t| t.sample.clone())
+            .unwrap_or(Value::Null)
     }
 }
 

@@ -1,9 +1,11 @@
 //! Stage 3: lowers the parsed document into the IR, then refines the IR in a few passes that
 //! need the whole picture (which types requests and responses use, recursion, union tags).
 
+mod constraints;
 mod examples;
 mod operations;
 mod passes;
+mod samples;
 mod types;
 
 use crate::adapter::{Document, KeyLocation, SchemeView};
@@ -45,6 +47,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     };
     passes::refine(&mut api, &mut problems);
     examples::check(&mut api);
+    samples::fill(&mut api);
     if problems.is_empty() {
         Ok(api)
     } else {

@@ -426,6 +426,10 @@ impl<'d> OperationLowering<'_, 'd> {
                 ty,
                 required: param.required || location == ParamLocation::Path,
                 doc: prose(param.description),
+                constraints: schema
+                    .map(|schema| super::constraints::of_ref(self.doc, schema))
+                    .unwrap_or_default(),
+                sample: serde_json::Value::Null,
                 example: param
                     .example
                     .or_else(|| {
@@ -514,6 +518,7 @@ impl<'d> OperationLowering<'_, 'd> {
         } else {
             Vec::new()
         };
+        let recorded = self.types.examples.len();
         if encoding == BodyEncoding::Json {
             self.media_examples(
                 content,
@@ -521,6 +526,10 @@ impl<'d> OperationLowering<'_, 'd> {
                 &ty,
             );
         }
+        let examples = self.types.examples[recorded..]
+            .iter()
+            .map(|e| e.value.clone())
+            .collect();
         Some(Body {
             ty,
             encoding,
@@ -529,6 +538,8 @@ impl<'d> OperationLowering<'_, 'd> {
             doc: prose(body.description),
             multipart,
             field_styles,
+            examples,
+            sample: None,
         })
     }
 
@@ -656,6 +667,11 @@ impl<'d> OperationLowering<'_, 'd> {
                 required: property.required && !property.nullable,
                 content_type: single.or(media).map(str::to_owned),
                 headers: Vec::new(),
+                constraints: property
+                    .resolved
+                    .map(|schema| super::constraints::of(self.doc, schema))
+                    .unwrap_or_default(),
+                sample: None,
             });
         }
         // Each part's documented headers are fields of the form too, named after the part,

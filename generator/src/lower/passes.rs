@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Constraints, TypeDef, TypeKind, TypeRef};
 
 /// Runs the passes in order.
 pub fn refine(api: &mut Api, problems: &mut Vec<(String, String)>) {
@@ -405,16 +405,36 @@ fn merge_identical(api: &mut Api) {
     }
 }
 
-/// What makes two types the same Rust type: their kind, docs aside; `None` for aliases, which
-/// are names rather than shapes.
+/// What makes two types the same: their kind, docs aside, and what their schemas say about
+/// valid values beyond it (the value synthesis reads those, so types that differ only there
+/// stay apart); `None` for aliases, which are names rather than shapes.
 fn shape_key(ty: &TypeDef) -> Option<String> {
     let mut kind = ty.kind.clone();
-    match &mut kind {
+    let constraints = match &mut kind {
         TypeKind::Alias { .. } => return None,
-        TypeKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| f.doc = None),
-        TypeKind::Enum { .. } | TypeKind::Tagged { .. } | TypeKind::Untagged { .. } => {}
-    }
-    serde_json::to_string(&kind).ok()
+        TypeKind::Struct { fields, .. } => {
+            fields.iter_mut().for_each(|f| f.doc = None);
+            limits(fields.iter().map(|f| &f.constraints))
+        }
+        TypeKind::Untagged { variants } => limits(variants.iter().map(|v| &v.constraints)),
+        TypeKind::Enum { .. } | TypeKind::Tagged { .. } => String::new(),
+    };
+    let kind = serde_json::to_string(&kind).ok()?;
+    Some(format!(
+        "{kind}|{constraints}|{}|{:?}",
+        ty.closed, ty.min_properties
+    ))
+}
+
+/// The constraints that say which values are valid (the document's examples of them aside).
+fn limits<'a>(constraints: impl Iterator<Item = &'a Constraints>) -> String {
+    let valid: Vec<Constraints> = constraints
+        .map(|c| Constraints {
+            examples: Vec::new(),
+            ..c.clone()
+        })
+        .collect();
+    format!("{valid:?}")
 }
 
 fn is_component(pointer: &str) -> bool {

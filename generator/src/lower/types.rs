@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
-use super::prose;
+use super::{constraints, prose};
 use crate::adapter::{Additional, Discriminator, Document, Problem, Schema, SchemaRef, SchemaView};
 use crate::ir::{
     AdditionalField, EnumVariant, Example, Field, FlattenedUnion, TaggedVariant, TypeDef, TypeKind,
@@ -242,6 +242,7 @@ impl<'d> TypeLowerer<'d> {
                 name: variant_name_of(&ty),
                 ty,
                 known_fields: None,
+                constraints: constraints::of(self.doc, schema),
             };
             ty = self.define(
                 fixed,
@@ -284,6 +285,9 @@ impl<'d> TypeLowerer<'d> {
                 doc: Some(doc),
                 deprecated: false,
                 example: None,
+                sample: None,
+                min_properties: None,
+                closed: false,
                 kind: TypeKind::Alias { target: ty.clone() },
                 features: Vec::new(),
             },
@@ -490,6 +494,9 @@ impl<'d> TypeLowerer<'d> {
                 doc: prose(schema.description()).or_else(|| prose(schema.title())),
                 deprecated: schema.deprecated(),
                 example: schema.example().cloned(),
+                sample: None,
+                min_properties: schema.view().limits.min_properties,
+                closed: matches!(schema.view().additional, Some(Additional::Any(false))),
                 kind,
                 features: Vec::new(),
             },
@@ -549,6 +556,10 @@ impl<'d> TypeLowerer<'d> {
         let mut fields = Vec::new();
         for property in properties {
             let meta = self.metadata(property.schema);
+            let constraints = match self.doc.resolve(property.schema) {
+                Ok((schema, _)) => constraints::of(self.doc, schema),
+                Err(_) => Default::default(),
+            };
             let ty = self.lower_property(&property, &format!("{name}{}", type_name(property.name)));
             fields.push(Field {
                 name: scope.claim(&value_name(property.name)),
@@ -563,6 +574,7 @@ impl<'d> TypeLowerer<'d> {
                 write_only: meta.write_only,
                 boxed: false,
                 double_option: false,
+                constraints,
             });
         }
         let additional = match additional {
@@ -798,10 +810,17 @@ impl<'d> TypeLowerer<'d> {
                         TypeRef::Named(n) => n.clone(),
                         other => variant_name_of(other),
                     };
+                    // A nullable scalar member (`{type: string, nullable: true}`) makes `null`
+                    // one of the union's values: its variant holds an `Option`.
+                    let ty = match ty {
+                        TypeRef::Named(_) => ty,
+                        scalar => self.nullable_if(member.schema, scalar),
+                    };
                     variants.push(UntaggedVariant {
                         name: scope.claim(&variant),
                         ty,
                         known_fields: None,
+                        constraints: constraints::of_ref(self.doc, member.schema),
                     });
                 }
                 TypeKind::Untagged { variants }
@@ -878,6 +897,9 @@ impl<'d> TypeLowerer<'d> {
                 })),
                 deprecated: false,
                 example: None,
+                sample: None,
+                min_properties: None,
+                closed: false,
                 kind,
                 features: Vec::new(),
             },
@@ -970,6 +992,9 @@ impl<'d> TypeLowerer<'d> {
                             )),
                             deprecated: false,
                             example: None,
+                            sample: None,
+                            min_properties: None,
+                            closed: false,
                             kind,
                             features: Vec::new(),
                         },
@@ -1027,6 +1052,7 @@ impl<'d> TypeLowerer<'d> {
                         name: variant,
                         ty,
                         known_fields: None,
+                        constraints: Default::default(),
                     })
                     .collect(),
             },
@@ -1137,6 +1163,9 @@ impl<'d> TypeLowerer<'d> {
                 doc: Some(doc),
                 deprecated: schema.deprecated(),
                 example: None,
+                sample: None,
+                min_properties: None,
+                closed: false,
                 kind: TypeKind::Alias {
                     target: TypeRef::Json,
                 },
