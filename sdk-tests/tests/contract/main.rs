@@ -7,7 +7,7 @@ use std::fmt::Debug;
 
 use chrono::TimeZone;
 use konnect_sdk::models::{
-    AwsRoleDelegationAuthCredentialConfig, CreateAwsRoleDelegationAuthCredential,
+    CreateAwsRoleDelegationAuthCredential, CreateAwsRoleDelegationAuthCredentialConfig,
     CreateGitHubAppInstallationCredential, CreateGitHubAppInstallationCredentialConfig,
     CreateIntegrationInstanceAuthCredential, CreateMultiKeyAuthCredential,
     CreateMultiKeyAuthCredentialConfig, CreateMultiKeyAuthCredentialConfigHeadersItem,
@@ -191,7 +191,7 @@ async fn create_integration_instance_auth_credential() {
         }),
         CreateIntegrationInstanceAuthCredential::AwsRoleDelegation(
             CreateAwsRoleDelegationAuthCredential {
-                config: AwsRoleDelegationAuthCredentialConfig {
+                config: CreateAwsRoleDelegationAuthCredentialConfig {
                     role_arn: "arn:aws:iam::084735895545:role/KonnectServiceCatalogRole".to_owned(),
                 },
             },
