@@ -5,11 +5,6 @@ use std::process::ExitCode;
 
 use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 
-// Generation allocates many small token trees and strings; mimalloc serves them faster than
-// the system allocator (see BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME [--contract-tests]]
   cargo xtask test
