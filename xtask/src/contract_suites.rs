@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::test::{cargo, install_tools, run_checked, wait_until_listening, Stopped};
+use crate::test::{cargo, install_tools, prism, run_checked, wait_until_listening, Stopped};
 
 /// The whole API's document, as vendored (Prism mocks it as upstream publishes it).
 const WHOLE_API_SPEC: &str = "spec/upstream/konnect.yaml";
@@ -124,16 +124,8 @@ fn free_ports() -> Result<[u16; 2], String> {
 
 /// Prism on `port`, stopped when dropped; `strict` rejects invalid requests.
 fn start_prism(bin: &Path, spec: &Path, strict: bool, port: u16) -> Result<(Stopped, u16), String> {
-    let mut command = Command::new(bin.join("prism"));
-    command.arg("mock");
-    if strict {
-        command.arg("--errors");
-    }
-    command
-        .args(["-h", "127.0.0.1", "-p"])
-        .arg(port.to_string())
-        .arg(spec)
-        .stdout(std::process::Stdio::null());
+    let mut command = prism(bin, spec, strict, port);
+    command.stdout(std::process::Stdio::null());
     let child = command
         .spawn()
         .map_err(|e| format!("cannot start Prism: {e}"))?;

@@ -413,7 +413,7 @@ pub fn contract() -> Result<(), String> {
         .map_err(|e| format!("no free port: {e}"))?
         .port();
     eprintln!("==> start Prism on 127.0.0.1:{port}");
-    let child = prism(&bin, port)
+    let child = prism(&bin, std::path::Path::new("spec/konnect.yaml"), true, port)
         .current_dir(&root)
         .stdout(std::process::Stdio::null())
         .spawn()
@@ -478,14 +478,30 @@ pub fn install_tools() -> Result<std::path::PathBuf, String> {
 pub fn mock() -> Result<(), String> {
     let bin = install_tools()?;
     eprintln!("==> Prism mock of spec/konnect.yaml on http://127.0.0.1:4010 (Ctrl-C stops it)");
-    run_checked(prism(&bin, 4010).current_dir(crate::workspace_root()))
+    run_checked(
+        prism(&bin, std::path::Path::new("spec/konnect.yaml"), true, 4010)
+            .current_dir(crate::workspace_root()),
+    )
 }
 
 /// Prism mocking the curated spec on loopback, rejecting requests that violate it.
-fn prism(bin: &std::path::Path, port: u16) -> Command {
+/// `prism mock` of `spec` on loopback `port`; `strict` (`--errors`) rejects every request that
+/// violates the document.
+pub(crate) fn prism(
+    bin: &std::path::Path,
+    spec: &std::path::Path,
+    strict: bool,
+    port: u16,
+) -> Command {
     let mut command = Command::new(bin.join("prism"));
-    command.args(["mock", "--errors", "-h", "127.0.0.1", "-p"]);
-    command.arg(port.to_string()).arg("spec/konnect.yaml");
+    command.arg("mock");
+    if strict {
+        command.arg("--errors");
+    }
+    command
+        .args(["-h", "127.0.0.1", "-p"])
+        .arg(port.to_string())
+        .arg(spec);
     command
 }
 
