@@ -15,6 +15,7 @@ pub mod naming;
 pub mod overlay;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 pub use emit::{File, Options};
 pub use error::Error;
@@ -31,16 +32,46 @@ pub fn generate_with_overlay(
     overlay: Option<&Path>,
     options: &Options,
 ) -> Result<Vec<File>, Error> {
+    generate_timed(spec, overlay, options).map(|(files, _)| files)
+}
+
+/// How long each stage of a generation took (`cargo xtask codegen --timings` prints them).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Reading the files and parsing their YAML or JSON, the overlay applied.
+    pub load: Duration,
+    /// Normalising to the 3.0 model and parsing it ([`adapter`]).
+    pub parse: Duration,
+    /// Lowering into the IR and its passes ([`lower`]).
+    pub lower: Duration,
+    /// Writing every file's text ([`emit`]), on every core.
+    pub emit: Duration,
+}
+
+/// [`generate_with_overlay`], also saying how long each stage took.
+pub fn generate_timed(
+    spec: &Path,
+    overlay: Option<&Path>,
+    options: &Options,
+) -> Result<(Vec<File>, Timings), Error> {
+    let mut timings = Timings::default();
+    let start = Instant::now();
     let mut source = load::Source::read(spec)?;
     if let Some(overlay) = overlay {
         overlay::apply(&mut source, &load::Source::read(overlay)?)?;
     }
-    generate_from_source(source, options)
+    timings.load = start.elapsed();
+    let files = generate_from_source(source, options, &mut timings)?;
+    Ok((files, timings))
 }
 
 /// Generates from a document already in memory; `file` names it in messages.
 pub fn generate_from_str(file: &str, text: &str, options: &Options) -> Result<Vec<File>, Error> {
-    generate_from_source(load::Source::parse(file, text.to_owned())?, options)
+    generate_from_source(
+        load::Source::parse(file, text.to_owned())?,
+        options,
+        &mut Timings::default(),
+    )
 }
 
 /// Loads and lowers a document into the IR without emitting anything.
@@ -49,12 +80,24 @@ pub fn lower_str(file: &str, text: &str) -> Result<ir::Api, Error> {
     lower::lower(&doc)
 }
 
-fn generate_from_source(source: load::Source, options: &Options) -> Result<Vec<File>, Error> {
+fn generate_from_source(
+    source: load::Source,
+    options: &Options,
+    timings: &mut Timings,
+) -> Result<Vec<File>, Error> {
     let api = {
+        let start = Instant::now();
         let doc = adapter::Document::parse(source)?;
-        lower::lower(&doc)?
+        timings.parse = start.elapsed();
+        let start = Instant::now();
+        let api = lower::lower(&doc)?;
+        timings.lower = start.elapsed();
+        api
     };
     // The parsed document is gone before emitting: peak memory is the larger of the two
     // stages, not their sum.
-    emit::emit(&api, options)
+    let start = Instant::now();
+    let files = emit::emit(&api, options)?;
+    timings.emit = start.elapsed();
+    Ok(files)
 }

@@ -76,6 +76,11 @@ impl Codegen {
 
     /// The files the generator would write.
     pub fn render(&self) -> Result<Vec<File>, sdkgen::Error> {
+        self.render_timed().map(|(files, _)| files)
+    }
+
+    /// [`Codegen::render`], with how long each stage took.
+    pub fn render_timed(&self) -> Result<(Vec<File>, sdkgen::Timings), sdkgen::Error> {
         let options = Options {
             crate_name: self.crate_name.clone(),
             crate_version: "0.1.0".to_owned(),
@@ -100,7 +105,7 @@ impl Codegen {
             },
             contract_tests: self.contract_tests,
         };
-        sdkgen::generate_with_overlay(&self.spec, self.overlay.as_deref(), &options)
+        sdkgen::generate_timed(&self.spec, self.overlay.as_deref(), &options)
     }
 }
 

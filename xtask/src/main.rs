@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME [--contract-tests]]
+  cargo xtask codegen [--check] [--timings] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME [--contract-tests]]
   cargo xtask test
   cargo xtask contract-suites
   cargo xtask mock
@@ -47,18 +47,21 @@ fn codegen(args: &[String]) -> ExitCode {
     let mut custom: Option<Codegen> = None;
     let mut mode = Mode::Write;
     let mut contract_tests = false;
+    let mut timings = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| match args.next() {
             Some(v) => Ok(v.clone()),
             None => Err(format!("{flag} needs a value")),
         };
+        if arg == "--check" || arg == "--timings" {
+            // Neither names a crate: alone, they mean every committed one.
+            mode = if arg == "--check" { Mode::Check } else { mode };
+            timings |= arg == "--timings";
+            continue;
+        }
         let task = custom.get_or_insert_with(Codegen::konnect);
         let parsed = match arg.as_str() {
-            "--check" => {
-                mode = Mode::Check;
-                Ok(())
-            }
             "--spec" => value("--spec").map(|v| task.spec = PathBuf::from(v)),
             "--overlay" => value("--overlay").map(|v| task.overlay = Some(PathBuf::from(v))),
             "--out" => value("--out").map(|v| task.out = PathBuf::from(v)),
@@ -74,7 +77,7 @@ fn codegen(args: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    // `--check` alone leaves the task as the Konnect default: every committed crate is meant.
+    // With no `--spec`, `--out`... every committed crate is meant.
     let tasks = match custom {
         Some(mut task) if !Codegen::committed().contains(&task) => {
             task.contract_tests = contract_tests;
@@ -84,7 +87,7 @@ fn codegen(args: &[String]) -> ExitCode {
     };
     let mut failed = false;
     for task in &tasks {
-        failed |= !codegen_one(task, mode);
+        failed |= !codegen_one(task, mode, timings);
     }
     if failed {
         ExitCode::FAILURE
@@ -94,15 +97,35 @@ fn codegen(args: &[String]) -> ExitCode {
 }
 
 /// Writes or checks one crate; false when it failed or is stale.
-fn codegen_one(task: &Codegen, mode: Mode) -> bool {
-    let files = match task.render() {
-        Ok(files) => files,
+/// With `timings`, prints how long each stage took.
+fn codegen_one(task: &Codegen, mode: Mode, timings: bool) -> bool {
+    let (files, stages) = match task.render_timed() {
+        Ok(rendered) => rendered,
         Err(error) => {
             eprintln!("error: {error}");
             return false;
         }
     };
-    match ensure_files(&task.out, &files, mode) {
+    let start = std::time::Instant::now();
+    let ensured = ensure_files(&task.out, &files, mode);
+    if timings {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        eprintln!(
+            "{}: load {:.0} ms, parse {:.0} ms, lower {:.0} ms, emit {:.0} ms, {} {:.0} ms",
+            task.out.display(),
+            ms(stages.load),
+            ms(stages.parse),
+            ms(stages.lower),
+            ms(stages.emit),
+            if mode == Mode::Write {
+                "write"
+            } else {
+                "compare"
+            },
+            ms(start.elapsed()),
+        );
+    }
+    match ensured {
         Ok(stale) if stale.is_empty() => true,
         Ok(stale) if mode == Mode::Write => {
             eprintln!("updated {} file(s) in {}", stale.len(), task.out.display());

@@ -39,12 +39,15 @@ pub fn examples_json(api: &Api, stamp: &str) -> String {
 }
 
 /// The test file: one test per example, naming the type it must decode into.
-pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
+pub fn examples_rs<'a>(
+    api: &'a Api,
+    crate_ident: &str,
+) -> (TokenStream, impl Iterator<Item = TokenStream> + 'a) {
     let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let crate_ident = ident(crate_ident);
     let models = quote!(sdk::models::);
     let mut names = Scope::default();
-    let tests = api.examples.iter().map(|example| {
+    let tests = api.examples.iter().map(move |example| {
         let name = ident(&names.claim(&value_name(&example.pointer)));
         let mut target = ty(&example.ty, &models);
         if example.nullable {
@@ -72,7 +75,7 @@ pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
             }
         }
     });
-    quote! {
+    let header = quote! {
         //! Every example in the API description (`examples.json`) decodes into its generated
         //! type and encodes back to the same JSON.
         #![allow(deprecated)]
@@ -117,9 +120,8 @@ pub fn examples_rs(api: &Api, crate_ident: &str) -> TokenStream {
                 _ => a == b,
             }
         }
-
-        #(#tests)*
-    }
+    };
+    (header, tests)
 }
 
 /// The example as the generated type encodes it: keys the type does not model are dropped.

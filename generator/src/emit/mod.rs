@@ -50,8 +50,17 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
     let rust_stamp = format!("// {stamp}\n");
     let usage = usage::Usage::new(api, &options.crate_name);
     let crate_ident = options.crate_name.replace('-', "_");
-    // The biggest first, so the last job to start is a small one.
-    let mut jobs = vec![Job::Models, Job::Text];
+    // The models are most of a large crate's text: they are formatted in parts, so that
+    // every core has its share of them. The biggest jobs first, so the last job to start is a
+    // small one.
+    let mut jobs: Vec<Job> = (0..api.types.len())
+        .step_by(MODELS_PART)
+        .map(|start| Job::Models(start..(start + MODELS_PART).min(api.types.len())))
+        .collect();
+    if jobs.is_empty() {
+        jobs.push(Job::Models(0..0));
+    }
+    jobs.push(Job::Text);
     if !api.examples.is_empty() {
         jobs.push(Job::Examples);
     }
@@ -75,21 +84,18 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
                 &rust_stamp,
                 client::client_rs(api),
             )?],
-            Job::Models => {
-                let (header, items) = models::models_rs(api);
-                vec![rust_file_items(
-                    "src/models.rs",
-                    &rust_stamp,
-                    header,
-                    items,
-                )?]
+            Job::Models(part) => {
+                let (header, items) = models::models_rs(api, part.clone());
+                vec![File {
+                    path: MODELS.to_owned(),
+                    contents: format_items(MODELS, header, items)?,
+                }]
             }
             Job::Examples => vec![
-                rust_file(
-                    "tests/examples.rs",
-                    &rust_stamp,
-                    examples::examples_rs(api, &crate_ident),
-                )?,
+                {
+                    let (header, tests) = examples::examples_rs(api, &crate_ident);
+                    rust_file_items("tests/examples.rs", &rust_stamp, header, tests)?
+                },
                 File {
                     path: "tests/examples.json".to_owned(),
                     contents: examples::examples_json(api, &stamp),
@@ -132,9 +138,21 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
         })
     };
     let mut files = runtime::files(&rust_stamp);
+    let mut models = File {
+        path: MODELS.to_owned(),
+        contents: format!("{rust_stamp}\n"),
+    };
     for result in parallel_map(&jobs, run) {
-        files.extend(result?);
+        for file in result? {
+            // The parts of the models, in order.
+            if file.path == MODELS {
+                models.contents.push_str(&file.contents);
+            } else {
+                files.push(file);
+            }
+        }
     }
+    files.push(models);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -143,7 +161,8 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
 enum Job<'a> {
     Lib,
     Client,
-    Models,
+    /// The models in this range of `Api::types`, the first part with the file's header.
+    Models(std::ops::Range<usize>),
     Examples,
     Group(&'a crate::ir::Group),
     Webhooks,
@@ -219,7 +238,25 @@ fn rust_file_items(
     header: TokenStream,
     items: impl Iterator<Item = TokenStream>,
 ) -> Result<File, Error> {
-    let mut contents = format!("{stamp}\n");
+    Ok(File {
+        path: path.to_owned(),
+        contents: format!("{stamp}\n{}", format_items(path, header, items)?),
+    })
+}
+
+/// The models' file, emitted in parts of this many types.
+const MODELS_PART: usize = 256;
+
+/// Where the models go.
+const MODELS: &str = "src/models.rs";
+
+/// [`rust_file_items`]' text, without the stamp.
+fn format_items(
+    path: &str,
+    header: TokenStream,
+    items: impl Iterator<Item = TokenStream>,
+) -> Result<String, Error> {
+    let mut contents = String::new();
     let mut chunk = header;
     let mut count = 0;
     for item in items {
@@ -233,10 +270,7 @@ fn rust_file_items(
     if !chunk.is_empty() {
         contents.push_str(&format_tokens(path, chunk)?);
     }
-    Ok(File {
-        path: path.to_owned(),
-        contents,
-    })
+    Ok(contents)
 }
 
 fn format_tokens(path: &str, tokens: TokenStream) -> Result<String, Error> {

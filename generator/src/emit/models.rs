@@ -10,14 +10,22 @@ use crate::ir::{
     TypeRef, UntaggedVariant,
 };
 
-/// The models module: its inner attributes, then one item group per type, built lazily.
-pub fn models_rs(api: &Api) -> (TokenStream, impl Iterator<Item = TokenStream> + '_) {
-    let header = quote! {
-        //! Request and response models.
-        #![allow(deprecated)]
-        #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+/// The models module: its inner attributes, then one item group per type, built lazily; the
+/// part of them in `part` (a range of `api.types`), the first part with the inner attributes.
+pub fn models_rs(
+    api: &Api,
+    part: std::ops::Range<usize>,
+) -> (TokenStream, impl Iterator<Item = TokenStream> + '_) {
+    let header = if part.start == 0 {
+        quote! {
+            //! Request and response models.
+            #![allow(deprecated)]
+            #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+        }
+    } else {
+        TokenStream::new()
     };
-    (header, api.types.iter().map(type_def))
+    (header, api.types[part].iter().map(type_def))
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {

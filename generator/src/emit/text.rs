@@ -20,6 +20,16 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("group.md", include_str!("../../../templates/group.md.j2")),
 ];
 
+/// What the templates say about the API itself: a view of the IR's fields they read, so the
+/// IR's types (thousands of them, on a large document) are not converted for them.
+#[derive(Serialize)]
+struct ApiDoc<'a> {
+    title: &'a str,
+    version: &'a str,
+    description: Option<&'a str>,
+    servers: &'a [crate::ir::Server],
+}
+
 /// A resource group as the docs show it.
 #[derive(Serialize)]
 struct GroupDoc {
@@ -70,7 +80,12 @@ pub fn files(api: &Api, options: &Options, stamp: &str, usage: &Usage) -> Result
         .map(|g| group_doc(g, usage, &crate_ident))
         .collect();
     let context = context! {
-        api => api,
+        api => ApiDoc {
+            title: &api.title,
+            version: &api.version,
+            description: api.description.as_deref(),
+            servers: &api.servers,
+        },
         groups => &groups,
         crate_name => &options.crate_name,
         crate_ident => &crate_ident,
