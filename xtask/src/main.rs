@@ -5,6 +5,14 @@ use std::process::ExitCode;
 
 use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 
+/// Generation allocates and frees millions of small objects (tokens, syntax trees, strings);
+/// against glibc's malloc, jemalloc's thread caches take about a fifth off the CPU time of
+/// generating the whole Konnect API, for about 10% more peak memory (mimalloc saved as much
+/// time but raised the peak by half).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--timings] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME [--contract-tests]]
   cargo xtask test
