@@ -246,6 +246,11 @@ pub fn suffixed(name: &str, suffix: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Scope {
     taken: BTreeSet<String>,
+    /// Per base name, the number [`Scope::claim`] last found its numbered variant free at:
+    /// every number below it is taken (names are never given back), so the next search may
+    /// start there instead of at 2. Without it, a base claimed n times costs n² lookups (a large document has
+    /// hundreds of inline schemas named alike before identical ones merge).
+    searched: std::collections::HashMap<String, usize>,
 }
 
 impl Scope {
@@ -253,6 +258,7 @@ impl Scope {
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Scope {
             taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+            searched: std::collections::HashMap::new(),
         }
     }
 
@@ -293,16 +299,32 @@ impl Scope {
             return candidate.to_owned();
         }
         let base = candidate.strip_prefix("r#").unwrap_or(candidate);
-        (2..)
-            .map(|n| format!("{base}{n}"))
-            .find(|name| self.taken.insert(name.clone()))
-            .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"))
+        let taken = &self.taken;
+        let name = numbered(&mut self.searched, base, |name| !taken.contains(name));
+        self.taken.insert(name.clone());
+        name
     }
 
     /// Whether `name` is already taken.
     pub fn contains(&self, name: &str) -> bool {
         self.taken.contains(name)
     }
+}
+
+/// The first `{base}{n}`, n from 2, that `free` accepts. Numbers below the one the last
+/// search for `base` found are not tried again: they were all taken then, and still are.
+fn numbered(
+    searched: &mut std::collections::HashMap<String, usize>,
+    base: &str,
+    free: impl Fn(&str) -> bool,
+) -> String {
+    let start = searched.get(base).copied().unwrap_or(2);
+    let (n, name) = (start..)
+        .map(|n| (n, format!("{base}{n}")))
+        .find(|(_, name)| free(name))
+        .unwrap_or_else(|| unreachable!("an unbounded range always yields a free name"));
+    searched.insert(base.to_owned(), n);
+    name
 }
 
 #[cfg(test)]
@@ -543,5 +565,20 @@ mod tests {
         let mut fields = Scope::default();
         assert_eq!(fields.claim("r#type"), "r#type");
         assert_eq!(fields.claim("r#type"), "type2");
+    }
+
+    #[test]
+    fn numbering_skips_names_taken_between_claims() {
+        let mut scope = Scope::default();
+        assert_eq!(scope.claim("Foo"), "Foo");
+        assert_eq!(scope.claim("Foo"), "Foo2");
+        scope.reserve(&["Foo3", "Foo5"]);
+        assert_eq!(scope.claim("Foo"), "Foo4");
+        assert_eq!(scope.claim("Foo"), "Foo6");
+        // A name derived by a suffix does not hold up the plain numbering.
+        assert_eq!(scope.claim_with("Bar", &["Provider"]), "Bar");
+        scope.reserve(&["Bar2Provider"]);
+        assert_eq!(scope.claim_with("Bar", &["Provider"]), "Bar3");
+        assert_eq!(scope.claim("Bar"), "Bar2");
     }
 }
