@@ -768,164 +768,51 @@ impl<'de> serde::Deserialize<'de> for InvalidParametersItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+        crate::runtime::untagged(
             deserializer,
-        )?;
-        let mut failures: Vec<String> = Vec::new();
-        if value
-            .as_object()
-            .is_some_and(|object| {
-                object
-                    .keys()
-                    .all(|key| {
-                        ["field", "rule", "source", "reason"].contains(&key.as_str())
-                    })
-            })
-        {
-            match serde_json::from_value::<InvalidParameterStandard>(value.clone()) {
-                Ok(decoded) => return Ok(Self::InvalidParameterStandard(decoded)),
-                Err(error) => {
-                    failures.push(format!("{}: {}", "InvalidParameterStandard", error))
-                }
-            }
-        }
-        if value
-            .as_object()
-            .is_some_and(|object| {
-                object
-                    .keys()
-                    .all(|key| {
-                        ["field", "rule", "minimum", "source", "reason"]
-                            .contains(&key.as_str())
-                    })
-            })
-        {
-            match serde_json::from_value::<
-                InvalidParameterMinimumLength,
-            >(value.clone()) {
-                Ok(decoded) => return Ok(Self::InvalidParameterMinimumLength(decoded)),
-                Err(error) => {
-                    failures
-                        .push(format!("{}: {}", "InvalidParameterMinimumLength", error))
-                }
-            }
-        }
-        if value
-            .as_object()
-            .is_some_and(|object| {
-                object
-                    .keys()
-                    .all(|key| {
-                        ["field", "rule", "maximum", "source", "reason"]
-                            .contains(&key.as_str())
-                    })
-            })
-        {
-            match serde_json::from_value::<
-                InvalidParameterMaximumLength,
-            >(value.clone()) {
-                Ok(decoded) => return Ok(Self::InvalidParameterMaximumLength(decoded)),
-                Err(error) => {
-                    failures
-                        .push(format!("{}: {}", "InvalidParameterMaximumLength", error))
-                }
-            }
-        }
-        if value
-            .as_object()
-            .is_some_and(|object| {
-                object
-                    .keys()
-                    .all(|key| {
-                        ["field", "rule", "reason", "choices", "source"]
-                            .contains(&key.as_str())
-                    })
-            })
-        {
-            match serde_json::from_value::<InvalidParameterChoiceItem>(value.clone()) {
-                Ok(decoded) => return Ok(Self::InvalidParameterChoiceItem(decoded)),
-                Err(error) => {
-                    failures.push(format!("{}: {}", "InvalidParameterChoiceItem", error))
-                }
-            }
-        }
-        if value
-            .as_object()
-            .is_some_and(|object| {
-                object
-                    .keys()
-                    .all(|key| {
-                        ["field", "rule", "reason", "dependents", "source"]
-                            .contains(&key.as_str())
-                    })
-            })
-        {
-            match serde_json::from_value::<
-                InvalidParameterDependentItem,
-            >(value.clone()) {
-                Ok(decoded) => return Ok(Self::InvalidParameterDependentItem(decoded)),
-                Err(error) => {
-                    failures
-                        .push(format!("{}: {}", "InvalidParameterDependentItem", error))
-                }
-            }
-        }
-        if true {
-            match serde_json::from_value::<InvalidParameterStandard>(value.clone()) {
-                Ok(decoded) => return Ok(Self::InvalidParameterStandard(decoded)),
-                Err(error) => {
-                    failures.push(format!("{}: {}", "InvalidParameterStandard", error))
-                }
-            }
-        }
-        if true {
-            match serde_json::from_value::<
-                InvalidParameterMinimumLength,
-            >(value.clone()) {
-                Ok(decoded) => return Ok(Self::InvalidParameterMinimumLength(decoded)),
-                Err(error) => {
-                    failures
-                        .push(format!("{}: {}", "InvalidParameterMinimumLength", error))
-                }
-            }
-        }
-        if true {
-            match serde_json::from_value::<
-                InvalidParameterMaximumLength,
-            >(value.clone()) {
-                Ok(decoded) => return Ok(Self::InvalidParameterMaximumLength(decoded)),
-                Err(error) => {
-                    failures
-                        .push(format!("{}: {}", "InvalidParameterMaximumLength", error))
-                }
-            }
-        }
-        if true {
-            match serde_json::from_value::<InvalidParameterChoiceItem>(value.clone()) {
-                Ok(decoded) => return Ok(Self::InvalidParameterChoiceItem(decoded)),
-                Err(error) => {
-                    failures.push(format!("{}: {}", "InvalidParameterChoiceItem", error))
-                }
-            }
-        }
-        if true {
-            match serde_json::from_value::<
-                InvalidParameterDependentItem,
-            >(value.clone()) {
-                Ok(decoded) => return Ok(Self::InvalidParameterDependentItem(decoded)),
-                Err(error) => {
-                    failures
-                        .push(format!("{}: {}", "InvalidParameterDependentItem", error))
-                }
-            }
-        }
-        Err(
-            serde::de::Error::custom(
-                format!(
-                    "no variant of InvalidParametersItem matched: {}", failures
-                    .join("; ")
-                ),
-            ),
+            "InvalidParametersItem",
+            &[
+                crate::runtime::Member {
+                    name: "InvalidParameterStandard",
+                    known: Some(&["field", "rule", "source", "reason"]),
+                    decode: |value| {
+                        serde_json::from_value::<InvalidParameterStandard>(value)
+                            .map(Self::InvalidParameterStandard)
+                    },
+                },
+                crate::runtime::Member {
+                    name: "InvalidParameterMinimumLength",
+                    known: Some(&["field", "rule", "minimum", "source", "reason"]),
+                    decode: |value| {
+                        serde_json::from_value::<InvalidParameterMinimumLength>(value)
+                            .map(Self::InvalidParameterMinimumLength)
+                    },
+                },
+                crate::runtime::Member {
+                    name: "InvalidParameterMaximumLength",
+                    known: Some(&["field", "rule", "maximum", "source", "reason"]),
+                    decode: |value| {
+                        serde_json::from_value::<InvalidParameterMaximumLength>(value)
+                            .map(Self::InvalidParameterMaximumLength)
+                    },
+                },
+                crate::runtime::Member {
+                    name: "InvalidParameterChoiceItem",
+                    known: Some(&["field", "rule", "reason", "choices", "source"]),
+                    decode: |value| {
+                        serde_json::from_value::<InvalidParameterChoiceItem>(value)
+                            .map(Self::InvalidParameterChoiceItem)
+                    },
+                },
+                crate::runtime::Member {
+                    name: "InvalidParameterDependentItem",
+                    known: Some(&["field", "rule", "reason", "dependents", "source"]),
+                    decode: |value| {
+                        serde_json::from_value::<InvalidParameterDependentItem>(value)
+                            .map(Self::InvalidParameterDependentItem)
+                    },
+                },
+            ],
         )
     }
 }

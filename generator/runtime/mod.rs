@@ -36,5 +36,5 @@ pub(crate) use error::{decode_json, decode_text};
 pub(crate) use multipart::Multipart;
 #[allow(unused_imports)]
 pub(crate) use serde_helpers::{
-    date_time, double_option, from_value, optional_date_time, serialize_tagged,
+    date_time, double_option, from_value, optional_date_time, serialize_tagged, untagged, Member,
 };

@@ -421,29 +421,23 @@ fn untagged(
         let doc = format!(" A value shaped as `{}`.", v.name);
         quote!(#[doc = #doc] #variant(#member),)
     });
-    let attempt = |v: &UntaggedVariant, exact: bool| {
+    let members = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let member = ty(&v.ty, &TokenStream::new());
         let label = &v.name;
-        let guard = match (&v.known_fields, exact) {
-            (Some(fields), true) => {
-                quote!(value.as_object().is_some_and(|object| object.keys().all(|key| [#(#fields),*].contains(&key.as_str()))))
-            }
-            (None, true) => return TokenStream::new(),
-            (_, false) => quote!(true),
+        let known = match &v.known_fields {
+            Some(fields) => quote!(Some(&[#(#fields),*])),
+            None => quote!(None),
         };
         quote! {
-            if #guard {
-                match serde_json::from_value::<#member>(value.clone()) {
-                    Ok(decoded) => return Ok(Self::#variant(decoded)),
-                    Err(error) => failures.push(format!("{}: {}", #label, error)),
-                }
-            }
+            crate::runtime::Member {
+                name: #label,
+                known: #known,
+                decode: |value| serde_json::from_value::<#member>(value).map(Self::#variant),
+            },
         }
-    };
-    let exact = variants.iter().map(|v| attempt(v, true));
-    let lenient = variants.iter().map(|v| attempt(v, false));
-    let message = format!("no variant of {name} matched: {{}}");
+    });
+    let union = name.to_string();
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
@@ -454,14 +448,8 @@ fn untagged(
         #cfg
 
         impl<'de> serde::Deserialize<'de> for #name {
-            // Members are tried in order, first those whose known fields cover every key of
-            // the value, then all of them; the error says why each one failed.
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                let mut failures: Vec<String> = Vec::new();
-                #(#exact)*
-                #(#lenient)*
-                Err(serde::de::Error::custom(format!(#message, failures.join("; "))))
+                crate::runtime::untagged(deserializer, #union, &[#(#members)*])
             }
         }
     }

@@ -37,6 +37,46 @@ pub(crate) fn from_value<T: DeserializeOwned, E: serde::de::Error>(
     serde_json::from_value(value).map_err(E::custom)
 }
 
+/// One member of an untagged union, as [`untagged`] tries it.
+pub(crate) struct Member<T> {
+    /// The member's name, for the error.
+    pub(crate) name: &'static str,
+    /// The properties it declares, when it says which: a value with a key outside them is
+    /// only tried in the second round.
+    pub(crate) known: Option<&'static [&'static str]>,
+    /// Decodes the member into the union.
+    pub(crate) decode: fn(serde_json::Value) -> Result<T, serde_json::Error>,
+}
+
+/// Decodes an untagged union: its members are tried in order, first those whose known
+/// properties cover every key of the value, then all of them; the error says why each one
+/// failed.
+pub(crate) fn untagged<'de, D: serde::Deserializer<'de>, T>(
+    deserializer: D,
+    union: &str,
+    members: &[Member<T>],
+) -> Result<T, D::Error> {
+    use serde::de::Error as _;
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    let covers = |known: &[&str]| {
+        value
+            .as_object()
+            .is_some_and(|object| object.keys().all(|key| known.contains(&key.as_str())))
+    };
+    let exact = members.iter().filter(|m| m.known.is_some_and(covers));
+    let mut failures: Vec<String> = Vec::new();
+    for member in exact.chain(members) {
+        match (member.decode)(value.clone()) {
+            Ok(decoded) => return Ok(decoded),
+            Err(error) => failures.push(format!("{}: {error}", member.name)),
+        }
+    }
+    Err(D::Error::custom(format!(
+        "no variant of {union} matched: {}",
+        failures.join("; ")
+    )))
+}
+
 /// `Option<Option<T>>` fields: absent is `None` (leave alone), `null` is `Some(None)` (clear),
 /// a value is `Some(Some(v))`. Use with `#[serde(default, skip_serializing_if = "Option::is_none")]`.
 pub(crate) mod double_option {
@@ -122,6 +162,62 @@ impl<'de> serde::de::Visitor<'de> for OptionalDateTimeVisitor {
 #[cfg(test)]
 mod tests {
     use serde::{Deserialize, Serialize};
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Circle {
+        radius: f64,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Labelled {
+        radius: f64,
+        #[serde(default)]
+        label: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Shape {
+        Labelled(Labelled),
+        Circle(Circle),
+    }
+
+    const SHAPE: &[super::Member<Shape>] = &[
+        super::Member {
+            name: "Labelled",
+            known: None,
+            decode: |v| serde_json::from_value(v).map(Shape::Labelled),
+        },
+        super::Member {
+            name: "Circle",
+            known: Some(&["radius"]),
+            decode: |v| serde_json::from_value(v).map(Shape::Circle),
+        },
+    ];
+
+    fn shape(json: &str) -> Result<Shape, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        super::untagged(&mut de, "Shape", SHAPE)
+    }
+
+    #[test]
+    fn untagged_members_whose_known_fields_cover_the_value_come_first() {
+        // Both decode `{"radius": 1}`; the one that declares exactly its keys wins although
+        // it is listed second.
+        assert_eq!(shape(r#"{"radius": 1}"#).unwrap(), Shape::Circle(Circle { radius: 1.0 }));
+        // A key outside `Circle`'s: every member in order.
+        assert_eq!(
+            shape(r#"{"radius": 1, "label": "a"}"#).unwrap(),
+            Shape::Labelled(Labelled {
+                radius: 1.0,
+                label: Some("a".to_owned())
+            })
+        );
+        let error = shape(r#"{"side": 1}"#).unwrap_err().to_string();
+        assert!(
+            error.starts_with("no variant of Shape matched: Labelled: missing field `radius`; Circle: missing field `radius`"),
+            "{error}"
+        );
+    }
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Patch {
