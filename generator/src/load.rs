@@ -5,6 +5,8 @@ use std::path::Path;
 use crate::error::{Diagnostic, Error, Location};
 use crate::locate;
 
+mod split;
+
 /// The document as read: its text (to find lines) and its value.
 pub struct Source {
     /// The file's name, as shown in messages.
@@ -37,8 +39,11 @@ impl Source {
                 message: strip_position(&e.to_string()),
             })?
         } else {
-            serde_yaml::from_str::<YamlValue>(&text)
-                .map(|v| v.0)
+            let parse = |text: &str| serde_yaml::from_str::<YamlValue>(text).map(|v| v.0);
+            // A large document is parsed in two parts at once; one that cannot be cut for
+            // certain, or does not parse, is parsed whole (which also locates its errors).
+            split::parse(&text, parse)
+                .map_or_else(|| parse(&text), Ok)
                 .map_err(|e| {
                     let (line, column) = e
                         .location()
