@@ -165,19 +165,12 @@ fn lines(text: &str) -> Option<Vec<Line<'_>>> {
         let content = line.trim_start_matches(' ');
         let indent = line.len() - content.len();
         let blank = content.trim().is_empty();
-        if let Some(opened) = block {
-            if blank || indent > opened {
-                out.push(Line {
-                    start: line_start,
-                    indent,
-                    kind: Kind::Silent,
-                    key: None,
-                });
-                continue;
-            }
+        // Inside a block scalar, or blank, or a comment.
+        let in_block = block.is_some_and(|opened| blank || indent > opened);
+        if !in_block {
             block = None;
         }
-        if blank || content.starts_with('#') {
+        if in_block || blank || content.starts_with('#') {
             out.push(Line {
                 start: line_start,
                 indent,
