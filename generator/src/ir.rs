@@ -17,7 +17,7 @@ pub struct Api {
     pub servers: Vec<Server>,
     /// Security schemes the document declares.
     pub security_schemes: Vec<SecurityScheme>,
-    /// Named types, sorted by name.
+    /// Named types, sorted by name once lowering is done; a [`TypeId`] is a place in it.
     pub types: Vec<TypeDef>,
     /// Operations grouped by tag, in the document's tag order.
     pub groups: Vec<Group>,
@@ -117,6 +117,13 @@ pub enum SchemeKind {
     ApiKeyCookie(String),
 }
 
+/// A named type's identity: its place in [`Api::types`]. References hold ids, so a pass can
+/// rename a type (its name is data of its [`TypeDef`]) without touching what refers to it, and
+/// moving types (a merge, a drop, the final sort) is one renumbering of every id
+/// ([`Api::rearrange`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct TypeId(pub usize);
+
 /// A named Rust type.
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {
@@ -189,13 +196,64 @@ pub enum TypeKind {
     },
 }
 
+impl TypeKind {
+    /// Every type it refers to, in order, once per reference.
+    pub fn referred(&self) -> Vec<TypeId> {
+        let mut out = Vec::new();
+        match self {
+            TypeKind::Struct {
+                fields,
+                additional,
+                flattened,
+            } => {
+                out.extend(fields.iter().filter_map(|f| f.ty.named()));
+                out.extend(additional.iter().filter_map(|a| a.ty.named()));
+                out.extend(flattened.iter().map(|u| u.ty));
+            }
+            TypeKind::Tagged { variants, .. } => out.extend(variants.iter().map(|v| v.ty)),
+            TypeKind::Untagged { variants } => {
+                out.extend(variants.iter().filter_map(|v| v.ty.named()))
+            }
+            TypeKind::Alias { target } => out.extend(target.named()),
+            TypeKind::Enum { .. } => {}
+        }
+        out
+    }
+
+    /// Calls `refs` on every type reference in it and `ids` on every bare id (tagged members,
+    /// flattened unions).
+    pub fn refs_mut(
+        &mut self,
+        refs: &mut impl FnMut(&mut TypeRef),
+        ids: &mut impl FnMut(&mut TypeId),
+    ) {
+        match self {
+            TypeKind::Struct {
+                fields,
+                additional,
+                flattened,
+            } => {
+                fields.iter_mut().for_each(|f| refs(&mut f.ty));
+                if let Some(additional) = additional {
+                    refs(&mut additional.ty);
+                }
+                flattened.iter_mut().for_each(|u| ids(&mut u.ty));
+            }
+            TypeKind::Tagged { variants, .. } => variants.iter_mut().for_each(|v| ids(&mut v.ty)),
+            TypeKind::Untagged { variants } => variants.iter_mut().for_each(|v| refs(&mut v.ty)),
+            TypeKind::Alias { target } => refs(target),
+            TypeKind::Enum { .. } => {}
+        }
+    }
+}
+
 /// A union field whose member's properties sit beside the struct's own.
 #[derive(Debug, Clone, Serialize)]
 pub struct FlattenedUnion {
     /// The Rust field name, e.g. `payment`.
     pub name: String,
     /// The union type.
-    pub ty: String,
+    pub ty: TypeId,
 }
 
 /// The map field a struct keeps undeclared properties in.
@@ -257,7 +315,7 @@ pub struct TaggedVariant {
     /// The tag's value for this member.
     pub tag_value: String,
     /// The member's struct.
-    pub ty: String,
+    pub ty: TypeId,
 }
 
 /// An untagged union member.
@@ -302,7 +360,7 @@ pub enum TypeRef {
     /// Any JSON: `serde_json::Value`.
     Json,
     /// A generated type.
-    Named(String),
+    Named(TypeId),
     /// `Vec<T>`.
     List(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
@@ -313,10 +371,21 @@ pub enum TypeRef {
 
 impl TypeRef {
     /// The named type inside, if any (`Vec<Option<Foo>>` names `Foo`).
-    pub fn named(&self) -> Option<&str> {
+    pub fn named(&self) -> Option<TypeId> {
         match self {
-            TypeRef::Named(name) => Some(name),
+            TypeRef::Named(id) => Some(*id),
             TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named(),
+            _ => None,
+        }
+    }
+
+    /// The named type inside, to rewrite.
+    pub fn named_mut(&mut self) -> Option<&mut TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(id),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.named_mut()
+            }
             _ => None,
         }
     }
@@ -381,6 +450,79 @@ pub struct Operation {
 }
 
 impl Api {
+    /// The type an id stands for.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// The name of the type an id stands for.
+    pub fn name(&self, id: TypeId) -> &str {
+        &self.types[id.0].name
+    }
+
+    /// The types with their ids, in order.
+    pub fn types_with_ids(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
+        self.types.iter().enumerate().map(|(i, t)| (TypeId(i), t))
+    }
+
+    /// Adds a type, returning its id.
+    pub fn push_type(&mut self, def: TypeDef) -> TypeId {
+        self.types.push(def);
+        TypeId(self.types.len() - 1)
+    }
+
+    /// Keeps the types `order` lists, in that order, and renumbers every id in the API to
+    /// match. A reference to a type left out becomes `serde_json::Value`: only references to
+    /// types that never came to be (after a reported problem) are left out while referred to.
+    pub fn rearrange(&mut self, order: &[TypeId]) {
+        let mut new_ids: Vec<Option<TypeId>> = vec![None; self.types.len()];
+        for (new, old) in order.iter().enumerate() {
+            new_ids[old.0] = Some(TypeId(new));
+        }
+        let mut old: Vec<Option<TypeDef>> = std::mem::take(&mut self.types)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.types = order
+            .iter()
+            .filter_map(|id| old.get_mut(id.0).and_then(Option::take))
+            .collect();
+        let remap = |ty: &mut TypeRef| {
+            if let Some(id) = ty.named_mut() {
+                match new_ids.get(id.0).copied().flatten() {
+                    Some(new) => *id = new,
+                    None => *ty = TypeRef::Json,
+                }
+            }
+        };
+        self.all_type_refs_mut(remap, |id| {
+            if let Some(new) = new_ids.get(id.0).copied().flatten() {
+                *id = new;
+            }
+        });
+    }
+
+    /// Sorts the types by name (the order they are emitted in), renumbering every id.
+    pub fn sort_types(&mut self) {
+        let mut order: Vec<TypeId> = (0..self.types.len()).map(TypeId).collect();
+        order.sort_by(|a, b| self.types[a.0].name.cmp(&self.types[b.0].name));
+        self.rearrange(&order);
+    }
+
+    /// Calls `refs` on every type reference of the API, the type definitions' included, and
+    /// `ids` on every id held without a reference around it (a tagged union's members, a
+    /// flattened union).
+    pub fn all_type_refs_mut(
+        &mut self,
+        mut refs: impl FnMut(&mut TypeRef),
+        mut ids: impl FnMut(&mut TypeId),
+    ) {
+        for def in &mut self.types {
+            def.kind.refs_mut(&mut refs, &mut ids);
+        }
+        self.type_refs_mut(refs);
+    }
+
     /// Calls `f` on every type reference outside the type definitions: parameters, bodies,
     /// responses (and the success type decided from them), webhook payloads, examples.
     pub fn type_refs_mut(&mut self, mut f: impl FnMut(&mut TypeRef)) {
@@ -837,5 +979,94 @@ impl Constraints {
     /// Whether it says nothing.
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /pets:
+    get:
+      operationId: list-pets
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        owner: {$ref: '#/components/schemas/Owner'}
+        kind: {type: string, enum: [cat, dog]}
+    Owner:
+      type: object
+      properties:
+        name: {type: string}
+";
+
+    /// Every reference of the API as the name it leads to.
+    fn references(api: &Api) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = api
+            .types
+            .iter()
+            .map(|t| {
+                let referred = t.kind.referred().into_iter();
+                (
+                    t.name.clone(),
+                    referred.map(|id| api.name(id).to_owned()).collect(),
+                )
+            })
+            .collect();
+        out.sort();
+        let mut api = api.clone();
+        let names: Vec<String> = api.types.iter().map(|t| t.name.clone()).collect();
+        let mut outside = Vec::new();
+        api.type_refs_mut(|ty| outside.extend(ty.named().map(|id| names[id.0].clone())));
+        out.push(("(operations)".to_owned(), outside));
+        out
+    }
+
+    #[test]
+    fn rearranging_types_keeps_every_reference_on_its_type() {
+        let mut api = crate::lower_str("t.yaml", DOC).expect("lowers");
+        let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["Owner", "Pet", "PetKind"]);
+        let before = references(&api);
+        api.rearrange(&[TypeId(2), TypeId(0), TypeId(1)]);
+        assert_eq!(api.types[0].name, "PetKind");
+        assert_eq!(references(&api), before);
+        api.sort_types();
+        assert_eq!(references(&api), before);
+    }
+
+    #[test]
+    fn a_reference_to_a_type_left_out_becomes_json() {
+        let mut api = crate::lower_str("t.yaml", DOC).expect("lowers");
+        // Owner (0) left out: Pet's `owner` field is any JSON.
+        api.rearrange(&[TypeId(1), TypeId(2)]);
+        let TypeKind::Struct { fields, .. } = &api.types[0].kind else {
+            panic!("Pet is a struct");
+        };
+        assert_eq!(fields[0].ty, TypeRef::Json);
+        assert_eq!(fields[1].ty, TypeRef::Named(TypeId(1)));
+    }
+
+    #[test]
+    fn renaming_a_type_renames_it_wherever_it_is_used() {
+        let mut api = crate::lower_str("t.yaml", DOC).expect("lowers");
+        api.types[0].name = "Human".to_owned();
+        let pet = references(&api)
+            .into_iter()
+            .find(|(name, _)| name == "Pet")
+            .map(|(_, referred)| referred);
+        assert_eq!(pet, Some(vec!["Human".to_owned(), "PetKind".to_owned()]));
     }
 }

@@ -28,13 +28,16 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     let examples = std::mem::take(&mut types.examples);
     let security_schemes = security_schemes(doc, &mut problems);
     let info = doc.info();
+    let (type_defs, mut defined) = types.into_types();
+    // Types in name order, the order they are emitted in.
+    defined.sort_by(|a, b| type_defs[a.0].name.cmp(&type_defs[b.0].name));
     let mut api = Api {
         title: info.title.to_owned(),
         description: prose(info.description),
         version: info.version.to_owned(),
         servers: servers(doc),
         security_schemes,
-        types: types.types.into_values().collect(),
+        types: type_defs,
         webhooks_module: if groups.iter().any(|g| g.module == "webhooks") {
             "webhook_payloads".to_owned()
         } else {
@@ -45,6 +48,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
         sensitive_fields: Vec::new(),
         examples,
     };
+    api.rearrange(&defined);
     passes::refine(&mut api, &mut problems);
     examples::check(&mut api);
     samples::fill(&mut api);

@@ -1,14 +1,14 @@
 //! Lowers schemas into named Rust types (`TypeDef`) and type references (`TypeRef`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde_json::Value;
 
 use super::{constraints, prose};
 use crate::adapter::{Additional, Discriminator, Document, Problem, Schema, SchemaRef, SchemaView};
 use crate::ir::{
-    AdditionalField, EnumVariant, Example, Field, FlattenedUnion, TaggedVariant, TypeDef, TypeKind,
-    TypeRef, UntaggedVariant,
+    AdditionalField, EnumVariant, Example, Field, FlattenedUnion, TaggedVariant, TypeDef, TypeId,
+    TypeKind, TypeRef, UntaggedVariant,
 };
 use crate::locate::escape;
 use crate::naming::{type_name, value_name, Scope};
@@ -19,8 +19,11 @@ const RESERVED: &[&str] = &["BTreeMap"];
 /// Lowers schemas on demand, each component once, and collects the named types.
 pub struct TypeLowerer<'d> {
     doc: &'d Document,
-    /// Named types by Rust name; a BTreeMap so output order is the name order.
-    pub types: BTreeMap<String, TypeDef>,
+    /// Named types by id: a slot is reserved when a type's name is claimed and filled when
+    /// its definition is done (a component refers to itself before that).
+    pub types: Vec<Option<TypeDef>>,
+    /// The name each slot was claimed under.
+    slot_names: Vec<String>,
     names: Scope,
     /// The Rust name reserved for each component, claimed in document order up front so a
     /// component keeps its own name even when an inline type met earlier wanted it.
@@ -31,14 +34,15 @@ pub struct TypeLowerer<'d> {
     /// Examples met so far, with their types.
     pub examples: Vec<Example>,
     /// References met while their component was still being lowered, with where they were.
-    recursive_refs: Vec<(String, String)>,
+    recursive_refs: Vec<(TypeId, String)>,
     /// The type of each inline property schema lowered so far, by its pointer.
     inline_properties: HashMap<String, TypeRef>,
 }
 
 #[derive(Clone)]
 enum Lowered {
-    InProgress,
+    /// Being lowered, its type to be defined in this slot.
+    InProgress(TypeId),
     Done(TypeRef),
 }
 
@@ -62,7 +66,8 @@ impl<'d> TypeLowerer<'d> {
         }
         TypeLowerer {
             doc,
-            types: BTreeMap::new(),
+            types: Vec::new(),
+            slot_names: Vec::new(),
             names,
             component_names,
             components: HashMap::new(),
@@ -209,11 +214,10 @@ impl<'d> TypeLowerer<'d> {
             Some(Lowered::Done(ty)) => return ty.clone(),
             // A recursive reference: the component will be a named type under its claimed name
             // (a post-pass reports it if it turned out to be an alias, which cannot recurse).
-            Some(Lowered::InProgress) => {
-                let rust_name = self.component_names[name].clone();
-                self.recursive_refs
-                    .push((rust_name.clone(), referenced_at.to_owned()));
-                return TypeRef::Named(rust_name);
+            Some(Lowered::InProgress(id)) => {
+                let id = *id;
+                self.recursive_refs.push((id, referenced_at.to_owned()));
+                return TypeRef::Named(id);
             }
             None => {}
         }
@@ -227,19 +231,20 @@ impl<'d> TypeLowerer<'d> {
                 )
             }
         };
-        self.components.insert(name.to_owned(), Lowered::InProgress);
+        let fixed = self.reserve(self.component_names[name].clone());
+        self.components
+            .insert(name.to_owned(), Lowered::InProgress(fixed));
         let pointer = format!("/components/schemas/{}", escape(name));
-        let fixed = self.component_names[name].clone();
-        let mut ty = self.lower_schema(schema, &pointer, name, Some(fixed.clone()));
+        let mut ty = self.lower_schema(schema, &pointer, name, Some(fixed));
         // A list or map of itself (`items` referring to the component, or a pointer into it
         // that became one): references met while lowering it name it, so it is a named type,
         // a one-variant union around the list (the list is the indirection that makes it
         // finite).
         let refers_to_itself = self.recursive_refs.iter().any(|(n, _)| *n == fixed);
         let indirect = matches!(&ty, TypeRef::List(_) | TypeRef::Map(_));
-        if refers_to_itself && indirect && !self.types.contains_key(&fixed) {
+        if refers_to_itself && indirect && !self.is_defined(fixed) {
             let variant = UntaggedVariant {
-                name: variant_name_of(&ty),
+                name: self.variant_name_of(&ty),
                 ty,
                 known_fields: None,
                 constraints: constraints::of(self.doc, schema),
@@ -274,11 +279,15 @@ impl<'d> TypeLowerer<'d> {
             .insert(name.to_owned(), Lowered::Done(ty.clone()));
         let rust_name = self.component_names[name].clone();
         let doc = match &ty {
-            TypeRef::Named(target) => format!("`{name}`: another name for `{target}`."),
+            TypeRef::Named(target) => {
+                let target = &self.slot_names[target.0];
+                format!("`{name}`: another name for `{target}`.")
+            }
             _ => format!("`{name}`: another name for the type it refers to."),
         };
-        self.types.insert(
-            rust_name.clone(),
+        let id = self.reserve(rust_name.clone());
+        self.fill(
+            id,
             TypeDef {
                 name: rust_name,
                 pointer,
@@ -298,8 +307,9 @@ impl<'d> TypeLowerer<'d> {
     /// Reports recursive references to components that never became a named type: aliases
     /// that refer back to themselves, which no Rust type can express.
     pub fn check_recursion(&mut self) {
-        for (name, at) in std::mem::take(&mut self.recursive_refs) {
-            if !self.types.contains_key(&name) {
+        for (id, at) in std::mem::take(&mut self.recursive_refs) {
+            if !self.is_defined(id) {
+                let name = &self.slot_names[id.0];
                 self.problems.push((
                     at,
                     format!(
@@ -315,11 +325,69 @@ impl<'d> TypeLowerer<'d> {
         TypeRef::Json
     }
 
-    fn name_for(&mut self, schema: Schema<'d>, hint: &str, fixed: Option<String>) -> String {
+    /// A slot for a type: `fixed` (a component's), or a new one under the schema's title or
+    /// `hint`.
+    fn name_for(&mut self, schema: Schema<'d>, hint: &str, fixed: Option<TypeId>) -> TypeId {
         fixed.unwrap_or_else(|| {
             let base = schema.title().unwrap_or(hint);
-            self.names.claim(&type_name(base))
+            let name = self.names.claim(&type_name(base));
+            self.reserve(name)
         })
+    }
+
+    /// Reserves a slot for a type named `name`.
+    fn reserve(&mut self, name: String) -> TypeId {
+        self.types.push(None);
+        self.slot_names.push(name);
+        TypeId(self.types.len() - 1)
+    }
+
+    /// Defines the type of a reserved slot.
+    fn fill(&mut self, id: TypeId, def: TypeDef) -> TypeRef {
+        self.types[id.0] = Some(def);
+        TypeRef::Named(id)
+    }
+
+    /// Whether a slot's type is defined.
+    fn is_defined(&self, id: TypeId) -> bool {
+        self.types[id.0].is_some()
+    }
+
+    /// The name a slot was claimed under.
+    fn name(&self, id: TypeId) -> String {
+        self.slot_names[id.0].clone()
+    }
+
+    /// The types defined, with the names their slots were claimed under, each at its id (an
+    /// empty slot's type, whose name was claimed for a type that never came to be, is there
+    /// to keep the ids; nothing valid refers to it).
+    pub fn into_types(self) -> (Vec<TypeDef>, Vec<TypeId>) {
+        let defined = (0..self.types.len())
+            .map(TypeId)
+            .filter(|id| self.types[id.0].is_some())
+            .collect();
+        let types = self
+            .types
+            .into_iter()
+            .zip(self.slot_names)
+            .map(|(def, name)| {
+                def.unwrap_or_else(|| TypeDef {
+                    name,
+                    pointer: String::new(),
+                    doc: None,
+                    deprecated: false,
+                    example: None,
+                    sample: None,
+                    min_properties: None,
+                    closed: false,
+                    kind: TypeKind::Alias {
+                        target: TypeRef::Json,
+                    },
+                    features: Vec::new(),
+                })
+            })
+            .collect();
+        (types, defined)
     }
 
     fn lower_schema(
@@ -327,7 +395,7 @@ impl<'d> TypeLowerer<'d> {
         schema: Schema<'d>,
         pointer: &str,
         hint: &str,
-        fixed: Option<String>,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
         let ty = self.lower_shape(schema, pointer, hint, fixed);
         if let Some(value) = schema.example() {
@@ -347,7 +415,7 @@ impl<'d> TypeLowerer<'d> {
         schema: Schema<'d>,
         pointer: &str,
         hint: &str,
-        fixed: Option<String>,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
         let v = schema.view();
         // `not` only narrows which values are valid: the rest of the schema gives the type.
@@ -459,9 +527,9 @@ impl<'d> TypeLowerer<'d> {
         values: Vec<&str>,
         pointer: &str,
         hint: &str,
-        fixed: Option<String>,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
-        let name = self.name_for(schema, hint, fixed);
+        let id = self.name_for(schema, hint, fixed);
         let open = schema
             .extension("x-speakeasy-unknown-values")
             .is_some_and(|v| v == "allow");
@@ -476,20 +544,15 @@ impl<'d> TypeLowerer<'d> {
                 value: value.to_owned(),
             });
         }
-        self.define(name, pointer, schema, TypeKind::Enum { variants, open })
+        self.define(id, pointer, schema, TypeKind::Enum { variants, open })
     }
 
-    fn define(
-        &mut self,
-        name: String,
-        pointer: &str,
-        schema: Schema<'d>,
-        kind: TypeKind,
-    ) -> TypeRef {
-        self.types.insert(
-            name.clone(),
+    fn define(&mut self, id: TypeId, pointer: &str, schema: Schema<'d>, kind: TypeKind) -> TypeRef {
+        let name = self.name(id);
+        self.fill(
+            id,
             TypeDef {
-                name: name.clone(),
+                name,
                 pointer: pointer.to_owned(),
                 doc: prose(schema.description()).or_else(|| prose(schema.title())),
                 deprecated: schema.deprecated(),
@@ -500,8 +563,7 @@ impl<'d> TypeLowerer<'d> {
                 kind,
                 features: Vec::new(),
             },
-        );
-        TypeRef::Named(name)
+        )
     }
 
     fn object(
@@ -510,7 +572,7 @@ impl<'d> TypeLowerer<'d> {
         v: &SchemaView<'d>,
         pointer: &str,
         hint: &str,
-        fixed: Option<String>,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
         let properties: Vec<Property<'d>> = v
             .properties
@@ -532,15 +594,15 @@ impl<'d> TypeLowerer<'d> {
         required: &[&str],
         pointer: &str,
         hint: &str,
-        fixed: Option<String>,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
-        let name = self.name_for(schema, hint, fixed);
+        let id = self.name_for(schema, hint, fixed);
         let additional = schema
             .view()
             .additional
             .map(|additional| (additional, format!("{pointer}/additionalProperties")));
-        let kind = self.fields(&name, properties, required, additional);
-        self.define(name, pointer, schema, kind)
+        let kind = self.fields(&self.name(id), properties, required, additional);
+        self.define(id, pointer, schema, kind)
     }
 
     /// A struct's fields, and the map keeping undeclared properties when `additional` (the
@@ -742,7 +804,7 @@ impl<'d> TypeLowerer<'d> {
         shared: Flat<'d>,
         pointer: &str,
         hint: &str,
-        fixed: Option<String>,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
         // A member that is itself a union, beside shared properties: the value is one of its
         // members and has the shared properties, which the combinations spell out.
@@ -756,7 +818,8 @@ impl<'d> TypeLowerer<'d> {
         {
             return self.combined(schema, &[choice], shared, pointer, hint, fixed);
         }
-        let name = self.name_for(schema, hint, fixed);
+        let id = self.name_for(schema, hint, fixed);
+        let name = self.name(id);
         let members: Vec<Member<'d>> = choice
             .members
             .iter()
@@ -785,7 +848,7 @@ impl<'d> TypeLowerer<'d> {
                 for (member, value) in members.iter().zip(values) {
                     let variant = scope.claim(&type_name(&value));
                     let ty = match self.member(member, &shared, &name, &variant) {
-                        TypeRef::Named(ty) => ty,
+                        TypeRef::Named(id) => id,
                         _ => {
                             return self.problem(
                                 member.pointer.clone(),
@@ -806,10 +869,7 @@ impl<'d> TypeLowerer<'d> {
                 let mut variants = Vec::new();
                 for (i, member) in members.iter().enumerate() {
                     let ty = self.member(member, &shared, &name, &format!("Variant{i}"));
-                    let variant = match &ty {
-                        TypeRef::Named(n) => n.clone(),
-                        other => variant_name_of(other),
-                    };
+                    let variant = self.variant_name_of(&ty);
                     // A nullable scalar member (`{type: string, nullable: true}`) makes `null`
                     // one of the union's values: its variant holds an `Option`.
                     let ty = match ty {
@@ -826,7 +886,7 @@ impl<'d> TypeLowerer<'d> {
                 TypeKind::Untagged { variants }
             }
         };
-        self.define(name, pointer, schema, kind)
+        self.define(id, pointer, schema, kind)
     }
 
     /// One union member's type, with the shared properties merged in when it is an object
@@ -878,6 +938,7 @@ impl<'d> TypeLowerer<'d> {
         } else {
             self.names.claim(&candidate)
         };
+        let id = self.reserve(name.clone());
         let kind = self.fields(&name, properties, &required, None);
         let doc = self
             .doc
@@ -885,10 +946,10 @@ impl<'d> TypeLowerer<'d> {
             .ok()
             .and_then(|(schema, _)| schema.description())
             .map(str::to_owned);
-        self.types.insert(
-            name.clone(),
+        self.fill(
+            id,
             TypeDef {
-                name: name.clone(),
+                name,
                 pointer: member.pointer.clone(),
                 doc: Some(doc.unwrap_or_else(|| {
                     format!(
@@ -903,8 +964,7 @@ impl<'d> TypeLowerer<'d> {
                 kind,
                 features: Vec::new(),
             },
-        );
-        TypeRef::Named(name)
+        )
     }
 
     /// Several unions that must all hold at once (`allOf` members that are unions, a union
@@ -923,7 +983,7 @@ impl<'d> TypeLowerer<'d> {
         shared: Flat<'d>,
         pointer: &str,
         hint: &str,
-        fixed: Option<String>,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
         let start = vec![Pick {
             labels: Vec::new(),
@@ -942,7 +1002,8 @@ impl<'d> TypeLowerer<'d> {
         if many && self.disjoint(choices, &shared) {
             return self.flattened(schema, choices, shared, pointer, hint, fixed);
         }
-        let name = self.name_for(schema, hint, fixed);
+        let id = self.name_for(schema, hint, fixed);
+        let name = self.name(id);
         let picks = match picks {
             Ok(picks) => picks,
             Err(Expansion::TooMany) => {
@@ -951,13 +1012,14 @@ impl<'d> TypeLowerer<'d> {
                      than {MAX_PRODUCT} ways, too many for one variant each, and their members \
                      share properties, so no struct can hold them side by side"
                 );
-                return self.opaque(name, pointer, schema, &why);
+                return self.opaque(id, pointer, schema, &why);
             }
             Err(Expansion::Problem((at, message))) => return self.problem(at, message),
         };
         let mut scope = Scope::default();
         let mut seen: Vec<TypeRef> = Vec::new();
-        let mut variants: Vec<(String, TypeRef, Option<Flat<'d>>)> = Vec::new();
+        // Each variant's name and type, and for a struct its properties and id.
+        let mut variants: Vec<(String, TypeRef, Option<StructPick<'d>>)> = Vec::new();
         for pick in picks {
             let label: String = pick.labels.iter().map(|l| type_name(l)).collect();
             let label = if label.is_empty() {
@@ -980,11 +1042,12 @@ impl<'d> TypeLowerer<'d> {
                     } else {
                         self.names.claim(&candidate)
                     };
+                    let struct_id = self.reserve(struct_name.clone());
                     let kind = self.fields(&struct_name, properties.clone(), &required, None);
-                    self.types.insert(
-                        struct_name.clone(),
+                    let ty = self.fill(
+                        struct_id,
                         TypeDef {
-                            name: struct_name.clone(),
+                            name: struct_name,
                             pointer: pointer.to_owned(),
                             doc: Some(format!(
                                 "`{name}` as {}: their properties and those beside them.",
@@ -1003,7 +1066,7 @@ impl<'d> TypeLowerer<'d> {
                         properties,
                         required,
                     };
-                    variants.push((scope.claim(&label), TypeRef::Named(struct_name), Some(flat)));
+                    variants.push((scope.claim(&label), ty, Some((flat, struct_id))));
                 }
                 // Only scalars (or lists) picked: they must all be the one type.
                 (None, [(first, first_pointer), rest @ ..]) => {
@@ -1013,10 +1076,7 @@ impl<'d> TypeLowerer<'d> {
                     });
                     if agree && !seen.contains(&ty) {
                         seen.push(ty.clone());
-                        let variant = match &ty {
-                            TypeRef::Named(n) => n.clone(),
-                            other => variant_name_of(other),
-                        };
+                        let variant = self.variant_name_of(&ty);
                         variants.push((scope.claim(&variant), ty, None));
                     }
                 }
@@ -1027,10 +1087,13 @@ impl<'d> TypeLowerer<'d> {
         if variants.is_empty() {
             let why = "no value meets all of its unions (oneOf/anyOf lists that must all hold \
                        at once) together";
-            return self.opaque(name, pointer, schema, why);
+            return self.opaque(id, pointer, schema, why);
         }
         // A property every variant pins to its own value tells them apart.
-        let flats: Option<Vec<&Flat<'d>>> = variants.iter().map(|(_, _, f)| f.as_ref()).collect();
+        let flats: Option<Vec<&Flat<'d>>> = variants
+            .iter()
+            .map(|(_, _, f)| f.as_ref().map(|(flat, _)| flat))
+            .collect();
         let tagging = flats.and_then(|flats| self.tag_of_flats(&flats));
         let kind = match tagging {
             Some((tag, values)) => TypeKind::Tagged {
@@ -1038,10 +1101,13 @@ impl<'d> TypeLowerer<'d> {
                 variants: variants
                     .into_iter()
                     .zip(values)
-                    .map(|((variant, ty, _), value)| TaggedVariant {
-                        name: variant,
-                        tag_value: value,
-                        ty: ty.named().unwrap_or_default().to_owned(),
+                    .filter_map(|((variant, _, flat), value)| {
+                        Some(TaggedVariant {
+                            name: variant,
+                            tag_value: value,
+                            // Every variant is a struct when a tag was found.
+                            ty: flat?.1,
+                        })
                     })
                     .collect(),
             },
@@ -1057,7 +1123,7 @@ impl<'d> TypeLowerer<'d> {
                     .collect(),
             },
         };
-        self.define(name, pointer, schema, kind)
+        self.define(id, pointer, schema, kind)
     }
 
     /// Whether every member of every union is an object with no union of its own, and no
@@ -1095,9 +1161,10 @@ impl<'d> TypeLowerer<'d> {
         shared: Flat<'d>,
         pointer: &str,
         hint: &str,
-        fixed: Option<String>,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
-        let name = self.name_for(schema, hint, fixed);
+        let id = self.name_for(schema, hint, fixed);
+        let name = self.name(id);
         let mut kind = self.fields(&name, shared.properties, &shared.required, None);
         let TypeKind::Struct {
             fields, flattened, ..
@@ -1135,30 +1202,30 @@ impl<'d> TypeLowerer<'d> {
                 &union_hint,
                 None,
             );
-            let Some(union_name) = ty.named().map(str::to_owned) else {
+            let Some(union) = ty.named() else {
                 return ty;
             };
             unions.push(FlattenedUnion {
                 name: scope.claim(&value_name(&suffix)),
-                ty: union_name,
+                ty: union,
             });
         }
         *flattened = unions;
-        self.define(name, pointer, schema, kind)
+        self.define(id, pointer, schema, kind)
     }
 
     /// A type no typed shape can hold soundly: `serde_json::Value` under the schema's name,
     /// its doc saying why. References go to `serde_json::Value` itself.
-    fn opaque(&mut self, name: String, pointer: &str, schema: Schema<'d>, why: &str) -> TypeRef {
+    fn opaque(&mut self, id: TypeId, pointer: &str, schema: Schema<'d>, why: &str) -> TypeRef {
         let described = prose(schema.description());
         let doc = match described {
             Some(text) => format!("{text}\n\nAny JSON value: {why}."),
             None => format!("Any JSON value: {why}."),
         };
-        self.types.insert(
-            name.clone(),
+        self.fill(
+            id,
             TypeDef {
-                name,
+                name: self.name(id),
                 pointer: pointer.to_owned(),
                 doc: Some(doc),
                 deprecated: schema.deprecated(),
@@ -1173,6 +1240,15 @@ impl<'d> TypeLowerer<'d> {
             },
         );
         TypeRef::Json
+    }
+
+    /// The variant name of a union member of type `ty`: a named type's name, else its kind.
+    fn variant_name_of(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Named(id) => self.name(*id),
+            TypeRef::Nullable(inner) => self.variant_name_of(inner),
+            other => variant_name_of(other),
+        }
     }
 
     /// The ways of meeting one oneOf/anyOf list: each member, or, for a member that holds
@@ -1421,6 +1497,9 @@ struct Pick<'a> {
     others: Vec<(SchemaRef<'a>, String)>,
 }
 
+/// A combination that is a struct: the properties that come with it, and the struct's id.
+type StructPick<'a> = (Flat<'a>, TypeId);
+
 /// Why unions could not be combined.
 enum Expansion {
     /// Into more than [`MAX_PRODUCT`] ways.
@@ -1548,7 +1627,7 @@ fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::DateTime => "DateTime".into(),
         TypeRef::Date => "Date".into(),
         TypeRef::Json => "Json".into(),
-        TypeRef::Named(name) => name.clone(),
+        TypeRef::Named(_) => "Value".into(),
         TypeRef::List(_) => "List".into(),
         TypeRef::Map(_) => "Map".into(),
         TypeRef::Nullable(inner) => variant_name_of(inner),
