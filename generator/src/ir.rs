@@ -30,6 +30,19 @@ pub struct Api {
     pub sensitive_fields: Vec<String>,
     /// Every example the document gives, with the type it must decode into.
     pub examples: Vec<Example>,
+    /// The types whose names had to be numbered, every name their context gives being taken.
+    pub numbered: Vec<NumberedName>,
+}
+
+/// A type named with a number: no name its title or place gives was free.
+#[derive(Debug, Clone, Serialize)]
+pub struct NumberedName {
+    /// The name it got, e.g. `KeySet2`.
+    pub name: String,
+    /// Where its schema is.
+    pub pointer: String,
+    /// The names it could have had, each taken.
+    pub wanted: Vec<String>,
 }
 
 /// A request the API sends to its users (a 3.1 webhook), with the payload it carries.
@@ -127,12 +140,19 @@ pub struct TypeId(pub usize);
 /// A named Rust type.
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {
-    /// The Rust name.
+    /// The Rust name: its preferred name ([`Naming::preferred`]) until the naming pass
+    /// (`lower/names.rs`) chooses one for every type.
     pub name: String,
+    /// How its name is chosen.
+    #[serde(skip)]
+    pub naming: Naming,
     /// Where it was defined, for messages.
     pub pointer: String,
-    /// Doc text.
+    /// Doc text: the schema's own until the naming pass adds what `notes` say.
     pub doc: Option<String>,
+    /// What its doc says about how it was made, written once every type has its name.
+    #[serde(skip)]
+    pub notes: Vec<Note>,
     /// `deprecated: true`.
     pub deprecated: bool,
     /// The schema's `example`, tested to round-trip.
@@ -152,6 +172,127 @@ pub struct TypeDef {
     /// The Cargo features of the groups that use it, when not every group does; the type
     /// compiles only with one of them on. Empty: always compiled.
     pub features: Vec<String>,
+}
+
+/// How a type's name is chosen: the name it would have with nothing else in the way, and
+/// where it comes from, which gives the names it takes when another type wants that one.
+/// Lowering records it; the naming pass (`lower/names.rs`) chooses every name once the types
+/// are final (merged, split, orphans dropped), so a name depends on what the type is and
+/// where it sits, never on the order the document lists things.
+#[derive(Debug, Clone, Default)]
+pub struct Naming {
+    /// A component's name, a title's, or its place's: what merges rank identical types by
+    /// and what an untagged union names the member's variant after.
+    pub preferred: String,
+    /// Where the name comes from.
+    pub source: NameSource,
+}
+
+/// Where a type's name comes from.
+#[derive(Debug, Clone, Default)]
+pub enum NameSource {
+    /// A component schema (or an alias): its own name, claimed before every other.
+    #[default]
+    Component,
+    /// An inline schema, or a type made from another: its title, when it has one, then
+    /// names from its place.
+    Placed {
+        /// `title`.
+        title: Option<String>,
+        /// Where it sits.
+        place: Place,
+    },
+}
+
+/// Where an inline type sits: in a type (a property, an item, a union member) or under an
+/// operation (a parameter, a body, a response), and in what role.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    /// The type it sits in, whose name starts its own: `TypeRef::Named`, or `TypeRef::Json`
+    /// when that type is gone (its preferred name then stands in). `None` when it sits
+    /// under an operation or a component that is no type of its own (an array).
+    pub parent: Option<TypeRef>,
+    /// The parent's preferred name, or the text standing for the operation or component.
+    pub parent_preferred: String,
+    /// What follows the parent's name: `Status` for a property, `Item`, `Variant0`, `Request`.
+    pub suffix: String,
+    /// The word for its role, added when the name from its place is taken (`Property`,
+    /// `Variant`, `Parameter`); `None` when the suffix already says it (`Item`, `Request`).
+    pub role: Option<String>,
+}
+
+/// What a generated doc says about how a type was made; each names other types, so it is
+/// written once every type has its name.
+#[derive(Debug, Clone)]
+pub enum Note {
+    /// A component that is only a reference: "`key`: another name for `Target`." (the alias's
+    /// target).
+    AliasOf(String),
+    /// A union member with the properties beside the union merged in, when its schema has no
+    /// description: "The `variant` member of `Union`, with the properties beside it."
+    MemberOf {
+        /// The variant.
+        variant: String,
+        /// The union.
+        union: TypeRef,
+    },
+    /// One combination of several unions: "`Union` as A and B: their properties and those
+    /// beside them."
+    CombinationOf {
+        /// The type of the combined unions.
+        union: TypeRef,
+        /// The members picked, e.g. `Card and Prepaid`.
+        labels: String,
+    },
+    /// The request side of a split type: its doc (or name) and "(as sent in requests: without
+    /// the fields only servers set)".
+    RequestSideOf(TypeRef),
+    /// A component repeating another type's shape, now an alias of it: "The same type as
+    /// `Kept`, whose shape this schema repeats."
+    SameAs,
+}
+
+impl Note {
+    /// Every type reference it holds, to rewrite.
+    fn refs_mut(&mut self) -> Option<&mut TypeRef> {
+        match self {
+            Note::MemberOf { union, .. } | Note::CombinationOf { union, .. } => Some(union),
+            Note::RequestSideOf(ty) => Some(ty),
+            Note::AliasOf(_) | Note::SameAs => None,
+        }
+    }
+}
+
+impl TypeDef {
+    /// Calls `refs` on every type reference of the definition (its kind's, its place's, its
+    /// notes') and `ids` on every bare id.
+    pub fn refs_mut(
+        &mut self,
+        refs: &mut impl FnMut(&mut TypeRef),
+        ids: &mut impl FnMut(&mut TypeId),
+    ) {
+        self.kind.refs_mut(refs, ids);
+        self.naming_refs_mut(refs);
+    }
+
+    /// Calls `refs` on the type references of its naming and notes (the type it sits in, the
+    /// types its doc names), which say where it comes from rather than what it holds.
+    pub fn naming_refs_mut(&mut self, refs: &mut impl FnMut(&mut TypeRef)) {
+        if let NameSource::Placed {
+            place: Place {
+                parent: Some(parent),
+                ..
+            },
+            ..
+        } = &mut self.naming.source
+        {
+            refs(parent);
+        }
+        self.notes
+            .iter_mut()
+            .filter_map(Note::refs_mut)
+            .for_each(refs);
+    }
 }
 
 /// The shapes a named type takes.
@@ -321,8 +462,12 @@ pub struct TaggedVariant {
 /// An untagged union member.
 #[derive(Debug, Clone, Serialize)]
 pub struct UntaggedVariant {
-    /// The Rust variant.
+    /// The Rust variant: `label`, or its type's preferred name (its kind's for a type that
+    /// is not named: `String`, `List`), unique within the union; given by the naming pass.
     pub name: String,
+    /// What the variant is named after when not its type (a combination of union members,
+    /// `CardPrepaid`).
+    pub label: Option<String>,
     /// Its type.
     pub ty: TypeRef,
     /// Its known JSON properties, for the exact-match pass; `None` when it is not an object.
@@ -518,7 +663,7 @@ impl Api {
         mut ids: impl FnMut(&mut TypeId),
     ) {
         for def in &mut self.types {
-            def.kind.refs_mut(&mut refs, &mut ids);
+            def.refs_mut(&mut refs, &mut ids);
         }
         self.type_refs_mut(refs);
     }

@@ -31,30 +31,85 @@ pub fn generate_with_overlay(
     overlay: Option<&Path>,
     options: &Options,
 ) -> Result<Vec<File>, Error> {
-    let mut source = load::Source::read(spec)?;
-    if let Some(overlay) = overlay {
-        overlay::apply(&mut source, &load::Source::read(overlay)?)?;
-    }
-    generate_from_source(source, options)
+    Ok(generate_with_summary(spec, overlay, options)?.files)
+}
+
+/// Generates as [`generate_with_overlay`] does, with what generation has to say besides.
+pub fn generate_with_summary(
+    spec: &Path,
+    overlay: Option<&Path>,
+    options: &Options,
+) -> Result<Generated, Error> {
+    let api = lower_path(spec, overlay)?;
+    // The parsed document is gone before emitting: peak memory is the larger of the two
+    // stages, not their sum.
+    Ok(Generated {
+        files: emit::emit(&api, options)?,
+        numbered: api.numbered,
+    })
 }
 
 /// Generates from a document already in memory; `file` names it in messages.
 pub fn generate_from_str(file: &str, text: &str, options: &Options) -> Result<Vec<File>, Error> {
-    generate_from_source(load::Source::parse(file, text.to_owned())?, options)
+    let api = lower_str(file, text)?;
+    emit::emit(&api, options)
 }
 
 /// Loads and lowers a document into the IR without emitting anything.
 pub fn lower_str(file: &str, text: &str) -> Result<ir::Api, Error> {
-    let doc = adapter::Document::parse(load::Source::parse(file, text.to_owned())?)?;
+    lower_source(load::Source::parse(file, text.to_owned())?)
+}
+
+/// Loads the document at `spec`, applies the overlay at `overlay` if any, and lowers it.
+pub fn lower_path(spec: &Path, overlay: Option<&Path>) -> Result<ir::Api, Error> {
+    let mut source = load::Source::read(spec)?;
+    if let Some(overlay) = overlay {
+        overlay::apply(&mut source, &load::Source::read(overlay)?)?;
+    }
+    lower_source(source)
+}
+
+fn lower_source(source: load::Source) -> Result<ir::Api, Error> {
+    let doc = adapter::Document::parse(source)?;
     lower::lower(&doc)
 }
 
-fn generate_from_source(source: load::Source, options: &Options) -> Result<Vec<File>, Error> {
-    let api = {
-        let doc = adapter::Document::parse(source)?;
-        lower::lower(&doc)?
-    };
-    // The parsed document is gone before emitting: peak memory is the larger of the two
-    // stages, not their sum.
-    emit::emit(&api, options)
+/// A generated crate, and what generation says about it.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Every file of the crate.
+    pub files: Vec<File>,
+    /// The types whose names had to be numbered, every name their title and place give
+    /// being taken by another type.
+    pub numbered: Vec<ir::NumberedName>,
+}
+
+impl Generated {
+    /// One line saying which type names are numbered and why, when any is.
+    pub fn summary(&self) -> Option<String> {
+        if self.numbered.is_empty() {
+            return None;
+        }
+        let each: Vec<String> = self
+            .numbered
+            .iter()
+            .map(|n| {
+                format!(
+                    "{} (#{}: {} taken)",
+                    n.name,
+                    n.pointer,
+                    n.wanted
+                        .iter()
+                        .map(|w| format!("`{w}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+            .collect();
+        Some(format!(
+            "{} type name(s) numbered, every name their title and place give being taken: {}",
+            self.numbered.len(),
+            each.join("; ")
+        ))
+    }
 }

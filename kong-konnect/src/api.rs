@@ -85,7 +85,7 @@ impl<'a> Api<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Api = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreateApiRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "MyAPI"
     /// }))?;
     /// let response = client
@@ -98,7 +98,7 @@ impl<'a> Api<'a> {
     /// ```
     pub fn create_api(
         &self,
-        body: &crate::models::Api,
+        body: &crate::models::CreateApiRequest,
     ) -> crate::Call<crate::models::ApiResponseSchema, CreateApiError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api",
@@ -235,7 +235,7 @@ impl<'a> Api<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Api2 = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: kong_konnect::models::UpdateApiRequest = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .api()
     ///     .update_api("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body, &Default::default())
@@ -247,7 +247,7 @@ impl<'a> Api<'a> {
     pub fn update_api(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::Api2,
+        body: &crate::models::UpdateApiRequest,
         options: &UpdateApiOptions,
     ) -> crate::Call<crate::models::ApiResponseSchema, UpdateApiError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {

@@ -86,7 +86,7 @@ impl<'a> ApiDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiDocument2 = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreateApiPackageDocumentRequest = serde_json::from_value(serde_json::json!({
     ///   "content": "string"
     /// }))?;
     /// let response = client
@@ -100,8 +100,11 @@ impl<'a> ApiDocumentation<'a> {
     pub fn create_api_document(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::ApiDocument2,
-    ) -> crate::Call<crate::models::ApiDocument3, CreateApiDocumentError> {
+        body: &crate::models::CreateApiPackageDocumentRequest,
+    ) -> crate::Call<
+        crate::models::CreateApiPackageDocumentResponse,
+        CreateApiDocumentError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-document",
             method: reqwest::Method::POST,
@@ -154,7 +157,10 @@ impl<'a> ApiDocumentation<'a> {
         &self,
         api_id: uuid::Uuid,
         document_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiDocument3, FetchApiDocumentError> {
+    ) -> crate::Call<
+        crate::models::CreateApiPackageDocumentResponse,
+        FetchApiDocumentError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-document",
             method: reqwest::Method::GET,
@@ -259,7 +265,10 @@ impl<'a> ApiDocumentation<'a> {
         api_id: uuid::Uuid,
         document_id: uuid::Uuid,
         body: &crate::models::ApiDocument,
-    ) -> crate::Call<crate::models::ApiDocument3, UpdateApiDocumentError> {
+    ) -> crate::Call<
+        crate::models::CreateApiPackageDocumentResponse,
+        UpdateApiDocumentError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api-document",
             method: reqwest::Method::PATCH,

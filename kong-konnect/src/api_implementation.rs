@@ -111,7 +111,10 @@ impl<'a> ApiImplementation<'a> {
         &self,
         api_id: uuid::Uuid,
         body: &crate::models::ApiImplementation,
-    ) -> crate::Call<crate::models::ApiImplementation2, CreateApiImplementationError> {
+    ) -> crate::Call<
+        crate::models::CreateApiImplementationResponse,
+        CreateApiImplementationError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-implementation",
             method: reqwest::Method::POST,
@@ -164,7 +167,10 @@ impl<'a> ApiImplementation<'a> {
         &self,
         api_id: uuid::Uuid,
         implementation_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiImplementation3, FetchApiImplementationError> {
+    ) -> crate::Call<
+        crate::models::CreateApiImplementationResponse,
+        FetchApiImplementationError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-implementation",
             method: reqwest::Method::GET,

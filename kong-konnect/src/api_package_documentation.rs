@@ -89,7 +89,7 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiDocument2 = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreateApiPackageDocumentRequest = serde_json::from_value(serde_json::json!({
     ///   "content": "string"
     /// }))?;
     /// let response = client
@@ -103,8 +103,11 @@ impl<'a> ApiPackageDocumentation<'a> {
     pub fn create_api_package_document(
         &self,
         package_id: uuid::Uuid,
-        body: &crate::models::ApiDocument2,
-    ) -> crate::Call<crate::models::ApiDocument3, CreateApiPackageDocumentError> {
+        body: &crate::models::CreateApiPackageDocumentRequest,
+    ) -> crate::Call<
+        crate::models::CreateApiPackageDocumentResponse,
+        CreateApiPackageDocumentError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-package-document",
             method: reqwest::Method::POST,
@@ -157,7 +160,10 @@ impl<'a> ApiPackageDocumentation<'a> {
         &self,
         package_id: uuid::Uuid,
         document_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiDocument3, FetchApiPackageDocumentError> {
+    ) -> crate::Call<
+        crate::models::CreateApiPackageDocumentResponse,
+        FetchApiPackageDocumentError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-package-document",
             method: reqwest::Method::GET,
@@ -262,7 +268,10 @@ impl<'a> ApiPackageDocumentation<'a> {
         package_id: uuid::Uuid,
         document_id: uuid::Uuid,
         body: &crate::models::ApiDocument,
-    ) -> crate::Call<crate::models::ApiDocument3, UpdateApiPackageDocumentError> {
+    ) -> crate::Call<
+        crate::models::CreateApiPackageDocumentResponse,
+        UpdateApiPackageDocumentError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api-package-document",
             method: reqwest::Method::PATCH,

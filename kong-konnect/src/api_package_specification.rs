@@ -43,7 +43,7 @@ impl<'a> ApiPackageSpecification<'a> {
         &self,
         package_id: uuid::Uuid,
     ) -> crate::Call<
-        crate::models::ApiSpecification,
+        crate::models::GetApiPackageComputedSpecificationResponse,
         GetApiPackageComputedSpecificationError,
     > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
@@ -97,7 +97,7 @@ impl<'a> ApiPackageSpecification<'a> {
         &self,
         package_id: uuid::Uuid,
     ) -> crate::Call<
-        crate::models::ApiSpecification,
+        crate::models::GetApiPackageComputedSpecificationResponse,
         GetApiPackageCurrentSpecificationError,
     > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
@@ -153,7 +153,7 @@ impl<'a> ApiPackageSpecification<'a> {
         package_id: uuid::Uuid,
         body: &crate::models::ApiSpec,
     ) -> crate::Call<
-        crate::models::ApiSpecification,
+        crate::models::GetApiPackageComputedSpecificationResponse,
         UpdateApiPackageCurrentSpecificationError,
     > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {

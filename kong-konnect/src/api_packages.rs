@@ -86,7 +86,7 @@ impl<'a> ApiPackages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiPackage = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreateApiPackageRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "MyAPIPackage"
     /// }))?;
     /// let response = client
@@ -99,7 +99,7 @@ impl<'a> ApiPackages<'a> {
     /// ```
     pub fn create_api_package(
         &self,
-        body: &crate::models::ApiPackage,
+        body: &crate::models::CreateApiPackageRequest,
     ) -> crate::Call<crate::models::ApiPackageResponseSchema, CreateApiPackageError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-package",
@@ -240,7 +240,7 @@ impl<'a> ApiPackages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiPackage2 = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: kong_konnect::models::PatchApiPackageRequest = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .api_packages()
     ///     .patch_api_package("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
@@ -252,7 +252,7 @@ impl<'a> ApiPackages<'a> {
     pub fn patch_api_package(
         &self,
         package_id: uuid::Uuid,
-        body: &crate::models::ApiPackage2,
+        body: &crate::models::PatchApiPackageRequest,
     ) -> crate::Call<crate::models::ApiPackageResponseSchema, PatchApiPackageError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "patch-api-package",

@@ -44,7 +44,10 @@ impl<'a> ApiPublication<'a> {
         &self,
         api_package_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiPublication2, FetchApiPackagePublicationError> {
+    ) -> crate::Call<
+        crate::models::FetchPublicationResponse,
+        FetchApiPackagePublicationError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-package-publication",
             method: reqwest::Method::GET,
@@ -99,7 +102,10 @@ impl<'a> ApiPublication<'a> {
         api_package_id: uuid::Uuid,
         portal_id: uuid::Uuid,
         body: &crate::models::ApiPublication,
-    ) -> crate::Call<crate::models::ApiPublication2, PublishApiPackageToPortalError> {
+    ) -> crate::Call<
+        crate::models::FetchPublicationResponse,
+        PublishApiPackageToPortalError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "publish-api-package-to-portal",
             method: reqwest::Method::PUT,
@@ -258,7 +264,7 @@ impl<'a> ApiPublication<'a> {
         &self,
         api_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiPublication2, FetchPublicationError> {
+    ) -> crate::Call<crate::models::FetchPublicationResponse, FetchPublicationError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-publication",
             method: reqwest::Method::GET,
@@ -313,7 +319,7 @@ impl<'a> ApiPublication<'a> {
         api_id: uuid::Uuid,
         portal_id: uuid::Uuid,
         body: &crate::models::ApiPublication,
-    ) -> crate::Call<crate::models::ApiPublication2, PublishApiToPortalError> {
+    ) -> crate::Call<crate::models::FetchPublicationResponse, PublishApiToPortalError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "publish-api-to-portal",
             method: reqwest::Method::PUT,

@@ -45,7 +45,7 @@ impl<'a> ApiSpecification<'a> {
         &self,
         api_id: uuid::Uuid,
         options: &ListApiSpecsOptions,
-    ) -> crate::Call<crate::models::ListApiSpecResponse, ListApiSpecsError> {
+    ) -> crate::Call<crate::models::ListApiSpecsResponse, ListApiSpecsError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-specs",
             method: reqwest::Method::GET,
@@ -89,7 +89,7 @@ impl<'a> ApiSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiSpecification4 = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreateApiSpecRequest = serde_json::from_value(serde_json::json!({
     ///   "content": "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Example API\",\"version\":\"1.0.0\"},\"paths\":{\"/example\":{\"get\":{\"summary\":\"Example endpoint\",\"responses\":{\"200\":{\"description\":\"Successful response\"}}}}}}"
     /// }))?;
     /// let response = client
@@ -104,8 +104,11 @@ impl<'a> ApiSpecification<'a> {
     pub fn create_api_spec(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::ApiSpecification4,
-    ) -> crate::Call<crate::models::ApiSpecification, CreateApiSpecError> {
+        body: &crate::models::CreateApiSpecRequest,
+    ) -> crate::Call<
+        crate::models::GetApiPackageComputedSpecificationResponse,
+        CreateApiSpecError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-spec",
             method: reqwest::Method::POST,
@@ -160,7 +163,10 @@ impl<'a> ApiSpecification<'a> {
         &self,
         api_id: uuid::Uuid,
         spec_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiSpecification, FetchApiSpecError> {
+    ) -> crate::Call<
+        crate::models::GetApiPackageComputedSpecificationResponse,
+        FetchApiSpecError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-spec",
             method: reqwest::Method::GET,
@@ -269,7 +275,10 @@ impl<'a> ApiSpecification<'a> {
         api_id: uuid::Uuid,
         spec_id: uuid::Uuid,
         body: &crate::models::ApiSpec,
-    ) -> crate::Call<crate::models::ApiSpecification, UpdateApiSpecError> {
+    ) -> crate::Call<
+        crate::models::GetApiPackageComputedSpecificationResponse,
+        UpdateApiSpecError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api-spec",
             method: reqwest::Method::PATCH,

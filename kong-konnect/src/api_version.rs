@@ -44,7 +44,7 @@ impl<'a> ApiVersion<'a> {
         &self,
         api_id: uuid::Uuid,
         options: &ListApiVersionsOptions,
-    ) -> crate::Call<crate::models::ListApiSpecResponse2, ListApiVersionsError> {
+    ) -> crate::Call<crate::models::ListApiVersionsResponse, ListApiVersionsError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-versions",
             method: reqwest::Method::GET,
@@ -88,7 +88,7 @@ impl<'a> ApiVersion<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiVersionRequest2 = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreateApiVersionRequest = serde_json::from_value(serde_json::json!({
     ///   "spec": {}
     /// }))?;
     /// let response = client
@@ -102,7 +102,7 @@ impl<'a> ApiVersion<'a> {
     pub fn create_api_version(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::ApiVersionRequest2,
+        body: &crate::models::CreateApiVersionRequest,
     ) -> crate::Call<crate::models::ApiVersion, CreateApiVersionError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-version",

@@ -86,7 +86,7 @@ impl<'a> Portals<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Portal2 = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreatePortalRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string"
     /// }))?;
     /// let response = client
@@ -99,8 +99,8 @@ impl<'a> Portals<'a> {
     /// ```
     pub fn create_portal(
         &self,
-        body: &crate::models::Portal2,
-    ) -> crate::Call<crate::models::Portal, CreatePortalError> {
+        body: &crate::models::CreatePortalRequest,
+    ) -> crate::Call<crate::models::ListPortalsResponsePortal, CreatePortalError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-portal",
             method: reqwest::Method::POST,
@@ -151,7 +151,7 @@ impl<'a> Portals<'a> {
     pub fn get_portal(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Portal, GetPortalError> {
+    ) -> crate::Call<crate::models::ListPortalsResponsePortal, GetPortalError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal",
             method: reqwest::Method::GET,
@@ -241,7 +241,7 @@ impl<'a> Portals<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Portal5 = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: kong_konnect::models::UpdatePortalRequest = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .portals()
     ///     .update_portal("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
@@ -253,8 +253,8 @@ impl<'a> Portals<'a> {
     pub fn update_portal(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::Portal5,
-    ) -> crate::Call<crate::models::Portal, UpdatePortalError> {
+        body: &crate::models::UpdatePortalRequest,
+    ) -> crate::Call<crate::models::ListPortalsResponsePortal, UpdatePortalError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal",
             method: reqwest::Method::PATCH,

@@ -44,7 +44,7 @@ impl<'a> SystemAccountsTeamMembership<'a> {
         account_id: &str,
         options: &GetSystemAccountsAccountIdTeamsOptions,
     ) -> crate::Call<
-        crate::models::TeamCollectionResponse,
+        crate::models::GetSystemAccountsAccountIdTeamsResponse,
         GetSystemAccountsAccountIdTeamsError,
     > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {

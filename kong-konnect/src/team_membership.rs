@@ -206,7 +206,10 @@ impl<'a> TeamMembership<'a> {
         &self,
         user_id: uuid::Uuid,
         options: &ListUserTeamsOptions,
-    ) -> crate::Call<crate::models::TeamCollectionResponse, ListUserTeamsError> {
+    ) -> crate::Call<
+        crate::models::GetSystemAccountsAccountIdTeamsResponse,
+        ListUserTeamsError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-user-teams",
             method: reqwest::Method::GET,

@@ -42,7 +42,7 @@ impl<'a> Teams<'a> {
     pub fn list_teams(
         &self,
         options: &ListTeamsOptions,
-    ) -> crate::Call<crate::models::TeamCollectionResponse2, ListTeamsError> {
+    ) -> crate::Call<crate::models::ListTeamsResponse, ListTeamsError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-teams",
             method: reqwest::Method::GET,

@@ -75,6 +75,11 @@ impl Codegen {
 
     /// The files the generator would write.
     pub fn render(&self) -> Result<Vec<File>, sdkgen::Error> {
+        Ok(self.generate()?.files)
+    }
+
+    /// The files the generator would write, with what it reports about them.
+    pub fn generate(&self) -> Result<sdkgen::Generated, sdkgen::Error> {
         let options = Options {
             crate_name: self.crate_name.clone(),
             crate_version: "0.1.0".to_owned(),
@@ -99,7 +104,7 @@ impl Codegen {
             },
             contract_tests: self.contract_tests,
         };
-        sdkgen::generate_with_overlay(&self.spec, self.overlay.as_deref(), &options)
+        sdkgen::generate_with_summary(&self.spec, self.overlay.as_deref(), &options)
     }
 }
 

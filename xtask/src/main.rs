@@ -95,13 +95,17 @@ fn codegen(args: &[String]) -> ExitCode {
 
 /// Writes or checks one crate; false when it failed or is stale.
 fn codegen_one(task: &Codegen, mode: Mode) -> bool {
-    let files = match task.render() {
-        Ok(files) => files,
+    let generated = match task.generate() {
+        Ok(generated) => generated,
         Err(error) => {
             eprintln!("error: {error}");
             return false;
         }
     };
+    if let Some(summary) = generated.summary() {
+        eprintln!("note: {}: {summary}", task.out.display());
+    }
+    let files = generated.files;
     match ensure_files(&task.out, &files, mode) {
         Ok(stale) if stale.is_empty() => true,
         Ok(stale) if mode == Mode::Write => {

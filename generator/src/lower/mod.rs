@@ -3,6 +3,7 @@
 
 mod constraints;
 mod examples;
+mod names;
 mod operations;
 mod passes;
 mod samples;
@@ -28,9 +29,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     let examples = std::mem::take(&mut types.examples);
     let security_schemes = security_schemes(doc, &mut problems);
     let info = doc.info();
-    let (type_defs, mut defined) = types.into_types();
-    // Types in name order, the order they are emitted in.
-    defined.sort_by(|a, b| type_defs[a.0].name.cmp(&type_defs[b.0].name));
+    let (type_defs, defined) = types.into_types();
     let mut api = Api {
         title: info.title.to_owned(),
         description: prose(info.description),
@@ -47,6 +46,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
         webhooks,
         sensitive_fields: Vec::new(),
         examples,
+        numbered: Vec::new(),
     };
     api.rearrange(&defined);
     passes::refine(&mut api, &mut problems);

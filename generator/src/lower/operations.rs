@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use heck::ToKebabCase;
 
 use super::prose;
-use super::types::{BodyShape, TypeLowerer};
+use super::types::{BodyShape, Hint, TypeLowerer};
 use crate::adapter::{
     BodyView, Document, MediaView, OperationView, ParamFormat, ParamStyle as SpecStyle,
     ParameterView, Requirement, ResponseView, Schema, ServerView,
@@ -413,7 +413,7 @@ impl<'d> OperationLowering<'_, 'd> {
             if location == ParamLocation::Cookie && !self.cookie_fits(param.name, &pointer) {
                 continue;
             }
-            let hint = format!("{}{}", self.op_type, type_name(param.name));
+            let hint = Hint::text(self.op_type, &type_name(param.name), Some("Parameter"));
             let ty = match schema {
                 Some(schema) => self.types.lower(schema, &schema_pointer, &hint),
                 None => TypeRef::Json,
@@ -493,7 +493,7 @@ impl<'d> OperationLowering<'_, 'd> {
             (Some(schema), _) => self.types.lower(
                 *schema,
                 &format!("{pointer}/content/{}/schema", escape(media)),
-                &format!("{}{}", self.op_type, self.body_suffix),
+                &Hint::text(self.op_type, self.body_suffix, Some("Body")),
             ),
             (None, _) => TypeRef::Json,
         };
@@ -640,11 +640,11 @@ impl<'d> OperationLowering<'_, 'd> {
                 }
                 (_, Some(MediaKind::Json)) => PartKind::Json(self.types.lower_object_property(
                     property,
-                    &format!("{hint}{}", type_name(property.name)),
+                    &Hint::text(&hint, &type_name(property.name), Some("Part")),
                 )),
                 _ => PartKind::Value(self.types.lower_object_property(
                     property,
-                    &format!("{hint}{}", type_name(property.name)),
+                    &Hint::text(&hint, &type_name(property.name), Some("Part")),
                 )),
             };
             let media = match shape {
@@ -701,7 +701,11 @@ impl<'d> OperationLowering<'_, 'd> {
                     ParamFormat::Schema(schema) => self.types.lower(
                         *schema,
                         &format!("{header_pointer}/schema"),
-                        &format!("{hint}{}{}", type_name(&part.name), type_name(header)),
+                        &Hint::text(
+                            &hint,
+                            &format!("{}{}", type_name(&part.name), type_name(header)),
+                            Some("Header"),
+                        ),
                     ),
                     ParamFormat::Content(content) => {
                         match content
@@ -711,7 +715,11 @@ impl<'d> OperationLowering<'_, 'd> {
                             Some((media, schema)) => self.types.lower(
                                 schema,
                                 &format!("{header_pointer}/content/{}/schema", escape(media)),
-                                &format!("{hint}{}{}", type_name(&part.name), type_name(header)),
+                                &Hint::text(
+                                    &hint,
+                                    &format!("{}{}", type_name(&part.name), type_name(header)),
+                                    Some("Header"),
+                                ),
                             ),
                             None => TypeRef::Json,
                         }
@@ -800,9 +808,9 @@ impl<'d> OperationLowering<'_, 'd> {
             };
             // Inline body types: `…Response` on the success side, `…NotFound` on the other.
             let hint = if class < 4 {
-                format!("{}Response", self.op_type)
+                Hint::text(self.op_type, "Response", Some(&response_word(status)))
             } else {
-                format!("{}{}", self.op_type, response_word(status))
+                Hint::text(self.op_type, &response_word(status), Some("Response"))
             };
             let case = self.response(status, response, &pointer, &hint, variants);
             side.push(case);
@@ -818,9 +826,9 @@ impl<'d> OperationLowering<'_, 'd> {
         let documents_default = default.is_some();
         if let Some((pointer, response)) = default {
             let hint = if documents_2xx {
-                format!("{}Default", self.op_type)
+                Hint::text(self.op_type, "Default", Some("Response"))
             } else {
-                format!("{}Response", self.op_type)
+                Hint::text(self.op_type, "Response", Some("Default"))
             };
             let case = self.response(
                 StatusMatch::Default,
@@ -864,7 +872,7 @@ impl<'d> OperationLowering<'_, 'd> {
         status: StatusMatch,
         response: &ResponseView<'d>,
         pointer: &str,
-        hint: &str,
+        hint: &Hint,
         variants: &mut Scope,
     ) -> ResponseCase {
         let chosen = response

@@ -2,7 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, Constraints, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Constraints, NameSource, Naming, Note, Place, TypeDef, TypeId, TypeKind, TypeRef,
+};
+use crate::naming::type_name;
 
 /// Runs the passes in order.
 pub fn refine(api: &mut Api, problems: &mut Vec<(String, String)>) {
@@ -10,6 +13,8 @@ pub fn refine(api: &mut Api, problems: &mut Vec<(String, String)>) {
     apply_directions(api);
     drop_orphans(api);
     merge_identical(api);
+    super::names::assign(api);
+    api.sort_types();
     box_recursion(api);
     check_unboxable(api, problems);
     fill_known_fields(api);
@@ -201,27 +206,23 @@ fn split_shared_types(api: &mut Api) {
     if split.is_empty() {
         return;
     }
-    let mut taken: BTreeSet<String> = api.types.iter().map(|t| t.name.clone()).collect();
-    // Each split type's copy, claimed in name order.
-    let mut by_name: Vec<TypeId> = split.iter().copied().collect();
-    by_name.sort_by(|a, b| api.name(*a).cmp(api.name(*b)));
+    // Each split type's copy, named after it.
     let mut copies: BTreeMap<TypeId, TypeId> = BTreeMap::new();
-    for id in by_name {
-        let name = api.name(id).to_owned();
-        let mut candidate = format!("{name}Request");
-        let mut n = 2;
-        while taken.contains(&candidate) {
-            candidate = format!("{name}Request{n}");
-            n += 1;
-        }
-        taken.insert(candidate.clone());
+    for id in split {
         let original = api.ty(id);
         let mut copy = original.clone();
-        copy.name = candidate;
-        copy.doc = Some(format!(
-            "{} (as sent in requests: without the fields only servers set)",
-            original.doc.clone().unwrap_or_else(|| name.clone())
-        ));
+        let place = Place {
+            parent: Some(TypeRef::Named(id)),
+            parent_preferred: original.naming.preferred.clone(),
+            suffix: "Request".to_owned(),
+            role: None,
+        };
+        copy.naming = Naming {
+            preferred: type_name(&format!("{}Request", original.naming.preferred)),
+            source: NameSource::Placed { title: None, place },
+        };
+        copy.name = copy.naming.preferred.clone();
+        copy.notes.push(Note::RequestSideOf(TypeRef::Named(id)));
         copy.example = None;
         if let TypeKind::Struct { fields, .. } = &mut copy.kind {
             fields.retain(|f| !f.read_only);
@@ -250,7 +251,7 @@ fn split_shared_types(api: &mut Api) {
     api.sort_types();
 }
 
-/// Points the references of a type's definition at other types, as `map` says.
+/// Points the references of a type's kind at other types, as `map` says.
 fn redirect_kind(kind: &mut TypeKind, map: &BTreeMap<TypeId, TypeId>) {
     kind.refs_mut(&mut |ty| redirect(ty, map), &mut |id| {
         if let Some(new) = map.get(id) {
@@ -310,8 +311,8 @@ fn drop_orphans(api: &mut Api) {
 /// Types of the same shape are emitted once: documents repeat inline schemas (the same enum
 /// under ten properties, the same error body under every status), which would otherwise become
 /// `Foo`, `Foo2` … `Foo11`. Of each set of identical types one is kept, a component before an
-/// inline type, then the shortest name, then the first by name, so the choice does not depend
-/// on document order; references to the others lead to it. A component among the others stays
+/// inline type, then the shortest preferred name, then the first by name, then by where it is,
+/// so the choice does not depend on document order; references to the others lead to it. A component among the others stays
 /// as an alias of the kept type, since its name is part of the API's vocabulary. Repeated until
 /// nothing changes, as types that differed only by which duplicate they referred to become
 /// identical in turn. Shapes are compared after the direction passes, so two types merge only
@@ -328,7 +329,14 @@ fn merge_identical(api: &mut Api) {
         for set in sets.values().filter(|set| set.len() > 1) {
             let rank = |id: &&TypeId| {
                 let ty = api.ty(**id);
-                (!is_component(&ty.pointer), ty.name.len(), ty.name.as_str())
+                let name = ty.naming.preferred.as_str();
+                (
+                    !is_component(&ty.pointer),
+                    name.len(),
+                    name,
+                    ty.pointer.as_str(),
+                    **id,
+                )
             };
             let Some(&kept) = set.iter().min_by_key(rank) else {
                 continue;
@@ -340,33 +348,31 @@ fn merge_identical(api: &mut Api) {
         if merged.is_empty() {
             return;
         }
+        let removed: BTreeMap<TypeId, TypeId> = merged
+            .iter()
+            .filter(|(id, _)| !is_component(&api.ty(**id).pointer))
+            .map(|(id, kept)| (*id, *kept))
+            .collect();
         for i in 0..api.types.len() {
             let id = TypeId(i);
-            match merged.get(&id) {
-                Some(&kept) => {
-                    let note = format!(
-                        "The same type as `{}`, whose shape this schema repeats.",
-                        api.name(kept)
-                    );
-                    let ty = &mut api.types[i];
-                    ty.doc = Some(match ty.doc.take() {
-                        Some(doc) => format!("{doc}\n\n{note}"),
-                        None => note,
-                    });
-                    ty.example = None;
-                    ty.kind = TypeKind::Alias {
-                        target: TypeRef::Named(kept),
-                    };
-                }
-                None => redirect_kind(&mut api.types[i].kind, &merged),
+            let ty = &mut api.types[i];
+            redirect_kind(&mut ty.kind, &merged);
+            // Where a type comes from changes only when that type is gone: a component
+            // duplicate stays, as an alias, and what sits in it keeps its name.
+            ty.naming_refs_mut(&mut |r| redirect(r, &removed));
+            if let Some(&kept) = merged.get(&id) {
+                ty.notes.push(Note::SameAs);
+                ty.example = None;
+                ty.kind = TypeKind::Alias {
+                    target: TypeRef::Named(kept),
+                };
             }
         }
         api.type_refs_mut(|ty| redirect(ty, &merged));
         // Inline duplicates vanish; component duplicates stay, as aliases.
-        let kept: Vec<TypeId> = api
-            .types_with_ids()
-            .filter(|(id, t)| !merged.contains_key(id) || is_component(&t.pointer))
-            .map(|(id, _)| id)
+        let kept: Vec<TypeId> = (0..api.types.len())
+            .map(TypeId)
+            .filter(|id| !removed.contains_key(id))
             .collect();
         api.rearrange(&kept);
     }

@@ -760,8 +760,10 @@ mod tests {
     fn def(name: &str, kind: TypeKind) -> TypeDef {
         TypeDef {
             name: name.to_owned(),
+            naming: Default::default(),
             pointer: String::new(),
             doc: None,
+            notes: Vec::new(),
             deprecated: false,
             example: None,
             sample: None,
@@ -1074,12 +1076,14 @@ paths:
                     variants: vec![
                         UntaggedVariant {
                             name: "A".into(),
+                            label: None,
                             ty: TypeRef::Named(TypeId(0)),
                             known_fields: None,
                             constraints: Constraints::default(),
                         },
                         UntaggedVariant {
                             name: "B".into(),
+                            label: None,
                             ty: TypeRef::Named(TypeId(1)),
                             known_fields: None,
                             constraints: Constraints::default(),
@@ -1143,6 +1147,7 @@ paths:
         };
         let member = |name: &str, id: usize| UntaggedVariant {
             name: name.into(),
+            label: None,
             ty: TypeRef::Named(TypeId(id)),
             known_fields: None,
             constraints: Constraints::default(),
@@ -1168,6 +1173,7 @@ paths:
     fn a_scalar_members_constraints_hold() {
         let port = UntaggedVariant {
             name: "Port".into(),
+            label: None,
             ty: TypeRef::String,
             known_fields: None,
             constraints: limits(|l| l.pattern = Some(r"^(\d{1,5}|\d{1,5}-\d{1,5})$".into())),
