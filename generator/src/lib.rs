@@ -13,6 +13,7 @@ mod locate;
 pub mod lower;
 pub mod naming;
 pub mod overlay;
+pub mod surface;
 
 use std::path::Path;
 

@@ -99,3 +99,160 @@ fn names_do_not_depend_on_the_order_of_real_documents() {
         assert_order_free(name, &document(&path, None));
     }
 }
+
+/// `document` grown by things unrelated to what it had, listed first so any numbering by
+/// document order would shift: a component schema with inline types of every kind (an enum, a
+/// titled object, a union of values and an object, a list of objects), an operation in an
+/// existing group with inline parameters, body and responses, and a property of an existing
+/// component (`host`: a struct nothing else repeats).
+fn grown(document: &Value, host: &str) -> Value {
+    let mut grown = document.clone();
+    let widget = serde_json::json!({
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "string"},
+            "status": {"type": "string", "enum": ["fresh", "stale"]},
+            "gauge": {"title": "Unrelated gauge", "type": "object", "properties": {"level": {"type": "integer"}}},
+            "mode": {"oneOf": [
+                {"type": "string", "enum": ["idle"]},
+                {"type": "object", "required": ["busy_until"], "properties": {"busy_until": {"type": "string"}}}
+            ]},
+            "parts": {"type": "array", "items": {"type": "object", "properties": {"serial": {"type": "string"}}}}
+        }
+    });
+    let tag = document["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.values())
+        .find_map(|op| op["tags"][0].as_str())
+        .map(str::to_owned);
+    let mut operation = serde_json::json!({
+        "operationId": "create-unrelated-widget",
+        "parameters": [{"name": "dry_run", "in": "query", "schema": {"type": "string", "enum": ["yes", "no"]}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"label": {"type": "string"}, "kind": {"type": "string", "enum": ["small", "large"]}}
+        }}}},
+        "responses": {
+            "201": {"description": "Created.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UnrelatedWidget"}}}},
+            "409": {"description": "Taken.", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"reason": {"type": "string"}}
+            }}}}
+        }
+    });
+    if let Some(tag) = tag {
+        operation["tags"] = serde_json::json!([tag]);
+    }
+    let prepend = |map: &mut serde_json::Map<String, Value>, key: &str, value: Value| {
+        let rest = std::mem::take(map);
+        map.insert(key.to_owned(), value);
+        map.extend(rest);
+    };
+    if let Some(paths) = grown["paths"].as_object_mut() {
+        prepend(
+            paths,
+            "/unrelated-widgets",
+            serde_json::json!({"post": operation}),
+        );
+    }
+    if let Some(schemas) = grown["components"]["schemas"].as_object_mut() {
+        prepend(schemas, "UnrelatedWidget", widget);
+    }
+    let property =
+        serde_json::json!({"type": "object", "properties": {"text": {"type": "string"}}});
+    if let Some(properties) = grown["components"]["schemas"][host]["properties"].as_object_mut() {
+        properties.insert("unrelated_note".to_owned(), property);
+    }
+    grown
+}
+
+/// A component whose type is a struct no other type stands for (no alias of it, no copy), to
+/// grow by a property.
+fn host(api: &Api) -> String {
+    let aliased: std::collections::BTreeSet<usize> = api
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            sdkgen::ir::TypeKind::Alias { target } => target.named().map(|id| id.0),
+            _ => None,
+        })
+        .collect();
+    api.types
+        .iter()
+        .enumerate()
+        .find_map(|(i, t)| {
+            let key = t.pointer.strip_prefix("/components/schemas/")?;
+            let plain = !key.contains('/') && !aliased.contains(&i) && !t.name.ends_with("Request");
+            (plain && matches!(t.kind, sdkgen::ir::TypeKind::Struct { .. })).then(|| key.to_owned())
+        })
+        .expect("a component struct")
+}
+
+fn surface(document: &Value, name: &str) -> sdkgen::surface::Surface {
+    let text = serde_json::to_string(document).expect("serialises");
+    let options = sdkgen::Options {
+        crate_name: "stable-sdk".to_owned(),
+        crate_version: "0.1.0".to_owned(),
+        regenerate_with: "cargo test".to_owned(),
+        contract_tests: false,
+    };
+    let files = sdkgen::generate_from_str(&format!("{name}.json"), &text, &options)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    sdkgen::surface::of(&files).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Every public item of the crate from `document` is in the crate from it grown by unrelated
+/// things, unchanged: same path, signature and feature gate.
+fn assert_stable(name: &str, document: &Value) {
+    let host = host(&lower(document, name));
+    let before = surface(document, name);
+    let after = surface(&grown(document, &host), name);
+    let differences: Vec<String> = before
+        .iter()
+        .filter(|(path, item)| after.get(*path) != Some(*item))
+        .map(|(path, item)| match after.get(path) {
+            None => format!("{path}: gone"),
+            Some(other) => format!("{path}: {item:?} became {other:?}"),
+        })
+        .collect();
+    assert!(
+        differences.is_empty(),
+        "{name}: growing the document by unrelated things changed {} public item(s):\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
+    // The growth is there.
+    for added in [
+        "models::UnrelatedWidget",
+        "models::UnrelatedWidgetStatus",
+        "models::UnrelatedGauge",
+        &format!(
+            "models::{}.unrelated_note",
+            sdkgen::naming::type_name(&host)
+        ),
+    ] {
+        assert!(after.contains_key(added), "{name}: {added} is missing");
+    }
+}
+
+#[test]
+fn unrelated_additions_change_no_public_item_of_the_curated_spec() {
+    let repo = root().join("..");
+    assert_stable("konnect", &document(&repo.join("spec/konnect.yaml"), None));
+}
+
+#[test]
+fn unrelated_additions_change_no_public_item_of_real_documents() {
+    let upstream = root().join("../spec/upstream");
+    let whole = document(
+        &upstream.join("konnect.yaml"),
+        Some(&upstream.join("konnect.overlay.yaml")),
+    );
+    assert_stable("kong-konnect", &whole);
+    assert_stable(
+        "nexus",
+        &document(&root().join("tests/specs/nexus.json"), None),
+    );
+}
