@@ -525,18 +525,20 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
         .collect();
     for (path, before) in old {
         let Some(after) = new.get(path) else { continue };
-        let what = if before.signature != after.signature {
-            What::Changed {
+        let (what, breaking) = if before.signature != after.signature {
+            let what = What::Changed {
                 from: before.signature.clone(),
                 to: after.signature.clone(),
-            }
+            };
+            (what, true)
         } else if before.gate != after.gate
             && !owner_of(path).is_some_and(|owner| regated.iter().any(|g| g.as_str() == owner))
         {
-            What::Gated {
+            let what = What::Gated {
                 from: before.gate.clone(),
                 to: after.gate.clone(),
-            }
+            };
+            (what, narrower(&before.gate, &after.gate))
         } else {
             continue;
         };
@@ -544,7 +546,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
             path: path.clone(),
             kind: before.kind,
             what,
-            breaking: true,
+            breaking,
         });
     }
     for path in added {
@@ -563,6 +565,36 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
     }
     changes.sort_by(|a, b| (!a.breaking, &a.path).cmp(&(!b.breaking, &b.path)));
     changes
+}
+
+/// The Cargo features a gate compiles an item under, any one of them sufficing; `None` for
+/// always, or for a gate that says more than features (then compared as written).
+fn features(gate: &str) -> Option<BTreeSet<&str>> {
+    if gate.is_empty() || gate.matches("cfg(").count() != 1 {
+        return None;
+    }
+    let inner = gate.strip_prefix("cfg(")?.strip_suffix(')')?;
+    let inner = inner
+        .strip_prefix("any(")
+        .and_then(|i| i.strip_suffix(')'))
+        .unwrap_or(inner);
+    inner
+        .split(", ")
+        .map(|f| f.strip_prefix("feature = \"")?.strip_suffix('"'))
+        .collect()
+}
+
+/// Whether an item compiles under fewer sets of features than before: gated where it was not,
+/// or no longer under a feature it was under (one more feature opening it breaks nothing).
+fn narrower(from: &str, to: &str) -> bool {
+    match (from.is_empty(), to.is_empty()) {
+        (_, true) => false,
+        (true, false) => true,
+        (false, false) => match (features(from), features(to)) {
+            (Some(from), Some(to)) => !from.is_subset(&to),
+            _ => true,
+        },
+    }
 }
 
 /// The item a member belongs to: `models::Key` for `models::Key.id`, `models::Key::as_str()`
@@ -674,12 +706,35 @@ pub fn report(changes: &[Change]) -> String {
                 What::Changed { from, to } => {
                     format!("changed {kind} `{}`: `{from}` -> `{to}`", change.path)
                 }
-                What::Gated { from, to } => format!(
-                    "{kind} `{}` compiled under other features: `{}` -> `{}`",
-                    change.path,
-                    if from.is_empty() { "always" } else { from },
-                    if to.is_empty() { "always" } else { to }
-                ),
+                What::Gated { from, to } => match (features(from), features(to)) {
+                    (Some(before), Some(after)) => {
+                        let list = |set: BTreeSet<&&str>| {
+                            set.into_iter()
+                                .map(|f| format!("`{f}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        };
+                        let gained = list(after.iter().filter(|f| !before.contains(*f)).collect());
+                        let lost = list(before.iter().filter(|f| !after.contains(*f)).collect());
+                        let mut text = format!("{kind} `{}` compiled under", change.path);
+                        if !gained.is_empty() {
+                            text.push_str(&format!(" features {gained} too"));
+                        }
+                        if !lost.is_empty() {
+                            if !gained.is_empty() {
+                                text.push(',');
+                            }
+                            text.push_str(&format!(" no longer under {lost}"));
+                        }
+                        text
+                    }
+                    _ => format!(
+                        "{kind} `{}` compiled under other features: `{}` -> `{}`",
+                        change.path,
+                        if from.is_empty() { "always" } else { from },
+                        if to.is_empty() { "always" } else { to }
+                    ),
+                },
                 What::Added if change.breaking && change.kind == Kind::Field => {
                     format!(
                         "added field `{}` (struct literals must name it)",

@@ -8,6 +8,7 @@ use sdkgen::{File, Options};
 pub mod bench;
 pub mod contract_suites;
 pub mod peers;
+pub mod semver;
 pub mod test;
 
 /// The command that regenerates `generated/`, named in every generated file.

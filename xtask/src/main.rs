@@ -8,6 +8,7 @@ use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME [--contract-tests]]
   cargo xtask test
+  cargo xtask semver [--old-spec PATH [--old-overlay PATH] [--spec PATH [--overlay PATH]] | --old-crate DIR --new-crate DIR] [--deny-breaking]
   cargo xtask contract-suites
   cargo xtask mock
   cargo xtask bench [generation] [build] [konnect] [runtime]
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         )),
         Some("mock") if args.len() == 1 => report(xtask::test::mock()),
         Some("test") if args.len() == 1 => report(xtask::test::run()),
+        Some("semver") => report(xtask::semver::run(&args[1..])),
         // The generated contract suites alone (a step of `test`).
         Some("contract-suites") if args.len() == 1 => report(xtask::contract_suites::run()),
         _ => {
