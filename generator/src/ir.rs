@@ -580,8 +580,13 @@ pub struct Operation {
     /// The documented responses that count as success (`1XX`..`3XX`, and `default` when no
     /// `2XX` is documented), exact statuses first, then ranges, then `default`.
     pub successes: Vec<ResponseCase>,
-    /// The error enum's name, e.g. `CreatePersonalAccessTokenError`.
+    /// The error type's name, e.g. `CreatePersonalAccessTokenError`: the error enum, or an
+    /// alias of the enum it shares with other operations of its group.
     pub error_type: String,
+    /// The enum holding its errors: its own (`error_type`), or the one operations of its group
+    /// that document the same error responses share, named for what it holds
+    /// (`UnauthorizedForbiddenNotFoundError`).
+    pub error_enum: String,
     /// Documented error responses (`4XX`, `5XX`, and `default`), in matching order as above.
     pub errors: Vec<ResponseCase>,
     /// Security alternatives (OR) of scheme keys (AND); empty for none.

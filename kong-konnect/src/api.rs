@@ -424,7 +424,7 @@ impl crate::runtime::ErrorResponses for CreateApiError {
 }
 /// The error responses `fetch-api`, `delete-api`, `list-api-registrations` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchApiError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -432,7 +432,7 @@ pub enum FetchApiError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl FetchApiError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -442,7 +442,7 @@ impl FetchApiError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for FetchApiError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -458,8 +458,10 @@ impl crate::runtime::ErrorResponses for FetchApiError {
         Self::status(self)
     }
 }
-/// The error responses `delete-api` documents: the same as `fetch-api`'s.
-pub type DeleteApiError = FetchApiError;
+/// The error responses `fetch-api` documents, which other operations of the group document too.
+pub type FetchApiError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api` documents, which other operations of the group document too.
+pub type DeleteApiError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateApiError {
@@ -510,8 +512,8 @@ impl crate::runtime::ErrorResponses for UpdateApiError {
         Self::status(self)
     }
 }
-/// The error responses `list-api-registrations` documents: the same as `fetch-api`'s.
-pub type ListApiRegistrationsError = FetchApiError;
+/// The error responses `list-api-registrations` documents, which other operations of the group document too.
+pub type ListApiRegistrationsError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-apis`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListApisOptions {

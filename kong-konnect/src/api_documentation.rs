@@ -392,7 +392,7 @@ impl crate::runtime::ErrorResponses for ListApiDocumentsError {
 }
 /// The error responses `create-api-document`, `update-api-document` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateApiDocumentError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: ApiUnauthorized
@@ -406,7 +406,7 @@ pub enum CreateApiDocumentError {
     /// 415: Unsupported Media Type
     UnsupportedMediaType(crate::models::BaseError),
 }
-impl CreateApiDocumentError {
+impl BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -419,7 +419,8 @@ impl CreateApiDocumentError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateApiDocumentError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -440,9 +441,11 @@ impl crate::runtime::ErrorResponses for CreateApiDocumentError {
         Self::status(self)
     }
 }
+/// The error responses `create-api-document` documents, which other operations of the group document too.
+pub type CreateApiDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `fetch-api-document`, `delete-api-document` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchApiDocumentError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -450,7 +453,7 @@ pub enum FetchApiDocumentError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl FetchApiDocumentError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -460,7 +463,7 @@ impl FetchApiDocumentError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for FetchApiDocumentError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -476,10 +479,12 @@ impl crate::runtime::ErrorResponses for FetchApiDocumentError {
         Self::status(self)
     }
 }
-/// The error responses `delete-api-document` documents: the same as `fetch-api-document`'s.
-pub type DeleteApiDocumentError = FetchApiDocumentError;
-/// The error responses `update-api-document` documents: the same as `create-api-document`'s.
-pub type UpdateApiDocumentError = CreateApiDocumentError;
+/// The error responses `fetch-api-document` documents, which other operations of the group document too.
+pub type FetchApiDocumentError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api-document` documents, which other operations of the group document too.
+pub type DeleteApiDocumentError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-api-document` documents, which other operations of the group document too.
+pub type UpdateApiDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `move-api-document` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MoveApiDocumentError {

@@ -395,7 +395,7 @@ impl crate::runtime::ErrorResponses for ListApiPackageDocumentsError {
 }
 /// The error responses `create-api-package-document`, `update-api-package-document` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateApiPackageDocumentError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: ApiUnauthorized
@@ -409,7 +409,7 @@ pub enum CreateApiPackageDocumentError {
     /// 415: Unsupported Media Type
     UnsupportedMediaType(crate::models::BaseError),
 }
-impl CreateApiPackageDocumentError {
+impl BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -422,7 +422,8 @@ impl CreateApiPackageDocumentError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateApiPackageDocumentError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -443,9 +444,11 @@ impl crate::runtime::ErrorResponses for CreateApiPackageDocumentError {
         Self::status(self)
     }
 }
+/// The error responses `create-api-package-document` documents, which other operations of the group document too.
+pub type CreateApiPackageDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `fetch-api-package-document`, `delete-api-package-document` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchApiPackageDocumentError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -453,7 +456,7 @@ pub enum FetchApiPackageDocumentError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl FetchApiPackageDocumentError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -463,7 +466,7 @@ impl FetchApiPackageDocumentError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for FetchApiPackageDocumentError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -479,10 +482,12 @@ impl crate::runtime::ErrorResponses for FetchApiPackageDocumentError {
         Self::status(self)
     }
 }
-/// The error responses `delete-api-package-document` documents: the same as `fetch-api-package-document`'s.
-pub type DeleteApiPackageDocumentError = FetchApiPackageDocumentError;
-/// The error responses `update-api-package-document` documents: the same as `create-api-package-document`'s.
-pub type UpdateApiPackageDocumentError = CreateApiPackageDocumentError;
+/// The error responses `fetch-api-package-document` documents, which other operations of the group document too.
+pub type FetchApiPackageDocumentError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api-package-document` documents, which other operations of the group document too.
+pub type DeleteApiPackageDocumentError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-api-package-document` documents, which other operations of the group document too.
+pub type UpdateApiPackageDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `move-api-package-document` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MoveApiPackageDocumentError {

@@ -283,7 +283,7 @@ impl<'a> ApiPackages<'a> {
 }
 /// The error responses `list-api-packages`, `get-api-package`, `delete-api-package` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListApiPackagesError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -291,7 +291,7 @@ pub enum ListApiPackagesError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListApiPackagesError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -301,7 +301,7 @@ impl ListApiPackagesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListApiPackagesError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -317,6 +317,8 @@ impl crate::runtime::ErrorResponses for ListApiPackagesError {
         Self::status(self)
     }
 }
+/// The error responses `list-api-packages` documents, which other operations of the group document too.
+pub type ListApiPackagesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-package` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateApiPackageError {
@@ -357,10 +359,10 @@ impl crate::runtime::ErrorResponses for CreateApiPackageError {
         Self::status(self)
     }
 }
-/// The error responses `get-api-package` documents: the same as `list-api-packages`'s.
-pub type GetApiPackageError = ListApiPackagesError;
-/// The error responses `delete-api-package` documents: the same as `list-api-packages`'s.
-pub type DeleteApiPackageError = ListApiPackagesError;
+/// The error responses `get-api-package` documents, which other operations of the group document too.
+pub type GetApiPackageError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api-package` documents, which other operations of the group document too.
+pub type DeleteApiPackageError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `patch-api-package` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchApiPackageError {

@@ -366,7 +366,7 @@ impl<'a> ApiSpecification<'a> {
 }
 /// The error responses `list-api-specs`, `fetch-api-spec`, `delete-api-spec` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListApiSpecsError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -374,7 +374,7 @@ pub enum ListApiSpecsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListApiSpecsError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -384,7 +384,7 @@ impl ListApiSpecsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListApiSpecsError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -400,6 +400,8 @@ impl crate::runtime::ErrorResponses for ListApiSpecsError {
         Self::status(self)
     }
 }
+/// The error responses `list-api-specs` documents, which other operations of the group document too.
+pub type ListApiSpecsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-spec` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateApiSpecError {
@@ -450,10 +452,10 @@ impl crate::runtime::ErrorResponses for CreateApiSpecError {
         Self::status(self)
     }
 }
-/// The error responses `fetch-api-spec` documents: the same as `list-api-specs`'s.
-pub type FetchApiSpecError = ListApiSpecsError;
-/// The error responses `delete-api-spec` documents: the same as `list-api-specs`'s.
-pub type DeleteApiSpecError = ListApiSpecsError;
+/// The error responses `fetch-api-spec` documents, which other operations of the group document too.
+pub type FetchApiSpecError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api-spec` documents, which other operations of the group document too.
+pub type DeleteApiSpecError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-spec` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateApiSpecError {

@@ -294,7 +294,7 @@ impl<'a> ApiVersion<'a> {
 }
 /// The error responses `list-api-versions`, `fetch-api-version`, `delete-api-version` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListApiVersionsError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -302,7 +302,7 @@ pub enum ListApiVersionsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListApiVersionsError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -312,7 +312,7 @@ impl ListApiVersionsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListApiVersionsError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -328,6 +328,8 @@ impl crate::runtime::ErrorResponses for ListApiVersionsError {
         Self::status(self)
     }
 }
+/// The error responses `list-api-versions` documents, which other operations of the group document too.
+pub type ListApiVersionsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-version` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateApiVersionError {
@@ -378,10 +380,10 @@ impl crate::runtime::ErrorResponses for CreateApiVersionError {
         Self::status(self)
     }
 }
-/// The error responses `fetch-api-version` documents: the same as `list-api-versions`'s.
-pub type FetchApiVersionError = ListApiVersionsError;
-/// The error responses `delete-api-version` documents: the same as `list-api-versions`'s.
-pub type DeleteApiVersionError = ListApiVersionsError;
+/// The error responses `fetch-api-version` documents, which other operations of the group document too.
+pub type FetchApiVersionError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api-version` documents, which other operations of the group document too.
+pub type DeleteApiVersionError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-version` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateApiVersionError {

@@ -284,7 +284,7 @@ impl<'a> Portals<'a> {
 }
 /// The error responses `list-portals`, `create-portal` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListPortalsError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -292,7 +292,7 @@ pub enum ListPortalsError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListPortalsError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -302,7 +302,7 @@ impl ListPortalsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListPortalsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -318,11 +318,13 @@ impl crate::runtime::ErrorResponses for ListPortalsError {
         Self::status(self)
     }
 }
-/// The error responses `create-portal` documents: the same as `list-portals`'s.
-pub type CreatePortalError = ListPortalsError;
+/// The error responses `list-portals` documents, which other operations of the group document too.
+pub type ListPortalsError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-portal` documents, which other operations of the group document too.
+pub type CreatePortalError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-portal`, `delete-portal` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetPortalError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -330,7 +332,7 @@ pub enum GetPortalError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetPortalError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -340,7 +342,7 @@ impl GetPortalError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetPortalError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -356,8 +358,10 @@ impl crate::runtime::ErrorResponses for GetPortalError {
         Self::status(self)
     }
 }
-/// The error responses `delete-portal` documents: the same as `get-portal`'s.
-pub type DeletePortalError = GetPortalError;
+/// The error responses `get-portal` documents, which other operations of the group document too.
+pub type GetPortalError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-portal` documents, which other operations of the group document too.
+pub type DeletePortalError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdatePortalError {

@@ -2,8 +2,6 @@
 //! operation's success enum (when its success responses differ), error enum and options
 //! struct.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -430,46 +428,40 @@ fn response_variant(case: &ResponseCase, models: &Models) -> TokenStream {
     }
 }
 
-/// One error enum per distinct set of error responses in the group: operations documenting
-/// the same responses share the first one's enum under an alias of their own name, so a large
-/// API does not carry (and compile) hundreds of identical enums.
+/// The group's error enums: an operation's own, or one that operations documenting the same
+/// error responses share (`Operation::error_enum`, decided in lowering), emitted where its
+/// first operation is; an operation sharing one names it under an alias of its own name.
 fn error_types<'a>(group: &'a Group, models: Models<'a>) -> impl Iterator<Item = TokenStream> + 'a {
     let ops = &group.operations;
-    // For each operation, the first one documenting the same error responses.
-    let mut first_with: BTreeMap<String, usize> = BTreeMap::new();
-    let owner: Vec<usize> = ops
-        .iter()
-        .enumerate()
-        .map(|(i, op)| {
-            let key = serde_json::to_string(&op.errors).unwrap_or_default();
-            *first_with.entry(key).or_insert(i)
-        })
-        .collect();
-    ops.iter().enumerate().map(move |(i, op)| {
-        let first = &ops[owner[i]];
-        if owner[i] == i {
-            let sharing: Vec<&str> = (0..ops.len())
-                .filter(|&j| owner[j] == i)
-                .map(|j| ops[j].id.as_str())
+    let mut emitted: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    ops.iter().map(move |op| {
+        let mut tokens = TokenStream::new();
+        if emitted.insert(op.error_enum.as_str()) {
+            let sharing: Vec<&str> = ops
+                .iter()
+                .filter(|o| o.error_enum == op.error_enum)
+                .map(|o| o.id.as_str())
                 .collect();
-            error_enum(op, &sharing, &models)
-        } else {
+            tokens.extend(error_enum(op, &sharing, &models));
+        }
+        if op.error_type != op.error_enum {
             let name = ident(&op.error_type);
-            let shared = ident(&first.error_type);
+            let shared = ident(&op.error_enum);
             let doc = format!(
-                " The error responses `{}` documents: the same as `{}`'s.",
-                op.id, first.id
+                " The error responses `{}` documents, which other operations of the group document too.",
+                op.id
             );
-            quote! {
+            tokens.extend(quote! {
                 #[doc = #doc]
                 pub type #name = #shared;
-            }
+            });
         }
+        tokens
     })
 }
 
 fn error_enum(op: &Operation, sharing: &[&str], models: &Models) -> TokenStream {
-    let name = ident(&op.error_type);
+    let name = ident(&op.error_enum);
     let doc = match sharing {
         [_] | [] => format!(" The error responses `{}` documents.", op.id),
         ids => format!(

@@ -50,6 +50,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     };
     api.rearrange(&defined);
     passes::refine(&mut api, &mut problems);
+    operations::share_errors(&mut api.groups);
     examples::check(&mut api);
     samples::fill(&mut api);
     if problems.is_empty() {
