@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{Api, NameSource, Note, NumberedName, TypeId, TypeKind, TypeRef};
-use crate::naming::{type_name, Scope};
+use crate::naming::{type_name, variant_name, Scope};
 
 /// Type names generated code must not shadow beyond those `type_name` already avoids.
 pub const RESERVED: &[&str] = &["BTreeMap"];
@@ -250,7 +250,7 @@ fn name_variants(api: &mut Api) {
                 };
                 let candidate = match candidate.strip_prefix(union) {
                     Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => {
-                        rest.to_owned()
+                        variant_name(rest)
                     }
                     _ => candidate,
                 };
