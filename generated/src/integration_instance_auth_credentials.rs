@@ -195,7 +195,7 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
 }
 /// The error responses `get-integration-instance-auth-credential`, `delete-integration-instance-auth-credential` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetIntegrationInstanceAuthCredentialError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: Forbidden
@@ -203,7 +203,7 @@ pub enum GetIntegrationInstanceAuthCredentialError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetIntegrationInstanceAuthCredentialError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -213,7 +213,7 @@ impl GetIntegrationInstanceAuthCredentialError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetIntegrationInstanceAuthCredentialError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -229,6 +229,8 @@ impl crate::runtime::ErrorResponses for GetIntegrationInstanceAuthCredentialErro
         Self::status(self)
     }
 }
+/// The error responses `get-integration-instance-auth-credential` documents, which other operations of the group document too.
+pub type GetIntegrationInstanceAuthCredentialError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-integration-instance-auth-credential` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateIntegrationInstanceAuthCredentialError {
@@ -273,5 +275,5 @@ impl crate::runtime::ErrorResponses for CreateIntegrationInstanceAuthCredentialE
         Self::status(self)
     }
 }
-/// The error responses `delete-integration-instance-auth-credential` documents: the same as `get-integration-instance-auth-credential`'s.
-pub type DeleteIntegrationInstanceAuthCredentialError = GetIntegrationInstanceAuthCredentialError;
+/// The error responses `delete-integration-instance-auth-credential` documents, which other operations of the group document too.
+pub type DeleteIntegrationInstanceAuthCredentialError = UnauthorizedForbiddenNotFoundError;

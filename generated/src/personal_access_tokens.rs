@@ -351,7 +351,7 @@ impl<'a> PersonalAccessTokens<'a> {
 }
 /// The error responses `list-users-personal-access-tokens`, `get-personal-access-token-details`, `delete-personal-access-token`, `update-personal-access-token-details`, `revoke-personal-access-token` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListUsersPersonalAccessTokensError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -361,7 +361,7 @@ pub enum ListUsersPersonalAccessTokensError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListUsersPersonalAccessTokensError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -372,7 +372,7 @@ impl ListUsersPersonalAccessTokensError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListUsersPersonalAccessTokensError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -389,6 +389,8 @@ impl crate::runtime::ErrorResponses for ListUsersPersonalAccessTokensError {
         Self::status(self)
     }
 }
+/// The error responses `list-users-personal-access-tokens` documents, which other operations of the group document too.
+pub type ListUsersPersonalAccessTokensError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-personal-access-token` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePersonalAccessTokenError {
@@ -433,11 +435,11 @@ impl crate::runtime::ErrorResponses for CreatePersonalAccessTokenError {
         Self::status(self)
     }
 }
-/// The error responses `get-personal-access-token-details` documents: the same as `list-users-personal-access-tokens`'s.
-pub type GetPersonalAccessTokenDetailsError = ListUsersPersonalAccessTokensError;
-/// The error responses `delete-personal-access-token` documents: the same as `list-users-personal-access-tokens`'s.
-pub type DeletePersonalAccessTokenError = ListUsersPersonalAccessTokensError;
-/// The error responses `update-personal-access-token-details` documents: the same as `list-users-personal-access-tokens`'s.
-pub type UpdatePersonalAccessTokenDetailsError = ListUsersPersonalAccessTokensError;
-/// The error responses `revoke-personal-access-token` documents: the same as `list-users-personal-access-tokens`'s.
-pub type RevokePersonalAccessTokenError = ListUsersPersonalAccessTokensError;
+/// The error responses `get-personal-access-token-details` documents, which other operations of the group document too.
+pub type GetPersonalAccessTokenDetailsError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-personal-access-token` documents, which other operations of the group document too.
+pub type DeletePersonalAccessTokenError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-personal-access-token-details` documents, which other operations of the group document too.
+pub type UpdatePersonalAccessTokenDetailsError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `revoke-personal-access-token` documents, which other operations of the group document too.
+pub type RevokePersonalAccessTokenError = BadRequestUnauthorizedForbiddenNotFoundError;

@@ -17,7 +17,7 @@ pub struct Api {
     pub servers: Vec<Server>,
     /// Security schemes the document declares.
     pub security_schemes: Vec<SecurityScheme>,
-    /// Named types, sorted by name.
+    /// Named types, sorted by name once lowering is done; a [`TypeId`] is a place in it.
     pub types: Vec<TypeDef>,
     /// Operations grouped by tag, in the document's tag order.
     pub groups: Vec<Group>,
@@ -30,6 +30,19 @@ pub struct Api {
     pub sensitive_fields: Vec<String>,
     /// Every example the document gives, with the type it must decode into.
     pub examples: Vec<Example>,
+    /// The types whose names had to be numbered, every name their context gives being taken.
+    pub numbered: Vec<NumberedName>,
+}
+
+/// A type named with a number: no name its title or place gives was free.
+#[derive(Debug, Clone, Serialize)]
+pub struct NumberedName {
+    /// The name it got, e.g. `KeySet2`.
+    pub name: String,
+    /// Where its schema is.
+    pub pointer: String,
+    /// The names it could have had, each taken.
+    pub wanted: Vec<String>,
 }
 
 /// A request the API sends to its users (a 3.1 webhook), with the payload it carries.
@@ -117,15 +130,29 @@ pub enum SchemeKind {
     ApiKeyCookie(String),
 }
 
+/// A named type's identity: its place in [`Api::types`]. References hold ids, so a pass can
+/// rename a type (its name is data of its [`TypeDef`]) without touching what refers to it, and
+/// moving types (a merge, a drop, the final sort) is one renumbering of every id
+/// ([`Api::rearrange`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct TypeId(pub usize);
+
 /// A named Rust type.
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {
-    /// The Rust name.
+    /// The Rust name: its preferred name ([`Naming::preferred`]) until the naming pass
+    /// (`lower/names.rs`) chooses one for every type.
     pub name: String,
+    /// How its name is chosen.
+    #[serde(skip)]
+    pub naming: Naming,
     /// Where it was defined, for messages.
     pub pointer: String,
-    /// Doc text.
+    /// Doc text: the schema's own until the naming pass adds what `notes` say.
     pub doc: Option<String>,
+    /// What its doc says about how it was made, written once every type has its name.
+    #[serde(skip)]
+    pub notes: Vec<Note>,
     /// `deprecated: true`.
     pub deprecated: bool,
     /// The schema's `example`, tested to round-trip.
@@ -145,6 +172,127 @@ pub struct TypeDef {
     /// The Cargo features of the groups that use it, when not every group does; the type
     /// compiles only with one of them on. Empty: always compiled.
     pub features: Vec<String>,
+}
+
+/// How a type's name is chosen: the name it would have with nothing else in the way, and
+/// where it comes from, which gives the names it takes when another type wants that one.
+/// Lowering records it; the naming pass (`lower/names.rs`) chooses every name once the types
+/// are final (merged, split, orphans dropped), so a name depends on what the type is and
+/// where it sits, never on the order the document lists things.
+#[derive(Debug, Clone, Default)]
+pub struct Naming {
+    /// A component's name, a title's, or its place's: what merges rank identical types by
+    /// and what an untagged union names the member's variant after.
+    pub preferred: String,
+    /// Where the name comes from.
+    pub source: NameSource,
+}
+
+/// Where a type's name comes from.
+#[derive(Debug, Clone, Default)]
+pub enum NameSource {
+    /// A component schema (or an alias): its own name, claimed before every other.
+    #[default]
+    Component,
+    /// An inline schema, or a type made from another: its title, when it has one, then
+    /// names from its place.
+    Placed {
+        /// `title`.
+        title: Option<String>,
+        /// Where it sits.
+        place: Place,
+    },
+}
+
+/// Where an inline type sits: in a type (a property, an item, a union member) or under an
+/// operation (a parameter, a body, a response), and in what role.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    /// The type it sits in, whose name starts its own: `TypeRef::Named`, or `TypeRef::Json`
+    /// when that type is gone (its preferred name then stands in). `None` when it sits
+    /// under an operation or a component that is no type of its own (an array).
+    pub parent: Option<TypeRef>,
+    /// The parent's preferred name, or the text standing for the operation or component.
+    pub parent_preferred: String,
+    /// What follows the parent's name: `Status` for a property, `Item`, `Variant0`, `Request`.
+    pub suffix: String,
+    /// The word for its role, added when the name from its place is taken (`Property`,
+    /// `Variant`, `Parameter`); `None` when the suffix already says it (`Item`, `Request`).
+    pub role: Option<String>,
+}
+
+/// What a generated doc says about how a type was made; each names other types, so it is
+/// written once every type has its name.
+#[derive(Debug, Clone)]
+pub enum Note {
+    /// A component that is only a reference: "`key`: another name for `Target`." (the alias's
+    /// target).
+    AliasOf(String),
+    /// A union member with the properties beside the union merged in, when its schema has no
+    /// description: "The `variant` member of `Union`, with the properties beside it."
+    MemberOf {
+        /// The variant.
+        variant: String,
+        /// The union.
+        union: TypeRef,
+    },
+    /// One combination of several unions: "`Union` as A and B: their properties and those
+    /// beside them."
+    CombinationOf {
+        /// The type of the combined unions.
+        union: TypeRef,
+        /// The members picked, e.g. `Card and Prepaid`.
+        labels: String,
+    },
+    /// The request side of a split type: its doc (or name) and "(as sent in requests: without
+    /// the fields only servers set)".
+    RequestSideOf(TypeRef),
+    /// A component repeating another type's shape, now an alias of it: "The same type as
+    /// `Kept`, whose shape this schema repeats."
+    SameAs,
+}
+
+impl Note {
+    /// Every type reference it holds, to rewrite.
+    fn refs_mut(&mut self) -> Option<&mut TypeRef> {
+        match self {
+            Note::MemberOf { union, .. } | Note::CombinationOf { union, .. } => Some(union),
+            Note::RequestSideOf(ty) => Some(ty),
+            Note::AliasOf(_) | Note::SameAs => None,
+        }
+    }
+}
+
+impl TypeDef {
+    /// Calls `refs` on every type reference of the definition (its kind's, its place's, its
+    /// notes') and `ids` on every bare id.
+    pub fn refs_mut(
+        &mut self,
+        refs: &mut impl FnMut(&mut TypeRef),
+        ids: &mut impl FnMut(&mut TypeId),
+    ) {
+        self.kind.refs_mut(refs, ids);
+        self.naming_refs_mut(refs);
+    }
+
+    /// Calls `refs` on the type references of its naming and notes (the type it sits in, the
+    /// types its doc names), which say where it comes from rather than what it holds.
+    pub fn naming_refs_mut(&mut self, refs: &mut impl FnMut(&mut TypeRef)) {
+        if let NameSource::Placed {
+            place: Place {
+                parent: Some(parent),
+                ..
+            },
+            ..
+        } = &mut self.naming.source
+        {
+            refs(parent);
+        }
+        self.notes
+            .iter_mut()
+            .filter_map(Note::refs_mut)
+            .for_each(refs);
+    }
 }
 
 /// The shapes a named type takes.
@@ -189,13 +337,64 @@ pub enum TypeKind {
     },
 }
 
+impl TypeKind {
+    /// Every type it refers to, in order, once per reference.
+    pub fn referred(&self) -> Vec<TypeId> {
+        let mut out = Vec::new();
+        match self {
+            TypeKind::Struct {
+                fields,
+                additional,
+                flattened,
+            } => {
+                out.extend(fields.iter().filter_map(|f| f.ty.named()));
+                out.extend(additional.iter().filter_map(|a| a.ty.named()));
+                out.extend(flattened.iter().map(|u| u.ty));
+            }
+            TypeKind::Tagged { variants, .. } => out.extend(variants.iter().map(|v| v.ty)),
+            TypeKind::Untagged { variants } => {
+                out.extend(variants.iter().filter_map(|v| v.ty.named()))
+            }
+            TypeKind::Alias { target } => out.extend(target.named()),
+            TypeKind::Enum { .. } => {}
+        }
+        out
+    }
+
+    /// Calls `refs` on every type reference in it and `ids` on every bare id (tagged members,
+    /// flattened unions).
+    pub fn refs_mut(
+        &mut self,
+        refs: &mut impl FnMut(&mut TypeRef),
+        ids: &mut impl FnMut(&mut TypeId),
+    ) {
+        match self {
+            TypeKind::Struct {
+                fields,
+                additional,
+                flattened,
+            } => {
+                fields.iter_mut().for_each(|f| refs(&mut f.ty));
+                if let Some(additional) = additional {
+                    refs(&mut additional.ty);
+                }
+                flattened.iter_mut().for_each(|u| ids(&mut u.ty));
+            }
+            TypeKind::Tagged { variants, .. } => variants.iter_mut().for_each(|v| ids(&mut v.ty)),
+            TypeKind::Untagged { variants } => variants.iter_mut().for_each(|v| refs(&mut v.ty)),
+            TypeKind::Alias { target } => refs(target),
+            TypeKind::Enum { .. } => {}
+        }
+    }
+}
+
 /// A union field whose member's properties sit beside the struct's own.
 #[derive(Debug, Clone, Serialize)]
 pub struct FlattenedUnion {
     /// The Rust field name, e.g. `payment`.
     pub name: String,
     /// The union type.
-    pub ty: String,
+    pub ty: TypeId,
 }
 
 /// The map field a struct keeps undeclared properties in.
@@ -257,14 +456,18 @@ pub struct TaggedVariant {
     /// The tag's value for this member.
     pub tag_value: String,
     /// The member's struct.
-    pub ty: String,
+    pub ty: TypeId,
 }
 
 /// An untagged union member.
 #[derive(Debug, Clone, Serialize)]
 pub struct UntaggedVariant {
-    /// The Rust variant.
+    /// The Rust variant: `label`, or its type's preferred name (its kind's for a type that
+    /// is not named: `String`, `List`), unique within the union; given by the naming pass.
     pub name: String,
+    /// What the variant is named after when not its type (a combination of union members,
+    /// `CardPrepaid`).
+    pub label: Option<String>,
     /// Its type.
     pub ty: TypeRef,
     /// Its known JSON properties, for the exact-match pass; `None` when it is not an object.
@@ -302,7 +505,7 @@ pub enum TypeRef {
     /// Any JSON: `serde_json::Value`.
     Json,
     /// A generated type.
-    Named(String),
+    Named(TypeId),
     /// `Vec<T>`.
     List(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
@@ -313,10 +516,21 @@ pub enum TypeRef {
 
 impl TypeRef {
     /// The named type inside, if any (`Vec<Option<Foo>>` names `Foo`).
-    pub fn named(&self) -> Option<&str> {
+    pub fn named(&self) -> Option<TypeId> {
         match self {
-            TypeRef::Named(name) => Some(name),
+            TypeRef::Named(id) => Some(*id),
             TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named(),
+            _ => None,
+        }
+    }
+
+    /// The named type inside, to rewrite.
+    pub fn named_mut(&mut self) -> Option<&mut TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(id),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.named_mut()
+            }
             _ => None,
         }
     }
@@ -366,8 +580,13 @@ pub struct Operation {
     /// The documented responses that count as success (`1XX`..`3XX`, and `default` when no
     /// `2XX` is documented), exact statuses first, then ranges, then `default`.
     pub successes: Vec<ResponseCase>,
-    /// The error enum's name, e.g. `CreatePersonalAccessTokenError`.
+    /// The error type's name, e.g. `CreatePersonalAccessTokenError`: the error enum, or an
+    /// alias of the enum it shares with other operations of its group.
     pub error_type: String,
+    /// The enum holding its errors: its own (`error_type`), or the one operations of its group
+    /// that document the same error responses share, named for what it holds
+    /// (`UnauthorizedForbiddenNotFoundError`).
+    pub error_enum: String,
     /// Documented error responses (`4XX`, `5XX`, and `default`), in matching order as above.
     pub errors: Vec<ResponseCase>,
     /// Security alternatives (OR) of scheme keys (AND); empty for none.
@@ -381,6 +600,79 @@ pub struct Operation {
 }
 
 impl Api {
+    /// The type an id stands for.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// The name of the type an id stands for.
+    pub fn name(&self, id: TypeId) -> &str {
+        &self.types[id.0].name
+    }
+
+    /// The types with their ids, in order.
+    pub fn types_with_ids(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
+        self.types.iter().enumerate().map(|(i, t)| (TypeId(i), t))
+    }
+
+    /// Adds a type, returning its id.
+    pub fn push_type(&mut self, def: TypeDef) -> TypeId {
+        self.types.push(def);
+        TypeId(self.types.len() - 1)
+    }
+
+    /// Keeps the types `order` lists, in that order, and renumbers every id in the API to
+    /// match. A reference to a type left out becomes `serde_json::Value`: only references to
+    /// types that never came to be (after a reported problem) are left out while referred to.
+    pub fn rearrange(&mut self, order: &[TypeId]) {
+        let mut new_ids: Vec<Option<TypeId>> = vec![None; self.types.len()];
+        for (new, old) in order.iter().enumerate() {
+            new_ids[old.0] = Some(TypeId(new));
+        }
+        let mut old: Vec<Option<TypeDef>> = std::mem::take(&mut self.types)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.types = order
+            .iter()
+            .filter_map(|id| old.get_mut(id.0).and_then(Option::take))
+            .collect();
+        let remap = |ty: &mut TypeRef| {
+            if let Some(id) = ty.named_mut() {
+                match new_ids.get(id.0).copied().flatten() {
+                    Some(new) => *id = new,
+                    None => *ty = TypeRef::Json,
+                }
+            }
+        };
+        self.all_type_refs_mut(remap, |id| {
+            if let Some(new) = new_ids.get(id.0).copied().flatten() {
+                *id = new;
+            }
+        });
+    }
+
+    /// Sorts the types by name (the order they are emitted in), renumbering every id.
+    pub fn sort_types(&mut self) {
+        let mut order: Vec<TypeId> = (0..self.types.len()).map(TypeId).collect();
+        order.sort_by(|a, b| self.types[a.0].name.cmp(&self.types[b.0].name));
+        self.rearrange(&order);
+    }
+
+    /// Calls `refs` on every type reference of the API, the type definitions' included, and
+    /// `ids` on every id held without a reference around it (a tagged union's members, a
+    /// flattened union).
+    pub fn all_type_refs_mut(
+        &mut self,
+        mut refs: impl FnMut(&mut TypeRef),
+        mut ids: impl FnMut(&mut TypeId),
+    ) {
+        for def in &mut self.types {
+            def.refs_mut(&mut refs, &mut ids);
+        }
+        self.type_refs_mut(refs);
+    }
+
     /// Calls `f` on every type reference outside the type definitions: parameters, bodies,
     /// responses (and the success type decided from them), webhook payloads, examples.
     pub fn type_refs_mut(&mut self, mut f: impl FnMut(&mut TypeRef)) {
@@ -837,5 +1129,94 @@ impl Constraints {
     /// Whether it says nothing.
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /pets:
+    get:
+      operationId: list-pets
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        owner: {$ref: '#/components/schemas/Owner'}
+        kind: {type: string, enum: [cat, dog]}
+    Owner:
+      type: object
+      properties:
+        name: {type: string}
+";
+
+    /// Every reference of the API as the name it leads to.
+    fn references(api: &Api) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = api
+            .types
+            .iter()
+            .map(|t| {
+                let referred = t.kind.referred().into_iter();
+                (
+                    t.name.clone(),
+                    referred.map(|id| api.name(id).to_owned()).collect(),
+                )
+            })
+            .collect();
+        out.sort();
+        let mut api = api.clone();
+        let names: Vec<String> = api.types.iter().map(|t| t.name.clone()).collect();
+        let mut outside = Vec::new();
+        api.type_refs_mut(|ty| outside.extend(ty.named().map(|id| names[id.0].clone())));
+        out.push(("(operations)".to_owned(), outside));
+        out
+    }
+
+    #[test]
+    fn rearranging_types_keeps_every_reference_on_its_type() {
+        let mut api = crate::lower_str("t.yaml", DOC).expect("lowers");
+        let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["Owner", "Pet", "PetKind"]);
+        let before = references(&api);
+        api.rearrange(&[TypeId(2), TypeId(0), TypeId(1)]);
+        assert_eq!(api.types[0].name, "PetKind");
+        assert_eq!(references(&api), before);
+        api.sort_types();
+        assert_eq!(references(&api), before);
+    }
+
+    #[test]
+    fn a_reference_to_a_type_left_out_becomes_json() {
+        let mut api = crate::lower_str("t.yaml", DOC).expect("lowers");
+        // Owner (0) left out: Pet's `owner` field is any JSON.
+        api.rearrange(&[TypeId(1), TypeId(2)]);
+        let TypeKind::Struct { fields, .. } = &api.types[0].kind else {
+            panic!("Pet is a struct");
+        };
+        assert_eq!(fields[0].ty, TypeRef::Json);
+        assert_eq!(fields[1].ty, TypeRef::Named(TypeId(1)));
+    }
+
+    #[test]
+    fn renaming_a_type_renames_it_wherever_it_is_used() {
+        let mut api = crate::lower_str("t.yaml", DOC).expect("lowers");
+        api.types[0].name = "Human".to_owned();
+        let pet = references(&api)
+            .into_iter()
+            .find(|(name, _)| name == "Pet")
+            .map(|(_, referred)| referred);
+        assert_eq!(pet, Some(vec!["Human".to_owned(), "PetKind".to_owned()]));
     }
 }

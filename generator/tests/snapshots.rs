@@ -15,14 +15,19 @@ fn options() -> Options {
 #[test]
 fn generated_code() {
     insta::glob!("fixtures/ok/*.{yaml,json}", |path| {
-        let files = sdkgen::generate(path, &options())
+        let generated = sdkgen::generate_with_summary(path, None, &options())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         // The runtime is copied verbatim and tested on its own; the rest is what the spec shaped.
-        let shaped: Vec<String> = files
+        let mut shaped: Vec<String> = generated
+            .files
             .iter()
             .filter(|f| !f.path.starts_with("src/runtime/"))
             .map(|f| format!("==> {} <==\n{}", f.path, f.contents))
             .collect();
+        // What generation reports (numbered names) is part of what it gives.
+        if let Some(summary) = generated.summary() {
+            shaped.push(format!("==> (summary) <==\n{summary}"));
+        }
         insta::assert_snapshot!(shaped.join("\n"));
     });
 }

@@ -454,14 +454,14 @@ impl crate::runtime::ErrorResponses for GetAclError {
 }
 /// The error responses `list-acl-with-consumer`, `create-acl-with-consumer`, `upsert-acl-with-consumer`, `delete-acl-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAclWithConsumerError {}
-impl ListAclWithConsumerError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListAclWithConsumerError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -472,8 +472,10 @@ impl crate::runtime::ErrorResponses for ListAclWithConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `create-acl-with-consumer` documents: the same as `list-acl-with-consumer`'s.
-pub type CreateAclWithConsumerError = ListAclWithConsumerError;
+/// The error responses `list-acl-with-consumer` documents, which other operations of the group document too.
+pub type ListAclWithConsumerError = NoDocumentedError;
+/// The error responses `create-acl-with-consumer` documents, which other operations of the group document too.
+pub type CreateAclWithConsumerError = NoDocumentedError;
 /// The error responses `get-acl-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAclWithConsumerError {
@@ -502,10 +504,10 @@ impl crate::runtime::ErrorResponses for GetAclWithConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-acl-with-consumer` documents: the same as `list-acl-with-consumer`'s.
-pub type UpsertAclWithConsumerError = ListAclWithConsumerError;
-/// The error responses `delete-acl-with-consumer` documents: the same as `list-acl-with-consumer`'s.
-pub type DeleteAclWithConsumerError = ListAclWithConsumerError;
+/// The error responses `upsert-acl-with-consumer` documents, which other operations of the group document too.
+pub type UpsertAclWithConsumerError = NoDocumentedError;
+/// The error responses `delete-acl-with-consumer` documents, which other operations of the group document too.
+pub type DeleteAclWithConsumerError = NoDocumentedError;
 /// Optional parameters of `list-acl`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAclOptions {

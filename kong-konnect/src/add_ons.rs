@@ -423,7 +423,7 @@ impl crate::runtime::ErrorResponses for GetAddOnError {
 }
 /// The error responses `delete-add-on`, `update-add-on` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DeleteAddOnError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -433,7 +433,7 @@ pub enum DeleteAddOnError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl DeleteAddOnError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -444,7 +444,7 @@ impl DeleteAddOnError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for DeleteAddOnError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -461,8 +461,10 @@ impl crate::runtime::ErrorResponses for DeleteAddOnError {
         Self::status(self)
     }
 }
-/// The error responses `update-add-on` documents: the same as `delete-add-on`'s.
-pub type UpdateAddOnError = DeleteAddOnError;
+/// The error responses `delete-add-on` documents, which other operations of the group document too.
+pub type DeleteAddOnError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-add-on` documents, which other operations of the group document too.
+pub type UpdateAddOnError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-add-ons`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAddOnsOptions {

@@ -320,7 +320,7 @@ impl<'a> AiGatewayAgents<'a> {
 }
 /// The error responses `list-ai-gateway-agents`, `get-ai-gateway-agent`, `delete-ai-gateway-agent` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayAgentsError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -330,7 +330,7 @@ pub enum ListAiGatewayAgentsError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayAgentsError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -341,7 +341,8 @@ impl ListAiGatewayAgentsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayAgentsError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -358,6 +359,8 @@ impl crate::runtime::ErrorResponses for ListAiGatewayAgentsError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-agents` documents, which other operations of the group document too.
+pub type ListAiGatewayAgentsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-agent` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAiGatewayAgentError {
@@ -406,8 +409,8 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayAgentError {
         Self::status(self)
     }
 }
-/// The error responses `get-ai-gateway-agent` documents: the same as `list-ai-gateway-agents`'s.
-pub type GetAiGatewayAgentError = ListAiGatewayAgentsError;
+/// The error responses `get-ai-gateway-agent` documents, which other operations of the group document too.
+pub type GetAiGatewayAgentError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-agent` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAiGatewayAgentError {
@@ -452,8 +455,8 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayAgentError {
         Self::status(self)
     }
 }
-/// The error responses `delete-ai-gateway-agent` documents: the same as `list-ai-gateway-agents`'s.
-pub type DeleteAiGatewayAgentError = ListAiGatewayAgentsError;
+/// The error responses `delete-ai-gateway-agent` documents, which other operations of the group document too.
+pub type DeleteAiGatewayAgentError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-agents`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewayAgentsOptions {

@@ -321,7 +321,7 @@ impl<'a> AiGatewayCaCertificates<'a> {
 }
 /// The error responses `list-ai-gateway-ca-certificates`, `get-ai-gateway-ca-certificate`, `delete-ai-gateway-ca-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayCaCertificatesError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -331,7 +331,7 @@ pub enum ListAiGatewayCaCertificatesError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayCaCertificatesError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -342,7 +342,8 @@ impl ListAiGatewayCaCertificatesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayCaCertificatesError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -359,6 +360,8 @@ impl crate::runtime::ErrorResponses for ListAiGatewayCaCertificatesError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-ca-certificates` documents, which other operations of the group document too.
+pub type ListAiGatewayCaCertificatesError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-ca-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAiGatewayCaCertificateError {
@@ -407,8 +410,8 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayCaCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `get-ai-gateway-ca-certificate` documents: the same as `list-ai-gateway-ca-certificates`'s.
-pub type GetAiGatewayCaCertificateError = ListAiGatewayCaCertificatesError;
+/// The error responses `get-ai-gateway-ca-certificate` documents, which other operations of the group document too.
+pub type GetAiGatewayCaCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-ca-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAiGatewayCaCertificateError {
@@ -453,8 +456,8 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayCaCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `delete-ai-gateway-ca-certificate` documents: the same as `list-ai-gateway-ca-certificates`'s.
-pub type DeleteAiGatewayCaCertificateError = ListAiGatewayCaCertificatesError;
+/// The error responses `delete-ai-gateway-ca-certificate` documents, which other operations of the group document too.
+pub type DeleteAiGatewayCaCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-ca-certificates`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewayCaCertificatesOptions {

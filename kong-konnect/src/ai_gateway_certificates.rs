@@ -320,7 +320,7 @@ impl<'a> AiGatewayCertificates<'a> {
 }
 /// The error responses `list-ai-gateway-certificates`, `get-ai-gateway-certificate`, `delete-ai-gateway-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayCertificatesError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -330,7 +330,7 @@ pub enum ListAiGatewayCertificatesError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayCertificatesError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -341,7 +341,8 @@ impl ListAiGatewayCertificatesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayCertificatesError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -358,6 +359,8 @@ impl crate::runtime::ErrorResponses for ListAiGatewayCertificatesError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-certificates` documents, which other operations of the group document too.
+pub type ListAiGatewayCertificatesError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAiGatewayCertificateError {
@@ -406,8 +409,8 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `get-ai-gateway-certificate` documents: the same as `list-ai-gateway-certificates`'s.
-pub type GetAiGatewayCertificateError = ListAiGatewayCertificatesError;
+/// The error responses `get-ai-gateway-certificate` documents, which other operations of the group document too.
+pub type GetAiGatewayCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAiGatewayCertificateError {
@@ -452,8 +455,8 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `delete-ai-gateway-certificate` documents: the same as `list-ai-gateway-certificates`'s.
-pub type DeleteAiGatewayCertificateError = ListAiGatewayCertificatesError;
+/// The error responses `delete-ai-gateway-certificate` documents, which other operations of the group document too.
+pub type DeleteAiGatewayCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-certificates`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewayCertificatesOptions {

@@ -625,7 +625,7 @@ impl<'a> AiGatewayConfigStores<'a> {
 }
 /// The error responses `list-ai-gateway-config-stores`, `get-ai-gateway-config-store` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayConfigStoresError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -635,7 +635,7 @@ pub enum ListAiGatewayConfigStoresError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayConfigStoresError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -646,7 +646,8 @@ impl ListAiGatewayConfigStoresError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayConfigStoresError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -663,6 +664,8 @@ impl crate::runtime::ErrorResponses for ListAiGatewayConfigStoresError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-config-stores` documents, which other operations of the group document too.
+pub type ListAiGatewayConfigStoresError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-config-store` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAiGatewayConfigStoreError {
@@ -707,11 +710,11 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayConfigStoreError {
         Self::status(self)
     }
 }
-/// The error responses `get-ai-gateway-config-store` documents: the same as `list-ai-gateway-config-stores`'s.
-pub type GetAiGatewayConfigStoreError = ListAiGatewayConfigStoresError;
+/// The error responses `get-ai-gateway-config-store` documents, which other operations of the group document too.
+pub type GetAiGatewayConfigStoreError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-config-store`, `delete-ai-gateway-config-store`, `list-ai-gateway-config-store-secrets`, `get-ai-gateway-config-store-secret`, `update-ai-gateway-config-store-secret`, `delete-ai-gateway-config-store-secret` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum UpdateAiGatewayConfigStoreError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -723,7 +726,7 @@ pub enum UpdateAiGatewayConfigStoreError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl UpdateAiGatewayConfigStoreError {
+impl BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -735,7 +738,8 @@ impl UpdateAiGatewayConfigStoreError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for UpdateAiGatewayConfigStoreError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -753,10 +757,12 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayConfigStoreError {
         Self::status(self)
     }
 }
-/// The error responses `delete-ai-gateway-config-store` documents: the same as `update-ai-gateway-config-store`'s.
-pub type DeleteAiGatewayConfigStoreError = UpdateAiGatewayConfigStoreError;
-/// The error responses `list-ai-gateway-config-store-secrets` documents: the same as `update-ai-gateway-config-store`'s.
-pub type ListAiGatewayConfigStoreSecretsError = UpdateAiGatewayConfigStoreError;
+/// The error responses `update-ai-gateway-config-store` documents, which other operations of the group document too.
+pub type UpdateAiGatewayConfigStoreError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `delete-ai-gateway-config-store` documents, which other operations of the group document too.
+pub type DeleteAiGatewayConfigStoreError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `list-ai-gateway-config-store-secrets` documents, which other operations of the group document too.
+pub type ListAiGatewayConfigStoreSecretsError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-config-store-secret` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAiGatewayConfigStoreSecretError {
@@ -805,12 +811,12 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayConfigStoreSecretError {
         Self::status(self)
     }
 }
-/// The error responses `get-ai-gateway-config-store-secret` documents: the same as `update-ai-gateway-config-store`'s.
-pub type GetAiGatewayConfigStoreSecretError = UpdateAiGatewayConfigStoreError;
-/// The error responses `update-ai-gateway-config-store-secret` documents: the same as `update-ai-gateway-config-store`'s.
-pub type UpdateAiGatewayConfigStoreSecretError = UpdateAiGatewayConfigStoreError;
-/// The error responses `delete-ai-gateway-config-store-secret` documents: the same as `update-ai-gateway-config-store`'s.
-pub type DeleteAiGatewayConfigStoreSecretError = UpdateAiGatewayConfigStoreError;
+/// The error responses `get-ai-gateway-config-store-secret` documents, which other operations of the group document too.
+pub type GetAiGatewayConfigStoreSecretError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `update-ai-gateway-config-store-secret` documents, which other operations of the group document too.
+pub type UpdateAiGatewayConfigStoreSecretError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `delete-ai-gateway-config-store-secret` documents, which other operations of the group document too.
+pub type DeleteAiGatewayConfigStoreSecretError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-config-stores`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewayConfigStoresOptions {

@@ -502,7 +502,7 @@ impl<'a> AiGatewayConsumerGroups<'a> {
 }
 /// The error responses `list-ai-gateway-consumer-groups`, `list-ai-gateway-consumers-in-consumer-group`, `remove-ai-gateway-consumer-from-consumer-group`, `get-ai-gateway-consumer-group`, `delete-ai-gateway-consumer-group` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayConsumerGroupsError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -512,7 +512,7 @@ pub enum ListAiGatewayConsumerGroupsError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayConsumerGroupsError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -523,7 +523,8 @@ impl ListAiGatewayConsumerGroupsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayConsumerGroupsError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -540,6 +541,8 @@ impl crate::runtime::ErrorResponses for ListAiGatewayConsumerGroupsError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-consumer-groups` documents, which other operations of the group document too.
+pub type ListAiGatewayConsumerGroupsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-consumer-group` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAiGatewayConsumerGroupError {
@@ -584,11 +587,11 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayConsumerGroupError {
         Self::status(self)
     }
 }
-/// The error responses `list-ai-gateway-consumers-in-consumer-group` documents: the same as `list-ai-gateway-consumer-groups`'s.
-pub type ListAiGatewayConsumersInConsumerGroupError = ListAiGatewayConsumerGroupsError;
+/// The error responses `list-ai-gateway-consumers-in-consumer-group` documents, which other operations of the group document too.
+pub type ListAiGatewayConsumersInConsumerGroupError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `add-ai-gateway-consumer-to-consumer-group`, `update-ai-gateway-consumer-group` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AddAiGatewayConsumerToConsumerGroupError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -600,7 +603,7 @@ pub enum AddAiGatewayConsumerToConsumerGroupError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl AddAiGatewayConsumerToConsumerGroupError {
+impl BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -612,7 +615,8 @@ impl AddAiGatewayConsumerToConsumerGroupError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for AddAiGatewayConsumerToConsumerGroupError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -630,14 +634,16 @@ impl crate::runtime::ErrorResponses for AddAiGatewayConsumerToConsumerGroupError
         Self::status(self)
     }
 }
-/// The error responses `remove-ai-gateway-consumer-from-consumer-group` documents: the same as `list-ai-gateway-consumer-groups`'s.
-pub type RemoveAiGatewayConsumerFromConsumerGroupError = ListAiGatewayConsumerGroupsError;
-/// The error responses `get-ai-gateway-consumer-group` documents: the same as `list-ai-gateway-consumer-groups`'s.
-pub type GetAiGatewayConsumerGroupError = ListAiGatewayConsumerGroupsError;
-/// The error responses `update-ai-gateway-consumer-group` documents: the same as `add-ai-gateway-consumer-to-consumer-group`'s.
-pub type UpdateAiGatewayConsumerGroupError = AddAiGatewayConsumerToConsumerGroupError;
-/// The error responses `delete-ai-gateway-consumer-group` documents: the same as `list-ai-gateway-consumer-groups`'s.
-pub type DeleteAiGatewayConsumerGroupError = ListAiGatewayConsumerGroupsError;
+/// The error responses `add-ai-gateway-consumer-to-consumer-group` documents, which other operations of the group document too.
+pub type AddAiGatewayConsumerToConsumerGroupError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `remove-ai-gateway-consumer-from-consumer-group` documents, which other operations of the group document too.
+pub type RemoveAiGatewayConsumerFromConsumerGroupError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `get-ai-gateway-consumer-group` documents, which other operations of the group document too.
+pub type GetAiGatewayConsumerGroupError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `update-ai-gateway-consumer-group` documents, which other operations of the group document too.
+pub type UpdateAiGatewayConsumerGroupError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `delete-ai-gateway-consumer-group` documents, which other operations of the group document too.
+pub type DeleteAiGatewayConsumerGroupError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-consumer-groups`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewayConsumerGroupsOptions {

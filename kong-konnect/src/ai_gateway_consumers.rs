@@ -682,7 +682,7 @@ impl<'a> AiGatewayConsumers<'a> {
 }
 /// The error responses `list-ai-gateway-consumers`, `list-ai-gateway-consumer-credentials`, `get-ai-gateway-consumer-credential`, `delete-ai-gateway-consumer-credential`, `get-ai-gateway-consumer`, `delete-ai-gateway-consumer`, `list-ai-gateway-consumer-groups-for-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayConsumersError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -692,7 +692,7 @@ pub enum ListAiGatewayConsumersError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayConsumersError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -703,7 +703,8 @@ impl ListAiGatewayConsumersError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayConsumersError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -720,9 +721,11 @@ impl crate::runtime::ErrorResponses for ListAiGatewayConsumersError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-consumers` documents, which other operations of the group document too.
+pub type ListAiGatewayConsumersError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-consumer`, `create-ai-gateway-consumer-credential` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateAiGatewayConsumerError {
+pub enum BadRequestUnauthorizedForbiddenConflictTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -734,7 +737,7 @@ pub enum CreateAiGatewayConsumerError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl CreateAiGatewayConsumerError {
+impl BadRequestUnauthorizedForbiddenConflictTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -746,7 +749,8 @@ impl CreateAiGatewayConsumerError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateAiGatewayConsumerError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenConflictTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -764,19 +768,21 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `list-ai-gateway-consumer-credentials` documents: the same as `list-ai-gateway-consumers`'s.
-pub type ListAiGatewayConsumerCredentialsError = ListAiGatewayConsumersError;
-/// The error responses `create-ai-gateway-consumer-credential` documents: the same as `create-ai-gateway-consumer`'s.
-pub type CreateAiGatewayConsumerCredentialError = CreateAiGatewayConsumerError;
-/// The error responses `get-ai-gateway-consumer-credential` documents: the same as `list-ai-gateway-consumers`'s.
-pub type GetAiGatewayConsumerCredentialError = ListAiGatewayConsumersError;
-/// The error responses `delete-ai-gateway-consumer-credential` documents: the same as `list-ai-gateway-consumers`'s.
-pub type DeleteAiGatewayConsumerCredentialError = ListAiGatewayConsumersError;
-/// The error responses `get-ai-gateway-consumer` documents: the same as `list-ai-gateway-consumers`'s.
-pub type GetAiGatewayConsumerError = ListAiGatewayConsumersError;
+/// The error responses `create-ai-gateway-consumer` documents, which other operations of the group document too.
+pub type CreateAiGatewayConsumerError = BadRequestUnauthorizedForbiddenConflictTooManyRequestsError;
+/// The error responses `list-ai-gateway-consumer-credentials` documents, which other operations of the group document too.
+pub type ListAiGatewayConsumerCredentialsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `create-ai-gateway-consumer-credential` documents, which other operations of the group document too.
+pub type CreateAiGatewayConsumerCredentialError = BadRequestUnauthorizedForbiddenConflictTooManyRequestsError;
+/// The error responses `get-ai-gateway-consumer-credential` documents, which other operations of the group document too.
+pub type GetAiGatewayConsumerCredentialError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `delete-ai-gateway-consumer-credential` documents, which other operations of the group document too.
+pub type DeleteAiGatewayConsumerCredentialError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `get-ai-gateway-consumer` documents, which other operations of the group document too.
+pub type GetAiGatewayConsumerError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-consumer`, `update-ai-gateway-consumer-groups-for-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum UpdateAiGatewayConsumerError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -788,7 +794,7 @@ pub enum UpdateAiGatewayConsumerError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl UpdateAiGatewayConsumerError {
+impl BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -800,7 +806,8 @@ impl UpdateAiGatewayConsumerError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for UpdateAiGatewayConsumerError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -818,12 +825,14 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `delete-ai-gateway-consumer` documents: the same as `list-ai-gateway-consumers`'s.
-pub type DeleteAiGatewayConsumerError = ListAiGatewayConsumersError;
-/// The error responses `list-ai-gateway-consumer-groups-for-consumer` documents: the same as `list-ai-gateway-consumers`'s.
-pub type ListAiGatewayConsumerGroupsForConsumerError = ListAiGatewayConsumersError;
-/// The error responses `update-ai-gateway-consumer-groups-for-consumer` documents: the same as `update-ai-gateway-consumer`'s.
-pub type UpdateAiGatewayConsumerGroupsForConsumerError = UpdateAiGatewayConsumerError;
+/// The error responses `update-ai-gateway-consumer` documents, which other operations of the group document too.
+pub type UpdateAiGatewayConsumerError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `delete-ai-gateway-consumer` documents, which other operations of the group document too.
+pub type DeleteAiGatewayConsumerError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `list-ai-gateway-consumer-groups-for-consumer` documents, which other operations of the group document too.
+pub type ListAiGatewayConsumerGroupsForConsumerError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `update-ai-gateway-consumer-groups-for-consumer` documents, which other operations of the group document too.
+pub type UpdateAiGatewayConsumerGroupsForConsumerError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-consumers`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewayConsumersOptions {

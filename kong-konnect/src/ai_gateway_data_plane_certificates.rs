@@ -260,7 +260,7 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
 }
 /// The error responses `list-ai-gateway-data-plane-certificates`, `create-ai-gateway-data-plane-certificate`, `get-ai-gateway-data-plane-certificate`, `delete-ai-gateway-data-plane-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayDataPlaneCertificatesError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -272,7 +272,7 @@ pub enum ListAiGatewayDataPlaneCertificatesError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayDataPlaneCertificatesError {
+impl BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -284,7 +284,8 @@ impl ListAiGatewayDataPlaneCertificatesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayDataPlaneCertificatesError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -302,12 +303,14 @@ impl crate::runtime::ErrorResponses for ListAiGatewayDataPlaneCertificatesError 
         Self::status(self)
     }
 }
-/// The error responses `create-ai-gateway-data-plane-certificate` documents: the same as `list-ai-gateway-data-plane-certificates`'s.
-pub type CreateAiGatewayDataPlaneCertificateError = ListAiGatewayDataPlaneCertificatesError;
-/// The error responses `get-ai-gateway-data-plane-certificate` documents: the same as `list-ai-gateway-data-plane-certificates`'s.
-pub type GetAiGatewayDataPlaneCertificateError = ListAiGatewayDataPlaneCertificatesError;
-/// The error responses `delete-ai-gateway-data-plane-certificate` documents: the same as `list-ai-gateway-data-plane-certificates`'s.
-pub type DeleteAiGatewayDataPlaneCertificateError = ListAiGatewayDataPlaneCertificatesError;
+/// The error responses `list-ai-gateway-data-plane-certificates` documents, which other operations of the group document too.
+pub type ListAiGatewayDataPlaneCertificatesError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `create-ai-gateway-data-plane-certificate` documents, which other operations of the group document too.
+pub type CreateAiGatewayDataPlaneCertificateError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `get-ai-gateway-data-plane-certificate` documents, which other operations of the group document too.
+pub type GetAiGatewayDataPlaneCertificateError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `delete-ai-gateway-data-plane-certificate` documents, which other operations of the group document too.
+pub type DeleteAiGatewayDataPlaneCertificateError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-data-plane-certificates`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewayDataPlaneCertificatesOptions {

@@ -323,7 +323,7 @@ impl<'a> AiGatewayIdentityProviders<'a> {
 }
 /// The error responses `list-ai-gateway-identity-providers`, `get-ai-gateway-identity-provider` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayIdentityProvidersError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -333,7 +333,7 @@ pub enum ListAiGatewayIdentityProvidersError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayIdentityProvidersError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -344,7 +344,8 @@ impl ListAiGatewayIdentityProvidersError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayIdentityProvidersError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -361,6 +362,8 @@ impl crate::runtime::ErrorResponses for ListAiGatewayIdentityProvidersError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-identity-providers` documents, which other operations of the group document too.
+pub type ListAiGatewayIdentityProvidersError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-identity-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAiGatewayIdentityProviderError {
@@ -405,8 +408,8 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayIdentityProviderError {
         Self::status(self)
     }
 }
-/// The error responses `get-ai-gateway-identity-provider` documents: the same as `list-ai-gateway-identity-providers`'s.
-pub type GetAiGatewayIdentityProviderError = ListAiGatewayIdentityProvidersError;
+/// The error responses `get-ai-gateway-identity-provider` documents, which other operations of the group document too.
+pub type GetAiGatewayIdentityProviderError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-identity-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAiGatewayIdentityProviderError {

@@ -320,7 +320,7 @@ impl<'a> AiGatewayMcpServers<'a> {
 }
 /// The error responses `list-ai-gateway-mcp-servers`, `get-ai-gateway-mcp-server`, `delete-ai-gateway-mcp-server` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayMcpServersError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -330,7 +330,7 @@ pub enum ListAiGatewayMcpServersError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayMcpServersError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -341,7 +341,8 @@ impl ListAiGatewayMcpServersError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayMcpServersError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -358,6 +359,8 @@ impl crate::runtime::ErrorResponses for ListAiGatewayMcpServersError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-mcp-servers` documents, which other operations of the group document too.
+pub type ListAiGatewayMcpServersError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-mcp-server` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAiGatewayMcpServerError {
@@ -406,8 +409,8 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayMcpServerError {
         Self::status(self)
     }
 }
-/// The error responses `get-ai-gateway-mcp-server` documents: the same as `list-ai-gateway-mcp-servers`'s.
-pub type GetAiGatewayMcpServerError = ListAiGatewayMcpServersError;
+/// The error responses `get-ai-gateway-mcp-server` documents, which other operations of the group document too.
+pub type GetAiGatewayMcpServerError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-mcp-server` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAiGatewayMcpServerError {
@@ -452,8 +455,8 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayMcpServerError {
         Self::status(self)
     }
 }
-/// The error responses `delete-ai-gateway-mcp-server` documents: the same as `list-ai-gateway-mcp-servers`'s.
-pub type DeleteAiGatewayMcpServerError = ListAiGatewayMcpServersError;
+/// The error responses `delete-ai-gateway-mcp-server` documents, which other operations of the group document too.
+pub type DeleteAiGatewayMcpServerError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-mcp-servers`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewayMcpServersOptions {

@@ -333,7 +333,7 @@ impl<'a> AiGatewayModelProviders<'a> {
 }
 /// The error responses `list-ai-gateway-model-providers`, `get-ai-gateway-model-provider` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayModelProvidersError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -343,7 +343,7 @@ pub enum ListAiGatewayModelProvidersError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayModelProvidersError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -354,7 +354,8 @@ impl ListAiGatewayModelProvidersError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayModelProvidersError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -371,6 +372,8 @@ impl crate::runtime::ErrorResponses for ListAiGatewayModelProvidersError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-model-providers` documents, which other operations of the group document too.
+pub type ListAiGatewayModelProvidersError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-model-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAiGatewayModelProviderError {
@@ -415,8 +418,8 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayModelProviderError {
         Self::status(self)
     }
 }
-/// The error responses `get-ai-gateway-model-provider` documents: the same as `list-ai-gateway-model-providers`'s.
-pub type GetAiGatewayModelProviderError = ListAiGatewayModelProvidersError;
+/// The error responses `get-ai-gateway-model-provider` documents, which other operations of the group document too.
+pub type GetAiGatewayModelProviderError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-model-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAiGatewayModelProviderError {

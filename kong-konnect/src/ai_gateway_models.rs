@@ -350,7 +350,7 @@ impl<'a> AiGatewayModels<'a> {
 }
 /// The error responses `list-ai-gateway-models`, `get-ai-gateway-model`, `delete-ai-gateway-model` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayModelsError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -360,7 +360,7 @@ pub enum ListAiGatewayModelsError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayModelsError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -371,7 +371,8 @@ impl ListAiGatewayModelsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayModelsError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -388,6 +389,8 @@ impl crate::runtime::ErrorResponses for ListAiGatewayModelsError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-models` documents, which other operations of the group document too.
+pub type ListAiGatewayModelsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-model` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAiGatewayModelError {
@@ -436,8 +439,8 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayModelError {
         Self::status(self)
     }
 }
-/// The error responses `get-ai-gateway-model` documents: the same as `list-ai-gateway-models`'s.
-pub type GetAiGatewayModelError = ListAiGatewayModelsError;
+/// The error responses `get-ai-gateway-model` documents, which other operations of the group document too.
+pub type GetAiGatewayModelError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-model` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAiGatewayModelError {
@@ -482,8 +485,8 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayModelError {
         Self::status(self)
     }
 }
-/// The error responses `delete-ai-gateway-model` documents: the same as `list-ai-gateway-models`'s.
-pub type DeleteAiGatewayModelError = ListAiGatewayModelsError;
+/// The error responses `delete-ai-gateway-model` documents, which other operations of the group document too.
+pub type DeleteAiGatewayModelError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-models`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewayModelsOptions {

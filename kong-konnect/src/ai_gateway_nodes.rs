@@ -194,7 +194,7 @@ impl<'a> AiGatewayNodes<'a> {
 }
 /// The error responses `get-ai-gateway-expected-config-version`, `list-ai-gateway-nodes`, `get-ai-gateway-node` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetAiGatewayExpectedConfigVersionError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -204,7 +204,7 @@ pub enum GetAiGatewayExpectedConfigVersionError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl GetAiGatewayExpectedConfigVersionError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -215,7 +215,8 @@ impl GetAiGatewayExpectedConfigVersionError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetAiGatewayExpectedConfigVersionError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -232,10 +233,12 @@ impl crate::runtime::ErrorResponses for GetAiGatewayExpectedConfigVersionError {
         Self::status(self)
     }
 }
-/// The error responses `list-ai-gateway-nodes` documents: the same as `get-ai-gateway-expected-config-version`'s.
-pub type ListAiGatewayNodesError = GetAiGatewayExpectedConfigVersionError;
-/// The error responses `get-ai-gateway-node` documents: the same as `get-ai-gateway-expected-config-version`'s.
-pub type GetAiGatewayNodeError = GetAiGatewayExpectedConfigVersionError;
+/// The error responses `get-ai-gateway-expected-config-version` documents, which other operations of the group document too.
+pub type GetAiGatewayExpectedConfigVersionError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `list-ai-gateway-nodes` documents, which other operations of the group document too.
+pub type ListAiGatewayNodesError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `get-ai-gateway-node` documents, which other operations of the group document too.
+pub type GetAiGatewayNodeError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-nodes`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewayNodesOptions {

@@ -328,7 +328,7 @@ impl<'a> AiGatewayPolicies<'a> {
 }
 /// The error responses `list-ai-gateway-policies`, `get-ai-gateway-policy` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayPoliciesError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -338,7 +338,7 @@ pub enum ListAiGatewayPoliciesError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayPoliciesError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -349,7 +349,8 @@ impl ListAiGatewayPoliciesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayPoliciesError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -366,6 +367,8 @@ impl crate::runtime::ErrorResponses for ListAiGatewayPoliciesError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-policies` documents, which other operations of the group document too.
+pub type ListAiGatewayPoliciesError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-policy` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAiGatewayPolicyError {
@@ -414,11 +417,11 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayPolicyError {
         Self::status(self)
     }
 }
-/// The error responses `get-ai-gateway-policy` documents: the same as `list-ai-gateway-policies`'s.
-pub type GetAiGatewayPolicyError = ListAiGatewayPoliciesError;
+/// The error responses `get-ai-gateway-policy` documents, which other operations of the group document too.
+pub type GetAiGatewayPolicyError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-policy`, `delete-ai-gateway-policy` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum UpdateAiGatewayPolicyError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -430,7 +433,7 @@ pub enum UpdateAiGatewayPolicyError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl UpdateAiGatewayPolicyError {
+impl BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -442,7 +445,8 @@ impl UpdateAiGatewayPolicyError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for UpdateAiGatewayPolicyError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -460,8 +464,10 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayPolicyError {
         Self::status(self)
     }
 }
-/// The error responses `delete-ai-gateway-policy` documents: the same as `update-ai-gateway-policy`'s.
-pub type DeleteAiGatewayPolicyError = UpdateAiGatewayPolicyError;
+/// The error responses `update-ai-gateway-policy` documents, which other operations of the group document too.
+pub type UpdateAiGatewayPolicyError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `delete-ai-gateway-policy` documents, which other operations of the group document too.
+pub type DeleteAiGatewayPolicyError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-policies`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewayPoliciesOptions {

@@ -621,7 +621,7 @@ impl<'a> AiGatewaySnis<'a> {
 }
 /// The error responses `list-ai-gateway-snis-for-certificate`, `get-ai-gateway-sni-for-certificate`, `delete-ai-gateway-sni-for-certificate`, `list-ai-gateway-snis`, `get-ai-gateway-sni`, `delete-ai-gateway-sni` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewaySnisForCertificateError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -631,7 +631,7 @@ pub enum ListAiGatewaySnisForCertificateError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewaySnisForCertificateError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -642,7 +642,8 @@ impl ListAiGatewaySnisForCertificateError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewaySnisForCertificateError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -659,9 +660,11 @@ impl crate::runtime::ErrorResponses for ListAiGatewaySnisForCertificateError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-snis-for-certificate` documents, which other operations of the group document too.
+pub type ListAiGatewaySnisForCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-sni-for-certificate`, `create-ai-gateway-sni` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateAiGatewaySniForCertificateError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundConflictTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -675,7 +678,7 @@ pub enum CreateAiGatewaySniForCertificateError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl CreateAiGatewaySniForCertificateError {
+impl BadRequestUnauthorizedForbiddenNotFoundConflictTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -688,7 +691,8 @@ impl CreateAiGatewaySniForCertificateError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateAiGatewaySniForCertificateError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundConflictTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -707,11 +711,13 @@ impl crate::runtime::ErrorResponses for CreateAiGatewaySniForCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `get-ai-gateway-sni-for-certificate` documents: the same as `list-ai-gateway-snis-for-certificate`'s.
-pub type GetAiGatewaySniForCertificateError = ListAiGatewaySnisForCertificateError;
+/// The error responses `create-ai-gateway-sni-for-certificate` documents, which other operations of the group document too.
+pub type CreateAiGatewaySniForCertificateError = BadRequestUnauthorizedForbiddenNotFoundConflictTooManyRequestsError;
+/// The error responses `get-ai-gateway-sni-for-certificate` documents, which other operations of the group document too.
+pub type GetAiGatewaySniForCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-sni-for-certificate`, `update-ai-gateway-sni` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum UpdateAiGatewaySniForCertificateError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -723,7 +729,7 @@ pub enum UpdateAiGatewaySniForCertificateError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl UpdateAiGatewaySniForCertificateError {
+impl BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -735,7 +741,8 @@ impl UpdateAiGatewaySniForCertificateError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for UpdateAiGatewaySniForCertificateError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -753,18 +760,20 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewaySniForCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `delete-ai-gateway-sni-for-certificate` documents: the same as `list-ai-gateway-snis-for-certificate`'s.
-pub type DeleteAiGatewaySniForCertificateError = ListAiGatewaySnisForCertificateError;
-/// The error responses `list-ai-gateway-snis` documents: the same as `list-ai-gateway-snis-for-certificate`'s.
-pub type ListAiGatewaySnisError = ListAiGatewaySnisForCertificateError;
-/// The error responses `create-ai-gateway-sni` documents: the same as `create-ai-gateway-sni-for-certificate`'s.
-pub type CreateAiGatewaySniError = CreateAiGatewaySniForCertificateError;
-/// The error responses `get-ai-gateway-sni` documents: the same as `list-ai-gateway-snis-for-certificate`'s.
-pub type GetAiGatewaySniError = ListAiGatewaySnisForCertificateError;
-/// The error responses `update-ai-gateway-sni` documents: the same as `update-ai-gateway-sni-for-certificate`'s.
-pub type UpdateAiGatewaySniError = UpdateAiGatewaySniForCertificateError;
-/// The error responses `delete-ai-gateway-sni` documents: the same as `list-ai-gateway-snis-for-certificate`'s.
-pub type DeleteAiGatewaySniError = ListAiGatewaySnisForCertificateError;
+/// The error responses `update-ai-gateway-sni-for-certificate` documents, which other operations of the group document too.
+pub type UpdateAiGatewaySniForCertificateError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `delete-ai-gateway-sni-for-certificate` documents, which other operations of the group document too.
+pub type DeleteAiGatewaySniForCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `list-ai-gateway-snis` documents, which other operations of the group document too.
+pub type ListAiGatewaySnisError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `create-ai-gateway-sni` documents, which other operations of the group document too.
+pub type CreateAiGatewaySniError = BadRequestUnauthorizedForbiddenNotFoundConflictTooManyRequestsError;
+/// The error responses `get-ai-gateway-sni` documents, which other operations of the group document too.
+pub type GetAiGatewaySniError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `update-ai-gateway-sni` documents, which other operations of the group document too.
+pub type UpdateAiGatewaySniError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
+/// The error responses `delete-ai-gateway-sni` documents, which other operations of the group document too.
+pub type DeleteAiGatewaySniError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-snis-for-certificate`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewaySnisForCertificateOptions {

@@ -318,7 +318,7 @@ impl<'a> AiGatewayVaults<'a> {
 }
 /// The error responses `list-ai-gateway-vaults`, `get-ai-gateway-vault`, `delete-ai-gateway-vault` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAiGatewayVaultsError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -328,7 +328,7 @@ pub enum ListAiGatewayVaultsError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl ListAiGatewayVaultsError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -339,7 +339,8 @@ impl ListAiGatewayVaultsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAiGatewayVaultsError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -356,6 +357,8 @@ impl crate::runtime::ErrorResponses for ListAiGatewayVaultsError {
         Self::status(self)
     }
 }
+/// The error responses `list-ai-gateway-vaults` documents, which other operations of the group document too.
+pub type ListAiGatewayVaultsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-vault` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAiGatewayVaultError {
@@ -404,8 +407,8 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayVaultError {
         Self::status(self)
     }
 }
-/// The error responses `get-ai-gateway-vault` documents: the same as `list-ai-gateway-vaults`'s.
-pub type GetAiGatewayVaultError = ListAiGatewayVaultsError;
+/// The error responses `get-ai-gateway-vault` documents, which other operations of the group document too.
+pub type GetAiGatewayVaultError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-vault` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAiGatewayVaultError {
@@ -450,8 +453,8 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayVaultError {
         Self::status(self)
     }
 }
-/// The error responses `delete-ai-gateway-vault` documents: the same as `list-ai-gateway-vaults`'s.
-pub type DeleteAiGatewayVaultError = ListAiGatewayVaultsError;
+/// The error responses `delete-ai-gateway-vault` documents, which other operations of the group document too.
+pub type DeleteAiGatewayVaultError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateway-vaults`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewayVaultsOptions {

@@ -379,7 +379,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayError {
 }
 /// The error responses `get-ai-gateway`, `delete-ai-gateway` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetAiGatewayError {
+pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -389,7 +389,7 @@ pub enum GetAiGatewayError {
     /// 429: Too Many Requests
     TooManyRequests(crate::models::BaseError),
 }
-impl GetAiGatewayError {
+impl UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -400,7 +400,8 @@ impl GetAiGatewayError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetAiGatewayError {
+impl crate::runtime::ErrorResponses
+for UnauthorizedForbiddenNotFoundTooManyRequestsError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -417,6 +418,8 @@ impl crate::runtime::ErrorResponses for GetAiGatewayError {
         Self::status(self)
     }
 }
+/// The error responses `get-ai-gateway` documents, which other operations of the group document too.
+pub type GetAiGatewayError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAiGatewayError {
@@ -461,8 +464,8 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayError {
         Self::status(self)
     }
 }
-/// The error responses `delete-ai-gateway` documents: the same as `get-ai-gateway`'s.
-pub type DeleteAiGatewayError = GetAiGatewayError;
+/// The error responses `delete-ai-gateway` documents, which other operations of the group document too.
+pub type DeleteAiGatewayError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// Optional parameters of `list-ai-gateways`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAiGatewaysOptions {

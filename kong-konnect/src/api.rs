@@ -85,7 +85,7 @@ impl<'a> Api<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Api = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreateApiRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "MyAPI"
     /// }))?;
     /// let response = client
@@ -98,7 +98,7 @@ impl<'a> Api<'a> {
     /// ```
     pub fn create_api(
         &self,
-        body: &crate::models::Api,
+        body: &crate::models::CreateApiRequest,
     ) -> crate::Call<crate::models::ApiResponseSchema, CreateApiError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api",
@@ -235,7 +235,7 @@ impl<'a> Api<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Api2 = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: kong_konnect::models::UpdateApiRequest = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .api()
     ///     .update_api("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body, &Default::default())
@@ -247,7 +247,7 @@ impl<'a> Api<'a> {
     pub fn update_api(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::Api2,
+        body: &crate::models::UpdateApiRequest,
         options: &UpdateApiOptions,
     ) -> crate::Call<crate::models::ApiResponseSchema, UpdateApiError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
@@ -424,7 +424,7 @@ impl crate::runtime::ErrorResponses for CreateApiError {
 }
 /// The error responses `fetch-api`, `delete-api`, `list-api-registrations` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchApiError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -432,7 +432,7 @@ pub enum FetchApiError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl FetchApiError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -442,7 +442,7 @@ impl FetchApiError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for FetchApiError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -458,8 +458,10 @@ impl crate::runtime::ErrorResponses for FetchApiError {
         Self::status(self)
     }
 }
-/// The error responses `delete-api` documents: the same as `fetch-api`'s.
-pub type DeleteApiError = FetchApiError;
+/// The error responses `fetch-api` documents, which other operations of the group document too.
+pub type FetchApiError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api` documents, which other operations of the group document too.
+pub type DeleteApiError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateApiError {
@@ -510,8 +512,8 @@ impl crate::runtime::ErrorResponses for UpdateApiError {
         Self::status(self)
     }
 }
-/// The error responses `list-api-registrations` documents: the same as `fetch-api`'s.
-pub type ListApiRegistrationsError = FetchApiError;
+/// The error responses `list-api-registrations` documents, which other operations of the group document too.
+pub type ListApiRegistrationsError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-apis`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListApisOptions {

@@ -86,7 +86,7 @@ impl<'a> ApiDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiDocument2 = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreateApiPackageDocumentRequest = serde_json::from_value(serde_json::json!({
     ///   "content": "string"
     /// }))?;
     /// let response = client
@@ -100,8 +100,11 @@ impl<'a> ApiDocumentation<'a> {
     pub fn create_api_document(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::ApiDocument2,
-    ) -> crate::Call<crate::models::ApiDocument3, CreateApiDocumentError> {
+        body: &crate::models::CreateApiPackageDocumentRequest,
+    ) -> crate::Call<
+        crate::models::CreateApiPackageDocumentResponse,
+        CreateApiDocumentError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-document",
             method: reqwest::Method::POST,
@@ -154,7 +157,10 @@ impl<'a> ApiDocumentation<'a> {
         &self,
         api_id: uuid::Uuid,
         document_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiDocument3, FetchApiDocumentError> {
+    ) -> crate::Call<
+        crate::models::CreateApiPackageDocumentResponse,
+        FetchApiDocumentError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-document",
             method: reqwest::Method::GET,
@@ -259,7 +265,10 @@ impl<'a> ApiDocumentation<'a> {
         api_id: uuid::Uuid,
         document_id: uuid::Uuid,
         body: &crate::models::ApiDocument,
-    ) -> crate::Call<crate::models::ApiDocument3, UpdateApiDocumentError> {
+    ) -> crate::Call<
+        crate::models::CreateApiPackageDocumentResponse,
+        UpdateApiDocumentError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api-document",
             method: reqwest::Method::PATCH,
@@ -383,7 +392,7 @@ impl crate::runtime::ErrorResponses for ListApiDocumentsError {
 }
 /// The error responses `create-api-document`, `update-api-document` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateApiDocumentError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: ApiUnauthorized
@@ -397,7 +406,7 @@ pub enum CreateApiDocumentError {
     /// 415: Unsupported Media Type
     UnsupportedMediaType(crate::models::BaseError),
 }
-impl CreateApiDocumentError {
+impl BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -410,7 +419,8 @@ impl CreateApiDocumentError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateApiDocumentError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -431,9 +441,11 @@ impl crate::runtime::ErrorResponses for CreateApiDocumentError {
         Self::status(self)
     }
 }
+/// The error responses `create-api-document` documents, which other operations of the group document too.
+pub type CreateApiDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `fetch-api-document`, `delete-api-document` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchApiDocumentError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -441,7 +453,7 @@ pub enum FetchApiDocumentError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl FetchApiDocumentError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -451,7 +463,7 @@ impl FetchApiDocumentError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for FetchApiDocumentError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -467,10 +479,12 @@ impl crate::runtime::ErrorResponses for FetchApiDocumentError {
         Self::status(self)
     }
 }
-/// The error responses `delete-api-document` documents: the same as `fetch-api-document`'s.
-pub type DeleteApiDocumentError = FetchApiDocumentError;
-/// The error responses `update-api-document` documents: the same as `create-api-document`'s.
-pub type UpdateApiDocumentError = CreateApiDocumentError;
+/// The error responses `fetch-api-document` documents, which other operations of the group document too.
+pub type FetchApiDocumentError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api-document` documents, which other operations of the group document too.
+pub type DeleteApiDocumentError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-api-document` documents, which other operations of the group document too.
+pub type UpdateApiDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `move-api-document` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MoveApiDocumentError {

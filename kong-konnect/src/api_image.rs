@@ -237,7 +237,7 @@ impl<'a> ApiImage<'a> {
 }
 /// The error responses `fetch-api-image`, `delete-api-image`, `fetch-api-raw-image` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchApiImageError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiImageUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiImageForbidden
@@ -245,7 +245,7 @@ pub enum FetchApiImageError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl FetchApiImageError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -255,7 +255,7 @@ impl FetchApiImageError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for FetchApiImageError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -271,6 +271,8 @@ impl crate::runtime::ErrorResponses for FetchApiImageError {
         Self::status(self)
     }
 }
+/// The error responses `fetch-api-image` documents, which other operations of the group document too.
+pub type FetchApiImageError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-api-image` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpsertApiImageError {
@@ -311,7 +313,7 @@ impl crate::runtime::ErrorResponses for UpsertApiImageError {
         Self::status(self)
     }
 }
-/// The error responses `delete-api-image` documents: the same as `fetch-api-image`'s.
-pub type DeleteApiImageError = FetchApiImageError;
-/// The error responses `fetch-api-raw-image` documents: the same as `fetch-api-image`'s.
-pub type FetchApiRawImageError = FetchApiImageError;
+/// The error responses `delete-api-image` documents, which other operations of the group document too.
+pub type DeleteApiImageError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `fetch-api-raw-image` documents, which other operations of the group document too.
+pub type FetchApiRawImageError = UnauthorizedForbiddenNotFoundError;

@@ -111,7 +111,10 @@ impl<'a> ApiImplementation<'a> {
         &self,
         api_id: uuid::Uuid,
         body: &crate::models::ApiImplementation,
-    ) -> crate::Call<crate::models::ApiImplementation2, CreateApiImplementationError> {
+    ) -> crate::Call<
+        crate::models::CreateApiImplementationResponse,
+        CreateApiImplementationError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-implementation",
             method: reqwest::Method::POST,
@@ -164,7 +167,10 @@ impl<'a> ApiImplementation<'a> {
         &self,
         api_id: uuid::Uuid,
         implementation_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiImplementation3, FetchApiImplementationError> {
+    ) -> crate::Call<
+        crate::models::CreateApiImplementationResponse,
+        FetchApiImplementationError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-implementation",
             method: reqwest::Method::GET,
@@ -244,7 +250,7 @@ impl<'a> ApiImplementation<'a> {
 }
 /// The error responses `list-api-implementations`, `fetch-api-implementation`, `delete-api-implementation` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListApiImplementationsError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -252,7 +258,7 @@ pub enum ListApiImplementationsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListApiImplementationsError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -262,7 +268,7 @@ impl ListApiImplementationsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListApiImplementationsError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -278,6 +284,8 @@ impl crate::runtime::ErrorResponses for ListApiImplementationsError {
         Self::status(self)
     }
 }
+/// The error responses `list-api-implementations` documents, which other operations of the group document too.
+pub type ListApiImplementationsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-implementation` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateApiImplementationError {
@@ -322,10 +330,10 @@ impl crate::runtime::ErrorResponses for CreateApiImplementationError {
         Self::status(self)
     }
 }
-/// The error responses `fetch-api-implementation` documents: the same as `list-api-implementations`'s.
-pub type FetchApiImplementationError = ListApiImplementationsError;
-/// The error responses `delete-api-implementation` documents: the same as `list-api-implementations`'s.
-pub type DeleteApiImplementationError = ListApiImplementationsError;
+/// The error responses `fetch-api-implementation` documents, which other operations of the group document too.
+pub type FetchApiImplementationError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api-implementation` documents, which other operations of the group document too.
+pub type DeleteApiImplementationError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-api-implementations`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListApiImplementationsOptions {

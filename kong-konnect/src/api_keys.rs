@@ -402,14 +402,14 @@ impl<'a> ApiKeys<'a> {
 }
 /// The error responses `list-key-auth-with-consumer`, `create-key-auth-with-consumer`, `upsert-key-auth-with-consumer`, `delete-key-auth-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListKeyAuthWithConsumerError {}
-impl ListKeyAuthWithConsumerError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListKeyAuthWithConsumerError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -420,8 +420,10 @@ impl crate::runtime::ErrorResponses for ListKeyAuthWithConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `create-key-auth-with-consumer` documents: the same as `list-key-auth-with-consumer`'s.
-pub type CreateKeyAuthWithConsumerError = ListKeyAuthWithConsumerError;
+/// The error responses `list-key-auth-with-consumer` documents, which other operations of the group document too.
+pub type ListKeyAuthWithConsumerError = NoDocumentedError;
+/// The error responses `create-key-auth-with-consumer` documents, which other operations of the group document too.
+pub type CreateKeyAuthWithConsumerError = NoDocumentedError;
 /// The error responses `get-key-auth-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetKeyAuthWithConsumerError {
@@ -450,10 +452,10 @@ impl crate::runtime::ErrorResponses for GetKeyAuthWithConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-key-auth-with-consumer` documents: the same as `list-key-auth-with-consumer`'s.
-pub type UpsertKeyAuthWithConsumerError = ListKeyAuthWithConsumerError;
-/// The error responses `delete-key-auth-with-consumer` documents: the same as `list-key-auth-with-consumer`'s.
-pub type DeleteKeyAuthWithConsumerError = ListKeyAuthWithConsumerError;
+/// The error responses `upsert-key-auth-with-consumer` documents, which other operations of the group document too.
+pub type UpsertKeyAuthWithConsumerError = NoDocumentedError;
+/// The error responses `delete-key-auth-with-consumer` documents, which other operations of the group document too.
+pub type DeleteKeyAuthWithConsumerError = NoDocumentedError;
 /// The error responses `list-key-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListKeyAuthError {

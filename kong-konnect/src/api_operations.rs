@@ -130,7 +130,7 @@ impl<'a> ApiOperations<'a> {
 }
 /// The error responses `list-api-operations`, `fetch-api-operation` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListApiOperationsError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -138,7 +138,7 @@ pub enum ListApiOperationsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListApiOperationsError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -148,7 +148,7 @@ impl ListApiOperationsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListApiOperationsError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -164,8 +164,10 @@ impl crate::runtime::ErrorResponses for ListApiOperationsError {
         Self::status(self)
     }
 }
-/// The error responses `fetch-api-operation` documents: the same as `list-api-operations`'s.
-pub type FetchApiOperationError = ListApiOperationsError;
+/// The error responses `list-api-operations` documents, which other operations of the group document too.
+pub type ListApiOperationsError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `fetch-api-operation` documents, which other operations of the group document too.
+pub type FetchApiOperationError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-api-operations`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListApiOperationsOptions {

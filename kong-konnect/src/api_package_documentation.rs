@@ -89,7 +89,7 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiDocument2 = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreateApiPackageDocumentRequest = serde_json::from_value(serde_json::json!({
     ///   "content": "string"
     /// }))?;
     /// let response = client
@@ -103,8 +103,11 @@ impl<'a> ApiPackageDocumentation<'a> {
     pub fn create_api_package_document(
         &self,
         package_id: uuid::Uuid,
-        body: &crate::models::ApiDocument2,
-    ) -> crate::Call<crate::models::ApiDocument3, CreateApiPackageDocumentError> {
+        body: &crate::models::CreateApiPackageDocumentRequest,
+    ) -> crate::Call<
+        crate::models::CreateApiPackageDocumentResponse,
+        CreateApiPackageDocumentError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-package-document",
             method: reqwest::Method::POST,
@@ -157,7 +160,10 @@ impl<'a> ApiPackageDocumentation<'a> {
         &self,
         package_id: uuid::Uuid,
         document_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiDocument3, FetchApiPackageDocumentError> {
+    ) -> crate::Call<
+        crate::models::CreateApiPackageDocumentResponse,
+        FetchApiPackageDocumentError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-package-document",
             method: reqwest::Method::GET,
@@ -262,7 +268,10 @@ impl<'a> ApiPackageDocumentation<'a> {
         package_id: uuid::Uuid,
         document_id: uuid::Uuid,
         body: &crate::models::ApiDocument,
-    ) -> crate::Call<crate::models::ApiDocument3, UpdateApiPackageDocumentError> {
+    ) -> crate::Call<
+        crate::models::CreateApiPackageDocumentResponse,
+        UpdateApiPackageDocumentError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api-package-document",
             method: reqwest::Method::PATCH,
@@ -386,7 +395,7 @@ impl crate::runtime::ErrorResponses for ListApiPackageDocumentsError {
 }
 /// The error responses `create-api-package-document`, `update-api-package-document` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateApiPackageDocumentError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: ApiUnauthorized
@@ -400,7 +409,7 @@ pub enum CreateApiPackageDocumentError {
     /// 415: Unsupported Media Type
     UnsupportedMediaType(crate::models::BaseError),
 }
-impl CreateApiPackageDocumentError {
+impl BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -413,7 +422,8 @@ impl CreateApiPackageDocumentError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateApiPackageDocumentError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -434,9 +444,11 @@ impl crate::runtime::ErrorResponses for CreateApiPackageDocumentError {
         Self::status(self)
     }
 }
+/// The error responses `create-api-package-document` documents, which other operations of the group document too.
+pub type CreateApiPackageDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `fetch-api-package-document`, `delete-api-package-document` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchApiPackageDocumentError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -444,7 +456,7 @@ pub enum FetchApiPackageDocumentError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl FetchApiPackageDocumentError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -454,7 +466,7 @@ impl FetchApiPackageDocumentError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for FetchApiPackageDocumentError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -470,10 +482,12 @@ impl crate::runtime::ErrorResponses for FetchApiPackageDocumentError {
         Self::status(self)
     }
 }
-/// The error responses `delete-api-package-document` documents: the same as `fetch-api-package-document`'s.
-pub type DeleteApiPackageDocumentError = FetchApiPackageDocumentError;
-/// The error responses `update-api-package-document` documents: the same as `create-api-package-document`'s.
-pub type UpdateApiPackageDocumentError = CreateApiPackageDocumentError;
+/// The error responses `fetch-api-package-document` documents, which other operations of the group document too.
+pub type FetchApiPackageDocumentError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api-package-document` documents, which other operations of the group document too.
+pub type DeleteApiPackageDocumentError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-api-package-document` documents, which other operations of the group document too.
+pub type UpdateApiPackageDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `move-api-package-document` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MoveApiPackageDocumentError {

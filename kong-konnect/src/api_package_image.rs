@@ -237,7 +237,7 @@ impl<'a> ApiPackageImage<'a> {
 }
 /// The error responses `fetch-api-package-image`, `delete-api-package-image`, `fetch-api-package-raw-image` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchApiPackageImageError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiPackageImageUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiImageForbidden
@@ -245,7 +245,7 @@ pub enum FetchApiPackageImageError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl FetchApiPackageImageError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -255,7 +255,7 @@ impl FetchApiPackageImageError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for FetchApiPackageImageError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -271,6 +271,8 @@ impl crate::runtime::ErrorResponses for FetchApiPackageImageError {
         Self::status(self)
     }
 }
+/// The error responses `fetch-api-package-image` documents, which other operations of the group document too.
+pub type FetchApiPackageImageError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-api-package-image` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpsertApiPackageImageError {
@@ -311,7 +313,7 @@ impl crate::runtime::ErrorResponses for UpsertApiPackageImageError {
         Self::status(self)
     }
 }
-/// The error responses `delete-api-package-image` documents: the same as `fetch-api-package-image`'s.
-pub type DeleteApiPackageImageError = FetchApiPackageImageError;
-/// The error responses `fetch-api-package-raw-image` documents: the same as `fetch-api-package-image`'s.
-pub type FetchApiPackageRawImageError = FetchApiPackageImageError;
+/// The error responses `delete-api-package-image` documents, which other operations of the group document too.
+pub type DeleteApiPackageImageError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `fetch-api-package-raw-image` documents, which other operations of the group document too.
+pub type FetchApiPackageRawImageError = UnauthorizedForbiddenNotFoundError;

@@ -241,7 +241,7 @@ impl<'a> ApiPackageOperations<'a> {
 }
 /// The error responses `list-api-packages-operations`, `get-api-packages-operation`, `remove-api-package-operation` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListApiPackagesOperationsError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -249,7 +249,7 @@ pub enum ListApiPackagesOperationsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListApiPackagesOperationsError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -259,7 +259,7 @@ impl ListApiPackagesOperationsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListApiPackagesOperationsError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -275,6 +275,8 @@ impl crate::runtime::ErrorResponses for ListApiPackagesOperationsError {
         Self::status(self)
     }
 }
+/// The error responses `list-api-packages-operations` documents, which other operations of the group document too.
+pub type ListApiPackagesOperationsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-package-operations` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateApiPackageOperationsError {
@@ -319,10 +321,10 @@ impl crate::runtime::ErrorResponses for UpdateApiPackageOperationsError {
         Self::status(self)
     }
 }
-/// The error responses `get-api-packages-operation` documents: the same as `list-api-packages-operations`'s.
-pub type GetApiPackagesOperationError = ListApiPackagesOperationsError;
-/// The error responses `remove-api-package-operation` documents: the same as `list-api-packages-operations`'s.
-pub type RemoveApiPackageOperationError = ListApiPackagesOperationsError;
+/// The error responses `get-api-packages-operation` documents, which other operations of the group document too.
+pub type GetApiPackagesOperationError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `remove-api-package-operation` documents, which other operations of the group document too.
+pub type RemoveApiPackageOperationError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-api-packages-operations`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListApiPackagesOperationsOptions {

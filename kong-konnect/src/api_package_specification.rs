@@ -43,7 +43,7 @@ impl<'a> ApiPackageSpecification<'a> {
         &self,
         package_id: uuid::Uuid,
     ) -> crate::Call<
-        crate::models::ApiSpecification,
+        crate::models::GetApiPackageComputedSpecificationResponse,
         GetApiPackageComputedSpecificationError,
     > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
@@ -97,7 +97,7 @@ impl<'a> ApiPackageSpecification<'a> {
         &self,
         package_id: uuid::Uuid,
     ) -> crate::Call<
-        crate::models::ApiSpecification,
+        crate::models::GetApiPackageComputedSpecificationResponse,
         GetApiPackageCurrentSpecificationError,
     > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
@@ -153,7 +153,7 @@ impl<'a> ApiPackageSpecification<'a> {
         package_id: uuid::Uuid,
         body: &crate::models::ApiSpec,
     ) -> crate::Call<
-        crate::models::ApiSpecification,
+        crate::models::GetApiPackageComputedSpecificationResponse,
         UpdateApiPackageCurrentSpecificationError,
     > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
@@ -233,7 +233,7 @@ impl<'a> ApiPackageSpecification<'a> {
 }
 /// The error responses `get-api-package-computed-specification`, `get-api-package-current-specification` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetApiPackageComputedSpecificationError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: ApiUnauthorized
@@ -243,7 +243,7 @@ pub enum GetApiPackageComputedSpecificationError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetApiPackageComputedSpecificationError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -254,7 +254,7 @@ impl GetApiPackageComputedSpecificationError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetApiPackageComputedSpecificationError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -271,8 +271,10 @@ impl crate::runtime::ErrorResponses for GetApiPackageComputedSpecificationError 
         Self::status(self)
     }
 }
-/// The error responses `get-api-package-current-specification` documents: the same as `get-api-package-computed-specification`'s.
-pub type GetApiPackageCurrentSpecificationError = GetApiPackageComputedSpecificationError;
+/// The error responses `get-api-package-computed-specification` documents, which other operations of the group document too.
+pub type GetApiPackageComputedSpecificationError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-api-package-current-specification` documents, which other operations of the group document too.
+pub type GetApiPackageCurrentSpecificationError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-package-current-specification` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateApiPackageCurrentSpecificationError {

@@ -86,7 +86,7 @@ impl<'a> ApiPackages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiPackage = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreateApiPackageRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "MyAPIPackage"
     /// }))?;
     /// let response = client
@@ -99,7 +99,7 @@ impl<'a> ApiPackages<'a> {
     /// ```
     pub fn create_api_package(
         &self,
-        body: &crate::models::ApiPackage,
+        body: &crate::models::CreateApiPackageRequest,
     ) -> crate::Call<crate::models::ApiPackageResponseSchema, CreateApiPackageError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-package",
@@ -240,7 +240,7 @@ impl<'a> ApiPackages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiPackage2 = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: kong_konnect::models::PatchApiPackageRequest = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .api_packages()
     ///     .patch_api_package("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
@@ -252,7 +252,7 @@ impl<'a> ApiPackages<'a> {
     pub fn patch_api_package(
         &self,
         package_id: uuid::Uuid,
-        body: &crate::models::ApiPackage2,
+        body: &crate::models::PatchApiPackageRequest,
     ) -> crate::Call<crate::models::ApiPackageResponseSchema, PatchApiPackageError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "patch-api-package",
@@ -283,7 +283,7 @@ impl<'a> ApiPackages<'a> {
 }
 /// The error responses `list-api-packages`, `get-api-package`, `delete-api-package` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListApiPackagesError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -291,7 +291,7 @@ pub enum ListApiPackagesError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListApiPackagesError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -301,7 +301,7 @@ impl ListApiPackagesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListApiPackagesError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -317,6 +317,8 @@ impl crate::runtime::ErrorResponses for ListApiPackagesError {
         Self::status(self)
     }
 }
+/// The error responses `list-api-packages` documents, which other operations of the group document too.
+pub type ListApiPackagesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-package` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateApiPackageError {
@@ -357,10 +359,10 @@ impl crate::runtime::ErrorResponses for CreateApiPackageError {
         Self::status(self)
     }
 }
-/// The error responses `get-api-package` documents: the same as `list-api-packages`'s.
-pub type GetApiPackageError = ListApiPackagesError;
-/// The error responses `delete-api-package` documents: the same as `list-api-packages`'s.
-pub type DeleteApiPackageError = ListApiPackagesError;
+/// The error responses `get-api-package` documents, which other operations of the group document too.
+pub type GetApiPackageError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api-package` documents, which other operations of the group document too.
+pub type DeleteApiPackageError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `patch-api-package` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchApiPackageError {

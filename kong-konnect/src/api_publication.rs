@@ -44,7 +44,10 @@ impl<'a> ApiPublication<'a> {
         &self,
         api_package_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiPublication2, FetchApiPackagePublicationError> {
+    ) -> crate::Call<
+        crate::models::FetchPublicationResponse,
+        FetchApiPackagePublicationError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-package-publication",
             method: reqwest::Method::GET,
@@ -99,7 +102,10 @@ impl<'a> ApiPublication<'a> {
         api_package_id: uuid::Uuid,
         portal_id: uuid::Uuid,
         body: &crate::models::ApiPublication,
-    ) -> crate::Call<crate::models::ApiPublication2, PublishApiPackageToPortalError> {
+    ) -> crate::Call<
+        crate::models::FetchPublicationResponse,
+        PublishApiPackageToPortalError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "publish-api-package-to-portal",
             method: reqwest::Method::PUT,
@@ -258,7 +264,7 @@ impl<'a> ApiPublication<'a> {
         &self,
         api_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiPublication2, FetchPublicationError> {
+    ) -> crate::Call<crate::models::FetchPublicationResponse, FetchPublicationError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-publication",
             method: reqwest::Method::GET,
@@ -313,7 +319,7 @@ impl<'a> ApiPublication<'a> {
         api_id: uuid::Uuid,
         portal_id: uuid::Uuid,
         body: &crate::models::ApiPublication,
-    ) -> crate::Call<crate::models::ApiPublication2, PublishApiToPortalError> {
+    ) -> crate::Call<crate::models::FetchPublicationResponse, PublishApiToPortalError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "publish-api-to-portal",
             method: reqwest::Method::PUT,
@@ -452,7 +458,7 @@ impl<'a> ApiPublication<'a> {
 }
 /// The error responses `fetch-api-package-publication`, `delete-api-package-publication`, `fetch-publication`, `delete-publication` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchApiPackagePublicationError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -460,7 +466,7 @@ pub enum FetchApiPackagePublicationError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl FetchApiPackagePublicationError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -470,7 +476,7 @@ impl FetchApiPackagePublicationError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for FetchApiPackagePublicationError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -486,9 +492,11 @@ impl crate::runtime::ErrorResponses for FetchApiPackagePublicationError {
         Self::status(self)
     }
 }
+/// The error responses `fetch-api-package-publication` documents, which other operations of the group document too.
+pub type FetchApiPackagePublicationError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `publish-api-package-to-portal`, `list-api-publications`, `publish-api-to-portal`, `list-portal-api-publications` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PublishApiPackageToPortalError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: ApiUnauthorized
@@ -498,7 +506,7 @@ pub enum PublishApiPackageToPortalError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl PublishApiPackageToPortalError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -509,7 +517,7 @@ impl PublishApiPackageToPortalError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for PublishApiPackageToPortalError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -526,18 +534,20 @@ impl crate::runtime::ErrorResponses for PublishApiPackageToPortalError {
         Self::status(self)
     }
 }
-/// The error responses `delete-api-package-publication` documents: the same as `fetch-api-package-publication`'s.
-pub type DeleteApiPackagePublicationError = FetchApiPackagePublicationError;
-/// The error responses `list-api-publications` documents: the same as `publish-api-package-to-portal`'s.
-pub type ListApiPublicationsError = PublishApiPackageToPortalError;
-/// The error responses `fetch-publication` documents: the same as `fetch-api-package-publication`'s.
-pub type FetchPublicationError = FetchApiPackagePublicationError;
-/// The error responses `publish-api-to-portal` documents: the same as `publish-api-package-to-portal`'s.
-pub type PublishApiToPortalError = PublishApiPackageToPortalError;
-/// The error responses `delete-publication` documents: the same as `fetch-api-package-publication`'s.
-pub type DeletePublicationError = FetchApiPackagePublicationError;
-/// The error responses `list-portal-api-publications` documents: the same as `publish-api-package-to-portal`'s.
-pub type ListPortalApiPublicationsError = PublishApiPackageToPortalError;
+/// The error responses `publish-api-package-to-portal` documents, which other operations of the group document too.
+pub type PublishApiPackageToPortalError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api-package-publication` documents, which other operations of the group document too.
+pub type DeleteApiPackagePublicationError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `list-api-publications` documents, which other operations of the group document too.
+pub type ListApiPublicationsError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `fetch-publication` documents, which other operations of the group document too.
+pub type FetchPublicationError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `publish-api-to-portal` documents, which other operations of the group document too.
+pub type PublishApiToPortalError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-publication` documents, which other operations of the group document too.
+pub type DeletePublicationError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `list-portal-api-publications` documents, which other operations of the group document too.
+pub type ListPortalApiPublicationsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-api-publications`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListApiPublicationsOptions {

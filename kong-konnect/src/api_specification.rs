@@ -45,7 +45,7 @@ impl<'a> ApiSpecification<'a> {
         &self,
         api_id: uuid::Uuid,
         options: &ListApiSpecsOptions,
-    ) -> crate::Call<crate::models::ListApiSpecResponse, ListApiSpecsError> {
+    ) -> crate::Call<crate::models::ListApiSpecsResponse, ListApiSpecsError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-specs",
             method: reqwest::Method::GET,
@@ -89,7 +89,7 @@ impl<'a> ApiSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiSpecification4 = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreateApiSpecRequest = serde_json::from_value(serde_json::json!({
     ///   "content": "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Example API\",\"version\":\"1.0.0\"},\"paths\":{\"/example\":{\"get\":{\"summary\":\"Example endpoint\",\"responses\":{\"200\":{\"description\":\"Successful response\"}}}}}}"
     /// }))?;
     /// let response = client
@@ -104,8 +104,11 @@ impl<'a> ApiSpecification<'a> {
     pub fn create_api_spec(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::ApiSpecification4,
-    ) -> crate::Call<crate::models::ApiSpecification, CreateApiSpecError> {
+        body: &crate::models::CreateApiSpecRequest,
+    ) -> crate::Call<
+        crate::models::GetApiPackageComputedSpecificationResponse,
+        CreateApiSpecError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-spec",
             method: reqwest::Method::POST,
@@ -160,7 +163,10 @@ impl<'a> ApiSpecification<'a> {
         &self,
         api_id: uuid::Uuid,
         spec_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiSpecification, FetchApiSpecError> {
+    ) -> crate::Call<
+        crate::models::GetApiPackageComputedSpecificationResponse,
+        FetchApiSpecError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-spec",
             method: reqwest::Method::GET,
@@ -269,7 +275,10 @@ impl<'a> ApiSpecification<'a> {
         api_id: uuid::Uuid,
         spec_id: uuid::Uuid,
         body: &crate::models::ApiSpec,
-    ) -> crate::Call<crate::models::ApiSpecification, UpdateApiSpecError> {
+    ) -> crate::Call<
+        crate::models::GetApiPackageComputedSpecificationResponse,
+        UpdateApiSpecError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api-spec",
             method: reqwest::Method::PATCH,
@@ -357,7 +366,7 @@ impl<'a> ApiSpecification<'a> {
 }
 /// The error responses `list-api-specs`, `fetch-api-spec`, `delete-api-spec` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListApiSpecsError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -365,7 +374,7 @@ pub enum ListApiSpecsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListApiSpecsError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -375,7 +384,7 @@ impl ListApiSpecsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListApiSpecsError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -391,6 +400,8 @@ impl crate::runtime::ErrorResponses for ListApiSpecsError {
         Self::status(self)
     }
 }
+/// The error responses `list-api-specs` documents, which other operations of the group document too.
+pub type ListApiSpecsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-spec` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateApiSpecError {
@@ -441,10 +452,10 @@ impl crate::runtime::ErrorResponses for CreateApiSpecError {
         Self::status(self)
     }
 }
-/// The error responses `fetch-api-spec` documents: the same as `list-api-specs`'s.
-pub type FetchApiSpecError = ListApiSpecsError;
-/// The error responses `delete-api-spec` documents: the same as `list-api-specs`'s.
-pub type DeleteApiSpecError = ListApiSpecsError;
+/// The error responses `fetch-api-spec` documents, which other operations of the group document too.
+pub type FetchApiSpecError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api-spec` documents, which other operations of the group document too.
+pub type DeleteApiSpecError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-spec` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateApiSpecError {

@@ -44,7 +44,7 @@ impl<'a> ApiVersion<'a> {
         &self,
         api_id: uuid::Uuid,
         options: &ListApiVersionsOptions,
-    ) -> crate::Call<crate::models::ListApiSpecResponse2, ListApiVersionsError> {
+    ) -> crate::Call<crate::models::ListApiVersionsResponse, ListApiVersionsError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-versions",
             method: reqwest::Method::GET,
@@ -88,7 +88,7 @@ impl<'a> ApiVersion<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiVersionRequest2 = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreateApiVersionRequest = serde_json::from_value(serde_json::json!({
     ///   "spec": {}
     /// }))?;
     /// let response = client
@@ -102,7 +102,7 @@ impl<'a> ApiVersion<'a> {
     pub fn create_api_version(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::ApiVersionRequest2,
+        body: &crate::models::CreateApiVersionRequest,
     ) -> crate::Call<crate::models::ApiVersion, CreateApiVersionError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-version",
@@ -294,7 +294,7 @@ impl<'a> ApiVersion<'a> {
 }
 /// The error responses `list-api-versions`, `fetch-api-version`, `delete-api-version` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListApiVersionsError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: ApiForbidden
@@ -302,7 +302,7 @@ pub enum ListApiVersionsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListApiVersionsError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -312,7 +312,7 @@ impl ListApiVersionsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListApiVersionsError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -328,6 +328,8 @@ impl crate::runtime::ErrorResponses for ListApiVersionsError {
         Self::status(self)
     }
 }
+/// The error responses `list-api-versions` documents, which other operations of the group document too.
+pub type ListApiVersionsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-version` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateApiVersionError {
@@ -378,10 +380,10 @@ impl crate::runtime::ErrorResponses for CreateApiVersionError {
         Self::status(self)
     }
 }
-/// The error responses `fetch-api-version` documents: the same as `list-api-versions`'s.
-pub type FetchApiVersionError = ListApiVersionsError;
-/// The error responses `delete-api-version` documents: the same as `list-api-versions`'s.
-pub type DeleteApiVersionError = ListApiVersionsError;
+/// The error responses `fetch-api-version` documents, which other operations of the group document too.
+pub type FetchApiVersionError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-api-version` documents, which other operations of the group document too.
+pub type DeleteApiVersionError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-version` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateApiVersionError {

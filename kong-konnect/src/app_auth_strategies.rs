@@ -354,7 +354,7 @@ impl<'a> AppAuthStrategies<'a> {
 }
 /// The error responses `list-app-auth-strategies`, `create-app-auth-strategy`, `replace-app-auth-strategy` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListAppAuthStrategiesError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -362,7 +362,7 @@ pub enum ListAppAuthStrategiesError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListAppAuthStrategiesError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -372,7 +372,7 @@ impl ListAppAuthStrategiesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListAppAuthStrategiesError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -388,8 +388,10 @@ impl crate::runtime::ErrorResponses for ListAppAuthStrategiesError {
         Self::status(self)
     }
 }
-/// The error responses `create-app-auth-strategy` documents: the same as `list-app-auth-strategies`'s.
-pub type CreateAppAuthStrategyError = ListAppAuthStrategiesError;
+/// The error responses `list-app-auth-strategies` documents, which other operations of the group document too.
+pub type ListAppAuthStrategiesError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-app-auth-strategy` documents, which other operations of the group document too.
+pub type CreateAppAuthStrategyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-app-auth-strategy` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAppAuthStrategyError {
@@ -426,8 +428,8 @@ impl crate::runtime::ErrorResponses for GetAppAuthStrategyError {
         Self::status(self)
     }
 }
-/// The error responses `replace-app-auth-strategy` documents: the same as `list-app-auth-strategies`'s.
-pub type ReplaceAppAuthStrategyError = ListAppAuthStrategiesError;
+/// The error responses `replace-app-auth-strategy` documents, which other operations of the group document too.
+pub type ReplaceAppAuthStrategyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-app-auth-strategy` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteAppAuthStrategyError {

@@ -488,7 +488,7 @@ impl<'a> ApplicationRegistrations<'a> {
 }
 /// The error responses `list-registrations`, `list-registrations-by-application`, `update-application-registration`, `update-application-registration-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListRegistrationsError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -498,7 +498,7 @@ pub enum ListRegistrationsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListRegistrationsError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -509,7 +509,7 @@ impl ListRegistrationsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListRegistrationsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -526,8 +526,10 @@ impl crate::runtime::ErrorResponses for ListRegistrationsError {
         Self::status(self)
     }
 }
-/// The error responses `list-registrations-by-application` documents: the same as `list-registrations`'s.
-pub type ListRegistrationsByApplicationError = ListRegistrationsError;
+/// The error responses `list-registrations` documents, which other operations of the group document too.
+pub type ListRegistrationsError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `list-registrations-by-application` documents, which other operations of the group document too.
+pub type ListRegistrationsByApplicationError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-application-registration` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateApplicationRegistrationError {
@@ -574,7 +576,7 @@ impl crate::runtime::ErrorResponses for CreateApplicationRegistrationError {
 }
 /// The error responses `get-application-registration`, `delete-application-registration`, `delete-application-registration-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetApplicationRegistrationError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -582,7 +584,7 @@ pub enum GetApplicationRegistrationError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetApplicationRegistrationError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -592,7 +594,7 @@ impl GetApplicationRegistrationError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetApplicationRegistrationError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -608,14 +610,16 @@ impl crate::runtime::ErrorResponses for GetApplicationRegistrationError {
         Self::status(self)
     }
 }
-/// The error responses `delete-application-registration` documents: the same as `get-application-registration`'s.
-pub type DeleteApplicationRegistrationError = GetApplicationRegistrationError;
-/// The error responses `update-application-registration` documents: the same as `list-registrations`'s.
-pub type UpdateApplicationRegistrationError = ListRegistrationsError;
-/// The error responses `update-application-registration-consumer` documents: the same as `list-registrations`'s.
-pub type UpdateApplicationRegistrationConsumerError = ListRegistrationsError;
-/// The error responses `delete-application-registration-consumer` documents: the same as `get-application-registration`'s.
-pub type DeleteApplicationRegistrationConsumerError = GetApplicationRegistrationError;
+/// The error responses `get-application-registration` documents, which other operations of the group document too.
+pub type GetApplicationRegistrationError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-application-registration` documents, which other operations of the group document too.
+pub type DeleteApplicationRegistrationError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-application-registration` documents, which other operations of the group document too.
+pub type UpdateApplicationRegistrationError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-application-registration-consumer` documents, which other operations of the group document too.
+pub type UpdateApplicationRegistrationConsumerError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-application-registration-consumer` documents, which other operations of the group document too.
+pub type DeleteApplicationRegistrationConsumerError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-registrations`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListRegistrationsOptions {

@@ -472,7 +472,7 @@ impl<'a> Applications<'a> {
 }
 /// The error responses `get-application-unscoped`, `get-application`, `delete-application` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetApplicationUnscopedError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -480,7 +480,7 @@ pub enum GetApplicationUnscopedError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetApplicationUnscopedError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -490,7 +490,7 @@ impl GetApplicationUnscopedError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetApplicationUnscopedError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -506,9 +506,11 @@ impl crate::runtime::ErrorResponses for GetApplicationUnscopedError {
         Self::status(self)
     }
 }
+/// The error responses `get-application-unscoped` documents, which other operations of the group document too.
+pub type GetApplicationUnscopedError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `list-applications`, `update-application`, `list-credentials-by-application`, `list-developers-by-application` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListApplicationsError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -518,7 +520,7 @@ pub enum ListApplicationsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListApplicationsError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -529,7 +531,7 @@ impl ListApplicationsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListApplicationsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -546,6 +548,8 @@ impl crate::runtime::ErrorResponses for ListApplicationsError {
         Self::status(self)
     }
 }
+/// The error responses `list-applications` documents, which other operations of the group document too.
+pub type ListApplicationsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-application` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateApplicationError {
@@ -582,16 +586,16 @@ impl crate::runtime::ErrorResponses for CreateApplicationError {
         Self::status(self)
     }
 }
-/// The error responses `get-application` documents: the same as `get-application-unscoped`'s.
-pub type GetApplicationError = GetApplicationUnscopedError;
-/// The error responses `delete-application` documents: the same as `get-application-unscoped`'s.
-pub type DeleteApplicationError = GetApplicationUnscopedError;
-/// The error responses `update-application` documents: the same as `list-applications`'s.
-pub type UpdateApplicationError = ListApplicationsError;
-/// The error responses `list-credentials-by-application` documents: the same as `list-applications`'s.
-pub type ListCredentialsByApplicationError = ListApplicationsError;
-/// The error responses `list-developers-by-application` documents: the same as `list-applications`'s.
-pub type ListDevelopersByApplicationError = ListApplicationsError;
+/// The error responses `get-application` documents, which other operations of the group document too.
+pub type GetApplicationError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-application` documents, which other operations of the group document too.
+pub type DeleteApplicationError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-application` documents, which other operations of the group document too.
+pub type UpdateApplicationError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `list-credentials-by-application` documents, which other operations of the group document too.
+pub type ListCredentialsByApplicationError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `list-developers-by-application` documents, which other operations of the group document too.
+pub type ListDevelopersByApplicationError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-applications`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListApplicationsOptions {

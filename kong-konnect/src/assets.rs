@@ -346,13 +346,13 @@ impl<'a> Assets<'a> {
 }
 /// The error responses `get-portal-asset-favicon`, `get-portal-asset-favicon-raw`, `get-portal-asset-logo`, `get-portal-asset-logo-raw` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetPortalAssetFaviconError {
+pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl GetPortalAssetFaviconError {
+impl UnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -361,7 +361,7 @@ impl GetPortalAssetFaviconError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetPortalAssetFaviconError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -376,9 +376,11 @@ impl crate::runtime::ErrorResponses for GetPortalAssetFaviconError {
         Self::status(self)
     }
 }
+/// The error responses `get-portal-asset-favicon` documents, which other operations of the group document too.
+pub type GetPortalAssetFaviconError = UnauthorizedForbiddenError;
 /// The error responses `replace-portal-asset-favicon`, `replace-portal-asset-logo` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ReplacePortalAssetFaviconError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -386,7 +388,7 @@ pub enum ReplacePortalAssetFaviconError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ReplacePortalAssetFaviconError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -396,7 +398,7 @@ impl ReplacePortalAssetFaviconError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ReplacePortalAssetFaviconError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -412,11 +414,13 @@ impl crate::runtime::ErrorResponses for ReplacePortalAssetFaviconError {
         Self::status(self)
     }
 }
-/// The error responses `get-portal-asset-favicon-raw` documents: the same as `get-portal-asset-favicon`'s.
-pub type GetPortalAssetFaviconRawError = GetPortalAssetFaviconError;
-/// The error responses `get-portal-asset-logo` documents: the same as `get-portal-asset-favicon`'s.
-pub type GetPortalAssetLogoError = GetPortalAssetFaviconError;
-/// The error responses `replace-portal-asset-logo` documents: the same as `replace-portal-asset-favicon`'s.
-pub type ReplacePortalAssetLogoError = ReplacePortalAssetFaviconError;
-/// The error responses `get-portal-asset-logo-raw` documents: the same as `get-portal-asset-favicon`'s.
-pub type GetPortalAssetLogoRawError = GetPortalAssetFaviconError;
+/// The error responses `replace-portal-asset-favicon` documents, which other operations of the group document too.
+pub type ReplacePortalAssetFaviconError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `get-portal-asset-favicon-raw` documents, which other operations of the group document too.
+pub type GetPortalAssetFaviconRawError = UnauthorizedForbiddenError;
+/// The error responses `get-portal-asset-logo` documents, which other operations of the group document too.
+pub type GetPortalAssetLogoError = UnauthorizedForbiddenError;
+/// The error responses `replace-portal-asset-logo` documents, which other operations of the group document too.
+pub type ReplacePortalAssetLogoError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `get-portal-asset-logo-raw` documents, which other operations of the group document too.
+pub type GetPortalAssetLogoRawError = UnauthorizedForbiddenError;

@@ -1035,7 +1035,7 @@ impl crate::runtime::ErrorResponses for UpdateAuthenticationSettingsError {
 }
 /// The error responses `get-idp-configuration`, `get-identity-provider`, `delete-identity-provider`, `list-idp-team-group-mappings`, `get-idp-team-group-mapping`, `delete-idp-team-group-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetIdpConfigurationError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthenticated
@@ -1045,7 +1045,7 @@ pub enum GetIdpConfigurationError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetIdpConfigurationError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1056,7 +1056,7 @@ impl GetIdpConfigurationError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetIdpConfigurationError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -1073,7 +1073,9 @@ impl crate::runtime::ErrorResponses for GetIdpConfigurationError {
         Self::status(self)
     }
 }
-/// The error responses `update-idp-configuration` documents: the same as `update-authentication-settings`'s.
+/// The error responses `get-idp-configuration` documents, which other operations of the group document too.
+pub type GetIdpConfigurationError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-idp-configuration` documents, which other operations of the group document too.
 pub type UpdateIdpConfigurationError = UpdateAuthenticationSettingsError;
 /// The error responses `get-team-group-mappings`, `patch-team-group-mappings` document.
 #[derive(Debug, Clone, PartialEq)]
@@ -1111,7 +1113,7 @@ impl crate::runtime::ErrorResponses for GetTeamGroupMappingsError {
         Self::status(self)
     }
 }
-/// The error responses `patch-team-group-mappings` documents: the same as `get-team-group-mappings`'s.
+/// The error responses `patch-team-group-mappings` documents, which other operations of the group document too.
 pub type PatchTeamGroupMappingsError = GetTeamGroupMappingsError;
 /// The error responses `get-idp-team-mappings` documents.
 #[derive(Debug, Clone, PartialEq)]
@@ -1269,13 +1271,13 @@ impl crate::runtime::ErrorResponses for CreateIdentityProviderError {
         Self::status(self)
     }
 }
-/// The error responses `get-identity-provider` documents: the same as `get-idp-configuration`'s.
-pub type GetIdentityProviderError = GetIdpConfigurationError;
-/// The error responses `delete-identity-provider` documents: the same as `get-idp-configuration`'s.
-pub type DeleteIdentityProviderError = GetIdpConfigurationError;
+/// The error responses `get-identity-provider` documents, which other operations of the group document too.
+pub type GetIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-identity-provider` documents, which other operations of the group document too.
+pub type DeleteIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-identity-provider`, `create-idp-team-group-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum UpdateIdentityProviderError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthenticated
@@ -1287,7 +1289,7 @@ pub enum UpdateIdentityProviderError {
     /// 409: Conflict
     Conflict(crate::models::BaseError),
 }
-impl UpdateIdentityProviderError {
+impl BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1299,7 +1301,8 @@ impl UpdateIdentityProviderError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for UpdateIdentityProviderError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundConflictError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -1317,14 +1320,16 @@ impl crate::runtime::ErrorResponses for UpdateIdentityProviderError {
         Self::status(self)
     }
 }
-/// The error responses `list-idp-team-group-mappings` documents: the same as `get-idp-configuration`'s.
-pub type ListIdpTeamGroupMappingsError = GetIdpConfigurationError;
-/// The error responses `create-idp-team-group-mapping` documents: the same as `update-identity-provider`'s.
-pub type CreateIdpTeamGroupMappingError = UpdateIdentityProviderError;
-/// The error responses `get-idp-team-group-mapping` documents: the same as `get-idp-configuration`'s.
-pub type GetIdpTeamGroupMappingError = GetIdpConfigurationError;
-/// The error responses `delete-idp-team-group-mapping` documents: the same as `get-idp-configuration`'s.
-pub type DeleteIdpTeamGroupMappingError = GetIdpConfigurationError;
+/// The error responses `update-identity-provider` documents, which other operations of the group document too.
+pub type UpdateIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
+/// The error responses `list-idp-team-group-mappings` documents, which other operations of the group document too.
+pub type ListIdpTeamGroupMappingsError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `create-idp-team-group-mapping` documents, which other operations of the group document too.
+pub type CreateIdpTeamGroupMappingError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
+/// The error responses `get-idp-team-group-mapping` documents, which other operations of the group document too.
+pub type GetIdpTeamGroupMappingError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-idp-team-group-mapping` documents, which other operations of the group document too.
+pub type DeleteIdpTeamGroupMappingError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `get-team-group-mappings`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetTeamGroupMappingsOptions {

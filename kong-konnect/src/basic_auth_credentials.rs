@@ -459,14 +459,14 @@ impl crate::runtime::ErrorResponses for GetBasicAuthError {
 }
 /// The error responses `list-basic-auth-with-consumer`, `create-basic-auth-with-consumer`, `upsert-basic-auth-with-consumer`, `delete-basic-auth-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListBasicAuthWithConsumerError {}
-impl ListBasicAuthWithConsumerError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListBasicAuthWithConsumerError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -477,8 +477,10 @@ impl crate::runtime::ErrorResponses for ListBasicAuthWithConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `create-basic-auth-with-consumer` documents: the same as `list-basic-auth-with-consumer`'s.
-pub type CreateBasicAuthWithConsumerError = ListBasicAuthWithConsumerError;
+/// The error responses `list-basic-auth-with-consumer` documents, which other operations of the group document too.
+pub type ListBasicAuthWithConsumerError = NoDocumentedError;
+/// The error responses `create-basic-auth-with-consumer` documents, which other operations of the group document too.
+pub type CreateBasicAuthWithConsumerError = NoDocumentedError;
 /// The error responses `get-basic-auth-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBasicAuthWithConsumerError {
@@ -507,10 +509,10 @@ impl crate::runtime::ErrorResponses for GetBasicAuthWithConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-basic-auth-with-consumer` documents: the same as `list-basic-auth-with-consumer`'s.
-pub type UpsertBasicAuthWithConsumerError = ListBasicAuthWithConsumerError;
-/// The error responses `delete-basic-auth-with-consumer` documents: the same as `list-basic-auth-with-consumer`'s.
-pub type DeleteBasicAuthWithConsumerError = ListBasicAuthWithConsumerError;
+/// The error responses `upsert-basic-auth-with-consumer` documents, which other operations of the group document too.
+pub type UpsertBasicAuthWithConsumerError = NoDocumentedError;
+/// The error responses `delete-basic-auth-with-consumer` documents, which other operations of the group document too.
+pub type DeleteBasicAuthWithConsumerError = NoDocumentedError;
 /// Optional parameters of `list-basic-auth`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListBasicAuthOptions {

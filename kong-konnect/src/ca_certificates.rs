@@ -294,11 +294,11 @@ impl<'a> CaCertificates<'a> {
 }
 /// The error responses `list-ca_certificate`, `create-ca_certificate`, `upsert-ca_certificate`, `delete-ca_certificate` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListCaCertificateError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListCaCertificateError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -306,7 +306,7 @@ impl ListCaCertificateError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListCaCertificateError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -320,8 +320,10 @@ impl crate::runtime::ErrorResponses for ListCaCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `create-ca_certificate` documents: the same as `list-ca_certificate`'s.
-pub type CreateCaCertificateError = ListCaCertificateError;
+/// The error responses `list-ca_certificate` documents, which other operations of the group document too.
+pub type ListCaCertificateError = UnauthorizedError;
+/// The error responses `create-ca_certificate` documents, which other operations of the group document too.
+pub type CreateCaCertificateError = UnauthorizedError;
 /// The error responses `get-ca_certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCaCertificateError {
@@ -354,10 +356,10 @@ impl crate::runtime::ErrorResponses for GetCaCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-ca_certificate` documents: the same as `list-ca_certificate`'s.
-pub type UpsertCaCertificateError = ListCaCertificateError;
-/// The error responses `delete-ca_certificate` documents: the same as `list-ca_certificate`'s.
-pub type DeleteCaCertificateError = ListCaCertificateError;
+/// The error responses `upsert-ca_certificate` documents, which other operations of the group document too.
+pub type UpsertCaCertificateError = UnauthorizedError;
+/// The error responses `delete-ca_certificate` documents, which other operations of the group document too.
+pub type DeleteCaCertificateError = UnauthorizedError;
 /// Optional parameters of `list-ca_certificate`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListCaCertificateOptions {

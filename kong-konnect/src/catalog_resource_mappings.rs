@@ -311,7 +311,7 @@ impl crate::runtime::ErrorResponses for CreateResourceMappingError {
 }
 /// The error responses `fetch-resource-mapping`, `delete-resource-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchResourceMappingError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -319,7 +319,7 @@ pub enum FetchResourceMappingError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl FetchResourceMappingError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -329,7 +329,7 @@ impl FetchResourceMappingError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for FetchResourceMappingError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -345,8 +345,10 @@ impl crate::runtime::ErrorResponses for FetchResourceMappingError {
         Self::status(self)
     }
 }
-/// The error responses `delete-resource-mapping` documents: the same as `fetch-resource-mapping`'s.
-pub type DeleteResourceMappingError = FetchResourceMappingError;
+/// The error responses `fetch-resource-mapping` documents, which other operations of the group document too.
+pub type FetchResourceMappingError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-resource-mapping` documents, which other operations of the group document too.
+pub type DeleteResourceMappingError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-resource-mappings`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListResourceMappingsOptions {

@@ -308,7 +308,7 @@ impl<'a> CatalogServiceApiMappings<'a> {
 }
 /// The error responses `list-service-mappings-for-api`, `list-catalog-service-api-mappings`, `get-catalog-service-api-mapping`, `delete-catalog-service-api-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListServiceMappingsForApiError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -318,7 +318,7 @@ pub enum ListServiceMappingsForApiError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListServiceMappingsForApiError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -329,7 +329,7 @@ impl ListServiceMappingsForApiError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListServiceMappingsForApiError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -346,8 +346,10 @@ impl crate::runtime::ErrorResponses for ListServiceMappingsForApiError {
         Self::status(self)
     }
 }
-/// The error responses `list-catalog-service-api-mappings` documents: the same as `list-service-mappings-for-api`'s.
-pub type ListCatalogServiceApiMappingsError = ListServiceMappingsForApiError;
+/// The error responses `list-service-mappings-for-api` documents, which other operations of the group document too.
+pub type ListServiceMappingsForApiError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `list-catalog-service-api-mappings` documents, which other operations of the group document too.
+pub type ListCatalogServiceApiMappingsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-catalog-service-api-mapping` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateCatalogServiceApiMappingError {
@@ -392,10 +394,10 @@ impl crate::runtime::ErrorResponses for CreateCatalogServiceApiMappingError {
         Self::status(self)
     }
 }
-/// The error responses `get-catalog-service-api-mapping` documents: the same as `list-service-mappings-for-api`'s.
-pub type GetCatalogServiceApiMappingError = ListServiceMappingsForApiError;
-/// The error responses `delete-catalog-service-api-mapping` documents: the same as `list-service-mappings-for-api`'s.
-pub type DeleteCatalogServiceApiMappingError = ListServiceMappingsForApiError;
+/// The error responses `get-catalog-service-api-mapping` documents, which other operations of the group document too.
+pub type GetCatalogServiceApiMappingError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-catalog-service-api-mapping` documents, which other operations of the group document too.
+pub type DeleteCatalogServiceApiMappingError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-service-mappings-for-api`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListServiceMappingsForApiOptions {

@@ -300,7 +300,7 @@ impl<'a> CatalogServices<'a> {
 }
 /// The error responses `list-catalog-services`, `create-catalog-service` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListCatalogServicesError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -308,7 +308,7 @@ pub enum ListCatalogServicesError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListCatalogServicesError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -318,7 +318,7 @@ impl ListCatalogServicesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListCatalogServicesError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -334,11 +334,13 @@ impl crate::runtime::ErrorResponses for ListCatalogServicesError {
         Self::status(self)
     }
 }
-/// The error responses `create-catalog-service` documents: the same as `list-catalog-services`'s.
-pub type CreateCatalogServiceError = ListCatalogServicesError;
+/// The error responses `list-catalog-services` documents, which other operations of the group document too.
+pub type ListCatalogServicesError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-catalog-service` documents, which other operations of the group document too.
+pub type CreateCatalogServiceError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `fetch-catalog-service`, `delete-catalog-service` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchCatalogServiceError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -346,7 +348,7 @@ pub enum FetchCatalogServiceError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl FetchCatalogServiceError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -356,7 +358,7 @@ impl FetchCatalogServiceError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for FetchCatalogServiceError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -372,8 +374,10 @@ impl crate::runtime::ErrorResponses for FetchCatalogServiceError {
         Self::status(self)
     }
 }
-/// The error responses `delete-catalog-service` documents: the same as `fetch-catalog-service`'s.
-pub type DeleteCatalogServiceError = FetchCatalogServiceError;
+/// The error responses `fetch-catalog-service` documents, which other operations of the group document too.
+pub type FetchCatalogServiceError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-catalog-service` documents, which other operations of the group document too.
+pub type DeleteCatalogServiceError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-catalog-service` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateCatalogServiceError {

@@ -287,11 +287,11 @@ impl<'a> Certificates<'a> {
 }
 /// The error responses `list-certificate`, `create-certificate`, `upsert-certificate`, `delete-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListCertificateError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListCertificateError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -299,7 +299,7 @@ impl ListCertificateError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListCertificateError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -313,8 +313,10 @@ impl crate::runtime::ErrorResponses for ListCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `create-certificate` documents: the same as `list-certificate`'s.
-pub type CreateCertificateError = ListCertificateError;
+/// The error responses `list-certificate` documents, which other operations of the group document too.
+pub type ListCertificateError = UnauthorizedError;
+/// The error responses `create-certificate` documents, which other operations of the group document too.
+pub type CreateCertificateError = UnauthorizedError;
 /// The error responses `get-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCertificateError {
@@ -347,10 +349,10 @@ impl crate::runtime::ErrorResponses for GetCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-certificate` documents: the same as `list-certificate`'s.
-pub type UpsertCertificateError = ListCertificateError;
-/// The error responses `delete-certificate` documents: the same as `list-certificate`'s.
-pub type DeleteCertificateError = ListCertificateError;
+/// The error responses `upsert-certificate` documents, which other operations of the group document too.
+pub type UpsertCertificateError = UnauthorizedError;
+/// The error responses `delete-certificate` documents, which other operations of the group document too.
+pub type DeleteCertificateError = UnauthorizedError;
 /// Optional parameters of `list-certificate`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListCertificateOptions {

@@ -186,7 +186,7 @@ impl<'a> CloudGatewaysResourceQuotas<'a> {
 }
 /// The error responses `list-default-resource-quotas`, `list-resource-quotas` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListDefaultResourceQuotasError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -194,7 +194,7 @@ pub enum ListDefaultResourceQuotasError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListDefaultResourceQuotasError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -204,7 +204,7 @@ impl ListDefaultResourceQuotasError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListDefaultResourceQuotasError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -220,8 +220,10 @@ impl crate::runtime::ErrorResponses for ListDefaultResourceQuotasError {
         Self::status(self)
     }
 }
-/// The error responses `list-resource-quotas` documents: the same as `list-default-resource-quotas`'s.
-pub type ListResourceQuotasError = ListDefaultResourceQuotasError;
+/// The error responses `list-default-resource-quotas` documents, which other operations of the group document too.
+pub type ListDefaultResourceQuotasError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `list-resource-quotas` documents, which other operations of the group document too.
+pub type ListResourceQuotasError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-resource-quota` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetResourceQuotaError {

@@ -347,7 +347,7 @@ impl crate::runtime::ErrorResponses for ListConfigStoreSecretsError {
 }
 /// The error responses `create-config-store-secret`, `update-config-store-secret` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateConfigStoreSecretError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundUnsupportedMediaTypeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -359,7 +359,7 @@ pub enum CreateConfigStoreSecretError {
     /// 415: Unsupported Media Type
     UnsupportedMediaType(crate::models::BaseError),
 }
-impl CreateConfigStoreSecretError {
+impl BadRequestUnauthorizedForbiddenNotFoundUnsupportedMediaTypeError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -371,7 +371,8 @@ impl CreateConfigStoreSecretError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateConfigStoreSecretError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundUnsupportedMediaTypeError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -391,9 +392,11 @@ impl crate::runtime::ErrorResponses for CreateConfigStoreSecretError {
         Self::status(self)
     }
 }
+/// The error responses `create-config-store-secret` documents, which other operations of the group document too.
+pub type CreateConfigStoreSecretError = BadRequestUnauthorizedForbiddenNotFoundUnsupportedMediaTypeError;
 /// The error responses `get-config-store-secret`, `delete-config-store-secret` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetConfigStoreSecretError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::BaseError),
     /// 403: Forbidden
@@ -401,7 +404,7 @@ pub enum GetConfigStoreSecretError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetConfigStoreSecretError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -411,7 +414,7 @@ impl GetConfigStoreSecretError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetConfigStoreSecretError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -427,10 +430,12 @@ impl crate::runtime::ErrorResponses for GetConfigStoreSecretError {
         Self::status(self)
     }
 }
-/// The error responses `update-config-store-secret` documents: the same as `create-config-store-secret`'s.
-pub type UpdateConfigStoreSecretError = CreateConfigStoreSecretError;
-/// The error responses `delete-config-store-secret` documents: the same as `get-config-store-secret`'s.
-pub type DeleteConfigStoreSecretError = GetConfigStoreSecretError;
+/// The error responses `get-config-store-secret` documents, which other operations of the group document too.
+pub type GetConfigStoreSecretError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-config-store-secret` documents, which other operations of the group document too.
+pub type UpdateConfigStoreSecretError = BadRequestUnauthorizedForbiddenNotFoundUnsupportedMediaTypeError;
+/// The error responses `delete-config-store-secret` documents, which other operations of the group document too.
+pub type DeleteConfigStoreSecretError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-config-store-secrets`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListConfigStoreSecretsOptions {

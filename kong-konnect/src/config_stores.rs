@@ -288,7 +288,7 @@ impl<'a> ConfigStores<'a> {
 }
 /// The error responses `list-config-stores`, `delete-config-store` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListConfigStoresError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -296,7 +296,7 @@ pub enum ListConfigStoresError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListConfigStoresError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -306,7 +306,7 @@ impl ListConfigStoresError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListConfigStoresError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -322,6 +322,8 @@ impl crate::runtime::ErrorResponses for ListConfigStoresError {
         Self::status(self)
     }
 }
+/// The error responses `list-config-stores` documents, which other operations of the group document too.
+pub type ListConfigStoresError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `create-config-store` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConfigStoreError {
@@ -442,8 +444,8 @@ impl crate::runtime::ErrorResponses for UpdateConfigStoreError {
         Self::status(self)
     }
 }
-/// The error responses `delete-config-store` documents: the same as `list-config-stores`'s.
-pub type DeleteConfigStoreError = ListConfigStoresError;
+/// The error responses `delete-config-store` documents, which other operations of the group document too.
+pub type DeleteConfigStoreError = BadRequestUnauthorizedForbiddenError;
 /// Optional parameters of `list-config-stores`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListConfigStoresOptions {

@@ -506,11 +506,11 @@ impl<'a> ConsumerGroups<'a> {
 }
 /// The error responses `list-consumer_group`, `create-consumer_group`, `upsert-consumer_group`, `delete-consumer_group` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListConsumerGroupError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListConsumerGroupError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -518,7 +518,7 @@ impl ListConsumerGroupError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListConsumerGroupError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -532,8 +532,10 @@ impl crate::runtime::ErrorResponses for ListConsumerGroupError {
         Self::status(self)
     }
 }
-/// The error responses `create-consumer_group` documents: the same as `list-consumer_group`'s.
-pub type CreateConsumerGroupError = ListConsumerGroupError;
+/// The error responses `list-consumer_group` documents, which other operations of the group document too.
+pub type ListConsumerGroupError = UnauthorizedError;
+/// The error responses `create-consumer_group` documents, which other operations of the group document too.
+pub type CreateConsumerGroupError = UnauthorizedError;
 /// The error responses `get-consumer_group` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConsumerGroupError {
@@ -566,20 +568,20 @@ impl crate::runtime::ErrorResponses for GetConsumerGroupError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-consumer_group` documents: the same as `list-consumer_group`'s.
-pub type UpsertConsumerGroupError = ListConsumerGroupError;
-/// The error responses `delete-consumer_group` documents: the same as `list-consumer_group`'s.
-pub type DeleteConsumerGroupError = ListConsumerGroupError;
+/// The error responses `upsert-consumer_group` documents, which other operations of the group document too.
+pub type UpsertConsumerGroupError = UnauthorizedError;
+/// The error responses `delete-consumer_group` documents, which other operations of the group document too.
+pub type DeleteConsumerGroupError = UnauthorizedError;
 /// The error responses `list-consumers-for-consumer-group`, `add-consumer-to-group`, `remove-consumer-from-group` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListConsumersForConsumerGroupError {}
-impl ListConsumersForConsumerGroupError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListConsumersForConsumerGroupError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -590,8 +592,10 @@ impl crate::runtime::ErrorResponses for ListConsumersForConsumerGroupError {
         Self::status(self)
     }
 }
-/// The error responses `add-consumer-to-group` documents: the same as `list-consumers-for-consumer-group`'s.
-pub type AddConsumerToGroupError = ListConsumersForConsumerGroupError;
+/// The error responses `list-consumers-for-consumer-group` documents, which other operations of the group document too.
+pub type ListConsumersForConsumerGroupError = NoDocumentedError;
+/// The error responses `add-consumer-to-group` documents, which other operations of the group document too.
+pub type AddConsumerToGroupError = NoDocumentedError;
 /// The error responses `remove-all-consumers-from-consumer-group` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RemoveAllConsumersFromConsumerGroupError {
@@ -620,8 +624,8 @@ impl crate::runtime::ErrorResponses for RemoveAllConsumersFromConsumerGroupError
         Self::status(self)
     }
 }
-/// The error responses `remove-consumer-from-group` documents: the same as `list-consumers-for-consumer-group`'s.
-pub type RemoveConsumerFromGroupError = ListConsumersForConsumerGroupError;
+/// The error responses `remove-consumer-from-group` documents, which other operations of the group document too.
+pub type RemoveConsumerFromGroupError = NoDocumentedError;
 /// Optional parameters of `list-consumer_group`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListConsumerGroupOptions {

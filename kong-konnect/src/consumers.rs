@@ -512,11 +512,11 @@ impl<'a> Consumers<'a> {
 }
 /// The error responses `list-consumer`, `create-consumer`, `upsert-consumer`, `delete-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListConsumerError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListConsumerError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -524,7 +524,7 @@ impl ListConsumerError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListConsumerError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -538,8 +538,10 @@ impl crate::runtime::ErrorResponses for ListConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `create-consumer` documents: the same as `list-consumer`'s.
-pub type CreateConsumerError = ListConsumerError;
+/// The error responses `list-consumer` documents, which other operations of the group document too.
+pub type ListConsumerError = UnauthorizedError;
+/// The error responses `create-consumer` documents, which other operations of the group document too.
+pub type CreateConsumerError = UnauthorizedError;
 /// The error responses `get-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConsumerError {
@@ -572,20 +574,20 @@ impl crate::runtime::ErrorResponses for GetConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-consumer` documents: the same as `list-consumer`'s.
-pub type UpsertConsumerError = ListConsumerError;
-/// The error responses `delete-consumer` documents: the same as `list-consumer`'s.
-pub type DeleteConsumerError = ListConsumerError;
+/// The error responses `upsert-consumer` documents, which other operations of the group document too.
+pub type UpsertConsumerError = UnauthorizedError;
+/// The error responses `delete-consumer` documents, which other operations of the group document too.
+pub type DeleteConsumerError = UnauthorizedError;
 /// The error responses `list-consumer-groups-for-consumer`, `add-consumer-to-specific-consumer-group`, `remove-consumer-from-consumer-group` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListConsumerGroupsForConsumerError {}
-impl ListConsumerGroupsForConsumerError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListConsumerGroupsForConsumerError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -596,8 +598,10 @@ impl crate::runtime::ErrorResponses for ListConsumerGroupsForConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `add-consumer-to-specific-consumer-group` documents: the same as `list-consumer-groups-for-consumer`'s.
-pub type AddConsumerToSpecificConsumerGroupError = ListConsumerGroupsForConsumerError;
+/// The error responses `list-consumer-groups-for-consumer` documents, which other operations of the group document too.
+pub type ListConsumerGroupsForConsumerError = NoDocumentedError;
+/// The error responses `add-consumer-to-specific-consumer-group` documents, which other operations of the group document too.
+pub type AddConsumerToSpecificConsumerGroupError = NoDocumentedError;
 /// The error responses `remove-consumer-from-all-consumer-groups` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RemoveConsumerFromAllConsumerGroupsError {
@@ -626,8 +630,8 @@ impl crate::runtime::ErrorResponses for RemoveConsumerFromAllConsumerGroupsError
         Self::status(self)
     }
 }
-/// The error responses `remove-consumer-from-consumer-group` documents: the same as `list-consumer-groups-for-consumer`'s.
-pub type RemoveConsumerFromConsumerGroupError = ListConsumerGroupsForConsumerError;
+/// The error responses `remove-consumer-from-consumer-group` documents, which other operations of the group document too.
+pub type RemoveConsumerFromConsumerGroupError = NoDocumentedError;
 /// Optional parameters of `list-consumer`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListConsumerOptions {

@@ -368,7 +368,7 @@ impl<'a> ControlPlaneGroups<'a> {
 }
 /// The error responses `get-control-planes-id-group-member-status`, `get-control-planes-id-group-memberships`, `put-control-planes-id-group-memberships`, `post-control-planes-id-group-memberships-add`, `post-control-planes-id-group-memberships-remove`, `get-control-planes-id-group-status` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetControlPlanesIdGroupMemberStatusError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -382,7 +382,7 @@ pub enum GetControlPlanesIdGroupMemberStatusError {
     /// 503: Service Unavailable
     ServiceUnavailable(crate::models::ServiceUnavailableError),
 }
-impl GetControlPlanesIdGroupMemberStatusError {
+impl BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -395,7 +395,8 @@ impl GetControlPlanesIdGroupMemberStatusError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetControlPlanesIdGroupMemberStatusError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -418,16 +419,18 @@ impl crate::runtime::ErrorResponses for GetControlPlanesIdGroupMemberStatusError
         Self::status(self)
     }
 }
-/// The error responses `get-control-planes-id-group-memberships` documents: the same as `get-control-planes-id-group-member-status`'s.
-pub type GetControlPlanesIdGroupMembershipsError = GetControlPlanesIdGroupMemberStatusError;
-/// The error responses `put-control-planes-id-group-memberships` documents: the same as `get-control-planes-id-group-member-status`'s.
-pub type PutControlPlanesIdGroupMembershipsError = GetControlPlanesIdGroupMemberStatusError;
-/// The error responses `post-control-planes-id-group-memberships-add` documents: the same as `get-control-planes-id-group-member-status`'s.
-pub type PostControlPlanesIdGroupMembershipsAddError = GetControlPlanesIdGroupMemberStatusError;
-/// The error responses `post-control-planes-id-group-memberships-remove` documents: the same as `get-control-planes-id-group-member-status`'s.
-pub type PostControlPlanesIdGroupMembershipsRemoveError = GetControlPlanesIdGroupMemberStatusError;
-/// The error responses `get-control-planes-id-group-status` documents: the same as `get-control-planes-id-group-member-status`'s.
-pub type GetControlPlanesIdGroupStatusError = GetControlPlanesIdGroupMemberStatusError;
+/// The error responses `get-control-planes-id-group-member-status` documents, which other operations of the group document too.
+pub type GetControlPlanesIdGroupMemberStatusError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
+/// The error responses `get-control-planes-id-group-memberships` documents, which other operations of the group document too.
+pub type GetControlPlanesIdGroupMembershipsError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
+/// The error responses `put-control-planes-id-group-memberships` documents, which other operations of the group document too.
+pub type PutControlPlanesIdGroupMembershipsError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
+/// The error responses `post-control-planes-id-group-memberships-add` documents, which other operations of the group document too.
+pub type PostControlPlanesIdGroupMembershipsAddError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
+/// The error responses `post-control-planes-id-group-memberships-remove` documents, which other operations of the group document too.
+pub type PostControlPlanesIdGroupMembershipsRemoveError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
+/// The error responses `get-control-planes-id-group-status` documents, which other operations of the group document too.
+pub type GetControlPlanesIdGroupStatusError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
 /// Optional parameters of `get-control-planes-id-group-memberships`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetControlPlanesIdGroupMembershipsOptions {

@@ -434,7 +434,7 @@ impl crate::runtime::ErrorResponses for GetControlPlaneError {
 }
 /// The error responses `delete-control-plane`, `update-control-plane` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DeleteControlPlaneError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthenticated
@@ -448,7 +448,7 @@ pub enum DeleteControlPlaneError {
     /// 503: Service Unavailable
     ServiceUnavailable(crate::models::ServiceUnavailableError),
 }
-impl DeleteControlPlaneError {
+impl BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -461,7 +461,8 @@ impl DeleteControlPlaneError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for DeleteControlPlaneError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -484,8 +485,10 @@ impl crate::runtime::ErrorResponses for DeleteControlPlaneError {
         Self::status(self)
     }
 }
-/// The error responses `update-control-plane` documents: the same as `delete-control-plane`'s.
-pub type UpdateControlPlaneError = DeleteControlPlaneError;
+/// The error responses `delete-control-plane` documents, which other operations of the group document too.
+pub type DeleteControlPlaneError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
+/// The error responses `update-control-plane` documents, which other operations of the group document too.
+pub type UpdateControlPlaneError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
 /// Optional parameters of `list-control-planes`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListControlPlanesOptions {

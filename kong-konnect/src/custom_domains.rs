@@ -292,7 +292,7 @@ impl<'a> CustomDomains<'a> {
 }
 /// The error responses `list-custom-domains`, `delete-custom-domain` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListCustomDomainsError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -302,7 +302,7 @@ pub enum ListCustomDomainsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListCustomDomainsError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -313,7 +313,7 @@ impl ListCustomDomainsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListCustomDomainsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -330,6 +330,8 @@ impl crate::runtime::ErrorResponses for ListCustomDomainsError {
         Self::status(self)
     }
 }
+/// The error responses `list-custom-domains` documents, which other operations of the group document too.
+pub type ListCustomDomainsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-custom-domains` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateCustomDomainsError {
@@ -376,7 +378,7 @@ impl crate::runtime::ErrorResponses for CreateCustomDomainsError {
 }
 /// The error responses `get-custom-domain`, `get-custom-domain-online-status` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetCustomDomainError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -384,7 +386,7 @@ pub enum GetCustomDomainError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetCustomDomainError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -394,7 +396,7 @@ impl GetCustomDomainError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetCustomDomainError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -410,10 +412,12 @@ impl crate::runtime::ErrorResponses for GetCustomDomainError {
         Self::status(self)
     }
 }
-/// The error responses `delete-custom-domain` documents: the same as `list-custom-domains`'s.
-pub type DeleteCustomDomainError = ListCustomDomainsError;
-/// The error responses `get-custom-domain-online-status` documents: the same as `get-custom-domain`'s.
-pub type GetCustomDomainOnlineStatusError = GetCustomDomainError;
+/// The error responses `get-custom-domain` documents, which other operations of the group document too.
+pub type GetCustomDomainError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-custom-domain` documents, which other operations of the group document too.
+pub type DeleteCustomDomainError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-custom-domain-online-status` documents, which other operations of the group document too.
+pub type GetCustomDomainOnlineStatusError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-custom-domains`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListCustomDomainsOptions {

@@ -370,7 +370,7 @@ impl crate::runtime::ErrorResponses for CreatePluginSchemasError {
 }
 /// The error responses `get-plugin-schema`, `delete-plugin-schemas` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetPluginSchemaError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::KonnectCpLegacyBaseError),
     /// 403: Forbidden
@@ -378,7 +378,7 @@ pub enum GetPluginSchemaError {
     /// 404: Forbidden
     NotFound(crate::models::KonnectCpLegacyBaseError),
 }
-impl GetPluginSchemaError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -388,7 +388,7 @@ impl GetPluginSchemaError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetPluginSchemaError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -404,6 +404,8 @@ impl crate::runtime::ErrorResponses for GetPluginSchemaError {
         Self::status(self)
     }
 }
+/// The error responses `get-plugin-schema` documents, which other operations of the group document too.
+pub type GetPluginSchemaError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-plugin-schemas` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdatePluginSchemasError {
@@ -444,8 +446,8 @@ impl crate::runtime::ErrorResponses for UpdatePluginSchemasError {
         Self::status(self)
     }
 }
-/// The error responses `delete-plugin-schemas` documents: the same as `get-plugin-schema`'s.
-pub type DeletePluginSchemasError = GetPluginSchemaError;
+/// The error responses `delete-plugin-schemas` documents, which other operations of the group document too.
+pub type DeletePluginSchemasError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-plugin-schemas`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPluginSchemasOptions {

@@ -305,11 +305,11 @@ impl<'a> CustomPlugins<'a> {
 }
 /// The error responses `list-custom-plugin`, `create-custom-plugin`, `upsert-custom-plugin`, `delete-custom-plugin` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListCustomPluginError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListCustomPluginError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -317,7 +317,7 @@ impl ListCustomPluginError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListCustomPluginError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -331,8 +331,10 @@ impl crate::runtime::ErrorResponses for ListCustomPluginError {
         Self::status(self)
     }
 }
-/// The error responses `create-custom-plugin` documents: the same as `list-custom-plugin`'s.
-pub type CreateCustomPluginError = ListCustomPluginError;
+/// The error responses `list-custom-plugin` documents, which other operations of the group document too.
+pub type ListCustomPluginError = UnauthorizedError;
+/// The error responses `create-custom-plugin` documents, which other operations of the group document too.
+pub type CreateCustomPluginError = UnauthorizedError;
 /// The error responses `get-custom-plugin` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCustomPluginError {
@@ -365,10 +367,10 @@ impl crate::runtime::ErrorResponses for GetCustomPluginError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-custom-plugin` documents: the same as `list-custom-plugin`'s.
-pub type UpsertCustomPluginError = ListCustomPluginError;
-/// The error responses `delete-custom-plugin` documents: the same as `list-custom-plugin`'s.
-pub type DeleteCustomPluginError = ListCustomPluginError;
+/// The error responses `upsert-custom-plugin` documents, which other operations of the group document too.
+pub type UpsertCustomPluginError = UnauthorizedError;
+/// The error responses `delete-custom-plugin` documents, which other operations of the group document too.
+pub type DeleteCustomPluginError = UnauthorizedError;
 /// Optional parameters of `list-custom-plugin`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListCustomPluginOptions {

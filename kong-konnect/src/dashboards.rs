@@ -401,7 +401,7 @@ impl crate::runtime::ErrorResponses for DashboardsCreateError {
 }
 /// The error responses `dashboards-get`, `dashboards-delete` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DashboardsGetError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -409,7 +409,7 @@ pub enum DashboardsGetError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl DashboardsGetError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -419,7 +419,7 @@ impl DashboardsGetError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for DashboardsGetError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -435,6 +435,8 @@ impl crate::runtime::ErrorResponses for DashboardsGetError {
         Self::status(self)
     }
 }
+/// The error responses `dashboards-get` documents, which other operations of the group document too.
+pub type DashboardsGetError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `dashboards-update` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DashboardsUpdateError {
@@ -475,8 +477,8 @@ impl crate::runtime::ErrorResponses for DashboardsUpdateError {
         Self::status(self)
     }
 }
-/// The error responses `dashboards-delete` documents: the same as `dashboards-get`'s.
-pub type DashboardsDeleteError = DashboardsGetError;
+/// The error responses `dashboards-delete` documents, which other operations of the group document too.
+pub type DashboardsDeleteError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `dashboards-list`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DashboardsListOptions {

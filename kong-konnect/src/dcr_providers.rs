@@ -369,7 +369,7 @@ impl<'a> DcrProviders<'a> {
 }
 /// The error responses `list-dcr-providers`, `create-dcr-provider` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListDcrProvidersError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -377,7 +377,7 @@ pub enum ListDcrProvidersError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListDcrProvidersError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -387,7 +387,7 @@ impl ListDcrProvidersError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListDcrProvidersError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -403,11 +403,13 @@ impl crate::runtime::ErrorResponses for ListDcrProvidersError {
         Self::status(self)
     }
 }
-/// The error responses `create-dcr-provider` documents: the same as `list-dcr-providers`'s.
-pub type CreateDcrProviderError = ListDcrProvidersError;
+/// The error responses `list-dcr-providers` documents, which other operations of the group document too.
+pub type ListDcrProvidersError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-dcr-provider` documents, which other operations of the group document too.
+pub type CreateDcrProviderError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-dcr-provider`, `delete-dcr-provider`, `verify-dcr-provider` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetDcrProviderError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -415,7 +417,7 @@ pub enum GetDcrProviderError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetDcrProviderError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -425,7 +427,7 @@ impl GetDcrProviderError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetDcrProviderError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -441,8 +443,10 @@ impl crate::runtime::ErrorResponses for GetDcrProviderError {
         Self::status(self)
     }
 }
-/// The error responses `delete-dcr-provider` documents: the same as `get-dcr-provider`'s.
-pub type DeleteDcrProviderError = GetDcrProviderError;
+/// The error responses `get-dcr-provider` documents, which other operations of the group document too.
+pub type GetDcrProviderError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-dcr-provider` documents, which other operations of the group document too.
+pub type DeleteDcrProviderError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-dcr-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateDcrProviderError {
@@ -483,8 +487,8 @@ impl crate::runtime::ErrorResponses for UpdateDcrProviderError {
         Self::status(self)
     }
 }
-/// The error responses `verify-dcr-provider` documents: the same as `get-dcr-provider`'s.
-pub type VerifyDcrProviderError = GetDcrProviderError;
+/// The error responses `verify-dcr-provider` documents, which other operations of the group document too.
+pub type VerifyDcrProviderError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-dcr-providers`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListDcrProvidersOptions {

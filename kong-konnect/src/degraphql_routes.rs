@@ -468,14 +468,14 @@ impl crate::runtime::ErrorResponses for GetDegraphqlRouteError {
 }
 /// The error responses `list-degraphql_route-with-service`, `create-degraphql_route-with-service`, `upsert-degraphql_route-with-service`, `delete-degraphql_route-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListDegraphqlRouteWithServiceError {}
-impl ListDegraphqlRouteWithServiceError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListDegraphqlRouteWithServiceError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -486,8 +486,10 @@ impl crate::runtime::ErrorResponses for ListDegraphqlRouteWithServiceError {
         Self::status(self)
     }
 }
-/// The error responses `create-degraphql_route-with-service` documents: the same as `list-degraphql_route-with-service`'s.
-pub type CreateDegraphqlRouteWithServiceError = ListDegraphqlRouteWithServiceError;
+/// The error responses `list-degraphql_route-with-service` documents, which other operations of the group document too.
+pub type ListDegraphqlRouteWithServiceError = NoDocumentedError;
+/// The error responses `create-degraphql_route-with-service` documents, which other operations of the group document too.
+pub type CreateDegraphqlRouteWithServiceError = NoDocumentedError;
 /// The error responses `get-degraphql_route-with-service` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDegraphqlRouteWithServiceError {
@@ -516,10 +518,10 @@ impl crate::runtime::ErrorResponses for GetDegraphqlRouteWithServiceError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-degraphql_route-with-service` documents: the same as `list-degraphql_route-with-service`'s.
-pub type UpsertDegraphqlRouteWithServiceError = ListDegraphqlRouteWithServiceError;
-/// The error responses `delete-degraphql_route-with-service` documents: the same as `list-degraphql_route-with-service`'s.
-pub type DeleteDegraphqlRouteWithServiceError = ListDegraphqlRouteWithServiceError;
+/// The error responses `upsert-degraphql_route-with-service` documents, which other operations of the group document too.
+pub type UpsertDegraphqlRouteWithServiceError = NoDocumentedError;
+/// The error responses `delete-degraphql_route-with-service` documents, which other operations of the group document too.
+pub type DeleteDegraphqlRouteWithServiceError = NoDocumentedError;
 /// Optional parameters of `list-degraphql_route`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListDegraphqlRouteOptions {

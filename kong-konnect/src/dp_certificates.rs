@@ -301,7 +301,7 @@ impl<'a> DpCertificates<'a> {
 }
 /// The error responses `list-dp-client-certificates`, `get-dataplane-certificate`, `delete-dataplane-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListDpClientCertificatesError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::KonnectCpLegacyBaseError),
     /// 403: Forbidden
@@ -309,7 +309,7 @@ pub enum ListDpClientCertificatesError {
     /// 404: Forbidden
     NotFound(crate::models::KonnectCpLegacyBaseError),
 }
-impl ListDpClientCertificatesError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -319,7 +319,7 @@ impl ListDpClientCertificatesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListDpClientCertificatesError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -335,9 +335,11 @@ impl crate::runtime::ErrorResponses for ListDpClientCertificatesError {
         Self::status(self)
     }
 }
+/// The error responses `list-dp-client-certificates` documents, which other operations of the group document too.
+pub type ListDpClientCertificatesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-dataplane-certificate`, `update-dataplane-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateDataplaneCertificateError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Forbidden
     BadRequest(crate::models::KonnectCpLegacyBaseError),
     /// 401: Unauthorized
@@ -347,7 +349,7 @@ pub enum CreateDataplaneCertificateError {
     /// 404: Forbidden
     NotFound(crate::models::KonnectCpLegacyBaseError),
 }
-impl CreateDataplaneCertificateError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -358,7 +360,7 @@ impl CreateDataplaneCertificateError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateDataplaneCertificateError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -375,9 +377,11 @@ impl crate::runtime::ErrorResponses for CreateDataplaneCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `get-dataplane-certificate` documents: the same as `list-dp-client-certificates`'s.
-pub type GetDataplaneCertificateError = ListDpClientCertificatesError;
-/// The error responses `update-dataplane-certificate` documents: the same as `create-dataplane-certificate`'s.
-pub type UpdateDataplaneCertificateError = CreateDataplaneCertificateError;
-/// The error responses `delete-dataplane-certificate` documents: the same as `list-dp-client-certificates`'s.
-pub type DeleteDataplaneCertificateError = ListDpClientCertificatesError;
+/// The error responses `create-dataplane-certificate` documents, which other operations of the group document too.
+pub type CreateDataplaneCertificateError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-dataplane-certificate` documents, which other operations of the group document too.
+pub type GetDataplaneCertificateError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-dataplane-certificate` documents, which other operations of the group document too.
+pub type UpdateDataplaneCertificateError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-dataplane-certificate` documents, which other operations of the group document too.
+pub type DeleteDataplaneCertificateError = UnauthorizedForbiddenNotFoundError;

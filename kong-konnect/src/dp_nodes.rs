@@ -336,14 +336,14 @@ impl<'a> DpNodes<'a> {
 }
 /// The error responses `get-expected-config-hash`, `get-expected-config-version`, `list-dataplane-nodes`, `get-nodes-node_id`, `delete-nodes-node_id`, `get-nodes-eol` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetExpectedConfigHashError {}
-impl GetExpectedConfigHashError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for GetExpectedConfigHashError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -354,16 +354,18 @@ impl crate::runtime::ErrorResponses for GetExpectedConfigHashError {
         Self::status(self)
     }
 }
-/// The error responses `get-expected-config-version` documents: the same as `get-expected-config-hash`'s.
-pub type GetExpectedConfigVersionError = GetExpectedConfigHashError;
-/// The error responses `list-dataplane-nodes` documents: the same as `get-expected-config-hash`'s.
-pub type ListDataplaneNodesError = GetExpectedConfigHashError;
-/// The error responses `get-nodes-node_id` documents: the same as `get-expected-config-hash`'s.
-pub type GetNodesNodeIdError = GetExpectedConfigHashError;
-/// The error responses `delete-nodes-node_id` documents: the same as `get-expected-config-hash`'s.
-pub type DeleteNodesNodeIdError = GetExpectedConfigHashError;
-/// The error responses `get-nodes-eol` documents: the same as `get-expected-config-hash`'s.
-pub type GetNodesEolError = GetExpectedConfigHashError;
+/// The error responses `get-expected-config-hash` documents, which other operations of the group document too.
+pub type GetExpectedConfigHashError = NoDocumentedError;
+/// The error responses `get-expected-config-version` documents, which other operations of the group document too.
+pub type GetExpectedConfigVersionError = NoDocumentedError;
+/// The error responses `list-dataplane-nodes` documents, which other operations of the group document too.
+pub type ListDataplaneNodesError = NoDocumentedError;
+/// The error responses `get-nodes-node_id` documents, which other operations of the group document too.
+pub type GetNodesNodeIdError = NoDocumentedError;
+/// The error responses `delete-nodes-node_id` documents, which other operations of the group document too.
+pub type DeleteNodesNodeIdError = NoDocumentedError;
+/// The error responses `get-nodes-eol` documents, which other operations of the group document too.
+pub type GetNodesEolError = NoDocumentedError;
 /// Optional parameters of `list-dataplane-nodes`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListDataplaneNodesOptions {

@@ -362,7 +362,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayBackendClustersError {
 }
 /// The error responses `create-event-gateway-backend-cluster`, `update-event-gateway-backend-cluster` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateEventGatewayBackendClusterError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -370,7 +370,7 @@ pub enum CreateEventGatewayBackendClusterError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl CreateEventGatewayBackendClusterError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -380,7 +380,7 @@ impl CreateEventGatewayBackendClusterError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateEventGatewayBackendClusterError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -396,9 +396,11 @@ impl crate::runtime::ErrorResponses for CreateEventGatewayBackendClusterError {
         Self::status(self)
     }
 }
+/// The error responses `create-event-gateway-backend-cluster` documents, which other operations of the group document too.
+pub type CreateEventGatewayBackendClusterError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-backend-cluster`, `delete-event-gateway-backend-cluster` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetEventGatewayBackendClusterError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -406,7 +408,7 @@ pub enum GetEventGatewayBackendClusterError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetEventGatewayBackendClusterError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -416,7 +418,7 @@ impl GetEventGatewayBackendClusterError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetEventGatewayBackendClusterError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -432,10 +434,12 @@ impl crate::runtime::ErrorResponses for GetEventGatewayBackendClusterError {
         Self::status(self)
     }
 }
-/// The error responses `update-event-gateway-backend-cluster` documents: the same as `create-event-gateway-backend-cluster`'s.
-pub type UpdateEventGatewayBackendClusterError = CreateEventGatewayBackendClusterError;
-/// The error responses `delete-event-gateway-backend-cluster` documents: the same as `get-event-gateway-backend-cluster`'s.
-pub type DeleteEventGatewayBackendClusterError = GetEventGatewayBackendClusterError;
+/// The error responses `get-event-gateway-backend-cluster` documents, which other operations of the group document too.
+pub type GetEventGatewayBackendClusterError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-event-gateway-backend-cluster` documents, which other operations of the group document too.
+pub type UpdateEventGatewayBackendClusterError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `delete-event-gateway-backend-cluster` documents, which other operations of the group document too.
+pub type DeleteEventGatewayBackendClusterError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-event-gateway-backend-clusters`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEventGatewayBackendClustersOptions {

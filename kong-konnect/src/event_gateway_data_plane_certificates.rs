@@ -313,7 +313,7 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
 }
 /// The error responses `list-event-gateway-data-plane-certificates`, `get-event-gateway-data-plane-certificate`, `delete-event-gateway-data-plane-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListEventGatewayDataPlaneCertificatesError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -321,7 +321,7 @@ pub enum ListEventGatewayDataPlaneCertificatesError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListEventGatewayDataPlaneCertificatesError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -331,7 +331,7 @@ impl ListEventGatewayDataPlaneCertificatesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListEventGatewayDataPlaneCertificatesError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -347,6 +347,8 @@ impl crate::runtime::ErrorResponses for ListEventGatewayDataPlaneCertificatesErr
         Self::status(self)
     }
 }
+/// The error responses `list-event-gateway-data-plane-certificates` documents, which other operations of the group document too.
+pub type ListEventGatewayDataPlaneCertificatesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-event-gateway-data-plane-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateEventGatewayDataPlaneCertificateError {
@@ -387,8 +389,8 @@ impl crate::runtime::ErrorResponses for CreateEventGatewayDataPlaneCertificateEr
         Self::status(self)
     }
 }
-/// The error responses `get-event-gateway-data-plane-certificate` documents: the same as `list-event-gateway-data-plane-certificates`'s.
-pub type GetEventGatewayDataPlaneCertificateError = ListEventGatewayDataPlaneCertificatesError;
+/// The error responses `get-event-gateway-data-plane-certificate` documents, which other operations of the group document too.
+pub type GetEventGatewayDataPlaneCertificateError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-event-gateway-data-plane-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateEventGatewayDataPlaneCertificateError {
@@ -425,8 +427,8 @@ impl crate::runtime::ErrorResponses for UpdateEventGatewayDataPlaneCertificateEr
         Self::status(self)
     }
 }
-/// The error responses `delete-event-gateway-data-plane-certificate` documents: the same as `list-event-gateway-data-plane-certificates`'s.
-pub type DeleteEventGatewayDataPlaneCertificateError = ListEventGatewayDataPlaneCertificatesError;
+/// The error responses `delete-event-gateway-data-plane-certificate` documents, which other operations of the group document too.
+pub type DeleteEventGatewayDataPlaneCertificateError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-event-gateway-data-plane-certificates`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEventGatewayDataPlaneCertificatesOptions {

@@ -578,13 +578,13 @@ impl<'a> EventGatewayListenerPolicies<'a> {
 }
 /// The error responses `list-event-gateway-listener-policies`, `get-event-gateway-listener-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListEventGatewayListenerPoliciesError {
+pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListEventGatewayListenerPoliciesError {
+impl UnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -593,7 +593,7 @@ impl ListEventGatewayListenerPoliciesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListEventGatewayListenerPoliciesError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -608,9 +608,11 @@ impl crate::runtime::ErrorResponses for ListEventGatewayListenerPoliciesError {
         Self::status(self)
     }
 }
+/// The error responses `list-event-gateway-listener-policies` documents, which other operations of the group document too.
+pub type ListEventGatewayListenerPoliciesError = UnauthorizedForbiddenError;
 /// The error responses `create-event-gateway-listener-policy`, `update-event-gateway-listener-policy`, `patch-event-gateway-listener-policy`, `move-event-gateway-listener-policy`, `update-event-gateway-listener-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateEventGatewayListenerPolicyError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -618,7 +620,7 @@ pub enum CreateEventGatewayListenerPolicyError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl CreateEventGatewayListenerPolicyError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -628,7 +630,7 @@ impl CreateEventGatewayListenerPolicyError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateEventGatewayListenerPolicyError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -644,9 +646,11 @@ impl crate::runtime::ErrorResponses for CreateEventGatewayListenerPolicyError {
         Self::status(self)
     }
 }
+/// The error responses `create-event-gateway-listener-policy` documents, which other operations of the group document too.
+pub type CreateEventGatewayListenerPolicyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-listener-policy`, `delete-event-gateway-listener-policy` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetEventGatewayListenerPolicyError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -654,7 +658,7 @@ pub enum GetEventGatewayListenerPolicyError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetEventGatewayListenerPolicyError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -664,7 +668,7 @@ impl GetEventGatewayListenerPolicyError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetEventGatewayListenerPolicyError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -680,18 +684,20 @@ impl crate::runtime::ErrorResponses for GetEventGatewayListenerPolicyError {
         Self::status(self)
     }
 }
-/// The error responses `update-event-gateway-listener-policy` documents: the same as `create-event-gateway-listener-policy`'s.
-pub type UpdateEventGatewayListenerPolicyError = CreateEventGatewayListenerPolicyError;
-/// The error responses `delete-event-gateway-listener-policy` documents: the same as `get-event-gateway-listener-policy`'s.
-pub type DeleteEventGatewayListenerPolicyError = GetEventGatewayListenerPolicyError;
-/// The error responses `patch-event-gateway-listener-policy` documents: the same as `create-event-gateway-listener-policy`'s.
-pub type PatchEventGatewayListenerPolicyError = CreateEventGatewayListenerPolicyError;
-/// The error responses `move-event-gateway-listener-policy` documents: the same as `create-event-gateway-listener-policy`'s.
-pub type MoveEventGatewayListenerPolicyError = CreateEventGatewayListenerPolicyError;
-/// The error responses `get-event-gateway-listener-policy-chain` documents: the same as `list-event-gateway-listener-policies`'s.
-pub type GetEventGatewayListenerPolicyChainError = ListEventGatewayListenerPoliciesError;
-/// The error responses `update-event-gateway-listener-policy-chain` documents: the same as `create-event-gateway-listener-policy`'s.
-pub type UpdateEventGatewayListenerPolicyChainError = CreateEventGatewayListenerPolicyError;
+/// The error responses `get-event-gateway-listener-policy` documents, which other operations of the group document too.
+pub type GetEventGatewayListenerPolicyError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-event-gateway-listener-policy` documents, which other operations of the group document too.
+pub type UpdateEventGatewayListenerPolicyError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `delete-event-gateway-listener-policy` documents, which other operations of the group document too.
+pub type DeleteEventGatewayListenerPolicyError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `patch-event-gateway-listener-policy` documents, which other operations of the group document too.
+pub type PatchEventGatewayListenerPolicyError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `move-event-gateway-listener-policy` documents, which other operations of the group document too.
+pub type MoveEventGatewayListenerPolicyError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `get-event-gateway-listener-policy-chain` documents, which other operations of the group document too.
+pub type GetEventGatewayListenerPolicyChainError = UnauthorizedForbiddenError;
+/// The error responses `update-event-gateway-listener-policy-chain` documents, which other operations of the group document too.
+pub type UpdateEventGatewayListenerPolicyChainError = BadRequestUnauthorizedForbiddenError;
 /// Optional parameters of `list-event-gateway-listener-policies`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEventGatewayListenerPoliciesOptions {

@@ -356,7 +356,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayListenersError {
 }
 /// The error responses `create-event-gateway-listener`, `update-event-gateway-listener` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateEventGatewayListenerError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -364,7 +364,7 @@ pub enum CreateEventGatewayListenerError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl CreateEventGatewayListenerError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -374,7 +374,7 @@ impl CreateEventGatewayListenerError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateEventGatewayListenerError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -390,9 +390,11 @@ impl crate::runtime::ErrorResponses for CreateEventGatewayListenerError {
         Self::status(self)
     }
 }
+/// The error responses `create-event-gateway-listener` documents, which other operations of the group document too.
+pub type CreateEventGatewayListenerError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-listener`, `delete-event-gateway-listener` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetEventGatewayListenerError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -400,7 +402,7 @@ pub enum GetEventGatewayListenerError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetEventGatewayListenerError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -410,7 +412,7 @@ impl GetEventGatewayListenerError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetEventGatewayListenerError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -426,10 +428,12 @@ impl crate::runtime::ErrorResponses for GetEventGatewayListenerError {
         Self::status(self)
     }
 }
-/// The error responses `update-event-gateway-listener` documents: the same as `create-event-gateway-listener`'s.
-pub type UpdateEventGatewayListenerError = CreateEventGatewayListenerError;
-/// The error responses `delete-event-gateway-listener` documents: the same as `get-event-gateway-listener`'s.
-pub type DeleteEventGatewayListenerError = GetEventGatewayListenerError;
+/// The error responses `get-event-gateway-listener` documents, which other operations of the group document too.
+pub type GetEventGatewayListenerError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-event-gateway-listener` documents, which other operations of the group document too.
+pub type UpdateEventGatewayListenerError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `delete-event-gateway-listener` documents, which other operations of the group document too.
+pub type DeleteEventGatewayListenerError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-event-gateway-listeners`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEventGatewayListenersOptions {

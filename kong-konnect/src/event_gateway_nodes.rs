@@ -274,7 +274,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayNodesError {
 }
 /// The error responses `get-event-gateway-node`, `list-event-gateway-node-errors`, `get-event-gateway-node-status` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetEventGatewayNodeError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -282,7 +282,7 @@ pub enum GetEventGatewayNodeError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetEventGatewayNodeError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -292,7 +292,7 @@ impl GetEventGatewayNodeError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetEventGatewayNodeError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -308,10 +308,12 @@ impl crate::runtime::ErrorResponses for GetEventGatewayNodeError {
         Self::status(self)
     }
 }
-/// The error responses `list-event-gateway-node-errors` documents: the same as `get-event-gateway-node`'s.
-pub type ListEventGatewayNodeErrorsError = GetEventGatewayNodeError;
-/// The error responses `get-event-gateway-node-status` documents: the same as `get-event-gateway-node`'s.
-pub type GetEventGatewayNodeStatusError = GetEventGatewayNodeError;
+/// The error responses `get-event-gateway-node` documents, which other operations of the group document too.
+pub type GetEventGatewayNodeError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `list-event-gateway-node-errors` documents, which other operations of the group document too.
+pub type ListEventGatewayNodeErrorsError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `get-event-gateway-node-status` documents, which other operations of the group document too.
+pub type GetEventGatewayNodeStatusError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-event-gateway-nodes`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEventGatewayNodesOptions {

@@ -352,7 +352,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewaySchemaRegistriesError {
 }
 /// The error responses `create-event-gateway-schema-registry`, `update-event-gateway-schema-registry` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateEventGatewaySchemaRegistryError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -360,7 +360,7 @@ pub enum CreateEventGatewaySchemaRegistryError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl CreateEventGatewaySchemaRegistryError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -370,7 +370,7 @@ impl CreateEventGatewaySchemaRegistryError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateEventGatewaySchemaRegistryError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -386,6 +386,8 @@ impl crate::runtime::ErrorResponses for CreateEventGatewaySchemaRegistryError {
         Self::status(self)
     }
 }
+/// The error responses `create-event-gateway-schema-registry` documents, which other operations of the group document too.
+pub type CreateEventGatewaySchemaRegistryError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-schema-registry` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetEventGatewaySchemaRegistryError {
@@ -422,8 +424,8 @@ impl crate::runtime::ErrorResponses for GetEventGatewaySchemaRegistryError {
         Self::status(self)
     }
 }
-/// The error responses `update-event-gateway-schema-registry` documents: the same as `create-event-gateway-schema-registry`'s.
-pub type UpdateEventGatewaySchemaRegistryError = CreateEventGatewaySchemaRegistryError;
+/// The error responses `update-event-gateway-schema-registry` documents, which other operations of the group document too.
+pub type UpdateEventGatewaySchemaRegistryError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-event-gateway-schema-registry` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteEventGatewaySchemaRegistryError {

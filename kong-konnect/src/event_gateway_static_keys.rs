@@ -249,7 +249,7 @@ impl<'a> EventGatewayStaticKeys<'a> {
 }
 /// The error responses `list-event-gateway-static-keys`, `get-event-gateway-static-key` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListEventGatewayStaticKeysError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -257,7 +257,7 @@ pub enum ListEventGatewayStaticKeysError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListEventGatewayStaticKeysError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -267,7 +267,7 @@ impl ListEventGatewayStaticKeysError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListEventGatewayStaticKeysError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -283,9 +283,11 @@ impl crate::runtime::ErrorResponses for ListEventGatewayStaticKeysError {
         Self::status(self)
     }
 }
+/// The error responses `list-event-gateway-static-keys` documents, which other operations of the group document too.
+pub type ListEventGatewayStaticKeysError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-event-gateway-static-key`, `delete-event-gateway-static-key` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateEventGatewayStaticKeyError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -295,7 +297,7 @@ pub enum CreateEventGatewayStaticKeyError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl CreateEventGatewayStaticKeyError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -306,7 +308,7 @@ impl CreateEventGatewayStaticKeyError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateEventGatewayStaticKeyError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -323,10 +325,12 @@ impl crate::runtime::ErrorResponses for CreateEventGatewayStaticKeyError {
         Self::status(self)
     }
 }
-/// The error responses `get-event-gateway-static-key` documents: the same as `list-event-gateway-static-keys`'s.
-pub type GetEventGatewayStaticKeyError = ListEventGatewayStaticKeysError;
-/// The error responses `delete-event-gateway-static-key` documents: the same as `create-event-gateway-static-key`'s.
-pub type DeleteEventGatewayStaticKeyError = CreateEventGatewayStaticKeyError;
+/// The error responses `create-event-gateway-static-key` documents, which other operations of the group document too.
+pub type CreateEventGatewayStaticKeyError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-event-gateway-static-key` documents, which other operations of the group document too.
+pub type GetEventGatewayStaticKeyError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-event-gateway-static-key` documents, which other operations of the group document too.
+pub type DeleteEventGatewayStaticKeyError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-event-gateway-static-keys`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEventGatewayStaticKeysOptions {

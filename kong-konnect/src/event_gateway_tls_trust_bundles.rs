@@ -347,7 +347,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayTlsTrustBundlesError {
 }
 /// The error responses `create-event-gateway-tls-trust-bundle`, `update-event-gateway-tls-trust-bundle` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateEventGatewayTlsTrustBundleError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -355,7 +355,7 @@ pub enum CreateEventGatewayTlsTrustBundleError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl CreateEventGatewayTlsTrustBundleError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -365,7 +365,7 @@ impl CreateEventGatewayTlsTrustBundleError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateEventGatewayTlsTrustBundleError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -381,9 +381,11 @@ impl crate::runtime::ErrorResponses for CreateEventGatewayTlsTrustBundleError {
         Self::status(self)
     }
 }
+/// The error responses `create-event-gateway-tls-trust-bundle` documents, which other operations of the group document too.
+pub type CreateEventGatewayTlsTrustBundleError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-tls-trust-bundle`, `delete-event-gateway-tls-trust-bundle` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetEventGatewayTlsTrustBundleError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -391,7 +393,7 @@ pub enum GetEventGatewayTlsTrustBundleError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetEventGatewayTlsTrustBundleError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -401,7 +403,7 @@ impl GetEventGatewayTlsTrustBundleError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetEventGatewayTlsTrustBundleError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -417,10 +419,12 @@ impl crate::runtime::ErrorResponses for GetEventGatewayTlsTrustBundleError {
         Self::status(self)
     }
 }
-/// The error responses `update-event-gateway-tls-trust-bundle` documents: the same as `create-event-gateway-tls-trust-bundle`'s.
-pub type UpdateEventGatewayTlsTrustBundleError = CreateEventGatewayTlsTrustBundleError;
-/// The error responses `delete-event-gateway-tls-trust-bundle` documents: the same as `get-event-gateway-tls-trust-bundle`'s.
-pub type DeleteEventGatewayTlsTrustBundleError = GetEventGatewayTlsTrustBundleError;
+/// The error responses `get-event-gateway-tls-trust-bundle` documents, which other operations of the group document too.
+pub type GetEventGatewayTlsTrustBundleError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-event-gateway-tls-trust-bundle` documents, which other operations of the group document too.
+pub type UpdateEventGatewayTlsTrustBundleError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `delete-event-gateway-tls-trust-bundle` documents, which other operations of the group document too.
+pub type DeleteEventGatewayTlsTrustBundleError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-event-gateway-tls-trust-bundles`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEventGatewayTlsTrustBundlesOptions {

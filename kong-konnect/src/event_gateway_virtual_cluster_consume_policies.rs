@@ -582,13 +582,13 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
 }
 /// The error responses `list-event-gateway-virtual-cluster-consume-policies`, `get-event-gateway-virtual-cluster-consume-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListEventGatewayVirtualClusterConsumePoliciesError {
+pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListEventGatewayVirtualClusterConsumePoliciesError {
+impl UnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -597,8 +597,7 @@ impl ListEventGatewayVirtualClusterConsumePoliciesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses
-for ListEventGatewayVirtualClusterConsumePoliciesError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -613,9 +612,11 @@ for ListEventGatewayVirtualClusterConsumePoliciesError {
         Self::status(self)
     }
 }
+/// The error responses `list-event-gateway-virtual-cluster-consume-policies` documents, which other operations of the group document too.
+pub type ListEventGatewayVirtualClusterConsumePoliciesError = UnauthorizedForbiddenError;
 /// The error responses `create-event-gateway-virtual-cluster-consume-policy`, `update-event-gateway-virtual-cluster-consume-policy`, `patch-event-gateway-virtual-cluster-consume-policy`, `move-event-gateway-virtual-cluster-consume-policy`, `update-event-gateway-virtual-cluster-consume-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateEventGatewayVirtualClusterConsumePolicyError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -623,7 +624,7 @@ pub enum CreateEventGatewayVirtualClusterConsumePolicyError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl CreateEventGatewayVirtualClusterConsumePolicyError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -633,8 +634,7 @@ impl CreateEventGatewayVirtualClusterConsumePolicyError {
         }
     }
 }
-impl crate::runtime::ErrorResponses
-for CreateEventGatewayVirtualClusterConsumePolicyError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -650,9 +650,11 @@ for CreateEventGatewayVirtualClusterConsumePolicyError {
         Self::status(self)
     }
 }
+/// The error responses `create-event-gateway-virtual-cluster-consume-policy` documents, which other operations of the group document too.
+pub type CreateEventGatewayVirtualClusterConsumePolicyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-virtual-cluster-consume-policy`, `delete-event-gateway-virtual-cluster-consume-policy` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetEventGatewayVirtualClusterConsumePolicyError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -660,7 +662,7 @@ pub enum GetEventGatewayVirtualClusterConsumePolicyError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetEventGatewayVirtualClusterConsumePolicyError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -670,7 +672,7 @@ impl GetEventGatewayVirtualClusterConsumePolicyError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetEventGatewayVirtualClusterConsumePolicyError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -686,18 +688,20 @@ impl crate::runtime::ErrorResponses for GetEventGatewayVirtualClusterConsumePoli
         Self::status(self)
     }
 }
-/// The error responses `update-event-gateway-virtual-cluster-consume-policy` documents: the same as `create-event-gateway-virtual-cluster-consume-policy`'s.
-pub type UpdateEventGatewayVirtualClusterConsumePolicyError = CreateEventGatewayVirtualClusterConsumePolicyError;
-/// The error responses `delete-event-gateway-virtual-cluster-consume-policy` documents: the same as `get-event-gateway-virtual-cluster-consume-policy`'s.
-pub type DeleteEventGatewayVirtualClusterConsumePolicyError = GetEventGatewayVirtualClusterConsumePolicyError;
-/// The error responses `patch-event-gateway-virtual-cluster-consume-policy` documents: the same as `create-event-gateway-virtual-cluster-consume-policy`'s.
-pub type PatchEventGatewayVirtualClusterConsumePolicyError = CreateEventGatewayVirtualClusterConsumePolicyError;
-/// The error responses `move-event-gateway-virtual-cluster-consume-policy` documents: the same as `create-event-gateway-virtual-cluster-consume-policy`'s.
-pub type MoveEventGatewayVirtualClusterConsumePolicyError = CreateEventGatewayVirtualClusterConsumePolicyError;
-/// The error responses `get-event-gateway-virtual-cluster-consume-policy-chain` documents: the same as `list-event-gateway-virtual-cluster-consume-policies`'s.
-pub type GetEventGatewayVirtualClusterConsumePolicyChainError = ListEventGatewayVirtualClusterConsumePoliciesError;
-/// The error responses `update-event-gateway-virtual-cluster-consume-policy-chain` documents: the same as `create-event-gateway-virtual-cluster-consume-policy`'s.
-pub type UpdateEventGatewayVirtualClusterConsumePolicyChainError = CreateEventGatewayVirtualClusterConsumePolicyError;
+/// The error responses `get-event-gateway-virtual-cluster-consume-policy` documents, which other operations of the group document too.
+pub type GetEventGatewayVirtualClusterConsumePolicyError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-event-gateway-virtual-cluster-consume-policy` documents, which other operations of the group document too.
+pub type UpdateEventGatewayVirtualClusterConsumePolicyError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `delete-event-gateway-virtual-cluster-consume-policy` documents, which other operations of the group document too.
+pub type DeleteEventGatewayVirtualClusterConsumePolicyError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `patch-event-gateway-virtual-cluster-consume-policy` documents, which other operations of the group document too.
+pub type PatchEventGatewayVirtualClusterConsumePolicyError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `move-event-gateway-virtual-cluster-consume-policy` documents, which other operations of the group document too.
+pub type MoveEventGatewayVirtualClusterConsumePolicyError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `get-event-gateway-virtual-cluster-consume-policy-chain` documents, which other operations of the group document too.
+pub type GetEventGatewayVirtualClusterConsumePolicyChainError = UnauthorizedForbiddenError;
+/// The error responses `update-event-gateway-virtual-cluster-consume-policy-chain` documents, which other operations of the group document too.
+pub type UpdateEventGatewayVirtualClusterConsumePolicyChainError = BadRequestUnauthorizedForbiddenError;
 /// Optional parameters of `list-event-gateway-virtual-cluster-consume-policies`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEventGatewayVirtualClusterConsumePoliciesOptions {

@@ -620,13 +620,13 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
 }
 /// The error responses `list-event-gateway-virtual-cluster-cluster-level-policies`, `get-event-gateway-virtual-cluster-cluster-level-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListEventGatewayVirtualClusterClusterLevelPoliciesError {
+pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListEventGatewayVirtualClusterClusterLevelPoliciesError {
+impl UnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -635,8 +635,7 @@ impl ListEventGatewayVirtualClusterClusterLevelPoliciesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses
-for ListEventGatewayVirtualClusterClusterLevelPoliciesError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -651,9 +650,11 @@ for ListEventGatewayVirtualClusterClusterLevelPoliciesError {
         Self::status(self)
     }
 }
+/// The error responses `list-event-gateway-virtual-cluster-cluster-level-policies` documents, which other operations of the group document too.
+pub type ListEventGatewayVirtualClusterClusterLevelPoliciesError = UnauthorizedForbiddenError;
 /// The error responses `create-event-gateway-virtual-cluster-cluster-level-policy`, `update-event-gateway-virtual-cluster-cluster-level-policy`, `patch-event-gateway-virtual-cluster-cluster-level-policy`, `move-event-gateway-virtual-cluster-cluster-level-policy`, `update-event-gateway-virtual-cluster-cluster-level-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateEventGatewayVirtualClusterClusterLevelPolicyError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -661,7 +662,7 @@ pub enum CreateEventGatewayVirtualClusterClusterLevelPolicyError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl CreateEventGatewayVirtualClusterClusterLevelPolicyError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -671,8 +672,7 @@ impl CreateEventGatewayVirtualClusterClusterLevelPolicyError {
         }
     }
 }
-impl crate::runtime::ErrorResponses
-for CreateEventGatewayVirtualClusterClusterLevelPolicyError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -688,9 +688,11 @@ for CreateEventGatewayVirtualClusterClusterLevelPolicyError {
         Self::status(self)
     }
 }
+/// The error responses `create-event-gateway-virtual-cluster-cluster-level-policy` documents, which other operations of the group document too.
+pub type CreateEventGatewayVirtualClusterClusterLevelPolicyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-virtual-cluster-cluster-level-policy`, `delete-event-gateway-virtual-cluster-cluster-level-policy` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetEventGatewayVirtualClusterClusterLevelPolicyError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -698,7 +700,7 @@ pub enum GetEventGatewayVirtualClusterClusterLevelPolicyError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetEventGatewayVirtualClusterClusterLevelPolicyError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -708,8 +710,7 @@ impl GetEventGatewayVirtualClusterClusterLevelPolicyError {
         }
     }
 }
-impl crate::runtime::ErrorResponses
-for GetEventGatewayVirtualClusterClusterLevelPolicyError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -725,18 +726,20 @@ for GetEventGatewayVirtualClusterClusterLevelPolicyError {
         Self::status(self)
     }
 }
-/// The error responses `update-event-gateway-virtual-cluster-cluster-level-policy` documents: the same as `create-event-gateway-virtual-cluster-cluster-level-policy`'s.
-pub type UpdateEventGatewayVirtualClusterClusterLevelPolicyError = CreateEventGatewayVirtualClusterClusterLevelPolicyError;
-/// The error responses `delete-event-gateway-virtual-cluster-cluster-level-policy` documents: the same as `get-event-gateway-virtual-cluster-cluster-level-policy`'s.
-pub type DeleteEventGatewayVirtualClusterClusterLevelPolicyError = GetEventGatewayVirtualClusterClusterLevelPolicyError;
-/// The error responses `patch-event-gateway-virtual-cluster-cluster-level-policy` documents: the same as `create-event-gateway-virtual-cluster-cluster-level-policy`'s.
-pub type PatchEventGatewayVirtualClusterClusterLevelPolicyError = CreateEventGatewayVirtualClusterClusterLevelPolicyError;
-/// The error responses `move-event-gateway-virtual-cluster-cluster-level-policy` documents: the same as `create-event-gateway-virtual-cluster-cluster-level-policy`'s.
-pub type MoveEventGatewayVirtualClusterClusterLevelPolicyError = CreateEventGatewayVirtualClusterClusterLevelPolicyError;
-/// The error responses `get-event-gateway-virtual-cluster-cluster-level-policy-chain` documents: the same as `list-event-gateway-virtual-cluster-cluster-level-policies`'s.
-pub type GetEventGatewayVirtualClusterClusterLevelPolicyChainError = ListEventGatewayVirtualClusterClusterLevelPoliciesError;
-/// The error responses `update-event-gateway-virtual-cluster-cluster-level-policy-chain` documents: the same as `create-event-gateway-virtual-cluster-cluster-level-policy`'s.
-pub type UpdateEventGatewayVirtualClusterClusterLevelPolicyChainError = CreateEventGatewayVirtualClusterClusterLevelPolicyError;
+/// The error responses `get-event-gateway-virtual-cluster-cluster-level-policy` documents, which other operations of the group document too.
+pub type GetEventGatewayVirtualClusterClusterLevelPolicyError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-event-gateway-virtual-cluster-cluster-level-policy` documents, which other operations of the group document too.
+pub type UpdateEventGatewayVirtualClusterClusterLevelPolicyError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `delete-event-gateway-virtual-cluster-cluster-level-policy` documents, which other operations of the group document too.
+pub type DeleteEventGatewayVirtualClusterClusterLevelPolicyError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `patch-event-gateway-virtual-cluster-cluster-level-policy` documents, which other operations of the group document too.
+pub type PatchEventGatewayVirtualClusterClusterLevelPolicyError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `move-event-gateway-virtual-cluster-cluster-level-policy` documents, which other operations of the group document too.
+pub type MoveEventGatewayVirtualClusterClusterLevelPolicyError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `get-event-gateway-virtual-cluster-cluster-level-policy-chain` documents, which other operations of the group document too.
+pub type GetEventGatewayVirtualClusterClusterLevelPolicyChainError = UnauthorizedForbiddenError;
+/// The error responses `update-event-gateway-virtual-cluster-cluster-level-policy-chain` documents, which other operations of the group document too.
+pub type UpdateEventGatewayVirtualClusterClusterLevelPolicyChainError = BadRequestUnauthorizedForbiddenError;
 /// Optional parameters of `list-event-gateway-virtual-cluster-cluster-level-policies`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEventGatewayVirtualClusterClusterLevelPoliciesOptions {

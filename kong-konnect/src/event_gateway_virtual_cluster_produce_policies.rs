@@ -582,13 +582,13 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
 }
 /// The error responses `list-event-gateway-virtual-cluster-produce-policies`, `get-event-gateway-virtual-cluster-produce-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListEventGatewayVirtualClusterProducePoliciesError {
+pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListEventGatewayVirtualClusterProducePoliciesError {
+impl UnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -597,8 +597,7 @@ impl ListEventGatewayVirtualClusterProducePoliciesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses
-for ListEventGatewayVirtualClusterProducePoliciesError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -613,9 +612,11 @@ for ListEventGatewayVirtualClusterProducePoliciesError {
         Self::status(self)
     }
 }
+/// The error responses `list-event-gateway-virtual-cluster-produce-policies` documents, which other operations of the group document too.
+pub type ListEventGatewayVirtualClusterProducePoliciesError = UnauthorizedForbiddenError;
 /// The error responses `create-event-gateway-virtual-cluster-produce-policy`, `update-event-gateway-virtual-cluster-produce-policy`, `patch-event-gateway-virtual-cluster-produce-policy`, `move-event-gateway-virtual-cluster-produce-policy`, `update-event-gateway-virtual-cluster-produce-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateEventGatewayVirtualClusterProducePolicyError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -623,7 +624,7 @@ pub enum CreateEventGatewayVirtualClusterProducePolicyError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl CreateEventGatewayVirtualClusterProducePolicyError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -633,8 +634,7 @@ impl CreateEventGatewayVirtualClusterProducePolicyError {
         }
     }
 }
-impl crate::runtime::ErrorResponses
-for CreateEventGatewayVirtualClusterProducePolicyError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -650,9 +650,11 @@ for CreateEventGatewayVirtualClusterProducePolicyError {
         Self::status(self)
     }
 }
+/// The error responses `create-event-gateway-virtual-cluster-produce-policy` documents, which other operations of the group document too.
+pub type CreateEventGatewayVirtualClusterProducePolicyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-virtual-cluster-produce-policy`, `delete-event-gateway-virtual-cluster-produce-policy` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetEventGatewayVirtualClusterProducePolicyError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -660,7 +662,7 @@ pub enum GetEventGatewayVirtualClusterProducePolicyError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetEventGatewayVirtualClusterProducePolicyError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -670,7 +672,7 @@ impl GetEventGatewayVirtualClusterProducePolicyError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetEventGatewayVirtualClusterProducePolicyError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -686,18 +688,20 @@ impl crate::runtime::ErrorResponses for GetEventGatewayVirtualClusterProducePoli
         Self::status(self)
     }
 }
-/// The error responses `update-event-gateway-virtual-cluster-produce-policy` documents: the same as `create-event-gateway-virtual-cluster-produce-policy`'s.
-pub type UpdateEventGatewayVirtualClusterProducePolicyError = CreateEventGatewayVirtualClusterProducePolicyError;
-/// The error responses `delete-event-gateway-virtual-cluster-produce-policy` documents: the same as `get-event-gateway-virtual-cluster-produce-policy`'s.
-pub type DeleteEventGatewayVirtualClusterProducePolicyError = GetEventGatewayVirtualClusterProducePolicyError;
-/// The error responses `patch-event-gateway-virtual-cluster-produce-policy` documents: the same as `create-event-gateway-virtual-cluster-produce-policy`'s.
-pub type PatchEventGatewayVirtualClusterProducePolicyError = CreateEventGatewayVirtualClusterProducePolicyError;
-/// The error responses `move-event-gateway-virtual-cluster-produce-policy` documents: the same as `create-event-gateway-virtual-cluster-produce-policy`'s.
-pub type MoveEventGatewayVirtualClusterProducePolicyError = CreateEventGatewayVirtualClusterProducePolicyError;
-/// The error responses `get-event-gateway-virtual-cluster-produce-policy-chain` documents: the same as `list-event-gateway-virtual-cluster-produce-policies`'s.
-pub type GetEventGatewayVirtualClusterProducePolicyChainError = ListEventGatewayVirtualClusterProducePoliciesError;
-/// The error responses `update-event-gateway-virtual-cluster-produce-policy-chain` documents: the same as `create-event-gateway-virtual-cluster-produce-policy`'s.
-pub type UpdateEventGatewayVirtualClusterProducePolicyChainError = CreateEventGatewayVirtualClusterProducePolicyError;
+/// The error responses `get-event-gateway-virtual-cluster-produce-policy` documents, which other operations of the group document too.
+pub type GetEventGatewayVirtualClusterProducePolicyError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-event-gateway-virtual-cluster-produce-policy` documents, which other operations of the group document too.
+pub type UpdateEventGatewayVirtualClusterProducePolicyError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `delete-event-gateway-virtual-cluster-produce-policy` documents, which other operations of the group document too.
+pub type DeleteEventGatewayVirtualClusterProducePolicyError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `patch-event-gateway-virtual-cluster-produce-policy` documents, which other operations of the group document too.
+pub type PatchEventGatewayVirtualClusterProducePolicyError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `move-event-gateway-virtual-cluster-produce-policy` documents, which other operations of the group document too.
+pub type MoveEventGatewayVirtualClusterProducePolicyError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `get-event-gateway-virtual-cluster-produce-policy-chain` documents, which other operations of the group document too.
+pub type GetEventGatewayVirtualClusterProducePolicyChainError = UnauthorizedForbiddenError;
+/// The error responses `update-event-gateway-virtual-cluster-produce-policy-chain` documents, which other operations of the group document too.
+pub type UpdateEventGatewayVirtualClusterProducePolicyChainError = BadRequestUnauthorizedForbiddenError;
 /// Optional parameters of `list-event-gateway-virtual-cluster-produce-policies`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEventGatewayVirtualClusterProducePoliciesOptions {

@@ -362,7 +362,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayVirtualClustersError {
 }
 /// The error responses `create-event-gateway-virtual-cluster`, `update-event-gateway-virtual-cluster` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateEventGatewayVirtualClusterError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -370,7 +370,7 @@ pub enum CreateEventGatewayVirtualClusterError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl CreateEventGatewayVirtualClusterError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -380,7 +380,7 @@ impl CreateEventGatewayVirtualClusterError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateEventGatewayVirtualClusterError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -396,9 +396,11 @@ impl crate::runtime::ErrorResponses for CreateEventGatewayVirtualClusterError {
         Self::status(self)
     }
 }
+/// The error responses `create-event-gateway-virtual-cluster` documents, which other operations of the group document too.
+pub type CreateEventGatewayVirtualClusterError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-virtual-cluster`, `delete-event-gateway-virtual-cluster` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetEventGatewayVirtualClusterError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -406,7 +408,7 @@ pub enum GetEventGatewayVirtualClusterError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetEventGatewayVirtualClusterError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -416,7 +418,7 @@ impl GetEventGatewayVirtualClusterError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetEventGatewayVirtualClusterError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -432,10 +434,12 @@ impl crate::runtime::ErrorResponses for GetEventGatewayVirtualClusterError {
         Self::status(self)
     }
 }
-/// The error responses `update-event-gateway-virtual-cluster` documents: the same as `create-event-gateway-virtual-cluster`'s.
-pub type UpdateEventGatewayVirtualClusterError = CreateEventGatewayVirtualClusterError;
-/// The error responses `delete-event-gateway-virtual-cluster` documents: the same as `get-event-gateway-virtual-cluster`'s.
-pub type DeleteEventGatewayVirtualClusterError = GetEventGatewayVirtualClusterError;
+/// The error responses `get-event-gateway-virtual-cluster` documents, which other operations of the group document too.
+pub type GetEventGatewayVirtualClusterError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-event-gateway-virtual-cluster` documents, which other operations of the group document too.
+pub type UpdateEventGatewayVirtualClusterError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `delete-event-gateway-virtual-cluster` documents, which other operations of the group document too.
+pub type DeleteEventGatewayVirtualClusterError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-event-gateway-virtual-clusters`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEventGatewayVirtualClustersOptions {

@@ -439,7 +439,7 @@ impl crate::runtime::ErrorResponses for CreateEventGatewayError {
 }
 /// The error responses `get-event-gateway`, `update-event-gateway`, `patch-event-gateway` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetEventGatewayError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -453,7 +453,7 @@ pub enum GetEventGatewayError {
     /// 503: Service not available
     ServiceUnavailable(crate::models::BaseError),
 }
-impl GetEventGatewayError {
+impl BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -466,7 +466,8 @@ impl GetEventGatewayError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetEventGatewayError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -489,8 +490,10 @@ impl crate::runtime::ErrorResponses for GetEventGatewayError {
         Self::status(self)
     }
 }
-/// The error responses `update-event-gateway` documents: the same as `get-event-gateway`'s.
-pub type UpdateEventGatewayError = GetEventGatewayError;
+/// The error responses `get-event-gateway` documents, which other operations of the group document too.
+pub type GetEventGatewayError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
+/// The error responses `update-event-gateway` documents, which other operations of the group document too.
+pub type UpdateEventGatewayError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
 /// The error responses `delete-event-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteEventGatewayError {
@@ -527,8 +530,8 @@ impl crate::runtime::ErrorResponses for DeleteEventGatewayError {
         Self::status(self)
     }
 }
-/// The error responses `patch-event-gateway` documents: the same as `get-event-gateway`'s.
-pub type PatchEventGatewayError = GetEventGatewayError;
+/// The error responses `patch-event-gateway` documents, which other operations of the group document too.
+pub type PatchEventGatewayError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
 /// Optional parameters of `list-event-gateways`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEventGatewaysOptions {

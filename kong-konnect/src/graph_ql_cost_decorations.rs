@@ -470,15 +470,14 @@ impl crate::runtime::ErrorResponses for GetGraphqlRateLimitingAdvancedCostError 
 }
 /// The error responses `list-graphql-rate-limiting-advanced-cost-with-service`, `create-graphql-rate-limiting-advanced-cost-with-service`, `upsert-graphql-rate-limiting-advanced-cost-with-service`, `delete-graphql-rate-limiting-advanced-cost-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListGraphqlRateLimitingAdvancedCostWithServiceError {}
-impl ListGraphqlRateLimitingAdvancedCostWithServiceError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses
-for ListGraphqlRateLimitingAdvancedCostWithServiceError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -489,8 +488,10 @@ for ListGraphqlRateLimitingAdvancedCostWithServiceError {
         Self::status(self)
     }
 }
-/// The error responses `create-graphql-rate-limiting-advanced-cost-with-service` documents: the same as `list-graphql-rate-limiting-advanced-cost-with-service`'s.
-pub type CreateGraphqlRateLimitingAdvancedCostWithServiceError = ListGraphqlRateLimitingAdvancedCostWithServiceError;
+/// The error responses `list-graphql-rate-limiting-advanced-cost-with-service` documents, which other operations of the group document too.
+pub type ListGraphqlRateLimitingAdvancedCostWithServiceError = NoDocumentedError;
+/// The error responses `create-graphql-rate-limiting-advanced-cost-with-service` documents, which other operations of the group document too.
+pub type CreateGraphqlRateLimitingAdvancedCostWithServiceError = NoDocumentedError;
 /// The error responses `get-graphql-rate-limiting-advanced-cost-with-service` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetGraphqlRateLimitingAdvancedCostWithServiceError {
@@ -520,10 +521,10 @@ for GetGraphqlRateLimitingAdvancedCostWithServiceError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-graphql-rate-limiting-advanced-cost-with-service` documents: the same as `list-graphql-rate-limiting-advanced-cost-with-service`'s.
-pub type UpsertGraphqlRateLimitingAdvancedCostWithServiceError = ListGraphqlRateLimitingAdvancedCostWithServiceError;
-/// The error responses `delete-graphql-rate-limiting-advanced-cost-with-service` documents: the same as `list-graphql-rate-limiting-advanced-cost-with-service`'s.
-pub type DeleteGraphqlRateLimitingAdvancedCostWithServiceError = ListGraphqlRateLimitingAdvancedCostWithServiceError;
+/// The error responses `upsert-graphql-rate-limiting-advanced-cost-with-service` documents, which other operations of the group document too.
+pub type UpsertGraphqlRateLimitingAdvancedCostWithServiceError = NoDocumentedError;
+/// The error responses `delete-graphql-rate-limiting-advanced-cost-with-service` documents, which other operations of the group document too.
+pub type DeleteGraphqlRateLimitingAdvancedCostWithServiceError = NoDocumentedError;
 /// Optional parameters of `list-graphql-rate-limiting-advanced-cost`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListGraphqlRateLimitingAdvancedCostOptions {

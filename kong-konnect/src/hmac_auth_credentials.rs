@@ -399,14 +399,14 @@ impl<'a> HmacAuthCredentials<'a> {
 }
 /// The error responses `list-hmac-auth-with-consumer`, `create-hmac-auth-with-consumer`, `upsert-hmac-auth-with-consumer`, `delete-hmac-auth-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListHmacAuthWithConsumerError {}
-impl ListHmacAuthWithConsumerError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListHmacAuthWithConsumerError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -417,8 +417,10 @@ impl crate::runtime::ErrorResponses for ListHmacAuthWithConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `create-hmac-auth-with-consumer` documents: the same as `list-hmac-auth-with-consumer`'s.
-pub type CreateHmacAuthWithConsumerError = ListHmacAuthWithConsumerError;
+/// The error responses `list-hmac-auth-with-consumer` documents, which other operations of the group document too.
+pub type ListHmacAuthWithConsumerError = NoDocumentedError;
+/// The error responses `create-hmac-auth-with-consumer` documents, which other operations of the group document too.
+pub type CreateHmacAuthWithConsumerError = NoDocumentedError;
 /// The error responses `get-hmac-auth-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetHmacAuthWithConsumerError {
@@ -447,10 +449,10 @@ impl crate::runtime::ErrorResponses for GetHmacAuthWithConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-hmac-auth-with-consumer` documents: the same as `list-hmac-auth-with-consumer`'s.
-pub type UpsertHmacAuthWithConsumerError = ListHmacAuthWithConsumerError;
-/// The error responses `delete-hmac-auth-with-consumer` documents: the same as `list-hmac-auth-with-consumer`'s.
-pub type DeleteHmacAuthWithConsumerError = ListHmacAuthWithConsumerError;
+/// The error responses `upsert-hmac-auth-with-consumer` documents, which other operations of the group document too.
+pub type UpsertHmacAuthWithConsumerError = NoDocumentedError;
+/// The error responses `delete-hmac-auth-with-consumer` documents, which other operations of the group document too.
+pub type DeleteHmacAuthWithConsumerError = NoDocumentedError;
 /// The error responses `list-hmac-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListHmacAuthError {

@@ -189,7 +189,7 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
 }
 /// The error responses `get-integration-instance-auth-config`, `delete-integration-instance-auth-config` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetIntegrationInstanceAuthConfigError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -197,7 +197,7 @@ pub enum GetIntegrationInstanceAuthConfigError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetIntegrationInstanceAuthConfigError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -207,7 +207,7 @@ impl GetIntegrationInstanceAuthConfigError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetIntegrationInstanceAuthConfigError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -223,6 +223,8 @@ impl crate::runtime::ErrorResponses for GetIntegrationInstanceAuthConfigError {
         Self::status(self)
     }
 }
+/// The error responses `get-integration-instance-auth-config` documents, which other operations of the group document too.
+pub type GetIntegrationInstanceAuthConfigError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-integration-instance-auth-config` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpsertIntegrationInstanceAuthConfigError {
@@ -263,5 +265,5 @@ impl crate::runtime::ErrorResponses for UpsertIntegrationInstanceAuthConfigError
         Self::status(self)
     }
 }
-/// The error responses `delete-integration-instance-auth-config` documents: the same as `get-integration-instance-auth-config`'s.
-pub type DeleteIntegrationInstanceAuthConfigError = GetIntegrationInstanceAuthConfigError;
+/// The error responses `delete-integration-instance-auth-config` documents, which other operations of the group document too.
+pub type DeleteIntegrationInstanceAuthConfigError = UnauthorizedForbiddenNotFoundError;

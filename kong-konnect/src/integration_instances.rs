@@ -304,7 +304,7 @@ impl<'a> IntegrationInstances<'a> {
 }
 /// The error responses `list-integration-instances`, `create-integration-instance` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListIntegrationInstancesError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -312,7 +312,7 @@ pub enum ListIntegrationInstancesError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListIntegrationInstancesError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -322,7 +322,7 @@ impl ListIntegrationInstancesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListIntegrationInstancesError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -338,8 +338,10 @@ impl crate::runtime::ErrorResponses for ListIntegrationInstancesError {
         Self::status(self)
     }
 }
-/// The error responses `create-integration-instance` documents: the same as `list-integration-instances`'s.
-pub type CreateIntegrationInstanceError = ListIntegrationInstancesError;
+/// The error responses `list-integration-instances` documents, which other operations of the group document too.
+pub type ListIntegrationInstancesError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-integration-instance` documents, which other operations of the group document too.
+pub type CreateIntegrationInstanceError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `fetch-integration-instance` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FetchIntegrationInstanceError {

@@ -406,14 +406,14 @@ impl<'a> Jwts<'a> {
 }
 /// The error responses `list-jwt-with-consumer`, `create-jwt-with-consumer`, `upsert-jwt-with-consumer`, `delete-jwt-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListJwtWithConsumerError {}
-impl ListJwtWithConsumerError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListJwtWithConsumerError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -424,8 +424,10 @@ impl crate::runtime::ErrorResponses for ListJwtWithConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `create-jwt-with-consumer` documents: the same as `list-jwt-with-consumer`'s.
-pub type CreateJwtWithConsumerError = ListJwtWithConsumerError;
+/// The error responses `list-jwt-with-consumer` documents, which other operations of the group document too.
+pub type ListJwtWithConsumerError = NoDocumentedError;
+/// The error responses `create-jwt-with-consumer` documents, which other operations of the group document too.
+pub type CreateJwtWithConsumerError = NoDocumentedError;
 /// The error responses `get-jwt-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetJwtWithConsumerError {
@@ -454,10 +456,10 @@ impl crate::runtime::ErrorResponses for GetJwtWithConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-jwt-with-consumer` documents: the same as `list-jwt-with-consumer`'s.
-pub type UpsertJwtWithConsumerError = ListJwtWithConsumerError;
-/// The error responses `delete-jwt-with-consumer` documents: the same as `list-jwt-with-consumer`'s.
-pub type DeleteJwtWithConsumerError = ListJwtWithConsumerError;
+/// The error responses `upsert-jwt-with-consumer` documents, which other operations of the group document too.
+pub type UpsertJwtWithConsumerError = NoDocumentedError;
+/// The error responses `delete-jwt-with-consumer` documents, which other operations of the group document too.
+pub type DeleteJwtWithConsumerError = NoDocumentedError;
 /// The error responses `list-jwt` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListJwtError {

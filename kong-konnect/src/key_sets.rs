@@ -295,11 +295,11 @@ impl<'a> KeySets<'a> {
 }
 /// The error responses `list-key-set`, `create-key-set`, `upsert-key-set`, `delete-key-set` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListKeySetError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListKeySetError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -307,7 +307,7 @@ impl ListKeySetError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListKeySetError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -321,8 +321,10 @@ impl crate::runtime::ErrorResponses for ListKeySetError {
         Self::status(self)
     }
 }
-/// The error responses `create-key-set` documents: the same as `list-key-set`'s.
-pub type CreateKeySetError = ListKeySetError;
+/// The error responses `list-key-set` documents, which other operations of the group document too.
+pub type ListKeySetError = UnauthorizedError;
+/// The error responses `create-key-set` documents, which other operations of the group document too.
+pub type CreateKeySetError = UnauthorizedError;
 /// The error responses `get-key-set` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetKeySetError {
@@ -355,10 +357,10 @@ impl crate::runtime::ErrorResponses for GetKeySetError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-key-set` documents: the same as `list-key-set`'s.
-pub type UpsertKeySetError = ListKeySetError;
-/// The error responses `delete-key-set` documents: the same as `list-key-set`'s.
-pub type DeleteKeySetError = ListKeySetError;
+/// The error responses `upsert-key-set` documents, which other operations of the group document too.
+pub type UpsertKeySetError = UnauthorizedError;
+/// The error responses `delete-key-set` documents, which other operations of the group document too.
+pub type DeleteKeySetError = UnauthorizedError;
 /// Optional parameters of `list-key-set`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListKeySetOptions {

@@ -589,14 +589,14 @@ impl<'a> Keys<'a> {
 }
 /// The error responses `list-key-with-key-set`, `create-key-with-key-set`, `upsert-key-with-key-set`, `delete-key-with-key-set` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListKeyWithKeySetError {}
-impl ListKeyWithKeySetError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListKeyWithKeySetError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -607,8 +607,10 @@ impl crate::runtime::ErrorResponses for ListKeyWithKeySetError {
         Self::status(self)
     }
 }
-/// The error responses `create-key-with-key-set` documents: the same as `list-key-with-key-set`'s.
-pub type CreateKeyWithKeySetError = ListKeyWithKeySetError;
+/// The error responses `list-key-with-key-set` documents, which other operations of the group document too.
+pub type ListKeyWithKeySetError = NoDocumentedError;
+/// The error responses `create-key-with-key-set` documents, which other operations of the group document too.
+pub type CreateKeyWithKeySetError = NoDocumentedError;
 /// The error responses `get-key-with-key-set` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetKeyWithKeySetError {
@@ -637,17 +639,17 @@ impl crate::runtime::ErrorResponses for GetKeyWithKeySetError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-key-with-key-set` documents: the same as `list-key-with-key-set`'s.
-pub type UpsertKeyWithKeySetError = ListKeyWithKeySetError;
-/// The error responses `delete-key-with-key-set` documents: the same as `list-key-with-key-set`'s.
-pub type DeleteKeyWithKeySetError = ListKeyWithKeySetError;
+/// The error responses `upsert-key-with-key-set` documents, which other operations of the group document too.
+pub type UpsertKeyWithKeySetError = NoDocumentedError;
+/// The error responses `delete-key-with-key-set` documents, which other operations of the group document too.
+pub type DeleteKeyWithKeySetError = NoDocumentedError;
 /// The error responses `list-key`, `create-key`, `upsert-key`, `delete-key` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListKeyError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListKeyError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -655,7 +657,7 @@ impl ListKeyError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListKeyError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -669,8 +671,10 @@ impl crate::runtime::ErrorResponses for ListKeyError {
         Self::status(self)
     }
 }
-/// The error responses `create-key` documents: the same as `list-key`'s.
-pub type CreateKeyError = ListKeyError;
+/// The error responses `list-key` documents, which other operations of the group document too.
+pub type ListKeyError = UnauthorizedError;
+/// The error responses `create-key` documents, which other operations of the group document too.
+pub type CreateKeyError = UnauthorizedError;
 /// The error responses `get-key` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetKeyError {
@@ -703,10 +707,10 @@ impl crate::runtime::ErrorResponses for GetKeyError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-key` documents: the same as `list-key`'s.
-pub type UpsertKeyError = ListKeyError;
-/// The error responses `delete-key` documents: the same as `list-key`'s.
-pub type DeleteKeyError = ListKeyError;
+/// The error responses `upsert-key` documents, which other operations of the group document too.
+pub type UpsertKeyError = UnauthorizedError;
+/// The error responses `delete-key` documents, which other operations of the group document too.
+pub type DeleteKeyError = UnauthorizedError;
 /// Optional parameters of `list-key-with-key-set`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListKeyWithKeySetOptions {

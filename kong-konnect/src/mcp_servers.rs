@@ -408,7 +408,7 @@ pub enum GetMcpServerSignalsSuccess {
 }
 /// The error responses `list-mcp-servers-by-control-plane`, `get-mcp-server-signals` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListMcpServersByControlPlaneError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -416,7 +416,7 @@ pub enum ListMcpServersByControlPlaneError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListMcpServersByControlPlaneError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -426,7 +426,7 @@ impl ListMcpServersByControlPlaneError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListMcpServersByControlPlaneError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -442,9 +442,11 @@ impl crate::runtime::ErrorResponses for ListMcpServersByControlPlaneError {
         Self::status(self)
     }
 }
+/// The error responses `list-mcp-servers-by-control-plane` documents, which other operations of the group document too.
+pub type ListMcpServersByControlPlaneError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-mcp-server-by-control-plane`, `get-mcp-server-code`, `get-mcp-server-kong-entities`, `post-mcp-server-status` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetMcpServerByControlPlaneError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -454,7 +456,7 @@ pub enum GetMcpServerByControlPlaneError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetMcpServerByControlPlaneError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -465,7 +467,7 @@ impl GetMcpServerByControlPlaneError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetMcpServerByControlPlaneError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -482,14 +484,16 @@ impl crate::runtime::ErrorResponses for GetMcpServerByControlPlaneError {
         Self::status(self)
     }
 }
-/// The error responses `get-mcp-server-code` documents: the same as `get-mcp-server-by-control-plane`'s.
-pub type GetMcpServerCodeError = GetMcpServerByControlPlaneError;
-/// The error responses `get-mcp-server-kong-entities` documents: the same as `get-mcp-server-by-control-plane`'s.
-pub type GetMcpServerKongEntitiesError = GetMcpServerByControlPlaneError;
-/// The error responses `post-mcp-server-status` documents: the same as `get-mcp-server-by-control-plane`'s.
-pub type PostMcpServerStatusError = GetMcpServerByControlPlaneError;
-/// The error responses `get-mcp-server-signals` documents: the same as `list-mcp-servers-by-control-plane`'s.
-pub type GetMcpServerSignalsError = ListMcpServersByControlPlaneError;
+/// The error responses `get-mcp-server-by-control-plane` documents, which other operations of the group document too.
+pub type GetMcpServerByControlPlaneError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-mcp-server-code` documents, which other operations of the group document too.
+pub type GetMcpServerCodeError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-mcp-server-kong-entities` documents, which other operations of the group document too.
+pub type GetMcpServerKongEntitiesError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `post-mcp-server-status` documents, which other operations of the group document too.
+pub type PostMcpServerStatusError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-mcp-server-signals` documents, which other operations of the group document too.
+pub type GetMcpServerSignalsError = BadRequestUnauthorizedForbiddenError;
 /// Optional parameters of `list-mcp-servers-by-control-plane`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListMcpServersByControlPlaneOptions {

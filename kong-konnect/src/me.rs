@@ -111,11 +111,11 @@ impl<'a> Me<'a> {
 }
 /// The error responses `get-organizations-me`, `get-users-me` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetOrganizationsMeError {
+pub enum UnauthorizedError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
 }
-impl GetOrganizationsMeError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -123,7 +123,7 @@ impl GetOrganizationsMeError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetOrganizationsMeError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -137,5 +137,7 @@ impl crate::runtime::ErrorResponses for GetOrganizationsMeError {
         Self::status(self)
     }
 }
-/// The error responses `get-users-me` documents: the same as `get-organizations-me`'s.
-pub type GetUsersMeError = GetOrganizationsMeError;
+/// The error responses `get-organizations-me` documents, which other operations of the group document too.
+pub type GetOrganizationsMeError = UnauthorizedError;
+/// The error responses `get-users-me` documents, which other operations of the group document too.
+pub type GetUsersMeError = UnauthorizedError;

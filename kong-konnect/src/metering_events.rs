@@ -148,7 +148,7 @@ impl<'a> MeteringEvents<'a> {
 }
 /// The error responses `list-metering-events`, `ingest-metering-events` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListMeteringEventsError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -156,7 +156,7 @@ pub enum ListMeteringEventsError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListMeteringEventsError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -166,7 +166,7 @@ impl ListMeteringEventsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListMeteringEventsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -182,8 +182,10 @@ impl crate::runtime::ErrorResponses for ListMeteringEventsError {
         Self::status(self)
     }
 }
-/// The error responses `ingest-metering-events` documents: the same as `list-metering-events`'s.
-pub type IngestMeteringEventsError = ListMeteringEventsError;
+/// The error responses `list-metering-events` documents, which other operations of the group document too.
+pub type ListMeteringEventsError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `ingest-metering-events` documents, which other operations of the group document too.
+pub type IngestMeteringEventsError = BadRequestUnauthorizedForbiddenError;
 /// Optional parameters of `list-metering-events`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListMeteringEventsOptions {

@@ -362,7 +362,7 @@ impl<'a> Meters<'a> {
 }
 /// The error responses `list-meters`, `create-meter` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListMetersError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -370,7 +370,7 @@ pub enum ListMetersError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListMetersError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -380,7 +380,7 @@ impl ListMetersError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListMetersError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -396,11 +396,13 @@ impl crate::runtime::ErrorResponses for ListMetersError {
         Self::status(self)
     }
 }
-/// The error responses `create-meter` documents: the same as `list-meters`'s.
-pub type CreateMeterError = ListMetersError;
+/// The error responses `list-meters` documents, which other operations of the group document too.
+pub type ListMetersError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-meter` documents, which other operations of the group document too.
+pub type CreateMeterError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-meter`, `update-meter`, `delete-meter`, `query-meter` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetMeterError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -410,7 +412,7 @@ pub enum GetMeterError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetMeterError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -421,7 +423,7 @@ impl GetMeterError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetMeterError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -438,12 +440,14 @@ impl crate::runtime::ErrorResponses for GetMeterError {
         Self::status(self)
     }
 }
-/// The error responses `update-meter` documents: the same as `get-meter`'s.
-pub type UpdateMeterError = GetMeterError;
-/// The error responses `delete-meter` documents: the same as `get-meter`'s.
-pub type DeleteMeterError = GetMeterError;
-/// The error responses `query-meter` documents: the same as `get-meter`'s.
-pub type QueryMeterError = GetMeterError;
+/// The error responses `get-meter` documents, which other operations of the group document too.
+pub type GetMeterError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-meter` documents, which other operations of the group document too.
+pub type UpdateMeterError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-meter` documents, which other operations of the group document too.
+pub type DeleteMeterError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `query-meter` documents, which other operations of the group document too.
+pub type QueryMeterError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-meters`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListMetersOptions {

@@ -403,14 +403,14 @@ impl<'a> MtlsAuthCredentials<'a> {
 }
 /// The error responses `list-mtls-auth-with-consumer`, `create-mtls-auth-with-consumer`, `upsert-mtls-auth-with-consumer`, `delete-mtls-auth-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListMtlsAuthWithConsumerError {}
-impl ListMtlsAuthWithConsumerError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListMtlsAuthWithConsumerError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -421,8 +421,10 @@ impl crate::runtime::ErrorResponses for ListMtlsAuthWithConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `create-mtls-auth-with-consumer` documents: the same as `list-mtls-auth-with-consumer`'s.
-pub type CreateMtlsAuthWithConsumerError = ListMtlsAuthWithConsumerError;
+/// The error responses `list-mtls-auth-with-consumer` documents, which other operations of the group document too.
+pub type ListMtlsAuthWithConsumerError = NoDocumentedError;
+/// The error responses `create-mtls-auth-with-consumer` documents, which other operations of the group document too.
+pub type CreateMtlsAuthWithConsumerError = NoDocumentedError;
 /// The error responses `get-mtls-auth-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMtlsAuthWithConsumerError {
@@ -451,10 +453,10 @@ impl crate::runtime::ErrorResponses for GetMtlsAuthWithConsumerError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-mtls-auth-with-consumer` documents: the same as `list-mtls-auth-with-consumer`'s.
-pub type UpsertMtlsAuthWithConsumerError = ListMtlsAuthWithConsumerError;
-/// The error responses `delete-mtls-auth-with-consumer` documents: the same as `list-mtls-auth-with-consumer`'s.
-pub type DeleteMtlsAuthWithConsumerError = ListMtlsAuthWithConsumerError;
+/// The error responses `upsert-mtls-auth-with-consumer` documents, which other operations of the group document too.
+pub type UpsertMtlsAuthWithConsumerError = NoDocumentedError;
+/// The error responses `delete-mtls-auth-with-consumer` documents, which other operations of the group document too.
+pub type DeleteMtlsAuthWithConsumerError = NoDocumentedError;
 /// The error responses `list-mtls-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListMtlsAuthError {

@@ -464,7 +464,7 @@ impl crate::runtime::ErrorResponses for GetNetworkError {
 }
 /// The error responses `delete-network`, `list-network-configurations` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DeleteNetworkError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -474,7 +474,7 @@ pub enum DeleteNetworkError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl DeleteNetworkError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -485,7 +485,7 @@ impl DeleteNetworkError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for DeleteNetworkError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -502,6 +502,8 @@ impl crate::runtime::ErrorResponses for DeleteNetworkError {
         Self::status(self)
     }
 }
+/// The error responses `delete-network` documents, which other operations of the group document too.
+pub type DeleteNetworkError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-network` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateNetworkError {
@@ -546,8 +548,8 @@ impl crate::runtime::ErrorResponses for UpdateNetworkError {
         Self::status(self)
     }
 }
-/// The error responses `list-network-configurations` documents: the same as `delete-network`'s.
-pub type ListNetworkConfigurationsError = DeleteNetworkError;
+/// The error responses `list-network-configurations` documents, which other operations of the group document too.
+pub type ListNetworkConfigurationsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-networks`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListNetworksOptions {

@@ -659,7 +659,7 @@ impl<'a> Notifications<'a> {
 }
 /// The error responses `list-user-configurations`, `list-event-subscriptions`, `list-notifications` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListUserConfigurationsError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -667,7 +667,7 @@ pub enum ListUserConfigurationsError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListUserConfigurationsError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -677,7 +677,7 @@ impl ListUserConfigurationsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListUserConfigurationsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -693,11 +693,13 @@ impl crate::runtime::ErrorResponses for ListUserConfigurationsError {
         Self::status(self)
     }
 }
-/// The error responses `list-event-subscriptions` documents: the same as `list-user-configurations`'s.
-pub type ListEventSubscriptionsError = ListUserConfigurationsError;
+/// The error responses `list-user-configurations` documents, which other operations of the group document too.
+pub type ListUserConfigurationsError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `list-event-subscriptions` documents, which other operations of the group document too.
+pub type ListEventSubscriptionsError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `create-event-subscription`, `get-event-subscription`, `update-event-subscription`, `update-notification`, `bulk-notifications` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateEventSubscriptionError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -707,7 +709,7 @@ pub enum CreateEventSubscriptionError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl CreateEventSubscriptionError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -718,7 +720,7 @@ impl CreateEventSubscriptionError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateEventSubscriptionError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -735,11 +737,13 @@ impl crate::runtime::ErrorResponses for CreateEventSubscriptionError {
         Self::status(self)
     }
 }
-/// The error responses `get-event-subscription` documents: the same as `create-event-subscription`'s.
-pub type GetEventSubscriptionError = CreateEventSubscriptionError;
+/// The error responses `create-event-subscription` documents, which other operations of the group document too.
+pub type CreateEventSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-event-subscription` documents, which other operations of the group document too.
+pub type GetEventSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-event-subscription`, `get-notification-details`, `delete-notification` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DeleteEventSubscriptionError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -747,7 +751,7 @@ pub enum DeleteEventSubscriptionError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl DeleteEventSubscriptionError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -757,7 +761,7 @@ impl DeleteEventSubscriptionError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for DeleteEventSubscriptionError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -773,18 +777,20 @@ impl crate::runtime::ErrorResponses for DeleteEventSubscriptionError {
         Self::status(self)
     }
 }
-/// The error responses `update-event-subscription` documents: the same as `create-event-subscription`'s.
-pub type UpdateEventSubscriptionError = CreateEventSubscriptionError;
-/// The error responses `list-notifications` documents: the same as `list-user-configurations`'s.
-pub type ListNotificationsError = ListUserConfigurationsError;
-/// The error responses `get-notification-details` documents: the same as `delete-event-subscription`'s.
-pub type GetNotificationDetailsError = DeleteEventSubscriptionError;
-/// The error responses `delete-notification` documents: the same as `delete-event-subscription`'s.
-pub type DeleteNotificationError = DeleteEventSubscriptionError;
-/// The error responses `update-notification` documents: the same as `create-event-subscription`'s.
-pub type UpdateNotificationError = CreateEventSubscriptionError;
-/// The error responses `bulk-notifications` documents: the same as `create-event-subscription`'s.
-pub type BulkNotificationsError = CreateEventSubscriptionError;
+/// The error responses `delete-event-subscription` documents, which other operations of the group document too.
+pub type DeleteEventSubscriptionError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-event-subscription` documents, which other operations of the group document too.
+pub type UpdateEventSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `list-notifications` documents, which other operations of the group document too.
+pub type ListNotificationsError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `get-notification-details` documents, which other operations of the group document too.
+pub type GetNotificationDetailsError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-notification` documents, which other operations of the group document too.
+pub type DeleteNotificationError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-notification` documents, which other operations of the group document too.
+pub type UpdateNotificationError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `bulk-notifications` documents, which other operations of the group document too.
+pub type BulkNotificationsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-user-configurations`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListUserConfigurationsOptions {

@@ -312,7 +312,7 @@ impl<'a> OpenMeterBillingSettings<'a> {
 }
 /// The error responses `list-billing-profiles`, `create-billing-profile` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListBillingProfilesError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -320,7 +320,7 @@ pub enum ListBillingProfilesError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListBillingProfilesError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -330,7 +330,7 @@ impl ListBillingProfilesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListBillingProfilesError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -346,11 +346,13 @@ impl crate::runtime::ErrorResponses for ListBillingProfilesError {
         Self::status(self)
     }
 }
-/// The error responses `create-billing-profile` documents: the same as `list-billing-profiles`'s.
-pub type CreateBillingProfileError = ListBillingProfilesError;
+/// The error responses `list-billing-profiles` documents, which other operations of the group document too.
+pub type ListBillingProfilesError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-billing-profile` documents, which other operations of the group document too.
+pub type CreateBillingProfileError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-billing-profile`, `update-billing-profile`, `delete-billing-profile` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetBillingProfileError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -360,7 +362,7 @@ pub enum GetBillingProfileError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetBillingProfileError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -371,7 +373,7 @@ impl GetBillingProfileError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetBillingProfileError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -388,10 +390,12 @@ impl crate::runtime::ErrorResponses for GetBillingProfileError {
         Self::status(self)
     }
 }
-/// The error responses `update-billing-profile` documents: the same as `get-billing-profile`'s.
-pub type UpdateBillingProfileError = GetBillingProfileError;
-/// The error responses `delete-billing-profile` documents: the same as `get-billing-profile`'s.
-pub type DeleteBillingProfileError = GetBillingProfileError;
+/// The error responses `get-billing-profile` documents, which other operations of the group document too.
+pub type GetBillingProfileError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-billing-profile` documents, which other operations of the group document too.
+pub type UpdateBillingProfileError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-billing-profile` documents, which other operations of the group document too.
+pub type DeleteBillingProfileError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-billing-profiles`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListBillingProfilesOptions {

@@ -1160,7 +1160,7 @@ impl<'a> OpenMeterCustomers<'a> {
 }
 /// The error responses `list-customers`, `create-customer`, `create-customer-charges` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListCustomersError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -1168,7 +1168,7 @@ pub enum ListCustomersError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListCustomersError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1178,7 +1178,7 @@ impl ListCustomersError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListCustomersError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -1194,11 +1194,13 @@ impl crate::runtime::ErrorResponses for ListCustomersError {
         Self::status(self)
     }
 }
-/// The error responses `create-customer` documents: the same as `list-customers`'s.
-pub type CreateCustomerError = ListCustomersError;
+/// The error responses `list-customers` documents, which other operations of the group document too.
+pub type ListCustomersError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-customer` documents, which other operations of the group document too.
+pub type CreateCustomerError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-customer`, `delete-customer`, `get-customer-billing`, `list-customer-charges`, `create-credit-adjustment`, `get-customer-credit-balance`, `list-credit-grants`, `get-credit-grant`, `update-credit-grant-external-settlement`, `list-credit-transactions` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetCustomerError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -1208,7 +1210,7 @@ pub enum GetCustomerError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetCustomerError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1219,7 +1221,7 @@ impl GetCustomerError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetCustomerError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -1236,9 +1238,11 @@ impl crate::runtime::ErrorResponses for GetCustomerError {
         Self::status(self)
     }
 }
+/// The error responses `get-customer` documents, which other operations of the group document too.
+pub type GetCustomerError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-customer`, `update-customer-billing`, `update-customer-billing-app-data`, `create-customer-stripe-checkout-session`, `create-customer-stripe-portal-session` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum UpsertCustomerError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundGoneError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -1250,7 +1254,7 @@ pub enum UpsertCustomerError {
     /// 410: Gone
     Gone(crate::models::BaseError),
 }
-impl UpsertCustomerError {
+impl BadRequestUnauthorizedForbiddenNotFoundGoneError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1262,7 +1266,8 @@ impl UpsertCustomerError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for UpsertCustomerError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundGoneError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -1280,28 +1285,30 @@ impl crate::runtime::ErrorResponses for UpsertCustomerError {
         Self::status(self)
     }
 }
-/// The error responses `delete-customer` documents: the same as `get-customer`'s.
-pub type DeleteCustomerError = GetCustomerError;
-/// The error responses `get-customer-billing` documents: the same as `get-customer`'s.
-pub type GetCustomerBillingError = GetCustomerError;
-/// The error responses `update-customer-billing` documents: the same as `upsert-customer`'s.
-pub type UpdateCustomerBillingError = UpsertCustomerError;
-/// The error responses `update-customer-billing-app-data` documents: the same as `upsert-customer`'s.
-pub type UpdateCustomerBillingAppDataError = UpsertCustomerError;
-/// The error responses `create-customer-stripe-checkout-session` documents: the same as `upsert-customer`'s.
-pub type CreateCustomerStripeCheckoutSessionError = UpsertCustomerError;
-/// The error responses `create-customer-stripe-portal-session` documents: the same as `upsert-customer`'s.
-pub type CreateCustomerStripePortalSessionError = UpsertCustomerError;
-/// The error responses `list-customer-charges` documents: the same as `get-customer`'s.
-pub type ListCustomerChargesError = GetCustomerError;
-/// The error responses `create-customer-charges` documents: the same as `list-customers`'s.
-pub type CreateCustomerChargesError = ListCustomersError;
-/// The error responses `create-credit-adjustment` documents: the same as `get-customer`'s.
-pub type CreateCreditAdjustmentError = GetCustomerError;
-/// The error responses `get-customer-credit-balance` documents: the same as `get-customer`'s.
-pub type GetCustomerCreditBalanceError = GetCustomerError;
-/// The error responses `list-credit-grants` documents: the same as `get-customer`'s.
-pub type ListCreditGrantsError = GetCustomerError;
+/// The error responses `upsert-customer` documents, which other operations of the group document too.
+pub type UpsertCustomerError = BadRequestUnauthorizedForbiddenNotFoundGoneError;
+/// The error responses `delete-customer` documents, which other operations of the group document too.
+pub type DeleteCustomerError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-customer-billing` documents, which other operations of the group document too.
+pub type GetCustomerBillingError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-customer-billing` documents, which other operations of the group document too.
+pub type UpdateCustomerBillingError = BadRequestUnauthorizedForbiddenNotFoundGoneError;
+/// The error responses `update-customer-billing-app-data` documents, which other operations of the group document too.
+pub type UpdateCustomerBillingAppDataError = BadRequestUnauthorizedForbiddenNotFoundGoneError;
+/// The error responses `create-customer-stripe-checkout-session` documents, which other operations of the group document too.
+pub type CreateCustomerStripeCheckoutSessionError = BadRequestUnauthorizedForbiddenNotFoundGoneError;
+/// The error responses `create-customer-stripe-portal-session` documents, which other operations of the group document too.
+pub type CreateCustomerStripePortalSessionError = BadRequestUnauthorizedForbiddenNotFoundGoneError;
+/// The error responses `list-customer-charges` documents, which other operations of the group document too.
+pub type ListCustomerChargesError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `create-customer-charges` documents, which other operations of the group document too.
+pub type CreateCustomerChargesError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-credit-adjustment` documents, which other operations of the group document too.
+pub type CreateCreditAdjustmentError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-customer-credit-balance` documents, which other operations of the group document too.
+pub type GetCustomerCreditBalanceError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `list-credit-grants` documents, which other operations of the group document too.
+pub type ListCreditGrantsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-credit-grant` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateCreditGrantError {
@@ -1346,12 +1353,12 @@ impl crate::runtime::ErrorResponses for CreateCreditGrantError {
         Self::status(self)
     }
 }
-/// The error responses `get-credit-grant` documents: the same as `get-customer`'s.
-pub type GetCreditGrantError = GetCustomerError;
-/// The error responses `update-credit-grant-external-settlement` documents: the same as `get-customer`'s.
-pub type UpdateCreditGrantExternalSettlementError = GetCustomerError;
-/// The error responses `list-credit-transactions` documents: the same as `get-customer`'s.
-pub type ListCreditTransactionsError = GetCustomerError;
+/// The error responses `get-credit-grant` documents, which other operations of the group document too.
+pub type GetCreditGrantError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-credit-grant-external-settlement` documents, which other operations of the group document too.
+pub type UpdateCreditGrantExternalSettlementError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `list-credit-transactions` documents, which other operations of the group document too.
+pub type ListCreditTransactionsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-customers`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListCustomersOptions {

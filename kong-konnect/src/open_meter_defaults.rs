@@ -130,7 +130,7 @@ impl<'a> OpenMeterDefaults<'a> {
 }
 /// The error responses `get-organization-default-tax-codes`, `update-organization-default-tax-codes` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetOrganizationDefaultTaxCodesError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -140,7 +140,7 @@ pub enum GetOrganizationDefaultTaxCodesError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetOrganizationDefaultTaxCodesError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -151,7 +151,7 @@ impl GetOrganizationDefaultTaxCodesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetOrganizationDefaultTaxCodesError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -168,5 +168,7 @@ impl crate::runtime::ErrorResponses for GetOrganizationDefaultTaxCodesError {
         Self::status(self)
     }
 }
-/// The error responses `update-organization-default-tax-codes` documents: the same as `get-organization-default-tax-codes`'s.
-pub type UpdateOrganizationDefaultTaxCodesError = GetOrganizationDefaultTaxCodesError;
+/// The error responses `get-organization-default-tax-codes` documents, which other operations of the group document too.
+pub type GetOrganizationDefaultTaxCodesError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-organization-default-tax-codes` documents, which other operations of the group document too.
+pub type UpdateOrganizationDefaultTaxCodesError = BadRequestUnauthorizedForbiddenNotFoundError;

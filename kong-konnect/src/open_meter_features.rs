@@ -369,7 +369,7 @@ impl<'a> OpenMeterFeatures<'a> {
 }
 /// The error responses `list-features`, `create-feature` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListFeaturesError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -377,7 +377,7 @@ pub enum ListFeaturesError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListFeaturesError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -387,7 +387,7 @@ impl ListFeaturesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListFeaturesError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -403,8 +403,10 @@ impl crate::runtime::ErrorResponses for ListFeaturesError {
         Self::status(self)
     }
 }
-/// The error responses `create-feature` documents: the same as `list-features`'s.
-pub type CreateFeatureError = ListFeaturesError;
+/// The error responses `list-features` documents, which other operations of the group document too.
+pub type ListFeaturesError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-feature` documents, which other operations of the group document too.
+pub type CreateFeatureError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-feature` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetFeatureError {
@@ -451,7 +453,7 @@ impl crate::runtime::ErrorResponses for GetFeatureError {
 }
 /// The error responses `delete-feature`, `update-feature`, `query-feature-cost` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DeleteFeatureError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -461,7 +463,7 @@ pub enum DeleteFeatureError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl DeleteFeatureError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -472,7 +474,7 @@ impl DeleteFeatureError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for DeleteFeatureError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -489,10 +491,12 @@ impl crate::runtime::ErrorResponses for DeleteFeatureError {
         Self::status(self)
     }
 }
-/// The error responses `update-feature` documents: the same as `delete-feature`'s.
-pub type UpdateFeatureError = DeleteFeatureError;
-/// The error responses `query-feature-cost` documents: the same as `delete-feature`'s.
-pub type QueryFeatureCostError = DeleteFeatureError;
+/// The error responses `delete-feature` documents, which other operations of the group document too.
+pub type DeleteFeatureError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-feature` documents, which other operations of the group document too.
+pub type UpdateFeatureError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `query-feature-cost` documents, which other operations of the group document too.
+pub type QueryFeatureCostError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-features`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListFeaturesOptions {

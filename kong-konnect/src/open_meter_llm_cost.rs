@@ -311,7 +311,7 @@ impl<'a> OpenMeterLlmCost<'a> {
 }
 /// The error responses `list-llm-cost-overrides`, `create-llm-cost-override`, `list-llm-cost-prices` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListLlmCostOverridesError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -319,7 +319,7 @@ pub enum ListLlmCostOverridesError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListLlmCostOverridesError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -329,7 +329,7 @@ impl ListLlmCostOverridesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListLlmCostOverridesError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -345,11 +345,13 @@ impl crate::runtime::ErrorResponses for ListLlmCostOverridesError {
         Self::status(self)
     }
 }
-/// The error responses `create-llm-cost-override` documents: the same as `list-llm-cost-overrides`'s.
-pub type CreateLlmCostOverrideError = ListLlmCostOverridesError;
+/// The error responses `list-llm-cost-overrides` documents, which other operations of the group document too.
+pub type ListLlmCostOverridesError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-llm-cost-override` documents, which other operations of the group document too.
+pub type CreateLlmCostOverrideError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-llm-cost-override`, `get-llm-cost-price` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DeleteLlmCostOverrideError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -359,7 +361,7 @@ pub enum DeleteLlmCostOverrideError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl DeleteLlmCostOverrideError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -370,7 +372,7 @@ impl DeleteLlmCostOverrideError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for DeleteLlmCostOverrideError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -387,10 +389,12 @@ impl crate::runtime::ErrorResponses for DeleteLlmCostOverrideError {
         Self::status(self)
     }
 }
-/// The error responses `list-llm-cost-prices` documents: the same as `list-llm-cost-overrides`'s.
-pub type ListLlmCostPricesError = ListLlmCostOverridesError;
-/// The error responses `get-llm-cost-price` documents: the same as `delete-llm-cost-override`'s.
-pub type GetLlmCostPriceError = DeleteLlmCostOverrideError;
+/// The error responses `delete-llm-cost-override` documents, which other operations of the group document too.
+pub type DeleteLlmCostOverrideError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `list-llm-cost-prices` documents, which other operations of the group document too.
+pub type ListLlmCostPricesError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `get-llm-cost-price` documents, which other operations of the group document too.
+pub type GetLlmCostPriceError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-llm-cost-overrides`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListLlmCostOverridesOptions {

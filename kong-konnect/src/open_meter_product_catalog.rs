@@ -1151,7 +1151,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
 }
 /// The error responses `list-product-catalog-addons`, `create-product-catalog-addon`, `list-plans`, `create-plan` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListProductCatalogAddonsError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -1159,7 +1159,7 @@ pub enum ListProductCatalogAddonsError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListProductCatalogAddonsError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1169,7 +1169,7 @@ impl ListProductCatalogAddonsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListProductCatalogAddonsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -1185,11 +1185,13 @@ impl crate::runtime::ErrorResponses for ListProductCatalogAddonsError {
         Self::status(self)
     }
 }
-/// The error responses `create-product-catalog-addon` documents: the same as `list-product-catalog-addons`'s.
-pub type CreateProductCatalogAddonError = ListProductCatalogAddonsError;
+/// The error responses `list-product-catalog-addons` documents, which other operations of the group document too.
+pub type ListProductCatalogAddonsError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-product-catalog-addon` documents, which other operations of the group document too.
+pub type CreateProductCatalogAddonError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-product-catalog-addon`, `update-product-catalog-addon`, `get-plan`, `update-plan` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetProductCatalogAddonError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundGoneError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -1201,7 +1203,7 @@ pub enum GetProductCatalogAddonError {
     /// 410: Gone
     Gone(crate::models::BaseError),
 }
-impl GetProductCatalogAddonError {
+impl BadRequestUnauthorizedForbiddenNotFoundGoneError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1213,7 +1215,8 @@ impl GetProductCatalogAddonError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetProductCatalogAddonError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundGoneError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -1231,11 +1234,13 @@ impl crate::runtime::ErrorResponses for GetProductCatalogAddonError {
         Self::status(self)
     }
 }
-/// The error responses `update-product-catalog-addon` documents: the same as `get-product-catalog-addon`'s.
-pub type UpdateProductCatalogAddonError = GetProductCatalogAddonError;
+/// The error responses `get-product-catalog-addon` documents, which other operations of the group document too.
+pub type GetProductCatalogAddonError = BadRequestUnauthorizedForbiddenNotFoundGoneError;
+/// The error responses `update-product-catalog-addon` documents, which other operations of the group document too.
+pub type UpdateProductCatalogAddonError = BadRequestUnauthorizedForbiddenNotFoundGoneError;
 /// The error responses `delete-product-catalog-addon`, `archive-product-catalog-addon`, `publish-product-catalog-addon`, `delete-plan`, `list-plan-addons`, `create-plan-addon`, `get-plan-addon`, `update-plan-addon`, `delete-plan-addon`, `archive-plan`, `publish-plan` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DeleteProductCatalogAddonError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -1245,7 +1250,7 @@ pub enum DeleteProductCatalogAddonError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl DeleteProductCatalogAddonError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1256,7 +1261,7 @@ impl DeleteProductCatalogAddonError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for DeleteProductCatalogAddonError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -1273,34 +1278,36 @@ impl crate::runtime::ErrorResponses for DeleteProductCatalogAddonError {
         Self::status(self)
     }
 }
-/// The error responses `archive-product-catalog-addon` documents: the same as `delete-product-catalog-addon`'s.
-pub type ArchiveProductCatalogAddonError = DeleteProductCatalogAddonError;
-/// The error responses `publish-product-catalog-addon` documents: the same as `delete-product-catalog-addon`'s.
-pub type PublishProductCatalogAddonError = DeleteProductCatalogAddonError;
-/// The error responses `list-plans` documents: the same as `list-product-catalog-addons`'s.
-pub type ListPlansError = ListProductCatalogAddonsError;
-/// The error responses `create-plan` documents: the same as `list-product-catalog-addons`'s.
-pub type CreatePlanError = ListProductCatalogAddonsError;
-/// The error responses `get-plan` documents: the same as `get-product-catalog-addon`'s.
-pub type GetPlanError = GetProductCatalogAddonError;
-/// The error responses `update-plan` documents: the same as `get-product-catalog-addon`'s.
-pub type UpdatePlanError = GetProductCatalogAddonError;
-/// The error responses `delete-plan` documents: the same as `delete-product-catalog-addon`'s.
-pub type DeletePlanError = DeleteProductCatalogAddonError;
-/// The error responses `list-plan-addons` documents: the same as `delete-product-catalog-addon`'s.
-pub type ListPlanAddonsError = DeleteProductCatalogAddonError;
-/// The error responses `create-plan-addon` documents: the same as `delete-product-catalog-addon`'s.
-pub type CreatePlanAddonError = DeleteProductCatalogAddonError;
-/// The error responses `get-plan-addon` documents: the same as `delete-product-catalog-addon`'s.
-pub type GetPlanAddonError = DeleteProductCatalogAddonError;
-/// The error responses `update-plan-addon` documents: the same as `delete-product-catalog-addon`'s.
-pub type UpdatePlanAddonError = DeleteProductCatalogAddonError;
-/// The error responses `delete-plan-addon` documents: the same as `delete-product-catalog-addon`'s.
-pub type DeletePlanAddonError = DeleteProductCatalogAddonError;
-/// The error responses `archive-plan` documents: the same as `delete-product-catalog-addon`'s.
-pub type ArchivePlanError = DeleteProductCatalogAddonError;
-/// The error responses `publish-plan` documents: the same as `delete-product-catalog-addon`'s.
-pub type PublishPlanError = DeleteProductCatalogAddonError;
+/// The error responses `delete-product-catalog-addon` documents, which other operations of the group document too.
+pub type DeleteProductCatalogAddonError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `archive-product-catalog-addon` documents, which other operations of the group document too.
+pub type ArchiveProductCatalogAddonError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `publish-product-catalog-addon` documents, which other operations of the group document too.
+pub type PublishProductCatalogAddonError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `list-plans` documents, which other operations of the group document too.
+pub type ListPlansError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-plan` documents, which other operations of the group document too.
+pub type CreatePlanError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `get-plan` documents, which other operations of the group document too.
+pub type GetPlanError = BadRequestUnauthorizedForbiddenNotFoundGoneError;
+/// The error responses `update-plan` documents, which other operations of the group document too.
+pub type UpdatePlanError = BadRequestUnauthorizedForbiddenNotFoundGoneError;
+/// The error responses `delete-plan` documents, which other operations of the group document too.
+pub type DeletePlanError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `list-plan-addons` documents, which other operations of the group document too.
+pub type ListPlanAddonsError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `create-plan-addon` documents, which other operations of the group document too.
+pub type CreatePlanAddonError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-plan-addon` documents, which other operations of the group document too.
+pub type GetPlanAddonError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-plan-addon` documents, which other operations of the group document too.
+pub type UpdatePlanAddonError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-plan-addon` documents, which other operations of the group document too.
+pub type DeletePlanAddonError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `archive-plan` documents, which other operations of the group document too.
+pub type ArchivePlanError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `publish-plan` documents, which other operations of the group document too.
+pub type PublishPlanError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-product-catalog-addons`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListProductCatalogAddonsOptions {

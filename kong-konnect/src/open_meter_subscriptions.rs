@@ -473,7 +473,7 @@ impl<'a> OpenMeterSubscriptions<'a> {
 }
 /// The error responses `list-subscriptions`, `get-subscription`, `list-subscription-addons`, `get-subscription-addon` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListSubscriptionsError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -483,7 +483,7 @@ pub enum ListSubscriptionsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListSubscriptionsError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -494,7 +494,7 @@ impl ListSubscriptionsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListSubscriptionsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -511,9 +511,11 @@ impl crate::runtime::ErrorResponses for ListSubscriptionsError {
         Self::status(self)
     }
 }
+/// The error responses `list-subscriptions` documents, which other operations of the group document too.
+pub type ListSubscriptionsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-subscription`, `cancel-subscription`, `change-subscription`, `unschedule-cancelation` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateSubscriptionError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -525,7 +527,7 @@ pub enum CreateSubscriptionError {
     /// 409: Conflict
     Conflict(crate::models::BaseError),
 }
-impl CreateSubscriptionError {
+impl BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -537,7 +539,8 @@ impl CreateSubscriptionError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateSubscriptionError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundConflictError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -555,18 +558,20 @@ impl crate::runtime::ErrorResponses for CreateSubscriptionError {
         Self::status(self)
     }
 }
-/// The error responses `get-subscription` documents: the same as `list-subscriptions`'s.
-pub type GetSubscriptionError = ListSubscriptionsError;
-/// The error responses `list-subscription-addons` documents: the same as `list-subscriptions`'s.
-pub type ListSubscriptionAddonsError = ListSubscriptionsError;
-/// The error responses `get-subscription-addon` documents: the same as `list-subscriptions`'s.
-pub type GetSubscriptionAddonError = ListSubscriptionsError;
-/// The error responses `cancel-subscription` documents: the same as `create-subscription`'s.
-pub type CancelSubscriptionError = CreateSubscriptionError;
-/// The error responses `change-subscription` documents: the same as `create-subscription`'s.
-pub type ChangeSubscriptionError = CreateSubscriptionError;
-/// The error responses `unschedule-cancelation` documents: the same as `create-subscription`'s.
-pub type UnscheduleCancelationError = CreateSubscriptionError;
+/// The error responses `create-subscription` documents, which other operations of the group document too.
+pub type CreateSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
+/// The error responses `get-subscription` documents, which other operations of the group document too.
+pub type GetSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `list-subscription-addons` documents, which other operations of the group document too.
+pub type ListSubscriptionAddonsError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-subscription-addon` documents, which other operations of the group document too.
+pub type GetSubscriptionAddonError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `cancel-subscription` documents, which other operations of the group document too.
+pub type CancelSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
+/// The error responses `change-subscription` documents, which other operations of the group document too.
+pub type ChangeSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
+/// The error responses `unschedule-cancelation` documents, which other operations of the group document too.
+pub type UnscheduleCancelationError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
 /// Optional parameters of `list-subscriptions`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListSubscriptionsOptions {

@@ -306,7 +306,7 @@ impl<'a> OpenMeterTax<'a> {
 }
 /// The error responses `list-tax-codes`, `create-tax-code` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListTaxCodesError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -314,7 +314,7 @@ pub enum ListTaxCodesError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListTaxCodesError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -324,7 +324,7 @@ impl ListTaxCodesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListTaxCodesError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -340,11 +340,13 @@ impl crate::runtime::ErrorResponses for ListTaxCodesError {
         Self::status(self)
     }
 }
-/// The error responses `create-tax-code` documents: the same as `list-tax-codes`'s.
-pub type CreateTaxCodeError = ListTaxCodesError;
+/// The error responses `list-tax-codes` documents, which other operations of the group document too.
+pub type ListTaxCodesError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-tax-code` documents, which other operations of the group document too.
+pub type CreateTaxCodeError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-tax-code`, `delete-tax-code` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetTaxCodeError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -354,7 +356,7 @@ pub enum GetTaxCodeError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetTaxCodeError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -365,7 +367,7 @@ impl GetTaxCodeError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetTaxCodeError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -382,6 +384,8 @@ impl crate::runtime::ErrorResponses for GetTaxCodeError {
         Self::status(self)
     }
 }
+/// The error responses `get-tax-code` documents, which other operations of the group document too.
+pub type GetTaxCodeError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-tax-code` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpsertTaxCodeError {
@@ -426,8 +430,8 @@ impl crate::runtime::ErrorResponses for UpsertTaxCodeError {
         Self::status(self)
     }
 }
-/// The error responses `delete-tax-code` documents: the same as `get-tax-code`'s.
-pub type DeleteTaxCodeError = GetTaxCodeError;
+/// The error responses `delete-tax-code` documents, which other operations of the group document too.
+pub type DeleteTaxCodeError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-tax-codes`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListTaxCodesOptions {

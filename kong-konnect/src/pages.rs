@@ -399,7 +399,7 @@ impl<'a> Pages<'a> {
 }
 /// The error responses `create-default-content`, `delete-portal-page` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateDefaultContentError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -407,7 +407,7 @@ pub enum CreateDefaultContentError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl CreateDefaultContentError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -417,7 +417,7 @@ impl CreateDefaultContentError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateDefaultContentError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -433,6 +433,8 @@ impl crate::runtime::ErrorResponses for CreateDefaultContentError {
         Self::status(self)
     }
 }
+/// The error responses `create-default-content` documents, which other operations of the group document too.
+pub type CreateDefaultContentError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `list-portal-pages` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPortalPagesError {
@@ -471,7 +473,7 @@ impl crate::runtime::ErrorResponses for ListPortalPagesError {
 }
 /// The error responses `create-portal-page`, `update-portal-page` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreatePortalPageError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -481,7 +483,7 @@ pub enum CreatePortalPageError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl CreatePortalPageError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -492,7 +494,7 @@ impl CreatePortalPageError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreatePortalPageError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -509,6 +511,8 @@ impl crate::runtime::ErrorResponses for CreatePortalPageError {
         Self::status(self)
     }
 }
+/// The error responses `create-portal-page` documents, which other operations of the group document too.
+pub type CreatePortalPageError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `get-portal-page` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPortalPageError {
@@ -541,10 +545,10 @@ impl crate::runtime::ErrorResponses for GetPortalPageError {
         Self::status(self)
     }
 }
-/// The error responses `delete-portal-page` documents: the same as `create-default-content`'s.
-pub type DeletePortalPageError = CreateDefaultContentError;
-/// The error responses `update-portal-page` documents: the same as `create-portal-page`'s.
-pub type UpdatePortalPageError = CreatePortalPageError;
+/// The error responses `delete-portal-page` documents, which other operations of the group document too.
+pub type DeletePortalPageError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-portal-page` documents, which other operations of the group document too.
+pub type UpdatePortalPageError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `move-portal-pages` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MovePortalPagesError {

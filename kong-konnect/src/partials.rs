@@ -281,11 +281,11 @@ impl<'a> Partials<'a> {
 }
 /// The error responses `list-partial`, `create-partial`, `upsert-partial`, `delete-partial` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListPartialError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListPartialError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -293,7 +293,7 @@ impl ListPartialError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListPartialError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -307,8 +307,10 @@ impl crate::runtime::ErrorResponses for ListPartialError {
         Self::status(self)
     }
 }
-/// The error responses `create-partial` documents: the same as `list-partial`'s.
-pub type CreatePartialError = ListPartialError;
+/// The error responses `list-partial` documents, which other operations of the group document too.
+pub type ListPartialError = UnauthorizedError;
+/// The error responses `create-partial` documents, which other operations of the group document too.
+pub type CreatePartialError = UnauthorizedError;
 /// The error responses `get-partial` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPartialError {
@@ -341,10 +343,10 @@ impl crate::runtime::ErrorResponses for GetPartialError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-partial` documents: the same as `list-partial`'s.
-pub type UpsertPartialError = ListPartialError;
-/// The error responses `delete-partial` documents: the same as `list-partial`'s.
-pub type DeletePartialError = ListPartialError;
+/// The error responses `upsert-partial` documents, which other operations of the group document too.
+pub type UpsertPartialError = UnauthorizedError;
+/// The error responses `delete-partial` documents, which other operations of the group document too.
+pub type DeletePartialError = UnauthorizedError;
 /// Optional parameters of `list-partial`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPartialOptions {

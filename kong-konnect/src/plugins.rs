@@ -1738,14 +1738,14 @@ impl<'a> Plugins<'a> {
 }
 /// The error responses `list-plugin-with-consumer_group`, `create-plugin-with-consumer_group`, `upsert-plugin-with-consumer_group`, `delete-plugin-with-consumer_group`, `list-plugin-with-consumer`, `create-plugin-with-consumer`, `upsert-plugin-with-consumer`, `delete-plugin-with-consumer`, `list-plugin-with-route`, `create-plugin-with-route`, `upsert-plugin-with-route`, `delete-plugin-with-route`, `fetch-plugin-schema`, `list-plugin-with-service`, `create-plugin-with-service`, `upsert-plugin-with-service`, `delete-plugin-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListPluginWithConsumerGroupError {}
-impl ListPluginWithConsumerGroupError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListPluginWithConsumerGroupError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -1756,15 +1756,17 @@ impl crate::runtime::ErrorResponses for ListPluginWithConsumerGroupError {
         Self::status(self)
     }
 }
-/// The error responses `create-plugin-with-consumer_group` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type CreatePluginWithConsumerGroupError = ListPluginWithConsumerGroupError;
+/// The error responses `list-plugin-with-consumer_group` documents, which other operations of the group document too.
+pub type ListPluginWithConsumerGroupError = NoDocumentedError;
+/// The error responses `create-plugin-with-consumer_group` documents, which other operations of the group document too.
+pub type CreatePluginWithConsumerGroupError = NoDocumentedError;
 /// The error responses `get-plugin-with-consumer_group`, `get-plugin-with-consumer`, `get-plugin-with-route`, `get-plugin-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetPluginWithConsumerGroupError {
+pub enum NotFoundError {
     /// 404: Resource does not exist
     NotFound,
 }
-impl GetPluginWithConsumerGroupError {
+impl NotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1772,7 +1774,7 @@ impl GetPluginWithConsumerGroupError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetPluginWithConsumerGroupError {
+impl crate::runtime::ErrorResponses for NotFoundError {
     fn decode(
         status: u16,
         _body: &[u8],
@@ -1786,27 +1788,29 @@ impl crate::runtime::ErrorResponses for GetPluginWithConsumerGroupError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-plugin-with-consumer_group` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type UpsertPluginWithConsumerGroupError = ListPluginWithConsumerGroupError;
-/// The error responses `delete-plugin-with-consumer_group` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type DeletePluginWithConsumerGroupError = ListPluginWithConsumerGroupError;
-/// The error responses `list-plugin-with-consumer` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type ListPluginWithConsumerError = ListPluginWithConsumerGroupError;
-/// The error responses `create-plugin-with-consumer` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type CreatePluginWithConsumerError = ListPluginWithConsumerGroupError;
-/// The error responses `get-plugin-with-consumer` documents: the same as `get-plugin-with-consumer_group`'s.
-pub type GetPluginWithConsumerError = GetPluginWithConsumerGroupError;
-/// The error responses `upsert-plugin-with-consumer` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type UpsertPluginWithConsumerError = ListPluginWithConsumerGroupError;
-/// The error responses `delete-plugin-with-consumer` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type DeletePluginWithConsumerError = ListPluginWithConsumerGroupError;
+/// The error responses `get-plugin-with-consumer_group` documents, which other operations of the group document too.
+pub type GetPluginWithConsumerGroupError = NotFoundError;
+/// The error responses `upsert-plugin-with-consumer_group` documents, which other operations of the group document too.
+pub type UpsertPluginWithConsumerGroupError = NoDocumentedError;
+/// The error responses `delete-plugin-with-consumer_group` documents, which other operations of the group document too.
+pub type DeletePluginWithConsumerGroupError = NoDocumentedError;
+/// The error responses `list-plugin-with-consumer` documents, which other operations of the group document too.
+pub type ListPluginWithConsumerError = NoDocumentedError;
+/// The error responses `create-plugin-with-consumer` documents, which other operations of the group document too.
+pub type CreatePluginWithConsumerError = NoDocumentedError;
+/// The error responses `get-plugin-with-consumer` documents, which other operations of the group document too.
+pub type GetPluginWithConsumerError = NotFoundError;
+/// The error responses `upsert-plugin-with-consumer` documents, which other operations of the group document too.
+pub type UpsertPluginWithConsumerError = NoDocumentedError;
+/// The error responses `delete-plugin-with-consumer` documents, which other operations of the group document too.
+pub type DeletePluginWithConsumerError = NoDocumentedError;
 /// The error responses `list-plugin`, `create-plugin`, `upsert-plugin`, `delete-plugin` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListPluginError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListPluginError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1814,7 +1818,7 @@ impl ListPluginError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListPluginError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -1828,8 +1832,10 @@ impl crate::runtime::ErrorResponses for ListPluginError {
         Self::status(self)
     }
 }
-/// The error responses `create-plugin` documents: the same as `list-plugin`'s.
-pub type CreatePluginError = ListPluginError;
+/// The error responses `list-plugin` documents, which other operations of the group document too.
+pub type ListPluginError = UnauthorizedError;
+/// The error responses `create-plugin` documents, which other operations of the group document too.
+pub type CreatePluginError = UnauthorizedError;
 /// The error responses `get-plugin` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPluginError {
@@ -1862,32 +1868,32 @@ impl crate::runtime::ErrorResponses for GetPluginError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-plugin` documents: the same as `list-plugin`'s.
-pub type UpsertPluginError = ListPluginError;
-/// The error responses `delete-plugin` documents: the same as `list-plugin`'s.
-pub type DeletePluginError = ListPluginError;
-/// The error responses `list-plugin-with-route` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type ListPluginWithRouteError = ListPluginWithConsumerGroupError;
-/// The error responses `create-plugin-with-route` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type CreatePluginWithRouteError = ListPluginWithConsumerGroupError;
-/// The error responses `get-plugin-with-route` documents: the same as `get-plugin-with-consumer_group`'s.
-pub type GetPluginWithRouteError = GetPluginWithConsumerGroupError;
-/// The error responses `upsert-plugin-with-route` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type UpsertPluginWithRouteError = ListPluginWithConsumerGroupError;
-/// The error responses `delete-plugin-with-route` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type DeletePluginWithRouteError = ListPluginWithConsumerGroupError;
-/// The error responses `fetch-plugin-schema` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type FetchPluginSchemaError = ListPluginWithConsumerGroupError;
-/// The error responses `list-plugin-with-service` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type ListPluginWithServiceError = ListPluginWithConsumerGroupError;
-/// The error responses `create-plugin-with-service` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type CreatePluginWithServiceError = ListPluginWithConsumerGroupError;
-/// The error responses `get-plugin-with-service` documents: the same as `get-plugin-with-consumer_group`'s.
-pub type GetPluginWithServiceError = GetPluginWithConsumerGroupError;
-/// The error responses `upsert-plugin-with-service` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type UpsertPluginWithServiceError = ListPluginWithConsumerGroupError;
-/// The error responses `delete-plugin-with-service` documents: the same as `list-plugin-with-consumer_group`'s.
-pub type DeletePluginWithServiceError = ListPluginWithConsumerGroupError;
+/// The error responses `upsert-plugin` documents, which other operations of the group document too.
+pub type UpsertPluginError = UnauthorizedError;
+/// The error responses `delete-plugin` documents, which other operations of the group document too.
+pub type DeletePluginError = UnauthorizedError;
+/// The error responses `list-plugin-with-route` documents, which other operations of the group document too.
+pub type ListPluginWithRouteError = NoDocumentedError;
+/// The error responses `create-plugin-with-route` documents, which other operations of the group document too.
+pub type CreatePluginWithRouteError = NoDocumentedError;
+/// The error responses `get-plugin-with-route` documents, which other operations of the group document too.
+pub type GetPluginWithRouteError = NotFoundError;
+/// The error responses `upsert-plugin-with-route` documents, which other operations of the group document too.
+pub type UpsertPluginWithRouteError = NoDocumentedError;
+/// The error responses `delete-plugin-with-route` documents, which other operations of the group document too.
+pub type DeletePluginWithRouteError = NoDocumentedError;
+/// The error responses `fetch-plugin-schema` documents, which other operations of the group document too.
+pub type FetchPluginSchemaError = NoDocumentedError;
+/// The error responses `list-plugin-with-service` documents, which other operations of the group document too.
+pub type ListPluginWithServiceError = NoDocumentedError;
+/// The error responses `create-plugin-with-service` documents, which other operations of the group document too.
+pub type CreatePluginWithServiceError = NoDocumentedError;
+/// The error responses `get-plugin-with-service` documents, which other operations of the group document too.
+pub type GetPluginWithServiceError = NotFoundError;
+/// The error responses `upsert-plugin-with-service` documents, which other operations of the group document too.
+pub type UpsertPluginWithServiceError = NoDocumentedError;
+/// The error responses `delete-plugin-with-service` documents, which other operations of the group document too.
+pub type DeletePluginWithServiceError = NoDocumentedError;
 /// Optional parameters of `list-plugin-with-consumer_group`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPluginWithConsumerGroupOptions {

@@ -355,7 +355,7 @@ impl<'a> PortalAuditLogs<'a> {
 }
 /// The error responses `get-portal-audit-log-replay-job`, `get-portal-audit-log-webhook`, `get-portal-audit-log-webhook-status` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetPortalAuditLogReplayJobError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -363,7 +363,7 @@ pub enum GetPortalAuditLogReplayJobError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetPortalAuditLogReplayJobError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -373,7 +373,7 @@ impl GetPortalAuditLogReplayJobError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetPortalAuditLogReplayJobError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -389,6 +389,8 @@ impl crate::runtime::ErrorResponses for GetPortalAuditLogReplayJobError {
         Self::status(self)
     }
 }
+/// The error responses `get-portal-audit-log-replay-job` documents, which other operations of the group document too.
+pub type GetPortalAuditLogReplayJobError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-audit-log-replay-job` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdatePortalAuditLogReplayJobError {
@@ -433,8 +435,8 @@ impl crate::runtime::ErrorResponses for UpdatePortalAuditLogReplayJobError {
         Self::status(self)
     }
 }
-/// The error responses `get-portal-audit-log-webhook` documents: the same as `get-portal-audit-log-replay-job`'s.
-pub type GetPortalAuditLogWebhookError = GetPortalAuditLogReplayJobError;
+/// The error responses `get-portal-audit-log-webhook` documents, which other operations of the group document too.
+pub type GetPortalAuditLogWebhookError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-portal-audit-log-webhook` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeletePortalAuditLogWebhookError {
@@ -515,5 +517,5 @@ impl crate::runtime::ErrorResponses for UpdatePortalAuditLogWebhookError {
         Self::status(self)
     }
 }
-/// The error responses `get-portal-audit-log-webhook-status` documents: the same as `get-portal-audit-log-replay-job`'s.
-pub type GetPortalAuditLogWebhookStatusError = GetPortalAuditLogReplayJobError;
+/// The error responses `get-portal-audit-log-webhook-status` documents, which other operations of the group document too.
+pub type GetPortalAuditLogWebhookStatusError = UnauthorizedForbiddenNotFoundError;

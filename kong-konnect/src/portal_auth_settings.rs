@@ -832,7 +832,7 @@ impl crate::runtime::ErrorResponses for GetPortalAuthenticationSettingsError {
 }
 /// The error responses `update-portal-authentication-settings`, `list-portal-team-group-mappings`, `update-portal-team-group-mappings` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum UpdatePortalAuthenticationSettingsError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -840,7 +840,7 @@ pub enum UpdatePortalAuthenticationSettingsError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl UpdatePortalAuthenticationSettingsError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -850,7 +850,7 @@ impl UpdatePortalAuthenticationSettingsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for UpdatePortalAuthenticationSettingsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -866,10 +866,12 @@ impl crate::runtime::ErrorResponses for UpdatePortalAuthenticationSettingsError 
         Self::status(self)
     }
 }
-/// The error responses `list-portal-team-group-mappings` documents: the same as `update-portal-authentication-settings`'s.
-pub type ListPortalTeamGroupMappingsError = UpdatePortalAuthenticationSettingsError;
-/// The error responses `update-portal-team-group-mappings` documents: the same as `update-portal-authentication-settings`'s.
-pub type UpdatePortalTeamGroupMappingsError = UpdatePortalAuthenticationSettingsError;
+/// The error responses `update-portal-authentication-settings` documents, which other operations of the group document too.
+pub type UpdatePortalAuthenticationSettingsError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `list-portal-team-group-mappings` documents, which other operations of the group document too.
+pub type ListPortalTeamGroupMappingsError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `update-portal-team-group-mappings` documents, which other operations of the group document too.
+pub type UpdatePortalTeamGroupMappingsError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-portal-identity-providers` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPortalIdentityProvidersError {
@@ -944,7 +946,7 @@ impl crate::runtime::ErrorResponses for CreatePortalIdentityProviderError {
 }
 /// The error responses `get-portal-identity-provider`, `delete-portal-identity-provider`, `list-portal-idp-team-group-mappings`, `get-portal-idp-team-group-mapping`, `delete-portal-idp-team-group-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetPortalIdentityProviderError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -954,7 +956,7 @@ pub enum GetPortalIdentityProviderError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetPortalIdentityProviderError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -965,7 +967,7 @@ impl GetPortalIdentityProviderError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetPortalIdentityProviderError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -982,11 +984,13 @@ impl crate::runtime::ErrorResponses for GetPortalIdentityProviderError {
         Self::status(self)
     }
 }
-/// The error responses `delete-portal-identity-provider` documents: the same as `get-portal-identity-provider`'s.
-pub type DeletePortalIdentityProviderError = GetPortalIdentityProviderError;
+/// The error responses `get-portal-identity-provider` documents, which other operations of the group document too.
+pub type GetPortalIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-portal-identity-provider` documents, which other operations of the group document too.
+pub type DeletePortalIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-identity-provider`, `create-portal-idp-team-group-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum UpdatePortalIdentityProviderError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -998,7 +1002,7 @@ pub enum UpdatePortalIdentityProviderError {
     /// 409: Conflict
     Conflict(crate::models::BaseError),
 }
-impl UpdatePortalIdentityProviderError {
+impl BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1010,7 +1014,8 @@ impl UpdatePortalIdentityProviderError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for UpdatePortalIdentityProviderError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundConflictError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -1028,14 +1033,16 @@ impl crate::runtime::ErrorResponses for UpdatePortalIdentityProviderError {
         Self::status(self)
     }
 }
-/// The error responses `list-portal-idp-team-group-mappings` documents: the same as `get-portal-identity-provider`'s.
-pub type ListPortalIdpTeamGroupMappingsError = GetPortalIdentityProviderError;
-/// The error responses `create-portal-idp-team-group-mapping` documents: the same as `update-portal-identity-provider`'s.
-pub type CreatePortalIdpTeamGroupMappingError = UpdatePortalIdentityProviderError;
-/// The error responses `get-portal-idp-team-group-mapping` documents: the same as `get-portal-identity-provider`'s.
-pub type GetPortalIdpTeamGroupMappingError = GetPortalIdentityProviderError;
-/// The error responses `delete-portal-idp-team-group-mapping` documents: the same as `get-portal-identity-provider`'s.
-pub type DeletePortalIdpTeamGroupMappingError = GetPortalIdentityProviderError;
+/// The error responses `update-portal-identity-provider` documents, which other operations of the group document too.
+pub type UpdatePortalIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
+/// The error responses `list-portal-idp-team-group-mappings` documents, which other operations of the group document too.
+pub type ListPortalIdpTeamGroupMappingsError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `create-portal-idp-team-group-mapping` documents, which other operations of the group document too.
+pub type CreatePortalIdpTeamGroupMappingError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
+/// The error responses `get-portal-idp-team-group-mapping` documents, which other operations of the group document too.
+pub type GetPortalIdpTeamGroupMappingError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-portal-idp-team-group-mapping` documents, which other operations of the group document too.
+pub type DeletePortalIdpTeamGroupMappingError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-portal-team-group-mappings`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPortalTeamGroupMappingsOptions {

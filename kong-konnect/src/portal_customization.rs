@@ -230,7 +230,7 @@ impl crate::runtime::ErrorResponses for GetPortalCustomizationError {
 }
 /// The error responses `replace-portal-customization`, `update-portal-customization` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ReplacePortalCustomizationError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -240,7 +240,7 @@ pub enum ReplacePortalCustomizationError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ReplacePortalCustomizationError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -251,7 +251,7 @@ impl ReplacePortalCustomizationError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ReplacePortalCustomizationError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -268,5 +268,7 @@ impl crate::runtime::ErrorResponses for ReplacePortalCustomizationError {
         Self::status(self)
     }
 }
-/// The error responses `update-portal-customization` documents: the same as `replace-portal-customization`'s.
-pub type UpdatePortalCustomizationError = ReplacePortalCustomizationError;
+/// The error responses `replace-portal-customization` documents, which other operations of the group document too.
+pub type ReplacePortalCustomizationError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-portal-customization` documents, which other operations of the group document too.
+pub type UpdatePortalCustomizationError = BadRequestUnauthorizedForbiddenNotFoundError;

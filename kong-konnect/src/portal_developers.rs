@@ -295,7 +295,7 @@ impl<'a> PortalDevelopers<'a> {
 }
 /// The error responses `list-portal-developers`, `update-developer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListPortalDevelopersError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -305,7 +305,7 @@ pub enum ListPortalDevelopersError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListPortalDevelopersError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -316,7 +316,7 @@ impl ListPortalDevelopersError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListPortalDevelopersError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -333,6 +333,8 @@ impl crate::runtime::ErrorResponses for ListPortalDevelopersError {
         Self::status(self)
     }
 }
+/// The error responses `list-portal-developers` documents, which other operations of the group document too.
+pub type ListPortalDevelopersError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-developer` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateDeveloperError {
@@ -375,7 +377,7 @@ impl crate::runtime::ErrorResponses for CreateDeveloperError {
 }
 /// The error responses `get-developer`, `delete-developer` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetDeveloperError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -383,7 +385,7 @@ pub enum GetDeveloperError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetDeveloperError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -393,7 +395,7 @@ impl GetDeveloperError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetDeveloperError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -409,10 +411,12 @@ impl crate::runtime::ErrorResponses for GetDeveloperError {
         Self::status(self)
     }
 }
-/// The error responses `delete-developer` documents: the same as `get-developer`'s.
-pub type DeleteDeveloperError = GetDeveloperError;
-/// The error responses `update-developer` documents: the same as `list-portal-developers`'s.
-pub type UpdateDeveloperError = ListPortalDevelopersError;
+/// The error responses `get-developer` documents, which other operations of the group document too.
+pub type GetDeveloperError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-developer` documents, which other operations of the group document too.
+pub type DeleteDeveloperError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-developer` documents, which other operations of the group document too.
+pub type UpdateDeveloperError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-portal-developers`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPortalDevelopersOptions {

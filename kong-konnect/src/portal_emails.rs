@@ -1007,7 +1007,7 @@ impl<'a> PortalEmails<'a> {
 }
 /// The error responses `get-email-config`, `delete-portal-email-config`, `get-email-delivery`, `delete-email-delivery`, `list-portal-custom-email-templates`, `get-portal-custom-email-template`, `delete-portal-custom-email-template`, `get-email-domain`, `delete-email-domain`, `list-default-email-templates`, `get-default-email-template`, `list-email-template-variables` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetEmailConfigError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -1015,7 +1015,7 @@ pub enum GetEmailConfigError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetEmailConfigError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1025,7 +1025,7 @@ impl GetEmailConfigError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetEmailConfigError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -1041,6 +1041,8 @@ impl crate::runtime::ErrorResponses for GetEmailConfigError {
         Self::status(self)
     }
 }
+/// The error responses `get-email-config` documents, which other operations of the group document too.
+pub type GetEmailConfigError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-portal-email-config` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePortalEmailConfigError {
@@ -1085,11 +1087,11 @@ impl crate::runtime::ErrorResponses for CreatePortalEmailConfigError {
         Self::status(self)
     }
 }
-/// The error responses `delete-portal-email-config` documents: the same as `get-email-config`'s.
-pub type DeletePortalEmailConfigError = GetEmailConfigError;
+/// The error responses `delete-portal-email-config` documents, which other operations of the group document too.
+pub type DeletePortalEmailConfigError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-email-config`, `update-email-delivery`, `update-portal-custom-email-template`, `post-portal-custom-email-test-send`, `create-email-domain` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum UpdatePortalEmailConfigError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -1099,7 +1101,7 @@ pub enum UpdatePortalEmailConfigError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl UpdatePortalEmailConfigError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -1110,7 +1112,7 @@ impl UpdatePortalEmailConfigError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for UpdatePortalEmailConfigError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -1127,22 +1129,24 @@ impl crate::runtime::ErrorResponses for UpdatePortalEmailConfigError {
         Self::status(self)
     }
 }
-/// The error responses `get-email-delivery` documents: the same as `get-email-config`'s.
-pub type GetEmailDeliveryError = GetEmailConfigError;
-/// The error responses `delete-email-delivery` documents: the same as `get-email-config`'s.
-pub type DeleteEmailDeliveryError = GetEmailConfigError;
-/// The error responses `update-email-delivery` documents: the same as `update-portal-email-config`'s.
-pub type UpdateEmailDeliveryError = UpdatePortalEmailConfigError;
-/// The error responses `list-portal-custom-email-templates` documents: the same as `get-email-config`'s.
-pub type ListPortalCustomEmailTemplatesError = GetEmailConfigError;
-/// The error responses `get-portal-custom-email-template` documents: the same as `get-email-config`'s.
-pub type GetPortalCustomEmailTemplateError = GetEmailConfigError;
-/// The error responses `delete-portal-custom-email-template` documents: the same as `get-email-config`'s.
-pub type DeletePortalCustomEmailTemplateError = GetEmailConfigError;
-/// The error responses `update-portal-custom-email-template` documents: the same as `update-portal-email-config`'s.
-pub type UpdatePortalCustomEmailTemplateError = UpdatePortalEmailConfigError;
-/// The error responses `post-portal-custom-email-test-send` documents: the same as `update-portal-email-config`'s.
-pub type PostPortalCustomEmailTestSendError = UpdatePortalEmailConfigError;
+/// The error responses `update-portal-email-config` documents, which other operations of the group document too.
+pub type UpdatePortalEmailConfigError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-email-delivery` documents, which other operations of the group document too.
+pub type GetEmailDeliveryError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-email-delivery` documents, which other operations of the group document too.
+pub type DeleteEmailDeliveryError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-email-delivery` documents, which other operations of the group document too.
+pub type UpdateEmailDeliveryError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `list-portal-custom-email-templates` documents, which other operations of the group document too.
+pub type ListPortalCustomEmailTemplatesError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `get-portal-custom-email-template` documents, which other operations of the group document too.
+pub type GetPortalCustomEmailTemplateError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-portal-custom-email-template` documents, which other operations of the group document too.
+pub type DeletePortalCustomEmailTemplateError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-portal-custom-email-template` documents, which other operations of the group document too.
+pub type UpdatePortalCustomEmailTemplateError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `post-portal-custom-email-test-send` documents, which other operations of the group document too.
+pub type PostPortalCustomEmailTestSendError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `list-email-domains` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListEmailDomainsError {
@@ -1175,18 +1179,18 @@ impl crate::runtime::ErrorResponses for ListEmailDomainsError {
         Self::status(self)
     }
 }
-/// The error responses `create-email-domain` documents: the same as `update-portal-email-config`'s.
-pub type CreateEmailDomainError = UpdatePortalEmailConfigError;
-/// The error responses `get-email-domain` documents: the same as `get-email-config`'s.
-pub type GetEmailDomainError = GetEmailConfigError;
-/// The error responses `delete-email-domain` documents: the same as `get-email-config`'s.
-pub type DeleteEmailDomainError = GetEmailConfigError;
-/// The error responses `list-default-email-templates` documents: the same as `get-email-config`'s.
-pub type ListDefaultEmailTemplatesError = GetEmailConfigError;
-/// The error responses `get-default-email-template` documents: the same as `get-email-config`'s.
-pub type GetDefaultEmailTemplateError = GetEmailConfigError;
-/// The error responses `list-email-template-variables` documents: the same as `get-email-config`'s.
-pub type ListEmailTemplateVariablesError = GetEmailConfigError;
+/// The error responses `create-email-domain` documents, which other operations of the group document too.
+pub type CreateEmailDomainError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `get-email-domain` documents, which other operations of the group document too.
+pub type GetEmailDomainError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-email-domain` documents, which other operations of the group document too.
+pub type DeleteEmailDomainError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `list-default-email-templates` documents, which other operations of the group document too.
+pub type ListDefaultEmailTemplatesError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `get-default-email-template` documents, which other operations of the group document too.
+pub type GetDefaultEmailTemplateError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `list-email-template-variables` documents, which other operations of the group document too.
+pub type ListEmailTemplateVariablesError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-email-domains`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListEmailDomainsOptions {

@@ -224,7 +224,7 @@ impl crate::runtime::ErrorResponses for GetPortalIntegrationsError {
 }
 /// The error responses `upsert-portal-integrations`, `update-portal-integrations` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum UpsertPortalIntegrationsError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -234,7 +234,7 @@ pub enum UpsertPortalIntegrationsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl UpsertPortalIntegrationsError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -245,7 +245,7 @@ impl UpsertPortalIntegrationsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for UpsertPortalIntegrationsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -262,5 +262,7 @@ impl crate::runtime::ErrorResponses for UpsertPortalIntegrationsError {
         Self::status(self)
     }
 }
-/// The error responses `update-portal-integrations` documents: the same as `upsert-portal-integrations`'s.
-pub type UpdatePortalIntegrationsError = UpsertPortalIntegrationsError;
+/// The error responses `upsert-portal-integrations` documents, which other operations of the group document too.
+pub type UpsertPortalIntegrationsError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-portal-integrations` documents, which other operations of the group document too.
+pub type UpdatePortalIntegrationsError = BadRequestUnauthorizedForbiddenNotFoundError;

@@ -252,7 +252,7 @@ impl<'a> PortalTeamMembership<'a> {
 }
 /// The error responses `list-portal-developer-teams`, `list-portal-team-developers`, `remove-developer-from-portal-team` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListPortalDeveloperTeamsError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -260,7 +260,7 @@ pub enum ListPortalDeveloperTeamsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListPortalDeveloperTeamsError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -270,7 +270,7 @@ impl ListPortalDeveloperTeamsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListPortalDeveloperTeamsError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -286,8 +286,10 @@ impl crate::runtime::ErrorResponses for ListPortalDeveloperTeamsError {
         Self::status(self)
     }
 }
-/// The error responses `list-portal-team-developers` documents: the same as `list-portal-developer-teams`'s.
-pub type ListPortalTeamDevelopersError = ListPortalDeveloperTeamsError;
+/// The error responses `list-portal-developer-teams` documents, which other operations of the group document too.
+pub type ListPortalDeveloperTeamsError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `list-portal-team-developers` documents, which other operations of the group document too.
+pub type ListPortalTeamDevelopersError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `add-developer-to-portal-team` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AddDeveloperToPortalTeamError {
@@ -332,8 +334,8 @@ impl crate::runtime::ErrorResponses for AddDeveloperToPortalTeamError {
         Self::status(self)
     }
 }
-/// The error responses `remove-developer-from-portal-team` documents: the same as `list-portal-developer-teams`'s.
-pub type RemoveDeveloperFromPortalTeamError = ListPortalDeveloperTeamsError;
+/// The error responses `remove-developer-from-portal-team` documents, which other operations of the group document too.
+pub type RemoveDeveloperFromPortalTeamError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-portal-developer-teams`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPortalDeveloperTeamsOptions {

@@ -284,7 +284,7 @@ impl crate::runtime::ErrorResponses for ListPortalRolesError {
 }
 /// The error responses `list-portal-team-roles`, `remove-role-from-portal-team` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListPortalTeamRolesError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -292,7 +292,7 @@ pub enum ListPortalTeamRolesError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListPortalTeamRolesError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -302,7 +302,7 @@ impl ListPortalTeamRolesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListPortalTeamRolesError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -318,6 +318,8 @@ impl crate::runtime::ErrorResponses for ListPortalTeamRolesError {
         Self::status(self)
     }
 }
+/// The error responses `list-portal-team-roles` documents, which other operations of the group document too.
+pub type ListPortalTeamRolesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `assign-role-to-portal-teams` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AssignRoleToPortalTeamsError {
@@ -362,8 +364,8 @@ impl crate::runtime::ErrorResponses for AssignRoleToPortalTeamsError {
         Self::status(self)
     }
 }
-/// The error responses `remove-role-from-portal-team` documents: the same as `list-portal-team-roles`'s.
-pub type RemoveRoleFromPortalTeamError = ListPortalTeamRolesError;
+/// The error responses `remove-role-from-portal-team` documents, which other operations of the group document too.
+pub type RemoveRoleFromPortalTeamError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-portal-team-roles`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPortalTeamRolesOptions {

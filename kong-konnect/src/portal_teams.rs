@@ -305,7 +305,7 @@ impl<'a> PortalTeams<'a> {
 }
 /// The error responses `list-portal-teams`, `get-portal-team`, `delete-portal-team`, `update-portal-team` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListPortalTeamsError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -313,7 +313,7 @@ pub enum ListPortalTeamsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListPortalTeamsError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -323,7 +323,7 @@ impl ListPortalTeamsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListPortalTeamsError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -339,6 +339,8 @@ impl crate::runtime::ErrorResponses for ListPortalTeamsError {
         Self::status(self)
     }
 }
+/// The error responses `list-portal-teams` documents, which other operations of the group document too.
+pub type ListPortalTeamsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-portal-team` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePortalTeamError {
@@ -379,12 +381,12 @@ impl crate::runtime::ErrorResponses for CreatePortalTeamError {
         Self::status(self)
     }
 }
-/// The error responses `get-portal-team` documents: the same as `list-portal-teams`'s.
-pub type GetPortalTeamError = ListPortalTeamsError;
-/// The error responses `delete-portal-team` documents: the same as `list-portal-teams`'s.
-pub type DeletePortalTeamError = ListPortalTeamsError;
-/// The error responses `update-portal-team` documents: the same as `list-portal-teams`'s.
-pub type UpdatePortalTeamError = ListPortalTeamsError;
+/// The error responses `get-portal-team` documents, which other operations of the group document too.
+pub type GetPortalTeamError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-portal-team` documents, which other operations of the group document too.
+pub type DeletePortalTeamError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-portal-team` documents, which other operations of the group document too.
+pub type UpdatePortalTeamError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-portal-teams`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPortalTeamsOptions {

@@ -86,7 +86,7 @@ impl<'a> Portals<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Portal2 = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::CreatePortalRequest = serde_json::from_value(serde_json::json!({
     ///   "name": "string"
     /// }))?;
     /// let response = client
@@ -99,8 +99,8 @@ impl<'a> Portals<'a> {
     /// ```
     pub fn create_portal(
         &self,
-        body: &crate::models::Portal2,
-    ) -> crate::Call<crate::models::Portal, CreatePortalError> {
+        body: &crate::models::CreatePortalRequest,
+    ) -> crate::Call<crate::models::ListPortalsResponsePortal, CreatePortalError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-portal",
             method: reqwest::Method::POST,
@@ -151,7 +151,7 @@ impl<'a> Portals<'a> {
     pub fn get_portal(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Portal, GetPortalError> {
+    ) -> crate::Call<crate::models::ListPortalsResponsePortal, GetPortalError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal",
             method: reqwest::Method::GET,
@@ -241,7 +241,7 @@ impl<'a> Portals<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Portal5 = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: kong_konnect::models::UpdatePortalRequest = serde_json::from_value(serde_json::json!({}))?;
     /// let response = client
     ///     .portals()
     ///     .update_portal("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
@@ -253,8 +253,8 @@ impl<'a> Portals<'a> {
     pub fn update_portal(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::Portal5,
-    ) -> crate::Call<crate::models::Portal, UpdatePortalError> {
+        body: &crate::models::UpdatePortalRequest,
+    ) -> crate::Call<crate::models::ListPortalsResponsePortal, UpdatePortalError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal",
             method: reqwest::Method::PATCH,
@@ -284,7 +284,7 @@ impl<'a> Portals<'a> {
 }
 /// The error responses `list-portals`, `create-portal` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListPortalsError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -292,7 +292,7 @@ pub enum ListPortalsError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListPortalsError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -302,7 +302,7 @@ impl ListPortalsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListPortalsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -318,11 +318,13 @@ impl crate::runtime::ErrorResponses for ListPortalsError {
         Self::status(self)
     }
 }
-/// The error responses `create-portal` documents: the same as `list-portals`'s.
-pub type CreatePortalError = ListPortalsError;
+/// The error responses `list-portals` documents, which other operations of the group document too.
+pub type ListPortalsError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-portal` documents, which other operations of the group document too.
+pub type CreatePortalError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-portal`, `delete-portal` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetPortalError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -330,7 +332,7 @@ pub enum GetPortalError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetPortalError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -340,7 +342,7 @@ impl GetPortalError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetPortalError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -356,8 +358,10 @@ impl crate::runtime::ErrorResponses for GetPortalError {
         Self::status(self)
     }
 }
-/// The error responses `delete-portal` documents: the same as `get-portal`'s.
-pub type DeletePortalError = GetPortalError;
+/// The error responses `get-portal` documents, which other operations of the group document too.
+pub type GetPortalError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-portal` documents, which other operations of the group document too.
+pub type DeletePortalError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdatePortalError {

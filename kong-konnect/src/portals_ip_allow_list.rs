@@ -375,7 +375,7 @@ impl<'a> PortalsIpAllowList<'a> {
 }
 /// The error responses `list-portal-ip-allow-list`, `get-portal-ip-allow-list`, `delete-portal-ip-allow-list` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListPortalIpAllowListError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -383,7 +383,7 @@ pub enum ListPortalIpAllowListError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListPortalIpAllowListError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -393,7 +393,7 @@ impl ListPortalIpAllowListError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListPortalIpAllowListError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -409,6 +409,8 @@ impl crate::runtime::ErrorResponses for ListPortalIpAllowListError {
         Self::status(self)
     }
 }
+/// The error responses `list-portal-ip-allow-list` documents, which other operations of the group document too.
+pub type ListPortalIpAllowListError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-portal-ip-allow-list` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePortalIpAllowListError {
@@ -445,11 +447,11 @@ impl crate::runtime::ErrorResponses for CreatePortalIpAllowListError {
         Self::status(self)
     }
 }
-/// The error responses `get-portal-ip-allow-list` documents: the same as `list-portal-ip-allow-list`'s.
-pub type GetPortalIpAllowListError = ListPortalIpAllowListError;
+/// The error responses `get-portal-ip-allow-list` documents, which other operations of the group document too.
+pub type GetPortalIpAllowListError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `put-portal-ip-allow-list`, `update-portal-ip-allow-list` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PutPortalIpAllowListError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -459,7 +461,7 @@ pub enum PutPortalIpAllowListError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl PutPortalIpAllowListError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -470,7 +472,7 @@ impl PutPortalIpAllowListError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for PutPortalIpAllowListError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -487,10 +489,12 @@ impl crate::runtime::ErrorResponses for PutPortalIpAllowListError {
         Self::status(self)
     }
 }
-/// The error responses `delete-portal-ip-allow-list` documents: the same as `list-portal-ip-allow-list`'s.
-pub type DeletePortalIpAllowListError = ListPortalIpAllowListError;
-/// The error responses `update-portal-ip-allow-list` documents: the same as `put-portal-ip-allow-list`'s.
-pub type UpdatePortalIpAllowListError = PutPortalIpAllowListError;
+/// The error responses `put-portal-ip-allow-list` documents, which other operations of the group document too.
+pub type PutPortalIpAllowListError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-portal-ip-allow-list` documents, which other operations of the group document too.
+pub type DeletePortalIpAllowListError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-portal-ip-allow-list` documents, which other operations of the group document too.
+pub type UpdatePortalIpAllowListError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-portal-ip-allow-list`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPortalIpAllowListOptions {

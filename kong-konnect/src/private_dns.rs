@@ -314,7 +314,7 @@ impl<'a> PrivateDns<'a> {
 }
 /// The error responses `list-private-dns`, `delete-private-dns` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListPrivateDnsError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -324,7 +324,7 @@ pub enum ListPrivateDnsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListPrivateDnsError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -335,7 +335,7 @@ impl ListPrivateDnsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListPrivateDnsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -352,9 +352,11 @@ impl crate::runtime::ErrorResponses for ListPrivateDnsError {
         Self::status(self)
     }
 }
+/// The error responses `list-private-dns` documents, which other operations of the group document too.
+pub type ListPrivateDnsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-private-dns`, `update-private-dns` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreatePrivateDnsError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -366,7 +368,7 @@ pub enum CreatePrivateDnsError {
     /// 409: Conflict
     Conflict(crate::models::BaseError),
 }
-impl CreatePrivateDnsError {
+impl BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -378,7 +380,8 @@ impl CreatePrivateDnsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreatePrivateDnsError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundConflictError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -396,6 +399,8 @@ impl crate::runtime::ErrorResponses for CreatePrivateDnsError {
         Self::status(self)
     }
 }
+/// The error responses `create-private-dns` documents, which other operations of the group document too.
+pub type CreatePrivateDnsError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
 /// The error responses `get-private-dns` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPrivateDnsError {
@@ -432,10 +437,10 @@ impl crate::runtime::ErrorResponses for GetPrivateDnsError {
         Self::status(self)
     }
 }
-/// The error responses `delete-private-dns` documents: the same as `list-private-dns`'s.
-pub type DeletePrivateDnsError = ListPrivateDnsError;
-/// The error responses `update-private-dns` documents: the same as `create-private-dns`'s.
-pub type UpdatePrivateDnsError = CreatePrivateDnsError;
+/// The error responses `delete-private-dns` documents, which other operations of the group document too.
+pub type DeletePrivateDnsError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-private-dns` documents, which other operations of the group document too.
+pub type UpdatePrivateDnsError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
 /// Optional parameters of `list-private-dns`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPrivateDnsOptions {

@@ -191,7 +191,7 @@ impl<'a> ResourceConfigurations<'a> {
 }
 /// The error responses `list-default-resource-configurations`, `list-resource-configurations` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListDefaultResourceConfigurationsError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -199,7 +199,7 @@ pub enum ListDefaultResourceConfigurationsError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListDefaultResourceConfigurationsError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -209,7 +209,7 @@ impl ListDefaultResourceConfigurationsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListDefaultResourceConfigurationsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -225,8 +225,10 @@ impl crate::runtime::ErrorResponses for ListDefaultResourceConfigurationsError {
         Self::status(self)
     }
 }
-/// The error responses `list-resource-configurations` documents: the same as `list-default-resource-configurations`'s.
-pub type ListResourceConfigurationsError = ListDefaultResourceConfigurationsError;
+/// The error responses `list-default-resource-configurations` documents, which other operations of the group document too.
+pub type ListDefaultResourceConfigurationsError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `list-resource-configurations` documents, which other operations of the group document too.
+pub type ListResourceConfigurationsError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-resource-configuration` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetResourceConfigurationError {

@@ -529,7 +529,7 @@ impl crate::runtime::ErrorResponses for GetPredefinedRolesError {
 }
 /// The error responses `list-team-roles`, `get-team-role`, `teams-remove-role`, `get-user-role` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListTeamRolesError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthenticated
@@ -539,7 +539,7 @@ pub enum ListTeamRolesError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListTeamRolesError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -550,7 +550,7 @@ impl ListTeamRolesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListTeamRolesError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -567,9 +567,11 @@ impl crate::runtime::ErrorResponses for ListTeamRolesError {
         Self::status(self)
     }
 }
+/// The error responses `list-team-roles` documents, which other operations of the group document too.
+pub type ListTeamRolesError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `teams-assign-role`, `users-assign-role` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum TeamsAssignRoleError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthenticated
@@ -581,7 +583,7 @@ pub enum TeamsAssignRoleError {
     /// 409: Conflict
     Conflict(crate::models::BaseError),
 }
-impl TeamsAssignRoleError {
+impl BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -593,7 +595,8 @@ impl TeamsAssignRoleError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for TeamsAssignRoleError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundConflictError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -611,10 +614,12 @@ impl crate::runtime::ErrorResponses for TeamsAssignRoleError {
         Self::status(self)
     }
 }
-/// The error responses `get-team-role` documents: the same as `list-team-roles`'s.
-pub type GetTeamRoleError = ListTeamRolesError;
-/// The error responses `teams-remove-role` documents: the same as `list-team-roles`'s.
-pub type TeamsRemoveRoleError = ListTeamRolesError;
+/// The error responses `teams-assign-role` documents, which other operations of the group document too.
+pub type TeamsAssignRoleError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
+/// The error responses `get-team-role` documents, which other operations of the group document too.
+pub type GetTeamRoleError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `teams-remove-role` documents, which other operations of the group document too.
+pub type TeamsRemoveRoleError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `list-user-roles` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListUserRolesError {
@@ -647,10 +652,10 @@ impl crate::runtime::ErrorResponses for ListUserRolesError {
         Self::status(self)
     }
 }
-/// The error responses `users-assign-role` documents: the same as `teams-assign-role`'s.
-pub type UsersAssignRoleError = TeamsAssignRoleError;
-/// The error responses `get-user-role` documents: the same as `list-team-roles`'s.
-pub type GetUserRoleError = ListTeamRolesError;
+/// The error responses `users-assign-role` documents, which other operations of the group document too.
+pub type UsersAssignRoleError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
+/// The error responses `get-user-role` documents, which other operations of the group document too.
+pub type GetUserRoleError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `users-remove-role` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UsersRemoveRoleError {

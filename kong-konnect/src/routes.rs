@@ -621,11 +621,11 @@ impl<'a> Routes<'a> {
 }
 /// The error responses `list-route`, `create-route`, `upsert-route`, `delete-route` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListRouteError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListRouteError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -633,7 +633,7 @@ impl ListRouteError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListRouteError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -647,8 +647,10 @@ impl crate::runtime::ErrorResponses for ListRouteError {
         Self::status(self)
     }
 }
-/// The error responses `create-route` documents: the same as `list-route`'s.
-pub type CreateRouteError = ListRouteError;
+/// The error responses `list-route` documents, which other operations of the group document too.
+pub type ListRouteError = UnauthorizedError;
+/// The error responses `create-route` documents, which other operations of the group document too.
+pub type CreateRouteError = UnauthorizedError;
 /// The error responses `get-route` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetRouteError {
@@ -681,20 +683,20 @@ impl crate::runtime::ErrorResponses for GetRouteError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-route` documents: the same as `list-route`'s.
-pub type UpsertRouteError = ListRouteError;
-/// The error responses `delete-route` documents: the same as `list-route`'s.
-pub type DeleteRouteError = ListRouteError;
+/// The error responses `upsert-route` documents, which other operations of the group document too.
+pub type UpsertRouteError = UnauthorizedError;
+/// The error responses `delete-route` documents, which other operations of the group document too.
+pub type DeleteRouteError = UnauthorizedError;
 /// The error responses `list-route-with-service`, `create-route-with-service`, `upsert-route-with-service`, `delete-route-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListRouteWithServiceError {}
-impl ListRouteWithServiceError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListRouteWithServiceError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -705,8 +707,10 @@ impl crate::runtime::ErrorResponses for ListRouteWithServiceError {
         Self::status(self)
     }
 }
-/// The error responses `create-route-with-service` documents: the same as `list-route-with-service`'s.
-pub type CreateRouteWithServiceError = ListRouteWithServiceError;
+/// The error responses `list-route-with-service` documents, which other operations of the group document too.
+pub type ListRouteWithServiceError = NoDocumentedError;
+/// The error responses `create-route-with-service` documents, which other operations of the group document too.
+pub type CreateRouteWithServiceError = NoDocumentedError;
 /// The error responses `get-route-with-service` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetRouteWithServiceError {
@@ -735,10 +739,10 @@ impl crate::runtime::ErrorResponses for GetRouteWithServiceError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-route-with-service` documents: the same as `list-route-with-service`'s.
-pub type UpsertRouteWithServiceError = ListRouteWithServiceError;
-/// The error responses `delete-route-with-service` documents: the same as `list-route-with-service`'s.
-pub type DeleteRouteWithServiceError = ListRouteWithServiceError;
+/// The error responses `upsert-route-with-service` documents, which other operations of the group document too.
+pub type UpsertRouteWithServiceError = NoDocumentedError;
+/// The error responses `delete-route-with-service` documents, which other operations of the group document too.
+pub type DeleteRouteWithServiceError = NoDocumentedError;
 /// Optional parameters of `list-route`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListRouteOptions {

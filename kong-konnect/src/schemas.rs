@@ -132,14 +132,14 @@ impl<'a> Schemas<'a> {
 }
 /// The error responses `validate-entity-schema`, `fetch-partial-schema` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ValidateEntitySchemaError {}
-impl ValidateEntitySchemaError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ValidateEntitySchemaError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -150,5 +150,7 @@ impl crate::runtime::ErrorResponses for ValidateEntitySchemaError {
         Self::status(self)
     }
 }
-/// The error responses `fetch-partial-schema` documents: the same as `validate-entity-schema`'s.
-pub type FetchPartialSchemaError = ValidateEntitySchemaError;
+/// The error responses `validate-entity-schema` documents, which other operations of the group document too.
+pub type ValidateEntitySchemaError = NoDocumentedError;
+/// The error responses `fetch-partial-schema` documents, which other operations of the group document too.
+pub type FetchPartialSchemaError = NoDocumentedError;

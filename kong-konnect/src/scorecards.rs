@@ -695,7 +695,7 @@ impl<'a> Scorecards<'a> {
 }
 /// The error responses `list-catalog-service-scorecards`, `fetch-catalog-service-scorecard`, `update-scorecard` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListCatalogServiceScorecardsError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -705,7 +705,7 @@ pub enum ListCatalogServiceScorecardsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListCatalogServiceScorecardsError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -716,7 +716,7 @@ impl ListCatalogServiceScorecardsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListCatalogServiceScorecardsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -733,11 +733,13 @@ impl crate::runtime::ErrorResponses for ListCatalogServiceScorecardsError {
         Self::status(self)
     }
 }
-/// The error responses `fetch-catalog-service-scorecard` documents: the same as `list-catalog-service-scorecards`'s.
-pub type FetchCatalogServiceScorecardError = ListCatalogServiceScorecardsError;
+/// The error responses `list-catalog-service-scorecards` documents, which other operations of the group document too.
+pub type ListCatalogServiceScorecardsError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `fetch-catalog-service-scorecard` documents, which other operations of the group document too.
+pub type FetchCatalogServiceScorecardError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `list-scorecard-templates`, `list-scorecards`, `create-scorecard` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListScorecardTemplatesError {
+pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -745,7 +747,7 @@ pub enum ListScorecardTemplatesError {
     /// 403: Forbidden
     Forbidden(crate::models::BaseError),
 }
-impl ListScorecardTemplatesError {
+impl BadRequestUnauthorizedForbiddenError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -755,7 +757,7 @@ impl ListScorecardTemplatesError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListScorecardTemplatesError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -771,13 +773,15 @@ impl crate::runtime::ErrorResponses for ListScorecardTemplatesError {
         Self::status(self)
     }
 }
-/// The error responses `list-scorecards` documents: the same as `list-scorecard-templates`'s.
-pub type ListScorecardsError = ListScorecardTemplatesError;
-/// The error responses `create-scorecard` documents: the same as `list-scorecard-templates`'s.
-pub type CreateScorecardError = ListScorecardTemplatesError;
+/// The error responses `list-scorecard-templates` documents, which other operations of the group document too.
+pub type ListScorecardTemplatesError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `list-scorecards` documents, which other operations of the group document too.
+pub type ListScorecardsError = BadRequestUnauthorizedForbiddenError;
+/// The error responses `create-scorecard` documents, which other operations of the group document too.
+pub type CreateScorecardError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `fetch-scorecard`, `delete-scorecard`, `list-scorecard-services`, `list-scorecard-criteria`, `list-scorecard-criteria-services` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchScorecardError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -785,7 +789,7 @@ pub enum FetchScorecardError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl FetchScorecardError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -795,7 +799,7 @@ impl FetchScorecardError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for FetchScorecardError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -811,16 +815,18 @@ impl crate::runtime::ErrorResponses for FetchScorecardError {
         Self::status(self)
     }
 }
-/// The error responses `update-scorecard` documents: the same as `list-catalog-service-scorecards`'s.
-pub type UpdateScorecardError = ListCatalogServiceScorecardsError;
-/// The error responses `delete-scorecard` documents: the same as `fetch-scorecard`'s.
-pub type DeleteScorecardError = FetchScorecardError;
-/// The error responses `list-scorecard-services` documents: the same as `fetch-scorecard`'s.
-pub type ListScorecardServicesError = FetchScorecardError;
-/// The error responses `list-scorecard-criteria` documents: the same as `fetch-scorecard`'s.
-pub type ListScorecardCriteriaError = FetchScorecardError;
-/// The error responses `list-scorecard-criteria-services` documents: the same as `fetch-scorecard`'s.
-pub type ListScorecardCriteriaServicesError = FetchScorecardError;
+/// The error responses `fetch-scorecard` documents, which other operations of the group document too.
+pub type FetchScorecardError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-scorecard` documents, which other operations of the group document too.
+pub type UpdateScorecardError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-scorecard` documents, which other operations of the group document too.
+pub type DeleteScorecardError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `list-scorecard-services` documents, which other operations of the group document too.
+pub type ListScorecardServicesError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `list-scorecard-criteria` documents, which other operations of the group document too.
+pub type ListScorecardCriteriaError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `list-scorecard-criteria-services` documents, which other operations of the group document too.
+pub type ListScorecardCriteriaServicesError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-catalog-service-scorecards`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListCatalogServiceScorecardsOptions {

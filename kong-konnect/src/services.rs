@@ -287,11 +287,11 @@ impl<'a> Services<'a> {
 }
 /// The error responses `list-service`, `create-service`, `upsert-service`, `delete-service` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListServiceError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListServiceError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -299,7 +299,7 @@ impl ListServiceError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListServiceError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -313,8 +313,10 @@ impl crate::runtime::ErrorResponses for ListServiceError {
         Self::status(self)
     }
 }
-/// The error responses `create-service` documents: the same as `list-service`'s.
-pub type CreateServiceError = ListServiceError;
+/// The error responses `list-service` documents, which other operations of the group document too.
+pub type ListServiceError = UnauthorizedError;
+/// The error responses `create-service` documents, which other operations of the group document too.
+pub type CreateServiceError = UnauthorizedError;
 /// The error responses `get-service` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetServiceError {
@@ -347,10 +349,10 @@ impl crate::runtime::ErrorResponses for GetServiceError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-service` documents: the same as `list-service`'s.
-pub type UpsertServiceError = ListServiceError;
-/// The error responses `delete-service` documents: the same as `list-service`'s.
-pub type DeleteServiceError = ListServiceError;
+/// The error responses `upsert-service` documents, which other operations of the group document too.
+pub type UpsertServiceError = UnauthorizedError;
+/// The error responses `delete-service` documents, which other operations of the group document too.
+pub type DeleteServiceError = UnauthorizedError;
 /// Optional parameters of `list-service`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListServiceOptions {

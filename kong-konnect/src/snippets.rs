@@ -296,7 +296,7 @@ impl<'a> Snippets<'a> {
 }
 /// The error responses `list-portal-snippets`, `create-portal-snippet`, `update-portal-snippet` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListPortalSnippetsError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -306,7 +306,7 @@ pub enum ListPortalSnippetsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListPortalSnippetsError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -317,7 +317,7 @@ impl ListPortalSnippetsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListPortalSnippetsError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -334,11 +334,13 @@ impl crate::runtime::ErrorResponses for ListPortalSnippetsError {
         Self::status(self)
     }
 }
-/// The error responses `create-portal-snippet` documents: the same as `list-portal-snippets`'s.
-pub type CreatePortalSnippetError = ListPortalSnippetsError;
+/// The error responses `list-portal-snippets` documents, which other operations of the group document too.
+pub type ListPortalSnippetsError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `create-portal-snippet` documents, which other operations of the group document too.
+pub type CreatePortalSnippetError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `get-portal-snippet`, `delete-portal-snippet` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetPortalSnippetError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
     /// 403: Forbidden
@@ -346,7 +348,7 @@ pub enum GetPortalSnippetError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetPortalSnippetError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -356,7 +358,7 @@ impl GetPortalSnippetError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetPortalSnippetError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -372,10 +374,12 @@ impl crate::runtime::ErrorResponses for GetPortalSnippetError {
         Self::status(self)
     }
 }
-/// The error responses `delete-portal-snippet` documents: the same as `get-portal-snippet`'s.
-pub type DeletePortalSnippetError = GetPortalSnippetError;
-/// The error responses `update-portal-snippet` documents: the same as `list-portal-snippets`'s.
-pub type UpdatePortalSnippetError = ListPortalSnippetsError;
+/// The error responses `get-portal-snippet` documents, which other operations of the group document too.
+pub type GetPortalSnippetError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-portal-snippet` documents, which other operations of the group document too.
+pub type DeletePortalSnippetError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `update-portal-snippet` documents, which other operations of the group document too.
+pub type UpdatePortalSnippetError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `list-portal-snippets`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPortalSnippetsOptions {

@@ -561,14 +561,14 @@ impl<'a> Snis<'a> {
 }
 /// The error responses `list-sni-with-certificate`, `create-sni-with-certificate`, `upsert-sni-with-certificate`, `delete-sni-with-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListSniWithCertificateError {}
-impl ListSniWithCertificateError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListSniWithCertificateError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -579,8 +579,10 @@ impl crate::runtime::ErrorResponses for ListSniWithCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `create-sni-with-certificate` documents: the same as `list-sni-with-certificate`'s.
-pub type CreateSniWithCertificateError = ListSniWithCertificateError;
+/// The error responses `list-sni-with-certificate` documents, which other operations of the group document too.
+pub type ListSniWithCertificateError = NoDocumentedError;
+/// The error responses `create-sni-with-certificate` documents, which other operations of the group document too.
+pub type CreateSniWithCertificateError = NoDocumentedError;
 /// The error responses `get-sni-with-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSniWithCertificateError {
@@ -609,17 +611,17 @@ impl crate::runtime::ErrorResponses for GetSniWithCertificateError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-sni-with-certificate` documents: the same as `list-sni-with-certificate`'s.
-pub type UpsertSniWithCertificateError = ListSniWithCertificateError;
-/// The error responses `delete-sni-with-certificate` documents: the same as `list-sni-with-certificate`'s.
-pub type DeleteSniWithCertificateError = ListSniWithCertificateError;
+/// The error responses `upsert-sni-with-certificate` documents, which other operations of the group document too.
+pub type UpsertSniWithCertificateError = NoDocumentedError;
+/// The error responses `delete-sni-with-certificate` documents, which other operations of the group document too.
+pub type DeleteSniWithCertificateError = NoDocumentedError;
 /// The error responses `list-sni`, `create-sni`, `upsert-sni`, `delete-sni` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListSniError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListSniError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -627,7 +629,7 @@ impl ListSniError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListSniError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -641,8 +643,10 @@ impl crate::runtime::ErrorResponses for ListSniError {
         Self::status(self)
     }
 }
-/// The error responses `create-sni` documents: the same as `list-sni`'s.
-pub type CreateSniError = ListSniError;
+/// The error responses `list-sni` documents, which other operations of the group document too.
+pub type ListSniError = UnauthorizedError;
+/// The error responses `create-sni` documents, which other operations of the group document too.
+pub type CreateSniError = UnauthorizedError;
 /// The error responses `get-sni` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSniError {
@@ -675,10 +679,10 @@ impl crate::runtime::ErrorResponses for GetSniError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-sni` documents: the same as `list-sni`'s.
-pub type UpsertSniError = ListSniError;
-/// The error responses `delete-sni` documents: the same as `list-sni`'s.
-pub type DeleteSniError = ListSniError;
+/// The error responses `upsert-sni` documents, which other operations of the group document too.
+pub type UpsertSniError = UnauthorizedError;
+/// The error responses `delete-sni` documents, which other operations of the group document too.
+pub type DeleteSniError = UnauthorizedError;
 /// Optional parameters of `list-sni-with-certificate`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListSniWithCertificateOptions {

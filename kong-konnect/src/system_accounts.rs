@@ -364,7 +364,7 @@ impl crate::runtime::ErrorResponses for PostSystemAccountsError {
 }
 /// The error responses `get-system-accounts-id`, `delete-system-accounts-id` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetSystemAccountsIdError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
     /// 403: Unauthorized
@@ -372,7 +372,7 @@ pub enum GetSystemAccountsIdError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetSystemAccountsIdError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -382,7 +382,7 @@ impl GetSystemAccountsIdError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetSystemAccountsIdError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -398,8 +398,10 @@ impl crate::runtime::ErrorResponses for GetSystemAccountsIdError {
         Self::status(self)
     }
 }
-/// The error responses `delete-system-accounts-id` documents: the same as `get-system-accounts-id`'s.
-pub type DeleteSystemAccountsIdError = GetSystemAccountsIdError;
+/// The error responses `get-system-accounts-id` documents, which other operations of the group document too.
+pub type GetSystemAccountsIdError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-system-accounts-id` documents, which other operations of the group document too.
+pub type DeleteSystemAccountsIdError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `patch-system-accounts-id` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchSystemAccountsIdError {

@@ -353,7 +353,7 @@ impl crate::runtime::ErrorResponses for GetSystemAccountIdAccessTokensError {
 }
 /// The error responses `post-system-accounts-id-access-tokens`, `patch-system-accounts-id-access-tokens-id` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PostSystemAccountsIdAccessTokensError {
+pub enum UnauthorizedForbiddenNotFoundConflictError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
     /// 403: Unauthorized
@@ -363,7 +363,7 @@ pub enum PostSystemAccountsIdAccessTokensError {
     /// 409: Conflict
     Conflict(crate::models::BaseError),
 }
-impl PostSystemAccountsIdAccessTokensError {
+impl UnauthorizedForbiddenNotFoundConflictError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -374,7 +374,7 @@ impl PostSystemAccountsIdAccessTokensError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for PostSystemAccountsIdAccessTokensError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundConflictError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -391,9 +391,11 @@ impl crate::runtime::ErrorResponses for PostSystemAccountsIdAccessTokensError {
         Self::status(self)
     }
 }
+/// The error responses `post-system-accounts-id-access-tokens` documents, which other operations of the group document too.
+pub type PostSystemAccountsIdAccessTokensError = UnauthorizedForbiddenNotFoundConflictError;
 /// The error responses `get-system-accounts-id-access-tokens-id`, `delete-system-accounts-id-access-tokens-id` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetSystemAccountsIdAccessTokensIdError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
     /// 403: Unauthorized
@@ -401,7 +403,7 @@ pub enum GetSystemAccountsIdAccessTokensIdError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetSystemAccountsIdAccessTokensIdError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -411,7 +413,7 @@ impl GetSystemAccountsIdAccessTokensIdError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetSystemAccountsIdAccessTokensIdError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -427,10 +429,12 @@ impl crate::runtime::ErrorResponses for GetSystemAccountsIdAccessTokensIdError {
         Self::status(self)
     }
 }
-/// The error responses `delete-system-accounts-id-access-tokens-id` documents: the same as `get-system-accounts-id-access-tokens-id`'s.
-pub type DeleteSystemAccountsIdAccessTokensIdError = GetSystemAccountsIdAccessTokensIdError;
-/// The error responses `patch-system-accounts-id-access-tokens-id` documents: the same as `post-system-accounts-id-access-tokens`'s.
-pub type PatchSystemAccountsIdAccessTokensIdError = PostSystemAccountsIdAccessTokensError;
+/// The error responses `get-system-accounts-id-access-tokens-id` documents, which other operations of the group document too.
+pub type GetSystemAccountsIdAccessTokensIdError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `delete-system-accounts-id-access-tokens-id` documents, which other operations of the group document too.
+pub type DeleteSystemAccountsIdAccessTokensIdError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `patch-system-accounts-id-access-tokens-id` documents, which other operations of the group document too.
+pub type PatchSystemAccountsIdAccessTokensIdError = UnauthorizedForbiddenNotFoundConflictError;
 /// Optional parameters of `get-system-account-id-access-tokens`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSystemAccountIdAccessTokensOptions {

@@ -44,7 +44,7 @@ impl<'a> SystemAccountsTeamMembership<'a> {
         account_id: &str,
         options: &GetSystemAccountsAccountIdTeamsOptions,
     ) -> crate::Call<
-        crate::models::TeamCollectionResponse,
+        crate::models::GetSystemAccountsAccountIdTeamsResponse,
         GetSystemAccountsAccountIdTeamsError,
     > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
@@ -241,7 +241,7 @@ impl<'a> SystemAccountsTeamMembership<'a> {
 }
 /// The error responses `get-system-accounts-accountId-teams`, `get-teams-teamId-system-accounts`, `delete-teams-teamId-system-accounts-accountId` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetSystemAccountsAccountIdTeamsError {
+pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
     /// 403: Unauthorized
@@ -249,7 +249,7 @@ pub enum GetSystemAccountsAccountIdTeamsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl GetSystemAccountsAccountIdTeamsError {
+impl UnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -259,7 +259,7 @@ impl GetSystemAccountsAccountIdTeamsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for GetSystemAccountsAccountIdTeamsError {
+impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -275,8 +275,10 @@ impl crate::runtime::ErrorResponses for GetSystemAccountsAccountIdTeamsError {
         Self::status(self)
     }
 }
-/// The error responses `get-teams-teamId-system-accounts` documents: the same as `get-system-accounts-accountId-teams`'s.
-pub type GetTeamsTeamIdSystemAccountsError = GetSystemAccountsAccountIdTeamsError;
+/// The error responses `get-system-accounts-accountId-teams` documents, which other operations of the group document too.
+pub type GetSystemAccountsAccountIdTeamsError = UnauthorizedForbiddenNotFoundError;
+/// The error responses `get-teams-teamId-system-accounts` documents, which other operations of the group document too.
+pub type GetTeamsTeamIdSystemAccountsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `post-teams-teamId-system-accounts` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostTeamsTeamIdSystemAccountsError {
@@ -317,8 +319,8 @@ impl crate::runtime::ErrorResponses for PostTeamsTeamIdSystemAccountsError {
         Self::status(self)
     }
 }
-/// The error responses `delete-teams-teamId-system-accounts-accountId` documents: the same as `get-system-accounts-accountId-teams`'s.
-pub type DeleteTeamsTeamIdSystemAccountsAccountIdError = GetSystemAccountsAccountIdTeamsError;
+/// The error responses `delete-teams-teamId-system-accounts-accountId` documents, which other operations of the group document too.
+pub type DeleteTeamsTeamIdSystemAccountsAccountIdError = UnauthorizedForbiddenNotFoundError;
 /// Optional parameters of `get-system-accounts-accountId-teams`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSystemAccountsAccountIdTeamsOptions {

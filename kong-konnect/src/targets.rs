@@ -388,14 +388,14 @@ impl crate::runtime::ErrorResponses for ListTargetsError {
 }
 /// The error responses `list-target-with-upstream`, `create-target-with-upstream`, `upsert-target-with-upstream`, `delete-target-with-upstream` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListTargetWithUpstreamError {}
-impl ListTargetWithUpstreamError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for ListTargetWithUpstreamError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -406,8 +406,10 @@ impl crate::runtime::ErrorResponses for ListTargetWithUpstreamError {
         Self::status(self)
     }
 }
-/// The error responses `create-target-with-upstream` documents: the same as `list-target-with-upstream`'s.
-pub type CreateTargetWithUpstreamError = ListTargetWithUpstreamError;
+/// The error responses `list-target-with-upstream` documents, which other operations of the group document too.
+pub type ListTargetWithUpstreamError = NoDocumentedError;
+/// The error responses `create-target-with-upstream` documents, which other operations of the group document too.
+pub type CreateTargetWithUpstreamError = NoDocumentedError;
 /// The error responses `get-target-with-upstream` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetTargetWithUpstreamError {
@@ -436,10 +438,10 @@ impl crate::runtime::ErrorResponses for GetTargetWithUpstreamError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-target-with-upstream` documents: the same as `list-target-with-upstream`'s.
-pub type UpsertTargetWithUpstreamError = ListTargetWithUpstreamError;
-/// The error responses `delete-target-with-upstream` documents: the same as `list-target-with-upstream`'s.
-pub type DeleteTargetWithUpstreamError = ListTargetWithUpstreamError;
+/// The error responses `upsert-target-with-upstream` documents, which other operations of the group document too.
+pub type UpsertTargetWithUpstreamError = NoDocumentedError;
+/// The error responses `delete-target-with-upstream` documents, which other operations of the group document too.
+pub type DeleteTargetWithUpstreamError = NoDocumentedError;
 /// Optional parameters of `list-targets`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListTargetsOptions {

@@ -206,7 +206,10 @@ impl<'a> TeamMembership<'a> {
         &self,
         user_id: uuid::Uuid,
         options: &ListUserTeamsOptions,
-    ) -> crate::Call<crate::models::TeamCollectionResponse, ListUserTeamsError> {
+    ) -> crate::Call<
+        crate::models::GetSystemAccountsAccountIdTeamsResponse,
+        ListUserTeamsError,
+    > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-user-teams",
             method: reqwest::Method::GET,
@@ -238,13 +241,13 @@ impl<'a> TeamMembership<'a> {
 }
 /// The error responses `list-team-users`, `remove-user-from-team` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListTeamUsersError {
+pub enum BadRequestNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListTeamUsersError {
+impl BadRequestNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -253,7 +256,7 @@ impl ListTeamUsersError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListTeamUsersError {
+impl crate::runtime::ErrorResponses for BadRequestNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -268,6 +271,8 @@ impl crate::runtime::ErrorResponses for ListTeamUsersError {
         Self::status(self)
     }
 }
+/// The error responses `list-team-users` documents, which other operations of the group document too.
+pub type ListTeamUsersError = BadRequestNotFoundError;
 /// The error responses `add-user-to-team` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AddUserToTeamError {
@@ -304,8 +309,8 @@ impl crate::runtime::ErrorResponses for AddUserToTeamError {
         Self::status(self)
     }
 }
-/// The error responses `remove-user-from-team` documents: the same as `list-team-users`'s.
-pub type RemoveUserFromTeamError = ListTeamUsersError;
+/// The error responses `remove-user-from-team` documents, which other operations of the group document too.
+pub type RemoveUserFromTeamError = BadRequestNotFoundError;
 /// The error responses `list-user-teams` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListUserTeamsError {

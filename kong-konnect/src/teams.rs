@@ -42,7 +42,7 @@ impl<'a> Teams<'a> {
     pub fn list_teams(
         &self,
         options: &ListTeamsOptions,
-    ) -> crate::Call<crate::models::TeamCollectionResponse2, ListTeamsError> {
+    ) -> crate::Call<crate::models::ListTeamsResponse, ListTeamsError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-teams",
             method: reqwest::Method::GET,
@@ -285,13 +285,13 @@ impl<'a> Teams<'a> {
 }
 /// The error responses `list-teams`, `get-team`, `delete-team`, `update-team` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListTeamsError {
+pub enum BadRequestNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListTeamsError {
+impl BadRequestNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -300,7 +300,7 @@ impl ListTeamsError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListTeamsError {
+impl crate::runtime::ErrorResponses for BadRequestNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -315,6 +315,8 @@ impl crate::runtime::ErrorResponses for ListTeamsError {
         Self::status(self)
     }
 }
+/// The error responses `list-teams` documents, which other operations of the group document too.
+pub type ListTeamsError = BadRequestNotFoundError;
 /// The error responses `create-team` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateTeamError {
@@ -347,12 +349,12 @@ impl crate::runtime::ErrorResponses for CreateTeamError {
         Self::status(self)
     }
 }
-/// The error responses `get-team` documents: the same as `list-teams`'s.
-pub type GetTeamError = ListTeamsError;
-/// The error responses `delete-team` documents: the same as `list-teams`'s.
-pub type DeleteTeamError = ListTeamsError;
-/// The error responses `update-team` documents: the same as `list-teams`'s.
-pub type UpdateTeamError = ListTeamsError;
+/// The error responses `get-team` documents, which other operations of the group document too.
+pub type GetTeamError = BadRequestNotFoundError;
+/// The error responses `delete-team` documents, which other operations of the group document too.
+pub type DeleteTeamError = BadRequestNotFoundError;
+/// The error responses `update-team` documents, which other operations of the group document too.
+pub type UpdateTeamError = BadRequestNotFoundError;
 /// Optional parameters of `list-teams`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListTeamsOptions {

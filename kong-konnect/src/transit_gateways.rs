@@ -324,7 +324,7 @@ impl<'a> TransitGateways<'a> {
 }
 /// The error responses `list-transit-gateways`, `delete-transit-gateway` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListTransitGatewaysError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -334,7 +334,7 @@ pub enum ListTransitGatewaysError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
 }
-impl ListTransitGatewaysError {
+impl BadRequestUnauthorizedForbiddenNotFoundError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -345,7 +345,7 @@ impl ListTransitGatewaysError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListTransitGatewaysError {
+impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -362,9 +362,11 @@ impl crate::runtime::ErrorResponses for ListTransitGatewaysError {
         Self::status(self)
     }
 }
+/// The error responses `list-transit-gateways` documents, which other operations of the group document too.
+pub type ListTransitGatewaysError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-transit-gateway`, `update-transit-gateway` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CreateTransitGatewayError {
+pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
     /// 401: Unauthorized
@@ -376,7 +378,7 @@ pub enum CreateTransitGatewayError {
     /// 409: Conflict
     Conflict(crate::models::BaseError),
 }
-impl CreateTransitGatewayError {
+impl BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -388,7 +390,8 @@ impl CreateTransitGatewayError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for CreateTransitGatewayError {
+impl crate::runtime::ErrorResponses
+for BadRequestUnauthorizedForbiddenNotFoundConflictError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -406,6 +409,8 @@ impl crate::runtime::ErrorResponses for CreateTransitGatewayError {
         Self::status(self)
     }
 }
+/// The error responses `create-transit-gateway` documents, which other operations of the group document too.
+pub type CreateTransitGatewayError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
 /// The error responses `get-transit-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetTransitGatewayError {
@@ -442,10 +447,10 @@ impl crate::runtime::ErrorResponses for GetTransitGatewayError {
         Self::status(self)
     }
 }
-/// The error responses `delete-transit-gateway` documents: the same as `list-transit-gateways`'s.
-pub type DeleteTransitGatewayError = ListTransitGatewaysError;
-/// The error responses `update-transit-gateway` documents: the same as `create-transit-gateway`'s.
-pub type UpdateTransitGatewayError = CreateTransitGatewayError;
+/// The error responses `delete-transit-gateway` documents, which other operations of the group document too.
+pub type DeleteTransitGatewayError = BadRequestUnauthorizedForbiddenNotFoundError;
+/// The error responses `update-transit-gateway` documents, which other operations of the group document too.
+pub type UpdateTransitGatewayError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
 /// Optional parameters of `list-transit-gateways`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListTransitGatewaysOptions {

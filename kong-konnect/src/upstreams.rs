@@ -436,11 +436,11 @@ impl<'a> Upstreams<'a> {
 }
 /// The error responses `list-upstream`, `create-upstream`, `upsert-upstream`, `delete-upstream` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListUpstreamError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListUpstreamError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -448,7 +448,7 @@ impl ListUpstreamError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListUpstreamError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -462,8 +462,10 @@ impl crate::runtime::ErrorResponses for ListUpstreamError {
         Self::status(self)
     }
 }
-/// The error responses `create-upstream` documents: the same as `list-upstream`'s.
-pub type CreateUpstreamError = ListUpstreamError;
+/// The error responses `list-upstream` documents, which other operations of the group document too.
+pub type ListUpstreamError = UnauthorizedError;
+/// The error responses `create-upstream` documents, which other operations of the group document too.
+pub type CreateUpstreamError = UnauthorizedError;
 /// The error responses `get-upstream` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetUpstreamError {
@@ -496,10 +498,10 @@ impl crate::runtime::ErrorResponses for GetUpstreamError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-upstream` documents: the same as `list-upstream`'s.
-pub type UpsertUpstreamError = ListUpstreamError;
-/// The error responses `delete-upstream` documents: the same as `list-upstream`'s.
-pub type DeleteUpstreamError = ListUpstreamError;
+/// The error responses `upsert-upstream` documents, which other operations of the group document too.
+pub type UpsertUpstreamError = UnauthorizedError;
+/// The error responses `delete-upstream` documents, which other operations of the group document too.
+pub type DeleteUpstreamError = UnauthorizedError;
 /// Optional parameters of `list-upstream`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListUpstreamOptions {

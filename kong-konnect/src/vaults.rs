@@ -305,11 +305,11 @@ impl<'a> Vaults<'a> {
 }
 /// The error responses `list-vault`, `create-vault`, `upsert-vault`, `delete-vault` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ListVaultError {
+pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
 }
-impl ListVaultError {
+impl UnauthorizedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match self {
@@ -317,7 +317,7 @@ impl ListVaultError {
         }
     }
 }
-impl crate::runtime::ErrorResponses for ListVaultError {
+impl crate::runtime::ErrorResponses for UnauthorizedError {
     fn decode(
         status: u16,
         body: &[u8],
@@ -331,8 +331,10 @@ impl crate::runtime::ErrorResponses for ListVaultError {
         Self::status(self)
     }
 }
-/// The error responses `create-vault` documents: the same as `list-vault`'s.
-pub type CreateVaultError = ListVaultError;
+/// The error responses `list-vault` documents, which other operations of the group document too.
+pub type ListVaultError = UnauthorizedError;
+/// The error responses `create-vault` documents, which other operations of the group document too.
+pub type CreateVaultError = UnauthorizedError;
 /// The error responses `get-vault` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetVaultError {
@@ -365,10 +367,10 @@ impl crate::runtime::ErrorResponses for GetVaultError {
         Self::status(self)
     }
 }
-/// The error responses `upsert-vault` documents: the same as `list-vault`'s.
-pub type UpsertVaultError = ListVaultError;
-/// The error responses `delete-vault` documents: the same as `list-vault`'s.
-pub type DeleteVaultError = ListVaultError;
+/// The error responses `upsert-vault` documents, which other operations of the group document too.
+pub type UpsertVaultError = UnauthorizedError;
+/// The error responses `delete-vault` documents, which other operations of the group document too.
+pub type DeleteVaultError = UnauthorizedError;
 /// Optional parameters of `list-vault`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListVaultOptions {

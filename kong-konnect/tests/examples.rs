@@ -6373,7 +6373,7 @@ fn components_schemas_metering_ingested_event_properties_event_properties_time_e
 #[test]
 fn components_schemas_metering_ingested_event_properties_event_example() {
     round_trip::<
-        sdk::models::MeteringEvent2,
+        sdk::models::MeteringIngestedEventMeteringEvent,
     >("/components/schemas/MeteringIngestedEvent/properties/event/example");
 }
 #[test]

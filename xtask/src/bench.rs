@@ -698,7 +698,10 @@ fn whole_api(root: &Path, work: &Path, peers: &Peers) -> Result<String, String> 
         .map_err(|e| format!("sdkgen --timings: {e}"))?;
     if let Some(stages) = String::from_utf8_lossy(&output.stderr)
         .lines()
-        .find_map(|l| l.split_once(": load ").map(|(_, rest)| format!("load {rest}")))
+        .find_map(|l| {
+            l.split_once(": load ")
+                .map(|(_, rest)| format!("load {rest}"))
+        })
     {
         let _ = writeln!(
             out,

@@ -9,6 +9,7 @@ use sdkgen::{File, Options};
 pub mod bench;
 pub mod contract_suites;
 pub mod peers;
+pub mod semver;
 pub mod test;
 
 /// The command that regenerates `generated/`, named in every generated file.
@@ -76,11 +77,11 @@ impl Codegen {
 
     /// The files the generator would write.
     pub fn render(&self) -> Result<Vec<File>, sdkgen::Error> {
-        self.render_timed().map(|(files, _)| files)
+        Ok(self.generate()?.files)
     }
 
-    /// [`Codegen::render`], with how long each stage took.
-    pub fn render_timed(&self) -> Result<(Vec<File>, sdkgen::Timings), sdkgen::Error> {
+    /// The files the generator would write, with what it reports about them.
+    pub fn generate(&self) -> Result<sdkgen::Generated, sdkgen::Error> {
         let options = Options {
             crate_name: self.crate_name.clone(),
             crate_version: "0.1.0".to_owned(),
@@ -105,7 +106,7 @@ impl Codegen {
             },
             contract_tests: self.contract_tests,
         };
-        sdkgen::generate_timed(&self.spec, self.overlay.as_deref(), &options)
+        sdkgen::generate_with_summary(&self.spec, self.overlay.as_deref(), &options)
     }
 }
 

@@ -16,6 +16,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--timings] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME [--contract-tests]]
   cargo xtask test
+  cargo xtask semver [--old-spec PATH [--old-overlay PATH] [--spec PATH [--overlay PATH]] | --old-crate DIR --new-crate DIR] [--deny-breaking]
   cargo xtask contract-suites
   cargo xtask mock
   cargo xtask bench [generation] [build] [konnect] [runtime]
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         )),
         Some("mock") if args.len() == 1 => report(xtask::test::mock()),
         Some("test") if args.len() == 1 => report(xtask::test::run()),
+        Some("semver") => report(xtask::semver::run(&args[1..])),
         // The generated contract suites alone (a step of `test`).
         Some("contract-suites") if args.len() == 1 => report(xtask::contract_suites::run()),
         _ => {
@@ -107,17 +109,21 @@ fn codegen(args: &[String]) -> ExitCode {
 /// Writes or checks one crate; false when it failed or is stale.
 /// With `timings`, prints how long each stage took.
 fn codegen_one(task: &Codegen, mode: Mode, timings: bool) -> bool {
-    let (files, stages) = match task.render_timed() {
-        Ok(rendered) => rendered,
+    let generated = match task.generate() {
+        Ok(generated) => generated,
         Err(error) => {
             eprintln!("error: {error}");
             return false;
         }
     };
+    if let Some(summary) = generated.summary() {
+        eprintln!("note: {}: {summary}", task.out.display());
+    }
     let start = std::time::Instant::now();
-    let ensured = ensure_files(&task.out, &files, mode);
+    let ensured = ensure_files(&task.out, &generated.files, mode);
     if timings {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        let stages = generated.timings;
         eprintln!(
             "{}: load {:.0} ms, parse {:.0} ms, lower {:.0} ms, emit {:.0} ms, {} {:.0} ms",
             task.out.display(),

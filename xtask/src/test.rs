@@ -80,11 +80,32 @@ pub fn run() -> Result<(), String> {
             return Err(format!("{what} failed (cargo {})", args.join(" ")));
         }
     }
+    semver()?;
     feature_builds(&crate::workspace_root().join("generated"), None, true)?;
     whole_api()?;
     contract()?;
     crate::contract_suites::run()?;
     compile_generated(&fixture_specs())
+}
+
+/// `cargo xtask semver` on every committed crate: its public API read back from the files on
+/// disk and from what the generator writes, and compared (no change once the drift check
+/// passes; a few seconds).
+fn semver() -> Result<(), String> {
+    eprintln!(
+        "==> the public API of every committed crate against the generator's (cargo xtask semver)"
+    );
+    for (name, changes) in crate::semver::committed()? {
+        let breaking = changes.iter().filter(|c| c.breaking).count();
+        eprintln!("{name}: {} change(s), {breaking} breaking", changes.len());
+        if !changes.is_empty() {
+            return Err(format!(
+                "the public API of {name} differs from what the generator writes:\n{}",
+                sdkgen::surface::report(&changes)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The whole-API crate (833 operations, 146 groups): each target built once per profile. Its

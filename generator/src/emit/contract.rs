@@ -7,12 +7,12 @@
 
 use std::fmt::Write as _;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
 use crate::ir::{
-    Api, BodyEncoding, Group, Operation, PartKind, SchemeKind, StatusMatch, TypeDef, TypeKind,
+    Api, BodyEncoding, Group, Operation, PartKind, SchemeKind, StatusMatch, TypeDef, TypeId,
     TypeRef,
 };
 
@@ -120,71 +120,44 @@ fn uses_data(op: &Operation) -> bool {
 }
 
 /// Which types reach a cycle of types (a recursive type, or one holding one).
-struct Recursion<'a> {
-    edges: BTreeMap<&'a str, BTreeSet<&'a str>>,
-    on_cycle: BTreeSet<&'a str>,
+struct Recursion {
+    edges: Vec<BTreeSet<TypeId>>,
+    on_cycle: BTreeSet<TypeId>,
 }
 
-impl<'a> Recursion<'a> {
-    fn new(types: &'a [TypeDef]) -> Self {
-        let mut edges: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for def in types {
-            let out = edges.entry(def.name.as_str()).or_default();
-            let mut add = |ty: &'a TypeRef| {
-                if let Some(name) = ty.named() {
-                    out.insert(name);
-                }
-            };
-            match &def.kind {
-                TypeKind::Struct {
-                    fields,
-                    additional,
-                    flattened,
-                } => {
-                    fields.iter().for_each(|f| add(&f.ty));
-                    additional.iter().for_each(|a| add(&a.ty));
-                    for union in flattened {
-                        out.insert(union.ty.as_str());
-                    }
-                }
-                TypeKind::Enum { .. } => {}
-                TypeKind::Tagged { variants, .. } => {
-                    for v in variants {
-                        out.insert(v.ty.as_str());
-                    }
-                }
-                TypeKind::Untagged { variants } => variants.iter().for_each(|v| add(&v.ty)),
-                TypeKind::Alias { target } => add(target),
-            }
-        }
+impl Recursion {
+    fn new(types: &[TypeDef]) -> Self {
+        let edges: Vec<BTreeSet<TypeId>> = types
+            .iter()
+            .map(|def| def.kind.referred().into_iter().collect())
+            .collect();
         let mut recursion = Recursion {
             edges,
             on_cycle: BTreeSet::new(),
         };
-        let names: Vec<&str> = recursion.edges.keys().copied().collect();
-        for name in names {
-            let reachable = recursion.reachable(recursion.edges[name].iter().copied());
-            if reachable.contains(name) {
-                recursion.on_cycle.insert(name);
+        for i in 0..types.len() {
+            let reachable = recursion.reachable(recursion.edges[i].iter().copied());
+            if reachable.contains(&TypeId(i)) {
+                recursion.on_cycle.insert(TypeId(i));
             }
         }
         recursion
     }
 
-    fn reachable(&self, start: impl Iterator<Item = &'a str>) -> BTreeSet<&'a str> {
+    fn reachable(&self, start: impl Iterator<Item = TypeId>) -> BTreeSet<TypeId> {
         let mut seen = BTreeSet::new();
-        let mut stack: Vec<&str> = start.collect();
-        while let Some(name) = stack.pop() {
-            if seen.insert(name) {
-                stack.extend(self.edges.get(name).into_iter().flatten().copied());
+        let mut stack: Vec<TypeId> = start.collect();
+        while let Some(id) = stack.pop() {
+            if seen.insert(id) {
+                stack.extend(self.edges.get(id.0).into_iter().flatten().copied());
             }
         }
         seen
     }
 
     fn reaches_cycle(&self, ty: &TypeRef) -> bool {
-        ty.named().is_some_and(|name| {
-            self.reachable(std::iter::once(name))
+        ty.named().is_some_and(|id| {
+            self.reachable(std::iter::once(id))
                 .iter()
                 .any(|n| self.on_cycle.contains(n))
         })

@@ -2,27 +2,24 @@
 //! document must decode into its generated type and encode back to the same JSON. The JSON
 //! stays out of the Rust source so neither the generator nor the compiler parses it as code.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{json, Map, Value};
 
-use super::tokens::{cfg_any, ident, ty};
+use super::tokens::{cfg_any, ident, Models};
 use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
 use crate::naming::{value_name, Scope};
 
 /// The data file: each example, by pointer, and what it must re-encode to when that is not
 /// the example itself.
 pub fn examples_json(api: &Api, stamp: &str) -> String {
-    let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let examples: Map<String, Value> = api
         .examples
         .iter()
         .map(|example| {
             // What the generated type deliberately leaves out (tags, read-only fields of
             // request types) is not expected back; `expected` is written only when it differs.
-            let expected = expected(&example.value, &example.ty, &types);
+            let expected = expected(&example.value, &example.ty, &api.types);
             let entry = if expected == example.value {
                 json!({ "example": example.value })
             } else {
@@ -43,23 +40,18 @@ pub fn examples_rs<'a>(
     api: &'a Api,
     crate_ident: &str,
 ) -> (TokenStream, impl Iterator<Item = TokenStream> + 'a) {
-    let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let crate_ident = ident(crate_ident);
-    let models = quote!(sdk::models::);
+    let models = Models::new(&api.types, quote!(sdk::models::));
     let mut names = Scope::default();
     let tests = api.examples.iter().map(move |example| {
         let name = ident(&names.claim(&value_name(&example.pointer)));
-        let mut target = ty(&example.ty, &models);
+        let mut target = models.ty(&example.ty);
         if example.nullable {
             target = quote!(Option<#target>);
         }
         let pointer = &example.pointer;
         // The test compiles when the type it names does.
-        let cfg = example
-            .ty
-            .named()
-            .and_then(|name| types.get(name))
-            .map(|t| cfg_any(&t.features));
+        let cfg = example.ty.named().map(|id| cfg_any(&api.ty(id).features));
         // An example that contradicts its own schema is the document's mistake: its test is
         // kept, ignored with the reason, so `cargo test` lists it.
         let ignore = example.contradiction.as_ref().map(|reason| {
@@ -125,7 +117,7 @@ pub fn examples_rs<'a>(
 }
 
 /// The example as the generated type encodes it: keys the type does not model are dropped.
-fn expected(value: &Value, ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Value {
+fn expected(value: &Value, ty: &TypeRef, types: &[TypeDef]) -> Value {
     match (ty, value) {
         (TypeRef::Nullable(inner), value) if !value.is_null() => expected(value, inner, types),
         (TypeRef::List(inner), Value::Array(items)) => {
@@ -136,8 +128,8 @@ fn expected(value: &Value, ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Va
                 .map(|(k, v)| (k.clone(), expected(v, inner, types)))
                 .collect(),
         ),
-        (TypeRef::Named(name), Value::Object(map)) => {
-            match types.get(name.as_str()).map(|t| &t.kind) {
+        (TypeRef::Named(id), Value::Object(map)) => {
+            match types.get(id.0).map(|t| &t.kind) {
                 Some(TypeKind::Struct {
                     fields,
                     additional,
@@ -162,7 +154,7 @@ fn expected(value: &Value, ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Va
                     // Each flattened union reads the whole object and gives back its keys.
                     for union in flattened {
                         if let Value::Object(part) =
-                            expected(value, &TypeRef::Named(union.ty.clone()), types)
+                            expected(value, &TypeRef::Named(union.ty), types)
                         {
                             for (k, v) in part {
                                 out.entry(k).or_insert(v);
@@ -178,8 +170,7 @@ fn expected(value: &Value, ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Va
                         .find(|v| Some(v.tag_value.as_str()) == tag_value)
                     {
                         Some(variant) => {
-                            let mut out =
-                                expected(value, &TypeRef::Named(variant.ty.clone()), types);
+                            let mut out = expected(value, &TypeRef::Named(variant.ty), types);
                             if let Value::Object(out) = &mut out {
                                 out.insert(tag.clone(), Value::String(variant.tag_value.clone()));
                             }

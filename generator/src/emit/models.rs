@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_or;
-use super::tokens::{cfg_any, ident, ty};
+use super::tokens::{cfg_any, ident, Models};
 use crate::ir::{
     AdditionalField, Api, EnumVariant, Field, FlattenedUnion, TaggedVariant, TypeDef, TypeKind,
     TypeRef, UntaggedVariant,
@@ -25,10 +25,16 @@ pub fn models_rs(
     } else {
         TokenStream::new()
     };
-    (header, api.types[part].iter().map(type_def))
+    let models = Models::new(&api.types, TokenStream::new());
+    (
+        header,
+        api.types[part]
+            .iter()
+            .map(move |def| type_def(def, &models)),
+    )
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(def: &TypeDef, models: &Models) -> TokenStream {
     let doc = doc_or(def.doc.as_deref(), &def.name);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
@@ -38,7 +44,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
             fields,
             additional,
             flattened,
-        } => structure(&cfg, &name, fields, additional.as_ref(), flattened),
+        } => structure(&cfg, &name, fields, additional.as_ref(), flattened, models),
         TypeKind::Enum {
             variants,
             open: false,
@@ -47,10 +53,10 @@ fn type_def(def: &TypeDef) -> TokenStream {
             variants,
             open: true,
         } => open_enum(&cfg, &name, variants),
-        TypeKind::Tagged { tag, variants } => tagged(&cfg, &name, tag, variants),
-        TypeKind::Untagged { variants } => untagged(&cfg, &name, variants),
+        TypeKind::Tagged { tag, variants } => tagged(&cfg, &name, tag, variants, models),
+        TypeKind::Untagged { variants } => untagged(&cfg, &name, variants, models),
         TypeKind::Alias { target } => {
-            let target = ty(target, &TokenStream::new());
+            let target = models.ty(target);
             quote!(pub type #name = #target;)
         }
     };
@@ -62,8 +68,8 @@ fn type_def(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn field_type(field: &Field) -> TokenStream {
-    let inner = ty(&field.ty, &TokenStream::new());
+fn field_type(field: &Field, models: &Models) -> TokenStream {
+    let inner = models.ty(&field.ty);
     let inner = if field.boxed {
         quote!(Box<#inner>)
     } else {
@@ -84,6 +90,7 @@ fn structure(
     fields: &[Field],
     additional: Option<&AdditionalField>,
     flattened: &[FlattenedUnion],
+    models: &Models,
 ) -> TokenStream {
     let sensitive = fields.iter().any(|f| f.sensitive);
     let all_optional = fields.iter().all(|f| !f.required) && flattened.is_empty();
@@ -120,7 +127,7 @@ fn structure(
             }
             _ => TokenStream::new(),
         };
-        let field_ty = field_type(field);
+        let field_ty = field_type(field, models);
         quote! {
             #doc
             #deprecated_note
@@ -133,11 +140,9 @@ fn structure(
     // Unions whose members' properties sit beside the fields.
     let flattened_members = flattened.iter().map(|union| {
         let field_name = ident(&union.name);
-        let union_ty = ident(&union.ty);
-        let doc = format!(
-            " Which `{}` this is: its properties sit beside the others.",
-            union.ty
-        );
+        let union_name = models.name(union.ty);
+        let union_ty = ident(union_name);
+        let doc = format!(" Which `{union_name}` this is: its properties sit beside the others.");
         quote! {
             #[doc = #doc]
             #[serde(flatten)]
@@ -147,7 +152,7 @@ fn structure(
     // Undeclared properties, kept as received so nothing the server sends is lost.
     let additional_member = additional.map(|additional| {
         let field_name = ident(&additional.name);
-        let value = ty(&additional.ty, &TokenStream::new());
+        let value = models.ty(&additional.ty);
         quote! {
             /// Properties the description does not declare, kept as received.
             #[serde(flatten)]
@@ -326,10 +331,11 @@ fn tagged(
     name: &proc_macro2::Ident,
     tag: &str,
     variants: &[TaggedVariant],
+    models: &Models,
 ) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let member = ident(&v.ty);
+        let member = ident(models.name(v.ty));
         let doc = format!(" `{tag}: {}`", v.tag_value);
         quote!(#[doc = #doc] #variant(#member),)
     });
@@ -414,16 +420,17 @@ fn untagged(
     cfg: &TokenStream,
     name: &proc_macro2::Ident,
     variants: &[UntaggedVariant],
+    models: &Models,
 ) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let member = ty(&v.ty, &TokenStream::new());
+        let member = models.ty(&v.ty);
         let doc = format!(" A value shaped as `{}`.", v.name);
         quote!(#[doc = #doc] #variant(#member),)
     });
     let members = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let member = ty(&v.ty, &TokenStream::new());
+        let member = models.ty(&v.ty);
         let label = &v.name;
         let known = match &v.known_fields {
             Some(fields) => quote!(Some(&[#(#fields),*])),

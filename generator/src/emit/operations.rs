@@ -2,13 +2,11 @@
 //! operation's success enum (when its success responses differ), error enum and options
 //! struct.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{clean, doc_attrs, doc_or, lines};
-use super::tokens::{body_ty, ident, is_copy, models_path, success_ty, ty};
+use super::tokens::{ident, is_copy, Models};
 use super::usage::Usage;
 use crate::ir::{
     BodyEncoding, Group, MultipartForm, Operation, Param, ParamLocation, ParamStyle, PartKind,
@@ -29,11 +27,33 @@ pub fn group_rs<'a>(
         group.module.trim_start_matches("r#"),
     )));
     let group_doc = doc_attrs(group.doc.as_deref());
-    let methods = group.operations.iter().map(|op| method(group, op, usage));
-    let errors = error_types(group);
-    let successes = group.operations.iter().map(success_enum);
-    let options = group.operations.iter().map(options_struct);
-    let forms = group.operations.iter().map(form_struct);
+    let models = Models::in_crate(&usage.api().types);
+    let methods = group
+        .operations
+        .iter()
+        .map(|op| method(group, op, usage, &models));
+    let errors = error_types(group, models.clone());
+    let successes = {
+        let models = models.clone();
+        group
+            .operations
+            .iter()
+            .map(move |op| success_enum(op, &models))
+    };
+    let options = {
+        let models = models.clone();
+        group
+            .operations
+            .iter()
+            .map(move |op| options_struct(op, &models))
+    };
+    let forms = {
+        let models = models.clone();
+        group
+            .operations
+            .iter()
+            .map(move |op| form_struct(op, &models))
+    };
     let header = quote! {
         #![doc = #module_doc]
         #![allow(deprecated)]
@@ -63,28 +83,26 @@ pub fn group_rs<'a>(
 }
 
 /// How a parameter is taken as an argument.
-fn argument_type(param: &Param) -> TokenStream {
-    let models = models_path();
+fn argument_type(param: &Param, models: &Models) -> TokenStream {
     match &param.ty {
         TypeRef::String => quote!(&str),
-        t if is_copy(t) => ty(t, &models),
+        t if is_copy(t) => models.ty(t),
         // A slice, as clippy asks of list arguments; a `&Vec` coerces to it.
         TypeRef::List(item) => {
-            let item = ty(item, &models);
+            let item = models.ty(item);
             quote!(&[#item])
         }
         t => {
-            let t = ty(t, &models);
+            let t = models.ty(t);
             quote!(&#t)
         }
     }
 }
 
-fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
-    let models = models_path();
+fn method(group: &Group, op: &Operation, usage: &Usage, models: &Models) -> TokenStream {
     let name = ident(&op.method_name);
     let error = ident(&op.error_type);
-    let success = success_ty(op, &models);
+    let success = models.success(op);
     let mut doc = String::new();
     if let Some(summary) = &op.summary {
         doc.push_str(&clean(summary));
@@ -110,13 +128,13 @@ fn method(group: &Group, op: &Operation, usage: &Usage) -> TokenStream {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let arguments = required.iter().map(|p| {
         let arg = ident(&p.rust_name);
-        let arg_ty = argument_type(p);
+        let arg_ty = argument_type(p, models);
         quote!(#arg: #arg_ty)
     });
     let body_arg = op.body.as_ref().map(|body| {
         let body_ty = match body.encoding {
             BodyEncoding::Json | BodyEncoding::Form => {
-                let t = ty(&body.ty, &models);
+                let t = models.ty(&body.ty);
                 quote!(&#t)
             }
             BodyEncoding::Text => quote!(&str),
@@ -356,11 +374,10 @@ fn success_decoder(op: &Operation) -> TokenStream {
 }
 
 /// The success enum of an operation whose success responses differ.
-fn success_enum(op: &Operation) -> TokenStream {
+fn success_enum(op: &Operation, models: &Models) -> TokenStream {
     let Success::Enum(name) = &op.success else {
         return TokenStream::new();
     };
-    let models = models_path();
     let name = ident(name);
     let doc = format!(
         " The success responses `{}` documents: which one came back, with its body.",
@@ -369,7 +386,7 @@ fn success_enum(op: &Operation) -> TokenStream {
     let variants = op
         .successes
         .iter()
-        .map(|case| response_variant(case, &models));
+        .map(|case| response_variant(case, models));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -380,7 +397,7 @@ fn success_enum(op: &Operation) -> TokenStream {
 }
 
 /// A success or error enum variant for a response, with its doc line.
-fn response_variant(case: &ResponseCase, models: &TokenStream) -> TokenStream {
+fn response_variant(case: &ResponseCase, models: &Models) -> TokenStream {
     let variant = ident(&case.variant);
     let description = case.description.trim();
     let doc = doc_attrs(Some(&if description.is_empty() {
@@ -388,7 +405,7 @@ fn response_variant(case: &ResponseCase, models: &TokenStream) -> TokenStream {
     } else {
         format!("{}: {description}", case.status.label())
     }));
-    let body = body_ty(&case.body, models);
+    let body = models.body(&case.body);
     match (&case.body, case.status.is_many()) {
         (ResponseBody::Empty, false) => quote!(#doc #variant,),
         (ResponseBody::Empty, true) => quote! {
@@ -411,47 +428,40 @@ fn response_variant(case: &ResponseCase, models: &TokenStream) -> TokenStream {
     }
 }
 
-/// One error enum per distinct set of error responses in the group: operations documenting
-/// the same responses share the first one's enum under an alias of their own name, so a large
-/// API does not carry (and compile) hundreds of identical enums.
-fn error_types(group: &Group) -> impl Iterator<Item = TokenStream> + '_ {
+/// The group's error enums: an operation's own, or one that operations documenting the same
+/// error responses share (`Operation::error_enum`, decided in lowering), emitted where its
+/// first operation is; an operation sharing one names it under an alias of its own name.
+fn error_types<'a>(group: &'a Group, models: Models<'a>) -> impl Iterator<Item = TokenStream> + 'a {
     let ops = &group.operations;
-    // For each operation, the first one documenting the same error responses.
-    let mut first_with: BTreeMap<String, usize> = BTreeMap::new();
-    let owner: Vec<usize> = ops
-        .iter()
-        .enumerate()
-        .map(|(i, op)| {
-            let key = serde_json::to_string(&op.errors).unwrap_or_default();
-            *first_with.entry(key).or_insert(i)
-        })
-        .collect();
-    ops.iter().enumerate().map(move |(i, op)| {
-        let first = &ops[owner[i]];
-        if owner[i] == i {
-            let sharing: Vec<&str> = (0..ops.len())
-                .filter(|&j| owner[j] == i)
-                .map(|j| ops[j].id.as_str())
+    let mut emitted: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    ops.iter().map(move |op| {
+        let mut tokens = TokenStream::new();
+        if emitted.insert(op.error_enum.as_str()) {
+            let sharing: Vec<&str> = ops
+                .iter()
+                .filter(|o| o.error_enum == op.error_enum)
+                .map(|o| o.id.as_str())
                 .collect();
-            error_enum(op, &sharing)
-        } else {
+            tokens.extend(error_enum(op, &sharing, &models));
+        }
+        if op.error_type != op.error_enum {
             let name = ident(&op.error_type);
-            let shared = ident(&first.error_type);
+            let shared = ident(&op.error_enum);
             let doc = format!(
-                " The error responses `{}` documents: the same as `{}`'s.",
-                op.id, first.id
+                " The error responses `{}` documents, which other operations of the group document too.",
+                op.id
             );
-            quote! {
+            tokens.extend(quote! {
                 #[doc = #doc]
                 pub type #name = #shared;
-            }
+            });
         }
+        tokens
     })
 }
 
-fn error_enum(op: &Operation, sharing: &[&str]) -> TokenStream {
-    let models = models_path();
-    let name = ident(&op.error_type);
+fn error_enum(op: &Operation, sharing: &[&str], models: &Models) -> TokenStream {
+    let name = ident(&op.error_enum);
     let doc = match sharing {
         [_] | [] => format!(" The error responses `{}` documents.", op.id),
         ids => format!(
@@ -462,7 +472,7 @@ fn error_enum(op: &Operation, sharing: &[&str]) -> TokenStream {
                 .join(", ")
         ),
     };
-    let variants = op.errors.iter().map(|e| response_variant(e, &models));
+    let variants = op.errors.iter().map(|e| response_variant(e, models));
     let status_arms = op.errors.iter().map(|e| {
         let variant = ident(&e.variant);
         match (&e.status, &e.body) {
@@ -517,16 +527,15 @@ fn error_enum(op: &Operation, sharing: &[&str]) -> TokenStream {
     }
 }
 
-fn options_struct(op: &Operation) -> TokenStream {
+fn options_struct(op: &Operation, models: &Models) -> TokenStream {
     let Some(name) = &op.options_type else {
         return TokenStream::new();
     };
-    let models = models_path();
     let name = ident(name);
     let doc = format!(" Optional parameters of `{}`.", op.id);
     let fields = op.params.iter().filter(|p| !p.required).map(|p| {
         let field = ident(&p.rust_name);
-        let field_ty = ty(&p.ty, &models);
+        let field_ty = models.ty(&p.ty);
         let location = p.location.label();
         let doc = doc_or(
             p.doc.as_deref(),
@@ -544,7 +553,7 @@ fn options_struct(op: &Operation) -> TokenStream {
 }
 
 /// The struct holding a multipart body's parts, and how it becomes the runtime's form.
-fn form_struct(op: &Operation) -> TokenStream {
+fn form_struct(op: &Operation, models: &Models) -> TokenStream {
     let Some((body, form)) = op
         .body
         .as_ref()
@@ -564,7 +573,7 @@ fn form_struct(op: &Operation) -> TokenStream {
             " The `{media_type}` body of `{}`: one part per field (a list, one per item).",
             op.id
         );
-        return one_form(form, &media_type, &doc);
+        return one_form(form, &media_type, &doc, models);
     }
     // Parts varying with a oneOf/anyOf: a form per member, and an enum of them.
     let name = ident(&form.type_name);
@@ -578,7 +587,7 @@ fn form_struct(op: &Operation) -> TokenStream {
             " The `{variant}` form of `{}`: one part per field (a list, one per item).",
             op.id
         );
-        one_form(form, &media_type, &doc)
+        one_form(form, &media_type, &doc, models)
     });
     let variants = form.variants.iter().map(|(variant, form)| {
         let variant = ident(variant);
@@ -610,14 +619,12 @@ fn form_struct(op: &Operation) -> TokenStream {
 }
 
 /// The struct holding one form's parts, and how it becomes the runtime's form.
-fn one_form(form: &MultipartForm, media_type: &str, doc: &str) -> TokenStream {
-    let models = models_path();
+fn one_form(form: &MultipartForm, media_type: &str, doc: &str, models: &Models) -> TokenStream {
     let name = ident(&form.type_name);
-    let models_ref = &models;
     let header_fields = form.parts.iter().flat_map(|part| {
         part.headers.iter().map(move |header| {
             let field = ident(&header.rust_name);
-            let t = ty(&header.ty, models_ref);
+            let t = models.ty(&header.ty);
             let field_ty = if header.required {
                 t
             } else {
@@ -638,9 +645,9 @@ fn one_form(form: &MultipartForm, media_type: &str, doc: &str) -> TokenStream {
             (PartKind::File, true) => quote!(crate::FilePart),
             (PartKind::File, false) => quote!(Option<crate::FilePart>),
             (PartKind::Files, _) => quote!(Vec<crate::FilePart>),
-            (PartKind::Value(t) | PartKind::Json(t), true) => ty(t, &models),
+            (PartKind::Value(t) | PartKind::Json(t), true) => models.ty(t),
             (PartKind::Value(t) | PartKind::Json(t), false) => {
-                let t = ty(t, &models);
+                let t = models.ty(t);
                 quote!(Option<#t>)
             }
         };

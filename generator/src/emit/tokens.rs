@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Operation, ResponseBody, Success, TypeRef};
+use crate::ir::{Operation, ResponseBody, Success, TypeDef, TypeId, TypeRef};
 
 /// An identifier from a name the naming module produced (`r#type` becomes a raw identifier).
 pub fn ident(name: &str) -> Ident {
@@ -22,8 +22,60 @@ pub fn cfg_any(features: &[String]) -> TokenStream {
     }
 }
 
-/// The Rust type for a reference; named types are paths under `models`.
-pub fn ty(ty: &TypeRef, models: &TokenStream) -> TokenStream {
+/// How emitted code spells type references: a named type by its name (looked up by its id),
+/// under the path to the models module from where the code sits.
+#[derive(Clone)]
+pub struct Models<'a> {
+    types: &'a [TypeDef],
+    path: TokenStream,
+}
+
+impl<'a> Models<'a> {
+    /// Types named under `path` (`crate::models::`, `sdk::models::`, or nothing within
+    /// `models.rs` itself).
+    pub fn new(types: &'a [TypeDef], path: TokenStream) -> Self {
+        Models { types, path }
+    }
+
+    /// Types named from the crate's other modules and its tests: `crate::models::`.
+    pub fn in_crate(types: &'a [TypeDef]) -> Self {
+        Self::new(types, quote!(crate::models::))
+    }
+
+    /// The name of a type.
+    pub fn name(&self, id: TypeId) -> &'a str {
+        &self.types[id.0].name
+    }
+
+    /// The Rust type for a reference.
+    pub fn ty(&self, ty: &TypeRef) -> TokenStream {
+        self::ty(ty, self)
+    }
+
+    /// The Rust type a response body decodes into.
+    pub fn body(&self, body: &ResponseBody) -> TokenStream {
+        match body {
+            ResponseBody::Empty => quote!(()),
+            ResponseBody::Json(t) => self.ty(t),
+            ResponseBody::Text => quote!(String),
+            ResponseBody::Bytes => quote!(bytes::Bytes),
+        }
+    }
+
+    /// What a call of `op` returns on success; a success enum is named from the group module.
+    pub fn success(&self, op: &Operation) -> TokenStream {
+        match &op.success {
+            Success::Unit => quote!(()),
+            Success::Body(body) => self.body(body),
+            Success::Enum(name) => {
+                let name = ident(name);
+                quote!(#name)
+            }
+        }
+    }
+}
+
+fn ty(ty: &TypeRef, models: &Models) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
@@ -37,9 +89,10 @@ pub fn ty(ty: &TypeRef, models: &TokenStream) -> TokenStream {
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         TypeRef::Date => quote!(chrono::NaiveDate),
         TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote!(#models #name)
+        TypeRef::Named(id) => {
+            let name = ident(models.name(*id));
+            let path = &models.path;
+            quote!(#path #name)
         }
         TypeRef::List(inner) => {
             let inner = self::ty(inner, models);
@@ -71,31 +124,4 @@ pub fn is_copy(ty: &TypeRef) -> bool {
             | TypeRef::DateTime
             | TypeRef::Date
     )
-}
-
-/// The path to the models module from group modules and tests.
-pub fn models_path() -> TokenStream {
-    quote!(crate::models::)
-}
-
-/// The Rust type a response body decodes into.
-pub fn body_ty(body: &ResponseBody, models: &TokenStream) -> TokenStream {
-    match body {
-        ResponseBody::Empty => quote!(()),
-        ResponseBody::Json(t) => ty(t, models),
-        ResponseBody::Text => quote!(String),
-        ResponseBody::Bytes => quote!(bytes::Bytes),
-    }
-}
-
-/// What a call of `op` returns on success; a success enum is named from the group module.
-pub fn success_ty(op: &Operation, models: &TokenStream) -> TokenStream {
-    match &op.success {
-        Success::Unit => quote!(()),
-        Success::Body(body) => body_ty(body, models),
-        Success::Enum(name) => {
-            let name = ident(name);
-            quote!(#name)
-        }
-    }
 }

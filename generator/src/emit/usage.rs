@@ -2,21 +2,19 @@
 //! valid against the document: its examples or, failing those, the values `lower/samples.rs`
 //! synthesised from the schemas.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde_json::Value;
 
 use crate::ir::{
     Api, BodyEncoding, Group, MultipartForm, Operation, Param, PartKind, ResponseBody, SchemeKind,
-    SecurityScheme, Success, TypeDef, TypeRef,
+    SecurityScheme, Success, TypeRef,
 };
 
 /// Builds snippets for one API and crate.
 pub struct Usage<'a> {
     api: &'a Api,
     crate_ident: String,
-    types: BTreeMap<&'a str, &'a TypeDef>,
 }
 
 impl<'a> Usage<'a> {
@@ -25,8 +23,12 @@ impl<'a> Usage<'a> {
         Usage {
             api,
             crate_ident: crate_name.replace('-', "_"),
-            types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
         }
+    }
+
+    /// The API the snippets are for.
+    pub fn api(&self) -> &'a Api {
+        self.api
     }
 
     /// The environment variable examples read the token from, e.g. `KONNECT_TOKEN`.
@@ -284,10 +286,10 @@ impl<'a> Usage<'a> {
             TypeRef::DateTime => "chrono::DateTime<chrono::Utc>".into(),
             TypeRef::Date => "chrono::NaiveDate".into(),
             TypeRef::Json => "serde_json::Value".into(),
-            TypeRef::Named(name) => format!(
+            TypeRef::Named(id) => format!(
                 "{}::models::{}",
                 self.crate_ident,
-                name.trim_start_matches("r#")
+                self.api.name(*id).trim_start_matches("r#")
             ),
             TypeRef::List(inner) => format!("Vec<{}>", self.type_path(inner)),
             TypeRef::Map(inner) => format!(
@@ -317,8 +319,7 @@ impl<'a> Usage<'a> {
     /// The value synthesised for a named type (`lower/samples.rs`); `null` for others.
     fn sample_of(&self, ty: &TypeRef) -> Value {
         ty.named()
-            .and_then(|name| self.types.get(name))
-            .and_then(|t| t.sample.clone())
+            .and_then(|id| self.api.ty(id).sample.clone())
             .unwrap_or(Value::Null)
     }
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{clean, lines};
-use super::tokens::{ident, models_path, ty};
+use super::tokens::{ident, Models};
 use crate::ir::{Api, BodyEncoding, Webhook};
 
 /// The module's file, or nothing when the document describes no webhook.
@@ -27,7 +27,8 @@ pub fn webhooks_rs(api: &Api) -> Option<TokenStream> {
             webhook.http_method
         ));
     }
-    let functions = api.webhooks.iter().filter_map(function);
+    let models = Models::in_crate(&api.types);
+    let functions = api.webhooks.iter().filter_map(|w| function(w, &models));
     let listing = listing.lines().map(str::to_owned);
     Some(quote! {
         #(#![doc = #listing])*
@@ -37,10 +38,9 @@ pub fn webhooks_rs(api: &Api) -> Option<TokenStream> {
     })
 }
 
-fn function(webhook: &Webhook) -> Option<TokenStream> {
+fn function(webhook: &Webhook, models: &Models) -> Option<TokenStream> {
     let payload = webhook.payload.as_ref()?;
     let name = ident(&webhook.function);
-    let models = models_path();
     let mut doc = format!(
         "Decodes the payload of the `{}` webhook (`{}`, `{}`).",
         webhook.name, webhook.http_method, payload.content_type
@@ -59,7 +59,7 @@ fn function(webhook: &Webhook) -> Option<TokenStream> {
     }
     let (output, body) = match payload.encoding {
         BodyEncoding::Json => (
-            ty(&payload.ty, &models),
+            models.ty(&payload.ty),
             quote!(crate::runtime::decode_json(body)),
         ),
         // A form-encoded or text payload is the text as received.

@@ -3,8 +3,6 @@
 //! where a number is declared, a required property missing) is reported by its round-trip
 //! test as ignored, with the reason, rather than failing the generated crate's tests.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
@@ -14,8 +12,7 @@ const MAX_DEPTH: usize = 64;
 
 /// Records on every example why it contradicts its type, if it does.
 pub fn check(api: &mut Api) {
-    let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let checker = Checker { types: &types };
+    let checker = Checker { types: &api.types };
     let found: Vec<Option<String>> = api
         .examples
         .iter()
@@ -34,7 +31,7 @@ pub fn check(api: &mut Api) {
 }
 
 struct Checker<'a> {
-    types: &'a BTreeMap<&'a str, &'a TypeDef>,
+    types: &'a [TypeDef],
 }
 
 impl Checker<'_> {
@@ -105,7 +102,7 @@ impl Checker<'_> {
                 }),
                 _ => wrong("an object", path),
             },
-            TypeRef::Named(name) => match self.types.get(name.as_str()) {
+            TypeRef::Named(id) => match self.types.get(id.0) {
                 Some(def) => self.fits_named(value, def, path, depth),
                 None => Ok(()),
             },
@@ -130,7 +127,7 @@ impl Checker<'_> {
                 };
                 // A flattened union reads the whole object.
                 for union in flattened {
-                    self.fits(value, &TypeRef::Named(union.ty.clone()), path, depth + 1)?;
+                    self.fits(value, &TypeRef::Named(union.ty), path, depth + 1)?;
                 }
                 if let Some(additional) = additional {
                     for (key, item) in map {
@@ -177,9 +174,7 @@ impl Checker<'_> {
                     .iter()
                     .find(|v| Some(v.tag_value.as_str()) == tag_value)
                 {
-                    Some(variant) => {
-                        self.fits(value, &TypeRef::Named(variant.ty.clone()), path, depth + 1)
-                    }
+                    Some(variant) => self.fits(value, &TypeRef::Named(variant.ty), path, depth + 1),
                     None => Ok(()),
                 }
             }

@@ -3,6 +3,7 @@
 
 mod constraints;
 mod examples;
+mod names;
 mod operations;
 mod passes;
 mod samples;
@@ -28,13 +29,14 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     let examples = std::mem::take(&mut types.examples);
     let security_schemes = security_schemes(doc, &mut problems);
     let info = doc.info();
+    let (type_defs, defined) = types.into_types();
     let mut api = Api {
         title: info.title.to_owned(),
         description: prose(info.description),
         version: info.version.to_owned(),
         servers: servers(doc),
         security_schemes,
-        types: types.types.into_values().collect(),
+        types: type_defs,
         webhooks_module: if groups.iter().any(|g| g.module == "webhooks") {
             "webhook_payloads".to_owned()
         } else {
@@ -44,8 +46,11 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
         webhooks,
         sensitive_fields: Vec::new(),
         examples,
+        numbered: Vec::new(),
     };
+    api.rearrange(&defined);
     passes::refine(&mut api, &mut problems);
+    operations::share_errors(&mut api.groups);
     examples::check(&mut api);
     samples::fill(&mut api);
     if problems.is_empty() {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use heck::ToKebabCase;
 
 use super::prose;
-use super::types::{BodyShape, TypeLowerer};
+use super::types::{BodyShape, Hint, TypeLowerer};
 use crate::adapter::{
     BodyView, Document, MediaView, OperationView, ParamFormat, ParamStyle as SpecStyle,
     ParameterView, Requirement, ResponseView, Schema, ServerView,
@@ -122,6 +122,7 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 body,
                 success,
                 successes,
+                error_enum: error_type.clone(),
                 error_type,
                 errors,
                 security,
@@ -144,6 +145,79 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
         group.feature = features.claim(&feature_name(&group.module));
     }
     groups
+}
+
+/// Operations of a group that document the same error responses share one enum (a large API
+/// would otherwise carry, and compile, hundreds of identical ones), named for what it holds:
+/// its variants (`UnauthorizedForbiddenNotFoundError`, `NoDocumentedError` for none), so the
+/// name stays when operations come and go. Sets whose variants are the same but not their
+/// bodies keep their first operation's name. Decided once types are final, as merged bodies
+/// make more sets the same.
+pub fn share_errors(groups: &mut [Group]) {
+    for group in groups {
+        // Every name in the group's module, which the shared names must not take.
+        let mut names = Scope::default();
+        for op in &group.operations {
+            names.claim(&op.error_type);
+            if let Success::Enum(name) = &op.success {
+                names.claim(name);
+            }
+            if let Some(name) = &op.options_type {
+                names.claim(name);
+            }
+            if let Some(form) = op.body.as_ref().and_then(|b| b.multipart.as_ref()) {
+                names.claim(&form.type_name);
+                for (_, variant) in &form.variants {
+                    names.claim(&variant.type_name);
+                }
+            }
+        }
+        // The operations documenting each set, in document order.
+        let mut sets: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, op) in group.operations.iter().enumerate() {
+            let key = serde_json::to_string(&op.errors).unwrap_or_default();
+            match sets.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, ops)) => ops.push(i),
+                None => sets.push((key, vec![i])),
+            }
+        }
+        let shared: Vec<&Vec<usize>> = sets
+            .iter()
+            .map(|(_, ops)| ops)
+            .filter(|ops| ops.len() > 1)
+            .collect();
+        let content_name = |ops: &Vec<usize>| {
+            let variants: String = group.operations[ops[0]]
+                .errors
+                .iter()
+                .map(|e| e.variant.as_str())
+                .collect();
+            if variants.is_empty() {
+                "NoDocumentedError".to_owned()
+            } else {
+                format!("{variants}Error")
+            }
+        };
+        let mut wanted: BTreeMap<String, usize> = BTreeMap::new();
+        for ops in &shared {
+            *wanted.entry(content_name(ops)).or_default() += 1;
+        }
+        let mut chosen: Vec<(Vec<usize>, String)> = Vec::new();
+        for ops in shared {
+            let candidate = content_name(ops);
+            let name = if wanted[&candidate] == 1 {
+                names.claim(&candidate)
+            } else {
+                group.operations[ops[0]].error_type.clone()
+            };
+            chosen.push((ops.clone(), name));
+        }
+        for (ops, name) in chosen {
+            for i in ops {
+                group.operations[i].error_enum = name.clone();
+            }
+        }
+    }
 }
 
 /// Lowers the 3.1 `webhooks`: each method of each webhook with its payload, whose types
@@ -413,7 +487,7 @@ impl<'d> OperationLowering<'_, 'd> {
             if location == ParamLocation::Cookie && !self.cookie_fits(param.name, &pointer) {
                 continue;
             }
-            let hint = format!("{}{}", self.op_type, type_name(param.name));
+            let hint = Hint::text(self.op_type, &type_name(param.name), Some("Parameter"));
             let ty = match schema {
                 Some(schema) => self.types.lower(schema, &schema_pointer, &hint),
                 None => TypeRef::Json,
@@ -493,7 +567,7 @@ impl<'d> OperationLowering<'_, 'd> {
             (Some(schema), _) => self.types.lower(
                 *schema,
                 &format!("{pointer}/content/{}/schema", escape(media)),
-                &format!("{}{}", self.op_type, self.body_suffix),
+                &Hint::text(self.op_type, self.body_suffix, Some("Body")),
             ),
             (None, _) => TypeRef::Json,
         };
@@ -640,11 +714,11 @@ impl<'d> OperationLowering<'_, 'd> {
                 }
                 (_, Some(MediaKind::Json)) => PartKind::Json(self.types.lower_object_property(
                     property,
-                    &format!("{hint}{}", type_name(property.name)),
+                    &Hint::text(&hint, &type_name(property.name), Some("Part")),
                 )),
                 _ => PartKind::Value(self.types.lower_object_property(
                     property,
-                    &format!("{hint}{}", type_name(property.name)),
+                    &Hint::text(&hint, &type_name(property.name), Some("Part")),
                 )),
             };
             let media = match shape {
@@ -701,7 +775,11 @@ impl<'d> OperationLowering<'_, 'd> {
                     ParamFormat::Schema(schema) => self.types.lower(
                         *schema,
                         &format!("{header_pointer}/schema"),
-                        &format!("{hint}{}{}", type_name(&part.name), type_name(header)),
+                        &Hint::text(
+                            &hint,
+                            &format!("{}{}", type_name(&part.name), type_name(header)),
+                            Some("Header"),
+                        ),
                     ),
                     ParamFormat::Content(content) => {
                         match content
@@ -711,7 +789,11 @@ impl<'d> OperationLowering<'_, 'd> {
                             Some((media, schema)) => self.types.lower(
                                 schema,
                                 &format!("{header_pointer}/content/{}/schema", escape(media)),
-                                &format!("{hint}{}{}", type_name(&part.name), type_name(header)),
+                                &Hint::text(
+                                    &hint,
+                                    &format!("{}{}", type_name(&part.name), type_name(header)),
+                                    Some("Header"),
+                                ),
                             ),
                             None => TypeRef::Json,
                         }
@@ -800,9 +882,9 @@ impl<'d> OperationLowering<'_, 'd> {
             };
             // Inline body types: `…Response` on the success side, `…NotFound` on the other.
             let hint = if class < 4 {
-                format!("{}Response", self.op_type)
+                Hint::text(self.op_type, "Response", Some(&response_word(status)))
             } else {
-                format!("{}{}", self.op_type, response_word(status))
+                Hint::text(self.op_type, &response_word(status), Some("Response"))
             };
             let case = self.response(status, response, &pointer, &hint, variants);
             side.push(case);
@@ -818,9 +900,9 @@ impl<'d> OperationLowering<'_, 'd> {
         let documents_default = default.is_some();
         if let Some((pointer, response)) = default {
             let hint = if documents_2xx {
-                format!("{}Default", self.op_type)
+                Hint::text(self.op_type, "Default", Some("Response"))
             } else {
-                format!("{}Response", self.op_type)
+                Hint::text(self.op_type, "Response", Some("Default"))
             };
             let case = self.response(
                 StatusMatch::Default,
@@ -864,7 +946,7 @@ impl<'d> OperationLowering<'_, 'd> {
         status: StatusMatch,
         response: &ResponseView<'d>,
         pointer: &str,
-        hint: &str,
+        hint: &Hint,
         variants: &mut Scope,
     ) -> ResponseCase {
         let chosen = response

@@ -2,7 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, Constraints, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Constraints, NameSource, Naming, Note, Place, TypeDef, TypeId, TypeKind, TypeRef,
+};
+use crate::naming::type_name;
 
 /// Runs the passes in order.
 pub fn refine(api: &mut Api, problems: &mut Vec<(String, String)>) {
@@ -10,6 +13,8 @@ pub fn refine(api: &mut Api, problems: &mut Vec<(String, String)>) {
     apply_directions(api);
     drop_orphans(api);
     merge_identical(api);
+    super::names::assign(api);
+    api.sort_types();
     box_recursion(api);
     check_unboxable(api, problems);
     fill_known_fields(api);
@@ -36,7 +41,7 @@ fn fields(ty: &TypeDef) -> &[crate::ir::Field] {
 }
 
 /// Every named type a type refers to directly, with whether the edge is by value.
-fn edges(ty: &TypeDef) -> Vec<(&str, bool)> {
+fn edges(ty: &TypeDef) -> Vec<(TypeId, bool)> {
     let mut out = Vec::new();
     match &ty.kind {
         TypeKind::Struct {
@@ -45,47 +50,42 @@ fn edges(ty: &TypeDef) -> Vec<(&str, bool)> {
             flattened,
         } => {
             for field in fields {
-                collect_names(&field.ty, !field.boxed, &mut out);
+                collect_ids(&field.ty, !field.boxed, &mut out);
             }
-            out.extend(flattened.iter().map(|f| (f.ty.as_str(), true)));
+            out.extend(flattened.iter().map(|f| (f.ty, true)));
             // A map holds its values on the heap: no edge by value.
             if let Some(additional) = additional {
-                collect_names(&additional.ty, false, &mut out);
+                collect_ids(&additional.ty, false, &mut out);
             }
         }
-        TypeKind::Tagged { variants, .. } => {
-            out.extend(variants.iter().map(|v| (v.ty.as_str(), true)))
-        }
+        TypeKind::Tagged { variants, .. } => out.extend(variants.iter().map(|v| (v.ty, true))),
         TypeKind::Untagged { variants } => {
             for variant in variants {
-                collect_names(&variant.ty, true, &mut out);
+                collect_ids(&variant.ty, true, &mut out);
             }
         }
-        TypeKind::Alias { target } => collect_names(target, true, &mut out),
+        TypeKind::Alias { target } => collect_ids(target, true, &mut out),
         TypeKind::Enum { .. } => {}
     }
     out
 }
 
-fn collect_names<'a>(ty: &'a TypeRef, by_value: bool, out: &mut Vec<(&'a str, bool)>) {
+fn collect_ids(ty: &TypeRef, by_value: bool, out: &mut Vec<(TypeId, bool)>) {
     match ty {
-        TypeRef::Named(name) => out.push((name, by_value)),
-        TypeRef::List(inner) | TypeRef::Map(inner) => collect_names(inner, false, out),
-        TypeRef::Nullable(inner) => collect_names(inner, by_value, out),
+        TypeRef::Named(id) => out.push((*id, by_value)),
+        TypeRef::List(inner) | TypeRef::Map(inner) => collect_ids(inner, false, out),
+        TypeRef::Nullable(inner) => collect_ids(inner, by_value, out),
         _ => {}
     }
 }
 
 /// Members used only inside tagged unions lose their tag field: the union writes it.
 fn drop_union_tags(api: &mut Api) {
-    let mut tag_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut tag_of: BTreeMap<TypeId, BTreeSet<String>> = BTreeMap::new();
     for ty in &api.types {
         if let TypeKind::Tagged { tag, variants } = &ty.kind {
             for variant in variants {
-                tag_of
-                    .entry(variant.ty.clone())
-                    .or_default()
-                    .insert(tag.clone());
+                tag_of.entry(variant.ty).or_default().insert(tag.clone());
             }
         }
     }
@@ -93,11 +93,11 @@ fn drop_union_tags(api: &mut Api) {
     let used_elsewhere = referenced(api, |ty| {
         !matches!(ty.kind, TypeKind::Tagged { .. } | TypeKind::Alias { .. })
     });
-    for ty in &mut api.types {
-        let Some(tags) = tag_of.get(&ty.name) else {
+    for (i, ty) in api.types.iter_mut().enumerate() {
+        let Some(tags) = tag_of.get(&TypeId(i)) else {
             continue;
         };
-        if tags.len() != 1 || used_elsewhere.contains(&ty.name) {
+        if tags.len() != 1 || used_elsewhere.contains(&TypeId(i)) {
             continue;
         }
         if let TypeKind::Struct { fields, .. } = &mut ty.kind {
@@ -106,21 +106,21 @@ fn drop_union_tags(api: &mut Api) {
     }
 }
 
-/// Names referred to by operations and by the types `from` accepts.
-fn referenced(api: &Api, from: impl Fn(&TypeDef) -> bool) -> BTreeSet<String> {
-    let mut names = Vec::new();
+/// Types referred to by operations and by the types `from` accepts.
+fn referenced(api: &Api, from: impl Fn(&TypeDef) -> bool) -> BTreeSet<TypeId> {
+    let mut ids = Vec::new();
     for ty in api.types.iter().filter(|t| from(t)) {
-        names.extend(edges(ty));
+        ids.extend(edges(ty));
     }
     for op in api.groups.iter().flat_map(|g| &g.operations) {
         for ty in operation_types(op) {
-            collect_names(ty, true, &mut names);
+            collect_ids(ty, true, &mut ids);
         }
     }
     for ty in webhook_types(api) {
-        collect_names(ty, true, &mut names);
+        collect_ids(ty, true, &mut ids);
     }
-    names.into_iter().map(|(n, _)| n.to_owned()).collect()
+    ids.into_iter().map(|(id, _)| id).collect()
 }
 
 /// The payload types of the webhooks: what the API sends, as a response is.
@@ -144,9 +144,9 @@ fn operation_types(op: &crate::ir::Operation) -> impl Iterator<Item = &TypeRef> 
 fn apply_directions(api: &mut Api) {
     split_shared_types(api);
     let (requests, responses) = directions(api);
-    for ty in &mut api.types {
-        let in_request = requests.contains(&ty.name);
-        let in_response = responses.contains(&ty.name);
+    for (i, ty) in api.types.iter_mut().enumerate() {
+        let in_request = requests.contains(&TypeId(i));
+        let in_response = responses.contains(&TypeId(i));
         let TypeKind::Struct { fields, .. } = &mut ty.kind else {
             continue;
         };
@@ -163,7 +163,7 @@ fn apply_directions(api: &mut Api) {
 }
 
 /// The named types requests reach and those responses reach.
-fn directions(api: &Api) -> (BTreeSet<String>, BTreeSet<String>) {
+fn directions(api: &Api) -> (BTreeSet<TypeId>, BTreeSet<TypeId>) {
     let mut request_roots = Vec::new();
     let mut response_roots = Vec::new();
     for op in api.groups.iter().flat_map(|g| &g.operations) {
@@ -184,20 +184,19 @@ fn directions(api: &Api) -> (BTreeSet<String>, BTreeSet<String>) {
 /// request side refers only to request types.
 fn split_shared_types(api: &mut Api) {
     let (requests, responses) = directions(api);
-    let shared: BTreeSet<&String> = requests.intersection(&responses).collect();
-    let mut split: BTreeSet<String> = api
-        .types
-        .iter()
-        .filter(|t| {
-            shared.contains(&t.name) && fields(t).iter().any(|f| f.read_only || f.write_only)
+    let shared: BTreeSet<&TypeId> = requests.intersection(&responses).collect();
+    let mut split: BTreeSet<TypeId> = api
+        .types_with_ids()
+        .filter(|(id, t)| {
+            shared.contains(id) && fields(t).iter().any(|f| f.read_only || f.write_only)
         })
-        .map(|t| t.name.clone())
+        .map(|(id, _)| id)
         .collect();
     loop {
         let before = split.len();
-        for ty in api.types.iter().filter(|t| shared.contains(&t.name)) {
-            if edges(ty).iter().any(|(name, _)| split.contains(*name)) {
-                split.insert(ty.name.clone());
+        for (id, ty) in api.types_with_ids().filter(|(id, _)| shared.contains(id)) {
+            if edges(ty).iter().any(|(to, _)| split.contains(to)) {
+                split.insert(id);
             }
         }
         if split.len() == before {
@@ -207,116 +206,82 @@ fn split_shared_types(api: &mut Api) {
     if split.is_empty() {
         return;
     }
-    let mut taken: BTreeSet<String> = api.types.iter().map(|t| t.name.clone()).collect();
-    let renamed: BTreeMap<String, String> = split
-        .iter()
-        .map(|name| {
-            let mut candidate = format!("{name}Request");
-            let mut n = 2;
-            while taken.contains(&candidate) {
-                candidate = format!("{name}Request{n}");
-                n += 1;
-            }
-            taken.insert(candidate.clone());
-            (name.clone(), candidate)
-        })
-        .collect();
-    let mut copies = Vec::new();
-    for ty in api.types.iter().filter(|t| split.contains(&t.name)) {
-        let mut copy = ty.clone();
-        copy.name = renamed[&ty.name].clone();
-        copy.doc = Some(format!(
-            "{} (as sent in requests: without the fields only servers set)",
-            ty.doc.clone().unwrap_or_else(|| ty.name.clone())
-        ));
+    // Each split type's copy, named after it.
+    let mut copies: BTreeMap<TypeId, TypeId> = BTreeMap::new();
+    for id in split {
+        let original = api.ty(id);
+        let mut copy = original.clone();
+        let place = Place {
+            parent: Some(TypeRef::Named(id)),
+            parent_preferred: original.naming.preferred.clone(),
+            suffix: "Request".to_owned(),
+            role: None,
+        };
+        copy.naming = Naming {
+            preferred: type_name(&format!("{}Request", original.naming.preferred)),
+            source: NameSource::Placed { title: None, place },
+        };
+        copy.name = copy.naming.preferred.clone();
+        copy.notes.push(Note::RequestSideOf(TypeRef::Named(id)));
         copy.example = None;
-        rename_refs(&mut copy.kind, &renamed);
         if let TypeKind::Struct { fields, .. } = &mut copy.kind {
             fields.retain(|f| !f.read_only);
         }
-        copies.push(copy);
+        copies.insert(id, api.push_type(copy));
     }
-    for ty in api.types.iter_mut().filter(|t| split.contains(&t.name)) {
-        if let TypeKind::Struct { fields, .. } = &mut ty.kind {
+    for &copy in copies.values() {
+        // Nothing refers to an alias, and it keeps naming the response side of a split type.
+        if !matches!(api.ty(copy).kind, TypeKind::Alias { .. }) {
+            redirect_kind(&mut api.types[copy.0].kind, &copies);
+        }
+    }
+    for &id in copies.keys() {
+        if let TypeKind::Struct { fields, .. } = &mut api.types[id.0].kind {
             fields.retain(|f| !f.write_only);
         }
     }
-    api.types.extend(copies);
-    api.types.sort_by(|a, b| a.name.cmp(&b.name));
     for op in api.groups.iter_mut().flat_map(|g| &mut g.operations) {
         for ty in op.body.iter_mut().flat_map(|b| b.types_mut()) {
-            rename_ref(ty, &renamed);
+            redirect(ty, &copies);
         }
         for param in &mut op.params {
-            rename_ref(&mut param.ty, &renamed);
+            redirect(&mut param.ty, &copies);
+        }
+    }
+    api.sort_types();
+}
+
+/// Points the references of a type's kind at other types, as `map` says.
+fn redirect_kind(kind: &mut TypeKind, map: &BTreeMap<TypeId, TypeId>) {
+    kind.refs_mut(&mut |ty| redirect(ty, map), &mut |id| {
+        if let Some(new) = map.get(id) {
+            *id = *new;
+        }
+    });
+}
+
+fn redirect(ty: &mut TypeRef, map: &BTreeMap<TypeId, TypeId>) {
+    if let Some(id) = ty.named_mut() {
+        if let Some(new) = map.get(id) {
+            *id = *new;
         }
     }
 }
 
-fn rename_refs(kind: &mut TypeKind, renamed: &BTreeMap<String, String>) {
-    match kind {
-        TypeKind::Struct {
-            fields,
-            additional,
-            flattened,
-        } => {
-            fields
-                .iter_mut()
-                .for_each(|f| rename_ref(&mut f.ty, renamed));
-            if let Some(additional) = additional {
-                rename_ref(&mut additional.ty, renamed);
-            }
-            for union in flattened {
-                if let Some(new) = renamed.get(&union.ty) {
-                    union.ty = new.clone();
-                }
-            }
-        }
-        TypeKind::Tagged { variants, .. } => {
-            for variant in variants {
-                if let Some(new) = renamed.get(&variant.ty) {
-                    variant.ty = new.clone();
-                }
-            }
-        }
-        TypeKind::Untagged { variants } => variants
-            .iter_mut()
-            .for_each(|v| rename_ref(&mut v.ty, renamed)),
-        // Nothing refers to an alias, and it keeps naming the response side of a split type.
-        TypeKind::Enum { .. } | TypeKind::Alias { .. } => {}
-    }
-}
-
-fn rename_ref(ty: &mut TypeRef, renamed: &BTreeMap<String, String>) {
-    match ty {
-        TypeRef::Named(name) => {
-            if let Some(new) = renamed.get(name) {
-                *name = new.clone();
-            }
-        }
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            rename_ref(inner, renamed)
-        }
-        _ => {}
-    }
-}
-
-fn reachable(api: &Api, roots: &[TypeRef]) -> BTreeSet<String> {
-    let by_name: BTreeMap<&str, &TypeDef> =
-        api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+fn reachable(api: &Api, roots: &[TypeRef]) -> BTreeSet<TypeId> {
     let mut seen = BTreeSet::new();
-    let mut stack: Vec<&str> = Vec::new();
+    let mut stack: Vec<TypeId> = Vec::new();
     for root in roots {
-        let mut names = Vec::new();
-        collect_names(root, true, &mut names);
-        stack.extend(names.into_iter().map(|(n, _)| n));
+        let mut ids = Vec::new();
+        collect_ids(root, true, &mut ids);
+        stack.extend(ids.into_iter().map(|(id, _)| id));
     }
-    while let Some(name) = stack.pop() {
-        if !seen.insert(name.to_owned()) {
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
             continue;
         }
-        if let Some(ty) = by_name.get(name) {
-            stack.extend(edges(ty).into_iter().map(|(n, _)| n));
+        if let Some(ty) = api.types.get(id.0) {
+            stack.extend(edges(ty).into_iter().map(|(to, _)| to));
         }
     }
     seen
@@ -324,84 +289,92 @@ fn reachable(api: &Api, roots: &[TypeRef]) -> BTreeSet<String> {
 
 /// Inline types nothing refers to any more (the type of a dropped tag or read-only field).
 /// Component types stay: they are part of the API's vocabulary even when no operation uses them.
+/// Examples of dropped types go with them.
 fn drop_orphans(api: &mut Api) {
     loop {
         let used = referenced(api, |_| true);
-        let before = api.types.len();
-        api.types
-            .retain(|t| is_component(&t.pointer) || used.contains(&t.name));
-        if api.types.len() == before {
+        let kept: Vec<TypeId> = api
+            .types_with_ids()
+            .filter(|(id, t)| is_component(&t.pointer) || used.contains(id))
+            .map(|(id, _)| id)
+            .collect();
+        if kept.len() == api.types.len() {
             break;
         }
+        let kept_set: BTreeSet<TypeId> = kept.iter().copied().collect();
+        api.examples
+            .retain(|e| e.ty.named().is_none_or(|id| kept_set.contains(&id)));
+        api.rearrange(&kept);
     }
-    let names: BTreeSet<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
-    let kept: Vec<bool> = api
-        .examples
-        .iter()
-        .map(|e| mentions_only(&e.ty, &names))
-        .collect();
-    let mut keep = kept.into_iter();
-    api.examples.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Types of the same shape are emitted once: documents repeat inline schemas (the same enum
 /// under ten properties, the same error body under every status), which would otherwise become
 /// `Foo`, `Foo2` … `Foo11`. Of each set of identical types one is kept, a component before an
-/// inline type, then the shortest name, then the first by name, so the choice does not depend
-/// on document order; references to the others lead to it. A component among the others stays
+/// inline type, then the shortest preferred name, then the first by name, then by where it is,
+/// so the choice does not depend on document order; references to the others lead to it. A component among the others stays
 /// as an alias of the kept type, since its name is part of the API's vocabulary. Repeated until
 /// nothing changes, as types that differed only by which duplicate they referred to become
 /// identical in turn. Shapes are compared after the direction passes, so two types merge only
 /// when their Rust definitions would be the same; docs do not count.
 fn merge_identical(api: &mut Api) {
     loop {
-        let mut sets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, ty) in api.types.iter().enumerate() {
+        let mut sets: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
+        for (id, ty) in api.types_with_ids() {
             if let Some(shape) = shape_key(ty) {
-                sets.entry(shape).or_default().push(i);
+                sets.entry(shape).or_default().push(id);
             }
         }
-        let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+        let mut merged: BTreeMap<TypeId, TypeId> = BTreeMap::new();
         for set in sets.values().filter(|set| set.len() > 1) {
-            let rank = |&&i: &&usize| {
-                let ty = &api.types[i];
-                (!is_component(&ty.pointer), ty.name.len(), ty.name.as_str())
+            let rank = |id: &&TypeId| {
+                let ty = api.ty(**id);
+                let name = ty.naming.preferred.as_str();
+                (
+                    !is_component(&ty.pointer),
+                    name.len(),
+                    name,
+                    ty.pointer.as_str(),
+                    **id,
+                )
             };
             let Some(&kept) = set.iter().min_by_key(rank) else {
                 continue;
             };
-            for &i in set.iter().filter(|&&i| i != kept) {
-                renamed.insert(api.types[i].name.clone(), api.types[kept].name.clone());
+            for &id in set.iter().filter(|&&id| id != kept) {
+                merged.insert(id, kept);
             }
         }
-        if renamed.is_empty() {
+        if merged.is_empty() {
             return;
         }
-        api.types
-            .retain(|t| !renamed.contains_key(&t.name) || is_component(&t.pointer));
-        for ty in &mut api.types {
-            match renamed.get(&ty.name) {
-                Some(kept) => {
-                    let note =
-                        format!("The same type as `{kept}`, whose shape this schema repeats.");
-                    ty.doc = Some(match ty.doc.take() {
-                        Some(doc) => format!("{doc}\n\n{note}"),
-                        None => note,
-                    });
-                    ty.example = None;
-                    ty.kind = TypeKind::Alias {
-                        target: TypeRef::Named(kept.clone()),
-                    };
-                }
-                None => {
-                    rename_refs(&mut ty.kind, &renamed);
-                    if let TypeKind::Alias { target } = &mut ty.kind {
-                        rename_ref(target, &renamed);
-                    }
-                }
+        let removed: BTreeMap<TypeId, TypeId> = merged
+            .iter()
+            .filter(|(id, _)| !is_component(&api.ty(**id).pointer))
+            .map(|(id, kept)| (*id, *kept))
+            .collect();
+        for i in 0..api.types.len() {
+            let id = TypeId(i);
+            let ty = &mut api.types[i];
+            redirect_kind(&mut ty.kind, &merged);
+            // Where a type comes from changes only when that type is gone: a component
+            // duplicate stays, as an alias, and what sits in it keeps its name.
+            ty.naming_refs_mut(&mut |r| redirect(r, &removed));
+            if let Some(&kept) = merged.get(&id) {
+                ty.notes.push(Note::SameAs);
+                ty.example = None;
+                ty.kind = TypeKind::Alias {
+                    target: TypeRef::Named(kept),
+                };
             }
         }
-        api.type_refs_mut(|ty| rename_ref(ty, &renamed));
+        api.type_refs_mut(|ty| redirect(ty, &merged));
+        // Inline duplicates vanish; component duplicates stay, as aliases.
+        let kept: Vec<TypeId> = (0..api.types.len())
+            .map(TypeId)
+            .filter(|id| !removed.contains_key(id))
+            .collect();
+        api.rearrange(&kept);
     }
 }
 
@@ -443,26 +416,21 @@ fn is_component(pointer: &str) -> bool {
         .is_some_and(|rest| !rest.contains('/'))
 }
 
-fn mentions_only(ty: &TypeRef, names: &BTreeSet<&str>) -> bool {
-    ty.named().is_none_or(|name| names.contains(name))
-}
-
 /// Boxes struct fields that would otherwise make a type contain itself.
 fn box_recursion(api: &mut Api) {
-    let index = TypeIndex::new(&api.types);
     for i in 0..api.types.len() {
-        let owner = api.types[i].name.clone();
-        let targets: Vec<(usize, String)> = fields(&api.types[i])
+        let owner = TypeId(i);
+        let targets: Vec<(usize, TypeId)> = fields(&api.types[i])
             .iter()
             .enumerate()
             .filter_map(|(f, field)| match &field.ty {
-                TypeRef::Named(name) => Some((f, name.clone())),
+                TypeRef::Named(id) => Some((f, *id)),
                 _ => None,
             })
             .collect();
         // Fields boxed so far break cycles for the later ones, so each query sees them.
         for (f, target) in targets {
-            if index.reaches_by_value(&api.types, &target, &owner) {
+            if reaches_by_value(&api.types, target, owner) {
                 if let TypeKind::Struct { fields, .. } = &mut api.types[i].kind {
                     fields[f].boxed = true;
                 }
@@ -471,54 +439,37 @@ fn box_recursion(api: &mut Api) {
     }
 }
 
-/// Positions of the types by name, built once per pass: the passes ask many reachability
-/// questions and names do not change while they run.
-struct TypeIndex(BTreeMap<String, usize>);
-
-impl TypeIndex {
-    fn new(types: &[TypeDef]) -> Self {
-        Self(
-            types
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (t.name.clone(), i))
-                .collect(),
-        )
-    }
-
-    /// Whether `from` holds a `to` by value, directly or through other types.
-    fn reaches_by_value(&self, types: &[TypeDef], from: &str, to: &str) -> bool {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from];
-        while let Some(name) = stack.pop() {
-            if name == to {
-                return true;
-            }
-            if !seen.insert(name) {
-                continue;
-            }
-            if let Some(&i) = self.0.get(name) {
-                stack.extend(
-                    edges(&types[i])
-                        .into_iter()
-                        .filter(|(_, by_value)| *by_value)
-                        .map(|(n, _)| n),
-                );
-            }
+/// Whether `from` holds a `to` by value, directly or through other types.
+fn reaches_by_value(types: &[TypeDef], from: TypeId, to: TypeId) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from];
+    while let Some(id) = stack.pop() {
+        if id == to {
+            return true;
         }
-        false
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Some(ty) = types.get(id.0) {
+            stack.extend(
+                edges(ty)
+                    .into_iter()
+                    .filter(|(_, by_value)| *by_value)
+                    .map(|(to, _)| to),
+            );
+        }
     }
+    false
 }
 
 /// A union that contains itself through union members alone (`B: oneOf: [B]`) has no struct
 /// field to box: no Rust type can hold it.
 fn check_unboxable(api: &Api, problems: &mut Vec<(String, String)>) {
-    let index = TypeIndex::new(&api.types);
-    for ty in &api.types {
+    for (id, ty) in api.types_with_ids() {
         if matches!(ty.kind, TypeKind::Tagged { .. } | TypeKind::Untagged { .. })
-            && edges(ty).iter().any(|(name, by_value)| {
-                *by_value && index.reaches_by_value(&api.types, name, &ty.name)
-            })
+            && edges(ty)
+                .iter()
+                .any(|(to, by_value)| *by_value && reaches_by_value(&api.types, *to, id))
         {
             problems.push((
                 ty.pointer.clone(),
@@ -531,7 +482,7 @@ fn check_unboxable(api: &Api, problems: &mut Vec<(String, String)>) {
 /// A type used by some groups but not all compiles only with one of their features on, so a
 /// crate that enables one group does not compile the others' models.
 fn assign_features(api: &mut Api) {
-    let used_by: Vec<(String, BTreeSet<String>)> = api
+    let used_by: Vec<(String, BTreeSet<TypeId>)> = api
         .groups
         .iter()
         .map(|group| {
@@ -544,10 +495,10 @@ fn assign_features(api: &mut Api) {
             (group.feature.clone(), reachable(api, &roots))
         })
         .collect();
-    for ty in &mut api.types {
+    for (i, ty) in api.types.iter_mut().enumerate() {
         let features: Vec<String> = used_by
             .iter()
-            .filter(|(_, names)| names.contains(&ty.name))
+            .filter(|(_, ids)| ids.contains(&TypeId(i)))
             .map(|(feature, _)| feature.clone())
             .collect();
         if features.len() < used_by.len() && !features.is_empty() {
@@ -559,25 +510,19 @@ fn assign_features(api: &mut Api) {
     // follow their target instead.
     let mut roots: Vec<TypeRef> = webhook_types(api).cloned().collect();
     roots.extend(
-        api.types
-            .iter()
-            .filter(|t| t.features.is_empty() && !matches!(t.kind, TypeKind::Alias { .. }))
-            .map(|t| TypeRef::Named(t.name.clone())),
+        api.types_with_ids()
+            .filter(|(_, t)| t.features.is_empty() && !matches!(t.kind, TypeKind::Alias { .. }))
+            .map(|(id, _)| TypeRef::Named(id)),
     );
     let always = reachable(api, &roots);
-    for ty in api.types.iter_mut().filter(|t| always.contains(&t.name)) {
-        ty.features.clear();
+    for id in always {
+        api.types[id.0].features.clear();
     }
     // An alias compiles exactly when its target does.
-    let features_of: BTreeMap<String, Vec<String>> = api
-        .types
-        .iter()
-        .map(|t| (t.name.clone(), t.features.clone()))
-        .collect();
-    for ty in &mut api.types {
-        if let TypeKind::Alias { target } = &ty.kind {
-            if let Some(features) = target.named().and_then(|name| features_of.get(name)) {
-                ty.features = features.clone();
+    for i in 0..api.types.len() {
+        if let TypeKind::Alias { target } = &api.types[i].kind {
+            if let Some(target) = target.named() {
+                api.types[i].features = api.types[target.0].features.clone();
             }
         }
     }
@@ -585,27 +530,24 @@ fn assign_features(api: &mut Api) {
 
 /// Untagged members that are structs list their JSON properties for the exact-match pass.
 fn fill_known_fields(api: &mut Api) {
-    let known: BTreeMap<String, Vec<String>> = api
+    let known: Vec<Option<Vec<String>>> = api
         .types
         .iter()
-        .filter_map(|t| match &t.kind {
+        .map(|t| match &t.kind {
             // A struct keeping undeclared properties accepts any key: no exact-match pass.
             TypeKind::Struct {
                 fields,
                 additional: None,
                 flattened,
-            } if flattened.is_empty() => Some((
-                t.name.clone(),
-                fields.iter().map(|f| f.json_name.clone()).collect(),
-            )),
+            } if flattened.is_empty() => Some(fields.iter().map(|f| f.json_name.clone()).collect()),
             _ => None,
         })
         .collect();
     for ty in &mut api.types {
         if let TypeKind::Untagged { variants } = &mut ty.kind {
             for variant in variants {
-                if let TypeRef::Named(name) = &variant.ty {
-                    variant.known_fields = known.get(name).cloned();
+                if let TypeRef::Named(id) = &variant.ty {
+                    variant.known_fields = known[id.0].clone();
                 }
             }
         }

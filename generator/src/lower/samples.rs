@@ -5,13 +5,11 @@
 //! recorded: formats, lengths, bounds, simple patterns, required properties, `minItems`, the
 //! first union member that works. Recursion stops at optional fields and empty arrays.
 
-use std::collections::BTreeMap;
-
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{json, Map, Value};
 
 use crate::ir::{
-    Api, BodyEncoding, Constraints, ParamLocation, PartKind, TypeDef, TypeKind, TypeRef,
+    Api, BodyEncoding, Constraints, ParamLocation, PartKind, TypeDef, TypeId, TypeKind, TypeRef,
 };
 
 /// Values nest deeper than this only through recursion; deeper, arrays stay empty.
@@ -26,7 +24,10 @@ pub fn fill(api: &mut Api) {
         let types: Vec<Option<Value>> = api
             .types
             .iter()
-            .map(|t| Some(sampler.named(t, &Constraints::default(), 0, &mut Vec::new())))
+            .enumerate()
+            .map(|(i, t)| {
+                Some(sampler.named(TypeId(i), t, &Constraints::default(), 0, &mut Vec::new()))
+            })
             .collect();
         let mut params = Vec::new();
         let mut bodies = Vec::new();
@@ -44,13 +45,13 @@ pub fn fill(api: &mut Api) {
                 // A query object (a deepObject filter) is sent with every optional property:
                 // Prism checks the properties of one it does not get as if they were there, and
                 // each is one more thing for it to check.
-                let fullest = match param.ty.named().and_then(|n| sampler.types.get(n)) {
-                    Some(def)
+                let fullest = match param.ty.named().and_then(|id| sampler.def(id)) {
+                    Some((id, def))
                         if param.location == ParamLocation::Query
-                            && param.ty == TypeRef::Named(def.name.clone())
+                            && param.ty == TypeRef::Named(id)
                             && matches!(def.kind, TypeKind::Struct { .. }) =>
                     {
-                        let value = sampler.fullest(def, 0, &mut Vec::new());
+                        let value = sampler.fullest(id, def, 0, &mut Vec::new());
                         sampler.valid(&value, &param.ty, &c).then_some(value)
                     }
                     _ => None,
@@ -105,15 +106,18 @@ pub fn fill(api: &mut Api) {
 
 /// Builds and checks values against the IR's types.
 pub struct Sampler<'a> {
-    types: BTreeMap<&'a str, &'a TypeDef>,
+    types: &'a [TypeDef],
 }
 
 impl<'a> Sampler<'a> {
-    /// A sampler over these types.
+    /// A sampler over these types, a [`TypeId`] being a place among them.
     pub fn new(types: &'a [TypeDef]) -> Self {
-        Sampler {
-            types: types.iter().map(|t| (t.name.as_str(), t)).collect(),
-        }
+        Sampler { types }
+    }
+
+    /// The type an id stands for, with its id.
+    fn def(&self, id: TypeId) -> Option<(TypeId, &'a TypeDef)> {
+        self.types.get(id.0).map(|def| (id, def))
     }
 
     /// A value of `ty` that `c` accepts.
@@ -121,7 +125,7 @@ impl<'a> Sampler<'a> {
         self.value(ty, c, 0, &mut Vec::new())
     }
 
-    fn value(&self, ty: &TypeRef, c: &Constraints, depth: usize, stack: &mut Vec<String>) -> Value {
+    fn value(&self, ty: &TypeRef, c: &Constraints, depth: usize, stack: &mut Vec<TypeId>) -> Value {
         // Only documents built to hurt nest this deep (5000 inline objects in each other).
         if depth > MAX_CHECK_DEPTH {
             return Value::Null;
@@ -149,7 +153,7 @@ impl<'a> Sampler<'a> {
             TypeRef::Json => json!({}),
             TypeRef::List(inner) => {
                 let items = c.items.as_deref().cloned().unwrap_or_default();
-                let recursive = inner.named().is_some_and(|n| stack.iter().any(|s| s == n));
+                let recursive = inner.named().is_some_and(|n| stack.contains(&n));
                 let wanted = if depth >= MAX_DEPTH || recursive {
                     0
                 } else {
@@ -180,8 +184,8 @@ impl<'a> Sampler<'a> {
                 }
                 Value::Object(map)
             }
-            TypeRef::Named(name) => match self.types.get(name.as_str()) {
-                Some(def) => self.named(def, c, depth, stack),
+            TypeRef::Named(id) => match self.def(*id) {
+                Some((id, def)) => self.named(id, def, c, depth, stack),
                 None => json!({}),
             },
         }
@@ -189,18 +193,19 @@ impl<'a> Sampler<'a> {
 
     fn named(
         &self,
+        id: TypeId,
         def: &TypeDef,
         c: &Constraints,
         depth: usize,
-        stack: &mut Vec<String>,
+        stack: &mut Vec<TypeId>,
     ) -> Value {
-        let ty = TypeRef::Named(def.name.clone());
+        let ty = TypeRef::Named(id);
         if let Some(example) = &def.example {
             if self.valid(example, &ty, c) {
                 return example.clone();
             }
         }
-        stack.push(def.name.clone());
+        stack.push(id);
         let value = match &def.kind {
             TypeKind::Struct {
                 fields, flattened, ..
@@ -208,8 +213,8 @@ impl<'a> Sampler<'a> {
                 let mut map = Map::new();
                 // Each flattened union's members write their properties into the same object.
                 for union in flattened {
-                    let union = TypeRef::Named(union.ty.clone());
-                    let recursive = stack.iter().any(|s| Some(s.as_str()) == union.named());
+                    let recursive = stack.contains(&union.ty);
+                    let union = TypeRef::Named(union.ty);
                     if recursive || depth >= MAX_DEPTH {
                         continue;
                     }
@@ -232,10 +237,7 @@ impl<'a> Sampler<'a> {
                     .chain(optional)
                     .collect();
                 for field in chosen {
-                    let recursive = field
-                        .ty
-                        .named()
-                        .is_some_and(|n| stack.iter().any(|s| s == n));
+                    let recursive = field.ty.named().is_some_and(|n| stack.contains(&n));
                     let value = if field.nullable && (recursive || depth >= MAX_DEPTH) {
                         Value::Null
                     } else {
@@ -251,7 +253,7 @@ impl<'a> Sampler<'a> {
             TypeKind::Tagged { tag, variants } => variants
                 .iter()
                 .map(|variant| {
-                    let member = TypeRef::Named(variant.ty.clone());
+                    let member = TypeRef::Named(variant.ty);
                     let mut value = self.value(&member, &Constraints::default(), depth + 1, stack);
                     if let Value::Object(map) = &mut value {
                         map.insert(tag.clone(), json!(variant.tag_value));
@@ -284,9 +286,9 @@ impl<'a> Sampler<'a> {
                     .or_else(|| {
                         let fullest: Vec<Value> = variants
                             .iter()
-                            .map(|v| match v.ty.named().and_then(|n| self.types.get(n)) {
-                                Some(def) if matches!(def.kind, TypeKind::Struct { .. }) => {
-                                    self.fullest(def, depth + 1, stack)
+                            .map(|v| match v.ty.named().and_then(|id| self.def(id)) {
+                                Some((id, def)) if matches!(def.kind, TypeKind::Struct { .. }) => {
+                                    self.fullest(id, def, depth + 1, stack)
                                 }
                                 _ => self.value(&v.ty, &v.constraints, depth + 1, stack),
                             })
@@ -303,17 +305,14 @@ impl<'a> Sampler<'a> {
     }
 
     /// A struct's value with every field clients send, optional ones too.
-    fn fullest(&self, def: &TypeDef, depth: usize, stack: &mut Vec<String>) -> Value {
+    fn fullest(&self, id: TypeId, def: &TypeDef, depth: usize, stack: &mut Vec<TypeId>) -> Value {
         let TypeKind::Struct { fields, .. } = &def.kind else {
             return json!({});
         };
-        stack.push(def.name.clone());
+        stack.push(id);
         let mut map = Map::new();
         for field in fields.iter().filter(|f| !f.read_only) {
-            let recursive = field
-                .ty
-                .named()
-                .is_some_and(|n| stack.iter().any(|s| s == n));
+            let recursive = field.ty.named().is_some_and(|n| stack.contains(&n));
             if recursive && !field.required {
                 continue;
             }
@@ -365,7 +364,7 @@ impl<'a> Sampler<'a> {
                     .all(|v| self.check(v, inner, &Constraints::default(), depth + 1)),
                 _ => false,
             },
-            TypeRef::Named(name) => match self.types.get(name.as_str()) {
+            TypeRef::Named(id) => match self.types.get(id.0) {
                 Some(def) => self.check_named(value, def, c, depth),
                 None => true,
             },
@@ -388,8 +387,7 @@ impl<'a> Sampler<'a> {
                 // and what they hold is not extra.
                 if !flattened.is_empty() {
                     let unions = flattened.iter().all(|union| {
-                        let union = TypeRef::Named(union.ty.clone());
-                        self.check(value, &union, &none, depth + 1)
+                        self.check(value, &TypeRef::Named(union.ty), &none, depth + 1)
                     });
                     let declared = fields.iter().all(|field| match map.get(&field.json_name) {
                         None => !field.required,
@@ -429,7 +427,7 @@ impl<'a> Sampler<'a> {
                         if let Value::Object(map) = &mut member {
                             map.shift_remove(tag);
                         }
-                        self.check(&member, &TypeRef::Named(v.ty.clone()), &none, depth + 1)
+                        self.check(&member, &TypeRef::Named(v.ty), &none, depth + 1)
                     })
             }
             TypeKind::Untagged { variants } => variants
@@ -762,8 +760,10 @@ mod tests {
     fn def(name: &str, kind: TypeKind) -> TypeDef {
         TypeDef {
             name: name.to_owned(),
+            naming: Default::default(),
             pointer: String::new(),
             doc: None,
+            notes: Vec::new(),
             deprecated: false,
             example: None,
             sample: None,
@@ -971,7 +971,7 @@ mod tests {
             },
         )];
         let value =
-            Sampler::new(&types).sample(&TypeRef::Named("Thing".into()), &Constraints::default());
+            Sampler::new(&types).sample(&TypeRef::Named(TypeId(0)), &Constraints::default());
         assert_eq!(
             value,
             json!({"name": "stringaa", "tags": ["string", "string"]})
@@ -993,7 +993,7 @@ mod tests {
         );
         patch.min_properties = Some(1);
         let types = vec![patch];
-        let ty = TypeRef::Named("Patch".into());
+        let ty = TypeRef::Named(TypeId(0));
         let sampler = Sampler::new(&types);
         assert_eq!(
             sampler.sample(&ty, &Constraints::default()),
@@ -1037,7 +1037,7 @@ paths:
         );
         thing.example = Some(json!({"id": 7}));
         let types = vec![thing.clone()];
-        let ty = TypeRef::Named("Thing".into());
+        let ty = TypeRef::Named(TypeId(0));
         assert_eq!(
             Sampler::new(&types).sample(&ty, &Constraints::default()),
             json!({"id": 7})
@@ -1076,13 +1076,15 @@ paths:
                     variants: vec![
                         UntaggedVariant {
                             name: "A".into(),
-                            ty: TypeRef::Named("A".into()),
+                            label: None,
+                            ty: TypeRef::Named(TypeId(0)),
                             known_fields: None,
                             constraints: Constraints::default(),
                         },
                         UntaggedVariant {
                             name: "B".into(),
-                            ty: TypeRef::Named("B".into()),
+                            label: None,
+                            ty: TypeRef::Named(TypeId(1)),
                             known_fields: None,
                             constraints: Constraints::default(),
                         },
@@ -1096,7 +1098,7 @@ paths:
                     variants: vec![TaggedVariant {
                         name: "B".into(),
                         tag_value: "b".into(),
-                        ty: "B".into(),
+                        ty: TypeId(1),
                     }],
                 },
             ),
@@ -1113,16 +1115,13 @@ paths:
         ];
         let sampler = Sampler::new(&types);
         let none = Constraints::default();
+        assert_eq!(sampler.sample(&TypeRef::Named(TypeId(2)), &none), json!({}));
         assert_eq!(
-            sampler.sample(&TypeRef::Named("U".into()), &none),
-            json!({})
-        );
-        assert_eq!(
-            sampler.sample(&TypeRef::Named("T".into()), &none),
+            sampler.sample(&TypeRef::Named(TypeId(3)), &none),
             json!({"b": 1, "kind": "b"})
         );
         assert_eq!(
-            sampler.sample(&TypeRef::Named("E".into()), &none),
+            sampler.sample(&TypeRef::Named(TypeId(4)), &none),
             json!("on")
         );
     }
@@ -1146,9 +1145,10 @@ paths:
             d.closed = true;
             d
         };
-        let member = |name: &str| UntaggedVariant {
+        let member = |name: &str, id: usize| UntaggedVariant {
             name: name.into(),
-            ty: TypeRef::Named(name.into()),
+            label: None,
+            ty: TypeRef::Named(TypeId(id)),
             known_fields: None,
             constraints: Constraints::default(),
         };
@@ -1158,25 +1158,22 @@ paths:
             def(
                 "Either",
                 TypeKind::Untagged {
-                    variants: vec![member("Service"), member("Plane")],
+                    variants: vec![member("Service", 0), member("Plane", 1)],
                 },
             ),
         ];
         let sampler = Sampler::new(&types);
-        let value = sampler.sample(&TypeRef::Named("Either".into()), &Constraints::default());
+        let value = sampler.sample(&TypeRef::Named(TypeId(2)), &Constraints::default());
         // `{}` would match both members of the `oneOf`.
         assert_eq!(value, json!({"service": "string"}));
-        assert!(!sampler.valid(
-            &value,
-            &TypeRef::Named("Plane".into()),
-            &Constraints::default()
-        ));
+        assert!(!sampler.valid(&value, &TypeRef::Named(TypeId(1)), &Constraints::default()));
     }
 
     #[test]
     fn a_scalar_members_constraints_hold() {
         let port = UntaggedVariant {
             name: "Port".into(),
+            label: None,
             ty: TypeRef::String,
             known_fields: None,
             constraints: limits(|l| l.pattern = Some(r"^(\d{1,5}|\d{1,5}-\d{1,5})$".into())),
@@ -1188,7 +1185,7 @@ paths:
             },
         )];
         let value =
-            Sampler::new(&types).sample(&TypeRef::Named("Ports".into()), &Constraints::default());
+            Sampler::new(&types).sample(&TypeRef::Named(TypeId(0)), &Constraints::default());
         assert_eq!(value, json!("0"));
     }
 
@@ -1201,13 +1198,13 @@ paths:
                     field("name", TypeRef::String, true, Constraints::default()),
                     field(
                         "children",
-                        TypeRef::List(Box::new(TypeRef::Named("Node".into()))),
+                        TypeRef::List(Box::new(TypeRef::Named(TypeId(0)))),
                         true,
                         Constraints::default(),
                     ),
                     field(
                         "parent",
-                        TypeRef::Named("Node".into()),
+                        TypeRef::Named(TypeId(0)),
                         false,
                         Constraints::default(),
                     ),
@@ -1217,7 +1214,7 @@ paths:
             },
         )];
         let value =
-            Sampler::new(&types).sample(&TypeRef::Named("Node".into()), &Constraints::default());
+            Sampler::new(&types).sample(&TypeRef::Named(TypeId(0)), &Constraints::default());
         assert_eq!(value, json!({"name": "string", "children": []}));
     }
 

@@ -1,29 +1,28 @@
 //! Lowers schemas into named Rust types (`TypeDef`) and type references (`TypeRef`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde_json::Value;
 
 use super::{constraints, prose};
 use crate::adapter::{Additional, Discriminator, Document, Problem, Schema, SchemaRef, SchemaView};
 use crate::ir::{
-    AdditionalField, EnumVariant, Example, Field, FlattenedUnion, TaggedVariant, TypeDef, TypeKind,
-    TypeRef, UntaggedVariant,
+    AdditionalField, EnumVariant, Example, Field, FlattenedUnion, NameSource, Naming, Note, Place,
+    TaggedVariant, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
 };
 use crate::locate::escape;
 use crate::naming::{type_name, value_name, Scope};
 
-/// Names (in the model namespace) that generated code must not shadow.
-const RESERVED: &[&str] = &["BTreeMap"];
-
 /// Lowers schemas on demand, each component once, and collects the named types.
 pub struct TypeLowerer<'d> {
     doc: &'d Document,
-    /// Named types by Rust name; a BTreeMap so output order is the name order.
-    pub types: BTreeMap<String, TypeDef>,
-    names: Scope,
-    /// The Rust name reserved for each component, claimed in document order up front so a
-    /// component keeps its own name even when an inline type met earlier wanted it.
+    /// Named types by id: a slot is reserved when a type is met and filled when its
+    /// definition is done (a component refers to itself before that).
+    pub types: Vec<Option<TypeDef>>,
+    /// How each slot's type is named.
+    namings: Vec<Naming>,
+    /// The Rust name of each component, claimed up front in the order of their keys: two keys
+    /// that are one name in Rust (`foo_bar`, `FooBar`) are told apart there, by a number.
     component_names: HashMap<String, String>,
     components: HashMap<String, Lowered>,
     /// Problems found so far.
@@ -31,14 +30,15 @@ pub struct TypeLowerer<'d> {
     /// Examples met so far, with their types.
     pub examples: Vec<Example>,
     /// References met while their component was still being lowered, with where they were.
-    recursive_refs: Vec<(String, String)>,
+    recursive_refs: Vec<(TypeId, String)>,
     /// The type of each inline property schema lowered so far, by its pointer.
     inline_properties: HashMap<String, TypeRef>,
 }
 
 #[derive(Clone)]
 enum Lowered {
-    InProgress,
+    /// Being lowered, its type to be defined in this slot.
+    InProgress(TypeId),
     Done(TypeRef),
 }
 
@@ -55,15 +55,22 @@ struct Member<'a> {
 impl<'d> TypeLowerer<'d> {
     /// A lowerer over one document.
     pub fn new(doc: &'d Document) -> Self {
-        let mut names = Scope::with_reserved(RESERVED);
+        let mut names = Scope::with_reserved(super::names::RESERVED);
         let mut component_names = HashMap::new();
-        for (name, _) in doc.component_schemas() {
+        // Claimed in the order of the keys, not the document's.
+        let mut keys: Vec<&str> = doc
+            .component_schemas()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        keys.sort_unstable();
+        for name in keys {
             component_names.insert(name.to_owned(), names.claim(&type_name(name)));
         }
         TypeLowerer {
             doc,
-            types: BTreeMap::new(),
-            names,
+            types: Vec::new(),
+            namings: Vec::new(),
             component_names,
             components: HashMap::new(),
             problems: Vec::new(),
@@ -83,7 +90,7 @@ impl<'d> TypeLowerer<'d> {
     }
 
     /// Lowers a schema or reference found at `pointer`; `hint` names it if it needs a name.
-    pub fn lower(&mut self, schema: SchemaRef<'d>, pointer: &str, hint: &str) -> TypeRef {
+    pub fn lower(&mut self, schema: SchemaRef<'d>, pointer: &str, hint: &Hint) -> TypeRef {
         match schema {
             SchemaRef::Ref(reference) => self.reference(reference, pointer),
             SchemaRef::Inline(schema) => self.lower_schema(schema, pointer, hint, None),
@@ -190,7 +197,7 @@ impl<'d> TypeLowerer<'d> {
     }
 
     /// Lowers one property from [`body_shapes`](Self::body_shapes).
-    pub fn lower_object_property(&mut self, property: &ObjectProperty<'d>, hint: &str) -> TypeRef {
+    pub fn lower_object_property(&mut self, property: &ObjectProperty<'d>, hint: &Hint) -> TypeRef {
         self.lower_property(&property.property, hint)
     }
 
@@ -209,11 +216,10 @@ impl<'d> TypeLowerer<'d> {
             Some(Lowered::Done(ty)) => return ty.clone(),
             // A recursive reference: the component will be a named type under its claimed name
             // (a post-pass reports it if it turned out to be an alias, which cannot recurse).
-            Some(Lowered::InProgress) => {
-                let rust_name = self.component_names[name].clone();
-                self.recursive_refs
-                    .push((rust_name.clone(), referenced_at.to_owned()));
-                return TypeRef::Named(rust_name);
+            Some(Lowered::InProgress(id)) => {
+                let id = *id;
+                self.recursive_refs.push((id, referenced_at.to_owned()));
+                return TypeRef::Named(id);
             }
             None => {}
         }
@@ -227,19 +233,23 @@ impl<'d> TypeLowerer<'d> {
                 )
             }
         };
-        self.components.insert(name.to_owned(), Lowered::InProgress);
+        let fixed = self.reserve_component(name);
+        self.components
+            .insert(name.to_owned(), Lowered::InProgress(fixed));
         let pointer = format!("/components/schemas/{}", escape(name));
-        let fixed = self.component_names[name].clone();
-        let mut ty = self.lower_schema(schema, &pointer, name, Some(fixed.clone()));
+        // Inline types of a component that is no type of its own (a list) are named after it.
+        let hint = Hint::text(name, "", None);
+        let mut ty = self.lower_schema(schema, &pointer, &hint, Some(fixed));
         // A list or map of itself (`items` referring to the component, or a pointer into it
         // that became one): references met while lowering it name it, so it is a named type,
         // a one-variant union around the list (the list is the indirection that makes it
         // finite).
         let refers_to_itself = self.recursive_refs.iter().any(|(n, _)| *n == fixed);
         let indirect = matches!(&ty, TypeRef::List(_) | TypeRef::Map(_));
-        if refers_to_itself && indirect && !self.types.contains_key(&fixed) {
+        if refers_to_itself && indirect && !self.is_defined(fixed) {
             let variant = UntaggedVariant {
-                name: variant_name_of(&ty),
+                name: String::new(),
+                label: None,
                 ty,
                 known_fields: None,
                 constraints: constraints::of(self.doc, schema),
@@ -270,26 +280,18 @@ impl<'d> TypeLowerer<'d> {
             }
             Err(message) => self.problem(pointer.clone(), message),
         };
+        // An alias used inside its own target was defined while the target was lowered.
+        if let Some(Lowered::Done(done)) = self.components.get(name) {
+            return done.clone();
+        }
         self.components
             .insert(name.to_owned(), Lowered::Done(ty.clone()));
-        let rust_name = self.component_names[name].clone();
-        let doc = match &ty {
-            TypeRef::Named(target) => format!("`{name}`: another name for `{target}`."),
-            _ => format!("`{name}`: another name for the type it refers to."),
-        };
-        self.types.insert(
-            rust_name.clone(),
+        let id = self.reserve_component(name);
+        self.fill(
+            id,
             TypeDef {
-                name: rust_name,
-                pointer,
-                doc: Some(doc),
-                deprecated: false,
-                example: None,
-                sample: None,
-                min_properties: None,
-                closed: false,
-                kind: TypeKind::Alias { target: ty.clone() },
-                features: Vec::new(),
+                notes: vec![Note::AliasOf(name.to_owned())],
+                ..blank(&pointer, TypeKind::Alias { target: ty.clone() })
             },
         );
         ty
@@ -298,8 +300,9 @@ impl<'d> TypeLowerer<'d> {
     /// Reports recursive references to components that never became a named type: aliases
     /// that refer back to themselves, which no Rust type can express.
     pub fn check_recursion(&mut self) {
-        for (name, at) in std::mem::take(&mut self.recursive_refs) {
-            if !self.types.contains_key(&name) {
+        for (id, at) in std::mem::take(&mut self.recursive_refs) {
+            if !self.is_defined(id) {
+                let name = &self.namings[id.0].preferred;
                 self.problems.push((
                     at,
                     format!(
@@ -315,19 +318,95 @@ impl<'d> TypeLowerer<'d> {
         TypeRef::Json
     }
 
-    fn name_for(&mut self, schema: Schema<'d>, hint: &str, fixed: Option<String>) -> String {
+    /// A slot for a type: `fixed` (a component's), or a new one named by the schema's title
+    /// or, without one, by where it sits.
+    fn name_for(&mut self, schema: Schema<'d>, hint: &Hint, fixed: Option<TypeId>) -> TypeId {
         fixed.unwrap_or_else(|| {
-            let base = schema.title().unwrap_or(hint);
-            self.names.claim(&type_name(base))
+            let title = schema.title().map(str::to_owned);
+            self.reserve(hint.naming(title))
         })
+    }
+
+    /// Reserves a slot for a component's type.
+    fn reserve_component(&mut self, key: &str) -> TypeId {
+        self.reserve(Naming {
+            preferred: self.component_names[key].clone(),
+            source: NameSource::Component,
+        })
+    }
+
+    /// Reserves a slot for a type named as `naming` says.
+    fn reserve(&mut self, naming: Naming) -> TypeId {
+        self.types.push(None);
+        self.namings.push(naming);
+        TypeId(self.types.len() - 1)
+    }
+
+    /// Defines the type of a reserved slot (its name and naming are the slot's).
+    fn fill(&mut self, id: TypeId, mut def: TypeDef) -> TypeRef {
+        def.naming = self.namings[id.0].clone();
+        def.name = def.naming.preferred.clone();
+        self.types[id.0] = Some(def);
+        TypeRef::Named(id)
+    }
+
+    /// Where something inside the type of slot `id` sits: its preferred name, then `suffix`.
+    fn hint_in(&self, id: TypeId, suffix: &str, role: Option<&str>) -> Hint {
+        Hint {
+            place: Place {
+                parent: Some(TypeRef::Named(id)),
+                parent_preferred: self.namings[id.0].preferred.clone(),
+                suffix: suffix.to_owned(),
+                role: role.map(str::to_owned),
+            },
+        }
+    }
+
+    /// Whether a slot's type is defined.
+    fn is_defined(&self, id: TypeId) -> bool {
+        self.types[id.0].is_some()
+    }
+
+    /// The types defined, with the names their slots were claimed under, each at its id (an
+    /// empty slot's type, whose name was claimed for a type that never came to be, is there
+    /// to keep the ids; nothing valid refers to it).
+    pub fn into_types(self) -> (Vec<TypeDef>, Vec<TypeId>) {
+        let defined = (0..self.types.len())
+            .map(TypeId)
+            .filter(|id| self.types[id.0].is_some())
+            .collect();
+        let types = self
+            .types
+            .into_iter()
+            .zip(self.namings)
+            .map(|(def, naming)| {
+                def.unwrap_or_else(|| TypeDef {
+                    name: naming.preferred.clone(),
+                    naming,
+                    pointer: String::new(),
+                    doc: None,
+                    notes: Vec::new(),
+                    deprecated: false,
+                    example: None,
+                    sample: None,
+                    min_properties: None,
+                    closed: false,
+                    kind: TypeKind::Alias {
+                        target: TypeRef::Json,
+                    },
+                    features: Vec::new(),
+                })
+            })
+            .collect();
+        (types, defined)
     }
 
     fn lower_schema(
         &mut self,
         schema: Schema<'d>,
         pointer: &str,
-        hint: &str,
-        fixed: Option<String>,
+        hint: &Hint,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
         let ty = self.lower_shape(schema, pointer, hint, fixed);
         if let Some(value) = schema.example() {
@@ -346,8 +425,8 @@ impl<'d> TypeLowerer<'d> {
         &mut self,
         schema: Schema<'d>,
         pointer: &str,
-        hint: &str,
-        fixed: Option<String>,
+        hint: &Hint,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
         let v = schema.view();
         // `not` only narrows which values are valid: the rest of the schema gives the type.
@@ -416,8 +495,11 @@ impl<'d> TypeLowerer<'d> {
             Some("boolean") => TypeRef::Bool,
             Some("array") => match v.items {
                 Some(items) => {
-                    let item =
-                        self.lower(items, &format!("{pointer}/items"), &format!("{hint}Item"));
+                    let item = self.lower(
+                        items,
+                        &format!("{pointer}/items"),
+                        &hint.child("Item", None),
+                    );
                     TypeRef::List(Box::new(self.nullable_if(items, item)))
                 }
                 None => TypeRef::List(Box::new(TypeRef::Json)),
@@ -430,7 +512,7 @@ impl<'d> TypeLowerer<'d> {
                     let value = self.lower(
                         values,
                         &format!("{pointer}/additionalProperties"),
-                        &format!("{hint}Value"),
+                        &hint.child("Value", None),
                     );
                     TypeRef::Map(Box::new(self.nullable_if(values, value)))
                 }
@@ -458,10 +540,10 @@ impl<'d> TypeLowerer<'d> {
         schema: Schema<'d>,
         values: Vec<&str>,
         pointer: &str,
-        hint: &str,
-        fixed: Option<String>,
+        hint: &Hint,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
-        let name = self.name_for(schema, hint, fixed);
+        let id = self.name_for(schema, hint, fixed);
         let open = schema
             .extension("x-speakeasy-unknown-values")
             .is_some_and(|v| v == "allow");
@@ -476,32 +558,21 @@ impl<'d> TypeLowerer<'d> {
                 value: value.to_owned(),
             });
         }
-        self.define(name, pointer, schema, TypeKind::Enum { variants, open })
+        self.define(id, pointer, schema, TypeKind::Enum { variants, open })
     }
 
-    fn define(
-        &mut self,
-        name: String,
-        pointer: &str,
-        schema: Schema<'d>,
-        kind: TypeKind,
-    ) -> TypeRef {
-        self.types.insert(
-            name.clone(),
+    fn define(&mut self, id: TypeId, pointer: &str, schema: Schema<'d>, kind: TypeKind) -> TypeRef {
+        self.fill(
+            id,
             TypeDef {
-                name: name.clone(),
-                pointer: pointer.to_owned(),
                 doc: prose(schema.description()).or_else(|| prose(schema.title())),
                 deprecated: schema.deprecated(),
                 example: schema.example().cloned(),
-                sample: None,
                 min_properties: schema.view().limits.min_properties,
                 closed: matches!(schema.view().additional, Some(Additional::Any(false))),
-                kind,
-                features: Vec::new(),
+                ..blank(pointer, kind)
             },
-        );
-        TypeRef::Named(name)
+        )
     }
 
     fn object(
@@ -509,8 +580,8 @@ impl<'d> TypeLowerer<'d> {
         schema: Schema<'d>,
         v: &SchemaView<'d>,
         pointer: &str,
-        hint: &str,
-        fixed: Option<String>,
+        hint: &Hint,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
         let properties: Vec<Property<'d>> = v
             .properties
@@ -531,23 +602,23 @@ impl<'d> TypeLowerer<'d> {
         properties: Vec<Property<'d>>,
         required: &[&str],
         pointer: &str,
-        hint: &str,
-        fixed: Option<String>,
+        hint: &Hint,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
-        let name = self.name_for(schema, hint, fixed);
+        let id = self.name_for(schema, hint, fixed);
         let additional = schema
             .view()
             .additional
             .map(|additional| (additional, format!("{pointer}/additionalProperties")));
-        let kind = self.fields(&name, properties, required, additional);
-        self.define(name, pointer, schema, kind)
+        let kind = self.fields(id, properties, required, additional);
+        self.define(id, pointer, schema, kind)
     }
 
     /// A struct's fields, and the map keeping undeclared properties when `additional` (the
     /// schema's `additionalProperties`, with its pointer) allows them.
     fn fields(
         &mut self,
-        name: &str,
+        owner: TypeId,
         properties: Vec<Property<'d>>,
         required: &[&str],
         additional: Option<(Additional<'d>, String)>,
@@ -560,7 +631,8 @@ impl<'d> TypeLowerer<'d> {
                 Ok((schema, _)) => constraints::of(self.doc, schema),
                 Err(_) => Default::default(),
             };
-            let ty = self.lower_property(&property, &format!("{name}{}", type_name(property.name)));
+            let hint = self.hint_in(owner, &type_name(property.name), Some("Property"));
+            let ty = self.lower_property(&property, &hint);
             fields.push(Field {
                 name: scope.claim(&value_name(property.name)),
                 json_name: property.name.to_owned(),
@@ -580,7 +652,7 @@ impl<'d> TypeLowerer<'d> {
         let additional = match additional {
             Some((Additional::Any(true), _)) => Some(TypeRef::Json),
             Some((Additional::Schema(values), pointer)) => {
-                let value = self.lower(values, &pointer, &format!("{name}Value"));
+                let value = self.lower(values, &pointer, &self.hint_in(owner, "Value", None));
                 Some(self.nullable_if(values, value))
             }
             Some((Additional::Any(false), _)) | None => None,
@@ -595,7 +667,7 @@ impl<'d> TypeLowerer<'d> {
         }
     }
 
-    fn lower_property(&mut self, property: &Property<'d>, hint: &str) -> TypeRef {
+    fn lower_property(&mut self, property: &Property<'d>, hint: &Hint) -> TypeRef {
         match property.schema {
             SchemaRef::Ref(reference) => self.reference(reference, &property.pointer),
             // A property merged into several structs (each member of a union with the
@@ -612,10 +684,20 @@ impl<'d> TypeLowerer<'d> {
                     .filter(|(_, name)| !name.contains('/'))
                     .and_then(|(component, _)| {
                         let component = crate::adapter::unescape(component);
-                        self.component_names.get(&component)
-                    })
-                    .map(|component| format!("{component}{}", type_name(property.name)));
-                let hint = declared.as_deref().unwrap_or(hint);
+                        let suffix = type_name(property.name);
+                        // In the component's type when it is one, else after its name.
+                        match self.components.get(&component) {
+                            Some(Lowered::InProgress(id))
+                            | Some(Lowered::Done(TypeRef::Named(id))) => {
+                                Some(self.hint_in(*id, &suffix, Some("Property")))
+                            }
+                            _ => self
+                                .component_names
+                                .get(&component)
+                                .map(|name| Hint::text(name, &suffix, Some("Property"))),
+                        }
+                    });
+                let hint = declared.as_ref().unwrap_or(hint);
                 let ty = self.lower_schema(schema, &property.pointer, hint, None);
                 self.inline_properties
                     .insert(property.pointer.clone(), ty.clone());
@@ -741,8 +823,8 @@ impl<'d> TypeLowerer<'d> {
         choice: Choice<'d>,
         shared: Flat<'d>,
         pointer: &str,
-        hint: &str,
-        fixed: Option<String>,
+        hint: &Hint,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
         // A member that is itself a union, beside shared properties: the value is one of its
         // members and has the shared properties, which the combinations spell out.
@@ -756,7 +838,7 @@ impl<'d> TypeLowerer<'d> {
         {
             return self.combined(schema, &[choice], shared, pointer, hint, fixed);
         }
-        let name = self.name_for(schema, hint, fixed);
+        let id = self.name_for(schema, hint, fixed);
         let members: Vec<Member<'d>> = choice
             .members
             .iter()
@@ -784,8 +866,8 @@ impl<'d> TypeLowerer<'d> {
                 let mut variants = Vec::new();
                 for (member, value) in members.iter().zip(values) {
                     let variant = scope.claim(&type_name(&value));
-                    let ty = match self.member(member, &shared, &name, &variant) {
-                        TypeRef::Named(ty) => ty,
+                    let ty = match self.member(member, &shared, id, &variant) {
+                        TypeRef::Named(id) => id,
                         _ => {
                             return self.problem(
                                 member.pointer.clone(),
@@ -802,14 +884,10 @@ impl<'d> TypeLowerer<'d> {
                 TypeKind::Tagged { tag, variants }
             }
             None => {
-                let mut scope = Scope::default();
                 let mut variants = Vec::new();
-                for (i, member) in members.iter().enumerate() {
-                    let ty = self.member(member, &shared, &name, &format!("Variant{i}"));
-                    let variant = match &ty {
-                        TypeRef::Named(n) => n.clone(),
-                        other => variant_name_of(other),
-                    };
+                let labels = self.member_labels(&choice.members);
+                for (member, label) in members.iter().zip(labels) {
+                    let ty = self.member(member, &shared, id, &type_name(&label));
                     // A nullable scalar member (`{type: string, nullable: true}`) makes `null`
                     // one of the union's values: its variant holds an `Option`.
                     let ty = match ty {
@@ -817,7 +895,8 @@ impl<'d> TypeLowerer<'d> {
                         scalar => self.nullable_if(member.schema, scalar),
                     };
                     variants.push(UntaggedVariant {
-                        name: scope.claim(&variant),
+                        name: String::new(),
+                        label: None,
                         ty,
                         known_fields: None,
                         constraints: constraints::of_ref(self.doc, member.schema),
@@ -826,7 +905,7 @@ impl<'d> TypeLowerer<'d> {
                 TypeKind::Untagged { variants }
             }
         };
-        self.define(name, pointer, schema, kind)
+        self.define(id, pointer, schema, kind)
     }
 
     /// One union member's type, with the shared properties merged in when it is an object
@@ -835,10 +914,10 @@ impl<'d> TypeLowerer<'d> {
         &mut self,
         member: &Member<'d>,
         shared: &Flat<'d>,
-        union_name: &str,
+        union: TypeId,
         variant: &str,
     ) -> TypeRef {
-        let hint = format!("{union_name}{variant}");
+        let hint = self.hint_in(union, variant, Some("Variant"));
         if shared.properties.is_empty() && shared.required.is_empty() {
             return self.lower(member.schema, &member.pointer, &hint);
         }
@@ -871,40 +950,26 @@ impl<'d> TypeLowerer<'d> {
         }
         let mut required = shared.required.clone();
         required.extend(own.required);
-        // Named after its variant; after its variant again when a component holds that name.
-        let candidate = type_name(&hint);
-        let name = if self.names.contains(&candidate) {
-            self.names.claim(&format!("{candidate}Variant"))
-        } else {
-            self.names.claim(&candidate)
-        };
-        let kind = self.fields(&name, properties, &required, None);
+        // Named after its variant (its title aside: the type is the member and more).
+        let id = self.reserve(hint.naming(None));
+        let kind = self.fields(id, properties, &required, None);
         let doc = self
             .doc
             .resolve(member.schema)
             .ok()
             .and_then(|(schema, _)| schema.description())
             .map(str::to_owned);
-        self.types.insert(
-            name.clone(),
+        self.fill(
+            id,
             TypeDef {
-                name: name.clone(),
-                pointer: member.pointer.clone(),
-                doc: Some(doc.unwrap_or_else(|| {
-                    format!(
-                        "The `{variant}` member of `{union_name}`, with the properties beside it."
-                    )
-                })),
-                deprecated: false,
-                example: None,
-                sample: None,
-                min_properties: None,
-                closed: false,
-                kind,
-                features: Vec::new(),
+                doc,
+                notes: vec![Note::MemberOf {
+                    variant: variant.to_owned(),
+                    union: TypeRef::Named(union),
+                }],
+                ..blank(&member.pointer, kind)
             },
-        );
-        TypeRef::Named(name)
+        )
     }
 
     /// Several unions that must all hold at once (`allOf` members that are unions, a union
@@ -922,8 +987,8 @@ impl<'d> TypeLowerer<'d> {
         choices: &[Choice<'d>],
         shared: Flat<'d>,
         pointer: &str,
-        hint: &str,
-        fixed: Option<String>,
+        hint: &Hint,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
         let start = vec![Pick {
             labels: Vec::new(),
@@ -942,7 +1007,7 @@ impl<'d> TypeLowerer<'d> {
         if many && self.disjoint(choices, &shared) {
             return self.flattened(schema, choices, shared, pointer, hint, fixed);
         }
-        let name = self.name_for(schema, hint, fixed);
+        let id = self.name_for(schema, hint, fixed);
         let picks = match picks {
             Ok(picks) => picks,
             Err(Expansion::TooMany) => {
@@ -951,13 +1016,14 @@ impl<'d> TypeLowerer<'d> {
                      than {MAX_PRODUCT} ways, too many for one variant each, and their members \
                      share properties, so no struct can hold them side by side"
                 );
-                return self.opaque(name, pointer, schema, &why);
+                return self.opaque(id, pointer, schema, &why);
             }
             Err(Expansion::Problem((at, message))) => return self.problem(at, message),
         };
-        let mut scope = Scope::default();
         let mut seen: Vec<TypeRef> = Vec::new();
-        let mut variants: Vec<(String, TypeRef, Option<Flat<'d>>)> = Vec::new();
+        // Each variant's label (`None`: named after its type), its type, and for a struct its
+        // properties and id.
+        let mut variants: Vec<(Option<String>, TypeRef, Option<StructPick<'d>>)> = Vec::new();
         for pick in picks {
             let label: String = pick.labels.iter().map(|l| type_name(l)).collect();
             let label = if label.is_empty() {
@@ -974,50 +1040,35 @@ impl<'d> TypeLowerer<'d> {
                     }
                     let mut required = shared.required.clone();
                     required.extend(object.required.iter().copied());
-                    let candidate = type_name(&format!("{name}{label}"));
-                    let struct_name = if self.names.contains(&candidate) {
-                        self.names.claim(&format!("{candidate}Variant"))
-                    } else {
-                        self.names.claim(&candidate)
-                    };
-                    let kind = self.fields(&struct_name, properties.clone(), &required, None);
-                    self.types.insert(
-                        struct_name.clone(),
+                    let hint = self.hint_in(id, &label, Some("Variant"));
+                    let struct_id = self.reserve(hint.naming(None));
+                    let kind = self.fields(struct_id, properties.clone(), &required, None);
+                    let ty = self.fill(
+                        struct_id,
                         TypeDef {
-                            name: struct_name.clone(),
-                            pointer: pointer.to_owned(),
-                            doc: Some(format!(
-                                "`{name}` as {}: their properties and those beside them.",
-                                pick.labels.join(" and ")
-                            )),
-                            deprecated: false,
-                            example: None,
-                            sample: None,
-                            min_properties: None,
-                            closed: false,
-                            kind,
-                            features: Vec::new(),
+                            notes: vec![Note::CombinationOf {
+                                union: TypeRef::Named(id),
+                                labels: pick.labels.join(" and "),
+                            }],
+                            ..blank(pointer, kind)
                         },
                     );
                     let flat = Flat {
                         properties,
                         required,
                     };
-                    variants.push((scope.claim(&label), TypeRef::Named(struct_name), Some(flat)));
+                    variants.push((Some(label), ty, Some((flat, struct_id))));
                 }
                 // Only scalars (or lists) picked: they must all be the one type.
                 (None, [(first, first_pointer), rest @ ..]) => {
-                    let ty = self.lower(*first, first_pointer, &format!("{name}{label}"));
+                    let hint = self.hint_in(id, &label, Some("Variant"));
+                    let ty = self.lower(*first, first_pointer, &hint);
                     let agree = rest.iter().all(|(other, other_pointer)| {
-                        self.lower(*other, other_pointer, &format!("{name}{label}")) == ty
+                        self.lower(*other, other_pointer, &hint) == ty
                     });
                     if agree && !seen.contains(&ty) {
                         seen.push(ty.clone());
-                        let variant = match &ty {
-                            TypeRef::Named(n) => n.clone(),
-                            other => variant_name_of(other),
-                        };
-                        variants.push((scope.claim(&variant), ty, None));
+                        variants.push((None, ty, None));
                     }
                 }
                 // An object and something else: no value is both.
@@ -1027,29 +1078,39 @@ impl<'d> TypeLowerer<'d> {
         if variants.is_empty() {
             let why = "no value meets all of its unions (oneOf/anyOf lists that must all hold \
                        at once) together";
-            return self.opaque(name, pointer, schema, why);
+            return self.opaque(id, pointer, schema, why);
         }
         // A property every variant pins to its own value tells them apart.
-        let flats: Option<Vec<&Flat<'d>>> = variants.iter().map(|(_, _, f)| f.as_ref()).collect();
+        let flats: Option<Vec<&Flat<'d>>> = variants
+            .iter()
+            .map(|(_, _, f)| f.as_ref().map(|(flat, _)| flat))
+            .collect();
         let tagging = flats.and_then(|flats| self.tag_of_flats(&flats));
         let kind = match tagging {
-            Some((tag, values)) => TypeKind::Tagged {
-                tag,
-                variants: variants
-                    .into_iter()
-                    .zip(values)
-                    .map(|((variant, ty, _), value)| TaggedVariant {
-                        name: variant,
-                        tag_value: value,
-                        ty: ty.named().unwrap_or_default().to_owned(),
-                    })
-                    .collect(),
-            },
+            Some((tag, values)) => {
+                // Every variant is a struct, named after its label, when a tag was found.
+                let mut scope = Scope::default();
+                TypeKind::Tagged {
+                    tag,
+                    variants: variants
+                        .into_iter()
+                        .zip(values)
+                        .filter_map(|((label, _, flat), value)| {
+                            Some(TaggedVariant {
+                                name: scope.claim(&label?),
+                                tag_value: value,
+                                ty: flat?.1,
+                            })
+                        })
+                        .collect(),
+                }
+            }
             None => TypeKind::Untagged {
                 variants: variants
                     .into_iter()
-                    .map(|(variant, ty, _)| UntaggedVariant {
-                        name: variant,
+                    .map(|(label, ty, _)| UntaggedVariant {
+                        name: String::new(),
+                        label,
                         ty,
                         known_fields: None,
                         constraints: Default::default(),
@@ -1057,7 +1118,7 @@ impl<'d> TypeLowerer<'d> {
                     .collect(),
             },
         };
-        self.define(name, pointer, schema, kind)
+        self.define(id, pointer, schema, kind)
     }
 
     /// Whether every member of every union is an object with no union of its own, and no
@@ -1094,11 +1155,11 @@ impl<'d> TypeLowerer<'d> {
         choices: &[Choice<'d>],
         shared: Flat<'d>,
         pointer: &str,
-        hint: &str,
-        fixed: Option<String>,
+        hint: &Hint,
+        fixed: Option<TypeId>,
     ) -> TypeRef {
-        let name = self.name_for(schema, hint, fixed);
-        let mut kind = self.fields(&name, shared.properties, &shared.required, None);
+        let id = self.name_for(schema, hint, fixed);
+        let mut kind = self.fields(id, shared.properties, &shared.required, None);
         let TypeKind::Struct {
             fields, flattened, ..
         } = &mut kind
@@ -1115,18 +1176,17 @@ impl<'d> TypeLowerer<'d> {
         let mut unions = Vec::new();
         for (i, choice) in choices.iter().enumerate() {
             // Named after its members when they are few, else after its position.
-            let labels: Vec<String> = choice
-                .members
+            let labels: Vec<String> = self
+                .member_labels(&choice.members)
                 .iter()
-                .enumerate()
-                .map(|(j, m)| type_name(&self.member_label(*m, j)))
+                .map(|label| type_name(label))
                 .collect();
             let suffix = if labels.len() <= 3 {
                 labels.join("Or")
             } else {
                 format!("Choice{}", i + 1)
             };
-            let union_hint = format!("{name}{suffix}");
+            let union_hint = self.hint_in(id, &suffix, Some("Union"));
             let ty = self.union(
                 choice.holder,
                 choice.clone(),
@@ -1135,41 +1195,37 @@ impl<'d> TypeLowerer<'d> {
                 &union_hint,
                 None,
             );
-            let Some(union_name) = ty.named().map(str::to_owned) else {
+            let Some(union) = ty.named() else {
                 return ty;
             };
             unions.push(FlattenedUnion {
                 name: scope.claim(&value_name(&suffix)),
-                ty: union_name,
+                ty: union,
             });
         }
         *flattened = unions;
-        self.define(name, pointer, schema, kind)
+        self.define(id, pointer, schema, kind)
     }
 
     /// A type no typed shape can hold soundly: `serde_json::Value` under the schema's name,
     /// its doc saying why. References go to `serde_json::Value` itself.
-    fn opaque(&mut self, name: String, pointer: &str, schema: Schema<'d>, why: &str) -> TypeRef {
+    fn opaque(&mut self, id: TypeId, pointer: &str, schema: Schema<'d>, why: &str) -> TypeRef {
         let described = prose(schema.description());
         let doc = match described {
             Some(text) => format!("{text}\n\nAny JSON value: {why}."),
             None => format!("Any JSON value: {why}."),
         };
-        self.types.insert(
-            name.clone(),
+        self.fill(
+            id,
             TypeDef {
-                name,
-                pointer: pointer.to_owned(),
                 doc: Some(doc),
                 deprecated: schema.deprecated(),
-                example: None,
-                sample: None,
-                min_properties: None,
-                closed: false,
-                kind: TypeKind::Alias {
-                    target: TypeRef::Json,
-                },
-                features: Vec::new(),
+                ..blank(
+                    pointer,
+                    TypeKind::Alias {
+                        target: TypeRef::Json,
+                    },
+                )
             },
         );
         TypeRef::Json
@@ -1185,9 +1241,9 @@ impl<'d> TypeLowerer<'d> {
             )));
         }
         let mut all = Vec::new();
-        for (i, member) in choice.members.iter().enumerate() {
+        let labels = self.member_labels(&choice.members);
+        for ((i, member), label) in choice.members.iter().enumerate().zip(labels) {
             let member_pointer = format!("{}/{i}", choice.pointer);
-            let label = self.member_label(*member, i);
             let gathered = self
                 .resolved(*member, &member_pointer)
                 .and_then(|(schema, at)| self.gather(schema, &at, 0))
@@ -1232,17 +1288,59 @@ impl<'d> TypeLowerer<'d> {
         Ok(all)
     }
 
-    /// What a union member is called in the names of the variants picking it: its component's
-    /// name, its title, or its position.
-    fn member_label(&self, member: SchemaRef<'d>, index: usize) -> String {
-        match member {
-            SchemaRef::Ref(reference) => crate::adapter::component_name(reference, "schemas")
-                .map(crate::adapter::unescape)
-                .unwrap_or_else(|_| format!("Variant{index}")),
-            SchemaRef::Inline(schema) => schema
-                .title()
-                .map_or_else(|| format!("Variant{index}"), str::to_owned),
-        }
+    /// What each member of a union is called where it has no name of its own (an untitled
+    /// member's type, a member merged with the properties beside the union, the variants of
+    /// combinations): its component's name or its title; for a member pinned to one string,
+    /// that value; `Object` for the union's only object member, `Enum` for its only string
+    /// enum; else its position. A label two members would share is their positions instead.
+    fn member_labels(&self, members: &[SchemaRef<'d>]) -> Vec<String> {
+        let is_object = |m: &SchemaRef<'d>| self.flatten(*m, "").is_ok_and(|g| g.is_some());
+        let is_enum = |m: &SchemaRef<'d>| {
+            self.doc.resolve(*m).is_ok_and(|(s, _)| {
+                let v = s.view();
+                v.enumeration.len() > 1
+                    && v.enumeration.iter().all(Value::is_string)
+                    && matches!(v.kind, Some("string") | None)
+            })
+        };
+        let objects = members.iter().filter(|m| is_object(m)).count();
+        let enums = members.iter().filter(|m| is_enum(m)).count();
+        let labels: Vec<Option<String>> = members
+            .iter()
+            .map(|member| match member {
+                SchemaRef::Ref(reference) => crate::adapter::component_name(reference, "schemas")
+                    .ok()
+                    .map(crate::adapter::unescape),
+                SchemaRef::Inline(schema) => {
+                    let v = schema.view();
+                    match (schema.title(), v.enumeration.as_slice()) {
+                        (Some(title), _) => Some(title.to_owned()),
+                        (None, [Value::String(value)]) if v.properties.is_empty() => {
+                            Some(value.clone())
+                        }
+                        _ if objects == 1 && is_object(member) => Some("Object".to_owned()),
+                        _ if enums == 1 && is_enum(member) => Some("Enum".to_owned()),
+                        _ => None,
+                    }
+                }
+            })
+            .collect();
+        labels
+            .iter()
+            .enumerate()
+            .map(|(i, label)| match label {
+                Some(label)
+                    if labels
+                        .iter()
+                        .filter(|other| other.as_deref().map(type_name) == Some(type_name(label)))
+                        .count()
+                        == 1 =>
+                {
+                    label.clone()
+                }
+                _ => format!("Variant{i}"),
+            })
+            .collect()
     }
 
     /// A property every one of `flats` pins to one string value, a different one each.
@@ -1371,6 +1469,74 @@ impl<'d> TypeLowerer<'d> {
     }
 }
 
+/// A type defined at `pointer` with nothing said of it beyond its kind; its name and naming
+/// are its slot's ([`TypeLowerer::fill`]).
+fn blank(pointer: &str, kind: TypeKind) -> TypeDef {
+    TypeDef {
+        name: String::new(),
+        naming: Naming::default(),
+        pointer: pointer.to_owned(),
+        doc: None,
+        notes: Vec::new(),
+        deprecated: false,
+        example: None,
+        sample: None,
+        min_properties: None,
+        closed: false,
+        kind,
+        features: Vec::new(),
+    }
+}
+
+/// Where a schema sits, which names its type when it has no title ([`Place`]).
+#[derive(Debug, Clone)]
+pub struct Hint {
+    place: Place,
+}
+
+impl Hint {
+    /// Under an operation, or a component that is no type of its own: `text` then `suffix`,
+    /// e.g. `CreateUser` and `Request`.
+    pub fn text(text: &str, suffix: &str, role: Option<&str>) -> Hint {
+        Hint {
+            place: Place {
+                parent: None,
+                parent_preferred: text.to_owned(),
+                suffix: suffix.to_owned(),
+                role: role.map(str::to_owned),
+            },
+        }
+    }
+
+    /// Something inside what this hint names: the same parent, `suffix` added to its own
+    /// (`Item` of a list, `Value` of a map), in `role`.
+    pub fn child(&self, suffix: &str, role: Option<&str>) -> Hint {
+        let mut place = self.place.clone();
+        place.suffix.push_str(suffix);
+        place.role = role.map(str::to_owned);
+        Hint { place }
+    }
+
+    /// The name it gives a type without a title.
+    pub fn preferred(&self) -> String {
+        type_name(&format!(
+            "{}{}",
+            self.place.parent_preferred, self.place.suffix
+        ))
+    }
+
+    /// How a type sitting here with `title` is named.
+    fn naming(&self, title: Option<String>) -> Naming {
+        Naming {
+            preferred: title.as_deref().map_or_else(|| self.preferred(), type_name),
+            source: NameSource::Placed {
+                title,
+                place: self.place.clone(),
+            },
+        }
+    }
+}
+
 /// One shape of a body sent part by part.
 pub struct BodyShape<'d> {
     /// For a member of a oneOf/anyOf, its name (component, title or position).
@@ -1420,6 +1586,9 @@ struct Pick<'a> {
     object: Option<Flat<'a>>,
     others: Vec<(SchemaRef<'a>, String)>,
 }
+
+/// A combination that is a struct: the properties that come with it, and the struct's id.
+type StructPick<'a> = (Flat<'a>, TypeId);
 
 /// Why unions could not be combined.
 enum Expansion {
@@ -1535,22 +1704,5 @@ fn is_annotation_only(schema: SchemaRef<'_>) -> bool {
                 && v.all_of.is_empty()
                 && v.additional.is_none()
         }
-    }
-}
-
-fn variant_name_of(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Bool => "Boolean".into(),
-        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => "Integer".into(),
-        TypeRef::F32 | TypeRef::F64 => "Number".into(),
-        TypeRef::Uuid => "Uuid".into(),
-        TypeRef::DateTime => "DateTime".into(),
-        TypeRef::Date => "Date".into(),
-        TypeRef::Json => "Json".into(),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::List(_) => "List".into(),
-        TypeRef::Map(_) => "Map".into(),
-        TypeRef::Nullable(inner) => variant_name_of(inner),
     }
 }

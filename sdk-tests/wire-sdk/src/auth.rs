@@ -208,14 +208,14 @@ impl<'a> Auth<'a> {
 }
 /// The error responses `get-preferences`, `get-with-cookies`, `get-with-custom-scheme`, `get-with-keys` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetPreferencesError {}
-impl GetPreferencesError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for GetPreferencesError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -226,6 +226,8 @@ impl crate::runtime::ErrorResponses for GetPreferencesError {
         Self::status(self)
     }
 }
+/// The error responses `get-preferences` documents, which other operations of the group document too.
+pub type GetPreferencesError = NoDocumentedError;
 /// The error responses `get-with-basic` documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetWithBasicError {
@@ -254,12 +256,12 @@ impl crate::runtime::ErrorResponses for GetWithBasicError {
         Self::status(self)
     }
 }
-/// The error responses `get-with-cookies` documents: the same as `get-preferences`'s.
-pub type GetWithCookiesError = GetPreferencesError;
-/// The error responses `get-with-custom-scheme` documents: the same as `get-preferences`'s.
-pub type GetWithCustomSchemeError = GetPreferencesError;
-/// The error responses `get-with-keys` documents: the same as `get-preferences`'s.
-pub type GetWithKeysError = GetPreferencesError;
+/// The error responses `get-with-cookies` documents, which other operations of the group document too.
+pub type GetWithCookiesError = NoDocumentedError;
+/// The error responses `get-with-custom-scheme` documents, which other operations of the group document too.
+pub type GetWithCustomSchemeError = NoDocumentedError;
+/// The error responses `get-with-keys` documents, which other operations of the group document too.
+pub type GetWithKeysError = NoDocumentedError;
 /// Optional parameters of `get-preferences`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetPreferencesOptions {

@@ -361,14 +361,14 @@ impl<'a> Bodies<'a> {
 }
 /// The error responses `send-batch`, `start-import`, `upload-scans`, `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum SendBatchError {}
-impl SendBatchError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for SendBatchError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -379,20 +379,22 @@ impl crate::runtime::ErrorResponses for SendBatchError {
         Self::status(self)
     }
 }
-/// The error responses `start-import` documents: the same as `send-batch`'s.
-pub type StartImportError = SendBatchError;
-/// The error responses `upload-scans` documents: the same as `send-batch`'s.
-pub type UploadScansError = SendBatchError;
-/// The error responses `put-note` documents: the same as `send-batch`'s.
-pub type PutNoteError = SendBatchError;
-/// The error responses `put-blob` documents: the same as `send-batch`'s.
-pub type PutBlobError = SendBatchError;
-/// The error responses `upload-files` documents: the same as `send-batch`'s.
-pub type UploadFilesError = SendBatchError;
-/// The error responses `get-item-image` documents: the same as `send-batch`'s.
-pub type GetItemImageError = SendBatchError;
-/// The error responses `export-items` documents: the same as `send-batch`'s.
-pub type ExportItemsError = SendBatchError;
+/// The error responses `send-batch` documents, which other operations of the group document too.
+pub type SendBatchError = NoDocumentedError;
+/// The error responses `start-import` documents, which other operations of the group document too.
+pub type StartImportError = NoDocumentedError;
+/// The error responses `upload-scans` documents, which other operations of the group document too.
+pub type UploadScansError = NoDocumentedError;
+/// The error responses `put-note` documents, which other operations of the group document too.
+pub type PutNoteError = NoDocumentedError;
+/// The error responses `put-blob` documents, which other operations of the group document too.
+pub type PutBlobError = NoDocumentedError;
+/// The error responses `upload-files` documents, which other operations of the group document too.
+pub type UploadFilesError = NoDocumentedError;
+/// The error responses `get-item-image` documents, which other operations of the group document too.
+pub type GetItemImageError = NoDocumentedError;
+/// The error responses `export-items` documents, which other operations of the group document too.
+pub type ExportItemsError = NoDocumentedError;
 /// The `multipart/mixed` body of `send-batch`: one part per field (a list, one per item).
 #[derive(Debug)]
 pub struct SendBatchForm {

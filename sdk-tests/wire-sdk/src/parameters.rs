@@ -164,14 +164,14 @@ impl<'a> Parameters<'a> {
 }
 /// The error responses `search`, `create-token` document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum SearchError {}
-impl SearchError {
+pub enum NoDocumentedError {}
+impl NoDocumentedError {
     /// The HTTP status this error came with.
     pub fn status(&self) -> u16 {
         match *self {}
     }
 }
-impl crate::runtime::ErrorResponses for SearchError {
+impl crate::runtime::ErrorResponses for NoDocumentedError {
     fn decode(
         _status: u16,
         _body: &[u8],
@@ -182,8 +182,10 @@ impl crate::runtime::ErrorResponses for SearchError {
         Self::status(self)
     }
 }
-/// The error responses `create-token` documents: the same as `search`'s.
-pub type CreateTokenError = SearchError;
+/// The error responses `search` documents, which other operations of the group document too.
+pub type SearchError = NoDocumentedError;
+/// The error responses `create-token` documents, which other operations of the group document too.
+pub type CreateTokenError = NoDocumentedError;
 /// Optional parameters of `search`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchOptions {
