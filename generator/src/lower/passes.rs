@@ -1,6 +1,6 @@
 //! IR refinements that need every type and operation lowered first.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::ir::{
     Api, Constraints, NameSource, Naming, Note, Place, TypeDef, TypeId, TypeKind, TypeRef,
@@ -319,10 +319,20 @@ fn drop_orphans(api: &mut Api) {
 /// when their Rust definitions would be the same; docs do not count.
 fn merge_identical(api: &mut Api) {
     loop {
-        let mut sets: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
+        // Types are first grouped by a cheap digest of what their shapes must share; only
+        // where a group holds more than one is the full shape written out and compared.
+        let mut groups: HashMap<u64, Vec<TypeId>> = HashMap::new();
         for (id, ty) in api.types_with_ids() {
-            if let Some(shape) = shape_key(ty) {
-                sets.entry(shape).or_default().push(id);
+            if let Some(digest) = shape_digest(ty) {
+                groups.entry(digest).or_default().push(id);
+            }
+        }
+        let mut sets: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
+        for group in groups.values().filter(|group| group.len() > 1) {
+            for &id in group {
+                if let Some(shape) = shape_key(api.ty(id)) {
+                    sets.entry(shape).or_default().push(id);
+                }
             }
         }
         let mut merged: BTreeMap<TypeId, TypeId> = BTreeMap::new();
@@ -376,6 +386,52 @@ fn merge_identical(api: &mut Api) {
             .collect();
         api.rearrange(&kept);
     }
+}
+
+/// A digest of part of what [`shape_key`] holds (the kind, the fields' names and
+/// requiredness, the variants' names): types with the same shape have the same digest.
+fn shape_digest(ty: &TypeDef) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    (ty.closed, ty.min_properties).hash(&mut hasher);
+    match &ty.kind {
+        TypeKind::Alias { .. } => return None,
+        TypeKind::Struct {
+            fields,
+            additional,
+            flattened,
+        } => {
+            (0u8, fields.len(), additional.is_some(), flattened.len()).hash(&mut hasher);
+            for field in fields {
+                (
+                    &field.name,
+                    &field.json_name,
+                    field.required,
+                    field.nullable,
+                )
+                    .hash(&mut hasher);
+            }
+        }
+        TypeKind::Enum { variants, open } => {
+            (1u8, variants.len(), open).hash(&mut hasher);
+            for variant in variants {
+                (&variant.name, &variant.value).hash(&mut hasher);
+            }
+        }
+        TypeKind::Tagged { tag, variants } => {
+            (2u8, tag, variants.len()).hash(&mut hasher);
+            for variant in variants {
+                (&variant.name, &variant.tag_value).hash(&mut hasher);
+            }
+        }
+        TypeKind::Untagged { variants } => {
+            (3u8, variants.len()).hash(&mut hasher);
+            for variant in variants {
+                variant.name.hash(&mut hasher);
+            }
+        }
+    }
+    Some(hasher.finish())
 }
 
 /// What makes two types the same: their kind, docs aside, and what their schemas say about
