@@ -19,10 +19,11 @@ use tracing::Instrument;
 use super::auth::{check_cookie, placement, push_cookie, CookieError, Placement};
 use super::client::{Client, Inner, OperationSpec};
 use super::encoding::{self, Style};
-use super::error::{bounded, snippet, ApiError, DecodeError, Error, ErrorResponses};
+use super::error::{bounded, snippet, ApiError, DecodeError, Error, ErrorResponses, TimeoutKind};
+use super::exchange::{self, Failure, Limits};
 use super::hooks::HookContext;
 use super::multipart::Multipart;
-use super::retry::{is_idempotent, retryable_status, RetryPolicy};
+use super::retry::{worth_retrying, RetryPolicy};
 
 /// Turns a documented success status and its body into the success type; `None` when the
 /// status is not a documented success.
@@ -67,6 +68,8 @@ pub struct Call<T, E> {
     multipart: Option<Multipart>,
     content_type: &'static str,
     timeout: Option<Duration>,
+    /// This call's attempt timeout, when it overrides the client's.
+    attempt_timeout: Option<Option<Duration>>,
     retry: Option<RetryPolicy>,
     base_url: Option<String>,
     invalid: Option<String>,
@@ -112,6 +115,7 @@ impl<T, E> fmt::Debug for Call<T, E> {
             .field("body_bytes", &self.body.as_ref().map(Bytes::len))
             .field("multipart", &self.multipart)
             .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
             .field("base_url", &self.base_url)
             .finish_non_exhaustive()
     }
@@ -135,6 +139,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             multipart: None,
             content_type: "application/json",
             timeout: None,
+            attempt_timeout: None,
             retry: None,
             base_url: None,
             invalid: None,
@@ -324,6 +329,13 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         self
     }
 
+    /// Limits each attempt of this call to `timeout` instead of the client's attempt timeout
+    /// (`None` removes the limit): for an operation known to take long.
+    pub fn attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.attempt_timeout = Some(timeout.into());
+        self
+    }
+
     /// Uses `policy` for this call instead of the client's.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
@@ -390,24 +402,70 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                     .unwrap_or(Err(Error::Timeout {
                         operation_id: op.operation_id,
                         after,
+                        kind: TimeoutKind::Call,
                     }))
             }
             None => attempts.await,
         }
     }
 
+    /// The attempt loop: prepare once, then send, classify what came back, and wait before
+    /// the next attempt while the policy allows one.
     async fn attempts(
         mut self,
         deadline: Option<Instant>,
         span: &tracing::Span,
     ) -> Result<Outcome<T>, Error<E>> {
-        let op = self.op;
-        let invalid = |message: String| Error::InvalidRequest {
-            operation_id: op.operation_id,
+        let Prepared {
+            url,
+            headers,
+            credentials,
+            policy,
+        } = self.prepare()?;
+        let started = Instant::now();
+        // The URL and headers go into every attempt's request: copied while another attempt
+        // may follow, moved into the last one.
+        let mut parts = Some((url, headers));
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let next = if policy.allows_retry(attempt, Duration::ZERO) {
+                parts.clone()
+            } else {
+                parts.take()
+            };
+            // Only an attempt that allowed another one loops back, and that one copied.
+            let Some((url, headers)) = next else {
+                return Err(self.invalid("the request was already sent".to_owned()));
+            };
+            let answer = self
+                .send_attempt(url, headers, credentials, attempt, span)
+                .await;
+            let (error, wait) = match self.classify(answer, &policy, attempt, started) {
+                Verdict::Done(outcome) => return outcome,
+                Verdict::Retry { error, wait } => (error, wait),
+            };
+            if !wait_for_retry(wait, deadline, attempt).await {
+                return Err(error);
+            }
+        }
+    }
+
+    fn invalid(&self, message: String) -> Error<E> {
+        Error::InvalidRequest {
+            operation_id: self.op.operation_id,
             message,
-        };
+        }
+    }
+
+    /// What every attempt shares: the URL, the headers, which credentials go with them and
+    /// the retry policy. Whatever makes the call unsendable fails it here, before anything is
+    /// sent.
+    fn prepare(&self) -> Result<Prepared, Error<E>> {
+        let op = self.op;
         if let Some(message) = self.invalid.clone() {
-            return Err(invalid(message));
+            return Err(self.invalid(message));
         }
         let inner = &self.client.inner;
         let credentials = self.credentials()?;
@@ -417,23 +475,24 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             op.servers,
             inner.server_url,
         );
-        let url =
-            join_url(base, op.path_template, &self.path_params, &self.query).map_err(invalid)?;
+        let url = join_url(base, op.path_template, &self.path_params, &self.query)
+            .map_err(|message| self.invalid(message))?;
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, inner.user_agent.clone());
         headers.insert(ACCEPT, op.accept.clone());
         if self.body.is_some() {
-            let content_type = static_header(self.content_type)
-                .ok_or_else(|| invalid(format!("invalid content type {:?}", self.content_type)))?;
+            let content_type = static_header(self.content_type).ok_or_else(|| {
+                self.invalid(format!("invalid content type {:?}", self.content_type))
+            })?;
             headers.insert(CONTENT_TYPE, content_type);
         }
         // Caller headers replace the defaults of the same name; repeated names are all sent.
         let mut extra = HeaderMap::new();
         for (name, value) in &self.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| invalid(format!("invalid header name {name:?}")))?;
+                .map_err(|_| self.invalid(format!("invalid header name {name:?}")))?;
             let value = HeaderValue::from_str(value)
-                .map_err(|_| invalid(format!("invalid value for header `{name}`")))?;
+                .map_err(|_| self.invalid(format!("invalid value for header `{name}`")))?;
             extra.append(name, value);
         }
         for name in extra.keys() {
@@ -447,124 +506,138 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         if self.multipart.as_ref().is_some_and(|m| !m.replayable()) {
             policy = RetryPolicy::disabled();
         }
-        let started = Instant::now();
-        let mut attempt = 0;
-        // The URL and headers go into every attempt's request: copied while another attempt
-        // may follow, moved into the last one.
-        let mut parts = Some((url, headers));
-        loop {
-            attempt += 1;
-            span.record("attempt", attempt);
-            let context = HookContext {
-                operation_id: op.operation_id,
-                method: op.method.clone(),
-                path_template: op.path_template,
-                attempt,
-            };
-            let final_attempt = !policy.allows_retry(attempt, Duration::ZERO);
-            let next = if final_attempt {
-                parts.take()
-            } else {
-                parts.clone()
-            };
-            // Only an attempt that allowed another one loops back, and that one copied.
-            let Some((url, headers)) = next else {
-                return Err(invalid("the request was already sent".to_owned()));
-            };
-            let mut request = reqwest::Request::new(op.method.clone(), url);
-            *request.headers_mut() = headers;
-            if let Some(body) = &self.body {
-                *request.body_mut() = Some(body.clone().into());
-            }
-            if let Some(multipart) = &mut self.multipart {
-                let form = multipart.form().map_err(invalid)?;
-                set_form(&mut request, &inner.http, form, multipart.content_type())
-                    .map_err(invalid)?;
-            }
-            apply_credentials(
-                &mut request,
-                inner,
-                credentials,
-                &self.cookies,
-                op.operation_id,
-            )?;
-            for hook in &inner.hooks {
-                hook.before_request(&context, &mut request);
-            }
-            let wait = match inner.http.execute(request).await {
-                Err(error) => {
-                    for hook in &inner.hooks {
-                        hook.on_error(&context, &error);
-                    }
-                    if error.is_timeout() {
-                        return Err(Error::Timeout {
-                            operation_id: op.operation_id,
-                            after: started.elapsed(),
-                        });
-                    }
-                    // A failed connection never reached the server; anything later might have.
-                    let safe = error.is_connect() || is_idempotent(&op.method);
-                    let transport = Error::Transport {
-                        operation_id: op.operation_id,
-                        source: error.without_url(),
-                    };
-                    if !safe || !policy.allows_retry(attempt, started.elapsed()) {
-                        return Err(transport);
-                    }
-                    (policy.jittered(attempt), transport)
-                }
-                Ok(mut response) => {
-                    let status = response.status();
-                    // Taken, not cloned: the body is all that is read from the response after this.
-                    let response_headers = std::mem::take(response.headers_mut());
-                    span.record("status", status.as_u16());
-                    for hook in &inner.hooks {
-                        hook.after_response(&context, status, &response_headers);
-                    }
-                    if self.streaming && status.is_success() {
-                        return Ok(Outcome::Unread {
-                            status,
-                            headers: response_headers,
-                            response,
-                        });
-                    }
-                    let body = match response.bytes().await {
-                        Ok(body) => body,
-                        Err(error) => {
-                            for hook in &inner.hooks {
-                                hook.on_error(&context, &error);
-                            }
-                            return Err(Error::Transport {
-                                operation_id: op.operation_id,
-                                source: error.without_url(),
-                            });
-                        }
-                    };
-                    let retry = retryable_status(&op.method, status, &response_headers)
-                        && policy.allows_retry(attempt, started.elapsed());
-                    let wait = retry.then(|| {
-                        policy
-                            .retry_after(&response_headers)
-                            .unwrap_or_else(|| policy.jittered(attempt))
-                    });
-                    match (self.finish(status, response_headers, body), wait) {
-                        // A documented success is never retried, whatever its status.
-                        (Ok(response), _) => return Ok(Outcome::Decoded(response)),
-                        (Err(error), None) => return Err(error),
-                        (Err(error), Some(wait)) => (wait, error),
-                    }
-                }
-            };
-            let (wait, last_error) = wait;
-            // Never sleep past the call's deadline: report the last failure instead.
-            let wakes = Instant::now().checked_add(wait);
-            if deadline.is_some_and(|d| wakes.is_none_or(|t| t >= d)) {
-                return Err(last_error);
-            }
-            let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
-            tracing::debug!(attempt, wait_ms, "retrying");
-            tokio::time::sleep(wait).await;
+        Ok(Prepared {
+            url,
+            headers,
+            credentials,
+            policy,
+        })
+    }
+
+    /// One attempt: the request built (body, credentials, hooks), sent, and its response read
+    /// within the attempt's time limits.
+    async fn send_attempt(
+        &mut self,
+        url: reqwest::Url,
+        headers: HeaderMap,
+        credentials: &'static [&'static str],
+        attempt: u32,
+        span: &tracing::Span,
+    ) -> Result<Answer, Error<E>> {
+        let op = self.op;
+        let inner = &self.client.inner;
+        let context = HookContext {
+            operation_id: op.operation_id,
+            method: op.method.clone(),
+            path_template: op.path_template,
+            attempt,
+        };
+        let invalid = |message: String| Error::InvalidRequest {
+            operation_id: op.operation_id,
+            message,
+        };
+        let mut request = reqwest::Request::new(op.method.clone(), url);
+        *request.headers_mut() = headers;
+        if let Some(body) = &self.body {
+            *request.body_mut() = Some(body.clone().into());
         }
+        if let Some(multipart) = &mut self.multipart {
+            let form = multipart.form().map_err(invalid)?;
+            set_form(&mut request, &inner.http, form, multipart.content_type()).map_err(invalid)?;
+        }
+        apply_credentials(
+            &mut request,
+            inner,
+            credentials,
+            &self.cookies,
+            op.operation_id,
+        )?;
+        for hook in &inner.hooks {
+            hook.before_request(&context, &mut request);
+        }
+        let limits = Limits::new(
+            self.attempt_timeout.unwrap_or(inner.attempt_timeout),
+            inner.read_timeout,
+        );
+        let failed = |failure: Failure| {
+            let error = failure.into_error(op.operation_id);
+            for hook in &inner.hooks {
+                hook.on_error(&context, &error);
+            }
+            error
+        };
+        let mut response = exchange::send(&inner.http, request, limits)
+            .await
+            .map_err(failed)?;
+        let status = response.status();
+        // Taken, not cloned: the body is all that is read from the response after this.
+        let headers = std::mem::take(response.headers_mut());
+        span.record("status", status.as_u16());
+        for hook in &inner.hooks {
+            hook.after_response(&context, status, &headers);
+        }
+        if self.streaming && status.is_success() {
+            return Ok(Answer::Unread {
+                status,
+                headers,
+                response,
+                read_timeout: inner.read_timeout,
+            });
+        }
+        let body = exchange::read_body(&mut response, limits)
+            .await
+            .map_err(failed)?;
+        Ok(Answer::Read {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// What an attempt's answer means: a final outcome, or a failure worth another attempt
+    /// after a wait (the server's `Retry-After`, or the policy's backoff).
+    fn classify(
+        &self,
+        answer: Result<Answer, Error<E>>,
+        policy: &RetryPolicy,
+        attempt: u32,
+        started: Instant,
+    ) -> Verdict<T, E> {
+        let error = match answer {
+            Ok(Answer::Unread {
+                status,
+                headers,
+                response,
+                read_timeout,
+            }) => {
+                return Verdict::Done(Ok(Outcome::Unread {
+                    status,
+                    headers,
+                    response,
+                    read_timeout,
+                }))
+            }
+            Ok(Answer::Read {
+                status,
+                headers,
+                body,
+            }) => match self.finish(status, headers, body) {
+                // A documented success is never retried, whatever its status.
+                Ok(response) => return Verdict::Done(Ok(Outcome::Decoded(response))),
+                Err(error) => error,
+            },
+            Err(error) => error,
+        };
+        if !worth_retrying(&error, &self.op.method)
+            || !policy.allows_retry(attempt, started.elapsed())
+        {
+            return Verdict::Done(Err(error));
+        }
+        let wait = error
+            .headers()
+            .and_then(|headers| policy.retry_after(headers))
+            .unwrap_or_else(|| policy.jittered(attempt));
+        Verdict::Retry { error, wait }
     }
 
     /// The first security alternative the client has every credential for.
@@ -751,6 +824,53 @@ fn static_header(value: &'static str) -> Option<HeaderValue> {
     }
 }
 
+/// What every attempt of a call shares.
+struct Prepared {
+    url: reqwest::Url,
+    headers: HeaderMap,
+    /// The security alternative whose credentials are sent.
+    credentials: &'static [&'static str],
+    policy: RetryPolicy,
+}
+
+/// A response as one attempt got it.
+enum Answer {
+    /// Its body read whole.
+    Read {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    },
+    /// A success whose body is left for the caller to stream.
+    Unread {
+        status: StatusCode,
+        headers: HeaderMap,
+        response: reqwest::Response,
+        read_timeout: Option<Duration>,
+    },
+}
+
+/// What the attempt loop does after an attempt.
+enum Verdict<T, E> {
+    /// Returns this.
+    Done(Result<Outcome<T>, Error<E>>),
+    /// Tries again after `wait`, or fails with `error` when no time is left for it.
+    Retry { error: Error<E>, wait: Duration },
+}
+
+/// Sleeps `wait` before attempt `attempt + 1`; false, without sleeping, when the call's
+/// deadline would pass first: the last failure is then reported instead.
+async fn wait_for_retry(wait: Duration, deadline: Option<Instant>, attempt: u32) -> bool {
+    let wakes = Instant::now().checked_add(wait);
+    if deadline.is_some_and(|d| wakes.is_none_or(|t| t >= d)) {
+        return false;
+    }
+    let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+    tracing::debug!(attempt, wait_ms, "retrying");
+    tokio::time::sleep(wait).await;
+    true
+}
+
 /// What the attempt loop ends with.
 enum Outcome<T> {
     /// A decoded response.
@@ -760,61 +880,101 @@ enum Outcome<T> {
         status: StatusCode,
         headers: HeaderMap,
         response: reqwest::Response,
+        read_timeout: Option<Duration>,
     },
 }
 
 impl<E: ErrorResponses> Call<Bytes, E> {
     /// Sends the call and returns as soon as a success status and its headers arrive, with
     /// the body left to read chunk by chunk ([`ByteStream::chunk`]): for downloads too large
-    /// to hold in memory. Retries and the call's time budget apply until then; an error
-    /// status is read and decoded as [`send`](Call::send) does.
-    pub async fn send_streaming(mut self) -> Result<Response<ByteStream>, Error<E>> {
+    /// to hold in memory. Retries, the attempt timeout and the call's time budget apply until
+    /// then, the read timeout to each chunk after; an error status is read and decoded as
+    /// [`send`](Call::send) does.
+    pub async fn send_streaming(mut self) -> Result<Response<ByteStream<E>>, Error<E>> {
         self.streaming = true;
-        Ok(match self.run().await? {
+        let operation_id = self.op.operation_id;
+        let (status, headers, source) = match self.run().await? {
             Outcome::Unread {
                 status,
                 headers,
                 response,
-            } => Response {
+                read_timeout,
+            } => (
                 status,
                 headers,
-                body: ByteStream(Source::Live(response)),
-            },
+                Source::Live {
+                    response,
+                    read: 0,
+                    limits: Limits::new(None, read_timeout),
+                },
+            ),
             // A documented success outside 2XX (a 304, say) was read like any other.
-            Outcome::Decoded(response) => Response {
-                status: response.status,
-                headers: response.headers,
-                body: ByteStream(Source::Read(Some(response.body))),
+            Outcome::Decoded(response) => (
+                response.status,
+                response.headers,
+                Source::Read(Some(response.body)),
+            ),
+        };
+        Ok(Response {
+            status,
+            headers,
+            body: ByteStream {
+                source,
+                operation_id,
+                error: PhantomData,
             },
         })
     }
 }
 
 /// A success body read as it arrives; from [`Call::send_streaming`].
-pub struct ByteStream(Source);
+pub struct ByteStream<E> {
+    source: Source,
+    operation_id: &'static str,
+    error: PhantomData<fn() -> E>,
+}
 
 enum Source {
-    Live(reqwest::Response),
+    Live {
+        response: reqwest::Response,
+        /// How many bytes were read so far.
+        read: u64,
+        limits: Limits,
+    },
     Read(Option<Bytes>),
 }
 
-impl ByteStream {
-    /// The next chunk of the body; `None` once all of it has been read.
-    pub async fn chunk(&mut self) -> Result<Option<Bytes>, reqwest::Error> {
-        match &mut self.0 {
-            Source::Live(response) => response.chunk().await.map_err(reqwest::Error::without_url),
+impl<E> ByteStream<E> {
+    /// The next chunk of the body; `None` once all of it has been read. Fails when the
+    /// connection breaks, or when no byte arrives for the client's read timeout.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error<E>> {
+        match &mut self.source {
+            Source::Live {
+                response,
+                read,
+                limits,
+            } => {
+                let chunk = exchange::chunk(response, *read, limits.stalls_only())
+                    .await
+                    .map_err(|failure| failure.into_error(self.operation_id))?;
+                if let Some(chunk) = &chunk {
+                    *read += chunk.len() as u64;
+                }
+                Ok(chunk)
+            }
             Source::Read(body) => Ok(body.take().filter(|b| !b.is_empty())),
         }
     }
 }
 
-impl fmt::Debug for ByteStream {
+impl<E> fmt::Debug for ByteStream<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let length = match &self.0 {
-            Source::Live(response) => response.content_length(),
+        let length = match &self.source {
+            Source::Live { response, .. } => response.content_length(),
             Source::Read(body) => body.as_ref().map(|b| b.len() as u64),
         };
         f.debug_struct("ByteStream")
+            .field("operation_id", &self.operation_id)
             .field("content_length", &length)
             .finish_non_exhaustive()
     }

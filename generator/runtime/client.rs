@@ -72,12 +72,26 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
 }
 
+/// How long connecting may take by default: between aws-sdk-rust's 3.1 s and the Google API
+/// clients' 20 s, as Azure's Java SDK; enough for a slow TLS handshake across continents.
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one attempt may take by default, from sending the request to the last byte of its
+/// response: Azure's Java SDK waits 60 s for a response, Google's client libraries give most
+/// calls 60 s.
+pub(crate) const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a body may stall by default (no byte arriving): the Google API clients' read
+/// timeout is 20 s, Azure's Java SDK's 60 s.
+pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 pub(crate) struct Inner {
     pub(crate) api: &'static ApiSpec,
     pub(crate) base_url: Option<String>,
     pub(crate) server_url: &'static str,
     pub(crate) credentials: Vec<(&'static str, Credential)>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) read_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: HeaderValue,
     pub(crate) http: reqwest::Client,
@@ -110,6 +124,9 @@ impl fmt::Debug for Client {
                     .collect::<Vec<_>>(),
             )
             .field("timeout", &inner.timeout)
+            .field("connect_timeout", &inner.connect_timeout)
+            .field("attempt_timeout", &inner.attempt_timeout)
+            .field("read_timeout", &inner.read_timeout)
             .field("retry", &inner.retry)
             .field("hooks", &inner.hooks.len())
             .finish_non_exhaustive()
@@ -124,6 +141,9 @@ pub struct ClientBuilder {
     server_url: Option<&'static str>,
     credentials: Vec<(&'static str, TokenSource)>,
     timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
@@ -144,6 +164,9 @@ impl fmt::Debug for ClientBuilder {
                     .collect::<Vec<_>>(),
             )
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("read_timeout", &self.read_timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("hooks", &self.hooks.len())
@@ -190,6 +213,9 @@ impl ClientBuilder {
             server_url: None,
             credentials: Vec::new(),
             timeout: None,
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
+            read_timeout: Some(DEFAULT_READ_TIMEOUT),
             retry: RetryPolicy::default(),
             user_agent: None,
             http: None,
@@ -243,9 +269,35 @@ impl ClientBuilder {
         self
     }
 
-    /// The time budget of each call, all attempts and waits included. None by default.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// The time budget of each call, every attempt and wait included; none by default (the
+    /// attempt timeout and the retry policy bound a call already). `None` removes it.
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = timeout.into();
+        self
+    }
+
+    /// How long connecting to the server (DNS, TCP and TLS) may take: 10 s by default. `None`
+    /// waits as long as the system does. A client given with
+    /// [`http_client`](Self::http_client) keeps its own connect timeout; the attempt timeout
+    /// still bounds it.
+    pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.connect_timeout = timeout.into();
+        self
+    }
+
+    /// How long one attempt may take, from sending the request to the last byte of its
+    /// response (for [`send_streaming`](crate::Call::send_streaming), to its status and
+    /// headers): 60 s by default. An attempt that runs out is retried as a connection failure
+    /// would be. `None` removes the limit.
+    pub fn attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.attempt_timeout = timeout.into();
+        self
+    }
+
+    /// How long a response body may stall, no byte arriving, before the attempt fails: 30 s by
+    /// default. It also bounds each chunk of a streamed download. `None` removes the limit.
+    pub fn read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.read_timeout = timeout.into();
         self
     }
 
@@ -288,10 +340,14 @@ impl ClientBuilder {
             Some(http) => http,
             // A documented `3XX` is an answer the caller gets, typed (a redirect to a download
             // URL, say), never followed behind its back; nor is an undocumented one.
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(BuildError::Http)?,
+            None => {
+                let mut builder =
+                    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder.build().map_err(BuildError::Http)?
+            }
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -312,11 +368,53 @@ impl ClientBuilder {
                     })
                     .collect(),
                 timeout: self.timeout,
+                connect_timeout: self.connect_timeout,
+                attempt_timeout: self.attempt_timeout,
+                read_timeout: self.read_timeout,
                 retry: self.retry,
                 user_agent,
                 http,
                 hooks: self.hooks,
             }),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static API: ApiSpec = ApiSpec {
+        default_server: "https://api.example.com",
+        user_agent: "test/1",
+        security_schemes: &[],
+        sensitive_fields: &[],
+    };
+
+    #[test]
+    fn every_call_is_bounded_by_default() {
+        let client = ClientBuilder::new(&API).build().unwrap();
+        let inner = &client.inner;
+        assert_eq!(inner.connect_timeout, Some(Duration::from_secs(10)));
+        assert_eq!(inner.attempt_timeout, Some(Duration::from_secs(60)));
+        assert_eq!(inner.read_timeout, Some(Duration::from_secs(30)));
+        assert_eq!(inner.timeout, None);
+        let off = ClientBuilder::new(&API)
+            .connect_timeout(None)
+            .attempt_timeout(None)
+            .read_timeout(None)
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
+        let inner = &off.inner;
+        assert_eq!(
+            (
+                inner.connect_timeout,
+                inner.attempt_timeout,
+                inner.read_timeout
+            ),
+            (None, None, None)
+        );
+        assert_eq!(inner.timeout, Some(Duration::from_secs(5)));
     }
 }

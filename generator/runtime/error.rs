@@ -315,6 +315,50 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
     }
 }
 
+/// How far an attempt had got when it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Phase {
+    /// Connecting to the server (DNS, TCP, TLS): nothing was sent.
+    Connect,
+    /// Sending the request, or waiting for the status and headers of its response.
+    Response,
+    /// Reading the body of a response whose status and headers arrived.
+    Body {
+        /// The response's status.
+        status: StatusCode,
+        /// How many bytes of the body had been read.
+        read: u64,
+    },
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Phase::Connect => f.write_str("while connecting"),
+            Phase::Response => f.write_str("after the request was sent, before any response"),
+            Phase::Body { status, read } => write!(
+                f,
+                "while reading the body of a {status} response, after {read} bytes"
+            ),
+        }
+    }
+}
+
+/// Which time limit ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// The call's budget (`timeout`), every attempt and wait included; never retried.
+    Call,
+    /// Connecting to the server (`connect_timeout`).
+    Connect,
+    /// One attempt (`attempt_timeout`), with how far it had got.
+    Attempt(Phase),
+    /// No data arrived for `read_timeout` while a body was read.
+    Read(Phase),
+}
+
 /// Everything a call can fail with.
 #[non_exhaustive]
 pub enum Error<E> {
@@ -344,19 +388,24 @@ pub enum Error<E> {
         /// What failed and why.
         source: DecodeError,
     },
-    /// The request could not be sent or the response not received.
+    /// The connection could not be made, or failed before the whole response arrived.
     Transport {
         /// The operation.
         operation_id: &'static str,
+        /// How far the attempt had got.
+        phase: Phase,
         /// The underlying failure (its URL removed: it may carry an API key).
         source: reqwest::Error,
     },
-    /// The call's time budget ran out (all attempts included).
+    /// A time limit ran out: the call's budget, or one attempt's connect, attempt or read
+    /// timeout (then after the retries it allows).
     Timeout {
         /// The operation.
         operation_id: &'static str,
-        /// The budget.
+        /// The limit that ran out (for a connect timeout, how long connecting took).
         after: Duration,
+        /// Which limit, and how far the attempt had got.
+        kind: TimeoutKind,
     },
     /// None of the security schemes the operation accepts is configured; nothing was sent.
     MissingCredentials {
@@ -470,10 +519,43 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Decode { status, source, .. } => {
                 write!(f, "`{op}` returned {status}, but {source}")
             }
-            Error::Transport { source, .. } => {
-                write!(f, "`{op}` could not reach the server: {source}")
+            Error::Transport { phase, source, .. } => {
+                match phase {
+                    Phase::Connect => write!(f, "`{op}` could not connect to the server")?,
+                    phase => write!(f, "`{op}`: the connection failed {phase}")?,
+                }
+                // reqwest's own message is generic ("error sending request"): its causes say
+                // what happened.
+                write!(f, ": {source}")?;
+                let mut cause = std::error::Error::source(source);
+                while let Some(inner) = cause {
+                    write!(f, ": {inner}")?;
+                    cause = inner.source();
+                }
+                Ok(())
             }
-            Error::Timeout { after, .. } => write!(f, "`{op}` timed out after {after:?}"),
+            Error::Timeout { after, kind, .. } => match kind {
+                TimeoutKind::Call => write!(
+                    f,
+                    "`{op}` timed out after {after:?} (the call's time budget, every attempt and wait included)"
+                ),
+                TimeoutKind::Connect => write!(
+                    f,
+                    "`{op}` could not connect to the server within {after:?} (the connect timeout)"
+                ),
+                TimeoutKind::Attempt(Phase::Body { status, read }) => write!(
+                    f,
+                    "`{op}` did not get its whole response within {after:?} (the attempt timeout): {status} arrived, {read} bytes of its body were read"
+                ),
+                TimeoutKind::Attempt(_) => write!(
+                    f,
+                    "`{op}` got no response within {after:?} (the attempt timeout); the request was sent"
+                ),
+                TimeoutKind::Read(phase) => write!(
+                    f,
+                    "`{op}`: no data for {after:?} (the read timeout) {phase}"
+                ),
+            },
             Error::MissingCredentials { schemes, .. } => write!(
                 f,
                 "`{op}` needs credentials for one of: {}; none is configured on the client",
@@ -528,19 +610,23 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .finish_non_exhaustive(),
             Error::Transport {
                 operation_id,
+                phase,
                 source,
             } => f
                 .debug_struct("Transport")
                 .field("operation_id", operation_id)
+                .field("phase", phase)
                 .field("source", source)
                 .finish(),
             Error::Timeout {
                 operation_id,
                 after,
+                kind,
             } => f
                 .debug_struct("Timeout")
                 .field("operation_id", operation_id)
                 .field("after", after)
+                .field("kind", kind)
                 .finish(),
             Error::MissingCredentials {
                 operation_id,

@@ -20,15 +20,18 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// of one type share a namespace, so a generated setter of the same name would not compile.
 /// A test checks this list against `generator/runtime/`.
 pub const RUNTIME_BUILDER_METHODS: &[&str] = &[
+    "attempt_timeout",
     "base_url",
     "basic_credential",
     "basic_credential_provider",
     "build",
+    "connect_timeout",
     "credential",
     "credential_provider",
     "hook",
     "http_client",
     "new",
+    "read_timeout",
     "retry",
     "server_url",
     "set_credential",
@@ -55,8 +58,10 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "FilePart",
     "Hook",
     "HookContext",
+    "Phase",
     "Response",
     "RetryPolicy",
+    "TimeoutKind",
     "TokenProvider",
 ];
 

@@ -340,7 +340,9 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
         retries: program(&builder(&format!(
             "{auth_setter}    .retry(\n        {crate_ident}::RetryPolicy::default()\n            .max_attempts(5)\n            .initial_interval(std::time::Duration::from_millis(200))\n            .max_interval(std::time::Duration::from_secs(10)),\n    )\n"
         ))),
-        timeouts: program(&builder(&format!("{auth_setter}    .timeout(std::time::Duration::from_secs(30))\n"))),
+        timeouts: program(&builder(&format!(
+            "{auth_setter}    .connect_timeout(std::time::Duration::from_secs(5))\n    .attempt_timeout(std::time::Duration::from_secs(20))\n    .timeout(std::time::Duration::from_secs(90))\n"
+        ))),
         http_client: program(&format!(
             "let http = {crate_ident}::reqwest::Client::builder()\n    .pool_max_idle_per_host(4)\n    .build()?;\n{}",
             builder(&format!("{auth_setter}    .http_client(http)\n"))

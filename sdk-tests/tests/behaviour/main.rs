@@ -3,7 +3,9 @@
 mod errors;
 mod operations;
 mod resilience;
+mod rogue;
 mod security;
+mod timeouts;
 mod wire;
 mod wire_auth;
 mod wire_multipart;

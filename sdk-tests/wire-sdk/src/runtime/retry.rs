@@ -6,6 +6,8 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
+use super::error::{Error, Phase, TimeoutKind};
+
 /// Retries with jittered exponential backoff.
 ///
 /// The wait before retry `n` is `initial_interval × multiplier^(n-1)`, capped at
@@ -135,6 +137,36 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
         *method,
         Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
     )
+}
+
+/// Whether a failed attempt of a `method` request is worth another. A connection that could
+/// not be made never reached the server: any method is tried again. A connection that failed
+/// later, or an attempt that ran out of time, may have been applied: only a method that can be
+/// repeated is. A response is judged by its status (a success that did not decode is never
+/// retried). Everything else would fail the same way again.
+pub(crate) fn worth_retrying<E>(error: &Error<E>, method: &Method) -> bool {
+    match error {
+        Error::Transport {
+            phase: Phase::Connect,
+            ..
+        }
+        | Error::Timeout {
+            kind: TimeoutKind::Connect,
+            ..
+        } => true,
+        Error::Transport { .. }
+        | Error::Timeout {
+            kind: TimeoutKind::Attempt(_) | TimeoutKind::Read(_),
+            ..
+        } => is_idempotent(method),
+        Error::Api(_) | Error::UnexpectedStatus { .. } | Error::Decode { .. } => {
+            match (error.status(), error.headers()) {
+                (Some(status), Some(headers)) => retryable_status(method, status, headers),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// Whether a response status is worth another attempt for this method.
