@@ -47,6 +47,18 @@ impl DecodeError {
         &self.snippet
     }
 
+    /// The error for a body cut at `kept` bytes: what is left cannot be decoded as `T`.
+    pub(crate) fn cut_off<T>(kept: usize) -> Self {
+        DecodeError {
+            type_name: short_type_name::<T>(),
+            reason: format!(
+                "the body is longer than the {} an error response is read to; the rest was not read",
+                size(kept as u64)
+            ),
+            snippet: String::new(),
+        }
+    }
+
     pub(crate) fn with_snippet(mut self, body: &[u8], sensitive: &[&str]) -> Self {
         self.snippet = snippet(body, sensitive);
         self
@@ -68,6 +80,18 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+/// A size as people read it: `64 KiB`, `1 MiB`, or `1000 bytes` when neither divides it.
+pub(crate) fn size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    match bytes {
+        0 => "0 bytes".to_owned(),
+        b if b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b % KIB == 0 => format!("{} KiB", b / KIB),
+        b => format!("{b} bytes"),
+    }
+}
 
 /// Decodes a JSON body into `T`, naming the path where decoding failed. The error has no
 /// snippet yet: the call adds one, redacted with the API's sensitive fields.
@@ -388,6 +412,21 @@ pub enum Error<E> {
         /// What failed and why.
         source: DecodeError,
     },
+    /// A response body longer than the most the client reads into memory
+    /// ([`max_body_size`](crate::ClientBuilder::max_body_size)); the rest was not read, and
+    /// the connection was dropped.
+    BodyTooLarge {
+        /// The operation.
+        operation_id: &'static str,
+        /// The status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The limit, in bytes.
+        limit: usize,
+        /// The length the response declared (`Content-Length`), when it declared one.
+        length: Option<u64>,
+    },
     /// The connection could not be made, or failed before the whole response arrived.
     Transport {
         /// The operation.
@@ -446,7 +485,9 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::UnexpectedStatus { status, .. }
+            | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -455,9 +496,9 @@ impl<E> Error<E> {
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
             Error::Api(api) => Some(&api.headers),
-            Error::UnexpectedStatus { headers, .. } | Error::Decode { headers, .. } => {
-                Some(headers)
-            }
+            Error::UnexpectedStatus { headers, .. }
+            | Error::Decode { headers, .. }
+            | Error::BodyTooLarge { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -478,10 +519,11 @@ impl<E> Error<E> {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            _ => matches!(
+            Error::Api(_) | Error::UnexpectedStatus { .. } | Error::Decode { .. } => matches!(
                 self.status().map(|s| s.as_u16()),
                 Some(429 | 500 | 502 | 503 | 504)
             ),
+            _ => false,
         }
     }
 
@@ -491,6 +533,7 @@ impl<E> Error<E> {
             Error::Api(api) => api.operation_id,
             Error::UnexpectedStatus { operation_id, .. }
             | Error::Decode { operation_id, .. }
+            | Error::BodyTooLarge { operation_id, .. }
             | Error::Transport { operation_id, .. }
             | Error::Timeout { operation_id, .. }
             | Error::MissingCredentials { operation_id, .. }
@@ -518,6 +561,26 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             }
             Error::Decode { status, source, .. } => {
                 write!(f, "`{op}` returned {status}, but {source}")
+            }
+            Error::BodyTooLarge {
+                status,
+                limit,
+                length,
+                ..
+            } => {
+                write!(
+                    f,
+                    "`{op}`: the body of the {status} response is larger than the {} limit",
+                    size(*limit as u64)
+                )?;
+                match length {
+                    Some(length) => write!(f, " (it declared {length} bytes); it was not read")?,
+                    None => write!(f, "; reading stopped there")?,
+                }
+                write!(
+                    f,
+                    ". Raise the limit with `max_body_size`, or stream a download with `send_streaming`"
+                )
             }
             Error::Transport { phase, source, .. } => {
                 match phase {
@@ -607,6 +670,19 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("operation_id", operation_id)
                 .field("status", status)
                 .field("source", source)
+                .finish_non_exhaustive(),
+            Error::BodyTooLarge {
+                operation_id,
+                status,
+                limit,
+                length,
+                ..
+            } => f
+                .debug_struct("BodyTooLarge")
+                .field("operation_id", operation_id)
+                .field("status", status)
+                .field("limit", limit)
+                .field("length", length)
                 .finish_non_exhaustive(),
             Error::Transport {
                 operation_id,
@@ -822,6 +898,20 @@ mod tests {
         assert!(missing.to_string().contains("one of: a, b"));
         assert!(missing.status().is_none() && missing.headers().is_none());
         assert!(!missing.is_retryable());
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(size(64 * 1024 * 1024), "64 MiB");
+        assert_eq!(size(64 * 1024), "64 KiB");
+        assert_eq!(size(1000), "1000 bytes");
+        assert_eq!(size(0), "0 bytes");
+        let cut = DecodeError::cut_off::<Token>(64 * 1024);
+        assert_eq!(cut.type_name(), "tests::Token");
+        assert_eq!(
+            cut.reason(),
+            "the body is longer than the 64 KiB an error response is read to; the rest was not read"
+        );
     }
 
     #[test]

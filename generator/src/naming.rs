@@ -30,6 +30,7 @@ pub const RUNTIME_BUILDER_METHODS: &[&str] = &[
     "credential_provider",
     "hook",
     "http_client",
+    "max_body_size",
     "new",
     "read_timeout",
     "retry",

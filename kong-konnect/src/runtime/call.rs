@@ -20,8 +20,10 @@ use tracing::Instrument;
 use super::auth::{check_cookie, placement, push_cookie, CookieError, Placement};
 use super::client::{Client, Inner, OperationSpec};
 use super::encoding::{self, Style};
-use super::error::{bounded, snippet, ApiError, DecodeError, Error, ErrorResponses, TimeoutKind};
-use super::exchange::{self, Failure, Limits};
+use super::error::{
+    bounded, snippet, ApiError, DecodeError, Error, ErrorResponses, TimeoutKind, MAX_KEPT_BODY,
+};
+use super::exchange::{self, Body, Cap, Failure, Limits};
 use super::hooks::HookContext;
 use super::multipart::Multipart;
 use super::retry::{worth_retrying, RetryPolicy};
@@ -71,6 +73,8 @@ pub struct Call<T, E> {
     timeout: Option<Duration>,
     /// This call's attempt timeout, when it overrides the client's.
     attempt_timeout: Option<Option<Duration>>,
+    /// This call's largest body, when it overrides the client's.
+    max_body_size: Option<usize>,
     retry: Option<RetryPolicy>,
     base_url: Option<String>,
     invalid: Option<String>,
@@ -117,6 +121,7 @@ impl<T, E> fmt::Debug for Call<T, E> {
             .field("multipart", &self.multipart)
             .field("timeout", &self.timeout)
             .field("attempt_timeout", &self.attempt_timeout)
+            .field("max_body_size", &self.max_body_size)
             .field("base_url", &self.base_url)
             .finish_non_exhaustive()
     }
@@ -141,6 +146,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             content_type: "application/json",
             timeout: None,
             attempt_timeout: None,
+            max_body_size: None,
             retry: None,
             base_url: None,
             invalid: None,
@@ -334,6 +340,13 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
     /// (`None` removes the limit): for an operation known to take long.
     pub fn attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.attempt_timeout = Some(timeout.into());
+        self
+    }
+
+    /// Reads at most `bytes` of this call's response body instead of the client's
+    /// [`max_body_size`](crate::ClientBuilder::max_body_size).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = Some(bytes);
         self
     }
 
@@ -585,13 +598,35 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                 read_timeout: inner.read_timeout,
             });
         }
-        let body = exchange::read_body(&mut response, limits)
+        // An error keeps the start of its body: the rest is left unread, and the connection
+        // dropped, however long the server's error page.
+        let limit = self.max_body_size.unwrap_or(inner.max_body_size);
+        let cap = if status.is_client_error() || status.is_server_error() {
+            Cap::Truncate(MAX_KEPT_BODY)
+        } else {
+            Cap::Refuse(limit)
+        };
+        let (body, truncated) = match exchange::read_body(&mut response, limits, cap)
             .await
-            .map_err(failed)?;
+            .map_err(failed)?
+        {
+            Body::Whole(body) => (body, false),
+            Body::Truncated(body) => (body, true),
+            Body::TooLarge { length } => {
+                return Err(Error::BodyTooLarge {
+                    operation_id: op.operation_id,
+                    status,
+                    headers,
+                    limit,
+                    length,
+                })
+            }
+        };
         Ok(Answer::Read {
             status,
             headers,
             body,
+            truncated,
         })
     }
 
@@ -622,7 +657,8 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                 status,
                 headers,
                 body,
-            }) => match self.finish(status, headers, body) {
+                truncated,
+            }) => match self.finish(status, headers, body, truncated) {
                 // A documented success is never retried, whatever its status.
                 Ok(response) => return Verdict::Done(Ok(Outcome::Decoded(response))),
                 Err(error) => error,
@@ -672,6 +708,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         status: StatusCode,
         headers: HeaderMap,
         body: Bytes,
+        truncated: bool,
     ) -> Result<Response<T>, Error<E>> {
         let op = self.op;
         let sensitive = self.client.inner.api.sensitive_fields;
@@ -682,6 +719,10 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             source: source.with_snippet(&body, sensitive),
         };
         match (self.decode)(status.as_u16(), &body) {
+            // A documented body cut short is not what the server sent: never decoded.
+            Some(_) if truncated => {
+                return Err(decode_error(DecodeError::cut_off::<T>(body.len()), headers))
+            }
             Some(Ok(decoded)) => {
                 return Ok(Response {
                     status,
@@ -693,6 +734,9 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             None => {}
         }
         match E::decode(status.as_u16(), &body) {
+            Some(_) if truncated => {
+                Err(decode_error(DecodeError::cut_off::<E>(body.len()), headers))
+            }
             Some(Ok(error)) => Err(Error::Api(ApiError {
                 operation_id: op.operation_id,
                 status,
@@ -836,11 +880,12 @@ struct Prepared {
 
 /// A response as one attempt got it.
 enum Answer {
-    /// Its body read whole.
+    /// Its body read whole, or only its start when `truncated` (an error's).
     Read {
         status: StatusCode,
         headers: HeaderMap,
         body: Bytes,
+        truncated: bool,
     },
     /// A success whose body is left for the caller to stream.
     Unread {

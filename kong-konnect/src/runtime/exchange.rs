@@ -153,33 +153,80 @@ pub(crate) async fn chunk(
     }
 }
 
-/// Reads the rest of `response`'s body. A body in one chunk is kept as it came, without a
-/// copy; a longer one is gathered in a buffer sized from its `Content-Length` (never trusted
-/// beyond what arrives).
+/// How much of a body is read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cap {
+    /// At most this many bytes, or none: a longer body is refused, up front when its
+    /// `Content-Length` says so.
+    Refuse(usize),
+    /// At most this many bytes; the rest is left unread (the connection is then dropped).
+    Truncate(usize),
+}
+
+/// A body as far as it was read.
+#[derive(Debug)]
+pub(crate) enum Body {
+    /// All of it.
+    Whole(Bytes),
+    /// Its first bytes, up to the cap; more followed.
+    Truncated(Bytes),
+    /// Longer than the cap: its declared length, when it had one.
+    TooLarge { length: Option<u64> },
+}
+
+/// Reads the rest of `response`'s body, as far as `cap` allows. A body in one chunk is kept as
+/// it came, without a copy; a longer one is gathered in a buffer sized from its
+/// `Content-Length` (never trusted beyond the cap and a few megabytes).
 pub(crate) async fn read_body(
     response: &mut reqwest::Response,
     limits: Limits,
-) -> Result<Bytes, Failure> {
-    let Some(first) = chunk(response, 0, limits).await? else {
-        return Ok(Bytes::new());
-    };
-    let mut read = first.len() as u64;
-    let Some(second) = chunk(response, read, limits).await? else {
-        return Ok(first);
-    };
-    read += second.len() as u64;
-    let declared = response
-        .content_length()
-        .and_then(|length| usize::try_from(length).ok())
-        .unwrap_or(0);
-    let mut body = BytesMut::with_capacity(declared.min(MAX_PREALLOCATED).max(read as usize));
-    body.extend_from_slice(&first);
-    body.extend_from_slice(&second);
+    cap: Cap,
+) -> Result<Body, Failure> {
+    let (Cap::Refuse(max) | Cap::Truncate(max)) = cap;
+    let declared = response.content_length();
+    if matches!(cap, Cap::Refuse(_)) && declared.is_some_and(|length| length > max as u64) {
+        return Ok(Body::TooLarge { length: declared });
+    }
+    let mut read: u64 = 0;
+    let mut first: Option<Bytes> = None;
+    let mut gathered: Option<BytesMut> = None;
     while let Some(next) = chunk(response, read, limits).await? {
         read += next.len() as u64;
-        body.extend_from_slice(&next);
+        let mut next = next;
+        if read > max as u64 {
+            match cap {
+                Cap::Refuse(_) => return Ok(Body::TooLarge { length: declared }),
+                Cap::Truncate(_) => {
+                    // Keep what fits under the cap: the body so far plus part of this chunk.
+                    let over = (read - max as u64) as usize;
+                    next.truncate(next.len() - over);
+                }
+            }
+        }
+        match (&mut first, &mut gathered) {
+            (None, _) => first = Some(next),
+            (Some(head), None) => {
+                let expected = declared
+                    .and_then(|length| usize::try_from(length).ok())
+                    .unwrap_or(0)
+                    .min(max)
+                    .min(MAX_PREALLOCATED);
+                let mut buffer = BytesMut::with_capacity(expected.max(head.len() + next.len()));
+                buffer.extend_from_slice(head);
+                buffer.extend_from_slice(&next);
+                gathered = Some(buffer);
+            }
+            (Some(_), Some(buffer)) => buffer.extend_from_slice(&next),
+        }
+        if read > max as u64 {
+            let kept = gathered.map_or_else(|| first.unwrap_or_default(), BytesMut::freeze);
+            return Ok(Body::Truncated(kept));
+        }
     }
-    Ok(body.freeze())
+    Ok(Body::Whole(gathered.map_or_else(
+        || first.unwrap_or_default(),
+        BytesMut::freeze,
+    )))
 }
 
 /// The most a declared length reserves up front; a body beyond it grows as it arrives.

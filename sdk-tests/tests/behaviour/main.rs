@@ -1,5 +1,6 @@
 //! Behaviour tests: the generated SDK against real HTTP servers on loopback (`wiremock`).
 
+mod bodies;
 mod errors;
 mod operations;
 mod resilience;

@@ -63,6 +63,33 @@ impl Conn {
         Ok(())
     }
 
+    /// Writes `total` bytes of `x`, 16 KiB at a time, until done or the client goes away.
+    pub async fn endless(&mut self, total: u64) {
+        let block = vec![b'x'; 16 * 1024];
+        let mut left = total;
+        while left > 0 {
+            let n = left.min(block.len() as u64) as usize;
+            if self.body(&block[..n]).await.is_err() {
+                return;
+            }
+            left -= n as u64;
+        }
+    }
+
+    /// The same in chunked transfer coding, with no declared length: 16 KiB chunks of `x`
+    /// until the client goes away.
+    pub async fn endless_chunked(&mut self) {
+        let mut chunk = b"4000\r\n".to_vec();
+        chunk.extend_from_slice(&[b'x'; 16 * 1024]);
+        chunk.extend_from_slice(b"\r\n");
+        loop {
+            if self.raw(&chunk).await.is_err() {
+                return;
+            }
+            self.stats.written.fetch_add(16 * 1024, Ordering::SeqCst);
+        }
+    }
+
     /// Writes `bytes` one at a time, `every` apart.
     pub async fn trickle(&mut self, bytes: &[u8], every: Duration) {
         for byte in bytes {
@@ -146,6 +173,24 @@ impl Rogue {
     /// The requests received so far.
     pub fn requests(&self) -> Vec<Request> {
         self.stats.requests.lock().unwrap().clone()
+    }
+
+    /// How many body bytes the scripts wrote without an error.
+    pub fn written(&self) -> u64 {
+        self.stats.written.load(Ordering::SeqCst)
+    }
+
+    /// Waits (up to 10 s) until `n` scripts have run to their end: a script writing a body
+    /// the client stopped reading ends when its writes fail.
+    pub async fn finished(&self, n: usize) {
+        let started = std::time::Instant::now();
+        while self.stats.finished.load(Ordering::SeqCst) < n {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the server's scripts did not end: the client kept the connection"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 }
 

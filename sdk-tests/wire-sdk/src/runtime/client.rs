@@ -84,6 +84,11 @@ pub(crate) const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 /// timeout is 20 s, Azure's Java SDK's 60 s.
 pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The largest body read into memory by default: far beyond any JSON page of an API such
+/// as Konnect's (tens of kilobytes), small enough that a runaway response cannot exhaust a
+/// service's memory (its decoded value takes a few times more).
+pub(crate) const DEFAULT_MAX_BODY_SIZE: usize = 64 * 1024 * 1024;
+
 pub(crate) struct Inner {
     pub(crate) api: &'static ApiSpec,
     pub(crate) base_url: Option<String>,
@@ -93,6 +98,7 @@ pub(crate) struct Inner {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) read_timeout: Option<Duration>,
+    pub(crate) max_body_size: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: HeaderValue,
     pub(crate) http: reqwest::Client,
@@ -128,6 +134,7 @@ impl fmt::Debug for Client {
             .field("connect_timeout", &inner.connect_timeout)
             .field("attempt_timeout", &inner.attempt_timeout)
             .field("read_timeout", &inner.read_timeout)
+            .field("max_body_size", &inner.max_body_size)
             .field("retry", &inner.retry)
             .field("hooks", &inner.hooks.len())
             .finish_non_exhaustive()
@@ -145,6 +152,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
+    max_body_size: usize,
     retry: RetryPolicy,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
@@ -168,6 +176,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("read_timeout", &self.read_timeout)
+            .field("max_body_size", &self.max_body_size)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("hooks", &self.hooks.len())
@@ -217,6 +226,7 @@ impl ClientBuilder {
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
             read_timeout: Some(DEFAULT_READ_TIMEOUT),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
             retry: RetryPolicy::default(),
             user_agent: None,
             http: None,
@@ -302,6 +312,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read into memory, in bytes: 64 MiB by default. A longer one
+    /// fails the call with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge), without being
+    /// read when its `Content-Length` says so; a download streamed with
+    /// [`send_streaming`](crate::Call::send_streaming) is not held, so not limited. Error
+    /// responses are read only as far as the error keeps (64 KiB) whatever this says.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
     /// The retry policy of every call (see [`RetryPolicy`] for the defaults).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
@@ -372,6 +392,7 @@ impl ClientBuilder {
                 connect_timeout: self.connect_timeout,
                 attempt_timeout: self.attempt_timeout,
                 read_timeout: self.read_timeout,
+                max_body_size: self.max_body_size,
                 retry: self.retry,
                 user_agent,
                 http,
@@ -400,6 +421,7 @@ mod tests {
         assert_eq!(inner.attempt_timeout, Some(Duration::from_secs(60)));
         assert_eq!(inner.read_timeout, Some(Duration::from_secs(30)));
         assert_eq!(inner.timeout, None);
+        assert_eq!(inner.max_body_size, 64 << 20);
         let off = ClientBuilder::new(&API)
             .connect_timeout(None)
             .attempt_timeout(None)
