@@ -11,6 +11,7 @@ use super::auth::{BasicAuthProvider, BasicCredentials, Credential, TokenProvider
 use super::call::{Call, DecodeSuccess};
 use super::error::ErrorResponses;
 use super::hooks::Hook;
+use super::redirect::RedirectPolicy;
 use super::retry::RetryPolicy;
 
 /// The API as a whole: emitted once by the generator.
@@ -98,6 +99,7 @@ pub(crate) struct Inner {
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) read_timeout: Option<Duration>,
     pub(crate) max_body_size: usize,
+    pub(crate) redirect: RedirectPolicy,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: HeaderValue,
     pub(crate) http: reqwest::Client,
@@ -134,6 +136,7 @@ impl fmt::Debug for Client {
             .field("attempt_timeout", &inner.attempt_timeout)
             .field("read_timeout", &inner.read_timeout)
             .field("max_body_size", &inner.max_body_size)
+            .field("redirect", &inner.redirect)
             .field("retry", &inner.retry)
             .field("hooks", &inner.hooks.len())
             .finish_non_exhaustive()
@@ -152,6 +155,7 @@ pub struct ClientBuilder {
     attempt_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
     max_body_size: usize,
+    redirect: RedirectPolicy,
     retry: RetryPolicy,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
@@ -176,6 +180,7 @@ impl fmt::Debug for ClientBuilder {
             .field("attempt_timeout", &self.attempt_timeout)
             .field("read_timeout", &self.read_timeout)
             .field("max_body_size", &self.max_body_size)
+            .field("redirect", &self.redirect)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("hooks", &self.hooks.len())
@@ -226,6 +231,7 @@ impl ClientBuilder {
             attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
             read_timeout: Some(DEFAULT_READ_TIMEOUT),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            redirect: RedirectPolicy::none(),
             retry: RetryPolicy::default(),
             user_agent: None,
             http: None,
@@ -321,6 +327,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Which redirects calls follow (see [`RedirectPolicy`]): none by default, a redirect
+    /// being an answer like any other. The client follows them itself, so a
+    /// `reqwest::Client` given with [`http_client`](Self::http_client) must keep reqwest's
+    /// own following off (`reqwest::redirect::Policy::none()`), or it would follow every
+    /// redirect, bodies included, before this policy sees it.
+    pub fn redirect(mut self, policy: RedirectPolicy) -> Self {
+        self.redirect = policy;
+        self
+    }
+
     /// The retry policy of every call (see [`RetryPolicy`] for the defaults).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
@@ -358,8 +374,8 @@ impl ClientBuilder {
             .map_err(|_| BuildError::InvalidUserAgent(user_agent.to_owned()))?;
         let http = match self.http {
             Some(http) => http,
-            // A documented `3XX` is an answer the caller gets, typed (a redirect to a download
-            // URL, say), never followed behind its back; nor is an undocumented one.
+            // The runtime follows redirects itself, as its `RedirectPolicy` says: reqwest's
+            // own following would resend bodies and API keys to wherever a server points.
             None => {
                 let mut builder =
                     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
@@ -392,6 +408,7 @@ impl ClientBuilder {
                 attempt_timeout: self.attempt_timeout,
                 read_timeout: self.read_timeout,
                 max_body_size: self.max_body_size,
+                redirect: self.redirect,
                 retry: self.retry,
                 user_agent,
                 http,

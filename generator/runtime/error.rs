@@ -427,6 +427,20 @@ pub enum Error<E> {
         /// The length the response declared (`Content-Length`), when it declared one.
         length: Option<u64>,
     },
+    /// Redirects the [`RedirectPolicy`](crate::RedirectPolicy) follows went round in a loop,
+    /// or past its maximum; not retried, since another attempt would do the same.
+    Redirect {
+        /// The operation.
+        operation_id: &'static str,
+        /// The status of the redirect that was not followed.
+        status: StatusCode,
+        /// Its headers.
+        headers: HeaderMap,
+        /// How many redirects were followed before it.
+        followed: u32,
+        /// Whether it led back to a request already made (else the maximum was reached).
+        looped: bool,
+    },
     /// The connection could not be made, or failed before the whole response arrived.
     Transport {
         /// The operation.
@@ -487,7 +501,8 @@ impl<E> Error<E> {
             Error::Api(api) => Some(api.status),
             Error::UnexpectedStatus { status, .. }
             | Error::Decode { status, .. }
-            | Error::BodyTooLarge { status, .. } => Some(*status),
+            | Error::BodyTooLarge { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -498,7 +513,8 @@ impl<E> Error<E> {
             Error::Api(api) => Some(&api.headers),
             Error::UnexpectedStatus { headers, .. }
             | Error::Decode { headers, .. }
-            | Error::BodyTooLarge { headers, .. } => Some(headers),
+            | Error::BodyTooLarge { headers, .. }
+            | Error::Redirect { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -534,6 +550,7 @@ impl<E> Error<E> {
             Error::UnexpectedStatus { operation_id, .. }
             | Error::Decode { operation_id, .. }
             | Error::BodyTooLarge { operation_id, .. }
+            | Error::Redirect { operation_id, .. }
             | Error::Transport { operation_id, .. }
             | Error::Timeout { operation_id, .. }
             | Error::MissingCredentials { operation_id, .. }
@@ -582,6 +599,21 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                     ". Raise the limit with `max_body_size`, or stream a download with `send_streaming`"
                 )
             }
+            Error::Redirect {
+                status,
+                followed,
+                looped: true,
+                ..
+            } => write!(
+                f,
+                "`{op}` was redirected in a loop: after {followed} redirect(s), a {status} led back to a request already made"
+            ),
+            Error::Redirect {
+                status, followed, ..
+            } => write!(
+                f,
+                "`{op}` was redirected more than the redirect policy's {followed} times; the last answer was {status}"
+            ),
             Error::Transport { phase, source, .. } => {
                 match phase {
                     Phase::Connect => write!(f, "`{op}` could not connect to the server")?,
@@ -683,6 +715,19 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("status", status)
                 .field("limit", limit)
                 .field("length", length)
+                .finish_non_exhaustive(),
+            Error::Redirect {
+                operation_id,
+                status,
+                followed,
+                looped,
+                ..
+            } => f
+                .debug_struct("Redirect")
+                .field("operation_id", operation_id)
+                .field("status", status)
+                .field("followed", followed)
+                .field("looped", looped)
                 .finish_non_exhaustive(),
             Error::Transport {
                 operation_id,

@@ -12,6 +12,7 @@ mod error;
 mod exchange;
 mod hooks;
 mod multipart;
+mod redirect;
 mod retry;
 mod serde_helpers;
 
@@ -21,6 +22,7 @@ pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorResponses, Phase, TimeoutKind};
 pub use hooks::{Hook, HookContext};
 pub use multipart::FilePart;
+pub use redirect::RedirectPolicy;
 pub use retry::RetryPolicy;
 
 // What the generated code uses; a crate whose API needs no tagged union (say) leaves some

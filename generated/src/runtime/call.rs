@@ -26,6 +26,7 @@ use super::error::{
 use super::exchange::{self, Body, Cap, Failure, Limits};
 use super::hooks::HookContext;
 use super::multipart::Multipart;
+use super::redirect::{Chain, Stop};
 use super::retry::{worth_retrying, RetryPolicy};
 
 /// Turns a documented success status and its body into the success type; `None` when the
@@ -539,36 +540,15 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
         span: &tracing::Span,
     ) -> Result<Answer, Error<E>> {
         let op = self.op;
-        let inner = &self.client.inner;
+        // A handle of its own, so the request can be built from `self` while it is used.
+        let client = self.client.clone();
+        let inner = &client.inner;
         let context = HookContext {
             operation_id: op.operation_id,
             method: op.method.clone(),
             path_template: op.path_template,
             attempt,
         };
-        let invalid = |message: String| Error::InvalidRequest {
-            operation_id: op.operation_id,
-            message,
-        };
-        let mut request = reqwest::Request::new(op.method.clone(), url);
-        *request.headers_mut() = headers;
-        if let Some(body) = &self.body {
-            *request.body_mut() = Some(body.clone().into());
-        }
-        if let Some(multipart) = &mut self.multipart {
-            let form = multipart.form().map_err(invalid)?;
-            set_form(&mut request, &inner.http, form, multipart.content_type()).map_err(invalid)?;
-        }
-        apply_credentials(
-            &mut request,
-            inner,
-            credentials,
-            &self.cookies,
-            op.operation_id,
-        )?;
-        for hook in &inner.hooks {
-            hook.before_request(&context, &mut request);
-        }
         let limits = Limits::new(
             self.attempt_timeout.unwrap_or(inner.attempt_timeout),
             inner.read_timeout,
@@ -580,16 +560,64 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             }
             error
         };
-        let mut response = exchange::send(&inner.http, request, limits)
-            .await
-            .map_err(failed)?;
-        let status = response.status();
-        // Taken, not cloned: the body is all that is read from the response after this.
-        let headers = std::mem::take(response.headers_mut());
-        span.record("status", status.as_u16());
-        for hook in &inner.hooks {
-            hook.after_response(&context, status, &headers);
-        }
+        // Following redirects rebuilds the request from what every hop to the call's origin
+        // shares: kept only when the policy follows any.
+        let mut chain = inner
+            .redirect
+            .follows()
+            .then(|| Chain::new(&op.method, &url, headers.clone()));
+        let has_body = self.body.is_some() || self.multipart.is_some();
+        let replayable = self.multipart.as_ref().is_none_or(Multipart::replayable);
+        let mut request = self.request(
+            inner,
+            op.method.clone(),
+            url,
+            headers,
+            true,
+            Some(credentials),
+        )?;
+        let (mut response, status, headers) = loop {
+            for hook in &inner.hooks {
+                hook.before_request(&context, &mut request);
+            }
+            let mut response = exchange::send(&inner.http, request, limits)
+                .await
+                .map_err(failed)?;
+            let status = response.status();
+            // Taken, not cloned: the body is all that is read from the response after this.
+            let headers = std::mem::take(response.headers_mut());
+            span.record("status", status.as_u16());
+            for hook in &inner.hooks {
+                hook.after_response(&context, status, &headers);
+            }
+            let Some(chain) = chain.as_mut().filter(|_| status.is_redirection()) else {
+                break (response, status, headers);
+            };
+            match chain.next(&inner.redirect, status, &headers, has_body, replayable) {
+                Ok(Some(hop)) => {
+                    let credentials = hop.credentials.then_some(credentials);
+                    request = self.request(
+                        inner,
+                        hop.method,
+                        hop.url,
+                        hop.headers,
+                        hop.body,
+                        credentials,
+                    )?;
+                }
+                // Not followed: the redirect is the answer.
+                Ok(None) => break (response, status, headers),
+                Err(stop) => {
+                    return Err(Error::Redirect {
+                        operation_id: op.operation_id,
+                        status,
+                        headers,
+                        followed: chain.followed(),
+                        looped: stop == Stop::Loop,
+                    })
+                }
+            }
+        };
         if self.streaming && status.is_success() {
             return Ok(Answer::Unread {
                 status,
@@ -628,6 +656,46 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             body,
             truncated,
         })
+    }
+
+    /// One request: its body when `body` says so, and the credentials of the security
+    /// alternative `credentials` (with the call's cookies) when given.
+    fn request(
+        &mut self,
+        inner: &Inner,
+        method: reqwest::Method,
+        url: reqwest::Url,
+        headers: HeaderMap,
+        body: bool,
+        credentials: Option<&'static [&'static str]>,
+    ) -> Result<reqwest::Request, Error<E>> {
+        let op = self.op;
+        let invalid = |message: String| Error::InvalidRequest {
+            operation_id: op.operation_id,
+            message,
+        };
+        let mut request = reqwest::Request::new(method, url);
+        *request.headers_mut() = headers;
+        if body {
+            if let Some(body) = &self.body {
+                *request.body_mut() = Some(body.clone().into());
+            }
+            if let Some(multipart) = &mut self.multipart {
+                let form = multipart.form().map_err(invalid)?;
+                set_form(&mut request, &inner.http, form, multipart.content_type())
+                    .map_err(invalid)?;
+            }
+        }
+        if let Some(credentials) = credentials {
+            apply_credentials(
+                &mut request,
+                inner,
+                credentials,
+                &self.cookies,
+                op.operation_id,
+            )?;
+        }
+        Ok(request)
     }
 
     /// What an attempt's answer means: a final outcome, or a failure worth another attempt

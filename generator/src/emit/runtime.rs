@@ -14,6 +14,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("hooks.rs", include_str!("../../runtime/hooks.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("multipart.rs", include_str!("../../runtime/multipart.rs")),
+    ("redirect.rs", include_str!("../../runtime/redirect.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     (
         "serde_helpers.rs",

@@ -3,6 +3,7 @@
 mod bodies;
 mod errors;
 mod operations;
+mod redirects;
 mod resilience;
 mod rogue;
 mod security;

@@ -15,12 +15,21 @@ use tokio::task::JoinHandle;
 
 /// A request as the server read it.
 #[derive(Debug, Clone)]
-#[allow(dead_code)] // The fields tests read come with the tests.
 pub struct Request {
     pub method: String,
     pub target: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The first value of header `name`.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 #[derive(Default)]
@@ -34,6 +43,10 @@ struct Stats {
 pub struct Conn {
     stream: TcpStream,
     stats: Arc<Stats>,
+    /// The request.
+    pub request: Request,
+    /// 0 for the server's first request, 1 for the next...
+    pub index: usize,
 }
 
 impl Conn {
@@ -152,10 +165,16 @@ impl Rogue {
                     let Some(request) = read_request(&mut stream).await else {
                         return;
                     };
-                    stats.requests.lock().unwrap().push(request);
+                    let index = {
+                        let mut requests = stats.requests.lock().unwrap();
+                        requests.push(request.clone());
+                        requests.len() - 1
+                    };
                     let conn = Conn {
                         stream,
                         stats: stats.clone(),
+                        request,
+                        index,
                     };
                     script(conn).await;
                     stats.finished.fetch_add(1, Ordering::SeqCst);

@@ -50,7 +50,7 @@ pub use client::Server;
 pub use runtime::{
     ApiError, BasicAuthProvider, BasicCredentials, BuildError, ByteStream, Call, Client,
     ClientBuilder, DecodeError, Error, ErrorResponses, FilePart, Hook, HookContext,
-    Phase, Response, RetryPolicy, TimeoutKind, TokenProvider,
+    Phase, RedirectPolicy, Response, RetryPolicy, TimeoutKind, TokenProvider,
 };
 /// The HTTP client library, for hooks and custom clients.
 pub use reqwest;
