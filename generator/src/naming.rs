@@ -82,6 +82,7 @@ const ROOT_MODULES: &[&str] = &[
     "chrono",
     "fastrand",
     "httpdate",
+    "hyper",
     "percent_encoding",
     "reqwest",
     "secrecy",

@@ -384,6 +384,19 @@ pub enum TimeoutKind {
     Read(Phase),
 }
 
+/// Why a failure is a reply that is not HTTP (garbage, another protocol, a head too large),
+/// which would be the same on every attempt; `None` for any other failure.
+pub(crate) fn not_http(error: &reqwest::Error) -> Option<&hyper::Error> {
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        if let Some(hyper) = inner.downcast_ref::<hyper::Error>() {
+            return hyper.is_parse().then_some(hyper);
+        }
+        cause = inner.source();
+    }
+    None
+}
+
 /// Everything a call can fail with.
 #[non_exhaustive]
 pub enum Error<E> {
@@ -535,7 +548,8 @@ impl<E> Error<E> {
     /// request is safe (a `POST` may have been applied); the built-in retries do.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Transport { source, .. } => not_http(source).is_none(),
+            Error::Timeout { .. } => true,
             Error::Api(_) | Error::UnexpectedStatus { .. } | Error::Decode { .. } => matches!(
                 self.status().map(|s| s.as_u16()),
                 Some(429 | 500 | 502 | 503 | 504)
@@ -616,6 +630,12 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 "`{op}` was redirected more than the redirect policy's {followed} times; the last answer was {status}"
             ),
             Error::Transport { phase, source, .. } => {
+                if let Some(reason) = not_http(source) {
+                    return write!(
+                        f,
+                        "`{op}`: the server's reply is not HTTP ({reason}); it is not tried again"
+                    );
+                }
                 match phase {
                     Phase::Connect => write!(f, "`{op}` could not connect to the server")?,
                     phase => write!(f, "`{op}`: the connection failed {phase}")?,

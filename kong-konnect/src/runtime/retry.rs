@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
-use super::error::{Error, Phase, TimeoutKind};
+use super::error::{not_http, Error, Phase, TimeoutKind};
 
 /// Retries with jittered exponential backoff.
 ///
@@ -18,11 +18,14 @@ use super::error::{Error, Phase, TimeoutKind};
 /// Defaults: 3 attempts, 500 ms initial interval, 60 s maximum interval, multiplier 1.5,
 /// 5 minutes maximum elapsed time.
 ///
-/// What is retried: connection failures, and 429, 502, 503, 504 responses, plus 500 for
-/// idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE). POST and PATCH are retried only
-/// when the request certainly did not reach the server (a connection failure) or the server
-/// asked for a retry (429 or 503 with `Retry-After`), so a create is never sent twice by
-/// accident.
+/// What is retried: a connection that could not be made (refused, or past the connect
+/// timeout), for every method; a connection that failed after the request was sent, before or
+/// while the body was read, and an attempt that ran out of time, for idempotent methods (GET,
+/// HEAD, PUT, DELETE, OPTIONS, TRACE); and 429, 502, 503, 504 responses, plus 500 for
+/// idempotent methods. POST and PATCH are retried only when the request certainly did not
+/// reach the server or the server asked for a retry (429 or 503 with `Retry-After`), so a
+/// create is never sent twice by accident. Never retried: a reply that is not HTTP, a body over
+/// the size limit, a success that does not decode, a redirect loop, the call's budget spent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -143,7 +146,8 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
 /// not be made never reached the server: any method is tried again. A connection that failed
 /// later, or an attempt that ran out of time, may have been applied: only a method that can be
 /// repeated is. A response is judged by its status (a success that did not decode is never
-/// retried). Everything else would fail the same way again.
+/// retried). Everything else would fail the same way again: a reply that is not HTTP, a body
+/// over the limit, a redirect loop, the call's budget spent.
 pub(crate) fn worth_retrying<E>(error: &Error<E>, method: &Method) -> bool {
     match error {
         Error::Transport {
@@ -154,6 +158,7 @@ pub(crate) fn worth_retrying<E>(error: &Error<E>, method: &Method) -> bool {
             kind: TimeoutKind::Connect,
             ..
         } => true,
+        Error::Transport { source, .. } if not_http(source).is_some() => false,
         Error::Transport { .. }
         | Error::Timeout {
             kind: TimeoutKind::Attempt(_) | TimeoutKind::Read(_),
@@ -265,6 +270,61 @@ mod tests {
             status(502),
             &with_retry_after
         ));
+    }
+
+    #[test]
+    fn failures_are_retried_by_what_happened() {
+        let timeout = |kind| Error::<()>::Timeout {
+            operation_id: "op",
+            after: Duration::ZERO,
+            kind,
+        };
+        let body = Phase::Body {
+            status: StatusCode::OK,
+            read: 10,
+        };
+        // Nothing was sent: any method.
+        assert!(worth_retrying(
+            &timeout(TimeoutKind::Connect),
+            &Method::POST
+        ));
+        // Sent: only what can be repeated.
+        for kind in [
+            TimeoutKind::Attempt(Phase::Response),
+            TimeoutKind::Attempt(body),
+            TimeoutKind::Read(body),
+        ] {
+            assert!(worth_retrying(&timeout(kind), &Method::GET), "{kind:?}");
+            assert!(!worth_retrying(&timeout(kind), &Method::POST), "{kind:?}");
+        }
+        assert!(!worth_retrying(&timeout(TimeoutKind::Call), &Method::GET));
+        let status = |code| StatusCode::from_u16(code).unwrap();
+        let too_large = Error::<()>::BodyTooLarge {
+            operation_id: "op",
+            status: status(200),
+            headers: HeaderMap::new(),
+            limit: 1,
+            length: None,
+        };
+        let looped = Error::<()>::Redirect {
+            operation_id: "op",
+            status: status(302),
+            headers: HeaderMap::new(),
+            followed: 1,
+            looped: true,
+        };
+        let unexpected = |code| Error::<()>::UnexpectedStatus {
+            operation_id: "op",
+            status: status(code),
+            headers: HeaderMap::new(),
+            body: bytes::Bytes::new(),
+            snippet: String::new(),
+        };
+        assert!(!worth_retrying(&too_large, &Method::GET));
+        assert!(!worth_retrying(&looped, &Method::GET));
+        assert!(worth_retrying(&unexpected(503), &Method::GET));
+        assert!(!worth_retrying(&unexpected(500), &Method::POST));
+        assert!(!worth_retrying(&unexpected(404), &Method::GET));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Behaviour tests: the generated SDK against real HTTP servers on loopback (`wiremock`).
 
 mod bodies;
+mod broken;
 mod errors;
 mod operations;
 mod redirects;

@@ -113,6 +113,14 @@ impl Conn {
         }
     }
 
+    /// Closes the connection with a reset (RST) rather than an orderly close.
+    pub fn reset(self) {
+        // Deprecated because a lingering close blocks the thread; a zero linger does not wait.
+        #[allow(deprecated)]
+        let _ = self.stream.set_linger(Some(Duration::ZERO));
+        drop(self.stream);
+    }
+
     /// Holds the connection open without a word, until the test ends.
     pub async fn hang(self) {
         tokio::time::sleep(Duration::from_secs(3600)).await;
