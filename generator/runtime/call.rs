@@ -567,14 +567,16 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             .then(|| Chain::new(&op.method, &url, headers.clone()));
         let has_body = self.body.is_some() || self.multipart.is_some();
         let replayable = self.multipart.as_ref().is_none_or(Multipart::replayable);
-        let mut request = self.request(
-            inner,
-            op.method.clone(),
-            url,
-            headers,
-            true,
-            Some(credentials),
-        )?;
+        let mut request = self
+            .request(
+                inner,
+                op.method.clone(),
+                url,
+                headers,
+                true,
+                Some(credentials),
+            )
+            .await?;
         let (mut response, status, headers) = loop {
             for hook in &inner.hooks {
                 hook.before_request(&context, &mut request);
@@ -595,14 +597,16 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
             match chain.next(&inner.redirect, status, &headers, has_body, replayable) {
                 Ok(Some(hop)) => {
                     let credentials = hop.credentials.then_some(credentials);
-                    request = self.request(
-                        inner,
-                        hop.method,
-                        hop.url,
-                        hop.headers,
-                        hop.body,
-                        credentials,
-                    )?;
+                    request = self
+                        .request(
+                            inner,
+                            hop.method,
+                            hop.url,
+                            hop.headers,
+                            hop.body,
+                            credentials,
+                        )
+                        .await?;
                 }
                 // Not followed: the redirect is the answer.
                 Ok(None) => break (response, status, headers),
@@ -659,7 +663,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
 
     /// One request: its body when `body` says so, and the credentials of the security
     /// alternative `credentials` (with the call's cookies) when given.
-    fn request(
+    async fn request(
         &mut self,
         inner: &Inner,
         method: reqwest::Method,
@@ -692,7 +696,8 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
                 credentials,
                 &self.cookies,
                 op.operation_id,
-            )?;
+            )
+            .await?;
         }
         Ok(request)
     }
@@ -827,7 +832,7 @@ impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
 /// Puts the credential of each scheme of `alternative` where the scheme says, secret headers
 /// marked sensitive. Cookies (the call's cookie parameters, then the credentials') join the
 /// request's own in one `Cookie` header (RFC 6265 §5.4).
-fn apply_credentials<E>(
+async fn apply_credentials<E>(
     request: &mut reqwest::Request,
     inner: &Inner,
     alternative: &[&'static str],
@@ -861,7 +866,7 @@ fn apply_credentials<E>(
             scheme: scheme.name,
             source,
         };
-        let token = credential.provider.token().map_err(failed)?;
+        let token = credential.provider.token().await.map_err(failed)?;
         let token = token.expose_secret();
         match placement(&scheme.kind, token).map_err(|message| failed(message.into()))? {
             Placement::Header(name, value) => {

@@ -47,6 +47,7 @@ pub const RUNTIME_CLIENT_METHODS: &[&str] = &["call"];
 /// The types the runtime exports, which the generated crate re-exports at its root.
 pub const RUNTIME_EXPORTS: &[&str] = &[
     "ApiError",
+    "AsyncTokenProvider",
     "BasicAuthProvider",
     "BasicCredentials",
     "BuildError",
@@ -61,10 +62,12 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "Hook",
     "HookContext",
     "Phase",
+    "ProviderError",
     "RedirectPolicy",
     "Response",
     "RetryPolicy",
     "TimeoutKind",
+    "TokenFuture",
     "TokenProvider",
 ];
 

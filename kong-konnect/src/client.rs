@@ -1268,7 +1268,7 @@ impl crate::ClientBuilder {
     pub fn personal_access_token(self, token: impl Into<String>) -> Self {
         self.credential("personalAccessToken", secrecy::SecretString::from(token.into()))
     }
-    /// Authenticates with the `personalAccessToken` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    /// Authenticates with the `personalAccessToken` scheme, asking `provider` for the token before every attempt (for rotating tokens): a closure, or an asynchronous provider that fetches it ([`AsyncTokenProvider`](crate::AsyncTokenProvider), [`TokenProvider`](crate::TokenProvider)).
     pub fn personal_access_token_provider(
         self,
         provider: impl crate::TokenProvider,
@@ -1287,7 +1287,7 @@ impl crate::ClientBuilder {
             secrecy::SecretString::from(token.into()),
         )
     }
-    /// Authenticates with the `systemAccountAccessToken` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    /// Authenticates with the `systemAccountAccessToken` scheme, asking `provider` for the token before every attempt (for rotating tokens): a closure, or an asynchronous provider that fetches it ([`AsyncTokenProvider`](crate::AsyncTokenProvider), [`TokenProvider`](crate::TokenProvider)).
     pub fn system_account_access_token_provider(
         self,
         provider: impl crate::TokenProvider,
@@ -1303,7 +1303,7 @@ impl crate::ClientBuilder {
     pub fn konnect_access_token(self, token: impl Into<String>) -> Self {
         self.credential("konnectAccessToken", secrecy::SecretString::from(token.into()))
     }
-    /// Authenticates with the `konnectAccessToken` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    /// Authenticates with the `konnectAccessToken` scheme, asking `provider` for the token before every attempt (for rotating tokens): a closure, or an asynchronous provider that fetches it ([`AsyncTokenProvider`](crate::AsyncTokenProvider), [`TokenProvider`](crate::TokenProvider)).
     pub fn konnect_access_token_provider(
         self,
         provider: impl crate::TokenProvider,
@@ -1316,7 +1316,7 @@ impl crate::ClientBuilder {
     pub fn service_access_token(self, token: impl Into<String>) -> Self {
         self.credential("serviceAccessToken", secrecy::SecretString::from(token.into()))
     }
-    /// Authenticates with the `serviceAccessToken` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    /// Authenticates with the `serviceAccessToken` scheme, asking `provider` for the token before every attempt (for rotating tokens): a closure, or an asynchronous provider that fetches it ([`AsyncTokenProvider`](crate::AsyncTokenProvider), [`TokenProvider`](crate::TokenProvider)).
     pub fn service_access_token_provider(
         self,
         provider: impl crate::TokenProvider,

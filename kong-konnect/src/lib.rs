@@ -900,9 +900,10 @@ pub mod api_version;
 pub mod portal_audit_logs;
 pub use client::Server;
 pub use runtime::{
-    ApiError, BasicAuthProvider, BasicCredentials, BuildError, ByteStream, Call, Client,
-    ClientBuilder, DecodeError, Error, ErrorResponses, FilePart, Hook, HookContext,
-    Phase, RedirectPolicy, Response, RetryPolicy, TimeoutKind, TokenProvider,
+    ApiError, AsyncTokenProvider, BasicAuthProvider, BasicCredentials, BuildError,
+    ByteStream, Call, Client, ClientBuilder, DecodeError, Error, ErrorResponses,
+    FilePart, Hook, HookContext, Phase, ProviderError, RedirectPolicy, Response,
+    RetryPolicy, TimeoutKind, TokenFuture, TokenProvider,
 };
 /// The HTTP client library, for hooks and custom clients.
 pub use reqwest;

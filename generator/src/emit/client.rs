@@ -155,7 +155,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
             };
         }
         let provider_doc = format!(
-            " Authenticates with the `{key}` scheme, asking `provider` for the token before every attempt (for rotating tokens)."
+            " Authenticates with the `{key}` scheme, asking `provider` for the token before every attempt (for rotating tokens): a closure, or an asynchronous provider that fetches it ([`AsyncTokenProvider`](crate::AsyncTokenProvider), [`TokenProvider`](crate::TokenProvider))."
         );
         quote! {
             #doc

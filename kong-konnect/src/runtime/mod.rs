@@ -17,7 +17,10 @@ mod redirect;
 mod retry;
 mod serde_helpers;
 
-pub use auth::{BasicAuthProvider, BasicCredentials, TokenProvider};
+pub use auth::{
+    AsyncTokenProvider, BasicAuthProvider, BasicCredentials, ProviderError, TokenFuture,
+    TokenProvider,
+};
 pub use call::{ByteStream, Call, Response};
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorResponses, Phase, TimeoutKind};

@@ -97,7 +97,7 @@ impl crate::ClientBuilder {
     pub fn bearer(self, token: impl Into<String>) -> Self {
         self.credential("bearer", secrecy::SecretString::from(token.into()))
     }
-    /// Authenticates with the `bearer` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    /// Authenticates with the `bearer` scheme, asking `provider` for the token before every attempt (for rotating tokens): a closure, or an asynchronous provider that fetches it ([`AsyncTokenProvider`](crate::AsyncTokenProvider), [`TokenProvider`](crate::TokenProvider)).
     pub fn bearer_provider(self, provider: impl crate::TokenProvider) -> Self {
         self.credential_provider("bearer", std::sync::Arc::new(provider))
     }
@@ -121,7 +121,7 @@ impl crate::ClientBuilder {
     pub fn custom(self, token: impl Into<String>) -> Self {
         self.credential("custom", secrecy::SecretString::from(token.into()))
     }
-    /// Authenticates with the `custom` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    /// Authenticates with the `custom` scheme, asking `provider` for the token before every attempt (for rotating tokens): a closure, or an asynchronous provider that fetches it ([`AsyncTokenProvider`](crate::AsyncTokenProvider), [`TokenProvider`](crate::TokenProvider)).
     pub fn custom_provider(self, provider: impl crate::TokenProvider) -> Self {
         self.credential_provider("custom", std::sync::Arc::new(provider))
     }
@@ -129,7 +129,7 @@ impl crate::ClientBuilder {
     pub fn session(self, token: impl Into<String>) -> Self {
         self.credential("session", secrecy::SecretString::from(token.into()))
     }
-    /// Authenticates with the `session` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    /// Authenticates with the `session` scheme, asking `provider` for the token before every attempt (for rotating tokens): a closure, or an asynchronous provider that fetches it ([`AsyncTokenProvider`](crate::AsyncTokenProvider), [`TokenProvider`](crate::TokenProvider)).
     pub fn session_provider(self, provider: impl crate::TokenProvider) -> Self {
         self.credential_provider("session", std::sync::Arc::new(provider))
     }
@@ -137,7 +137,7 @@ impl crate::ClientBuilder {
     pub fn csrf(self, token: impl Into<String>) -> Self {
         self.credential("csrf", secrecy::SecretString::from(token.into()))
     }
-    /// Authenticates with the `csrf` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    /// Authenticates with the `csrf` scheme, asking `provider` for the token before every attempt (for rotating tokens): a closure, or an asynchronous provider that fetches it ([`AsyncTokenProvider`](crate::AsyncTokenProvider), [`TokenProvider`](crate::TokenProvider)).
     pub fn csrf_provider(self, provider: impl crate::TokenProvider) -> Self {
         self.credential_provider("csrf", std::sync::Arc::new(provider))
     }
@@ -145,7 +145,7 @@ impl crate::ClientBuilder {
     pub fn header_key(self, token: impl Into<String>) -> Self {
         self.credential("headerKey", secrecy::SecretString::from(token.into()))
     }
-    /// Authenticates with the `headerKey` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    /// Authenticates with the `headerKey` scheme, asking `provider` for the token before every attempt (for rotating tokens): a closure, or an asynchronous provider that fetches it ([`AsyncTokenProvider`](crate::AsyncTokenProvider), [`TokenProvider`](crate::TokenProvider)).
     pub fn header_key_provider(self, provider: impl crate::TokenProvider) -> Self {
         self.credential_provider("headerKey", std::sync::Arc::new(provider))
     }
@@ -153,7 +153,7 @@ impl crate::ClientBuilder {
     pub fn query_key(self, token: impl Into<String>) -> Self {
         self.credential("queryKey", secrecy::SecretString::from(token.into()))
     }
-    /// Authenticates with the `queryKey` scheme, asking `provider` for the token before every attempt (for rotating tokens).
+    /// Authenticates with the `queryKey` scheme, asking `provider` for the token before every attempt (for rotating tokens): a closure, or an asynchronous provider that fetches it ([`AsyncTokenProvider`](crate::AsyncTokenProvider), [`TokenProvider`](crate::TokenProvider)).
     pub fn query_key_provider(self, provider: impl crate::TokenProvider) -> Self {
         self.credential_provider("queryKey", std::sync::Arc::new(provider))
     }

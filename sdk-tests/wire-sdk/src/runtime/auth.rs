@@ -3,28 +3,127 @@
 //! them on a request.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::client::SchemeKind;
 
-/// Supplies the token for a security scheme. Called before every attempt of every call, so a
-/// long-running program can rotate tokens without rebuilding the client.
+/// What a provider fails with: any error, never quoting the credential.
+pub type ProviderError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Supplies the token for a security scheme. Asked before every attempt of every call, so a
+/// long-running program can rotate tokens without rebuilding the client, and asynchronously,
+/// so the token can be fetched or refreshed over the network (an OAuth token endpoint, a
+/// secrets vault) without blocking.
 ///
-/// Any `Fn() -> SecretString` closure is a provider.
+/// Any `Fn() -> SecretString` closure is a provider; so is an async closure wrapped in
+/// [`AsyncTokenProvider`]. A type of your own returns a [`TokenFuture`]:
+///
+/// ```ignore
+/// struct Vault { /* ... */ }
+///
+/// impl TokenProvider for Vault {
+///     fn token(&self) -> TokenFuture<'_> {
+///         TokenFuture::new(async move { self.read_secret("api-token").await })
+///     }
+/// }
+/// ```
 pub trait TokenProvider: Send + Sync + 'static {
     /// The token to send now.
-    fn token(&self) -> Result<SecretString, Box<dyn std::error::Error + Send + Sync>>;
+    fn token(&self) -> TokenFuture<'_>;
 }
 
 impl<F> TokenProvider for F
 where
     F: Fn() -> SecretString + Send + Sync + 'static,
 {
-    fn token(&self) -> Result<SecretString, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(self())
+    fn token(&self) -> TokenFuture<'_> {
+        TokenFuture::ready(Ok(self()))
+    }
+}
+
+/// A token on its way, from [`TokenProvider::token`]: ready at once (a token at hand, which
+/// costs no allocation) or a future.
+pub struct TokenFuture<'a>(Pending<'a>);
+
+type BoxedToken<'a> =
+    Pin<Box<dyn Future<Output = Result<SecretString, ProviderError>> + Send + 'a>>;
+
+enum Pending<'a> {
+    Ready(Option<Result<SecretString, ProviderError>>),
+    Boxed(BoxedToken<'a>),
+}
+
+impl<'a> TokenFuture<'a> {
+    /// A token (or a failure) already at hand.
+    pub fn ready(token: Result<SecretString, ProviderError>) -> Self {
+        TokenFuture(Pending::Ready(Some(token)))
+    }
+
+    /// A token that `future` will produce.
+    pub fn new<T, E>(future: impl Future<Output = Result<T, E>> + Send + 'a) -> Self
+    where
+        T: Into<SecretString>,
+        E: Into<ProviderError>,
+    {
+        TokenFuture(Pending::Boxed(Box::pin(async move {
+            future.await.map(Into::into).map_err(Into::into)
+        })))
+    }
+}
+
+impl Future for TokenFuture<'_> {
+    type Output = Result<SecretString, ProviderError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut self.0 {
+            Pending::Ready(token) => {
+                Poll::Ready(token.take().unwrap_or_else(|| {
+                    Err("the token future was polled after it completed".into())
+                }))
+            }
+            Pending::Boxed(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+impl fmt::Debug for TokenFuture<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenFuture").finish_non_exhaustive()
+    }
+}
+
+/// An async closure as a [`TokenProvider`]: `AsyncTokenProvider::new(|| async { ... })`, the
+/// closure's future giving the token (a `String` or a `SecretString`) or any error.
+pub struct AsyncTokenProvider<F>(F);
+
+impl<F> AsyncTokenProvider<F> {
+    /// A provider asking `fetch` for every token.
+    pub fn new(fetch: F) -> Self {
+        AsyncTokenProvider(fetch)
+    }
+}
+
+impl<F> fmt::Debug for AsyncTokenProvider<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncTokenProvider").finish_non_exhaustive()
+    }
+}
+
+impl<F, Fut, T, E> TokenProvider for AsyncTokenProvider<F>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, E>> + Send + 'static,
+    T: Into<SecretString>,
+    E: Into<ProviderError>,
+{
+    fn token(&self) -> TokenFuture<'_> {
+        TokenFuture::new((self.0)())
     }
 }
 
@@ -85,14 +184,14 @@ impl fmt::Debug for BasicCredentials {
 /// Any `Fn() -> BasicCredentials` closure is a provider.
 pub trait BasicAuthProvider: Send + Sync + 'static {
     /// The credentials to send now.
-    fn credentials(&self) -> Result<BasicCredentials, Box<dyn std::error::Error + Send + Sync>>;
+    fn credentials(&self) -> Result<BasicCredentials, ProviderError>;
 }
 
 impl<F> BasicAuthProvider for F
 where
     F: Fn() -> BasicCredentials + Send + Sync + 'static,
 {
-    fn credentials(&self) -> Result<BasicCredentials, Box<dyn std::error::Error + Send + Sync>> {
+    fn credentials(&self) -> Result<BasicCredentials, ProviderError> {
         Ok(self())
     }
 }
@@ -101,8 +200,8 @@ where
 pub(crate) struct FixedToken(pub(crate) SecretString);
 
 impl TokenProvider for FixedToken {
-    fn token(&self) -> Result<SecretString, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(self.0.clone())
+    fn token(&self) -> TokenFuture<'_> {
+        TokenFuture::ready(Ok(self.0.clone()))
     }
 }
 
@@ -111,8 +210,12 @@ impl TokenProvider for FixedToken {
 struct BasicToken(Arc<dyn BasicAuthProvider>);
 
 impl TokenProvider for BasicToken {
-    fn token(&self) -> Result<SecretString, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(self.0.credentials()?.joined()?)
+    fn token(&self) -> TokenFuture<'_> {
+        let joined = self
+            .0
+            .credentials()
+            .and_then(|credentials| credentials.joined().map_err(Into::into));
+        TokenFuture::ready(joined)
     }
 }
 
@@ -120,8 +223,8 @@ impl TokenProvider for BasicToken {
 struct Unusable(String);
 
 impl TokenProvider for Unusable {
-    fn token(&self) -> Result<SecretString, Box<dyn std::error::Error + Send + Sync>> {
-        Err(self.0.clone().into())
+    fn token(&self) -> TokenFuture<'_> {
+        TokenFuture::ready(Err(self.0.clone().into()))
     }
 }
 
@@ -284,6 +387,30 @@ pub(crate) fn base64(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// Runs a future that never waits (the providers here), without a runtime.
+    fn block_on<F: Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        match future.as_mut().poll(&mut cx) {
+            Poll::Ready(output) => output,
+            Poll::Pending => panic!("the future waited"),
+        }
+    }
+
+    #[test]
+    fn sync_closures_and_async_closures_are_providers() {
+        let sync = || SecretString::from("s1".to_owned());
+        assert_eq!(block_on(sync.token()).unwrap().expose_secret(), "s1");
+        let fetch = AsyncTokenProvider::new(|| async { Ok::<_, std::io::Error>("s2".to_owned()) });
+        assert_eq!(block_on(fetch.token()).unwrap().expose_secret(), "s2");
+        let failing = AsyncTokenProvider::new(|| async { Err::<String, _>("vault sealed") });
+        assert_eq!(
+            block_on(failing.token()).unwrap_err().to_string(),
+            "vault sealed"
+        );
+        assert!(format!("{:?}", fetch.token()).starts_with("TokenFuture"));
+    }
+
     #[test]
     fn base64_matches_the_rfc_4648_vectors() {
         let vectors = [
@@ -338,7 +465,8 @@ mod tests {
             else {
                 panic!("unusable credentials must fail every call")
             };
-            assert_eq!(provider.token().unwrap_err().to_string(), reason);
+            let token = block_on(provider.token());
+            assert_eq!(token.unwrap_err().to_string(), reason);
         }
         let debug = format!("{:?}", BasicCredentials::new("alice", "s3cret"));
         assert!(
