@@ -16,7 +16,7 @@ pub mod overlay;
 
 use std::path::Path;
 
-pub use emit::{File, Options};
+pub use emit::{File, Options, RuntimeDependency, RUNTIME_VERSION};
 pub use error::Error;
 
 /// Generates the files of an SDK crate from the document at `spec`.

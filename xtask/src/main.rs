@@ -3,10 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use xtask::{ensure_files, Codegen, Mode, REGENERATE};
+use xtask::{ensure_files, Codegen, Mode, RuntimeSource, REGENERATE};
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME [--contract-tests]]
+  cargo xtask codegen [--check] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME [--contract-tests]
+                      [--runtime-path DIR | --runtime-registry]]
   cargo xtask test
   cargo xtask contract-suites
   cargo xtask mock
@@ -63,6 +64,12 @@ fn codegen(args: &[String]) -> ExitCode {
             "--overlay" => value("--overlay").map(|v| task.overlay = Some(PathBuf::from(v))),
             "--out" => value("--out").map(|v| task.out = PathBuf::from(v)),
             "--crate-name" => value("--crate-name").map(|v| task.crate_name = v),
+            "--runtime-path" => value("--runtime-path")
+                .map(|v| task.runtime = RuntimeSource::Path(PathBuf::from(v))),
+            "--runtime-registry" => {
+                task.runtime = RuntimeSource::Registry;
+                Ok(())
+            }
             "--contract-tests" => {
                 contract_tests = true;
                 Ok(())

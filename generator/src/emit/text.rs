@@ -76,6 +76,7 @@ pub fn files(api: &Api, options: &Options, stamp: &str, usage: &Usage) -> Result
         crate_ident => &crate_ident,
         crate_version => &options.crate_version,
         contract_tests => options.contract_tests,
+        runtime_dependency => options.runtime.manifest_line(),
         stamp => stamp,
         token_variable => usage.token_variable(),
         snippets => readme_snippets(api, usage, &crate_ident),

@@ -1,4 +1,4 @@
-//! The client, its builder, and the static descriptions of the API the generator emits.
+//! The client and its builder: the configuration every call of an SDK shares.
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,65 +7,11 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use secrecy::SecretString;
 
-use super::auth::{BasicAuthProvider, BasicCredentials, Credential, TokenProvider, TokenSource};
-use super::call::{Call, DecodeSuccess};
-use super::error::ErrorResponses;
-use super::hooks::Hook;
-use super::redirect::RedirectPolicy;
-use super::retry::RetryPolicy;
-
-/// The API as a whole: emitted once by the generator.
-pub(crate) struct ApiSpec {
-    /// The first server of the description: used when nothing else is chosen.
-    pub default_server: &'static str,
-    /// `crate-name/version`.
-    pub user_agent: &'static str,
-    /// The security schemes.
-    pub security_schemes: &'static [SchemeSpec],
-    /// JSON keys whose values are redacted from every error message.
-    pub sensitive_fields: &'static [&'static str],
-}
-
-/// One security scheme.
-pub(crate) struct SchemeSpec {
-    /// Its key in the description, e.g. `personalAccessToken`.
-    pub name: &'static str,
-    /// How the credential is sent.
-    pub kind: SchemeKind,
-}
-
-/// How a credential is sent.
-pub(crate) enum SchemeKind {
-    /// `Authorization: Bearer <token>`.
-    Bearer,
-    /// `Authorization: Basic <base64 of user:password>`.
-    Basic,
-    /// `Authorization: <scheme> <credential>`, the credential as the user gives it: any other
-    /// HTTP authentication scheme.
-    Http(&'static str),
-    /// In the named header.
-    ApiKeyHeader(&'static str),
-    /// As the named query parameter.
-    ApiKeyQuery(&'static str),
-    /// As the named cookie.
-    ApiKeyCookie(&'static str),
-}
-
-/// One operation: emitted by the generator as a static beside its method.
-pub(crate) struct OperationSpec {
-    /// The id in the description.
-    pub operation_id: &'static str,
-    /// The HTTP method.
-    pub method: reqwest::Method,
-    /// The path, with `{name}` placeholders.
-    pub path_template: &'static str,
-    /// Alternatives (any one will do) of schemes (all needed); empty when none is needed.
-    pub security: &'static [&'static [&'static str]],
-    /// Servers this operation is pinned to; empty to use the client's.
-    pub servers: &'static [&'static str],
-    /// The `Accept` header.
-    pub accept: HeaderValue,
-}
+use crate::auth::{BasicAuthProvider, BasicCredentials, Credential, TokenProvider, TokenSource};
+use crate::hooks::Hook;
+use crate::redirect::RedirectPolicy;
+use crate::retry::RetryPolicy;
+use crate::spec::ApiSpec;
 
 /// A configured API client. Cheap to clone (one `Arc`) and safe to share across tasks.
 #[derive(Clone)]
@@ -104,17 +50,6 @@ pub(crate) struct Inner {
     pub(crate) user_agent: HeaderValue,
     pub(crate) http: reqwest::Client,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
-}
-
-impl Client {
-    /// Starts a call of `op`; the generated methods fill in its parameters and body.
-    pub(crate) fn call<T: Send + 'static, E: ErrorResponses>(
-        &self,
-        op: &'static OperationSpec,
-        decode: DecodeSuccess<T>,
-    ) -> Call<T, E> {
-        Call::new(self.clone(), op, decode)
-    }
 }
 
 impl fmt::Debug for Client {
@@ -220,7 +155,9 @@ impl std::error::Error for BuildError {
 }
 
 impl ClientBuilder {
-    pub(crate) fn new(api: &'static ApiSpec) -> Self {
+    /// A builder for the API `api` describes; an SDK's `Client::builder()` calls it.
+    #[doc(hidden)]
+    pub fn new(api: &'static ApiSpec) -> Self {
         ClientBuilder {
             api,
             base_url: None,
@@ -239,16 +176,22 @@ impl ClientBuilder {
         }
     }
 
-    pub(crate) fn server_url(mut self, url: &'static str) -> Self {
+    /// Sends requests to `url`, one of the API's servers. For generated code.
+    #[doc(hidden)]
+    pub fn server_url(mut self, url: &'static str) -> Self {
         self.server_url = Some(url);
         self
     }
 
-    pub(crate) fn credential(self, scheme: &'static str, token: SecretString) -> Self {
+    /// Authenticates with `scheme`, sending `token`. For generated code.
+    #[doc(hidden)]
+    pub fn credential(self, scheme: &'static str, token: SecretString) -> Self {
         self.set_credential(scheme, TokenSource::Fixed(token))
     }
 
-    pub(crate) fn credential_provider(
+    /// Authenticates with `scheme`, asking `provider` for the token. For generated code.
+    #[doc(hidden)]
+    pub fn credential_provider(
         self,
         scheme: &'static str,
         provider: Arc<dyn TokenProvider>,
@@ -256,15 +199,15 @@ impl ClientBuilder {
         self.set_credential(scheme, TokenSource::Provider(provider))
     }
 
-    pub(crate) fn basic_credential(
-        self,
-        scheme: &'static str,
-        credentials: BasicCredentials,
-    ) -> Self {
+    /// Authenticates with the basic scheme `scheme`. For generated code.
+    #[doc(hidden)]
+    pub fn basic_credential(self, scheme: &'static str, credentials: BasicCredentials) -> Self {
         self.set_credential(scheme, TokenSource::basic(&credentials))
     }
 
-    pub(crate) fn basic_credential_provider(
+    /// Authenticates with the basic scheme `scheme`, asking `provider`. For generated code.
+    #[doc(hidden)]
+    pub fn basic_credential_provider(
         self,
         scheme: &'static str,
         provider: Arc<dyn BasicAuthProvider>,

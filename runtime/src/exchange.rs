@@ -7,7 +7,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use tokio::time::Instant;
 
-use super::error::{Error, Phase, TimeoutKind};
+use crate::error::{Error, Phase, TimeoutKind};
 
 /// The time limits of one attempt.
 #[derive(Debug, Clone, Copy)]

@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
-use super::error::{not_http, Error, Phase, TimeoutKind};
+use crate::error::{not_http, Error, Phase, TimeoutKind};
 
 /// Retries with jittered exponential backoff.
 ///
