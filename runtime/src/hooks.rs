@@ -30,8 +30,11 @@ pub trait Hook: Send + Sync + 'static {
         let _ = (context, status, headers);
     }
 
-    /// Called when an attempt fails in transport: no response arrived (connection refused,
-    /// reset...), or its body could not be read (then after [`after_response`](Self::after_response)).
+    /// Called when an attempt fails before its whole response arrived: the connection could
+    /// not be made or broke, the reply was not HTTP, or a connect, attempt or read timeout ran
+    /// out (after [`after_response`](Self::after_response) when the status had arrived).
+    /// `error` is the call's own error for it (`Error::Transport` or `Error::Timeout`), which
+    /// says how far the attempt got and never holds a credential.
     fn on_error(&self, context: &HookContext, error: &(dyn std::error::Error + 'static)) {
         let _ = (context, error);
     }
