@@ -12,6 +12,7 @@ fuzz_target!(|data: &[u8]| {
         regenerate_with: "fuzz".to_owned(),
         // The contract suite's emitter is run too.
         contract_tests: true,
+        runtime: sdkgen::RuntimeDependency::Registry,
     };
     let _ = sdkgen::generate_from_str("fuzz.yaml", text, &options);
 });

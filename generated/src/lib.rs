@@ -23,9 +23,13 @@
 mod client;
 #[rustfmt::skip]
 pub mod models;
-#[allow(dead_code, unused_imports)]
-#[rustfmt::skip]
-mod runtime;
+/// What the generated code uses of the runtime (`sdkgen-runtime`), by short paths.
+#[allow(unused_imports)]
+mod runtime {
+    pub(crate) use sdkgen_runtime::codegen::*;
+    pub(crate) use sdkgen_runtime::spec::*;
+    pub(crate) use sdkgen_runtime::{DecodeError, ErrorResponses};
+}
 /// Operations on Integration Instance Auth Credentials.
 #[cfg(feature = "integration-instance-auth-credentials")]
 #[rustfmt::skip]
@@ -34,11 +38,12 @@ pub mod integration_instance_auth_credentials;
 #[cfg(feature = "personal-access-tokens")]
 #[rustfmt::skip]
 pub mod personal_access_tokens;
-pub use client::Server;
-pub use runtime::{
-    ApiError, BasicAuthProvider, BasicCredentials, BuildError, ByteStream, Call, Client,
-    ClientBuilder, DecodeError, Error, ErrorResponses, FilePart, Hook, HookContext,
-    Response, RetryPolicy, TokenProvider,
+pub use client::{Client, ClientBuilder, Server};
+pub use sdkgen_runtime::{
+    ApiError, AsyncTokenProvider, BasicAuthProvider, BasicCredentials, BuildError,
+    ByteStream, Call, DecodeError, Error, ErrorResponses, FilePart, Hook, HookContext,
+    Phase, ProviderError, RedirectPolicy, Response, RetryPolicy, TimeoutKind,
+    TokenFuture, TokenProvider,
 };
 /// The HTTP client library, for hooks and custom clients.
 pub use reqwest;

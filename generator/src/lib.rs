@@ -18,7 +18,7 @@ pub mod surface;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-pub use emit::{File, Options};
+pub use emit::{File, Options, RuntimeDependency, RUNTIME_VERSION};
 pub use error::Error;
 
 /// Generates the files of an SDK crate from the document at `spec`.

@@ -16,49 +16,62 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
-/// Methods the runtime defines on `ClientBuilder`, whatever their visibility: inherent methods
-/// of one type share a namespace, so a generated setter of the same name would not compile.
-/// A test checks this list against `generator/runtime/`.
+/// Methods the runtime's `client!` macro defines on the generated crate's `ClientBuilder`,
+/// whatever their visibility: inherent methods of one type share a namespace, so a generated
+/// setter of the same name would not compile. A test checks this list against `runtime/src/`.
 pub const RUNTIME_BUILDER_METHODS: &[&str] = &[
+    "attempt_timeout",
     "base_url",
     "basic_credential",
     "basic_credential_provider",
     "build",
+    "connect_timeout",
     "credential",
     "credential_provider",
     "hook",
     "http_client",
+    "max_body_size",
     "new",
+    "read_timeout",
+    "redirect",
     "retry",
     "server_url",
-    "set_credential",
     "timeout",
     "user_agent",
 ];
 
-/// Methods the runtime defines on `Client`, whatever their visibility.
+/// Methods the runtime's `client!` macro defines on the generated crate's `Client`, whatever
+/// their visibility.
 pub const RUNTIME_CLIENT_METHODS: &[&str] = &["call"];
 
-/// The types the runtime exports, which the generated crate re-exports at its root.
+/// The types the runtime exports that the generated crate re-exports at its root.
 pub const RUNTIME_EXPORTS: &[&str] = &[
     "ApiError",
+    "AsyncTokenProvider",
     "BasicAuthProvider",
     "BasicCredentials",
     "BuildError",
     "ByteStream",
     "Call",
-    "Client",
-    "ClientBuilder",
     "DecodeError",
     "Error",
     "ErrorResponses",
     "FilePart",
     "Hook",
     "HookContext",
+    "Phase",
+    "ProviderError",
+    "RedirectPolicy",
     "Response",
     "RetryPolicy",
+    "TimeoutKind",
+    "TokenFuture",
     "TokenProvider",
 ];
+
+/// The types the runtime's `client!` macro defines in the generated crate (wrapping the
+/// runtime's own of the same names), exported at its root.
+pub const CLIENT_TYPES: &[&str] = &["Client", "ClientBuilder"];
 
 /// What the generated crate's root holds besides group modules: its own modules, and the
 /// crates it depends on, which a module of the same name would make ambiguous.
@@ -72,16 +85,12 @@ const ROOT_MODULES: &[&str] = &[
     "alloc",
     "bytes",
     "chrono",
-    "fastrand",
-    "httpdate",
-    "percent_encoding",
     "reqwest",
+    "sdkgen_runtime",
     "secrecy",
     "serde",
     "serde_json",
-    "serde_path_to_error",
     "tokio",
-    "tracing",
     "uuid",
 ];
 
@@ -151,7 +160,10 @@ pub fn type_name(raw: &str) -> String {
     } else {
         name
     };
-    if RESERVED_TYPES.contains(&name.as_str()) || RUNTIME_EXPORTS.contains(&name.as_str()) {
+    if RESERVED_TYPES.contains(&name.as_str())
+        || RUNTIME_EXPORTS.contains(&name.as_str())
+        || CLIENT_TYPES.contains(&name.as_str())
+    {
         format!("{name}Type")
     } else {
         name
@@ -428,8 +440,9 @@ mod tests {
         assert_eq!(type_name("From"), "FromType");
     }
 
-    /// The runtime's names, read from its source: the methods of `impl ClientBuilder` and
-    /// `impl Client` (any visibility) and what `mod.rs` exports with `pub use`.
+    /// The runtime's names, read from its source: the methods its `client!` macro defines in
+    /// `impl ClientBuilder` and `impl Client` (any visibility), and what `lib.rs` exports with
+    /// `pub use`.
     fn runtime_names() -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
         fn use_leaves(tree: &syn::UseTree, out: &mut BTreeSet<String>) {
             match tree {
@@ -446,9 +459,38 @@ mod tests {
                 syn::UseTree::Glob(_) => panic!("a glob export hides which names it exports"),
             }
         }
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
-        let (mut builder, mut client, mut exports) =
-            (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+        /// The `fn` names of every `impl <type> { ... }` in a macro's body.
+        fn macro_methods(
+            tokens: proc_macro2::TokenStream,
+            methods: &mut std::collections::BTreeMap<String, BTreeSet<String>>,
+        ) {
+            use proc_macro2::{Delimiter, TokenTree};
+            let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+            for (i, token) in tokens.iter().enumerate() {
+                match (token, tokens.get(i + 1), tokens.get(i + 2)) {
+                    (
+                        TokenTree::Ident(keyword),
+                        Some(TokenTree::Ident(ty)),
+                        Some(TokenTree::Group(body)),
+                    ) if keyword == "impl" && body.delimiter() == Delimiter::Brace => {
+                        let names = methods.entry(ty.to_string()).or_default();
+                        let body: Vec<TokenTree> = body.stream().into_iter().collect();
+                        for pair in body.windows(2) {
+                            if let [TokenTree::Ident(f), TokenTree::Ident(name)] = pair {
+                                if f == "fn" {
+                                    names.insert(name.to_string());
+                                }
+                            }
+                        }
+                    }
+                    (TokenTree::Group(group), _, _) => macro_methods(group.stream(), methods),
+                    _ => {}
+                }
+            }
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
+        let mut methods = std::collections::BTreeMap::new();
+        let mut exports = BTreeSet::new();
         let mut files = 0;
         for entry in std::fs::read_dir(&dir).expect("the runtime directory is readable") {
             let path = entry.expect("a runtime file").path();
@@ -460,26 +502,11 @@ mod tests {
             let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             for item in &file.items {
                 match item {
-                    syn::Item::Impl(block) if block.trait_.is_none() => {
-                        let syn::Type::Path(ty) = &*block.self_ty else {
-                            continue;
-                        };
-                        let Some(last) = ty.path.segments.last() else {
-                            continue;
-                        };
-                        let methods = match last.ident.to_string().as_str() {
-                            "ClientBuilder" => &mut builder,
-                            "Client" => &mut client,
-                            _ => continue,
-                        };
-                        for member in &block.items {
-                            if let syn::ImplItem::Fn(method) = member {
-                                methods.insert(method.sig.ident.to_string());
-                            }
-                        }
+                    syn::Item::Macro(mac) if mac.ident.as_ref().is_some_and(|i| i == "client") => {
+                        macro_methods(mac.mac.tokens.clone(), &mut methods);
                     }
                     syn::Item::Use(export)
-                        if path.ends_with("mod.rs")
+                        if path.ends_with("lib.rs")
                             && matches!(export.vis, syn::Visibility::Public(_)) =>
                     {
                         use_leaves(&export.tree, &mut exports);
@@ -489,10 +516,13 @@ mod tests {
             }
         }
         assert!(
-            files >= 9,
+            files >= 12,
             "the runtime's files were not found in {}",
             dir.display()
         );
+        let builder = methods.remove("ClientBuilder").unwrap_or_default();
+        let client = methods.remove("Client").unwrap_or_default();
+        assert!(!builder.is_empty(), "the `client!` macro was not found");
         (builder, client, exports)
     }
 
@@ -517,7 +547,9 @@ mod tests {
             listed(RUNTIME_CLIENT_METHODS),
             "update RUNTIME_CLIENT_METHODS"
         );
-        assert_eq!(exports, listed(RUNTIME_EXPORTS), "update RUNTIME_EXPORTS");
+        let mut expected = listed(RUNTIME_EXPORTS);
+        expected.extend(listed(CLIENT_TYPES));
+        assert_eq!(exports, expected, "update RUNTIME_EXPORTS");
         let mut methods = builder_methods();
         for name in &builder {
             assert!(
@@ -553,7 +585,10 @@ mod tests {
             let module = name.trim().replace('-', "_");
             assert_ne!(modules.claim(&module), module, "dependency `{module}`");
         }
-        assert!(count >= 10, "{count} dependencies found in the template");
+        assert!(count >= 7, "{count} dependencies found in the template");
+        // The runtime's line is filled in from the options.
+        assert!(dependencies.contains("{{ runtime_dependency }}"));
+        assert_ne!(modules.claim("sdkgen_runtime"), "sdkgen_runtime");
     }
 
     #[test]

@@ -19,6 +19,7 @@ fn hostile_inputs_end_cleanly() {
         regenerate_with: "test".to_owned(),
         // The contract suite's emitter is run too.
         contract_tests: true,
+        runtime: sdkgen::RuntimeDependency::Registry,
     };
     for path in inputs {
         let text = std::fs::read_to_string(&path).expect("UTF-8 input");

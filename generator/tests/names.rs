@@ -197,6 +197,7 @@ fn surface(document: &Value, name: &str) -> sdkgen::surface::Surface {
         crate_version: "0.1.0".to_owned(),
         regenerate_with: "cargo test".to_owned(),
         contract_tests: false,
+        runtime: sdkgen::RuntimeDependency::Registry,
     };
     let files = sdkgen::generate_from_str(&format!("{name}.json"), &text, &options)
         .unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use sdkgen::{File, Options};
+use sdkgen::{File, Options, RuntimeDependency};
 
 pub mod bench;
 pub mod contract_suites;
@@ -28,6 +28,71 @@ pub struct Codegen {
     pub crate_name: String,
     /// Whether the crate gets the contract suite (`tests/contract.rs`, run against Prism).
     pub contract_tests: bool,
+    /// Where the crate gets `sdkgen-runtime` from.
+    pub runtime: RuntimeSource,
+}
+
+/// Where a generated crate gets `sdkgen-runtime` from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// This repository's `runtime/`, by a path relative to the crate (with the version, as
+    /// `cargo package` needs): the committed crates, and any crate generated here, whose
+    /// runtime is then the one it was generated for.
+    Repository,
+    /// A copy of the runtime in this directory.
+    Path(PathBuf),
+    /// The registry: the published `sdkgen-runtime` of the generator's version.
+    Registry,
+}
+
+impl RuntimeSource {
+    /// The dependency of a crate written to `out`.
+    fn dependency(&self, out: &Path) -> RuntimeDependency {
+        let path = match self {
+            RuntimeSource::Repository => workspace_root().join("runtime"),
+            RuntimeSource::Path(path) => path.clone(),
+            RuntimeSource::Registry => return RuntimeDependency::Registry,
+        };
+        RuntimeDependency::Path(relative(out, &path).display().to_string())
+    }
+}
+
+/// `to` as a path relative to `from`, both taken against the current directory and resolved
+/// lexically (`from` need not exist yet); `to` made absolute when they share no root.
+pub fn relative(from: &Path, to: &Path) -> PathBuf {
+    fn absolute(path: &Path) -> PathBuf {
+        let joined = std::env::current_dir()
+            .map(|dir| dir.join(path))
+            .unwrap_or_else(|_| path.to_path_buf());
+        let mut resolved = PathBuf::new();
+        for part in joined.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    resolved.pop();
+                }
+                other => resolved.push(other),
+            }
+        }
+        resolved
+    }
+    let (from, to) = (absolute(from), absolute(to));
+    let shared = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if shared == 0 {
+        return to;
+    }
+    let mut path = PathBuf::new();
+    for _ in from.components().skip(shared) {
+        path.push("..");
+    }
+    for part in to.components().skip(shared) {
+        path.push(part);
+    }
+    path
 }
 
 impl Codegen {
@@ -40,6 +105,7 @@ impl Codegen {
             out: root.join("generated"),
             crate_name: "konnect-sdk".to_owned(),
             contract_tests: true,
+            runtime: RuntimeSource::Repository,
         }
     }
 
@@ -53,6 +119,7 @@ impl Codegen {
             out: root.join("sdk-tests/wire-sdk"),
             crate_name: "wire-sdk".to_owned(),
             contract_tests: false,
+            runtime: RuntimeSource::Repository,
         }
     }
 
@@ -67,6 +134,7 @@ impl Codegen {
             out: root.join("kong-konnect"),
             crate_name: "kong-konnect".to_owned(),
             contract_tests: true,
+            runtime: RuntimeSource::Repository,
         }
     }
 
@@ -89,7 +157,7 @@ impl Codegen {
                 REGENERATE.to_owned()
             } else {
                 format!(
-                    "{REGENERATE} --spec {}{} --out {} --crate-name {}{}",
+                    "{REGENERATE} --spec {}{} --out {} --crate-name {}{}{}",
                     self.spec.display(),
                     self.overlay
                         .as_ref()
@@ -101,10 +169,16 @@ impl Codegen {
                         " --contract-tests"
                     } else {
                         ""
+                    },
+                    match &self.runtime {
+                        RuntimeSource::Repository => String::new(),
+                        RuntimeSource::Path(path) => format!(" --runtime-path {}", path.display()),
+                        RuntimeSource::Registry => " --runtime-registry".to_owned(),
                     }
                 )
             },
             contract_tests: self.contract_tests,
+            runtime: self.runtime.dependency(&self.out),
         };
         sdkgen::generate_with_summary(&self.spec, self.overlay.as_deref(), &options)
     }
@@ -249,4 +323,30 @@ fn existing_files(out: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     found.sort();
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_paths_are_relative_to_the_crate() {
+        let root = workspace_root();
+        assert_eq!(
+            relative(&root.join("generated"), &root.join("runtime")),
+            Path::new("../runtime")
+        );
+        assert_eq!(
+            relative(&root.join("sdk-tests/wire-sdk"), &root.join("runtime")),
+            Path::new("../../runtime")
+        );
+        assert_eq!(
+            relative(&root.join("target/x/../y/sdk"), &root.join("./runtime")),
+            Path::new("../../../runtime")
+        );
+        assert_eq!(
+            RuntimeSource::Registry.dependency(&root),
+            RuntimeDependency::Registry
+        );
+    }
 }

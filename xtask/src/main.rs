@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use xtask::{ensure_files, Codegen, Mode, REGENERATE};
+use xtask::{ensure_files, Codegen, Mode, RuntimeSource, REGENERATE};
 
 /// Generation allocates and frees millions of small objects (tokens, syntax trees, strings);
 /// against glibc's malloc, jemalloc's thread caches take about a fifth off the CPU time of
@@ -14,7 +14,8 @@ use xtask::{ensure_files, Codegen, Mode, REGENERATE};
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--timings] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME [--contract-tests]]
+  cargo xtask codegen [--check] [--timings] [--spec PATH [--overlay PATH] --out DIR --crate-name NAME [--contract-tests]
+                      [--runtime-path DIR | --runtime-registry]]
   cargo xtask test
   cargo xtask semver [--old-spec PATH [--old-overlay PATH] [--spec PATH [--overlay PATH]] | --old-crate DIR --new-crate DIR] [--deny-breaking]
   cargo xtask contract-suites
@@ -76,6 +77,12 @@ fn codegen(args: &[String]) -> ExitCode {
             "--overlay" => value("--overlay").map(|v| task.overlay = Some(PathBuf::from(v))),
             "--out" => value("--out").map(|v| task.out = PathBuf::from(v)),
             "--crate-name" => value("--crate-name").map(|v| task.crate_name = v),
+            "--runtime-path" => value("--runtime-path")
+                .map(|v| task.runtime = RuntimeSource::Path(PathBuf::from(v))),
+            "--runtime-registry" => {
+                task.runtime = RuntimeSource::Registry;
+                Ok(())
+            }
             "--contract-tests" => {
                 contract_tests = true;
                 Ok(())

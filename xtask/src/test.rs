@@ -5,6 +5,9 @@ use std::process::Command;
 /// The SDK crate's package name.
 const SDK: &str = "konnect-sdk";
 
+/// The runtime's package name: every generated SDK depends on it.
+const RUNTIME: &str = "sdkgen-runtime";
+
 /// The whole-API crate's package name; [`whole_api`] builds and tests it, so the workspace-wide
 /// steps leave it out rather than build it twice more.
 const WHOLE: &str = "kong-konnect";
@@ -41,9 +44,11 @@ pub fn run() -> Result<(), String> {
             &[],
         ),
         (
-            "clippy on the generator, xtask and the behaviour tests, warnings denied",
+            "clippy on the runtime, the generator, xtask and the behaviour tests, warnings denied",
             &[
                 "clippy",
+                "-p",
+                RUNTIME,
                 "-p",
                 "sdkgen",
                 "-p",
@@ -58,13 +63,16 @@ pub fn run() -> Result<(), String> {
             &[],
         ),
         (
-            "rustdoc of the generated SDK, warnings denied",
-            &["doc", "-p", SDK, "--no-deps"],
+            "rustdoc of the runtime and the generated SDK, warnings denied",
+            &["doc", "-p", RUNTIME, "-p", SDK, "--no-deps"],
             &[("RUSTDOCFLAGS", "-D warnings")],
         ),
         (
-            "the SDK packages on its own",
-            &["package", "-p", SDK, "--allow-dirty"],
+            // Packaged together: the SDK's verification build finds the runtime it depends
+            // on (by path and version) in the packages made beside it, as it would find the
+            // published one.
+            "the runtime and the SDK package, and the SDK builds from its package",
+            &["package", "-p", RUNTIME, "-p", SDK, "--allow-dirty"],
             &[],
         ),
     ];
@@ -111,8 +119,9 @@ fn semver() -> Result<(), String> {
 /// The whole-API crate (833 operations, 146 groups): each target built once per profile. Its
 /// tests (the examples' round trips) and doctests (merged into one crate by edition 2024,
 /// 1679 snippets in about 90 s rather than one compilation each), clippy on everything but the
-/// library's unit tests (the runtime's, identical to `konnect-sdk`'s, which step one runs and
-/// clippy checks), rustdoc, packaging, then clippy with no feature and a sample of groups alone.
+/// library's unit tests (it has none: the runtime's are in `sdkgen-runtime`, which step one
+/// runs; checking them would compile the library once more), rustdoc, packaging beside the
+/// runtime, then clippy with no feature and a sample of groups alone.
 fn whole_api() -> Result<(), String> {
     let steps: &[Step] = &[
         (
@@ -143,8 +152,8 @@ fn whole_api() -> Result<(), String> {
             &[("RUSTDOCFLAGS", "-D warnings")],
         ),
         (
-            "it packages on its own (the sources built above; the file list is checked below)",
-            &["package", "-p", WHOLE, "--allow-dirty", "--no-verify"],
+            "it packages beside the runtime (the sources built above; the file list is checked below)",
+            &["package", "-p", RUNTIME, "-p", WHOLE, "--allow-dirty", "--no-verify"],
             &[],
         ),
     ];
@@ -353,6 +362,7 @@ pub fn compile_generated(specs: &[std::path::PathBuf]) -> Result<(), String> {
             out: target.join("crates").join(&stem),
             crate_name: format!("{stem}-sdk"),
             contract_tests: false,
+            runtime: crate::RuntimeSource::Repository,
         };
         let mut files = task
             .render()

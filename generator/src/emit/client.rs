@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::tokens::ident;
 use crate::ir::{Api, SchemeKind};
-use crate::naming::RUNTIME_EXPORTS;
+use crate::naming::{CLIENT_TYPES, RUNTIME_EXPORTS};
 
 /// The crate root.
 pub fn lib_rs(api: &Api) -> TokenStream {
@@ -22,11 +22,11 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         quote!(#[rustfmt::skip] pub mod #module;)
     });
     let exports = RUNTIME_EXPORTS.iter().map(|e| ident(e));
-    let server = (!api.servers.is_empty()).then(|| {
-        quote!(
-            pub use client::Server;
-        )
-    });
+    let client_exports = CLIENT_TYPES
+        .iter()
+        .copied()
+        .chain((!api.servers.is_empty()).then_some("Server"))
+        .map(ident);
     let group_docs = api.groups.iter().map(|g| {
         let path = format!(
             "../docs/sdks/{}/README.md",
@@ -63,15 +63,19 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         mod client;
         #[rustfmt::skip]
         pub mod models;
-        // Generic over every API: parts a given API does not need stay unused.
-        #[allow(dead_code, unused_imports)]
-        #[rustfmt::skip]
-        mod runtime;
+        /// What the generated code uses of the runtime (`sdkgen-runtime`), by short paths.
+        // Every API uses only what its operations need.
+        #[allow(unused_imports)]
+        mod runtime {
+            pub(crate) use sdkgen_runtime::codegen::*;
+            pub(crate) use sdkgen_runtime::spec::*;
+            pub(crate) use sdkgen_runtime::{DecodeError, ErrorResponses};
+        }
         #(#modules)*
         #webhooks
 
-        #server
-        pub use runtime::{#(#exports),*};
+        pub use client::{#(#client_exports),*};
+        pub use sdkgen_runtime::{#(#exports),*};
         /// The HTTP client library, for hooks and custom clients.
         pub use reqwest;
         /// The secret string type token providers return.
@@ -155,7 +159,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
             };
         }
         let provider_doc = format!(
-            " Authenticates with the `{key}` scheme, asking `provider` for the token before every attempt (for rotating tokens)."
+            " Authenticates with the `{key}` scheme, asking `provider` for the token before every attempt (for rotating tokens): a closure, or an asynchronous provider that fetches it ([`AsyncTokenProvider`](crate::AsyncTokenProvider), [`TokenProvider`](crate::TokenProvider))."
         );
         quote! {
             #doc
@@ -180,8 +184,10 @@ pub fn client_rs(api: &Api) -> TokenStream {
         }
     });
     quote! {
-        //! The API's description for the runtime, the server enum and the generated parts of
-        //! the client and its builder.
+        //! The API's description for the runtime, the server enum, and the client and its
+        //! builder: the runtime's, with the API's own methods.
+
+        sdkgen_runtime::client!();
 
         static API: crate::runtime::ApiSpec = crate::runtime::ApiSpec {
             default_server: #default_server,

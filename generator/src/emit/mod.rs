@@ -7,7 +7,6 @@ mod docs;
 mod examples;
 mod models;
 mod operations;
-mod runtime;
 mod text;
 mod tokens;
 mod usage;
@@ -30,6 +29,36 @@ pub struct Options {
     /// Whether to write the contract suite (`tests/contract.rs`, run against Prism mocks of
     /// the document; see `emit/contract.rs`).
     pub contract_tests: bool,
+    /// Where the crate gets the runtime (`sdkgen-runtime`) from.
+    pub runtime: RuntimeDependency,
+}
+
+/// The version of `sdkgen-runtime` the generated code is written for: the one in this
+/// repository's `runtime/` (a test checks they agree).
+pub const RUNTIME_VERSION: &str = "0.1.0";
+
+/// Where a generated crate gets `sdkgen-runtime` from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDependency {
+    /// The registry ([`RUNTIME_VERSION`]).
+    Registry,
+    /// A local copy at this path (relative to the generated crate, or absolute), with the
+    /// version too, which `cargo package` needs to publish the crate against the registry.
+    Path(String),
+}
+
+impl RuntimeDependency {
+    /// Its line in the `[dependencies]` of `Cargo.toml`.
+    pub fn manifest_line(&self) -> String {
+        match self {
+            RuntimeDependency::Registry => format!("sdkgen-runtime = \"{RUNTIME_VERSION}\""),
+            RuntimeDependency::Path(path) => {
+                // A TOML basic string: backslashes (Windows paths) and quotes escaped.
+                let path = path.replace('\\', "\\\\").replace('"', "\\\"");
+                format!("sdkgen-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{path}\" }}")
+            }
+        }
+    }
 }
 
 /// One output file, its path relative to the crate root.
@@ -137,7 +166,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
             Job::Text => text::files(api, options, &stamp, &usage)?,
         })
     };
-    let mut files = runtime::files(&rust_stamp);
+    let mut files = Vec::new();
     let mut models = File {
         path: MODELS.to_owned(),
         contents: format!("{rust_stamp}\n"),
@@ -279,4 +308,33 @@ fn format_tokens(path: &str, tokens: TokenStream) -> Result<String, Error> {
         message: e.to_string(),
     })?;
     Ok(prettyplease::unparse(&syntax))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_crates_ask_for_the_runtime_of_this_repository() {
+        let manifest = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/Cargo.toml"),
+        )
+        .expect("runtime/Cargo.toml is readable");
+        assert!(
+            manifest.contains(&format!("\nversion = \"{RUNTIME_VERSION}\"\n")),
+            "RUNTIME_VERSION is not runtime/Cargo.toml's version"
+        );
+        assert_eq!(
+            RuntimeDependency::Path("../runtime".to_owned()).manifest_line(),
+            format!(
+                "sdkgen-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"../runtime\" }}"
+            )
+        );
+        assert_eq!(
+            RuntimeDependency::Path(r#"C:\a "b""#.to_owned()).manifest_line(),
+            format!(
+                r#"sdkgen-runtime = {{ version = "{RUNTIME_VERSION}", path = "C:\\a \"b\"" }}"#
+            )
+        );
+    }
 }

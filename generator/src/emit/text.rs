@@ -91,6 +91,7 @@ pub fn files(api: &Api, options: &Options, stamp: &str, usage: &Usage) -> Result
         crate_ident => &crate_ident,
         crate_version => &options.crate_version,
         contract_tests => options.contract_tests,
+        runtime_dependency => options.runtime.manifest_line(),
         stamp => stamp,
         token_variable => usage.token_variable(),
         snippets => readme_snippets(api, usage, &crate_ident),
@@ -355,7 +356,9 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
         retries: program(&builder(&format!(
             "{auth_setter}    .retry(\n        {crate_ident}::RetryPolicy::default()\n            .max_attempts(5)\n            .initial_interval(std::time::Duration::from_millis(200))\n            .max_interval(std::time::Duration::from_secs(10)),\n    )\n"
         ))),
-        timeouts: program(&builder(&format!("{auth_setter}    .timeout(std::time::Duration::from_secs(30))\n"))),
+        timeouts: program(&builder(&format!(
+            "{auth_setter}    .connect_timeout(std::time::Duration::from_secs(5))\n    .attempt_timeout(std::time::Duration::from_secs(20))\n    .timeout(std::time::Duration::from_secs(90))\n"
+        ))),
         http_client: program(&format!(
             "let http = {crate_ident}::reqwest::Client::builder()\n    .pool_max_idle_per_host(4)\n    .build()?;\n{}",
             builder(&format!("{auth_setter}    .http_client(http)\n"))

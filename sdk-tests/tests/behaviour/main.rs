@@ -1,9 +1,14 @@
 //! Behaviour tests: the generated SDK against real HTTP servers on loopback (`wiremock`).
 
+mod bodies;
+mod broken;
 mod errors;
 mod operations;
+mod redirects;
 mod resilience;
+mod rogue;
 mod security;
+mod timeouts;
 mod wire;
 mod wire_auth;
 mod wire_multipart;

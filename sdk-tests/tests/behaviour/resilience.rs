@@ -179,5 +179,21 @@ async fn connection_refused_is_a_transport_error() {
         .get_integration_instance_auth_credential(INSTANCE)
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                phase: konnect_sdk::Phase::Connect,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.starts_with(
+            "`get-integration-instance-auth-credential` could not connect to the server: "
+        ) && message.contains("Connection refused"),
+        "{message}"
+    );
 }

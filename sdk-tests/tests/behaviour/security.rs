@@ -3,9 +3,11 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use konnect_sdk::{Client, Error, Hook, HookContext, Server};
+use konnect_sdk::{
+    AsyncTokenProvider, Client, Error, Hook, HookContext, Server, TokenFuture, TokenProvider,
+};
 use secrecy::SecretString;
-use wiremock::matchers::{header, method};
+use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::{credential_json, problem, INSTANCE, TOKEN, USER};
@@ -95,6 +97,118 @@ async fn a_token_provider_is_asked_before_every_attempt() {
         .await
         .unwrap();
     assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+/// An OAuth client-credentials provider: fetches a token from the token endpoint over the
+/// network, keeps it, and hands the kept one out after that.
+struct ClientCredentials {
+    http: reqwest::Client,
+    token_url: String,
+    kept: std::sync::Mutex<Option<String>>,
+}
+
+impl TokenProvider for ClientCredentials {
+    fn token(&self) -> TokenFuture<'_> {
+        TokenFuture::new(async move {
+            if let Some(token) = self.kept.lock().unwrap().clone() {
+                return Ok::<_, Box<dyn std::error::Error + Send + Sync>>(token);
+            }
+            let reply = self
+                .http
+                .post(&self.token_url)
+                .body("grant_type=client_credentials")
+                .send()
+                .await?
+                .error_for_status()?
+                .text()
+                .await?;
+            let reply: serde_json::Value = serde_json::from_str(&reply)?;
+            let token = reply["access_token"]
+                .as_str()
+                .ok_or("no access_token in the reply")?
+                .to_owned();
+            *self.kept.lock().unwrap() = Some(token.clone());
+            Ok(token)
+        })
+    }
+}
+
+#[tokio::test]
+async fn an_async_provider_fetches_its_token_over_the_network() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"access_token": "fetched-1"}))
+                // The provider really waits for it.
+                .set_delay(std::time::Duration::from_millis(50)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer fetched-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(credential_json("oauth")))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .konnect_access_token_provider(ClientCredentials {
+            http: reqwest::Client::new(),
+            token_url: format!("{}/oauth/token", server.uri()),
+            kept: Default::default(),
+        })
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let group = client.integration_instance_auth_credentials();
+    group
+        .get_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap();
+    group
+        .get_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_async_closure_is_a_provider_and_its_failure_sends_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", "Bearer after-a-wait"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(credential_json("oauth")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let waiting = AsyncTokenProvider::new(|| async {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        Ok::<_, std::convert::Infallible>("after-a-wait".to_owned())
+    });
+    Client::builder()
+        .konnect_access_token_provider(waiting)
+        .base_url(server.uri())
+        .build()
+        .unwrap()
+        .integration_instance_auth_credentials()
+        .get_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap();
+    let sealed = AsyncTokenProvider::new(|| async { Err::<String, _>("the vault is sealed") });
+    let error = Client::builder()
+        .konnect_access_token_provider(sealed)
+        .base_url(server.uri())
+        .build()
+        .unwrap()
+        .integration_instance_auth_credentials()
+        .get_integration_instance_auth_credential(INSTANCE)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Credentials { .. }), "{error:?}");
+    assert!(
+        error.to_string().ends_with("the vault is sealed"),
+        "{error}"
+    );
 }
 
 #[derive(Default, Clone)]
