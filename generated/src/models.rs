@@ -101,14 +101,14 @@ pub struct CreateAwsRoleDelegationAuthCredentialConfig {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `GitHub App Installation` credential for an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateGitHubAppInstallationCredential {
+pub struct CreateGithubAppInstallationCredential {
     /// The `config` property.
-    pub config: CreateGitHubAppInstallationCredentialConfig,
+    pub config: CreateGithubAppInstallationCredentialConfig,
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateGitHubAppInstallationCredentialConfig
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateGitHubAppInstallationCredentialConfig {
+pub struct CreateGithubAppInstallationCredentialConfig {
     /// The GitHub App installation ID.
     pub installation_id: String,
     /// The authorization code used to exchange for a GitHub user-scoped access token.
@@ -118,9 +118,9 @@ pub struct CreateGitHubAppInstallationCredentialConfig {
     pub app_installed_by: Option<String>,
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
-impl std::fmt::Debug for CreateGitHubAppInstallationCredentialConfig {
+impl std::fmt::Debug for CreateGithubAppInstallationCredentialConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateGitHubAppInstallationCredentialConfig")
+        f.debug_struct("CreateGithubAppInstallationCredentialConfig")
             .field("installation_id", &self.installation_id)
             .field("code", &"[redacted]")
             .field("app_installed_by", &self.app_installed_by)
@@ -132,9 +132,9 @@ impl std::fmt::Debug for CreateGitHubAppInstallationCredentialConfig {
 #[derive(Clone, PartialEq)]
 pub enum CreateIntegrationInstanceAuthCredential {
     /// `type: oauth`
-    Oauth(CreateOAuthCredential),
+    Oauth(CreateOauthCredential),
     /// `type: github_app_installation`
-    GithubAppInstallation(CreateGitHubAppInstallationCredential),
+    GithubAppInstallation(CreateGithubAppInstallationCredential),
     /// `type: multi_key_auth`
     MultiKeyAuth(CreateMultiKeyAuthCredential),
     /// `type: aws_role_delegation`
@@ -271,16 +271,16 @@ impl std::fmt::Debug for CreateMultiKeyAuthCredentialConfigHeadersItem {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `OAuth` credential for an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateOAuthCredential {
+pub struct CreateOauthCredential {
     /// The `config` property.
-    pub config: CreateOAuthCredentialConfig,
+    pub config: CreateOauthCredentialConfig,
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateOAuthCredentialConfig
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateOAuthCredentialConfig {
+pub struct CreateOauthCredentialConfig {
     /// The OAuth 2.0 grant type used for authorization (e.g., `authorization_code`).
-    pub grant_type: CreateOAuthCredentialConfigGrantType,
+    pub grant_type: CreateOauthCredentialConfigGrantType,
     /// The authorization code used to exchange for an access token with the identity server.
     pub code: String,
     /// The redirect URI submitted to the authorization server during the authentication request
@@ -288,9 +288,9 @@ pub struct CreateOAuthCredentialConfig {
     pub redirect_uri: String,
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
-impl std::fmt::Debug for CreateOAuthCredentialConfig {
+impl std::fmt::Debug for CreateOauthCredentialConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateOAuthCredentialConfig")
+        f.debug_struct("CreateOauthCredentialConfig")
             .field("grant_type", &self.grant_type)
             .field("code", &"[redacted]")
             .field("redirect_uri", &self.redirect_uri)
@@ -311,13 +311,13 @@ impl std::fmt::Debug for CreateOAuthCredentialConfig {
     serde::Serialize,
     serde::Deserialize
 )]
-pub enum CreateOAuthCredentialConfigGrantType {
+pub enum CreateOauthCredentialConfigGrantType {
     /// `authorization_code`
     #[serde(rename = "authorization_code")]
     AuthorizationCode,
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
-impl CreateOAuthCredentialConfigGrantType {
+impl CreateOauthCredentialConfigGrantType {
     /// The value as sent on the wire.
     pub const fn as_str(&self) -> &'static str {
         match self {
@@ -326,7 +326,7 @@ impl CreateOAuthCredentialConfigGrantType {
     }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
-impl std::fmt::Display for CreateOAuthCredentialConfigGrantType {
+impl std::fmt::Display for CreateOauthCredentialConfigGrantType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -346,7 +346,7 @@ pub type ForbiddenError = BaseError;
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `GitHub App Installation` authorization strategy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GitHubAppInstallationCredential {
+pub struct GithubAppInstallationCredential {
     /// The `id` property.
     pub id: uuid::Uuid,
     /// Short-hand descriptor of an integration instance.
@@ -365,12 +365,12 @@ pub struct GitHubAppInstallationCredential {
     #[serde(deserialize_with = "crate::runtime::date_time")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The `config` property.
-    pub config: GitHubAppInstallationCredentialConfig,
+    pub config: GithubAppInstallationCredentialConfig,
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// GitHubAppInstallationCredentialConfig
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GitHubAppInstallationCredentialConfig {
+pub struct GithubAppInstallationCredentialConfig {
     /// The GitHub App installation ID
     pub installation_id: String,
     /// The GitHub user who installed the app.
@@ -381,11 +381,11 @@ pub struct GitHubAppInstallationCredentialConfig {
 #[derive(Clone, PartialEq)]
 pub enum IntegrationInstanceAuthCredential {
     /// `type: oauth`
-    Oauth(OAuthCredential),
+    Oauth(OauthCredential),
     /// `type: github_app_installation`
-    GithubAppInstallation(GitHubAppInstallationCredential),
+    GithubAppInstallation(GithubAppInstallationCredential),
     /// `type: multi_key_auth`
-    MultiKeyAuth(OAuthCredential),
+    MultiKeyAuth(OauthCredential),
     /// `type: aws_role_delegation`
     AwsRoleDelegation(AwsRoleDelegationAuthCredential),
     /// A kind this version of the SDK does not know, kept as received.
@@ -970,14 +970,14 @@ pub struct MissingPermission {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `Multi Key` authorization strategy.
 ///
-/// The same type as `OAuthCredential`, whose shape this schema repeats.
-pub type MultiKeyAuthCredential = OAuthCredential;
+/// The same type as `OauthCredential`, whose shape this schema repeats.
+pub type MultiKeyAuthCredential = OauthCredential;
 /// The same type as `BaseError`, whose shape this schema repeats.
 pub type NotFoundError = BaseError;
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `OAuth` authorization strategy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct OAuthCredential {
+pub struct OauthCredential {
     /// The `id` property.
     pub id: uuid::Uuid,
     /// Short-hand descriptor of an integration instance.

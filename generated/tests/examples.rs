@@ -154,7 +154,7 @@ fn components_schemas_invalid_parameter_dependent_item_properties_source_example
     >("/components/schemas/InvalidParameterDependentItem/properties/source/example");
 }
 #[test]
-fn components_schemas_o_auth_credential_properties_id_example() {
+fn components_schemas_oauth_credential_properties_id_example() {
     round_trip::<
         uuid::Uuid,
     >("/components/schemas/OAuthCredential/properties/id/example");
@@ -184,11 +184,11 @@ fn components_schemas_missing_permission_properties_scopes_example() {
     >("/components/schemas/MissingPermission/properties/scopes/example");
 }
 #[test]
-fn components_schemas_o_auth_credential_properties_tainted_example() {
+fn components_schemas_oauth_credential_properties_tainted_example() {
     round_trip::<bool>("/components/schemas/OAuthCredential/properties/tainted/example");
 }
 #[test]
-fn components_schemas_o_auth_credential_properties_expires_at_example() {
+fn components_schemas_oauth_credential_properties_expires_at_example() {
     round_trip::<
         Option<chrono::DateTime<chrono::Utc>>,
     >("/components/schemas/OAuthCredential/properties/expires_at/example");
@@ -198,19 +198,19 @@ fn components_schemas_created_at_example() {
     round_trip::<chrono::DateTime<chrono::Utc>>("/components/schemas/CreatedAt/example");
 }
 #[test]
-fn components_schemas_git_hub_app_installation_credential_properties_id_example() {
+fn components_schemas_github_app_installation_credential_properties_id_example() {
     round_trip::<
         uuid::Uuid,
     >("/components/schemas/GitHubAppInstallationCredential/properties/id/example");
 }
 #[test]
-fn components_schemas_git_hub_app_installation_credential_properties_tainted_example() {
+fn components_schemas_github_app_installation_credential_properties_tainted_example() {
     round_trip::<
         bool,
     >("/components/schemas/GitHubAppInstallationCredential/properties/tainted/example");
 }
 #[test]
-fn components_schemas_git_hub_app_installation_credential_properties_expires_at_example() {
+fn components_schemas_github_app_installation_credential_properties_expires_at_example() {
     round_trip::<
         Option<chrono::DateTime<chrono::Utc>>,
     >(
@@ -256,7 +256,7 @@ fn components_schemas_aws_role_delegation_auth_credential_properties_expires_at_
     );
 }
 #[test]
-fn components_schemas_create_o_auth_credential_properties_config_properties_code_example() {
+fn components_schemas_create_oauth_credential_properties_config_properties_code_example() {
     round_trip::<
         String,
     >(
@@ -264,7 +264,7 @@ fn components_schemas_create_o_auth_credential_properties_config_properties_code
     );
 }
 #[test]
-fn components_schemas_create_o_auth_credential_properties_config_properties_redirect_uri_example() {
+fn components_schemas_create_oauth_credential_properties_config_properties_redirect_uri_example() {
     round_trip::<
         String,
     >(
@@ -272,7 +272,7 @@ fn components_schemas_create_o_auth_credential_properties_config_properties_redi
     );
 }
 #[test]
-fn components_schemas_create_git_hub_app_installation_credential_properties_config_properties_installation_id_example() {
+fn components_schemas_create_github_app_installation_credential_properties_config_properties_installation_id_example() {
     round_trip::<
         String,
     >(
@@ -280,7 +280,7 @@ fn components_schemas_create_git_hub_app_installation_credential_properties_conf
     );
 }
 #[test]
-fn components_schemas_create_git_hub_app_installation_credential_properties_config_properties_code_example() {
+fn components_schemas_create_github_app_installation_credential_properties_config_properties_code_example() {
     round_trip::<
         String,
     >(

@@ -219,8 +219,54 @@ fn ascii_words(raw: &str) -> String {
         .bytes()
         .map(|b| if b.is_ascii_alphanumeric() { b } else { b' ' })
         .collect();
-    let words = acronym_plurals(ascii);
+    let words = compound_words(acronym_plurals(ascii));
     String::from_utf8(words).unwrap_or_else(|_| unreachable!("only ASCII bytes remain"))
+}
+
+/// Product and protocol names whose capitals are not word breaks: heck would make
+/// `graph_ql`, `o_auth`, `git_hub` of them. Spelled as written in API descriptions.
+const COMPOUND_WORDS: &[&str] = &[
+    "GraphQL",
+    "OAuth",
+    "OpenID",
+    "GitHub",
+    "GitLab",
+    "JavaScript",
+    "TypeScript",
+    "MySQL",
+    "PostgreSQL",
+    "NoSQL",
+    "MongoDB",
+    "DynamoDB",
+    "YouTube",
+    "LinkedIn",
+    "PayPal",
+    "DevOps",
+    "iOS",
+    "macOS",
+];
+
+/// Writes each of [`COMPOUND_WORDS`] as one capitalised word (`GraphQL` or, starting a camel-case
+/// name, `graphQL` → `Graphql`), so case conversion gives `graphql` and `Graphql`, where the name
+/// is not going on in lower case (`OAuthority` is left alone).
+fn compound_words(mut text: Vec<u8>) -> Vec<u8> {
+    for word in COMPOUND_WORDS {
+        let word = word.as_bytes();
+        let mut i = 0;
+        while i + word.len() <= text.len() {
+            let ends_word = !text.get(i + word.len()).is_some_and(u8::is_ascii_lowercase);
+            let same =
+                text[i].eq_ignore_ascii_case(&word[0]) && text[i + 1..i + word.len()] == word[1..];
+            if same && ends_word {
+                text[i] = text[i].to_ascii_uppercase();
+                text[i + 1..i + word.len()].make_ascii_lowercase();
+                i += word.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    text
 }
 
 /// Keeps an acronym's plural one word: `ACLs` becomes `Acls`, so case conversion gives `acls`
@@ -392,6 +438,26 @@ mod tests {
         assert_eq!(value_name("listAPIsForPortal"), "list_apis_for_portal");
         assert_eq!(value_name("ACLsList"), "acls_list");
         assert_eq!(value_name("Ids"), "ids");
+    }
+
+    #[test]
+    fn product_names_stay_one_word() {
+        // Konnect's GraphQL Cost Decorations and DeGraphQL Routes; OAuth and GitHub elsewhere.
+        assert_eq!(
+            value_name("GraphQL Cost Decorations"),
+            "graphql_cost_decorations"
+        );
+        assert_eq!(type_name("GraphQLCostDecoration"), "GraphqlCostDecoration");
+        assert_eq!(
+            value_name("graphQLCostDecorationId"),
+            "graphql_cost_decoration_id"
+        );
+        assert_eq!(value_name("DeGraphQL Routes"), "de_graphql_routes");
+        assert_eq!(type_name("OAuth2Client"), "Oauth2Client");
+        assert_eq!(value_name("GitHubApp"), "github_app");
+        assert_eq!(value_name("iOSBundleId"), "ios_bundle_id");
+        // Going on in lower case: another word.
+        assert_eq!(value_name("OAuthority"), "o_authority");
     }
 
     #[test]

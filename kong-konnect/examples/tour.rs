@@ -906,7 +906,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{response:?}");
     println!("GraphQL Cost Decorations: list-graphql-rate-limiting-advanced-cost");
     let response = client
-        .graph_ql_cost_decorations()
+        .graphql_cost_decorations()
         .list_graphql_rate_limiting_advanced_cost(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             &Default::default(),

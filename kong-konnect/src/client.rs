@@ -1110,12 +1110,12 @@ impl crate::Client {
     }
     /// Operations on GraphQL Cost Decorations.
     ///
-    /// Compiled with the `graph-ql-cost-decorations` Cargo feature (on by default).
-    #[cfg(feature = "graph-ql-cost-decorations")]
-    pub fn graph_ql_cost_decorations(
+    /// Compiled with the `graphql-cost-decorations` Cargo feature (on by default).
+    #[cfg(feature = "graphql-cost-decorations")]
+    pub fn graphql_cost_decorations(
         &self,
-    ) -> crate::graph_ql_cost_decorations::GraphQlCostDecorations<'_> {
-        crate::graph_ql_cost_decorations::GraphQlCostDecorations::new(self)
+    ) -> crate::graphql_cost_decorations::GraphqlCostDecorations<'_> {
+        crate::graphql_cost_decorations::GraphqlCostDecorations::new(self)
     }
     /// Operations on HMAC-auth credentials.
     ///

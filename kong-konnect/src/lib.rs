@@ -128,7 +128,7 @@
         feature = "consumers",
         feature = "custom-plugins",
         feature = "degraphql-routes",
-        feature = "graph-ql-cost-decorations",
+        feature = "graphql-cost-decorations",
         feature = "hmac-auth-credentials",
         feature = "jwts",
         feature = "key-sets",
@@ -280,7 +280,7 @@
             feature = "consumers",
             feature = "custom-plugins",
             feature = "degraphql-routes",
-            feature = "graph-ql-cost-decorations",
+            feature = "graphql-cost-decorations",
             feature = "hmac-auth-credentials",
             feature = "jwts",
             feature = "key-sets",
@@ -823,9 +823,9 @@ pub mod custom_plugins;
 #[rustfmt::skip]
 pub mod degraphql_routes;
 /// Operations on GraphQL Cost Decorations.
-#[cfg(feature = "graph-ql-cost-decorations")]
+#[cfg(feature = "graphql-cost-decorations")]
 #[rustfmt::skip]
-pub mod graph_ql_cost_decorations;
+pub mod graphql_cost_decorations;
 /// Operations on HMAC-auth credentials.
 #[cfg(feature = "hmac-auth-credentials")]
 #[rustfmt::skip]
@@ -1422,9 +1422,9 @@ pub struct CustomPluginsDocs;
 #[doc = include_str!("../docs/sdks/degraphql_routes/README.md")]
 pub struct DegraphqlRoutesDocs;
 /// Compiles the examples of the group's Markdown docs.
-#[cfg(all(doctest, feature = "graph-ql-cost-decorations"))]
-#[doc = include_str!("../docs/sdks/graph_ql_cost_decorations/README.md")]
-pub struct GraphQlCostDecorationsDocs;
+#[cfg(all(doctest, feature = "graphql-cost-decorations"))]
+#[doc = include_str!("../docs/sdks/graphql_cost_decorations/README.md")]
+pub struct GraphqlCostDecorationsDocs;
 /// Compiles the examples of the group's Markdown docs.
 #[cfg(all(doctest, feature = "hmac-auth-credentials"))]
 #[doc = include_str!("../docs/sdks/hmac_auth_credentials/README.md")]

@@ -12100,10 +12100,10 @@ fn operations() -> Vec<Op> {
             call: |c, a, m| {
                 go(
                     c
-                        .graph_ql_cost_decorations()
+                        .graphql_cost_decorations()
                         .list_graphql_rate_limiting_advanced_cost(
                             arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::graph_ql_cost_decorations::ListGraphqlRateLimitingAdvancedCostOptions {
+                            &kong_konnect::graphql_cost_decorations::ListGraphqlRateLimitingAdvancedCostOptions {
                                 size: Some(arg(&a["options"]["size"])),
                                 offset: Some(arg(&a["options"]["offset"])),
                                 tags: Some(arg(&a["options"]["tags"])),
@@ -12121,9 +12121,9 @@ fn operations() -> Vec<Op> {
             call: |c, a, m| {
                 go(
                     c
-                        .graph_ql_cost_decorations()
+                        .graphql_cost_decorations()
                         .get_graphql_rate_limiting_advanced_cost(
-                            &arg::<String>(&a["params"]["graph_ql_cost_decoration_id"]),
+                            &arg::<String>(&a["params"]["graphql_cost_decoration_id"]),
                             arg(&a["params"]["control_plane_id"]),
                         ),
                     m,
@@ -12138,11 +12138,11 @@ fn operations() -> Vec<Op> {
             call: |c, a, m| {
                 go(
                     c
-                        .graph_ql_cost_decorations()
+                        .graphql_cost_decorations()
                         .list_graphql_rate_limiting_advanced_cost_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
-                            &kong_konnect::graph_ql_cost_decorations::ListGraphqlRateLimitingAdvancedCostWithServiceOptions {
+                            &kong_konnect::graphql_cost_decorations::ListGraphqlRateLimitingAdvancedCostWithServiceOptions {
                                 size: Some(arg(&a["options"]["size"])),
                                 offset: Some(arg(&a["options"]["offset"])),
                                 tags: Some(arg(&a["options"]["tags"])),
@@ -12160,7 +12160,7 @@ fn operations() -> Vec<Op> {
             call: |c, a, m| {
                 go(
                     c
-                        .graph_ql_cost_decorations()
+                        .graphql_cost_decorations()
                         .create_graphql_rate_limiting_advanced_cost_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
@@ -12178,11 +12178,11 @@ fn operations() -> Vec<Op> {
             call: |c, a, m| {
                 go(
                     c
-                        .graph_ql_cost_decorations()
+                        .graphql_cost_decorations()
                         .get_graphql_rate_limiting_advanced_cost_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
-                            &arg::<String>(&a["params"]["graph_ql_cost_decoration_id"]),
+                            &arg::<String>(&a["params"]["graphql_cost_decoration_id"]),
                         ),
                     m,
                 )
@@ -12196,11 +12196,11 @@ fn operations() -> Vec<Op> {
             call: |c, a, m| {
                 go(
                     c
-                        .graph_ql_cost_decorations()
+                        .graphql_cost_decorations()
                         .upsert_graphql_rate_limiting_advanced_cost_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
-                            &arg::<String>(&a["params"]["graph_ql_cost_decoration_id"]),
+                            &arg::<String>(&a["params"]["graphql_cost_decoration_id"]),
                             &arg(&a["body"]),
                         ),
                     m,
@@ -12215,11 +12215,11 @@ fn operations() -> Vec<Op> {
             call: |c, a, m| {
                 go(
                     c
-                        .graph_ql_cost_decorations()
+                        .graphql_cost_decorations()
                         .delete_graphql_rate_limiting_advanced_cost_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
-                            &arg::<String>(&a["params"]["graph_ql_cost_decoration_id"]),
+                            &arg::<String>(&a["params"]["graphql_cost_decoration_id"]),
                         ),
                     m,
                 )

@@ -3373,13 +3373,13 @@ fn components_schemas_catalog_integration_properties_visibility_example() {
     >("/components/schemas/CatalogIntegration/properties/visibility/example");
 }
 #[test]
-fn components_schemas_o_auth_properties_config_properties_client_id_example() {
+fn components_schemas_oauth_properties_config_properties_client_id_example() {
     round_trip::<
         String,
     >("/components/schemas/OAuth/properties/config/properties/client_id/example");
 }
 #[test]
-fn components_schemas_o_auth_properties_config_properties_authorization_endpoint_properties_url_example() {
+fn components_schemas_oauth_properties_config_properties_authorization_endpoint_properties_url_example() {
     round_trip::<
         String,
     >(
@@ -3387,7 +3387,7 @@ fn components_schemas_o_auth_properties_config_properties_authorization_endpoint
     );
 }
 #[test]
-fn components_schemas_o_auth_properties_config_properties_token_endpoint_properties_url_example() {
+fn components_schemas_oauth_properties_config_properties_token_endpoint_properties_url_example() {
     round_trip::<
         String,
     >(
@@ -3395,13 +3395,13 @@ fn components_schemas_o_auth_properties_config_properties_token_endpoint_propert
     );
 }
 #[test]
-fn components_schemas_o_auth_properties_config_properties_scope_example() {
+fn components_schemas_oauth_properties_config_properties_scope_example() {
     round_trip::<
         Vec<String>,
     >("/components/schemas/OAuth/properties/config/properties/scope/example");
 }
 #[test]
-fn components_schemas_o_auth_properties_config_properties_rolling_refresh_exp_seconds_example() {
+fn components_schemas_oauth_properties_config_properties_rolling_refresh_exp_seconds_example() {
     round_trip::<
         Option<f64>,
     >(
@@ -3425,7 +3425,7 @@ fn components_schemas_multi_key_auth_properties_config_properties_headers_items_
     );
 }
 #[test]
-fn components_schemas_git_hub_app_installation_auth_properties_config_properties_app_install_url_properties_url_example() {
+fn components_schemas_github_app_installation_auth_properties_config_properties_app_install_url_properties_url_example() {
     round_trip::<
         String,
     >(
@@ -3433,7 +3433,7 @@ fn components_schemas_git_hub_app_installation_auth_properties_config_properties
     );
 }
 #[test]
-fn components_schemas_git_hub_app_installation_auth_properties_config_properties_app_manage_url_properties_url_example() {
+fn components_schemas_github_app_installation_auth_properties_config_properties_app_manage_url_properties_url_example() {
     round_trip::<
         String,
     >(
@@ -3441,7 +3441,7 @@ fn components_schemas_git_hub_app_installation_auth_properties_config_properties
     );
 }
 #[test]
-fn components_schemas_git_hub_app_installation_auth_properties_config_properties_authorize_app_installation_endpoint_properties_url_example() {
+fn components_schemas_github_app_installation_auth_properties_config_properties_authorize_app_installation_endpoint_properties_url_example() {
     round_trip::<
         String,
     >(
@@ -3449,7 +3449,7 @@ fn components_schemas_git_hub_app_installation_auth_properties_config_properties
     );
 }
 #[test]
-fn components_schemas_git_hub_app_installation_auth_properties_config_properties_pending_app_installs_endpoint_properties_url_example() {
+fn components_schemas_github_app_installation_auth_properties_config_properties_pending_app_installs_endpoint_properties_url_example() {
     round_trip::<
         String,
     >(
@@ -3596,7 +3596,7 @@ fn components_schemas_integration_instance_properties_authorized_example() {
     >("/components/schemas/IntegrationInstance/properties/authorized/example");
 }
 #[test]
-fn components_schemas_create_o_auth_credential_properties_config_properties_code_example() {
+fn components_schemas_create_oauth_credential_properties_config_properties_code_example() {
     round_trip::<
         String,
     >(
@@ -3604,7 +3604,7 @@ fn components_schemas_create_o_auth_credential_properties_config_properties_code
     );
 }
 #[test]
-fn components_schemas_create_o_auth_credential_properties_config_properties_redirect_uri_example() {
+fn components_schemas_create_oauth_credential_properties_config_properties_redirect_uri_example() {
     round_trip::<
         String,
     >(
@@ -3612,7 +3612,7 @@ fn components_schemas_create_o_auth_credential_properties_config_properties_redi
     );
 }
 #[test]
-fn components_schemas_create_git_hub_app_installation_credential_properties_config_properties_installation_id_example() {
+fn components_schemas_create_github_app_installation_credential_properties_config_properties_installation_id_example() {
     round_trip::<
         String,
     >(
@@ -3620,7 +3620,7 @@ fn components_schemas_create_git_hub_app_installation_credential_properties_conf
     );
 }
 #[test]
-fn components_schemas_create_git_hub_app_installation_credential_properties_config_properties_code_example() {
+fn components_schemas_create_github_app_installation_credential_properties_config_properties_code_example() {
     round_trip::<
         String,
     >(
@@ -3645,7 +3645,7 @@ fn components_schemas_create_aws_role_delegation_auth_credential_properties_conf
     );
 }
 #[test]
-fn components_schemas_o_auth_credential_properties_id_example() {
+fn components_schemas_oauth_credential_properties_id_example() {
     round_trip::<
         uuid::Uuid,
     >("/components/schemas/OAuthCredential/properties/id/example");
@@ -3675,29 +3675,29 @@ fn components_schemas_missing_permission_properties_scopes_example() {
     >("/components/schemas/MissingPermission/properties/scopes/example");
 }
 #[test]
-fn components_schemas_o_auth_credential_properties_tainted_example() {
+fn components_schemas_oauth_credential_properties_tainted_example() {
     round_trip::<bool>("/components/schemas/OAuthCredential/properties/tainted/example");
 }
 #[test]
-fn components_schemas_o_auth_credential_properties_expires_at_example() {
+fn components_schemas_oauth_credential_properties_expires_at_example() {
     round_trip::<
         Option<chrono::DateTime<chrono::Utc>>,
     >("/components/schemas/OAuthCredential/properties/expires_at/example");
 }
 #[test]
-fn components_schemas_git_hub_app_installation_credential_properties_id_example() {
+fn components_schemas_github_app_installation_credential_properties_id_example() {
     round_trip::<
         uuid::Uuid,
     >("/components/schemas/GitHubAppInstallationCredential/properties/id/example");
 }
 #[test]
-fn components_schemas_git_hub_app_installation_credential_properties_tainted_example() {
+fn components_schemas_github_app_installation_credential_properties_tainted_example() {
     round_trip::<
         bool,
     >("/components/schemas/GitHubAppInstallationCredential/properties/tainted/example");
 }
 #[test]
-fn components_schemas_git_hub_app_installation_credential_properties_expires_at_example() {
+fn components_schemas_github_app_installation_credential_properties_expires_at_example() {
     round_trip::<
         Option<chrono::DateTime<chrono::Utc>>,
     >(
@@ -3743,19 +3743,19 @@ fn components_schemas_aws_role_delegation_auth_credential_properties_expires_at_
     );
 }
 #[test]
-fn components_schemas_upsert_o_auth_auth_config_properties_client_id_example() {
+fn components_schemas_upsert_oauth_auth_config_properties_client_id_example() {
     round_trip::<
         String,
     >("/components/schemas/UpsertOAuthAuthConfig/properties/client_id/example");
 }
 #[test]
-fn components_schemas_upsert_o_auth_auth_config_properties_client_secret_example() {
+fn components_schemas_upsert_oauth_auth_config_properties_client_secret_example() {
     round_trip::<
         String,
     >("/components/schemas/UpsertOAuthAuthConfig/properties/client_secret/example");
 }
 #[test]
-fn components_schemas_upsert_o_auth_auth_config_properties_authorization_endpoint_example() {
+fn components_schemas_upsert_oauth_auth_config_properties_authorization_endpoint_example() {
     round_trip::<
         String,
     >(
@@ -3763,25 +3763,25 @@ fn components_schemas_upsert_o_auth_auth_config_properties_authorization_endpoin
     );
 }
 #[test]
-fn components_schemas_upsert_o_auth_auth_config_properties_token_endpoint_example() {
+fn components_schemas_upsert_oauth_auth_config_properties_token_endpoint_example() {
     round_trip::<
         String,
     >("/components/schemas/UpsertOAuthAuthConfig/properties/token_endpoint/example");
 }
 #[test]
-fn components_schemas_o_auth_auth_config_properties_client_id_example() {
+fn components_schemas_oauth_auth_config_properties_client_id_example() {
     round_trip::<
         String,
     >("/components/schemas/OAuthAuthConfig/properties/client_id/example");
 }
 #[test]
-fn components_schemas_o_auth_auth_config_properties_authorization_endpoint_example() {
+fn components_schemas_oauth_auth_config_properties_authorization_endpoint_example() {
     round_trip::<
         String,
     >("/components/schemas/OAuthAuthConfig/properties/authorization_endpoint/example");
 }
 #[test]
-fn components_schemas_o_auth_auth_config_properties_token_endpoint_example() {
+fn components_schemas_oauth_auth_config_properties_token_endpoint_example() {
     round_trip::<
         String,
     >("/components/schemas/OAuthAuthConfig/properties/token_endpoint/example");
@@ -8291,7 +8291,7 @@ fn components_schemas_ai_gateway_identity_provider_key_auth_properties_name_exam
     >("/components/schemas/AIGatewayIdentityProviderKeyAuth/properties/name/example");
 }
 #[test]
-fn components_schemas_ai_gateway_identity_provider_open_id_connect_properties_display_name_example() {
+fn components_schemas_ai_gateway_identity_provider_openid_connect_properties_display_name_example() {
     round_trip::<
         String,
     >(
@@ -8299,7 +8299,7 @@ fn components_schemas_ai_gateway_identity_provider_open_id_connect_properties_di
     );
 }
 #[test]
-fn components_schemas_ai_gateway_identity_provider_open_id_connect_properties_name_example() {
+fn components_schemas_ai_gateway_identity_provider_openid_connect_properties_name_example() {
     round_trip::<
         String,
     >(
@@ -8307,7 +8307,7 @@ fn components_schemas_ai_gateway_identity_provider_open_id_connect_properties_na
     );
 }
 #[test]
-fn components_schemas_ai_gateway_identity_provider_open_id_connect_properties_config_properties_issuer_example() {
+fn components_schemas_ai_gateway_identity_provider_openid_connect_properties_config_properties_issuer_example() {
     round_trip::<
         String,
     >(
@@ -8647,7 +8647,7 @@ fn components_schemas_ai_gateway_identity_provider_key_auth_response_properties_
     );
 }
 #[test]
-fn components_schemas_ai_gateway_identity_provider_open_id_connect_response_properties_display_name_example() {
+fn components_schemas_ai_gateway_identity_provider_openid_connect_response_properties_display_name_example() {
     round_trip::<
         String,
     >(
@@ -8655,7 +8655,7 @@ fn components_schemas_ai_gateway_identity_provider_open_id_connect_response_prop
     );
 }
 #[test]
-fn components_schemas_ai_gateway_identity_provider_open_id_connect_response_properties_name_example() {
+fn components_schemas_ai_gateway_identity_provider_openid_connect_response_properties_name_example() {
     round_trip::<
         String,
     >(
@@ -8663,7 +8663,7 @@ fn components_schemas_ai_gateway_identity_provider_open_id_connect_response_prop
     );
 }
 #[test]
-fn components_schemas_ai_gateway_identity_provider_open_id_connect_response_properties_config_properties_issuer_example() {
+fn components_schemas_ai_gateway_identity_provider_openid_connect_response_properties_config_properties_issuer_example() {
     round_trip::<
         String,
     >(
@@ -20989,7 +20989,7 @@ fn paths_1v2_1control_planes_1_control_plane_id_1core_entities_1graphql_rate_lim
     );
 }
 #[test]
-fn paths_1v2_1control_planes_1_control_plane_id_1core_entities_1graphql_rate_limiting_advanced_1costs_1_graph_ql_cost_decoration_id_parameters_1_schema_example() {
+fn paths_1v2_1control_planes_1_control_plane_id_1core_entities_1graphql_rate_limiting_advanced_1costs_1_graphql_cost_decoration_id_parameters_1_schema_example() {
     round_trip::<
         uuid::Uuid,
     >(
@@ -21733,7 +21733,7 @@ fn paths_1v2_1control_planes_1_control_plane_id_1core_entities_1services_1_servi
     );
 }
 #[test]
-fn paths_1v2_1control_planes_1_control_plane_id_1core_entities_1services_1_service_id_1graphql_rate_limiting_advanced_1costs_1_graph_ql_cost_decoration_id_parameters_0_schema_example() {
+fn paths_1v2_1control_planes_1_control_plane_id_1core_entities_1services_1_service_id_1graphql_rate_limiting_advanced_1costs_1_graphql_cost_decoration_id_parameters_0_schema_example() {
     round_trip::<
         uuid::Uuid,
     >(
@@ -21741,7 +21741,7 @@ fn paths_1v2_1control_planes_1_control_plane_id_1core_entities_1services_1_servi
     );
 }
 #[test]
-fn paths_1v2_1control_planes_1_control_plane_id_1core_entities_1services_1_service_id_1graphql_rate_limiting_advanced_1costs_1_graph_ql_cost_decoration_id_parameters_0_schema_example2() {
+fn paths_1v2_1control_planes_1_control_plane_id_1core_entities_1services_1_service_id_1graphql_rate_limiting_advanced_1costs_1_graphql_cost_decoration_id_parameters_0_schema_example2() {
     round_trip::<
         uuid::Uuid,
     >(
@@ -21749,7 +21749,7 @@ fn paths_1v2_1control_planes_1_control_plane_id_1core_entities_1services_1_servi
     );
 }
 #[test]
-fn paths_1v2_1control_planes_1_control_plane_id_1core_entities_1services_1_service_id_1graphql_rate_limiting_advanced_1costs_1_graph_ql_cost_decoration_id_parameters_0_schema_example3() {
+fn paths_1v2_1control_planes_1_control_plane_id_1core_entities_1services_1_service_id_1graphql_rate_limiting_advanced_1costs_1_graphql_cost_decoration_id_parameters_0_schema_example3() {
     round_trip::<
         uuid::Uuid,
     >(

@@ -2,8 +2,8 @@
 
 use chrono::TimeZone;
 use konnect_sdk::models::{
-    CreateIntegrationInstanceAuthCredential, CreateOAuthCredential, CreateOAuthCredentialConfig,
-    CreateOAuthCredentialConfigGrantType, CreatePersonalAccessTokenRequest,
+    CreateIntegrationInstanceAuthCredential, CreateOauthCredential, CreateOauthCredentialConfig,
+    CreateOauthCredentialConfigGrantType, CreatePersonalAccessTokenRequest,
     IntegrationInstanceAuthCredential, PersonalAccessTokenState,
     UpdatePersonalAccessTokenDetailsRequest,
 };
@@ -170,9 +170,9 @@ async fn create_integration_instance_auth_credential() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = CreateIntegrationInstanceAuthCredential::Oauth(CreateOAuthCredential {
-        config: CreateOAuthCredentialConfig {
-            grant_type: CreateOAuthCredentialConfigGrantType::AuthorizationCode,
+    let body = CreateIntegrationInstanceAuthCredential::Oauth(CreateOauthCredential {
+        config: CreateOauthCredentialConfig {
+            grant_type: CreateOauthCredentialConfigGrantType::AuthorizationCode,
             code: "c0de".to_owned(),
             redirect_uri: "https://example.com/cb".to_owned(),
         },

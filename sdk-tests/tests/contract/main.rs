@@ -8,10 +8,10 @@ use std::fmt::Debug;
 use chrono::TimeZone;
 use konnect_sdk::models::{
     CreateAwsRoleDelegationAuthCredential, CreateAwsRoleDelegationAuthCredentialConfig,
-    CreateGitHubAppInstallationCredential, CreateGitHubAppInstallationCredentialConfig,
+    CreateGithubAppInstallationCredential, CreateGithubAppInstallationCredentialConfig,
     CreateIntegrationInstanceAuthCredential, CreateMultiKeyAuthCredential,
     CreateMultiKeyAuthCredentialConfig, CreateMultiKeyAuthCredentialConfigHeadersItem,
-    CreateOAuthCredential, CreateOAuthCredentialConfig, CreateOAuthCredentialConfigGrantType,
+    CreateOauthCredential, CreateOauthCredentialConfig, CreateOauthCredentialConfigGrantType,
     CreatePersonalAccessTokenRequest, UpdatePersonalAccessTokenDetailsRequest,
 };
 use konnect_sdk::{Call, Client, Error, ErrorResponses, RetryPolicy};
@@ -163,9 +163,9 @@ async fn revoke_personal_access_token() {
 #[tokio::test]
 async fn create_integration_instance_auth_credential() {
     let bodies = [
-        CreateIntegrationInstanceAuthCredential::Oauth(CreateOAuthCredential {
-            config: CreateOAuthCredentialConfig {
-                grant_type: CreateOAuthCredentialConfigGrantType::AuthorizationCode,
+        CreateIntegrationInstanceAuthCredential::Oauth(CreateOauthCredential {
+            config: CreateOauthCredentialConfig {
+                grant_type: CreateOauthCredentialConfigGrantType::AuthorizationCode,
                 code: "Yzk5ZDczMzRlNDEwY".to_owned(),
                 redirect_uri:
                     "https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth"
@@ -173,8 +173,8 @@ async fn create_integration_instance_auth_credential() {
             },
         }),
         CreateIntegrationInstanceAuthCredential::GithubAppInstallation(
-            CreateGitHubAppInstallationCredential {
-                config: CreateGitHubAppInstallationCredentialConfig {
+            CreateGithubAppInstallationCredential {
+                config: CreateGithubAppInstallationCredentialConfig {
                     installation_id: "46952218".to_owned(),
                     code: "Yzk5ZDczMzRlNDEwY".to_owned(),
                     app_installed_by: None,

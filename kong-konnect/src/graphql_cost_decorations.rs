@@ -7,13 +7,13 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant
 )]
-/// Operations on GraphQL Cost Decorations; get one from [`Client::graph_ql_cost_decorations`](crate::Client::graph_ql_cost_decorations).
+/// Operations on GraphQL Cost Decorations; get one from [`Client::graphql_cost_decorations`](crate::Client::graphql_cost_decorations).
 ///
 #[derive(Debug, Clone, Copy)]
-pub struct GraphQlCostDecorations<'a> {
+pub struct GraphqlCostDecorations<'a> {
     client: &'a crate::Client,
 }
-impl<'a> GraphQlCostDecorations<'a> {
+impl<'a> GraphqlCostDecorations<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
@@ -30,7 +30,7 @@ impl<'a> GraphQlCostDecorations<'a> {
     ///     .build()?;
     ///
     /// let response = client
-    ///     .graph_ql_cost_decorations()
+    ///     .graphql_cost_decorations()
     ///     .list_graphql_rate_limiting_advanced_cost("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
     ///     .await?;
     /// println!("{response:?}");
@@ -86,7 +86,7 @@ impl<'a> GraphQlCostDecorations<'a> {
     ///     .build()?;
     ///
     /// let response = client
-    ///     .graph_ql_cost_decorations()
+    ///     .graphql_cost_decorations()
     ///     .get_graphql_rate_limiting_advanced_cost("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
     ///     .await?;
     /// println!("{response:?}");
@@ -95,10 +95,10 @@ impl<'a> GraphQlCostDecorations<'a> {
     /// ```
     pub fn get_graphql_rate_limiting_advanced_cost(
         &self,
-        graph_ql_cost_decoration_id: &str,
+        graphql_cost_decoration_id: &str,
         control_plane_id: uuid::Uuid,
     ) -> crate::Call<
-        crate::models::GraphQlCostDecoration,
+        crate::models::GraphqlCostDecoration,
         GetGraphqlRateLimitingAdvancedCostError,
     > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
@@ -122,7 +122,7 @@ impl<'a> GraphQlCostDecorations<'a> {
                     _ => None,
                 },
             )
-            .path_param("GraphQLCostDecorationId", graph_ql_cost_decoration_id)
+            .path_param("GraphQLCostDecorationId", graphql_cost_decoration_id)
             .path_param("controlPlaneId", &control_plane_id)
     }
     /// List all GraphQL Cost Decorations associated with a Service
@@ -138,7 +138,7 @@ impl<'a> GraphQlCostDecorations<'a> {
     ///     .build()?;
     ///
     /// let response = client
-    ///     .graph_ql_cost_decorations()
+    ///     .graphql_cost_decorations()
     ///     .list_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &Default::default())
     ///     .await?;
     /// println!("{response:?}");
@@ -193,11 +193,11 @@ impl<'a> GraphQlCostDecorations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GraphQlCostDecorationWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::GraphqlCostDecorationWithoutParents = serde_json::from_value(serde_json::json!({
     ///   "type_path": "string"
     /// }))?;
     /// let response = client
-    ///     .graph_ql_cost_decorations()
+    ///     .graphql_cost_decorations()
     ///     .create_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &body)
     ///     .await?;
     /// println!("{response:?}");
@@ -208,9 +208,9 @@ impl<'a> GraphQlCostDecorations<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         service_id: &str,
-        body: &crate::models::GraphQlCostDecorationWithoutParents,
+        body: &crate::models::GraphqlCostDecorationWithoutParents,
     ) -> crate::Call<
-        crate::models::GraphQlCostDecoration,
+        crate::models::GraphqlCostDecoration,
         CreateGraphqlRateLimitingAdvancedCostWithServiceError,
     > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
@@ -253,7 +253,7 @@ impl<'a> GraphQlCostDecorations<'a> {
     ///     .build()?;
     ///
     /// let response = client
-    ///     .graph_ql_cost_decorations()
+    ///     .graphql_cost_decorations()
     ///     .get_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string")
     ///     .await?;
     /// println!("{response:?}");
@@ -264,9 +264,9 @@ impl<'a> GraphQlCostDecorations<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         service_id: &str,
-        graph_ql_cost_decoration_id: &str,
+        graphql_cost_decoration_id: &str,
     ) -> crate::Call<
-        crate::models::GraphQlCostDecoration,
+        crate::models::GraphqlCostDecoration,
         GetGraphqlRateLimitingAdvancedCostWithServiceError,
     > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
@@ -292,7 +292,7 @@ impl<'a> GraphQlCostDecorations<'a> {
             )
             .path_param("controlPlaneId", &control_plane_id)
             .path_param("ServiceId", service_id)
-            .path_param("GraphQLCostDecorationId", graph_ql_cost_decoration_id)
+            .path_param("GraphQLCostDecorationId", graphql_cost_decoration_id)
     }
     /// Upsert a GraphQL Cost Decoration associated with a Service
     ///
@@ -308,11 +308,11 @@ impl<'a> GraphQlCostDecorations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GraphQlCostDecorationWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body: kong_konnect::models::GraphqlCostDecorationWithoutParents = serde_json::from_value(serde_json::json!({
     ///   "type_path": "string"
     /// }))?;
     /// let response = client
-    ///     .graph_ql_cost_decorations()
+    ///     .graphql_cost_decorations()
     ///     .upsert_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string", &body)
     ///     .await?;
     /// println!("{response:?}");
@@ -323,10 +323,10 @@ impl<'a> GraphQlCostDecorations<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         service_id: &str,
-        graph_ql_cost_decoration_id: &str,
-        body: &crate::models::GraphQlCostDecorationWithoutParents,
+        graphql_cost_decoration_id: &str,
+        body: &crate::models::GraphqlCostDecorationWithoutParents,
     ) -> crate::Call<
-        crate::models::GraphQlCostDecoration,
+        crate::models::GraphqlCostDecoration,
         UpsertGraphqlRateLimitingAdvancedCostWithServiceError,
     > {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
@@ -352,7 +352,7 @@ impl<'a> GraphQlCostDecorations<'a> {
             )
             .path_param("controlPlaneId", &control_plane_id)
             .path_param("ServiceId", service_id)
-            .path_param("GraphQLCostDecorationId", graph_ql_cost_decoration_id)
+            .path_param("GraphQLCostDecorationId", graphql_cost_decoration_id)
             .json_body("application/json", body)
     }
     /// Delete a a GraphQL Cost Decoration associated with a Service
@@ -370,7 +370,7 @@ impl<'a> GraphQlCostDecorations<'a> {
     ///     .build()?;
     ///
     /// client
-    ///     .graph_ql_cost_decorations()
+    ///     .graphql_cost_decorations()
     ///     .delete_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string")
     ///     .await?;
     /// # Ok(())
@@ -380,7 +380,7 @@ impl<'a> GraphQlCostDecorations<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         service_id: &str,
-        graph_ql_cost_decoration_id: &str,
+        graphql_cost_decoration_id: &str,
     ) -> crate::Call<(), DeleteGraphqlRateLimitingAdvancedCostWithServiceError> {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-graphql-rate-limiting-advanced-cost-with-service",
@@ -405,7 +405,7 @@ impl<'a> GraphQlCostDecorations<'a> {
             )
             .path_param("controlPlaneId", &control_plane_id)
             .path_param("ServiceId", service_id)
-            .path_param("GraphQLCostDecorationId", graph_ql_cost_decoration_id)
+            .path_param("GraphQLCostDecorationId", graphql_cost_decoration_id)
     }
 }
 /// The error responses `list-graphql-rate-limiting-advanced-cost` documents.
