@@ -383,18 +383,12 @@ impl<'d> TypeLowerer<'d> {
                 def.unwrap_or_else(|| TypeDef {
                     name: naming.preferred.clone(),
                     naming,
-                    pointer: String::new(),
-                    doc: None,
-                    notes: Vec::new(),
-                    deprecated: false,
-                    example: None,
-                    sample: None,
-                    min_properties: None,
-                    closed: false,
-                    kind: TypeKind::Alias {
-                        target: TypeRef::Json,
-                    },
-                    features: Vec::new(),
+                    ..blank(
+                        "",
+                        TypeKind::Alias {
+                            target: TypeRef::Json,
+                        },
+                    )
                 })
             })
             .collect();
