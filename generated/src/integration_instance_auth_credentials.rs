@@ -192,9 +192,9 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
         }
     }
 }
-/** The operations on Integration Instance Auth Credentials, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`IntegrationInstanceAuthCredentials`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Integration Instance Auth Credentials, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`IntegrationInstanceAuthCredentials`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait IntegrationInstanceAuthCredentialsApi {
     /// [`IntegrationInstanceAuthCredentials::get_integration_instance_auth_credential`]: `GET /v1/integration-instances/{integrationInstanceId}/auth-credential`.
     fn get_integration_instance_auth_credential(

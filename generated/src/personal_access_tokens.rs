@@ -344,9 +344,9 @@ impl<'a> PersonalAccessTokens<'a> {
         }
     }
 }
-/** The operations on Personal Access Tokens, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PersonalAccessTokens`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Personal Access Tokens, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PersonalAccessTokens`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PersonalAccessTokensApi {
     /// [`PersonalAccessTokens::list_users_personal_access_tokens`]: `GET /v3/users/{userId}/access-tokens`.
     fn list_users_personal_access_tokens(

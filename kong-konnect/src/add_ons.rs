@@ -308,9 +308,9 @@ impl<'a> AddOns<'a> {
         }
     }
 }
-/** The operations on Add-Ons, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AddOns`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Add-Ons, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AddOns`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AddOnsApi {
     /// [`AddOns::list_add_ons`]: `GET /v2/cloud-gateways/add-ons`.
     fn list_add_ons(

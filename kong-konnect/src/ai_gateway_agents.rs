@@ -327,9 +327,9 @@ impl<'a> AiGatewayAgents<'a> {
         }
     }
 }
-/** The operations on AI Gateway Agents, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AiGatewayAgents`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on AI Gateway Agents, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayAgents`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AiGatewayAgentsApi {
     /// [`AiGatewayAgents::list_ai_gateway_agents`]: `GET /v1/ai-gateways/{gatewayId}/agents`.
     fn list_ai_gateway_agents(

@@ -321,9 +321,9 @@ impl<'a> AiGatewayCertificates<'a> {
         }
     }
 }
-/** The operations on AI Gateway Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AiGatewayCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on AI Gateway Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AiGatewayCertificatesApi {
     /// [`AiGatewayCertificates::list_ai_gateway_certificates`]: `GET /v1/ai-gateways/{gatewayId}/certificates`.
     fn list_ai_gateway_certificates(

@@ -632,9 +632,9 @@ impl<'a> AiGatewayConfigStores<'a> {
         }
     }
 }
-/** The operations on AI Gateway Config Stores, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AiGatewayConfigStores`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on AI Gateway Config Stores, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayConfigStores`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AiGatewayConfigStoresApi {
     /// [`AiGatewayConfigStores::list_ai_gateway_config_stores`]: `GET /v1/ai-gateways/{gatewayId}/config-stores`.
     fn list_ai_gateway_config_stores(

@@ -504,9 +504,9 @@ impl<'a> AiGatewayConsumerGroups<'a> {
         }
     }
 }
-/** The operations on AI Gateway Consumer Groups, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AiGatewayConsumerGroups`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on AI Gateway Consumer Groups, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayConsumerGroups`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AiGatewayConsumerGroupsApi {
     /// [`AiGatewayConsumerGroups::list_ai_gateway_consumer_groups`]: `GET /v1/ai-gateways/{gatewayId}/consumer-groups`.
     fn list_ai_gateway_consumer_groups(

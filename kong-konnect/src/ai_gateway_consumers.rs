@@ -694,9 +694,9 @@ impl<'a> AiGatewayConsumers<'a> {
         }
     }
 }
-/** The operations on AI Gateway Consumers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AiGatewayConsumers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on AI Gateway Consumers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayConsumers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AiGatewayConsumersApi {
     /// [`AiGatewayConsumers::list_ai_gateway_consumers`]: `GET /v1/ai-gateways/{gatewayId}/consumers`.
     fn list_ai_gateway_consumers(

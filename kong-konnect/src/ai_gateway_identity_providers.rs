@@ -321,9 +321,9 @@ impl<'a> AiGatewayIdentityProviders<'a> {
         }
     }
 }
-/** The operations on AI Gateway Identity Providers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AiGatewayIdentityProviders`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on AI Gateway Identity Providers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayIdentityProviders`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AiGatewayIdentityProvidersApi {
     /// [`AiGatewayIdentityProviders::list_ai_gateway_identity_providers`]: `GET /v1/ai-gateways/{gatewayId}/identity`.
     fn list_ai_gateway_identity_providers(

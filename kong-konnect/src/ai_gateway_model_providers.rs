@@ -331,9 +331,9 @@ impl<'a> AiGatewayModelProviders<'a> {
         }
     }
 }
-/** The operations on AI Gateway Model Providers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AiGatewayModelProviders`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on AI Gateway Model Providers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayModelProviders`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AiGatewayModelProvidersApi {
     /// [`AiGatewayModelProviders::list_ai_gateway_model_providers`]: `GET /v1/ai-gateways/{gatewayId}/model-providers`.
     fn list_ai_gateway_model_providers(

@@ -357,9 +357,9 @@ impl<'a> AiGatewayModels<'a> {
         }
     }
 }
-/** The operations on AI Gateway Models, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AiGatewayModels`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on AI Gateway Models, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayModels`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AiGatewayModelsApi {
     /// [`AiGatewayModels::list_ai_gateway_models`]: `GET /v1/ai-gateways/{gatewayId}/models`.
     fn list_ai_gateway_models(

@@ -192,9 +192,9 @@ impl<'a> AiGatewayNodes<'a> {
         }
     }
 }
-/** The operations on AI Gateway Nodes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AiGatewayNodes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on AI Gateway Nodes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayNodes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AiGatewayNodesApi {
     /// [`AiGatewayNodes::get_ai_gateway_expected_config_version`]: `GET /v1/ai-gateways/{gatewayId}/expected-config-version`.
     fn get_ai_gateway_expected_config_version(

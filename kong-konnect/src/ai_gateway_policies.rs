@@ -335,9 +335,9 @@ impl<'a> AiGatewayPolicies<'a> {
         }
     }
 }
-/** The operations on AI Gateway Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AiGatewayPolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on AI Gateway Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayPolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AiGatewayPoliciesApi {
     /// [`AiGatewayPolicies::list_ai_gateway_policies`]: `GET /v1/ai-gateways/{gatewayId}/policies`.
     fn list_ai_gateway_policies(

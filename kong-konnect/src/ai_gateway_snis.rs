@@ -635,9 +635,9 @@ impl<'a> AiGatewaySnis<'a> {
         }
     }
 }
-/** The operations on AI Gateway SNIs, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AiGatewaySnis`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on AI Gateway SNIs, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewaySnis`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AiGatewaySnisApi {
     /// [`AiGatewaySnis::list_ai_gateway_snis_for_certificate`]: `GET /v1/ai-gateways/{gatewayId}/certificates/{certificateIdOrName}/snis`.
     fn list_ai_gateway_snis_for_certificate(

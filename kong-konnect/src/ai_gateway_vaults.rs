@@ -325,9 +325,9 @@ impl<'a> AiGatewayVaults<'a> {
         }
     }
 }
-/** The operations on AI Gateway Vaults, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AiGatewayVaults`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on AI Gateway Vaults, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayVaults`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AiGatewayVaultsApi {
     /// [`AiGatewayVaults::list_ai_gateway_vaults`]: `GET /v1/ai-gateways/{gatewayId}/vaults`.
     fn list_ai_gateway_vaults(

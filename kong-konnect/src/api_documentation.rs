@@ -357,9 +357,9 @@ impl<'a> ApiDocumentation<'a> {
         }
     }
 }
-/** The operations on API Documentation, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ApiDocumentation`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on API Documentation, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiDocumentation`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ApiDocumentationApi {
     /// [`ApiDocumentation::list_api_documents`]: `GET /v3/apis/{apiId}/documents`.
     fn list_api_documents(

@@ -360,9 +360,9 @@ impl<'a> ApiPackageDocumentation<'a> {
         }
     }
 }
-/** The operations on API Package Documentation, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ApiPackageDocumentation`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on API Package Documentation, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiPackageDocumentation`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ApiPackageDocumentationApi {
     /// [`ApiPackageDocumentation::list_api_package_documents`]: `GET /v3/api-packages/{packageId}/documents`.
     fn list_api_package_documents(

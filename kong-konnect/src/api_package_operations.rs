@@ -240,9 +240,9 @@ impl<'a> ApiPackageOperations<'a> {
         }
     }
 }
-/** The operations on API Package Operations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ApiPackageOperations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on API Package Operations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiPackageOperations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ApiPackageOperationsApi {
     /// [`ApiPackageOperations::list_api_packages_operations`]: `GET /v3/api-packages/{packageId}/operations`.
     fn list_api_packages_operations(

@@ -230,9 +230,9 @@ impl<'a> ApiPackageSpecification<'a> {
         }
     }
 }
-/** The operations on API Package Specification, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ApiPackageSpecification`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on API Package Specification, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiPackageSpecification`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ApiPackageSpecificationApi {
     /// [`ApiPackageSpecification::get_api_package_computed_specification`]: `GET /v3/api-packages/{packageId}/computed-specification`.
     fn get_api_package_computed_specification(

@@ -283,9 +283,9 @@ impl<'a> ApiPackages<'a> {
         }
     }
 }
-/** The operations on API Packages, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ApiPackages`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on API Packages, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiPackages`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ApiPackagesApi {
     /// [`ApiPackages::list_api_packages`]: `GET /v3/api-packages`.
     fn list_api_packages(

@@ -466,9 +466,9 @@ impl<'a> ApiPublication<'a> {
         }
     }
 }
-/** The operations on API Publication, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ApiPublication`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on API Publication, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiPublication`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ApiPublicationApi {
     /// [`ApiPublication::fetch_api_package_publication`]: `GET /v3/api-packages/{apiPackageId}/publications/{portalId}`.
     fn fetch_api_package_publication(

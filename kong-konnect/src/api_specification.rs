@@ -363,9 +363,9 @@ impl<'a> ApiSpecification<'a> {
         }
     }
 }
-/** The operations on API Specification, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ApiSpecification`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on API Specification, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiSpecification`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ApiSpecificationApi {
     /// [`ApiSpecification::list_api_specs`]: `GET /v3/apis/{apiId}/specifications`.
     #[deprecated]

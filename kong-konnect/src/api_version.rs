@@ -302,9 +302,9 @@ impl<'a> ApiVersion<'a> {
         }
     }
 }
-/** The operations on API Version, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ApiVersion`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on API Version, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiVersion`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ApiVersionApi {
     /// [`ApiVersion::list_api_versions`]: `GET /v3/apis/{apiId}/versions`.
     fn list_api_versions(

@@ -360,9 +360,9 @@ impl<'a> AppAuthStrategies<'a> {
         }
     }
 }
-/** The operations on App Auth Strategies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`AppAuthStrategies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on App Auth Strategies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AppAuthStrategies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AppAuthStrategiesApi {
     /// [`AppAuthStrategies::list_app_auth_strategies`]: `GET /v2/application-auth-strategies`.
     fn list_app_auth_strategies(

@@ -486,9 +486,9 @@ impl<'a> ApplicationRegistrations<'a> {
         }
     }
 }
-/** The operations on Application Registrations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ApplicationRegistrations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Application Registrations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApplicationRegistrations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ApplicationRegistrationsApi {
     /// [`ApplicationRegistrations::list_registrations`]: `GET /v3/portals/{portalId}/application-registrations`.
     fn list_registrations(

@@ -349,9 +349,9 @@ impl<'a> Assets<'a> {
         }
     }
 }
-/** The operations on Assets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`Assets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Assets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Assets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AssetsApi {
     /// [`Assets::get_portal_asset_favicon`]: `GET /v3/portals/{portalId}/assets/favicon`.
     fn get_portal_asset_favicon(

@@ -70,9 +70,9 @@ impl<'a> Authentication<'a> {
         }
     }
 }
-/** The operations on Authentication, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`Authentication`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Authentication, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Authentication`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait AuthenticationApi {
     /// [`Authentication::authenticate_sso`]: `GET /v3/authenticate/{organizationLoginPath}`.
     fn authenticate_sso(

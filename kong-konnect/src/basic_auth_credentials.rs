@@ -423,9 +423,9 @@ impl<'a> BasicAuthCredentials<'a> {
         }
     }
 }
-/** The operations on Basic-auth credentials, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`BasicAuthCredentials`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Basic-auth credentials, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`BasicAuthCredentials`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait BasicAuthCredentialsApi {
     /// [`BasicAuthCredentials::list_basic_auth`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/basic-auths`.
     fn list_basic_auth(

@@ -303,9 +303,9 @@ impl<'a> CaCertificates<'a> {
         }
     }
 }
-/** The operations on CA Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`CaCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on CA Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CaCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait CaCertificatesApi {
     /// [`CaCertificates::list_ca_certificate`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/ca_certificates`.
     fn list_ca_certificate(

@@ -78,9 +78,9 @@ impl<'a> CatalogIntegrations<'a> {
         }
     }
 }
-/** The operations on Catalog Integrations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`CatalogIntegrations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Catalog Integrations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogIntegrations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait CatalogIntegrationsApi {
     /// [`CatalogIntegrations::list_catalog_integrations`]: `GET /v1/integrations`.
     fn list_catalog_integrations(

@@ -235,9 +235,9 @@ impl<'a> CatalogResourceMappings<'a> {
         }
     }
 }
-/** The operations on Catalog Resource Mappings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`CatalogResourceMappings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Catalog Resource Mappings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogResourceMappings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait CatalogResourceMappingsApi {
     /// [`CatalogResourceMappings::list_resource_mappings`]: `GET /v1/resource-mappings`.
     fn list_resource_mappings(

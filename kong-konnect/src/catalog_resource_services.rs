@@ -73,9 +73,9 @@ impl<'a> CatalogResourceServices<'a> {
         }
     }
 }
-/** The operations on Catalog Resource Services, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`CatalogResourceServices`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Catalog Resource Services, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogResourceServices`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait CatalogResourceServicesApi {
     /// [`CatalogResourceServices::list_catalog_resource_services`]: `GET /v1/resources/{id}/catalog-services`.
     fn list_catalog_resource_services(

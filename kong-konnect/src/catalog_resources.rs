@@ -192,9 +192,9 @@ impl<'a> CatalogResources<'a> {
         }
     }
 }
-/** The operations on Catalog Resources, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`CatalogResources`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Catalog Resources, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogResources`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait CatalogResourcesApi {
     /// [`CatalogResources::update_resource`]: `PATCH /v1/integration-instances/{integrationInstanceId}/resources/{resourceId}`.
     fn update_resource(

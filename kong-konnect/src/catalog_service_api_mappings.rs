@@ -303,9 +303,9 @@ impl<'a> CatalogServiceApiMappings<'a> {
         }
     }
 }
-/** The operations on Catalog Service API Mappings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`CatalogServiceApiMappings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Catalog Service API Mappings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogServiceApiMappings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait CatalogServiceApiMappingsApi {
     /// [`CatalogServiceApiMappings::list_service_mappings_for_api`]: `GET /v1/apis/{apiId}/service-mappings`.
     fn list_service_mappings_for_api(

@@ -73,9 +73,9 @@ impl<'a> CatalogServiceResources<'a> {
         }
     }
 }
-/** The operations on Catalog Service Resources, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`CatalogServiceResources`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Catalog Service Resources, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogServiceResources`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait CatalogServiceResourcesApi {
     /// [`CatalogServiceResources::list_catalog_service_resources`]: `GET /v1/catalog-services/{id}/resources`.
     fn list_catalog_service_resources(

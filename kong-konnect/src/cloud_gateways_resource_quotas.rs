@@ -181,9 +181,9 @@ impl<'a> CloudGatewaysResourceQuotas<'a> {
         }
     }
 }
-/** The operations on Cloud Gateways Resource Quotas, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`CloudGatewaysResourceQuotas`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Cloud Gateways Resource Quotas, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CloudGatewaysResourceQuotas`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait CloudGatewaysResourceQuotasApi {
     /// [`CloudGatewaysResourceQuotas::list_default_resource_quotas`]: `GET /v2/cloud-gateways/default-resource-quotas`.
     fn list_default_resource_quotas(

@@ -314,9 +314,9 @@ impl<'a> ConfigStoreSecrets<'a> {
         }
     }
 }
-/** The operations on Config Store Secrets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ConfigStoreSecrets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Config Store Secrets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ConfigStoreSecrets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ConfigStoreSecretsApi {
     /// [`ConfigStoreSecrets::list_config_store_secrets`]: `GET /v2/control-planes/{controlPlaneId}/config-stores/{configStoreId}/secrets`.
     fn list_config_store_secrets(

@@ -301,9 +301,9 @@ impl<'a> ConfigStores<'a> {
         }
     }
 }
-/** The operations on Config Stores, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ConfigStores`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Config Stores, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ConfigStores`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ConfigStoresApi {
     /// [`ConfigStores::list_config_stores`]: `GET /v2/control-planes/{controlPlaneId}/config-stores`.
     fn list_config_stores(

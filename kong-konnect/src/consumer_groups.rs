@@ -521,9 +521,9 @@ impl<'a> ConsumerGroups<'a> {
         }
     }
 }
-/** The operations on Consumer Groups, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ConsumerGroups`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Consumer Groups, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ConsumerGroups`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ConsumerGroupsApi {
     /// [`ConsumerGroups::list_consumer_group`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups`.
     fn list_consumer_group(

@@ -519,9 +519,9 @@ impl<'a> Consumers<'a> {
         }
     }
 }
-/** The operations on Consumers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`Consumers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Consumers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Consumers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ConsumersApi {
     /// [`Consumers::list_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers`.
     fn list_consumer(

@@ -366,9 +366,9 @@ impl<'a> ControlPlaneGroups<'a> {
         }
     }
 }
-/** The operations on Control Plane Groups, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ControlPlaneGroups`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Control Plane Groups, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ControlPlaneGroups`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ControlPlaneGroupsApi {
     /// [`ControlPlaneGroups::get_control_planes_id_group_member_status`]: `GET /v2/control-planes/{controlPlaneId}/group-member-status`.
     fn get_control_planes_id_group_member_status(

@@ -287,9 +287,9 @@ impl<'a> ControlPlanes<'a> {
         }
     }
 }
-/** The operations on Control Planes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ControlPlanes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Control Planes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ControlPlanes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ControlPlanesApi {
     /// [`ControlPlanes::list_control_planes`]: `GET /v2/control-planes`.
     fn list_control_planes(

@@ -74,9 +74,9 @@ impl<'a> CriteriaTemplates<'a> {
         }
     }
 }
-/** The operations on Criteria Templates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`CriteriaTemplates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Criteria Templates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CriteriaTemplates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait CriteriaTemplatesApi {
     /// [`CriteriaTemplates::list_criteria_templates`]: `GET /v1/criteria-templates`.
     fn list_criteria_templates(

@@ -299,9 +299,9 @@ impl<'a> CustomDomains<'a> {
         }
     }
 }
-/** The operations on Custom Domains, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`CustomDomains`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Custom Domains, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CustomDomains`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait CustomDomainsApi {
     /// [`CustomDomains::list_custom_domains`]: `GET /v2/cloud-gateways/custom-domains`.
     fn list_custom_domains(

@@ -300,9 +300,9 @@ impl<'a> CustomPluginSchemas<'a> {
         }
     }
 }
-/** The operations on Custom Plugin Schemas, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`CustomPluginSchemas`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Custom Plugin Schemas, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CustomPluginSchemas`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait CustomPluginSchemasApi {
     /// [`CustomPluginSchemas::list_plugin_schemas`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/plugin-schemas`.
     fn list_plugin_schemas(

@@ -314,9 +314,9 @@ impl<'a> CustomPlugins<'a> {
         }
     }
 }
-/** The operations on CustomPlugins, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`CustomPlugins`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on CustomPlugins, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CustomPlugins`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait CustomPluginsApi {
     /// [`CustomPlugins::list_custom_plugin`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/custom-plugins`.
     fn list_custom_plugin(

@@ -333,9 +333,9 @@ impl<'a> Dashboards<'a> {
         }
     }
 }
-/** The operations on Dashboards, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`Dashboards`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Dashboards, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Dashboards`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait DashboardsApi {
     /// [`Dashboards::dashboards_list`]: `GET /v2/dashboards`.
     fn dashboards_list(

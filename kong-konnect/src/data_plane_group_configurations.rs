@@ -198,9 +198,9 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
         }
     }
 }
-/** The operations on Data-Plane Group Configurations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`DataPlaneGroupConfigurations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Data-Plane Group Configurations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`DataPlaneGroupConfigurations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait DataPlaneGroupConfigurationsApi {
     /// [`DataPlaneGroupConfigurations::list_configurations`]: `GET /v2/cloud-gateways/configurations`.
     fn list_configurations(

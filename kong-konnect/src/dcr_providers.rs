@@ -347,9 +347,9 @@ impl<'a> DcrProviders<'a> {
         }
     }
 }
-/** The operations on DCR Providers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`DcrProviders`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on DCR Providers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`DcrProviders`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait DcrProvidersApi {
     /// [`DcrProviders::list_dcr_providers`]: `GET /v2/dcr-providers`.
     fn list_dcr_providers(

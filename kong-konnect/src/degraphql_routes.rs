@@ -411,9 +411,9 @@ impl<'a> DegraphqlRoutes<'a> {
         }
     }
 }
-/** The operations on Degraphql_routes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`DegraphqlRoutes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Degraphql_routes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`DegraphqlRoutes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait DegraphqlRoutesApi {
     /// [`DegraphqlRoutes::list_degraphql_route`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/degraphql_routes`.
     fn list_degraphql_route(

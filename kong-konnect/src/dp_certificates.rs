@@ -294,9 +294,9 @@ impl<'a> DpCertificates<'a> {
         }
     }
 }
-/** The operations on DP Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`DpCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on DP Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`DpCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait DpCertificatesApi {
     /// [`DpCertificates::list_dp_client_certificates`]: `GET /v2/control-planes/{controlPlaneId}/dp-client-certificates`.
     fn list_dp_client_certificates(

@@ -339,9 +339,9 @@ impl<'a> DpNodes<'a> {
         }
     }
 }
-/** The operations on DP Nodes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`DpNodes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on DP Nodes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`DpNodes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait DpNodesApi {
     /// [`DpNodes::get_expected_config_hash`]: `GET /v2/control-planes/{controlPlaneId}/expected-config-hash`.
     fn get_expected_config_hash(

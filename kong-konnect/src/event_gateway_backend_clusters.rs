@@ -326,9 +326,9 @@ impl<'a> EventGatewayBackendClusters<'a> {
         }
     }
 }
-/** The operations on Event Gateway Backend Clusters, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`EventGatewayBackendClusters`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Event Gateway Backend Clusters, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayBackendClusters`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait EventGatewayBackendClustersApi {
     /// [`EventGatewayBackendClusters::list_event_gateway_backend_clusters`]: `GET /v1/event-gateways/{gatewayId}/backend-clusters`.
     fn list_event_gateway_backend_clusters(

@@ -306,9 +306,9 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
         }
     }
 }
-/** The operations on Event Gateway DataPlane Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`EventGatewayDataPlaneCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Event Gateway DataPlane Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayDataPlaneCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait EventGatewayDataPlaneCertificatesApi {
     /// [`EventGatewayDataPlaneCertificates::list_event_gateway_data_plane_certificates`]: `GET /v1/event-gateways/{gatewayId}/data-plane-certificates`.
     fn list_event_gateway_data_plane_certificates(

@@ -582,9 +582,9 @@ impl<'a> EventGatewayListenerPolicies<'a> {
         }
     }
 }
-/** The operations on Event Gateway Listener Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`EventGatewayListenerPolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Event Gateway Listener Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayListenerPolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait EventGatewayListenerPoliciesApi {
     /// [`EventGatewayListenerPolicies::list_event_gateway_listener_policies`]: `GET /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policies`.
     fn list_event_gateway_listener_policies(

@@ -320,9 +320,9 @@ impl<'a> EventGatewayListeners<'a> {
         }
     }
 }
-/** The operations on Event Gateway Listeners, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`EventGatewayListeners`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Event Gateway Listeners, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayListeners`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait EventGatewayListenersApi {
     /// [`EventGatewayListeners::list_event_gateway_listeners`]: `GET /v1/event-gateways/{gatewayId}/listeners`.
     fn list_event_gateway_listeners(

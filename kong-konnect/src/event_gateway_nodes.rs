@@ -240,9 +240,9 @@ impl<'a> EventGatewayNodes<'a> {
         }
     }
 }
-/** The operations on Event Gateway Nodes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`EventGatewayNodes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Event Gateway Nodes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayNodes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait EventGatewayNodesApi {
     /// [`EventGatewayNodes::list_event_gateway_nodes`]: `GET /v1/event-gateways/{gatewayId}/nodes`.
     fn list_event_gateway_nodes(

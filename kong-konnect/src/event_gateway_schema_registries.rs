@@ -316,9 +316,9 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
         }
     }
 }
-/** The operations on Event Gateway Schema Registries, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`EventGatewaySchemaRegistries`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Event Gateway Schema Registries, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewaySchemaRegistries`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait EventGatewaySchemaRegistriesApi {
     /// [`EventGatewaySchemaRegistries::list_event_gateway_schema_registries`]: `GET /v1/event-gateways/{gatewayId}/schema-registries`.
     fn list_event_gateway_schema_registries(

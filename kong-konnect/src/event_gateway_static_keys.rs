@@ -244,9 +244,9 @@ impl<'a> EventGatewayStaticKeys<'a> {
         }
     }
 }
-/** The operations on Event Gateway Static Keys, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`EventGatewayStaticKeys`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Event Gateway Static Keys, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayStaticKeys`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait EventGatewayStaticKeysApi {
     /// [`EventGatewayStaticKeys::list_event_gateway_static_keys`]: `GET /v1/event-gateways/{gatewayId}/static-keys`.
     fn list_event_gateway_static_keys(

@@ -315,9 +315,9 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
         }
     }
 }
-/** The operations on Event Gateway TLS Trust Bundles, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`EventGatewayTlsTrustBundles`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Event Gateway TLS Trust Bundles, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayTlsTrustBundles`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait EventGatewayTlsTrustBundlesApi {
     /// [`EventGatewayTlsTrustBundles::list_event_gateway_tls_trust_bundles`]: `GET /v1/event-gateways/{gatewayId}/tls-trust-bundles`.
     fn list_event_gateway_tls_trust_bundles(

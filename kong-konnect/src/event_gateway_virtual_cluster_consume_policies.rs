@@ -575,9 +575,9 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
         }
     }
 }
-/** The operations on Event Gateway Virtual Cluster Consume Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`EventGatewayVirtualClusterConsumePolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Event Gateway Virtual Cluster Consume Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayVirtualClusterConsumePolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait EventGatewayVirtualClusterConsumePoliciesApi {
     /// [`EventGatewayVirtualClusterConsumePolicies::list_event_gateway_virtual_cluster_consume_policies`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies`.
     fn list_event_gateway_virtual_cluster_consume_policies(

@@ -613,9 +613,9 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
         }
     }
 }
-/** The operations on Event Gateway Virtual Cluster Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`EventGatewayVirtualClusterPolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Event Gateway Virtual Cluster Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayVirtualClusterPolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait EventGatewayVirtualClusterPoliciesApi {
     /// [`EventGatewayVirtualClusterPolicies::list_event_gateway_virtual_cluster_cluster_level_policies`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies`.
     fn list_event_gateway_virtual_cluster_cluster_level_policies(

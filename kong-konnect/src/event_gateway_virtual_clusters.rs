@@ -326,9 +326,9 @@ impl<'a> EventGatewayVirtualClusters<'a> {
         }
     }
 }
-/** The operations on Event Gateway Virtual Clusters, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`EventGatewayVirtualClusters`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Event Gateway Virtual Clusters, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayVirtualClusters`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait EventGatewayVirtualClustersApi {
     /// [`EventGatewayVirtualClusters::list_event_gateway_virtual_clusters`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters`.
     fn list_event_gateway_virtual_clusters(

@@ -342,9 +342,9 @@ impl<'a> EventGateways<'a> {
         }
     }
 }
-/** The operations on Event Gateways, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`EventGateways`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Event Gateways, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGateways`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait EventGatewaysApi {
     /// [`EventGateways::list_event_gateways`]: `GET /v1/event-gateways`.
     fn list_event_gateways(

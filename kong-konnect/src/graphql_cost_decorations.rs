@@ -407,9 +407,9 @@ impl<'a> GraphqlCostDecorations<'a> {
         }
     }
 }
-/** The operations on GraphQL Cost Decorations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`GraphqlCostDecorations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on GraphQL Cost Decorations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`GraphqlCostDecorations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait GraphqlCostDecorationsApi {
     /// [`GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/graphql-rate-limiting-advanced/costs`.
     fn list_graphql_rate_limiting_advanced_cost(

@@ -119,9 +119,9 @@ impl<'a> ImpersonationSettings<'a> {
         }
     }
 }
-/** The operations on Impersonation Settings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ImpersonationSettings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Impersonation Settings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ImpersonationSettings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ImpersonationSettingsApi {
     /// [`ImpersonationSettings::get_impersonation_settings`]: `GET /v3/organizations/impersonation`.
     fn get_impersonation_settings(

@@ -186,9 +186,9 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
         }
     }
 }
-/** The operations on Integration Instance Auth Config, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`IntegrationInstanceAuthConfig`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Integration Instance Auth Config, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`IntegrationInstanceAuthConfig`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait IntegrationInstanceAuthConfigApi {
     /// [`IntegrationInstanceAuthConfig::get_integration_instance_auth_config`]: `GET /v1/integration-instances/{integrationInstanceId}/auth-config`.
     fn get_integration_instance_auth_config(

@@ -298,9 +298,9 @@ impl<'a> IntegrationInstances<'a> {
         }
     }
 }
-/** The operations on Integration Instances, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`IntegrationInstances`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Integration Instances, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`IntegrationInstances`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait IntegrationInstancesApi {
     /// [`IntegrationInstances::list_integration_instances`]: `GET /v1/integration-instances`.
     fn list_integration_instances(

@@ -294,9 +294,9 @@ impl<'a> KeySets<'a> {
         }
     }
 }
-/** The operations on KeySets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`KeySets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on KeySets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`KeySets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait KeySetsApi {
     /// [`KeySets::list_key_set`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/key-sets`.
     fn list_key_set(

@@ -606,9 +606,9 @@ impl<'a> Keys<'a> {
         }
     }
 }
-/** The operations on Keys, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`Keys`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Keys, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Keys`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait KeysApi {
     /// [`Keys::list_key_with_key_set`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/key-sets/{KeySetId}/keys`.
     fn list_key_with_key_set(

@@ -73,9 +73,9 @@ impl<'a> McpServerRuntime<'a> {
         }
     }
 }
-/** The operations on MCP Server Runtime, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`McpServerRuntime`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on MCP Server Runtime, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`McpServerRuntime`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait McpServerRuntimeApi {
     /// [`McpServerRuntime::get_mcp_server_runtime_config`]: `GET /v1/mcp-cp/{controlPlaneId}/mcp-servers/{mcpServerId}/runtime-config`.
     fn get_mcp_server_runtime_config(

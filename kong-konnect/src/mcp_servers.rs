@@ -411,9 +411,9 @@ impl<'a> McpServers<'a> {
         }
     }
 }
-/** The operations on MCP Servers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`McpServers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on MCP Servers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`McpServers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait McpServersApi {
     /// [`McpServers::list_mcp_servers_by_control_plane`]: `GET /v1/mcp-cp/{controlPlaneId}/mcp-servers`.
     fn list_mcp_servers_by_control_plane(

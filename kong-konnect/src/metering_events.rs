@@ -142,9 +142,9 @@ impl<'a> MeteringEvents<'a> {
         }
     }
 }
-/** The operations on Metering Events, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`MeteringEvents`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Metering Events, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`MeteringEvents`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait MeteringEventsApi {
     /// [`MeteringEvents::list_metering_events`]: `GET /v3/openmeter/events`.
     fn list_metering_events(

@@ -427,9 +427,9 @@ impl<'a> MtlsAuthCredentials<'a> {
         }
     }
 }
-/** The operations on MTLS-auth credentials, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`MtlsAuthCredentials`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on MTLS-auth credentials, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`MtlsAuthCredentials`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait MtlsAuthCredentialsApi {
     /// [`MtlsAuthCredentials::list_mtls_auth_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/mtls-auth`.
     fn list_mtls_auth_with_consumer(

@@ -316,9 +316,9 @@ impl<'a> OpenMeterBillingSettings<'a> {
         }
     }
 }
-/** The operations on OpenMeter Billing Settings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`OpenMeterBillingSettings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on OpenMeter Billing Settings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterBillingSettings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait OpenMeterBillingSettingsApi {
     /// [`OpenMeterBillingSettings::list_billing_profiles`]: `GET /v3/openmeter/profiles`.
     fn list_billing_profiles(

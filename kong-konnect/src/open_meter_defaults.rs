@@ -124,9 +124,9 @@ impl<'a> OpenMeterDefaults<'a> {
         }
     }
 }
-/** The operations on OpenMeter Defaults, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`OpenMeterDefaults`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on OpenMeter Defaults, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterDefaults`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait OpenMeterDefaultsApi {
     /// [`OpenMeterDefaults::get_organization_default_tax_codes`]: `GET /v3/openmeter/defaults/tax-codes`.
     fn get_organization_default_tax_codes(

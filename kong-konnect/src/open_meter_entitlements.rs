@@ -67,9 +67,9 @@ impl<'a> OpenMeterEntitlements<'a> {
         }
     }
 }
-/** The operations on OpenMeter Entitlements, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`OpenMeterEntitlements`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on OpenMeter Entitlements, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterEntitlements`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait OpenMeterEntitlementsApi {
     /// [`OpenMeterEntitlements::list_customer_entitlement_access`]: `GET /v3/openmeter/customers/{customerId}/entitlement-access`.
     fn list_customer_entitlement_access(

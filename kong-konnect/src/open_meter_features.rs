@@ -366,9 +366,9 @@ impl<'a> OpenMeterFeatures<'a> {
         }
     }
 }
-/** The operations on OpenMeter Features, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`OpenMeterFeatures`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on OpenMeter Features, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterFeatures`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait OpenMeterFeaturesApi {
     /// [`OpenMeterFeatures::list_features`]: `GET /v3/openmeter/features`.
     fn list_features(

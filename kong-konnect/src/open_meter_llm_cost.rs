@@ -366,9 +366,9 @@ impl<'a> OpenMeterLlmCost<'a> {
         }
     }
 }
-/** The operations on OpenMeter LLM Cost, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`OpenMeterLlmCost`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on OpenMeter LLM Cost, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterLlmCost`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait OpenMeterLlmCostApi {
     /// [`OpenMeterLlmCost::list_llm_cost_overrides`]: `GET /v3/openmeter/llm-cost/overrides`.
     fn list_llm_cost_overrides(

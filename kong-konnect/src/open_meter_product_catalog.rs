@@ -1179,9 +1179,9 @@ impl<'a> OpenMeterProductCatalog<'a> {
         }
     }
 }
-/** The operations on OpenMeter Product Catalog, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`OpenMeterProductCatalog`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on OpenMeter Product Catalog, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterProductCatalog`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait OpenMeterProductCatalogApi {
     /// [`OpenMeterProductCatalog::list_product_catalog_addons`]: `GET /v3/openmeter/addons`.
     fn list_product_catalog_addons(

@@ -474,9 +474,9 @@ impl<'a> OpenMeterSubscriptions<'a> {
         }
     }
 }
-/** The operations on OpenMeter Subscriptions, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`OpenMeterSubscriptions`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on OpenMeter Subscriptions, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterSubscriptions`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait OpenMeterSubscriptionsApi {
     /// [`OpenMeterSubscriptions::list_subscriptions`]: `GET /v3/openmeter/subscriptions`.
     fn list_subscriptions(

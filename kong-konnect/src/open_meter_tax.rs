@@ -306,9 +306,9 @@ impl<'a> OpenMeterTax<'a> {
         }
     }
 }
-/** The operations on OpenMeter Tax, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`OpenMeterTax`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on OpenMeter Tax, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterTax`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait OpenMeterTaxApi {
     /// [`OpenMeterTax::list_tax_codes`]: `GET /v3/openmeter/tax-codes`.
     fn list_tax_codes(

@@ -72,9 +72,9 @@ impl<'a> PartialLinks<'a> {
         }
     }
 }
-/** The operations on Partial Links, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PartialLinks`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Partial Links, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PartialLinks`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PartialLinksApi {
     /// [`PartialLinks::list_partial_link`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/partials/{PartialId}/links`.
     fn list_partial_link(

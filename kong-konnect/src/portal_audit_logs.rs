@@ -348,9 +348,9 @@ impl<'a> PortalAuditLogs<'a> {
         }
     }
 }
-/** The operations on Portal Audit Logs, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PortalAuditLogs`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Portal Audit Logs, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalAuditLogs`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PortalAuditLogsApi {
     /// [`PortalAuditLogs::get_portal_audit_log_replay_job`]: `GET /v3/portals/{portalId}/audit-log-replay-job`.
     fn get_portal_audit_log_replay_job(

@@ -805,9 +805,9 @@ impl<'a> PortalAuthSettings<'a> {
         }
     }
 }
-/** The operations on Portal Auth Settings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PortalAuthSettings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Portal Auth Settings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalAuthSettings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PortalAuthSettingsApi {
     /// [`PortalAuthSettings::get_portal_authentication_settings`]: `GET /v3/portals/{portalId}/authentication-settings`.
     fn get_portal_authentication_settings(

@@ -242,9 +242,9 @@ impl<'a> PortalCustomDomains<'a> {
         }
     }
 }
-/** The operations on Portal Custom Domains, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PortalCustomDomains`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Portal Custom Domains, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalCustomDomains`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PortalCustomDomainsApi {
     /// [`PortalCustomDomains::get_portal_custom_domain`]: `GET /v3/portals/{portalId}/custom-domain`.
     fn get_portal_custom_domain(

@@ -187,9 +187,9 @@ impl<'a> PortalCustomization<'a> {
         }
     }
 }
-/** The operations on Portal Customization, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PortalCustomization`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Portal Customization, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalCustomization`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PortalCustomizationApi {
     /// [`PortalCustomization::get_portal_customization`]: `GET /v3/portals/{portalId}/customization`.
     fn get_portal_customization(

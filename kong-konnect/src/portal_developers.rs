@@ -303,9 +303,9 @@ impl<'a> PortalDevelopers<'a> {
         }
     }
 }
-/** The operations on Portal Developers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PortalDevelopers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Portal Developers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalDevelopers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PortalDevelopersApi {
     /// [`PortalDevelopers::list_portal_developers`]: `GET /v3/portals/{portalId}/developers`.
     fn list_portal_developers(

@@ -1025,9 +1025,9 @@ impl<'a> PortalEmails<'a> {
         }
     }
 }
-/** The operations on Portal Emails, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PortalEmails`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Portal Emails, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalEmails`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PortalEmailsApi {
     /// [`PortalEmails::get_email_config`]: `GET /v3/portals/{portalId}/email-config`.
     fn get_email_config(

@@ -187,9 +187,9 @@ impl<'a> PortalIntegrations<'a> {
         }
     }
 }
-/** The operations on Portal Integrations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PortalIntegrations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Portal Integrations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalIntegrations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PortalIntegrationsApi {
     /// [`PortalIntegrations::get_portal_integrations`]: `GET /v3/portals/{portalId}/integrations`.
     fn get_portal_integrations(

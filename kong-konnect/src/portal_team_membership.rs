@@ -250,9 +250,9 @@ impl<'a> PortalTeamMembership<'a> {
         }
     }
 }
-/** The operations on Portal Team Membership, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PortalTeamMembership`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Portal Team Membership, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalTeamMembership`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PortalTeamMembershipApi {
     /// [`PortalTeamMembership::list_portal_developer_teams`]: `GET /v3/portals/{portalId}/developers/{developerId}/teams`.
     fn list_portal_developer_teams(

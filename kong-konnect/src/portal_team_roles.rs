@@ -247,9 +247,9 @@ impl<'a> PortalTeamRoles<'a> {
         }
     }
 }
-/** The operations on Portal Team Roles, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PortalTeamRoles`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Portal Team Roles, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalTeamRoles`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PortalTeamRolesApi {
     /// [`PortalTeamRoles::list_portal_roles`]: `GET /v3/portal-roles`.
     fn list_portal_roles(

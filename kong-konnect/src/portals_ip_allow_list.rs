@@ -378,9 +378,9 @@ impl<'a> PortalsIpAllowList<'a> {
         }
     }
 }
-/** The operations on Portals IP Allow List, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PortalsIpAllowList`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Portals IP Allow List, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalsIpAllowList`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PortalsIpAllowListApi {
     /// [`PortalsIpAllowList::list_portal_ip_allow_list`]: `GET /v3/portals/{portalId}/ip-allow-list`.
     fn list_portal_ip_allow_list(

@@ -324,9 +324,9 @@ impl<'a> PrivateDns<'a> {
         }
     }
 }
-/** The operations on Private DNS, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`PrivateDns`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Private DNS, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PrivateDns`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait PrivateDnsApi {
     /// [`PrivateDns::list_private_dns`]: `GET /v2/cloud-gateways/networks/{networkId}/private-dns`.
     fn list_private_dns(

@@ -126,9 +126,9 @@ impl<'a> ProviderAccounts<'a> {
         }
     }
 }
-/** The operations on Provider Accounts, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ProviderAccounts`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Provider Accounts, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ProviderAccounts`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ProviderAccountsApi {
     /// [`ProviderAccounts::list_provider_accounts`]: `GET /v2/cloud-gateways/provider-accounts`.
     fn list_provider_accounts(

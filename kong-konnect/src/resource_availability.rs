@@ -58,9 +58,9 @@ impl<'a> ResourceAvailability<'a> {
         }
     }
 }
-/** The operations on Resource Availability, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ResourceAvailability`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Resource Availability, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ResourceAvailability`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ResourceAvailabilityApi {
     /// [`ResourceAvailability::get_availability_json`]: `GET /v2/cloud-gateways/availability.json`.
     fn get_availability_json(

@@ -185,9 +185,9 @@ impl<'a> ResourceConfigurations<'a> {
         }
     }
 }
-/** The operations on Resource Configurations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`ResourceConfigurations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Resource Configurations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ResourceConfigurations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ResourceConfigurationsApi {
     /// [`ResourceConfigurations::list_default_resource_configurations`]: `GET /v2/cloud-gateways/default-resource-configurations`.
     fn list_default_resource_configurations(

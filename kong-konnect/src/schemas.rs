@@ -127,9 +127,9 @@ impl<'a> Schemas<'a> {
         }
     }
 }
-/** The operations on Schemas, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`Schemas`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Schemas, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Schemas`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait SchemasApi {
     /// [`Schemas::validate_entity_schema`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/schemas/{entityName}/validate`.
     fn validate_entity_schema(

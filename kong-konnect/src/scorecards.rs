@@ -682,9 +682,9 @@ impl<'a> Scorecards<'a> {
         }
     }
 }
-/** The operations on Scorecards, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`Scorecards`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Scorecards, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Scorecards`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait ScorecardsApi {
     /// [`Scorecards::list_catalog_service_scorecards`]: `GET /v1/catalog-services/{id}/scorecards`.
     fn list_catalog_service_scorecards(

@@ -298,9 +298,9 @@ impl<'a> Snippets<'a> {
         }
     }
 }
-/** The operations on Snippets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`Snippets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Snippets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Snippets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait SnippetsApi {
     /// [`Snippets::list_portal_snippets`]: `GET /v3/portals/{portalId}/snippets`.
     fn list_portal_snippets(

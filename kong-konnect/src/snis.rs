@@ -578,9 +578,9 @@ impl<'a> Snis<'a> {
         }
     }
 }
-/** The operations on SNIs, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`Snis`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on SNIs, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Snis`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait SnisApi {
     /// [`Snis::list_sni_with_certificate`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/certificates/{CertificateId}/snis`.
     fn list_sni_with_certificate(

@@ -287,9 +287,9 @@ impl<'a> SystemAccounts<'a> {
         }
     }
 }
-/** The operations on System Accounts, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`SystemAccounts`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on System Accounts, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`SystemAccounts`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait SystemAccountsApi {
     /// [`SystemAccounts::get_system_accounts`]: `GET /v3/system-accounts`.
     fn get_system_accounts(

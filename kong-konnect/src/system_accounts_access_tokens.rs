@@ -306,9 +306,9 @@ impl<'a> SystemAccountsAccessTokens<'a> {
         }
     }
 }
-/** The operations on System Accounts - Access Tokens, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`SystemAccountsAccessTokens`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on System Accounts - Access Tokens, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`SystemAccountsAccessTokens`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait SystemAccountsAccessTokensApi {
     /// [`SystemAccountsAccessTokens::get_system_account_id_access_tokens`]: `GET /v3/system-accounts/{accountId}/access-tokens`.
     fn get_system_account_id_access_tokens(

@@ -245,9 +245,9 @@ impl<'a> SystemAccountsRoles<'a> {
         }
     }
 }
-/** The operations on System Accounts - Roles, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`SystemAccountsRoles`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on System Accounts - Roles, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`SystemAccountsRoles`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait SystemAccountsRolesApi {
     /// [`SystemAccountsRoles::get_system_accounts_account_id_assigned_roles`]: `GET /v3/system-accounts/{accountId}/assigned-roles`.
     fn get_system_accounts_account_id_assigned_roles(

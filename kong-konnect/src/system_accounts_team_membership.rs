@@ -239,9 +239,9 @@ impl<'a> SystemAccountsTeamMembership<'a> {
         }
     }
 }
-/** The operations on System Accounts - Team Membership, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`SystemAccountsTeamMembership`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on System Accounts - Team Membership, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`SystemAccountsTeamMembership`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait SystemAccountsTeamMembershipApi {
     /// [`SystemAccountsTeamMembership::get_system_accounts_account_id_teams`]: `GET /v3/system-accounts/{accountId}/teams`.
     fn get_system_accounts_account_id_teams(

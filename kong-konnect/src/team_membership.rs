@@ -233,9 +233,9 @@ impl<'a> TeamMembership<'a> {
         }
     }
 }
-/** The operations on Team Membership, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`TeamMembership`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Team Membership, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`TeamMembership`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait TeamMembershipApi {
     /// [`TeamMembership::list_team_users`]: `GET /v3/teams/{teamId}/users`.
     fn list_team_users(

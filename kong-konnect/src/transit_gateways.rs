@@ -331,9 +331,9 @@ impl<'a> TransitGateways<'a> {
         }
     }
 }
-/** The operations on Transit Gateways, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`TransitGateways`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Transit Gateways, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`TransitGateways`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait TransitGatewaysApi {
     /// [`TransitGateways::list_transit_gateways`]: `GET /v2/cloud-gateways/networks/{networkId}/transit-gateways`.
     fn list_transit_gateways(

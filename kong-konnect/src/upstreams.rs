@@ -442,9 +442,9 @@ impl<'a> Upstreams<'a> {
         }
     }
 }
-/** The operations on Upstreams, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`Upstreams`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Upstreams, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Upstreams`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait UpstreamsApi {
     /// [`Upstreams::list_upstream`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/upstreams`.
     fn list_upstream(

@@ -311,9 +311,9 @@ impl<'a> Vaults<'a> {
         }
     }
 }
-/** The operations on Vaults, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`Vaults`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Vaults, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Vaults`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait VaultsApi {
     /// [`Vaults::list_vault`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/vaults`.
     fn list_vault(

@@ -336,10 +336,10 @@ fn call_type(sig: &Signature, models: &Models) -> TokenStream {
 fn group_trait(group: &Group, sigs: &[Signature], models: &Models) -> TokenStream {
     let name = ident(&group.trait_name);
     let module = ident(&group.module);
-    let doc = format!(
-        " The operations on {}, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.\n\n Each method takes what the method of [`{}`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.",
+    let doc = lines(&format!(
+        "The operations on {}, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.\n\nEach method takes what the method of [`{}`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.",
         group.tag, group.type_name
-    );
+    ));
     let mut declared = Vec::new();
     let mut implemented = Vec::new();
     for sig in sigs {
@@ -386,7 +386,7 @@ fn group_trait(group: &Group, sigs: &[Signature], models: &Models) -> TokenStrea
         });
     }
     quote! {
-        #[doc = #doc]
+        #doc
         pub trait #name {
             #(#declared)*
         }

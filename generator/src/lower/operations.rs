@@ -465,7 +465,7 @@ impl<'d> OperationLowering<'_, 'd> {
         // Optional parameters are setters of the operation's call: the call's own methods
         // and its optional body's setter are taken.
         let mut scope = Scope::with_reserved(naming::RUNTIME_CALL_METHODS);
-        scope.reserve(&["body"]);
+        scope.reserve(&["body", "params"]);
         let mut params = Vec::new();
         for (pointer, param) in merged {
             let param = match param {

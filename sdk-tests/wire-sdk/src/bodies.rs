@@ -361,9 +361,9 @@ impl<'a> Bodies<'a> {
         }
     }
 }
-/** The operations on Bodies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
-
- Each method takes what the method of [`Bodies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.*/
+/// The operations on Bodies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Bodies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
 pub trait BodiesApi {
     /// [`Bodies::send_batch`]: `POST /batches`.
     fn send_batch(
