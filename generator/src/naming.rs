@@ -45,6 +45,26 @@ pub const RUNTIME_BUILDER_METHODS: &[&str] = &[
 /// their visibility.
 pub const RUNTIME_CLIENT_METHODS: &[&str] = &["call"];
 
+/// Methods the runtime's `operation_call!` macro defines on an operation's call type (and
+/// `apply`, which the generated code defines for it), whatever their visibility; `pages` and
+/// `items` are kept for paginated operations. Optional parameters are setters there.
+pub const RUNTIME_CALL_METHODS: &[&str] = &[
+    "apply",
+    "attempt_timeout",
+    "base_url",
+    "header",
+    "into_call",
+    "items",
+    "max_body_size",
+    "pages",
+    "retry",
+    "send",
+    "send_streaming",
+    "send_with_response",
+    "timeout",
+    "with_params",
+];
+
 /// The types the runtime exports that the generated crate re-exports at its root.
 pub const RUNTIME_EXPORTS: &[&str] = &[
     "ApiError",
@@ -651,6 +671,44 @@ mod tests {
         let client = methods.remove("Client").unwrap_or_default();
         assert!(!builder.is_empty(), "the `client!` macro was not found");
         (builder, client, exports)
+    }
+
+    #[test]
+    fn every_method_of_a_call_type_is_reserved() {
+        /// Every `fn` name in a token tree.
+        fn functions(tokens: proc_macro2::TokenStream, out: &mut BTreeSet<String>) {
+            use proc_macro2::TokenTree;
+            let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+            for pair in tokens.windows(2) {
+                if let [TokenTree::Ident(f), TokenTree::Ident(name)] = pair {
+                    if f == "fn" {
+                        out.insert(name.to_string());
+                    }
+                }
+            }
+            for token in tokens {
+                if let TokenTree::Group(group) = token {
+                    functions(group.stream(), out);
+                }
+            }
+        }
+        let text = include_str!("../../runtime/src/operation_call.rs");
+        let file = syn::parse_file(text).expect("the runtime's operation_call.rs parses");
+        let mut names = BTreeSet::new();
+        for item in &file.items {
+            if let syn::Item::Macro(mac) = item {
+                functions(mac.mac.tokens.clone(), &mut names);
+            }
+        }
+        // A trait's method, called through the trait by `.await`: no setter can shadow it.
+        names.remove("into_future");
+        assert!(names.contains("timeout"), "the macro was not read: {names:?}");
+        for name in &names {
+            assert!(
+                RUNTIME_CALL_METHODS.contains(&name.as_str()),
+                "`{name}` of `operation_call!` is not in RUNTIME_CALL_METHODS"
+            );
+        }
     }
 
     #[test]

@@ -2,11 +2,7 @@
 
 //! Operations on Partial Links.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Partial Links; get one from [`Client::partial_links`](crate::Client::partial_links).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> PartialLinks<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/partials/{PartialId}/links` (operation `list-partial-link`).
     ///
+    /// Optional: [`size`](ListPartialLinkCall::size), [`offset`](ListPartialLinkCall::offset), [`tags`](ListPartialLinkCall::tags) on the returned [`ListPartialLinkCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,7 +31,8 @@ impl<'a> PartialLinks<'a> {
     ///
     /// let response = client
     ///     .partial_links()
-    ///     .list_partial_link("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+    ///     .list_partial_link("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -43,8 +42,7 @@ impl<'a> PartialLinks<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         partial_id: &str,
-        options: &ListPartialLinkOptions,
-    ) -> crate::Call<crate::models::ListPartialLinkResponse, ListPartialLinkError> {
+    ) -> ListPartialLinkCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-partial-link",
             method: reqwest::Method::GET,
@@ -58,19 +56,66 @@ impl<'a> PartialLinks<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("PartialId", partial_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListPartialLinkCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("PartialId", partial_id),
+            params: ListPartialLinkParams::default(),
+        }
+    }
+}
+/// The operations on Partial Links, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PartialLinks`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PartialLinksApi {
+    /// [`PartialLinks::list_partial_link`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/partials/{PartialId}/links`.
+    fn list_partial_link(
+        &self,
+        control_plane_id: uuid::Uuid,
+        partial_id: &str,
+        params: ListPartialLinkParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPartialLinkResponse,
+            crate::Error<ListPartialLinkError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, partial_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-partial-link",
+                message: "`list-partial-link` is not implemented by this `PartialLinksApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PartialLinksApi for crate::Client {
+    fn list_partial_link(
+        &self,
+        control_plane_id: uuid::Uuid,
+        partial_id: &str,
+        params: ListPartialLinkParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPartialLinkResponse,
+            crate::Error<ListPartialLinkError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .partial_links()
+                .list_partial_link(control_plane_id, partial_id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-partial-link` documents.
@@ -93,13 +138,45 @@ impl crate::runtime::ErrorResponses for ListPartialLinkError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-partial-link`.
+/// The optional parameters of [`PartialLinks::list_partial_link`], each `None` unless set: what the setters of [`ListPartialLinkCall`] fill, and what [`PartialLinksApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPartialLinkOptions {
+pub struct ListPartialLinkParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
     pub offset: Option<String>,
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PartialLinks::list_partial_link`]: set its optional parameters, then `.await` it."]
+    ListPartialLinkCall < crate ::models::ListPartialLinkResponse, ListPartialLinkError
+    >, ListPartialLinkParams
+}
+impl ListPartialLinkCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListPartialLinkResponse, ListPartialLinkError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
 }

@@ -2,11 +2,7 @@
 
 //! Operations on Resource Configurations.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Resource Configurations; get one from [`Client::resource_configurations`](crate::Client::resource_configurations).
 ///
 /// Resource Configurations define organization-wide behavioral settings for Cloud Gateway resources. Use these endpoints to view platform defaults — such as the data plane group idle timeout — and any overrides applied to your organization.
@@ -27,6 +23,8 @@ impl<'a> ResourceConfigurations<'a> {
     ///
     /// `GET /v2/cloud-gateways/default-resource-configurations` (operation `list-default-resource-configurations`).
     ///
+    /// Optional: [`page_size`](ListDefaultResourceConfigurationsCall::page_size), [`page_number`](ListDefaultResourceConfigurationsCall::page_number) on the returned [`ListDefaultResourceConfigurationsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> ResourceConfigurations<'a> {
     ///
     /// let response = client
     ///     .resource_configurations()
-    ///     .list_default_resource_configurations(&Default::default())
+    ///     .list_default_resource_configurations()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -45,11 +44,7 @@ impl<'a> ResourceConfigurations<'a> {
     /// ```
     pub fn list_default_resource_configurations(
         &self,
-        options: &ListDefaultResourceConfigurationsOptions,
-    ) -> crate::Call<
-        crate::models::ListDefaultResourceConfigurationsResponse,
-        ListDefaultResourceConfigurationsError,
-    > {
+    ) -> ListDefaultResourceConfigurationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-default-resource-configurations",
             method: reqwest::Method::GET,
@@ -65,16 +60,18 @@ impl<'a> ResourceConfigurations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListDefaultResourceConfigurationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListDefaultResourceConfigurationsParams::default(),
+        }
     }
     /// List Resource Configurations
     ///
@@ -84,6 +81,8 @@ impl<'a> ResourceConfigurations<'a> {
     /// a data plane group can remain idle before it scales to zero instances.
     ///
     /// `GET /v2/cloud-gateways/resource-configurations` (operation `list-resource-configurations`).
+    ///
+    /// Optional: [`page_size`](ListResourceConfigurationsCall::page_size), [`page_number`](ListResourceConfigurationsCall::page_number) on the returned [`ListResourceConfigurationsCall`].
     ///
     /// # Example
     ///
@@ -95,19 +94,14 @@ impl<'a> ResourceConfigurations<'a> {
     ///
     /// let response = client
     ///     .resource_configurations()
-    ///     .list_resource_configurations(&Default::default())
+    ///     .list_resource_configurations()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_resource_configurations(
-        &self,
-        options: &ListResourceConfigurationsOptions,
-    ) -> crate::Call<
-        crate::models::ListResourceConfigurationsResponse,
-        ListResourceConfigurationsError,
-    > {
+    pub fn list_resource_configurations(&self) -> ListResourceConfigurationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-resource-configurations",
             method: reqwest::Method::GET,
@@ -123,16 +117,18 @@ impl<'a> ResourceConfigurations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListResourceConfigurationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListResourceConfigurationsParams::default(),
+        }
     }
     /// Get Resource Configuration
     ///
@@ -159,10 +155,7 @@ impl<'a> ResourceConfigurations<'a> {
     pub fn get_resource_configuration(
         &self,
         resource_configuration_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::ResourceConfiguration,
-        GetResourceConfigurationError,
-    > {
+    ) -> GetResourceConfigurationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-resource-configuration",
             method: reqwest::Method::GET,
@@ -178,15 +171,129 @@ impl<'a> ResourceConfigurations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("resourceConfigurationId", &resource_configuration_id)
+        GetResourceConfigurationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("resourceConfigurationId", &resource_configuration_id),
+        }
+    }
+}
+/// The operations on Resource Configurations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ResourceConfigurations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ResourceConfigurationsApi {
+    /// [`ResourceConfigurations::list_default_resource_configurations`]: `GET /v2/cloud-gateways/default-resource-configurations`.
+    fn list_default_resource_configurations(
+        &self,
+        params: ListDefaultResourceConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDefaultResourceConfigurationsResponse,
+            crate::Error<ListDefaultResourceConfigurationsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-default-resource-configurations",
+                message: "`list-default-resource-configurations` is not implemented by this `ResourceConfigurationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ResourceConfigurations::list_resource_configurations`]: `GET /v2/cloud-gateways/resource-configurations`.
+    fn list_resource_configurations(
+        &self,
+        params: ListResourceConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListResourceConfigurationsResponse,
+            crate::Error<ListResourceConfigurationsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-resource-configurations",
+                message: "`list-resource-configurations` is not implemented by this `ResourceConfigurationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ResourceConfigurations::get_resource_configuration`]: `GET /v2/cloud-gateways/resource-configurations/{resourceConfigurationId}`.
+    fn get_resource_configuration(
+        &self,
+        resource_configuration_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ResourceConfiguration,
+            crate::Error<GetResourceConfigurationError>,
+        >,
+    > + Send {
+        let _ = (resource_configuration_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-resource-configuration",
+                message: "`get-resource-configuration` is not implemented by this `ResourceConfigurationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ResourceConfigurationsApi for crate::Client {
+    fn list_default_resource_configurations(
+        &self,
+        params: ListDefaultResourceConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDefaultResourceConfigurationsResponse,
+            crate::Error<ListDefaultResourceConfigurationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .resource_configurations()
+                .list_default_resource_configurations()
+                .with_params(params),
+        )
+    }
+    fn list_resource_configurations(
+        &self,
+        params: ListResourceConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListResourceConfigurationsResponse,
+            crate::Error<ListResourceConfigurationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .resource_configurations()
+                .list_resource_configurations()
+                .with_params(params),
+        )
+    }
+    fn get_resource_configuration(
+        &self,
+        resource_configuration_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ResourceConfiguration,
+            crate::Error<GetResourceConfigurationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .resource_configurations()
+                .get_resource_configuration(resource_configuration_id),
+        )
     }
 }
 /// The error responses `list-default-resource-configurations`, `list-resource-configurations` document.
@@ -265,19 +372,84 @@ impl crate::runtime::ErrorResponses for GetResourceConfigurationError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-default-resource-configurations`.
+/// The optional parameters of [`ResourceConfigurations::list_default_resource_configurations`], each `None` unless set: what the setters of [`ListDefaultResourceConfigurationsCall`] fill, and what [`ResourceConfigurationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListDefaultResourceConfigurationsOptions {
+pub struct ListDefaultResourceConfigurationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// Optional parameters of `list-resource-configurations`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ResourceConfigurations::list_default_resource_configurations`]: set its optional parameters, then `.await` it."]
+    ListDefaultResourceConfigurationsCall < crate
+    ::models::ListDefaultResourceConfigurationsResponse,
+    ListDefaultResourceConfigurationsError >, ListDefaultResourceConfigurationsParams
+}
+impl ListDefaultResourceConfigurationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListDefaultResourceConfigurationsResponse,
+        ListDefaultResourceConfigurationsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+/// The optional parameters of [`ResourceConfigurations::list_resource_configurations`], each `None` unless set: what the setters of [`ListResourceConfigurationsCall`] fill, and what [`ResourceConfigurationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListResourceConfigurationsOptions {
+pub struct ListResourceConfigurationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ResourceConfigurations::list_resource_configurations`]: set its optional parameters, then `.await` it."]
+    ListResourceConfigurationsCall < crate ::models::ListResourceConfigurationsResponse,
+    ListResourceConfigurationsError >, ListResourceConfigurationsParams
+}
+impl ListResourceConfigurationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListResourceConfigurationsResponse,
+        ListResourceConfigurationsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ResourceConfigurations::get_resource_configuration`]: set its optional parameters, then `.await` it."]
+    GetResourceConfigurationCall < crate ::models::ResourceConfiguration,
+    GetResourceConfigurationError >
 }
