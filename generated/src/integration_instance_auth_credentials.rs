@@ -94,14 +94,17 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: konnect_sdk::models::CreateIntegrationInstanceAuthCredential = serde_json::from_value(serde_json::json!({
-    ///   "type": "oauth",
-    ///   "config": {
-    ///     "grant_type": "authorization_code",
-    ///     "code": "Yzk5ZDczMzRlNDEwY",
-    ///     "redirect_uri": "https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth"
-    ///   }
-    /// }))?;
+    /// let body = konnect_sdk::models::CreateIntegrationInstanceAuthCredential::Oauth(
+    ///     konnect_sdk::models::CreateOauthCredential::builder()
+    ///         .config(
+    ///             konnect_sdk::models::CreateOauthCredentialConfig::builder()
+    ///                 .grant_type(konnect_sdk::models::CreateOauthCredentialConfigGrantType::AuthorizationCode)
+    ///                 .code("Yzk5ZDczMzRlNDEwY")
+    ///                 .redirect_uri("https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .integration_instance_auth_credentials()
     ///     .create_integration_instance_auth_credential("3f51fa25-310a-421d-bd1a-007f859021a3", &body)

@@ -88,10 +88,10 @@ impl<'a> PersonalAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: konnect_sdk::models::CreatePersonalAccessTokenRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "CI pipeline",
-    ///   "expires_at": "2023-11-04T20:10:06.927Z"
-    /// }))?;
+    /// let body = konnect_sdk::models::CreatePersonalAccessTokenRequest::builder()
+    ///     .name("CI pipeline")
+    ///     .expires_at("2023-11-04T20:10:06.927Z".parse()?)
+    ///     .build()?;
     /// let response = client
     ///     .personal_access_tokens()
     ///     .create_personal_access_token("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, Some(&body))
@@ -247,9 +247,9 @@ impl<'a> PersonalAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: konnect_sdk::models::UpdatePersonalAccessTokenDetailsRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "CI pipeline 2"
-    /// }))?;
+    /// let body = konnect_sdk::models::UpdatePersonalAccessTokenDetailsRequest::builder()
+    ///     .name("CI pipeline 2")
+    ///     .build();
     /// let response = client
     ///     .personal_access_tokens()
     ///     .update_personal_access_token_details("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, "5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, Some(&body))

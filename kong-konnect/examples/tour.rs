@@ -27,9 +27,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let response = client.auth_settings().get_authentication_settings().await?;
     println!("{response:?}");
     println!("Invites: invite-user");
-    let body: kong_konnect::models::InviteUserRequest = serde_json::from_value(
-        serde_json::json!({ "email" : "james.c.woods@example.com" }),
-    )?;
+    let body = kong_konnect::models::InviteUserRequest::builder()
+        .email("james.c.woods@example.com")
+        .build()?;
     client.invites().invite_user(Some(&body)).await?;
     println!("Roles: get-predefined-roles");
     let response = client.roles().get_predefined_roles().await?;
@@ -174,9 +174,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("API Specification: validate-specification");
-    let body: kong_konnect::models::ValidateApiSpecRequestPayload = serde_json::from_value(
-        serde_json::json!({ "content" : "string" }),
-    )?;
+    let body = kong_konnect::models::ValidateApiSpecRequestPayload::builder()
+        .content("string")
+        .build()?;
     let response = client.api_specification().validate_specification(&body).await?;
     println!("{response:?}");
     println!("API Publication: fetch-api-package-publication");
@@ -189,9 +189,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("API Image: fetch-api-image");
-    let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(
-        serde_json::json!("icon"),
-    )?;
+    let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     let response = client
         .api_image()
         .fetch_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type)
@@ -240,9 +238,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("API Package Image: fetch-api-package-image");
-    let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(
-        serde_json::json!("icon"),
-    )?;
+    let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     let response = client
         .api_package_image()
         .fetch_api_package_image(

@@ -184,10 +184,10 @@ impl<'a> Acls<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AclWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "group": "foo",
-    ///   "id": "b1f34145-0343-41a4-9602-4c69dec2f269"
-    /// }))?;
+    /// let body = kong_konnect::models::AclWithoutParents::builder()
+    ///     .group("foo")
+    ///     .id(Some("b1f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .build()?;
     /// let response = client
     ///     .acls()
     ///     .create_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
@@ -294,10 +294,10 @@ impl<'a> Acls<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AclWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "group": "foo",
-    ///   "id": "b1f34145-0343-41a4-9602-4c69dec2f269"
-    /// }))?;
+    /// let body = kong_konnect::models::AclWithoutParents::builder()
+    ///     .group("foo")
+    ///     .id(Some("b1f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .build()?;
     /// let response = client
     ///     .acls()
     ///     .upsert_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "f28acbfa-c866-4587-b688-0208ac24df21", &body)

@@ -95,14 +95,16 @@ impl<'a> AiGatewayAgents<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayAgentRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "Kong Air Flight Booking Agent",
-    ///   "name": "kongair-flight-booking-agent",
-    ///   "type": "a2a",
-    ///   "config": {
-    ///     "url": "https://booking-agent.internal.kongair.com"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayAgentRequest::builder()
+    ///     .display_name("Kong Air Flight Booking Agent")
+    ///     .name("kongair-flight-booking-agent")
+    ///     .r#type(kong_konnect::models::AiGatewayAgentType::A2a)
+    ///     .config(
+    ///         kong_konnect::models::AiGatewayAgentConfig::builder()
+    ///             .url("https://booking-agent.internal.kongair.com")
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_agents()
     ///     .create_ai_gateway_agent("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -215,14 +217,16 @@ impl<'a> AiGatewayAgents<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayAgentRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "Kong Air Flight Booking Agent",
-    ///   "name": "kongair-flight-booking-agent",
-    ///   "type": "a2a",
-    ///   "config": {
-    ///     "url": "https://booking-agent.internal.kongair.com"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayAgentRequest::builder()
+    ///     .display_name("Kong Air Flight Booking Agent")
+    ///     .name("kongair-flight-booking-agent")
+    ///     .r#type(kong_konnect::models::AiGatewayAgentType::A2a)
+    ///     .config(
+    ///         kong_konnect::models::AiGatewayAgentConfig::builder()
+    ///             .url("https://booking-agent.internal.kongair.com")
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_agents()
     ///     .update_ai_gateway_agent("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)

@@ -95,10 +95,10 @@ impl<'a> AiGatewayCaCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayCaCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "my-root-ca",
-    ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayCaCertificateRequest::builder()
+    ///     .name("my-root-ca")
+    ///     .cert("-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_ca_certificates()
     ///     .create_ai_gateway_ca_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -217,10 +217,10 @@ impl<'a> AiGatewayCaCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayCaCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "my-root-ca",
-    ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayCaCertificateRequest::builder()
+    ///     .name("my-root-ca")
+    ///     .cert("-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_ca_certificates()
     ///     .update_ai_gateway_ca_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)

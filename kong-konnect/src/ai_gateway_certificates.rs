@@ -95,11 +95,11 @@ impl<'a> AiGatewayCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "my-tls-cert",
-    ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n",
-    ///   "key": "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayCertificateRequest::builder()
+    ///     .name("my-tls-cert")
+    ///     .cert("-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n")
+    ///     .key("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_certificates()
     ///     .create_ai_gateway_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -215,11 +215,11 @@ impl<'a> AiGatewayCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "my-tls-cert",
-    ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n",
-    ///   "key": "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayCertificateRequest::builder()
+    ///     .name("my-tls-cert")
+    ///     .cert("-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n")
+    ///     .key("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_certificates()
     ///     .update_ai_gateway_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)

@@ -95,9 +95,9 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConfigStoreRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "my-config-store"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConfigStoreRequest::builder()
+    ///     .name("my-config-store")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_config_stores()
     ///     .create_ai_gateway_config_store("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -213,7 +213,7 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateAiGatewayConfigStoreRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateAiGatewayConfigStoreRequest::builder().build();
     /// let response = client
     ///     .ai_gateway_config_stores()
     ///     .update_ai_gateway_config_store("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
@@ -392,10 +392,10 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConfigStoreSecretRequest = serde_json::from_value(serde_json::json!({
-    ///   "key": "my-secret-key",
-    ///   "value": "my-secret-value"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConfigStoreSecretRequest::builder()
+    ///     .key("my-secret-key")
+    ///     .value("my-secret-value")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_config_stores()
     ///     .create_ai_gateway_config_store_secret("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
@@ -518,9 +518,9 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateAiGatewayConfigStoreSecretRequest = serde_json::from_value(serde_json::json!({
-    ///   "value": "my-secret-value"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateAiGatewayConfigStoreSecretRequest::builder()
+    ///     .value("my-secret-value")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_config_stores()
     ///     .update_ai_gateway_config_store_secret("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", "my-secret-key", &body)

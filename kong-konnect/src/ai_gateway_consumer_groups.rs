@@ -95,10 +95,10 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConsumerGroupRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "Dev Users Group",
-    ///   "name": "dev-users"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConsumerGroupRequest::builder()
+    ///     .display_name("Dev Users Group")
+    ///     .name("dev-users")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_consumer_groups()
     ///     .create_ai_gateway_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -220,9 +220,9 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AddAiGatewayConsumerToGroupRequest = serde_json::from_value(serde_json::json!({
-    ///   "consumer": "cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b"
-    /// }))?;
+    /// let body = kong_konnect::models::AddAiGatewayConsumerToGroupRequest::builder()
+    ///     .consumer("cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_consumer_groups()
     ///     .add_ai_gateway_consumer_to_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -398,10 +398,10 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConsumerGroupRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "Dev Users Group",
-    ///   "name": "dev-users"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConsumerGroupRequest::builder()
+    ///     .display_name("Dev Users Group")
+    ///     .name("dev-users")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_consumer_groups()
     ///     .update_ai_gateway_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)

@@ -95,11 +95,11 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConsumerRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "Greg's Dev Consumer",
-    ///   "name": "gregs-dev-consumer",
-    ///   "type": "api-key"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConsumerRequest::builder()
+    ///     .display_name("Greg's Dev Consumer")
+    ///     .name("gregs-dev-consumer")
+    ///     .r#type(kong_konnect::models::AiGatewayConsumerType::ApiKey)
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_consumers()
     ///     .create_ai_gateway_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -218,11 +218,11 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConsumerCredentialRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "Greg's Dev Key",
-    ///   "name": "gregs-dev-key",
-    ///   "type": "api-key"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConsumerCredentialRequest::builder()
+    ///     .display_name("Greg's Dev Key")
+    ///     .name("gregs-dev-key")
+    ///     .r#type(kong_konnect::models::AiGatewayConsumerCredentialType::ApiKey)
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_consumers()
     ///     .create_ai_gateway_consumer_credential("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -456,11 +456,11 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConsumerRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "Greg's Dev Consumer",
-    ///   "name": "gregs-dev-consumer",
-    ///   "type": "api-key"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConsumerRequest::builder()
+    ///     .display_name("Greg's Dev Consumer")
+    ///     .name("gregs-dev-consumer")
+    ///     .r#type(kong_konnect::models::AiGatewayConsumerType::ApiKey)
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_consumers()
     ///     .update_ai_gateway_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
@@ -634,7 +634,7 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateAiGatewayConsumerGroupsForConsumerRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateAiGatewayConsumerGroupsForConsumerRequest::builder().build();
     /// let response = client
     ///     .ai_gateway_consumers()
     ///     .update_ai_gateway_consumer_groups_for_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)

@@ -95,10 +95,10 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayDataPlaneCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "cert": "string",
-    ///   "title": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayDataPlaneCertificateRequest::builder()
+    ///     .cert("string")
+    ///     .title("string")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_data_plane_certificates()
     ///     .create_ai_gateway_data_plane_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, Some(&body))

@@ -95,11 +95,12 @@ impl<'a> AiGatewayIdentityProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayIdentityProviderRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "Okta AI SE",
-    ///   "name": "okta-ai-se",
-    ///   "type": "key-auth"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayIdentityProviderRequest::KeyAuth(
+    ///     kong_konnect::models::AiGatewayIdentityProviderKeyAuth::builder()
+    ///         .display_name("Okta AI SE")
+    ///         .name("okta-ai-se")
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_identity_providers()
     ///     .create_ai_gateway_identity_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -218,11 +219,12 @@ impl<'a> AiGatewayIdentityProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayIdentityProviderRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "Okta AI SE",
-    ///   "name": "okta-ai-se",
-    ///   "type": "key-auth"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayIdentityProviderRequest::KeyAuth(
+    ///     kong_konnect::models::AiGatewayIdentityProviderKeyAuth::builder()
+    ///         .display_name("Okta AI SE")
+    ///         .name("okta-ai-se")
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_identity_providers()
     ///     .update_ai_gateway_identity_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)

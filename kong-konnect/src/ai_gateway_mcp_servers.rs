@@ -95,14 +95,17 @@ impl<'a> AiGatewayMcpServers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayMcpServerRequest = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "url": "https://mcp.internal.kongair.com"
-    ///   },
-    ///   "display_name": "Kong Air Flights",
-    ///   "name": "kongair-flights",
-    ///   "type": "conversion-only"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayMcpServerRequest::ConversionOnly(
+    ///     kong_konnect::models::AiGatewayMcpServerConversionOnly::builder()
+    ///         .config(
+    ///             kong_konnect::models::AiGatewayMcpServerWithUpstreamNoProxyConfigNoServerConfig::builder()
+    ///                 .url("https://mcp.internal.kongair.com")
+    ///                 .build()?,
+    ///         )
+    ///         .display_name("Kong Air Flights")
+    ///         .name("kongair-flights")
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_mcp_servers()
     ///     .create_ai_gateway_mcp_server("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -215,14 +218,17 @@ impl<'a> AiGatewayMcpServers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayMcpServerRequest = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "url": "https://mcp.internal.kongair.com"
-    ///   },
-    ///   "display_name": "Kong Air Flights",
-    ///   "name": "kongair-flights",
-    ///   "type": "conversion-only"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayMcpServerRequest::ConversionOnly(
+    ///     kong_konnect::models::AiGatewayMcpServerConversionOnly::builder()
+    ///         .config(
+    ///             kong_konnect::models::AiGatewayMcpServerWithUpstreamNoProxyConfigNoServerConfig::builder()
+    ///                 .url("https://mcp.internal.kongair.com")
+    ///                 .build()?,
+    ///         )
+    ///         .display_name("Kong Air Flights")
+    ///         .name("kongair-flights")
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_mcp_servers()
     ///     .update_ai_gateway_mcp_server("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)

@@ -95,16 +95,21 @@ impl<'a> AiGatewayModelProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayModelProviderRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "Azure AI SE",
-    ///   "name": "azure-ai-se",
-    ///   "config": {
-    ///     "auth": {
-    ///       "type": "basic"
-    ///     }
-    ///   },
-    ///   "type": "anthropic"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayModelProviderRequest::Anthropic(
+    ///     kong_konnect::models::AiGatewayModelProviderXai::builder()
+    ///         .display_name("Azure AI SE")
+    ///         .name("azure-ai-se")
+    ///         .config(
+    ///             kong_konnect::models::AiGatewayModelProviderXaiConfig::builder()
+    ///                 .auth(
+    ///                     kong_konnect::models::AiGatewayModelProviderConfigAuthBasic::builder()
+    ///                         .r#type(kong_konnect::models::AiGatewayModelProviderConfigAuthBasicType::Basic)
+    ///                         .build()?,
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_model_providers()
     ///     .create_ai_gateway_model_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -223,16 +228,21 @@ impl<'a> AiGatewayModelProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayModelProviderRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "Azure AI SE",
-    ///   "name": "azure-ai-se",
-    ///   "config": {
-    ///     "auth": {
-    ///       "type": "basic"
-    ///     }
-    ///   },
-    ///   "type": "anthropic"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayModelProviderRequest::Anthropic(
+    ///     kong_konnect::models::AiGatewayModelProviderXai::builder()
+    ///         .display_name("Azure AI SE")
+    ///         .name("azure-ai-se")
+    ///         .config(
+    ///             kong_konnect::models::AiGatewayModelProviderXaiConfig::builder()
+    ///                 .auth(
+    ///                     kong_konnect::models::AiGatewayModelProviderConfigAuthBasic::builder()
+    ///                         .r#type(kong_konnect::models::AiGatewayModelProviderConfigAuthBasicType::Basic)
+    ///                         .build()?,
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_model_providers()
     ///     .update_ai_gateway_model_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)

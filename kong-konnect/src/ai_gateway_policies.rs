@@ -95,18 +95,20 @@ impl<'a> AiGatewayPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayPolicyRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "My Cool AI PII Sanitizer Policy",
-    ///   "name": "ai-pii-sanitizer-1234",
-    ///   "type": "ai-sanitizer",
-    ///   "config": {
-    ///     "anonymize": [
-    ///       "phone",
-    ///       "creditcard"
-    ///     ],
-    ///     "stop_on_error": true
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayPolicyRequest::builder()
+    ///     .display_name("My Cool AI PII Sanitizer Policy")
+    ///     .name("ai-pii-sanitizer-1234")
+    ///     .r#type("ai-sanitizer")
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymize".to_owned(), kong_konnect::serde_json::json!([
+    ///               "phone",
+    ///               "creditcard"
+    ///             ])),
+    ///             ("stop_on_error".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_policies()
     ///     .create_ai_gateway_policy("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -219,18 +221,20 @@ impl<'a> AiGatewayPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayPolicyRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "My Cool AI PII Sanitizer Policy",
-    ///   "name": "ai-pii-sanitizer-1234",
-    ///   "type": "ai-sanitizer",
-    ///   "config": {
-    ///     "anonymize": [
-    ///       "phone",
-    ///       "creditcard"
-    ///     ],
-    ///     "stop_on_error": true
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayPolicyRequest::builder()
+    ///     .display_name("My Cool AI PII Sanitizer Policy")
+    ///     .name("ai-pii-sanitizer-1234")
+    ///     .r#type("ai-sanitizer")
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymize".to_owned(), kong_konnect::serde_json::json!([
+    ///               "phone",
+    ///               "creditcard"
+    ///             ])),
+    ///             ("stop_on_error".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_policies()
     ///     .update_ai_gateway_policy("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)

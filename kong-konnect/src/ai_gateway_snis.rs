@@ -96,11 +96,11 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewaySniForCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "my-sni",
-    ///   "display_name": "My SNI",
-    ///   "hostname": "example.org"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewaySniForCertificateRequest::builder()
+    ///     .name("my-sni")
+    ///     .display_name("My SNI")
+    ///     .hostname("example.org")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_snis()
     ///     .create_ai_gateway_sni_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
@@ -220,11 +220,11 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewaySniForCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "my-sni",
-    ///   "display_name": "My SNI",
-    ///   "hostname": "example.org"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewaySniForCertificateRequest::builder()
+    ///     .name("my-sni")
+    ///     .display_name("My SNI")
+    ///     .hostname("example.org")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_snis()
     ///     .update_ai_gateway_sni_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", "my-entity-name", &body)
@@ -400,12 +400,12 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewaySniRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "my-sni",
-    ///   "display_name": "My SNI",
-    ///   "hostname": "example.org",
-    ///   "certificate": "my-certificate"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewaySniRequest::builder()
+    ///     .name("my-sni")
+    ///     .display_name("My SNI")
+    ///     .hostname("example.org")
+    ///     .certificate("my-certificate")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_snis()
     ///     .create_ai_gateway_sni("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -518,12 +518,12 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewaySniRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "my-sni",
-    ///   "display_name": "My SNI",
-    ///   "hostname": "example.org",
-    ///   "certificate": "my-certificate"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewaySniRequest::builder()
+    ///     .name("my-sni")
+    ///     .display_name("My SNI")
+    ///     .hostname("example.org")
+    ///     .certificate("my-certificate")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_snis()
     ///     .update_ai_gateway_sni("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)

@@ -95,13 +95,16 @@ impl<'a> AiGatewayVaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayVaultRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "my-awesome-vault",
-    ///   "config": {
-    ///     "config_store_id": "77426bee-2bca-4005-81af-284868fd3038"
-    ///   },
-    ///   "type": "konnect"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayVaultRequest::Konnect(
+    ///     kong_konnect::models::KonnectConfigStoreVault::builder()
+    ///         .name("my-awesome-vault")
+    ///         .config(
+    ///             kong_konnect::models::KonnectConfigStoreVaultConfig::builder()
+    ///                 .config_store_id("77426bee-2bca-4005-81af-284868fd3038")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_vaults()
     ///     .create_ai_gateway_vault("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
@@ -214,13 +217,16 @@ impl<'a> AiGatewayVaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayVaultRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "my-awesome-vault",
-    ///   "config": {
-    ///     "config_store_id": "77426bee-2bca-4005-81af-284868fd3038"
-    ///   },
-    ///   "type": "konnect"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayVaultRequest::Konnect(
+    ///     kong_konnect::models::KonnectConfigStoreVault::builder()
+    ///         .name("my-awesome-vault")
+    ///         .config(
+    ///             kong_konnect::models::KonnectConfigStoreVaultConfig::builder()
+    ///                 .config_store_id("77426bee-2bca-4005-81af-284868fd3038")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_vaults()
     ///     .update_ai_gateway_vault("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)

@@ -90,10 +90,10 @@ impl<'a> AiGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "My AI Gateway",
-    ///   "name": "my-ai-gateway"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayRequest::builder()
+    ///     .display_name("My AI Gateway")
+    ///     .name("my-ai-gateway")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateways()
     ///     .create_ai_gateway(&body)
@@ -202,10 +202,10 @@ impl<'a> AiGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayRequest = serde_json::from_value(serde_json::json!({
-    ///   "display_name": "My AI Gateway",
-    ///   "name": "my-ai-gateway"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayRequest::builder()
+    ///     .display_name("My AI Gateway")
+    ///     .name("my-ai-gateway")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateways()
     ///     .update_ai_gateway("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)

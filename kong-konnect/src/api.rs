@@ -85,9 +85,9 @@ impl<'a> Api<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApiRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "MyAPI"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApiRequest::builder()
+    ///     .name("MyAPI")
+    ///     .build()?;
     /// let response = client
     ///     .api()
     ///     .create_api(&body)
@@ -235,7 +235,7 @@ impl<'a> Api<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateApiRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateApiRequest::builder().build();
     /// let response = client
     ///     .api()
     ///     .update_api("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body, &Default::default())

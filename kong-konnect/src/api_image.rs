@@ -31,7 +31,7 @@ impl<'a> ApiImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     /// let response = client
     ///     .api_image()
     ///     .fetch_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type)
@@ -85,10 +85,10 @@ impl<'a> ApiImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
-    /// let body: kong_konnect::models::ReplaceImageRequestSchema = serde_json::from_value(serde_json::json!({
-    ///   "data": "data:image/png,"
-    /// }))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
+    /// let body = kong_konnect::models::ReplaceImageRequestSchema::builder()
+    ///     .data(kong_konnect::models::ImageDataUri::String("data:image/png,".to_owned()))
+    ///     .build()?;
     /// let response = client
     ///     .api_image()
     ///     .upsert_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type, &body)
@@ -145,7 +145,7 @@ impl<'a> ApiImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     /// client
     ///     .api_image()
     ///     .delete_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type)
@@ -196,7 +196,7 @@ impl<'a> ApiImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     /// client
     ///     .api_image()
     ///     .fetch_api_raw_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type)

@@ -93,12 +93,16 @@ impl<'a> ApiImplementation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiImplementation = serde_json::from_value(serde_json::json!({
-    ///   "service": {
-    ///     "control_plane_id": "9f5061ce-78f6-4452-9108-ad7c02821fd5",
-    ///     "id": "7710d5c4-d902-410b-992f-18b814155b53"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::ApiImplementation::GatewayServiceEntity(
+    ///     kong_konnect::models::ApiImplementationGatewayServiceEntity::builder()
+    ///         .service(
+    ///             kong_konnect::models::ApiImplementationService::builder()
+    ///                 .control_plane_id("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+    ///                 .id("7710d5c4-d902-410b-992f-18b814155b53".parse()?)
+    ///                 .build()?,
+    ///         )
+    ///         .build(),
+    /// );
     /// let response = client
     ///     .api_implementation()
     ///     .create_api_implementation("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)

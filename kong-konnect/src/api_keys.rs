@@ -82,10 +82,10 @@ impl<'a> ApiKeys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::KeyAuthWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "key": "IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo"
-    /// }))?;
+    /// let body = kong_konnect::models::KeyAuthWithoutParents::builder()
+    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .key(Some("IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo".to_owned()))
+    ///     .build();
     /// let response = client
     ///     .api_keys()
     ///     .create_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", Some(&body))
@@ -196,10 +196,10 @@ impl<'a> ApiKeys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::KeyAuthWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "key": "IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo"
-    /// }))?;
+    /// let body = kong_konnect::models::KeyAuthWithoutParents::builder()
+    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .key(Some("IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo".to_owned()))
+    ///     .build();
     /// let response = client
     ///     .api_keys()
     ///     .upsert_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string", Some(&body))

@@ -89,9 +89,9 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApiPackageDocumentRequest = serde_json::from_value(serde_json::json!({
-    ///   "content": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApiPackageDocumentRequest::builder()
+    ///     .content("string")
+    ///     .build()?;
     /// let response = client
     ///     .api_package_documentation()
     ///     .create_api_package_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
@@ -254,7 +254,7 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiDocument = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::ApiDocument::builder().build();
     /// let response = client
     ///     .api_package_documentation()
     ///     .update_api_package_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, &body)
@@ -313,7 +313,7 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MoveDocumentRequestPayload = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::MoveDocumentRequestPayload::builder().build();
     /// client
     ///     .api_package_documentation()
     ///     .move_api_package_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, &body)

@@ -31,7 +31,7 @@ impl<'a> ApiPackageImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     /// let response = client
     ///     .api_package_image()
     ///     .fetch_api_package_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -85,10 +85,10 @@ impl<'a> ApiPackageImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
-    /// let body: kong_konnect::models::ReplaceImageRequestSchema = serde_json::from_value(serde_json::json!({
-    ///   "data": "data:image/png,"
-    /// }))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
+    /// let body = kong_konnect::models::ReplaceImageRequestSchema::builder()
+    ///     .data(kong_konnect::models::ImageDataUri::String("data:image/png,".to_owned()))
+    ///     .build()?;
     /// let response = client
     ///     .api_package_image()
     ///     .upsert_api_package_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
@@ -145,7 +145,7 @@ impl<'a> ApiPackageImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     /// client
     ///     .api_package_image()
     ///     .delete_api_package_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -196,7 +196,7 @@ impl<'a> ApiPackageImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     /// client
     ///     .api_package_image()
     ///     .fetch_api_package_raw_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)

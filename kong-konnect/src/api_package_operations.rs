@@ -90,12 +90,12 @@ impl<'a> ApiPackageOperations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: Vec<kong_konnect::models::ApiPackageJsonPatchItem> = serde_json::from_value(serde_json::json!([
-    ///   {
-    ///     "op": "add",
-    ///     "path": "operations/aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
-    ///   }
-    /// ]))?;
+    /// let body: Vec<kong_konnect::models::ApiPackageJsonPatchItem> = vec![
+    ///     kong_konnect::models::ApiPackageJsonPatchItem::builder()
+    ///         .op(kong_konnect::models::ApiPackageJsonPatchItemOp::Add)
+    ///         .path("operations/aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa")
+    ///         .build()?,
+    /// ];
     /// client
     ///     .api_package_operations()
     ///     .update_api_package_operations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)

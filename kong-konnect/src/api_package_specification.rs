@@ -139,7 +139,7 @@ impl<'a> ApiPackageSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiSpec = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::ApiSpec::builder().build();
     /// let response = client
     ///     .api_package_specification()
     ///     .update_api_package_current_specification("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)

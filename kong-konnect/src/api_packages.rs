@@ -86,9 +86,9 @@ impl<'a> ApiPackages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApiPackageRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "MyAPIPackage"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApiPackageRequest::builder()
+    ///     .name("MyAPIPackage")
+    ///     .build()?;
     /// let response = client
     ///     .api_packages()
     ///     .create_api_package(&body)
@@ -240,7 +240,7 @@ impl<'a> ApiPackages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchApiPackageRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PatchApiPackageRequest::builder().build();
     /// let response = client
     ///     .api_packages()
     ///     .patch_api_package("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)

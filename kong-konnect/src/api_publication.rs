@@ -88,7 +88,7 @@ impl<'a> ApiPublication<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiPublication = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::ApiPublication::builder().build();
     /// let response = client
     ///     .api_publication()
     ///     .publish_api_package_to_portal("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -305,7 +305,7 @@ impl<'a> ApiPublication<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiPublication = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::ApiPublication::builder().build();
     /// let response = client
     ///     .api_publication()
     ///     .publish_api_to_portal("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)

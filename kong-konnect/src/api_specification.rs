@@ -89,9 +89,9 @@ impl<'a> ApiSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApiSpecRequest = serde_json::from_value(serde_json::json!({
-    ///   "content": "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Example API\",\"version\":\"1.0.0\"},\"paths\":{\"/example\":{\"get\":{\"summary\":\"Example endpoint\",\"responses\":{\"200\":{\"description\":\"Successful response\"}}}}}}"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApiSpecRequest::builder()
+    ///     .content("{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Example API\",\"version\":\"1.0.0\"},\"paths\":{\"/example\":{\"get\":{\"summary\":\"Example endpoint\",\"responses\":{\"200\":{\"description\":\"Successful response\"}}}}}}")
+    ///     .build()?;
     /// let response = client
     ///     .api_specification()
     ///     .create_api_spec("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
@@ -260,7 +260,7 @@ impl<'a> ApiSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiSpec = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::ApiSpec::builder().build();
     /// let response = client
     ///     .api_specification()
     ///     .update_api_spec("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -320,9 +320,9 @@ impl<'a> ApiSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ValidateApiSpecRequestPayload = serde_json::from_value(serde_json::json!({
-    ///   "content": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::ValidateApiSpecRequestPayload::builder()
+    ///     .content("string")
+    ///     .build()?;
     /// let response = client
     ///     .api_specification()
     ///     .validate_specification(&body)

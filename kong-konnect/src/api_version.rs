@@ -88,9 +88,9 @@ impl<'a> ApiVersion<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApiVersionRequest = serde_json::from_value(serde_json::json!({
-    ///   "spec": {}
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApiVersionRequest::builder()
+    ///     .spec(kong_konnect::models::ApiVersionRequestSpec::builder().build())
+    ///     .build()?;
     /// let response = client
     ///     .api_version()
     ///     .create_api_version("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
@@ -247,7 +247,7 @@ impl<'a> ApiVersion<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiVersionRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::ApiVersionRequest::builder().build();
     /// let response = client
     ///     .api_version()
     ///     .update_api_version("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body, &Default::default())

@@ -92,14 +92,17 @@ impl<'a> AppAuthStrategies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAppAuthStrategyRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "display_name": "string",
-    ///   "configs": {
-    ///     "key-auth": {}
-    ///   },
-    ///   "strategy_type": "key_auth"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAppAuthStrategyRequest::KeyAuth(
+    ///     kong_konnect::models::AppAuthStrategyKeyAuthRequest::builder()
+    ///         .name("string")
+    ///         .display_name("string")
+    ///         .configs(
+    ///             kong_konnect::models::AppAuthStrategyKeyAuthRequestConfigs::builder()
+    ///                 .key_auth(kong_konnect::models::AppAuthStrategyConfigKeyAuth::builder().build())
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .app_auth_strategies()
     ///     .create_app_auth_strategy(&body)
@@ -202,14 +205,17 @@ impl<'a> AppAuthStrategies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAppAuthStrategyRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "display_name": "string",
-    ///   "configs": {
-    ///     "key-auth": {}
-    ///   },
-    ///   "strategy_type": "key_auth"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAppAuthStrategyRequest::KeyAuth(
+    ///     kong_konnect::models::AppAuthStrategyKeyAuthRequest::builder()
+    ///         .name("string")
+    ///         .display_name("string")
+    ///         .configs(
+    ///             kong_konnect::models::AppAuthStrategyKeyAuthRequestConfigs::builder()
+    ///                 .key_auth(kong_konnect::models::AppAuthStrategyConfigKeyAuth::builder().build())
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .app_auth_strategies()
     ///     .replace_app_auth_strategy("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, &body)
@@ -311,7 +317,7 @@ impl<'a> AppAuthStrategies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateAppAuthStrategyRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateAppAuthStrategyRequest::builder().build();
     /// let response = client
     ///     .app_auth_strategies()
     ///     .update_app_auth_strategy("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, &body)

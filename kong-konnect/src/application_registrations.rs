@@ -152,9 +152,9 @@ impl<'a> ApplicationRegistrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApplicationRegistrationRequest = serde_json::from_value(serde_json::json!({
-    ///   "api_id": "7f9fd312-a987-4628-b4c5-bb4f4fddd5f7"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApplicationRegistrationRequest::builder()
+    ///     .api_id("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
+    ///     .build()?;
     /// let response = client
     ///     .application_registrations()
     ///     .create_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
@@ -324,9 +324,9 @@ impl<'a> ApplicationRegistrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateDeveloperRequest = serde_json::from_value(serde_json::json!({
-    ///   "status": "approved"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateDeveloperRequest::builder()
+    ///     .status(kong_konnect::models::DeveloperStatus::Approved)
+    ///     .build();
     /// let response = client
     ///     .application_registrations()
     ///     .update_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
@@ -390,9 +390,9 @@ impl<'a> ApplicationRegistrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateRegistrationConsumerRequest = serde_json::from_value(serde_json::json!({
-    ///   "id": "7f9fd312-a987-4628-b4c5-bb4f4fddd5f7"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateRegistrationConsumerRequest::builder()
+    ///     .id("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
+    ///     .build()?;
     /// client
     ///     .application_registrations()
     ///     .update_application_registration_consumer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)

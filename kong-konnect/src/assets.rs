@@ -86,9 +86,9 @@ impl<'a> Assets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ReplacePortalImageAsset = serde_json::from_value(serde_json::json!({
-    ///   "data": "data:image/png,"
-    /// }))?;
+    /// let body = kong_konnect::models::ReplacePortalImageAsset::builder()
+    ///     .data(kong_konnect::models::PortalImageDataUri::String("data:image/png,".to_owned()))
+    ///     .build()?;
     /// let response = client
     ///     .assets()
     ///     .replace_portal_asset_favicon("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -247,9 +247,9 @@ impl<'a> Assets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ReplacePortalImageAsset = serde_json::from_value(serde_json::json!({
-    ///   "data": "data:image/png,"
-    /// }))?;
+    /// let body = kong_konnect::models::ReplacePortalImageAsset::builder()
+    ///     .data(kong_konnect::models::PortalImageDataUri::String("data:image/png,".to_owned()))
+    ///     .build()?;
     /// let response = client
     ///     .assets()
     ///     .replace_portal_asset_logo("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)

@@ -83,7 +83,7 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AuthenticationSettingsResponse = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::AuthenticationSettingsResponse::builder().build();
     /// let response = client
     ///     .auth_settings()
     ///     .update_authentication_settings(Some(&body))
@@ -191,7 +191,7 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateIdpConfigurationRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateIdpConfigurationRequest::builder().build();
     /// let response = client
     ///     .auth_settings()
     ///     .update_idp_configuration(Some(&body))
@@ -308,16 +308,16 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalTeamGroupMappingsUpdateRequest = serde_json::from_value(serde_json::json!({
-    ///   "data": [
-    ///     {
-    ///       "team_id": "af91db4c-6e51-403e-a2bf-33d27ae50c0a",
-    ///       "groups": [
-    ///         "Service Developer"
-    ///       ]
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::PortalTeamGroupMappingsUpdateRequest::builder()
+    ///     .data(
+    ///         vec![
+    ///             kong_konnect::models::PortalTeamGroupMappingsUpdateRequestDataItem::builder()
+    ///                 .team_id("af91db4c-6e51-403e-a2bf-33d27ae50c0a".parse()?)
+    ///                 .groups(vec!["Service Developer".to_owned()])
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .build();
     /// let response = client
     ///     .auth_settings()
     ///     .patch_team_group_mappings(Some(&body))
@@ -428,16 +428,16 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateIdpTeamMappingsRequest = serde_json::from_value(serde_json::json!({
-    ///   "mappings": [
-    ///     {
-    ///       "group": "Service Developers",
-    ///       "team_ids": [
-    ///         "af91db4c-6e51-403e-a2bf-33d27ae50c0a"
-    ///       ]
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateIdpTeamMappingsRequest::builder()
+    ///     .mappings(
+    ///         vec![
+    ///             kong_konnect::models::UpdateIdpTeamMappingsRequestMappingsItem::builder()
+    ///                 .group("Service Developers")
+    ///                 .team_ids(vec!["af91db4c-6e51-403e-a2bf-33d27ae50c0a".to_owned()])
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .build();
     /// let response = client
     ///     .auth_settings()
     ///     .update_idp_team_mappings(Some(&body))
@@ -549,7 +549,7 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateIdentityProvider = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::CreateIdentityProvider::builder().build();
     /// let response = client
     ///     .auth_settings()
     ///     .create_identity_provider(&body)
@@ -703,7 +703,7 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateIdentityProvider = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateIdentityProvider::builder().build();
     /// let response = client
     ///     .auth_settings()
     ///     .update_identity_provider("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -818,10 +818,10 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest = serde_json::from_value(serde_json::json!({
-    ///   "team_id": "6801e673-cc10-498a-94cd-4271de07a0d3",
-    ///   "group": "API Engineers"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest::builder()
+    ///     .team_id("6801e673-cc10-498a-94cd-4271de07a0d3".parse()?)
+    ///     .group("API Engineers")
+    ///     .build()?;
     /// let response = client
     ///     .auth_settings()
     ///     .create_idp_team_group_mapping("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)

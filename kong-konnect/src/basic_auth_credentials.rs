@@ -187,11 +187,11 @@ impl<'a> BasicAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BasicAuthWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "password": "hashedsoopersecretvalue",
-    ///   "username": "darius"
-    /// }))?;
+    /// let body = kong_konnect::models::BasicAuthWithoutParents::builder()
+    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .password("hashedsoopersecretvalue")
+    ///     .username("darius")
+    ///     .build()?;
     /// let response = client
     ///     .basic_auth_credentials()
     ///     .create_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
@@ -298,11 +298,11 @@ impl<'a> BasicAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BasicAuthWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "password": "hashedsoopersecretvalue",
-    ///   "username": "darius"
-    /// }))?;
+    /// let body = kong_konnect::models::BasicAuthWithoutParents::builder()
+    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .password("hashedsoopersecretvalue")
+    ///     .username("darius")
+    ///     .build()?;
     /// let response = client
     ///     .basic_auth_credentials()
     ///     .upsert_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "80db1b58-ca7c-4d21-b92a-64eb07725872", &body)

@@ -82,16 +82,13 @@ impl<'a> CaCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CaCertificate = serde_json::from_value(serde_json::json!({
-    ///   "cert": "-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----",
-    ///   "cert_digest": "9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f",
-    ///   "created_at": 1706598432,
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f260",
-    ///   "tags": [
-    ///     "trusted",
-    ///     "api"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CaCertificate::builder()
+    ///     .cert("-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----")
+    ///     .cert_digest(Some("9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f".to_owned()))
+    ///     .created_at(Some(1706598432))
+    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f260".to_owned()))
+    ///     .tags(Some(vec!["trusted".to_owned(), "api".to_owned()]))
+    ///     .build()?;
     /// let response = client
     ///     .ca_certificates()
     ///     .create_ca_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -194,16 +191,13 @@ impl<'a> CaCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CaCertificate = serde_json::from_value(serde_json::json!({
-    ///   "cert": "-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----",
-    ///   "cert_digest": "9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f",
-    ///   "created_at": 1706598432,
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f260",
-    ///   "tags": [
-    ///     "trusted",
-    ///     "api"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CaCertificate::builder()
+    ///     .cert("-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----")
+    ///     .cert_digest(Some("9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f".to_owned()))
+    ///     .created_at(Some(1706598432))
+    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f260".to_owned()))
+    ///     .tags(Some(vec!["trusted".to_owned(), "api".to_owned()]))
+    ///     .build()?;
     /// let response = client
     ///     .ca_certificates()
     ///     .upsert_ca_certificate("3c31f18a-f27a-4f9b-8cd4-bf841554612f", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)

@@ -92,10 +92,10 @@ impl<'a> CatalogResourceMappings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCatalogResourceMapping = serde_json::from_value(serde_json::json!({
-    ///   "service": "user-svc",
-    ///   "resource": "4UdXnoaDYYJsH_Ir"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCatalogResourceMapping::builder()
+    ///     .service("user-svc")
+    ///     .resource(kong_konnect::models::CreateCatalogResourceMappingResource::String("4UdXnoaDYYJsH_Ir".to_owned()))
+    ///     .build()?;
     /// let response = client
     ///     .catalog_resource_mappings()
     ///     .create_resource_mapping(&body)

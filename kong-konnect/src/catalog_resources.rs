@@ -40,7 +40,7 @@ impl<'a> CatalogResources<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateCatalogResource = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateCatalogResource::builder().build();
     /// let response = client
     ///     .catalog_resources()
     ///     .update_resource("3f51fa25-310a-421d-bd1a-007f859021a3", "AflTNLY0tTQhv2my", &body)

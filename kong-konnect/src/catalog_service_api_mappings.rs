@@ -154,9 +154,9 @@ impl<'a> CatalogServiceApiMappings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCatalogServiceApiMappingRequest = serde_json::from_value(serde_json::json!({
-    ///   "api_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCatalogServiceApiMappingRequest::builder()
+    ///     .api_id("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .build()?;
     /// let response = client
     ///     .catalog_service_api_mappings()
     ///     .create_catalog_service_api_mapping("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", &body)

@@ -103,10 +103,10 @@ impl<'a> CatalogServices<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCatalogService = serde_json::from_value(serde_json::json!({
-    ///   "name": "user-svc",
-    ///   "display_name": "User Service"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCatalogService::builder()
+    ///     .name("user-svc")
+    ///     .display_name("User Service")
+    ///     .build()?;
     /// let response = client
     ///     .catalog_services()
     ///     .create_catalog_service(&body)
@@ -257,7 +257,7 @@ impl<'a> CatalogServices<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateCatalogService = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateCatalogService::builder().build();
     /// let response = client
     ///     .catalog_services()
     ///     .update_catalog_service("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", &body)

@@ -91,10 +91,10 @@ impl<'a> ConfigStoreSecrets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateConfigStoreSecret = serde_json::from_value(serde_json::json!({
-    ///   "key": "string",
-    ///   "value": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateConfigStoreSecret::builder()
+    ///     .key("string")
+    ///     .value("string")
+    ///     .build()?;
     /// let response = client
     ///     .config_store_secrets()
     ///     .create_config_store_secret("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -205,9 +205,9 @@ impl<'a> ConfigStoreSecrets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateConfigStoreSecret = serde_json::from_value(serde_json::json!({
-    ///   "value": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateConfigStoreSecret::builder()
+    ///     .value("string")
+    ///     .build()?;
     /// let response = client
     ///     .config_store_secrets()
     ///     .update_config_store_secret("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ConfigStoreSecretKey", &body)

@@ -84,7 +84,7 @@ impl<'a> ConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateConfigStore = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::CreateConfigStore::builder().build();
     /// let response = client
     ///     .config_stores()
     ///     .create_config_store("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -191,7 +191,7 @@ impl<'a> ConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateConfigStore = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::CreateConfigStore::builder().build();
     /// let response = client
     ///     .config_stores()
     ///     .update_config_store("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)

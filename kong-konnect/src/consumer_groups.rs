@@ -82,9 +82,9 @@ impl<'a> ConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ConsumerGroup = serde_json::from_value(serde_json::json!({
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::ConsumerGroup::builder()
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .consumer_groups()
     ///     .create_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -189,9 +189,9 @@ impl<'a> ConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ConsumerGroup = serde_json::from_value(serde_json::json!({
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::ConsumerGroup::builder()
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .consumer_groups()
     ///     .upsert_consumer_group("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -351,7 +351,7 @@ impl<'a> ConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AddConsumerToGroupRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::AddConsumerToGroupRequest::builder().build();
     /// let response = client
     ///     .consumer_groups()
     ///     .add_consumer_to_group("cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))

@@ -85,14 +85,12 @@ impl<'a> Consumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Consumer = serde_json::from_value(serde_json::json!({
-    ///   "custom_id": "4200",
-    ///   "id": "8a388226-80e8-4027-a486-25e4f7db5d21",
-    ///   "tags": [
-    ///     "silver-tier"
-    ///   ],
-    ///   "username": "bob-the-builder"
-    /// }))?;
+    /// let body = kong_konnect::models::Consumer::builder()
+    ///     .custom_id(Some("4200".to_owned()))
+    ///     .id(Some("8a388226-80e8-4027-a486-25e4f7db5d21".to_owned()))
+    ///     .tags(Some(vec!["silver-tier".to_owned()]))
+    ///     .username(Some("bob-the-builder".to_owned()))
+    ///     .build();
     /// let response = client
     ///     .consumers()
     ///     .create_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -195,14 +193,12 @@ impl<'a> Consumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Consumer = serde_json::from_value(serde_json::json!({
-    ///   "custom_id": "4200",
-    ///   "id": "8a388226-80e8-4027-a486-25e4f7db5d21",
-    ///   "tags": [
-    ///     "silver-tier"
-    ///   ],
-    ///   "username": "bob-the-builder"
-    /// }))?;
+    /// let body = kong_konnect::models::Consumer::builder()
+    ///     .custom_id(Some("4200".to_owned()))
+    ///     .id(Some("8a388226-80e8-4027-a486-25e4f7db5d21".to_owned()))
+    ///     .tags(Some(vec!["silver-tier".to_owned()]))
+    ///     .username(Some("bob-the-builder".to_owned()))
+    ///     .build();
     /// let response = client
     ///     .consumers()
     ///     .upsert_consumer("c1059869-6fa7-4329-a5f5-5946d14ca2c5", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -360,7 +356,7 @@ impl<'a> Consumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AddConsumerToSpecificConsumerGroupRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::AddConsumerToSpecificConsumerGroupRequest::builder().build();
     /// let response = client
     ///     .consumers()
     ///     .add_consumer_to_specific_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "c1059869-6fa7-4329-a5f5-5946d14ca2c5", Some(&body))

@@ -142,13 +142,15 @@ impl<'a> ControlPlaneGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GroupMembership = serde_json::from_value(serde_json::json!({
-    ///   "members": [
-    ///     {
-    ///       "id": "string"
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GroupMembership::builder()
+    ///     .members(
+    ///         vec![
+    ///             kong_konnect::models::GroupMembershipMembersItem::builder()
+    ///                 .id("string")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// client
     ///     .control_plane_groups()
     ///     .put_control_planes_id_group_memberships("string", Some(&body))
@@ -203,13 +205,15 @@ impl<'a> ControlPlaneGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GroupMembership = serde_json::from_value(serde_json::json!({
-    ///   "members": [
-    ///     {
-    ///       "id": "string"
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GroupMembership::builder()
+    ///     .members(
+    ///         vec![
+    ///             kong_konnect::models::GroupMembershipMembersItem::builder()
+    ///                 .id("string")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// client
     ///     .control_plane_groups()
     ///     .post_control_planes_id_group_memberships_add("string", Some(&body))
@@ -264,13 +268,15 @@ impl<'a> ControlPlaneGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GroupMembership = serde_json::from_value(serde_json::json!({
-    ///   "members": [
-    ///     {
-    ///       "id": "string"
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GroupMembership::builder()
+    ///     .members(
+    ///         vec![
+    ///             kong_konnect::models::GroupMembershipMembersItem::builder()
+    ///                 .id("string")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// client
     ///     .control_plane_groups()
     ///     .post_control_planes_id_group_memberships_remove("string", Some(&body))

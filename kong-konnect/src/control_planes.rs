@@ -86,9 +86,9 @@ impl<'a> ControlPlanes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateControlPlaneRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "Test Control Plane"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateControlPlaneRequest::builder()
+    ///     .name("Test Control Plane")
+    ///     .build()?;
     /// let response = client
     ///     .control_planes()
     ///     .create_control_plane(&body)
@@ -239,7 +239,7 @@ impl<'a> ControlPlanes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateControlPlaneRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateControlPlaneRequest::builder().build();
     /// let response = client
     ///     .control_planes()
     ///     .update_control_plane("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)

@@ -94,11 +94,11 @@ impl<'a> CustomDomains<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCustomDomainRequest = serde_json::from_value(serde_json::json!({
-    ///   "control_plane_id": "0949471e-b759-45ba-87ab-ee63fb781388",
-    ///   "control_plane_geo": "us",
-    ///   "domain": "example.com"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCustomDomainRequest::builder()
+    ///     .control_plane_id("0949471e-b759-45ba-87ab-ee63fb781388".parse()?)
+    ///     .control_plane_geo(kong_konnect::models::ControlPlaneGeo::Us)
+    ///     .domain("example.com")
+    ///     .build()?;
     /// let response = client
     ///     .custom_domains()
     ///     .create_custom_domains(&body)

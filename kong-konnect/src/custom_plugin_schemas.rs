@@ -86,9 +86,9 @@ impl<'a> CustomPluginSchemas<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePluginSchemasRequest = serde_json::from_value(serde_json::json!({
-    ///   "lua_schema": "return { name = \"myplugin\", fields = { { config = { type = \"record\", fields = { } } } } }"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePluginSchemasRequest::builder()
+    ///     .lua_schema("return { name = \"myplugin\", fields = { { config = { type = \"record\", fields = { } } } } }")
+    ///     .build()?;
     /// let response = client
     ///     .custom_plugin_schemas()
     ///     .create_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -195,9 +195,9 @@ impl<'a> CustomPluginSchemas<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePluginSchemasRequest = serde_json::from_value(serde_json::json!({
-    ///   "lua_schema": "return { name = \"myplugin\", fields = { { config = { type = \"record\", fields = { } } } } }"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePluginSchemasRequest::builder()
+    ///     .lua_schema("return { name = \"myplugin\", fields = { { config = { type = \"record\", fields = { } } } } }")
+    ///     .build()?;
     /// let response = client
     ///     .custom_plugin_schemas()
     ///     .update_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "myplugin", Some(&body))

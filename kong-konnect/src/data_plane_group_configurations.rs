@@ -98,16 +98,18 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateConfigurationRequest = serde_json::from_value(serde_json::json!({
-    ///   "control_plane_id": "0949471e-b759-45ba-87ab-ee63fb781388",
-    ///   "control_plane_geo": "us",
-    ///   "dataplane_groups": [
-    ///     {
-    ///       "provider": "aws",
-    ///       "region": "us-east-2"
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CreateConfigurationRequest::builder()
+    ///     .control_plane_id("0949471e-b759-45ba-87ab-ee63fb781388".parse()?)
+    ///     .control_plane_geo(kong_konnect::models::ControlPlaneGeo::Us)
+    ///     .dataplane_groups(
+    ///         vec![
+    ///             kong_konnect::models::ConfigurationDataPlaneGroupConfig::builder()
+    ///                 .provider(kong_konnect::models::ProviderName::Aws)
+    ///                 .region("us-east-2")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .data_plane_group_configurations()
     ///     .create_configuration(&body)

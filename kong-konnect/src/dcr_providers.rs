@@ -116,15 +116,18 @@ impl<'a> DcrProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateDcrProviderRequest = serde_json::from_value(serde_json::json!({
-    ///   "dcr_config": {
-    ///     "initial_client_id": "string",
-    ///     "initial_client_secret": "string"
-    ///   },
-    ///   "name": "string",
-    ///   "issuer": "https://example.com",
-    ///   "provider_type": "auth0"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateDcrProviderRequest::Auth0(
+    ///     kong_konnect::models::CreateDcrProviderRequestAuth0::builder()
+    ///         .dcr_config(
+    ///             kong_konnect::models::CreateDcrConfigAuth0InRequest::builder()
+    ///                 .initial_client_id("string")
+    ///                 .initial_client_secret("string")
+    ///                 .build()?,
+    ///         )
+    ///         .name("string")
+    ///         .issuer("https://example.com")
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .dcr_providers()
     ///     .create_dcr_provider(&body)
@@ -275,7 +278,7 @@ impl<'a> DcrProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateDcrProviderRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateDcrProviderRequest::builder().build();
     /// let response = client
     ///     .dcr_providers()
     ///     .update_dcr_provider("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, &body)

@@ -190,11 +190,11 @@ impl<'a> DegraphqlRoutes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::DegraphqlRouteWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "query": "query{ user { email } }",
-    ///   "uri": "/users"
-    /// }))?;
+    /// let body = kong_konnect::models::DegraphqlRouteWithoutParents::builder()
+    ///     .id(Some("56c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///     .query("query{ user { email } }")
+    ///     .uri("/users")
+    ///     .build()?;
     /// let response = client
     ///     .degraphql_routes()
     ///     .create_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &body)
@@ -304,11 +304,11 @@ impl<'a> DegraphqlRoutes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::DegraphqlRouteWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "query": "query{ user { email } }",
-    ///   "uri": "/users"
-    /// }))?;
+    /// let body = kong_konnect::models::DegraphqlRouteWithoutParents::builder()
+    ///     .id(Some("56c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///     .query("query{ user { email } }")
+    ///     .uri("/users")
+    ///     .build()?;
     /// let response = client
     ///     .degraphql_routes()
     ///     .upsert_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string", &body)

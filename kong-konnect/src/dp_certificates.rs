@@ -84,9 +84,9 @@ impl<'a> DpCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateDataplaneCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "cert": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateDataplaneCertificateRequest::builder()
+    ///     .cert("string")
+    ///     .build()?;
     /// let response = client
     ///     .dp_certificates()
     ///     .create_dataplane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -199,9 +199,9 @@ impl<'a> DpCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateDataplaneCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "cert": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateDataplaneCertificateRequest::builder()
+    ///     .cert("string")
+    ///     .build()?;
     /// let response = client
     ///     .dp_certificates()
     ///     .update_dataplane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", Some(&body))

@@ -92,18 +92,16 @@ impl<'a> EventGatewayBackendClusters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayBackendClusterRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "authentication": {
-    ///     "type": "anonymous"
-    ///   },
-    ///   "bootstrap_servers": [
-    ///     "a:0"
-    ///   ],
-    ///   "tls": {
-    ///     "enabled": true
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayBackendClusterRequest::builder()
+    ///     .name("string")
+    ///     .authentication(kong_konnect::models::BackendClusterAuthenticationScheme::Anonymous(kong_konnect::models::BillingPriceFree::builder().build()))
+    ///     .bootstrap_servers(vec!["a:0".to_owned()])
+    ///     .tls(
+    ///         kong_konnect::models::BackendClusterTls::builder()
+    ///             .enabled(true)
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_backend_clusters()
     ///     .create_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -217,18 +215,16 @@ impl<'a> EventGatewayBackendClusters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateEventGatewayBackendClusterRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "authentication": {
-    ///     "type": "anonymous"
-    ///   },
-    ///   "bootstrap_servers": [
-    ///     "a:0"
-    ///   ],
-    ///   "tls": {
-    ///     "enabled": true
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateEventGatewayBackendClusterRequest::builder()
+    ///     .name("string")
+    ///     .authentication(kong_konnect::models::BackendClusterAuthenticationSensitiveDataAwareScheme::Anonymous(kong_konnect::models::BillingPriceFree::builder().build()))
+    ///     .bootstrap_servers(vec!["a:0".to_owned()])
+    ///     .tls(
+    ///         kong_konnect::models::BackendClusterTls::builder()
+    ///             .enabled(true)
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_backend_clusters()
     ///     .update_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))

@@ -90,9 +90,9 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayDataPlaneCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "certificate": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayDataPlaneCertificateRequest::builder()
+    ///     .certificate("string")
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_data_plane_certificates()
     ///     .create_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -209,9 +209,9 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayDataPlaneCertificateRequest = serde_json::from_value(serde_json::json!({
-    ///   "certificate": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayDataPlaneCertificateRequest::builder()
+    ///     .certificate("string")
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_data_plane_certificates()
     ///     .update_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))

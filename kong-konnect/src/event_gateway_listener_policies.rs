@@ -92,17 +92,22 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayListenerPolicyCreate = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "certificates": [
-    ///       {
-    ///         "certificate": "string",
-    ///         "key": "${vault.env['MY_ENV_VAR']}"
-    ///       }
-    ///     ]
-    ///   },
-    ///   "type": "tls_server"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayListenerPolicyCreate::TlsServer(
+    ///     kong_konnect::models::EventGatewayTlsListenerPolicy::builder()
+    ///         .config(
+    ///             kong_konnect::models::EventGatewayTlsListenerPolicyConfig::builder()
+    ///                 .certificates(
+    ///                     vec![
+    ///                         kong_konnect::models::TlsCertificate::builder()
+    ///                             .certificate("string")
+    ///                             .key("${vault.env['MY_ENV_VAR']}")
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_listener_policies()
     ///     .create_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body, &Default::default())
@@ -222,16 +227,21 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayListenerPolicyUpdate = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "certificates": [
-    ///       {
-    ///         "certificate": "string"
-    ///       }
-    ///     ]
-    ///   },
-    ///   "type": "tls_server"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayListenerPolicyUpdate::TlsServer(
+    ///     kong_konnect::models::EventGatewayTlsListenerSensitiveDataAwarePolicy::builder()
+    ///         .config(
+    ///             kong_konnect::models::EventGatewayTlsListenerPolicyConfigSensitiveDataAware::builder()
+    ///                 .certificates(
+    ///                     vec![
+    ///                         kong_konnect::models::TlsCertificateSensitiveDataAware::builder()
+    ///                             .certificate("string")
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_listener_policies()
     ///     .update_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -344,7 +354,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayListenerPolicyPatch = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::EventGatewayListenerPolicyPatch::builder().build();
     /// let response = client
     ///     .event_gateway_listener_policies()
     ///     .patch_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -409,9 +419,9 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MoveEventGatewayPolicy = serde_json::from_value(serde_json::json!({
-    ///   "index": 2
-    /// }))?;
+    /// let body = kong_konnect::models::MoveEventGatewayPolicy::builder()
+    ///     .index(2)
+    ///     .build()?;
     /// client
     ///     .event_gateway_listener_policies()
     ///     .move_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -522,11 +532,9 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GetEventGatewayListenerPolicyChainResponse = serde_json::from_value(serde_json::json!({
-    ///   "policies": [
-    ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GetEventGatewayListenerPolicyChainResponse::builder()
+    ///     .policies(vec!["3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?])
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_listener_policies()
     ///     .update_event_gateway_listener_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))

@@ -92,15 +92,15 @@ impl<'a> EventGatewayListeners<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayListenerRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "addresses": [
-    ///     "string"
-    ///   ],
-    ///   "ports": [
-    ///     "0"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayListenerRequest::builder()
+    ///     .name("string")
+    ///     .addresses(vec!["string".to_owned()])
+    ///     .ports(
+    ///         vec![
+    ///             kong_konnect::models::EventGatewayListenerPort::String("0".to_owned()),
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_listeners()
     ///     .create_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -214,15 +214,15 @@ impl<'a> EventGatewayListeners<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayListenerRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "addresses": [
-    ///     "string"
-    ///   ],
-    ///   "ports": [
-    ///     "0"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayListenerRequest::builder()
+    ///     .name("string")
+    ///     .addresses(vec!["string".to_owned()])
+    ///     .ports(
+    ///         vec![
+    ///             kong_konnect::models::EventGatewayListenerPort::String("0".to_owned()),
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_listeners()
     ///     .update_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))

@@ -90,14 +90,17 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::SchemaRegistryCreate = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "config": {
-    ///     "schema_type": "avro",
-    ///     "endpoint": "https://example.com"
-    ///   },
-    ///   "type": "confluent"
-    /// }))?;
+    /// let body = kong_konnect::models::SchemaRegistryCreate::Confluent(
+    ///     kong_konnect::models::SchemaRegistryConfluent::builder()
+    ///         .name("string")
+    ///         .config(
+    ///             kong_konnect::models::SchemaRegistryConfluentConfig::builder()
+    ///                 .schema_type(kong_konnect::models::SchemaRegistryConfluentConfigSchemaType::Avro)
+    ///                 .endpoint("https://example.com")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_schema_registries()
     ///     .create_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -211,14 +214,17 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::SchemaRegistryUpdate = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "config": {
-    ///     "schema_type": "avro",
-    ///     "endpoint": "https://example.com"
-    ///   },
-    ///   "type": "confluent"
-    /// }))?;
+    /// let body = kong_konnect::models::SchemaRegistryUpdate::Confluent(
+    ///     kong_konnect::models::SchemaRegistryConfluentSensitiveDataAware::builder()
+    ///         .name("string")
+    ///         .config(
+    ///             kong_konnect::models::SchemaRegistryConfluentConfigSensitiveDataAware::builder()
+    ///                 .schema_type(kong_konnect::models::SchemaRegistryConfluentConfigSchemaType::Avro)
+    ///                 .endpoint("https://example.com")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_schema_registries()
     ///     .update_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))

@@ -90,10 +90,10 @@ impl<'a> EventGatewayStaticKeys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayStaticKeyCreate = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "value": "${vault.env['MY_ENV_VAR']}"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayStaticKeyCreate::builder()
+    ///     .name("string")
+    ///     .value("${vault.env['MY_ENV_VAR']}")
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_static_keys()
     ///     .create_event_gateway_static_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))

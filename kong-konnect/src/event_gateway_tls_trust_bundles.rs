@@ -96,12 +96,14 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayTlsTrustBundleRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "config": {
-    ///     "trusted_ca": "string"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayTlsTrustBundleRequest::builder()
+    ///     .name("string")
+    ///     .config(
+    ///         kong_konnect::models::TlsTrustBundleConfig::builder()
+    ///             .trusted_ca("string")
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_tls_trust_bundles()
     ///     .create_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -215,7 +217,7 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateEventGatewayTlsTrustBundleRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateEventGatewayTlsTrustBundleRequest::builder().build();
     /// let response = client
     ///     .event_gateway_tls_trust_bundles()
     ///     .update_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)

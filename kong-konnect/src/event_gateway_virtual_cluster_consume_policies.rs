@@ -92,12 +92,11 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayConsumePolicyCreate = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "type": "confluent_schema_registry"
-    ///   },
-    ///   "type": "schema_validation"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayConsumePolicyCreate::SchemaValidation(
+    ///     kong_konnect::models::EventGatewayConsumeSchemaValidationPolicy::builder()
+    ///         .config(kong_konnect::models::EventGatewayConsumeSchemaValidationPolicyConfig::ConfluentSchemaRegistry(kong_konnect::models::EventGatewayConsumeSchemaValidationPolicyJsonConfig::builder().build()))
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_virtual_cluster_consume_policies()
     ///     .create_event_gateway_virtual_cluster_consume_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body), &Default::default())
@@ -221,10 +220,11 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayConsumePolicyUpdate = serde_json::from_value(serde_json::json!({
-    ///   "config": {},
-    ///   "type": "modify_headers"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayConsumePolicyUpdate::ModifyHeaders(
+    ///     kong_konnect::models::EventGatewayModifyHeadersPolicy::builder()
+    ///         .config(kong_konnect::models::EventGatewayModifyHeadersPolicyConfig::builder().build())
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_virtual_cluster_consume_policies()
     ///     .update_event_gateway_virtual_cluster_consume_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -341,7 +341,7 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayPolicyPatch = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::EventGatewayPolicyPatch::builder().build();
     /// let response = client
     ///     .event_gateway_virtual_cluster_consume_policies()
     ///     .patch_event_gateway_virtual_cluster_consume_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -409,9 +409,9 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MoveEventGatewayPolicy = serde_json::from_value(serde_json::json!({
-    ///   "index": 2
-    /// }))?;
+    /// let body = kong_konnect::models::MoveEventGatewayPolicy::builder()
+    ///     .index(2)
+    ///     .build()?;
     /// client
     ///     .event_gateway_virtual_cluster_consume_policies()
     ///     .move_event_gateway_virtual_cluster_consume_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -526,11 +526,9 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GetEventGatewayListenerPolicyChainResponse = serde_json::from_value(serde_json::json!({
-    ///   "policies": [
-    ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GetEventGatewayListenerPolicyChainResponse::builder()
+    ///     .policies(vec!["3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?])
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_consume_policies()
     ///     .update_event_gateway_virtual_cluster_consume_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))

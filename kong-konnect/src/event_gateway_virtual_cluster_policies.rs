@@ -92,30 +92,41 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayClusterPolicyModify = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "rules": [
-    ///       {
-    ///         "resource_type": "topic",
-    ///         "action": "allow",
-    ///         "operations": [
-    ///           {
-    ///             "name": "all"
-    ///           }
-    ///         ],
-    ///         "resource_names": [
-    ///           {
-    ///             "match": "orders-*"
-    ///           },
-    ///           {
-    ///             "match": "payments-*"
-    ///           }
-    ///         ]
-    ///       }
-    ///     ]
-    ///   },
-    ///   "type": "acls"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayClusterPolicyModify::Acls(
+    ///     kong_konnect::models::EventGatewayAclsPolicy::builder()
+    ///         .config(
+    ///             kong_konnect::models::EventGatewayAclPolicyConfig::builder()
+    ///                 .rules(
+    ///                     vec![
+    ///                         kong_konnect::models::EventGatewayAclRule::builder()
+    ///                             .resource_type(kong_konnect::models::EventGatewayAclRuleResourceType::Topic)
+    ///                             .action(kong_konnect::models::EventGatewayAclRuleAction::Allow)
+    ///                             .operations(
+    ///                                 vec![
+    ///                                     kong_konnect::models::EventGatewayAclOperation::builder()
+    ///                                         .name(kong_konnect::models::EventGatewayAclOperationName::All)
+    ///                                         .build()?,
+    ///                                 ],
+    ///                             )
+    ///                             .resource_names(
+    ///                                 kong_konnect::models::EventGatewayAclRuleResourceNames::List(
+    ///                                     vec![
+    ///                                         kong_konnect::models::EventGatewayAclResourceName::builder()
+    ///                                             .r#match("orders-*")
+    ///                                             .build()?,
+    ///                                         kong_konnect::models::EventGatewayAclResourceName::builder()
+    ///                                             .r#match("payments-*")
+    ///                                             .build()?,
+    ///                                     ],
+    ///                                 ),
+    ///                             )
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
     ///     .create_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body), &Default::default())
@@ -239,30 +250,41 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayClusterPolicyModify = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "rules": [
-    ///       {
-    ///         "resource_type": "topic",
-    ///         "action": "allow",
-    ///         "operations": [
-    ///           {
-    ///             "name": "all"
-    ///           }
-    ///         ],
-    ///         "resource_names": [
-    ///           {
-    ///             "match": "orders-*"
-    ///           },
-    ///           {
-    ///             "match": "payments-*"
-    ///           }
-    ///         ]
-    ///       }
-    ///     ]
-    ///   },
-    ///   "type": "acls"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayClusterPolicyModify::Acls(
+    ///     kong_konnect::models::EventGatewayAclsPolicy::builder()
+    ///         .config(
+    ///             kong_konnect::models::EventGatewayAclPolicyConfig::builder()
+    ///                 .rules(
+    ///                     vec![
+    ///                         kong_konnect::models::EventGatewayAclRule::builder()
+    ///                             .resource_type(kong_konnect::models::EventGatewayAclRuleResourceType::Topic)
+    ///                             .action(kong_konnect::models::EventGatewayAclRuleAction::Allow)
+    ///                             .operations(
+    ///                                 vec![
+    ///                                     kong_konnect::models::EventGatewayAclOperation::builder()
+    ///                                         .name(kong_konnect::models::EventGatewayAclOperationName::All)
+    ///                                         .build()?,
+    ///                                 ],
+    ///                             )
+    ///                             .resource_names(
+    ///                                 kong_konnect::models::EventGatewayAclRuleResourceNames::List(
+    ///                                     vec![
+    ///                                         kong_konnect::models::EventGatewayAclResourceName::builder()
+    ///                                             .r#match("orders-*")
+    ///                                             .build()?,
+    ///                                         kong_konnect::models::EventGatewayAclResourceName::builder()
+    ///                                             .r#match("payments-*")
+    ///                                             .build()?,
+    ///                                     ],
+    ///                                 ),
+    ///                             )
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
     ///     .update_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -379,7 +401,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayPolicyPatch = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::EventGatewayPolicyPatch::builder().build();
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
     ///     .patch_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -447,9 +469,9 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MoveEventGatewayPolicy = serde_json::from_value(serde_json::json!({
-    ///   "index": 2
-    /// }))?;
+    /// let body = kong_konnect::models::MoveEventGatewayPolicy::builder()
+    ///     .index(2)
+    ///     .build()?;
     /// client
     ///     .event_gateway_virtual_cluster_policies()
     ///     .move_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -564,11 +586,9 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GetEventGatewayListenerPolicyChainResponse = serde_json::from_value(serde_json::json!({
-    ///   "policies": [
-    ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GetEventGatewayListenerPolicyChainResponse::builder()
+    ///     .policies(vec!["3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?])
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
     ///     .update_event_gateway_virtual_cluster_cluster_level_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))

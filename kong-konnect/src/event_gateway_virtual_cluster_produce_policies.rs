@@ -92,10 +92,11 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayProducePolicyCreate = serde_json::from_value(serde_json::json!({
-    ///   "config": {},
-    ///   "type": "modify_headers"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayProducePolicyCreate::ModifyHeaders(
+    ///     kong_konnect::models::EventGatewayModifyHeadersPolicyCreate::builder()
+    ///         .config(kong_konnect::models::EventGatewayModifyHeadersPolicyConfig::builder().build())
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
     ///     .create_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body), &Default::default())
@@ -219,12 +220,11 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayProducePolicyUpdate = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "type": "confluent_schema_registry"
-    ///   },
-    ///   "type": "schema_validation"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayProducePolicyUpdate::SchemaValidation(
+    ///     kong_konnect::models::EventGatewayProduceSchemaValidationPolicy::builder()
+    ///         .config(kong_konnect::models::EventGatewayProduceSchemaValidationPolicyConfig::ConfluentSchemaRegistry(kong_konnect::models::EventGatewayProduceSchemaValidationPolicyJsonConfig::builder().build()))
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
     ///     .update_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -341,7 +341,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayPolicyPatch = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::EventGatewayPolicyPatch::builder().build();
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
     ///     .patch_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -409,9 +409,9 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MoveEventGatewayPolicy = serde_json::from_value(serde_json::json!({
-    ///   "index": 2
-    /// }))?;
+    /// let body = kong_konnect::models::MoveEventGatewayPolicy::builder()
+    ///     .index(2)
+    ///     .build()?;
     /// client
     ///     .event_gateway_virtual_cluster_produce_policies()
     ///     .move_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -526,11 +526,9 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GetEventGatewayListenerPolicyChainResponse = serde_json::from_value(serde_json::json!({
-    ///   "policies": [
-    ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GetEventGatewayListenerPolicyChainResponse::builder()
+    ///     .policies(vec!["3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?])
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
     ///     .update_event_gateway_virtual_cluster_produce_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))

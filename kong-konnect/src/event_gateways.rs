@@ -85,9 +85,9 @@ impl<'a> EventGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateGatewayRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateGatewayRequest::builder()
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .event_gateways()
     ///     .create_event_gateway(&body)
@@ -190,7 +190,7 @@ impl<'a> EventGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateGatewayRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateGatewayRequest::builder().build();
     /// let response = client
     ///     .event_gateways()
     ///     .update_event_gateway("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -292,7 +292,7 @@ impl<'a> EventGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchGatewayRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PatchGatewayRequest::builder().build();
     /// let response = client
     ///     .event_gateways()
     ///     .patch_event_gateway("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)

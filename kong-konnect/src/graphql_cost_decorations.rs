@@ -193,9 +193,9 @@ impl<'a> GraphqlCostDecorations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GraphqlCostDecorationWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "type_path": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::GraphqlCostDecorationWithoutParents::builder()
+    ///     .type_path("string")
+    ///     .build()?;
     /// let response = client
     ///     .graphql_cost_decorations()
     ///     .create_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &body)
@@ -308,9 +308,9 @@ impl<'a> GraphqlCostDecorations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GraphqlCostDecorationWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "type_path": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::GraphqlCostDecorationWithoutParents::builder()
+    ///     .type_path("string")
+    ///     .build()?;
     /// let response = client
     ///     .graphql_cost_decorations()
     ///     .upsert_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string", &body)

@@ -85,11 +85,11 @@ impl<'a> HmacAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::HmacAuthWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "id": "75695322-e8a0-4109-aed4-5416b0308d85",
-    ///   "secret": "wQazJ304DW5huJklHgUfjfiSyCyTAEDZ",
-    ///   "username": "xerxes"
-    /// }))?;
+    /// let body = kong_konnect::models::HmacAuthWithoutParents::builder()
+    ///     .id(Some("75695322-e8a0-4109-aed4-5416b0308d85".to_owned()))
+    ///     .secret(Some("wQazJ304DW5huJklHgUfjfiSyCyTAEDZ".to_owned()))
+    ///     .username("xerxes")
+    ///     .build()?;
     /// let response = client
     ///     .hmac_auth_credentials()
     ///     .create_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
@@ -196,11 +196,11 @@ impl<'a> HmacAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::HmacAuthWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "id": "75695322-e8a0-4109-aed4-5416b0308d85",
-    ///   "secret": "wQazJ304DW5huJklHgUfjfiSyCyTAEDZ",
-    ///   "username": "xerxes"
-    /// }))?;
+    /// let body = kong_konnect::models::HmacAuthWithoutParents::builder()
+    ///     .id(Some("75695322-e8a0-4109-aed4-5416b0308d85".to_owned()))
+    ///     .secret(Some("wQazJ304DW5huJklHgUfjfiSyCyTAEDZ".to_owned()))
+    ///     .username("xerxes")
+    ///     .build()?;
     /// let response = client
     ///     .hmac_auth_credentials()
     ///     .upsert_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "70e7b00b-72f2-471b-a5ce-9c4171775360", &body)

@@ -83,7 +83,7 @@ impl<'a> ImpersonationSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GetImpersonationSettingsResponse = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::GetImpersonationSettingsResponse::builder().build();
     /// let response = client
     ///     .impersonation_settings()
     ///     .update_impersonation_settings(Some(&body))

@@ -89,13 +89,14 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertIntegrationInstanceAuthConfig = serde_json::from_value(serde_json::json!({
-    ///   "client_id": "d745213a-b7e8-4998-abe3-41f164001970",
-    ///   "client_secret": "s3cr3t4p1cl13ntt0k3n1234567890abcdef",
-    ///   "authorization_endpoint": "https://identity.service.com/oauth/authorize",
-    ///   "token_endpoint": "https://identity.service.com/oauth/token",
-    ///   "type": "oauth"
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertIntegrationInstanceAuthConfig::Oauth(
+    ///     kong_konnect::models::UpsertOauthAuthConfig::builder()
+    ///         .client_id("d745213a-b7e8-4998-abe3-41f164001970")
+    ///         .client_secret("s3cr3t4p1cl13ntt0k3n1234567890abcdef")
+    ///         .authorization_endpoint("https://identity.service.com/oauth/authorize")
+    ///         .token_endpoint("https://identity.service.com/oauth/token")
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .integration_instance_auth_config()
     ///     .upsert_integration_instance_auth_config("3f51fa25-310a-421d-bd1a-007f859021a3", &body)

@@ -94,14 +94,17 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateIntegrationInstanceAuthCredential = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "grant_type": "authorization_code",
-    ///     "code": "Yzk5ZDczMzRlNDEwY",
-    ///     "redirect_uri": "https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth"
-    ///   },
-    ///   "type": "oauth"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateIntegrationInstanceAuthCredential::Oauth(
+    ///     kong_konnect::models::CreateOauthCredential::builder()
+    ///         .config(
+    ///             kong_konnect::models::CreateOauthCredentialConfig::builder()
+    ///                 .grant_type(kong_konnect::models::OauthConfigGrantType::AuthorizationCode)
+    ///                 .code("Yzk5ZDczMzRlNDEwY")
+    ///                 .redirect_uri("https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .integration_instance_auth_credentials()
     ///     .create_integration_instance_auth_credential("3f51fa25-310a-421d-bd1a-007f859021a3", &body)

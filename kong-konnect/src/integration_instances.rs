@@ -97,14 +97,16 @@ impl<'a> IntegrationInstances<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateIntegrationInstance = serde_json::from_value(serde_json::json!({
-    ///   "integration_name": "aws-lambda",
-    ///   "name": "aws-lambda-prod",
-    ///   "display_name": "AWS (prod)",
-    ///   "config": {
-    ///     "account_region": "eu"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateIntegrationInstance::builder()
+    ///     .integration_name("aws-lambda")
+    ///     .name("aws-lambda-prod")
+    ///     .display_name("AWS (prod)")
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("account_region".to_owned(), kong_konnect::serde_json::json!("eu")),
+    ///         ]),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .integration_instances()
     ///     .create_integration_instance(&body)
@@ -258,7 +260,7 @@ impl<'a> IntegrationInstances<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateIntegrationInstance = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateIntegrationInstance::builder().build();
     /// let response = client
     ///     .integration_instances()
     ///     .update_integration_instance("3f51fa25-310a-421d-bd1a-007f859021a3", &body)

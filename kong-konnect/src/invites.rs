@@ -31,9 +31,9 @@ impl<'a> Invites<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::InviteUserRequest = serde_json::from_value(serde_json::json!({
-    ///   "email": "james.c.woods@example.com"
-    /// }))?;
+    /// let body = kong_konnect::models::InviteUserRequest::builder()
+    ///     .email("james.c.woods@example.com")
+    ///     .build()?;
     /// client
     ///     .invites()
     ///     .invite_user(Some(&body))

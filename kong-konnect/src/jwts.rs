@@ -82,12 +82,12 @@ impl<'a> Jwts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::JwtWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "algorithm": "HS256",
-    ///   "id": "75695322-e8a0-4109-aed4-5416b0308d85",
-    ///   "key": "YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz",
-    ///   "secret": "C50k0bcahDhLNhLKSUBSR1OMiFGzNZ7X"
-    /// }))?;
+    /// let body = kong_konnect::models::JwtWithoutParents::builder()
+    ///     .algorithm(Some(kong_konnect::models::JwtAlgorithm::Hs256))
+    ///     .id(Some("75695322-e8a0-4109-aed4-5416b0308d85".to_owned()))
+    ///     .key(Some("YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz".to_owned()))
+    ///     .secret(Some("C50k0bcahDhLNhLKSUBSR1OMiFGzNZ7X".to_owned()))
+    ///     .build();
     /// let response = client
     ///     .jwts()
     ///     .create_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", Some(&body))
@@ -198,12 +198,12 @@ impl<'a> Jwts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::JwtWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "algorithm": "HS256",
-    ///   "id": "75695322-e8a0-4109-aed4-5416b0308d85",
-    ///   "key": "YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz",
-    ///   "secret": "C50k0bcahDhLNhLKSUBSR1OMiFGzNZ7X"
-    /// }))?;
+    /// let body = kong_konnect::models::JwtWithoutParents::builder()
+    ///     .algorithm(Some(kong_konnect::models::JwtAlgorithm::Hs256))
+    ///     .id(Some("75695322-e8a0-4109-aed4-5416b0308d85".to_owned()))
+    ///     .key(Some("YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz".to_owned()))
+    ///     .secret(Some("C50k0bcahDhLNhLKSUBSR1OMiFGzNZ7X".to_owned()))
+    ///     .build();
     /// let response = client
     ///     .jwts()
     ///     .upsert_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "4a7f5faa-8c96-46d6-8214-c87573ef2ac4", Some(&body))

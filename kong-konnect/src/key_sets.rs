@@ -81,13 +81,11 @@ impl<'a> KeySets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::KeySet = serde_json::from_value(serde_json::json!({
-    ///   "id": "b58c7d9d-e54f-444c-b24d-cdfc4159f61e",
-    ///   "name": "example-key-set",
-    ///   "tags": [
-    ///     "idp-keys"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::KeySet::builder()
+    ///     .id(Some("b58c7d9d-e54f-444c-b24d-cdfc4159f61e".to_owned()))
+    ///     .name(Some("example-key-set".to_owned()))
+    ///     .tags(Some(vec!["idp-keys".to_owned()]))
+    ///     .build();
     /// let response = client
     ///     .key_sets()
     ///     .create_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
@@ -194,13 +192,11 @@ impl<'a> KeySets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::KeySet = serde_json::from_value(serde_json::json!({
-    ///   "id": "b58c7d9d-e54f-444c-b24d-cdfc4159f61e",
-    ///   "name": "example-key-set",
-    ///   "tags": [
-    ///     "idp-keys"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::KeySet::builder()
+    ///     .id(Some("b58c7d9d-e54f-444c-b24d-cdfc4159f61e".to_owned()))
+    ///     .name(Some("example-key-set".to_owned()))
+    ///     .tags(Some(vec!["idp-keys".to_owned()]))
+    ///     .build();
     /// let response = client
     ///     .key_sets()
     ///     .upsert_key_set("6cc34248-50b4-4a81-9201-3bdf7a83f712", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))

@@ -83,19 +83,27 @@ impl<'a> Keys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Key = serde_json::from_value(serde_json::json!({
-    ///   "id": "d958f66b-8e99-44d2-b0b4-edd5bbf24658",
-    ///   "jwk": "{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}",
-    ///   "kid": "42",
-    ///   "name": "a-key",
-    ///   "pem": {
-    ///     "private_key": "-----BEGIN",
-    ///     "public_key": "-----BEGIN"
-    ///   },
-    ///   "set": {
-    ///     "id": "b86b331c-dcd0-4b3e-97ce-47c5a9543031"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Key::builder()
+    ///     .id(Some("d958f66b-8e99-44d2-b0b4-edd5bbf24658".to_owned()))
+    ///     .jwk(Some("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}".to_owned()))
+    ///     .kid("42")
+    ///     .name(Some("a-key".to_owned()))
+    ///     .pem(
+    ///         Some(
+    ///             kong_konnect::models::KeyPem::builder()
+    ///                 .private_key("-----BEGIN")
+    ///                 .public_key("-----BEGIN")
+    ///                 .build(),
+    ///         ),
+    ///     )
+    ///     .set(
+    ///         Some(
+    ///             kong_konnect::models::KeySetProperty::builder()
+    ///                 .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
+    ///                 .build(),
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .keys()
     ///     .create_key_with_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "6cc34248-50b4-4a81-9201-3bdf7a83f712", &body)
@@ -202,19 +210,27 @@ impl<'a> Keys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Key = serde_json::from_value(serde_json::json!({
-    ///   "id": "d958f66b-8e99-44d2-b0b4-edd5bbf24658",
-    ///   "jwk": "{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}",
-    ///   "kid": "42",
-    ///   "name": "a-key",
-    ///   "pem": {
-    ///     "private_key": "-----BEGIN",
-    ///     "public_key": "-----BEGIN"
-    ///   },
-    ///   "set": {
-    ///     "id": "b86b331c-dcd0-4b3e-97ce-47c5a9543031"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Key::builder()
+    ///     .id(Some("d958f66b-8e99-44d2-b0b4-edd5bbf24658".to_owned()))
+    ///     .jwk(Some("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}".to_owned()))
+    ///     .kid("42")
+    ///     .name(Some("a-key".to_owned()))
+    ///     .pem(
+    ///         Some(
+    ///             kong_konnect::models::KeyPem::builder()
+    ///                 .private_key("-----BEGIN")
+    ///                 .public_key("-----BEGIN")
+    ///                 .build(),
+    ///         ),
+    ///     )
+    ///     .set(
+    ///         Some(
+    ///             kong_konnect::models::KeySetProperty::builder()
+    ///                 .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
+    ///                 .build(),
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .keys()
     ///     .upsert_key_with_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "6cc34248-50b4-4a81-9201-3bdf7a83f712", "bba22c06-a632-42be-a018-1b9ff357b5b9", &body)
@@ -371,19 +387,27 @@ impl<'a> Keys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Key = serde_json::from_value(serde_json::json!({
-    ///   "id": "d958f66b-8e99-44d2-b0b4-edd5bbf24658",
-    ///   "jwk": "{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}",
-    ///   "kid": "42",
-    ///   "name": "a-key",
-    ///   "pem": {
-    ///     "private_key": "-----BEGIN",
-    ///     "public_key": "-----BEGIN"
-    ///   },
-    ///   "set": {
-    ///     "id": "b86b331c-dcd0-4b3e-97ce-47c5a9543031"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Key::builder()
+    ///     .id(Some("d958f66b-8e99-44d2-b0b4-edd5bbf24658".to_owned()))
+    ///     .jwk(Some("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}".to_owned()))
+    ///     .kid("42")
+    ///     .name(Some("a-key".to_owned()))
+    ///     .pem(
+    ///         Some(
+    ///             kong_konnect::models::KeyPem::builder()
+    ///                 .private_key("-----BEGIN")
+    ///                 .public_key("-----BEGIN")
+    ///                 .build(),
+    ///         ),
+    ///     )
+    ///     .set(
+    ///         Some(
+    ///             kong_konnect::models::KeySetProperty::builder()
+    ///                 .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
+    ///                 .build(),
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .keys()
     ///     .create_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -486,19 +510,27 @@ impl<'a> Keys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Key = serde_json::from_value(serde_json::json!({
-    ///   "id": "d958f66b-8e99-44d2-b0b4-edd5bbf24658",
-    ///   "jwk": "{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}",
-    ///   "kid": "42",
-    ///   "name": "a-key",
-    ///   "pem": {
-    ///     "private_key": "-----BEGIN",
-    ///     "public_key": "-----BEGIN"
-    ///   },
-    ///   "set": {
-    ///     "id": "b86b331c-dcd0-4b3e-97ce-47c5a9543031"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Key::builder()
+    ///     .id(Some("d958f66b-8e99-44d2-b0b4-edd5bbf24658".to_owned()))
+    ///     .jwk(Some("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}".to_owned()))
+    ///     .kid("42")
+    ///     .name(Some("a-key".to_owned()))
+    ///     .pem(
+    ///         Some(
+    ///             kong_konnect::models::KeyPem::builder()
+    ///                 .private_key("-----BEGIN")
+    ///                 .public_key("-----BEGIN")
+    ///                 .build(),
+    ///         ),
+    ///     )
+    ///     .set(
+    ///         Some(
+    ///             kong_konnect::models::KeySetProperty::builder()
+    ///                 .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
+    ///                 .build(),
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .keys()
     ///     .upsert_key("bba22c06-a632-42be-a018-1b9ff357b5b9", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)

@@ -268,18 +268,20 @@ impl<'a> McpServers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: Vec<kong_konnect::models::McpServerVersionStatus> = serde_json::from_value(serde_json::json!([
-    ///   {
-    ///     "version": "v1",
-    ///     "desired_replicas": 2,
-    ///     "created_replicas": 2,
-    ///     "pods_status": {
-    ///       "ready": 2,
-    ///       "starting": 0,
-    ///       "failing": 0
-    ///     }
-    ///   }
-    /// ]))?;
+    /// let body: Vec<kong_konnect::models::McpServerVersionStatus> = vec![
+    ///     kong_konnect::models::McpServerVersionStatus::builder()
+    ///         .version("v1")
+    ///         .desired_replicas(2)
+    ///         .created_replicas(2)
+    ///         .pods_status(
+    ///             kong_konnect::models::McpServerPodsStatus::builder()
+    ///                 .ready(2)
+    ///                 .starting(0)
+    ///                 .failing(0)
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// ];
     /// client
     ///     .mcp_servers()
     ///     .post_mcp_server_status("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)

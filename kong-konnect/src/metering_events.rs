@@ -97,20 +97,24 @@ impl<'a> MeteringEvents<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MeteringEvent = serde_json::from_value(serde_json::json!({
-    ///   "specversion": "1.0",
-    ///   "id": "5c10fade-1c9e-4d6c-8275-c52c36731d3c",
-    ///   "source": "service-name",
-    ///   "type": "prompt",
-    ///   "subject": "customer-id",
-    ///   "time": "2023-01-01T01:01:01.001Z",
-    ///   "data": {
-    ///     "prompt": "Hello, world!",
-    ///     "tokens": 100,
-    ///     "model": "gpt-4o",
-    ///     "type": "input"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::MeteringEvent::builder()
+    ///     .id("5c10fade-1c9e-4d6c-8275-c52c36731d3c")
+    ///     .source("service-name")
+    ///     .specversion("1.0")
+    ///     .r#type("prompt")
+    ///     .subject("customer-id")
+    ///     .time(Some("2023-01-01T01:01:01.001Z".parse()?))
+    ///     .data(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("prompt".to_owned(), kong_konnect::serde_json::json!("Hello, world!")),
+    ///                 ("tokens".to_owned(), kong_konnect::serde_json::json!(100)),
+    ///                 ("model".to_owned(), kong_konnect::serde_json::json!("gpt-4o")),
+    ///                 ("type".to_owned(), kong_konnect::serde_json::json!("input")),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// client
     ///     .metering_events()
     ///     .ingest_metering_events(&body)

@@ -91,12 +91,12 @@ impl<'a> Meters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateMeterRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "key": "resource_key",
-    ///   "aggregation": "sum",
-    ///   "event_type": "prompt"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateMeterRequest::builder()
+    ///     .name("string")
+    ///     .key("resource_key")
+    ///     .aggregation(kong_konnect::models::MeterAggregation::Sum)
+    ///     .event_type("prompt")
+    ///     .build()?;
     /// let response = client
     ///     .meters()
     ///     .create_meter(&body)
@@ -202,7 +202,7 @@ impl<'a> Meters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateMeterRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateMeterRequest::builder().build();
     /// let response = client
     ///     .meters()
     ///     .update_meter("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -314,12 +314,12 @@ impl<'a> Meters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MeterQueryRequest = serde_json::from_value(serde_json::json!({
-    ///   "from": "2023-01-01T00:00:00Z",
-    ///   "to": "2023-01-02T00:00:00Z",
-    ///   "granularity": "P1D",
-    ///   "time_zone": "UTC"
-    /// }))?;
+    /// let body = kong_konnect::models::MeterQueryRequest::builder()
+    ///     .from("2023-01-01T00:00:00Z".parse()?)
+    ///     .to("2023-01-02T00:00:00Z".parse()?)
+    ///     .granularity(kong_konnect::models::MeterQueryRequestGranularity::P1d)
+    ///     .time_zone("UTC")
+    ///     .build();
     /// let response = client
     ///     .meters()
     ///     .query_meter("01G65Z755AFWAKHE12NY0CQ9FH", &body)

@@ -85,13 +85,15 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MtlsAuthWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "ca_certificate": {
-    ///     "id": "b2f34145-0343-41a4-9602-4c69dec2f260"
-    ///   },
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "subject_name": "CA_Subject_Name"
-    /// }))?;
+    /// let body = kong_konnect::models::MtlsAuthWithoutParents::builder()
+    ///     .ca_certificate(
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("b2f34145-0343-41a4-9602-4c69dec2f260")
+    ///             .build(),
+    ///     )
+    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .subject_name("CA_Subject_Name")
+    ///     .build()?;
     /// let response = client
     ///     .mtls_auth_credentials()
     ///     .create_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
@@ -198,13 +200,15 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MtlsAuthWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "ca_certificate": {
-    ///     "id": "b2f34145-0343-41a4-9602-4c69dec2f260"
-    ///   },
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "subject_name": "CA_Subject_Name"
-    /// }))?;
+    /// let body = kong_konnect::models::MtlsAuthWithoutParents::builder()
+    ///     .ca_certificate(
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("b2f34145-0343-41a4-9602-4c69dec2f260")
+    ///             .build(),
+    ///     )
+    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .subject_name("CA_Subject_Name")
+    ///     .build()?;
     /// let response = client
     ///     .mtls_auth_credentials()
     ///     .upsert_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string", &body)

@@ -90,17 +90,19 @@ impl<'a> Networks<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateNetworkRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "us-east-2-network",
-    ///   "cloud_gateway_provider_account_id": "929b2449-c69f-44c4-b6ad-9ecec6f811ae",
-    ///   "region": "us-east-2",
-    ///   "availability_zones": [
-    ///     "use2-az1",
-    ///     "use2-az2",
-    ///     "use2-az3"
-    ///   ],
-    ///   "cidr_block": "10.0.0.0/16"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateNetworkRequest::builder()
+    ///     .name("us-east-2-network")
+    ///     .cloud_gateway_provider_account_id("929b2449-c69f-44c4-b6ad-9ecec6f811ae".parse()?)
+    ///     .region("us-east-2")
+    ///     .availability_zones(
+    ///         vec![
+    ///             "use2-az1".to_owned(),
+    ///             "use2-az2".to_owned(),
+    ///             "use2-az3".to_owned(),
+    ///         ],
+    ///     )
+    ///     .cidr_block("10.0.0.0/16")
+    ///     .build()?;
     /// let response = client
     ///     .networks()
     ///     .create_network(&body)
@@ -251,7 +253,7 @@ impl<'a> Networks<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchNetworkRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PatchNetworkRequest::builder().build();
     /// let response = client
     ///     .networks()
     ///     .update_network("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, &body)

@@ -140,22 +140,20 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventSubscription = serde_json::from_value(serde_json::json!({
-    ///   "regions": [
-    ///     "US"
-    ///   ],
-    ///   "entities": [
-    ///     "string"
-    ///   ],
-    ///   "channels": [
-    ///     {
-    ///       "type": "EMAIL",
-    ///       "enabled": true
-    ///     }
-    ///   ],
-    ///   "enabled": true,
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::EventSubscription::builder()
+    ///     .regions(vec![kong_konnect::models::NotificationRegion::Us])
+    ///     .entities(vec!["string".to_owned()])
+    ///     .channels(
+    ///         vec![
+    ///             kong_konnect::models::NotificationChannel::builder()
+    ///                 .r#type(kong_konnect::models::NotificationChannelType::Email)
+    ///                 .enabled(true)
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .enabled(true)
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .notifications()
     ///     .create_event_subscription("invoice-ready", Some(&body))
@@ -322,22 +320,20 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventSubscription = serde_json::from_value(serde_json::json!({
-    ///   "regions": [
-    ///     "US"
-    ///   ],
-    ///   "entities": [
-    ///     "string"
-    ///   ],
-    ///   "channels": [
-    ///     {
-    ///       "type": "EMAIL",
-    ///       "enabled": true
-    ///     }
-    ///   ],
-    ///   "enabled": true,
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::EventSubscription::builder()
+    ///     .regions(vec![kong_konnect::models::NotificationRegion::Us])
+    ///     .entities(vec!["string".to_owned()])
+    ///     .channels(
+    ///         vec![
+    ///             kong_konnect::models::NotificationChannel::builder()
+    ///                 .r#type(kong_konnect::models::NotificationChannelType::Email)
+    ///                 .enabled(true)
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .enabled(true)
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .notifications()
     ///     .update_event_subscription("invoice-ready", "string", Some(&body))
@@ -552,9 +548,9 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::NotificationUpdatePayload = serde_json::from_value(serde_json::json!({
-    ///   "status": "READ"
-    /// }))?;
+    /// let body = kong_konnect::models::NotificationUpdatePayload::builder()
+    ///     .status(kong_konnect::models::NotificationStatus::Read)
+    ///     .build()?;
     /// let response = client
     ///     .notifications()
     ///     .update_notification("string", Some(&body))
@@ -612,12 +608,10 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BulkPayload = serde_json::from_value(serde_json::json!({
-    ///   "ids": [
-    ///     "string"
-    ///   ],
-    ///   "status": "READ"
-    /// }))?;
+    /// let body = kong_konnect::models::BulkPayload::builder()
+    ///     .ids(vec!["string".to_owned()])
+    ///     .status(kong_konnect::models::NotificationStatus::Read)
+    ///     .build()?;
     /// client
     ///     .notifications()
     ///     .bulk_notifications(Some(&body))

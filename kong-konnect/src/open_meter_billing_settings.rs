@@ -91,23 +91,31 @@ impl<'a> OpenMeterBillingSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateBillingProfileRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "supplier": {},
-    ///   "workflow": {},
-    ///   "apps": {
-    ///     "tax": {
-    ///       "id": "01G65Z755AFWAKHE12NY0CQ9FH"
-    ///     },
-    ///     "invoicing": {
-    ///       "id": "01G65Z755AFWAKHE12NY0CQ9FH"
-    ///     },
-    ///     "payment": {
-    ///       "id": "01G65Z755AFWAKHE12NY0CQ9FH"
-    ///     }
-    ///   },
-    ///   "default": true
-    /// }))?;
+    /// let body = kong_konnect::models::CreateBillingProfileRequest::builder()
+    ///     .name("string")
+    ///     .supplier(kong_konnect::models::CreateBillingProfileRequestSupplier::builder().build())
+    ///     .workflow(kong_konnect::models::BillingProfileWorkflow::builder().build())
+    ///     .apps(
+    ///         kong_konnect::models::BillingProfileApps::builder()
+    ///             .tax(
+    ///                 kong_konnect::models::TaxCodeReference::builder()
+    ///                     .id("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///                     .build()?,
+    ///             )
+    ///             .invoicing(
+    ///                 kong_konnect::models::TaxCodeReference::builder()
+    ///                     .id("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///                     .build()?,
+    ///             )
+    ///             .payment(
+    ///                 kong_konnect::models::TaxCodeReference::builder()
+    ///                     .id("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///                     .build()?,
+    ///             )
+    ///             .build()?,
+    ///     )
+    ///     .default(true)
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_billing_settings()
     ///     .create_billing_profile(&body)
@@ -210,12 +218,12 @@ impl<'a> OpenMeterBillingSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertBillingProfileRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "supplier": {},
-    ///   "workflow": {},
-    ///   "default": true
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertBillingProfileRequest::builder()
+    ///     .name("string")
+    ///     .supplier(kong_konnect::models::CreateBillingProfileRequestSupplier::builder().build())
+    ///     .workflow(kong_konnect::models::BillingProfileWorkflow::builder().build())
+    ///     .default(true)
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_billing_settings()
     ///     .update_billing_profile("01G65Z755AFWAKHE12NY0CQ9FH", &body)

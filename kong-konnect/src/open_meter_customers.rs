@@ -87,10 +87,10 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCustomerRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "key": "019ae40f-4258-7f15-9491-842f42a7d6ac"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCustomerRequest::builder()
+    ///     .name("string")
+    ///     .key("019ae40f-4258-7f15-9491-842f42a7d6ac")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .create_customer(&body)
@@ -189,9 +189,9 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertCustomerRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertCustomerRequest::builder()
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .upsert_customer("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -338,7 +338,7 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingCustomerData = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::BillingCustomerData::builder().build();
     /// let response = client
     ///     .open_meter_customers()
     ///     .update_customer_billing("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -390,7 +390,7 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingAppCustomerData = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::BillingAppCustomerData::builder().build();
     /// let response = client
     ///     .open_meter_customers()
     ///     .update_customer_billing_app_data("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -457,9 +457,9 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingCustomerStripeCreateCheckoutSessionRequest = serde_json::from_value(serde_json::json!({
-    ///   "stripe_options": {}
-    /// }))?;
+    /// let body = kong_konnect::models::BillingCustomerStripeCreateCheckoutSessionRequest::builder()
+    ///     .stripe_options(kong_konnect::models::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptions::builder().build())
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .create_customer_stripe_checkout_session("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -521,9 +521,9 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingCustomerStripeCreateCustomerPortalSessionRequest = serde_json::from_value(serde_json::json!({
-    ///   "stripe_options": {}
-    /// }))?;
+    /// let body = kong_konnect::models::BillingCustomerStripeCreateCustomerPortalSessionRequest::builder()
+    ///     .stripe_options(kong_konnect::models::BillingCustomerStripeCreateCustomerPortalSessionRequestStripeOptions::builder().build())
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .create_customer_stripe_portal_session("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -654,25 +654,32 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateChargeRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "currency": "USD",
-    ///   "invoice_at": "2023-01-01T01:01:01.001Z",
-    ///   "service_period": {
-    ///     "from": "2023-01-01T01:01:01.001Z",
-    ///     "to": "2023-01-01T01:01:01.001Z"
-    ///   },
-    ///   "settlement_mode": "credit_then_invoice",
-    ///   "payment_term": "in_advance",
-    ///   "proration_configuration": {
-    ///     "mode": "no_proration"
-    ///   },
-    ///   "amount_before_proration": {
-    ///     "amount": "0",
-    ///     "currency": "USD"
-    ///   },
-    ///   "type": "flat_fee"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateChargeRequest::FlatFee(
+    ///     kong_konnect::models::CreateChargeFlatFeeRequest::builder()
+    ///         .name("string")
+    ///         .currency("USD")
+    ///         .invoice_at("2023-01-01T01:01:01.001Z".parse()?)
+    ///         .service_period(
+    ///             kong_konnect::models::BillingPeriod::builder()
+    ///                 .from("2023-01-01T01:01:01.001Z".parse()?)
+    ///                 .to("2023-01-01T01:01:01.001Z".parse()?)
+    ///                 .build()?,
+    ///         )
+    ///         .settlement_mode(kong_konnect::models::SettlementMode::CreditThenInvoice)
+    ///         .payment_term(kong_konnect::models::PaymentTerm::InAdvance)
+    ///         .proration_configuration(
+    ///             kong_konnect::models::ProrationConfiguration::builder()
+    ///                 .mode(kong_konnect::models::BillingRateCardProrationMode::NoProration)
+    ///                 .build()?,
+    ///         )
+    ///         .amount_before_proration(
+    ///             kong_konnect::models::AmountAfterProration::builder()
+    ///                 .amount("0")
+    ///                 .currency("USD")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .open_meter_customers()
     ///     .create_customer_charges("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -734,11 +741,11 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCreditAdjustmentRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "currency": "USD",
-    ///   "amount": "0"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCreditAdjustmentRequest::builder()
+    ///     .name("string")
+    ///     .currency("USD")
+    ///     .amount("0")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .create_credit_adjustment("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -925,12 +932,12 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCreditGrantRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "funding_method": "none",
-    ///   "currency": "USD",
-    ///   "amount": "0"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCreditGrantRequest::builder()
+    ///     .name("string")
+    ///     .funding_method(kong_konnect::models::CreditFundingMethod::NoneType)
+    ///     .currency("USD")
+    ///     .amount("0")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .create_credit_grant("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -1046,9 +1053,9 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateCreditGrantExternalSettlementRequest = serde_json::from_value(serde_json::json!({
-    ///   "status": "pending"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateCreditGrantExternalSettlementRequest::builder()
+    ///     .status(kong_konnect::models::BillingCreditPurchasePaymentSettlementStatus::Pending)
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .update_credit_grant_external_settlement("01G65Z755AFWAKHE12NY0CQ9FH", "01G65Z755AFWAKHE12NY0CQ9FH", &body)

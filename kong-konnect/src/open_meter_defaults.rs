@@ -86,7 +86,7 @@ impl<'a> OpenMeterDefaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateOrganizationDefaultTaxCodesRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateOrganizationDefaultTaxCodesRequest::builder().build();
     /// let response = client
     ///     .open_meter_defaults()
     ///     .update_organization_default_tax_codes(&body)

@@ -97,10 +97,10 @@ impl<'a> OpenMeterFeatures<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateFeatureRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "key": "resource_key"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateFeatureRequest::builder()
+    ///     .name("string")
+    ///     .key("resource_key")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_features()
     ///     .create_feature(&body)
@@ -260,7 +260,7 @@ impl<'a> OpenMeterFeatures<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateFeatureRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateFeatureRequest::builder().build();
     /// let response = client
     ///     .open_meter_features()
     ///     .update_feature("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -317,12 +317,12 @@ impl<'a> OpenMeterFeatures<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MeterQueryRequest = serde_json::from_value(serde_json::json!({
-    ///   "from": "2023-01-01T00:00:00Z",
-    ///   "to": "2023-01-02T00:00:00Z",
-    ///   "granularity": "P1D",
-    ///   "time_zone": "UTC"
-    /// }))?;
+    /// let body = kong_konnect::models::MeterQueryRequest::builder()
+    ///     .from("2023-01-01T00:00:00Z".parse()?)
+    ///     .to("2023-01-02T00:00:00Z".parse()?)
+    ///     .granularity(kong_konnect::models::MeterQueryRequestGranularity::P1d)
+    ///     .time_zone("UTC")
+    ///     .build();
     /// let response = client
     ///     .open_meter_features()
     ///     .query_feature_cost("01G65Z755AFWAKHE12NY0CQ9FH", Some(&body))

@@ -93,16 +93,18 @@ impl<'a> OpenMeterLlmCost<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::LlmCostOverrideCreate = serde_json::from_value(serde_json::json!({
-    ///   "provider": "string",
-    ///   "model_id": "string",
-    ///   "pricing": {
-    ///     "input_per_token": "0",
-    ///     "output_per_token": "0"
-    ///   },
-    ///   "currency": "USD",
-    ///   "effective_from": "2023-01-01T01:01:01.001Z"
-    /// }))?;
+    /// let body = kong_konnect::models::LlmCostOverrideCreate::builder()
+    ///     .provider("string")
+    ///     .model_id("string")
+    ///     .pricing(
+    ///         kong_konnect::models::LlmCostPricePricing::builder()
+    ///             .input_per_token("0")
+    ///             .output_per_token("0")
+    ///             .build()?,
+    ///     )
+    ///     .currency("USD")
+    ///     .effective_from("2023-01-01T01:01:01.001Z".parse()?)
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_llm_cost()
     ///     .create_llm_cost_override(&body)

@@ -100,21 +100,21 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAddonRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "key": "resource_key",
-    ///   "instance_type": "single",
-    ///   "currency": "USD",
-    ///   "rate_cards": [
-    ///     {
-    ///       "name": "string",
-    ///       "key": "resource_key",
-    ///       "price": {
-    ///         "type": "free"
-    ///       }
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAddonRequest::builder()
+    ///     .name("string")
+    ///     .key("resource_key")
+    ///     .instance_type(kong_konnect::models::TheInstanceTypeOfTheAddOnsCanBeSingleOrMultiple::Single)
+    ///     .currency("USD")
+    ///     .rate_cards(
+    ///         vec![
+    ///             kong_konnect::models::BillingRateCard::builder()
+    ///                 .name("string")
+    ///                 .key("resource_key")
+    ///                 .price(kong_konnect::models::Price::Free(kong_konnect::models::BillingPriceFree::builder().build()))
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .create_product_catalog_addon(&body)
@@ -223,19 +223,19 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertAddonRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "instance_type": "single",
-    ///   "rate_cards": [
-    ///     {
-    ///       "name": "string",
-    ///       "key": "resource_key",
-    ///       "price": {
-    ///         "type": "free"
-    ///       }
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertAddonRequest::builder()
+    ///     .name("string")
+    ///     .instance_type(kong_konnect::models::TheInstanceTypeOfTheAddOnsCanBeSingleOrMultiple::Single)
+    ///     .rate_cards(
+    ///         vec![
+    ///             kong_konnect::models::BillingRateCard::builder()
+    ///                 .name("string")
+    ///                 .key("resource_key")
+    ///                 .price(kong_konnect::models::Price::Free(kong_konnect::models::BillingPriceFree::builder().build()))
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .update_product_catalog_addon("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -513,27 +513,29 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePlanRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "key": "resource_key",
-    ///   "currency": "USD",
-    ///   "billing_cadence": "P1Y",
-    ///   "phases": [
-    ///     {
-    ///       "name": "string",
-    ///       "key": "resource_key",
-    ///       "rate_cards": [
-    ///         {
-    ///           "name": "string",
-    ///           "key": "resource_key",
-    ///           "price": {
-    ///             "type": "free"
-    ///           }
-    ///         }
-    ///       ]
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePlanRequest::builder()
+    ///     .name("string")
+    ///     .key("resource_key")
+    ///     .currency("USD")
+    ///     .billing_cadence("P1Y")
+    ///     .phases(
+    ///         vec![
+    ///             kong_konnect::models::BillingPlanPhase::builder()
+    ///                 .name("string")
+    ///                 .key("resource_key")
+    ///                 .rate_cards(
+    ///                     vec![
+    ///                         kong_konnect::models::BillingRateCard::builder()
+    ///                             .name("string")
+    ///                             .key("resource_key")
+    ///                             .price(kong_konnect::models::Price::Free(kong_konnect::models::BillingPriceFree::builder().build()))
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .create_plan(&body)
@@ -642,24 +644,26 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertPlanRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "phases": [
-    ///     {
-    ///       "name": "string",
-    ///       "key": "resource_key",
-    ///       "rate_cards": [
-    ///         {
-    ///           "name": "string",
-    ///           "key": "resource_key",
-    ///           "price": {
-    ///             "type": "free"
-    ///           }
-    ///         }
-    ///       ]
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertPlanRequest::builder()
+    ///     .name("string")
+    ///     .phases(
+    ///         vec![
+    ///             kong_konnect::models::BillingPlanPhase::builder()
+    ///                 .name("string")
+    ///                 .key("resource_key")
+    ///                 .rate_cards(
+    ///                     vec![
+    ///                         kong_konnect::models::BillingRateCard::builder()
+    ///                             .name("string")
+    ///                             .key("resource_key")
+    ///                             .price(kong_konnect::models::Price::Free(kong_konnect::models::BillingPriceFree::builder().build()))
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .update_plan("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -823,13 +827,15 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePlanAddonRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "addon": {
-    ///     "id": "01G65Z755AFWAKHE12NY0CQ9FH"
-    ///   },
-    ///   "from_plan_phase": "resource_key"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePlanAddonRequest::builder()
+    ///     .name("string")
+    ///     .addon(
+    ///         kong_konnect::models::TaxCodeReference::builder()
+    ///             .id("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///             .build()?,
+    ///     )
+    ///     .from_plan_phase("resource_key")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .create_plan_addon("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -942,10 +948,10 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertPlanAddonRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "from_plan_phase": "resource_key"
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertPlanAddonRequest::builder()
+    ///     .name("string")
+    ///     .from_plan_phase("resource_key")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .update_plan_addon("01G65Z755AFWAKHE12NY0CQ9FH", "01G65Z755AFWAKHE12NY0CQ9FH", &body)

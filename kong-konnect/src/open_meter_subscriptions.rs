@@ -90,10 +90,10 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingSubscriptionCreate = serde_json::from_value(serde_json::json!({
-    ///   "customer": {},
-    ///   "plan": {}
-    /// }))?;
+    /// let body = kong_konnect::models::BillingSubscriptionCreate::builder()
+    ///     .customer(kong_konnect::models::BillingSubscriptionChangeCustomer::builder().build())
+    ///     .plan(kong_konnect::models::BillingSubscriptionChangePlan::builder().build())
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_subscriptions()
     ///     .create_subscription(&body)
@@ -317,7 +317,7 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingSubscriptionCancel = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::BillingSubscriptionCancel::builder().build();
     /// let response = client
     ///     .open_meter_subscriptions()
     ///     .cancel_subscription("01G65Z755AFWAKHE12NY0CQ9FH", &body)
@@ -372,11 +372,11 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingSubscriptionChange = serde_json::from_value(serde_json::json!({
-    ///   "customer": {},
-    ///   "plan": {},
-    ///   "timing": "immediate"
-    /// }))?;
+    /// let body = kong_konnect::models::BillingSubscriptionChange::builder()
+    ///     .customer(kong_konnect::models::BillingSubscriptionChangeCustomer::builder().build())
+    ///     .plan(kong_konnect::models::BillingSubscriptionChangePlan::builder().build())
+    ///     .timing(kong_konnect::models::BillingSubscriptionCancelTiming::BillingSubscriptionEditTimingEnum(kong_konnect::models::BillingSubscriptionEditTimingEnum::Immediate))
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_subscriptions()
     ///     .change_subscription("01G65Z755AFWAKHE12NY0CQ9FH", &body)

@@ -92,16 +92,18 @@ impl<'a> OpenMeterTax<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateTaxCodeRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "key": "resource_key",
-    ///   "app_mappings": [
-    ///     {
-    ///       "app_type": "sandbox",
-    ///       "tax_code": "string"
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CreateTaxCodeRequest::builder()
+    ///     .name("string")
+    ///     .key("resource_key")
+    ///     .app_mappings(
+    ///         vec![
+    ///             kong_konnect::models::BillingTaxCodeAppMapping::builder()
+    ///                 .app_type(kong_konnect::models::AppType::Sandbox)
+    ///                 .tax_code("string")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_tax()
     ///     .create_tax_code(&body)
@@ -206,15 +208,17 @@ impl<'a> OpenMeterTax<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertTaxCodeRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "app_mappings": [
-    ///     {
-    ///       "app_type": "sandbox",
-    ///       "tax_code": "string"
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertTaxCodeRequest::builder()
+    ///     .name("string")
+    ///     .app_mappings(
+    ///         vec![
+    ///             kong_konnect::models::BillingTaxCodeAppMapping::builder()
+    ///                 .app_type(kong_konnect::models::AppType::Sandbox)
+    ///                 .tax_code("string")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_tax()
     ///     .upsert_tax_code("01G65Z755AFWAKHE12NY0CQ9FH", &body)

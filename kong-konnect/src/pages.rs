@@ -137,10 +137,10 @@ impl<'a> Pages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePortalPageRequest = serde_json::from_value(serde_json::json!({
-    ///   "slug": "/my-page",
-    ///   "content": "# Welcome to My Page"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePortalPageRequest::builder()
+    ///     .slug("/my-page")
+    ///     .content("# Welcome to My Page")
+    ///     .build()?;
     /// let response = client
     ///     .pages()
     ///     .create_portal_page("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -297,7 +297,7 @@ impl<'a> Pages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalPageRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdatePortalPageRequest::builder().build();
     /// let response = client
     ///     .pages()
     ///     .update_portal_page("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ebbac5b0-ac89-45c3-9d2e-c4542c657e79".parse()?, &body)
@@ -353,7 +353,7 @@ impl<'a> Pages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MovePageRequestPayload = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::MovePageRequestPayload::builder().build();
     /// client
     ///     .pages()
     ///     .move_portal_pages("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ebbac5b0-ac89-45c3-9d2e-c4542c657e79".parse()?, Some(&body))

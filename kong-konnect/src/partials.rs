@@ -81,10 +81,11 @@ impl<'a> Partials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Partial = serde_json::from_value(serde_json::json!({
-    ///   "config": {},
-    ///   "type": "redis-ce"
-    /// }))?;
+    /// let body = kong_konnect::models::Partial::RedisCe(
+    ///     kong_konnect::models::PartialRedisCe::builder()
+    ///         .config(kong_konnect::models::PartialRedisCeConfig::builder().build())
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .partials()
     ///     .create_partial("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -187,10 +188,11 @@ impl<'a> Partials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Partial = serde_json::from_value(serde_json::json!({
-    ///   "config": {},
-    ///   "type": "redis-ce"
-    /// }))?;
+    /// let body = kong_konnect::models::Partial::RedisCe(
+    ///     kong_konnect::models::PartialRedisCe::builder()
+    ///         .config(kong_konnect::models::PartialRedisCeConfig::builder().build())
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .partials()
     ///     .upsert_partial("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)

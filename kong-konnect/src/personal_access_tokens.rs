@@ -84,10 +84,12 @@ impl<'a> PersonalAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePersonalAccessTokenRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "aa",
-    ///   "expires_at": "2022-11-04T20:10:06.927Z"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePersonalAccessTokenRequest::PersonalAccessTokenCreateRequestWithExpiresAt(
+    ///     kong_konnect::models::PersonalAccessTokenCreateRequestWithExpiresAt::builder()
+    ///         .name("aa")
+    ///         .expires_at("2022-11-04T20:10:06.927Z".parse()?)
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .personal_access_tokens()
     ///     .create_personal_access_token("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, Some(&body))
@@ -243,9 +245,9 @@ impl<'a> PersonalAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePersonalAccessTokenDetailsRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "aa"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdatePersonalAccessTokenDetailsRequest::builder()
+    ///     .name("aa")
+    ///     .build();
     /// let response = client
     ///     .personal_access_tokens()
     ///     .update_personal_access_token_details("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, "5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, Some(&body))

@@ -89,40 +89,52 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
+    ///                   "apikey"
+    ///                 ])),
+    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .enabled(Some(true))
+    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                     .name("foo-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                     .name("bar-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .protocols(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::ServiceProtocol::Grpc,
+    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
+    ///                 kong_konnect::models::ServiceProtocol::Http,
+    ///                 kong_konnect::models::ServiceProtocol::Https,
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .create_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
@@ -231,40 +243,52 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
+    ///                   "apikey"
+    ///                 ])),
+    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .enabled(Some(true))
+    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                     .name("foo-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                     .name("bar-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .protocols(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::ServiceProtocol::Grpc,
+    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
+    ///                 kong_konnect::models::ServiceProtocol::Http,
+    ///                 kong_konnect::models::ServiceProtocol::Https,
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .upsert_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &body)
@@ -423,40 +447,52 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
+    ///                   "apikey"
+    ///                 ])),
+    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .enabled(Some(true))
+    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                     .name("foo-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                     .name("bar-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .protocols(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::ServiceProtocol::Grpc,
+    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
+    ///                 kong_konnect::models::ServiceProtocol::Http,
+    ///                 kong_konnect::models::ServiceProtocol::Https,
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .create_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
@@ -565,40 +601,52 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
+    ///                   "apikey"
+    ///                 ])),
+    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .enabled(Some(true))
+    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                     .name("foo-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                     .name("bar-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .protocols(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::ServiceProtocol::Grpc,
+    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
+    ///                 kong_konnect::models::ServiceProtocol::Http,
+    ///                 kong_konnect::models::ServiceProtocol::Https,
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .upsert_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &body)
@@ -757,40 +805,52 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
+    ///                   "apikey"
+    ///                 ])),
+    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .enabled(Some(true))
+    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                     .name("foo-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                     .name("bar-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .protocols(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::ServiceProtocol::Grpc,
+    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
+    ///                 kong_konnect::models::ServiceProtocol::Http,
+    ///                 kong_konnect::models::ServiceProtocol::Https,
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .create_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -895,40 +955,52 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
+    ///                   "apikey"
+    ///                 ])),
+    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .enabled(Some(true))
+    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                     .name("foo-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                     .name("bar-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .protocols(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::ServiceProtocol::Grpc,
+    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
+    ///                 kong_konnect::models::ServiceProtocol::Http,
+    ///                 kong_konnect::models::ServiceProtocol::Https,
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .upsert_plugin("3473c251-5b6c-4f45-b1ff-7ede735a366d", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -1081,40 +1153,52 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
+    ///                   "apikey"
+    ///                 ])),
+    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .enabled(Some(true))
+    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                     .name("foo-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                     .name("bar-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .protocols(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::ServiceProtocol::Grpc,
+    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
+    ///                 kong_konnect::models::ServiceProtocol::Http,
+    ///                 kong_konnect::models::ServiceProtocol::Https,
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .create_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", &body)
@@ -1223,40 +1307,52 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
+    ///                   "apikey"
+    ///                 ])),
+    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .enabled(Some(true))
+    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                     .name("foo-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                     .name("bar-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .protocols(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::ServiceProtocol::Grpc,
+    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
+    ///                 kong_konnect::models::ServiceProtocol::Http,
+    ///                 kong_konnect::models::ServiceProtocol::Https,
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .upsert_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &body)
@@ -1466,40 +1562,52 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
+    ///                   "apikey"
+    ///                 ])),
+    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .enabled(Some(true))
+    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                     .name("foo-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                     .name("bar-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .protocols(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::ServiceProtocol::Grpc,
+    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
+    ///                 kong_konnect::models::ServiceProtocol::Http,
+    ///                 kong_konnect::models::ServiceProtocol::Https,
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .create_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &body)
@@ -1608,40 +1716,52 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
+    ///                   "apikey"
+    ///                 ])),
+    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .enabled(Some(true))
+    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                     .name("foo-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///                 kong_konnect::models::PluginPartialsItem::builder()
+    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                     .name("bar-partial")
+    ///                     .path("config.redis")
+    ///                     .build(),
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .protocols(
+    ///         Some(
+    ///             vec![
+    ///                 kong_konnect::models::ServiceProtocol::Grpc,
+    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
+    ///                 kong_konnect::models::ServiceProtocol::Http,
+    ///                 kong_konnect::models::ServiceProtocol::Https,
+    ///             ],
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .upsert_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &body)

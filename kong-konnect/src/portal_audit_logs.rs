@@ -85,10 +85,10 @@ impl<'a> PortalAuditLogs<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalAuditLogReplayJobRequest = serde_json::from_value(serde_json::json!({
-    ///   "start_at": "2025-01-01T00:00:00Z",
-    ///   "end_at": "2025-01-01T00:00:00Z"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdatePortalAuditLogReplayJobRequest::builder()
+    ///     .start_at("2025-01-01T00:00:00Z".parse()?)
+    ///     .end_at("2025-01-01T00:00:00Z".parse()?)
+    ///     .build()?;
     /// let response = client
     ///     .portal_audit_logs()
     ///     .update_portal_audit_log_replay_job("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
@@ -251,7 +251,7 @@ impl<'a> PortalAuditLogs<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GetPortalAuditLogWebhookResponse = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::GetPortalAuditLogWebhookResponse::builder().build();
     /// let response = client
     ///     .portal_audit_logs()
     ///     .update_portal_audit_log_webhook("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))

@@ -86,24 +86,28 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalAuthenticationSettingsUpdateRequest = serde_json::from_value(serde_json::json!({
-    ///   "basic_auth_enabled": true,
-    ///   "oidc_auth_enabled": true,
-    ///   "oidc_team_mapping_enabled": true,
-    ///   "konnect_mapping_enabled": false,
-    ///   "oidc_issuer": "https://identity.example.com/v2",
-    ///   "oidc_client_id": "x7id0o42lklas0blidl2",
-    ///   "oidc_scopes": [
-    ///     "email",
-    ///     "openid",
-    ///     "profile"
-    ///   ],
-    ///   "oidc_claim_mappings": {
-    ///     "name": "name",
-    ///     "email": "email",
-    ///     "groups": "custom-group-claim"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::PortalAuthenticationSettingsUpdateRequest::builder()
+    ///     .basic_auth_enabled(true)
+    ///     .oidc_auth_enabled(true)
+    ///     .oidc_team_mapping_enabled(true)
+    ///     .konnect_mapping_enabled(false)
+    ///     .oidc_issuer("https://identity.example.com/v2")
+    ///     .oidc_client_id("x7id0o42lklas0blidl2")
+    ///     .oidc_scopes(
+    ///         vec![
+    ///             "email".to_owned(),
+    ///             "openid".to_owned(),
+    ///             "profile".to_owned(),
+    ///         ],
+    ///     )
+    ///     .oidc_claim_mappings(
+    ///         kong_konnect::models::PortalClaimMappings::builder()
+    ///             .name("name")
+    ///             .email("email")
+    ///             .groups("custom-group-claim")
+    ///             .build(),
+    ///     )
+    ///     .build();
     /// let response = client
     ///     .portal_auth_settings()
     ///     .update_portal_authentication_settings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
@@ -228,16 +232,16 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalTeamGroupMappingsUpdateRequest = serde_json::from_value(serde_json::json!({
-    ///   "data": [
-    ///     {
-    ///       "team_id": "af91db4c-6e51-403e-a2bf-33d27ae50c0a",
-    ///       "groups": [
-    ///         "Service Developer"
-    ///       ]
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::PortalTeamGroupMappingsUpdateRequest::builder()
+    ///     .data(
+    ///         vec![
+    ///             kong_konnect::models::PortalTeamGroupMappingsUpdateRequestDataItem::builder()
+    ///                 .team_id("af91db4c-6e51-403e-a2bf-33d27ae50c0a".parse()?)
+    ///                 .groups(vec!["Service Developer".to_owned()])
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .build();
     /// let response = client
     ///     .portal_auth_settings()
     ///     .update_portal_team_group_mappings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
@@ -356,7 +360,7 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalCreateIdentityProvider = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PortalCreateIdentityProvider::builder().build();
     /// let response = client
     ///     .portal_auth_settings()
     ///     .create_portal_identity_provider("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -522,7 +526,7 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalUpdateIdentityProvider = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PortalUpdateIdentityProvider::builder().build();
     /// let response = client
     ///     .portal_auth_settings()
     ///     .update_portal_identity_provider("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -642,10 +646,10 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest = serde_json::from_value(serde_json::json!({
-    ///   "team_id": "6801e673-cc10-498a-94cd-4271de07a0d3",
-    ///   "group": "API Engineers"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest::builder()
+    ///     .team_id("6801e673-cc10-498a-94cd-4271de07a0d3".parse()?)
+    ///     .group("API Engineers")
+    ///     .build()?;
     /// let response = client
     ///     .portal_auth_settings()
     ///     .create_portal_idp_team_group_mapping("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)

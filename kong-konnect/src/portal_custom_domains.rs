@@ -83,15 +83,18 @@ impl<'a> PortalCustomDomains<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePortalCustomDomainRequest = serde_json::from_value(serde_json::json!({
-    ///   "hostname": "string",
-    ///   "enabled": true,
-    ///   "ssl": {
-    ///     "custom_certificate": "string",
-    ///     "custom_private_key": "string",
-    ///     "domain_verification_method": "custom_certificate"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePortalCustomDomainRequest::builder()
+    ///     .hostname("string")
+    ///     .enabled(true)
+    ///     .ssl(
+    ///         kong_konnect::models::CreatePortalCustomDomainSsl::CustomCertificate(
+    ///             kong_konnect::models::CreatePortalCustomDomainSslWithCustomCertificate::builder()
+    ///                 .custom_certificate("string")
+    ///                 .custom_private_key("string")
+    ///                 .build()?,
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .portal_custom_domains()
     ///     .create_portal_custom_domain("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -193,7 +196,7 @@ impl<'a> PortalCustomDomains<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalCustomDomainRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdatePortalCustomDomainRequest::builder().build();
     /// let response = client
     ///     .portal_custom_domains()
     ///     .update_portal_custom_domain("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)

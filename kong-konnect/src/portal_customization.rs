@@ -83,7 +83,7 @@ impl<'a> PortalCustomization<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalCustomizationV3 = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PortalCustomizationV3::builder().build();
     /// let response = client
     ///     .portal_customization()
     ///     .replace_portal_customization("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
@@ -144,7 +144,7 @@ impl<'a> PortalCustomization<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalCustomizationV3 = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PortalCustomizationV3::builder().build();
     /// let response = client
     ///     .portal_customization()
     ///     .update_portal_customization("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))

@@ -88,10 +88,10 @@ impl<'a> PortalDevelopers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateDeveloperRequest = serde_json::from_value(serde_json::json!({
-    ///   "email": "developer@example.com",
-    ///   "full_name": "Developer Name"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateDeveloperRequest::builder()
+    ///     .email("developer@example.com")
+    ///     .full_name("Developer Name")
+    ///     .build()?;
     /// let response = client
     ///     .portal_developers()
     ///     .create_developer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -248,9 +248,9 @@ impl<'a> PortalDevelopers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateDeveloperRequest = serde_json::from_value(serde_json::json!({
-    ///   "status": "approved"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateDeveloperRequest::builder()
+    ///     .status(kong_konnect::models::DeveloperStatus::Approved)
+    ///     .build();
     /// let response = client
     ///     .portal_developers()
     ///     .update_developer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)

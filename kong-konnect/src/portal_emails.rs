@@ -81,7 +81,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PostPortalEmailConfig = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PostPortalEmailConfig::builder().build();
     /// let response = client
     ///     .portal_emails()
     ///     .create_portal_email_config("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -179,7 +179,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PostPortalEmailConfig = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PostPortalEmailConfig::builder().build();
     /// let response = client
     ///     .portal_emails()
     ///     .update_portal_email_config("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
@@ -334,7 +334,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EmailDeliveryUpdatePayload = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::EmailDeliveryUpdatePayload::builder().build();
     /// let response = client
     ///     .portal_emails()
     ///     .update_email_delivery("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -443,7 +443,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name: kong_konnect::models::EmailTemplateName = serde_json::from_value(serde_json::json!("confirm-email-address"))?;
+    /// let template_name = kong_konnect::models::EmailTemplateName::ConfirmEmailAddress;
     /// let response = client
     ///     .portal_emails()
     ///     .get_portal_custom_email_template("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name)
@@ -497,7 +497,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name: kong_konnect::models::EmailTemplateName = serde_json::from_value(serde_json::json!("confirm-email-address"))?;
+    /// let template_name = kong_konnect::models::EmailTemplateName::ConfirmEmailAddress;
     /// client
     ///     .portal_emails()
     ///     .delete_portal_custom_email_template("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name)
@@ -548,8 +548,8 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name: kong_konnect::models::EmailTemplateName = serde_json::from_value(serde_json::json!("confirm-email-address"))?;
-    /// let body: kong_konnect::models::UpdatePortalCustomEmailTemplateRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let template_name = kong_konnect::models::EmailTemplateName::ConfirmEmailAddress;
+    /// let body = kong_konnect::models::UpdatePortalCustomEmailTemplateRequest::builder().build();
     /// let response = client
     ///     .portal_emails()
     ///     .update_portal_custom_email_template("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name, &body)
@@ -609,14 +609,16 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name: kong_konnect::models::EmailTemplateName = serde_json::from_value(serde_json::json!("confirm-email-address"))?;
-    /// let body: kong_konnect::models::PostPortalCustomEmailTestSendRequest = serde_json::from_value(serde_json::json!({
-    ///   "content": {
-    ///     "subject": "string",
-    ///     "title": "string",
-    ///     "body": "string"
-    ///   }
-    /// }))?;
+    /// let template_name = kong_konnect::models::EmailTemplateName::ConfirmEmailAddress;
+    /// let body = kong_konnect::models::PostPortalCustomEmailTestSendRequest::builder()
+    ///     .content(
+    ///         kong_konnect::models::SendTestEmailTemplateContent::builder()
+    ///             .subject("string")
+    ///             .title("string")
+    ///             .body("string")
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// client
     ///     .portal_emails()
     ///     .post_portal_custom_email_test_send("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name, &body)
@@ -719,9 +721,9 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EmailDomainPayload = serde_json::from_value(serde_json::json!({
-    ///   "domain": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::EmailDomainPayload::builder()
+    ///     .domain("string")
+    ///     .build()?;
     /// let response = client
     ///     .portal_emails()
     ///     .create_email_domain(&body)
@@ -916,7 +918,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name: kong_konnect::models::EmailTemplateName = serde_json::from_value(serde_json::json!("confirm-email-address"))?;
+    /// let template_name = kong_konnect::models::EmailTemplateName::ConfirmEmailAddress;
     /// let response = client
     ///     .portal_emails()
     ///     .get_default_email_template(&template_name)

@@ -83,7 +83,7 @@ impl<'a> PortalIntegrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalIntegrations = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PortalIntegrations::builder().build();
     /// let response = client
     ///     .portal_integrations()
     ///     .upsert_portal_integrations("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
@@ -141,7 +141,7 @@ impl<'a> PortalIntegrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalIntegrations = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdatePortalIntegrations::builder().build();
     /// let response = client
     ///     .portal_integrations()
     ///     .update_portal_integrations("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))

@@ -140,12 +140,12 @@ impl<'a> PortalTeamRoles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalAssignRoleRequest = serde_json::from_value(serde_json::json!({
-    ///   "role_name": "API Viewer",
-    ///   "entity_id": "18ee2573-dec0-4b83-be99-fa7700bcdc61",
-    ///   "entity_type_name": "Services",
-    ///   "entity_region": "us"
-    /// }))?;
+    /// let body = kong_konnect::models::PortalAssignRoleRequest::builder()
+    ///     .role_name("API Viewer")
+    ///     .entity_id("18ee2573-dec0-4b83-be99-fa7700bcdc61".parse()?)
+    ///     .entity_type_name("Services")
+    ///     .entity_region(kong_konnect::models::AssignedRoleEntityRegion::Us)
+    ///     .build()?;
     /// let response = client
     ///     .portal_team_roles()
     ///     .assign_role_to_portal_teams("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body), &Default::default())

@@ -87,11 +87,11 @@ impl<'a> PortalTeams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalCreateTeamRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "IDM - Developers",
-    ///   "description": "The Identity Management (IDM) team.",
-    ///   "can_own_applications": false
-    /// }))?;
+    /// let body = kong_konnect::models::PortalCreateTeamRequest::builder()
+    ///     .name("IDM - Developers")
+    ///     .description("The Identity Management (IDM) team.")
+    ///     .can_own_applications(false)
+    ///     .build()?;
     /// let response = client
     ///     .portal_teams()
     ///     .create_portal_team("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
@@ -252,11 +252,11 @@ impl<'a> PortalTeams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalUpdateTeamRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "IDM - Developers",
-    ///   "description": "The Identity Management (IDM) API team.",
-    ///   "can_own_applications": false
-    /// }))?;
+    /// let body = kong_konnect::models::PortalUpdateTeamRequest::builder()
+    ///     .name("IDM - Developers")
+    ///     .description("The Identity Management (IDM) API team.")
+    ///     .can_own_applications(false)
+    ///     .build();
     /// let response = client
     ///     .portal_teams()
     ///     .update_portal_team("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))

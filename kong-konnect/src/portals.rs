@@ -86,9 +86,9 @@ impl<'a> Portals<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePortalRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePortalRequest::builder()
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .portals()
     ///     .create_portal(&body)
@@ -241,7 +241,7 @@ impl<'a> Portals<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdatePortalRequest::builder().build();
     /// let response = client
     ///     .portals()
     ///     .update_portal("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)

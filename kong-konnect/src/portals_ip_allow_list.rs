@@ -90,12 +90,9 @@ impl<'a> PortalsIpAllowList<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PutPortalIpAllowListRequest = serde_json::from_value(serde_json::json!({
-    ///   "allowed_ips": [
-    ///     "192.168.1.1",
-    ///     "192.168.1.0/22"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::PutPortalIpAllowListRequest::builder()
+    ///     .allowed_ips(vec!["192.168.1.1".to_owned(), "192.168.1.0/22".to_owned()])
+    ///     .build()?;
     /// let response = client
     ///     .portals_ip_allow_list()
     ///     .create_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
@@ -206,12 +203,9 @@ impl<'a> PortalsIpAllowList<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PutPortalIpAllowListRequest = serde_json::from_value(serde_json::json!({
-    ///   "allowed_ips": [
-    ///     "192.168.1.1",
-    ///     "192.168.1.0/22"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::PutPortalIpAllowListRequest::builder()
+    ///     .allowed_ips(vec!["192.168.1.1".to_owned(), "192.168.1.0/22".to_owned()])
+    ///     .build()?;
     /// let response = client
     ///     .portals_ip_allow_list()
     ///     .put_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
@@ -321,12 +315,9 @@ impl<'a> PortalsIpAllowList<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalIpAllowListRequest = serde_json::from_value(serde_json::json!({
-    ///   "allowed_ips": [
-    ///     "192.168.1.1",
-    ///     "192.168.1.0/22"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::UpdatePortalIpAllowListRequest::builder()
+    ///     .allowed_ips(vec!["192.168.1.1".to_owned(), "192.168.1.0/22".to_owned()])
+    ///     .build();
     /// let response = client
     ///     .portals_ip_allow_list()
     ///     .update_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))

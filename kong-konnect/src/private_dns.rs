@@ -92,7 +92,7 @@ impl<'a> PrivateDns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePrivateDnsRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::CreatePrivateDnsRequest::builder().build();
     /// let response = client
     ///     .private_dns()
     ///     .create_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, &body)
@@ -252,24 +252,26 @@ impl<'a> PrivateDns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchPrivateDnsRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "us-east-2-private-dns",
-    ///   "private_dns_attachment_config": {
-    ///     "kind": "aws-outbound-resolver",
-    ///     "dns_config": {
-    ///       "internal.example.com": {
-    ///         "remote_dns_server_ip_addresses": [
-    ///           "10.0.1.100"
-    ///         ]
-    ///       },
-    ///       "db.corp.internal": {
-    ///         "remote_dns_server_ip_addresses": [
-    ///           "10.0.2.100"
-    ///         ]
-    ///       }
-    ///     }
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::PatchPrivateDnsRequest::PatchAwsPrivateDnsResolver(
+    ///     kong_konnect::models::PatchAwsPrivateDnsResolver::builder()
+    ///         .name("us-east-2-private-dns")
+    ///         .private_dns_attachment_config(
+    ///             kong_konnect::models::AwsPrivateDnsResolverAttachmentConfig::builder()
+    ///                 .kind(kong_konnect::models::AwsPrivateDnsResolverType::AwsOutboundResolver)
+    ///                 .dns_config(
+    ///                     std::collections::BTreeMap::from([
+    ///                         ("internal.example.com".to_owned(), kong_konnect::models::PrivateDnsResolverConfigObject::builder()
+    ///                             .remote_dns_server_ip_addresses(vec!["10.0.1.100".to_owned()])
+    ///                             .build()?),
+    ///                         ("db.corp.internal".to_owned(), kong_konnect::models::PrivateDnsResolverConfigObject::builder()
+    ///                             .remote_dns_server_ip_addresses(vec!["10.0.2.100".to_owned()])
+    ///                             .build()?),
+    ///                     ]),
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build(),
+    /// );
     /// let response = client
     ///     .private_dns()
     ///     .update_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, "1850820b-c69f-4a2a-b9be-bbcdbc5cd618".parse()?, &body)

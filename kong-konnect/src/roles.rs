@@ -133,7 +133,7 @@ impl<'a> Roles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::TeamsAssignRoleRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::TeamsAssignRoleRequest::builder().build();
     /// let response = client
     ///     .roles()
     ///     .teams_assign_role("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?, Some(&body))
@@ -347,7 +347,7 @@ impl<'a> Roles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::TeamsAssignRoleRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::TeamsAssignRoleRequest::builder().build();
     /// let response = client
     ///     .roles()
     ///     .users_assign_role("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?, Some(&body))

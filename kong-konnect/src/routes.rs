@@ -105,21 +105,28 @@ impl<'a> Routes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Route = serde_json::from_value(serde_json::json!({
-    ///   "hosts": [
-    ///     "foo.example.com",
-    ///     "foo.example.us"
-    ///   ],
-    ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "example-route",
-    ///   "paths": [
-    ///     "/v1",
-    ///     "/v2"
-    ///   ],
-    ///   "service": {
-    ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Route::Json(
+    ///     kong_konnect::models::RouteJson::builder()
+    ///         .hosts(
+    ///             Some(
+    ///                 vec![
+    ///                     "foo.example.com".to_owned(),
+    ///                     "foo.example.us".to_owned(),
+    ///                 ],
+    ///             ),
+    ///         )
+    ///         .id(Some("56c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///         .name(Some("example-route".to_owned()))
+    ///         .paths(Some(vec!["/v1".to_owned(), "/v2".to_owned()]))
+    ///         .service(
+    ///             Some(
+    ///                 kong_konnect::models::KeySetProperty::builder()
+    ///                     .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///                     .build(),
+    ///             ),
+    ///         )
+    ///         .build(),
+    /// );
     /// let response = client
     ///     .routes()
     ///     .create_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -222,21 +229,28 @@ impl<'a> Routes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Route = serde_json::from_value(serde_json::json!({
-    ///   "hosts": [
-    ///     "foo.example.com",
-    ///     "foo.example.us"
-    ///   ],
-    ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "example-route",
-    ///   "paths": [
-    ///     "/v1",
-    ///     "/v2"
-    ///   ],
-    ///   "service": {
-    ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Route::Json(
+    ///     kong_konnect::models::RouteJson::builder()
+    ///         .hosts(
+    ///             Some(
+    ///                 vec![
+    ///                     "foo.example.com".to_owned(),
+    ///                     "foo.example.us".to_owned(),
+    ///                 ],
+    ///             ),
+    ///         )
+    ///         .id(Some("56c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///         .name(Some("example-route".to_owned()))
+    ///         .paths(Some(vec!["/v1".to_owned(), "/v2".to_owned()]))
+    ///         .service(
+    ///             Some(
+    ///                 kong_konnect::models::KeySetProperty::builder()
+    ///                     .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///                     .build(),
+    ///             ),
+    ///         )
+    ///         .build(),
+    /// );
     /// let response = client
     ///     .routes()
     ///     .upsert_route("a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -389,21 +403,28 @@ impl<'a> Routes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Route = serde_json::from_value(serde_json::json!({
-    ///   "hosts": [
-    ///     "foo.example.com",
-    ///     "foo.example.us"
-    ///   ],
-    ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "example-route",
-    ///   "paths": [
-    ///     "/v1",
-    ///     "/v2"
-    ///   ],
-    ///   "service": {
-    ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Route::Json(
+    ///     kong_konnect::models::RouteJson::builder()
+    ///         .hosts(
+    ///             Some(
+    ///                 vec![
+    ///                     "foo.example.com".to_owned(),
+    ///                     "foo.example.us".to_owned(),
+    ///                 ],
+    ///             ),
+    ///         )
+    ///         .id(Some("56c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///         .name(Some("example-route".to_owned()))
+    ///         .paths(Some(vec!["/v1".to_owned(), "/v2".to_owned()]))
+    ///         .service(
+    ///             Some(
+    ///                 kong_konnect::models::KeySetProperty::builder()
+    ///                     .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///                     .build(),
+    ///             ),
+    ///         )
+    ///         .build(),
+    /// );
     /// let response = client
     ///     .routes()
     ///     .create_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &body)
@@ -510,21 +531,28 @@ impl<'a> Routes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Route = serde_json::from_value(serde_json::json!({
-    ///   "hosts": [
-    ///     "foo.example.com",
-    ///     "foo.example.us"
-    ///   ],
-    ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "example-route",
-    ///   "paths": [
-    ///     "/v1",
-    ///     "/v2"
-    ///   ],
-    ///   "service": {
-    ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Route::Json(
+    ///     kong_konnect::models::RouteJson::builder()
+    ///         .hosts(
+    ///             Some(
+    ///                 vec![
+    ///                     "foo.example.com".to_owned(),
+    ///                     "foo.example.us".to_owned(),
+    ///                 ],
+    ///             ),
+    ///         )
+    ///         .id(Some("56c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///         .name(Some("example-route".to_owned()))
+    ///         .paths(Some(vec!["/v1".to_owned(), "/v2".to_owned()]))
+    ///         .service(
+    ///             Some(
+    ///                 kong_konnect::models::KeySetProperty::builder()
+    ///                     .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///                     .build(),
+    ///             ),
+    ///         )
+    ///         .build(),
+    /// );
     /// let response = client
     ///     .routes()
     ///     .upsert_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", &body)

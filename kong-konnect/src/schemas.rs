@@ -31,7 +31,7 @@ impl<'a> Schemas<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_value(serde_json::json!({}))?;
+    /// let body: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
     /// let response = client
     ///     .schemas()
     ///     .validate_entity_schema("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))

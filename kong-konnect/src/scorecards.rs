@@ -261,37 +261,48 @@ impl<'a> Scorecards<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateScorecard = serde_json::from_value(serde_json::json!({
-    ///   "name": "Incident Response",
-    ///   "description": "Governs key metrics pertaining to teams' incident response practices.",
-    ///   "entity_selector": {
-    ///     "selector": "label",
-    ///     "selector_parameters": {
-    ///       "label_key": "product_area",
-    ///       "operator": "eq",
-    ///       "value": "cloud_platform"
-    ///     }
-    ///   },
-    ///   "criteria": [
-    ///     {
-    ///       "enabled": true,
-    ///       "template_name": "time_to_merge",
-    ///       "template_parameters": {
-    ///         "measure": "median",
-    ///         "threshold": {
-    ///           "unit": "hours",
-    ///           "value": 6
-    ///         },
-    ///         "window": {
-    ///           "unit": "months",
-    ///           "value": 3
-    ///         }
-    ///       },
-    ///       "section_name": "Source Code Management"
-    ///     }
-    ///   ],
-    ///   "scorecard_template": "kong_best_practices"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateScorecard::builder()
+    ///     .name("Incident Response")
+    ///     .description("Governs key metrics pertaining to teams' incident response practices.")
+    ///     .entity_selector(
+    ///         kong_konnect::models::ScorecardEntitySelector::ServiceSelector(
+    ///             kong_konnect::models::ServiceSelector::Label(
+    ///                 kong_konnect::models::ByLabelSelector::builder()
+    ///                     .selector_parameters(
+    ///                         kong_konnect::models::LabelSelectorParams::builder()
+    ///                             .operator(kong_konnect::models::StringSelectorOperator::Eq)
+    ///                             .value("cloud_platform")
+    ///                             .label_key("product_area")
+    ///                             .build()?,
+    ///                     )
+    ///                     .build()?,
+    ///             ),
+    ///         ),
+    ///     )
+    ///     .criteria(
+    ///         vec![
+    ///             kong_konnect::models::CreateScorecardCriteria::builder()
+    ///                 .enabled(true)
+    ///                 .template_name("time_to_merge")
+    ///                 .template_parameters(
+    ///                     std::collections::BTreeMap::from([
+    ///                         ("measure".to_owned(), kong_konnect::serde_json::json!("median")),
+    ///                         ("threshold".to_owned(), kong_konnect::serde_json::json!({
+    ///                           "unit": "hours",
+    ///                           "value": 6
+    ///                         })),
+    ///                         ("window".to_owned(), kong_konnect::serde_json::json!({
+    ///                           "unit": "months",
+    ///                           "value": 3
+    ///                         })),
+    ///                     ]),
+    ///                 )
+    ///                 .section_name("Source Code Management")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .scorecard_template(kong_konnect::models::ScorecardTemplateName::KongBestPractices)
+    ///     .build()?;
     /// let response = client
     ///     .scorecards()
     ///     .create_scorecard(&body)
@@ -394,38 +405,51 @@ impl<'a> Scorecards<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateScorecard = serde_json::from_value(serde_json::json!({
-    ///   "name": "Incident Response",
-    ///   "description": "Governs key metrics pertaining to teams' incident response practices.",
-    ///   "entity_selector": {
-    ///     "selector": "label",
-    ///     "selector_parameters": {
-    ///       "label_key": "product_area",
-    ///       "operator": "eq",
-    ///       "value": "cloud_platform"
-    ///     }
-    ///   },
-    ///   "criteria": [
-    ///     {
-    ///       "id": "5c1121f9-3f3a-47c7-9bb6-c81a51128714",
-    ///       "enabled": true,
-    ///       "template_name": "time_to_merge",
-    ///       "template_parameters": {
-    ///         "measure": "median",
-    ///         "threshold": {
-    ///           "unit": "hours",
-    ///           "value": 6
-    ///         },
-    ///         "window": {
-    ///           "unit": "months",
-    ///           "value": 3
-    ///         }
-    ///       },
-    ///       "section_name": "Source Code Management"
-    ///     }
-    ///   ],
-    ///   "scorecard_template": "kong_best_practices"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateScorecard::builder()
+    ///     .name("Incident Response")
+    ///     .description("Governs key metrics pertaining to teams' incident response practices.")
+    ///     .entity_selector(
+    ///         kong_konnect::models::ScorecardEntitySelector::ServiceSelector(
+    ///             kong_konnect::models::ServiceSelector::Label(
+    ///                 kong_konnect::models::ByLabelSelector::builder()
+    ///                     .selector_parameters(
+    ///                         kong_konnect::models::LabelSelectorParams::builder()
+    ///                             .operator(kong_konnect::models::StringSelectorOperator::Eq)
+    ///                             .value("cloud_platform")
+    ///                             .label_key("product_area")
+    ///                             .build()?,
+    ///                     )
+    ///                     .build()?,
+    ///             ),
+    ///         ),
+    ///     )
+    ///     .criteria(
+    ///         vec![
+    ///             kong_konnect::models::UpdateScorecardCriteriaItem::UpdateScorecardCriteria(
+    ///                 kong_konnect::models::UpdateScorecardCriteria::builder()
+    ///                     .id("5c1121f9-3f3a-47c7-9bb6-c81a51128714".parse()?)
+    ///                     .enabled(true)
+    ///                     .template_name("time_to_merge")
+    ///                     .template_parameters(
+    ///                         std::collections::BTreeMap::from([
+    ///                             ("measure".to_owned(), kong_konnect::serde_json::json!("median")),
+    ///                             ("threshold".to_owned(), kong_konnect::serde_json::json!({
+    ///                               "unit": "hours",
+    ///                               "value": 6
+    ///                             })),
+    ///                             ("window".to_owned(), kong_konnect::serde_json::json!({
+    ///                               "unit": "months",
+    ///                               "value": 3
+    ///                             })),
+    ///                         ]),
+    ///                     )
+    ///                     .section_name("Source Code Management")
+    ///                     .build()?,
+    ///             ),
+    ///         ],
+    ///     )
+    ///     .scorecard_template(kong_konnect::models::ScorecardTemplateName::KongBestPractices)
+    ///     .build()?;
     /// let response = client
     ///     .scorecards()
     ///     .update_scorecard("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?, &body)

@@ -89,9 +89,9 @@ impl<'a> Services<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ServiceRequest = serde_json::from_value(serde_json::json!({
-    ///   "host": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::ServiceRequest::builder()
+    ///     .host("string")
+    ///     .build()?;
     /// let response = client
     ///     .services()
     ///     .create_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -194,9 +194,9 @@ impl<'a> Services<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ServiceRequest = serde_json::from_value(serde_json::json!({
-    ///   "host": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::ServiceRequest::builder()
+    ///     .host("string")
+    ///     .build()?;
     /// let response = client
     ///     .services()
     ///     .upsert_service("7fca84d6-7d37-4a74-a7b0-93e576089a41", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)

@@ -91,10 +91,10 @@ impl<'a> Snippets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePortalSnippetRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "my-snippet",
-    ///   "content": "# Welcome to My Snippet"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePortalSnippetRequest::builder()
+    ///     .name("my-snippet")
+    ///     .content("# Welcome to My Snippet")
+    ///     .build()?;
     /// let response = client
     ///     .snippets()
     ///     .create_portal_snippet("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
@@ -251,7 +251,7 @@ impl<'a> Snippets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalSnippetRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdatePortalSnippetRequest::builder().build();
     /// let response = client
     ///     .snippets()
     ///     .update_portal_snippet("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ebbac5b0-ac89-45c3-9d2e-c4542c657e79".parse()?, &body)

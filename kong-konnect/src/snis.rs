@@ -85,10 +85,10 @@ impl<'a> Snis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::SniWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "id": "36c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "some.example.org"
-    /// }))?;
+    /// let body = kong_konnect::models::SniWithoutParents::builder()
+    ///     .id(Some("36c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///     .name("some.example.org")
+    ///     .build()?;
     /// let response = client
     ///     .snis()
     ///     .create_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", &body)
@@ -195,10 +195,10 @@ impl<'a> Snis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::SniWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "id": "36c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "some.example.org"
-    /// }))?;
+    /// let body = kong_konnect::models::SniWithoutParents::builder()
+    ///     .id(Some("36c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///     .name("some.example.org")
+    ///     .build()?;
     /// let response = client
     ///     .snis()
     ///     .upsert_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", "64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f", &body)
@@ -355,13 +355,15 @@ impl<'a> Snis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Sni = serde_json::from_value(serde_json::json!({
-    ///   "certificate": {
-    ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
-    ///   },
-    ///   "id": "36c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "some.example.org"
-    /// }))?;
+    /// let body = kong_konnect::models::Sni::builder()
+    ///     .certificate(
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///             .build(),
+    ///     )
+    ///     .id(Some("36c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///     .name("some.example.org")
+    ///     .build()?;
     /// let response = client
     ///     .snis()
     ///     .create_sni("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -464,13 +466,15 @@ impl<'a> Snis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Sni = serde_json::from_value(serde_json::json!({
-    ///   "certificate": {
-    ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
-    ///   },
-    ///   "id": "36c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "some.example.org"
-    /// }))?;
+    /// let body = kong_konnect::models::Sni::builder()
+    ///     .certificate(
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///             .build(),
+    ///     )
+    ///     .id(Some("36c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///     .name("some.example.org")
+    ///     .build()?;
     /// let response = client
     ///     .snis()
     ///     .upsert_sni("64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)

@@ -87,10 +87,10 @@ impl<'a> SystemAccounts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PostSystemAccountsRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "description": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::PostSystemAccountsRequest::builder()
+    ///     .name("string")
+    ///     .description("string")
+    ///     .build()?;
     /// let response = client
     ///     .system_accounts()
     ///     .post_system_accounts(Some(&body))
@@ -245,7 +245,7 @@ impl<'a> SystemAccounts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchSystemAccountsIdRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PatchSystemAccountsIdRequest::builder().build();
     /// let response = client
     ///     .system_accounts()
     ///     .patch_system_accounts_id("string", Some(&body))

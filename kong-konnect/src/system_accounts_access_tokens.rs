@@ -89,10 +89,10 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PostSystemAccountsIdAccessTokensRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string",
-    ///   "expires_at": "2025-01-01T00:00:00Z"
-    /// }))?;
+    /// let body = kong_konnect::models::PostSystemAccountsIdAccessTokensRequest::builder()
+    ///     .name("string")
+    ///     .expires_at("2025-01-01T00:00:00Z".parse()?)
+    ///     .build()?;
     /// let response = client
     ///     .system_accounts_access_tokens()
     ///     .post_system_accounts_id_access_tokens("string", Some(&body))
@@ -259,9 +259,9 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchSystemAccountsIdAccessTokensIdRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::PatchSystemAccountsIdAccessTokensIdRequest::builder()
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .system_accounts_access_tokens()
     ///     .patch_system_accounts_id_access_tokens_id("string", "string", Some(&body))

@@ -87,7 +87,7 @@ impl<'a> SystemAccountsRoles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::TeamsAssignRoleRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::TeamsAssignRoleRequest::builder().build();
     /// let response = client
     ///     .system_accounts_roles()
     ///     .post_system_accounts_account_id_assigned_roles("string", Some(&body))

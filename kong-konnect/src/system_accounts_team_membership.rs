@@ -147,7 +147,7 @@ impl<'a> SystemAccountsTeamMembership<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::KongRouteService = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::KongRouteService::builder().build();
     /// client
     ///     .system_accounts_team_membership()
     ///     .post_teams_team_id_system_accounts("string", Some(&body))

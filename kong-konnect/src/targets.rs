@@ -140,11 +140,11 @@ impl<'a> Targets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::TargetWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "id": "089292a7-ba3d-4d88-acf0-97b4b2e2621a",
-    ///   "target": "203.0.113.42",
-    ///   "weight": 100
-    /// }))?;
+    /// let body = kong_konnect::models::TargetWithoutParents::builder()
+    ///     .id(Some("089292a7-ba3d-4d88-acf0-97b4b2e2621a".to_owned()))
+    ///     .target("203.0.113.42")
+    ///     .weight(Some(100))
+    ///     .build();
     /// let response = client
     ///     .targets()
     ///     .create_target_with_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "5a078780-5d4c-4aae-984a-bdc6f52113d8", &body)
@@ -251,11 +251,11 @@ impl<'a> Targets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::TargetWithoutParents = serde_json::from_value(serde_json::json!({
-    ///   "id": "089292a7-ba3d-4d88-acf0-97b4b2e2621a",
-    ///   "target": "203.0.113.42",
-    ///   "weight": 100
-    /// }))?;
+    /// let body = kong_konnect::models::TargetWithoutParents::builder()
+    ///     .id(Some("089292a7-ba3d-4d88-acf0-97b4b2e2621a".to_owned()))
+    ///     .target("203.0.113.42")
+    ///     .weight(Some(100))
+    ///     .build();
     /// let response = client
     ///     .targets()
     ///     .upsert_target_with_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "5a078780-5d4c-4aae-984a-bdc6f52113d8", "5a078780-5d4c-4aae-984a-bdc6f52113d8", &body)

@@ -86,9 +86,9 @@ impl<'a> TeamMembership<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AddDeveloperToTeamRequest = serde_json::from_value(serde_json::json!({
-    ///   "id": "df120cb4-f60b-47bc-a2f8-6a28e6a3c63b"
-    /// }))?;
+    /// let body = kong_konnect::models::AddDeveloperToTeamRequest::builder()
+    ///     .id("df120cb4-f60b-47bc-a2f8-6a28e6a3c63b".parse()?)
+    ///     .build()?;
     /// client
     ///     .team_membership()
     ///     .add_user_to_team("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))

@@ -84,9 +84,9 @@ impl<'a> Teams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateTeamRequest = serde_json::from_value(serde_json::json!({
-    ///   "name": "IDM - Developers"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateTeamRequest::builder()
+    ///     .name("IDM - Developers")
+    ///     .build()?;
     /// let response = client
     ///     .teams()
     ///     .create_team(Some(&body))
@@ -238,7 +238,7 @@ impl<'a> Teams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateTeamRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateTeamRequest::builder().build();
     /// let response = client
     ///     .teams()
     ///     .update_team("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))

@@ -180,7 +180,7 @@ impl<'a> Users<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateUserRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateUserRequest::builder().build();
     /// let response = client
     ///     .users()
     ///     .update_user("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))

@@ -87,19 +87,20 @@ impl<'a> Vaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Vault = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "prefix": "ENV_PREFIX"
-    ///   },
-    ///   "description": "environment variable based vault",
-    ///   "id": "2747d1e5-8246-4f65-a939-b392f1ee17f8",
-    ///   "name": "env",
-    ///   "prefix": "env",
-    ///   "tags": [
-    ///     "foo",
-    ///     "bar"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Vault::builder()
+    ///     .config(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("prefix".to_owned(), kong_konnect::serde_json::json!("ENV_PREFIX")),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .description(Some("environment variable based vault".to_owned()))
+    ///     .id(Some("2747d1e5-8246-4f65-a939-b392f1ee17f8".to_owned()))
+    ///     .name("env")
+    ///     .prefix("env")
+    ///     .tags(Some(vec!["foo".to_owned(), "bar".to_owned()]))
+    ///     .build()?;
     /// let response = client
     ///     .vaults()
     ///     .create_vault("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
@@ -202,19 +203,20 @@ impl<'a> Vaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Vault = serde_json::from_value(serde_json::json!({
-    ///   "config": {
-    ///     "prefix": "ENV_PREFIX"
-    ///   },
-    ///   "description": "environment variable based vault",
-    ///   "id": "2747d1e5-8246-4f65-a939-b392f1ee17f8",
-    ///   "name": "env",
-    ///   "prefix": "env",
-    ///   "tags": [
-    ///     "foo",
-    ///     "bar"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Vault::builder()
+    ///     .config(
+    ///         Some(
+    ///             std::collections::BTreeMap::from([
+    ///                 ("prefix".to_owned(), kong_konnect::serde_json::json!("ENV_PREFIX")),
+    ///             ]),
+    ///         ),
+    ///     )
+    ///     .description(Some("environment variable based vault".to_owned()))
+    ///     .id(Some("2747d1e5-8246-4f65-a939-b392f1ee17f8".to_owned()))
+    ///     .name("env")
+    ///     .prefix("env")
+    ///     .tags(Some(vec!["foo".to_owned(), "bar".to_owned()]))
+    ///     .build()?;
     /// let response = client
     ///     .vaults()
     ///     .upsert_vault("9d4d6d19-77c6-428e-a965-9bc9647633e9", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)

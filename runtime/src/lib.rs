@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod builder;
 mod call;
 mod client;
 mod encoding;
@@ -36,6 +37,7 @@ pub use auth::{
     AsyncTokenProvider, BasicAuthProvider, BasicCredentials, ProviderError, TokenFuture,
     TokenProvider,
 };
+pub use builder::MissingFields;
 pub use call::{ByteStream, Call, Response};
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorResponses, Phase, TimeoutKind};
@@ -53,6 +55,7 @@ pub mod codegen {
     pub use secrecy::SecretString;
 
     pub use crate::call::DecodeSuccess;
+    pub use crate::model_builder;
     pub use crate::encoding::Style;
     pub use crate::error::{decode_json, decode_text};
     pub use crate::multipart::Multipart;

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::construct;
 use crate::ir::{
     Api, BodyEncoding, Group, MultipartForm, Operation, Param, PartKind, ResponseBody, SchemeKind,
     SecurityScheme, Success, TypeRef,
@@ -29,6 +30,11 @@ impl<'a> Usage<'a> {
     /// The API the snippets are for.
     pub fn api(&self) -> &'a Api {
         self.api
+    }
+
+    /// The crate's name as a path segment, e.g. `konnect_sdk`.
+    pub fn crate_ident(&self) -> &str {
+        &self.crate_ident
     }
 
     /// The environment variable examples read the token from, e.g. `KONNECT_TOKEN`.
@@ -122,12 +128,7 @@ impl<'a> Usage<'a> {
             match body.encoding {
                 BodyEncoding::Json | BodyEncoding::Form => {
                     let value = body.sample.clone().unwrap_or(Value::Null);
-                    let _ = writeln!(
-                        prelude,
-                        "let body: {} = serde_json::from_value(serde_json::json!({}))?;",
-                        self.type_path(&body.ty),
-                        json_literal(&value)
-                    );
+                    prelude.push_str(&construct::binding(self, "body", &body.ty, &value));
                     arguments.push(if body.required {
                         "&body".to_owned()
                     } else {
@@ -208,9 +209,10 @@ impl<'a> Usage<'a> {
                 (PartKind::Value(TypeRef::String) | PartKind::Json(TypeRef::String), true) => {
                     "\"string\".to_owned()".to_owned()
                 }
-                (PartKind::Value(ty) | PartKind::Json(ty), true) => format!(
-                    "serde_json::from_value(serde_json::json!({}))?",
-                    json_literal(&part.sample.clone().unwrap_or_else(|| self.sample_of(ty)))
+                (PartKind::Value(ty) | PartKind::Json(ty), true) => construct::value_of(
+                    self,
+                    ty,
+                    &part.sample.clone().unwrap_or_else(|| self.sample_of(ty)),
                 ),
             };
             let _ = writeln!(code, "    {}: {value},", part.rust_name);
@@ -219,10 +221,7 @@ impl<'a> Usage<'a> {
             let value = match (&header.ty, header.required) {
                 (_, false) => "None".to_owned(),
                 (TypeRef::String, true) => "\"string\".to_owned()".to_owned(),
-                (ty, true) => format!(
-                    "serde_json::from_value(serde_json::json!({}))?",
-                    json_literal(&self.sample_of(ty))
-                ),
+                (ty, true) => construct::value_of(self, ty, &self.sample_of(ty)),
             };
             let _ = writeln!(code, "    {}: {value},", header.rust_name);
         }
@@ -260,12 +259,7 @@ impl<'a> Usage<'a> {
             }
             ty => {
                 let name = &param.rust_name;
-                let _ = writeln!(
-                    code,
-                    "let {name}: {} = serde_json::from_value(serde_json::json!({}))?;",
-                    self.type_path(ty),
-                    json_literal(&example)
-                );
+                code.push_str(&construct::binding(self, name, ty, &example));
                 format!("&{name}")
             }
         }
@@ -392,9 +386,4 @@ pub fn wrap(body: &str) -> String {
     out.push_str(body.trim_end());
     out.push_str("\n# Ok(())\n# }\n");
     out
-}
-
-/// Pretty JSON, which `serde_json::json!` accepts as is.
-fn json_literal(value: &Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned())
 }

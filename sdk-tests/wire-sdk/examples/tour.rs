@@ -20,8 +20,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Auth: get-preferences");
     client.auth().get_preferences("string", &Default::default()).await?;
     println!("Parameters: search");
-    let label: Vec<String> = serde_json::from_value(serde_json::json!(["string"]))?;
-    let matrix: Vec<i64> = serde_json::from_value(serde_json::json!([1]))?;
+    let label: Vec<String> = vec!["string".to_owned()];
+    let matrix: Vec<i64> = vec![1];
     client.parameters().search(&label, &matrix, &Default::default()).await?;
     Ok(())
 }

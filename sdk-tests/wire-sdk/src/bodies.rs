@@ -29,9 +29,9 @@ impl<'a> Bodies<'a> {
     ///     .build()?;
     ///
     /// let body = wire_sdk::bodies::SendBatchForm {
-    ///     manifest: serde_json::from_value(serde_json::json!({
-    ///   "author": "string"
-    /// }))?,
+    ///     manifest: wire_sdk::models::UploadMeta::builder()
+    ///     .author("string")
+    ///     .build()?,
     ///     payload: wire_sdk::FilePart::bytes(b"bytes".to_vec()).file_name("payload.bin"),
     ///     notes: None,
     ///     payload_x_checksum: "string".to_owned(),

@@ -28,12 +28,8 @@ impl<'a> Parameters<'a> {
     ///     .bearer(std::env::var("WIRE_TOKEN")?)
     ///     .build()?;
     ///
-    /// let label: Vec<String> = serde_json::from_value(serde_json::json!([
-    ///   "string"
-    /// ]))?;
-    /// let matrix: Vec<i64> = serde_json::from_value(serde_json::json!([
-    ///   1
-    /// ]))?;
+    /// let label: Vec<String> = vec!["string".to_owned()];
+    /// let matrix: Vec<i64> = vec![1];
     /// client
     ///     .parameters()
     ///     .search(&label, &matrix, &Default::default())
@@ -123,9 +119,9 @@ impl<'a> Parameters<'a> {
     ///     .bearer(std::env::var("WIRE_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: wire_sdk::models::CreateTokenRequest = serde_json::from_value(serde_json::json!({
-    ///   "grant_type": "string"
-    /// }))?;
+    /// let body = wire_sdk::models::CreateTokenRequest::builder()
+    ///     .grant_type("string")
+    ///     .build()?;
     /// client
     ///     .parameters()
     ///     .create_token(&body)

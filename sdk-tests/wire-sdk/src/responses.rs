@@ -70,9 +70,9 @@ impl<'a> Responses<'a> {
     ///     .bearer(std::env::var("WIRE_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: wire_sdk::models::Item = serde_json::from_value(serde_json::json!({
-    ///   "id": "string"
-    /// }))?;
+    /// let body = wire_sdk::models::Item::builder()
+    ///     .id("string")
+    ///     .build()?;
     /// let response = client
     ///     .responses()
     ///     .put_item("string", &body)
