@@ -351,6 +351,7 @@ impl<'a> PersonalAccessTokens<'a> {
 }
 /// The error responses `list-users-personal-access-tokens`, `get-personal-access-token-details`, `delete-personal-access-token`, `update-personal-access-token-details`, `revoke-personal-access-token` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -393,6 +394,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListUsersPersonalAccessTokensError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-personal-access-token` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePersonalAccessTokenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

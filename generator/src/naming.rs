@@ -59,6 +59,7 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "FilePart",
     "Hook",
     "HookContext",
+    "IntoNullable",
     "MissingFields",
     "Phase",
     "ProviderError",

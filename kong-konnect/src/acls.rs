@@ -186,7 +186,7 @@ impl<'a> Acls<'a> {
     ///
     /// let body = kong_konnect::models::AclWithoutParents::builder()
     ///     .group("foo")
-    ///     .id(Some("b1f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .id("b1f34145-0343-41a4-9602-4c69dec2f269")
     ///     .build()?;
     /// let response = client
     ///     .acls()
@@ -296,7 +296,7 @@ impl<'a> Acls<'a> {
     ///
     /// let body = kong_konnect::models::AclWithoutParents::builder()
     ///     .group("foo")
-    ///     .id(Some("b1f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .id("b1f34145-0343-41a4-9602-4c69dec2f269")
     ///     .build()?;
     /// let response = client
     ///     .acls()
@@ -394,6 +394,7 @@ impl<'a> Acls<'a> {
 }
 /// The error responses `list-acl` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAclError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -422,6 +423,7 @@ impl crate::runtime::ErrorResponses for ListAclError {
 }
 /// The error responses `get-acl` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAclError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -454,6 +456,7 @@ impl crate::runtime::ErrorResponses for GetAclError {
 }
 /// The error responses `list-acl-with-consumer`, `create-acl-with-consumer`, `upsert-acl-with-consumer`, `delete-acl-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -478,6 +481,7 @@ pub type ListAclWithConsumerError = NoDocumentedError;
 pub type CreateAclWithConsumerError = NoDocumentedError;
 /// The error responses `get-acl-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAclWithConsumerError {
     /// 404: Resource does not exist
     NotFound,

@@ -322,6 +322,7 @@ impl<'a> AddOns<'a> {
 }
 /// The error responses `list-add-ons` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAddOnsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -358,6 +359,7 @@ impl crate::runtime::ErrorResponses for ListAddOnsError {
 }
 /// The error responses `create-add-on` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAddOnError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -402,6 +404,7 @@ impl crate::runtime::ErrorResponses for CreateAddOnError {
 }
 /// The error responses `get-add-on` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAddOnError {
     /// 401: Unauthorized
     Unauthorized(crate::models::BaseError),
@@ -438,6 +441,7 @@ impl crate::runtime::ErrorResponses for GetAddOnError {
 }
 /// The error responses `delete-add-on`, `update-add-on` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

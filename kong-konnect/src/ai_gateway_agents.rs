@@ -324,6 +324,7 @@ impl<'a> AiGatewayAgents<'a> {
 }
 /// The error responses `list-ai-gateway-agents`, `get-ai-gateway-agent`, `delete-ai-gateway-agent` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -367,6 +368,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayAgentsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-agent` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayAgentError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -417,6 +419,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayAgentError {
 pub type GetAiGatewayAgentError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-agent` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayAgentError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

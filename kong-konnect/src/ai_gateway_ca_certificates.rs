@@ -321,6 +321,7 @@ impl<'a> AiGatewayCaCertificates<'a> {
 }
 /// The error responses `list-ai-gateway-ca-certificates`, `get-ai-gateway-ca-certificate`, `delete-ai-gateway-ca-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -364,6 +365,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayCaCertificatesError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-ca-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayCaCertificateError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -414,6 +416,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayCaCertificateError {
 pub type GetAiGatewayCaCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-ca-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayCaCertificateError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -320,6 +320,7 @@ impl<'a> AiGatewayCertificates<'a> {
 }
 /// The error responses `list-ai-gateway-certificates`, `get-ai-gateway-certificate`, `delete-ai-gateway-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -363,6 +364,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayCertificatesError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayCertificateError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -413,6 +415,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayCertificateError {
 pub type GetAiGatewayCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayCertificateError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -625,6 +625,7 @@ impl<'a> AiGatewayConfigStores<'a> {
 }
 /// The error responses `list-ai-gateway-config-stores`, `get-ai-gateway-config-store` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -668,6 +669,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayConfigStoresError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-config-store` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayConfigStoreError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -714,6 +716,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayConfigStoreError {
 pub type GetAiGatewayConfigStoreError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-config-store`, `delete-ai-gateway-config-store`, `list-ai-gateway-config-store-secrets`, `get-ai-gateway-config-store-secret`, `update-ai-gateway-config-store-secret`, `delete-ai-gateway-config-store-secret` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -765,6 +768,7 @@ pub type DeleteAiGatewayConfigStoreError = BadRequestUnauthorizedForbiddenNotFou
 pub type ListAiGatewayConfigStoreSecretsError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-config-store-secret` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayConfigStoreSecretError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

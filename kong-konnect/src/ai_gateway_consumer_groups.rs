@@ -502,6 +502,7 @@ impl<'a> AiGatewayConsumerGroups<'a> {
 }
 /// The error responses `list-ai-gateway-consumer-groups`, `list-ai-gateway-consumers-in-consumer-group`, `remove-ai-gateway-consumer-from-consumer-group`, `get-ai-gateway-consumer-group`, `delete-ai-gateway-consumer-group` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -545,6 +546,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayConsumerGroupsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-consumer-group` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayConsumerGroupError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -591,6 +593,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayConsumerGroupError {
 pub type ListAiGatewayConsumersInConsumerGroupError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `add-ai-gateway-consumer-to-consumer-group`, `update-ai-gateway-consumer-group` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -682,6 +682,7 @@ impl<'a> AiGatewayConsumers<'a> {
 }
 /// The error responses `list-ai-gateway-consumers`, `list-ai-gateway-consumer-credentials`, `get-ai-gateway-consumer-credential`, `delete-ai-gateway-consumer-credential`, `get-ai-gateway-consumer`, `delete-ai-gateway-consumer`, `list-ai-gateway-consumer-groups-for-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -725,6 +726,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayConsumersError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-consumer`, `create-ai-gateway-consumer-credential` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenConflictTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -782,6 +784,7 @@ pub type DeleteAiGatewayConsumerCredentialError = UnauthorizedForbiddenNotFoundT
 pub type GetAiGatewayConsumerError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-consumer`, `update-ai-gateway-consumer-groups-for-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -260,6 +260,7 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
 }
 /// The error responses `list-ai-gateway-data-plane-certificates`, `create-ai-gateway-data-plane-certificate`, `get-ai-gateway-data-plane-certificate`, `delete-ai-gateway-data-plane-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

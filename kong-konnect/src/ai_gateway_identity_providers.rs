@@ -325,6 +325,7 @@ impl<'a> AiGatewayIdentityProviders<'a> {
 }
 /// The error responses `list-ai-gateway-identity-providers`, `get-ai-gateway-identity-provider` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -368,6 +369,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayIdentityProvidersError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-identity-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayIdentityProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -414,6 +416,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayIdentityProviderError {
 pub type GetAiGatewayIdentityProviderError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-identity-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayIdentityProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -458,6 +461,7 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayIdentityProviderError {
 }
 /// The error responses `delete-ai-gateway-identity-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteAiGatewayIdentityProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -326,6 +326,7 @@ impl<'a> AiGatewayMcpServers<'a> {
 }
 /// The error responses `list-ai-gateway-mcp-servers`, `get-ai-gateway-mcp-server`, `delete-ai-gateway-mcp-server` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -369,6 +370,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayMcpServersError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-mcp-server` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayMcpServerError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -419,6 +421,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayMcpServerError {
 pub type GetAiGatewayMcpServerError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-mcp-server` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayMcpServerError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

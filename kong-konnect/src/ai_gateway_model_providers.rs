@@ -343,6 +343,7 @@ impl<'a> AiGatewayModelProviders<'a> {
 }
 /// The error responses `list-ai-gateway-model-providers`, `get-ai-gateway-model-provider` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -386,6 +387,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayModelProvidersError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-model-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayModelProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -432,6 +434,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayModelProviderError {
 pub type GetAiGatewayModelProviderError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-model-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayModelProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -476,6 +479,7 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayModelProviderError {
 }
 /// The error responses `delete-ai-gateway-model-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteAiGatewayModelProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

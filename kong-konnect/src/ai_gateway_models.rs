@@ -364,6 +364,7 @@ impl<'a> AiGatewayModels<'a> {
 }
 /// The error responses `list-ai-gateway-models`, `get-ai-gateway-model`, `delete-ai-gateway-model` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -407,6 +408,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayModelsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-model` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayModelError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -457,6 +459,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayModelError {
 pub type GetAiGatewayModelError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-model` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayModelError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

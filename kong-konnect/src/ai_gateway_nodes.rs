@@ -194,6 +194,7 @@ impl<'a> AiGatewayNodes<'a> {
 }
 /// The error responses `get-ai-gateway-expected-config-version`, `list-ai-gateway-nodes`, `get-ai-gateway-node` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -101,10 +101,7 @@ impl<'a> AiGatewayPolicies<'a> {
     ///     .r#type("ai-sanitizer")
     ///     .config(
     ///         std::collections::BTreeMap::from([
-    ///             ("anonymize".to_owned(), kong_konnect::serde_json::json!([
-    ///               "phone",
-    ///               "creditcard"
-    ///             ])),
+    ///             ("anonymize".to_owned(), kong_konnect::serde_json::json!(["phone","creditcard"])),
     ///             ("stop_on_error".to_owned(), kong_konnect::serde_json::json!(true)),
     ///         ]),
     ///     )
@@ -227,10 +224,7 @@ impl<'a> AiGatewayPolicies<'a> {
     ///     .r#type("ai-sanitizer")
     ///     .config(
     ///         std::collections::BTreeMap::from([
-    ///             ("anonymize".to_owned(), kong_konnect::serde_json::json!([
-    ///               "phone",
-    ///               "creditcard"
-    ///             ])),
+    ///             ("anonymize".to_owned(), kong_konnect::serde_json::json!(["phone","creditcard"])),
     ///             ("stop_on_error".to_owned(), kong_konnect::serde_json::json!(true)),
     ///         ]),
     ///     )
@@ -332,6 +326,7 @@ impl<'a> AiGatewayPolicies<'a> {
 }
 /// The error responses `list-ai-gateway-policies`, `get-ai-gateway-policy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -375,6 +370,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayPoliciesError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-policy` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayPolicyError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -425,6 +421,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayPolicyError {
 pub type GetAiGatewayPolicyError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-policy`, `delete-ai-gateway-policy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

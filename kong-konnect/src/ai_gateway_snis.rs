@@ -621,6 +621,7 @@ impl<'a> AiGatewaySnis<'a> {
 }
 /// The error responses `list-ai-gateway-snis-for-certificate`, `get-ai-gateway-sni-for-certificate`, `delete-ai-gateway-sni-for-certificate`, `list-ai-gateway-snis`, `get-ai-gateway-sni`, `delete-ai-gateway-sni` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -664,6 +665,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewaySnisForCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-sni-for-certificate`, `create-ai-gateway-sni` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -717,6 +719,7 @@ pub type CreateAiGatewaySniForCertificateError = BadRequestUnauthorizedForbidden
 pub type GetAiGatewaySniForCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-sni-for-certificate`, `update-ai-gateway-sni` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

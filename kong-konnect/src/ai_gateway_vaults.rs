@@ -324,6 +324,7 @@ impl<'a> AiGatewayVaults<'a> {
 }
 /// The error responses `list-ai-gateway-vaults`, `get-ai-gateway-vault`, `delete-ai-gateway-vault` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -367,6 +368,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayVaultsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-vault` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayVaultError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -417,6 +419,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayVaultError {
 pub type GetAiGatewayVaultError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-vault` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayVaultError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

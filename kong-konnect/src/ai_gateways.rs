@@ -299,6 +299,7 @@ impl<'a> AiGateways<'a> {
 }
 /// The error responses `list-ai-gateways` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAiGatewaysError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -335,6 +336,7 @@ impl crate::runtime::ErrorResponses for ListAiGatewaysError {
 }
 /// The error responses `create-ai-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -379,6 +381,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayError {
 }
 /// The error responses `get-ai-gateway`, `delete-ai-gateway` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -422,6 +425,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type GetAiGatewayError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

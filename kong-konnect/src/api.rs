@@ -338,6 +338,7 @@ impl<'a> Api<'a> {
 }
 /// The error responses `list-apis` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListApisError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -378,6 +379,7 @@ impl crate::runtime::ErrorResponses for ListApisError {
 }
 /// The error responses `create-api` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApiError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -424,6 +426,7 @@ impl crate::runtime::ErrorResponses for CreateApiError {
 }
 /// The error responses `fetch-api`, `delete-api`, `list-api-registrations` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -464,6 +467,7 @@ pub type FetchApiError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteApiError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateApiError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -74,6 +74,7 @@ impl<'a> ApiAttributes<'a> {
 }
 /// The error responses `list-api-attributes` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListApiAttributesError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),

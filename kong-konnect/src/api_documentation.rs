@@ -352,6 +352,7 @@ impl<'a> ApiDocumentation<'a> {
 }
 /// The error responses `list-api-documents` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListApiDocumentsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -392,6 +393,7 @@ impl crate::runtime::ErrorResponses for ListApiDocumentsError {
 }
 /// The error responses `create-api-document`, `update-api-document` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -445,6 +447,7 @@ for BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
 pub type CreateApiDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `fetch-api-document`, `delete-api-document` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -487,6 +490,7 @@ pub type DeleteApiDocumentError = UnauthorizedForbiddenNotFoundError;
 pub type UpdateApiDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `move-api-document` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MoveApiDocumentError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),

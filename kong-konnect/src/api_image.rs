@@ -237,6 +237,7 @@ impl<'a> ApiImage<'a> {
 }
 /// The error responses `fetch-api-image`, `delete-api-image`, `fetch-api-raw-image` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiImageUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -275,6 +276,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type FetchApiImageError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-api-image` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpsertApiImageError {
     /// 401: ApiImageUnauthorized
     Unauthorized(crate::models::BaseError),

@@ -254,6 +254,7 @@ impl<'a> ApiImplementation<'a> {
 }
 /// The error responses `list-api-implementations`, `fetch-api-implementation`, `delete-api-implementation` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -292,6 +293,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListApiImplementationsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-implementation` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApiImplementationError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -83,8 +83,8 @@ impl<'a> ApiKeys<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::KeyAuthWithoutParents::builder()
-    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
-    ///     .key(Some("IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo".to_owned()))
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
+    ///     .key("IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo")
     ///     .build();
     /// let response = client
     ///     .api_keys()
@@ -197,8 +197,8 @@ impl<'a> ApiKeys<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::KeyAuthWithoutParents::builder()
-    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
-    ///     .key(Some("IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo".to_owned()))
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
+    ///     .key("IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo")
     ///     .build();
     /// let response = client
     ///     .api_keys()
@@ -402,6 +402,7 @@ impl<'a> ApiKeys<'a> {
 }
 /// The error responses `list-key-auth-with-consumer`, `create-key-auth-with-consumer`, `upsert-key-auth-with-consumer`, `delete-key-auth-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -426,6 +427,7 @@ pub type ListKeyAuthWithConsumerError = NoDocumentedError;
 pub type CreateKeyAuthWithConsumerError = NoDocumentedError;
 /// The error responses `get-key-auth-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetKeyAuthWithConsumerError {
     /// 404: Resource does not exist
     NotFound,
@@ -458,6 +460,7 @@ pub type UpsertKeyAuthWithConsumerError = NoDocumentedError;
 pub type DeleteKeyAuthWithConsumerError = NoDocumentedError;
 /// The error responses `list-key-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListKeyAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -486,6 +489,7 @@ impl crate::runtime::ErrorResponses for ListKeyAuthError {
 }
 /// The error responses `get-key-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetKeyAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -130,6 +130,7 @@ impl<'a> ApiOperations<'a> {
 }
 /// The error responses `list-api-operations`, `fetch-api-operation` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),

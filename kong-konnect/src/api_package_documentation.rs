@@ -355,6 +355,7 @@ impl<'a> ApiPackageDocumentation<'a> {
 }
 /// The error responses `list-api-package-documents` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListApiPackageDocumentsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -395,6 +396,7 @@ impl crate::runtime::ErrorResponses for ListApiPackageDocumentsError {
 }
 /// The error responses `create-api-package-document`, `update-api-package-document` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -448,6 +450,7 @@ for BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
 pub type CreateApiPackageDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `fetch-api-package-document`, `delete-api-package-document` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -490,6 +493,7 @@ pub type DeleteApiPackageDocumentError = UnauthorizedForbiddenNotFoundError;
 pub type UpdateApiPackageDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `move-api-package-document` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MoveApiPackageDocumentError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),

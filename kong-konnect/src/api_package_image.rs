@@ -237,6 +237,7 @@ impl<'a> ApiPackageImage<'a> {
 }
 /// The error responses `fetch-api-package-image`, `delete-api-package-image`, `fetch-api-package-raw-image` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiPackageImageUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -275,6 +276,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type FetchApiPackageImageError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-api-package-image` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpsertApiPackageImageError {
     /// 401: ApiPackageImageUnauthorized
     Unauthorized(crate::models::BaseError),

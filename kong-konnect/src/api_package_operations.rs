@@ -241,6 +241,7 @@ impl<'a> ApiPackageOperations<'a> {
 }
 /// The error responses `list-api-packages-operations`, `get-api-packages-operation`, `remove-api-package-operation` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -279,6 +280,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListApiPackagesOperationsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-package-operations` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateApiPackageOperationsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -233,6 +233,7 @@ impl<'a> ApiPackageSpecification<'a> {
 }
 /// The error responses `get-api-package-computed-specification`, `get-api-package-current-specification` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -277,6 +278,7 @@ pub type GetApiPackageComputedSpecificationError = BadRequestUnauthorizedForbidd
 pub type GetApiPackageCurrentSpecificationError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-package-current-specification` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateApiPackageCurrentSpecificationError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -327,6 +329,7 @@ impl crate::runtime::ErrorResponses for UpdateApiPackageCurrentSpecificationErro
 }
 /// The error responses `delete-api-package-current-specification` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteApiPackageCurrentSpecificationError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),

@@ -283,6 +283,7 @@ impl<'a> ApiPackages<'a> {
 }
 /// The error responses `list-api-packages`, `get-api-package`, `delete-api-package` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -321,6 +322,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListApiPackagesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-package` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApiPackageError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -365,6 +367,7 @@ pub type GetApiPackageError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteApiPackageError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `patch-api-package` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PatchApiPackageError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

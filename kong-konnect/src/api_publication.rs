@@ -458,6 +458,7 @@ impl<'a> ApiPublication<'a> {
 }
 /// The error responses `fetch-api-package-publication`, `delete-api-package-publication`, `fetch-publication`, `delete-publication` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -496,6 +497,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type FetchApiPackagePublicationError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `publish-api-package-to-portal`, `list-api-publications`, `publish-api-to-portal`, `list-portal-api-publications` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -366,6 +366,7 @@ impl<'a> ApiSpecification<'a> {
 }
 /// The error responses `list-api-specs`, `fetch-api-spec`, `delete-api-spec` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -404,6 +405,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListApiSpecsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-spec` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApiSpecError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -458,6 +460,7 @@ pub type FetchApiSpecError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteApiSpecError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-spec` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateApiSpecError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -508,6 +511,7 @@ impl crate::runtime::ErrorResponses for UpdateApiSpecError {
 }
 /// The error responses `validate-specification` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ValidateSpecificationError {
     /// 400: Bad Request - Either the request format is invalid or the specification content failed validation.
     BadRequest(crate::models::BadRequestError),

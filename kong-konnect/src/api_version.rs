@@ -294,6 +294,7 @@ impl<'a> ApiVersion<'a> {
 }
 /// The error responses `list-api-versions`, `fetch-api-version`, `delete-api-version` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -332,6 +333,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListApiVersionsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-version` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApiVersionError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -386,6 +388,7 @@ pub type FetchApiVersionError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteApiVersionError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-version` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateApiVersionError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

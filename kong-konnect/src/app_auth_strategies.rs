@@ -360,6 +360,7 @@ impl<'a> AppAuthStrategies<'a> {
 }
 /// The error responses `list-app-auth-strategies`, `create-app-auth-strategy`, `replace-app-auth-strategy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -400,6 +401,7 @@ pub type ListAppAuthStrategiesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateAppAuthStrategyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-app-auth-strategy` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAppAuthStrategyError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -438,6 +440,7 @@ impl crate::runtime::ErrorResponses for GetAppAuthStrategyError {
 pub type ReplaceAppAuthStrategyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-app-auth-strategy` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteAppAuthStrategyError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -478,6 +481,7 @@ impl crate::runtime::ErrorResponses for DeleteAppAuthStrategyError {
 }
 /// The error responses `update-app-auth-strategy` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAppAuthStrategyError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -488,6 +488,7 @@ impl<'a> ApplicationRegistrations<'a> {
 }
 /// The error responses `list-registrations`, `list-registrations-by-application`, `update-application-registration`, `update-application-registration-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -532,6 +533,7 @@ pub type ListRegistrationsError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type ListRegistrationsByApplicationError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-application-registration` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApplicationRegistrationError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -576,6 +578,7 @@ impl crate::runtime::ErrorResponses for CreateApplicationRegistrationError {
 }
 /// The error responses `get-application-registration`, `delete-application-registration`, `delete-application-registration-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

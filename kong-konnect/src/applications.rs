@@ -143,11 +143,9 @@ impl<'a> Applications<'a> {
     ///     .name("Portal Application")
     ///     .description("A portal application provisioned for a developer by a Portal Admin.")
     ///     .labels(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("env".to_owned(), Some("production".to_owned())),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("env".to_owned(), Some("production".to_owned())),
+    ///         ]),
     ///     )
     ///     .auth_strategy_id("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .owner(
@@ -478,6 +476,7 @@ impl<'a> Applications<'a> {
 }
 /// The error responses `get-application-unscoped`, `get-application`, `delete-application` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -516,6 +515,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type GetApplicationUnscopedError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `list-applications`, `update-application`, `list-credentials-by-application`, `list-developers-by-application` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -558,6 +558,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListApplicationsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-application` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApplicationError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -346,6 +346,7 @@ impl<'a> Assets<'a> {
 }
 /// The error responses `get-portal-asset-favicon`, `get-portal-asset-favicon-raw`, `get-portal-asset-logo`, `get-portal-asset-logo-raw` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -380,6 +381,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
 pub type GetPortalAssetFaviconError = UnauthorizedForbiddenError;
 /// The error responses `replace-portal-asset-favicon`, `replace-portal-asset-logo` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

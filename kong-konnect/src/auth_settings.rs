@@ -971,6 +971,7 @@ impl<'a> AuthSettings<'a> {
 }
 /// The error responses `get-authentication-settings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAuthenticationSettingsError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -999,6 +1000,7 @@ impl crate::runtime::ErrorResponses for GetAuthenticationSettingsError {
 }
 /// The error responses `update-authentication-settings`, `update-idp-configuration` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAuthenticationSettingsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1035,6 +1037,7 @@ impl crate::runtime::ErrorResponses for UpdateAuthenticationSettingsError {
 }
 /// The error responses `get-idp-configuration`, `get-identity-provider`, `delete-identity-provider`, `list-idp-team-group-mappings`, `get-idp-team-group-mapping`, `delete-idp-team-group-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1079,6 +1082,7 @@ pub type GetIdpConfigurationError = BadRequestUnauthorizedForbiddenNotFoundError
 pub type UpdateIdpConfigurationError = UpdateAuthenticationSettingsError;
 /// The error responses `get-team-group-mappings`, `patch-team-group-mappings` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTeamGroupMappingsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1117,6 +1121,7 @@ impl crate::runtime::ErrorResponses for GetTeamGroupMappingsError {
 pub type PatchTeamGroupMappingsError = GetTeamGroupMappingsError;
 /// The error responses `get-idp-team-mappings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetIdpTeamMappingsError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -1159,6 +1164,7 @@ impl crate::runtime::ErrorResponses for GetIdpTeamMappingsError {
 }
 /// The error responses `update-idp-team-mappings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateIdpTeamMappingsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1201,6 +1207,7 @@ impl crate::runtime::ErrorResponses for UpdateIdpTeamMappingsError {
 }
 /// The error responses `get-identity-providers` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetIdentityProvidersError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -1233,6 +1240,7 @@ impl crate::runtime::ErrorResponses for GetIdentityProvidersError {
 }
 /// The error responses `create-identity-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateIdentityProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1277,6 +1285,7 @@ pub type GetIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoundError
 pub type DeleteIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-identity-provider`, `create-idp-team-group-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -71,6 +71,7 @@ impl<'a> Authentication<'a> {
 }
 /// The error responses `authenticate-sso` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AuthenticateSsoError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

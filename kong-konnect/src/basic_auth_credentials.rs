@@ -188,7 +188,7 @@ impl<'a> BasicAuthCredentials<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::BasicAuthWithoutParents::builder()
-    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
     ///     .password("hashedsoopersecretvalue")
     ///     .username("darius")
     ///     .build()?;
@@ -299,7 +299,7 @@ impl<'a> BasicAuthCredentials<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::BasicAuthWithoutParents::builder()
-    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
     ///     .password("hashedsoopersecretvalue")
     ///     .username("darius")
     ///     .build()?;
@@ -399,6 +399,7 @@ impl<'a> BasicAuthCredentials<'a> {
 }
 /// The error responses `list-basic-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListBasicAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -427,6 +428,7 @@ impl crate::runtime::ErrorResponses for ListBasicAuthError {
 }
 /// The error responses `get-basic-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetBasicAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -459,6 +461,7 @@ impl crate::runtime::ErrorResponses for GetBasicAuthError {
 }
 /// The error responses `list-basic-auth-with-consumer`, `create-basic-auth-with-consumer`, `upsert-basic-auth-with-consumer`, `delete-basic-auth-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -483,6 +486,7 @@ pub type ListBasicAuthWithConsumerError = NoDocumentedError;
 pub type CreateBasicAuthWithConsumerError = NoDocumentedError;
 /// The error responses `get-basic-auth-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetBasicAuthWithConsumerError {
     /// 404: Resource does not exist
     NotFound,

@@ -84,10 +84,10 @@ impl<'a> CaCertificates<'a> {
     ///
     /// let body = kong_konnect::models::CaCertificate::builder()
     ///     .cert("-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----")
-    ///     .cert_digest(Some("9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f".to_owned()))
-    ///     .created_at(Some(1706598432))
-    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f260".to_owned()))
-    ///     .tags(Some(vec!["trusted".to_owned(), "api".to_owned()]))
+    ///     .cert_digest("9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f")
+    ///     .created_at(1706598432)
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f260")
+    ///     .tags(vec!["trusted".to_owned(), "api".to_owned()])
     ///     .build()?;
     /// let response = client
     ///     .ca_certificates()
@@ -193,10 +193,10 @@ impl<'a> CaCertificates<'a> {
     ///
     /// let body = kong_konnect::models::CaCertificate::builder()
     ///     .cert("-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----")
-    ///     .cert_digest(Some("9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f".to_owned()))
-    ///     .created_at(Some(1706598432))
-    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f260".to_owned()))
-    ///     .tags(Some(vec!["trusted".to_owned(), "api".to_owned()]))
+    ///     .cert_digest("9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f")
+    ///     .created_at(1706598432)
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f260")
+    ///     .tags(vec!["trusted".to_owned(), "api".to_owned()])
     ///     .build()?;
     /// let response = client
     ///     .ca_certificates()
@@ -288,6 +288,7 @@ impl<'a> CaCertificates<'a> {
 }
 /// The error responses `list-ca_certificate`, `create-ca_certificate`, `upsert-ca_certificate`, `delete-ca_certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -320,6 +321,7 @@ pub type ListCaCertificateError = UnauthorizedError;
 pub type CreateCaCertificateError = UnauthorizedError;
 /// The error responses `get-ca_certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCaCertificateError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

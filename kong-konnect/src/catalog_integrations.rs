@@ -87,6 +87,7 @@ impl<'a> CatalogIntegrations<'a> {
 }
 /// The error responses `list-catalog-integrations` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCatalogIntegrationsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -235,6 +235,7 @@ impl<'a> CatalogResourceMappings<'a> {
 }
 /// The error responses `list-resource-mappings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListResourceMappingsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -271,6 +272,7 @@ impl crate::runtime::ErrorResponses for ListResourceMappingsError {
 }
 /// The error responses `create-resource-mapping` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateResourceMappingError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -311,6 +313,7 @@ impl crate::runtime::ErrorResponses for CreateResourceMappingError {
 }
 /// The error responses `fetch-resource-mapping`, `delete-resource-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -80,6 +80,7 @@ impl<'a> CatalogResourceServices<'a> {
 }
 /// The error responses `list-catalog-resource-services` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCatalogResourceServicesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

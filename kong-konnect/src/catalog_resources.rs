@@ -189,6 +189,7 @@ impl<'a> CatalogResources<'a> {
 }
 /// The error responses `update-resource` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateResourceError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -229,6 +230,7 @@ impl crate::runtime::ErrorResponses for UpdateResourceError {
 }
 /// The error responses `list-resources` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListResourcesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -265,6 +267,7 @@ impl crate::runtime::ErrorResponses for ListResourcesError {
 }
 /// The error responses `fetch-resource` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FetchResourceError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

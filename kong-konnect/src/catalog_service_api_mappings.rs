@@ -308,6 +308,7 @@ impl<'a> CatalogServiceApiMappings<'a> {
 }
 /// The error responses `list-service-mappings-for-api`, `list-catalog-service-api-mappings`, `get-catalog-service-api-mapping`, `delete-catalog-service-api-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -352,6 +353,7 @@ pub type ListServiceMappingsForApiError = BadRequestUnauthorizedForbiddenNotFoun
 pub type ListCatalogServiceApiMappingsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-catalog-service-api-mapping` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateCatalogServiceApiMappingError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -79,6 +79,7 @@ impl<'a> CatalogServiceResources<'a> {
 }
 /// The error responses `list-catalog-service-resources` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCatalogServiceResourcesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

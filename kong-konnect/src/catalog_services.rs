@@ -300,6 +300,7 @@ impl<'a> CatalogServices<'a> {
 }
 /// The error responses `list-catalog-services`, `create-catalog-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -340,6 +341,7 @@ pub type ListCatalogServicesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateCatalogServiceError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `fetch-catalog-service`, `delete-catalog-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -380,6 +382,7 @@ pub type FetchCatalogServiceError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteCatalogServiceError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-catalog-service` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateCatalogServiceError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -87,7 +87,7 @@ impl<'a> Certificates<'a> {
     ///
     /// let body = kong_konnect::models::CertificateRequest::builder()
     ///     .cert("-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----")
-    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
     ///     .key("-----BEGIN PRIVATE KEY-----\nprivate-key-content\n-----END PRIVATE KEY-----")
     ///     .build();
     /// let response = client
@@ -194,7 +194,7 @@ impl<'a> Certificates<'a> {
     ///
     /// let body = kong_konnect::models::CertificateRequest::builder()
     ///     .cert("-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----")
-    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
     ///     .key("-----BEGIN PRIVATE KEY-----\nprivate-key-content\n-----END PRIVATE KEY-----")
     ///     .build();
     /// let response = client
@@ -287,6 +287,7 @@ impl<'a> Certificates<'a> {
 }
 /// The error responses `list-certificate`, `create-certificate`, `upsert-certificate`, `delete-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -319,6 +320,7 @@ pub type ListCertificateError = UnauthorizedError;
 pub type CreateCertificateError = UnauthorizedError;
 /// The error responses `get-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCertificateError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

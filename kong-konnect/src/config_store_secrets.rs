@@ -307,6 +307,7 @@ impl<'a> ConfigStoreSecrets<'a> {
 }
 /// The error responses `list-config-store-secrets` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListConfigStoreSecretsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -347,6 +348,7 @@ impl crate::runtime::ErrorResponses for ListConfigStoreSecretsError {
 }
 /// The error responses `create-config-store-secret`, `update-config-store-secret` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundUnsupportedMediaTypeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -396,6 +398,7 @@ for BadRequestUnauthorizedForbiddenNotFoundUnsupportedMediaTypeError {
 pub type CreateConfigStoreSecretError = BadRequestUnauthorizedForbiddenNotFoundUnsupportedMediaTypeError;
 /// The error responses `get-config-store-secret`, `delete-config-store-secret` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::BaseError),

@@ -288,6 +288,7 @@ impl<'a> ConfigStores<'a> {
 }
 /// The error responses `list-config-stores`, `delete-config-store` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -326,6 +327,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type ListConfigStoresError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `create-config-store` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateConfigStoreError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -368,6 +370,7 @@ impl crate::runtime::ErrorResponses for CreateConfigStoreError {
 }
 /// The error responses `get-config-store` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetConfigStoreError {
     /// 401: Unauthorized
     Unauthorized(crate::models::BaseError),
@@ -400,6 +403,7 @@ impl crate::runtime::ErrorResponses for GetConfigStoreError {
 }
 /// The error responses `update-config-store` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateConfigStoreError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

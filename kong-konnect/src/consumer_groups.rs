@@ -506,6 +506,7 @@ impl<'a> ConsumerGroups<'a> {
 }
 /// The error responses `list-consumer_group`, `create-consumer_group`, `upsert-consumer_group`, `delete-consumer_group` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -538,6 +539,7 @@ pub type ListConsumerGroupError = UnauthorizedError;
 pub type CreateConsumerGroupError = UnauthorizedError;
 /// The error responses `get-consumer_group` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetConsumerGroupError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -574,6 +576,7 @@ pub type UpsertConsumerGroupError = UnauthorizedError;
 pub type DeleteConsumerGroupError = UnauthorizedError;
 /// The error responses `list-consumers-for-consumer-group`, `add-consumer-to-group`, `remove-consumer-from-group` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -598,6 +601,7 @@ pub type ListConsumersForConsumerGroupError = NoDocumentedError;
 pub type AddConsumerToGroupError = NoDocumentedError;
 /// The error responses `remove-all-consumers-from-consumer-group` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RemoveAllConsumersFromConsumerGroupError {
     /// 404: Consumer group or consumer association does not exist
     NotFound,

@@ -86,10 +86,10 @@ impl<'a> Consumers<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::Consumer::builder()
-    ///     .custom_id(Some("4200".to_owned()))
-    ///     .id(Some("8a388226-80e8-4027-a486-25e4f7db5d21".to_owned()))
-    ///     .tags(Some(vec!["silver-tier".to_owned()]))
-    ///     .username(Some("bob-the-builder".to_owned()))
+    ///     .custom_id("4200")
+    ///     .id("8a388226-80e8-4027-a486-25e4f7db5d21")
+    ///     .tags(vec!["silver-tier".to_owned()])
+    ///     .username("bob-the-builder")
     ///     .build();
     /// let response = client
     ///     .consumers()
@@ -194,10 +194,10 @@ impl<'a> Consumers<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::Consumer::builder()
-    ///     .custom_id(Some("4200".to_owned()))
-    ///     .id(Some("8a388226-80e8-4027-a486-25e4f7db5d21".to_owned()))
-    ///     .tags(Some(vec!["silver-tier".to_owned()]))
-    ///     .username(Some("bob-the-builder".to_owned()))
+    ///     .custom_id("4200")
+    ///     .id("8a388226-80e8-4027-a486-25e4f7db5d21")
+    ///     .tags(vec!["silver-tier".to_owned()])
+    ///     .username("bob-the-builder")
     ///     .build();
     /// let response = client
     ///     .consumers()
@@ -508,6 +508,7 @@ impl<'a> Consumers<'a> {
 }
 /// The error responses `list-consumer`, `create-consumer`, `upsert-consumer`, `delete-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -540,6 +541,7 @@ pub type ListConsumerError = UnauthorizedError;
 pub type CreateConsumerError = UnauthorizedError;
 /// The error responses `get-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetConsumerError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -576,6 +578,7 @@ pub type UpsertConsumerError = UnauthorizedError;
 pub type DeleteConsumerError = UnauthorizedError;
 /// The error responses `list-consumer-groups-for-consumer`, `add-consumer-to-specific-consumer-group`, `remove-consumer-from-consumer-group` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -600,6 +603,7 @@ pub type ListConsumerGroupsForConsumerError = NoDocumentedError;
 pub type AddConsumerToSpecificConsumerGroupError = NoDocumentedError;
 /// The error responses `remove-consumer-from-all-consumer-groups` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RemoveConsumerFromAllConsumerGroupsError {
     /// 404: Consumer does not exist
     NotFound,

@@ -374,6 +374,7 @@ impl<'a> ControlPlaneGroups<'a> {
 }
 /// The error responses `get-control-planes-id-group-member-status`, `get-control-planes-id-group-memberships`, `put-control-planes-id-group-memberships`, `post-control-planes-id-group-memberships-add`, `post-control-planes-id-group-memberships-remove`, `get-control-planes-id-group-status` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -282,6 +282,7 @@ impl<'a> ControlPlanes<'a> {
 }
 /// The error responses `list-control-planes` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListControlPlanesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -330,6 +331,7 @@ impl crate::runtime::ErrorResponses for ListControlPlanesError {
 }
 /// The error responses `create-control-plane` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateControlPlaneError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -382,6 +384,7 @@ impl crate::runtime::ErrorResponses for CreateControlPlaneError {
 }
 /// The error responses `get-control-plane` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetControlPlaneError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -434,6 +437,7 @@ impl crate::runtime::ErrorResponses for GetControlPlaneError {
 }
 /// The error responses `delete-control-plane`, `update-control-plane` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

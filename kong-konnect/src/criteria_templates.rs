@@ -83,6 +83,7 @@ impl<'a> CriteriaTemplates<'a> {
 }
 /// The error responses `list-criteria-templates` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCriteriaTemplatesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

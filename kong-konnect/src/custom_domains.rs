@@ -292,6 +292,7 @@ impl<'a> CustomDomains<'a> {
 }
 /// The error responses `list-custom-domains`, `delete-custom-domain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -334,6 +335,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListCustomDomainsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-custom-domains` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateCustomDomainsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -378,6 +380,7 @@ impl crate::runtime::ErrorResponses for CreateCustomDomainsError {
 }
 /// The error responses `get-custom-domain`, `get-custom-domain-online-status` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

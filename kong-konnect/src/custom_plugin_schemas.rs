@@ -294,6 +294,7 @@ impl<'a> CustomPluginSchemas<'a> {
 }
 /// The error responses `list-plugin-schemas` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPluginSchemasError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -330,6 +331,7 @@ impl crate::runtime::ErrorResponses for ListPluginSchemasError {
 }
 /// The error responses `create-plugin-schemas` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePluginSchemasError {
     /// 400: Forbidden
     BadRequest(crate::models::KonnectCpLegacyBaseError),
@@ -370,6 +372,7 @@ impl crate::runtime::ErrorResponses for CreatePluginSchemasError {
 }
 /// The error responses `get-plugin-schema`, `delete-plugin-schemas` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::KonnectCpLegacyBaseError),
@@ -408,6 +411,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type GetPluginSchemaError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-plugin-schemas` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdatePluginSchemasError {
     /// 400: Forbidden
     BadRequest(crate::models::KonnectCpLegacyBaseError),

@@ -92,7 +92,7 @@ impl<'a> CustomPlugins<'a> {
     ///
     /// let body = kong_konnect::models::CustomPlugin::builder()
     ///     .handler("return { VERSION = '1.0,0', PRIORITY = 500, access = function(self, config) kong.service.request.set_header(config.name, config.value) end }")
-    ///     .id(Some("868346aa-1105-4b77-8346-aa1105fb77c4".to_owned()))
+    ///     .id("868346aa-1105-4b77-8346-aa1105fb77c4")
     ///     .name("set-header")
     ///     .schema("return { name = 'set-header', fields = { { protocols = require('kong.db.schema.typedefs').protocols_http }, { config = { type = 'record', fields = { { name = { description = 'The name of the header to set.', type = 'string', required = true } }, { value = { description = 'The value for the header.', type = 'string', required = true } } } } } } }")
     ///     .build()?;
@@ -206,7 +206,7 @@ impl<'a> CustomPlugins<'a> {
     ///
     /// let body = kong_konnect::models::CustomPlugin::builder()
     ///     .handler("return { VERSION = '1.0,0', PRIORITY = 500, access = function(self, config) kong.service.request.set_header(config.name, config.value) end }")
-    ///     .id(Some("868346aa-1105-4b77-8346-aa1105fb77c4".to_owned()))
+    ///     .id("868346aa-1105-4b77-8346-aa1105fb77c4")
     ///     .name("set-header")
     ///     .schema("return { name = 'set-header', fields = { { protocols = require('kong.db.schema.typedefs').protocols_http }, { config = { type = 'record', fields = { { name = { description = 'The name of the header to set.', type = 'string', required = true } }, { value = { description = 'The value for the header.', type = 'string', required = true } } } } } } }")
     ///     .build()?;
@@ -305,6 +305,7 @@ impl<'a> CustomPlugins<'a> {
 }
 /// The error responses `list-custom-plugin`, `create-custom-plugin`, `upsert-custom-plugin`, `delete-custom-plugin` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -337,6 +338,7 @@ pub type ListCustomPluginError = UnauthorizedError;
 pub type CreateCustomPluginError = UnauthorizedError;
 /// The error responses `get-custom-plugin` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCustomPluginError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

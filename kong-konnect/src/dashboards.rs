@@ -355,6 +355,7 @@ impl<'a> Dashboards<'a> {
 }
 /// The error responses `dashboards-list` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DashboardsListError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -387,6 +388,7 @@ impl crate::runtime::ErrorResponses for DashboardsListError {
 }
 /// The error responses `dashboards-create` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DashboardsCreateError {
     /// 400: Bad request; returned when the request payload was not valid.
     BadRequest(serde_json::Value),
@@ -423,6 +425,7 @@ impl crate::runtime::ErrorResponses for DashboardsCreateError {
 }
 /// The error responses `dashboards-get`, `dashboards-delete` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -461,6 +464,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type DashboardsGetError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `dashboards-update` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DashboardsUpdateError {
     /// 400: Bad request; returned when the request payload was not valid.
     BadRequest(serde_json::Value),

@@ -202,6 +202,7 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
 }
 /// The error responses `list-configurations` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListConfigurationsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -238,6 +239,7 @@ impl crate::runtime::ErrorResponses for ListConfigurationsError {
 }
 /// The error responses `create-configuration` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateConfigurationError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -282,6 +284,7 @@ impl crate::runtime::ErrorResponses for CreateConfigurationError {
 }
 /// The error responses `get-configuration` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetConfigurationError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -372,6 +372,7 @@ impl<'a> DcrProviders<'a> {
 }
 /// The error responses `list-dcr-providers`, `create-dcr-provider` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -412,6 +413,7 @@ pub type ListDcrProvidersError = BadRequestUnauthorizedForbiddenError;
 pub type CreateDcrProviderError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-dcr-provider`, `delete-dcr-provider`, `verify-dcr-provider` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -452,6 +454,7 @@ pub type GetDcrProviderError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteDcrProviderError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-dcr-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateDcrProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -191,7 +191,7 @@ impl<'a> DegraphqlRoutes<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::DegraphqlRouteWithoutParents::builder()
-    ///     .id(Some("56c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///     .id("56c4566c-14cc-4132-9011-4139fcbbe50a")
     ///     .query("query{ user { email } }")
     ///     .uri("/users")
     ///     .build()?;
@@ -305,7 +305,7 @@ impl<'a> DegraphqlRoutes<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::DegraphqlRouteWithoutParents::builder()
-    ///     .id(Some("56c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///     .id("56c4566c-14cc-4132-9011-4139fcbbe50a")
     ///     .query("query{ user { email } }")
     ///     .uri("/users")
     ///     .build()?;
@@ -408,6 +408,7 @@ impl<'a> DegraphqlRoutes<'a> {
 }
 /// The error responses `list-degraphql_route` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListDegraphqlRouteError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -436,6 +437,7 @@ impl crate::runtime::ErrorResponses for ListDegraphqlRouteError {
 }
 /// The error responses `get-degraphql_route` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetDegraphqlRouteError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -468,6 +470,7 @@ impl crate::runtime::ErrorResponses for GetDegraphqlRouteError {
 }
 /// The error responses `list-degraphql_route-with-service`, `create-degraphql_route-with-service`, `upsert-degraphql_route-with-service`, `delete-degraphql_route-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -492,6 +495,7 @@ pub type ListDegraphqlRouteWithServiceError = NoDocumentedError;
 pub type CreateDegraphqlRouteWithServiceError = NoDocumentedError;
 /// The error responses `get-degraphql_route-with-service` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetDegraphqlRouteWithServiceError {
     /// 404: Resource does not exist
     NotFound,

@@ -301,6 +301,7 @@ impl<'a> DpCertificates<'a> {
 }
 /// The error responses `list-dp-client-certificates`, `get-dataplane-certificate`, `delete-dataplane-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::KonnectCpLegacyBaseError),
@@ -339,6 +340,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListDpClientCertificatesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-dataplane-certificate`, `update-dataplane-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Forbidden
     BadRequest(crate::models::KonnectCpLegacyBaseError),

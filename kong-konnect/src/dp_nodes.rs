@@ -336,6 +336,7 @@ impl<'a> DpNodes<'a> {
 }
 /// The error responses `get-expected-config-hash`, `get-expected-config-version`, `list-dataplane-nodes`, `get-nodes-node_id`, `delete-nodes-node_id`, `get-nodes-eol` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.

@@ -326,6 +326,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
 }
 /// The error responses `list-event-gateway-backend-clusters` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewayBackendClustersError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -358,6 +359,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayBackendClustersError {
 }
 /// The error responses `create-event-gateway-backend-cluster`, `update-event-gateway-backend-cluster` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -396,6 +398,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayBackendClusterError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-backend-cluster`, `delete-event-gateway-backend-cluster` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -313,6 +313,7 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
 }
 /// The error responses `list-event-gateway-data-plane-certificates`, `get-event-gateway-data-plane-certificate`, `delete-event-gateway-data-plane-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -351,6 +352,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListEventGatewayDataPlaneCertificatesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-event-gateway-data-plane-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateEventGatewayDataPlaneCertificateError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -393,6 +395,7 @@ impl crate::runtime::ErrorResponses for CreateEventGatewayDataPlaneCertificateEr
 pub type GetEventGatewayDataPlaneCertificateError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-event-gateway-data-plane-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateEventGatewayDataPlaneCertificateError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -586,6 +586,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
 }
 /// The error responses `list-event-gateway-listener-policies`, `get-event-gateway-listener-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -620,6 +621,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
 pub type ListEventGatewayListenerPoliciesError = UnauthorizedForbiddenError;
 /// The error responses `create-event-gateway-listener-policy`, `update-event-gateway-listener-policy`, `patch-event-gateway-listener-policy`, `move-event-gateway-listener-policy`, `update-event-gateway-listener-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -658,6 +660,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayListenerPolicyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-listener-policy`, `delete-event-gateway-listener-policy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -324,6 +324,7 @@ impl<'a> EventGatewayListeners<'a> {
 }
 /// The error responses `list-event-gateway-listeners` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewayListenersError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -356,6 +357,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayListenersError {
 }
 /// The error responses `create-event-gateway-listener`, `update-event-gateway-listener` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -394,6 +396,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayListenerError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-listener`, `delete-event-gateway-listener` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -242,6 +242,7 @@ impl<'a> EventGatewayNodes<'a> {
 }
 /// The error responses `list-event-gateway-nodes` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewayNodesError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -274,6 +275,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayNodesError {
 }
 /// The error responses `get-event-gateway-node`, `list-event-gateway-node-errors`, `get-event-gateway-node-status` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -326,6 +326,7 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
 }
 /// The error responses `list-event-gateway-schema-registries` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewaySchemaRegistriesError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -358,6 +359,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewaySchemaRegistriesError {
 }
 /// The error responses `create-event-gateway-schema-registry`, `update-event-gateway-schema-registry` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -396,6 +398,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewaySchemaRegistryError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-schema-registry` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetEventGatewaySchemaRegistryError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -434,6 +437,7 @@ impl crate::runtime::ErrorResponses for GetEventGatewaySchemaRegistryError {
 pub type UpdateEventGatewaySchemaRegistryError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-event-gateway-schema-registry` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteEventGatewaySchemaRegistryError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

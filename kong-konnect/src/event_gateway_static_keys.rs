@@ -249,6 +249,7 @@ impl<'a> EventGatewayStaticKeys<'a> {
 }
 /// The error responses `list-event-gateway-static-keys`, `get-event-gateway-static-key` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -287,6 +288,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListEventGatewayStaticKeysError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-event-gateway-static-key`, `delete-event-gateway-static-key` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

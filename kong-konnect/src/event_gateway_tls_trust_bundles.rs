@@ -317,6 +317,7 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
 }
 /// The error responses `list-event-gateway-tls-trust-bundles` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewayTlsTrustBundlesError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -349,6 +350,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayTlsTrustBundlesError {
 }
 /// The error responses `create-event-gateway-tls-trust-bundle`, `update-event-gateway-tls-trust-bundle` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -387,6 +389,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayTlsTrustBundleError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-tls-trust-bundle`, `delete-event-gateway-tls-trust-bundle` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -580,6 +580,7 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
 }
 /// The error responses `list-event-gateway-virtual-cluster-consume-policies`, `get-event-gateway-virtual-cluster-consume-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -614,6 +615,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
 pub type ListEventGatewayVirtualClusterConsumePoliciesError = UnauthorizedForbiddenError;
 /// The error responses `create-event-gateway-virtual-cluster-consume-policy`, `update-event-gateway-virtual-cluster-consume-policy`, `patch-event-gateway-virtual-cluster-consume-policy`, `move-event-gateway-virtual-cluster-consume-policy`, `update-event-gateway-virtual-cluster-consume-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -652,6 +654,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayVirtualClusterConsumePolicyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-virtual-cluster-consume-policy`, `delete-event-gateway-virtual-cluster-consume-policy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -640,6 +640,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
 }
 /// The error responses `list-event-gateway-virtual-cluster-cluster-level-policies`, `get-event-gateway-virtual-cluster-cluster-level-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -674,6 +675,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
 pub type ListEventGatewayVirtualClusterClusterLevelPoliciesError = UnauthorizedForbiddenError;
 /// The error responses `create-event-gateway-virtual-cluster-cluster-level-policy`, `update-event-gateway-virtual-cluster-cluster-level-policy`, `patch-event-gateway-virtual-cluster-cluster-level-policy`, `move-event-gateway-virtual-cluster-cluster-level-policy`, `update-event-gateway-virtual-cluster-cluster-level-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -712,6 +714,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayVirtualClusterClusterLevelPolicyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-virtual-cluster-cluster-level-policy`, `delete-event-gateway-virtual-cluster-cluster-level-policy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

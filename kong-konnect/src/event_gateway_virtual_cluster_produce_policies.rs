@@ -580,6 +580,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
 }
 /// The error responses `list-event-gateway-virtual-cluster-produce-policies`, `get-event-gateway-virtual-cluster-produce-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -614,6 +615,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
 pub type ListEventGatewayVirtualClusterProducePoliciesError = UnauthorizedForbiddenError;
 /// The error responses `create-event-gateway-virtual-cluster-produce-policy`, `update-event-gateway-virtual-cluster-produce-policy`, `patch-event-gateway-virtual-cluster-produce-policy`, `move-event-gateway-virtual-cluster-produce-policy`, `update-event-gateway-virtual-cluster-produce-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -652,6 +654,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayVirtualClusterProducePolicyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-virtual-cluster-produce-policy`, `delete-event-gateway-virtual-cluster-produce-policy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

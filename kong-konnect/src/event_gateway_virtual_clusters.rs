@@ -338,6 +338,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
 }
 /// The error responses `list-event-gateway-virtual-clusters` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewayVirtualClustersError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -370,6 +371,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayVirtualClustersError {
 }
 /// The error responses `create-event-gateway-virtual-cluster`, `update-event-gateway-virtual-cluster` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -408,6 +410,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayVirtualClusterError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-virtual-cluster`, `delete-event-gateway-virtual-cluster` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

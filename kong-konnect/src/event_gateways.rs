@@ -335,6 +335,7 @@ impl<'a> EventGateways<'a> {
 }
 /// The error responses `list-event-gateways` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewaysError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -383,6 +384,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewaysError {
 }
 /// The error responses `create-event-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateEventGatewayError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -439,6 +441,7 @@ impl crate::runtime::ErrorResponses for CreateEventGatewayError {
 }
 /// The error responses `get-event-gateway`, `update-event-gateway`, `patch-event-gateway` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -496,6 +499,7 @@ pub type GetEventGatewayError = BadRequestUnauthorizedForbiddenNotFoundInternalS
 pub type UpdateEventGatewayError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
 /// The error responses `delete-event-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteEventGatewayError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

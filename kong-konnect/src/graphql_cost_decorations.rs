@@ -410,6 +410,7 @@ impl<'a> GraphqlCostDecorations<'a> {
 }
 /// The error responses `list-graphql-rate-limiting-advanced-cost` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListGraphqlRateLimitingAdvancedCostError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -438,6 +439,7 @@ impl crate::runtime::ErrorResponses for ListGraphqlRateLimitingAdvancedCostError
 }
 /// The error responses `get-graphql-rate-limiting-advanced-cost` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetGraphqlRateLimitingAdvancedCostError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -470,6 +472,7 @@ impl crate::runtime::ErrorResponses for GetGraphqlRateLimitingAdvancedCostError 
 }
 /// The error responses `list-graphql-rate-limiting-advanced-cost-with-service`, `create-graphql-rate-limiting-advanced-cost-with-service`, `upsert-graphql-rate-limiting-advanced-cost-with-service`, `delete-graphql-rate-limiting-advanced-cost-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -494,6 +497,7 @@ pub type ListGraphqlRateLimitingAdvancedCostWithServiceError = NoDocumentedError
 pub type CreateGraphqlRateLimitingAdvancedCostWithServiceError = NoDocumentedError;
 /// The error responses `get-graphql-rate-limiting-advanced-cost-with-service` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetGraphqlRateLimitingAdvancedCostWithServiceError {
     /// 404: Resource does not exist
     NotFound,

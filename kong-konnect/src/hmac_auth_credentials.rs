@@ -86,8 +86,8 @@ impl<'a> HmacAuthCredentials<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::HmacAuthWithoutParents::builder()
-    ///     .id(Some("75695322-e8a0-4109-aed4-5416b0308d85".to_owned()))
-    ///     .secret(Some("wQazJ304DW5huJklHgUfjfiSyCyTAEDZ".to_owned()))
+    ///     .id("75695322-e8a0-4109-aed4-5416b0308d85")
+    ///     .secret("wQazJ304DW5huJklHgUfjfiSyCyTAEDZ")
     ///     .username("xerxes")
     ///     .build()?;
     /// let response = client
@@ -197,8 +197,8 @@ impl<'a> HmacAuthCredentials<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::HmacAuthWithoutParents::builder()
-    ///     .id(Some("75695322-e8a0-4109-aed4-5416b0308d85".to_owned()))
-    ///     .secret(Some("wQazJ304DW5huJklHgUfjfiSyCyTAEDZ".to_owned()))
+    ///     .id("75695322-e8a0-4109-aed4-5416b0308d85")
+    ///     .secret("wQazJ304DW5huJklHgUfjfiSyCyTAEDZ")
     ///     .username("xerxes")
     ///     .build()?;
     /// let response = client
@@ -399,6 +399,7 @@ impl<'a> HmacAuthCredentials<'a> {
 }
 /// The error responses `list-hmac-auth-with-consumer`, `create-hmac-auth-with-consumer`, `upsert-hmac-auth-with-consumer`, `delete-hmac-auth-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -423,6 +424,7 @@ pub type ListHmacAuthWithConsumerError = NoDocumentedError;
 pub type CreateHmacAuthWithConsumerError = NoDocumentedError;
 /// The error responses `get-hmac-auth-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetHmacAuthWithConsumerError {
     /// 404: Resource does not exist
     NotFound,
@@ -455,6 +457,7 @@ pub type UpsertHmacAuthWithConsumerError = NoDocumentedError;
 pub type DeleteHmacAuthWithConsumerError = NoDocumentedError;
 /// The error responses `list-hmac-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListHmacAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -483,6 +486,7 @@ impl crate::runtime::ErrorResponses for ListHmacAuthError {
 }
 /// The error responses `get-hmac-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetHmacAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

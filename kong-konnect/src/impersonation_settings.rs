@@ -131,6 +131,7 @@ impl<'a> ImpersonationSettings<'a> {
 }
 /// The error responses `get-impersonation-settings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetImpersonationSettingsError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -163,6 +164,7 @@ impl crate::runtime::ErrorResponses for GetImpersonationSettingsError {
 }
 /// The error responses `update-impersonation-settings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateImpersonationSettingsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -190,6 +190,7 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
 }
 /// The error responses `get-integration-instance-auth-config`, `delete-integration-instance-auth-config` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -228,6 +229,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type GetIntegrationInstanceAuthConfigError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-integration-instance-auth-config` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpsertIntegrationInstanceAuthConfigError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -198,6 +198,7 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
 }
 /// The error responses `get-integration-instance-auth-credential`, `delete-integration-instance-auth-credential` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -236,6 +237,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type GetIntegrationInstanceAuthCredentialError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-integration-instance-auth-credential` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateIntegrationInstanceAuthCredentialError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

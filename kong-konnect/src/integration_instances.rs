@@ -306,6 +306,7 @@ impl<'a> IntegrationInstances<'a> {
 }
 /// The error responses `list-integration-instances`, `create-integration-instance` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -346,6 +347,7 @@ pub type ListIntegrationInstancesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateIntegrationInstanceError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `fetch-integration-instance` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FetchIntegrationInstanceError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -382,6 +384,7 @@ impl crate::runtime::ErrorResponses for FetchIntegrationInstanceError {
 }
 /// The error responses `delete-integration-instance` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteIntegrationInstanceError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -422,6 +425,7 @@ impl crate::runtime::ErrorResponses for DeleteIntegrationInstanceError {
 }
 /// The error responses `update-integration-instance` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateIntegrationInstanceError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

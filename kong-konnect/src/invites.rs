@@ -75,6 +75,7 @@ impl<'a> Invites<'a> {
 }
 /// The error responses `invite-user` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum InviteUserError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -83,10 +83,10 @@ impl<'a> Jwts<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::JwtWithoutParents::builder()
-    ///     .algorithm(Some(kong_konnect::models::JwtAlgorithm::Hs256))
-    ///     .id(Some("75695322-e8a0-4109-aed4-5416b0308d85".to_owned()))
-    ///     .key(Some("YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz".to_owned()))
-    ///     .secret(Some("C50k0bcahDhLNhLKSUBSR1OMiFGzNZ7X".to_owned()))
+    ///     .algorithm(kong_konnect::models::JwtAlgorithm::Hs256)
+    ///     .id("75695322-e8a0-4109-aed4-5416b0308d85")
+    ///     .key("YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz")
+    ///     .secret("C50k0bcahDhLNhLKSUBSR1OMiFGzNZ7X")
     ///     .build();
     /// let response = client
     ///     .jwts()
@@ -199,10 +199,10 @@ impl<'a> Jwts<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::JwtWithoutParents::builder()
-    ///     .algorithm(Some(kong_konnect::models::JwtAlgorithm::Hs256))
-    ///     .id(Some("75695322-e8a0-4109-aed4-5416b0308d85".to_owned()))
-    ///     .key(Some("YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz".to_owned()))
-    ///     .secret(Some("C50k0bcahDhLNhLKSUBSR1OMiFGzNZ7X".to_owned()))
+    ///     .algorithm(kong_konnect::models::JwtAlgorithm::Hs256)
+    ///     .id("75695322-e8a0-4109-aed4-5416b0308d85")
+    ///     .key("YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz")
+    ///     .secret("C50k0bcahDhLNhLKSUBSR1OMiFGzNZ7X")
     ///     .build();
     /// let response = client
     ///     .jwts()
@@ -406,6 +406,7 @@ impl<'a> Jwts<'a> {
 }
 /// The error responses `list-jwt-with-consumer`, `create-jwt-with-consumer`, `upsert-jwt-with-consumer`, `delete-jwt-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -430,6 +431,7 @@ pub type ListJwtWithConsumerError = NoDocumentedError;
 pub type CreateJwtWithConsumerError = NoDocumentedError;
 /// The error responses `get-jwt-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetJwtWithConsumerError {
     /// 404: Resource does not exist
     NotFound,
@@ -462,6 +464,7 @@ pub type UpsertJwtWithConsumerError = NoDocumentedError;
 pub type DeleteJwtWithConsumerError = NoDocumentedError;
 /// The error responses `list-jwt` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListJwtError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -490,6 +493,7 @@ impl crate::runtime::ErrorResponses for ListJwtError {
 }
 /// The error responses `get-jwt` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetJwtError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -82,9 +82,9 @@ impl<'a> KeySets<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::KeySet::builder()
-    ///     .id(Some("b58c7d9d-e54f-444c-b24d-cdfc4159f61e".to_owned()))
-    ///     .name(Some("example-key-set".to_owned()))
-    ///     .tags(Some(vec!["idp-keys".to_owned()]))
+    ///     .id("b58c7d9d-e54f-444c-b24d-cdfc4159f61e")
+    ///     .name("example-key-set")
+    ///     .tags(vec!["idp-keys".to_owned()])
     ///     .build();
     /// let response = client
     ///     .key_sets()
@@ -193,9 +193,9 @@ impl<'a> KeySets<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::KeySet::builder()
-    ///     .id(Some("b58c7d9d-e54f-444c-b24d-cdfc4159f61e".to_owned()))
-    ///     .name(Some("example-key-set".to_owned()))
-    ///     .tags(Some(vec!["idp-keys".to_owned()]))
+    ///     .id("b58c7d9d-e54f-444c-b24d-cdfc4159f61e")
+    ///     .name("example-key-set")
+    ///     .tags(vec!["idp-keys".to_owned()])
     ///     .build();
     /// let response = client
     ///     .key_sets()
@@ -291,6 +291,7 @@ impl<'a> KeySets<'a> {
 }
 /// The error responses `list-key-set`, `create-key-set`, `upsert-key-set`, `delete-key-set` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -323,6 +324,7 @@ pub type ListKeySetError = UnauthorizedError;
 pub type CreateKeySetError = UnauthorizedError;
 /// The error responses `get-key-set` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetKeySetError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -84,24 +84,20 @@ impl<'a> Keys<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::Key::builder()
-    ///     .id(Some("d958f66b-8e99-44d2-b0b4-edd5bbf24658".to_owned()))
-    ///     .jwk(Some("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}".to_owned()))
+    ///     .id("d958f66b-8e99-44d2-b0b4-edd5bbf24658")
+    ///     .jwk("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}")
     ///     .kid("42")
-    ///     .name(Some("a-key".to_owned()))
+    ///     .name("a-key")
     ///     .pem(
-    ///         Some(
-    ///             kong_konnect::models::KeyPem::builder()
-    ///                 .private_key("-----BEGIN")
-    ///                 .public_key("-----BEGIN")
-    ///                 .build(),
-    ///         ),
+    ///         kong_konnect::models::KeyPem::builder()
+    ///             .private_key("-----BEGIN")
+    ///             .public_key("-----BEGIN")
+    ///             .build(),
     ///     )
     ///     .set(
-    ///         Some(
-    ///             kong_konnect::models::KeySetProperty::builder()
-    ///                 .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
-    ///                 .build(),
-    ///         ),
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
+    ///             .build(),
     ///     )
     ///     .build()?;
     /// let response = client
@@ -211,24 +207,20 @@ impl<'a> Keys<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::Key::builder()
-    ///     .id(Some("d958f66b-8e99-44d2-b0b4-edd5bbf24658".to_owned()))
-    ///     .jwk(Some("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}".to_owned()))
+    ///     .id("d958f66b-8e99-44d2-b0b4-edd5bbf24658")
+    ///     .jwk("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}")
     ///     .kid("42")
-    ///     .name(Some("a-key".to_owned()))
+    ///     .name("a-key")
     ///     .pem(
-    ///         Some(
-    ///             kong_konnect::models::KeyPem::builder()
-    ///                 .private_key("-----BEGIN")
-    ///                 .public_key("-----BEGIN")
-    ///                 .build(),
-    ///         ),
+    ///         kong_konnect::models::KeyPem::builder()
+    ///             .private_key("-----BEGIN")
+    ///             .public_key("-----BEGIN")
+    ///             .build(),
     ///     )
     ///     .set(
-    ///         Some(
-    ///             kong_konnect::models::KeySetProperty::builder()
-    ///                 .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
-    ///                 .build(),
-    ///         ),
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
+    ///             .build(),
     ///     )
     ///     .build()?;
     /// let response = client
@@ -388,24 +380,20 @@ impl<'a> Keys<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::Key::builder()
-    ///     .id(Some("d958f66b-8e99-44d2-b0b4-edd5bbf24658".to_owned()))
-    ///     .jwk(Some("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}".to_owned()))
+    ///     .id("d958f66b-8e99-44d2-b0b4-edd5bbf24658")
+    ///     .jwk("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}")
     ///     .kid("42")
-    ///     .name(Some("a-key".to_owned()))
+    ///     .name("a-key")
     ///     .pem(
-    ///         Some(
-    ///             kong_konnect::models::KeyPem::builder()
-    ///                 .private_key("-----BEGIN")
-    ///                 .public_key("-----BEGIN")
-    ///                 .build(),
-    ///         ),
+    ///         kong_konnect::models::KeyPem::builder()
+    ///             .private_key("-----BEGIN")
+    ///             .public_key("-----BEGIN")
+    ///             .build(),
     ///     )
     ///     .set(
-    ///         Some(
-    ///             kong_konnect::models::KeySetProperty::builder()
-    ///                 .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
-    ///                 .build(),
-    ///         ),
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
+    ///             .build(),
     ///     )
     ///     .build()?;
     /// let response = client
@@ -511,24 +499,20 @@ impl<'a> Keys<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::Key::builder()
-    ///     .id(Some("d958f66b-8e99-44d2-b0b4-edd5bbf24658".to_owned()))
-    ///     .jwk(Some("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}".to_owned()))
+    ///     .id("d958f66b-8e99-44d2-b0b4-edd5bbf24658")
+    ///     .jwk("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}")
     ///     .kid("42")
-    ///     .name(Some("a-key".to_owned()))
+    ///     .name("a-key")
     ///     .pem(
-    ///         Some(
-    ///             kong_konnect::models::KeyPem::builder()
-    ///                 .private_key("-----BEGIN")
-    ///                 .public_key("-----BEGIN")
-    ///                 .build(),
-    ///         ),
+    ///         kong_konnect::models::KeyPem::builder()
+    ///             .private_key("-----BEGIN")
+    ///             .public_key("-----BEGIN")
+    ///             .build(),
     ///     )
     ///     .set(
-    ///         Some(
-    ///             kong_konnect::models::KeySetProperty::builder()
-    ///                 .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
-    ///                 .build(),
-    ///         ),
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
+    ///             .build(),
     ///     )
     ///     .build()?;
     /// let response = client
@@ -621,6 +605,7 @@ impl<'a> Keys<'a> {
 }
 /// The error responses `list-key-with-key-set`, `create-key-with-key-set`, `upsert-key-with-key-set`, `delete-key-with-key-set` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -645,6 +630,7 @@ pub type ListKeyWithKeySetError = NoDocumentedError;
 pub type CreateKeyWithKeySetError = NoDocumentedError;
 /// The error responses `get-key-with-key-set` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetKeyWithKeySetError {
     /// 404: Resource does not exist
     NotFound,
@@ -677,6 +663,7 @@ pub type UpsertKeyWithKeySetError = NoDocumentedError;
 pub type DeleteKeyWithKeySetError = NoDocumentedError;
 /// The error responses `list-key`, `create-key`, `upsert-key`, `delete-key` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -709,6 +696,7 @@ pub type ListKeyError = UnauthorizedError;
 pub type CreateKeyError = UnauthorizedError;
 /// The error responses `get-key` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetKeyError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

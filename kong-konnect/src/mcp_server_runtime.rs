@@ -76,6 +76,7 @@ impl<'a> McpServerRuntime<'a> {
 }
 /// The error responses `get-mcp-server-runtime-config` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMcpServerRuntimeConfigError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

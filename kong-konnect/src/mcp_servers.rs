@@ -402,6 +402,7 @@ impl<'a> McpServers<'a> {
 }
 /// The success responses `get-mcp-server-signals` documents: which one came back, with its body.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMcpServerSignalsSuccess {
     /// 200: The MCP server signals response.
     Ok(crate::models::McpServerSignals),
@@ -410,6 +411,7 @@ pub enum GetMcpServerSignalsSuccess {
 }
 /// The error responses `list-mcp-servers-by-control-plane`, `get-mcp-server-signals` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -448,6 +450,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type ListMcpServersByControlPlaneError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-mcp-server-by-control-plane`, `get-mcp-server-code`, `get-mcp-server-kong-entities`, `post-mcp-server-status` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

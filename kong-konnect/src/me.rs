@@ -111,6 +111,7 @@ impl<'a> Me<'a> {
 }
 /// The error responses `get-organizations-me`, `get-users-me` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),

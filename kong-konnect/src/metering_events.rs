@@ -105,14 +105,12 @@ impl<'a> MeteringEvents<'a> {
     ///     .subject("customer-id")
     ///     .time(Some("2023-01-01T01:01:01.001Z".parse()?))
     ///     .data(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("prompt".to_owned(), kong_konnect::serde_json::json!("Hello, world!")),
-    ///                 ("tokens".to_owned(), kong_konnect::serde_json::json!(100)),
-    ///                 ("model".to_owned(), kong_konnect::serde_json::json!("gpt-4o")),
-    ///                 ("type".to_owned(), kong_konnect::serde_json::json!("input")),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("prompt".to_owned(), kong_konnect::serde_json::json!("Hello, world!")),
+    ///             ("tokens".to_owned(), kong_konnect::serde_json::json!(100)),
+    ///             ("model".to_owned(), kong_konnect::serde_json::json!("gpt-4o")),
+    ///             ("type".to_owned(), kong_konnect::serde_json::json!("input")),
+    ///         ]),
     ///     )
     ///     .build()?;
     /// client
@@ -152,6 +150,7 @@ impl<'a> MeteringEvents<'a> {
 }
 /// The error responses `list-metering-events`, `ingest-metering-events` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -362,6 +362,7 @@ impl<'a> Meters<'a> {
 }
 /// The error responses `list-meters`, `create-meter` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -402,6 +403,7 @@ pub type ListMetersError = BadRequestUnauthorizedForbiddenError;
 pub type CreateMeterError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-meter`, `update-meter`, `delete-meter`, `query-meter` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -91,7 +91,7 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///             .id("b2f34145-0343-41a4-9602-4c69dec2f260")
     ///             .build(),
     ///     )
-    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
     ///     .subject_name("CA_Subject_Name")
     ///     .build()?;
     /// let response = client
@@ -206,7 +206,7 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///             .id("b2f34145-0343-41a4-9602-4c69dec2f260")
     ///             .build(),
     ///     )
-    ///     .id(Some("b2f34145-0343-41a4-9602-4c69dec2f269".to_owned()))
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
     ///     .subject_name("CA_Subject_Name")
     ///     .build()?;
     /// let response = client
@@ -407,6 +407,7 @@ impl<'a> MtlsAuthCredentials<'a> {
 }
 /// The error responses `list-mtls-auth-with-consumer`, `create-mtls-auth-with-consumer`, `upsert-mtls-auth-with-consumer`, `delete-mtls-auth-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -431,6 +432,7 @@ pub type ListMtlsAuthWithConsumerError = NoDocumentedError;
 pub type CreateMtlsAuthWithConsumerError = NoDocumentedError;
 /// The error responses `get-mtls-auth-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMtlsAuthWithConsumerError {
     /// 404: Resource does not exist
     NotFound,
@@ -463,6 +465,7 @@ pub type UpsertMtlsAuthWithConsumerError = NoDocumentedError;
 pub type DeleteMtlsAuthWithConsumerError = NoDocumentedError;
 /// The error responses `list-mtls-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListMtlsAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -491,6 +494,7 @@ impl crate::runtime::ErrorResponses for ListMtlsAuthError {
 }
 /// The error responses `get-mtls-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMtlsAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -354,6 +354,7 @@ impl<'a> Networks<'a> {
 }
 /// The error responses `list-networks` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListNetworksError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -390,6 +391,7 @@ impl crate::runtime::ErrorResponses for ListNetworksError {
 }
 /// The error responses `create-network` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateNetworkError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -430,6 +432,7 @@ impl crate::runtime::ErrorResponses for CreateNetworkError {
 }
 /// The error responses `get-network` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetNetworkError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -466,6 +469,7 @@ impl crate::runtime::ErrorResponses for GetNetworkError {
 }
 /// The error responses `delete-network`, `list-network-configurations` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -508,6 +512,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type DeleteNetworkError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-network` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateNetworkError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

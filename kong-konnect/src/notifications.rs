@@ -653,6 +653,7 @@ impl<'a> Notifications<'a> {
 }
 /// The error responses `list-user-configurations`, `list-event-subscriptions`, `list-notifications` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -693,6 +694,7 @@ pub type ListUserConfigurationsError = BadRequestUnauthorizedForbiddenError;
 pub type ListEventSubscriptionsError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `create-event-subscription`, `get-event-subscription`, `update-event-subscription`, `update-notification`, `bulk-notifications` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -737,6 +739,7 @@ pub type CreateEventSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundE
 pub type GetEventSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-event-subscription`, `get-notification-details`, `delete-notification` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -123,6 +123,7 @@ impl<'a> OpenMeterApps<'a> {
 }
 /// The error responses `list-apps` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAppsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -159,6 +160,7 @@ impl crate::runtime::ErrorResponses for ListAppsError {
 }
 /// The error responses `get-app` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAppError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

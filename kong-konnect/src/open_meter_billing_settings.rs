@@ -320,6 +320,7 @@ impl<'a> OpenMeterBillingSettings<'a> {
 }
 /// The error responses `list-billing-profiles`, `create-billing-profile` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -360,6 +361,7 @@ pub type ListBillingProfilesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateBillingProfileError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-billing-profile`, `update-billing-profile`, `delete-billing-profile` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

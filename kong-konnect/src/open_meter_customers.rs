@@ -1167,6 +1167,7 @@ impl<'a> OpenMeterCustomers<'a> {
 }
 /// The error responses `list-customers`, `create-customer`, `create-customer-charges` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1207,6 +1208,7 @@ pub type ListCustomersError = BadRequestUnauthorizedForbiddenError;
 pub type CreateCustomerError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-customer`, `delete-customer`, `get-customer-billing`, `list-customer-charges`, `create-credit-adjustment`, `get-customer-credit-balance`, `list-credit-grants`, `get-credit-grant`, `update-credit-grant-external-settlement`, `list-credit-transactions` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1249,6 +1251,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type GetCustomerError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-customer`, `update-customer-billing`, `update-customer-billing-app-data`, `create-customer-stripe-checkout-session`, `create-customer-stripe-portal-session` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundGoneError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1318,6 +1321,7 @@ pub type GetCustomerCreditBalanceError = BadRequestUnauthorizedForbiddenNotFound
 pub type ListCreditGrantsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-credit-grant` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateCreditGrantError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

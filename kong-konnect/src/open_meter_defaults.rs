@@ -130,6 +130,7 @@ impl<'a> OpenMeterDefaults<'a> {
 }
 /// The error responses `get-organization-default-tax-codes`, `update-organization-default-tax-codes` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -73,6 +73,7 @@ impl<'a> OpenMeterEntitlements<'a> {
 }
 /// The error responses `list-customer-entitlement-access` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCustomerEntitlementAccessError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

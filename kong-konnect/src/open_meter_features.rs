@@ -369,6 +369,7 @@ impl<'a> OpenMeterFeatures<'a> {
 }
 /// The error responses `list-features`, `create-feature` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -409,6 +410,7 @@ pub type ListFeaturesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateFeatureError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-feature` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetFeatureError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -453,6 +455,7 @@ impl crate::runtime::ErrorResponses for GetFeatureError {
 }
 /// The error responses `delete-feature`, `update-feature`, `query-feature-cost` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

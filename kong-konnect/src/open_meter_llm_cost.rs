@@ -313,6 +313,7 @@ impl<'a> OpenMeterLlmCost<'a> {
 }
 /// The error responses `list-llm-cost-overrides`, `create-llm-cost-override`, `list-llm-cost-prices` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -353,6 +354,7 @@ pub type ListLlmCostOverridesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateLlmCostOverrideError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-llm-cost-override`, `get-llm-cost-price` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

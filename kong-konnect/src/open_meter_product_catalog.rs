@@ -1157,6 +1157,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
 }
 /// The error responses `list-product-catalog-addons`, `create-product-catalog-addon`, `list-plans`, `create-plan` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1197,6 +1198,7 @@ pub type ListProductCatalogAddonsError = BadRequestUnauthorizedForbiddenError;
 pub type CreateProductCatalogAddonError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-product-catalog-addon`, `update-product-catalog-addon`, `get-plan`, `update-plan` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundGoneError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1246,6 +1248,7 @@ pub type GetProductCatalogAddonError = BadRequestUnauthorizedForbiddenNotFoundGo
 pub type UpdateProductCatalogAddonError = BadRequestUnauthorizedForbiddenNotFoundGoneError;
 /// The error responses `delete-product-catalog-addon`, `archive-product-catalog-addon`, `publish-product-catalog-addon`, `delete-plan`, `list-plan-addons`, `create-plan-addon`, `get-plan-addon`, `update-plan-addon`, `delete-plan-addon`, `archive-plan`, `publish-plan` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -473,6 +473,7 @@ impl<'a> OpenMeterSubscriptions<'a> {
 }
 /// The error responses `list-subscriptions`, `get-subscription`, `list-subscription-addons`, `get-subscription-addon` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -515,6 +516,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListSubscriptionsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-subscription`, `cancel-subscription`, `change-subscription`, `unschedule-cancelation` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -310,6 +310,7 @@ impl<'a> OpenMeterTax<'a> {
 }
 /// The error responses `list-tax-codes`, `create-tax-code` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -350,6 +351,7 @@ pub type ListTaxCodesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateTaxCodeError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-tax-code`, `delete-tax-code` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -392,6 +394,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type GetTaxCodeError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-tax-code` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpsertTaxCodeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -399,6 +399,7 @@ impl<'a> Pages<'a> {
 }
 /// The error responses `create-default-content`, `delete-portal-page` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -437,6 +438,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type CreateDefaultContentError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `list-portal-pages` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPortalPagesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -473,6 +475,7 @@ impl crate::runtime::ErrorResponses for ListPortalPagesError {
 }
 /// The error responses `create-portal-page`, `update-portal-page` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -515,6 +518,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type CreatePortalPageError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `get-portal-page` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortalPageError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -551,6 +555,7 @@ pub type DeletePortalPageError = UnauthorizedForbiddenNotFoundError;
 pub type UpdatePortalPageError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `move-portal-pages` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MovePortalPagesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

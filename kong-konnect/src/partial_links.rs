@@ -75,6 +75,7 @@ impl<'a> PartialLinks<'a> {
 }
 /// The error responses `list-partial-link` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPartialLinkError {}
 impl ListPartialLinkError {
     /// The HTTP status this error came with.

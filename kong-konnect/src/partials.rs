@@ -283,6 +283,7 @@ impl<'a> Partials<'a> {
 }
 /// The error responses `list-partial`, `create-partial`, `upsert-partial`, `delete-partial` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -315,6 +316,7 @@ pub type ListPartialError = UnauthorizedError;
 pub type CreatePartialError = UnauthorizedError;
 /// The error responses `get-partial` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPartialError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

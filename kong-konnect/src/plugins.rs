@@ -91,48 +91,40 @@ impl<'a> Plugins<'a> {
     ///
     /// let body = kong_konnect::models::Plugin::builder()
     ///     .config(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
-    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
-    ///                   "apikey"
-    ///                 ])),
-    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
     ///     )
-    ///     .enabled(Some(true))
-    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
     ///     .name("key-auth")
     ///     .partials(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
-    ///                     .name("foo-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
-    ///                     .name("bar-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
     ///     )
     ///     .protocols(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::ServiceProtocol::Grpc,
-    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
-    ///                 kong_konnect::models::ServiceProtocol::Http,
-    ///                 kong_konnect::models::ServiceProtocol::Https,
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
     ///     )
     ///     .build()?;
     /// let response = client
@@ -245,48 +237,40 @@ impl<'a> Plugins<'a> {
     ///
     /// let body = kong_konnect::models::Plugin::builder()
     ///     .config(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
-    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
-    ///                   "apikey"
-    ///                 ])),
-    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
     ///     )
-    ///     .enabled(Some(true))
-    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
     ///     .name("key-auth")
     ///     .partials(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
-    ///                     .name("foo-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
-    ///                     .name("bar-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
     ///     )
     ///     .protocols(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::ServiceProtocol::Grpc,
-    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
-    ///                 kong_konnect::models::ServiceProtocol::Http,
-    ///                 kong_konnect::models::ServiceProtocol::Https,
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
     ///     )
     ///     .build()?;
     /// let response = client
@@ -449,48 +433,40 @@ impl<'a> Plugins<'a> {
     ///
     /// let body = kong_konnect::models::Plugin::builder()
     ///     .config(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
-    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
-    ///                   "apikey"
-    ///                 ])),
-    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
     ///     )
-    ///     .enabled(Some(true))
-    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
     ///     .name("key-auth")
     ///     .partials(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
-    ///                     .name("foo-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
-    ///                     .name("bar-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
     ///     )
     ///     .protocols(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::ServiceProtocol::Grpc,
-    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
-    ///                 kong_konnect::models::ServiceProtocol::Http,
-    ///                 kong_konnect::models::ServiceProtocol::Https,
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
     ///     )
     ///     .build()?;
     /// let response = client
@@ -603,48 +579,40 @@ impl<'a> Plugins<'a> {
     ///
     /// let body = kong_konnect::models::Plugin::builder()
     ///     .config(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
-    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
-    ///                   "apikey"
-    ///                 ])),
-    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
     ///     )
-    ///     .enabled(Some(true))
-    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
     ///     .name("key-auth")
     ///     .partials(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
-    ///                     .name("foo-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
-    ///                     .name("bar-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
     ///     )
     ///     .protocols(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::ServiceProtocol::Grpc,
-    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
-    ///                 kong_konnect::models::ServiceProtocol::Http,
-    ///                 kong_konnect::models::ServiceProtocol::Https,
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
     ///     )
     ///     .build()?;
     /// let response = client
@@ -807,48 +775,40 @@ impl<'a> Plugins<'a> {
     ///
     /// let body = kong_konnect::models::Plugin::builder()
     ///     .config(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
-    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
-    ///                   "apikey"
-    ///                 ])),
-    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
     ///     )
-    ///     .enabled(Some(true))
-    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
     ///     .name("key-auth")
     ///     .partials(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
-    ///                     .name("foo-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
-    ///                     .name("bar-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
     ///     )
     ///     .protocols(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::ServiceProtocol::Grpc,
-    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
-    ///                 kong_konnect::models::ServiceProtocol::Http,
-    ///                 kong_konnect::models::ServiceProtocol::Https,
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
     ///     )
     ///     .build()?;
     /// let response = client
@@ -957,48 +917,40 @@ impl<'a> Plugins<'a> {
     ///
     /// let body = kong_konnect::models::Plugin::builder()
     ///     .config(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
-    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
-    ///                   "apikey"
-    ///                 ])),
-    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
     ///     )
-    ///     .enabled(Some(true))
-    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
     ///     .name("key-auth")
     ///     .partials(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
-    ///                     .name("foo-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
-    ///                     .name("bar-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
     ///     )
     ///     .protocols(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::ServiceProtocol::Grpc,
-    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
-    ///                 kong_konnect::models::ServiceProtocol::Http,
-    ///                 kong_konnect::models::ServiceProtocol::Https,
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
     ///     )
     ///     .build()?;
     /// let response = client
@@ -1155,48 +1107,40 @@ impl<'a> Plugins<'a> {
     ///
     /// let body = kong_konnect::models::Plugin::builder()
     ///     .config(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
-    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
-    ///                   "apikey"
-    ///                 ])),
-    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
     ///     )
-    ///     .enabled(Some(true))
-    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
     ///     .name("key-auth")
     ///     .partials(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
-    ///                     .name("foo-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
-    ///                     .name("bar-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
     ///     )
     ///     .protocols(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::ServiceProtocol::Grpc,
-    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
-    ///                 kong_konnect::models::ServiceProtocol::Http,
-    ///                 kong_konnect::models::ServiceProtocol::Https,
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
     ///     )
     ///     .build()?;
     /// let response = client
@@ -1309,48 +1253,40 @@ impl<'a> Plugins<'a> {
     ///
     /// let body = kong_konnect::models::Plugin::builder()
     ///     .config(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
-    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
-    ///                   "apikey"
-    ///                 ])),
-    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
     ///     )
-    ///     .enabled(Some(true))
-    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
     ///     .name("key-auth")
     ///     .partials(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
-    ///                     .name("foo-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
-    ///                     .name("bar-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
     ///     )
     ///     .protocols(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::ServiceProtocol::Grpc,
-    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
-    ///                 kong_konnect::models::ServiceProtocol::Http,
-    ///                 kong_konnect::models::ServiceProtocol::Https,
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
     ///     )
     ///     .build()?;
     /// let response = client
@@ -1564,48 +1500,40 @@ impl<'a> Plugins<'a> {
     ///
     /// let body = kong_konnect::models::Plugin::builder()
     ///     .config(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
-    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
-    ///                   "apikey"
-    ///                 ])),
-    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
     ///     )
-    ///     .enabled(Some(true))
-    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
     ///     .name("key-auth")
     ///     .partials(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
-    ///                     .name("foo-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
-    ///                     .name("bar-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
     ///     )
     ///     .protocols(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::ServiceProtocol::Grpc,
-    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
-    ///                 kong_konnect::models::ServiceProtocol::Http,
-    ///                 kong_konnect::models::ServiceProtocol::Https,
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
     ///     )
     ///     .build()?;
     /// let response = client
@@ -1718,48 +1646,40 @@ impl<'a> Plugins<'a> {
     ///
     /// let body = kong_konnect::models::Plugin::builder()
     ///     .config(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
-    ///                 ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
-    ///                 ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///                 ("key_names".to_owned(), kong_konnect::serde_json::json!([
-    ///                   "apikey"
-    ///                 ])),
-    ///                 ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
     ///     )
-    ///     .enabled(Some(true))
-    ///     .id(Some("3fd1eea1-885a-4011-b986-289943ff8177".to_owned()))
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
     ///     .name("key-auth")
     ///     .partials(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
-    ///                     .name("foo-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///                 kong_konnect::models::PluginPartialsItem::builder()
-    ///                     .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
-    ///                     .name("bar-partial")
-    ///                     .path("config.redis")
-    ///                     .build(),
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
     ///     )
     ///     .protocols(
-    ///         Some(
-    ///             vec![
-    ///                 kong_konnect::models::ServiceProtocol::Grpc,
-    ///                 kong_konnect::models::ServiceProtocol::Grpcs,
-    ///                 kong_konnect::models::ServiceProtocol::Http,
-    ///                 kong_konnect::models::ServiceProtocol::Https,
-    ///             ],
-    ///         ),
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
     ///     )
     ///     .build()?;
     /// let response = client
@@ -1858,6 +1778,7 @@ impl<'a> Plugins<'a> {
 }
 /// The error responses `list-plugin-with-consumer_group`, `create-plugin-with-consumer_group`, `upsert-plugin-with-consumer_group`, `delete-plugin-with-consumer_group`, `list-plugin-with-consumer`, `create-plugin-with-consumer`, `upsert-plugin-with-consumer`, `delete-plugin-with-consumer`, `list-plugin-with-route`, `create-plugin-with-route`, `upsert-plugin-with-route`, `delete-plugin-with-route`, `fetch-plugin-schema`, `list-plugin-with-service`, `create-plugin-with-service`, `upsert-plugin-with-service`, `delete-plugin-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -1882,6 +1803,7 @@ pub type ListPluginWithConsumerGroupError = NoDocumentedError;
 pub type CreatePluginWithConsumerGroupError = NoDocumentedError;
 /// The error responses `get-plugin-with-consumer_group`, `get-plugin-with-consumer`, `get-plugin-with-route`, `get-plugin-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NotFoundError {
     /// 404: Resource does not exist
     NotFound,
@@ -1926,6 +1848,7 @@ pub type UpsertPluginWithConsumerError = NoDocumentedError;
 pub type DeletePluginWithConsumerError = NoDocumentedError;
 /// The error responses `list-plugin`, `create-plugin`, `upsert-plugin`, `delete-plugin` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -1958,6 +1881,7 @@ pub type ListPluginError = UnauthorizedError;
 pub type CreatePluginError = UnauthorizedError;
 /// The error responses `get-plugin` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPluginError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

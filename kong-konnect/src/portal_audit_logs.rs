@@ -355,6 +355,7 @@ impl<'a> PortalAuditLogs<'a> {
 }
 /// The error responses `get-portal-audit-log-replay-job`, `get-portal-audit-log-webhook`, `get-portal-audit-log-webhook-status` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -393,6 +394,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type GetPortalAuditLogReplayJobError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-audit-log-replay-job` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdatePortalAuditLogReplayJobError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -439,6 +441,7 @@ impl crate::runtime::ErrorResponses for UpdatePortalAuditLogReplayJobError {
 pub type GetPortalAuditLogWebhookError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-portal-audit-log-webhook` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeletePortalAuditLogWebhookError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -479,6 +482,7 @@ impl crate::runtime::ErrorResponses for DeletePortalAuditLogWebhookError {
 }
 /// The error responses `update-portal-audit-log-webhook` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdatePortalAuditLogWebhookError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -808,6 +808,7 @@ impl<'a> PortalAuthSettings<'a> {
 }
 /// The error responses `get-portal-authentication-settings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortalAuthenticationSettingsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -836,6 +837,7 @@ impl crate::runtime::ErrorResponses for GetPortalAuthenticationSettingsError {
 }
 /// The error responses `update-portal-authentication-settings`, `list-portal-team-group-mappings`, `update-portal-team-group-mappings` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -878,6 +880,7 @@ pub type ListPortalTeamGroupMappingsError = BadRequestUnauthorizedForbiddenError
 pub type UpdatePortalTeamGroupMappingsError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-portal-identity-providers` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortalIdentityProvidersError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -910,6 +913,7 @@ impl crate::runtime::ErrorResponses for GetPortalIdentityProvidersError {
 }
 /// The error responses `create-portal-identity-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePortalIdentityProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -950,6 +954,7 @@ impl crate::runtime::ErrorResponses for CreatePortalIdentityProviderError {
 }
 /// The error responses `get-portal-identity-provider`, `delete-portal-identity-provider`, `list-portal-idp-team-group-mappings`, `get-portal-idp-team-group-mapping`, `delete-portal-idp-team-group-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -994,6 +999,7 @@ pub type GetPortalIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoun
 pub type DeletePortalIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-identity-provider`, `create-portal-idp-team-group-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

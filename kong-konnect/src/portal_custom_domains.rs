@@ -239,6 +239,7 @@ impl<'a> PortalCustomDomains<'a> {
 }
 /// The error responses `get-portal-custom-domain` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortalCustomDomainError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -275,6 +276,7 @@ impl crate::runtime::ErrorResponses for GetPortalCustomDomainError {
 }
 /// The error responses `create-portal-custom-domain` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePortalCustomDomainError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -315,6 +317,7 @@ impl crate::runtime::ErrorResponses for CreatePortalCustomDomainError {
 }
 /// The error responses `delete-portal-custom-domain` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeletePortalCustomDomainError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
@@ -343,6 +346,7 @@ impl crate::runtime::ErrorResponses for DeletePortalCustomDomainError {
 }
 /// The error responses `update-portal-custom-domain` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdatePortalCustomDomainError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

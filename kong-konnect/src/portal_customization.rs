@@ -194,6 +194,7 @@ impl<'a> PortalCustomization<'a> {
 }
 /// The error responses `get-portal-customization` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortalCustomizationError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -230,6 +231,7 @@ impl crate::runtime::ErrorResponses for GetPortalCustomizationError {
 }
 /// The error responses `replace-portal-customization`, `update-portal-customization` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -295,6 +295,7 @@ impl<'a> PortalDevelopers<'a> {
 }
 /// The error responses `list-portal-developers`, `update-developer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -337,6 +338,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListPortalDevelopersError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-developer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateDeveloperError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -377,6 +379,7 @@ impl crate::runtime::ErrorResponses for CreateDeveloperError {
 }
 /// The error responses `get-developer`, `delete-developer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -1009,6 +1009,7 @@ impl<'a> PortalEmails<'a> {
 }
 /// The error responses `get-email-config`, `delete-portal-email-config`, `get-email-delivery`, `delete-email-delivery`, `list-portal-custom-email-templates`, `get-portal-custom-email-template`, `delete-portal-custom-email-template`, `get-email-domain`, `delete-email-domain`, `list-default-email-templates`, `get-default-email-template`, `list-email-template-variables` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -1047,6 +1048,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type GetEmailConfigError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-portal-email-config` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePortalEmailConfigError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1093,6 +1095,7 @@ impl crate::runtime::ErrorResponses for CreatePortalEmailConfigError {
 pub type DeletePortalEmailConfigError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-email-config`, `update-email-delivery`, `update-portal-custom-email-template`, `post-portal-custom-email-test-send`, `create-email-domain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1151,6 +1154,7 @@ pub type UpdatePortalCustomEmailTemplateError = BadRequestUnauthorizedForbiddenN
 pub type PostPortalCustomEmailTestSendError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `list-email-domains` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEmailDomainsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

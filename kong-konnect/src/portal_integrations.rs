@@ -188,6 +188,7 @@ impl<'a> PortalIntegrations<'a> {
 }
 /// The error responses `get-portal-integrations` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortalIntegrationsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -224,6 +225,7 @@ impl crate::runtime::ErrorResponses for GetPortalIntegrationsError {
 }
 /// The error responses `upsert-portal-integrations`, `update-portal-integrations` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -252,6 +252,7 @@ impl<'a> PortalTeamMembership<'a> {
 }
 /// The error responses `list-portal-developer-teams`, `list-portal-team-developers`, `remove-developer-from-portal-team` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -292,6 +293,7 @@ pub type ListPortalDeveloperTeamsError = UnauthorizedForbiddenNotFoundError;
 pub type ListPortalTeamDevelopersError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `add-developer-to-portal-team` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AddDeveloperToPortalTeamError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

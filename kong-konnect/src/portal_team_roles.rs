@@ -252,6 +252,7 @@ impl<'a> PortalTeamRoles<'a> {
 }
 /// The error responses `list-portal-roles` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPortalRolesError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -284,6 +285,7 @@ impl crate::runtime::ErrorResponses for ListPortalRolesError {
 }
 /// The error responses `list-portal-team-roles`, `remove-role-from-portal-team` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -322,6 +324,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListPortalTeamRolesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `assign-role-to-portal-teams` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AssignRoleToPortalTeamsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -305,6 +305,7 @@ impl<'a> PortalTeams<'a> {
 }
 /// The error responses `list-portal-teams`, `get-portal-team`, `delete-portal-team`, `update-portal-team` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -343,6 +344,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListPortalTeamsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-portal-team` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePortalTeamError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

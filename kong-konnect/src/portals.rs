@@ -284,6 +284,7 @@ impl<'a> Portals<'a> {
 }
 /// The error responses `list-portals`, `create-portal` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -324,6 +325,7 @@ pub type ListPortalsError = BadRequestUnauthorizedForbiddenError;
 pub type CreatePortalError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-portal`, `delete-portal` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -364,6 +366,7 @@ pub type GetPortalError = UnauthorizedForbiddenNotFoundError;
 pub type DeletePortalError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdatePortalError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

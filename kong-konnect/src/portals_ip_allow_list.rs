@@ -366,6 +366,7 @@ impl<'a> PortalsIpAllowList<'a> {
 }
 /// The error responses `list-portal-ip-allow-list`, `get-portal-ip-allow-list`, `delete-portal-ip-allow-list` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -404,6 +405,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListPortalIpAllowListError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-portal-ip-allow-list` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePortalIpAllowListError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -442,6 +444,7 @@ impl crate::runtime::ErrorResponses for CreatePortalIpAllowListError {
 pub type GetPortalIpAllowListError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `put-portal-ip-allow-list`, `update-portal-ip-allow-list` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

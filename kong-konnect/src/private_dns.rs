@@ -316,6 +316,7 @@ impl<'a> PrivateDns<'a> {
 }
 /// The error responses `list-private-dns`, `delete-private-dns` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -358,6 +359,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListPrivateDnsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-private-dns`, `update-private-dns` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -405,6 +407,7 @@ for BadRequestUnauthorizedForbiddenNotFoundConflictError {
 pub type CreatePrivateDnsError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
 /// The error responses `get-private-dns` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPrivateDnsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -128,6 +128,7 @@ impl<'a> ProviderAccounts<'a> {
 }
 /// The error responses `list-provider-accounts` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListProviderAccountsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -164,6 +165,7 @@ impl crate::runtime::ErrorResponses for ListProviderAccountsError {
 }
 /// The error responses `get-provider-account` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetProviderAccountError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -63,6 +63,7 @@ impl<'a> ResourceAvailability<'a> {
 }
 /// The error responses `get-availability-json` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAvailabilityJsonError {}
 impl GetAvailabilityJsonError {
     /// The HTTP status this error came with.

@@ -191,6 +191,7 @@ impl<'a> ResourceConfigurations<'a> {
 }
 /// The error responses `list-default-resource-configurations`, `list-resource-configurations` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -231,6 +232,7 @@ pub type ListDefaultResourceConfigurationsError = BadRequestUnauthorizedForbidde
 pub type ListResourceConfigurationsError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-resource-configuration` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetResourceConfigurationError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

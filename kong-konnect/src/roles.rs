@@ -497,6 +497,7 @@ impl<'a> Roles<'a> {
 }
 /// The error responses `get-predefined-roles` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPredefinedRolesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -529,6 +530,7 @@ impl crate::runtime::ErrorResponses for GetPredefinedRolesError {
 }
 /// The error responses `list-team-roles`, `get-team-role`, `teams-remove-role`, `get-user-role` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -571,6 +573,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListTeamRolesError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `teams-assign-role`, `users-assign-role` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -622,6 +625,7 @@ pub type GetTeamRoleError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type TeamsRemoveRoleError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `list-user-roles` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListUserRolesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -658,6 +662,7 @@ pub type UsersAssignRoleError = BadRequestUnauthorizedForbiddenNotFoundConflictE
 pub type GetUserRoleError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `users-remove-role` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UsersRemoveRoleError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -108,22 +108,18 @@ impl<'a> Routes<'a> {
     /// let body = kong_konnect::models::Route::Json(
     ///     kong_konnect::models::RouteJson::builder()
     ///         .hosts(
-    ///             Some(
-    ///                 vec![
-    ///                     "foo.example.com".to_owned(),
-    ///                     "foo.example.us".to_owned(),
-    ///                 ],
-    ///             ),
+    ///             vec![
+    ///                 "foo.example.com".to_owned(),
+    ///                 "foo.example.us".to_owned(),
+    ///             ],
     ///         )
-    ///         .id(Some("56c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
-    ///         .name(Some("example-route".to_owned()))
-    ///         .paths(Some(vec!["/v1".to_owned(), "/v2".to_owned()]))
+    ///         .id("56c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///         .name("example-route")
+    ///         .paths(vec!["/v1".to_owned(), "/v2".to_owned()])
     ///         .service(
-    ///             Some(
-    ///                 kong_konnect::models::KeySetProperty::builder()
-    ///                     .id("bd380f99-659d-415e-b0e7-72ea05df3218")
-    ///                     .build(),
-    ///             ),
+    ///             kong_konnect::models::KeySetProperty::builder()
+    ///                 .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///                 .build(),
     ///         )
     ///         .build(),
     /// );
@@ -232,22 +228,18 @@ impl<'a> Routes<'a> {
     /// let body = kong_konnect::models::Route::Json(
     ///     kong_konnect::models::RouteJson::builder()
     ///         .hosts(
-    ///             Some(
-    ///                 vec![
-    ///                     "foo.example.com".to_owned(),
-    ///                     "foo.example.us".to_owned(),
-    ///                 ],
-    ///             ),
+    ///             vec![
+    ///                 "foo.example.com".to_owned(),
+    ///                 "foo.example.us".to_owned(),
+    ///             ],
     ///         )
-    ///         .id(Some("56c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
-    ///         .name(Some("example-route".to_owned()))
-    ///         .paths(Some(vec!["/v1".to_owned(), "/v2".to_owned()]))
+    ///         .id("56c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///         .name("example-route")
+    ///         .paths(vec!["/v1".to_owned(), "/v2".to_owned()])
     ///         .service(
-    ///             Some(
-    ///                 kong_konnect::models::KeySetProperty::builder()
-    ///                     .id("bd380f99-659d-415e-b0e7-72ea05df3218")
-    ///                     .build(),
-    ///             ),
+    ///             kong_konnect::models::KeySetProperty::builder()
+    ///                 .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///                 .build(),
     ///         )
     ///         .build(),
     /// );
@@ -406,22 +398,18 @@ impl<'a> Routes<'a> {
     /// let body = kong_konnect::models::Route::Json(
     ///     kong_konnect::models::RouteJson::builder()
     ///         .hosts(
-    ///             Some(
-    ///                 vec![
-    ///                     "foo.example.com".to_owned(),
-    ///                     "foo.example.us".to_owned(),
-    ///                 ],
-    ///             ),
+    ///             vec![
+    ///                 "foo.example.com".to_owned(),
+    ///                 "foo.example.us".to_owned(),
+    ///             ],
     ///         )
-    ///         .id(Some("56c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
-    ///         .name(Some("example-route".to_owned()))
-    ///         .paths(Some(vec!["/v1".to_owned(), "/v2".to_owned()]))
+    ///         .id("56c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///         .name("example-route")
+    ///         .paths(vec!["/v1".to_owned(), "/v2".to_owned()])
     ///         .service(
-    ///             Some(
-    ///                 kong_konnect::models::KeySetProperty::builder()
-    ///                     .id("bd380f99-659d-415e-b0e7-72ea05df3218")
-    ///                     .build(),
-    ///             ),
+    ///             kong_konnect::models::KeySetProperty::builder()
+    ///                 .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///                 .build(),
     ///         )
     ///         .build(),
     /// );
@@ -534,22 +522,18 @@ impl<'a> Routes<'a> {
     /// let body = kong_konnect::models::Route::Json(
     ///     kong_konnect::models::RouteJson::builder()
     ///         .hosts(
-    ///             Some(
-    ///                 vec![
-    ///                     "foo.example.com".to_owned(),
-    ///                     "foo.example.us".to_owned(),
-    ///                 ],
-    ///             ),
+    ///             vec![
+    ///                 "foo.example.com".to_owned(),
+    ///                 "foo.example.us".to_owned(),
+    ///             ],
     ///         )
-    ///         .id(Some("56c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
-    ///         .name(Some("example-route".to_owned()))
-    ///         .paths(Some(vec!["/v1".to_owned(), "/v2".to_owned()]))
+    ///         .id("56c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///         .name("example-route")
+    ///         .paths(vec!["/v1".to_owned(), "/v2".to_owned()])
     ///         .service(
-    ///             Some(
-    ///                 kong_konnect::models::KeySetProperty::builder()
-    ///                     .id("bd380f99-659d-415e-b0e7-72ea05df3218")
-    ///                     .build(),
-    ///             ),
+    ///             kong_konnect::models::KeySetProperty::builder()
+    ///                 .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///                 .build(),
     ///         )
     ///         .build(),
     /// );
@@ -649,6 +633,7 @@ impl<'a> Routes<'a> {
 }
 /// The error responses `list-route`, `create-route`, `upsert-route`, `delete-route` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -681,6 +666,7 @@ pub type ListRouteError = UnauthorizedError;
 pub type CreateRouteError = UnauthorizedError;
 /// The error responses `get-route` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetRouteError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -717,6 +703,7 @@ pub type UpsertRouteError = UnauthorizedError;
 pub type DeleteRouteError = UnauthorizedError;
 /// The error responses `list-route-with-service`, `create-route-with-service`, `upsert-route-with-service`, `delete-route-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -741,6 +728,7 @@ pub type ListRouteWithServiceError = NoDocumentedError;
 pub type CreateRouteWithServiceError = NoDocumentedError;
 /// The error responses `get-route-with-service` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetRouteWithServiceError {
     /// 404: Resource does not exist
     NotFound,

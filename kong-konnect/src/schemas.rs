@@ -132,6 +132,7 @@ impl<'a> Schemas<'a> {
 }
 /// The error responses `validate-entity-schema`, `fetch-partial-schema` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.

@@ -287,14 +287,8 @@ impl<'a> Scorecards<'a> {
     ///                 .template_parameters(
     ///                     std::collections::BTreeMap::from([
     ///                         ("measure".to_owned(), kong_konnect::serde_json::json!("median")),
-    ///                         ("threshold".to_owned(), kong_konnect::serde_json::json!({
-    ///                           "unit": "hours",
-    ///                           "value": 6
-    ///                         })),
-    ///                         ("window".to_owned(), kong_konnect::serde_json::json!({
-    ///                           "unit": "months",
-    ///                           "value": 3
-    ///                         })),
+    ///                         ("threshold".to_owned(), kong_konnect::serde_json::json!({"unit":"hours","value":6})),
+    ///                         ("window".to_owned(), kong_konnect::serde_json::json!({"unit":"months","value":3})),
     ///                     ]),
     ///                 )
     ///                 .section_name("Source Code Management")
@@ -433,14 +427,8 @@ impl<'a> Scorecards<'a> {
     ///                     .template_parameters(
     ///                         std::collections::BTreeMap::from([
     ///                             ("measure".to_owned(), kong_konnect::serde_json::json!("median")),
-    ///                             ("threshold".to_owned(), kong_konnect::serde_json::json!({
-    ///                               "unit": "hours",
-    ///                               "value": 6
-    ///                             })),
-    ///                             ("window".to_owned(), kong_konnect::serde_json::json!({
-    ///                               "unit": "months",
-    ///                               "value": 3
-    ///                             })),
+    ///                             ("threshold".to_owned(), kong_konnect::serde_json::json!({"unit":"hours","value":6})),
+    ///                             ("window".to_owned(), kong_konnect::serde_json::json!({"unit":"months","value":3})),
     ///                         ]),
     ///                     )
     ///                     .section_name("Source Code Management")
@@ -719,6 +707,7 @@ impl<'a> Scorecards<'a> {
 }
 /// The error responses `list-catalog-service-scorecards`, `fetch-catalog-service-scorecard`, `update-scorecard` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -763,6 +752,7 @@ pub type ListCatalogServiceScorecardsError = BadRequestUnauthorizedForbiddenNotF
 pub type FetchCatalogServiceScorecardError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `list-scorecard-templates`, `list-scorecards`, `create-scorecard` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -805,6 +795,7 @@ pub type ListScorecardsError = BadRequestUnauthorizedForbiddenError;
 pub type CreateScorecardError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `fetch-scorecard`, `delete-scorecard`, `list-scorecard-services`, `list-scorecard-criteria`, `list-scorecard-criteria-services` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -287,6 +287,7 @@ impl<'a> Services<'a> {
 }
 /// The error responses `list-service`, `create-service`, `upsert-service`, `delete-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -319,6 +320,7 @@ pub type ListServiceError = UnauthorizedError;
 pub type CreateServiceError = UnauthorizedError;
 /// The error responses `get-service` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetServiceError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

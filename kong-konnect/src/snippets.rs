@@ -296,6 +296,7 @@ impl<'a> Snippets<'a> {
 }
 /// The error responses `list-portal-snippets`, `create-portal-snippet`, `update-portal-snippet` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -340,6 +341,7 @@ pub type ListPortalSnippetsError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type CreatePortalSnippetError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `get-portal-snippet`, `delete-portal-snippet` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -86,7 +86,7 @@ impl<'a> Snis<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::SniWithoutParents::builder()
-    ///     .id(Some("36c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///     .id("36c4566c-14cc-4132-9011-4139fcbbe50a")
     ///     .name("some.example.org")
     ///     .build()?;
     /// let response = client
@@ -196,7 +196,7 @@ impl<'a> Snis<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::SniWithoutParents::builder()
-    ///     .id(Some("36c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///     .id("36c4566c-14cc-4132-9011-4139fcbbe50a")
     ///     .name("some.example.org")
     ///     .build()?;
     /// let response = client
@@ -361,7 +361,7 @@ impl<'a> Snis<'a> {
     ///             .id("bd380f99-659d-415e-b0e7-72ea05df3218")
     ///             .build(),
     ///     )
-    ///     .id(Some("36c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///     .id("36c4566c-14cc-4132-9011-4139fcbbe50a")
     ///     .name("some.example.org")
     ///     .build()?;
     /// let response = client
@@ -472,7 +472,7 @@ impl<'a> Snis<'a> {
     ///             .id("bd380f99-659d-415e-b0e7-72ea05df3218")
     ///             .build(),
     ///     )
-    ///     .id(Some("36c4566c-14cc-4132-9011-4139fcbbe50a".to_owned()))
+    ///     .id("36c4566c-14cc-4132-9011-4139fcbbe50a")
     ///     .name("some.example.org")
     ///     .build()?;
     /// let response = client
@@ -565,6 +565,7 @@ impl<'a> Snis<'a> {
 }
 /// The error responses `list-sni-with-certificate`, `create-sni-with-certificate`, `upsert-sni-with-certificate`, `delete-sni-with-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -589,6 +590,7 @@ pub type ListSniWithCertificateError = NoDocumentedError;
 pub type CreateSniWithCertificateError = NoDocumentedError;
 /// The error responses `get-sni-with-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSniWithCertificateError {
     /// 404: Resource does not exist
     NotFound,
@@ -621,6 +623,7 @@ pub type UpsertSniWithCertificateError = NoDocumentedError;
 pub type DeleteSniWithCertificateError = NoDocumentedError;
 /// The error responses `list-sni`, `create-sni`, `upsert-sni`, `delete-sni` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -653,6 +656,7 @@ pub type ListSniError = UnauthorizedError;
 pub type CreateSniError = UnauthorizedError;
 /// The error responses `get-sni` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSniError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -292,6 +292,7 @@ impl<'a> SystemAccounts<'a> {
 }
 /// The error responses `get-system-accounts` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSystemAccountsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -328,6 +329,7 @@ impl crate::runtime::ErrorResponses for GetSystemAccountsError {
 }
 /// The error responses `post-system-accounts` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PostSystemAccountsError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -364,6 +366,7 @@ impl crate::runtime::ErrorResponses for PostSystemAccountsError {
 }
 /// The error responses `get-system-accounts-id`, `delete-system-accounts-id` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -404,6 +407,7 @@ pub type GetSystemAccountsIdError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteSystemAccountsIdError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `patch-system-accounts-id` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PatchSystemAccountsIdError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),

@@ -313,6 +313,7 @@ impl<'a> SystemAccountsAccessTokens<'a> {
 }
 /// The error responses `get-system-account-id-access-tokens` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSystemAccountIdAccessTokensError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -353,6 +354,7 @@ impl crate::runtime::ErrorResponses for GetSystemAccountIdAccessTokensError {
 }
 /// The error responses `post-system-accounts-id-access-tokens`, `patch-system-accounts-id-access-tokens-id` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundConflictError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -395,6 +397,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundConflictErr
 pub type PostSystemAccountsIdAccessTokensError = UnauthorizedForbiddenNotFoundConflictError;
 /// The error responses `get-system-accounts-id-access-tokens-id`, `delete-system-accounts-id-access-tokens-id` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),

@@ -240,6 +240,7 @@ impl<'a> SystemAccountsRoles<'a> {
 }
 /// The error responses `get-system-accounts-accountId-assigned-roles` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSystemAccountsAccountIdAssignedRolesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -280,6 +281,7 @@ impl crate::runtime::ErrorResponses for GetSystemAccountsAccountIdAssignedRolesE
 }
 /// The error responses `post-system-accounts-accountId-assigned-roles` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PostSystemAccountsAccountIdAssignedRolesError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -320,6 +322,7 @@ impl crate::runtime::ErrorResponses for PostSystemAccountsAccountIdAssignedRoles
 }
 /// The error responses `get-system-account-role` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSystemAccountRoleError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -360,6 +363,7 @@ impl crate::runtime::ErrorResponses for GetSystemAccountRoleError {
 }
 /// The error responses `delete-system-accounts-accountId-assigned-roles-roleId` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteSystemAccountsAccountIdAssignedRolesRoleIdError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),

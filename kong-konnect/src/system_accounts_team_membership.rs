@@ -241,6 +241,7 @@ impl<'a> SystemAccountsTeamMembership<'a> {
 }
 /// The error responses `get-system-accounts-accountId-teams`, `get-teams-teamId-system-accounts`, `delete-teams-teamId-system-accounts-accountId` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -281,6 +282,7 @@ pub type GetSystemAccountsAccountIdTeamsError = UnauthorizedForbiddenNotFoundErr
 pub type GetTeamsTeamIdSystemAccountsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `post-teams-teamId-system-accounts` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PostTeamsTeamIdSystemAccountsError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),

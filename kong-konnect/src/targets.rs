@@ -141,9 +141,9 @@ impl<'a> Targets<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::TargetWithoutParents::builder()
-    ///     .id(Some("089292a7-ba3d-4d88-acf0-97b4b2e2621a".to_owned()))
+    ///     .id("089292a7-ba3d-4d88-acf0-97b4b2e2621a")
     ///     .target("203.0.113.42")
-    ///     .weight(Some(100))
+    ///     .weight(100)
     ///     .build();
     /// let response = client
     ///     .targets()
@@ -252,9 +252,9 @@ impl<'a> Targets<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::TargetWithoutParents::builder()
-    ///     .id(Some("089292a7-ba3d-4d88-acf0-97b4b2e2621a".to_owned()))
+    ///     .id("089292a7-ba3d-4d88-acf0-97b4b2e2621a")
     ///     .target("203.0.113.42")
-    ///     .weight(Some(100))
+    ///     .weight(100)
     ///     .build();
     /// let response = client
     ///     .targets()
@@ -352,6 +352,7 @@ impl<'a> Targets<'a> {
 }
 /// The error responses `list-targets` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListTargetsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -388,6 +389,7 @@ impl crate::runtime::ErrorResponses for ListTargetsError {
 }
 /// The error responses `list-target-with-upstream`, `create-target-with-upstream`, `upsert-target-with-upstream`, `delete-target-with-upstream` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -412,6 +414,7 @@ pub type ListTargetWithUpstreamError = NoDocumentedError;
 pub type CreateTargetWithUpstreamError = NoDocumentedError;
 /// The error responses `get-target-with-upstream` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTargetWithUpstreamError {
     /// 404: Resource does not exist
     NotFound,

@@ -241,6 +241,7 @@ impl<'a> TeamMembership<'a> {
 }
 /// The error responses `list-team-users`, `remove-user-from-team` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -275,6 +276,7 @@ impl crate::runtime::ErrorResponses for BadRequestNotFoundError {
 pub type ListTeamUsersError = BadRequestNotFoundError;
 /// The error responses `add-user-to-team` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AddUserToTeamError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -313,6 +315,7 @@ impl crate::runtime::ErrorResponses for AddUserToTeamError {
 pub type RemoveUserFromTeamError = BadRequestNotFoundError;
 /// The error responses `list-user-teams` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListUserTeamsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),

@@ -285,6 +285,7 @@ impl<'a> Teams<'a> {
 }
 /// The error responses `list-teams`, `get-team`, `delete-team`, `update-team` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -319,6 +320,7 @@ impl crate::runtime::ErrorResponses for BadRequestNotFoundError {
 pub type ListTeamsError = BadRequestNotFoundError;
 /// The error responses `create-team` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateTeamError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -336,6 +336,7 @@ impl<'a> TransitGateways<'a> {
 }
 /// The error responses `list-transit-gateways`, `delete-transit-gateway` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -378,6 +379,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListTransitGatewaysError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-transit-gateway`, `update-transit-gateway` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -425,6 +427,7 @@ for BadRequestUnauthorizedForbiddenNotFoundConflictError {
 pub type CreateTransitGatewayError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
 /// The error responses `get-transit-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTransitGatewayError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

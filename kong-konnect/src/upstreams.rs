@@ -85,86 +85,84 @@ impl<'a> Upstreams<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::Upstream::builder()
-    ///     .algorithm(Some(kong_konnect::models::UpstreamAlgorithm::RoundRobin))
-    ///     .hash_fallback(Some(kong_konnect::models::UpstreamHashOn::NoneType))
-    ///     .hash_on(Some(kong_konnect::models::UpstreamHashOn::NoneType))
-    ///     .hash_on_cookie_path(Some("/".to_owned()))
+    ///     .algorithm(kong_konnect::models::UpstreamAlgorithm::RoundRobin)
+    ///     .hash_fallback(kong_konnect::models::UpstreamHashOn::NoneType)
+    ///     .hash_on(kong_konnect::models::UpstreamHashOn::NoneType)
+    ///     .hash_on_cookie_path("/")
     ///     .healthchecks(
-    ///         Some(
-    ///             kong_konnect::models::UpstreamHealthchecks::builder()
-    ///                 .active(
-    ///                     kong_konnect::models::UpstreamHealthchecksActive::builder()
-    ///                         .concurrency(10)
-    ///                         .healthy(
-    ///                             kong_konnect::models::UpstreamHealthchecksActiveHealthy::builder()
-    ///                                 .http_statuses(vec![200, 302])
-    ///                                 .interval(0.0)
-    ///                                 .successes(0)
-    ///                                 .build(),
-    ///                         )
-    ///                         .http_path("/")
-    ///                         .https_verify_certificate(true)
-    ///                         .timeout(1.0)
-    ///                         .r#type(kong_konnect::models::UpstreamHealthchecksActiveType::Http)
-    ///                         .unhealthy(
-    ///                             kong_konnect::models::UpstreamHealthchecksActiveUnhealthy::builder()
-    ///                                 .http_failures(0)
-    ///                                 .http_statuses(vec![429, 404, 500, 501, 502, 503, 504, 505])
-    ///                                 .interval(0.0)
-    ///                                 .tcp_failures(0)
-    ///                                 .timeouts(0)
-    ///                                 .build(),
-    ///                         )
-    ///                         .build(),
-    ///                 )
-    ///                 .passive(
-    ///                     kong_konnect::models::UpstreamHealthchecksPassive::builder()
-    ///                         .healthy(
-    ///                             kong_konnect::models::UpstreamHealthchecksPassiveHealthy::builder()
-    ///                                 .http_statuses(
-    ///                                     vec![
-    ///                                         200,
-    ///                                         201,
-    ///                                         202,
-    ///                                         203,
-    ///                                         204,
-    ///                                         205,
-    ///                                         206,
-    ///                                         207,
-    ///                                         208,
-    ///                                         226,
-    ///                                         300,
-    ///                                         301,
-    ///                                         302,
-    ///                                         303,
-    ///                                         304,
-    ///                                         305,
-    ///                                         306,
-    ///                                         307,
-    ///                                         308,
-    ///                                     ],
-    ///                                 )
-    ///                                 .successes(0)
-    ///                                 .build(),
-    ///                         )
-    ///                         .r#type(kong_konnect::models::UpstreamHealthchecksActiveType::Http)
-    ///                         .unhealthy(
-    ///                             kong_konnect::models::UpstreamHealthchecksPassiveUnhealthy::builder()
-    ///                                 .http_failures(0)
-    ///                                 .http_statuses(vec![429, 500, 503])
-    ///                                 .tcp_failures(0)
-    ///                                 .timeouts(0)
-    ///                                 .build(),
-    ///                         )
-    ///                         .build(),
-    ///                 )
-    ///                 .threshold(0.0)
-    ///                 .build(),
-    ///         ),
+    ///         kong_konnect::models::UpstreamHealthchecks::builder()
+    ///             .active(
+    ///                 kong_konnect::models::UpstreamHealthchecksActive::builder()
+    ///                     .concurrency(10)
+    ///                     .healthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksActiveHealthy::builder()
+    ///                             .http_statuses(vec![200, 302])
+    ///                             .interval(0.0)
+    ///                             .successes(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .http_path("/")
+    ///                     .https_verify_certificate(true)
+    ///                     .timeout(1.0)
+    ///                     .r#type(kong_konnect::models::UpstreamHealthchecksActiveType::Http)
+    ///                     .unhealthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksActiveUnhealthy::builder()
+    ///                             .http_failures(0)
+    ///                             .http_statuses(vec![429, 404, 500, 501, 502, 503, 504, 505])
+    ///                             .interval(0.0)
+    ///                             .tcp_failures(0)
+    ///                             .timeouts(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .build(),
+    ///             )
+    ///             .passive(
+    ///                 kong_konnect::models::UpstreamHealthchecksPassive::builder()
+    ///                     .healthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksPassiveHealthy::builder()
+    ///                             .http_statuses(
+    ///                                 vec![
+    ///                                     200,
+    ///                                     201,
+    ///                                     202,
+    ///                                     203,
+    ///                                     204,
+    ///                                     205,
+    ///                                     206,
+    ///                                     207,
+    ///                                     208,
+    ///                                     226,
+    ///                                     300,
+    ///                                     301,
+    ///                                     302,
+    ///                                     303,
+    ///                                     304,
+    ///                                     305,
+    ///                                     306,
+    ///                                     307,
+    ///                                     308,
+    ///                                 ],
+    ///                             )
+    ///                             .successes(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .r#type(kong_konnect::models::UpstreamHealthchecksActiveType::Http)
+    ///                     .unhealthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksPassiveUnhealthy::builder()
+    ///                             .http_failures(0)
+    ///                             .http_statuses(vec![429, 500, 503])
+    ///                             .tcp_failures(0)
+    ///                             .timeouts(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .build(),
+    ///             )
+    ///             .threshold(0.0)
+    ///             .build(),
     ///     )
-    ///     .id(Some("6eed5e9c-5398-4026-9a4c-d48f18a2431e".to_owned()))
+    ///     .id("6eed5e9c-5398-4026-9a4c-d48f18a2431e")
     ///     .name("api.example.internal")
-    ///     .slots(Some(10000))
+    ///     .slots(10000)
     ///     .build()?;
     /// let response = client
     ///     .upstreams()
@@ -269,86 +267,84 @@ impl<'a> Upstreams<'a> {
     ///     .build()?;
     ///
     /// let body = kong_konnect::models::Upstream::builder()
-    ///     .algorithm(Some(kong_konnect::models::UpstreamAlgorithm::RoundRobin))
-    ///     .hash_fallback(Some(kong_konnect::models::UpstreamHashOn::NoneType))
-    ///     .hash_on(Some(kong_konnect::models::UpstreamHashOn::NoneType))
-    ///     .hash_on_cookie_path(Some("/".to_owned()))
+    ///     .algorithm(kong_konnect::models::UpstreamAlgorithm::RoundRobin)
+    ///     .hash_fallback(kong_konnect::models::UpstreamHashOn::NoneType)
+    ///     .hash_on(kong_konnect::models::UpstreamHashOn::NoneType)
+    ///     .hash_on_cookie_path("/")
     ///     .healthchecks(
-    ///         Some(
-    ///             kong_konnect::models::UpstreamHealthchecks::builder()
-    ///                 .active(
-    ///                     kong_konnect::models::UpstreamHealthchecksActive::builder()
-    ///                         .concurrency(10)
-    ///                         .healthy(
-    ///                             kong_konnect::models::UpstreamHealthchecksActiveHealthy::builder()
-    ///                                 .http_statuses(vec![200, 302])
-    ///                                 .interval(0.0)
-    ///                                 .successes(0)
-    ///                                 .build(),
-    ///                         )
-    ///                         .http_path("/")
-    ///                         .https_verify_certificate(true)
-    ///                         .timeout(1.0)
-    ///                         .r#type(kong_konnect::models::UpstreamHealthchecksActiveType::Http)
-    ///                         .unhealthy(
-    ///                             kong_konnect::models::UpstreamHealthchecksActiveUnhealthy::builder()
-    ///                                 .http_failures(0)
-    ///                                 .http_statuses(vec![429, 404, 500, 501, 502, 503, 504, 505])
-    ///                                 .interval(0.0)
-    ///                                 .tcp_failures(0)
-    ///                                 .timeouts(0)
-    ///                                 .build(),
-    ///                         )
-    ///                         .build(),
-    ///                 )
-    ///                 .passive(
-    ///                     kong_konnect::models::UpstreamHealthchecksPassive::builder()
-    ///                         .healthy(
-    ///                             kong_konnect::models::UpstreamHealthchecksPassiveHealthy::builder()
-    ///                                 .http_statuses(
-    ///                                     vec![
-    ///                                         200,
-    ///                                         201,
-    ///                                         202,
-    ///                                         203,
-    ///                                         204,
-    ///                                         205,
-    ///                                         206,
-    ///                                         207,
-    ///                                         208,
-    ///                                         226,
-    ///                                         300,
-    ///                                         301,
-    ///                                         302,
-    ///                                         303,
-    ///                                         304,
-    ///                                         305,
-    ///                                         306,
-    ///                                         307,
-    ///                                         308,
-    ///                                     ],
-    ///                                 )
-    ///                                 .successes(0)
-    ///                                 .build(),
-    ///                         )
-    ///                         .r#type(kong_konnect::models::UpstreamHealthchecksActiveType::Http)
-    ///                         .unhealthy(
-    ///                             kong_konnect::models::UpstreamHealthchecksPassiveUnhealthy::builder()
-    ///                                 .http_failures(0)
-    ///                                 .http_statuses(vec![429, 500, 503])
-    ///                                 .tcp_failures(0)
-    ///                                 .timeouts(0)
-    ///                                 .build(),
-    ///                         )
-    ///                         .build(),
-    ///                 )
-    ///                 .threshold(0.0)
-    ///                 .build(),
-    ///         ),
+    ///         kong_konnect::models::UpstreamHealthchecks::builder()
+    ///             .active(
+    ///                 kong_konnect::models::UpstreamHealthchecksActive::builder()
+    ///                     .concurrency(10)
+    ///                     .healthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksActiveHealthy::builder()
+    ///                             .http_statuses(vec![200, 302])
+    ///                             .interval(0.0)
+    ///                             .successes(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .http_path("/")
+    ///                     .https_verify_certificate(true)
+    ///                     .timeout(1.0)
+    ///                     .r#type(kong_konnect::models::UpstreamHealthchecksActiveType::Http)
+    ///                     .unhealthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksActiveUnhealthy::builder()
+    ///                             .http_failures(0)
+    ///                             .http_statuses(vec![429, 404, 500, 501, 502, 503, 504, 505])
+    ///                             .interval(0.0)
+    ///                             .tcp_failures(0)
+    ///                             .timeouts(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .build(),
+    ///             )
+    ///             .passive(
+    ///                 kong_konnect::models::UpstreamHealthchecksPassive::builder()
+    ///                     .healthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksPassiveHealthy::builder()
+    ///                             .http_statuses(
+    ///                                 vec![
+    ///                                     200,
+    ///                                     201,
+    ///                                     202,
+    ///                                     203,
+    ///                                     204,
+    ///                                     205,
+    ///                                     206,
+    ///                                     207,
+    ///                                     208,
+    ///                                     226,
+    ///                                     300,
+    ///                                     301,
+    ///                                     302,
+    ///                                     303,
+    ///                                     304,
+    ///                                     305,
+    ///                                     306,
+    ///                                     307,
+    ///                                     308,
+    ///                                 ],
+    ///                             )
+    ///                             .successes(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .r#type(kong_konnect::models::UpstreamHealthchecksActiveType::Http)
+    ///                     .unhealthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksPassiveUnhealthy::builder()
+    ///                             .http_failures(0)
+    ///                             .http_statuses(vec![429, 500, 503])
+    ///                             .tcp_failures(0)
+    ///                             .timeouts(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .build(),
+    ///             )
+    ///             .threshold(0.0)
+    ///             .build(),
     ///     )
-    ///     .id(Some("6eed5e9c-5398-4026-9a4c-d48f18a2431e".to_owned()))
+    ///     .id("6eed5e9c-5398-4026-9a4c-d48f18a2431e")
     ///     .name("api.example.internal")
-    ///     .slots(Some(10000))
+    ///     .slots(10000)
     ///     .build()?;
     /// let response = client
     ///     .upstreams()
@@ -440,6 +436,7 @@ impl<'a> Upstreams<'a> {
 }
 /// The error responses `list-upstream`, `create-upstream`, `upsert-upstream`, `delete-upstream` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -472,6 +469,7 @@ pub type ListUpstreamError = UnauthorizedError;
 pub type CreateUpstreamError = UnauthorizedError;
 /// The error responses `get-upstream` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUpstreamError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

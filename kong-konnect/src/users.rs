@@ -227,6 +227,7 @@ impl<'a> Users<'a> {
 }
 /// The error responses `list-users` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListUsersError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -255,6 +256,7 @@ impl crate::runtime::ErrorResponses for ListUsersError {
 }
 /// The error responses `get-user` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUserError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -287,6 +289,7 @@ impl crate::runtime::ErrorResponses for GetUserError {
 }
 /// The error responses `delete-user` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteUserError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
@@ -315,6 +318,7 @@ impl crate::runtime::ErrorResponses for DeleteUserError {
 }
 /// The error responses `update-user` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateUserError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),

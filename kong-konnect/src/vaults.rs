@@ -89,17 +89,15 @@ impl<'a> Vaults<'a> {
     ///
     /// let body = kong_konnect::models::Vault::builder()
     ///     .config(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("prefix".to_owned(), kong_konnect::serde_json::json!("ENV_PREFIX")),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("prefix".to_owned(), kong_konnect::serde_json::json!("ENV_PREFIX")),
+    ///         ]),
     ///     )
-    ///     .description(Some("environment variable based vault".to_owned()))
-    ///     .id(Some("2747d1e5-8246-4f65-a939-b392f1ee17f8".to_owned()))
+    ///     .description("environment variable based vault")
+    ///     .id("2747d1e5-8246-4f65-a939-b392f1ee17f8")
     ///     .name("env")
     ///     .prefix("env")
-    ///     .tags(Some(vec!["foo".to_owned(), "bar".to_owned()]))
+    ///     .tags(vec!["foo".to_owned(), "bar".to_owned()])
     ///     .build()?;
     /// let response = client
     ///     .vaults()
@@ -205,17 +203,15 @@ impl<'a> Vaults<'a> {
     ///
     /// let body = kong_konnect::models::Vault::builder()
     ///     .config(
-    ///         Some(
-    ///             std::collections::BTreeMap::from([
-    ///                 ("prefix".to_owned(), kong_konnect::serde_json::json!("ENV_PREFIX")),
-    ///             ]),
-    ///         ),
+    ///         std::collections::BTreeMap::from([
+    ///             ("prefix".to_owned(), kong_konnect::serde_json::json!("ENV_PREFIX")),
+    ///         ]),
     ///     )
-    ///     .description(Some("environment variable based vault".to_owned()))
-    ///     .id(Some("2747d1e5-8246-4f65-a939-b392f1ee17f8".to_owned()))
+    ///     .description("environment variable based vault")
+    ///     .id("2747d1e5-8246-4f65-a939-b392f1ee17f8")
     ///     .name("env")
     ///     .prefix("env")
-    ///     .tags(Some(vec!["foo".to_owned(), "bar".to_owned()]))
+    ///     .tags(vec!["foo".to_owned(), "bar".to_owned()])
     ///     .build()?;
     /// let response = client
     ///     .vaults()
@@ -307,6 +303,7 @@ impl<'a> Vaults<'a> {
 }
 /// The error responses `list-vault`, `create-vault`, `upsert-vault`, `delete-vault` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -339,6 +336,7 @@ pub type ListVaultError = UnauthorizedError;
 pub type CreateVaultError = UnauthorizedError;
 /// The error responses `get-vault` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetVaultError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

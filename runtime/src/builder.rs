@@ -51,10 +51,37 @@ impl fmt::Display for MissingFields {
 
 impl std::error::Error for MissingFields {}
 
+/// What the setter of an optional nullable field takes: a value (`T`, or a `&str` for a
+/// `String`) to send, or an `Option<T>` whose `None` sends an explicit `null` (where leaving
+/// the field unset sends nothing at all).
+pub trait IntoNullable<T> {
+    /// The value, or `None` for `null`.
+    fn into_nullable(self) -> Option<T>;
+}
+
+impl<T> IntoNullable<T> for T {
+    fn into_nullable(self) -> Option<T> {
+        Some(self)
+    }
+}
+
+impl<T> IntoNullable<T> for Option<T> {
+    fn into_nullable(self) -> Option<T> {
+        self
+    }
+}
+
+impl IntoNullable<String> for &str {
+    fn into_nullable(self) -> Option<String> {
+        Some(self.to_owned())
+    }
+}
+
 /// Writes a model's builder: a struct holding every field (required ones as `Option`s until
 /// set), a setter per field, `build()`, and the model's `builder()`. Generated code calls it,
-/// one line per field: `name "json": SetterParameter => StoredType = Wrap,` where `Wrap` turns
-/// the converted value into what the builder stores (`Some`, or `std::convert::identity`).
+/// one line per field: `name "json": SetterParameter => StoredType = how,` where `how` says
+/// what the setter stores: `some` (`Some(value.into())`), `null` (`Some` of
+/// [`IntoNullable::into_nullable`], for `Option<Option<T>>` fields) or `set` (`value.into()`).
 /// `build()` returns `Result<Model, MissingFields>` when there are required fields, and the
 /// model itself when there are none.
 ///
@@ -70,7 +97,7 @@ impl std::error::Error for MissingFields {}
 ///         sdkgen_runtime::model_builder! {
 ///             super::Pet as "Pet" => PetBuilder;
 ///             required { name "name": impl Into<String> => String, }
-///             optional { age "age": u32 => Option<u32> = Some, }
+///             optional { age "age": u32 => Option<u32> = some, }
 ///         }
 ///     }
 /// }
@@ -86,7 +113,7 @@ macro_rules! model_builder {
     (
         $model:path as $label:literal => $builder:ident;
         required { }
-        optional { $($opt:ident $opt_json:literal : $opt_param:ty => $opt_ty:ty = $wrap:path,)* }
+        optional { $($opt:ident $opt_json:literal : $opt_param:ty => $opt_ty:ty = $wrap:ident,)* }
     ) => {
         $crate::model_builder!(@common $model, $label, $builder; ; $($opt $opt_json : $opt_param => $opt_ty = $wrap,)*);
 
@@ -102,10 +129,10 @@ macro_rules! model_builder {
     (
         $model:path as $label:literal => $builder:ident;
         required { $($req:ident $req_json:literal : $req_param:ty => $req_ty:ty,)* }
-        optional { $($opt:ident $opt_json:literal : $opt_param:ty => $opt_ty:ty = $wrap:path,)* }
+        optional { $($opt:ident $opt_json:literal : $opt_param:ty => $opt_ty:ty = $wrap:ident,)* }
     ) => {
         $crate::model_builder!(@common $model, $label, $builder;
-            $($req $req_json : $req_param => ::std::option::Option<$req_ty> = ::std::option::Option::Some,)*;
+            $($req $req_json : $req_param => ::std::option::Option<$req_ty> = some,)*;
             $($opt $opt_json : $opt_param => $opt_ty = $wrap,)*);
 
         impl $builder {
@@ -120,9 +147,18 @@ macro_rules! model_builder {
             }
         }
     };
+    (@store some $value:ident) => {
+        ::std::option::Option::Some(::std::convert::Into::into($value))
+    };
+    (@store null $value:ident) => {
+        ::std::option::Option::Some($crate::IntoNullable::into_nullable($value))
+    };
+    (@store set $value:ident) => {
+        ::std::convert::Into::into($value)
+    };
     (@common $model:path, $label:literal, $builder:ident;
-        $($req:ident $req_json:literal : $req_param:ty => $req_ty:ty = $req_wrap:path,)*;
-        $($opt:ident $opt_json:literal : $opt_param:ty => $opt_ty:ty = $wrap:path,)*
+        $($req:ident $req_json:literal : $req_param:ty => $req_ty:ty = $req_wrap:ident,)*;
+        $($opt:ident $opt_json:literal : $opt_param:ty => $opt_ty:ty = $wrap:ident,)*
     ) => {
         #[doc = concat!("Builds a [`", $label, "`]: a setter per field, then `build()`.")]
         #[derive(Clone, Default)]
@@ -136,14 +172,14 @@ macro_rules! model_builder {
             $(
                 #[doc = concat!("Sets `", $req_json, "` (required).")]
                 pub fn $req(mut self, value: $req_param) -> Self {
-                    self.$req = $req_wrap(::std::convert::Into::into(value));
+                    self.$req = $crate::model_builder!(@store $req_wrap value);
                     self
                 }
             )*
             $(
                 #[doc = concat!("Sets `", $opt_json, "`.")]
                 pub fn $opt(mut self, value: $opt_param) -> Self {
-                    self.$opt = $wrap(::std::convert::Into::into(value));
+                    self.$opt = $crate::model_builder!(@store $wrap value);
                     self
                 }
             )*
@@ -191,15 +227,15 @@ mod tests {
                     tags "tags": Vec<String> => Vec<String>,
                 }
                 optional {
-                    age "age": u32 => Option<u32> = Some,
-                    owner "owner": Option<String> => Option<Option<String>> = Some,
-                    extra "extra": std::collections::BTreeMap<String, i64> => std::collections::BTreeMap<String, i64> = std::convert::identity,
+                    age "age": u32 => Option<u32> = some,
+                    owner "owner": impl crate::IntoNullable<String> => Option<Option<String>> = null,
+                    extra "extra": std::collections::BTreeMap<String, i64> => std::collections::BTreeMap<String, i64> = set,
                 }
             }
             crate::model_builder! {
                 super::Filter as "Filter" => FilterBuilder;
                 required {}
-                optional { limit "limit": u32 => Option<u32> = Some, }
+                optional { limit "limit": u32 => Option<u32> = some, }
             }
         }
     }
@@ -227,11 +263,23 @@ mod tests {
             .name("Tom")
             .tags(Vec::new())
             .age(3)
-            .owner(Some("Ann".to_owned()))
+            .owner("Ann")
             .build()
             .expect("builds");
         assert_eq!((pet.age, pet.owner), (Some(3), Some(Some("Ann".to_owned()))));
         assert!(pet.extra.is_empty());
+    }
+
+    #[test]
+    fn a_nullable_field_takes_a_value_or_an_explicit_null() {
+        let build = |pet: models::builders::PetBuilder| {
+            pet.r#type("dog").name("Rex").tags(Vec::new()).build().unwrap().owner
+        };
+        assert_eq!(build(Pet::builder()), None, "unset: absent");
+        assert_eq!(build(Pet::builder().owner(None)), Some(None), "None: null");
+        assert_eq!(build(Pet::builder().owner("Ann")), Some(Some("Ann".to_owned())));
+        let owner = Some("Bo".to_owned());
+        assert_eq!(build(Pet::builder().owner(owner)), Some(Some("Bo".to_owned())));
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub use auth::{
     AsyncTokenProvider, BasicAuthProvider, BasicCredentials, ProviderError, TokenFuture,
     TokenProvider,
 };
-pub use builder::MissingFields;
+pub use builder::{IntoNullable, MissingFields};
 pub use call::{ByteStream, Call, Response};
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorResponses, Phase, TimeoutKind};

@@ -14,7 +14,7 @@ crate::runtime::model_builder! {
     "config" : super::AwsRoleDelegationAuthCredentialConfig =>
     super::AwsRoleDelegationAuthCredentialConfig, } optional { expires_at "expires_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -29,13 +29,13 @@ crate::runtime::model_builder! {
     instance "instance" : impl Into < String > => String, detail "detail" : impl Into <
     String > => String, invalid_parameters "invalid_parameters" : Vec <
     super::InvalidParametersItem > => Vec < super::InvalidParametersItem >, } optional {
-    r#type "type" : impl Into < String > => Option < String > = Some, }
+    r#type "type" : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::BaseError as "BaseError" => BaseErrorBuilder; required { status "status" : i64
     => i64, title "title" : impl Into < String > => String, instance "instance" : impl
     Into < String > => String, detail "detail" : impl Into < String > => String, }
-    optional { r#type "type" : impl Into < String > => Option < String > = Some, }
+    optional { r#type "type" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -67,7 +67,7 @@ crate::runtime::model_builder! {
     CreateGithubAppInstallationCredentialConfigBuilder; required { installation_id
     "installation_id" : impl Into < String > => String, code "code" : impl Into < String
     > => String, } optional { app_installed_by "app_installed_by" : impl Into < String >
-    => Option < String > = Some, }
+    => Option < String > = some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -124,7 +124,7 @@ crate::runtime::model_builder! {
     "config" : super::GithubAppInstallationCredentialConfig =>
     super::GithubAppInstallationCredentialConfig, } optional { expires_at "expires_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -132,7 +132,7 @@ crate::runtime::model_builder! {
     "GithubAppInstallationCredentialConfig" =>
     GithubAppInstallationCredentialConfigBuilder; required { installation_id
     "installation_id" : impl Into < String > => String, } optional { app_installed_by
-    "app_installed_by" : impl Into < String > => Option < String > = Some, }
+    "app_installed_by" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -147,16 +147,16 @@ crate::runtime::model_builder! {
     String, rule "rule" : super::InvalidParameterChoiceItemRule =>
     super::InvalidParameterChoiceItemRule, reason "reason" : impl Into < String > =>
     String, choices "choices" : Vec < serde_json::Value > => Vec < serde_json::Value >, }
-    optional { source "source" : impl Into < String > => Option < String > = Some, }
+    optional { source "source" : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::InvalidParameterDependentItem as "InvalidParameterDependentItem" =>
     InvalidParameterDependentItemBuilder; required { field "field" : impl Into < String >
     => String, reason "reason" : impl Into < String > => String, } optional { rule "rule"
     : super::InvalidParameterDependentItemRule => Option <
-    super::InvalidParameterDependentItemRule > = Some, dependents "dependents" : Vec <
-    serde_json::Value > => Option < Vec < serde_json::Value > > = Some, source "source" :
-    impl Into < String > => Option < String > = Some, }
+    super::InvalidParameterDependentItemRule > = some, dependents "dependents" : Vec <
+    serde_json::Value > => Option < Vec < serde_json::Value > > = some, source "source" :
+    impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::InvalidParameterMaximumLength as "InvalidParameterMaximumLength" =>
@@ -164,7 +164,7 @@ crate::runtime::model_builder! {
     => String, rule "rule" : super::InvalidParameterMaximumLengthRule =>
     super::InvalidParameterMaximumLengthRule, maximum "maximum" : i64 => i64, reason
     "reason" : impl Into < String > => String, } optional { source "source" : impl Into <
-    String > => Option < String > = Some, }
+    String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::InvalidParameterMinimumLength as "InvalidParameterMinimumLength" =>
@@ -172,14 +172,14 @@ crate::runtime::model_builder! {
     => String, rule "rule" : super::InvalidParameterMinimumLengthRule =>
     super::InvalidParameterMinimumLengthRule, minimum "minimum" : i64 => i64, reason
     "reason" : impl Into < String > => String, } optional { source "source" : impl Into <
-    String > => Option < String > = Some, }
+    String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::InvalidParameterStandard as "InvalidParameterStandard" =>
     InvalidParameterStandardBuilder; required { field "field" : impl Into < String > =>
     String, reason "reason" : impl Into < String > => String, } optional { rule "rule" :
-    super::InvalidRules => Option < super::InvalidRules > = Some, source "source" : impl
-    Into < String > => Option < String > = Some, }
+    super::InvalidRules => Option < super::InvalidRules > = some, source "source" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
@@ -187,7 +187,7 @@ crate::runtime::model_builder! {
     "ListUsersPersonalAccessTokensResponse" =>
     ListUsersPersonalAccessTokensResponseBuilder; required { data "data" : Vec <
     super::PersonalAccessToken > => Vec < super::PersonalAccessToken >, } optional { meta
-    "meta" : super::PageMeta => Option < super::PageMeta > = Some, }
+    "meta" : super::PageMeta => Option < super::PageMeta > = some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -204,7 +204,7 @@ crate::runtime::model_builder! {
     super::MissingPermission >, tainted "tainted" : bool => bool, created_at "created_at"
     : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional {
     expires_at "expires_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, }
+    chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
@@ -220,11 +220,11 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { revoked_by "revoked_by" : uuid::Uuid => Option <
-    uuid::Uuid > = Some, last_used_at "last_used_at" : chrono::DateTime < chrono::Utc >
-    => Option < chrono::DateTime < chrono::Utc > > = Some, expires_at "expires_at" :
+    uuid::Uuid > = some, last_used_at "last_used_at" : chrono::DateTime < chrono::Utc >
+    => Option < chrono::DateTime < chrono::Utc > > = some, expires_at "expires_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, revoked_at "revoked_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, }
+    some, revoked_at "revoked_at" : chrono::DateTime < chrono::Utc > => Option <
+    chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
@@ -235,18 +235,18 @@ crate::runtime::model_builder! {
     super::PersonalAccessTokenState, konnect_token "konnect_token" : impl Into < String >
     => String, created_at "created_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, } optional { revoked_by "revoked_by" : uuid::Uuid
-    => Option < uuid::Uuid > = Some, updated_at "updated_at" : chrono::DateTime <
-    chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = Some, last_used_at
+    => Option < uuid::Uuid > = some, updated_at "updated_at" : chrono::DateTime <
+    chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some, last_used_at
     "last_used_at" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, expires_at "expires_at" : chrono::DateTime < chrono::Utc > =>
-    Option < chrono::DateTime < chrono::Utc > > = Some, revoked_at "revoked_at" :
+    chrono::Utc > > = some, expires_at "expires_at" : chrono::DateTime < chrono::Utc > =>
+    Option < chrono::DateTime < chrono::Utc > > = some, revoked_at "revoked_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
     super::UpdatePersonalAccessTokenDetailsRequest as
     "UpdatePersonalAccessTokenDetailsRequest" =>
     UpdatePersonalAccessTokenDetailsRequestBuilder; required {} optional { name "name" :
-    impl Into < String > => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, }
 }

@@ -244,14 +244,19 @@ impl Writer<'_> {
         // Setters sit one level in from the builder, their arguments one more.
         let setter = format!(".{}", field.name);
         if field.double_option {
-            // `Option<T>`: `None` sends `null`.
+            // `impl IntoNullable<T>`: the value, or `None` for `null`; a value to parse needs
+            // `Some` to say which type it parses into, a boxed one its box.
             let inner = match value {
                 Value::Null => "None".to_owned(),
-                value => call(
-                    "Some",
+                value if field.boxed => call(
+                    "Box::new",
                     &self.expr(&field.ty, value, Position::Exact, depth + 3),
                     depth + 2,
                 ),
+                value if matches!(field.ty, TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date) => {
+                    call("Some", &self.expr(&field.ty, value, Position::Exact, depth + 3), depth + 2)
+                }
+                value => self.expr(&field.ty, value, Position::Into, depth + 2),
             };
             return Some(call(&setter, &inner, depth + 1));
         }
@@ -339,9 +344,13 @@ fn list(open: &str, items: &[String], close: &str, depth: usize) -> String {
     out
 }
 
-/// Pretty JSON, which `serde_json::json!` accepts as is.
+/// JSON, which `serde_json::json!` accepts as is: on one line when short, else pretty.
 fn pretty(value: &Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned())
+    let compact = value.to_string();
+    if compact.len() <= 60 {
+        return compact;
+    }
+    serde_json::to_string_pretty(value).unwrap_or(compact)
 }
 
 /// Continuation lines indented to the depth the text is written at.

@@ -525,11 +525,11 @@ fn builder(def: &TypeDef, models: &Models) -> Option<TokenStream> {
             value.clone()
         };
         if field.double_option {
-            optional.push(quote!(#name #json: Option<#value> => Option<Option<#value>> = Some,));
+            optional.push(quote!(#name #json: impl crate::IntoNullable<#value> => Option<Option<#value>> = null,));
         } else if field.required && !field.nullable {
             required.push(quote!(#name #json: #param => #value,));
         } else {
-            optional.push(quote!(#name #json: #param => Option<#value> = Some,));
+            optional.push(quote!(#name #json: #param => Option<#value> = some,));
         }
     }
     for union in flattened {
@@ -543,7 +543,7 @@ fn builder(def: &TypeDef, models: &Models) -> Option<TokenStream> {
         let label = &additional.name;
         let value = models.ty(&additional.ty);
         let map = quote!(std::collections::BTreeMap<String, #value>);
-        optional.push(quote!(#name #label: #map => #map = std::convert::identity,));
+        optional.push(quote!(#name #label: #map => #map = set,));
     }
     Some(quote! {
         #cfg

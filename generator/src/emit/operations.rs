@@ -390,6 +390,7 @@ fn success_enum(op: &Operation, models: &Models) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -504,6 +505,7 @@ fn error_enum(op: &Operation, sharing: &[&str], models: &Models) -> TokenStream 
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

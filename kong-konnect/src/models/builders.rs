@@ -6,18 +6,19 @@
 crate::runtime::model_builder! {
     super::Acl as "Acl" => AclBuilder; required { group "group" : impl Into < String > =>
     String, } optional { consumer "consumer" : super::KeySetProperty => Option <
-    super::KeySetProperty > = Some, created_at "created_at" : i64 => Option < i64 > =
-    Some, id "id" : impl Into < String > => Option < String > = Some, tags "tags" : Vec <
-    String > => Option < Vec < String > > = Some, }
+    super::KeySetProperty > = some, created_at "created_at" : i64 => Option < i64 > =
+    some, id "id" : impl Into < String > => Option < String > = some, tags "tags" : Vec <
+    String > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "acls")]
 crate::runtime::model_builder! {
     super::AclWithoutParents as "AclWithoutParents" => AclWithoutParentsBuilder; required
     { group "group" : impl Into < String > => String, } optional { consumer "consumer" :
-    Option < super::KeySetProperty > => Option < Option < super::KeySetProperty >> =
-    Some, created_at "created_at" : Option < i64 > => Option < Option < i64 >> = Some, id
-    "id" : Option < String > => Option < Option < String >> = Some, tags "tags" : Option
-    < Vec < String > > => Option < Option < Vec < String > >> = Some, }
+    impl crate ::IntoNullable < super::KeySetProperty > => Option < Option <
+    super::KeySetProperty >> = null, created_at "created_at" : impl crate ::IntoNullable
+    < i64 > => Option < Option < i64 >> = null, id "id" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, tags "tags" : impl crate
+    ::IntoNullable < Vec < String > > => Option < Option < Vec < String > >> = null, }
 }
 #[cfg(feature = "ai-gateway-consumer-groups")]
 crate::runtime::model_builder! {
@@ -37,31 +38,31 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::AddConsumerToGroupRequest as "AddConsumerToGroupRequest" =>
     AddConsumerToGroupRequestBuilder; required {} optional { consumer "consumer" : impl
-    Into < String > => Option < String > = Some, }
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "consumer-groups")]
 crate::runtime::model_builder! {
     super::AddConsumerToGroupResponse as "AddConsumerToGroupResponse" =>
     AddConsumerToGroupResponseBuilder; required {} optional { consumer_group
-    "consumer_group" : super::ConsumerGroup => Option < super::ConsumerGroup > = Some,
+    "consumer_group" : super::ConsumerGroup => Option < super::ConsumerGroup > = some,
     consumers "consumers" : Vec < super::Consumer > => Option < Vec < super::Consumer > >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "consumers")]
 crate::runtime::model_builder! {
     super::AddConsumerToSpecificConsumerGroupRequest as
     "AddConsumerToSpecificConsumerGroupRequest" =>
     AddConsumerToSpecificConsumerGroupRequestBuilder; required {} optional { group
-    "group" : impl Into < String > => Option < String > = Some, }
+    "group" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "consumers")]
 crate::runtime::model_builder! {
     super::AddConsumerToSpecificConsumerGroupResponse as
     "AddConsumerToSpecificConsumerGroupResponse" =>
     AddConsumerToSpecificConsumerGroupResponseBuilder; required {} optional { consumer
-    "consumer" : super::Consumer => Option < super::Consumer > = Some, consumer_groups
+    "consumer" : super::Consumer => Option < super::Consumer > = some, consumer_groups
     "consumer_groups" : Vec < super::ConsumerGroup > => Option < Vec <
-    super::ConsumerGroup > > = Some, }
+    super::ConsumerGroup > > = some, }
 }
 #[cfg(any(feature = "team-membership", feature = "portal-team-membership"))]
 crate::runtime::model_builder! {
@@ -103,18 +104,18 @@ crate::runtime::model_builder! {
     super::AddOnsFilterParameters as "AddOnsFilterParameters" =>
     AddOnsFilterParametersBuilder; required {} optional { name "name" :
     super::CloudGatewaysStringFieldFilterOverride => Option <
-    super::CloudGatewaysStringFieldFilterOverride > = Some, state "state" :
-    super::AddOnStateFieldFilter => Option < super::AddOnStateFieldFilter > = Some,
+    super::CloudGatewaysStringFieldFilterOverride > = some, state "state" :
+    super::AddOnStateFieldFilter => Option < super::AddOnStateFieldFilter > = some,
     config_kind "config.kind" : super::AddOnConfigKindFieldFilter => Option <
-    super::AddOnConfigKindFieldFilter > = Some, owner_control_plane_id
+    super::AddOnConfigKindFieldFilter > = some, owner_control_plane_id
     "owner.control_plane_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter
-    > = Some, owner_control_plane_geo "owner.control_plane_geo" :
+    > = some, owner_control_plane_geo "owner.control_plane_geo" :
     super::ControlPlaneGeoFieldFilter => Option < super::ControlPlaneGeoFieldFilter > =
-    Some, owner_control_plane_group_id "owner.control_plane_group_id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some,
+    some, owner_control_plane_group_id "owner.control_plane_group_id" :
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some,
     owner_control_plane_group_geo "owner.control_plane_group_geo" :
     super::ControlPlaneGeoFieldFilter => Option < super::ControlPlaneGeoFieldFilter > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "open-meter-product-catalog")]
 crate::runtime::model_builder! {
@@ -129,15 +130,15 @@ crate::runtime::model_builder! {
     Into < String > => String, status "status" : super::AddonStatus =>
     super::AddonStatus, rate_cards "rate_cards" : Vec < super::BillingRateCard > => Vec <
     super::BillingRateCard >, } optional { description "description" : impl Into < String
-    > => Option < String > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    > => Option < String > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some,
     deleted_at "deleted_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, effective_from "effective_from" :
+    chrono::DateTime < chrono::Utc > > = some, effective_from "effective_from" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, effective_to "effective_to" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, validation_errors "validation_errors" :
+    some, effective_to "effective_to" : chrono::DateTime < chrono::Utc > => Option <
+    chrono::DateTime < chrono::Utc > > = some, validation_errors "validation_errors" :
     Vec < super::ProductCatalogValidationError > => Option < Vec <
-    super::ProductCatalogValidationError > > = Some, }
+    super::ProductCatalogValidationError > > = some, }
 }
 #[cfg(feature = "open-meter-product-catalog")]
 crate::runtime::model_builder! {
@@ -149,12 +150,12 @@ crate::runtime::model_builder! {
 #[cfg(any(feature = "open-meter-billing-settings", feature = "open-meter-customers"))]
 crate::runtime::model_builder! {
     super::Address as "Address" => AddressBuilder; required {} optional { country
-    "country" : impl Into < String > => Option < String > = Some, postal_code
-    "postal_code" : impl Into < String > => Option < String > = Some, state "state" :
-    impl Into < String > => Option < String > = Some, city "city" : impl Into < String >
-    => Option < String > = Some, line1 "line1" : impl Into < String > => Option < String
-    > = Some, line2 "line2" : impl Into < String > => Option < String > = Some,
-    phone_number "phone_number" : impl Into < String > => Option < String > = Some, }
+    "country" : impl Into < String > => Option < String > = some, postal_code
+    "postal_code" : impl Into < String > => Option < String > = some, state "state" :
+    impl Into < String > => Option < String > = some, city "city" : impl Into < String >
+    => Option < String > = some, line1 "line1" : impl Into < String > => Option < String
+    > = some, line2 "line2" : impl Into < String > => Option < String > = some,
+    phone_number "phone_number" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
@@ -162,19 +163,19 @@ crate::runtime::model_builder! {
     required { field "field" : super::AdvancedFiltersItemField =>
     super::AdvancedFiltersItemField, operator "operator" : super::AllFilterItemsOperator
     => super::AllFilterItemsOperator, } optional { value "value" : impl Into <
-    serde_json::Value > => Option < serde_json::Value > = Some, }
+    serde_json::Value > => Option < serde_json::Value > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
     super::AdvancedQuery as "AdvancedQuery" => AdvancedQueryBuilder; required {} optional
     { metrics "metrics" : Vec < super::AdvancedMetricsItem > => Option < Vec <
-    super::AdvancedMetricsItem > > = Some, dimensions "dimensions" : Vec <
+    super::AdvancedMetricsItem > > = some, dimensions "dimensions" : Vec <
     super::AdvancedQueryDimensionsItem > => Option < Vec <
-    super::AdvancedQueryDimensionsItem > > = Some, filters "filters" : Vec <
-    super::AdvancedFiltersItem > => Option < Vec < super::AdvancedFiltersItem > > = Some,
+    super::AdvancedQueryDimensionsItem > > = some, filters "filters" : Vec <
+    super::AdvancedFiltersItem > => Option < Vec < super::AdvancedFiltersItem > > = some,
     granularity "granularity" : super::Granularity => Option < super::Granularity > =
-    Some, time_range "time_range" : super::TimeRange => Option < super::TimeRange > =
-    Some, limit "limit" : f64 => Option < f64 > = Some, }
+    some, time_range "time_range" : super::TimeRange => Option < super::TimeRange > =
+    some, limit "limit" : f64 => Option < f64 > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
@@ -182,19 +183,19 @@ crate::runtime::model_builder! {
     required { field "field" : super::AgenticFiltersItemField =>
     super::AgenticFiltersItemField, operator "operator" : super::AllFilterItemsOperator
     => super::AllFilterItemsOperator, } optional { value "value" : impl Into <
-    serde_json::Value > => Option < serde_json::Value > = Some, }
+    serde_json::Value > => Option < serde_json::Value > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
     super::AgenticQuery as "AgenticQuery" => AgenticQueryBuilder; required {} optional {
     metrics "metrics" : Vec < super::AgenticMetricsItem > => Option < Vec <
-    super::AgenticMetricsItem > > = Some, dimensions "dimensions" : Vec <
+    super::AgenticMetricsItem > > = some, dimensions "dimensions" : Vec <
     super::AgenticQueryDimensionsItem > => Option < Vec <
-    super::AgenticQueryDimensionsItem > > = Some, filters "filters" : Vec <
-    super::AgenticFiltersItem > => Option < Vec < super::AgenticFiltersItem > > = Some,
+    super::AgenticQueryDimensionsItem > > = some, filters "filters" : Vec <
+    super::AgenticFiltersItem > => Option < Vec < super::AgenticFiltersItem > > = some,
     granularity "granularity" : super::Granularity => Option < super::Granularity > =
-    Some, time_range "time_range" : super::TimeRange => Option < super::TimeRange > =
-    Some, limit "limit" : f64 => Option < f64 > = Some, }
+    some, time_range "time_range" : super::TimeRange => Option < super::TimeRange > =
+    some, limit "limit" : f64 => Option < f64 > = some, }
 }
 #[cfg(feature = "ai-gateways")]
 crate::runtime::model_builder! {
@@ -205,13 +206,13 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, proxy_urls "proxy_urls" : Vec < super::AiGatewayProxyUrl > => Option < Vec <
-    super::AiGatewayProxyUrl > > = Some, labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
-    config_version "config_version" : impl Into < String > => Option < String > = Some,
+    some, proxy_urls "proxy_urls" : Vec < super::AiGatewayProxyUrl > => Option < Vec <
+    super::AiGatewayProxyUrl > > = some, labels "labels" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
+    config_version "config_version" : impl Into < String > => Option < String > = some,
     additional_properties "additional_properties" : std::collections::BTreeMap < String,
     serde_json::Value > => std::collections::BTreeMap < String, serde_json::Value > =
-    std::convert::identity, }
+    set, }
 }
 #[cfg(feature = "ai-gateway-agents")]
 crate::runtime::model_builder! {
@@ -222,41 +223,41 @@ crate::runtime::model_builder! {
     super::AiGatewayAgentConfig, id "id" : uuid::Uuid => uuid::Uuid, created_at
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
-    chrono::Utc >, } optional { enabled "enabled" : bool => Option < bool > = Some,
-    policies "policies" : Vec < String > => Option < Vec < String > > = Some, access
+    chrono::Utc >, } optional { enabled "enabled" : bool => Option < bool > = some,
+    policies "policies" : Vec < String > => Option < Vec < String > > = some, access
     "access" : super::AiGatewayAgentAccess => Option < super::AiGatewayAgentAccess > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, additional_properties "additional_properties" :
+    < String, String > > = some, additional_properties "additional_properties" :
     std::collections::BTreeMap < String, serde_json::Value > =>
-    std::collections::BTreeMap < String, serde_json::Value > = std::convert::identity, }
+    std::collections::BTreeMap < String, serde_json::Value > = set, }
 }
 #[cfg(feature = "ai-gateway-agents")]
 crate::runtime::model_builder! {
     super::AiGatewayAgentAccess as "AiGatewayAgentAccess" => AiGatewayAgentAccessBuilder;
     required {} optional { acls "acls" : super::AiGatewayAcls => Option <
-    super::AiGatewayAcls > = Some, identity_providers "identity_providers" : Vec < String
-    > => Option < Vec < String > > = Some, }
+    super::AiGatewayAcls > = some, identity_providers "identity_providers" : Vec < String
+    > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "ai-gateway-agents")]
 crate::runtime::model_builder! {
     super::AiGatewayAgentConfig as "AiGatewayAgentConfig" => AiGatewayAgentConfigBuilder;
     required { url "url" : impl Into < String > => String, } optional { upstream
     "upstream" : super::AiGatewayUpstreamConfig => Option <
-    super::AiGatewayUpstreamConfig > = Some, route "route" : super::AiGatewayRouteConfig
-    => Option < super::AiGatewayRouteConfig > = Some, proxy "proxy" :
-    super::AiGatewayProxyConfig => Option < super::AiGatewayProxyConfig > = Some,
-    max_request_body_size "max_request_body_size" : i64 => Option < i64 > = Some, logging
+    super::AiGatewayUpstreamConfig > = some, route "route" : super::AiGatewayRouteConfig
+    => Option < super::AiGatewayRouteConfig > = some, proxy "proxy" :
+    super::AiGatewayProxyConfig => Option < super::AiGatewayProxyConfig > = some,
+    max_request_body_size "max_request_body_size" : i64 => Option < i64 > = some, logging
     "logging" : super::AiGatewayAgentConfigLogging => Option <
-    super::AiGatewayAgentConfigLogging > = Some, }
+    super::AiGatewayAgentConfigLogging > = some, }
 }
 #[cfg(feature = "ai-gateway-agents")]
 crate::runtime::model_builder! {
     super::AiGatewayAgentConfigLogging as "AiGatewayAgentConfigLogging" =>
     AiGatewayAgentConfigLoggingBuilder; required {} optional { payloads "payloads" : bool
-    => Option < bool > = Some, max_payload_size "max_payload_size" : i64 => Option < i64
-    > = Some, }
+    => Option < bool > = some, max_payload_size "max_payload_size" : i64 => Option < i64
+    > = some, }
 }
 #[cfg(any(feature = "ai-gateway-agents", feature = "ai-gateway-models"))]
 crate::runtime::model_builder! {
@@ -267,20 +268,20 @@ crate::runtime::model_builder! {
     super::AiGatewayAzureEmbeddingsModelConfig as "AiGatewayAzureEmbeddingsModelConfig"
     => AiGatewayAzureEmbeddingsModelConfigBuilder; required { deployment_id
     "deployment_id" : impl Into < String > => String, } optional { upstream_url
-    "upstream_url" : impl Into < String > => Option < String > = Some, api_version
-    "api_version" : impl Into < String > => Option < String > = Some, }
+    "upstream_url" : impl Into < String > => Option < String > = some, api_version
+    "api_version" : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayBedrockEmbeddingsModelConfig as
     "AiGatewayBedrockEmbeddingsModelConfig" =>
     AiGatewayBedrockEmbeddingsModelConfigBuilder; required {} optional { upstream_url
-    "upstream_url" : impl Into < String > => Option < String > = Some, region "region" :
-    impl Into < String > => Option < String > = Some, batch_bucket_prefix
-    "batch_bucket_prefix" : impl Into < String > => Option < String > = Some,
-    embeddings_normalize "embeddings_normalize" : bool => Option < bool > = Some,
+    "upstream_url" : impl Into < String > => Option < String > = some, region "region" :
+    impl Into < String > => Option < String > = some, batch_bucket_prefix
+    "batch_bucket_prefix" : impl Into < String > => Option < String > = some,
+    embeddings_normalize "embeddings_normalize" : bool => Option < bool > = some,
     performance_config_latency "performance_config_latency" : impl Into < String > =>
-    Option < String > = Some, video_output_s3_uri "video_output_s3_uri" : impl Into <
-    String > => Option < String > = Some, }
+    Option < String > = some, video_output_s3_uri "video_output_s3_uri" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-ca-certificates")]
 crate::runtime::model_builder! {
@@ -290,10 +291,10 @@ crate::runtime::model_builder! {
     uuid::Uuid, created_at "created_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { cert_digest
-    "cert_digest" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "cert_digest" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-models")]
@@ -309,11 +310,11 @@ crate::runtime::model_builder! {
     String > => String, id "id" : uuid::Uuid => uuid::Uuid, created_at "created_at" :
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
-    } optional { cert_alt "cert_alt" : impl Into < String > => Option < String > = Some,
+    } optional { cert_alt "cert_alt" : impl Into < String > => Option < String > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-config-stores")]
 crate::runtime::model_builder! {
@@ -322,7 +323,7 @@ crate::runtime::model_builder! {
     uuid::Uuid, created_at "created_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { display_name
-    "display_name" : impl Into < String > => Option < String > = Some, }
+    "display_name" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-config-stores")]
 crate::runtime::model_builder! {
@@ -341,13 +342,13 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { custom_id "custom_id" : impl Into < String > => Option <
-    String > = Some, policies "policies" : Vec < String > => Option < Vec < String > > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    String > = some, policies "policies" : Vec < String > => Option < Vec < String > > =
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, additional_properties "additional_properties" :
+    < String, String > > = some, additional_properties "additional_properties" :
     std::collections::BTreeMap < String, serde_json::Value > =>
-    std::collections::BTreeMap < String, serde_json::Value > = std::convert::identity, }
+    std::collections::BTreeMap < String, serde_json::Value > = set, }
 }
 #[cfg(feature = "ai-gateway-consumers")]
 crate::runtime::model_builder! {
@@ -360,9 +361,9 @@ crate::runtime::model_builder! {
     chrono::Utc >, updated_at "updated_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
-    ttl "ttl" : i64 => Option < i64 > = Some, }
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
+    ttl "ttl" : i64 => Option < i64 > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayConsumerCredentialApiKeyBase as
@@ -372,9 +373,9 @@ crate::runtime::model_builder! {
     r#type "type" : super::AiGatewayConsumerCredentialType =>
     super::AiGatewayConsumerCredentialType, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
-    ttl "ttl" : i64 => Option < i64 > = Some, }
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
+    ttl "ttl" : i64 => Option < i64 > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayConsumerCredentialBaseProperties as
@@ -382,9 +383,9 @@ crate::runtime::model_builder! {
     AiGatewayConsumerCredentialBasePropertiesBuilder; required { display_name
     "display_name" : impl Into < String > => String, name "name" : impl Into < String >
     => String, } optional { labels "labels" : std::collections::BTreeMap < String, String
-    > => Option < std::collections::BTreeMap < String, String > > = Some, managed_by
+    > => Option < std::collections::BTreeMap < String, String > > = some, managed_by
     "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-consumers")]
 crate::runtime::model_builder! {
@@ -397,10 +398,10 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, managed_by
+    Option < std::collections::BTreeMap < String, String > > = some, managed_by
     "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, ttl "ttl" : i64 => Option <
-    i64 > = Some, }
+    std::collections::BTreeMap < String, String > > = some, ttl "ttl" : i64 => Option <
+    i64 > = some, }
 }
 #[cfg(any(feature = "ai-gateway-consumers", feature = "ai-gateway-consumer-groups"))]
 crate::runtime::model_builder! {
@@ -410,13 +411,13 @@ crate::runtime::model_builder! {
     uuid::Uuid => uuid::Uuid, created_at "created_at" : chrono::DateTime < chrono::Utc >
     => chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { policies "policies" :
-    Vec < String > => Option < Vec < String > > = Some, labels "labels" :
+    Vec < String > => Option < Vec < String > > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     additional_properties "additional_properties" : std::collections::BTreeMap < String,
     serde_json::Value > => std::collections::BTreeMap < String, serde_json::Value > =
-    std::convert::identity, }
+    set, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -433,24 +434,24 @@ crate::runtime::model_builder! {
     uuid::Uuid => uuid::Uuid, created_at "created_at" : chrono::DateTime < chrono::Utc >
     => chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, metadata "metadata"
+    "description" : impl Into < String > => Option < String > = some, metadata "metadata"
     : super::AiGatewayDataPlaneClientCertificateMetadata => Option <
-    super::AiGatewayDataPlaneClientCertificateMetadata > = Some, }
+    super::AiGatewayDataPlaneClientCertificateMetadata > = some, }
 }
 #[cfg(feature = "ai-gateway-data-plane-certificates")]
 crate::runtime::model_builder! {
     super::AiGatewayDataPlaneClientCertificateMetadata as
     "AiGatewayDataPlaneClientCertificateMetadata" =>
     AiGatewayDataPlaneClientCertificateMetadataBuilder; required {} optional { subject
-    "subject" : impl Into < String > => Option < String > = Some, issuer "issuer" : impl
-    Into < String > => Option < String > = Some, san_names "san_names" : Vec < String >
-    => Option < Vec < String > > = Some, expiry "expiry" : i64 => Option < i64 > = Some,
-    key_usages "key_usages" : Vec < String > => Option < Vec < String > > = Some, snis
-    "snis" : Vec < String > => Option < Vec < String > > = Some, dns_names "dns_names" :
-    Vec < String > => Option < Vec < String > > = Some, email_addresses "email_addresses"
-    : Vec < String > => Option < Vec < String > > = Some, ip_addresses "ip_addresses" :
-    Vec < String > => Option < Vec < String > > = Some, uris "uris" : Vec < String > =>
-    Option < Vec < String > > = Some, is_ca "is_ca" : bool => Option < bool > = Some, }
+    "subject" : impl Into < String > => Option < String > = some, issuer "issuer" : impl
+    Into < String > => Option < String > = some, san_names "san_names" : Vec < String >
+    => Option < Vec < String > > = some, expiry "expiry" : i64 => Option < i64 > = some,
+    key_usages "key_usages" : Vec < String > => Option < Vec < String > > = some, snis
+    "snis" : Vec < String > => Option < Vec < String > > = some, dns_names "dns_names" :
+    Vec < String > => Option < Vec < String > > = some, email_addresses "email_addresses"
+    : Vec < String > => Option < Vec < String > > = some, ip_addresses "ip_addresses" :
+    Vec < String > => Option < Vec < String > > = some, uris "uris" : Vec < String > =>
+    Option < Vec < String > > = some, is_ca "is_ca" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "ai-gateway-nodes")]
 crate::runtime::model_builder! {
@@ -463,9 +464,9 @@ crate::runtime::model_builder! {
     chrono::Utc > => chrono::DateTime < chrono::Utc >, compatibility_status
     "compatibility_status" : super::AiGatewayDataPlaneNodeCompatibilityStatus =>
     super::AiGatewayDataPlaneNodeCompatibilityStatus, } optional { config_version
-    "config_version" : impl Into < String > => Option < String > = Some, errors "errors"
+    "config_version" : impl Into < String > => Option < String > = some, errors "errors"
     : Vec < super::AiGatewayDataPlaneNodeError > => Option < Vec <
-    super::AiGatewayDataPlaneNodeError > > = Some, }
+    super::AiGatewayDataPlaneNodeError > > = some, }
 }
 #[cfg(feature = "ai-gateway-nodes")]
 crate::runtime::model_builder! {
@@ -493,9 +494,9 @@ crate::runtime::model_builder! {
     super::AiGatewayDataPlaneNodeCompatibilityStatus as
     "AiGatewayDataPlaneNodeCompatibilityStatus" =>
     AiGatewayDataPlaneNodeCompatibilityStatusBuilder; required {} optional { state
-    "state" : impl Into < String > => Option < String > = Some, issues "issues" : Vec <
+    "state" : impl Into < String > => Option < String > = some, issues "issues" : Vec <
     super::AiGatewayDataPlaneNodeCompatibilityIssue > => Option < Vec <
-    super::AiGatewayDataPlaneNodeCompatibilityIssue > > = Some, }
+    super::AiGatewayDataPlaneNodeCompatibilityIssue > > = some, }
 }
 #[cfg(feature = "ai-gateway-nodes")]
 crate::runtime::model_builder! {
@@ -504,29 +505,29 @@ crate::runtime::model_builder! {
     String, error_message "error_message" : impl Into < String > => String, code "code" :
     i64 => i64, source "source" : impl Into < String > => String, traceback "traceback" :
     impl Into < String > => String, } optional { config_hash "config_hash" : impl Into <
-    String > => Option < String > = Some, flattened_errors "flattened_errors" : Vec <
+    String > => Option < String > = some, flattened_errors "flattened_errors" : Vec <
     super::AiGatewayDataPlaneNodeFlattenedError > => Option < Vec <
-    super::AiGatewayDataPlaneNodeFlattenedError > > = Some, fields "fields" :
+    super::AiGatewayDataPlaneNodeFlattenedError > > = some, fields "fields" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-nodes")]
 crate::runtime::model_builder! {
     super::AiGatewayDataPlaneNodeErrorDetail as "AiGatewayDataPlaneNodeErrorDetail" =>
     AiGatewayDataPlaneNodeErrorDetailBuilder; required {} optional { error_message
-    "error_message" : impl Into < String > => Option < String > = Some, r#type "type" :
-    impl Into < String > => Option < String > = Some, field "field" : impl Into < String
-    > => Option < String > = Some, }
+    "error_message" : impl Into < String > => Option < String > = some, r#type "type" :
+    impl Into < String > => Option < String > = some, field "field" : impl Into < String
+    > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-nodes")]
 crate::runtime::model_builder! {
     super::AiGatewayDataPlaneNodeFlattenedError as "AiGatewayDataPlaneNodeFlattenedError"
     => AiGatewayDataPlaneNodeFlattenedErrorBuilder; required {} optional { entity_id
-    "entity_id" : impl Into < String > => Option < String > = Some, entity_name
-    "entity_name" : impl Into < String > => Option < String > = Some, entity_type
-    "entity_type" : impl Into < String > => Option < String > = Some, errors "errors" :
+    "entity_id" : impl Into < String > => Option < String > = some, entity_name
+    "entity_name" : impl Into < String > => Option < String > = some, entity_type
+    "entity_type" : impl Into < String > => Option < String > = some, errors "errors" :
     Vec < super::AiGatewayDataPlaneNodeErrorDetail > => Option < Vec <
-    super::AiGatewayDataPlaneNodeErrorDetail > > = Some, }
+    super::AiGatewayDataPlaneNodeErrorDetail > > = some, }
 }
 #[cfg(any(feature = "ai-gateway-agents", feature = "ai-gateway-models"))]
 crate::runtime::model_builder! {
@@ -545,22 +546,22 @@ crate::runtime::model_builder! {
     AiGatewayExpectedConfigVersionBuilder; required { expected_config_version
     "expected_config_version" : impl Into < String > => String, } optional { created_at
     "created_at" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, }
+    chrono::Utc > > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayGeminiEmbeddingsModelConfig as "AiGatewayGeminiEmbeddingsModelConfig"
     => AiGatewayGeminiEmbeddingsModelConfigBuilder; required {} optional { upstream_url
-    "upstream_url" : impl Into < String > => Option < String > = Some, gcp_environment
-    "gcp_environment" : super::GcpModelConfig => Option < super::GcpModelConfig > = Some,
+    "upstream_url" : impl Into < String > => Option < String > = some, gcp_environment
+    "gcp_environment" : super::GcpModelConfig => Option < super::GcpModelConfig > = some,
     }
 }
 crate::runtime::model_builder! {
     super::AiGatewayHuggingfaceEmbeddingsModelConfig as
     "AiGatewayHuggingfaceEmbeddingsModelConfig" =>
     AiGatewayHuggingfaceEmbeddingsModelConfigBuilder; required {} optional { upstream_url
-    "upstream_url" : impl Into < String > => Option < String > = Some, use_cache
-    "use_cache" : bool => Option < bool > = Some, wait_for_model "wait_for_model" : bool
-    => Option < bool > = Some, }
+    "upstream_url" : impl Into < String > => Option < String > = some, use_cache
+    "use_cache" : bool => Option < bool > = some, wait_for_model "wait_for_model" : bool
+    => Option < bool > = some, }
 }
 #[cfg(feature = "ai-gateway-identity-providers")]
 crate::runtime::model_builder! {
@@ -568,35 +569,35 @@ crate::runtime::model_builder! {
     AiGatewayIdentityProviderKeyAuthBuilder; required { display_name "display_name" :
     impl Into < String > => String, name "name" : impl Into < String > => String, }
     optional { labels "labels" : std::collections::BTreeMap < String, String > => Option
-    < std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    < std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, config "config" :
+    < String, String > > = some, config "config" :
     super::AiGatewayIdentityProviderKeyAuthConfig => Option <
-    super::AiGatewayIdentityProviderKeyAuthConfig > = Some, }
+    super::AiGatewayIdentityProviderKeyAuthConfig > = some, }
 }
 #[cfg(feature = "ai-gateway-identity-providers")]
 crate::runtime::model_builder! {
     super::AiGatewayIdentityProviderKeyAuthConfig as
     "AiGatewayIdentityProviderKeyAuthConfig" =>
     AiGatewayIdentityProviderKeyAuthConfigBuilder; required {} optional {
-    hide_credentials "hide_credentials" : bool => Option < bool > = Some, key_in_body
-    "key_in_body" : bool => Option < bool > = Some, key_in_header "key_in_header" : bool
-    => Option < bool > = Some, key_in_query "key_in_query" : bool => Option < bool > =
-    Some, key_names "key_names" : Vec < String > => Option < Vec < String > > = Some,
+    hide_credentials "hide_credentials" : bool => Option < bool > = some, key_in_body
+    "key_in_body" : bool => Option < bool > = some, key_in_header "key_in_header" : bool
+    => Option < bool > = some, key_in_query "key_in_query" : bool => Option < bool > =
+    some, key_names "key_names" : Vec < String > => Option < Vec < String > > = some,
     principals "principals" : super::AiGatewayIdentityProviderKeyAuthConfigPrincipals =>
-    Option < super::AiGatewayIdentityProviderKeyAuthConfigPrincipals > = Some,
+    Option < super::AiGatewayIdentityProviderKeyAuthConfigPrincipals > = some,
     additional_properties "additional_properties" : std::collections::BTreeMap < String,
     serde_json::Value > => std::collections::BTreeMap < String, serde_json::Value > =
-    std::convert::identity, }
+    set, }
 }
 #[cfg(feature = "ai-gateway-identity-providers")]
 crate::runtime::model_builder! {
     super::AiGatewayIdentityProviderKeyAuthConfigPrincipals as
     "AiGatewayIdentityProviderKeyAuthConfigPrincipals" =>
     AiGatewayIdentityProviderKeyAuthConfigPrincipalsBuilder; required {} optional {
-    enabled "enabled" : bool => Option < bool > = Some, directory "directory" : impl Into
-    < String > => Option < String > = Some, error_on_miss "error_on_miss" : bool =>
-    Option < bool > = Some, }
+    enabled "enabled" : bool => Option < bool > = some, directory "directory" : impl Into
+    < String > => Option < String > = some, error_on_miss "error_on_miss" : bool =>
+    Option < bool > = some, }
 }
 #[cfg(feature = "ai-gateway-identity-providers")]
 crate::runtime::model_builder! {
@@ -608,11 +609,11 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, managed_by
+    Option < std::collections::BTreeMap < String, String > > = some, managed_by
     "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, config "config" :
+    std::collections::BTreeMap < String, String > > = some, config "config" :
     super::AiGatewayIdentityProviderKeyAuthConfig => Option <
-    super::AiGatewayIdentityProviderKeyAuthConfig > = Some, }
+    super::AiGatewayIdentityProviderKeyAuthConfig > = some, }
 }
 #[cfg(feature = "ai-gateway-identity-providers")]
 crate::runtime::model_builder! {
@@ -621,11 +622,11 @@ crate::runtime::model_builder! {
     AiGatewayIdentityProviderOpenidConnectBuilder; required { display_name "display_name"
     : impl Into < String > => String, name "name" : impl Into < String > => String, }
     optional { labels "labels" : std::collections::BTreeMap < String, String > => Option
-    < std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    < std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, config "config" :
+    < String, String > > = some, config "config" :
     super::AiGatewayIdentityProviderOpenidConnectConfig => Option <
-    super::AiGatewayIdentityProviderOpenidConnectConfig > = Some, }
+    super::AiGatewayIdentityProviderOpenidConnectConfig > = some, }
 }
 #[cfg(feature = "ai-gateway-identity-providers")]
 crate::runtime::model_builder! {
@@ -635,63 +636,63 @@ crate::runtime::model_builder! {
     "cache_tokens_salt" : impl Into < String > => String, } optional { auth_methods
     "auth_methods" : Vec <
     super::AiGatewayIdentityProviderOpenidConnectConfigAuthMethodsItem > => Option < Vec
-    < super::AiGatewayIdentityProviderOpenidConnectConfigAuthMethodsItem > > = Some,
-    client_id "client_id" : Vec < String > => Option < Vec < String > > = Some,
-    client_secret "client_secret" : Vec < String > => Option < Vec < String > > = Some,
+    < super::AiGatewayIdentityProviderOpenidConnectConfigAuthMethodsItem > > = some,
+    client_id "client_id" : Vec < String > => Option < Vec < String > > = some,
+    client_secret "client_secret" : Vec < String > => Option < Vec < String > > = some,
     client_alg "client_alg" : Vec <
     super::AiGatewayIdentityProviderOpenidConnectConfigClientAlgItem > => Option < Vec <
-    super::AiGatewayIdentityProviderOpenidConnectConfigClientAlgItem > > = Some,
+    super::AiGatewayIdentityProviderOpenidConnectConfigClientAlgItem > > = some,
     client_auth "client_auth" : Vec <
     super::AiGatewayIdentityProviderOpenidConnectConfigClientAuthItem > => Option < Vec <
-    super::AiGatewayIdentityProviderOpenidConnectConfigClientAuthItem > > = Some,
+    super::AiGatewayIdentityProviderOpenidConnectConfigClientAuthItem > > = some,
     consumer_claims "consumer_claims" : Vec < Vec < String > > => Option < Vec < Vec <
-    String > > > = Some, consumer_groups_claim "consumer_groups_claim" : Vec < String >
-    => Option < Vec < String > > = Some, consumer_groups_optional
-    "consumer_groups_optional" : bool => Option < bool > = Some, consumer_by
+    String > > > = some, consumer_groups_claim "consumer_groups_claim" : Vec < String >
+    => Option < Vec < String > > = some, consumer_groups_optional
+    "consumer_groups_optional" : bool => Option < bool > = some, consumer_by
     "consumer_by" : Vec <
     super::AiGatewayIdentityProviderOpenidConnectConfigConsumerByItem > => Option < Vec <
-    super::AiGatewayIdentityProviderOpenidConnectConfigConsumerByItem > > = Some,
-    consumer_optional "consumer_optional" : bool => Option < bool > = Some,
+    super::AiGatewayIdentityProviderOpenidConnectConfigConsumerByItem > > = some,
+    consumer_optional "consumer_optional" : bool => Option < bool > = some,
     credential_claim "credential_claim" : Vec < String > => Option < Vec < String > > =
-    Some, issuer "issuer" : impl Into < String > => Option < String > = Some,
+    some, issuer "issuer" : impl Into < String > => Option < String > = some,
     introspection_endpoint "introspection_endpoint" : impl Into < String > => Option <
-    String > = Some, mtls_introspection_endpoint "mtls_introspection_endpoint" : impl
-    Into < String > => Option < String > = Some, cache_introspection
-    "cache_introspection" : bool => Option < bool > = Some, jwks_endpoint "jwks_endpoint"
-    : impl Into < String > => Option < String > = Some, leeway "leeway" : i64 => Option <
-    i64 > = Some, scopes "scopes" : Vec < String > => Option < Vec < String > > = Some,
+    String > = some, mtls_introspection_endpoint "mtls_introspection_endpoint" : impl
+    Into < String > => Option < String > = some, cache_introspection
+    "cache_introspection" : bool => Option < bool > = some, jwks_endpoint "jwks_endpoint"
+    : impl Into < String > => Option < String > = some, leeway "leeway" : i64 => Option <
+    i64 > = some, scopes "scopes" : Vec < String > => Option < Vec < String > > = some,
     audience_required "audience_required" : Vec < String > => Option < Vec < String > > =
-    Some, ssl_verify "ssl_verify" : bool => Option < bool > = Some, hide_credentials
-    "hide_credentials" : bool => Option < bool > = Some, keepalive "keepalive" : bool =>
-    Option < bool > = Some, timeout "timeout" : i64 => Option < i64 > = Some,
-    http_version "http_version" : f64 => Option < f64 > = Some, http_proxy "http_proxy" :
-    impl Into < String > => Option < String > = Some, http_proxy_authorization
-    "http_proxy_authorization" : impl Into < String > => Option < String > = Some,
-    https_proxy "https_proxy" : impl Into < String > => Option < String > = Some,
+    some, ssl_verify "ssl_verify" : bool => Option < bool > = some, hide_credentials
+    "hide_credentials" : bool => Option < bool > = some, keepalive "keepalive" : bool =>
+    Option < bool > = some, timeout "timeout" : i64 => Option < i64 > = some,
+    http_version "http_version" : f64 => Option < f64 > = some, http_proxy "http_proxy" :
+    impl Into < String > => Option < String > = some, http_proxy_authorization
+    "http_proxy_authorization" : impl Into < String > => Option < String > = some,
+    https_proxy "https_proxy" : impl Into < String > => Option < String > = some,
     https_proxy_authorization "https_proxy_authorization" : impl Into < String > =>
-    Option < String > = Some, no_proxy "no_proxy" : impl Into < String > => Option <
-    String > = Some, upstream_headers "upstream_headers" : Vec <
+    Option < String > = some, no_proxy "no_proxy" : impl Into < String > => Option <
+    String > = some, upstream_headers "upstream_headers" : Vec <
     super::AiGatewayIdentityProviderOpenidConnectConfigUpstreamHeadersItem > => Option <
     Vec < super::AiGatewayIdentityProviderOpenidConnectConfigUpstreamHeadersItem > > =
-    Some, principals "principals" :
+    some, principals "principals" :
     super::AiGatewayIdentityProviderOpenidConnectConfigPrincipals => Option <
-    super::AiGatewayIdentityProviderOpenidConnectConfigPrincipals > = Some,
+    super::AiGatewayIdentityProviderOpenidConnectConfigPrincipals > = some,
     additional_properties "additional_properties" : std::collections::BTreeMap < String,
     serde_json::Value > => std::collections::BTreeMap < String, serde_json::Value > =
-    std::convert::identity, }
+    set, }
 }
 #[cfg(feature = "ai-gateway-identity-providers")]
 crate::runtime::model_builder! {
     super::AiGatewayIdentityProviderOpenidConnectConfigPrincipals as
     "AiGatewayIdentityProviderOpenidConnectConfigPrincipals" =>
     AiGatewayIdentityProviderOpenidConnectConfigPrincipalsBuilder; required {} optional {
-    enabled "enabled" : bool => Option < bool > = Some, directory "directory" : impl Into
-    < String > => Option < String > = Some, principal_by "principal_by" : impl Into <
-    String > => Option < String > = Some, principal_claim "principal_claim" : Vec <
-    String > => Option < Vec < String > > = Some, match_consumer "match_consumer" : bool
-    => Option < bool > = Some, match_consumer_groups "match_consumer_groups" : bool =>
-    Option < bool > = Some, error_on_miss "error_on_miss" : bool => Option < bool > =
-    Some, }
+    enabled "enabled" : bool => Option < bool > = some, directory "directory" : impl Into
+    < String > => Option < String > = some, principal_by "principal_by" : impl Into <
+    String > => Option < String > = some, principal_claim "principal_claim" : Vec <
+    String > => Option < Vec < String > > = some, match_consumer "match_consumer" : bool
+    => Option < bool > = some, match_consumer_groups "match_consumer_groups" : bool =>
+    Option < bool > = some, error_on_miss "error_on_miss" : bool => Option < bool > =
+    some, }
 }
 #[cfg(feature = "ai-gateway-identity-providers")]
 crate::runtime::model_builder! {
@@ -711,11 +712,11 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, managed_by
+    Option < std::collections::BTreeMap < String, String > > = some, managed_by
     "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, config "config" :
+    std::collections::BTreeMap < String, String > > = some, config "config" :
     super::AiGatewayIdentityProviderOpenidConnectResponseConfig => Option <
-    super::AiGatewayIdentityProviderOpenidConnectResponseConfig > = Some, }
+    super::AiGatewayIdentityProviderOpenidConnectResponseConfig > = some, }
 }
 #[cfg(feature = "ai-gateway-identity-providers")]
 crate::runtime::model_builder! {
@@ -725,51 +726,51 @@ crate::runtime::model_builder! {
     cache_tokens_salt "cache_tokens_salt" : impl Into < String > => String, } optional {
     auth_methods "auth_methods" : Vec <
     super::AiGatewayIdentityProviderOpenidConnectConfigAuthMethodsItem > => Option < Vec
-    < super::AiGatewayIdentityProviderOpenidConnectConfigAuthMethodsItem > > = Some,
-    client_id "client_id" : Vec < String > => Option < Vec < String > > = Some,
+    < super::AiGatewayIdentityProviderOpenidConnectConfigAuthMethodsItem > > = some,
+    client_id "client_id" : Vec < String > => Option < Vec < String > > = some,
     client_alg "client_alg" : Vec <
     super::AiGatewayIdentityProviderOpenidConnectConfigClientAlgItem > => Option < Vec <
-    super::AiGatewayIdentityProviderOpenidConnectConfigClientAlgItem > > = Some,
+    super::AiGatewayIdentityProviderOpenidConnectConfigClientAlgItem > > = some,
     client_auth "client_auth" : Vec <
     super::AiGatewayIdentityProviderOpenidConnectConfigClientAuthItem > => Option < Vec <
-    super::AiGatewayIdentityProviderOpenidConnectConfigClientAuthItem > > = Some,
+    super::AiGatewayIdentityProviderOpenidConnectConfigClientAuthItem > > = some,
     consumer_claims "consumer_claims" : Vec < Vec < String > > => Option < Vec < Vec <
-    String > > > = Some, consumer_groups_claim "consumer_groups_claim" : Vec < String >
-    => Option < Vec < String > > = Some, consumer_groups_optional
-    "consumer_groups_optional" : bool => Option < bool > = Some, consumer_by
+    String > > > = some, consumer_groups_claim "consumer_groups_claim" : Vec < String >
+    => Option < Vec < String > > = some, consumer_groups_optional
+    "consumer_groups_optional" : bool => Option < bool > = some, consumer_by
     "consumer_by" : Vec <
     super::AiGatewayIdentityProviderOpenidConnectConfigConsumerByItem > => Option < Vec <
-    super::AiGatewayIdentityProviderOpenidConnectConfigConsumerByItem > > = Some,
-    consumer_optional "consumer_optional" : bool => Option < bool > = Some,
+    super::AiGatewayIdentityProviderOpenidConnectConfigConsumerByItem > > = some,
+    consumer_optional "consumer_optional" : bool => Option < bool > = some,
     credential_claim "credential_claim" : Vec < String > => Option < Vec < String > > =
-    Some, issuer "issuer" : impl Into < String > => Option < String > = Some,
+    some, issuer "issuer" : impl Into < String > => Option < String > = some,
     introspection_endpoint "introspection_endpoint" : impl Into < String > => Option <
-    String > = Some, mtls_introspection_endpoint "mtls_introspection_endpoint" : impl
-    Into < String > => Option < String > = Some, cache_introspection
-    "cache_introspection" : bool => Option < bool > = Some, jwks_endpoint "jwks_endpoint"
-    : impl Into < String > => Option < String > = Some, leeway "leeway" : i64 => Option <
-    i64 > = Some, scopes "scopes" : Vec < String > => Option < Vec < String > > = Some,
+    String > = some, mtls_introspection_endpoint "mtls_introspection_endpoint" : impl
+    Into < String > => Option < String > = some, cache_introspection
+    "cache_introspection" : bool => Option < bool > = some, jwks_endpoint "jwks_endpoint"
+    : impl Into < String > => Option < String > = some, leeway "leeway" : i64 => Option <
+    i64 > = some, scopes "scopes" : Vec < String > => Option < Vec < String > > = some,
     audience_required "audience_required" : Vec < String > => Option < Vec < String > > =
-    Some, ssl_verify "ssl_verify" : bool => Option < bool > = Some, hide_credentials
-    "hide_credentials" : bool => Option < bool > = Some, keepalive "keepalive" : bool =>
-    Option < bool > = Some, timeout "timeout" : i64 => Option < i64 > = Some,
-    http_version "http_version" : f64 => Option < f64 > = Some, http_proxy "http_proxy" :
-    impl Into < String > => Option < String > = Some, https_proxy "https_proxy" : impl
-    Into < String > => Option < String > = Some, no_proxy "no_proxy" : impl Into < String
-    > => Option < String > = Some, upstream_headers "upstream_headers" : Vec <
+    some, ssl_verify "ssl_verify" : bool => Option < bool > = some, hide_credentials
+    "hide_credentials" : bool => Option < bool > = some, keepalive "keepalive" : bool =>
+    Option < bool > = some, timeout "timeout" : i64 => Option < i64 > = some,
+    http_version "http_version" : f64 => Option < f64 > = some, http_proxy "http_proxy" :
+    impl Into < String > => Option < String > = some, https_proxy "https_proxy" : impl
+    Into < String > => Option < String > = some, no_proxy "no_proxy" : impl Into < String
+    > => Option < String > = some, upstream_headers "upstream_headers" : Vec <
     super::AiGatewayIdentityProviderOpenidConnectConfigUpstreamHeadersItem > => Option <
     Vec < super::AiGatewayIdentityProviderOpenidConnectConfigUpstreamHeadersItem > > =
-    Some, principals "principals" :
+    some, principals "principals" :
     super::AiGatewayIdentityProviderOpenidConnectConfigPrincipals => Option <
-    super::AiGatewayIdentityProviderOpenidConnectConfigPrincipals > = Some,
+    super::AiGatewayIdentityProviderOpenidConnectConfigPrincipals > = some,
     additional_properties "additional_properties" : std::collections::BTreeMap < String,
     serde_json::Value > => std::collections::BTreeMap < String, serde_json::Value > =
-    std::convert::identity, }
+    set, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayLoggingConfig as "AiGatewayLoggingConfig" =>
     AiGatewayLoggingConfigBuilder; required {} optional { payloads "payloads" : bool =>
-    Option < bool > = Some, }
+    Option < bool > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -778,30 +779,30 @@ crate::runtime::model_builder! {
     String > => String, name "name" : impl Into < String > => String, method "method" :
     super::AiGatewayMcpToolBaseMethod => super::AiGatewayMcpToolBaseMethod, } optional {
     access "access" : super::AiGatewayMcpToolBaseAccess => Option <
-    super::AiGatewayMcpToolBaseAccess > = Some, annotations "annotations" :
+    super::AiGatewayMcpToolBaseAccess > = some, annotations "annotations" :
     super::AiGatewayMcpToolAnnotations => Option < super::AiGatewayMcpToolAnnotations > =
-    Some, headers "headers" : std::collections::BTreeMap < String, serde_json::Value > =>
-    Option < std::collections::BTreeMap < String, serde_json::Value > > = Some, host
-    "host" : impl Into < String > => Option < String > = Some, path "path" : impl Into <
-    String > => Option < String > = Some, query "query" : std::collections::BTreeMap <
+    some, headers "headers" : std::collections::BTreeMap < String, serde_json::Value > =>
+    Option < std::collections::BTreeMap < String, serde_json::Value > > = some, host
+    "host" : impl Into < String > => Option < String > = some, path "path" : impl Into <
+    String > => Option < String > = some, query "query" : std::collections::BTreeMap <
     String, serde_json::Value > => Option < std::collections::BTreeMap < String,
-    serde_json::Value > > = Some, request_body "request_body" :
+    serde_json::Value > > = some, request_body "request_body" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, responses
+    std::collections::BTreeMap < String, serde_json::Value > > = some, responses
     "responses" : std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, scheme "scheme" :
+    std::collections::BTreeMap < String, serde_json::Value > > = some, scheme "scheme" :
     super::AiGatewayMcpToolBaseScheme => Option < super::AiGatewayMcpToolBaseScheme > =
-    Some, parameters "parameters" : Vec < super::AiGatewayMcpToolParameter > => Option <
-    Vec < super::AiGatewayMcpToolParameter > > = Some, }
+    some, parameters "parameters" : Vec < super::AiGatewayMcpToolParameter > => Option <
+    Vec < super::AiGatewayMcpToolParameter > > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerBaseAclPropertiesConsumer as
     "AiGatewayMcpServerBaseAclPropertiesConsumer" =>
     AiGatewayMcpServerBaseAclPropertiesConsumerBuilder; required {} optional { acls
-    "acls" : super::AiGatewayMcpacls => Option < super::AiGatewayMcpacls > = Some,
+    "acls" : super::AiGatewayMcpacls => Option < super::AiGatewayMcpacls > = some,
     default_tool_acls "default_tool_acls" : super::AiGatewayMcpacls => Option <
-    super::AiGatewayMcpacls > = Some, }
+    super::AiGatewayMcpacls > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -809,9 +810,9 @@ crate::runtime::model_builder! {
     "AiGatewayMcpServerBaseAclPropertiesOauth" =>
     AiGatewayMcpServerBaseAclPropertiesOauthBuilder; required { access_token_claim_field
     "access_token_claim_field" : impl Into < String > => String, } optional { acls "acls"
-    : super::AiGatewayMcpacls => Option < super::AiGatewayMcpacls > = Some,
+    : super::AiGatewayMcpacls => Option < super::AiGatewayMcpacls > = some,
     default_tool_acls "default_tool_acls" : super::AiGatewayMcpacls => Option <
-    super::AiGatewayMcpacls > = Some, }
+    super::AiGatewayMcpacls > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -821,16 +822,16 @@ crate::runtime::model_builder! {
     super::AiGatewayMcpServerWithUpstreamNoProxyConfig, display_name "display_name" :
     impl Into < String > => String, name "name" : impl Into < String > => String, }
     optional { tools "tools" : Vec < super::AiGatewayMcpConversionTool > => Option < Vec
-    < super::AiGatewayMcpConversionTool > > = Some, access "access" :
+    < super::AiGatewayMcpConversionTool > > = some, access "access" :
     super::AiGatewayMcpServerListenerAccess => Option <
-    super::AiGatewayMcpServerListenerAccess > = Some, enabled "enabled" : bool => Option
-    < bool > = Some, policies "policies" : Vec < String > => Option < Vec < String > > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    super::AiGatewayMcpServerListenerAccess > = some, enabled "enabled" : bool => Option
+    < bool > = some, policies "policies" : Vec < String > => Option < Vec < String > > =
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, additional_properties "additional_properties" :
+    < String, String > > = some, additional_properties "additional_properties" :
     std::collections::BTreeMap < String, serde_json::Value > =>
-    std::collections::BTreeMap < String, serde_json::Value > = std::convert::identity, }
+    std::collections::BTreeMap < String, serde_json::Value > = set, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -844,14 +845,14 @@ crate::runtime::model_builder! {
     super::AiGatewayMcpServerWithUpstreamNoProxyConfig, display_name "display_name" :
     impl Into < String > => String, name "name" : impl Into < String > => String, }
     optional { tools "tools" : Vec < super::AiGatewayMcpConversionTool > => Option < Vec
-    < super::AiGatewayMcpConversionTool > > = Some, access "access" :
+    < super::AiGatewayMcpConversionTool > > = some, access "access" :
     super::AiGatewayMcpServerListenerAccess => Option <
-    super::AiGatewayMcpServerListenerAccess > = Some, enabled "enabled" : bool => Option
-    < bool > = Some, policies "policies" : Vec < String > => Option < Vec < String > > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    super::AiGatewayMcpServerListenerAccess > = some, enabled "enabled" : bool => Option
+    < bool > = some, policies "policies" : Vec < String > => Option < Vec < String > > =
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -861,14 +862,14 @@ crate::runtime::model_builder! {
     super::AiGatewayMcpServerWithUpstreamNoProxyConfigNoServerConfig, display_name
     "display_name" : impl Into < String > => String, name "name" : impl Into < String >
     => String, } optional { tools "tools" : Vec < super::AiGatewayMcpConversionTool > =>
-    Option < Vec < super::AiGatewayMcpConversionTool > > = Some, enabled "enabled" : bool
-    => Option < bool > = Some, policies "policies" : Vec < String > => Option < Vec <
-    String > > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, managed_by
+    Option < Vec < super::AiGatewayMcpConversionTool > > = some, enabled "enabled" : bool
+    => Option < bool > = some, policies "policies" : Vec < String > => Option < Vec <
+    String > > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, managed_by
     "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, additional_properties
+    std::collections::BTreeMap < String, String > > = some, additional_properties
     "additional_properties" : std::collections::BTreeMap < String, serde_json::Value > =>
-    std::collections::BTreeMap < String, serde_json::Value > = std::convert::identity, }
+    std::collections::BTreeMap < String, serde_json::Value > = set, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -882,12 +883,12 @@ crate::runtime::model_builder! {
     super::AiGatewayMcpServerWithUpstreamNoProxyConfigNoServerConfig, display_name
     "display_name" : impl Into < String > => String, name "name" : impl Into < String >
     => String, } optional { tools "tools" : Vec < super::AiGatewayMcpConversionTool > =>
-    Option < Vec < super::AiGatewayMcpConversionTool > > = Some, enabled "enabled" : bool
-    => Option < bool > = Some, policies "policies" : Vec < String > => Option < Vec <
-    String > > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, managed_by
+    Option < Vec < super::AiGatewayMcpConversionTool > > = some, enabled "enabled" : bool
+    => Option < bool > = some, policies "policies" : Vec < String > => Option < Vec <
+    String > > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, managed_by
     "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -898,38 +899,38 @@ crate::runtime::model_builder! {
     < String >, display_name "display_name" : impl Into < String > => String, name "name"
     : impl Into < String > => String, } optional { tools "tools" : Vec <
     super::AiGatewayMcpToolBase > => Option < Vec < super::AiGatewayMcpToolBase > > =
-    Some, access "access" : super::AiGatewayMcpServerListenerAccess => Option <
-    super::AiGatewayMcpServerListenerAccess > = Some, enabled "enabled" : bool => Option
-    < bool > = Some, policies "policies" : Vec < String > => Option < Vec < String > > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    some, access "access" : super::AiGatewayMcpServerListenerAccess => Option <
+    super::AiGatewayMcpServerListenerAccess > = some, enabled "enabled" : bool => Option
+    < bool > = some, policies "policies" : Vec < String > => Option < Vec < String > > =
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, additional_properties "additional_properties" :
+    < String, String > > = some, additional_properties "additional_properties" :
     std::collections::BTreeMap < String, serde_json::Value > =>
-    std::collections::BTreeMap < String, serde_json::Value > = std::convert::identity, }
+    std::collections::BTreeMap < String, serde_json::Value > = set, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerListenerConsumer as "AiGatewayMcpServerListenerConsumer" =>
     AiGatewayMcpServerListenerConsumerBuilder; required {} optional { acls "acls" :
-    super::AiGatewayMcpacls => Option < super::AiGatewayMcpacls > = Some,
+    super::AiGatewayMcpacls => Option < super::AiGatewayMcpacls > = some,
     default_tool_acls "default_tool_acls" : super::AiGatewayMcpacls => Option <
-    super::AiGatewayMcpacls > = Some, identity_providers "identity_providers" : Vec <
-    String > => Option < Vec < String > > = Some, metadata "metadata" :
+    super::AiGatewayMcpacls > = some, identity_providers "identity_providers" : Vec <
+    String > => Option < Vec < String > > = some, metadata "metadata" :
     super::AiGatewayMcpServerProtectedResourceMetadata => Option <
-    super::AiGatewayMcpServerProtectedResourceMetadata > = Some, }
+    super::AiGatewayMcpServerProtectedResourceMetadata > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerListenerOauth as "AiGatewayMcpServerListenerOauth" =>
     AiGatewayMcpServerListenerOauthBuilder; required { access_token_claim_field
     "access_token_claim_field" : impl Into < String > => String, } optional { acls "acls"
-    : super::AiGatewayMcpacls => Option < super::AiGatewayMcpacls > = Some,
+    : super::AiGatewayMcpacls => Option < super::AiGatewayMcpacls > = some,
     default_tool_acls "default_tool_acls" : super::AiGatewayMcpacls => Option <
-    super::AiGatewayMcpacls > = Some, identity_providers "identity_providers" : Vec <
-    String > => Option < Vec < String > > = Some, metadata "metadata" :
+    super::AiGatewayMcpacls > = some, identity_providers "identity_providers" : Vec <
+    String > => Option < Vec < String > > = some, metadata "metadata" :
     super::AiGatewayMcpServerProtectedResourceMetadata => Option <
-    super::AiGatewayMcpServerProtectedResourceMetadata > = Some, }
+    super::AiGatewayMcpServerProtectedResourceMetadata > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -943,42 +944,42 @@ crate::runtime::model_builder! {
     < String >, display_name "display_name" : impl Into < String > => String, name "name"
     : impl Into < String > => String, } optional { tools "tools" : Vec <
     super::AiGatewayMcpToolBase > => Option < Vec < super::AiGatewayMcpToolBase > > =
-    Some, access "access" : super::AiGatewayMcpServerListenerAccess => Option <
-    super::AiGatewayMcpServerListenerAccess > = Some, enabled "enabled" : bool => Option
-    < bool > = Some, policies "policies" : Vec < String > => Option < Vec < String > > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    some, access "access" : super::AiGatewayMcpServerListenerAccess => Option <
+    super::AiGatewayMcpServerListenerAccess > = some, enabled "enabled" : bool => Option
+    < bool > = some, policies "policies" : Vec < String > => Option < Vec < String > > =
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerNoUpstreamConfig as "AiGatewayMcpServerNoUpstreamConfig" =>
     AiGatewayMcpServerNoUpstreamConfigBuilder; required {} optional { route "route" :
-    super::AiGatewayRouteConfig => Option < super::AiGatewayRouteConfig > = Some, logging
+    super::AiGatewayRouteConfig => Option < super::AiGatewayRouteConfig > = some, logging
     "logging" : super::AiGatewayMcpServerNoUpstreamConfigLogging => Option <
-    super::AiGatewayMcpServerNoUpstreamConfigLogging > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, server "server" :
+    super::AiGatewayMcpServerNoUpstreamConfigLogging > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, server "server" :
     super::AiGatewayMcpServerServerConfigBase => Option <
-    super::AiGatewayMcpServerServerConfigBase > = Some, }
+    super::AiGatewayMcpServerServerConfigBase > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerNoUpstreamConfigLogging as
     "AiGatewayMcpServerNoUpstreamConfigLogging" =>
     AiGatewayMcpServerNoUpstreamConfigLoggingBuilder; required {} optional { payloads
-    "payloads" : bool => Option < bool > = Some, audits "audits" : bool => Option < bool
-    > = Some, }
+    "payloads" : bool => Option < bool > = some, audits "audits" : bool => Option < bool
+    > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerNoUpstreamConfigRequest as
     "AiGatewayMcpServerNoUpstreamConfigRequest" =>
     AiGatewayMcpServerNoUpstreamConfigRequestBuilder; required {} optional { route
     "route" : super::AiGatewayRouteConfig => Option < super::AiGatewayRouteConfig > =
-    Some, logging "logging" : super::AiGatewayMcpServerNoUpstreamConfigLogging => Option
-    < super::AiGatewayMcpServerNoUpstreamConfigLogging > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, server "server" :
+    some, logging "logging" : super::AiGatewayMcpServerNoUpstreamConfigLogging => Option
+    < super::AiGatewayMcpServerNoUpstreamConfigLogging > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, server "server" :
     super::AiGatewayMcpServerServerConfigBaseRequest => Option <
-    super::AiGatewayMcpServerServerConfigBaseRequest > = Some, }
+    super::AiGatewayMcpServerServerConfigBaseRequest > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -989,16 +990,16 @@ crate::runtime::model_builder! {
     super::AiGatewayMcpServerWithUpstreamConfig, display_name "display_name" : impl Into
     < String > => String, name "name" : impl Into < String > => String, } optional {
     tools "tools" : Vec < super::AiGatewayMcpToolBase > => Option < Vec <
-    super::AiGatewayMcpToolBase > > = Some, access "access" :
+    super::AiGatewayMcpToolBase > > = some, access "access" :
     super::AiGatewayMcpServerListenerAccess => Option <
-    super::AiGatewayMcpServerListenerAccess > = Some, enabled "enabled" : bool => Option
-    < bool > = Some, policies "policies" : Vec < String > => Option < Vec < String > > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    super::AiGatewayMcpServerListenerAccess > = some, enabled "enabled" : bool => Option
+    < bool > = some, policies "policies" : Vec < String > => Option < Vec < String > > =
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, additional_properties "additional_properties" :
+    < String, String > > = some, additional_properties "additional_properties" :
     std::collections::BTreeMap < String, serde_json::Value > =>
-    std::collections::BTreeMap < String, serde_json::Value > = std::convert::identity, }
+    std::collections::BTreeMap < String, serde_json::Value > = set, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -1012,14 +1013,14 @@ crate::runtime::model_builder! {
     super::AiGatewayMcpServerWithUpstreamConfig, display_name "display_name" : impl Into
     < String > => String, name "name" : impl Into < String > => String, } optional {
     tools "tools" : Vec < super::AiGatewayMcpToolBase > => Option < Vec <
-    super::AiGatewayMcpToolBase > > = Some, access "access" :
+    super::AiGatewayMcpToolBase > > = some, access "access" :
     super::AiGatewayMcpServerListenerAccess => Option <
-    super::AiGatewayMcpServerListenerAccess > = Some, enabled "enabled" : bool => Option
-    < bool > = Some, policies "policies" : Vec < String > => Option < Vec < String > > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    super::AiGatewayMcpServerListenerAccess > = some, enabled "enabled" : bool => Option
+    < bool > = some, policies "policies" : Vec < String > => Option < Vec < String > > =
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -1027,29 +1028,29 @@ crate::runtime::model_builder! {
     "AiGatewayMcpServerProtectedResourceMetadata" =>
     AiGatewayMcpServerProtectedResourceMetadataBuilder; required {} optional {
     discovery_endpoint "discovery_endpoint" : impl Into < String > => Option < String > =
-    Some, endpoint "endpoint" : impl Into < String > => Option < String > = Some,
+    some, endpoint "endpoint" : impl Into < String > => Option < String > = some,
     authorization_servers "authorization_servers" : Vec < String > => Option < Vec <
-    String > > = Some, resource "resource" : impl Into < String > => Option < String > =
-    Some, scopes_supported "scopes_supported" : Vec < String > => Option < Vec < String >
-    > = Some, }
+    String > > = some, resource "resource" : impl Into < String > => Option < String > =
+    some, scopes_supported "scopes_supported" : Vec < String > => Option < Vec < String >
+    > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerServerConfigBase as "AiGatewayMcpServerServerConfigBase" =>
     AiGatewayMcpServerServerConfigBaseBuilder; required {} optional {
-    forward_client_headers "forward_client_headers" : bool => Option < bool > = Some,
+    forward_client_headers "forward_client_headers" : bool => Option < bool > = some,
     session "session" : super::AiGatewayMcpServerServerConfigBaseSession => Option <
-    super::AiGatewayMcpServerServerConfigBaseSession > = Some, timeout "timeout" : i64 =>
-    Option < i64 > = Some, }
+    super::AiGatewayMcpServerServerConfigBaseSession > = some, timeout "timeout" : i64 =>
+    Option < i64 > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerServerConfigBaseRequest as
     "AiGatewayMcpServerServerConfigBaseRequest" =>
     AiGatewayMcpServerServerConfigBaseRequestBuilder; required {} optional {
-    forward_client_headers "forward_client_headers" : bool => Option < bool > = Some,
+    forward_client_headers "forward_client_headers" : bool => Option < bool > = some,
     session "session" : super::AiGatewayMcpServerServerConfigBaseSessionRequest => Option
-    < super::AiGatewayMcpServerServerConfigBaseSessionRequest > = Some, timeout "timeout"
-    : i64 => Option < i64 > = Some, }
+    < super::AiGatewayMcpServerServerConfigBaseSessionRequest > = some, timeout "timeout"
+    : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -1057,32 +1058,32 @@ crate::runtime::model_builder! {
     "AiGatewayMcpServerServerConfigBaseSession" =>
     AiGatewayMcpServerServerConfigBaseSessionBuilder; required {} optional { client
     "client" : super::AiGatewayMcpServerServerConfigBaseSessionClientType => Option <
-    super::AiGatewayMcpServerServerConfigBaseSessionClientType > = Some, managed
-    "managed" : bool => Option < bool > = Some, redis "redis" :
+    super::AiGatewayMcpServerServerConfigBaseSessionClientType > = some, managed
+    "managed" : bool => Option < bool > = some, redis "redis" :
     super::AiGatewayRedisCloudConfiguration => Option <
-    super::AiGatewayRedisCloudConfiguration > = Some, session_ttl "session_ttl" : i64 =>
-    Option < i64 > = Some, strategy "strategy" :
+    super::AiGatewayRedisCloudConfiguration > = some, session_ttl "session_ttl" : i64 =>
+    Option < i64 > = some, strategy "strategy" :
     super::AiGatewayMcpServerServerConfigBaseSessionStrategy => Option <
-    super::AiGatewayMcpServerServerConfigBaseSessionStrategy > = Some, }
+    super::AiGatewayMcpServerServerConfigBaseSessionStrategy > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerServerConfigBaseSessionClientType as
     "AiGatewayMcpServerServerConfigBaseSessionClientType" =>
     AiGatewayMcpServerServerConfigBaseSessionClientTypeBuilder; required {} optional {
-    secrets "secrets" : Vec < String > => Option < Vec < String > > = Some, }
+    secrets "secrets" : Vec < String > => Option < Vec < String > > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerServerConfigBaseSessionRequest as
     "AiGatewayMcpServerServerConfigBaseSessionRequest" =>
     AiGatewayMcpServerServerConfigBaseSessionRequestBuilder; required {} optional {
     client "client" : super::AiGatewayMcpServerServerConfigBaseSessionClientType =>
-    Option < super::AiGatewayMcpServerServerConfigBaseSessionClientType > = Some, managed
-    "managed" : bool => Option < bool > = Some, redis "redis" :
+    Option < super::AiGatewayMcpServerServerConfigBaseSessionClientType > = some, managed
+    "managed" : bool => Option < bool > = some, redis "redis" :
     super::AiGatewayRedisCloudConfigurationRequest => Option <
-    super::AiGatewayRedisCloudConfigurationRequest > = Some, session_ttl "session_ttl" :
-    i64 => Option < i64 > = Some, strategy "strategy" :
+    super::AiGatewayRedisCloudConfigurationRequest > = some, session_ttl "session_ttl" :
+    i64 => Option < i64 > = some, strategy "strategy" :
     super::AiGatewayMcpServerServerConfigBaseSessionStrategy => Option <
-    super::AiGatewayMcpServerServerConfigBaseSessionStrategy > = Some, }
+    super::AiGatewayMcpServerServerConfigBaseSessionStrategy > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -1092,16 +1093,16 @@ crate::runtime::model_builder! {
     super::AiGatewayMcpServerUpstreamServerConfig, display_name "display_name" : impl
     Into < String > => String, name "name" : impl Into < String > => String, } optional {
     tools "tools" : Vec < super::AiGatewayMcpUpstreamTool > => Option < Vec <
-    super::AiGatewayMcpUpstreamTool > > = Some, access "access" :
+    super::AiGatewayMcpUpstreamTool > > = some, access "access" :
     super::AiGatewayMcpServerBaseAclProperties => Option <
-    super::AiGatewayMcpServerBaseAclProperties > = Some, enabled "enabled" : bool =>
-    Option < bool > = Some, policies "policies" : Vec < String > => Option < Vec < String
-    > > = Some, labels "labels" : std::collections::BTreeMap < String, String > => Option
-    < std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    super::AiGatewayMcpServerBaseAclProperties > = some, enabled "enabled" : bool =>
+    Option < bool > = some, policies "policies" : Vec < String > => Option < Vec < String
+    > > = some, labels "labels" : std::collections::BTreeMap < String, String > => Option
+    < std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, additional_properties "additional_properties" :
+    < String, String > > = some, additional_properties "additional_properties" :
     std::collections::BTreeMap < String, serde_json::Value > =>
-    std::collections::BTreeMap < String, serde_json::Value > = std::convert::identity, }
+    std::collections::BTreeMap < String, serde_json::Value > = set, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -1110,13 +1111,13 @@ crate::runtime::model_builder! {
     AiGatewayMcpServerUpstreamServerConfigBuilder; required { url "url" : impl Into <
     String > => String, tools_cache_ttl_seconds "tools_cache_ttl_seconds" : i64 => i64, }
     optional { route "route" : super::AiGatewayRouteConfig => Option <
-    super::AiGatewayRouteConfig > = Some, logging "logging" :
+    super::AiGatewayRouteConfig > = some, logging "logging" :
     super::AiGatewayMcpServerNoUpstreamConfigLogging => Option <
-    super::AiGatewayMcpServerNoUpstreamConfigLogging > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, server "server" :
+    super::AiGatewayMcpServerNoUpstreamConfigLogging > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, server "server" :
     super::AiGatewayMcpServerUpstreamServerServerConfig => Option <
-    super::AiGatewayMcpServerUpstreamServerServerConfig > = Some, upstream "upstream" :
-    super::AiGatewayUpstreamConfig => Option < super::AiGatewayUpstreamConfig > = Some, }
+    super::AiGatewayMcpServerUpstreamServerServerConfig > = some, upstream "upstream" :
+    super::AiGatewayUpstreamConfig => Option < super::AiGatewayUpstreamConfig > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerUpstreamServerConfigRequest as
@@ -1124,40 +1125,40 @@ crate::runtime::model_builder! {
     AiGatewayMcpServerUpstreamServerConfigRequestBuilder; required { url "url" : impl
     Into < String > => String, tools_cache_ttl_seconds "tools_cache_ttl_seconds" : i64 =>
     i64, } optional { route "route" : super::AiGatewayRouteConfig => Option <
-    super::AiGatewayRouteConfig > = Some, logging "logging" :
+    super::AiGatewayRouteConfig > = some, logging "logging" :
     super::AiGatewayMcpServerNoUpstreamConfigLogging => Option <
-    super::AiGatewayMcpServerNoUpstreamConfigLogging > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, server "server" :
+    super::AiGatewayMcpServerNoUpstreamConfigLogging > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, server "server" :
     super::AiGatewayMcpServerUpstreamServerServerConfigRequest => Option <
-    super::AiGatewayMcpServerUpstreamServerServerConfigRequest > = Some, upstream
+    super::AiGatewayMcpServerUpstreamServerServerConfigRequest > = some, upstream
     "upstream" : super::AiGatewayUpstreamConfigRequest => Option <
-    super::AiGatewayUpstreamConfigRequest > = Some, }
+    super::AiGatewayUpstreamConfigRequest > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerUpstreamServerServerConfig as
     "AiGatewayMcpServerUpstreamServerServerConfig" =>
     AiGatewayMcpServerUpstreamServerServerConfigBuilder; required {} optional {
-    forward_client_headers "forward_client_headers" : bool => Option < bool > = Some,
+    forward_client_headers "forward_client_headers" : bool => Option < bool > = some,
     session "session" : super::AiGatewayMcpServerServerConfigBaseSession => Option <
-    super::AiGatewayMcpServerServerConfigBaseSession > = Some, timeout "timeout" : i64 =>
-    Option < i64 > = Some, preserve_upstream_tool_names "preserve_upstream_tool_names" :
-    bool => Option < bool > = Some, tools_list_auth "tools_list_auth" :
+    super::AiGatewayMcpServerServerConfigBaseSession > = some, timeout "timeout" : i64 =>
+    Option < i64 > = some, preserve_upstream_tool_names "preserve_upstream_tool_names" :
+    bool => Option < bool > = some, tools_list_auth "tools_list_auth" :
     super::AiGatewayMcpServerUpstreamServerServerToolAuthConfig => Option <
-    super::AiGatewayMcpServerUpstreamServerServerToolAuthConfig > = Some, }
+    super::AiGatewayMcpServerUpstreamServerServerToolAuthConfig > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerUpstreamServerServerConfigRequest as
     "AiGatewayMcpServerUpstreamServerServerConfigRequest" =>
     AiGatewayMcpServerUpstreamServerServerConfigRequestBuilder; required {} optional {
-    forward_client_headers "forward_client_headers" : bool => Option < bool > = Some,
+    forward_client_headers "forward_client_headers" : bool => Option < bool > = some,
     session "session" : super::AiGatewayMcpServerServerConfigBaseSessionRequest => Option
-    < super::AiGatewayMcpServerServerConfigBaseSessionRequest > = Some, timeout "timeout"
-    : i64 => Option < i64 > = Some, preserve_upstream_tool_names
-    "preserve_upstream_tool_names" : bool => Option < bool > = Some, tools_list_auth
+    < super::AiGatewayMcpServerServerConfigBaseSessionRequest > = some, timeout "timeout"
+    : i64 => Option < i64 > = some, preserve_upstream_tool_names
+    "preserve_upstream_tool_names" : bool => Option < bool > = some, tools_list_auth
     "tools_list_auth" :
     super::AiGatewayMcpServerUpstreamServerServerToolAuthConfigRequest => Option <
-    super::AiGatewayMcpServerUpstreamServerServerToolAuthConfigRequest > = Some, }
+    super::AiGatewayMcpServerUpstreamServerServerToolAuthConfigRequest > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -1166,9 +1167,9 @@ crate::runtime::model_builder! {
     AiGatewayMcpServerUpstreamServerToolOauth2ConfigCredentialsBuilder; required {
     token_endpoint "token_endpoint" : impl Into < String > => String, client_id
     "client_id" : impl Into < String > => String, } optional { scope "scope" : impl Into
-    < String > => Option < String > = Some, access_token_header "access_token_header" :
-    impl Into < String > => Option < String > = Some, id_token_header "id_token_header" :
-    impl Into < String > => Option < String > = Some, }
+    < String > => Option < String > = some, access_token_header "access_token_header" :
+    impl Into < String > => Option < String > = some, id_token_header "id_token_header" :
+    impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerUpstreamServerToolOauth2ConfigCredentialsRequest as
@@ -1176,18 +1177,18 @@ crate::runtime::model_builder! {
     AiGatewayMcpServerUpstreamServerToolOauth2ConfigCredentialsRequestBuilder; required {
     token_endpoint "token_endpoint" : impl Into < String > => String, client_id
     "client_id" : impl Into < String > => String, } optional { scope "scope" : impl Into
-    < String > => Option < String > = Some, access_token_header "access_token_header" :
-    impl Into < String > => Option < String > = Some, id_token_header "id_token_header" :
-    impl Into < String > => Option < String > = Some, client_secret "client_secret" :
-    impl Into < String > => Option < String > = Some, }
+    < String > => Option < String > = some, access_token_header "access_token_header" :
+    impl Into < String > => Option < String > = some, id_token_header "id_token_header" :
+    impl Into < String > => Option < String > = some, client_secret "client_secret" :
+    impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerUpstreamServerToolOauth2ConfigJwt as
     "AiGatewayMcpServerUpstreamServerToolOauth2ConfigJwt" =>
     AiGatewayMcpServerUpstreamServerToolOauth2ConfigJwtBuilder; required {} optional {
-    scope "scope" : impl Into < String > => Option < String > = Some, access_token_header
-    "access_token_header" : impl Into < String > => Option < String > = Some,
-    id_token_header "id_token_header" : impl Into < String > => Option < String > = Some,
+    scope "scope" : impl Into < String > => Option < String > = some, access_token_header
+    "access_token_header" : impl Into < String > => Option < String > = some,
+    id_token_header "id_token_header" : impl Into < String > => Option < String > = some,
     }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
@@ -1202,45 +1203,45 @@ crate::runtime::model_builder! {
     super::AiGatewayMcpServerUpstreamServerConfig, display_name "display_name" : impl
     Into < String > => String, name "name" : impl Into < String > => String, } optional {
     tools "tools" : Vec < super::AiGatewayMcpUpstreamTool > => Option < Vec <
-    super::AiGatewayMcpUpstreamTool > > = Some, access "access" :
+    super::AiGatewayMcpUpstreamTool > > = some, access "access" :
     super::AiGatewayMcpServerBaseAclProperties => Option <
-    super::AiGatewayMcpServerBaseAclProperties > = Some, enabled "enabled" : bool =>
-    Option < bool > = Some, policies "policies" : Vec < String > => Option < Vec < String
-    > > = Some, labels "labels" : std::collections::BTreeMap < String, String > => Option
-    < std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    super::AiGatewayMcpServerBaseAclProperties > = some, enabled "enabled" : bool =>
+    Option < bool > = some, policies "policies" : Vec < String > => Option < Vec < String
+    > > = some, labels "labels" : std::collections::BTreeMap < String, String > => Option
+    < std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerWithUpstreamConfig as "AiGatewayMcpServerWithUpstreamConfig"
     => AiGatewayMcpServerWithUpstreamConfigBuilder; required { url "url" : impl Into <
     String > => String, } optional { route "route" : super::AiGatewayRouteConfig =>
-    Option < super::AiGatewayRouteConfig > = Some, logging "logging" :
+    Option < super::AiGatewayRouteConfig > = some, logging "logging" :
     super::AiGatewayMcpServerNoUpstreamConfigLogging => Option <
-    super::AiGatewayMcpServerNoUpstreamConfigLogging > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, server "server" :
+    super::AiGatewayMcpServerNoUpstreamConfigLogging > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, server "server" :
     super::AiGatewayMcpServerServerConfigBase => Option <
-    super::AiGatewayMcpServerServerConfigBase > = Some, upstream "upstream" :
-    super::AiGatewayUpstreamConfig => Option < super::AiGatewayUpstreamConfig > = Some,
+    super::AiGatewayMcpServerServerConfigBase > = some, upstream "upstream" :
+    super::AiGatewayUpstreamConfig => Option < super::AiGatewayUpstreamConfig > = some,
     proxy "proxy" : super::AiGatewayProxyConfig => Option < super::AiGatewayProxyConfig >
-    = Some, }
+    = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerWithUpstreamConfigRequest as
     "AiGatewayMcpServerWithUpstreamConfigRequest" =>
     AiGatewayMcpServerWithUpstreamConfigRequestBuilder; required { url "url" : impl Into
     < String > => String, } optional { route "route" : super::AiGatewayRouteConfig =>
-    Option < super::AiGatewayRouteConfig > = Some, logging "logging" :
+    Option < super::AiGatewayRouteConfig > = some, logging "logging" :
     super::AiGatewayMcpServerNoUpstreamConfigLogging => Option <
-    super::AiGatewayMcpServerNoUpstreamConfigLogging > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, server "server" :
+    super::AiGatewayMcpServerNoUpstreamConfigLogging > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, server "server" :
     super::AiGatewayMcpServerServerConfigBaseRequest => Option <
-    super::AiGatewayMcpServerServerConfigBaseRequest > = Some, upstream "upstream" :
+    super::AiGatewayMcpServerServerConfigBaseRequest > = some, upstream "upstream" :
     super::AiGatewayUpstreamConfigRequest => Option <
-    super::AiGatewayUpstreamConfigRequest > = Some, proxy "proxy" :
+    super::AiGatewayUpstreamConfigRequest > = some, proxy "proxy" :
     super::AiGatewayProxyConfigRequest => Option < super::AiGatewayProxyConfigRequest > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -1248,13 +1249,13 @@ crate::runtime::model_builder! {
     "AiGatewayMcpServerWithUpstreamNoProxyConfig" =>
     AiGatewayMcpServerWithUpstreamNoProxyConfigBuilder; required { url "url" : impl Into
     < String > => String, } optional { route "route" : super::AiGatewayRouteConfig =>
-    Option < super::AiGatewayRouteConfig > = Some, logging "logging" :
+    Option < super::AiGatewayRouteConfig > = some, logging "logging" :
     super::AiGatewayMcpServerNoUpstreamConfigLogging => Option <
-    super::AiGatewayMcpServerNoUpstreamConfigLogging > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, server "server" :
+    super::AiGatewayMcpServerNoUpstreamConfigLogging > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, server "server" :
     super::AiGatewayMcpServerServerConfigBase => Option <
-    super::AiGatewayMcpServerServerConfigBase > = Some, upstream "upstream" :
-    super::AiGatewayUpstreamConfig => Option < super::AiGatewayUpstreamConfig > = Some, }
+    super::AiGatewayMcpServerServerConfigBase > = some, upstream "upstream" :
+    super::AiGatewayUpstreamConfig => Option < super::AiGatewayUpstreamConfig > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -1262,46 +1263,46 @@ crate::runtime::model_builder! {
     "AiGatewayMcpServerWithUpstreamNoProxyConfigNoServerConfig" =>
     AiGatewayMcpServerWithUpstreamNoProxyConfigNoServerConfigBuilder; required { url
     "url" : impl Into < String > => String, } optional { route "route" :
-    super::AiGatewayRouteConfig => Option < super::AiGatewayRouteConfig > = Some, logging
+    super::AiGatewayRouteConfig => Option < super::AiGatewayRouteConfig > = some, logging
     "logging" : super::AiGatewayMcpServerNoUpstreamConfigLogging => Option <
-    super::AiGatewayMcpServerNoUpstreamConfigLogging > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, upstream "upstream" :
-    super::AiGatewayUpstreamConfig => Option < super::AiGatewayUpstreamConfig > = Some, }
+    super::AiGatewayMcpServerNoUpstreamConfigLogging > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, upstream "upstream" :
+    super::AiGatewayUpstreamConfig => Option < super::AiGatewayUpstreamConfig > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerWithUpstreamNoProxyConfigNoServerConfigRequest as
     "AiGatewayMcpServerWithUpstreamNoProxyConfigNoServerConfigRequest" =>
     AiGatewayMcpServerWithUpstreamNoProxyConfigNoServerConfigRequestBuilder; required {
     url "url" : impl Into < String > => String, } optional { route "route" :
-    super::AiGatewayRouteConfig => Option < super::AiGatewayRouteConfig > = Some, logging
+    super::AiGatewayRouteConfig => Option < super::AiGatewayRouteConfig > = some, logging
     "logging" : super::AiGatewayMcpServerNoUpstreamConfigLogging => Option <
-    super::AiGatewayMcpServerNoUpstreamConfigLogging > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, upstream "upstream" :
+    super::AiGatewayMcpServerNoUpstreamConfigLogging > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, upstream "upstream" :
     super::AiGatewayUpstreamConfigRequest => Option <
-    super::AiGatewayUpstreamConfigRequest > = Some, }
+    super::AiGatewayUpstreamConfigRequest > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayMcpServerWithUpstreamNoProxyConfigRequest as
     "AiGatewayMcpServerWithUpstreamNoProxyConfigRequest" =>
     AiGatewayMcpServerWithUpstreamNoProxyConfigRequestBuilder; required { url "url" :
     impl Into < String > => String, } optional { route "route" :
-    super::AiGatewayRouteConfig => Option < super::AiGatewayRouteConfig > = Some, logging
+    super::AiGatewayRouteConfig => Option < super::AiGatewayRouteConfig > = some, logging
     "logging" : super::AiGatewayMcpServerNoUpstreamConfigLogging => Option <
-    super::AiGatewayMcpServerNoUpstreamConfigLogging > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, server "server" :
+    super::AiGatewayMcpServerNoUpstreamConfigLogging > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, server "server" :
     super::AiGatewayMcpServerServerConfigBaseRequest => Option <
-    super::AiGatewayMcpServerServerConfigBaseRequest > = Some, upstream "upstream" :
+    super::AiGatewayMcpServerServerConfigBaseRequest > = some, upstream "upstream" :
     super::AiGatewayUpstreamConfigRequest => Option <
-    super::AiGatewayUpstreamConfigRequest > = Some, }
+    super::AiGatewayUpstreamConfigRequest > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
     super::AiGatewayMcpToolAnnotations as "AiGatewayMcpToolAnnotations" =>
     AiGatewayMcpToolAnnotationsBuilder; required {} optional { destructive_hint
-    "destructive_hint" : bool => Option < bool > = Some, idempotent_hint
-    "idempotent_hint" : bool => Option < bool > = Some, open_world_hint "open_world_hint"
-    : bool => Option < bool > = Some, read_only_hint "read_only_hint" : bool => Option <
-    bool > = Some, title "title" : impl Into < String > => Option < String > = Some, }
+    "destructive_hint" : bool => Option < bool > = some, idempotent_hint
+    "idempotent_hint" : bool => Option < bool > = some, open_world_hint "open_world_hint"
+    : bool => Option < bool > = some, read_only_hint "read_only_hint" : bool => Option <
+    bool > = some, title "title" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -1309,28 +1310,28 @@ crate::runtime::model_builder! {
     required { description "description" : impl Into < String > => String, name "name" :
     impl Into < String > => String, } optional { access "access" :
     super::AiGatewayMcpToolBaseAccess => Option < super::AiGatewayMcpToolBaseAccess > =
-    Some, annotations "annotations" : super::AiGatewayMcpToolAnnotations => Option <
-    super::AiGatewayMcpToolAnnotations > = Some, headers "headers" :
+    some, annotations "annotations" : super::AiGatewayMcpToolAnnotations => Option <
+    super::AiGatewayMcpToolAnnotations > = some, headers "headers" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, host "host" : impl
-    Into < String > => Option < String > = Some, method "method" :
+    std::collections::BTreeMap < String, serde_json::Value > > = some, host "host" : impl
+    Into < String > => Option < String > = some, method "method" :
     super::AiGatewayMcpToolBaseMethod => Option < super::AiGatewayMcpToolBaseMethod > =
-    Some, path "path" : impl Into < String > => Option < String > = Some, query "query" :
+    some, path "path" : impl Into < String > => Option < String > = some, query "query" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, request_body
+    std::collections::BTreeMap < String, serde_json::Value > > = some, request_body
     "request_body" : std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, responses
+    std::collections::BTreeMap < String, serde_json::Value > > = some, responses
     "responses" : std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, scheme "scheme" :
+    std::collections::BTreeMap < String, serde_json::Value > > = some, scheme "scheme" :
     super::AiGatewayMcpToolBaseScheme => Option < super::AiGatewayMcpToolBaseScheme > =
-    Some, parameters "parameters" : Vec < super::AiGatewayMcpToolParameter > => Option <
-    Vec < super::AiGatewayMcpToolParameter > > = Some, }
+    some, parameters "parameters" : Vec < super::AiGatewayMcpToolParameter > => Option <
+    Vec < super::AiGatewayMcpToolParameter > > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
     super::AiGatewayMcpToolBaseAccess as "AiGatewayMcpToolBaseAccess" =>
     AiGatewayMcpToolBaseAccessBuilder; required {} optional { acls "acls" :
-    super::AiGatewayMcpacls => Option < super::AiGatewayMcpacls > = Some, }
+    super::AiGatewayMcpacls => Option < super::AiGatewayMcpacls > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -1338,10 +1339,10 @@ crate::runtime::model_builder! {
     AiGatewayMcpToolParameterBuilder; required { name "name" : impl Into < String > =>
     String, r#in "in" : super::AiGatewayMcpToolParameterIn =>
     super::AiGatewayMcpToolParameterIn, } optional { description "description" : impl
-    Into < String > => Option < String > = Some, required "required" : bool => Option <
-    bool > = Some, schema "schema" : std::collections::BTreeMap < String,
+    Into < String > => Option < String > = some, required "required" : bool => Option <
+    bool > = some, schema "schema" : std::collections::BTreeMap < String,
     serde_json::Value > => Option < std::collections::BTreeMap < String,
-    serde_json::Value > > = Some, }
+    serde_json::Value > > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
@@ -1349,40 +1350,40 @@ crate::runtime::model_builder! {
     AiGatewayMcpUpstreamToolBuilder; required { description "description" : impl Into <
     String > => String, name "name" : impl Into < String > => String, } optional { access
     "access" : super::AiGatewayMcpToolBaseAccess => Option <
-    super::AiGatewayMcpToolBaseAccess > = Some, annotations "annotations" :
+    super::AiGatewayMcpToolBaseAccess > = some, annotations "annotations" :
     super::AiGatewayMcpToolAnnotations => Option < super::AiGatewayMcpToolAnnotations > =
-    Some, headers "headers" : std::collections::BTreeMap < String, serde_json::Value > =>
-    Option < std::collections::BTreeMap < String, serde_json::Value > > = Some, host
-    "host" : impl Into < String > => Option < String > = Some, method "method" :
+    some, headers "headers" : std::collections::BTreeMap < String, serde_json::Value > =>
+    Option < std::collections::BTreeMap < String, serde_json::Value > > = some, host
+    "host" : impl Into < String > => Option < String > = some, method "method" :
     super::AiGatewayMcpToolBaseMethod => Option < super::AiGatewayMcpToolBaseMethod > =
-    Some, path "path" : impl Into < String > => Option < String > = Some, query "query" :
+    some, path "path" : impl Into < String > => Option < String > = some, query "query" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, request_body
+    std::collections::BTreeMap < String, serde_json::Value > > = some, request_body
     "request_body" : std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, responses
+    std::collections::BTreeMap < String, serde_json::Value > > = some, responses
     "responses" : std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, scheme "scheme" :
+    std::collections::BTreeMap < String, serde_json::Value > > = some, scheme "scheme" :
     super::AiGatewayMcpToolBaseScheme => Option < super::AiGatewayMcpToolBaseScheme > =
-    Some, parameters "parameters" : Vec < super::AiGatewayMcpToolParameter > => Option <
-    Vec < super::AiGatewayMcpToolParameter > > = Some, input_schema "input_schema" :
-    Option < std::collections::BTreeMap < String, serde_json::Value > > => Option <
-    Option < std::collections::BTreeMap < String, serde_json::Value > >> = Some,
-    output_schema "output_schema" : Option < std::collections::BTreeMap < String,
-    serde_json::Value > > => Option < Option < std::collections::BTreeMap < String,
-    serde_json::Value > >> = Some, }
+    some, parameters "parameters" : Vec < super::AiGatewayMcpToolParameter > => Option <
+    Vec < super::AiGatewayMcpToolParameter > > = some, input_schema "input_schema" : impl
+    crate ::IntoNullable < std::collections::BTreeMap < String, serde_json::Value > > =>
+    Option < Option < std::collections::BTreeMap < String, serde_json::Value > >> = null,
+    output_schema "output_schema" : impl crate ::IntoNullable <
+    std::collections::BTreeMap < String, serde_json::Value > > => Option < Option <
+    std::collections::BTreeMap < String, serde_json::Value > >> = null, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
     super::AiGatewayMcpacls as "AiGatewayMcpacls" => AiGatewayMcpaclsBuilder; required {}
-    optional { allow "allow" : Vec < String > => Option < Vec < String > > = Some, deny
-    "deny" : Vec < String > => Option < Vec < String > > = Some, }
+    optional { allow "allow" : Vec < String > => Option < Vec < String > > = some, deny
+    "deny" : Vec < String > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayModelAccess as "AiGatewayModelAccess" => AiGatewayModelAccessBuilder;
     required {} optional { acls "acls" : super::AiGatewayAcls => Option <
-    super::AiGatewayAcls > = Some, identity_providers "identity_providers" : Vec < String
-    > => Option < Vec < String > > = Some, }
+    super::AiGatewayAcls > = some, identity_providers "identity_providers" : Vec < String
+    > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -1394,12 +1395,12 @@ crate::runtime::model_builder! {
     => super::AiGatewayModelApiConfig, capabilities "capabilities" : Vec <
     super::AiGatewayModelApiCapabilitiesItem > => Vec <
     super::AiGatewayModelApiCapabilitiesItem >, } optional { enabled "enabled" : bool =>
-    Option < bool > = Some, access "access" : super::AiGatewayModelAccess => Option <
-    super::AiGatewayModelAccess > = Some, policies "policies" : Vec < String > => Option
-    < Vec < String > > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    Option < bool > = some, access "access" : super::AiGatewayModelAccess => Option <
+    super::AiGatewayModelAccess > = some, policies "policies" : Vec < String > => Option
+    < Vec < String > > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some,
     managed_by "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -1407,27 +1408,27 @@ crate::runtime::model_builder! {
     AiGatewayModelApiConfigBuilder; required { route "route" :
     super::AiGatewayModelRouteConfig => super::AiGatewayModelRouteConfig, } optional {
     logging "logging" : super::AiGatewayLoggingConfig => Option <
-    super::AiGatewayLoggingConfig > = Some, response_streaming "response_streaming" :
+    super::AiGatewayLoggingConfig > = some, response_streaming "response_streaming" :
     super::AiGatewayModelApiConfigResponseStreaming => Option <
-    super::AiGatewayModelApiConfigResponseStreaming > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, balancer "balancer" :
+    super::AiGatewayModelApiConfigResponseStreaming > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, balancer "balancer" :
     super::AiGatewayModelBalancerConfig => Option < super::AiGatewayModelBalancerConfig >
-    = Some, proxy "proxy" : super::AiGatewayProxyConfig => Option <
-    super::AiGatewayProxyConfig > = Some, }
+    = some, proxy "proxy" : super::AiGatewayProxyConfig => Option <
+    super::AiGatewayProxyConfig > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelApiConfigRequest as "AiGatewayModelApiConfigRequest" =>
     AiGatewayModelApiConfigRequestBuilder; required { route "route" :
     super::AiGatewayModelRouteConfig => super::AiGatewayModelRouteConfig, } optional {
     logging "logging" : super::AiGatewayLoggingConfig => Option <
-    super::AiGatewayLoggingConfig > = Some, response_streaming "response_streaming" :
+    super::AiGatewayLoggingConfig > = some, response_streaming "response_streaming" :
     super::AiGatewayModelApiConfigResponseStreaming => Option <
-    super::AiGatewayModelApiConfigResponseStreaming > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, balancer "balancer" :
+    super::AiGatewayModelApiConfigResponseStreaming > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, balancer "balancer" :
     super::AiGatewayModelBalancerConfigRequest => Option <
-    super::AiGatewayModelBalancerConfigRequest > = Some, proxy "proxy" :
+    super::AiGatewayModelBalancerConfigRequest > = some, proxy "proxy" :
     super::AiGatewayProxyConfigRequest => Option < super::AiGatewayProxyConfigRequest > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -1442,26 +1443,26 @@ crate::runtime::model_builder! {
     "config" : super::AiGatewayModelApiConfig => super::AiGatewayModelApiConfig,
     capabilities "capabilities" : Vec < super::AiGatewayModelApiCapabilitiesItem > => Vec
     < super::AiGatewayModelApiCapabilitiesItem >, } optional { enabled "enabled" : bool
-    => Option < bool > = Some, access "access" : super::AiGatewayModelAccess => Option <
-    super::AiGatewayModelAccess > = Some, policies "policies" : Vec < String > => Option
-    < Vec < String > > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    => Option < bool > = some, access "access" : super::AiGatewayModelAccess => Option <
+    super::AiGatewayModelAccess > = some, policies "policies" : Vec < String > => Option
+    < Vec < String > > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some,
     managed_by "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelBalancerConsistentHashingConfig as
     "AiGatewayModelBalancerConsistentHashingConfig" =>
     AiGatewayModelBalancerConsistentHashingConfigBuilder; required {} optional {
-    connect_timeout "connect_timeout" : i64 => Option < i64 > = Some, fail_timeout
-    "fail_timeout" : i64 => Option < i64 > = Some, failover_criteria "failover_criteria"
+    connect_timeout "connect_timeout" : i64 => Option < i64 > = some, fail_timeout
+    "fail_timeout" : i64 => Option < i64 > = some, failover_criteria "failover_criteria"
     : Vec < super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > => Option <
-    Vec < super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > > = Some,
-    max_fails "max_fails" : i64 => Option < i64 > = Some, read_timeout "read_timeout" :
-    i64 => Option < i64 > = Some, retries "retries" : i64 => Option < i64 > = Some, slots
-    "slots" : i64 => Option < i64 > = Some, write_timeout "write_timeout" : i64 => Option
-    < i64 > = Some, hash_on_header "hash_on_header" : impl Into < String > => Option <
-    String > = Some, }
+    Vec < super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > > = some,
+    max_fails "max_fails" : i64 => Option < i64 > = some, read_timeout "read_timeout" :
+    i64 => Option < i64 > = some, retries "retries" : i64 => Option < i64 > = some, slots
+    "slots" : i64 => Option < i64 > = some, write_timeout "write_timeout" : i64 => Option
+    < i64 > = some, hash_on_header "hash_on_header" : impl Into < String > => Option <
+    String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelBalancerLowestLatencyConfig as
@@ -1469,14 +1470,14 @@ crate::runtime::model_builder! {
     AiGatewayModelBalancerLowestLatencyConfigBuilder; required { latency_strategy
     "latency_strategy" : super::AiGatewayModelBalancerLowestLatencyConfigLatencyStrategy
     => super::AiGatewayModelBalancerLowestLatencyConfigLatencyStrategy, } optional {
-    connect_timeout "connect_timeout" : i64 => Option < i64 > = Some, fail_timeout
-    "fail_timeout" : i64 => Option < i64 > = Some, failover_criteria "failover_criteria"
+    connect_timeout "connect_timeout" : i64 => Option < i64 > = some, fail_timeout
+    "fail_timeout" : i64 => Option < i64 > = some, failover_criteria "failover_criteria"
     : Vec < super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > => Option <
-    Vec < super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > > = Some,
-    max_fails "max_fails" : i64 => Option < i64 > = Some, read_timeout "read_timeout" :
-    i64 => Option < i64 > = Some, retries "retries" : i64 => Option < i64 > = Some, slots
-    "slots" : i64 => Option < i64 > = Some, write_timeout "write_timeout" : i64 => Option
-    < i64 > = Some, }
+    Vec < super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > > = some,
+    max_fails "max_fails" : i64 => Option < i64 > = some, read_timeout "read_timeout" :
+    i64 => Option < i64 > = some, retries "retries" : i64 => Option < i64 > = some, slots
+    "slots" : i64 => Option < i64 > = some, write_timeout "write_timeout" : i64 => Option
+    < i64 > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelBalancerLowestUsageConfig as
@@ -1485,26 +1486,26 @@ crate::runtime::model_builder! {
     "tokens_count_strategy" :
     super::AiGatewayModelBalancerLowestUsageConfigTokensCountStrategy =>
     super::AiGatewayModelBalancerLowestUsageConfigTokensCountStrategy, } optional {
-    connect_timeout "connect_timeout" : i64 => Option < i64 > = Some, fail_timeout
-    "fail_timeout" : i64 => Option < i64 > = Some, failover_criteria "failover_criteria"
+    connect_timeout "connect_timeout" : i64 => Option < i64 > = some, fail_timeout
+    "fail_timeout" : i64 => Option < i64 > = some, failover_criteria "failover_criteria"
     : Vec < super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > => Option <
-    Vec < super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > > = Some,
-    max_fails "max_fails" : i64 => Option < i64 > = Some, read_timeout "read_timeout" :
-    i64 => Option < i64 > = Some, retries "retries" : i64 => Option < i64 > = Some, slots
-    "slots" : i64 => Option < i64 > = Some, write_timeout "write_timeout" : i64 => Option
-    < i64 > = Some, }
+    Vec < super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > > = some,
+    max_fails "max_fails" : i64 => Option < i64 > = some, read_timeout "read_timeout" :
+    i64 => Option < i64 > = some, retries "retries" : i64 => Option < i64 > = some, slots
+    "slots" : i64 => Option < i64 > = some, write_timeout "write_timeout" : i64 => Option
+    < i64 > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelBalancerPriorityConfig as "AiGatewayModelBalancerPriorityConfig"
     => AiGatewayModelBalancerPriorityConfigBuilder; required {} optional {
-    connect_timeout "connect_timeout" : i64 => Option < i64 > = Some, fail_timeout
-    "fail_timeout" : i64 => Option < i64 > = Some, failover_criteria "failover_criteria"
+    connect_timeout "connect_timeout" : i64 => Option < i64 > = some, fail_timeout
+    "fail_timeout" : i64 => Option < i64 > = some, failover_criteria "failover_criteria"
     : Vec < super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > => Option <
-    Vec < super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > > = Some,
-    max_fails "max_fails" : i64 => Option < i64 > = Some, read_timeout "read_timeout" :
-    i64 => Option < i64 > = Some, retries "retries" : i64 => Option < i64 > = Some, slots
-    "slots" : i64 => Option < i64 > = Some, write_timeout "write_timeout" : i64 => Option
-    < i64 > = Some, }
+    Vec < super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > > = some,
+    max_fails "max_fails" : i64 => Option < i64 > = some, read_timeout "read_timeout" :
+    i64 => Option < i64 > = some, retries "retries" : i64 => Option < i64 > = some, slots
+    "slots" : i64 => Option < i64 > = some, write_timeout "write_timeout" : i64 => Option
+    < i64 > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -1513,15 +1514,15 @@ crate::runtime::model_builder! {
     super::AiGatewayModelBalancerSemanticConfigEmbeddings =>
     super::AiGatewayModelBalancerSemanticConfigEmbeddings, vectordb "vectordb" :
     super::AiGatewayModelVectorDbConfig => super::AiGatewayModelVectorDbConfig, }
-    optional { connect_timeout "connect_timeout" : i64 => Option < i64 > = Some,
-    fail_timeout "fail_timeout" : i64 => Option < i64 > = Some, failover_criteria
+    optional { connect_timeout "connect_timeout" : i64 => Option < i64 > = some,
+    fail_timeout "fail_timeout" : i64 => Option < i64 > = some, failover_criteria
     "failover_criteria" : Vec <
     super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > => Option < Vec <
-    super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > > = Some, max_fails
-    "max_fails" : i64 => Option < i64 > = Some, read_timeout "read_timeout" : i64 =>
-    Option < i64 > = Some, retries "retries" : i64 => Option < i64 > = Some, slots
-    "slots" : i64 => Option < i64 > = Some, write_timeout "write_timeout" : i64 => Option
-    < i64 > = Some, }
+    super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > > = some, max_fails
+    "max_fails" : i64 => Option < i64 > = some, read_timeout "read_timeout" : i64 =>
+    Option < i64 > = some, retries "retries" : i64 => Option < i64 > = some, slots
+    "slots" : i64 => Option < i64 > = some, write_timeout "write_timeout" : i64 => Option
+    < i64 > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelBalancerSemanticConfigEmbeddings as
@@ -1530,7 +1531,7 @@ crate::runtime::model_builder! {
     : impl Into < String > => String, name "name" : impl Into < String > => String,
     config "config" : super::AiGatewayEmbeddingsModelConfig =>
     super::AiGatewayEmbeddingsModelConfig, } optional { allow_auth_override
-    "allow_auth_override" : bool => Option < bool > = Some, }
+    "allow_auth_override" : bool => Option < bool > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelBalancerSemanticConfigRequest as
@@ -1540,20 +1541,20 @@ crate::runtime::model_builder! {
     super::AiGatewayModelBalancerSemanticConfigEmbeddings, vectordb "vectordb" :
     super::AiGatewayModelVectorDbConfigRequest =>
     super::AiGatewayModelVectorDbConfigRequest, } optional { connect_timeout
-    "connect_timeout" : i64 => Option < i64 > = Some, fail_timeout "fail_timeout" : i64
-    => Option < i64 > = Some, failover_criteria "failover_criteria" : Vec <
+    "connect_timeout" : i64 => Option < i64 > = some, fail_timeout "fail_timeout" : i64
+    => Option < i64 > = some, failover_criteria "failover_criteria" : Vec <
     super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > => Option < Vec <
-    super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > > = Some, max_fails
-    "max_fails" : i64 => Option < i64 > = Some, read_timeout "read_timeout" : i64 =>
-    Option < i64 > = Some, retries "retries" : i64 => Option < i64 > = Some, slots
-    "slots" : i64 => Option < i64 > = Some, write_timeout "write_timeout" : i64 => Option
-    < i64 > = Some, }
+    super::AiGatewayModelBalancerPriorityConfigFailoverCriteriaItem > > = some, max_fails
+    "max_fails" : i64 => Option < i64 > = some, read_timeout "read_timeout" : i64 =>
+    Option < i64 > = some, retries "retries" : i64 => Option < i64 > = some, slots
+    "slots" : i64 => Option < i64 > = some, write_timeout "write_timeout" : i64 => Option
+    < i64 > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayModelFormat as "AiGatewayModelFormat" => AiGatewayModelFormatBuilder;
     required {} optional { r#type "type" : super::AiGatewayModelFormatType => Option <
-    super::AiGatewayModelFormatType > = Some, }
+    super::AiGatewayModelFormatType > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -1565,12 +1566,12 @@ crate::runtime::model_builder! {
     "config" : super::AiGatewayModelModelConfig => super::AiGatewayModelModelConfig,
     capabilities "capabilities" : Vec < super::AiGatewayModelModelCapabilitiesItem > =>
     Vec < super::AiGatewayModelModelCapabilitiesItem >, } optional { enabled "enabled" :
-    bool => Option < bool > = Some, access "access" : super::AiGatewayModelAccess =>
-    Option < super::AiGatewayModelAccess > = Some, policies "policies" : Vec < String >
-    => Option < Vec < String > > = Some, labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    bool => Option < bool > = some, access "access" : super::AiGatewayModelAccess =>
+    Option < super::AiGatewayModelAccess > = some, policies "policies" : Vec < String >
+    => Option < Vec < String > > = some, labels "labels" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     managed_by "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -1578,36 +1579,36 @@ crate::runtime::model_builder! {
     AiGatewayModelModelConfigBuilder; required { route "route" :
     super::AiGatewayModelRouteConfig => super::AiGatewayModelRouteConfig, } optional {
     logging "logging" : super::AiGatewayLoggingConfig => Option <
-    super::AiGatewayLoggingConfig > = Some, response_streaming "response_streaming" :
+    super::AiGatewayLoggingConfig > = some, response_streaming "response_streaming" :
     super::AiGatewayModelApiConfigResponseStreaming => Option <
-    super::AiGatewayModelApiConfigResponseStreaming > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, model "model" :
+    super::AiGatewayModelApiConfigResponseStreaming > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, model "model" :
     super::AiGatewayModelModelConfigModel => Option <
-    super::AiGatewayModelModelConfigModel > = Some, balancer "balancer" :
+    super::AiGatewayModelModelConfigModel > = some, balancer "balancer" :
     super::AiGatewayModelBalancerConfig => Option < super::AiGatewayModelBalancerConfig >
-    = Some, proxy "proxy" : super::AiGatewayProxyConfig => Option <
-    super::AiGatewayProxyConfig > = Some, }
+    = some, proxy "proxy" : super::AiGatewayProxyConfig => Option <
+    super::AiGatewayProxyConfig > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelModelConfigModel as "AiGatewayModelModelConfigModel" =>
     AiGatewayModelModelConfigModelBuilder; required {} optional { name_header
-    "name_header" : bool => Option < bool > = Some, }
+    "name_header" : bool => Option < bool > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelModelConfigRequest as "AiGatewayModelModelConfigRequest" =>
     AiGatewayModelModelConfigRequestBuilder; required { route "route" :
     super::AiGatewayModelRouteConfig => super::AiGatewayModelRouteConfig, } optional {
     logging "logging" : super::AiGatewayLoggingConfig => Option <
-    super::AiGatewayLoggingConfig > = Some, response_streaming "response_streaming" :
+    super::AiGatewayLoggingConfig > = some, response_streaming "response_streaming" :
     super::AiGatewayModelApiConfigResponseStreaming => Option <
-    super::AiGatewayModelApiConfigResponseStreaming > = Some, max_request_body_size
-    "max_request_body_size" : i64 => Option < i64 > = Some, model "model" :
+    super::AiGatewayModelApiConfigResponseStreaming > = some, max_request_body_size
+    "max_request_body_size" : i64 => Option < i64 > = some, model "model" :
     super::AiGatewayModelModelConfigModel => Option <
-    super::AiGatewayModelModelConfigModel > = Some, balancer "balancer" :
+    super::AiGatewayModelModelConfigModel > = some, balancer "balancer" :
     super::AiGatewayModelBalancerConfigRequest => Option <
-    super::AiGatewayModelBalancerConfigRequest > = Some, proxy "proxy" :
+    super::AiGatewayModelBalancerConfigRequest > = some, proxy "proxy" :
     super::AiGatewayProxyConfigRequest => Option < super::AiGatewayProxyConfigRequest > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -1622,12 +1623,12 @@ crate::runtime::model_builder! {
     "config" : super::AiGatewayModelModelConfig => super::AiGatewayModelModelConfig,
     capabilities "capabilities" : Vec < super::AiGatewayModelModelCapabilitiesItem > =>
     Vec < super::AiGatewayModelModelCapabilitiesItem >, } optional { enabled "enabled" :
-    bool => Option < bool > = Some, access "access" : super::AiGatewayModelAccess =>
-    Option < super::AiGatewayModelAccess > = Some, policies "policies" : Vec < String >
-    => Option < Vec < String > > = Some, labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    bool => Option < bool > = some, access "access" : super::AiGatewayModelAccess =>
+    Option < super::AiGatewayModelAccess > = some, policies "policies" : Vec < String >
+    => Option < Vec < String > > = some, labels "labels" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     managed_by "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
@@ -1637,8 +1638,8 @@ crate::runtime::model_builder! {
     "config" : super::AiGatewayModelProviderAzureConfig =>
     super::AiGatewayModelProviderAzureConfig, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
@@ -1648,10 +1649,10 @@ crate::runtime::model_builder! {
     super::AiGatewayModelProviderAzureConfigAuth =>
     super::AiGatewayModelProviderAzureConfigAuth, } optional { service "service" :
     super::AiGatewayModelProviderAzureConfigService => Option <
-    super::AiGatewayModelProviderAzureConfigService > = Some, instance "instance" : impl
-    Into < String > => Option < String > = Some, foundry "foundry" :
+    super::AiGatewayModelProviderAzureConfigService > = some, instance "instance" : impl
+    Into < String > => Option < String > = some, foundry "foundry" :
     super::AiGatewayModelProviderAzureConfigFoundry => Option <
-    super::AiGatewayModelProviderAzureConfigFoundry > = Some, }
+    super::AiGatewayModelProviderAzureConfigFoundry > = some, }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
@@ -1659,7 +1660,7 @@ crate::runtime::model_builder! {
     "AiGatewayModelProviderAzureConfigFoundry" =>
     AiGatewayModelProviderAzureConfigFoundryBuilder; required { resource "resource" :
     impl Into < String > => String, } optional { domain "domain" : impl Into < String >
-    => Option < String > = Some, }
+    => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
@@ -1672,8 +1673,8 @@ crate::runtime::model_builder! {
     "config" : super::AiGatewayModelProviderAzureConfig =>
     super::AiGatewayModelProviderAzureConfig, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
@@ -1684,8 +1685,8 @@ crate::runtime::model_builder! {
     "config" : super::AiGatewayModelProviderBedrockConfig =>
     super::AiGatewayModelProviderBedrockConfig, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
@@ -1706,51 +1707,51 @@ crate::runtime::model_builder! {
     "config" : super::AiGatewayModelProviderBedrockConfig =>
     super::AiGatewayModelProviderBedrockConfig, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
     super::AiGatewayModelProviderConfigAuthAws as "AiGatewayModelProviderConfigAuthAws"
     => AiGatewayModelProviderConfigAuthAwsBuilder; required {} optional { access_key_id
-    "access_key_id" : impl Into < String > => Option < String > = Some, assume_role_arn
-    "assume_role_arn" : impl Into < String > => Option < String > = Some,
+    "access_key_id" : impl Into < String > => Option < String > = some, assume_role_arn
+    "assume_role_arn" : impl Into < String > => Option < String > = some,
     role_session_name "role_session_name" : impl Into < String > => Option < String > =
-    Some, sts_endpoint_url "sts_endpoint_url" : impl Into < String > => Option < String >
-    = Some, batch_role_arn "batch_role_arn" : impl Into < String > => Option < String > =
-    Some, }
+    some, sts_endpoint_url "sts_endpoint_url" : impl Into < String > => Option < String >
+    = some, batch_role_arn "batch_role_arn" : impl Into < String > => Option < String > =
+    some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelProviderConfigAuthAwsRequest as
     "AiGatewayModelProviderConfigAuthAwsRequest" =>
     AiGatewayModelProviderConfigAuthAwsRequestBuilder; required {} optional {
-    access_key_id "access_key_id" : impl Into < String > => Option < String > = Some,
+    access_key_id "access_key_id" : impl Into < String > => Option < String > = some,
     secret_access_key "secret_access_key" : impl Into < String > => Option < String > =
-    Some, session_token "session_token" : impl Into < String > => Option < String > =
-    Some, assume_role_arn "assume_role_arn" : impl Into < String > => Option < String > =
-    Some, role_session_name "role_session_name" : impl Into < String > => Option < String
-    > = Some, sts_endpoint_url "sts_endpoint_url" : impl Into < String > => Option <
-    String > = Some, batch_role_arn "batch_role_arn" : impl Into < String > => Option <
-    String > = Some, }
+    some, session_token "session_token" : impl Into < String > => Option < String > =
+    some, assume_role_arn "assume_role_arn" : impl Into < String > => Option < String > =
+    some, role_session_name "role_session_name" : impl Into < String > => Option < String
+    > = some, sts_endpoint_url "sts_endpoint_url" : impl Into < String > => Option <
+    String > = some, batch_role_arn "batch_role_arn" : impl Into < String > => Option <
+    String > = some, }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
     super::AiGatewayModelProviderConfigAuthAzure as
     "AiGatewayModelProviderConfigAuthAzure" =>
     AiGatewayModelProviderConfigAuthAzureBuilder; required {} optional { client_id
-    "client_id" : impl Into < String > => Option < String > = Some, tenant_id "tenant_id"
-    : impl Into < String > => Option < String > = Some, use_managed_identity
-    "use_managed_identity" : bool => Option < bool > = Some, }
+    "client_id" : impl Into < String > => Option < String > = some, tenant_id "tenant_id"
+    : impl Into < String > => Option < String > = some, use_managed_identity
+    "use_managed_identity" : bool => Option < bool > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelProviderConfigAuthAzureRequest as
     "AiGatewayModelProviderConfigAuthAzureRequest" =>
     AiGatewayModelProviderConfigAuthAzureRequestBuilder; required {} optional { client_id
-    "client_id" : impl Into < String > => Option < String > = Some, client_secret
-    "client_secret" : impl Into < String > => Option < String > = Some, tenant_id
-    "tenant_id" : impl Into < String > => Option < String > = Some, use_managed_identity
-    "use_managed_identity" : bool => Option < bool > = Some, }
+    "client_id" : impl Into < String > => Option < String > = some, client_secret
+    "client_secret" : impl Into < String > => Option < String > = some, tenant_id
+    "tenant_id" : impl Into < String > => Option < String > = some, use_managed_identity
+    "use_managed_identity" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
@@ -1760,9 +1761,9 @@ crate::runtime::model_builder! {
     super::AiGatewayModelProviderConfigAuthBasicType =>
     super::AiGatewayModelProviderConfigAuthBasicType, } optional { headers "headers" :
     Vec < super::AiGatewayModelProviderConfigAuthBasicHeadersItem > => Option < Vec <
-    super::AiGatewayModelProviderConfigAuthBasicHeadersItem > > = Some, params "params" :
+    super::AiGatewayModelProviderConfigAuthBasicHeadersItem > > = some, params "params" :
     Vec < super::AiGatewayModelProviderConfigAuthBasicParamsItem > => Option < Vec <
-    super::AiGatewayModelProviderConfigAuthBasicParamsItem > > = Some, }
+    super::AiGatewayModelProviderConfigAuthBasicParamsItem > > = some, }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
@@ -1776,7 +1777,7 @@ crate::runtime::model_builder! {
     "AiGatewayModelProviderConfigAuthBasicHeadersItemRequest" =>
     AiGatewayModelProviderConfigAuthBasicHeadersItemRequestBuilder; required { name
     "name" : impl Into < String > => String, } optional { value "value" : impl Into <
-    String > => Option < String > = Some, }
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
@@ -1785,16 +1786,16 @@ crate::runtime::model_builder! {
     AiGatewayModelProviderConfigAuthBasicParamsItemBuilder; required { name "name" : impl
     Into < String > => String, } optional { location "location" :
     super::PartialModelConfigAuthParamLocation => Option <
-    super::PartialModelConfigAuthParamLocation > = Some, }
+    super::PartialModelConfigAuthParamLocation > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelProviderConfigAuthBasicParamsItemRequest as
     "AiGatewayModelProviderConfigAuthBasicParamsItemRequest" =>
     AiGatewayModelProviderConfigAuthBasicParamsItemRequestBuilder; required { name "name"
     : impl Into < String > => String, } optional { value "value" : impl Into < String >
-    => Option < String > = Some, location "location" :
+    => Option < String > = some, location "location" :
     super::PartialModelConfigAuthParamLocation => Option <
-    super::PartialModelConfigAuthParamLocation > = Some, }
+    super::PartialModelConfigAuthParamLocation > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelProviderConfigAuthBasicRequest as
@@ -1803,28 +1804,28 @@ crate::runtime::model_builder! {
     super::AiGatewayModelProviderConfigAuthBasicType =>
     super::AiGatewayModelProviderConfigAuthBasicType, } optional { headers "headers" :
     Vec < super::AiGatewayModelProviderConfigAuthBasicHeadersItemRequest > => Option <
-    Vec < super::AiGatewayModelProviderConfigAuthBasicHeadersItemRequest > > = Some,
+    Vec < super::AiGatewayModelProviderConfigAuthBasicHeadersItemRequest > > = some,
     params "params" : Vec < super::AiGatewayModelProviderConfigAuthBasicParamsItemRequest
     > => Option < Vec < super::AiGatewayModelProviderConfigAuthBasicParamsItemRequest > >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
     super::AiGatewayModelProviderConfigAuthGcp as "AiGatewayModelProviderConfigAuthGcp"
     => AiGatewayModelProviderConfigAuthGcpBuilder; required {} optional { metadata_url
-    "metadata_url" : impl Into < String > => Option < String > = Some, oauth_token_url
-    "oauth_token_url" : impl Into < String > => Option < String > = Some,
-    use_gcp_service_account "use_gcp_service_account" : bool => Option < bool > = Some, }
+    "metadata_url" : impl Into < String > => Option < String > = some, oauth_token_url
+    "oauth_token_url" : impl Into < String > => Option < String > = some,
+    use_gcp_service_account "use_gcp_service_account" : bool => Option < bool > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelProviderConfigAuthGcpRequest as
     "AiGatewayModelProviderConfigAuthGcpRequest" =>
     AiGatewayModelProviderConfigAuthGcpRequestBuilder; required {} optional {
     service_account_json "service_account_json" : impl Into < String > => Option < String
-    > = Some, metadata_url "metadata_url" : impl Into < String > => Option < String > =
-    Some, oauth_token_url "oauth_token_url" : impl Into < String > => Option < String > =
-    Some, use_gcp_service_account "use_gcp_service_account" : bool => Option < bool > =
-    Some, }
+    > = some, metadata_url "metadata_url" : impl Into < String > => Option < String > =
+    some, oauth_token_url "oauth_token_url" : impl Into < String > => Option < String > =
+    some, use_gcp_service_account "use_gcp_service_account" : bool => Option < bool > =
+    some, }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
@@ -1832,17 +1833,17 @@ crate::runtime::model_builder! {
     "AiGatewayModelProviderConfigAuthSagemaker" =>
     AiGatewayModelProviderConfigAuthSagemakerBuilder; required {} optional { aws "aws" :
     super::AiGatewayModelProviderConfigAuthSagemakerAws => Option <
-    super::AiGatewayModelProviderConfigAuthSagemakerAws > = Some, }
+    super::AiGatewayModelProviderConfigAuthSagemakerAws > = some, }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
     super::AiGatewayModelProviderConfigAuthSagemakerAws as
     "AiGatewayModelProviderConfigAuthSagemakerAws" =>
     AiGatewayModelProviderConfigAuthSagemakerAwsBuilder; required {} optional {
-    access_key_id "access_key_id" : impl Into < String > => Option < String > = Some,
+    access_key_id "access_key_id" : impl Into < String > => Option < String > = some,
     secret_access_key "secret_access_key" : impl Into < String > => Option < String > =
-    Some, session_token "session_token" : impl Into < String > => Option < String > =
-    Some, }
+    some, session_token "session_token" : impl Into < String > => Option < String > =
+    some, }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
@@ -1852,8 +1853,8 @@ crate::runtime::model_builder! {
     "config" : super::AiGatewayModelProviderGeminiConfig =>
     super::AiGatewayModelProviderGeminiConfig, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
@@ -1874,8 +1875,8 @@ crate::runtime::model_builder! {
     "config" : super::AiGatewayModelProviderGeminiConfig =>
     super::AiGatewayModelProviderGeminiConfig, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
@@ -1886,8 +1887,8 @@ crate::runtime::model_builder! {
     "config" : super::AiGatewayModelProviderSagemakerConfig =>
     super::AiGatewayModelProviderSagemakerConfig, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
@@ -1910,8 +1911,8 @@ crate::runtime::model_builder! {
     "config" : super::AiGatewayModelProviderSagemakerConfig =>
     super::AiGatewayModelProviderSagemakerConfig, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
@@ -1921,9 +1922,9 @@ crate::runtime::model_builder! {
     < String > => String, name "name" : impl Into < String > => String, config "config" :
     super::AiGatewayModelProviderXaiConfig => super::AiGatewayModelProviderXaiConfig, }
     optional { labels "labels" : std::collections::BTreeMap < String, String > => Option
-    < std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    < std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-model-providers")]
 crate::runtime::model_builder! {
@@ -1943,34 +1944,34 @@ crate::runtime::model_builder! {
     "config" : super::AiGatewayModelProviderXaiConfig =>
     super::AiGatewayModelProviderXaiConfig, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelRouteConfig as "AiGatewayModelRouteConfig" =>
     AiGatewayModelRouteConfigBuilder; required {} optional { headers "headers" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, hosts "hosts" :
-    Vec < String > => Option < Vec < String > > = Some, https_redirect_status_code
-    "https_redirect_status_code" : i64 => Option < i64 > = Some, methods "methods" : Vec
-    < String > => Option < Vec < String > > = Some, paths "paths" : Vec < String > =>
-    Option < Vec < String > > = Some, preserve_host "preserve_host" : bool => Option <
-    bool > = Some, protocols "protocols" : Vec < String > => Option < Vec < String > > =
-    Some, regex_priority "regex_priority" : i64 => Option < i64 > = Some,
-    request_buffering "request_buffering" : bool => Option < bool > = Some,
-    response_buffering "response_buffering" : bool => Option < bool > = Some, strip_path
-    "strip_path" : bool => Option < bool > = Some, tags "tags" : Vec < String > => Option
-    < Vec < String > > = Some, model "model" : super::AiGatewayModelSelectorConfig =>
-    Option < super::AiGatewayModelSelectorConfig > = Some, }
+    std::collections::BTreeMap < String, serde_json::Value > > = some, hosts "hosts" :
+    Vec < String > => Option < Vec < String > > = some, https_redirect_status_code
+    "https_redirect_status_code" : i64 => Option < i64 > = some, methods "methods" : Vec
+    < String > => Option < Vec < String > > = some, paths "paths" : Vec < String > =>
+    Option < Vec < String > > = some, preserve_host "preserve_host" : bool => Option <
+    bool > = some, protocols "protocols" : Vec < String > => Option < Vec < String > > =
+    some, regex_priority "regex_priority" : i64 => Option < i64 > = some,
+    request_buffering "request_buffering" : bool => Option < bool > = some,
+    response_buffering "response_buffering" : bool => Option < bool > = some, strip_path
+    "strip_path" : bool => Option < bool > = some, tags "tags" : Vec < String > => Option
+    < Vec < String > > = some, model "model" : super::AiGatewayModelSelectorConfig =>
+    Option < super::AiGatewayModelSelectorConfig > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelSelectorConfig as "AiGatewayModelSelectorConfig" =>
     AiGatewayModelSelectorConfigBuilder; required {} optional { body_param "body_param" :
-    impl Into < String > => Option < String > = Some, header_param "header_param" : impl
-    Into < String > => Option < String > = Some, path_param "path_param" : impl Into <
-    String > => Option < String > = Some, values "values" : Vec < String > => Option <
-    Vec < String > > = Some, }
+    impl Into < String > => Option < String > = some, header_param "header_param" : impl
+    Into < String > => Option < String > = some, path_param "path_param" : impl Into <
+    String > => Option < String > = some, values "values" : Vec < String > => Option <
+    Vec < String > > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -1979,13 +1980,13 @@ crate::runtime::model_builder! {
     i64 => i64, distance_metric "distance_metric" :
     super::PartialVectordbConfigDistanceMetric =>
     super::PartialVectordbConfigDistanceMetric, } optional { threshold "threshold" : f64
-    => Option < f64 > = Some, database "database" : impl Into < String > => Option <
-    String > = Some, host "host" : impl Into < String > => Option < String > = Some, port
-    "port" : i64 => Option < i64 > = Some, ssl "ssl" :
+    => Option < f64 > = some, database "database" : impl Into < String > => Option <
+    String > = some, host "host" : impl Into < String > => Option < String > = some, port
+    "port" : i64 => Option < i64 > = some, ssl "ssl" :
     super::AiGatewayModelVectorDbConfigPgVectorSsl => Option <
-    super::AiGatewayModelVectorDbConfigPgVectorSsl > = Some, timeout "timeout" : f64 =>
-    Option < f64 > = Some, user "user" : impl Into < String > => Option < String > =
-    Some, }
+    super::AiGatewayModelVectorDbConfigPgVectorSsl > = some, timeout "timeout" : f64 =>
+    Option < f64 > = some, user "user" : impl Into < String > => Option < String > =
+    some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelVectorDbConfigPgVectorRequest as
@@ -1994,25 +1995,25 @@ crate::runtime::model_builder! {
     "dimensions" : i64 => i64, distance_metric "distance_metric" :
     super::PartialVectordbConfigDistanceMetric =>
     super::PartialVectordbConfigDistanceMetric, } optional { threshold "threshold" : f64
-    => Option < f64 > = Some, database "database" : impl Into < String > => Option <
-    String > = Some, host "host" : impl Into < String > => Option < String > = Some,
-    password "password" : impl Into < String > => Option < String > = Some, port "port" :
-    i64 => Option < i64 > = Some, ssl "ssl" :
+    => Option < f64 > = some, database "database" : impl Into < String > => Option <
+    String > = some, host "host" : impl Into < String > => Option < String > = some,
+    password "password" : impl Into < String > => Option < String > = some, port "port" :
+    i64 => Option < i64 > = some, ssl "ssl" :
     super::AiGatewayModelVectorDbConfigPgVectorSsl => Option <
-    super::AiGatewayModelVectorDbConfigPgVectorSsl > = Some, timeout "timeout" : f64 =>
-    Option < f64 > = Some, user "user" : impl Into < String > => Option < String > =
-    Some, }
+    super::AiGatewayModelVectorDbConfigPgVectorSsl > = some, timeout "timeout" : f64 =>
+    Option < f64 > = some, user "user" : impl Into < String > => Option < String > =
+    some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelVectorDbConfigPgVectorSsl as
     "AiGatewayModelVectorDbConfigPgVectorSsl" =>
     AiGatewayModelVectorDbConfigPgVectorSslBuilder; required {} optional { enabled
-    "enabled" : bool => Option < bool > = Some, cert "cert" : impl Into < String > =>
-    Option < String > = Some, cert_key "cert_key" : impl Into < String > => Option <
-    String > = Some, required "required" : bool => Option < bool > = Some, verify
-    "verify" : bool => Option < bool > = Some, version "version" :
+    "enabled" : bool => Option < bool > = some, cert "cert" : impl Into < String > =>
+    Option < String > = some, cert_key "cert_key" : impl Into < String > => Option <
+    String > = some, required "required" : bool => Option < bool > = some, verify
+    "verify" : bool => Option < bool > = some, version "version" :
     super::PartialVectordbConfigPgvectorSslVersion => Option <
-    super::PartialVectordbConfigPgvectorSslVersion > = Some, }
+    super::PartialVectordbConfigPgvectorSslVersion > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -2020,25 +2021,25 @@ crate::runtime::model_builder! {
     AiGatewayModelVectorDbConfigRedisBuilder; required { dimensions "dimensions" : i64 =>
     i64, distance_metric "distance_metric" : super::PartialVectordbConfigDistanceMetric
     => super::PartialVectordbConfigDistanceMetric, } optional { threshold "threshold" :
-    f64 => Option < f64 > = Some, cloud_authentication "cloud_authentication" :
+    f64 => Option < f64 > = some, cloud_authentication "cloud_authentication" :
     super::AiGatewayRedisCloudConfigurationCloudAuthentication => Option <
-    super::AiGatewayRedisCloudConfigurationCloudAuthentication > = Some, cluster
+    super::AiGatewayRedisCloudConfigurationCloudAuthentication > = some, cluster
     "cluster" : super::AiGatewayRedisCloudConfigurationCluster => Option <
-    super::AiGatewayRedisCloudConfigurationCluster > = Some, connect_timeout
-    "connect_timeout" : i64 => Option < i64 > = Some, connection_is_proxied
-    "connection_is_proxied" : bool => Option < bool > = Some, database "database" : i64
-    => Option < i64 > = Some, host "host" : impl Into < String > => Option < String > =
-    Some, keepalive "keepalive" : super::AiGatewayRedisCloudConfigurationKeepalive =>
-    Option < super::AiGatewayRedisCloudConfigurationKeepalive > = Some, password
-    "password" : impl Into < String > => Option < String > = Some, port "port" :
-    super::PartialRedisEeConfigPort => Option < super::PartialRedisEeConfigPort > = Some,
-    read_timeout "read_timeout" : i64 => Option < i64 > = Some, send_timeout
-    "send_timeout" : i64 => Option < i64 > = Some, sentinel "sentinel" :
+    super::AiGatewayRedisCloudConfigurationCluster > = some, connect_timeout
+    "connect_timeout" : i64 => Option < i64 > = some, connection_is_proxied
+    "connection_is_proxied" : bool => Option < bool > = some, database "database" : i64
+    => Option < i64 > = some, host "host" : impl Into < String > => Option < String > =
+    some, keepalive "keepalive" : super::AiGatewayRedisCloudConfigurationKeepalive =>
+    Option < super::AiGatewayRedisCloudConfigurationKeepalive > = some, password
+    "password" : impl Into < String > => Option < String > = some, port "port" :
+    super::PartialRedisEeConfigPort => Option < super::PartialRedisEeConfigPort > = some,
+    read_timeout "read_timeout" : i64 => Option < i64 > = some, send_timeout
+    "send_timeout" : i64 => Option < i64 > = some, sentinel "sentinel" :
     super::AiGatewayRedisCloudConfigurationSentinel => Option <
-    super::AiGatewayRedisCloudConfigurationSentinel > = Some, server_name "server_name" :
-    impl Into < String > => Option < String > = Some, ssl "ssl" : bool => Option < bool >
-    = Some, ssl_verify "ssl_verify" : bool => Option < bool > = Some, username "username"
-    : impl Into < String > => Option < String > = Some, }
+    super::AiGatewayRedisCloudConfigurationSentinel > = some, server_name "server_name" :
+    impl Into < String > => Option < String > = some, ssl "ssl" : bool => Option < bool >
+    = some, ssl_verify "ssl_verify" : bool => Option < bool > = some, username "username"
+    : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayModelVectorDbConfigRedisRequest as
@@ -2047,30 +2048,30 @@ crate::runtime::model_builder! {
     i64 => i64, distance_metric "distance_metric" :
     super::PartialVectordbConfigDistanceMetric =>
     super::PartialVectordbConfigDistanceMetric, } optional { threshold "threshold" : f64
-    => Option < f64 > = Some, cloud_authentication "cloud_authentication" :
+    => Option < f64 > = some, cloud_authentication "cloud_authentication" :
     super::AiGatewayRedisCloudConfigurationCloudAuthenticationRequest => Option <
-    super::AiGatewayRedisCloudConfigurationCloudAuthenticationRequest > = Some, cluster
+    super::AiGatewayRedisCloudConfigurationCloudAuthenticationRequest > = some, cluster
     "cluster" : super::AiGatewayRedisCloudConfigurationCluster => Option <
-    super::AiGatewayRedisCloudConfigurationCluster > = Some, connect_timeout
-    "connect_timeout" : i64 => Option < i64 > = Some, connection_is_proxied
-    "connection_is_proxied" : bool => Option < bool > = Some, database "database" : i64
-    => Option < i64 > = Some, host "host" : impl Into < String > => Option < String > =
-    Some, keepalive "keepalive" : super::AiGatewayRedisCloudConfigurationKeepalive =>
-    Option < super::AiGatewayRedisCloudConfigurationKeepalive > = Some, password
-    "password" : impl Into < String > => Option < String > = Some, port "port" :
-    super::PartialRedisEeConfigPort => Option < super::PartialRedisEeConfigPort > = Some,
-    read_timeout "read_timeout" : i64 => Option < i64 > = Some, send_timeout
-    "send_timeout" : i64 => Option < i64 > = Some, sentinel "sentinel" :
+    super::AiGatewayRedisCloudConfigurationCluster > = some, connect_timeout
+    "connect_timeout" : i64 => Option < i64 > = some, connection_is_proxied
+    "connection_is_proxied" : bool => Option < bool > = some, database "database" : i64
+    => Option < i64 > = some, host "host" : impl Into < String > => Option < String > =
+    some, keepalive "keepalive" : super::AiGatewayRedisCloudConfigurationKeepalive =>
+    Option < super::AiGatewayRedisCloudConfigurationKeepalive > = some, password
+    "password" : impl Into < String > => Option < String > = some, port "port" :
+    super::PartialRedisEeConfigPort => Option < super::PartialRedisEeConfigPort > = some,
+    read_timeout "read_timeout" : i64 => Option < i64 > = some, send_timeout
+    "send_timeout" : i64 => Option < i64 > = some, sentinel "sentinel" :
     super::AiGatewayRedisCloudConfigurationSentinel => Option <
-    super::AiGatewayRedisCloudConfigurationSentinel > = Some, server_name "server_name" :
-    impl Into < String > => Option < String > = Some, ssl "ssl" : bool => Option < bool >
-    = Some, ssl_verify "ssl_verify" : bool => Option < bool > = Some, username "username"
-    : impl Into < String > => Option < String > = Some, }
+    super::AiGatewayRedisCloudConfigurationSentinel > = some, server_name "server_name" :
+    impl Into < String > => Option < String > = some, ssl "ssl" : bool => Option < bool >
+    = some, ssl_verify "ssl_verify" : bool => Option < bool > = some, username "username"
+    : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayOllamaEmbeddingsModelConfig as "AiGatewayOllamaEmbeddingsModelConfig"
     => AiGatewayOllamaEmbeddingsModelConfigBuilder; required {} optional { upstream_url
-    "upstream_url" : impl Into < String > => Option < String > = Some, }
+    "upstream_url" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-policies")]
 crate::runtime::model_builder! {
@@ -2082,11 +2083,11 @@ crate::runtime::model_builder! {
     uuid::Uuid, created_at "created_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { enabled "enabled" :
-    bool => Option < bool > = Some, global "global" : bool => Option < bool > = Some,
+    bool => Option < bool > = some, global "global" : bool => Option < bool > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(
     any(
@@ -2098,13 +2099,13 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::AiGatewayProxyConfig as "AiGatewayProxyConfig" => AiGatewayProxyConfigBuilder;
     required {} optional { http_proxy "http_proxy" : super::AiGatewayProxyConfigHttpProxy
-    => Option < super::AiGatewayProxyConfigHttpProxy > = Some, https_proxy "https_proxy"
+    => Option < super::AiGatewayProxyConfigHttpProxy > = some, https_proxy "https_proxy"
     : super::AiGatewayProxyConfigHttpProxy => Option <
-    super::AiGatewayProxyConfigHttpProxy > = Some, proxy_scheme "proxy_scheme" :
+    super::AiGatewayProxyConfigHttpProxy > = some, proxy_scheme "proxy_scheme" :
     super::DcrProviderHttpProviderType => Option < super::DcrProviderHttpProviderType > =
-    Some, auth "auth" : super::AiGatewayProxyConfigAuth => Option <
-    super::AiGatewayProxyConfigAuth > = Some, no_proxy "no_proxy" : impl Into < String >
-    => Option < String > = Some, }
+    some, auth "auth" : super::AiGatewayProxyConfigAuth => Option <
+    super::AiGatewayProxyConfigAuth > = some, no_proxy "no_proxy" : impl Into < String >
+    => Option < String > = some, }
 }
 #[cfg(
     any(
@@ -2116,29 +2117,29 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::AiGatewayProxyConfigAuth as "AiGatewayProxyConfigAuth" =>
     AiGatewayProxyConfigAuthBuilder; required {} optional { username "username" : impl
-    Into < String > => Option < String > = Some, }
+    Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayProxyConfigAuthRequest as "AiGatewayProxyConfigAuthRequest" =>
     AiGatewayProxyConfigAuthRequestBuilder; required {} optional { username "username" :
-    impl Into < String > => Option < String > = Some, password "password" : impl Into <
-    String > => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, password "password" : impl Into <
+    String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayProxyConfigHttpProxy as "AiGatewayProxyConfigHttpProxy" =>
     AiGatewayProxyConfigHttpProxyBuilder; required {} optional { host "host" : impl Into
-    < String > => Option < String > = Some, port "port" : i64 => Option < i64 > = Some, }
+    < String > => Option < String > = some, port "port" : i64 => Option < i64 > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayProxyConfigRequest as "AiGatewayProxyConfigRequest" =>
     AiGatewayProxyConfigRequestBuilder; required {} optional { http_proxy "http_proxy" :
     super::AiGatewayProxyConfigHttpProxy => Option < super::AiGatewayProxyConfigHttpProxy
-    > = Some, https_proxy "https_proxy" : super::AiGatewayProxyConfigHttpProxy => Option
-    < super::AiGatewayProxyConfigHttpProxy > = Some, proxy_scheme "proxy_scheme" :
+    > = some, https_proxy "https_proxy" : super::AiGatewayProxyConfigHttpProxy => Option
+    < super::AiGatewayProxyConfigHttpProxy > = some, proxy_scheme "proxy_scheme" :
     super::DcrProviderHttpProviderType => Option < super::DcrProviderHttpProviderType > =
-    Some, auth "auth" : super::AiGatewayProxyConfigAuthRequest => Option <
-    super::AiGatewayProxyConfigAuthRequest > = Some, no_proxy "no_proxy" : impl Into <
-    String > => Option < String > = Some, }
+    some, auth "auth" : super::AiGatewayProxyConfigAuthRequest => Option <
+    super::AiGatewayProxyConfigAuthRequest > = some, no_proxy "no_proxy" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateways")]
 crate::runtime::model_builder! {
@@ -2150,77 +2151,77 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::AiGatewayRedisAwsAuthentication as "AiGatewayRedisAwsAuthentication" =>
     AiGatewayRedisAwsAuthenticationBuilder; required {} optional { access_key_id
-    "access_key_id" : impl Into < String > => Option < String > = Some, assume_role_arn
-    "assume_role_arn" : impl Into < String > => Option < String > = Some, cache_name
-    "cache_name" : impl Into < String > => Option < String > = Some, is_serverless
-    "is_serverless" : bool => Option < bool > = Some, region "region" : impl Into <
-    String > => Option < String > = Some, role_session_name "role_session_name" : impl
-    Into < String > => Option < String > = Some, }
+    "access_key_id" : impl Into < String > => Option < String > = some, assume_role_arn
+    "assume_role_arn" : impl Into < String > => Option < String > = some, cache_name
+    "cache_name" : impl Into < String > => Option < String > = some, is_serverless
+    "is_serverless" : bool => Option < bool > = some, region "region" : impl Into <
+    String > => Option < String > = some, role_session_name "role_session_name" : impl
+    Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayRedisAwsAuthenticationRequest as
     "AiGatewayRedisAwsAuthenticationRequest" =>
     AiGatewayRedisAwsAuthenticationRequestBuilder; required {} optional { access_key_id
-    "access_key_id" : impl Into < String > => Option < String > = Some, assume_role_arn
-    "assume_role_arn" : impl Into < String > => Option < String > = Some, cache_name
-    "cache_name" : impl Into < String > => Option < String > = Some, is_serverless
-    "is_serverless" : bool => Option < bool > = Some, region "region" : impl Into <
-    String > => Option < String > = Some, role_session_name "role_session_name" : impl
-    Into < String > => Option < String > = Some, secret_access_key "secret_access_key" :
-    impl Into < String > => Option < String > = Some, }
+    "access_key_id" : impl Into < String > => Option < String > = some, assume_role_arn
+    "assume_role_arn" : impl Into < String > => Option < String > = some, cache_name
+    "cache_name" : impl Into < String > => Option < String > = some, is_serverless
+    "is_serverless" : bool => Option < bool > = some, region "region" : impl Into <
+    String > => Option < String > = some, role_session_name "role_session_name" : impl
+    Into < String > => Option < String > = some, secret_access_key "secret_access_key" :
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(any(feature = "ai-gateway-models", feature = "ai-gateway-mcp-servers"))]
 crate::runtime::model_builder! {
     super::AiGatewayRedisAzureAuthentication as "AiGatewayRedisAzureAuthentication" =>
     AiGatewayRedisAzureAuthenticationBuilder; required {} optional { client_id
-    "client_id" : impl Into < String > => Option < String > = Some, tenant_id "tenant_id"
-    : impl Into < String > => Option < String > = Some, }
+    "client_id" : impl Into < String > => Option < String > = some, tenant_id "tenant_id"
+    : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayRedisAzureAuthenticationRequest as
     "AiGatewayRedisAzureAuthenticationRequest" =>
     AiGatewayRedisAzureAuthenticationRequestBuilder; required {} optional { client_id
-    "client_id" : impl Into < String > => Option < String > = Some, client_secret
-    "client_secret" : impl Into < String > => Option < String > = Some, tenant_id
-    "tenant_id" : impl Into < String > => Option < String > = Some, }
+    "client_id" : impl Into < String > => Option < String > = some, client_secret
+    "client_secret" : impl Into < String > => Option < String > = some, tenant_id
+    "tenant_id" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-mcp-servers")]
 crate::runtime::model_builder! {
     super::AiGatewayRedisCloudConfiguration as "AiGatewayRedisCloudConfiguration" =>
     AiGatewayRedisCloudConfigurationBuilder; required {} optional { cloud_authentication
     "cloud_authentication" : super::AiGatewayRedisCloudConfigurationCloudAuthentication
-    => Option < super::AiGatewayRedisCloudConfigurationCloudAuthentication > = Some,
+    => Option < super::AiGatewayRedisCloudConfigurationCloudAuthentication > = some,
     cluster "cluster" : super::AiGatewayRedisCloudConfigurationCluster => Option <
-    super::AiGatewayRedisCloudConfigurationCluster > = Some, connect_timeout
-    "connect_timeout" : i64 => Option < i64 > = Some, connection_is_proxied
-    "connection_is_proxied" : bool => Option < bool > = Some, database "database" : i64
-    => Option < i64 > = Some, host "host" : impl Into < String > => Option < String > =
-    Some, keepalive "keepalive" : super::AiGatewayRedisCloudConfigurationKeepalive =>
-    Option < super::AiGatewayRedisCloudConfigurationKeepalive > = Some, password
-    "password" : impl Into < String > => Option < String > = Some, port "port" :
-    super::PartialRedisEeConfigPort => Option < super::PartialRedisEeConfigPort > = Some,
-    read_timeout "read_timeout" : i64 => Option < i64 > = Some, send_timeout
-    "send_timeout" : i64 => Option < i64 > = Some, sentinel "sentinel" :
+    super::AiGatewayRedisCloudConfigurationCluster > = some, connect_timeout
+    "connect_timeout" : i64 => Option < i64 > = some, connection_is_proxied
+    "connection_is_proxied" : bool => Option < bool > = some, database "database" : i64
+    => Option < i64 > = some, host "host" : impl Into < String > => Option < String > =
+    some, keepalive "keepalive" : super::AiGatewayRedisCloudConfigurationKeepalive =>
+    Option < super::AiGatewayRedisCloudConfigurationKeepalive > = some, password
+    "password" : impl Into < String > => Option < String > = some, port "port" :
+    super::PartialRedisEeConfigPort => Option < super::PartialRedisEeConfigPort > = some,
+    read_timeout "read_timeout" : i64 => Option < i64 > = some, send_timeout
+    "send_timeout" : i64 => Option < i64 > = some, sentinel "sentinel" :
     super::AiGatewayRedisCloudConfigurationSentinel => Option <
-    super::AiGatewayRedisCloudConfigurationSentinel > = Some, server_name "server_name" :
-    impl Into < String > => Option < String > = Some, ssl "ssl" : bool => Option < bool >
-    = Some, ssl_verify "ssl_verify" : bool => Option < bool > = Some, username "username"
-    : impl Into < String > => Option < String > = Some, }
+    super::AiGatewayRedisCloudConfigurationSentinel > = some, server_name "server_name" :
+    impl Into < String > => Option < String > = some, ssl "ssl" : bool => Option < bool >
+    = some, ssl_verify "ssl_verify" : bool => Option < bool > = some, username "username"
+    : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayRedisCloudConfigurationCluster as
     "AiGatewayRedisCloudConfigurationCluster" =>
     AiGatewayRedisCloudConfigurationClusterBuilder; required {} optional {
-    max_redirections "max_redirections" : i64 => Option < i64 > = Some, nodes "nodes" :
+    max_redirections "max_redirections" : i64 => Option < i64 > = some, nodes "nodes" :
     Vec < super::RouteJsonSourcesItem > => Option < Vec < super::RouteJsonSourcesItem > >
-    = Some, }
+    = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayRedisCloudConfigurationKeepalive as
     "AiGatewayRedisCloudConfigurationKeepalive" =>
     AiGatewayRedisCloudConfigurationKeepaliveBuilder; required {} optional { backlog
-    "backlog" : i64 => Option < i64 > = Some, pool_size "pool_size" : i64 => Option < i64
-    > = Some, }
+    "backlog" : i64 => Option < i64 > = some, pool_size "pool_size" : i64 => Option < i64
+    > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayRedisCloudConfigurationRequest as
@@ -2228,57 +2229,57 @@ crate::runtime::model_builder! {
     AiGatewayRedisCloudConfigurationRequestBuilder; required {} optional {
     cloud_authentication "cloud_authentication" :
     super::AiGatewayRedisCloudConfigurationCloudAuthenticationRequest => Option <
-    super::AiGatewayRedisCloudConfigurationCloudAuthenticationRequest > = Some, cluster
+    super::AiGatewayRedisCloudConfigurationCloudAuthenticationRequest > = some, cluster
     "cluster" : super::AiGatewayRedisCloudConfigurationCluster => Option <
-    super::AiGatewayRedisCloudConfigurationCluster > = Some, connect_timeout
-    "connect_timeout" : i64 => Option < i64 > = Some, connection_is_proxied
-    "connection_is_proxied" : bool => Option < bool > = Some, database "database" : i64
-    => Option < i64 > = Some, host "host" : impl Into < String > => Option < String > =
-    Some, keepalive "keepalive" : super::AiGatewayRedisCloudConfigurationKeepalive =>
-    Option < super::AiGatewayRedisCloudConfigurationKeepalive > = Some, password
-    "password" : impl Into < String > => Option < String > = Some, port "port" :
-    super::PartialRedisEeConfigPort => Option < super::PartialRedisEeConfigPort > = Some,
-    read_timeout "read_timeout" : i64 => Option < i64 > = Some, send_timeout
-    "send_timeout" : i64 => Option < i64 > = Some, sentinel "sentinel" :
+    super::AiGatewayRedisCloudConfigurationCluster > = some, connect_timeout
+    "connect_timeout" : i64 => Option < i64 > = some, connection_is_proxied
+    "connection_is_proxied" : bool => Option < bool > = some, database "database" : i64
+    => Option < i64 > = some, host "host" : impl Into < String > => Option < String > =
+    some, keepalive "keepalive" : super::AiGatewayRedisCloudConfigurationKeepalive =>
+    Option < super::AiGatewayRedisCloudConfigurationKeepalive > = some, password
+    "password" : impl Into < String > => Option < String > = some, port "port" :
+    super::PartialRedisEeConfigPort => Option < super::PartialRedisEeConfigPort > = some,
+    read_timeout "read_timeout" : i64 => Option < i64 > = some, send_timeout
+    "send_timeout" : i64 => Option < i64 > = some, sentinel "sentinel" :
     super::AiGatewayRedisCloudConfigurationSentinel => Option <
-    super::AiGatewayRedisCloudConfigurationSentinel > = Some, server_name "server_name" :
-    impl Into < String > => Option < String > = Some, ssl "ssl" : bool => Option < bool >
-    = Some, ssl_verify "ssl_verify" : bool => Option < bool > = Some, username "username"
-    : impl Into < String > => Option < String > = Some, }
+    super::AiGatewayRedisCloudConfigurationSentinel > = some, server_name "server_name" :
+    impl Into < String > => Option < String > = some, ssl "ssl" : bool => Option < bool >
+    = some, ssl_verify "ssl_verify" : bool => Option < bool > = some, username "username"
+    : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayRedisCloudConfigurationSentinel as
     "AiGatewayRedisCloudConfigurationSentinel" =>
     AiGatewayRedisCloudConfigurationSentinelBuilder; required {} optional { master
-    "master" : impl Into < String > => Option < String > = Some, nodes "nodes" : Vec <
+    "master" : impl Into < String > => Option < String > = some, nodes "nodes" : Vec <
     super::PartialRedisEeConfigSentinelNodesItem > => Option < Vec <
-    super::PartialRedisEeConfigSentinelNodesItem > > = Some, password "password" : impl
-    Into < String > => Option < String > = Some, role "role" :
+    super::PartialRedisEeConfigSentinelNodesItem > > = some, password "password" : impl
+    Into < String > => Option < String > = some, role "role" :
     super::PartialRedisEeConfigSentinelRole => Option <
-    super::PartialRedisEeConfigSentinelRole > = Some, username "username" : impl Into <
-    String > => Option < String > = Some, }
+    super::PartialRedisEeConfigSentinelRole > = some, username "username" : impl Into <
+    String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayRedisGcpAuthenticationRequest as
     "AiGatewayRedisGcpAuthenticationRequest" =>
     AiGatewayRedisGcpAuthenticationRequestBuilder; required {} optional {
     service_account_json "service_account_json" : impl Into < String > => Option < String
-    > = Some, }
+    > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayRouteConfig as "AiGatewayRouteConfig" => AiGatewayRouteConfigBuilder;
     required {} optional { headers "headers" : std::collections::BTreeMap < String,
     serde_json::Value > => Option < std::collections::BTreeMap < String,
-    serde_json::Value > > = Some, hosts "hosts" : Vec < String > => Option < Vec < String
-    > > = Some, https_redirect_status_code "https_redirect_status_code" : i64 => Option <
-    i64 > = Some, methods "methods" : Vec < String > => Option < Vec < String > > = Some,
-    paths "paths" : Vec < String > => Option < Vec < String > > = Some, preserve_host
-    "preserve_host" : bool => Option < bool > = Some, protocols "protocols" : Vec <
-    String > => Option < Vec < String > > = Some, regex_priority "regex_priority" : i64
-    => Option < i64 > = Some, request_buffering "request_buffering" : bool => Option <
-    bool > = Some, response_buffering "response_buffering" : bool => Option < bool > =
-    Some, strip_path "strip_path" : bool => Option < bool > = Some, tags "tags" : Vec <
-    String > => Option < Vec < String > > = Some, }
+    serde_json::Value > > = some, hosts "hosts" : Vec < String > => Option < Vec < String
+    > > = some, https_redirect_status_code "https_redirect_status_code" : i64 => Option <
+    i64 > = some, methods "methods" : Vec < String > => Option < Vec < String > > = some,
+    paths "paths" : Vec < String > => Option < Vec < String > > = some, preserve_host
+    "preserve_host" : bool => Option < bool > = some, protocols "protocols" : Vec <
+    String > => Option < Vec < String > > = some, regex_priority "regex_priority" : i64
+    => Option < i64 > = some, request_buffering "request_buffering" : bool => Option <
+    bool > = some, response_buffering "response_buffering" : bool => Option < bool > =
+    some, strip_path "strip_path" : bool => Option < bool > = some, tags "tags" : Vec <
+    String > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -2296,8 +2297,8 @@ crate::runtime::model_builder! {
     chrono::Utc >, updated_at "updated_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-models")]
@@ -2306,180 +2307,180 @@ crate::runtime::model_builder! {
     name "name" : impl Into < String > => String, provider "provider" : impl Into <
     String > => String, config "config" : super::AiGatewayTargetConfig =>
     super::AiGatewayTargetConfig, } optional { weight "weight" : i64 => Option < i64 > =
-    Some, semantic_description "semantic_description" : impl Into < String > => Option <
-    String > = Some, allow_auth_override "allow_auth_override" : bool => Option < bool >
-    = Some, }
+    some, semantic_description "semantic_description" : impl Into < String > => Option <
+    String > = some, allow_auth_override "allow_auth_override" : bool => Option < bool >
+    = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetAnthropicConfig as "AiGatewayTargetAnthropicConfig" =>
     AiGatewayTargetAnthropicConfigBuilder; required {} optional { embeddings_dimensions
-    "embeddings_dimensions" : i64 => Option < i64 > = Some, max_tokens "max_tokens" : i64
-    => Option < i64 > = Some, input_cost "input_cost" : f64 => Option < f64 > = Some,
-    output_cost "output_cost" : f64 => Option < f64 > = Some, cache_read_cost
-    "cache_read_cost" : f64 => Option < f64 > = Some, cache_write_cost "cache_write_cost"
-    : f64 => Option < f64 > = Some, cache_write_cost_list "cache_write_cost_list" : Vec <
+    "embeddings_dimensions" : i64 => Option < i64 > = some, max_tokens "max_tokens" : i64
+    => Option < i64 > = some, input_cost "input_cost" : f64 => Option < f64 > = some,
+    output_cost "output_cost" : f64 => Option < f64 > = some, cache_read_cost
+    "cache_read_cost" : f64 => Option < f64 > = some, cache_write_cost "cache_write_cost"
+    : f64 => Option < f64 > = some, cache_write_cost_list "cache_write_cost_list" : Vec <
     super::AiGatewayCacheWriteCost > => Option < Vec < super::AiGatewayCacheWriteCost > >
-    = Some, context_window_factor "context_window_factor" : Vec <
+    = some, context_window_factor "context_window_factor" : Vec <
     super::AiGatewayContextWindowFactor > => Option < Vec <
-    super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, upstream_url "upstream_url" : impl Into < String > =>
-    Option < String > = Some, version "version" : impl Into < String > => Option < String
-    > = Some, }
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, upstream_url "upstream_url" : impl Into < String > =>
+    Option < String > = some, version "version" : impl Into < String > => Option < String
+    > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetAzureConfig as "AiGatewayTargetAzureConfig" =>
     AiGatewayTargetAzureConfigBuilder; required {} optional { embeddings_dimensions
-    "embeddings_dimensions" : i64 => Option < i64 > = Some, max_tokens "max_tokens" : i64
-    => Option < i64 > = Some, input_cost "input_cost" : f64 => Option < f64 > = Some,
-    output_cost "output_cost" : f64 => Option < f64 > = Some, cache_read_cost
-    "cache_read_cost" : f64 => Option < f64 > = Some, cache_write_cost "cache_write_cost"
-    : f64 => Option < f64 > = Some, cache_write_cost_list "cache_write_cost_list" : Vec <
+    "embeddings_dimensions" : i64 => Option < i64 > = some, max_tokens "max_tokens" : i64
+    => Option < i64 > = some, input_cost "input_cost" : f64 => Option < f64 > = some,
+    output_cost "output_cost" : f64 => Option < f64 > = some, cache_read_cost
+    "cache_read_cost" : f64 => Option < f64 > = some, cache_write_cost "cache_write_cost"
+    : f64 => Option < f64 > = some, cache_write_cost_list "cache_write_cost_list" : Vec <
     super::AiGatewayCacheWriteCost > => Option < Vec < super::AiGatewayCacheWriteCost > >
-    = Some, context_window_factor "context_window_factor" : Vec <
+    = some, context_window_factor "context_window_factor" : Vec <
     super::AiGatewayContextWindowFactor > => Option < Vec <
-    super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, upstream_url "upstream_url" : impl Into < String > =>
-    Option < String > = Some, deployment_id "deployment_id" : impl Into < String > =>
-    Option < String > = Some, api_version "api_version" : impl Into < String > => Option
-    < String > = Some, foundry_path_prefix "foundry_path_prefix" :
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, upstream_url "upstream_url" : impl Into < String > =>
+    Option < String > = some, deployment_id "deployment_id" : impl Into < String > =>
+    Option < String > = some, api_version "api_version" : impl Into < String > => Option
+    < String > = some, foundry_path_prefix "foundry_path_prefix" :
     super::AiGatewayTargetAzureConfigFoundryPathPrefix => Option <
-    super::AiGatewayTargetAzureConfigFoundryPathPrefix > = Some, }
+    super::AiGatewayTargetAzureConfigFoundryPathPrefix > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetBedrockConfig as "AiGatewayTargetBedrockConfig" =>
     AiGatewayTargetBedrockConfigBuilder; required {} optional { embeddings_dimensions
-    "embeddings_dimensions" : i64 => Option < i64 > = Some, max_tokens "max_tokens" : i64
-    => Option < i64 > = Some, input_cost "input_cost" : f64 => Option < f64 > = Some,
-    output_cost "output_cost" : f64 => Option < f64 > = Some, cache_read_cost
-    "cache_read_cost" : f64 => Option < f64 > = Some, cache_write_cost "cache_write_cost"
-    : f64 => Option < f64 > = Some, cache_write_cost_list "cache_write_cost_list" : Vec <
+    "embeddings_dimensions" : i64 => Option < i64 > = some, max_tokens "max_tokens" : i64
+    => Option < i64 > = some, input_cost "input_cost" : f64 => Option < f64 > = some,
+    output_cost "output_cost" : f64 => Option < f64 > = some, cache_read_cost
+    "cache_read_cost" : f64 => Option < f64 > = some, cache_write_cost "cache_write_cost"
+    : f64 => Option < f64 > = some, cache_write_cost_list "cache_write_cost_list" : Vec <
     super::AiGatewayCacheWriteCost > => Option < Vec < super::AiGatewayCacheWriteCost > >
-    = Some, context_window_factor "context_window_factor" : Vec <
+    = some, context_window_factor "context_window_factor" : Vec <
     super::AiGatewayContextWindowFactor > => Option < Vec <
-    super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, upstream_url "upstream_url" : impl Into < String > =>
-    Option < String > = Some, region "region" : impl Into < String > => Option < String >
-    = Some, batch_bucket_prefix "batch_bucket_prefix" : impl Into < String > => Option <
-    String > = Some, embeddings_normalize "embeddings_normalize" : bool => Option < bool
-    > = Some, performance_config_latency "performance_config_latency" : impl Into <
-    String > => Option < String > = Some, video_output_s3_uri "video_output_s3_uri" :
-    impl Into < String > => Option < String > = Some, }
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, upstream_url "upstream_url" : impl Into < String > =>
+    Option < String > = some, region "region" : impl Into < String > => Option < String >
+    = some, batch_bucket_prefix "batch_bucket_prefix" : impl Into < String > => Option <
+    String > = some, embeddings_normalize "embeddings_normalize" : bool => Option < bool
+    > = some, performance_config_latency "performance_config_latency" : impl Into <
+    String > => Option < String > = some, video_output_s3_uri "video_output_s3_uri" :
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetCohereConfig as "AiGatewayTargetCohereConfig" =>
     AiGatewayTargetCohereConfigBuilder; required {} optional { embeddings_dimensions
-    "embeddings_dimensions" : i64 => Option < i64 > = Some, max_tokens "max_tokens" : i64
-    => Option < i64 > = Some, input_cost "input_cost" : f64 => Option < f64 > = Some,
-    output_cost "output_cost" : f64 => Option < f64 > = Some, cache_read_cost
-    "cache_read_cost" : f64 => Option < f64 > = Some, cache_write_cost "cache_write_cost"
-    : f64 => Option < f64 > = Some, cache_write_cost_list "cache_write_cost_list" : Vec <
+    "embeddings_dimensions" : i64 => Option < i64 > = some, max_tokens "max_tokens" : i64
+    => Option < i64 > = some, input_cost "input_cost" : f64 => Option < f64 > = some,
+    output_cost "output_cost" : f64 => Option < f64 > = some, cache_read_cost
+    "cache_read_cost" : f64 => Option < f64 > = some, cache_write_cost "cache_write_cost"
+    : f64 => Option < f64 > = some, cache_write_cost_list "cache_write_cost_list" : Vec <
     super::AiGatewayCacheWriteCost > => Option < Vec < super::AiGatewayCacheWriteCost > >
-    = Some, context_window_factor "context_window_factor" : Vec <
+    = some, context_window_factor "context_window_factor" : Vec <
     super::AiGatewayContextWindowFactor > => Option < Vec <
-    super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, upstream_url "upstream_url" : impl Into < String > =>
-    Option < String > = Some, api_version "api_version" :
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, upstream_url "upstream_url" : impl Into < String > =>
+    Option < String > = some, api_version "api_version" :
     super::HashiCorpVaultCertConfigKv => Option < super::HashiCorpVaultCertConfigKv > =
-    Some, embedding_input_type "embedding_input_type" :
+    some, embedding_input_type "embedding_input_type" :
     super::AiGatewayTargetCohereConfigEmbeddingInputType => Option <
-    super::AiGatewayTargetCohereConfigEmbeddingInputType > = Some, wait_for_model
-    "wait_for_model" : bool => Option < bool > = Some, }
+    super::AiGatewayTargetCohereConfigEmbeddingInputType > = some, wait_for_model
+    "wait_for_model" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetDatabricksConfig as "AiGatewayTargetDatabricksConfig" =>
     AiGatewayTargetDatabricksConfigBuilder; required { workspace_instance_id
     "workspace_instance_id" : impl Into < String > => String, } optional {
-    embeddings_dimensions "embeddings_dimensions" : i64 => Option < i64 > = Some,
-    max_tokens "max_tokens" : i64 => Option < i64 > = Some, input_cost "input_cost" : f64
-    => Option < f64 > = Some, output_cost "output_cost" : f64 => Option < f64 > = Some,
-    cache_read_cost "cache_read_cost" : f64 => Option < f64 > = Some, cache_write_cost
-    "cache_write_cost" : f64 => Option < f64 > = Some, cache_write_cost_list
+    embeddings_dimensions "embeddings_dimensions" : i64 => Option < i64 > = some,
+    max_tokens "max_tokens" : i64 => Option < i64 > = some, input_cost "input_cost" : f64
+    => Option < f64 > = some, output_cost "output_cost" : f64 => Option < f64 > = some,
+    cache_read_cost "cache_read_cost" : f64 => Option < f64 > = some, cache_write_cost
+    "cache_write_cost" : f64 => Option < f64 > = some, cache_write_cost_list
     "cache_write_cost_list" : Vec < super::AiGatewayCacheWriteCost > => Option < Vec <
-    super::AiGatewayCacheWriteCost > > = Some, context_window_factor
+    super::AiGatewayCacheWriteCost > > = some, context_window_factor
     "context_window_factor" : Vec < super::AiGatewayContextWindowFactor > => Option < Vec
-    < super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    < super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, upstream_url "upstream_url" : impl Into < String > =>
-    Option < String > = Some, }
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, upstream_url "upstream_url" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetGeminiConfig as "AiGatewayTargetGeminiConfig" =>
     AiGatewayTargetGeminiConfigBuilder; required {} optional { embeddings_dimensions
-    "embeddings_dimensions" : i64 => Option < i64 > = Some, max_tokens "max_tokens" : i64
-    => Option < i64 > = Some, input_cost "input_cost" : f64 => Option < f64 > = Some,
-    output_cost "output_cost" : f64 => Option < f64 > = Some, cache_read_cost
-    "cache_read_cost" : f64 => Option < f64 > = Some, cache_write_cost "cache_write_cost"
-    : f64 => Option < f64 > = Some, cache_write_cost_list "cache_write_cost_list" : Vec <
+    "embeddings_dimensions" : i64 => Option < i64 > = some, max_tokens "max_tokens" : i64
+    => Option < i64 > = some, input_cost "input_cost" : f64 => Option < f64 > = some,
+    output_cost "output_cost" : f64 => Option < f64 > = some, cache_read_cost
+    "cache_read_cost" : f64 => Option < f64 > = some, cache_write_cost "cache_write_cost"
+    : f64 => Option < f64 > = some, cache_write_cost_list "cache_write_cost_list" : Vec <
     super::AiGatewayCacheWriteCost > => Option < Vec < super::AiGatewayCacheWriteCost > >
-    = Some, context_window_factor "context_window_factor" : Vec <
+    = some, context_window_factor "context_window_factor" : Vec <
     super::AiGatewayContextWindowFactor > => Option < Vec <
-    super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, upstream_url "upstream_url" : impl Into < String > =>
-    Option < String > = Some, gcp_environment "gcp_environment" : super::GcpModelConfig
-    => Option < super::GcpModelConfig > = Some, }
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, upstream_url "upstream_url" : impl Into < String > =>
+    Option < String > = some, gcp_environment "gcp_environment" : super::GcpModelConfig
+    => Option < super::GcpModelConfig > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetHuggingfaceConfig as "AiGatewayTargetHuggingfaceConfig" =>
     AiGatewayTargetHuggingfaceConfigBuilder; required {} optional { embeddings_dimensions
-    "embeddings_dimensions" : i64 => Option < i64 > = Some, max_tokens "max_tokens" : i64
-    => Option < i64 > = Some, input_cost "input_cost" : f64 => Option < f64 > = Some,
-    output_cost "output_cost" : f64 => Option < f64 > = Some, cache_read_cost
-    "cache_read_cost" : f64 => Option < f64 > = Some, cache_write_cost "cache_write_cost"
-    : f64 => Option < f64 > = Some, cache_write_cost_list "cache_write_cost_list" : Vec <
+    "embeddings_dimensions" : i64 => Option < i64 > = some, max_tokens "max_tokens" : i64
+    => Option < i64 > = some, input_cost "input_cost" : f64 => Option < f64 > = some,
+    output_cost "output_cost" : f64 => Option < f64 > = some, cache_read_cost
+    "cache_read_cost" : f64 => Option < f64 > = some, cache_write_cost "cache_write_cost"
+    : f64 => Option < f64 > = some, cache_write_cost_list "cache_write_cost_list" : Vec <
     super::AiGatewayCacheWriteCost > => Option < Vec < super::AiGatewayCacheWriteCost > >
-    = Some, context_window_factor "context_window_factor" : Vec <
+    = some, context_window_factor "context_window_factor" : Vec <
     super::AiGatewayContextWindowFactor > => Option < Vec <
-    super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, upstream_url "upstream_url" : impl Into < String > =>
-    Option < String > = Some, use_cache "use_cache" : bool => Option < bool > = Some,
-    wait_for_model "wait_for_model" : bool => Option < bool > = Some, }
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, upstream_url "upstream_url" : impl Into < String > =>
+    Option < String > = some, use_cache "use_cache" : bool => Option < bool > = some,
+    wait_for_model "wait_for_model" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetKimiConfig as "AiGatewayTargetKimiConfig" =>
     AiGatewayTargetKimiConfigBuilder; required {} optional { embeddings_dimensions
-    "embeddings_dimensions" : i64 => Option < i64 > = Some, max_tokens "max_tokens" : i64
-    => Option < i64 > = Some, input_cost "input_cost" : f64 => Option < f64 > = Some,
-    output_cost "output_cost" : f64 => Option < f64 > = Some, cache_read_cost
-    "cache_read_cost" : f64 => Option < f64 > = Some, cache_write_cost "cache_write_cost"
-    : f64 => Option < f64 > = Some, cache_write_cost_list "cache_write_cost_list" : Vec <
+    "embeddings_dimensions" : i64 => Option < i64 > = some, max_tokens "max_tokens" : i64
+    => Option < i64 > = some, input_cost "input_cost" : f64 => Option < f64 > = some,
+    output_cost "output_cost" : f64 => Option < f64 > = some, cache_read_cost
+    "cache_read_cost" : f64 => Option < f64 > = some, cache_write_cost "cache_write_cost"
+    : f64 => Option < f64 > = some, cache_write_cost_list "cache_write_cost_list" : Vec <
     super::AiGatewayCacheWriteCost > => Option < Vec < super::AiGatewayCacheWriteCost > >
-    = Some, context_window_factor "context_window_factor" : Vec <
+    = some, context_window_factor "context_window_factor" : Vec <
     super::AiGatewayContextWindowFactor > => Option < Vec <
-    super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, upstream_url "upstream_url" : impl Into < String > =>
-    Option < String > = Some, international "international" : bool => Option < bool > =
-    Some, }
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, upstream_url "upstream_url" : impl Into < String > =>
+    Option < String > = some, international "international" : bool => Option < bool > =
+    some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -2487,19 +2488,19 @@ crate::runtime::model_builder! {
     AiGatewayTargetLlama2ConfigBuilder; required { upstream_url "upstream_url" : impl
     Into < String > => String, format "format" : super::AiGatewayTargetLlama2ConfigFormat
     => super::AiGatewayTargetLlama2ConfigFormat, } optional { embeddings_dimensions
-    "embeddings_dimensions" : i64 => Option < i64 > = Some, max_tokens "max_tokens" : i64
-    => Option < i64 > = Some, input_cost "input_cost" : f64 => Option < f64 > = Some,
-    output_cost "output_cost" : f64 => Option < f64 > = Some, cache_read_cost
-    "cache_read_cost" : f64 => Option < f64 > = Some, cache_write_cost "cache_write_cost"
-    : f64 => Option < f64 > = Some, cache_write_cost_list "cache_write_cost_list" : Vec <
+    "embeddings_dimensions" : i64 => Option < i64 > = some, max_tokens "max_tokens" : i64
+    => Option < i64 > = some, input_cost "input_cost" : f64 => Option < f64 > = some,
+    output_cost "output_cost" : f64 => Option < f64 > = some, cache_read_cost
+    "cache_read_cost" : f64 => Option < f64 > = some, cache_write_cost "cache_write_cost"
+    : f64 => Option < f64 > = some, cache_write_cost_list "cache_write_cost_list" : Vec <
     super::AiGatewayCacheWriteCost > => Option < Vec < super::AiGatewayCacheWriteCost > >
-    = Some, context_window_factor "context_window_factor" : Vec <
+    = some, context_window_factor "context_window_factor" : Vec <
     super::AiGatewayContextWindowFactor > => Option < Vec <
-    super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, }
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
@@ -2507,132 +2508,132 @@ crate::runtime::model_builder! {
     AiGatewayTargetMistralConfigBuilder; required { format "format" :
     super::AiGatewayTargetMistralConfigFormat =>
     super::AiGatewayTargetMistralConfigFormat, } optional { embeddings_dimensions
-    "embeddings_dimensions" : i64 => Option < i64 > = Some, max_tokens "max_tokens" : i64
-    => Option < i64 > = Some, input_cost "input_cost" : f64 => Option < f64 > = Some,
-    output_cost "output_cost" : f64 => Option < f64 > = Some, cache_read_cost
-    "cache_read_cost" : f64 => Option < f64 > = Some, cache_write_cost "cache_write_cost"
-    : f64 => Option < f64 > = Some, cache_write_cost_list "cache_write_cost_list" : Vec <
+    "embeddings_dimensions" : i64 => Option < i64 > = some, max_tokens "max_tokens" : i64
+    => Option < i64 > = some, input_cost "input_cost" : f64 => Option < f64 > = some,
+    output_cost "output_cost" : f64 => Option < f64 > = some, cache_read_cost
+    "cache_read_cost" : f64 => Option < f64 > = some, cache_write_cost "cache_write_cost"
+    : f64 => Option < f64 > = some, cache_write_cost_list "cache_write_cost_list" : Vec <
     super::AiGatewayCacheWriteCost > => Option < Vec < super::AiGatewayCacheWriteCost > >
-    = Some, context_window_factor "context_window_factor" : Vec <
+    = some, context_window_factor "context_window_factor" : Vec <
     super::AiGatewayContextWindowFactor > => Option < Vec <
-    super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, upstream_url "upstream_url" : impl Into < String > =>
-    Option < String > = Some, }
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, upstream_url "upstream_url" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetSagemakerConfig as "AiGatewayTargetSagemakerConfig" =>
     AiGatewayTargetSagemakerConfigBuilder; required {} optional { embeddings_dimensions
-    "embeddings_dimensions" : i64 => Option < i64 > = Some, max_tokens "max_tokens" : i64
-    => Option < i64 > = Some, input_cost "input_cost" : f64 => Option < f64 > = Some,
-    output_cost "output_cost" : f64 => Option < f64 > = Some, cache_read_cost
-    "cache_read_cost" : f64 => Option < f64 > = Some, cache_write_cost "cache_write_cost"
-    : f64 => Option < f64 > = Some, cache_write_cost_list "cache_write_cost_list" : Vec <
+    "embeddings_dimensions" : i64 => Option < i64 > = some, max_tokens "max_tokens" : i64
+    => Option < i64 > = some, input_cost "input_cost" : f64 => Option < f64 > = some,
+    output_cost "output_cost" : f64 => Option < f64 > = some, cache_read_cost
+    "cache_read_cost" : f64 => Option < f64 > = some, cache_write_cost "cache_write_cost"
+    : f64 => Option < f64 > = some, cache_write_cost_list "cache_write_cost_list" : Vec <
     super::AiGatewayCacheWriteCost > => Option < Vec < super::AiGatewayCacheWriteCost > >
-    = Some, context_window_factor "context_window_factor" : Vec <
+    = some, context_window_factor "context_window_factor" : Vec <
     super::AiGatewayContextWindowFactor > => Option < Vec <
-    super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, upstream_url "upstream_url" : impl Into < String > =>
-    Option < String > = Some, aws "aws" : super::AiGatewayTargetSagemakerConfigAws =>
-    Option < super::AiGatewayTargetSagemakerConfigAws > = Some, target "target" :
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, upstream_url "upstream_url" : impl Into < String > =>
+    Option < String > = some, aws "aws" : super::AiGatewayTargetSagemakerConfigAws =>
+    Option < super::AiGatewayTargetSagemakerConfigAws > = some, target "target" :
     super::AiGatewayTargetSagemakerConfigTarget => Option <
-    super::AiGatewayTargetSagemakerConfigTarget > = Some, }
+    super::AiGatewayTargetSagemakerConfigTarget > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetSagemakerConfigAws as "AiGatewayTargetSagemakerConfigAws" =>
     AiGatewayTargetSagemakerConfigAwsBuilder; required {} optional { region "region" :
-    impl Into < String > => Option < String > = Some, assume_role_arn "assume_role_arn" :
-    impl Into < String > => Option < String > = Some, role_session_name
-    "role_session_name" : impl Into < String > => Option < String > = Some,
+    impl Into < String > => Option < String > = some, assume_role_arn "assume_role_arn" :
+    impl Into < String > => Option < String > = some, role_session_name
+    "role_session_name" : impl Into < String > => Option < String > = some,
     sts_endpoint_url "sts_endpoint_url" : impl Into < String > => Option < String > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetSagemakerConfigTarget as "AiGatewayTargetSagemakerConfigTarget"
     => AiGatewayTargetSagemakerConfigTargetBuilder; required {} optional { model "model"
-    : impl Into < String > => Option < String > = Some, variant "variant" : impl Into <
-    String > => Option < String > = Some, container_hostname "container_hostname" : impl
-    Into < String > => Option < String > = Some, }
+    : impl Into < String > => Option < String > = some, variant "variant" : impl Into <
+    String > => Option < String > = some, container_hostname "container_hostname" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetVllmConfig as "AiGatewayTargetVllmConfig" =>
     AiGatewayTargetVllmConfigBuilder; required { upstream_url "upstream_url" : impl Into
     < String > => String, } optional { embeddings_dimensions "embeddings_dimensions" :
-    i64 => Option < i64 > = Some, max_tokens "max_tokens" : i64 => Option < i64 > = Some,
-    input_cost "input_cost" : f64 => Option < f64 > = Some, output_cost "output_cost" :
-    f64 => Option < f64 > = Some, cache_read_cost "cache_read_cost" : f64 => Option < f64
-    > = Some, cache_write_cost "cache_write_cost" : f64 => Option < f64 > = Some,
+    i64 => Option < i64 > = some, max_tokens "max_tokens" : i64 => Option < i64 > = some,
+    input_cost "input_cost" : f64 => Option < f64 > = some, output_cost "output_cost" :
+    f64 => Option < f64 > = some, cache_read_cost "cache_read_cost" : f64 => Option < f64
+    > = some, cache_write_cost "cache_write_cost" : f64 => Option < f64 > = some,
     cache_write_cost_list "cache_write_cost_list" : Vec < super::AiGatewayCacheWriteCost
-    > => Option < Vec < super::AiGatewayCacheWriteCost > > = Some, context_window_factor
+    > => Option < Vec < super::AiGatewayCacheWriteCost > > = some, context_window_factor
     "context_window_factor" : Vec < super::AiGatewayContextWindowFactor > => Option < Vec
-    < super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    < super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, }
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, }
 }
 #[cfg(feature = "ai-gateway-models")]
 crate::runtime::model_builder! {
     super::AiGatewayTargetXaiConfig as "AiGatewayTargetXaiConfig" =>
     AiGatewayTargetXaiConfigBuilder; required {} optional { embeddings_dimensions
-    "embeddings_dimensions" : i64 => Option < i64 > = Some, max_tokens "max_tokens" : i64
-    => Option < i64 > = Some, input_cost "input_cost" : f64 => Option < f64 > = Some,
-    output_cost "output_cost" : f64 => Option < f64 > = Some, cache_read_cost
-    "cache_read_cost" : f64 => Option < f64 > = Some, cache_write_cost "cache_write_cost"
-    : f64 => Option < f64 > = Some, cache_write_cost_list "cache_write_cost_list" : Vec <
+    "embeddings_dimensions" : i64 => Option < i64 > = some, max_tokens "max_tokens" : i64
+    => Option < i64 > = some, input_cost "input_cost" : f64 => Option < f64 > = some,
+    output_cost "output_cost" : f64 => Option < f64 > = some, cache_read_cost
+    "cache_read_cost" : f64 => Option < f64 > = some, cache_write_cost "cache_write_cost"
+    : f64 => Option < f64 > = some, cache_write_cost_list "cache_write_cost_list" : Vec <
     super::AiGatewayCacheWriteCost > => Option < Vec < super::AiGatewayCacheWriteCost > >
-    = Some, context_window_factor "context_window_factor" : Vec <
+    = some, context_window_factor "context_window_factor" : Vec <
     super::AiGatewayContextWindowFactor > => Option < Vec <
-    super::AiGatewayContextWindowFactor > > = Some, service_tier_factor
+    super::AiGatewayContextWindowFactor > > = some, service_tier_factor
     "service_tier_factor" : Vec < super::AiGatewayServiceTierFactor > => Option < Vec <
-    super::AiGatewayServiceTierFactor > > = Some, temperature "temperature" : f64 =>
-    Option < f64 > = Some, top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" :
-    f64 => Option < f64 > = Some, upstream_url "upstream_url" : impl Into < String > =>
-    Option < String > = Some, }
+    super::AiGatewayServiceTierFactor > > = some, temperature "temperature" : f64 =>
+    Option < f64 > = some, top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" :
+    f64 => Option < f64 > = some, upstream_url "upstream_url" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(any(feature = "ai-gateway-agents", feature = "ai-gateway-mcp-servers"))]
 crate::runtime::model_builder! {
     super::AiGatewayUpstreamAuthAws as "AiGatewayUpstreamAuthAws" =>
     AiGatewayUpstreamAuthAwsBuilder; required {} optional { access_key_id "access_key_id"
-    : impl Into < String > => Option < String > = Some, region "region" : impl Into <
-    String > => Option < String > = Some, assume_role_arn "assume_role_arn" : impl Into <
-    String > => Option < String > = Some, role_session_name "role_session_name" : impl
-    Into < String > => Option < String > = Some, sts_endpoint_url "sts_endpoint_url" :
-    impl Into < String > => Option < String > = Some, }
+    : impl Into < String > => Option < String > = some, region "region" : impl Into <
+    String > => Option < String > = some, assume_role_arn "assume_role_arn" : impl Into <
+    String > => Option < String > = some, role_session_name "role_session_name" : impl
+    Into < String > => Option < String > = some, sts_endpoint_url "sts_endpoint_url" :
+    impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayUpstreamAuthAwsRequest as "AiGatewayUpstreamAuthAwsRequest" =>
     AiGatewayUpstreamAuthAwsRequestBuilder; required {} optional { access_key_id
-    "access_key_id" : impl Into < String > => Option < String > = Some, secret_access_key
-    "secret_access_key" : impl Into < String > => Option < String > = Some, session_token
-    "session_token" : impl Into < String > => Option < String > = Some, region "region" :
-    impl Into < String > => Option < String > = Some, assume_role_arn "assume_role_arn" :
-    impl Into < String > => Option < String > = Some, role_session_name
-    "role_session_name" : impl Into < String > => Option < String > = Some,
+    "access_key_id" : impl Into < String > => Option < String > = some, secret_access_key
+    "secret_access_key" : impl Into < String > => Option < String > = some, session_token
+    "session_token" : impl Into < String > => Option < String > = some, region "region" :
+    impl Into < String > => Option < String > = some, assume_role_arn "assume_role_arn" :
+    impl Into < String > => Option < String > = some, role_session_name
+    "role_session_name" : impl Into < String > => Option < String > = some,
     sts_endpoint_url "sts_endpoint_url" : impl Into < String > => Option < String > =
-    Some, }
+    some, }
 }
 #[cfg(any(feature = "ai-gateway-agents", feature = "ai-gateway-mcp-servers"))]
 crate::runtime::model_builder! {
     super::AiGatewayUpstreamConfig as "AiGatewayUpstreamConfig" =>
     AiGatewayUpstreamConfigBuilder; required {} optional { auth "auth" :
     super::AiGatewayUpstreamConfigAuth => Option < super::AiGatewayUpstreamConfigAuth > =
-    Some, }
+    some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayUpstreamConfigRequest as "AiGatewayUpstreamConfigRequest" =>
     AiGatewayUpstreamConfigRequestBuilder; required {} optional { auth "auth" :
     super::AiGatewayUpstreamConfigAuthRequest => Option <
-    super::AiGatewayUpstreamConfigAuthRequest > = Some, }
+    super::AiGatewayUpstreamConfigAuthRequest > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
@@ -2643,10 +2644,10 @@ crate::runtime::model_builder! {
     impl Into < String > => String, config "config" :
     super::AwsSecretsManagerVaultConfigProperty =>
     super::AwsSecretsManagerVaultConfigProperty, } optional { description "description" :
-    impl Into < String > => Option < String > = Some, labels "labels" :
+    impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-vaults")]
@@ -2657,23 +2658,23 @@ crate::runtime::model_builder! {
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     name "name" : impl Into < String > => String, config "config" :
     super::AzureKeyVaultConfigProperty => super::AzureKeyVaultConfigProperty, } optional
-    { description "description" : impl Into < String > => Option < String > = Some,
+    { description "description" : impl Into < String > => Option < String > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayVaultCloudProviderConfigBaseProperties as
     "AiGatewayVaultCloudProviderConfigBaseProperties" =>
     AiGatewayVaultCloudProviderConfigBasePropertiesBuilder; required {} optional {
-    neg_ttl "neg_ttl" : i64 => Option < i64 > = Some, resurrect_ttl "resurrect_ttl" : i64
-    => Option < i64 > = Some, ttl "ttl" : i64 => Option < i64 > = Some, }
+    neg_ttl "neg_ttl" : i64 => Option < i64 > = some, resurrect_ttl "resurrect_ttl" : i64
+    => Option < i64 > = some, ttl "ttl" : i64 => Option < i64 > = some, }
 }
 crate::runtime::model_builder! {
     super::AiGatewayVaultConfigBaseProperties as "AiGatewayVaultConfigBaseProperties" =>
     AiGatewayVaultConfigBasePropertiesBuilder; required {} optional { base64_decode
-    "base64_decode" : bool => Option < bool > = Some, }
+    "base64_decode" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
@@ -2683,11 +2684,11 @@ crate::runtime::model_builder! {
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     name "name" : impl Into < String > => String, config "config" :
     super::ConjurVaultConfigProperty => super::ConjurVaultConfigProperty, } optional {
-    description "description" : impl Into < String > => Option < String > = Some, labels
+    description "description" : impl Into < String > => Option < String > = some, labels
     "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
@@ -2698,10 +2699,10 @@ crate::runtime::model_builder! {
     impl Into < String > => String, config "config" :
     super::EnvironmentVariableVaultConfigProperty =>
     super::EnvironmentVariableVaultConfigProperty, } optional { description "description"
-    : impl Into < String > => Option < String > = Some, labels "labels" :
+    : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-vaults")]
@@ -2713,10 +2714,10 @@ crate::runtime::model_builder! {
     impl Into < String > => String, config "config" :
     super::GoogleSecretManagerVaultConfigProperty =>
     super::GoogleSecretManagerVaultConfigProperty, } optional { description "description"
-    : impl Into < String > => Option < String > = Some, labels "labels" :
+    : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-vaults")]
@@ -2727,10 +2728,10 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, name "name" :
     impl Into < String > => String, config "config" : super::HashiCorpVaultConfig =>
     super::HashiCorpVaultConfig, } optional { description "description" : impl Into <
-    String > => Option < String > = Some, labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    String > => Option < String > = some, labels "labels" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     managed_by "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
@@ -2741,10 +2742,10 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc >, name "name" : impl Into < String > => String,
     config "config" : super::KonnectConfigStoreVaultConfig =>
     super::KonnectConfigStoreVaultConfig, } optional { description "description" : impl
-    Into < String > => Option < String > = Some, labels "labels" :
+    Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "dashboards")]
@@ -2753,7 +2754,7 @@ crate::runtime::model_builder! {
     "field" : super::AllFilterItemsField => super::AllFilterItemsField, operator
     "operator" : super::AllFilterItemsOperator => super::AllFilterItemsOperator, }
     optional { value "value" : impl Into < serde_json::Value > => Option <
-    serde_json::Value > = Some, }
+    serde_json::Value > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -2765,11 +2766,11 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ApiAttributeFilterParameters as "ApiAttributeFilterParameters" =>
     ApiAttributeFilterParametersBuilder; required {} optional { id "id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, key "key" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, created_at
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, key "key" :
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, created_at
     "created_at" : super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > =
-    Some, updated_at "updated_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, }
+    some, updated_at "updated_at" : super::DateTimeFieldFilter => Option <
+    super::DateTimeFieldFilter > = some, }
 }
 #[cfg(feature = "api-attributes")]
 crate::runtime::model_builder! {
@@ -2790,11 +2791,11 @@ crate::runtime::model_builder! {
 #[cfg(any(feature = "api-documentation", feature = "api-package-documentation"))]
 crate::runtime::model_builder! {
     super::ApiDocument as "ApiDocument" => ApiDocumentBuilder; required {} optional {
-    content "content" : impl Into < String > => Option < String > = Some, title "title" :
-    impl Into < String > => Option < String > = Some, slug "slug" : impl Into < String >
-    => Option < String > = Some, status "status" : super::PublishedStatus => Option <
-    super::PublishedStatus > = Some, parent_document_id "parent_document_id" : Option <
-    uuid::Uuid > => Option < Option < uuid::Uuid >> = Some, }
+    content "content" : impl Into < String > => Option < String > = some, title "title" :
+    impl Into < String > => Option < String > = some, slug "slug" : impl Into < String >
+    => Option < String > = some, status "status" : super::PublishedStatus => Option <
+    super::PublishedStatus > = some, parent_document_id "parent_document_id" : impl crate
+    ::IntoNullable < uuid::Uuid > => Option < Option < uuid::Uuid >> = null, }
 }
 #[cfg(
     any(
@@ -2806,7 +2807,7 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ApiDocumentFilterParameters as "ApiDocumentFilterParameters" =>
     ApiDocumentFilterParametersBuilder; required {} optional { status "status" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, }
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, }
 }
 #[cfg(any(feature = "api-documentation", feature = "api-package-documentation"))]
 crate::runtime::model_builder! {
@@ -2819,22 +2820,22 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc >, children "children" : Vec <
     super::ApiDocumentSummaryWithChildren > => Vec <
     super::ApiDocumentSummaryWithChildren >, } optional { parent_document_id
-    "parent_document_id" : uuid::Uuid => Option < uuid::Uuid > = Some, }
+    "parent_document_id" : uuid::Uuid => Option < uuid::Uuid > = some, }
 }
 #[cfg(feature = "api")]
 crate::runtime::model_builder! {
     super::ApiFilterParameters as "ApiFilterParameters" => ApiFilterParametersBuilder;
     required {} optional { id "id" : super::UuidFieldFilter => Option <
-    super::UuidFieldFilter > = Some, name "name" : super::StringFieldFilter => Option <
-    super::StringFieldFilter > = Some, version "version" : super::StringFieldFilter =>
-    Option < super::StringFieldFilter > = Some, labels "labels" :
-    super::LabelsFieldFilter => Option < super::LabelsFieldFilter > = Some, attributes
+    super::UuidFieldFilter > = some, name "name" : super::StringFieldFilter => Option <
+    super::StringFieldFilter > = some, version "version" : super::StringFieldFilter =>
+    Option < super::StringFieldFilter > = some, labels "labels" :
+    super::LabelsFieldFilter => Option < super::LabelsFieldFilter > = some, attributes
     "attributes" : super::LabelsFieldFilter => Option < super::LabelsFieldFilter > =
-    Some, implementation_mode "implementation_mode" : super::StringFieldFilter => Option
-    < super::StringFieldFilter > = Some, created_at "created_at" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some,
+    some, implementation_mode "implementation_mode" : super::StringFieldFilter => Option
+    < super::StringFieldFilter > = some, created_at "created_at" :
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some,
     updated_at "updated_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, }
+    super::DateTimeFieldFilter > = some, }
 }
 #[cfg(feature = "api-image")]
 crate::runtime::model_builder! {
@@ -2844,21 +2845,21 @@ crate::runtime::model_builder! {
     super::ImageTypeSchema, created_at "created_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { error "error" : impl
-    Into < String > => Option < String > = Some, }
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "api-implementation")]
 crate::runtime::model_builder! {
     super::ApiImplementationControlPlane as "ApiImplementationControlPlane" =>
     ApiImplementationControlPlaneBuilder; required { control_plane_id "control_plane_id"
     : uuid::Uuid => uuid::Uuid, } optional { access_control_enforcement_enabled
-    "access_control_enforcement_enabled" : bool => Option < bool > = Some, }
+    "access_control_enforcement_enabled" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "api-implementation")]
 crate::runtime::model_builder! {
     super::ApiImplementationControlPlaneEntity as "ApiImplementationControlPlaneEntity"
     => ApiImplementationControlPlaneEntityBuilder; required {} optional { control_plane
     "control_plane" : super::ApiImplementationControlPlane => Option <
-    super::ApiImplementationControlPlane > = Some, }
+    super::ApiImplementationControlPlane > = some, }
 }
 crate::runtime::model_builder! {
     super::ApiImplementationControlPlaneRequest as "ApiImplementationControlPlaneRequest"
@@ -2869,13 +2870,13 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ApiImplementationFilterParameters as "ApiImplementationFilterParameters" =>
     ApiImplementationFilterParametersBuilder; required {} optional { id "id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, api_id "api_id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, service_id
-    "service_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some,
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, api_id "api_id" :
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, service_id
+    "service_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = some,
     control_plane_id "control_plane_id" : super::UuidFieldFilter => Option <
-    super::UuidFieldFilter > = Some, created_at "created_at" : super::DateTimeFieldFilter
-    => Option < super::DateTimeFieldFilter > = Some, updated_at "updated_at" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some, }
+    super::UuidFieldFilter > = some, created_at "created_at" : super::DateTimeFieldFilter
+    => Option < super::DateTimeFieldFilter > = some, updated_at "updated_at" :
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some, }
 }
 #[cfg(feature = "api-implementation")]
 crate::runtime::model_builder! {
@@ -2883,7 +2884,7 @@ crate::runtime::model_builder! {
     "ApiImplementationGatewayServiceEntity" =>
     ApiImplementationGatewayServiceEntityBuilder; required {} optional { service
     "service" : super::ApiImplementationService => Option <
-    super::ApiImplementationService > = Some, }
+    super::ApiImplementationService > = some, }
 }
 #[cfg(feature = "api-implementation")]
 crate::runtime::model_builder! {
@@ -2905,16 +2906,16 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, api_id "api_id" : uuid::Uuid =>
     uuid::Uuid, } optional { service "service" : super::ApiImplementationService =>
-    Option < super::ApiImplementationService > = Some, }
+    Option < super::ApiImplementationService > = some, }
 }
 #[cfg(feature = "api-implementation")]
 crate::runtime::model_builder! {
     super::ApiImplementationService as "ApiImplementationService" =>
     ApiImplementationServiceBuilder; required { control_plane_id "control_plane_id" :
     uuid::Uuid => uuid::Uuid, id "id" : uuid::Uuid => uuid::Uuid, } optional {
-    auth_strategy_sync_error "auth_strategy_sync_error" : Option <
+    auth_strategy_sync_error "auth_strategy_sync_error" : impl crate ::IntoNullable <
     super::AuthStrategyApiSyncError > => Option < Option <
-    super::AuthStrategyApiSyncError >> = Some, }
+    super::AuthStrategyApiSyncError >> = null, }
 }
 crate::runtime::model_builder! {
     super::ApiImplementationServiceRequest as "ApiImplementationServiceRequest" =>
@@ -2929,9 +2930,9 @@ crate::runtime::model_builder! {
     display_name "display_name" : impl Into < String > => String, created_at "created_at"
     : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional {
     status "status" : super::ApiKeyCredentialListItemStatus => Option <
-    super::ApiKeyCredentialListItemStatus > = Some, expires_at "expires_at" :
+    super::ApiKeyCredentialListItemStatus > = some, expires_at "expires_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "api-operations")]
 crate::runtime::model_builder! {
@@ -2939,23 +2940,23 @@ crate::runtime::model_builder! {
     uuid::Uuid => uuid::Uuid, method "method" : super::Method => super::Method, path
     "path" : impl Into < String > => String, } optional { implementation_status
     "implementation_status" : super::ApiOperationImplementationStatus => Option <
-    super::ApiOperationImplementationStatus > = Some, }
+    super::ApiOperationImplementationStatus > = some, }
 }
 #[cfg(feature = "api-operations")]
 crate::runtime::model_builder! {
     super::ApiOperationFilterParameters as "ApiOperationFilterParameters" =>
     ApiOperationFilterParametersBuilder; required {} optional { method "method" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, path "path" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, }
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, path "path" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, }
 }
 #[cfg(any(feature = "api-operations", feature = "api-package-operations"))]
 crate::runtime::model_builder! {
     super::ApiOperationImplementationStatus as "ApiOperationImplementationStatus" =>
     ApiOperationImplementationStatusBuilder; required { matched "matched" : bool => bool,
     } optional { route "route" : super::ApiOperationImplementationStatusRoute => Option <
-    super::ApiOperationImplementationStatusRoute > = Some, service "service" :
+    super::ApiOperationImplementationStatusRoute > = some, service "service" :
     super::ApiOperationImplementationStatusRoute => Option <
-    super::ApiOperationImplementationStatusRoute > = Some, }
+    super::ApiOperationImplementationStatusRoute > = some, }
 }
 #[cfg(any(feature = "api-operations", feature = "api-package-operations"))]
 crate::runtime::model_builder! {
@@ -2968,15 +2969,15 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ApiPackageFilterParameters as "ApiPackageFilterParameters" =>
     ApiPackageFilterParametersBuilder; required {} optional { id "id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, version
-    "version" : super::StringFieldFilter => Option < super::StringFieldFilter > = Some,
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, version
+    "version" : super::StringFieldFilter => Option < super::StringFieldFilter > = some,
     labels "labels" : super::LabelsFieldFilter => Option < super::LabelsFieldFilter > =
-    Some, attributes "attributes" : super::LabelsFieldFilter => Option <
-    super::LabelsFieldFilter > = Some, created_at "created_at" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some,
+    some, attributes "attributes" : super::LabelsFieldFilter => Option <
+    super::LabelsFieldFilter > = some, created_at "created_at" :
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some,
     updated_at "updated_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, }
+    super::DateTimeFieldFilter > = some, }
 }
 #[cfg(feature = "api-package-image")]
 crate::runtime::model_builder! {
@@ -2986,7 +2987,7 @@ crate::runtime::model_builder! {
     super::ImageTypeSchema => super::ImageTypeSchema, created_at "created_at" :
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
-    } optional { error "error" : impl Into < String > => Option < String > = Some, }
+    } optional { error "error" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "api-package-operations")]
 crate::runtime::model_builder! {
@@ -2994,14 +2995,14 @@ crate::runtime::model_builder! {
     ApiPackageJsonPatchItemBuilder; required { op "op" : super::ApiPackageJsonPatchItemOp
     => super::ApiPackageJsonPatchItemOp, path "path" : impl Into < String > => String, }
     optional { value "value" : super::ApiPackageJsonPatchItemValueType => Option <
-    super::ApiPackageJsonPatchItemValueType > = Some, }
+    super::ApiPackageJsonPatchItemValueType > = some, }
 }
 #[cfg(feature = "api-package-operations")]
 crate::runtime::model_builder! {
     super::ApiPackageJsonPatchItemValueType as "ApiPackageJsonPatchItemValueType" =>
     ApiPackageJsonPatchItemValueTypeBuilder; required {} optional { rate_limiting_config
     "rate_limiting_config" : super::RateLimitingConfig => Option <
-    super::RateLimitingConfig > = Some, }
+    super::RateLimitingConfig > = some, }
 }
 #[cfg(feature = "api-package-operations")]
 crate::runtime::model_builder! {
@@ -3013,9 +3014,9 @@ crate::runtime::model_builder! {
     : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { rate_limiting_config "rate_limiting_config" : super::RateLimitingConfig
-    => Option < super::RateLimitingConfig > = Some, implementation_status
+    => Option < super::RateLimitingConfig > = some, implementation_status
     "implementation_status" : super::ApiOperationImplementationStatus => Option <
-    super::ApiOperationImplementationStatus > = Some, }
+    super::ApiOperationImplementationStatus > = some, }
 }
 #[cfg(feature = "api-package-operations")]
 crate::runtime::model_builder! {
@@ -3028,12 +3029,12 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ApiPackageOperationsFilterParameters as "ApiPackageOperationsFilterParameters"
     => ApiPackageOperationsFilterParametersBuilder; required {} optional { api_id
-    "api_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, method
-    "method" : super::StringFieldFilter => Option < super::StringFieldFilter > = Some,
-    path "path" : super::StringFieldFilter => Option < super::StringFieldFilter > = Some,
+    "api_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, method
+    "method" : super::StringFieldFilter => Option < super::StringFieldFilter > = some,
+    path "path" : super::StringFieldFilter => Option < super::StringFieldFilter > = some,
     created_at "created_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, updated_at "updated_at" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some, }
+    super::DateTimeFieldFilter > = some, updated_at "updated_at" :
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some, }
 }
 #[cfg(feature = "api-packages")]
 crate::runtime::model_builder! {
@@ -3046,31 +3047,32 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { description "description" : impl Into < String > =>
-    Option < String > = Some, slug "slug" : impl Into < String > => Option < String > =
-    Some, version "version" : impl Into < String > => Option < String > = Some,
+    Option < String > = some, slug "slug" : impl Into < String > => Option < String > =
+    some, version "version" : impl Into < String > => Option < String > = some,
     rate_limiting_config "rate_limiting_config" : super::RateLimitingConfig => Option <
-    super::RateLimitingConfig > = Some, }
+    super::RateLimitingConfig > = some, }
 }
 #[cfg(feature = "api-publication")]
 crate::runtime::model_builder! {
     super::ApiPublication as "ApiPublication" => ApiPublicationBuilder; required {}
     optional { auto_approve_registrations "auto_approve_registrations" : bool => Option <
-    bool > = Some, auth_strategy_ids "auth_strategy_ids" : Option < Vec < uuid::Uuid > >
-    => Option < Option < Vec < uuid::Uuid > >> = Some, visibility "visibility" :
-    super::VisibilityStatus => Option < super::VisibilityStatus > = Some, }
+    bool > = some, auth_strategy_ids "auth_strategy_ids" : impl crate ::IntoNullable <
+    Vec < uuid::Uuid > > => Option < Option < Vec < uuid::Uuid > >> = null, visibility
+    "visibility" : super::VisibilityStatus => Option < super::VisibilityStatus > = some,
+    }
 }
 #[cfg(feature = "api-publication")]
 crate::runtime::model_builder! {
     super::ApiPublicationFilterParameters as "ApiPublicationFilterParameters" =>
     ApiPublicationFilterParametersBuilder; required {} optional { portal_id "portal_id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, portal_name
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, portal_name
     "portal_name" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, api_id "api_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > =
-    Some, api_name "api_name" : super::StringFieldFilter => Option <
-    super::StringFieldFilter > = Some, auth_strategy_id "auth_strategy_id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, entity_type
+    some, api_id "api_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > =
+    some, api_name "api_name" : super::StringFieldFilter => Option <
+    super::StringFieldFilter > = some, auth_strategy_id "auth_strategy_id" :
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, entity_type
     "entity_type" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "api-publication")]
 crate::runtime::model_builder! {
@@ -3083,8 +3085,8 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { auth_strategy_ids "auth_strategy_ids" : Vec < uuid::Uuid > => Option <
-    Vec < uuid::Uuid > > = Some, warnings "warnings" : Vec < String > => Option < Vec <
-    String > > = Some, }
+    Vec < uuid::Uuid > > = some, warnings "warnings" : Vec < String > => Option < Vec <
+    String > > = some, }
 }
 #[cfg(feature = "api")]
 crate::runtime::model_builder! {
@@ -3100,7 +3102,7 @@ crate::runtime::model_builder! {
     ApiRegistrationApplicationBuilder; required { id "id" : uuid::Uuid => uuid::Uuid,
     name "name" : impl Into < String > => String, owner "owner" : super::ApplicationOwner
     => super::ApplicationOwner, } optional { description "description" : impl Into <
-    String > => Option < String > = Some, }
+    String > => Option < String > = some, }
 }
 #[cfg(any(feature = "api", feature = "application-registrations"))]
 crate::runtime::model_builder! {
@@ -3126,13 +3128,13 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { description "description" : impl Into < String > =>
-    Option < String > = Some, version "version" : impl Into < String > => Option < String
-    > = Some, current_version_summary "current_version_summary" :
-    super::ApiVersionSummary => Option < super::ApiVersionSummary > = Some, slug "slug" :
-    impl Into < String > => Option < String > = Some, implementation_mode
-    "implementation_mode" : impl Into < String > => Option < String > = Some, attributes
+    Option < String > = some, version "version" : impl Into < String > => Option < String
+    > = some, current_version_summary "current_version_summary" :
+    super::ApiVersionSummary => Option < super::ApiVersionSummary > = some, slug "slug" :
+    impl Into < String > => Option < String > = some, implementation_mode
+    "implementation_mode" : impl Into < String > => Option < String > = some, attributes
     "attributes" : std::collections::BTreeMap < String, Option < Vec < String > > > =>
-    Option < std::collections::BTreeMap < String, Option < Vec < String > > > > = Some, }
+    Option < std::collections::BTreeMap < String, Option < Vec < String > > > > = some, }
 }
 #[cfg(feature = "api")]
 crate::runtime::model_builder! {
@@ -3144,14 +3146,14 @@ crate::runtime::model_builder! {
 #[cfg(any(feature = "api-specification", feature = "api-package-specification"))]
 crate::runtime::model_builder! {
     super::ApiSpec as "ApiSpec" => ApiSpecBuilder; required {} optional { content
-    "content" : impl Into < String > => Option < String > = Some, r#type "type" :
-    super::ApiSpecType => Option < super::ApiSpecType > = Some, }
+    "content" : impl Into < String > => Option < String > = some, r#type "type" :
+    super::ApiSpecType => Option < super::ApiSpecType > = some, }
 }
 #[cfg(feature = "api-specification")]
 crate::runtime::model_builder! {
     super::ApiSpecFilterParameters as "ApiSpecFilterParameters" =>
     ApiSpecFilterParametersBuilder; required {} optional { r#type "type" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, }
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, }
 }
 #[cfg(feature = "api-specification")]
 crate::runtime::model_builder! {
@@ -3169,36 +3171,36 @@ crate::runtime::model_builder! {
     created_at "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, updated_at "updated_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, } optional { spec "spec" : super::ApiVersionSpec =>
-    Option < super::ApiVersionSpec > = Some, }
+    Option < super::ApiVersionSpec > = some, }
 }
 #[cfg(feature = "api-version")]
 crate::runtime::model_builder! {
     super::ApiVersionFilterParameters as "ApiVersionFilterParameters" =>
     ApiVersionFilterParametersBuilder; required {} optional { r#type "type" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, version
-    "version" : super::StringFieldFilter => Option < super::StringFieldFilter > = Some, }
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, version
+    "version" : super::StringFieldFilter => Option < super::StringFieldFilter > = some, }
 }
 #[cfg(feature = "api-version")]
 crate::runtime::model_builder! {
     super::ApiVersionRequest as "ApiVersionRequest" => ApiVersionRequestBuilder; required
-    {} optional { version "version" : impl Into < String > => Option < String > = Some,
+    {} optional { version "version" : impl Into < String > => Option < String > = some,
     spec "spec" : super::ApiVersionRequestSpec => Option < super::ApiVersionRequestSpec >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "api-version")]
 crate::runtime::model_builder! {
     super::ApiVersionRequestSpec as "ApiVersionRequestSpec" =>
     ApiVersionRequestSpecBuilder; required {} optional { content "content" : impl Into <
-    String > => Option < String > = Some, }
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "api-version")]
 crate::runtime::model_builder! {
     super::ApiVersionSpec as "ApiVersionSpec" => ApiVersionSpecBuilder; required {}
-    optional { content "content" : impl Into < String > => Option < String > = Some,
-    r#type "type" : super::ApiSpecType => Option < super::ApiSpecType > = Some,
+    optional { content "content" : impl Into < String > => Option < String > = some,
+    r#type "type" : super::ApiSpecType => Option < super::ApiSpecType > = some,
     validation_messages "validation_messages" : Vec <
     super::ApiVersionSpecValidationMessagesItem > => Option < Vec <
-    super::ApiVersionSpecValidationMessagesItem > > = Some, }
+    super::ApiVersionSpecValidationMessagesItem > > = some, }
 }
 #[cfg(
     any(
@@ -3215,30 +3217,30 @@ crate::runtime::model_builder! {
 #[cfg(feature = "api")]
 crate::runtime::model_builder! {
     super::ApiVersionSummary as "ApiVersionSummary" => ApiVersionSummaryBuilder; required
-    {} optional { id "id" : uuid::Uuid => Option < uuid::Uuid > = Some, version "version"
-    : impl Into < String > => Option < String > = Some, spec "spec" :
-    super::ApiVersionSummarySpec => Option < super::ApiVersionSummarySpec > = Some,
+    {} optional { id "id" : uuid::Uuid => Option < uuid::Uuid > = some, version "version"
+    : impl Into < String > => Option < String > = some, spec "spec" :
+    super::ApiVersionSummarySpec => Option < super::ApiVersionSummarySpec > = some,
     created_at "created_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, updated_at "updated_at" : chrono::DateTime
-    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = Some, }
+    chrono::DateTime < chrono::Utc > > = some, updated_at "updated_at" : chrono::DateTime
+    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some, }
 }
 crate::runtime::model_builder! {
     super::ApiVersionSummaryRequest as "ApiVersionSummaryRequest" =>
     ApiVersionSummaryRequestBuilder; required {} optional { version "version" : impl Into
-    < String > => Option < String > = Some, spec "spec" : super::ApiVersionSummarySpec =>
-    Option < super::ApiVersionSummarySpec > = Some, }
+    < String > => Option < String > = some, spec "spec" : super::ApiVersionSummarySpec =>
+    Option < super::ApiVersionSummarySpec > = some, }
 }
 crate::runtime::model_builder! {
     super::ApiVersionSummarySpec as "ApiVersionSummarySpec" =>
     ApiVersionSummarySpecBuilder; required {} optional { r#type "type" :
-    super::ApiSpecType => Option < super::ApiSpecType > = Some, }
+    super::ApiSpecType => Option < super::ApiSpecType > = some, }
 }
 #[cfg(feature = "app-auth-strategies")]
 crate::runtime::model_builder! {
     super::AppAuthStrategyConfigKeyAuth as "AppAuthStrategyConfigKeyAuth" =>
     AppAuthStrategyConfigKeyAuthBuilder; required {} optional { key_names "key_names" :
-    Vec < String > => Option < Vec < String > > = Some, ttl "ttl" :
-    super::AuthStrategyKeyAuthTtl => Option < super::AuthStrategyKeyAuthTtl > = Some, }
+    Vec < String > => Option < Vec < String > > = some, ttl "ttl" :
+    super::AuthStrategyKeyAuthTtl => Option < super::AuthStrategyKeyAuthTtl > = some, }
 }
 #[cfg(feature = "app-auth-strategies")]
 crate::runtime::model_builder! {
@@ -3248,7 +3250,7 @@ crate::runtime::model_builder! {
     String >, scopes "scopes" : Vec < String > => Vec < String >, auth_methods
     "auth_methods" : Vec < String > => Vec < String >, } optional { additional_properties
     "additional_properties" : std::collections::BTreeMap < String, serde_json::Value > =>
-    std::collections::BTreeMap < String, serde_json::Value > = std::convert::identity, }
+    std::collections::BTreeMap < String, serde_json::Value > = set, }
 }
 #[cfg(feature = "app-auth-strategies")]
 crate::runtime::model_builder! {
@@ -3258,8 +3260,8 @@ crate::runtime::model_builder! {
     "configs" : super::AppAuthStrategyKeyAuthRequestConfigs =>
     super::AppAuthStrategyKeyAuthRequestConfigs, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, principals "principals" : super::AuthStrategyPrincipals
-    => Option < super::AuthStrategyPrincipals > = Some, }
+    < String, String > > = some, principals "principals" : super::AuthStrategyPrincipals
+    => Option < super::AuthStrategyPrincipals > = some, }
 }
 #[cfg(feature = "app-auth-strategies")]
 crate::runtime::model_builder! {
@@ -3281,10 +3283,10 @@ crate::runtime::model_builder! {
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { dcr_provider "dcr_provider" :
     super::AppAuthStrategyKeyAuthResponseDcrProvider => Option <
-    super::AppAuthStrategyKeyAuthResponseDcrProvider > = Some,
+    super::AppAuthStrategyKeyAuthResponseDcrProvider > = some,
     supports_multiple_credentials "supports_multiple_credentials" : bool => Option < bool
-    > = Some, principals "principals" : super::AuthStrategyPrincipals => Option <
-    super::AuthStrategyPrincipals > = Some, }
+    > = some, principals "principals" : super::AuthStrategyPrincipals => Option <
+    super::AuthStrategyPrincipals > = some, }
 }
 #[cfg(feature = "app-auth-strategies")]
 crate::runtime::model_builder! {
@@ -3294,7 +3296,7 @@ crate::runtime::model_builder! {
     uuid::Uuid, name "name" : impl Into < String > => String, provider_type
     "provider_type" : super::AppAuthStrategyKeyAuthResponseDcrProviderProviderType =>
     super::AppAuthStrategyKeyAuthResponseDcrProviderProviderType, } optional {
-    display_name "display_name" : impl Into < String > => Option < String > = Some, }
+    display_name "display_name" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "app-auth-strategies")]
 crate::runtime::model_builder! {
@@ -3303,10 +3305,11 @@ crate::runtime::model_builder! {
     String > => String, display_name "display_name" : impl Into < String > => String,
     configs "configs" : super::AppAuthStrategyOpenidConnectRequestConfigs =>
     super::AppAuthStrategyOpenidConnectRequestConfigs, } optional { dcr_provider_id
-    "dcr_provider_id" : Option < uuid::Uuid > => Option < Option < uuid::Uuid >> = Some,
-    labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, principals "principals" :
-    super::AuthStrategyPrincipals => Option < super::AuthStrategyPrincipals > = Some, }
+    "dcr_provider_id" : impl crate ::IntoNullable < uuid::Uuid > => Option < Option <
+    uuid::Uuid >> = null, labels "labels" : std::collections::BTreeMap < String, String >
+    => Option < std::collections::BTreeMap < String, String > > = some, principals
+    "principals" : super::AuthStrategyPrincipals => Option <
+    super::AuthStrategyPrincipals > = some, }
 }
 #[cfg(feature = "app-auth-strategies")]
 crate::runtime::model_builder! {
@@ -3330,10 +3333,10 @@ crate::runtime::model_builder! {
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { dcr_provider "dcr_provider" :
     super::AppAuthStrategyKeyAuthResponseDcrProvider => Option <
-    super::AppAuthStrategyKeyAuthResponseDcrProvider > = Some,
+    super::AppAuthStrategyKeyAuthResponseDcrProvider > = some,
     supports_multiple_credentials "supports_multiple_credentials" : bool => Option < bool
-    > = Some, principals "principals" : super::AuthStrategyPrincipals => Option <
-    super::AuthStrategyPrincipals > = Some, }
+    > = some, principals "principals" : super::AuthStrategyPrincipals => Option <
+    super::AuthStrategyPrincipals > = some, }
 }
 #[cfg(feature = "open-meter-apps")]
 crate::runtime::model_builder! {
@@ -3346,8 +3349,8 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ApplicationDeveloperDetailed as "ApplicationDeveloperDetailed" =>
     ApplicationDeveloperDetailedBuilder; required { id "id" : uuid::Uuid => uuid::Uuid, }
-    optional { email "email" : impl Into < String > => Option < String > = Some,
-    full_name "full_name" : impl Into < String > => Option < String > = Some, }
+    optional { email "email" : impl Into < String > => Option < String > = some,
+    full_name "full_name" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(any(feature = "api", feature = "applications"))]
 crate::runtime::model_builder! {
@@ -3366,7 +3369,7 @@ crate::runtime::model_builder! {
     super::ApplicationRegistrationApi, application "application" :
     super::ApiRegistrationPortal => super::ApiRegistrationPortal, } optional { consumer
     "consumer" : super::ApplicationRegistrationConsumer => Option <
-    super::ApplicationRegistrationConsumer > = Some, }
+    super::ApplicationRegistrationConsumer > = some, }
 }
 #[cfg(feature = "application-registrations")]
 crate::runtime::model_builder! {
@@ -3374,15 +3377,15 @@ crate::runtime::model_builder! {
     ApplicationRegistrationApiBuilder; required { id "id" : uuid::Uuid => uuid::Uuid,
     name "name" : impl Into < String > => String, entity_type "entity_type" :
     super::EntityType => super::EntityType, } optional { version "version" : impl Into <
-    String > => Option < String > = Some, }
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "application-registrations")]
 crate::runtime::model_builder! {
     super::ApplicationRegistrationConsumer as "ApplicationRegistrationConsumer" =>
     ApplicationRegistrationConsumerBuilder; required { id "id" : uuid::Uuid =>
     uuid::Uuid, control_plane_id "control_plane_id" : uuid::Uuid => uuid::Uuid, }
-    optional { custom_id "custom_id" : impl Into < String > => Option < String > = Some,
-    username "username" : impl Into < String > => Option < String > = Some, }
+    optional { custom_id "custom_id" : impl Into < String > => Option < String > = some,
+    username "username" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "portal-team-roles")]
 crate::runtime::model_builder! {
@@ -3395,19 +3398,19 @@ crate::runtime::model_builder! {
 #[cfg(any(feature = "roles", feature = "system-accounts-roles"))]
 crate::runtime::model_builder! {
     super::AssignedRole as "AssignedRole" => AssignedRoleBuilder; required {} optional {
-    id "id" : uuid::Uuid => Option < uuid::Uuid > = Some, role_name "role_name" : impl
-    Into < String > => Option < String > = Some, entity_id "entity_id" : uuid::Uuid =>
-    Option < uuid::Uuid > = Some, entity_type_name "entity_type_name" : impl Into <
-    String > => Option < String > = Some, entity_region "entity_region" :
-    super::AssignedRoleEntityRegion => Option < super::AssignedRoleEntityRegion > = Some,
+    id "id" : uuid::Uuid => Option < uuid::Uuid > = some, role_name "role_name" : impl
+    Into < String > => Option < String > = some, entity_id "entity_id" : uuid::Uuid =>
+    Option < uuid::Uuid > = some, entity_type_name "entity_type_name" : impl Into <
+    String > => Option < String > = some, entity_region "entity_region" :
+    super::AssignedRoleEntityRegion => Option < super::AssignedRoleEntityRegion > = some,
     }
 }
 #[cfg(any(feature = "roles", feature = "system-accounts-roles"))]
 crate::runtime::model_builder! {
     super::AssignedRoleCollectionResponse as "AssignedRoleCollectionResponse" =>
     AssignedRoleCollectionResponseBuilder; required {} optional { meta "meta" :
-    super::PaginatedMeta => Option < super::PaginatedMeta > = Some, data "data" : Vec <
-    super::AssignedRole > => Option < Vec < super::AssignedRole > > = Some, }
+    super::PaginatedMeta => Option < super::PaginatedMeta > = some, data "data" : Vec <
+    super::AssignedRole > => Option < Vec < super::AssignedRole > > = some, }
 }
 #[cfg(feature = "api-implementation")]
 crate::runtime::model_builder! {
@@ -3415,28 +3418,28 @@ crate::runtime::model_builder! {
     AuthStrategyApiSyncErrorBuilder; required { message "message" : impl Into < String >
     => String, } optional { control_plane_error "control_plane_error" :
     super::AuthStrategyApiSyncErrorControlPlaneError => Option <
-    super::AuthStrategyApiSyncErrorControlPlaneError > = Some, info "info" :
+    super::AuthStrategyApiSyncErrorControlPlaneError > = some, info "info" :
     super::AuthStrategyApiSyncErrorInfo => Option < super::AuthStrategyApiSyncErrorInfo >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "api-implementation")]
 crate::runtime::model_builder! {
     super::AuthStrategyApiSyncErrorInfo as "AuthStrategyApiSyncErrorInfo" =>
     AuthStrategyApiSyncErrorInfoBuilder; required {} optional { details "details" : Vec <
     super::AuthStrategyApiSyncErrorInfoDetailsItem > => Option < Vec <
-    super::AuthStrategyApiSyncErrorInfoDetailsItem > > = Some, additional_properties
+    super::AuthStrategyApiSyncErrorInfoDetailsItem > > = some, additional_properties
     "additional_properties" : std::collections::BTreeMap < String, serde_json::Value > =>
-    std::collections::BTreeMap < String, serde_json::Value > = std::convert::identity, }
+    std::collections::BTreeMap < String, serde_json::Value > = set, }
 }
 #[cfg(feature = "api-implementation")]
 crate::runtime::model_builder! {
     super::AuthStrategyApiSyncErrorInfoDetailsItem as
     "AuthStrategyApiSyncErrorInfoDetailsItem" =>
     AuthStrategyApiSyncErrorInfoDetailsItemBuilder; required {} optional { r#type "type"
-    : impl Into < String > => Option < String > = Some, message "message" : Vec < String
-    > => Option < Vec < String > > = Some, additional_properties "additional_properties"
+    : impl Into < String > => Option < String > = some, message "message" : Vec < String
+    > => Option < Vec < String > > = some, additional_properties "additional_properties"
     : std::collections::BTreeMap < String, serde_json::Value > =>
-    std::collections::BTreeMap < String, serde_json::Value > = std::convert::identity, }
+    std::collections::BTreeMap < String, serde_json::Value > = set, }
 }
 #[cfg(feature = "applications")]
 crate::runtime::model_builder! {
@@ -3446,7 +3449,7 @@ crate::runtime::model_builder! {
     super::AuthStrategyClientCredentialsCredentialType =>
     super::AuthStrategyClientCredentialsCredentialType, auth_methods "auth_methods" : Vec
     < String > => Vec < String >, } optional { available_scopes "available_scopes" : Vec
-    < String > => Option < Vec < String > > = Some, }
+    < String > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "applications")]
 crate::runtime::model_builder! {
@@ -3455,7 +3458,7 @@ crate::runtime::model_builder! {
     String, credential_type "credential_type" : super::AuthStrategyKeyAuthCredentialType
     => super::AuthStrategyKeyAuthCredentialType, key_names "key_names" : Vec < String >
     => Vec < String >, } optional { ttl "ttl" : super::AuthStrategyKeyAuthTtl => Option <
-    super::AuthStrategyKeyAuthTtl > = Some, }
+    super::AuthStrategyKeyAuthTtl > = some, }
 }
 #[cfg(any(feature = "app-auth-strategies", feature = "applications"))]
 crate::runtime::model_builder! {
@@ -3473,11 +3476,11 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::AuthenticationSettingsResponse as "AuthenticationSettingsResponse" =>
     AuthenticationSettingsResponseBuilder; required {} optional { basic_auth_enabled
-    "basic_auth_enabled" : bool => Option < bool > = Some, oidc_auth_enabled
-    "oidc_auth_enabled" : bool => Option < bool > = Some, saml_auth_enabled
-    "saml_auth_enabled" : bool => Option < bool > = Some, idp_mapping_enabled
-    "idp_mapping_enabled" : bool => Option < bool > = Some, konnect_mapping_enabled
-    "konnect_mapping_enabled" : bool => Option < bool > = Some, }
+    "basic_auth_enabled" : bool => Option < bool > = some, oidc_auth_enabled
+    "oidc_auth_enabled" : bool => Option < bool > = some, saml_auth_enabled
+    "saml_auth_enabled" : bool => Option < bool > = some, idp_mapping_enabled
+    "idp_mapping_enabled" : bool => Option < bool > = some, konnect_mapping_enabled
+    "konnect_mapping_enabled" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "resource-availability")]
 crate::runtime::model_builder! {
@@ -3538,7 +3541,7 @@ crate::runtime::model_builder! {
     super::AwsResourceEndpointAttachmentType => super::AwsResourceEndpointAttachmentType,
     ram_share_arn "ram_share_arn" : impl Into < String > => String, } optional {
     resource_config "resource_config" : Vec < super::AwsResourceEndpointConfigItem > =>
-    Option < Vec < super::AwsResourceEndpointConfigItem > > = Some, }
+    Option < Vec < super::AwsResourceEndpointConfigItem > > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -3580,7 +3583,7 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { state_metadata "state_metadata" : super::NetworkStateMetadata => Option
-    < super::NetworkStateMetadata > = Some, }
+    < super::NetworkStateMetadata > = some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -3594,7 +3597,7 @@ crate::runtime::model_builder! {
     "config" : super::AwsRoleDelegationAuthCredentialConfig =>
     super::AwsRoleDelegationAuthCredentialConfig, } optional { expires_at "expires_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -3609,33 +3612,33 @@ crate::runtime::model_builder! {
     AwsSecretsManagerVaultBuilder; required { name "name" : impl Into < String > =>
     String, config "config" : super::AwsSecretsManagerVaultConfigProperty =>
     super::AwsSecretsManagerVaultConfigProperty, } optional { description "description" :
-    impl Into < String > => Option < String > = Some, labels "labels" :
+    impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 crate::runtime::model_builder! {
     super::AwsSecretsManagerVaultConfig as "AwsSecretsManagerVaultConfig" =>
     AwsSecretsManagerVaultConfigBuilder; required { role_session_name "role_session_name"
     : impl Into < String > => String, } optional { assume_role_arn "assume_role_arn" :
-    impl Into < String > => Option < String > = Some, endpoint_url "endpoint_url" : impl
-    Into < String > => Option < String > = Some, region "region" : impl Into < String >
-    => Option < String > = Some, sts_endpoint_url "sts_endpoint_url" : impl Into < String
-    > => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, endpoint_url "endpoint_url" : impl
+    Into < String > => Option < String > = some, region "region" : impl Into < String >
+    => Option < String > = some, sts_endpoint_url "sts_endpoint_url" : impl Into < String
+    > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
     super::AwsSecretsManagerVaultConfigProperty as "AwsSecretsManagerVaultConfigProperty"
     => AwsSecretsManagerVaultConfigPropertyBuilder; required { role_session_name
     "role_session_name" : impl Into < String > => String, } optional { base64_decode
-    "base64_decode" : bool => Option < bool > = Some, neg_ttl "neg_ttl" : i64 => Option <
-    i64 > = Some, resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = Some, ttl "ttl"
-    : i64 => Option < i64 > = Some, assume_role_arn "assume_role_arn" : impl Into <
-    String > => Option < String > = Some, endpoint_url "endpoint_url" : impl Into <
-    String > => Option < String > = Some, region "region" : impl Into < String > =>
-    Option < String > = Some, sts_endpoint_url "sts_endpoint_url" : impl Into < String >
-    => Option < String > = Some, }
+    "base64_decode" : bool => Option < bool > = some, neg_ttl "neg_ttl" : i64 => Option <
+    i64 > = some, resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = some, ttl "ttl"
+    : i64 => Option < i64 > = some, assume_role_arn "assume_role_arn" : impl Into <
+    String > => Option < String > = some, endpoint_url "endpoint_url" : impl Into <
+    String > => Option < String > = some, region "region" : impl Into < String > =>
+    Option < String > = some, sts_endpoint_url "sts_endpoint_url" : impl Into < String >
+    => Option < String > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -3653,7 +3656,7 @@ crate::runtime::model_builder! {
     super::AwsTransitGatewayAttachmentType => super::AwsTransitGatewayAttachmentType,
     transit_gateway_id "transit_gateway_id" : impl Into < String > => String,
     ram_share_arn "ram_share_arn" : impl Into < String > => String, } optional {
-    attachment_id "attachment_id" : impl Into < String > => Option < String > = Some, }
+    attachment_id "attachment_id" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -3669,7 +3672,7 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { state_metadata "state_metadata" : super::NetworkStateMetadata => Option
-    < super::NetworkStateMetadata > = Some, }
+    < super::NetworkStateMetadata > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -3689,7 +3692,7 @@ crate::runtime::model_builder! {
     peer_account_id "peer_account_id" : impl Into < String > => String, peer_vpc_id
     "peer_vpc_id" : impl Into < String > => String, peer_vpc_region "peer_vpc_region" :
     impl Into < String > => String, } optional { peering_connection_id
-    "peering_connection_id" : impl Into < String > => Option < String > = Some, }
+    "peering_connection_id" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -3705,18 +3708,18 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { state_metadata "state_metadata" : super::NetworkStateMetadata => Option
-    < super::NetworkStateMetadata > = Some, }
+    < super::NetworkStateMetadata > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
     super::AzureKeyVault as "AzureKeyVault" => AzureKeyVaultBuilder; required { name
     "name" : impl Into < String > => String, config "config" :
     super::AzureKeyVaultConfigProperty => super::AzureKeyVaultConfigProperty, } optional
-    { description "description" : impl Into < String > => Option < String > = Some,
+    { description "description" : impl Into < String > => Option < String > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 crate::runtime::model_builder! {
     super::AzureKeyVaultConfig as "AzureKeyVaultConfig" => AzureKeyVaultConfigBuilder;
@@ -3724,8 +3727,8 @@ crate::runtime::model_builder! {
     "location" : impl Into < String > => String, r#type "type" :
     super::AzureKeyVaultConfigPropertyType => super::AzureKeyVaultConfigPropertyType, }
     optional { credentials_prefix "credentials_prefix" : impl Into < String > => Option <
-    String > = Some, client_id "client_id" : impl Into < String > => Option < String > =
-    Some, tenant_id "tenant_id" : impl Into < String > => Option < String > = Some, }
+    String > = some, client_id "client_id" : impl Into < String > => Option < String > =
+    some, tenant_id "tenant_id" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
@@ -3734,12 +3737,12 @@ crate::runtime::model_builder! {
     String > => String, location "location" : impl Into < String > => String, r#type
     "type" : super::AzureKeyVaultConfigPropertyType =>
     super::AzureKeyVaultConfigPropertyType, } optional { base64_decode "base64_decode" :
-    bool => Option < bool > = Some, neg_ttl "neg_ttl" : i64 => Option < i64 > = Some,
-    resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = Some, ttl "ttl" : i64 =>
-    Option < i64 > = Some, credentials_prefix "credentials_prefix" : impl Into < String >
-    => Option < String > = Some, client_id "client_id" : impl Into < String > => Option <
-    String > = Some, tenant_id "tenant_id" : impl Into < String > => Option < String > =
-    Some, }
+    bool => Option < bool > = some, neg_ttl "neg_ttl" : i64 => Option < i64 > = some,
+    resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = some, ttl "ttl" : i64 =>
+    Option < i64 > = some, credentials_prefix "credentials_prefix" : impl Into < String >
+    => Option < String > = some, client_id "client_id" : impl Into < String > => Option <
+    String > = some, tenant_id "tenant_id" : impl Into < String > => Option < String > =
+    some, }
 }
 #[cfg(feature = "private-dns")]
 crate::runtime::model_builder! {
@@ -3803,7 +3806,7 @@ crate::runtime::model_builder! {
     chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at "updated_at" :
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional {
     state_metadata "state_metadata" : super::NetworkStateMetadata => Option <
-    super::NetworkStateMetadata > = Some, }
+    super::NetworkStateMetadata > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -3828,7 +3831,7 @@ crate::runtime::model_builder! {
     chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at "updated_at" :
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional {
     state_metadata "state_metadata" : super::NetworkStateMetadata => Option <
-    super::NetworkStateMetadata > = Some, }
+    super::NetworkStateMetadata > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -3852,11 +3855,11 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, insecure_allow_anonymous_virtual_cluster_auth
-    "insecure_allow_anonymous_virtual_cluster_auth" : bool => Option < bool > = Some,
+    some, insecure_allow_anonymous_virtual_cluster_auth
+    "insecure_allow_anonymous_virtual_cluster_auth" : bool => Option < bool > = some,
     metadata_update_interval_seconds "metadata_update_interval_seconds" : i64 => Option <
-    i64 > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    i64 > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-backend-clusters")]
 crate::runtime::model_builder! {
@@ -3872,7 +3875,7 @@ crate::runtime::model_builder! {
     "BackendClusterAuthenticationSaslPlainSensitiveDataAware" =>
     BackendClusterAuthenticationSaslPlainSensitiveDataAwareBuilder; required { username
     "username" : impl Into < String > => String, } optional { password "password" : impl
-    Into < String > => Option < String > = Some, }
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-backend-clusters")]
 crate::runtime::model_builder! {
@@ -3892,7 +3895,7 @@ crate::runtime::model_builder! {
     "algorithm" : super::BackendClusterAuthenticationSaslScramAlgorithm =>
     super::BackendClusterAuthenticationSaslScramAlgorithm, username "username" : impl
     Into < String > => String, } optional { password "password" : impl Into < String > =>
-    Option < String > = Some, }
+    Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -3930,11 +3933,11 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::BackendClusterTls as "BackendClusterTls" => BackendClusterTlsBuilder; required
     { enabled "enabled" : bool => bool, } optional { insecure_skip_verify
-    "insecure_skip_verify" : bool => Option < bool > = Some, ca_bundle "ca_bundle" : impl
-    Into < String > => Option < String > = Some, tls_versions "tls_versions" : Vec <
+    "insecure_skip_verify" : bool => Option < bool > = some, ca_bundle "ca_bundle" : impl
+    Into < String > => Option < String > = some, tls_versions "tls_versions" : Vec <
     super::BackendClusterTlsTlsVersionsItem > => Option < Vec <
-    super::BackendClusterTlsTlsVersionsItem > > = Some, client_identity "client_identity"
-    : super::TlsCertificate => Option < super::TlsCertificate > = Some, }
+    super::BackendClusterTlsTlsVersionsItem > > = some, client_identity "client_identity"
+    : super::TlsCertificate => Option < super::TlsCertificate > = some, }
 }
 #[cfg(
     any(
@@ -4055,13 +4058,13 @@ crate::runtime::model_builder! {
     instance "instance" : impl Into < String > => String, detail "detail" : impl Into <
     String > => String, invalid_parameters "invalid_parameters" : Vec <
     super::InvalidParametersItem > => Vec < super::InvalidParametersItem >, } optional {
-    r#type "type" : impl Into < String > => Option < String > = Some, }
+    r#type "type" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
     super::BarChart as "BarChart" => BarChartBuilder; required {} optional { chart_title
-    "chart_title" : impl Into < String > => Option < String > = Some, stacked "stacked" :
-    bool => Option < bool > = Some, }
+    "chart_title" : impl Into < String > => Option < String > = some, stacked "stacked" :
+    bool => Option < bool > = some, }
 }
 #[cfg(
     any(
@@ -4190,44 +4193,45 @@ crate::runtime::model_builder! {
     super::BaseError as "BaseError" => BaseErrorBuilder; required { status "status" : i64
     => i64, title "title" : impl Into < String > => String, instance "instance" : impl
     Into < String > => String, detail "detail" : impl Into < String > => String, }
-    optional { r#type "type" : impl Into < String > => Option < String > = Some, }
+    optional { r#type "type" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "basic-auth-credentials")]
 crate::runtime::model_builder! {
     super::BasicAuth as "BasicAuth" => BasicAuthBuilder; required { password "password" :
     impl Into < String > => String, username "username" : impl Into < String > => String,
     } optional { consumer "consumer" : super::KeySetProperty => Option <
-    super::KeySetProperty > = Some, created_at "created_at" : i64 => Option < i64 > =
-    Some, id "id" : impl Into < String > => Option < String > = Some, tags "tags" : Vec <
-    String > => Option < Vec < String > > = Some, }
+    super::KeySetProperty > = some, created_at "created_at" : i64 => Option < i64 > =
+    some, id "id" : impl Into < String > => Option < String > = some, tags "tags" : Vec <
+    String > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "basic-auth-credentials")]
 crate::runtime::model_builder! {
     super::BasicAuthWithoutParents as "BasicAuthWithoutParents" =>
     BasicAuthWithoutParentsBuilder; required { password "password" : impl Into < String >
     => String, username "username" : impl Into < String > => String, } optional {
-    consumer "consumer" : Option < super::KeySetProperty > => Option < Option <
-    super::KeySetProperty >> = Some, created_at "created_at" : Option < i64 > => Option <
-    Option < i64 >> = Some, id "id" : Option < String > => Option < Option < String >> =
-    Some, tags "tags" : Option < Vec < String > > => Option < Option < Vec < String > >>
-    = Some, }
+    consumer "consumer" : impl crate ::IntoNullable < super::KeySetProperty > => Option <
+    Option < super::KeySetProperty >> = null, created_at "created_at" : impl crate
+    ::IntoNullable < i64 > => Option < Option < i64 >> = null, id "id" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, tags "tags" : impl
+    crate ::IntoNullable < Vec < String > > => Option < Option < Vec < String > >> =
+    null, }
 }
 #[cfg(feature = "portal-team-membership")]
 crate::runtime::model_builder! {
     super::BasicDeveloper as "BasicDeveloper" => BasicDeveloperBuilder; required {}
-    optional { id "id" : uuid::Uuid => Option < uuid::Uuid > = Some, email "email" : impl
-    Into < String > => Option < String > = Some, full_name "full_name" : impl Into <
-    String > => Option < String > = Some, active "active" : bool => Option < bool > =
-    Some, created_at "created_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, updated_at "updated_at" : chrono::DateTime
-    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = Some, }
+    optional { id "id" : uuid::Uuid => Option < uuid::Uuid > = some, email "email" : impl
+    Into < String > => Option < String > = some, full_name "full_name" : impl Into <
+    String > => Option < String > = some, active "active" : bool => Option < bool > =
+    some, created_at "created_at" : chrono::DateTime < chrono::Utc > => Option <
+    chrono::DateTime < chrono::Utc > > = some, updated_at "updated_at" : chrono::DateTime
+    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::BillingAppCustomerData as "BillingAppCustomerData" =>
     BillingAppCustomerDataBuilder; required {} optional { stripe "stripe" : super::Stripe
-    => Option < super::Stripe > = Some, external_invoicing "external_invoicing" :
-    super::ExternalInvoicing => Option < super::ExternalInvoicing > = Some, }
+    => Option < super::Stripe > = some, external_invoicing "external_invoicing" :
+    super::ExternalInvoicing => Option < super::ExternalInvoicing > = some, }
 }
 #[cfg(feature = "open-meter-apps")]
 crate::runtime::model_builder! {
@@ -4241,10 +4245,10 @@ crate::runtime::model_builder! {
     super::BillingAppStripeStatus, enable_draft_sync_hook "enable_draft_sync_hook" : bool
     => bool, enable_issuing_sync_hook "enable_issuing_sync_hook" : bool => bool, }
     optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, deleted_at "deleted_at" :
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, deleted_at "deleted_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "open-meter-apps")]
 crate::runtime::model_builder! {
@@ -4255,11 +4259,11 @@ crate::runtime::model_builder! {
     chrono::Utc > => chrono::DateTime < chrono::Utc >, definition "definition" :
     super::BillingAppStripeDefinition => super::BillingAppStripeDefinition, status
     "status" : super::BillingAppStripeStatus => super::BillingAppStripeStatus, } optional
-    { description "description" : impl Into < String > => Option < String > = Some,
+    { description "description" : impl Into < String > => Option < String > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, deleted_at "deleted_at" :
+    std::collections::BTreeMap < String, String > > = some, deleted_at "deleted_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "open-meter-apps")]
 crate::runtime::model_builder! {
@@ -4272,11 +4276,11 @@ crate::runtime::model_builder! {
     "status" : super::BillingAppStripeStatus => super::BillingAppStripeStatus, account_id
     "account_id" : impl Into < String > => String, livemode "livemode" : bool => bool,
     masked_api_key "masked_api_key" : impl Into < String > => String, } optional {
-    description "description" : impl Into < String > => Option < String > = Some, labels
+    description "description" : impl Into < String > => Option < String > = some, labels
     "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, deleted_at "deleted_at" :
+    std::collections::BTreeMap < String, String > > = some, deleted_at "deleted_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4290,18 +4294,18 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc >, mode "mode" :
     super::BillingAppStripeCreateCheckoutSessionResultMode =>
     super::BillingAppStripeCreateCheckoutSessionResultMode, } optional { client_secret
-    "client_secret" : impl Into < String > => Option < String > = Some,
+    "client_secret" : impl Into < String > => Option < String > = some,
     client_reference_id "client_reference_id" : impl Into < String > => Option < String >
-    = Some, customer_email "customer_email" : impl Into < String > => Option < String > =
-    Some, currency "currency" : impl Into < String > => Option < String > = Some,
+    = some, customer_email "customer_email" : impl Into < String > => Option < String > =
+    some, currency "currency" : impl Into < String > => Option < String > = some,
     expires_at "expires_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, metadata "metadata" :
+    chrono::DateTime < chrono::Utc > > = some, metadata "metadata" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, status "status" : impl Into < String > => Option <
-    String > = Some, url "url" : impl Into < String > => Option < String > = Some,
-    cancel_url "cancel_url" : impl Into < String > => Option < String > = Some,
-    success_url "success_url" : impl Into < String > => Option < String > = Some,
-    return_url "return_url" : impl Into < String > => Option < String > = Some, }
+    < String, String > > = some, status "status" : impl Into < String > => Option <
+    String > = some, url "url" : impl Into < String > => Option < String > = some,
+    cancel_url "cancel_url" : impl Into < String > => Option < String > = some,
+    success_url "success_url" : impl Into < String > => Option < String > = some,
+    return_url "return_url" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4343,25 +4347,25 @@ crate::runtime::model_builder! {
     super::ProrationConfiguration => super::ProrationConfiguration,
     amount_after_proration "amount_after_proration" : super::AmountAfterProration =>
     super::AmountAfterProration, price "price" : super::Price => super::Price, } optional
-    { description "description" : impl Into < String > => Option < String > = Some,
+    { description "description" : impl Into < String > => Option < String > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, deleted_at "deleted_at" :
+    std::collections::BTreeMap < String, String > > = some, deleted_at "deleted_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, subscription "subscription" : super::Subscription => Option <
-    super::Subscription > = Some, advance_after "advance_after" : chrono::DateTime <
-    chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = Some,
+    some, subscription "subscription" : super::Subscription => Option <
+    super::Subscription > = some, advance_after "advance_after" : chrono::DateTime <
+    chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some,
     unique_reference_id "unique_reference_id" : impl Into < String > => Option < String >
-    = Some, tax_config "tax_config" : super::BillingTaxConfig => Option <
-    super::BillingTaxConfig > = Some, discounts "discounts" :
+    = some, tax_config "tax_config" : super::BillingTaxConfig => Option <
+    super::BillingTaxConfig > = some, discounts "discounts" :
     super::BillingChargeFlatFeeDiscounts => Option < super::BillingChargeFlatFeeDiscounts
-    > = Some, feature_key "feature_key" : impl Into < String > => Option < String > =
-    Some, }
+    > = some, feature_key "feature_key" : impl Into < String > => Option < String > =
+    some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::BillingChargeFlatFeeDiscounts as "BillingChargeFlatFeeDiscounts" =>
     BillingChargeFlatFeeDiscountsBuilder; required {} optional { percentage "percentage"
-    : f64 => Option < f64 > = Some, }
+    : f64 => Option < f64 > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4383,17 +4387,17 @@ crate::runtime::model_builder! {
     "feature_key" : impl Into < String > => String, totals "totals" :
     super::TotalsForTheCharge => super::TotalsForTheCharge, price "price" : super::Price
     => super::Price, } optional { description "description" : impl Into < String > =>
-    Option < String > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    Option < String > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some,
     deleted_at "deleted_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, subscription "subscription" :
-    super::Subscription => Option < super::Subscription > = Some, advance_after
+    chrono::DateTime < chrono::Utc > > = some, subscription "subscription" :
+    super::Subscription => Option < super::Subscription > = some, advance_after
     "advance_after" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, unique_reference_id "unique_reference_id" : impl Into <
-    String > => Option < String > = Some, tax_config "tax_config" :
-    super::BillingTaxConfig => Option < super::BillingTaxConfig > = Some, discounts
+    chrono::Utc > > = some, unique_reference_id "unique_reference_id" : impl Into <
+    String > => Option < String > = some, tax_config "tax_config" :
+    super::BillingTaxConfig => Option < super::BillingTaxConfig > = some, discounts
     "discounts" : super::BillingChargeUsageBasedDiscounts => Option <
-    super::BillingChargeUsageBasedDiscounts > = Some, }
+    super::BillingChargeUsageBasedDiscounts > = some, }
 }
 #[cfg(
     any(
@@ -4405,16 +4409,16 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::BillingChargeUsageBasedDiscounts as "BillingChargeUsageBasedDiscounts" =>
     BillingChargeUsageBasedDiscountsBuilder; required {} optional { percentage
-    "percentage" : f64 => Option < f64 > = Some, usage "usage" : impl Into < String > =>
-    Option < String > = Some, }
+    "percentage" : f64 => Option < f64 > = some, usage "usage" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::BillingCreditAdjustment as "BillingCreditAdjustment" =>
     BillingCreditAdjustmentBuilder; required { name "name" : impl Into < String > =>
     String, } optional { description "description" : impl Into < String > => Option <
-    String > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    String > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4435,29 +4439,29 @@ crate::runtime::model_builder! {
     Into < String > => String, amount "amount" : impl Into < String > => String, status
     "status" : super::CreditGrantLifecycleStatus => super::CreditGrantLifecycleStatus, }
     optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, deleted_at "deleted_at" :
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, deleted_at "deleted_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, purchase "purchase" : super::BillingCreditGrantPurchase => Option <
-    super::BillingCreditGrantPurchase > = Some, tax_config "tax_config" :
+    some, purchase "purchase" : super::BillingCreditGrantPurchase => Option <
+    super::BillingCreditGrantPurchase > = some, tax_config "tax_config" :
     super::TaxConfigurationForACreditGrant => Option <
-    super::TaxConfigurationForACreditGrant > = Some, invoice "invoice" :
+    super::TaxConfigurationForACreditGrant > = some, invoice "invoice" :
     super::BillingCreditGrantInvoice => Option < super::BillingCreditGrantInvoice > =
-    Some, filters "filters" : super::CreateCreditGrantFilters => Option <
-    super::CreateCreditGrantFilters > = Some, priority "priority" : i32 => Option < i32 >
-    = Some, effective_at "effective_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, key "key" : impl Into < String > => Option
-    < String > = Some, expires_at "expires_at" : chrono::DateTime < chrono::Utc > =>
-    Option < chrono::DateTime < chrono::Utc > > = Some, voided_at "voided_at" :
+    some, filters "filters" : super::CreateCreditGrantFilters => Option <
+    super::CreateCreditGrantFilters > = some, priority "priority" : i32 => Option < i32 >
+    = some, effective_at "effective_at" : chrono::DateTime < chrono::Utc > => Option <
+    chrono::DateTime < chrono::Utc > > = some, key "key" : impl Into < String > => Option
+    < String > = some, expires_at "expires_at" : chrono::DateTime < chrono::Utc > =>
+    Option < chrono::DateTime < chrono::Utc > > = some, voided_at "voided_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::BillingCreditGrantInvoice as "BillingCreditGrantInvoice" =>
     BillingCreditGrantInvoiceBuilder; required {} optional { id "id" : impl Into < String
-    > => Option < String > = Some, line "line" : super::TaxCodeReference => Option <
-    super::TaxCodeReference > = Some, }
+    > => Option < String > = some, line "line" : super::TaxCodeReference => Option <
+    super::TaxCodeReference > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4465,11 +4469,11 @@ crate::runtime::model_builder! {
     BillingCreditGrantPurchaseBuilder; required { currency "currency" : impl Into <
     String > => String, amount "amount" : impl Into < String > => String, } optional {
     per_unit_cost_basis "per_unit_cost_basis" : impl Into < String > => Option < String >
-    = Some, availability_policy "availability_policy" :
+    = some, availability_policy "availability_policy" :
     super::BillingCreditAvailabilityPolicy => Option <
-    super::BillingCreditAvailabilityPolicy > = Some, settlement_status
+    super::BillingCreditAvailabilityPolicy > = some, settlement_status
     "settlement_status" : super::BillingCreditPurchasePaymentSettlementStatus => Option <
-    super::BillingCreditPurchasePaymentSettlementStatus > = Some, }
+    super::BillingCreditPurchasePaymentSettlementStatus > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4483,9 +4487,9 @@ crate::runtime::model_builder! {
     String, amount "amount" : impl Into < String > => String, available_balance
     "available_balance" : super::BillingCreditTransactionAvailableBalance =>
     super::BillingCreditTransactionAvailableBalance, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "description" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4503,21 +4507,21 @@ crate::runtime::model_builder! {
     chrono::Utc >, updated_at "updated_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, key "key" : impl Into < String > => String, }
     optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, deleted_at "deleted_at" :
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, deleted_at "deleted_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, usage_attribution "usage_attribution" : super::UsageAttribution => Option <
-    super::UsageAttribution > = Some, primary_email "primary_email" : impl Into < String
-    > => Option < String > = Some, currency "currency" : impl Into < String > => Option <
-    String > = Some, billing_address "billing_address" : super::Address => Option <
-    super::Address > = Some, }
+    some, usage_attribution "usage_attribution" : super::UsageAttribution => Option <
+    super::UsageAttribution > = some, primary_email "primary_email" : impl Into < String
+    > => Option < String > = some, currency "currency" : impl Into < String > => Option <
+    String > = some, billing_address "billing_address" : super::Address => Option <
+    super::Address > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::BillingCustomerData as "BillingCustomerData" => BillingCustomerDataBuilder;
     required {} optional { billing_profile "billing_profile" : super::TaxCodeReference =>
-    Option < super::TaxCodeReference > = Some, app_data "app_data" :
-    super::BillingAppCustomerData => Option < super::BillingAppCustomerData > = Some, }
+    Option < super::TaxCodeReference > = some, app_data "app_data" :
+    super::BillingAppCustomerData => Option < super::BillingAppCustomerData > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4537,39 +4541,39 @@ crate::runtime::model_builder! {
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsBillingAddressCollection
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsBillingAddressCollection
-    > = Some, cancel_url "cancel_url" : impl Into < String > => Option < String > = Some,
+    > = some, cancel_url "cancel_url" : impl Into < String > => Option < String > = some,
     client_reference_id "client_reference_id" : impl Into < String > => Option < String >
-    = Some, customer_update "customer_update" :
+    = some, customer_update "customer_update" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomerUpdate
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomerUpdate >
-    = Some, consent_collection "consent_collection" :
+    = some, consent_collection "consent_collection" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsConsentCollection
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsConsentCollection
-    > = Some, currency "currency" : impl Into < String > => Option < String > = Some,
+    > = some, currency "currency" : impl Into < String > => Option < String > = some,
     custom_text "custom_text" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomText =>
     Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomText > =
-    Some, expires_at "expires_at" : i64 => Option < i64 > = Some, locale "locale" : impl
-    Into < String > => Option < String > = Some, metadata "metadata" :
+    some, expires_at "expires_at" : i64 => Option < i64 > = some, locale "locale" : impl
+    Into < String > => Option < String > = some, metadata "metadata" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, return_url "return_url" : impl Into < String > => Option
-    < String > = Some, success_url "success_url" : impl Into < String > => Option <
-    String > = Some, ui_mode "ui_mode" :
+    < String, String > > = some, return_url "return_url" : impl Into < String > => Option
+    < String > = some, success_url "success_url" : impl Into < String > => Option <
+    String > = some, ui_mode "ui_mode" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsUiMode => Option
     < super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsUiMode > =
-    Some, payment_method_types "payment_method_types" : Vec < String > => Option < Vec <
-    String > > = Some, redirect_on_completion "redirect_on_completion" :
+    some, payment_method_types "payment_method_types" : Vec < String > => Option < Vec <
+    String > > = some, redirect_on_completion "redirect_on_completion" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsRedirectOnCompletion
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsRedirectOnCompletion
-    > = Some, tax_id_collection "tax_id_collection" :
+    > = some, tax_id_collection "tax_id_collection" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsTaxIdCollection
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsTaxIdCollection
-    > = Some, }
+    > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4582,15 +4586,15 @@ crate::runtime::model_builder! {
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsConsentCollectionPaymentMethodReuseAgreement
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsConsentCollectionPaymentMethodReuseAgreement
-    > = Some, promotions "promotions" :
+    > = some, promotions "promotions" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsConsentCollectionPromotions
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsConsentCollectionPromotions
-    > = Some, terms_of_service "terms_of_service" :
+    > = some, terms_of_service "terms_of_service" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsConsentCollectionTermsOfService
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsConsentCollectionTermsOfService
-    > = Some, }
+    > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4603,7 +4607,7 @@ crate::runtime::model_builder! {
     super::BillingAppStripeCreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition
     => Option <
     super::BillingAppStripeCreateCheckoutSessionConsentCollectionPaymentMethodReuseAgreementPosition
-    > = Some, }
+    > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4614,19 +4618,19 @@ crate::runtime::model_builder! {
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomTextSubmit
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomTextSubmit
-    > = Some, shipping_address "shipping_address" :
+    > = some, shipping_address "shipping_address" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomTextSubmit
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomTextSubmit
-    > = Some, submit "submit" :
+    > = some, submit "submit" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomTextSubmit
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomTextSubmit
-    > = Some, terms_of_service_acceptance "terms_of_service_acceptance" :
+    > = some, terms_of_service_acceptance "terms_of_service_acceptance" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomTextSubmit
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomTextSubmit
-    > = Some, }
+    > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4635,7 +4639,7 @@ crate::runtime::model_builder! {
     =>
     BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomTextSubmitBuilder;
     required {} optional { message "message" : impl Into < String > => Option < String >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4646,25 +4650,25 @@ crate::runtime::model_builder! {
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomerUpdateName
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomerUpdateName
-    > = Some, name "name" :
+    > = some, name "name" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomerUpdateName
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomerUpdateName
-    > = Some, shipping "shipping" :
+    > = some, shipping "shipping" :
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomerUpdateName
     => Option <
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsCustomerUpdateName
-    > = Some, }
+    > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsTaxIdCollection
     as "BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsTaxIdCollection" =>
     BillingCustomerStripeCreateCheckoutSessionRequestStripeOptionsTaxIdCollectionBuilder;
-    required {} optional { enabled "enabled" : bool => Option < bool > = Some, required
+    required {} optional { enabled "enabled" : bool => Option < bool > = some, required
     "required" : super::BillingAppStripeCreateCheckoutSessionTaxIdCollectionRequired =>
     Option < super::BillingAppStripeCreateCheckoutSessionTaxIdCollectionRequired > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4682,8 +4686,8 @@ crate::runtime::model_builder! {
     "BillingCustomerStripeCreateCustomerPortalSessionRequestStripeOptions" =>
     BillingCustomerStripeCreateCustomerPortalSessionRequestStripeOptionsBuilder; required
     {} optional { configuration_id "configuration_id" : impl Into < String > => Option <
-    String > = Some, locale "locale" : impl Into < String > => Option < String > = Some,
-    return_url "return_url" : impl Into < String > => Option < String > = Some, }
+    String > = some, locale "locale" : impl Into < String > => Option < String > = some,
+    return_url "return_url" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-entitlements")]
 crate::runtime::model_builder! {
@@ -4692,29 +4696,29 @@ crate::runtime::model_builder! {
     super::BillingEntitlementAccessResultType =>
     super::BillingEntitlementAccessResultType, feature_key "feature_key" : impl Into <
     String > => String, has_access "has_access" : bool => bool, } optional { config
-    "config" : impl Into < String > => Option < String > = Some, }
+    "config" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-features")]
 crate::runtime::model_builder! {
     super::BillingFeatureLlmUnitCost as "BillingFeatureLlmUnitCost" =>
     BillingFeatureLlmUnitCostBuilder; required {} optional { provider_property
-    "provider_property" : impl Into < String > => Option < String > = Some, provider
-    "provider" : impl Into < String > => Option < String > = Some, model_property
-    "model_property" : impl Into < String > => Option < String > = Some, model "model" :
-    impl Into < String > => Option < String > = Some, token_type_property
-    "token_type_property" : impl Into < String > => Option < String > = Some, token_type
-    "token_type" : super::TokenType => Option < super::TokenType > = Some, pricing
-    "pricing" : super::ResolvedPricing => Option < super::ResolvedPricing > = Some, }
+    "provider_property" : impl Into < String > => Option < String > = some, provider
+    "provider" : impl Into < String > => Option < String > = some, model_property
+    "model_property" : impl Into < String > => Option < String > = some, model "model" :
+    impl Into < String > => Option < String > = some, token_type_property
+    "token_type_property" : impl Into < String > => Option < String > = some, token_type
+    "token_type" : super::TokenType => Option < super::TokenType > = some, pricing
+    "pricing" : super::ResolvedPricing => Option < super::ResolvedPricing > = some, }
 }
 crate::runtime::model_builder! {
     super::BillingFeatureLlmUnitCostRequest as "BillingFeatureLlmUnitCostRequest" =>
     BillingFeatureLlmUnitCostRequestBuilder; required {} optional { provider_property
-    "provider_property" : impl Into < String > => Option < String > = Some, provider
-    "provider" : impl Into < String > => Option < String > = Some, model_property
-    "model_property" : impl Into < String > => Option < String > = Some, model "model" :
-    impl Into < String > => Option < String > = Some, token_type_property
-    "token_type_property" : impl Into < String > => Option < String > = Some, token_type
-    "token_type" : super::TokenType => Option < super::TokenType > = Some, }
+    "provider_property" : impl Into < String > => Option < String > = some, provider
+    "provider" : impl Into < String > => Option < String > = some, model_property
+    "model_property" : impl Into < String > => Option < String > = some, model "model" :
+    impl Into < String > => Option < String > = some, token_type_property
+    "token_type_property" : impl Into < String > => Option < String > = some, token_type
+    "token_type" : super::TokenType => Option < super::TokenType > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -4734,18 +4738,18 @@ crate::runtime::model_builder! {
     "billing_cadence" : impl Into < String > => String, status "status" :
     super::BillingPlanStatus => super::BillingPlanStatus, phases "phases" : Vec <
     super::BillingPlanPhase > => Vec < super::BillingPlanPhase >, } optional {
-    description "description" : impl Into < String > => Option < String > = Some, labels
+    description "description" : impl Into < String > => Option < String > = some, labels
     "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, deleted_at "deleted_at" :
+    std::collections::BTreeMap < String, String > > = some, deleted_at "deleted_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, pro_rating_enabled "pro_rating_enabled" : bool => Option < bool > = Some,
+    some, pro_rating_enabled "pro_rating_enabled" : bool => Option < bool > = some,
     effective_from "effective_from" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, effective_to "effective_to" :
+    chrono::DateTime < chrono::Utc > > = some, effective_to "effective_to" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, settlement_mode "settlement_mode" : super::SettlementMode => Option <
-    super::SettlementMode > = Some, validation_errors "validation_errors" : Vec <
+    some, settlement_mode "settlement_mode" : super::SettlementMode => Option <
+    super::SettlementMode > = some, validation_errors "validation_errors" : Vec <
     super::ProductCatalogValidationError > => Option < Vec <
-    super::ProductCatalogValidationError > > = Some, }
+    super::ProductCatalogValidationError > > = some, }
 }
 #[cfg(feature = "open-meter-product-catalog")]
 crate::runtime::model_builder! {
@@ -4753,9 +4757,9 @@ crate::runtime::model_builder! {
     name "name" : impl Into < String > => String, key "key" : impl Into < String > =>
     String, rate_cards "rate_cards" : Vec < super::BillingRateCard > => Vec <
     super::BillingRateCard >, } optional { description "description" : impl Into < String
-    > => Option < String > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some, duration
-    "duration" : impl Into < String > => Option < String > = Some, }
+    > => Option < String > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some, duration
+    "duration" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(
     any(
@@ -4797,9 +4801,9 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::BillingPriceTier as "BillingPriceTier" => BillingPriceTierBuilder; required {}
     optional { up_to_amount "up_to_amount" : impl Into < String > => Option < String > =
-    Some, flat_price "flat_price" : super::FlatPriceComponent => Option <
-    super::FlatPriceComponent > = Some, unit_price "unit_price" :
-    super::UnitPriceComponent => Option < super::UnitPriceComponent > = Some, }
+    some, flat_price "flat_price" : super::FlatPriceComponent => Option <
+    super::FlatPriceComponent > = some, unit_price "unit_price" :
+    super::UnitPriceComponent => Option < super::UnitPriceComponent > = some, }
 }
 #[cfg(
     any(
@@ -4823,10 +4827,10 @@ crate::runtime::model_builder! {
     => super::BillingProfileSupplier, workflow "workflow" : super::BillingProfileWorkflow
     => super::BillingProfileWorkflow, apps "apps" : super::BillingProfileApps =>
     super::BillingProfileApps, default "default" : bool => bool, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "description" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, deleted_at "deleted_at" : chrono::DateTime < chrono::Utc
-    > => Option < chrono::DateTime < chrono::Utc > > = Some, }
+    < String, String > > = some, deleted_at "deleted_at" : chrono::DateTime < chrono::Utc
+    > => Option < chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "open-meter-billing-settings")]
 crate::runtime::model_builder! {
@@ -4846,11 +4850,11 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::BillingProfileSupplier as "BillingProfileSupplier" =>
     BillingProfileSupplierBuilder; required {} optional { id "id" : impl Into < String >
-    => Option < String > = Some, key "key" : impl Into < String > => Option < String > =
-    Some, name "name" : impl Into < String > => Option < String > = Some, tax_id "tax_id"
+    => Option < String > = some, key "key" : impl Into < String > => Option < String > =
+    some, name "name" : impl Into < String > => Option < String > = some, tax_id "tax_id"
     : super::BillingProfileSupplierTaxId => Option < super::BillingProfileSupplierTaxId >
-    = Some, addresses "addresses" : super::BillingProfileSupplierAddresses => Option <
-    super::BillingProfileSupplierAddresses > = Some, }
+    = some, addresses "addresses" : super::BillingProfileSupplierAddresses => Option <
+    super::BillingProfileSupplierAddresses > = some, }
 }
 #[cfg(feature = "open-meter-billing-settings")]
 crate::runtime::model_builder! {
@@ -4862,46 +4866,46 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::BillingProfileSupplierTaxId as "BillingProfileSupplierTaxId" =>
     BillingProfileSupplierTaxIdBuilder; required {} optional { code "code" : impl Into <
-    String > => Option < String > = Some, }
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-billing-settings")]
 crate::runtime::model_builder! {
     super::BillingProfileWorkflow as "BillingProfileWorkflow" =>
     BillingProfileWorkflowBuilder; required {} optional { collection "collection" :
     super::BillingWorkflowCollectionSettings => Option <
-    super::BillingWorkflowCollectionSettings > = Some, invoicing "invoicing" :
+    super::BillingWorkflowCollectionSettings > = some, invoicing "invoicing" :
     super::BillingWorkflowInvoicingSettings => Option <
-    super::BillingWorkflowInvoicingSettings > = Some, payment "payment" :
+    super::BillingWorkflowInvoicingSettings > = some, payment "payment" :
     super::BillingWorkflowPaymentSettings => Option <
-    super::BillingWorkflowPaymentSettings > = Some, tax "tax" :
+    super::BillingWorkflowPaymentSettings > = some, tax "tax" :
     super::BillingWorkflowTaxSettings => Option < super::BillingWorkflowTaxSettings > =
-    Some, }
+    some, }
 }
 #[cfg(any(feature = "open-meter-product-catalog", feature = "open-meter-subscriptions"))]
 crate::runtime::model_builder! {
     super::BillingRateCard as "BillingRateCard" => BillingRateCardBuilder; required {
     name "name" : impl Into < String > => String, key "key" : impl Into < String > =>
     String, price "price" : super::Price => super::Price, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "description" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, feature "feature" : super::TaxCodeReference => Option <
-    super::TaxCodeReference > = Some, billing_cadence "billing_cadence" : impl Into <
-    String > => Option < String > = Some, unit_config "unit_config" : super::UnitConfig
-    => Option < super::UnitConfig > = Some, payment_term "payment_term" :
-    super::PaymentTerm => Option < super::PaymentTerm > = Some, commitments "commitments"
-    : super::Commitments => Option < super::Commitments > = Some, discounts "discounts" :
+    < String, String > > = some, feature "feature" : super::TaxCodeReference => Option <
+    super::TaxCodeReference > = some, billing_cadence "billing_cadence" : impl Into <
+    String > => Option < String > = some, unit_config "unit_config" : super::UnitConfig
+    => Option < super::UnitConfig > = some, payment_term "payment_term" :
+    super::PaymentTerm => Option < super::PaymentTerm > = some, commitments "commitments"
+    : super::Commitments => Option < super::Commitments > = some, discounts "discounts" :
     super::BillingChargeUsageBasedDiscounts => Option <
-    super::BillingChargeUsageBasedDiscounts > = Some, tax_config "tax_config" :
-    super::TaxConfig => Option < super::TaxConfig > = Some, entitlement "entitlement" :
-    super::EntitlementTemplate => Option < super::EntitlementTemplate > = Some, }
+    super::BillingChargeUsageBasedDiscounts > = some, tax_config "tax_config" :
+    super::TaxConfig => Option < super::TaxConfig > = some, entitlement "entitlement" :
+    super::EntitlementTemplate => Option < super::EntitlementTemplate > = some, }
 }
 #[cfg(any(feature = "open-meter-product-catalog", feature = "open-meter-subscriptions"))]
 crate::runtime::model_builder! {
     super::BillingRateCardMeteredEntitlement as "BillingRateCardMeteredEntitlement" =>
     BillingRateCardMeteredEntitlementBuilder; required {} optional { is_soft_limit
-    "is_soft_limit" : bool => Option < bool > = Some, limit "limit" : f64 => Option < f64
-    > = Some, usage_period "usage_period" : impl Into < String > => Option < String > =
-    Some, }
+    "is_soft_limit" : bool => Option < bool > = some, limit "limit" : f64 => Option < f64
+    > = some, usage_period "usage_period" : impl Into < String > => Option < String > =
+    some, }
 }
 #[cfg(any(feature = "open-meter-product-catalog", feature = "open-meter-subscriptions"))]
 crate::runtime::model_builder! {
@@ -4920,17 +4924,17 @@ crate::runtime::model_builder! {
     >, status "status" : super::BillingSubscriptionStatus =>
     super::BillingSubscriptionStatus, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, deleted_at "deleted_at" : chrono::DateTime < chrono::Utc
-    > => Option < chrono::DateTime < chrono::Utc > > = Some, plan_id "plan_id" : impl
-    Into < String > => Option < String > = Some, settlement_mode "settlement_mode" :
-    super::SettlementMode => Option < super::SettlementMode > = Some, }
+    < String, String > > = some, deleted_at "deleted_at" : chrono::DateTime < chrono::Utc
+    > => Option < chrono::DateTime < chrono::Utc > > = some, plan_id "plan_id" : impl
+    Into < String > => Option < String > = some, settlement_mode "settlement_mode" :
+    super::SettlementMode => Option < super::SettlementMode > = some, }
 }
 #[cfg(feature = "open-meter-subscriptions")]
 crate::runtime::model_builder! {
     super::BillingSubscriptionCancel as "BillingSubscriptionCancel" =>
     BillingSubscriptionCancelBuilder; required {} optional { timing "timing" :
     super::BillingSubscriptionCancelTiming => Option <
-    super::BillingSubscriptionCancelTiming > = Some, }
+    super::BillingSubscriptionCancelTiming > = some, }
 }
 #[cfg(feature = "open-meter-subscriptions")]
 crate::runtime::model_builder! {
@@ -4941,24 +4945,24 @@ crate::runtime::model_builder! {
     super::BillingSubscriptionChangePlan, timing "timing" :
     super::BillingSubscriptionCancelTiming => super::BillingSubscriptionCancelTiming, }
     optional { labels "labels" : std::collections::BTreeMap < String, String > => Option
-    < std::collections::BTreeMap < String, String > > = Some, settlement_mode
-    "settlement_mode" : super::SettlementMode => Option < super::SettlementMode > = Some,
+    < std::collections::BTreeMap < String, String > > = some, settlement_mode
+    "settlement_mode" : super::SettlementMode => Option < super::SettlementMode > = some,
     billing_anchor "billing_anchor" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, }
+    chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "open-meter-subscriptions")]
 crate::runtime::model_builder! {
     super::BillingSubscriptionChangeCustomer as "BillingSubscriptionChangeCustomer" =>
     BillingSubscriptionChangeCustomerBuilder; required {} optional { id "id" : impl Into
-    < String > => Option < String > = Some, key "key" : impl Into < String > => Option <
-    String > = Some, }
+    < String > => Option < String > = some, key "key" : impl Into < String > => Option <
+    String > = some, }
 }
 #[cfg(feature = "open-meter-subscriptions")]
 crate::runtime::model_builder! {
     super::BillingSubscriptionChangePlan as "BillingSubscriptionChangePlan" =>
     BillingSubscriptionChangePlanBuilder; required {} optional { id "id" : impl Into <
-    String > => Option < String > = Some, key "key" : impl Into < String > => Option <
-    String > = Some, version "version" : i64 => Option < i64 > = Some, }
+    String > => Option < String > = some, key "key" : impl Into < String > => Option <
+    String > = some, version "version" : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "open-meter-subscriptions")]
 crate::runtime::model_builder! {
@@ -4975,10 +4979,10 @@ crate::runtime::model_builder! {
     plan "plan" : super::BillingSubscriptionChangePlan =>
     super::BillingSubscriptionChangePlan, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, settlement_mode "settlement_mode" :
-    super::SettlementMode => Option < super::SettlementMode > = Some, billing_anchor
+    < String, String > > = some, settlement_mode "settlement_mode" :
+    super::SettlementMode => Option < super::SettlementMode > = some, billing_anchor
     "billing_anchor" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, }
+    chrono::Utc > > = some, }
 }
 #[cfg(feature = "open-meter-tax")]
 crate::runtime::model_builder! {
@@ -4989,10 +4993,10 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc >, key "key" : impl Into < String > => String,
     app_mappings "app_mappings" : Vec < super::BillingTaxCodeAppMapping > => Vec <
     super::BillingTaxCodeAppMapping >, } optional { description "description" : impl Into
-    < String > => Option < String > = Some, labels "labels" : std::collections::BTreeMap
+    < String > => Option < String > = some, labels "labels" : std::collections::BTreeMap
     < String, String > => Option < std::collections::BTreeMap < String, String > > =
-    Some, deleted_at "deleted_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, }
+    some, deleted_at "deleted_at" : chrono::DateTime < chrono::Utc > => Option <
+    chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "open-meter-tax")]
 crate::runtime::model_builder! {
@@ -5004,12 +5008,12 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::BillingTaxConfig as "BillingTaxConfig" => BillingTaxConfigBuilder; required {}
     optional { behavior "behavior" : super::BillingTaxBehavior => Option <
-    super::BillingTaxBehavior > = Some, stripe "stripe" : super::BillingTaxConfigStripe
-    => Option < super::BillingTaxConfigStripe > = Some, external_invoicing
+    super::BillingTaxBehavior > = some, stripe "stripe" : super::BillingTaxConfigStripe
+    => Option < super::BillingTaxConfigStripe > = some, external_invoicing
     "external_invoicing" : super::BillingTaxConfigExternalInvoicing => Option <
-    super::BillingTaxConfigExternalInvoicing > = Some, tax_code_id "tax_code_id" : impl
-    Into < String > => Option < String > = Some, tax_code "tax_code" :
-    super::TaxCodeReference => Option < super::TaxCodeReference > = Some, }
+    super::BillingTaxConfigExternalInvoicing > = some, tax_code_id "tax_code_id" : impl
+    Into < String > => Option < String > = some, tax_code "tax_code" :
+    super::TaxCodeReference => Option < super::TaxCodeReference > = some, }
 }
 #[cfg(any(feature = "open-meter-billing-settings", feature = "open-meter-customers"))]
 crate::runtime::model_builder! {
@@ -5044,34 +5048,34 @@ crate::runtime::model_builder! {
     super::BillingWorkflowCollectionSettings as "BillingWorkflowCollectionSettings" =>
     BillingWorkflowCollectionSettingsBuilder; required {} optional { alignment
     "alignment" : super::BillingWorkflowCollectionAlignment => Option <
-    super::BillingWorkflowCollectionAlignment > = Some, interval "interval" : impl Into <
-    String > => Option < String > = Some, }
+    super::BillingWorkflowCollectionAlignment > = some, interval "interval" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-billing-settings")]
 crate::runtime::model_builder! {
     super::BillingWorkflowInvoicingSettings as "BillingWorkflowInvoicingSettings" =>
     BillingWorkflowInvoicingSettingsBuilder; required {} optional { auto_advance
-    "auto_advance" : bool => Option < bool > = Some, draft_period "draft_period" : impl
-    Into < String > => Option < String > = Some, progressive_billing
-    "progressive_billing" : bool => Option < bool > = Some,
+    "auto_advance" : bool => Option < bool > = some, draft_period "draft_period" : impl
+    Into < String > => Option < String > = some, progressive_billing
+    "progressive_billing" : bool => Option < bool > = some,
     subscription_end_proration_mode "subscription_end_proration_mode" :
     super::BillingWorkflowInvoicingSubscriptionEndProrationMode => Option <
-    super::BillingWorkflowInvoicingSubscriptionEndProrationMode > = Some, }
+    super::BillingWorkflowInvoicingSubscriptionEndProrationMode > = some, }
 }
 #[cfg(feature = "open-meter-billing-settings")]
 crate::runtime::model_builder! {
     super::BillingWorkflowPaymentSendInvoiceSettings as
     "BillingWorkflowPaymentSendInvoiceSettings" =>
     BillingWorkflowPaymentSendInvoiceSettingsBuilder; required {} optional { due_after
-    "due_after" : impl Into < String > => Option < String > = Some, }
+    "due_after" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-billing-settings")]
 crate::runtime::model_builder! {
     super::BillingWorkflowTaxSettings as "BillingWorkflowTaxSettings" =>
     BillingWorkflowTaxSettingsBuilder; required {} optional { enabled "enabled" : bool =>
-    Option < bool > = Some, enforced "enforced" : bool => Option < bool > = Some,
+    Option < bool > = some, enforced "enforced" : bool => Option < bool > = some,
     default_tax_config "default_tax_config" : super::BillingTaxConfig => Option <
-    super::BillingTaxConfig > = Some, }
+    super::BillingTaxConfig > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -5090,10 +5094,10 @@ crate::runtime::model_builder! {
     BooleanConfigFieldSchemaBuilder; required { r#type "type" :
     super::BooleanConfigFieldSchemaType => super::BooleanConfigFieldSchemaType, }
     optional { display_name "display_name" : impl Into < String > => Option < String > =
-    Some, description "description" : impl Into < String > => Option < String > = Some,
-    required "required" : bool => Option < bool > = Some, mutable_condition
+    some, description "description" : impl Into < String > => Option < String > = some,
+    required "required" : bool => Option < bool > = some, mutable_condition
     "mutable_condition" : super::MutableCondition => Option < super::MutableCondition > =
-    Some, default "default" : bool => Option < bool > = Some, }
+    some, default "default" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -5143,18 +5147,19 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::CaCertificate as "CaCertificate" => CaCertificateBuilder; required { cert
     "cert" : impl Into < String > => String, } optional { cert_digest "cert_digest" :
-    Option < String > => Option < Option < String >> = Some, created_at "created_at" :
-    Option < i64 > => Option < Option < i64 >> = Some, id "id" : Option < String > =>
-    Option < Option < String >> = Some, tags "tags" : Option < Vec < String > > => Option
-    < Option < Vec < String > >> = Some, updated_at "updated_at" : Option < i64 > =>
-    Option < Option < i64 >> = Some, }
+    impl crate ::IntoNullable < String > => Option < Option < String >> = null,
+    created_at "created_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64
+    >> = null, id "id" : impl crate ::IntoNullable < String > => Option < Option < String
+    >> = null, tags "tags" : impl crate ::IntoNullable < Vec < String > > => Option <
+    Option < Vec < String > >> = null, updated_at "updated_at" : impl crate
+    ::IntoNullable < i64 > => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "catalog-service-api-mappings")]
 crate::runtime::model_builder! {
     super::CatalogApiServiceMappingFilterParameters as
     "CatalogApiServiceMappingFilterParameters" =>
     CatalogApiServiceMappingFilterParametersBuilder; required {} optional { service_id
-    "service_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, }
+    "service_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, }
 }
 #[cfg(feature = "catalog-integrations")]
 crate::runtime::model_builder! {
@@ -5169,14 +5174,14 @@ crate::runtime::model_builder! {
     super::CatalogIntegrationConfigSchemaValue >, resource_types "resource_types" :
     std::collections::BTreeMap < String, super::ResourceType > =>
     std::collections::BTreeMap < String, super::ResourceType >, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, discovery
+    "description" : impl Into < String > => Option < String > = some, discovery
     "discovery" : super::CatalogIntegrationDiscovery => Option <
-    super::CatalogIntegrationDiscovery > = Some, api_spec_provider "api_spec_provider" :
+    super::CatalogIntegrationDiscovery > = some, api_spec_provider "api_spec_provider" :
     super::CatalogIntegrationApiSpecProvider => Option <
-    super::CatalogIntegrationApiSpecProvider > = Some, events "events" :
+    super::CatalogIntegrationApiSpecProvider > = some, events "events" :
     std::collections::BTreeMap < String, std::collections::BTreeMap < String,
     super::IntegrationResourceEvent > > => Option < std::collections::BTreeMap < String,
-    std::collections::BTreeMap < String, super::IntegrationResourceEvent > > > = Some, }
+    std::collections::BTreeMap < String, super::IntegrationResourceEvent > > > = some, }
 }
 #[cfg(feature = "catalog-integrations")]
 crate::runtime::model_builder! {
@@ -5185,7 +5190,7 @@ crate::runtime::model_builder! {
     > => String, display_name "display_name" : impl Into < String > => String,
     description "description" : impl Into < String > => String, config_schema
     "config_schema" : super::SimpleSchema => super::SimpleSchema, } optional {
-    resource_type "resource_type" : impl Into < String > => Option < String > = Some, }
+    resource_type "resource_type" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "catalog-integrations")]
 crate::runtime::model_builder! {
@@ -5207,9 +5212,9 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { name "name" : impl Into < String > => Option < String > =
-    Some, integration_data "integration_data" : std::collections::BTreeMap < String,
+    some, integration_data "integration_data" : std::collections::BTreeMap < String,
     serde_json::Value > => Option < std::collections::BTreeMap < String,
-    serde_json::Value > > = Some, }
+    serde_json::Value > > = some, }
 }
 #[cfg(
     any(
@@ -5227,37 +5232,37 @@ crate::runtime::model_builder! {
     CatalogResourceConfigFieldFilterBuilder; required { contains "contains" : impl Into <
     String > => String, ocontains "ocontains" : impl Into < String > => String, oeq "oeq"
     : impl Into < String > => String, neq "neq" : impl Into < String > => String, }
-    optional { eq "eq" : impl Into < String > => Option < String > = Some, }
+    optional { eq "eq" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "catalog-resources")]
 crate::runtime::model_builder! {
     super::CatalogResourceFilterParameters as "CatalogResourceFilterParameters" =>
     CatalogResourceFilterParametersBuilder; required {} optional { id "id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some,
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some,
     integration_name "integration.name" : super::ScorecardFilterParametersScoreValue =>
-    Option < super::ScorecardFilterParametersScoreValue > = Some,
+    Option < super::ScorecardFilterParametersScoreValue > = some,
     integration_display_name "integration.display_name" :
     super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, integration_instance_id
+    super::ScorecardFilterParametersScoreValue > = some, integration_instance_id
     "integration.instance.id" : super::CatalogResourceMappingFilterParametersServiceId =>
-    Option < super::CatalogResourceMappingFilterParametersServiceId > = Some,
+    Option < super::CatalogResourceMappingFilterParametersServiceId > = some,
     integration_instance_name "integration.instance.name" :
     super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some,
+    super::ScorecardFilterParametersScoreValue > = some,
     integration_instance_display_name "integration.instance.display_name" :
     super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, r#type "type" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, config "config" :
+    super::ScorecardFilterParametersScoreValue > = some, r#type "type" :
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, config "config" :
     super::CatalogResourceFilterParametersConfig => Option <
-    super::CatalogResourceFilterParametersConfig > = Some, integration_data
+    super::CatalogResourceFilterParametersConfig > = some, integration_data
     "integration_data" : super::CatalogResourceFilterParametersConfig => Option <
-    super::CatalogResourceFilterParametersConfig > = Some, archived "archived" : bool =>
-    Option < bool > = Some, service_associations "service_associations" :
-    super::NumericFieldFilter => Option < super::NumericFieldFilter > = Some, created_at
+    super::CatalogResourceFilterParametersConfig > = some, archived "archived" : bool =>
+    Option < bool > = some, service_associations "service_associations" :
+    super::NumericFieldFilter => Option < super::NumericFieldFilter > = some, created_at
     "created_at" : super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > =
-    Some, updated_at "updated_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, }
+    some, updated_at "updated_at" : super::DateTimeFieldFilter => Option <
+    super::DateTimeFieldFilter > = some, }
 }
 #[cfg(feature = "catalog-resource-mappings")]
 crate::runtime::model_builder! {
@@ -5274,35 +5279,35 @@ crate::runtime::model_builder! {
     "CatalogResourceMappingFilterParameters" =>
     CatalogResourceMappingFilterParametersBuilder; required {} optional { resource_id
     "resource.id" : super::CatalogResourceMappingFilterParametersServiceId => Option <
-    super::CatalogResourceMappingFilterParametersServiceId > = Some, resource_name
+    super::CatalogResourceMappingFilterParametersServiceId > = some, resource_name
     "resource.name" : super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, resource_type "resource.type" :
+    super::ScorecardFilterParametersScoreValue > = some, resource_type "resource.type" :
     super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, resource_config
+    super::ScorecardFilterParametersScoreValue > = some, resource_config
     "resource.config" : super::CatalogResourceFilterParametersConfig => Option <
-    super::CatalogResourceFilterParametersConfig > = Some, resource_integration_name
+    super::CatalogResourceFilterParametersConfig > = some, resource_integration_name
     "resource.integration.name" : super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some,
+    super::ScorecardFilterParametersScoreValue > = some,
     resource_integration_display_name "resource.integration.display_name" :
     super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, resource_integration_instance_id
+    super::ScorecardFilterParametersScoreValue > = some, resource_integration_instance_id
     "resource.integration.instance.id" :
     super::CatalogResourceMappingFilterParametersServiceId => Option <
-    super::CatalogResourceMappingFilterParametersServiceId > = Some,
+    super::CatalogResourceMappingFilterParametersServiceId > = some,
     resource_integration_instance_name "resource.integration.instance.name" :
     super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some,
+    super::ScorecardFilterParametersScoreValue > = some,
     resource_integration_instance_display_name
     "resource.integration.instance.display_name" :
     super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, service_id "service.id" :
+    super::ScorecardFilterParametersScoreValue > = some, service_id "service.id" :
     super::CatalogResourceMappingFilterParametersServiceId => Option <
-    super::CatalogResourceMappingFilterParametersServiceId > = Some, service_name
+    super::CatalogResourceMappingFilterParametersServiceId > = some, service_name
     "service.name" : super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, service_display_name
+    super::ScorecardFilterParametersScoreValue > = some, service_display_name
     "service.display_name" : super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, created_at "created_at" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some, }
+    super::ScorecardFilterParametersScoreValue > = some, created_at "created_at" :
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some, }
 }
 #[cfg(feature = "catalog-resource-mappings")]
 crate::runtime::model_builder! {
@@ -5311,37 +5316,37 @@ crate::runtime::model_builder! {
     super::IntegrationRef => super::IntegrationRef, r#type "type" : impl Into < String >
     => String, config "config" : std::collections::BTreeMap < String, serde_json::Value >
     => std::collections::BTreeMap < String, serde_json::Value >, } optional { name "name"
-    : impl Into < String > => Option < String > = Some, }
+    : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "catalog-service-resources")]
 crate::runtime::model_builder! {
     super::CatalogResourceRefFilterParameters as "CatalogResourceRefFilterParameters" =>
     CatalogResourceRefFilterParametersBuilder; required {} optional { id "id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some,
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some,
     integration_name "integration.name" : super::ScorecardFilterParametersScoreValue =>
-    Option < super::ScorecardFilterParametersScoreValue > = Some,
+    Option < super::ScorecardFilterParametersScoreValue > = some,
     integration_display_name "integration.display_name" :
     super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, integration_instance_id
+    super::ScorecardFilterParametersScoreValue > = some, integration_instance_id
     "integration.instance.id" : super::CatalogResourceMappingFilterParametersServiceId =>
-    Option < super::CatalogResourceMappingFilterParametersServiceId > = Some,
+    Option < super::CatalogResourceMappingFilterParametersServiceId > = some,
     integration_instance_name "integration.instance.name" :
     super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some,
+    super::ScorecardFilterParametersScoreValue > = some,
     integration_instance_display_name "integration.instance.display_name" :
     super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, r#type "type" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, config "config" :
+    super::ScorecardFilterParametersScoreValue > = some, r#type "type" :
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, config "config" :
     super::CatalogResourceFilterParametersConfig => Option <
-    super::CatalogResourceFilterParametersConfig > = Some, integration_data
+    super::CatalogResourceFilterParametersConfig > = some, integration_data
     "integration_data" : super::CatalogResourceFilterParametersConfig => Option <
-    super::CatalogResourceFilterParametersConfig > = Some, service_associations
+    super::CatalogResourceFilterParametersConfig > = some, service_associations
     "service_associations" : super::NumericFieldFilter => Option <
-    super::NumericFieldFilter > = Some, created_at "created_at" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some,
+    super::NumericFieldFilter > = some, created_at "created_at" :
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some,
     updated_at "updated_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, }
+    super::DateTimeFieldFilter > = some, }
 }
 #[cfg(any(feature = "catalog-services", feature = "catalog-resource-services"))]
 crate::runtime::model_builder! {
@@ -5354,7 +5359,7 @@ crate::runtime::model_builder! {
     String >, created_at "created_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, }
+    "description" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "catalog-service-api-mappings")]
 crate::runtime::model_builder! {
@@ -5370,22 +5375,22 @@ crate::runtime::model_builder! {
     super::CatalogServiceApiMappingFilterParameters as
     "CatalogServiceApiMappingFilterParameters" =>
     CatalogServiceApiMappingFilterParametersBuilder; required {} optional { api_id
-    "api_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, }
+    "api_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, }
 }
 #[cfg(any(feature = "catalog-services", feature = "catalog-resource-services"))]
 crate::runtime::model_builder! {
     super::CatalogServiceFilterParameters as "CatalogServiceFilterParameters" =>
     CatalogServiceFilterParametersBuilder; required {} optional { id "id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, display_name
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, display_name
     "display_name" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, custom_fields "custom_fields" :
+    some, custom_fields "custom_fields" :
     super::CatalogServiceFilterParametersCustomFields => Option <
-    super::CatalogServiceFilterParametersCustomFields > = Some, labels "labels" :
-    super::LabelsFieldFilter => Option < super::LabelsFieldFilter > = Some, created_at
+    super::CatalogServiceFilterParametersCustomFields > = some, labels "labels" :
+    super::LabelsFieldFilter => Option < super::LabelsFieldFilter > = some, created_at
     "created_at" : super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > =
-    Some, updated_at "updated_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, }
+    some, updated_at "updated_at" : super::DateTimeFieldFilter => Option <
+    super::DateTimeFieldFilter > = some, }
 }
 #[cfg(feature = "catalog-resource-mappings")]
 crate::runtime::model_builder! {
@@ -5402,11 +5407,11 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, criteria
     "criteria" : Vec < super::CatalogServiceScorecardCriteria > => Vec <
     super::CatalogServiceScorecardCriteria >, } optional { description "description" :
-    impl Into < String > => Option < String > = Some, score "score" :
-    super::ScorecardScore => Option < super::ScorecardScore > = Some, entity_selector
+    impl Into < String > => Option < String > = some, score "score" :
+    super::ScorecardScore => Option < super::ScorecardScore > = some, entity_selector
     "entity_selector" : super::ScorecardEntitySelector => Option <
-    super::ScorecardEntitySelector > = Some, scorecard_template "scorecard_template" :
-    super::ScorecardTemplateName => Option < super::ScorecardTemplateName > = Some, }
+    super::ScorecardEntitySelector > = some, scorecard_template "scorecard_template" :
+    super::ScorecardTemplateName => Option < super::ScorecardTemplateName > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -5417,56 +5422,58 @@ crate::runtime::model_builder! {
     created_at "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, updated_at "updated_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, } optional { name "name" : impl Into < String > =>
-    Option < String > = Some, integration "integration" : impl Into < String > => Option
-    < String > = Some, template_parameters "template_parameters" :
+    Option < String > = some, integration "integration" : impl Into < String > => Option
+    < String > = some, template_parameters "template_parameters" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, section_name
-    "section_name" : impl Into < String > => Option < String > = Some, evaluation
+    std::collections::BTreeMap < String, serde_json::Value > > = some, section_name
+    "section_name" : impl Into < String > => Option < String > = some, evaluation
     "evaluation" : super::ScorecardCriteriaServiceEvaluation => Option <
-    super::ScorecardCriteriaServiceEvaluation > = Some, }
+    super::ScorecardCriteriaServiceEvaluation > = some, }
 }
 #[cfg(feature = "certificates")]
 crate::runtime::model_builder! {
     super::Certificate as "Certificate" => CertificateBuilder; required { cert "cert" :
     impl Into < String > => String, key "key" : impl Into < String > => String, }
-    optional { cert_alt "cert_alt" : impl Into < String > => Option < String > = Some,
-    created_at "created_at" : i64 => Option < i64 > = Some, id "id" : impl Into < String
-    > => Option < String > = Some, key_alt "key_alt" : impl Into < String > => Option <
-    String > = Some, snis "snis" : Vec < String > => Option < Vec < String > > = Some,
-    tags "tags" : Vec < String > => Option < Vec < String > > = Some, updated_at
-    "updated_at" : i64 => Option < i64 > = Some, }
+    optional { cert_alt "cert_alt" : impl Into < String > => Option < String > = some,
+    created_at "created_at" : i64 => Option < i64 > = some, id "id" : impl Into < String
+    > => Option < String > = some, key_alt "key_alt" : impl Into < String > => Option <
+    String > = some, snis "snis" : Vec < String > => Option < Vec < String > > = some,
+    tags "tags" : Vec < String > => Option < Vec < String > > = some, updated_at
+    "updated_at" : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "event-gateway-data-plane-certificates")]
 crate::runtime::model_builder! {
     super::CertificateMetadata as "CertificateMetadata" => CertificateMetadataBuilder;
     required {} optional { issuer "issuer" : impl Into < String > => Option < String > =
-    Some, subject "subject" : impl Into < String > => Option < String > = Some,
-    key_usages "key_usages" : Vec < String > => Option < Vec < String > > = Some, expiry
-    "expiry" : i64 => Option < i64 > = Some, san_names "san_names" : Vec < String > =>
-    Option < Vec < String > > = Some, dns_names "dns_names" : Vec < String > => Option <
-    Vec < String > > = Some, email_addresses "email_addresses" : Vec < String > => Option
-    < Vec < String > > = Some, ip_addresses "ip_addresses" : Vec < String > => Option <
-    Vec < String > > = Some, uris "uris" : Vec < String > => Option < Vec < String > > =
-    Some, sha256_fingerprint "sha256_fingerprint" : impl Into < String > => Option <
-    String > = Some, }
+    some, subject "subject" : impl Into < String > => Option < String > = some,
+    key_usages "key_usages" : Vec < String > => Option < Vec < String > > = some, expiry
+    "expiry" : i64 => Option < i64 > = some, san_names "san_names" : Vec < String > =>
+    Option < Vec < String > > = some, dns_names "dns_names" : Vec < String > => Option <
+    Vec < String > > = some, email_addresses "email_addresses" : Vec < String > => Option
+    < Vec < String > > = some, ip_addresses "ip_addresses" : Vec < String > => Option <
+    Vec < String > > = some, uris "uris" : Vec < String > => Option < Vec < String > > =
+    some, sha256_fingerprint "sha256_fingerprint" : impl Into < String > => Option <
+    String > = some, }
 }
 #[cfg(feature = "certificates")]
 crate::runtime::model_builder! {
     super::CertificateRequest as "CertificateRequest" => CertificateRequestBuilder;
     required {} optional { cert "cert" : impl Into < String > => Option < String > =
-    Some, cert_alt "cert_alt" : Option < String > => Option < Option < String >> = Some,
-    created_at "created_at" : Option < i64 > => Option < Option < i64 >> = Some,
-    description "description" : Option < String > => Option < Option < String >> = Some,
-    id "id" : Option < String > => Option < Option < String >> = Some, key "key" : impl
-    Into < String > => Option < String > = Some, key_alt "key_alt" : Option < String > =>
-    Option < Option < String >> = Some, managed_by "managed_by" :
-    std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, snis "snis" : Option < Vec < String > > => Option <
-    Option < Vec < String > >> = Some, tags "tags" : Option < Vec < String > > => Option
-    < Option < Vec < String > >> = Some, updated_at "updated_at" : Option < i64 > =>
-    Option < Option < i64 >> = Some, vault "vault" : Option < String > => Option < Option
-    < String >> = Some, vault_alt "vault_alt" : Option < String > => Option < Option <
-    String >> = Some, }
+    some, cert_alt "cert_alt" : impl crate ::IntoNullable < String > => Option < Option <
+    String >> = null, created_at "created_at" : impl crate ::IntoNullable < i64 > =>
+    Option < Option < i64 >> = null, description "description" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, id "id" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, key "key" : impl
+    Into < String > => Option < String > = some, key_alt "key_alt" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, managed_by
+    "managed_by" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, snis "snis" : impl crate
+    ::IntoNullable < Vec < String > > => Option < Option < Vec < String > >> = null, tags
+    "tags" : impl crate ::IntoNullable < Vec < String > > => Option < Option < Vec <
+    String > >> = null, updated_at "updated_at" : impl crate ::IntoNullable < i64 > =>
+    Option < Option < i64 >> = null, vault "vault" : impl crate ::IntoNullable < String >
+    => Option < Option < String >> = null, vault_alt "vault_alt" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -5518,22 +5525,22 @@ crate::runtime::model_builder! {
     => super::KeyAuthApplicationPortal, auth_strategy "auth_strategy" :
     super::AuthStrategyClientCredentials => super::AuthStrategyClientCredentials, }
     optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, Option < String > > =>
-    Option < std::collections::BTreeMap < String, Option < String > > > = Some,
+    some, labels "labels" : std::collections::BTreeMap < String, Option < String > > =>
+    Option < std::collections::BTreeMap < String, Option < String > > > = some,
     dcr_provider "dcr_provider" : super::KeyAuthApplicationPortal => Option <
-    super::KeyAuthApplicationPortal > = Some, granted_scopes "granted_scopes" : Vec <
-    String > => Option < Vec < String > > = Some, owner "owner" : super::ApplicationOwner
-    => Option < super::ApplicationOwner > = Some, }
+    super::KeyAuthApplicationPortal > = some, granted_scopes "granted_scopes" : Vec <
+    String > => Option < Vec < String > > = some, owner "owner" : super::ApplicationOwner
+    => Option < super::ApplicationOwner > = some, }
 }
 #[cfg(feature = "applications")]
 crate::runtime::model_builder! {
     super::ClientSecretCredentialListItem as "ClientSecretCredentialListItem" =>
     ClientSecretCredentialListItemBuilder; required { id "id" : impl Into < String > =>
     String, client_id "client_id" : impl Into < String > => String, } optional {
-    display_name "display_name" : impl Into < String > => Option < String > = Some,
+    display_name "display_name" : impl Into < String > => Option < String > = some,
     created_at "created_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, expires_at "expires_at" : chrono::DateTime
-    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = Some, }
+    chrono::DateTime < chrono::Utc > > = some, expires_at "expires_at" : chrono::DateTime
+    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(
     any(
@@ -5549,33 +5556,33 @@ crate::runtime::model_builder! {
     super::CloudGatewaysStringFieldFilterOverride as
     "CloudGatewaysStringFieldFilterOverride" =>
     CloudGatewaysStringFieldFilterOverrideBuilder; required {} optional { eq "eq" : impl
-    Into < String > => Option < String > = Some, contains "contains" : impl Into < String
-    > => Option < String > = Some, neq "neq" : impl Into < String > => Option < String >
-    = Some, oeq "oeq" : impl Into < String > => Option < String > = Some, ocontains
-    "ocontains" : impl Into < String > => Option < String > = Some, }
+    Into < String > => Option < String > = some, contains "contains" : impl Into < String
+    > => Option < String > = some, neq "neq" : impl Into < String > => Option < String >
+    = some, oeq "oeq" : impl Into < String > => Option < String > = some, ocontains
+    "ocontains" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(any(feature = "open-meter-product-catalog", feature = "open-meter-subscriptions"))]
 crate::runtime::model_builder! {
     super::Commitments as "Commitments" => CommitmentsBuilder; required {} optional {
-    minimum_amount "minimum_amount" : impl Into < String > => Option < String > = Some,
-    maximum_amount "maximum_amount" : impl Into < String > => Option < String > = Some, }
+    minimum_amount "minimum_amount" : impl Into < String > => Option < String > = some,
+    maximum_amount "maximum_amount" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "config-stores")]
 crate::runtime::model_builder! {
     super::ConfigStore as "ConfigStore" => ConfigStoreBuilder; required {} optional { id
-    "id" : uuid::Uuid => Option < uuid::Uuid > = Some, name "name" : impl Into < String >
-    => Option < String > = Some, created_at "created_at" : chrono::DateTime < chrono::Utc
-    > => Option < chrono::DateTime < chrono::Utc > > = Some, updated_at "updated_at" :
+    "id" : uuid::Uuid => Option < uuid::Uuid > = some, name "name" : impl Into < String >
+    => Option < String > = some, created_at "created_at" : chrono::DateTime < chrono::Utc
+    > => Option < chrono::DateTime < chrono::Utc > > = some, updated_at "updated_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "config-store-secrets")]
 crate::runtime::model_builder! {
     super::ConfigStoreSecret as "ConfigStoreSecret" => ConfigStoreSecretBuilder; required
-    {} optional { key "key" : impl Into < String > => Option < String > = Some,
+    {} optional { key "key" : impl Into < String > => Option < String > = some,
     created_at "created_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, updated_at "updated_at" : chrono::DateTime
-    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = Some, }
+    chrono::DateTime < chrono::Utc > > = some, updated_at "updated_at" : chrono::DateTime
+    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(any(feature = "data-plane-group-configurations", feature = "networks"))]
 crate::runtime::model_builder! {
@@ -5588,15 +5595,15 @@ crate::runtime::model_builder! {
     chrono::Utc >, updated_at "updated_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, } optional { autoscale "autoscale" :
     super::ConfigurationDataPlaneGroupAutoscale => Option <
-    super::ConfigurationDataPlaneGroupAutoscale > = Some, environment "environment" : Vec
+    super::ConfigurationDataPlaneGroupAutoscale > = some, environment "environment" : Vec
     < super::ConfigurationDataPlaneGroupEnvironmentField > => Option < Vec <
-    super::ConfigurationDataPlaneGroupEnvironmentField > > = Some,
+    super::ConfigurationDataPlaneGroupEnvironmentField > > = some,
     cloud_gateway_network_id "cloud_gateway_network_id" : uuid::Uuid => Option <
-    uuid::Uuid > = Some, state_metadata "state_metadata" : super::NetworkStateMetadata =>
-    Option < super::NetworkStateMetadata > = Some, private_ip_addresses
-    "private_ip_addresses" : Vec < String > => Option < Vec < String > > = Some,
+    uuid::Uuid > = some, state_metadata "state_metadata" : super::NetworkStateMetadata =>
+    Option < super::NetworkStateMetadata > = some, private_ip_addresses
+    "private_ip_addresses" : Vec < String > => Option < Vec < String > > = some,
     egress_ip_addresses "egress_ip_addresses" : Vec < String > => Option < Vec < String >
-    > = Some, hostnames "hostnames" : Vec < String > => Option < Vec < String > > = Some,
+    > = some, hostnames "hostnames" : Vec < String > => Option < Vec < String > > = some,
     }
 }
 #[cfg(any(feature = "data-plane-group-configurations", feature = "networks"))]
@@ -5604,7 +5611,7 @@ crate::runtime::model_builder! {
     super::ConfigurationDataPlaneGroupAutoscaleAutopilot as
     "ConfigurationDataPlaneGroupAutoscaleAutopilot" =>
     ConfigurationDataPlaneGroupAutoscaleAutopilotBuilder; required { base_rps "base_rps"
-    : i64 => i64, } optional { max_rps "max_rps" : i64 => Option < i64 > = Some, }
+    : i64 => i64, } optional { max_rps "max_rps" : i64 => Option < i64 > = some, }
 }
 #[cfg(any(feature = "data-plane-group-configurations", feature = "networks"))]
 crate::runtime::model_builder! {
@@ -5620,11 +5627,11 @@ crate::runtime::model_builder! {
     ConfigurationDataPlaneGroupConfigBuilder; required { provider "provider" :
     super::ProviderName => super::ProviderName, region "region" : impl Into < String > =>
     String, } optional { cloud_gateway_network_id "cloud_gateway_network_id" : uuid::Uuid
-    => Option < uuid::Uuid > = Some, autoscale "autoscale" :
+    => Option < uuid::Uuid > = some, autoscale "autoscale" :
     super::ConfigurationDataPlaneGroupAutoscale => Option <
-    super::ConfigurationDataPlaneGroupAutoscale > = Some, environment "environment" : Vec
+    super::ConfigurationDataPlaneGroupAutoscale > = some, environment "environment" : Vec
     < super::ConfigurationDataPlaneGroupEnvironmentField > => Option < Vec <
-    super::ConfigurationDataPlaneGroupEnvironmentField > > = Some, }
+    super::ConfigurationDataPlaneGroupEnvironmentField > > = some, }
 }
 #[cfg(any(feature = "data-plane-group-configurations", feature = "networks"))]
 crate::runtime::model_builder! {
@@ -5639,11 +5646,11 @@ crate::runtime::model_builder! {
     super::ConfigurationFilterParameters as "ConfigurationFilterParameters" =>
     ConfigurationFilterParametersBuilder; required {} optional { event_title
     "event_title" : super::LegacyStringFieldFilter => Option <
-    super::LegacyStringFieldFilter > = Some, event_description "event_description" :
-    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = Some,
+    super::LegacyStringFieldFilter > = some, event_description "event_description" :
+    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = some,
     event_namespace "event_namespace" : super::LegacyStringFieldFilter => Option <
-    super::LegacyStringFieldFilter > = Some, region "region" :
-    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = Some, }
+    super::LegacyStringFieldFilter > = some, region "region" :
+    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = some, }
 }
 #[cfg(any(feature = "data-plane-group-configurations", feature = "networks"))]
 crate::runtime::model_builder! {
@@ -5658,33 +5665,33 @@ crate::runtime::model_builder! {
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     control_plane_id "control_plane_id" : uuid::Uuid => uuid::Uuid, control_plane_geo
     "control_plane_geo" : super::ControlPlaneGeo => super::ControlPlaneGeo, } optional {
-    version "version" : impl Into < String > => Option < String > = Some, api_access
-    "api_access" : super::ApiAccess => Option < super::ApiAccess > = Some, kind "kind" :
-    super::CustomDomainKind => Option < super::CustomDomainKind > = Some, }
+    version "version" : impl Into < String > => Option < String > = some, api_access
+    "api_access" : super::ApiAccess => Option < super::ApiAccess > = some, kind "kind" :
+    super::CustomDomainKind => Option < super::CustomDomainKind > = some, }
 }
 #[cfg(feature = "data-plane-group-configurations")]
 crate::runtime::model_builder! {
     super::ConfigurationsFilterParameters as "ConfigurationsFilterParameters" =>
     ConfigurationsFilterParametersBuilder; required {} optional { control_plane_id
-    "control_plane_id" : super::IdFieldFilter => Option < super::IdFieldFilter > = Some,
+    "control_plane_id" : super::IdFieldFilter => Option < super::IdFieldFilter > = some,
     control_plane_geo "control_plane_geo" : super::ControlPlaneGeoFieldFilter => Option <
-    super::ControlPlaneGeoFieldFilter > = Some, }
+    super::ControlPlaneGeoFieldFilter > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
     super::ConjurVault as "ConjurVault" => ConjurVaultBuilder; required { name "name" :
     impl Into < String > => String, config "config" : super::ConjurVaultConfigProperty =>
     super::ConjurVaultConfigProperty, } optional { description "description" : impl Into
-    < String > => Option < String > = Some, labels "labels" : std::collections::BTreeMap
+    < String > => Option < String > = some, labels "labels" : std::collections::BTreeMap
     < String, String > => Option < std::collections::BTreeMap < String, String > > =
-    Some, managed_by "managed_by" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    some, managed_by "managed_by" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 crate::runtime::model_builder! {
     super::ConjurVaultConfig as "ConjurVaultConfig" => ConjurVaultConfigBuilder; required
     { account "account" : impl Into < String > => String, endpoint_url "endpoint_url" :
     impl Into < String > => String, login "login" : impl Into < String > => String, }
-    optional { api_key "api_key" : impl Into < String > => Option < String > = Some, }
+    optional { api_key "api_key" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
@@ -5692,39 +5699,41 @@ crate::runtime::model_builder! {
     ConjurVaultConfigPropertyBuilder; required { account "account" : impl Into < String >
     => String, endpoint_url "endpoint_url" : impl Into < String > => String, login
     "login" : impl Into < String > => String, } optional { base64_decode "base64_decode"
-    : bool => Option < bool > = Some, neg_ttl "neg_ttl" : i64 => Option < i64 > = Some,
-    resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = Some, ttl "ttl" : i64 =>
-    Option < i64 > = Some, }
+    : bool => Option < bool > = some, neg_ttl "neg_ttl" : i64 => Option < i64 > = some,
+    resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = some, ttl "ttl" : i64 =>
+    Option < i64 > = some, }
 }
 #[cfg(any(feature = "consumer-groups", feature = "consumers"))]
 crate::runtime::model_builder! {
     super::Consumer as "Consumer" => ConsumerBuilder; required {} optional { created_at
-    "created_at" : Option < i64 > => Option < Option < i64 >> = Some, custom_id
-    "custom_id" : Option < String > => Option < Option < String >> = Some, id "id" :
-    Option < String > => Option < Option < String >> = Some, tags "tags" : Option < Vec <
-    String > > => Option < Option < Vec < String > >> = Some, updated_at "updated_at" :
-    Option < i64 > => Option < Option < i64 >> = Some, username "username" : Option <
-    String > => Option < Option < String >> = Some, }
+    "created_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64 >> = null,
+    custom_id "custom_id" : impl crate ::IntoNullable < String > => Option < Option <
+    String >> = null, id "id" : impl crate ::IntoNullable < String > => Option < Option <
+    String >> = null, tags "tags" : impl crate ::IntoNullable < Vec < String > > =>
+    Option < Option < Vec < String > >> = null, updated_at "updated_at" : impl crate
+    ::IntoNullable < i64 > => Option < Option < i64 >> = null, username "username" : impl
+    crate ::IntoNullable < String > => Option < Option < String >> = null, }
 }
 #[cfg(any(feature = "consumer-groups", feature = "consumers"))]
 crate::runtime::model_builder! {
     super::ConsumerGroup as "ConsumerGroup" => ConsumerGroupBuilder; required { name
-    "name" : impl Into < String > => String, } optional { created_at "created_at" :
-    Option < i64 > => Option < Option < i64 >> = Some, id "id" : Option < String > =>
-    Option < Option < String >> = Some, tags "tags" : Option < Vec < String > > => Option
-    < Option < Vec < String > >> = Some, updated_at "updated_at" : Option < i64 > =>
-    Option < Option < i64 >> = Some, }
+    "name" : impl Into < String > => String, } optional { created_at "created_at" : impl
+    crate ::IntoNullable < i64 > => Option < Option < i64 >> = null, id "id" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, tags "tags" : impl
+    crate ::IntoNullable < Vec < String > > => Option < Option < Vec < String > >> =
+    null, updated_at "updated_at" : impl crate ::IntoNullable < i64 > => Option < Option
+    < i64 >> = null, }
 }
 #[cfg(feature = "consumer-groups")]
 crate::runtime::model_builder! {
     super::ConsumerGroupInsideWrapper as "ConsumerGroupInsideWrapper" =>
     ConsumerGroupInsideWrapperBuilder; required {} optional { consumer_group
-    "consumer_group" : super::ConsumerGroup => Option < super::ConsumerGroup > = Some, }
+    "consumer_group" : super::ConsumerGroup => Option < super::ConsumerGroup > = some, }
 }
 #[cfg(any(feature = "mcp-servers", feature = "mcp-server-runtime"))]
 crate::runtime::model_builder! {
     super::ContainerSpec as "ContainerSpec" => ContainerSpecBuilder; required {} optional
-    { image "image" : impl Into < String > => Option < String > = Some, }
+    { image "image" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(any(feature = "control-planes", feature = "control-plane-groups"))]
 crate::runtime::model_builder! {
@@ -5760,26 +5769,26 @@ crate::runtime::model_builder! {
     super::ControlPlaneFilterParameters as "ControlPlaneFilterParameters" =>
     ControlPlaneFilterParametersBuilder; required {} optional { id "id" :
     super::ControlPlaneFilterParametersId => Option <
-    super::ControlPlaneFilterParametersId > = Some, name "name" :
+    super::ControlPlaneFilterParametersId > = some, name "name" :
     super::ControlPlaneFilterParametersName => Option <
-    super::ControlPlaneFilterParametersName > = Some, cluster_type "cluster_type" :
-    super::IdFieldFilter => Option < super::IdFieldFilter > = Some, cloud_gateway
-    "cloud_gateway" : bool => Option < bool > = Some, }
+    super::ControlPlaneFilterParametersName > = some, cluster_type "cluster_type" :
+    super::IdFieldFilter => Option < super::IdFieldFilter > = some, cloud_gateway
+    "cloud_gateway" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "control-planes")]
 crate::runtime::model_builder! {
     super::ControlPlaneFilterParametersId as "ControlPlaneFilterParametersId" =>
     ControlPlaneFilterParametersIdBuilder; required {} optional { eq "eq" : impl Into <
-    String > => Option < String > = Some, oeq "oeq" : impl Into < String > => Option <
-    String > = Some, }
+    String > => Option < String > = some, oeq "oeq" : impl Into < String > => Option <
+    String > = some, }
 }
 #[cfg(feature = "control-planes")]
 crate::runtime::model_builder! {
     super::ControlPlaneFilterParametersName as "ControlPlaneFilterParametersName" =>
     ControlPlaneFilterParametersNameBuilder; required {} optional { eq "eq" : impl Into <
-    String > => Option < String > = Some, contains "contains" : impl Into < String > =>
-    Option < String > = Some, neq "neq" : impl Into < String > => Option < String > =
-    Some, }
+    String > => Option < String > = some, contains "contains" : impl Into < String > =>
+    Option < String > = some, neq "neq" : impl Into < String > => Option < String > =
+    some, }
 }
 #[cfg(
     any(
@@ -5843,9 +5852,9 @@ crate::runtime::model_builder! {
     super::TheInstanceTypeOfTheAddOnsCanBeSingleOrMultiple, currency "currency" : impl
     Into < String > => String, rate_cards "rate_cards" : Vec < super::BillingRateCard >
     => Vec < super::BillingRateCard >, } optional { description "description" : impl Into
-    < String > => Option < String > = Some, labels "labels" : std::collections::BTreeMap
+    < String > => Option < String > = some, labels "labels" : std::collections::BTreeMap
     < String, String > => Option < std::collections::BTreeMap < String, String > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "ai-gateway-agents")]
 crate::runtime::model_builder! {
@@ -5854,15 +5863,15 @@ crate::runtime::model_builder! {
     Into < String > => String, name "name" : impl Into < String > => String, r#type
     "type" : super::AiGatewayAgentType => super::AiGatewayAgentType, config "config" :
     super::AiGatewayAgentConfig => super::AiGatewayAgentConfig, } optional { enabled
-    "enabled" : bool => Option < bool > = Some, policies "policies" : Vec < String > =>
-    Option < Vec < String > > = Some, access "access" : super::AiGatewayAgentAccess =>
-    Option < super::AiGatewayAgentAccess > = Some, labels "labels" :
+    "enabled" : bool => Option < bool > = some, policies "policies" : Vec < String > =>
+    Option < Vec < String > > = some, access "access" : super::AiGatewayAgentAccess =>
+    Option < super::AiGatewayAgentAccess > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     additional_properties "additional_properties" : std::collections::BTreeMap < String,
     serde_json::Value > => std::collections::BTreeMap < String, serde_json::Value > =
-    std::convert::identity, }
+    set, }
 }
 #[cfg(feature = "ai-gateway-ca-certificates")]
 crate::runtime::model_builder! {
@@ -5870,28 +5879,29 @@ crate::runtime::model_builder! {
     => CreateAiGatewayCaCertificateRequestBuilder; required { name "name" : impl Into <
     String > => String, cert "cert" : impl Into < String > => String, } optional { labels
     "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "ai-gateway-certificates")]
 crate::runtime::model_builder! {
     super::CreateAiGatewayCertificateRequest as "CreateAiGatewayCertificateRequest" =>
     CreateAiGatewayCertificateRequestBuilder; required { name "name" : impl Into < String
     > => String, cert "cert" : impl Into < String > => String, key "key" : impl Into <
-    String > => String, } optional { cert_alt "cert_alt" : Option < String > => Option <
-    Option < String >> = Some, key_alt "key_alt" : Option < String > => Option < Option <
-    String >> = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, managed_by
-    "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    String > => String, } optional { cert_alt "cert_alt" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, key_alt "key_alt" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, labels "labels" :
+    std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
+    }
 }
 #[cfg(feature = "ai-gateway-config-stores")]
 crate::runtime::model_builder! {
     super::CreateAiGatewayConfigStoreRequest as "CreateAiGatewayConfigStoreRequest" =>
     CreateAiGatewayConfigStoreRequestBuilder; required { name "name" : impl Into < String
     > => String, } optional { display_name "display_name" : impl Into < String > =>
-    Option < String > = Some, }
+    Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-config-stores")]
 crate::runtime::model_builder! {
@@ -5909,23 +5919,23 @@ crate::runtime::model_builder! {
     => String, r#type "type" : super::AiGatewayConsumerCredentialType =>
     super::AiGatewayConsumerCredentialType, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
-    ttl "ttl" : i64 => Option < i64 > = Some, api_key "api_key" : impl Into < String > =>
-    Option < String > = Some, }
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
+    ttl "ttl" : i64 => Option < i64 > = some, api_key "api_key" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-consumer-groups")]
 crate::runtime::model_builder! {
     super::CreateAiGatewayConsumerGroupRequest as "CreateAiGatewayConsumerGroupRequest"
     => CreateAiGatewayConsumerGroupRequestBuilder; required { display_name "display_name"
     : impl Into < String > => String, name "name" : impl Into < String > => String, }
-    optional { policies "policies" : Vec < String > => Option < Vec < String > > = Some,
+    optional { policies "policies" : Vec < String > => Option < Vec < String > > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, managed_by "managed_by" :
+    std::collections::BTreeMap < String, String > > = some, managed_by "managed_by" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, additional_properties "additional_properties" :
+    < String, String > > = some, additional_properties "additional_properties" :
     std::collections::BTreeMap < String, serde_json::Value > =>
-    std::collections::BTreeMap < String, serde_json::Value > = std::convert::identity, }
+    std::collections::BTreeMap < String, serde_json::Value > = set, }
 }
 #[cfg(feature = "ai-gateway-consumers")]
 crate::runtime::model_builder! {
@@ -5933,14 +5943,14 @@ crate::runtime::model_builder! {
     CreateAiGatewayConsumerRequestBuilder; required { display_name "display_name" : impl
     Into < String > => String, name "name" : impl Into < String > => String, r#type
     "type" : super::AiGatewayConsumerType => super::AiGatewayConsumerType, } optional {
-    custom_id "custom_id" : impl Into < String > => Option < String > = Some, policies
-    "policies" : Vec < String > => Option < Vec < String > > = Some, labels "labels" :
+    custom_id "custom_id" : impl Into < String > => Option < String > = some, policies
+    "policies" : Vec < String > => Option < Vec < String > > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     additional_properties "additional_properties" : std::collections::BTreeMap < String,
     serde_json::Value > => std::collections::BTreeMap < String, serde_json::Value > =
-    std::convert::identity, }
+    set, }
 }
 #[cfg(feature = "ai-gateway-data-plane-certificates")]
 crate::runtime::model_builder! {
@@ -5948,7 +5958,7 @@ crate::runtime::model_builder! {
     "CreateAiGatewayDataPlaneCertificateRequest" =>
     CreateAiGatewayDataPlaneCertificateRequestBuilder; required { cert "cert" : impl Into
     < String > => String, title "title" : impl Into < String > => String, } optional {
-    description "description" : impl Into < String > => Option < String > = Some, }
+    description "description" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-policies")]
 crate::runtime::model_builder! {
@@ -5957,11 +5967,11 @@ crate::runtime::model_builder! {
     Into < String > => String, name "name" : impl Into < String > => String, r#type
     "type" : impl Into < String > => String, config "config" : std::collections::BTreeMap
     < String, serde_json::Value > => std::collections::BTreeMap < String,
-    serde_json::Value >, } optional { enabled "enabled" : bool => Option < bool > = Some,
-    global "global" : bool => Option < bool > = Some, labels "labels" :
+    serde_json::Value >, } optional { enabled "enabled" : bool => Option < bool > = some,
+    global "global" : bool => Option < bool > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateways")]
@@ -5969,13 +5979,13 @@ crate::runtime::model_builder! {
     super::CreateAiGatewayRequest as "CreateAiGatewayRequest" =>
     CreateAiGatewayRequestBuilder; required { display_name "display_name" : impl Into <
     String > => String, name "name" : impl Into < String > => String, } optional {
-    description "description" : impl Into < String > => Option < String > = Some,
+    description "description" : impl Into < String > => Option < String > = some,
     proxy_urls "proxy_urls" : Vec < super::AiGatewayProxyUrl > => Option < Vec <
-    super::AiGatewayProxyUrl > > = Some, labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    super::AiGatewayProxyUrl > > = some, labels "labels" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     additional_properties "additional_properties" : std::collections::BTreeMap < String,
     serde_json::Value > => std::collections::BTreeMap < String, serde_json::Value > =
-    std::convert::identity, }
+    set, }
 }
 #[cfg(feature = "ai-gateway-snis")]
 crate::runtime::model_builder! {
@@ -5985,8 +5995,8 @@ crate::runtime::model_builder! {
     String > => String, display_name "display_name" : impl Into < String > => String,
     hostname "hostname" : impl Into < String > => String, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-snis")]
@@ -5996,9 +6006,9 @@ crate::runtime::model_builder! {
     String, display_name "display_name" : impl Into < String > => String, hostname
     "hostname" : impl Into < String > => String, certificate "certificate" : impl Into <
     String > => String, } optional { labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     managed_by "managed_by" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(
     any(
@@ -6013,7 +6023,7 @@ crate::runtime::model_builder! {
     CreateApiDocumentConflictBuilder; required { status "status" : f64 => f64, title
     "title" : impl Into < String > => String, instance "instance" : impl Into < String >
     => String, } optional { r#type "type" : impl Into < String > => Option < String > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "api-implementation")]
 crate::runtime::model_builder! {
@@ -6024,7 +6034,7 @@ crate::runtime::model_builder! {
     chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at "updated_at" :
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional {
     control_plane "control_plane" : super::ApiImplementationControlPlane => Option <
-    super::ApiImplementationControlPlane > = Some, }
+    super::ApiImplementationControlPlane > = some, }
 }
 #[cfg(feature = "api-implementation")]
 crate::runtime::model_builder! {
@@ -6035,17 +6045,17 @@ crate::runtime::model_builder! {
     chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at "updated_at" :
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional {
     service "service" : super::ApiImplementationService => Option <
-    super::ApiImplementationService > = Some, }
+    super::ApiImplementationService > = some, }
 }
 #[cfg(any(feature = "api-documentation", feature = "api-package-documentation"))]
 crate::runtime::model_builder! {
     super::CreateApiPackageDocumentRequest as "CreateApiPackageDocumentRequest" =>
     CreateApiPackageDocumentRequestBuilder; required { content "content" : impl Into <
     String > => String, } optional { title "title" : impl Into < String > => Option <
-    String > = Some, slug "slug" : impl Into < String > => Option < String > = Some,
-    status "status" : super::PublishedStatus => Option < super::PublishedStatus > = Some,
-    parent_document_id "parent_document_id" : Option < uuid::Uuid > => Option < Option <
-    uuid::Uuid >> = Some, }
+    String > = some, slug "slug" : impl Into < String > => Option < String > = some,
+    status "status" : super::PublishedStatus => Option < super::PublishedStatus > = some,
+    parent_document_id "parent_document_id" : impl crate ::IntoNullable < uuid::Uuid > =>
+    Option < Option < uuid::Uuid >> = null, }
 }
 #[cfg(any(feature = "api-documentation", feature = "api-package-documentation"))]
 crate::runtime::model_builder! {
@@ -6057,47 +6067,48 @@ crate::runtime::model_builder! {
     : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { parent_document_id "parent_document_id" : uuid::Uuid => Option <
-    uuid::Uuid > = Some, }
+    uuid::Uuid > = some, }
 }
 #[cfg(feature = "api-packages")]
 crate::runtime::model_builder! {
     super::CreateApiPackageRequest as "CreateApiPackageRequest" =>
     CreateApiPackageRequestBuilder; required { name "name" : impl Into < String > =>
-    String, } optional { description "description" : Option < String > => Option < Option
-    < String >> = Some, slug "slug" : Option < String > => Option < Option < String >> =
-    Some, version "version" : Option < String > => Option < Option < String >> = Some,
-    rate_limiting_config "rate_limiting_config" : Option < super::RateLimitingConfig > =>
-    Option < Option < super::RateLimitingConfig >> = Some, labels "labels" :
+    String, } optional { description "description" : impl crate ::IntoNullable < String >
+    => Option < Option < String >> = null, slug "slug" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, version "version" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, rate_limiting_config
+    "rate_limiting_config" : impl crate ::IntoNullable < super::RateLimitingConfig > =>
+    Option < Option < super::RateLimitingConfig >> = null, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, attributes "attributes" : std::collections::BTreeMap <
+    < String, String > > = some, attributes "attributes" : std::collections::BTreeMap <
     String, Option < Vec < String > > > => Option < std::collections::BTreeMap < String,
-    Option < Vec < String > > > > = Some, }
+    Option < Vec < String > > > > = some, }
 }
 #[cfg(feature = "api")]
 crate::runtime::model_builder! {
     super::CreateApiRequest as "CreateApiRequest" => CreateApiRequestBuilder; required {
     name "name" : impl Into < String > => String, } optional { description "description"
-    : Option < String > => Option < Option < String >> = Some, version "version" : Option
-    < String > => Option < Option < String >> = Some, slug "slug" : Option < String > =>
-    Option < Option < String >> = Some, labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
-    attributes "attributes" : std::collections::BTreeMap < String, Option < Vec < String
-    > > > => Option < std::collections::BTreeMap < String, Option < Vec < String > > > >
-    = Some, spec_content "spec_content" : impl Into < String > => Option < String > =
-    Some, }
+    : impl crate ::IntoNullable < String > => Option < Option < String >> = null, version
+    "version" : impl crate ::IntoNullable < String > => Option < Option < String >> =
+    null, slug "slug" : impl crate ::IntoNullable < String > => Option < Option < String
+    >> = null, labels "labels" : std::collections::BTreeMap < String, String > => Option
+    < std::collections::BTreeMap < String, String > > = some, attributes "attributes" :
+    std::collections::BTreeMap < String, Option < Vec < String > > > => Option <
+    std::collections::BTreeMap < String, Option < Vec < String > > > > = some,
+    spec_content "spec_content" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "api-specification")]
 crate::runtime::model_builder! {
     super::CreateApiSpecRequest as "CreateApiSpecRequest" => CreateApiSpecRequestBuilder;
     required { content "content" : impl Into < String > => String, } optional { r#type
-    "type" : super::ApiSpecType => Option < super::ApiSpecType > = Some, }
+    "type" : super::ApiSpecType => Option < super::ApiSpecType > = some, }
 }
 #[cfg(feature = "api-version")]
 crate::runtime::model_builder! {
     super::CreateApiVersionRequest as "CreateApiVersionRequest" =>
     CreateApiVersionRequestBuilder; required { spec "spec" : super::ApiVersionRequestSpec
     => super::ApiVersionRequestSpec, } optional { version "version" : impl Into < String
-    > => Option < String > = Some, }
+    > => Option < String > = some, }
 }
 #[cfg(feature = "application-registrations")]
 crate::runtime::model_builder! {
@@ -6105,7 +6116,7 @@ crate::runtime::model_builder! {
     => CreateApplicationRegistrationRequestBuilder; required { api_id "api_id" :
     uuid::Uuid => uuid::Uuid, } optional { status "status" :
     super::CreateApplicationRegistrationRequestStatus => Option <
-    super::CreateApplicationRegistrationRequestStatus > = Some, }
+    super::CreateApplicationRegistrationRequestStatus > = some, }
 }
 #[cfg(feature = "applications")]
 crate::runtime::model_builder! {
@@ -6113,11 +6124,12 @@ crate::runtime::model_builder! {
     CreateApplicationRequestBuilder; required { name "name" : impl Into < String > =>
     String, owner "owner" : super::ApplicationOwner => super::ApplicationOwner, }
     optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : Option < std::collections::BTreeMap < String, Option < String
-    > > > => Option < Option < std::collections::BTreeMap < String, Option < String > >
-    >> = Some, dcr_client_id "dcr_client_id" : impl Into < String > => Option < String >
-    = Some, client_id "client_id" : impl Into < String > => Option < String > = Some,
-    auth_strategy_id "auth_strategy_id" : uuid::Uuid => Option < uuid::Uuid > = Some, }
+    some, labels "labels" : impl crate ::IntoNullable < std::collections::BTreeMap <
+    String, Option < String > > > => Option < Option < std::collections::BTreeMap <
+    String, Option < String > > >> = null, dcr_client_id "dcr_client_id" : impl Into <
+    String > => Option < String > = some, client_id "client_id" : impl Into < String > =>
+    Option < String > = some, auth_strategy_id "auth_strategy_id" : uuid::Uuid => Option
+    < uuid::Uuid > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -6127,7 +6139,7 @@ crate::runtime::model_builder! {
     super::AwsResourceEndpointAttachmentConfig =>
     super::AwsResourceEndpointAttachmentConfig, } optional { dns_config "dns_config" :
     Vec < super::TransitGatewayDnsConfigItem > => Option < Vec <
-    super::TransitGatewayDnsConfigItem > > = Some, }
+    super::TransitGatewayDnsConfigItem > > = some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -6152,7 +6164,7 @@ crate::runtime::model_builder! {
     transit_gateway_attachment_config "transit_gateway_attachment_config" :
     super::AwsTransitGatewayAttachmentConfig => super::AwsTransitGatewayAttachmentConfig,
     } optional { dns_config "dns_config" : Vec < super::TransitGatewayDnsConfigItem > =>
-    Option < Vec < super::TransitGatewayDnsConfigItem > > = Some, }
+    Option < Vec < super::TransitGatewayDnsConfigItem > > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -6163,7 +6175,7 @@ crate::runtime::model_builder! {
     super::AwsVpcPeeringGatewayAttachmentConfig =>
     super::AwsVpcPeeringGatewayAttachmentConfig, } optional { dns_config "dns_config" :
     Vec < super::TransitGatewayDnsConfigItem > => Option < Vec <
-    super::TransitGatewayDnsConfigItem > > = Some, }
+    super::TransitGatewayDnsConfigItem > > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -6172,7 +6184,7 @@ crate::runtime::model_builder! {
     String, transit_gateway_attachment_config "transit_gateway_attachment_config" :
     super::AzureVnetPeeringAttachmentConfig => super::AzureVnetPeeringAttachmentConfig, }
     optional { dns_config "dns_config" : Vec < super::TransitGatewayDnsConfigItem > =>
-    Option < Vec < super::TransitGatewayDnsConfigItem > > = Some, }
+    Option < Vec < super::TransitGatewayDnsConfigItem > > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -6181,7 +6193,7 @@ crate::runtime::model_builder! {
     => String, transit_gateway_attachment_config "transit_gateway_attachment_config" :
     super::AzureVHubPeeringAttachmentConfig => super::AzureVHubPeeringAttachmentConfig, }
     optional { dns_config "dns_config" : Vec < super::TransitGatewayDnsConfigItem > =>
-    Option < Vec < super::TransitGatewayDnsConfigItem > > = Some, }
+    Option < Vec < super::TransitGatewayDnsConfigItem > > = some, }
 }
 #[cfg(feature = "open-meter-billing-settings")]
 crate::runtime::model_builder! {
@@ -6192,18 +6204,18 @@ crate::runtime::model_builder! {
     super::BillingProfileWorkflow => super::BillingProfileWorkflow, apps "apps" :
     super::BillingProfileApps => super::BillingProfileApps, default "default" : bool =>
     bool, } optional { description "description" : impl Into < String > => Option <
-    String > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    String > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-billing-settings")]
 crate::runtime::model_builder! {
     super::CreateBillingProfileRequestSupplier as "CreateBillingProfileRequestSupplier"
     => CreateBillingProfileRequestSupplierBuilder; required {} optional { key "key" :
-    impl Into < String > => Option < String > = Some, name "name" : impl Into < String >
-    => Option < String > = Some, tax_id "tax_id" : super::BillingProfileSupplierTaxId =>
-    Option < super::BillingProfileSupplierTaxId > = Some, addresses "addresses" :
+    impl Into < String > => Option < String > = some, name "name" : impl Into < String >
+    => Option < String > = some, tax_id "tax_id" : super::BillingProfileSupplierTaxId =>
+    Option < super::BillingProfileSupplierTaxId > = some, addresses "addresses" :
     super::BillingProfileSupplierAddresses => Option <
-    super::BillingProfileSupplierAddresses > = Some, }
+    super::BillingProfileSupplierAddresses > = some, }
 }
 #[cfg(feature = "catalog-resource-mappings")]
 crate::runtime::model_builder! {
@@ -6226,12 +6238,12 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::CreateCatalogService as "CreateCatalogService" => CreateCatalogServiceBuilder;
     required { name "name" : impl Into < String > => String, display_name "display_name"
-    : impl Into < String > => String, } optional { description "description" : Option <
-    String > => Option < Option < String >> = Some, labels "labels" :
+    : impl Into < String > => String, } optional { description "description" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, custom_fields "custom_fields" :
+    < String, String > > = some, custom_fields "custom_fields" :
     std::collections::BTreeMap < String, super::CustomFieldsValue > => Option <
-    std::collections::BTreeMap < String, super::CustomFieldsValue > > = Some, }
+    std::collections::BTreeMap < String, super::CustomFieldsValue > > = some, }
 }
 #[cfg(feature = "catalog-service-api-mappings")]
 crate::runtime::model_builder! {
@@ -6252,16 +6264,16 @@ crate::runtime::model_builder! {
     proration_configuration "proration_configuration" : super::ProrationConfiguration =>
     super::ProrationConfiguration, amount_before_proration "amount_before_proration" :
     super::AmountAfterProration => super::AmountAfterProration, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "description" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, unique_reference_id "unique_reference_id" : impl Into <
-    String > => Option < String > = Some, tax_config "tax_config" :
-    super::BillingTaxConfig => Option < super::BillingTaxConfig > = Some, discounts
+    < String, String > > = some, unique_reference_id "unique_reference_id" : impl Into <
+    String > => Option < String > = some, tax_config "tax_config" :
+    super::BillingTaxConfig => Option < super::BillingTaxConfig > = some, discounts
     "discounts" : super::BillingChargeFlatFeeDiscounts => Option <
-    super::BillingChargeFlatFeeDiscounts > = Some, feature_key "feature_key" : impl Into
-    < String > => Option < String > = Some, full_service_period "full_service_period" :
-    super::BillingPeriod => Option < super::BillingPeriod > = Some, billing_period
-    "billing_period" : super::BillingPeriod => Option < super::BillingPeriod > = Some, }
+    super::BillingChargeFlatFeeDiscounts > = some, feature_key "feature_key" : impl Into
+    < String > => Option < String > = some, full_service_period "full_service_period" :
+    super::BillingPeriod => Option < super::BillingPeriod > = some, billing_period
+    "billing_period" : super::BillingPeriod => Option < super::BillingPeriod > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -6273,21 +6285,21 @@ crate::runtime::model_builder! {
     settlement_mode "settlement_mode" : super::SettlementMode => super::SettlementMode,
     feature_key "feature_key" : impl Into < String > => String, price "price" :
     super::Price => super::Price, } optional { description "description" : impl Into <
-    String > => Option < String > = Some, labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    String > => Option < String > = some, labels "labels" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     unique_reference_id "unique_reference_id" : impl Into < String > => Option < String >
-    = Some, tax_config "tax_config" : super::BillingTaxConfig => Option <
-    super::BillingTaxConfig > = Some, discounts "discounts" :
+    = some, tax_config "tax_config" : super::BillingTaxConfig => Option <
+    super::BillingTaxConfig > = some, discounts "discounts" :
     super::BillingChargeUsageBasedDiscounts => Option <
-    super::BillingChargeUsageBasedDiscounts > = Some, full_service_period
+    super::BillingChargeUsageBasedDiscounts > = some, full_service_period
     "full_service_period" : super::BillingPeriod => Option < super::BillingPeriod > =
-    Some, billing_period "billing_period" : super::BillingPeriod => Option <
-    super::BillingPeriod > = Some, }
+    some, billing_period "billing_period" : super::BillingPeriod => Option <
+    super::BillingPeriod > = some, }
 }
 #[cfg(feature = "config-stores")]
 crate::runtime::model_builder! {
     super::CreateConfigStore as "CreateConfigStore" => CreateConfigStoreBuilder; required
-    {} optional { name "name" : impl Into < String > => Option < String > = Some, }
+    {} optional { name "name" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "config-store-secrets")]
 crate::runtime::model_builder! {
@@ -6303,22 +6315,22 @@ crate::runtime::model_builder! {
     super::ControlPlaneGeo => super::ControlPlaneGeo, dataplane_groups "dataplane_groups"
     : Vec < super::ConfigurationDataPlaneGroupConfig > => Vec <
     super::ConfigurationDataPlaneGroupConfig >, } optional { version "version" : impl
-    Into < String > => Option < String > = Some, kind "kind" : super::CustomDomainKind =>
-    Option < super::CustomDomainKind > = Some, api_access "api_access" : super::ApiAccess
-    => Option < super::ApiAccess > = Some, }
+    Into < String > => Option < String > = some, kind "kind" : super::CustomDomainKind =>
+    Option < super::CustomDomainKind > = some, api_access "api_access" : super::ApiAccess
+    => Option < super::ApiAccess > = some, }
 }
 #[cfg(feature = "control-planes")]
 crate::runtime::model_builder! {
     super::CreateControlPlaneRequest as "CreateControlPlaneRequest" =>
     CreateControlPlaneRequestBuilder; required { name "name" : impl Into < String > =>
     String, } optional { description "description" : impl Into < String > => Option <
-    String > = Some, cluster_type "cluster_type" : super::ControlPlaneConfigClusterType
-    => Option < super::ControlPlaneConfigClusterType > = Some, auth_type "auth_type" :
+    String > = some, cluster_type "cluster_type" : super::ControlPlaneConfigClusterType
+    => Option < super::ControlPlaneConfigClusterType > = some, auth_type "auth_type" :
     super::ControlPlaneConfigAuthType => Option < super::ControlPlaneConfigAuthType > =
-    Some, cloud_gateway "cloud_gateway" : bool => Option < bool > = Some, proxy_urls
-    "proxy_urls" : Vec < super::ProxyUrl > => Option < Vec < super::ProxyUrl > > = Some,
+    some, cloud_gateway "cloud_gateway" : bool => Option < bool > = some, proxy_urls
+    "proxy_urls" : Vec < super::ProxyUrl > => Option < Vec < super::ProxyUrl > > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -6326,15 +6338,15 @@ crate::runtime::model_builder! {
     CreateCreditAdjustmentRequestBuilder; required { name "name" : impl Into < String >
     => String, currency "currency" : impl Into < String > => String, amount "amount" :
     impl Into < String > => String, } optional { description "description" : impl Into <
-    String > => Option < String > = Some, labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    String > => Option < String > = some, labels "labels" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::CreateCreditGrantFilters as "CreateCreditGrantFilters" =>
     CreateCreditGrantFiltersBuilder; required {} optional { features "features" : Vec <
-    String > => Option < Vec < String > > = Some, }
+    String > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -6343,27 +6355,27 @@ crate::runtime::model_builder! {
     String, funding_method "funding_method" : super::CreditFundingMethod =>
     super::CreditFundingMethod, currency "currency" : impl Into < String > => String,
     amount "amount" : impl Into < String > => String, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "description" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, purchase "purchase" :
+    < String, String > > = some, purchase "purchase" :
     super::CreateCreditGrantRequestPurchase => Option <
-    super::CreateCreditGrantRequestPurchase > = Some, tax_config "tax_config" :
+    super::CreateCreditGrantRequestPurchase > = some, tax_config "tax_config" :
     super::TaxConfigurationForACreditGrant => Option <
-    super::TaxConfigurationForACreditGrant > = Some, filters "filters" :
-    super::CreateCreditGrantFilters => Option < super::CreateCreditGrantFilters > = Some,
-    priority "priority" : i32 => Option < i32 > = Some, effective_at "effective_at" :
+    super::TaxConfigurationForACreditGrant > = some, filters "filters" :
+    super::CreateCreditGrantFilters => Option < super::CreateCreditGrantFilters > = some,
+    priority "priority" : i32 => Option < i32 > = some, effective_at "effective_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, expires_after "expires_after" : impl Into < String > => Option < String > =
-    Some, key "key" : impl Into < String > => Option < String > = Some, }
+    some, expires_after "expires_after" : impl Into < String > => Option < String > =
+    some, key "key" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::CreateCreditGrantRequestPurchase as "CreateCreditGrantRequestPurchase" =>
     CreateCreditGrantRequestPurchaseBuilder; required { currency "currency" : impl Into <
     String > => String, } optional { per_unit_cost_basis "per_unit_cost_basis" : impl
-    Into < String > => Option < String > = Some, availability_policy
+    Into < String > => Option < String > = some, availability_policy
     "availability_policy" : super::BillingCreditAvailabilityPolicy => Option <
-    super::BillingCreditAvailabilityPolicy > = Some, }
+    super::BillingCreditAvailabilityPolicy > = some, }
 }
 #[cfg(feature = "custom-domains")]
 crate::runtime::model_builder! {
@@ -6372,27 +6384,27 @@ crate::runtime::model_builder! {
     uuid::Uuid => uuid::Uuid, control_plane_geo "control_plane_geo" :
     super::ControlPlaneGeo => super::ControlPlaneGeo, domain "domain" : impl Into <
     String > => String, } optional { kind "kind" : super::CustomDomainKind => Option <
-    super::CustomDomainKind > = Some, }
+    super::CustomDomainKind > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::CreateCustomerRequest as "CreateCustomerRequest" =>
     CreateCustomerRequestBuilder; required { name "name" : impl Into < String > =>
     String, key "key" : impl Into < String > => String, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "description" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, usage_attribution "usage_attribution" :
-    super::UsageAttribution => Option < super::UsageAttribution > = Some, primary_email
-    "primary_email" : impl Into < String > => Option < String > = Some, currency
-    "currency" : impl Into < String > => Option < String > = Some, billing_address
-    "billing_address" : super::Address => Option < super::Address > = Some, }
+    < String, String > > = some, usage_attribution "usage_attribution" :
+    super::UsageAttribution => Option < super::UsageAttribution > = some, primary_email
+    "primary_email" : impl Into < String > => Option < String > = some, currency
+    "currency" : impl Into < String > => Option < String > = some, billing_address
+    "billing_address" : super::Address => Option < super::Address > = some, }
 }
 #[cfg(feature = "dp-certificates")]
 crate::runtime::model_builder! {
     super::CreateDataplaneCertificateRequest as "CreateDataplaneCertificateRequest" =>
     CreateDataplaneCertificateRequestBuilder; required { cert "cert" : impl Into < String
     > => String, } optional { title "title" : impl Into < String > => Option < String > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -6400,9 +6412,9 @@ crate::runtime::model_builder! {
     CreateDcrConfigAuth0InRequestBuilder; required { initial_client_id
     "initial_client_id" : impl Into < String > => String, initial_client_secret
     "initial_client_secret" : impl Into < String > => String, } optional {
-    initial_client_audience "initial_client_audience" : Option < String > => Option <
-    Option < String >> = Some, use_developer_managed_scopes
-    "use_developer_managed_scopes" : bool => Option < bool > = Some, }
+    initial_client_audience "initial_client_audience" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, use_developer_managed_scopes
+    "use_developer_managed_scopes" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -6417,9 +6429,9 @@ crate::runtime::model_builder! {
     CreateDcrConfigHttpInRequestBuilder; required { dcr_base_url "dcr_base_url" : impl
     Into < String > => String, api_key "api_key" : impl Into < String > => String, }
     optional { disable_event_hooks "disable_event_hooks" : bool => Option < bool > =
-    Some, disable_refresh_secret "disable_refresh_secret" : bool => Option < bool > =
-    Some, allow_multiple_credentials "allow_multiple_credentials" : bool => Option < bool
-    > = Some, }
+    some, disable_refresh_secret "disable_refresh_secret" : bool => Option < bool > =
+    some, allow_multiple_credentials "allow_multiple_credentials" : bool => Option < bool
+    > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -6434,8 +6446,8 @@ crate::runtime::model_builder! {
     super::CreateDcrConfigAuth0InRequest => super::CreateDcrConfigAuth0InRequest, name
     "name" : impl Into < String > => String, issuer "issuer" : impl Into < String > =>
     String, } optional { display_name "display_name" : impl Into < String > => Option <
-    String > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    String > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -6444,8 +6456,8 @@ crate::runtime::model_builder! {
     super::CreateDcrConfigCurityInRequest => super::CreateDcrConfigCurityInRequest, name
     "name" : impl Into < String > => String, issuer "issuer" : impl Into < String > =>
     String, } optional { display_name "display_name" : impl Into < String > => Option <
-    String > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    String > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -6454,8 +6466,8 @@ crate::runtime::model_builder! {
     super::CreateDcrConfigHttpInRequest => super::CreateDcrConfigHttpInRequest, name
     "name" : impl Into < String > => String, issuer "issuer" : impl Into < String > =>
     String, } optional { display_name "display_name" : impl Into < String > => Option <
-    String > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    String > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -6463,10 +6475,10 @@ crate::runtime::model_builder! {
     => CreateDcrProviderRequestKongIdentityBuilder; required { name "name" : impl Into <
     String > => String, issuer "issuer" : impl Into < String > => String, } optional {
     dcr_config "dcr_config" : std::collections::BTreeMap < String, serde_json::Value > =>
-    Option < std::collections::BTreeMap < String, serde_json::Value > > = Some,
-    display_name "display_name" : impl Into < String > => Option < String > = Some,
+    Option < std::collections::BTreeMap < String, serde_json::Value > > = some,
+    display_name "display_name" : impl Into < String > => Option < String > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -6475,16 +6487,16 @@ crate::runtime::model_builder! {
     super::CreateDcrConfigOktaInRequest => super::CreateDcrConfigOktaInRequest, name
     "name" : impl Into < String > => String, issuer "issuer" : impl Into < String > =>
     String, } optional { display_name "display_name" : impl Into < String > => Option <
-    String > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    String > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "portal-developers")]
 crate::runtime::model_builder! {
     super::CreateDeveloperRequest as "CreateDeveloperRequest" =>
     CreateDeveloperRequestBuilder; required { email "email" : impl Into < String > =>
     String, full_name "full_name" : impl Into < String > => String, } optional { status
-    "status" : super::DeveloperStatus => Option < super::DeveloperStatus > = Some,
-    send_invitation_email "send_invitation_email" : bool => Option < bool > = Some, }
+    "status" : super::DeveloperStatus => Option < super::DeveloperStatus > = some,
+    send_invitation_email "send_invitation_email" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "event-gateway-backend-clusters")]
 crate::runtime::model_builder! {
@@ -6496,11 +6508,11 @@ crate::runtime::model_builder! {
     super::BackendClusterAuthenticationScheme, bootstrap_servers "bootstrap_servers" :
     Vec < String > => Vec < String >, tls "tls" : super::BackendClusterTls =>
     super::BackendClusterTls, } optional { description "description" : impl Into < String
-    > => Option < String > = Some, insecure_allow_anonymous_virtual_cluster_auth
-    "insecure_allow_anonymous_virtual_cluster_auth" : bool => Option < bool > = Some,
+    > => Option < String > = some, insecure_allow_anonymous_virtual_cluster_auth
+    "insecure_allow_anonymous_virtual_cluster_auth" : bool => Option < bool > = some,
     metadata_update_interval_seconds "metadata_update_interval_seconds" : i64 => Option <
-    i64 > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    i64 > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-data-plane-certificates")]
 crate::runtime::model_builder! {
@@ -6508,8 +6520,8 @@ crate::runtime::model_builder! {
     "CreateEventGatewayDataPlaneCertificateRequest" =>
     CreateEventGatewayDataPlaneCertificateRequestBuilder; required { certificate
     "certificate" : impl Into < String > => String, } optional { name "name" : impl Into
-    < String > => Option < String > = Some, description "description" : impl Into <
-    String > => Option < String > = Some, }
+    < String > => Option < String > = some, description "description" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-listeners")]
 crate::runtime::model_builder! {
@@ -6518,8 +6530,8 @@ crate::runtime::model_builder! {
     > => String, addresses "addresses" : Vec < String > => Vec < String >, ports "ports"
     : Vec < super::EventGatewayListenerPort > => Vec < super::EventGatewayListenerPort >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-tls-trust-bundles")]
 crate::runtime::model_builder! {
@@ -6528,8 +6540,8 @@ crate::runtime::model_builder! {
     CreateEventGatewayTlsTrustBundleRequestBuilder; required { name "name" : impl Into <
     String > => String, config "config" : super::TlsTrustBundleConfig =>
     super::TlsTrustBundleConfig, } optional { description "description" : impl Into <
-    String > => Option < String > = Some, labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    String > => Option < String > = some, labels "labels" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
@@ -6543,31 +6555,31 @@ crate::runtime::model_builder! {
     super::VirtualClusterAuthenticationScheme >, acl_mode "acl_mode" :
     super::VirtualClusterAclMode => super::VirtualClusterAclMode, dns_label "dns_label" :
     impl Into < String > => String, } optional { description "description" : impl Into <
-    String > => Option < String > = Some, namespace "namespace" :
-    super::VirtualClusterNamespace => Option < super::VirtualClusterNamespace > = Some,
+    String > => Option < String > = some, namespace "namespace" :
+    super::VirtualClusterNamespace => Option < super::VirtualClusterNamespace > = some,
     topic_aliases "topic_aliases" : Vec < super::VirtualClusterTopicAlias > => Option <
-    Vec < super::VirtualClusterTopicAlias > > = Some, labels "labels" :
+    Vec < super::VirtualClusterTopicAlias > > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-features")]
 crate::runtime::model_builder! {
     super::CreateFeatureRequest as "CreateFeatureRequest" => CreateFeatureRequestBuilder;
     required { name "name" : impl Into < String > => String, key "key" : impl Into <
     String > => String, } optional { description "description" : impl Into < String > =>
-    Option < String > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some, meter
-    "meter" : super::MeterReference => Option < super::MeterReference > = Some, unit_cost
-    "unit_cost" : super::UnitCost => Option < super::UnitCost > = Some, }
+    Option < String > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some, meter
+    "meter" : super::MeterReference => Option < super::MeterReference > = some, unit_cost
+    "unit_cost" : super::UnitCost => Option < super::UnitCost > = some, }
 }
 #[cfg(feature = "event-gateways")]
 crate::runtime::model_builder! {
     super::CreateGatewayRequest as "CreateGatewayRequest" => CreateGatewayRequestBuilder;
     required { name "name" : impl Into < String > => String, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, min_runtime_version
-    "min_runtime_version" : impl Into < String > => Option < String > = Some, labels
+    "description" : impl Into < String > => Option < String > = some, min_runtime_version
+    "min_runtime_version" : impl Into < String > => Option < String > = some, labels
     "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -6576,7 +6588,7 @@ crate::runtime::model_builder! {
     > => String, transit_gateway_attachment_config "transit_gateway_attachment_config" :
     super::GcpvpcPeeringAttachmentConfig => super::GcpvpcPeeringAttachmentConfig, }
     optional { dns_config "dns_config" : Vec < super::TransitGatewayDnsConfigItem > =>
-    Option < Vec < super::TransitGatewayDnsConfigItem > > = Some, }
+    Option < Vec < super::TransitGatewayDnsConfigItem > > = some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -6593,16 +6605,16 @@ crate::runtime::model_builder! {
     CreateGithubAppInstallationCredentialConfigBuilder; required { installation_id
     "installation_id" : impl Into < String > => String, code "code" : impl Into < String
     > => String, } optional { app_installed_by "app_installed_by" : impl Into < String >
-    => Option < String > = Some, }
+    => Option < String > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::CreateIdentityProvider as "CreateIdentityProvider" =>
     CreateIdentityProviderBuilder; required {} optional { r#type "type" :
-    super::IdentityProviderType => Option < super::IdentityProviderType > = Some, enabled
-    "enabled" : bool => Option < bool > = Some, login_path "login_path" : impl Into <
-    String > => Option < String > = Some, config "config" : super::IdentityProviderConfig
-    => Option < super::IdentityProviderConfig > = Some, }
+    super::IdentityProviderType => Option < super::IdentityProviderType > = some, enabled
+    "enabled" : bool => Option < bool > = some, login_path "login_path" : impl Into <
+    String > => Option < String > = some, config "config" : super::IdentityProviderConfig
+    => Option < super::IdentityProviderConfig > = some, }
 }
 #[cfg(feature = "integration-instances")]
 crate::runtime::model_builder! {
@@ -6612,9 +6624,9 @@ crate::runtime::model_builder! {
     display_name "display_name" : impl Into < String > => String, config "config" :
     std::collections::BTreeMap < String, serde_json::Value > =>
     std::collections::BTreeMap < String, serde_json::Value >, } optional { description
-    "description" : Option < String > => Option < Option < String >> = Some, labels
-    "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    "description" : impl crate ::IntoNullable < String > => Option < Option < String >> =
+    null, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "add-ons")]
 crate::runtime::model_builder! {
@@ -6629,12 +6641,12 @@ crate::runtime::model_builder! {
     String > => String, aggregation "aggregation" : super::MeterAggregation =>
     super::MeterAggregation, event_type "event_type" : impl Into < String > => String, }
     optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, events_from "events_from" :
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, events_from "events_from" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, value_property "value_property" : impl Into < String > => Option < String > =
-    Some, dimensions "dimensions" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    some, value_property "value_property" : impl Into < String > => Option < String > =
+    some, dimensions "dimensions" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -6665,7 +6677,7 @@ crate::runtime::model_builder! {
     uuid::Uuid, region "region" : impl Into < String > => String, availability_zones
     "availability_zones" : Vec < String > => Vec < String >, cidr_block "cidr_block" :
     impl Into < String > => String, } optional { state "state" :
-    super::NetworkCreateState => Option < super::NetworkCreateState > = Some, }
+    super::NetworkCreateState => Option < super::NetworkCreateState > = some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -6688,10 +6700,10 @@ crate::runtime::model_builder! {
     CreatePlanAddonRequestBuilder; required { name "name" : impl Into < String > =>
     String, addon "addon" : super::TaxCodeReference => super::TaxCodeReference,
     from_plan_phase "from_plan_phase" : impl Into < String > => String, } optional {
-    description "description" : impl Into < String > => Option < String > = Some, labels
+    description "description" : impl Into < String > => Option < String > = some, labels
     "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, max_quantity "max_quantity" :
-    i64 => Option < i64 > = Some, }
+    std::collections::BTreeMap < String, String > > = some, max_quantity "max_quantity" :
+    i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "open-meter-product-catalog")]
 crate::runtime::model_builder! {
@@ -6700,10 +6712,10 @@ crate::runtime::model_builder! {
     String, currency "currency" : impl Into < String > => String, billing_cadence
     "billing_cadence" : impl Into < String > => String, phases "phases" : Vec <
     super::BillingPlanPhase > => Vec < super::BillingPlanPhase >, } optional {
-    description "description" : impl Into < String > => Option < String > = Some, labels
+    description "description" : impl Into < String > => Option < String > = some, labels
     "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, pro_rating_enabled
-    "pro_rating_enabled" : bool => Option < bool > = Some, }
+    std::collections::BTreeMap < String, String > > = some, pro_rating_enabled
+    "pro_rating_enabled" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "custom-plugin-schemas")]
 crate::runtime::model_builder! {
@@ -6726,7 +6738,7 @@ crate::runtime::model_builder! {
     CreatePortalCustomDomainSslWithCustomCertificateBuilder; required {
     custom_certificate "custom_certificate" : impl Into < String > => String,
     custom_private_key "custom_private_key" : impl Into < String > => String, } optional
-    { skip_ca_check "skip_ca_check" : bool => Option < bool > = Some, }
+    { skip_ca_check "skip_ca_check" : bool => Option < bool > = some, }
 }
 #[cfg(any(feature = "auth-settings", feature = "portal-auth-settings"))]
 crate::runtime::model_builder! {
@@ -6741,51 +6753,52 @@ crate::runtime::model_builder! {
     super::CreatePortalPageRequest as "CreatePortalPageRequest" =>
     CreatePortalPageRequestBuilder; required { slug "slug" : impl Into < String > =>
     String, content "content" : impl Into < String > => String, } optional { title
-    "title" : impl Into < String > => Option < String > = Some, visibility "visibility" :
-    super::VisibilityStatus => Option < super::VisibilityStatus > = Some, status "status"
-    : super::PublishedStatus => Option < super::PublishedStatus > = Some, description
-    "description" : impl Into < String > => Option < String > = Some, parent_page_id
-    "parent_page_id" : Option < uuid::Uuid > => Option < Option < uuid::Uuid >> = Some, }
+    "title" : impl Into < String > => Option < String > = some, visibility "visibility" :
+    super::VisibilityStatus => Option < super::VisibilityStatus > = some, status "status"
+    : super::PublishedStatus => Option < super::PublishedStatus > = some, description
+    "description" : impl Into < String > => Option < String > = some, parent_page_id
+    "parent_page_id" : impl crate ::IntoNullable < uuid::Uuid > => Option < Option <
+    uuid::Uuid >> = null, }
 }
 #[cfg(feature = "portals")]
 crate::runtime::model_builder! {
     super::CreatePortalRequest as "CreatePortalRequest" => CreatePortalRequestBuilder;
     required { name "name" : impl Into < String > => String, } optional { display_name
-    "display_name" : impl Into < String > => Option < String > = Some, description
-    "description" : Option < String > => Option < Option < String >> = Some,
-    authentication_enabled "authentication_enabled" : bool => Option < bool > = Some,
-    rbac_enabled "rbac_enabled" : bool => Option < bool > = Some, sipr_enabled
-    "sipr_enabled" : bool => Option < bool > = Some, default_api_visibility
+    "display_name" : impl Into < String > => Option < String > = some, description
+    "description" : impl crate ::IntoNullable < String > => Option < Option < String >> =
+    null, authentication_enabled "authentication_enabled" : bool => Option < bool > =
+    some, rbac_enabled "rbac_enabled" : bool => Option < bool > = some, sipr_enabled
+    "sipr_enabled" : bool => Option < bool > = some, default_api_visibility
     "default_api_visibility" : super::VisibilityStatus => Option <
-    super::VisibilityStatus > = Some, default_page_visibility "default_page_visibility" :
-    super::VisibilityStatus => Option < super::VisibilityStatus > = Some,
-    default_application_auth_strategy_id "default_application_auth_strategy_id" : Option
-    < uuid::Uuid > => Option < Option < uuid::Uuid >> = Some, auto_approve_developers
-    "auto_approve_developers" : bool => Option < bool > = Some, auto_approve_applications
-    "auto_approve_applications" : bool => Option < bool > = Some, labels "labels" :
-    Option < std::collections::BTreeMap < String, Option < String > > > => Option <
-    Option < std::collections::BTreeMap < String, Option < String > > >> = Some,
-    notifications_developer_pii_visibility_enabled
-    "notifications_developer_pii_visibility_enabled" : bool => Option < bool > = Some, }
+    super::VisibilityStatus > = some, default_page_visibility "default_page_visibility" :
+    super::VisibilityStatus => Option < super::VisibilityStatus > = some,
+    default_application_auth_strategy_id "default_application_auth_strategy_id" : impl
+    crate ::IntoNullable < uuid::Uuid > => Option < Option < uuid::Uuid >> = null,
+    auto_approve_developers "auto_approve_developers" : bool => Option < bool > = some,
+    auto_approve_applications "auto_approve_applications" : bool => Option < bool > =
+    some, labels "labels" : impl crate ::IntoNullable < std::collections::BTreeMap <
+    String, Option < String > > > => Option < Option < std::collections::BTreeMap <
+    String, Option < String > > >> = null, notifications_developer_pii_visibility_enabled
+    "notifications_developer_pii_visibility_enabled" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "snippets")]
 crate::runtime::model_builder! {
     super::CreatePortalSnippetRequest as "CreatePortalSnippetRequest" =>
     CreatePortalSnippetRequestBuilder; required { name "name" : impl Into < String > =>
     String, content "content" : impl Into < String > => String, } optional { title
-    "title" : impl Into < String > => Option < String > = Some, visibility "visibility" :
-    super::VisibilityStatus => Option < super::VisibilityStatus > = Some, status "status"
-    : super::PublishedStatus => Option < super::PublishedStatus > = Some, description
-    "description" : impl Into < String > => Option < String > = Some, }
+    "title" : impl Into < String > => Option < String > = some, visibility "visibility" :
+    super::VisibilityStatus => Option < super::VisibilityStatus > = some, status "status"
+    : super::PublishedStatus => Option < super::PublishedStatus > = some, description
+    "description" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "private-dns")]
 crate::runtime::model_builder! {
     super::CreatePrivateDnsRequest as "CreatePrivateDnsRequest" =>
     CreatePrivateDnsRequestBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, private_dns_attachment_config
+    String > => Option < String > = some, private_dns_attachment_config
     "private_dns_attachment_config" :
     super::CreatePrivateDnsRequestPrivateDnsAttachmentConfig => Option <
-    super::CreatePrivateDnsRequestPrivateDnsAttachmentConfig > = Some, }
+    super::CreatePrivateDnsRequestPrivateDnsAttachmentConfig > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -6793,19 +6806,19 @@ crate::runtime::model_builder! {
     name "name" : impl Into < String > => String, criteria "criteria" : Vec <
     super::CreateScorecardCriteria > => Vec < super::CreateScorecardCriteria >, }
     optional { description "description" : impl Into < String > => Option < String > =
-    Some, entity_selector "entity_selector" : super::ScorecardEntitySelector => Option <
-    super::ScorecardEntitySelector > = Some, scorecard_template "scorecard_template" :
-    super::ScorecardTemplateName => Option < super::ScorecardTemplateName > = Some, }
+    some, entity_selector "entity_selector" : super::ScorecardEntitySelector => Option <
+    super::ScorecardEntitySelector > = some, scorecard_template "scorecard_template" :
+    super::ScorecardTemplateName => Option < super::ScorecardTemplateName > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
     super::CreateScorecardCriteria as "CreateScorecardCriteria" =>
     CreateScorecardCriteriaBuilder; required { enabled "enabled" : bool => bool,
     template_name "template_name" : impl Into < String > => String, } optional { name
-    "name" : impl Into < String > => Option < String > = Some, template_parameters
+    "name" : impl Into < String > => Option < String > = some, template_parameters
     "template_parameters" : std::collections::BTreeMap < String, serde_json::Value > =>
-    Option < std::collections::BTreeMap < String, serde_json::Value > > = Some,
-    section_name "section_name" : impl Into < String > => Option < String > = Some, }
+    Option < std::collections::BTreeMap < String, serde_json::Value > > = some,
+    section_name "section_name" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-tax")]
 crate::runtime::model_builder! {
@@ -6814,16 +6827,16 @@ crate::runtime::model_builder! {
     String > => String, app_mappings "app_mappings" : Vec <
     super::BillingTaxCodeAppMapping > => Vec < super::BillingTaxCodeAppMapping >, }
     optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "teams")]
 crate::runtime::model_builder! {
     super::CreateTeamRequest as "CreateTeamRequest" => CreateTeamRequestBuilder; required
     { name "name" : impl Into < String > => String, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "description" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -6853,7 +6866,7 @@ crate::runtime::model_builder! {
     super::CriteriaEvaluationErrorResultRelation =>
     super::CriteriaEvaluationErrorResultRelation, } optional { error "error" :
     super::CriteriaEvaluationErrorResultErrorType => Option <
-    super::CriteriaEvaluationErrorResultErrorType > = Some, }
+    super::CriteriaEvaluationErrorResultErrorType > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -6886,7 +6899,7 @@ crate::runtime::model_builder! {
     bool, relation "relation" : super::CriteriaEvaluationErrorResultRelation =>
     super::CriteriaEvaluationErrorResultRelation, } optional { details "details" :
     super::CriteriaEvaluationResultDetails => Option <
-    super::CriteriaEvaluationResultDetails > = Some, }
+    super::CriteriaEvaluationResultDetails > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -6903,22 +6916,22 @@ crate::runtime::model_builder! {
     < String > => String, installed "installed" : bool => bool, schema "schema" :
     super::CriteriaTemplateSchema => super::CriteriaTemplateSchema, } optional { category
     "category" : super::CriteriaTemplateCategory => Option <
-    super::CriteriaTemplateCategory > = Some, template_string "template_string" : impl
-    Into < String > => Option < String > = Some, integration_name "integration_name" :
-    impl Into < String > => Option < String > = Some, required_integration_capability
+    super::CriteriaTemplateCategory > = some, template_string "template_string" : impl
+    Into < String > => Option < String > = some, integration_name "integration_name" :
+    impl Into < String > => Option < String > = some, required_integration_capability
     "required_integration_capability" :
     super::CriteriaTemplateRequiredIntegrationCapability => Option <
-    super::CriteriaTemplateRequiredIntegrationCapability > = Some, }
+    super::CriteriaTemplateRequiredIntegrationCapability > = some, }
 }
 #[cfg(feature = "criteria-templates")]
 crate::runtime::model_builder! {
     super::CriteriaTemplateFilterParameters as "CriteriaTemplateFilterParameters" =>
     CriteriaTemplateFilterParametersBuilder; required {} optional { name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, display_name
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, display_name
     "display_name" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, installed "installed" : bool => Option < bool > = Some, integration_name
+    some, installed "installed" : bool => Option < bool > = some, integration_name
     "integration_name" : super::StringFieldFilter => Option < super::StringFieldFilter >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "criteria-templates")]
 crate::runtime::model_builder! {
@@ -7019,23 +7032,23 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::CursorMetaPage as "CursorMetaPage" => CursorMetaPageBuilder; required { size
     "size" : f64 => f64, } optional { first "first" : impl Into < String > => Option <
-    String > = Some, last "last" : impl Into < String > => Option < String > = Some, next
-    "next" : impl Into < String > => Option < String > = Some, previous "previous" : impl
-    Into < String > => Option < String > = Some, }
+    String > = some, last "last" : impl Into < String > => Option < String > = some, next
+    "next" : impl Into < String > => Option < String > = some, previous "previous" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "control-plane-groups")]
 crate::runtime::model_builder! {
     super::CursorMetaWithSizeAndTotal as "CursorMetaWithSizeAndTotal" =>
     CursorMetaWithSizeAndTotalBuilder; required { size "size" : f64 => f64, } optional {
-    next "next" : impl Into < String > => Option < String > = Some, total "total" : f64
-    => Option < f64 > = Some, }
+    next "next" : impl Into < String > => Option < String > = some, total "total" : f64
+    => Option < f64 > = some, }
 }
 #[cfg(feature = "catalog-resources")]
 crate::runtime::model_builder! {
     super::CursorPageParameters as "CursorPageParameters" => CursorPageParametersBuilder;
-    required {} optional { size "size" : i64 => Option < i64 > = Some, after "after" :
-    impl Into < String > => Option < String > = Some, before "before" : impl Into <
-    String > => Option < String > = Some, }
+    required {} optional { size "size" : i64 => Option < i64 > = some, after "after" :
+    impl Into < String > => Option < String > = some, before "before" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "control-plane-groups")]
 crate::runtime::model_builder! {
@@ -7047,8 +7060,8 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::CursorPaginationQueryPage as "CursorPaginationQueryPage" =>
     CursorPaginationQueryPageBuilder; required {} optional { size "size" : i64 => Option
-    < i64 > = Some, after "after" : impl Into < String > => Option < String > = Some,
-    before "before" : impl Into < String > => Option < String > = Some, }
+    < i64 > = some, after "after" : impl Into < String > => Option < String > = some,
+    before "before" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "custom-domains")]
 crate::runtime::model_builder! {
@@ -7062,8 +7075,8 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { certificate_id "certificate_id" : uuid::Uuid => Option < uuid::Uuid > =
-    Some, sni_id "sni_id" : uuid::Uuid => Option < uuid::Uuid > = Some, kind "kind" :
-    super::CustomDomainKind => Option < super::CustomDomainKind > = Some, }
+    some, sni_id "sni_id" : uuid::Uuid => Option < uuid::Uuid > = some, kind "kind" :
+    super::CustomDomainKind => Option < super::CustomDomainKind > = some, }
 }
 #[cfg(feature = "custom-domains")]
 crate::runtime::model_builder! {
@@ -7089,23 +7102,24 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::CustomDomainsFilterParameters as "CustomDomainsFilterParameters" =>
     CustomDomainsFilterParametersBuilder; required {} optional { control_plane_id
-    "control_plane_id" : super::IdFieldFilter => Option < super::IdFieldFilter > = Some,
+    "control_plane_id" : super::IdFieldFilter => Option < super::IdFieldFilter > = some,
     control_plane_geo "control_plane_geo" : super::ControlPlaneGeoFieldFilter => Option <
-    super::ControlPlaneGeoFieldFilter > = Some, domain "domain" :
+    super::ControlPlaneGeoFieldFilter > = some, domain "domain" :
     super::CloudGatewaysStringFieldFilterOverride => Option <
-    super::CloudGatewaysStringFieldFilterOverride > = Some, state "state" :
+    super::CloudGatewaysStringFieldFilterOverride > = some, state "state" :
     super::CustomDomainStateFieldFilter => Option < super::CustomDomainStateFieldFilter >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "custom-plugins")]
 crate::runtime::model_builder! {
     super::CustomPlugin as "CustomPlugin" => CustomPluginBuilder; required { handler
     "handler" : impl Into < String > => String, name "name" : impl Into < String > =>
     String, schema "schema" : impl Into < String > => String, } optional { created_at
-    "created_at" : Option < i64 > => Option < Option < i64 >> = Some, id "id" : Option <
-    String > => Option < Option < String >> = Some, tags "tags" : Option < Vec < String >
-    > => Option < Option < Vec < String > >> = Some, updated_at "updated_at" : Option <
-    i64 > => Option < Option < i64 >> = Some, }
+    "created_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64 >> = null,
+    id "id" : impl crate ::IntoNullable < String > => Option < Option < String >> = null,
+    tags "tags" : impl crate ::IntoNullable < Vec < String > > => Option < Option < Vec <
+    String > >> = null, updated_at "updated_at" : impl crate ::IntoNullable < i64 > =>
+    Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -7118,18 +7132,18 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::Dashboard as "Dashboard" => DashboardBuilder; required { tiles "tiles" : Vec <
     super::Tile > => Vec < super::Tile >, } optional { preset_filters "preset_filters" :
-    Vec < super::AllFilterItems > => Option < Vec < super::AllFilterItems > > = Some, }
+    Vec < super::AllFilterItems > => Option < Vec < super::AllFilterItems > > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
     super::DashboardFilterParameters as "DashboardFilterParameters" =>
     DashboardFilterParametersBuilder; required {} optional { id "id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, labels
-    "labels" : super::LabelsFieldFilter => Option < super::LabelsFieldFilter > = Some,
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, labels
+    "labels" : super::LabelsFieldFilter => Option < super::LabelsFieldFilter > = some,
     created_at "created_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, updated_at "updated_at" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some, }
+    super::DateTimeFieldFilter > = some, updated_at "updated_at" :
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
@@ -7137,11 +7151,11 @@ crate::runtime::model_builder! {
     { name "name" : impl Into < String > => String, definition "definition" :
     super::Dashboard => super::Dashboard, } optional { labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, id "id" : uuid::Uuid => Option < uuid::Uuid > = Some,
-    created_by "created_by" : uuid::Uuid => Option < uuid::Uuid > = Some, created_at
+    < String, String > > = some, id "id" : uuid::Uuid => Option < uuid::Uuid > = some,
+    created_by "created_by" : uuid::Uuid => Option < uuid::Uuid > = some, created_at
     "created_at" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, updated_at "updated_at" : chrono::DateTime < chrono::Utc > =>
-    Option < chrono::DateTime < chrono::Utc > > = Some, }
+    chrono::Utc > > = some, updated_at "updated_at" : chrono::DateTime < chrono::Utc > =>
+    Option < chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
@@ -7149,23 +7163,23 @@ crate::runtime::model_builder! {
     DashboardUpdateRequestBuilder; required { name "name" : impl Into < String > =>
     String, definition "definition" : super::Dashboard => super::Dashboard, } optional {
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
     super::DashboardsListResponse as "DashboardsListResponse" =>
     DashboardsListResponseBuilder; required {} optional { meta "meta" :
-    super::PaginatedMeta => Option < super::PaginatedMeta > = Some, data "data" : Vec <
-    super::DashboardResponse > => Option < Vec < super::DashboardResponse > > = Some, }
+    super::PaginatedMeta => Option < super::PaginatedMeta > = some, data "data" : Vec <
+    super::DashboardResponse > => Option < Vec < super::DashboardResponse > > = some, }
 }
 #[cfg(feature = "dp-certificates")]
 crate::runtime::model_builder! {
     super::DataPlaneClientCertificate as "DataPlaneClientCertificate" =>
     DataPlaneClientCertificateBuilder; required {} optional { id "id" : impl Into <
-    String > => Option < String > = Some, created_at "created_at" : i64 => Option < i64 >
-    = Some, updated_at "updated_at" : i64 => Option < i64 > = Some, cert "cert" : impl
-    Into < String > => Option < String > = Some, title "title" : impl Into < String > =>
-    Option < String > = Some, }
+    String > => Option < String > = some, created_at "created_at" : i64 => Option < i64 >
+    = some, updated_at "updated_at" : i64 => Option < i64 > = some, cert "cert" : impl
+    Into < String > => Option < String > = some, title "title" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(
     any(
@@ -7297,7 +7311,7 @@ crate::runtime::model_builder! {
     DcrConfigAuth0InResponseBuilder; required { initial_client_id "initial_client_id" :
     impl Into < String > => String, use_developer_managed_scopes
     "use_developer_managed_scopes" : bool => bool, } optional { initial_client_audience
-    "initial_client_audience" : impl Into < String > => Option < String > = Some, }
+    "initial_client_audience" : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::DcrConfigCurityInResponse as "DcrConfigCurityInResponse" =>
@@ -7308,9 +7322,9 @@ crate::runtime::model_builder! {
     super::DcrConfigHttpInResponse as "DcrConfigHttpInResponse" =>
     DcrConfigHttpInResponseBuilder; required { dcr_base_url "dcr_base_url" : impl Into <
     String > => String, } optional { disable_event_hooks "disable_event_hooks" : bool =>
-    Option < bool > = Some, disable_refresh_secret "disable_refresh_secret" : bool =>
-    Option < bool > = Some, allow_multiple_credentials "allow_multiple_credentials" :
-    bool => Option < bool > = Some, }
+    Option < bool > = some, disable_refresh_secret "disable_refresh_secret" : bool =>
+    Option < bool > = some, allow_multiple_credentials "allow_multiple_credentials" :
+    bool => Option < bool > = some, }
 }
 crate::runtime::model_builder! {
     super::DcrProviderAuth0 as "DcrProviderAuth0" => DcrProviderAuth0Builder; required {
@@ -7334,8 +7348,8 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { display_name "display_name" : impl Into < String > => Option < String >
-    = Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    = some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, }
 }
 crate::runtime::model_builder! {
     super::DcrProviderCurity as "DcrProviderCurity" => DcrProviderCurityBuilder; required
@@ -7374,8 +7388,8 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { display_name "display_name" : impl Into < String > =>
-    Option < String > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some, }
+    Option < String > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -7387,8 +7401,8 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { display_name "display_name" : impl Into < String > =>
-    Option < String > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some, }
+    Option < String > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -7400,8 +7414,8 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { display_name "display_name" : impl Into < String > =>
-    Option < String > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some, }
+    Option < String > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -7414,8 +7428,8 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { display_name "display_name" : impl Into < String > => Option < String >
-    = Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    = some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "pages")]
 crate::runtime::model_builder! {
@@ -7438,7 +7452,7 @@ crate::runtime::model_builder! {
     DefaultEmailTemplateContentBuilder; required { subject "subject" : impl Into < String
     > => String, title "title" : impl Into < String > => String, body "body" : impl Into
     < String > => String, } optional { button_label "button_label" : impl Into < String >
-    => Option < String > = Some, }
+    => Option < String > = some, }
 }
 #[cfg(feature = "resource-configurations")]
 crate::runtime::model_builder! {
@@ -7475,20 +7489,21 @@ crate::runtime::model_builder! {
     super::DegraphqlRoute as "DegraphqlRoute" => DegraphqlRouteBuilder; required { query
     "query" : impl Into < String > => String, service "service" : super::KeySetProperty
     => super::KeySetProperty, uri "uri" : impl Into < String > => String, } optional {
-    created_at "created_at" : i64 => Option < i64 > = Some, id "id" : impl Into < String
-    > => Option < String > = Some, methods "methods" : Vec < String > => Option < Vec <
-    String > > = Some, updated_at "updated_at" : i64 => Option < i64 > = Some, }
+    created_at "created_at" : i64 => Option < i64 > = some, id "id" : impl Into < String
+    > => Option < String > = some, methods "methods" : Vec < String > => Option < Vec <
+    String > > = some, updated_at "updated_at" : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "degraphql-routes")]
 crate::runtime::model_builder! {
     super::DegraphqlRouteWithoutParents as "DegraphqlRouteWithoutParents" =>
     DegraphqlRouteWithoutParentsBuilder; required { query "query" : impl Into < String >
     => String, uri "uri" : impl Into < String > => String, } optional { created_at
-    "created_at" : Option < i64 > => Option < Option < i64 >> = Some, id "id" : Option <
-    String > => Option < Option < String >> = Some, methods "methods" : Option < Vec <
-    String > > => Option < Option < Vec < String > >> = Some, service "service" :
-    super::KeySetProperty => Option < super::KeySetProperty > = Some, updated_at
-    "updated_at" : Option < i64 > => Option < Option < i64 >> = Some, }
+    "created_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64 >> = null,
+    id "id" : impl crate ::IntoNullable < String > => Option < Option < String >> = null,
+    methods "methods" : impl crate ::IntoNullable < Vec < String > > => Option < Option <
+    Vec < String > >> = null, service "service" : super::KeySetProperty => Option <
+    super::KeySetProperty > = some, updated_at "updated_at" : impl crate ::IntoNullable <
+    i64 > => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "portal-emails")]
 crate::runtime::model_builder! {
@@ -7502,16 +7517,16 @@ crate::runtime::model_builder! {
     "enabled" : bool => bool, created_at "created_at" : chrono::DateTime < chrono::Utc >
     => chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { from_email
-    "from_email" : impl Into < String > => Option < String > = Some, reply_to_email
-    "reply_to_email" : impl Into < String > => Option < String > = Some, }
+    "from_email" : impl Into < String > => Option < String > = some, reply_to_email
+    "reply_to_email" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "portal-emails")]
 crate::runtime::model_builder! {
     super::EmailDeliveryUpdatePayload as "EmailDeliveryUpdatePayload" =>
     EmailDeliveryUpdatePayloadBuilder; required {} optional { enabled "enabled" : bool =>
-    Option < bool > = Some, from_email "from_email" : Option < String > => Option <
-    Option < String >> = Some, reply_to_email "reply_to_email" : Option < String > =>
-    Option < Option < String >> = Some, }
+    Option < bool > = some, from_email "from_email" : impl crate ::IntoNullable < String
+    > => Option < Option < String >> = null, reply_to_email "reply_to_email" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, }
 }
 #[cfg(feature = "portal-emails")]
 crate::runtime::model_builder! {
@@ -7527,9 +7542,9 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::EmailDomainFilterParameters as "EmailDomainFilterParameters" =>
     EmailDomainFilterParametersBuilder; required {} optional { domain "domain" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some,
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some,
     verification_status "verification_status" : super::StringFieldFilter => Option <
-    super::StringFieldFilter > = Some, }
+    super::StringFieldFilter > = some, }
 }
 #[cfg(feature = "portal-emails")]
 crate::runtime::model_builder! {
@@ -7556,16 +7571,17 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { content "content" : super::EmailTemplateContent => Option
-    < super::EmailTemplateContent > = Some, }
+    < super::EmailTemplateContent > = some, }
 }
 #[cfg(feature = "portal-emails")]
 crate::runtime::model_builder! {
     super::EmailTemplateContent as "EmailTemplateContent" => EmailTemplateContentBuilder;
-    required {} optional { subject "subject" : Option < String > => Option < Option <
-    String >> = Some, title "title" : Option < String > => Option < Option < String >> =
-    Some, body "body" : Option < String > => Option < Option < String >> = Some,
-    button_label "button_label" : Option < String > => Option < Option < String >> =
-    Some, }
+    required {} optional { subject "subject" : impl crate ::IntoNullable < String > =>
+    Option < Option < String >> = null, title "title" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, body "body" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, button_label
+    "button_label" : impl crate ::IntoNullable < String > => Option < Option < String >>
+    = null, }
 }
 #[cfg(feature = "portal-emails")]
 crate::runtime::model_builder! {
@@ -7581,7 +7597,7 @@ crate::runtime::model_builder! {
     super::EmailTemplateVariablesList as "EmailTemplateVariablesList" =>
     EmailTemplateVariablesListBuilder; required {} optional { data "data" : Vec <
     super::EmailTemplateVariable > => Option < Vec < super::EmailTemplateVariable > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-produce-policies")]
 crate::runtime::model_builder! {
@@ -7601,11 +7617,11 @@ crate::runtime::model_builder! {
     super::EnumConfigFieldSchemaType => super::EnumConfigFieldSchemaType, choices
     "choices" : Vec < super::EnumConfigFieldSchemaChoicesItem > => Vec <
     super::EnumConfigFieldSchemaChoicesItem >, } optional { display_name "display_name" :
-    impl Into < String > => Option < String > = Some, description "description" : impl
-    Into < String > => Option < String > = Some, required "required" : bool => Option <
-    bool > = Some, mutable_condition "mutable_condition" : super::MutableCondition =>
-    Option < super::MutableCondition > = Some, default "default" : impl Into < String >
-    => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, description "description" : impl
+    Into < String > => Option < String > = some, required "required" : bool => Option <
+    bool > = some, mutable_condition "mutable_condition" : super::MutableCondition =>
+    Option < super::MutableCondition > = some, default "default" : impl Into < String >
+    => Option < String > = some, }
 }
 #[cfg(feature = "catalog-integrations")]
 crate::runtime::model_builder! {
@@ -7613,7 +7629,7 @@ crate::runtime::model_builder! {
     EnumConfigFieldSchemaChoicesItemBuilder; required { value "value" : impl Into <
     String > => String, display_name "display_name" : impl Into < String > => String, }
     optional { description "description" : impl Into < String > => Option < String > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
@@ -7621,24 +7637,24 @@ crate::runtime::model_builder! {
     EnvironmentVariableVaultBuilder; required { name "name" : impl Into < String > =>
     String, config "config" : super::EnvironmentVariableVaultConfigProperty =>
     super::EnvironmentVariableVaultConfigProperty, } optional { description "description"
-    : impl Into < String > => Option < String > = Some, labels "labels" :
+    : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 crate::runtime::model_builder! {
     super::EnvironmentVariableVaultConfig as "EnvironmentVariableVaultConfig" =>
     EnvironmentVariableVaultConfigBuilder; required {} optional { prefix "prefix" : impl
-    Into < String > => Option < String > = Some, }
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
     super::EnvironmentVariableVaultConfigProperty as
     "EnvironmentVariableVaultConfigProperty" =>
     EnvironmentVariableVaultConfigPropertyBuilder; required {} optional { base64_decode
-    "base64_decode" : bool => Option < bool > = Some, prefix "prefix" : impl Into <
-    String > => Option < String > = Some, }
+    "base64_decode" : bool => Option < bool > = some, prefix "prefix" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "portal-integrations")]
 crate::runtime::model_builder! {
@@ -7654,15 +7670,15 @@ crate::runtime::model_builder! {
     EqualWebIntegrationConfigDataBuilder; required { site_key "site_key" : impl Into <
     String > => String, } optional { widget_config "widget_config" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, }
+    std::collections::BTreeMap < String, serde_json::Value > > = some, }
 }
 #[cfg(feature = "portal-integrations")]
 crate::runtime::model_builder! {
     super::EqualWebIntegrationConfigProperties as "EqualWebIntegrationConfigProperties"
     => EqualWebIntegrationConfigPropertiesBuilder; required {} optional { site_key
-    "site_key" : impl Into < String > => Option < String > = Some, widget_config
+    "site_key" : impl Into < String > => Option < String > = some, widget_config
     "widget_config" : std::collections::BTreeMap < String, serde_json::Value > => Option
-    < std::collections::BTreeMap < String, serde_json::Value > > = Some, }
+    < std::collections::BTreeMap < String, serde_json::Value > > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-policies")]
 crate::runtime::model_builder! {
@@ -7699,11 +7715,11 @@ crate::runtime::model_builder! {
     super::EventGatewayAclsPolicy as "EventGatewayAclsPolicy" =>
     EventGatewayAclsPolicyBuilder; required { config "config" :
     super::EventGatewayAclPolicyConfig => super::EventGatewayAclPolicyConfig, } optional
-    { name "name" : impl Into < String > => Option < String > = Some, description
-    "description" : impl Into < String > => Option < String > = Some, enabled "enabled" :
-    bool => Option < bool > = Some, labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
-    condition "condition" : impl Into < String > => Option < String > = Some, }
+    { name "name" : impl Into < String > => Option < String > = some, description
+    "description" : impl Into < String > => Option < String > = some, enabled "enabled" :
+    bool => Option < bool > = some, labels "labels" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
+    condition "condition" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-consume-policies")]
 crate::runtime::model_builder! {
@@ -7712,11 +7728,11 @@ crate::runtime::model_builder! {
     EventGatewayConsumeSchemaValidationPolicyBuilder; required { config "config" :
     super::EventGatewayConsumeSchemaValidationPolicyConfig =>
     super::EventGatewayConsumeSchemaValidationPolicyConfig, } optional { name "name" :
-    impl Into < String > => Option < String > = Some, description "description" : impl
-    Into < String > => Option < String > = Some, enabled "enabled" : bool => Option <
-    bool > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, condition
-    "condition" : impl Into < String > => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, description "description" : impl
+    Into < String > => Option < String > = some, enabled "enabled" : bool => Option <
+    bool > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, condition
+    "condition" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-consume-policies")]
 crate::runtime::model_builder! {
@@ -7724,14 +7740,14 @@ crate::runtime::model_builder! {
     "EventGatewayConsumeSchemaValidationPolicyJsonConfig" =>
     EventGatewayConsumeSchemaValidationPolicyJsonConfigBuilder; required {} optional {
     schema_registry "schema_registry" : super::SchemaRegistryReference => Option <
-    super::SchemaRegistryReference > = Some, failure_mode "failure_mode" :
-    super::ConsumeFailureMode => Option < super::ConsumeFailureMode > = Some,
-    validate_key "validate_key" : bool => Option < bool > = Some, validate_value
-    "validate_value" : bool => Option < bool > = Some, key_validation_action
+    super::SchemaRegistryReference > = some, failure_mode "failure_mode" :
+    super::ConsumeFailureMode => Option < super::ConsumeFailureMode > = some,
+    validate_key "validate_key" : bool => Option < bool > = some, validate_value
+    "validate_value" : bool => Option < bool > = some, key_validation_action
     "key_validation_action" : super::ConsumeKeyValidationAction => Option <
-    super::ConsumeKeyValidationAction > = Some, value_validation_action
+    super::ConsumeKeyValidationAction > = some, value_validation_action
     "value_validation_action" : super::ConsumeKeyValidationAction => Option <
-    super::ConsumeKeyValidationAction > = Some, }
+    super::ConsumeKeyValidationAction > = some, }
 }
 #[cfg(feature = "event-gateway-data-plane-certificates")]
 crate::runtime::model_builder! {
@@ -7741,21 +7757,21 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { name "name" : impl Into < String > => Option < String > =
-    Some, description "description" : impl Into < String > => Option < String > = Some,
+    some, description "description" : impl Into < String > => Option < String > = some,
     metadata "metadata" : super::CertificateMetadata => Option <
-    super::CertificateMetadata > = Some, }
+    super::CertificateMetadata > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-consume-policies")]
 crate::runtime::model_builder! {
     super::EventGatewayDecryptPolicy as "EventGatewayDecryptPolicy" =>
     EventGatewayDecryptPolicyBuilder; required { config "config" :
     super::EventGatewayDecryptPolicyConfig => super::EventGatewayDecryptPolicyConfig, }
-    optional { name "name" : impl Into < String > => Option < String > = Some,
-    description "description" : impl Into < String > => Option < String > = Some, enabled
-    "enabled" : bool => Option < bool > = Some, labels "labels" :
+    optional { name "name" : impl Into < String > => Option < String > = some,
+    description "description" : impl Into < String > => Option < String > = some, enabled
+    "enabled" : bool => Option < bool > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, condition "condition" : impl Into < String > => Option <
-    String > = Some, }
+    < String, String > > = some, condition "condition" : impl Into < String > => Option <
+    String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-consume-policies")]
 crate::runtime::model_builder! {
@@ -7780,11 +7796,11 @@ crate::runtime::model_builder! {
     super::EventGatewayEncryptPolicy as "EventGatewayEncryptPolicy" =>
     EventGatewayEncryptPolicyBuilder; required { config "config" :
     super::EventGatewayEncryptConfig => super::EventGatewayEncryptConfig, } optional {
-    name "name" : impl Into < String > => Option < String > = Some, description
-    "description" : impl Into < String > => Option < String > = Some, enabled "enabled" :
-    bool => Option < bool > = Some, labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
-    condition "condition" : impl Into < String > => Option < String > = Some, }
+    name "name" : impl Into < String > => Option < String > = some, description
+    "description" : impl Into < String > => Option < String > = some, enabled "enabled" :
+    bool => Option < bool > = some, labels "labels" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
+    condition "condition" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateways")]
 crate::runtime::model_builder! {
@@ -7796,8 +7812,8 @@ crate::runtime::model_builder! {
     virtual_clusters_total "virtual_clusters_total" : i64 => i64, min_runtime_version
     "min_runtime_version" : impl Into < String > => String, version "version" : impl Into
     < String > => String, } optional { description "description" : impl Into < String >
-    => Option < String > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some, }
+    => Option < String > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-listeners")]
 crate::runtime::model_builder! {
@@ -7808,9 +7824,9 @@ crate::runtime::model_builder! {
     created_at "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, updated_at "updated_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, } optional { description "description" : impl Into
-    < String > => Option < String > = Some, labels "labels" : std::collections::BTreeMap
+    < String > => Option < String > = some, labels "labels" : std::collections::BTreeMap
     < String, String > => Option < std::collections::BTreeMap < String, String > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "event-gateway-listener-policies")]
 crate::runtime::model_builder! {
@@ -7821,21 +7837,22 @@ crate::runtime::model_builder! {
     std::collections::BTreeMap < String, serde_json::Value >, created_at "created_at" :
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
-    } optional { name "name" : impl Into < String > => Option < String > = Some,
-    description "description" : impl Into < String > => Option < String > = Some, enabled
-    "enabled" : bool => Option < bool > = Some, labels "labels" :
+    } optional { name "name" : impl Into < String > => Option < String > = some,
+    description "description" : impl Into < String > => Option < String > = some, enabled
+    "enabled" : bool => Option < bool > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, parent_policy_id "parent_policy_id" : uuid::Uuid =>
-    Option < uuid::Uuid > = Some, }
+    < String, String > > = some, parent_policy_id "parent_policy_id" : uuid::Uuid =>
+    Option < uuid::Uuid > = some, }
 }
 #[cfg(feature = "event-gateway-listener-policies")]
 crate::runtime::model_builder! {
     super::EventGatewayListenerPolicyPatch as "EventGatewayListenerPolicyPatch" =>
-    EventGatewayListenerPolicyPatchBuilder; required {} optional { name "name" : Option <
-    String > => Option < Option < String >> = Some, description "description" : Option <
-    String > => Option < Option < String >> = Some, enabled "enabled" : bool => Option <
-    bool > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    EventGatewayListenerPolicyPatchBuilder; required {} optional { name "name" : impl
+    crate ::IntoNullable < String > => Option < Option < String >> = null, description
+    "description" : impl crate ::IntoNullable < String > => Option < Option < String >> =
+    null, enabled "enabled" : bool => Option < bool > = some, labels "labels" :
+    std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
+    < String, String > > = some, }
 }
 #[cfg(
     any(
@@ -7870,11 +7887,11 @@ crate::runtime::model_builder! {
     EventGatewayModifyHeadersPolicyBuilder; required { config "config" :
     super::EventGatewayModifyHeadersPolicyConfig =>
     super::EventGatewayModifyHeadersPolicyConfig, } optional { name "name" : impl Into <
-    String > => Option < String > = Some, description "description" : impl Into < String
-    > => Option < String > = Some, enabled "enabled" : bool => Option < bool > = Some,
+    String > => Option < String > = some, description "description" : impl Into < String
+    > => Option < String > = some, enabled "enabled" : bool => Option < bool > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, condition "condition" : impl
-    Into < String > => Option < String > = Some, }
+    std::collections::BTreeMap < String, String > > = some, condition "condition" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(
     any(
@@ -7887,7 +7904,7 @@ crate::runtime::model_builder! {
     "EventGatewayModifyHeadersPolicyConfig" =>
     EventGatewayModifyHeadersPolicyConfigBuilder; required {} optional { actions
     "actions" : Vec < super::EventGatewayModifyHeaderAction > => Option < Vec <
-    super::EventGatewayModifyHeaderAction > > = Some, }
+    super::EventGatewayModifyHeaderAction > > = some, }
 }
 #[cfg(
     any(
@@ -7901,12 +7918,12 @@ crate::runtime::model_builder! {
     EventGatewayModifyHeadersPolicyCreateBuilder; required { config "config" :
     super::EventGatewayModifyHeadersPolicyConfig =>
     super::EventGatewayModifyHeadersPolicyConfig, } optional { name "name" : impl Into <
-    String > => Option < String > = Some, description "description" : impl Into < String
-    > => Option < String > = Some, enabled "enabled" : bool => Option < bool > = Some,
+    String > => Option < String > = some, description "description" : impl Into < String
+    > => Option < String > = some, enabled "enabled" : bool => Option < bool > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, condition "condition" : impl
-    Into < String > => Option < String > = Some, parent_policy_id "parent_policy_id" :
-    uuid::Uuid => Option < uuid::Uuid > = Some, }
+    std::collections::BTreeMap < String, String > > = some, condition "condition" : impl
+    Into < String > => Option < String > = some, parent_policy_id "parent_policy_id" :
+    uuid::Uuid => Option < uuid::Uuid > = some, }
 }
 #[cfg(feature = "event-gateway-nodes")]
 crate::runtime::model_builder! {
@@ -7932,11 +7949,11 @@ crate::runtime::model_builder! {
     EventGatewayParsedRecordDecryptFieldsPolicyBuilder; required { config "config" :
     super::EventGatewayParsedRecordDecryptFieldsConfig =>
     super::EventGatewayParsedRecordDecryptFieldsConfig, } optional { name "name" : impl
-    Into < String > => Option < String > = Some, description "description" : impl Into <
-    String > => Option < String > = Some, enabled "enabled" : bool => Option < bool > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, condition "condition" : impl
-    Into < String > => Option < String > = Some, }
+    Into < String > => Option < String > = some, description "description" : impl Into <
+    String > => Option < String > = some, enabled "enabled" : bool => Option < bool > =
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, condition "condition" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-consume-policies")]
 crate::runtime::model_builder! {
@@ -7946,11 +7963,11 @@ crate::runtime::model_builder! {
     : super::EventGatewayParsedRecordDecryptFieldsConfig =>
     super::EventGatewayParsedRecordDecryptFieldsConfig, parent_policy_id
     "parent_policy_id" : uuid::Uuid => uuid::Uuid, } optional { name "name" : impl Into <
-    String > => Option < String > = Some, description "description" : impl Into < String
-    > => Option < String > = Some, enabled "enabled" : bool => Option < bool > = Some,
+    String > => Option < String > = some, description "description" : impl Into < String
+    > => Option < String > = some, enabled "enabled" : bool => Option < bool > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, condition "condition" : impl
-    Into < String > => Option < String > = Some, }
+    std::collections::BTreeMap < String, String > > = some, condition "condition" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-consume-policies")]
 crate::runtime::model_builder! {
@@ -7977,11 +7994,11 @@ crate::runtime::model_builder! {
     EventGatewayParsedRecordEncryptFieldsPolicyBuilder; required { config "config" :
     super::EventGatewayParsedRecordEncryptFieldsConfig =>
     super::EventGatewayParsedRecordEncryptFieldsConfig, } optional { name "name" : impl
-    Into < String > => Option < String > = Some, description "description" : impl Into <
-    String > => Option < String > = Some, enabled "enabled" : bool => Option < bool > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, condition "condition" : impl
-    Into < String > => Option < String > = Some, }
+    Into < String > => Option < String > = some, description "description" : impl Into <
+    String > => Option < String > = some, enabled "enabled" : bool => Option < bool > =
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, condition "condition" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-produce-policies")]
 crate::runtime::model_builder! {
@@ -7991,11 +8008,11 @@ crate::runtime::model_builder! {
     : super::EventGatewayParsedRecordEncryptFieldsConfig =>
     super::EventGatewayParsedRecordEncryptFieldsConfig, parent_policy_id
     "parent_policy_id" : uuid::Uuid => uuid::Uuid, } optional { name "name" : impl Into <
-    String > => Option < String > = Some, description "description" : impl Into < String
-    > => Option < String > = Some, enabled "enabled" : bool => Option < bool > = Some,
+    String > => Option < String > = some, description "description" : impl Into < String
+    > => Option < String > = some, enabled "enabled" : bool => Option < bool > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, condition "condition" : impl
-    Into < String > => Option < String > = Some, }
+    std::collections::BTreeMap < String, String > > = some, condition "condition" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-produce-policies")]
 crate::runtime::model_builder! {
@@ -8031,14 +8048,14 @@ crate::runtime::model_builder! {
     uuid::Uuid, created_at "created_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { name "name" : impl
-    Into < String > => Option < String > = Some, description "description" : impl Into <
-    String > => Option < String > = Some, enabled "enabled" : bool => Option < bool > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, config "config" :
+    Into < String > => Option < String > = some, description "description" : impl Into <
+    String > => Option < String > = some, enabled "enabled" : bool => Option < bool > =
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, config "config" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, parent_policy_id
-    "parent_policy_id" : uuid::Uuid => Option < uuid::Uuid > = Some, condition
-    "condition" : impl Into < String > => Option < String > = Some, }
+    std::collections::BTreeMap < String, serde_json::Value > > = some, parent_policy_id
+    "parent_policy_id" : uuid::Uuid => Option < uuid::Uuid > = some, condition
+    "condition" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(
     any(
@@ -8049,12 +8066,13 @@ crate::runtime::model_builder! {
 )]
 crate::runtime::model_builder! {
     super::EventGatewayPolicyPatch as "EventGatewayPolicyPatch" =>
-    EventGatewayPolicyPatchBuilder; required {} optional { name "name" : Option < String
-    > => Option < Option < String >> = Some, description "description" : Option < String
-    > => Option < Option < String >> = Some, enabled "enabled" : bool => Option < bool >
-    = Some, condition "condition" : Option < String > => Option < Option < String >> =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    EventGatewayPolicyPatchBuilder; required {} optional { name "name" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, description
+    "description" : impl crate ::IntoNullable < String > => Option < Option < String >> =
+    null, enabled "enabled" : bool => Option < bool > = some, condition "condition" :
+    impl crate ::IntoNullable < String > => Option < Option < String >> = null, labels
+    "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-produce-policies")]
 crate::runtime::model_builder! {
@@ -8063,11 +8081,11 @@ crate::runtime::model_builder! {
     EventGatewayProduceSchemaValidationPolicyBuilder; required { config "config" :
     super::EventGatewayProduceSchemaValidationPolicyConfig =>
     super::EventGatewayProduceSchemaValidationPolicyConfig, } optional { name "name" :
-    impl Into < String > => Option < String > = Some, description "description" : impl
-    Into < String > => Option < String > = Some, enabled "enabled" : bool => Option <
-    bool > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, condition
-    "condition" : impl Into < String > => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, description "description" : impl
+    Into < String > => Option < String > = some, enabled "enabled" : bool => Option <
+    bool > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, condition
+    "condition" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-produce-policies")]
 crate::runtime::model_builder! {
@@ -8075,35 +8093,35 @@ crate::runtime::model_builder! {
     "EventGatewayProduceSchemaValidationPolicyJsonConfig" =>
     EventGatewayProduceSchemaValidationPolicyJsonConfigBuilder; required {} optional {
     schema_registry "schema_registry" : super::SchemaRegistryReference => Option <
-    super::SchemaRegistryReference > = Some, failure_mode "failure_mode" :
-    super::ProduceFailureMode => Option < super::ProduceFailureMode > = Some,
-    validate_key "validate_key" : bool => Option < bool > = Some, validate_value
-    "validate_value" : bool => Option < bool > = Some, key_validation_action
+    super::SchemaRegistryReference > = some, failure_mode "failure_mode" :
+    super::ProduceFailureMode => Option < super::ProduceFailureMode > = some,
+    validate_key "validate_key" : bool => Option < bool > = some, validate_value
+    "validate_value" : bool => Option < bool > = some, key_validation_action
     "key_validation_action" : super::ProduceKeyValidationAction => Option <
-    super::ProduceKeyValidationAction > = Some, value_validation_action
+    super::ProduceKeyValidationAction > = some, value_validation_action
     "value_validation_action" : super::ProduceKeyValidationAction => Option <
-    super::ProduceKeyValidationAction > = Some, }
+    super::ProduceKeyValidationAction > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-consume-policies")]
 crate::runtime::model_builder! {
     super::EventGatewaySkipRecordPolicy as "EventGatewaySkipRecordPolicy" =>
     EventGatewaySkipRecordPolicyBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, description "description" : impl Into < String
-    > => Option < String > = Some, enabled "enabled" : bool => Option < bool > = Some,
+    String > => Option < String > = some, description "description" : impl Into < String
+    > => Option < String > = some, enabled "enabled" : bool => Option < bool > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, condition "condition" : impl
-    Into < String > => Option < String > = Some, }
+    std::collections::BTreeMap < String, String > > = some, condition "condition" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-cluster-consume-policies")]
 crate::runtime::model_builder! {
     super::EventGatewaySkipRecordPolicyCreate as "EventGatewaySkipRecordPolicyCreate" =>
     EventGatewaySkipRecordPolicyCreateBuilder; required {} optional { name "name" : impl
-    Into < String > => Option < String > = Some, description "description" : impl Into <
-    String > => Option < String > = Some, enabled "enabled" : bool => Option < bool > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, condition "condition" : impl
-    Into < String > => Option < String > = Some, parent_policy_id "parent_policy_id" :
-    uuid::Uuid => Option < uuid::Uuid > = Some, }
+    Into < String > => Option < String > = some, description "description" : impl Into <
+    String > => Option < String > = some, enabled "enabled" : bool => Option < bool > =
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, condition "condition" : impl
+    Into < String > => Option < String > = some, parent_policy_id "parent_policy_id" :
+    uuid::Uuid => Option < uuid::Uuid > = some, }
 }
 #[cfg(feature = "event-gateway-static-keys")]
 crate::runtime::model_builder! {
@@ -8113,18 +8131,18 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, value "value" : impl Into <
-    String > => Option < String > = Some, }
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, value "value" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-static-keys")]
 crate::runtime::model_builder! {
     super::EventGatewayStaticKeyCreate as "EventGatewayStaticKeyCreate" =>
     EventGatewayStaticKeyCreateBuilder; required { name "name" : impl Into < String > =>
     String, value "value" : impl Into < String > => String, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "description" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-listener-policies")]
 crate::runtime::model_builder! {
@@ -8132,10 +8150,10 @@ crate::runtime::model_builder! {
     EventGatewayTlsListenerPolicyBuilder; required { config "config" :
     super::EventGatewayTlsListenerPolicyConfig =>
     super::EventGatewayTlsListenerPolicyConfig, } optional { name "name" : impl Into <
-    String > => Option < String > = Some, description "description" : impl Into < String
-    > => Option < String > = Some, enabled "enabled" : bool => Option < bool > = Some,
+    String > => Option < String > = some, description "description" : impl Into < String
+    > => Option < String > = some, enabled "enabled" : bool => Option < bool > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-listener-policies")]
 crate::runtime::model_builder! {
@@ -8143,10 +8161,10 @@ crate::runtime::model_builder! {
     => EventGatewayTlsListenerPolicyConfigBuilder; required { certificates "certificates"
     : Vec < super::TlsCertificate > => Vec < super::TlsCertificate >, } optional {
     versions "versions" : super::TlsVersionRange => Option < super::TlsVersionRange > =
-    Some, allow_plaintext "allow_plaintext" : bool => Option < bool > = Some,
+    some, allow_plaintext "allow_plaintext" : bool => Option < bool > = some,
     client_authentication "client_authentication" :
     super::EventGatewayTlsListenerPolicyConfigClientAuthentication => Option <
-    super::EventGatewayTlsListenerPolicyConfigClientAuthentication > = Some, }
+    super::EventGatewayTlsListenerPolicyConfigClientAuthentication > = some, }
 }
 #[cfg(feature = "event-gateway-listener-policies")]
 crate::runtime::model_builder! {
@@ -8157,7 +8175,7 @@ crate::runtime::model_builder! {
     super::EventGatewayTlsListenerPolicyConfigClientAuthenticationMode, tls_trust_bundles
     "tls_trust_bundles" : Vec < super::SchemaRegistryReference > => Vec <
     super::SchemaRegistryReference >, } optional { principal_mapping "principal_mapping"
-    : impl Into < String > => Option < String > = Some, }
+    : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-listener-policies")]
 crate::runtime::model_builder! {
@@ -8166,11 +8184,11 @@ crate::runtime::model_builder! {
     EventGatewayTlsListenerPolicyConfigSensitiveDataAwareBuilder; required { certificates
     "certificates" : Vec < super::TlsCertificateSensitiveDataAware > => Vec <
     super::TlsCertificateSensitiveDataAware >, } optional { versions "versions" :
-    super::TlsVersionRange => Option < super::TlsVersionRange > = Some, allow_plaintext
-    "allow_plaintext" : bool => Option < bool > = Some, client_authentication
+    super::TlsVersionRange => Option < super::TlsVersionRange > = some, allow_plaintext
+    "allow_plaintext" : bool => Option < bool > = some, client_authentication
     "client_authentication" :
     super::EventGatewayTlsListenerPolicyConfigClientAuthentication => Option <
-    super::EventGatewayTlsListenerPolicyConfigClientAuthentication > = Some, }
+    super::EventGatewayTlsListenerPolicyConfigClientAuthentication > = some, }
 }
 #[cfg(feature = "event-gateway-listener-policies")]
 crate::runtime::model_builder! {
@@ -8179,10 +8197,10 @@ crate::runtime::model_builder! {
     EventGatewayTlsListenerSensitiveDataAwarePolicyBuilder; required { config "config" :
     super::EventGatewayTlsListenerPolicyConfigSensitiveDataAware =>
     super::EventGatewayTlsListenerPolicyConfigSensitiveDataAware, } optional { name
-    "name" : impl Into < String > => Option < String > = Some, description "description"
-    : impl Into < String > => Option < String > = Some, enabled "enabled" : bool =>
-    Option < bool > = Some, labels "labels" : std::collections::BTreeMap < String, String
-    > => Option < std::collections::BTreeMap < String, String > > = Some, }
+    "name" : impl Into < String > => Option < String > = some, description "description"
+    : impl Into < String > => Option < String > = some, enabled "enabled" : bool =>
+    Option < bool > = some, labels "labels" : std::collections::BTreeMap < String, String
+    > => Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "notifications")]
 crate::runtime::model_builder! {
@@ -8210,7 +8228,7 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ExternalInvoicing as "ExternalInvoicing" => ExternalInvoicingBuilder; required
     {} optional { labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-features")]
 crate::runtime::model_builder! {
@@ -8219,12 +8237,12 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, key "key" : impl Into < String > => String, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "description" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, deleted_at "deleted_at" : chrono::DateTime < chrono::Utc
-    > => Option < chrono::DateTime < chrono::Utc > > = Some, meter "meter" :
-    super::MeterReference => Option < super::MeterReference > = Some, unit_cost
-    "unit_cost" : super::UnitCost => Option < super::UnitCost > = Some, }
+    < String, String > > = some, deleted_at "deleted_at" : chrono::DateTime < chrono::Utc
+    > => Option < chrono::DateTime < chrono::Utc > > = some, meter "meter" :
+    super::MeterReference => Option < super::MeterReference > = some, unit_cost
+    "unit_cost" : super::UnitCost => Option < super::UnitCost > = some, }
 }
 #[cfg(feature = "open-meter-features")]
 crate::runtime::model_builder! {
@@ -8232,8 +8250,8 @@ crate::runtime::model_builder! {
     FeatureCostQueryResultBuilder; required { data "data" : Vec <
     super::FeatureCostQueryRow > => Vec < super::FeatureCostQueryRow >, } optional { from
     "from" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc
-    > > = Some, to "to" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, }
+    > > = some, to "to" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
+    chrono::Utc > > = some, }
 }
 #[cfg(feature = "open-meter-features")]
 crate::runtime::model_builder! {
@@ -8244,7 +8262,7 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc >, dimensions "dimensions" :
     std::collections::BTreeMap < String, String > => std::collections::BTreeMap < String,
     String >, } optional { cost "cost" : impl Into < String > => Option < String > =
-    Some, detail "detail" : impl Into < String > => Option < String > = Some, }
+    some, detail "detail" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-features")]
 crate::runtime::model_builder! {
@@ -8282,7 +8300,7 @@ crate::runtime::model_builder! {
     super::FetchPluginSchemaResponse as "FetchPluginSchemaResponse" =>
     FetchPluginSchemaResponseBuilder; required {} optional { fields "fields" : Vec <
     std::collections::BTreeMap < String, serde_json::Value > > => Option < Vec <
-    std::collections::BTreeMap < String, serde_json::Value > > > = Some, }
+    std::collections::BTreeMap < String, serde_json::Value > > > = some, }
 }
 #[cfg(feature = "api-publication")]
 crate::runtime::model_builder! {
@@ -8292,17 +8310,17 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { auto_approve_registrations "auto_approve_registrations" : bool => Option
-    < bool > = Some, auth_strategy_ids "auth_strategy_ids" : Vec < uuid::Uuid > => Option
-    < Vec < uuid::Uuid > > = Some, warnings "warnings" : Vec < String > => Option < Vec <
-    String > > = Some, }
+    < bool > = some, auth_strategy_ids "auth_strategy_ids" : Vec < uuid::Uuid > => Option
+    < Vec < uuid::Uuid > > = some, warnings "warnings" : Vec < String > => Option < Vec <
+    String > > = some, }
 }
 #[cfg(feature = "applications")]
 crate::runtime::model_builder! {
     super::FilterApplications as "FilterApplications" => FilterApplicationsBuilder;
     required {} optional { developer_id "developer_id" : super::UuidFieldFilter => Option
-    < super::UuidFieldFilter > = Some, name "name" : super::StringFieldFilter => Option <
-    super::StringFieldFilter > = Some, team_id "team_id" : super::UuidFieldFilter =>
-    Option < super::UuidFieldFilter > = Some, }
+    < super::UuidFieldFilter > = some, name "name" : super::StringFieldFilter => Option <
+    super::StringFieldFilter > = some, team_id "team_id" : super::UuidFieldFilter =>
+    Option < super::UuidFieldFilter > = some, }
 }
 #[cfg(
     any(
@@ -8324,17 +8342,17 @@ crate::runtime::model_builder! {
     super::SchemaRegistryReference => super::SchemaRegistryReference, advertised_host
     "advertised_host" : impl Into < String > => String, } optional { bootstrap_port
     "bootstrap_port" : super::ForwardToClusterByPortMappingConfigBootstrapPort => Option
-    < super::ForwardToClusterByPortMappingConfigBootstrapPort > = Some, min_broker_id
-    "min_broker_id" : i64 => Option < i64 > = Some, }
+    < super::ForwardToClusterByPortMappingConfigBootstrapPort > = some, min_broker_id
+    "min_broker_id" : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "event-gateway-listener-policies")]
 crate::runtime::model_builder! {
     super::ForwardToClusterBySniConfig as "ForwardToClusterBySniConfig" =>
     ForwardToClusterBySniConfigBuilder; required {} optional { sni_suffix "sni_suffix" :
-    impl Into < String > => Option < String > = Some, advertised_port "advertised_port" :
-    i64 => Option < i64 > = Some, broker_host_format "broker_host_format" :
+    impl Into < String > => Option < String > = some, advertised_port "advertised_port" :
+    i64 => Option < i64 > = some, broker_host_format "broker_host_format" :
     super::ForwardToClusterBySniConfigBrokerHostFormat => Option <
-    super::ForwardToClusterBySniConfigBrokerHostFormat > = Some, }
+    super::ForwardToClusterBySniConfigBrokerHostFormat > = some, }
 }
 #[cfg(feature = "event-gateway-listener-policies")]
 crate::runtime::model_builder! {
@@ -8350,10 +8368,10 @@ crate::runtime::model_builder! {
     ForwardToVirtualClusterPolicyBuilder; required { config "config" :
     super::ForwardToVirtualClusterPolicyConfig =>
     super::ForwardToVirtualClusterPolicyConfig, } optional { name "name" : impl Into <
-    String > => Option < String > = Some, description "description" : impl Into < String
-    > => Option < String > = Some, enabled "enabled" : bool => Option < bool > = Some,
+    String > => Option < String > = some, description "description" : impl Into < String
+    > => Option < String > = some, enabled "enabled" : bool => Option < bool > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-nodes")]
 crate::runtime::model_builder! {
@@ -8364,8 +8382,8 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { config_applied_at
     "config_applied_at" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, config_version "config_version" : impl Into < String > =>
-    Option < String > = Some, }
+    chrono::Utc > > = some, config_version "config_version" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(
     any(
@@ -8447,7 +8465,7 @@ crate::runtime::model_builder! {
     chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at "updated_at" :
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional {
     state_metadata "state_metadata" : super::NetworkStateMetadata => Option <
-    super::NetworkStateMetadata > = Some, }
+    super::NetworkStateMetadata > = some, }
 }
 #[cfg(any(feature = "api-specification", feature = "api-package-specification"))]
 crate::runtime::model_builder! {
@@ -8475,22 +8493,22 @@ crate::runtime::model_builder! {
     super::GetControlPlanesIdGroupStatusResponse as
     "GetControlPlanesIdGroupStatusResponse" =>
     GetControlPlanesIdGroupStatusResponseBuilder; required {} optional { item "item" :
-    super::GroupStatus => Option < super::GroupStatus > = Some, }
+    super::GroupStatus => Option < super::GroupStatus > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::GetCreditBalanceParamsFilter as "GetCreditBalanceParamsFilter" =>
     GetCreditBalanceParamsFilterBuilder; required {} optional { currency "currency" :
-    super::StringFieldNeqFilter => Option < super::StringFieldNeqFilter > = Some,
+    super::StringFieldNeqFilter => Option < super::StringFieldNeqFilter > = some,
     feature_key "feature_key" : super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, }
+    super::CatalogResourceConfigFieldFilter > = some, }
 }
 #[cfg(feature = "dp-certificates")]
 crate::runtime::model_builder! {
     super::GetDataplaneCertificateResponse as "GetDataplaneCertificateResponse" =>
     GetDataplaneCertificateResponseBuilder; required {} optional { item "item" :
     super::DataPlaneClientCertificate => Option < super::DataPlaneClientCertificate > =
-    Some, }
+    some, }
 }
 #[cfg(
     any(
@@ -8526,34 +8544,34 @@ crate::runtime::model_builder! {
     super::GetExpectedConfigVersionResponse as "GetExpectedConfigVersionResponse" =>
     GetExpectedConfigVersionResponseBuilder; required { expected_config_version
     "expected_config_version" : impl Into < String > => String, } optional { created_at
-    "created_at" : i64 => Option < i64 > = Some, }
+    "created_at" : i64 => Option < i64 > = some, }
 }
 #[cfg(any(feature = "auth-settings", feature = "portal-auth-settings"))]
 crate::runtime::model_builder! {
     super::GetIdentityProvidersFilter as "GetIdentityProvidersFilter" =>
     GetIdentityProvidersFilterBuilder; required {} optional { r#type "type" :
-    super::StringFieldEqualsFilter => Option < super::StringFieldEqualsFilter > = Some, }
+    super::StringFieldEqualsFilter => Option < super::StringFieldEqualsFilter > = some, }
 }
 #[cfg(feature = "impersonation-settings")]
 crate::runtime::model_builder! {
     super::GetImpersonationSettingsResponse as "GetImpersonationSettingsResponse" =>
     GetImpersonationSettingsResponseBuilder; required {} optional { enabled "enabled" :
-    bool => Option < bool > = Some, }
+    bool => Option < bool > = some, }
 }
 #[cfg(feature = "dp-nodes")]
 crate::runtime::model_builder! {
     super::GetNodesEolResponse as "GetNodesEolResponse" => GetNodesEolResponseBuilder;
     required {} optional { items "items" : Vec < super::GetNodesEolResponseItemsItem > =>
-    Option < Vec < super::GetNodesEolResponseItemsItem > > = Some, page "page" :
-    super::GetNodesEolResponsePage => Option < super::GetNodesEolResponsePage > = Some, }
+    Option < Vec < super::GetNodesEolResponseItemsItem > > = some, page "page" :
+    super::GetNodesEolResponsePage => Option < super::GetNodesEolResponsePage > = some, }
 }
 #[cfg(feature = "dp-nodes")]
 crate::runtime::model_builder! {
     super::GetNodesEolResponseItemsItem as "GetNodesEolResponseItemsItem" =>
     GetNodesEolResponseItemsItemBuilder; required {} optional { node_id "node_id" : impl
-    Into < String > => Option < String > = Some, node_version "node_version" : impl Into
-    < String > => Option < String > = Some, message "message" : impl Into < String > =>
-    Option < String > = Some, }
+    Into < String > => Option < String > = some, node_version "node_version" : impl Into
+    < String > => Option < String > = some, message "message" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(
     any(
@@ -8565,71 +8583,71 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::GetNodesEolResponsePage as "GetNodesEolResponsePage" =>
     GetNodesEolResponsePageBuilder; required {} optional { total_count "total_count" :
-    i64 => Option < i64 > = Some, }
+    i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "dp-nodes")]
 crate::runtime::model_builder! {
     super::GetNodesNodeIdResponse as "GetNodesNodeIdResponse" =>
     GetNodesNodeIdResponseBuilder; required {} optional { item "item" :
     super::GetNodesNodeIdResponseItem => Option < super::GetNodesNodeIdResponseItem > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "dp-nodes")]
 crate::runtime::model_builder! {
     super::GetNodesNodeIdResponseItem as "GetNodesNodeIdResponseItem" =>
     GetNodesNodeIdResponseItemBuilder; required {} optional { id "id" : impl Into <
-    String > => Option < String > = Some, version "version" : impl Into < String > =>
-    Option < String > = Some, hostname "hostname" : impl Into < String > => Option <
-    String > = Some, last_ping "last_ping" : i64 => Option < i64 > = Some, r#type "type"
-    : impl Into < String > => Option < String > = Some, created_at "created_at" : i64 =>
-    Option < i64 > = Some, updated_at "updated_at" : i64 => Option < i64 > = Some,
-    config_hash "config_hash" : impl Into < String > => Option < String > = Some,
+    String > => Option < String > = some, version "version" : impl Into < String > =>
+    Option < String > = some, hostname "hostname" : impl Into < String > => Option <
+    String > = some, last_ping "last_ping" : i64 => Option < i64 > = some, r#type "type"
+    : impl Into < String > => Option < String > = some, created_at "created_at" : i64 =>
+    Option < i64 > = some, updated_at "updated_at" : i64 => Option < i64 > = some,
+    config_hash "config_hash" : impl Into < String > => Option < String > = some,
     compatibility_status "compatibility_status" :
     super::GetNodesNodeIdResponseItemCompatibilityStatus => Option <
-    super::GetNodesNodeIdResponseItemCompatibilityStatus > = Some, }
+    super::GetNodesNodeIdResponseItemCompatibilityStatus > = some, }
 }
 #[cfg(feature = "dp-nodes")]
 crate::runtime::model_builder! {
     super::GetNodesNodeIdResponseItemCompatibilityStatus as
     "GetNodesNodeIdResponseItemCompatibilityStatus" =>
     GetNodesNodeIdResponseItemCompatibilityStatusBuilder; required {} optional { state
-    "state" : impl Into < String > => Option < String > = Some, issues "issues" : Vec <
+    "state" : impl Into < String > => Option < String > = some, issues "issues" : Vec <
     super::NodeCompatibilityIssue > => Option < Vec < super::NodeCompatibilityIssue > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "custom-plugin-schemas")]
 crate::runtime::model_builder! {
     super::GetPluginSchemaResponse as "GetPluginSchemaResponse" =>
     GetPluginSchemaResponseBuilder; required {} optional { item "item" :
     super::GetPluginSchemaResponseItem => Option < super::GetPluginSchemaResponseItem > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "custom-plugin-schemas")]
 crate::runtime::model_builder! {
     super::GetPluginSchemaResponseItem as "GetPluginSchemaResponseItem" =>
     GetPluginSchemaResponseItemBuilder; required {} optional { lua_schema "lua_schema" :
-    impl Into < String > => Option < String > = Some, name "name" : impl Into < String >
-    => Option < String > = Some, created_at "created_at" : i64 => Option < i64 > = Some,
-    updated_at "updated_at" : i64 => Option < i64 > = Some, }
+    impl Into < String > => Option < String > = some, name "name" : impl Into < String >
+    => Option < String > = some, created_at "created_at" : i64 => Option < i64 > = some,
+    updated_at "updated_at" : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "portal-audit-logs")]
 crate::runtime::model_builder! {
     super::GetPortalAuditLogReplayJobResponse as "GetPortalAuditLogReplayJobResponse" =>
     GetPortalAuditLogReplayJobResponseBuilder; required {} optional { start_at "start_at"
     : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, end_at "end_at" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime
-    < chrono::Utc > > = Some, status "status" :
+    some, end_at "end_at" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime
+    < chrono::Utc > > = some, status "status" :
     super::GetPortalAuditLogReplayJobResponseStatus => Option <
-    super::GetPortalAuditLogReplayJobResponseStatus > = Some, updated_at "updated_at" :
+    super::GetPortalAuditLogReplayJobResponseStatus > = some, updated_at "updated_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "portal-audit-logs")]
 crate::runtime::model_builder! {
     super::GetPortalAuditLogWebhookResponse as "GetPortalAuditLogWebhookResponse" =>
     GetPortalAuditLogWebhookResponseBuilder; required {} optional { enabled "enabled" :
-    bool => Option < bool > = Some, audit_log_destination_id "audit_log_destination_id" :
-    uuid::Uuid => Option < uuid::Uuid > = Some, }
+    bool => Option < bool > = some, audit_log_destination_id "audit_log_destination_id" :
+    uuid::Uuid => Option < uuid::Uuid > = some, }
 }
 #[cfg(feature = "portal-audit-logs")]
 crate::runtime::model_builder! {
@@ -8637,29 +8655,29 @@ crate::runtime::model_builder! {
     "GetPortalAuditLogWebhookStatusResponse" =>
     GetPortalAuditLogWebhookStatusResponseBuilder; required {} optional { webhook_status
     "webhook_status" : super::GetPortalAuditLogWebhookStatusResponseWebhookStatus =>
-    Option < super::GetPortalAuditLogWebhookStatusResponseWebhookStatus > = Some,
-    webhook_enabled "webhook_enabled" : bool => Option < bool > = Some, last_attempt_at
+    Option < super::GetPortalAuditLogWebhookStatusResponseWebhookStatus > = some,
+    webhook_enabled "webhook_enabled" : bool => Option < bool > = some, last_attempt_at
     "last_attempt_at" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, last_response_code "last_response_code" : i64 => Option < i64
-    > = Some, last_response_message "last_response_message" : impl Into < String > =>
-    Option < String > = Some, }
+    chrono::Utc > > = some, last_response_code "last_response_code" : i64 => Option < i64
+    > = some, last_response_message "last_response_message" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(any(feature = "team-membership", feature = "system-accounts-team-membership"))]
 crate::runtime::model_builder! {
     super::GetSystemAccountsAccountIdTeamsResponse as
     "GetSystemAccountsAccountIdTeamsResponse" =>
     GetSystemAccountsAccountIdTeamsResponseBuilder; required {} optional { meta "meta" :
-    super::PaginatedMeta => Option < super::PaginatedMeta > = Some, data "data" : Vec <
-    super::Team > => Option < Vec < super::Team > > = Some, }
+    super::PaginatedMeta => Option < super::PaginatedMeta > = some, data "data" : Vec <
+    super::Team > => Option < Vec < super::Team > > = some, }
 }
 #[cfg(feature = "system-accounts")]
 crate::runtime::model_builder! {
     super::GetSystemAccountsFilter as "GetSystemAccountsFilter" =>
     GetSystemAccountsFilterBuilder; required {} optional { name "name" :
-    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = Some,
+    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = some,
     description "description" : super::LegacyStringFieldFilter => Option <
-    super::LegacyStringFieldFilter > = Some, konnect_managed "konnect_managed" : bool =>
-    Option < bool > = Some, }
+    super::LegacyStringFieldFilter > = some, konnect_managed "konnect_managed" : bool =>
+    Option < bool > = some, }
 }
 #[cfg(feature = "catalog-integrations")]
 crate::runtime::model_builder! {
@@ -8702,7 +8720,7 @@ crate::runtime::model_builder! {
     "config" : super::GithubAppInstallationCredentialConfig =>
     super::GithubAppInstallationCredentialConfig, } optional { expires_at "expires_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "integration-instance-auth-credentials")]
 crate::runtime::model_builder! {
@@ -8710,7 +8728,7 @@ crate::runtime::model_builder! {
     "GithubAppInstallationCredentialConfig" =>
     GithubAppInstallationCredentialConfigBuilder; required { installation_id
     "installation_id" : impl Into < String > => String, } optional { app_installed_by
-    "app_installed_by" : impl Into < String > => Option < String > = Some, }
+    "app_installed_by" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "portal-integrations")]
 crate::runtime::model_builder! {
@@ -8726,16 +8744,16 @@ crate::runtime::model_builder! {
     super::GoogleAnalytics4IntegrationConfigData as
     "GoogleAnalytics4IntegrationConfigData" =>
     GoogleAnalytics4IntegrationConfigDataBuilder; required { id "id" : impl Into < String
-    > => String, } optional { l "l" : Option < String > => Option < Option < String >> =
-    Some, }
+    > => String, } optional { l "l" : impl crate ::IntoNullable < String > => Option <
+    Option < String >> = null, }
 }
 #[cfg(feature = "portal-integrations")]
 crate::runtime::model_builder! {
     super::GoogleAnalytics4IntegrationConfigProperties as
     "GoogleAnalytics4IntegrationConfigProperties" =>
     GoogleAnalytics4IntegrationConfigPropertiesBuilder; required {} optional { id "id" :
-    impl Into < String > => Option < String > = Some, l "l" : Option < String > => Option
-    < Option < String >> = Some, }
+    impl Into < String > => Option < String > = some, l "l" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
@@ -8743,10 +8761,10 @@ crate::runtime::model_builder! {
     GoogleSecretManagerVaultBuilder; required { name "name" : impl Into < String > =>
     String, config "config" : super::GoogleSecretManagerVaultConfigProperty =>
     super::GoogleSecretManagerVaultConfigProperty, } optional { description "description"
-    : impl Into < String > => Option < String > = Some, labels "labels" :
+    : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 crate::runtime::model_builder! {
@@ -8760,9 +8778,9 @@ crate::runtime::model_builder! {
     "GoogleSecretManagerVaultConfigProperty" =>
     GoogleSecretManagerVaultConfigPropertyBuilder; required { project_id "project_id" :
     impl Into < String > => String, } optional { base64_decode "base64_decode" : bool =>
-    Option < bool > = Some, neg_ttl "neg_ttl" : i64 => Option < i64 > = Some,
-    resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = Some, ttl "ttl" : i64 =>
-    Option < i64 > = Some, }
+    Option < bool > = some, neg_ttl "neg_ttl" : i64 => Option < i64 > = some,
+    resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = some, ttl "ttl" : i64 =>
+    Option < i64 > = some, }
 }
 #[cfg(feature = "portal-integrations")]
 crate::runtime::model_builder! {
@@ -8778,55 +8796,59 @@ crate::runtime::model_builder! {
     super::GoogleTagManagerIntegrationConfigData as
     "GoogleTagManagerIntegrationConfigData" =>
     GoogleTagManagerIntegrationConfigDataBuilder; required { id "id" : impl Into < String
-    > => String, } optional { l "l" : Option < String > => Option < Option < String >> =
-    Some, preview "preview" : Option < String > => Option < Option < String >> = Some,
-    cookies_win "cookies_win" : Option < bool > => Option < Option < bool >> = Some,
-    debug "debug" : Option < bool > => Option < Option < bool >> = Some, npa "npa" :
-    Option < bool > => Option < Option < bool >> = Some, data_layer "data_layer" : Option
-    < String > => Option < Option < String >> = Some, env_name "env_name" : Option <
-    String > => Option < Option < String >> = Some, auth_referrer_policy
-    "auth_referrer_policy" : Option < String > => Option < Option < String >> = Some, }
+    > => String, } optional { l "l" : impl crate ::IntoNullable < String > => Option <
+    Option < String >> = null, preview "preview" : impl crate ::IntoNullable < String >
+    => Option < Option < String >> = null, cookies_win "cookies_win" : impl crate
+    ::IntoNullable < bool > => Option < Option < bool >> = null, debug "debug" : impl
+    crate ::IntoNullable < bool > => Option < Option < bool >> = null, npa "npa" : impl
+    crate ::IntoNullable < bool > => Option < Option < bool >> = null, data_layer
+    "data_layer" : impl crate ::IntoNullable < String > => Option < Option < String >> =
+    null, env_name "env_name" : impl crate ::IntoNullable < String > => Option < Option <
+    String >> = null, auth_referrer_policy "auth_referrer_policy" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, }
 }
 #[cfg(feature = "portal-integrations")]
 crate::runtime::model_builder! {
     super::GoogleTagManagerIntegrationConfigProperties as
     "GoogleTagManagerIntegrationConfigProperties" =>
     GoogleTagManagerIntegrationConfigPropertiesBuilder; required {} optional { id "id" :
-    impl Into < String > => Option < String > = Some, l "l" : Option < String > => Option
-    < Option < String >> = Some, preview "preview" : Option < String > => Option < Option
-    < String >> = Some, cookies_win "cookies_win" : Option < bool > => Option < Option <
-    bool >> = Some, debug "debug" : Option < bool > => Option < Option < bool >> = Some,
-    npa "npa" : Option < bool > => Option < Option < bool >> = Some, data_layer
-    "data_layer" : Option < String > => Option < Option < String >> = Some, env_name
-    "env_name" : Option < String > => Option < Option < String >> = Some,
-    auth_referrer_policy "auth_referrer_policy" : Option < String > => Option < Option <
-    String >> = Some, }
+    impl Into < String > => Option < String > = some, l "l" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, preview "preview" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, cookies_win
+    "cookies_win" : impl crate ::IntoNullable < bool > => Option < Option < bool >> =
+    null, debug "debug" : impl crate ::IntoNullable < bool > => Option < Option < bool >>
+    = null, npa "npa" : impl crate ::IntoNullable < bool > => Option < Option < bool >> =
+    null, data_layer "data_layer" : impl crate ::IntoNullable < String > => Option <
+    Option < String >> = null, env_name "env_name" : impl crate ::IntoNullable < String >
+    => Option < Option < String >> = null, auth_referrer_policy "auth_referrer_policy" :
+    impl crate ::IntoNullable < String > => Option < Option < String >> = null, }
 }
 #[cfg(feature = "graphql-cost-decorations")]
 crate::runtime::model_builder! {
     super::GraphqlCostDecoration as "GraphqlCostDecoration" =>
     GraphqlCostDecorationBuilder; required { type_path "type_path" : impl Into < String >
     => String, } optional { add_arguments "add_arguments" : Vec < String > => Option <
-    Vec < String > > = Some, add_constant "add_constant" : f64 => Option < f64 > = Some,
-    created_at "created_at" : i64 => Option < i64 > = Some, id "id" : impl Into < String
-    > => Option < String > = Some, mul_arguments "mul_arguments" : Vec < String > =>
-    Option < Vec < String > > = Some, mul_constant "mul_constant" : f64 => Option < f64 >
-    = Some, service "service" : super::KeySetProperty => Option < super::KeySetProperty >
-    = Some, }
+    Vec < String > > = some, add_constant "add_constant" : f64 => Option < f64 > = some,
+    created_at "created_at" : i64 => Option < i64 > = some, id "id" : impl Into < String
+    > => Option < String > = some, mul_arguments "mul_arguments" : Vec < String > =>
+    Option < Vec < String > > = some, mul_constant "mul_constant" : f64 => Option < f64 >
+    = some, service "service" : super::KeySetProperty => Option < super::KeySetProperty >
+    = some, }
 }
 #[cfg(feature = "graphql-cost-decorations")]
 crate::runtime::model_builder! {
     super::GraphqlCostDecorationWithoutParents as "GraphqlCostDecorationWithoutParents"
     => GraphqlCostDecorationWithoutParentsBuilder; required { type_path "type_path" :
-    impl Into < String > => String, } optional { add_arguments "add_arguments" : Option <
-    Vec < String > > => Option < Option < Vec < String > >> = Some, add_constant
-    "add_constant" : Option < f64 > => Option < Option < f64 >> = Some, created_at
-    "created_at" : Option < i64 > => Option < Option < i64 >> = Some, id "id" : Option <
-    String > => Option < Option < String >> = Some, mul_arguments "mul_arguments" :
-    Option < Vec < String > > => Option < Option < Vec < String > >> = Some, mul_constant
-    "mul_constant" : Option < f64 > => Option < Option < f64 >> = Some, service "service"
-    : Option < super::KeySetProperty > => Option < Option < super::KeySetProperty >> =
-    Some, }
+    impl Into < String > => String, } optional { add_arguments "add_arguments" : impl
+    crate ::IntoNullable < Vec < String > > => Option < Option < Vec < String > >> =
+    null, add_constant "add_constant" : impl crate ::IntoNullable < f64 > => Option <
+    Option < f64 >> = null, created_at "created_at" : impl crate ::IntoNullable < i64 >
+    => Option < Option < i64 >> = null, id "id" : impl crate ::IntoNullable < String > =>
+    Option < Option < String >> = null, mul_arguments "mul_arguments" : impl crate
+    ::IntoNullable < Vec < String > > => Option < Option < Vec < String > >> = null,
+    mul_constant "mul_constant" : impl crate ::IntoNullable < f64 > => Option < Option <
+    f64 >> = null, service "service" : impl crate ::IntoNullable < super::KeySetProperty
+    > => Option < Option < super::KeySetProperty >> = null, }
 }
 #[cfg(feature = "control-plane-groups")]
 crate::runtime::model_builder! {
@@ -8866,7 +8888,7 @@ crate::runtime::model_builder! {
     chrono::Utc > => chrono::DateTime < chrono::Utc >, state "state" :
     super::GroupStatusState => super::GroupStatusState, } optional { conflicts
     "conflicts" : Vec < super::GroupConflict > => Option < Vec < super::GroupConflict > >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -8878,7 +8900,7 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::HasDocsSelector as "HasDocsSelector" => HasDocsSelectorBuilder; required {}
     optional { selector_parameters "selector_parameters" : impl Into < String > => Option
-    < String > = Some, }
+    < String > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -8917,42 +8939,42 @@ crate::runtime::model_builder! {
     super::HashiCorpVault as "HashiCorpVault" => HashiCorpVaultBuilder; required { name
     "name" : impl Into < String > => String, config "config" :
     super::HashiCorpVaultConfig => super::HashiCorpVaultConfig, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "description" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 crate::runtime::model_builder! {
     super::HashiCorpVaultAppRoleConfig as "HashiCorpVaultAppRoleConfig" =>
     HashiCorpVaultAppRoleConfigBuilder; required { host "host" : impl Into < String > =>
     String, port "port" : i64 => i64, mount "mount" : impl Into < String > => String, }
-    optional { base64_decode "base64_decode" : bool => Option < bool > = Some, neg_ttl
-    "neg_ttl" : i64 => Option < i64 > = Some, resurrect_ttl "resurrect_ttl" : i64 =>
-    Option < i64 > = Some, ttl "ttl" : i64 => Option < i64 > = Some, kv "kv" :
+    optional { base64_decode "base64_decode" : bool => Option < bool > = some, neg_ttl
+    "neg_ttl" : i64 => Option < i64 > = some, resurrect_ttl "resurrect_ttl" : i64 =>
+    Option < i64 > = some, ttl "ttl" : i64 => Option < i64 > = some, kv "kv" :
     super::HashiCorpVaultCertConfigKv => Option < super::HashiCorpVaultCertConfigKv > =
-    Some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
-    super::AiGatewayMcpToolBaseScheme > = Some, ssl_verify "ssl_verify" : bool => Option
-    < bool > = Some, namespace "namespace" : impl Into < String > => Option < String > =
-    Some, path "path" : impl Into < String > => Option < String > = Some,
-    response_wrapping "response_wrapping" : bool => Option < bool > = Some, role_id
-    "role_id" : impl Into < String > => Option < String > = Some, secret_id "secret_id" :
-    impl Into < String > => Option < String > = Some, secret_id_file "secret_id_file" :
-    impl Into < String > => Option < String > = Some, }
+    some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
+    super::AiGatewayMcpToolBaseScheme > = some, ssl_verify "ssl_verify" : bool => Option
+    < bool > = some, namespace "namespace" : impl Into < String > => Option < String > =
+    some, path "path" : impl Into < String > => Option < String > = some,
+    response_wrapping "response_wrapping" : bool => Option < bool > = some, role_id
+    "role_id" : impl Into < String > => Option < String > = some, secret_id "secret_id" :
+    impl Into < String > => Option < String > = some, secret_id_file "secret_id_file" :
+    impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::HashiCorpVaultAwsEc2Config as "HashiCorpVaultAwsEc2Config" =>
     HashiCorpVaultAwsEc2ConfigBuilder; required { host "host" : impl Into < String > =>
     String, port "port" : i64 => i64, mount "mount" : impl Into < String > => String,
     role "role" : impl Into < String > => String, nonce "nonce" : impl Into < String > =>
-    String, } optional { base64_decode "base64_decode" : bool => Option < bool > = Some,
-    neg_ttl "neg_ttl" : i64 => Option < i64 > = Some, resurrect_ttl "resurrect_ttl" : i64
-    => Option < i64 > = Some, ttl "ttl" : i64 => Option < i64 > = Some, kv "kv" :
+    String, } optional { base64_decode "base64_decode" : bool => Option < bool > = some,
+    neg_ttl "neg_ttl" : i64 => Option < i64 > = some, resurrect_ttl "resurrect_ttl" : i64
+    => Option < i64 > = some, ttl "ttl" : i64 => Option < i64 > = some, kv "kv" :
     super::HashiCorpVaultCertConfigKv => Option < super::HashiCorpVaultCertConfigKv > =
-    Some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
-    super::AiGatewayMcpToolBaseScheme > = Some, ssl_verify "ssl_verify" : bool => Option
-    < bool > = Some, namespace "namespace" : impl Into < String > => Option < String > =
-    Some, login_path "login_path" : impl Into < String > => Option < String > = Some, }
+    some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
+    super::AiGatewayMcpToolBaseScheme > = some, ssl_verify "ssl_verify" : bool => Option
+    < bool > = some, namespace "namespace" : impl Into < String > => Option < String > =
+    some, login_path "login_path" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
@@ -8961,18 +8983,18 @@ crate::runtime::model_builder! {
     String, port "port" : i64 => i64, mount "mount" : impl Into < String > => String,
     role "role" : impl Into < String > => String, region "region" : impl Into < String >
     => String, } optional { base64_decode "base64_decode" : bool => Option < bool > =
-    Some, neg_ttl "neg_ttl" : i64 => Option < i64 > = Some, resurrect_ttl "resurrect_ttl"
-    : i64 => Option < i64 > = Some, ttl "ttl" : i64 => Option < i64 > = Some, kv "kv" :
+    some, neg_ttl "neg_ttl" : i64 => Option < i64 > = some, resurrect_ttl "resurrect_ttl"
+    : i64 => Option < i64 > = some, ttl "ttl" : i64 => Option < i64 > = some, kv "kv" :
     super::HashiCorpVaultCertConfigKv => Option < super::HashiCorpVaultCertConfigKv > =
-    Some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
-    super::AiGatewayMcpToolBaseScheme > = Some, ssl_verify "ssl_verify" : bool => Option
-    < bool > = Some, namespace "namespace" : impl Into < String > => Option < String > =
-    Some, login_path "login_path" : impl Into < String > => Option < String > = Some,
-    access_key_id "access_key_id" : impl Into < String > => Option < String > = Some,
+    some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
+    super::AiGatewayMcpToolBaseScheme > = some, ssl_verify "ssl_verify" : bool => Option
+    < bool > = some, namespace "namespace" : impl Into < String > => Option < String > =
+    some, login_path "login_path" : impl Into < String > => Option < String > = some,
+    access_key_id "access_key_id" : impl Into < String > => Option < String > = some,
     sts_endpoint_url "sts_endpoint_url" : impl Into < String > => Option < String > =
-    Some, assume_role_arn "assume_role_arn" : impl Into < String > => Option < String > =
-    Some, role_session_name "role_session_name" : impl Into < String > => Option < String
-    > = Some, }
+    some, assume_role_arn "assume_role_arn" : impl Into < String > => Option < String > =
+    some, role_session_name "role_session_name" : impl Into < String > => Option < String
+    > = some, }
 }
 crate::runtime::model_builder! {
     super::HashiCorpVaultAwsIamConfigRequest as "HashiCorpVaultAwsIamConfigRequest" =>
@@ -8980,33 +9002,33 @@ crate::runtime::model_builder! {
     > => String, port "port" : i64 => i64, mount "mount" : impl Into < String > =>
     String, role "role" : impl Into < String > => String, region "region" : impl Into <
     String > => String, } optional { base64_decode "base64_decode" : bool => Option <
-    bool > = Some, neg_ttl "neg_ttl" : i64 => Option < i64 > = Some, resurrect_ttl
-    "resurrect_ttl" : i64 => Option < i64 > = Some, ttl "ttl" : i64 => Option < i64 > =
-    Some, kv "kv" : super::HashiCorpVaultCertConfigKv => Option <
-    super::HashiCorpVaultCertConfigKv > = Some, protocol "protocol" :
+    bool > = some, neg_ttl "neg_ttl" : i64 => Option < i64 > = some, resurrect_ttl
+    "resurrect_ttl" : i64 => Option < i64 > = some, ttl "ttl" : i64 => Option < i64 > =
+    some, kv "kv" : super::HashiCorpVaultCertConfigKv => Option <
+    super::HashiCorpVaultCertConfigKv > = some, protocol "protocol" :
     super::AiGatewayMcpToolBaseScheme => Option < super::AiGatewayMcpToolBaseScheme > =
-    Some, ssl_verify "ssl_verify" : bool => Option < bool > = Some, namespace "namespace"
-    : impl Into < String > => Option < String > = Some, login_path "login_path" : impl
-    Into < String > => Option < String > = Some, access_key_id "access_key_id" : impl
-    Into < String > => Option < String > = Some, secret_access_key "secret_access_key" :
-    impl Into < String > => Option < String > = Some, sts_endpoint_url "sts_endpoint_url"
-    : impl Into < String > => Option < String > = Some, assume_role_arn "assume_role_arn"
-    : impl Into < String > => Option < String > = Some, role_session_name
-    "role_session_name" : impl Into < String > => Option < String > = Some, }
+    some, ssl_verify "ssl_verify" : bool => Option < bool > = some, namespace "namespace"
+    : impl Into < String > => Option < String > = some, login_path "login_path" : impl
+    Into < String > => Option < String > = some, access_key_id "access_key_id" : impl
+    Into < String > => Option < String > = some, secret_access_key "secret_access_key" :
+    impl Into < String > => Option < String > = some, sts_endpoint_url "sts_endpoint_url"
+    : impl Into < String > => Option < String > = some, assume_role_arn "assume_role_arn"
+    : impl Into < String > => Option < String > = some, role_session_name
+    "role_session_name" : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::HashiCorpVaultAzureConfig as "HashiCorpVaultAzureConfig" =>
     HashiCorpVaultAzureConfigBuilder; required { host "host" : impl Into < String > =>
     String, port "port" : i64 => i64, mount "mount" : impl Into < String > => String,
     role "role" : impl Into < String > => String, } optional { base64_decode
-    "base64_decode" : bool => Option < bool > = Some, neg_ttl "neg_ttl" : i64 => Option <
-    i64 > = Some, resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = Some, ttl "ttl"
-    : i64 => Option < i64 > = Some, kv "kv" : super::HashiCorpVaultCertConfigKv => Option
-    < super::HashiCorpVaultCertConfigKv > = Some, protocol "protocol" :
+    "base64_decode" : bool => Option < bool > = some, neg_ttl "neg_ttl" : i64 => Option <
+    i64 > = some, resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = some, ttl "ttl"
+    : i64 => Option < i64 > = some, kv "kv" : super::HashiCorpVaultCertConfigKv => Option
+    < super::HashiCorpVaultCertConfigKv > = some, protocol "protocol" :
     super::AiGatewayMcpToolBaseScheme => Option < super::AiGatewayMcpToolBaseScheme > =
-    Some, ssl_verify "ssl_verify" : bool => Option < bool > = Some, namespace "namespace"
-    : impl Into < String > => Option < String > = Some, login_path "login_path" : impl
-    Into < String > => Option < String > = Some, }
+    some, ssl_verify "ssl_verify" : bool => Option < bool > = some, namespace "namespace"
+    : impl Into < String > => Option < String > = some, login_path "login_path" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
@@ -9014,29 +9036,29 @@ crate::runtime::model_builder! {
     HashiCorpVaultCertConfigBuilder; required { host "host" : impl Into < String > =>
     String, port "port" : i64 => i64, mount "mount" : impl Into < String > => String,
     cert "cert" : impl Into < String > => String, } optional { base64_decode
-    "base64_decode" : bool => Option < bool > = Some, neg_ttl "neg_ttl" : i64 => Option <
-    i64 > = Some, resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = Some, ttl "ttl"
-    : i64 => Option < i64 > = Some, kv "kv" : super::HashiCorpVaultCertConfigKv => Option
-    < super::HashiCorpVaultCertConfigKv > = Some, protocol "protocol" :
+    "base64_decode" : bool => Option < bool > = some, neg_ttl "neg_ttl" : i64 => Option <
+    i64 > = some, resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = some, ttl "ttl"
+    : i64 => Option < i64 > = some, kv "kv" : super::HashiCorpVaultCertConfigKv => Option
+    < super::HashiCorpVaultCertConfigKv > = some, protocol "protocol" :
     super::AiGatewayMcpToolBaseScheme => Option < super::AiGatewayMcpToolBaseScheme > =
-    Some, ssl_verify "ssl_verify" : bool => Option < bool > = Some, namespace "namespace"
-    : impl Into < String > => Option < String > = Some, role_name "role_name" : impl Into
-    < String > => Option < String > = Some, }
+    some, ssl_verify "ssl_verify" : bool => Option < bool > = some, namespace "namespace"
+    : impl Into < String > => Option < String > = some, role_name "role_name" : impl Into
+    < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::HashiCorpVaultCertConfigRequest as "HashiCorpVaultCertConfigRequest" =>
     HashiCorpVaultCertConfigRequestBuilder; required { host "host" : impl Into < String >
     => String, port "port" : i64 => i64, mount "mount" : impl Into < String > => String,
     cert "cert" : impl Into < String > => String, } optional { base64_decode
-    "base64_decode" : bool => Option < bool > = Some, neg_ttl "neg_ttl" : i64 => Option <
-    i64 > = Some, resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = Some, ttl "ttl"
-    : i64 => Option < i64 > = Some, kv "kv" : super::HashiCorpVaultCertConfigKv => Option
-    < super::HashiCorpVaultCertConfigKv > = Some, protocol "protocol" :
+    "base64_decode" : bool => Option < bool > = some, neg_ttl "neg_ttl" : i64 => Option <
+    i64 > = some, resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > = some, ttl "ttl"
+    : i64 => Option < i64 > = some, kv "kv" : super::HashiCorpVaultCertConfigKv => Option
+    < super::HashiCorpVaultCertConfigKv > = some, protocol "protocol" :
     super::AiGatewayMcpToolBaseScheme => Option < super::AiGatewayMcpToolBaseScheme > =
-    Some, ssl_verify "ssl_verify" : bool => Option < bool > = Some, namespace "namespace"
-    : impl Into < String > => Option < String > = Some, key "key" : impl Into < String >
-    => Option < String > = Some, role_name "role_name" : impl Into < String > => Option <
-    String > = Some, }
+    some, ssl_verify "ssl_verify" : bool => Option < bool > = some, namespace "namespace"
+    : impl Into < String > => Option < String > = some, key "key" : impl Into < String >
+    => Option < String > = some, role_name "role_name" : impl Into < String > => Option <
+    String > = some, }
 }
 crate::runtime::model_builder! {
     super::HashiCorpVaultGcpIamConfig as "HashiCorpVaultGcpIamConfig" =>
@@ -9044,29 +9066,29 @@ crate::runtime::model_builder! {
     String, port "port" : i64 => i64, mount "mount" : impl Into < String > => String,
     role "role" : impl Into < String > => String, service_account "service_account" :
     impl Into < String > => String, jwt_exp "jwt_exp" : i64 => i64, } optional {
-    base64_decode "base64_decode" : bool => Option < bool > = Some, neg_ttl "neg_ttl" :
-    i64 => Option < i64 > = Some, resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > =
-    Some, ttl "ttl" : i64 => Option < i64 > = Some, kv "kv" :
+    base64_decode "base64_decode" : bool => Option < bool > = some, neg_ttl "neg_ttl" :
+    i64 => Option < i64 > = some, resurrect_ttl "resurrect_ttl" : i64 => Option < i64 > =
+    some, ttl "ttl" : i64 => Option < i64 > = some, kv "kv" :
     super::HashiCorpVaultCertConfigKv => Option < super::HashiCorpVaultCertConfigKv > =
-    Some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
-    super::AiGatewayMcpToolBaseScheme > = Some, ssl_verify "ssl_verify" : bool => Option
-    < bool > = Some, namespace "namespace" : impl Into < String > => Option < String > =
-    Some, }
+    some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
+    super::AiGatewayMcpToolBaseScheme > = some, ssl_verify "ssl_verify" : bool => Option
+    < bool > = some, namespace "namespace" : impl Into < String > => Option < String > =
+    some, }
 }
 crate::runtime::model_builder! {
     super::HashiCorpVaultKubernetesConfig as "HashiCorpVaultKubernetesConfig" =>
     HashiCorpVaultKubernetesConfigBuilder; required { host "host" : impl Into < String >
     => String, port "port" : i64 => i64, mount "mount" : impl Into < String > => String,
-    } optional { base64_decode "base64_decode" : bool => Option < bool > = Some, neg_ttl
-    "neg_ttl" : i64 => Option < i64 > = Some, resurrect_ttl "resurrect_ttl" : i64 =>
-    Option < i64 > = Some, ttl "ttl" : i64 => Option < i64 > = Some, kv "kv" :
+    } optional { base64_decode "base64_decode" : bool => Option < bool > = some, neg_ttl
+    "neg_ttl" : i64 => Option < i64 > = some, resurrect_ttl "resurrect_ttl" : i64 =>
+    Option < i64 > = some, ttl "ttl" : i64 => Option < i64 > = some, kv "kv" :
     super::HashiCorpVaultCertConfigKv => Option < super::HashiCorpVaultCertConfigKv > =
-    Some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
-    super::AiGatewayMcpToolBaseScheme > = Some, ssl_verify "ssl_verify" : bool => Option
-    < bool > = Some, namespace "namespace" : impl Into < String > => Option < String > =
-    Some, role "role" : impl Into < String > => Option < String > = Some, path "path" :
-    impl Into < String > => Option < String > = Some, api_token_file "api_token_file" :
-    impl Into < String > => Option < String > = Some, }
+    some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
+    super::AiGatewayMcpToolBaseScheme > = some, ssl_verify "ssl_verify" : bool => Option
+    < bool > = some, namespace "namespace" : impl Into < String > => Option < String > =
+    some, role "role" : impl Into < String > => Option < String > = some, path "path" :
+    impl Into < String > => Option < String > = some, api_token_file "api_token_file" :
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
@@ -9075,14 +9097,14 @@ crate::runtime::model_builder! {
     String, port "port" : i64 => i64, mount "mount" : impl Into < String > => String,
     role "role" : impl Into < String > => String, token_endpoint "token_endpoint" : impl
     Into < String > => String, client_id "client_id" : impl Into < String > => String, }
-    optional { base64_decode "base64_decode" : bool => Option < bool > = Some, neg_ttl
-    "neg_ttl" : i64 => Option < i64 > = Some, resurrect_ttl "resurrect_ttl" : i64 =>
-    Option < i64 > = Some, ttl "ttl" : i64 => Option < i64 > = Some, kv "kv" :
+    optional { base64_decode "base64_decode" : bool => Option < bool > = some, neg_ttl
+    "neg_ttl" : i64 => Option < i64 > = some, resurrect_ttl "resurrect_ttl" : i64 =>
+    Option < i64 > = some, ttl "ttl" : i64 => Option < i64 > = some, kv "kv" :
     super::HashiCorpVaultCertConfigKv => Option < super::HashiCorpVaultCertConfigKv > =
-    Some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
-    super::AiGatewayMcpToolBaseScheme > = Some, ssl_verify "ssl_verify" : bool => Option
-    < bool > = Some, namespace "namespace" : impl Into < String > => Option < String > =
-    Some, audiences "audiences" : impl Into < String > => Option < String > = Some, }
+    some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
+    super::AiGatewayMcpToolBaseScheme > = some, ssl_verify "ssl_verify" : bool => Option
+    < bool > = some, namespace "namespace" : impl Into < String > => Option < String > =
+    some, audiences "audiences" : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::HashiCorpVaultOauth2ConfigRequest as "HashiCorpVaultOauth2ConfigRequest" =>
@@ -9090,62 +9112,63 @@ crate::runtime::model_builder! {
     > => String, port "port" : i64 => i64, mount "mount" : impl Into < String > =>
     String, role "role" : impl Into < String > => String, token_endpoint "token_endpoint"
     : impl Into < String > => String, client_id "client_id" : impl Into < String > =>
-    String, } optional { base64_decode "base64_decode" : bool => Option < bool > = Some,
-    neg_ttl "neg_ttl" : i64 => Option < i64 > = Some, resurrect_ttl "resurrect_ttl" : i64
-    => Option < i64 > = Some, ttl "ttl" : i64 => Option < i64 > = Some, kv "kv" :
+    String, } optional { base64_decode "base64_decode" : bool => Option < bool > = some,
+    neg_ttl "neg_ttl" : i64 => Option < i64 > = some, resurrect_ttl "resurrect_ttl" : i64
+    => Option < i64 > = some, ttl "ttl" : i64 => Option < i64 > = some, kv "kv" :
     super::HashiCorpVaultCertConfigKv => Option < super::HashiCorpVaultCertConfigKv > =
-    Some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
-    super::AiGatewayMcpToolBaseScheme > = Some, ssl_verify "ssl_verify" : bool => Option
-    < bool > = Some, namespace "namespace" : impl Into < String > => Option < String > =
-    Some, client_secret "client_secret" : impl Into < String > => Option < String > =
-    Some, audiences "audiences" : impl Into < String > => Option < String > = Some, }
+    some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
+    super::AiGatewayMcpToolBaseScheme > = some, ssl_verify "ssl_verify" : bool => Option
+    < bool > = some, namespace "namespace" : impl Into < String > => Option < String > =
+    some, client_secret "client_secret" : impl Into < String > => Option < String > =
+    some, audiences "audiences" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
     super::HashiCorpVaultTokenConfig as "HashiCorpVaultTokenConfig" =>
     HashiCorpVaultTokenConfigBuilder; required { host "host" : impl Into < String > =>
     String, port "port" : i64 => i64, mount "mount" : impl Into < String > => String, }
-    optional { base64_decode "base64_decode" : bool => Option < bool > = Some, neg_ttl
-    "neg_ttl" : i64 => Option < i64 > = Some, resurrect_ttl "resurrect_ttl" : i64 =>
-    Option < i64 > = Some, ttl "ttl" : i64 => Option < i64 > = Some, kv "kv" :
+    optional { base64_decode "base64_decode" : bool => Option < bool > = some, neg_ttl
+    "neg_ttl" : i64 => Option < i64 > = some, resurrect_ttl "resurrect_ttl" : i64 =>
+    Option < i64 > = some, ttl "ttl" : i64 => Option < i64 > = some, kv "kv" :
     super::HashiCorpVaultCertConfigKv => Option < super::HashiCorpVaultCertConfigKv > =
-    Some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
-    super::AiGatewayMcpToolBaseScheme > = Some, ssl_verify "ssl_verify" : bool => Option
-    < bool > = Some, namespace "namespace" : impl Into < String > => Option < String > =
-    Some, }
+    some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
+    super::AiGatewayMcpToolBaseScheme > = some, ssl_verify "ssl_verify" : bool => Option
+    < bool > = some, namespace "namespace" : impl Into < String > => Option < String > =
+    some, }
 }
 crate::runtime::model_builder! {
     super::HashiCorpVaultTokenConfigRequest as "HashiCorpVaultTokenConfigRequest" =>
     HashiCorpVaultTokenConfigRequestBuilder; required { host "host" : impl Into < String
     > => String, port "port" : i64 => i64, mount "mount" : impl Into < String > =>
-    String, } optional { base64_decode "base64_decode" : bool => Option < bool > = Some,
-    neg_ttl "neg_ttl" : i64 => Option < i64 > = Some, resurrect_ttl "resurrect_ttl" : i64
-    => Option < i64 > = Some, ttl "ttl" : i64 => Option < i64 > = Some, kv "kv" :
+    String, } optional { base64_decode "base64_decode" : bool => Option < bool > = some,
+    neg_ttl "neg_ttl" : i64 => Option < i64 > = some, resurrect_ttl "resurrect_ttl" : i64
+    => Option < i64 > = some, ttl "ttl" : i64 => Option < i64 > = some, kv "kv" :
     super::HashiCorpVaultCertConfigKv => Option < super::HashiCorpVaultCertConfigKv > =
-    Some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
-    super::AiGatewayMcpToolBaseScheme > = Some, ssl_verify "ssl_verify" : bool => Option
-    < bool > = Some, namespace "namespace" : impl Into < String > => Option < String > =
-    Some, token "token" : impl Into < String > => Option < String > = Some, }
+    some, protocol "protocol" : super::AiGatewayMcpToolBaseScheme => Option <
+    super::AiGatewayMcpToolBaseScheme > = some, ssl_verify "ssl_verify" : bool => Option
+    < bool > = some, namespace "namespace" : impl Into < String > => Option < String > =
+    some, token "token" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "hmac-auth-credentials")]
 crate::runtime::model_builder! {
     super::HmacAuth as "HmacAuth" => HmacAuthBuilder; required { username "username" :
     impl Into < String > => String, } optional { consumer "consumer" :
-    super::KeySetProperty => Option < super::KeySetProperty > = Some, created_at
-    "created_at" : i64 => Option < i64 > = Some, id "id" : impl Into < String > => Option
-    < String > = Some, secret "secret" : impl Into < String > => Option < String > =
-    Some, tags "tags" : Vec < String > => Option < Vec < String > > = Some, }
+    super::KeySetProperty => Option < super::KeySetProperty > = some, created_at
+    "created_at" : i64 => Option < i64 > = some, id "id" : impl Into < String > => Option
+    < String > = some, secret "secret" : impl Into < String > => Option < String > =
+    some, tags "tags" : Vec < String > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "hmac-auth-credentials")]
 crate::runtime::model_builder! {
     super::HmacAuthWithoutParents as "HmacAuthWithoutParents" =>
     HmacAuthWithoutParentsBuilder; required { username "username" : impl Into < String >
-    => String, } optional { consumer "consumer" : Option < super::KeySetProperty > =>
-    Option < Option < super::KeySetProperty >> = Some, created_at "created_at" : Option <
-    i64 > => Option < Option < i64 >> = Some, id "id" : Option < String > => Option <
-    Option < String >> = Some, secret "secret" : Option < String > => Option < Option <
-    String >> = Some, tags "tags" : Option < Vec < String > > => Option < Option < Vec <
-    String > >> = Some, }
+    => String, } optional { consumer "consumer" : impl crate ::IntoNullable <
+    super::KeySetProperty > => Option < Option < super::KeySetProperty >> = null,
+    created_at "created_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64
+    >> = null, id "id" : impl crate ::IntoNullable < String > => Option < Option < String
+    >> = null, secret "secret" : impl crate ::IntoNullable < String > => Option < Option
+    < String >> = null, tags "tags" : impl crate ::IntoNullable < Vec < String > > =>
+    Option < Option < Vec < String > >> = null, }
 }
 #[cfg(
     any(
@@ -9156,37 +9179,37 @@ crate::runtime::model_builder! {
 )]
 crate::runtime::model_builder! {
     super::IdFieldFilter as "IdFieldFilter" => IdFieldFilterBuilder; required {} optional
-    { eq "eq" : impl Into < String > => Option < String > = Some, neq "neq" : impl Into <
-    String > => Option < String > = Some, oeq "oeq" : impl Into < String > => Option <
-    String > = Some, }
+    { eq "eq" : impl Into < String > => Option < String > = some, neq "neq" : impl Into <
+    String > => Option < String > = some, oeq "oeq" : impl Into < String > => Option <
+    String > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::IdP as "IdP" => IdPBuilder; required {} optional { issuer "issuer" : impl Into
-    < String > => Option < String > = Some, login_path "login_path" : impl Into < String
-    > => Option < String > = Some, client_id "client_id" : impl Into < String > => Option
-    < String > = Some, scopes "scopes" : Vec < String > => Option < Vec < String > > =
-    Some, claim_mappings "claim_mappings" : super::IdPClaimMappings => Option <
-    super::IdPClaimMappings > = Some, }
+    < String > => Option < String > = some, login_path "login_path" : impl Into < String
+    > => Option < String > = some, client_id "client_id" : impl Into < String > => Option
+    < String > = some, scopes "scopes" : Vec < String > => Option < Vec < String > > =
+    some, claim_mappings "claim_mappings" : super::IdPClaimMappings => Option <
+    super::IdPClaimMappings > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::IdPClaimMappings as "IdPClaimMappings" => IdPClaimMappingsBuilder; required {}
-    optional { name "name" : impl Into < String > => Option < String > = Some, email
-    "email" : impl Into < String > => Option < String > = Some, groups "groups" : impl
-    Into < String > => Option < String > = Some, }
+    optional { name "name" : impl Into < String > => Option < String > = some, email
+    "email" : impl Into < String > => Option < String > = some, groups "groups" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::IdentityProvider as "IdentityProvider" => IdentityProviderBuilder; required {}
-    optional { id "id" : uuid::Uuid => Option < uuid::Uuid > = Some, r#type "type" :
-    super::IdentityProviderType => Option < super::IdentityProviderType > = Some, enabled
-    "enabled" : bool => Option < bool > = Some, login_path "login_path" : impl Into <
-    String > => Option < String > = Some, config "config" : super::IdentityProviderConfig
-    => Option < super::IdentityProviderConfig > = Some, created_at "created_at" :
+    optional { id "id" : uuid::Uuid => Option < uuid::Uuid > = some, r#type "type" :
+    super::IdentityProviderType => Option < super::IdentityProviderType > = some, enabled
+    "enabled" : bool => Option < bool > = some, login_path "login_path" : impl Into <
+    String > => Option < String > = some, config "config" : super::IdentityProviderConfig
+    => Option < super::IdentityProviderConfig > = some, created_at "created_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, updated_at "updated_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, }
+    some, updated_at "updated_at" : chrono::DateTime < chrono::Utc > => Option <
+    chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(any(feature = "auth-settings", feature = "portal-auth-settings"))]
 crate::runtime::model_builder! {
@@ -9223,25 +9246,25 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "integration-instances")]
 crate::runtime::model_builder! {
     super::IntegrationInstanceFilterParameters as "IntegrationInstanceFilterParameters"
     => IntegrationInstanceFilterParametersBuilder; required {} optional { name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, display_name
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, display_name
     "display_name" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, integration_name "integration.name" :
+    some, integration_name "integration.name" :
     super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, integration_display_name
+    super::ScorecardFilterParametersScoreValue > = some, integration_display_name
     "integration.display_name" : super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, authorized "authorized" : bool
-    => Option < bool > = Some, labels "labels" : super::LabelsFieldFilter => Option <
-    super::LabelsFieldFilter > = Some, created_at "created_at" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some,
+    super::ScorecardFilterParametersScoreValue > = some, authorized "authorized" : bool
+    => Option < bool > = some, labels "labels" : super::LabelsFieldFilter => Option <
+    super::LabelsFieldFilter > = some, created_at "created_at" :
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some,
     updated_at "updated_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, }
+    super::DateTimeFieldFilter > = some, }
 }
 #[cfg(
     any(
@@ -9284,7 +9307,7 @@ crate::runtime::model_builder! {
     String > => String, events_feed "events_feed" :
     super::IntegrationResourceEventEventsFeed =>
     super::IntegrationResourceEventEventsFeed, } optional { description "description" :
-    impl Into < String > => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "catalog-integrations")]
 crate::runtime::model_builder! {
@@ -9297,7 +9320,7 @@ crate::runtime::model_builder! {
     super::InternalServerError as "InternalServerError" => InternalServerErrorBuilder;
     required { status "status" : i32 => i32, title "title" : impl Into < String > =>
     String, instance "instance" : impl Into < String > => String, } optional { detail
-    "detail" : impl Into < String > => Option < String > = Some, }
+    "detail" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(
     any(
@@ -9418,7 +9441,7 @@ crate::runtime::model_builder! {
     String, rule "rule" : super::EnumConfigFieldSchemaType =>
     super::EnumConfigFieldSchemaType, reason "reason" : impl Into < String > => String,
     choices "choices" : Vec < serde_json::Value > => Vec < serde_json::Value >, }
-    optional { source "source" : impl Into < String > => Option < String > = Some, }
+    optional { source "source" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(
     any(
@@ -9538,9 +9561,9 @@ crate::runtime::model_builder! {
     InvalidParameterDependentItemBuilder; required { field "field" : impl Into < String >
     => String, reason "reason" : impl Into < String > => String, } optional { rule "rule"
     : super::InvalidParameterDependentItemRule => Option <
-    super::InvalidParameterDependentItemRule > = Some, dependents "dependents" : Vec <
-    serde_json::Value > => Option < Vec < serde_json::Value > > = Some, source "source" :
-    impl Into < String > => Option < String > = Some, }
+    super::InvalidParameterDependentItemRule > = some, dependents "dependents" : Vec <
+    serde_json::Value > => Option < Vec < serde_json::Value > > = some, source "source" :
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(
     any(
@@ -9661,7 +9684,7 @@ crate::runtime::model_builder! {
     => String, rule "rule" : super::InvalidParameterMaximumLengthRule =>
     super::InvalidParameterMaximumLengthRule, maximum "maximum" : i64 => i64, reason
     "reason" : impl Into < String > => String, } optional { source "source" : impl Into <
-    String > => Option < String > = Some, }
+    String > => Option < String > = some, }
 }
 #[cfg(
     any(
@@ -9782,7 +9805,7 @@ crate::runtime::model_builder! {
     => String, rule "rule" : super::InvalidParameterMinimumLengthRule =>
     super::InvalidParameterMinimumLengthRule, minimum "minimum" : i64 => i64, reason
     "reason" : impl Into < String > => String, } optional { source "source" : impl Into <
-    String > => Option < String > = Some, }
+    String > => Option < String > = some, }
 }
 #[cfg(
     any(
@@ -9901,8 +9924,8 @@ crate::runtime::model_builder! {
     super::InvalidParameterStandard as "InvalidParameterStandard" =>
     InvalidParameterStandardBuilder; required { field "field" : impl Into < String > =>
     String, reason "reason" : impl Into < String > => String, } optional { rule "rule" :
-    super::InvalidRules => Option < super::InvalidRules > = Some, source "source" : impl
-    Into < String > => Option < String > = Some, }
+    super::InvalidRules => Option < super::InvalidRules > = some, source "source" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "invites")]
 crate::runtime::model_builder! {
@@ -9923,48 +9946,52 @@ crate::runtime::model_builder! {
 #[cfg(feature = "jwts")]
 crate::runtime::model_builder! {
     super::Jwt as "Jwt" => JwtBuilder; required {} optional { algorithm "algorithm" :
-    super::JwtAlgorithm => Option < super::JwtAlgorithm > = Some, consumer "consumer" :
-    super::KeySetProperty => Option < super::KeySetProperty > = Some, created_at
-    "created_at" : i64 => Option < i64 > = Some, id "id" : impl Into < String > => Option
-    < String > = Some, key "key" : impl Into < String > => Option < String > = Some,
-    rsa_public_key "rsa_public_key" : impl Into < String > => Option < String > = Some,
-    secret "secret" : impl Into < String > => Option < String > = Some, tags "tags" : Vec
-    < String > => Option < Vec < String > > = Some, }
+    super::JwtAlgorithm => Option < super::JwtAlgorithm > = some, consumer "consumer" :
+    super::KeySetProperty => Option < super::KeySetProperty > = some, created_at
+    "created_at" : i64 => Option < i64 > = some, id "id" : impl Into < String > => Option
+    < String > = some, key "key" : impl Into < String > => Option < String > = some,
+    rsa_public_key "rsa_public_key" : impl Into < String > => Option < String > = some,
+    secret "secret" : impl Into < String > => Option < String > = some, tags "tags" : Vec
+    < String > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "jwts")]
 crate::runtime::model_builder! {
     super::JwtWithoutParents as "JwtWithoutParents" => JwtWithoutParentsBuilder; required
-    {} optional { algorithm "algorithm" : Option < super::JwtAlgorithm > => Option <
-    Option < super::JwtAlgorithm >> = Some, consumer "consumer" : Option <
-    super::KeySetProperty > => Option < Option < super::KeySetProperty >> = Some,
-    created_at "created_at" : Option < i64 > => Option < Option < i64 >> = Some, id "id"
-    : Option < String > => Option < Option < String >> = Some, key "key" : Option <
-    String > => Option < Option < String >> = Some, rsa_public_key "rsa_public_key" :
-    Option < String > => Option < Option < String >> = Some, secret "secret" : Option <
-    String > => Option < Option < String >> = Some, tags "tags" : Option < Vec < String >
-    > => Option < Option < Vec < String > >> = Some, }
+    {} optional { algorithm "algorithm" : impl crate ::IntoNullable < super::JwtAlgorithm
+    > => Option < Option < super::JwtAlgorithm >> = null, consumer "consumer" : impl
+    crate ::IntoNullable < super::KeySetProperty > => Option < Option <
+    super::KeySetProperty >> = null, created_at "created_at" : impl crate ::IntoNullable
+    < i64 > => Option < Option < i64 >> = null, id "id" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, key "key" : impl crate ::IntoNullable
+    < String > => Option < Option < String >> = null, rsa_public_key "rsa_public_key" :
+    impl crate ::IntoNullable < String > => Option < Option < String >> = null, secret
+    "secret" : impl crate ::IntoNullable < String > => Option < Option < String >> =
+    null, tags "tags" : impl crate ::IntoNullable < Vec < String > > => Option < Option <
+    Vec < String > >> = null, }
 }
 #[cfg(feature = "keys")]
 crate::runtime::model_builder! {
     super::Key as "Key" => KeyBuilder; required { kid "kid" : impl Into < String > =>
-    String, } optional { created_at "created_at" : Option < i64 > => Option < Option <
-    i64 >> = Some, id "id" : Option < String > => Option < Option < String >> = Some, jwk
-    "jwk" : Option < String > => Option < Option < String >> = Some, name "name" : Option
-    < String > => Option < Option < String >> = Some, pem "pem" : Option < super::KeyPem
-    > => Option < Option < super::KeyPem >> = Some, set "set" : Option <
-    super::KeySetProperty > => Option < Option < super::KeySetProperty >> = Some, tags
-    "tags" : Option < Vec < String > > => Option < Option < Vec < String > >> = Some,
-    updated_at "updated_at" : Option < i64 > => Option < Option < i64 >> = Some, x5t
-    "x5t" : Option < String > => Option < Option < String >> = Some, }
+    String, } optional { created_at "created_at" : impl crate ::IntoNullable < i64 > =>
+    Option < Option < i64 >> = null, id "id" : impl crate ::IntoNullable < String > =>
+    Option < Option < String >> = null, jwk "jwk" : impl crate ::IntoNullable < String >
+    => Option < Option < String >> = null, name "name" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, pem "pem" : impl crate ::IntoNullable
+    < super::KeyPem > => Option < Option < super::KeyPem >> = null, set "set" : impl
+    crate ::IntoNullable < super::KeySetProperty > => Option < Option <
+    super::KeySetProperty >> = null, tags "tags" : impl crate ::IntoNullable < Vec <
+    String > > => Option < Option < Vec < String > >> = null, updated_at "updated_at" :
+    impl crate ::IntoNullable < i64 > => Option < Option < i64 >> = null, x5t "x5t" :
+    impl crate ::IntoNullable < String > => Option < Option < String >> = null, }
 }
 #[cfg(feature = "api-keys")]
 crate::runtime::model_builder! {
     super::KeyAuth as "KeyAuth" => KeyAuthBuilder; required {} optional { consumer
-    "consumer" : super::KeySetProperty => Option < super::KeySetProperty > = Some,
-    created_at "created_at" : i64 => Option < i64 > = Some, id "id" : impl Into < String
-    > => Option < String > = Some, key "key" : impl Into < String > => Option < String >
-    = Some, tags "tags" : Vec < String > => Option < Vec < String > > = Some, ttl "ttl" :
-    i64 => Option < i64 > = Some, }
+    "consumer" : super::KeySetProperty => Option < super::KeySetProperty > = some,
+    created_at "created_at" : i64 => Option < i64 > = some, id "id" : impl Into < String
+    > => Option < String > = some, key "key" : impl Into < String > => Option < String >
+    = some, tags "tags" : Vec < String > => Option < Vec < String > > = some, ttl "ttl" :
+    i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "applications")]
 crate::runtime::model_builder! {
@@ -9976,10 +10003,10 @@ crate::runtime::model_builder! {
     super::AuthStrategyKeyAuth => super::AuthStrategyKeyAuth, portal "portal" :
     super::KeyAuthApplicationPortal => super::KeyAuthApplicationPortal,
     registration_count "registration_count" : f64 => f64, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "description" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, Option < String > > => Option <
-    std::collections::BTreeMap < String, Option < String > > > = Some, owner "owner" :
-    super::ApplicationOwner => Option < super::ApplicationOwner > = Some, }
+    std::collections::BTreeMap < String, Option < String > > > = some, owner "owner" :
+    super::ApplicationOwner => Option < super::ApplicationOwner > = some, }
 }
 #[cfg(feature = "applications")]
 crate::runtime::model_builder! {
@@ -9991,34 +10018,36 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::KeyAuthHeader as "KeyAuthHeader" => KeyAuthHeaderBuilder; required { name
     "name" : impl Into < String > => String, } optional { display_name "display_name" :
-    impl Into < String > => Option < String > = Some, description "description" : impl
-    Into < String > => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, description "description" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "api-keys")]
 crate::runtime::model_builder! {
     super::KeyAuthWithoutParents as "KeyAuthWithoutParents" =>
-    KeyAuthWithoutParentsBuilder; required {} optional { consumer "consumer" : Option <
-    super::KeySetProperty > => Option < Option < super::KeySetProperty >> = Some,
-    created_at "created_at" : Option < i64 > => Option < Option < i64 >> = Some, id "id"
-    : Option < String > => Option < Option < String >> = Some, key "key" : Option <
-    String > => Option < Option < String >> = Some, tags "tags" : Option < Vec < String >
-    > => Option < Option < Vec < String > >> = Some, ttl "ttl" : Option < i64 > => Option
-    < Option < i64 >> = Some, }
+    KeyAuthWithoutParentsBuilder; required {} optional { consumer "consumer" : impl crate
+    ::IntoNullable < super::KeySetProperty > => Option < Option < super::KeySetProperty
+    >> = null, created_at "created_at" : impl crate ::IntoNullable < i64 > => Option <
+    Option < i64 >> = null, id "id" : impl crate ::IntoNullable < String > => Option <
+    Option < String >> = null, key "key" : impl crate ::IntoNullable < String > => Option
+    < Option < String >> = null, tags "tags" : impl crate ::IntoNullable < Vec < String >
+    > => Option < Option < Vec < String > >> = null, ttl "ttl" : impl crate
+    ::IntoNullable < i64 > => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "keys")]
 crate::runtime::model_builder! {
     super::KeyPem as "KeyPem" => KeyPemBuilder; required {} optional { private_key
-    "private_key" : impl Into < String > => Option < String > = Some, public_key
-    "public_key" : impl Into < String > => Option < String > = Some, }
+    "private_key" : impl Into < String > => Option < String > = some, public_key
+    "public_key" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "key-sets")]
 crate::runtime::model_builder! {
     super::KeySet as "KeySet" => KeySetBuilder; required {} optional { created_at
-    "created_at" : Option < i64 > => Option < Option < i64 >> = Some, id "id" : Option <
-    String > => Option < Option < String >> = Some, name "name" : Option < String > =>
-    Option < Option < String >> = Some, tags "tags" : Option < Vec < String > > => Option
-    < Option < Vec < String > >> = Some, updated_at "updated_at" : Option < i64 > =>
-    Option < Option < i64 >> = Some, }
+    "created_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64 >> = null,
+    id "id" : impl crate ::IntoNullable < String > => Option < Option < String >> = null,
+    name "name" : impl crate ::IntoNullable < String > => Option < Option < String >> =
+    null, tags "tags" : impl crate ::IntoNullable < Vec < String > > => Option < Option <
+    Vec < String > >> = null, updated_at "updated_at" : impl crate ::IntoNullable < i64 >
+    => Option < Option < i64 >> = null, }
 }
 #[cfg(
     any(
@@ -10041,7 +10070,7 @@ crate::runtime::model_builder! {
 )]
 crate::runtime::model_builder! {
     super::KeySetProperty as "KeySetProperty" => KeySetPropertyBuilder; required {}
-    optional { id "id" : impl Into < String > => Option < String > = Some, }
+    optional { id "id" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "mcp-servers")]
 crate::runtime::model_builder! {
@@ -10055,13 +10084,13 @@ crate::runtime::model_builder! {
     super::KongRoute as "KongRoute" => KongRouteBuilder; required { name "name" : impl
     Into < String > => String, paths "paths" : Vec < String > => Vec < String >, methods
     "methods" : Vec < String > => Vec < String >, } optional { id "id" : uuid::Uuid =>
-    Option < uuid::Uuid > = Some, service "service" : super::KongRouteService => Option <
-    super::KongRouteService > = Some, }
+    Option < uuid::Uuid > = some, service "service" : super::KongRouteService => Option <
+    super::KongRouteService > = some, }
 }
 #[cfg(any(feature = "system-accounts-team-membership", feature = "mcp-servers"))]
 crate::runtime::model_builder! {
     super::KongRouteService as "KongRouteService" => KongRouteServiceBuilder; required {}
-    optional { id "id" : uuid::Uuid => Option < uuid::Uuid > = Some, }
+    optional { id "id" : uuid::Uuid => Option < uuid::Uuid > = some, }
 }
 #[cfg(feature = "mcp-servers")]
 crate::runtime::model_builder! {
@@ -10069,7 +10098,7 @@ crate::runtime::model_builder! {
     impl Into < String > => String, protocol "protocol" : impl Into < String > => String,
     host "host" : impl Into < String > => String, port "port" : i64 => i64, path "path" :
     impl Into < String > => String, } optional { id "id" : uuid::Uuid => Option <
-    uuid::Uuid > = Some, }
+    uuid::Uuid > = some, }
 }
 #[cfg(feature = "ai-gateway-vaults")]
 crate::runtime::model_builder! {
@@ -10077,10 +10106,10 @@ crate::runtime::model_builder! {
     KonnectConfigStoreVaultBuilder; required { name "name" : impl Into < String > =>
     String, config "config" : super::KonnectConfigStoreVaultConfig =>
     super::KonnectConfigStoreVaultConfig, } optional { description "description" : impl
-    Into < String > => Option < String > = Some, labels "labels" :
+    Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-vaults")]
@@ -10093,7 +10122,7 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::KonnectCpLegacyBaseError as "KonnectCpLegacyBaseError" =>
     KonnectCpLegacyBaseErrorBuilder; required {} optional { message "message" : impl Into
-    < String > => Option < String > = Some, }
+    < String > => Option < String > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -10115,11 +10144,11 @@ crate::runtime::model_builder! {
 )]
 crate::runtime::model_builder! {
     super::LabelsFieldFilter as "LabelsFieldFilter" => LabelsFieldFilterBuilder; required
-    {} optional { eq "eq" : impl Into < String > => Option < String > = Some, contains
-    "contains" : impl Into < String > => Option < String > = Some, ocontains "ocontains"
-    : impl Into < String > => Option < String > = Some, oeq "oeq" : impl Into < String >
-    => Option < String > = Some, neq "neq" : impl Into < String > => Option < String > =
-    Some, }
+    {} optional { eq "eq" : impl Into < String > => Option < String > = some, contains
+    "contains" : impl Into < String > => Option < String > = some, ocontains "ocontains"
+    : impl Into < String > => Option < String > = some, oeq "oeq" : impl Into < String >
+    => Option < String > = some, neq "neq" : impl Into < String > => Option < String > =
+    some, }
 }
 #[cfg(
     any(
@@ -10135,15 +10164,15 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::LegacyStringFieldFilter as "LegacyStringFieldFilter" =>
     LegacyStringFieldFilterBuilder; required {} optional { eq "eq" : impl Into < String >
-    => Option < String > = Some, contains "contains" : impl Into < String > => Option <
-    String > = Some, }
+    => Option < String > = some, contains "contains" : impl Into < String > => Option <
+    String > = some, }
 }
 #[cfg(feature = "acls")]
 crate::runtime::model_builder! {
     super::ListAclResponse as "ListAclResponse" => ListAclResponseBuilder; required {}
-    optional { data "data" : Vec < super::Acl > => Option < Vec < super::Acl > > = Some,
-    next "next" : impl Into < String > => Option < String > = Some, offset "offset" :
-    impl Into < String > => Option < String > = Some, }
+    optional { data "data" : Vec < super::Acl > => Option < Vec < super::Acl > > = some,
+    next "next" : impl Into < String > => Option < String > = some, offset "offset" :
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "add-ons")]
 crate::runtime::model_builder! {
@@ -10155,12 +10184,12 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListAddonsParamsFilter as "ListAddonsParamsFilter" =>
     ListAddonsParamsFilterBuilder; required {} optional { id "id" :
-    super::UlidFieldFilter => Option < super::UlidFieldFilter > = Some, key "key" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, status
-    "status" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some,
+    super::UlidFieldFilter => Option < super::UlidFieldFilter > = some, key "key" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, status
+    "status" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = some,
     currency "currency" : super::UuidFieldFilter => Option < super::UuidFieldFilter > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "ai-gateway-agents")]
 crate::runtime::model_builder! {
@@ -10345,16 +10374,16 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListApiRegistrationsFilter as "ListApiRegistrationsFilter" =>
     ListApiRegistrationsFilterBuilder; required {} optional { status "status" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, portal_id
-    "portal_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some,
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, portal_id
+    "portal_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = some,
     portal_name "portal_name" : super::StringFieldFilter => Option <
-    super::StringFieldFilter > = Some, application_id "application_id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, application_name
+    super::StringFieldFilter > = some, application_id "application_id" :
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, application_name
     "application_name" : super::StringFieldFilter => Option < super::StringFieldFilter >
-    = Some, application_owner_type "application_owner_type" : super::StringFieldFilter =>
-    Option < super::StringFieldFilter > = Some, application_owner_id
+    = some, application_owner_type "application_owner_type" : super::StringFieldFilter =>
+    Option < super::StringFieldFilter > = some, application_owner_id
     "application_owner_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "api")]
 crate::runtime::model_builder! {
@@ -10386,20 +10415,20 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { spec "spec" : super::ApiVersionSummarySpec => Option <
-    super::ApiVersionSummarySpec > = Some, }
+    super::ApiVersionSummarySpec > = some, }
 }
 #[cfg(feature = "app-auth-strategies")]
 crate::runtime::model_builder! {
     super::ListAppAuthStrategiesFilter as "ListAppAuthStrategiesFilter" =>
     ListAppAuthStrategiesFilterBuilder; required {} optional { strategy_type
     "strategy_type" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, name "name" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, display_name "display_name" : super::StringFieldFilter => Option <
-    super::StringFieldFilter > = Some, dcr_provider_id "dcr_provider_id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, dcr_provider_name
+    some, name "name" : super::StringFieldFilter => Option < super::StringFieldFilter > =
+    some, display_name "display_name" : super::StringFieldFilter => Option <
+    super::StringFieldFilter > = some, dcr_provider_id "dcr_provider_id" :
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, dcr_provider_name
     "dcr_provider_name" : super::StringFieldFilter => Option < super::StringFieldFilter >
-    = Some, dcr_provider_type "dcr_provider_type" : super::StringFieldFilter => Option <
-    super::StringFieldFilter > = Some, }
+    = some, dcr_provider_type "dcr_provider_type" : super::StringFieldFilter => Option <
+    super::StringFieldFilter > = some, }
 }
 #[cfg(feature = "app-auth-strategies")]
 crate::runtime::model_builder! {
@@ -10446,31 +10475,31 @@ crate::runtime::model_builder! {
 )]
 crate::runtime::model_builder! {
     super::ListAppsPage as "ListAppsPage" => ListAppsPageBuilder; required {} optional {
-    size "size" : i64 => Option < i64 > = Some, number "number" : i64 => Option < i64 > =
-    Some, }
+    size "size" : i64 => Option < i64 > = some, number "number" : i64 => Option < i64 > =
+    some, }
 }
 #[cfg(feature = "basic-auth-credentials")]
 crate::runtime::model_builder! {
     super::ListBasicAuthResponse as "ListBasicAuthResponse" =>
     ListBasicAuthResponseBuilder; required {} optional { data "data" : Vec <
-    super::BasicAuth > => Option < Vec < super::BasicAuth > > = Some, next "next" : impl
-    Into < String > => Option < String > = Some, offset "offset" : impl Into < String >
-    => Option < String > = Some, }
+    super::BasicAuth > => Option < Vec < super::BasicAuth > > = some, next "next" : impl
+    Into < String > => Option < String > = some, offset "offset" : impl Into < String >
+    => Option < String > = some, }
 }
 #[cfg(feature = "portal-team-membership")]
 crate::runtime::model_builder! {
     super::ListBasicDevelopersResponse as "ListBasicDevelopersResponse" =>
     ListBasicDevelopersResponseBuilder; required {} optional { meta "meta" :
-    super::PaginatedMeta => Option < super::PaginatedMeta > = Some, data "data" : Vec <
-    super::BasicDeveloper > => Option < Vec < super::BasicDeveloper > > = Some, }
+    super::PaginatedMeta => Option < super::PaginatedMeta > = some, data "data" : Vec <
+    super::BasicDeveloper > => Option < Vec < super::BasicDeveloper > > = some, }
 }
 #[cfg(feature = "ca-certificates")]
 crate::runtime::model_builder! {
     super::ListCaCertificateResponse as "ListCaCertificateResponse" =>
     ListCaCertificateResponseBuilder; required {} optional { data "data" : Vec <
-    super::CaCertificate > => Option < Vec < super::CaCertificate > > = Some, next "next"
-    : impl Into < String > => Option < String > = Some, offset "offset" : impl Into <
-    String > => Option < String > = Some, }
+    super::CaCertificate > => Option < Vec < super::CaCertificate > > = some, next "next"
+    : impl Into < String > => Option < String > = some, offset "offset" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "catalog-integrations")]
 crate::runtime::model_builder! {
@@ -10497,15 +10526,15 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListCertificateResponse as "ListCertificateResponse" =>
     ListCertificateResponseBuilder; required {} optional { data "data" : Vec <
-    super::Certificate > => Option < Vec < super::Certificate > > = Some, next "next" :
-    impl Into < String > => Option < String > = Some, offset "offset" : impl Into <
-    String > => Option < String > = Some, }
+    super::Certificate > => Option < Vec < super::Certificate > > = some, next "next" :
+    impl Into < String > => Option < String > = some, offset "offset" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::ListChargesParamsFilter as "ListChargesParamsFilter" =>
     ListChargesParamsFilterBuilder; required {} optional { status "status" :
-    super::StringFieldNeqFilter => Option < super::StringFieldNeqFilter > = Some, }
+    super::StringFieldNeqFilter => Option < super::StringFieldNeqFilter > = some, }
 }
 #[cfg(feature = "provider-accounts")]
 crate::runtime::model_builder! {
@@ -10540,16 +10569,16 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListConsumerGroupResponse as "ListConsumerGroupResponse" =>
     ListConsumerGroupResponseBuilder; required {} optional { data "data" : Vec <
-    super::ConsumerGroup > => Option < Vec < super::ConsumerGroup > > = Some, next "next"
-    : impl Into < String > => Option < String > = Some, offset "offset" : impl Into <
-    String > => Option < String > = Some, }
+    super::ConsumerGroup > => Option < Vec < super::ConsumerGroup > > = some, next "next"
+    : impl Into < String > => Option < String > = some, offset "offset" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(any(feature = "consumer-groups", feature = "consumers"))]
 crate::runtime::model_builder! {
     super::ListConsumerResponse as "ListConsumerResponse" => ListConsumerResponseBuilder;
     required {} optional { data "data" : Vec < super::Consumer > => Option < Vec <
-    super::Consumer > > = Some, next "next" : impl Into < String > => Option < String > =
-    Some, offset "offset" : impl Into < String > => Option < String > = Some, }
+    super::Consumer > > = some, next "next" : impl Into < String > => Option < String > =
+    some, offset "offset" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "control-planes")]
 crate::runtime::model_builder! {
@@ -10570,18 +10599,18 @@ crate::runtime::model_builder! {
     super::ListCreditGrantsParamsFilter as "ListCreditGrantsParamsFilter" =>
     ListCreditGrantsParamsFilterBuilder; required {} optional { status "status" :
     super::CreditGrantLifecycleStatus => Option < super::CreditGrantLifecycleStatus > =
-    Some, currency "currency" : impl Into < String > => Option < String > = Some, key
+    some, currency "currency" : impl Into < String > => Option < String > = some, key
     "key" : super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, }
+    super::CatalogResourceConfigFieldFilter > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::ListCreditTransactionsParamsFilter as "ListCreditTransactionsParamsFilter" =>
     ListCreditTransactionsParamsFilterBuilder; required {} optional { r#type "type" :
     super::BillingCreditTransactionType => Option < super::BillingCreditTransactionType >
-    = Some, currency "currency" : impl Into < String > => Option < String > = Some,
+    = some, currency "currency" : impl Into < String > => Option < String > = some,
     feature_key "feature_key" : super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, }
+    super::CatalogResourceConfigFieldFilter > = some, }
 }
 #[cfg(feature = "criteria-templates")]
 crate::runtime::model_builder! {
@@ -10594,9 +10623,9 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListCustomPluginResponse as "ListCustomPluginResponse" =>
     ListCustomPluginResponseBuilder; required {} optional { data "data" : Vec <
-    super::CustomPlugin > => Option < Vec < super::CustomPlugin > > = Some, next "next" :
-    impl Into < String > => Option < String > = Some, offset "offset" : impl Into <
-    String > => Option < String > = Some, }
+    super::CustomPlugin > => Option < Vec < super::CustomPlugin > > = some, next "next" :
+    impl Into < String > => Option < String > = some, offset "offset" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-entitlements")]
 crate::runtime::model_builder! {
@@ -10610,30 +10639,30 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListCustomersParamsFilter as "ListCustomersParamsFilter" =>
     ListCustomersParamsFilterBuilder; required {} optional { key "key" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, primary_email
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, primary_email
     "primary_email" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, usage_attribution_subject_key "usage_attribution_subject_key" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, plan_key
-    "plan_key" : super::StringFieldFilter => Option < super::StringFieldFilter > = Some,
+    some, usage_attribution_subject_key "usage_attribution_subject_key" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, plan_key
+    "plan_key" : super::StringFieldFilter => Option < super::StringFieldFilter > = some,
     billing_profile_id "billing_profile_id" : super::UlidFieldFilter => Option <
-    super::UlidFieldFilter > = Some, }
+    super::UlidFieldFilter > = some, }
 }
 #[cfg(feature = "dp-nodes")]
 crate::runtime::model_builder! {
     super::ListDataplaneNodesResponse as "ListDataplaneNodesResponse" =>
     ListDataplaneNodesResponseBuilder; required {} optional { items "items" : Vec <
     super::GetNodesNodeIdResponseItem > => Option < Vec <
-    super::GetNodesNodeIdResponseItem > > = Some, page "page" :
+    super::GetNodesNodeIdResponseItem > > = some, page "page" :
     super::ListDataplaneNodesResponsePage => Option <
-    super::ListDataplaneNodesResponsePage > = Some, }
+    super::ListDataplaneNodesResponsePage > = some, }
 }
 #[cfg(feature = "dp-nodes")]
 crate::runtime::model_builder! {
     super::ListDataplaneNodesResponsePage as "ListDataplaneNodesResponsePage" =>
     ListDataplaneNodesResponsePageBuilder; required {} optional { total_count
-    "total_count" : i64 => Option < i64 > = Some, next "next" : impl Into < String > =>
-    Option < String > = Some, }
+    "total_count" : i64 => Option < i64 > = some, next "next" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -10647,7 +10676,7 @@ crate::runtime::model_builder! {
     super::ListDefaultEmailTemplatesResponse as "ListDefaultEmailTemplatesResponse" =>
     ListDefaultEmailTemplatesResponseBuilder; required {} optional { data "data" : Vec <
     super::DefaultEmailTemplate > => Option < Vec < super::DefaultEmailTemplate > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "resource-configurations")]
 crate::runtime::model_builder! {
@@ -10669,15 +10698,15 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListDegraphqlRouteResponse as "ListDegraphqlRouteResponse" =>
     ListDegraphqlRouteResponseBuilder; required {} optional { data "data" : Vec <
-    super::DegraphqlRoute > => Option < Vec < super::DegraphqlRoute > > = Some, next
-    "next" : impl Into < String > => Option < String > = Some, offset "offset" : impl
-    Into < String > => Option < String > = Some, }
+    super::DegraphqlRoute > => Option < Vec < super::DegraphqlRoute > > = some, next
+    "next" : impl Into < String > => Option < String > = some, offset "offset" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "applications")]
 crate::runtime::model_builder! {
     super::ListDevelopersByApplicationFilter as "ListDevelopersByApplicationFilter" =>
     ListDevelopersByApplicationFilterBuilder; required {} optional { id "id" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, }
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, }
 }
 #[cfg(feature = "portal-developers")]
 crate::runtime::model_builder! {
@@ -10697,41 +10726,41 @@ crate::runtime::model_builder! {
     super::ListDpClientCertificatesResponse as "ListDpClientCertificatesResponse" =>
     ListDpClientCertificatesResponseBuilder; required {} optional { items "items" : Vec <
     super::DataPlaneClientCertificate > => Option < Vec <
-    super::DataPlaneClientCertificate > > = Some, page "page" :
-    super::GetNodesEolResponsePage => Option < super::GetNodesEolResponsePage > = Some, }
+    super::DataPlaneClientCertificate > > = some, page "page" :
+    super::GetNodesEolResponsePage => Option < super::GetNodesEolResponsePage > = some, }
 }
 #[cfg(feature = "event-gateway-backend-clusters")]
 crate::runtime::model_builder! {
     super::ListEventGatewayBackendClustersResponse as
     "ListEventGatewayBackendClustersResponse" =>
     ListEventGatewayBackendClustersResponseBuilder; required {} optional { meta "meta" :
-    super::CursorMeta => Option < super::CursorMeta > = Some, data "data" : Vec <
-    super::BackendCluster > => Option < Vec < super::BackendCluster > > = Some, }
+    super::CursorMeta => Option < super::CursorMeta > = some, data "data" : Vec <
+    super::BackendCluster > => Option < Vec < super::BackendCluster > > = some, }
 }
 #[cfg(feature = "event-gateway-data-plane-certificates")]
 crate::runtime::model_builder! {
     super::ListEventGatewayDataPlaneCertificatesResponse as
     "ListEventGatewayDataPlaneCertificatesResponse" =>
     ListEventGatewayDataPlaneCertificatesResponseBuilder; required {} optional { meta
-    "meta" : super::CursorMeta => Option < super::CursorMeta > = Some, data "data" : Vec
+    "meta" : super::CursorMeta => Option < super::CursorMeta > = some, data "data" : Vec
     < super::EventGatewayDataPlaneCertificate > => Option < Vec <
-    super::EventGatewayDataPlaneCertificate > > = Some, }
+    super::EventGatewayDataPlaneCertificate > > = some, }
 }
 #[cfg(feature = "event-gateway-listeners")]
 crate::runtime::model_builder! {
     super::ListEventGatewayListenersFilter as "ListEventGatewayListenersFilter" =>
     ListEventGatewayListenersFilterBuilder; required {} optional { name "name" :
     super::StringFieldContainsFilter => Option < super::StringFieldContainsFilter > =
-    Some, virtual_cluster_id "virtual_cluster_id" : super::StringFieldEqualsFilter =>
-    Option < super::StringFieldEqualsFilter > = Some, }
+    some, virtual_cluster_id "virtual_cluster_id" : super::StringFieldEqualsFilter =>
+    Option < super::StringFieldEqualsFilter > = some, }
 }
 #[cfg(feature = "event-gateway-listeners")]
 crate::runtime::model_builder! {
     super::ListEventGatewayListenersResponse as "ListEventGatewayListenersResponse" =>
     ListEventGatewayListenersResponseBuilder; required {} optional { meta "meta" :
-    super::CursorMeta => Option < super::CursorMeta > = Some, data "data" : Vec <
+    super::CursorMeta => Option < super::CursorMeta > = some, data "data" : Vec <
     super::EventGatewayListener > => Option < Vec < super::EventGatewayListener > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "event-gateway-nodes")]
 crate::runtime::model_builder! {
@@ -10744,32 +10773,32 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListEventGatewayNodesResponse as "ListEventGatewayNodesResponse" =>
     ListEventGatewayNodesResponseBuilder; required {} optional { meta "meta" :
-    super::CursorMeta => Option < super::CursorMeta > = Some, data "data" : Vec <
-    super::GatewayNode > => Option < Vec < super::GatewayNode > > = Some, }
+    super::CursorMeta => Option < super::CursorMeta > = some, data "data" : Vec <
+    super::GatewayNode > => Option < Vec < super::GatewayNode > > = some, }
 }
 #[cfg(feature = "event-gateway-schema-registries")]
 crate::runtime::model_builder! {
     super::ListEventGatewaySchemaRegistriesResponse as
     "ListEventGatewaySchemaRegistriesResponse" =>
     ListEventGatewaySchemaRegistriesResponseBuilder; required {} optional { meta "meta" :
-    super::CursorMeta => Option < super::CursorMeta > = Some, data "data" : Vec <
-    super::SchemaRegistry > => Option < Vec < super::SchemaRegistry > > = Some, }
+    super::CursorMeta => Option < super::CursorMeta > = some, data "data" : Vec <
+    super::SchemaRegistry > => Option < Vec < super::SchemaRegistry > > = some, }
 }
 #[cfg(feature = "event-gateway-static-keys")]
 crate::runtime::model_builder! {
     super::ListEventGatewayStaticKeysResponse as "ListEventGatewayStaticKeysResponse" =>
     ListEventGatewayStaticKeysResponseBuilder; required {} optional { meta "meta" :
-    super::CursorMeta => Option < super::CursorMeta > = Some, data "data" : Vec <
+    super::CursorMeta => Option < super::CursorMeta > = some, data "data" : Vec <
     super::EventGatewayStaticKey > => Option < Vec < super::EventGatewayStaticKey > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "event-gateway-tls-trust-bundles")]
 crate::runtime::model_builder! {
     super::ListEventGatewayTlsTrustBundlesResponse as
     "ListEventGatewayTlsTrustBundlesResponse" =>
     ListEventGatewayTlsTrustBundlesResponseBuilder; required {} optional { meta "meta" :
-    super::CursorMeta => Option < super::CursorMeta > = Some, data "data" : Vec <
-    super::TlsTrustBundle > => Option < Vec < super::TlsTrustBundle > > = Some, }
+    super::CursorMeta => Option < super::CursorMeta > = some, data "data" : Vec <
+    super::TlsTrustBundle > => Option < Vec < super::TlsTrustBundle > > = some, }
 }
 #[cfg(
     any(
@@ -10783,7 +10812,7 @@ crate::runtime::model_builder! {
     "ListEventGatewayVirtualClusterConsumePoliciesFilter" =>
     ListEventGatewayVirtualClusterConsumePoliciesFilterBuilder; required {} optional {
     parent_policy_id "parent_policy_id" : impl Into < String > => Option < String > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -10791,17 +10820,17 @@ crate::runtime::model_builder! {
     "ListEventGatewayVirtualClustersFilter" =>
     ListEventGatewayVirtualClustersFilterBuilder; required {} optional {
     backend_cluster_id "backend_cluster_id" : super::StringFieldEqualsFilter => Option <
-    super::StringFieldEqualsFilter > = Some, name "name" :
+    super::StringFieldEqualsFilter > = some, name "name" :
     super::StringFieldContainsFilter => Option < super::StringFieldContainsFilter > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
     super::ListEventGatewayVirtualClustersResponse as
     "ListEventGatewayVirtualClustersResponse" =>
     ListEventGatewayVirtualClustersResponseBuilder; required {} optional { meta "meta" :
-    super::CursorMeta => Option < super::CursorMeta > = Some, data "data" : Vec <
-    super::VirtualCluster > => Option < Vec < super::VirtualCluster > > = Some, }
+    super::CursorMeta => Option < super::CursorMeta > = some, data "data" : Vec <
+    super::VirtualCluster > => Option < Vec < super::VirtualCluster > > = some, }
 }
 #[cfg(
     any(
@@ -10819,7 +10848,7 @@ crate::runtime::model_builder! {
     super::ListEventGatewaysFilter as "ListEventGatewaysFilter" =>
     ListEventGatewaysFilterBuilder; required {} optional { name "name" :
     super::StringFieldContainsFilter => Option < super::StringFieldContainsFilter > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "event-gateways")]
 crate::runtime::model_builder! {
@@ -10840,26 +10869,26 @@ crate::runtime::model_builder! {
     super::ListEventsParamsFilter as "ListEventsParamsFilter" =>
     ListEventsParamsFilterBuilder; required {} optional { id "id" :
     super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, source "source" :
+    super::CatalogResourceConfigFieldFilter > = some, source "source" :
     super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, subject "subject" :
+    super::CatalogResourceConfigFieldFilter > = some, subject "subject" :
     super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, r#type "type" :
+    super::CatalogResourceConfigFieldFilter > = some, r#type "type" :
     super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, customer_id "customer_id" :
-    super::UlidFieldFilter => Option < super::UlidFieldFilter > = Some, time "time" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some,
+    super::CatalogResourceConfigFieldFilter > = some, customer_id "customer_id" :
+    super::UlidFieldFilter => Option < super::UlidFieldFilter > = some, time "time" :
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some,
     ingested_at "ingested_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, stored_at "stored_at" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some, }
+    super::DateTimeFieldFilter > = some, stored_at "stored_at" :
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some, }
 }
 #[cfg(feature = "open-meter-features")]
 crate::runtime::model_builder! {
     super::ListFeatureParamsFilter as "ListFeatureParamsFilter" =>
     ListFeatureParamsFilterBuilder; required {} optional { meter_id "meter_id" :
-    super::UlidFieldFilter => Option < super::UlidFieldFilter > = Some, key "key" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, }
+    super::UlidFieldFilter => Option < super::UlidFieldFilter > = some, key "key" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, }
 }
 #[cfg(feature = "custom-domains")]
 crate::runtime::model_builder! {
@@ -10874,31 +10903,31 @@ crate::runtime::model_builder! {
     "ListGraphqlRateLimitingAdvancedCostResponse" =>
     ListGraphqlRateLimitingAdvancedCostResponseBuilder; required {} optional { data
     "data" : Vec < super::GraphqlCostDecoration > => Option < Vec <
-    super::GraphqlCostDecoration > > = Some, next "next" : impl Into < String > => Option
-    < String > = Some, offset "offset" : impl Into < String > => Option < String > =
-    Some, }
+    super::GraphqlCostDecoration > > = some, next "next" : impl Into < String > => Option
+    < String > = some, offset "offset" : impl Into < String > => Option < String > =
+    some, }
 }
 #[cfg(feature = "hmac-auth-credentials")]
 crate::runtime::model_builder! {
     super::ListHmacAuthResponse as "ListHmacAuthResponse" => ListHmacAuthResponseBuilder;
     required {} optional { data "data" : Vec < super::HmacAuth > => Option < Vec <
-    super::HmacAuth > > = Some, next "next" : impl Into < String > => Option < String > =
-    Some, offset "offset" : impl Into < String > => Option < String > = Some, }
+    super::HmacAuth > > = some, next "next" : impl Into < String > => Option < String > =
+    some, offset "offset" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(any(feature = "auth-settings", feature = "portal-auth-settings"))]
 crate::runtime::model_builder! {
     super::ListIdpTeamGroupMappingsFilter as "ListIdpTeamGroupMappingsFilter" =>
     ListIdpTeamGroupMappingsFilterBuilder; required {} optional { team_id "team_id" :
-    super::StringFieldEqualsFilter => Option < super::StringFieldEqualsFilter > = Some,
+    super::StringFieldEqualsFilter => Option < super::StringFieldEqualsFilter > = some,
     group "group" : super::StringFieldEqualsFilter => Option <
-    super::StringFieldEqualsFilter > = Some, }
+    super::StringFieldEqualsFilter > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::ListIdpTeamGroupMappingsResponse as "ListIdpTeamGroupMappingsResponse" =>
     ListIdpTeamGroupMappingsResponseBuilder; required {} optional { meta "meta" :
-    super::CursorMeta => Option < super::CursorMeta > = Some, data "data" : Vec <
-    super::IdpTeamGroupMapping > => Option < Vec < super::IdpTeamGroupMapping > > = Some,
+    super::CursorMeta => Option < super::CursorMeta > = some, data "data" : Vec <
+    super::IdpTeamGroupMapping > => Option < Vec < super::IdpTeamGroupMapping > > = some,
     }
 }
 #[cfg(feature = "integration-instances")]
@@ -10911,45 +10940,45 @@ crate::runtime::model_builder! {
 #[cfg(feature = "jwts")]
 crate::runtime::model_builder! {
     super::ListJwtResponse as "ListJwtResponse" => ListJwtResponseBuilder; required {}
-    optional { data "data" : Vec < super::Jwt > => Option < Vec < super::Jwt > > = Some,
-    next "next" : impl Into < String > => Option < String > = Some, offset "offset" :
-    impl Into < String > => Option < String > = Some, }
+    optional { data "data" : Vec < super::Jwt > => Option < Vec < super::Jwt > > = some,
+    next "next" : impl Into < String > => Option < String > = some, offset "offset" :
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "api-keys")]
 crate::runtime::model_builder! {
     super::ListKeyAuthResponse as "ListKeyAuthResponse" => ListKeyAuthResponseBuilder;
     required {} optional { data "data" : Vec < super::KeyAuth > => Option < Vec <
-    super::KeyAuth > > = Some, next "next" : impl Into < String > => Option < String > =
-    Some, offset "offset" : impl Into < String > => Option < String > = Some, }
+    super::KeyAuth > > = some, next "next" : impl Into < String > => Option < String > =
+    some, offset "offset" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "keys")]
 crate::runtime::model_builder! {
     super::ListKeyResponse as "ListKeyResponse" => ListKeyResponseBuilder; required {}
-    optional { data "data" : Vec < super::Key > => Option < Vec < super::Key > > = Some,
-    next "next" : impl Into < String > => Option < String > = Some, offset "offset" :
-    impl Into < String > => Option < String > = Some, }
+    optional { data "data" : Vec < super::Key > => Option < Vec < super::Key > > = some,
+    next "next" : impl Into < String > => Option < String > = some, offset "offset" :
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "key-sets")]
 crate::runtime::model_builder! {
     super::ListKeySetResponse as "ListKeySetResponse" => ListKeySetResponseBuilder;
     required {} optional { data "data" : Vec < super::KeySet > => Option < Vec <
-    super::KeySet > > = Some, next "next" : impl Into < String > => Option < String > =
-    Some, offset "offset" : impl Into < String > => Option < String > = Some, }
+    super::KeySet > > = some, next "next" : impl Into < String > => Option < String > =
+    some, offset "offset" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-llm-cost")]
 crate::runtime::model_builder! {
     super::ListLlmCostPricesParamsFilter as "ListLlmCostPricesParamsFilter" =>
     ListLlmCostPricesParamsFilterBuilder; required {} optional { provider "provider" :
     super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, model_id "model_id" :
+    super::CatalogResourceConfigFieldFilter > = some, model_id "model_id" :
     super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, model_name "model_name" :
+    super::CatalogResourceConfigFieldFilter > = some, model_name "model_name" :
     super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, currency "currency" :
+    super::CatalogResourceConfigFieldFilter > = some, currency "currency" :
     super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, source "source" :
+    super::CatalogResourceConfigFieldFilter > = some, source "source" :
     super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, }
+    super::CatalogResourceConfigFieldFilter > = some, }
 }
 #[cfg(feature = "mcp-servers")]
 crate::runtime::model_builder! {
@@ -10963,16 +10992,16 @@ crate::runtime::model_builder! {
     super::ListMetersParamsFilter as "ListMetersParamsFilter" =>
     ListMetersParamsFilterBuilder; required {} optional { key "key" :
     super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, name "name" :
+    super::CatalogResourceConfigFieldFilter > = some, name "name" :
     super::CatalogResourceConfigFieldFilter => Option <
-    super::CatalogResourceConfigFieldFilter > = Some, }
+    super::CatalogResourceConfigFieldFilter > = some, }
 }
 #[cfg(feature = "mtls-auth-credentials")]
 crate::runtime::model_builder! {
     super::ListMtlsAuthResponse as "ListMtlsAuthResponse" => ListMtlsAuthResponseBuilder;
     required {} optional { data "data" : Vec < super::MtlsAuth > => Option < Vec <
-    super::MtlsAuth > > = Some, next "next" : impl Into < String > => Option < String > =
-    Some, offset "offset" : impl Into < String > => Option < String > = Some, }
+    super::MtlsAuth > > = some, next "next" : impl Into < String > => Option < String > =
+    some, offset "offset" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "networks")]
 crate::runtime::model_builder! {
@@ -10991,63 +11020,63 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListPartialLinkResponse as "ListPartialLinkResponse" =>
     ListPartialLinkResponseBuilder; required {} optional { count "count" : i64 => Option
-    < i64 > = Some, data "data" : Vec < super::PartialLink > => Option < Vec <
-    super::PartialLink > > = Some, next "next" : impl Into < String > => Option < String
-    > = Some, offset "offset" : impl Into < String > => Option < String > = Some, }
+    < i64 > = some, data "data" : Vec < super::PartialLink > => Option < Vec <
+    super::PartialLink > > = some, next "next" : impl Into < String > => Option < String
+    > = some, offset "offset" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::ListPartialResponse as "ListPartialResponse" => ListPartialResponseBuilder;
     required {} optional { data "data" : Vec < super::Partial > => Option < Vec <
-    super::Partial > > = Some, next "next" : impl Into < String > => Option < String > =
-    Some, offset "offset" : impl Into < String > => Option < String > = Some, }
+    super::Partial > > = some, next "next" : impl Into < String > => Option < String > =
+    some, offset "offset" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-product-catalog")]
 crate::runtime::model_builder! {
     super::ListPlansParamsFilter as "ListPlansParamsFilter" =>
     ListPlansParamsFilterBuilder; required {} optional { key "key" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, status
-    "status" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some,
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, status
+    "status" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = some,
     currency "currency" : super::UuidFieldFilter => Option < super::UuidFieldFilter > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "plugins")]
 crate::runtime::model_builder! {
     super::ListPluginResponse as "ListPluginResponse" => ListPluginResponseBuilder;
     required {} optional { data "data" : Vec < super::Plugin > => Option < Vec <
-    super::Plugin > > = Some, next "next" : impl Into < String > => Option < String > =
-    Some, offset "offset" : impl Into < String > => Option < String > = Some, }
+    super::Plugin > > = some, next "next" : impl Into < String > => Option < String > =
+    some, offset "offset" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "custom-plugin-schemas")]
 crate::runtime::model_builder! {
     super::ListPluginSchemasResponse as "ListPluginSchemasResponse" =>
     ListPluginSchemasResponseBuilder; required {} optional { items "items" : Vec <
     super::GetPluginSchemaResponseItem > => Option < Vec <
-    super::GetPluginSchemaResponseItem > > = Some, page "page" :
-    super::GetNodesEolResponsePage => Option < super::GetNodesEolResponsePage > = Some, }
+    super::GetPluginSchemaResponseItem > > = some, page "page" :
+    super::GetNodesEolResponsePage => Option < super::GetNodesEolResponsePage > = some, }
 }
 #[cfg(feature = "portal-emails")]
 crate::runtime::model_builder! {
     super::ListPortalCustomEmailTemplatesResponse as
     "ListPortalCustomEmailTemplatesResponse" =>
     ListPortalCustomEmailTemplatesResponseBuilder; required {} optional { data "data" :
-    Vec < super::EmailTemplate > => Option < Vec < super::EmailTemplate > > = Some, }
+    Vec < super::EmailTemplate > => Option < Vec < super::EmailTemplate > > = some, }
 }
 #[cfg(feature = "portal-team-membership")]
 crate::runtime::model_builder! {
     super::ListPortalDeveloperTeamsFilter as "ListPortalDeveloperTeamsFilter" =>
     ListPortalDeveloperTeamsFilterBuilder; required {} optional { can_own_applications
-    "can_own_applications" : bool => Option < bool > = Some, }
+    "can_own_applications" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "portal-developers")]
 crate::runtime::model_builder! {
     super::ListPortalDevelopersFilter as "ListPortalDevelopersFilter" =>
     ListPortalDevelopersFilterBuilder; required {} optional { name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, status
-    "status" : super::StringFieldFilter => Option < super::StringFieldFilter > = Some,
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, status
+    "status" : super::StringFieldFilter => Option < super::StringFieldFilter > = some,
     email "email" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "portals-ip-allow-list")]
 crate::runtime::model_builder! {
@@ -11073,18 +11102,18 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListPortalTeamDevelopersFilter as "ListPortalTeamDevelopersFilter" =>
     ListPortalTeamDevelopersFilterBuilder; required {} optional { email "email" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, full_name
-    "full_name" : super::StringFieldFilter => Option < super::StringFieldFilter > = Some,
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, full_name
+    "full_name" : super::StringFieldFilter => Option < super::StringFieldFilter > = some,
     attributes "attributes" : super::StringFieldFilter => Option <
-    super::StringFieldFilter > = Some, active "active" : bool => Option < bool > = Some,
+    super::StringFieldFilter > = some, active "active" : bool => Option < bool > = some,
     }
 }
 #[cfg(feature = "portal-teams")]
 crate::runtime::model_builder! {
     super::ListPortalTeamsFilter as "ListPortalTeamsFilter" =>
     ListPortalTeamsFilterBuilder; required {} optional { name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some,
-    can_own_applications "can_own_applications" : bool => Option < bool > = Some, }
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some,
+    can_own_applications "can_own_applications" : bool => Option < bool > = some, }
 }
 #[cfg(any(feature = "portal-teams", feature = "portal-team-membership"))]
 crate::runtime::model_builder! {
@@ -11116,12 +11145,12 @@ crate::runtime::model_builder! {
     bool, auto_approve_applications "auto_approve_applications" : bool => bool,
     default_domain "default_domain" : impl Into < String > => String, canonical_domain
     "canonical_domain" : impl Into < String > => String, } optional { description
-    "description" : impl Into < String > => Option < String > = Some,
+    "description" : impl Into < String > => Option < String > = some,
     default_application_auth_strategy_id "default_application_auth_strategy_id" :
-    uuid::Uuid => Option < uuid::Uuid > = Some, labels "labels" :
+    uuid::Uuid => Option < uuid::Uuid > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, notifications_developer_pii_visibility_enabled
-    "notifications_developer_pii_visibility_enabled" : bool => Option < bool > = Some, }
+    < String, String > > = some, notifications_developer_pii_visibility_enabled
+    "notifications_developer_pii_visibility_enabled" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "private-dns")]
 crate::runtime::model_builder! {
@@ -11140,10 +11169,10 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListRegistrationsFilter as "ListRegistrationsFilter" =>
     ListRegistrationsFilterBuilder; required {} optional { developer_id "developer_id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, application_name
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, application_name
     "application_name" : super::StringFieldFilter => Option < super::StringFieldFilter >
-    = Some, status "status" : super::StringFieldFilter => Option <
-    super::StringFieldFilter > = Some, }
+    = some, status "status" : super::StringFieldFilter => Option <
+    super::StringFieldFilter > = some, }
 }
 #[cfg(feature = "resource-configurations")]
 crate::runtime::model_builder! {
@@ -11220,8 +11249,8 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListRouteResponse as "ListRouteResponse" => ListRouteResponseBuilder; required
     {} optional { data "data" : Vec < super::Route > => Option < Vec < super::Route > > =
-    Some, next "next" : impl Into < String > => Option < String > = Some, offset "offset"
-    : impl Into < String > => Option < String > = Some, }
+    some, next "next" : impl Into < String > => Option < String > = some, offset "offset"
+    : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -11272,57 +11301,57 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListServiceResponse as "ListServiceResponse" => ListServiceResponseBuilder;
     required {} optional { data "data" : Vec < super::Service > => Option < Vec <
-    super::Service > > = Some, next "next" : impl Into < String > => Option < String > =
-    Some, offset "offset" : impl Into < String > => Option < String > = Some, }
+    super::Service > > = some, next "next" : impl Into < String > => Option < String > =
+    some, offset "offset" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "snis")]
 crate::runtime::model_builder! {
     super::ListSniResponse as "ListSniResponse" => ListSniResponseBuilder; required {}
-    optional { data "data" : Vec < super::Sni > => Option < Vec < super::Sni > > = Some,
-    next "next" : impl Into < String > => Option < String > = Some, offset "offset" :
-    impl Into < String > => Option < String > = Some, }
+    optional { data "data" : Vec < super::Sni > => Option < Vec < super::Sni > > = some,
+    next "next" : impl Into < String > => Option < String > = some, offset "offset" :
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-subscriptions")]
 crate::runtime::model_builder! {
     super::ListSubscriptionsParamsFilter as "ListSubscriptionsParamsFilter" =>
     ListSubscriptionsParamsFilterBuilder; required {} optional { id "id" :
-    super::UlidFieldFilter => Option < super::UlidFieldFilter > = Some, customer_id
-    "customer_id" : super::UlidFieldFilter => Option < super::UlidFieldFilter > = Some,
-    status "status" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some,
+    super::UlidFieldFilter => Option < super::UlidFieldFilter > = some, customer_id
+    "customer_id" : super::UlidFieldFilter => Option < super::UlidFieldFilter > = some,
+    status "status" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = some,
     plan_id "plan_id" : super::UlidFieldFilter => Option < super::UlidFieldFilter > =
-    Some, plan_key "plan_key" : super::UuidFieldFilter => Option < super::UuidFieldFilter
-    > = Some, }
+    some, plan_key "plan_key" : super::UuidFieldFilter => Option < super::UuidFieldFilter
+    > = some, }
 }
 #[cfg(feature = "targets")]
 crate::runtime::model_builder! {
     super::ListTargetsResponse as "ListTargetsResponse" => ListTargetsResponseBuilder;
     required {} optional { data "data" : Vec < super::Target > => Option < Vec <
-    super::Target > > = Some, next "next" : impl Into < String > => Option < String > =
-    Some, offset "offset" : impl Into < String > => Option < String > = Some, }
+    super::Target > > = some, next "next" : impl Into < String > => Option < String > =
+    some, offset "offset" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "roles")]
 crate::runtime::model_builder! {
     super::ListTeamRolesFilter as "ListTeamRolesFilter" => ListTeamRolesFilterBuilder;
     required {} optional { role_name "role_name" : super::StringFieldEqualsFilter =>
-    Option < super::StringFieldEqualsFilter > = Some, entity_type_name "entity_type_name"
-    : super::StringFieldEqualsFilter => Option < super::StringFieldEqualsFilter > = Some,
+    Option < super::StringFieldEqualsFilter > = some, entity_type_name "entity_type_name"
+    : super::StringFieldEqualsFilter => Option < super::StringFieldEqualsFilter > = some,
     }
 }
 #[cfg(feature = "teams")]
 crate::runtime::model_builder! {
     super::ListTeamsFilter as "ListTeamsFilter" => ListTeamsFilterBuilder; required {}
     optional { name "name" : super::LegacyStringFieldFilter => Option <
-    super::LegacyStringFieldFilter > = Some, labels "labels" : std::collections::BTreeMap
+    super::LegacyStringFieldFilter > = some, labels "labels" : std::collections::BTreeMap
     < String, super::LegacyStringFieldFilterWithExists > => Option <
     std::collections::BTreeMap < String, super::LegacyStringFieldFilterWithExists > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "teams")]
 crate::runtime::model_builder! {
     super::ListTeamsResponse as "ListTeamsResponse" => ListTeamsResponseBuilder; required
     {} optional { meta "meta" : super::PaginatedMeta => Option < super::PaginatedMeta > =
-    Some, data "data" : Vec < super::TeamResponse > => Option < Vec < super::TeamResponse
-    > > = Some, }
+    some, data "data" : Vec < super::TeamResponse > => Option < Vec < super::TeamResponse
+    > > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -11335,8 +11364,8 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListUpstreamResponse as "ListUpstreamResponse" => ListUpstreamResponseBuilder;
     required {} optional { data "data" : Vec < super::Upstream > => Option < Vec <
-    super::Upstream > > = Some, next "next" : impl Into < String > => Option < String > =
-    Some, offset "offset" : impl Into < String > => Option < String > = Some, }
+    super::Upstream > > = some, next "next" : impl Into < String > => Option < String > =
+    some, offset "offset" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "notifications")]
 crate::runtime::model_builder! {
@@ -11348,10 +11377,10 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListUserRolesFilter as "ListUserRolesFilter" => ListUserRolesFilterBuilder;
     required {} optional { entity_id "entity_id" : super::StringFieldEqualsFilter =>
-    Option < super::StringFieldEqualsFilter > = Some, role_name "role_name" :
-    super::StringFieldEqualsFilter => Option < super::StringFieldEqualsFilter > = Some,
+    Option < super::StringFieldEqualsFilter > = some, role_name "role_name" :
+    super::StringFieldEqualsFilter => Option < super::StringFieldEqualsFilter > = some,
     entity_type_name "entity_type_name" : super::StringFieldEqualsFilter => Option <
-    super::StringFieldEqualsFilter > = Some, }
+    super::StringFieldEqualsFilter > = some, }
 }
 #[cfg(
     any(
@@ -11363,17 +11392,17 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ListUserTeamsFilter as "ListUserTeamsFilter" => ListUserTeamsFilterBuilder;
     required {} optional { name "name" : super::LegacyStringFieldFilter => Option <
-    super::LegacyStringFieldFilter > = Some, }
+    super::LegacyStringFieldFilter > = some, }
 }
 #[cfg(any(feature = "team-membership", feature = "users"))]
 crate::runtime::model_builder! {
     super::ListUsersFilter as "ListUsersFilter" => ListUsersFilterBuilder; required {}
     optional { id "id" : super::StringFieldEqualsFilter => Option <
-    super::StringFieldEqualsFilter > = Some, email "email" :
-    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = Some,
+    super::StringFieldEqualsFilter > = some, email "email" :
+    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = some,
     full_name "full_name" : super::LegacyStringFieldFilter => Option <
-    super::LegacyStringFieldFilter > = Some, active "active" : bool => Option < bool > =
-    Some, }
+    super::LegacyStringFieldFilter > = some, active "active" : bool => Option < bool > =
+    some, }
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
@@ -11381,14 +11410,14 @@ crate::runtime::model_builder! {
     "ListUsersPersonalAccessTokensResponse" =>
     ListUsersPersonalAccessTokensResponseBuilder; required { data "data" : Vec <
     super::PersonalAccessToken > => Vec < super::PersonalAccessToken >, } optional { meta
-    "meta" : super::PageMeta => Option < super::PageMeta > = Some, }
+    "meta" : super::PageMeta => Option < super::PageMeta > = some, }
 }
 #[cfg(feature = "vaults")]
 crate::runtime::model_builder! {
     super::ListVaultResponse as "ListVaultResponse" => ListVaultResponseBuilder; required
     {} optional { data "data" : Vec < super::Vault > => Option < Vec < super::Vault > > =
-    Some, next "next" : impl Into < String > => Option < String > = Some, offset "offset"
-    : impl Into < String > => Option < String > = Some, }
+    some, next "next" : impl Into < String > => Option < String > = some, offset "offset"
+    : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-llm-cost")]
 crate::runtime::model_builder! {
@@ -11398,9 +11427,9 @@ crate::runtime::model_builder! {
     super::LlmCostPricePricing => super::LlmCostPricePricing, currency "currency" : impl
     Into < String > => String, effective_from "effective_from" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { model_name
-    "model_name" : impl Into < String > => Option < String > = Some, effective_to
+    "model_name" : impl Into < String > => Option < String > = some, effective_to
     "effective_to" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, }
+    chrono::Utc > > = some, }
 }
 #[cfg(feature = "open-meter-llm-cost")]
 crate::runtime::model_builder! {
@@ -11415,7 +11444,7 @@ crate::runtime::model_builder! {
     chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at "updated_at" :
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional {
     effective_to "effective_to" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, }
+    chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "open-meter-llm-cost")]
 crate::runtime::model_builder! {
@@ -11429,9 +11458,9 @@ crate::runtime::model_builder! {
     required { input_per_token "input_per_token" : impl Into < String > => String,
     output_per_token "output_per_token" : impl Into < String > => String, } optional {
     cache_read_per_token "cache_read_per_token" : impl Into < String > => Option < String
-    > = Some, cache_write_per_token "cache_write_per_token" : impl Into < String > =>
-    Option < String > = Some, reasoning_per_token "reasoning_per_token" : impl Into <
-    String > => Option < String > = Some, }
+    > = some, cache_write_per_token "cache_write_per_token" : impl Into < String > =>
+    Option < String > = some, reasoning_per_token "reasoning_per_token" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
@@ -11439,18 +11468,18 @@ crate::runtime::model_builder! {
     "field" : super::LlmFiltersItemField => super::LlmFiltersItemField, operator
     "operator" : super::AllFilterItemsOperator => super::AllFilterItemsOperator, }
     optional { value "value" : impl Into < serde_json::Value > => Option <
-    serde_json::Value > = Some, }
+    serde_json::Value > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
     super::LlmQuery as "LlmQuery" => LlmQueryBuilder; required {} optional { metrics
     "metrics" : Vec < super::LlmMetricsItem > => Option < Vec < super::LlmMetricsItem > >
-    = Some, dimensions "dimensions" : Vec < super::LlmQueryDimensionsItem > => Option <
-    Vec < super::LlmQueryDimensionsItem > > = Some, filters "filters" : Vec <
-    super::LlmFiltersItem > => Option < Vec < super::LlmFiltersItem > > = Some,
+    = some, dimensions "dimensions" : Vec < super::LlmQueryDimensionsItem > => Option <
+    Vec < super::LlmQueryDimensionsItem > > = some, filters "filters" : Vec <
+    super::LlmFiltersItem > => Option < Vec < super::LlmFiltersItem > > = some,
     granularity "granularity" : super::Granularity => Option < super::Granularity > =
-    Some, time_range "time_range" : super::TimeRange => Option < super::TimeRange > =
-    Some, limit "limit" : f64 => Option < f64 > = Some, }
+    some, time_range "time_range" : super::TimeRange => Option < super::TimeRange > =
+    some, limit "limit" : f64 => Option < f64 > = some, }
 }
 #[cfg(feature = "add-ons")]
 crate::runtime::model_builder! {
@@ -11467,14 +11496,14 @@ crate::runtime::model_builder! {
     super::ManagedCacheAddOnConfigResponseStateMetadata as
     "ManagedCacheAddOnConfigResponseStateMetadata" =>
     ManagedCacheAddOnConfigResponseStateMetadataBuilder; required {} optional {
-    cache_config_id "cache_config_id" : uuid::Uuid => Option < uuid::Uuid > = Some,
+    cache_config_id "cache_config_id" : uuid::Uuid => Option < uuid::Uuid > = some,
     cache_server_name "cache_server_name" : impl Into < String > => Option < String > =
-    Some, cache_host "cache_host" : impl Into < String > => Option < String > = Some,
-    cache_port "cache_port" : impl Into < String > => Option < String > = Some,
-    cache_username "cache_username" : impl Into < String > => Option < String > = Some,
+    some, cache_host "cache_host" : impl Into < String > => Option < String > = some,
+    cache_port "cache_port" : impl Into < String > => Option < String > = some,
+    cache_username "cache_username" : impl Into < String > => Option < String > = some,
     cloud_authentication "cloud_authentication" :
     super::ManagedCacheAddOnConfigResponseStateMetadataCloudAuthentication => Option <
-    super::ManagedCacheAddOnConfigResponseStateMetadataCloudAuthentication > = Some, }
+    super::ManagedCacheAddOnConfigResponseStateMetadataCloudAuthentication > = some, }
 }
 #[cfg(feature = "add-ons")]
 crate::runtime::model_builder! {
@@ -11482,11 +11511,11 @@ crate::runtime::model_builder! {
     "ManagedCacheAddOnConfigResponseStateMetadataCloudAuthentication" =>
     ManagedCacheAddOnConfigResponseStateMetadataCloudAuthenticationBuilder; required {}
     optional { auth_provider "auth_provider" : impl Into < String > => Option < String >
-    = Some, aws_cache_name "aws_cache_name" : impl Into < String > => Option < String > =
-    Some, aws_region "aws_region" : impl Into < String > => Option < String > = Some,
+    = some, aws_cache_name "aws_cache_name" : impl Into < String > => Option < String > =
+    some, aws_region "aws_region" : impl Into < String > => Option < String > = some,
     aws_assume_role_arn "aws_assume_role_arn" : impl Into < String > => Option < String >
-    = Some, azure_tenant_id "azure_tenant_id" : impl Into < String > => Option < String >
-    = Some, }
+    = some, azure_tenant_id "azure_tenant_id" : impl Into < String > => Option < String >
+    = some, }
 }
 #[cfg(feature = "add-ons")]
 crate::runtime::model_builder! {
@@ -11505,33 +11534,33 @@ crate::runtime::model_builder! {
     super::ManagedCacheAddOnDataPlaneGroupStateMetadata as
     "ManagedCacheAddOnDataPlaneGroupStateMetadata" =>
     ManagedCacheAddOnDataPlaneGroupStateMetadataBuilder; required {} optional {
-    error_reason "error_reason" : impl Into < String > => Option < String > = Some, }
+    error_reason "error_reason" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
     super::ManagedCacheUsageQuery as "ManagedCacheUsageQuery" =>
     ManagedCacheUsageQueryBuilder; required {} optional { metrics "metrics" : Vec <
     super::ManagedCacheUsageMetricsItem > => Option < Vec <
-    super::ManagedCacheUsageMetricsItem > > = Some, dimensions "dimensions" : Vec <
+    super::ManagedCacheUsageMetricsItem > > = some, dimensions "dimensions" : Vec <
     super::ManagedCacheUsageQueryDimensionsItem > => Option < Vec <
-    super::ManagedCacheUsageQueryDimensionsItem > > = Some, filters "filters" : Vec <
+    super::ManagedCacheUsageQueryDimensionsItem > > = some, filters "filters" : Vec <
     super::ManagedCacheUsageFiltersItem > => Option < Vec <
-    super::ManagedCacheUsageFiltersItem > > = Some, granularity "granularity" :
-    super::Granularity => Option < super::Granularity > = Some, time_range "time_range" :
-    super::TimeRange => Option < super::TimeRange > = Some, limit "limit" : f64 => Option
-    < f64 > = Some, }
+    super::ManagedCacheUsageFiltersItem > > = some, granularity "granularity" :
+    super::Granularity => Option < super::Granularity > = some, time_range "time_range" :
+    super::TimeRange => Option < super::TimeRange > = some, limit "limit" : f64 => Option
+    < f64 > = some, }
 }
 #[cfg(feature = "mcp-servers")]
 crate::runtime::model_builder! {
     super::McpCapabilitiesMap as "McpCapabilitiesMap" => McpCapabilitiesMapBuilder;
     required {} optional { mcp "mcp" : super::McpCapabilityRequest => Option <
-    super::McpCapabilityRequest > = Some, }
+    super::McpCapabilityRequest > = some, }
 }
 #[cfg(feature = "mcp-servers")]
 crate::runtime::model_builder! {
     super::McpCapabilityRequest as "McpCapabilityRequest" => McpCapabilityRequestBuilder;
     required { version "version" : impl Into < String > => String, } optional { offset
-    "offset" : impl Into < String > => Option < String > = Some, }
+    "offset" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "mcp-servers")]
 crate::runtime::model_builder! {
@@ -11547,15 +11576,15 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, deployed_at "deployed_at" :
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, deployed_at "deployed_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, control_plane_id "control_plane_id" : uuid::Uuid => Option < uuid::Uuid > =
-    Some, resource_id "resource_id" : uuid::Uuid => Option < uuid::Uuid > = Some, mode
+    some, control_plane_id "control_plane_id" : uuid::Uuid => Option < uuid::Uuid > =
+    some, resource_id "resource_id" : uuid::Uuid => Option < uuid::Uuid > = some, mode
     "mode" : super::McpServerControlPlaneMappingMode => Option <
-    super::McpServerControlPlaneMappingMode > = Some, container "container" :
-    super::ContainerSpec => Option < super::ContainerSpec > = Some, init_container
-    "init_container" : super::ContainerSpec => Option < super::ContainerSpec > = Some, }
+    super::McpServerControlPlaneMappingMode > = some, container "container" :
+    super::ContainerSpec => Option < super::ContainerSpec > = some, init_container
+    "init_container" : super::ContainerSpec => Option < super::ContainerSpec > = some, }
 }
 crate::runtime::model_builder! {
     super::McpServerInfo as "McpServerInfo" => McpServerInfoBuilder; required { id "id" :
@@ -11564,13 +11593,13 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, deployed_at "deployed_at" :
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, deployed_at "deployed_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, control_plane_id "control_plane_id" : uuid::Uuid => Option < uuid::Uuid > =
-    Some, resource_id "resource_id" : uuid::Uuid => Option < uuid::Uuid > = Some, mode
+    some, control_plane_id "control_plane_id" : uuid::Uuid => Option < uuid::Uuid > =
+    some, resource_id "resource_id" : uuid::Uuid => Option < uuid::Uuid > = some, mode
     "mode" : super::McpServerControlPlaneMappingMode => Option <
-    super::McpServerControlPlaneMappingMode > = Some, }
+    super::McpServerControlPlaneMappingMode > = some, }
 }
 #[cfg(feature = "mcp-servers")]
 crate::runtime::model_builder! {
@@ -11609,14 +11638,14 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::MeOrganizationResponse as "MeOrganizationResponse" =>
     MeOrganizationResponseBuilder; required {} optional { id "id" : uuid::Uuid => Option
-    < uuid::Uuid > = Some, name "name" : impl Into < String > => Option < String > =
-    Some, owner_id "owner_id" : impl Into < String > => Option < String > = Some,
-    login_path "login_path" : impl Into < String > => Option < String > = Some,
+    < uuid::Uuid > = some, name "name" : impl Into < String > => Option < String > =
+    some, owner_id "owner_id" : impl Into < String > => Option < String > = some,
+    login_path "login_path" : impl Into < String > => Option < String > = some,
     created_at "created_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, updated_at "updated_at" : chrono::DateTime
-    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = Some, state "state"
+    chrono::DateTime < chrono::Utc > > = some, updated_at "updated_at" : chrono::DateTime
+    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some, state "state"
     : super::MeOrganizationResponseState => Option < super::MeOrganizationResponseState >
-    = Some, retention_period_days "retention_period_days" : i64 => Option < i64 > = Some,
+    = some, retention_period_days "retention_period_days" : i64 => Option < i64 > = some,
     }
 }
 #[cfg(feature = "meters")]
@@ -11628,14 +11657,14 @@ crate::runtime::model_builder! {
     key "key" : impl Into < String > => String, aggregation "aggregation" :
     super::MeterAggregation => super::MeterAggregation, event_type "event_type" : impl
     Into < String > => String, } optional { description "description" : impl Into <
-    String > => Option < String > = Some, labels "labels" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    String > => Option < String > = some, labels "labels" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     deleted_at "deleted_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, events_from "events_from" :
+    chrono::DateTime < chrono::Utc > > = some, events_from "events_from" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, value_property "value_property" : impl Into < String > => Option < String > =
-    Some, dimensions "dimensions" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    some, value_property "value_property" : impl Into < String > => Option < String > =
+    some, dimensions "dimensions" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "meters")]
 crate::runtime::model_builder! {
@@ -11648,28 +11677,28 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::MeterQueryRequest as "MeterQueryRequest" => MeterQueryRequestBuilder; required
     {} optional { from "from" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, to "to" : chrono::DateTime < chrono::Utc >
-    => Option < chrono::DateTime < chrono::Utc > > = Some, granularity "granularity" :
+    chrono::DateTime < chrono::Utc > > = some, to "to" : chrono::DateTime < chrono::Utc >
+    => Option < chrono::DateTime < chrono::Utc > > = some, granularity "granularity" :
     super::MeterQueryRequestGranularity => Option < super::MeterQueryRequestGranularity >
-    = Some, time_zone "time_zone" : impl Into < String > => Option < String > = Some,
+    = some, time_zone "time_zone" : impl Into < String > => Option < String > = some,
     group_by_dimensions "group_by_dimensions" : Vec < String > => Option < Vec < String >
-    > = Some, filters "filters" : super::MeterQueryRequestFilters => Option <
-    super::MeterQueryRequestFilters > = Some, }
+    > = some, filters "filters" : super::MeterQueryRequestFilters => Option <
+    super::MeterQueryRequestFilters > = some, }
 }
 #[cfg(any(feature = "open-meter-features", feature = "meters"))]
 crate::runtime::model_builder! {
     super::MeterQueryRequestFilters as "MeterQueryRequestFilters" =>
     MeterQueryRequestFiltersBuilder; required {} optional { dimensions "dimensions" :
     std::collections::BTreeMap < String, super::QueryFilterStringMapItem > => Option <
-    std::collections::BTreeMap < String, super::QueryFilterStringMapItem > > = Some, }
+    std::collections::BTreeMap < String, super::QueryFilterStringMapItem > > = some, }
 }
 #[cfg(feature = "meters")]
 crate::runtime::model_builder! {
     super::MeterQueryResult as "MeterQueryResult" => MeterQueryResultBuilder; required {
     data "data" : Vec < super::MeterQueryRow > => Vec < super::MeterQueryRow >, }
     optional { from "from" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, to "to" : chrono::DateTime < chrono::Utc >
-    => Option < chrono::DateTime < chrono::Utc > > = Some, }
+    chrono::DateTime < chrono::Utc > > = some, to "to" : chrono::DateTime < chrono::Utc >
+    => Option < chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "meters")]
 crate::runtime::model_builder! {
@@ -11685,7 +11714,7 @@ crate::runtime::model_builder! {
     super::MeterReference as "MeterReference" => MeterReferenceBuilder; required { id
     "id" : impl Into < String > => String, } optional { filters "filters" :
     std::collections::BTreeMap < String, super::QueryFilterStringMapItem > => Option <
-    std::collections::BTreeMap < String, super::QueryFilterStringMapItem > > = Some, }
+    std::collections::BTreeMap < String, super::QueryFilterStringMapItem > > = some, }
 }
 #[cfg(feature = "metering-events")]
 crate::runtime::model_builder! {
@@ -11693,13 +11722,14 @@ crate::runtime::model_builder! {
     impl Into < String > => String, source "source" : impl Into < String > => String,
     specversion "specversion" : impl Into < String > => String, r#type "type" : impl Into
     < String > => String, subject "subject" : impl Into < String > => String, } optional
-    { datacontenttype "datacontenttype" : Option < super::MeteringEventDatacontenttype >
-    => Option < Option < super::MeteringEventDatacontenttype >> = Some, dataschema
-    "dataschema" : Option < String > => Option < Option < String >> = Some, time "time" :
-    Option < chrono::DateTime < chrono::Utc > > => Option < Option < chrono::DateTime <
-    chrono::Utc > >> = Some, data "data" : Option < std::collections::BTreeMap < String,
-    serde_json::Value > > => Option < Option < std::collections::BTreeMap < String,
-    serde_json::Value > >> = Some, }
+    { datacontenttype "datacontenttype" : impl crate ::IntoNullable <
+    super::MeteringEventDatacontenttype > => Option < Option <
+    super::MeteringEventDatacontenttype >> = null, dataschema "dataschema" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, time "time" : impl
+    crate ::IntoNullable < chrono::DateTime < chrono::Utc > > => Option < Option <
+    chrono::DateTime < chrono::Utc > >> = null, data "data" : impl crate ::IntoNullable <
+    std::collections::BTreeMap < String, serde_json::Value > > => Option < Option <
+    std::collections::BTreeMap < String, serde_json::Value > >> = null, }
 }
 #[cfg(feature = "metering-events")]
 crate::runtime::model_builder! {
@@ -11710,9 +11740,9 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, stored_at
     "stored_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, }
     optional { customer "customer" : super::TaxCodeReference => Option <
-    super::TaxCodeReference > = Some, validation_errors "validation_errors" : Vec <
+    super::TaxCodeReference > = some, validation_errors "validation_errors" : Vec <
     super::MeteringIngestedEventValidationError > => Option < Vec <
-    super::MeteringIngestedEventValidationError > > = Some, }
+    super::MeteringIngestedEventValidationError > > = some, }
 }
 #[cfg(feature = "metering-events")]
 crate::runtime::model_builder! {
@@ -11722,11 +11752,11 @@ crate::runtime::model_builder! {
     "specversion" : impl Into < String > => String, r#type "type" : impl Into < String >
     => String, subject "subject" : impl Into < String > => String, } optional {
     datacontenttype "datacontenttype" : super::MeteringEventDatacontenttype => Option <
-    super::MeteringEventDatacontenttype > = Some, dataschema "dataschema" : impl Into <
-    String > => Option < String > = Some, time "time" : chrono::DateTime < chrono::Utc >
-    => Option < chrono::DateTime < chrono::Utc > > = Some, data "data" :
+    super::MeteringEventDatacontenttype > = some, dataschema "dataschema" : impl Into <
+    String > => Option < String > = some, time "time" : chrono::DateTime < chrono::Utc >
+    => Option < chrono::DateTime < chrono::Utc > > = some, data "data" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, }
+    std::collections::BTreeMap < String, serde_json::Value > > = some, }
 }
 #[cfg(feature = "metering-events")]
 crate::runtime::model_builder! {
@@ -11734,7 +11764,7 @@ crate::runtime::model_builder! {
     => MeteringIngestedEventValidationErrorBuilder; required { code "code" : impl Into <
     String > => String, message "message" : impl Into < String > => String, } optional {
     attributes "attributes" : std::collections::BTreeMap < String, serde_json::Value > =>
-    Option < std::collections::BTreeMap < String, serde_json::Value > > = Some, }
+    Option < std::collections::BTreeMap < String, serde_json::Value > > = some, }
 }
 crate::runtime::model_builder! {
     super::MetricsA2aContextIdFilterByFieldEmptyFilters as
@@ -11808,9 +11838,9 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::MetricsAbsoluteTimeRangeDtoV2 as "MetricsAbsoluteTimeRangeDtoV2" =>
     MetricsAbsoluteTimeRangeDtoV2Builder; required {} optional { tz "tz" : impl Into <
-    String > => Option < String > = Some, start "start" : chrono::DateTime < chrono::Utc
-    > => Option < chrono::DateTime < chrono::Utc > > = Some, end "end" : chrono::DateTime
-    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = Some, }
+    String > => Option < String > = some, start "start" : chrono::DateTime < chrono::Utc
+    > => Option < chrono::DateTime < chrono::Utc > > = some, end "end" : chrono::DateTime
+    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some, }
 }
 crate::runtime::model_builder! {
     super::MetricsAiPluginFilterByFieldEmptyFilters as
@@ -12421,7 +12451,7 @@ crate::runtime::model_builder! {
     MetricsRelativeTimeRangeDtoV2Builder; required { time_range "time_range" :
     super::MetricsRelativeTimeRangeDtoV2TimeRange =>
     super::MetricsRelativeTimeRangeDtoV2TimeRange, } optional { tz "tz" : impl Into <
-    String > => Option < String > = Some, }
+    String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::MetricsResponseSourceFilterByFieldEmptyFilters as
@@ -12550,8 +12580,8 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::MoveDocumentRequestPayload as "MoveDocumentRequestPayload" =>
     MoveDocumentRequestPayloadBuilder; required {} optional { parent_document_id
-    "parent_document_id" : uuid::Uuid => Option < uuid::Uuid > = Some, index "index" :
-    i64 => Option < i64 > = Some, }
+    "parent_document_id" : uuid::Uuid => Option < uuid::Uuid > = some, index "index" :
+    i64 => Option < i64 > = some, }
 }
 #[cfg(
     any(
@@ -12569,29 +12599,30 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::MovePageRequestPayload as "MovePageRequestPayload" =>
     MovePageRequestPayloadBuilder; required {} optional { parent_page_id "parent_page_id"
-    : uuid::Uuid => Option < uuid::Uuid > = Some, index "index" : i64 => Option < i64 > =
-    Some, }
+    : uuid::Uuid => Option < uuid::Uuid > = some, index "index" : i64 => Option < i64 > =
+    some, }
 }
 #[cfg(feature = "mtls-auth-credentials")]
 crate::runtime::model_builder! {
     super::MtlsAuth as "MtlsAuth" => MtlsAuthBuilder; required { subject_name
     "subject_name" : impl Into < String > => String, } optional { ca_certificate
-    "ca_certificate" : super::KeySetProperty => Option < super::KeySetProperty > = Some,
+    "ca_certificate" : super::KeySetProperty => Option < super::KeySetProperty > = some,
     consumer "consumer" : super::KeySetProperty => Option < super::KeySetProperty > =
-    Some, created_at "created_at" : i64 => Option < i64 > = Some, id "id" : impl Into <
-    String > => Option < String > = Some, tags "tags" : Vec < String > => Option < Vec <
-    String > > = Some, }
+    some, created_at "created_at" : i64 => Option < i64 > = some, id "id" : impl Into <
+    String > => Option < String > = some, tags "tags" : Vec < String > => Option < Vec <
+    String > > = some, }
 }
 #[cfg(feature = "mtls-auth-credentials")]
 crate::runtime::model_builder! {
     super::MtlsAuthWithoutParents as "MtlsAuthWithoutParents" =>
     MtlsAuthWithoutParentsBuilder; required { subject_name "subject_name" : impl Into <
     String > => String, } optional { ca_certificate "ca_certificate" :
-    super::KeySetProperty => Option < super::KeySetProperty > = Some, consumer "consumer"
-    : Option < super::KeySetProperty > => Option < Option < super::KeySetProperty >> =
-    Some, created_at "created_at" : Option < i64 > => Option < Option < i64 >> = Some, id
-    "id" : Option < String > => Option < Option < String >> = Some, tags "tags" : Option
-    < Vec < String > > => Option < Option < Vec < String > >> = Some, }
+    super::KeySetProperty => Option < super::KeySetProperty > = some, consumer "consumer"
+    : impl crate ::IntoNullable < super::KeySetProperty > => Option < Option <
+    super::KeySetProperty >> = null, created_at "created_at" : impl crate ::IntoNullable
+    < i64 > => Option < Option < i64 >> = null, id "id" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, tags "tags" : impl crate
+    ::IntoNullable < Vec < String > > => Option < Option < Vec < String > >> = null, }
 }
 #[cfg(feature = "catalog-integrations")]
 crate::runtime::model_builder! {
@@ -12627,22 +12658,22 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { state_metadata "state_metadata" : super::NetworkStateMetadata => Option
-    < super::NetworkStateMetadata > = Some, }
+    < super::NetworkStateMetadata > = some, }
 }
 #[cfg(feature = "networks")]
 crate::runtime::model_builder! {
     super::NetworkProviderMetadata as "NetworkProviderMetadata" =>
     NetworkProviderMetadataBuilder; required {} optional { vpc_id "vpc_id" : impl Into <
-    String > => Option < String > = Some, subnet_ids "subnet_ids" : Vec < String > =>
-    Option < Vec < String > > = Some, }
+    String > => Option < String > = some, subnet_ids "subnet_ids" : Vec < String > =>
+    Option < Vec < String > > = some, }
 }
 #[cfg(feature = "networks")]
 crate::runtime::model_builder! {
     super::NetworkStateFieldFilter as "NetworkStateFieldFilter" =>
     NetworkStateFieldFilterBuilder; required {} optional { eq "eq" : super::NetworkState
-    => Option < super::NetworkState > = Some, neq "neq" : super::NetworkState => Option <
-    super::NetworkState > = Some, oeq "oeq" : impl Into < String > => Option < String > =
-    Some, }
+    => Option < super::NetworkState > = some, neq "neq" : super::NetworkState => Option <
+    super::NetworkState > = some, oeq "oeq" : impl Into < String > => Option < String > =
+    some, }
 }
 #[cfg(
     any(
@@ -12656,38 +12687,38 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::NetworkStateMetadata as "NetworkStateMetadata" => NetworkStateMetadataBuilder;
     required {} optional { reported_status "reported_status" : impl Into < String > =>
-    Option < String > = Some, reason "reason" : impl Into < String > => Option < String >
-    = Some, }
+    Option < String > = some, reason "reason" : impl Into < String > => Option < String >
+    = some, }
 }
 #[cfg(feature = "networks")]
 crate::runtime::model_builder! {
     super::NetworksFilterParameters as "NetworksFilterParameters" =>
     NetworksFilterParametersBuilder; required {} optional { name "name" :
     super::CloudGatewaysStringFieldFilterOverride => Option <
-    super::CloudGatewaysStringFieldFilterOverride > = Some, state "state" :
-    super::NetworkStateFieldFilter => Option < super::NetworkStateFieldFilter > = Some, }
+    super::CloudGatewaysStringFieldFilterOverride > = some, state "state" :
+    super::NetworkStateFieldFilter => Option < super::NetworkStateFieldFilter > = some, }
 }
 #[cfg(feature = "dp-nodes")]
 crate::runtime::model_builder! {
     super::NodeCompatibilityIssue as "NodeCompatibilityIssue" =>
     NodeCompatibilityIssueBuilder; required {} optional { code "code" : impl Into <
-    String > => Option < String > = Some, severity "severity" : impl Into < String > =>
-    Option < String > = Some, description "description" : impl Into < String > => Option
-    < String > = Some, resolution "resolution" : impl Into < String > => Option < String
-    > = Some, affected_resources "affected_resources" : Vec <
+    String > => Option < String > = some, severity "severity" : impl Into < String > =>
+    Option < String > = some, description "description" : impl Into < String > => Option
+    < String > = some, resolution "resolution" : impl Into < String > => Option < String
+    > = some, affected_resources "affected_resources" : Vec <
     super::NodeCompatibilityIssueAffectedResource > => Option < Vec <
-    super::NodeCompatibilityIssueAffectedResource > > = Some, documentation_url
-    "documentation_url" : impl Into < String > => Option < String > = Some, }
+    super::NodeCompatibilityIssueAffectedResource > > = some, documentation_url
+    "documentation_url" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "dp-nodes")]
 crate::runtime::model_builder! {
     super::NodeCompatibilityIssueAffectedResource as
     "NodeCompatibilityIssueAffectedResource" =>
     NodeCompatibilityIssueAffectedResourceBuilder; required {} optional { id "id" : impl
-    Into < String > => Option < String > = Some, r#type "type" : impl Into < String > =>
-    Option < String > = Some, parent_code "parent_code" : impl Into < String > => Option
-    < String > = Some, details "details" : Vec < String > => Option < Vec < String > > =
-    Some, }
+    Into < String > => Option < String > = some, r#type "type" : impl Into < String > =>
+    Option < String > = some, parent_code "parent_code" : impl Into < String > => Option
+    < String > = some, details "details" : Vec < String > => Option < Vec < String > > =
+    some, }
 }
 #[cfg(feature = "notifications")]
 crate::runtime::model_builder! {
@@ -12713,13 +12744,13 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::NotificationFilterParameters as "NotificationFilterParameters" =>
     NotificationFilterParametersBuilder; required {} optional { title "title" :
-    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = Some,
+    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = some,
     description "description" : super::LegacyStringFieldFilter => Option <
-    super::LegacyStringFieldFilter > = Some, namespace "namespace" :
-    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = Some,
+    super::LegacyStringFieldFilter > = some, namespace "namespace" :
+    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = some,
     region "region" : super::LegacyStringFieldFilter => Option <
-    super::LegacyStringFieldFilter > = Some, status "status" :
-    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = Some, }
+    super::LegacyStringFieldFilter > = some, status "status" :
+    super::LegacyStringFieldFilter => Option < super::LegacyStringFieldFilter > = some, }
 }
 #[cfg(feature = "notifications")]
 crate::runtime::model_builder! {
@@ -12805,7 +12836,7 @@ crate::runtime::model_builder! {
     => super::OauthType, config "config" : super::OauthConfig => super::OauthConfig, }
     optional { overridable_config "overridable_config" : Vec <
     super::OauthOverridableConfigItem > => Option < Vec <
-    super::OauthOverridableConfigItem > > = Some, }
+    super::OauthOverridableConfigItem > > = some, }
 }
 #[cfg(feature = "integration-instance-auth-config")]
 crate::runtime::model_builder! {
@@ -12823,8 +12854,8 @@ crate::runtime::model_builder! {
     super::OauthConfigTokenEndpoint, token_endpoint "token_endpoint" :
     super::OauthConfigTokenEndpoint => super::OauthConfigTokenEndpoint, scope "scope" :
     Vec < String > => Vec < String >, } optional { scope_delimiter "scope_delimiter" :
-    impl Into < String > => Option < String > = Some, rolling_refresh_exp_seconds
-    "rolling_refresh_exp_seconds" : f64 => Option < f64 > = Some, }
+    impl Into < String > => Option < String > = some, rolling_refresh_exp_seconds
+    "rolling_refresh_exp_seconds" : f64 => Option < f64 > = some, }
 }
 #[cfg(feature = "catalog-integrations")]
 crate::runtime::model_builder! {
@@ -12841,32 +12872,32 @@ crate::runtime::model_builder! {
     super::MissingPermission >, tainted "tainted" : bool => bool, created_at "created_at"
     : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional {
     expires_at "expires_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, }
+    chrono::DateTime < chrono::Utc > > = some, }
 }
 crate::runtime::model_builder! {
     super::OidcIdentityProviderClaimMappings as "OidcIdentityProviderClaimMappings" =>
     OidcIdentityProviderClaimMappingsBuilder; required {} optional { name "name" : impl
-    Into < String > => Option < String > = Some, email "email" : impl Into < String > =>
-    Option < String > = Some, groups "groups" : impl Into < String > => Option < String >
-    = Some, }
+    Into < String > => Option < String > = some, email "email" : impl Into < String > =>
+    Option < String > = some, groups "groups" : impl Into < String > => Option < String >
+    = some, }
 }
 #[cfg(any(feature = "auth-settings", feature = "portal-auth-settings"))]
 crate::runtime::model_builder! {
     super::OidcIdentityProviderConfig as "OidcIdentityProviderConfig" =>
     OidcIdentityProviderConfigBuilder; required { issuer_url "issuer_url" : impl Into <
     String > => String, client_id "client_id" : impl Into < String > => String, }
-    optional { scopes "scopes" : Vec < String > => Option < Vec < String > > = Some,
+    optional { scopes "scopes" : Vec < String > => Option < Vec < String > > = some,
     claim_mappings "claim_mappings" : super::OidcIdentityProviderClaimMappings => Option
-    < super::OidcIdentityProviderClaimMappings > = Some, }
+    < super::OidcIdentityProviderClaimMappings > = some, }
 }
 crate::runtime::model_builder! {
     super::OidcIdentityProviderConfigRequest as "OidcIdentityProviderConfigRequest" =>
     OidcIdentityProviderConfigRequestBuilder; required { issuer_url "issuer_url" : impl
     Into < String > => String, client_id "client_id" : impl Into < String > => String, }
     optional { client_secret "client_secret" : impl Into < String > => Option < String >
-    = Some, scopes "scopes" : Vec < String > => Option < Vec < String > > = Some,
+    = some, scopes "scopes" : Vec < String > => Option < Vec < String > > = some,
     claim_mappings "claim_mappings" : super::OidcIdentityProviderClaimMappings => Option
-    < super::OidcIdentityProviderClaimMappings > = Some, }
+    < super::OidcIdentityProviderClaimMappings > = some, }
 }
 #[cfg(feature = "open-meter-defaults")]
 crate::runtime::model_builder! {
@@ -13019,32 +13050,33 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::PartialAppAuthStrategyConfigKeyAuth as "PartialAppAuthStrategyConfigKeyAuth"
     => PartialAppAuthStrategyConfigKeyAuthBuilder; required {} optional { key_names
-    "key_names" : Vec < String > => Option < Vec < String > > = Some, ttl "ttl" : Option
-    < super::AuthStrategyKeyAuthTtl > => Option < Option < super::AuthStrategyKeyAuthTtl
-    >> = Some, }
+    "key_names" : Vec < String > => Option < Vec < String > > = some, ttl "ttl" : impl
+    crate ::IntoNullable < super::AuthStrategyKeyAuthTtl > => Option < Option <
+    super::AuthStrategyKeyAuthTtl >> = null, }
 }
 #[cfg(feature = "app-auth-strategies")]
 crate::runtime::model_builder! {
     super::PartialAppAuthStrategyConfigOpenidConnect as
     "PartialAppAuthStrategyConfigOpenidConnect" =>
     PartialAppAuthStrategyConfigOpenidConnectBuilder; required {} optional { issuer
-    "issuer" : impl Into < String > => Option < String > = Some, credential_claim
-    "credential_claim" : Vec < String > => Option < Vec < String > > = Some, scopes
-    "scopes" : Vec < String > => Option < Vec < String > > = Some, auth_methods
-    "auth_methods" : Vec < String > => Option < Vec < String > > = Some,
+    "issuer" : impl Into < String > => Option < String > = some, credential_claim
+    "credential_claim" : Vec < String > => Option < Vec < String > > = some, scopes
+    "scopes" : Vec < String > => Option < Vec < String > > = some, auth_methods
+    "auth_methods" : Vec < String > => Option < Vec < String > > = some,
     additional_properties "additional_properties" : std::collections::BTreeMap < String,
     serde_json::Value > => std::collections::BTreeMap < String, serde_json::Value > =
-    std::convert::identity, }
+    set, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialEmbeddings as "PartialEmbeddings" => PartialEmbeddingsBuilder; required
     { config "config" : super::PartialEmbeddingsConfig => super::PartialEmbeddingsConfig,
-    } optional { created_at "created_at" : Option < i64 > => Option < Option < i64 >> =
-    Some, id "id" : Option < String > => Option < Option < String >> = Some, name "name"
-    : Option < String > => Option < Option < String >> = Some, tags "tags" : Option < Vec
-    < String > > => Option < Option < Vec < String > >> = Some, updated_at "updated_at" :
-    Option < i64 > => Option < Option < i64 >> = Some, }
+    } optional { created_at "created_at" : impl crate ::IntoNullable < i64 > => Option <
+    Option < i64 >> = null, id "id" : impl crate ::IntoNullable < String > => Option <
+    Option < String >> = null, name "name" : impl crate ::IntoNullable < String > =>
+    Option < Option < String >> = null, tags "tags" : impl crate ::IntoNullable < Vec <
+    String > > => Option < Option < Vec < String > >> = null, updated_at "updated_at" :
+    impl crate ::IntoNullable < i64 > => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
@@ -13052,7 +13084,7 @@ crate::runtime::model_builder! {
     PartialEmbeddingsConfigBuilder; required { model "model" :
     super::PartialEmbeddingsConfigModel => super::PartialEmbeddingsConfigModel, }
     optional { auth "auth" : super::PartialModelConfigAuth => Option <
-    super::PartialModelConfigAuth > = Some, }
+    super::PartialModelConfigAuth > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
@@ -13061,55 +13093,56 @@ crate::runtime::model_builder! {
     String, provider "provider" : super::PartialEmbeddingsConfigModelProvider =>
     super::PartialEmbeddingsConfigModelProvider, } optional { options "options" :
     super::PartialEmbeddingsConfigModelOptions => Option <
-    super::PartialEmbeddingsConfigModelOptions > = Some, }
+    super::PartialEmbeddingsConfigModelOptions > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialEmbeddingsConfigModelOptions as "PartialEmbeddingsConfigModelOptions"
     => PartialEmbeddingsConfigModelOptionsBuilder; required {} optional { azure "azure" :
     super::PartialEmbeddingsConfigModelOptionsAzure => Option <
-    super::PartialEmbeddingsConfigModelOptionsAzure > = Some, bedrock "bedrock" :
+    super::PartialEmbeddingsConfigModelOptionsAzure > = some, bedrock "bedrock" :
     super::PartialModelConfigModelOptionsBedrock => Option <
-    super::PartialModelConfigModelOptionsBedrock > = Some, gemini "gemini" :
+    super::PartialModelConfigModelOptionsBedrock > = some, gemini "gemini" :
     super::PartialEmbeddingsConfigModelOptionsGemini => Option <
-    super::PartialEmbeddingsConfigModelOptionsGemini > = Some, huggingface "huggingface"
+    super::PartialEmbeddingsConfigModelOptionsGemini > = some, huggingface "huggingface"
     : super::PartialModelConfigModelOptionsHuggingface => Option <
-    super::PartialModelConfigModelOptionsHuggingface > = Some, upstream_url
-    "upstream_url" : impl Into < String > => Option < String > = Some, }
+    super::PartialModelConfigModelOptionsHuggingface > = some, upstream_url
+    "upstream_url" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialEmbeddingsConfigModelOptionsAzure as
     "PartialEmbeddingsConfigModelOptionsAzure" =>
     PartialEmbeddingsConfigModelOptionsAzureBuilder; required {} optional { api_version
-    "api_version" : impl Into < String > => Option < String > = Some, deployment_id
-    "deployment_id" : impl Into < String > => Option < String > = Some, instance
-    "instance" : impl Into < String > => Option < String > = Some, }
+    "api_version" : impl Into < String > => Option < String > = some, deployment_id
+    "deployment_id" : impl Into < String > => Option < String > = some, instance
+    "instance" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialEmbeddingsConfigModelOptionsGemini as
     "PartialEmbeddingsConfigModelOptionsGemini" =>
     PartialEmbeddingsConfigModelOptionsGeminiBuilder; required {} optional { api_endpoint
-    "api_endpoint" : impl Into < String > => Option < String > = Some, location_id
-    "location_id" : impl Into < String > => Option < String > = Some, project_id
-    "project_id" : impl Into < String > => Option < String > = Some, }
+    "api_endpoint" : impl Into < String > => Option < String > = some, location_id
+    "location_id" : impl Into < String > => Option < String > = some, project_id
+    "project_id" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "partial-links")]
 crate::runtime::model_builder! {
     super::PartialLink as "PartialLink" => PartialLinkBuilder; required { id "id" : impl
     Into < String > => String, name "name" : impl Into < String > => String, } optional {
-    instance_name "instance_name" : impl Into < String > => Option < String > = Some, }
+    instance_name "instance_name" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialModel as "PartialModel" => PartialModelBuilder; required { config
     "config" : super::PartialModelConfig => super::PartialModelConfig, } optional {
-    created_at "created_at" : Option < i64 > => Option < Option < i64 >> = Some, id "id"
-    : Option < String > => Option < Option < String >> = Some, name "name" : Option <
-    String > => Option < Option < String >> = Some, tags "tags" : Option < Vec < String >
-    > => Option < Option < Vec < String > >> = Some, updated_at "updated_at" : Option <
-    i64 > => Option < Option < i64 >> = Some, }
+    created_at "created_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64
+    >> = null, id "id" : impl crate ::IntoNullable < String > => Option < Option < String
+    >> = null, name "name" : impl crate ::IntoNullable < String > => Option < Option <
+    String >> = null, tags "tags" : impl crate ::IntoNullable < Vec < String > > =>
+    Option < Option < Vec < String > >> = null, updated_at "updated_at" : impl crate
+    ::IntoNullable < i64 > => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
@@ -13118,42 +13151,43 @@ crate::runtime::model_builder! {
     super::PartialModelConfigModel, route_type "route_type" :
     super::PartialModelConfigRouteType => super::PartialModelConfigRouteType, } optional
     { auth "auth" : super::PartialModelConfigAuth => Option <
-    super::PartialModelConfigAuth > = Some, description "description" : impl Into <
-    String > => Option < String > = Some, logging "logging" :
+    super::PartialModelConfigAuth > = some, description "description" : impl Into <
+    String > => Option < String > = some, logging "logging" :
     super::PartialModelConfigLogging => Option < super::PartialModelConfigLogging > =
-    Some, metadata "metadata" : Option < std::collections::BTreeMap < String,
-    serde_json::Value > > => Option < Option < std::collections::BTreeMap < String,
-    serde_json::Value > >> = Some, weight "weight" : i64 => Option < i64 > = Some, }
+    some, metadata "metadata" : impl crate ::IntoNullable < std::collections::BTreeMap <
+    String, serde_json::Value > > => Option < Option < std::collections::BTreeMap <
+    String, serde_json::Value > >> = null, weight "weight" : i64 => Option < i64 > =
+    some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialModelConfigAuth as "PartialModelConfigAuth" =>
     PartialModelConfigAuthBuilder; required {} optional { allow_override "allow_override"
-    : bool => Option < bool > = Some, aws_access_key_id "aws_access_key_id" : impl Into <
-    String > => Option < String > = Some, aws_secret_access_key "aws_secret_access_key" :
-    impl Into < String > => Option < String > = Some, azure_client_id "azure_client_id" :
-    impl Into < String > => Option < String > = Some, azure_client_secret
-    "azure_client_secret" : impl Into < String > => Option < String > = Some,
-    azure_tenant_id "azure_tenant_id" : impl Into < String > => Option < String > = Some,
+    : bool => Option < bool > = some, aws_access_key_id "aws_access_key_id" : impl Into <
+    String > => Option < String > = some, aws_secret_access_key "aws_secret_access_key" :
+    impl Into < String > => Option < String > = some, azure_client_id "azure_client_id" :
+    impl Into < String > => Option < String > = some, azure_client_secret
+    "azure_client_secret" : impl Into < String > => Option < String > = some,
+    azure_tenant_id "azure_tenant_id" : impl Into < String > => Option < String > = some,
     azure_use_managed_identity "azure_use_managed_identity" : bool => Option < bool > =
-    Some, gcp_metadata_url "gcp_metadata_url" : impl Into < String > => Option < String >
-    = Some, gcp_oauth_token_url "gcp_oauth_token_url" : impl Into < String > => Option <
-    String > = Some, gcp_service_account_json "gcp_service_account_json" : impl Into <
-    String > => Option < String > = Some, gcp_use_service_account
-    "gcp_use_service_account" : bool => Option < bool > = Some, header_name "header_name"
-    : impl Into < String > => Option < String > = Some, header_value "header_value" :
-    impl Into < String > => Option < String > = Some, param_location "param_location" :
+    some, gcp_metadata_url "gcp_metadata_url" : impl Into < String > => Option < String >
+    = some, gcp_oauth_token_url "gcp_oauth_token_url" : impl Into < String > => Option <
+    String > = some, gcp_service_account_json "gcp_service_account_json" : impl Into <
+    String > => Option < String > = some, gcp_use_service_account
+    "gcp_use_service_account" : bool => Option < bool > = some, header_name "header_name"
+    : impl Into < String > => Option < String > = some, header_value "header_value" :
+    impl Into < String > => Option < String > = some, param_location "param_location" :
     super::PartialModelConfigAuthParamLocation => Option <
-    super::PartialModelConfigAuthParamLocation > = Some, param_name "param_name" : impl
-    Into < String > => Option < String > = Some, param_value "param_value" : impl Into <
-    String > => Option < String > = Some, }
+    super::PartialModelConfigAuthParamLocation > = some, param_name "param_name" : impl
+    Into < String > => Option < String > = some, param_value "param_value" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialModelConfigLogging as "PartialModelConfigLogging" =>
     PartialModelConfigLoggingBuilder; required {} optional { log_payloads "log_payloads"
-    : bool => Option < bool > = Some, log_statistics "log_statistics" : bool => Option <
-    bool > = Some, }
+    : bool => Option < bool > = some, log_statistics "log_statistics" : bool => Option <
+    bool > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
@@ -13161,41 +13195,41 @@ crate::runtime::model_builder! {
     PartialModelConfigModelBuilder; required { provider "provider" :
     super::PartialModelConfigModelProvider => super::PartialModelConfigModelProvider, }
     optional { model_alias "model_alias" : impl Into < String > => Option < String > =
-    Some, name "name" : impl Into < String > => Option < String > = Some, options
+    some, name "name" : impl Into < String > => Option < String > = some, options
     "options" : super::PartialModelConfigModelOptions => Option <
-    super::PartialModelConfigModelOptions > = Some, }
+    super::PartialModelConfigModelOptions > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialModelConfigModelOptions as "PartialModelConfigModelOptions" =>
     PartialModelConfigModelOptionsBuilder; required {} optional { anthropic_version
-    "anthropic_version" : impl Into < String > => Option < String > = Some,
+    "anthropic_version" : impl Into < String > => Option < String > = some,
     azure_api_version "azure_api_version" : impl Into < String > => Option < String > =
-    Some, azure_deployment_id "azure_deployment_id" : impl Into < String > => Option <
-    String > = Some, azure_instance "azure_instance" : impl Into < String > => Option <
-    String > = Some, bedrock "bedrock" : super::PartialModelConfigModelOptionsBedrock =>
-    Option < super::PartialModelConfigModelOptionsBedrock > = Some, cohere "cohere" :
+    some, azure_deployment_id "azure_deployment_id" : impl Into < String > => Option <
+    String > = some, azure_instance "azure_instance" : impl Into < String > => Option <
+    String > = some, bedrock "bedrock" : super::PartialModelConfigModelOptionsBedrock =>
+    Option < super::PartialModelConfigModelOptionsBedrock > = some, cohere "cohere" :
     super::PartialModelConfigModelOptionsCohere => Option <
-    super::PartialModelConfigModelOptionsCohere > = Some, dashscope "dashscope" :
+    super::PartialModelConfigModelOptionsCohere > = some, dashscope "dashscope" :
     super::PartialModelConfigModelOptionsDashscope => Option <
-    super::PartialModelConfigModelOptionsDashscope > = Some, databricks "databricks" :
+    super::PartialModelConfigModelOptionsDashscope > = some, databricks "databricks" :
     super::PartialModelConfigModelOptionsDatabricks => Option <
-    super::PartialModelConfigModelOptionsDatabricks > = Some, embeddings_dimensions
-    "embeddings_dimensions" : i64 => Option < i64 > = Some, gemini "gemini" :
+    super::PartialModelConfigModelOptionsDatabricks > = some, embeddings_dimensions
+    "embeddings_dimensions" : i64 => Option < i64 > = some, gemini "gemini" :
     super::PartialModelConfigModelOptionsGemini => Option <
-    super::PartialModelConfigModelOptionsGemini > = Some, huggingface "huggingface" :
+    super::PartialModelConfigModelOptionsGemini > = some, huggingface "huggingface" :
     super::PartialModelConfigModelOptionsHuggingface => Option <
-    super::PartialModelConfigModelOptionsHuggingface > = Some, input_cost "input_cost" :
-    f64 => Option < f64 > = Some, llama2_format "llama2_format" :
+    super::PartialModelConfigModelOptionsHuggingface > = some, input_cost "input_cost" :
+    f64 => Option < f64 > = some, llama2_format "llama2_format" :
     super::AiGatewayTargetLlama2ConfigFormat => Option <
-    super::AiGatewayTargetLlama2ConfigFormat > = Some, max_tokens "max_tokens" : i64 =>
-    Option < i64 > = Some, mistral_format "mistral_format" :
+    super::AiGatewayTargetLlama2ConfigFormat > = some, max_tokens "max_tokens" : i64 =>
+    Option < i64 > = some, mistral_format "mistral_format" :
     super::AiGatewayTargetMistralConfigFormat => Option <
-    super::AiGatewayTargetMistralConfigFormat > = Some, output_cost "output_cost" : f64
-    => Option < f64 > = Some, temperature "temperature" : f64 => Option < f64 > = Some,
-    top_k "top_k" : i64 => Option < i64 > = Some, top_p "top_p" : f64 => Option < f64 > =
-    Some, upstream_path "upstream_path" : impl Into < String > => Option < String > =
-    Some, upstream_url "upstream_url" : impl Into < String > => Option < String > = Some,
+    super::AiGatewayTargetMistralConfigFormat > = some, output_cost "output_cost" : f64
+    => Option < f64 > = some, temperature "temperature" : f64 => Option < f64 > = some,
+    top_k "top_k" : i64 => Option < i64 > = some, top_p "top_p" : f64 => Option < f64 > =
+    some, upstream_path "upstream_path" : impl Into < String > => Option < String > =
+    some, upstream_url "upstream_url" : impl Into < String > => Option < String > = some,
     }
 }
 #[cfg(feature = "partials")]
@@ -13204,16 +13238,16 @@ crate::runtime::model_builder! {
     "PartialModelConfigModelOptionsBedrock" =>
     PartialModelConfigModelOptionsBedrockBuilder; required {} optional {
     aws_assume_role_arn "aws_assume_role_arn" : impl Into < String > => Option < String >
-    = Some, aws_region "aws_region" : impl Into < String > => Option < String > = Some,
+    = some, aws_region "aws_region" : impl Into < String > => Option < String > = some,
     aws_role_session_name "aws_role_session_name" : impl Into < String > => Option <
-    String > = Some, aws_sts_endpoint_url "aws_sts_endpoint_url" : impl Into < String >
-    => Option < String > = Some, batch_bucket_prefix "batch_bucket_prefix" : impl Into <
-    String > => Option < String > = Some, batch_role_arn "batch_role_arn" : impl Into <
-    String > => Option < String > = Some, embeddings_normalize "embeddings_normalize" :
-    bool => Option < bool > = Some, performance_config_latency
-    "performance_config_latency" : impl Into < String > => Option < String > = Some,
+    String > = some, aws_sts_endpoint_url "aws_sts_endpoint_url" : impl Into < String >
+    => Option < String > = some, batch_bucket_prefix "batch_bucket_prefix" : impl Into <
+    String > => Option < String > = some, batch_role_arn "batch_role_arn" : impl Into <
+    String > => Option < String > = some, embeddings_normalize "embeddings_normalize" :
+    bool => Option < bool > = some, performance_config_latency
+    "performance_config_latency" : impl Into < String > => Option < String > = some,
     video_output_s3_uri "video_output_s3_uri" : impl Into < String > => Option < String >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
@@ -13221,15 +13255,15 @@ crate::runtime::model_builder! {
     => PartialModelConfigModelOptionsCohereBuilder; required {} optional {
     embedding_input_type "embedding_input_type" :
     super::AiGatewayTargetCohereConfigEmbeddingInputType => Option <
-    super::AiGatewayTargetCohereConfigEmbeddingInputType > = Some, wait_for_model
-    "wait_for_model" : bool => Option < bool > = Some, }
+    super::AiGatewayTargetCohereConfigEmbeddingInputType > = some, wait_for_model
+    "wait_for_model" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialModelConfigModelOptionsDashscope as
     "PartialModelConfigModelOptionsDashscope" =>
     PartialModelConfigModelOptionsDashscopeBuilder; required {} optional { international
-    "international" : bool => Option < bool > = Some, }
+    "international" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
@@ -13237,47 +13271,48 @@ crate::runtime::model_builder! {
     "PartialModelConfigModelOptionsDatabricks" =>
     PartialModelConfigModelOptionsDatabricksBuilder; required {} optional {
     workspace_instance_id "workspace_instance_id" : impl Into < String > => Option <
-    String > = Some, }
+    String > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialModelConfigModelOptionsGemini as "PartialModelConfigModelOptionsGemini"
     => PartialModelConfigModelOptionsGeminiBuilder; required {} optional { api_endpoint
-    "api_endpoint" : impl Into < String > => Option < String > = Some, endpoint_id
-    "endpoint_id" : impl Into < String > => Option < String > = Some, location_id
-    "location_id" : impl Into < String > => Option < String > = Some, project_id
-    "project_id" : impl Into < String > => Option < String > = Some, }
+    "api_endpoint" : impl Into < String > => Option < String > = some, endpoint_id
+    "endpoint_id" : impl Into < String > => Option < String > = some, location_id
+    "location_id" : impl Into < String > => Option < String > = some, project_id
+    "project_id" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialModelConfigModelOptionsHuggingface as
     "PartialModelConfigModelOptionsHuggingface" =>
     PartialModelConfigModelOptionsHuggingfaceBuilder; required {} optional { use_cache
-    "use_cache" : bool => Option < bool > = Some, wait_for_model "wait_for_model" : bool
-    => Option < bool > = Some, }
+    "use_cache" : bool => Option < bool > = some, wait_for_model "wait_for_model" : bool
+    => Option < bool > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialRedisCe as "PartialRedisCe" => PartialRedisCeBuilder; required { config
     "config" : super::PartialRedisCeConfig => super::PartialRedisCeConfig, } optional {
-    created_at "created_at" : Option < i64 > => Option < Option < i64 >> = Some, id "id"
-    : Option < String > => Option < Option < String >> = Some, name "name" : Option <
-    String > => Option < Option < String >> = Some, tags "tags" : Option < Vec < String >
-    > => Option < Option < Vec < String > >> = Some, updated_at "updated_at" : Option <
-    i64 > => Option < Option < i64 >> = Some, }
+    created_at "created_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64
+    >> = null, id "id" : impl crate ::IntoNullable < String > => Option < Option < String
+    >> = null, name "name" : impl crate ::IntoNullable < String > => Option < Option <
+    String >> = null, tags "tags" : impl crate ::IntoNullable < Vec < String > > =>
+    Option < Option < Vec < String > >> = null, updated_at "updated_at" : impl crate
+    ::IntoNullable < i64 > => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialRedisCeConfig as "PartialRedisCeConfig" => PartialRedisCeConfigBuilder;
     required {} optional { cloud_authentication "cloud_authentication" :
     super::PartialRedisCeConfigCloudAuthentication => Option <
-    super::PartialRedisCeConfigCloudAuthentication > = Some, database "database" : i64 =>
-    Option < i64 > = Some, host "host" : impl Into < String > => Option < String > =
-    Some, password "password" : impl Into < String > => Option < String > = Some, port
-    "port" : i64 => Option < i64 > = Some, server_name "server_name" : impl Into < String
-    > => Option < String > = Some, ssl "ssl" : bool => Option < bool > = Some, ssl_verify
-    "ssl_verify" : bool => Option < bool > = Some, timeout "timeout" : i64 => Option <
-    i64 > = Some, username "username" : impl Into < String > => Option < String > = Some,
+    super::PartialRedisCeConfigCloudAuthentication > = some, database "database" : i64 =>
+    Option < i64 > = some, host "host" : impl Into < String > => Option < String > =
+    some, password "password" : impl Into < String > => Option < String > = some, port
+    "port" : i64 => Option < i64 > = some, server_name "server_name" : impl Into < String
+    > => Option < String > = some, ssl "ssl" : bool => Option < bool > = some, ssl_verify
+    "ssl_verify" : bool => Option < bool > = some, timeout "timeout" : i64 => Option <
+    i64 > = some, username "username" : impl Into < String > => Option < String > = some,
     }
 }
 #[cfg(feature = "partials")]
@@ -13285,75 +13320,77 @@ crate::runtime::model_builder! {
     super::PartialRedisCeConfigCloudAuthentication as
     "PartialRedisCeConfigCloudAuthentication" =>
     PartialRedisCeConfigCloudAuthenticationBuilder; required {} optional { auth_provider
-    "auth_provider" : super::ProviderName => Option < super::ProviderName > = Some,
+    "auth_provider" : super::ProviderName => Option < super::ProviderName > = some,
     aws_access_key_id "aws_access_key_id" : impl Into < String > => Option < String > =
-    Some, aws_assume_role_arn "aws_assume_role_arn" : impl Into < String > => Option <
-    String > = Some, aws_cache_name "aws_cache_name" : impl Into < String > => Option <
-    String > = Some, aws_is_serverless "aws_is_serverless" : bool => Option < bool > =
-    Some, aws_region "aws_region" : impl Into < String > => Option < String > = Some,
+    some, aws_assume_role_arn "aws_assume_role_arn" : impl Into < String > => Option <
+    String > = some, aws_cache_name "aws_cache_name" : impl Into < String > => Option <
+    String > = some, aws_is_serverless "aws_is_serverless" : bool => Option < bool > =
+    some, aws_region "aws_region" : impl Into < String > => Option < String > = some,
     aws_role_session_name "aws_role_session_name" : impl Into < String > => Option <
-    String > = Some, aws_secret_access_key "aws_secret_access_key" : impl Into < String >
-    => Option < String > = Some, azure_client_id "azure_client_id" : impl Into < String >
-    => Option < String > = Some, azure_client_secret "azure_client_secret" : impl Into <
-    String > => Option < String > = Some, azure_tenant_id "azure_tenant_id" : impl Into <
-    String > => Option < String > = Some, gcp_service_account_json
-    "gcp_service_account_json" : impl Into < String > => Option < String > = Some, }
+    String > = some, aws_secret_access_key "aws_secret_access_key" : impl Into < String >
+    => Option < String > = some, azure_client_id "azure_client_id" : impl Into < String >
+    => Option < String > = some, azure_client_secret "azure_client_secret" : impl Into <
+    String > => Option < String > = some, azure_tenant_id "azure_tenant_id" : impl Into <
+    String > => Option < String > = some, gcp_service_account_json
+    "gcp_service_account_json" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialRedisEe as "PartialRedisEe" => PartialRedisEeBuilder; required { config
     "config" : super::PartialRedisEeConfig => super::PartialRedisEeConfig, } optional {
-    created_at "created_at" : Option < i64 > => Option < Option < i64 >> = Some, id "id"
-    : Option < String > => Option < Option < String >> = Some, name "name" : Option <
-    String > => Option < Option < String >> = Some, tags "tags" : Option < Vec < String >
-    > => Option < Option < Vec < String > >> = Some, updated_at "updated_at" : Option <
-    i64 > => Option < Option < i64 >> = Some, }
+    created_at "created_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64
+    >> = null, id "id" : impl crate ::IntoNullable < String > => Option < Option < String
+    >> = null, name "name" : impl crate ::IntoNullable < String > => Option < Option <
+    String >> = null, tags "tags" : impl crate ::IntoNullable < Vec < String > > =>
+    Option < Option < Vec < String > >> = null, updated_at "updated_at" : impl crate
+    ::IntoNullable < i64 > => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialRedisEeConfig as "PartialRedisEeConfig" => PartialRedisEeConfigBuilder;
     required {} optional { cloud_authentication "cloud_authentication" :
     super::PartialRedisCeConfigCloudAuthentication => Option <
-    super::PartialRedisCeConfigCloudAuthentication > = Some, cluster_max_redirections
-    "cluster_max_redirections" : i64 => Option < i64 > = Some, cluster_nodes
+    super::PartialRedisCeConfigCloudAuthentication > = some, cluster_max_redirections
+    "cluster_max_redirections" : i64 => Option < i64 > = some, cluster_nodes
     "cluster_nodes" : Vec < super::RouteJsonSourcesItem > => Option < Vec <
-    super::RouteJsonSourcesItem > > = Some, connect_timeout "connect_timeout" : i64 =>
-    Option < i64 > = Some, connection_is_proxied "connection_is_proxied" : bool => Option
-    < bool > = Some, database "database" : i64 => Option < i64 > = Some, host "host" :
-    impl Into < String > => Option < String > = Some, keepalive_backlog
-    "keepalive_backlog" : i64 => Option < i64 > = Some, keepalive_pool_size
-    "keepalive_pool_size" : i64 => Option < i64 > = Some, password "password" : impl Into
-    < String > => Option < String > = Some, port "port" : super::PartialRedisEeConfigPort
-    => Option < super::PartialRedisEeConfigPort > = Some, read_timeout "read_timeout" :
-    i64 => Option < i64 > = Some, send_timeout "send_timeout" : i64 => Option < i64 > =
-    Some, sentinel_master "sentinel_master" : impl Into < String > => Option < String > =
-    Some, sentinel_nodes "sentinel_nodes" : Vec <
+    super::RouteJsonSourcesItem > > = some, connect_timeout "connect_timeout" : i64 =>
+    Option < i64 > = some, connection_is_proxied "connection_is_proxied" : bool => Option
+    < bool > = some, database "database" : i64 => Option < i64 > = some, host "host" :
+    impl Into < String > => Option < String > = some, keepalive_backlog
+    "keepalive_backlog" : i64 => Option < i64 > = some, keepalive_pool_size
+    "keepalive_pool_size" : i64 => Option < i64 > = some, password "password" : impl Into
+    < String > => Option < String > = some, port "port" : super::PartialRedisEeConfigPort
+    => Option < super::PartialRedisEeConfigPort > = some, read_timeout "read_timeout" :
+    i64 => Option < i64 > = some, send_timeout "send_timeout" : i64 => Option < i64 > =
+    some, sentinel_master "sentinel_master" : impl Into < String > => Option < String > =
+    some, sentinel_nodes "sentinel_nodes" : Vec <
     super::PartialRedisEeConfigSentinelNodesItem > => Option < Vec <
-    super::PartialRedisEeConfigSentinelNodesItem > > = Some, sentinel_password
-    "sentinel_password" : impl Into < String > => Option < String > = Some, sentinel_role
+    super::PartialRedisEeConfigSentinelNodesItem > > = some, sentinel_password
+    "sentinel_password" : impl Into < String > => Option < String > = some, sentinel_role
     "sentinel_role" : super::PartialRedisEeConfigSentinelRole => Option <
-    super::PartialRedisEeConfigSentinelRole > = Some, sentinel_username
-    "sentinel_username" : impl Into < String > => Option < String > = Some, server_name
-    "server_name" : impl Into < String > => Option < String > = Some, ssl "ssl" : bool =>
-    Option < bool > = Some, ssl_verify "ssl_verify" : bool => Option < bool > = Some,
-    username "username" : impl Into < String > => Option < String > = Some, }
+    super::PartialRedisEeConfigSentinelRole > = some, sentinel_username
+    "sentinel_username" : impl Into < String > => Option < String > = some, server_name
+    "server_name" : impl Into < String > => Option < String > = some, ssl "ssl" : bool =>
+    Option < bool > = some, ssl_verify "ssl_verify" : bool => Option < bool > = some,
+    username "username" : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::PartialRedisEeConfigSentinelNodesItem as
     "PartialRedisEeConfigSentinelNodesItem" =>
     PartialRedisEeConfigSentinelNodesItemBuilder; required {} optional { host "host" :
-    impl Into < String > => Option < String > = Some, port "port" : i64 => Option < i64 >
-    = Some, }
+    impl Into < String > => Option < String > = some, port "port" : i64 => Option < i64 >
+    = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialVectordb as "PartialVectordb" => PartialVectordbBuilder; required {
     config "config" : super::PartialVectordbConfig => super::PartialVectordbConfig, }
-    optional { created_at "created_at" : Option < i64 > => Option < Option < i64 >> =
-    Some, id "id" : Option < String > => Option < Option < String >> = Some, name "name"
-    : Option < String > => Option < Option < String >> = Some, tags "tags" : Option < Vec
-    < String > > => Option < Option < Vec < String > >> = Some, updated_at "updated_at" :
-    Option < i64 > => Option < Option < i64 >> = Some, }
+    optional { created_at "created_at" : impl crate ::IntoNullable < i64 > => Option <
+    Option < i64 >> = null, id "id" : impl crate ::IntoNullable < String > => Option <
+    Option < String >> = null, name "name" : impl crate ::IntoNullable < String > =>
+    Option < Option < String >> = null, tags "tags" : impl crate ::IntoNullable < Vec <
+    String > > => Option < Option < Vec < String > >> = null, updated_at "updated_at" :
+    impl crate ::IntoNullable < i64 > => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
@@ -13363,76 +13400,77 @@ crate::runtime::model_builder! {
     super::PartialVectordbConfigDistanceMetric, strategy "strategy" :
     super::PartialVectordbConfigStrategy => super::PartialVectordbConfigStrategy, }
     optional { pgvector "pgvector" : super::PartialVectordbConfigPgvector => Option <
-    super::PartialVectordbConfigPgvector > = Some, redis "redis" :
+    super::PartialVectordbConfigPgvector > = some, redis "redis" :
     super::PartialVectordbConfigRedis => Option < super::PartialVectordbConfigRedis > =
-    Some, threshold "threshold" : f64 => Option < f64 > = Some, }
+    some, threshold "threshold" : f64 => Option < f64 > = some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialVectordbConfigPgvector as "PartialVectordbConfigPgvector" =>
     PartialVectordbConfigPgvectorBuilder; required {} optional { database "database" :
-    impl Into < String > => Option < String > = Some, host "host" : impl Into < String >
-    => Option < String > = Some, password "password" : impl Into < String > => Option <
-    String > = Some, port "port" : i64 => Option < i64 > = Some, ssl "ssl" : bool =>
-    Option < bool > = Some, ssl_cert "ssl_cert" : impl Into < String > => Option < String
-    > = Some, ssl_cert_key "ssl_cert_key" : impl Into < String > => Option < String > =
-    Some, ssl_required "ssl_required" : bool => Option < bool > = Some, ssl_verify
-    "ssl_verify" : bool => Option < bool > = Some, ssl_version "ssl_version" :
+    impl Into < String > => Option < String > = some, host "host" : impl Into < String >
+    => Option < String > = some, password "password" : impl Into < String > => Option <
+    String > = some, port "port" : i64 => Option < i64 > = some, ssl "ssl" : bool =>
+    Option < bool > = some, ssl_cert "ssl_cert" : impl Into < String > => Option < String
+    > = some, ssl_cert_key "ssl_cert_key" : impl Into < String > => Option < String > =
+    some, ssl_required "ssl_required" : bool => Option < bool > = some, ssl_verify
+    "ssl_verify" : bool => Option < bool > = some, ssl_version "ssl_version" :
     super::PartialVectordbConfigPgvectorSslVersion => Option <
-    super::PartialVectordbConfigPgvectorSslVersion > = Some, timeout "timeout" : f64 =>
-    Option < f64 > = Some, user "user" : impl Into < String > => Option < String > =
-    Some, }
+    super::PartialVectordbConfigPgvectorSslVersion > = some, timeout "timeout" : f64 =>
+    Option < f64 > = some, user "user" : impl Into < String > => Option < String > =
+    some, }
 }
 #[cfg(feature = "partials")]
 crate::runtime::model_builder! {
     super::PartialVectordbConfigRedis as "PartialVectordbConfigRedis" =>
     PartialVectordbConfigRedisBuilder; required {} optional { cloud_authentication
     "cloud_authentication" : super::PartialRedisCeConfigCloudAuthentication => Option <
-    super::PartialRedisCeConfigCloudAuthentication > = Some, cluster_max_redirections
-    "cluster_max_redirections" : i64 => Option < i64 > = Some, cluster_nodes
+    super::PartialRedisCeConfigCloudAuthentication > = some, cluster_max_redirections
+    "cluster_max_redirections" : i64 => Option < i64 > = some, cluster_nodes
     "cluster_nodes" : Vec < super::RouteJsonSourcesItem > => Option < Vec <
-    super::RouteJsonSourcesItem > > = Some, connect_timeout "connect_timeout" : i64 =>
-    Option < i64 > = Some, connection_is_proxied "connection_is_proxied" : bool => Option
-    < bool > = Some, database "database" : i64 => Option < i64 > = Some, host "host" :
-    impl Into < String > => Option < String > = Some, keepalive_backlog
-    "keepalive_backlog" : i64 => Option < i64 > = Some, keepalive_pool_size
-    "keepalive_pool_size" : i64 => Option < i64 > = Some, password "password" : impl Into
-    < String > => Option < String > = Some, port "port" : i64 => Option < i64 > = Some,
-    read_timeout "read_timeout" : i64 => Option < i64 > = Some, send_timeout
-    "send_timeout" : i64 => Option < i64 > = Some, sentinel_master "sentinel_master" :
-    impl Into < String > => Option < String > = Some, sentinel_nodes "sentinel_nodes" :
+    super::RouteJsonSourcesItem > > = some, connect_timeout "connect_timeout" : i64 =>
+    Option < i64 > = some, connection_is_proxied "connection_is_proxied" : bool => Option
+    < bool > = some, database "database" : i64 => Option < i64 > = some, host "host" :
+    impl Into < String > => Option < String > = some, keepalive_backlog
+    "keepalive_backlog" : i64 => Option < i64 > = some, keepalive_pool_size
+    "keepalive_pool_size" : i64 => Option < i64 > = some, password "password" : impl Into
+    < String > => Option < String > = some, port "port" : i64 => Option < i64 > = some,
+    read_timeout "read_timeout" : i64 => Option < i64 > = some, send_timeout
+    "send_timeout" : i64 => Option < i64 > = some, sentinel_master "sentinel_master" :
+    impl Into < String > => Option < String > = some, sentinel_nodes "sentinel_nodes" :
     Vec < super::PartialRedisEeConfigSentinelNodesItem > => Option < Vec <
-    super::PartialRedisEeConfigSentinelNodesItem > > = Some, sentinel_password
-    "sentinel_password" : impl Into < String > => Option < String > = Some, sentinel_role
+    super::PartialRedisEeConfigSentinelNodesItem > > = some, sentinel_password
+    "sentinel_password" : impl Into < String > => Option < String > = some, sentinel_role
     "sentinel_role" : super::PartialRedisEeConfigSentinelRole => Option <
-    super::PartialRedisEeConfigSentinelRole > = Some, sentinel_username
-    "sentinel_username" : impl Into < String > => Option < String > = Some, server_name
-    "server_name" : impl Into < String > => Option < String > = Some, ssl "ssl" : bool =>
-    Option < bool > = Some, ssl_verify "ssl_verify" : bool => Option < bool > = Some,
-    username "username" : impl Into < String > => Option < String > = Some, }
+    super::PartialRedisEeConfigSentinelRole > = some, sentinel_username
+    "sentinel_username" : impl Into < String > => Option < String > = some, server_name
+    "server_name" : impl Into < String > => Option < String > = some, ssl "ssl" : bool =>
+    Option < bool > = some, ssl_verify "ssl_verify" : bool => Option < bool > = some,
+    username "username" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "api-packages")]
 crate::runtime::model_builder! {
     super::PatchApiPackageRequest as "PatchApiPackageRequest" =>
     PatchApiPackageRequestBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, description "description" : Option < String >
-    => Option < Option < String >> = Some, slug "slug" : Option < String > => Option <
-    Option < String >> = Some, version "version" : Option < String > => Option < Option <
-    String >> = Some, rate_limiting_config "rate_limiting_config" : Option <
-    super::RateLimitingConfig > => Option < Option < super::RateLimitingConfig >> = Some,
-    labels "labels" : Option < std::collections::BTreeMap < String, Option < String > > >
-    => Option < Option < std::collections::BTreeMap < String, Option < String > > >> =
-    Some, attributes "attributes" : std::collections::BTreeMap < String, Option < Vec <
-    String > > > => Option < std::collections::BTreeMap < String, Option < Vec < String >
-    > > > = Some, }
+    String > => Option < String > = some, description "description" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, slug "slug" : impl
+    crate ::IntoNullable < String > => Option < Option < String >> = null, version
+    "version" : impl crate ::IntoNullable < String > => Option < Option < String >> =
+    null, rate_limiting_config "rate_limiting_config" : impl crate ::IntoNullable <
+    super::RateLimitingConfig > => Option < Option < super::RateLimitingConfig >> = null,
+    labels "labels" : impl crate ::IntoNullable < std::collections::BTreeMap < String,
+    Option < String > > > => Option < Option < std::collections::BTreeMap < String,
+    Option < String > > >> = null, attributes "attributes" : std::collections::BTreeMap <
+    String, Option < Vec < String > > > => Option < std::collections::BTreeMap < String,
+    Option < Vec < String > > > > = some, }
 }
 #[cfg(feature = "private-dns")]
 crate::runtime::model_builder! {
     super::PatchAwsPrivateDnsResolver as "PatchAwsPrivateDnsResolver" =>
     PatchAwsPrivateDnsResolverBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, private_dns_attachment_config
+    String > => Option < String > = some, private_dns_attachment_config
     "private_dns_attachment_config" : super::AwsPrivateDnsResolverAttachmentConfig =>
-    Option < super::AwsPrivateDnsResolverAttachmentConfig > = Some, }
+    Option < super::AwsPrivateDnsResolverAttachmentConfig > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -13462,25 +13500,25 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::PatchAzurePrivateDnsResolver as "PatchAzurePrivateDnsResolver" =>
     PatchAzurePrivateDnsResolverBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, private_dns_attachment_config
+    String > => Option < String > = some, private_dns_attachment_config
     "private_dns_attachment_config" : super::AzurePrivateDnsResolverAttachmentConfig =>
-    Option < super::AzurePrivateDnsResolverAttachmentConfig > = Some, }
+    Option < super::AzurePrivateDnsResolverAttachmentConfig > = some, }
 }
 #[cfg(feature = "event-gateways")]
 crate::runtime::model_builder! {
     super::PatchGatewayRequest as "PatchGatewayRequest" => PatchGatewayRequestBuilder;
     required {} optional { name "name" : impl Into < String > => Option < String > =
-    Some, description "description" : Option < String > => Option < Option < String >> =
-    Some, min_runtime_version "min_runtime_version" : Option < String > => Option <
-    Option < String >> = Some, labels "labels" : Option < std::collections::BTreeMap <
-    String, String > > => Option < Option < std::collections::BTreeMap < String, String >
-    >> = Some, }
+    some, description "description" : impl crate ::IntoNullable < String > => Option <
+    Option < String >> = null, min_runtime_version "min_runtime_version" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, labels "labels" :
+    impl crate ::IntoNullable < std::collections::BTreeMap < String, String > > => Option
+    < Option < std::collections::BTreeMap < String, String > >> = null, }
 }
 #[cfg(feature = "networks")]
 crate::runtime::model_builder! {
     super::PatchNetworkRequest as "PatchNetworkRequest" => PatchNetworkRequestBuilder;
     required {} optional { name "name" : impl Into < String > => Option < String > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "system-accounts-access-tokens")]
 crate::runtime::model_builder! {
@@ -13493,8 +13531,8 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::PatchSystemAccountsIdRequest as "PatchSystemAccountsIdRequest" =>
     PatchSystemAccountsIdRequestBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, description "description" : impl Into < String
-    > => Option < String > = Some, }
+    String > => Option < String > = some, description "description" : impl Into < String
+    > => Option < String > = some, }
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
@@ -13505,11 +13543,11 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { revoked_by "revoked_by" : uuid::Uuid => Option <
-    uuid::Uuid > = Some, last_used_at "last_used_at" : chrono::DateTime < chrono::Utc >
-    => Option < chrono::DateTime < chrono::Utc > > = Some, expires_at "expires_at" :
+    uuid::Uuid > = some, last_used_at "last_used_at" : chrono::DateTime < chrono::Utc >
+    => Option < chrono::DateTime < chrono::Utc > > = some, expires_at "expires_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, revoked_at "revoked_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, }
+    some, revoked_at "revoked_at" : chrono::DateTime < chrono::Utc > => Option <
+    chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
@@ -13535,13 +13573,13 @@ crate::runtime::model_builder! {
     super::PersonalAccessTokenState, konnect_token "konnect_token" : impl Into < String >
     => String, created_at "created_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, } optional { revoked_by "revoked_by" : uuid::Uuid
-    => Option < uuid::Uuid > = Some, updated_at "updated_at" : chrono::DateTime <
-    chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = Some, last_used_at
+    => Option < uuid::Uuid > = some, updated_at "updated_at" : chrono::DateTime <
+    chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some, last_used_at
     "last_used_at" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, expires_at "expires_at" : chrono::DateTime < chrono::Utc > =>
-    Option < chrono::DateTime < chrono::Utc > > = Some, revoked_at "revoked_at" :
+    chrono::Utc > > = some, expires_at "expires_at" : chrono::DateTime < chrono::Utc > =>
+    Option < chrono::DateTime < chrono::Utc > > = some, revoked_at "revoked_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -13556,13 +13594,13 @@ crate::runtime::model_builder! {
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, addon "addon" : super::TaxCodeReference => super::TaxCodeReference,
     from_plan_phase "from_plan_phase" : impl Into < String > => String, } optional {
-    description "description" : impl Into < String > => Option < String > = Some, labels
+    description "description" : impl Into < String > => Option < String > = some, labels
     "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, deleted_at "deleted_at" :
+    std::collections::BTreeMap < String, String > > = some, deleted_at "deleted_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, max_quantity "max_quantity" : i64 => Option < i64 > = Some, validation_errors
+    some, max_quantity "max_quantity" : i64 => Option < i64 > = some, validation_errors
     "validation_errors" : Vec < super::ProductCatalogValidationError > => Option < Vec <
-    super::ProductCatalogValidationError > > = Some, }
+    super::ProductCatalogValidationError > > = some, }
 }
 #[cfg(feature = "open-meter-product-catalog")]
 crate::runtime::model_builder! {
@@ -13589,14 +13627,14 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::PlatformQuery as "PlatformQuery" => PlatformQueryBuilder; required {} optional
     { metrics "metrics" : Vec < super::PlatformMetricsItem > => Option < Vec <
-    super::PlatformMetricsItem > > = Some, dimensions "dimensions" : Vec <
+    super::PlatformMetricsItem > > = some, dimensions "dimensions" : Vec <
     super::PlatformQueryDimensionsItem > => Option < Vec <
-    super::PlatformQueryDimensionsItem > > = Some, filters "filters" : Vec <
-    super::PlatformFilter > => Option < Vec < super::PlatformFilter > > = Some,
+    super::PlatformQueryDimensionsItem > > = some, filters "filters" : Vec <
+    super::PlatformFilter > => Option < Vec < super::PlatformFilter > > = some,
     granularity "granularity" : super::PlatformGranularity => Option <
-    super::PlatformGranularity > = Some, time_range "time_range" :
-    super::PlatformTimeRange => Option < super::PlatformTimeRange > = Some, limit "limit"
-    : f64 => Option < f64 > = Some, }
+    super::PlatformGranularity > = some, time_range "time_range" :
+    super::PlatformTimeRange => Option < super::PlatformTimeRange > = some, limit "limit"
+    : f64 => Option < f64 > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
@@ -13604,71 +13642,74 @@ crate::runtime::model_builder! {
     PlatformRelativeTimeRangeBuilder; required { time_range "time_range" :
     super::PlatformRelativeTimeRangeTimeRange =>
     super::PlatformRelativeTimeRangeTimeRange, } optional { tz "tz" : impl Into < String
-    > => Option < String > = Some, }
+    > => Option < String > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
     super::PlatformTabularQuery as "PlatformTabularQuery" => PlatformTabularQueryBuilder;
     required { datasource "datasource" : super::PlatformTabularQueryDatasource =>
     super::PlatformTabularQueryDatasource, } optional { entity "entity" : impl Into <
-    String > => Option < String > = Some, columns "columns" : Vec < String > => Option <
-    Vec < String > > = Some, filters "filters" : Vec < super::PlatformFilter > => Option
-    < Vec < super::PlatformFilter > > = Some, cursor "cursor" : impl Into < String > =>
-    Option < String > = Some, page_size "page_size" : i64 => Option < i64 > = Some, }
+    String > => Option < String > = some, columns "columns" : Vec < String > => Option <
+    Vec < String > > = some, filters "filters" : Vec < super::PlatformFilter > => Option
+    < Vec < super::PlatformFilter > > = some, cursor "cursor" : impl Into < String > =>
+    Option < String > = some, page_size "page_size" : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "plugins")]
 crate::runtime::model_builder! {
     super::Plugin as "Plugin" => PluginBuilder; required { name "name" : impl Into <
-    String > => String, } optional { condition "condition" : Option < String > => Option
-    < Option < String >> = Some, config "config" : Option < std::collections::BTreeMap <
-    String, serde_json::Value > > => Option < Option < std::collections::BTreeMap <
-    String, serde_json::Value > >> = Some, consumer "consumer" : Option <
-    super::KeySetProperty > => Option < Option < super::KeySetProperty >> = Some,
-    consumer_group "consumer_group" : Option < super::KeySetProperty > => Option < Option
-    < super::KeySetProperty >> = Some, created_at "created_at" : Option < i64 > => Option
-    < Option < i64 >> = Some, enabled "enabled" : Option < bool > => Option < Option <
-    bool >> = Some, id "id" : Option < String > => Option < Option < String >> = Some,
-    instance_name "instance_name" : Option < String > => Option < Option < String >> =
-    Some, ordering "ordering" : Option < super::PluginOrdering > => Option < Option <
-    super::PluginOrdering >> = Some, partials "partials" : Option < Vec <
-    super::PluginPartialsItem > > => Option < Option < Vec < super::PluginPartialsItem >
-    >> = Some, protocols "protocols" : Option < Vec < super::ServiceProtocol > > =>
-    Option < Option < Vec < super::ServiceProtocol > >> = Some, route "route" : Option <
-    super::KeySetProperty > => Option < Option < super::KeySetProperty >> = Some, service
-    "service" : Option < super::KeySetProperty > => Option < Option <
-    super::KeySetProperty >> = Some, tags "tags" : Option < Vec < String > > => Option <
-    Option < Vec < String > >> = Some, updated_at "updated_at" : Option < i64 > => Option
-    < Option < i64 >> = Some, }
+    String > => String, } optional { condition "condition" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, config "config" : impl crate
+    ::IntoNullable < std::collections::BTreeMap < String, serde_json::Value > > => Option
+    < Option < std::collections::BTreeMap < String, serde_json::Value > >> = null,
+    consumer "consumer" : impl crate ::IntoNullable < super::KeySetProperty > => Option <
+    Option < super::KeySetProperty >> = null, consumer_group "consumer_group" : impl
+    crate ::IntoNullable < super::KeySetProperty > => Option < Option <
+    super::KeySetProperty >> = null, created_at "created_at" : impl crate ::IntoNullable
+    < i64 > => Option < Option < i64 >> = null, enabled "enabled" : impl crate
+    ::IntoNullable < bool > => Option < Option < bool >> = null, id "id" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, instance_name
+    "instance_name" : impl crate ::IntoNullable < String > => Option < Option < String >>
+    = null, ordering "ordering" : impl crate ::IntoNullable < super::PluginOrdering > =>
+    Option < Option < super::PluginOrdering >> = null, partials "partials" : impl crate
+    ::IntoNullable < Vec < super::PluginPartialsItem > > => Option < Option < Vec <
+    super::PluginPartialsItem > >> = null, protocols "protocols" : impl crate
+    ::IntoNullable < Vec < super::ServiceProtocol > > => Option < Option < Vec <
+    super::ServiceProtocol > >> = null, route "route" : impl crate ::IntoNullable <
+    super::KeySetProperty > => Option < Option < super::KeySetProperty >> = null, service
+    "service" : impl crate ::IntoNullable < super::KeySetProperty > => Option < Option <
+    super::KeySetProperty >> = null, tags "tags" : impl crate ::IntoNullable < Vec <
+    String > > => Option < Option < Vec < String > >> = null, updated_at "updated_at" :
+    impl crate ::IntoNullable < i64 > => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "plugins")]
 crate::runtime::model_builder! {
     super::PluginOrdering as "PluginOrdering" => PluginOrderingBuilder; required {}
     optional { after "after" : super::PluginOrderingAfter => Option <
-    super::PluginOrderingAfter > = Some, before "before" : super::PluginOrderingAfter =>
-    Option < super::PluginOrderingAfter > = Some, }
+    super::PluginOrderingAfter > = some, before "before" : super::PluginOrderingAfter =>
+    Option < super::PluginOrderingAfter > = some, }
 }
 #[cfg(feature = "plugins")]
 crate::runtime::model_builder! {
     super::PluginOrderingAfter as "PluginOrderingAfter" => PluginOrderingAfterBuilder;
     required {} optional { access "access" : Vec < String > => Option < Vec < String > >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "plugins")]
 crate::runtime::model_builder! {
     super::PluginPartialsItem as "PluginPartialsItem" => PluginPartialsItemBuilder;
-    required {} optional { id "id" : impl Into < String > => Option < String > = Some,
-    name "name" : impl Into < String > => Option < String > = Some, path "path" : impl
-    Into < String > => Option < String > = Some, }
+    required {} optional { id "id" : impl Into < String > => Option < String > = some,
+    name "name" : impl Into < String > => Option < String > = some, path "path" : impl
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "api-publication")]
 crate::runtime::model_builder! {
     super::PortalApiPublicationFilterParameters as "PortalApiPublicationFilterParameters"
     => PortalApiPublicationFilterParametersBuilder; required {} optional { api_id
-    "api_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some,
+    "api_id" : super::UuidFieldFilter => Option < super::UuidFieldFilter > = some,
     api_name "api_name" : super::StringFieldFilter => Option < super::StringFieldFilter >
-    = Some, auth_strategy_id "auth_strategy_id" : super::UuidFieldFilter => Option <
-    super::UuidFieldFilter > = Some, entity_type "entity_type" : super::StringFieldFilter
-    => Option < super::StringFieldFilter > = Some, }
+    = some, auth_strategy_id "auth_strategy_id" : super::UuidFieldFilter => Option <
+    super::UuidFieldFilter > = some, entity_type "entity_type" : super::StringFieldFilter
+    => Option < super::StringFieldFilter > = some, }
 }
 #[cfg(feature = "portal-team-roles")]
 crate::runtime::model_builder! {
@@ -13694,52 +13735,52 @@ crate::runtime::model_builder! {
     "basic_auth_enabled" : bool => bool, oidc_auth_enabled "oidc_auth_enabled" : bool =>
     bool, oidc_team_mapping_enabled "oidc_team_mapping_enabled" : bool => bool,
     konnect_mapping_enabled "konnect_mapping_enabled" : bool => bool, } optional {
-    saml_auth_enabled "saml_auth_enabled" : bool => Option < bool > = Some,
-    idp_mapping_enabled "idp_mapping_enabled" : bool => Option < bool > = Some,
+    saml_auth_enabled "saml_auth_enabled" : bool => Option < bool > = some,
+    idp_mapping_enabled "idp_mapping_enabled" : bool => Option < bool > = some,
     oidc_config "oidc_config" : super::PortalOidcConfig => Option <
-    super::PortalOidcConfig > = Some, }
+    super::PortalOidcConfig > = some, }
 }
 #[cfg(feature = "portal-auth-settings")]
 crate::runtime::model_builder! {
     super::PortalAuthenticationSettingsUpdateRequest as
     "PortalAuthenticationSettingsUpdateRequest" =>
     PortalAuthenticationSettingsUpdateRequestBuilder; required {} optional {
-    basic_auth_enabled "basic_auth_enabled" : bool => Option < bool > = Some,
-    oidc_auth_enabled "oidc_auth_enabled" : bool => Option < bool > = Some,
-    saml_auth_enabled "saml_auth_enabled" : bool => Option < bool > = Some,
+    basic_auth_enabled "basic_auth_enabled" : bool => Option < bool > = some,
+    oidc_auth_enabled "oidc_auth_enabled" : bool => Option < bool > = some,
+    saml_auth_enabled "saml_auth_enabled" : bool => Option < bool > = some,
     oidc_team_mapping_enabled "oidc_team_mapping_enabled" : bool => Option < bool > =
-    Some, konnect_mapping_enabled "konnect_mapping_enabled" : bool => Option < bool > =
-    Some, idp_mapping_enabled "idp_mapping_enabled" : bool => Option < bool > = Some,
-    oidc_issuer "oidc_issuer" : impl Into < String > => Option < String > = Some,
-    oidc_client_id "oidc_client_id" : impl Into < String > => Option < String > = Some,
+    some, konnect_mapping_enabled "konnect_mapping_enabled" : bool => Option < bool > =
+    some, idp_mapping_enabled "idp_mapping_enabled" : bool => Option < bool > = some,
+    oidc_issuer "oidc_issuer" : impl Into < String > => Option < String > = some,
+    oidc_client_id "oidc_client_id" : impl Into < String > => Option < String > = some,
     oidc_client_secret "oidc_client_secret" : impl Into < String > => Option < String > =
-    Some, oidc_scopes "oidc_scopes" : Vec < String > => Option < Vec < String > > = Some,
+    some, oidc_scopes "oidc_scopes" : Vec < String > => Option < Vec < String > > = some,
     oidc_claim_mappings "oidc_claim_mappings" : super::PortalClaimMappings => Option <
-    super::PortalClaimMappings > = Some, }
+    super::PortalClaimMappings > = some, }
 }
 #[cfg(feature = "portal-auth-settings")]
 crate::runtime::model_builder! {
     super::PortalClaimMappings as "PortalClaimMappings" => PortalClaimMappingsBuilder;
     required {} optional { name "name" : impl Into < String > => Option < String > =
-    Some, email "email" : impl Into < String > => Option < String > = Some, groups
-    "groups" : impl Into < String > => Option < String > = Some, }
+    some, email "email" : impl Into < String > => Option < String > = some, groups
+    "groups" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "portal-auth-settings")]
 crate::runtime::model_builder! {
     super::PortalCreateIdentityProvider as "PortalCreateIdentityProvider" =>
     PortalCreateIdentityProviderBuilder; required {} optional { enabled "enabled" : bool
-    => Option < bool > = Some, r#type "type" : super::IdentityProviderType => Option <
-    super::IdentityProviderType > = Some, config "config" :
+    => Option < bool > = some, r#type "type" : super::IdentityProviderType => Option <
+    super::IdentityProviderType > = some, config "config" :
     super::PortalIdentityProviderConfig => Option < super::PortalIdentityProviderConfig >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "portal-teams")]
 crate::runtime::model_builder! {
     super::PortalCreateTeamRequest as "PortalCreateTeamRequest" =>
     PortalCreateTeamRequestBuilder; required { name "name" : impl Into < String > =>
     String, } optional { description "description" : impl Into < String > => Option <
-    String > = Some, can_own_applications "can_own_applications" : bool => Option < bool
-    > = Some, }
+    String > = some, can_own_applications "can_own_applications" : bool => Option < bool
+    > = some, }
 }
 #[cfg(feature = "portal-custom-domains")]
 crate::runtime::model_builder! {
@@ -13760,59 +13801,60 @@ crate::runtime::model_builder! {
     super::PortalCustomDomainVerificationMethod, verification_status
     "verification_status" : super::PortalCustomDomainVerificationStatus =>
     super::PortalCustomDomainVerificationStatus, } optional { validation_errors
-    "validation_errors" : Vec < String > => Option < Vec < String > > = Some, uploaded_at
+    "validation_errors" : Vec < String > => Option < Vec < String > > = some, uploaded_at
     "uploaded_at" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, expires_at "expires_at" : chrono::DateTime < chrono::Utc > =>
-    Option < chrono::DateTime < chrono::Utc > > = Some, skip_ca_check "skip_ca_check" :
-    bool => Option < bool > = Some, }
+    chrono::Utc > > = some, expires_at "expires_at" : chrono::DateTime < chrono::Utc > =>
+    Option < chrono::DateTime < chrono::Utc > > = some, skip_ca_check "skip_ca_check" :
+    bool => Option < bool > = some, }
 }
 #[cfg(feature = "portal-customization")]
 crate::runtime::model_builder! {
     super::PortalCustomizationV3 as "PortalCustomizationV3" =>
     PortalCustomizationV3Builder; required {} optional { theme "theme" :
     super::PortalCustomizationV3Theme => Option < super::PortalCustomizationV3Theme > =
-    Some, layout "layout" : impl Into < String > => Option < String > = Some, css "css" :
-    Option < String > => Option < Option < String >> = Some, menu "menu" :
-    super::PortalCustomizationV3Menu => Option < super::PortalCustomizationV3Menu > =
-    Some, spec_renderer "spec_renderer" : super::PortalCustomizationV3SpecRenderer =>
-    Option < super::PortalCustomizationV3SpecRenderer > = Some, robots "robots" : Option
-    < String > => Option < Option < String >> = Some, }
+    some, layout "layout" : impl Into < String > => Option < String > = some, css "css" :
+    impl crate ::IntoNullable < String > => Option < Option < String >> = null, menu
+    "menu" : super::PortalCustomizationV3Menu => Option <
+    super::PortalCustomizationV3Menu > = some, spec_renderer "spec_renderer" :
+    super::PortalCustomizationV3SpecRenderer => Option <
+    super::PortalCustomizationV3SpecRenderer > = some, robots "robots" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, }
 }
 #[cfg(feature = "portal-customization")]
 crate::runtime::model_builder! {
     super::PortalCustomizationV3Menu as "PortalCustomizationV3Menu" =>
     PortalCustomizationV3MenuBuilder; required {} optional { main "main" : Vec <
-    super::PortalMenuItem > => Option < Vec < super::PortalMenuItem > > = Some,
+    super::PortalMenuItem > => Option < Vec < super::PortalMenuItem > > = some,
     footer_sections "footer_sections" : Vec < super::PortalFooterMenuSection > => Option
-    < Vec < super::PortalFooterMenuSection > > = Some, footer_bottom "footer_bottom" :
-    Vec < super::PortalMenuItem > => Option < Vec < super::PortalMenuItem > > = Some, }
+    < Vec < super::PortalFooterMenuSection > > = some, footer_bottom "footer_bottom" :
+    Vec < super::PortalMenuItem > => Option < Vec < super::PortalMenuItem > > = some, }
 }
 #[cfg(feature = "portal-customization")]
 crate::runtime::model_builder! {
     super::PortalCustomizationV3SpecRenderer as "PortalCustomizationV3SpecRenderer" =>
     PortalCustomizationV3SpecRendererBuilder; required {} optional { try_it_ui
-    "try_it_ui" : bool => Option < bool > = Some, try_it_insomnia "try_it_insomnia" :
-    bool => Option < bool > = Some, infinite_scroll "infinite_scroll" : bool => Option <
-    bool > = Some, show_schemas "show_schemas" : bool => Option < bool > = Some,
-    hide_internal "hide_internal" : bool => Option < bool > = Some, hide_deprecated
-    "hide_deprecated" : bool => Option < bool > = Some, allow_custom_server_urls
-    "allow_custom_server_urls" : bool => Option < bool > = Some, }
+    "try_it_ui" : bool => Option < bool > = some, try_it_insomnia "try_it_insomnia" :
+    bool => Option < bool > = some, infinite_scroll "infinite_scroll" : bool => Option <
+    bool > = some, show_schemas "show_schemas" : bool => Option < bool > = some,
+    hide_internal "hide_internal" : bool => Option < bool > = some, hide_deprecated
+    "hide_deprecated" : bool => Option < bool > = some, allow_custom_server_urls
+    "allow_custom_server_urls" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "portal-customization")]
 crate::runtime::model_builder! {
     super::PortalCustomizationV3Theme as "PortalCustomizationV3Theme" =>
     PortalCustomizationV3ThemeBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, mode "mode" :
+    String > => Option < String > = some, mode "mode" :
     super::PortalCustomizationV3ThemeMode => Option <
-    super::PortalCustomizationV3ThemeMode > = Some, colors "colors" :
+    super::PortalCustomizationV3ThemeMode > = some, colors "colors" :
     super::PortalCustomizationV3ThemeColors => Option <
-    super::PortalCustomizationV3ThemeColors > = Some, }
+    super::PortalCustomizationV3ThemeColors > = some, }
 }
 #[cfg(feature = "portal-customization")]
 crate::runtime::model_builder! {
     super::PortalCustomizationV3ThemeColors as "PortalCustomizationV3ThemeColors" =>
     PortalCustomizationV3ThemeColorsBuilder; required {} optional { primary "primary" :
-    impl Into < String > => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "portal-developers")]
 crate::runtime::model_builder! {
@@ -13830,31 +13872,31 @@ crate::runtime::model_builder! {
     { id "id" : uuid::Uuid => uuid::Uuid, created_at "created_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at "updated_at" :
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional {
-    domain_name "domain_name" : impl Into < String > => Option < String > = Some,
-    from_name "from_name" : impl Into < String > => Option < String > = Some, from_email
-    "from_email" : impl Into < String > => Option < String > = Some, reply_to_email
-    "reply_to_email" : impl Into < String > => Option < String > = Some, }
+    domain_name "domain_name" : impl Into < String > => Option < String > = some,
+    from_name "from_name" : impl Into < String > => Option < String > = some, from_email
+    "from_email" : impl Into < String > => Option < String > = some, reply_to_email
+    "reply_to_email" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "portals")]
 crate::runtime::model_builder! {
     super::PortalFilterParameters as "PortalFilterParameters" =>
     PortalFilterParametersBuilder; required {} optional { id "id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, description
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, description
     "description" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, authentication_enabled "authentication_enabled" : bool => Option < bool > =
-    Some, rbac_enabled "rbac_enabled" : bool => Option < bool > = Some,
+    some, authentication_enabled "authentication_enabled" : bool => Option < bool > =
+    some, rbac_enabled "rbac_enabled" : bool => Option < bool > = some,
     default_api_visibility "default_api_visibility" : super::StringFieldFilter => Option
-    < super::StringFieldFilter > = Some, default_page_visibility
+    < super::StringFieldFilter > = some, default_page_visibility
     "default_page_visibility" : super::StringFieldFilter => Option <
-    super::StringFieldFilter > = Some, default_application_auth_strategy_id
+    super::StringFieldFilter > = some, default_application_auth_strategy_id
     "default_application_auth_strategy_id" : super::UuidFieldFilter => Option <
-    super::UuidFieldFilter > = Some, auto_approve_developers "auto_approve_developers" :
-    bool => Option < bool > = Some, auto_approve_applications "auto_approve_applications"
-    : bool => Option < bool > = Some, default_domain "default_domain" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some,
+    super::UuidFieldFilter > = some, auto_approve_developers "auto_approve_developers" :
+    bool => Option < bool > = some, auto_approve_applications "auto_approve_applications"
+    : bool => Option < bool > = some, default_domain "default_domain" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some,
     canonical_domain "canonical_domain" : super::StringFieldFilter => Option <
-    super::StringFieldFilter > = Some, }
+    super::StringFieldFilter > = some, }
 }
 #[cfg(feature = "portal-customization")]
 crate::runtime::model_builder! {
@@ -13867,13 +13909,13 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::PortalIdentityProvider as "PortalIdentityProvider" =>
     PortalIdentityProviderBuilder; required {} optional { id "id" : uuid::Uuid => Option
-    < uuid::Uuid > = Some, r#type "type" : super::IdentityProviderType => Option <
-    super::IdentityProviderType > = Some, enabled "enabled" : bool => Option < bool > =
-    Some, config "config" : super::PortalIdentityProviderConfig => Option <
-    super::PortalIdentityProviderConfig > = Some, created_at "created_at" :
+    < uuid::Uuid > = some, r#type "type" : super::IdentityProviderType => Option <
+    super::IdentityProviderType > = some, enabled "enabled" : bool => Option < bool > =
+    some, config "config" : super::PortalIdentityProviderConfig => Option <
+    super::PortalIdentityProviderConfig > = some, created_at "created_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, updated_at "updated_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, }
+    some, updated_at "updated_at" : chrono::DateTime < chrono::Utc > => Option <
+    chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "portal-auth-settings")]
 crate::runtime::model_builder! {
@@ -13886,13 +13928,13 @@ crate::runtime::model_builder! {
 #[cfg(feature = "portal-integrations")]
 crate::runtime::model_builder! {
     super::PortalIntegrations as "PortalIntegrations" => PortalIntegrationsBuilder;
-    required {} optional { google_tag_manager "google_tag_manager" : Option <
-    super::GoogleTagManagerIntegration > => Option < Option <
-    super::GoogleTagManagerIntegration >> = Some, google_analytics_4 "google_analytics_4"
-    : Option < super::GoogleAnalytics4Integration > => Option < Option <
-    super::GoogleAnalytics4Integration >> = Some, equal_web "equal_web" : Option <
-    super::EqualWebIntegration > => Option < Option < super::EqualWebIntegration >> =
-    Some, }
+    required {} optional { google_tag_manager "google_tag_manager" : impl crate
+    ::IntoNullable < super::GoogleTagManagerIntegration > => Option < Option <
+    super::GoogleTagManagerIntegration >> = null, google_analytics_4 "google_analytics_4"
+    : impl crate ::IntoNullable < super::GoogleAnalytics4Integration > => Option < Option
+    < super::GoogleAnalytics4Integration >> = null, equal_web "equal_web" : impl crate
+    ::IntoNullable < super::EqualWebIntegration > => Option < Option <
+    super::EqualWebIntegration >> = null, }
 }
 #[cfg(feature = "portal-customization")]
 crate::runtime::model_builder! {
@@ -13906,8 +13948,8 @@ crate::runtime::model_builder! {
     super::PortalOidcConfig as "PortalOidcConfig" => PortalOidcConfigBuilder; required {
     issuer "issuer" : impl Into < String > => String, client_id "client_id" : impl Into <
     String > => String, } optional { scopes "scopes" : Vec < String > => Option < Vec <
-    String > > = Some, claim_mappings "claim_mappings" : super::PortalClaimMappings =>
-    Option < super::PortalClaimMappings > = Some, }
+    String > > = some, claim_mappings "claim_mappings" : super::PortalClaimMappings =>
+    Option < super::PortalClaimMappings > = some, }
 }
 #[cfg(feature = "pages")]
 crate::runtime::model_builder! {
@@ -13920,7 +13962,7 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, parent_page_id "parent_page_id" : uuid::Uuid => Option < uuid::Uuid > = Some, }
+    some, parent_page_id "parent_page_id" : uuid::Uuid => Option < uuid::Uuid > = some, }
 }
 #[cfg(feature = "pages")]
 crate::runtime::model_builder! {
@@ -13932,30 +13974,30 @@ crate::runtime::model_builder! {
     super::PublishedStatus, created_at "created_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, parent_page_id
-    "parent_page_id" : uuid::Uuid => Option < uuid::Uuid > = Some, }
+    "description" : impl Into < String > => Option < String > = some, parent_page_id
+    "parent_page_id" : uuid::Uuid => Option < uuid::Uuid > = some, }
 }
 #[cfg(feature = "pages")]
 crate::runtime::model_builder! {
     super::PortalPagesFilterParameters as "PortalPagesFilterParameters" =>
     PortalPagesFilterParametersBuilder; required {} optional { id "id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, slug "slug" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, title "title"
-    : super::StringFieldFilter => Option < super::StringFieldFilter > = Some, visibility
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, slug "slug" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, title "title"
+    : super::StringFieldFilter => Option < super::StringFieldFilter > = some, visibility
     "visibility" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, created_at "created_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, updated_at "updated_at" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some, }
+    some, created_at "created_at" : super::DateTimeFieldFilter => Option <
+    super::DateTimeFieldFilter > = some, updated_at "updated_at" :
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some, }
 }
 #[cfg(feature = "portal-auth-settings")]
 crate::runtime::model_builder! {
     super::PortalSamlIdentityProviderConfig as "PortalSamlIdentityProviderConfig" =>
     PortalSamlIdentityProviderConfigBuilder; required {} optional { idp_metadata_url
-    "idp_metadata_url" : impl Into < String > => Option < String > = Some,
+    "idp_metadata_url" : impl Into < String > => Option < String > = some,
     idp_metadata_xml "idp_metadata_xml" : impl Into < String > => Option < String > =
-    Some, sp_metadata_url "sp_metadata_url" : impl Into < String > => Option < String > =
-    Some, sp_entity_id "sp_entity_id" : impl Into < String > => Option < String > = Some,
-    callback_url "callback_url" : impl Into < String > => Option < String > = Some, }
+    some, sp_metadata_url "sp_metadata_url" : impl Into < String > => Option < String > =
+    some, sp_entity_id "sp_entity_id" : impl Into < String > => Option < String > = some,
+    callback_url "callback_url" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "snippets")]
 crate::runtime::model_builder! {
@@ -13967,7 +14009,7 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "snippets")]
 crate::runtime::model_builder! {
@@ -13979,42 +14021,42 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { title "title" : impl Into < String > => Option < String >
-    = Some, description "description" : impl Into < String > => Option < String > = Some,
+    = some, description "description" : impl Into < String > => Option < String > = some,
     }
 }
 #[cfg(feature = "snippets")]
 crate::runtime::model_builder! {
     super::PortalSnippetsFilterParameters as "PortalSnippetsFilterParameters" =>
     PortalSnippetsFilterParametersBuilder; required {} optional { id "id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, title "title"
-    : super::StringFieldFilter => Option < super::StringFieldFilter > = Some, visibility
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, title "title"
+    : super::StringFieldFilter => Option < super::StringFieldFilter > = some, visibility
     "visibility" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, created_at "created_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, updated_at "updated_at" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some, }
+    some, created_at "created_at" : super::DateTimeFieldFilter => Option <
+    super::DateTimeFieldFilter > = some, updated_at "updated_at" :
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some, }
 }
 #[cfg(any(feature = "auth-settings", feature = "portal-auth-settings"))]
 crate::runtime::model_builder! {
     super::PortalTeamGroupMappingResponse as "PortalTeamGroupMappingResponse" =>
     PortalTeamGroupMappingResponseBuilder; required {} optional { meta "meta" :
-    super::PaginatedMeta => Option < super::PaginatedMeta > = Some, data "data" : Vec <
-    super::TeamGroupMapping > => Option < Vec < super::TeamGroupMapping > > = Some, }
+    super::PaginatedMeta => Option < super::PaginatedMeta > = some, data "data" : Vec <
+    super::TeamGroupMapping > => Option < Vec < super::TeamGroupMapping > > = some, }
 }
 #[cfg(any(feature = "auth-settings", feature = "portal-auth-settings"))]
 crate::runtime::model_builder! {
     super::PortalTeamGroupMappingsUpdateRequest as "PortalTeamGroupMappingsUpdateRequest"
     => PortalTeamGroupMappingsUpdateRequestBuilder; required {} optional { data "data" :
     Vec < super::PortalTeamGroupMappingsUpdateRequestDataItem > => Option < Vec <
-    super::PortalTeamGroupMappingsUpdateRequestDataItem > > = Some, }
+    super::PortalTeamGroupMappingsUpdateRequestDataItem > > = some, }
 }
 #[cfg(any(feature = "auth-settings", feature = "portal-auth-settings"))]
 crate::runtime::model_builder! {
     super::PortalTeamGroupMappingsUpdateRequestDataItem as
     "PortalTeamGroupMappingsUpdateRequestDataItem" =>
     PortalTeamGroupMappingsUpdateRequestDataItemBuilder; required {} optional { team_id
-    "team_id" : uuid::Uuid => Option < uuid::Uuid > = Some, groups "groups" : Vec <
-    String > => Option < Vec < String > > = Some, }
+    "team_id" : uuid::Uuid => Option < uuid::Uuid > = some, groups "groups" : Vec <
+    String > => Option < Vec < String > > = some, }
 }
 #[cfg(any(feature = "portal-teams", feature = "portal-team-membership"))]
 crate::runtime::model_builder! {
@@ -14024,22 +14066,22 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { can_own_applications "can_own_applications" : bool =>
-    Option < bool > = Some, }
+    Option < bool > = some, }
 }
 #[cfg(feature = "portal-auth-settings")]
 crate::runtime::model_builder! {
     super::PortalUpdateIdentityProvider as "PortalUpdateIdentityProvider" =>
     PortalUpdateIdentityProviderBuilder; required {} optional { enabled "enabled" : bool
-    => Option < bool > = Some, config "config" : super::PortalIdentityProviderConfig =>
-    Option < super::PortalIdentityProviderConfig > = Some, }
+    => Option < bool > = some, config "config" : super::PortalIdentityProviderConfig =>
+    Option < super::PortalIdentityProviderConfig > = some, }
 }
 #[cfg(feature = "portal-teams")]
 crate::runtime::model_builder! {
     super::PortalUpdateTeamRequest as "PortalUpdateTeamRequest" =>
     PortalUpdateTeamRequestBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, description "description" : impl Into < String
-    > => Option < String > = Some, can_own_applications "can_own_applications" : bool =>
-    Option < bool > = Some, }
+    String > => Option < String > = some, description "description" : impl Into < String
+    > => Option < String > = some, can_own_applications "can_own_applications" : bool =>
+    Option < bool > = some, }
 }
 #[cfg(feature = "portal-emails")]
 crate::runtime::model_builder! {
@@ -14051,11 +14093,12 @@ crate::runtime::model_builder! {
 #[cfg(feature = "portal-emails")]
 crate::runtime::model_builder! {
     super::PostPortalEmailConfig as "PostPortalEmailConfig" =>
-    PostPortalEmailConfigBuilder; required {} optional { domain_name "domain_name" :
-    Option < String > => Option < Option < String >> = Some, from_name "from_name" :
-    Option < String > => Option < Option < String >> = Some, from_email "from_email" :
-    Option < String > => Option < Option < String >> = Some, reply_to_email
-    "reply_to_email" : Option < String > => Option < Option < String >> = Some, }
+    PostPortalEmailConfigBuilder; required {} optional { domain_name "domain_name" : impl
+    crate ::IntoNullable < String > => Option < Option < String >> = null, from_name
+    "from_name" : impl crate ::IntoNullable < String > => Option < Option < String >> =
+    null, from_email "from_email" : impl crate ::IntoNullable < String > => Option <
+    Option < String >> = null, reply_to_email "reply_to_email" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, }
 }
 #[cfg(feature = "system-accounts-access-tokens")]
 crate::runtime::model_builder! {
@@ -14070,7 +14113,7 @@ crate::runtime::model_builder! {
     super::PostSystemAccountsRequest as "PostSystemAccountsRequest" =>
     PostSystemAccountsRequestBuilder; required { name "name" : impl Into < String > =>
     String, description "description" : impl Into < String > => String, } optional {
-    konnect_managed "konnect_managed" : bool => Option < bool > = Some, }
+    konnect_managed "konnect_managed" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "open-meter-llm-cost")]
 crate::runtime::model_builder! {
@@ -14084,9 +14127,9 @@ crate::runtime::model_builder! {
     super::PrivateDnsFilterParameters as "PrivateDnsFilterParameters" =>
     PrivateDnsFilterParametersBuilder; required {} optional { name "name" :
     super::CloudGatewaysStringFieldFilterOverride => Option <
-    super::CloudGatewaysStringFieldFilterOverride > = Some, state "state" :
+    super::CloudGatewaysStringFieldFilterOverride > = some, state "state" :
     super::PrivateDnsStateFieldFilter => Option < super::PrivateDnsStateFieldFilter > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "private-dns")]
 crate::runtime::model_builder! {
@@ -14113,7 +14156,7 @@ crate::runtime::model_builder! {
     => String, message "message" : impl Into < String > => String, field "field" : impl
     Into < String > => String, } optional { attributes "attributes" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, }
+    std::collections::BTreeMap < String, serde_json::Value > > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -14142,7 +14185,7 @@ crate::runtime::model_builder! {
     super::ProviderAccountsFilterParameters as "ProviderAccountsFilterParameters" =>
     ProviderAccountsFilterParametersBuilder; required {} optional { provider "provider" :
     super::CloudGatewaysStringFieldFilterOverride => Option <
-    super::CloudGatewaysStringFieldFilterOverride > = Some, }
+    super::CloudGatewaysStringFieldFilterOverride > = some, }
 }
 #[cfg(feature = "resource-availability")]
 crate::runtime::model_builder! {
@@ -14169,8 +14212,8 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { auth_strategy_ids "auth_strategy_ids" : Vec < uuid::Uuid > => Option <
-    Vec < uuid::Uuid > > = Some, warnings "warnings" : Vec < String > => Option < Vec <
-    String > > = Some, }
+    Vec < uuid::Uuid > > = some, warnings "warnings" : Vec < String > => Option < Vec <
+    String > > = some, }
 }
 #[cfg(feature = "portals-ip-allow-list")]
 crate::runtime::model_builder! {
@@ -14181,35 +14224,35 @@ crate::runtime::model_builder! {
 #[cfg(any(feature = "open-meter-features", feature = "meters"))]
 crate::runtime::model_builder! {
     super::QueryFilterString as "QueryFilterString" => QueryFilterStringBuilder; required
-    {} optional { eq "eq" : impl Into < String > => Option < String > = Some, neq "neq" :
-    impl Into < String > => Option < String > = Some, r#in "in" : Vec < String > =>
-    Option < Vec < String > > = Some, nin "nin" : Vec < String > => Option < Vec < String
-    > > = Some, contains "contains" : impl Into < String > => Option < String > = Some,
-    ncontains "ncontains" : impl Into < String > => Option < String > = Some, and "and" :
+    {} optional { eq "eq" : impl Into < String > => Option < String > = some, neq "neq" :
+    impl Into < String > => Option < String > = some, r#in "in" : Vec < String > =>
+    Option < Vec < String > > = some, nin "nin" : Vec < String > => Option < Vec < String
+    > > = some, contains "contains" : impl Into < String > => Option < String > = some,
+    ncontains "ncontains" : impl Into < String > => Option < String > = some, and "and" :
     Vec < super::QueryFilterString > => Option < Vec < super::QueryFilterString > > =
-    Some, or "or" : Vec < super::QueryFilterString > => Option < Vec <
-    super::QueryFilterString > > = Some, }
+    some, or "or" : Vec < super::QueryFilterString > => Option < Vec <
+    super::QueryFilterString > > = some, }
 }
 #[cfg(any(feature = "open-meter-features", feature = "meters"))]
 crate::runtime::model_builder! {
     super::QueryFilterStringMapItem as "QueryFilterStringMapItem" =>
     QueryFilterStringMapItemBuilder; required {} optional { exists "exists" : bool =>
-    Option < bool > = Some, eq "eq" : impl Into < String > => Option < String > = Some,
-    neq "neq" : impl Into < String > => Option < String > = Some, r#in "in" : Vec <
-    String > => Option < Vec < String > > = Some, nin "nin" : Vec < String > => Option <
-    Vec < String > > = Some, contains "contains" : impl Into < String > => Option <
-    String > = Some, ncontains "ncontains" : impl Into < String > => Option < String > =
-    Some, and "and" : Vec < super::QueryFilterString > => Option < Vec <
-    super::QueryFilterString > > = Some, or "or" : Vec < super::QueryFilterString > =>
-    Option < Vec < super::QueryFilterString > > = Some, }
+    Option < bool > = some, eq "eq" : impl Into < String > => Option < String > = some,
+    neq "neq" : impl Into < String > => Option < String > = some, r#in "in" : Vec <
+    String > => Option < Vec < String > > = some, nin "nin" : Vec < String > => Option <
+    Vec < String > > = some, contains "contains" : impl Into < String > => Option <
+    String > = some, ncontains "ncontains" : impl Into < String > => Option < String > =
+    some, and "and" : Vec < super::QueryFilterString > => Option < Vec <
+    super::QueryFilterString > > = some, or "or" : Vec < super::QueryFilterString > =>
+    Option < Vec < super::QueryFilterString > > = some, }
 }
 #[cfg(any(feature = "auth-settings", feature = "invites"))]
 crate::runtime::model_builder! {
     super::RateLimitedResponse as "RateLimitedResponse" => RateLimitedResponseBuilder;
-    required {} optional { status "status" : i64 => Option < i64 > = Some, title "title"
-    : impl Into < String > => Option < String > = Some, instance "instance" : impl Into <
-    String > => Option < String > = Some, detail "detail" : impl Into < String > =>
-    Option < String > = Some, }
+    required {} optional { status "status" : i64 => Option < i64 > = some, title "title"
+    : impl Into < String > => Option < String > = some, instance "instance" : impl Into <
+    String > => Option < String > = some, detail "detail" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(any(feature = "api-packages", feature = "api-package-operations"))]
 crate::runtime::model_builder! {
@@ -14235,9 +14278,9 @@ crate::runtime::model_builder! {
     input_per_token "input_per_token" : impl Into < String > => String, output_per_token
     "output_per_token" : impl Into < String > => String, } optional {
     cache_read_per_token "cache_read_per_token" : impl Into < String > => Option < String
-    > = Some, reasoning_per_token "reasoning_per_token" : impl Into < String > => Option
-    < String > = Some, cache_write_per_token "cache_write_per_token" : impl Into < String
-    > => Option < String > = Some, }
+    > = some, reasoning_per_token "reasoning_per_token" : impl Into < String > => Option
+    < String > = some, cache_write_per_token "cache_write_per_token" : impl Into < String
+    > => Option < String > = some, }
 }
 #[cfg(feature = "resource-configurations")]
 crate::runtime::model_builder! {
@@ -14260,22 +14303,22 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ResourceType as "ResourceType" => ResourceTypeBuilder; required { schema
     "schema" : super::SimpleSchema => super::SimpleSchema, } optional { display_name
-    "display_name" : impl Into < String > => Option < String > = Some, }
+    "display_name" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "roles")]
 crate::runtime::model_builder! {
     super::RolesResponse as "RolesResponse" => RolesResponseBuilder; required {} optional
     { control_planes "control_planes" : super::RolesResponseControlPlanes => Option <
-    super::RolesResponseControlPlanes > = Some, api_products "api_products" :
-    super::RolesResponseApiProducts => Option < super::RolesResponseApiProducts > = Some,
+    super::RolesResponseControlPlanes > = some, api_products "api_products" :
+    super::RolesResponseApiProducts => Option < super::RolesResponseApiProducts > = some,
     audit_logs "audit_logs" : super::RolesResponseAuditLogs => Option <
-    super::RolesResponseAuditLogs > = Some, identity "identity" :
-    super::RolesResponseIdentity => Option < super::RolesResponseIdentity > = Some,
+    super::RolesResponseAuditLogs > = some, identity "identity" :
+    super::RolesResponseIdentity => Option < super::RolesResponseIdentity > = some,
     mesh_control_planes "mesh_control_planes" : super::RolesResponseMeshControlPlanes =>
-    Option < super::RolesResponseMeshControlPlanes > = Some, dashboards "dashboards" :
-    super::RolesResponseDashboards => Option < super::RolesResponseDashboards > = Some,
+    Option < super::RolesResponseMeshControlPlanes > = some, dashboards "dashboards" :
+    super::RolesResponseDashboards => Option < super::RolesResponseDashboards > = some,
     reports "reports" : super::RolesResponseReports => Option <
-    super::RolesResponseReports > = Some, }
+    super::RolesResponseReports > = some, }
 }
 #[cfg(feature = "roles")]
 crate::runtime::model_builder! {
@@ -14290,22 +14333,22 @@ crate::runtime::model_builder! {
     super::RolesResponseApiProductsRoles as "RolesResponseApiProductsRoles" =>
     RolesResponseApiProductsRolesBuilder; required {} optional { admin "admin" :
     super::RolesResponseApiProductsRolesAdmin => Option <
-    super::RolesResponseApiProductsRolesAdmin > = Some, application_registration
+    super::RolesResponseApiProductsRolesAdmin > = some, application_registration
     "application_registration" :
     super::RolesResponseApiProductsRolesApplicationRegistration => Option <
-    super::RolesResponseApiProductsRolesApplicationRegistration > = Some, creator
+    super::RolesResponseApiProductsRolesApplicationRegistration > = some, creator
     "creator" : super::RolesResponseApiProductsRolesCreator => Option <
-    super::RolesResponseApiProductsRolesCreator > = Some, deployer "deployer" :
+    super::RolesResponseApiProductsRolesCreator > = some, deployer "deployer" :
     super::RolesResponseApiProductsRolesDeployer => Option <
-    super::RolesResponseApiProductsRolesDeployer > = Some, maintainer "maintainer" :
+    super::RolesResponseApiProductsRolesDeployer > = some, maintainer "maintainer" :
     super::RolesResponseApiProductsRolesMaintainer => Option <
-    super::RolesResponseApiProductsRolesMaintainer > = Some, plugins_admin
+    super::RolesResponseApiProductsRolesMaintainer > = some, plugins_admin
     "plugins_admin" : super::RolesResponseApiProductsRolesPluginsAdmin => Option <
-    super::RolesResponseApiProductsRolesPluginsAdmin > = Some, publisher "publisher" :
+    super::RolesResponseApiProductsRolesPluginsAdmin > = some, publisher "publisher" :
     super::RolesResponseApiProductsRolesPublisher => Option <
-    super::RolesResponseApiProductsRolesPublisher > = Some, viewer "viewer" :
+    super::RolesResponseApiProductsRolesPublisher > = some, viewer "viewer" :
     super::RolesResponseApiProductsRolesViewer => Option <
-    super::RolesResponseApiProductsRolesViewer > = Some, }
+    super::RolesResponseApiProductsRolesViewer > = some, }
 }
 #[cfg(feature = "roles")]
 crate::runtime::model_builder! {
@@ -14398,7 +14441,7 @@ crate::runtime::model_builder! {
     super::RolesResponseAuditLogsRoles as "RolesResponseAuditLogsRoles" =>
     RolesResponseAuditLogsRolesBuilder; required {} optional { admin "admin" :
     super::RolesResponseAuditLogsRolesAdmin => Option <
-    super::RolesResponseAuditLogsRolesAdmin > = Some, }
+    super::RolesResponseAuditLogsRolesAdmin > = some, }
 }
 #[cfg(feature = "roles")]
 crate::runtime::model_builder! {
@@ -14422,29 +14465,29 @@ crate::runtime::model_builder! {
     super::RolesResponseControlPlanesRoles as "RolesResponseControlPlanesRoles" =>
     RolesResponseControlPlanesRolesBuilder; required {} optional { admin "admin" :
     super::RolesResponseControlPlanesRolesAdmin => Option <
-    super::RolesResponseControlPlanesRolesAdmin > = Some, certificate_admin
+    super::RolesResponseControlPlanesRolesAdmin > = some, certificate_admin
     "certificate_admin" : super::RolesResponseControlPlanesRolesCertificateAdmin =>
-    Option < super::RolesResponseControlPlanesRolesCertificateAdmin > = Some,
+    Option < super::RolesResponseControlPlanesRolesCertificateAdmin > = some,
     consumer_admin "consumer_admin" : super::RolesResponseControlPlanesRolesConsumerAdmin
-    => Option < super::RolesResponseControlPlanesRolesConsumerAdmin > = Some, creator
+    => Option < super::RolesResponseControlPlanesRolesConsumerAdmin > = some, creator
     "creator" : super::RolesResponseControlPlanesRolesCreator => Option <
-    super::RolesResponseControlPlanesRolesCreator > = Some, debug_session_creator
+    super::RolesResponseControlPlanesRolesCreator > = some, debug_session_creator
     "debug_session_creator" : super::RolesResponseControlPlanesRolesDebugSessionCreator
-    => Option < super::RolesResponseControlPlanesRolesDebugSessionCreator > = Some,
+    => Option < super::RolesResponseControlPlanesRolesDebugSessionCreator > = some,
     deployer "deployer" : super::RolesResponseControlPlanesRolesDeployer => Option <
-    super::RolesResponseControlPlanesRolesDeployer > = Some, gateway_service_admin
+    super::RolesResponseControlPlanesRolesDeployer > = some, gateway_service_admin
     "gateway_service_admin" : super::RolesResponseControlPlanesRolesGatewayServiceAdmin
-    => Option < super::RolesResponseControlPlanesRolesGatewayServiceAdmin > = Some,
+    => Option < super::RolesResponseControlPlanesRolesGatewayServiceAdmin > = some,
     plugin_admin "plugin_admin" : super::RolesResponseControlPlanesRolesPluginAdmin =>
-    Option < super::RolesResponseControlPlanesRolesPluginAdmin > = Some, route_admin
+    Option < super::RolesResponseControlPlanesRolesPluginAdmin > = some, route_admin
     "route_admin" : super::RolesResponseControlPlanesRolesRouteAdmin => Option <
-    super::RolesResponseControlPlanesRolesRouteAdmin > = Some, sni_admin "sni_admin" :
+    super::RolesResponseControlPlanesRolesRouteAdmin > = some, sni_admin "sni_admin" :
     super::RolesResponseControlPlanesRolesSniAdmin => Option <
-    super::RolesResponseControlPlanesRolesSniAdmin > = Some, upstream_admin
+    super::RolesResponseControlPlanesRolesSniAdmin > = some, upstream_admin
     "upstream_admin" : super::RolesResponseControlPlanesRolesUpstreamAdmin => Option <
-    super::RolesResponseControlPlanesRolesUpstreamAdmin > = Some, viewer "viewer" :
+    super::RolesResponseControlPlanesRolesUpstreamAdmin > = some, viewer "viewer" :
     super::RolesResponseControlPlanesRolesViewer => Option <
-    super::RolesResponseControlPlanesRolesViewer > = Some, }
+    super::RolesResponseControlPlanesRolesViewer > = some, }
 }
 #[cfg(feature = "roles")]
 crate::runtime::model_builder! {
@@ -14580,13 +14623,13 @@ crate::runtime::model_builder! {
     super::RolesResponseDashboardsRoles as "RolesResponseDashboardsRoles" =>
     RolesResponseDashboardsRolesBuilder; required {} optional { admin "admin" :
     super::RolesResponseDashboardsRolesAdmin => Option <
-    super::RolesResponseDashboardsRolesAdmin > = Some, creator "creator" :
+    super::RolesResponseDashboardsRolesAdmin > = some, creator "creator" :
     super::RolesResponseDashboardsRolesCreator => Option <
-    super::RolesResponseDashboardsRolesCreator > = Some, editor "editor" :
+    super::RolesResponseDashboardsRolesCreator > = some, editor "editor" :
     super::RolesResponseDashboardsRolesEditor => Option <
-    super::RolesResponseDashboardsRolesEditor > = Some, viewer "viewer" :
+    super::RolesResponseDashboardsRolesEditor > = some, viewer "viewer" :
     super::RolesResponseDashboardsRolesViewer => Option <
-    super::RolesResponseDashboardsRolesViewer > = Some, }
+    super::RolesResponseDashboardsRolesViewer > = some, }
 }
 #[cfg(feature = "roles")]
 crate::runtime::model_builder! {
@@ -14636,7 +14679,7 @@ crate::runtime::model_builder! {
     super::RolesResponseIdentityRoles as "RolesResponseIdentityRoles" =>
     RolesResponseIdentityRolesBuilder; required {} optional { admin "admin" :
     super::RolesResponseIdentityRolesAdmin => Option <
-    super::RolesResponseIdentityRolesAdmin > = Some, }
+    super::RolesResponseIdentityRolesAdmin > = some, }
 }
 #[cfg(feature = "roles")]
 crate::runtime::model_builder! {
@@ -14661,13 +14704,13 @@ crate::runtime::model_builder! {
     super::RolesResponseMeshControlPlanesRoles as "RolesResponseMeshControlPlanesRoles"
     => RolesResponseMeshControlPlanesRolesBuilder; required {} optional { admin "admin" :
     super::RolesResponseMeshControlPlanesRolesAdmin => Option <
-    super::RolesResponseMeshControlPlanesRolesAdmin > = Some, connector "connector" :
+    super::RolesResponseMeshControlPlanesRolesAdmin > = some, connector "connector" :
     super::RolesResponseMeshControlPlanesRolesConnector => Option <
-    super::RolesResponseMeshControlPlanesRolesConnector > = Some, creator "creator" :
+    super::RolesResponseMeshControlPlanesRolesConnector > = some, creator "creator" :
     super::RolesResponseMeshControlPlanesRolesCreator => Option <
-    super::RolesResponseMeshControlPlanesRolesCreator > = Some, viewer "viewer" :
+    super::RolesResponseMeshControlPlanesRolesCreator > = some, viewer "viewer" :
     super::RolesResponseMeshControlPlanesRolesViewer => Option <
-    super::RolesResponseMeshControlPlanesRolesViewer > = Some, }
+    super::RolesResponseMeshControlPlanesRolesViewer > = some, }
 }
 #[cfg(feature = "roles")]
 crate::runtime::model_builder! {
@@ -14721,13 +14764,13 @@ crate::runtime::model_builder! {
     super::RolesResponseReportsRoles as "RolesResponseReportsRoles" =>
     RolesResponseReportsRolesBuilder; required {} optional { admin "admin" :
     super::RolesResponseReportsRolesAdmin => Option <
-    super::RolesResponseReportsRolesAdmin > = Some, creator "creator" :
+    super::RolesResponseReportsRolesAdmin > = some, creator "creator" :
     super::RolesResponseReportsRolesCreator => Option <
-    super::RolesResponseReportsRolesCreator > = Some, editor "editor" :
+    super::RolesResponseReportsRolesCreator > = some, editor "editor" :
     super::RolesResponseReportsRolesEditor => Option <
-    super::RolesResponseReportsRolesEditor > = Some, viewer "viewer" :
+    super::RolesResponseReportsRolesEditor > = some, viewer "viewer" :
     super::RolesResponseReportsRolesViewer => Option <
-    super::RolesResponseReportsRolesViewer > = Some, }
+    super::RolesResponseReportsRolesViewer > = some, }
 }
 #[cfg(feature = "roles")]
 crate::runtime::model_builder! {
@@ -14768,76 +14811,86 @@ crate::runtime::model_builder! {
 #[cfg(feature = "routes")]
 crate::runtime::model_builder! {
     super::RouteExpression as "RouteExpression" => RouteExpressionBuilder; required {}
-    optional { created_at "created_at" : Option < i64 > => Option < Option < i64 >> =
-    Some, expression "expression" : Option < String > => Option < Option < String >> =
-    Some, https_redirect_status_code "https_redirect_status_code" : Option < i64 > =>
-    Option < Option < i64 >> = Some, id "id" : Option < String > => Option < Option <
-    String >> = Some, name "name" : Option < String > => Option < Option < String >> =
-    Some, path_handling "path_handling" : Option < super::RouteJsonPathHandling > =>
-    Option < Option < super::RouteJsonPathHandling >> = Some, preserve_host
-    "preserve_host" : Option < bool > => Option < Option < bool >> = Some, priority
-    "priority" : Option < i64 > => Option < Option < i64 >> = Some, protocols "protocols"
-    : Option < Vec < super::ServiceProtocol > > => Option < Option < Vec <
-    super::ServiceProtocol > >> = Some, request_buffering "request_buffering" : Option <
-    bool > => Option < Option < bool >> = Some, response_buffering "response_buffering" :
-    Option < bool > => Option < Option < bool >> = Some, service "service" : Option <
-    super::KeySetProperty > => Option < Option < super::KeySetProperty >> = Some,
-    strip_path "strip_path" : Option < bool > => Option < Option < bool >> = Some, tags
-    "tags" : Option < Vec < String > > => Option < Option < Vec < String > >> = Some,
-    updated_at "updated_at" : Option < i64 > => Option < Option < i64 >> = Some, }
+    optional { created_at "created_at" : impl crate ::IntoNullable < i64 > => Option <
+    Option < i64 >> = null, expression "expression" : impl crate ::IntoNullable < String
+    > => Option < Option < String >> = null, https_redirect_status_code
+    "https_redirect_status_code" : impl crate ::IntoNullable < i64 > => Option < Option <
+    i64 >> = null, id "id" : impl crate ::IntoNullable < String > => Option < Option <
+    String >> = null, name "name" : impl crate ::IntoNullable < String > => Option <
+    Option < String >> = null, path_handling "path_handling" : impl crate ::IntoNullable
+    < super::RouteJsonPathHandling > => Option < Option < super::RouteJsonPathHandling >>
+    = null, preserve_host "preserve_host" : impl crate ::IntoNullable < bool > => Option
+    < Option < bool >> = null, priority "priority" : impl crate ::IntoNullable < i64 > =>
+    Option < Option < i64 >> = null, protocols "protocols" : impl crate ::IntoNullable <
+    Vec < super::ServiceProtocol > > => Option < Option < Vec < super::ServiceProtocol >
+    >> = null, request_buffering "request_buffering" : impl crate ::IntoNullable < bool >
+    => Option < Option < bool >> = null, response_buffering "response_buffering" : impl
+    crate ::IntoNullable < bool > => Option < Option < bool >> = null, service "service"
+    : impl crate ::IntoNullable < super::KeySetProperty > => Option < Option <
+    super::KeySetProperty >> = null, strip_path "strip_path" : impl crate ::IntoNullable
+    < bool > => Option < Option < bool >> = null, tags "tags" : impl crate ::IntoNullable
+    < Vec < String > > => Option < Option < Vec < String > >> = null, updated_at
+    "updated_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64 >> = null,
+    }
 }
 #[cfg(feature = "routes")]
 crate::runtime::model_builder! {
     super::RouteJson as "RouteJson" => RouteJsonBuilder; required {} optional {
-    created_at "created_at" : Option < i64 > => Option < Option < i64 >> = Some,
-    destinations "destinations" : Option < Vec < super::RouteJsonSourcesItem > > =>
-    Option < Option < Vec < super::RouteJsonSourcesItem > >> = Some, headers "headers" :
-    Option < std::collections::BTreeMap < String, Vec < String > > > => Option < Option <
-    std::collections::BTreeMap < String, Vec < String > > >> = Some, hosts "hosts" :
-    Option < Vec < String > > => Option < Option < Vec < String > >> = Some,
-    https_redirect_status_code "https_redirect_status_code" : Option < i64 > => Option <
-    Option < i64 >> = Some, id "id" : Option < String > => Option < Option < String >> =
-    Some, methods "methods" : Option < Vec < String > > => Option < Option < Vec < String
-    > >> = Some, name "name" : Option < String > => Option < Option < String >> = Some,
-    path_handling "path_handling" : Option < super::RouteJsonPathHandling > => Option <
-    Option < super::RouteJsonPathHandling >> = Some, paths "paths" : Option < Vec <
-    String > > => Option < Option < Vec < String > >> = Some, preserve_host
-    "preserve_host" : Option < bool > => Option < Option < bool >> = Some, protocols
-    "protocols" : Option < Vec < super::ServiceProtocol > > => Option < Option < Vec <
-    super::ServiceProtocol > >> = Some, regex_priority "regex_priority" : Option < i64 >
-    => Option < Option < i64 >> = Some, request_buffering "request_buffering" : Option <
-    bool > => Option < Option < bool >> = Some, response_buffering "response_buffering" :
-    Option < bool > => Option < Option < bool >> = Some, service "service" : Option <
-    super::KeySetProperty > => Option < Option < super::KeySetProperty >> = Some, snis
-    "snis" : Option < Vec < String > > => Option < Option < Vec < String > >> = Some,
-    sources "sources" : Option < Vec < super::RouteJsonSourcesItem > > => Option < Option
-    < Vec < super::RouteJsonSourcesItem > >> = Some, strip_path "strip_path" : Option <
-    bool > => Option < Option < bool >> = Some, tags "tags" : Option < Vec < String > >
-    => Option < Option < Vec < String > >> = Some, updated_at "updated_at" : Option < i64
-    > => Option < Option < i64 >> = Some, }
+    created_at "created_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64
+    >> = null, destinations "destinations" : impl crate ::IntoNullable < Vec <
+    super::RouteJsonSourcesItem > > => Option < Option < Vec <
+    super::RouteJsonSourcesItem > >> = null, headers "headers" : impl crate
+    ::IntoNullable < std::collections::BTreeMap < String, Vec < String > > > => Option <
+    Option < std::collections::BTreeMap < String, Vec < String > > >> = null, hosts
+    "hosts" : impl crate ::IntoNullable < Vec < String > > => Option < Option < Vec <
+    String > >> = null, https_redirect_status_code "https_redirect_status_code" : impl
+    crate ::IntoNullable < i64 > => Option < Option < i64 >> = null, id "id" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, methods "methods" :
+    impl crate ::IntoNullable < Vec < String > > => Option < Option < Vec < String > >> =
+    null, name "name" : impl crate ::IntoNullable < String > => Option < Option < String
+    >> = null, path_handling "path_handling" : impl crate ::IntoNullable <
+    super::RouteJsonPathHandling > => Option < Option < super::RouteJsonPathHandling >> =
+    null, paths "paths" : impl crate ::IntoNullable < Vec < String > > => Option < Option
+    < Vec < String > >> = null, preserve_host "preserve_host" : impl crate ::IntoNullable
+    < bool > => Option < Option < bool >> = null, protocols "protocols" : impl crate
+    ::IntoNullable < Vec < super::ServiceProtocol > > => Option < Option < Vec <
+    super::ServiceProtocol > >> = null, regex_priority "regex_priority" : impl crate
+    ::IntoNullable < i64 > => Option < Option < i64 >> = null, request_buffering
+    "request_buffering" : impl crate ::IntoNullable < bool > => Option < Option < bool >>
+    = null, response_buffering "response_buffering" : impl crate ::IntoNullable < bool >
+    => Option < Option < bool >> = null, service "service" : impl crate ::IntoNullable <
+    super::KeySetProperty > => Option < Option < super::KeySetProperty >> = null, snis
+    "snis" : impl crate ::IntoNullable < Vec < String > > => Option < Option < Vec <
+    String > >> = null, sources "sources" : impl crate ::IntoNullable < Vec <
+    super::RouteJsonSourcesItem > > => Option < Option < Vec <
+    super::RouteJsonSourcesItem > >> = null, strip_path "strip_path" : impl crate
+    ::IntoNullable < bool > => Option < Option < bool >> = null, tags "tags" : impl crate
+    ::IntoNullable < Vec < String > > => Option < Option < Vec < String > >> = null,
+    updated_at "updated_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64
+    >> = null, }
 }
 crate::runtime::model_builder! {
     super::RouteJsonSourcesItem as "RouteJsonSourcesItem" => RouteJsonSourcesItemBuilder;
-    required {} optional { ip "ip" : impl Into < String > => Option < String > = Some,
-    port "port" : i64 => Option < i64 > = Some, }
+    required {} optional { ip "ip" : impl Into < String > => Option < String > = some,
+    port "port" : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::SamlIdentityProviderConfig as "SamlIdentityProviderConfig" =>
     SamlIdentityProviderConfigBuilder; required {} optional { idp_metadata_url
-    "idp_metadata_url" : impl Into < String > => Option < String > = Some,
+    "idp_metadata_url" : impl Into < String > => Option < String > = some,
     idp_metadata_xml "idp_metadata_xml" : impl Into < String > => Option < String > =
-    Some, sp_metadata_url "sp_metadata_url" : impl Into < String > => Option < String > =
-    Some, sp_entity_id "sp_entity_id" : impl Into < String > => Option < String > = Some,
-    login_url "login_url" : impl Into < String > => Option < String > = Some,
-    callback_url "callback_url" : impl Into < String > => Option < String > = Some, }
+    some, sp_metadata_url "sp_metadata_url" : impl Into < String > => Option < String > =
+    some, sp_entity_id "sp_entity_id" : impl Into < String > => Option < String > = some,
+    login_url "login_url" : impl Into < String > => Option < String > = some,
+    callback_url "callback_url" : impl Into < String > => Option < String > = some, }
 }
 crate::runtime::model_builder! {
     super::SamlIdentityProviderConfigRequest as "SamlIdentityProviderConfigRequest" =>
     SamlIdentityProviderConfigRequestBuilder; required {} optional { idp_metadata_url
-    "idp_metadata_url" : impl Into < String > => Option < String > = Some,
+    "idp_metadata_url" : impl Into < String > => Option < String > = some,
     idp_metadata_xml "idp_metadata_xml" : impl Into < String > => Option < String > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "event-gateway-schema-registries")]
 crate::runtime::model_builder! {
@@ -14847,10 +14900,10 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, config "config" : std::collections::BTreeMap < String, serde_json::Value > =>
-    Option < std::collections::BTreeMap < String, serde_json::Value > > = Some, labels
+    some, config "config" : std::collections::BTreeMap < String, serde_json::Value > =>
+    Option < std::collections::BTreeMap < String, serde_json::Value > > = some, labels
     "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(
     any(
@@ -14875,7 +14928,7 @@ crate::runtime::model_builder! {
     "SchemaRegistryAuthenticationBasicSensitiveDataAware" =>
     SchemaRegistryAuthenticationBasicSensitiveDataAwareBuilder; required { username
     "username" : impl Into < String > => String, } optional { password "password" : impl
-    Into < String > => Option < String > = Some, }
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-schema-registries")]
 crate::runtime::model_builder! {
@@ -14883,9 +14936,9 @@ crate::runtime::model_builder! {
     SchemaRegistryConfluentBuilder; required { name "name" : impl Into < String > =>
     String, config "config" : super::SchemaRegistryConfluentConfig =>
     super::SchemaRegistryConfluentConfig, } optional { description "description" : impl
-    Into < String > => Option < String > = Some, labels "labels" :
+    Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-schema-registries")]
 crate::runtime::model_builder! {
@@ -14894,9 +14947,9 @@ crate::runtime::model_builder! {
     super::SchemaRegistryConfluentConfigSchemaType =>
     super::SchemaRegistryConfluentConfigSchemaType, endpoint "endpoint" : impl Into <
     String > => String, } optional { timeout_seconds "timeout_seconds" : i64 => Option <
-    i64 > = Some, authentication "authentication" :
+    i64 > = some, authentication "authentication" :
     super::SchemaRegistryAuthenticationScheme => Option <
-    super::SchemaRegistryAuthenticationScheme > = Some, }
+    super::SchemaRegistryAuthenticationScheme > = some, }
 }
 #[cfg(feature = "event-gateway-schema-registries")]
 crate::runtime::model_builder! {
@@ -14906,9 +14959,9 @@ crate::runtime::model_builder! {
     "schema_type" : super::SchemaRegistryConfluentConfigSchemaType =>
     super::SchemaRegistryConfluentConfigSchemaType, endpoint "endpoint" : impl Into <
     String > => String, } optional { timeout_seconds "timeout_seconds" : i64 => Option <
-    i64 > = Some, authentication "authentication" :
+    i64 > = some, authentication "authentication" :
     super::SchemaRegistryAuthenticationSensitiveDataAwareScheme => Option <
-    super::SchemaRegistryAuthenticationSensitiveDataAwareScheme > = Some, }
+    super::SchemaRegistryAuthenticationSensitiveDataAwareScheme > = some, }
 }
 #[cfg(feature = "event-gateway-schema-registries")]
 crate::runtime::model_builder! {
@@ -14918,9 +14971,9 @@ crate::runtime::model_builder! {
     < String > => String, config "config" :
     super::SchemaRegistryConfluentConfigSensitiveDataAware =>
     super::SchemaRegistryConfluentConfigSensitiveDataAware, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "description" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -14929,10 +14982,10 @@ crate::runtime::model_builder! {
     : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, score "score" : super::ScorecardScore => Option < super::ScorecardScore > =
-    Some, entity_selector "entity_selector" : super::ScorecardEntitySelector => Option <
-    super::ScorecardEntitySelector > = Some, scorecard_template "scorecard_template" :
-    super::ScorecardTemplateName => Option < super::ScorecardTemplateName > = Some, }
+    some, score "score" : super::ScorecardScore => Option < super::ScorecardScore > =
+    some, entity_selector "entity_selector" : super::ScorecardEntitySelector => Option <
+    super::ScorecardEntitySelector > = some, scorecard_template "scorecard_template" :
+    super::ScorecardTemplateName => Option < super::ScorecardTemplateName > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -14942,11 +14995,11 @@ crate::runtime::model_builder! {
     Into < String > => String, created_at "created_at" : chrono::DateTime < chrono::Utc >
     => chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { name "name" : impl
-    Into < String > => Option < String > = Some, integration "integration" : impl Into <
-    String > => Option < String > = Some, template_parameters "template_parameters" :
+    Into < String > => Option < String > = some, integration "integration" : impl Into <
+    String > => Option < String > = some, template_parameters "template_parameters" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, section_name
-    "section_name" : impl Into < String > => Option < String > = Some, }
+    std::collections::BTreeMap < String, serde_json::Value > > = some, section_name
+    "section_name" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -14960,7 +15013,7 @@ crate::runtime::model_builder! {
     ScorecardCriteriaFilterParametersBuilder; required {} optional {
     evaluation_passing_services_count "evaluation.passing_services_count" :
     super::ScorecardFilterParametersScoreRawValue => Option <
-    super::ScorecardFilterParametersScoreRawValue > = Some, }
+    super::ScorecardFilterParametersScoreRawValue > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -14974,8 +15027,8 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, score "score" : super::ScorecardCriteriaServiceEvaluation => Option <
-    super::ScorecardCriteriaServiceEvaluation > = Some, }
+    some, score "score" : super::ScorecardCriteriaServiceEvaluation => Option <
+    super::ScorecardCriteriaServiceEvaluation > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -14987,31 +15040,31 @@ crate::runtime::model_builder! {
     chrono::Utc >, created_at "created_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, } optional { evaluation_context
     "evaluation_context" : super::CriteriaEvaluationResultDetails => Option <
-    super::CriteriaEvaluationResultDetails > = Some, evaluation_error "evaluation_error"
+    super::CriteriaEvaluationResultDetails > = some, evaluation_error "evaluation_error"
     : super::CriteriaEvaluationErrorResultErrorType => Option <
-    super::CriteriaEvaluationErrorResultErrorType > = Some, }
+    super::CriteriaEvaluationErrorResultErrorType > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
     super::ScorecardCriteriaServiceFilterParameters as
     "ScorecardCriteriaServiceFilterParameters" =>
     ScorecardCriteriaServiceFilterParametersBuilder; required {} optional { id "id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, display_name
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, display_name
     "display_name" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, custom_fields "custom_fields" :
+    some, custom_fields "custom_fields" :
     super::CatalogServiceFilterParametersCustomFields => Option <
-    super::CatalogServiceFilterParametersCustomFields > = Some, labels "labels" :
-    super::LabelsFieldFilter => Option < super::LabelsFieldFilter > = Some, created_at
+    super::CatalogServiceFilterParametersCustomFields > = some, labels "labels" :
+    super::LabelsFieldFilter => Option < super::LabelsFieldFilter > = some, created_at
     "created_at" : super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > =
-    Some, updated_at "updated_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, evaluation_is_passing "evaluation.is_passing" :
+    some, updated_at "updated_at" : super::DateTimeFieldFilter => Option <
+    super::DateTimeFieldFilter > = some, evaluation_is_passing "evaluation.is_passing" :
     super::ScorecardCriteriaServiceFilterParametersEvaluationIsPassing => Option <
-    super::ScorecardCriteriaServiceFilterParametersEvaluationIsPassing > = Some,
+    super::ScorecardCriteriaServiceFilterParametersEvaluationIsPassing > = some,
     evaluation_successfully_evaluated_at "evaluation.successfully_evaluated_at" :
-    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = Some,
+    super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > = some,
     evaluation_attempted_at "evaluation.attempted_at" : super::DateTimeFieldFilter =>
-    Option < super::DateTimeFieldFilter > = Some, }
+    Option < super::DateTimeFieldFilter > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -15022,23 +15075,23 @@ crate::runtime::model_builder! {
     created_at "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, updated_at "updated_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, } optional { name "name" : impl Into < String > =>
-    Option < String > = Some, integration "integration" : impl Into < String > => Option
-    < String > = Some, template_parameters "template_parameters" :
+    Option < String > = some, integration "integration" : impl Into < String > => Option
+    < String > = some, template_parameters "template_parameters" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, section_name
-    "section_name" : impl Into < String > => Option < String > = Some, evaluation
+    std::collections::BTreeMap < String, serde_json::Value > > = some, section_name
+    "section_name" : impl Into < String > => Option < String > = some, evaluation
     "evaluation" : super::ScorecardCriteriaEvaluation => Option <
-    super::ScorecardCriteriaEvaluation > = Some, }
+    super::ScorecardCriteriaEvaluation > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
     super::ScorecardFilterParameters as "ScorecardFilterParameters" =>
     ScorecardFilterParametersBuilder; required {} optional { name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, score_value
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, score_value
     "score.value" : super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, score_raw_value
+    super::ScorecardFilterParametersScoreValue > = some, score_raw_value
     "score.raw_value" : super::ScorecardFilterParametersScoreRawValue => Option <
-    super::ScorecardFilterParametersScoreRawValue > = Some, }
+    super::ScorecardFilterParametersScoreRawValue > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -15057,27 +15110,27 @@ crate::runtime::model_builder! {
     String >, created_at "created_at" : chrono::DateTime < chrono::Utc > =>
     chrono::DateTime < chrono::Utc >, updated_at "updated_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional { description
-    "description" : impl Into < String > => Option < String > = Some, score "score" :
-    super::ScorecardScore => Option < super::ScorecardScore > = Some, }
+    "description" : impl Into < String > => Option < String > = some, score "score" :
+    super::ScorecardScore => Option < super::ScorecardScore > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
     super::ScorecardServiceFilterParameters as "ScorecardServiceFilterParameters" =>
     ScorecardServiceFilterParametersBuilder; required {} optional { id "id" :
-    super::UuidFieldFilter => Option < super::UuidFieldFilter > = Some, name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, display_name
+    super::UuidFieldFilter => Option < super::UuidFieldFilter > = some, name "name" :
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, display_name
     "display_name" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, custom_fields "custom_fields" :
+    some, custom_fields "custom_fields" :
     super::CatalogServiceFilterParametersCustomFields => Option <
-    super::CatalogServiceFilterParametersCustomFields > = Some, labels "labels" :
-    super::LabelsFieldFilter => Option < super::LabelsFieldFilter > = Some, created_at
+    super::CatalogServiceFilterParametersCustomFields > = some, labels "labels" :
+    super::LabelsFieldFilter => Option < super::LabelsFieldFilter > = some, created_at
     "created_at" : super::DateTimeFieldFilter => Option < super::DateTimeFieldFilter > =
-    Some, updated_at "updated_at" : super::DateTimeFieldFilter => Option <
-    super::DateTimeFieldFilter > = Some, score_value "score.value" :
+    some, updated_at "updated_at" : super::DateTimeFieldFilter => Option <
+    super::DateTimeFieldFilter > = some, score_value "score.value" :
     super::ScorecardFilterParametersScoreValue => Option <
-    super::ScorecardFilterParametersScoreValue > = Some, score_raw_value
+    super::ScorecardFilterParametersScoreValue > = some, score_raw_value
     "score.raw_value" : super::ScorecardFilterParametersScoreRawValue => Option <
-    super::ScorecardFilterParametersScoreRawValue > = Some, }
+    super::ScorecardFilterParametersScoreRawValue > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -15093,18 +15146,18 @@ crate::runtime::model_builder! {
     super::ScorecardTemplateCriteria as "ScorecardTemplateCriteria" =>
     ScorecardTemplateCriteriaBuilder; required { template_name "template_name" : impl
     Into < String > => String, } optional { integration "integration" : impl Into <
-    String > => Option < String > = Some, template_parameters "template_parameters" :
+    String > => Option < String > = some, template_parameters "template_parameters" :
     std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, section_name
-    "section_name" : impl Into < String > => Option < String > = Some, }
+    std::collections::BTreeMap < String, serde_json::Value > > = some, section_name
+    "section_name" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(any(feature = "catalog-integrations", feature = "scorecards"))]
 crate::runtime::model_builder! {
     super::ScorecardTemplateFilterParameters as "ScorecardTemplateFilterParameters" =>
     ScorecardTemplateFilterParametersBuilder; required {} optional { name "name" :
-    super::StringFieldFilter => Option < super::StringFieldFilter > = Some, display_name
+    super::StringFieldFilter => Option < super::StringFieldFilter > = some, display_name
     "display_name" : super::StringFieldFilter => Option < super::StringFieldFilter > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -15115,10 +15168,10 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, criteria
     "criteria" : Vec < super::ScorecardCriteria > => Vec < super::ScorecardCriteria >, }
     optional { description "description" : impl Into < String > => Option < String > =
-    Some, score "score" : super::ScorecardScore => Option < super::ScorecardScore > =
-    Some, entity_selector "entity_selector" : super::ScorecardEntitySelector => Option <
-    super::ScorecardEntitySelector > = Some, scorecard_template "scorecard_template" :
-    super::ScorecardTemplateName => Option < super::ScorecardTemplateName > = Some, }
+    some, score "score" : super::ScorecardScore => Option < super::ScorecardScore > =
+    some, entity_selector "entity_selector" : super::ScorecardEntitySelector => Option <
+    super::ScorecardEntitySelector > = some, scorecard_template "scorecard_template" :
+    super::ScorecardTemplateName => Option < super::ScorecardTemplateName > = some, }
 }
 #[cfg(feature = "portal-emails")]
 crate::runtime::model_builder! {
@@ -15126,7 +15179,7 @@ crate::runtime::model_builder! {
     SendTestEmailTemplateContentBuilder; required { subject "subject" : impl Into <
     String > => String, title "title" : impl Into < String > => String, body "body" :
     impl Into < String > => String, } optional { button_label "button_label" : impl Into
-    < String > => Option < String > = Some, }
+    < String > => Option < String > = some, }
 }
 #[cfg(feature = "resource-availability")]
 crate::runtime::model_builder! {
@@ -15146,52 +15199,56 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::Service as "Service" => ServiceBuilder; required { host "host" : impl Into <
     String > => String, } optional { ca_certificates "ca_certificates" : Vec < String >
-    => Option < Vec < String > > = Some, client_certificate "client_certificate" :
-    super::KeySetProperty => Option < super::KeySetProperty > = Some, connect_timeout
-    "connect_timeout" : i64 => Option < i64 > = Some, created_at "created_at" : i64 =>
-    Option < i64 > = Some, enabled "enabled" : bool => Option < bool > = Some, id "id" :
-    impl Into < String > => Option < String > = Some, name "name" : impl Into < String >
-    => Option < String > = Some, path "path" : impl Into < String > => Option < String >
-    = Some, port "port" : i64 => Option < i64 > = Some, protocol "protocol" :
-    super::ServiceProtocol => Option < super::ServiceProtocol > = Some, read_timeout
-    "read_timeout" : i64 => Option < i64 > = Some, retries "retries" : i64 => Option <
-    i64 > = Some, tags "tags" : Vec < String > => Option < Vec < String > > = Some,
+    => Option < Vec < String > > = some, client_certificate "client_certificate" :
+    super::KeySetProperty => Option < super::KeySetProperty > = some, connect_timeout
+    "connect_timeout" : i64 => Option < i64 > = some, created_at "created_at" : i64 =>
+    Option < i64 > = some, enabled "enabled" : bool => Option < bool > = some, id "id" :
+    impl Into < String > => Option < String > = some, name "name" : impl Into < String >
+    => Option < String > = some, path "path" : impl Into < String > => Option < String >
+    = some, port "port" : i64 => Option < i64 > = some, protocol "protocol" :
+    super::ServiceProtocol => Option < super::ServiceProtocol > = some, read_timeout
+    "read_timeout" : i64 => Option < i64 > = some, retries "retries" : i64 => Option <
+    i64 > = some, tags "tags" : Vec < String > => Option < Vec < String > > = some,
     tls_sans "tls_sans" : super::ServiceTlsSans => Option < super::ServiceTlsSans > =
-    Some, tls_verify "tls_verify" : bool => Option < bool > = Some, tls_verify_depth
-    "tls_verify_depth" : i64 => Option < i64 > = Some, updated_at "updated_at" : i64 =>
-    Option < i64 > = Some, write_timeout "write_timeout" : i64 => Option < i64 > = Some,
+    some, tls_verify "tls_verify" : bool => Option < bool > = some, tls_verify_depth
+    "tls_verify_depth" : i64 => Option < i64 > = some, updated_at "updated_at" : i64 =>
+    Option < i64 > = some, write_timeout "write_timeout" : i64 => Option < i64 > = some,
     }
 }
 #[cfg(feature = "services")]
 crate::runtime::model_builder! {
     super::ServiceRequest as "ServiceRequest" => ServiceRequestBuilder; required { host
     "host" : impl Into < String > => String, } optional { ca_certificates
-    "ca_certificates" : Option < Vec < String > > => Option < Option < Vec < String > >>
-    = Some, client_certificate "client_certificate" : Option < super::KeySetProperty > =>
-    Option < Option < super::KeySetProperty >> = Some, connect_timeout "connect_timeout"
-    : Option < i64 > => Option < Option < i64 >> = Some, created_at "created_at" : Option
-    < i64 > => Option < Option < i64 >> = Some, enabled "enabled" : Option < bool > =>
-    Option < Option < bool >> = Some, id "id" : Option < String > => Option < Option <
-    String >> = Some, name "name" : Option < String > => Option < Option < String >> =
-    Some, path "path" : Option < String > => Option < Option < String >> = Some, port
-    "port" : Option < i64 > => Option < Option < i64 >> = Some, protocol "protocol" :
-    Option < super::ServiceProtocol > => Option < Option < super::ServiceProtocol >> =
-    Some, read_timeout "read_timeout" : Option < i64 > => Option < Option < i64 >> =
-    Some, retries "retries" : Option < i64 > => Option < Option < i64 >> = Some, tags
-    "tags" : Option < Vec < String > > => Option < Option < Vec < String > >> = Some,
-    tls_sans "tls_sans" : Option < super::ServiceTlsSans > => Option < Option <
-    super::ServiceTlsSans >> = Some, tls_verify "tls_verify" : Option < bool > => Option
-    < Option < bool >> = Some, tls_verify_depth "tls_verify_depth" : Option < i64 > =>
-    Option < Option < i64 >> = Some, updated_at "updated_at" : Option < i64 > => Option <
-    Option < i64 >> = Some, url "url" : Option < String > => Option < Option < String >>
-    = Some, write_timeout "write_timeout" : Option < i64 > => Option < Option < i64 >> =
-    Some, }
+    "ca_certificates" : impl crate ::IntoNullable < Vec < String > > => Option < Option <
+    Vec < String > >> = null, client_certificate "client_certificate" : impl crate
+    ::IntoNullable < super::KeySetProperty > => Option < Option < super::KeySetProperty
+    >> = null, connect_timeout "connect_timeout" : impl crate ::IntoNullable < i64 > =>
+    Option < Option < i64 >> = null, created_at "created_at" : impl crate ::IntoNullable
+    < i64 > => Option < Option < i64 >> = null, enabled "enabled" : impl crate
+    ::IntoNullable < bool > => Option < Option < bool >> = null, id "id" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, name "name" : impl
+    crate ::IntoNullable < String > => Option < Option < String >> = null, path "path" :
+    impl crate ::IntoNullable < String > => Option < Option < String >> = null, port
+    "port" : impl crate ::IntoNullable < i64 > => Option < Option < i64 >> = null,
+    protocol "protocol" : impl crate ::IntoNullable < super::ServiceProtocol > => Option
+    < Option < super::ServiceProtocol >> = null, read_timeout "read_timeout" : impl crate
+    ::IntoNullable < i64 > => Option < Option < i64 >> = null, retries "retries" : impl
+    crate ::IntoNullable < i64 > => Option < Option < i64 >> = null, tags "tags" : impl
+    crate ::IntoNullable < Vec < String > > => Option < Option < Vec < String > >> =
+    null, tls_sans "tls_sans" : impl crate ::IntoNullable < super::ServiceTlsSans > =>
+    Option < Option < super::ServiceTlsSans >> = null, tls_verify "tls_verify" : impl
+    crate ::IntoNullable < bool > => Option < Option < bool >> = null, tls_verify_depth
+    "tls_verify_depth" : impl crate ::IntoNullable < i64 > => Option < Option < i64 >> =
+    null, updated_at "updated_at" : impl crate ::IntoNullable < i64 > => Option < Option
+    < i64 >> = null, url "url" : impl crate ::IntoNullable < String > => Option < Option
+    < String >> = null, write_timeout "write_timeout" : impl crate ::IntoNullable < i64 >
+    => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "services")]
 crate::runtime::model_builder! {
     super::ServiceTlsSans as "ServiceTlsSans" => ServiceTlsSansBuilder; required {}
-    optional { dnsnames "dnsnames" : Vec < String > => Option < Vec < String > > = Some,
-    uris "uris" : Vec < String > => Option < Vec < String > > = Some, }
+    optional { dnsnames "dnsnames" : Vec < String > => Option < Vec < String > > = some,
+    uris "uris" : Vec < String > => Option < Vec < String > > = some, }
 }
 #[cfg(any(feature = "control-planes", feature = "control-plane-groups"))]
 crate::runtime::model_builder! {
@@ -15199,7 +15256,7 @@ crate::runtime::model_builder! {
     ServiceUnavailableErrorBuilder; required { status "status" : i32 => i32, title
     "title" : impl Into < String > => String, instance "instance" : impl Into < String >
     => String, } optional { detail "detail" : impl Into < String > => Option < String > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "catalog-integrations")]
 crate::runtime::model_builder! {
@@ -15213,37 +15270,39 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::SingleValueChart as "SingleValueChart" => SingleValueChartBuilder; required {}
     optional { chart_title "chart_title" : impl Into < String > => Option < String > =
-    Some, decimal_points "decimal_points" : f64 => Option < f64 > = Some, }
+    some, decimal_points "decimal_points" : f64 => Option < f64 > = some, }
 }
 #[cfg(feature = "snis")]
 crate::runtime::model_builder! {
     super::Sni as "Sni" => SniBuilder; required { certificate "certificate" :
     super::KeySetProperty => super::KeySetProperty, name "name" : impl Into < String > =>
-    String, } optional { created_at "created_at" : Option < i64 > => Option < Option <
-    i64 >> = Some, id "id" : Option < String > => Option < Option < String >> = Some,
-    tags "tags" : Option < Vec < String > > => Option < Option < Vec < String > >> =
-    Some, updated_at "updated_at" : Option < i64 > => Option < Option < i64 >> = Some, }
+    String, } optional { created_at "created_at" : impl crate ::IntoNullable < i64 > =>
+    Option < Option < i64 >> = null, id "id" : impl crate ::IntoNullable < String > =>
+    Option < Option < String >> = null, tags "tags" : impl crate ::IntoNullable < Vec <
+    String > > => Option < Option < Vec < String > >> = null, updated_at "updated_at" :
+    impl crate ::IntoNullable < i64 > => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "snis")]
 crate::runtime::model_builder! {
     super::SniWithoutParents as "SniWithoutParents" => SniWithoutParentsBuilder; required
     { name "name" : impl Into < String > => String, } optional { certificate
-    "certificate" : super::KeySetProperty => Option < super::KeySetProperty > = Some,
-    created_at "created_at" : Option < i64 > => Option < Option < i64 >> = Some, id "id"
-    : Option < String > => Option < Option < String >> = Some, tags "tags" : Option < Vec
-    < String > > => Option < Option < Vec < String > >> = Some, updated_at "updated_at" :
-    Option < i64 > => Option < Option < i64 >> = Some, }
+    "certificate" : super::KeySetProperty => Option < super::KeySetProperty > = some,
+    created_at "created_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64
+    >> = null, id "id" : impl crate ::IntoNullable < String > => Option < Option < String
+    >> = null, tags "tags" : impl crate ::IntoNullable < Vec < String > > => Option <
+    Option < Vec < String > >> = null, updated_at "updated_at" : impl crate
+    ::IntoNullable < i64 > => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "catalog-integrations")]
 crate::runtime::model_builder! {
     super::StringConfigFieldSchema as "StringConfigFieldSchema" =>
     StringConfigFieldSchemaBuilder; required { r#type "type" :
     super::StringConfigFieldSchemaType => super::StringConfigFieldSchemaType, } optional
-    { display_name "display_name" : impl Into < String > => Option < String > = Some,
-    description "description" : impl Into < String > => Option < String > = Some,
-    required "required" : bool => Option < bool > = Some, mutable_condition
+    { display_name "display_name" : impl Into < String > => Option < String > = some,
+    description "description" : impl Into < String > => Option < String > = some,
+    required "required" : bool => Option < bool > = some, mutable_condition
     "mutable_condition" : super::MutableCondition => Option < super::MutableCondition > =
-    Some, default "default" : impl Into < String > => Option < String > = Some, }
+    some, default "default" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -15286,7 +15345,7 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::StringFieldEqualsFilter as "StringFieldEqualsFilter" =>
     StringFieldEqualsFilterBuilder; required {} optional { eq "eq" : impl Into < String >
-    => Option < String > = Some, }
+    => Option < String > = some, }
 }
 #[cfg(feature = "teams")]
 crate::runtime::model_builder! {
@@ -15332,17 +15391,17 @@ crate::runtime::model_builder! {
 )]
 crate::runtime::model_builder! {
     super::StringFieldFilter as "StringFieldFilter" => StringFieldFilterBuilder; required
-    {} optional { eq "eq" : impl Into < String > => Option < String > = Some, contains
-    "contains" : impl Into < String > => Option < String > = Some, ocontains "ocontains"
-    : impl Into < String > => Option < String > = Some, oeq "oeq" : impl Into < String >
-    => Option < String > = Some, neq "neq" : impl Into < String > => Option < String > =
-    Some, }
+    {} optional { eq "eq" : impl Into < String > => Option < String > = some, contains
+    "contains" : impl Into < String > => Option < String > = some, ocontains "ocontains"
+    : impl Into < String > => Option < String > = some, oeq "oeq" : impl Into < String >
+    => Option < String > = some, neq "neq" : impl Into < String > => Option < String > =
+    some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::StringFieldNeqFilter as "StringFieldNeqFilter" => StringFieldNeqFilterBuilder;
     required { oeq "oeq" : impl Into < String > => String, neq "neq" : impl Into < String
-    > => String, } optional { eq "eq" : impl Into < String > => Option < String > = Some,
+    > => String, } optional { eq "eq" : impl Into < String > => Option < String > = some,
     }
 }
 #[cfg(feature = "scorecards")]
@@ -15355,10 +15414,10 @@ crate::runtime::model_builder! {
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::Stripe as "Stripe" => StripeBuilder; required {} optional { customer_id
-    "customer_id" : impl Into < String > => Option < String > = Some,
+    "customer_id" : impl Into < String > => Option < String > = some,
     default_payment_method_id "default_payment_method_id" : impl Into < String > =>
-    Option < String > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some, }
+    Option < String > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -15380,11 +15439,11 @@ crate::runtime::model_builder! {
     => Vec < super::SubscriptionAddonTimelineSegment >, rate_cards "rate_cards" : Vec <
     super::SubscriptionAddonRateCard > => Vec < super::SubscriptionAddonRateCard >, }
     optional { labels "labels" : std::collections::BTreeMap < String, String > => Option
-    < std::collections::BTreeMap < String, String > > = Some, deleted_at "deleted_at" :
+    < std::collections::BTreeMap < String, String > > = some, deleted_at "deleted_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, description "description" : impl Into < String > => Option < String > = Some,
+    some, description "description" : impl Into < String > => Option < String > = some,
     active_to "active_to" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime
-    < chrono::Utc > > = Some, }
+    < chrono::Utc > > = some, }
 }
 #[cfg(feature = "open-meter-subscriptions")]
 crate::runtime::model_builder! {
@@ -15407,7 +15466,7 @@ crate::runtime::model_builder! {
     SubscriptionAddonTimelineSegmentBuilder; required { active_from "active_from" :
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, quantity
     "quantity" : i64 => i64, } optional { active_to "active_to" : chrono::DateTime <
-    chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = Some, }
+    chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "open-meter-subscriptions")]
 crate::runtime::model_builder! {
@@ -15419,61 +15478,61 @@ crate::runtime::model_builder! {
 #[cfg(any(feature = "system-accounts", feature = "system-accounts-team-membership"))]
 crate::runtime::model_builder! {
     super::SystemAccount as "SystemAccount" => SystemAccountBuilder; required {} optional
-    { id "id" : uuid::Uuid => Option < uuid::Uuid > = Some, name "name" : impl Into <
-    String > => Option < String > = Some, description "description" : impl Into < String
-    > => Option < String > = Some, created_at "created_at" : chrono::DateTime <
-    chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = Some, updated_at
+    { id "id" : uuid::Uuid => Option < uuid::Uuid > = some, name "name" : impl Into <
+    String > => Option < String > = some, description "description" : impl Into < String
+    > => Option < String > = some, created_at "created_at" : chrono::DateTime <
+    chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, konnect_managed "konnect_managed" : bool => Option < bool > =
-    Some, }
+    chrono::Utc > > = some, konnect_managed "konnect_managed" : bool => Option < bool > =
+    some, }
 }
 #[cfg(feature = "system-accounts-access-tokens")]
 crate::runtime::model_builder! {
     super::SystemAccountAccessToken as "SystemAccountAccessToken" =>
     SystemAccountAccessTokenBuilder; required {} optional { id "id" : uuid::Uuid =>
-    Option < uuid::Uuid > = Some, name "name" : impl Into < String > => Option < String >
-    = Some, created_at "created_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, updated_at "updated_at" : chrono::DateTime
-    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = Some, expires_at
+    Option < uuid::Uuid > = some, name "name" : impl Into < String > => Option < String >
+    = some, created_at "created_at" : chrono::DateTime < chrono::Utc > => Option <
+    chrono::DateTime < chrono::Utc > > = some, updated_at "updated_at" : chrono::DateTime
+    < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > = some, expires_at
     "expires_at" : chrono::DateTime < chrono::Utc > => Option < chrono::DateTime <
-    chrono::Utc > > = Some, last_used_at "last_used_at" : chrono::DateTime < chrono::Utc
-    > => Option < chrono::DateTime < chrono::Utc > > = Some, }
+    chrono::Utc > > = some, last_used_at "last_used_at" : chrono::DateTime < chrono::Utc
+    > => Option < chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(feature = "system-accounts-access-tokens")]
 crate::runtime::model_builder! {
     super::SystemAccountAccessTokenCollectionReponse as
     "SystemAccountAccessTokenCollectionReponse" =>
     SystemAccountAccessTokenCollectionReponseBuilder; required {} optional { meta "meta"
-    : super::PaginatedMeta => Option < super::PaginatedMeta > = Some, data "data" : Vec <
+    : super::PaginatedMeta => Option < super::PaginatedMeta > = some, data "data" : Vec <
     super::SystemAccountAccessToken > => Option < Vec < super::SystemAccountAccessToken >
-    > = Some, }
+    > = some, }
 }
 #[cfg(feature = "system-accounts-access-tokens")]
 crate::runtime::model_builder! {
     super::SystemAccountAccessTokenCreatedResponse as
     "SystemAccountAccessTokenCreatedResponse" =>
     SystemAccountAccessTokenCreatedResponseBuilder; required {} optional { id "id" :
-    uuid::Uuid => Option < uuid::Uuid > = Some, name "name" : impl Into < String > =>
-    Option < String > = Some, created_at "created_at" : chrono::DateTime < chrono::Utc >
-    => Option < chrono::DateTime < chrono::Utc > > = Some, updated_at "updated_at" :
+    uuid::Uuid => Option < uuid::Uuid > = some, name "name" : impl Into < String > =>
+    Option < String > = some, created_at "created_at" : chrono::DateTime < chrono::Utc >
+    => Option < chrono::DateTime < chrono::Utc > > = some, updated_at "updated_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, expires_at "expires_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, last_used_at "last_used_at" :
+    some, expires_at "expires_at" : chrono::DateTime < chrono::Utc > => Option <
+    chrono::DateTime < chrono::Utc > > = some, last_used_at "last_used_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, token "token" : impl Into < String > => Option < String > = Some, }
+    some, token "token" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(any(feature = "system-accounts", feature = "system-accounts-team-membership"))]
 crate::runtime::model_builder! {
     super::SystemAccountCollectionResponse as "SystemAccountCollectionResponse" =>
     SystemAccountCollectionResponseBuilder; required {} optional { meta "meta" :
-    super::PaginatedMeta => Option < super::PaginatedMeta > = Some, data "data" : Vec <
-    super::SystemAccount > => Option < Vec < super::SystemAccount > > = Some, }
+    super::PaginatedMeta => Option < super::PaginatedMeta > = some, data "data" : Vec <
+    super::SystemAccount > => Option < Vec < super::SystemAccount > > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
     super::TableChart as "TableChart" => TableChartBuilder; required { r#type "type" :
     super::TableChartType => super::TableChartType, } optional { chart_title
-    "chart_title" : impl Into < String > => Option < String > = Some, }
+    "chart_title" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
@@ -15485,24 +15544,26 @@ crate::runtime::model_builder! {
 #[cfg(feature = "targets")]
 crate::runtime::model_builder! {
     super::Target as "Target" => TargetBuilder; required {} optional { created_at
-    "created_at" : f64 => Option < f64 > = Some, failover "failover" : bool => Option <
-    bool > = Some, id "id" : impl Into < String > => Option < String > = Some, tags
-    "tags" : Vec < String > => Option < Vec < String > > = Some, target "target" : impl
-    Into < String > => Option < String > = Some, updated_at "updated_at" : f64 => Option
-    < f64 > = Some, upstream "upstream" : super::KeySetProperty => Option <
-    super::KeySetProperty > = Some, weight "weight" : i64 => Option < i64 > = Some, }
+    "created_at" : f64 => Option < f64 > = some, failover "failover" : bool => Option <
+    bool > = some, id "id" : impl Into < String > => Option < String > = some, tags
+    "tags" : Vec < String > => Option < Vec < String > > = some, target "target" : impl
+    Into < String > => Option < String > = some, updated_at "updated_at" : f64 => Option
+    < f64 > = some, upstream "upstream" : super::KeySetProperty => Option <
+    super::KeySetProperty > = some, weight "weight" : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "targets")]
 crate::runtime::model_builder! {
     super::TargetWithoutParents as "TargetWithoutParents" => TargetWithoutParentsBuilder;
-    required {} optional { created_at "created_at" : Option < f64 > => Option < Option <
-    f64 >> = Some, failover "failover" : Option < bool > => Option < Option < bool >> =
-    Some, id "id" : Option < String > => Option < Option < String >> = Some, tags "tags"
-    : Option < Vec < String > > => Option < Option < Vec < String > >> = Some, target
-    "target" : impl Into < String > => Option < String > = Some, updated_at "updated_at"
-    : Option < f64 > => Option < Option < f64 >> = Some, upstream "upstream" : Option <
-    super::KeySetProperty > => Option < Option < super::KeySetProperty >> = Some, weight
-    "weight" : Option < i64 > => Option < Option < i64 >> = Some, }
+    required {} optional { created_at "created_at" : impl crate ::IntoNullable < f64 > =>
+    Option < Option < f64 >> = null, failover "failover" : impl crate ::IntoNullable <
+    bool > => Option < Option < bool >> = null, id "id" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, tags "tags" : impl crate
+    ::IntoNullable < Vec < String > > => Option < Option < Vec < String > >> = null,
+    target "target" : impl Into < String > => Option < String > = some, updated_at
+    "updated_at" : impl crate ::IntoNullable < f64 > => Option < Option < f64 >> = null,
+    upstream "upstream" : impl crate ::IntoNullable < super::KeySetProperty > => Option <
+    Option < super::KeySetProperty >> = null, weight "weight" : impl crate ::IntoNullable
+    < i64 > => Option < Option < i64 >> = null, }
 }
 #[cfg(feature = "open-meter-tax")]
 crate::runtime::model_builder! {
@@ -15529,73 +15590,73 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::TaxConfig as "TaxConfig" => TaxConfigBuilder; required { code "code" :
     super::TaxCodeReference => super::TaxCodeReference, } optional { behavior "behavior"
-    : super::BillingTaxBehavior => Option < super::BillingTaxBehavior > = Some, }
+    : super::BillingTaxBehavior => Option < super::BillingTaxBehavior > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::TaxConfigurationForACreditGrant as "TaxConfigurationForACreditGrant" =>
     TaxConfigurationForACreditGrantBuilder; required {} optional { behavior "behavior" :
-    super::BillingTaxBehavior => Option < super::BillingTaxBehavior > = Some, tax_code
-    "tax_code" : super::TaxCodeReference => Option < super::TaxCodeReference > = Some, }
+    super::BillingTaxBehavior => Option < super::BillingTaxBehavior > = some, tax_code
+    "tax_code" : super::TaxCodeReference => Option < super::TaxCodeReference > = some, }
 }
 #[cfg(any(feature = "team-membership", feature = "system-accounts-team-membership"))]
 crate::runtime::model_builder! {
     super::Team as "Team" => TeamBuilder; required {} optional { id "id" : uuid::Uuid =>
-    Option < uuid::Uuid > = Some, name "name" : impl Into < String > => Option < String >
-    = Some, description "description" : impl Into < String > => Option < String > = Some,
-    system_team "system_team" : bool => Option < bool > = Some, labels "labels" :
+    Option < uuid::Uuid > = some, name "name" : impl Into < String > => Option < String >
+    = some, description "description" : impl Into < String > => Option < String > = some,
+    system_team "system_team" : bool => Option < bool > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, created_at "created_at" : chrono::DateTime < chrono::Utc
-    > => Option < chrono::DateTime < chrono::Utc > > = Some, updated_at "updated_at" :
+    < String, String > > = some, created_at "created_at" : chrono::DateTime < chrono::Utc
+    > => Option < chrono::DateTime < chrono::Utc > > = some, updated_at "updated_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, }
+    some, }
 }
 #[cfg(any(feature = "auth-settings", feature = "portal-auth-settings"))]
 crate::runtime::model_builder! {
     super::TeamGroupMapping as "TeamGroupMapping" => TeamGroupMappingBuilder; required {}
-    optional { team_id "team_id" : uuid::Uuid => Option < uuid::Uuid > = Some, groups
-    "groups" : Vec < String > => Option < Vec < String > > = Some, }
+    optional { team_id "team_id" : uuid::Uuid => Option < uuid::Uuid > = some, groups
+    "groups" : Vec < String > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::TeamMapping as "TeamMapping" => TeamMappingBuilder; required {} optional {
-    group "group" : impl Into < String > => Option < String > = Some, team_ids "team_ids"
-    : Vec < uuid::Uuid > => Option < Vec < uuid::Uuid > > = Some, }
+    group "group" : impl Into < String > => Option < String > = some, team_ids "team_ids"
+    : Vec < uuid::Uuid > => Option < Vec < uuid::Uuid > > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::TeamMappingCollectionResponse as "TeamMappingCollectionResponse" =>
     TeamMappingCollectionResponseBuilder; required {} optional { data "data" : Vec <
-    super::TeamMapping > => Option < Vec < super::TeamMapping > > = Some, }
+    super::TeamMapping > => Option < Vec < super::TeamMapping > > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::TeamMappingResponse as "TeamMappingResponse" => TeamMappingResponseBuilder;
     required {} optional { meta "meta" : super::TeamMappingResponseMeta => Option <
-    super::TeamMappingResponseMeta > = Some, data "data" : Vec <
+    super::TeamMappingResponseMeta > = some, data "data" : Vec <
     super::TeamMappingResponseDataItem > => Option < Vec <
-    super::TeamMappingResponseDataItem > > = Some, }
+    super::TeamMappingResponseDataItem > > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::TeamMappingResponseDataItem as "TeamMappingResponseDataItem" =>
     TeamMappingResponseDataItemBuilder; required {} optional { group "group" : impl Into
-    < String > => Option < String > = Some, team_ids "team_ids" : Vec < String > =>
-    Option < Vec < String > > = Some, }
+    < String > => Option < String > = some, team_ids "team_ids" : Vec < String > =>
+    Option < Vec < String > > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::TeamMappingResponseMeta as "TeamMappingResponseMeta" =>
     TeamMappingResponseMetaBuilder; required {} optional { page "page" :
     super::TeamMappingResponseMetaPage => Option < super::TeamMappingResponseMetaPage > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::TeamMappingResponseMetaPage as "TeamMappingResponseMetaPage" =>
     TeamMappingResponseMetaPageBuilder; required {} optional { number "number" : i64 =>
-    Option < i64 > = Some, size "size" : i64 => Option < i64 > = Some, total "total" :
-    i64 => Option < i64 > = Some, }
+    Option < i64 > = some, size "size" : i64 => Option < i64 > = some, total "total" :
+    i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "teams")]
 crate::runtime::model_builder! {
@@ -15606,18 +15667,18 @@ crate::runtime::model_builder! {
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at
     "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, }
+    some, }
 }
 #[cfg(any(feature = "roles", feature = "system-accounts-roles"))]
 crate::runtime::model_builder! {
     super::TeamsAssignRoleRequest as "TeamsAssignRoleRequest" =>
     TeamsAssignRoleRequestBuilder; required {} optional { role_name "role_name" :
     super::TeamsAssignRoleRequestRoleName => Option <
-    super::TeamsAssignRoleRequestRoleName > = Some, entity_id "entity_id" : uuid::Uuid =>
-    Option < uuid::Uuid > = Some, entity_type_name "entity_type_name" :
+    super::TeamsAssignRoleRequestRoleName > = some, entity_id "entity_id" : uuid::Uuid =>
+    Option < uuid::Uuid > = some, entity_type_name "entity_type_name" :
     super::TeamsAssignRoleRequestEntityTypeName => Option <
-    super::TeamsAssignRoleRequestEntityTypeName > = Some, entity_region "entity_region" :
-    super::AssignedRoleEntityRegion => Option < super::AssignedRoleEntityRegion > = Some,
+    super::TeamsAssignRoleRequestEntityTypeName > = some, entity_region "entity_region" :
+    super::AssignedRoleEntityRegion => Option < super::AssignedRoleEntityRegion > = some,
     }
 }
 #[cfg(feature = "add-ons")]
@@ -15647,7 +15708,7 @@ crate::runtime::model_builder! {
     super::TlsCertificateSensitiveDataAware as "TlsCertificateSensitiveDataAware" =>
     TlsCertificateSensitiveDataAwareBuilder; required { certificate "certificate" : impl
     Into < String > => String, } optional { key "key" : impl Into < String > => Option <
-    String > = Some, }
+    String > = some, }
 }
 #[cfg(feature = "event-gateway-tls-trust-bundles")]
 crate::runtime::model_builder! {
@@ -15657,8 +15718,8 @@ crate::runtime::model_builder! {
     "created_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >,
     updated_at "updated_at" : chrono::DateTime < chrono::Utc > => chrono::DateTime <
     chrono::Utc >, } optional { description "description" : impl Into < String > =>
-    Option < String > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some, }
+    Option < String > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-tls-trust-bundles")]
 crate::runtime::model_builder! {
@@ -15669,19 +15730,19 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::TlsVersionRange as "TlsVersionRange" => TlsVersionRangeBuilder; required {}
     optional { min "min" : super::TlsVersionRangeMax => Option <
-    super::TlsVersionRangeMax > = Some, max "max" : super::TlsVersionRangeMax => Option <
-    super::TlsVersionRangeMax > = Some, }
+    super::TlsVersionRangeMax > = some, max "max" : super::TlsVersionRangeMax => Option <
+    super::TlsVersionRangeMax > = some, }
 }
 #[cfg(feature = "dashboards")]
 crate::runtime::model_builder! {
     super::TopNChart as "TopNChart" => TopNChartBuilder; required {} optional {
-    chart_title "chart_title" : impl Into < String > => Option < String > = Some, }
+    chart_title "chart_title" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::TotalsForTheCharge as "TotalsForTheCharge" => TotalsForTheChargeBuilder;
     required { booked "booked" : super::Booked => super::Booked, } optional { realtime
-    "realtime" : super::Booked => Option < super::Booked > = Some, }
+    "realtime" : super::Booked => Option < super::Booked > = some, }
 }
 #[cfg(feature = "transit-gateways")]
 crate::runtime::model_builder! {
@@ -15696,9 +15757,9 @@ crate::runtime::model_builder! {
     super::TransitGatewaysFilterParameters as "TransitGatewaysFilterParameters" =>
     TransitGatewaysFilterParametersBuilder; required {} optional { name "name" :
     super::CloudGatewaysStringFieldFilterOverride => Option <
-    super::CloudGatewaysStringFieldFilterOverride > = Some, state "state" :
+    super::CloudGatewaysStringFieldFilterOverride > = some, state "state" :
     super::TransitGatewayStateFieldFilter => Option <
-    super::TransitGatewayStateFieldFilter > = Some, }
+    super::TransitGatewayStateFieldFilter > = some, }
 }
 #[cfg(
     any(
@@ -15712,8 +15773,8 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::UlidFieldFilterObject as "UlidFieldFilterObject" =>
     UlidFieldFilterObjectBuilder; required {} optional { eq "eq" : impl Into < String >
-    => Option < String > = Some, oeq "oeq" : impl Into < String > => Option < String > =
-    Some, neq "neq" : impl Into < String > => Option < String > = Some, }
+    => Option < String > = some, oeq "oeq" : impl Into < String > => Option < String > =
+    some, neq "neq" : impl Into < String > => Option < String > = some, }
 }
 #[cfg(
     any(
@@ -15817,7 +15878,7 @@ crate::runtime::model_builder! {
     required { status "status" : i64 => i64, title "title" : impl Into < String > =>
     String, instance "instance" : impl Into < String > => String, detail "detail" : impl
     Into < String > => String, } optional { r#type "type" : impl Into < String > =>
-    Option < String > = Some, }
+    Option < String > = some, }
 }
 #[cfg(any(feature = "open-meter-product-catalog", feature = "open-meter-subscriptions"))]
 crate::runtime::model_builder! {
@@ -15825,9 +15886,9 @@ crate::runtime::model_builder! {
     "operation" : super::BillingUnitConfigOperation => super::BillingUnitConfigOperation,
     conversion_factor "conversion_factor" : impl Into < String > => String, } optional {
     rounding "rounding" : super::BillingUnitConfigRoundingMode => Option <
-    super::BillingUnitConfigRoundingMode > = Some, precision "precision" : i64 => Option
-    < i64 > = Some, display_unit "display_unit" : impl Into < String > => Option < String
-    > = Some, }
+    super::BillingUnitConfigRoundingMode > = some, precision "precision" : i64 => Option
+    < i64 > = some, display_unit "display_unit" : impl Into < String > => Option < String
+    > = some, }
 }
 #[cfg(
     any(
@@ -15852,10 +15913,10 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::UpdateAiGatewayConfigStoreRequest as "UpdateAiGatewayConfigStoreRequest" =>
     UpdateAiGatewayConfigStoreRequestBuilder; required {} optional { display_name
-    "display_name" : impl Into < String > => Option < String > = Some, labels "labels" :
+    "display_name" : impl Into < String > => Option < String > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, managed_by "managed_by" : std::collections::BTreeMap <
-    String, String > => Option < std::collections::BTreeMap < String, String > > = Some,
+    < String, String > > = some, managed_by "managed_by" : std::collections::BTreeMap <
+    String, String > => Option < std::collections::BTreeMap < String, String > > = some,
     }
 }
 #[cfg(feature = "ai-gateway-config-stores")]
@@ -15871,33 +15932,34 @@ crate::runtime::model_builder! {
     "UpdateAiGatewayConsumerGroupsForConsumerRequest" =>
     UpdateAiGatewayConsumerGroupsForConsumerRequestBuilder; required {} optional {
     consumer_groups "consumer_groups" : Vec < String > => Option < Vec < String > > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "api")]
 crate::runtime::model_builder! {
     super::UpdateApiRequest as "UpdateApiRequest" => UpdateApiRequestBuilder; required {}
-    optional { name "name" : impl Into < String > => Option < String > = Some,
-    description "description" : Option < String > => Option < Option < String >> = Some,
-    version "version" : Option < String > => Option < Option < String >> = Some, slug
-    "slug" : Option < String > => Option < Option < String >> = Some, labels "labels" :
-    Option < std::collections::BTreeMap < String, Option < String > > > => Option <
-    Option < std::collections::BTreeMap < String, Option < String > > >> = Some,
-    attributes "attributes" : std::collections::BTreeMap < String, Option < Vec < String
-    > > > => Option < std::collections::BTreeMap < String, Option < Vec < String > > > >
-    = Some, }
+    optional { name "name" : impl Into < String > => Option < String > = some,
+    description "description" : impl crate ::IntoNullable < String > => Option < Option <
+    String >> = null, version "version" : impl crate ::IntoNullable < String > => Option
+    < Option < String >> = null, slug "slug" : impl crate ::IntoNullable < String > =>
+    Option < Option < String >> = null, labels "labels" : impl crate ::IntoNullable <
+    std::collections::BTreeMap < String, Option < String > > > => Option < Option <
+    std::collections::BTreeMap < String, Option < String > > >> = null, attributes
+    "attributes" : std::collections::BTreeMap < String, Option < Vec < String > > > =>
+    Option < std::collections::BTreeMap < String, Option < Vec < String > > > > = some, }
 }
 #[cfg(feature = "app-auth-strategies")]
 crate::runtime::model_builder! {
     super::UpdateAppAuthStrategyRequest as "UpdateAppAuthStrategyRequest" =>
     UpdateAppAuthStrategyRequestBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, display_name "display_name" : impl Into <
-    String > => Option < String > = Some, labels "labels" : Option <
+    String > => Option < String > = some, display_name "display_name" : impl Into <
+    String > => Option < String > = some, labels "labels" : impl crate ::IntoNullable <
     std::collections::BTreeMap < String, Option < String > > > => Option < Option <
-    std::collections::BTreeMap < String, Option < String > > >> = Some, dcr_provider_id
-    "dcr_provider_id" : Option < uuid::Uuid > => Option < Option < uuid::Uuid >> = Some,
-    configs "configs" : super::UpdateAppAuthStrategyRequestConfigs => Option <
-    super::UpdateAppAuthStrategyRequestConfigs > = Some, principals "principals" :
-    super::AuthStrategyPrincipals => Option < super::AuthStrategyPrincipals > = Some, }
+    std::collections::BTreeMap < String, Option < String > > >> = null, dcr_provider_id
+    "dcr_provider_id" : impl crate ::IntoNullable < uuid::Uuid > => Option < Option <
+    uuid::Uuid >> = null, configs "configs" : super::UpdateAppAuthStrategyRequestConfigs
+    => Option < super::UpdateAppAuthStrategyRequestConfigs > = some, principals
+    "principals" : super::AuthStrategyPrincipals => Option <
+    super::AuthStrategyPrincipals > = some, }
 }
 #[cfg(feature = "app-auth-strategies")]
 crate::runtime::model_builder! {
@@ -15918,25 +15980,25 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::UpdateApplicationRequest as "UpdateApplicationRequest" =>
     UpdateApplicationRequestBuilder; required {} optional { owner "owner" :
-    super::ApplicationOwner => Option < super::ApplicationOwner > = Some, }
+    super::ApplicationOwner => Option < super::ApplicationOwner > = some, }
 }
 #[cfg(feature = "catalog-resources")]
 crate::runtime::model_builder! {
     super::UpdateCatalogResource as "UpdateCatalogResource" =>
     UpdateCatalogResourceBuilder; required {} optional { archived "archived" : bool =>
-    Option < bool > = Some, }
+    Option < bool > = some, }
 }
 #[cfg(feature = "catalog-services")]
 crate::runtime::model_builder! {
     super::UpdateCatalogService as "UpdateCatalogService" => UpdateCatalogServiceBuilder;
     required {} optional { name "name" : impl Into < String > => Option < String > =
-    Some, display_name "display_name" : impl Into < String > => Option < String > = Some,
-    description "description" : Option < String > => Option < Option < String >> = Some,
-    labels "labels" : Option < std::collections::BTreeMap < String, Option < String > > >
-    => Option < Option < std::collections::BTreeMap < String, Option < String > > >> =
-    Some, custom_fields "custom_fields" : std::collections::BTreeMap < String,
-    super::CustomFieldsValue > => Option < std::collections::BTreeMap < String,
-    super::CustomFieldsValue > > = Some, }
+    some, display_name "display_name" : impl Into < String > => Option < String > = some,
+    description "description" : impl crate ::IntoNullable < String > => Option < Option <
+    String >> = null, labels "labels" : impl crate ::IntoNullable <
+    std::collections::BTreeMap < String, Option < String > > > => Option < Option <
+    std::collections::BTreeMap < String, Option < String > > >> = null, custom_fields
+    "custom_fields" : std::collections::BTreeMap < String, super::CustomFieldsValue > =>
+    Option < std::collections::BTreeMap < String, super::CustomFieldsValue > > = some, }
 }
 #[cfg(feature = "config-store-secrets")]
 crate::runtime::model_builder! {
@@ -15948,12 +16010,12 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::UpdateControlPlaneRequest as "UpdateControlPlaneRequest" =>
     UpdateControlPlaneRequestBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, description "description" : impl Into < String
-    > => Option < String > = Some, auth_type "auth_type" :
+    String > => Option < String > = some, description "description" : impl Into < String
+    > => Option < String > = some, auth_type "auth_type" :
     super::ControlPlaneConfigAuthType => Option < super::ControlPlaneConfigAuthType > =
-    Some, proxy_urls "proxy_urls" : Vec < super::ProxyUrl > => Option < Vec <
-    super::ProxyUrl > > = Some, labels "labels" : std::collections::BTreeMap < String,
-    String > => Option < std::collections::BTreeMap < String, String > > = Some, }
+    some, proxy_urls "proxy_urls" : Vec < super::ProxyUrl > => Option < Vec <
+    super::ProxyUrl > > = some, labels "labels" : std::collections::BTreeMap < String,
+    String > => Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
@@ -15967,62 +16029,63 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::UpdateDcrConfigAuth0InRequest as "UpdateDcrConfigAuth0InRequest" =>
     UpdateDcrConfigAuth0InRequestBuilder; required {} optional { initial_client_id
-    "initial_client_id" : impl Into < String > => Option < String > = Some,
+    "initial_client_id" : impl Into < String > => Option < String > = some,
     initial_client_secret "initial_client_secret" : impl Into < String > => Option <
-    String > = Some, initial_client_audience "initial_client_audience" : Option < String
-    > => Option < Option < String >> = Some, use_developer_managed_scopes
-    "use_developer_managed_scopes" : bool => Option < bool > = Some, }
+    String > = some, initial_client_audience "initial_client_audience" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null,
+    use_developer_managed_scopes "use_developer_managed_scopes" : bool => Option < bool >
+    = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
     super::UpdateDcrConfigCurityInRequest as "UpdateDcrConfigCurityInRequest" =>
     UpdateDcrConfigCurityInRequestBuilder; required {} optional { initial_client_id
-    "initial_client_id" : impl Into < String > => Option < String > = Some,
+    "initial_client_id" : impl Into < String > => Option < String > = some,
     initial_client_secret "initial_client_secret" : impl Into < String > => Option <
-    String > = Some, }
+    String > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
     super::UpdateDcrConfigHttpInRequest as "UpdateDcrConfigHttpInRequest" =>
     UpdateDcrConfigHttpInRequestBuilder; required {} optional { dcr_base_url
-    "dcr_base_url" : impl Into < String > => Option < String > = Some, api_key "api_key"
-    : impl Into < String > => Option < String > = Some, disable_event_hooks
-    "disable_event_hooks" : bool => Option < bool > = Some, disable_refresh_secret
-    "disable_refresh_secret" : bool => Option < bool > = Some, allow_multiple_credentials
-    "allow_multiple_credentials" : bool => Option < bool > = Some, }
+    "dcr_base_url" : impl Into < String > => Option < String > = some, api_key "api_key"
+    : impl Into < String > => Option < String > = some, disable_event_hooks
+    "disable_event_hooks" : bool => Option < bool > = some, disable_refresh_secret
+    "disable_refresh_secret" : bool => Option < bool > = some, allow_multiple_credentials
+    "allow_multiple_credentials" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
     super::UpdateDcrConfigOktaInRequest as "UpdateDcrConfigOktaInRequest" =>
     UpdateDcrConfigOktaInRequestBuilder; required {} optional { dcr_token "dcr_token" :
-    impl Into < String > => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
     super::UpdateDcrProviderRequest as "UpdateDcrProviderRequest" =>
     UpdateDcrProviderRequestBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, display_name "display_name" : impl Into <
-    String > => Option < String > = Some, issuer "issuer" : impl Into < String > =>
-    Option < String > = Some, labels "labels" : Option < std::collections::BTreeMap <
-    String, Option < String > > > => Option < Option < std::collections::BTreeMap <
-    String, Option < String > > >> = Some, dcr_config "dcr_config" :
-    super::UpdateDcrProviderRequestDcrConfig => Option <
-    super::UpdateDcrProviderRequestDcrConfig > = Some, }
+    String > => Option < String > = some, display_name "display_name" : impl Into <
+    String > => Option < String > = some, issuer "issuer" : impl Into < String > =>
+    Option < String > = some, labels "labels" : impl crate ::IntoNullable <
+    std::collections::BTreeMap < String, Option < String > > > => Option < Option <
+    std::collections::BTreeMap < String, Option < String > > >> = null, dcr_config
+    "dcr_config" : super::UpdateDcrProviderRequestDcrConfig => Option <
+    super::UpdateDcrProviderRequestDcrConfig > = some, }
 }
 #[cfg(any(feature = "portal-developers", feature = "application-registrations"))]
 crate::runtime::model_builder! {
     super::UpdateDeveloperRequest as "UpdateDeveloperRequest" =>
     UpdateDeveloperRequestBuilder; required {} optional { status "status" :
-    super::DeveloperStatus => Option < super::DeveloperStatus > = Some, }
+    super::DeveloperStatus => Option < super::DeveloperStatus > = some, }
 }
 #[cfg(feature = "portal-integrations")]
 crate::runtime::model_builder! {
     super::UpdateEqualWebIntegration as "UpdateEqualWebIntegration" =>
     UpdateEqualWebIntegrationBuilder; required {} optional { enabled "enabled" : bool =>
-    Option < bool > = Some, r#type "type" : super::EqualWebIntegrationType => Option <
-    super::EqualWebIntegrationType > = Some, config_data "config_data" :
+    Option < bool > = some, r#type "type" : super::EqualWebIntegrationType => Option <
+    super::EqualWebIntegrationType > = some, config_data "config_data" :
     super::EqualWebIntegrationConfigProperties => Option <
-    super::EqualWebIntegrationConfigProperties > = Some, }
+    super::EqualWebIntegrationConfigProperties > = some, }
 }
 #[cfg(feature = "event-gateway-backend-clusters")]
 crate::runtime::model_builder! {
@@ -16034,23 +16097,23 @@ crate::runtime::model_builder! {
     super::BackendClusterAuthenticationSensitiveDataAwareScheme, bootstrap_servers
     "bootstrap_servers" : Vec < String > => Vec < String >, tls "tls" :
     super::BackendClusterTls => super::BackendClusterTls, } optional { description
-    "description" : impl Into < String > => Option < String > = Some,
+    "description" : impl Into < String > => Option < String > = some,
     insecure_allow_anonymous_virtual_cluster_auth
-    "insecure_allow_anonymous_virtual_cluster_auth" : bool => Option < bool > = Some,
+    "insecure_allow_anonymous_virtual_cluster_auth" : bool => Option < bool > = some,
     metadata_update_interval_seconds "metadata_update_interval_seconds" : i64 => Option <
-    i64 > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    i64 > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-tls-trust-bundles")]
 crate::runtime::model_builder! {
     super::UpdateEventGatewayTlsTrustBundleRequest as
     "UpdateEventGatewayTlsTrustBundleRequest" =>
     UpdateEventGatewayTlsTrustBundleRequestBuilder; required {} optional { name "name" :
-    impl Into < String > => Option < String > = Some, description "description" : impl
-    Into < String > => Option < String > = Some, config "config" :
-    super::TlsTrustBundleConfig => Option < super::TlsTrustBundleConfig > = Some, labels
+    impl Into < String > => Option < String > = some, description "description" : impl
+    Into < String > => Option < String > = some, config "config" :
+    super::TlsTrustBundleConfig => Option < super::TlsTrustBundleConfig > = some, labels
     "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -16063,103 +16126,103 @@ crate::runtime::model_builder! {
     super::VirtualClusterAuthenticationSensitiveDataAwareScheme >, acl_mode "acl_mode" :
     super::VirtualClusterAclMode => super::VirtualClusterAclMode, dns_label "dns_label" :
     impl Into < String > => String, } optional { description "description" : impl Into <
-    String > => Option < String > = Some, namespace "namespace" :
-    super::VirtualClusterNamespace => Option < super::VirtualClusterNamespace > = Some,
+    String > => Option < String > = some, namespace "namespace" :
+    super::VirtualClusterNamespace => Option < super::VirtualClusterNamespace > = some,
     topic_aliases "topic_aliases" : Vec < super::VirtualClusterTopicAlias > => Option <
-    Vec < super::VirtualClusterTopicAlias > > = Some, labels "labels" :
+    Vec < super::VirtualClusterTopicAlias > > = some, labels "labels" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-features")]
 crate::runtime::model_builder! {
     super::UpdateFeatureRequest as "UpdateFeatureRequest" => UpdateFeatureRequestBuilder;
-    required {} optional { unit_cost "unit_cost" : Option < super::UnitCost > => Option <
-    Option < super::UnitCost >> = Some, }
+    required {} optional { unit_cost "unit_cost" : impl crate ::IntoNullable <
+    super::UnitCost > => Option < Option < super::UnitCost >> = null, }
 }
 #[cfg(feature = "event-gateways")]
 crate::runtime::model_builder! {
     super::UpdateGatewayRequest as "UpdateGatewayRequest" => UpdateGatewayRequestBuilder;
     required {} optional { name "name" : impl Into < String > => Option < String > =
-    Some, description "description" : impl Into < String > => Option < String > = Some,
+    some, description "description" : impl Into < String > => Option < String > = some,
     min_runtime_version "min_runtime_version" : impl Into < String > => Option < String >
-    = Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    = some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "portal-integrations")]
 crate::runtime::model_builder! {
     super::UpdateGoogleAnalytics4Integration as "UpdateGoogleAnalytics4Integration" =>
     UpdateGoogleAnalytics4IntegrationBuilder; required {} optional { enabled "enabled" :
-    bool => Option < bool > = Some, r#type "type" :
+    bool => Option < bool > = some, r#type "type" :
     super::GoogleAnalytics4IntegrationType => Option <
-    super::GoogleAnalytics4IntegrationType > = Some, config_data "config_data" :
+    super::GoogleAnalytics4IntegrationType > = some, config_data "config_data" :
     super::GoogleAnalytics4IntegrationConfigProperties => Option <
-    super::GoogleAnalytics4IntegrationConfigProperties > = Some, }
+    super::GoogleAnalytics4IntegrationConfigProperties > = some, }
 }
 #[cfg(feature = "portal-integrations")]
 crate::runtime::model_builder! {
     super::UpdateGoogleTagManagerIntegration as "UpdateGoogleTagManagerIntegration" =>
     UpdateGoogleTagManagerIntegrationBuilder; required {} optional { enabled "enabled" :
-    bool => Option < bool > = Some, r#type "type" :
+    bool => Option < bool > = some, r#type "type" :
     super::GoogleTagManagerIntegrationType => Option <
-    super::GoogleTagManagerIntegrationType > = Some, config_data "config_data" :
+    super::GoogleTagManagerIntegrationType > = some, config_data "config_data" :
     super::GoogleTagManagerIntegrationConfigProperties => Option <
-    super::GoogleTagManagerIntegrationConfigProperties > = Some, }
+    super::GoogleTagManagerIntegrationConfigProperties > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::UpdateIdentityProvider as "UpdateIdentityProvider" =>
     UpdateIdentityProviderBuilder; required {} optional { enabled "enabled" : bool =>
-    Option < bool > = Some, login_path "login_path" : impl Into < String > => Option <
-    String > = Some, config "config" : super::IdentityProviderConfig => Option <
-    super::IdentityProviderConfig > = Some, }
+    Option < bool > = some, login_path "login_path" : impl Into < String > => Option <
+    String > = some, config "config" : super::IdentityProviderConfig => Option <
+    super::IdentityProviderConfig > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::UpdateIdpConfigurationRequest as "UpdateIdpConfigurationRequest" =>
     UpdateIdpConfigurationRequestBuilder; required {} optional { issuer "issuer" : impl
-    Into < String > => Option < String > = Some, login_path "login_path" : impl Into <
-    String > => Option < String > = Some, client_id "client_id" : impl Into < String > =>
-    Option < String > = Some, client_secret "client_secret" : impl Into < String > =>
-    Option < String > = Some, scopes "scopes" : Vec < String > => Option < Vec < String >
-    > = Some, claim_mappings "claim_mappings" : super::IdPClaimMappings => Option <
-    super::IdPClaimMappings > = Some, }
+    Into < String > => Option < String > = some, login_path "login_path" : impl Into <
+    String > => Option < String > = some, client_id "client_id" : impl Into < String > =>
+    Option < String > = some, client_secret "client_secret" : impl Into < String > =>
+    Option < String > = some, scopes "scopes" : Vec < String > => Option < Vec < String >
+    > = some, claim_mappings "claim_mappings" : super::IdPClaimMappings => Option <
+    super::IdPClaimMappings > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::UpdateIdpTeamMappingsRequest as "UpdateIdpTeamMappingsRequest" =>
     UpdateIdpTeamMappingsRequestBuilder; required {} optional { mappings "mappings" : Vec
     < super::UpdateIdpTeamMappingsRequestMappingsItem > => Option < Vec <
-    super::UpdateIdpTeamMappingsRequestMappingsItem > > = Some, }
+    super::UpdateIdpTeamMappingsRequestMappingsItem > > = some, }
 }
 #[cfg(feature = "auth-settings")]
 crate::runtime::model_builder! {
     super::UpdateIdpTeamMappingsRequestMappingsItem as
     "UpdateIdpTeamMappingsRequestMappingsItem" =>
     UpdateIdpTeamMappingsRequestMappingsItemBuilder; required {} optional { group "group"
-    : impl Into < String > => Option < String > = Some, team_ids "team_ids" : Vec <
-    String > => Option < Vec < String > > = Some, }
+    : impl Into < String > => Option < String > = some, team_ids "team_ids" : Vec <
+    String > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "integration-instances")]
 crate::runtime::model_builder! {
     super::UpdateIntegrationInstance as "UpdateIntegrationInstance" =>
     UpdateIntegrationInstanceBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, display_name "display_name" : impl Into <
-    String > => Option < String > = Some, description "description" : Option < String >
-    => Option < Option < String >> = Some, labels "labels" : Option <
-    std::collections::BTreeMap < String, Option < String > > > => Option < Option <
-    std::collections::BTreeMap < String, Option < String > > >> = Some, config "config" :
-    std::collections::BTreeMap < String, serde_json::Value > => Option <
-    std::collections::BTreeMap < String, serde_json::Value > > = Some, }
+    String > => Option < String > = some, display_name "display_name" : impl Into <
+    String > => Option < String > = some, description "description" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, labels "labels" :
+    impl crate ::IntoNullable < std::collections::BTreeMap < String, Option < String > >
+    > => Option < Option < std::collections::BTreeMap < String, Option < String > > >> =
+    null, config "config" : std::collections::BTreeMap < String, serde_json::Value > =>
+    Option < std::collections::BTreeMap < String, serde_json::Value > > = some, }
 }
 #[cfg(feature = "meters")]
 crate::runtime::model_builder! {
     super::UpdateMeterRequest as "UpdateMeterRequest" => UpdateMeterRequestBuilder;
     required {} optional { name "name" : impl Into < String > => Option < String > =
-    Some, description "description" : impl Into < String > => Option < String > = Some,
+    some, description "description" : impl Into < String > => Option < String > = some,
     labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, dimensions "dimensions" :
+    std::collections::BTreeMap < String, String > > = some, dimensions "dimensions" :
     std::collections::BTreeMap < String, String > => Option < std::collections::BTreeMap
-    < String, String > > = Some, }
+    < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-defaults")]
 crate::runtime::model_builder! {
@@ -16167,15 +16230,15 @@ crate::runtime::model_builder! {
     "UpdateOrganizationDefaultTaxCodesRequest" =>
     UpdateOrganizationDefaultTaxCodesRequestBuilder; required {} optional {
     invoicing_tax_code "invoicing_tax_code" : super::TaxCodeReference => Option <
-    super::TaxCodeReference > = Some, credit_grant_tax_code "credit_grant_tax_code" :
-    super::TaxCodeReference => Option < super::TaxCodeReference > = Some, }
+    super::TaxCodeReference > = some, credit_grant_tax_code "credit_grant_tax_code" :
+    super::TaxCodeReference => Option < super::TaxCodeReference > = some, }
 }
 #[cfg(feature = "personal-access-tokens")]
 crate::runtime::model_builder! {
     super::UpdatePersonalAccessTokenDetailsRequest as
     "UpdatePersonalAccessTokenDetailsRequest" =>
     UpdatePersonalAccessTokenDetailsRequestBuilder; required {} optional { name "name" :
-    impl Into < String > => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "portal-audit-logs")]
 crate::runtime::model_builder! {
@@ -16188,86 +16251,88 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::UpdatePortalCustomDomainRequest as "UpdatePortalCustomDomainRequest" =>
     UpdatePortalCustomDomainRequestBuilder; required {} optional { enabled "enabled" :
-    bool => Option < bool > = Some, ssl "ssl" : super::UpdatePortalCustomDomainSsl =>
-    Option < super::UpdatePortalCustomDomainSsl > = Some, }
+    bool => Option < bool > = some, ssl "ssl" : super::UpdatePortalCustomDomainSsl =>
+    Option < super::UpdatePortalCustomDomainSsl > = some, }
 }
 #[cfg(feature = "portal-custom-domains")]
 crate::runtime::model_builder! {
     super::UpdatePortalCustomDomainSsl as "UpdatePortalCustomDomainSsl" =>
     UpdatePortalCustomDomainSslBuilder; required {} optional { custom_certificate
-    "custom_certificate" : impl Into < String > => Option < String > = Some,
+    "custom_certificate" : impl Into < String > => Option < String > = some,
     custom_private_key "custom_private_key" : impl Into < String > => Option < String > =
-    Some, skip_ca_check "skip_ca_check" : bool => Option < bool > = Some, }
+    some, skip_ca_check "skip_ca_check" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "portal-emails")]
 crate::runtime::model_builder! {
     super::UpdatePortalCustomEmailTemplateRequest as
     "UpdatePortalCustomEmailTemplateRequest" =>
     UpdatePortalCustomEmailTemplateRequestBuilder; required {} optional { content
-    "content" : Option < super::EmailTemplateContent > => Option < Option <
-    super::EmailTemplateContent >> = Some, enabled "enabled" : bool => Option < bool > =
-    Some, }
+    "content" : impl crate ::IntoNullable < super::EmailTemplateContent > => Option <
+    Option < super::EmailTemplateContent >> = null, enabled "enabled" : bool => Option <
+    bool > = some, }
 }
 #[cfg(feature = "portal-integrations")]
 crate::runtime::model_builder! {
     super::UpdatePortalIntegrations as "UpdatePortalIntegrations" =>
     UpdatePortalIntegrationsBuilder; required {} optional { google_tag_manager
-    "google_tag_manager" : Option < super::UpdateGoogleTagManagerIntegration > => Option
-    < Option < super::UpdateGoogleTagManagerIntegration >> = Some, google_analytics_4
-    "google_analytics_4" : Option < super::UpdateGoogleAnalytics4Integration > => Option
-    < Option < super::UpdateGoogleAnalytics4Integration >> = Some, equal_web "equal_web"
-    : Option < super::UpdateEqualWebIntegration > => Option < Option <
-    super::UpdateEqualWebIntegration >> = Some, }
+    "google_tag_manager" : impl crate ::IntoNullable <
+    super::UpdateGoogleTagManagerIntegration > => Option < Option <
+    super::UpdateGoogleTagManagerIntegration >> = null, google_analytics_4
+    "google_analytics_4" : impl crate ::IntoNullable <
+    super::UpdateGoogleAnalytics4Integration > => Option < Option <
+    super::UpdateGoogleAnalytics4Integration >> = null, equal_web "equal_web" : impl
+    crate ::IntoNullable < super::UpdateEqualWebIntegration > => Option < Option <
+    super::UpdateEqualWebIntegration >> = null, }
 }
 #[cfg(feature = "portals-ip-allow-list")]
 crate::runtime::model_builder! {
     super::UpdatePortalIpAllowListRequest as "UpdatePortalIpAllowListRequest" =>
     UpdatePortalIpAllowListRequestBuilder; required {} optional { allowed_ips
-    "allowed_ips" : Vec < String > => Option < Vec < String > > = Some, }
+    "allowed_ips" : Vec < String > => Option < Vec < String > > = some, }
 }
 #[cfg(feature = "pages")]
 crate::runtime::model_builder! {
     super::UpdatePortalPageRequest as "UpdatePortalPageRequest" =>
     UpdatePortalPageRequestBuilder; required {} optional { slug "slug" : impl Into <
-    String > => Option < String > = Some, title "title" : impl Into < String > => Option
-    < String > = Some, content "content" : impl Into < String > => Option < String > =
-    Some, visibility "visibility" : super::VisibilityStatus => Option <
-    super::VisibilityStatus > = Some, status "status" : super::PublishedStatus => Option
-    < super::PublishedStatus > = Some, description "description" : impl Into < String >
-    => Option < String > = Some, parent_page_id "parent_page_id" : Option < uuid::Uuid >
-    => Option < Option < uuid::Uuid >> = Some, }
+    String > => Option < String > = some, title "title" : impl Into < String > => Option
+    < String > = some, content "content" : impl Into < String > => Option < String > =
+    some, visibility "visibility" : super::VisibilityStatus => Option <
+    super::VisibilityStatus > = some, status "status" : super::PublishedStatus => Option
+    < super::PublishedStatus > = some, description "description" : impl Into < String >
+    => Option < String > = some, parent_page_id "parent_page_id" : impl crate
+    ::IntoNullable < uuid::Uuid > => Option < Option < uuid::Uuid >> = null, }
 }
 #[cfg(feature = "portals")]
 crate::runtime::model_builder! {
     super::UpdatePortalRequest as "UpdatePortalRequest" => UpdatePortalRequestBuilder;
     required {} optional { name "name" : impl Into < String > => Option < String > =
-    Some, display_name "display_name" : impl Into < String > => Option < String > = Some,
-    description "description" : Option < String > => Option < Option < String >> = Some,
-    authentication_enabled "authentication_enabled" : bool => Option < bool > = Some,
-    rbac_enabled "rbac_enabled" : bool => Option < bool > = Some, sipr_enabled
-    "sipr_enabled" : bool => Option < bool > = Some, default_api_visibility
+    some, display_name "display_name" : impl Into < String > => Option < String > = some,
+    description "description" : impl crate ::IntoNullable < String > => Option < Option <
+    String >> = null, authentication_enabled "authentication_enabled" : bool => Option <
+    bool > = some, rbac_enabled "rbac_enabled" : bool => Option < bool > = some,
+    sipr_enabled "sipr_enabled" : bool => Option < bool > = some, default_api_visibility
     "default_api_visibility" : super::VisibilityStatus => Option <
-    super::VisibilityStatus > = Some, default_page_visibility "default_page_visibility" :
-    super::VisibilityStatus => Option < super::VisibilityStatus > = Some,
-    default_application_auth_strategy_id "default_application_auth_strategy_id" : Option
-    < uuid::Uuid > => Option < Option < uuid::Uuid >> = Some, auto_approve_developers
-    "auto_approve_developers" : bool => Option < bool > = Some, auto_approve_applications
-    "auto_approve_applications" : bool => Option < bool > = Some, labels "labels" :
-    Option < std::collections::BTreeMap < String, Option < String > > > => Option <
-    Option < std::collections::BTreeMap < String, Option < String > > >> = Some,
-    notifications_developer_pii_visibility_enabled
-    "notifications_developer_pii_visibility_enabled" : bool => Option < bool > = Some, }
+    super::VisibilityStatus > = some, default_page_visibility "default_page_visibility" :
+    super::VisibilityStatus => Option < super::VisibilityStatus > = some,
+    default_application_auth_strategy_id "default_application_auth_strategy_id" : impl
+    crate ::IntoNullable < uuid::Uuid > => Option < Option < uuid::Uuid >> = null,
+    auto_approve_developers "auto_approve_developers" : bool => Option < bool > = some,
+    auto_approve_applications "auto_approve_applications" : bool => Option < bool > =
+    some, labels "labels" : impl crate ::IntoNullable < std::collections::BTreeMap <
+    String, Option < String > > > => Option < Option < std::collections::BTreeMap <
+    String, Option < String > > >> = null, notifications_developer_pii_visibility_enabled
+    "notifications_developer_pii_visibility_enabled" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "snippets")]
 crate::runtime::model_builder! {
     super::UpdatePortalSnippetRequest as "UpdatePortalSnippetRequest" =>
     UpdatePortalSnippetRequestBuilder; required {} optional { name "name" : impl Into <
-    String > => Option < String > = Some, title "title" : impl Into < String > => Option
-    < String > = Some, content "content" : impl Into < String > => Option < String > =
-    Some, visibility "visibility" : super::VisibilityStatus => Option <
-    super::VisibilityStatus > = Some, status "status" : super::PublishedStatus => Option
-    < super::PublishedStatus > = Some, description "description" : impl Into < String >
-    => Option < String > = Some, }
+    String > => Option < String > = some, title "title" : impl Into < String > => Option
+    < String > = some, content "content" : impl Into < String > => Option < String > =
+    some, visibility "visibility" : super::VisibilityStatus => Option <
+    super::VisibilityStatus > = some, status "status" : super::PublishedStatus => Option
+    < super::PublishedStatus > = some, description "description" : impl Into < String >
+    => Option < String > = some, }
 }
 #[cfg(feature = "application-registrations")]
 crate::runtime::model_builder! {
@@ -16281,9 +16346,9 @@ crate::runtime::model_builder! {
     name "name" : impl Into < String > => String, criteria "criteria" : Vec <
     super::UpdateScorecardCriteriaItem > => Vec < super::UpdateScorecardCriteriaItem >, }
     optional { description "description" : impl Into < String > => Option < String > =
-    Some, entity_selector "entity_selector" : super::ScorecardEntitySelector => Option <
-    super::ScorecardEntitySelector > = Some, scorecard_template "scorecard_template" :
-    super::ScorecardTemplateName => Option < super::ScorecardTemplateName > = Some, }
+    some, entity_selector "entity_selector" : super::ScorecardEntitySelector => Option <
+    super::ScorecardEntitySelector > = some, scorecard_template "scorecard_template" :
+    super::ScorecardTemplateName => Option < super::ScorecardTemplateName > = some, }
 }
 #[cfg(feature = "scorecards")]
 crate::runtime::model_builder! {
@@ -16291,26 +16356,26 @@ crate::runtime::model_builder! {
     UpdateScorecardCriteriaBuilder; required { id "id" : uuid::Uuid => uuid::Uuid,
     enabled "enabled" : bool => bool, template_name "template_name" : impl Into < String
     > => String, } optional { name "name" : impl Into < String > => Option < String > =
-    Some, template_parameters "template_parameters" : std::collections::BTreeMap <
+    some, template_parameters "template_parameters" : std::collections::BTreeMap <
     String, serde_json::Value > => Option < std::collections::BTreeMap < String,
-    serde_json::Value > > = Some, section_name "section_name" : impl Into < String > =>
-    Option < String > = Some, }
+    serde_json::Value > > = some, section_name "section_name" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(feature = "teams")]
 crate::runtime::model_builder! {
     super::UpdateTeamRequest as "UpdateTeamRequest" => UpdateTeamRequestBuilder; required
-    {} optional { name "name" : impl Into < String > => Option < String > = Some,
-    description "description" : impl Into < String > => Option < String > = Some, labels
-    "labels" : Option < std::collections::BTreeMap < String, Option < String > > > =>
-    Option < Option < std::collections::BTreeMap < String, Option < String > > >> = Some,
-    }
+    {} optional { name "name" : impl Into < String > => Option < String > = some,
+    description "description" : impl Into < String > => Option < String > = some, labels
+    "labels" : impl crate ::IntoNullable < std::collections::BTreeMap < String, Option <
+    String > > > => Option < Option < std::collections::BTreeMap < String, Option <
+    String > > >> = null, }
 }
 #[cfg(feature = "users")]
 crate::runtime::model_builder! {
     super::UpdateUserRequest as "UpdateUserRequest" => UpdateUserRequestBuilder; required
     {} optional { full_name "full_name" : impl Into < String > => Option < String > =
-    Some, preferred_name "preferred_name" : impl Into < String > => Option < String > =
-    Some, }
+    some, preferred_name "preferred_name" : impl Into < String > => Option < String > =
+    some, }
 }
 #[cfg(feature = "open-meter-product-catalog")]
 crate::runtime::model_builder! {
@@ -16319,9 +16384,9 @@ crate::runtime::model_builder! {
     "instance_type" : super::TheInstanceTypeOfTheAddOnsCanBeSingleOrMultiple =>
     super::TheInstanceTypeOfTheAddOnsCanBeSingleOrMultiple, rate_cards "rate_cards" : Vec
     < super::BillingRateCard > => Vec < super::BillingRateCard >, } optional {
-    description "description" : impl Into < String > => Option < String > = Some, labels
+    description "description" : impl Into < String > => Option < String > = some, labels
     "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-billing-settings")]
 crate::runtime::model_builder! {
@@ -16331,21 +16396,21 @@ crate::runtime::model_builder! {
     super::CreateBillingProfileRequestSupplier, workflow "workflow" :
     super::BillingProfileWorkflow => super::BillingProfileWorkflow, default "default" :
     bool => bool, } optional { description "description" : impl Into < String > => Option
-    < String > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, }
+    < String > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "open-meter-customers")]
 crate::runtime::model_builder! {
     super::UpsertCustomerRequest as "UpsertCustomerRequest" =>
     UpsertCustomerRequestBuilder; required { name "name" : impl Into < String > =>
     String, } optional { description "description" : impl Into < String > => Option <
-    String > = Some, labels "labels" : std::collections::BTreeMap < String, String > =>
-    Option < std::collections::BTreeMap < String, String > > = Some, usage_attribution
+    String > = some, labels "labels" : std::collections::BTreeMap < String, String > =>
+    Option < std::collections::BTreeMap < String, String > > = some, usage_attribution
     "usage_attribution" : super::UsageAttribution => Option < super::UsageAttribution > =
-    Some, primary_email "primary_email" : impl Into < String > => Option < String > =
-    Some, currency "currency" : impl Into < String > => Option < String > = Some,
+    some, primary_email "primary_email" : impl Into < String > => Option < String > =
+    some, currency "currency" : impl Into < String > => Option < String > = some,
     billing_address "billing_address" : super::Address => Option < super::Address > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "integration-instance-auth-config")]
 crate::runtime::model_builder! {
@@ -16361,19 +16426,19 @@ crate::runtime::model_builder! {
     UpsertPlanAddonRequestBuilder; required { name "name" : impl Into < String > =>
     String, from_plan_phase "from_plan_phase" : impl Into < String > => String, }
     optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, max_quantity "max_quantity" :
-    i64 => Option < i64 > = Some, }
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, max_quantity "max_quantity" :
+    i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "open-meter-product-catalog")]
 crate::runtime::model_builder! {
     super::UpsertPlanRequest as "UpsertPlanRequest" => UpsertPlanRequestBuilder; required
     { name "name" : impl Into < String > => String, phases "phases" : Vec <
     super::BillingPlanPhase > => Vec < super::BillingPlanPhase >, } optional {
-    description "description" : impl Into < String > => Option < String > = Some, labels
+    description "description" : impl Into < String > => Option < String > = some, labels
     "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, pro_rating_enabled
-    "pro_rating_enabled" : bool => Option < bool > = Some, }
+    std::collections::BTreeMap < String, String > > = some, pro_rating_enabled
+    "pro_rating_enabled" : bool => Option < bool > = some, }
 }
 #[cfg(feature = "open-meter-tax")]
 crate::runtime::model_builder! {
@@ -16381,106 +16446,111 @@ crate::runtime::model_builder! {
     required { name "name" : impl Into < String > => String, app_mappings "app_mappings"
     : Vec < super::BillingTaxCodeAppMapping > => Vec < super::BillingTaxCodeAppMapping >,
     } optional { description "description" : impl Into < String > => Option < String > =
-    Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "upstreams")]
 crate::runtime::model_builder! {
     super::Upstream as "Upstream" => UpstreamBuilder; required { name "name" : impl Into
-    < String > => String, } optional { algorithm "algorithm" : Option <
-    super::UpstreamAlgorithm > => Option < Option < super::UpstreamAlgorithm >> = Some,
-    client_certificate "client_certificate" : Option < super::KeySetProperty > => Option
-    < Option < super::KeySetProperty >> = Some, created_at "created_at" : Option < i64 >
-    => Option < Option < i64 >> = Some, hash_fallback "hash_fallback" : Option <
-    super::UpstreamHashOn > => Option < Option < super::UpstreamHashOn >> = Some,
-    hash_fallback_header "hash_fallback_header" : Option < String > => Option < Option <
-    String >> = Some, hash_fallback_query_arg "hash_fallback_query_arg" : Option < String
-    > => Option < Option < String >> = Some, hash_fallback_uri_capture
-    "hash_fallback_uri_capture" : Option < String > => Option < Option < String >> =
-    Some, hash_on "hash_on" : Option < super::UpstreamHashOn > => Option < Option <
-    super::UpstreamHashOn >> = Some, hash_on_cookie "hash_on_cookie" : Option < String >
-    => Option < Option < String >> = Some, hash_on_cookie_path "hash_on_cookie_path" :
-    Option < String > => Option < Option < String >> = Some, hash_on_header
-    "hash_on_header" : Option < String > => Option < Option < String >> = Some,
-    hash_on_query_arg "hash_on_query_arg" : Option < String > => Option < Option < String
-    >> = Some, hash_on_uri_capture "hash_on_uri_capture" : Option < String > => Option <
-    Option < String >> = Some, healthchecks "healthchecks" : Option <
-    super::UpstreamHealthchecks > => Option < Option < super::UpstreamHealthchecks >> =
-    Some, host_header "host_header" : Option < String > => Option < Option < String >> =
-    Some, id "id" : Option < String > => Option < Option < String >> = Some, slots
-    "slots" : Option < i64 > => Option < Option < i64 >> = Some, sticky_sessions_cookie
-    "sticky_sessions_cookie" : Option < String > => Option < Option < String >> = Some,
-    sticky_sessions_cookie_path "sticky_sessions_cookie_path" : Option < String > =>
-    Option < Option < String >> = Some, tags "tags" : Option < Vec < String > > => Option
-    < Option < Vec < String > >> = Some, updated_at "updated_at" : Option < i64 > =>
-    Option < Option < i64 >> = Some, use_srv_name "use_srv_name" : Option < bool > =>
-    Option < Option < bool >> = Some, }
+    < String > => String, } optional { algorithm "algorithm" : impl crate ::IntoNullable
+    < super::UpstreamAlgorithm > => Option < Option < super::UpstreamAlgorithm >> = null,
+    client_certificate "client_certificate" : impl crate ::IntoNullable <
+    super::KeySetProperty > => Option < Option < super::KeySetProperty >> = null,
+    created_at "created_at" : impl crate ::IntoNullable < i64 > => Option < Option < i64
+    >> = null, hash_fallback "hash_fallback" : impl crate ::IntoNullable <
+    super::UpstreamHashOn > => Option < Option < super::UpstreamHashOn >> = null,
+    hash_fallback_header "hash_fallback_header" : impl crate ::IntoNullable < String > =>
+    Option < Option < String >> = null, hash_fallback_query_arg "hash_fallback_query_arg"
+    : impl crate ::IntoNullable < String > => Option < Option < String >> = null,
+    hash_fallback_uri_capture "hash_fallback_uri_capture" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, hash_on "hash_on" : impl crate
+    ::IntoNullable < super::UpstreamHashOn > => Option < Option < super::UpstreamHashOn
+    >> = null, hash_on_cookie "hash_on_cookie" : impl crate ::IntoNullable < String > =>
+    Option < Option < String >> = null, hash_on_cookie_path "hash_on_cookie_path" : impl
+    crate ::IntoNullable < String > => Option < Option < String >> = null, hash_on_header
+    "hash_on_header" : impl crate ::IntoNullable < String > => Option < Option < String
+    >> = null, hash_on_query_arg "hash_on_query_arg" : impl crate ::IntoNullable < String
+    > => Option < Option < String >> = null, hash_on_uri_capture "hash_on_uri_capture" :
+    impl crate ::IntoNullable < String > => Option < Option < String >> = null,
+    healthchecks "healthchecks" : impl crate ::IntoNullable < super::UpstreamHealthchecks
+    > => Option < Option < super::UpstreamHealthchecks >> = null, host_header
+    "host_header" : impl crate ::IntoNullable < String > => Option < Option < String >> =
+    null, id "id" : impl crate ::IntoNullable < String > => Option < Option < String >> =
+    null, slots "slots" : impl crate ::IntoNullable < i64 > => Option < Option < i64 >> =
+    null, sticky_sessions_cookie "sticky_sessions_cookie" : impl crate ::IntoNullable <
+    String > => Option < Option < String >> = null, sticky_sessions_cookie_path
+    "sticky_sessions_cookie_path" : impl crate ::IntoNullable < String > => Option <
+    Option < String >> = null, tags "tags" : impl crate ::IntoNullable < Vec < String > >
+    => Option < Option < Vec < String > >> = null, updated_at "updated_at" : impl crate
+    ::IntoNullable < i64 > => Option < Option < i64 >> = null, use_srv_name
+    "use_srv_name" : impl crate ::IntoNullable < bool > => Option < Option < bool >> =
+    null, }
 }
 #[cfg(feature = "upstreams")]
 crate::runtime::model_builder! {
     super::UpstreamHealthchecks as "UpstreamHealthchecks" => UpstreamHealthchecksBuilder;
     required {} optional { active "active" : super::UpstreamHealthchecksActive => Option
-    < super::UpstreamHealthchecksActive > = Some, passive "passive" :
+    < super::UpstreamHealthchecksActive > = some, passive "passive" :
     super::UpstreamHealthchecksPassive => Option < super::UpstreamHealthchecksPassive > =
-    Some, threshold "threshold" : f64 => Option < f64 > = Some, }
+    some, threshold "threshold" : f64 => Option < f64 > = some, }
 }
 #[cfg(feature = "upstreams")]
 crate::runtime::model_builder! {
     super::UpstreamHealthchecksActive as "UpstreamHealthchecksActive" =>
     UpstreamHealthchecksActiveBuilder; required {} optional { concurrency "concurrency" :
-    i64 => Option < i64 > = Some, headers "headers" : std::collections::BTreeMap <
+    i64 => Option < i64 > = some, headers "headers" : std::collections::BTreeMap <
     String, Vec < String > > => Option < std::collections::BTreeMap < String, Vec <
-    String > > > = Some, healthy "healthy" : super::UpstreamHealthchecksActiveHealthy =>
-    Option < super::UpstreamHealthchecksActiveHealthy > = Some, http_path "http_path" :
-    impl Into < String > => Option < String > = Some, https_sni "https_sni" : impl Into <
-    String > => Option < String > = Some, https_verify_certificate
-    "https_verify_certificate" : bool => Option < bool > = Some, timeout "timeout" : f64
-    => Option < f64 > = Some, r#type "type" : super::UpstreamHealthchecksActiveType =>
-    Option < super::UpstreamHealthchecksActiveType > = Some, unhealthy "unhealthy" :
+    String > > > = some, healthy "healthy" : super::UpstreamHealthchecksActiveHealthy =>
+    Option < super::UpstreamHealthchecksActiveHealthy > = some, http_path "http_path" :
+    impl Into < String > => Option < String > = some, https_sni "https_sni" : impl Into <
+    String > => Option < String > = some, https_verify_certificate
+    "https_verify_certificate" : bool => Option < bool > = some, timeout "timeout" : f64
+    => Option < f64 > = some, r#type "type" : super::UpstreamHealthchecksActiveType =>
+    Option < super::UpstreamHealthchecksActiveType > = some, unhealthy "unhealthy" :
     super::UpstreamHealthchecksActiveUnhealthy => Option <
-    super::UpstreamHealthchecksActiveUnhealthy > = Some, }
+    super::UpstreamHealthchecksActiveUnhealthy > = some, }
 }
 #[cfg(feature = "upstreams")]
 crate::runtime::model_builder! {
     super::UpstreamHealthchecksActiveHealthy as "UpstreamHealthchecksActiveHealthy" =>
     UpstreamHealthchecksActiveHealthyBuilder; required {} optional { http_statuses
-    "http_statuses" : Vec < i64 > => Option < Vec < i64 > > = Some, interval "interval" :
-    f64 => Option < f64 > = Some, successes "successes" : i64 => Option < i64 > = Some, }
+    "http_statuses" : Vec < i64 > => Option < Vec < i64 > > = some, interval "interval" :
+    f64 => Option < f64 > = some, successes "successes" : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "upstreams")]
 crate::runtime::model_builder! {
     super::UpstreamHealthchecksActiveUnhealthy as "UpstreamHealthchecksActiveUnhealthy"
     => UpstreamHealthchecksActiveUnhealthyBuilder; required {} optional { http_failures
-    "http_failures" : i64 => Option < i64 > = Some, http_statuses "http_statuses" : Vec <
-    i64 > => Option < Vec < i64 > > = Some, interval "interval" : f64 => Option < f64 > =
-    Some, tcp_failures "tcp_failures" : i64 => Option < i64 > = Some, timeouts "timeouts"
-    : i64 => Option < i64 > = Some, }
+    "http_failures" : i64 => Option < i64 > = some, http_statuses "http_statuses" : Vec <
+    i64 > => Option < Vec < i64 > > = some, interval "interval" : f64 => Option < f64 > =
+    some, tcp_failures "tcp_failures" : i64 => Option < i64 > = some, timeouts "timeouts"
+    : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "upstreams")]
 crate::runtime::model_builder! {
     super::UpstreamHealthchecksPassive as "UpstreamHealthchecksPassive" =>
     UpstreamHealthchecksPassiveBuilder; required {} optional { healthy "healthy" :
     super::UpstreamHealthchecksPassiveHealthy => Option <
-    super::UpstreamHealthchecksPassiveHealthy > = Some, r#type "type" :
+    super::UpstreamHealthchecksPassiveHealthy > = some, r#type "type" :
     super::UpstreamHealthchecksActiveType => Option <
-    super::UpstreamHealthchecksActiveType > = Some, unhealthy "unhealthy" :
+    super::UpstreamHealthchecksActiveType > = some, unhealthy "unhealthy" :
     super::UpstreamHealthchecksPassiveUnhealthy => Option <
-    super::UpstreamHealthchecksPassiveUnhealthy > = Some, }
+    super::UpstreamHealthchecksPassiveUnhealthy > = some, }
 }
 #[cfg(feature = "upstreams")]
 crate::runtime::model_builder! {
     super::UpstreamHealthchecksPassiveHealthy as "UpstreamHealthchecksPassiveHealthy" =>
     UpstreamHealthchecksPassiveHealthyBuilder; required {} optional { http_statuses
-    "http_statuses" : Vec < i64 > => Option < Vec < i64 > > = Some, successes "successes"
-    : i64 => Option < i64 > = Some, }
+    "http_statuses" : Vec < i64 > => Option < Vec < i64 > > = some, successes "successes"
+    : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "upstreams")]
 crate::runtime::model_builder! {
     super::UpstreamHealthchecksPassiveUnhealthy as "UpstreamHealthchecksPassiveUnhealthy"
     => UpstreamHealthchecksPassiveUnhealthyBuilder; required {} optional { http_failures
-    "http_failures" : i64 => Option < i64 > = Some, http_statuses "http_statuses" : Vec <
-    i64 > => Option < Vec < i64 > > = Some, tcp_failures "tcp_failures" : i64 => Option <
-    i64 > = Some, timeouts "timeouts" : i64 => Option < i64 > = Some, }
+    "http_failures" : i64 => Option < i64 > = some, http_statuses "http_statuses" : Vec <
+    i64 > => Option < Vec < i64 > > = some, tcp_failures "tcp_failures" : i64 => Option <
+    i64 > = some, timeouts "timeouts" : i64 => Option < i64 > = some, }
 }
 #[cfg(
     any(
@@ -16511,21 +16581,21 @@ crate::runtime::model_builder! {
 #[cfg(any(feature = "team-membership", feature = "users", feature = "me"))]
 crate::runtime::model_builder! {
     super::User as "User" => UserBuilder; required {} optional { id "id" : uuid::Uuid =>
-    Option < uuid::Uuid > = Some, email "email" : impl Into < String > => Option < String
-    > = Some, full_name "full_name" : impl Into < String > => Option < String > = Some,
-    preferred_name "preferred_name" : impl Into < String > => Option < String > = Some,
-    active "active" : bool => Option < bool > = Some, inferred_region "inferred_region" :
-    impl Into < String > => Option < String > = Some, created_at "created_at" :
+    Option < uuid::Uuid > = some, email "email" : impl Into < String > => Option < String
+    > = some, full_name "full_name" : impl Into < String > => Option < String > = some,
+    preferred_name "preferred_name" : impl Into < String > => Option < String > = some,
+    active "active" : bool => Option < bool > = some, inferred_region "inferred_region" :
+    impl Into < String > => Option < String > = some, created_at "created_at" :
     chrono::DateTime < chrono::Utc > => Option < chrono::DateTime < chrono::Utc > > =
-    Some, updated_at "updated_at" : chrono::DateTime < chrono::Utc > => Option <
-    chrono::DateTime < chrono::Utc > > = Some, }
+    some, updated_at "updated_at" : chrono::DateTime < chrono::Utc > => Option <
+    chrono::DateTime < chrono::Utc > > = some, }
 }
 #[cfg(any(feature = "team-membership", feature = "users"))]
 crate::runtime::model_builder! {
     super::UserCollectionResponse as "UserCollectionResponse" =>
     UserCollectionResponseBuilder; required {} optional { meta "meta" :
-    super::PaginatedMeta => Option < super::PaginatedMeta > = Some, data "data" : Vec <
-    super::User > => Option < Vec < super::User > > = Some, }
+    super::PaginatedMeta => Option < super::PaginatedMeta > = some, data "data" : Vec <
+    super::User > => Option < Vec < super::User > > = some, }
 }
 #[cfg(feature = "notifications")]
 crate::runtime::model_builder! {
@@ -16566,9 +16636,9 @@ crate::runtime::model_builder! {
 )]
 crate::runtime::model_builder! {
     super::UuidFieldFilter as "UuidFieldFilter" => UuidFieldFilterBuilder; required {}
-    optional { eq "eq" : impl Into < String > => Option < String > = Some, oeq "oeq" :
-    impl Into < String > => Option < String > = Some, neq "neq" : impl Into < String > =>
-    Option < String > = Some, }
+    optional { eq "eq" : impl Into < String > => Option < String > = some, oeq "oeq" :
+    impl Into < String > => Option < String > = some, neq "neq" : impl Into < String > =>
+    Option < String > = some, }
 }
 #[cfg(feature = "api-specification")]
 crate::runtime::model_builder! {
@@ -16587,19 +16657,21 @@ crate::runtime::model_builder! {
 crate::runtime::model_builder! {
     super::ValidateEntitySchemaResponse as "ValidateEntitySchemaResponse" =>
     ValidateEntitySchemaResponseBuilder; required {} optional { message "message" : impl
-    Into < String > => Option < String > = Some, }
+    Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "vaults")]
 crate::runtime::model_builder! {
     super::Vault as "Vault" => VaultBuilder; required { name "name" : impl Into < String
     > => String, prefix "prefix" : impl Into < String > => String, } optional { config
-    "config" : Option < std::collections::BTreeMap < String, serde_json::Value > > =>
-    Option < Option < std::collections::BTreeMap < String, serde_json::Value > >> = Some,
-    created_at "created_at" : Option < i64 > => Option < Option < i64 >> = Some,
-    description "description" : Option < String > => Option < Option < String >> = Some,
-    id "id" : Option < String > => Option < Option < String >> = Some, tags "tags" :
-    Option < Vec < String > > => Option < Option < Vec < String > >> = Some, updated_at
-    "updated_at" : Option < i64 > => Option < Option < i64 >> = Some, }
+    "config" : impl crate ::IntoNullable < std::collections::BTreeMap < String,
+    serde_json::Value > > => Option < Option < std::collections::BTreeMap < String,
+    serde_json::Value > >> = null, created_at "created_at" : impl crate ::IntoNullable <
+    i64 > => Option < Option < i64 >> = null, description "description" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, id "id" : impl crate
+    ::IntoNullable < String > => Option < Option < String >> = null, tags "tags" : impl
+    crate ::IntoNullable < Vec < String > > => Option < Option < Vec < String > >> =
+    null, updated_at "updated_at" : impl crate ::IntoNullable < i64 > => Option < Option
+    < i64 >> = null, }
 }
 #[cfg(feature = "dcr-providers")]
 crate::runtime::model_builder! {
@@ -16620,12 +16692,12 @@ crate::runtime::model_builder! {
     super::VirtualClusterAclMode, created_at "created_at" : chrono::DateTime <
     chrono::Utc > => chrono::DateTime < chrono::Utc >, updated_at "updated_at" :
     chrono::DateTime < chrono::Utc > => chrono::DateTime < chrono::Utc >, } optional {
-    description "description" : impl Into < String > => Option < String > = Some,
+    description "description" : impl Into < String > => Option < String > = some,
     namespace "namespace" : super::VirtualClusterNamespace => Option <
-    super::VirtualClusterNamespace > = Some, topic_aliases "topic_aliases" : Vec <
+    super::VirtualClusterNamespace > = some, topic_aliases "topic_aliases" : Vec <
     super::VirtualClusterTopicAlias > => Option < Vec < super::VirtualClusterTopicAlias >
-    > = Some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
-    std::collections::BTreeMap < String, String > > = Some, }
+    > = some, labels "labels" : std::collections::BTreeMap < String, String > => Option <
+    std::collections::BTreeMap < String, String > > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -16638,8 +16710,8 @@ crate::runtime::model_builder! {
     super::VirtualClusterAuthenticationClaimsMapping as
     "VirtualClusterAuthenticationClaimsMapping" =>
     VirtualClusterAuthenticationClaimsMappingBuilder; required {} optional { sub "sub" :
-    impl Into < String > => Option < String > = Some, scope "scope" : impl Into < String
-    > => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, scope "scope" : impl Into < String
+    > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -16648,15 +16720,15 @@ crate::runtime::model_builder! {
     VirtualClusterAuthenticationClientCertificateBuilder; required {} optional {
     fetch_kong_identity_principal "fetch_kong_identity_principal" :
     super::FetchKongIdentityPrincipal => Option < super::FetchKongIdentityPrincipal > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
     super::VirtualClusterAuthenticationJwks as "VirtualClusterAuthenticationJwks" =>
     VirtualClusterAuthenticationJwksBuilder; required { endpoint "endpoint" : impl Into <
     String > => String, } optional { timeout "timeout" : impl Into < String > => Option <
-    String > = Some, cache_expiration "cache_expiration" : impl Into < String > => Option
-    < String > = Some, }
+    String > = some, cache_expiration "cache_expiration" : impl Into < String > => Option
+    < String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -16666,13 +16738,13 @@ crate::runtime::model_builder! {
     super::VirtualClusterAuthenticationOauthBearerMediation =>
     super::VirtualClusterAuthenticationOauthBearerMediation, } optional { claims_mapping
     "claims_mapping" : super::VirtualClusterAuthenticationClaimsMapping => Option <
-    super::VirtualClusterAuthenticationClaimsMapping > = Some, jwks "jwks" :
+    super::VirtualClusterAuthenticationClaimsMapping > = some, jwks "jwks" :
     super::VirtualClusterAuthenticationJwks => Option <
-    super::VirtualClusterAuthenticationJwks > = Some, validate "validate" :
+    super::VirtualClusterAuthenticationJwks > = some, validate "validate" :
     super::VirtualClusterAuthenticationValidate => Option <
-    super::VirtualClusterAuthenticationValidate > = Some, fetch_kong_identity_principal
+    super::VirtualClusterAuthenticationValidate > = some, fetch_kong_identity_principal
     "fetch_kong_identity_principal" : super::FetchKongIdentityPrincipalOauthBearer =>
-    Option < super::FetchKongIdentityPrincipalOauthBearer > = Some, }
+    Option < super::FetchKongIdentityPrincipalOauthBearer > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -16682,9 +16754,9 @@ crate::runtime::model_builder! {
     super::VirtualClusterAuthenticationSaslPlainMediation =>
     super::VirtualClusterAuthenticationSaslPlainMediation, } optional { principals
     "principals" : Vec < super::SchemaRegistryAuthenticationBasic > => Option < Vec <
-    super::SchemaRegistryAuthenticationBasic > > = Some, fetch_kong_identity_principal
+    super::SchemaRegistryAuthenticationBasic > > = some, fetch_kong_identity_principal
     "fetch_kong_identity_principal" : super::FetchKongIdentityPrincipal => Option <
-    super::FetchKongIdentityPrincipal > = Some, }
+    super::FetchKongIdentityPrincipal > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -16694,10 +16766,10 @@ crate::runtime::model_builder! {
     "mediation" : super::VirtualClusterAuthenticationSaslPlainMediation =>
     super::VirtualClusterAuthenticationSaslPlainMediation, } optional { principals
     "principals" : Vec < super::SchemaRegistryAuthenticationBasicSensitiveDataAware > =>
-    Option < Vec < super::SchemaRegistryAuthenticationBasicSensitiveDataAware > > = Some,
+    Option < Vec < super::SchemaRegistryAuthenticationBasicSensitiveDataAware > > = some,
     fetch_kong_identity_principal "fetch_kong_identity_principal" :
     super::FetchKongIdentityPrincipal => Option < super::FetchKongIdentityPrincipal > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -16708,15 +16780,15 @@ crate::runtime::model_builder! {
     super::BackendClusterAuthenticationSaslScramAlgorithm, } optional {
     fetch_kong_identity_principal "fetch_kong_identity_principal" :
     super::FetchKongIdentityPrincipal => Option < super::FetchKongIdentityPrincipal > =
-    Some, }
+    some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
     super::VirtualClusterAuthenticationValidate as "VirtualClusterAuthenticationValidate"
     => VirtualClusterAuthenticationValidateBuilder; required {} optional { audiences
     "audiences" : Vec < super::VirtualClusterAuthenticationAudience > => Option < Vec <
-    super::VirtualClusterAuthenticationAudience > > = Some, issuer "issuer" : impl Into <
-    String > => Option < String > = Some, }
+    super::VirtualClusterAuthenticationAudience > > = some, issuer "issuer" : impl Into <
+    String > => Option < String > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -16725,7 +16797,7 @@ crate::runtime::model_builder! {
     super::VirtualClusterNamespaceMode => super::VirtualClusterNamespaceMode, prefix
     "prefix" : impl Into < String > => String, } optional { additional "additional" :
     super::VirtualClusterNamespaceAdditionalProperties => Option <
-    super::VirtualClusterNamespaceAdditionalProperties > = Some, }
+    super::VirtualClusterNamespaceAdditionalProperties > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -16733,9 +16805,9 @@ crate::runtime::model_builder! {
     "VirtualClusterNamespaceAdditionalProperties" =>
     VirtualClusterNamespaceAdditionalPropertiesBuilder; required {} optional { topics
     "topics" : Vec < super::VirtualClusterNamespaceTopicSelector > => Option < Vec <
-    super::VirtualClusterNamespaceTopicSelector > > = Some, consumer_groups
+    super::VirtualClusterNamespaceTopicSelector > > = some, consumer_groups
     "consumer_groups" : Vec < super::VirtualClusterNamespaceIdSelector > => Option < Vec
-    < super::VirtualClusterNamespaceIdSelector > > = Some, }
+    < super::VirtualClusterNamespaceIdSelector > > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -16744,7 +16816,7 @@ crate::runtime::model_builder! {
     VirtualClusterNamespaceIdSelectorExactListBuilder; required {} optional { exact_list
     "exact_list" : Vec < super::VirtualClusterNamespaceIdSelectorExactListExactListItem >
     => Option < Vec < super::VirtualClusterNamespaceIdSelectorExactListExactListItem > >
-    = Some, }
+    = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -16766,9 +16838,9 @@ crate::runtime::model_builder! {
     "VirtualClusterNamespaceTopicSelectorExactList" =>
     VirtualClusterNamespaceTopicSelectorExactListBuilder; required {} optional {
     exact_list "exact_list" : Vec < super::NamespaceExactAllowListItem > => Option < Vec
-    < super::NamespaceExactAllowListItem > > = Some, conflict "conflict" :
+    < super::NamespaceExactAllowListItem > > = some, conflict "conflict" :
     super::VirtualClusterTopicAliasConflict => Option <
-    super::VirtualClusterTopicAliasConflict > = Some, }
+    super::VirtualClusterTopicAliasConflict > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
@@ -16777,14 +16849,14 @@ crate::runtime::model_builder! {
     VirtualClusterNamespaceTopicSelectorGlobBuilder; required { glob "glob" : impl Into <
     String > => String, } optional { conflict "conflict" :
     super::VirtualClusterTopicAliasConflict => Option <
-    super::VirtualClusterTopicAliasConflict > = Some, }
+    super::VirtualClusterTopicAliasConflict > = some, }
 }
 #[cfg(feature = "event-gateway-virtual-clusters")]
 crate::runtime::model_builder! {
     super::VirtualClusterTopicAlias as "VirtualClusterTopicAlias" =>
     VirtualClusterTopicAliasBuilder; required { alias "alias" : impl Into < String > =>
     String, topic "topic" : impl Into < String > => String, } optional { condition
-    "condition" : impl Into < String > => Option < String > = Some, conflict "conflict" :
+    "condition" : impl Into < String > => Option < String > = some, conflict "conflict" :
     super::VirtualClusterTopicAliasConflict => Option <
-    super::VirtualClusterTopicAliasConflict > = Some, }
+    super::VirtualClusterTopicAliasConflict > = some, }
 }

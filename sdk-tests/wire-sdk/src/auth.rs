@@ -208,6 +208,7 @@ impl<'a> Auth<'a> {
 }
 /// The error responses `get-preferences`, `get-with-cookies`, `get-with-custom-scheme`, `get-with-keys` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -230,6 +231,7 @@ impl crate::runtime::ErrorResponses for NoDocumentedError {
 pub type GetPreferencesError = NoDocumentedError;
 /// The error responses `get-with-basic` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetWithBasicError {
     /// 401: Not authenticated.
     Unauthorized,

@@ -361,6 +361,7 @@ impl<'a> Bodies<'a> {
 }
 /// The error responses `send-batch`, `start-import`, `upload-scans`, `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.

@@ -160,6 +160,7 @@ impl<'a> Parameters<'a> {
 }
 /// The error responses `search`, `create-token` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.

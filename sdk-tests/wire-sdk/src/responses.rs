@@ -191,6 +191,7 @@ impl<'a> Responses<'a> {
 }
 /// The success responses `get-item` documents: which one came back, with its body.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetItemSuccess {
     /// 200: The item.
     Ok(crate::models::Item),
@@ -199,6 +200,7 @@ pub enum GetItemSuccess {
 }
 /// The success responses `put-item` documents: which one came back, with its body.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PutItemSuccess {
     /// 201: Created.
     Created(crate::models::Item),
@@ -209,6 +211,7 @@ pub enum PutItemSuccess {
 }
 /// The error responses `get-item` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetItemError {
     /// 404: No such item.
     NotFound(crate::models::Problem),
@@ -258,6 +261,7 @@ impl crate::runtime::ErrorResponses for GetItemError {
 }
 /// The error responses `put-item` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PutItemError {
     /// default: An error.
     Default {
@@ -290,6 +294,7 @@ impl crate::runtime::ErrorResponses for PutItemError {
 }
 /// The error responses `get-spec` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSpecError {
     /// default: The document, or an error as text.
     Default {
@@ -322,6 +327,7 @@ impl crate::runtime::ErrorResponses for GetSpecError {
 }
 /// The error responses `ping` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PingError {
     /// 404: Nothing to ping.
     NotFound,

@@ -6,9 +6,9 @@
 crate::runtime::model_builder! {
     super::CreateTokenRequest as "CreateTokenRequest" => CreateTokenRequestBuilder;
     required { grant_type "grant_type" : impl Into < String > => String, } optional {
-    scope "scope" : Vec < String > => Option < Vec < String > > = Some, audiences
-    "audiences" : Vec < String > => Option < Vec < String > > = Some, claims "claims" :
-    super::Point => Option < super::Point > = Some, }
+    scope "scope" : Vec < String > => Option < Vec < String > > = some, audiences
+    "audiences" : Vec < String > => Option < Vec < String > > = some, claims "claims" :
+    super::Point => Option < super::Point > = some, }
 }
 #[cfg(feature = "responses")]
 crate::runtime::model_builder! {
@@ -23,16 +23,16 @@ crate::runtime::model_builder! {
 #[cfg(feature = "parameters")]
 crate::runtime::model_builder! {
     super::Point as "Point" => PointBuilder; required {} optional { x "x" : i64 => Option
-    < i64 > = Some, y "y" : i64 => Option < i64 > = Some, }
+    < i64 > = some, y "y" : i64 => Option < i64 > = some, }
 }
 #[cfg(feature = "responses")]
 crate::runtime::model_builder! {
     super::Problem as "Problem" => ProblemBuilder; required {} optional { title "title" :
-    impl Into < String > => Option < String > = Some, }
+    impl Into < String > => Option < String > = some, }
 }
 #[cfg(feature = "bodies")]
 crate::runtime::model_builder! {
     super::UploadMeta as "UploadMeta" => UploadMetaBuilder; required { author "author" :
     impl Into < String > => String, } optional { year "year" : i64 => Option < i64 > =
-    Some, }
+    some, }
 }
