@@ -256,7 +256,11 @@ mod tests {
         assert_eq!(pet.name, "Rex");
         assert_eq!(pet.tags, ["good"]);
         assert_eq!(pet.age, None);
-        assert_eq!(pet.owner, Some(None), "an explicit null is kept apart from absent");
+        assert_eq!(
+            pet.owner,
+            Some(None),
+            "an explicit null is kept apart from absent"
+        );
         assert_eq!(pet.extra["legs"], 4);
         let pet = Pet::builder()
             .r#type("cat")
@@ -266,20 +270,34 @@ mod tests {
             .owner("Ann")
             .build()
             .expect("builds");
-        assert_eq!((pet.age, pet.owner), (Some(3), Some(Some("Ann".to_owned()))));
+        assert_eq!(
+            (pet.age, pet.owner),
+            (Some(3), Some(Some("Ann".to_owned())))
+        );
         assert!(pet.extra.is_empty());
     }
 
     #[test]
     fn a_nullable_field_takes_a_value_or_an_explicit_null() {
         let build = |pet: models::builders::PetBuilder| {
-            pet.r#type("dog").name("Rex").tags(Vec::new()).build().unwrap().owner
+            pet.r#type("dog")
+                .name("Rex")
+                .tags(Vec::new())
+                .build()
+                .unwrap()
+                .owner
         };
         assert_eq!(build(Pet::builder()), None, "unset: absent");
         assert_eq!(build(Pet::builder().owner(None)), Some(None), "None: null");
-        assert_eq!(build(Pet::builder().owner("Ann")), Some(Some("Ann".to_owned())));
+        assert_eq!(
+            build(Pet::builder().owner("Ann")),
+            Some(Some("Ann".to_owned()))
+        );
         let owner = Some("Bo".to_owned());
-        assert_eq!(build(Pet::builder().owner(owner)), Some(Some("Bo".to_owned())));
+        assert_eq!(
+            build(Pet::builder().owner(owner)),
+            Some(Some("Bo".to_owned()))
+        );
     }
 
     #[test]
@@ -306,6 +324,9 @@ mod tests {
     fn missing_fields_lists_only_the_flagged_fields() {
         let missing = MissingFields::check("M", &[("a", false), ("b", true)]);
         assert_eq!(missing.fields(), ["b"]);
-        assert_eq!(missing.to_string(), "cannot build `M`: required field not set: b");
+        assert_eq!(
+            missing.to_string(),
+            "cannot build `M`: required field not set: b"
+        );
     }
 }

@@ -55,9 +55,9 @@ pub mod codegen {
     pub use secrecy::SecretString;
 
     pub use crate::call::DecodeSuccess;
-    pub use crate::model_builder;
     pub use crate::encoding::Style;
     pub use crate::error::{decode_json, decode_text};
+    pub use crate::model_builder;
     pub use crate::multipart::Multipart;
     pub use crate::serde_helpers::{
         date_time, double_option, from_value, optional_date_time, serialize_tagged, untagged,

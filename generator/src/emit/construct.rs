@@ -58,7 +58,11 @@ impl Writer<'_> {
         match ty {
             TypeRef::Nullable(inner) => match value {
                 Value::Null => "None".to_owned(),
-                value => call("Some", &self.expr(inner, value, Position::Exact, depth + 1), depth),
+                value => call(
+                    "Some",
+                    &self.expr(inner, value, Position::Exact, depth + 1),
+                    depth,
+                ),
             },
             TypeRef::Json => format!(
                 "{}::serde_json::json!({})",
@@ -124,7 +128,11 @@ impl Writer<'_> {
 
     /// `<crate>::models::Name`.
     fn path(&self, def: &TypeDef) -> String {
-        format!("{}::models::{}", self.krate, def.name.trim_start_matches("r#"))
+        format!(
+            "{}::models::{}",
+            self.krate,
+            def.name.trim_start_matches("r#")
+        )
     }
 
     fn named(&self, def: &TypeDef, value: &Value, depth: usize) -> String {
@@ -254,7 +262,11 @@ impl Writer<'_> {
                     depth + 2,
                 ),
                 value if matches!(field.ty, TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date) => {
-                    call("Some", &self.expr(&field.ty, value, Position::Exact, depth + 3), depth + 2)
+                    call(
+                        "Some",
+                        &self.expr(&field.ty, value, Position::Exact, depth + 3),
+                        depth + 2,
+                    )
                 }
                 value => self.expr(&field.ty, value, Position::Into, depth + 2),
             };
@@ -356,4 +368,98 @@ fn pretty(value: &Value) -> String {
 /// Continuation lines indented to the depth the text is written at.
 fn indent(text: &str, depth: usize) -> String {
     text.replace('\n', &format!("\n{}", "    ".repeat(depth)))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const DOC: &str = r"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /pets:
+    post:
+      operationId: create-pet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Pet'}
+      responses:
+        '204': {description: ok}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name, kind]
+      properties:
+        name: {type: string}
+        kind: {type: string, enum: [cat, dog]}
+        id: {type: string, format: uuid}
+        tags: {type: array, items: {type: string}}
+        scores: {type: object, additionalProperties: {type: integer}}
+        extra: {}
+        note: {type: string, nullable: true}
+        owner: {$ref: '#/components/schemas/Owner'}
+    Owner:
+      type: object
+      properties:
+        name: {type: string}
+";
+
+    fn render(value: &Value) -> String {
+        let api = crate::lower_str("t.yaml", DOC).expect("lowers");
+        let usage = Usage::new(&api, "pet-sdk");
+        let pet = api.types.iter().position(|t| t.name == "Pet").expect("Pet");
+        value_of(&usage, &TypeRef::Named(crate::ir::TypeId(pet)), value)
+    }
+
+    #[test]
+    fn a_value_is_written_with_builders_variants_and_parsed_scalars() {
+        let value = json!({
+            "name": "Rex",
+            "kind": "dog",
+            "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "tags": ["a", "b"],
+            "scores": {"x": 1},
+            "extra": {"any": [1]},
+            "note": null,
+            "owner": {"name": "Ann"},
+            "undeclared": true,
+        });
+        assert_eq!(
+            render(&value),
+            r#"pet_sdk::models::Pet::builder()
+    .name("Rex")
+    .kind(pet_sdk::models::PetKind::Dog)
+    .id("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    .tags(vec!["a".to_owned(), "b".to_owned()])
+    .scores(std::collections::BTreeMap::from([("x".to_owned(), 1)]))
+    .extra(pet_sdk::serde_json::json!({"any":[1]}))
+    .note(None)
+    .owner(
+        pet_sdk::models::Owner::builder()
+            .name("Ann")
+            .build(),
+    )
+    .build()?"#
+        );
+    }
+
+    #[test]
+    fn a_required_field_the_value_lacks_is_filled_from_its_own_sample() {
+        let rendered = render(&json!({"name": "Rex", "note": "old"}));
+        assert!(
+            rendered.contains(".kind(pet_sdk::models::PetKind::Cat)"),
+            "{rendered}"
+        );
+        assert!(rendered.contains(".note(\"old\")"), "{rendered}");
+        assert!(
+            !rendered.contains(".owner("),
+            "absent optional fields stay unset"
+        );
+    }
 }
