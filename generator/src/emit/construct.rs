@@ -25,14 +25,20 @@ pub fn binding(usage: &Usage, name: &str, ty: &TypeRef, value: &Value) -> String
     }
 }
 
-/// The expression building `value` as a `ty`, where exactly that type is expected.
+/// The expression building `value` as a `ty`, where exactly that type is expected, its
+/// continuation lines indented for a statement at the top level.
 pub fn value_of(usage: &Usage, ty: &TypeRef, value: &Value) -> String {
+    value_at(usage, ty, value, 0)
+}
+
+/// The same, written `depth` levels in (a field of a struct literal is one).
+pub fn value_at(usage: &Usage, ty: &TypeRef, value: &Value, depth: usize) -> String {
     let writer = Writer {
         usage,
         sampler: Sampler::new(&usage.api().types),
         krate: usage.crate_ident(),
     };
-    writer.expr(ty, value, Position::Exact, 0)
+    writer.expr(ty, value, Position::Exact, depth)
 }
 
 /// What the place an expression goes to accepts.

@@ -209,10 +209,11 @@ impl<'a> Usage<'a> {
                 (PartKind::Value(TypeRef::String) | PartKind::Json(TypeRef::String), true) => {
                     "\"string\".to_owned()".to_owned()
                 }
-                (PartKind::Value(ty) | PartKind::Json(ty), true) => construct::value_of(
+                (PartKind::Value(ty) | PartKind::Json(ty), true) => construct::value_at(
                     self,
                     ty,
                     &part.sample.clone().unwrap_or_else(|| self.sample_of(ty)),
+                    1,
                 ),
             };
             let _ = writeln!(code, "    {}: {value},", part.rust_name);
@@ -221,7 +222,7 @@ impl<'a> Usage<'a> {
             let value = match (&header.ty, header.required) {
                 (_, false) => "None".to_owned(),
                 (TypeRef::String, true) => "\"string\".to_owned()".to_owned(),
-                (ty, true) => construct::value_of(self, ty, &self.sample_of(ty)),
+                (ty, true) => construct::value_at(self, ty, &self.sample_of(ty), 1),
             };
             let _ = writeln!(code, "    {}: {value},", header.rust_name);
         }

@@ -30,8 +30,8 @@ impl<'a> Bodies<'a> {
     ///
     /// let body = wire_sdk::bodies::SendBatchForm {
     ///     manifest: wire_sdk::models::UploadMeta::builder()
-    ///     .author("string")
-    ///     .build()?,
+    ///         .author("string")
+    ///         .build()?,
     ///     payload: wire_sdk::FilePart::bytes(b"bytes".to_vec()).file_name("payload.bin"),
     ///     notes: None,
     ///     payload_x_checksum: "string".to_owned(),
