@@ -90,14 +90,17 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<konnect_sdk::models::CreateIntegrationInstanceAuthCredential>(serde_json::json!({
-    ///   "type": "oauth",
-    ///   "config": {
-    ///     "grant_type": "authorization_code",
-    ///     "code": "Yzk5ZDczMzRlNDEwY",
-    ///     "redirect_uri": "https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth"
-    ///   }
-    /// }))?;
+    /// let body = konnect_sdk::models::CreateIntegrationInstanceAuthCredential::Oauth(
+    ///     konnect_sdk::models::CreateOauthCredential::builder()
+    ///         .config(
+    ///             konnect_sdk::models::CreateOauthCredentialConfig::builder()
+    ///                 .grant_type(konnect_sdk::models::CreateOauthCredentialConfigGrantType::AuthorizationCode)
+    ///                 .code("Yzk5ZDczMzRlNDEwY")
+    ///                 .redirect_uri("https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .integration_instance_auth_credentials()
     ///     .create_integration_instance_auth_credential("3f51fa25-310a-421d-bd1a-007f859021a3", body)
@@ -302,6 +305,7 @@ impl IntegrationInstanceAuthCredentialsApi for crate::Client {
 }
 /// The error responses `get-integration-instance-auth-credential`, `delete-integration-instance-auth-credential` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::BaseError),
@@ -340,6 +344,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type GetIntegrationInstanceAuthCredentialError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-integration-instance-auth-credential` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateIntegrationInstanceAuthCredentialError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -3,9 +3,11 @@
 //! Request and response models.
 #![allow(deprecated)]
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+pub mod builders;
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `AWS Role Delegation` authorization strategy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AwsRoleDelegationAuthCredential {
     /// The `id` property.
     pub id: uuid::Uuid,
@@ -30,12 +32,14 @@ pub struct AwsRoleDelegationAuthCredential {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// AWSRoleDelegationAuthCredentialConfig
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AwsRoleDelegationAuthCredentialConfig {
     /// The Role ARN use for AWS Assume Role.
     pub role_arn: String,
 }
 /// BadRequestError
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BadRequestError {
     /// The HTTP status code of the error. Useful when passing the response
     /// body to child properties in a frontend UI. Must be returned as an integer.
@@ -61,6 +65,7 @@ pub struct BadRequestError {
 }
 /// standard error
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BaseError {
     /// The HTTP status code of the error. Useful when passing the response
     /// body to child properties in a frontend UI. Must be returned as an integer.
@@ -87,6 +92,7 @@ pub type ConflictError = BaseError;
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `AWS Role Delegation` credential for an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAwsRoleDelegationAuthCredential {
     /// The `config` property.
     pub config: CreateAwsRoleDelegationAuthCredentialConfig,
@@ -94,6 +100,7 @@ pub struct CreateAwsRoleDelegationAuthCredential {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateAWSRoleDelegationAuthCredentialConfig
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAwsRoleDelegationAuthCredentialConfig {
     /// The AWS Role ARN string
     pub role_arn: String,
@@ -101,6 +108,7 @@ pub struct CreateAwsRoleDelegationAuthCredentialConfig {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `GitHub App Installation` credential for an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateGithubAppInstallationCredential {
     /// The `config` property.
     pub config: CreateGithubAppInstallationCredentialConfig,
@@ -108,6 +116,7 @@ pub struct CreateGithubAppInstallationCredential {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateGitHubAppInstallationCredentialConfig
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateGithubAppInstallationCredentialConfig {
     /// The GitHub App installation ID.
     pub installation_id: String,
@@ -130,6 +139,7 @@ impl std::fmt::Debug for CreateGithubAppInstallationCredentialConfig {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateIntegrationInstanceAuthCredential
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateIntegrationInstanceAuthCredential {
     /// `type: oauth`
     Oauth(CreateOauthCredential),
@@ -238,6 +248,7 @@ impl<'de> serde::Deserialize<'de> for CreateIntegrationInstanceAuthCredential {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `Multi Key` credential for an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateMultiKeyAuthCredential {
     /// The `config` property.
     pub config: CreateMultiKeyAuthCredentialConfig,
@@ -245,6 +256,7 @@ pub struct CreateMultiKeyAuthCredential {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateMultiKeyAuthCredentialConfig
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateMultiKeyAuthCredentialConfig {
     /// A list of header key/value pairs used to transmit API credentials to the integration's external API.
     /// Header names are defined by the integration within its `Multi Key` authorization strategy definition.
@@ -253,6 +265,7 @@ pub struct CreateMultiKeyAuthCredentialConfig {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateMultiKeyAuthCredentialConfigHeadersItem
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateMultiKeyAuthCredentialConfigHeadersItem {
     /// Name of the request header
     pub name: String,
@@ -271,6 +284,7 @@ impl std::fmt::Debug for CreateMultiKeyAuthCredentialConfigHeadersItem {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Payload used to create an `OAuth` credential for an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOauthCredential {
     /// The `config` property.
     pub config: CreateOauthCredentialConfig,
@@ -278,6 +292,7 @@ pub struct CreateOauthCredential {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// CreateOAuthCredentialConfig
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOauthCredentialConfig {
     /// The OAuth 2.0 grant type used for authorization (e.g., `authorization_code`).
     pub grant_type: CreateOauthCredentialConfigGrantType,
@@ -311,6 +326,7 @@ impl std::fmt::Debug for CreateOauthCredentialConfig {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum CreateOauthCredentialConfigGrantType {
     /// `authorization_code`
     #[serde(rename = "authorization_code")]
@@ -334,6 +350,7 @@ impl std::fmt::Display for CreateOauthCredentialConfigGrantType {
 #[cfg(feature = "personal-access-tokens")]
 /// CreatePersonalAccessTokenRequest
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePersonalAccessTokenRequest {
     /// The `name` property.
     pub name: String,
@@ -346,6 +363,7 @@ pub type ForbiddenError = BaseError;
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `GitHub App Installation` authorization strategy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GithubAppInstallationCredential {
     /// The `id` property.
     pub id: uuid::Uuid,
@@ -370,6 +388,7 @@ pub struct GithubAppInstallationCredential {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// GitHubAppInstallationCredentialConfig
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GithubAppInstallationCredentialConfig {
     /// The GitHub App installation ID
     pub installation_id: String,
@@ -379,6 +398,7 @@ pub struct GithubAppInstallationCredentialConfig {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Object containing metadata for an integration instance auth credential.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IntegrationInstanceAuthCredential {
     /// `type: oauth`
     Oauth(OauthCredential),
@@ -487,6 +507,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationInstanceAuthCredential {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Short-hand descriptor of an integration instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationInstanceRef {
     /// The integration instance ID.
     pub id: uuid::Uuid,
@@ -497,6 +518,7 @@ pub struct IntegrationInstanceRef {
 }
 /// InvalidParameterChoiceItem
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvalidParameterChoiceItem {
     /// The `field` property.
     pub field: String,
@@ -523,6 +545,7 @@ pub struct InvalidParameterChoiceItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum InvalidParameterChoiceItemRule {
     /// `enum`
     #[serde(rename = "enum")]
@@ -543,6 +566,7 @@ impl std::fmt::Display for InvalidParameterChoiceItemRule {
 }
 /// InvalidParameterDependentItem
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvalidParameterDependentItem {
     /// The `field` property.
     pub field: String,
@@ -569,6 +593,7 @@ pub struct InvalidParameterDependentItem {
     serde::Serialize,
     serde::Deserialize
 )]
+#[non_exhaustive]
 pub enum InvalidParameterDependentItemRule {
     /// `dependent_fields`
     #[serde(rename = "dependent_fields")]
@@ -589,6 +614,7 @@ impl std::fmt::Display for InvalidParameterDependentItemRule {
 }
 /// InvalidParameterMaximumLength
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvalidParameterMaximumLength {
     /// The `field` property.
     pub field: String,
@@ -604,6 +630,7 @@ pub struct InvalidParameterMaximumLength {
 }
 /// invalid parameters rules
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InvalidParameterMaximumLengthRule {
     /// `max_length`
     MaxLength,
@@ -655,6 +682,7 @@ impl<'de> serde::Deserialize<'de> for InvalidParameterMaximumLengthRule {
 }
 /// InvalidParameterMinimumLength
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvalidParameterMinimumLength {
     /// The `field` property.
     pub field: String,
@@ -670,6 +698,7 @@ pub struct InvalidParameterMinimumLength {
 }
 /// invalid parameters rules
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InvalidParameterMinimumLengthRule {
     /// `min_length`
     MinLength,
@@ -737,6 +766,7 @@ impl<'de> serde::Deserialize<'de> for InvalidParameterMinimumLengthRule {
 }
 /// InvalidParameterStandard
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvalidParameterStandard {
     /// The `field` property.
     pub field: String,
@@ -752,6 +782,7 @@ pub struct InvalidParameterStandard {
 /// InvalidParametersItem
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum InvalidParametersItem {
     /// A value shaped as `InvalidParameterStandard`.
     InvalidParameterStandard(InvalidParameterStandard),
@@ -818,6 +849,7 @@ impl<'de> serde::Deserialize<'de> for InvalidParametersItem {
 }
 /// invalid parameters rules
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InvalidRules {
     /// `required`
     Required,
@@ -950,6 +982,7 @@ impl<'de> serde::Deserialize<'de> for InvalidRules {
 #[cfg(feature = "personal-access-tokens")]
 /// ListUsersPersonalAccessTokensResponse
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUsersPersonalAccessTokensResponse {
     /// Contains pagination query parameters and the total number of objects returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -960,6 +993,7 @@ pub struct ListUsersPersonalAccessTokensResponse {
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// MissingPermission
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MissingPermission {
     /// The `scopes` property.
     pub scopes: Vec<Option<String>>,
@@ -977,6 +1011,7 @@ pub type NotFoundError = BaseError;
 #[cfg(feature = "integration-instance-auth-credentials")]
 /// Represents a credential scoped to an integration instance that supports the `OAuth` authorization strategy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OauthCredential {
     /// The `id` property.
     pub id: uuid::Uuid,
@@ -999,6 +1034,7 @@ pub struct OauthCredential {
 #[cfg(feature = "personal-access-tokens")]
 /// Contains pagination query parameters and the total number of objects returned.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PageMeta {
     /// The `number` property.
     pub number: f64,
@@ -1010,6 +1046,7 @@ pub struct PageMeta {
 #[cfg(feature = "personal-access-tokens")]
 /// Properties of a personal access token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PersonalAccessToken {
     /// Contains a unique identifier used for this resource.
     pub id: uuid::Uuid,
@@ -1043,6 +1080,7 @@ pub struct PersonalAccessToken {
 #[cfg(feature = "personal-access-tokens")]
 /// Details of the created personal access token.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PersonalAccessTokenCreateResponse {
     /// Contains a unique identifier used for this resource.
     pub id: uuid::Uuid,
@@ -1097,6 +1135,7 @@ impl std::fmt::Debug for PersonalAccessTokenCreateResponse {
 #[cfg(feature = "personal-access-tokens")]
 /// State of the personal access token.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PersonalAccessTokenState {
     /// `ACTIVE`
     Active,
@@ -1156,6 +1195,7 @@ pub type UnauthorizedError = BaseError;
 #[cfg(feature = "personal-access-tokens")]
 /// UpdatePersonalAccessTokenDetailsRequest
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePersonalAccessTokenDetailsRequest {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

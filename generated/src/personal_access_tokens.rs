@@ -86,10 +86,10 @@ impl<'a> PersonalAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<konnect_sdk::models::CreatePersonalAccessTokenRequest>(serde_json::json!({
-    ///   "name": "CI pipeline",
-    ///   "expires_at": "2023-11-04T20:10:06.927Z"
-    /// }))?;
+    /// let body = konnect_sdk::models::CreatePersonalAccessTokenRequest::builder()
+    ///     .name("CI pipeline")
+    ///     .expires_at("2023-11-04T20:10:06.927Z".parse()?)
+    ///     .build()?;
     /// let response = client
     ///     .personal_access_tokens()
     ///     .create_personal_access_token("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
@@ -246,9 +246,9 @@ impl<'a> PersonalAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<konnect_sdk::models::UpdatePersonalAccessTokenDetailsRequest>(serde_json::json!({
-    ///   "name": "CI pipeline 2"
-    /// }))?;
+    /// let body = konnect_sdk::models::UpdatePersonalAccessTokenDetailsRequest::builder()
+    ///     .name("CI pipeline 2")
+    ///     .build();
     /// let response = client
     ///     .personal_access_tokens()
     ///     .update_personal_access_token_details("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, "5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
@@ -559,6 +559,7 @@ impl PersonalAccessTokensApi for crate::Client {
 }
 /// The error responses `list-users-personal-access-tokens`, `get-personal-access-token-details`, `delete-personal-access-token`, `update-personal-access-token-details`, `revoke-personal-access-token` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -601,6 +602,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListUsersPersonalAccessTokensError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-personal-access-token` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePersonalAccessTokenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -80,6 +80,8 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "FilePart",
     "Hook",
     "HookContext",
+    "IntoNullable",
+    "MissingFields",
     "Phase",
     "ProviderError",
     "RedirectPolicy",

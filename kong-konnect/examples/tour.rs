@@ -24,9 +24,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let response = client.auth_settings().get_authentication_settings().await?;
     println!("{response:?}");
     println!("Invites: invite-user");
-    let body = serde_json::from_value::<
-        kong_konnect::models::InviteUserRequest,
-    >(serde_json::json!({ "email" : "james.c.woods@example.com" }))?;
+    let body = kong_konnect::models::InviteUserRequest::builder()
+        .email("james.c.woods@example.com")
+        .build()?;
     client.invites().invite_user().body(body).await?;
     println!("Roles: get-predefined-roles");
     let response = client.roles().get_predefined_roles().await?;
@@ -55,13 +55,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("System Accounts - Roles: get-system-accounts-accountId-assigned-roles");
-    let filter = serde_json::from_value::<
-        kong_konnect::models::ListUserRolesFilter,
-    >(
-        serde_json::json!(
-            { "entity_id" : {}, "role_name" : {}, "entity_type_name" : {} }
-        ),
-    )?;
+    let filter = kong_konnect::models::ListUserRolesFilter::builder()
+        .entity_id(kong_konnect::models::StringFieldEqualsFilter::builder().build())
+        .role_name(kong_konnect::models::StringFieldEqualsFilter::builder().build())
+        .entity_type_name(
+            kong_konnect::models::StringFieldEqualsFilter::builder().build(),
+        )
+        .build();
     let response = client
         .system_accounts_roles()
         .get_system_accounts_account_id_assigned_roles("string")
@@ -99,15 +99,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("Networks: list-networks");
-    let filter = serde_json::from_value::<
-        kong_konnect::models::NetworksFilterParameters,
-    >(serde_json::json!({ "name" : {}, "state" : {} }))?;
+    let filter = kong_konnect::models::NetworksFilterParameters::builder()
+        .name(
+            kong_konnect::models::CloudGatewaysStringFieldFilterOverride::builder()
+                .build(),
+        )
+        .state(kong_konnect::models::NetworkStateFieldFilter::builder().build())
+        .build();
     let response = client.networks().list_networks().filter(filter).await?;
     println!("{response:?}");
     println!("Transit Gateways: list-transit-gateways");
-    let filter = serde_json::from_value::<
-        kong_konnect::models::TransitGatewaysFilterParameters,
-    >(serde_json::json!({ "name" : {}, "state" : "created" }))?;
+    let filter = kong_konnect::models::TransitGatewaysFilterParameters::builder()
+        .name(
+            kong_konnect::models::CloudGatewaysStringFieldFilterOverride::builder()
+                .build(),
+        )
+        .state(
+            kong_konnect::models::TransitGatewayStateFieldFilter::TransitGatewayStateFieldEqualsFilter(
+                kong_konnect::models::TransitGatewayStateFieldEqualsFilter::TransitGatewayState(
+                    kong_konnect::models::TransitGatewayState::Created,
+                ),
+            ),
+        )
+        .build();
     let response = client
         .transit_gateways()
         .list_transit_gateways("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?)
@@ -115,9 +129,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("Private DNS: list-private-dns");
-    let filter = serde_json::from_value::<
-        kong_konnect::models::PrivateDnsFilterParameters,
-    >(serde_json::json!({ "name" : {}, "state" : "created" }))?;
+    let filter = kong_konnect::models::PrivateDnsFilterParameters::builder()
+        .name(
+            kong_konnect::models::CloudGatewaysStringFieldFilterOverride::builder()
+                .build(),
+        )
+        .state(
+            kong_konnect::models::PrivateDnsStateFieldFilter::PrivateDnsStateFieldEqualsFilter(
+                kong_konnect::models::PrivateDnsStateFieldEqualsFilter::PrivateDnsState(
+                    kong_konnect::models::PrivateDnsState::Created,
+                ),
+            ),
+        )
+        .build();
     let response = client
         .private_dns()
         .list_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?)
@@ -128,9 +152,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let response = client.add_ons().list_add_ons().page_size(10).await?;
     println!("{response:?}");
     println!("Provider Accounts: list-provider-accounts");
-    let filter = serde_json::from_value::<
-        kong_konnect::models::ProviderAccountsFilterParameters,
-    >(serde_json::json!({ "provider" : {} }))?;
+    let filter = kong_konnect::models::ProviderAccountsFilterParameters::builder()
+        .provider(
+            kong_konnect::models::CloudGatewaysStringFieldFilterOverride::builder()
+                .build(),
+        )
+        .build();
     let response = client
         .provider_accounts()
         .list_provider_accounts()
@@ -138,14 +165,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("Custom Domains: list-custom-domains");
-    let filter = serde_json::from_value::<
-        kong_konnect::models::CustomDomainsFilterParameters,
-    >(
-        serde_json::json!(
-            { "control_plane_id" : {}, "control_plane_geo" : "us", "domain" : {}, "state"
-            : "created" }
-        ),
-    )?;
+    let filter = kong_konnect::models::CustomDomainsFilterParameters::builder()
+        .control_plane_id(kong_konnect::models::IdFieldFilter::builder().build())
+        .control_plane_geo(
+            kong_konnect::models::ControlPlaneGeoFieldFilter::ControlPlaneGeoFieldEqualsFilter(
+                kong_konnect::models::ControlPlaneGeoFieldEqualsFilter::ControlPlaneGeo(
+                    kong_konnect::models::ControlPlaneGeo::Us,
+                ),
+            ),
+        )
+        .domain(
+            kong_konnect::models::CloudGatewaysStringFieldFilterOverride::builder()
+                .build(),
+        )
+        .state(
+            kong_konnect::models::CustomDomainStateFieldFilter::CustomDomainStateFieldEqualsFilter(
+                kong_konnect::models::CustomDomainStateFieldEqualsFilter::CustomDomainState(
+                    kong_konnect::models::CustomDomainState::Created,
+                ),
+            ),
+        )
+        .build();
     let response = client.custom_domains().list_custom_domains().filter(filter).await?;
     println!("{response:?}");
     println!("Cloud Gateways Resource Quotas: list-default-resource-quotas");
@@ -166,14 +206,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let response = client.resource_availability().get_availability_json().await?;
     println!("{response:?}");
     println!("Notifications: list-user-configurations");
-    let filter = serde_json::from_value::<
-        kong_konnect::models::ConfigurationFilterParameters,
-    >(
-        serde_json::json!(
-            { "event_title" : {}, "event_description" : {}, "event_namespace" : {},
-            "region" : {} }
-        ),
-    )?;
+    let filter = kong_konnect::models::ConfigurationFilterParameters::builder()
+        .event_title(kong_konnect::models::LegacyStringFieldFilter::builder().build())
+        .event_description(
+            kong_konnect::models::LegacyStringFieldFilter::builder().build(),
+        )
+        .event_namespace(
+            kong_konnect::models::LegacyStringFieldFilter::builder().build(),
+        )
+        .region(kong_konnect::models::LegacyStringFieldFilter::builder().build())
+        .build();
     let response = client
         .notifications()
         .list_user_configurations()
@@ -194,9 +236,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let response = client.api().list_apis().page_size(10).await?;
     println!("{response:?}");
     println!("API Documentation: list-api-documents");
-    let filter = serde_json::from_value::<
-        kong_konnect::models::ApiDocumentFilterParameters,
-    >(serde_json::json!({ "status" : {} }))?;
+    let filter = kong_konnect::models::ApiDocumentFilterParameters::builder()
+        .status(kong_konnect::models::StringFieldFilter::builder().build())
+        .build();
     let response = client
         .api_documentation()
         .list_api_documents("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -204,9 +246,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("API Specification: validate-specification");
-    let body = serde_json::from_value::<
-        kong_konnect::models::ValidateApiSpecRequestPayload,
-    >(serde_json::json!({ "content" : "string" }))?;
+    let body = kong_konnect::models::ValidateApiSpecRequestPayload::builder()
+        .content("string")
+        .build()?;
     let response = client.api_specification().validate_specification(body).await?;
     println!("{response:?}");
     println!("API Publication: fetch-api-package-publication");
@@ -219,9 +261,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("API Image: fetch-api-image");
-    let image_type = serde_json::from_value::<
-        kong_konnect::models::ImageTypeSchema,
-    >(serde_json::json!("icon"))?;
+    let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     let response = client
         .api_image()
         .fetch_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type)
@@ -255,9 +295,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("API Package Documentation: list-api-package-documents");
-    let filter = serde_json::from_value::<
-        kong_konnect::models::ApiDocumentFilterParameters,
-    >(serde_json::json!({ "status" : {} }))?;
+    let filter = kong_konnect::models::ApiDocumentFilterParameters::builder()
+        .status(kong_konnect::models::StringFieldFilter::builder().build())
+        .build();
     let response = client
         .api_package_documentation()
         .list_api_package_documents("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -265,9 +305,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("API Package Image: fetch-api-package-image");
-    let image_type = serde_json::from_value::<
-        kong_konnect::models::ImageTypeSchema,
-    >(serde_json::json!("icon"))?;
+    let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     let response = client
         .api_package_image()
         .fetch_api_package_image(
@@ -414,14 +452,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("Catalog Resources: list-resources");
-    let page = serde_json::from_value::<
-        kong_konnect::models::CursorPageParameters,
-    >(
-        serde_json::json!(
-            { "size" : 10, "after" : "ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ", "before" :
-            "ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ" }
-        ),
-    )?;
+    let page = kong_konnect::models::CursorPageParameters::builder()
+        .size(10)
+        .after("ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ")
+        .before("ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ")
+        .build();
     let response = client.catalog_resources().list_resources().page(page).await?;
     println!("{response:?}");
     println!("Catalog Resource Mappings: list-resource-mappings");
@@ -495,9 +530,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("Event Gateway Listener Policies: list-event-gateway-listener-policies");
-    let filter = serde_json::from_value::<
-        kong_konnect::models::ListEventGatewaysFilter,
-    >(serde_json::json!({ "name" : { "contains" : "string" } }))?;
+    let filter = kong_konnect::models::ListEventGatewaysFilter::builder()
+        .name(
+            kong_konnect::models::StringFieldContainsFilter::builder()
+                .contains("string")
+                .build()?,
+        )
+        .build();
     let response = client
         .event_gateway_listener_policies()
         .list_event_gateway_listener_policies(
@@ -510,9 +549,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "Event Gateway Virtual Cluster Policies: list-event-gateway-virtual-cluster-cluster-level-policies"
     );
-    let filter = serde_json::from_value::<
-        kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter,
-    >(serde_json::json!({ "parent_policy_id" : "string" }))?;
+    let filter = kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter::builder()
+        .parent_policy_id("string")
+        .build();
     let response = client
         .event_gateway_virtual_cluster_policies()
         .list_event_gateway_virtual_cluster_cluster_level_policies(
@@ -525,9 +564,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "Event Gateway Virtual Cluster Produce Policies: list-event-gateway-virtual-cluster-produce-policies"
     );
-    let filter = serde_json::from_value::<
-        kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter,
-    >(serde_json::json!({ "parent_policy_id" : "string" }))?;
+    let filter = kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter::builder()
+        .parent_policy_id("string")
+        .build();
     let response = client
         .event_gateway_virtual_cluster_produce_policies()
         .list_event_gateway_virtual_cluster_produce_policies(
@@ -540,9 +579,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "Event Gateway Virtual Cluster Consume Policies: list-event-gateway-virtual-cluster-consume-policies"
     );
-    let filter = serde_json::from_value::<
-        kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter,
-    >(serde_json::json!({ "parent_policy_id" : "string" }))?;
+    let filter = kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter::builder()
+        .parent_policy_id("string")
+        .build();
     let response = client
         .event_gateway_virtual_cluster_consume_policies()
         .list_event_gateway_virtual_cluster_consume_policies(
@@ -602,9 +641,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("OpenMeter Product Catalog: list-product-catalog-addons");
-    let page = serde_json::from_value::<
-        kong_konnect::models::ListAppsPage,
-    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let page = kong_konnect::models::ListAppsPage::builder().size(1).number(1).build();
     let response = client
         .open_meter_product_catalog()
         .list_product_catalog_addons()
@@ -612,19 +649,48 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("OpenMeter LLM Cost: list-llm-cost-overrides");
-    let filter = serde_json::from_value::<
-        kong_konnect::models::ListLlmCostPricesParamsFilter,
-    >(
-        serde_json::json!(
-            { "provider" : { "contains" : "string", "ocontains" : "string", "oeq" :
-            "string", "neq" : "string" }, "model_id" : { "contains" : "string",
-            "ocontains" : "string", "oeq" : "string", "neq" : "string" }, "model_name" :
-            { "contains" : "string", "ocontains" : "string", "oeq" : "string", "neq" :
-            "string" }, "currency" : { "contains" : "string", "ocontains" : "string",
-            "oeq" : "string", "neq" : "string" }, "source" : { "contains" : "string",
-            "ocontains" : "string", "oeq" : "string", "neq" : "string" } }
-        ),
-    )?;
+    let filter = kong_konnect::models::ListLlmCostPricesParamsFilter::builder()
+        .provider(
+            kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+                .contains("string")
+                .ocontains("string")
+                .oeq("string")
+                .neq("string")
+                .build()?,
+        )
+        .model_id(
+            kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+                .contains("string")
+                .ocontains("string")
+                .oeq("string")
+                .neq("string")
+                .build()?,
+        )
+        .model_name(
+            kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+                .contains("string")
+                .ocontains("string")
+                .oeq("string")
+                .neq("string")
+                .build()?,
+        )
+        .currency(
+            kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+                .contains("string")
+                .ocontains("string")
+                .oeq("string")
+                .neq("string")
+                .build()?,
+        )
+        .source(
+            kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+                .contains("string")
+                .ocontains("string")
+                .oeq("string")
+                .neq("string")
+                .build()?,
+        )
+        .build();
     let response = client
         .open_meter_llm_cost()
         .list_llm_cost_overrides()
@@ -632,21 +698,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("OpenMeter Features: list-features");
-    let page = serde_json::from_value::<
-        kong_konnect::models::ListAppsPage,
-    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let page = kong_konnect::models::ListAppsPage::builder().size(1).number(1).build();
     let response = client.open_meter_features().list_features().page(page).await?;
     println!("{response:?}");
     println!("OpenMeter Tax: list-tax-codes");
-    let page = serde_json::from_value::<
-        kong_konnect::models::ListAppsPage,
-    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let page = kong_konnect::models::ListAppsPage::builder().size(1).number(1).build();
     let response = client.open_meter_tax().list_tax_codes().page(page).await?;
     println!("{response:?}");
     println!("OpenMeter Billing Settings: list-billing-profiles");
-    let page = serde_json::from_value::<
-        kong_konnect::models::ListAppsPage,
-    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let page = kong_konnect::models::ListAppsPage::builder().size(1).number(1).build();
     let response = client
         .open_meter_billing_settings()
         .list_billing_profiles()
@@ -654,9 +714,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("OpenMeter Apps: list-apps");
-    let page = serde_json::from_value::<
-        kong_konnect::models::ListAppsPage,
-    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let page = kong_konnect::models::ListAppsPage::builder().size(1).number(1).build();
     let response = client.open_meter_apps().list_apps().page(page).await?;
     println!("{response:?}");
     println!("OpenMeter Entitlements: list-customer-entitlement-access");
@@ -666,9 +724,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("OpenMeter Subscriptions: list-subscriptions");
-    let page = serde_json::from_value::<
-        kong_konnect::models::ListAppsPage,
-    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let page = kong_konnect::models::ListAppsPage::builder().size(1).number(1).build();
     let response = client
         .open_meter_subscriptions()
         .list_subscriptions()
@@ -676,21 +732,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("OpenMeter Customers: list-customers");
-    let page = serde_json::from_value::<
-        kong_konnect::models::ListAppsPage,
-    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let page = kong_konnect::models::ListAppsPage::builder().size(1).number(1).build();
     let response = client.open_meter_customers().list_customers().page(page).await?;
     println!("{response:?}");
     println!("Metering Events: list-metering-events");
-    let page = serde_json::from_value::<
-        kong_konnect::models::CursorPaginationQueryPage,
-    >(serde_json::json!({ "size" : 1, "after" : "string", "before" : "string" }))?;
+    let page = kong_konnect::models::CursorPaginationQueryPage::builder()
+        .size(1)
+        .after("string")
+        .before("string")
+        .build();
     let response = client.metering_events().list_metering_events().page(page).await?;
     println!("{response:?}");
     println!("Meters: list-meters");
-    let page = serde_json::from_value::<
-        kong_konnect::models::ListAppsPage,
-    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let page = kong_konnect::models::ListAppsPage::builder().size(1).number(1).build();
     let response = client.meters().list_meters().page(page).await?;
     println!("{response:?}");
     println!("AI Gateways: list-ai-gateways");

@@ -185,10 +185,10 @@ impl<'a> Acls<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::AclWithoutParents>(serde_json::json!({
-    ///   "group": "foo",
-    ///   "id": "b1f34145-0343-41a4-9602-4c69dec2f269"
-    /// }))?;
+    /// let body = kong_konnect::models::AclWithoutParents::builder()
+    ///     .group("foo")
+    ///     .id("b1f34145-0343-41a4-9602-4c69dec2f269")
+    ///     .build()?;
     /// let response = client
     ///     .acls()
     ///     .create_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", body)
@@ -307,10 +307,10 @@ impl<'a> Acls<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::AclWithoutParents>(serde_json::json!({
-    ///   "group": "foo",
-    ///   "id": "b1f34145-0343-41a4-9602-4c69dec2f269"
-    /// }))?;
+    /// let body = kong_konnect::models::AclWithoutParents::builder()
+    ///     .group("foo")
+    ///     .id("b1f34145-0343-41a4-9602-4c69dec2f269")
+    ///     .build()?;
     /// let response = client
     ///     .acls()
     ///     .upsert_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "f28acbfa-c866-4587-b688-0208ac24df21", body)
@@ -669,6 +669,7 @@ impl AclsApi for crate::Client {
 }
 /// The error responses `list-acl` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAclError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -697,6 +698,7 @@ impl crate::runtime::ErrorResponses for ListAclError {
 }
 /// The error responses `get-acl` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAclError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -729,6 +731,7 @@ impl crate::runtime::ErrorResponses for GetAclError {
 }
 /// The error responses `list-acl-with-consumer`, `create-acl-with-consumer`, `upsert-acl-with-consumer`, `delete-acl-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -753,6 +756,7 @@ pub type ListAclWithConsumerError = NoDocumentedError;
 pub type CreateAclWithConsumerError = NoDocumentedError;
 /// The error responses `get-acl-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAclWithConsumerError {
     /// 404: Resource does not exist
     NotFound,

@@ -86,21 +86,30 @@ impl<'a> AddOns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAddOnRequest>(serde_json::json!({
-    ///   "name": "my-add-on",
-    ///   "owner": {
-    ///     "control_plane_id": "123e4567-e89b-12d3-a456-426614174000",
-    ///     "control_plane_geo": "us",
-    ///     "kind": "control-plane"
-    ///   },
-    ///   "config": {
-    ///     "capacity_config": {
-    ///       "tier": "micro",
-    ///       "kind": "tiered"
-    ///     },
-    ///     "kind": "managed-cache.v0"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAddOnRequest::builder()
+    ///     .name("my-add-on")
+    ///     .owner(
+    ///         kong_konnect::models::AddOnOwner::ControlPlane(
+    ///             kong_konnect::models::ControlPlaneAddOnOwner::builder()
+    ///                 .control_plane_id("123e4567-e89b-12d3-a456-426614174000".parse()?)
+    ///                 .control_plane_geo(kong_konnect::models::ControlPlaneGeo::Us)
+    ///                 .build()?,
+    ///         ),
+    ///     )
+    ///     .config(
+    ///         kong_konnect::models::CreateAddOnConfig::ManagedCacheV0(
+    ///             kong_konnect::models::CreateManagedCacheAddOnConfig::builder()
+    ///                 .capacity_config(
+    ///                     kong_konnect::models::ManagedCacheCapacityConfig::Tiered(
+    ///                         kong_konnect::models::TieredCapacityConfig::builder()
+    ///                             .tier(kong_konnect::models::TieredCapacityConfigTier::Micro)
+    ///                             .build()?,
+    ///                     ),
+    ///                 )
+    ///                 .build()?,
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .add_ons()
     ///     .create_add_on(body)
@@ -256,15 +265,21 @@ impl<'a> AddOns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateAddOnRequest>(serde_json::json!({
-    ///   "config": {
-    ///     "capacity_config": {
-    ///       "tier": "micro",
-    ///       "kind": "tiered"
-    ///     },
-    ///     "kind": "managed-cache.v0"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateAddOnRequest::builder()
+    ///     .config(
+    ///         kong_konnect::models::CreateAddOnConfig::ManagedCacheV0(
+    ///             kong_konnect::models::CreateManagedCacheAddOnConfig::builder()
+    ///                 .capacity_config(
+    ///                     kong_konnect::models::ManagedCacheCapacityConfig::Tiered(
+    ///                         kong_konnect::models::TieredCapacityConfig::builder()
+    ///                             .tier(kong_konnect::models::TieredCapacityConfigTier::Micro)
+    ///                             .build()?,
+    ///                     ),
+    ///                 )
+    ///                 .build()?,
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .add_ons()
     ///     .update_add_on("550e8400-e29b-41d4-a716-446655440000".parse()?, body)
@@ -442,6 +457,7 @@ impl AddOnsApi for crate::Client {
 }
 /// The error responses `list-add-ons` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAddOnsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -478,6 +494,7 @@ impl crate::runtime::ErrorResponses for ListAddOnsError {
 }
 /// The error responses `create-add-on` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAddOnError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -522,6 +539,7 @@ impl crate::runtime::ErrorResponses for CreateAddOnError {
 }
 /// The error responses `get-add-on` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAddOnError {
     /// 401: Unauthorized
     Unauthorized(crate::models::BaseError),
@@ -558,6 +576,7 @@ impl crate::runtime::ErrorResponses for GetAddOnError {
 }
 /// The error responses `delete-add-on`, `update-add-on` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -92,14 +92,16 @@ impl<'a> AiGatewayAgents<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayAgentRequest>(serde_json::json!({
-    ///   "display_name": "Kong Air Flight Booking Agent",
-    ///   "name": "kongair-flight-booking-agent",
-    ///   "type": "a2a",
-    ///   "config": {
-    ///     "url": "https://booking-agent.internal.kongair.com"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayAgentRequest::builder()
+    ///     .display_name("Kong Air Flight Booking Agent")
+    ///     .name("kongair-flight-booking-agent")
+    ///     .r#type(kong_konnect::models::AiGatewayAgentType::A2a)
+    ///     .config(
+    ///         kong_konnect::models::AiGatewayAgentConfig::builder()
+    ///             .url("https://booking-agent.internal.kongair.com")
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_agents()
     ///     .create_ai_gateway_agent("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -218,14 +220,16 @@ impl<'a> AiGatewayAgents<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayAgentRequest>(serde_json::json!({
-    ///   "display_name": "Kong Air Flight Booking Agent",
-    ///   "name": "kongair-flight-booking-agent",
-    ///   "type": "a2a",
-    ///   "config": {
-    ///     "url": "https://booking-agent.internal.kongair.com"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayAgentRequest::builder()
+    ///     .display_name("Kong Air Flight Booking Agent")
+    ///     .name("kongair-flight-booking-agent")
+    ///     .r#type(kong_konnect::models::AiGatewayAgentType::A2a)
+    ///     .config(
+    ///         kong_konnect::models::AiGatewayAgentConfig::builder()
+    ///             .url("https://booking-agent.internal.kongair.com")
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_agents()
     ///     .update_ai_gateway_agent("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -509,6 +513,7 @@ impl AiGatewayAgentsApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-agents`, `get-ai-gateway-agent`, `delete-ai-gateway-agent` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -552,6 +557,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayAgentsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-agent` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayAgentError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -602,6 +608,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayAgentError {
 pub type GetAiGatewayAgentError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-agent` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayAgentError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -92,10 +92,10 @@ impl<'a> AiGatewayCaCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayCaCertificateRequest>(serde_json::json!({
-    ///   "name": "my-root-ca",
-    ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayCaCertificateRequest::builder()
+    ///     .name("my-root-ca")
+    ///     .cert("-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_ca_certificates()
     ///     .create_ai_gateway_ca_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -214,10 +214,10 @@ impl<'a> AiGatewayCaCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayCaCertificateRequest>(serde_json::json!({
-    ///   "name": "my-root-ca",
-    ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayCaCertificateRequest::builder()
+    ///     .name("my-root-ca")
+    ///     .cert("-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_ca_certificates()
     ///     .update_ai_gateway_ca_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -509,6 +509,7 @@ impl AiGatewayCaCertificatesApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-ca-certificates`, `get-ai-gateway-ca-certificate`, `delete-ai-gateway-ca-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -552,6 +553,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayCaCertificatesError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-ca-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayCaCertificateError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -602,6 +604,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayCaCertificateError {
 pub type GetAiGatewayCaCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-ca-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayCaCertificateError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

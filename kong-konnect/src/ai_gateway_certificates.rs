@@ -92,11 +92,11 @@ impl<'a> AiGatewayCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayCertificateRequest>(serde_json::json!({
-    ///   "name": "my-tls-cert",
-    ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n",
-    ///   "key": "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayCertificateRequest::builder()
+    ///     .name("my-tls-cert")
+    ///     .cert("-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n")
+    ///     .key("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_certificates()
     ///     .create_ai_gateway_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -215,11 +215,11 @@ impl<'a> AiGatewayCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayCertificateRequest>(serde_json::json!({
-    ///   "name": "my-tls-cert",
-    ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n",
-    ///   "key": "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayCertificateRequest::builder()
+    ///     .name("my-tls-cert")
+    ///     .cert("-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n")
+    ///     .key("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_certificates()
     ///     .update_ai_gateway_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -507,6 +507,7 @@ impl AiGatewayCertificatesApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-certificates`, `get-ai-gateway-certificate`, `delete-ai-gateway-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -550,6 +551,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayCertificatesError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayCertificateError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -600,6 +602,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayCertificateError {
 pub type GetAiGatewayCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayCertificateError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

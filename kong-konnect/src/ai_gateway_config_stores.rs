@@ -92,9 +92,9 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConfigStoreRequest>(serde_json::json!({
-    ///   "name": "my-config-store"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConfigStoreRequest::builder()
+    ///     .name("my-config-store")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_config_stores()
     ///     .create_ai_gateway_config_store("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -213,7 +213,7 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateAiGatewayConfigStoreRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateAiGatewayConfigStoreRequest::builder().build();
     /// let response = client
     ///     .ai_gateway_config_stores()
     ///     .update_ai_gateway_config_store("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -398,10 +398,10 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConfigStoreSecretRequest>(serde_json::json!({
-    ///   "key": "my-secret-key",
-    ///   "value": "my-secret-value"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConfigStoreSecretRequest::builder()
+    ///     .key("my-secret-key")
+    ///     .value("my-secret-value")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_config_stores()
     ///     .create_ai_gateway_config_store_secret("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -524,9 +524,9 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateAiGatewayConfigStoreSecretRequest>(serde_json::json!({
-    ///   "value": "my-secret-value"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateAiGatewayConfigStoreSecretRequest::builder()
+    ///     .value("my-secret-value")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_config_stores()
     ///     .update_ai_gateway_config_store_secret("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", "my-secret-key", body)
@@ -1032,6 +1032,7 @@ impl AiGatewayConfigStoresApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-config-stores`, `get-ai-gateway-config-store` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -1075,6 +1076,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayConfigStoresError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-config-store` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayConfigStoreError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1121,6 +1123,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayConfigStoreError {
 pub type GetAiGatewayConfigStoreError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-config-store`, `delete-ai-gateway-config-store`, `list-ai-gateway-config-store-secrets`, `get-ai-gateway-config-store-secret`, `update-ai-gateway-config-store-secret`, `delete-ai-gateway-config-store-secret` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1172,6 +1175,7 @@ pub type DeleteAiGatewayConfigStoreError = BadRequestUnauthorizedForbiddenNotFou
 pub type ListAiGatewayConfigStoreSecretsError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-config-store-secret` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayConfigStoreSecretError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -92,10 +92,10 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConsumerGroupRequest>(serde_json::json!({
-    ///   "display_name": "Dev Users Group",
-    ///   "name": "dev-users"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConsumerGroupRequest::builder()
+    ///     .display_name("Dev Users Group")
+    ///     .name("dev-users")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_consumer_groups()
     ///     .create_ai_gateway_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -218,9 +218,9 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::AddAiGatewayConsumerToGroupRequest>(serde_json::json!({
-    ///   "consumer": "cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b"
-    /// }))?;
+    /// let body = kong_konnect::models::AddAiGatewayConsumerToGroupRequest::builder()
+    ///     .consumer("cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_consumer_groups()
     ///     .add_ai_gateway_consumer_to_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -399,10 +399,10 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConsumerGroupRequest>(serde_json::json!({
-    ///   "display_name": "Dev Users Group",
-    ///   "name": "dev-users"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConsumerGroupRequest::builder()
+    ///     .display_name("Dev Users Group")
+    ///     .name("dev-users")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_consumer_groups()
     ///     .update_ai_gateway_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -814,6 +814,7 @@ impl AiGatewayConsumerGroupsApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-consumer-groups`, `list-ai-gateway-consumers-in-consumer-group`, `remove-ai-gateway-consumer-from-consumer-group`, `get-ai-gateway-consumer-group`, `delete-ai-gateway-consumer-group` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -857,6 +858,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayConsumerGroupsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-consumer-group` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayConsumerGroupError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -903,6 +905,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayConsumerGroupError {
 pub type ListAiGatewayConsumersInConsumerGroupError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `add-ai-gateway-consumer-to-consumer-group`, `update-ai-gateway-consumer-group` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

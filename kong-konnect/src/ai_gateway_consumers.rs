@@ -92,11 +92,11 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConsumerRequest>(serde_json::json!({
-    ///   "display_name": "Greg's Dev Consumer",
-    ///   "name": "gregs-dev-consumer",
-    ///   "type": "api-key"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConsumerRequest::builder()
+    ///     .display_name("Greg's Dev Consumer")
+    ///     .name("gregs-dev-consumer")
+    ///     .r#type(kong_konnect::models::AiGatewayConsumerType::ApiKey)
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_consumers()
     ///     .create_ai_gateway_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -219,11 +219,11 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConsumerCredentialRequest>(serde_json::json!({
-    ///   "display_name": "Greg's Dev Key",
-    ///   "name": "gregs-dev-key",
-    ///   "type": "api-key"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConsumerCredentialRequest::builder()
+    ///     .display_name("Greg's Dev Key")
+    ///     .name("gregs-dev-key")
+    ///     .r#type(kong_konnect::models::AiGatewayConsumerCredentialType::ApiKey)
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_consumers()
     ///     .create_ai_gateway_consumer_credential("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -463,11 +463,11 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConsumerRequest>(serde_json::json!({
-    ///   "display_name": "Greg's Dev Consumer",
-    ///   "name": "gregs-dev-consumer",
-    ///   "type": "api-key"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayConsumerRequest::builder()
+    ///     .display_name("Greg's Dev Consumer")
+    ///     .name("gregs-dev-consumer")
+    ///     .r#type(kong_konnect::models::AiGatewayConsumerType::ApiKey)
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_consumers()
     ///     .update_ai_gateway_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -648,7 +648,7 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateAiGatewayConsumerGroupsForConsumerRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateAiGatewayConsumerGroupsForConsumerRequest::builder().build();
     /// let response = client
     ///     .ai_gateway_consumers()
     ///     .update_ai_gateway_consumer_groups_for_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -1117,6 +1117,7 @@ impl AiGatewayConsumersApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-consumers`, `list-ai-gateway-consumer-credentials`, `get-ai-gateway-consumer-credential`, `delete-ai-gateway-consumer-credential`, `get-ai-gateway-consumer`, `delete-ai-gateway-consumer`, `list-ai-gateway-consumer-groups-for-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -1160,6 +1161,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayConsumersError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-consumer`, `create-ai-gateway-consumer-credential` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenConflictTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1217,6 +1219,7 @@ pub type DeleteAiGatewayConsumerCredentialError = UnauthorizedForbiddenNotFoundT
 pub type GetAiGatewayConsumerError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-consumer`, `update-ai-gateway-consumer-groups-for-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

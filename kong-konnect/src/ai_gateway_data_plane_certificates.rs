@@ -94,10 +94,10 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayDataPlaneCertificateRequest>(serde_json::json!({
-    ///   "cert": "string",
-    ///   "title": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayDataPlaneCertificateRequest::builder()
+    ///     .cert("string")
+    ///     .title("string")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_data_plane_certificates()
     ///     .create_ai_gateway_data_plane_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
@@ -405,6 +405,7 @@ impl AiGatewayDataPlaneCertificatesApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-data-plane-certificates`, `create-ai-gateway-data-plane-certificate`, `get-ai-gateway-data-plane-certificate`, `delete-ai-gateway-data-plane-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

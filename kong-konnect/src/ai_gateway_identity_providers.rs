@@ -92,11 +92,12 @@ impl<'a> AiGatewayIdentityProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayIdentityProviderRequest>(serde_json::json!({
-    ///   "display_name": "Okta AI SE",
-    ///   "name": "okta-ai-se",
-    ///   "type": "key-auth"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayIdentityProviderRequest::KeyAuth(
+    ///     kong_konnect::models::AiGatewayIdentityProviderKeyAuth::builder()
+    ///         .display_name("Okta AI SE")
+    ///         .name("okta-ai-se")
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_identity_providers()
     ///     .create_ai_gateway_identity_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -215,11 +216,12 @@ impl<'a> AiGatewayIdentityProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayIdentityProviderRequest>(serde_json::json!({
-    ///   "display_name": "Okta AI SE",
-    ///   "name": "okta-ai-se",
-    ///   "type": "key-auth"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayIdentityProviderRequest::KeyAuth(
+    ///     kong_konnect::models::AiGatewayIdentityProviderKeyAuth::builder()
+    ///         .display_name("Okta AI SE")
+    ///         .name("okta-ai-se")
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_identity_providers()
     ///     .update_ai_gateway_identity_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -517,6 +519,7 @@ impl AiGatewayIdentityProvidersApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-identity-providers`, `get-ai-gateway-identity-provider` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -560,6 +563,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayIdentityProvidersError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-identity-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayIdentityProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -606,6 +610,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayIdentityProviderError {
 pub type GetAiGatewayIdentityProviderError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-identity-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayIdentityProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -650,6 +655,7 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayIdentityProviderError {
 }
 /// The error responses `delete-ai-gateway-identity-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteAiGatewayIdentityProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -92,14 +92,17 @@ impl<'a> AiGatewayMcpServers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayMcpServerRequest>(serde_json::json!({
-    ///   "config": {
-    ///     "url": "https://mcp.internal.kongair.com"
-    ///   },
-    ///   "display_name": "Kong Air Flights",
-    ///   "name": "kongair-flights",
-    ///   "type": "conversion-only"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayMcpServerRequest::ConversionOnly(
+    ///     kong_konnect::models::AiGatewayMcpServerConversionOnly::builder()
+    ///         .config(
+    ///             kong_konnect::models::AiGatewayMcpServerWithUpstreamNoProxyConfigNoServerConfig::builder()
+    ///                 .url("https://mcp.internal.kongair.com")
+    ///                 .build()?,
+    ///         )
+    ///         .display_name("Kong Air Flights")
+    ///         .name("kongair-flights")
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_mcp_servers()
     ///     .create_ai_gateway_mcp_server("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -218,14 +221,17 @@ impl<'a> AiGatewayMcpServers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayMcpServerRequest>(serde_json::json!({
-    ///   "config": {
-    ///     "url": "https://mcp.internal.kongair.com"
-    ///   },
-    ///   "display_name": "Kong Air Flights",
-    ///   "name": "kongair-flights",
-    ///   "type": "conversion-only"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayMcpServerRequest::ConversionOnly(
+    ///     kong_konnect::models::AiGatewayMcpServerConversionOnly::builder()
+    ///         .config(
+    ///             kong_konnect::models::AiGatewayMcpServerWithUpstreamNoProxyConfigNoServerConfig::builder()
+    ///                 .url("https://mcp.internal.kongair.com")
+    ///                 .build()?,
+    ///         )
+    ///         .display_name("Kong Air Flights")
+    ///         .name("kongair-flights")
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_mcp_servers()
     ///     .update_ai_gateway_mcp_server("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -511,6 +517,7 @@ impl AiGatewayMcpServersApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-mcp-servers`, `get-ai-gateway-mcp-server`, `delete-ai-gateway-mcp-server` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -554,6 +561,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayMcpServersError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-mcp-server` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayMcpServerError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -604,6 +612,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayMcpServerError {
 pub type GetAiGatewayMcpServerError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-mcp-server` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayMcpServerError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -92,16 +92,21 @@ impl<'a> AiGatewayModelProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayModelProviderRequest>(serde_json::json!({
-    ///   "display_name": "Azure AI SE",
-    ///   "name": "azure-ai-se",
-    ///   "config": {
-    ///     "auth": {
-    ///       "type": "basic"
-    ///     }
-    ///   },
-    ///   "type": "anthropic"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayModelProviderRequest::Anthropic(
+    ///     kong_konnect::models::AiGatewayModelProviderXai::builder()
+    ///         .display_name("Azure AI SE")
+    ///         .name("azure-ai-se")
+    ///         .config(
+    ///             kong_konnect::models::AiGatewayModelProviderXaiConfig::builder()
+    ///                 .auth(
+    ///                     kong_konnect::models::AiGatewayModelProviderConfigAuthBasic::builder()
+    ///                         .r#type(kong_konnect::models::AiGatewayModelProviderConfigAuthBasicType::Basic)
+    ///                         .build()?,
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_model_providers()
     ///     .create_ai_gateway_model_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -220,16 +225,21 @@ impl<'a> AiGatewayModelProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayModelProviderRequest>(serde_json::json!({
-    ///   "display_name": "Azure AI SE",
-    ///   "name": "azure-ai-se",
-    ///   "config": {
-    ///     "auth": {
-    ///       "type": "basic"
-    ///     }
-    ///   },
-    ///   "type": "anthropic"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayModelProviderRequest::Anthropic(
+    ///     kong_konnect::models::AiGatewayModelProviderXai::builder()
+    ///         .display_name("Azure AI SE")
+    ///         .name("azure-ai-se")
+    ///         .config(
+    ///             kong_konnect::models::AiGatewayModelProviderXaiConfig::builder()
+    ///                 .auth(
+    ///                     kong_konnect::models::AiGatewayModelProviderConfigAuthBasic::builder()
+    ///                         .r#type(kong_konnect::models::AiGatewayModelProviderConfigAuthBasicType::Basic)
+    ///                         .build()?,
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_model_providers()
     ///     .update_ai_gateway_model_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -521,6 +531,7 @@ impl AiGatewayModelProvidersApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-model-providers`, `get-ai-gateway-model-provider` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -564,6 +575,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayModelProvidersError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-model-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayModelProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -610,6 +622,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayModelProviderError {
 pub type GetAiGatewayModelProviderError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-model-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayModelProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -654,6 +667,7 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayModelProviderError {
 }
 /// The error responses `delete-ai-gateway-model-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteAiGatewayModelProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

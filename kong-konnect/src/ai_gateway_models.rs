@@ -92,29 +92,36 @@ impl<'a> AiGatewayModels<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayModelRequest>(serde_json::json!({
-    ///   "display_name": "My GPT 5 model",
-    ///   "name": "my-gpt-5-model",
-    ///   "formats": [
-    ///     {}
-    ///   ],
-    ///   "targets": [
-    ///     {
-    ///       "name": "gpt-5-model",
-    ///       "provider": "azure-ai-se",
-    ///       "config": {
-    ///         "type": "anthropic"
-    ///       }
-    ///     }
-    ///   ],
-    ///   "config": {
-    ///     "route": {}
-    ///   },
-    ///   "capabilities": [
-    ///     "batches"
-    ///   ],
-    ///   "type": "api"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayModelRequest::Api(
+    ///     kong_konnect::models::AiGatewayModelApi::builder()
+    ///         .display_name("My GPT 5 model")
+    ///         .name("my-gpt-5-model")
+    ///         .formats(
+    ///             vec![
+    ///                 kong_konnect::models::AiGatewayModelFormat::builder().build(),
+    ///             ],
+    ///         )
+    ///         .targets(
+    ///             vec![
+    ///                 kong_konnect::models::AiGatewayTarget::builder()
+    ///                     .name("gpt-5-model")
+    ///                     .provider("azure-ai-se")
+    ///                     .config(kong_konnect::models::AiGatewayTargetConfig::Anthropic(kong_konnect::models::AiGatewayTargetAnthropicConfig::builder().build()))
+    ///                     .build()?,
+    ///             ],
+    ///         )
+    ///         .config(
+    ///             kong_konnect::models::AiGatewayModelApiConfig::builder()
+    ///                 .route(kong_konnect::models::AiGatewayModelRouteConfig::builder().build())
+    ///                 .build()?,
+    ///         )
+    ///         .capabilities(
+    ///             vec![
+    ///                 kong_konnect::models::AiGatewayModelApiCapabilitiesItem::Batches,
+    ///             ],
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_models()
     ///     .create_ai_gateway_model("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -233,29 +240,36 @@ impl<'a> AiGatewayModels<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayModelRequest>(serde_json::json!({
-    ///   "display_name": "My GPT 5 model",
-    ///   "name": "my-gpt-5-model",
-    ///   "formats": [
-    ///     {}
-    ///   ],
-    ///   "targets": [
-    ///     {
-    ///       "name": "gpt-5-model",
-    ///       "provider": "azure-ai-se",
-    ///       "config": {
-    ///         "type": "anthropic"
-    ///       }
-    ///     }
-    ///   ],
-    ///   "config": {
-    ///     "route": {}
-    ///   },
-    ///   "capabilities": [
-    ///     "batches"
-    ///   ],
-    ///   "type": "api"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayModelRequest::Api(
+    ///     kong_konnect::models::AiGatewayModelApi::builder()
+    ///         .display_name("My GPT 5 model")
+    ///         .name("my-gpt-5-model")
+    ///         .formats(
+    ///             vec![
+    ///                 kong_konnect::models::AiGatewayModelFormat::builder().build(),
+    ///             ],
+    ///         )
+    ///         .targets(
+    ///             vec![
+    ///                 kong_konnect::models::AiGatewayTarget::builder()
+    ///                     .name("gpt-5-model")
+    ///                     .provider("azure-ai-se")
+    ///                     .config(kong_konnect::models::AiGatewayTargetConfig::Anthropic(kong_konnect::models::AiGatewayTargetAnthropicConfig::builder().build()))
+    ///                     .build()?,
+    ///             ],
+    ///         )
+    ///         .config(
+    ///             kong_konnect::models::AiGatewayModelApiConfig::builder()
+    ///                 .route(kong_konnect::models::AiGatewayModelRouteConfig::builder().build())
+    ///                 .build()?,
+    ///         )
+    ///         .capabilities(
+    ///             vec![
+    ///                 kong_konnect::models::AiGatewayModelApiCapabilitiesItem::Batches,
+    ///             ],
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_models()
     ///     .update_ai_gateway_model("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -539,6 +553,7 @@ impl AiGatewayModelsApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-models`, `get-ai-gateway-model`, `delete-ai-gateway-model` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -582,6 +597,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayModelsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-model` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayModelError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -632,6 +648,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayModelError {
 pub type GetAiGatewayModelError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-model` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayModelError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

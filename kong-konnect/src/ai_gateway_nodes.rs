@@ -301,6 +301,7 @@ impl AiGatewayNodesApi for crate::Client {
 }
 /// The error responses `get-ai-gateway-expected-config-version`, `list-ai-gateway-nodes`, `get-ai-gateway-node` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

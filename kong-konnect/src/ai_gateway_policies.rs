@@ -92,18 +92,17 @@ impl<'a> AiGatewayPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayPolicyRequest>(serde_json::json!({
-    ///   "display_name": "My Cool AI PII Sanitizer Policy",
-    ///   "name": "ai-pii-sanitizer-1234",
-    ///   "type": "ai-sanitizer",
-    ///   "config": {
-    ///     "anonymize": [
-    ///       "phone",
-    ///       "creditcard"
-    ///     ],
-    ///     "stop_on_error": true
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayPolicyRequest::builder()
+    ///     .display_name("My Cool AI PII Sanitizer Policy")
+    ///     .name("ai-pii-sanitizer-1234")
+    ///     .r#type("ai-sanitizer")
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymize".to_owned(), kong_konnect::serde_json::json!(["phone","creditcard"])),
+    ///             ("stop_on_error".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_policies()
     ///     .create_ai_gateway_policy("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -222,18 +221,17 @@ impl<'a> AiGatewayPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayPolicyRequest>(serde_json::json!({
-    ///   "display_name": "My Cool AI PII Sanitizer Policy",
-    ///   "name": "ai-pii-sanitizer-1234",
-    ///   "type": "ai-sanitizer",
-    ///   "config": {
-    ///     "anonymize": [
-    ///       "phone",
-    ///       "creditcard"
-    ///     ],
-    ///     "stop_on_error": true
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayPolicyRequest::builder()
+    ///     .display_name("My Cool AI PII Sanitizer Policy")
+    ///     .name("ai-pii-sanitizer-1234")
+    ///     .r#type("ai-sanitizer")
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymize".to_owned(), kong_konnect::serde_json::json!(["phone","creditcard"])),
+    ///             ("stop_on_error".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_policies()
     ///     .update_ai_gateway_policy("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -519,6 +517,7 @@ impl AiGatewayPoliciesApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-policies`, `get-ai-gateway-policy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -562,6 +561,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayPoliciesError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-policy` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayPolicyError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -612,6 +612,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayPolicyError {
 pub type GetAiGatewayPolicyError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-policy`, `delete-ai-gateway-policy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -93,11 +93,11 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewaySniForCertificateRequest>(serde_json::json!({
-    ///   "name": "my-sni",
-    ///   "display_name": "My SNI",
-    ///   "hostname": "example.org"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewaySniForCertificateRequest::builder()
+    ///     .name("my-sni")
+    ///     .display_name("My SNI")
+    ///     .hostname("example.org")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_snis()
     ///     .create_ai_gateway_sni_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -220,11 +220,11 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewaySniForCertificateRequest>(serde_json::json!({
-    ///   "name": "my-sni",
-    ///   "display_name": "My SNI",
-    ///   "hostname": "example.org"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewaySniForCertificateRequest::builder()
+    ///     .name("my-sni")
+    ///     .display_name("My SNI")
+    ///     .hostname("example.org")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_snis()
     ///     .update_ai_gateway_sni_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", "my-entity-name", body)
@@ -404,12 +404,12 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewaySniRequest>(serde_json::json!({
-    ///   "name": "my-sni",
-    ///   "display_name": "My SNI",
-    ///   "hostname": "example.org",
-    ///   "certificate": "my-certificate"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewaySniRequest::builder()
+    ///     .name("my-sni")
+    ///     .display_name("My SNI")
+    ///     .hostname("example.org")
+    ///     .certificate("my-certificate")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_snis()
     ///     .create_ai_gateway_sni("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -528,12 +528,12 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewaySniRequest>(serde_json::json!({
-    ///   "name": "my-sni",
-    ///   "display_name": "My SNI",
-    ///   "hostname": "example.org",
-    ///   "certificate": "my-certificate"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewaySniRequest::builder()
+    ///     .name("my-sni")
+    ///     .display_name("My SNI")
+    ///     .hostname("example.org")
+    ///     .certificate("my-certificate")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateway_snis()
     ///     .update_ai_gateway_sni("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -1010,6 +1010,7 @@ impl AiGatewaySnisApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-snis-for-certificate`, `get-ai-gateway-sni-for-certificate`, `delete-ai-gateway-sni-for-certificate`, `list-ai-gateway-snis`, `get-ai-gateway-sni`, `delete-ai-gateway-sni` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -1053,6 +1054,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewaySnisForCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-sni-for-certificate`, `create-ai-gateway-sni` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1106,6 +1108,7 @@ pub type CreateAiGatewaySniForCertificateError = BadRequestUnauthorizedForbidden
 pub type GetAiGatewaySniForCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-sni-for-certificate`, `update-ai-gateway-sni` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -92,13 +92,16 @@ impl<'a> AiGatewayVaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayVaultRequest>(serde_json::json!({
-    ///   "name": "my-awesome-vault",
-    ///   "config": {
-    ///     "config_store_id": "77426bee-2bca-4005-81af-284868fd3038"
-    ///   },
-    ///   "type": "konnect"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayVaultRequest::Konnect(
+    ///     kong_konnect::models::KonnectConfigStoreVault::builder()
+    ///         .name("my-awesome-vault")
+    ///         .config(
+    ///             kong_konnect::models::KonnectConfigStoreVaultConfig::builder()
+    ///                 .config_store_id("77426bee-2bca-4005-81af-284868fd3038")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_vaults()
     ///     .create_ai_gateway_vault("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -217,13 +220,16 @@ impl<'a> AiGatewayVaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayVaultRequest>(serde_json::json!({
-    ///   "name": "my-awesome-vault",
-    ///   "config": {
-    ///     "config_store_id": "77426bee-2bca-4005-81af-284868fd3038"
-    ///   },
-    ///   "type": "konnect"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayVaultRequest::Konnect(
+    ///     kong_konnect::models::KonnectConfigStoreVault::builder()
+    ///         .name("my-awesome-vault")
+    ///         .config(
+    ///             kong_konnect::models::KonnectConfigStoreVaultConfig::builder()
+    ///                 .config_store_id("77426bee-2bca-4005-81af-284868fd3038")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .ai_gateway_vaults()
     ///     .update_ai_gateway_vault("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
@@ -507,6 +513,7 @@ impl AiGatewayVaultsApi for crate::Client {
 }
 /// The error responses `list-ai-gateway-vaults`, `get-ai-gateway-vault`, `delete-ai-gateway-vault` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -550,6 +557,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type ListAiGatewayVaultsError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `create-ai-gateway-vault` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayVaultError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -600,6 +608,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayVaultError {
 pub type GetAiGatewayVaultError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-vault` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayVaultError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -88,10 +88,10 @@ impl<'a> AiGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayRequest>(serde_json::json!({
-    ///   "display_name": "My AI Gateway",
-    ///   "name": "my-ai-gateway"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayRequest::builder()
+    ///     .display_name("My AI Gateway")
+    ///     .name("my-ai-gateway")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateways()
     ///     .create_ai_gateway(body)
@@ -203,10 +203,10 @@ impl<'a> AiGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayRequest>(serde_json::json!({
-    ///   "display_name": "My AI Gateway",
-    ///   "name": "my-ai-gateway"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAiGatewayRequest::builder()
+    ///     .display_name("My AI Gateway")
+    ///     .name("my-ai-gateway")
+    ///     .build()?;
     /// let response = client
     ///     .ai_gateways()
     ///     .update_ai_gateway("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
@@ -446,6 +446,7 @@ impl AiGatewaysApi for crate::Client {
 }
 /// The error responses `list-ai-gateways` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAiGatewaysError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -482,6 +483,7 @@ impl crate::runtime::ErrorResponses for ListAiGatewaysError {
 }
 /// The error responses `create-ai-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAiGatewayError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -526,6 +528,7 @@ impl crate::runtime::ErrorResponses for CreateAiGatewayError {
 }
 /// The error responses `get-ai-gateway`, `delete-ai-gateway` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundTooManyRequestsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -569,6 +572,7 @@ for UnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type GetAiGatewayError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAiGatewayError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

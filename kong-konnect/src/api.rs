@@ -81,9 +81,9 @@ impl<'a> Api<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateApiRequest>(serde_json::json!({
-    ///   "name": "MyAPI"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApiRequest::builder()
+    ///     .name("MyAPI")
+    ///     .build()?;
     /// let response = client
     ///     .api()
     ///     .create_api(body)
@@ -236,8 +236,8 @@ impl<'a> Api<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateApiRequest>(serde_json::json!({}))?;
-    /// let force = serde_json::from_value::<kong_konnect::models::UpdateApiForce>(serde_json::json!("false"))?;
+    /// let body = kong_konnect::models::UpdateApiRequest::builder().build();
+    /// let force = kong_konnect::models::UpdateApiForce::False;
     /// let response = client
     ///     .api()
     ///     .update_api("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
@@ -298,15 +298,15 @@ impl<'a> Api<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ListApiRegistrationsFilter>(serde_json::json!({
-    ///   "status": {},
-    ///   "portal_id": {},
-    ///   "portal_name": {},
-    ///   "application_id": {},
-    ///   "application_name": {},
-    ///   "application_owner_type": {},
-    ///   "application_owner_id": {}
-    /// }))?;
+    /// let filter = kong_konnect::models::ListApiRegistrationsFilter::builder()
+    ///     .status(kong_konnect::models::StringFieldFilter::builder().build())
+    ///     .portal_id(kong_konnect::models::UuidFieldFilter::builder().build())
+    ///     .portal_name(kong_konnect::models::StringFieldFilter::builder().build())
+    ///     .application_id(kong_konnect::models::UuidFieldFilter::builder().build())
+    ///     .application_name(kong_konnect::models::StringFieldFilter::builder().build())
+    ///     .application_owner_type(kong_konnect::models::StringFieldFilter::builder().build())
+    ///     .application_owner_id(kong_konnect::models::UuidFieldFilter::builder().build())
+    ///     .build();
     /// let response = client
     ///     .api()
     ///     .list_api_registrations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -514,6 +514,7 @@ impl ApiApi for crate::Client {
 }
 /// The error responses `list-apis` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListApisError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -554,6 +555,7 @@ impl crate::runtime::ErrorResponses for ListApisError {
 }
 /// The error responses `create-api` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApiError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -600,6 +602,7 @@ impl crate::runtime::ErrorResponses for CreateApiError {
 }
 /// The error responses `fetch-api`, `delete-api`, `list-api-registrations` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -640,6 +643,7 @@ pub type FetchApiError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteApiError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateApiError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

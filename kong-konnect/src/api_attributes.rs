@@ -109,6 +109,7 @@ impl ApiAttributesApi for crate::Client {
 }
 /// The error responses `list-api-attributes` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListApiAttributesError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),

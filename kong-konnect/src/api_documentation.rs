@@ -29,9 +29,9 @@ impl<'a> ApiDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ApiDocumentFilterParameters>(serde_json::json!({
-    ///   "status": {}
-    /// }))?;
+    /// let filter = kong_konnect::models::ApiDocumentFilterParameters::builder()
+    ///     .status(kong_konnect::models::StringFieldFilter::builder().build())
+    ///     .build();
     /// let response = client
     ///     .api_documentation()
     ///     .list_api_documents("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -87,9 +87,9 @@ impl<'a> ApiDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateApiPackageDocumentRequest>(serde_json::json!({
-    ///   "content": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApiPackageDocumentRequest::builder()
+    ///     .content("string")
+    ///     .build()?;
     /// let response = client
     ///     .api_documentation()
     ///     .create_api_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
@@ -255,7 +255,7 @@ impl<'a> ApiDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ApiDocument>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::ApiDocument::builder().build();
     /// let response = client
     ///     .api_documentation()
     ///     .update_api_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, body)
@@ -314,7 +314,7 @@ impl<'a> ApiDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::MoveDocumentRequestPayload>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::MoveDocumentRequestPayload::builder().build();
     /// client
     ///     .api_documentation()
     ///     .move_api_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, body)
@@ -562,6 +562,7 @@ impl ApiDocumentationApi for crate::Client {
 }
 /// The error responses `list-api-documents` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListApiDocumentsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -602,6 +603,7 @@ impl crate::runtime::ErrorResponses for ListApiDocumentsError {
 }
 /// The error responses `create-api-document`, `update-api-document` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -655,6 +657,7 @@ for BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
 pub type CreateApiDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `fetch-api-document`, `delete-api-document` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -697,6 +700,7 @@ pub type DeleteApiDocumentError = UnauthorizedForbiddenNotFoundError;
 pub type UpdateApiDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `move-api-document` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MoveApiDocumentError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),

@@ -27,7 +27,7 @@ impl<'a> ApiImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     /// let response = client
     ///     .api_image()
     ///     .fetch_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type)
@@ -84,10 +84,10 @@ impl<'a> ApiImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
-    /// let body = serde_json::from_value::<kong_konnect::models::ReplaceImageRequestSchema>(serde_json::json!({
-    ///   "data": "data:image/png,"
-    /// }))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
+    /// let body = kong_konnect::models::ReplaceImageRequestSchema::builder()
+    ///     .data(kong_konnect::models::ImageDataUri::String("data:image/png,".to_owned()))
+    ///     .build()?;
     /// let response = client
     ///     .api_image()
     ///     .upsert_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type, body)
@@ -147,7 +147,7 @@ impl<'a> ApiImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     /// client
     ///     .api_image()
     ///     .delete_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type)
@@ -201,7 +201,7 @@ impl<'a> ApiImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     /// client
     ///     .api_image()
     ///     .fetch_api_raw_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type)
@@ -366,6 +366,7 @@ impl ApiImageApi for crate::Client {
 }
 /// The error responses `fetch-api-image`, `delete-api-image`, `fetch-api-raw-image` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiImageUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -404,6 +405,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type FetchApiImageError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-api-image` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpsertApiImageError {
     /// 401: ApiImageUnauthorized
     Unauthorized(crate::models::BaseError),

@@ -86,12 +86,16 @@ impl<'a> ApiImplementation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ApiImplementation>(serde_json::json!({
-    ///   "service": {
-    ///     "control_plane_id": "9f5061ce-78f6-4452-9108-ad7c02821fd5",
-    ///     "id": "7710d5c4-d902-410b-992f-18b814155b53"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::ApiImplementation::GatewayServiceEntity(
+    ///     kong_konnect::models::ApiImplementationGatewayServiceEntity::builder()
+    ///         .service(
+    ///             kong_konnect::models::ApiImplementationService::builder()
+    ///                 .control_plane_id("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+    ///                 .id("7710d5c4-d902-410b-992f-18b814155b53".parse()?)
+    ///                 .build()?,
+    ///         )
+    ///         .build(),
+    /// );
     /// let response = client
     ///     .api_implementation()
     ///     .create_api_implementation("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
@@ -383,6 +387,7 @@ impl ApiImplementationApi for crate::Client {
 }
 /// The error responses `list-api-implementations`, `fetch-api-implementation`, `delete-api-implementation` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -421,6 +426,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListApiImplementationsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-implementation` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApiImplementationError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -86,10 +86,10 @@ impl<'a> ApiKeys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::KeyAuthWithoutParents>(serde_json::json!({
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "key": "IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo"
-    /// }))?;
+    /// let body = kong_konnect::models::KeyAuthWithoutParents::builder()
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
+    ///     .key("IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo")
+    ///     .build();
     /// let response = client
     ///     .api_keys()
     ///     .create_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
@@ -210,10 +210,10 @@ impl<'a> ApiKeys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::KeyAuthWithoutParents>(serde_json::json!({
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "key": "IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo"
-    /// }))?;
+    /// let body = kong_konnect::models::KeyAuthWithoutParents::builder()
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
+    ///     .key("IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo")
+    ///     .build();
     /// let response = client
     ///     .api_keys()
     ///     .upsert_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string")
@@ -703,6 +703,7 @@ impl ApiKeysApi for crate::Client {
 }
 /// The error responses `list-key-auth-with-consumer`, `create-key-auth-with-consumer`, `upsert-key-auth-with-consumer`, `delete-key-auth-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -727,6 +728,7 @@ pub type ListKeyAuthWithConsumerError = NoDocumentedError;
 pub type CreateKeyAuthWithConsumerError = NoDocumentedError;
 /// The error responses `get-key-auth-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetKeyAuthWithConsumerError {
     /// 404: Resource does not exist
     NotFound,
@@ -759,6 +761,7 @@ pub type UpsertKeyAuthWithConsumerError = NoDocumentedError;
 pub type DeleteKeyAuthWithConsumerError = NoDocumentedError;
 /// The error responses `list-key-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListKeyAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -787,6 +790,7 @@ impl crate::runtime::ErrorResponses for ListKeyAuthError {
 }
 /// The error responses `get-key-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetKeyAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -204,6 +204,7 @@ impl ApiOperationsApi for crate::Client {
 }
 /// The error responses `list-api-operations`, `fetch-api-operation` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),

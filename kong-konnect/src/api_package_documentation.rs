@@ -29,9 +29,9 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ApiDocumentFilterParameters>(serde_json::json!({
-    ///   "status": {}
-    /// }))?;
+    /// let filter = kong_konnect::models::ApiDocumentFilterParameters::builder()
+    ///     .status(kong_konnect::models::StringFieldFilter::builder().build())
+    ///     .build();
     /// let response = client
     ///     .api_package_documentation()
     ///     .list_api_package_documents("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -90,9 +90,9 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateApiPackageDocumentRequest>(serde_json::json!({
-    ///   "content": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApiPackageDocumentRequest::builder()
+    ///     .content("string")
+    ///     .build()?;
     /// let response = client
     ///     .api_package_documentation()
     ///     .create_api_package_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
@@ -258,7 +258,7 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ApiDocument>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::ApiDocument::builder().build();
     /// let response = client
     ///     .api_package_documentation()
     ///     .update_api_package_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, body)
@@ -317,7 +317,7 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::MoveDocumentRequestPayload>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::MoveDocumentRequestPayload::builder().build();
     /// client
     ///     .api_package_documentation()
     ///     .move_api_package_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, body)
@@ -578,6 +578,7 @@ impl ApiPackageDocumentationApi for crate::Client {
 }
 /// The error responses `list-api-package-documents` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListApiPackageDocumentsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -618,6 +619,7 @@ impl crate::runtime::ErrorResponses for ListApiPackageDocumentsError {
 }
 /// The error responses `create-api-package-document`, `update-api-package-document` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -671,6 +673,7 @@ for BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError {
 pub type CreateApiPackageDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `fetch-api-package-document`, `delete-api-package-document` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -713,6 +716,7 @@ pub type DeleteApiPackageDocumentError = UnauthorizedForbiddenNotFoundError;
 pub type UpdateApiPackageDocumentError = BadRequestUnauthorizedForbiddenNotFoundConflictUnsupportedMediaTypeError;
 /// The error responses `move-api-package-document` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MoveApiPackageDocumentError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),

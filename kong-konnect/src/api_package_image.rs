@@ -27,7 +27,7 @@ impl<'a> ApiPackageImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     /// let response = client
     ///     .api_package_image()
     ///     .fetch_api_package_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -84,10 +84,10 @@ impl<'a> ApiPackageImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
-    /// let body = serde_json::from_value::<kong_konnect::models::ReplaceImageRequestSchema>(serde_json::json!({
-    ///   "data": "data:image/png,"
-    /// }))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
+    /// let body = kong_konnect::models::ReplaceImageRequestSchema::builder()
+    ///     .data(kong_konnect::models::ImageDataUri::String("data:image/png,".to_owned()))
+    ///     .build()?;
     /// let response = client
     ///     .api_package_image()
     ///     .upsert_api_package_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
@@ -147,7 +147,7 @@ impl<'a> ApiPackageImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     /// client
     ///     .api_package_image()
     ///     .delete_api_package_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -201,7 +201,7 @@ impl<'a> ApiPackageImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
+    /// let image_type = kong_konnect::models::ImageTypeSchema::Icon;
     /// client
     ///     .api_package_image()
     ///     .fetch_api_package_raw_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -380,6 +380,7 @@ impl ApiPackageImageApi for crate::Client {
 }
 /// The error responses `fetch-api-package-image`, `delete-api-package-image`, `fetch-api-package-raw-image` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiPackageImageUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -418,6 +419,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type FetchApiPackageImageError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-api-package-image` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpsertApiPackageImageError {
     /// 401: ApiPackageImageUnauthorized
     Unauthorized(crate::models::BaseError),

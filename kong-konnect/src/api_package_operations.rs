@@ -85,12 +85,12 @@ impl<'a> ApiPackageOperations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<Vec<kong_konnect::models::ApiPackageJsonPatchItem>>(serde_json::json!([
-    ///   {
-    ///     "op": "add",
-    ///     "path": "operations/aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
-    ///   }
-    /// ]))?;
+    /// let body: Vec<kong_konnect::models::ApiPackageJsonPatchItem> = vec![
+    ///     kong_konnect::models::ApiPackageJsonPatchItem::builder()
+    ///         .op(kong_konnect::models::ApiPackageJsonPatchItemOp::Add)
+    ///         .path("operations/aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa")
+    ///         .build()?,
+    /// ];
     /// client
     ///     .api_package_operations()
     ///     .update_api_package_operations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
@@ -380,6 +380,7 @@ impl ApiPackageOperationsApi for crate::Client {
 }
 /// The error responses `list-api-packages-operations`, `get-api-packages-operation`, `remove-api-package-operation` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -418,6 +419,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListApiPackagesOperationsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-package-operations` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateApiPackageOperationsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -135,7 +135,7 @@ impl<'a> ApiPackageSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ApiSpec>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::ApiSpec::builder().build();
     /// let response = client
     ///     .api_package_specification()
     ///     .update_api_package_current_specification("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
@@ -371,6 +371,7 @@ impl ApiPackageSpecificationApi for crate::Client {
 }
 /// The error responses `get-api-package-computed-specification`, `get-api-package-current-specification` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -415,6 +416,7 @@ pub type GetApiPackageComputedSpecificationError = BadRequestUnauthorizedForbidd
 pub type GetApiPackageCurrentSpecificationError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-package-current-specification` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateApiPackageCurrentSpecificationError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -465,6 +467,7 @@ impl crate::runtime::ErrorResponses for UpdateApiPackageCurrentSpecificationErro
 }
 /// The error responses `delete-api-package-current-specification` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteApiPackageCurrentSpecificationError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),

@@ -82,9 +82,9 @@ impl<'a> ApiPackages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateApiPackageRequest>(serde_json::json!({
-    ///   "name": "MyAPIPackage"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApiPackageRequest::builder()
+    ///     .name("MyAPIPackage")
+    ///     .build()?;
     /// let response = client
     ///     .api_packages()
     ///     .create_api_package(body)
@@ -239,7 +239,7 @@ impl<'a> ApiPackages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PatchApiPackageRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PatchApiPackageRequest::builder().build();
     /// let response = client
     ///     .api_packages()
     ///     .patch_api_package("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
@@ -448,6 +448,7 @@ impl ApiPackagesApi for crate::Client {
 }
 /// The error responses `list-api-packages`, `get-api-package`, `delete-api-package` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -486,6 +487,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListApiPackagesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-package` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApiPackageError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -530,6 +532,7 @@ pub type GetApiPackageError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteApiPackageError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `patch-api-package` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PatchApiPackageError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -84,7 +84,7 @@ impl<'a> ApiPublication<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ApiPublication>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::ApiPublication::builder().build();
     /// let response = client
     ///     .api_publication()
     ///     .publish_api_package_to_portal("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -307,7 +307,7 @@ impl<'a> ApiPublication<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ApiPublication>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::ApiPublication::builder().build();
     /// let response = client
     ///     .api_publication()
     ///     .publish_api_to_portal("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -746,6 +746,7 @@ impl ApiPublicationApi for crate::Client {
 }
 /// The error responses `fetch-api-package-publication`, `delete-api-package-publication`, `fetch-publication`, `delete-publication` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -784,6 +785,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type FetchApiPackagePublicationError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `publish-api-package-to-portal`, `list-api-publications`, `publish-api-to-portal`, `list-portal-api-publications` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -85,9 +85,9 @@ impl<'a> ApiSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateApiSpecRequest>(serde_json::json!({
-    ///   "content": "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Example API\",\"version\":\"1.0.0\"},\"paths\":{\"/example\":{\"get\":{\"summary\":\"Example endpoint\",\"responses\":{\"200\":{\"description\":\"Successful response\"}}}}}}"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApiSpecRequest::builder()
+    ///     .content("{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Example API\",\"version\":\"1.0.0\"},\"paths\":{\"/example\":{\"get\":{\"summary\":\"Example endpoint\",\"responses\":{\"200\":{\"description\":\"Successful response\"}}}}}}")
+    ///     .build()?;
     /// let response = client
     ///     .api_specification()
     ///     .create_api_spec("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
@@ -259,7 +259,7 @@ impl<'a> ApiSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ApiSpec>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::ApiSpec::builder().build();
     /// let response = client
     ///     .api_specification()
     ///     .update_api_spec("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -319,9 +319,9 @@ impl<'a> ApiSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ValidateApiSpecRequestPayload>(serde_json::json!({
-    ///   "content": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::ValidateApiSpecRequestPayload::builder()
+    ///     .content("string")
+    ///     .build()?;
     /// let response = client
     ///     .api_specification()
     ///     .validate_specification(body)
@@ -575,6 +575,7 @@ impl ApiSpecificationApi for crate::Client {
 }
 /// The error responses `list-api-specs`, `fetch-api-spec`, `delete-api-spec` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -613,6 +614,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListApiSpecsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-spec` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApiSpecError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -667,6 +669,7 @@ pub type FetchApiSpecError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteApiSpecError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-spec` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateApiSpecError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -717,6 +720,7 @@ impl crate::runtime::ErrorResponses for UpdateApiSpecError {
 }
 /// The error responses `validate-specification` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ValidateSpecificationError {
     /// 400: Bad Request - Either the request format is invalid or the specification content failed validation.
     BadRequest(crate::models::BadRequestError),

@@ -83,9 +83,9 @@ impl<'a> ApiVersion<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateApiVersionRequest>(serde_json::json!({
-    ///   "spec": {}
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApiVersionRequest::builder()
+    ///     .spec(kong_konnect::models::ApiVersionRequestSpec::builder().build())
+    ///     .build()?;
     /// let response = client
     ///     .api_version()
     ///     .create_api_version("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
@@ -253,8 +253,8 @@ impl<'a> ApiVersion<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ApiVersionRequest>(serde_json::json!({}))?;
-    /// let force = serde_json::from_value::<kong_konnect::models::UpdateApiForce>(serde_json::json!("false"))?;
+    /// let body = kong_konnect::models::ApiVersionRequest::builder().build();
+    /// let force = kong_konnect::models::UpdateApiForce::False;
     /// let response = client
     ///     .api_version()
     ///     .update_api_version("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -464,6 +464,7 @@ impl ApiVersionApi for crate::Client {
 }
 /// The error responses `list-api-versions`, `fetch-api-version`, `delete-api-version` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: ApiUnauthorized
     Unauthorized(crate::models::BaseError),
@@ -502,6 +503,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListApiVersionsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-api-version` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApiVersionError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -556,6 +558,7 @@ pub type FetchApiVersionError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteApiVersionError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-api-version` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateApiVersionError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

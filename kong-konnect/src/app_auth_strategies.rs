@@ -85,14 +85,17 @@ impl<'a> AppAuthStrategies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAppAuthStrategyRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "display_name": "string",
-    ///   "configs": {
-    ///     "key-auth": {}
-    ///   },
-    ///   "strategy_type": "key_auth"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAppAuthStrategyRequest::KeyAuth(
+    ///     kong_konnect::models::AppAuthStrategyKeyAuthRequest::builder()
+    ///         .name("string")
+    ///         .display_name("string")
+    ///         .configs(
+    ///             kong_konnect::models::AppAuthStrategyKeyAuthRequestConfigs::builder()
+    ///                 .key_auth(kong_konnect::models::AppAuthStrategyConfigKeyAuth::builder().build())
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .app_auth_strategies()
     ///     .create_app_auth_strategy(body)
@@ -201,14 +204,17 @@ impl<'a> AppAuthStrategies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAppAuthStrategyRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "display_name": "string",
-    ///   "configs": {
-    ///     "key-auth": {}
-    ///   },
-    ///   "strategy_type": "key_auth"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAppAuthStrategyRequest::KeyAuth(
+    ///     kong_konnect::models::AppAuthStrategyKeyAuthRequest::builder()
+    ///         .name("string")
+    ///         .display_name("string")
+    ///         .configs(
+    ///             kong_konnect::models::AppAuthStrategyKeyAuthRequestConfigs::builder()
+    ///                 .key_auth(kong_konnect::models::AppAuthStrategyConfigKeyAuth::builder().build())
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .app_auth_strategies()
     ///     .replace_app_auth_strategy("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, body)
@@ -316,7 +322,7 @@ impl<'a> AppAuthStrategies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateAppAuthStrategyRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateAppAuthStrategyRequest::builder().build();
     /// let response = client
     ///     .app_auth_strategies()
     ///     .update_app_auth_strategy("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, body)
@@ -559,6 +565,7 @@ impl AppAuthStrategiesApi for crate::Client {
 }
 /// The error responses `list-app-auth-strategies`, `create-app-auth-strategy`, `replace-app-auth-strategy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -599,6 +606,7 @@ pub type ListAppAuthStrategiesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateAppAuthStrategyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-app-auth-strategy` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAppAuthStrategyError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -637,6 +645,7 @@ impl crate::runtime::ErrorResponses for GetAppAuthStrategyError {
 pub type ReplaceAppAuthStrategyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-app-auth-strategy` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteAppAuthStrategyError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -677,6 +686,7 @@ impl crate::runtime::ErrorResponses for DeleteAppAuthStrategyError {
 }
 /// The error responses `update-app-auth-strategy` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAppAuthStrategyError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

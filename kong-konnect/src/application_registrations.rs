@@ -143,9 +143,9 @@ impl<'a> ApplicationRegistrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateApplicationRegistrationRequest>(serde_json::json!({
-    ///   "api_id": "7f9fd312-a987-4628-b4c5-bb4f4fddd5f7"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApplicationRegistrationRequest::builder()
+    ///     .api_id("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
+    ///     .build()?;
     /// let response = client
     ///     .application_registrations()
     ///     .create_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
@@ -318,9 +318,9 @@ impl<'a> ApplicationRegistrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateDeveloperRequest>(serde_json::json!({
-    ///   "status": "approved"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateDeveloperRequest::builder()
+    ///     .status(kong_konnect::models::DeveloperStatus::Approved)
+    ///     .build();
     /// let response = client
     ///     .application_registrations()
     ///     .update_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
@@ -384,9 +384,9 @@ impl<'a> ApplicationRegistrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateRegistrationConsumerRequest>(serde_json::json!({
-    ///   "id": "7f9fd312-a987-4628-b4c5-bb4f4fddd5f7"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateRegistrationConsumerRequest::builder()
+    ///     .id("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
+    ///     .build()?;
     /// client
     ///     .application_registrations()
     ///     .update_application_registration_consumer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
@@ -803,6 +803,7 @@ impl ApplicationRegistrationsApi for crate::Client {
 }
 /// The error responses `list-registrations`, `list-registrations-by-application`, `update-application-registration`, `update-application-registration-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -847,6 +848,7 @@ pub type ListRegistrationsError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type ListRegistrationsByApplicationError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-application-registration` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApplicationRegistrationError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -891,6 +893,7 @@ impl crate::runtime::ErrorResponses for CreateApplicationRegistrationError {
 }
 /// The error responses `get-application-registration`, `delete-application-registration`, `delete-application-registration-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

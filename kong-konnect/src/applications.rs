@@ -137,18 +137,22 @@ impl<'a> Applications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateApplicationRequest>(serde_json::json!({
-    ///   "name": "Portal Application",
-    ///   "description": "A portal application provisioned for a developer by a Portal Admin.",
-    ///   "labels": {
-    ///     "env": "production"
-    ///   },
-    ///   "auth_strategy_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-    ///   "owner": {
-    ///     "id": "7f9fd312-a987-4628-b4c5-bb4f4fddd5f7",
-    ///     "type": "developer"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateApplicationRequest::builder()
+    ///     .name("Portal Application")
+    ///     .description("A portal application provisioned for a developer by a Portal Admin.")
+    ///     .labels(
+    ///         std::collections::BTreeMap::from([
+    ///             ("env".to_owned(), Some("production".to_owned())),
+    ///         ]),
+    ///     )
+    ///     .auth_strategy_id("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .owner(
+    ///         kong_konnect::models::ApplicationOwner::builder()
+    ///             .r#type(kong_konnect::models::ApplicationOwnerType::Developer)
+    ///             .id("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .applications()
     ///     .create_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -314,7 +318,7 @@ impl<'a> Applications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateApplicationRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateApplicationRequest::builder().build();
     /// let response = client
     ///     .applications()
     ///     .update_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
@@ -747,6 +751,7 @@ impl ApplicationsApi for crate::Client {
 }
 /// The error responses `get-application-unscoped`, `get-application`, `delete-application` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -785,6 +790,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type GetApplicationUnscopedError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `list-applications`, `update-application`, `list-credentials-by-application`, `list-developers-by-application` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -827,6 +833,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListApplicationsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-application` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApplicationError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -82,9 +82,9 @@ impl<'a> Assets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ReplacePortalImageAsset>(serde_json::json!({
-    ///   "data": "data:image/png,"
-    /// }))?;
+    /// let body = kong_konnect::models::ReplacePortalImageAsset::builder()
+    ///     .data(kong_konnect::models::PortalImageDataUri::String("data:image/png,".to_owned()))
+    ///     .build()?;
     /// let response = client
     ///     .assets()
     ///     .replace_portal_asset_favicon("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -249,9 +249,9 @@ impl<'a> Assets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ReplacePortalImageAsset>(serde_json::json!({
-    ///   "data": "data:image/png,"
-    /// }))?;
+    /// let body = kong_konnect::models::ReplacePortalImageAsset::builder()
+    ///     .data(kong_konnect::models::PortalImageDataUri::String("data:image/png,".to_owned()))
+    ///     .build()?;
     /// let response = client
     ///     .assets()
     ///     .replace_portal_asset_logo("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -542,6 +542,7 @@ impl AssetsApi for crate::Client {
 }
 /// The error responses `get-portal-asset-favicon`, `get-portal-asset-favicon-raw`, `get-portal-asset-logo`, `get-portal-asset-logo-raw` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -576,6 +577,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
 pub type GetPortalAssetFaviconError = UnauthorizedForbiddenError;
 /// The error responses `replace-portal-asset-favicon`, `replace-portal-asset-logo` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

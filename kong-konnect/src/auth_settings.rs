@@ -79,7 +79,7 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::AuthenticationSettingsResponse>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::AuthenticationSettingsResponse::builder().build();
     /// let response = client
     ///     .auth_settings()
     ///     .update_authentication_settings()
@@ -184,7 +184,7 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateIdpConfigurationRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateIdpConfigurationRequest::builder().build();
     /// let response = client
     ///     .auth_settings()
     ///     .update_idp_configuration()
@@ -299,16 +299,16 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PortalTeamGroupMappingsUpdateRequest>(serde_json::json!({
-    ///   "data": [
-    ///     {
-    ///       "team_id": "af91db4c-6e51-403e-a2bf-33d27ae50c0a",
-    ///       "groups": [
-    ///         "Service Developer"
-    ///       ]
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::PortalTeamGroupMappingsUpdateRequest::builder()
+    ///     .data(
+    ///         vec![
+    ///             kong_konnect::models::PortalTeamGroupMappingsUpdateRequestDataItem::builder()
+    ///                 .team_id("af91db4c-6e51-403e-a2bf-33d27ae50c0a".parse()?)
+    ///                 .groups(vec!["Service Developer".to_owned()])
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .build();
     /// let response = client
     ///     .auth_settings()
     ///     .patch_team_group_mappings()
@@ -417,16 +417,16 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateIdpTeamMappingsRequest>(serde_json::json!({
-    ///   "mappings": [
-    ///     {
-    ///       "group": "Service Developers",
-    ///       "team_ids": [
-    ///         "af91db4c-6e51-403e-a2bf-33d27ae50c0a"
-    ///       ]
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateIdpTeamMappingsRequest::builder()
+    ///     .mappings(
+    ///         vec![
+    ///             kong_konnect::models::UpdateIdpTeamMappingsRequestMappingsItem::builder()
+    ///                 .group("Service Developers")
+    ///                 .team_ids(vec!["af91db4c-6e51-403e-a2bf-33d27ae50c0a".to_owned()])
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .build();
     /// let response = client
     ///     .auth_settings()
     ///     .update_idp_team_mappings()
@@ -482,9 +482,9 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::GetIdentityProvidersFilter>(serde_json::json!({
-    ///   "type": {}
-    /// }))?;
+    /// let filter = kong_konnect::models::GetIdentityProvidersFilter::builder()
+    ///     .r#type(kong_konnect::models::StringFieldEqualsFilter::builder().build())
+    ///     .build();
     /// let response = client
     ///     .auth_settings()
     ///     .get_identity_providers()
@@ -538,7 +538,7 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateIdentityProvider>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::CreateIdentityProvider::builder().build();
     /// let response = client
     ///     .auth_settings()
     ///     .create_identity_provider(body)
@@ -698,7 +698,7 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateIdentityProvider>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateIdentityProvider::builder().build();
     /// let response = client
     ///     .auth_settings()
     ///     .update_identity_provider("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -815,10 +815,10 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest>(serde_json::json!({
-    ///   "team_id": "6801e673-cc10-498a-94cd-4271de07a0d3",
-    ///   "group": "API Engineers"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest::builder()
+    ///     .team_id("6801e673-cc10-498a-94cd-4271de07a0d3".parse()?)
+    ///     .group("API Engineers")
+    ///     .build()?;
     /// let response = client
     ///     .auth_settings()
     ///     .create_idp_team_group_mapping("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -1507,6 +1507,7 @@ impl AuthSettingsApi for crate::Client {
 }
 /// The error responses `get-authentication-settings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAuthenticationSettingsError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -1535,6 +1536,7 @@ impl crate::runtime::ErrorResponses for GetAuthenticationSettingsError {
 }
 /// The error responses `update-authentication-settings`, `update-idp-configuration` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAuthenticationSettingsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1571,6 +1573,7 @@ impl crate::runtime::ErrorResponses for UpdateAuthenticationSettingsError {
 }
 /// The error responses `get-idp-configuration`, `get-identity-provider`, `delete-identity-provider`, `list-idp-team-group-mappings`, `get-idp-team-group-mapping`, `delete-idp-team-group-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1615,6 +1618,7 @@ pub type GetIdpConfigurationError = BadRequestUnauthorizedForbiddenNotFoundError
 pub type UpdateIdpConfigurationError = UpdateAuthenticationSettingsError;
 /// The error responses `get-team-group-mappings`, `patch-team-group-mappings` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTeamGroupMappingsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1653,6 +1657,7 @@ impl crate::runtime::ErrorResponses for GetTeamGroupMappingsError {
 pub type PatchTeamGroupMappingsError = GetTeamGroupMappingsError;
 /// The error responses `get-idp-team-mappings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetIdpTeamMappingsError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -1695,6 +1700,7 @@ impl crate::runtime::ErrorResponses for GetIdpTeamMappingsError {
 }
 /// The error responses `update-idp-team-mappings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateIdpTeamMappingsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1737,6 +1743,7 @@ impl crate::runtime::ErrorResponses for UpdateIdpTeamMappingsError {
 }
 /// The error responses `get-identity-providers` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetIdentityProvidersError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -1769,6 +1776,7 @@ impl crate::runtime::ErrorResponses for GetIdentityProvidersError {
 }
 /// The error responses `create-identity-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateIdentityProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1813,6 +1821,7 @@ pub type GetIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoundError
 pub type DeleteIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-identity-provider`, `create-idp-team-group-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -110,6 +110,7 @@ impl AuthenticationApi for crate::Client {
 }
 /// The error responses `authenticate-sso` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AuthenticateSsoError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -189,11 +189,11 @@ impl<'a> BasicAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::BasicAuthWithoutParents>(serde_json::json!({
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "password": "hashedsoopersecretvalue",
-    ///   "username": "darius"
-    /// }))?;
+    /// let body = kong_konnect::models::BasicAuthWithoutParents::builder()
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
+    ///     .password("hashedsoopersecretvalue")
+    ///     .username("darius")
+    ///     .build()?;
     /// let response = client
     ///     .basic_auth_credentials()
     ///     .create_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", body)
@@ -312,11 +312,11 @@ impl<'a> BasicAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::BasicAuthWithoutParents>(serde_json::json!({
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "password": "hashedsoopersecretvalue",
-    ///   "username": "darius"
-    /// }))?;
+    /// let body = kong_konnect::models::BasicAuthWithoutParents::builder()
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
+    ///     .password("hashedsoopersecretvalue")
+    ///     .username("darius")
+    ///     .build()?;
     /// let response = client
     ///     .basic_auth_credentials()
     ///     .upsert_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "80db1b58-ca7c-4d21-b92a-64eb07725872", body)
@@ -704,6 +704,7 @@ impl BasicAuthCredentialsApi for crate::Client {
 }
 /// The error responses `list-basic-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListBasicAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -732,6 +733,7 @@ impl crate::runtime::ErrorResponses for ListBasicAuthError {
 }
 /// The error responses `get-basic-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetBasicAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -764,6 +766,7 @@ impl crate::runtime::ErrorResponses for GetBasicAuthError {
 }
 /// The error responses `list-basic-auth-with-consumer`, `create-basic-auth-with-consumer`, `upsert-basic-auth-with-consumer`, `delete-basic-auth-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -788,6 +791,7 @@ pub type ListBasicAuthWithConsumerError = NoDocumentedError;
 pub type CreateBasicAuthWithConsumerError = NoDocumentedError;
 /// The error responses `get-basic-auth-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetBasicAuthWithConsumerError {
     /// 404: Resource does not exist
     NotFound,

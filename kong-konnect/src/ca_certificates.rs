@@ -81,16 +81,13 @@ impl<'a> CaCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CaCertificate>(serde_json::json!({
-    ///   "cert": "-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----",
-    ///   "cert_digest": "9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f",
-    ///   "created_at": 1706598432,
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f260",
-    ///   "tags": [
-    ///     "trusted",
-    ///     "api"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CaCertificate::builder()
+    ///     .cert("-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----")
+    ///     .cert_digest("9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f")
+    ///     .created_at(1706598432)
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f260")
+    ///     .tags(vec!["trusted".to_owned(), "api".to_owned()])
+    ///     .build()?;
     /// let response = client
     ///     .ca_certificates()
     ///     .create_ca_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -199,16 +196,13 @@ impl<'a> CaCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CaCertificate>(serde_json::json!({
-    ///   "cert": "-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----",
-    ///   "cert_digest": "9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f",
-    ///   "created_at": 1706598432,
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f260",
-    ///   "tags": [
-    ///     "trusted",
-    ///     "api"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CaCertificate::builder()
+    ///     .cert("-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----")
+    ///     .cert_digest("9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f")
+    ///     .created_at(1706598432)
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f260")
+    ///     .tags(vec!["trusted".to_owned(), "api".to_owned()])
+    ///     .build()?;
     /// let response = client
     ///     .ca_certificates()
     ///     .upsert_ca_certificate("3c31f18a-f27a-4f9b-8cd4-bf841554612f", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -487,6 +481,7 @@ impl CaCertificatesApi for crate::Client {
 }
 /// The error responses `list-ca_certificate`, `create-ca_certificate`, `upsert-ca_certificate`, `delete-ca_certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -519,6 +514,7 @@ pub type ListCaCertificateError = UnauthorizedError;
 pub type CreateCaCertificateError = UnauthorizedError;
 /// The error responses `get-ca_certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCaCertificateError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -119,6 +119,7 @@ impl CatalogIntegrationsApi for crate::Client {
 }
 /// The error responses `list-catalog-integrations` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCatalogIntegrationsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -85,10 +85,10 @@ impl<'a> CatalogResourceMappings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateCatalogResourceMapping>(serde_json::json!({
-    ///   "service": "user-svc",
-    ///   "resource": "4UdXnoaDYYJsH_Ir"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCatalogResourceMapping::builder()
+    ///     .service("user-svc")
+    ///     .resource(kong_konnect::models::CreateCatalogResourceMappingResource::String("4UdXnoaDYYJsH_Ir".to_owned()))
+    ///     .build()?;
     /// let response = client
     ///     .catalog_resource_mappings()
     ///     .create_resource_mapping(body)
@@ -366,6 +366,7 @@ impl CatalogResourceMappingsApi for crate::Client {
 }
 /// The error responses `list-resource-mappings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListResourceMappingsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -402,6 +403,7 @@ impl crate::runtime::ErrorResponses for ListResourceMappingsError {
 }
 /// The error responses `create-resource-mapping` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateResourceMappingError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -442,6 +444,7 @@ impl crate::runtime::ErrorResponses for CreateResourceMappingError {
 }
 /// The error responses `fetch-resource-mapping`, `delete-resource-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -119,6 +119,7 @@ impl CatalogResourceServicesApi for crate::Client {
 }
 /// The error responses `list-catalog-resource-services` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCatalogResourceServicesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -36,7 +36,7 @@ impl<'a> CatalogResources<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateCatalogResource>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateCatalogResource::builder().build();
     /// let response = client
     ///     .catalog_resources()
     ///     .update_resource("3f51fa25-310a-421d-bd1a-007f859021a3", "AflTNLY0tTQhv2my", body)
@@ -97,11 +97,11 @@ impl<'a> CatalogResources<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::CursorPageParameters>(serde_json::json!({
-    ///   "size": 10,
-    ///   "after": "ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ",
-    ///   "before": "ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ"
-    /// }))?;
+    /// let page = kong_konnect::models::CursorPageParameters::builder()
+    ///     .size(10)
+    ///     .after("ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ")
+    ///     .before("ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ")
+    ///     .build();
     /// let response = client
     ///     .catalog_resources()
     ///     .list_resources()
@@ -295,6 +295,7 @@ impl CatalogResourcesApi for crate::Client {
 }
 /// The error responses `update-resource` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateResourceError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -335,6 +336,7 @@ impl crate::runtime::ErrorResponses for UpdateResourceError {
 }
 /// The error responses `list-resources` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListResourcesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -371,6 +373,7 @@ impl crate::runtime::ErrorResponses for ListResourcesError {
 }
 /// The error responses `fetch-resource` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FetchResourceError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

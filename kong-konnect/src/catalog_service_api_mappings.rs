@@ -148,9 +148,9 @@ impl<'a> CatalogServiceApiMappings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateCatalogServiceApiMappingRequest>(serde_json::json!({
-    ///   "api_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCatalogServiceApiMappingRequest::builder()
+    ///     .api_id("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .build()?;
     /// let response = client
     ///     .catalog_service_api_mappings()
     ///     .create_catalog_service_api_mapping("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", body)
@@ -488,6 +488,7 @@ impl CatalogServiceApiMappingsApi for crate::Client {
 }
 /// The error responses `list-service-mappings-for-api`, `list-catalog-service-api-mappings`, `get-catalog-service-api-mapping`, `delete-catalog-service-api-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -532,6 +533,7 @@ pub type ListServiceMappingsForApiError = BadRequestUnauthorizedForbiddenNotFoun
 pub type ListCatalogServiceApiMappingsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-catalog-service-api-mapping` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateCatalogServiceApiMappingError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -119,6 +119,7 @@ impl CatalogServiceResourcesApi for crate::Client {
 }
 /// The error responses `list-catalog-service-resources` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCatalogServiceResourcesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

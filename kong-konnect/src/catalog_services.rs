@@ -96,10 +96,10 @@ impl<'a> CatalogServices<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateCatalogService>(serde_json::json!({
-    ///   "name": "user-svc",
-    ///   "display_name": "User Service"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCatalogService::builder()
+    ///     .name("user-svc")
+    ///     .display_name("User Service")
+    ///     .build()?;
     /// let response = client
     ///     .catalog_services()
     ///     .create_catalog_service(body)
@@ -253,7 +253,7 @@ impl<'a> CatalogServices<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateCatalogService>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateCatalogService::builder().build();
     /// let response = client
     ///     .catalog_services()
     ///     .update_catalog_service("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", body)
@@ -462,6 +462,7 @@ impl CatalogServicesApi for crate::Client {
 }
 /// The error responses `list-catalog-services`, `create-catalog-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -502,6 +503,7 @@ pub type ListCatalogServicesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateCatalogServiceError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `fetch-catalog-service`, `delete-catalog-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -542,6 +544,7 @@ pub type FetchCatalogServiceError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteCatalogServiceError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-catalog-service` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateCatalogServiceError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -81,11 +81,11 @@ impl<'a> Certificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CertificateRequest>(serde_json::json!({
-    ///   "cert": "-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----",
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "key": "-----BEGIN PRIVATE KEY-----\nprivate-key-content\n-----END PRIVATE KEY-----"
-    /// }))?;
+    /// let body = kong_konnect::models::CertificateRequest::builder()
+    ///     .cert("-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----")
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
+    ///     .key("-----BEGIN PRIVATE KEY-----\nprivate-key-content\n-----END PRIVATE KEY-----")
+    ///     .build();
     /// let response = client
     ///     .certificates()
     ///     .create_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -194,11 +194,11 @@ impl<'a> Certificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CertificateRequest>(serde_json::json!({
-    ///   "cert": "-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----",
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "key": "-----BEGIN PRIVATE KEY-----\nprivate-key-content\n-----END PRIVATE KEY-----"
-    /// }))?;
+    /// let body = kong_konnect::models::CertificateRequest::builder()
+    ///     .cert("-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----")
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
+    ///     .key("-----BEGIN PRIVATE KEY-----\nprivate-key-content\n-----END PRIVATE KEY-----")
+    ///     .build();
     /// let response = client
     ///     .certificates()
     ///     .upsert_certificate("ddf3cdaa-3329-4961-822a-ce6dbd38eff7", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -452,6 +452,7 @@ impl CertificatesApi for crate::Client {
 }
 /// The error responses `list-certificate`, `create-certificate`, `upsert-certificate`, `delete-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -484,6 +485,7 @@ pub type ListCertificateError = UnauthorizedError;
 pub type CreateCertificateError = UnauthorizedError;
 /// The error responses `get-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCertificateError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -292,6 +292,7 @@ impl CloudGatewaysResourceQuotasApi for crate::Client {
 }
 /// The error responses `list-default-resource-quotas`, `list-resource-quotas` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -332,6 +333,7 @@ pub type ListDefaultResourceQuotasError = BadRequestUnauthorizedForbiddenError;
 pub type ListResourceQuotasError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-resource-quota` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetResourceQuotaError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

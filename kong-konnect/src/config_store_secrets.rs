@@ -88,10 +88,10 @@ impl<'a> ConfigStoreSecrets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateConfigStoreSecret>(serde_json::json!({
-    ///   "key": "string",
-    ///   "value": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateConfigStoreSecret::builder()
+    ///     .key("string")
+    ///     .value("string")
+    ///     .build()?;
     /// let response = client
     ///     .config_store_secrets()
     ///     .create_config_store_secret("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -208,9 +208,9 @@ impl<'a> ConfigStoreSecrets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateConfigStoreSecret>(serde_json::json!({
-    ///   "value": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateConfigStoreSecret::builder()
+    ///     .value("string")
+    ///     .build()?;
     /// let response = client
     ///     .config_store_secrets()
     ///     .update_config_store_secret("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ConfigStoreSecretKey", body)
@@ -510,6 +510,7 @@ impl ConfigStoreSecretsApi for crate::Client {
 }
 /// The error responses `list-config-store-secrets` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListConfigStoreSecretsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -550,6 +551,7 @@ impl crate::runtime::ErrorResponses for ListConfigStoreSecretsError {
 }
 /// The error responses `create-config-store-secret`, `update-config-store-secret` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundUnsupportedMediaTypeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -599,6 +601,7 @@ for BadRequestUnauthorizedForbiddenNotFoundUnsupportedMediaTypeError {
 pub type CreateConfigStoreSecretError = BadRequestUnauthorizedForbiddenNotFoundUnsupportedMediaTypeError;
 /// The error responses `get-config-store-secret`, `delete-config-store-secret` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::BaseError),

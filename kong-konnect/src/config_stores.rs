@@ -84,7 +84,7 @@ impl<'a> ConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateConfigStore>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::CreateConfigStore::builder().build();
     /// let response = client
     ///     .config_stores()
     ///     .create_config_store("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -197,7 +197,7 @@ impl<'a> ConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateConfigStore>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::CreateConfigStore::builder().build();
     /// let response = client
     ///     .config_stores()
     ///     .update_config_store("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -258,7 +258,7 @@ impl<'a> ConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let force = serde_json::from_value::<kong_konnect::models::UpdateApiForce>(serde_json::json!("false"))?;
+    /// let force = kong_konnect::models::UpdateApiForce::False;
     /// client
     ///     .config_stores()
     ///     .delete_config_store("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -465,6 +465,7 @@ impl ConfigStoresApi for crate::Client {
 }
 /// The error responses `list-config-stores`, `delete-config-store` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -503,6 +504,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type ListConfigStoresError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `create-config-store` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateConfigStoreError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -545,6 +547,7 @@ impl crate::runtime::ErrorResponses for CreateConfigStoreError {
 }
 /// The error responses `get-config-store` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetConfigStoreError {
     /// 401: Unauthorized
     Unauthorized(crate::models::BaseError),
@@ -577,6 +580,7 @@ impl crate::runtime::ErrorResponses for GetConfigStoreError {
 }
 /// The error responses `update-config-store` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateConfigStoreError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

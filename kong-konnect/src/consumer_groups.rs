@@ -81,9 +81,9 @@ impl<'a> ConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ConsumerGroup>(serde_json::json!({
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::ConsumerGroup::builder()
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .consumer_groups()
     ///     .create_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -196,9 +196,9 @@ impl<'a> ConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ConsumerGroup>(serde_json::json!({
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::ConsumerGroup::builder()
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .consumer_groups()
     ///     .upsert_consumer_group("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -366,7 +366,7 @@ impl<'a> ConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::AddConsumerToGroupRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::AddConsumerToGroupRequest::builder().build();
     /// let response = client
     ///     .consumer_groups()
     ///     .add_consumer_to_group("cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -855,6 +855,7 @@ impl ConsumerGroupsApi for crate::Client {
 }
 /// The error responses `list-consumer_group`, `create-consumer_group`, `upsert-consumer_group`, `delete-consumer_group` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -887,6 +888,7 @@ pub type ListConsumerGroupError = UnauthorizedError;
 pub type CreateConsumerGroupError = UnauthorizedError;
 /// The error responses `get-consumer_group` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetConsumerGroupError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -923,6 +925,7 @@ pub type UpsertConsumerGroupError = UnauthorizedError;
 pub type DeleteConsumerGroupError = UnauthorizedError;
 /// The error responses `list-consumers-for-consumer-group`, `add-consumer-to-group`, `remove-consumer-from-group` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -947,6 +950,7 @@ pub type ListConsumersForConsumerGroupError = NoDocumentedError;
 pub type AddConsumerToGroupError = NoDocumentedError;
 /// The error responses `remove-all-consumers-from-consumer-group` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RemoveAllConsumersFromConsumerGroupError {
     /// 404: Consumer group or consumer association does not exist
     NotFound,

@@ -78,14 +78,12 @@ impl<'a> Consumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Consumer>(serde_json::json!({
-    ///   "custom_id": "4200",
-    ///   "id": "8a388226-80e8-4027-a486-25e4f7db5d21",
-    ///   "tags": [
-    ///     "silver-tier"
-    ///   ],
-    ///   "username": "bob-the-builder"
-    /// }))?;
+    /// let body = kong_konnect::models::Consumer::builder()
+    ///     .custom_id("4200")
+    ///     .id("8a388226-80e8-4027-a486-25e4f7db5d21")
+    ///     .tags(vec!["silver-tier".to_owned()])
+    ///     .username("bob-the-builder")
+    ///     .build();
     /// let response = client
     ///     .consumers()
     ///     .create_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -194,14 +192,12 @@ impl<'a> Consumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Consumer>(serde_json::json!({
-    ///   "custom_id": "4200",
-    ///   "id": "8a388226-80e8-4027-a486-25e4f7db5d21",
-    ///   "tags": [
-    ///     "silver-tier"
-    ///   ],
-    ///   "username": "bob-the-builder"
-    /// }))?;
+    /// let body = kong_konnect::models::Consumer::builder()
+    ///     .custom_id("4200")
+    ///     .id("8a388226-80e8-4027-a486-25e4f7db5d21")
+    ///     .tags(vec!["silver-tier".to_owned()])
+    ///     .username("bob-the-builder")
+    ///     .build();
     /// let response = client
     ///     .consumers()
     ///     .upsert_consumer("c1059869-6fa7-4329-a5f5-5946d14ca2c5", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -367,7 +363,7 @@ impl<'a> Consumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::AddConsumerToSpecificConsumerGroupRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::AddConsumerToSpecificConsumerGroupRequest::builder().build();
     /// let response = client
     ///     .consumers()
     ///     .add_consumer_to_specific_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "c1059869-6fa7-4329-a5f5-5946d14ca2c5")
@@ -820,6 +816,7 @@ impl ConsumersApi for crate::Client {
 }
 /// The error responses `list-consumer`, `create-consumer`, `upsert-consumer`, `delete-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -852,6 +849,7 @@ pub type ListConsumerError = UnauthorizedError;
 pub type CreateConsumerError = UnauthorizedError;
 /// The error responses `get-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetConsumerError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -888,6 +886,7 @@ pub type UpsertConsumerError = UnauthorizedError;
 pub type DeleteConsumerError = UnauthorizedError;
 /// The error responses `list-consumer-groups-for-consumer`, `add-consumer-to-specific-consumer-group`, `remove-consumer-from-consumer-group` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -912,6 +911,7 @@ pub type ListConsumerGroupsForConsumerError = NoDocumentedError;
 pub type AddConsumerToSpecificConsumerGroupError = NoDocumentedError;
 /// The error responses `remove-consumer-from-all-consumer-groups` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RemoveConsumerFromAllConsumerGroupsError {
     /// 404: Consumer does not exist
     NotFound,

@@ -141,13 +141,15 @@ impl<'a> ControlPlaneGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::GroupMembership>(serde_json::json!({
-    ///   "members": [
-    ///     {
-    ///       "id": "string"
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GroupMembership::builder()
+    ///     .members(
+    ///         vec![
+    ///             kong_konnect::models::GroupMembershipMembersItem::builder()
+    ///                 .id("string")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// client
     ///     .control_plane_groups()
     ///     .put_control_planes_id_group_memberships("string")
@@ -203,13 +205,15 @@ impl<'a> ControlPlaneGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::GroupMembership>(serde_json::json!({
-    ///   "members": [
-    ///     {
-    ///       "id": "string"
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GroupMembership::builder()
+    ///     .members(
+    ///         vec![
+    ///             kong_konnect::models::GroupMembershipMembersItem::builder()
+    ///                 .id("string")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// client
     ///     .control_plane_groups()
     ///     .post_control_planes_id_group_memberships_add("string")
@@ -265,13 +269,15 @@ impl<'a> ControlPlaneGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::GroupMembership>(serde_json::json!({
-    ///   "members": [
-    ///     {
-    ///       "id": "string"
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GroupMembership::builder()
+    ///     .members(
+    ///         vec![
+    ///             kong_konnect::models::GroupMembershipMembersItem::builder()
+    ///                 .id("string")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// client
     ///     .control_plane_groups()
     ///     .post_control_planes_id_group_memberships_remove("string")
@@ -573,6 +579,7 @@ impl ControlPlaneGroupsApi for crate::Client {
 }
 /// The error responses `get-control-planes-id-group-member-status`, `get-control-planes-id-group-memberships`, `put-control-planes-id-group-memberships`, `post-control-planes-id-group-memberships-add`, `post-control-planes-id-group-memberships-remove`, `get-control-planes-id-group-status` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -81,9 +81,9 @@ impl<'a> ControlPlanes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateControlPlaneRequest>(serde_json::json!({
-    ///   "name": "Test Control Plane"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateControlPlaneRequest::builder()
+    ///     .name("Test Control Plane")
+    ///     .build()?;
     /// let response = client
     ///     .control_planes()
     ///     .create_control_plane(body)
@@ -243,7 +243,7 @@ impl<'a> ControlPlanes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateControlPlaneRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateControlPlaneRequest::builder().build();
     /// let response = client
     ///     .control_planes()
     ///     .update_control_plane("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -446,6 +446,7 @@ impl ControlPlanesApi for crate::Client {
 }
 /// The error responses `list-control-planes` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListControlPlanesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -494,6 +495,7 @@ impl crate::runtime::ErrorResponses for ListControlPlanesError {
 }
 /// The error responses `create-control-plane` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateControlPlaneError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -546,6 +548,7 @@ impl crate::runtime::ErrorResponses for CreateControlPlaneError {
 }
 /// The error responses `get-control-plane` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetControlPlaneError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -598,6 +601,7 @@ impl crate::runtime::ErrorResponses for GetControlPlaneError {
 }
 /// The error responses `delete-control-plane`, `update-control-plane` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -115,6 +115,7 @@ impl CriteriaTemplatesApi for crate::Client {
 }
 /// The error responses `list-criteria-templates` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCriteriaTemplatesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -31,12 +31,12 @@ impl<'a> CustomDomains<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::CustomDomainsFilterParameters>(serde_json::json!({
-    ///   "control_plane_id": {},
-    ///   "control_plane_geo": "us",
-    ///   "domain": {},
-    ///   "state": "created"
-    /// }))?;
+    /// let filter = kong_konnect::models::CustomDomainsFilterParameters::builder()
+    ///     .control_plane_id(kong_konnect::models::IdFieldFilter::builder().build())
+    ///     .control_plane_geo(kong_konnect::models::ControlPlaneGeoFieldFilter::ControlPlaneGeoFieldEqualsFilter(kong_konnect::models::ControlPlaneGeoFieldEqualsFilter::ControlPlaneGeo(kong_konnect::models::ControlPlaneGeo::Us)))
+    ///     .domain(kong_konnect::models::CloudGatewaysStringFieldFilterOverride::builder().build())
+    ///     .state(kong_konnect::models::CustomDomainStateFieldFilter::CustomDomainStateFieldEqualsFilter(kong_konnect::models::CustomDomainStateFieldEqualsFilter::CustomDomainState(kong_konnect::models::CustomDomainState::Created)))
+    ///     .build();
     /// let response = client
     ///     .custom_domains()
     ///     .list_custom_domains()
@@ -94,11 +94,11 @@ impl<'a> CustomDomains<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateCustomDomainRequest>(serde_json::json!({
-    ///   "control_plane_id": "0949471e-b759-45ba-87ab-ee63fb781388",
-    ///   "control_plane_geo": "us",
-    ///   "domain": "example.com"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCustomDomainRequest::builder()
+    ///     .control_plane_id("0949471e-b759-45ba-87ab-ee63fb781388".parse()?)
+    ///     .control_plane_geo(kong_konnect::models::ControlPlaneGeo::Us)
+    ///     .domain("example.com")
+    ///     .build()?;
     /// let response = client
     ///     .custom_domains()
     ///     .create_custom_domains(body)
@@ -456,6 +456,7 @@ impl CustomDomainsApi for crate::Client {
 }
 /// The error responses `list-custom-domains`, `delete-custom-domain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -498,6 +499,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListCustomDomainsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-custom-domains` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateCustomDomainsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -542,6 +544,7 @@ impl crate::runtime::ErrorResponses for CreateCustomDomainsError {
 }
 /// The error responses `get-custom-domain`, `get-custom-domain-online-status` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

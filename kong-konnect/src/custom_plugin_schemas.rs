@@ -88,9 +88,9 @@ impl<'a> CustomPluginSchemas<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreatePluginSchemasRequest>(serde_json::json!({
-    ///   "lua_schema": "return { name = \"myplugin\", fields = { { config = { type = \"record\", fields = { } } } } }"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePluginSchemasRequest::builder()
+    ///     .lua_schema("return { name = \"myplugin\", fields = { { config = { type = \"record\", fields = { } } } } }")
+    ///     .build()?;
     /// let response = client
     ///     .custom_plugin_schemas()
     ///     .create_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -201,9 +201,9 @@ impl<'a> CustomPluginSchemas<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreatePluginSchemasRequest>(serde_json::json!({
-    ///   "lua_schema": "return { name = \"myplugin\", fields = { { config = { type = \"record\", fields = { } } } } }"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePluginSchemasRequest::builder()
+    ///     .lua_schema("return { name = \"myplugin\", fields = { { config = { type = \"record\", fields = { } } } } }")
+    ///     .build()?;
     /// let response = client
     ///     .custom_plugin_schemas()
     ///     .update_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "myplugin")
@@ -484,6 +484,7 @@ impl CustomPluginSchemasApi for crate::Client {
 }
 /// The error responses `list-plugin-schemas` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPluginSchemasError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -520,6 +521,7 @@ impl crate::runtime::ErrorResponses for ListPluginSchemasError {
 }
 /// The error responses `create-plugin-schemas` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePluginSchemasError {
     /// 400: Forbidden
     BadRequest(crate::models::KonnectCpLegacyBaseError),
@@ -560,6 +562,7 @@ impl crate::runtime::ErrorResponses for CreatePluginSchemasError {
 }
 /// The error responses `get-plugin-schema`, `delete-plugin-schemas` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::KonnectCpLegacyBaseError),
@@ -598,6 +601,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type GetPluginSchemaError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-plugin-schemas` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdatePluginSchemasError {
     /// 400: Forbidden
     BadRequest(crate::models::KonnectCpLegacyBaseError),

@@ -89,12 +89,12 @@ impl<'a> CustomPlugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CustomPlugin>(serde_json::json!({
-    ///   "handler": "return { VERSION = '1.0,0', PRIORITY = 500, access = function(self, config) kong.service.request.set_header(config.name, config.value) end }",
-    ///   "id": "868346aa-1105-4b77-8346-aa1105fb77c4",
-    ///   "name": "set-header",
-    ///   "schema": "return { name = 'set-header', fields = { { protocols = require('kong.db.schema.typedefs').protocols_http }, { config = { type = 'record', fields = { { name = { description = 'The name of the header to set.', type = 'string', required = true } }, { value = { description = 'The value for the header.', type = 'string', required = true } } } } } } }"
-    /// }))?;
+    /// let body = kong_konnect::models::CustomPlugin::builder()
+    ///     .handler("return { VERSION = '1.0,0', PRIORITY = 500, access = function(self, config) kong.service.request.set_header(config.name, config.value) end }")
+    ///     .id("868346aa-1105-4b77-8346-aa1105fb77c4")
+    ///     .name("set-header")
+    ///     .schema("return { name = 'set-header', fields = { { protocols = require('kong.db.schema.typedefs').protocols_http }, { config = { type = 'record', fields = { { name = { description = 'The name of the header to set.', type = 'string', required = true } }, { value = { description = 'The value for the header.', type = 'string', required = true } } } } } } }")
+    ///     .build()?;
     /// let response = client
     ///     .custom_plugins()
     ///     .create_custom_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -209,12 +209,12 @@ impl<'a> CustomPlugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CustomPlugin>(serde_json::json!({
-    ///   "handler": "return { VERSION = '1.0,0', PRIORITY = 500, access = function(self, config) kong.service.request.set_header(config.name, config.value) end }",
-    ///   "id": "868346aa-1105-4b77-8346-aa1105fb77c4",
-    ///   "name": "set-header",
-    ///   "schema": "return { name = 'set-header', fields = { { protocols = require('kong.db.schema.typedefs').protocols_http }, { config = { type = 'record', fields = { { name = { description = 'The name of the header to set.', type = 'string', required = true } }, { value = { description = 'The value for the header.', type = 'string', required = true } } } } } } }"
-    /// }))?;
+    /// let body = kong_konnect::models::CustomPlugin::builder()
+    ///     .handler("return { VERSION = '1.0,0', PRIORITY = 500, access = function(self, config) kong.service.request.set_header(config.name, config.value) end }")
+    ///     .id("868346aa-1105-4b77-8346-aa1105fb77c4")
+    ///     .name("set-header")
+    ///     .schema("return { name = 'set-header', fields = { { protocols = require('kong.db.schema.typedefs').protocols_http }, { config = { type = 'record', fields = { { name = { description = 'The name of the header to set.', type = 'string', required = true } }, { value = { description = 'The value for the header.', type = 'string', required = true } } } } } } }")
+    ///     .build()?;
     /// let response = client
     ///     .custom_plugins()
     ///     .upsert_custom_plugin("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -490,6 +490,7 @@ impl CustomPluginsApi for crate::Client {
 }
 /// The error responses `list-custom-plugin`, `create-custom-plugin`, `upsert-custom-plugin`, `delete-custom-plugin` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -522,6 +523,7 @@ pub type ListCustomPluginError = UnauthorizedError;
 pub type CreateCustomPluginError = UnauthorizedError;
 /// The error responses `get-custom-plugin` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCustomPluginError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

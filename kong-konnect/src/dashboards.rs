@@ -81,34 +81,45 @@ impl<'a> Dashboards<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::DashboardUpdateRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "definition": {
-    ///     "tiles": [
-    ///       {
-    ///         "layout": {
-    ///           "position": {
-    ///             "col": 3,
-    ///             "row": 0
-    ///           },
-    ///           "size": {
-    ///             "cols": 3,
-    ///             "rows": 1
-    ///           }
-    ///         },
-    ///         "definition": {
-    ///           "query": {
-    ///             "datasource": "api_usage"
-    ///           },
-    ///           "chart": {
-    ///             "type": "donut"
-    ///           }
-    ///         },
-    ///         "type": "chart"
-    ///       }
-    ///     ]
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::DashboardUpdateRequest::builder()
+    ///     .name("string")
+    ///     .definition(
+    ///         kong_konnect::models::Dashboard::builder()
+    ///             .tiles(
+    ///                 vec![
+    ///                     kong_konnect::models::Tile::Chart(
+    ///                         kong_konnect::models::ChartTile::builder()
+    ///                             .layout(
+    ///                                 kong_konnect::models::ChartTileLayout::builder()
+    ///                                     .position(
+    ///                                         kong_konnect::models::ChartTileLayoutPosition::builder()
+    ///                                             .col(3)
+    ///                                             .row(0)
+    ///                                             .build()?,
+    ///                                     )
+    ///                                     .size(
+    ///                                         kong_konnect::models::ChartTileLayoutSize::builder()
+    ///                                             .cols(3)
+    ///                                             .rows(1)
+    ///                                             .build()?,
+    ///                                     )
+    ///                                     .build()?,
+    ///                             )
+    ///                             .definition(
+    ///                                 kong_konnect::models::AnyChartTileDefinition::ChartTileDefinition(
+    ///                                     kong_konnect::models::ChartTileDefinition::builder()
+    ///                                         .query(kong_konnect::models::ChartTileDefinitionQuery::ApiUsage(kong_konnect::models::AdvancedQuery::builder().build()))
+    ///                                         .chart(kong_konnect::models::Chart::Donut(kong_konnect::models::TopNChart::builder().build()))
+    ///                                         .build()?,
+    ///                                 ),
+    ///                             )
+    ///                             .build()?,
+    ///                     ),
+    ///                 ],
+    ///             )
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .dashboards()
     ///     .dashboards_create(body)
@@ -214,34 +225,45 @@ impl<'a> Dashboards<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::DashboardUpdateRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "definition": {
-    ///     "tiles": [
-    ///       {
-    ///         "layout": {
-    ///           "position": {
-    ///             "col": 3,
-    ///             "row": 0
-    ///           },
-    ///           "size": {
-    ///             "cols": 3,
-    ///             "rows": 1
-    ///           }
-    ///         },
-    ///         "definition": {
-    ///           "query": {
-    ///             "datasource": "api_usage"
-    ///           },
-    ///           "chart": {
-    ///             "type": "donut"
-    ///           }
-    ///         },
-    ///         "type": "chart"
-    ///       }
-    ///     ]
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::DashboardUpdateRequest::builder()
+    ///     .name("string")
+    ///     .definition(
+    ///         kong_konnect::models::Dashboard::builder()
+    ///             .tiles(
+    ///                 vec![
+    ///                     kong_konnect::models::Tile::Chart(
+    ///                         kong_konnect::models::ChartTile::builder()
+    ///                             .layout(
+    ///                                 kong_konnect::models::ChartTileLayout::builder()
+    ///                                     .position(
+    ///                                         kong_konnect::models::ChartTileLayoutPosition::builder()
+    ///                                             .col(3)
+    ///                                             .row(0)
+    ///                                             .build()?,
+    ///                                     )
+    ///                                     .size(
+    ///                                         kong_konnect::models::ChartTileLayoutSize::builder()
+    ///                                             .cols(3)
+    ///                                             .rows(1)
+    ///                                             .build()?,
+    ///                                     )
+    ///                                     .build()?,
+    ///                             )
+    ///                             .definition(
+    ///                                 kong_konnect::models::AnyChartTileDefinition::ChartTileDefinition(
+    ///                                     kong_konnect::models::ChartTileDefinition::builder()
+    ///                                         .query(kong_konnect::models::ChartTileDefinitionQuery::ApiUsage(kong_konnect::models::AdvancedQuery::builder().build()))
+    ///                                         .chart(kong_konnect::models::Chart::Donut(kong_konnect::models::TopNChart::builder().build()))
+    ///                                         .build()?,
+    ///                                 ),
+    ///                             )
+    ///                             .build()?,
+    ///                     ),
+    ///                 ],
+    ///             )
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .dashboards()
     ///     .dashboards_update("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -496,6 +518,7 @@ impl DashboardsApi for crate::Client {
 }
 /// The error responses `dashboards-list` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DashboardsListError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -528,6 +551,7 @@ impl crate::runtime::ErrorResponses for DashboardsListError {
 }
 /// The error responses `dashboards-create` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DashboardsCreateError {
     /// 400: Bad request; returned when the request payload was not valid.
     BadRequest(serde_json::Value),
@@ -564,6 +588,7 @@ impl crate::runtime::ErrorResponses for DashboardsCreateError {
 }
 /// The error responses `dashboards-get`, `dashboards-delete` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -602,6 +627,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type DashboardsGetError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `dashboards-update` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DashboardsUpdateError {
     /// 400: Bad request; returned when the request payload was not valid.
     BadRequest(serde_json::Value),

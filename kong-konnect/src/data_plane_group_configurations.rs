@@ -92,16 +92,18 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateConfigurationRequest>(serde_json::json!({
-    ///   "control_plane_id": "0949471e-b759-45ba-87ab-ee63fb781388",
-    ///   "control_plane_geo": "us",
-    ///   "dataplane_groups": [
-    ///     {
-    ///       "provider": "aws",
-    ///       "region": "us-east-2"
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CreateConfigurationRequest::builder()
+    ///     .control_plane_id("0949471e-b759-45ba-87ab-ee63fb781388".parse()?)
+    ///     .control_plane_geo(kong_konnect::models::ControlPlaneGeo::Us)
+    ///     .dataplane_groups(
+    ///         vec![
+    ///             kong_konnect::models::ConfigurationDataPlaneGroupConfig::builder()
+    ///                 .provider(kong_konnect::models::ProviderName::Aws)
+    ///                 .region("us-east-2")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .data_plane_group_configurations()
     ///     .create_configuration(body)
@@ -306,6 +308,7 @@ impl DataPlaneGroupConfigurationsApi for crate::Client {
 }
 /// The error responses `list-configurations` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListConfigurationsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -342,6 +345,7 @@ impl crate::runtime::ErrorResponses for ListConfigurationsError {
 }
 /// The error responses `create-configuration` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateConfigurationError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -386,6 +390,7 @@ impl crate::runtime::ErrorResponses for CreateConfigurationError {
 }
 /// The error responses `get-configuration` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetConfigurationError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -84,15 +84,18 @@ impl<'a> DcrProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateDcrProviderRequest>(serde_json::json!({
-    ///   "dcr_config": {
-    ///     "initial_client_id": "string",
-    ///     "initial_client_secret": "string"
-    ///   },
-    ///   "name": "string",
-    ///   "issuer": "https://example.com",
-    ///   "provider_type": "auth0"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateDcrProviderRequest::Auth0(
+    ///     kong_konnect::models::CreateDcrProviderRequestAuth0::builder()
+    ///         .dcr_config(
+    ///             kong_konnect::models::CreateDcrConfigAuth0InRequest::builder()
+    ///                 .initial_client_id("string")
+    ///                 .initial_client_secret("string")
+    ///                 .build()?,
+    ///         )
+    ///         .name("string")
+    ///         .issuer("https://example.com")
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .dcr_providers()
     ///     .create_dcr_provider(body)
@@ -249,7 +252,7 @@ impl<'a> DcrProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateDcrProviderRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateDcrProviderRequest::builder().build();
     /// let response = client
     ///     .dcr_providers()
     ///     .update_dcr_provider("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, body)
@@ -544,6 +547,7 @@ impl DcrProvidersApi for crate::Client {
 }
 /// The error responses `list-dcr-providers`, `create-dcr-provider` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -584,6 +588,7 @@ pub type ListDcrProvidersError = BadRequestUnauthorizedForbiddenError;
 pub type CreateDcrProviderError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-dcr-provider`, `delete-dcr-provider`, `verify-dcr-provider` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -624,6 +629,7 @@ pub type GetDcrProviderError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteDcrProviderError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-dcr-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateDcrProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

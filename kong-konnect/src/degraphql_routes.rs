@@ -189,11 +189,11 @@ impl<'a> DegraphqlRoutes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::DegraphqlRouteWithoutParents>(serde_json::json!({
-    ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "query": "query{ user { email } }",
-    ///   "uri": "/users"
-    /// }))?;
+    /// let body = kong_konnect::models::DegraphqlRouteWithoutParents::builder()
+    ///     .id("56c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///     .query("query{ user { email } }")
+    ///     .uri("/users")
+    ///     .build()?;
     /// let response = client
     ///     .degraphql_routes()
     ///     .create_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", body)
@@ -306,11 +306,11 @@ impl<'a> DegraphqlRoutes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::DegraphqlRouteWithoutParents>(serde_json::json!({
-    ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "query": "query{ user { email } }",
-    ///   "uri": "/users"
-    /// }))?;
+    /// let body = kong_konnect::models::DegraphqlRouteWithoutParents::builder()
+    ///     .id("56c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///     .query("query{ user { email } }")
+    ///     .uri("/users")
+    ///     .build()?;
     /// let response = client
     ///     .degraphql_routes()
     ///     .upsert_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string", body)
@@ -693,6 +693,7 @@ impl DegraphqlRoutesApi for crate::Client {
 }
 /// The error responses `list-degraphql_route` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListDegraphqlRouteError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -721,6 +722,7 @@ impl crate::runtime::ErrorResponses for ListDegraphqlRouteError {
 }
 /// The error responses `get-degraphql_route` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetDegraphqlRouteError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -753,6 +755,7 @@ impl crate::runtime::ErrorResponses for GetDegraphqlRouteError {
 }
 /// The error responses `list-degraphql_route-with-service`, `create-degraphql_route-with-service`, `upsert-degraphql_route-with-service`, `delete-degraphql_route-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -777,6 +780,7 @@ pub type ListDegraphqlRouteWithServiceError = NoDocumentedError;
 pub type CreateDegraphqlRouteWithServiceError = NoDocumentedError;
 /// The error responses `get-degraphql_route-with-service` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetDegraphqlRouteWithServiceError {
     /// 404: Resource does not exist
     NotFound,

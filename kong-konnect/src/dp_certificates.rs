@@ -82,9 +82,9 @@ impl<'a> DpCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateDataplaneCertificateRequest>(serde_json::json!({
-    ///   "cert": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateDataplaneCertificateRequest::builder()
+    ///     .cert("string")
+    ///     .build()?;
     /// let response = client
     ///     .dp_certificates()
     ///     .create_dataplane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -195,9 +195,9 @@ impl<'a> DpCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateDataplaneCertificateRequest>(serde_json::json!({
-    ///   "cert": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateDataplaneCertificateRequest::builder()
+    ///     .cert("string")
+    ///     .build()?;
     /// let response = client
     ///     .dp_certificates()
     ///     .update_dataplane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
@@ -477,6 +477,7 @@ impl DpCertificatesApi for crate::Client {
 }
 /// The error responses `list-dp-client-certificates`, `get-dataplane-certificate`, `delete-dataplane-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::KonnectCpLegacyBaseError),
@@ -515,6 +516,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListDpClientCertificatesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-dataplane-certificate`, `update-dataplane-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Forbidden
     BadRequest(crate::models::KonnectCpLegacyBaseError),

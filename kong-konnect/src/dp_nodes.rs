@@ -547,6 +547,7 @@ impl DpNodesApi for crate::Client {
 }
 /// The error responses `get-expected-config-hash`, `get-expected-config-version`, `list-dataplane-nodes`, `get-nodes-node_id`, `delete-nodes-node_id`, `get-nodes-eol` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.

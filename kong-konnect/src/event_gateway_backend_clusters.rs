@@ -90,18 +90,16 @@ impl<'a> EventGatewayBackendClusters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayBackendClusterRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "authentication": {
-    ///     "type": "anonymous"
-    ///   },
-    ///   "bootstrap_servers": [
-    ///     "a:0"
-    ///   ],
-    ///   "tls": {
-    ///     "enabled": true
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayBackendClusterRequest::builder()
+    ///     .name("string")
+    ///     .authentication(kong_konnect::models::BackendClusterAuthenticationScheme::Anonymous(kong_konnect::models::BillingPriceFree::builder().build()))
+    ///     .bootstrap_servers(vec!["a:0".to_owned()])
+    ///     .tls(
+    ///         kong_konnect::models::BackendClusterTls::builder()
+    ///             .enabled(true)
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_backend_clusters()
     ///     .create_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -216,18 +214,16 @@ impl<'a> EventGatewayBackendClusters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateEventGatewayBackendClusterRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "authentication": {
-    ///     "type": "anonymous"
-    ///   },
-    ///   "bootstrap_servers": [
-    ///     "a:0"
-    ///   ],
-    ///   "tls": {
-    ///     "enabled": true
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateEventGatewayBackendClusterRequest::builder()
+    ///     .name("string")
+    ///     .authentication(kong_konnect::models::BackendClusterAuthenticationSensitiveDataAwareScheme::Anonymous(kong_konnect::models::BillingPriceFree::builder().build()))
+    ///     .bootstrap_servers(vec!["a:0".to_owned()])
+    ///     .tls(
+    ///         kong_konnect::models::BackendClusterTls::builder()
+    ///             .enabled(true)
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_backend_clusters()
     ///     .update_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -514,6 +510,7 @@ impl EventGatewayBackendClustersApi for crate::Client {
 }
 /// The error responses `list-event-gateway-backend-clusters` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewayBackendClustersError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -546,6 +543,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayBackendClustersError {
 }
 /// The error responses `create-event-gateway-backend-cluster`, `update-event-gateway-backend-cluster` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -584,6 +582,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayBackendClusterError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-backend-cluster`, `delete-event-gateway-backend-cluster` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

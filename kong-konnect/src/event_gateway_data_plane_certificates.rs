@@ -88,9 +88,9 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayDataPlaneCertificateRequest>(serde_json::json!({
-    ///   "certificate": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayDataPlaneCertificateRequest::builder()
+    ///     .certificate("string")
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_data_plane_certificates()
     ///     .create_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -205,9 +205,9 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayDataPlaneCertificateRequest>(serde_json::json!({
-    ///   "certificate": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayDataPlaneCertificateRequest::builder()
+    ///     .certificate("string")
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_data_plane_certificates()
     ///     .update_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -494,6 +494,7 @@ impl EventGatewayDataPlaneCertificatesApi for crate::Client {
 }
 /// The error responses `list-event-gateway-data-plane-certificates`, `get-event-gateway-data-plane-certificate`, `delete-event-gateway-data-plane-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -532,6 +533,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListEventGatewayDataPlaneCertificatesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-event-gateway-data-plane-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateEventGatewayDataPlaneCertificateError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -574,6 +576,7 @@ impl crate::runtime::ErrorResponses for CreateEventGatewayDataPlaneCertificateEr
 pub type GetEventGatewayDataPlaneCertificateError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-event-gateway-data-plane-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateEventGatewayDataPlaneCertificateError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -32,11 +32,13 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ListEventGatewaysFilter>(serde_json::json!({
-    ///   "name": {
-    ///     "contains": "string"
-    ///   }
-    /// }))?;
+    /// let filter = kong_konnect::models::ListEventGatewaysFilter::builder()
+    ///     .name(
+    ///         kong_konnect::models::StringFieldContainsFilter::builder()
+    ///             .contains("string")
+    ///             .build()?,
+    ///     )
+    ///     .build();
     /// let response = client
     ///     .event_gateway_listener_policies()
     ///     .list_event_gateway_listener_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -97,17 +99,22 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayListenerPolicyCreate>(serde_json::json!({
-    ///   "config": {
-    ///     "certificates": [
-    ///       {
-    ///         "certificate": "string",
-    ///         "key": "${vault.env['MY_ENV_VAR']}"
-    ///       }
-    ///     ]
-    ///   },
-    ///   "type": "tls_server"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayListenerPolicyCreate::TlsServer(
+    ///     kong_konnect::models::EventGatewayTlsListenerPolicy::builder()
+    ///         .config(
+    ///             kong_konnect::models::EventGatewayTlsListenerPolicyConfig::builder()
+    ///                 .certificates(
+    ///                     vec![
+    ///                         kong_konnect::models::TlsCertificate::builder()
+    ///                             .certificate("string")
+    ///                             .key("${vault.env['MY_ENV_VAR']}")
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_listener_policies()
     ///     .create_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
@@ -226,16 +233,21 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayListenerPolicyUpdate>(serde_json::json!({
-    ///   "config": {
-    ///     "certificates": [
-    ///       {
-    ///         "certificate": "string"
-    ///       }
-    ///     ]
-    ///   },
-    ///   "type": "tls_server"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayListenerPolicyUpdate::TlsServer(
+    ///     kong_konnect::models::EventGatewayTlsListenerSensitiveDataAwarePolicy::builder()
+    ///         .config(
+    ///             kong_konnect::models::EventGatewayTlsListenerPolicyConfigSensitiveDataAware::builder()
+    ///                 .certificates(
+    ///                     vec![
+    ///                         kong_konnect::models::TlsCertificateSensitiveDataAware::builder()
+    ///                             .certificate("string")
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_listener_policies()
     ///     .update_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -353,7 +365,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayListenerPolicyPatch>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::EventGatewayListenerPolicyPatch::builder().build();
     /// let response = client
     ///     .event_gateway_listener_policies()
     ///     .patch_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -414,9 +426,9 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::MoveEventGatewayPolicy>(serde_json::json!({
-    ///   "index": 2
-    /// }))?;
+    /// let body = kong_konnect::models::MoveEventGatewayPolicy::builder()
+    ///     .index(2)
+    ///     .build()?;
     /// client
     ///     .event_gateway_listener_policies()
     ///     .move_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -532,11 +544,9 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::GetEventGatewayListenerPolicyChainResponse>(serde_json::json!({
-    ///   "policies": [
-    ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GetEventGatewayListenerPolicyChainResponse::builder()
+    ///     .policies(vec!["3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?])
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_listener_policies()
     ///     .update_event_gateway_listener_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -966,6 +976,7 @@ impl EventGatewayListenerPoliciesApi for crate::Client {
 }
 /// The error responses `list-event-gateway-listener-policies`, `get-event-gateway-listener-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -1000,6 +1011,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
 pub type ListEventGatewayListenerPoliciesError = UnauthorizedForbiddenError;
 /// The error responses `create-event-gateway-listener-policy`, `update-event-gateway-listener-policy`, `patch-event-gateway-listener-policy`, `move-event-gateway-listener-policy`, `update-event-gateway-listener-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1038,6 +1050,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayListenerPolicyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-listener-policy`, `delete-event-gateway-listener-policy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -90,15 +90,15 @@ impl<'a> EventGatewayListeners<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayListenerRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "addresses": [
-    ///     "string"
-    ///   ],
-    ///   "ports": [
-    ///     "0"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayListenerRequest::builder()
+    ///     .name("string")
+    ///     .addresses(vec!["string".to_owned()])
+    ///     .ports(
+    ///         vec![
+    ///             kong_konnect::models::EventGatewayListenerPort::String("0".to_owned()),
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_listeners()
     ///     .create_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -213,15 +213,15 @@ impl<'a> EventGatewayListeners<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayListenerRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "addresses": [
-    ///     "string"
-    ///   ],
-    ///   "ports": [
-    ///     "0"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayListenerRequest::builder()
+    ///     .name("string")
+    ///     .addresses(vec!["string".to_owned()])
+    ///     .ports(
+    ///         vec![
+    ///             kong_konnect::models::EventGatewayListenerPort::String("0".to_owned()),
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_listeners()
     ///     .update_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -508,6 +508,7 @@ impl EventGatewayListenersApi for crate::Client {
 }
 /// The error responses `list-event-gateway-listeners` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewayListenersError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -540,6 +541,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayListenersError {
 }
 /// The error responses `create-event-gateway-listener`, `update-event-gateway-listener` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -578,6 +580,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayListenerError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-listener`, `delete-event-gateway-listener` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

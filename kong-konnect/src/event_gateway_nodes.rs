@@ -394,6 +394,7 @@ impl EventGatewayNodesApi for crate::Client {
 }
 /// The error responses `list-event-gateway-nodes` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewayNodesError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -426,6 +427,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayNodesError {
 }
 /// The error responses `get-event-gateway-node`, `list-event-gateway-node-errors`, `get-event-gateway-node-status` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

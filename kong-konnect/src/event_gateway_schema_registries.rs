@@ -88,14 +88,17 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::SchemaRegistryCreate>(serde_json::json!({
-    ///   "name": "string",
-    ///   "config": {
-    ///     "schema_type": "avro",
-    ///     "endpoint": "https://example.com"
-    ///   },
-    ///   "type": "confluent"
-    /// }))?;
+    /// let body = kong_konnect::models::SchemaRegistryCreate::Confluent(
+    ///     kong_konnect::models::SchemaRegistryConfluent::builder()
+    ///         .name("string")
+    ///         .config(
+    ///             kong_konnect::models::SchemaRegistryConfluentConfig::builder()
+    ///                 .schema_type(kong_konnect::models::SchemaRegistryConfluentConfigSchemaType::Avro)
+    ///                 .endpoint("https://example.com")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_schema_registries()
     ///     .create_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -210,14 +213,17 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::SchemaRegistryUpdate>(serde_json::json!({
-    ///   "name": "string",
-    ///   "config": {
-    ///     "schema_type": "avro",
-    ///     "endpoint": "https://example.com"
-    ///   },
-    ///   "type": "confluent"
-    /// }))?;
+    /// let body = kong_konnect::models::SchemaRegistryUpdate::Confluent(
+    ///     kong_konnect::models::SchemaRegistryConfluentSensitiveDataAware::builder()
+    ///         .name("string")
+    ///         .config(
+    ///             kong_konnect::models::SchemaRegistryConfluentConfigSensitiveDataAware::builder()
+    ///                 .schema_type(kong_konnect::models::SchemaRegistryConfluentConfigSchemaType::Avro)
+    ///                 .endpoint("https://example.com")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_schema_registries()
     ///     .update_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -504,6 +510,7 @@ impl EventGatewaySchemaRegistriesApi for crate::Client {
 }
 /// The error responses `list-event-gateway-schema-registries` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewaySchemaRegistriesError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -536,6 +543,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewaySchemaRegistriesError {
 }
 /// The error responses `create-event-gateway-schema-registry`, `update-event-gateway-schema-registry` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -574,6 +582,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewaySchemaRegistryError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-schema-registry` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetEventGatewaySchemaRegistryError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -612,6 +621,7 @@ impl crate::runtime::ErrorResponses for GetEventGatewaySchemaRegistryError {
 pub type UpdateEventGatewaySchemaRegistryError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-event-gateway-schema-registry` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteEventGatewaySchemaRegistryError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -88,10 +88,10 @@ impl<'a> EventGatewayStaticKeys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayStaticKeyCreate>(serde_json::json!({
-    ///   "name": "string",
-    ///   "value": "${vault.env['MY_ENV_VAR']}"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayStaticKeyCreate::builder()
+    ///     .name("string")
+    ///     .value("${vault.env['MY_ENV_VAR']}")
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_static_keys()
     ///     .create_event_gateway_static_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -393,6 +393,7 @@ impl EventGatewayStaticKeysApi for crate::Client {
 }
 /// The error responses `list-event-gateway-static-keys`, `get-event-gateway-static-key` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -431,6 +432,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListEventGatewayStaticKeysError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-event-gateway-static-key`, `delete-event-gateway-static-key` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

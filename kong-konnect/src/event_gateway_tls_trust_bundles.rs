@@ -92,12 +92,14 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayTlsTrustBundleRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "config": {
-    ///     "trusted_ca": "string"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayTlsTrustBundleRequest::builder()
+    ///     .name("string")
+    ///     .config(
+    ///         kong_konnect::models::TlsTrustBundleConfig::builder()
+    ///             .trusted_ca("string")
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_tls_trust_bundles()
     ///     .create_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -214,7 +216,7 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateEventGatewayTlsTrustBundleRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateEventGatewayTlsTrustBundleRequest::builder().build();
     /// let response = client
     ///     .event_gateway_tls_trust_bundles()
     ///     .update_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
@@ -505,6 +507,7 @@ impl EventGatewayTlsTrustBundlesApi for crate::Client {
 }
 /// The error responses `list-event-gateway-tls-trust-bundles` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewayTlsTrustBundlesError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -537,6 +540,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayTlsTrustBundlesError {
 }
 /// The error responses `create-event-gateway-tls-trust-bundle`, `update-event-gateway-tls-trust-bundle` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -575,6 +579,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayTlsTrustBundleError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-tls-trust-bundle`, `delete-event-gateway-tls-trust-bundle` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

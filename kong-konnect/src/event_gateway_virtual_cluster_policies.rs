@@ -32,9 +32,9 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter>(serde_json::json!({
-    ///   "parent_policy_id": "string"
-    /// }))?;
+    /// let filter = kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter::builder()
+    ///     .parent_policy_id("string")
+    ///     .build();
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
     ///     .list_event_gateway_virtual_cluster_cluster_level_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -95,30 +95,41 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayClusterPolicyModify>(serde_json::json!({
-    ///   "config": {
-    ///     "rules": [
-    ///       {
-    ///         "resource_type": "topic",
-    ///         "action": "allow",
-    ///         "operations": [
-    ///           {
-    ///             "name": "all"
-    ///           }
-    ///         ],
-    ///         "resource_names": [
-    ///           {
-    ///             "match": "orders-*"
-    ///           },
-    ///           {
-    ///             "match": "payments-*"
-    ///           }
-    ///         ]
-    ///       }
-    ///     ]
-    ///   },
-    ///   "type": "acls"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayClusterPolicyModify::Acls(
+    ///     kong_konnect::models::EventGatewayAclsPolicy::builder()
+    ///         .config(
+    ///             kong_konnect::models::EventGatewayAclPolicyConfig::builder()
+    ///                 .rules(
+    ///                     vec![
+    ///                         kong_konnect::models::EventGatewayAclRule::builder()
+    ///                             .resource_type(kong_konnect::models::EventGatewayAclRuleResourceType::Topic)
+    ///                             .action(kong_konnect::models::EventGatewayAclRuleAction::Allow)
+    ///                             .operations(
+    ///                                 vec![
+    ///                                     kong_konnect::models::EventGatewayAclOperation::builder()
+    ///                                         .name(kong_konnect::models::EventGatewayAclOperationName::All)
+    ///                                         .build()?,
+    ///                                 ],
+    ///                             )
+    ///                             .resource_names(
+    ///                                 kong_konnect::models::EventGatewayAclRuleResourceNames::List(
+    ///                                     vec![
+    ///                                         kong_konnect::models::EventGatewayAclResourceName::builder()
+    ///                                             .r#match("orders-*")
+    ///                                             .build()?,
+    ///                                         kong_konnect::models::EventGatewayAclResourceName::builder()
+    ///                                             .r#match("payments-*")
+    ///                                             .build()?,
+    ///                                     ],
+    ///                                 ),
+    ///                             )
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
     ///     .create_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -238,30 +249,41 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayClusterPolicyModify>(serde_json::json!({
-    ///   "config": {
-    ///     "rules": [
-    ///       {
-    ///         "resource_type": "topic",
-    ///         "action": "allow",
-    ///         "operations": [
-    ///           {
-    ///             "name": "all"
-    ///           }
-    ///         ],
-    ///         "resource_names": [
-    ///           {
-    ///             "match": "orders-*"
-    ///           },
-    ///           {
-    ///             "match": "payments-*"
-    ///           }
-    ///         ]
-    ///       }
-    ///     ]
-    ///   },
-    ///   "type": "acls"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayClusterPolicyModify::Acls(
+    ///     kong_konnect::models::EventGatewayAclsPolicy::builder()
+    ///         .config(
+    ///             kong_konnect::models::EventGatewayAclPolicyConfig::builder()
+    ///                 .rules(
+    ///                     vec![
+    ///                         kong_konnect::models::EventGatewayAclRule::builder()
+    ///                             .resource_type(kong_konnect::models::EventGatewayAclRuleResourceType::Topic)
+    ///                             .action(kong_konnect::models::EventGatewayAclRuleAction::Allow)
+    ///                             .operations(
+    ///                                 vec![
+    ///                                     kong_konnect::models::EventGatewayAclOperation::builder()
+    ///                                         .name(kong_konnect::models::EventGatewayAclOperationName::All)
+    ///                                         .build()?,
+    ///                                 ],
+    ///                             )
+    ///                             .resource_names(
+    ///                                 kong_konnect::models::EventGatewayAclRuleResourceNames::List(
+    ///                                     vec![
+    ///                                         kong_konnect::models::EventGatewayAclResourceName::builder()
+    ///                                             .r#match("orders-*")
+    ///                                             .build()?,
+    ///                                         kong_konnect::models::EventGatewayAclResourceName::builder()
+    ///                                             .r#match("payments-*")
+    ///                                             .build()?,
+    ///                                     ],
+    ///                                 ),
+    ///                             )
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
     ///     .update_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -379,7 +401,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayPolicyPatch>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::EventGatewayPolicyPatch::builder().build();
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
     ///     .patch_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -445,9 +467,9 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::MoveEventGatewayPolicy>(serde_json::json!({
-    ///   "index": 2
-    /// }))?;
+    /// let body = kong_konnect::models::MoveEventGatewayPolicy::builder()
+    ///     .index(2)
+    ///     .build()?;
     /// client
     ///     .event_gateway_virtual_cluster_policies()
     ///     .move_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -563,11 +585,9 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::GetEventGatewayListenerPolicyChainResponse>(serde_json::json!({
-    ///   "policies": [
-    ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GetEventGatewayListenerPolicyChainResponse::builder()
+    ///     .policies(vec!["3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?])
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
     ///     .update_event_gateway_virtual_cluster_cluster_level_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -1006,6 +1026,7 @@ impl EventGatewayVirtualClusterPoliciesApi for crate::Client {
 }
 /// The error responses `list-event-gateway-virtual-cluster-cluster-level-policies`, `get-event-gateway-virtual-cluster-cluster-level-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -1040,6 +1061,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
 pub type ListEventGatewayVirtualClusterClusterLevelPoliciesError = UnauthorizedForbiddenError;
 /// The error responses `create-event-gateway-virtual-cluster-cluster-level-policy`, `update-event-gateway-virtual-cluster-cluster-level-policy`, `patch-event-gateway-virtual-cluster-cluster-level-policy`, `move-event-gateway-virtual-cluster-cluster-level-policy`, `update-event-gateway-virtual-cluster-cluster-level-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1078,6 +1100,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayVirtualClusterClusterLevelPolicyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-virtual-cluster-cluster-level-policy`, `delete-event-gateway-virtual-cluster-cluster-level-policy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

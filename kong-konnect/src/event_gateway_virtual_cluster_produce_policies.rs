@@ -32,9 +32,9 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter>(serde_json::json!({
-    ///   "parent_policy_id": "string"
-    /// }))?;
+    /// let filter = kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter::builder()
+    ///     .parent_policy_id("string")
+    ///     .build();
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
     ///     .list_event_gateway_virtual_cluster_produce_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -95,10 +95,11 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayProducePolicyCreate>(serde_json::json!({
-    ///   "config": {},
-    ///   "type": "modify_headers"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayProducePolicyCreate::ModifyHeaders(
+    ///     kong_konnect::models::EventGatewayModifyHeadersPolicyCreate::builder()
+    ///         .config(kong_konnect::models::EventGatewayModifyHeadersPolicyConfig::builder().build())
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
     ///     .create_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -218,12 +219,11 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayProducePolicyUpdate>(serde_json::json!({
-    ///   "config": {
-    ///     "type": "confluent_schema_registry"
-    ///   },
-    ///   "type": "schema_validation"
-    /// }))?;
+    /// let body = kong_konnect::models::EventGatewayProducePolicyUpdate::SchemaValidation(
+    ///     kong_konnect::models::EventGatewayProduceSchemaValidationPolicy::builder()
+    ///         .config(kong_konnect::models::EventGatewayProduceSchemaValidationPolicyConfig::ConfluentSchemaRegistry(kong_konnect::models::EventGatewayProduceSchemaValidationPolicyJsonConfig::builder().build()))
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
     ///     .update_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -341,7 +341,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayPolicyPatch>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::EventGatewayPolicyPatch::builder().build();
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
     ///     .patch_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -407,9 +407,9 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::MoveEventGatewayPolicy>(serde_json::json!({
-    ///   "index": 2
-    /// }))?;
+    /// let body = kong_konnect::models::MoveEventGatewayPolicy::builder()
+    ///     .index(2)
+    ///     .build()?;
     /// client
     ///     .event_gateway_virtual_cluster_produce_policies()
     ///     .move_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -525,11 +525,9 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::GetEventGatewayListenerPolicyChainResponse>(serde_json::json!({
-    ///   "policies": [
-    ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::GetEventGatewayListenerPolicyChainResponse::builder()
+    ///     .policies(vec!["3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?])
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
     ///     .update_event_gateway_virtual_cluster_produce_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -968,6 +966,7 @@ impl EventGatewayVirtualClusterProducePoliciesApi for crate::Client {
 }
 /// The error responses `list-event-gateway-virtual-cluster-produce-policies`, `get-event-gateway-virtual-cluster-produce-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -1002,6 +1001,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenError {
 pub type ListEventGatewayVirtualClusterProducePoliciesError = UnauthorizedForbiddenError;
 /// The error responses `create-event-gateway-virtual-cluster-produce-policy`, `update-event-gateway-virtual-cluster-produce-policy`, `patch-event-gateway-virtual-cluster-produce-policy`, `move-event-gateway-virtual-cluster-produce-policy`, `update-event-gateway-virtual-cluster-produce-policy-chain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1040,6 +1040,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayVirtualClusterProducePolicyError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-virtual-cluster-produce-policy`, `delete-event-gateway-virtual-cluster-produce-policy` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -88,19 +88,23 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayVirtualClusterRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "destination": {
-    ///     "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-    ///   },
-    ///   "authentication": [
-    ///     {
-    ///       "type": "anonymous"
-    ///     }
-    ///   ],
-    ///   "acl_mode": "enforce_on_gateway",
-    ///   "dns_label": "vcluster-1"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateEventGatewayVirtualClusterRequest::builder()
+    ///     .name("string")
+    ///     .destination(
+    ///         kong_konnect::models::SchemaRegistryReference::BackendClusterReferenceById(
+    ///             kong_konnect::models::BackendClusterReferenceById::builder()
+    ///                 .id("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///                 .build()?,
+    ///         ),
+    ///     )
+    ///     .authentication(
+    ///         vec![
+    ///             kong_konnect::models::VirtualClusterAuthenticationScheme::Anonymous(kong_konnect::models::CustomDomainStateFieldNotEqualsFilter::builder().build()),
+    ///         ],
+    ///     )
+    ///     .acl_mode(kong_konnect::models::VirtualClusterAclMode::EnforceOnGateway)
+    ///     .dns_label("vcluster-1")
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_virtual_clusters()
     ///     .create_event_gateway_virtual_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -215,19 +219,23 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateEventGatewayVirtualClusterRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "destination": {
-    ///     "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-    ///   },
-    ///   "authentication": [
-    ///     {
-    ///       "type": "anonymous"
-    ///     }
-    ///   ],
-    ///   "acl_mode": "enforce_on_gateway",
-    ///   "dns_label": "vcluster-1"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateEventGatewayVirtualClusterRequest::builder()
+    ///     .name("string")
+    ///     .destination(
+    ///         kong_konnect::models::SchemaRegistryReference::BackendClusterReferenceById(
+    ///             kong_konnect::models::BackendClusterReferenceById::builder()
+    ///                 .id("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///                 .build()?,
+    ///         ),
+    ///     )
+    ///     .authentication(
+    ///         vec![
+    ///             kong_konnect::models::VirtualClusterAuthenticationSensitiveDataAwareScheme::Anonymous(kong_konnect::models::CustomDomainStateFieldNotEqualsFilter::builder().build()),
+    ///         ],
+    ///     )
+    ///     .acl_mode(kong_konnect::models::VirtualClusterAclMode::EnforceOnGateway)
+    ///     .dns_label("vcluster-1")
+    ///     .build()?;
     /// let response = client
     ///     .event_gateway_virtual_clusters()
     ///     .update_event_gateway_virtual_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -514,6 +522,7 @@ impl EventGatewayVirtualClustersApi for crate::Client {
 }
 /// The error responses `list-event-gateway-virtual-clusters` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewayVirtualClustersError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -546,6 +555,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewayVirtualClustersError {
 }
 /// The error responses `create-event-gateway-virtual-cluster`, `update-event-gateway-virtual-cluster` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -584,6 +594,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type CreateEventGatewayVirtualClusterError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-event-gateway-virtual-cluster`, `delete-event-gateway-virtual-cluster` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -82,9 +82,9 @@ impl<'a> EventGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateGatewayRequest>(serde_json::json!({
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateGatewayRequest::builder()
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .event_gateways()
     ///     .create_event_gateway(body)
@@ -190,7 +190,7 @@ impl<'a> EventGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateGatewayRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateGatewayRequest::builder().build();
     /// let response = client
     ///     .event_gateways()
     ///     .update_event_gateway("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -298,7 +298,7 @@ impl<'a> EventGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PatchGatewayRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PatchGatewayRequest::builder().build();
     /// let response = client
     ///     .event_gateways()
     ///     .patch_event_gateway("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -541,6 +541,7 @@ impl EventGatewaysApi for crate::Client {
 }
 /// The error responses `list-event-gateways` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEventGatewaysError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -589,6 +590,7 @@ impl crate::runtime::ErrorResponses for ListEventGatewaysError {
 }
 /// The error responses `create-event-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateEventGatewayError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -645,6 +647,7 @@ impl crate::runtime::ErrorResponses for CreateEventGatewayError {
 }
 /// The error responses `get-event-gateway`, `update-event-gateway`, `patch-event-gateway` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -702,6 +705,7 @@ pub type GetEventGatewayError = BadRequestUnauthorizedForbiddenNotFoundInternalS
 pub type UpdateEventGatewayError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
 /// The error responses `delete-event-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteEventGatewayError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

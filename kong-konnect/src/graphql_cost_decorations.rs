@@ -189,9 +189,9 @@ impl<'a> GraphqlCostDecorations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::GraphqlCostDecorationWithoutParents>(serde_json::json!({
-    ///   "type_path": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::GraphqlCostDecorationWithoutParents::builder()
+    ///     .type_path("string")
+    ///     .build()?;
     /// let response = client
     ///     .graphql_cost_decorations()
     ///     .create_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", body)
@@ -304,9 +304,9 @@ impl<'a> GraphqlCostDecorations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::GraphqlCostDecorationWithoutParents>(serde_json::json!({
-    ///   "type_path": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::GraphqlCostDecorationWithoutParents::builder()
+    ///     .type_path("string")
+    ///     .build()?;
     /// let response = client
     ///     .graphql_cost_decorations()
     ///     .upsert_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string", body)
@@ -705,6 +705,7 @@ impl GraphqlCostDecorationsApi for crate::Client {
 }
 /// The error responses `list-graphql-rate-limiting-advanced-cost` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListGraphqlRateLimitingAdvancedCostError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -733,6 +734,7 @@ impl crate::runtime::ErrorResponses for ListGraphqlRateLimitingAdvancedCostError
 }
 /// The error responses `get-graphql-rate-limiting-advanced-cost` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetGraphqlRateLimitingAdvancedCostError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -765,6 +767,7 @@ impl crate::runtime::ErrorResponses for GetGraphqlRateLimitingAdvancedCostError 
 }
 /// The error responses `list-graphql-rate-limiting-advanced-cost-with-service`, `create-graphql-rate-limiting-advanced-cost-with-service`, `upsert-graphql-rate-limiting-advanced-cost-with-service`, `delete-graphql-rate-limiting-advanced-cost-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -789,6 +792,7 @@ pub type ListGraphqlRateLimitingAdvancedCostWithServiceError = NoDocumentedError
 pub type CreateGraphqlRateLimitingAdvancedCostWithServiceError = NoDocumentedError;
 /// The error responses `get-graphql-rate-limiting-advanced-cost-with-service` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetGraphqlRateLimitingAdvancedCostWithServiceError {
     /// 404: Resource does not exist
     NotFound,

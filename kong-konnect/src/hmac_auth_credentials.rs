@@ -84,11 +84,11 @@ impl<'a> HmacAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::HmacAuthWithoutParents>(serde_json::json!({
-    ///   "id": "75695322-e8a0-4109-aed4-5416b0308d85",
-    ///   "secret": "wQazJ304DW5huJklHgUfjfiSyCyTAEDZ",
-    ///   "username": "xerxes"
-    /// }))?;
+    /// let body = kong_konnect::models::HmacAuthWithoutParents::builder()
+    ///     .id("75695322-e8a0-4109-aed4-5416b0308d85")
+    ///     .secret("wQazJ304DW5huJklHgUfjfiSyCyTAEDZ")
+    ///     .username("xerxes")
+    ///     .build()?;
     /// let response = client
     ///     .hmac_auth_credentials()
     ///     .create_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", body)
@@ -207,11 +207,11 @@ impl<'a> HmacAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::HmacAuthWithoutParents>(serde_json::json!({
-    ///   "id": "75695322-e8a0-4109-aed4-5416b0308d85",
-    ///   "secret": "wQazJ304DW5huJklHgUfjfiSyCyTAEDZ",
-    ///   "username": "xerxes"
-    /// }))?;
+    /// let body = kong_konnect::models::HmacAuthWithoutParents::builder()
+    ///     .id("75695322-e8a0-4109-aed4-5416b0308d85")
+    ///     .secret("wQazJ304DW5huJklHgUfjfiSyCyTAEDZ")
+    ///     .username("xerxes")
+    ///     .build()?;
     /// let response = client
     ///     .hmac_auth_credentials()
     ///     .upsert_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "70e7b00b-72f2-471b-a5ce-9c4171775360", body)
@@ -704,6 +704,7 @@ impl HmacAuthCredentialsApi for crate::Client {
 }
 /// The error responses `list-hmac-auth-with-consumer`, `create-hmac-auth-with-consumer`, `upsert-hmac-auth-with-consumer`, `delete-hmac-auth-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -728,6 +729,7 @@ pub type ListHmacAuthWithConsumerError = NoDocumentedError;
 pub type CreateHmacAuthWithConsumerError = NoDocumentedError;
 /// The error responses `get-hmac-auth-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetHmacAuthWithConsumerError {
     /// 404: Resource does not exist
     NotFound,
@@ -760,6 +762,7 @@ pub type UpsertHmacAuthWithConsumerError = NoDocumentedError;
 pub type DeleteHmacAuthWithConsumerError = NoDocumentedError;
 /// The error responses `list-hmac-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListHmacAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -788,6 +791,7 @@ impl crate::runtime::ErrorResponses for ListHmacAuthError {
 }
 /// The error responses `get-hmac-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetHmacAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -79,7 +79,7 @@ impl<'a> ImpersonationSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::GetImpersonationSettingsResponse>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::GetImpersonationSettingsResponse::builder().build();
     /// let response = client
     ///     .impersonation_settings()
     ///     .update_impersonation_settings()
@@ -193,6 +193,7 @@ impl ImpersonationSettingsApi for crate::Client {
 }
 /// The error responses `get-impersonation-settings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetImpersonationSettingsError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -225,6 +226,7 @@ impl crate::runtime::ErrorResponses for GetImpersonationSettingsError {
 }
 /// The error responses `update-impersonation-settings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateImpersonationSettingsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

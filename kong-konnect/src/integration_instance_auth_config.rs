@@ -85,13 +85,14 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpsertIntegrationInstanceAuthConfig>(serde_json::json!({
-    ///   "client_id": "d745213a-b7e8-4998-abe3-41f164001970",
-    ///   "client_secret": "s3cr3t4p1cl13ntt0k3n1234567890abcdef",
-    ///   "authorization_endpoint": "https://identity.service.com/oauth/authorize",
-    ///   "token_endpoint": "https://identity.service.com/oauth/token",
-    ///   "type": "oauth"
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertIntegrationInstanceAuthConfig::Oauth(
+    ///     kong_konnect::models::UpsertOauthAuthConfig::builder()
+    ///         .client_id("d745213a-b7e8-4998-abe3-41f164001970")
+    ///         .client_secret("s3cr3t4p1cl13ntt0k3n1234567890abcdef")
+    ///         .authorization_endpoint("https://identity.service.com/oauth/authorize")
+    ///         .token_endpoint("https://identity.service.com/oauth/token")
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .integration_instance_auth_config()
     ///     .upsert_integration_instance_auth_config("3f51fa25-310a-421d-bd1a-007f859021a3", body)
@@ -293,6 +294,7 @@ impl IntegrationInstanceAuthConfigApi for crate::Client {
 }
 /// The error responses `get-integration-instance-auth-config`, `delete-integration-instance-auth-config` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -331,6 +333,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type GetIntegrationInstanceAuthConfigError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-integration-instance-auth-config` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpsertIntegrationInstanceAuthConfigError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

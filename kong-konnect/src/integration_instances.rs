@@ -90,14 +90,16 @@ impl<'a> IntegrationInstances<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateIntegrationInstance>(serde_json::json!({
-    ///   "integration_name": "aws-lambda",
-    ///   "name": "aws-lambda-prod",
-    ///   "display_name": "AWS (prod)",
-    ///   "config": {
-    ///     "account_region": "eu"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateIntegrationInstance::builder()
+    ///     .integration_name("aws-lambda")
+    ///     .name("aws-lambda-prod")
+    ///     .display_name("AWS (prod)")
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("account_region".to_owned(), kong_konnect::serde_json::json!("eu")),
+    ///         ]),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .integration_instances()
     ///     .create_integration_instance(body)
@@ -254,7 +256,7 @@ impl<'a> IntegrationInstances<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateIntegrationInstance>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateIntegrationInstance::builder().build();
     /// let response = client
     ///     .integration_instances()
     ///     .update_integration_instance("3f51fa25-310a-421d-bd1a-007f859021a3", body)
@@ -463,6 +465,7 @@ impl IntegrationInstancesApi for crate::Client {
 }
 /// The error responses `list-integration-instances`, `create-integration-instance` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -503,6 +506,7 @@ pub type ListIntegrationInstancesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateIntegrationInstanceError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `fetch-integration-instance` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FetchIntegrationInstanceError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -539,6 +543,7 @@ impl crate::runtime::ErrorResponses for FetchIntegrationInstanceError {
 }
 /// The error responses `delete-integration-instance` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteIntegrationInstanceError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -579,6 +584,7 @@ impl crate::runtime::ErrorResponses for DeleteIntegrationInstanceError {
 }
 /// The error responses `update-integration-instance` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateIntegrationInstanceError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

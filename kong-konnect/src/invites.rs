@@ -29,9 +29,9 @@ impl<'a> Invites<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::InviteUserRequest>(serde_json::json!({
-    ///   "email": "james.c.woods@example.com"
-    /// }))?;
+    /// let body = kong_konnect::models::InviteUserRequest::builder()
+    ///     .email("james.c.woods@example.com")
+    ///     .build()?;
     /// client
     ///     .invites()
     ///     .invite_user()
@@ -103,6 +103,7 @@ impl InvitesApi for crate::Client {
 }
 /// The error responses `invite-user` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum InviteUserError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -86,12 +86,12 @@ impl<'a> Jwts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::JwtWithoutParents>(serde_json::json!({
-    ///   "algorithm": "HS256",
-    ///   "id": "75695322-e8a0-4109-aed4-5416b0308d85",
-    ///   "key": "YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz",
-    ///   "secret": "C50k0bcahDhLNhLKSUBSR1OMiFGzNZ7X"
-    /// }))?;
+    /// let body = kong_konnect::models::JwtWithoutParents::builder()
+    ///     .algorithm(kong_konnect::models::JwtAlgorithm::Hs256)
+    ///     .id("75695322-e8a0-4109-aed4-5416b0308d85")
+    ///     .key("YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz")
+    ///     .secret("C50k0bcahDhLNhLKSUBSR1OMiFGzNZ7X")
+    ///     .build();
     /// let response = client
     ///     .jwts()
     ///     .create_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
@@ -212,12 +212,12 @@ impl<'a> Jwts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::JwtWithoutParents>(serde_json::json!({
-    ///   "algorithm": "HS256",
-    ///   "id": "75695322-e8a0-4109-aed4-5416b0308d85",
-    ///   "key": "YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz",
-    ///   "secret": "C50k0bcahDhLNhLKSUBSR1OMiFGzNZ7X"
-    /// }))?;
+    /// let body = kong_konnect::models::JwtWithoutParents::builder()
+    ///     .algorithm(kong_konnect::models::JwtAlgorithm::Hs256)
+    ///     .id("75695322-e8a0-4109-aed4-5416b0308d85")
+    ///     .key("YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz")
+    ///     .secret("C50k0bcahDhLNhLKSUBSR1OMiFGzNZ7X")
+    ///     .build();
     /// let response = client
     ///     .jwts()
     ///     .upsert_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "4a7f5faa-8c96-46d6-8214-c87573ef2ac4")
@@ -677,6 +677,7 @@ impl JwtsApi for crate::Client {
 }
 /// The error responses `list-jwt-with-consumer`, `create-jwt-with-consumer`, `upsert-jwt-with-consumer`, `delete-jwt-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -701,6 +702,7 @@ pub type ListJwtWithConsumerError = NoDocumentedError;
 pub type CreateJwtWithConsumerError = NoDocumentedError;
 /// The error responses `get-jwt-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetJwtWithConsumerError {
     /// 404: Resource does not exist
     NotFound,
@@ -733,6 +735,7 @@ pub type UpsertJwtWithConsumerError = NoDocumentedError;
 pub type DeleteJwtWithConsumerError = NoDocumentedError;
 /// The error responses `list-jwt` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListJwtError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -761,6 +764,7 @@ impl crate::runtime::ErrorResponses for ListJwtError {
 }
 /// The error responses `get-jwt` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetJwtError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

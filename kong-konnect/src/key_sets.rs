@@ -79,13 +79,11 @@ impl<'a> KeySets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::KeySet>(serde_json::json!({
-    ///   "id": "b58c7d9d-e54f-444c-b24d-cdfc4159f61e",
-    ///   "name": "example-key-set",
-    ///   "tags": [
-    ///     "idp-keys"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::KeySet::builder()
+    ///     .id("b58c7d9d-e54f-444c-b24d-cdfc4159f61e")
+    ///     .name("example-key-set")
+    ///     .tags(vec!["idp-keys".to_owned()])
+    ///     .build();
     /// let response = client
     ///     .key_sets()
     ///     .create_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -193,13 +191,11 @@ impl<'a> KeySets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::KeySet>(serde_json::json!({
-    ///   "id": "b58c7d9d-e54f-444c-b24d-cdfc4159f61e",
-    ///   "name": "example-key-set",
-    ///   "tags": [
-    ///     "idp-keys"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::KeySet::builder()
+    ///     .id("b58c7d9d-e54f-444c-b24d-cdfc4159f61e")
+    ///     .name("example-key-set")
+    ///     .tags(vec!["idp-keys".to_owned()])
+    ///     .build();
     /// let response = client
     ///     .key_sets()
     ///     .upsert_key_set("6cc34248-50b4-4a81-9201-3bdf7a83f712", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -448,6 +444,7 @@ impl KeySetsApi for crate::Client {
 }
 /// The error responses `list-key-set`, `create-key-set`, `upsert-key-set`, `delete-key-set` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -480,6 +477,7 @@ pub type ListKeySetError = UnauthorizedError;
 pub type CreateKeySetError = UnauthorizedError;
 /// The error responses `get-key-set` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetKeySetError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

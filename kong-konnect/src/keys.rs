@@ -82,19 +82,23 @@ impl<'a> Keys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Key>(serde_json::json!({
-    ///   "id": "d958f66b-8e99-44d2-b0b4-edd5bbf24658",
-    ///   "jwk": "{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}",
-    ///   "kid": "42",
-    ///   "name": "a-key",
-    ///   "pem": {
-    ///     "private_key": "-----BEGIN",
-    ///     "public_key": "-----BEGIN"
-    ///   },
-    ///   "set": {
-    ///     "id": "b86b331c-dcd0-4b3e-97ce-47c5a9543031"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Key::builder()
+    ///     .id("d958f66b-8e99-44d2-b0b4-edd5bbf24658")
+    ///     .jwk("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}")
+    ///     .kid("42")
+    ///     .name("a-key")
+    ///     .pem(
+    ///         kong_konnect::models::KeyPem::builder()
+    ///             .private_key("-----BEGIN")
+    ///             .public_key("-----BEGIN")
+    ///             .build(),
+    ///     )
+    ///     .set(
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
+    ///             .build(),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .keys()
     ///     .create_key_with_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "6cc34248-50b4-4a81-9201-3bdf7a83f712", body)
@@ -207,19 +211,23 @@ impl<'a> Keys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Key>(serde_json::json!({
-    ///   "id": "d958f66b-8e99-44d2-b0b4-edd5bbf24658",
-    ///   "jwk": "{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}",
-    ///   "kid": "42",
-    ///   "name": "a-key",
-    ///   "pem": {
-    ///     "private_key": "-----BEGIN",
-    ///     "public_key": "-----BEGIN"
-    ///   },
-    ///   "set": {
-    ///     "id": "b86b331c-dcd0-4b3e-97ce-47c5a9543031"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Key::builder()
+    ///     .id("d958f66b-8e99-44d2-b0b4-edd5bbf24658")
+    ///     .jwk("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}")
+    ///     .kid("42")
+    ///     .name("a-key")
+    ///     .pem(
+    ///         kong_konnect::models::KeyPem::builder()
+    ///             .private_key("-----BEGIN")
+    ///             .public_key("-----BEGIN")
+    ///             .build(),
+    ///     )
+    ///     .set(
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
+    ///             .build(),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .keys()
     ///     .upsert_key_with_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "6cc34248-50b4-4a81-9201-3bdf7a83f712", "bba22c06-a632-42be-a018-1b9ff357b5b9", body)
@@ -382,19 +390,23 @@ impl<'a> Keys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Key>(serde_json::json!({
-    ///   "id": "d958f66b-8e99-44d2-b0b4-edd5bbf24658",
-    ///   "jwk": "{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}",
-    ///   "kid": "42",
-    ///   "name": "a-key",
-    ///   "pem": {
-    ///     "private_key": "-----BEGIN",
-    ///     "public_key": "-----BEGIN"
-    ///   },
-    ///   "set": {
-    ///     "id": "b86b331c-dcd0-4b3e-97ce-47c5a9543031"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Key::builder()
+    ///     .id("d958f66b-8e99-44d2-b0b4-edd5bbf24658")
+    ///     .jwk("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}")
+    ///     .kid("42")
+    ///     .name("a-key")
+    ///     .pem(
+    ///         kong_konnect::models::KeyPem::builder()
+    ///             .private_key("-----BEGIN")
+    ///             .public_key("-----BEGIN")
+    ///             .build(),
+    ///     )
+    ///     .set(
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
+    ///             .build(),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .keys()
     ///     .create_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -499,19 +511,23 @@ impl<'a> Keys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Key>(serde_json::json!({
-    ///   "id": "d958f66b-8e99-44d2-b0b4-edd5bbf24658",
-    ///   "jwk": "{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}",
-    ///   "kid": "42",
-    ///   "name": "a-key",
-    ///   "pem": {
-    ///     "private_key": "-----BEGIN",
-    ///     "public_key": "-----BEGIN"
-    ///   },
-    ///   "set": {
-    ///     "id": "b86b331c-dcd0-4b3e-97ce-47c5a9543031"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Key::builder()
+    ///     .id("d958f66b-8e99-44d2-b0b4-edd5bbf24658")
+    ///     .jwk("{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}")
+    ///     .kid("42")
+    ///     .name("a-key")
+    ///     .pem(
+    ///         kong_konnect::models::KeyPem::builder()
+    ///             .private_key("-----BEGIN")
+    ///             .public_key("-----BEGIN")
+    ///             .build(),
+    ///     )
+    ///     .set(
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("b86b331c-dcd0-4b3e-97ce-47c5a9543031")
+    ///             .build(),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .keys()
     ///     .upsert_key("bba22c06-a632-42be-a018-1b9ff357b5b9", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -915,6 +931,7 @@ impl KeysApi for crate::Client {
 }
 /// The error responses `list-key-with-key-set`, `create-key-with-key-set`, `upsert-key-with-key-set`, `delete-key-with-key-set` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -939,6 +956,7 @@ pub type ListKeyWithKeySetError = NoDocumentedError;
 pub type CreateKeyWithKeySetError = NoDocumentedError;
 /// The error responses `get-key-with-key-set` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetKeyWithKeySetError {
     /// 404: Resource does not exist
     NotFound,
@@ -971,6 +989,7 @@ pub type UpsertKeyWithKeySetError = NoDocumentedError;
 pub type DeleteKeyWithKeySetError = NoDocumentedError;
 /// The error responses `list-key`, `create-key`, `upsert-key`, `delete-key` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -1003,6 +1022,7 @@ pub type ListKeyError = UnauthorizedError;
 pub type CreateKeyError = UnauthorizedError;
 /// The error responses `get-key` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetKeyError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -906,13 +906,16 @@ pub use client::{Client, ClientBuilder, Server};
 pub use sdkgen_runtime::{
     ApiError, AsyncTokenProvider, BasicAuthProvider, BasicCredentials, BuildError,
     ByteStream, Call, DecodeError, Error, ErrorResponses, FilePart, Hook, HookContext,
-    Phase, ProviderError, RedirectPolicy, Response, RetryPolicy, TimeoutKind,
-    TokenFuture, TokenProvider,
+    IntoNullable, MissingFields, Phase, ProviderError, RedirectPolicy, Response,
+    RetryPolicy, TimeoutKind, TokenFuture, TokenProvider,
 };
 /// The HTTP client library, for hooks and custom clients.
 pub use reqwest;
 /// The secret string type token providers return.
 pub use secrecy::SecretString;
+/// The JSON library, for the fields that hold any JSON value (`serde_json::Value`,
+/// written with `serde_json::json!`).
+pub use serde_json;
 /// Compiles the examples of the group's Markdown docs.
 #[cfg(all(doctest, feature = "control-planes"))]
 #[doc = include_str!("../docs/sdks/control_planes/README.md")]

@@ -118,6 +118,7 @@ impl McpServerRuntimeApi for crate::Client {
 }
 /// The error responses `get-mcp-server-runtime-config` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMcpServerRuntimeConfigError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

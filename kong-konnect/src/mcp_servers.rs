@@ -272,18 +272,20 @@ impl<'a> McpServers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<Vec<kong_konnect::models::McpServerVersionStatus>>(serde_json::json!([
-    ///   {
-    ///     "version": "v1",
-    ///     "desired_replicas": 2,
-    ///     "created_replicas": 2,
-    ///     "pods_status": {
-    ///       "ready": 2,
-    ///       "starting": 0,
-    ///       "failing": 0
-    ///     }
-    ///   }
-    /// ]))?;
+    /// let body: Vec<kong_konnect::models::McpServerVersionStatus> = vec![
+    ///     kong_konnect::models::McpServerVersionStatus::builder()
+    ///         .version("v1")
+    ///         .desired_replicas(2)
+    ///         .created_replicas(2)
+    ///         .pods_status(
+    ///             kong_konnect::models::McpServerPodsStatus::builder()
+    ///                 .ready(2)
+    ///                 .starting(0)
+    ///                 .failing(0)
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// ];
     /// client
     ///     .mcp_servers()
     ///     .post_mcp_server_status("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
@@ -357,11 +359,13 @@ impl<'a> McpServers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let capabilities = serde_json::from_value::<kong_konnect::models::McpCapabilitiesMap>(serde_json::json!({
-    ///   "mcp": {
-    ///     "version": "string"
-    ///   }
-    /// }))?;
+    /// let capabilities = kong_konnect::models::McpCapabilitiesMap::builder()
+    ///     .mcp(
+    ///         kong_konnect::models::McpCapabilityRequest::builder()
+    ///             .version("string")
+    ///             .build()?,
+    ///     )
+    ///     .build();
     /// let response = client
     ///     .mcp_servers()
     ///     .get_mcp_server_signals("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -635,6 +639,7 @@ impl McpServersApi for crate::Client {
 }
 /// The success responses `get-mcp-server-signals` documents: which one came back, with its body.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMcpServerSignalsSuccess {
     /// 200: The MCP server signals response.
     Ok(crate::models::McpServerSignals),
@@ -643,6 +648,7 @@ pub enum GetMcpServerSignalsSuccess {
 }
 /// The error responses `list-mcp-servers-by-control-plane`, `get-mcp-server-signals` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -681,6 +687,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type ListMcpServersByControlPlaneError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-mcp-server-by-control-plane`, `get-mcp-server-code`, `get-mcp-server-kong-entities`, `post-mcp-server-status` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -167,6 +167,7 @@ impl MeApi for crate::Client {
 }
 /// The error responses `get-organizations-me`, `get-users-me` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),

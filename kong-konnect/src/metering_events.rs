@@ -33,11 +33,11 @@ impl<'a> MeteringEvents<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::CursorPaginationQueryPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "after": "string",
-    ///   "before": "string"
-    /// }))?;
+    /// let page = kong_konnect::models::CursorPaginationQueryPage::builder()
+    ///     .size(1)
+    ///     .after("string")
+    ///     .before("string")
+    ///     .build();
     /// let response = client
     ///     .metering_events()
     ///     .list_metering_events()
@@ -90,20 +90,22 @@ impl<'a> MeteringEvents<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::MeteringEvent>(serde_json::json!({
-    ///   "specversion": "1.0",
-    ///   "id": "5c10fade-1c9e-4d6c-8275-c52c36731d3c",
-    ///   "source": "service-name",
-    ///   "type": "prompt",
-    ///   "subject": "customer-id",
-    ///   "time": "2023-01-01T01:01:01.001Z",
-    ///   "data": {
-    ///     "prompt": "Hello, world!",
-    ///     "tokens": 100,
-    ///     "model": "gpt-4o",
-    ///     "type": "input"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::MeteringEvent::builder()
+    ///     .id("5c10fade-1c9e-4d6c-8275-c52c36731d3c")
+    ///     .source("service-name")
+    ///     .specversion("1.0")
+    ///     .r#type("prompt")
+    ///     .subject("customer-id")
+    ///     .time(Some("2023-01-01T01:01:01.001Z".parse()?))
+    ///     .data(
+    ///         std::collections::BTreeMap::from([
+    ///             ("prompt".to_owned(), kong_konnect::serde_json::json!("Hello, world!")),
+    ///             ("tokens".to_owned(), kong_konnect::serde_json::json!(100)),
+    ///             ("model".to_owned(), kong_konnect::serde_json::json!("gpt-4o")),
+    ///             ("type".to_owned(), kong_konnect::serde_json::json!("input")),
+    ///         ]),
+    ///     )
+    ///     .build()?;
     /// client
     ///     .metering_events()
     ///     .ingest_metering_events(body)
@@ -209,6 +211,7 @@ impl MeteringEventsApi for crate::Client {
 }
 /// The error responses `list-metering-events`, `ingest-metering-events` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

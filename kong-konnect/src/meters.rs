@@ -30,10 +30,10 @@ impl<'a> Meters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .meters()
     ///     .list_meters()
@@ -86,12 +86,12 @@ impl<'a> Meters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateMeterRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "key": "resource_key",
-    ///   "aggregation": "sum",
-    ///   "event_type": "prompt"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateMeterRequest::builder()
+    ///     .name("string")
+    ///     .key("resource_key")
+    ///     .aggregation(kong_konnect::models::MeterAggregation::Sum)
+    ///     .event_type("prompt")
+    ///     .build()?;
     /// let response = client
     ///     .meters()
     ///     .create_meter(body)
@@ -200,7 +200,7 @@ impl<'a> Meters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateMeterRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateMeterRequest::builder().build();
     /// let response = client
     ///     .meters()
     ///     .update_meter("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -318,12 +318,12 @@ impl<'a> Meters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::MeterQueryRequest>(serde_json::json!({
-    ///   "from": "2023-01-01T00:00:00Z",
-    ///   "to": "2023-01-02T00:00:00Z",
-    ///   "granularity": "P1D",
-    ///   "time_zone": "UTC"
-    /// }))?;
+    /// let body = kong_konnect::models::MeterQueryRequest::builder()
+    ///     .from("2023-01-01T00:00:00Z".parse()?)
+    ///     .to("2023-01-02T00:00:00Z".parse()?)
+    ///     .granularity(kong_konnect::models::MeterQueryRequestGranularity::P1d)
+    ///     .time_zone("UTC")
+    ///     .build();
     /// let response = client
     ///     .meters()
     ///     .query_meter("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -531,6 +531,7 @@ impl MetersApi for crate::Client {
 }
 /// The error responses `list-meters`, `create-meter` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -571,6 +572,7 @@ pub type ListMetersError = BadRequestUnauthorizedForbiddenError;
 pub type CreateMeterError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-meter`, `update-meter`, `delete-meter`, `query-meter` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

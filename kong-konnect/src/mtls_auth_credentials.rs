@@ -84,13 +84,15 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::MtlsAuthWithoutParents>(serde_json::json!({
-    ///   "ca_certificate": {
-    ///     "id": "b2f34145-0343-41a4-9602-4c69dec2f260"
-    ///   },
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "subject_name": "CA_Subject_Name"
-    /// }))?;
+    /// let body = kong_konnect::models::MtlsAuthWithoutParents::builder()
+    ///     .ca_certificate(
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("b2f34145-0343-41a4-9602-4c69dec2f260")
+    ///             .build(),
+    ///     )
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
+    ///     .subject_name("CA_Subject_Name")
+    ///     .build()?;
     /// let response = client
     ///     .mtls_auth_credentials()
     ///     .create_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", body)
@@ -209,13 +211,15 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::MtlsAuthWithoutParents>(serde_json::json!({
-    ///   "ca_certificate": {
-    ///     "id": "b2f34145-0343-41a4-9602-4c69dec2f260"
-    ///   },
-    ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
-    ///   "subject_name": "CA_Subject_Name"
-    /// }))?;
+    /// let body = kong_konnect::models::MtlsAuthWithoutParents::builder()
+    ///     .ca_certificate(
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("b2f34145-0343-41a4-9602-4c69dec2f260")
+    ///             .build(),
+    ///     )
+    ///     .id("b2f34145-0343-41a4-9602-4c69dec2f269")
+    ///     .subject_name("CA_Subject_Name")
+    ///     .build()?;
     /// let response = client
     ///     .mtls_auth_credentials()
     ///     .upsert_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string", body)
@@ -708,6 +712,7 @@ impl MtlsAuthCredentialsApi for crate::Client {
 }
 /// The error responses `list-mtls-auth-with-consumer`, `create-mtls-auth-with-consumer`, `upsert-mtls-auth-with-consumer`, `delete-mtls-auth-with-consumer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -732,6 +737,7 @@ pub type ListMtlsAuthWithConsumerError = NoDocumentedError;
 pub type CreateMtlsAuthWithConsumerError = NoDocumentedError;
 /// The error responses `get-mtls-auth-with-consumer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMtlsAuthWithConsumerError {
     /// 404: Resource does not exist
     NotFound,
@@ -764,6 +770,7 @@ pub type UpsertMtlsAuthWithConsumerError = NoDocumentedError;
 pub type DeleteMtlsAuthWithConsumerError = NoDocumentedError;
 /// The error responses `list-mtls-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListMtlsAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -792,6 +799,7 @@ impl crate::runtime::ErrorResponses for ListMtlsAuthError {
 }
 /// The error responses `get-mtls-auth` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMtlsAuthError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

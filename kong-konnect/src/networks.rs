@@ -34,10 +34,10 @@ impl<'a> Networks<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::NetworksFilterParameters>(serde_json::json!({
-    ///   "name": {},
-    ///   "state": {}
-    /// }))?;
+    /// let filter = kong_konnect::models::NetworksFilterParameters::builder()
+    ///     .name(kong_konnect::models::CloudGatewaysStringFieldFilterOverride::builder().build())
+    ///     .state(kong_konnect::models::NetworkStateFieldFilter::builder().build())
+    ///     .build();
     /// let response = client
     ///     .networks()
     ///     .list_networks()
@@ -91,17 +91,19 @@ impl<'a> Networks<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateNetworkRequest>(serde_json::json!({
-    ///   "name": "us-east-2-network",
-    ///   "cloud_gateway_provider_account_id": "929b2449-c69f-44c4-b6ad-9ecec6f811ae",
-    ///   "region": "us-east-2",
-    ///   "availability_zones": [
-    ///     "use2-az1",
-    ///     "use2-az2",
-    ///     "use2-az3"
-    ///   ],
-    ///   "cidr_block": "10.0.0.0/16"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateNetworkRequest::builder()
+    ///     .name("us-east-2-network")
+    ///     .cloud_gateway_provider_account_id("929b2449-c69f-44c4-b6ad-9ecec6f811ae".parse()?)
+    ///     .region("us-east-2")
+    ///     .availability_zones(
+    ///         vec![
+    ///             "use2-az1".to_owned(),
+    ///             "use2-az2".to_owned(),
+    ///             "use2-az3".to_owned(),
+    ///         ],
+    ///     )
+    ///     .cidr_block("10.0.0.0/16")
+    ///     .build()?;
     /// let response = client
     ///     .networks()
     ///     .create_network(body)
@@ -255,7 +257,7 @@ impl<'a> Networks<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PatchNetworkRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PatchNetworkRequest::builder().build();
     /// let response = client
     ///     .networks()
     ///     .update_network("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, body)
@@ -533,6 +535,7 @@ impl NetworksApi for crate::Client {
 }
 /// The error responses `list-networks` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListNetworksError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -569,6 +572,7 @@ impl crate::runtime::ErrorResponses for ListNetworksError {
 }
 /// The error responses `create-network` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateNetworkError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -609,6 +613,7 @@ impl crate::runtime::ErrorResponses for CreateNetworkError {
 }
 /// The error responses `get-network` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetNetworkError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -645,6 +650,7 @@ impl crate::runtime::ErrorResponses for GetNetworkError {
 }
 /// The error responses `delete-network`, `list-network-configurations` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -687,6 +693,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type DeleteNetworkError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-network` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateNetworkError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

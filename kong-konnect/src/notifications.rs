@@ -30,12 +30,12 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ConfigurationFilterParameters>(serde_json::json!({
-    ///   "event_title": {},
-    ///   "event_description": {},
-    ///   "event_namespace": {},
-    ///   "region": {}
-    /// }))?;
+    /// let filter = kong_konnect::models::ConfigurationFilterParameters::builder()
+    ///     .event_title(kong_konnect::models::LegacyStringFieldFilter::builder().build())
+    ///     .event_description(kong_konnect::models::LegacyStringFieldFilter::builder().build())
+    ///     .event_namespace(kong_konnect::models::LegacyStringFieldFilter::builder().build())
+    ///     .region(kong_konnect::models::LegacyStringFieldFilter::builder().build())
+    ///     .build();
     /// let response = client
     ///     .notifications()
     ///     .list_user_configurations()
@@ -144,22 +144,20 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EventSubscription>(serde_json::json!({
-    ///   "regions": [
-    ///     "US"
-    ///   ],
-    ///   "entities": [
-    ///     "string"
-    ///   ],
-    ///   "channels": [
-    ///     {
-    ///       "type": "EMAIL",
-    ///       "enabled": true
-    ///     }
-    ///   ],
-    ///   "enabled": true,
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::EventSubscription::builder()
+    ///     .regions(vec![kong_konnect::models::NotificationRegion::Us])
+    ///     .entities(vec!["string".to_owned()])
+    ///     .channels(
+    ///         vec![
+    ///             kong_konnect::models::NotificationChannel::builder()
+    ///                 .r#type(kong_konnect::models::NotificationChannelType::Email)
+    ///                 .enabled(true)
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .enabled(true)
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .notifications()
     ///     .create_event_subscription("invoice-ready")
@@ -327,22 +325,20 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EventSubscription>(serde_json::json!({
-    ///   "regions": [
-    ///     "US"
-    ///   ],
-    ///   "entities": [
-    ///     "string"
-    ///   ],
-    ///   "channels": [
-    ///     {
-    ///       "type": "EMAIL",
-    ///       "enabled": true
-    ///     }
-    ///   ],
-    ///   "enabled": true,
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::EventSubscription::builder()
+    ///     .regions(vec![kong_konnect::models::NotificationRegion::Us])
+    ///     .entities(vec!["string".to_owned()])
+    ///     .channels(
+    ///         vec![
+    ///             kong_konnect::models::NotificationChannel::builder()
+    ///                 .r#type(kong_konnect::models::NotificationChannelType::Email)
+    ///                 .enabled(true)
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .enabled(true)
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .notifications()
     ///     .update_event_subscription("invoice-ready", "string")
@@ -559,9 +555,9 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::NotificationUpdatePayload>(serde_json::json!({
-    ///   "status": "READ"
-    /// }))?;
+    /// let body = kong_konnect::models::NotificationUpdatePayload::builder()
+    ///     .status(kong_konnect::models::NotificationStatus::Read)
+    ///     .build()?;
     /// let response = client
     ///     .notifications()
     ///     .update_notification("string")
@@ -617,12 +613,10 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::BulkPayload>(serde_json::json!({
-    ///   "ids": [
-    ///     "string"
-    ///   ],
-    ///   "status": "READ"
-    /// }))?;
+    /// let body = kong_konnect::models::BulkPayload::builder()
+    ///     .ids(vec!["string".to_owned()])
+    ///     .status(kong_konnect::models::NotificationStatus::Read)
+    ///     .build()?;
     /// client
     ///     .notifications()
     ///     .bulk_notifications()
@@ -1017,6 +1011,7 @@ impl NotificationsApi for crate::Client {
 }
 /// The error responses `list-user-configurations`, `list-event-subscriptions`, `list-notifications` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1057,6 +1052,7 @@ pub type ListUserConfigurationsError = BadRequestUnauthorizedForbiddenError;
 pub type ListEventSubscriptionsError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `create-event-subscription`, `get-event-subscription`, `update-event-subscription`, `update-notification`, `bulk-notifications` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1101,6 +1097,7 @@ pub type CreateEventSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundE
 pub type GetEventSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-event-subscription`, `get-notification-details`, `delete-notification` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -30,10 +30,10 @@ impl<'a> OpenMeterApps<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .open_meter_apps()
     ///     .list_apps()
@@ -189,6 +189,7 @@ impl OpenMeterAppsApi for crate::Client {
 }
 /// The error responses `list-apps` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAppsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -225,6 +226,7 @@ impl crate::runtime::ErrorResponses for ListAppsError {
 }
 /// The error responses `get-app` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAppError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

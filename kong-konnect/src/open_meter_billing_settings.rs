@@ -30,10 +30,10 @@ impl<'a> OpenMeterBillingSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .open_meter_billing_settings()
     ///     .list_billing_profiles()
@@ -91,23 +91,31 @@ impl<'a> OpenMeterBillingSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateBillingProfileRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "supplier": {},
-    ///   "workflow": {},
-    ///   "apps": {
-    ///     "tax": {
-    ///       "id": "01G65Z755AFWAKHE12NY0CQ9FH"
-    ///     },
-    ///     "invoicing": {
-    ///       "id": "01G65Z755AFWAKHE12NY0CQ9FH"
-    ///     },
-    ///     "payment": {
-    ///       "id": "01G65Z755AFWAKHE12NY0CQ9FH"
-    ///     }
-    ///   },
-    ///   "default": true
-    /// }))?;
+    /// let body = kong_konnect::models::CreateBillingProfileRequest::builder()
+    ///     .name("string")
+    ///     .supplier(kong_konnect::models::CreateBillingProfileRequestSupplier::builder().build())
+    ///     .workflow(kong_konnect::models::BillingProfileWorkflow::builder().build())
+    ///     .apps(
+    ///         kong_konnect::models::BillingProfileApps::builder()
+    ///             .tax(
+    ///                 kong_konnect::models::TaxCodeReference::builder()
+    ///                     .id("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///                     .build()?,
+    ///             )
+    ///             .invoicing(
+    ///                 kong_konnect::models::TaxCodeReference::builder()
+    ///                     .id("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///                     .build()?,
+    ///             )
+    ///             .payment(
+    ///                 kong_konnect::models::TaxCodeReference::builder()
+    ///                     .id("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///                     .build()?,
+    ///             )
+    ///             .build()?,
+    ///     )
+    ///     .default(true)
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_billing_settings()
     ///     .create_billing_profile(body)
@@ -213,12 +221,12 @@ impl<'a> OpenMeterBillingSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpsertBillingProfileRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "supplier": {},
-    ///   "workflow": {},
-    ///   "default": true
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertBillingProfileRequest::builder()
+    ///     .name("string")
+    ///     .supplier(kong_konnect::models::CreateBillingProfileRequestSupplier::builder().build())
+    ///     .workflow(kong_konnect::models::BillingProfileWorkflow::builder().build())
+    ///     .default(true)
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_billing_settings()
     ///     .update_billing_profile("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -484,6 +492,7 @@ impl OpenMeterBillingSettingsApi for crate::Client {
 }
 /// The error responses `list-billing-profiles`, `create-billing-profile` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -524,6 +533,7 @@ pub type ListBillingProfilesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateBillingProfileError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-billing-profile`, `update-billing-profile`, `delete-billing-profile` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -28,10 +28,10 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .open_meter_customers()
     ///     .list_customers()
@@ -82,10 +82,10 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateCustomerRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "key": "019ae40f-4258-7f15-9491-842f42a7d6ac"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCustomerRequest::builder()
+    ///     .name("string")
+    ///     .key("019ae40f-4258-7f15-9491-842f42a7d6ac")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .create_customer(body)
@@ -187,9 +187,9 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpsertCustomerRequest>(serde_json::json!({
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertCustomerRequest::builder()
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .upsert_customer("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -339,7 +339,7 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::BillingCustomerData>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::BillingCustomerData::builder().build();
     /// let response = client
     ///     .open_meter_customers()
     ///     .update_customer_billing("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -394,7 +394,7 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::BillingAppCustomerData>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::BillingAppCustomerData::builder().build();
     /// let response = client
     ///     .open_meter_customers()
     ///     .update_customer_billing_app_data("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -461,9 +461,9 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::BillingCustomerStripeCreateCheckoutSessionRequest>(serde_json::json!({
-    ///   "stripe_options": {}
-    /// }))?;
+    /// let body = kong_konnect::models::BillingCustomerStripeCreateCheckoutSessionRequest::builder()
+    ///     .stripe_options(kong_konnect::models::BillingCustomerStripeCreateCheckoutSessionRequestStripeOptions::builder().build())
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .create_customer_stripe_checkout_session("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -525,9 +525,9 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::BillingCustomerStripeCreateCustomerPortalSessionRequest>(serde_json::json!({
-    ///   "stripe_options": {}
-    /// }))?;
+    /// let body = kong_konnect::models::BillingCustomerStripeCreateCustomerPortalSessionRequest::builder()
+    ///     .stripe_options(kong_konnect::models::BillingCustomerStripeCreateCustomerPortalSessionRequestStripeOptions::builder().build())
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .create_customer_stripe_portal_session("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -592,10 +592,10 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .open_meter_customers()
     ///     .list_customer_charges("01G65Z755AFWAKHE12NY0CQ9FH")
@@ -652,25 +652,32 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateChargeRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "currency": "USD",
-    ///   "invoice_at": "2023-01-01T01:01:01.001Z",
-    ///   "service_period": {
-    ///     "from": "2023-01-01T01:01:01.001Z",
-    ///     "to": "2023-01-01T01:01:01.001Z"
-    ///   },
-    ///   "settlement_mode": "credit_then_invoice",
-    ///   "payment_term": "in_advance",
-    ///   "proration_configuration": {
-    ///     "mode": "no_proration"
-    ///   },
-    ///   "amount_before_proration": {
-    ///     "amount": "0",
-    ///     "currency": "USD"
-    ///   },
-    ///   "type": "flat_fee"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateChargeRequest::FlatFee(
+    ///     kong_konnect::models::CreateChargeFlatFeeRequest::builder()
+    ///         .name("string")
+    ///         .currency("USD")
+    ///         .invoice_at("2023-01-01T01:01:01.001Z".parse()?)
+    ///         .service_period(
+    ///             kong_konnect::models::BillingPeriod::builder()
+    ///                 .from("2023-01-01T01:01:01.001Z".parse()?)
+    ///                 .to("2023-01-01T01:01:01.001Z".parse()?)
+    ///                 .build()?,
+    ///         )
+    ///         .settlement_mode(kong_konnect::models::SettlementMode::CreditThenInvoice)
+    ///         .payment_term(kong_konnect::models::PaymentTerm::InAdvance)
+    ///         .proration_configuration(
+    ///             kong_konnect::models::ProrationConfiguration::builder()
+    ///                 .mode(kong_konnect::models::BillingRateCardProrationMode::NoProration)
+    ///                 .build()?,
+    ///         )
+    ///         .amount_before_proration(
+    ///             kong_konnect::models::AmountAfterProration::builder()
+    ///                 .amount("0")
+    ///                 .currency("USD")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .open_meter_customers()
     ///     .create_customer_charges("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -735,11 +742,11 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateCreditAdjustmentRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "currency": "USD",
-    ///   "amount": "0"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCreditAdjustmentRequest::builder()
+    ///     .name("string")
+    ///     .currency("USD")
+    ///     .amount("0")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .create_credit_adjustment("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -862,10 +869,10 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .open_meter_customers()
     ///     .list_credit_grants("01G65Z755AFWAKHE12NY0CQ9FH")
@@ -923,12 +930,12 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateCreditGrantRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "funding_method": "none",
-    ///   "currency": "USD",
-    ///   "amount": "0"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateCreditGrantRequest::builder()
+    ///     .name("string")
+    ///     .funding_method(kong_konnect::models::CreditFundingMethod::NoneType)
+    ///     .currency("USD")
+    ///     .amount("0")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .create_credit_grant("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -1050,9 +1057,9 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateCreditGrantExternalSettlementRequest>(serde_json::json!({
-    ///   "status": "pending"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateCreditGrantExternalSettlementRequest::builder()
+    ///     .status(kong_konnect::models::BillingCreditPurchasePaymentSettlementStatus::Pending)
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_customers()
     ///     .update_credit_grant_external_settlement("01G65Z755AFWAKHE12NY0CQ9FH", "01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -1120,11 +1127,11 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::CursorPaginationQueryPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "after": "string",
-    ///   "before": "string"
-    /// }))?;
+    /// let page = kong_konnect::models::CursorPaginationQueryPage::builder()
+    ///     .size(1)
+    ///     .after("string")
+    ///     .before("string")
+    ///     .build();
     /// let response = client
     ///     .open_meter_customers()
     ///     .list_credit_transactions("01G65Z755AFWAKHE12NY0CQ9FH")
@@ -1827,6 +1834,7 @@ impl OpenMeterCustomersApi for crate::Client {
 }
 /// The error responses `list-customers`, `create-customer`, `create-customer-charges` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1867,6 +1875,7 @@ pub type ListCustomersError = BadRequestUnauthorizedForbiddenError;
 pub type CreateCustomerError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-customer`, `delete-customer`, `get-customer-billing`, `list-customer-charges`, `create-credit-adjustment`, `get-customer-credit-balance`, `list-credit-grants`, `get-credit-grant`, `update-credit-grant-external-settlement`, `list-credit-transactions` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1909,6 +1918,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type GetCustomerError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-customer`, `update-customer-billing`, `update-customer-billing-app-data`, `create-customer-stripe-checkout-session`, `create-customer-stripe-portal-session` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundGoneError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1978,6 +1988,7 @@ pub type GetCustomerCreditBalanceError = BadRequestUnauthorizedForbiddenNotFound
 pub type ListCreditGrantsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-credit-grant` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateCreditGrantError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -82,7 +82,7 @@ impl<'a> OpenMeterDefaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateOrganizationDefaultTaxCodesRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateOrganizationDefaultTaxCodesRequest::builder().build();
     /// let response = client
     ///     .open_meter_defaults()
     ///     .update_organization_default_tax_codes(body)
@@ -195,6 +195,7 @@ impl OpenMeterDefaultsApi for crate::Client {
 }
 /// The error responses `get-organization-default-tax-codes`, `update-organization-default-tax-codes` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -108,6 +108,7 @@ impl OpenMeterEntitlementsApi for crate::Client {
 }
 /// The error responses `list-customer-entitlement-access` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCustomerEntitlementAccessError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -33,10 +33,10 @@ impl<'a> OpenMeterFeatures<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .open_meter_features()
     ///     .list_features()
@@ -92,10 +92,10 @@ impl<'a> OpenMeterFeatures<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateFeatureRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "key": "resource_key"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateFeatureRequest::builder()
+    ///     .name("string")
+    ///     .key("resource_key")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_features()
     ///     .create_feature(body)
@@ -258,7 +258,7 @@ impl<'a> OpenMeterFeatures<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateFeatureRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateFeatureRequest::builder().build();
     /// let response = client
     ///     .open_meter_features()
     ///     .update_feature("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -320,12 +320,12 @@ impl<'a> OpenMeterFeatures<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::MeterQueryRequest>(serde_json::json!({
-    ///   "from": "2023-01-01T00:00:00Z",
-    ///   "to": "2023-01-02T00:00:00Z",
-    ///   "granularity": "P1D",
-    ///   "time_zone": "UTC"
-    /// }))?;
+    /// let body = kong_konnect::models::MeterQueryRequest::builder()
+    ///     .from("2023-01-01T00:00:00Z".parse()?)
+    ///     .to("2023-01-02T00:00:00Z".parse()?)
+    ///     .granularity(kong_konnect::models::MeterQueryRequestGranularity::P1d)
+    ///     .time_zone("UTC")
+    ///     .build();
     /// let response = client
     ///     .open_meter_features()
     ///     .query_feature_cost("01G65Z755AFWAKHE12NY0CQ9FH")
@@ -547,6 +547,7 @@ impl OpenMeterFeaturesApi for crate::Client {
 }
 /// The error responses `list-features`, `create-feature` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -587,6 +588,7 @@ pub type ListFeaturesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateFeatureError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-feature` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetFeatureError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -631,6 +633,7 @@ impl crate::runtime::ErrorResponses for GetFeatureError {
 }
 /// The error responses `delete-feature`, `update-feature`, `query-feature-cost` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

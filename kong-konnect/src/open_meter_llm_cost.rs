@@ -33,38 +33,48 @@ impl<'a> OpenMeterLlmCost<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ListLlmCostPricesParamsFilter>(serde_json::json!({
-    ///   "provider": {
-    ///     "contains": "string",
-    ///     "ocontains": "string",
-    ///     "oeq": "string",
-    ///     "neq": "string"
-    ///   },
-    ///   "model_id": {
-    ///     "contains": "string",
-    ///     "ocontains": "string",
-    ///     "oeq": "string",
-    ///     "neq": "string"
-    ///   },
-    ///   "model_name": {
-    ///     "contains": "string",
-    ///     "ocontains": "string",
-    ///     "oeq": "string",
-    ///     "neq": "string"
-    ///   },
-    ///   "currency": {
-    ///     "contains": "string",
-    ///     "ocontains": "string",
-    ///     "oeq": "string",
-    ///     "neq": "string"
-    ///   },
-    ///   "source": {
-    ///     "contains": "string",
-    ///     "ocontains": "string",
-    ///     "oeq": "string",
-    ///     "neq": "string"
-    ///   }
-    /// }))?;
+    /// let filter = kong_konnect::models::ListLlmCostPricesParamsFilter::builder()
+    ///     .provider(
+    ///         kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+    ///             .contains("string")
+    ///             .ocontains("string")
+    ///             .oeq("string")
+    ///             .neq("string")
+    ///             .build()?,
+    ///     )
+    ///     .model_id(
+    ///         kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+    ///             .contains("string")
+    ///             .ocontains("string")
+    ///             .oeq("string")
+    ///             .neq("string")
+    ///             .build()?,
+    ///     )
+    ///     .model_name(
+    ///         kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+    ///             .contains("string")
+    ///             .ocontains("string")
+    ///             .oeq("string")
+    ///             .neq("string")
+    ///             .build()?,
+    ///     )
+    ///     .currency(
+    ///         kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+    ///             .contains("string")
+    ///             .ocontains("string")
+    ///             .oeq("string")
+    ///             .neq("string")
+    ///             .build()?,
+    ///     )
+    ///     .source(
+    ///         kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+    ///             .contains("string")
+    ///             .ocontains("string")
+    ///             .oeq("string")
+    ///             .neq("string")
+    ///             .build()?,
+    ///     )
+    ///     .build();
     /// let response = client
     ///     .open_meter_llm_cost()
     ///     .list_llm_cost_overrides()
@@ -120,16 +130,18 @@ impl<'a> OpenMeterLlmCost<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::LlmCostOverrideCreate>(serde_json::json!({
-    ///   "provider": "string",
-    ///   "model_id": "string",
-    ///   "pricing": {
-    ///     "input_per_token": "0",
-    ///     "output_per_token": "0"
-    ///   },
-    ///   "currency": "USD",
-    ///   "effective_from": "2023-01-01T01:01:01.001Z"
-    /// }))?;
+    /// let body = kong_konnect::models::LlmCostOverrideCreate::builder()
+    ///     .provider("string")
+    ///     .model_id("string")
+    ///     .pricing(
+    ///         kong_konnect::models::LlmCostPricePricing::builder()
+    ///             .input_per_token("0")
+    ///             .output_per_token("0")
+    ///             .build()?,
+    ///     )
+    ///     .currency("USD")
+    ///     .effective_from("2023-01-01T01:01:01.001Z".parse()?)
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_llm_cost()
     ///     .create_llm_cost_override(body)
@@ -240,38 +252,48 @@ impl<'a> OpenMeterLlmCost<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ListLlmCostPricesParamsFilter>(serde_json::json!({
-    ///   "provider": {
-    ///     "contains": "string",
-    ///     "ocontains": "string",
-    ///     "oeq": "string",
-    ///     "neq": "string"
-    ///   },
-    ///   "model_id": {
-    ///     "contains": "string",
-    ///     "ocontains": "string",
-    ///     "oeq": "string",
-    ///     "neq": "string"
-    ///   },
-    ///   "model_name": {
-    ///     "contains": "string",
-    ///     "ocontains": "string",
-    ///     "oeq": "string",
-    ///     "neq": "string"
-    ///   },
-    ///   "currency": {
-    ///     "contains": "string",
-    ///     "ocontains": "string",
-    ///     "oeq": "string",
-    ///     "neq": "string"
-    ///   },
-    ///   "source": {
-    ///     "contains": "string",
-    ///     "ocontains": "string",
-    ///     "oeq": "string",
-    ///     "neq": "string"
-    ///   }
-    /// }))?;
+    /// let filter = kong_konnect::models::ListLlmCostPricesParamsFilter::builder()
+    ///     .provider(
+    ///         kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+    ///             .contains("string")
+    ///             .ocontains("string")
+    ///             .oeq("string")
+    ///             .neq("string")
+    ///             .build()?,
+    ///     )
+    ///     .model_id(
+    ///         kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+    ///             .contains("string")
+    ///             .ocontains("string")
+    ///             .oeq("string")
+    ///             .neq("string")
+    ///             .build()?,
+    ///     )
+    ///     .model_name(
+    ///         kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+    ///             .contains("string")
+    ///             .ocontains("string")
+    ///             .oeq("string")
+    ///             .neq("string")
+    ///             .build()?,
+    ///     )
+    ///     .currency(
+    ///         kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+    ///             .contains("string")
+    ///             .ocontains("string")
+    ///             .oeq("string")
+    ///             .neq("string")
+    ///             .build()?,
+    ///     )
+    ///     .source(
+    ///         kong_konnect::models::CatalogResourceConfigFieldFilter::builder()
+    ///             .contains("string")
+    ///             .ocontains("string")
+    ///             .oeq("string")
+    ///             .neq("string")
+    ///             .build()?,
+    ///     )
+    ///     .build();
     /// let response = client
     ///     .open_meter_llm_cost()
     ///     .list_llm_cost_prices()
@@ -523,6 +545,7 @@ impl OpenMeterLlmCostApi for crate::Client {
 }
 /// The error responses `list-llm-cost-overrides`, `create-llm-cost-override`, `list-llm-cost-prices` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -563,6 +586,7 @@ pub type ListLlmCostOverridesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateLlmCostOverrideError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-llm-cost-override`, `get-llm-cost-price` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -33,10 +33,10 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .list_product_catalog_addons()
@@ -92,21 +92,21 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateAddonRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "key": "resource_key",
-    ///   "instance_type": "single",
-    ///   "currency": "USD",
-    ///   "rate_cards": [
-    ///     {
-    ///       "name": "string",
-    ///       "key": "resource_key",
-    ///       "price": {
-    ///         "type": "free"
-    ///       }
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CreateAddonRequest::builder()
+    ///     .name("string")
+    ///     .key("resource_key")
+    ///     .instance_type(kong_konnect::models::TheInstanceTypeOfTheAddOnsCanBeSingleOrMultiple::Single)
+    ///     .currency("USD")
+    ///     .rate_cards(
+    ///         vec![
+    ///             kong_konnect::models::BillingRateCard::builder()
+    ///                 .name("string")
+    ///                 .key("resource_key")
+    ///                 .price(kong_konnect::models::Price::Free(kong_konnect::models::BillingPriceFree::builder().build()))
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .create_product_catalog_addon(body)
@@ -221,19 +221,19 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpsertAddonRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "instance_type": "single",
-    ///   "rate_cards": [
-    ///     {
-    ///       "name": "string",
-    ///       "key": "resource_key",
-    ///       "price": {
-    ///         "type": "free"
-    ///       }
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertAddonRequest::builder()
+    ///     .name("string")
+    ///     .instance_type(kong_konnect::models::TheInstanceTypeOfTheAddOnsCanBeSingleOrMultiple::Single)
+    ///     .rate_cards(
+    ///         vec![
+    ///             kong_konnect::models::BillingRateCard::builder()
+    ///                 .name("string")
+    ///                 .key("resource_key")
+    ///                 .price(kong_konnect::models::Price::Free(kong_konnect::models::BillingPriceFree::builder().build()))
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .update_product_catalog_addon("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -463,10 +463,10 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .list_plans()
@@ -522,27 +522,29 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreatePlanRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "key": "resource_key",
-    ///   "currency": "USD",
-    ///   "billing_cadence": "P1Y",
-    ///   "phases": [
-    ///     {
-    ///       "name": "string",
-    ///       "key": "resource_key",
-    ///       "rate_cards": [
-    ///         {
-    ///           "name": "string",
-    ///           "key": "resource_key",
-    ///           "price": {
-    ///             "type": "free"
-    ///           }
-    ///         }
-    ///       ]
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePlanRequest::builder()
+    ///     .name("string")
+    ///     .key("resource_key")
+    ///     .currency("USD")
+    ///     .billing_cadence("P1Y")
+    ///     .phases(
+    ///         vec![
+    ///             kong_konnect::models::BillingPlanPhase::builder()
+    ///                 .name("string")
+    ///                 .key("resource_key")
+    ///                 .rate_cards(
+    ///                     vec![
+    ///                         kong_konnect::models::BillingRateCard::builder()
+    ///                             .name("string")
+    ///                             .key("resource_key")
+    ///                             .price(kong_konnect::models::Price::Free(kong_konnect::models::BillingPriceFree::builder().build()))
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .create_plan(body)
@@ -651,24 +653,26 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpsertPlanRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "phases": [
-    ///     {
-    ///       "name": "string",
-    ///       "key": "resource_key",
-    ///       "rate_cards": [
-    ///         {
-    ///           "name": "string",
-    ///           "key": "resource_key",
-    ///           "price": {
-    ///             "type": "free"
-    ///           }
-    ///         }
-    ///       ]
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertPlanRequest::builder()
+    ///     .name("string")
+    ///     .phases(
+    ///         vec![
+    ///             kong_konnect::models::BillingPlanPhase::builder()
+    ///                 .name("string")
+    ///                 .key("resource_key")
+    ///                 .rate_cards(
+    ///                     vec![
+    ///                         kong_konnect::models::BillingRateCard::builder()
+    ///                             .name("string")
+    ///                             .key("resource_key")
+    ///                             .price(kong_konnect::models::Price::Free(kong_konnect::models::BillingPriceFree::builder().build()))
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .update_plan("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -781,10 +785,10 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .list_plan_addons("01G65Z755AFWAKHE12NY0CQ9FH")
@@ -841,13 +845,15 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreatePlanAddonRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "addon": {
-    ///     "id": "01G65Z755AFWAKHE12NY0CQ9FH"
-    ///   },
-    ///   "from_plan_phase": "resource_key"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePlanAddonRequest::builder()
+    ///     .name("string")
+    ///     .addon(
+    ///         kong_konnect::models::TaxCodeReference::builder()
+    ///             .id("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///             .build()?,
+    ///     )
+    ///     .from_plan_phase("resource_key")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .create_plan_addon("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -966,10 +972,10 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpsertPlanAddonRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "from_plan_phase": "resource_key"
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertPlanAddonRequest::builder()
+    ///     .name("string")
+    ///     .from_plan_phase("resource_key")
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_product_catalog()
     ///     .update_plan_addon("01G65Z755AFWAKHE12NY0CQ9FH", "01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -1750,6 +1756,7 @@ impl OpenMeterProductCatalogApi for crate::Client {
 }
 /// The error responses `list-product-catalog-addons`, `create-product-catalog-addon`, `list-plans`, `create-plan` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1790,6 +1797,7 @@ pub type ListProductCatalogAddonsError = BadRequestUnauthorizedForbiddenError;
 pub type CreateProductCatalogAddonError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-product-catalog-addon`, `update-product-catalog-addon`, `get-plan`, `update-plan` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundGoneError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1839,6 +1847,7 @@ pub type GetProductCatalogAddonError = BadRequestUnauthorizedForbiddenNotFoundGo
 pub type UpdateProductCatalogAddonError = BadRequestUnauthorizedForbiddenNotFoundGoneError;
 /// The error responses `delete-product-catalog-addon`, `archive-product-catalog-addon`, `publish-product-catalog-addon`, `delete-plan`, `list-plan-addons`, `create-plan-addon`, `get-plan-addon`, `update-plan-addon`, `delete-plan-addon`, `archive-plan`, `publish-plan` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

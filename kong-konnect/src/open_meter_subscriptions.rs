@@ -28,10 +28,10 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .open_meter_subscriptions()
     ///     .list_subscriptions()
@@ -82,10 +82,10 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::BillingSubscriptionCreate>(serde_json::json!({
-    ///   "customer": {},
-    ///   "plan": {}
-    /// }))?;
+    /// let body = kong_konnect::models::BillingSubscriptionCreate::builder()
+    ///     .customer(kong_konnect::models::BillingSubscriptionChangeCustomer::builder().build())
+    ///     .plan(kong_konnect::models::BillingSubscriptionChangePlan::builder().build())
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_subscriptions()
     ///     .create_subscription(body)
@@ -194,10 +194,10 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .open_meter_subscriptions()
     ///     .list_subscription_addons("01G65Z755AFWAKHE12NY0CQ9FH")
@@ -314,7 +314,7 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::BillingSubscriptionCancel>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::BillingSubscriptionCancel::builder().build();
     /// let response = client
     ///     .open_meter_subscriptions()
     ///     .cancel_subscription("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -372,11 +372,11 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::BillingSubscriptionChange>(serde_json::json!({
-    ///   "customer": {},
-    ///   "plan": {},
-    ///   "timing": "immediate"
-    /// }))?;
+    /// let body = kong_konnect::models::BillingSubscriptionChange::builder()
+    ///     .customer(kong_konnect::models::BillingSubscriptionChangeCustomer::builder().build())
+    ///     .plan(kong_konnect::models::BillingSubscriptionChangePlan::builder().build())
+    ///     .timing(kong_konnect::models::BillingSubscriptionCancelTiming::BillingSubscriptionEditTimingEnum(kong_konnect::models::BillingSubscriptionEditTimingEnum::Immediate))
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_subscriptions()
     ///     .change_subscription("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -752,6 +752,7 @@ impl OpenMeterSubscriptionsApi for crate::Client {
 }
 /// The error responses `list-subscriptions`, `get-subscription`, `list-subscription-addons`, `get-subscription-addon` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -794,6 +795,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListSubscriptionsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-subscription`, `cancel-subscription`, `change-subscription`, `unschedule-cancelation` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

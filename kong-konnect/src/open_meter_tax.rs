@@ -31,10 +31,10 @@ impl<'a> OpenMeterTax<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
-    ///   "size": 1,
-    ///   "number": 1
-    /// }))?;
+    /// let page = kong_konnect::models::ListAppsPage::builder()
+    ///     .size(1)
+    ///     .number(1)
+    ///     .build();
     /// let response = client
     ///     .open_meter_tax()
     ///     .list_tax_codes()
@@ -88,16 +88,18 @@ impl<'a> OpenMeterTax<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateTaxCodeRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "key": "resource_key",
-    ///   "app_mappings": [
-    ///     {
-    ///       "app_type": "sandbox",
-    ///       "tax_code": "string"
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::CreateTaxCodeRequest::builder()
+    ///     .name("string")
+    ///     .key("resource_key")
+    ///     .app_mappings(
+    ///         vec![
+    ///             kong_konnect::models::BillingTaxCodeAppMapping::builder()
+    ///                 .app_type(kong_konnect::models::AppType::Sandbox)
+    ///                 .tax_code("string")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_tax()
     ///     .create_tax_code(body)
@@ -205,15 +207,17 @@ impl<'a> OpenMeterTax<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpsertTaxCodeRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "app_mappings": [
-    ///     {
-    ///       "app_type": "sandbox",
-    ///       "tax_code": "string"
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::UpsertTaxCodeRequest::builder()
+    ///     .name("string")
+    ///     .app_mappings(
+    ///         vec![
+    ///             kong_konnect::models::BillingTaxCodeAppMapping::builder()
+    ///                 .app_type(kong_konnect::models::AppType::Sandbox)
+    ///                 .tax_code("string")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .open_meter_tax()
     ///     .upsert_tax_code("01G65Z755AFWAKHE12NY0CQ9FH", body)
@@ -451,6 +455,7 @@ impl OpenMeterTaxApi for crate::Client {
 }
 /// The error responses `list-tax-codes`, `create-tax-code` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -491,6 +496,7 @@ pub type ListTaxCodesError = BadRequestUnauthorizedForbiddenError;
 pub type CreateTaxCodeError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-tax-code`, `delete-tax-code` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -533,6 +539,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type GetTaxCodeError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `upsert-tax-code` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpsertTaxCodeError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -137,10 +137,10 @@ impl<'a> Pages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreatePortalPageRequest>(serde_json::json!({
-    ///   "slug": "/my-page",
-    ///   "content": "# Welcome to My Page"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePortalPageRequest::builder()
+    ///     .slug("/my-page")
+    ///     .content("# Welcome to My Page")
+    ///     .build()?;
     /// let response = client
     ///     .pages()
     ///     .create_portal_page("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -306,7 +306,7 @@ impl<'a> Pages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalPageRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdatePortalPageRequest::builder().build();
     /// let response = client
     ///     .pages()
     ///     .update_portal_page("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ebbac5b0-ac89-45c3-9d2e-c4542c657e79".parse()?, body)
@@ -367,7 +367,7 @@ impl<'a> Pages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::MovePageRequestPayload>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::MovePageRequestPayload::builder().build();
     /// client
     ///     .pages()
     ///     .move_portal_pages("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ebbac5b0-ac89-45c3-9d2e-c4542c657e79".parse()?)
@@ -647,6 +647,7 @@ impl PagesApi for crate::Client {
 }
 /// The error responses `create-default-content`, `delete-portal-page` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -685,6 +686,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type CreateDefaultContentError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `list-portal-pages` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPortalPagesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -721,6 +723,7 @@ impl crate::runtime::ErrorResponses for ListPortalPagesError {
 }
 /// The error responses `create-portal-page`, `update-portal-page` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -763,6 +766,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type CreatePortalPageError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `get-portal-page` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortalPageError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -799,6 +803,7 @@ pub type DeletePortalPageError = UnauthorizedForbiddenNotFoundError;
 pub type UpdatePortalPageError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `move-portal-pages` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MovePortalPagesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -120,6 +120,7 @@ impl PartialLinksApi for crate::Client {
 }
 /// The error responses `list-partial-link` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPartialLinkError {}
 impl ListPartialLinkError {
     /// The HTTP status this error came with.

@@ -77,10 +77,11 @@ impl<'a> Partials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Partial>(serde_json::json!({
-    ///   "config": {},
-    ///   "type": "redis-ce"
-    /// }))?;
+    /// let body = kong_konnect::models::Partial::RedisCe(
+    ///     kong_konnect::models::PartialRedisCe::builder()
+    ///         .config(kong_konnect::models::PartialRedisCeConfig::builder().build())
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .partials()
     ///     .create_partial("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -189,10 +190,11 @@ impl<'a> Partials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Partial>(serde_json::json!({
-    ///   "config": {},
-    ///   "type": "redis-ce"
-    /// }))?;
+    /// let body = kong_konnect::models::Partial::RedisCe(
+    ///     kong_konnect::models::PartialRedisCe::builder()
+    ///         .config(kong_konnect::models::PartialRedisCeConfig::builder().build())
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .partials()
     ///     .upsert_partial("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -444,6 +446,7 @@ impl PartialsApi for crate::Client {
 }
 /// The error responses `list-partial`, `create-partial`, `upsert-partial`, `delete-partial` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -476,6 +479,7 @@ pub type ListPartialError = UnauthorizedError;
 pub type CreatePartialError = UnauthorizedError;
 /// The error responses `get-partial` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPartialError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -82,10 +82,12 @@ impl<'a> PersonalAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreatePersonalAccessTokenRequest>(serde_json::json!({
-    ///   "name": "aa",
-    ///   "expires_at": "2022-11-04T20:10:06.927Z"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePersonalAccessTokenRequest::PersonalAccessTokenCreateRequestWithExpiresAt(
+    ///     kong_konnect::models::PersonalAccessTokenCreateRequestWithExpiresAt::builder()
+    ///         .name("aa")
+    ///         .expires_at("2022-11-04T20:10:06.927Z".parse()?)
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .personal_access_tokens()
     ///     .create_personal_access_token("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
@@ -242,9 +244,9 @@ impl<'a> PersonalAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePersonalAccessTokenDetailsRequest>(serde_json::json!({
-    ///   "name": "aa"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdatePersonalAccessTokenDetailsRequest::builder()
+    ///     .name("aa")
+    ///     .build();
     /// let response = client
     ///     .personal_access_tokens()
     ///     .update_personal_access_token_details("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, "5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
@@ -555,6 +557,7 @@ impl PersonalAccessTokensApi for crate::Client {
 }
 /// The error responses `list-users-personal-access-tokens`, `get-personal-access-token-details`, `delete-personal-access-token`, `update-personal-access-token-details`, `revoke-personal-access-token` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -597,6 +600,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListUsersPersonalAccessTokensError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-personal-access-token` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePersonalAccessTokenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -85,40 +85,44 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .protocols(
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .create_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", body)
@@ -235,40 +239,44 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .protocols(
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .upsert_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", body)
@@ -439,40 +447,44 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .protocols(
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .create_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", body)
@@ -595,40 +607,44 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .protocols(
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .upsert_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", body)
@@ -797,40 +813,44 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .protocols(
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .create_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -943,40 +963,44 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .protocols(
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .upsert_plugin("3473c251-5b6c-4f45-b1ff-7ede735a366d", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -1138,40 +1162,44 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .protocols(
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .create_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", body)
@@ -1288,40 +1316,44 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .protocols(
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .upsert_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", "3473c251-5b6c-4f45-b1ff-7ede735a366d", body)
@@ -1543,40 +1575,44 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .protocols(
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .create_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", body)
@@ -1693,40 +1729,44 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
-    ///   "config": {
-    ///     "anonymous": null,
-    ///     "hide_credentials": false,
-    ///     "key_in_body": false,
-    ///     "key_in_header": true,
-    ///     "key_in_query": true,
-    ///     "key_names": [
-    ///       "apikey"
-    ///     ],
-    ///     "run_on_preflight": true
-    ///   },
-    ///   "enabled": true,
-    ///   "id": "3fd1eea1-885a-4011-b986-289943ff8177",
-    ///   "name": "key-auth",
-    ///   "partials": [
-    ///     {
-    ///       "id": "cff1230a-00f7-4ae8-b376-c370f0eb4dae",
-    ///       "name": "foo-partial",
-    ///       "path": "config.redis"
-    ///     },
-    ///     {
-    ///       "id": "129ee345-cba8-4e55-9d6d-93c223ff91ae",
-    ///       "name": "bar-partial",
-    ///       "path": "config.redis"
-    ///     }
-    ///   ],
-    ///   "protocols": [
-    ///     "grpc",
-    ///     "grpcs",
-    ///     "http",
-    ///     "https"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Plugin::builder()
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("anonymous".to_owned(), kong_konnect::serde_json::json!(null)),
+    ///             ("hide_credentials".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_body".to_owned(), kong_konnect::serde_json::json!(false)),
+    ///             ("key_in_header".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_in_query".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///             ("key_names".to_owned(), kong_konnect::serde_json::json!(["apikey"])),
+    ///             ("run_on_preflight".to_owned(), kong_konnect::serde_json::json!(true)),
+    ///         ]),
+    ///     )
+    ///     .enabled(true)
+    ///     .id("3fd1eea1-885a-4011-b986-289943ff8177")
+    ///     .name("key-auth")
+    ///     .partials(
+    ///         vec![
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("cff1230a-00f7-4ae8-b376-c370f0eb4dae")
+    ///                 .name("foo-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///             kong_konnect::models::PluginPartialsItem::builder()
+    ///                 .id("129ee345-cba8-4e55-9d6d-93c223ff91ae")
+    ///                 .name("bar-partial")
+    ///                 .path("config.redis")
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .protocols(
+    ///         vec![
+    ///             kong_konnect::models::ServiceProtocol::Grpc,
+    ///             kong_konnect::models::ServiceProtocol::Grpcs,
+    ///             kong_konnect::models::ServiceProtocol::Http,
+    ///             kong_konnect::models::ServiceProtocol::Https,
+    ///         ],
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .plugins()
     ///     .upsert_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "3473c251-5b6c-4f45-b1ff-7ede735a366d", body)
@@ -2782,6 +2822,7 @@ impl PluginsApi for crate::Client {
 }
 /// The error responses `list-plugin-with-consumer_group`, `create-plugin-with-consumer_group`, `upsert-plugin-with-consumer_group`, `delete-plugin-with-consumer_group`, `list-plugin-with-consumer`, `create-plugin-with-consumer`, `upsert-plugin-with-consumer`, `delete-plugin-with-consumer`, `list-plugin-with-route`, `create-plugin-with-route`, `upsert-plugin-with-route`, `delete-plugin-with-route`, `fetch-plugin-schema`, `list-plugin-with-service`, `create-plugin-with-service`, `upsert-plugin-with-service`, `delete-plugin-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -2806,6 +2847,7 @@ pub type ListPluginWithConsumerGroupError = NoDocumentedError;
 pub type CreatePluginWithConsumerGroupError = NoDocumentedError;
 /// The error responses `get-plugin-with-consumer_group`, `get-plugin-with-consumer`, `get-plugin-with-route`, `get-plugin-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NotFoundError {
     /// 404: Resource does not exist
     NotFound,
@@ -2850,6 +2892,7 @@ pub type UpsertPluginWithConsumerError = NoDocumentedError;
 pub type DeletePluginWithConsumerError = NoDocumentedError;
 /// The error responses `list-plugin`, `create-plugin`, `upsert-plugin`, `delete-plugin` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -2882,6 +2925,7 @@ pub type ListPluginError = UnauthorizedError;
 pub type CreatePluginError = UnauthorizedError;
 /// The error responses `get-plugin` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPluginError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

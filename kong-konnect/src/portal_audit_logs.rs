@@ -83,10 +83,10 @@ impl<'a> PortalAuditLogs<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalAuditLogReplayJobRequest>(serde_json::json!({
-    ///   "start_at": "2025-01-01T00:00:00Z",
-    ///   "end_at": "2025-01-01T00:00:00Z"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdatePortalAuditLogReplayJobRequest::builder()
+    ///     .start_at("2025-01-01T00:00:00Z".parse()?)
+    ///     .end_at("2025-01-01T00:00:00Z".parse()?)
+    ///     .build()?;
     /// let response = client
     ///     .portal_audit_logs()
     ///     .update_portal_audit_log_replay_job("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -250,7 +250,7 @@ impl<'a> PortalAuditLogs<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::GetPortalAuditLogWebhookResponse>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::GetPortalAuditLogWebhookResponse::builder().build();
     /// let response = client
     ///     .portal_audit_logs()
     ///     .update_portal_audit_log_webhook("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -553,6 +553,7 @@ impl PortalAuditLogsApi for crate::Client {
 }
 /// The error responses `get-portal-audit-log-replay-job`, `get-portal-audit-log-webhook`, `get-portal-audit-log-webhook-status` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -591,6 +592,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type GetPortalAuditLogReplayJobError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-audit-log-replay-job` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdatePortalAuditLogReplayJobError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -637,6 +639,7 @@ impl crate::runtime::ErrorResponses for UpdatePortalAuditLogReplayJobError {
 pub type GetPortalAuditLogWebhookError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-portal-audit-log-webhook` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeletePortalAuditLogWebhookError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -677,6 +680,7 @@ impl crate::runtime::ErrorResponses for DeletePortalAuditLogWebhookError {
 }
 /// The error responses `update-portal-audit-log-webhook` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdatePortalAuditLogWebhookError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -84,24 +84,28 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PortalAuthenticationSettingsUpdateRequest>(serde_json::json!({
-    ///   "basic_auth_enabled": true,
-    ///   "oidc_auth_enabled": true,
-    ///   "oidc_team_mapping_enabled": true,
-    ///   "konnect_mapping_enabled": false,
-    ///   "oidc_issuer": "https://identity.example.com/v2",
-    ///   "oidc_client_id": "x7id0o42lklas0blidl2",
-    ///   "oidc_scopes": [
-    ///     "email",
-    ///     "openid",
-    ///     "profile"
-    ///   ],
-    ///   "oidc_claim_mappings": {
-    ///     "name": "name",
-    ///     "email": "email",
-    ///     "groups": "custom-group-claim"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::PortalAuthenticationSettingsUpdateRequest::builder()
+    ///     .basic_auth_enabled(true)
+    ///     .oidc_auth_enabled(true)
+    ///     .oidc_team_mapping_enabled(true)
+    ///     .konnect_mapping_enabled(false)
+    ///     .oidc_issuer("https://identity.example.com/v2")
+    ///     .oidc_client_id("x7id0o42lklas0blidl2")
+    ///     .oidc_scopes(
+    ///         vec![
+    ///             "email".to_owned(),
+    ///             "openid".to_owned(),
+    ///             "profile".to_owned(),
+    ///         ],
+    ///     )
+    ///     .oidc_claim_mappings(
+    ///         kong_konnect::models::PortalClaimMappings::builder()
+    ///             .name("name")
+    ///             .email("email")
+    ///             .groups("custom-group-claim")
+    ///             .build(),
+    ///     )
+    ///     .build();
     /// let response = client
     ///     .portal_auth_settings()
     ///     .update_portal_authentication_settings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -225,16 +229,16 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PortalTeamGroupMappingsUpdateRequest>(serde_json::json!({
-    ///   "data": [
-    ///     {
-    ///       "team_id": "af91db4c-6e51-403e-a2bf-33d27ae50c0a",
-    ///       "groups": [
-    ///         "Service Developer"
-    ///       ]
-    ///     }
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::PortalTeamGroupMappingsUpdateRequest::builder()
+    ///     .data(
+    ///         vec![
+    ///             kong_konnect::models::PortalTeamGroupMappingsUpdateRequestDataItem::builder()
+    ///                 .team_id("af91db4c-6e51-403e-a2bf-33d27ae50c0a".parse()?)
+    ///                 .groups(vec!["Service Developer".to_owned()])
+    ///                 .build(),
+    ///         ],
+    ///     )
+    ///     .build();
     /// let response = client
     ///     .portal_auth_settings()
     ///     .update_portal_team_group_mappings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -294,9 +298,9 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::GetIdentityProvidersFilter>(serde_json::json!({
-    ///   "type": {}
-    /// }))?;
+    /// let filter = kong_konnect::models::GetIdentityProvidersFilter::builder()
+    ///     .r#type(kong_konnect::models::StringFieldEqualsFilter::builder().build())
+    ///     .build();
     /// let response = client
     ///     .portal_auth_settings()
     ///     .get_portal_identity_providers("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -354,7 +358,7 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PortalCreateIdentityProvider>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PortalCreateIdentityProvider::builder().build();
     /// let response = client
     ///     .portal_auth_settings()
     ///     .create_portal_identity_provider("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -523,7 +527,7 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PortalUpdateIdentityProvider>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PortalUpdateIdentityProvider::builder().build();
     /// let response = client
     ///     .portal_auth_settings()
     ///     .update_portal_identity_provider("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -642,10 +646,10 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest>(serde_json::json!({
-    ///   "team_id": "6801e673-cc10-498a-94cd-4271de07a0d3",
-    ///   "group": "API Engineers"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest::builder()
+    ///     .team_id("6801e673-cc10-498a-94cd-4271de07a0d3".parse()?)
+    ///     .group("API Engineers")
+    ///     .build()?;
     /// let response = client
     ///     .portal_auth_settings()
     ///     .create_portal_idp_team_group_mapping("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -1275,6 +1279,7 @@ impl PortalAuthSettingsApi for crate::Client {
 }
 /// The error responses `get-portal-authentication-settings` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortalAuthenticationSettingsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -1303,6 +1308,7 @@ impl crate::runtime::ErrorResponses for GetPortalAuthenticationSettingsError {
 }
 /// The error responses `update-portal-authentication-settings`, `list-portal-team-group-mappings`, `update-portal-team-group-mappings` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1345,6 +1351,7 @@ pub type ListPortalTeamGroupMappingsError = BadRequestUnauthorizedForbiddenError
 pub type UpdatePortalTeamGroupMappingsError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-portal-identity-providers` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortalIdentityProvidersError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -1377,6 +1384,7 @@ impl crate::runtime::ErrorResponses for GetPortalIdentityProvidersError {
 }
 /// The error responses `create-portal-identity-provider` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePortalIdentityProviderError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1417,6 +1425,7 @@ impl crate::runtime::ErrorResponses for CreatePortalIdentityProviderError {
 }
 /// The error responses `get-portal-identity-provider`, `delete-portal-identity-provider`, `list-portal-idp-team-group-mappings`, `get-portal-idp-team-group-mapping`, `delete-portal-idp-team-group-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1461,6 +1470,7 @@ pub type GetPortalIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoun
 pub type DeletePortalIdentityProviderError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-identity-provider`, `create-portal-idp-team-group-mapping` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

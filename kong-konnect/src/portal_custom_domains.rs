@@ -82,15 +82,18 @@ impl<'a> PortalCustomDomains<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreatePortalCustomDomainRequest>(serde_json::json!({
-    ///   "hostname": "string",
-    ///   "enabled": true,
-    ///   "ssl": {
-    ///     "custom_certificate": "string",
-    ///     "custom_private_key": "string",
-    ///     "domain_verification_method": "custom_certificate"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePortalCustomDomainRequest::builder()
+    ///     .hostname("string")
+    ///     .enabled(true)
+    ///     .ssl(
+    ///         kong_konnect::models::CreatePortalCustomDomainSsl::CustomCertificate(
+    ///             kong_konnect::models::CreatePortalCustomDomainSslWithCustomCertificate::builder()
+    ///                 .custom_certificate("string")
+    ///                 .custom_private_key("string")
+    ///                 .build()?,
+    ///         ),
+    ///     )
+    ///     .build()?;
     /// let response = client
     ///     .portal_custom_domains()
     ///     .create_portal_custom_domain("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -198,7 +201,7 @@ impl<'a> PortalCustomDomains<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalCustomDomainRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdatePortalCustomDomainRequest::builder().build();
     /// let response = client
     ///     .portal_custom_domains()
     ///     .update_portal_custom_domain("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -377,6 +380,7 @@ impl PortalCustomDomainsApi for crate::Client {
 }
 /// The error responses `get-portal-custom-domain` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortalCustomDomainError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -413,6 +417,7 @@ impl crate::runtime::ErrorResponses for GetPortalCustomDomainError {
 }
 /// The error responses `create-portal-custom-domain` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePortalCustomDomainError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -453,6 +458,7 @@ impl crate::runtime::ErrorResponses for CreatePortalCustomDomainError {
 }
 /// The error responses `delete-portal-custom-domain` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeletePortalCustomDomainError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
@@ -481,6 +487,7 @@ impl crate::runtime::ErrorResponses for DeletePortalCustomDomainError {
 }
 /// The error responses `update-portal-custom-domain` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdatePortalCustomDomainError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -84,7 +84,7 @@ impl<'a> PortalCustomization<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PortalCustomizationV3>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PortalCustomizationV3::builder().build();
     /// let response = client
     ///     .portal_customization()
     ///     .replace_portal_customization("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -143,7 +143,7 @@ impl<'a> PortalCustomization<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PortalCustomizationV3>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PortalCustomizationV3::builder().build();
     /// let response = client
     ///     .portal_customization()
     ///     .update_portal_customization("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -302,6 +302,7 @@ impl PortalCustomizationApi for crate::Client {
 }
 /// The error responses `get-portal-customization` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortalCustomizationError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -338,6 +339,7 @@ impl crate::runtime::ErrorResponses for GetPortalCustomizationError {
 }
 /// The error responses `replace-portal-customization`, `update-portal-customization` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

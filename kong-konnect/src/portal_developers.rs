@@ -86,10 +86,10 @@ impl<'a> PortalDevelopers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateDeveloperRequest>(serde_json::json!({
-    ///   "email": "developer@example.com",
-    ///   "full_name": "Developer Name"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateDeveloperRequest::builder()
+    ///     .email("developer@example.com")
+    ///     .full_name("Developer Name")
+    ///     .build()?;
     /// let response = client
     ///     .portal_developers()
     ///     .create_developer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -255,9 +255,9 @@ impl<'a> PortalDevelopers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateDeveloperRequest>(serde_json::json!({
-    ///   "status": "approved"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateDeveloperRequest::builder()
+    ///     .status(kong_konnect::models::DeveloperStatus::Approved)
+    ///     .build();
     /// let response = client
     ///     .portal_developers()
     ///     .update_developer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -475,6 +475,7 @@ impl PortalDevelopersApi for crate::Client {
 }
 /// The error responses `list-portal-developers`, `update-developer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -517,6 +518,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListPortalDevelopersError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-developer` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateDeveloperError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -557,6 +559,7 @@ impl crate::runtime::ErrorResponses for CreateDeveloperError {
 }
 /// The error responses `get-developer`, `delete-developer` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -77,7 +77,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PostPortalEmailConfig>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PostPortalEmailConfig::builder().build();
     /// let response = client
     ///     .portal_emails()
     ///     .create_portal_email_config("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -183,7 +183,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PostPortalEmailConfig>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PostPortalEmailConfig::builder().build();
     /// let response = client
     ///     .portal_emails()
     ///     .update_portal_email_config("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -340,7 +340,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EmailDeliveryUpdatePayload>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::EmailDeliveryUpdatePayload::builder().build();
     /// let response = client
     ///     .portal_emails()
     ///     .update_email_delivery("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -452,7 +452,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name = serde_json::from_value::<kong_konnect::models::EmailTemplateName>(serde_json::json!("confirm-email-address"))?;
+    /// let template_name = kong_konnect::models::EmailTemplateName::ConfirmEmailAddress;
     /// let response = client
     ///     .portal_emails()
     ///     .get_portal_custom_email_template("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name)
@@ -509,7 +509,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name = serde_json::from_value::<kong_konnect::models::EmailTemplateName>(serde_json::json!("confirm-email-address"))?;
+    /// let template_name = kong_konnect::models::EmailTemplateName::ConfirmEmailAddress;
     /// client
     ///     .portal_emails()
     ///     .delete_portal_custom_email_template("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name)
@@ -563,8 +563,8 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name = serde_json::from_value::<kong_konnect::models::EmailTemplateName>(serde_json::json!("confirm-email-address"))?;
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalCustomEmailTemplateRequest>(serde_json::json!({}))?;
+    /// let template_name = kong_konnect::models::EmailTemplateName::ConfirmEmailAddress;
+    /// let body = kong_konnect::models::UpdatePortalCustomEmailTemplateRequest::builder().build();
     /// let response = client
     ///     .portal_emails()
     ///     .update_portal_custom_email_template("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name, body)
@@ -624,14 +624,16 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name = serde_json::from_value::<kong_konnect::models::EmailTemplateName>(serde_json::json!("confirm-email-address"))?;
-    /// let body = serde_json::from_value::<kong_konnect::models::PostPortalCustomEmailTestSendRequest>(serde_json::json!({
-    ///   "content": {
-    ///     "subject": "string",
-    ///     "title": "string",
-    ///     "body": "string"
-    ///   }
-    /// }))?;
+    /// let template_name = kong_konnect::models::EmailTemplateName::ConfirmEmailAddress;
+    /// let body = kong_konnect::models::PostPortalCustomEmailTestSendRequest::builder()
+    ///     .content(
+    ///         kong_konnect::models::SendTestEmailTemplateContent::builder()
+    ///             .subject("string")
+    ///             .title("string")
+    ///             .body("string")
+    ///             .build()?,
+    ///     )
+    ///     .build()?;
     /// client
     ///     .portal_emails()
     ///     .post_portal_custom_email_test_send("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name, body)
@@ -737,9 +739,9 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::EmailDomainPayload>(serde_json::json!({
-    ///   "domain": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::EmailDomainPayload::builder()
+    ///     .domain("string")
+    ///     .build()?;
     /// let response = client
     ///     .portal_emails()
     ///     .create_email_domain(body)
@@ -935,7 +937,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name = serde_json::from_value::<kong_konnect::models::EmailTemplateName>(serde_json::json!("confirm-email-address"))?;
+    /// let template_name = kong_konnect::models::EmailTemplateName::ConfirmEmailAddress;
     /// let response = client
     ///     .portal_emails()
     ///     .get_default_email_template(&template_name)
@@ -1622,6 +1624,7 @@ impl PortalEmailsApi for crate::Client {
 }
 /// The error responses `get-email-config`, `delete-portal-email-config`, `get-email-delivery`, `delete-email-delivery`, `list-portal-custom-email-templates`, `get-portal-custom-email-template`, `delete-portal-custom-email-template`, `get-email-domain`, `delete-email-domain`, `list-default-email-templates`, `get-default-email-template`, `list-email-template-variables` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -1660,6 +1663,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type GetEmailConfigError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-portal-email-config` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePortalEmailConfigError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1706,6 +1710,7 @@ impl crate::runtime::ErrorResponses for CreatePortalEmailConfigError {
 pub type DeletePortalEmailConfigError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-email-config`, `update-email-delivery`, `update-portal-custom-email-template`, `post-portal-custom-email-test-send`, `create-email-domain` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1764,6 +1769,7 @@ pub type UpdatePortalCustomEmailTemplateError = BadRequestUnauthorizedForbiddenN
 pub type PostPortalCustomEmailTestSendError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `list-email-domains` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListEmailDomainsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

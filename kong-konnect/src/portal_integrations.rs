@@ -84,7 +84,7 @@ impl<'a> PortalIntegrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PortalIntegrations>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PortalIntegrations::builder().build();
     /// let response = client
     ///     .portal_integrations()
     ///     .upsert_portal_integrations("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -143,7 +143,7 @@ impl<'a> PortalIntegrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalIntegrations>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdatePortalIntegrations::builder().build();
     /// let response = client
     ///     .portal_integrations()
     ///     .update_portal_integrations("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -302,6 +302,7 @@ impl PortalIntegrationsApi for crate::Client {
 }
 /// The error responses `get-portal-integrations` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPortalIntegrationsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -338,6 +339,7 @@ impl crate::runtime::ErrorResponses for GetPortalIntegrationsError {
 }
 /// The error responses `upsert-portal-integrations`, `update-portal-integrations` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -150,9 +150,9 @@ impl<'a> PortalTeamMembership<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::AddDeveloperToTeamRequest>(serde_json::json!({
-    ///   "id": "df120cb4-f60b-47bc-a2f8-6a28e6a3c63b"
-    /// }))?;
+    /// let body = kong_konnect::models::AddDeveloperToTeamRequest::builder()
+    ///     .id("df120cb4-f60b-47bc-a2f8-6a28e6a3c63b".parse()?)
+    ///     .build()?;
     /// client
     ///     .portal_team_membership()
     ///     .add_developer_to_portal_team("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -402,6 +402,7 @@ impl PortalTeamMembershipApi for crate::Client {
 }
 /// The error responses `list-portal-developer-teams`, `list-portal-team-developers`, `remove-developer-from-portal-team` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -442,6 +443,7 @@ pub type ListPortalDeveloperTeamsError = UnauthorizedForbiddenNotFoundError;
 pub type ListPortalTeamDevelopersError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `add-developer-to-portal-team` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AddDeveloperToPortalTeamError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

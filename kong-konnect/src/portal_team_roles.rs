@@ -140,12 +140,12 @@ impl<'a> PortalTeamRoles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PortalAssignRoleRequest>(serde_json::json!({
-    ///   "role_name": "API Viewer",
-    ///   "entity_id": "18ee2573-dec0-4b83-be99-fa7700bcdc61",
-    ///   "entity_type_name": "Services",
-    ///   "entity_region": "us"
-    /// }))?;
+    /// let body = kong_konnect::models::PortalAssignRoleRequest::builder()
+    ///     .role_name("API Viewer")
+    ///     .entity_id("18ee2573-dec0-4b83-be99-fa7700bcdc61".parse()?)
+    ///     .entity_type_name("Services")
+    ///     .entity_region(kong_konnect::models::AssignedRoleEntityRegion::Us)
+    ///     .build()?;
     /// let response = client
     ///     .portal_team_roles()
     ///     .assign_role_to_portal_teams("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -396,6 +396,7 @@ impl PortalTeamRolesApi for crate::Client {
 }
 /// The error responses `list-portal-roles` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPortalRolesError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -428,6 +429,7 @@ impl crate::runtime::ErrorResponses for ListPortalRolesError {
 }
 /// The error responses `list-portal-team-roles`, `remove-role-from-portal-team` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -466,6 +468,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListPortalTeamRolesError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `assign-role-to-portal-teams` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AssignRoleToPortalTeamsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

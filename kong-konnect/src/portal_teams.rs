@@ -85,11 +85,11 @@ impl<'a> PortalTeams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PortalCreateTeamRequest>(serde_json::json!({
-    ///   "name": "IDM - Developers",
-    ///   "description": "The Identity Management (IDM) team.",
-    ///   "can_own_applications": false
-    /// }))?;
+    /// let body = kong_konnect::models::PortalCreateTeamRequest::builder()
+    ///     .name("IDM - Developers")
+    ///     .description("The Identity Management (IDM) team.")
+    ///     .can_own_applications(false)
+    ///     .build()?;
     /// let response = client
     ///     .portal_teams()
     ///     .create_portal_team("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -254,11 +254,11 @@ impl<'a> PortalTeams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PortalUpdateTeamRequest>(serde_json::json!({
-    ///   "name": "IDM - Developers",
-    ///   "description": "The Identity Management (IDM) API team.",
-    ///   "can_own_applications": false
-    /// }))?;
+    /// let body = kong_konnect::models::PortalUpdateTeamRequest::builder()
+    ///     .name("IDM - Developers")
+    ///     .description("The Identity Management (IDM) API team.")
+    ///     .can_own_applications(false)
+    ///     .build();
     /// let response = client
     ///     .portal_teams()
     ///     .update_portal_team("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -482,6 +482,7 @@ impl PortalTeamsApi for crate::Client {
 }
 /// The error responses `list-portal-teams`, `get-portal-team`, `delete-portal-team`, `update-portal-team` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -520,6 +521,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListPortalTeamsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-portal-team` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePortalTeamError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -82,9 +82,9 @@ impl<'a> Portals<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreatePortalRequest>(serde_json::json!({
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePortalRequest::builder()
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .portals()
     ///     .create_portal(body)
@@ -192,7 +192,7 @@ impl<'a> Portals<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let force = serde_json::from_value::<kong_konnect::models::UpdateApiForce>(serde_json::json!("false"))?;
+    /// let force = kong_konnect::models::UpdateApiForce::False;
     /// client
     ///     .portals()
     ///     .delete_portal("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -243,7 +243,7 @@ impl<'a> Portals<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdatePortalRequest::builder().build();
     /// let response = client
     ///     .portals()
     ///     .update_portal("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
@@ -450,6 +450,7 @@ impl PortalsApi for crate::Client {
 }
 /// The error responses `list-portals`, `create-portal` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -490,6 +491,7 @@ pub type ListPortalsError = BadRequestUnauthorizedForbiddenError;
 pub type CreatePortalError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-portal`, `delete-portal` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -530,6 +532,7 @@ pub type GetPortalError = UnauthorizedForbiddenNotFoundError;
 pub type DeletePortalError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdatePortalError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -88,12 +88,9 @@ impl<'a> PortalsIpAllowList<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PutPortalIpAllowListRequest>(serde_json::json!({
-    ///   "allowed_ips": [
-    ///     "192.168.1.1",
-    ///     "192.168.1.0/22"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::PutPortalIpAllowListRequest::builder()
+    ///     .allowed_ips(vec!["192.168.1.1".to_owned(), "192.168.1.0/22".to_owned()])
+    ///     .build()?;
     /// let response = client
     ///     .portals_ip_allow_list()
     ///     .create_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -208,12 +205,9 @@ impl<'a> PortalsIpAllowList<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PutPortalIpAllowListRequest>(serde_json::json!({
-    ///   "allowed_ips": [
-    ///     "192.168.1.1",
-    ///     "192.168.1.0/22"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::PutPortalIpAllowListRequest::builder()
+    ///     .allowed_ips(vec!["192.168.1.1".to_owned(), "192.168.1.0/22".to_owned()])
+    ///     .build()?;
     /// let response = client
     ///     .portals_ip_allow_list()
     ///     .put_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -327,12 +321,9 @@ impl<'a> PortalsIpAllowList<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalIpAllowListRequest>(serde_json::json!({
-    ///   "allowed_ips": [
-    ///     "192.168.1.1",
-    ///     "192.168.1.0/22"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::UpdatePortalIpAllowListRequest::builder()
+    ///     .allowed_ips(vec!["192.168.1.1".to_owned(), "192.168.1.0/22".to_owned()])
+    ///     .build();
     /// let response = client
     ///     .portals_ip_allow_list()
     ///     .update_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
@@ -589,6 +580,7 @@ impl PortalsIpAllowListApi for crate::Client {
 }
 /// The error responses `list-portal-ip-allow-list`, `get-portal-ip-allow-list`, `delete-portal-ip-allow-list` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),
@@ -627,6 +619,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListPortalIpAllowListError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `create-portal-ip-allow-list` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePortalIpAllowListError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -665,6 +658,7 @@ impl crate::runtime::ErrorResponses for CreatePortalIpAllowListError {
 pub type GetPortalIpAllowListError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `put-portal-ip-allow-list`, `update-portal-ip-allow-list` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

@@ -32,10 +32,10 @@ impl<'a> PrivateDns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::PrivateDnsFilterParameters>(serde_json::json!({
-    ///   "name": {},
-    ///   "state": "created"
-    /// }))?;
+    /// let filter = kong_konnect::models::PrivateDnsFilterParameters::builder()
+    ///     .name(kong_konnect::models::CloudGatewaysStringFieldFilterOverride::builder().build())
+    ///     .state(kong_konnect::models::PrivateDnsStateFieldFilter::PrivateDnsStateFieldEqualsFilter(kong_konnect::models::PrivateDnsStateFieldEqualsFilter::PrivateDnsState(kong_konnect::models::PrivateDnsState::Created)))
+    ///     .build();
     /// let response = client
     ///     .private_dns()
     ///     .list_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?)
@@ -92,7 +92,7 @@ impl<'a> PrivateDns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreatePrivateDnsRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::CreatePrivateDnsRequest::builder().build();
     /// let response = client
     ///     .private_dns()
     ///     .create_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, body)
@@ -261,24 +261,26 @@ impl<'a> PrivateDns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PatchPrivateDnsRequest>(serde_json::json!({
-    ///   "name": "us-east-2-private-dns",
-    ///   "private_dns_attachment_config": {
-    ///     "kind": "aws-outbound-resolver",
-    ///     "dns_config": {
-    ///       "internal.example.com": {
-    ///         "remote_dns_server_ip_addresses": [
-    ///           "10.0.1.100"
-    ///         ]
-    ///       },
-    ///       "db.corp.internal": {
-    ///         "remote_dns_server_ip_addresses": [
-    ///           "10.0.2.100"
-    ///         ]
-    ///       }
-    ///     }
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::PatchPrivateDnsRequest::PatchAwsPrivateDnsResolver(
+    ///     kong_konnect::models::PatchAwsPrivateDnsResolver::builder()
+    ///         .name("us-east-2-private-dns")
+    ///         .private_dns_attachment_config(
+    ///             kong_konnect::models::AwsPrivateDnsResolverAttachmentConfig::builder()
+    ///                 .kind(kong_konnect::models::AwsPrivateDnsResolverType::AwsOutboundResolver)
+    ///                 .dns_config(
+    ///                     std::collections::BTreeMap::from([
+    ///                         ("internal.example.com".to_owned(), kong_konnect::models::PrivateDnsResolverConfigObject::builder()
+    ///                             .remote_dns_server_ip_addresses(vec!["10.0.1.100".to_owned()])
+    ///                             .build()?),
+    ///                         ("db.corp.internal".to_owned(), kong_konnect::models::PrivateDnsResolverConfigObject::builder()
+    ///                             .remote_dns_server_ip_addresses(vec!["10.0.2.100".to_owned()])
+    ///                             .build()?),
+    ///                     ]),
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build(),
+    /// );
     /// let response = client
     ///     .private_dns()
     ///     .update_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, "1850820b-c69f-4a2a-b9be-bbcdbc5cd618".parse()?, body)
@@ -499,6 +501,7 @@ impl PrivateDnsApi for crate::Client {
 }
 /// The error responses `list-private-dns`, `delete-private-dns` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -541,6 +544,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListPrivateDnsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-private-dns`, `update-private-dns` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -588,6 +592,7 @@ for BadRequestUnauthorizedForbiddenNotFoundConflictError {
 pub type CreatePrivateDnsError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
 /// The error responses `get-private-dns` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPrivateDnsError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

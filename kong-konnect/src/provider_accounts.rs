@@ -30,9 +30,9 @@ impl<'a> ProviderAccounts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ProviderAccountsFilterParameters>(serde_json::json!({
-    ///   "provider": {}
-    /// }))?;
+    /// let filter = kong_konnect::models::ProviderAccountsFilterParameters::builder()
+    ///     .provider(kong_konnect::models::CloudGatewaysStringFieldFilterOverride::builder().build())
+    ///     .build();
     /// let response = client
     ///     .provider_accounts()
     ///     .list_provider_accounts()
@@ -199,6 +199,7 @@ impl ProviderAccountsApi for crate::Client {
 }
 /// The error responses `list-provider-accounts` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListProviderAccountsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -235,6 +236,7 @@ impl crate::runtime::ErrorResponses for ListProviderAccountsError {
 }
 /// The error responses `get-provider-account` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetProviderAccountError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -97,6 +97,7 @@ impl ResourceAvailabilityApi for crate::Client {
 }
 /// The error responses `get-availability-json` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAvailabilityJsonError {}
 impl GetAvailabilityJsonError {
     /// The HTTP status this error came with.

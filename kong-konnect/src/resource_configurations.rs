@@ -298,6 +298,7 @@ impl ResourceConfigurationsApi for crate::Client {
 }
 /// The error responses `list-default-resource-configurations`, `list-resource-configurations` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -338,6 +339,7 @@ pub type ListDefaultResourceConfigurationsError = BadRequestUnauthorizedForbidde
 pub type ListResourceConfigurationsError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-resource-configuration` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetResourceConfigurationError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

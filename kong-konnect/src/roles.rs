@@ -79,10 +79,10 @@ impl<'a> Roles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ListTeamRolesFilter>(serde_json::json!({
-    ///   "role_name": {},
-    ///   "entity_type_name": {}
-    /// }))?;
+    /// let filter = kong_konnect::models::ListTeamRolesFilter::builder()
+    ///     .role_name(kong_konnect::models::StringFieldEqualsFilter::builder().build())
+    ///     .entity_type_name(kong_konnect::models::StringFieldEqualsFilter::builder().build())
+    ///     .build();
     /// let response = client
     ///     .roles()
     ///     .list_team_roles("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?)
@@ -138,7 +138,7 @@ impl<'a> Roles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::TeamsAssignRoleRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::TeamsAssignRoleRequest::builder().build();
     /// let response = client
     ///     .roles()
     ///     .teams_assign_role("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?)
@@ -303,11 +303,11 @@ impl<'a> Roles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ListUserRolesFilter>(serde_json::json!({
-    ///   "entity_id": {},
-    ///   "role_name": {},
-    ///   "entity_type_name": {}
-    /// }))?;
+    /// let filter = kong_konnect::models::ListUserRolesFilter::builder()
+    ///     .entity_id(kong_konnect::models::StringFieldEqualsFilter::builder().build())
+    ///     .role_name(kong_konnect::models::StringFieldEqualsFilter::builder().build())
+    ///     .entity_type_name(kong_konnect::models::StringFieldEqualsFilter::builder().build())
+    ///     .build();
     /// let response = client
     ///     .roles()
     ///     .list_user_roles("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?)
@@ -363,7 +363,7 @@ impl<'a> Roles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::TeamsAssignRoleRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::TeamsAssignRoleRequest::builder().build();
     /// let response = client
     ///     .roles()
     ///     .users_assign_role("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?)
@@ -786,6 +786,7 @@ impl RolesApi for crate::Client {
 }
 /// The error responses `get-predefined-roles` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPredefinedRolesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -818,6 +819,7 @@ impl crate::runtime::ErrorResponses for GetPredefinedRolesError {
 }
 /// The error responses `list-team-roles`, `get-team-role`, `teams-remove-role`, `get-user-role` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -860,6 +862,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListTeamRolesError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `teams-assign-role`, `users-assign-role` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -911,6 +914,7 @@ pub type GetTeamRoleError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type TeamsRemoveRoleError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `list-user-roles` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListUserRolesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -947,6 +951,7 @@ pub type UsersAssignRoleError = BadRequestUnauthorizedForbiddenNotFoundConflictE
 pub type GetUserRoleError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `users-remove-role` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UsersRemoveRoleError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

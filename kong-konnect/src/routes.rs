@@ -99,21 +99,24 @@ impl<'a> Routes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Route>(serde_json::json!({
-    ///   "hosts": [
-    ///     "foo.example.com",
-    ///     "foo.example.us"
-    ///   ],
-    ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "example-route",
-    ///   "paths": [
-    ///     "/v1",
-    ///     "/v2"
-    ///   ],
-    ///   "service": {
-    ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Route::Json(
+    ///     kong_konnect::models::RouteJson::builder()
+    ///         .hosts(
+    ///             vec![
+    ///                 "foo.example.com".to_owned(),
+    ///                 "foo.example.us".to_owned(),
+    ///             ],
+    ///         )
+    ///         .id("56c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///         .name("example-route")
+    ///         .paths(vec!["/v1".to_owned(), "/v2".to_owned()])
+    ///         .service(
+    ///             kong_konnect::models::KeySetProperty::builder()
+    ///                 .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///                 .build(),
+    ///         )
+    ///         .build(),
+    /// );
     /// let response = client
     ///     .routes()
     ///     .create_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -222,21 +225,24 @@ impl<'a> Routes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Route>(serde_json::json!({
-    ///   "hosts": [
-    ///     "foo.example.com",
-    ///     "foo.example.us"
-    ///   ],
-    ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "example-route",
-    ///   "paths": [
-    ///     "/v1",
-    ///     "/v2"
-    ///   ],
-    ///   "service": {
-    ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Route::Json(
+    ///     kong_konnect::models::RouteJson::builder()
+    ///         .hosts(
+    ///             vec![
+    ///                 "foo.example.com".to_owned(),
+    ///                 "foo.example.us".to_owned(),
+    ///             ],
+    ///         )
+    ///         .id("56c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///         .name("example-route")
+    ///         .paths(vec!["/v1".to_owned(), "/v2".to_owned()])
+    ///         .service(
+    ///             kong_konnect::models::KeySetProperty::builder()
+    ///                 .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///                 .build(),
+    ///         )
+    ///         .build(),
+    /// );
     /// let response = client
     ///     .routes()
     ///     .upsert_route("a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -398,21 +404,24 @@ impl<'a> Routes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Route>(serde_json::json!({
-    ///   "hosts": [
-    ///     "foo.example.com",
-    ///     "foo.example.us"
-    ///   ],
-    ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "example-route",
-    ///   "paths": [
-    ///     "/v1",
-    ///     "/v2"
-    ///   ],
-    ///   "service": {
-    ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Route::Json(
+    ///     kong_konnect::models::RouteJson::builder()
+    ///         .hosts(
+    ///             vec![
+    ///                 "foo.example.com".to_owned(),
+    ///                 "foo.example.us".to_owned(),
+    ///             ],
+    ///         )
+    ///         .id("56c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///         .name("example-route")
+    ///         .paths(vec!["/v1".to_owned(), "/v2".to_owned()])
+    ///         .service(
+    ///             kong_konnect::models::KeySetProperty::builder()
+    ///                 .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///                 .build(),
+    ///         )
+    ///         .build(),
+    /// );
     /// let response = client
     ///     .routes()
     ///     .create_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", body)
@@ -525,21 +534,24 @@ impl<'a> Routes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Route>(serde_json::json!({
-    ///   "hosts": [
-    ///     "foo.example.com",
-    ///     "foo.example.us"
-    ///   ],
-    ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "example-route",
-    ///   "paths": [
-    ///     "/v1",
-    ///     "/v2"
-    ///   ],
-    ///   "service": {
-    ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::Route::Json(
+    ///     kong_konnect::models::RouteJson::builder()
+    ///         .hosts(
+    ///             vec![
+    ///                 "foo.example.com".to_owned(),
+    ///                 "foo.example.us".to_owned(),
+    ///             ],
+    ///         )
+    ///         .id("56c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///         .name("example-route")
+    ///         .paths(vec!["/v1".to_owned(), "/v2".to_owned()])
+    ///         .service(
+    ///             kong_konnect::models::KeySetProperty::builder()
+    ///                 .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///                 .build(),
+    ///         )
+    ///         .build(),
+    /// );
     /// let response = client
     ///     .routes()
     ///     .upsert_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", body)
@@ -954,6 +966,7 @@ impl RoutesApi for crate::Client {
 }
 /// The error responses `list-route`, `create-route`, `upsert-route`, `delete-route` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -986,6 +999,7 @@ pub type ListRouteError = UnauthorizedError;
 pub type CreateRouteError = UnauthorizedError;
 /// The error responses `get-route` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetRouteError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -1022,6 +1036,7 @@ pub type UpsertRouteError = UnauthorizedError;
 pub type DeleteRouteError = UnauthorizedError;
 /// The error responses `list-route-with-service`, `create-route-with-service`, `upsert-route-with-service`, `delete-route-with-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -1046,6 +1061,7 @@ pub type ListRouteWithServiceError = NoDocumentedError;
 pub type CreateRouteWithServiceError = NoDocumentedError;
 /// The error responses `get-route-with-service` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetRouteWithServiceError {
     /// 404: Resource does not exist
     NotFound,

@@ -29,7 +29,7 @@ impl<'a> Schemas<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<std::collections::BTreeMap<String, serde_json::Value>>(serde_json::json!({}))?;
+    /// let body: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
     /// let response = client
     ///     .schemas()
     ///     .validate_entity_schema("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
@@ -209,6 +209,7 @@ impl SchemasApi for crate::Client {
 }
 /// The error responses `validate-entity-schema`, `fetch-partial-schema` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.

@@ -253,37 +253,42 @@ impl<'a> Scorecards<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateScorecard>(serde_json::json!({
-    ///   "name": "Incident Response",
-    ///   "description": "Governs key metrics pertaining to teams' incident response practices.",
-    ///   "entity_selector": {
-    ///     "selector": "label",
-    ///     "selector_parameters": {
-    ///       "label_key": "product_area",
-    ///       "operator": "eq",
-    ///       "value": "cloud_platform"
-    ///     }
-    ///   },
-    ///   "criteria": [
-    ///     {
-    ///       "enabled": true,
-    ///       "template_name": "time_to_merge",
-    ///       "template_parameters": {
-    ///         "measure": "median",
-    ///         "threshold": {
-    ///           "unit": "hours",
-    ///           "value": 6
-    ///         },
-    ///         "window": {
-    ///           "unit": "months",
-    ///           "value": 3
-    ///         }
-    ///       },
-    ///       "section_name": "Source Code Management"
-    ///     }
-    ///   ],
-    ///   "scorecard_template": "kong_best_practices"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateScorecard::builder()
+    ///     .name("Incident Response")
+    ///     .description("Governs key metrics pertaining to teams' incident response practices.")
+    ///     .entity_selector(
+    ///         kong_konnect::models::ScorecardEntitySelector::ServiceSelector(
+    ///             kong_konnect::models::ServiceSelector::Label(
+    ///                 kong_konnect::models::ByLabelSelector::builder()
+    ///                     .selector_parameters(
+    ///                         kong_konnect::models::LabelSelectorParams::builder()
+    ///                             .operator(kong_konnect::models::StringSelectorOperator::Eq)
+    ///                             .value("cloud_platform")
+    ///                             .label_key("product_area")
+    ///                             .build()?,
+    ///                     )
+    ///                     .build()?,
+    ///             ),
+    ///         ),
+    ///     )
+    ///     .criteria(
+    ///         vec![
+    ///             kong_konnect::models::CreateScorecardCriteria::builder()
+    ///                 .enabled(true)
+    ///                 .template_name("time_to_merge")
+    ///                 .template_parameters(
+    ///                     std::collections::BTreeMap::from([
+    ///                         ("measure".to_owned(), kong_konnect::serde_json::json!("median")),
+    ///                         ("threshold".to_owned(), kong_konnect::serde_json::json!({"unit":"hours","value":6})),
+    ///                         ("window".to_owned(), kong_konnect::serde_json::json!({"unit":"months","value":3})),
+    ///                     ]),
+    ///                 )
+    ///                 .section_name("Source Code Management")
+    ///                 .build()?,
+    ///         ],
+    ///     )
+    ///     .scorecard_template(kong_konnect::models::ScorecardTemplateName::KongBestPractices)
+    ///     .build()?;
     /// let response = client
     ///     .scorecards()
     ///     .create_scorecard(body)
@@ -389,38 +394,45 @@ impl<'a> Scorecards<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateScorecard>(serde_json::json!({
-    ///   "name": "Incident Response",
-    ///   "description": "Governs key metrics pertaining to teams' incident response practices.",
-    ///   "entity_selector": {
-    ///     "selector": "label",
-    ///     "selector_parameters": {
-    ///       "label_key": "product_area",
-    ///       "operator": "eq",
-    ///       "value": "cloud_platform"
-    ///     }
-    ///   },
-    ///   "criteria": [
-    ///     {
-    ///       "id": "5c1121f9-3f3a-47c7-9bb6-c81a51128714",
-    ///       "enabled": true,
-    ///       "template_name": "time_to_merge",
-    ///       "template_parameters": {
-    ///         "measure": "median",
-    ///         "threshold": {
-    ///           "unit": "hours",
-    ///           "value": 6
-    ///         },
-    ///         "window": {
-    ///           "unit": "months",
-    ///           "value": 3
-    ///         }
-    ///       },
-    ///       "section_name": "Source Code Management"
-    ///     }
-    ///   ],
-    ///   "scorecard_template": "kong_best_practices"
-    /// }))?;
+    /// let body = kong_konnect::models::UpdateScorecard::builder()
+    ///     .name("Incident Response")
+    ///     .description("Governs key metrics pertaining to teams' incident response practices.")
+    ///     .entity_selector(
+    ///         kong_konnect::models::ScorecardEntitySelector::ServiceSelector(
+    ///             kong_konnect::models::ServiceSelector::Label(
+    ///                 kong_konnect::models::ByLabelSelector::builder()
+    ///                     .selector_parameters(
+    ///                         kong_konnect::models::LabelSelectorParams::builder()
+    ///                             .operator(kong_konnect::models::StringSelectorOperator::Eq)
+    ///                             .value("cloud_platform")
+    ///                             .label_key("product_area")
+    ///                             .build()?,
+    ///                     )
+    ///                     .build()?,
+    ///             ),
+    ///         ),
+    ///     )
+    ///     .criteria(
+    ///         vec![
+    ///             kong_konnect::models::UpdateScorecardCriteriaItem::UpdateScorecardCriteria(
+    ///                 kong_konnect::models::UpdateScorecardCriteria::builder()
+    ///                     .id("5c1121f9-3f3a-47c7-9bb6-c81a51128714".parse()?)
+    ///                     .enabled(true)
+    ///                     .template_name("time_to_merge")
+    ///                     .template_parameters(
+    ///                         std::collections::BTreeMap::from([
+    ///                             ("measure".to_owned(), kong_konnect::serde_json::json!("median")),
+    ///                             ("threshold".to_owned(), kong_konnect::serde_json::json!({"unit":"hours","value":6})),
+    ///                             ("window".to_owned(), kong_konnect::serde_json::json!({"unit":"months","value":3})),
+    ///                         ]),
+    ///                     )
+    ///                     .section_name("Source Code Management")
+    ///                     .build()?,
+    ///             ),
+    ///         ],
+    ///     )
+    ///     .scorecard_template(kong_konnect::models::ScorecardTemplateName::KongBestPractices)
+    ///     .build()?;
     /// let response = client
     ///     .scorecards()
     ///     .update_scorecard("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?, body)
@@ -1048,6 +1060,7 @@ impl ScorecardsApi for crate::Client {
 }
 /// The error responses `list-catalog-service-scorecards`, `fetch-catalog-service-scorecard`, `update-scorecard` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1092,6 +1105,7 @@ pub type ListCatalogServiceScorecardsError = BadRequestUnauthorizedForbiddenNotF
 pub type FetchCatalogServiceScorecardError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `list-scorecard-templates`, `list-scorecards`, `create-scorecard` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -1134,6 +1148,7 @@ pub type ListScorecardsError = BadRequestUnauthorizedForbiddenError;
 pub type CreateScorecardError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `fetch-scorecard`, `delete-scorecard`, `list-scorecard-services`, `list-scorecard-criteria`, `list-scorecard-criteria-services` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

@@ -83,9 +83,9 @@ impl<'a> Services<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ServiceRequest>(serde_json::json!({
-    ///   "host": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::ServiceRequest::builder()
+    ///     .host("string")
+    ///     .build()?;
     /// let response = client
     ///     .services()
     ///     .create_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -194,9 +194,9 @@ impl<'a> Services<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::ServiceRequest>(serde_json::json!({
-    ///   "host": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::ServiceRequest::builder()
+    ///     .host("string")
+    ///     .build()?;
     /// let response = client
     ///     .services()
     ///     .upsert_service("7fca84d6-7d37-4a74-a7b0-93e576089a41", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -448,6 +448,7 @@ impl ServicesApi for crate::Client {
 }
 /// The error responses `list-service`, `create-service`, `upsert-service`, `delete-service` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -480,6 +481,7 @@ pub type ListServiceError = UnauthorizedError;
 pub type CreateServiceError = UnauthorizedError;
 /// The error responses `get-service` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetServiceError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

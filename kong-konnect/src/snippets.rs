@@ -83,10 +83,10 @@ impl<'a> Snippets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreatePortalSnippetRequest>(serde_json::json!({
-    ///   "name": "my-snippet",
-    ///   "content": "# Welcome to My Snippet"
-    /// }))?;
+    /// let body = kong_konnect::models::CreatePortalSnippetRequest::builder()
+    ///     .name("my-snippet")
+    ///     .content("# Welcome to My Snippet")
+    ///     .build()?;
     /// let response = client
     ///     .snippets()
     ///     .create_portal_snippet("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
@@ -252,7 +252,7 @@ impl<'a> Snippets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalSnippetRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdatePortalSnippetRequest::builder().build();
     /// let response = client
     ///     .snippets()
     ///     .update_portal_snippet("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ebbac5b0-ac89-45c3-9d2e-c4542c657e79".parse()?, body)
@@ -473,6 +473,7 @@ impl SnippetsApi for crate::Client {
 }
 /// The error responses `list-portal-snippets`, `create-portal-snippet`, `update-portal-snippet` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -517,6 +518,7 @@ pub type ListPortalSnippetsError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type CreatePortalSnippetError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `get-portal-snippet`, `delete-portal-snippet` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

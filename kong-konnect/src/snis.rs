@@ -84,10 +84,10 @@ impl<'a> Snis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::SniWithoutParents>(serde_json::json!({
-    ///   "id": "36c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "some.example.org"
-    /// }))?;
+    /// let body = kong_konnect::models::SniWithoutParents::builder()
+    ///     .id("36c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///     .name("some.example.org")
+    ///     .build()?;
     /// let response = client
     ///     .snis()
     ///     .create_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", body)
@@ -200,10 +200,10 @@ impl<'a> Snis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::SniWithoutParents>(serde_json::json!({
-    ///   "id": "36c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "some.example.org"
-    /// }))?;
+    /// let body = kong_konnect::models::SniWithoutParents::builder()
+    ///     .id("36c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///     .name("some.example.org")
+    ///     .build()?;
     /// let response = client
     ///     .snis()
     ///     .upsert_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", "64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f", body)
@@ -366,13 +366,15 @@ impl<'a> Snis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Sni>(serde_json::json!({
-    ///   "certificate": {
-    ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
-    ///   },
-    ///   "id": "36c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "some.example.org"
-    /// }))?;
+    /// let body = kong_konnect::models::Sni::builder()
+    ///     .certificate(
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///             .build(),
+    ///     )
+    ///     .id("36c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///     .name("some.example.org")
+    ///     .build()?;
     /// let response = client
     ///     .snis()
     ///     .create_sni("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -477,13 +479,15 @@ impl<'a> Snis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Sni>(serde_json::json!({
-    ///   "certificate": {
-    ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
-    ///   },
-    ///   "id": "36c4566c-14cc-4132-9011-4139fcbbe50a",
-    ///   "name": "some.example.org"
-    /// }))?;
+    /// let body = kong_konnect::models::Sni::builder()
+    ///     .certificate(
+    ///         kong_konnect::models::KeySetProperty::builder()
+    ///             .id("bd380f99-659d-415e-b0e7-72ea05df3218")
+    ///             .build(),
+    ///     )
+    ///     .id("36c4566c-14cc-4132-9011-4139fcbbe50a")
+    ///     .name("some.example.org")
+    ///     .build()?;
     /// let response = client
     ///     .snis()
     ///     .upsert_sni("64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -898,6 +902,7 @@ impl SnisApi for crate::Client {
 }
 /// The error responses `list-sni-with-certificate`, `create-sni-with-certificate`, `upsert-sni-with-certificate`, `delete-sni-with-certificate` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -922,6 +927,7 @@ pub type ListSniWithCertificateError = NoDocumentedError;
 pub type CreateSniWithCertificateError = NoDocumentedError;
 /// The error responses `get-sni-with-certificate` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSniWithCertificateError {
     /// 404: Resource does not exist
     NotFound,
@@ -954,6 +960,7 @@ pub type UpsertSniWithCertificateError = NoDocumentedError;
 pub type DeleteSniWithCertificateError = NoDocumentedError;
 /// The error responses `list-sni`, `create-sni`, `upsert-sni`, `delete-sni` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -986,6 +993,7 @@ pub type ListSniError = UnauthorizedError;
 pub type CreateSniError = UnauthorizedError;
 /// The error responses `get-sni` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSniError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -83,10 +83,10 @@ impl<'a> SystemAccounts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PostSystemAccountsRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "description": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::PostSystemAccountsRequest::builder()
+    ///     .name("string")
+    ///     .description("string")
+    ///     .build()?;
     /// let response = client
     ///     .system_accounts()
     ///     .post_system_accounts()
@@ -243,7 +243,7 @@ impl<'a> SystemAccounts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PatchSystemAccountsIdRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::PatchSystemAccountsIdRequest::builder().build();
     /// let response = client
     ///     .system_accounts()
     ///     .patch_system_accounts_id("string")
@@ -455,6 +455,7 @@ impl SystemAccountsApi for crate::Client {
 }
 /// The error responses `get-system-accounts` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSystemAccountsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -491,6 +492,7 @@ impl crate::runtime::ErrorResponses for GetSystemAccountsError {
 }
 /// The error responses `post-system-accounts` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PostSystemAccountsError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -527,6 +529,7 @@ impl crate::runtime::ErrorResponses for PostSystemAccountsError {
 }
 /// The error responses `get-system-accounts-id`, `delete-system-accounts-id` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -567,6 +570,7 @@ pub type GetSystemAccountsIdError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteSystemAccountsIdError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `patch-system-accounts-id` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PatchSystemAccountsIdError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),

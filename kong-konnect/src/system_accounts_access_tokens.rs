@@ -87,10 +87,10 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PostSystemAccountsIdAccessTokensRequest>(serde_json::json!({
-    ///   "name": "string",
-    ///   "expires_at": "2025-01-01T00:00:00Z"
-    /// }))?;
+    /// let body = kong_konnect::models::PostSystemAccountsIdAccessTokensRequest::builder()
+    ///     .name("string")
+    ///     .expires_at("2025-01-01T00:00:00Z".parse()?)
+    ///     .build()?;
     /// let response = client
     ///     .system_accounts_access_tokens()
     ///     .post_system_accounts_id_access_tokens("string")
@@ -258,9 +258,9 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PatchSystemAccountsIdAccessTokensIdRequest>(serde_json::json!({
-    ///   "name": "string"
-    /// }))?;
+    /// let body = kong_konnect::models::PatchSystemAccountsIdAccessTokensIdRequest::builder()
+    ///     .name("string")
+    ///     .build()?;
     /// let response = client
     ///     .system_accounts_access_tokens()
     ///     .patch_system_accounts_id_access_tokens_id("string", "string")
@@ -494,6 +494,7 @@ impl SystemAccountsAccessTokensApi for crate::Client {
 }
 /// The error responses `get-system-account-id-access-tokens` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSystemAccountIdAccessTokensError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -534,6 +535,7 @@ impl crate::runtime::ErrorResponses for GetSystemAccountIdAccessTokensError {
 }
 /// The error responses `post-system-accounts-id-access-tokens`, `patch-system-accounts-id-access-tokens-id` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundConflictError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -576,6 +578,7 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundConflictErr
 pub type PostSystemAccountsIdAccessTokensError = UnauthorizedForbiddenNotFoundConflictError;
 /// The error responses `get-system-accounts-id-access-tokens-id`, `delete-system-accounts-id-access-tokens-id` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),

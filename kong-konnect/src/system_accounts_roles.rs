@@ -29,11 +29,11 @@ impl<'a> SystemAccountsRoles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::ListUserRolesFilter>(serde_json::json!({
-    ///   "entity_id": {},
-    ///   "role_name": {},
-    ///   "entity_type_name": {}
-    /// }))?;
+    /// let filter = kong_konnect::models::ListUserRolesFilter::builder()
+    ///     .entity_id(kong_konnect::models::StringFieldEqualsFilter::builder().build())
+    ///     .role_name(kong_konnect::models::StringFieldEqualsFilter::builder().build())
+    ///     .entity_type_name(kong_konnect::models::StringFieldEqualsFilter::builder().build())
+    ///     .build();
     /// let response = client
     ///     .system_accounts_roles()
     ///     .get_system_accounts_account_id_assigned_roles("string")
@@ -92,7 +92,7 @@ impl<'a> SystemAccountsRoles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::TeamsAssignRoleRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::TeamsAssignRoleRequest::builder().build();
     /// let response = client
     ///     .system_accounts_roles()
     ///     .post_system_accounts_account_id_assigned_roles("string")
@@ -401,6 +401,7 @@ impl SystemAccountsRolesApi for crate::Client {
 }
 /// The error responses `get-system-accounts-accountId-assigned-roles` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSystemAccountsAccountIdAssignedRolesError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -441,6 +442,7 @@ impl crate::runtime::ErrorResponses for GetSystemAccountsAccountIdAssignedRolesE
 }
 /// The error responses `post-system-accounts-accountId-assigned-roles` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PostSystemAccountsAccountIdAssignedRolesError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -481,6 +483,7 @@ impl crate::runtime::ErrorResponses for PostSystemAccountsAccountIdAssignedRoles
 }
 /// The error responses `get-system-account-role` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSystemAccountRoleError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -521,6 +524,7 @@ impl crate::runtime::ErrorResponses for GetSystemAccountRoleError {
 }
 /// The error responses `delete-system-accounts-accountId-assigned-roles-roleId` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteSystemAccountsAccountIdAssignedRolesRoleIdError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),

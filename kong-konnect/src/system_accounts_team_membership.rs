@@ -145,7 +145,7 @@ impl<'a> SystemAccountsTeamMembership<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::KongRouteService>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::KongRouteService::builder().build();
     /// client
     ///     .system_accounts_team_membership()
     ///     .post_teams_team_id_system_accounts("string")
@@ -383,6 +383,7 @@ impl SystemAccountsTeamMembershipApi for crate::Client {
 }
 /// The error responses `get-system-accounts-accountId-teams`, `get-teams-teamId-system-accounts`, `delete-teams-teamId-system-accounts-accountId` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedForbiddenNotFoundError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),
@@ -423,6 +424,7 @@ pub type GetSystemAccountsAccountIdTeamsError = UnauthorizedForbiddenNotFoundErr
 pub type GetTeamsTeamIdSystemAccountsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `post-teams-teamId-system-accounts` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PostTeamsTeamIdSystemAccountsError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),

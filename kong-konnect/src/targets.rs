@@ -139,11 +139,11 @@ impl<'a> Targets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::TargetWithoutParents>(serde_json::json!({
-    ///   "id": "089292a7-ba3d-4d88-acf0-97b4b2e2621a",
-    ///   "target": "203.0.113.42",
-    ///   "weight": 100
-    /// }))?;
+    /// let body = kong_konnect::models::TargetWithoutParents::builder()
+    ///     .id("089292a7-ba3d-4d88-acf0-97b4b2e2621a")
+    ///     .target("203.0.113.42")
+    ///     .weight(100)
+    ///     .build();
     /// let response = client
     ///     .targets()
     ///     .create_target_with_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "5a078780-5d4c-4aae-984a-bdc6f52113d8", body)
@@ -256,11 +256,11 @@ impl<'a> Targets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::TargetWithoutParents>(serde_json::json!({
-    ///   "id": "089292a7-ba3d-4d88-acf0-97b4b2e2621a",
-    ///   "target": "203.0.113.42",
-    ///   "weight": 100
-    /// }))?;
+    /// let body = kong_konnect::models::TargetWithoutParents::builder()
+    ///     .id("089292a7-ba3d-4d88-acf0-97b4b2e2621a")
+    ///     .target("203.0.113.42")
+    ///     .weight(100)
+    ///     .build();
     /// let response = client
     ///     .targets()
     ///     .upsert_target_with_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "5a078780-5d4c-4aae-984a-bdc6f52113d8", "5a078780-5d4c-4aae-984a-bdc6f52113d8", body)
@@ -602,6 +602,7 @@ impl TargetsApi for crate::Client {
 }
 /// The error responses `list-targets` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListTargetsError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -638,6 +639,7 @@ impl crate::runtime::ErrorResponses for ListTargetsError {
 }
 /// The error responses `list-target-with-upstream`, `create-target-with-upstream`, `upsert-target-with-upstream`, `delete-target-with-upstream` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -662,6 +664,7 @@ pub type ListTargetWithUpstreamError = NoDocumentedError;
 pub type CreateTargetWithUpstreamError = NoDocumentedError;
 /// The error responses `get-target-with-upstream` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTargetWithUpstreamError {
     /// 404: Resource does not exist
     NotFound,

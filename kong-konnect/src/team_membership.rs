@@ -84,9 +84,9 @@ impl<'a> TeamMembership<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::AddDeveloperToTeamRequest>(serde_json::json!({
-    ///   "id": "df120cb4-f60b-47bc-a2f8-6a28e6a3c63b"
-    /// }))?;
+    /// let body = kong_konnect::models::AddDeveloperToTeamRequest::builder()
+    ///     .id("df120cb4-f60b-47bc-a2f8-6a28e6a3c63b".parse()?)
+    ///     .build()?;
     /// client
     ///     .team_membership()
     ///     .add_user_to_team("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -366,6 +366,7 @@ impl TeamMembershipApi for crate::Client {
 }
 /// The error responses `list-team-users`, `remove-user-from-team` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -400,6 +401,7 @@ impl crate::runtime::ErrorResponses for BadRequestNotFoundError {
 pub type ListTeamUsersError = BadRequestNotFoundError;
 /// The error responses `add-user-to-team` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AddUserToTeamError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -438,6 +440,7 @@ impl crate::runtime::ErrorResponses for AddUserToTeamError {
 pub type RemoveUserFromTeamError = BadRequestNotFoundError;
 /// The error responses `list-user-teams` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListUserTeamsError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),

@@ -83,9 +83,9 @@ impl<'a> Teams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateTeamRequest>(serde_json::json!({
-    ///   "name": "IDM - Developers"
-    /// }))?;
+    /// let body = kong_konnect::models::CreateTeamRequest::builder()
+    ///     .name("IDM - Developers")
+    ///     .build()?;
     /// let response = client
     ///     .teams()
     ///     .create_team()
@@ -239,7 +239,7 @@ impl<'a> Teams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateTeamRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateTeamRequest::builder().build();
     /// let response = client
     ///     .teams()
     ///     .update_team("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -412,6 +412,7 @@ impl TeamsApi for crate::Client {
 }
 /// The error responses `list-teams`, `get-team`, `delete-team`, `update-team` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -446,6 +447,7 @@ impl crate::runtime::ErrorResponses for BadRequestNotFoundError {
 pub type ListTeamsError = BadRequestNotFoundError;
 /// The error responses `create-team` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateTeamError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),

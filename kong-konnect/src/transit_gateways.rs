@@ -32,10 +32,10 @@ impl<'a> TransitGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let filter = serde_json::from_value::<kong_konnect::models::TransitGatewaysFilterParameters>(serde_json::json!({
-    ///   "name": {},
-    ///   "state": "created"
-    /// }))?;
+    /// let filter = kong_konnect::models::TransitGatewaysFilterParameters::builder()
+    ///     .name(kong_konnect::models::CloudGatewaysStringFieldFilterOverride::builder().build())
+    ///     .state(kong_konnect::models::TransitGatewayStateFieldFilter::TransitGatewayStateFieldEqualsFilter(kong_konnect::models::TransitGatewayStateFieldEqualsFilter::TransitGatewayState(kong_konnect::models::TransitGatewayState::Created)))
+    ///     .build();
     /// let response = client
     ///     .transit_gateways()
     ///     .list_transit_gateways("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?)
@@ -96,19 +96,25 @@ impl<'a> TransitGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::CreateTransitGatewayRequest>(serde_json::json!({
-    ///   "name": "us-east-2 transit gateway",
-    ///   "cidr_blocks": [
-    ///     "10.0.0.0/8",
-    ///     "100.64.0.0/10",
-    ///     "172.16.0.0/12"
-    ///   ],
-    ///   "transit_gateway_attachment_config": {
-    ///     "kind": "aws-transit-gateway-attachment",
-    ///     "transit_gateway_id": "string",
-    ///     "ram_share_arn": "string"
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::CreateTransitGatewayRequest::CreateAwsTransitGateway(
+    ///     kong_konnect::models::CreateAwsTransitGateway::builder()
+    ///         .name("us-east-2 transit gateway")
+    ///         .cidr_blocks(
+    ///             vec![
+    ///                 "10.0.0.0/8".to_owned(),
+    ///                 "100.64.0.0/10".to_owned(),
+    ///                 "172.16.0.0/12".to_owned(),
+    ///             ],
+    ///         )
+    ///         .transit_gateway_attachment_config(
+    ///             kong_konnect::models::AwsTransitGatewayAttachmentConfig::builder()
+    ///                 .kind(kong_konnect::models::AwsTransitGatewayAttachmentType::AwsTransitGatewayAttachment)
+    ///                 .transit_gateway_id("string")
+    ///                 .ram_share_arn("string")
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .transit_gateways()
     ///     .create_transit_gateway("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, body)
@@ -275,17 +281,23 @@ impl<'a> TransitGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::PatchTransitGatewayRequest>(serde_json::json!({
-    ///   "transit_gateway_attachment_config": {
-    ///     "kind": "aws-resource-endpoint-attachment",
-    ///     "resource_config": [
-    ///       {
-    ///         "resource_config_id": "string",
-    ///         "domain_name": "string"
-    ///       }
-    ///     ]
-    ///   }
-    /// }))?;
+    /// let body = kong_konnect::models::PatchTransitGatewayRequest::PatchAwsResourceEndpointGateway(
+    ///     kong_konnect::models::PatchAwsResourceEndpointGateway::builder()
+    ///         .transit_gateway_attachment_config(
+    ///             kong_konnect::models::PatchAwsResourceEndpointGatewayTransitGatewayAttachmentConfig::builder()
+    ///                 .kind(kong_konnect::models::AwsResourceEndpointAttachmentType::AwsResourceEndpointAttachment)
+    ///                 .resource_config(
+    ///                     vec![
+    ///                         kong_konnect::models::AwsResourceEndpointConfigItem::builder()
+    ///                             .resource_config_id("string")
+    ///                             .domain_name("string")
+    ///                             .build()?,
+    ///                     ],
+    ///                 )
+    ///                 .build()?,
+    ///         )
+    ///         .build()?,
+    /// );
     /// let response = client
     ///     .transit_gateways()
     ///     .update_transit_gateway("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, "0850820b-d153-4a2a-b9be-7d2204779139".parse()?, body)
@@ -510,6 +522,7 @@ impl TransitGatewaysApi for crate::Client {
 }
 /// The error responses `list-transit-gateways`, `delete-transit-gateway` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -552,6 +565,7 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ListTransitGatewaysError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `create-transit-gateway`, `update-transit-gateway` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BadRequestUnauthorizedForbiddenNotFoundConflictError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -599,6 +613,7 @@ for BadRequestUnauthorizedForbiddenNotFoundConflictError {
 pub type CreateTransitGatewayError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
 /// The error responses `get-transit-gateway` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTransitGatewayError {
     /// 401: Unauthorized
     Unauthorized(crate::models::UnauthorizedResponse),

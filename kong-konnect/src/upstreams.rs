@@ -80,86 +80,86 @@ impl<'a> Upstreams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Upstream>(serde_json::json!({
-    ///   "algorithm": "round-robin",
-    ///   "hash_fallback": "none",
-    ///   "hash_on": "none",
-    ///   "hash_on_cookie_path": "/",
-    ///   "healthchecks": {
-    ///     "active": {
-    ///       "concurrency": 10,
-    ///       "healthy": {
-    ///         "http_statuses": [
-    ///           200,
-    ///           302
-    ///         ],
-    ///         "interval": 0,
-    ///         "successes": 0
-    ///       },
-    ///       "http_path": "/",
-    ///       "https_verify_certificate": true,
-    ///       "timeout": 1,
-    ///       "type": "http",
-    ///       "unhealthy": {
-    ///         "http_failures": 0,
-    ///         "http_statuses": [
-    ///           429,
-    ///           404,
-    ///           500,
-    ///           501,
-    ///           502,
-    ///           503,
-    ///           504,
-    ///           505
-    ///         ],
-    ///         "interval": 0,
-    ///         "tcp_failures": 0,
-    ///         "timeouts": 0
-    ///       }
-    ///     },
-    ///     "passive": {
-    ///       "healthy": {
-    ///         "http_statuses": [
-    ///           200,
-    ///           201,
-    ///           202,
-    ///           203,
-    ///           204,
-    ///           205,
-    ///           206,
-    ///           207,
-    ///           208,
-    ///           226,
-    ///           300,
-    ///           301,
-    ///           302,
-    ///           303,
-    ///           304,
-    ///           305,
-    ///           306,
-    ///           307,
-    ///           308
-    ///         ],
-    ///         "successes": 0
-    ///       },
-    ///       "type": "http",
-    ///       "unhealthy": {
-    ///         "http_failures": 0,
-    ///         "http_statuses": [
-    ///           429,
-    ///           500,
-    ///           503
-    ///         ],
-    ///         "tcp_failures": 0,
-    ///         "timeouts": 0
-    ///       }
-    ///     },
-    ///     "threshold": 0
-    ///   },
-    ///   "id": "6eed5e9c-5398-4026-9a4c-d48f18a2431e",
-    ///   "name": "api.example.internal",
-    ///   "slots": 10000
-    /// }))?;
+    /// let body = kong_konnect::models::Upstream::builder()
+    ///     .algorithm(kong_konnect::models::UpstreamAlgorithm::RoundRobin)
+    ///     .hash_fallback(kong_konnect::models::UpstreamHashOn::NoneType)
+    ///     .hash_on(kong_konnect::models::UpstreamHashOn::NoneType)
+    ///     .hash_on_cookie_path("/")
+    ///     .healthchecks(
+    ///         kong_konnect::models::UpstreamHealthchecks::builder()
+    ///             .active(
+    ///                 kong_konnect::models::UpstreamHealthchecksActive::builder()
+    ///                     .concurrency(10)
+    ///                     .healthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksActiveHealthy::builder()
+    ///                             .http_statuses(vec![200, 302])
+    ///                             .interval(0.0)
+    ///                             .successes(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .http_path("/")
+    ///                     .https_verify_certificate(true)
+    ///                     .timeout(1.0)
+    ///                     .r#type(kong_konnect::models::UpstreamHealthchecksActiveType::Http)
+    ///                     .unhealthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksActiveUnhealthy::builder()
+    ///                             .http_failures(0)
+    ///                             .http_statuses(vec![429, 404, 500, 501, 502, 503, 504, 505])
+    ///                             .interval(0.0)
+    ///                             .tcp_failures(0)
+    ///                             .timeouts(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .build(),
+    ///             )
+    ///             .passive(
+    ///                 kong_konnect::models::UpstreamHealthchecksPassive::builder()
+    ///                     .healthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksPassiveHealthy::builder()
+    ///                             .http_statuses(
+    ///                                 vec![
+    ///                                     200,
+    ///                                     201,
+    ///                                     202,
+    ///                                     203,
+    ///                                     204,
+    ///                                     205,
+    ///                                     206,
+    ///                                     207,
+    ///                                     208,
+    ///                                     226,
+    ///                                     300,
+    ///                                     301,
+    ///                                     302,
+    ///                                     303,
+    ///                                     304,
+    ///                                     305,
+    ///                                     306,
+    ///                                     307,
+    ///                                     308,
+    ///                                 ],
+    ///                             )
+    ///                             .successes(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .r#type(kong_konnect::models::UpstreamHealthchecksActiveType::Http)
+    ///                     .unhealthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksPassiveUnhealthy::builder()
+    ///                             .http_failures(0)
+    ///                             .http_statuses(vec![429, 500, 503])
+    ///                             .tcp_failures(0)
+    ///                             .timeouts(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .build(),
+    ///             )
+    ///             .threshold(0.0)
+    ///             .build(),
+    ///     )
+    ///     .id("6eed5e9c-5398-4026-9a4c-d48f18a2431e")
+    ///     .name("api.example.internal")
+    ///     .slots(10000)
+    ///     .build()?;
     /// let response = client
     ///     .upstreams()
     ///     .create_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -268,86 +268,86 @@ impl<'a> Upstreams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Upstream>(serde_json::json!({
-    ///   "algorithm": "round-robin",
-    ///   "hash_fallback": "none",
-    ///   "hash_on": "none",
-    ///   "hash_on_cookie_path": "/",
-    ///   "healthchecks": {
-    ///     "active": {
-    ///       "concurrency": 10,
-    ///       "healthy": {
-    ///         "http_statuses": [
-    ///           200,
-    ///           302
-    ///         ],
-    ///         "interval": 0,
-    ///         "successes": 0
-    ///       },
-    ///       "http_path": "/",
-    ///       "https_verify_certificate": true,
-    ///       "timeout": 1,
-    ///       "type": "http",
-    ///       "unhealthy": {
-    ///         "http_failures": 0,
-    ///         "http_statuses": [
-    ///           429,
-    ///           404,
-    ///           500,
-    ///           501,
-    ///           502,
-    ///           503,
-    ///           504,
-    ///           505
-    ///         ],
-    ///         "interval": 0,
-    ///         "tcp_failures": 0,
-    ///         "timeouts": 0
-    ///       }
-    ///     },
-    ///     "passive": {
-    ///       "healthy": {
-    ///         "http_statuses": [
-    ///           200,
-    ///           201,
-    ///           202,
-    ///           203,
-    ///           204,
-    ///           205,
-    ///           206,
-    ///           207,
-    ///           208,
-    ///           226,
-    ///           300,
-    ///           301,
-    ///           302,
-    ///           303,
-    ///           304,
-    ///           305,
-    ///           306,
-    ///           307,
-    ///           308
-    ///         ],
-    ///         "successes": 0
-    ///       },
-    ///       "type": "http",
-    ///       "unhealthy": {
-    ///         "http_failures": 0,
-    ///         "http_statuses": [
-    ///           429,
-    ///           500,
-    ///           503
-    ///         ],
-    ///         "tcp_failures": 0,
-    ///         "timeouts": 0
-    ///       }
-    ///     },
-    ///     "threshold": 0
-    ///   },
-    ///   "id": "6eed5e9c-5398-4026-9a4c-d48f18a2431e",
-    ///   "name": "api.example.internal",
-    ///   "slots": 10000
-    /// }))?;
+    /// let body = kong_konnect::models::Upstream::builder()
+    ///     .algorithm(kong_konnect::models::UpstreamAlgorithm::RoundRobin)
+    ///     .hash_fallback(kong_konnect::models::UpstreamHashOn::NoneType)
+    ///     .hash_on(kong_konnect::models::UpstreamHashOn::NoneType)
+    ///     .hash_on_cookie_path("/")
+    ///     .healthchecks(
+    ///         kong_konnect::models::UpstreamHealthchecks::builder()
+    ///             .active(
+    ///                 kong_konnect::models::UpstreamHealthchecksActive::builder()
+    ///                     .concurrency(10)
+    ///                     .healthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksActiveHealthy::builder()
+    ///                             .http_statuses(vec![200, 302])
+    ///                             .interval(0.0)
+    ///                             .successes(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .http_path("/")
+    ///                     .https_verify_certificate(true)
+    ///                     .timeout(1.0)
+    ///                     .r#type(kong_konnect::models::UpstreamHealthchecksActiveType::Http)
+    ///                     .unhealthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksActiveUnhealthy::builder()
+    ///                             .http_failures(0)
+    ///                             .http_statuses(vec![429, 404, 500, 501, 502, 503, 504, 505])
+    ///                             .interval(0.0)
+    ///                             .tcp_failures(0)
+    ///                             .timeouts(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .build(),
+    ///             )
+    ///             .passive(
+    ///                 kong_konnect::models::UpstreamHealthchecksPassive::builder()
+    ///                     .healthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksPassiveHealthy::builder()
+    ///                             .http_statuses(
+    ///                                 vec![
+    ///                                     200,
+    ///                                     201,
+    ///                                     202,
+    ///                                     203,
+    ///                                     204,
+    ///                                     205,
+    ///                                     206,
+    ///                                     207,
+    ///                                     208,
+    ///                                     226,
+    ///                                     300,
+    ///                                     301,
+    ///                                     302,
+    ///                                     303,
+    ///                                     304,
+    ///                                     305,
+    ///                                     306,
+    ///                                     307,
+    ///                                     308,
+    ///                                 ],
+    ///                             )
+    ///                             .successes(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .r#type(kong_konnect::models::UpstreamHealthchecksActiveType::Http)
+    ///                     .unhealthy(
+    ///                         kong_konnect::models::UpstreamHealthchecksPassiveUnhealthy::builder()
+    ///                             .http_failures(0)
+    ///                             .http_statuses(vec![429, 500, 503])
+    ///                             .tcp_failures(0)
+    ///                             .timeouts(0)
+    ///                             .build(),
+    ///                     )
+    ///                     .build(),
+    ///             )
+    ///             .threshold(0.0)
+    ///             .build(),
+    ///     )
+    ///     .id("6eed5e9c-5398-4026-9a4c-d48f18a2431e")
+    ///     .name("api.example.internal")
+    ///     .slots(10000)
+    ///     .build()?;
     /// let response = client
     ///     .upstreams()
     ///     .upsert_upstream("426d620c-7058-4ae6-aacc-f85a3204a2c5", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -599,6 +599,7 @@ impl UpstreamsApi for crate::Client {
 }
 /// The error responses `list-upstream`, `create-upstream`, `upsert-upstream`, `delete-upstream` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -631,6 +632,7 @@ pub type ListUpstreamError = UnauthorizedError;
 pub type CreateUpstreamError = UnauthorizedError;
 /// The error responses `get-upstream` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUpstreamError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

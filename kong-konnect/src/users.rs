@@ -182,7 +182,7 @@ impl<'a> Users<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::UpdateUserRequest>(serde_json::json!({}))?;
+    /// let body = kong_konnect::models::UpdateUserRequest::builder().build();
     /// let response = client
     ///     .users()
     ///     .update_user("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
@@ -336,6 +336,7 @@ impl UsersApi for crate::Client {
 }
 /// The error responses `list-users` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListUsersError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -364,6 +365,7 @@ impl crate::runtime::ErrorResponses for ListUsersError {
 }
 /// The error responses `get-user` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUserError {
     /// 400: Bad Request
     BadRequest(crate::models::BadRequestError),
@@ -396,6 +398,7 @@ impl crate::runtime::ErrorResponses for GetUserError {
 }
 /// The error responses `delete-user` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteUserError {
     /// 404: Not Found
     NotFound(crate::models::BaseError),
@@ -424,6 +427,7 @@ impl crate::runtime::ErrorResponses for DeleteUserError {
 }
 /// The error responses `update-user` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateUserError {
     /// 401: Unauthenticated
     Unauthorized(crate::models::BaseError),

@@ -83,19 +83,18 @@ impl<'a> Vaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Vault>(serde_json::json!({
-    ///   "config": {
-    ///     "prefix": "ENV_PREFIX"
-    ///   },
-    ///   "description": "environment variable based vault",
-    ///   "id": "2747d1e5-8246-4f65-a939-b392f1ee17f8",
-    ///   "name": "env",
-    ///   "prefix": "env",
-    ///   "tags": [
-    ///     "foo",
-    ///     "bar"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Vault::builder()
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("prefix".to_owned(), kong_konnect::serde_json::json!("ENV_PREFIX")),
+    ///         ]),
+    ///     )
+    ///     .description("environment variable based vault")
+    ///     .id("2747d1e5-8246-4f65-a939-b392f1ee17f8")
+    ///     .name("env")
+    ///     .prefix("env")
+    ///     .tags(vec!["foo".to_owned(), "bar".to_owned()])
+    ///     .build()?;
     /// let response = client
     ///     .vaults()
     ///     .create_vault("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -204,19 +203,18 @@ impl<'a> Vaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<kong_konnect::models::Vault>(serde_json::json!({
-    ///   "config": {
-    ///     "prefix": "ENV_PREFIX"
-    ///   },
-    ///   "description": "environment variable based vault",
-    ///   "id": "2747d1e5-8246-4f65-a939-b392f1ee17f8",
-    ///   "name": "env",
-    ///   "prefix": "env",
-    ///   "tags": [
-    ///     "foo",
-    ///     "bar"
-    ///   ]
-    /// }))?;
+    /// let body = kong_konnect::models::Vault::builder()
+    ///     .config(
+    ///         std::collections::BTreeMap::from([
+    ///             ("prefix".to_owned(), kong_konnect::serde_json::json!("ENV_PREFIX")),
+    ///         ]),
+    ///     )
+    ///     .description("environment variable based vault")
+    ///     .id("2747d1e5-8246-4f65-a939-b392f1ee17f8")
+    ///     .name("env")
+    ///     .prefix("env")
+    ///     .tags(vec!["foo".to_owned(), "bar".to_owned()])
+    ///     .build()?;
     /// let response = client
     ///     .vaults()
     ///     .upsert_vault("9d4d6d19-77c6-428e-a965-9bc9647633e9", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
@@ -460,6 +458,7 @@ impl VaultsApi for crate::Client {
 }
 /// The error responses `list-vault`, `create-vault`, `upsert-vault`, `delete-vault` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnauthorizedError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),
@@ -492,6 +491,7 @@ pub type ListVaultError = UnauthorizedError;
 pub type CreateVaultError = UnauthorizedError;
 /// The error responses `get-vault` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetVaultError {
     /// 401: Unauthorized
     Unauthorized(crate::models::GatewayUnauthorizedError),

@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod builder;
 mod call;
 mod client;
 mod encoding;
@@ -37,6 +38,7 @@ pub use auth::{
     AsyncTokenProvider, BasicAuthProvider, BasicCredentials, ProviderError, TokenFuture,
     TokenProvider,
 };
+pub use builder::{IntoNullable, MissingFields};
 pub use call::{ByteStream, Call, Response};
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorResponses, Phase, TimeoutKind};
@@ -56,6 +58,7 @@ pub mod codegen {
     pub use crate::call::DecodeSuccess;
     pub use crate::encoding::Style;
     pub use crate::error::{decode_json, decode_text};
+    pub use crate::model_builder;
     pub use crate::multipart::Multipart;
     pub use crate::operation_call;
     pub use crate::serde_helpers::{

@@ -80,6 +80,9 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub use reqwest;
         /// The secret string type token providers return.
         pub use secrecy::SecretString;
+        /// The JSON library, for the fields that hold any JSON value (`serde_json::Value`,
+        /// written with `serde_json::json!`).
+        pub use serde_json;
 
         #(#group_docs)*
     }

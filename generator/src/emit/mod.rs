@@ -2,6 +2,7 @@
 //! formatted by `prettyplease`; text files come from the `minijinja` templates.
 
 mod client;
+mod construct;
 mod contract;
 mod docs;
 mod examples;
@@ -116,10 +117,17 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
             )?],
             Job::Models(part) => {
                 let (header, items) = models::models_rs(api, part.clone());
-                vec![File {
-                    path: MODELS.to_owned(),
-                    contents: format_items(MODELS, header, items)?,
-                }]
+                let (builders_header, builders) = models::builders_rs(api, part.clone());
+                vec![
+                    File {
+                        path: MODELS.to_owned(),
+                        contents: format_items(MODELS, header, items)?,
+                    },
+                    File {
+                        path: BUILDERS.to_owned(),
+                        contents: format_items(BUILDERS, builders_header, builders)?,
+                    },
+                ]
             }
             Job::Examples => vec![
                 {
@@ -168,21 +176,20 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Error> {
         })
     };
     let mut files = Vec::new();
-    let mut models = File {
-        path: MODELS.to_owned(),
+    let mut parts = [MODELS, BUILDERS].map(|path| File {
+        path: path.to_owned(),
         contents: format!("{rust_stamp}\n"),
-    };
+    });
     for result in parallel_map(&jobs, run) {
         for file in result? {
-            // The parts of the models, in order.
-            if file.path == MODELS {
-                models.contents.push_str(&file.contents);
-            } else {
-                files.push(file);
+            // The parts of the models and of their builders, in order.
+            match parts.iter_mut().find(|part| part.path == file.path) {
+                Some(part) => part.contents.push_str(&file.contents),
+                None => files.push(file),
             }
         }
     }
-    files.push(models);
+    files.extend(parts);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -279,6 +286,9 @@ const MODELS_PART: usize = 256;
 
 /// Where the models go.
 const MODELS: &str = "src/models.rs";
+
+/// Where their builders go.
+const BUILDERS: &str = "src/models/builders.rs";
 
 /// [`rust_file_items`]' text, without the stamp.
 fn format_items(

@@ -1,4 +1,5 @@
-//! Emits `src/models.rs`: one Rust type per named schema.
+//! Emits `src/models.rs`: one Rust type per named schema, and `src/models/builders.rs`: a
+//! builder per struct.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -21,6 +22,7 @@ pub fn models_rs(
             //! Request and response models.
             #![allow(deprecated)]
             #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+            pub mod builders;
         }
     } else {
         TokenStream::new()
@@ -196,6 +198,7 @@ fn structure(
     });
     quote! {
         #[derive(#(#derives),*)]
+        #[non_exhaustive]
         pub struct #name {
             #(#members)*
             #(#flattened_members)*
@@ -223,6 +226,7 @@ fn closed_enum(
     });
     quote! {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub enum #name {
             #(#defs)*
         }
@@ -270,6 +274,7 @@ fn open_enum(
     });
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#defs)*
             /// A value this version of the SDK does not know, kept as received.
@@ -361,6 +366,7 @@ fn tagged(
     });
     quote! {
         #[derive(Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#defs)*
             /// A kind this version of the SDK does not know, kept as received.
@@ -448,6 +454,7 @@ fn untagged(
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#defs)*
         }
@@ -460,4 +467,90 @@ fn untagged(
             }
         }
     }
+}
+
+/// The builders' module: its inner attributes, then one builder per struct of `part` (a range
+/// of `api.types`), the first part with the inner attributes. Builders live in a module of
+/// their own so `FooBuilder` never meets a model of that name; they name models by `super::`.
+pub fn builders_rs(
+    api: &Api,
+    part: std::ops::Range<usize>,
+) -> (TokenStream, impl Iterator<Item = TokenStream> + '_) {
+    let header = if part.start == 0 {
+        quote! {
+            //! A builder per model: `Model::builder()`, a setter per field, then `build()`.
+            #![allow(deprecated)]
+        }
+    } else {
+        TokenStream::new()
+    };
+    let models = Models::new(&api.types, quote!(super::));
+    (
+        header,
+        api.types[part]
+            .iter()
+            .filter_map(move |def| builder(def, &models)),
+    )
+}
+
+/// `model_builder!` for a struct: required fields (neither optional nor nullable, and the
+/// flattened unions) must be set before `build()`; the others default to absent (or empty).
+fn builder(def: &TypeDef, models: &Models) -> Option<TokenStream> {
+    let TypeKind::Struct {
+        fields,
+        additional,
+        flattened,
+    } = &def.kind
+    else {
+        return None;
+    };
+    let cfg = cfg_any(&def.features);
+    let label = def.name.trim_start_matches("r#");
+    let model = ident(&def.name);
+    let builder = ident(&format!("{label}Builder"));
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    for field in fields {
+        let name = ident(&field.name);
+        let json = &field.json_name;
+        let inner = models.ty(&field.ty);
+        let (value, converts) = if field.boxed {
+            (quote!(Box<#inner>), true)
+        } else {
+            (inner, matches!(field.ty, TypeRef::String | TypeRef::Json))
+        };
+        let param = if converts {
+            quote!(impl Into<#value>)
+        } else {
+            value.clone()
+        };
+        if field.double_option {
+            optional.push(quote!(#name #json: impl crate::IntoNullable<#value> => Option<Option<#value>> = null,));
+        } else if field.required && !field.nullable {
+            required.push(quote!(#name #json: #param => #value,));
+        } else {
+            optional.push(quote!(#name #json: #param => Option<#value> = some,));
+        }
+    }
+    for union in flattened {
+        let name = ident(&union.name);
+        let label = &union.name;
+        let ty = models.ty(&TypeRef::Named(union.ty));
+        required.push(quote!(#name #label: #ty => #ty,));
+    }
+    if let Some(additional) = additional {
+        let name = ident(&additional.name);
+        let label = &additional.name;
+        let value = models.ty(&additional.ty);
+        let map = quote!(std::collections::BTreeMap<String, #value>);
+        optional.push(quote!(#name #label: #map => #map = set,));
+    }
+    Some(quote! {
+        #cfg
+        crate::runtime::model_builder! {
+            super::#model as #label => #builder;
+            required { #(#required)* }
+            optional { #(#optional)* }
+        }
+    })
 }

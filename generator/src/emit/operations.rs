@@ -550,6 +550,7 @@ fn success_enum(op: &Operation, models: &Models) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -664,6 +665,7 @@ fn error_enum(op: &Operation, sharing: &[&str], models: &Models) -> TokenStream 
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::construct;
 use super::signature::{Input, Shape, Signature, Source};
 use crate::ir::{
     Api, Group, MultipartForm, Operation, Param, PartKind, ResponseBody, SchemeKind,
@@ -30,6 +31,11 @@ impl<'a> Usage<'a> {
     /// The API the snippets are for.
     pub fn api(&self) -> &'a Api {
         self.api
+    }
+
+    /// The crate's name as a path segment, e.g. `konnect_sdk`.
+    pub fn crate_ident(&self) -> &str {
+        &self.crate_ident
     }
 
     /// The environment variable examples read the token from, e.g. `KONNECT_TOKEN`.
@@ -151,7 +157,7 @@ impl<'a> Usage<'a> {
             Source::Body(body) => match &input.shape {
                 Shape::Value(ty) => {
                     let value = body.sample.clone().unwrap_or(Value::Null);
-                    let _ = writeln!(prelude, "let body = {};", self.value_of(ty, &value));
+                    prelude.push_str(&construct::binding(self, "body", ty, &value));
                     "body".to_owned()
                 }
                 Shape::IntoString => "\"text\"".to_owned(),
@@ -169,12 +175,9 @@ impl<'a> Usage<'a> {
 
     /// An expression of type `ty` holding `value`, which is valid for it.
     pub fn value_of(&self, ty: &TypeRef, value: &Value) -> String {
-        format!(
-            "serde_json::from_value::<{}>(serde_json::json!({}))?",
-            self.type_path(ty),
-            json_literal(value)
-        )
+        construct::value_of(self, ty, value)
     }
+
 
     /// The path of a type of a group's module, from outside the crate.
     pub fn group_path(&self, group: &Group, name: &str) -> String {
@@ -219,9 +222,11 @@ impl<'a> Usage<'a> {
                 (PartKind::Value(TypeRef::String) | PartKind::Json(TypeRef::String), true) => {
                     "\"string\".to_owned()".to_owned()
                 }
-                (PartKind::Value(ty) | PartKind::Json(ty), true) => self.value_of(
+                (PartKind::Value(ty) | PartKind::Json(ty), true) => construct::value_at(
+                    self,
                     ty,
                     &part.sample.clone().unwrap_or_else(|| self.sample_of(ty)),
+                    1,
                 ),
             };
             let _ = writeln!(code, "    {}: {value},", part.rust_name);
@@ -230,7 +235,7 @@ impl<'a> Usage<'a> {
             let value = match (&header.ty, header.required) {
                 (_, false) => "None".to_owned(),
                 (TypeRef::String, true) => "\"string\".to_owned()".to_owned(),
-                (ty, true) => self.value_of(ty, &self.sample_of(ty)),
+                (ty, true) => construct::value_at(self, ty, &self.sample_of(ty), 1),
             };
             let _ = writeln!(code, "    {}: {value},", header.rust_name);
         }
@@ -269,7 +274,7 @@ impl<'a> Usage<'a> {
             }
             ty => {
                 let name = &param.rust_name;
-                let _ = writeln!(code, "let {name} = {};", self.value_of(ty, &example));
+                code.push_str(&construct::binding(self, name, ty, &example));
                 match shape {
                     Shape::Ref(_) | Shape::Slice(_) => format!("&{name}"),
                     _ => name.clone(),
@@ -494,7 +499,3 @@ pub fn wrap(body: &str) -> String {
     out
 }
 
-/// Pretty JSON, which `serde_json::json!` accepts as is.
-fn json_literal(value: &Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned())
-}

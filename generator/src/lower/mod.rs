@@ -16,6 +16,7 @@ use crate::locate::escape;
 use crate::naming::{self, type_name, value_name, Scope};
 
 pub use operations::is_json;
+pub(crate) use samples::Sampler;
 
 /// Lowers a document into the IR, or reports every problem found.
 pub fn lower(doc: &Document) -> Result<Api, Error> {

@@ -2,6 +2,7 @@
 
 mod bodies;
 mod broken;
+mod builders;
 mod errors;
 mod operations;
 mod redirects;

@@ -62,12 +62,15 @@ async fn create_personal_access_token() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = CreatePersonalAccessTokenRequest {
-        name: "ci token".to_owned(),
-        expires_at: chrono::Utc
-            .with_ymd_and_hms(2023, 11, 4, 20, 10, 6)
-            .unwrap(),
-    };
+    let body = CreatePersonalAccessTokenRequest::builder()
+        .name("ci token")
+        .expires_at(
+            chrono::Utc
+                .with_ymd_and_hms(2023, 11, 4, 20, 10, 6)
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
     let token = client(&server)
         .personal_access_tokens()
         .create_personal_access_token(user())
@@ -108,9 +111,9 @@ async fn update_personal_access_token_details() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = UpdatePersonalAccessTokenDetailsRequest {
-        name: Some("renamed".to_owned()),
-    };
+    let body = UpdatePersonalAccessTokenDetailsRequest::builder()
+        .name("renamed")
+        .build();
     client(&server)
         .personal_access_tokens()
         .update_personal_access_token_details(user(), token_id())
@@ -172,13 +175,19 @@ async fn create_integration_instance_auth_credential() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = CreateIntegrationInstanceAuthCredential::Oauth(CreateOauthCredential {
-        config: CreateOauthCredentialConfig {
-            grant_type: CreateOauthCredentialConfigGrantType::AuthorizationCode,
-            code: "c0de".to_owned(),
-            redirect_uri: "https://example.com/cb".to_owned(),
-        },
-    });
+    let body = CreateIntegrationInstanceAuthCredential::Oauth(
+        CreateOauthCredential::builder()
+            .config(
+                CreateOauthCredentialConfig::builder()
+                    .grant_type(CreateOauthCredentialConfigGrantType::AuthorizationCode)
+                    .code("c0de")
+                    .redirect_uri("https://example.com/cb")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap(),
+    );
     assert!(
         !format!("{body:?}").contains("c0de"),
         "the OAuth code is sensitive"

@@ -22,10 +22,11 @@ fn client(server: &Rogue, policy: RedirectPolicy) -> Client {
 
 /// A request body, which may hold a secret: it must not leave the call's origin.
 fn body() -> CreatePersonalAccessTokenRequest {
-    CreatePersonalAccessTokenRequest {
-        name: "ci token".to_owned(),
-        expires_at: "2030-01-01T00:00:00Z".parse().unwrap(),
-    }
+    CreatePersonalAccessTokenRequest::builder()
+        .name("ci token")
+        .expires_at("2030-01-01T00:00:00Z".parse().unwrap())
+        .build()
+        .unwrap()
 }
 
 /// What creating a token answers.

@@ -72,10 +72,11 @@ async fn an_optional_body_is_sent_only_when_set() {
         .mount(&server)
         .await;
     let api = client(&server);
-    let body = CreatePersonalAccessTokenRequest {
-        name: "ci token".to_owned(),
-        expires_at: "2023-11-04T20:10:06Z".parse().unwrap(),
-    };
+    let body = CreatePersonalAccessTokenRequest::builder()
+        .name("ci token".to_owned())
+        .expires_at("2023-11-04T20:10:06Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap())
+        .build()
+        .unwrap();
     api.personal_access_tokens()
         .create_personal_access_token(USER.parse().unwrap())
         .await
@@ -99,10 +100,11 @@ async fn create_token<A: PersonalAccessTokensApi>(
     api: &A,
     name: &str,
 ) -> Result<String, Error<CreatePersonalAccessTokenError>> {
-    let body = CreatePersonalAccessTokenRequest {
-        name: name.to_owned(),
-        expires_at: "2023-11-04T20:10:06Z".parse().unwrap(),
-    };
+    let body = CreatePersonalAccessTokenRequest::builder()
+        .name(name.to_owned())
+        .expires_at("2023-11-04T20:10:06Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap())
+        .build()
+        .unwrap();
     let params = CreatePersonalAccessTokenParams {
         body: Some(body),
     };

@@ -72,7 +72,7 @@ async fn success_statuses_with_different_bodies_say_which_came_back() {
     let item = client.responses().get_item("a").await.unwrap();
     assert_eq!(
         item,
-        GetItemSuccess::Ok(wire_sdk::models::Item { id: "a".to_owned() })
+        GetItemSuccess::Ok(wire_sdk::models::Item::builder().id("a").build().unwrap())
     );
     let unchanged = client.responses().get_item("b").await.unwrap();
     assert_eq!(unchanged, GetItemSuccess::NotModified);
@@ -145,15 +145,13 @@ async fn plus_json_request_bodies_keep_their_media_type_and_default_is_the_error
         .mount(&server)
         .await;
     let client = client(&server);
-    let item = wire_sdk::models::Item { id: "a".to_owned() };
+    let item = wire_sdk::models::Item::builder().id("a").build().unwrap();
     let accepted = client.responses().put_item("a", item.clone()).await.unwrap();
     assert_eq!(
         accepted,
-        PutItemSuccess::Accepted(wire_sdk::models::Job {
-            job: "j1".to_owned()
-        })
+        PutItemSuccess::Accepted(wire_sdk::models::Job::builder().job("j1").build().unwrap())
     );
-    let item = wire_sdk::models::Item { id: "b".to_owned() };
+    let item = wire_sdk::models::Item::builder().id("b").build().unwrap();
     let error = client.responses().put_item("b", item.clone()).await.unwrap_err();
     match error.api_error() {
         Some(PutItemError::Default { status: 418, body }) => {

@@ -175,10 +175,7 @@ async fn every_part_carries_its_name_file_name_media_type_and_bytes() {
         title: "Q3 réport".to_owned(),
         tags: Some(vec!["x".to_owned(), "y z".to_owned()]),
         pages: Some(12),
-        meta: Some(UploadMeta {
-            author: "Ann".to_owned(),
-            year: None,
-        }),
+        meta: Some(UploadMeta::builder().author("Ann").build().unwrap()),
         labels: Some(vec!["l1".to_owned(), "l2".to_owned()]),
     };
     client(&server)
@@ -245,10 +242,11 @@ async fn a_mixed_body_keeps_its_media_type_and_every_part_its_documented_headers
         .mount(&server)
         .await;
     let body = SendBatchForm {
-        manifest: UploadMeta {
-            author: "Ann".to_owned(),
-            year: Some(2024),
-        },
+        manifest: UploadMeta::builder()
+            .author("Ann")
+            .year(2024)
+            .build()
+            .unwrap(),
         payload: FilePart::bytes("PK\x03\x04").file_name("batch.zip"),
         notes: Some(vec!["one".to_owned(), "two".to_owned()]),
         payload_x_checksum: "sha-256=abc".to_owned(),
@@ -288,10 +286,7 @@ async fn a_mixed_body_keeps_its_media_type_and_every_part_its_documented_headers
 
     // A header value that would end the part's headers early is refused before sending.
     let body = SendBatchForm {
-        manifest: UploadMeta {
-            author: "Bo".to_owned(),
-            year: None,
-        },
+        manifest: UploadMeta::builder().author("Bo").build().unwrap(),
         payload: FilePart::bytes("x"),
         notes: Some(vec!["n".to_owned()]),
         payload_x_checksum: "bad\r\nX-Injected: 1".to_owned(),

@@ -20,10 +20,7 @@ async fn only_request(server: &MockServer) -> Request {
 }
 
 fn point(x: i64, y: i64) -> Option<Point> {
-    Some(Point {
-        x: Some(x),
-        y: Some(y),
-    })
+    Some(Point::builder().x(x).y(y).build())
 }
 
 #[tokio::test]
@@ -148,12 +145,13 @@ async fn form_fields_follow_their_encoding() {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
-    let body = CreateTokenRequest {
-        grant_type: "client credentials".to_owned(),
-        scope: Some(vec!["read".to_owned(), "write".to_owned()]),
-        audiences: Some(vec!["a".to_owned(), "b".to_owned()]),
-        claims: point(1, 2),
-    };
+    let mut body = CreateTokenRequest::builder()
+        .grant_type("client credentials")
+        .scope(vec!["read".to_owned(), "write".to_owned()])
+        .audiences(vec!["a".to_owned(), "b".to_owned()])
+        .build()
+        .unwrap();
+    body.claims = point(1, 2);
     client(&server)
         .parameters()
         .create_token(body.clone())

@@ -103,10 +103,11 @@ async fn list_users_personal_access_tokens() {
 
 #[tokio::test]
 async fn create_personal_access_token() {
-    let body = CreatePersonalAccessTokenRequest {
-        name: "contract token".to_owned(),
-        expires_at: chrono::Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap(),
-    };
+    let body = CreatePersonalAccessTokenRequest::builder()
+        .name("contract token")
+        .expires_at(chrono::Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap())
+        .build()
+        .unwrap();
     exercise(
         "create-personal-access-token",
         &[400, 401, 403, 404, 409],
@@ -132,9 +133,9 @@ async fn get_personal_access_token_details() {
 
 #[tokio::test]
 async fn update_personal_access_token_details() {
-    let body = UpdatePersonalAccessTokenDetailsRequest {
-        name: Some("renamed token".to_owned()),
-    };
+    let body = UpdatePersonalAccessTokenDetailsRequest::builder()
+        .name("renamed token")
+        .build();
     exercise("update-personal-access-token-details", PAT_ERRORS, |c| {
         c.personal_access_tokens()
             .update_personal_access_token_details(USER.parse().unwrap(), TOKEN_ID.parse().unwrap())
@@ -167,38 +168,58 @@ async fn revoke_personal_access_token() {
 #[tokio::test]
 async fn create_integration_instance_auth_credential() {
     let bodies = [
-        CreateIntegrationInstanceAuthCredential::Oauth(CreateOauthCredential {
-            config: CreateOauthCredentialConfig {
-                grant_type: CreateOauthCredentialConfigGrantType::AuthorizationCode,
-                code: "Yzk5ZDczMzRlNDEwY".to_owned(),
-                redirect_uri:
-                    "https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth"
-                        .to_owned(),
-            },
-        }),
-        CreateIntegrationInstanceAuthCredential::GithubAppInstallation(
-            CreateGithubAppInstallationCredential {
-                config: CreateGithubAppInstallationCredentialConfig {
-                    installation_id: "46952218".to_owned(),
-                    code: "Yzk5ZDczMzRlNDEwY".to_owned(),
-                    app_installed_by: None,
-                },
-            },
+        CreateIntegrationInstanceAuthCredential::Oauth(
+            CreateOauthCredential::builder()
+                .config(
+                    CreateOauthCredentialConfig::builder()
+                        .grant_type(CreateOauthCredentialConfigGrantType::AuthorizationCode)
+                        .code("Yzk5ZDczMzRlNDEwY")
+                        .redirect_uri(
+                            "https://cloud.konghq.com/us/service-catalog/integrations/pagerduty/oauth",
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
         ),
-        CreateIntegrationInstanceAuthCredential::MultiKeyAuth(CreateMultiKeyAuthCredential {
-            config: CreateMultiKeyAuthCredentialConfig {
-                headers: vec![CreateMultiKeyAuthCredentialConfigHeadersItem {
-                    name: "x-api-key".to_owned(),
-                    key: "s3cr3t".to_owned(),
-                }],
-            },
-        }),
+        CreateIntegrationInstanceAuthCredential::GithubAppInstallation(
+            CreateGithubAppInstallationCredential::builder()
+                .config(
+                    CreateGithubAppInstallationCredentialConfig::builder()
+                        .installation_id("46952218")
+                        .code("Yzk5ZDczMzRlNDEwY")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        ),
+        CreateIntegrationInstanceAuthCredential::MultiKeyAuth(
+            CreateMultiKeyAuthCredential::builder()
+                .config(
+                    CreateMultiKeyAuthCredentialConfig::builder()
+                        .headers(vec![CreateMultiKeyAuthCredentialConfigHeadersItem::builder()
+                            .name("x-api-key")
+                            .key("s3cr3t")
+                            .build()
+                            .unwrap()])
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        ),
         CreateIntegrationInstanceAuthCredential::AwsRoleDelegation(
-            CreateAwsRoleDelegationAuthCredential {
-                config: CreateAwsRoleDelegationAuthCredentialConfig {
-                    role_arn: "arn:aws:iam::084735895545:role/KonnectServiceCatalogRole".to_owned(),
-                },
-            },
+            CreateAwsRoleDelegationAuthCredential::builder()
+                .config(
+                    CreateAwsRoleDelegationAuthCredentialConfig::builder()
+                        .role_arn("arn:aws:iam::084735895545:role/KonnectServiceCatalogRole")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
         ),
     ];
     for (i, body) in bodies.iter().enumerate() {
@@ -246,10 +267,11 @@ async fn delete_integration_instance_auth_credential() {
 #[tokio::test]
 async fn a_request_that_violates_the_spec_is_caught() {
     // An empty name breaks PATName's minLength: Prism must reject it, proving it validates.
-    let body = CreatePersonalAccessTokenRequest {
-        name: String::new(),
-        expires_at: chrono::Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap(),
-    };
+    let body = CreatePersonalAccessTokenRequest::builder()
+        .name(String::new())
+        .expires_at(chrono::Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap())
+        .build()
+        .unwrap();
     let error = client()
         .personal_access_tokens()
         .create_personal_access_token(USER.parse().unwrap())

@@ -20,9 +20,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Auth: get-preferences");
     client.auth().get_preferences("string").visits(1).await?;
     println!("Parameters: search");
-    let label = serde_json::from_value::<Vec<String>>(serde_json::json!(["string"]))?;
-    let matrix = serde_json::from_value::<Vec<i64>>(serde_json::json!([1]))?;
-    let tags = serde_json::from_value::<Vec<String>>(serde_json::json!(["string"]))?;
+    let label: Vec<String> = vec!["string".to_owned()];
+    let matrix: Vec<i64> = vec![1];
+    let tags: Vec<String> = vec!["string".to_owned()];
     client.parameters().search(&label, &matrix).tags(tags).await?;
     Ok(())
 }

@@ -341,6 +341,7 @@ impl AuthApi for crate::Client {
 }
 /// The error responses `get-preferences`, `get-with-cookies`, `get-with-custom-scheme`, `get-with-keys` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.
@@ -363,6 +364,7 @@ impl crate::runtime::ErrorResponses for NoDocumentedError {
 pub type GetPreferencesError = NoDocumentedError;
 /// The error responses `get-with-basic` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetWithBasicError {
     /// 401: Not authenticated.
     Unauthorized,

@@ -25,9 +25,9 @@ impl<'a> Bodies<'a> {
     ///     .build()?;
     ///
     /// let body = wire_sdk::bodies::SendBatchForm {
-    ///     manifest: serde_json::from_value::<wire_sdk::models::UploadMeta>(serde_json::json!({
-    ///   "author": "string"
-    /// }))?,
+    ///     manifest: wire_sdk::models::UploadMeta::builder()
+    ///         .author("string")
+    ///         .build()?,
     ///     payload: wire_sdk::FilePart::bytes(b"bytes".to_vec()).file_name("payload.bin"),
     ///     notes: None,
     ///     payload_x_checksum: "string".to_owned(),
@@ -559,6 +559,7 @@ impl BodiesApi for crate::Client {
 }
 /// The error responses `send-batch`, `start-import`, `upload-scans`, `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.

@@ -3,9 +3,11 @@
 //! Request and response models.
 #![allow(deprecated)]
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+pub mod builders;
 #[cfg(feature = "parameters")]
 /// CreateTokenRequest
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTokenRequest {
     /// The `grant_type` property.
     pub grant_type: String,
@@ -22,6 +24,7 @@ pub struct CreateTokenRequest {
 #[cfg(feature = "responses")]
 /// Item
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     /// The `id` property.
     pub id: String,
@@ -29,6 +32,7 @@ pub struct Item {
 #[cfg(feature = "responses")]
 /// Job
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Job {
     /// The `job` property.
     pub job: String,
@@ -36,6 +40,7 @@ pub struct Job {
 #[cfg(feature = "parameters")]
 /// Point
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Point {
     /// The `x` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,6 +52,7 @@ pub struct Point {
 #[cfg(feature = "responses")]
 /// Problem
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// The `title` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,6 +61,7 @@ pub struct Problem {
 #[cfg(feature = "bodies")]
 /// UploadMeta
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadMeta {
     /// The `author` property.
     pub author: String,

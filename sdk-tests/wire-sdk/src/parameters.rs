@@ -26,15 +26,9 @@ impl<'a> Parameters<'a> {
     ///     .bearer(std::env::var("WIRE_TOKEN")?)
     ///     .build()?;
     ///
-    /// let label = serde_json::from_value::<Vec<String>>(serde_json::json!([
-    ///   "string"
-    /// ]))?;
-    /// let matrix = serde_json::from_value::<Vec<i64>>(serde_json::json!([
-    ///   1
-    /// ]))?;
-    /// let tags = serde_json::from_value::<Vec<String>>(serde_json::json!([
-    ///   "string"
-    /// ]))?;
+    /// let label: Vec<String> = vec!["string".to_owned()];
+    /// let matrix: Vec<i64> = vec![1];
+    /// let tags: Vec<String> = vec!["string".to_owned()];
     /// client
     ///     .parameters()
     ///     .search(&label, &matrix)
@@ -91,9 +85,9 @@ impl<'a> Parameters<'a> {
     ///     .bearer(std::env::var("WIRE_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<wire_sdk::models::CreateTokenRequest>(serde_json::json!({
-    ///   "grant_type": "string"
-    /// }))?;
+    /// let body = wire_sdk::models::CreateTokenRequest::builder()
+    ///     .grant_type("string")
+    ///     .build()?;
     /// client
     ///     .parameters()
     ///     .create_token(body)
@@ -195,6 +189,7 @@ impl ParametersApi for crate::Client {
 }
 /// The error responses `search`, `create-token` document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoDocumentedError {}
 impl NoDocumentedError {
     /// The HTTP status this error came with.

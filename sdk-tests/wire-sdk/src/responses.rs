@@ -71,9 +71,9 @@ impl<'a> Responses<'a> {
     ///     .bearer(std::env::var("WIRE_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = serde_json::from_value::<wire_sdk::models::Item>(serde_json::json!({
-    ///   "id": "string"
-    /// }))?;
+    /// let body = wire_sdk::models::Item::builder()
+    ///     .id("string")
+    ///     .build()?;
     /// let response = client
     ///     .responses()
     ///     .put_item("string", body)
@@ -293,6 +293,7 @@ impl ResponsesApi for crate::Client {
 }
 /// The success responses `get-item` documents: which one came back, with its body.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetItemSuccess {
     /// 200: The item.
     Ok(crate::models::Item),
@@ -301,6 +302,7 @@ pub enum GetItemSuccess {
 }
 /// The success responses `put-item` documents: which one came back, with its body.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PutItemSuccess {
     /// 201: Created.
     Created(crate::models::Item),
@@ -311,6 +313,7 @@ pub enum PutItemSuccess {
 }
 /// The error responses `get-item` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetItemError {
     /// 404: No such item.
     NotFound(crate::models::Problem),
@@ -360,6 +363,7 @@ impl crate::runtime::ErrorResponses for GetItemError {
 }
 /// The error responses `put-item` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PutItemError {
     /// default: An error.
     Default {
@@ -392,6 +396,7 @@ impl crate::runtime::ErrorResponses for PutItemError {
 }
 /// The error responses `get-spec` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSpecError {
     /// default: The document, or an error as text.
     Default {
@@ -424,6 +429,7 @@ impl crate::runtime::ErrorResponses for GetSpecError {
 }
 /// The error responses `ping` documents.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PingError {
     /// 404: Nothing to ping.
     NotFound,
