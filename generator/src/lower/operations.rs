@@ -129,6 +129,7 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 servers: servers.iter().map(ServerView::default_url).collect(),
                 accept,
                 options_type,
+                pagination: None,
             });
         }
     }
