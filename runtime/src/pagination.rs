@@ -1,0 +1,390 @@
+//! Walking a paginated list operation page by page: [`Call::pages`] and [`Call::items`] turn a
+//! call of its first page into a [`Stream`] that sends one ordinary call per page (the same
+//! parameters, retries, timeouts and hooks), lazily, as the stream is polled. The operation's
+//! [`PaginationSpec`] says which query parameter moves from page to page and where each page's
+//! body says what comes next; an error ends the stream after it is yielded.
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures_core::Stream;
+use serde_json::Value;
+
+use crate::call::Call;
+use crate::error::{Error, ErrorResponses};
+use crate::spec::{PageStyle, PageTotal, PaginationSpec};
+
+type Boxed<V, E> = Pin<Box<dyn Stream<Item = Result<V, Error<E>>> + Send>>;
+
+/// The pages of a list, each a decoded response body; from [`Call::pages`]. Each page is
+/// fetched when the stream is polled for it, and the stream ends after the last page, or
+/// after the first error.
+#[must_use = "a stream does nothing until polled"]
+pub struct Pages<T, E> {
+    inner: Boxed<T, E>,
+}
+
+/// The items of a list, page after page; from [`Call::items`]. A page is fetched when the
+/// items of the one before are used up; the stream ends after the last page's items, or
+/// after the first error.
+#[must_use = "a stream does nothing until polled"]
+pub struct Items<I, E> {
+    inner: Boxed<I, E>,
+}
+
+impl<T, E> Stream for Pages<T, E> {
+    type Item = Result<T, Error<E>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<I, E> Stream for Items<I, E> {
+    type Item = Result<I, Error<E>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<T, E> fmt::Debug for Pages<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages").finish_non_exhaustive()
+    }
+}
+
+impl<I, E> fmt::Debug for Items<I, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items").finish_non_exhaustive()
+    }
+}
+
+impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
+    /// The pages of the list this call asks for, from the page it asks for (a page number,
+    /// offset or cursor the caller set is where the walk starts, a page size the caller set
+    /// is kept for every page). For generated code: an SDK's paginated operations offer
+    /// `.pages()` on their calls.
+    #[doc(hidden)]
+    pub fn pages(self, spec: &'static PaginationSpec) -> Pages<T, E> {
+        let walk = Walk {
+            position: Position::start(&self, spec),
+            next: Some(self),
+            spec,
+        };
+        Pages {
+            inner: Box::pin(futures_util::stream::unfold(walk, Walk::step)),
+        }
+    }
+
+    /// The items of every page, in order; `items` takes a page's out of its body. For
+    /// generated code: an SDK's paginated operations offer `.items()` on their calls.
+    #[doc(hidden)]
+    pub fn items<I: Send + 'static>(
+        self,
+        spec: &'static PaginationSpec,
+        items: fn(T) -> Vec<I>,
+    ) -> Items<I, E> {
+        use futures_util::stream::{self, StreamExt};
+        let pages = self.pages(spec);
+        let inner = pages.flat_map(move |page| match page {
+            Ok(page) => stream::iter(items(page).into_iter().map(Ok)).left_stream(),
+            Err(error) => stream::once(async move { Err(error) }).right_stream(),
+        });
+        Items {
+            inner: Box::pin(inner),
+        }
+    }
+}
+
+/// Where a walk is: the page number or the cursor (offset) of the page it asks for next.
+#[derive(Debug, Clone, PartialEq)]
+enum Position {
+    /// A numbered page.
+    Number(u64),
+    /// The offset or cursor sent, `None` for a first page asked for without one.
+    Token(Option<String>),
+}
+
+impl Position {
+    /// Where a call starts: the page number, offset or cursor its caller set.
+    fn start<T: Send + 'static, E: ErrorResponses>(
+        call: &Call<T, E>,
+        spec: &PaginationSpec,
+    ) -> Self {
+        match spec.style {
+            PageStyle::PageNumber { param, .. } => Position::Number(
+                call.query_value(param)
+                    .and_then(|n| n.trim().parse().ok())
+                    .unwrap_or(1),
+            ),
+            PageStyle::Offset { param, .. } | PageStyle::Cursor { param, .. } => {
+                Position::Token(call.query_value(param))
+            }
+        }
+    }
+}
+
+/// A walk through the pages: the call of the next page, if there is one.
+struct Walk<T, E> {
+    next: Option<Call<T, E>>,
+    position: Position,
+    spec: &'static PaginationSpec,
+}
+
+impl<T: Send + 'static, E: ErrorResponses> Walk<T, E> {
+    /// Fetches the next page, and prepares the call of the one after it when there is one.
+    async fn step(mut self) -> Option<(Result<T, Error<E>>, Self)> {
+        let call = self.next.take()?;
+        let mut after = call.fork();
+        let (response, body) = match call.send_keeping_body().await {
+            Ok(page) => page,
+            // `next` is empty: the stream ends after the error.
+            Err(error) => return Some((Err(error), self)),
+        };
+        if let Some((position, value)) = next_page(self.spec, &self.position, &body) {
+            let param = match self.spec.style {
+                PageStyle::PageNumber { param, .. }
+                | PageStyle::Offset { param, .. }
+                | PageStyle::Cursor { param, .. } => param,
+            };
+            after.replace_query(param, &value);
+            self.position = position;
+            self.next = Some(after);
+        }
+        Some((Ok(response.body), self))
+    }
+}
+
+/// Where the page after the one whose body is `body` is, and the value of the page
+/// parameter asking for it; `None` after the last page.
+fn next_page(spec: &PaginationSpec, at: &Position, body: &Bytes) -> Option<(Position, Value)> {
+    // The body decoded into its type already; a page's signals are read from it as JSON.
+    let body: Value = serde_json::from_slice(body).ok()?;
+    match (&spec.style, at) {
+        (
+            PageStyle::PageNumber {
+                number,
+                size,
+                total,
+                ..
+            },
+            Position::Number(asked),
+        ) => {
+            let count = lookup(&body, spec.items)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len) as u64;
+            let number = number.and_then(|p| whole(&body, p)).unwrap_or(*asked);
+            let size = size.and_then(|p| whole(&body, p));
+            let last = count == 0
+                || size.is_some_and(|size| count < size)
+                || match total {
+                    Some(PageTotal::Items(path)) => whole(&body, path)
+                        .zip(size)
+                        .is_some_and(|(total, size)| number.saturating_mul(size) >= total),
+                    Some(PageTotal::Pages(path)) => {
+                        whole(&body, path).is_some_and(|pages| number >= pages)
+                    }
+                    None => false,
+                };
+            let next = number.checked_add(1).filter(|_| !last)?;
+            Some((Position::Number(next), Value::from(next)))
+        }
+        (PageStyle::Offset { param: _, next }, Position::Token(sent)) => {
+            let value = first(&body, next)?;
+            let token = match value {
+                Value::String(text) => text.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
+            // The same offset again would fetch the same page for ever.
+            if token.is_empty() || sent.as_ref() == Some(&token) {
+                return None;
+            }
+            Some((Position::Token(Some(token)), value.clone()))
+        }
+        (PageStyle::Cursor { param, next }, Position::Token(sent)) => {
+            let cursor = cursor(first(&body, next)?.as_str()?, param)?;
+            if sent.as_ref() == Some(&cursor) {
+                return None;
+            }
+            Some((Position::Token(Some(cursor.clone())), Value::String(cursor)))
+        }
+        // A position of another style is never made for a spec.
+        _ => None,
+    }
+}
+
+/// The value at `path` in `body`, unless absent or `null`.
+fn lookup<'v>(body: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    path.iter()
+        .try_fold(body, |value, key| value.get(key))
+        .filter(|value| !value.is_null())
+}
+
+/// The value at the first of `paths` present in `body`.
+fn first<'v>(body: &'v Value, paths: &[&[&str]]) -> Option<&'v Value> {
+    paths.iter().find_map(|path| lookup(body, path))
+}
+
+/// A whole, non-negative number at `path` (`10` or `10.0`: documents type page metadata as
+/// `number`).
+fn whole(body: &Value, path: &[&str]) -> Option<u64> {
+    let value = lookup(body, path)?;
+    value.as_u64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64)
+            .map(|f| f as u64)
+    })
+}
+
+/// The cursor a body's `next` gives for `param`: the value of `param` in the query of a
+/// URI or path (`/v2/things?page%5Bafter%5D=abc`), or the text itself when it is no URI.
+/// `None` when it is empty, or a URI without the parameter.
+fn cursor(next: &str, param: &str) -> Option<String> {
+    if next.is_empty() {
+        return None;
+    }
+    let is_uri = next.starts_with('/') || next.contains('?') || next.contains("://");
+    if !is_uri {
+        return Some(next.to_owned());
+    }
+    let base = reqwest::Url::parse("http://localhost/").ok()?;
+    let url = base.join(next).ok()?;
+    url.query_pairs()
+        .find(|(name, _)| name == param)
+        .map(|(_, value)| value.into_owned())
+        .filter(|value| !value.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    static NUMBERED: PaginationSpec = PaginationSpec {
+        items: &["data"],
+        style: PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(PageTotal::Items(&["meta", "page", "total"])),
+        },
+    };
+
+    fn body(value: Value) -> Bytes {
+        Bytes::from(value.to_string())
+    }
+
+    fn page(number: u64, size: u64, total: u64, count: usize) -> Bytes {
+        body(json!({
+            "data": vec![json!({}); count],
+            "meta": {"page": {"number": number as f64, "size": size as f64, "total": total as f64}},
+        }))
+    }
+
+    #[test]
+    fn numbered_pages_stop_at_the_total_a_short_page_or_an_empty_one() {
+        let at = Position::Number(1);
+        let next = next_page(&NUMBERED, &at, &page(1, 2, 5, 2));
+        assert_eq!(next, Some((Position::Number(2), json!(2))));
+        assert_eq!(next_page(&NUMBERED, &at, &page(3, 2, 6, 2)), None);
+        assert_eq!(next_page(&NUMBERED, &at, &page(2, 2, 9, 1)), None);
+        assert_eq!(next_page(&NUMBERED, &at, &page(2, 2, 9, 0)), None);
+        // The body's number wins over the one asked for.
+        let next = next_page(&NUMBERED, &at, &page(4, 2, 20, 2));
+        assert_eq!(next, Some((Position::Number(5), json!(5))));
+    }
+
+    #[test]
+    fn numbered_pages_without_metadata_stop_on_an_empty_page() {
+        static BARE: PaginationSpec = PaginationSpec {
+            items: &["items"],
+            style: PageStyle::PageNumber {
+                param: "page",
+                number: None,
+                size: None,
+                total: Some(PageTotal::Pages(&["pages"])),
+            },
+        };
+        let at = Position::Number(3);
+        let full = body(json!({"items": [1, 2], "pages": 5}));
+        assert_eq!(
+            next_page(&BARE, &at, &full),
+            Some((Position::Number(4), json!(4)))
+        );
+        let last = body(json!({"items": [1, 2], "pages": 3}));
+        assert_eq!(next_page(&BARE, &at, &last), None);
+        assert_eq!(next_page(&BARE, &at, &body(json!({"items": []}))), None);
+        assert_eq!(next_page(&BARE, &at, &body(json!({}))), None);
+    }
+
+    #[test]
+    fn offsets_come_from_the_body_until_absent_null_empty_or_repeated() {
+        static OFFSET: PaginationSpec = PaginationSpec {
+            items: &["data"],
+            style: PageStyle::Offset {
+                param: "offset",
+                next: &[&["offset"]],
+            },
+        };
+        let at = Position::Token(None);
+        let next = next_page(&OFFSET, &at, &body(json!({"data": [1], "offset": "b2Zm"})));
+        assert_eq!(
+            next,
+            Some((Position::Token(Some("b2Zm".into())), json!("b2Zm")))
+        );
+        for end in [
+            json!({"data": [1]}),
+            json!({"offset": null}),
+            json!({"offset": ""}),
+        ] {
+            assert_eq!(next_page(&OFFSET, &at, &body(end)), None);
+        }
+        let again = Position::Token(Some("b2Zm".into()));
+        assert_eq!(
+            next_page(&OFFSET, &again, &body(json!({"offset": "b2Zm"}))),
+            None
+        );
+    }
+
+    #[test]
+    fn cursors_are_read_from_next_links_or_taken_as_they_are() {
+        assert_eq!(
+            cursor(
+                "/v2/things?page%5Bsize%5D=2&page%5Bafter%5D=YWJj%3D",
+                "page[after]"
+            ),
+            Some("YWJj=".into())
+        );
+        assert_eq!(
+            cursor("https://h.example/v2/things?page[after]=x", "page[after]"),
+            Some("x".into())
+        );
+        assert_eq!(cursor("/v2/things?page[size]=2", "page[after]"), None);
+        assert_eq!(
+            cursor("opaque-token", "page[after]"),
+            Some("opaque-token".into())
+        );
+        assert_eq!(cursor("", "page[after]"), None);
+        static CURSOR: PaginationSpec = PaginationSpec {
+            items: &["data"],
+            style: PageStyle::Cursor {
+                param: "page[after]",
+                next: &[&["meta", "next"], &["meta", "page", "next"]],
+            },
+        };
+        let at = Position::Token(None);
+        let linked = body(json!({"meta": {"page": {"next": "/x?page%5Bafter%5D=c2"}}}));
+        assert_eq!(
+            next_page(&CURSOR, &at, &linked),
+            Some((Position::Token(Some("c2".into())), json!("c2")))
+        );
+        let last = body(json!({"meta": {"page": {"next": null}}}));
+        assert_eq!(next_page(&CURSOR, &at, &last), None);
+    }
+}
