@@ -4,6 +4,7 @@ mod bodies;
 mod broken;
 mod errors;
 mod operations;
+mod pagination;
 mod redirects;
 mod resilience;
 mod rogue;
