@@ -59,6 +59,8 @@ pub const RUNTIME_EXPORTS: &[&str] = &[
     "FilePart",
     "Hook",
     "HookContext",
+    "ItemStream",
+    "PageStream",
     "Phase",
     "ProviderError",
     "RedirectPolicy",

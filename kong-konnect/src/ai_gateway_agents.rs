@@ -465,3 +465,38 @@ pub struct ListAiGatewayAgentsOptions {
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
+/// How [`list_ai_gateway_agents`](AiGatewayAgents::list_ai_gateway_agents) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .ai_gateway_agents()
+///     .list_ai_gateway_agents("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+///     .items(&kong_konnect::ai_gateway_agents::LIST_AI_GATEWAY_AGENTS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_AI_GATEWAY_AGENTS_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayAgentsResponse,
+    crate::models::AiGatewayAgent,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};

@@ -839,3 +839,73 @@ pub struct ListAiGatewayConfigStoreSecretsOptions {
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
+/// How [`list_ai_gateway_config_stores`](AiGatewayConfigStores::list_ai_gateway_config_stores) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .ai_gateway_config_stores()
+///     .list_ai_gateway_config_stores("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+///     .items(&kong_konnect::ai_gateway_config_stores::LIST_AI_GATEWAY_CONFIG_STORES_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_AI_GATEWAY_CONFIG_STORES_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayConfigStoresResponse,
+    crate::models::AiGatewayConfigStore,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};
+/// How [`list_ai_gateway_config_store_secrets`](AiGatewayConfigStores::list_ai_gateway_config_store_secrets) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .ai_gateway_config_stores()
+///     .list_ai_gateway_config_store_secrets("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &Default::default())
+///     .items(&kong_konnect::ai_gateway_config_stores::LIST_AI_GATEWAY_CONFIG_STORE_SECRETS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_AI_GATEWAY_CONFIG_STORE_SECRETS_PAGES: crate::runtime::Paginated<
+    crate::models::ListAiGatewayConfigStoreSecretsResponse,
+    crate::models::AiGatewayConfigStoreSecret,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};

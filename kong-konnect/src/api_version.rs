@@ -455,3 +455,40 @@ pub struct UpdateApiVersionOptions {
     /// Omitting the value (i.e., setting `?force`) means true.
     pub force: Option<crate::models::UpdateApiForce>,
 }
+/// How [`list_api_versions`](ApiVersion::list_api_versions) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .api_version()
+///     .list_api_versions("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
+///     .items(&kong_konnect::api_version::LIST_API_VERSIONS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_API_VERSIONS_PAGES: crate::runtime::Paginated<
+    crate::models::ListApiVersionsResponse,
+    crate::models::ListApiVersionsResponseApiVersionSummary,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};

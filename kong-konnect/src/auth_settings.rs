@@ -1364,3 +1364,112 @@ pub struct ListIdpTeamGroupMappingsOptions {
     /// Filter mappings by team ID or group name.
     pub filter: Option<crate::models::ListIdpTeamGroupMappingsFilter>,
 }
+/// How [`get_team_group_mappings`](AuthSettings::get_team_group_mappings) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .auth_settings()
+///     .get_team_group_mappings(&Default::default())
+///     .items(&kong_konnect::auth_settings::GET_TEAM_GROUP_MAPPINGS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static GET_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
+    crate::models::PortalTeamGroupMappingResponse,
+    crate::models::TeamGroupMapping,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+/// How [`get_idp_team_mappings`](AuthSettings::get_idp_team_mappings) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .auth_settings()
+///     .get_idp_team_mappings(&Default::default())
+///     .items(&kong_konnect::auth_settings::GET_IDP_TEAM_MAPPINGS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static GET_IDP_TEAM_MAPPINGS_PAGES: crate::runtime::Paginated<
+    crate::models::TeamMappingResponse,
+    crate::models::TeamMappingResponseDataItem,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+/// How [`list_idp_team_group_mappings`](AuthSettings::list_idp_team_group_mappings) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .auth_settings()
+///     .list_idp_team_group_mappings("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+///     .items(&kong_konnect::auth_settings::LIST_IDP_TEAM_GROUP_MAPPINGS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_IDP_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
+    crate::models::ListIdpTeamGroupMappingsResponse,
+    crate::models::IdpTeamGroupMapping,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};

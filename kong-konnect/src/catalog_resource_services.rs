@@ -136,3 +136,40 @@ pub struct ListCatalogResourceServicesOptions {
     /// Default sort is `display_name` in ascending order.
     pub sort: Option<String>,
 }
+/// How [`list_catalog_resource_services`](CatalogResourceServices::list_catalog_resource_services) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .catalog_resource_services()
+///     .list_catalog_resource_services("AflTNLY0tTQhv2my", &Default::default())
+///     .items(&kong_konnect::catalog_resource_services::LIST_CATALOG_RESOURCE_SERVICES_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_CATALOG_RESOURCE_SERVICES_PAGES: crate::runtime::Paginated<
+    crate::models::ListCatalogServicesResponse,
+    crate::models::CatalogService,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};

@@ -440,3 +440,77 @@ pub struct ListCatalogServiceApiMappingsOptions {
     /// - `api_id`
     pub filter: Option<crate::models::CatalogServiceApiMappingFilterParameters>,
 }
+/// How [`list_service_mappings_for_api`](CatalogServiceApiMappings::list_service_mappings_for_api) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .catalog_service_api_mappings()
+///     .list_service_mappings_for_api("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
+///     .items(&kong_konnect::catalog_service_api_mappings::LIST_SERVICE_MAPPINGS_FOR_API_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_SERVICE_MAPPINGS_FOR_API_PAGES: crate::runtime::Paginated<
+    crate::models::ListServiceMappingsForApiResponse,
+    crate::models::CatalogServiceApiMapping,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+/// How [`list_catalog_service_api_mappings`](CatalogServiceApiMappings::list_catalog_service_api_mappings) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .catalog_service_api_mappings()
+///     .list_catalog_service_api_mappings("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", &Default::default())
+///     .items(&kong_konnect::catalog_service_api_mappings::LIST_CATALOG_SERVICE_API_MAPPINGS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_CATALOG_SERVICE_API_MAPPINGS_PAGES: crate::runtime::Paginated<
+    crate::models::ListServiceMappingsForApiResponse,
+    crate::models::CatalogServiceApiMapping,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};

@@ -444,3 +444,38 @@ pub struct ListConfigStoreSecretsOptions {
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
+/// How [`list_config_store_secrets`](ConfigStoreSecrets::list_config_store_secrets) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .config_store_secrets()
+///     .list_config_store_secrets("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+///     .items(&kong_konnect::config_store_secrets::LIST_CONFIG_STORE_SECRETS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_CONFIG_STORE_SECRETS_PAGES: crate::runtime::Paginated<
+    crate::models::ListConfigStoreSecretsResponse,
+    crate::models::ConfigStoreSecret,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};

@@ -439,3 +439,38 @@ pub struct GetControlPlanesIdGroupMembershipsOptions {
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
+/// How [`get_control_planes_id_group_memberships`](ControlPlaneGroups::get_control_planes_id_group_memberships) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .control_plane_groups()
+///     .get_control_planes_id_group_memberships("string", &Default::default())
+///     .items(&kong_konnect::control_plane_groups::GET_CONTROL_PLANES_ID_GROUP_MEMBERSHIPS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static GET_CONTROL_PLANES_ID_GROUP_MEMBERSHIPS_PAGES: crate::runtime::Paginated<
+    crate::models::GetControlPlanesIdGroupMembershipsResponse,
+    crate::models::ControlPlane,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};

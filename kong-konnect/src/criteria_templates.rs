@@ -133,3 +133,40 @@ pub struct ListCriteriaTemplatesOptions {
     /// Default sort is `display_name` in ascending order.
     pub sort: Option<String>,
 }
+/// How [`list_criteria_templates`](CriteriaTemplates::list_criteria_templates) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .criteria_templates()
+///     .list_criteria_templates(&Default::default())
+///     .items(&kong_konnect::criteria_templates::LIST_CRITERIA_TEMPLATES_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_CRITERIA_TEMPLATES_PAGES: crate::runtime::Paginated<
+    crate::models::ListCriteriaTemplatesResponse,
+    crate::models::CriteriaTemplate,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};

@@ -456,3 +456,38 @@ pub struct ListPluginSchemasOptions {
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
+/// How [`list_plugin_schemas`](CustomPluginSchemas::list_plugin_schemas) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `items` items): a cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .custom_plugin_schemas()
+///     .list_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+///     .items(&kong_konnect::custom_plugin_schemas::LIST_PLUGIN_SCHEMAS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_PLUGIN_SCHEMAS_PAGES: crate::runtime::Paginated<
+    crate::models::ListPluginSchemasResponse,
+    crate::models::GetPluginSchemaResponseItem,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["items"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["page", "next"]],
+        },
+    },
+    items: |page| page.items.unwrap_or_default(),
+};

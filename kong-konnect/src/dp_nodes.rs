@@ -390,3 +390,73 @@ pub struct GetNodesEolOptions {
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
+/// How [`list_dataplane_nodes`](DpNodes::list_dataplane_nodes) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `items` items): a cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .dp_nodes()
+///     .list_dataplane_nodes("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+///     .items(&kong_konnect::dp_nodes::LIST_DATAPLANE_NODES_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_DATAPLANE_NODES_PAGES: crate::runtime::Paginated<
+    crate::models::ListDataplaneNodesResponse,
+    crate::models::GetNodesNodeIdResponseItem,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["items"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["page", "next"]],
+        },
+    },
+    items: |page| page.items.unwrap_or_default(),
+};
+/// How [`get_nodes_eol`](DpNodes::get_nodes_eol) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `items` items): a cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .dp_nodes()
+///     .get_nodes_eol("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+///     .items(&kong_konnect::dp_nodes::GET_NODES_EOL_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static GET_NODES_EOL_PAGES: crate::runtime::Paginated<
+    crate::models::GetNodesEolResponse,
+    crate::models::GetNodesEolResponseItemsItem,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["items"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["page", "next"]],
+        },
+    },
+    items: |page| page.items.unwrap_or_default(),
+};

@@ -450,3 +450,38 @@ pub struct ListEventGatewayVirtualClustersOptions {
     /// Filter documents returned in the response.
     pub filter: Option<crate::models::ListEventGatewayVirtualClustersFilter>,
 }
+/// How [`list_event_gateway_virtual_clusters`](EventGatewayVirtualClusters::list_event_gateway_virtual_clusters) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .event_gateway_virtual_clusters()
+///     .list_event_gateway_virtual_clusters("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+///     .items(&kong_konnect::event_gateway_virtual_clusters::LIST_EVENT_GATEWAY_VIRTUAL_CLUSTERS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_EVENT_GATEWAY_VIRTUAL_CLUSTERS_PAGES: crate::runtime::Paginated<
+    crate::models::ListEventGatewayVirtualClustersResponse,
+    crate::models::VirtualCluster,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};

@@ -542,3 +542,38 @@ pub struct ListEventGatewaysOptions {
     /// Filter documents returned in the response.
     pub filter: Option<crate::models::ListEventGatewaysFilter>,
 }
+/// How [`list_event_gateways`](EventGateways::list_event_gateways) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .event_gateways()
+///     .list_event_gateways(&Default::default())
+///     .items(&kong_konnect::event_gateways::LIST_EVENT_GATEWAYS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_EVENT_GATEWAYS_PAGES: crate::runtime::Paginated<
+    crate::models::ListEventGatewaysResponse,
+    crate::models::EventGatewayInfo,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};

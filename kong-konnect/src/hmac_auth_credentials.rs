@@ -533,3 +533,73 @@ pub struct ListHmacAuthOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
+/// How [`list_hmac_auth_with_consumer`](HmacAuthCredentials::list_hmac_auth_with_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .hmac_auth_credentials()
+///     .list_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+///     .items(&kong_konnect::hmac_auth_credentials::LIST_HMAC_AUTH_WITH_CONSUMER_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_HMAC_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListHmacAuthResponse,
+    crate::models::HmacAuth,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+/// How [`list_hmac_auth`](HmacAuthCredentials::list_hmac_auth) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .hmac_auth_credentials()
+///     .list_hmac_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+///     .items(&kong_konnect::hmac_auth_credentials::LIST_HMAC_AUTH_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_HMAC_AUTH_PAGES: crate::runtime::Paginated<
+    crate::models::ListHmacAuthResponse,
+    crate::models::HmacAuth,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};

@@ -518,3 +518,38 @@ pub struct GetMcpServerSignalsOptions {
     /// - Values contain the capability request fields (`version`).
     pub capabilities: Option<crate::models::McpCapabilitiesMap>,
 }
+/// How [`list_mcp_servers_by_control_plane`](McpServers::list_mcp_servers_by_control_plane) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .mcp_servers()
+///     .list_mcp_servers_by_control_plane("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+///     .items(&kong_konnect::mcp_servers::LIST_MCP_SERVERS_BY_CONTROL_PLANE_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_MCP_SERVERS_BY_CONTROL_PLANE_PAGES: crate::runtime::Paginated<
+    crate::models::ListMcpServersCpInfoResponse,
+    crate::models::McpServerCpInfo,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};

@@ -537,3 +537,73 @@ pub struct ListMtlsAuthOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
+/// How [`list_mtls_auth_with_consumer`](MtlsAuthCredentials::list_mtls_auth_with_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .mtls_auth_credentials()
+///     .list_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+///     .items(&kong_konnect::mtls_auth_credentials::LIST_MTLS_AUTH_WITH_CONSUMER_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_MTLS_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListMtlsAuthResponse,
+    crate::models::MtlsAuth,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+/// How [`list_mtls_auth`](MtlsAuthCredentials::list_mtls_auth) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .mtls_auth_credentials()
+///     .list_mtls_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+///     .items(&kong_konnect::mtls_auth_credentials::LIST_MTLS_AUTH_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_MTLS_AUTH_PAGES: crate::runtime::Paginated<
+    crate::models::ListMtlsAuthResponse,
+    crate::models::MtlsAuth,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};

@@ -807,3 +807,38 @@ pub struct ListNotificationsOptions {
     /// Filters a collection of notifications.
     pub filter: Option<crate::models::NotificationFilterParameters>,
 }
+/// How [`list_notifications`](Notifications::list_notifications) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.next` or `meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .notifications()
+///     .list_notifications(&Default::default())
+///     .items(&kong_konnect::notifications::LIST_NOTIFICATIONS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_NOTIFICATIONS_PAGES: crate::runtime::Paginated<
+    crate::models::ListNotificationsResponse,
+    crate::models::Notification,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "next"], &["meta", "page", "next"]],
+        },
+    },
+    items: |page| page.data,
+};

@@ -1978,3 +1978,178 @@ pub struct GetPluginWithServiceOptions {
     /// Expand partials for the plugin.
     pub expand_partials: Option<bool>,
 }
+/// How [`list_plugin_with_consumer_group`](Plugins::list_plugin_with_consumer_group) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .plugins()
+///     .list_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+///     .items(&kong_konnect::plugins::LIST_PLUGIN_WITH_CONSUMER_GROUP_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_PLUGIN_WITH_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
+    crate::models::ListPluginResponse,
+    crate::models::Plugin,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+/// How [`list_plugin_with_consumer`](Plugins::list_plugin_with_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .plugins()
+///     .list_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+///     .items(&kong_konnect::plugins::LIST_PLUGIN_WITH_CONSUMER_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_PLUGIN_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+    crate::models::ListPluginResponse,
+    crate::models::Plugin,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+/// How [`list_plugin`](Plugins::list_plugin) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .plugins()
+///     .list_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+///     .items(&kong_konnect::plugins::LIST_PLUGIN_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_PLUGIN_PAGES: crate::runtime::Paginated<
+    crate::models::ListPluginResponse,
+    crate::models::Plugin,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+/// How [`list_plugin_with_route`](Plugins::list_plugin_with_route) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .plugins()
+///     .list_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", &Default::default())
+///     .items(&kong_konnect::plugins::LIST_PLUGIN_WITH_ROUTE_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_PLUGIN_WITH_ROUTE_PAGES: crate::runtime::Paginated<
+    crate::models::ListPluginResponse,
+    crate::models::Plugin,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};
+/// How [`list_plugin_with_service`](Plugins::list_plugin_with_service) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .plugins()
+///     .list_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &Default::default())
+///     .items(&kong_konnect::plugins::LIST_PLUGIN_WITH_SERVICE_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_PLUGIN_WITH_SERVICE_PAGES: crate::runtime::Paginated<
+    crate::models::ListPluginResponse,
+    crate::models::Plugin,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};

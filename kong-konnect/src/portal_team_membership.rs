@@ -356,3 +356,77 @@ pub struct ListPortalTeamDevelopersOptions {
     /// Filter developers returned in the response.
     pub filter: Option<crate::models::ListPortalTeamDevelopersFilter>,
 }
+/// How [`list_portal_developer_teams`](PortalTeamMembership::list_portal_developer_teams) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .portal_team_membership()
+///     .list_portal_developer_teams("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+///     .items(&kong_konnect::portal_team_membership::LIST_PORTAL_DEVELOPER_TEAMS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_PORTAL_DEVELOPER_TEAMS_PAGES: crate::runtime::Paginated<
+    crate::models::ListPortalTeamsResponse,
+    crate::models::PortalTeamResponse,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};
+/// How [`list_portal_team_developers`](PortalTeamMembership::list_portal_team_developers) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .portal_team_membership()
+///     .list_portal_team_developers("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+///     .items(&kong_konnect::portal_team_membership::LIST_PORTAL_TEAM_DEVELOPERS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_PORTAL_TEAM_DEVELOPERS_PAGES: crate::runtime::Paginated<
+    crate::models::ListBasicDevelopersResponse,
+    crate::models::BasicDeveloper,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};

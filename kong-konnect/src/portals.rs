@@ -434,3 +434,40 @@ pub struct DeletePortalOptions {
     /// If true, the portal will be deleted, automatically deleting all API publications. If the force param is not set, the deletion will only succeed if there are no APIs currently published.
     pub force: Option<crate::models::UpdateApiForce>,
 }
+/// How [`list_portals`](Portals::list_portals) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .portals()
+///     .list_portals(&Default::default())
+///     .items(&kong_konnect::portals::LIST_PORTALS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_PORTALS_PAGES: crate::runtime::Paginated<
+    crate::models::ListPortalsResponse,
+    crate::models::ListPortalsResponsePortal,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data,
+};

@@ -505,3 +505,38 @@ pub struct ListPortalIpAllowListOptions {
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
+/// How [`list_portal_ip_allow_list`](PortalsIpAllowList::list_portal_ip_allow_list) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .portals_ip_allow_list()
+///     .list_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+///     .items(&kong_konnect::portals_ip_allow_list::LIST_PORTAL_IP_ALLOW_LIST_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static LIST_PORTAL_IP_ALLOW_LIST_PAGES: crate::runtime::Paginated<
+    crate::models::ListPortalIpAllowListResponse,
+    crate::models::IpEntry,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "next"]],
+        },
+    },
+    items: |page| page.data,
+};

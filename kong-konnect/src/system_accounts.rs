@@ -452,3 +452,40 @@ pub struct GetSystemAccountsOptions {
     /// Filter system accounts returned in the response.
     pub filter: Option<crate::models::GetSystemAccountsFilter>,
 }
+/// How [`get_system_accounts`](SystemAccounts::get_system_accounts) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .system_accounts()
+///     .get_system_accounts(&Default::default())
+///     .items(&kong_konnect::system_accounts::GET_SYSTEM_ACCOUNTS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static GET_SYSTEM_ACCOUNTS_PAGES: crate::runtime::Paginated<
+    crate::models::SystemAccountCollectionResponse,
+    crate::models::SystemAccount,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Pages(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};

@@ -445,3 +445,40 @@ pub struct GetSystemAccountIdAccessTokensOptions {
     /// Filter access tokens returned in the response.
     pub filter: Option<crate::models::ListUserTeamsFilter>,
 }
+/// How [`get_system_account_id_access_tokens`](SystemAccountsAccessTokens::get_system_account_id_access_tokens) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::StreamExt;
+///
+/// let client = kong_konnect::Client::builder()
+///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
+///     .build()?;
+///
+/// let mut items = client
+///     .system_accounts_access_tokens()
+///     .get_system_account_id_access_tokens("string", &Default::default())
+///     .items(&kong_konnect::system_accounts_access_tokens::GET_SYSTEM_ACCOUNT_ID_ACCESS_TOKENS_PAGES);
+/// while let Some(item) = items.next().await {
+///     println!("{:?}", item?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub static GET_SYSTEM_ACCOUNT_ID_ACCESS_TOKENS_PAGES: crate::runtime::Paginated<
+    crate::models::SystemAccountAccessTokenCollectionReponse,
+    crate::models::SystemAccountAccessToken,
+> = crate::runtime::Paginated {
+    spec: crate::runtime::PaginationSpec {
+        items: &["data"],
+        style: crate::runtime::PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(crate::runtime::PageTotal::Items(&["meta", "page", "total"])),
+        },
+    },
+    items: |page| page.data.unwrap_or_default(),
+};

@@ -12,7 +12,7 @@
 //! `encoding`, `hooks`, `redirect` and `multipart` name nothing of the rest; `auth` reads
 //! [`spec`]; `retry` reads `error`; `client` holds the configuration; `exchange` sends one
 //! request and reads its response within the limits; `call` drives the attempts;
-//! `pagination` walks a list's pages, one call per page ([`Pages`], [`Items`]).
+//! `pagination` walks a list's pages, one call per page ([`PageStream`], [`ItemStream`]).
 
 // Errors keep the whole response (status, headers, body) by design; they are the rare path.
 #![allow(clippy::result_large_err)]
@@ -43,7 +43,7 @@ pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorResponses, Phase, TimeoutKind};
 pub use hooks::{Hook, HookContext};
 pub use multipart::FilePart;
-pub use pagination::{Items, Pages};
+pub use pagination::{ItemStream, PageStream};
 pub use redirect::RedirectPolicy;
 pub use retry::RetryPolicy;
 

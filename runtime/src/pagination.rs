@@ -1,8 +1,9 @@
 //! Walking a paginated list operation page by page: [`Call::pages`] and [`Call::items`] turn a
 //! call of its first page into a [`Stream`] that sends one ordinary call per page (the same
 //! parameters, retries, timeouts and hooks), lazily, as the stream is polled. The operation's
-//! [`PaginationSpec`] says which query parameter moves from page to page and where each page's
-//! body says what comes next; an error ends the stream after it is yielded.
+//! [`Paginated`] description says which query parameter moves from page to page, where each
+//! page's body says what comes next and how to take its items; an error ends the stream after
+//! it is yielded.
 
 use std::fmt;
 use std::pin::Pin;
@@ -14,7 +15,7 @@ use serde_json::Value;
 
 use crate::call::Call;
 use crate::error::{Error, ErrorResponses};
-use crate::spec::{PageStyle, PageTotal, PaginationSpec};
+use crate::spec::{PageStyle, PageTotal, Paginated, PaginationSpec};
 
 type Boxed<V, E> = Pin<Box<dyn Stream<Item = Result<V, Error<E>>> + Send>>;
 
@@ -22,7 +23,7 @@ type Boxed<V, E> = Pin<Box<dyn Stream<Item = Result<V, Error<E>>> + Send>>;
 /// fetched when the stream is polled for it, and the stream ends after the last page, or
 /// after the first error.
 #[must_use = "a stream does nothing until polled"]
-pub struct Pages<T, E> {
+pub struct PageStream<T, E> {
     inner: Boxed<T, E>,
 }
 
@@ -30,11 +31,11 @@ pub struct Pages<T, E> {
 /// items of the one before are used up; the stream ends after the last page's items, or
 /// after the first error.
 #[must_use = "a stream does nothing until polled"]
-pub struct Items<I, E> {
+pub struct ItemStream<I, E> {
     inner: Boxed<I, E>,
 }
 
-impl<T, E> Stream for Pages<T, E> {
+impl<T, E> Stream for PageStream<T, E> {
     type Item = Result<T, Error<E>>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -42,7 +43,7 @@ impl<T, E> Stream for Pages<T, E> {
     }
 }
 
-impl<I, E> Stream for Items<I, E> {
+impl<I, E> Stream for ItemStream<I, E> {
     type Item = Result<I, Error<E>>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -50,50 +51,45 @@ impl<I, E> Stream for Items<I, E> {
     }
 }
 
-impl<T, E> fmt::Debug for Pages<T, E> {
+impl<T, E> fmt::Debug for PageStream<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pages").finish_non_exhaustive()
+        f.debug_struct("PageStream").finish_non_exhaustive()
     }
 }
 
-impl<I, E> fmt::Debug for Items<I, E> {
+impl<I, E> fmt::Debug for ItemStream<I, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Items").finish_non_exhaustive()
+        f.debug_struct("ItemStream").finish_non_exhaustive()
     }
 }
 
 impl<T: Send + 'static, E: ErrorResponses> Call<T, E> {
-    /// The pages of the list this call asks for, from the page it asks for (a page number,
-    /// offset or cursor the caller set is where the walk starts, a page size the caller set
-    /// is kept for every page). For generated code: an SDK's paginated operations offer
-    /// `.pages()` on their calls.
-    #[doc(hidden)]
-    pub fn pages(self, spec: &'static PaginationSpec) -> Pages<T, E> {
+    /// The pages of the list this call asks for, each its decoded body, fetched one call per
+    /// page as the stream is polled; `list` is the operation's description (generated beside
+    /// it). The walk starts at the page the call asks for (a page number, offset or cursor set
+    /// on it), keeps every other parameter (the page size among them) and ends after the last
+    /// page, or after the first error.
+    pub fn pages<I>(self, list: &'static Paginated<T, I>) -> PageStream<T, E> {
         let walk = Walk {
-            position: Position::start(&self, spec),
+            position: Position::start(&self, &list.spec),
             next: Some(self),
-            spec,
+            spec: &list.spec,
         };
-        Pages {
+        PageStream {
             inner: Box::pin(futures_util::stream::unfold(walk, Walk::step)),
         }
     }
 
-    /// The items of every page, in order; `items` takes a page's out of its body. For
-    /// generated code: an SDK's paginated operations offer `.items()` on their calls.
-    #[doc(hidden)]
-    pub fn items<I: Send + 'static>(
-        self,
-        spec: &'static PaginationSpec,
-        items: fn(T) -> Vec<I>,
-    ) -> Items<I, E> {
+    /// The items of every page, in order: [`pages`](Call::pages), each page's items taken
+    /// out of it.
+    pub fn items<I: Send + 'static>(self, list: &'static Paginated<T, I>) -> ItemStream<I, E> {
         use futures_util::stream::{self, StreamExt};
-        let pages = self.pages(spec);
-        let inner = pages.flat_map(move |page| match page {
-            Ok(page) => stream::iter(items(page).into_iter().map(Ok)).left_stream(),
+        let take = list.items;
+        let inner = self.pages(list).flat_map(move |page| match page {
+            Ok(page) => stream::iter(take(page).into_iter().map(Ok)).left_stream(),
             Err(error) => stream::once(async move { Err(error) }).right_stream(),
         });
-        Items {
+        ItemStream {
             inner: Box::pin(inner),
         }
     }

@@ -60,9 +60,26 @@ pub struct OperationSpec {
     pub accept: HeaderValue,
 }
 
-/// How a paginated list operation's pages are walked: emitted by the generator as a static
-/// beside the operation's, read by [`Call::pages`](crate::Call::pages). Paths are JSON
-/// property names from the response body's root.
+/// A paginated list operation whose pages are `T` and items `I`: emitted by the generator as
+/// a static beside the operation, for [`Call::pages`](crate::Call::pages) and
+/// [`Call::items`](crate::Call::items).
+pub struct Paginated<T, I> {
+    /// How its pages are walked.
+    pub spec: PaginationSpec,
+    /// Takes a page's items out of it.
+    pub items: fn(T) -> Vec<I>,
+}
+
+impl<T, I> std::fmt::Debug for Paginated<T, I> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Paginated")
+            .field("spec", &self.spec)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a paginated list operation's pages are walked. Paths are JSON property names from the
+/// response body's root.
 #[derive(Debug)]
 pub struct PaginationSpec {
     /// Where a page holds its items, e.g. `["data"]`.

@@ -7,6 +7,7 @@ mod docs;
 mod examples;
 mod models;
 mod operations;
+mod pagination;
 mod text;
 mod tokens;
 mod usage;

@@ -54,6 +54,7 @@ pub fn group_rs<'a>(
             .iter()
             .map(move |op| form_struct(op, &models))
     };
+    let pages = super::pagination::statics(group, usage, models.clone());
     let header = quote! {
         #![doc = #module_doc]
         #![allow(deprecated)]
@@ -79,7 +80,14 @@ pub fn group_rs<'a>(
             #(#methods)*
         }
     };
-    (header, successes.chain(errors).chain(options).chain(forms))
+    (
+        header,
+        successes
+            .chain(errors)
+            .chain(options)
+            .chain(forms)
+            .chain(pages),
+    )
 }
 
 /// How a parameter is taken as an argument.

@@ -111,6 +111,18 @@ impl<'a> Usage<'a> {
         }
     }
 
+    /// The statements that walk the items of a paginated `op`'s every page, `pages` naming
+    /// its static, and print them (no client set-up).
+    pub fn items_example(&self, group: &Group, op: &Operation, pages: &str) -> String {
+        let (prelude, call) = self.call_parts(group, op);
+        format!(
+            "use futures::StreamExt;\n\n{}\n{prelude}let mut items = {call}\n    .items(&{}::{}::{pages});\nwhile let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}\n",
+            self.client_setup(Some(op)),
+            self.crate_ident,
+            group.module,
+        )
+    }
+
     /// The statements preparing the arguments, and the call expression (not yet awaited).
     pub fn call_parts(&self, group: &Group, op: &Operation) -> (String, String) {
         let mut prelude = String::new();

@@ -1,5 +1,5 @@
 //! Pagination through the runtime (`Call::pages`, `Call::items`) with hand-made operation
-//! and pagination specs, against a loopback server, in each of the three styles: every page
+//! specs and pagination descriptions, against a loopback server, in each of the three styles: every page
 //! walked and the walk stopping at the last, an error on page 3 (the items of pages 1 and 2,
 //! then the error, then the end), an empty last page, laziness, retries within a page, and
 //! the caller's page size and first page kept.
@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use sdkgen_runtime::codegen::decode_json;
-use sdkgen_runtime::spec::{ApiSpec, OperationSpec, PageStyle, PageTotal, PaginationSpec};
+use sdkgen_runtime::spec::{
+    ApiSpec, OperationSpec, PageStyle, PageTotal, Paginated, PaginationSpec,
+};
 use sdkgen_runtime::{Call, Client, ClientBuilder, DecodeError, Error, ErrorResponses};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -33,43 +35,55 @@ static LIST_THINGS: OperationSpec = OperationSpec {
 };
 
 /// `page[number]` and `page[size]`, the metadata in `meta.page` (Konnect's v2 and v3 lists).
-static NUMBERED: PaginationSpec = PaginationSpec {
-    items: &["data"],
-    style: PageStyle::PageNumber {
-        param: "page[number]",
-        number: Some(&["meta", "page", "number"]),
-        size: Some(&["meta", "page", "size"]),
-        total: Some(PageTotal::Items(&["meta", "page", "total"])),
+static NUMBERED: Paginated<Value, Value> = Paginated {
+    spec: PaginationSpec {
+        items: &["data"],
+        style: PageStyle::PageNumber {
+            param: "page[number]",
+            number: Some(&["meta", "page", "number"]),
+            size: Some(&["meta", "page", "size"]),
+            total: Some(PageTotal::Items(&["meta", "page", "total"])),
+        },
     },
+    items,
 };
 
 /// `page` with no metadata at all: the first empty page is the last.
-static BARE_NUMBERED: PaginationSpec = PaginationSpec {
-    items: &["data"],
-    style: PageStyle::PageNumber {
-        param: "page",
-        number: None,
-        size: None,
-        total: None,
+static BARE_NUMBERED: Paginated<Value, Value> = Paginated {
+    spec: PaginationSpec {
+        items: &["data"],
+        style: PageStyle::PageNumber {
+            param: "page",
+            number: None,
+            size: None,
+            total: None,
+        },
     },
+    items,
 };
 
 /// `offset` and `size`, the next offset in the body (Kong Gateway's core entities).
-static OFFSET: PaginationSpec = PaginationSpec {
-    items: &["data"],
-    style: PageStyle::Offset {
-        param: "offset",
-        next: &[&["offset"]],
+static OFFSET: Paginated<Value, Value> = Paginated {
+    spec: PaginationSpec {
+        items: &["data"],
+        style: PageStyle::Offset {
+            param: "offset",
+            next: &[&["offset"]],
+        },
     },
+    items,
 };
 
 /// `page[after]`, the next page's URI in `meta.page.next`.
-static CURSOR: PaginationSpec = PaginationSpec {
-    items: &["data"],
-    style: PageStyle::Cursor {
-        param: "page[after]",
-        next: &[&["meta", "next"], &["meta", "page", "next"]],
+static CURSOR: Paginated<Value, Value> = Paginated {
+    spec: PaginationSpec {
+        items: &["data"],
+        style: PageStyle::Cursor {
+            param: "page[after]",
+            next: &[&["meta", "next"], &["meta", "page", "next"]],
+        },
     },
+    items,
 };
 
 /// An operation documenting no error: every error status is `Error::UnexpectedStatus`.
@@ -188,7 +202,7 @@ async fn numbered_pages_are_walked_to_the_total_keeping_the_page_size() {
     // Page 3 reaches the total: no page 4 is asked for, although it would be full.
     let client = client(&server);
     let call = list(&client).query("page[size]", &2);
-    assert_eq!(drain(call.items(&NUMBERED, items)).await, ids(0..6));
+    assert_eq!(drain(call.items(&NUMBERED)).await, ids(0..6));
     assert_eq!(requests(&server).await, 3);
     server.verify().await;
 }
@@ -270,7 +284,7 @@ async fn an_error_on_numbered_page_3_ends_the_walk_after_pages_1_and_2() {
     )
     .await;
     let client = client(&server);
-    let got = drain(list(&client).items(&NUMBERED, items)).await;
+    let got = drain(list(&client).items(&NUMBERED)).await;
     assert_eq!(&got[..4], ids(0..4).as_slice());
     assert_eq!(got.len(), 5, "{got:?}");
     let error = got[4].as_ref().unwrap_err();
@@ -306,10 +320,7 @@ async fn each_page_is_a_call_of_its_own_retried_as_any_call() {
     )
     .await;
     let client = client(&server);
-    assert_eq!(
-        drain(list(&client).items(&NUMBERED, items)).await,
-        ids(0..4)
-    );
+    assert_eq!(drain(list(&client).items(&NUMBERED)).await, ids(0..4));
     server.verify().await;
 }
 
@@ -356,7 +367,7 @@ async fn offsets_are_followed_until_the_body_gives_none() {
     mount_offsets(&server, ok(offset_page(4, 5, None))).await;
     let client = client(&server);
     let call = list(&client).query("size", &2);
-    assert_eq!(drain(call.items(&OFFSET, items)).await, ids(0..5));
+    assert_eq!(drain(call.items(&OFFSET)).await, ids(0..5));
     server.verify().await;
 }
 
@@ -384,7 +395,7 @@ async fn an_error_on_offset_page_3_ends_the_walk_after_pages_1_and_2() {
     mount_offsets(&server, gone).await;
     let client = client(&server);
     let call = list(&client).query("size", &2);
-    let got = drain(call.items(&OFFSET, items)).await;
+    let got = drain(call.items(&OFFSET)).await;
     assert_eq!(&got[..4], ids(0..4).as_slice());
     assert_eq!(got.len(), 5, "{got:?}");
     assert!(got[4].as_ref().unwrap_err().contains("404"), "{got:?}");
@@ -438,7 +449,7 @@ async fn cursors_are_taken_from_the_next_links_until_there_is_none() {
     mount_cursors(&server, ok(cursor_page(4, 6, None))).await;
     let client = client(&server);
     let call = list(&client).query("page[size]", &2);
-    assert_eq!(drain(call.items(&CURSOR, items)).await, ids(0..6));
+    assert_eq!(drain(call.items(&CURSOR)).await, ids(0..6));
     server.verify().await;
 }
 
@@ -464,7 +475,7 @@ async fn an_error_on_cursor_page_3_ends_the_walk_after_pages_1_and_2() {
     mount_cursors(&server, ResponseTemplate::new(400)).await;
     let client = client(&server);
     let call = list(&client).query("page[size]", &2);
-    let got = drain(call.items(&CURSOR, items)).await;
+    let got = drain(call.items(&CURSOR)).await;
     assert_eq!(&got[..4], ids(0..4).as_slice());
     assert_eq!(got.len(), 5, "{got:?}");
     assert!(got[4].is_err());
@@ -480,7 +491,7 @@ async fn nothing_is_sent_before_the_stream_is_polled_and_one_item_costs_one_page
     let client = client(&server);
     for spec in [&NUMBERED, &OFFSET, &CURSOR] {
         server.reset().await;
-        let body = match spec.style {
+        let body = match spec.spec.style {
             PageStyle::PageNumber { .. } => numbered_page(1, 2, 100),
             PageStyle::Offset { .. } => offset_page(0, 2, Some("more")),
             PageStyle::Cursor { .. } => cursor_page(0, 2, Some("more")),
@@ -489,7 +500,7 @@ async fn nothing_is_sent_before_the_stream_is_polled_and_one_item_costs_one_page
             .respond_with(ok(body))
             .mount(&server)
             .await;
-        let stream = list(&client).items(spec, items);
+        let stream = list(&client).items(spec);
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(requests(&server).await, 0, "{spec:?}");
         let first: Vec<_> = stream.take(1).collect().await;
