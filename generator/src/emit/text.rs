@@ -58,6 +58,10 @@ struct OperationDoc {
     errors: Vec<[String; 3]>,
     error_type: String,
     deprecated: bool,
+    /// A program walking the items of every page, when the operation is paginated.
+    pages: Option<String>,
+    /// The static describing its pages.
+    pages_static: Option<String>,
 }
 
 /// The rendered text files.
@@ -260,6 +264,14 @@ fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str
         errors,
         error_type,
         deprecated: op.deprecated,
+        pages: op
+            .pagination
+            .as_ref()
+            .map(|_| program(&usage.items_example(group, op, &super::pagination::static_name(op)))),
+        pages_static: op
+            .pagination
+            .as_ref()
+            .map(|_| super::pagination::static_name(op)),
     }
 }
 
@@ -295,6 +307,8 @@ struct ReadmeSnippets {
     http_client: String,
     hooks: String,
     response: Option<String>,
+    /// The items of the first paginated operation, page after page.
+    pages: Option<String>,
 }
 
 fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippets {
@@ -368,6 +382,14 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
             program(&builder(&format!("{auth_setter}    .hook(RequestLogger)\n")))
         ),
         response,
+        pages: api
+            .groups
+            .iter()
+            .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
+            .find(|(_, op)| op.pagination.is_some() && !op.deprecated)
+            .map(|(group, op)| {
+                program(&usage.items_example(group, op, &super::pagination::static_name(op)))
+            }),
     }
 }
 
