@@ -157,8 +157,7 @@ impl<T: Send + 'static, E: ErrorResponses> Walk<T, E> {
 /// Where the page after the one whose body is `body` is, and the value of the page
 /// parameter asking for it; `None` after the last page.
 fn next_page(spec: &PaginationSpec, at: &Position, body: &Bytes) -> Option<(Position, Value)> {
-    // The body decoded into its type already; a page's signals are read from it as JSON.
-    let body: Value = serde_json::from_slice(body).ok()?;
+    let (body, count) = signals(spec, body)?;
     match (&spec.style, at) {
         (
             PageStyle::PageNumber {
@@ -169,9 +168,7 @@ fn next_page(spec: &PaginationSpec, at: &Position, body: &Bytes) -> Option<(Posi
             },
             Position::Number(asked),
         ) => {
-            let count = lookup(&body, spec.items)
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len) as u64;
+            let count = count as u64;
             let number = number.and_then(|p| whole(&body, p)).unwrap_or(*asked);
             let size = size.and_then(|p| whole(&body, p));
             let last = count == 0
@@ -210,6 +207,207 @@ fn next_page(spec: &PaginationSpec, at: &Position, body: &Bytes) -> Option<(Posi
         }
         // A position of another style is never made for a spec.
         _ => None,
+    }
+}
+
+/// What a page's body says about the next page: the values at the paths `spec` names (in a
+/// body holding only them) and how many items the page holds. The body decoded into its type
+/// already; this reads it once more as JSON, entering only the objects on those paths and
+/// skipping everything else (the items are counted, not built). `None` when it is no JSON.
+fn signals(spec: &PaginationSpec, body: &[u8]) -> Option<(Value, usize)> {
+    let mut paths: Vec<&[&str]> = Vec::new();
+    match &spec.style {
+        PageStyle::PageNumber {
+            number,
+            size,
+            total,
+            ..
+        } => {
+            paths.extend(number.iter().chain(size).copied());
+            paths.extend(total.map(|t| match t {
+                PageTotal::Items(p) | PageTotal::Pages(p) => p,
+            }));
+        }
+        PageStyle::Offset { next, .. } | PageStyle::Cursor { next, .. } => paths.extend(*next),
+    }
+    let mut found = Found {
+        body: Value::Object(serde_json::Map::new()),
+        count: 0,
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let seek = Seek {
+        paths: &paths,
+        items: spec.items,
+        depth: 0,
+        at: Vec::new(),
+        found: &mut found,
+    };
+    serde::de::DeserializeSeed::deserialize(seek, &mut deserializer).ok()?;
+    Some((found.body, found.count))
+}
+
+/// What [`Seek`] collects.
+struct Found {
+    body: Value,
+    count: usize,
+}
+
+/// Reads the values at `paths` (and the length of the list at `items`) out of a JSON value,
+/// skipping the rest.
+struct Seek<'a, 's> {
+    paths: &'a [&'s [&'s str]],
+    items: &'s [&'s str],
+    depth: usize,
+    /// The keys leading here.
+    at: Vec<String>,
+    found: &'a mut Found,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Seek<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Seek<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::IgnoredAny;
+        let depth = self.depth;
+        while let Some(key) = map.next_key::<String>()? {
+            let on = |path: &[&str]| path.get(depth) == Some(&key.as_str());
+            let is_items = self.items.len() == depth + 1 && on(self.items);
+            let toward_items = self.items.len() > depth + 1 && on(self.items);
+            let here: Vec<&[&str]> = self.paths.iter().copied().filter(|p| on(p)).collect();
+            let mut at = self.at.clone();
+            at.push(key);
+            if is_items {
+                self.found.count = map.next_value_seed(Count)?;
+            } else if here.iter().any(|p| p.len() == depth + 1) {
+                let value: Value = map.next_value()?;
+                insert(&mut self.found.body, &at, value);
+            } else if !here.is_empty() || toward_items {
+                map.next_value_seed(Seek {
+                    paths: &here,
+                    items: self.items,
+                    depth: depth + 1,
+                    at,
+                    found: &mut *self.found,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// The length of a list, 0 for anything else.
+struct Count;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Count {
+    type Value = usize;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Count {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut count = 0;
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(0)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<usize, E> {
+        Ok(0)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<usize, E> {
+        Ok(0)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<usize, E> {
+        Ok(0)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<usize, E> {
+        Ok(0)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<usize, E> {
+        Ok(0)
+    }
+
+    fn visit_unit<E>(self) -> Result<usize, E> {
+        Ok(0)
+    }
+}
+
+/// Puts `value` at the path `at` of `body`, making the objects on the way.
+fn insert(body: &mut Value, at: &[String], value: Value) {
+    let mut here = body;
+    for key in &at[..at.len() - 1] {
+        let Value::Object(map) = here else { return };
+        here = map
+            .entry(key.clone())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+    }
+    if let (Value::Object(map), Some(last)) = (here, at.last()) {
+        map.insert(last.clone(), value);
     }
 }
 
@@ -281,6 +479,30 @@ mod tests {
             "data": vec![json!({}); count],
             "meta": {"page": {"number": number as f64, "size": size as f64, "total": total as f64}},
         }))
+    }
+
+    #[test]
+    fn signals_are_read_without_the_rest_of_the_body() {
+        static SPEC: PaginationSpec = PaginationSpec {
+            items: &["result", "items"],
+            style: PageStyle::Cursor {
+                param: "after",
+                next: &[&["meta", "next"], &["meta", "page", "next"]],
+            },
+        };
+        let page = json!({
+            "result": {"items": [{"meta": {"next": "inside an item"}}, 2, [3]], "other": 1},
+            "meta": {"page": {"next": "c2", "size": 2}, "links": [{"next": "x"}]},
+            "next": "at the root",
+        });
+        let (body, count) = signals(&SPEC, page.to_string().as_bytes()).unwrap();
+        assert_eq!(count, 3);
+        assert_eq!(body, json!({"meta": {"page": {"next": "c2"}}}));
+        // A path through something other than an object holds nothing.
+        let odd = json!({"result": null, "meta": [{"next": "y"}]});
+        let (body, count) = signals(&SPEC, odd.to_string().as_bytes()).unwrap();
+        assert_eq!((body, count), (json!({}), 0));
+        assert!(signals(&SPEC, b"not json").is_none());
     }
 
     #[test]
