@@ -2,11 +2,7 @@
 
 //! Operations on Personal Access Tokens.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Personal Access Tokens; get one from [`Client::personal_access_tokens`](crate::Client::personal_access_tokens).
 ///
 /// Personal access tokens (PATs) let a user call the Konnect API without basic-auth.
@@ -46,10 +42,7 @@ impl<'a> PersonalAccessTokens<'a> {
     pub fn list_users_personal_access_tokens(
         &self,
         user_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::ListUsersPersonalAccessTokensResponse,
-        ListUsersPersonalAccessTokensError,
-    > {
+    ) -> ListUsersPersonalAccessTokensCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-users-personal-access-tokens",
             method: reqwest::Method::GET,
@@ -64,21 +57,26 @@ impl<'a> PersonalAccessTokens<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id)
+        ListUsersPersonalAccessTokensCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id),
+        }
     }
     /// Create a new personal access token
     ///
     /// Create a new personal access token. A maximum of 10 personal access tokens can be created.
     ///
     /// `POST /v3/users/{userId}/access-tokens` (operation `create-personal-access-token`).
+    ///
+    /// Optional: [`body`](CreatePersonalAccessTokenCall::body) on the returned [`CreatePersonalAccessTokenCall`].
     ///
     /// # Example
     ///
@@ -88,13 +86,14 @@ impl<'a> PersonalAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: konnect_sdk::models::CreatePersonalAccessTokenRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<konnect_sdk::models::CreatePersonalAccessTokenRequest>(serde_json::json!({
     ///   "name": "CI pipeline",
     ///   "expires_at": "2023-11-04T20:10:06.927Z"
     /// }))?;
     /// let response = client
     ///     .personal_access_tokens()
-    ///     .create_personal_access_token("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, Some(&body))
+    ///     .create_personal_access_token("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -103,11 +102,7 @@ impl<'a> PersonalAccessTokens<'a> {
     pub fn create_personal_access_token(
         &self,
         user_id: uuid::Uuid,
-        body: Option<&crate::models::CreatePersonalAccessTokenRequest>,
-    ) -> crate::Call<
-        crate::models::PersonalAccessTokenCreateResponse,
-        CreatePersonalAccessTokenError,
-    > {
+    ) -> CreatePersonalAccessTokenCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-personal-access-token",
             method: reqwest::Method::POST,
@@ -118,19 +113,18 @@ impl<'a> PersonalAccessTokens<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreatePersonalAccessTokenCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id),
+            params: CreatePersonalAccessTokenParams::default(),
         }
     }
     /// Get Personal Access Token details
@@ -159,10 +153,7 @@ impl<'a> PersonalAccessTokens<'a> {
         &self,
         user_id: uuid::Uuid,
         token_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::PersonalAccessToken,
-        GetPersonalAccessTokenDetailsError,
-    > {
+    ) -> GetPersonalAccessTokenDetailsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-personal-access-token-details",
             method: reqwest::Method::GET,
@@ -177,16 +168,19 @@ impl<'a> PersonalAccessTokens<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id)
-            .path_param("tokenId", &token_id)
+        GetPersonalAccessTokenDetailsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id)
+                .path_param("tokenId", &token_id),
+        }
     }
     /// Delete personal access token
     ///
@@ -213,7 +207,7 @@ impl<'a> PersonalAccessTokens<'a> {
         &self,
         user_id: uuid::Uuid,
         token_id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePersonalAccessTokenError> {
+    ) -> DeletePersonalAccessTokenCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-personal-access-token",
             method: reqwest::Method::DELETE,
@@ -222,22 +216,27 @@ impl<'a> PersonalAccessTokens<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id)
-            .path_param("tokenId", &token_id)
+        DeletePersonalAccessTokenCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id)
+                .path_param("tokenId", &token_id),
+        }
     }
     /// Update personal access token details
     ///
     /// Update personal access token details.
     ///
     /// `PATCH /v3/users/{userId}/access-tokens/{tokenId}` (operation `update-personal-access-token-details`).
+    ///
+    /// Optional: [`body`](UpdatePersonalAccessTokenDetailsCall::body) on the returned [`UpdatePersonalAccessTokenDetailsCall`].
     ///
     /// # Example
     ///
@@ -247,12 +246,13 @@ impl<'a> PersonalAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: konnect_sdk::models::UpdatePersonalAccessTokenDetailsRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<konnect_sdk::models::UpdatePersonalAccessTokenDetailsRequest>(serde_json::json!({
     ///   "name": "CI pipeline 2"
     /// }))?;
     /// let response = client
     ///     .personal_access_tokens()
-    ///     .update_personal_access_token_details("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, "5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, Some(&body))
+    ///     .update_personal_access_token_details("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, "5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -262,11 +262,7 @@ impl<'a> PersonalAccessTokens<'a> {
         &self,
         user_id: uuid::Uuid,
         token_id: uuid::Uuid,
-        body: Option<&crate::models::UpdatePersonalAccessTokenDetailsRequest>,
-    ) -> crate::Call<
-        crate::models::PersonalAccessToken,
-        UpdatePersonalAccessTokenDetailsError,
-    > {
+    ) -> UpdatePersonalAccessTokenDetailsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-personal-access-token-details",
             method: reqwest::Method::PATCH,
@@ -277,20 +273,19 @@ impl<'a> PersonalAccessTokens<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id)
-            .path_param("tokenId", &token_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdatePersonalAccessTokenDetailsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id)
+                .path_param("tokenId", &token_id),
+            params: UpdatePersonalAccessTokenDetailsParams::default(),
         }
     }
     /// Revoke Personal Access Token
@@ -319,10 +314,7 @@ impl<'a> PersonalAccessTokens<'a> {
         &self,
         user_id: uuid::Uuid,
         token_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::PersonalAccessToken,
-        RevokePersonalAccessTokenError,
-    > {
+    ) -> RevokePersonalAccessTokenCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "revoke-personal-access-token",
             method: reqwest::Method::PATCH,
@@ -337,16 +329,232 @@ impl<'a> PersonalAccessTokens<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id)
-            .path_param("tokenId", &token_id)
+        RevokePersonalAccessTokenCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id)
+                .path_param("tokenId", &token_id),
+        }
+    }
+}
+/// The operations on Personal Access Tokens, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PersonalAccessTokens`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PersonalAccessTokensApi {
+    /// [`PersonalAccessTokens::list_users_personal_access_tokens`]: `GET /v3/users/{userId}/access-tokens`.
+    fn list_users_personal_access_tokens(
+        &self,
+        user_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListUsersPersonalAccessTokensResponse,
+            crate::Error<ListUsersPersonalAccessTokensError>,
+        >,
+    > + Send {
+        let _ = (user_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-users-personal-access-tokens",
+                message: "`list-users-personal-access-tokens` is not implemented by this `PersonalAccessTokensApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PersonalAccessTokens::create_personal_access_token`]: `POST /v3/users/{userId}/access-tokens`.
+    fn create_personal_access_token(
+        &self,
+        user_id: uuid::Uuid,
+        params: CreatePersonalAccessTokenParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PersonalAccessTokenCreateResponse,
+            crate::Error<CreatePersonalAccessTokenError>,
+        >,
+    > + Send {
+        let _ = (user_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-personal-access-token",
+                message: "`create-personal-access-token` is not implemented by this `PersonalAccessTokensApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PersonalAccessTokens::get_personal_access_token_details`]: `GET /v3/users/{userId}/access-tokens/{tokenId}`.
+    fn get_personal_access_token_details(
+        &self,
+        user_id: uuid::Uuid,
+        token_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PersonalAccessToken,
+            crate::Error<GetPersonalAccessTokenDetailsError>,
+        >,
+    > + Send {
+        let _ = (user_id, token_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-personal-access-token-details",
+                message: "`get-personal-access-token-details` is not implemented by this `PersonalAccessTokensApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PersonalAccessTokens::delete_personal_access_token`]: `DELETE /v3/users/{userId}/access-tokens/{tokenId}`.
+    fn delete_personal_access_token(
+        &self,
+        user_id: uuid::Uuid,
+        token_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePersonalAccessTokenError>>,
+    > + Send {
+        let _ = (user_id, token_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-personal-access-token",
+                message: "`delete-personal-access-token` is not implemented by this `PersonalAccessTokensApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PersonalAccessTokens::update_personal_access_token_details`]: `PATCH /v3/users/{userId}/access-tokens/{tokenId}`.
+    fn update_personal_access_token_details(
+        &self,
+        user_id: uuid::Uuid,
+        token_id: uuid::Uuid,
+        params: UpdatePersonalAccessTokenDetailsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PersonalAccessToken,
+            crate::Error<UpdatePersonalAccessTokenDetailsError>,
+        >,
+    > + Send {
+        let _ = (user_id, token_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-personal-access-token-details",
+                message: "`update-personal-access-token-details` is not implemented by this `PersonalAccessTokensApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PersonalAccessTokens::revoke_personal_access_token`]: `PATCH /v3/users/{userId}/access-tokens/{tokenId}/revoke`.
+    fn revoke_personal_access_token(
+        &self,
+        user_id: uuid::Uuid,
+        token_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PersonalAccessToken,
+            crate::Error<RevokePersonalAccessTokenError>,
+        >,
+    > + Send {
+        let _ = (user_id, token_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "revoke-personal-access-token",
+                message: "`revoke-personal-access-token` is not implemented by this `PersonalAccessTokensApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PersonalAccessTokensApi for crate::Client {
+    fn list_users_personal_access_tokens(
+        &self,
+        user_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListUsersPersonalAccessTokensResponse,
+            crate::Error<ListUsersPersonalAccessTokensError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.personal_access_tokens().list_users_personal_access_tokens(user_id),
+        )
+    }
+    fn create_personal_access_token(
+        &self,
+        user_id: uuid::Uuid,
+        params: CreatePersonalAccessTokenParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PersonalAccessTokenCreateResponse,
+            crate::Error<CreatePersonalAccessTokenError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .personal_access_tokens()
+                .create_personal_access_token(user_id)
+                .with_params(params),
+        )
+    }
+    fn get_personal_access_token_details(
+        &self,
+        user_id: uuid::Uuid,
+        token_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PersonalAccessToken,
+            crate::Error<GetPersonalAccessTokenDetailsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .personal_access_tokens()
+                .get_personal_access_token_details(user_id, token_id),
+        )
+    }
+    fn delete_personal_access_token(
+        &self,
+        user_id: uuid::Uuid,
+        token_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePersonalAccessTokenError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.personal_access_tokens().delete_personal_access_token(user_id, token_id),
+        )
+    }
+    fn update_personal_access_token_details(
+        &self,
+        user_id: uuid::Uuid,
+        token_id: uuid::Uuid,
+        params: UpdatePersonalAccessTokenDetailsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PersonalAccessToken,
+            crate::Error<UpdatePersonalAccessTokenDetailsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .personal_access_tokens()
+                .update_personal_access_token_details(user_id, token_id)
+                .with_params(params),
+        )
+    }
+    fn revoke_personal_access_token(
+        &self,
+        user_id: uuid::Uuid,
+        token_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PersonalAccessToken,
+            crate::Error<RevokePersonalAccessTokenError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.personal_access_tokens().revoke_personal_access_token(user_id, token_id),
+        )
     }
 }
 /// The error responses `list-users-personal-access-tokens`, `get-personal-access-token-details`, `delete-personal-access-token`, `update-personal-access-token-details`, `revoke-personal-access-token` document.
@@ -443,3 +651,96 @@ pub type DeletePersonalAccessTokenError = BadRequestUnauthorizedForbiddenNotFoun
 pub type UpdatePersonalAccessTokenDetailsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `revoke-personal-access-token` documents, which other operations of the group document too.
 pub type RevokePersonalAccessTokenError = BadRequestUnauthorizedForbiddenNotFoundError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PersonalAccessTokens::list_users_personal_access_tokens`]: set its optional parameters, then `.await` it."]
+    ListUsersPersonalAccessTokensCall < crate
+    ::models::ListUsersPersonalAccessTokensResponse, ListUsersPersonalAccessTokensError >
+}
+/// The optional parameters of [`PersonalAccessTokens::create_personal_access_token`], each `None` unless set: what the setters of [`CreatePersonalAccessTokenCall`] fill, and what [`PersonalAccessTokensApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreatePersonalAccessTokenParams {
+    /// Request body schema for creating personal access tokens.
+    pub body: Option<crate::models::CreatePersonalAccessTokenRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PersonalAccessTokens::create_personal_access_token`]: set its optional parameters, then `.await` it."]
+    CreatePersonalAccessTokenCall < crate ::models::PersonalAccessTokenCreateResponse,
+    CreatePersonalAccessTokenError >, CreatePersonalAccessTokenParams
+}
+impl CreatePersonalAccessTokenCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PersonalAccessTokenCreateResponse,
+        CreatePersonalAccessTokenError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body schema for creating personal access tokens.
+    pub fn body(
+        mut self,
+        body: crate::models::CreatePersonalAccessTokenRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PersonalAccessTokens::get_personal_access_token_details`]: set its optional parameters, then `.await` it."]
+    GetPersonalAccessTokenDetailsCall < crate ::models::PersonalAccessToken,
+    GetPersonalAccessTokenDetailsError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PersonalAccessTokens::delete_personal_access_token`]: set its optional parameters, then `.await` it."]
+    DeletePersonalAccessTokenCall < (), DeletePersonalAccessTokenError >
+}
+/// The optional parameters of [`PersonalAccessTokens::update_personal_access_token_details`], each `None` unless set: what the setters of [`UpdatePersonalAccessTokenDetailsCall`] fill, and what [`PersonalAccessTokensApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdatePersonalAccessTokenDetailsParams {
+    /// Request body schema for updating personal access tokens.
+    pub body: Option<crate::models::UpdatePersonalAccessTokenDetailsRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PersonalAccessTokens::update_personal_access_token_details`]: set its optional parameters, then `.await` it."]
+    UpdatePersonalAccessTokenDetailsCall < crate ::models::PersonalAccessToken,
+    UpdatePersonalAccessTokenDetailsError >, UpdatePersonalAccessTokenDetailsParams
+}
+impl UpdatePersonalAccessTokenDetailsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PersonalAccessToken,
+        UpdatePersonalAccessTokenDetailsError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body schema for updating personal access tokens.
+    pub fn body(
+        mut self,
+        body: crate::models::UpdatePersonalAccessTokenDetailsRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PersonalAccessTokens::revoke_personal_access_token`]: set its optional parameters, then `.await` it."]
+    RevokePersonalAccessTokenCall < crate ::models::PersonalAccessToken,
+    RevokePersonalAccessTokenError >
+}

@@ -362,7 +362,8 @@ fn operations() -> Vec<Op> {
                         .integration_instance_auth_credentials()
                         .get_integration_instance_auth_credential(
                             &arg::<String>(&a["params"]["integration_instance_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -378,8 +379,9 @@ fn operations() -> Vec<Op> {
                         .integration_instance_auth_credentials()
                         .create_integration_instance_auth_credential(
                             &arg::<String>(&a["params"]["integration_instance_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -395,7 +397,8 @@ fn operations() -> Vec<Op> {
                         .integration_instance_auth_credentials()
                         .delete_integration_instance_auth_credential(
                             &arg::<String>(&a["params"]["integration_instance_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -409,7 +412,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .personal_access_tokens()
-                        .list_users_personal_access_tokens(arg(&a["params"]["user_id"])),
+                        .list_users_personal_access_tokens(arg(&a["params"]["user_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -423,10 +427,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .personal_access_tokens()
-                        .create_personal_access_token(
-                            arg(&a["params"]["user_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .create_personal_access_token(arg(&a["params"]["user_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -443,7 +446,8 @@ fn operations() -> Vec<Op> {
                         .get_personal_access_token_details(
                             arg(&a["params"]["user_id"]),
                             arg(&a["params"]["token_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -460,7 +464,8 @@ fn operations() -> Vec<Op> {
                         .delete_personal_access_token(
                             arg(&a["params"]["user_id"]),
                             arg(&a["params"]["token_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -477,8 +482,9 @@ fn operations() -> Vec<Op> {
                         .update_personal_access_token_details(
                             arg(&a["params"]["user_id"]),
                             arg(&a["params"]["token_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -495,7 +501,8 @@ fn operations() -> Vec<Op> {
                         .revoke_personal_access_token(
                             arg(&a["params"]["user_id"]),
                             arg(&a["params"]["token_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },

@@ -571,6 +571,9 @@ pub struct Group {
     pub module: String,
     /// The Cargo feature that compiles it, e.g. `personal-access-tokens`.
     pub feature: String,
+    /// The trait of its operations, which `Client` implements and a test's fake can,
+    /// e.g. `PersonalAccessTokensApi`.
+    pub trait_name: String,
     /// The tag's description.
     pub doc: Option<String>,
     /// In document order.
@@ -619,8 +622,12 @@ pub struct Operation {
     pub servers: Vec<String>,
     /// The `Accept` header.
     pub accept: String,
-    /// The options struct for optional parameters, if there are any.
-    pub options_type: Option<String>,
+    /// The type a call of it is (`ListUsersCall`): what its method returns, with a setter
+    /// per optional parameter.
+    pub call_type: String,
+    /// The struct of its optional parameters and optional body (`ListUsersParams`), when it
+    /// has any: what the call's setters fill, and what the group trait's method takes.
+    pub params_type: Option<String>,
     /// How its pages are walked, when it lists a collection page by page
     /// (`lower/pagination.rs`).
     pub pagination: Option<Pagination>,
@@ -1002,7 +1009,7 @@ pub struct Param {
     pub style: ParamStyle,
     /// Its type.
     pub ty: TypeRef,
-    /// Required parameters are arguments; optional ones go in the options struct.
+    /// Required parameters are arguments; optional ones are setters of the call.
     pub required: bool,
     /// Doc text.
     pub doc: Option<String>,

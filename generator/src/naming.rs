@@ -1,6 +1,7 @@
 //! The one place where spec names become Rust identifiers: case conversion, keywords, collisions.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -43,6 +44,26 @@ pub const RUNTIME_BUILDER_METHODS: &[&str] = &[
 /// Methods the runtime's `client!` macro defines on the generated crate's `Client`, whatever
 /// their visibility.
 pub const RUNTIME_CLIENT_METHODS: &[&str] = &["call"];
+
+/// Methods the runtime's `operation_call!` macro defines on an operation's call type (and
+/// `apply`, which the generated code defines for it), whatever their visibility; `pages` and
+/// `items` are kept for paginated operations. Optional parameters are setters there.
+pub const RUNTIME_CALL_METHODS: &[&str] = &[
+    "apply",
+    "attempt_timeout",
+    "base_url",
+    "header",
+    "into_call",
+    "items",
+    "max_body_size",
+    "pages",
+    "retry",
+    "send",
+    "send_streaming",
+    "send_with_response",
+    "timeout",
+    "with_params",
+];
 
 /// The types the runtime exports that the generated crate re-exports at its root.
 pub const RUNTIME_EXPORTS: &[&str] = &[
@@ -151,6 +172,10 @@ const RESERVED_TYPES: &[&str] = &[
 
 /// `UpperCamelCase` name for a type or variant.
 pub fn type_name(raw: &str) -> String {
+    remembered(&TYPE_NAMES, raw, type_name_of)
+}
+
+fn type_name_of(raw: &str) -> String {
     let name = ascii_words(raw).to_upper_camel_case();
     let name = if name.is_empty() {
         "Value".to_owned()
@@ -187,6 +212,10 @@ pub fn variant_name(raw: &str) -> String {
 /// `snake_case` name for a field, argument, method or module, spelled so `syn` accepts it:
 /// keywords come back as `r#type`, the few that cannot be raw get a trailing underscore.
 pub fn value_name(raw: &str) -> String {
+    remembered(&VALUE_NAMES, raw, value_name_of)
+}
+
+fn value_name_of(raw: &str) -> String {
     let name = ascii_words(raw).to_snake_case();
     let name = if name.is_empty() {
         "value".to_owned()
@@ -200,6 +229,36 @@ pub fn value_name(raw: &str) -> String {
     };
     escape_keyword(name)
 }
+
+thread_local! {
+    static TYPE_NAMES: RefCell<HashMap<Box<str>, String>> = RefCell::new(HashMap::new());
+    static VALUE_NAMES: RefCell<HashMap<Box<str>, String>> = RefCell::new(HashMap::new());
+}
+
+/// `convert(raw)`, remembered: a large document spells the same few thousand names over a
+/// hundred thousand times (`id`, `name`, `created_at`), and case conversion is most of what
+/// naming costs. The memory is bounded: past [`REMEMBERED`] names it starts over.
+fn remembered(
+    cache: &'static std::thread::LocalKey<RefCell<HashMap<Box<str>, String>>>,
+    raw: &str,
+    convert: fn(&str) -> String,
+) -> String {
+    cache.with(|cache| {
+        if let Some(name) = cache.borrow().get(raw) {
+            return name.clone();
+        }
+        let name = convert(raw);
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= REMEMBERED {
+            cache.clear();
+        }
+        cache.insert(raw.into(), name.clone());
+        name
+    })
+}
+
+/// How many names each of [`type_name`] and [`value_name`] remembers per thread.
+const REMEMBERED: usize = 1 << 16;
 
 /// A name usable as an identifier, escaping keywords.
 fn escape_keyword(name: String) -> String {
@@ -217,7 +276,12 @@ fn escape_keyword(name: String) -> String {
 /// acronym as a word (`ACLs` → `Acls`), which `heck` would otherwise split before its last
 /// capital (`ac_ls`, `jw_ts`).
 fn ascii_words(raw: &str) -> String {
-    let ascii: Vec<u8> = deunicode::deunicode(raw)
+    let ascii = if raw.is_ascii() {
+        std::borrow::Cow::Borrowed(raw)
+    } else {
+        std::borrow::Cow::Owned(deunicode::deunicode(raw))
+    };
+    let ascii: Vec<u8> = ascii
         .bytes()
         .map(|b| if b.is_ascii_alphanumeric() { b } else { b' ' })
         .collect();
@@ -251,21 +315,38 @@ const COMPOUND_WORDS: &[&str] = &[
 /// Writes each of [`COMPOUND_WORDS`] as one capitalised word (`GraphQL` or, starting a camel-case
 /// name, `graphQL` → `Graphql`), so case conversion gives `graphql` and `Graphql`, where the name
 /// is not going on in lower case (`OAuthority` is left alone).
+/// The lower-case letters some of [`COMPOUND_WORDS`] start with.
+static COMPOUND_STARTS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut w = 0;
+    while w < COMPOUND_WORDS.len() {
+        table[COMPOUND_WORDS[w].as_bytes()[0].to_ascii_lowercase() as usize] = true;
+        w += 1;
+    }
+    table
+};
+
 fn compound_words(mut text: Vec<u8>) -> Vec<u8> {
-    for word in COMPOUND_WORDS {
-        let word = word.as_bytes();
-        let mut i = 0;
-        while i + word.len() <= text.len() {
-            let ends_word = !text.get(i + word.len()).is_some_and(u8::is_ascii_lowercase);
-            let same =
-                text[i].eq_ignore_ascii_case(&word[0]) && text[i + 1..i + word.len()] == word[1..];
-            if same && ends_word {
+    let mut i = 0;
+    while i < text.len() {
+        // Only a word starting with this letter can start here; most letters start none.
+        let first = text[i].to_ascii_lowercase();
+        if !COMPOUND_STARTS[usize::from(first)] {
+            i += 1;
+            continue;
+        }
+        let found = COMPOUND_WORDS.iter().map(|w| w.as_bytes()).find(|word| {
+            word[0].to_ascii_lowercase() == first
+                && text.get(i + 1..i + word.len()) == Some(&word[1..])
+                && !text.get(i + word.len()).is_some_and(u8::is_ascii_lowercase)
+        });
+        match found {
+            Some(word) => {
                 text[i] = text[i].to_ascii_uppercase();
                 text[i + 1..i + word.len()].make_ascii_lowercase();
                 i += word.len();
-            } else {
-                i += 1;
             }
+            None => i += 1,
         }
     }
     text
@@ -592,6 +673,44 @@ mod tests {
         let client = methods.remove("Client").unwrap_or_default();
         assert!(!builder.is_empty(), "the `client!` macro was not found");
         (builder, client, exports)
+    }
+
+    #[test]
+    fn every_method_of_a_call_type_is_reserved() {
+        /// Every `fn` name in a token tree.
+        fn functions(tokens: proc_macro2::TokenStream, out: &mut BTreeSet<String>) {
+            use proc_macro2::TokenTree;
+            let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+            for pair in tokens.windows(2) {
+                if let [TokenTree::Ident(f), TokenTree::Ident(name)] = pair {
+                    if f == "fn" {
+                        out.insert(name.to_string());
+                    }
+                }
+            }
+            for token in tokens {
+                if let TokenTree::Group(group) = token {
+                    functions(group.stream(), out);
+                }
+            }
+        }
+        let text = include_str!("../../runtime/src/operation_call.rs");
+        let file = syn::parse_file(text).expect("the runtime's operation_call.rs parses");
+        let mut names = BTreeSet::new();
+        for item in &file.items {
+            if let syn::Item::Macro(mac) = item {
+                functions(mac.mac.tokens.clone(), &mut names);
+            }
+        }
+        // A trait's method, called through the trait by `.await`: no setter can shadow it.
+        names.remove("into_future");
+        assert!(names.contains("timeout"), "the macro was not read: {names:?}");
+        for name in &names {
+            assert!(
+                RUNTIME_CALL_METHODS.contains(&name.as_str()),
+                "`{name}` of `operation_call!` is not in RUNTIME_CALL_METHODS"
+            );
+        }
     }
 
     #[test]

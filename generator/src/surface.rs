@@ -37,6 +37,8 @@ pub enum Kind {
     Method,
     /// A trait a type implements, derived or written (`models::Key: Clone`).
     Impl,
+    /// A public trait (`keys::KeysApi`); its methods are `Method`s.
+    Trait,
 }
 
 impl Kind {
@@ -53,6 +55,7 @@ impl Kind {
             Kind::Function => "function",
             Kind::Method => "method",
             Kind::Impl => "trait impl",
+            Kind::Trait => "trait",
         }
     }
 
@@ -60,7 +63,12 @@ impl Kind {
     fn is_top_level(self) -> bool {
         matches!(
             self,
-            Kind::Struct | Kind::Enum | Kind::Alias | Kind::Function | Kind::Module
+            Kind::Struct
+                | Kind::Enum
+                | Kind::Alias
+                | Kind::Function
+                | Kind::Module
+                | Kind::Trait
         )
     }
 }
@@ -273,6 +281,63 @@ impl Walker {
                     self.add(path, Kind::Function, signature(&f.sig), gate);
                 }
                 syn::Item::Impl(i) => self.implementation(i),
+                syn::Item::Trait(t) if self.public && is_pub(&t.vis) => {
+                    let path = self.path(&t.ident.to_string());
+                    let gate = self.gate(&t.attrs);
+                    let declared = format!("trait {}{}", t.ident, tokens(&t.generics));
+                    self.add(path.clone(), Kind::Trait, declared, gate.clone());
+                    for item in &t.items {
+                        if let syn::TraitItem::Fn(f) = item {
+                            // A method without a default is one more for every implementor.
+                            let required = if f.default.is_none() { " (required)" } else { "" };
+                            self.add(
+                                format!("{path}::{}()", f.sig.ident),
+                                Kind::Method,
+                                format!("{}{required}", signature(&f.sig)),
+                                gate.clone(),
+                            );
+                        }
+                    }
+                }
+                // An operation's call type, which the runtime's macro declares: the struct,
+                // its types as written (success, error, params), and the traits it gets.
+                syn::Item::Macro(m)
+                    if self.public
+                        && m.mac.path.segments.last().is_some_and(|s| s.ident == "operation_call") =>
+                {
+                    let tokens: Vec<proc_macro2::TokenTree> =
+                        m.mac.tokens.clone().into_iter().collect();
+                    let mut rest = tokens.as_slice();
+                    // Doc attributes: `#` and a bracketed group.
+                    while let [proc_macro2::TokenTree::Punct(p), proc_macro2::TokenTree::Group(_), tail @ ..] =
+                        rest
+                    {
+                        if p.as_char() != '#' {
+                            break;
+                        }
+                        rest = tail;
+                    }
+                    let Some(proc_macro2::TokenTree::Ident(name)) = rest.first() else {
+                        continue;
+                    };
+                    let path = self.path(&name.to_string());
+                    let gate = self.gate(&m.attrs);
+                    let declared: proc_macro2::TokenStream = rest.iter().cloned().collect();
+                    self.add(
+                        path.clone(),
+                        Kind::Struct,
+                        format!("struct {}", compact(&declared.to_string())),
+                        gate.clone(),
+                    );
+                    for name in ["Debug", "IntoFuture"] {
+                        self.add(
+                            format!("{path}: {name}"),
+                            Kind::Impl,
+                            format!("impl {name}"),
+                            gate.clone(),
+                        );
+                    }
+                }
                 _ => {}
             }
         }
@@ -812,6 +877,48 @@ mod tests {
             Some("cfg(feature = \"pets\")")
         );
         assert_eq!(get("Error"), Some(("pub use runtime::Error", "")));
+    }
+
+    #[test]
+    fn call_types_and_group_traits_are_read() {
+        let pets = "crate::runtime::operation_call! {\n    #[doc = \" A call.\"]\n    GetPetCall<crate::models::Pet, GetPetError>, GetPetParams\n}\nimpl GetPetCall {\n    fn apply(self) -> crate::Call<crate::models::Pet, GetPetError> { todo!() }\n    pub fn limit(mut self, limit: i64) -> Self { todo!() }\n}\npub trait PetsApi {\n    fn get_pet(&self, pet_id: &str, params: GetPetParams) -> impl std::future::Future<Output = ()> + Send { async {} }\n    fn must(&self);\n}\n";
+        let files = [
+            File {
+                path: "src/lib.rs".to_owned(),
+                contents: "pub mod pets;\n".to_owned(),
+            },
+            File {
+                path: "src/pets.rs".to_owned(),
+                contents: pets.to_owned(),
+            },
+        ];
+        let surface = of(&files).expect("parses");
+        let get = |path: &str| surface.get(path).map(|i| (i.kind, i.signature.as_str()));
+        assert_eq!(
+            get("pets::GetPetCall"),
+            Some((
+                Kind::Struct,
+                "struct GetPetCall<crate::models::Pet, GetPetError>, GetPetParams"
+            ))
+        );
+        assert!(surface.contains_key("pets::GetPetCall: IntoFuture"));
+        assert_eq!(
+            get("pets::GetPetCall::limit()"),
+            Some((Kind::Method, "fn limit(mut self, i64) -> Self"))
+        );
+        assert!(!surface.contains_key("pets::GetPetCall::apply()"));
+        assert_eq!(get("pets::PetsApi"), Some((Kind::Trait, "trait PetsApi")));
+        assert_eq!(
+            get("pets::PetsApi::get_pet()"),
+            Some((
+                Kind::Method,
+                "fn get_pet(&self, &str, GetPetParams) -> impl std::future::Future<Output =()> + Send"
+            ))
+        );
+        assert_eq!(
+            get("pets::PetsApi::must()"),
+            Some((Kind::Method, "fn must(&self) (required)"))
+        );
     }
 
     fn changes(before: &str, after: &str) -> Vec<(String, What, bool)> {

@@ -12,10 +12,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .base_url(std::env::var("KONG_KONNECT_BASE_URL")?)
         .build()?;
     println!("Control Planes: list-control-planes");
-    let response = client
-        .control_planes()
-        .list_control_planes(&Default::default())
-        .await?;
+    let response = client.control_planes().list_control_planes().page_size(10).await?;
     println!("{response:?}");
     println!("Control Plane Groups: get-control-planes-id-group-member-status");
     let response = client
@@ -27,57 +24,62 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let response = client.auth_settings().get_authentication_settings().await?;
     println!("{response:?}");
     println!("Invites: invite-user");
-    let body: kong_konnect::models::InviteUserRequest = serde_json::from_value(
-        serde_json::json!({ "email" : "james.c.woods@example.com" }),
-    )?;
-    client.invites().invite_user(Some(&body)).await?;
+    let body = serde_json::from_value::<
+        kong_konnect::models::InviteUserRequest,
+    >(serde_json::json!({ "email" : "james.c.woods@example.com" }))?;
+    client.invites().invite_user().body(body).await?;
     println!("Roles: get-predefined-roles");
     let response = client.roles().get_predefined_roles().await?;
     println!("{response:?}");
     println!("Team Membership: list-team-users");
     let response = client
         .team_membership()
-        .list_team_users(
-            "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?,
-            &Default::default(),
-        )
+        .list_team_users("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Teams: list-teams");
-    let response = client.teams().list_teams(&Default::default()).await?;
+    let response = client.teams().list_teams().page_size(10).await?;
     println!("{response:?}");
     println!("Users: list-users");
-    let response = client.users().list_users(&Default::default()).await?;
+    let response = client.users().list_users().page_size(10).await?;
     println!("{response:?}");
     println!("System Accounts: get-system-accounts");
-    let response = client
-        .system_accounts()
-        .get_system_accounts(&Default::default())
-        .await?;
+    let response = client.system_accounts().get_system_accounts().page_size(10).await?;
     println!("{response:?}");
     println!("System Accounts - Access Tokens: get-system-account-id-access-tokens");
     let response = client
         .system_accounts_access_tokens()
-        .get_system_account_id_access_tokens("string", &Default::default())
+        .get_system_account_id_access_tokens("string")
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("System Accounts - Roles: get-system-accounts-accountId-assigned-roles");
+    let filter = serde_json::from_value::<
+        kong_konnect::models::ListUserRolesFilter,
+    >(
+        serde_json::json!(
+            { "entity_id" : {}, "role_name" : {}, "entity_type_name" : {} }
+        ),
+    )?;
     let response = client
         .system_accounts_roles()
-        .get_system_accounts_account_id_assigned_roles("string", &Default::default())
+        .get_system_accounts_account_id_assigned_roles("string")
+        .filter(filter)
         .await?;
     println!("{response:?}");
     println!("System Accounts - Team Membership: get-system-accounts-accountId-teams");
     let response = client
         .system_accounts_team_membership()
-        .get_system_accounts_account_id_teams("string", &Default::default())
+        .get_system_accounts_account_id_teams("string")
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Me: get-organizations-me");
     let response = client.me().get_organizations_me().await?;
     println!("{response:?}");
     println!("Authentication: authenticate-sso");
-    client.authentication().authenticate_sso("string", &Default::default()).await?;
+    client.authentication().authenticate_sso("string").return_to("string").await?;
     println!("Impersonation Settings: get-impersonation-settings");
     let response = client.impersonation_settings().get_impersonation_settings().await?;
     println!("{response:?}");
@@ -92,92 +94,120 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Data-Plane Group Configurations: list-configurations");
     let response = client
         .data_plane_group_configurations()
-        .list_configurations(&Default::default())
+        .list_configurations()
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Networks: list-networks");
-    let response = client.networks().list_networks(&Default::default()).await?;
+    let filter = serde_json::from_value::<
+        kong_konnect::models::NetworksFilterParameters,
+    >(serde_json::json!({ "name" : {}, "state" : {} }))?;
+    let response = client.networks().list_networks().filter(filter).await?;
     println!("{response:?}");
     println!("Transit Gateways: list-transit-gateways");
+    let filter = serde_json::from_value::<
+        kong_konnect::models::TransitGatewaysFilterParameters,
+    >(serde_json::json!({ "name" : {}, "state" : "created" }))?;
     let response = client
         .transit_gateways()
-        .list_transit_gateways(
-            "36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?,
-            &Default::default(),
-        )
+        .list_transit_gateways("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?)
+        .filter(filter)
         .await?;
     println!("{response:?}");
     println!("Private DNS: list-private-dns");
+    let filter = serde_json::from_value::<
+        kong_konnect::models::PrivateDnsFilterParameters,
+    >(serde_json::json!({ "name" : {}, "state" : "created" }))?;
     let response = client
         .private_dns()
-        .list_private_dns(
-            "36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?,
-            &Default::default(),
-        )
+        .list_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?)
+        .filter(filter)
         .await?;
     println!("{response:?}");
     println!("Add-Ons: list-add-ons");
-    let response = client.add_ons().list_add_ons(&Default::default()).await?;
+    let response = client.add_ons().list_add_ons().page_size(10).await?;
     println!("{response:?}");
     println!("Provider Accounts: list-provider-accounts");
+    let filter = serde_json::from_value::<
+        kong_konnect::models::ProviderAccountsFilterParameters,
+    >(serde_json::json!({ "provider" : {} }))?;
     let response = client
         .provider_accounts()
-        .list_provider_accounts(&Default::default())
+        .list_provider_accounts()
+        .filter(filter)
         .await?;
     println!("{response:?}");
     println!("Custom Domains: list-custom-domains");
-    let response = client
-        .custom_domains()
-        .list_custom_domains(&Default::default())
-        .await?;
+    let filter = serde_json::from_value::<
+        kong_konnect::models::CustomDomainsFilterParameters,
+    >(
+        serde_json::json!(
+            { "control_plane_id" : {}, "control_plane_geo" : "us", "domain" : {}, "state"
+            : "created" }
+        ),
+    )?;
+    let response = client.custom_domains().list_custom_domains().filter(filter).await?;
     println!("{response:?}");
     println!("Cloud Gateways Resource Quotas: list-default-resource-quotas");
     let response = client
         .cloud_gateways_resource_quotas()
-        .list_default_resource_quotas(&Default::default())
+        .list_default_resource_quotas()
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Resource Configurations: list-default-resource-configurations");
     let response = client
         .resource_configurations()
-        .list_default_resource_configurations(&Default::default())
+        .list_default_resource_configurations()
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Resource Availability: get-availability-json");
     let response = client.resource_availability().get_availability_json().await?;
     println!("{response:?}");
     println!("Notifications: list-user-configurations");
+    let filter = serde_json::from_value::<
+        kong_konnect::models::ConfigurationFilterParameters,
+    >(
+        serde_json::json!(
+            { "event_title" : {}, "event_description" : {}, "event_namespace" : {},
+            "region" : {} }
+        ),
+    )?;
     let response = client
         .notifications()
-        .list_user_configurations(&Default::default())
+        .list_user_configurations()
+        .filter(filter)
         .await?;
     println!("{response:?}");
     println!("DCR Providers: list-dcr-providers");
-    let response = client.dcr_providers().list_dcr_providers(&Default::default()).await?;
+    let response = client.dcr_providers().list_dcr_providers().page_size(10).await?;
     println!("{response:?}");
     println!("App Auth Strategies: list-app-auth-strategies");
     let response = client
         .app_auth_strategies()
-        .list_app_auth_strategies(&Default::default())
+        .list_app_auth_strategies()
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("API: list-apis");
-    let response = client.api().list_apis(&Default::default()).await?;
+    let response = client.api().list_apis().page_size(10).await?;
     println!("{response:?}");
     println!("API Documentation: list-api-documents");
+    let filter = serde_json::from_value::<
+        kong_konnect::models::ApiDocumentFilterParameters,
+    >(serde_json::json!({ "status" : {} }))?;
     let response = client
         .api_documentation()
-        .list_api_documents(
-            "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?,
-            &Default::default(),
-        )
+        .list_api_documents("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+        .filter(filter)
         .await?;
     println!("{response:?}");
     println!("API Specification: validate-specification");
-    let body: kong_konnect::models::ValidateApiSpecRequestPayload = serde_json::from_value(
-        serde_json::json!({ "content" : "string" }),
-    )?;
-    let response = client.api_specification().validate_specification(&body).await?;
+    let body = serde_json::from_value::<
+        kong_konnect::models::ValidateApiSpecRequestPayload,
+    >(serde_json::json!({ "content" : "string" }))?;
+    let response = client.api_specification().validate_specification(body).await?;
     println!("{response:?}");
     println!("API Publication: fetch-api-package-publication");
     let response = client
@@ -189,9 +219,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("API Image: fetch-api-image");
-    let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(
-        serde_json::json!("icon"),
-    )?;
+    let image_type = serde_json::from_value::<
+        kong_konnect::models::ImageTypeSchema,
+    >(serde_json::json!("icon"))?;
     let response = client
         .api_image()
         .fetch_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type)
@@ -200,49 +230,44 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("API Implementation: list-api-implementations");
     let response = client
         .api_implementation()
-        .list_api_implementations(&Default::default())
+        .list_api_implementations()
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("API Operations: list-api-operations");
     let response = client
         .api_operations()
-        .list_api_operations(
-            "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?,
-            &Default::default(),
-        )
+        .list_api_operations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("API Attributes: list-api-attributes");
-    let response = client
-        .api_attributes()
-        .list_api_attributes(&Default::default())
-        .await?;
+    let response = client.api_attributes().list_api_attributes().page_size(10).await?;
     println!("{response:?}");
     println!("API Packages: list-api-packages");
-    let response = client.api_packages().list_api_packages(&Default::default()).await?;
+    let response = client.api_packages().list_api_packages().page_size(10).await?;
     println!("{response:?}");
     println!("API Package Operations: list-api-packages-operations");
     let response = client
         .api_package_operations()
-        .list_api_packages_operations(
-            "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?,
-            &Default::default(),
-        )
+        .list_api_packages_operations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("API Package Documentation: list-api-package-documents");
+    let filter = serde_json::from_value::<
+        kong_konnect::models::ApiDocumentFilterParameters,
+    >(serde_json::json!({ "status" : {} }))?;
     let response = client
         .api_package_documentation()
-        .list_api_package_documents(
-            "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?,
-            &Default::default(),
-        )
+        .list_api_package_documents("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+        .filter(filter)
         .await?;
     println!("{response:?}");
     println!("API Package Image: fetch-api-package-image");
-    let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(
-        serde_json::json!("icon"),
-    )?;
+    let image_type = serde_json::from_value::<
+        kong_konnect::models::ImageTypeSchema,
+    >(serde_json::json!("icon"))?;
     let response = client
         .api_package_image()
         .fetch_api_package_image(
@@ -252,7 +277,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("Portals: list-portals");
-    let response = client.portals().list_portals(&Default::default()).await?;
+    let response = client.portals().list_portals().page_size(10).await?;
     println!("{response:?}");
     println!("Portal Custom Domains: get-portal-custom-domain");
     let response = client
@@ -277,19 +302,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Portal Developers: list-portal-developers");
     let response = client
         .portal_developers()
-        .list_portal_developers(
-            "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?,
-            &Default::default(),
-        )
+        .list_portal_developers("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Portal Teams: list-portal-teams");
     let response = client
         .portal_teams()
-        .list_portal_teams(
-            "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?,
-            &Default::default(),
-        )
+        .list_portal_teams("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Portal Team Membership: list-portal-developer-teams");
@@ -298,8 +319,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_portal_developer_teams(
             "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?,
             "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?,
-            &Default::default(),
         )
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Portal Team Roles: list-portal-roles");
@@ -320,19 +341,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Pages: list-portal-pages");
     let response = client
         .pages()
-        .list_portal_pages(
-            "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?,
-            &Default::default(),
-        )
+        .list_portal_pages("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+        .sort("string")
         .await?;
     println!("{response:?}");
     println!("Snippets: list-portal-snippets");
     let response = client
         .snippets()
-        .list_portal_snippets(
-            "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?,
-            &Default::default(),
-        )
+        .list_portal_snippets("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+        .sort("string")
         .await?;
     println!("{response:?}");
     println!("Applications: get-application-unscoped");
@@ -344,10 +361,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Application Registrations: list-registrations");
     let response = client
         .application_registrations()
-        .list_registrations(
-            "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?,
-            &Default::default(),
-        )
+        .list_registrations("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Portal Emails: get-email-config");
@@ -359,28 +374,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Portals IP Allow List: list-portal-ip-allow-list");
     let response = client
         .portals_ip_allow_list()
-        .list_portal_ip_allow_list(
-            "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?,
-            &Default::default(),
-        )
+        .list_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Catalog Services: list-catalog-services");
     let response = client
         .catalog_services()
-        .list_catalog_services(&Default::default())
+        .list_catalog_services()
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Catalog Integrations: list-catalog-integrations");
     let response = client
         .catalog_integrations()
-        .list_catalog_integrations(&Default::default())
+        .list_catalog_integrations()
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Integration Instances: list-integration-instances");
     let response = client
         .integration_instances()
-        .list_integration_instances(&Default::default())
+        .list_integration_instances()
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!(
@@ -398,66 +414,68 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("Catalog Resources: list-resources");
-    let response = client.catalog_resources().list_resources(&Default::default()).await?;
+    let page = serde_json::from_value::<
+        kong_konnect::models::CursorPageParameters,
+    >(
+        serde_json::json!(
+            { "size" : 10, "after" : "ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ", "before" :
+            "ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ" }
+        ),
+    )?;
+    let response = client.catalog_resources().list_resources().page(page).await?;
     println!("{response:?}");
     println!("Catalog Resource Mappings: list-resource-mappings");
     let response = client
         .catalog_resource_mappings()
-        .list_resource_mappings(&Default::default())
+        .list_resource_mappings()
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Catalog Service Resources: list-catalog-service-resources");
     let response = client
         .catalog_service_resources()
-        .list_catalog_service_resources(
-            "7f9fd312-a987-4628-b4c5-bb4f4fddd5f7",
-            &Default::default(),
-        )
+        .list_catalog_service_resources("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7")
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Catalog Resource Services: list-catalog-resource-services");
     let response = client
         .catalog_resource_services()
-        .list_catalog_resource_services("AflTNLY0tTQhv2my", &Default::default())
+        .list_catalog_resource_services("AflTNLY0tTQhv2my")
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Criteria Templates: list-criteria-templates");
     let response = client
         .criteria_templates()
-        .list_criteria_templates(&Default::default())
+        .list_criteria_templates()
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Scorecards: list-catalog-service-scorecards");
     let response = client
         .scorecards()
-        .list_catalog_service_scorecards(
-            "7f9fd312-a987-4628-b4c5-bb4f4fddd5f7",
-            &Default::default(),
-        )
+        .list_catalog_service_scorecards("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7")
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Catalog Service API Mappings: list-service-mappings-for-api");
     let response = client
         .catalog_service_api_mappings()
-        .list_service_mappings_for_api(
-            "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?,
-            &Default::default(),
-        )
+        .list_service_mappings_for_api("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Event Gateways: list-event-gateways");
-    let response = client
-        .event_gateways()
-        .list_event_gateways(&Default::default())
-        .await?;
+    let response = client.event_gateways().list_event_gateways().page_size(10).await?;
     println!("{response:?}");
     println!("Event Gateway Backend Clusters: list-event-gateway-backend-clusters");
     let response = client
         .event_gateway_backend_clusters()
         .list_event_gateway_backend_clusters(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
         )
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Event Gateway Virtual Clusters: list-event-gateway-virtual-clusters");
@@ -465,63 +483,73 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .event_gateway_virtual_clusters()
         .list_event_gateway_virtual_clusters(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
         )
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Event Gateway Listeners: list-event-gateway-listeners");
     let response = client
         .event_gateway_listeners()
-        .list_event_gateway_listeners(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_event_gateway_listeners("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Event Gateway Listener Policies: list-event-gateway-listener-policies");
+    let filter = serde_json::from_value::<
+        kong_konnect::models::ListEventGatewaysFilter,
+    >(serde_json::json!({ "name" : { "contains" : "string" } }))?;
     let response = client
         .event_gateway_listener_policies()
         .list_event_gateway_listener_policies(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?,
-            &Default::default(),
         )
+        .filter(filter)
         .await?;
     println!("{response:?}");
     println!(
         "Event Gateway Virtual Cluster Policies: list-event-gateway-virtual-cluster-cluster-level-policies"
     );
+    let filter = serde_json::from_value::<
+        kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter,
+    >(serde_json::json!({ "parent_policy_id" : "string" }))?;
     let response = client
         .event_gateway_virtual_cluster_policies()
         .list_event_gateway_virtual_cluster_cluster_level_policies(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?,
-            &Default::default(),
         )
+        .filter(filter)
         .await?;
     println!("{response:?}");
     println!(
         "Event Gateway Virtual Cluster Produce Policies: list-event-gateway-virtual-cluster-produce-policies"
     );
+    let filter = serde_json::from_value::<
+        kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter,
+    >(serde_json::json!({ "parent_policy_id" : "string" }))?;
     let response = client
         .event_gateway_virtual_cluster_produce_policies()
         .list_event_gateway_virtual_cluster_produce_policies(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?,
-            &Default::default(),
         )
+        .filter(filter)
         .await?;
     println!("{response:?}");
     println!(
         "Event Gateway Virtual Cluster Consume Policies: list-event-gateway-virtual-cluster-consume-policies"
     );
+    let filter = serde_json::from_value::<
+        kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter,
+    >(serde_json::json!({ "parent_policy_id" : "string" }))?;
     let response = client
         .event_gateway_virtual_cluster_consume_policies()
         .list_event_gateway_virtual_cluster_consume_policies(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?,
-            &Default::default(),
         )
+        .filter(filter)
         .await?;
     println!("{response:?}");
     println!(
@@ -531,17 +559,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .event_gateway_data_plane_certificates()
         .list_event_gateway_data_plane_certificates(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
         )
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Event Gateway Static Keys: list-event-gateway-static-keys");
     let response = client
         .event_gateway_static_keys()
-        .list_event_gateway_static_keys(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_event_gateway_static_keys("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Event Gateway Schema Registries: list-event-gateway-schema-registries");
@@ -549,8 +575,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .event_gateway_schema_registries()
         .list_event_gateway_schema_registries(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
         )
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Event Gateway TLS Trust Bundles: list-event-gateway-tls-trust-bundles");
@@ -558,17 +584,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .event_gateway_tls_trust_bundles()
         .list_event_gateway_tls_trust_bundles(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
         )
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Event Gateway Nodes: list-event-gateway-nodes");
     let response = client
         .event_gateway_nodes()
-        .list_event_gateway_nodes(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_event_gateway_nodes("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("OpenMeter Defaults: get-organization-default-tax-codes");
@@ -578,34 +602,62 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("OpenMeter Product Catalog: list-product-catalog-addons");
+    let page = serde_json::from_value::<
+        kong_konnect::models::ListAppsPage,
+    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
     let response = client
         .open_meter_product_catalog()
-        .list_product_catalog_addons(&Default::default())
+        .list_product_catalog_addons()
+        .page(page)
         .await?;
     println!("{response:?}");
     println!("OpenMeter LLM Cost: list-llm-cost-overrides");
+    let filter = serde_json::from_value::<
+        kong_konnect::models::ListLlmCostPricesParamsFilter,
+    >(
+        serde_json::json!(
+            { "provider" : { "contains" : "string", "ocontains" : "string", "oeq" :
+            "string", "neq" : "string" }, "model_id" : { "contains" : "string",
+            "ocontains" : "string", "oeq" : "string", "neq" : "string" }, "model_name" :
+            { "contains" : "string", "ocontains" : "string", "oeq" : "string", "neq" :
+            "string" }, "currency" : { "contains" : "string", "ocontains" : "string",
+            "oeq" : "string", "neq" : "string" }, "source" : { "contains" : "string",
+            "ocontains" : "string", "oeq" : "string", "neq" : "string" } }
+        ),
+    )?;
     let response = client
         .open_meter_llm_cost()
-        .list_llm_cost_overrides(&Default::default())
+        .list_llm_cost_overrides()
+        .filter(filter)
         .await?;
     println!("{response:?}");
     println!("OpenMeter Features: list-features");
-    let response = client
-        .open_meter_features()
-        .list_features(&Default::default())
-        .await?;
+    let page = serde_json::from_value::<
+        kong_konnect::models::ListAppsPage,
+    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let response = client.open_meter_features().list_features().page(page).await?;
     println!("{response:?}");
     println!("OpenMeter Tax: list-tax-codes");
-    let response = client.open_meter_tax().list_tax_codes(&Default::default()).await?;
+    let page = serde_json::from_value::<
+        kong_konnect::models::ListAppsPage,
+    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let response = client.open_meter_tax().list_tax_codes().page(page).await?;
     println!("{response:?}");
     println!("OpenMeter Billing Settings: list-billing-profiles");
+    let page = serde_json::from_value::<
+        kong_konnect::models::ListAppsPage,
+    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
     let response = client
         .open_meter_billing_settings()
-        .list_billing_profiles(&Default::default())
+        .list_billing_profiles()
+        .page(page)
         .await?;
     println!("{response:?}");
     println!("OpenMeter Apps: list-apps");
-    let response = client.open_meter_apps().list_apps(&Default::default()).await?;
+    let page = serde_json::from_value::<
+        kong_konnect::models::ListAppsPage,
+    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let response = client.open_meter_apps().list_apps().page(page).await?;
     println!("{response:?}");
     println!("OpenMeter Entitlements: list-customer-entitlement-access");
     let response = client
@@ -614,28 +666,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("OpenMeter Subscriptions: list-subscriptions");
+    let page = serde_json::from_value::<
+        kong_konnect::models::ListAppsPage,
+    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
     let response = client
         .open_meter_subscriptions()
-        .list_subscriptions(&Default::default())
+        .list_subscriptions()
+        .page(page)
         .await?;
     println!("{response:?}");
     println!("OpenMeter Customers: list-customers");
-    let response = client
-        .open_meter_customers()
-        .list_customers(&Default::default())
-        .await?;
+    let page = serde_json::from_value::<
+        kong_konnect::models::ListAppsPage,
+    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let response = client.open_meter_customers().list_customers().page(page).await?;
     println!("{response:?}");
     println!("Metering Events: list-metering-events");
-    let response = client
-        .metering_events()
-        .list_metering_events(&Default::default())
-        .await?;
+    let page = serde_json::from_value::<
+        kong_konnect::models::CursorPaginationQueryPage,
+    >(serde_json::json!({ "size" : 1, "after" : "string", "before" : "string" }))?;
+    let response = client.metering_events().list_metering_events().page(page).await?;
     println!("{response:?}");
     println!("Meters: list-meters");
-    let response = client.meters().list_meters(&Default::default()).await?;
+    let page = serde_json::from_value::<
+        kong_konnect::models::ListAppsPage,
+    >(serde_json::json!({ "size" : 1, "number" : 1 }))?;
+    let response = client.meters().list_meters().page(page).await?;
     println!("{response:?}");
     println!("AI Gateways: list-ai-gateways");
-    let response = client.ai_gateways().list_ai_gateways(&Default::default()).await?;
+    let response = client.ai_gateways().list_ai_gateways().page_size(10).await?;
     println!("{response:?}");
     println!(
         "AI Gateway DataPlane Certificates: list-ai-gateway-data-plane-certificates"
@@ -644,26 +703,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ai_gateway_data_plane_certificates()
         .list_ai_gateway_data_plane_certificates(
             "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
         )
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("AI Gateway CA Certificates: list-ai-gateway-ca-certificates");
     let response = client
         .ai_gateway_ca_certificates()
-        .list_ai_gateway_ca_certificates(
-            "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
-        )
+        .list_ai_gateway_ca_certificates("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("AI Gateway Certificates: list-ai-gateway-certificates");
     let response = client
         .ai_gateway_certificates()
-        .list_ai_gateway_certificates(
-            "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
-        )
+        .list_ai_gateway_certificates("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("AI Gateway Nodes: get-ai-gateway-expected-config-version");
@@ -677,46 +732,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("AI Gateway Config Stores: list-ai-gateway-config-stores");
     let response = client
         .ai_gateway_config_stores()
-        .list_ai_gateway_config_stores(
-            "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
-        )
+        .list_ai_gateway_config_stores("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("AI Gateway Vaults: list-ai-gateway-vaults");
     let response = client
         .ai_gateway_vaults()
-        .list_ai_gateway_vaults(
-            "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
-        )
+        .list_ai_gateway_vaults("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("AI Gateway Agents: list-ai-gateway-agents");
     let response = client
         .ai_gateway_agents()
-        .list_ai_gateway_agents(
-            "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
-        )
+        .list_ai_gateway_agents("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("AI Gateway Consumers: list-ai-gateway-consumers");
     let response = client
         .ai_gateway_consumers()
-        .list_ai_gateway_consumers(
-            "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
-        )
+        .list_ai_gateway_consumers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("AI Gateway Consumer Groups: list-ai-gateway-consumer-groups");
     let response = client
         .ai_gateway_consumer_groups()
-        .list_ai_gateway_consumer_groups(
-            "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
-        )
+        .list_ai_gateway_consumer_groups("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("AI Gateway Identity Providers: list-ai-gateway-identity-providers");
@@ -724,44 +769,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ai_gateway_identity_providers()
         .list_ai_gateway_identity_providers(
             "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
         )
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("AI Gateway Models: list-ai-gateway-models");
     let response = client
         .ai_gateway_models()
-        .list_ai_gateway_models(
-            "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
-        )
+        .list_ai_gateway_models("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("AI Gateway Policies: list-ai-gateway-policies");
     let response = client
         .ai_gateway_policies()
-        .list_ai_gateway_policies(
-            "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
-        )
+        .list_ai_gateway_policies("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("AI Gateway MCP Servers: list-ai-gateway-mcp-servers");
     let response = client
         .ai_gateway_mcp_servers()
-        .list_ai_gateway_mcp_servers(
-            "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
-        )
+        .list_ai_gateway_mcp_servers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("AI Gateway Model Providers: list-ai-gateway-model-providers");
     let response = client
         .ai_gateway_model_providers()
-        .list_ai_gateway_model_providers(
-            "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
-            &Default::default(),
-        )
+        .list_ai_gateway_model_providers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("MCP Servers: list-mcp-servers-by-control-plane");
@@ -769,8 +806,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .mcp_servers()
         .list_mcp_servers_by_control_plane(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
         )
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("MCP Server Runtime: get-mcp-server-runtime-config");
@@ -783,7 +820,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{response:?}");
     println!("Dashboards: dashboards-list");
-    let response = client.dashboards().dashboards_list(&Default::default()).await?;
+    let response = client.dashboards().dashboards_list().page_size(10).await?;
     println!("{response:?}");
     println!("DP Nodes: get-expected-config-hash");
     let response = client
@@ -800,19 +837,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Custom Plugin Schemas: list-plugin-schemas");
     let response = client
         .custom_plugin_schemas()
-        .list_plugin_schemas(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Config Stores: list-config-stores");
     let response = client
         .config_stores()
-        .list_config_stores(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_config_stores("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Config Store Secrets: list-config-store-secrets");
@@ -821,14 +854,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_config_store_secrets(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?,
-            &Default::default(),
         )
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("ACLs: list-acl");
     let response = client
         .acls()
-        .list_acl("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+        .list_acl("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("API-keys: list-key-auth-with-consumer");
@@ -837,71 +871,57 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_key_auth_with_consumer(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "string",
-            &Default::default(),
         )
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Basic-auth credentials: list-basic-auth");
     let response = client
         .basic_auth_credentials()
-        .list_basic_auth(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_basic_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("CA Certificates: list-ca_certificate");
     let response = client
         .ca_certificates()
-        .list_ca_certificate(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_ca_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Certificates: list-certificate");
     let response = client
         .certificates()
-        .list_certificate(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Consumer Groups: list-consumer_group");
     let response = client
         .consumer_groups()
-        .list_consumer_group(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Consumers: list-consumer");
     let response = client
         .consumers()
-        .list_consumer(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("CustomPlugins: list-custom-plugin");
     let response = client
         .custom_plugins()
-        .list_custom_plugin(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_custom_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Degraphql_routes: list-degraphql_route");
     let response = client
         .degraphql_routes()
-        .list_degraphql_route(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_degraphql_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("GraphQL Cost Decorations: list-graphql-rate-limiting-advanced-cost");
@@ -909,8 +929,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .graphql_cost_decorations()
         .list_graphql_rate_limiting_advanced_cost(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
         )
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("HMAC-auth credentials: list-hmac-auth-with-consumer");
@@ -919,8 +939,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_hmac_auth_with_consumer(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "string",
-            &Default::default(),
         )
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("JWTs: list-jwt-with-consumer");
@@ -929,17 +949,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_jwt_with_consumer(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "string",
-            &Default::default(),
         )
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("KeySets: list-key-set");
     let response = client
         .key_sets()
-        .list_key_set(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Keys: list-key-with-key-set");
@@ -948,8 +966,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_key_with_key_set(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "6cc34248-50b4-4a81-9201-3bdf7a83f712",
-            &Default::default(),
         )
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("MTLS-auth credentials: list-mtls-auth-with-consumer");
@@ -958,27 +976,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_mtls_auth_with_consumer(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "string",
-            &Default::default(),
         )
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Partial Links: list-partial-link");
     let response = client
         .partial_links()
-        .list_partial_link(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            "string",
-            &Default::default(),
-        )
+        .list_partial_link("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Partials: list-partial");
     let response = client
         .partials()
-        .list_partial(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_partial("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Plugins: list-plugin-with-consumer_group");
@@ -987,14 +1000,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_plugin_with_consumer_group(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "string",
-            &Default::default(),
         )
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Routes: list-route");
     let response = client
         .routes()
-        .list_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+        .list_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("SNIs: list-sni-with-certificate");
@@ -1003,8 +1017,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_sni_with_certificate(
             "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
             "ddf3cdaa-3329-4961-822a-ce6dbd38eff7",
-            &Default::default(),
         )
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Schemas: fetch-partial-schema");
@@ -1016,34 +1030,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Services: list-service");
     let response = client
         .services()
-        .list_service(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Targets: list-targets");
     let response = client
         .targets()
-        .list_targets(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_targets("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Upstreams: list-upstream");
     let response = client
         .upstreams()
-        .list_upstream(
-            "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?,
-            &Default::default(),
-        )
+        .list_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("Vaults: list-vault");
     let response = client
         .vaults()
-        .list_vault("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+        .list_vault("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+        .size(100)
         .await?;
     println!("{response:?}");
     println!("AI Gateway SNIs: list-ai-gateway-snis-for-certificate");
@@ -1052,8 +1061,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_ai_gateway_snis_for_certificate(
             "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?,
             "my-entity-name",
-            &Default::default(),
         )
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("API Package Specification: get-api-package-computed-specification");
@@ -1067,10 +1076,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("API Version: list-api-versions");
     let response = client
         .api_version()
-        .list_api_versions(
-            "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?,
-            &Default::default(),
-        )
+        .list_api_versions("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+        .page_size(10)
         .await?;
     println!("{response:?}");
     println!("Portal Audit Logs: get-portal-audit-log-replay-job");

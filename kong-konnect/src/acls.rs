@@ -2,11 +2,7 @@
 
 //! Operations on ACLs.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on ACLs; get one from [`Client::acls`](crate::Client::acls).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +17,8 @@ impl<'a> Acls<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/acls` (operation `list-acl`).
     ///
+    /// Optional: [`size`](ListAclCall::size), [`offset`](ListAclCall::offset), [`tags`](ListAclCall::tags) on the returned [`ListAclCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,17 +29,14 @@ impl<'a> Acls<'a> {
     ///
     /// let response = client
     ///     .acls()
-    ///     .list_acl("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_acl("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_acl(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListAclOptions,
-    ) -> crate::Call<crate::models::ListAclResponse, ListAclError> {
+    pub fn list_acl(&self, control_plane_id: uuid::Uuid) -> ListAclCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-acl",
             method: reqwest::Method::GET,
@@ -55,18 +50,19 @@ impl<'a> Acls<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListAclCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListAclParams::default(),
+        }
     }
     /// Get an ACL
     ///
@@ -90,11 +86,7 @@ impl<'a> Acls<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_acl(
-        &self,
-        acl_id: &str,
-        control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Acl, GetAclError> {
+    pub fn get_acl(&self, acl_id: &str, control_plane_id: uuid::Uuid) -> GetAclCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-acl",
             method: reqwest::Method::GET,
@@ -108,20 +100,25 @@ impl<'a> Acls<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("ACLId", acl_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetAclCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("ACLId", acl_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// List all ACLs associated with a Consumer
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/acls` (operation `list-acl-with-consumer`).
+    ///
+    /// Optional: [`size`](ListAclWithConsumerCall::size), [`offset`](ListAclWithConsumerCall::offset), [`tags`](ListAclWithConsumerCall::tags) on the returned [`ListAclWithConsumerCall`].
     ///
     /// # Example
     ///
@@ -133,7 +130,8 @@ impl<'a> Acls<'a> {
     ///
     /// let response = client
     ///     .acls()
-    ///     .list_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+    ///     .list_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -143,8 +141,7 @@ impl<'a> Acls<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        options: &ListAclWithConsumerOptions,
-    ) -> crate::Call<crate::models::ListAclResponse, ListAclWithConsumerError> {
+    ) -> ListAclWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-acl-with-consumer",
             method: reqwest::Method::GET,
@@ -158,19 +155,23 @@ impl<'a> Acls<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListAclWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                ),
+            params: ListAclWithConsumerParams::default(),
+        }
     }
     /// Create a new ACL associated with a Consumer
     ///
@@ -184,13 +185,13 @@ impl<'a> Acls<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AclWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::AclWithoutParents>(serde_json::json!({
     ///   "group": "foo",
     ///   "id": "b1f34145-0343-41a4-9602-4c69dec2f269"
     /// }))?;
     /// let response = client
     ///     .acls()
-    ///     .create_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
+    ///     .create_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -200,8 +201,8 @@ impl<'a> Acls<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        body: &crate::models::AclWithoutParents,
-    ) -> crate::Call<crate::models::Acl, CreateAclWithConsumerError> {
+        body: crate::models::AclWithoutParents,
+    ) -> CreateAclWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-acl-with-consumer",
             method: reqwest::Method::POST,
@@ -215,17 +216,23 @@ impl<'a> Acls<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .json_body("application/json", body)
+        CreateAclWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get an ACL associated with a Consumer
     ///
@@ -254,7 +261,7 @@ impl<'a> Acls<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         acl_id: &str,
-    ) -> crate::Call<crate::models::Acl, GetAclWithConsumerError> {
+    ) -> GetAclWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-acl-with-consumer",
             method: reqwest::Method::GET,
@@ -268,17 +275,23 @@ impl<'a> Acls<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("ACLId", acl_id)
+        GetAclWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("ACLId", acl_id),
+        }
     }
     /// Upsert an ACL associated with a Consumer
     ///
@@ -294,13 +307,13 @@ impl<'a> Acls<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AclWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::AclWithoutParents>(serde_json::json!({
     ///   "group": "foo",
     ///   "id": "b1f34145-0343-41a4-9602-4c69dec2f269"
     /// }))?;
     /// let response = client
     ///     .acls()
-    ///     .upsert_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "f28acbfa-c866-4587-b688-0208ac24df21", &body)
+    ///     .upsert_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "f28acbfa-c866-4587-b688-0208ac24df21", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -311,8 +324,8 @@ impl<'a> Acls<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         acl_id: &str,
-        body: &crate::models::AclWithoutParents,
-    ) -> crate::Call<crate::models::Acl, UpsertAclWithConsumerError> {
+        body: crate::models::AclWithoutParents,
+    ) -> UpsertAclWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-acl-with-consumer",
             method: reqwest::Method::PUT,
@@ -326,18 +339,24 @@ impl<'a> Acls<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("ACLId", acl_id)
-            .json_body("application/json", body)
+        UpsertAclWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("ACLId", acl_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a an ACL associated with a Consumer
     ///
@@ -365,7 +384,7 @@ impl<'a> Acls<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         acl_id: &str,
-    ) -> crate::Call<(), DeleteAclWithConsumerError> {
+    ) -> DeleteAclWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-acl-with-consumer",
             method: reqwest::Method::DELETE,
@@ -379,17 +398,273 @@ impl<'a> Acls<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("ACLId", acl_id)
+        DeleteAclWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("ACLId", acl_id),
+        }
+    }
+}
+/// The operations on ACLs, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Acls`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AclsApi {
+    /// [`Acls::list_acl`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/acls`.
+    fn list_acl(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListAclParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListAclResponse, crate::Error<ListAclError>>,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-acl",
+                message: "`list-acl` is not implemented by this `AclsApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Acls::get_acl`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/acls/{ACLId}`.
+    fn get_acl(
+        &self,
+        acl_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Acl, crate::Error<GetAclError>>,
+    > + Send {
+        let _ = (acl_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-acl",
+                message: "`get-acl` is not implemented by this `AclsApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Acls::list_acl_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/acls`.
+    fn list_acl_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListAclWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAclResponse,
+            crate::Error<ListAclWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-acl-with-consumer",
+                message: "`list-acl-with-consumer` is not implemented by this `AclsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Acls::create_acl_with_consumer`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/acls`.
+    fn create_acl_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        body: crate::models::AclWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Acl, crate::Error<CreateAclWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-acl-with-consumer",
+                message: "`create-acl-with-consumer` is not implemented by this `AclsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Acls::get_acl_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/acls/{ACLId}`.
+    fn get_acl_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        acl_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Acl, crate::Error<GetAclWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, acl_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-acl-with-consumer",
+                message: "`get-acl-with-consumer` is not implemented by this `AclsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Acls::upsert_acl_with_consumer`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/acls/{ACLId}`.
+    fn upsert_acl_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        acl_id: &str,
+        body: crate::models::AclWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Acl, crate::Error<UpsertAclWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, acl_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-acl-with-consumer",
+                message: "`upsert-acl-with-consumer` is not implemented by this `AclsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Acls::delete_acl_with_consumer`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/acls/{ACLId}`.
+    fn delete_acl_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        acl_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAclWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, acl_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-acl-with-consumer",
+                message: "`delete-acl-with-consumer` is not implemented by this `AclsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AclsApi for crate::Client {
+    fn list_acl(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListAclParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListAclResponse, crate::Error<ListAclError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.acls().list_acl(control_plane_id).with_params(params),
+        )
+    }
+    fn get_acl(
+        &self,
+        acl_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Acl, crate::Error<GetAclError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.acls().get_acl(acl_id, control_plane_id),
+        )
+    }
+    fn list_acl_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListAclWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAclResponse,
+            crate::Error<ListAclWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .acls()
+                .list_acl_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_acl_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        body: crate::models::AclWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Acl, crate::Error<CreateAclWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .acls()
+                .create_acl_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    body,
+                ),
+        )
+    }
+    fn get_acl_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        acl_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Acl, crate::Error<GetAclWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .acls()
+                .get_acl_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    acl_id,
+                ),
+        )
+    }
+    fn upsert_acl_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        acl_id: &str,
+        body: crate::models::AclWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Acl, crate::Error<UpsertAclWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .acls()
+                .upsert_acl_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    acl_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_acl_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        acl_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAclWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .acls()
+                .delete_acl_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    acl_id,
+                ),
+        )
     }
 }
 /// The error responses `list-acl` documents.
@@ -508,9 +783,9 @@ impl crate::runtime::ErrorResponses for GetAclWithConsumerError {
 pub type UpsertAclWithConsumerError = NoDocumentedError;
 /// The error responses `delete-acl-with-consumer` documents, which other operations of the group document too.
 pub type DeleteAclWithConsumerError = NoDocumentedError;
-/// Optional parameters of `list-acl`.
+/// The optional parameters of [`Acls::list_acl`], each `None` unless set: what the setters of [`ListAclCall`] fill, and what [`AclsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAclOptions {
+pub struct ListAclParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -518,9 +793,43 @@ pub struct ListAclOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `list-acl-with-consumer`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Acls::list_acl`]: set its optional parameters, then `.await` it."]
+    ListAclCall < crate ::models::ListAclResponse, ListAclError >, ListAclParams
+}
+impl ListAclCall {
+    fn apply(self) -> crate::Call<crate::models::ListAclResponse, ListAclError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Acls::get_acl`]: set its optional parameters, then `.await` it."]
+    GetAclCall < crate ::models::Acl, GetAclError >
+}
+/// The optional parameters of [`Acls::list_acl_with_consumer`], each `None` unless set: what the setters of [`ListAclWithConsumerCall`] fill, and what [`AclsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAclWithConsumerOptions {
+pub struct ListAclWithConsumerParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -528,29 +837,60 @@ pub struct ListAclWithConsumerOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_acl`](Acls::list_acl) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .acls()
-///     .list_acl("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::acls::LIST_ACL_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_ACL_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Acls::list_acl_with_consumer`]: set its optional parameters, then `.await` it."]
+    ListAclWithConsumerCall < crate ::models::ListAclResponse, ListAclWithConsumerError
+    >, ListAclWithConsumerParams
+}
+impl ListAclWithConsumerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListAclResponse, ListAclWithConsumerError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Acls::create_acl_with_consumer`]: set its optional parameters, then `.await` it."]
+    CreateAclWithConsumerCall < crate ::models::Acl, CreateAclWithConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Acls::get_acl_with_consumer`]: set its optional parameters, then `.await` it."]
+    GetAclWithConsumerCall < crate ::models::Acl, GetAclWithConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Acls::upsert_acl_with_consumer`]: set its optional parameters, then `.await` it."]
+    UpsertAclWithConsumerCall < crate ::models::Acl, UpsertAclWithConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Acls::delete_acl_with_consumer`]: set its optional parameters, then `.await` it."]
+    DeleteAclWithConsumerCall < (), DeleteAclWithConsumerError >
+}
+/// How `list-acl` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_ACL_PAGES: crate::runtime::Paginated<
     crate::models::ListAclResponse,
     crate::models::Acl,
 > = crate::runtime::Paginated {
@@ -563,29 +903,24 @@ pub static LIST_ACL_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_acl_with_consumer`](Acls::list_acl_with_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .acls()
-///     .list_acl_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
-///     .items(&kong_konnect::acls::LIST_ACL_WITH_CONSUMER_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_ACL_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+impl ListAclCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_acl`](Acls::list_acl).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListAclResponse, ListAclError> {
+        self.into_call().pages(&LIST_ACL_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_acl`](Acls::list_acl).
+    pub fn items(self) -> crate::ItemStream<crate::models::Acl, ListAclError> {
+        self.into_call().items(&LIST_ACL_PAGES)
+    }
+}
+/// How `list-acl-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_ACL_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     crate::models::ListAclResponse,
     crate::models::Acl,
 > = crate::runtime::Paginated {
@@ -598,3 +933,21 @@ pub static LIST_ACL_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListAclWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_acl_with_consumer`](Acls::list_acl_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListAclResponse, ListAclWithConsumerError> {
+        self.into_call().pages(&LIST_ACL_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_acl_with_consumer`](Acls::list_acl_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Acl, ListAclWithConsumerError> {
+        self.into_call().items(&LIST_ACL_WITH_CONSUMER_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Add-Ons.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Add-Ons; get one from [`Client::add_ons`](crate::Client::add_ons).
 ///
 /// Optional services that extend the capabilities of a Cloud Gateway data plane group. The currently supported add-on type is managed cache (`managed-cache.v0`), which provisions a Redis-compatible in-memory cache co-located with your data planes. Each add-on is scoped to a control plane or control plane group, and is automatically deployed across all data plane groups that belong to that owner.
@@ -25,6 +21,8 @@ impl<'a> AddOns<'a> {
     ///
     /// `GET /v2/cloud-gateways/add-ons` (operation `list-add-ons`).
     ///
+    /// Optional: [`page_size`](ListAddOnsCall::page_size), [`page_number`](ListAddOnsCall::page_number), [`filter`](ListAddOnsCall::filter) on the returned [`ListAddOnsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -35,16 +33,14 @@ impl<'a> AddOns<'a> {
     ///
     /// let response = client
     ///     .add_ons()
-    ///     .list_add_ons(&Default::default())
+    ///     .list_add_ons()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_add_ons(
-        &self,
-        options: &ListAddOnsOptions,
-    ) -> crate::Call<crate::models::ListAddOnsResponse, ListAddOnsError> {
+    pub fn list_add_ons(&self) -> ListAddOnsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-add-ons",
             method: reqwest::Method::GET,
@@ -60,17 +56,18 @@ impl<'a> AddOns<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListAddOnsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListAddOnsParams::default(),
+        }
     }
     /// Create Add-On
     ///
@@ -89,7 +86,7 @@ impl<'a> AddOns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAddOnRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAddOnRequest>(serde_json::json!({
     ///   "name": "my-add-on",
     ///   "owner": {
     ///     "control_plane_id": "123e4567-e89b-12d3-a456-426614174000",
@@ -106,7 +103,7 @@ impl<'a> AddOns<'a> {
     /// }))?;
     /// let response = client
     ///     .add_ons()
-    ///     .create_add_on(&body)
+    ///     .create_add_on(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -114,8 +111,8 @@ impl<'a> AddOns<'a> {
     /// ```
     pub fn create_add_on(
         &self,
-        body: &crate::models::CreateAddOnRequest,
-    ) -> crate::Call<crate::models::AddOnResponse, CreateAddOnError> {
+        body: crate::models::CreateAddOnRequest,
+    ) -> CreateAddOnCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-add-on",
             method: reqwest::Method::POST,
@@ -131,15 +128,18 @@ impl<'a> AddOns<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateAddOnCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get Add-On
     ///
@@ -163,10 +163,7 @@ impl<'a> AddOns<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_add_on(
-        &self,
-        add_on_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::AddOnResponse, GetAddOnError> {
+    pub fn get_add_on(&self, add_on_id: uuid::Uuid) -> GetAddOnCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-add-on",
             method: reqwest::Method::GET,
@@ -182,15 +179,18 @@ impl<'a> AddOns<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("addOnId", &add_on_id)
+        GetAddOnCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("addOnId", &add_on_id),
+        }
     }
     /// Delete Add-On
     ///
@@ -214,10 +214,7 @@ impl<'a> AddOns<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_add_on(
-        &self,
-        add_on_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteAddOnError> {
+    pub fn delete_add_on(&self, add_on_id: uuid::Uuid) -> DeleteAddOnCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-add-on",
             method: reqwest::Method::DELETE,
@@ -231,15 +228,18 @@ impl<'a> AddOns<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("addOnId", &add_on_id)
+        DeleteAddOnCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("addOnId", &add_on_id),
+        }
     }
     /// Update Add-On
     ///
@@ -256,7 +256,7 @@ impl<'a> AddOns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateAddOnRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateAddOnRequest>(serde_json::json!({
     ///   "config": {
     ///     "capacity_config": {
     ///       "tier": "micro",
@@ -267,7 +267,7 @@ impl<'a> AddOns<'a> {
     /// }))?;
     /// let response = client
     ///     .add_ons()
-    ///     .update_add_on("550e8400-e29b-41d4-a716-446655440000".parse()?, &body)
+    ///     .update_add_on("550e8400-e29b-41d4-a716-446655440000".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -276,8 +276,8 @@ impl<'a> AddOns<'a> {
     pub fn update_add_on(
         &self,
         add_on_id: uuid::Uuid,
-        body: &crate::models::UpdateAddOnRequest,
-    ) -> crate::Call<crate::models::AddOnResponse, UpdateAddOnError> {
+        body: crate::models::UpdateAddOnRequest,
+    ) -> UpdateAddOnCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-add-on",
             method: reqwest::Method::PATCH,
@@ -293,16 +293,151 @@ impl<'a> AddOns<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("addOnId", &add_on_id)
-            .json_body("application/json", body)
+        UpdateAddOnCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("addOnId", &add_on_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on Add-Ons, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AddOns`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AddOnsApi {
+    /// [`AddOns::list_add_ons`]: `GET /v2/cloud-gateways/add-ons`.
+    fn list_add_ons(
+        &self,
+        params: ListAddOnsParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListAddOnsResponse, crate::Error<ListAddOnsError>>,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-add-ons",
+                message: "`list-add-ons` is not implemented by this `AddOnsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AddOns::create_add_on`]: `POST /v2/cloud-gateways/add-ons`.
+    fn create_add_on(
+        &self,
+        body: crate::models::CreateAddOnRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AddOnResponse, crate::Error<CreateAddOnError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-add-on",
+                message: "`create-add-on` is not implemented by this `AddOnsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AddOns::get_add_on`]: `GET /v2/cloud-gateways/add-ons/{addOnId}`.
+    fn get_add_on(
+        &self,
+        add_on_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AddOnResponse, crate::Error<GetAddOnError>>,
+    > + Send {
+        let _ = (add_on_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-add-on",
+                message: "`get-add-on` is not implemented by this `AddOnsApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`AddOns::delete_add_on`]: `DELETE /v2/cloud-gateways/add-ons/{addOnId}`.
+    fn delete_add_on(
+        &self,
+        add_on_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAddOnError>>,
+    > + Send {
+        let _ = (add_on_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-add-on",
+                message: "`delete-add-on` is not implemented by this `AddOnsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AddOns::update_add_on`]: `PATCH /v2/cloud-gateways/add-ons/{addOnId}`.
+    fn update_add_on(
+        &self,
+        add_on_id: uuid::Uuid,
+        body: crate::models::UpdateAddOnRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AddOnResponse, crate::Error<UpdateAddOnError>>,
+    > + Send {
+        let _ = (add_on_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-add-on",
+                message: "`update-add-on` is not implemented by this `AddOnsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AddOnsApi for crate::Client {
+    fn list_add_ons(
+        &self,
+        params: ListAddOnsParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListAddOnsResponse, crate::Error<ListAddOnsError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.add_ons().list_add_ons().with_params(params),
+        )
+    }
+    fn create_add_on(
+        &self,
+        body: crate::models::CreateAddOnRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AddOnResponse, crate::Error<CreateAddOnError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.add_ons().create_add_on(body))
+    }
+    fn get_add_on(
+        &self,
+        add_on_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AddOnResponse, crate::Error<GetAddOnError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.add_ons().get_add_on(add_on_id))
+    }
+    fn delete_add_on(
+        &self,
+        add_on_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAddOnError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.add_ons().delete_add_on(add_on_id))
+    }
+    fn update_add_on(
+        &self,
+        add_on_id: uuid::Uuid,
+        body: crate::models::UpdateAddOnRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AddOnResponse, crate::Error<UpdateAddOnError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.add_ons().update_add_on(add_on_id, body),
+        )
     }
 }
 /// The error responses `list-add-ons` documents.
@@ -465,9 +600,9 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type DeleteAddOnError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-add-on` documents, which other operations of the group document too.
 pub type UpdateAddOnError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-add-ons`.
+/// The optional parameters of [`AddOns::list_add_ons`], each `None` unless set: what the setters of [`ListAddOnsCall`] fill, and what [`AddOnsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAddOnsOptions {
+pub struct ListAddOnsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -475,29 +610,58 @@ pub struct ListAddOnsOptions {
     /// Filters supported for add-ons.
     pub filter: Option<crate::models::AddOnsFilterParameters>,
 }
-/// How [`list_add_ons`](AddOns::list_add_ons) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .add_ons()
-///     .list_add_ons(&Default::default())
-///     .items(&kong_konnect::add_ons::LIST_ADD_ONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_ADD_ONS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AddOns::list_add_ons`]: set its optional parameters, then `.await` it."]
+    ListAddOnsCall < crate ::models::ListAddOnsResponse, ListAddOnsError >,
+    ListAddOnsParams
+}
+impl ListAddOnsCall {
+    fn apply(self) -> crate::Call<crate::models::ListAddOnsResponse, ListAddOnsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters supported for add-ons.
+    pub fn filter(mut self, filter: crate::models::AddOnsFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AddOns::create_add_on`]: set its optional parameters, then `.await` it."]
+    CreateAddOnCall < crate ::models::AddOnResponse, CreateAddOnError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AddOns::get_add_on`]: set its optional parameters, then `.await` it."]
+    GetAddOnCall < crate ::models::AddOnResponse, GetAddOnError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AddOns::delete_add_on`]: set its optional parameters, then `.await` it."]
+    DeleteAddOnCall < (), DeleteAddOnError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AddOns::update_add_on`]: set its optional parameters, then `.await` it."]
+    UpdateAddOnCall < crate ::models::AddOnResponse, UpdateAddOnError >
+}
+/// How `list-add-ons` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_ADD_ONS_PAGES: crate::runtime::Paginated<
     crate::models::ListAddOnsResponse,
     crate::models::AddOnResponse,
 > = crate::runtime::Paginated {
@@ -512,3 +676,21 @@ pub static LIST_ADD_ONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAddOnsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_add_ons`](AddOns::list_add_ons).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListAddOnsResponse, ListAddOnsError> {
+        self.into_call().pages(&LIST_ADD_ONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_add_ons`](AddOns::list_add_ons).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AddOnResponse, ListAddOnsError> {
+        self.into_call().items(&LIST_ADD_ONS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway Agents.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway Agents; get one from [`Client::ai_gateway_agents`](crate::Client::ai_gateway_agents).
 ///
 /// AI Agents registered with the AI Gateway.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayAgents<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/agents` (operation `list-ai-gateway-agents`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayAgentsCall::page_size), [`page_after`](ListAiGatewayAgentsCall::page_after) on the returned [`ListAiGatewayAgentsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayAgents<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_agents()
-    ///     .list_ai_gateway_agents("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_agents("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayAgents<'a> {
     pub fn list_ai_gateway_agents(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayAgentsOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayAgentsResponse,
-        ListAiGatewayAgentsError,
-    > {
+    ) -> ListAiGatewayAgentsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-agents",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayAgents<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayAgentsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayAgentsParams::default(),
+        }
     }
     /// Create an AI Gateway Agent
     ///
@@ -95,7 +92,7 @@ impl<'a> AiGatewayAgents<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayAgentRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayAgentRequest>(serde_json::json!({
     ///   "display_name": "Kong Air Flight Booking Agent",
     ///   "name": "kongair-flight-booking-agent",
     ///   "type": "a2a",
@@ -105,7 +102,7 @@ impl<'a> AiGatewayAgents<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_agents()
-    ///     .create_ai_gateway_agent("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_agent("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -114,8 +111,8 @@ impl<'a> AiGatewayAgents<'a> {
     pub fn create_ai_gateway_agent(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayAgentRequest,
-    ) -> crate::Call<crate::models::AiGatewayAgent, CreateAiGatewayAgentError> {
+        body: crate::models::CreateAiGatewayAgentRequest,
+    ) -> CreateAiGatewayAgentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-agent",
             method: reqwest::Method::POST,
@@ -131,16 +128,19 @@ impl<'a> AiGatewayAgents<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewayAgentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway Agent
     ///
@@ -171,7 +171,7 @@ impl<'a> AiGatewayAgents<'a> {
         &self,
         gateway_id: uuid::Uuid,
         agent_id_or_name: &str,
-    ) -> crate::Call<crate::models::AiGatewayAgent, GetAiGatewayAgentError> {
+    ) -> GetAiGatewayAgentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-agent",
             method: reqwest::Method::GET,
@@ -187,16 +187,19 @@ impl<'a> AiGatewayAgents<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("agentIdOrName", agent_id_or_name)
+        GetAiGatewayAgentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("agentIdOrName", agent_id_or_name),
+        }
     }
     /// Update an AI Gateway Agent
     ///
@@ -215,7 +218,7 @@ impl<'a> AiGatewayAgents<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayAgentRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayAgentRequest>(serde_json::json!({
     ///   "display_name": "Kong Air Flight Booking Agent",
     ///   "name": "kongair-flight-booking-agent",
     ///   "type": "a2a",
@@ -225,7 +228,7 @@ impl<'a> AiGatewayAgents<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_agents()
-    ///     .update_ai_gateway_agent("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_agent("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -235,8 +238,8 @@ impl<'a> AiGatewayAgents<'a> {
         &self,
         gateway_id: uuid::Uuid,
         agent_id_or_name: &str,
-        body: &crate::models::CreateAiGatewayAgentRequest,
-    ) -> crate::Call<crate::models::AiGatewayAgent, UpdateAiGatewayAgentError> {
+        body: crate::models::CreateAiGatewayAgentRequest,
+    ) -> UpdateAiGatewayAgentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-agent",
             method: reqwest::Method::PUT,
@@ -252,17 +255,20 @@ impl<'a> AiGatewayAgents<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("agentIdOrName", agent_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayAgentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("agentIdOrName", agent_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway Agent
     ///
@@ -292,7 +298,7 @@ impl<'a> AiGatewayAgents<'a> {
         &self,
         gateway_id: uuid::Uuid,
         agent_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewayAgentError> {
+    ) -> DeleteAiGatewayAgentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-agent",
             method: reqwest::Method::DELETE,
@@ -306,16 +312,199 @@ impl<'a> AiGatewayAgents<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("agentIdOrName", agent_id_or_name)
+        DeleteAiGatewayAgentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("agentIdOrName", agent_id_or_name),
+        }
+    }
+}
+/// The operations on AI Gateway Agents, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayAgents`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayAgentsApi {
+    /// [`AiGatewayAgents::list_ai_gateway_agents`]: `GET /v1/ai-gateways/{gatewayId}/agents`.
+    fn list_ai_gateway_agents(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayAgentsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayAgentsResponse,
+            crate::Error<ListAiGatewayAgentsError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-agents",
+                message: "`list-ai-gateway-agents` is not implemented by this `AiGatewayAgentsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayAgents::create_ai_gateway_agent`]: `POST /v1/ai-gateways/{gatewayId}/agents`.
+    fn create_ai_gateway_agent(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayAgentRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayAgent,
+            crate::Error<CreateAiGatewayAgentError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-agent",
+                message: "`create-ai-gateway-agent` is not implemented by this `AiGatewayAgentsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayAgents::get_ai_gateway_agent`]: `GET /v1/ai-gateways/{gatewayId}/agents/{agentIdOrName}`.
+    fn get_ai_gateway_agent(
+        &self,
+        gateway_id: uuid::Uuid,
+        agent_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayAgent,
+            crate::Error<GetAiGatewayAgentError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, agent_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-agent",
+                message: "`get-ai-gateway-agent` is not implemented by this `AiGatewayAgentsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayAgents::update_ai_gateway_agent`]: `PUT /v1/ai-gateways/{gatewayId}/agents/{agentIdOrName}`.
+    fn update_ai_gateway_agent(
+        &self,
+        gateway_id: uuid::Uuid,
+        agent_id_or_name: &str,
+        body: crate::models::CreateAiGatewayAgentRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayAgent,
+            crate::Error<UpdateAiGatewayAgentError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, agent_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-agent",
+                message: "`update-ai-gateway-agent` is not implemented by this `AiGatewayAgentsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayAgents::delete_ai_gateway_agent`]: `DELETE /v1/ai-gateways/{gatewayId}/agents/{agentIdOrName}`.
+    fn delete_ai_gateway_agent(
+        &self,
+        gateway_id: uuid::Uuid,
+        agent_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayAgentError>>,
+    > + Send {
+        let _ = (gateway_id, agent_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-agent",
+                message: "`delete-ai-gateway-agent` is not implemented by this `AiGatewayAgentsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayAgentsApi for crate::Client {
+    fn list_ai_gateway_agents(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayAgentsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayAgentsResponse,
+            crate::Error<ListAiGatewayAgentsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_agents()
+                .list_ai_gateway_agents(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_agent(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayAgentRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayAgent,
+            crate::Error<CreateAiGatewayAgentError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_agents().create_ai_gateway_agent(gateway_id, body),
+        )
+    }
+    fn get_ai_gateway_agent(
+        &self,
+        gateway_id: uuid::Uuid,
+        agent_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayAgent,
+            crate::Error<GetAiGatewayAgentError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_agents().get_ai_gateway_agent(gateway_id, agent_id_or_name),
+        )
+    }
+    fn update_ai_gateway_agent(
+        &self,
+        gateway_id: uuid::Uuid,
+        agent_id_or_name: &str,
+        body: crate::models::CreateAiGatewayAgentRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayAgent,
+            crate::Error<UpdateAiGatewayAgentError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_agents()
+                .update_ai_gateway_agent(gateway_id, agent_id_or_name, body),
+        )
+    }
+    fn delete_ai_gateway_agent(
+        &self,
+        gateway_id: uuid::Uuid,
+        agent_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayAgentError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_agents()
+                .delete_ai_gateway_agent(gateway_id, agent_id_or_name),
+        )
     }
 }
 /// The error responses `list-ai-gateway-agents`, `get-ai-gateway-agent`, `delete-ai-gateway-agent` document.
@@ -457,37 +646,67 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayAgentError {
 }
 /// The error responses `delete-ai-gateway-agent` documents, which other operations of the group document too.
 pub type DeleteAiGatewayAgentError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-agents`.
+/// The optional parameters of [`AiGatewayAgents::list_ai_gateway_agents`], each `None` unless set: what the setters of [`ListAiGatewayAgentsCall`] fill, and what [`AiGatewayAgentsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayAgentsOptions {
+pub struct ListAiGatewayAgentsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_agents`](AiGatewayAgents::list_ai_gateway_agents) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_agents()
-///     .list_ai_gateway_agents("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_agents::LIST_AI_GATEWAY_AGENTS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_AGENTS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayAgents::list_ai_gateway_agents`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayAgentsCall < crate ::models::ListAiGatewayAgentsResponse,
+    ListAiGatewayAgentsError >, ListAiGatewayAgentsParams
+}
+impl ListAiGatewayAgentsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayAgentsResponse,
+        ListAiGatewayAgentsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayAgents::create_ai_gateway_agent`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayAgentCall < crate ::models::AiGatewayAgent, CreateAiGatewayAgentError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayAgents::get_ai_gateway_agent`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayAgentCall < crate ::models::AiGatewayAgent, GetAiGatewayAgentError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayAgents::update_ai_gateway_agent`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayAgentCall < crate ::models::AiGatewayAgent, UpdateAiGatewayAgentError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayAgents::delete_ai_gateway_agent`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayAgentCall < (), DeleteAiGatewayAgentError >
+}
+/// How `list-ai-gateway-agents` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_AGENTS_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayAgentsResponse,
     crate::models::AiGatewayAgent,
 > = crate::runtime::Paginated {
@@ -500,3 +719,24 @@ pub static LIST_AI_GATEWAY_AGENTS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAiGatewayAgentsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_agents`](AiGatewayAgents::list_ai_gateway_agents).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayAgentsResponse,
+        ListAiGatewayAgentsError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_AGENTS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_agents`](AiGatewayAgents::list_ai_gateway_agents).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AiGatewayAgent, ListAiGatewayAgentsError> {
+        self.into_call().items(&LIST_AI_GATEWAY_AGENTS_PAGES)
+    }
+}

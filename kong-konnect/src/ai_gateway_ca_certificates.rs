@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway CA Certificates.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway CA Certificates; get one from [`Client::ai_gateway_ca_certificates`](crate::Client::ai_gateway_ca_certificates).
 ///
 /// API related to the management of AI Gateway CA Certificates.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayCaCertificates<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/ca-certificates` (operation `list-ai-gateway-ca-certificates`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayCaCertificatesCall::page_size), [`page_after`](ListAiGatewayCaCertificatesCall::page_after) on the returned [`ListAiGatewayCaCertificatesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayCaCertificates<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_ca_certificates()
-    ///     .list_ai_gateway_ca_certificates("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_ca_certificates("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayCaCertificates<'a> {
     pub fn list_ai_gateway_ca_certificates(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayCaCertificatesOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayCaCertificatesResponse,
-        ListAiGatewayCaCertificatesError,
-    > {
+    ) -> ListAiGatewayCaCertificatesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-ca-certificates",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayCaCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayCaCertificatesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayCaCertificatesParams::default(),
+        }
     }
     /// Create an AI Gateway CA Certificate
     ///
@@ -95,13 +92,13 @@ impl<'a> AiGatewayCaCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayCaCertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayCaCertificateRequest>(serde_json::json!({
     ///   "name": "my-root-ca",
     ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_ca_certificates()
-    ///     .create_ai_gateway_ca_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_ca_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -110,11 +107,8 @@ impl<'a> AiGatewayCaCertificates<'a> {
     pub fn create_ai_gateway_ca_certificate(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayCaCertificateRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayCaCertificate,
-        CreateAiGatewayCaCertificateError,
-    > {
+        body: crate::models::CreateAiGatewayCaCertificateRequest,
+    ) -> CreateAiGatewayCaCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-ca-certificate",
             method: reqwest::Method::POST,
@@ -130,16 +124,19 @@ impl<'a> AiGatewayCaCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewayCaCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway CA Certificate
     ///
@@ -170,10 +167,7 @@ impl<'a> AiGatewayCaCertificates<'a> {
         &self,
         gateway_id: uuid::Uuid,
         ca_certificate_id_or_name: &str,
-    ) -> crate::Call<
-        crate::models::AiGatewayCaCertificate,
-        GetAiGatewayCaCertificateError,
-    > {
+    ) -> GetAiGatewayCaCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-ca-certificate",
             method: reqwest::Method::GET,
@@ -189,16 +183,19 @@ impl<'a> AiGatewayCaCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("caCertificateIdOrName", ca_certificate_id_or_name)
+        GetAiGatewayCaCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("caCertificateIdOrName", ca_certificate_id_or_name),
+        }
     }
     /// Update an AI Gateway CA Certificate
     ///
@@ -217,13 +214,13 @@ impl<'a> AiGatewayCaCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayCaCertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayCaCertificateRequest>(serde_json::json!({
     ///   "name": "my-root-ca",
     ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_ca_certificates()
-    ///     .update_ai_gateway_ca_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_ca_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -233,11 +230,8 @@ impl<'a> AiGatewayCaCertificates<'a> {
         &self,
         gateway_id: uuid::Uuid,
         ca_certificate_id_or_name: &str,
-        body: &crate::models::CreateAiGatewayCaCertificateRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayCaCertificate,
-        UpdateAiGatewayCaCertificateError,
-    > {
+        body: crate::models::CreateAiGatewayCaCertificateRequest,
+    ) -> UpdateAiGatewayCaCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-ca-certificate",
             method: reqwest::Method::PUT,
@@ -253,17 +247,20 @@ impl<'a> AiGatewayCaCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("caCertificateIdOrName", ca_certificate_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayCaCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("caCertificateIdOrName", ca_certificate_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway CA Certificate
     ///
@@ -293,7 +290,7 @@ impl<'a> AiGatewayCaCertificates<'a> {
         &self,
         gateway_id: uuid::Uuid,
         ca_certificate_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewayCaCertificateError> {
+    ) -> DeleteAiGatewayCaCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-ca-certificate",
             method: reqwest::Method::DELETE,
@@ -307,16 +304,207 @@ impl<'a> AiGatewayCaCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("caCertificateIdOrName", ca_certificate_id_or_name)
+        DeleteAiGatewayCaCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("caCertificateIdOrName", ca_certificate_id_or_name),
+        }
+    }
+}
+/// The operations on AI Gateway CA Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayCaCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayCaCertificatesApi {
+    /// [`AiGatewayCaCertificates::list_ai_gateway_ca_certificates`]: `GET /v1/ai-gateways/{gatewayId}/ca-certificates`.
+    fn list_ai_gateway_ca_certificates(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayCaCertificatesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayCaCertificatesResponse,
+            crate::Error<ListAiGatewayCaCertificatesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-ca-certificates",
+                message: "`list-ai-gateway-ca-certificates` is not implemented by this `AiGatewayCaCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayCaCertificates::create_ai_gateway_ca_certificate`]: `POST /v1/ai-gateways/{gatewayId}/ca-certificates`.
+    fn create_ai_gateway_ca_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayCaCertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayCaCertificate,
+            crate::Error<CreateAiGatewayCaCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-ca-certificate",
+                message: "`create-ai-gateway-ca-certificate` is not implemented by this `AiGatewayCaCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayCaCertificates::get_ai_gateway_ca_certificate`]: `GET /v1/ai-gateways/{gatewayId}/ca-certificates/{caCertificateIdOrName}`.
+    fn get_ai_gateway_ca_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        ca_certificate_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayCaCertificate,
+            crate::Error<GetAiGatewayCaCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, ca_certificate_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-ca-certificate",
+                message: "`get-ai-gateway-ca-certificate` is not implemented by this `AiGatewayCaCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayCaCertificates::update_ai_gateway_ca_certificate`]: `PUT /v1/ai-gateways/{gatewayId}/ca-certificates/{caCertificateIdOrName}`.
+    fn update_ai_gateway_ca_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        ca_certificate_id_or_name: &str,
+        body: crate::models::CreateAiGatewayCaCertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayCaCertificate,
+            crate::Error<UpdateAiGatewayCaCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, ca_certificate_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-ca-certificate",
+                message: "`update-ai-gateway-ca-certificate` is not implemented by this `AiGatewayCaCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayCaCertificates::delete_ai_gateway_ca_certificate`]: `DELETE /v1/ai-gateways/{gatewayId}/ca-certificates/{caCertificateIdOrName}`.
+    fn delete_ai_gateway_ca_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        ca_certificate_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayCaCertificateError>>,
+    > + Send {
+        let _ = (gateway_id, ca_certificate_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-ca-certificate",
+                message: "`delete-ai-gateway-ca-certificate` is not implemented by this `AiGatewayCaCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayCaCertificatesApi for crate::Client {
+    fn list_ai_gateway_ca_certificates(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayCaCertificatesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayCaCertificatesResponse,
+            crate::Error<ListAiGatewayCaCertificatesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_ca_certificates()
+                .list_ai_gateway_ca_certificates(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_ca_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayCaCertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayCaCertificate,
+            crate::Error<CreateAiGatewayCaCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_ca_certificates()
+                .create_ai_gateway_ca_certificate(gateway_id, body),
+        )
+    }
+    fn get_ai_gateway_ca_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        ca_certificate_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayCaCertificate,
+            crate::Error<GetAiGatewayCaCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_ca_certificates()
+                .get_ai_gateway_ca_certificate(gateway_id, ca_certificate_id_or_name),
+        )
+    }
+    fn update_ai_gateway_ca_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        ca_certificate_id_or_name: &str,
+        body: crate::models::CreateAiGatewayCaCertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayCaCertificate,
+            crate::Error<UpdateAiGatewayCaCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_ca_certificates()
+                .update_ai_gateway_ca_certificate(
+                    gateway_id,
+                    ca_certificate_id_or_name,
+                    body,
+                ),
+        )
+    }
+    fn delete_ai_gateway_ca_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        ca_certificate_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayCaCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_ca_certificates()
+                .delete_ai_gateway_ca_certificate(gateway_id, ca_certificate_id_or_name),
+        )
     }
 }
 /// The error responses `list-ai-gateway-ca-certificates`, `get-ai-gateway-ca-certificate`, `delete-ai-gateway-ca-certificate` document.
@@ -458,37 +646,69 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayCaCertificateError {
 }
 /// The error responses `delete-ai-gateway-ca-certificate` documents, which other operations of the group document too.
 pub type DeleteAiGatewayCaCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-ca-certificates`.
+/// The optional parameters of [`AiGatewayCaCertificates::list_ai_gateway_ca_certificates`], each `None` unless set: what the setters of [`ListAiGatewayCaCertificatesCall`] fill, and what [`AiGatewayCaCertificatesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayCaCertificatesOptions {
+pub struct ListAiGatewayCaCertificatesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_ca_certificates`](AiGatewayCaCertificates::list_ai_gateway_ca_certificates) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_ca_certificates()
-///     .list_ai_gateway_ca_certificates("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_ca_certificates::LIST_AI_GATEWAY_CA_CERTIFICATES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_CA_CERTIFICATES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayCaCertificates::list_ai_gateway_ca_certificates`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayCaCertificatesCall < crate
+    ::models::ListAiGatewayCaCertificatesResponse, ListAiGatewayCaCertificatesError >,
+    ListAiGatewayCaCertificatesParams
+}
+impl ListAiGatewayCaCertificatesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayCaCertificatesResponse,
+        ListAiGatewayCaCertificatesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayCaCertificates::create_ai_gateway_ca_certificate`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayCaCertificateCall < crate ::models::AiGatewayCaCertificate,
+    CreateAiGatewayCaCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayCaCertificates::get_ai_gateway_ca_certificate`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayCaCertificateCall < crate ::models::AiGatewayCaCertificate,
+    GetAiGatewayCaCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayCaCertificates::update_ai_gateway_ca_certificate`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayCaCertificateCall < crate ::models::AiGatewayCaCertificate,
+    UpdateAiGatewayCaCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayCaCertificates::delete_ai_gateway_ca_certificate`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayCaCertificateCall < (), DeleteAiGatewayCaCertificateError >
+}
+/// How `list-ai-gateway-ca-certificates` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CA_CERTIFICATES_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayCaCertificatesResponse,
     crate::models::AiGatewayCaCertificate,
 > = crate::runtime::Paginated {
@@ -501,3 +721,27 @@ pub static LIST_AI_GATEWAY_CA_CERTIFICATES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAiGatewayCaCertificatesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_ca_certificates`](AiGatewayCaCertificates::list_ai_gateway_ca_certificates).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayCaCertificatesResponse,
+        ListAiGatewayCaCertificatesError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CA_CERTIFICATES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_ca_certificates`](AiGatewayCaCertificates::list_ai_gateway_ca_certificates).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayCaCertificate,
+        ListAiGatewayCaCertificatesError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CA_CERTIFICATES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway Certificates.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway Certificates; get one from [`Client::ai_gateway_certificates`](crate::Client::ai_gateway_certificates).
 ///
 /// API related to the management of AI Gateway Certificates.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayCertificates<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/certificates` (operation `list-ai-gateway-certificates`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayCertificatesCall::page_size), [`page_after`](ListAiGatewayCertificatesCall::page_after) on the returned [`ListAiGatewayCertificatesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayCertificates<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_certificates()
-    ///     .list_ai_gateway_certificates("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_certificates("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayCertificates<'a> {
     pub fn list_ai_gateway_certificates(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayCertificatesOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayCertificatesResponse,
-        ListAiGatewayCertificatesError,
-    > {
+    ) -> ListAiGatewayCertificatesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-certificates",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayCertificatesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayCertificatesParams::default(),
+        }
     }
     /// Create an AI Gateway Certificate
     ///
@@ -95,14 +92,14 @@ impl<'a> AiGatewayCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayCertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayCertificateRequest>(serde_json::json!({
     ///   "name": "my-tls-cert",
     ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n",
     ///   "key": "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_certificates()
-    ///     .create_ai_gateway_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -111,11 +108,8 @@ impl<'a> AiGatewayCertificates<'a> {
     pub fn create_ai_gateway_certificate(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayCertificateRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayCertificate,
-        CreateAiGatewayCertificateError,
-    > {
+        body: crate::models::CreateAiGatewayCertificateRequest,
+    ) -> CreateAiGatewayCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-certificate",
             method: reqwest::Method::POST,
@@ -131,16 +125,19 @@ impl<'a> AiGatewayCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewayCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway Certificate
     ///
@@ -171,7 +168,7 @@ impl<'a> AiGatewayCertificates<'a> {
         &self,
         gateway_id: uuid::Uuid,
         certificate_id_or_name: &str,
-    ) -> crate::Call<crate::models::AiGatewayCertificate, GetAiGatewayCertificateError> {
+    ) -> GetAiGatewayCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-certificate",
             method: reqwest::Method::GET,
@@ -187,16 +184,19 @@ impl<'a> AiGatewayCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateIdOrName", certificate_id_or_name)
+        GetAiGatewayCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateIdOrName", certificate_id_or_name),
+        }
     }
     /// Update an AI Gateway Certificate
     ///
@@ -215,14 +215,14 @@ impl<'a> AiGatewayCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayCertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayCertificateRequest>(serde_json::json!({
     ///   "name": "my-tls-cert",
     ///   "cert": "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n",
     ///   "key": "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_certificates()
-    ///     .update_ai_gateway_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -232,11 +232,8 @@ impl<'a> AiGatewayCertificates<'a> {
         &self,
         gateway_id: uuid::Uuid,
         certificate_id_or_name: &str,
-        body: &crate::models::CreateAiGatewayCertificateRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayCertificate,
-        UpdateAiGatewayCertificateError,
-    > {
+        body: crate::models::CreateAiGatewayCertificateRequest,
+    ) -> UpdateAiGatewayCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-certificate",
             method: reqwest::Method::PUT,
@@ -252,17 +249,20 @@ impl<'a> AiGatewayCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateIdOrName", certificate_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateIdOrName", certificate_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway Certificate
     ///
@@ -292,7 +292,7 @@ impl<'a> AiGatewayCertificates<'a> {
         &self,
         gateway_id: uuid::Uuid,
         certificate_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewayCertificateError> {
+    ) -> DeleteAiGatewayCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-certificate",
             method: reqwest::Method::DELETE,
@@ -306,16 +306,203 @@ impl<'a> AiGatewayCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateIdOrName", certificate_id_or_name)
+        DeleteAiGatewayCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateIdOrName", certificate_id_or_name),
+        }
+    }
+}
+/// The operations on AI Gateway Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayCertificatesApi {
+    /// [`AiGatewayCertificates::list_ai_gateway_certificates`]: `GET /v1/ai-gateways/{gatewayId}/certificates`.
+    fn list_ai_gateway_certificates(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayCertificatesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayCertificatesResponse,
+            crate::Error<ListAiGatewayCertificatesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-certificates",
+                message: "`list-ai-gateway-certificates` is not implemented by this `AiGatewayCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayCertificates::create_ai_gateway_certificate`]: `POST /v1/ai-gateways/{gatewayId}/certificates`.
+    fn create_ai_gateway_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayCertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayCertificate,
+            crate::Error<CreateAiGatewayCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-certificate",
+                message: "`create-ai-gateway-certificate` is not implemented by this `AiGatewayCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayCertificates::get_ai_gateway_certificate`]: `GET /v1/ai-gateways/{gatewayId}/certificates/{certificateIdOrName}`.
+    fn get_ai_gateway_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayCertificate,
+            crate::Error<GetAiGatewayCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, certificate_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-certificate",
+                message: "`get-ai-gateway-certificate` is not implemented by this `AiGatewayCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayCertificates::update_ai_gateway_certificate`]: `PUT /v1/ai-gateways/{gatewayId}/certificates/{certificateIdOrName}`.
+    fn update_ai_gateway_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+        body: crate::models::CreateAiGatewayCertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayCertificate,
+            crate::Error<UpdateAiGatewayCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, certificate_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-certificate",
+                message: "`update-ai-gateway-certificate` is not implemented by this `AiGatewayCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayCertificates::delete_ai_gateway_certificate`]: `DELETE /v1/ai-gateways/{gatewayId}/certificates/{certificateIdOrName}`.
+    fn delete_ai_gateway_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayCertificateError>>,
+    > + Send {
+        let _ = (gateway_id, certificate_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-certificate",
+                message: "`delete-ai-gateway-certificate` is not implemented by this `AiGatewayCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayCertificatesApi for crate::Client {
+    fn list_ai_gateway_certificates(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayCertificatesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayCertificatesResponse,
+            crate::Error<ListAiGatewayCertificatesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_certificates()
+                .list_ai_gateway_certificates(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayCertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayCertificate,
+            crate::Error<CreateAiGatewayCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_certificates()
+                .create_ai_gateway_certificate(gateway_id, body),
+        )
+    }
+    fn get_ai_gateway_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayCertificate,
+            crate::Error<GetAiGatewayCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_certificates()
+                .get_ai_gateway_certificate(gateway_id, certificate_id_or_name),
+        )
+    }
+    fn update_ai_gateway_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+        body: crate::models::CreateAiGatewayCertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayCertificate,
+            crate::Error<UpdateAiGatewayCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_certificates()
+                .update_ai_gateway_certificate(gateway_id, certificate_id_or_name, body),
+        )
+    }
+    fn delete_ai_gateway_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_certificates()
+                .delete_ai_gateway_certificate(gateway_id, certificate_id_or_name),
+        )
     }
 }
 /// The error responses `list-ai-gateway-certificates`, `get-ai-gateway-certificate`, `delete-ai-gateway-certificate` document.
@@ -457,37 +644,68 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayCertificateError {
 }
 /// The error responses `delete-ai-gateway-certificate` documents, which other operations of the group document too.
 pub type DeleteAiGatewayCertificateError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-certificates`.
+/// The optional parameters of [`AiGatewayCertificates::list_ai_gateway_certificates`], each `None` unless set: what the setters of [`ListAiGatewayCertificatesCall`] fill, and what [`AiGatewayCertificatesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayCertificatesOptions {
+pub struct ListAiGatewayCertificatesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_certificates`](AiGatewayCertificates::list_ai_gateway_certificates) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_certificates()
-///     .list_ai_gateway_certificates("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_certificates::LIST_AI_GATEWAY_CERTIFICATES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_CERTIFICATES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayCertificates::list_ai_gateway_certificates`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayCertificatesCall < crate ::models::ListAiGatewayCertificatesResponse,
+    ListAiGatewayCertificatesError >, ListAiGatewayCertificatesParams
+}
+impl ListAiGatewayCertificatesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayCertificatesResponse,
+        ListAiGatewayCertificatesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayCertificates::create_ai_gateway_certificate`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayCertificateCall < crate ::models::AiGatewayCertificate,
+    CreateAiGatewayCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayCertificates::get_ai_gateway_certificate`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayCertificateCall < crate ::models::AiGatewayCertificate,
+    GetAiGatewayCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayCertificates::update_ai_gateway_certificate`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayCertificateCall < crate ::models::AiGatewayCertificate,
+    UpdateAiGatewayCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayCertificates::delete_ai_gateway_certificate`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayCertificateCall < (), DeleteAiGatewayCertificateError >
+}
+/// How `list-ai-gateway-certificates` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CERTIFICATES_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayCertificatesResponse,
     crate::models::AiGatewayCertificate,
 > = crate::runtime::Paginated {
@@ -500,3 +718,27 @@ pub static LIST_AI_GATEWAY_CERTIFICATES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAiGatewayCertificatesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_certificates`](AiGatewayCertificates::list_ai_gateway_certificates).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayCertificatesResponse,
+        ListAiGatewayCertificatesError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CERTIFICATES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_certificates`](AiGatewayCertificates::list_ai_gateway_certificates).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayCertificate,
+        ListAiGatewayCertificatesError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CERTIFICATES_PAGES)
+    }
+}

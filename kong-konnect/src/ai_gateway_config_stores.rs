@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway Config Stores.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway Config Stores; get one from [`Client::ai_gateway_config_stores`](crate::Client::ai_gateway_config_stores).
 ///
 /// API related to the management of AI Gateway Config Stores.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/config-stores` (operation `list-ai-gateway-config-stores`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayConfigStoresCall::page_size), [`page_after`](ListAiGatewayConfigStoresCall::page_after) on the returned [`ListAiGatewayConfigStoresCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_config_stores()
-    ///     .list_ai_gateway_config_stores("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_config_stores("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayConfigStores<'a> {
     pub fn list_ai_gateway_config_stores(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayConfigStoresOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayConfigStoresResponse,
-        ListAiGatewayConfigStoresError,
-    > {
+    ) -> ListAiGatewayConfigStoresCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-config-stores",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayConfigStores<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayConfigStoresCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayConfigStoresParams::default(),
+        }
     }
     /// Create an AI Gateway Config Store
     ///
@@ -95,12 +92,12 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConfigStoreRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConfigStoreRequest>(serde_json::json!({
     ///   "name": "my-config-store"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_config_stores()
-    ///     .create_ai_gateway_config_store("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_config_store("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -109,11 +106,8 @@ impl<'a> AiGatewayConfigStores<'a> {
     pub fn create_ai_gateway_config_store(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayConfigStoreRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayConfigStore,
-        CreateAiGatewayConfigStoreError,
-    > {
+        body: crate::models::CreateAiGatewayConfigStoreRequest,
+    ) -> CreateAiGatewayConfigStoreCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-config-store",
             method: reqwest::Method::POST,
@@ -129,16 +123,19 @@ impl<'a> AiGatewayConfigStores<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewayConfigStoreCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway Config Store
     ///
@@ -169,7 +166,7 @@ impl<'a> AiGatewayConfigStores<'a> {
         &self,
         gateway_id: uuid::Uuid,
         config_store_id_or_name: &str,
-    ) -> crate::Call<crate::models::AiGatewayConfigStore, GetAiGatewayConfigStoreError> {
+    ) -> GetAiGatewayConfigStoreCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-config-store",
             method: reqwest::Method::GET,
@@ -185,16 +182,19 @@ impl<'a> AiGatewayConfigStores<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("configStoreIdOrName", config_store_id_or_name)
+        GetAiGatewayConfigStoreCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("configStoreIdOrName", config_store_id_or_name),
+        }
     }
     /// Update an AI Gateway Config Store
     ///
@@ -213,10 +213,10 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateAiGatewayConfigStoreRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateAiGatewayConfigStoreRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .ai_gateway_config_stores()
-    ///     .update_ai_gateway_config_store("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_config_store("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -226,11 +226,8 @@ impl<'a> AiGatewayConfigStores<'a> {
         &self,
         gateway_id: uuid::Uuid,
         config_store_id_or_name: &str,
-        body: &crate::models::UpdateAiGatewayConfigStoreRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayConfigStore,
-        UpdateAiGatewayConfigStoreError,
-    > {
+        body: crate::models::UpdateAiGatewayConfigStoreRequest,
+    ) -> UpdateAiGatewayConfigStoreCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-config-store",
             method: reqwest::Method::PUT,
@@ -246,17 +243,20 @@ impl<'a> AiGatewayConfigStores<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("configStoreIdOrName", config_store_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayConfigStoreCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("configStoreIdOrName", config_store_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway Config Store
     ///
@@ -266,6 +266,8 @@ impl<'a> AiGatewayConfigStores<'a> {
     /// Removes a specific AI Gateway Config Store.
     ///
     /// `DELETE /v1/ai-gateways/{gatewayId}/config-stores/{configStoreIdOrName}` (operation `delete-ai-gateway-config-store`).
+    ///
+    /// Optional: [`force`](DeleteAiGatewayConfigStoreCall::force) on the returned [`DeleteAiGatewayConfigStoreCall`].
     ///
     /// # Example
     ///
@@ -277,7 +279,8 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///
     /// client
     ///     .ai_gateway_config_stores()
-    ///     .delete_ai_gateway_config_store("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &Default::default())
+    ///     .delete_ai_gateway_config_store("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name")
+    ///     .force(false)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -286,8 +289,7 @@ impl<'a> AiGatewayConfigStores<'a> {
         &self,
         gateway_id: uuid::Uuid,
         config_store_id_or_name: &str,
-        options: &DeleteAiGatewayConfigStoreOptions,
-    ) -> crate::Call<(), DeleteAiGatewayConfigStoreError> {
+    ) -> DeleteAiGatewayConfigStoreCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-config-store",
             method: reqwest::Method::DELETE,
@@ -301,17 +303,20 @@ impl<'a> AiGatewayConfigStores<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("configStoreIdOrName", config_store_id_or_name)
-            .query("force", &options.force)
+        DeleteAiGatewayConfigStoreCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("configStoreIdOrName", config_store_id_or_name),
+            params: DeleteAiGatewayConfigStoreParams::default(),
+        }
     }
     /// List AI Gateway Config Store Secrets
     ///
@@ -321,6 +326,8 @@ impl<'a> AiGatewayConfigStores<'a> {
     /// Returns a collection of all secrets for an AI Gateway Config Store.
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/config-stores/{configStoreIdOrName}/secrets` (operation `list-ai-gateway-config-store-secrets`).
+    ///
+    /// Optional: [`page_size`](ListAiGatewayConfigStoreSecretsCall::page_size), [`page_after`](ListAiGatewayConfigStoreSecretsCall::page_after) on the returned [`ListAiGatewayConfigStoreSecretsCall`].
     ///
     /// # Example
     ///
@@ -332,7 +339,8 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_config_stores()
-    ///     .list_ai_gateway_config_store_secrets("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &Default::default())
+    ///     .list_ai_gateway_config_store_secrets("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name")
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -342,11 +350,7 @@ impl<'a> AiGatewayConfigStores<'a> {
         &self,
         gateway_id: uuid::Uuid,
         config_store_id_or_name: &str,
-        options: &ListAiGatewayConfigStoreSecretsOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayConfigStoreSecretsResponse,
-        ListAiGatewayConfigStoreSecretsError,
-    > {
+    ) -> ListAiGatewayConfigStoreSecretsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-config-store-secrets",
             method: reqwest::Method::GET,
@@ -362,18 +366,20 @@ impl<'a> AiGatewayConfigStores<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("configStoreIdOrName", config_store_id_or_name)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayConfigStoreSecretsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("configStoreIdOrName", config_store_id_or_name),
+            params: ListAiGatewayConfigStoreSecretsParams::default(),
+        }
     }
     /// Create an AI Gateway Config Store Secret
     ///
@@ -392,13 +398,13 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConfigStoreSecretRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConfigStoreSecretRequest>(serde_json::json!({
     ///   "key": "my-secret-key",
     ///   "value": "my-secret-value"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_config_stores()
-    ///     .create_ai_gateway_config_store_secret("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .create_ai_gateway_config_store_secret("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -408,11 +414,8 @@ impl<'a> AiGatewayConfigStores<'a> {
         &self,
         gateway_id: uuid::Uuid,
         config_store_id_or_name: &str,
-        body: &crate::models::CreateAiGatewayConfigStoreSecretRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayConfigStoreSecret,
-        CreateAiGatewayConfigStoreSecretError,
-    > {
+        body: crate::models::CreateAiGatewayConfigStoreSecretRequest,
+    ) -> CreateAiGatewayConfigStoreSecretCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-config-store-secret",
             method: reqwest::Method::POST,
@@ -428,17 +431,20 @@ impl<'a> AiGatewayConfigStores<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("configStoreIdOrName", config_store_id_or_name)
-            .json_body("application/json", body)
+        CreateAiGatewayConfigStoreSecretCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("configStoreIdOrName", config_store_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway Config Store Secret
     ///
@@ -470,10 +476,7 @@ impl<'a> AiGatewayConfigStores<'a> {
         gateway_id: uuid::Uuid,
         config_store_id_or_name: &str,
         key: &str,
-    ) -> crate::Call<
-        crate::models::AiGatewayConfigStoreSecret,
-        GetAiGatewayConfigStoreSecretError,
-    > {
+    ) -> GetAiGatewayConfigStoreSecretCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-config-store-secret",
             method: reqwest::Method::GET,
@@ -489,17 +492,20 @@ impl<'a> AiGatewayConfigStores<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("configStoreIdOrName", config_store_id_or_name)
-            .path_param("key", key)
+        GetAiGatewayConfigStoreSecretCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("configStoreIdOrName", config_store_id_or_name)
+                .path_param("key", key),
+        }
     }
     /// Update an AI Gateway Config Store Secret
     ///
@@ -518,12 +524,12 @@ impl<'a> AiGatewayConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateAiGatewayConfigStoreSecretRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateAiGatewayConfigStoreSecretRequest>(serde_json::json!({
     ///   "value": "my-secret-value"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_config_stores()
-    ///     .update_ai_gateway_config_store_secret("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", "my-secret-key", &body)
+    ///     .update_ai_gateway_config_store_secret("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", "my-secret-key", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -534,11 +540,8 @@ impl<'a> AiGatewayConfigStores<'a> {
         gateway_id: uuid::Uuid,
         config_store_id_or_name: &str,
         key: &str,
-        body: &crate::models::UpdateAiGatewayConfigStoreSecretRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayConfigStoreSecret,
-        UpdateAiGatewayConfigStoreSecretError,
-    > {
+        body: crate::models::UpdateAiGatewayConfigStoreSecretRequest,
+    ) -> UpdateAiGatewayConfigStoreSecretCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-config-store-secret",
             method: reqwest::Method::PUT,
@@ -554,18 +557,21 @@ impl<'a> AiGatewayConfigStores<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("configStoreIdOrName", config_store_id_or_name)
-            .path_param("key", key)
-            .json_body("application/json", body)
+        UpdateAiGatewayConfigStoreSecretCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("configStoreIdOrName", config_store_id_or_name)
+                .path_param("key", key)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway Config Store Secret
     ///
@@ -596,7 +602,7 @@ impl<'a> AiGatewayConfigStores<'a> {
         gateway_id: uuid::Uuid,
         config_store_id_or_name: &str,
         key: &str,
-    ) -> crate::Call<(), DeleteAiGatewayConfigStoreSecretError> {
+    ) -> DeleteAiGatewayConfigStoreSecretCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-config-store-secret",
             method: reqwest::Method::DELETE,
@@ -610,17 +616,418 @@ impl<'a> AiGatewayConfigStores<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("configStoreIdOrName", config_store_id_or_name)
-            .path_param("key", key)
+        DeleteAiGatewayConfigStoreSecretCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("configStoreIdOrName", config_store_id_or_name)
+                .path_param("key", key),
+        }
+    }
+}
+/// The operations on AI Gateway Config Stores, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayConfigStores`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayConfigStoresApi {
+    /// [`AiGatewayConfigStores::list_ai_gateway_config_stores`]: `GET /v1/ai-gateways/{gatewayId}/config-stores`.
+    fn list_ai_gateway_config_stores(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayConfigStoresParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConfigStoresResponse,
+            crate::Error<ListAiGatewayConfigStoresError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-config-stores",
+                message: "`list-ai-gateway-config-stores` is not implemented by this `AiGatewayConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConfigStores::create_ai_gateway_config_store`]: `POST /v1/ai-gateways/{gatewayId}/config-stores`.
+    fn create_ai_gateway_config_store(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayConfigStoreRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConfigStore,
+            crate::Error<CreateAiGatewayConfigStoreError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-config-store",
+                message: "`create-ai-gateway-config-store` is not implemented by this `AiGatewayConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConfigStores::get_ai_gateway_config_store`]: `GET /v1/ai-gateways/{gatewayId}/config-stores/{configStoreIdOrName}`.
+    fn get_ai_gateway_config_store(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConfigStore,
+            crate::Error<GetAiGatewayConfigStoreError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, config_store_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-config-store",
+                message: "`get-ai-gateway-config-store` is not implemented by this `AiGatewayConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConfigStores::update_ai_gateway_config_store`]: `PUT /v1/ai-gateways/{gatewayId}/config-stores/{configStoreIdOrName}`.
+    fn update_ai_gateway_config_store(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        body: crate::models::UpdateAiGatewayConfigStoreRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConfigStore,
+            crate::Error<UpdateAiGatewayConfigStoreError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, config_store_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-config-store",
+                message: "`update-ai-gateway-config-store` is not implemented by this `AiGatewayConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConfigStores::delete_ai_gateway_config_store`]: `DELETE /v1/ai-gateways/{gatewayId}/config-stores/{configStoreIdOrName}`.
+    fn delete_ai_gateway_config_store(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        params: DeleteAiGatewayConfigStoreParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayConfigStoreError>>,
+    > + Send {
+        let _ = (gateway_id, config_store_id_or_name, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-config-store",
+                message: "`delete-ai-gateway-config-store` is not implemented by this `AiGatewayConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConfigStores::list_ai_gateway_config_store_secrets`]: `GET /v1/ai-gateways/{gatewayId}/config-stores/{configStoreIdOrName}/secrets`.
+    fn list_ai_gateway_config_store_secrets(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        params: ListAiGatewayConfigStoreSecretsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConfigStoreSecretsResponse,
+            crate::Error<ListAiGatewayConfigStoreSecretsError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, config_store_id_or_name, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-config-store-secrets",
+                message: "`list-ai-gateway-config-store-secrets` is not implemented by this `AiGatewayConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConfigStores::create_ai_gateway_config_store_secret`]: `POST /v1/ai-gateways/{gatewayId}/config-stores/{configStoreIdOrName}/secrets`.
+    fn create_ai_gateway_config_store_secret(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        body: crate::models::CreateAiGatewayConfigStoreSecretRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConfigStoreSecret,
+            crate::Error<CreateAiGatewayConfigStoreSecretError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, config_store_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-config-store-secret",
+                message: "`create-ai-gateway-config-store-secret` is not implemented by this `AiGatewayConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConfigStores::get_ai_gateway_config_store_secret`]: `GET /v1/ai-gateways/{gatewayId}/config-stores/{configStoreIdOrName}/secrets/{key}`.
+    fn get_ai_gateway_config_store_secret(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        key: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConfigStoreSecret,
+            crate::Error<GetAiGatewayConfigStoreSecretError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, config_store_id_or_name, key);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-config-store-secret",
+                message: "`get-ai-gateway-config-store-secret` is not implemented by this `AiGatewayConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConfigStores::update_ai_gateway_config_store_secret`]: `PUT /v1/ai-gateways/{gatewayId}/config-stores/{configStoreIdOrName}/secrets/{key}`.
+    fn update_ai_gateway_config_store_secret(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        key: &str,
+        body: crate::models::UpdateAiGatewayConfigStoreSecretRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConfigStoreSecret,
+            crate::Error<UpdateAiGatewayConfigStoreSecretError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, config_store_id_or_name, key, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-config-store-secret",
+                message: "`update-ai-gateway-config-store-secret` is not implemented by this `AiGatewayConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConfigStores::delete_ai_gateway_config_store_secret`]: `DELETE /v1/ai-gateways/{gatewayId}/config-stores/{configStoreIdOrName}/secrets/{key}`.
+    fn delete_ai_gateway_config_store_secret(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        key: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayConfigStoreSecretError>>,
+    > + Send {
+        let _ = (gateway_id, config_store_id_or_name, key);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-config-store-secret",
+                message: "`delete-ai-gateway-config-store-secret` is not implemented by this `AiGatewayConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayConfigStoresApi for crate::Client {
+    fn list_ai_gateway_config_stores(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayConfigStoresParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConfigStoresResponse,
+            crate::Error<ListAiGatewayConfigStoresError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_config_stores()
+                .list_ai_gateway_config_stores(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_config_store(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayConfigStoreRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConfigStore,
+            crate::Error<CreateAiGatewayConfigStoreError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_config_stores()
+                .create_ai_gateway_config_store(gateway_id, body),
+        )
+    }
+    fn get_ai_gateway_config_store(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConfigStore,
+            crate::Error<GetAiGatewayConfigStoreError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_config_stores()
+                .get_ai_gateway_config_store(gateway_id, config_store_id_or_name),
+        )
+    }
+    fn update_ai_gateway_config_store(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        body: crate::models::UpdateAiGatewayConfigStoreRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConfigStore,
+            crate::Error<UpdateAiGatewayConfigStoreError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_config_stores()
+                .update_ai_gateway_config_store(
+                    gateway_id,
+                    config_store_id_or_name,
+                    body,
+                ),
+        )
+    }
+    fn delete_ai_gateway_config_store(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        params: DeleteAiGatewayConfigStoreParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayConfigStoreError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_config_stores()
+                .delete_ai_gateway_config_store(gateway_id, config_store_id_or_name)
+                .with_params(params),
+        )
+    }
+    fn list_ai_gateway_config_store_secrets(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        params: ListAiGatewayConfigStoreSecretsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConfigStoreSecretsResponse,
+            crate::Error<ListAiGatewayConfigStoreSecretsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_config_stores()
+                .list_ai_gateway_config_store_secrets(
+                    gateway_id,
+                    config_store_id_or_name,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_config_store_secret(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        body: crate::models::CreateAiGatewayConfigStoreSecretRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConfigStoreSecret,
+            crate::Error<CreateAiGatewayConfigStoreSecretError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_config_stores()
+                .create_ai_gateway_config_store_secret(
+                    gateway_id,
+                    config_store_id_or_name,
+                    body,
+                ),
+        )
+    }
+    fn get_ai_gateway_config_store_secret(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        key: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConfigStoreSecret,
+            crate::Error<GetAiGatewayConfigStoreSecretError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_config_stores()
+                .get_ai_gateway_config_store_secret(
+                    gateway_id,
+                    config_store_id_or_name,
+                    key,
+                ),
+        )
+    }
+    fn update_ai_gateway_config_store_secret(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        key: &str,
+        body: crate::models::UpdateAiGatewayConfigStoreSecretRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConfigStoreSecret,
+            crate::Error<UpdateAiGatewayConfigStoreSecretError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_config_stores()
+                .update_ai_gateway_config_store_secret(
+                    gateway_id,
+                    config_store_id_or_name,
+                    key,
+                    body,
+                ),
+        )
+    }
+    fn delete_ai_gateway_config_store_secret(
+        &self,
+        gateway_id: uuid::Uuid,
+        config_store_id_or_name: &str,
+        key: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayConfigStoreSecretError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_config_stores()
+                .delete_ai_gateway_config_store_secret(
+                    gateway_id,
+                    config_store_id_or_name,
+                    key,
+                ),
+        )
     }
 }
 /// The error responses `list-ai-gateway-config-stores`, `get-ai-gateway-config-store` document.
@@ -817,51 +1224,147 @@ pub type GetAiGatewayConfigStoreSecretError = BadRequestUnauthorizedForbiddenNot
 pub type UpdateAiGatewayConfigStoreSecretError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `delete-ai-gateway-config-store-secret` documents, which other operations of the group document too.
 pub type DeleteAiGatewayConfigStoreSecretError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-config-stores`.
+/// The optional parameters of [`AiGatewayConfigStores::list_ai_gateway_config_stores`], each `None` unless set: what the setters of [`ListAiGatewayConfigStoresCall`] fill, and what [`AiGatewayConfigStoresApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayConfigStoresOptions {
+pub struct ListAiGatewayConfigStoresParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// Optional parameters of `delete-ai-gateway-config-store`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConfigStores::list_ai_gateway_config_stores`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayConfigStoresCall < crate ::models::ListAiGatewayConfigStoresResponse,
+    ListAiGatewayConfigStoresError >, ListAiGatewayConfigStoresParams
+}
+impl ListAiGatewayConfigStoresCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayConfigStoresResponse,
+        ListAiGatewayConfigStoresError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConfigStores::create_ai_gateway_config_store`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayConfigStoreCall < crate ::models::AiGatewayConfigStore,
+    CreateAiGatewayConfigStoreError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConfigStores::get_ai_gateway_config_store`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayConfigStoreCall < crate ::models::AiGatewayConfigStore,
+    GetAiGatewayConfigStoreError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConfigStores::update_ai_gateway_config_store`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayConfigStoreCall < crate ::models::AiGatewayConfigStore,
+    UpdateAiGatewayConfigStoreError >
+}
+/// The optional parameters of [`AiGatewayConfigStores::delete_ai_gateway_config_store`], each `None` unless set: what the setters of [`DeleteAiGatewayConfigStoreCall`] fill, and what [`AiGatewayConfigStoresApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct DeleteAiGatewayConfigStoreOptions {
+pub struct DeleteAiGatewayConfigStoreParams {
     /// If true, delete the Config Store and all its secrets. If false, deletion is rejected when secrets are still linked to the Config Store.
     pub force: Option<bool>,
 }
-/// Optional parameters of `list-ai-gateway-config-store-secrets`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConfigStores::delete_ai_gateway_config_store`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayConfigStoreCall < (), DeleteAiGatewayConfigStoreError >,
+    DeleteAiGatewayConfigStoreParams
+}
+impl DeleteAiGatewayConfigStoreCall {
+    fn apply(self) -> crate::Call<(), DeleteAiGatewayConfigStoreError> {
+        let params = self.params;
+        self.call.query("force", &params.force)
+    }
+    /// If true, delete the Config Store and all its secrets. If false, deletion is rejected when secrets are still linked to the Config Store.
+    pub fn force(mut self, force: bool) -> Self {
+        self.params.force = Some(force);
+        self
+    }
+}
+/// The optional parameters of [`AiGatewayConfigStores::list_ai_gateway_config_store_secrets`], each `None` unless set: what the setters of [`ListAiGatewayConfigStoreSecretsCall`] fill, and what [`AiGatewayConfigStoresApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayConfigStoreSecretsOptions {
+pub struct ListAiGatewayConfigStoreSecretsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_config_stores`](AiGatewayConfigStores::list_ai_gateway_config_stores) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_config_stores()
-///     .list_ai_gateway_config_stores("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_config_stores::LIST_AI_GATEWAY_CONFIG_STORES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_CONFIG_STORES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConfigStores::list_ai_gateway_config_store_secrets`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayConfigStoreSecretsCall < crate
+    ::models::ListAiGatewayConfigStoreSecretsResponse,
+    ListAiGatewayConfigStoreSecretsError >, ListAiGatewayConfigStoreSecretsParams
+}
+impl ListAiGatewayConfigStoreSecretsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayConfigStoreSecretsResponse,
+        ListAiGatewayConfigStoreSecretsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConfigStores::create_ai_gateway_config_store_secret`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayConfigStoreSecretCall < crate ::models::AiGatewayConfigStoreSecret,
+    CreateAiGatewayConfigStoreSecretError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConfigStores::get_ai_gateway_config_store_secret`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayConfigStoreSecretCall < crate ::models::AiGatewayConfigStoreSecret,
+    GetAiGatewayConfigStoreSecretError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConfigStores::update_ai_gateway_config_store_secret`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayConfigStoreSecretCall < crate ::models::AiGatewayConfigStoreSecret,
+    UpdateAiGatewayConfigStoreSecretError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConfigStores::delete_ai_gateway_config_store_secret`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayConfigStoreSecretCall < (), DeleteAiGatewayConfigStoreSecretError >
+}
+/// How `list-ai-gateway-config-stores` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONFIG_STORES_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayConfigStoresResponse,
     crate::models::AiGatewayConfigStore,
 > = crate::runtime::Paginated {
@@ -874,29 +1377,32 @@ pub static LIST_AI_GATEWAY_CONFIG_STORES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_ai_gateway_config_store_secrets`](AiGatewayConfigStores::list_ai_gateway_config_store_secrets) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_config_stores()
-///     .list_ai_gateway_config_store_secrets("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &Default::default())
-///     .items(&kong_konnect::ai_gateway_config_stores::LIST_AI_GATEWAY_CONFIG_STORE_SECRETS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_CONFIG_STORE_SECRETS_PAGES: crate::runtime::Paginated<
+impl ListAiGatewayConfigStoresCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_config_stores`](AiGatewayConfigStores::list_ai_gateway_config_stores).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConfigStoresResponse,
+        ListAiGatewayConfigStoresError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONFIG_STORES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_config_stores`](AiGatewayConfigStores::list_ai_gateway_config_stores).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConfigStore,
+        ListAiGatewayConfigStoresError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONFIG_STORES_PAGES)
+    }
+}
+/// How `list-ai-gateway-config-store-secrets` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONFIG_STORE_SECRETS_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayConfigStoreSecretsResponse,
     crate::models::AiGatewayConfigStoreSecret,
 > = crate::runtime::Paginated {
@@ -909,3 +1415,27 @@ pub static LIST_AI_GATEWAY_CONFIG_STORE_SECRETS_PAGES: crate::runtime::Paginated
     },
     items: |page| page.data,
 };
+impl ListAiGatewayConfigStoreSecretsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_config_store_secrets`](AiGatewayConfigStores::list_ai_gateway_config_store_secrets).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConfigStoreSecretsResponse,
+        ListAiGatewayConfigStoreSecretsError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONFIG_STORE_SECRETS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_config_store_secrets`](AiGatewayConfigStores::list_ai_gateway_config_store_secrets).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConfigStoreSecret,
+        ListAiGatewayConfigStoreSecretsError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONFIG_STORE_SECRETS_PAGES)
+    }
+}

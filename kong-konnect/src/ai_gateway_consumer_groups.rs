@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway Consumer Groups.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway Consumer Groups; get one from [`Client::ai_gateway_consumer_groups`](crate::Client::ai_gateway_consumer_groups).
 ///
 /// Consumer groups for applying rate-limiting and access policies to AI Gateway traffic.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/consumer-groups` (operation `list-ai-gateway-consumer-groups`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayConsumerGroupsCall::page_size), [`page_after`](ListAiGatewayConsumerGroupsCall::page_after) on the returned [`ListAiGatewayConsumerGroupsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_consumer_groups()
-    ///     .list_ai_gateway_consumer_groups("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_consumer_groups("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     pub fn list_ai_gateway_consumer_groups(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayConsumerGroupsOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayConsumerGroupsResponse,
-        ListAiGatewayConsumerGroupsError,
-    > {
+    ) -> ListAiGatewayConsumerGroupsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-consumer-groups",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayConsumerGroups<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayConsumerGroupsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayConsumerGroupsParams::default(),
+        }
     }
     /// Create an AI Gateway Consumer Group
     ///
@@ -95,13 +92,13 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConsumerGroupRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConsumerGroupRequest>(serde_json::json!({
     ///   "display_name": "Dev Users Group",
     ///   "name": "dev-users"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_consumer_groups()
-    ///     .create_ai_gateway_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -110,11 +107,8 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     pub fn create_ai_gateway_consumer_group(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayConsumerGroupRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayConsumerGroup,
-        CreateAiGatewayConsumerGroupError,
-    > {
+        body: crate::models::CreateAiGatewayConsumerGroupRequest,
+    ) -> CreateAiGatewayConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-consumer-group",
             method: reqwest::Method::POST,
@@ -130,16 +124,19 @@ impl<'a> AiGatewayConsumerGroups<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewayConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// List AI Gateway Consumers in a Consumer Group
     ///
@@ -149,6 +146,8 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     /// Returns a list of all consumers in the given consumer group for the AI Gateway.
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/consumer-groups/{consumerGroupId}/consumers` (operation `list-ai-gateway-consumers-in-consumer-group`).
+    ///
+    /// Optional: [`page_size`](ListAiGatewayConsumersInConsumerGroupCall::page_size), [`page_after`](ListAiGatewayConsumersInConsumerGroupCall::page_after) on the returned [`ListAiGatewayConsumersInConsumerGroupCall`].
     ///
     /// # Example
     ///
@@ -160,7 +159,8 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_consumer_groups()
-    ///     .list_ai_gateway_consumers_in_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_consumers_in_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -170,11 +170,7 @@ impl<'a> AiGatewayConsumerGroups<'a> {
         &self,
         gateway_id: uuid::Uuid,
         consumer_group_id: uuid::Uuid,
-        options: &ListAiGatewayConsumersInConsumerGroupOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayConsumersResponse,
-        ListAiGatewayConsumersInConsumerGroupError,
-    > {
+    ) -> ListAiGatewayConsumersInConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-consumers-in-consumer-group",
             method: reqwest::Method::GET,
@@ -190,18 +186,20 @@ impl<'a> AiGatewayConsumerGroups<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerGroupId", &consumer_group_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayConsumersInConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerGroupId", &consumer_group_id),
+            params: ListAiGatewayConsumersInConsumerGroupParams::default(),
+        }
     }
     /// Add a Consumer to a Consumer Group
     ///
@@ -220,12 +218,12 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AddAiGatewayConsumerToGroupRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::AddAiGatewayConsumerToGroupRequest>(serde_json::json!({
     ///   "consumer": "cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_consumer_groups()
-    ///     .add_ai_gateway_consumer_to_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .add_ai_gateway_consumer_to_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -235,11 +233,8 @@ impl<'a> AiGatewayConsumerGroups<'a> {
         &self,
         gateway_id: uuid::Uuid,
         consumer_group_id: uuid::Uuid,
-        body: &crate::models::AddAiGatewayConsumerToGroupRequest,
-    ) -> crate::Call<
-        crate::models::AddAiGatewayConsumerToConsumerGroupResponse,
-        AddAiGatewayConsumerToConsumerGroupError,
-    > {
+        body: crate::models::AddAiGatewayConsumerToGroupRequest,
+    ) -> AddAiGatewayConsumerToConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "add-ai-gateway-consumer-to-consumer-group",
             method: reqwest::Method::POST,
@@ -255,17 +250,20 @@ impl<'a> AiGatewayConsumerGroups<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerGroupId", &consumer_group_id)
-            .json_body("application/json", body)
+        AddAiGatewayConsumerToConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerGroupId", &consumer_group_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Remove a Consumer from a Consumer Group
     ///
@@ -296,7 +294,7 @@ impl<'a> AiGatewayConsumerGroups<'a> {
         gateway_id: uuid::Uuid,
         consumer_group_id: uuid::Uuid,
         consumer_id_or_name: &str,
-    ) -> crate::Call<(), RemoveAiGatewayConsumerFromConsumerGroupError> {
+    ) -> RemoveAiGatewayConsumerFromConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "remove-ai-gateway-consumer-from-consumer-group",
             method: reqwest::Method::DELETE,
@@ -310,17 +308,20 @@ impl<'a> AiGatewayConsumerGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerGroupId", &consumer_group_id)
-            .path_param("consumerIdOrName", consumer_id_or_name)
+        RemoveAiGatewayConsumerFromConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerGroupId", &consumer_group_id)
+                .path_param("consumerIdOrName", consumer_id_or_name),
+        }
     }
     /// Get an AI Gateway Consumer Group
     ///
@@ -351,10 +352,7 @@ impl<'a> AiGatewayConsumerGroups<'a> {
         &self,
         gateway_id: uuid::Uuid,
         consumer_group_id_or_name: &str,
-    ) -> crate::Call<
-        crate::models::AiGatewayConsumerGroup,
-        GetAiGatewayConsumerGroupError,
-    > {
+    ) -> GetAiGatewayConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-consumer-group",
             method: reqwest::Method::GET,
@@ -370,16 +368,19 @@ impl<'a> AiGatewayConsumerGroups<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerGroupIdOrName", consumer_group_id_or_name)
+        GetAiGatewayConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerGroupIdOrName", consumer_group_id_or_name),
+        }
     }
     /// Update an AI Gateway Consumer Group
     ///
@@ -398,13 +399,13 @@ impl<'a> AiGatewayConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConsumerGroupRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConsumerGroupRequest>(serde_json::json!({
     ///   "display_name": "Dev Users Group",
     ///   "name": "dev-users"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_consumer_groups()
-    ///     .update_ai_gateway_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -414,11 +415,8 @@ impl<'a> AiGatewayConsumerGroups<'a> {
         &self,
         gateway_id: uuid::Uuid,
         consumer_group_id_or_name: &str,
-        body: &crate::models::CreateAiGatewayConsumerGroupRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayConsumerGroup,
-        UpdateAiGatewayConsumerGroupError,
-    > {
+        body: crate::models::CreateAiGatewayConsumerGroupRequest,
+    ) -> UpdateAiGatewayConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-consumer-group",
             method: reqwest::Method::PUT,
@@ -434,17 +432,20 @@ impl<'a> AiGatewayConsumerGroups<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerGroupIdOrName", consumer_group_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerGroupIdOrName", consumer_group_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway Consumer Group
     ///
@@ -474,7 +475,7 @@ impl<'a> AiGatewayConsumerGroups<'a> {
         &self,
         gateway_id: uuid::Uuid,
         consumer_group_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewayConsumerGroupError> {
+    ) -> DeleteAiGatewayConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-consumer-group",
             method: reqwest::Method::DELETE,
@@ -488,16 +489,327 @@ impl<'a> AiGatewayConsumerGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerGroupIdOrName", consumer_group_id_or_name)
+        DeleteAiGatewayConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerGroupIdOrName", consumer_group_id_or_name),
+        }
+    }
+}
+/// The operations on AI Gateway Consumer Groups, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayConsumerGroups`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayConsumerGroupsApi {
+    /// [`AiGatewayConsumerGroups::list_ai_gateway_consumer_groups`]: `GET /v1/ai-gateways/{gatewayId}/consumer-groups`.
+    fn list_ai_gateway_consumer_groups(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayConsumerGroupsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConsumerGroupsResponse,
+            crate::Error<ListAiGatewayConsumerGroupsError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-consumer-groups",
+                message: "`list-ai-gateway-consumer-groups` is not implemented by this `AiGatewayConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumerGroups::create_ai_gateway_consumer_group`]: `POST /v1/ai-gateways/{gatewayId}/consumer-groups`.
+    fn create_ai_gateway_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayConsumerGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumerGroup,
+            crate::Error<CreateAiGatewayConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-consumer-group",
+                message: "`create-ai-gateway-consumer-group` is not implemented by this `AiGatewayConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumerGroups::list_ai_gateway_consumers_in_consumer_group`]: `GET /v1/ai-gateways/{gatewayId}/consumer-groups/{consumerGroupId}/consumers`.
+    fn list_ai_gateway_consumers_in_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_group_id: uuid::Uuid,
+        params: ListAiGatewayConsumersInConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConsumersResponse,
+            crate::Error<ListAiGatewayConsumersInConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, consumer_group_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-consumers-in-consumer-group",
+                message: "`list-ai-gateway-consumers-in-consumer-group` is not implemented by this `AiGatewayConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumerGroups::add_ai_gateway_consumer_to_consumer_group`]: `POST /v1/ai-gateways/{gatewayId}/consumer-groups/{consumerGroupId}/consumers`.
+    fn add_ai_gateway_consumer_to_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_group_id: uuid::Uuid,
+        body: crate::models::AddAiGatewayConsumerToGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AddAiGatewayConsumerToConsumerGroupResponse,
+            crate::Error<AddAiGatewayConsumerToConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, consumer_group_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "add-ai-gateway-consumer-to-consumer-group",
+                message: "`add-ai-gateway-consumer-to-consumer-group` is not implemented by this `AiGatewayConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumerGroups::remove_ai_gateway_consumer_from_consumer_group`]: `DELETE /v1/ai-gateways/{gatewayId}/consumer-groups/{consumerGroupId}/consumers/{consumerIdOrName}`.
+    fn remove_ai_gateway_consumer_from_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_group_id: uuid::Uuid,
+        consumer_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveAiGatewayConsumerFromConsumerGroupError>>,
+    > + Send {
+        let _ = (gateway_id, consumer_group_id, consumer_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "remove-ai-gateway-consumer-from-consumer-group",
+                message: "`remove-ai-gateway-consumer-from-consumer-group` is not implemented by this `AiGatewayConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumerGroups::get_ai_gateway_consumer_group`]: `GET /v1/ai-gateways/{gatewayId}/consumer-groups/{consumerGroupIdOrName}`.
+    fn get_ai_gateway_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_group_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumerGroup,
+            crate::Error<GetAiGatewayConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, consumer_group_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-consumer-group",
+                message: "`get-ai-gateway-consumer-group` is not implemented by this `AiGatewayConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumerGroups::update_ai_gateway_consumer_group`]: `PUT /v1/ai-gateways/{gatewayId}/consumer-groups/{consumerGroupIdOrName}`.
+    fn update_ai_gateway_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_group_id_or_name: &str,
+        body: crate::models::CreateAiGatewayConsumerGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumerGroup,
+            crate::Error<UpdateAiGatewayConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, consumer_group_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-consumer-group",
+                message: "`update-ai-gateway-consumer-group` is not implemented by this `AiGatewayConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumerGroups::delete_ai_gateway_consumer_group`]: `DELETE /v1/ai-gateways/{gatewayId}/consumer-groups/{consumerGroupIdOrName}`.
+    fn delete_ai_gateway_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_group_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayConsumerGroupError>>,
+    > + Send {
+        let _ = (gateway_id, consumer_group_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-consumer-group",
+                message: "`delete-ai-gateway-consumer-group` is not implemented by this `AiGatewayConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayConsumerGroupsApi for crate::Client {
+    fn list_ai_gateway_consumer_groups(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayConsumerGroupsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConsumerGroupsResponse,
+            crate::Error<ListAiGatewayConsumerGroupsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumer_groups()
+                .list_ai_gateway_consumer_groups(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayConsumerGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumerGroup,
+            crate::Error<CreateAiGatewayConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumer_groups()
+                .create_ai_gateway_consumer_group(gateway_id, body),
+        )
+    }
+    fn list_ai_gateway_consumers_in_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_group_id: uuid::Uuid,
+        params: ListAiGatewayConsumersInConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConsumersResponse,
+            crate::Error<ListAiGatewayConsumersInConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumer_groups()
+                .list_ai_gateway_consumers_in_consumer_group(
+                    gateway_id,
+                    consumer_group_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn add_ai_gateway_consumer_to_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_group_id: uuid::Uuid,
+        body: crate::models::AddAiGatewayConsumerToGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AddAiGatewayConsumerToConsumerGroupResponse,
+            crate::Error<AddAiGatewayConsumerToConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumer_groups()
+                .add_ai_gateway_consumer_to_consumer_group(
+                    gateway_id,
+                    consumer_group_id,
+                    body,
+                ),
+        )
+    }
+    fn remove_ai_gateway_consumer_from_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_group_id: uuid::Uuid,
+        consumer_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveAiGatewayConsumerFromConsumerGroupError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumer_groups()
+                .remove_ai_gateway_consumer_from_consumer_group(
+                    gateway_id,
+                    consumer_group_id,
+                    consumer_id_or_name,
+                ),
+        )
+    }
+    fn get_ai_gateway_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_group_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumerGroup,
+            crate::Error<GetAiGatewayConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumer_groups()
+                .get_ai_gateway_consumer_group(gateway_id, consumer_group_id_or_name),
+        )
+    }
+    fn update_ai_gateway_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_group_id_or_name: &str,
+        body: crate::models::CreateAiGatewayConsumerGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumerGroup,
+            crate::Error<UpdateAiGatewayConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumer_groups()
+                .update_ai_gateway_consumer_group(
+                    gateway_id,
+                    consumer_group_id_or_name,
+                    body,
+                ),
+        )
+    }
+    fn delete_ai_gateway_consumer_group(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_group_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayConsumerGroupError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumer_groups()
+                .delete_ai_gateway_consumer_group(gateway_id, consumer_group_id_or_name),
+        )
     }
 }
 /// The error responses `list-ai-gateway-consumer-groups`, `list-ai-gateway-consumers-in-consumer-group`, `remove-ai-gateway-consumer-from-consumer-group`, `get-ai-gateway-consumer-group`, `delete-ai-gateway-consumer-group` document.
@@ -644,45 +956,120 @@ pub type GetAiGatewayConsumerGroupError = UnauthorizedForbiddenNotFoundTooManyRe
 pub type UpdateAiGatewayConsumerGroupError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `delete-ai-gateway-consumer-group` documents, which other operations of the group document too.
 pub type DeleteAiGatewayConsumerGroupError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-consumer-groups`.
+/// The optional parameters of [`AiGatewayConsumerGroups::list_ai_gateway_consumer_groups`], each `None` unless set: what the setters of [`ListAiGatewayConsumerGroupsCall`] fill, and what [`AiGatewayConsumerGroupsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayConsumerGroupsOptions {
+pub struct ListAiGatewayConsumerGroupsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// Optional parameters of `list-ai-gateway-consumers-in-consumer-group`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumerGroups::list_ai_gateway_consumer_groups`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayConsumerGroupsCall < crate
+    ::models::ListAiGatewayConsumerGroupsResponse, ListAiGatewayConsumerGroupsError >,
+    ListAiGatewayConsumerGroupsParams
+}
+impl ListAiGatewayConsumerGroupsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayConsumerGroupsResponse,
+        ListAiGatewayConsumerGroupsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumerGroups::create_ai_gateway_consumer_group`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayConsumerGroupCall < crate ::models::AiGatewayConsumerGroup,
+    CreateAiGatewayConsumerGroupError >
+}
+/// The optional parameters of [`AiGatewayConsumerGroups::list_ai_gateway_consumers_in_consumer_group`], each `None` unless set: what the setters of [`ListAiGatewayConsumersInConsumerGroupCall`] fill, and what [`AiGatewayConsumerGroupsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayConsumersInConsumerGroupOptions {
+pub struct ListAiGatewayConsumersInConsumerGroupParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_consumer_groups`](AiGatewayConsumerGroups::list_ai_gateway_consumer_groups) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_consumer_groups()
-///     .list_ai_gateway_consumer_groups("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_consumer_groups::LIST_AI_GATEWAY_CONSUMER_GROUPS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_CONSUMER_GROUPS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumerGroups::list_ai_gateway_consumers_in_consumer_group`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayConsumersInConsumerGroupCall < crate
+    ::models::ListAiGatewayConsumersResponse, ListAiGatewayConsumersInConsumerGroupError
+    >, ListAiGatewayConsumersInConsumerGroupParams
+}
+impl ListAiGatewayConsumersInConsumerGroupCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayConsumersResponse,
+        ListAiGatewayConsumersInConsumerGroupError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumerGroups::add_ai_gateway_consumer_to_consumer_group`]: set its optional parameters, then `.await` it."]
+    AddAiGatewayConsumerToConsumerGroupCall < crate
+    ::models::AddAiGatewayConsumerToConsumerGroupResponse,
+    AddAiGatewayConsumerToConsumerGroupError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumerGroups::remove_ai_gateway_consumer_from_consumer_group`]: set its optional parameters, then `.await` it."]
+    RemoveAiGatewayConsumerFromConsumerGroupCall < (),
+    RemoveAiGatewayConsumerFromConsumerGroupError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumerGroups::get_ai_gateway_consumer_group`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayConsumerGroupCall < crate ::models::AiGatewayConsumerGroup,
+    GetAiGatewayConsumerGroupError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumerGroups::update_ai_gateway_consumer_group`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayConsumerGroupCall < crate ::models::AiGatewayConsumerGroup,
+    UpdateAiGatewayConsumerGroupError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumerGroups::delete_ai_gateway_consumer_group`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayConsumerGroupCall < (), DeleteAiGatewayConsumerGroupError >
+}
+/// How `list-ai-gateway-consumer-groups` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONSUMER_GROUPS_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayConsumerGroupsResponse,
     crate::models::AiGatewayConsumerGroup,
 > = crate::runtime::Paginated {
@@ -695,29 +1082,32 @@ pub static LIST_AI_GATEWAY_CONSUMER_GROUPS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_ai_gateway_consumers_in_consumer_group`](AiGatewayConsumerGroups::list_ai_gateway_consumers_in_consumer_group) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_consumer_groups()
-///     .list_ai_gateway_consumers_in_consumer_group("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_consumer_groups::LIST_AI_GATEWAY_CONSUMERS_IN_CONSUMER_GROUP_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_CONSUMERS_IN_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
+impl ListAiGatewayConsumerGroupsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumer_groups`](AiGatewayConsumerGroups::list_ai_gateway_consumer_groups).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConsumerGroupsResponse,
+        ListAiGatewayConsumerGroupsError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONSUMER_GROUPS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumer_groups`](AiGatewayConsumerGroups::list_ai_gateway_consumer_groups).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConsumerGroup,
+        ListAiGatewayConsumerGroupsError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONSUMER_GROUPS_PAGES)
+    }
+}
+/// How `list-ai-gateway-consumers-in-consumer-group` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONSUMERS_IN_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayConsumersResponse,
     crate::models::AiGatewayConsumer,
 > = crate::runtime::Paginated {
@@ -730,3 +1120,27 @@ pub static LIST_AI_GATEWAY_CONSUMERS_IN_CONSUMER_GROUP_PAGES: crate::runtime::Pa
     },
     items: |page| page.data,
 };
+impl ListAiGatewayConsumersInConsumerGroupCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumers_in_consumer_group`](AiGatewayConsumerGroups::list_ai_gateway_consumers_in_consumer_group).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConsumersResponse,
+        ListAiGatewayConsumersInConsumerGroupError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONSUMERS_IN_CONSUMER_GROUP_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumers_in_consumer_group`](AiGatewayConsumerGroups::list_ai_gateway_consumers_in_consumer_group).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConsumer,
+        ListAiGatewayConsumersInConsumerGroupError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONSUMERS_IN_CONSUMER_GROUP_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway Consumers.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway Consumers; get one from [`Client::ai_gateway_consumers`](crate::Client::ai_gateway_consumers).
 ///
 /// Individual consumers with credentials and group memberships for AI Gateway access control.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayConsumers<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/consumers` (operation `list-ai-gateway-consumers`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayConsumersCall::page_size), [`page_after`](ListAiGatewayConsumersCall::page_after) on the returned [`ListAiGatewayConsumersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayConsumers<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_consumers()
-    ///     .list_ai_gateway_consumers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_consumers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayConsumers<'a> {
     pub fn list_ai_gateway_consumers(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayConsumersOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayConsumersResponse,
-        ListAiGatewayConsumersError,
-    > {
+    ) -> ListAiGatewayConsumersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-consumers",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayConsumers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayConsumersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayConsumersParams::default(),
+        }
     }
     /// Create an AI Gateway Consumer
     ///
@@ -95,14 +92,14 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConsumerRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConsumerRequest>(serde_json::json!({
     ///   "display_name": "Greg's Dev Consumer",
     ///   "name": "gregs-dev-consumer",
     ///   "type": "api-key"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_consumers()
-    ///     .create_ai_gateway_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -111,8 +108,8 @@ impl<'a> AiGatewayConsumers<'a> {
     pub fn create_ai_gateway_consumer(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayConsumerRequest,
-    ) -> crate::Call<crate::models::AiGatewayConsumer, CreateAiGatewayConsumerError> {
+        body: crate::models::CreateAiGatewayConsumerRequest,
+    ) -> CreateAiGatewayConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-consumer",
             method: reqwest::Method::POST,
@@ -128,16 +125,19 @@ impl<'a> AiGatewayConsumers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewayConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// List AI Gateway Consumer Credentials
     ///
@@ -147,6 +147,8 @@ impl<'a> AiGatewayConsumers<'a> {
     /// Returns a list of all credentials for an AI Gateway consumer.
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/consumers/{consumerId}/credentials` (operation `list-ai-gateway-consumer-credentials`).
+    ///
+    /// Optional: [`page_size`](ListAiGatewayConsumerCredentialsCall::page_size), [`page_after`](ListAiGatewayConsumerCredentialsCall::page_after) on the returned [`ListAiGatewayConsumerCredentialsCall`].
     ///
     /// # Example
     ///
@@ -158,7 +160,8 @@ impl<'a> AiGatewayConsumers<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_consumers()
-    ///     .list_ai_gateway_consumer_credentials("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_consumer_credentials("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -168,11 +171,7 @@ impl<'a> AiGatewayConsumers<'a> {
         &self,
         gateway_id: uuid::Uuid,
         consumer_id: uuid::Uuid,
-        options: &ListAiGatewayConsumerCredentialsOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayConsumerCredentialsResponse,
-        ListAiGatewayConsumerCredentialsError,
-    > {
+    ) -> ListAiGatewayConsumerCredentialsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-consumer-credentials",
             method: reqwest::Method::GET,
@@ -188,18 +187,20 @@ impl<'a> AiGatewayConsumers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerId", &consumer_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayConsumerCredentialsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerId", &consumer_id),
+            params: ListAiGatewayConsumerCredentialsParams::default(),
+        }
     }
     /// Create an AI Gateway Consumer Credential
     ///
@@ -218,14 +219,14 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConsumerCredentialRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConsumerCredentialRequest>(serde_json::json!({
     ///   "display_name": "Greg's Dev Key",
     ///   "name": "gregs-dev-key",
     ///   "type": "api-key"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_consumers()
-    ///     .create_ai_gateway_consumer_credential("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_consumer_credential("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -235,11 +236,8 @@ impl<'a> AiGatewayConsumers<'a> {
         &self,
         gateway_id: uuid::Uuid,
         consumer_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayConsumerCredentialRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayConsumerCredentialWithKey,
-        CreateAiGatewayConsumerCredentialError,
-    > {
+        body: crate::models::CreateAiGatewayConsumerCredentialRequest,
+    ) -> CreateAiGatewayConsumerCredentialCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-consumer-credential",
             method: reqwest::Method::POST,
@@ -255,17 +253,20 @@ impl<'a> AiGatewayConsumers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerId", &consumer_id)
-            .json_body("application/json", body)
+        CreateAiGatewayConsumerCredentialCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerId", &consumer_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway Consumer Credential
     ///
@@ -297,10 +298,7 @@ impl<'a> AiGatewayConsumers<'a> {
         gateway_id: uuid::Uuid,
         consumer_id: uuid::Uuid,
         credential_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::AiGatewayConsumerCredential,
-        GetAiGatewayConsumerCredentialError,
-    > {
+    ) -> GetAiGatewayConsumerCredentialCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-consumer-credential",
             method: reqwest::Method::GET,
@@ -316,17 +314,20 @@ impl<'a> AiGatewayConsumers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerId", &consumer_id)
-            .path_param("credentialId", &credential_id)
+        GetAiGatewayConsumerCredentialCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerId", &consumer_id)
+                .path_param("credentialId", &credential_id),
+        }
     }
     /// Delete an AI Gateway Consumer Credential
     ///
@@ -357,7 +358,7 @@ impl<'a> AiGatewayConsumers<'a> {
         gateway_id: uuid::Uuid,
         consumer_id: uuid::Uuid,
         credential_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteAiGatewayConsumerCredentialError> {
+    ) -> DeleteAiGatewayConsumerCredentialCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-consumer-credential",
             method: reqwest::Method::DELETE,
@@ -371,17 +372,20 @@ impl<'a> AiGatewayConsumers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerId", &consumer_id)
-            .path_param("credentialId", &credential_id)
+        DeleteAiGatewayConsumerCredentialCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerId", &consumer_id)
+                .path_param("credentialId", &credential_id),
+        }
     }
     /// Get an AI Gateway Consumer
     ///
@@ -412,7 +416,7 @@ impl<'a> AiGatewayConsumers<'a> {
         &self,
         gateway_id: uuid::Uuid,
         consumer_id_or_name: &str,
-    ) -> crate::Call<crate::models::AiGatewayConsumer, GetAiGatewayConsumerError> {
+    ) -> GetAiGatewayConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-consumer",
             method: reqwest::Method::GET,
@@ -428,16 +432,19 @@ impl<'a> AiGatewayConsumers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerIdOrName", consumer_id_or_name)
+        GetAiGatewayConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerIdOrName", consumer_id_or_name),
+        }
     }
     /// Update an AI Gateway Consumer
     ///
@@ -456,14 +463,14 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayConsumerRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayConsumerRequest>(serde_json::json!({
     ///   "display_name": "Greg's Dev Consumer",
     ///   "name": "gregs-dev-consumer",
     ///   "type": "api-key"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_consumers()
-    ///     .update_ai_gateway_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -473,8 +480,8 @@ impl<'a> AiGatewayConsumers<'a> {
         &self,
         gateway_id: uuid::Uuid,
         consumer_id_or_name: &str,
-        body: &crate::models::CreateAiGatewayConsumerRequest,
-    ) -> crate::Call<crate::models::AiGatewayConsumer, UpdateAiGatewayConsumerError> {
+        body: crate::models::CreateAiGatewayConsumerRequest,
+    ) -> UpdateAiGatewayConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-consumer",
             method: reqwest::Method::PUT,
@@ -490,17 +497,20 @@ impl<'a> AiGatewayConsumers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerIdOrName", consumer_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerIdOrName", consumer_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway Consumer
     ///
@@ -530,7 +540,7 @@ impl<'a> AiGatewayConsumers<'a> {
         &self,
         gateway_id: uuid::Uuid,
         consumer_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewayConsumerError> {
+    ) -> DeleteAiGatewayConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-consumer",
             method: reqwest::Method::DELETE,
@@ -544,16 +554,19 @@ impl<'a> AiGatewayConsumers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerIdOrName", consumer_id_or_name)
+        DeleteAiGatewayConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerIdOrName", consumer_id_or_name),
+        }
     }
     /// List Consumer Groups a Consumer belongs to
     ///
@@ -563,6 +576,8 @@ impl<'a> AiGatewayConsumers<'a> {
     /// List AI Gateway Consumer Groups an Consumer belongs to
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/consumers/{consumerIdOrName}/consumer-groups` (operation `list-ai-gateway-consumer-groups-for-consumer`).
+    ///
+    /// Optional: [`page_size`](ListAiGatewayConsumerGroupsForConsumerCall::page_size), [`page_after`](ListAiGatewayConsumerGroupsForConsumerCall::page_after) on the returned [`ListAiGatewayConsumerGroupsForConsumerCall`].
     ///
     /// # Example
     ///
@@ -574,7 +589,8 @@ impl<'a> AiGatewayConsumers<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_consumers()
-    ///     .list_ai_gateway_consumer_groups_for_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &Default::default())
+    ///     .list_ai_gateway_consumer_groups_for_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name")
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -584,11 +600,7 @@ impl<'a> AiGatewayConsumers<'a> {
         &self,
         gateway_id: uuid::Uuid,
         consumer_id_or_name: &str,
-        options: &ListAiGatewayConsumerGroupsForConsumerOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayConsumerGroupsResponse,
-        ListAiGatewayConsumerGroupsForConsumerError,
-    > {
+    ) -> ListAiGatewayConsumerGroupsForConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-consumer-groups-for-consumer",
             method: reqwest::Method::GET,
@@ -604,18 +616,20 @@ impl<'a> AiGatewayConsumers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerIdOrName", consumer_id_or_name)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayConsumerGroupsForConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerIdOrName", consumer_id_or_name),
+            params: ListAiGatewayConsumerGroupsForConsumerParams::default(),
+        }
     }
     /// Updates Consumer Groups a Consumer belongs to
     ///
@@ -634,10 +648,10 @@ impl<'a> AiGatewayConsumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateAiGatewayConsumerGroupsForConsumerRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateAiGatewayConsumerGroupsForConsumerRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .ai_gateway_consumers()
-    ///     .update_ai_gateway_consumer_groups_for_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_consumer_groups_for_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -647,11 +661,8 @@ impl<'a> AiGatewayConsumers<'a> {
         &self,
         gateway_id: uuid::Uuid,
         consumer_id_or_name: &str,
-        body: &crate::models::UpdateAiGatewayConsumerGroupsForConsumerRequest,
-    ) -> crate::Call<
-        crate::models::UpdateAiGatewayConsumerGroupsForConsumerRequest,
-        UpdateAiGatewayConsumerGroupsForConsumerError,
-    > {
+        body: crate::models::UpdateAiGatewayConsumerGroupsForConsumerRequest,
+    ) -> UpdateAiGatewayConsumerGroupsForConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-consumer-groups-for-consumer",
             method: reqwest::Method::PUT,
@@ -667,17 +678,441 @@ impl<'a> AiGatewayConsumers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("consumerIdOrName", consumer_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayConsumerGroupsForConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("consumerIdOrName", consumer_id_or_name)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on AI Gateway Consumers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayConsumers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayConsumersApi {
+    /// [`AiGatewayConsumers::list_ai_gateway_consumers`]: `GET /v1/ai-gateways/{gatewayId}/consumers`.
+    fn list_ai_gateway_consumers(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayConsumersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConsumersResponse,
+            crate::Error<ListAiGatewayConsumersError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-consumers",
+                message: "`list-ai-gateway-consumers` is not implemented by this `AiGatewayConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumers::create_ai_gateway_consumer`]: `POST /v1/ai-gateways/{gatewayId}/consumers`.
+    fn create_ai_gateway_consumer(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayConsumerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumer,
+            crate::Error<CreateAiGatewayConsumerError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-consumer",
+                message: "`create-ai-gateway-consumer` is not implemented by this `AiGatewayConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumers::list_ai_gateway_consumer_credentials`]: `GET /v1/ai-gateways/{gatewayId}/consumers/{consumerId}/credentials`.
+    fn list_ai_gateway_consumer_credentials(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id: uuid::Uuid,
+        params: ListAiGatewayConsumerCredentialsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConsumerCredentialsResponse,
+            crate::Error<ListAiGatewayConsumerCredentialsError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, consumer_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-consumer-credentials",
+                message: "`list-ai-gateway-consumer-credentials` is not implemented by this `AiGatewayConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumers::create_ai_gateway_consumer_credential`]: `POST /v1/ai-gateways/{gatewayId}/consumers/{consumerId}/credentials`.
+    fn create_ai_gateway_consumer_credential(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayConsumerCredentialRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumerCredentialWithKey,
+            crate::Error<CreateAiGatewayConsumerCredentialError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, consumer_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-consumer-credential",
+                message: "`create-ai-gateway-consumer-credential` is not implemented by this `AiGatewayConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumers::get_ai_gateway_consumer_credential`]: `GET /v1/ai-gateways/{gatewayId}/consumers/{consumerId}/credentials/{credentialId}`.
+    fn get_ai_gateway_consumer_credential(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id: uuid::Uuid,
+        credential_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumerCredential,
+            crate::Error<GetAiGatewayConsumerCredentialError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, consumer_id, credential_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-consumer-credential",
+                message: "`get-ai-gateway-consumer-credential` is not implemented by this `AiGatewayConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumers::delete_ai_gateway_consumer_credential`]: `DELETE /v1/ai-gateways/{gatewayId}/consumers/{consumerId}/credentials/{credentialId}`.
+    fn delete_ai_gateway_consumer_credential(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id: uuid::Uuid,
+        credential_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayConsumerCredentialError>>,
+    > + Send {
+        let _ = (gateway_id, consumer_id, credential_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-consumer-credential",
+                message: "`delete-ai-gateway-consumer-credential` is not implemented by this `AiGatewayConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumers::get_ai_gateway_consumer`]: `GET /v1/ai-gateways/{gatewayId}/consumers/{consumerIdOrName}`.
+    fn get_ai_gateway_consumer(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumer,
+            crate::Error<GetAiGatewayConsumerError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, consumer_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-consumer",
+                message: "`get-ai-gateway-consumer` is not implemented by this `AiGatewayConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumers::update_ai_gateway_consumer`]: `PUT /v1/ai-gateways/{gatewayId}/consumers/{consumerIdOrName}`.
+    fn update_ai_gateway_consumer(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id_or_name: &str,
+        body: crate::models::CreateAiGatewayConsumerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumer,
+            crate::Error<UpdateAiGatewayConsumerError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, consumer_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-consumer",
+                message: "`update-ai-gateway-consumer` is not implemented by this `AiGatewayConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumers::delete_ai_gateway_consumer`]: `DELETE /v1/ai-gateways/{gatewayId}/consumers/{consumerIdOrName}`.
+    fn delete_ai_gateway_consumer(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayConsumerError>>,
+    > + Send {
+        let _ = (gateway_id, consumer_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-consumer",
+                message: "`delete-ai-gateway-consumer` is not implemented by this `AiGatewayConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumers::list_ai_gateway_consumer_groups_for_consumer`]: `GET /v1/ai-gateways/{gatewayId}/consumers/{consumerIdOrName}/consumer-groups`.
+    fn list_ai_gateway_consumer_groups_for_consumer(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id_or_name: &str,
+        params: ListAiGatewayConsumerGroupsForConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConsumerGroupsResponse,
+            crate::Error<ListAiGatewayConsumerGroupsForConsumerError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, consumer_id_or_name, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-consumer-groups-for-consumer",
+                message: "`list-ai-gateway-consumer-groups-for-consumer` is not implemented by this `AiGatewayConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayConsumers::update_ai_gateway_consumer_groups_for_consumer`]: `PUT /v1/ai-gateways/{gatewayId}/consumers/{consumerIdOrName}/consumer-groups`.
+    fn update_ai_gateway_consumer_groups_for_consumer(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id_or_name: &str,
+        body: crate::models::UpdateAiGatewayConsumerGroupsForConsumerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::UpdateAiGatewayConsumerGroupsForConsumerRequest,
+            crate::Error<UpdateAiGatewayConsumerGroupsForConsumerError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, consumer_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-consumer-groups-for-consumer",
+                message: "`update-ai-gateway-consumer-groups-for-consumer` is not implemented by this `AiGatewayConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayConsumersApi for crate::Client {
+    fn list_ai_gateway_consumers(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayConsumersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConsumersResponse,
+            crate::Error<ListAiGatewayConsumersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumers()
+                .list_ai_gateway_consumers(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_consumer(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayConsumerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumer,
+            crate::Error<CreateAiGatewayConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_consumers().create_ai_gateway_consumer(gateway_id, body),
+        )
+    }
+    fn list_ai_gateway_consumer_credentials(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id: uuid::Uuid,
+        params: ListAiGatewayConsumerCredentialsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConsumerCredentialsResponse,
+            crate::Error<ListAiGatewayConsumerCredentialsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumers()
+                .list_ai_gateway_consumer_credentials(gateway_id, consumer_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_consumer_credential(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayConsumerCredentialRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumerCredentialWithKey,
+            crate::Error<CreateAiGatewayConsumerCredentialError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumers()
+                .create_ai_gateway_consumer_credential(gateway_id, consumer_id, body),
+        )
+    }
+    fn get_ai_gateway_consumer_credential(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id: uuid::Uuid,
+        credential_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumerCredential,
+            crate::Error<GetAiGatewayConsumerCredentialError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumers()
+                .get_ai_gateway_consumer_credential(
+                    gateway_id,
+                    consumer_id,
+                    credential_id,
+                ),
+        )
+    }
+    fn delete_ai_gateway_consumer_credential(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id: uuid::Uuid,
+        credential_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayConsumerCredentialError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumers()
+                .delete_ai_gateway_consumer_credential(
+                    gateway_id,
+                    consumer_id,
+                    credential_id,
+                ),
+        )
+    }
+    fn get_ai_gateway_consumer(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumer,
+            crate::Error<GetAiGatewayConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumers()
+                .get_ai_gateway_consumer(gateway_id, consumer_id_or_name),
+        )
+    }
+    fn update_ai_gateway_consumer(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id_or_name: &str,
+        body: crate::models::CreateAiGatewayConsumerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayConsumer,
+            crate::Error<UpdateAiGatewayConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumers()
+                .update_ai_gateway_consumer(gateway_id, consumer_id_or_name, body),
+        )
+    }
+    fn delete_ai_gateway_consumer(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumers()
+                .delete_ai_gateway_consumer(gateway_id, consumer_id_or_name),
+        )
+    }
+    fn list_ai_gateway_consumer_groups_for_consumer(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id_or_name: &str,
+        params: ListAiGatewayConsumerGroupsForConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayConsumerGroupsResponse,
+            crate::Error<ListAiGatewayConsumerGroupsForConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumers()
+                .list_ai_gateway_consumer_groups_for_consumer(
+                    gateway_id,
+                    consumer_id_or_name,
+                )
+                .with_params(params),
+        )
+    }
+    fn update_ai_gateway_consumer_groups_for_consumer(
+        &self,
+        gateway_id: uuid::Uuid,
+        consumer_id_or_name: &str,
+        body: crate::models::UpdateAiGatewayConsumerGroupsForConsumerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::UpdateAiGatewayConsumerGroupsForConsumerRequest,
+            crate::Error<UpdateAiGatewayConsumerGroupsForConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_consumers()
+                .update_ai_gateway_consumer_groups_for_consumer(
+                    gateway_id,
+                    consumer_id_or_name,
+                    body,
+                ),
+        )
     }
 }
 /// The error responses `list-ai-gateway-consumers`, `list-ai-gateway-consumer-credentials`, `get-ai-gateway-consumer-credential`, `delete-ai-gateway-consumer-credential`, `get-ai-gateway-consumer`, `delete-ai-gateway-consumer`, `list-ai-gateway-consumer-groups-for-consumer` document.
@@ -833,53 +1268,170 @@ pub type DeleteAiGatewayConsumerError = UnauthorizedForbiddenNotFoundTooManyRequ
 pub type ListAiGatewayConsumerGroupsForConsumerError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `update-ai-gateway-consumer-groups-for-consumer` documents, which other operations of the group document too.
 pub type UpdateAiGatewayConsumerGroupsForConsumerError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-consumers`.
+/// The optional parameters of [`AiGatewayConsumers::list_ai_gateway_consumers`], each `None` unless set: what the setters of [`ListAiGatewayConsumersCall`] fill, and what [`AiGatewayConsumersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayConsumersOptions {
+pub struct ListAiGatewayConsumersParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// Optional parameters of `list-ai-gateway-consumer-credentials`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumers::list_ai_gateway_consumers`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayConsumersCall < crate ::models::ListAiGatewayConsumersResponse,
+    ListAiGatewayConsumersError >, ListAiGatewayConsumersParams
+}
+impl ListAiGatewayConsumersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayConsumersResponse,
+        ListAiGatewayConsumersError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumers::create_ai_gateway_consumer`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayConsumerCall < crate ::models::AiGatewayConsumer,
+    CreateAiGatewayConsumerError >
+}
+/// The optional parameters of [`AiGatewayConsumers::list_ai_gateway_consumer_credentials`], each `None` unless set: what the setters of [`ListAiGatewayConsumerCredentialsCall`] fill, and what [`AiGatewayConsumersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayConsumerCredentialsOptions {
+pub struct ListAiGatewayConsumerCredentialsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// Optional parameters of `list-ai-gateway-consumer-groups-for-consumer`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumers::list_ai_gateway_consumer_credentials`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayConsumerCredentialsCall < crate
+    ::models::ListAiGatewayConsumerCredentialsResponse,
+    ListAiGatewayConsumerCredentialsError >, ListAiGatewayConsumerCredentialsParams
+}
+impl ListAiGatewayConsumerCredentialsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayConsumerCredentialsResponse,
+        ListAiGatewayConsumerCredentialsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumers::create_ai_gateway_consumer_credential`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayConsumerCredentialCall < crate
+    ::models::AiGatewayConsumerCredentialWithKey, CreateAiGatewayConsumerCredentialError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumers::get_ai_gateway_consumer_credential`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayConsumerCredentialCall < crate ::models::AiGatewayConsumerCredential,
+    GetAiGatewayConsumerCredentialError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumers::delete_ai_gateway_consumer_credential`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayConsumerCredentialCall < (), DeleteAiGatewayConsumerCredentialError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumers::get_ai_gateway_consumer`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayConsumerCall < crate ::models::AiGatewayConsumer,
+    GetAiGatewayConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumers::update_ai_gateway_consumer`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayConsumerCall < crate ::models::AiGatewayConsumer,
+    UpdateAiGatewayConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumers::delete_ai_gateway_consumer`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayConsumerCall < (), DeleteAiGatewayConsumerError >
+}
+/// The optional parameters of [`AiGatewayConsumers::list_ai_gateway_consumer_groups_for_consumer`], each `None` unless set: what the setters of [`ListAiGatewayConsumerGroupsForConsumerCall`] fill, and what [`AiGatewayConsumersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayConsumerGroupsForConsumerOptions {
+pub struct ListAiGatewayConsumerGroupsForConsumerParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_consumers`](AiGatewayConsumers::list_ai_gateway_consumers) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_consumers()
-///     .list_ai_gateway_consumers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_consumers::LIST_AI_GATEWAY_CONSUMERS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_CONSUMERS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumers::list_ai_gateway_consumer_groups_for_consumer`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayConsumerGroupsForConsumerCall < crate
+    ::models::ListAiGatewayConsumerGroupsResponse,
+    ListAiGatewayConsumerGroupsForConsumerError >,
+    ListAiGatewayConsumerGroupsForConsumerParams
+}
+impl ListAiGatewayConsumerGroupsForConsumerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayConsumerGroupsResponse,
+        ListAiGatewayConsumerGroupsForConsumerError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayConsumers::update_ai_gateway_consumer_groups_for_consumer`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayConsumerGroupsForConsumerCall < crate
+    ::models::UpdateAiGatewayConsumerGroupsForConsumerRequest,
+    UpdateAiGatewayConsumerGroupsForConsumerError >
+}
+/// How `list-ai-gateway-consumers` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONSUMERS_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayConsumersResponse,
     crate::models::AiGatewayConsumer,
 > = crate::runtime::Paginated {
@@ -892,29 +1444,32 @@ pub static LIST_AI_GATEWAY_CONSUMERS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_ai_gateway_consumer_credentials`](AiGatewayConsumers::list_ai_gateway_consumer_credentials) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_consumers()
-///     .list_ai_gateway_consumer_credentials("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_consumers::LIST_AI_GATEWAY_CONSUMER_CREDENTIALS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_CONSUMER_CREDENTIALS_PAGES: crate::runtime::Paginated<
+impl ListAiGatewayConsumersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumers`](AiGatewayConsumers::list_ai_gateway_consumers).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConsumersResponse,
+        ListAiGatewayConsumersError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONSUMERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumers`](AiGatewayConsumers::list_ai_gateway_consumers).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConsumer,
+        ListAiGatewayConsumersError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONSUMERS_PAGES)
+    }
+}
+/// How `list-ai-gateway-consumer-credentials` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONSUMER_CREDENTIALS_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayConsumerCredentialsResponse,
     crate::models::AiGatewayConsumerCredential,
 > = crate::runtime::Paginated {
@@ -927,29 +1482,32 @@ pub static LIST_AI_GATEWAY_CONSUMER_CREDENTIALS_PAGES: crate::runtime::Paginated
     },
     items: |page| page.data,
 };
-/// How [`list_ai_gateway_consumer_groups_for_consumer`](AiGatewayConsumers::list_ai_gateway_consumer_groups_for_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_consumers()
-///     .list_ai_gateway_consumer_groups_for_consumer("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &Default::default())
-///     .items(&kong_konnect::ai_gateway_consumers::LIST_AI_GATEWAY_CONSUMER_GROUPS_FOR_CONSUMER_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_CONSUMER_GROUPS_FOR_CONSUMER_PAGES: crate::runtime::Paginated<
+impl ListAiGatewayConsumerCredentialsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumer_credentials`](AiGatewayConsumers::list_ai_gateway_consumer_credentials).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConsumerCredentialsResponse,
+        ListAiGatewayConsumerCredentialsError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONSUMER_CREDENTIALS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumer_credentials`](AiGatewayConsumers::list_ai_gateway_consumer_credentials).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConsumerCredential,
+        ListAiGatewayConsumerCredentialsError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONSUMER_CREDENTIALS_PAGES)
+    }
+}
+/// How `list-ai-gateway-consumer-groups-for-consumer` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_CONSUMER_GROUPS_FOR_CONSUMER_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayConsumerGroupsResponse,
     crate::models::AiGatewayConsumerGroup,
 > = crate::runtime::Paginated {
@@ -962,3 +1520,27 @@ pub static LIST_AI_GATEWAY_CONSUMER_GROUPS_FOR_CONSUMER_PAGES: crate::runtime::P
     },
     items: |page| page.data,
 };
+impl ListAiGatewayConsumerGroupsForConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumer_groups_for_consumer`](AiGatewayConsumers::list_ai_gateway_consumer_groups_for_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayConsumerGroupsResponse,
+        ListAiGatewayConsumerGroupsForConsumerError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_CONSUMER_GROUPS_FOR_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_consumer_groups_for_consumer`](AiGatewayConsumers::list_ai_gateway_consumer_groups_for_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayConsumerGroup,
+        ListAiGatewayConsumerGroupsForConsumerError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_CONSUMER_GROUPS_FOR_CONSUMER_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway DataPlane Certificates.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway DataPlane Certificates; get one from [`Client::ai_gateway_data_plane_certificates`](crate::Client::ai_gateway_data_plane_certificates).
 ///
 /// API related to the management of AI Gateway DataPlane Certificates.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/data-plane-certificates` (operation `list-ai-gateway-data-plane-certificates`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayDataPlaneCertificatesCall::page_size), [`page_after`](ListAiGatewayDataPlaneCertificatesCall::page_after) on the returned [`ListAiGatewayDataPlaneCertificatesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_data_plane_certificates()
-    ///     .list_ai_gateway_data_plane_certificates("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_data_plane_certificates("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
     pub fn list_ai_gateway_data_plane_certificates(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayDataPlaneCertificatesOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayDataPlaneCertificatesResponse,
-        ListAiGatewayDataPlaneCertificatesError,
-    > {
+    ) -> ListAiGatewayDataPlaneCertificatesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-data-plane-certificates",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayDataPlaneCertificatesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayDataPlaneCertificatesParams::default(),
+        }
     }
     /// Create New AI Gateway DataPlane Certificate
     ///
@@ -87,6 +84,8 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
     ///
     /// `POST /v1/ai-gateways/{gatewayId}/data-plane-certificates` (operation `create-ai-gateway-data-plane-certificate`).
     ///
+    /// Optional: [`body`](CreateAiGatewayDataPlaneCertificateCall::body) on the returned [`CreateAiGatewayDataPlaneCertificateCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -95,13 +94,14 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayDataPlaneCertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayDataPlaneCertificateRequest>(serde_json::json!({
     ///   "cert": "string",
     ///   "title": "string"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_data_plane_certificates()
-    ///     .create_ai_gateway_data_plane_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, Some(&body))
+    ///     .create_ai_gateway_data_plane_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -110,11 +110,7 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
     pub fn create_ai_gateway_data_plane_certificate(
         &self,
         gateway_id: uuid::Uuid,
-        body: Option<&crate::models::CreateAiGatewayDataPlaneCertificateRequest>,
-    ) -> crate::Call<
-        crate::models::AiGatewayDataPlaneClientCertificate,
-        CreateAiGatewayDataPlaneCertificateError,
-    > {
+    ) -> CreateAiGatewayDataPlaneCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-data-plane-certificate",
             method: reqwest::Method::POST,
@@ -130,19 +126,18 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateAiGatewayDataPlaneCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: CreateAiGatewayDataPlaneCertificateParams::default(),
         }
     }
     /// Get a DataPlane Certificate
@@ -174,10 +169,7 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
         &self,
         gateway_id: uuid::Uuid,
         certificate_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::AiGatewayDataPlaneClientCertificate,
-        GetAiGatewayDataPlaneCertificateError,
-    > {
+    ) -> GetAiGatewayDataPlaneCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-data-plane-certificate",
             method: reqwest::Method::GET,
@@ -193,16 +185,19 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateId", &certificate_id)
+        GetAiGatewayDataPlaneCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateId", &certificate_id),
+        }
     }
     /// Delete AI Gateway DataPlane Certificate
     ///
@@ -232,7 +227,7 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
         &self,
         gateway_id: uuid::Uuid,
         certificate_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteAiGatewayDataPlaneCertificateError> {
+    ) -> DeleteAiGatewayDataPlaneCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-data-plane-certificate",
             method: reqwest::Method::DELETE,
@@ -246,16 +241,166 @@ impl<'a> AiGatewayDataPlaneCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateId", &certificate_id)
+        DeleteAiGatewayDataPlaneCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateId", &certificate_id),
+        }
+    }
+}
+/// The operations on AI Gateway DataPlane Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayDataPlaneCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayDataPlaneCertificatesApi {
+    /// [`AiGatewayDataPlaneCertificates::list_ai_gateway_data_plane_certificates`]: `GET /v1/ai-gateways/{gatewayId}/data-plane-certificates`.
+    fn list_ai_gateway_data_plane_certificates(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayDataPlaneCertificatesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayDataPlaneCertificatesResponse,
+            crate::Error<ListAiGatewayDataPlaneCertificatesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-data-plane-certificates",
+                message: "`list-ai-gateway-data-plane-certificates` is not implemented by this `AiGatewayDataPlaneCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayDataPlaneCertificates::create_ai_gateway_data_plane_certificate`]: `POST /v1/ai-gateways/{gatewayId}/data-plane-certificates`.
+    fn create_ai_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateAiGatewayDataPlaneCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayDataPlaneClientCertificate,
+            crate::Error<CreateAiGatewayDataPlaneCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-data-plane-certificate",
+                message: "`create-ai-gateway-data-plane-certificate` is not implemented by this `AiGatewayDataPlaneCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayDataPlaneCertificates::get_ai_gateway_data_plane_certificate`]: `GET /v1/ai-gateways/{gatewayId}/data-plane-certificates/{certificateId}`.
+    fn get_ai_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayDataPlaneClientCertificate,
+            crate::Error<GetAiGatewayDataPlaneCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, certificate_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-data-plane-certificate",
+                message: "`get-ai-gateway-data-plane-certificate` is not implemented by this `AiGatewayDataPlaneCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayDataPlaneCertificates::delete_ai_gateway_data_plane_certificate`]: `DELETE /v1/ai-gateways/{gatewayId}/data-plane-certificates/{certificateId}`.
+    fn delete_ai_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayDataPlaneCertificateError>>,
+    > + Send {
+        let _ = (gateway_id, certificate_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-data-plane-certificate",
+                message: "`delete-ai-gateway-data-plane-certificate` is not implemented by this `AiGatewayDataPlaneCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayDataPlaneCertificatesApi for crate::Client {
+    fn list_ai_gateway_data_plane_certificates(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayDataPlaneCertificatesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayDataPlaneCertificatesResponse,
+            crate::Error<ListAiGatewayDataPlaneCertificatesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_data_plane_certificates()
+                .list_ai_gateway_data_plane_certificates(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateAiGatewayDataPlaneCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayDataPlaneClientCertificate,
+            crate::Error<CreateAiGatewayDataPlaneCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_data_plane_certificates()
+                .create_ai_gateway_data_plane_certificate(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn get_ai_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayDataPlaneClientCertificate,
+            crate::Error<GetAiGatewayDataPlaneCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_data_plane_certificates()
+                .get_ai_gateway_data_plane_certificate(gateway_id, certificate_id),
+        )
+    }
+    fn delete_ai_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayDataPlaneCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_data_plane_certificates()
+                .delete_ai_gateway_data_plane_certificate(gateway_id, certificate_id),
+        )
     }
 }
 /// The error responses `list-ai-gateway-data-plane-certificates`, `create-ai-gateway-data-plane-certificate`, `get-ai-gateway-data-plane-certificate`, `delete-ai-gateway-data-plane-certificate` document.
@@ -311,37 +456,95 @@ pub type CreateAiGatewayDataPlaneCertificateError = BadRequestUnauthorizedForbid
 pub type GetAiGatewayDataPlaneCertificateError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `delete-ai-gateway-data-plane-certificate` documents, which other operations of the group document too.
 pub type DeleteAiGatewayDataPlaneCertificateError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-data-plane-certificates`.
+/// The optional parameters of [`AiGatewayDataPlaneCertificates::list_ai_gateway_data_plane_certificates`], each `None` unless set: what the setters of [`ListAiGatewayDataPlaneCertificatesCall`] fill, and what [`AiGatewayDataPlaneCertificatesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayDataPlaneCertificatesOptions {
+pub struct ListAiGatewayDataPlaneCertificatesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_data_plane_certificates`](AiGatewayDataPlaneCertificates::list_ai_gateway_data_plane_certificates) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_data_plane_certificates()
-///     .list_ai_gateway_data_plane_certificates("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_data_plane_certificates::LIST_AI_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayDataPlaneCertificates::list_ai_gateway_data_plane_certificates`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayDataPlaneCertificatesCall < crate
+    ::models::ListAiGatewayDataPlaneCertificatesResponse,
+    ListAiGatewayDataPlaneCertificatesError >, ListAiGatewayDataPlaneCertificatesParams
+}
+impl ListAiGatewayDataPlaneCertificatesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayDataPlaneCertificatesResponse,
+        ListAiGatewayDataPlaneCertificatesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+/// The optional parameters of [`AiGatewayDataPlaneCertificates::create_ai_gateway_data_plane_certificate`], each `None` unless set: what the setters of [`CreateAiGatewayDataPlaneCertificateCall`] fill, and what [`AiGatewayDataPlaneCertificatesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateAiGatewayDataPlaneCertificateParams {
+    /// The request body.
+    pub body: Option<crate::models::CreateAiGatewayDataPlaneCertificateRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayDataPlaneCertificates::create_ai_gateway_data_plane_certificate`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayDataPlaneCertificateCall < crate
+    ::models::AiGatewayDataPlaneClientCertificate,
+    CreateAiGatewayDataPlaneCertificateError >, CreateAiGatewayDataPlaneCertificateParams
+}
+impl CreateAiGatewayDataPlaneCertificateCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::AiGatewayDataPlaneClientCertificate,
+        CreateAiGatewayDataPlaneCertificateError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(
+        mut self,
+        body: crate::models::CreateAiGatewayDataPlaneCertificateRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayDataPlaneCertificates::get_ai_gateway_data_plane_certificate`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayDataPlaneCertificateCall < crate
+    ::models::AiGatewayDataPlaneClientCertificate, GetAiGatewayDataPlaneCertificateError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayDataPlaneCertificates::delete_ai_gateway_data_plane_certificate`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayDataPlaneCertificateCall < (),
+    DeleteAiGatewayDataPlaneCertificateError >
+}
+/// How `list-ai-gateway-data-plane-certificates` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayDataPlaneCertificatesResponse,
     crate::models::AiGatewayDataPlaneClientCertificate,
 > = crate::runtime::Paginated {
@@ -354,3 +557,27 @@ pub static LIST_AI_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES: crate::runtime::Pagina
     },
     items: |page| page.data,
 };
+impl ListAiGatewayDataPlaneCertificatesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_data_plane_certificates`](AiGatewayDataPlaneCertificates::list_ai_gateway_data_plane_certificates).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayDataPlaneCertificatesResponse,
+        ListAiGatewayDataPlaneCertificatesError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_data_plane_certificates`](AiGatewayDataPlaneCertificates::list_ai_gateway_data_plane_certificates).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayDataPlaneClientCertificate,
+        ListAiGatewayDataPlaneCertificatesError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway Identity Providers.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway Identity Providers; get one from [`Client::ai_gateway_identity_providers`](crate::Client::ai_gateway_identity_providers).
 ///
 /// Identity providers for authenticating users and accessing AI Gateway resources.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayIdentityProviders<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/identity` (operation `list-ai-gateway-identity-providers`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayIdentityProvidersCall::page_size), [`page_after`](ListAiGatewayIdentityProvidersCall::page_after) on the returned [`ListAiGatewayIdentityProvidersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayIdentityProviders<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_identity_providers()
-    ///     .list_ai_gateway_identity_providers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_identity_providers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayIdentityProviders<'a> {
     pub fn list_ai_gateway_identity_providers(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayIdentityProvidersOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayIdentityProvidersResponse,
-        ListAiGatewayIdentityProvidersError,
-    > {
+    ) -> ListAiGatewayIdentityProvidersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-identity-providers",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayIdentityProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayIdentityProvidersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayIdentityProvidersParams::default(),
+        }
     }
     /// Create an AI Gateway Identity Provider
     ///
@@ -95,14 +92,14 @@ impl<'a> AiGatewayIdentityProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayIdentityProviderRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayIdentityProviderRequest>(serde_json::json!({
     ///   "display_name": "Okta AI SE",
     ///   "name": "okta-ai-se",
     ///   "type": "key-auth"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_identity_providers()
-    ///     .create_ai_gateway_identity_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_identity_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -111,11 +108,8 @@ impl<'a> AiGatewayIdentityProviders<'a> {
     pub fn create_ai_gateway_identity_provider(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayIdentityProviderRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayIdentityProvider,
-        CreateAiGatewayIdentityProviderError,
-    > {
+        body: crate::models::CreateAiGatewayIdentityProviderRequest,
+    ) -> CreateAiGatewayIdentityProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-identity-provider",
             method: reqwest::Method::POST,
@@ -131,16 +125,19 @@ impl<'a> AiGatewayIdentityProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewayIdentityProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway Identity Provider
     ///
@@ -171,10 +168,7 @@ impl<'a> AiGatewayIdentityProviders<'a> {
         &self,
         gateway_id: uuid::Uuid,
         identity_provider_id_or_name: &str,
-    ) -> crate::Call<
-        crate::models::AiGatewayIdentityProvider,
-        GetAiGatewayIdentityProviderError,
-    > {
+    ) -> GetAiGatewayIdentityProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-identity-provider",
             method: reqwest::Method::GET,
@@ -190,16 +184,19 @@ impl<'a> AiGatewayIdentityProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("identityProviderIdOrName", identity_provider_id_or_name)
+        GetAiGatewayIdentityProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("identityProviderIdOrName", identity_provider_id_or_name),
+        }
     }
     /// Update an AI Gateway Identity Provider
     ///
@@ -218,14 +215,14 @@ impl<'a> AiGatewayIdentityProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayIdentityProviderRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayIdentityProviderRequest>(serde_json::json!({
     ///   "display_name": "Okta AI SE",
     ///   "name": "okta-ai-se",
     ///   "type": "key-auth"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_identity_providers()
-    ///     .update_ai_gateway_identity_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_identity_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -235,11 +232,8 @@ impl<'a> AiGatewayIdentityProviders<'a> {
         &self,
         gateway_id: uuid::Uuid,
         identity_provider_id_or_name: &str,
-        body: &crate::models::CreateAiGatewayIdentityProviderRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayIdentityProvider,
-        UpdateAiGatewayIdentityProviderError,
-    > {
+        body: crate::models::CreateAiGatewayIdentityProviderRequest,
+    ) -> UpdateAiGatewayIdentityProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-identity-provider",
             method: reqwest::Method::PUT,
@@ -255,17 +249,20 @@ impl<'a> AiGatewayIdentityProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("identityProviderIdOrName", identity_provider_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayIdentityProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("identityProviderIdOrName", identity_provider_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway Identity Provider
     ///
@@ -295,7 +292,7 @@ impl<'a> AiGatewayIdentityProviders<'a> {
         &self,
         gateway_id: uuid::Uuid,
         identity_provider_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewayIdentityProviderError> {
+    ) -> DeleteAiGatewayIdentityProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-identity-provider",
             method: reqwest::Method::DELETE,
@@ -309,16 +306,213 @@ impl<'a> AiGatewayIdentityProviders<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("identityProviderIdOrName", identity_provider_id_or_name)
+        DeleteAiGatewayIdentityProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("identityProviderIdOrName", identity_provider_id_or_name),
+        }
+    }
+}
+/// The operations on AI Gateway Identity Providers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayIdentityProviders`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayIdentityProvidersApi {
+    /// [`AiGatewayIdentityProviders::list_ai_gateway_identity_providers`]: `GET /v1/ai-gateways/{gatewayId}/identity`.
+    fn list_ai_gateway_identity_providers(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayIdentityProvidersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayIdentityProvidersResponse,
+            crate::Error<ListAiGatewayIdentityProvidersError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-identity-providers",
+                message: "`list-ai-gateway-identity-providers` is not implemented by this `AiGatewayIdentityProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayIdentityProviders::create_ai_gateway_identity_provider`]: `POST /v1/ai-gateways/{gatewayId}/identity`.
+    fn create_ai_gateway_identity_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayIdentityProviderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayIdentityProvider,
+            crate::Error<CreateAiGatewayIdentityProviderError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-identity-provider",
+                message: "`create-ai-gateway-identity-provider` is not implemented by this `AiGatewayIdentityProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayIdentityProviders::get_ai_gateway_identity_provider`]: `GET /v1/ai-gateways/{gatewayId}/identity/{identityProviderIdOrName}`.
+    fn get_ai_gateway_identity_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        identity_provider_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayIdentityProvider,
+            crate::Error<GetAiGatewayIdentityProviderError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, identity_provider_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-identity-provider",
+                message: "`get-ai-gateway-identity-provider` is not implemented by this `AiGatewayIdentityProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayIdentityProviders::update_ai_gateway_identity_provider`]: `PUT /v1/ai-gateways/{gatewayId}/identity/{identityProviderIdOrName}`.
+    fn update_ai_gateway_identity_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        identity_provider_id_or_name: &str,
+        body: crate::models::CreateAiGatewayIdentityProviderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayIdentityProvider,
+            crate::Error<UpdateAiGatewayIdentityProviderError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, identity_provider_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-identity-provider",
+                message: "`update-ai-gateway-identity-provider` is not implemented by this `AiGatewayIdentityProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayIdentityProviders::delete_ai_gateway_identity_provider`]: `DELETE /v1/ai-gateways/{gatewayId}/identity/{identityProviderIdOrName}`.
+    fn delete_ai_gateway_identity_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        identity_provider_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayIdentityProviderError>>,
+    > + Send {
+        let _ = (gateway_id, identity_provider_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-identity-provider",
+                message: "`delete-ai-gateway-identity-provider` is not implemented by this `AiGatewayIdentityProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayIdentityProvidersApi for crate::Client {
+    fn list_ai_gateway_identity_providers(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayIdentityProvidersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayIdentityProvidersResponse,
+            crate::Error<ListAiGatewayIdentityProvidersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_identity_providers()
+                .list_ai_gateway_identity_providers(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_identity_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayIdentityProviderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayIdentityProvider,
+            crate::Error<CreateAiGatewayIdentityProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_identity_providers()
+                .create_ai_gateway_identity_provider(gateway_id, body),
+        )
+    }
+    fn get_ai_gateway_identity_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        identity_provider_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayIdentityProvider,
+            crate::Error<GetAiGatewayIdentityProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_identity_providers()
+                .get_ai_gateway_identity_provider(
+                    gateway_id,
+                    identity_provider_id_or_name,
+                ),
+        )
+    }
+    fn update_ai_gateway_identity_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        identity_provider_id_or_name: &str,
+        body: crate::models::CreateAiGatewayIdentityProviderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayIdentityProvider,
+            crate::Error<UpdateAiGatewayIdentityProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_identity_providers()
+                .update_ai_gateway_identity_provider(
+                    gateway_id,
+                    identity_provider_id_or_name,
+                    body,
+                ),
+        )
+    }
+    fn delete_ai_gateway_identity_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        identity_provider_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayIdentityProviderError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_identity_providers()
+                .delete_ai_gateway_identity_provider(
+                    gateway_id,
+                    identity_provider_id_or_name,
+                ),
+        )
     }
 }
 /// The error responses `list-ai-gateway-identity-providers`, `get-ai-gateway-identity-provider` document.
@@ -502,37 +696,69 @@ impl crate::runtime::ErrorResponses for DeleteAiGatewayIdentityProviderError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-ai-gateway-identity-providers`.
+/// The optional parameters of [`AiGatewayIdentityProviders::list_ai_gateway_identity_providers`], each `None` unless set: what the setters of [`ListAiGatewayIdentityProvidersCall`] fill, and what [`AiGatewayIdentityProvidersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayIdentityProvidersOptions {
+pub struct ListAiGatewayIdentityProvidersParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_identity_providers`](AiGatewayIdentityProviders::list_ai_gateway_identity_providers) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_identity_providers()
-///     .list_ai_gateway_identity_providers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_identity_providers::LIST_AI_GATEWAY_IDENTITY_PROVIDERS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_IDENTITY_PROVIDERS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayIdentityProviders::list_ai_gateway_identity_providers`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayIdentityProvidersCall < crate
+    ::models::ListAiGatewayIdentityProvidersResponse, ListAiGatewayIdentityProvidersError
+    >, ListAiGatewayIdentityProvidersParams
+}
+impl ListAiGatewayIdentityProvidersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayIdentityProvidersResponse,
+        ListAiGatewayIdentityProvidersError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayIdentityProviders::create_ai_gateway_identity_provider`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayIdentityProviderCall < crate ::models::AiGatewayIdentityProvider,
+    CreateAiGatewayIdentityProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayIdentityProviders::get_ai_gateway_identity_provider`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayIdentityProviderCall < crate ::models::AiGatewayIdentityProvider,
+    GetAiGatewayIdentityProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayIdentityProviders::update_ai_gateway_identity_provider`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayIdentityProviderCall < crate ::models::AiGatewayIdentityProvider,
+    UpdateAiGatewayIdentityProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayIdentityProviders::delete_ai_gateway_identity_provider`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayIdentityProviderCall < (), DeleteAiGatewayIdentityProviderError >
+}
+/// How `list-ai-gateway-identity-providers` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_IDENTITY_PROVIDERS_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayIdentityProvidersResponse,
     crate::models::AiGatewayIdentityProvider,
 > = crate::runtime::Paginated {
@@ -545,3 +771,27 @@ pub static LIST_AI_GATEWAY_IDENTITY_PROVIDERS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAiGatewayIdentityProvidersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_identity_providers`](AiGatewayIdentityProviders::list_ai_gateway_identity_providers).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayIdentityProvidersResponse,
+        ListAiGatewayIdentityProvidersError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_IDENTITY_PROVIDERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_identity_providers`](AiGatewayIdentityProviders::list_ai_gateway_identity_providers).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayIdentityProvider,
+        ListAiGatewayIdentityProvidersError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_IDENTITY_PROVIDERS_PAGES)
+    }
+}

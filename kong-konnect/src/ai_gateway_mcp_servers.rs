@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway MCP Servers.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway MCP Servers; get one from [`Client::ai_gateway_mcp_servers`](crate::Client::ai_gateway_mcp_servers).
 ///
 /// MCP Servers that expose tools for AI Gateway integrations.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayMcpServers<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/mcp-servers` (operation `list-ai-gateway-mcp-servers`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayMcpServersCall::page_size), [`page_after`](ListAiGatewayMcpServersCall::page_after) on the returned [`ListAiGatewayMcpServersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayMcpServers<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_mcp_servers()
-    ///     .list_ai_gateway_mcp_servers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_mcp_servers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayMcpServers<'a> {
     pub fn list_ai_gateway_mcp_servers(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayMcpServersOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayMcpServersResponse,
-        ListAiGatewayMcpServersError,
-    > {
+    ) -> ListAiGatewayMcpServersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-mcp-servers",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayMcpServers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayMcpServersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayMcpServersParams::default(),
+        }
     }
     /// Create an MCP Server
     ///
@@ -95,7 +92,7 @@ impl<'a> AiGatewayMcpServers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayMcpServerRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayMcpServerRequest>(serde_json::json!({
     ///   "config": {
     ///     "url": "https://mcp.internal.kongair.com"
     ///   },
@@ -105,7 +102,7 @@ impl<'a> AiGatewayMcpServers<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_mcp_servers()
-    ///     .create_ai_gateway_mcp_server("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_mcp_server("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -114,8 +111,8 @@ impl<'a> AiGatewayMcpServers<'a> {
     pub fn create_ai_gateway_mcp_server(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayMcpServerRequest,
-    ) -> crate::Call<crate::models::AiGatewayMcpServer, CreateAiGatewayMcpServerError> {
+        body: crate::models::CreateAiGatewayMcpServerRequest,
+    ) -> CreateAiGatewayMcpServerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-mcp-server",
             method: reqwest::Method::POST,
@@ -131,16 +128,19 @@ impl<'a> AiGatewayMcpServers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewayMcpServerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an MCP Server
     ///
@@ -171,7 +171,7 @@ impl<'a> AiGatewayMcpServers<'a> {
         &self,
         gateway_id: uuid::Uuid,
         mcp_server_id_or_name: &str,
-    ) -> crate::Call<crate::models::AiGatewayMcpServer, GetAiGatewayMcpServerError> {
+    ) -> GetAiGatewayMcpServerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-mcp-server",
             method: reqwest::Method::GET,
@@ -187,16 +187,19 @@ impl<'a> AiGatewayMcpServers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("mcpServerIdOrName", mcp_server_id_or_name)
+        GetAiGatewayMcpServerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("mcpServerIdOrName", mcp_server_id_or_name),
+        }
     }
     /// Update an MCP Server
     ///
@@ -215,7 +218,7 @@ impl<'a> AiGatewayMcpServers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayMcpServerRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayMcpServerRequest>(serde_json::json!({
     ///   "config": {
     ///     "url": "https://mcp.internal.kongair.com"
     ///   },
@@ -225,7 +228,7 @@ impl<'a> AiGatewayMcpServers<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_mcp_servers()
-    ///     .update_ai_gateway_mcp_server("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_mcp_server("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -235,8 +238,8 @@ impl<'a> AiGatewayMcpServers<'a> {
         &self,
         gateway_id: uuid::Uuid,
         mcp_server_id_or_name: &str,
-        body: &crate::models::CreateAiGatewayMcpServerRequest,
-    ) -> crate::Call<crate::models::AiGatewayMcpServer, UpdateAiGatewayMcpServerError> {
+        body: crate::models::CreateAiGatewayMcpServerRequest,
+    ) -> UpdateAiGatewayMcpServerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-mcp-server",
             method: reqwest::Method::PUT,
@@ -252,17 +255,20 @@ impl<'a> AiGatewayMcpServers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("mcpServerIdOrName", mcp_server_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayMcpServerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("mcpServerIdOrName", mcp_server_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an MCP Server
     ///
@@ -292,7 +298,7 @@ impl<'a> AiGatewayMcpServers<'a> {
         &self,
         gateway_id: uuid::Uuid,
         mcp_server_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewayMcpServerError> {
+    ) -> DeleteAiGatewayMcpServerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-mcp-server",
             method: reqwest::Method::DELETE,
@@ -306,16 +312,201 @@ impl<'a> AiGatewayMcpServers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("mcpServerIdOrName", mcp_server_id_or_name)
+        DeleteAiGatewayMcpServerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("mcpServerIdOrName", mcp_server_id_or_name),
+        }
+    }
+}
+/// The operations on AI Gateway MCP Servers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayMcpServers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayMcpServersApi {
+    /// [`AiGatewayMcpServers::list_ai_gateway_mcp_servers`]: `GET /v1/ai-gateways/{gatewayId}/mcp-servers`.
+    fn list_ai_gateway_mcp_servers(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayMcpServersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayMcpServersResponse,
+            crate::Error<ListAiGatewayMcpServersError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-mcp-servers",
+                message: "`list-ai-gateway-mcp-servers` is not implemented by this `AiGatewayMcpServersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayMcpServers::create_ai_gateway_mcp_server`]: `POST /v1/ai-gateways/{gatewayId}/mcp-servers`.
+    fn create_ai_gateway_mcp_server(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayMcpServerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayMcpServer,
+            crate::Error<CreateAiGatewayMcpServerError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-mcp-server",
+                message: "`create-ai-gateway-mcp-server` is not implemented by this `AiGatewayMcpServersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayMcpServers::get_ai_gateway_mcp_server`]: `GET /v1/ai-gateways/{gatewayId}/mcp-servers/{mcpServerIdOrName}`.
+    fn get_ai_gateway_mcp_server(
+        &self,
+        gateway_id: uuid::Uuid,
+        mcp_server_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayMcpServer,
+            crate::Error<GetAiGatewayMcpServerError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, mcp_server_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-mcp-server",
+                message: "`get-ai-gateway-mcp-server` is not implemented by this `AiGatewayMcpServersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayMcpServers::update_ai_gateway_mcp_server`]: `PUT /v1/ai-gateways/{gatewayId}/mcp-servers/{mcpServerIdOrName}`.
+    fn update_ai_gateway_mcp_server(
+        &self,
+        gateway_id: uuid::Uuid,
+        mcp_server_id_or_name: &str,
+        body: crate::models::CreateAiGatewayMcpServerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayMcpServer,
+            crate::Error<UpdateAiGatewayMcpServerError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, mcp_server_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-mcp-server",
+                message: "`update-ai-gateway-mcp-server` is not implemented by this `AiGatewayMcpServersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayMcpServers::delete_ai_gateway_mcp_server`]: `DELETE /v1/ai-gateways/{gatewayId}/mcp-servers/{mcpServerIdOrName}`.
+    fn delete_ai_gateway_mcp_server(
+        &self,
+        gateway_id: uuid::Uuid,
+        mcp_server_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayMcpServerError>>,
+    > + Send {
+        let _ = (gateway_id, mcp_server_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-mcp-server",
+                message: "`delete-ai-gateway-mcp-server` is not implemented by this `AiGatewayMcpServersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayMcpServersApi for crate::Client {
+    fn list_ai_gateway_mcp_servers(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayMcpServersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayMcpServersResponse,
+            crate::Error<ListAiGatewayMcpServersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_mcp_servers()
+                .list_ai_gateway_mcp_servers(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_mcp_server(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayMcpServerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayMcpServer,
+            crate::Error<CreateAiGatewayMcpServerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_mcp_servers().create_ai_gateway_mcp_server(gateway_id, body),
+        )
+    }
+    fn get_ai_gateway_mcp_server(
+        &self,
+        gateway_id: uuid::Uuid,
+        mcp_server_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayMcpServer,
+            crate::Error<GetAiGatewayMcpServerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_mcp_servers()
+                .get_ai_gateway_mcp_server(gateway_id, mcp_server_id_or_name),
+        )
+    }
+    fn update_ai_gateway_mcp_server(
+        &self,
+        gateway_id: uuid::Uuid,
+        mcp_server_id_or_name: &str,
+        body: crate::models::CreateAiGatewayMcpServerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayMcpServer,
+            crate::Error<UpdateAiGatewayMcpServerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_mcp_servers()
+                .update_ai_gateway_mcp_server(gateway_id, mcp_server_id_or_name, body),
+        )
+    }
+    fn delete_ai_gateway_mcp_server(
+        &self,
+        gateway_id: uuid::Uuid,
+        mcp_server_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayMcpServerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_mcp_servers()
+                .delete_ai_gateway_mcp_server(gateway_id, mcp_server_id_or_name),
+        )
     }
 }
 /// The error responses `list-ai-gateway-mcp-servers`, `get-ai-gateway-mcp-server`, `delete-ai-gateway-mcp-server` document.
@@ -457,37 +648,68 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayMcpServerError {
 }
 /// The error responses `delete-ai-gateway-mcp-server` documents, which other operations of the group document too.
 pub type DeleteAiGatewayMcpServerError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-mcp-servers`.
+/// The optional parameters of [`AiGatewayMcpServers::list_ai_gateway_mcp_servers`], each `None` unless set: what the setters of [`ListAiGatewayMcpServersCall`] fill, and what [`AiGatewayMcpServersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayMcpServersOptions {
+pub struct ListAiGatewayMcpServersParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_mcp_servers`](AiGatewayMcpServers::list_ai_gateway_mcp_servers) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_mcp_servers()
-///     .list_ai_gateway_mcp_servers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_mcp_servers::LIST_AI_GATEWAY_MCP_SERVERS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_MCP_SERVERS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayMcpServers::list_ai_gateway_mcp_servers`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayMcpServersCall < crate ::models::ListAiGatewayMcpServersResponse,
+    ListAiGatewayMcpServersError >, ListAiGatewayMcpServersParams
+}
+impl ListAiGatewayMcpServersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayMcpServersResponse,
+        ListAiGatewayMcpServersError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayMcpServers::create_ai_gateway_mcp_server`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayMcpServerCall < crate ::models::AiGatewayMcpServer,
+    CreateAiGatewayMcpServerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayMcpServers::get_ai_gateway_mcp_server`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayMcpServerCall < crate ::models::AiGatewayMcpServer,
+    GetAiGatewayMcpServerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayMcpServers::update_ai_gateway_mcp_server`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayMcpServerCall < crate ::models::AiGatewayMcpServer,
+    UpdateAiGatewayMcpServerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayMcpServers::delete_ai_gateway_mcp_server`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayMcpServerCall < (), DeleteAiGatewayMcpServerError >
+}
+/// How `list-ai-gateway-mcp-servers` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_MCP_SERVERS_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayMcpServersResponse,
     crate::models::AiGatewayMcpServer,
 > = crate::runtime::Paginated {
@@ -500,3 +722,27 @@ pub static LIST_AI_GATEWAY_MCP_SERVERS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAiGatewayMcpServersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_mcp_servers`](AiGatewayMcpServers::list_ai_gateway_mcp_servers).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayMcpServersResponse,
+        ListAiGatewayMcpServersError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_MCP_SERVERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_mcp_servers`](AiGatewayMcpServers::list_ai_gateway_mcp_servers).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayMcpServer,
+        ListAiGatewayMcpServersError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_MCP_SERVERS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway Model Providers.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway Model Providers; get one from [`Client::ai_gateway_model_providers`](crate::Client::ai_gateway_model_providers).
 ///
 /// Model providers that define the backend AI service connections for the AI Gateway.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayModelProviders<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/model-providers` (operation `list-ai-gateway-model-providers`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayModelProvidersCall::page_size), [`page_after`](ListAiGatewayModelProvidersCall::page_after) on the returned [`ListAiGatewayModelProvidersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayModelProviders<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_model_providers()
-    ///     .list_ai_gateway_model_providers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_model_providers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayModelProviders<'a> {
     pub fn list_ai_gateway_model_providers(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayModelProvidersOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayModelProvidersResponse,
-        ListAiGatewayModelProvidersError,
-    > {
+    ) -> ListAiGatewayModelProvidersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-model-providers",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayModelProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayModelProvidersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayModelProvidersParams::default(),
+        }
     }
     /// Create an AI Gateway Model Provider
     ///
@@ -95,7 +92,7 @@ impl<'a> AiGatewayModelProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayModelProviderRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayModelProviderRequest>(serde_json::json!({
     ///   "display_name": "Azure AI SE",
     ///   "name": "azure-ai-se",
     ///   "config": {
@@ -107,7 +104,7 @@ impl<'a> AiGatewayModelProviders<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_model_providers()
-    ///     .create_ai_gateway_model_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_model_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -116,11 +113,8 @@ impl<'a> AiGatewayModelProviders<'a> {
     pub fn create_ai_gateway_model_provider(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayModelProviderRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayModelProvider,
-        CreateAiGatewayModelProviderError,
-    > {
+        body: crate::models::CreateAiGatewayModelProviderRequest,
+    ) -> CreateAiGatewayModelProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-model-provider",
             method: reqwest::Method::POST,
@@ -136,16 +130,19 @@ impl<'a> AiGatewayModelProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewayModelProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway Model Provider
     ///
@@ -176,10 +173,7 @@ impl<'a> AiGatewayModelProviders<'a> {
         &self,
         gateway_id: uuid::Uuid,
         model_provider_id_or_name: &str,
-    ) -> crate::Call<
-        crate::models::AiGatewayModelProvider,
-        GetAiGatewayModelProviderError,
-    > {
+    ) -> GetAiGatewayModelProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-model-provider",
             method: reqwest::Method::GET,
@@ -195,16 +189,19 @@ impl<'a> AiGatewayModelProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("modelProviderIdOrName", model_provider_id_or_name)
+        GetAiGatewayModelProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("modelProviderIdOrName", model_provider_id_or_name),
+        }
     }
     /// Update an AI Gateway Model Provider
     ///
@@ -223,7 +220,7 @@ impl<'a> AiGatewayModelProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayModelProviderRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayModelProviderRequest>(serde_json::json!({
     ///   "display_name": "Azure AI SE",
     ///   "name": "azure-ai-se",
     ///   "config": {
@@ -235,7 +232,7 @@ impl<'a> AiGatewayModelProviders<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_model_providers()
-    ///     .update_ai_gateway_model_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_model_provider("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -245,11 +242,8 @@ impl<'a> AiGatewayModelProviders<'a> {
         &self,
         gateway_id: uuid::Uuid,
         model_provider_id_or_name: &str,
-        body: &crate::models::CreateAiGatewayModelProviderRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewayModelProvider,
-        UpdateAiGatewayModelProviderError,
-    > {
+        body: crate::models::CreateAiGatewayModelProviderRequest,
+    ) -> UpdateAiGatewayModelProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-model-provider",
             method: reqwest::Method::PUT,
@@ -265,17 +259,20 @@ impl<'a> AiGatewayModelProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("modelProviderIdOrName", model_provider_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayModelProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("modelProviderIdOrName", model_provider_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway Model Provider
     ///
@@ -305,7 +302,7 @@ impl<'a> AiGatewayModelProviders<'a> {
         &self,
         gateway_id: uuid::Uuid,
         model_provider_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewayModelProviderError> {
+    ) -> DeleteAiGatewayModelProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-model-provider",
             method: reqwest::Method::DELETE,
@@ -319,16 +316,207 @@ impl<'a> AiGatewayModelProviders<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("modelProviderIdOrName", model_provider_id_or_name)
+        DeleteAiGatewayModelProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("modelProviderIdOrName", model_provider_id_or_name),
+        }
+    }
+}
+/// The operations on AI Gateway Model Providers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayModelProviders`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayModelProvidersApi {
+    /// [`AiGatewayModelProviders::list_ai_gateway_model_providers`]: `GET /v1/ai-gateways/{gatewayId}/model-providers`.
+    fn list_ai_gateway_model_providers(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayModelProvidersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayModelProvidersResponse,
+            crate::Error<ListAiGatewayModelProvidersError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-model-providers",
+                message: "`list-ai-gateway-model-providers` is not implemented by this `AiGatewayModelProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayModelProviders::create_ai_gateway_model_provider`]: `POST /v1/ai-gateways/{gatewayId}/model-providers`.
+    fn create_ai_gateway_model_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayModelProviderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayModelProvider,
+            crate::Error<CreateAiGatewayModelProviderError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-model-provider",
+                message: "`create-ai-gateway-model-provider` is not implemented by this `AiGatewayModelProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayModelProviders::get_ai_gateway_model_provider`]: `GET /v1/ai-gateways/{gatewayId}/model-providers/{modelProviderIdOrName}`.
+    fn get_ai_gateway_model_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        model_provider_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayModelProvider,
+            crate::Error<GetAiGatewayModelProviderError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, model_provider_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-model-provider",
+                message: "`get-ai-gateway-model-provider` is not implemented by this `AiGatewayModelProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayModelProviders::update_ai_gateway_model_provider`]: `PUT /v1/ai-gateways/{gatewayId}/model-providers/{modelProviderIdOrName}`.
+    fn update_ai_gateway_model_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        model_provider_id_or_name: &str,
+        body: crate::models::CreateAiGatewayModelProviderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayModelProvider,
+            crate::Error<UpdateAiGatewayModelProviderError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, model_provider_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-model-provider",
+                message: "`update-ai-gateway-model-provider` is not implemented by this `AiGatewayModelProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayModelProviders::delete_ai_gateway_model_provider`]: `DELETE /v1/ai-gateways/{gatewayId}/model-providers/{modelProviderIdOrName}`.
+    fn delete_ai_gateway_model_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        model_provider_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayModelProviderError>>,
+    > + Send {
+        let _ = (gateway_id, model_provider_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-model-provider",
+                message: "`delete-ai-gateway-model-provider` is not implemented by this `AiGatewayModelProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayModelProvidersApi for crate::Client {
+    fn list_ai_gateway_model_providers(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayModelProvidersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayModelProvidersResponse,
+            crate::Error<ListAiGatewayModelProvidersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_model_providers()
+                .list_ai_gateway_model_providers(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_model_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayModelProviderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayModelProvider,
+            crate::Error<CreateAiGatewayModelProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_model_providers()
+                .create_ai_gateway_model_provider(gateway_id, body),
+        )
+    }
+    fn get_ai_gateway_model_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        model_provider_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayModelProvider,
+            crate::Error<GetAiGatewayModelProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_model_providers()
+                .get_ai_gateway_model_provider(gateway_id, model_provider_id_or_name),
+        )
+    }
+    fn update_ai_gateway_model_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        model_provider_id_or_name: &str,
+        body: crate::models::CreateAiGatewayModelProviderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayModelProvider,
+            crate::Error<UpdateAiGatewayModelProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_model_providers()
+                .update_ai_gateway_model_provider(
+                    gateway_id,
+                    model_provider_id_or_name,
+                    body,
+                ),
+        )
+    }
+    fn delete_ai_gateway_model_provider(
+        &self,
+        gateway_id: uuid::Uuid,
+        model_provider_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayModelProviderError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_model_providers()
+                .delete_ai_gateway_model_provider(gateway_id, model_provider_id_or_name),
+        )
     }
 }
 /// The error responses `list-ai-gateway-model-providers`, `get-ai-gateway-model-provider` document.
@@ -512,37 +700,69 @@ impl crate::runtime::ErrorResponses for DeleteAiGatewayModelProviderError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-ai-gateway-model-providers`.
+/// The optional parameters of [`AiGatewayModelProviders::list_ai_gateway_model_providers`], each `None` unless set: what the setters of [`ListAiGatewayModelProvidersCall`] fill, and what [`AiGatewayModelProvidersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayModelProvidersOptions {
+pub struct ListAiGatewayModelProvidersParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_model_providers`](AiGatewayModelProviders::list_ai_gateway_model_providers) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_model_providers()
-///     .list_ai_gateway_model_providers("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_model_providers::LIST_AI_GATEWAY_MODEL_PROVIDERS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_MODEL_PROVIDERS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayModelProviders::list_ai_gateway_model_providers`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayModelProvidersCall < crate
+    ::models::ListAiGatewayModelProvidersResponse, ListAiGatewayModelProvidersError >,
+    ListAiGatewayModelProvidersParams
+}
+impl ListAiGatewayModelProvidersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayModelProvidersResponse,
+        ListAiGatewayModelProvidersError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayModelProviders::create_ai_gateway_model_provider`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayModelProviderCall < crate ::models::AiGatewayModelProvider,
+    CreateAiGatewayModelProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayModelProviders::get_ai_gateway_model_provider`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayModelProviderCall < crate ::models::AiGatewayModelProvider,
+    GetAiGatewayModelProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayModelProviders::update_ai_gateway_model_provider`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayModelProviderCall < crate ::models::AiGatewayModelProvider,
+    UpdateAiGatewayModelProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayModelProviders::delete_ai_gateway_model_provider`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayModelProviderCall < (), DeleteAiGatewayModelProviderError >
+}
+/// How `list-ai-gateway-model-providers` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_MODEL_PROVIDERS_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayModelProvidersResponse,
     crate::models::AiGatewayModelProvider,
 > = crate::runtime::Paginated {
@@ -555,3 +775,27 @@ pub static LIST_AI_GATEWAY_MODEL_PROVIDERS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAiGatewayModelProvidersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_model_providers`](AiGatewayModelProviders::list_ai_gateway_model_providers).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayModelProvidersResponse,
+        ListAiGatewayModelProvidersError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_MODEL_PROVIDERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_model_providers`](AiGatewayModelProviders::list_ai_gateway_model_providers).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayModelProvider,
+        ListAiGatewayModelProvidersError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_MODEL_PROVIDERS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway Models.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway Models; get one from [`Client::ai_gateway_models`](crate::Client::ai_gateway_models).
 ///
 /// Models that define routing, capabilities, and backend targets for the AI Gateway.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayModels<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/models` (operation `list-ai-gateway-models`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayModelsCall::page_size), [`page_after`](ListAiGatewayModelsCall::page_after) on the returned [`ListAiGatewayModelsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayModels<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_models()
-    ///     .list_ai_gateway_models("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_models("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayModels<'a> {
     pub fn list_ai_gateway_models(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayModelsOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayModelsResponse,
-        ListAiGatewayModelsError,
-    > {
+    ) -> ListAiGatewayModelsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-models",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayModels<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayModelsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayModelsParams::default(),
+        }
     }
     /// Create an AI Gateway Model
     ///
@@ -95,7 +92,7 @@ impl<'a> AiGatewayModels<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayModelRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayModelRequest>(serde_json::json!({
     ///   "display_name": "My GPT 5 model",
     ///   "name": "my-gpt-5-model",
     ///   "formats": [
@@ -120,7 +117,7 @@ impl<'a> AiGatewayModels<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_models()
-    ///     .create_ai_gateway_model("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_model("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -129,8 +126,8 @@ impl<'a> AiGatewayModels<'a> {
     pub fn create_ai_gateway_model(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayModelRequest,
-    ) -> crate::Call<crate::models::AiGatewayModel, CreateAiGatewayModelError> {
+        body: crate::models::CreateAiGatewayModelRequest,
+    ) -> CreateAiGatewayModelCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-model",
             method: reqwest::Method::POST,
@@ -146,16 +143,19 @@ impl<'a> AiGatewayModels<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewayModelCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway Model
     ///
@@ -186,7 +186,7 @@ impl<'a> AiGatewayModels<'a> {
         &self,
         gateway_id: uuid::Uuid,
         model_id_or_name: &str,
-    ) -> crate::Call<crate::models::AiGatewayModel, GetAiGatewayModelError> {
+    ) -> GetAiGatewayModelCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-model",
             method: reqwest::Method::GET,
@@ -202,16 +202,19 @@ impl<'a> AiGatewayModels<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("modelIdOrName", model_id_or_name)
+        GetAiGatewayModelCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("modelIdOrName", model_id_or_name),
+        }
     }
     /// Update an AI Gateway Model
     ///
@@ -230,7 +233,7 @@ impl<'a> AiGatewayModels<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayModelRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayModelRequest>(serde_json::json!({
     ///   "display_name": "My GPT 5 model",
     ///   "name": "my-gpt-5-model",
     ///   "formats": [
@@ -255,7 +258,7 @@ impl<'a> AiGatewayModels<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_models()
-    ///     .update_ai_gateway_model("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_model("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -265,8 +268,8 @@ impl<'a> AiGatewayModels<'a> {
         &self,
         gateway_id: uuid::Uuid,
         model_id_or_name: &str,
-        body: &crate::models::CreateAiGatewayModelRequest,
-    ) -> crate::Call<crate::models::AiGatewayModel, UpdateAiGatewayModelError> {
+        body: crate::models::CreateAiGatewayModelRequest,
+    ) -> UpdateAiGatewayModelCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-model",
             method: reqwest::Method::PUT,
@@ -282,17 +285,20 @@ impl<'a> AiGatewayModels<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("modelIdOrName", model_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayModelCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("modelIdOrName", model_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway Model
     ///
@@ -322,7 +328,7 @@ impl<'a> AiGatewayModels<'a> {
         &self,
         gateway_id: uuid::Uuid,
         model_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewayModelError> {
+    ) -> DeleteAiGatewayModelCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-model",
             method: reqwest::Method::DELETE,
@@ -336,16 +342,199 @@ impl<'a> AiGatewayModels<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("modelIdOrName", model_id_or_name)
+        DeleteAiGatewayModelCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("modelIdOrName", model_id_or_name),
+        }
+    }
+}
+/// The operations on AI Gateway Models, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayModels`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayModelsApi {
+    /// [`AiGatewayModels::list_ai_gateway_models`]: `GET /v1/ai-gateways/{gatewayId}/models`.
+    fn list_ai_gateway_models(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayModelsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayModelsResponse,
+            crate::Error<ListAiGatewayModelsError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-models",
+                message: "`list-ai-gateway-models` is not implemented by this `AiGatewayModelsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayModels::create_ai_gateway_model`]: `POST /v1/ai-gateways/{gatewayId}/models`.
+    fn create_ai_gateway_model(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayModelRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayModel,
+            crate::Error<CreateAiGatewayModelError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-model",
+                message: "`create-ai-gateway-model` is not implemented by this `AiGatewayModelsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayModels::get_ai_gateway_model`]: `GET /v1/ai-gateways/{gatewayId}/models/{modelIdOrName}`.
+    fn get_ai_gateway_model(
+        &self,
+        gateway_id: uuid::Uuid,
+        model_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayModel,
+            crate::Error<GetAiGatewayModelError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, model_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-model",
+                message: "`get-ai-gateway-model` is not implemented by this `AiGatewayModelsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayModels::update_ai_gateway_model`]: `PUT /v1/ai-gateways/{gatewayId}/models/{modelIdOrName}`.
+    fn update_ai_gateway_model(
+        &self,
+        gateway_id: uuid::Uuid,
+        model_id_or_name: &str,
+        body: crate::models::CreateAiGatewayModelRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayModel,
+            crate::Error<UpdateAiGatewayModelError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, model_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-model",
+                message: "`update-ai-gateway-model` is not implemented by this `AiGatewayModelsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayModels::delete_ai_gateway_model`]: `DELETE /v1/ai-gateways/{gatewayId}/models/{modelIdOrName}`.
+    fn delete_ai_gateway_model(
+        &self,
+        gateway_id: uuid::Uuid,
+        model_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayModelError>>,
+    > + Send {
+        let _ = (gateway_id, model_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-model",
+                message: "`delete-ai-gateway-model` is not implemented by this `AiGatewayModelsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayModelsApi for crate::Client {
+    fn list_ai_gateway_models(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayModelsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayModelsResponse,
+            crate::Error<ListAiGatewayModelsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_models()
+                .list_ai_gateway_models(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_model(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayModelRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayModel,
+            crate::Error<CreateAiGatewayModelError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_models().create_ai_gateway_model(gateway_id, body),
+        )
+    }
+    fn get_ai_gateway_model(
+        &self,
+        gateway_id: uuid::Uuid,
+        model_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayModel,
+            crate::Error<GetAiGatewayModelError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_models().get_ai_gateway_model(gateway_id, model_id_or_name),
+        )
+    }
+    fn update_ai_gateway_model(
+        &self,
+        gateway_id: uuid::Uuid,
+        model_id_or_name: &str,
+        body: crate::models::CreateAiGatewayModelRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayModel,
+            crate::Error<UpdateAiGatewayModelError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_models()
+                .update_ai_gateway_model(gateway_id, model_id_or_name, body),
+        )
+    }
+    fn delete_ai_gateway_model(
+        &self,
+        gateway_id: uuid::Uuid,
+        model_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayModelError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_models()
+                .delete_ai_gateway_model(gateway_id, model_id_or_name),
+        )
     }
 }
 /// The error responses `list-ai-gateway-models`, `get-ai-gateway-model`, `delete-ai-gateway-model` document.
@@ -487,37 +676,67 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayModelError {
 }
 /// The error responses `delete-ai-gateway-model` documents, which other operations of the group document too.
 pub type DeleteAiGatewayModelError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-models`.
+/// The optional parameters of [`AiGatewayModels::list_ai_gateway_models`], each `None` unless set: what the setters of [`ListAiGatewayModelsCall`] fill, and what [`AiGatewayModelsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayModelsOptions {
+pub struct ListAiGatewayModelsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_models`](AiGatewayModels::list_ai_gateway_models) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_models()
-///     .list_ai_gateway_models("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_models::LIST_AI_GATEWAY_MODELS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_MODELS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayModels::list_ai_gateway_models`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayModelsCall < crate ::models::ListAiGatewayModelsResponse,
+    ListAiGatewayModelsError >, ListAiGatewayModelsParams
+}
+impl ListAiGatewayModelsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayModelsResponse,
+        ListAiGatewayModelsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayModels::create_ai_gateway_model`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayModelCall < crate ::models::AiGatewayModel, CreateAiGatewayModelError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayModels::get_ai_gateway_model`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayModelCall < crate ::models::AiGatewayModel, GetAiGatewayModelError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayModels::update_ai_gateway_model`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayModelCall < crate ::models::AiGatewayModel, UpdateAiGatewayModelError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayModels::delete_ai_gateway_model`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayModelCall < (), DeleteAiGatewayModelError >
+}
+/// How `list-ai-gateway-models` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_MODELS_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayModelsResponse,
     crate::models::AiGatewayModel,
 > = crate::runtime::Paginated {
@@ -530,3 +749,24 @@ pub static LIST_AI_GATEWAY_MODELS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAiGatewayModelsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_models`](AiGatewayModels::list_ai_gateway_models).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayModelsResponse,
+        ListAiGatewayModelsError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_MODELS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_models`](AiGatewayModels::list_ai_gateway_models).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AiGatewayModel, ListAiGatewayModelsError> {
+        self.into_call().items(&LIST_AI_GATEWAY_MODELS_PAGES)
+    }
+}

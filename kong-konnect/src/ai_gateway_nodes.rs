@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway Nodes.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway Nodes; get one from [`Client::ai_gateway_nodes`](crate::Client::ai_gateway_nodes).
 ///
 /// API related to the management of AI Gateway nodes.
@@ -46,10 +42,7 @@ impl<'a> AiGatewayNodes<'a> {
     pub fn get_ai_gateway_expected_config_version(
         &self,
         gateway_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::AiGatewayExpectedConfigVersion,
-        GetAiGatewayExpectedConfigVersionError,
-    > {
+    ) -> GetAiGatewayExpectedConfigVersionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-expected-config-version",
             method: reqwest::Method::GET,
@@ -65,15 +58,18 @@ impl<'a> AiGatewayNodes<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
+        GetAiGatewayExpectedConfigVersionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+        }
     }
     /// List Nodes
     ///
@@ -83,6 +79,8 @@ impl<'a> AiGatewayNodes<'a> {
     /// Returns a list of nodes associated with the specified AI Gateway.
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/nodes` (operation `list-ai-gateway-nodes`).
+    ///
+    /// Optional: [`page_size`](ListAiGatewayNodesCall::page_size), [`page_after`](ListAiGatewayNodesCall::page_after) on the returned [`ListAiGatewayNodesCall`].
     ///
     /// # Example
     ///
@@ -94,7 +92,8 @@ impl<'a> AiGatewayNodes<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_nodes()
-    ///     .list_ai_gateway_nodes("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_nodes("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -103,11 +102,7 @@ impl<'a> AiGatewayNodes<'a> {
     pub fn list_ai_gateway_nodes(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayNodesOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayNodesResponse,
-        ListAiGatewayNodesError,
-    > {
+    ) -> ListAiGatewayNodesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-nodes",
             method: reqwest::Method::GET,
@@ -123,17 +118,19 @@ impl<'a> AiGatewayNodes<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayNodesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayNodesParams::default(),
+        }
     }
     /// Get a Node
     ///
@@ -164,7 +161,7 @@ impl<'a> AiGatewayNodes<'a> {
         &self,
         gateway_id: uuid::Uuid,
         data_plane_node_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::AiGatewayDataPlaneNode, GetAiGatewayNodeError> {
+    ) -> GetAiGatewayNodeCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-node",
             method: reqwest::Method::GET,
@@ -180,16 +177,126 @@ impl<'a> AiGatewayNodes<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("dataPlaneNodeId", &data_plane_node_id)
+        GetAiGatewayNodeCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("dataPlaneNodeId", &data_plane_node_id),
+        }
+    }
+}
+/// The operations on AI Gateway Nodes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayNodes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayNodesApi {
+    /// [`AiGatewayNodes::get_ai_gateway_expected_config_version`]: `GET /v1/ai-gateways/{gatewayId}/expected-config-version`.
+    fn get_ai_gateway_expected_config_version(
+        &self,
+        gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayExpectedConfigVersion,
+            crate::Error<GetAiGatewayExpectedConfigVersionError>,
+        >,
+    > + Send {
+        let _ = (gateway_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-expected-config-version",
+                message: "`get-ai-gateway-expected-config-version` is not implemented by this `AiGatewayNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayNodes::list_ai_gateway_nodes`]: `GET /v1/ai-gateways/{gatewayId}/nodes`.
+    fn list_ai_gateway_nodes(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayNodesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayNodesResponse,
+            crate::Error<ListAiGatewayNodesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-nodes",
+                message: "`list-ai-gateway-nodes` is not implemented by this `AiGatewayNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayNodes::get_ai_gateway_node`]: `GET /v1/ai-gateways/{gatewayId}/nodes/{dataPlaneNodeId}`.
+    fn get_ai_gateway_node(
+        &self,
+        gateway_id: uuid::Uuid,
+        data_plane_node_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayDataPlaneNode,
+            crate::Error<GetAiGatewayNodeError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, data_plane_node_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-node",
+                message: "`get-ai-gateway-node` is not implemented by this `AiGatewayNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayNodesApi for crate::Client {
+    fn get_ai_gateway_expected_config_version(
+        &self,
+        gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayExpectedConfigVersion,
+            crate::Error<GetAiGatewayExpectedConfigVersionError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_nodes().get_ai_gateway_expected_config_version(gateway_id),
+        )
+    }
+    fn list_ai_gateway_nodes(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayNodesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayNodesResponse,
+            crate::Error<ListAiGatewayNodesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_nodes().list_ai_gateway_nodes(gateway_id).with_params(params),
+        )
+    }
+    fn get_ai_gateway_node(
+        &self,
+        gateway_id: uuid::Uuid,
+        data_plane_node_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayDataPlaneNode,
+            crate::Error<GetAiGatewayNodeError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_nodes().get_ai_gateway_node(gateway_id, data_plane_node_id),
+        )
     }
 }
 /// The error responses `get-ai-gateway-expected-config-version`, `list-ai-gateway-nodes`, `get-ai-gateway-node` document.
@@ -239,37 +346,57 @@ pub type GetAiGatewayExpectedConfigVersionError = UnauthorizedForbiddenNotFoundT
 pub type ListAiGatewayNodesError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `get-ai-gateway-node` documents, which other operations of the group document too.
 pub type GetAiGatewayNodeError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-nodes`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayNodes::get_ai_gateway_expected_config_version`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayExpectedConfigVersionCall < crate
+    ::models::AiGatewayExpectedConfigVersion, GetAiGatewayExpectedConfigVersionError >
+}
+/// The optional parameters of [`AiGatewayNodes::list_ai_gateway_nodes`], each `None` unless set: what the setters of [`ListAiGatewayNodesCall`] fill, and what [`AiGatewayNodesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayNodesOptions {
+pub struct ListAiGatewayNodesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_nodes`](AiGatewayNodes::list_ai_gateway_nodes) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_nodes()
-///     .list_ai_gateway_nodes("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_nodes::LIST_AI_GATEWAY_NODES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_NODES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayNodes::list_ai_gateway_nodes`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayNodesCall < crate ::models::ListAiGatewayNodesResponse,
+    ListAiGatewayNodesError >, ListAiGatewayNodesParams
+}
+impl ListAiGatewayNodesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayNodesResponse,
+        ListAiGatewayNodesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayNodes::get_ai_gateway_node`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayNodeCall < crate ::models::AiGatewayDataPlaneNode, GetAiGatewayNodeError
+    >
+}
+/// How `list-ai-gateway-nodes` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_NODES_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayNodesResponse,
     crate::models::AiGatewayDataPlaneNode,
 > = crate::runtime::Paginated {
@@ -282,3 +409,27 @@ pub static LIST_AI_GATEWAY_NODES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAiGatewayNodesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_nodes`](AiGatewayNodes::list_ai_gateway_nodes).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayNodesResponse,
+        ListAiGatewayNodesError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_NODES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_nodes`](AiGatewayNodes::list_ai_gateway_nodes).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewayDataPlaneNode,
+        ListAiGatewayNodesError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_NODES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway Policies.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway Policies; get one from [`Client::ai_gateway_policies`](crate::Client::ai_gateway_policies).
 ///
 /// Policies that control security, rate-limiting, and guardrail behavior for the AI Gateway.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayPolicies<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/policies` (operation `list-ai-gateway-policies`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayPoliciesCall::page_size), [`page_after`](ListAiGatewayPoliciesCall::page_after) on the returned [`ListAiGatewayPoliciesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayPolicies<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_policies()
-    ///     .list_ai_gateway_policies("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_policies("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayPolicies<'a> {
     pub fn list_ai_gateway_policies(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayPoliciesOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayPoliciesResponse,
-        ListAiGatewayPoliciesError,
-    > {
+    ) -> ListAiGatewayPoliciesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-policies",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayPoliciesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayPoliciesParams::default(),
+        }
     }
     /// Create an AI Gateway Policy
     ///
@@ -95,7 +92,7 @@ impl<'a> AiGatewayPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayPolicyRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayPolicyRequest>(serde_json::json!({
     ///   "display_name": "My Cool AI PII Sanitizer Policy",
     ///   "name": "ai-pii-sanitizer-1234",
     ///   "type": "ai-sanitizer",
@@ -109,7 +106,7 @@ impl<'a> AiGatewayPolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_policies()
-    ///     .create_ai_gateway_policy("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_policy("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -118,8 +115,8 @@ impl<'a> AiGatewayPolicies<'a> {
     pub fn create_ai_gateway_policy(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayPolicyRequest,
-    ) -> crate::Call<crate::models::AiGatewayPolicy, CreateAiGatewayPolicyError> {
+        body: crate::models::CreateAiGatewayPolicyRequest,
+    ) -> CreateAiGatewayPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-policy",
             method: reqwest::Method::POST,
@@ -135,16 +132,19 @@ impl<'a> AiGatewayPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewayPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway Policy
     ///
@@ -175,7 +175,7 @@ impl<'a> AiGatewayPolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         policy_id_or_name: &str,
-    ) -> crate::Call<crate::models::AiGatewayPolicy, GetAiGatewayPolicyError> {
+    ) -> GetAiGatewayPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-policy",
             method: reqwest::Method::GET,
@@ -191,16 +191,19 @@ impl<'a> AiGatewayPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("policyIdOrName", policy_id_or_name)
+        GetAiGatewayPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("policyIdOrName", policy_id_or_name),
+        }
     }
     /// Update an AI Gateway Policy
     ///
@@ -219,7 +222,7 @@ impl<'a> AiGatewayPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayPolicyRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayPolicyRequest>(serde_json::json!({
     ///   "display_name": "My Cool AI PII Sanitizer Policy",
     ///   "name": "ai-pii-sanitizer-1234",
     ///   "type": "ai-sanitizer",
@@ -233,7 +236,7 @@ impl<'a> AiGatewayPolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_policies()
-    ///     .update_ai_gateway_policy("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_policy("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -243,8 +246,8 @@ impl<'a> AiGatewayPolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         policy_id_or_name: &str,
-        body: &crate::models::CreateAiGatewayPolicyRequest,
-    ) -> crate::Call<crate::models::AiGatewayPolicy, UpdateAiGatewayPolicyError> {
+        body: crate::models::CreateAiGatewayPolicyRequest,
+    ) -> UpdateAiGatewayPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-policy",
             method: reqwest::Method::PUT,
@@ -260,17 +263,20 @@ impl<'a> AiGatewayPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("policyIdOrName", policy_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("policyIdOrName", policy_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway Policy
     ///
@@ -300,7 +306,7 @@ impl<'a> AiGatewayPolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         policy_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewayPolicyError> {
+    ) -> DeleteAiGatewayPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-policy",
             method: reqwest::Method::DELETE,
@@ -314,16 +320,201 @@ impl<'a> AiGatewayPolicies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("policyIdOrName", policy_id_or_name)
+        DeleteAiGatewayPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("policyIdOrName", policy_id_or_name),
+        }
+    }
+}
+/// The operations on AI Gateway Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayPolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayPoliciesApi {
+    /// [`AiGatewayPolicies::list_ai_gateway_policies`]: `GET /v1/ai-gateways/{gatewayId}/policies`.
+    fn list_ai_gateway_policies(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayPoliciesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayPoliciesResponse,
+            crate::Error<ListAiGatewayPoliciesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-policies",
+                message: "`list-ai-gateway-policies` is not implemented by this `AiGatewayPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayPolicies::create_ai_gateway_policy`]: `POST /v1/ai-gateways/{gatewayId}/policies`.
+    fn create_ai_gateway_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayPolicyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayPolicy,
+            crate::Error<CreateAiGatewayPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-policy",
+                message: "`create-ai-gateway-policy` is not implemented by this `AiGatewayPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayPolicies::get_ai_gateway_policy`]: `GET /v1/ai-gateways/{gatewayId}/policies/{policyIdOrName}`.
+    fn get_ai_gateway_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        policy_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayPolicy,
+            crate::Error<GetAiGatewayPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, policy_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-policy",
+                message: "`get-ai-gateway-policy` is not implemented by this `AiGatewayPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayPolicies::update_ai_gateway_policy`]: `PUT /v1/ai-gateways/{gatewayId}/policies/{policyIdOrName}`.
+    fn update_ai_gateway_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        policy_id_or_name: &str,
+        body: crate::models::CreateAiGatewayPolicyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayPolicy,
+            crate::Error<UpdateAiGatewayPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, policy_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-policy",
+                message: "`update-ai-gateway-policy` is not implemented by this `AiGatewayPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayPolicies::delete_ai_gateway_policy`]: `DELETE /v1/ai-gateways/{gatewayId}/policies/{policyIdOrName}`.
+    fn delete_ai_gateway_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        policy_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayPolicyError>>,
+    > + Send {
+        let _ = (gateway_id, policy_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-policy",
+                message: "`delete-ai-gateway-policy` is not implemented by this `AiGatewayPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayPoliciesApi for crate::Client {
+    fn list_ai_gateway_policies(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayPoliciesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayPoliciesResponse,
+            crate::Error<ListAiGatewayPoliciesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_policies()
+                .list_ai_gateway_policies(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayPolicyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayPolicy,
+            crate::Error<CreateAiGatewayPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_policies().create_ai_gateway_policy(gateway_id, body),
+        )
+    }
+    fn get_ai_gateway_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        policy_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayPolicy,
+            crate::Error<GetAiGatewayPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_policies()
+                .get_ai_gateway_policy(gateway_id, policy_id_or_name),
+        )
+    }
+    fn update_ai_gateway_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        policy_id_or_name: &str,
+        body: crate::models::CreateAiGatewayPolicyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayPolicy,
+            crate::Error<UpdateAiGatewayPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_policies()
+                .update_ai_gateway_policy(gateway_id, policy_id_or_name, body),
+        )
+    }
+    fn delete_ai_gateway_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        policy_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayPolicyError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_policies()
+                .delete_ai_gateway_policy(gateway_id, policy_id_or_name),
+        )
     }
 }
 /// The error responses `list-ai-gateway-policies`, `get-ai-gateway-policy` document.
@@ -468,37 +659,67 @@ for BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError {
 pub type UpdateAiGatewayPolicyError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `delete-ai-gateway-policy` documents, which other operations of the group document too.
 pub type DeleteAiGatewayPolicyError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-policies`.
+/// The optional parameters of [`AiGatewayPolicies::list_ai_gateway_policies`], each `None` unless set: what the setters of [`ListAiGatewayPoliciesCall`] fill, and what [`AiGatewayPoliciesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayPoliciesOptions {
+pub struct ListAiGatewayPoliciesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_policies`](AiGatewayPolicies::list_ai_gateway_policies) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_policies()
-///     .list_ai_gateway_policies("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_policies::LIST_AI_GATEWAY_POLICIES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_POLICIES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayPolicies::list_ai_gateway_policies`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayPoliciesCall < crate ::models::ListAiGatewayPoliciesResponse,
+    ListAiGatewayPoliciesError >, ListAiGatewayPoliciesParams
+}
+impl ListAiGatewayPoliciesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayPoliciesResponse,
+        ListAiGatewayPoliciesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayPolicies::create_ai_gateway_policy`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayPolicyCall < crate ::models::AiGatewayPolicy,
+    CreateAiGatewayPolicyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayPolicies::get_ai_gateway_policy`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayPolicyCall < crate ::models::AiGatewayPolicy, GetAiGatewayPolicyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayPolicies::update_ai_gateway_policy`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayPolicyCall < crate ::models::AiGatewayPolicy,
+    UpdateAiGatewayPolicyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayPolicies::delete_ai_gateway_policy`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayPolicyCall < (), DeleteAiGatewayPolicyError >
+}
+/// How `list-ai-gateway-policies` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_POLICIES_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayPoliciesResponse,
     crate::models::AiGatewayPolicy,
 > = crate::runtime::Paginated {
@@ -511,3 +732,24 @@ pub static LIST_AI_GATEWAY_POLICIES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAiGatewayPoliciesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_policies`](AiGatewayPolicies::list_ai_gateway_policies).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayPoliciesResponse,
+        ListAiGatewayPoliciesError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_POLICIES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_policies`](AiGatewayPolicies::list_ai_gateway_policies).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AiGatewayPolicy, ListAiGatewayPoliciesError> {
+        self.into_call().items(&LIST_AI_GATEWAY_POLICIES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway SNIs.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway SNIs; get one from [`Client::ai_gateway_snis`](crate::Client::ai_gateway_snis).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +22,8 @@ impl<'a> AiGatewaySnis<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/certificates/{certificateIdOrName}/snis` (operation `list-ai-gateway-snis-for-certificate`).
     ///
+    /// Optional: [`page_size`](ListAiGatewaySnisForCertificateCall::page_size), [`page_after`](ListAiGatewaySnisForCertificateCall::page_after) on the returned [`ListAiGatewaySnisForCertificateCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -36,7 +34,8 @@ impl<'a> AiGatewaySnis<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_snis()
-    ///     .list_ai_gateway_snis_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &Default::default())
+    ///     .list_ai_gateway_snis_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name")
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewaySnis<'a> {
         &self,
         gateway_id: uuid::Uuid,
         certificate_id_or_name: &str,
-        options: &ListAiGatewaySnisForCertificateOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewaySnisResponse,
-        ListAiGatewaySnisForCertificateError,
-    > {
+    ) -> ListAiGatewaySnisForCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-snis-for-certificate",
             method: reqwest::Method::GET,
@@ -66,18 +61,20 @@ impl<'a> AiGatewaySnis<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateIdOrName", certificate_id_or_name)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewaySnisForCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateIdOrName", certificate_id_or_name),
+            params: ListAiGatewaySnisForCertificateParams::default(),
+        }
     }
     /// Create an AI Gateway SNI for a Certificate
     ///
@@ -96,14 +93,14 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewaySniForCertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewaySniForCertificateRequest>(serde_json::json!({
     ///   "name": "my-sni",
     ///   "display_name": "My SNI",
     ///   "hostname": "example.org"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_snis()
-    ///     .create_ai_gateway_sni_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .create_ai_gateway_sni_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -113,11 +110,8 @@ impl<'a> AiGatewaySnis<'a> {
         &self,
         gateway_id: uuid::Uuid,
         certificate_id_or_name: &str,
-        body: &crate::models::CreateAiGatewaySniForCertificateRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewaySni,
-        CreateAiGatewaySniForCertificateError,
-    > {
+        body: crate::models::CreateAiGatewaySniForCertificateRequest,
+    ) -> CreateAiGatewaySniForCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-sni-for-certificate",
             method: reqwest::Method::POST,
@@ -133,17 +127,20 @@ impl<'a> AiGatewaySnis<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateIdOrName", certificate_id_or_name)
-            .json_body("application/json", body)
+        CreateAiGatewaySniForCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateIdOrName", certificate_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway SNI for a Certificate
     ///
@@ -175,7 +172,7 @@ impl<'a> AiGatewaySnis<'a> {
         gateway_id: uuid::Uuid,
         certificate_id_or_name: &str,
         sni_id_or_name: &str,
-    ) -> crate::Call<crate::models::AiGatewaySni, GetAiGatewaySniForCertificateError> {
+    ) -> GetAiGatewaySniForCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-sni-for-certificate",
             method: reqwest::Method::GET,
@@ -191,17 +188,20 @@ impl<'a> AiGatewaySnis<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateIdOrName", certificate_id_or_name)
-            .path_param("sniIdOrName", sni_id_or_name)
+        GetAiGatewaySniForCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateIdOrName", certificate_id_or_name)
+                .path_param("sniIdOrName", sni_id_or_name),
+        }
     }
     /// Update an AI Gateway SNI for a Certificate
     ///
@@ -220,14 +220,14 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewaySniForCertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewaySniForCertificateRequest>(serde_json::json!({
     ///   "name": "my-sni",
     ///   "display_name": "My SNI",
     ///   "hostname": "example.org"
     /// }))?;
     /// let response = client
     ///     .ai_gateway_snis()
-    ///     .update_ai_gateway_sni_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", "my-entity-name", &body)
+    ///     .update_ai_gateway_sni_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -238,11 +238,8 @@ impl<'a> AiGatewaySnis<'a> {
         gateway_id: uuid::Uuid,
         certificate_id_or_name: &str,
         sni_id_or_name: &str,
-        body: &crate::models::CreateAiGatewaySniForCertificateRequest,
-    ) -> crate::Call<
-        crate::models::AiGatewaySni,
-        UpdateAiGatewaySniForCertificateError,
-    > {
+        body: crate::models::CreateAiGatewaySniForCertificateRequest,
+    ) -> UpdateAiGatewaySniForCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-sni-for-certificate",
             method: reqwest::Method::PUT,
@@ -258,18 +255,21 @@ impl<'a> AiGatewaySnis<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateIdOrName", certificate_id_or_name)
-            .path_param("sniIdOrName", sni_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewaySniForCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateIdOrName", certificate_id_or_name)
+                .path_param("sniIdOrName", sni_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway SNI for a Certificate
     ///
@@ -300,7 +300,7 @@ impl<'a> AiGatewaySnis<'a> {
         gateway_id: uuid::Uuid,
         certificate_id_or_name: &str,
         sni_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewaySniForCertificateError> {
+    ) -> DeleteAiGatewaySniForCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-sni-for-certificate",
             method: reqwest::Method::DELETE,
@@ -314,17 +314,20 @@ impl<'a> AiGatewaySnis<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateIdOrName", certificate_id_or_name)
-            .path_param("sniIdOrName", sni_id_or_name)
+        DeleteAiGatewaySniForCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateIdOrName", certificate_id_or_name)
+                .path_param("sniIdOrName", sni_id_or_name),
+        }
     }
     /// List AI Gateway SNIs
     ///
@@ -334,6 +337,8 @@ impl<'a> AiGatewaySnis<'a> {
     /// Returns a list of SNIs associated with the AI Gateway.
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/snis` (operation `list-ai-gateway-snis`).
+    ///
+    /// Optional: [`page_size`](ListAiGatewaySnisCall::page_size), [`page_after`](ListAiGatewaySnisCall::page_after) on the returned [`ListAiGatewaySnisCall`].
     ///
     /// # Example
     ///
@@ -345,17 +350,14 @@ impl<'a> AiGatewaySnis<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_snis()
-    ///     .list_ai_gateway_snis("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_snis("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_ai_gateway_snis(
-        &self,
-        gateway_id: uuid::Uuid,
-        options: &ListAiGatewaySnisOptions,
-    ) -> crate::Call<crate::models::ListAiGatewaySnisResponse, ListAiGatewaySnisError> {
+    pub fn list_ai_gateway_snis(&self, gateway_id: uuid::Uuid) -> ListAiGatewaySnisCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-snis",
             method: reqwest::Method::GET,
@@ -371,17 +373,19 @@ impl<'a> AiGatewaySnis<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewaySnisCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewaySnisParams::default(),
+        }
     }
     /// Create an AI Gateway SNI
     ///
@@ -400,7 +404,7 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewaySniRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewaySniRequest>(serde_json::json!({
     ///   "name": "my-sni",
     ///   "display_name": "My SNI",
     ///   "hostname": "example.org",
@@ -408,7 +412,7 @@ impl<'a> AiGatewaySnis<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_snis()
-    ///     .create_ai_gateway_sni("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_sni("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -417,8 +421,8 @@ impl<'a> AiGatewaySnis<'a> {
     pub fn create_ai_gateway_sni(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewaySniRequest,
-    ) -> crate::Call<crate::models::AiGatewaySni, CreateAiGatewaySniError> {
+        body: crate::models::CreateAiGatewaySniRequest,
+    ) -> CreateAiGatewaySniCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-sni",
             method: reqwest::Method::POST,
@@ -434,16 +438,19 @@ impl<'a> AiGatewaySnis<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewaySniCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway SNI
     ///
@@ -474,7 +481,7 @@ impl<'a> AiGatewaySnis<'a> {
         &self,
         gateway_id: uuid::Uuid,
         sni_id_or_name: &str,
-    ) -> crate::Call<crate::models::AiGatewaySni, GetAiGatewaySniError> {
+    ) -> GetAiGatewaySniCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-sni",
             method: reqwest::Method::GET,
@@ -490,16 +497,19 @@ impl<'a> AiGatewaySnis<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("sniIdOrName", sni_id_or_name)
+        GetAiGatewaySniCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("sniIdOrName", sni_id_or_name),
+        }
     }
     /// Update an AI Gateway SNI
     ///
@@ -518,7 +528,7 @@ impl<'a> AiGatewaySnis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewaySniRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewaySniRequest>(serde_json::json!({
     ///   "name": "my-sni",
     ///   "display_name": "My SNI",
     ///   "hostname": "example.org",
@@ -526,7 +536,7 @@ impl<'a> AiGatewaySnis<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_snis()
-    ///     .update_ai_gateway_sni("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_sni("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -536,8 +546,8 @@ impl<'a> AiGatewaySnis<'a> {
         &self,
         gateway_id: uuid::Uuid,
         sni_id_or_name: &str,
-        body: &crate::models::CreateAiGatewaySniRequest,
-    ) -> crate::Call<crate::models::AiGatewaySni, UpdateAiGatewaySniError> {
+        body: crate::models::CreateAiGatewaySniRequest,
+    ) -> UpdateAiGatewaySniCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-sni",
             method: reqwest::Method::PUT,
@@ -553,17 +563,20 @@ impl<'a> AiGatewaySnis<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("sniIdOrName", sni_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewaySniCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("sniIdOrName", sni_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway SNI
     ///
@@ -593,7 +606,7 @@ impl<'a> AiGatewaySnis<'a> {
         &self,
         gateway_id: uuid::Uuid,
         sni_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewaySniError> {
+    ) -> DeleteAiGatewaySniCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-sni",
             method: reqwest::Method::DELETE,
@@ -607,16 +620,392 @@ impl<'a> AiGatewaySnis<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("sniIdOrName", sni_id_or_name)
+        DeleteAiGatewaySniCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("sniIdOrName", sni_id_or_name),
+        }
+    }
+}
+/// The operations on AI Gateway SNIs, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewaySnis`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewaySnisApi {
+    /// [`AiGatewaySnis::list_ai_gateway_snis_for_certificate`]: `GET /v1/ai-gateways/{gatewayId}/certificates/{certificateIdOrName}/snis`.
+    fn list_ai_gateway_snis_for_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+        params: ListAiGatewaySnisForCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewaySnisResponse,
+            crate::Error<ListAiGatewaySnisForCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, certificate_id_or_name, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-snis-for-certificate",
+                message: "`list-ai-gateway-snis-for-certificate` is not implemented by this `AiGatewaySnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewaySnis::create_ai_gateway_sni_for_certificate`]: `POST /v1/ai-gateways/{gatewayId}/certificates/{certificateIdOrName}/snis`.
+    fn create_ai_gateway_sni_for_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+        body: crate::models::CreateAiGatewaySniForCertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewaySni,
+            crate::Error<CreateAiGatewaySniForCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, certificate_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-sni-for-certificate",
+                message: "`create-ai-gateway-sni-for-certificate` is not implemented by this `AiGatewaySnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewaySnis::get_ai_gateway_sni_for_certificate`]: `GET /v1/ai-gateways/{gatewayId}/certificates/{certificateIdOrName}/snis/{sniIdOrName}`.
+    fn get_ai_gateway_sni_for_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+        sni_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewaySni,
+            crate::Error<GetAiGatewaySniForCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, certificate_id_or_name, sni_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-sni-for-certificate",
+                message: "`get-ai-gateway-sni-for-certificate` is not implemented by this `AiGatewaySnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewaySnis::update_ai_gateway_sni_for_certificate`]: `PUT /v1/ai-gateways/{gatewayId}/certificates/{certificateIdOrName}/snis/{sniIdOrName}`.
+    fn update_ai_gateway_sni_for_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+        sni_id_or_name: &str,
+        body: crate::models::CreateAiGatewaySniForCertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewaySni,
+            crate::Error<UpdateAiGatewaySniForCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, certificate_id_or_name, sni_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-sni-for-certificate",
+                message: "`update-ai-gateway-sni-for-certificate` is not implemented by this `AiGatewaySnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewaySnis::delete_ai_gateway_sni_for_certificate`]: `DELETE /v1/ai-gateways/{gatewayId}/certificates/{certificateIdOrName}/snis/{sniIdOrName}`.
+    fn delete_ai_gateway_sni_for_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+        sni_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewaySniForCertificateError>>,
+    > + Send {
+        let _ = (gateway_id, certificate_id_or_name, sni_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-sni-for-certificate",
+                message: "`delete-ai-gateway-sni-for-certificate` is not implemented by this `AiGatewaySnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewaySnis::list_ai_gateway_snis`]: `GET /v1/ai-gateways/{gatewayId}/snis`.
+    fn list_ai_gateway_snis(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewaySnisParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewaySnisResponse,
+            crate::Error<ListAiGatewaySnisError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-snis",
+                message: "`list-ai-gateway-snis` is not implemented by this `AiGatewaySnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewaySnis::create_ai_gateway_sni`]: `POST /v1/ai-gateways/{gatewayId}/snis`.
+    fn create_ai_gateway_sni(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewaySniRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewaySni,
+            crate::Error<CreateAiGatewaySniError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-sni",
+                message: "`create-ai-gateway-sni` is not implemented by this `AiGatewaySnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewaySnis::get_ai_gateway_sni`]: `GET /v1/ai-gateways/{gatewayId}/snis/{sniIdOrName}`.
+    fn get_ai_gateway_sni(
+        &self,
+        gateway_id: uuid::Uuid,
+        sni_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AiGatewaySni, crate::Error<GetAiGatewaySniError>>,
+    > + Send {
+        let _ = (gateway_id, sni_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-sni",
+                message: "`get-ai-gateway-sni` is not implemented by this `AiGatewaySnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewaySnis::update_ai_gateway_sni`]: `PUT /v1/ai-gateways/{gatewayId}/snis/{sniIdOrName}`.
+    fn update_ai_gateway_sni(
+        &self,
+        gateway_id: uuid::Uuid,
+        sni_id_or_name: &str,
+        body: crate::models::CreateAiGatewaySniRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewaySni,
+            crate::Error<UpdateAiGatewaySniError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, sni_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-sni",
+                message: "`update-ai-gateway-sni` is not implemented by this `AiGatewaySnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewaySnis::delete_ai_gateway_sni`]: `DELETE /v1/ai-gateways/{gatewayId}/snis/{sniIdOrName}`.
+    fn delete_ai_gateway_sni(
+        &self,
+        gateway_id: uuid::Uuid,
+        sni_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewaySniError>>,
+    > + Send {
+        let _ = (gateway_id, sni_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-sni",
+                message: "`delete-ai-gateway-sni` is not implemented by this `AiGatewaySnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewaySnisApi for crate::Client {
+    fn list_ai_gateway_snis_for_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+        params: ListAiGatewaySnisForCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewaySnisResponse,
+            crate::Error<ListAiGatewaySnisForCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_snis()
+                .list_ai_gateway_snis_for_certificate(gateway_id, certificate_id_or_name)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_sni_for_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+        body: crate::models::CreateAiGatewaySniForCertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewaySni,
+            crate::Error<CreateAiGatewaySniForCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_snis()
+                .create_ai_gateway_sni_for_certificate(
+                    gateway_id,
+                    certificate_id_or_name,
+                    body,
+                ),
+        )
+    }
+    fn get_ai_gateway_sni_for_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+        sni_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewaySni,
+            crate::Error<GetAiGatewaySniForCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_snis()
+                .get_ai_gateway_sni_for_certificate(
+                    gateway_id,
+                    certificate_id_or_name,
+                    sni_id_or_name,
+                ),
+        )
+    }
+    fn update_ai_gateway_sni_for_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+        sni_id_or_name: &str,
+        body: crate::models::CreateAiGatewaySniForCertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewaySni,
+            crate::Error<UpdateAiGatewaySniForCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_snis()
+                .update_ai_gateway_sni_for_certificate(
+                    gateway_id,
+                    certificate_id_or_name,
+                    sni_id_or_name,
+                    body,
+                ),
+        )
+    }
+    fn delete_ai_gateway_sni_for_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id_or_name: &str,
+        sni_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewaySniForCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_snis()
+                .delete_ai_gateway_sni_for_certificate(
+                    gateway_id,
+                    certificate_id_or_name,
+                    sni_id_or_name,
+                ),
+        )
+    }
+    fn list_ai_gateway_snis(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewaySnisParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewaySnisResponse,
+            crate::Error<ListAiGatewaySnisError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_snis().list_ai_gateway_snis(gateway_id).with_params(params),
+        )
+    }
+    fn create_ai_gateway_sni(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewaySniRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewaySni,
+            crate::Error<CreateAiGatewaySniError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_snis().create_ai_gateway_sni(gateway_id, body),
+        )
+    }
+    fn get_ai_gateway_sni(
+        &self,
+        gateway_id: uuid::Uuid,
+        sni_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AiGatewaySni, crate::Error<GetAiGatewaySniError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_snis().get_ai_gateway_sni(gateway_id, sni_id_or_name),
+        )
+    }
+    fn update_ai_gateway_sni(
+        &self,
+        gateway_id: uuid::Uuid,
+        sni_id_or_name: &str,
+        body: crate::models::CreateAiGatewaySniRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewaySni,
+            crate::Error<UpdateAiGatewaySniError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_snis()
+                .update_ai_gateway_sni(gateway_id, sni_id_or_name, body),
+        )
+    }
+    fn delete_ai_gateway_sni(
+        &self,
+        gateway_id: uuid::Uuid,
+        sni_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewaySniError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_snis().delete_ai_gateway_sni(gateway_id, sni_id_or_name),
+        )
     }
 }
 /// The error responses `list-ai-gateway-snis-for-certificate`, `get-ai-gateway-sni-for-certificate`, `delete-ai-gateway-sni-for-certificate`, `list-ai-gateway-snis`, `get-ai-gateway-sni`, `delete-ai-gateway-sni` document.
@@ -774,45 +1163,122 @@ pub type GetAiGatewaySniError = UnauthorizedForbiddenNotFoundTooManyRequestsErro
 pub type UpdateAiGatewaySniError = BadRequestUnauthorizedForbiddenNotFoundTooManyRequestsError;
 /// The error responses `delete-ai-gateway-sni` documents, which other operations of the group document too.
 pub type DeleteAiGatewaySniError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-snis-for-certificate`.
+/// The optional parameters of [`AiGatewaySnis::list_ai_gateway_snis_for_certificate`], each `None` unless set: what the setters of [`ListAiGatewaySnisForCertificateCall`] fill, and what [`AiGatewaySnisApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewaySnisForCertificateOptions {
+pub struct ListAiGatewaySnisForCertificateParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// Optional parameters of `list-ai-gateway-snis`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewaySnis::list_ai_gateway_snis_for_certificate`]: set its optional parameters, then `.await` it."]
+    ListAiGatewaySnisForCertificateCall < crate ::models::ListAiGatewaySnisResponse,
+    ListAiGatewaySnisForCertificateError >, ListAiGatewaySnisForCertificateParams
+}
+impl ListAiGatewaySnisForCertificateCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewaySnisResponse,
+        ListAiGatewaySnisForCertificateError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewaySnis::create_ai_gateway_sni_for_certificate`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewaySniForCertificateCall < crate ::models::AiGatewaySni,
+    CreateAiGatewaySniForCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewaySnis::get_ai_gateway_sni_for_certificate`]: set its optional parameters, then `.await` it."]
+    GetAiGatewaySniForCertificateCall < crate ::models::AiGatewaySni,
+    GetAiGatewaySniForCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewaySnis::update_ai_gateway_sni_for_certificate`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewaySniForCertificateCall < crate ::models::AiGatewaySni,
+    UpdateAiGatewaySniForCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewaySnis::delete_ai_gateway_sni_for_certificate`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewaySniForCertificateCall < (), DeleteAiGatewaySniForCertificateError >
+}
+/// The optional parameters of [`AiGatewaySnis::list_ai_gateway_snis`], each `None` unless set: what the setters of [`ListAiGatewaySnisCall`] fill, and what [`AiGatewaySnisApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewaySnisOptions {
+pub struct ListAiGatewaySnisParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_snis_for_certificate`](AiGatewaySnis::list_ai_gateway_snis_for_certificate) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_snis()
-///     .list_ai_gateway_snis_for_certificate("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &Default::default())
-///     .items(&kong_konnect::ai_gateway_snis::LIST_AI_GATEWAY_SNIS_FOR_CERTIFICATE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_SNIS_FOR_CERTIFICATE_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewaySnis::list_ai_gateway_snis`]: set its optional parameters, then `.await` it."]
+    ListAiGatewaySnisCall < crate ::models::ListAiGatewaySnisResponse,
+    ListAiGatewaySnisError >, ListAiGatewaySnisParams
+}
+impl ListAiGatewaySnisCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListAiGatewaySnisResponse, ListAiGatewaySnisError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewaySnis::create_ai_gateway_sni`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewaySniCall < crate ::models::AiGatewaySni, CreateAiGatewaySniError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewaySnis::get_ai_gateway_sni`]: set its optional parameters, then `.await` it."]
+    GetAiGatewaySniCall < crate ::models::AiGatewaySni, GetAiGatewaySniError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewaySnis::update_ai_gateway_sni`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewaySniCall < crate ::models::AiGatewaySni, UpdateAiGatewaySniError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewaySnis::delete_ai_gateway_sni`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewaySniCall < (), DeleteAiGatewaySniError >
+}
+/// How `list-ai-gateway-snis-for-certificate` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_SNIS_FOR_CERTIFICATE_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewaySnisResponse,
     crate::models::AiGatewaySni,
 > = crate::runtime::Paginated {
@@ -825,29 +1291,32 @@ pub static LIST_AI_GATEWAY_SNIS_FOR_CERTIFICATE_PAGES: crate::runtime::Paginated
     },
     items: |page| page.data,
 };
-/// How [`list_ai_gateway_snis`](AiGatewaySnis::list_ai_gateway_snis) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_snis()
-///     .list_ai_gateway_snis("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_snis::LIST_AI_GATEWAY_SNIS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_SNIS_PAGES: crate::runtime::Paginated<
+impl ListAiGatewaySnisForCertificateCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_snis_for_certificate`](AiGatewaySnis::list_ai_gateway_snis_for_certificate).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewaySnisResponse,
+        ListAiGatewaySnisForCertificateError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_SNIS_FOR_CERTIFICATE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_snis_for_certificate`](AiGatewaySnis::list_ai_gateway_snis_for_certificate).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::AiGatewaySni,
+        ListAiGatewaySnisForCertificateError,
+    > {
+        self.into_call().items(&LIST_AI_GATEWAY_SNIS_FOR_CERTIFICATE_PAGES)
+    }
+}
+/// How `list-ai-gateway-snis` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_SNIS_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewaySnisResponse,
     crate::models::AiGatewaySni,
 > = crate::runtime::Paginated {
@@ -860,3 +1329,24 @@ pub static LIST_AI_GATEWAY_SNIS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAiGatewaySnisCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_snis`](AiGatewaySnis::list_ai_gateway_snis).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewaySnisResponse,
+        ListAiGatewaySnisError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_SNIS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_snis`](AiGatewaySnis::list_ai_gateway_snis).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AiGatewaySni, ListAiGatewaySnisError> {
+        self.into_call().items(&LIST_AI_GATEWAY_SNIS_PAGES)
+    }
+}

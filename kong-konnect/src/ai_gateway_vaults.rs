@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateway Vaults.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateway Vaults; get one from [`Client::ai_gateway_vaults`](crate::Client::ai_gateway_vaults).
 ///
 /// API related to the management of AI Gateway vaults for storing secrets.
@@ -27,6 +23,8 @@ impl<'a> AiGatewayVaults<'a> {
     ///
     /// `GET /v1/ai-gateways/{gatewayId}/vaults` (operation `list-ai-gateway-vaults`).
     ///
+    /// Optional: [`page_size`](ListAiGatewayVaultsCall::page_size), [`page_after`](ListAiGatewayVaultsCall::page_after) on the returned [`ListAiGatewayVaultsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> AiGatewayVaults<'a> {
     ///
     /// let response = client
     ///     .ai_gateway_vaults()
-    ///     .list_ai_gateway_vaults("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
+    ///     .list_ai_gateway_vaults("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> AiGatewayVaults<'a> {
     pub fn list_ai_gateway_vaults(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListAiGatewayVaultsOptions,
-    ) -> crate::Call<
-        crate::models::ListAiGatewayVaultsResponse,
-        ListAiGatewayVaultsError,
-    > {
+    ) -> ListAiGatewayVaultsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateway-vaults",
             method: reqwest::Method::GET,
@@ -66,17 +61,19 @@ impl<'a> AiGatewayVaults<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListAiGatewayVaultsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListAiGatewayVaultsParams::default(),
+        }
     }
     /// Create an AI Gateway Vault
     ///
@@ -95,7 +92,7 @@ impl<'a> AiGatewayVaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayVaultRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayVaultRequest>(serde_json::json!({
     ///   "name": "my-awesome-vault",
     ///   "config": {
     ///     "config_store_id": "77426bee-2bca-4005-81af-284868fd3038"
@@ -104,7 +101,7 @@ impl<'a> AiGatewayVaults<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_vaults()
-    ///     .create_ai_gateway_vault("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .create_ai_gateway_vault("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -113,8 +110,8 @@ impl<'a> AiGatewayVaults<'a> {
     pub fn create_ai_gateway_vault(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayVaultRequest,
-    ) -> crate::Call<crate::models::AiGatewayVault, CreateAiGatewayVaultError> {
+        body: crate::models::CreateAiGatewayVaultRequest,
+    ) -> CreateAiGatewayVaultCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway-vault",
             method: reqwest::Method::POST,
@@ -130,16 +127,19 @@ impl<'a> AiGatewayVaults<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateAiGatewayVaultCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway Vault
     ///
@@ -170,7 +170,7 @@ impl<'a> AiGatewayVaults<'a> {
         &self,
         gateway_id: uuid::Uuid,
         vault_id_or_name: &str,
-    ) -> crate::Call<crate::models::AiGatewayVault, GetAiGatewayVaultError> {
+    ) -> GetAiGatewayVaultCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway-vault",
             method: reqwest::Method::GET,
@@ -186,16 +186,19 @@ impl<'a> AiGatewayVaults<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("vaultIdOrName", vault_id_or_name)
+        GetAiGatewayVaultCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("vaultIdOrName", vault_id_or_name),
+        }
     }
     /// Update an AI Gateway Vault
     ///
@@ -214,7 +217,7 @@ impl<'a> AiGatewayVaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayVaultRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayVaultRequest>(serde_json::json!({
     ///   "name": "my-awesome-vault",
     ///   "config": {
     ///     "config_store_id": "77426bee-2bca-4005-81af-284868fd3038"
@@ -223,7 +226,7 @@ impl<'a> AiGatewayVaults<'a> {
     /// }))?;
     /// let response = client
     ///     .ai_gateway_vaults()
-    ///     .update_ai_gateway_vault("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", &body)
+    ///     .update_ai_gateway_vault("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, "my-entity-name", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -233,8 +236,8 @@ impl<'a> AiGatewayVaults<'a> {
         &self,
         gateway_id: uuid::Uuid,
         vault_id_or_name: &str,
-        body: &crate::models::CreateAiGatewayVaultRequest,
-    ) -> crate::Call<crate::models::AiGatewayVault, UpdateAiGatewayVaultError> {
+        body: crate::models::CreateAiGatewayVaultRequest,
+    ) -> UpdateAiGatewayVaultCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway-vault",
             method: reqwest::Method::PUT,
@@ -250,17 +253,20 @@ impl<'a> AiGatewayVaults<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("vaultIdOrName", vault_id_or_name)
-            .json_body("application/json", body)
+        UpdateAiGatewayVaultCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("vaultIdOrName", vault_id_or_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway Vault
     ///
@@ -290,7 +296,7 @@ impl<'a> AiGatewayVaults<'a> {
         &self,
         gateway_id: uuid::Uuid,
         vault_id_or_name: &str,
-    ) -> crate::Call<(), DeleteAiGatewayVaultError> {
+    ) -> DeleteAiGatewayVaultCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway-vault",
             method: reqwest::Method::DELETE,
@@ -304,16 +310,199 @@ impl<'a> AiGatewayVaults<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("vaultIdOrName", vault_id_or_name)
+        DeleteAiGatewayVaultCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("vaultIdOrName", vault_id_or_name),
+        }
+    }
+}
+/// The operations on AI Gateway Vaults, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGatewayVaults`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewayVaultsApi {
+    /// [`AiGatewayVaults::list_ai_gateway_vaults`]: `GET /v1/ai-gateways/{gatewayId}/vaults`.
+    fn list_ai_gateway_vaults(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayVaultsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayVaultsResponse,
+            crate::Error<ListAiGatewayVaultsError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateway-vaults",
+                message: "`list-ai-gateway-vaults` is not implemented by this `AiGatewayVaultsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayVaults::create_ai_gateway_vault`]: `POST /v1/ai-gateways/{gatewayId}/vaults`.
+    fn create_ai_gateway_vault(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayVaultRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayVault,
+            crate::Error<CreateAiGatewayVaultError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway-vault",
+                message: "`create-ai-gateway-vault` is not implemented by this `AiGatewayVaultsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayVaults::get_ai_gateway_vault`]: `GET /v1/ai-gateways/{gatewayId}/vaults/{vaultIdOrName}`.
+    fn get_ai_gateway_vault(
+        &self,
+        gateway_id: uuid::Uuid,
+        vault_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayVault,
+            crate::Error<GetAiGatewayVaultError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, vault_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway-vault",
+                message: "`get-ai-gateway-vault` is not implemented by this `AiGatewayVaultsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayVaults::update_ai_gateway_vault`]: `PUT /v1/ai-gateways/{gatewayId}/vaults/{vaultIdOrName}`.
+    fn update_ai_gateway_vault(
+        &self,
+        gateway_id: uuid::Uuid,
+        vault_id_or_name: &str,
+        body: crate::models::CreateAiGatewayVaultRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayVault,
+            crate::Error<UpdateAiGatewayVaultError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, vault_id_or_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway-vault",
+                message: "`update-ai-gateway-vault` is not implemented by this `AiGatewayVaultsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGatewayVaults::delete_ai_gateway_vault`]: `DELETE /v1/ai-gateways/{gatewayId}/vaults/{vaultIdOrName}`.
+    fn delete_ai_gateway_vault(
+        &self,
+        gateway_id: uuid::Uuid,
+        vault_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayVaultError>>,
+    > + Send {
+        let _ = (gateway_id, vault_id_or_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway-vault",
+                message: "`delete-ai-gateway-vault` is not implemented by this `AiGatewayVaultsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewayVaultsApi for crate::Client {
+    fn list_ai_gateway_vaults(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListAiGatewayVaultsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewayVaultsResponse,
+            crate::Error<ListAiGatewayVaultsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_vaults()
+                .list_ai_gateway_vaults(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_ai_gateway_vault(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayVaultRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayVault,
+            crate::Error<CreateAiGatewayVaultError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_vaults().create_ai_gateway_vault(gateway_id, body),
+        )
+    }
+    fn get_ai_gateway_vault(
+        &self,
+        gateway_id: uuid::Uuid,
+        vault_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayVault,
+            crate::Error<GetAiGatewayVaultError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateway_vaults().get_ai_gateway_vault(gateway_id, vault_id_or_name),
+        )
+    }
+    fn update_ai_gateway_vault(
+        &self,
+        gateway_id: uuid::Uuid,
+        vault_id_or_name: &str,
+        body: crate::models::CreateAiGatewayVaultRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AiGatewayVault,
+            crate::Error<UpdateAiGatewayVaultError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_vaults()
+                .update_ai_gateway_vault(gateway_id, vault_id_or_name, body),
+        )
+    }
+    fn delete_ai_gateway_vault(
+        &self,
+        gateway_id: uuid::Uuid,
+        vault_id_or_name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayVaultError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ai_gateway_vaults()
+                .delete_ai_gateway_vault(gateway_id, vault_id_or_name),
+        )
     }
 }
 /// The error responses `list-ai-gateway-vaults`, `get-ai-gateway-vault`, `delete-ai-gateway-vault` document.
@@ -455,37 +644,67 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayVaultError {
 }
 /// The error responses `delete-ai-gateway-vault` documents, which other operations of the group document too.
 pub type DeleteAiGatewayVaultError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateway-vaults`.
+/// The optional parameters of [`AiGatewayVaults::list_ai_gateway_vaults`], each `None` unless set: what the setters of [`ListAiGatewayVaultsCall`] fill, and what [`AiGatewayVaultsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewayVaultsOptions {
+pub struct ListAiGatewayVaultsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_ai_gateway_vaults`](AiGatewayVaults::list_ai_gateway_vaults) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateway_vaults()
-///     .list_ai_gateway_vaults("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &Default::default())
-///     .items(&kong_konnect::ai_gateway_vaults::LIST_AI_GATEWAY_VAULTS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAY_VAULTS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayVaults::list_ai_gateway_vaults`]: set its optional parameters, then `.await` it."]
+    ListAiGatewayVaultsCall < crate ::models::ListAiGatewayVaultsResponse,
+    ListAiGatewayVaultsError >, ListAiGatewayVaultsParams
+}
+impl ListAiGatewayVaultsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAiGatewayVaultsResponse,
+        ListAiGatewayVaultsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayVaults::create_ai_gateway_vault`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayVaultCall < crate ::models::AiGatewayVault, CreateAiGatewayVaultError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayVaults::get_ai_gateway_vault`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayVaultCall < crate ::models::AiGatewayVault, GetAiGatewayVaultError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayVaults::update_ai_gateway_vault`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayVaultCall < crate ::models::AiGatewayVault, UpdateAiGatewayVaultError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGatewayVaults::delete_ai_gateway_vault`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayVaultCall < (), DeleteAiGatewayVaultError >
+}
+/// How `list-ai-gateway-vaults` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_AI_GATEWAY_VAULTS_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewayVaultsResponse,
     crate::models::AiGatewayVault,
 > = crate::runtime::Paginated {
@@ -498,3 +717,24 @@ pub static LIST_AI_GATEWAY_VAULTS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAiGatewayVaultsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_vaults`](AiGatewayVaults::list_ai_gateway_vaults).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAiGatewayVaultsResponse,
+        ListAiGatewayVaultsError,
+    > {
+        self.into_call().pages(&LIST_AI_GATEWAY_VAULTS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateway_vaults`](AiGatewayVaults::list_ai_gateway_vaults).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AiGatewayVault, ListAiGatewayVaultsError> {
+        self.into_call().items(&LIST_AI_GATEWAY_VAULTS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on AI Gateways.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on AI Gateways; get one from [`Client::ai_gateways`](crate::Client::ai_gateways).
 ///
 /// API related to the management of Konnect AI Gateway resources.
@@ -27,6 +23,8 @@ impl<'a> AiGateways<'a> {
     ///
     /// `GET /v1/ai-gateways` (operation `list-ai-gateways`).
     ///
+    /// Optional: [`page_size`](ListAiGatewaysCall::page_size), [`page_number`](ListAiGatewaysCall::page_number) on the returned [`ListAiGatewaysCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,16 +35,14 @@ impl<'a> AiGateways<'a> {
     ///
     /// let response = client
     ///     .ai_gateways()
-    ///     .list_ai_gateways(&Default::default())
+    ///     .list_ai_gateways()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_ai_gateways(
-        &self,
-        options: &ListAiGatewaysOptions,
-    ) -> crate::Call<crate::models::ListAiGatewaysResponse, ListAiGatewaysError> {
+    pub fn list_ai_gateways(&self) -> ListAiGatewaysCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ai-gateways",
             method: reqwest::Method::GET,
@@ -62,16 +58,18 @@ impl<'a> AiGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListAiGatewaysCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListAiGatewaysParams::default(),
+        }
     }
     /// Create an AI Gateway
     ///
@@ -90,13 +88,13 @@ impl<'a> AiGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayRequest>(serde_json::json!({
     ///   "display_name": "My AI Gateway",
     ///   "name": "my-ai-gateway"
     /// }))?;
     /// let response = client
     ///     .ai_gateways()
-    ///     .create_ai_gateway(&body)
+    ///     .create_ai_gateway(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -104,8 +102,8 @@ impl<'a> AiGateways<'a> {
     /// ```
     pub fn create_ai_gateway(
         &self,
-        body: &crate::models::CreateAiGatewayRequest,
-    ) -> crate::Call<crate::models::AiGateway, CreateAiGatewayError> {
+        body: crate::models::CreateAiGatewayRequest,
+    ) -> CreateAiGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ai-gateway",
             method: reqwest::Method::POST,
@@ -121,15 +119,18 @@ impl<'a> AiGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateAiGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get an AI Gateway
     ///
@@ -156,10 +157,7 @@ impl<'a> AiGateways<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_ai_gateway(
-        &self,
-        gateway_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::AiGateway, GetAiGatewayError> {
+    pub fn get_ai_gateway(&self, gateway_id: uuid::Uuid) -> GetAiGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ai-gateway",
             method: reqwest::Method::GET,
@@ -175,15 +173,18 @@ impl<'a> AiGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
+        GetAiGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+        }
     }
     /// Update an AI Gateway
     ///
@@ -202,13 +203,13 @@ impl<'a> AiGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAiGatewayRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAiGatewayRequest>(serde_json::json!({
     ///   "display_name": "My AI Gateway",
     ///   "name": "my-ai-gateway"
     /// }))?;
     /// let response = client
     ///     .ai_gateways()
-    ///     .update_ai_gateway("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, &body)
+    ///     .update_ai_gateway("bf138ba2-c9b1-4229-b268-04d9d8a6410b".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -217,8 +218,8 @@ impl<'a> AiGateways<'a> {
     pub fn update_ai_gateway(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateAiGatewayRequest,
-    ) -> crate::Call<crate::models::AiGateway, UpdateAiGatewayError> {
+        body: crate::models::CreateAiGatewayRequest,
+    ) -> UpdateAiGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-ai-gateway",
             method: reqwest::Method::PUT,
@@ -234,16 +235,19 @@ impl<'a> AiGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        UpdateAiGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an AI Gateway
     ///
@@ -269,10 +273,7 @@ impl<'a> AiGateways<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_ai_gateway(
-        &self,
-        gateway_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteAiGatewayError> {
+    pub fn delete_ai_gateway(&self, gateway_id: uuid::Uuid) -> DeleteAiGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ai-gateway",
             method: reqwest::Method::DELETE,
@@ -286,15 +287,161 @@ impl<'a> AiGateways<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
+        DeleteAiGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+        }
+    }
+}
+/// The operations on AI Gateways, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AiGateways`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AiGatewaysApi {
+    /// [`AiGateways::list_ai_gateways`]: `GET /v1/ai-gateways`.
+    fn list_ai_gateways(
+        &self,
+        params: ListAiGatewaysParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewaysResponse,
+            crate::Error<ListAiGatewaysError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ai-gateways",
+                message: "`list-ai-gateways` is not implemented by this `AiGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGateways::create_ai_gateway`]: `POST /v1/ai-gateways`.
+    fn create_ai_gateway(
+        &self,
+        body: crate::models::CreateAiGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AiGateway, crate::Error<CreateAiGatewayError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ai-gateway",
+                message: "`create-ai-gateway` is not implemented by this `AiGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGateways::get_ai_gateway`]: `GET /v1/ai-gateways/{gatewayId}`.
+    fn get_ai_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AiGateway, crate::Error<GetAiGatewayError>>,
+    > + Send {
+        let _ = (gateway_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ai-gateway",
+                message: "`get-ai-gateway` is not implemented by this `AiGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGateways::update_ai_gateway`]: `PUT /v1/ai-gateways/{gatewayId}`.
+    fn update_ai_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AiGateway, crate::Error<UpdateAiGatewayError>>,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-ai-gateway",
+                message: "`update-ai-gateway` is not implemented by this `AiGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AiGateways::delete_ai_gateway`]: `DELETE /v1/ai-gateways/{gatewayId}`.
+    fn delete_ai_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayError>>,
+    > + Send {
+        let _ = (gateway_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ai-gateway",
+                message: "`delete-ai-gateway` is not implemented by this `AiGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AiGatewaysApi for crate::Client {
+    fn list_ai_gateways(
+        &self,
+        params: ListAiGatewaysParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAiGatewaysResponse,
+            crate::Error<ListAiGatewaysError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateways().list_ai_gateways().with_params(params),
+        )
+    }
+    fn create_ai_gateway(
+        &self,
+        body: crate::models::CreateAiGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AiGateway, crate::Error<CreateAiGatewayError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.ai_gateways().create_ai_gateway(body))
+    }
+    fn get_ai_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AiGateway, crate::Error<GetAiGatewayError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateways().get_ai_gateway(gateway_id),
+        )
+    }
+    fn update_ai_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateAiGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AiGateway, crate::Error<UpdateAiGatewayError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateways().update_ai_gateway(gateway_id, body),
+        )
+    }
+    fn delete_ai_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAiGatewayError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ai_gateways().delete_ai_gateway(gateway_id),
+        )
     }
 }
 /// The error responses `list-ai-gateways` documents.
@@ -466,37 +613,62 @@ impl crate::runtime::ErrorResponses for UpdateAiGatewayError {
 }
 /// The error responses `delete-ai-gateway` documents, which other operations of the group document too.
 pub type DeleteAiGatewayError = UnauthorizedForbiddenNotFoundTooManyRequestsError;
-/// Optional parameters of `list-ai-gateways`.
+/// The optional parameters of [`AiGateways::list_ai_gateways`], each `None` unless set: what the setters of [`ListAiGatewaysCall`] fill, and what [`AiGatewaysApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAiGatewaysOptions {
+pub struct ListAiGatewaysParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// How [`list_ai_gateways`](AiGateways::list_ai_gateways) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ai_gateways()
-///     .list_ai_gateways(&Default::default())
-///     .items(&kong_konnect::ai_gateways::LIST_AI_GATEWAYS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_AI_GATEWAYS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGateways::list_ai_gateways`]: set its optional parameters, then `.await` it."]
+    ListAiGatewaysCall < crate ::models::ListAiGatewaysResponse, ListAiGatewaysError >,
+    ListAiGatewaysParams
+}
+impl ListAiGatewaysCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListAiGatewaysResponse, ListAiGatewaysError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGateways::create_ai_gateway`]: set its optional parameters, then `.await` it."]
+    CreateAiGatewayCall < crate ::models::AiGateway, CreateAiGatewayError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGateways::get_ai_gateway`]: set its optional parameters, then `.await` it."]
+    GetAiGatewayCall < crate ::models::AiGateway, GetAiGatewayError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGateways::update_ai_gateway`]: set its optional parameters, then `.await` it."]
+    UpdateAiGatewayCall < crate ::models::AiGateway, UpdateAiGatewayError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AiGateways::delete_ai_gateway`]: set its optional parameters, then `.await` it."]
+    DeleteAiGatewayCall < (), DeleteAiGatewayError >
+}
+/// How `list-ai-gateways` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_AI_GATEWAYS_PAGES: crate::runtime::Paginated<
     crate::models::ListAiGatewaysResponse,
     crate::models::AiGateway,
 > = crate::runtime::Paginated {
@@ -511,3 +683,21 @@ pub static LIST_AI_GATEWAYS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAiGatewaysCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateways`](AiGateways::list_ai_gateways).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListAiGatewaysResponse, ListAiGatewaysError> {
+        self.into_call().pages(&LIST_AI_GATEWAYS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ai_gateways`](AiGateways::list_ai_gateways).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AiGateway, ListAiGatewaysError> {
+        self.into_call().items(&LIST_AI_GATEWAYS_PAGES)
+    }
+}

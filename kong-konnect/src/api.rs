@@ -2,11 +2,7 @@
 
 //! Operations on API.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API; get one from [`Client::api`](crate::Client::api).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> Api<'a> {
     ///
     /// `GET /v3/apis` (operation `list-apis`).
     ///
+    /// Optional: [`page_size`](ListApisCall::page_size), [`page_number`](ListApisCall::page_number), [`filter`](ListApisCall::filter), [`sort`](ListApisCall::sort) on the returned [`ListApisCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,16 +31,14 @@ impl<'a> Api<'a> {
     ///
     /// let response = client
     ///     .api()
-    ///     .list_apis(&Default::default())
+    ///     .list_apis()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_apis(
-        &self,
-        options: &ListApisOptions,
-    ) -> crate::Call<crate::models::ListApiResponse, ListApisError> {
+    pub fn list_apis(&self) -> ListApisCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-apis",
             method: reqwest::Method::GET,
@@ -58,18 +54,18 @@ impl<'a> Api<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListApisCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListApisParams::default(),
+        }
     }
     /// Create API
     ///
@@ -85,21 +81,18 @@ impl<'a> Api<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApiRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateApiRequest>(serde_json::json!({
     ///   "name": "MyAPI"
     /// }))?;
     /// let response = client
     ///     .api()
-    ///     .create_api(&body)
+    ///     .create_api(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_api(
-        &self,
-        body: &crate::models::CreateApiRequest,
-    ) -> crate::Call<crate::models::ApiResponseSchema, CreateApiError> {
+    pub fn create_api(&self, body: crate::models::CreateApiRequest) -> CreateApiCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api",
             method: reqwest::Method::POST,
@@ -115,15 +108,18 @@ impl<'a> Api<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateApiCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get an API
     ///
@@ -147,10 +143,7 @@ impl<'a> Api<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn fetch_api(
-        &self,
-        api_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiResponseSchema, FetchApiError> {
+    pub fn fetch_api(&self, api_id: uuid::Uuid) -> FetchApiCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api",
             method: reqwest::Method::GET,
@@ -166,15 +159,18 @@ impl<'a> Api<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
+        FetchApiCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id),
+        }
     }
     /// Delete API
     ///
@@ -197,7 +193,7 @@ impl<'a> Api<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_api(&self, api_id: uuid::Uuid) -> crate::Call<(), DeleteApiError> {
+    pub fn delete_api(&self, api_id: uuid::Uuid) -> DeleteApiCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-api",
             method: reqwest::Method::DELETE,
@@ -211,21 +207,26 @@ impl<'a> Api<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
+        DeleteApiCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id),
+        }
     }
     /// Update API
     ///
     /// Updates an API.
     ///
     /// `PATCH /v3/apis/{apiId}` (operation `update-api`).
+    ///
+    /// Optional: [`force`](UpdateApiCall::force) on the returned [`UpdateApiCall`].
     ///
     /// # Example
     ///
@@ -235,10 +236,12 @@ impl<'a> Api<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateApiRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateApiRequest>(serde_json::json!({}))?;
+    /// let force = serde_json::from_value::<kong_konnect::models::UpdateApiForce>(serde_json::json!("false"))?;
     /// let response = client
     ///     .api()
-    ///     .update_api("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body, &Default::default())
+    ///     .update_api("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
+    ///     .force(force)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -247,9 +250,8 @@ impl<'a> Api<'a> {
     pub fn update_api(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::UpdateApiRequest,
-        options: &UpdateApiOptions,
-    ) -> crate::Call<crate::models::ApiResponseSchema, UpdateApiError> {
+        body: crate::models::UpdateApiRequest,
+    ) -> UpdateApiCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api",
             method: reqwest::Method::PATCH,
@@ -265,23 +267,28 @@ impl<'a> Api<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .query("force", &options.force)
-            .json_body("application/json", body)
+        UpdateApiCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .json_body("application/json", &body),
+            params: UpdateApiParams::default(),
+        }
     }
     /// List API Registrations
     ///
     /// Returns a paginated list of registrations for an API.
     ///
     /// `GET /v3/apis/{apiId}/registrations` (operation `list-api-registrations`).
+    ///
+    /// Optional: [`filter`](ListApiRegistrationsCall::filter), [`page_size`](ListApiRegistrationsCall::page_size), [`page_number`](ListApiRegistrationsCall::page_number) on the returned [`ListApiRegistrationsCall`].
     ///
     /// # Example
     ///
@@ -291,9 +298,19 @@ impl<'a> Api<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ListApiRegistrationsFilter>(serde_json::json!({
+    ///   "status": {},
+    ///   "portal_id": {},
+    ///   "portal_name": {},
+    ///   "application_id": {},
+    ///   "application_name": {},
+    ///   "application_owner_type": {},
+    ///   "application_owner_id": {}
+    /// }))?;
     /// let response = client
     ///     .api()
-    ///     .list_api_registrations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
+    ///     .list_api_registrations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -302,11 +319,7 @@ impl<'a> Api<'a> {
     pub fn list_api_registrations(
         &self,
         api_id: uuid::Uuid,
-        options: &ListApiRegistrationsOptions,
-    ) -> crate::Call<
-        crate::models::ApiRegistrationsListResponse,
-        ListApiRegistrationsError,
-    > {
+    ) -> ListApiRegistrationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-registrations",
             method: reqwest::Method::GET,
@@ -322,18 +335,181 @@ impl<'a> Api<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListApiRegistrationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id),
+            params: ListApiRegistrationsParams::default(),
+        }
+    }
+}
+/// The operations on API, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Api`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiApi {
+    /// [`Api::list_apis`]: `GET /v3/apis`.
+    fn list_apis(
+        &self,
+        params: ListApisParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListApiResponse, crate::Error<ListApisError>>,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-apis",
+                message: "`list-apis` is not implemented by this `ApiApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Api::create_api`]: `POST /v3/apis`.
+    fn create_api(
+        &self,
+        body: crate::models::CreateApiRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiResponseSchema, crate::Error<CreateApiError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-api",
+                message: "`create-api` is not implemented by this `ApiApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Api::fetch_api`]: `GET /v3/apis/{apiId}`.
+    fn fetch_api(
+        &self,
+        api_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiResponseSchema, crate::Error<FetchApiError>>,
+    > + Send {
+        let _ = (api_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-api",
+                message: "`fetch-api` is not implemented by this `ApiApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Api::delete_api`]: `DELETE /v3/apis/{apiId}`.
+    fn delete_api(
+        &self,
+        api_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiError>>,
+    > + Send {
+        let _ = (api_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-api",
+                message: "`delete-api` is not implemented by this `ApiApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Api::update_api`]: `PATCH /v3/apis/{apiId}`.
+    fn update_api(
+        &self,
+        api_id: uuid::Uuid,
+        body: crate::models::UpdateApiRequest,
+        params: UpdateApiParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiResponseSchema, crate::Error<UpdateApiError>>,
+    > + Send {
+        let _ = (api_id, body, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-api",
+                message: "`update-api` is not implemented by this `ApiApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Api::list_api_registrations`]: `GET /v3/apis/{apiId}/registrations`.
+    fn list_api_registrations(
+        &self,
+        api_id: uuid::Uuid,
+        params: ListApiRegistrationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiRegistrationsListResponse,
+            crate::Error<ListApiRegistrationsError>,
+        >,
+    > + Send {
+        let _ = (api_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-api-registrations",
+                message: "`list-api-registrations` is not implemented by this `ApiApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiApi for crate::Client {
+    fn list_apis(
+        &self,
+        params: ListApisParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListApiResponse, crate::Error<ListApisError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.api().list_apis().with_params(params))
+    }
+    fn create_api(
+        &self,
+        body: crate::models::CreateApiRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiResponseSchema, crate::Error<CreateApiError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.api().create_api(body))
+    }
+    fn fetch_api(
+        &self,
+        api_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiResponseSchema, crate::Error<FetchApiError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.api().fetch_api(api_id))
+    }
+    fn delete_api(
+        &self,
+        api_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.api().delete_api(api_id))
+    }
+    fn update_api(
+        &self,
+        api_id: uuid::Uuid,
+        body: crate::models::UpdateApiRequest,
+        params: UpdateApiParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiResponseSchema, crate::Error<UpdateApiError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api().update_api(api_id, body).with_params(params),
+        )
+    }
+    fn list_api_registrations(
+        &self,
+        api_id: uuid::Uuid,
+        params: ListApiRegistrationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiRegistrationsListResponse,
+            crate::Error<ListApiRegistrationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api().list_api_registrations(api_id).with_params(params),
+        )
     }
 }
 /// The error responses `list-apis` documents.
@@ -514,9 +690,9 @@ impl crate::runtime::ErrorResponses for UpdateApiError {
 }
 /// The error responses `list-api-registrations` documents, which other operations of the group document too.
 pub type ListApiRegistrationsError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-apis`.
+/// The optional parameters of [`Api::list_apis`], each `None` unless set: what the setters of [`ListApisCall`] fill, and what [`ApiApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApisOptions {
+pub struct ListApisParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -530,17 +706,89 @@ pub struct ListApisOptions {
     /// - updated_at
     pub sort: Option<String>,
 }
-/// Optional parameters of `update-api`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Api::list_apis`]: set its optional parameters, then `.await` it."]
+    ListApisCall < crate ::models::ListApiResponse, ListApisError >, ListApisParams
+}
+impl ListApisCall {
+    fn apply(self) -> crate::Call<crate::models::ListApiResponse, ListApisError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters APIs in the response.
+    pub fn filter(mut self, filter: crate::models::ApiFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of APIs. Supported sort attributes are:
+    /// - name
+    /// - version
+    /// - created_at
+    /// - updated_at
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Api::create_api`]: set its optional parameters, then `.await` it."]
+    CreateApiCall < crate ::models::ApiResponseSchema, CreateApiError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Api::fetch_api`]: set its optional parameters, then `.await` it."]
+    FetchApiCall < crate ::models::ApiResponseSchema, FetchApiError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Api::delete_api`]: set its optional parameters, then `.await` it."]
+    DeleteApiCall < (), DeleteApiError >
+}
+/// The optional parameters of [`Api::update_api`], each `None` unless set: what the setters of [`UpdateApiCall`] fill, and what [`ApiApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct UpdateApiOptions {
+pub struct UpdateApiParams {
     /// If true, allows operations to be removed from the current version when using access control enforcement.
     /// If false, operations removal will be rejected with a 409 error.
     /// Omitting the value means true.
     pub force: Option<crate::models::UpdateApiForce>,
 }
-/// Optional parameters of `list-api-registrations`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Api::update_api`]: set its optional parameters, then `.await` it."]
+    UpdateApiCall < crate ::models::ApiResponseSchema, UpdateApiError >, UpdateApiParams
+}
+impl UpdateApiCall {
+    fn apply(self) -> crate::Call<crate::models::ApiResponseSchema, UpdateApiError> {
+        let params = self.params;
+        self.call.query("force", &params.force)
+    }
+    /// If true, allows operations to be removed from the current version when using access control enforcement.
+    /// If false, operations removal will be rejected with a 409 error.
+    /// Omitting the value means true.
+    pub fn force(mut self, force: crate::models::UpdateApiForce) -> Self {
+        self.params.force = Some(force);
+        self
+    }
+}
+/// The optional parameters of [`Api::list_api_registrations`], each `None` unless set: what the setters of [`ListApiRegistrationsCall`] fill, and what [`ApiApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApiRegistrationsOptions {
+pub struct ListApiRegistrationsParams {
     /// Filters API registrations in the response.
     pub filter: Option<crate::models::ListApiRegistrationsFilter>,
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
@@ -548,29 +796,43 @@ pub struct ListApiRegistrationsOptions {
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// How [`list_apis`](Api::list_apis) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api()
-///     .list_apis(&Default::default())
-///     .items(&kong_konnect::api::LIST_APIS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_APIS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Api::list_api_registrations`]: set its optional parameters, then `.await` it."]
+    ListApiRegistrationsCall < crate ::models::ApiRegistrationsListResponse,
+    ListApiRegistrationsError >, ListApiRegistrationsParams
+}
+impl ListApiRegistrationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ApiRegistrationsListResponse,
+        ListApiRegistrationsError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// Filters API registrations in the response.
+    pub fn filter(mut self, filter: crate::models::ListApiRegistrationsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+/// How `list-apis` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_APIS_PAGES: crate::runtime::Paginated<
     crate::models::ListApiResponse,
     crate::models::ApiResponseSchema,
 > = crate::runtime::Paginated {
@@ -585,29 +847,26 @@ pub static LIST_APIS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_api_registrations`](Api::list_api_registrations) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api()
-///     .list_api_registrations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
-///     .items(&kong_konnect::api::LIST_API_REGISTRATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_API_REGISTRATIONS_PAGES: crate::runtime::Paginated<
+impl ListApisCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_apis`](Api::list_apis).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListApiResponse, ListApisError> {
+        self.into_call().pages(&LIST_APIS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_apis`](Api::list_apis).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ApiResponseSchema, ListApisError> {
+        self.into_call().items(&LIST_APIS_PAGES)
+    }
+}
+/// How `list-api-registrations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_API_REGISTRATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ApiRegistrationsListResponse,
     crate::models::ApiRegistration,
 > = crate::runtime::Paginated {
@@ -622,3 +881,24 @@ pub static LIST_API_REGISTRATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListApiRegistrationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_registrations`](Api::list_api_registrations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ApiRegistrationsListResponse,
+        ListApiRegistrationsError,
+    > {
+        self.into_call().pages(&LIST_API_REGISTRATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_registrations`](Api::list_api_registrations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ApiRegistration, ListApiRegistrationsError> {
+        self.into_call().items(&LIST_API_REGISTRATIONS_PAGES)
+    }
+}

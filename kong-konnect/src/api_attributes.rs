@@ -2,11 +2,7 @@
 
 //! Operations on API Attributes.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Attributes; get one from [`Client::api_attributes`](crate::Client::api_attributes).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> ApiAttributes<'a> {
     ///
     /// `GET /v3/api-attributes` (operation `list-api-attributes`).
     ///
+    /// Optional: [`page_size`](ListApiAttributesCall::page_size), [`page_number`](ListApiAttributesCall::page_number), [`filter`](ListApiAttributesCall::filter), [`sort`](ListApiAttributesCall::sort) on the returned [`ListApiAttributesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,16 +31,14 @@ impl<'a> ApiAttributes<'a> {
     ///
     /// let response = client
     ///     .api_attributes()
-    ///     .list_api_attributes(&Default::default())
+    ///     .list_api_attributes()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_api_attributes(
-        &self,
-        options: &ListApiAttributesOptions,
-    ) -> crate::Call<crate::models::ListApiAttributes, ListApiAttributesError> {
+    pub fn list_api_attributes(&self) -> ListApiAttributesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-attributes",
             method: reqwest::Method::GET,
@@ -58,18 +54,57 @@ impl<'a> ApiAttributes<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListApiAttributesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListApiAttributesParams::default(),
+        }
+    }
+}
+/// The operations on API Attributes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiAttributes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiAttributesApi {
+    /// [`ApiAttributes::list_api_attributes`]: `GET /v3/api-attributes`.
+    fn list_api_attributes(
+        &self,
+        params: ListApiAttributesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiAttributes,
+            crate::Error<ListApiAttributesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-api-attributes",
+                message: "`list-api-attributes` is not implemented by this `ApiAttributesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiAttributesApi for crate::Client {
+    fn list_api_attributes(
+        &self,
+        params: ListApiAttributesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiAttributes,
+            crate::Error<ListApiAttributesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_attributes().list_api_attributes().with_params(params),
+        )
     }
 }
 /// The error responses `list-api-attributes` documents.
@@ -108,9 +143,9 @@ impl crate::runtime::ErrorResponses for ListApiAttributesError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-api-attributes`.
+/// The optional parameters of [`ApiAttributes::list_api_attributes`], each `None` unless set: what the setters of [`ListApiAttributesCall`] fill, and what [`ApiAttributesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApiAttributesOptions {
+pub struct ListApiAttributesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -124,29 +159,53 @@ pub struct ListApiAttributesOptions {
     /// - updated_at
     pub sort: Option<String>,
 }
-/// How [`list_api_attributes`](ApiAttributes::list_api_attributes) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api_attributes()
-///     .list_api_attributes(&Default::default())
-///     .items(&kong_konnect::api_attributes::LIST_API_ATTRIBUTES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_API_ATTRIBUTES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiAttributes::list_api_attributes`]: set its optional parameters, then `.await` it."]
+    ListApiAttributesCall < crate ::models::ListApiAttributes, ListApiAttributesError >,
+    ListApiAttributesParams
+}
+impl ListApiAttributesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListApiAttributes, ListApiAttributesError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters API attributes in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ApiAttributeFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of API attributes. Supported sort attributes are:
+    /// - id
+    /// - key
+    /// - created_at
+    /// - updated_at
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+/// How `list-api-attributes` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_API_ATTRIBUTES_PAGES: crate::runtime::Paginated<
     crate::models::ListApiAttributes,
     crate::models::ApiAttributeListItem,
 > = crate::runtime::Paginated {
@@ -161,3 +220,21 @@ pub static LIST_API_ATTRIBUTES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListApiAttributesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_attributes`](ApiAttributes::list_api_attributes).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListApiAttributes, ListApiAttributesError> {
+        self.into_call().pages(&LIST_API_ATTRIBUTES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_attributes`](ApiAttributes::list_api_attributes).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ApiAttributeListItem, ListApiAttributesError> {
+        self.into_call().items(&LIST_API_ATTRIBUTES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on API Documentation.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Documentation; get one from [`Client::api_documentation`](crate::Client::api_documentation).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> ApiDocumentation<'a> {
     ///
     /// `GET /v3/apis/{apiId}/documents` (operation `list-api-documents`).
     ///
+    /// Optional: [`filter`](ListApiDocumentsCall::filter) on the returned [`ListApiDocumentsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,19 +29,19 @@ impl<'a> ApiDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ApiDocumentFilterParameters>(serde_json::json!({
+    ///   "status": {}
+    /// }))?;
     /// let response = client
     ///     .api_documentation()
-    ///     .list_api_documents("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
+    ///     .list_api_documents("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_api_documents(
-        &self,
-        api_id: uuid::Uuid,
-        options: &ListApiDocumentsOptions,
-    ) -> crate::Call<crate::models::ListApiDocumentsResponse, ListApiDocumentsError> {
+    pub fn list_api_documents(&self, api_id: uuid::Uuid) -> ListApiDocumentsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-documents",
             method: reqwest::Method::GET,
@@ -59,16 +57,19 @@ impl<'a> ApiDocumentation<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListApiDocumentsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id),
+            params: ListApiDocumentsParams::default(),
+        }
     }
     /// Create API Document
     ///
@@ -86,12 +87,12 @@ impl<'a> ApiDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApiPackageDocumentRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateApiPackageDocumentRequest>(serde_json::json!({
     ///   "content": "string"
     /// }))?;
     /// let response = client
     ///     .api_documentation()
-    ///     .create_api_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
+    ///     .create_api_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -100,11 +101,8 @@ impl<'a> ApiDocumentation<'a> {
     pub fn create_api_document(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::CreateApiPackageDocumentRequest,
-    ) -> crate::Call<
-        crate::models::CreateApiPackageDocumentResponse,
-        CreateApiDocumentError,
-    > {
+        body: crate::models::CreateApiPackageDocumentRequest,
+    ) -> CreateApiDocumentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-document",
             method: reqwest::Method::POST,
@@ -120,16 +118,19 @@ impl<'a> ApiDocumentation<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .json_body("application/json", body)
+        CreateApiDocumentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an API Document
     ///
@@ -157,10 +158,7 @@ impl<'a> ApiDocumentation<'a> {
         &self,
         api_id: uuid::Uuid,
         document_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::CreateApiPackageDocumentResponse,
-        FetchApiDocumentError,
-    > {
+    ) -> FetchApiDocumentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-document",
             method: reqwest::Method::GET,
@@ -176,16 +174,19 @@ impl<'a> ApiDocumentation<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("documentId", &document_id)
+        FetchApiDocumentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("documentId", &document_id),
+        }
     }
     /// Delete API Documentation
     ///
@@ -212,7 +213,7 @@ impl<'a> ApiDocumentation<'a> {
         &self,
         api_id: uuid::Uuid,
         document_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteApiDocumentError> {
+    ) -> DeleteApiDocumentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-api-document",
             method: reqwest::Method::DELETE,
@@ -226,16 +227,19 @@ impl<'a> ApiDocumentation<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("documentId", &document_id)
+        DeleteApiDocumentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("documentId", &document_id),
+        }
     }
     /// Update API Document
     ///
@@ -251,10 +255,10 @@ impl<'a> ApiDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiDocument = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::ApiDocument>(serde_json::json!({}))?;
     /// let response = client
     ///     .api_documentation()
-    ///     .update_api_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, &body)
+    ///     .update_api_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -264,11 +268,8 @@ impl<'a> ApiDocumentation<'a> {
         &self,
         api_id: uuid::Uuid,
         document_id: uuid::Uuid,
-        body: &crate::models::ApiDocument,
-    ) -> crate::Call<
-        crate::models::CreateApiPackageDocumentResponse,
-        UpdateApiDocumentError,
-    > {
+        body: crate::models::ApiDocument,
+    ) -> UpdateApiDocumentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api-document",
             method: reqwest::Method::PATCH,
@@ -284,17 +285,20 @@ impl<'a> ApiDocumentation<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("documentId", &document_id)
-            .json_body("application/json", body)
+        UpdateApiDocumentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("documentId", &document_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Move API Documentation
     ///
@@ -310,10 +314,10 @@ impl<'a> ApiDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MoveDocumentRequestPayload = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::MoveDocumentRequestPayload>(serde_json::json!({}))?;
     /// client
     ///     .api_documentation()
-    ///     .move_api_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, &body)
+    ///     .move_api_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -322,8 +326,8 @@ impl<'a> ApiDocumentation<'a> {
         &self,
         api_id: uuid::Uuid,
         document_id: uuid::Uuid,
-        body: &crate::models::MoveDocumentRequestPayload,
-    ) -> crate::Call<(), MoveApiDocumentError> {
+        body: crate::models::MoveDocumentRequestPayload,
+    ) -> MoveApiDocumentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "move-api-document",
             method: reqwest::Method::POST,
@@ -337,17 +341,223 @@ impl<'a> ApiDocumentation<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("documentId", &document_id)
-            .json_body("application/json", body)
+        MoveApiDocumentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("documentId", &document_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on API Documentation, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiDocumentation`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiDocumentationApi {
+    /// [`ApiDocumentation::list_api_documents`]: `GET /v3/apis/{apiId}/documents`.
+    fn list_api_documents(
+        &self,
+        api_id: uuid::Uuid,
+        params: ListApiDocumentsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiDocumentsResponse,
+            crate::Error<ListApiDocumentsError>,
+        >,
+    > + Send {
+        let _ = (api_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-api-documents",
+                message: "`list-api-documents` is not implemented by this `ApiDocumentationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiDocumentation::create_api_document`]: `POST /v3/apis/{apiId}/documents`.
+    fn create_api_document(
+        &self,
+        api_id: uuid::Uuid,
+        body: crate::models::CreateApiPackageDocumentRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiPackageDocumentResponse,
+            crate::Error<CreateApiDocumentError>,
+        >,
+    > + Send {
+        let _ = (api_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-api-document",
+                message: "`create-api-document` is not implemented by this `ApiDocumentationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiDocumentation::fetch_api_document`]: `GET /v3/apis/{apiId}/documents/{documentId}`.
+    fn fetch_api_document(
+        &self,
+        api_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiPackageDocumentResponse,
+            crate::Error<FetchApiDocumentError>,
+        >,
+    > + Send {
+        let _ = (api_id, document_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-api-document",
+                message: "`fetch-api-document` is not implemented by this `ApiDocumentationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiDocumentation::delete_api_document`]: `DELETE /v3/apis/{apiId}/documents/{documentId}`.
+    fn delete_api_document(
+        &self,
+        api_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiDocumentError>>,
+    > + Send {
+        let _ = (api_id, document_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-api-document",
+                message: "`delete-api-document` is not implemented by this `ApiDocumentationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiDocumentation::update_api_document`]: `PATCH /v3/apis/{apiId}/documents/{documentId}`.
+    fn update_api_document(
+        &self,
+        api_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+        body: crate::models::ApiDocument,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiPackageDocumentResponse,
+            crate::Error<UpdateApiDocumentError>,
+        >,
+    > + Send {
+        let _ = (api_id, document_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-api-document",
+                message: "`update-api-document` is not implemented by this `ApiDocumentationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiDocumentation::move_api_document`]: `POST /v3/apis/{apiId}/documents/{documentId}/move`.
+    fn move_api_document(
+        &self,
+        api_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+        body: crate::models::MoveDocumentRequestPayload,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<MoveApiDocumentError>>,
+    > + Send {
+        let _ = (api_id, document_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "move-api-document",
+                message: "`move-api-document` is not implemented by this `ApiDocumentationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiDocumentationApi for crate::Client {
+    fn list_api_documents(
+        &self,
+        api_id: uuid::Uuid,
+        params: ListApiDocumentsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiDocumentsResponse,
+            crate::Error<ListApiDocumentsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_documentation().list_api_documents(api_id).with_params(params),
+        )
+    }
+    fn create_api_document(
+        &self,
+        api_id: uuid::Uuid,
+        body: crate::models::CreateApiPackageDocumentRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiPackageDocumentResponse,
+            crate::Error<CreateApiDocumentError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_documentation().create_api_document(api_id, body),
+        )
+    }
+    fn fetch_api_document(
+        &self,
+        api_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiPackageDocumentResponse,
+            crate::Error<FetchApiDocumentError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_documentation().fetch_api_document(api_id, document_id),
+        )
+    }
+    fn delete_api_document(
+        &self,
+        api_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiDocumentError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_documentation().delete_api_document(api_id, document_id),
+        )
+    }
+    fn update_api_document(
+        &self,
+        api_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+        body: crate::models::ApiDocument,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiPackageDocumentResponse,
+            crate::Error<UpdateApiDocumentError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_documentation().update_api_document(api_id, document_id, body),
+        )
+    }
+    fn move_api_document(
+        &self,
+        api_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+        body: crate::models::MoveDocumentRequestPayload,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<MoveApiDocumentError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_documentation().move_api_document(api_id, document_id, body),
+        )
     }
 }
 /// The error responses `list-api-documents` documents.
@@ -525,9 +735,57 @@ impl crate::runtime::ErrorResponses for MoveApiDocumentError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-api-documents`.
+/// The optional parameters of [`ApiDocumentation::list_api_documents`], each `None` unless set: what the setters of [`ListApiDocumentsCall`] fill, and what [`ApiDocumentationApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApiDocumentsOptions {
+pub struct ListApiDocumentsParams {
     /// Filters API Documents in the response.
     pub filter: Option<crate::models::ApiDocumentFilterParameters>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiDocumentation::list_api_documents`]: set its optional parameters, then `.await` it."]
+    ListApiDocumentsCall < crate ::models::ListApiDocumentsResponse,
+    ListApiDocumentsError >, ListApiDocumentsParams
+}
+impl ListApiDocumentsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListApiDocumentsResponse, ListApiDocumentsError> {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Filters API Documents in the response.
+    pub fn filter(mut self, filter: crate::models::ApiDocumentFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiDocumentation::create_api_document`]: set its optional parameters, then `.await` it."]
+    CreateApiDocumentCall < crate ::models::CreateApiPackageDocumentResponse,
+    CreateApiDocumentError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiDocumentation::fetch_api_document`]: set its optional parameters, then `.await` it."]
+    FetchApiDocumentCall < crate ::models::CreateApiPackageDocumentResponse,
+    FetchApiDocumentError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiDocumentation::delete_api_document`]: set its optional parameters, then `.await` it."]
+    DeleteApiDocumentCall < (), DeleteApiDocumentError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiDocumentation::update_api_document`]: set its optional parameters, then `.await` it."]
+    UpdateApiDocumentCall < crate ::models::CreateApiPackageDocumentResponse,
+    UpdateApiDocumentError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiDocumentation::move_api_document`]: set its optional parameters, then `.await` it."]
+    MoveApiDocumentCall < (), MoveApiDocumentError >
 }

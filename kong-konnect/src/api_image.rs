@@ -2,11 +2,7 @@
 
 //! Operations on API Image.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Image; get one from [`Client::api_image`](crate::Client::api_image).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +27,7 @@ impl<'a> ApiImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
+    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
     /// let response = client
     ///     .api_image()
     ///     .fetch_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type)
@@ -44,7 +40,7 @@ impl<'a> ApiImage<'a> {
         &self,
         api_id: uuid::Uuid,
         image_type: &crate::models::ImageTypeSchema,
-    ) -> crate::Call<crate::models::ApiImage, FetchApiImageError> {
+    ) -> FetchApiImageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-image",
             method: reqwest::Method::GET,
@@ -60,16 +56,19 @@ impl<'a> ApiImage<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("imageType", image_type)
+        FetchApiImageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("imageType", image_type),
+        }
     }
     /// Create or Replace an API Image
     ///
@@ -85,13 +84,13 @@ impl<'a> ApiImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
-    /// let body: kong_konnect::models::ReplaceImageRequestSchema = serde_json::from_value(serde_json::json!({
+    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::ReplaceImageRequestSchema>(serde_json::json!({
     ///   "data": "data:image/png,"
     /// }))?;
     /// let response = client
     ///     .api_image()
-    ///     .upsert_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type, &body)
+    ///     .upsert_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -101,8 +100,8 @@ impl<'a> ApiImage<'a> {
         &self,
         api_id: uuid::Uuid,
         image_type: &crate::models::ImageTypeSchema,
-        body: &crate::models::ReplaceImageRequestSchema,
-    ) -> crate::Call<crate::models::ApiImage, UpsertApiImageError> {
+        body: crate::models::ReplaceImageRequestSchema,
+    ) -> UpsertApiImageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-api-image",
             method: reqwest::Method::PUT,
@@ -118,18 +117,21 @@ impl<'a> ApiImage<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("imageType", image_type)
-            .json_body("application/json", body)
+        UpsertApiImageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("imageType", image_type)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an API Image
     ///
@@ -145,7 +147,7 @@ impl<'a> ApiImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
+    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
     /// client
     ///     .api_image()
     ///     .delete_api_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type)
@@ -157,7 +159,7 @@ impl<'a> ApiImage<'a> {
         &self,
         api_id: uuid::Uuid,
         image_type: &crate::models::ImageTypeSchema,
-    ) -> crate::Call<(), DeleteApiImageError> {
+    ) -> DeleteApiImageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-api-image",
             method: reqwest::Method::DELETE,
@@ -171,16 +173,19 @@ impl<'a> ApiImage<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("imageType", image_type)
+        DeleteApiImageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("imageType", image_type),
+        }
     }
     /// Get an API Raw Image
     ///
@@ -196,7 +201,7 @@ impl<'a> ApiImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
+    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
     /// client
     ///     .api_image()
     ///     .fetch_api_raw_image("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &image_type)
@@ -208,7 +213,7 @@ impl<'a> ApiImage<'a> {
         &self,
         api_id: uuid::Uuid,
         image_type: &crate::models::ImageTypeSchema,
-    ) -> crate::Call<(), FetchApiRawImageError> {
+    ) -> FetchApiRawImageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-raw-image",
             method: reqwest::Method::GET,
@@ -222,17 +227,141 @@ impl<'a> ApiImage<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    302u16 => Some(Ok(())),
-                    200u16..=299u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("imageType", image_type)
+        FetchApiRawImageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        302u16 => Some(Ok(())),
+                        200u16..=299u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("imageType", image_type),
+        }
+    }
+}
+/// The operations on API Image, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiImage`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiImageApi {
+    /// [`ApiImage::fetch_api_image`]: `GET /v3/apis/{apiId}/images/{imageType}`.
+    fn fetch_api_image(
+        &self,
+        api_id: uuid::Uuid,
+        image_type: &crate::models::ImageTypeSchema,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiImage, crate::Error<FetchApiImageError>>,
+    > + Send {
+        let _ = (api_id, image_type);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-api-image",
+                message: "`fetch-api-image` is not implemented by this `ApiImageApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiImage::upsert_api_image`]: `PUT /v3/apis/{apiId}/images/{imageType}`.
+    fn upsert_api_image(
+        &self,
+        api_id: uuid::Uuid,
+        image_type: &crate::models::ImageTypeSchema,
+        body: crate::models::ReplaceImageRequestSchema,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiImage, crate::Error<UpsertApiImageError>>,
+    > + Send {
+        let _ = (api_id, image_type, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-api-image",
+                message: "`upsert-api-image` is not implemented by this `ApiImageApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiImage::delete_api_image`]: `DELETE /v3/apis/{apiId}/images/{imageType}`.
+    fn delete_api_image(
+        &self,
+        api_id: uuid::Uuid,
+        image_type: &crate::models::ImageTypeSchema,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiImageError>>,
+    > + Send {
+        let _ = (api_id, image_type);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-api-image",
+                message: "`delete-api-image` is not implemented by this `ApiImageApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiImage::fetch_api_raw_image`]: `GET /v3/apis/{apiId}/images/{imageType}/raw`.
+    fn fetch_api_raw_image(
+        &self,
+        api_id: uuid::Uuid,
+        image_type: &crate::models::ImageTypeSchema,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<FetchApiRawImageError>>,
+    > + Send {
+        let _ = (api_id, image_type);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-api-raw-image",
+                message: "`fetch-api-raw-image` is not implemented by this `ApiImageApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiImageApi for crate::Client {
+    fn fetch_api_image(
+        &self,
+        api_id: uuid::Uuid,
+        image_type: &crate::models::ImageTypeSchema,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiImage, crate::Error<FetchApiImageError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_image().fetch_api_image(api_id, image_type),
+        )
+    }
+    fn upsert_api_image(
+        &self,
+        api_id: uuid::Uuid,
+        image_type: &crate::models::ImageTypeSchema,
+        body: crate::models::ReplaceImageRequestSchema,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiImage, crate::Error<UpsertApiImageError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_image().upsert_api_image(api_id, image_type, body),
+        )
+    }
+    fn delete_api_image(
+        &self,
+        api_id: uuid::Uuid,
+        image_type: &crate::models::ImageTypeSchema,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiImageError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_image().delete_api_image(api_id, image_type),
+        )
+    }
+    fn fetch_api_raw_image(
+        &self,
+        api_id: uuid::Uuid,
+        image_type: &crate::models::ImageTypeSchema,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<FetchApiRawImageError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_image().fetch_api_raw_image(api_id, image_type),
+        )
     }
 }
 /// The error responses `fetch-api-image`, `delete-api-image`, `fetch-api-raw-image` document.
@@ -317,3 +446,23 @@ impl crate::runtime::ErrorResponses for UpsertApiImageError {
 pub type DeleteApiImageError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `fetch-api-raw-image` documents, which other operations of the group document too.
 pub type FetchApiRawImageError = UnauthorizedForbiddenNotFoundError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiImage::fetch_api_image`]: set its optional parameters, then `.await` it."]
+    FetchApiImageCall < crate ::models::ApiImage, FetchApiImageError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiImage::upsert_api_image`]: set its optional parameters, then `.await` it."]
+    UpsertApiImageCall < crate ::models::ApiImage, UpsertApiImageError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiImage::delete_api_image`]: set its optional parameters, then `.await` it."]
+    DeleteApiImageCall < (), DeleteApiImageError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiImage::fetch_api_raw_image`]: set its optional parameters, then `.await` it."]
+    FetchApiRawImageCall < (), FetchApiRawImageError >
+}

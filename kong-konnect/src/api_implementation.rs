@@ -2,11 +2,7 @@
 
 //! Operations on API Implementation.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Implementation; get one from [`Client::api_implementation`](crate::Client::api_implementation).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> ApiImplementation<'a> {
     ///
     /// `GET /v3/api-implementations` (operation `list-api-implementations`).
     ///
+    /// Optional: [`page_size`](ListApiImplementationsCall::page_size), [`page_number`](ListApiImplementationsCall::page_number), [`filter`](ListApiImplementationsCall::filter), [`sort`](ListApiImplementationsCall::sort) on the returned [`ListApiImplementationsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,19 +31,14 @@ impl<'a> ApiImplementation<'a> {
     ///
     /// let response = client
     ///     .api_implementation()
-    ///     .list_api_implementations(&Default::default())
+    ///     .list_api_implementations()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_api_implementations(
-        &self,
-        options: &ListApiImplementationsOptions,
-    ) -> crate::Call<
-        crate::models::ListApiImplementations,
-        ListApiImplementationsError,
-    > {
+    pub fn list_api_implementations(&self) -> ListApiImplementationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-implementations",
             method: reqwest::Method::GET,
@@ -61,18 +54,18 @@ impl<'a> ApiImplementation<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListApiImplementationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListApiImplementationsParams::default(),
+        }
     }
     /// Create API Implementation
     ///
@@ -93,7 +86,7 @@ impl<'a> ApiImplementation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiImplementation = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::ApiImplementation>(serde_json::json!({
     ///   "service": {
     ///     "control_plane_id": "9f5061ce-78f6-4452-9108-ad7c02821fd5",
     ///     "id": "7710d5c4-d902-410b-992f-18b814155b53"
@@ -101,7 +94,7 @@ impl<'a> ApiImplementation<'a> {
     /// }))?;
     /// let response = client
     ///     .api_implementation()
-    ///     .create_api_implementation("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
+    ///     .create_api_implementation("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -110,11 +103,8 @@ impl<'a> ApiImplementation<'a> {
     pub fn create_api_implementation(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::ApiImplementation,
-    ) -> crate::Call<
-        crate::models::CreateApiImplementationResponse,
-        CreateApiImplementationError,
-    > {
+        body: crate::models::ApiImplementation,
+    ) -> CreateApiImplementationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-implementation",
             method: reqwest::Method::POST,
@@ -130,16 +120,19 @@ impl<'a> ApiImplementation<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .json_body("application/json", body)
+        CreateApiImplementationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an API Implementation
     ///
@@ -167,10 +160,7 @@ impl<'a> ApiImplementation<'a> {
         &self,
         api_id: uuid::Uuid,
         implementation_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::CreateApiImplementationResponse,
-        FetchApiImplementationError,
-    > {
+    ) -> FetchApiImplementationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-implementation",
             method: reqwest::Method::GET,
@@ -186,16 +176,19 @@ impl<'a> ApiImplementation<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("implementationId", &implementation_id)
+        FetchApiImplementationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("implementationId", &implementation_id),
+        }
     }
     /// Delete API Implementation
     ///
@@ -222,7 +215,7 @@ impl<'a> ApiImplementation<'a> {
         &self,
         api_id: uuid::Uuid,
         implementation_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteApiImplementationError> {
+    ) -> DeleteApiImplementationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-api-implementation",
             method: reqwest::Method::DELETE,
@@ -236,16 +229,156 @@ impl<'a> ApiImplementation<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("implementationId", &implementation_id)
+        DeleteApiImplementationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("implementationId", &implementation_id),
+        }
+    }
+}
+/// The operations on API Implementation, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiImplementation`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiImplementationApi {
+    /// [`ApiImplementation::list_api_implementations`]: `GET /v3/api-implementations`.
+    fn list_api_implementations(
+        &self,
+        params: ListApiImplementationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiImplementations,
+            crate::Error<ListApiImplementationsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-api-implementations",
+                message: "`list-api-implementations` is not implemented by this `ApiImplementationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiImplementation::create_api_implementation`]: `POST /v3/apis/{apiId}/implementations`.
+    fn create_api_implementation(
+        &self,
+        api_id: uuid::Uuid,
+        body: crate::models::ApiImplementation,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiImplementationResponse,
+            crate::Error<CreateApiImplementationError>,
+        >,
+    > + Send {
+        let _ = (api_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-api-implementation",
+                message: "`create-api-implementation` is not implemented by this `ApiImplementationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiImplementation::fetch_api_implementation`]: `GET /v3/apis/{apiId}/implementations/{implementationId}`.
+    fn fetch_api_implementation(
+        &self,
+        api_id: uuid::Uuid,
+        implementation_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiImplementationResponse,
+            crate::Error<FetchApiImplementationError>,
+        >,
+    > + Send {
+        let _ = (api_id, implementation_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-api-implementation",
+                message: "`fetch-api-implementation` is not implemented by this `ApiImplementationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiImplementation::delete_api_implementation`]: `DELETE /v3/apis/{apiId}/implementations/{implementationId}`.
+    fn delete_api_implementation(
+        &self,
+        api_id: uuid::Uuid,
+        implementation_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiImplementationError>>,
+    > + Send {
+        let _ = (api_id, implementation_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-api-implementation",
+                message: "`delete-api-implementation` is not implemented by this `ApiImplementationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiImplementationApi for crate::Client {
+    fn list_api_implementations(
+        &self,
+        params: ListApiImplementationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiImplementations,
+            crate::Error<ListApiImplementationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_implementation().list_api_implementations().with_params(params),
+        )
+    }
+    fn create_api_implementation(
+        &self,
+        api_id: uuid::Uuid,
+        body: crate::models::ApiImplementation,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiImplementationResponse,
+            crate::Error<CreateApiImplementationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_implementation().create_api_implementation(api_id, body),
+        )
+    }
+    fn fetch_api_implementation(
+        &self,
+        api_id: uuid::Uuid,
+        implementation_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiImplementationResponse,
+            crate::Error<FetchApiImplementationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_implementation().fetch_api_implementation(api_id, implementation_id),
+        )
+    }
+    fn delete_api_implementation(
+        &self,
+        api_id: uuid::Uuid,
+        implementation_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiImplementationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_implementation()
+                .delete_api_implementation(api_id, implementation_id),
+        )
     }
 }
 /// The error responses `list-api-implementations`, `fetch-api-implementation`, `delete-api-implementation` document.
@@ -334,9 +467,9 @@ impl crate::runtime::ErrorResponses for CreateApiImplementationError {
 pub type FetchApiImplementationError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-api-implementation` documents, which other operations of the group document too.
 pub type DeleteApiImplementationError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-api-implementations`.
+/// The optional parameters of [`ApiImplementation::list_api_implementations`], each `None` unless set: what the setters of [`ListApiImplementationsCall`] fill, and what [`ApiImplementationApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApiImplementationsOptions {
+pub struct ListApiImplementationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -354,29 +487,77 @@ pub struct ListApiImplementationsOptions {
     /// - updated_at
     pub sort: Option<String>,
 }
-/// How [`list_api_implementations`](ApiImplementation::list_api_implementations) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api_implementation()
-///     .list_api_implementations(&Default::default())
-///     .items(&kong_konnect::api_implementation::LIST_API_IMPLEMENTATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_API_IMPLEMENTATIONS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiImplementation::list_api_implementations`]: set its optional parameters, then `.await` it."]
+    ListApiImplementationsCall < crate ::models::ListApiImplementations,
+    ListApiImplementationsError >, ListApiImplementationsParams
+}
+impl ListApiImplementationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListApiImplementations,
+        ListApiImplementationsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters APIs in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ApiImplementationFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of API implementations. Supported sort attributes are:
+    ///
+    ///
+    /// - id
+    /// - api_id
+    /// - control_plane_id
+    /// - service_id
+    /// - created_at
+    /// - updated_at
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiImplementation::create_api_implementation`]: set its optional parameters, then `.await` it."]
+    CreateApiImplementationCall < crate ::models::CreateApiImplementationResponse,
+    CreateApiImplementationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiImplementation::fetch_api_implementation`]: set its optional parameters, then `.await` it."]
+    FetchApiImplementationCall < crate ::models::CreateApiImplementationResponse,
+    FetchApiImplementationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiImplementation::delete_api_implementation`]: set its optional parameters, then `.await` it."]
+    DeleteApiImplementationCall < (), DeleteApiImplementationError >
+}
+/// How `list-api-implementations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_API_IMPLEMENTATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListApiImplementations,
     crate::models::ApiImplementationListItem,
 > = crate::runtime::Paginated {
@@ -391,3 +572,27 @@ pub static LIST_API_IMPLEMENTATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListApiImplementationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_implementations`](ApiImplementation::list_api_implementations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApiImplementations,
+        ListApiImplementationsError,
+    > {
+        self.into_call().pages(&LIST_API_IMPLEMENTATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_implementations`](ApiImplementation::list_api_implementations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ApiImplementationListItem,
+        ListApiImplementationsError,
+    > {
+        self.into_call().items(&LIST_API_IMPLEMENTATIONS_PAGES)
+    }
+}

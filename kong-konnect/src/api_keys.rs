@@ -2,11 +2,7 @@
 
 //! Operations on API-keys.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API-keys; get one from [`Client::api_keys`](crate::Client::api_keys).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +17,8 @@ impl<'a> ApiKeys<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/key-auth` (operation `list-key-auth-with-consumer`).
     ///
+    /// Optional: [`size`](ListKeyAuthWithConsumerCall::size), [`offset`](ListKeyAuthWithConsumerCall::offset), [`tags`](ListKeyAuthWithConsumerCall::tags) on the returned [`ListKeyAuthWithConsumerCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,7 +29,8 @@ impl<'a> ApiKeys<'a> {
     ///
     /// let response = client
     ///     .api_keys()
-    ///     .list_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+    ///     .list_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -41,8 +40,7 @@ impl<'a> ApiKeys<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        options: &ListKeyAuthWithConsumerOptions,
-    ) -> crate::Call<crate::models::ListKeyAuthResponse, ListKeyAuthWithConsumerError> {
+    ) -> ListKeyAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-key-auth-with-consumer",
             method: reqwest::Method::GET,
@@ -56,23 +54,29 @@ impl<'a> ApiKeys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListKeyAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                ),
+            params: ListKeyAuthWithConsumerParams::default(),
+        }
     }
     /// Create a new API-key associated with a Consumer
     ///
     /// `POST /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/key-auth` (operation `create-key-auth-with-consumer`).
+    ///
+    /// Optional: [`body`](CreateKeyAuthWithConsumerCall::body) on the returned [`CreateKeyAuthWithConsumerCall`].
     ///
     /// # Example
     ///
@@ -82,13 +86,14 @@ impl<'a> ApiKeys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::KeyAuthWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::KeyAuthWithoutParents>(serde_json::json!({
     ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
     ///   "key": "IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo"
     /// }))?;
     /// let response = client
     ///     .api_keys()
-    ///     .create_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", Some(&body))
+    ///     .create_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -98,8 +103,7 @@ impl<'a> ApiKeys<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        body: Option<&crate::models::KeyAuthWithoutParents>,
-    ) -> crate::Call<crate::models::KeyAuth, CreateKeyAuthWithConsumerError> {
+    ) -> CreateKeyAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-key-auth-with-consumer",
             method: reqwest::Method::POST,
@@ -113,20 +117,22 @@ impl<'a> ApiKeys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateKeyAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                ),
+            params: CreateKeyAuthWithConsumerParams::default(),
         }
     }
     /// Get an API-key associated with a Consumer
@@ -156,7 +162,7 @@ impl<'a> ApiKeys<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         key_auth_id: &str,
-    ) -> crate::Call<crate::models::KeyAuth, GetKeyAuthWithConsumerError> {
+    ) -> GetKeyAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-key-auth-with-consumer",
             method: reqwest::Method::GET,
@@ -170,23 +176,31 @@ impl<'a> ApiKeys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("KeyAuthId", key_auth_id)
+        GetKeyAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("KeyAuthId", key_auth_id),
+        }
     }
     /// Upsert an API-key associated with a Consumer
     ///
     /// Create or Update an API-key associated with a Consumer using ID.
     ///
     /// `PUT /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/key-auth/{KeyAuthId}` (operation `upsert-key-auth-with-consumer`).
+    ///
+    /// Optional: [`body`](UpsertKeyAuthWithConsumerCall::body) on the returned [`UpsertKeyAuthWithConsumerCall`].
     ///
     /// # Example
     ///
@@ -196,13 +210,14 @@ impl<'a> ApiKeys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::KeyAuthWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::KeyAuthWithoutParents>(serde_json::json!({
     ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
     ///   "key": "IL1deIyHyQA40WpeLeA1bIUXuvTwlGjo"
     /// }))?;
     /// let response = client
     ///     .api_keys()
-    ///     .upsert_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string", Some(&body))
+    ///     .upsert_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -213,8 +228,7 @@ impl<'a> ApiKeys<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         key_auth_id: &str,
-        body: Option<&crate::models::KeyAuthWithoutParents>,
-    ) -> crate::Call<crate::models::KeyAuth, UpsertKeyAuthWithConsumerError> {
+    ) -> UpsertKeyAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-key-auth-with-consumer",
             method: reqwest::Method::PUT,
@@ -228,21 +242,23 @@ impl<'a> ApiKeys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("KeyAuthId", key_auth_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpsertKeyAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("KeyAuthId", key_auth_id),
+            params: UpsertKeyAuthWithConsumerParams::default(),
         }
     }
     /// Delete a an API-key associated with a Consumer
@@ -271,7 +287,7 @@ impl<'a> ApiKeys<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         key_auth_id: &str,
-    ) -> crate::Call<(), DeleteKeyAuthWithConsumerError> {
+    ) -> DeleteKeyAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-key-auth-with-consumer",
             method: reqwest::Method::DELETE,
@@ -285,21 +301,29 @@ impl<'a> ApiKeys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("KeyAuthId", key_auth_id)
+        DeleteKeyAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("KeyAuthId", key_auth_id),
+        }
     }
     /// List all API-keys
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/key-auths` (operation `list-key-auth`).
+    ///
+    /// Optional: [`size`](ListKeyAuthCall::size), [`offset`](ListKeyAuthCall::offset), [`tags`](ListKeyAuthCall::tags) on the returned [`ListKeyAuthCall`].
     ///
     /// # Example
     ///
@@ -311,17 +335,14 @@ impl<'a> ApiKeys<'a> {
     ///
     /// let response = client
     ///     .api_keys()
-    ///     .list_key_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_key_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_key_auth(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListKeyAuthOptions,
-    ) -> crate::Call<crate::models::ListKeyAuthResponse, ListKeyAuthError> {
+    pub fn list_key_auth(&self, control_plane_id: uuid::Uuid) -> ListKeyAuthCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-key-auth",
             method: reqwest::Method::GET,
@@ -335,18 +356,19 @@ impl<'a> ApiKeys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListKeyAuthCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListKeyAuthParams::default(),
+        }
     }
     /// Get an API-key
     ///
@@ -374,7 +396,7 @@ impl<'a> ApiKeys<'a> {
         &self,
         key_auth_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::KeyAuth, GetKeyAuthError> {
+    ) -> GetKeyAuthCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-key-auth",
             method: reqwest::Method::GET,
@@ -388,16 +410,295 @@ impl<'a> ApiKeys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("KeyAuthId", key_auth_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetKeyAuthCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("KeyAuthId", key_auth_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on API-keys, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiKeys`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiKeysApi {
+    /// [`ApiKeys::list_key_auth_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/key-auth`.
+    fn list_key_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListKeyAuthWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListKeyAuthResponse,
+            crate::Error<ListKeyAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-key-auth-with-consumer",
+                message: "`list-key-auth-with-consumer` is not implemented by this `ApiKeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiKeys::create_key_auth_with_consumer`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/key-auth`.
+    fn create_key_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: CreateKeyAuthWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::KeyAuth,
+            crate::Error<CreateKeyAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-key-auth-with-consumer",
+                message: "`create-key-auth-with-consumer` is not implemented by this `ApiKeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiKeys::get_key_auth_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/key-auth/{KeyAuthId}`.
+    fn get_key_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        key_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::KeyAuth,
+            crate::Error<GetKeyAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, key_auth_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-key-auth-with-consumer",
+                message: "`get-key-auth-with-consumer` is not implemented by this `ApiKeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiKeys::upsert_key_auth_with_consumer`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/key-auth/{KeyAuthId}`.
+    fn upsert_key_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        key_auth_id: &str,
+        params: UpsertKeyAuthWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::KeyAuth,
+            crate::Error<UpsertKeyAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, key_auth_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-key-auth-with-consumer",
+                message: "`upsert-key-auth-with-consumer` is not implemented by this `ApiKeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiKeys::delete_key_auth_with_consumer`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/key-auth/{KeyAuthId}`.
+    fn delete_key_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        key_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteKeyAuthWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, key_auth_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-key-auth-with-consumer",
+                message: "`delete-key-auth-with-consumer` is not implemented by this `ApiKeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiKeys::list_key_auth`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/key-auths`.
+    fn list_key_auth(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListKeyAuthParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListKeyAuthResponse,
+            crate::Error<ListKeyAuthError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-key-auth",
+                message: "`list-key-auth` is not implemented by this `ApiKeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiKeys::get_key_auth`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/key-auths/{KeyAuthId}`.
+    fn get_key_auth(
+        &self,
+        key_auth_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::KeyAuth, crate::Error<GetKeyAuthError>>,
+    > + Send {
+        let _ = (key_auth_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-key-auth",
+                message: "`get-key-auth` is not implemented by this `ApiKeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiKeysApi for crate::Client {
+    fn list_key_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListKeyAuthWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListKeyAuthResponse,
+            crate::Error<ListKeyAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_keys()
+                .list_key_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_key_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: CreateKeyAuthWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::KeyAuth,
+            crate::Error<CreateKeyAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_keys()
+                .create_key_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                )
+                .with_params(params),
+        )
+    }
+    fn get_key_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        key_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::KeyAuth,
+            crate::Error<GetKeyAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_keys()
+                .get_key_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    key_auth_id,
+                ),
+        )
+    }
+    fn upsert_key_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        key_auth_id: &str,
+        params: UpsertKeyAuthWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::KeyAuth,
+            crate::Error<UpsertKeyAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_keys()
+                .upsert_key_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    key_auth_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn delete_key_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        key_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteKeyAuthWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_keys()
+                .delete_key_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    key_auth_id,
+                ),
+        )
+    }
+    fn list_key_auth(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListKeyAuthParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListKeyAuthResponse,
+            crate::Error<ListKeyAuthError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_keys().list_key_auth(control_plane_id).with_params(params),
+        )
+    }
+    fn get_key_auth(
+        &self,
+        key_auth_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::KeyAuth, crate::Error<GetKeyAuthError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_keys().get_key_auth(key_auth_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-key-auth-with-consumer`, `create-key-auth-with-consumer`, `upsert-key-auth-with-consumer`, `delete-key-auth-with-consumer` document.
@@ -516,9 +817,9 @@ impl crate::runtime::ErrorResponses for GetKeyAuthError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-key-auth-with-consumer`.
+/// The optional parameters of [`ApiKeys::list_key_auth_with_consumer`], each `None` unless set: what the setters of [`ListKeyAuthWithConsumerCall`] fill, and what [`ApiKeysApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListKeyAuthWithConsumerOptions {
+pub struct ListKeyAuthWithConsumerParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -526,9 +827,109 @@ pub struct ListKeyAuthWithConsumerOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `list-key-auth`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiKeys::list_key_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    ListKeyAuthWithConsumerCall < crate ::models::ListKeyAuthResponse,
+    ListKeyAuthWithConsumerError >, ListKeyAuthWithConsumerParams
+}
+impl ListKeyAuthWithConsumerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListKeyAuthResponse, ListKeyAuthWithConsumerError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+/// The optional parameters of [`ApiKeys::create_key_auth_with_consumer`], each `None` unless set: what the setters of [`CreateKeyAuthWithConsumerCall`] fill, and what [`ApiKeysApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListKeyAuthOptions {
+pub struct CreateKeyAuthWithConsumerParams {
+    /// Description of new API-key for creation
+    pub body: Option<crate::models::KeyAuthWithoutParents>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiKeys::create_key_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    CreateKeyAuthWithConsumerCall < crate ::models::KeyAuth,
+    CreateKeyAuthWithConsumerError >, CreateKeyAuthWithConsumerParams
+}
+impl CreateKeyAuthWithConsumerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::KeyAuth, CreateKeyAuthWithConsumerError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Description of new API-key for creation
+    pub fn body(mut self, body: crate::models::KeyAuthWithoutParents) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiKeys::get_key_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    GetKeyAuthWithConsumerCall < crate ::models::KeyAuth, GetKeyAuthWithConsumerError >
+}
+/// The optional parameters of [`ApiKeys::upsert_key_auth_with_consumer`], each `None` unless set: what the setters of [`UpsertKeyAuthWithConsumerCall`] fill, and what [`ApiKeysApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpsertKeyAuthWithConsumerParams {
+    /// Description of the API-key
+    pub body: Option<crate::models::KeyAuthWithoutParents>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiKeys::upsert_key_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    UpsertKeyAuthWithConsumerCall < crate ::models::KeyAuth,
+    UpsertKeyAuthWithConsumerError >, UpsertKeyAuthWithConsumerParams
+}
+impl UpsertKeyAuthWithConsumerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::KeyAuth, UpsertKeyAuthWithConsumerError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Description of the API-key
+    pub fn body(mut self, body: crate::models::KeyAuthWithoutParents) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiKeys::delete_key_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    DeleteKeyAuthWithConsumerCall < (), DeleteKeyAuthWithConsumerError >
+}
+/// The optional parameters of [`ApiKeys::list_key_auth`], each `None` unless set: what the setters of [`ListKeyAuthCall`] fill, and what [`ApiKeysApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListKeyAuthParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -536,29 +937,43 @@ pub struct ListKeyAuthOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_key_auth_with_consumer`](ApiKeys::list_key_auth_with_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api_keys()
-///     .list_key_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
-///     .items(&kong_konnect::api_keys::LIST_KEY_AUTH_WITH_CONSUMER_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_KEY_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiKeys::list_key_auth`]: set its optional parameters, then `.await` it."]
+    ListKeyAuthCall < crate ::models::ListKeyAuthResponse, ListKeyAuthError >,
+    ListKeyAuthParams
+}
+impl ListKeyAuthCall {
+    fn apply(self) -> crate::Call<crate::models::ListKeyAuthResponse, ListKeyAuthError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiKeys::get_key_auth`]: set its optional parameters, then `.await` it."]
+    GetKeyAuthCall < crate ::models::KeyAuth, GetKeyAuthError >
+}
+/// How `list-key-auth-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_KEY_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     crate::models::ListKeyAuthResponse,
     crate::models::KeyAuth,
 > = crate::runtime::Paginated {
@@ -571,29 +986,29 @@ pub static LIST_KEY_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_key_auth`](ApiKeys::list_key_auth) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api_keys()
-///     .list_key_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::api_keys::LIST_KEY_AUTH_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_KEY_AUTH_PAGES: crate::runtime::Paginated<
+impl ListKeyAuthWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_auth_with_consumer`](ApiKeys::list_key_auth_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListKeyAuthResponse,
+        ListKeyAuthWithConsumerError,
+    > {
+        self.into_call().pages(&LIST_KEY_AUTH_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_auth_with_consumer`](ApiKeys::list_key_auth_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::KeyAuth, ListKeyAuthWithConsumerError> {
+        self.into_call().items(&LIST_KEY_AUTH_WITH_CONSUMER_PAGES)
+    }
+}
+/// How `list-key-auth` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_KEY_AUTH_PAGES: crate::runtime::Paginated<
     crate::models::ListKeyAuthResponse,
     crate::models::KeyAuth,
 > = crate::runtime::Paginated {
@@ -606,3 +1021,19 @@ pub static LIST_KEY_AUTH_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListKeyAuthCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_auth`](ApiKeys::list_key_auth).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListKeyAuthResponse, ListKeyAuthError> {
+        self.into_call().pages(&LIST_KEY_AUTH_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_auth`](ApiKeys::list_key_auth).
+    pub fn items(self) -> crate::ItemStream<crate::models::KeyAuth, ListKeyAuthError> {
+        self.into_call().items(&LIST_KEY_AUTH_PAGES)
+    }
+}

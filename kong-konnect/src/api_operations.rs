@@ -2,11 +2,7 @@
 
 //! Operations on API Operations.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Operations; get one from [`Client::api_operations`](crate::Client::api_operations).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +20,8 @@ impl<'a> ApiOperations<'a> {
     ///
     /// `GET /v3/apis/{apiId}/operations` (operation `list-api-operations`).
     ///
+    /// Optional: [`page_size`](ListApiOperationsCall::page_size), [`page_number`](ListApiOperationsCall::page_number), [`filter`](ListApiOperationsCall::filter) on the returned [`ListApiOperationsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,17 +32,14 @@ impl<'a> ApiOperations<'a> {
     ///
     /// let response = client
     ///     .api_operations()
-    ///     .list_api_operations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
+    ///     .list_api_operations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_api_operations(
-        &self,
-        api_id: uuid::Uuid,
-        options: &ListApiOperationsOptions,
-    ) -> crate::Call<crate::models::ListApiOperations, ListApiOperationsError> {
+    pub fn list_api_operations(&self, api_id: uuid::Uuid) -> ListApiOperationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-operations",
             method: reqwest::Method::GET,
@@ -60,18 +55,19 @@ impl<'a> ApiOperations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListApiOperationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id),
+            params: ListApiOperationsParams::default(),
+        }
     }
     /// Get an API Operation
     ///
@@ -100,7 +96,7 @@ impl<'a> ApiOperations<'a> {
         &self,
         api_id: uuid::Uuid,
         operation_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiOperation, FetchApiOperationError> {
+    ) -> FetchApiOperationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-operation",
             method: reqwest::Method::GET,
@@ -116,16 +112,94 @@ impl<'a> ApiOperations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("operationId", &operation_id)
+        FetchApiOperationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("operationId", &operation_id),
+        }
+    }
+}
+/// The operations on API Operations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiOperations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiOperationsApi {
+    /// [`ApiOperations::list_api_operations`]: `GET /v3/apis/{apiId}/operations`.
+    fn list_api_operations(
+        &self,
+        api_id: uuid::Uuid,
+        params: ListApiOperationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiOperations,
+            crate::Error<ListApiOperationsError>,
+        >,
+    > + Send {
+        let _ = (api_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-api-operations",
+                message: "`list-api-operations` is not implemented by this `ApiOperationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiOperations::fetch_api_operation`]: `GET /v3/apis/{apiId}/operations/{operationId}`.
+    fn fetch_api_operation(
+        &self,
+        api_id: uuid::Uuid,
+        operation_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiOperation,
+            crate::Error<FetchApiOperationError>,
+        >,
+    > + Send {
+        let _ = (api_id, operation_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-api-operation",
+                message: "`fetch-api-operation` is not implemented by this `ApiOperationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiOperationsApi for crate::Client {
+    fn list_api_operations(
+        &self,
+        api_id: uuid::Uuid,
+        params: ListApiOperationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiOperations,
+            crate::Error<ListApiOperationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_operations().list_api_operations(api_id).with_params(params),
+        )
+    }
+    fn fetch_api_operation(
+        &self,
+        api_id: uuid::Uuid,
+        operation_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiOperation,
+            crate::Error<FetchApiOperationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_operations().fetch_api_operation(api_id, operation_id),
+        )
     }
 }
 /// The error responses `list-api-operations`, `fetch-api-operation` document.
@@ -168,9 +242,9 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type ListApiOperationsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `fetch-api-operation` documents, which other operations of the group document too.
 pub type FetchApiOperationError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-api-operations`.
+/// The optional parameters of [`ApiOperations::list_api_operations`], each `None` unless set: what the setters of [`ListApiOperationsCall`] fill, and what [`ApiOperationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApiOperationsOptions {
+pub struct ListApiOperationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -178,29 +252,48 @@ pub struct ListApiOperationsOptions {
     /// Filters API Operations in the response.
     pub filter: Option<crate::models::ApiOperationFilterParameters>,
 }
-/// How [`list_api_operations`](ApiOperations::list_api_operations) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api_operations()
-///     .list_api_operations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
-///     .items(&kong_konnect::api_operations::LIST_API_OPERATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_API_OPERATIONS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiOperations::list_api_operations`]: set its optional parameters, then `.await` it."]
+    ListApiOperationsCall < crate ::models::ListApiOperations, ListApiOperationsError >,
+    ListApiOperationsParams
+}
+impl ListApiOperationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListApiOperations, ListApiOperationsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters API Operations in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ApiOperationFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiOperations::fetch_api_operation`]: set its optional parameters, then `.await` it."]
+    FetchApiOperationCall < crate ::models::ApiOperation, FetchApiOperationError >
+}
+/// How `list-api-operations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_API_OPERATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListApiOperations,
     crate::models::ApiOperation,
 > = crate::runtime::Paginated {
@@ -215,3 +308,21 @@ pub static LIST_API_OPERATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListApiOperationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_operations`](ApiOperations::list_api_operations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListApiOperations, ListApiOperationsError> {
+        self.into_call().pages(&LIST_API_OPERATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_operations`](ApiOperations::list_api_operations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ApiOperation, ListApiOperationsError> {
+        self.into_call().items(&LIST_API_OPERATIONS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on API Package Documentation.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Package Documentation; get one from [`Client::api_package_documentation`](crate::Client::api_package_documentation).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///
     /// `GET /v3/api-packages/{packageId}/documents` (operation `list-api-package-documents`).
     ///
+    /// Optional: [`filter`](ListApiPackageDocumentsCall::filter) on the returned [`ListApiPackageDocumentsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,9 +29,13 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ApiDocumentFilterParameters>(serde_json::json!({
+    ///   "status": {}
+    /// }))?;
     /// let response = client
     ///     .api_package_documentation()
-    ///     .list_api_package_documents("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
+    ///     .list_api_package_documents("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -42,11 +44,7 @@ impl<'a> ApiPackageDocumentation<'a> {
     pub fn list_api_package_documents(
         &self,
         package_id: uuid::Uuid,
-        options: &ListApiPackageDocumentsOptions,
-    ) -> crate::Call<
-        crate::models::ListApiDocumentsResponse,
-        ListApiPackageDocumentsError,
-    > {
+    ) -> ListApiPackageDocumentsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-package-documents",
             method: reqwest::Method::GET,
@@ -62,16 +60,19 @@ impl<'a> ApiPackageDocumentation<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListApiPackageDocumentsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id),
+            params: ListApiPackageDocumentsParams::default(),
+        }
     }
     /// Create API Package Document
     ///
@@ -89,12 +90,12 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApiPackageDocumentRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateApiPackageDocumentRequest>(serde_json::json!({
     ///   "content": "string"
     /// }))?;
     /// let response = client
     ///     .api_package_documentation()
-    ///     .create_api_package_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
+    ///     .create_api_package_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -103,11 +104,8 @@ impl<'a> ApiPackageDocumentation<'a> {
     pub fn create_api_package_document(
         &self,
         package_id: uuid::Uuid,
-        body: &crate::models::CreateApiPackageDocumentRequest,
-    ) -> crate::Call<
-        crate::models::CreateApiPackageDocumentResponse,
-        CreateApiPackageDocumentError,
-    > {
+        body: crate::models::CreateApiPackageDocumentRequest,
+    ) -> CreateApiPackageDocumentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-package-document",
             method: reqwest::Method::POST,
@@ -123,16 +121,19 @@ impl<'a> ApiPackageDocumentation<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
-            .json_body("application/json", body)
+        CreateApiPackageDocumentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an API Package Document
     ///
@@ -160,10 +161,7 @@ impl<'a> ApiPackageDocumentation<'a> {
         &self,
         package_id: uuid::Uuid,
         document_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::CreateApiPackageDocumentResponse,
-        FetchApiPackageDocumentError,
-    > {
+    ) -> FetchApiPackageDocumentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-package-document",
             method: reqwest::Method::GET,
@@ -179,16 +177,19 @@ impl<'a> ApiPackageDocumentation<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
-            .path_param("documentId", &document_id)
+        FetchApiPackageDocumentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id)
+                .path_param("documentId", &document_id),
+        }
     }
     /// Delete API Package Documentation
     ///
@@ -215,7 +216,7 @@ impl<'a> ApiPackageDocumentation<'a> {
         &self,
         package_id: uuid::Uuid,
         document_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteApiPackageDocumentError> {
+    ) -> DeleteApiPackageDocumentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-api-package-document",
             method: reqwest::Method::DELETE,
@@ -229,16 +230,19 @@ impl<'a> ApiPackageDocumentation<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
-            .path_param("documentId", &document_id)
+        DeleteApiPackageDocumentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id)
+                .path_param("documentId", &document_id),
+        }
     }
     /// Update API Package Document
     ///
@@ -254,10 +258,10 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiDocument = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::ApiDocument>(serde_json::json!({}))?;
     /// let response = client
     ///     .api_package_documentation()
-    ///     .update_api_package_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, &body)
+    ///     .update_api_package_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -267,11 +271,8 @@ impl<'a> ApiPackageDocumentation<'a> {
         &self,
         package_id: uuid::Uuid,
         document_id: uuid::Uuid,
-        body: &crate::models::ApiDocument,
-    ) -> crate::Call<
-        crate::models::CreateApiPackageDocumentResponse,
-        UpdateApiPackageDocumentError,
-    > {
+        body: crate::models::ApiDocument,
+    ) -> UpdateApiPackageDocumentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api-package-document",
             method: reqwest::Method::PATCH,
@@ -287,17 +288,20 @@ impl<'a> ApiPackageDocumentation<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
-            .path_param("documentId", &document_id)
-            .json_body("application/json", body)
+        UpdateApiPackageDocumentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id)
+                .path_param("documentId", &document_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Move API Package Documentation
     ///
@@ -313,10 +317,10 @@ impl<'a> ApiPackageDocumentation<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MoveDocumentRequestPayload = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::MoveDocumentRequestPayload>(serde_json::json!({}))?;
     /// client
     ///     .api_package_documentation()
-    ///     .move_api_package_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, &body)
+    ///     .move_api_package_document("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "de5c9818-be5c-42e6-b514-e3d4bc30ddeb".parse()?, body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -325,8 +329,8 @@ impl<'a> ApiPackageDocumentation<'a> {
         &self,
         package_id: uuid::Uuid,
         document_id: uuid::Uuid,
-        body: &crate::models::MoveDocumentRequestPayload,
-    ) -> crate::Call<(), MoveApiPackageDocumentError> {
+        body: crate::models::MoveDocumentRequestPayload,
+    ) -> MoveApiPackageDocumentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "move-api-package-document",
             method: reqwest::Method::POST,
@@ -340,17 +344,236 @@ impl<'a> ApiPackageDocumentation<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
-            .path_param("documentId", &document_id)
-            .json_body("application/json", body)
+        MoveApiPackageDocumentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id)
+                .path_param("documentId", &document_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on API Package Documentation, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiPackageDocumentation`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiPackageDocumentationApi {
+    /// [`ApiPackageDocumentation::list_api_package_documents`]: `GET /v3/api-packages/{packageId}/documents`.
+    fn list_api_package_documents(
+        &self,
+        package_id: uuid::Uuid,
+        params: ListApiPackageDocumentsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiDocumentsResponse,
+            crate::Error<ListApiPackageDocumentsError>,
+        >,
+    > + Send {
+        let _ = (package_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-api-package-documents",
+                message: "`list-api-package-documents` is not implemented by this `ApiPackageDocumentationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageDocumentation::create_api_package_document`]: `POST /v3/api-packages/{packageId}/documents`.
+    fn create_api_package_document(
+        &self,
+        package_id: uuid::Uuid,
+        body: crate::models::CreateApiPackageDocumentRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiPackageDocumentResponse,
+            crate::Error<CreateApiPackageDocumentError>,
+        >,
+    > + Send {
+        let _ = (package_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-api-package-document",
+                message: "`create-api-package-document` is not implemented by this `ApiPackageDocumentationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageDocumentation::fetch_api_package_document`]: `GET /v3/api-packages/{packageId}/documents/{documentId}`.
+    fn fetch_api_package_document(
+        &self,
+        package_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiPackageDocumentResponse,
+            crate::Error<FetchApiPackageDocumentError>,
+        >,
+    > + Send {
+        let _ = (package_id, document_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-api-package-document",
+                message: "`fetch-api-package-document` is not implemented by this `ApiPackageDocumentationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageDocumentation::delete_api_package_document`]: `DELETE /v3/api-packages/{packageId}/documents/{documentId}`.
+    fn delete_api_package_document(
+        &self,
+        package_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiPackageDocumentError>>,
+    > + Send {
+        let _ = (package_id, document_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-api-package-document",
+                message: "`delete-api-package-document` is not implemented by this `ApiPackageDocumentationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageDocumentation::update_api_package_document`]: `PATCH /v3/api-packages/{packageId}/documents/{documentId}`.
+    fn update_api_package_document(
+        &self,
+        package_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+        body: crate::models::ApiDocument,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiPackageDocumentResponse,
+            crate::Error<UpdateApiPackageDocumentError>,
+        >,
+    > + Send {
+        let _ = (package_id, document_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-api-package-document",
+                message: "`update-api-package-document` is not implemented by this `ApiPackageDocumentationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageDocumentation::move_api_package_document`]: `POST /v3/api-packages/{packageId}/documents/{documentId}/move`.
+    fn move_api_package_document(
+        &self,
+        package_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+        body: crate::models::MoveDocumentRequestPayload,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<MoveApiPackageDocumentError>>,
+    > + Send {
+        let _ = (package_id, document_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "move-api-package-document",
+                message: "`move-api-package-document` is not implemented by this `ApiPackageDocumentationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiPackageDocumentationApi for crate::Client {
+    fn list_api_package_documents(
+        &self,
+        package_id: uuid::Uuid,
+        params: ListApiPackageDocumentsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiDocumentsResponse,
+            crate::Error<ListApiPackageDocumentsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_documentation()
+                .list_api_package_documents(package_id)
+                .with_params(params),
+        )
+    }
+    fn create_api_package_document(
+        &self,
+        package_id: uuid::Uuid,
+        body: crate::models::CreateApiPackageDocumentRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiPackageDocumentResponse,
+            crate::Error<CreateApiPackageDocumentError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_documentation()
+                .create_api_package_document(package_id, body),
+        )
+    }
+    fn fetch_api_package_document(
+        &self,
+        package_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiPackageDocumentResponse,
+            crate::Error<FetchApiPackageDocumentError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_documentation()
+                .fetch_api_package_document(package_id, document_id),
+        )
+    }
+    fn delete_api_package_document(
+        &self,
+        package_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiPackageDocumentError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_documentation()
+                .delete_api_package_document(package_id, document_id),
+        )
+    }
+    fn update_api_package_document(
+        &self,
+        package_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+        body: crate::models::ApiDocument,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreateApiPackageDocumentResponse,
+            crate::Error<UpdateApiPackageDocumentError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_documentation()
+                .update_api_package_document(package_id, document_id, body),
+        )
+    }
+    fn move_api_package_document(
+        &self,
+        package_id: uuid::Uuid,
+        document_id: uuid::Uuid,
+        body: crate::models::MoveDocumentRequestPayload,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<MoveApiPackageDocumentError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_documentation()
+                .move_api_package_document(package_id, document_id, body),
+        )
     }
 }
 /// The error responses `list-api-package-documents` documents.
@@ -528,9 +751,60 @@ impl crate::runtime::ErrorResponses for MoveApiPackageDocumentError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-api-package-documents`.
+/// The optional parameters of [`ApiPackageDocumentation::list_api_package_documents`], each `None` unless set: what the setters of [`ListApiPackageDocumentsCall`] fill, and what [`ApiPackageDocumentationApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApiPackageDocumentsOptions {
+pub struct ListApiPackageDocumentsParams {
     /// Filters API Documents in the response.
     pub filter: Option<crate::models::ApiDocumentFilterParameters>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageDocumentation::list_api_package_documents`]: set its optional parameters, then `.await` it."]
+    ListApiPackageDocumentsCall < crate ::models::ListApiDocumentsResponse,
+    ListApiPackageDocumentsError >, ListApiPackageDocumentsParams
+}
+impl ListApiPackageDocumentsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListApiDocumentsResponse,
+        ListApiPackageDocumentsError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Filters API Documents in the response.
+    pub fn filter(mut self, filter: crate::models::ApiDocumentFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageDocumentation::create_api_package_document`]: set its optional parameters, then `.await` it."]
+    CreateApiPackageDocumentCall < crate ::models::CreateApiPackageDocumentResponse,
+    CreateApiPackageDocumentError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageDocumentation::fetch_api_package_document`]: set its optional parameters, then `.await` it."]
+    FetchApiPackageDocumentCall < crate ::models::CreateApiPackageDocumentResponse,
+    FetchApiPackageDocumentError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageDocumentation::delete_api_package_document`]: set its optional parameters, then `.await` it."]
+    DeleteApiPackageDocumentCall < (), DeleteApiPackageDocumentError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageDocumentation::update_api_package_document`]: set its optional parameters, then `.await` it."]
+    UpdateApiPackageDocumentCall < crate ::models::CreateApiPackageDocumentResponse,
+    UpdateApiPackageDocumentError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageDocumentation::move_api_package_document`]: set its optional parameters, then `.await` it."]
+    MoveApiPackageDocumentCall < (), MoveApiPackageDocumentError >
 }

@@ -2,11 +2,7 @@
 
 //! Operations on API Package Image.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Package Image; get one from [`Client::api_package_image`](crate::Client::api_package_image).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +27,7 @@ impl<'a> ApiPackageImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
+    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
     /// let response = client
     ///     .api_package_image()
     ///     .fetch_api_package_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -44,7 +40,7 @@ impl<'a> ApiPackageImage<'a> {
         &self,
         image_type: &crate::models::ImageTypeSchema,
         package_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiPackageImage, FetchApiPackageImageError> {
+    ) -> FetchApiPackageImageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-package-image",
             method: reqwest::Method::GET,
@@ -60,16 +56,19 @@ impl<'a> ApiPackageImage<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("imageType", image_type)
-            .path_param("packageId", &package_id)
+        FetchApiPackageImageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("imageType", image_type)
+                .path_param("packageId", &package_id),
+        }
     }
     /// Create or Replace an API Package Image
     ///
@@ -85,13 +84,13 @@ impl<'a> ApiPackageImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
-    /// let body: kong_konnect::models::ReplaceImageRequestSchema = serde_json::from_value(serde_json::json!({
+    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::ReplaceImageRequestSchema>(serde_json::json!({
     ///   "data": "data:image/png,"
     /// }))?;
     /// let response = client
     ///     .api_package_image()
-    ///     .upsert_api_package_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
+    ///     .upsert_api_package_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -101,8 +100,8 @@ impl<'a> ApiPackageImage<'a> {
         &self,
         image_type: &crate::models::ImageTypeSchema,
         package_id: uuid::Uuid,
-        body: &crate::models::ReplaceImageRequestSchema,
-    ) -> crate::Call<crate::models::ApiPackageImage, UpsertApiPackageImageError> {
+        body: crate::models::ReplaceImageRequestSchema,
+    ) -> UpsertApiPackageImageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-api-package-image",
             method: reqwest::Method::PUT,
@@ -118,18 +117,21 @@ impl<'a> ApiPackageImage<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("imageType", image_type)
-            .path_param("packageId", &package_id)
-            .json_body("application/json", body)
+        UpsertApiPackageImageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("imageType", image_type)
+                .path_param("packageId", &package_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an API Package Image
     ///
@@ -145,7 +147,7 @@ impl<'a> ApiPackageImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
+    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
     /// client
     ///     .api_package_image()
     ///     .delete_api_package_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -157,7 +159,7 @@ impl<'a> ApiPackageImage<'a> {
         &self,
         image_type: &crate::models::ImageTypeSchema,
         package_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteApiPackageImageError> {
+    ) -> DeleteApiPackageImageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-api-package-image",
             method: reqwest::Method::DELETE,
@@ -171,16 +173,19 @@ impl<'a> ApiPackageImage<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("imageType", image_type)
-            .path_param("packageId", &package_id)
+        DeleteApiPackageImageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("imageType", image_type)
+                .path_param("packageId", &package_id),
+        }
     }
     /// Get an API Package Raw Image
     ///
@@ -196,7 +201,7 @@ impl<'a> ApiPackageImage<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let image_type: kong_konnect::models::ImageTypeSchema = serde_json::from_value(serde_json::json!("icon"))?;
+    /// let image_type = serde_json::from_value::<kong_konnect::models::ImageTypeSchema>(serde_json::json!("icon"))?;
     /// client
     ///     .api_package_image()
     ///     .fetch_api_package_raw_image(&image_type, "9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
@@ -208,7 +213,7 @@ impl<'a> ApiPackageImage<'a> {
         &self,
         image_type: &crate::models::ImageTypeSchema,
         package_id: uuid::Uuid,
-    ) -> crate::Call<(), FetchApiPackageRawImageError> {
+    ) -> FetchApiPackageRawImageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-package-raw-image",
             method: reqwest::Method::GET,
@@ -222,17 +227,155 @@ impl<'a> ApiPackageImage<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    302u16 => Some(Ok(())),
-                    200u16..=299u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("imageType", image_type)
-            .path_param("packageId", &package_id)
+        FetchApiPackageRawImageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        302u16 => Some(Ok(())),
+                        200u16..=299u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("imageType", image_type)
+                .path_param("packageId", &package_id),
+        }
+    }
+}
+/// The operations on API Package Image, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiPackageImage`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiPackageImageApi {
+    /// [`ApiPackageImage::fetch_api_package_image`]: `GET /v3/api-packages/{packageId}/images/{imageType}`.
+    fn fetch_api_package_image(
+        &self,
+        image_type: &crate::models::ImageTypeSchema,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiPackageImage,
+            crate::Error<FetchApiPackageImageError>,
+        >,
+    > + Send {
+        let _ = (image_type, package_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-api-package-image",
+                message: "`fetch-api-package-image` is not implemented by this `ApiPackageImageApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageImage::upsert_api_package_image`]: `PUT /v3/api-packages/{packageId}/images/{imageType}`.
+    fn upsert_api_package_image(
+        &self,
+        image_type: &crate::models::ImageTypeSchema,
+        package_id: uuid::Uuid,
+        body: crate::models::ReplaceImageRequestSchema,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiPackageImage,
+            crate::Error<UpsertApiPackageImageError>,
+        >,
+    > + Send {
+        let _ = (image_type, package_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-api-package-image",
+                message: "`upsert-api-package-image` is not implemented by this `ApiPackageImageApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageImage::delete_api_package_image`]: `DELETE /v3/api-packages/{packageId}/images/{imageType}`.
+    fn delete_api_package_image(
+        &self,
+        image_type: &crate::models::ImageTypeSchema,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiPackageImageError>>,
+    > + Send {
+        let _ = (image_type, package_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-api-package-image",
+                message: "`delete-api-package-image` is not implemented by this `ApiPackageImageApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageImage::fetch_api_package_raw_image`]: `GET /v3/api-packages/{packageId}/images/{imageType}/raw`.
+    fn fetch_api_package_raw_image(
+        &self,
+        image_type: &crate::models::ImageTypeSchema,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<FetchApiPackageRawImageError>>,
+    > + Send {
+        let _ = (image_type, package_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-api-package-raw-image",
+                message: "`fetch-api-package-raw-image` is not implemented by this `ApiPackageImageApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiPackageImageApi for crate::Client {
+    fn fetch_api_package_image(
+        &self,
+        image_type: &crate::models::ImageTypeSchema,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiPackageImage,
+            crate::Error<FetchApiPackageImageError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_package_image().fetch_api_package_image(image_type, package_id),
+        )
+    }
+    fn upsert_api_package_image(
+        &self,
+        image_type: &crate::models::ImageTypeSchema,
+        package_id: uuid::Uuid,
+        body: crate::models::ReplaceImageRequestSchema,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiPackageImage,
+            crate::Error<UpsertApiPackageImageError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_image()
+                .upsert_api_package_image(image_type, package_id, body),
+        )
+    }
+    fn delete_api_package_image(
+        &self,
+        image_type: &crate::models::ImageTypeSchema,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiPackageImageError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_package_image().delete_api_package_image(image_type, package_id),
+        )
+    }
+    fn fetch_api_package_raw_image(
+        &self,
+        image_type: &crate::models::ImageTypeSchema,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<FetchApiPackageRawImageError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_package_image().fetch_api_package_raw_image(image_type, package_id),
+        )
     }
 }
 /// The error responses `fetch-api-package-image`, `delete-api-package-image`, `fetch-api-package-raw-image` document.
@@ -317,3 +460,25 @@ impl crate::runtime::ErrorResponses for UpsertApiPackageImageError {
 pub type DeleteApiPackageImageError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `fetch-api-package-raw-image` documents, which other operations of the group document too.
 pub type FetchApiPackageRawImageError = UnauthorizedForbiddenNotFoundError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageImage::fetch_api_package_image`]: set its optional parameters, then `.await` it."]
+    FetchApiPackageImageCall < crate ::models::ApiPackageImage, FetchApiPackageImageError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageImage::upsert_api_package_image`]: set its optional parameters, then `.await` it."]
+    UpsertApiPackageImageCall < crate ::models::ApiPackageImage,
+    UpsertApiPackageImageError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageImage::delete_api_package_image`]: set its optional parameters, then `.await` it."]
+    DeleteApiPackageImageCall < (), DeleteApiPackageImageError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageImage::fetch_api_package_raw_image`]: set its optional parameters, then `.await` it."]
+    FetchApiPackageRawImageCall < (), FetchApiPackageRawImageError >
+}

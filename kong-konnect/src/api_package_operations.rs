@@ -2,11 +2,7 @@
 
 //! Operations on API Package Operations.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Package Operations; get one from [`Client::api_package_operations`](crate::Client::api_package_operations).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> ApiPackageOperations<'a> {
     ///
     /// `GET /v3/api-packages/{packageId}/operations` (operation `list-api-packages-operations`).
     ///
+    /// Optional: [`page_size`](ListApiPackagesOperationsCall::page_size), [`page_number`](ListApiPackagesOperationsCall::page_number), [`filter`](ListApiPackagesOperationsCall::filter), [`sort`](ListApiPackagesOperationsCall::sort) on the returned [`ListApiPackagesOperationsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,7 +31,8 @@ impl<'a> ApiPackageOperations<'a> {
     ///
     /// let response = client
     ///     .api_package_operations()
-    ///     .list_api_packages_operations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
+    ///     .list_api_packages_operations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -42,11 +41,7 @@ impl<'a> ApiPackageOperations<'a> {
     pub fn list_api_packages_operations(
         &self,
         package_id: uuid::Uuid,
-        options: &ListApiPackagesOperationsOptions,
-    ) -> crate::Call<
-        crate::models::ListApiPackageOperationsResponse,
-        ListApiPackagesOperationsError,
-    > {
+    ) -> ListApiPackagesOperationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-packages-operations",
             method: reqwest::Method::GET,
@@ -62,19 +57,19 @@ impl<'a> ApiPackageOperations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListApiPackagesOperationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id),
+            params: ListApiPackagesOperationsParams::default(),
+        }
     }
     /// Update API Package Operation
     ///
@@ -90,7 +85,7 @@ impl<'a> ApiPackageOperations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: Vec<kong_konnect::models::ApiPackageJsonPatchItem> = serde_json::from_value(serde_json::json!([
+    /// let body = serde_json::from_value::<Vec<kong_konnect::models::ApiPackageJsonPatchItem>>(serde_json::json!([
     ///   {
     ///     "op": "add",
     ///     "path": "operations/aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
@@ -98,7 +93,7 @@ impl<'a> ApiPackageOperations<'a> {
     /// ]))?;
     /// client
     ///     .api_package_operations()
-    ///     .update_api_package_operations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
+    ///     .update_api_package_operations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -106,8 +101,8 @@ impl<'a> ApiPackageOperations<'a> {
     pub fn update_api_package_operations(
         &self,
         package_id: uuid::Uuid,
-        body: &Vec<crate::models::ApiPackageJsonPatchItem>,
-    ) -> crate::Call<(), UpdateApiPackageOperationsError> {
+        body: Vec<crate::models::ApiPackageJsonPatchItem>,
+    ) -> UpdateApiPackageOperationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api-package-operations",
             method: reqwest::Method::PATCH,
@@ -121,16 +116,19 @@ impl<'a> ApiPackageOperations<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
-            .json_body("application/json", body)
+        UpdateApiPackageOperationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get API Packages Operation
     ///
@@ -158,10 +156,7 @@ impl<'a> ApiPackageOperations<'a> {
         &self,
         package_id: uuid::Uuid,
         operation_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::ApiPackageOperationResponseSchema,
-        GetApiPackagesOperationError,
-    > {
+    ) -> GetApiPackagesOperationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-api-packages-operation",
             method: reqwest::Method::GET,
@@ -177,16 +172,19 @@ impl<'a> ApiPackageOperations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
-            .path_param("operationId", &operation_id)
+        GetApiPackagesOperationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id)
+                .path_param("operationId", &operation_id),
+        }
     }
     /// Remove API Package Operation
     ///
@@ -213,7 +211,7 @@ impl<'a> ApiPackageOperations<'a> {
         &self,
         package_id: uuid::Uuid,
         operation_id: uuid::Uuid,
-    ) -> crate::Call<(), RemoveApiPackageOperationError> {
+    ) -> RemoveApiPackageOperationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "remove-api-package-operation",
             method: reqwest::Method::DELETE,
@@ -227,16 +225,157 @@ impl<'a> ApiPackageOperations<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
-            .path_param("operationId", &operation_id)
+        RemoveApiPackageOperationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id)
+                .path_param("operationId", &operation_id),
+        }
+    }
+}
+/// The operations on API Package Operations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiPackageOperations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiPackageOperationsApi {
+    /// [`ApiPackageOperations::list_api_packages_operations`]: `GET /v3/api-packages/{packageId}/operations`.
+    fn list_api_packages_operations(
+        &self,
+        package_id: uuid::Uuid,
+        params: ListApiPackagesOperationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiPackageOperationsResponse,
+            crate::Error<ListApiPackagesOperationsError>,
+        >,
+    > + Send {
+        let _ = (package_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-api-packages-operations",
+                message: "`list-api-packages-operations` is not implemented by this `ApiPackageOperationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageOperations::update_api_package_operations`]: `PATCH /v3/api-packages/{packageId}/operations`.
+    fn update_api_package_operations(
+        &self,
+        package_id: uuid::Uuid,
+        body: Vec<crate::models::ApiPackageJsonPatchItem>,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<UpdateApiPackageOperationsError>>,
+    > + Send {
+        let _ = (package_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-api-package-operations",
+                message: "`update-api-package-operations` is not implemented by this `ApiPackageOperationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageOperations::get_api_packages_operation`]: `GET /v3/api-packages/{packageId}/operations/{operationId}`.
+    fn get_api_packages_operation(
+        &self,
+        package_id: uuid::Uuid,
+        operation_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiPackageOperationResponseSchema,
+            crate::Error<GetApiPackagesOperationError>,
+        >,
+    > + Send {
+        let _ = (package_id, operation_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-api-packages-operation",
+                message: "`get-api-packages-operation` is not implemented by this `ApiPackageOperationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageOperations::remove_api_package_operation`]: `DELETE /v3/api-packages/{packageId}/operations/{operationId}`.
+    fn remove_api_package_operation(
+        &self,
+        package_id: uuid::Uuid,
+        operation_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveApiPackageOperationError>>,
+    > + Send {
+        let _ = (package_id, operation_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "remove-api-package-operation",
+                message: "`remove-api-package-operation` is not implemented by this `ApiPackageOperationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiPackageOperationsApi for crate::Client {
+    fn list_api_packages_operations(
+        &self,
+        package_id: uuid::Uuid,
+        params: ListApiPackagesOperationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiPackageOperationsResponse,
+            crate::Error<ListApiPackagesOperationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_operations()
+                .list_api_packages_operations(package_id)
+                .with_params(params),
+        )
+    }
+    fn update_api_package_operations(
+        &self,
+        package_id: uuid::Uuid,
+        body: Vec<crate::models::ApiPackageJsonPatchItem>,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<UpdateApiPackageOperationsError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_package_operations().update_api_package_operations(package_id, body),
+        )
+    }
+    fn get_api_packages_operation(
+        &self,
+        package_id: uuid::Uuid,
+        operation_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiPackageOperationResponseSchema,
+            crate::Error<GetApiPackagesOperationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_operations()
+                .get_api_packages_operation(package_id, operation_id),
+        )
+    }
+    fn remove_api_package_operation(
+        &self,
+        package_id: uuid::Uuid,
+        operation_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveApiPackageOperationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_operations()
+                .remove_api_package_operation(package_id, operation_id),
+        )
     }
 }
 /// The error responses `list-api-packages-operations`, `get-api-packages-operation`, `remove-api-package-operation` document.
@@ -325,9 +464,9 @@ impl crate::runtime::ErrorResponses for UpdateApiPackageOperationsError {
 pub type GetApiPackagesOperationError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `remove-api-package-operation` documents, which other operations of the group document too.
 pub type RemoveApiPackageOperationError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-api-packages-operations`.
+/// The optional parameters of [`ApiPackageOperations::list_api_packages_operations`], each `None` unless set: what the setters of [`ListApiPackagesOperationsCall`] fill, and what [`ApiPackageOperationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApiPackagesOperationsOptions {
+pub struct ListApiPackagesOperationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -344,29 +483,75 @@ pub struct ListApiPackagesOperationsOptions {
     /// - updated_at
     pub sort: Option<String>,
 }
-/// How [`list_api_packages_operations`](ApiPackageOperations::list_api_packages_operations) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api_package_operations()
-///     .list_api_packages_operations("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
-///     .items(&kong_konnect::api_package_operations::LIST_API_PACKAGES_OPERATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_API_PACKAGES_OPERATIONS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageOperations::list_api_packages_operations`]: set its optional parameters, then `.await` it."]
+    ListApiPackagesOperationsCall < crate ::models::ListApiPackageOperationsResponse,
+    ListApiPackagesOperationsError >, ListApiPackagesOperationsParams
+}
+impl ListApiPackagesOperationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListApiPackageOperationsResponse,
+        ListApiPackagesOperationsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters API Packages operations in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ApiPackageOperationsFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of API Packages Operations. Supported sort attributes are:
+    ///
+    ///
+    /// - path
+    /// - method
+    /// - api_id
+    /// - created_at
+    /// - updated_at
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageOperations::update_api_package_operations`]: set its optional parameters, then `.await` it."]
+    UpdateApiPackageOperationsCall < (), UpdateApiPackageOperationsError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageOperations::get_api_packages_operation`]: set its optional parameters, then `.await` it."]
+    GetApiPackagesOperationCall < crate ::models::ApiPackageOperationResponseSchema,
+    GetApiPackagesOperationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageOperations::remove_api_package_operation`]: set its optional parameters, then `.await` it."]
+    RemoveApiPackageOperationCall < (), RemoveApiPackageOperationError >
+}
+/// How `list-api-packages-operations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_API_PACKAGES_OPERATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListApiPackageOperationsResponse,
     crate::models::ApiPackageOperationResponseSchema,
 > = crate::runtime::Paginated {
@@ -381,3 +566,27 @@ pub static LIST_API_PACKAGES_OPERATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListApiPackagesOperationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_packages_operations`](ApiPackageOperations::list_api_packages_operations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApiPackageOperationsResponse,
+        ListApiPackagesOperationsError,
+    > {
+        self.into_call().pages(&LIST_API_PACKAGES_OPERATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_packages_operations`](ApiPackageOperations::list_api_packages_operations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ApiPackageOperationResponseSchema,
+        ListApiPackagesOperationsError,
+    > {
+        self.into_call().items(&LIST_API_PACKAGES_OPERATIONS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on API Package Specification.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Package Specification; get one from [`Client::api_package_specification`](crate::Client::api_package_specification).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -42,10 +38,7 @@ impl<'a> ApiPackageSpecification<'a> {
     pub fn get_api_package_computed_specification(
         &self,
         package_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetApiPackageComputedSpecificationResponse,
-        GetApiPackageComputedSpecificationError,
-    > {
+    ) -> GetApiPackageComputedSpecificationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-api-package-computed-specification",
             method: reqwest::Method::GET,
@@ -61,15 +54,18 @@ impl<'a> ApiPackageSpecification<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
+        GetApiPackageComputedSpecificationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id),
+        }
     }
     /// Get the API package current specification
     ///
@@ -96,10 +92,7 @@ impl<'a> ApiPackageSpecification<'a> {
     pub fn get_api_package_current_specification(
         &self,
         package_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetApiPackageComputedSpecificationResponse,
-        GetApiPackageCurrentSpecificationError,
-    > {
+    ) -> GetApiPackageCurrentSpecificationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-api-package-current-specification",
             method: reqwest::Method::GET,
@@ -115,15 +108,18 @@ impl<'a> ApiPackageSpecification<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
+        GetApiPackageCurrentSpecificationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id),
+        }
     }
     /// Update API package current specification
     ///
@@ -139,10 +135,10 @@ impl<'a> ApiPackageSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiSpec = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::ApiSpec>(serde_json::json!({}))?;
     /// let response = client
     ///     .api_package_specification()
-    ///     .update_api_package_current_specification("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
+    ///     .update_api_package_current_specification("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -151,11 +147,8 @@ impl<'a> ApiPackageSpecification<'a> {
     pub fn update_api_package_current_specification(
         &self,
         package_id: uuid::Uuid,
-        body: &crate::models::ApiSpec,
-    ) -> crate::Call<
-        crate::models::GetApiPackageComputedSpecificationResponse,
-        UpdateApiPackageCurrentSpecificationError,
-    > {
+        body: crate::models::ApiSpec,
+    ) -> UpdateApiPackageCurrentSpecificationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api-package-current-specification",
             method: reqwest::Method::PUT,
@@ -171,16 +164,19 @@ impl<'a> ApiPackageSpecification<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
-            .json_body("application/json", body)
+        UpdateApiPackageCurrentSpecificationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete API Package current Specification
     ///
@@ -206,7 +202,7 @@ impl<'a> ApiPackageSpecification<'a> {
     pub fn delete_api_package_current_specification(
         &self,
         package_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteApiPackageCurrentSpecificationError> {
+    ) -> DeleteApiPackageCurrentSpecificationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-api-package-current-specification",
             method: reqwest::Method::DELETE,
@@ -220,15 +216,157 @@ impl<'a> ApiPackageSpecification<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
+        DeleteApiPackageCurrentSpecificationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id),
+        }
+    }
+}
+/// The operations on API Package Specification, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiPackageSpecification`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiPackageSpecificationApi {
+    /// [`ApiPackageSpecification::get_api_package_computed_specification`]: `GET /v3/api-packages/{packageId}/computed-specification`.
+    fn get_api_package_computed_specification(
+        &self,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetApiPackageComputedSpecificationResponse,
+            crate::Error<GetApiPackageComputedSpecificationError>,
+        >,
+    > + Send {
+        let _ = (package_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-api-package-computed-specification",
+                message: "`get-api-package-computed-specification` is not implemented by this `ApiPackageSpecificationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageSpecification::get_api_package_current_specification`]: `GET /v3/api-packages/{packageId}/current-specification`.
+    fn get_api_package_current_specification(
+        &self,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetApiPackageComputedSpecificationResponse,
+            crate::Error<GetApiPackageCurrentSpecificationError>,
+        >,
+    > + Send {
+        let _ = (package_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-api-package-current-specification",
+                message: "`get-api-package-current-specification` is not implemented by this `ApiPackageSpecificationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageSpecification::update_api_package_current_specification`]: `PUT /v3/api-packages/{packageId}/current-specification`.
+    fn update_api_package_current_specification(
+        &self,
+        package_id: uuid::Uuid,
+        body: crate::models::ApiSpec,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetApiPackageComputedSpecificationResponse,
+            crate::Error<UpdateApiPackageCurrentSpecificationError>,
+        >,
+    > + Send {
+        let _ = (package_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-api-package-current-specification",
+                message: "`update-api-package-current-specification` is not implemented by this `ApiPackageSpecificationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackageSpecification::delete_api_package_current_specification`]: `DELETE /v3/api-packages/{packageId}/current-specification`.
+    fn delete_api_package_current_specification(
+        &self,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiPackageCurrentSpecificationError>>,
+    > + Send {
+        let _ = (package_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-api-package-current-specification",
+                message: "`delete-api-package-current-specification` is not implemented by this `ApiPackageSpecificationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiPackageSpecificationApi for crate::Client {
+    fn get_api_package_computed_specification(
+        &self,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetApiPackageComputedSpecificationResponse,
+            crate::Error<GetApiPackageComputedSpecificationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_specification()
+                .get_api_package_computed_specification(package_id),
+        )
+    }
+    fn get_api_package_current_specification(
+        &self,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetApiPackageComputedSpecificationResponse,
+            crate::Error<GetApiPackageCurrentSpecificationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_specification()
+                .get_api_package_current_specification(package_id),
+        )
+    }
+    fn update_api_package_current_specification(
+        &self,
+        package_id: uuid::Uuid,
+        body: crate::models::ApiSpec,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetApiPackageComputedSpecificationResponse,
+            crate::Error<UpdateApiPackageCurrentSpecificationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_specification()
+                .update_api_package_current_specification(package_id, body),
+        )
+    }
+    fn delete_api_package_current_specification(
+        &self,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiPackageCurrentSpecificationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_package_specification()
+                .delete_api_package_current_specification(package_id),
+        )
     }
 }
 /// The error responses `get-api-package-computed-specification`, `get-api-package-current-specification` document.
@@ -360,4 +498,31 @@ impl crate::runtime::ErrorResponses for DeleteApiPackageCurrentSpecificationErro
     fn status(&self) -> u16 {
         Self::status(self)
     }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageSpecification::get_api_package_computed_specification`]: set its optional parameters, then `.await` it."]
+    GetApiPackageComputedSpecificationCall < crate
+    ::models::GetApiPackageComputedSpecificationResponse,
+    GetApiPackageComputedSpecificationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageSpecification::get_api_package_current_specification`]: set its optional parameters, then `.await` it."]
+    GetApiPackageCurrentSpecificationCall < crate
+    ::models::GetApiPackageComputedSpecificationResponse,
+    GetApiPackageCurrentSpecificationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageSpecification::update_api_package_current_specification`]: set its optional parameters, then `.await` it."]
+    UpdateApiPackageCurrentSpecificationCall < crate
+    ::models::GetApiPackageComputedSpecificationResponse,
+    UpdateApiPackageCurrentSpecificationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackageSpecification::delete_api_package_current_specification`]: set its optional parameters, then `.await` it."]
+    DeleteApiPackageCurrentSpecificationCall < (),
+    DeleteApiPackageCurrentSpecificationError >
 }

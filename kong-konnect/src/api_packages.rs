@@ -2,11 +2,7 @@
 
 //! Operations on API Packages.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Packages; get one from [`Client::api_packages`](crate::Client::api_packages).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> ApiPackages<'a> {
     ///
     /// `GET /v3/api-packages` (operation `list-api-packages`).
     ///
+    /// Optional: [`page_size`](ListApiPackagesCall::page_size), [`page_number`](ListApiPackagesCall::page_number), [`filter`](ListApiPackagesCall::filter), [`sort`](ListApiPackagesCall::sort) on the returned [`ListApiPackagesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,16 +31,14 @@ impl<'a> ApiPackages<'a> {
     ///
     /// let response = client
     ///     .api_packages()
-    ///     .list_api_packages(&Default::default())
+    ///     .list_api_packages()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_api_packages(
-        &self,
-        options: &ListApiPackagesOptions,
-    ) -> crate::Call<crate::models::ListApiPackagesResponse, ListApiPackagesError> {
+    pub fn list_api_packages(&self) -> ListApiPackagesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-packages",
             method: reqwest::Method::GET,
@@ -58,18 +54,18 @@ impl<'a> ApiPackages<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListApiPackagesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListApiPackagesParams::default(),
+        }
     }
     /// Create API Package
     ///
@@ -86,12 +82,12 @@ impl<'a> ApiPackages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApiPackageRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateApiPackageRequest>(serde_json::json!({
     ///   "name": "MyAPIPackage"
     /// }))?;
     /// let response = client
     ///     .api_packages()
-    ///     .create_api_package(&body)
+    ///     .create_api_package(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -99,8 +95,8 @@ impl<'a> ApiPackages<'a> {
     /// ```
     pub fn create_api_package(
         &self,
-        body: &crate::models::CreateApiPackageRequest,
-    ) -> crate::Call<crate::models::ApiPackageResponseSchema, CreateApiPackageError> {
+        body: crate::models::CreateApiPackageRequest,
+    ) -> CreateApiPackageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-package",
             method: reqwest::Method::POST,
@@ -116,15 +112,18 @@ impl<'a> ApiPackages<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateApiPackageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get API Package
     ///
@@ -148,10 +147,7 @@ impl<'a> ApiPackages<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_api_package(
-        &self,
-        package_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiPackageResponseSchema, GetApiPackageError> {
+    pub fn get_api_package(&self, package_id: uuid::Uuid) -> GetApiPackageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-api-package",
             method: reqwest::Method::GET,
@@ -167,15 +163,18 @@ impl<'a> ApiPackages<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
+        GetApiPackageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id),
+        }
     }
     /// Delete API Package
     ///
@@ -198,10 +197,7 @@ impl<'a> ApiPackages<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_api_package(
-        &self,
-        package_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteApiPackageError> {
+    pub fn delete_api_package(&self, package_id: uuid::Uuid) -> DeleteApiPackageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-api-package",
             method: reqwest::Method::DELETE,
@@ -215,15 +211,18 @@ impl<'a> ApiPackages<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
+        DeleteApiPackageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id),
+        }
     }
     /// Patch API Package
     ///
@@ -240,10 +239,10 @@ impl<'a> ApiPackages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchApiPackageRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::PatchApiPackageRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .api_packages()
-    ///     .patch_api_package("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
+    ///     .patch_api_package("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -252,8 +251,8 @@ impl<'a> ApiPackages<'a> {
     pub fn patch_api_package(
         &self,
         package_id: uuid::Uuid,
-        body: &crate::models::PatchApiPackageRequest,
-    ) -> crate::Call<crate::models::ApiPackageResponseSchema, PatchApiPackageError> {
+        body: crate::models::PatchApiPackageRequest,
+    ) -> PatchApiPackageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "patch-api-package",
             method: reqwest::Method::PATCH,
@@ -269,16 +268,182 @@ impl<'a> ApiPackages<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("packageId", &package_id)
-            .json_body("application/json", body)
+        PatchApiPackageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("packageId", &package_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on API Packages, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiPackages`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiPackagesApi {
+    /// [`ApiPackages::list_api_packages`]: `GET /v3/api-packages`.
+    fn list_api_packages(
+        &self,
+        params: ListApiPackagesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiPackagesResponse,
+            crate::Error<ListApiPackagesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-api-packages",
+                message: "`list-api-packages` is not implemented by this `ApiPackagesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackages::create_api_package`]: `POST /v3/api-packages`.
+    fn create_api_package(
+        &self,
+        body: crate::models::CreateApiPackageRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiPackageResponseSchema,
+            crate::Error<CreateApiPackageError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-api-package",
+                message: "`create-api-package` is not implemented by this `ApiPackagesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackages::get_api_package`]: `GET /v3/api-packages/{packageId}`.
+    fn get_api_package(
+        &self,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiPackageResponseSchema,
+            crate::Error<GetApiPackageError>,
+        >,
+    > + Send {
+        let _ = (package_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-api-package",
+                message: "`get-api-package` is not implemented by this `ApiPackagesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackages::delete_api_package`]: `DELETE /v3/api-packages/{packageId}`.
+    fn delete_api_package(
+        &self,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiPackageError>>,
+    > + Send {
+        let _ = (package_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-api-package",
+                message: "`delete-api-package` is not implemented by this `ApiPackagesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPackages::patch_api_package`]: `PATCH /v3/api-packages/{packageId}`.
+    fn patch_api_package(
+        &self,
+        package_id: uuid::Uuid,
+        body: crate::models::PatchApiPackageRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiPackageResponseSchema,
+            crate::Error<PatchApiPackageError>,
+        >,
+    > + Send {
+        let _ = (package_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "patch-api-package",
+                message: "`patch-api-package` is not implemented by this `ApiPackagesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiPackagesApi for crate::Client {
+    fn list_api_packages(
+        &self,
+        params: ListApiPackagesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiPackagesResponse,
+            crate::Error<ListApiPackagesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_packages().list_api_packages().with_params(params),
+        )
+    }
+    fn create_api_package(
+        &self,
+        body: crate::models::CreateApiPackageRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiPackageResponseSchema,
+            crate::Error<CreateApiPackageError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_packages().create_api_package(body),
+        )
+    }
+    fn get_api_package(
+        &self,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiPackageResponseSchema,
+            crate::Error<GetApiPackageError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_packages().get_api_package(package_id),
+        )
+    }
+    fn delete_api_package(
+        &self,
+        package_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiPackageError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_packages().delete_api_package(package_id),
+        )
+    }
+    fn patch_api_package(
+        &self,
+        package_id: uuid::Uuid,
+        body: crate::models::PatchApiPackageRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApiPackageResponseSchema,
+            crate::Error<PatchApiPackageError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_packages().patch_api_package(package_id, body),
+        )
     }
 }
 /// The error responses `list-api-packages`, `get-api-package`, `delete-api-package` document.
@@ -399,9 +564,9 @@ impl crate::runtime::ErrorResponses for PatchApiPackageError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-api-packages`.
+/// The optional parameters of [`ApiPackages::list_api_packages`], each `None` unless set: what the setters of [`ListApiPackagesCall`] fill, and what [`ApiPackagesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApiPackagesOptions {
+pub struct ListApiPackagesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -415,29 +580,72 @@ pub struct ListApiPackagesOptions {
     /// - updated_at
     pub sort: Option<String>,
 }
-/// How [`list_api_packages`](ApiPackages::list_api_packages) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api_packages()
-///     .list_api_packages(&Default::default())
-///     .items(&kong_konnect::api_packages::LIST_API_PACKAGES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_API_PACKAGES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackages::list_api_packages`]: set its optional parameters, then `.await` it."]
+    ListApiPackagesCall < crate ::models::ListApiPackagesResponse, ListApiPackagesError
+    >, ListApiPackagesParams
+}
+impl ListApiPackagesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListApiPackagesResponse, ListApiPackagesError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters API Packages in the response.
+    pub fn filter(mut self, filter: crate::models::ApiPackageFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of API Packages. Supported sort attributes are:
+    /// - name
+    /// - version
+    /// - created_at
+    /// - updated_at
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackages::create_api_package`]: set its optional parameters, then `.await` it."]
+    CreateApiPackageCall < crate ::models::ApiPackageResponseSchema,
+    CreateApiPackageError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackages::get_api_package`]: set its optional parameters, then `.await` it."]
+    GetApiPackageCall < crate ::models::ApiPackageResponseSchema, GetApiPackageError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackages::delete_api_package`]: set its optional parameters, then `.await` it."]
+    DeleteApiPackageCall < (), DeleteApiPackageError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPackages::patch_api_package`]: set its optional parameters, then `.await` it."]
+    PatchApiPackageCall < crate ::models::ApiPackageResponseSchema, PatchApiPackageError
+    >
+}
+/// How `list-api-packages` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_API_PACKAGES_PAGES: crate::runtime::Paginated<
     crate::models::ListApiPackagesResponse,
     crate::models::ApiPackageResponseSchema,
 > = crate::runtime::Paginated {
@@ -452,3 +660,27 @@ pub static LIST_API_PACKAGES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListApiPackagesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_packages`](ApiPackages::list_api_packages).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApiPackagesResponse,
+        ListApiPackagesError,
+    > {
+        self.into_call().pages(&LIST_API_PACKAGES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_packages`](ApiPackages::list_api_packages).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ApiPackageResponseSchema,
+        ListApiPackagesError,
+    > {
+        self.into_call().items(&LIST_API_PACKAGES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on API Publication.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Publication; get one from [`Client::api_publication`](crate::Client::api_publication).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -44,10 +40,7 @@ impl<'a> ApiPublication<'a> {
         &self,
         api_package_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::FetchPublicationResponse,
-        FetchApiPackagePublicationError,
-    > {
+    ) -> FetchApiPackagePublicationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-package-publication",
             method: reqwest::Method::GET,
@@ -63,16 +56,19 @@ impl<'a> ApiPublication<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiPackageId", &api_package_id)
-            .path_param("portalId", &portal_id)
+        FetchApiPackagePublicationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiPackageId", &api_package_id)
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Publish API Package
     ///
@@ -88,10 +84,10 @@ impl<'a> ApiPublication<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiPublication = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::ApiPublication>(serde_json::json!({}))?;
     /// let response = client
     ///     .api_publication()
-    ///     .publish_api_package_to_portal("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .publish_api_package_to_portal("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -101,11 +97,8 @@ impl<'a> ApiPublication<'a> {
         &self,
         api_package_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-        body: &crate::models::ApiPublication,
-    ) -> crate::Call<
-        crate::models::FetchPublicationResponse,
-        PublishApiPackageToPortalError,
-    > {
+        body: crate::models::ApiPublication,
+    ) -> PublishApiPackageToPortalCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "publish-api-package-to-portal",
             method: reqwest::Method::PUT,
@@ -121,17 +114,20 @@ impl<'a> ApiPublication<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiPackageId", &api_package_id)
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        PublishApiPackageToPortalCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiPackageId", &api_package_id)
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete API Package Publication
     ///
@@ -158,7 +154,7 @@ impl<'a> ApiPublication<'a> {
         &self,
         api_package_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteApiPackagePublicationError> {
+    ) -> DeleteApiPackagePublicationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-api-package-publication",
             method: reqwest::Method::DELETE,
@@ -172,22 +168,27 @@ impl<'a> ApiPublication<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("apiPackageId", &api_package_id)
-            .path_param("portalId", &portal_id)
+        DeleteApiPackagePublicationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("apiPackageId", &api_package_id)
+                .path_param("portalId", &portal_id),
+        }
     }
     /// List Publications
     ///
     /// Returns a collection of all API Publications.
     ///
     /// `GET /v3/api-publications` (operation `list-api-publications`).
+    ///
+    /// Optional: [`page_size`](ListApiPublicationsCall::page_size), [`page_number`](ListApiPublicationsCall::page_number), [`filter`](ListApiPublicationsCall::filter), [`sort`](ListApiPublicationsCall::sort) on the returned [`ListApiPublicationsCall`].
     ///
     /// # Example
     ///
@@ -199,16 +200,14 @@ impl<'a> ApiPublication<'a> {
     ///
     /// let response = client
     ///     .api_publication()
-    ///     .list_api_publications(&Default::default())
+    ///     .list_api_publications()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_api_publications(
-        &self,
-        options: &ListApiPublicationsOptions,
-    ) -> crate::Call<crate::models::ListApiPublications, ListApiPublicationsError> {
+    pub fn list_api_publications(&self) -> ListApiPublicationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-publications",
             method: reqwest::Method::GET,
@@ -224,18 +223,18 @@ impl<'a> ApiPublication<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListApiPublicationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListApiPublicationsParams::default(),
+        }
     }
     /// Get a Publication
     ///
@@ -264,7 +263,7 @@ impl<'a> ApiPublication<'a> {
         &self,
         api_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::FetchPublicationResponse, FetchPublicationError> {
+    ) -> FetchPublicationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-publication",
             method: reqwest::Method::GET,
@@ -280,16 +279,19 @@ impl<'a> ApiPublication<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("portalId", &portal_id)
+        FetchPublicationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Publish API
     ///
@@ -305,10 +307,10 @@ impl<'a> ApiPublication<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiPublication = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::ApiPublication>(serde_json::json!({}))?;
     /// let response = client
     ///     .api_publication()
-    ///     .publish_api_to_portal("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .publish_api_to_portal("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -318,8 +320,8 @@ impl<'a> ApiPublication<'a> {
         &self,
         api_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-        body: &crate::models::ApiPublication,
-    ) -> crate::Call<crate::models::FetchPublicationResponse, PublishApiToPortalError> {
+        body: crate::models::ApiPublication,
+    ) -> PublishApiToPortalCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "publish-api-to-portal",
             method: reqwest::Method::PUT,
@@ -335,17 +337,20 @@ impl<'a> ApiPublication<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        PublishApiToPortalCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete Publication
     ///
@@ -372,7 +377,7 @@ impl<'a> ApiPublication<'a> {
         &self,
         api_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePublicationError> {
+    ) -> DeletePublicationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-publication",
             method: reqwest::Method::DELETE,
@@ -386,16 +391,19 @@ impl<'a> ApiPublication<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("portalId", &portal_id)
+        DeletePublicationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("portalId", &portal_id),
+        }
     }
     /// List Portal API Publications
     ///
@@ -404,6 +412,8 @@ impl<'a> ApiPublication<'a> {
     /// **Access Control**: Requires permission to view the specified portal. Once portal access is granted, all API publications for that portal are returned regardless of the caller's individual API permissions.
     ///
     /// `GET /v3/portals/{portalId}/api-publications` (operation `list-portal-api-publications`).
+    ///
+    /// Optional: [`page_size`](ListPortalApiPublicationsCall::page_size), [`page_number`](ListPortalApiPublicationsCall::page_number), [`filter`](ListPortalApiPublicationsCall::filter), [`sort`](ListPortalApiPublicationsCall::sort) on the returned [`ListPortalApiPublicationsCall`].
     ///
     /// # Example
     ///
@@ -415,7 +425,8 @@ impl<'a> ApiPublication<'a> {
     ///
     /// let response = client
     ///     .api_publication()
-    ///     .list_portal_api_publications("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_portal_api_publications("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -424,8 +435,7 @@ impl<'a> ApiPublication<'a> {
     pub fn list_portal_api_publications(
         &self,
         portal_id: uuid::Uuid,
-        options: &ListPortalApiPublicationsOptions,
-    ) -> crate::Call<crate::models::ListPublications, ListPortalApiPublicationsError> {
+    ) -> ListPortalApiPublicationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-api-publications",
             method: reqwest::Method::GET,
@@ -441,19 +451,297 @@ impl<'a> ApiPublication<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListPortalApiPublicationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: ListPortalApiPublicationsParams::default(),
+        }
+    }
+}
+/// The operations on API Publication, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiPublication`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiPublicationApi {
+    /// [`ApiPublication::fetch_api_package_publication`]: `GET /v3/api-packages/{apiPackageId}/publications/{portalId}`.
+    fn fetch_api_package_publication(
+        &self,
+        api_package_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FetchPublicationResponse,
+            crate::Error<FetchApiPackagePublicationError>,
+        >,
+    > + Send {
+        let _ = (api_package_id, portal_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-api-package-publication",
+                message: "`fetch-api-package-publication` is not implemented by this `ApiPublicationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPublication::publish_api_package_to_portal`]: `PUT /v3/api-packages/{apiPackageId}/publications/{portalId}`.
+    fn publish_api_package_to_portal(
+        &self,
+        api_package_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+        body: crate::models::ApiPublication,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FetchPublicationResponse,
+            crate::Error<PublishApiPackageToPortalError>,
+        >,
+    > + Send {
+        let _ = (api_package_id, portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "publish-api-package-to-portal",
+                message: "`publish-api-package-to-portal` is not implemented by this `ApiPublicationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPublication::delete_api_package_publication`]: `DELETE /v3/api-packages/{apiPackageId}/publications/{portalId}`.
+    fn delete_api_package_publication(
+        &self,
+        api_package_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiPackagePublicationError>>,
+    > + Send {
+        let _ = (api_package_id, portal_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-api-package-publication",
+                message: "`delete-api-package-publication` is not implemented by this `ApiPublicationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPublication::list_api_publications`]: `GET /v3/api-publications`.
+    fn list_api_publications(
+        &self,
+        params: ListApiPublicationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiPublications,
+            crate::Error<ListApiPublicationsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-api-publications",
+                message: "`list-api-publications` is not implemented by this `ApiPublicationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPublication::fetch_publication`]: `GET /v3/apis/{apiId}/publications/{portalId}`.
+    fn fetch_publication(
+        &self,
+        api_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FetchPublicationResponse,
+            crate::Error<FetchPublicationError>,
+        >,
+    > + Send {
+        let _ = (api_id, portal_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-publication",
+                message: "`fetch-publication` is not implemented by this `ApiPublicationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPublication::publish_api_to_portal`]: `PUT /v3/apis/{apiId}/publications/{portalId}`.
+    fn publish_api_to_portal(
+        &self,
+        api_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+        body: crate::models::ApiPublication,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FetchPublicationResponse,
+            crate::Error<PublishApiToPortalError>,
+        >,
+    > + Send {
+        let _ = (api_id, portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "publish-api-to-portal",
+                message: "`publish-api-to-portal` is not implemented by this `ApiPublicationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPublication::delete_publication`]: `DELETE /v3/apis/{apiId}/publications/{portalId}`.
+    fn delete_publication(
+        &self,
+        api_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePublicationError>>,
+    > + Send {
+        let _ = (api_id, portal_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-publication",
+                message: "`delete-publication` is not implemented by this `ApiPublicationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiPublication::list_portal_api_publications`]: `GET /v3/portals/{portalId}/api-publications`.
+    fn list_portal_api_publications(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalApiPublicationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPublications,
+            crate::Error<ListPortalApiPublicationsError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-api-publications",
+                message: "`list-portal-api-publications` is not implemented by this `ApiPublicationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiPublicationApi for crate::Client {
+    fn fetch_api_package_publication(
+        &self,
+        api_package_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FetchPublicationResponse,
+            crate::Error<FetchApiPackagePublicationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_publication()
+                .fetch_api_package_publication(api_package_id, portal_id),
+        )
+    }
+    fn publish_api_package_to_portal(
+        &self,
+        api_package_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+        body: crate::models::ApiPublication,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FetchPublicationResponse,
+            crate::Error<PublishApiPackageToPortalError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_publication()
+                .publish_api_package_to_portal(api_package_id, portal_id, body),
+        )
+    }
+    fn delete_api_package_publication(
+        &self,
+        api_package_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiPackagePublicationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_publication()
+                .delete_api_package_publication(api_package_id, portal_id),
+        )
+    }
+    fn list_api_publications(
+        &self,
+        params: ListApiPublicationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiPublications,
+            crate::Error<ListApiPublicationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_publication().list_api_publications().with_params(params),
+        )
+    }
+    fn fetch_publication(
+        &self,
+        api_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FetchPublicationResponse,
+            crate::Error<FetchPublicationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_publication().fetch_publication(api_id, portal_id),
+        )
+    }
+    fn publish_api_to_portal(
+        &self,
+        api_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+        body: crate::models::ApiPublication,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FetchPublicationResponse,
+            crate::Error<PublishApiToPortalError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_publication().publish_api_to_portal(api_id, portal_id, body),
+        )
+    }
+    fn delete_publication(
+        &self,
+        api_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePublicationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_publication().delete_publication(api_id, portal_id),
+        )
+    }
+    fn list_portal_api_publications(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalApiPublicationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPublications,
+            crate::Error<ListPortalApiPublicationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_publication()
+                .list_portal_api_publications(portal_id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `fetch-api-package-publication`, `delete-api-package-publication`, `fetch-publication`, `delete-publication` document.
@@ -548,9 +836,26 @@ pub type PublishApiToPortalError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type DeletePublicationError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `list-portal-api-publications` documents, which other operations of the group document too.
 pub type ListPortalApiPublicationsError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-api-publications`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPublication::fetch_api_package_publication`]: set its optional parameters, then `.await` it."]
+    FetchApiPackagePublicationCall < crate ::models::FetchPublicationResponse,
+    FetchApiPackagePublicationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPublication::publish_api_package_to_portal`]: set its optional parameters, then `.await` it."]
+    PublishApiPackageToPortalCall < crate ::models::FetchPublicationResponse,
+    PublishApiPackageToPortalError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPublication::delete_api_package_publication`]: set its optional parameters, then `.await` it."]
+    DeleteApiPackagePublicationCall < (), DeleteApiPackagePublicationError >
+}
+/// The optional parameters of [`ApiPublication::list_api_publications`], each `None` unless set: what the setters of [`ListApiPublicationsCall`] fill, and what [`ApiPublicationApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApiPublicationsOptions {
+pub struct ListApiPublicationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -566,9 +871,73 @@ pub struct ListApiPublicationsOptions {
     /// - updated_at
     pub sort: Option<String>,
 }
-/// Optional parameters of `list-portal-api-publications`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPublication::list_api_publications`]: set its optional parameters, then `.await` it."]
+    ListApiPublicationsCall < crate ::models::ListApiPublications,
+    ListApiPublicationsError >, ListApiPublicationsParams
+}
+impl ListApiPublicationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListApiPublications, ListApiPublicationsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters API Publications in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ApiPublicationFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of API publications. Supported sort attributes are:
+    /// - portal_id
+    /// - portal_name
+    /// - api_id
+    /// - api_name
+    /// - created_at
+    /// - updated_at
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPublication::fetch_publication`]: set its optional parameters, then `.await` it."]
+    FetchPublicationCall < crate ::models::FetchPublicationResponse,
+    FetchPublicationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPublication::publish_api_to_portal`]: set its optional parameters, then `.await` it."]
+    PublishApiToPortalCall < crate ::models::FetchPublicationResponse,
+    PublishApiToPortalError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPublication::delete_publication`]: set its optional parameters, then `.await` it."]
+    DeletePublicationCall < (), DeletePublicationError >
+}
+/// The optional parameters of [`ApiPublication::list_portal_api_publications`], each `None` unless set: what the setters of [`ListPortalApiPublicationsCall`] fill, and what [`ApiPublicationApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPortalApiPublicationsOptions {
+pub struct ListPortalApiPublicationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -584,29 +953,55 @@ pub struct ListPortalApiPublicationsOptions {
     /// - updated_at
     pub sort: Option<String>,
 }
-/// How [`list_api_publications`](ApiPublication::list_api_publications) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api_publication()
-///     .list_api_publications(&Default::default())
-///     .items(&kong_konnect::api_publication::LIST_API_PUBLICATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_API_PUBLICATIONS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiPublication::list_portal_api_publications`]: set its optional parameters, then `.await` it."]
+    ListPortalApiPublicationsCall < crate ::models::ListPublications,
+    ListPortalApiPublicationsError >, ListPortalApiPublicationsParams
+}
+impl ListPortalApiPublicationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListPublications, ListPortalApiPublicationsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters API Publications in a portal response (excludes portal-specific filters).
+    pub fn filter(
+        mut self,
+        filter: crate::models::PortalApiPublicationFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of API publications within a portal. Supported sort attributes are:
+    ///
+    ///
+    /// - api_id
+    /// - api_name
+    /// - created_at
+    /// - updated_at
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+/// How `list-api-publications` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_API_PUBLICATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListApiPublications,
     crate::models::ApiPublicationListItem,
 > = crate::runtime::Paginated {
@@ -621,29 +1016,32 @@ pub static LIST_API_PUBLICATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_portal_api_publications`](ApiPublication::list_portal_api_publications) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api_publication()
-///     .list_portal_api_publications("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::api_publication::LIST_PORTAL_API_PUBLICATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PORTAL_API_PUBLICATIONS_PAGES: crate::runtime::Paginated<
+impl ListApiPublicationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_publications`](ApiPublication::list_api_publications).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApiPublications,
+        ListApiPublicationsError,
+    > {
+        self.into_call().pages(&LIST_API_PUBLICATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_publications`](ApiPublication::list_api_publications).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ApiPublicationListItem,
+        ListApiPublicationsError,
+    > {
+        self.into_call().items(&LIST_API_PUBLICATIONS_PAGES)
+    }
+}
+/// How `list-portal-api-publications` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_API_PUBLICATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListPublications,
     crate::models::PublicationListItem,
 > = crate::runtime::Paginated {
@@ -658,3 +1056,27 @@ pub static LIST_PORTAL_API_PUBLICATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListPortalApiPublicationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_api_publications`](ApiPublication::list_portal_api_publications).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPublications,
+        ListPortalApiPublicationsError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_API_PUBLICATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_api_publications`](ApiPublication::list_portal_api_publications).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::PublicationListItem,
+        ListPortalApiPublicationsError,
+    > {
+        self.into_call().items(&LIST_PORTAL_API_PUBLICATIONS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on API Specification.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Specification; get one from [`Client::api_specification`](crate::Client::api_specification).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +20,8 @@ impl<'a> ApiSpecification<'a> {
     ///
     /// `GET /v3/apis/{apiId}/specifications` (operation `list-api-specs`).
     ///
+    /// Optional: [`page_size`](ListApiSpecsCall::page_size), [`page_number`](ListApiSpecsCall::page_number), [`filter`](ListApiSpecsCall::filter) on the returned [`ListApiSpecsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,18 +32,15 @@ impl<'a> ApiSpecification<'a> {
     ///
     /// let response = client
     ///     .api_specification()
-    ///     .list_api_specs("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
+    ///     .list_api_specs("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
     #[deprecated]
-    pub fn list_api_specs(
-        &self,
-        api_id: uuid::Uuid,
-        options: &ListApiSpecsOptions,
-    ) -> crate::Call<crate::models::ListApiSpecsResponse, ListApiSpecsError> {
+    pub fn list_api_specs(&self, api_id: uuid::Uuid) -> ListApiSpecsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-specs",
             method: reqwest::Method::GET,
@@ -61,18 +56,19 @@ impl<'a> ApiSpecification<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListApiSpecsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id),
+            params: ListApiSpecsParams::default(),
+        }
     }
     /// Create API Specification
     ///
@@ -89,12 +85,12 @@ impl<'a> ApiSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApiSpecRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateApiSpecRequest>(serde_json::json!({
     ///   "content": "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Example API\",\"version\":\"1.0.0\"},\"paths\":{\"/example\":{\"get\":{\"summary\":\"Example endpoint\",\"responses\":{\"200\":{\"description\":\"Successful response\"}}}}}}"
     /// }))?;
     /// let response = client
     ///     .api_specification()
-    ///     .create_api_spec("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
+    ///     .create_api_spec("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -104,11 +100,8 @@ impl<'a> ApiSpecification<'a> {
     pub fn create_api_spec(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::CreateApiSpecRequest,
-    ) -> crate::Call<
-        crate::models::GetApiPackageComputedSpecificationResponse,
-        CreateApiSpecError,
-    > {
+        body: crate::models::CreateApiSpecRequest,
+    ) -> CreateApiSpecCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-spec",
             method: reqwest::Method::POST,
@@ -124,16 +117,19 @@ impl<'a> ApiSpecification<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .json_body("application/json", body)
+        CreateApiSpecCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get API Specification
     ///
@@ -163,10 +159,7 @@ impl<'a> ApiSpecification<'a> {
         &self,
         api_id: uuid::Uuid,
         spec_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetApiPackageComputedSpecificationResponse,
-        FetchApiSpecError,
-    > {
+    ) -> FetchApiSpecCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-spec",
             method: reqwest::Method::GET,
@@ -182,16 +175,19 @@ impl<'a> ApiSpecification<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("specId", &spec_id)
+        FetchApiSpecCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("specId", &spec_id),
+        }
     }
     /// Delete API Specification
     ///
@@ -220,7 +216,7 @@ impl<'a> ApiSpecification<'a> {
         &self,
         api_id: uuid::Uuid,
         spec_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteApiSpecError> {
+    ) -> DeleteApiSpecCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-api-spec",
             method: reqwest::Method::DELETE,
@@ -234,16 +230,19 @@ impl<'a> ApiSpecification<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("specId", &spec_id)
+        DeleteApiSpecCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("specId", &spec_id),
+        }
     }
     /// Update API Specification
     ///
@@ -260,10 +259,10 @@ impl<'a> ApiSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiSpec = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::ApiSpec>(serde_json::json!({}))?;
     /// let response = client
     ///     .api_specification()
-    ///     .update_api_spec("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .update_api_spec("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -274,11 +273,8 @@ impl<'a> ApiSpecification<'a> {
         &self,
         api_id: uuid::Uuid,
         spec_id: uuid::Uuid,
-        body: &crate::models::ApiSpec,
-    ) -> crate::Call<
-        crate::models::GetApiPackageComputedSpecificationResponse,
-        UpdateApiSpecError,
-    > {
+        body: crate::models::ApiSpec,
+    ) -> UpdateApiSpecCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api-spec",
             method: reqwest::Method::PATCH,
@@ -294,17 +290,20 @@ impl<'a> ApiSpecification<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("specId", &spec_id)
-            .json_body("application/json", body)
+        UpdateApiSpecCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("specId", &spec_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Validate API Specification
     ///
@@ -320,12 +319,12 @@ impl<'a> ApiSpecification<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ValidateApiSpecRequestPayload = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::ValidateApiSpecRequestPayload>(serde_json::json!({
     ///   "content": "string"
     /// }))?;
     /// let response = client
     ///     .api_specification()
-    ///     .validate_specification(&body)
+    ///     .validate_specification(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -333,11 +332,8 @@ impl<'a> ApiSpecification<'a> {
     /// ```
     pub fn validate_specification(
         &self,
-        body: &crate::models::ValidateApiSpecRequestPayload,
-    ) -> crate::Call<
-        crate::models::ValidateApiSpecSuccessResponse,
-        ValidateSpecificationError,
-    > {
+        body: crate::models::ValidateApiSpecRequestPayload,
+    ) -> ValidateSpecificationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "validate-specification",
             method: reqwest::Method::POST,
@@ -353,15 +349,228 @@ impl<'a> ApiSpecification<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        ValidateSpecificationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on API Specification, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiSpecification`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiSpecificationApi {
+    /// [`ApiSpecification::list_api_specs`]: `GET /v3/apis/{apiId}/specifications`.
+    #[deprecated]
+    fn list_api_specs(
+        &self,
+        api_id: uuid::Uuid,
+        params: ListApiSpecsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiSpecsResponse,
+            crate::Error<ListApiSpecsError>,
+        >,
+    > + Send {
+        let _ = (api_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-api-specs",
+                message: "`list-api-specs` is not implemented by this `ApiSpecificationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiSpecification::create_api_spec`]: `POST /v3/apis/{apiId}/specifications`.
+    #[deprecated]
+    fn create_api_spec(
+        &self,
+        api_id: uuid::Uuid,
+        body: crate::models::CreateApiSpecRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetApiPackageComputedSpecificationResponse,
+            crate::Error<CreateApiSpecError>,
+        >,
+    > + Send {
+        let _ = (api_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-api-spec",
+                message: "`create-api-spec` is not implemented by this `ApiSpecificationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiSpecification::fetch_api_spec`]: `GET /v3/apis/{apiId}/specifications/{specId}`.
+    #[deprecated]
+    fn fetch_api_spec(
+        &self,
+        api_id: uuid::Uuid,
+        spec_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetApiPackageComputedSpecificationResponse,
+            crate::Error<FetchApiSpecError>,
+        >,
+    > + Send {
+        let _ = (api_id, spec_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-api-spec",
+                message: "`fetch-api-spec` is not implemented by this `ApiSpecificationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiSpecification::delete_api_spec`]: `DELETE /v3/apis/{apiId}/specifications/{specId}`.
+    #[deprecated]
+    fn delete_api_spec(
+        &self,
+        api_id: uuid::Uuid,
+        spec_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiSpecError>>,
+    > + Send {
+        let _ = (api_id, spec_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-api-spec",
+                message: "`delete-api-spec` is not implemented by this `ApiSpecificationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiSpecification::update_api_spec`]: `PATCH /v3/apis/{apiId}/specifications/{specId}`.
+    #[deprecated]
+    fn update_api_spec(
+        &self,
+        api_id: uuid::Uuid,
+        spec_id: uuid::Uuid,
+        body: crate::models::ApiSpec,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetApiPackageComputedSpecificationResponse,
+            crate::Error<UpdateApiSpecError>,
+        >,
+    > + Send {
+        let _ = (api_id, spec_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-api-spec",
+                message: "`update-api-spec` is not implemented by this `ApiSpecificationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiSpecification::validate_specification`]: `POST /v3/apis/validate-specification`.
+    fn validate_specification(
+        &self,
+        body: crate::models::ValidateApiSpecRequestPayload,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ValidateApiSpecSuccessResponse,
+            crate::Error<ValidateSpecificationError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "validate-specification",
+                message: "`validate-specification` is not implemented by this `ApiSpecificationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiSpecificationApi for crate::Client {
+    fn list_api_specs(
+        &self,
+        api_id: uuid::Uuid,
+        params: ListApiSpecsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiSpecsResponse,
+            crate::Error<ListApiSpecsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_specification().list_api_specs(api_id).with_params(params),
+        )
+    }
+    fn create_api_spec(
+        &self,
+        api_id: uuid::Uuid,
+        body: crate::models::CreateApiSpecRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetApiPackageComputedSpecificationResponse,
+            crate::Error<CreateApiSpecError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_specification().create_api_spec(api_id, body),
+        )
+    }
+    fn fetch_api_spec(
+        &self,
+        api_id: uuid::Uuid,
+        spec_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetApiPackageComputedSpecificationResponse,
+            crate::Error<FetchApiSpecError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_specification().fetch_api_spec(api_id, spec_id),
+        )
+    }
+    fn delete_api_spec(
+        &self,
+        api_id: uuid::Uuid,
+        spec_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiSpecError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_specification().delete_api_spec(api_id, spec_id),
+        )
+    }
+    fn update_api_spec(
+        &self,
+        api_id: uuid::Uuid,
+        spec_id: uuid::Uuid,
+        body: crate::models::ApiSpec,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetApiPackageComputedSpecificationResponse,
+            crate::Error<UpdateApiSpecError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_specification().update_api_spec(api_id, spec_id, body),
+        )
+    }
+    fn validate_specification(
+        &self,
+        body: crate::models::ValidateApiSpecRequestPayload,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ValidateApiSpecSuccessResponse,
+            crate::Error<ValidateSpecificationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_specification().validate_specification(body),
+        )
     }
 }
 /// The error responses `list-api-specs`, `fetch-api-spec`, `delete-api-spec` document.
@@ -548,9 +757,9 @@ impl crate::runtime::ErrorResponses for ValidateSpecificationError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-api-specs`.
+/// The optional parameters of [`ApiSpecification::list_api_specs`], each `None` unless set: what the setters of [`ListApiSpecsCall`] fill, and what [`ApiSpecificationApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApiSpecsOptions {
+pub struct ListApiSpecsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -558,29 +767,69 @@ pub struct ListApiSpecsOptions {
     /// Filters API Specs in the response.
     pub filter: Option<crate::models::ApiSpecFilterParameters>,
 }
-/// How [`list_api_specs`](ApiSpecification::list_api_specs) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api_specification()
-///     .list_api_specs("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
-///     .items(&kong_konnect::api_specification::LIST_API_SPECS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_API_SPECS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiSpecification::list_api_specs`]: set its optional parameters, then `.await` it."]
+    ListApiSpecsCall < crate ::models::ListApiSpecsResponse, ListApiSpecsError >,
+    ListApiSpecsParams
+}
+impl ListApiSpecsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListApiSpecsResponse, ListApiSpecsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters API Specs in the response.
+    pub fn filter(mut self, filter: crate::models::ApiSpecFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiSpecification::create_api_spec`]: set its optional parameters, then `.await` it."]
+    CreateApiSpecCall < crate ::models::GetApiPackageComputedSpecificationResponse,
+    CreateApiSpecError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiSpecification::fetch_api_spec`]: set its optional parameters, then `.await` it."]
+    FetchApiSpecCall < crate ::models::GetApiPackageComputedSpecificationResponse,
+    FetchApiSpecError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiSpecification::delete_api_spec`]: set its optional parameters, then `.await` it."]
+    DeleteApiSpecCall < (), DeleteApiSpecError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiSpecification::update_api_spec`]: set its optional parameters, then `.await` it."]
+    UpdateApiSpecCall < crate ::models::GetApiPackageComputedSpecificationResponse,
+    UpdateApiSpecError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiSpecification::validate_specification`]: set its optional parameters, then `.await` it."]
+    ValidateSpecificationCall < crate ::models::ValidateApiSpecSuccessResponse,
+    ValidateSpecificationError >
+}
+/// How `list-api-specs` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_API_SPECS_PAGES: crate::runtime::Paginated<
     crate::models::ListApiSpecsResponse,
     crate::models::ApiSpecificationSummary,
 > = crate::runtime::Paginated {
@@ -595,3 +844,21 @@ pub static LIST_API_SPECS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListApiSpecsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_specs`](ApiSpecification::list_api_specs).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListApiSpecsResponse, ListApiSpecsError> {
+        self.into_call().pages(&LIST_API_SPECS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_specs`](ApiSpecification::list_api_specs).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ApiSpecificationSummary, ListApiSpecsError> {
+        self.into_call().items(&LIST_API_SPECS_PAGES)
+    }
+}

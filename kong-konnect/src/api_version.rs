@@ -2,11 +2,7 @@
 
 //! Operations on API Version.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on API Version; get one from [`Client::api_version`](crate::Client::api_version).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +20,8 @@ impl<'a> ApiVersion<'a> {
     ///
     /// `GET /v3/apis/{apiId}/versions` (operation `list-api-versions`).
     ///
+    /// Optional: [`page_size`](ListApiVersionsCall::page_size), [`page_number`](ListApiVersionsCall::page_number), [`filter`](ListApiVersionsCall::filter), [`sort`](ListApiVersionsCall::sort) on the returned [`ListApiVersionsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,17 +32,14 @@ impl<'a> ApiVersion<'a> {
     ///
     /// let response = client
     ///     .api_version()
-    ///     .list_api_versions("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
+    ///     .list_api_versions("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_api_versions(
-        &self,
-        api_id: uuid::Uuid,
-        options: &ListApiVersionsOptions,
-    ) -> crate::Call<crate::models::ListApiVersionsResponse, ListApiVersionsError> {
+    pub fn list_api_versions(&self, api_id: uuid::Uuid) -> ListApiVersionsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-api-versions",
             method: reqwest::Method::GET,
@@ -60,19 +55,19 @@ impl<'a> ApiVersion<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListApiVersionsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id),
+            params: ListApiVersionsParams::default(),
+        }
     }
     /// Create API Version
     ///
@@ -88,12 +83,12 @@ impl<'a> ApiVersion<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApiVersionRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateApiVersionRequest>(serde_json::json!({
     ///   "spec": {}
     /// }))?;
     /// let response = client
     ///     .api_version()
-    ///     .create_api_version("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &body)
+    ///     .create_api_version("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -102,8 +97,8 @@ impl<'a> ApiVersion<'a> {
     pub fn create_api_version(
         &self,
         api_id: uuid::Uuid,
-        body: &crate::models::CreateApiVersionRequest,
-    ) -> crate::Call<crate::models::ApiVersion, CreateApiVersionError> {
+        body: crate::models::CreateApiVersionRequest,
+    ) -> CreateApiVersionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-api-version",
             method: reqwest::Method::POST,
@@ -119,16 +114,19 @@ impl<'a> ApiVersion<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .json_body("application/json", body)
+        CreateApiVersionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an API Version
     ///
@@ -156,7 +154,7 @@ impl<'a> ApiVersion<'a> {
         &self,
         api_id: uuid::Uuid,
         version_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ApiVersion, FetchApiVersionError> {
+    ) -> FetchApiVersionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-api-version",
             method: reqwest::Method::GET,
@@ -172,16 +170,19 @@ impl<'a> ApiVersion<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("versionId", &version_id)
+        FetchApiVersionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("versionId", &version_id),
+        }
     }
     /// Delete API Version
     ///
@@ -208,7 +209,7 @@ impl<'a> ApiVersion<'a> {
         &self,
         api_id: uuid::Uuid,
         version_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteApiVersionError> {
+    ) -> DeleteApiVersionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-api-version",
             method: reqwest::Method::DELETE,
@@ -222,22 +223,27 @@ impl<'a> ApiVersion<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("versionId", &version_id)
+        DeleteApiVersionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("versionId", &version_id),
+        }
     }
     /// Update API Version
     ///
     /// Updates the version (OpenAPI or AsyncAPI) of an API.
     ///
     /// `PATCH /v3/apis/{apiId}/versions/{versionId}` (operation `update-api-version`).
+    ///
+    /// Optional: [`force`](UpdateApiVersionCall::force) on the returned [`UpdateApiVersionCall`].
     ///
     /// # Example
     ///
@@ -247,10 +253,12 @@ impl<'a> ApiVersion<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ApiVersionRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::ApiVersionRequest>(serde_json::json!({}))?;
+    /// let force = serde_json::from_value::<kong_konnect::models::UpdateApiForce>(serde_json::json!("false"))?;
     /// let response = client
     ///     .api_version()
-    ///     .update_api_version("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body, &Default::default())
+    ///     .update_api_version("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
+    ///     .force(force)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -260,9 +268,8 @@ impl<'a> ApiVersion<'a> {
         &self,
         api_id: uuid::Uuid,
         version_id: uuid::Uuid,
-        body: &crate::models::ApiVersionRequest,
-        options: &UpdateApiVersionOptions,
-    ) -> crate::Call<crate::models::ApiVersion, UpdateApiVersionError> {
+        body: crate::models::ApiVersionRequest,
+    ) -> UpdateApiVersionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-api-version",
             method: reqwest::Method::PATCH,
@@ -278,18 +285,181 @@ impl<'a> ApiVersion<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .path_param("versionId", &version_id)
-            .query("force", &options.force)
-            .json_body("application/json", body)
+        UpdateApiVersionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id)
+                .path_param("versionId", &version_id)
+                .json_body("application/json", &body),
+            params: UpdateApiVersionParams::default(),
+        }
+    }
+}
+/// The operations on API Version, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApiVersion`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApiVersionApi {
+    /// [`ApiVersion::list_api_versions`]: `GET /v3/apis/{apiId}/versions`.
+    fn list_api_versions(
+        &self,
+        api_id: uuid::Uuid,
+        params: ListApiVersionsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiVersionsResponse,
+            crate::Error<ListApiVersionsError>,
+        >,
+    > + Send {
+        let _ = (api_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-api-versions",
+                message: "`list-api-versions` is not implemented by this `ApiVersionApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiVersion::create_api_version`]: `POST /v3/apis/{apiId}/versions`.
+    fn create_api_version(
+        &self,
+        api_id: uuid::Uuid,
+        body: crate::models::CreateApiVersionRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiVersion, crate::Error<CreateApiVersionError>>,
+    > + Send {
+        let _ = (api_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-api-version",
+                message: "`create-api-version` is not implemented by this `ApiVersionApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiVersion::fetch_api_version`]: `GET /v3/apis/{apiId}/versions/{versionId}`.
+    fn fetch_api_version(
+        &self,
+        api_id: uuid::Uuid,
+        version_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiVersion, crate::Error<FetchApiVersionError>>,
+    > + Send {
+        let _ = (api_id, version_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-api-version",
+                message: "`fetch-api-version` is not implemented by this `ApiVersionApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiVersion::delete_api_version`]: `DELETE /v3/apis/{apiId}/versions/{versionId}`.
+    fn delete_api_version(
+        &self,
+        api_id: uuid::Uuid,
+        version_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiVersionError>>,
+    > + Send {
+        let _ = (api_id, version_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-api-version",
+                message: "`delete-api-version` is not implemented by this `ApiVersionApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApiVersion::update_api_version`]: `PATCH /v3/apis/{apiId}/versions/{versionId}`.
+    fn update_api_version(
+        &self,
+        api_id: uuid::Uuid,
+        version_id: uuid::Uuid,
+        body: crate::models::ApiVersionRequest,
+        params: UpdateApiVersionParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiVersion, crate::Error<UpdateApiVersionError>>,
+    > + Send {
+        let _ = (api_id, version_id, body, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-api-version",
+                message: "`update-api-version` is not implemented by this `ApiVersionApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApiVersionApi for crate::Client {
+    fn list_api_versions(
+        &self,
+        api_id: uuid::Uuid,
+        params: ListApiVersionsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApiVersionsResponse,
+            crate::Error<ListApiVersionsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_version().list_api_versions(api_id).with_params(params),
+        )
+    }
+    fn create_api_version(
+        &self,
+        api_id: uuid::Uuid,
+        body: crate::models::CreateApiVersionRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiVersion, crate::Error<CreateApiVersionError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_version().create_api_version(api_id, body),
+        )
+    }
+    fn fetch_api_version(
+        &self,
+        api_id: uuid::Uuid,
+        version_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiVersion, crate::Error<FetchApiVersionError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_version().fetch_api_version(api_id, version_id),
+        )
+    }
+    fn delete_api_version(
+        &self,
+        api_id: uuid::Uuid,
+        version_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiVersionError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.api_version().delete_api_version(api_id, version_id),
+        )
+    }
+    fn update_api_version(
+        &self,
+        api_id: uuid::Uuid,
+        version_id: uuid::Uuid,
+        body: crate::models::ApiVersionRequest,
+        params: UpdateApiVersionParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiVersion, crate::Error<UpdateApiVersionError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .api_version()
+                .update_api_version(api_id, version_id, body)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-api-versions`, `fetch-api-version`, `delete-api-version` document.
@@ -434,9 +604,9 @@ impl crate::runtime::ErrorResponses for UpdateApiVersionError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-api-versions`.
+/// The optional parameters of [`ApiVersion::list_api_versions`], each `None` unless set: what the setters of [`ListApiVersionsCall`] fill, and what [`ApiVersionApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApiVersionsOptions {
+pub struct ListApiVersionsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -447,37 +617,89 @@ pub struct ListApiVersionsOptions {
     /// - created_at
     pub sort: Option<String>,
 }
-/// Optional parameters of `update-api-version`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiVersion::list_api_versions`]: set its optional parameters, then `.await` it."]
+    ListApiVersionsCall < crate ::models::ListApiVersionsResponse, ListApiVersionsError
+    >, ListApiVersionsParams
+}
+impl ListApiVersionsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListApiVersionsResponse, ListApiVersionsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters API Version in the response.
+    pub fn filter(mut self, filter: crate::models::ApiVersionFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of API versions. Supported sort attributes are:
+    /// - created_at
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiVersion::create_api_version`]: set its optional parameters, then `.await` it."]
+    CreateApiVersionCall < crate ::models::ApiVersion, CreateApiVersionError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiVersion::fetch_api_version`]: set its optional parameters, then `.await` it."]
+    FetchApiVersionCall < crate ::models::ApiVersion, FetchApiVersionError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiVersion::delete_api_version`]: set its optional parameters, then `.await` it."]
+    DeleteApiVersionCall < (), DeleteApiVersionError >
+}
+/// The optional parameters of [`ApiVersion::update_api_version`], each `None` unless set: what the setters of [`UpdateApiVersionCall`] fill, and what [`ApiVersionApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct UpdateApiVersionOptions {
+pub struct UpdateApiVersionParams {
     /// If true, allows operations to be removed from the current version when using access control enforcement.
     /// If false, operations removal will be rejected with a 409 error.
     /// Omitting the value (i.e., setting `?force`) means true.
     pub force: Option<crate::models::UpdateApiForce>,
 }
-/// How [`list_api_versions`](ApiVersion::list_api_versions) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .api_version()
-///     .list_api_versions("9f5061ce-78f6-4452-9108-ad7c02821fd5".parse()?, &Default::default())
-///     .items(&kong_konnect::api_version::LIST_API_VERSIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_API_VERSIONS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApiVersion::update_api_version`]: set its optional parameters, then `.await` it."]
+    UpdateApiVersionCall < crate ::models::ApiVersion, UpdateApiVersionError >,
+    UpdateApiVersionParams
+}
+impl UpdateApiVersionCall {
+    fn apply(self) -> crate::Call<crate::models::ApiVersion, UpdateApiVersionError> {
+        let params = self.params;
+        self.call.query("force", &params.force)
+    }
+    /// If true, allows operations to be removed from the current version when using access control enforcement.
+    /// If false, operations removal will be rejected with a 409 error.
+    /// Omitting the value (i.e., setting `?force`) means true.
+    pub fn force(mut self, force: crate::models::UpdateApiForce) -> Self {
+        self.params.force = Some(force);
+        self
+    }
+}
+/// How `list-api-versions` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_API_VERSIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListApiVersionsResponse,
     crate::models::ListApiVersionsResponseApiVersionSummary,
 > = crate::runtime::Paginated {
@@ -492,3 +714,27 @@ pub static LIST_API_VERSIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListApiVersionsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_versions`](ApiVersion::list_api_versions).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApiVersionsResponse,
+        ListApiVersionsError,
+    > {
+        self.into_call().pages(&LIST_API_VERSIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_api_versions`](ApiVersion::list_api_versions).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ListApiVersionsResponseApiVersionSummary,
+        ListApiVersionsError,
+    > {
+        self.into_call().items(&LIST_API_VERSIONS_PAGES)
+    }
+}

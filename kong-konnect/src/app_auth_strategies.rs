@@ -2,11 +2,7 @@
 
 //! Operations on App Auth Strategies.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on App Auth Strategies; get one from [`Client::app_auth_strategies`](crate::Client::app_auth_strategies).
 ///
 /// Application Auth Strategies are sets of plugin configurations that represent how the gateway will perform authentication and authorization for a Product Version.
@@ -27,6 +23,8 @@ impl<'a> AppAuthStrategies<'a> {
     ///
     /// `GET /v2/application-auth-strategies` (operation `list-app-auth-strategies`).
     ///
+    /// Optional: [`page_size`](ListAppAuthStrategiesCall::page_size), [`page_number`](ListAppAuthStrategiesCall::page_number), [`sort`](ListAppAuthStrategiesCall::sort), [`filter`](ListAppAuthStrategiesCall::filter) on the returned [`ListAppAuthStrategiesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,19 +35,14 @@ impl<'a> AppAuthStrategies<'a> {
     ///
     /// let response = client
     ///     .app_auth_strategies()
-    ///     .list_app_auth_strategies(&Default::default())
+    ///     .list_app_auth_strategies()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_app_auth_strategies(
-        &self,
-        options: &ListAppAuthStrategiesOptions,
-    ) -> crate::Call<
-        crate::models::ListAppAuthStrategiesResponse,
-        ListAppAuthStrategiesError,
-    > {
+    pub fn list_app_auth_strategies(&self) -> ListAppAuthStrategiesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-app-auth-strategies",
             method: reqwest::Method::GET,
@@ -65,18 +58,18 @@ impl<'a> AppAuthStrategies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query("sort", &options.sort)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListAppAuthStrategiesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListAppAuthStrategiesParams::default(),
+        }
     }
     /// Create App Auth Strategy
     ///
@@ -92,7 +85,7 @@ impl<'a> AppAuthStrategies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAppAuthStrategyRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAppAuthStrategyRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "display_name": "string",
     ///   "configs": {
@@ -102,7 +95,7 @@ impl<'a> AppAuthStrategies<'a> {
     /// }))?;
     /// let response = client
     ///     .app_auth_strategies()
-    ///     .create_app_auth_strategy(&body)
+    ///     .create_app_auth_strategy(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -110,8 +103,8 @@ impl<'a> AppAuthStrategies<'a> {
     /// ```
     pub fn create_app_auth_strategy(
         &self,
-        body: &crate::models::CreateAppAuthStrategyRequest,
-    ) -> crate::Call<crate::models::AppAuthStrategy, CreateAppAuthStrategyError> {
+        body: crate::models::CreateAppAuthStrategyRequest,
+    ) -> CreateAppAuthStrategyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-app-auth-strategy",
             method: reqwest::Method::POST,
@@ -127,15 +120,18 @@ impl<'a> AppAuthStrategies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateAppAuthStrategyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get App Auth Strategy
     ///
@@ -162,7 +158,7 @@ impl<'a> AppAuthStrategies<'a> {
     pub fn get_app_auth_strategy(
         &self,
         auth_strategy_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::AppAuthStrategy, GetAppAuthStrategyError> {
+    ) -> GetAppAuthStrategyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-app-auth-strategy",
             method: reqwest::Method::GET,
@@ -178,15 +174,18 @@ impl<'a> AppAuthStrategies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("authStrategyId", &auth_strategy_id)
+        GetAppAuthStrategyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("authStrategyId", &auth_strategy_id),
+        }
     }
     /// Replace App Auth Strategy
     ///
@@ -202,7 +201,7 @@ impl<'a> AppAuthStrategies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAppAuthStrategyRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAppAuthStrategyRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "display_name": "string",
     ///   "configs": {
@@ -212,7 +211,7 @@ impl<'a> AppAuthStrategies<'a> {
     /// }))?;
     /// let response = client
     ///     .app_auth_strategies()
-    ///     .replace_app_auth_strategy("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, &body)
+    ///     .replace_app_auth_strategy("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -221,8 +220,8 @@ impl<'a> AppAuthStrategies<'a> {
     pub fn replace_app_auth_strategy(
         &self,
         auth_strategy_id: uuid::Uuid,
-        body: &crate::models::CreateAppAuthStrategyRequest,
-    ) -> crate::Call<crate::models::AppAuthStrategy, ReplaceAppAuthStrategyError> {
+        body: crate::models::CreateAppAuthStrategyRequest,
+    ) -> ReplaceAppAuthStrategyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "replace-app-auth-strategy",
             method: reqwest::Method::PUT,
@@ -238,16 +237,19 @@ impl<'a> AppAuthStrategies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("authStrategyId", &auth_strategy_id)
-            .json_body("application/json", body)
+        ReplaceAppAuthStrategyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("authStrategyId", &auth_strategy_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete App Auth Strategy
     ///
@@ -273,7 +275,7 @@ impl<'a> AppAuthStrategies<'a> {
     pub fn delete_app_auth_strategy(
         &self,
         auth_strategy_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteAppAuthStrategyError> {
+    ) -> DeleteAppAuthStrategyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-app-auth-strategy",
             method: reqwest::Method::DELETE,
@@ -287,15 +289,18 @@ impl<'a> AppAuthStrategies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("authStrategyId", &auth_strategy_id)
+        DeleteAppAuthStrategyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("authStrategyId", &auth_strategy_id),
+        }
     }
     /// Update App Auth Strategy
     ///
@@ -311,10 +316,10 @@ impl<'a> AppAuthStrategies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateAppAuthStrategyRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateAppAuthStrategyRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .app_auth_strategies()
-    ///     .update_app_auth_strategy("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, &body)
+    ///     .update_app_auth_strategy("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -323,8 +328,8 @@ impl<'a> AppAuthStrategies<'a> {
     pub fn update_app_auth_strategy(
         &self,
         auth_strategy_id: uuid::Uuid,
-        body: &crate::models::UpdateAppAuthStrategyRequest,
-    ) -> crate::Call<crate::models::AppAuthStrategy, UpdateAppAuthStrategyError> {
+        body: crate::models::UpdateAppAuthStrategyRequest,
+    ) -> UpdateAppAuthStrategyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-app-auth-strategy",
             method: reqwest::Method::PATCH,
@@ -340,16 +345,216 @@ impl<'a> AppAuthStrategies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("authStrategyId", &auth_strategy_id)
-            .json_body("application/json", body)
+        UpdateAppAuthStrategyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("authStrategyId", &auth_strategy_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on App Auth Strategies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AppAuthStrategies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AppAuthStrategiesApi {
+    /// [`AppAuthStrategies::list_app_auth_strategies`]: `GET /v2/application-auth-strategies`.
+    fn list_app_auth_strategies(
+        &self,
+        params: ListAppAuthStrategiesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAppAuthStrategiesResponse,
+            crate::Error<ListAppAuthStrategiesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-app-auth-strategies",
+                message: "`list-app-auth-strategies` is not implemented by this `AppAuthStrategiesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AppAuthStrategies::create_app_auth_strategy`]: `POST /v2/application-auth-strategies`.
+    fn create_app_auth_strategy(
+        &self,
+        body: crate::models::CreateAppAuthStrategyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AppAuthStrategy,
+            crate::Error<CreateAppAuthStrategyError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-app-auth-strategy",
+                message: "`create-app-auth-strategy` is not implemented by this `AppAuthStrategiesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AppAuthStrategies::get_app_auth_strategy`]: `GET /v2/application-auth-strategies/{authStrategyId}`.
+    fn get_app_auth_strategy(
+        &self,
+        auth_strategy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AppAuthStrategy,
+            crate::Error<GetAppAuthStrategyError>,
+        >,
+    > + Send {
+        let _ = (auth_strategy_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-app-auth-strategy",
+                message: "`get-app-auth-strategy` is not implemented by this `AppAuthStrategiesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AppAuthStrategies::replace_app_auth_strategy`]: `PUT /v2/application-auth-strategies/{authStrategyId}`.
+    fn replace_app_auth_strategy(
+        &self,
+        auth_strategy_id: uuid::Uuid,
+        body: crate::models::CreateAppAuthStrategyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AppAuthStrategy,
+            crate::Error<ReplaceAppAuthStrategyError>,
+        >,
+    > + Send {
+        let _ = (auth_strategy_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "replace-app-auth-strategy",
+                message: "`replace-app-auth-strategy` is not implemented by this `AppAuthStrategiesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AppAuthStrategies::delete_app_auth_strategy`]: `DELETE /v2/application-auth-strategies/{authStrategyId}`.
+    fn delete_app_auth_strategy(
+        &self,
+        auth_strategy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAppAuthStrategyError>>,
+    > + Send {
+        let _ = (auth_strategy_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-app-auth-strategy",
+                message: "`delete-app-auth-strategy` is not implemented by this `AppAuthStrategiesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AppAuthStrategies::update_app_auth_strategy`]: `PATCH /v2/application-auth-strategies/{authStrategyId}`.
+    fn update_app_auth_strategy(
+        &self,
+        auth_strategy_id: uuid::Uuid,
+        body: crate::models::UpdateAppAuthStrategyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AppAuthStrategy,
+            crate::Error<UpdateAppAuthStrategyError>,
+        >,
+    > + Send {
+        let _ = (auth_strategy_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-app-auth-strategy",
+                message: "`update-app-auth-strategy` is not implemented by this `AppAuthStrategiesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AppAuthStrategiesApi for crate::Client {
+    fn list_app_auth_strategies(
+        &self,
+        params: ListAppAuthStrategiesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListAppAuthStrategiesResponse,
+            crate::Error<ListAppAuthStrategiesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.app_auth_strategies().list_app_auth_strategies().with_params(params),
+        )
+    }
+    fn create_app_auth_strategy(
+        &self,
+        body: crate::models::CreateAppAuthStrategyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AppAuthStrategy,
+            crate::Error<CreateAppAuthStrategyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.app_auth_strategies().create_app_auth_strategy(body),
+        )
+    }
+    fn get_app_auth_strategy(
+        &self,
+        auth_strategy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AppAuthStrategy,
+            crate::Error<GetAppAuthStrategyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.app_auth_strategies().get_app_auth_strategy(auth_strategy_id),
+        )
+    }
+    fn replace_app_auth_strategy(
+        &self,
+        auth_strategy_id: uuid::Uuid,
+        body: crate::models::CreateAppAuthStrategyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AppAuthStrategy,
+            crate::Error<ReplaceAppAuthStrategyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.app_auth_strategies().replace_app_auth_strategy(auth_strategy_id, body),
+        )
+    }
+    fn delete_app_auth_strategy(
+        &self,
+        auth_strategy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteAppAuthStrategyError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.app_auth_strategies().delete_app_auth_strategy(auth_strategy_id),
+        )
+    }
+    fn update_app_auth_strategy(
+        &self,
+        auth_strategy_id: uuid::Uuid,
+        body: crate::models::UpdateAppAuthStrategyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AppAuthStrategy,
+            crate::Error<UpdateAppAuthStrategyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.app_auth_strategies().update_app_auth_strategy(auth_strategy_id, body),
+        )
     }
 }
 /// The error responses `list-app-auth-strategies`, `create-app-auth-strategy`, `replace-app-auth-strategy` document.
@@ -510,9 +715,9 @@ impl crate::runtime::ErrorResponses for UpdateAppAuthStrategyError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-app-auth-strategies`.
+/// The optional parameters of [`AppAuthStrategies::list_app_auth_strategies`], each `None` unless set: what the setters of [`ListAppAuthStrategiesCall`] fill, and what [`AppAuthStrategiesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAppAuthStrategiesOptions {
+pub struct ListAppAuthStrategiesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -532,29 +737,87 @@ pub struct ListAppAuthStrategiesOptions {
     /// Filter application auth strategies returned in the response.
     pub filter: Option<crate::models::ListAppAuthStrategiesFilter>,
 }
-/// How [`list_app_auth_strategies`](AppAuthStrategies::list_app_auth_strategies) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .app_auth_strategies()
-///     .list_app_auth_strategies(&Default::default())
-///     .items(&kong_konnect::app_auth_strategies::LIST_APP_AUTH_STRATEGIES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_APP_AUTH_STRATEGIES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AppAuthStrategies::list_app_auth_strategies`]: set its optional parameters, then `.await` it."]
+    ListAppAuthStrategiesCall < crate ::models::ListAppAuthStrategiesResponse,
+    ListAppAuthStrategiesError >, ListAppAuthStrategiesParams
+}
+impl ListAppAuthStrategiesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListAppAuthStrategiesResponse,
+        ListAppAuthStrategiesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query("sort", &params.sort)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Sorts a collection of application auth strategies. Supported sort attributes are:
+    ///
+    ///
+    /// - created_at
+    /// - updated_at
+    /// - strategy_type
+    /// - name
+    /// - display_name
+    /// - dcr_provider_id
+    /// - dcr_provider_name
+    /// - dcr_provider_type
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter application auth strategies returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListAppAuthStrategiesFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AppAuthStrategies::create_app_auth_strategy`]: set its optional parameters, then `.await` it."]
+    CreateAppAuthStrategyCall < crate ::models::AppAuthStrategy,
+    CreateAppAuthStrategyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AppAuthStrategies::get_app_auth_strategy`]: set its optional parameters, then `.await` it."]
+    GetAppAuthStrategyCall < crate ::models::AppAuthStrategy, GetAppAuthStrategyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AppAuthStrategies::replace_app_auth_strategy`]: set its optional parameters, then `.await` it."]
+    ReplaceAppAuthStrategyCall < crate ::models::AppAuthStrategy,
+    ReplaceAppAuthStrategyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AppAuthStrategies::delete_app_auth_strategy`]: set its optional parameters, then `.await` it."]
+    DeleteAppAuthStrategyCall < (), DeleteAppAuthStrategyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AppAuthStrategies::update_app_auth_strategy`]: set its optional parameters, then `.await` it."]
+    UpdateAppAuthStrategyCall < crate ::models::AppAuthStrategy,
+    UpdateAppAuthStrategyError >
+}
+/// How `list-app-auth-strategies` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_APP_AUTH_STRATEGIES_PAGES: crate::runtime::Paginated<
     crate::models::ListAppAuthStrategiesResponse,
     crate::models::AppAuthStrategy,
 > = crate::runtime::Paginated {
@@ -569,3 +832,24 @@ pub static LIST_APP_AUTH_STRATEGIES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListAppAuthStrategiesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_app_auth_strategies`](AppAuthStrategies::list_app_auth_strategies).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListAppAuthStrategiesResponse,
+        ListAppAuthStrategiesError,
+    > {
+        self.into_call().pages(&LIST_APP_AUTH_STRATEGIES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_app_auth_strategies`](AppAuthStrategies::list_app_auth_strategies).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::AppAuthStrategy, ListAppAuthStrategiesError> {
+        self.into_call().items(&LIST_APP_AUTH_STRATEGIES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Application Registrations.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Application Registrations; get one from [`Client::application_registrations`](crate::Client::application_registrations).
 ///
 /// APIs related to Konnect Developer Portal Application Registrations.
@@ -24,6 +20,8 @@ impl<'a> ApplicationRegistrations<'a> {
     ///
     /// `GET /v3/portals/{portalId}/application-registrations` (operation `list-registrations`).
     ///
+    /// Optional: [`page_size`](ListRegistrationsCall::page_size), [`page_number`](ListRegistrationsCall::page_number), [`sort`](ListRegistrationsCall::sort), [`filter`](ListRegistrationsCall::filter) on the returned [`ListRegistrationsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,20 +32,14 @@ impl<'a> ApplicationRegistrations<'a> {
     ///
     /// let response = client
     ///     .application_registrations()
-    ///     .list_registrations("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_registrations("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_registrations(
-        &self,
-        portal_id: uuid::Uuid,
-        options: &ListRegistrationsOptions,
-    ) -> crate::Call<
-        crate::models::ListApplicationRegistrationsResponse,
-        ListRegistrationsError,
-    > {
+    pub fn list_registrations(&self, portal_id: uuid::Uuid) -> ListRegistrationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-registrations",
             method: reqwest::Method::GET,
@@ -63,25 +55,27 @@ impl<'a> ApplicationRegistrations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query("sort", &options.sort)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListRegistrationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: ListRegistrationsParams::default(),
+        }
     }
     /// List Registrations by Application
     ///
     /// Lists each API that this application is registered for and their current status (e.g., pending, approved, rejected, revoked).
     ///
     /// `GET /v3/portals/{portalId}/applications/{applicationId}/registrations` (operation `list-registrations-by-application`).
+    ///
+    /// Optional: [`page_size`](ListRegistrationsByApplicationCall::page_size), [`page_number`](ListRegistrationsByApplicationCall::page_number), [`sort`](ListRegistrationsByApplicationCall::sort), [`filter`](ListRegistrationsByApplicationCall::filter) on the returned [`ListRegistrationsByApplicationCall`].
     ///
     /// # Example
     ///
@@ -93,7 +87,8 @@ impl<'a> ApplicationRegistrations<'a> {
     ///
     /// let response = client
     ///     .application_registrations()
-    ///     .list_registrations_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
+    ///     .list_registrations_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -103,11 +98,7 @@ impl<'a> ApplicationRegistrations<'a> {
         &self,
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
-        options: &ListRegistrationsByApplicationOptions,
-    ) -> crate::Call<
-        crate::models::ListApplicationRegistrationsResponse,
-        ListRegistrationsByApplicationError,
-    > {
+    ) -> ListRegistrationsByApplicationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-registrations-by-application",
             method: reqwest::Method::GET,
@@ -123,20 +114,20 @@ impl<'a> ApplicationRegistrations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("applicationId", &application_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query("sort", &options.sort)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListRegistrationsByApplicationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("applicationId", &application_id),
+            params: ListRegistrationsByApplicationParams::default(),
+        }
     }
     /// Create Registration
     ///
@@ -152,12 +143,12 @@ impl<'a> ApplicationRegistrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApplicationRegistrationRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateApplicationRegistrationRequest>(serde_json::json!({
     ///   "api_id": "7f9fd312-a987-4628-b4c5-bb4f4fddd5f7"
     /// }))?;
     /// let response = client
     ///     .application_registrations()
-    ///     .create_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
+    ///     .create_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -167,11 +158,8 @@ impl<'a> ApplicationRegistrations<'a> {
         &self,
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
-        body: &crate::models::CreateApplicationRegistrationRequest,
-    ) -> crate::Call<
-        crate::models::ApplicationRegistration,
-        CreateApplicationRegistrationError,
-    > {
+        body: crate::models::CreateApplicationRegistrationRequest,
+    ) -> CreateApplicationRegistrationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-application-registration",
             method: reqwest::Method::POST,
@@ -187,17 +175,20 @@ impl<'a> ApplicationRegistrations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("applicationId", &application_id)
-            .json_body("application/json", body)
+        CreateApplicationRegistrationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("applicationId", &application_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Registration
     ///
@@ -226,10 +217,7 @@ impl<'a> ApplicationRegistrations<'a> {
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
         registration_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::ApplicationRegistration,
-        GetApplicationRegistrationError,
-    > {
+    ) -> GetApplicationRegistrationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-application-registration",
             method: reqwest::Method::GET,
@@ -245,17 +233,20 @@ impl<'a> ApplicationRegistrations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("applicationId", &application_id)
-            .path_param("registrationId", &registration_id)
+        GetApplicationRegistrationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("applicationId", &application_id)
+                .path_param("registrationId", &registration_id),
+        }
     }
     /// Delete Registration
     ///
@@ -284,7 +275,7 @@ impl<'a> ApplicationRegistrations<'a> {
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
         registration_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteApplicationRegistrationError> {
+    ) -> DeleteApplicationRegistrationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-application-registration",
             method: reqwest::Method::DELETE,
@@ -298,17 +289,20 @@ impl<'a> ApplicationRegistrations<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("applicationId", &application_id)
-            .path_param("registrationId", &registration_id)
+        DeleteApplicationRegistrationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("applicationId", &application_id)
+                .path_param("registrationId", &registration_id),
+        }
     }
     /// Update Registration
     ///
@@ -324,12 +318,12 @@ impl<'a> ApplicationRegistrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateDeveloperRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateDeveloperRequest>(serde_json::json!({
     ///   "status": "approved"
     /// }))?;
     /// let response = client
     ///     .application_registrations()
-    ///     .update_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
+    ///     .update_application_registration("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -340,11 +334,8 @@ impl<'a> ApplicationRegistrations<'a> {
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
         registration_id: uuid::Uuid,
-        body: &crate::models::UpdateDeveloperRequest,
-    ) -> crate::Call<
-        crate::models::ApplicationRegistration,
-        UpdateApplicationRegistrationError,
-    > {
+        body: crate::models::UpdateDeveloperRequest,
+    ) -> UpdateApplicationRegistrationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-application-registration",
             method: reqwest::Method::PATCH,
@@ -360,18 +351,21 @@ impl<'a> ApplicationRegistrations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("applicationId", &application_id)
-            .path_param("registrationId", &registration_id)
-            .json_body("application/json", body)
+        UpdateApplicationRegistrationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("applicationId", &application_id)
+                .path_param("registrationId", &registration_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Update application consumer mapping
     ///
@@ -390,12 +384,12 @@ impl<'a> ApplicationRegistrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateRegistrationConsumerRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateRegistrationConsumerRequest>(serde_json::json!({
     ///   "id": "7f9fd312-a987-4628-b4c5-bb4f4fddd5f7"
     /// }))?;
     /// client
     ///     .application_registrations()
-    ///     .update_application_registration_consumer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
+    ///     .update_application_registration_consumer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -405,8 +399,8 @@ impl<'a> ApplicationRegistrations<'a> {
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
         registration_id: uuid::Uuid,
-        body: &crate::models::UpdateRegistrationConsumerRequest,
-    ) -> crate::Call<(), UpdateApplicationRegistrationConsumerError> {
+        body: crate::models::UpdateRegistrationConsumerRequest,
+    ) -> UpdateApplicationRegistrationConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-application-registration-consumer",
             method: reqwest::Method::PUT,
@@ -420,18 +414,21 @@ impl<'a> ApplicationRegistrations<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("applicationId", &application_id)
-            .path_param("registrationId", &registration_id)
-            .json_body("application/json", body)
+        UpdateApplicationRegistrationConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("applicationId", &application_id)
+                .path_param("registrationId", &registration_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete application consumer mapping
     ///
@@ -459,7 +456,7 @@ impl<'a> ApplicationRegistrations<'a> {
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
         registration_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteApplicationRegistrationConsumerError> {
+    ) -> DeleteApplicationRegistrationConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-application-registration-consumer",
             method: reqwest::Method::DELETE,
@@ -473,17 +470,335 @@ impl<'a> ApplicationRegistrations<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("applicationId", &application_id)
-            .path_param("registrationId", &registration_id)
+        DeleteApplicationRegistrationConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("applicationId", &application_id)
+                .path_param("registrationId", &registration_id),
+        }
+    }
+}
+/// The operations on Application Registrations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ApplicationRegistrations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApplicationRegistrationsApi {
+    /// [`ApplicationRegistrations::list_registrations`]: `GET /v3/portals/{portalId}/application-registrations`.
+    fn list_registrations(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListRegistrationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApplicationRegistrationsResponse,
+            crate::Error<ListRegistrationsError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-registrations",
+                message: "`list-registrations` is not implemented by this `ApplicationRegistrationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApplicationRegistrations::list_registrations_by_application`]: `GET /v3/portals/{portalId}/applications/{applicationId}/registrations`.
+    fn list_registrations_by_application(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        params: ListRegistrationsByApplicationParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApplicationRegistrationsResponse,
+            crate::Error<ListRegistrationsByApplicationError>,
+        >,
+    > + Send {
+        let _ = (portal_id, application_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-registrations-by-application",
+                message: "`list-registrations-by-application` is not implemented by this `ApplicationRegistrationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApplicationRegistrations::create_application_registration`]: `POST /v3/portals/{portalId}/applications/{applicationId}/registrations`.
+    fn create_application_registration(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        body: crate::models::CreateApplicationRegistrationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApplicationRegistration,
+            crate::Error<CreateApplicationRegistrationError>,
+        >,
+    > + Send {
+        let _ = (portal_id, application_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-application-registration",
+                message: "`create-application-registration` is not implemented by this `ApplicationRegistrationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApplicationRegistrations::get_application_registration`]: `GET /v3/portals/{portalId}/applications/{applicationId}/registrations/{registrationId}`.
+    fn get_application_registration(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        registration_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApplicationRegistration,
+            crate::Error<GetApplicationRegistrationError>,
+        >,
+    > + Send {
+        let _ = (portal_id, application_id, registration_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-application-registration",
+                message: "`get-application-registration` is not implemented by this `ApplicationRegistrationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApplicationRegistrations::delete_application_registration`]: `DELETE /v3/portals/{portalId}/applications/{applicationId}/registrations/{registrationId}`.
+    fn delete_application_registration(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        registration_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApplicationRegistrationError>>,
+    > + Send {
+        let _ = (portal_id, application_id, registration_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-application-registration",
+                message: "`delete-application-registration` is not implemented by this `ApplicationRegistrationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApplicationRegistrations::update_application_registration`]: `PATCH /v3/portals/{portalId}/applications/{applicationId}/registrations/{registrationId}`.
+    fn update_application_registration(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        registration_id: uuid::Uuid,
+        body: crate::models::UpdateDeveloperRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApplicationRegistration,
+            crate::Error<UpdateApplicationRegistrationError>,
+        >,
+    > + Send {
+        let _ = (portal_id, application_id, registration_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-application-registration",
+                message: "`update-application-registration` is not implemented by this `ApplicationRegistrationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApplicationRegistrations::update_application_registration_consumer`]: `PUT /v3/portals/{portalId}/applications/{applicationId}/registrations/{registrationId}/consumer`.
+    fn update_application_registration_consumer(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        registration_id: uuid::Uuid,
+        body: crate::models::UpdateRegistrationConsumerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<UpdateApplicationRegistrationConsumerError>>,
+    > + Send {
+        let _ = (portal_id, application_id, registration_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-application-registration-consumer",
+                message: "`update-application-registration-consumer` is not implemented by this `ApplicationRegistrationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ApplicationRegistrations::delete_application_registration_consumer`]: `DELETE /v3/portals/{portalId}/applications/{applicationId}/registrations/{registrationId}/consumer`.
+    fn delete_application_registration_consumer(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        registration_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApplicationRegistrationConsumerError>>,
+    > + Send {
+        let _ = (portal_id, application_id, registration_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-application-registration-consumer",
+                message: "`delete-application-registration-consumer` is not implemented by this `ApplicationRegistrationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApplicationRegistrationsApi for crate::Client {
+    fn list_registrations(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListRegistrationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApplicationRegistrationsResponse,
+            crate::Error<ListRegistrationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .application_registrations()
+                .list_registrations(portal_id)
+                .with_params(params),
+        )
+    }
+    fn list_registrations_by_application(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        params: ListRegistrationsByApplicationParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApplicationRegistrationsResponse,
+            crate::Error<ListRegistrationsByApplicationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .application_registrations()
+                .list_registrations_by_application(portal_id, application_id)
+                .with_params(params),
+        )
+    }
+    fn create_application_registration(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        body: crate::models::CreateApplicationRegistrationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApplicationRegistration,
+            crate::Error<CreateApplicationRegistrationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .application_registrations()
+                .create_application_registration(portal_id, application_id, body),
+        )
+    }
+    fn get_application_registration(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        registration_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApplicationRegistration,
+            crate::Error<GetApplicationRegistrationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .application_registrations()
+                .get_application_registration(portal_id, application_id, registration_id),
+        )
+    }
+    fn delete_application_registration(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        registration_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApplicationRegistrationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .application_registrations()
+                .delete_application_registration(
+                    portal_id,
+                    application_id,
+                    registration_id,
+                ),
+        )
+    }
+    fn update_application_registration(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        registration_id: uuid::Uuid,
+        body: crate::models::UpdateDeveloperRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ApplicationRegistration,
+            crate::Error<UpdateApplicationRegistrationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .application_registrations()
+                .update_application_registration(
+                    portal_id,
+                    application_id,
+                    registration_id,
+                    body,
+                ),
+        )
+    }
+    fn update_application_registration_consumer(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        registration_id: uuid::Uuid,
+        body: crate::models::UpdateRegistrationConsumerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<UpdateApplicationRegistrationConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .application_registrations()
+                .update_application_registration_consumer(
+                    portal_id,
+                    application_id,
+                    registration_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_application_registration_consumer(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        registration_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApplicationRegistrationConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .application_registrations()
+                .delete_application_registration_consumer(
+                    portal_id,
+                    application_id,
+                    registration_id,
+                ),
+        )
     }
 }
 /// The error responses `list-registrations`, `list-registrations-by-application`, `update-application-registration`, `update-application-registration-consumer` document.
@@ -620,9 +935,9 @@ pub type UpdateApplicationRegistrationError = BadRequestUnauthorizedForbiddenNot
 pub type UpdateApplicationRegistrationConsumerError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-application-registration-consumer` documents, which other operations of the group document too.
 pub type DeleteApplicationRegistrationConsumerError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-registrations`.
+/// The optional parameters of [`ApplicationRegistrations::list_registrations`], each `None` unless set: what the setters of [`ListRegistrationsCall`] fill, and what [`ApplicationRegistrationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListRegistrationsOptions {
+pub struct ListRegistrationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -638,9 +953,56 @@ pub struct ListRegistrationsOptions {
     /// Filter application registrations returned in the response.
     pub filter: Option<crate::models::ListRegistrationsFilter>,
 }
-/// Optional parameters of `list-registrations-by-application`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApplicationRegistrations::list_registrations`]: set its optional parameters, then `.await` it."]
+    ListRegistrationsCall < crate ::models::ListApplicationRegistrationsResponse,
+    ListRegistrationsError >, ListRegistrationsParams
+}
+impl ListRegistrationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListApplicationRegistrationsResponse,
+        ListRegistrationsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query("sort", &params.sort)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Sorts a collection of application registrations. Supported sort attributes are:
+    ///
+    ///
+    /// - created_at
+    /// - updated_at
+    /// - developer_id
+    /// - status
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter application registrations returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListRegistrationsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`ApplicationRegistrations::list_registrations_by_application`], each `None` unless set: what the setters of [`ListRegistrationsByApplicationCall`] fill, and what [`ApplicationRegistrationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListRegistrationsByApplicationOptions {
+pub struct ListRegistrationsByApplicationParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -655,29 +1017,90 @@ pub struct ListRegistrationsByApplicationOptions {
     /// Filter application registrations returned in the response.
     pub filter: Option<crate::models::ApiDocumentFilterParameters>,
 }
-/// How [`list_registrations`](ApplicationRegistrations::list_registrations) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .application_registrations()
-///     .list_registrations("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::application_registrations::LIST_REGISTRATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_REGISTRATIONS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApplicationRegistrations::list_registrations_by_application`]: set its optional parameters, then `.await` it."]
+    ListRegistrationsByApplicationCall < crate
+    ::models::ListApplicationRegistrationsResponse, ListRegistrationsByApplicationError
+    >, ListRegistrationsByApplicationParams
+}
+impl ListRegistrationsByApplicationCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListApplicationRegistrationsResponse,
+        ListRegistrationsByApplicationError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query("sort", &params.sort)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Sorts a set of registrations for an application. Supported sort attributes are:
+    ///
+    ///
+    /// - created_at
+    /// - updated_at
+    /// - status
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter application registrations returned in the response.
+    pub fn filter(mut self, filter: crate::models::ApiDocumentFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApplicationRegistrations::create_application_registration`]: set its optional parameters, then `.await` it."]
+    CreateApplicationRegistrationCall < crate ::models::ApplicationRegistration,
+    CreateApplicationRegistrationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApplicationRegistrations::get_application_registration`]: set its optional parameters, then `.await` it."]
+    GetApplicationRegistrationCall < crate ::models::ApplicationRegistration,
+    GetApplicationRegistrationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApplicationRegistrations::delete_application_registration`]: set its optional parameters, then `.await` it."]
+    DeleteApplicationRegistrationCall < (), DeleteApplicationRegistrationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApplicationRegistrations::update_application_registration`]: set its optional parameters, then `.await` it."]
+    UpdateApplicationRegistrationCall < crate ::models::ApplicationRegistration,
+    UpdateApplicationRegistrationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApplicationRegistrations::update_application_registration_consumer`]: set its optional parameters, then `.await` it."]
+    UpdateApplicationRegistrationConsumerCall < (),
+    UpdateApplicationRegistrationConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ApplicationRegistrations::delete_application_registration_consumer`]: set its optional parameters, then `.await` it."]
+    DeleteApplicationRegistrationConsumerCall < (),
+    DeleteApplicationRegistrationConsumerError >
+}
+/// How `list-registrations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_REGISTRATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListApplicationRegistrationsResponse,
     crate::models::ApplicationRegistration,
 > = crate::runtime::Paginated {
@@ -692,29 +1115,32 @@ pub static LIST_REGISTRATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_registrations_by_application`](ApplicationRegistrations::list_registrations_by_application) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .application_registrations()
-///     .list_registrations_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
-///     .items(&kong_konnect::application_registrations::LIST_REGISTRATIONS_BY_APPLICATION_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_REGISTRATIONS_BY_APPLICATION_PAGES: crate::runtime::Paginated<
+impl ListRegistrationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_registrations`](ApplicationRegistrations::list_registrations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApplicationRegistrationsResponse,
+        ListRegistrationsError,
+    > {
+        self.into_call().pages(&LIST_REGISTRATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_registrations`](ApplicationRegistrations::list_registrations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ApplicationRegistration,
+        ListRegistrationsError,
+    > {
+        self.into_call().items(&LIST_REGISTRATIONS_PAGES)
+    }
+}
+/// How `list-registrations-by-application` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_REGISTRATIONS_BY_APPLICATION_PAGES: crate::runtime::Paginated<
     crate::models::ListApplicationRegistrationsResponse,
     crate::models::ApplicationRegistration,
 > = crate::runtime::Paginated {
@@ -729,3 +1155,27 @@ pub static LIST_REGISTRATIONS_BY_APPLICATION_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListRegistrationsByApplicationCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_registrations_by_application`](ApplicationRegistrations::list_registrations_by_application).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApplicationRegistrationsResponse,
+        ListRegistrationsByApplicationError,
+    > {
+        self.into_call().pages(&LIST_REGISTRATIONS_BY_APPLICATION_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_registrations_by_application`](ApplicationRegistrations::list_registrations_by_application).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ApplicationRegistration,
+        ListRegistrationsByApplicationError,
+    > {
+        self.into_call().items(&LIST_REGISTRATIONS_BY_APPLICATION_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Applications.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Applications; get one from [`Client::applications`](crate::Client::applications).
 ///
 /// APIs related to Konnect Developer Portal Applications.
@@ -43,7 +39,7 @@ impl<'a> Applications<'a> {
     pub fn get_application_unscoped(
         &self,
         application_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Application, GetApplicationUnscopedError> {
+    ) -> GetApplicationUnscopedCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-application-unscoped",
             method: reqwest::Method::GET,
@@ -59,21 +55,26 @@ impl<'a> Applications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("applicationId", &application_id)
+        GetApplicationUnscopedCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("applicationId", &application_id),
+        }
     }
     /// List Applications
     ///
     /// Lists applications in this portal. Each application can be registered for various APIs, issuing credentials for API access. If using DCR, an application will be linked to an Identity Provider's application by its `client_id`.
     ///
     /// `GET /v3/portals/{portalId}/applications` (operation `list-applications`).
+    ///
+    /// Optional: [`page_size`](ListApplicationsCall::page_size), [`page_number`](ListApplicationsCall::page_number), [`sort`](ListApplicationsCall::sort), [`filter`](ListApplicationsCall::filter) on the returned [`ListApplicationsCall`].
     ///
     /// # Example
     ///
@@ -85,17 +86,14 @@ impl<'a> Applications<'a> {
     ///
     /// let response = client
     ///     .applications()
-    ///     .list_applications("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_applications("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_applications(
-        &self,
-        portal_id: uuid::Uuid,
-        options: &ListApplicationsOptions,
-    ) -> crate::Call<crate::models::ListApplicationsResponse, ListApplicationsError> {
+    pub fn list_applications(&self, portal_id: uuid::Uuid) -> ListApplicationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-applications",
             method: reqwest::Method::GET,
@@ -111,19 +109,19 @@ impl<'a> Applications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query("sort", &options.sort)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListApplicationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: ListApplicationsParams::default(),
+        }
     }
     /// Create Application
     ///
@@ -139,7 +137,7 @@ impl<'a> Applications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateApplicationRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateApplicationRequest>(serde_json::json!({
     ///   "name": "Portal Application",
     ///   "description": "A portal application provisioned for a developer by a Portal Admin.",
     ///   "labels": {
@@ -153,7 +151,7 @@ impl<'a> Applications<'a> {
     /// }))?;
     /// let response = client
     ///     .applications()
-    ///     .create_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .create_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -162,8 +160,8 @@ impl<'a> Applications<'a> {
     pub fn create_application(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::CreateApplicationRequest,
-    ) -> crate::Call<crate::models::Application, CreateApplicationError> {
+        body: crate::models::CreateApplicationRequest,
+    ) -> CreateApplicationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-application",
             method: reqwest::Method::POST,
@@ -179,16 +177,19 @@ impl<'a> Applications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        CreateApplicationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an Application by Portal
     ///
@@ -216,7 +217,7 @@ impl<'a> Applications<'a> {
         &self,
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Application, GetApplicationError> {
+    ) -> GetApplicationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-application",
             method: reqwest::Method::GET,
@@ -232,16 +233,19 @@ impl<'a> Applications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("applicationId", &application_id)
+        GetApplicationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("applicationId", &application_id),
+        }
     }
     /// Delete Application by Portal
     ///
@@ -268,7 +272,7 @@ impl<'a> Applications<'a> {
         &self,
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteApplicationError> {
+    ) -> DeleteApplicationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-application",
             method: reqwest::Method::DELETE,
@@ -282,16 +286,19 @@ impl<'a> Applications<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("applicationId", &application_id)
+        DeleteApplicationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("applicationId", &application_id),
+        }
     }
     /// Update Application
     ///
@@ -307,10 +314,10 @@ impl<'a> Applications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateApplicationRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateApplicationRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .applications()
-    ///     .update_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
+    ///     .update_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -320,8 +327,8 @@ impl<'a> Applications<'a> {
         &self,
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
-        body: &crate::models::UpdateApplicationRequest,
-    ) -> crate::Call<crate::models::Application, UpdateApplicationError> {
+        body: crate::models::UpdateApplicationRequest,
+    ) -> UpdateApplicationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-application",
             method: reqwest::Method::PATCH,
@@ -337,23 +344,28 @@ impl<'a> Applications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("applicationId", &application_id)
-            .json_body("application/json", body)
+        UpdateApplicationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("applicationId", &application_id)
+                .json_body("application/json", &body),
+        }
     }
     /// List Credentials by Application
     ///
     /// Lists all credentials for an application. This endpoint returns both API key credentials and DCR credentials, depending on the auth strategy the application uses: - For DCR applications: Credential information is retrieved from the identity provider using provider-specific APIs - For Key-Auth applications: Returns information about credentials Basic information about the credential is returned, but not the credential secret itself.
     ///
     /// `GET /v3/portals/{portalId}/applications/{applicationId}/credentials` (operation `list-credentials-by-application`).
+    ///
+    /// Optional: [`page_size`](ListCredentialsByApplicationCall::page_size), [`page_number`](ListCredentialsByApplicationCall::page_number) on the returned [`ListCredentialsByApplicationCall`].
     ///
     /// # Example
     ///
@@ -365,7 +377,8 @@ impl<'a> Applications<'a> {
     ///
     /// let response = client
     ///     .applications()
-    ///     .list_credentials_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
+    ///     .list_credentials_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -375,11 +388,7 @@ impl<'a> Applications<'a> {
         &self,
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
-        options: &ListCredentialsByApplicationOptions,
-    ) -> crate::Call<
-        crate::models::ListCredentialsResponse,
-        ListCredentialsByApplicationError,
-    > {
+    ) -> ListCredentialsByApplicationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-credentials-by-application",
             method: reqwest::Method::GET,
@@ -395,24 +404,28 @@ impl<'a> Applications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("applicationId", &application_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListCredentialsByApplicationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("applicationId", &application_id),
+            params: ListCredentialsByApplicationParams::default(),
+        }
     }
     /// List Developers by Application
     ///
     /// Lists each developer that can access the given application for this portal.
     ///
     /// `GET /v3/portals/{portalId}/applications/{applicationId}/developers` (operation `list-developers-by-application`).
+    ///
+    /// Optional: [`page_size`](ListDevelopersByApplicationCall::page_size), [`page_number`](ListDevelopersByApplicationCall::page_number), [`sort`](ListDevelopersByApplicationCall::sort), [`filter`](ListDevelopersByApplicationCall::filter) on the returned [`ListDevelopersByApplicationCall`].
     ///
     /// # Example
     ///
@@ -424,7 +437,8 @@ impl<'a> Applications<'a> {
     ///
     /// let response = client
     ///     .applications()
-    ///     .list_developers_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
+    ///     .list_developers_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -434,11 +448,7 @@ impl<'a> Applications<'a> {
         &self,
         portal_id: uuid::Uuid,
         application_id: uuid::Uuid,
-        options: &ListDevelopersByApplicationOptions,
-    ) -> crate::Call<
-        crate::models::ListApplicationDevelopersResponse,
-        ListDevelopersByApplicationError,
-    > {
+    ) -> ListDevelopersByApplicationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-developers-by-application",
             method: reqwest::Method::GET,
@@ -454,20 +464,285 @@ impl<'a> Applications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("applicationId", &application_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query("sort", &options.sort)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListDevelopersByApplicationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("applicationId", &application_id),
+            params: ListDevelopersByApplicationParams::default(),
+        }
+    }
+}
+/// The operations on Applications, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Applications`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ApplicationsApi {
+    /// [`Applications::get_application_unscoped`]: `GET /v3/applications/{applicationId}`.
+    fn get_application_unscoped(
+        &self,
+        application_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Application,
+            crate::Error<GetApplicationUnscopedError>,
+        >,
+    > + Send {
+        let _ = (application_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-application-unscoped",
+                message: "`get-application-unscoped` is not implemented by this `ApplicationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Applications::list_applications`]: `GET /v3/portals/{portalId}/applications`.
+    fn list_applications(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListApplicationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApplicationsResponse,
+            crate::Error<ListApplicationsError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-applications",
+                message: "`list-applications` is not implemented by this `ApplicationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Applications::create_application`]: `POST /v3/portals/{portalId}/applications`.
+    fn create_application(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::CreateApplicationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Application, crate::Error<CreateApplicationError>>,
+    > + Send {
+        let _ = (portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-application",
+                message: "`create-application` is not implemented by this `ApplicationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Applications::get_application`]: `GET /v3/portals/{portalId}/applications/{applicationId}`.
+    fn get_application(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Application, crate::Error<GetApplicationError>>,
+    > + Send {
+        let _ = (portal_id, application_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-application",
+                message: "`get-application` is not implemented by this `ApplicationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Applications::delete_application`]: `DELETE /v3/portals/{portalId}/applications/{applicationId}`.
+    fn delete_application(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApplicationError>>,
+    > + Send {
+        let _ = (portal_id, application_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-application",
+                message: "`delete-application` is not implemented by this `ApplicationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Applications::update_application`]: `PATCH /v3/portals/{portalId}/applications/{applicationId}`.
+    fn update_application(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        body: crate::models::UpdateApplicationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Application, crate::Error<UpdateApplicationError>>,
+    > + Send {
+        let _ = (portal_id, application_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-application",
+                message: "`update-application` is not implemented by this `ApplicationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Applications::list_credentials_by_application`]: `GET /v3/portals/{portalId}/applications/{applicationId}/credentials`.
+    fn list_credentials_by_application(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        params: ListCredentialsByApplicationParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCredentialsResponse,
+            crate::Error<ListCredentialsByApplicationError>,
+        >,
+    > + Send {
+        let _ = (portal_id, application_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-credentials-by-application",
+                message: "`list-credentials-by-application` is not implemented by this `ApplicationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Applications::list_developers_by_application`]: `GET /v3/portals/{portalId}/applications/{applicationId}/developers`.
+    fn list_developers_by_application(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        params: ListDevelopersByApplicationParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApplicationDevelopersResponse,
+            crate::Error<ListDevelopersByApplicationError>,
+        >,
+    > + Send {
+        let _ = (portal_id, application_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-developers-by-application",
+                message: "`list-developers-by-application` is not implemented by this `ApplicationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ApplicationsApi for crate::Client {
+    fn get_application_unscoped(
+        &self,
+        application_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Application,
+            crate::Error<GetApplicationUnscopedError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.applications().get_application_unscoped(application_id),
+        )
+    }
+    fn list_applications(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListApplicationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApplicationsResponse,
+            crate::Error<ListApplicationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.applications().list_applications(portal_id).with_params(params),
+        )
+    }
+    fn create_application(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::CreateApplicationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Application, crate::Error<CreateApplicationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.applications().create_application(portal_id, body),
+        )
+    }
+    fn get_application(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Application, crate::Error<GetApplicationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.applications().get_application(portal_id, application_id),
+        )
+    }
+    fn delete_application(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApplicationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.applications().delete_application(portal_id, application_id),
+        )
+    }
+    fn update_application(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        body: crate::models::UpdateApplicationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Application, crate::Error<UpdateApplicationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.applications().update_application(portal_id, application_id, body),
+        )
+    }
+    fn list_credentials_by_application(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        params: ListCredentialsByApplicationParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCredentialsResponse,
+            crate::Error<ListCredentialsByApplicationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .applications()
+                .list_credentials_by_application(portal_id, application_id)
+                .with_params(params),
+        )
+    }
+    fn list_developers_by_application(
+        &self,
+        portal_id: uuid::Uuid,
+        application_id: uuid::Uuid,
+        params: ListDevelopersByApplicationParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListApplicationDevelopersResponse,
+            crate::Error<ListDevelopersByApplicationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .applications()
+                .list_developers_by_application(portal_id, application_id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `get-application-unscoped`, `get-application`, `delete-application` document.
@@ -596,9 +871,15 @@ pub type UpdateApplicationError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type ListCredentialsByApplicationError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `list-developers-by-application` documents, which other operations of the group document too.
 pub type ListDevelopersByApplicationError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-applications`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Applications::get_application_unscoped`]: set its optional parameters, then `.await` it."]
+    GetApplicationUnscopedCall < crate ::models::Application, GetApplicationUnscopedError
+    >
+}
+/// The optional parameters of [`Applications::list_applications`], each `None` unless set: what the setters of [`ListApplicationsCall`] fill, and what [`ApplicationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListApplicationsOptions {
+pub struct ListApplicationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -611,17 +892,107 @@ pub struct ListApplicationsOptions {
     /// Filter applications returned in the response.
     pub filter: Option<crate::models::FilterApplications>,
 }
-/// Optional parameters of `list-credentials-by-application`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Applications::list_applications`]: set its optional parameters, then `.await` it."]
+    ListApplicationsCall < crate ::models::ListApplicationsResponse,
+    ListApplicationsError >, ListApplicationsParams
+}
+impl ListApplicationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListApplicationsResponse, ListApplicationsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query("sort", &params.sort)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Sorts a collection of applications. Supported sort attributes are:
+    /// - created_at
+    /// - developer_id
+    /// - name
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter applications returned in the response.
+    pub fn filter(mut self, filter: crate::models::FilterApplications) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Applications::create_application`]: set its optional parameters, then `.await` it."]
+    CreateApplicationCall < crate ::models::Application, CreateApplicationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Applications::get_application`]: set its optional parameters, then `.await` it."]
+    GetApplicationCall < crate ::models::Application, GetApplicationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Applications::delete_application`]: set its optional parameters, then `.await` it."]
+    DeleteApplicationCall < (), DeleteApplicationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Applications::update_application`]: set its optional parameters, then `.await` it."]
+    UpdateApplicationCall < crate ::models::Application, UpdateApplicationError >
+}
+/// The optional parameters of [`Applications::list_credentials_by_application`], each `None` unless set: what the setters of [`ListCredentialsByApplicationCall`] fill, and what [`ApplicationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCredentialsByApplicationOptions {
+pub struct ListCredentialsByApplicationParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// Optional parameters of `list-developers-by-application`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Applications::list_credentials_by_application`]: set its optional parameters, then `.await` it."]
+    ListCredentialsByApplicationCall < crate ::models::ListCredentialsResponse,
+    ListCredentialsByApplicationError >, ListCredentialsByApplicationParams
+}
+impl ListCredentialsByApplicationCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListCredentialsResponse,
+        ListCredentialsByApplicationError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+/// The optional parameters of [`Applications::list_developers_by_application`], each `None` unless set: what the setters of [`ListDevelopersByApplicationCall`] fill, and what [`ApplicationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListDevelopersByApplicationOptions {
+pub struct ListDevelopersByApplicationParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -634,29 +1005,55 @@ pub struct ListDevelopersByApplicationOptions {
     /// Filter application developers returned in the response.
     pub filter: Option<crate::models::ListDevelopersByApplicationFilter>,
 }
-/// How [`list_applications`](Applications::list_applications) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .applications()
-///     .list_applications("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::applications::LIST_APPLICATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_APPLICATIONS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Applications::list_developers_by_application`]: set its optional parameters, then `.await` it."]
+    ListDevelopersByApplicationCall < crate ::models::ListApplicationDevelopersResponse,
+    ListDevelopersByApplicationError >, ListDevelopersByApplicationParams
+}
+impl ListDevelopersByApplicationCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListApplicationDevelopersResponse,
+        ListDevelopersByApplicationError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query("sort", &params.sort)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Sorts a set of developers for an application. Supported sort attributes are:
+    ///
+    ///
+    /// - id
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter application developers returned in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListDevelopersByApplicationFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// How `list-applications` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_APPLICATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListApplicationsResponse,
     crate::models::Application,
 > = crate::runtime::Paginated {
@@ -671,29 +1068,29 @@ pub static LIST_APPLICATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_credentials_by_application`](Applications::list_credentials_by_application) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .applications()
-///     .list_credentials_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
-///     .items(&kong_konnect::applications::LIST_CREDENTIALS_BY_APPLICATION_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CREDENTIALS_BY_APPLICATION_PAGES: crate::runtime::Paginated<
+impl ListApplicationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_applications`](Applications::list_applications).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApplicationsResponse,
+        ListApplicationsError,
+    > {
+        self.into_call().pages(&LIST_APPLICATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_applications`](Applications::list_applications).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Application, ListApplicationsError> {
+        self.into_call().items(&LIST_APPLICATIONS_PAGES)
+    }
+}
+/// How `list-credentials-by-application` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CREDENTIALS_BY_APPLICATION_PAGES: crate::runtime::Paginated<
     crate::models::ListCredentialsResponse,
     crate::models::CredentialListItem,
 > = crate::runtime::Paginated {
@@ -708,29 +1105,32 @@ pub static LIST_CREDENTIALS_BY_APPLICATION_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_developers_by_application`](Applications::list_developers_by_application) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .applications()
-///     .list_developers_by_application("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
-///     .items(&kong_konnect::applications::LIST_DEVELOPERS_BY_APPLICATION_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_DEVELOPERS_BY_APPLICATION_PAGES: crate::runtime::Paginated<
+impl ListCredentialsByApplicationCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_credentials_by_application`](Applications::list_credentials_by_application).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCredentialsResponse,
+        ListCredentialsByApplicationError,
+    > {
+        self.into_call().pages(&LIST_CREDENTIALS_BY_APPLICATION_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_credentials_by_application`](Applications::list_credentials_by_application).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::CredentialListItem,
+        ListCredentialsByApplicationError,
+    > {
+        self.into_call().items(&LIST_CREDENTIALS_BY_APPLICATION_PAGES)
+    }
+}
+/// How `list-developers-by-application` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_DEVELOPERS_BY_APPLICATION_PAGES: crate::runtime::Paginated<
     crate::models::ListApplicationDevelopersResponse,
     crate::models::ApplicationDeveloperDetailed,
 > = crate::runtime::Paginated {
@@ -745,3 +1145,27 @@ pub static LIST_DEVELOPERS_BY_APPLICATION_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListDevelopersByApplicationCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_developers_by_application`](Applications::list_developers_by_application).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListApplicationDevelopersResponse,
+        ListDevelopersByApplicationError,
+    > {
+        self.into_call().pages(&LIST_DEVELOPERS_BY_APPLICATION_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_developers_by_application`](Applications::list_developers_by_application).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ApplicationDeveloperDetailed,
+        ListDevelopersByApplicationError,
+    > {
+        self.into_call().items(&LIST_DEVELOPERS_BY_APPLICATION_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Assets.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Assets; get one from [`Client::assets`](crate::Client::assets).
 ///
 /// APIs for managing static assets for Konnect Developer Portals.
@@ -43,10 +39,7 @@ impl<'a> Assets<'a> {
     pub fn get_portal_asset_favicon(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::ReplacePortalImageAsset,
-        GetPortalAssetFaviconError,
-    > {
+    ) -> GetPortalAssetFaviconCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-asset-favicon",
             method: reqwest::Method::GET,
@@ -62,15 +55,18 @@ impl<'a> Assets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetPortalAssetFaviconCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Replace Favicon
     ///
@@ -86,12 +82,12 @@ impl<'a> Assets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ReplacePortalImageAsset = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::ReplacePortalImageAsset>(serde_json::json!({
     ///   "data": "data:image/png,"
     /// }))?;
     /// let response = client
     ///     .assets()
-    ///     .replace_portal_asset_favicon("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .replace_portal_asset_favicon("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -100,11 +96,8 @@ impl<'a> Assets<'a> {
     pub fn replace_portal_asset_favicon(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::ReplacePortalImageAsset,
-    ) -> crate::Call<
-        crate::models::ReplacePortalImageAsset,
-        ReplacePortalAssetFaviconError,
-    > {
+        body: crate::models::ReplacePortalImageAsset,
+    ) -> ReplacePortalAssetFaviconCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "replace-portal-asset-favicon",
             method: reqwest::Method::PUT,
@@ -120,16 +113,19 @@ impl<'a> Assets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        ReplacePortalAssetFaviconCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get Favicon (Raw)
     ///
@@ -156,7 +152,7 @@ impl<'a> Assets<'a> {
     pub fn get_portal_asset_favicon_raw(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<bytes::Bytes, GetPortalAssetFaviconRawError> {
+    ) -> GetPortalAssetFaviconRawCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-asset-favicon-raw",
             method: reqwest::Method::GET,
@@ -172,15 +168,18 @@ impl<'a> Assets<'a> {
                 "image/jpeg, image/png, image/svg+xml, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(Ok(body.clone())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetPortalAssetFaviconRawCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(Ok(body.clone())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Get Logo
     ///
@@ -207,7 +206,7 @@ impl<'a> Assets<'a> {
     pub fn get_portal_asset_logo(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ReplacePortalImageAsset, GetPortalAssetLogoError> {
+    ) -> GetPortalAssetLogoCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-asset-logo",
             method: reqwest::Method::GET,
@@ -223,15 +222,18 @@ impl<'a> Assets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetPortalAssetLogoCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Replace Logo
     ///
@@ -247,12 +249,12 @@ impl<'a> Assets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ReplacePortalImageAsset = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::ReplacePortalImageAsset>(serde_json::json!({
     ///   "data": "data:image/png,"
     /// }))?;
     /// let response = client
     ///     .assets()
-    ///     .replace_portal_asset_logo("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .replace_portal_asset_logo("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -261,11 +263,8 @@ impl<'a> Assets<'a> {
     pub fn replace_portal_asset_logo(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::ReplacePortalImageAsset,
-    ) -> crate::Call<
-        crate::models::ReplacePortalImageAsset,
-        ReplacePortalAssetLogoError,
-    > {
+        body: crate::models::ReplacePortalImageAsset,
+    ) -> ReplacePortalAssetLogoCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "replace-portal-asset-logo",
             method: reqwest::Method::PUT,
@@ -281,16 +280,19 @@ impl<'a> Assets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        ReplacePortalAssetLogoCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get Logo (Raw)
     ///
@@ -317,7 +319,7 @@ impl<'a> Assets<'a> {
     pub fn get_portal_asset_logo_raw(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<bytes::Bytes, GetPortalAssetLogoRawError> {
+    ) -> GetPortalAssetLogoRawCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-asset-logo-raw",
             method: reqwest::Method::GET,
@@ -333,15 +335,209 @@ impl<'a> Assets<'a> {
                 "image/jpeg, image/png, image/svg+xml, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(Ok(body.clone())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetPortalAssetLogoRawCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(Ok(body.clone())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
+    }
+}
+/// The operations on Assets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Assets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AssetsApi {
+    /// [`Assets::get_portal_asset_favicon`]: `GET /v3/portals/{portalId}/assets/favicon`.
+    fn get_portal_asset_favicon(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ReplacePortalImageAsset,
+            crate::Error<GetPortalAssetFaviconError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-asset-favicon",
+                message: "`get-portal-asset-favicon` is not implemented by this `AssetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Assets::replace_portal_asset_favicon`]: `PUT /v3/portals/{portalId}/assets/favicon`.
+    fn replace_portal_asset_favicon(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::ReplacePortalImageAsset,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ReplacePortalImageAsset,
+            crate::Error<ReplacePortalAssetFaviconError>,
+        >,
+    > + Send {
+        let _ = (portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "replace-portal-asset-favicon",
+                message: "`replace-portal-asset-favicon` is not implemented by this `AssetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Assets::get_portal_asset_favicon_raw`]: `GET /v3/portals/{portalId}/assets/favicon/raw`.
+    fn get_portal_asset_favicon_raw(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<bytes::Bytes, crate::Error<GetPortalAssetFaviconRawError>>,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-asset-favicon-raw",
+                message: "`get-portal-asset-favicon-raw` is not implemented by this `AssetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Assets::get_portal_asset_logo`]: `GET /v3/portals/{portalId}/assets/logo`.
+    fn get_portal_asset_logo(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ReplacePortalImageAsset,
+            crate::Error<GetPortalAssetLogoError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-asset-logo",
+                message: "`get-portal-asset-logo` is not implemented by this `AssetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Assets::replace_portal_asset_logo`]: `PUT /v3/portals/{portalId}/assets/logo`.
+    fn replace_portal_asset_logo(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::ReplacePortalImageAsset,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ReplacePortalImageAsset,
+            crate::Error<ReplacePortalAssetLogoError>,
+        >,
+    > + Send {
+        let _ = (portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "replace-portal-asset-logo",
+                message: "`replace-portal-asset-logo` is not implemented by this `AssetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Assets::get_portal_asset_logo_raw`]: `GET /v3/portals/{portalId}/assets/logo/raw`.
+    fn get_portal_asset_logo_raw(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<bytes::Bytes, crate::Error<GetPortalAssetLogoRawError>>,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-asset-logo-raw",
+                message: "`get-portal-asset-logo-raw` is not implemented by this `AssetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AssetsApi for crate::Client {
+    fn get_portal_asset_favicon(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ReplacePortalImageAsset,
+            crate::Error<GetPortalAssetFaviconError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.assets().get_portal_asset_favicon(portal_id),
+        )
+    }
+    fn replace_portal_asset_favicon(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::ReplacePortalImageAsset,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ReplacePortalImageAsset,
+            crate::Error<ReplacePortalAssetFaviconError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.assets().replace_portal_asset_favicon(portal_id, body),
+        )
+    }
+    fn get_portal_asset_favicon_raw(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<bytes::Bytes, crate::Error<GetPortalAssetFaviconRawError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.assets().get_portal_asset_favicon_raw(portal_id),
+        )
+    }
+    fn get_portal_asset_logo(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ReplacePortalImageAsset,
+            crate::Error<GetPortalAssetLogoError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.assets().get_portal_asset_logo(portal_id),
+        )
+    }
+    fn replace_portal_asset_logo(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::ReplacePortalImageAsset,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ReplacePortalImageAsset,
+            crate::Error<ReplacePortalAssetLogoError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.assets().replace_portal_asset_logo(portal_id, body),
+        )
+    }
+    fn get_portal_asset_logo_raw(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<bytes::Bytes, crate::Error<GetPortalAssetLogoRawError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.assets().get_portal_asset_logo_raw(portal_id),
+        )
     }
 }
 /// The error responses `get-portal-asset-favicon`, `get-portal-asset-favicon-raw`, `get-portal-asset-logo`, `get-portal-asset-logo-raw` document.
@@ -424,3 +620,65 @@ pub type GetPortalAssetLogoError = UnauthorizedForbiddenError;
 pub type ReplacePortalAssetLogoError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-portal-asset-logo-raw` documents, which other operations of the group document too.
 pub type GetPortalAssetLogoRawError = UnauthorizedForbiddenError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Assets::get_portal_asset_favicon`]: set its optional parameters, then `.await` it."]
+    GetPortalAssetFaviconCall < crate ::models::ReplacePortalImageAsset,
+    GetPortalAssetFaviconError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Assets::replace_portal_asset_favicon`]: set its optional parameters, then `.await` it."]
+    ReplacePortalAssetFaviconCall < crate ::models::ReplacePortalImageAsset,
+    ReplacePortalAssetFaviconError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Assets::get_portal_asset_favicon_raw`]: set its optional parameters, then `.await` it."]
+    GetPortalAssetFaviconRawCall < bytes::Bytes, GetPortalAssetFaviconRawError >
+}
+impl GetPortalAssetFaviconRawCall {
+    /// Sends the call and returns as soon as a success status and its headers
+    /// arrive, the body left to read chunk by chunk: for large downloads.
+    pub fn send_streaming(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::ByteStream<GetPortalAssetFaviconRawError>>,
+            crate::Error<GetPortalAssetFaviconRawError>,
+        >,
+    > {
+        self.apply().send_streaming()
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Assets::get_portal_asset_logo`]: set its optional parameters, then `.await` it."]
+    GetPortalAssetLogoCall < crate ::models::ReplacePortalImageAsset,
+    GetPortalAssetLogoError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Assets::replace_portal_asset_logo`]: set its optional parameters, then `.await` it."]
+    ReplacePortalAssetLogoCall < crate ::models::ReplacePortalImageAsset,
+    ReplacePortalAssetLogoError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Assets::get_portal_asset_logo_raw`]: set its optional parameters, then `.await` it."]
+    GetPortalAssetLogoRawCall < bytes::Bytes, GetPortalAssetLogoRawError >
+}
+impl GetPortalAssetLogoRawCall {
+    /// Sends the call and returns as soon as a success status and its headers
+    /// arrive, the body left to read chunk by chunk: for large downloads.
+    pub fn send_streaming(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::ByteStream<GetPortalAssetLogoRawError>>,
+            crate::Error<GetPortalAssetLogoRawError>,
+        >,
+    > {
+        self.apply().send_streaming()
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Auth Settings.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Auth Settings; get one from [`Client::auth_settings`](crate::Client::auth_settings).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -39,12 +35,7 @@ impl<'a> AuthSettings<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_authentication_settings(
-        &self,
-    ) -> crate::Call<
-        crate::models::AuthenticationSettingsResponse,
-        GetAuthenticationSettingsError,
-    > {
+    pub fn get_authentication_settings(&self) -> GetAuthenticationSettingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-authentication-settings",
             method: reqwest::Method::GET,
@@ -60,20 +51,25 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
+        GetAuthenticationSettingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+        }
     }
     /// Update Auth Settings
     ///
     /// Updates authentication configuration.
     ///
     /// `PATCH /v3/authentication-settings` (operation `update-authentication-settings`).
+    ///
+    /// Optional: [`body`](UpdateAuthenticationSettingsCall::body) on the returned [`UpdateAuthenticationSettingsCall`].
     ///
     /// # Example
     ///
@@ -83,22 +79,17 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AuthenticationSettingsResponse = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::AuthenticationSettingsResponse>(serde_json::json!({}))?;
     /// let response = client
     ///     .auth_settings()
-    ///     .update_authentication_settings(Some(&body))
+    ///     .update_authentication_settings()
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_authentication_settings(
-        &self,
-        body: Option<&crate::models::AuthenticationSettingsResponse>,
-    ) -> crate::Call<
-        crate::models::AuthenticationSettingsResponse,
-        UpdateAuthenticationSettingsError,
-    > {
+    pub fn update_authentication_settings(&self) -> UpdateAuthenticationSettingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-authentication-settings",
             method: reqwest::Method::PATCH,
@@ -114,18 +105,17 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            );
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateAuthenticationSettingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: UpdateAuthenticationSettingsParams::default(),
         }
     }
     /// Get the IdP Configuration
@@ -150,9 +140,7 @@ impl<'a> AuthSettings<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_idp_configuration(
-        &self,
-    ) -> crate::Call<crate::models::IdP, GetIdpConfigurationError> {
+    pub fn get_idp_configuration(&self) -> GetIdpConfigurationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-idp-configuration",
             method: reqwest::Method::GET,
@@ -168,20 +156,25 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
+        GetIdpConfigurationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+        }
     }
     /// Update IdP Configuration
     ///
     /// Update the IdP configuration.
     ///
     /// `PATCH /v3/identity-provider` (operation `update-idp-configuration`).
+    ///
+    /// Optional: [`body`](UpdateIdpConfigurationCall::body) on the returned [`UpdateIdpConfigurationCall`].
     ///
     /// # Example
     ///
@@ -191,19 +184,17 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateIdpConfigurationRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateIdpConfigurationRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .auth_settings()
-    ///     .update_idp_configuration(Some(&body))
+    ///     .update_idp_configuration()
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_idp_configuration(
-        &self,
-        body: Option<&crate::models::UpdateIdpConfigurationRequest>,
-    ) -> crate::Call<crate::models::IdP, UpdateIdpConfigurationError> {
+    pub fn update_idp_configuration(&self) -> UpdateIdpConfigurationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-idp-configuration",
             method: reqwest::Method::PATCH,
@@ -219,18 +210,17 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            );
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateIdpConfigurationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: UpdateIdpConfigurationParams::default(),
         }
     }
     /// Get a Team Group Mappings
@@ -239,6 +229,8 @@ impl<'a> AuthSettings<'a> {
     /// Returns a 400 error if an Identity Provider has not yet been configured.
     ///
     /// `GET /v3/identity-provider/team-group-mappings` (operation `get-team-group-mappings`).
+    ///
+    /// Optional: [`page_size`](GetTeamGroupMappingsCall::page_size), [`page_number`](GetTeamGroupMappingsCall::page_number) on the returned [`GetTeamGroupMappingsCall`].
     ///
     /// # Example
     ///
@@ -250,19 +242,14 @@ impl<'a> AuthSettings<'a> {
     ///
     /// let response = client
     ///     .auth_settings()
-    ///     .get_team_group_mappings(&Default::default())
+    ///     .get_team_group_mappings()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_team_group_mappings(
-        &self,
-        options: &GetTeamGroupMappingsOptions,
-    ) -> crate::Call<
-        crate::models::PortalTeamGroupMappingResponse,
-        GetTeamGroupMappingsError,
-    > {
+    pub fn get_team_group_mappings(&self) -> GetTeamGroupMappingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-team-group-mappings",
             method: reqwest::Method::GET,
@@ -278,16 +265,18 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        GetTeamGroupMappingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: GetTeamGroupMappingsParams::default(),
+        }
     }
     /// Patch Mappings by Team ID
     ///
@@ -300,6 +289,8 @@ impl<'a> AuthSettings<'a> {
     ///
     /// `PATCH /v3/identity-provider/team-group-mappings` (operation `patch-team-group-mappings`).
     ///
+    /// Optional: [`body`](PatchTeamGroupMappingsCall::body) on the returned [`PatchTeamGroupMappingsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -308,7 +299,7 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalTeamGroupMappingsUpdateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PortalTeamGroupMappingsUpdateRequest>(serde_json::json!({
     ///   "data": [
     ///     {
     ///       "team_id": "af91db4c-6e51-403e-a2bf-33d27ae50c0a",
@@ -320,19 +311,14 @@ impl<'a> AuthSettings<'a> {
     /// }))?;
     /// let response = client
     ///     .auth_settings()
-    ///     .patch_team_group_mappings(Some(&body))
+    ///     .patch_team_group_mappings()
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn patch_team_group_mappings(
-        &self,
-        body: Option<&crate::models::PortalTeamGroupMappingsUpdateRequest>,
-    ) -> crate::Call<
-        crate::models::PortalTeamGroupMappingResponse,
-        PatchTeamGroupMappingsError,
-    > {
+    pub fn patch_team_group_mappings(&self) -> PatchTeamGroupMappingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "patch-team-group-mappings",
             method: reqwest::Method::PATCH,
@@ -348,18 +334,17 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            );
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PatchTeamGroupMappingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: PatchTeamGroupMappingsParams::default(),
         }
     }
     /// Get a Team Mapping
@@ -367,6 +352,8 @@ impl<'a> AuthSettings<'a> {
     /// Fetch the IdP group to Konnect team mapping.
     ///
     /// `GET /v3/identity-provider/team-mappings` (operation `get-idp-team-mappings`).
+    ///
+    /// Optional: [`page_size`](GetIdpTeamMappingsCall::page_size), [`page_number`](GetIdpTeamMappingsCall::page_number) on the returned [`GetIdpTeamMappingsCall`].
     ///
     /// # Example
     ///
@@ -378,16 +365,14 @@ impl<'a> AuthSettings<'a> {
     ///
     /// let response = client
     ///     .auth_settings()
-    ///     .get_idp_team_mappings(&Default::default())
+    ///     .get_idp_team_mappings()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_idp_team_mappings(
-        &self,
-        options: &GetIdpTeamMappingsOptions,
-    ) -> crate::Call<crate::models::TeamMappingResponse, GetIdpTeamMappingsError> {
+    pub fn get_idp_team_mappings(&self) -> GetIdpTeamMappingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-idp-team-mappings",
             method: reqwest::Method::GET,
@@ -403,22 +388,26 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        GetIdpTeamMappingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: GetIdpTeamMappingsParams::default(),
+        }
     }
     /// Update Team Mappings
     ///
     /// Updates the IdP group to Konnect team mapping.
     ///
     /// `PUT /v3/identity-provider/team-mappings` (operation `update-idp-team-mappings`).
+    ///
+    /// Optional: [`body`](UpdateIdpTeamMappingsCall::body) on the returned [`UpdateIdpTeamMappingsCall`].
     ///
     /// # Example
     ///
@@ -428,7 +417,7 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateIdpTeamMappingsRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateIdpTeamMappingsRequest>(serde_json::json!({
     ///   "mappings": [
     ///     {
     ///       "group": "Service Developers",
@@ -440,19 +429,14 @@ impl<'a> AuthSettings<'a> {
     /// }))?;
     /// let response = client
     ///     .auth_settings()
-    ///     .update_idp_team_mappings(Some(&body))
+    ///     .update_idp_team_mappings()
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_idp_team_mappings(
-        &self,
-        body: Option<&crate::models::UpdateIdpTeamMappingsRequest>,
-    ) -> crate::Call<
-        crate::models::TeamMappingCollectionResponse,
-        UpdateIdpTeamMappingsError,
-    > {
+    pub fn update_idp_team_mappings(&self) -> UpdateIdpTeamMappingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-idp-team-mappings",
             method: reqwest::Method::PUT,
@@ -468,18 +452,17 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            );
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateIdpTeamMappingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: UpdateIdpTeamMappingsParams::default(),
         }
     }
     /// List Identity Providers
@@ -489,6 +472,8 @@ impl<'a> AuthSettings<'a> {
     ///
     /// `GET /v3/identity-providers` (operation `get-identity-providers`).
     ///
+    /// Optional: [`filter`](GetIdentityProvidersCall::filter) on the returned [`GetIdentityProvidersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -497,18 +482,19 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::GetIdentityProvidersFilter>(serde_json::json!({
+    ///   "type": {}
+    /// }))?;
     /// let response = client
     ///     .auth_settings()
-    ///     .get_identity_providers(&Default::default())
+    ///     .get_identity_providers()
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_identity_providers(
-        &self,
-        options: &GetIdentityProvidersOptions,
-    ) -> crate::Call<Vec<crate::models::IdentityProvider>, GetIdentityProvidersError> {
+    pub fn get_identity_providers(&self) -> GetIdentityProvidersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-identity-providers",
             method: reqwest::Method::GET,
@@ -524,15 +510,18 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        GetIdentityProvidersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: GetIdentityProvidersParams::default(),
+        }
     }
     /// Create Identity Provider
     ///
@@ -549,10 +538,10 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateIdentityProvider = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateIdentityProvider>(serde_json::json!({}))?;
     /// let response = client
     ///     .auth_settings()
-    ///     .create_identity_provider(&body)
+    ///     .create_identity_provider(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -560,8 +549,8 @@ impl<'a> AuthSettings<'a> {
     /// ```
     pub fn create_identity_provider(
         &self,
-        body: &crate::models::CreateIdentityProvider,
-    ) -> crate::Call<crate::models::IdentityProvider, CreateIdentityProviderError> {
+        body: crate::models::CreateIdentityProvider,
+    ) -> CreateIdentityProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-identity-provider",
             method: reqwest::Method::POST,
@@ -577,15 +566,18 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateIdentityProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get Identity Provider
     ///
@@ -610,10 +602,7 @@ impl<'a> AuthSettings<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_identity_provider(
-        &self,
-        id: uuid::Uuid,
-    ) -> crate::Call<crate::models::IdentityProvider, GetIdentityProviderError> {
+    pub fn get_identity_provider(&self, id: uuid::Uuid) -> GetIdentityProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-identity-provider",
             method: reqwest::Method::GET,
@@ -629,15 +618,18 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", &id)
+        GetIdentityProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", &id),
+        }
     }
     /// Delete Identity Provider
     ///
@@ -664,7 +656,7 @@ impl<'a> AuthSettings<'a> {
     pub fn delete_identity_provider(
         &self,
         id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteIdentityProviderError> {
+    ) -> DeleteIdentityProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-identity-provider",
             method: reqwest::Method::DELETE,
@@ -678,15 +670,18 @@ impl<'a> AuthSettings<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("id", &id)
+        DeleteIdentityProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("id", &id),
+        }
     }
     /// Update Identity Provider
     ///
@@ -703,10 +698,10 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateIdentityProvider = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateIdentityProvider>(serde_json::json!({}))?;
     /// let response = client
     ///     .auth_settings()
-    ///     .update_identity_provider("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .update_identity_provider("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -715,8 +710,8 @@ impl<'a> AuthSettings<'a> {
     pub fn update_identity_provider(
         &self,
         id: uuid::Uuid,
-        body: &crate::models::UpdateIdentityProvider,
-    ) -> crate::Call<crate::models::IdentityProvider, UpdateIdentityProviderError> {
+        body: crate::models::UpdateIdentityProvider,
+    ) -> UpdateIdentityProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-identity-provider",
             method: reqwest::Method::PATCH,
@@ -732,16 +727,19 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", &id)
-            .json_body("application/json", body)
+        UpdateIdentityProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", &id)
+                .json_body("application/json", &body),
+        }
     }
     /// List Team Group Mappings
     ///
@@ -749,6 +747,8 @@ impl<'a> AuthSettings<'a> {
     /// Mappings define the relationship between identity provider groups and Konnect teams.
     ///
     /// `GET /v3/identity-providers/{idpId}/team-group-mappings` (operation `list-idp-team-group-mappings`).
+    ///
+    /// Optional: [`page_size`](ListIdpTeamGroupMappingsCall::page_size), [`page_after`](ListIdpTeamGroupMappingsCall::page_after), [`page_before`](ListIdpTeamGroupMappingsCall::page_before), [`filter`](ListIdpTeamGroupMappingsCall::filter) on the returned [`ListIdpTeamGroupMappingsCall`].
     ///
     /// # Example
     ///
@@ -760,7 +760,8 @@ impl<'a> AuthSettings<'a> {
     ///
     /// let response = client
     ///     .auth_settings()
-    ///     .list_idp_team_group_mappings("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_idp_team_group_mappings("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -769,11 +770,7 @@ impl<'a> AuthSettings<'a> {
     pub fn list_idp_team_group_mappings(
         &self,
         idp_id: uuid::Uuid,
-        options: &ListIdpTeamGroupMappingsOptions,
-    ) -> crate::Call<
-        crate::models::ListIdpTeamGroupMappingsResponse,
-        ListIdpTeamGroupMappingsError,
-    > {
+    ) -> ListIdpTeamGroupMappingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-idp-team-group-mappings",
             method: reqwest::Method::GET,
@@ -789,19 +786,19 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("idpId", &idp_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
-            .query("page[before]", &options.page_before)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListIdpTeamGroupMappingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("idpId", &idp_id),
+            params: ListIdpTeamGroupMappingsParams::default(),
+        }
     }
     /// Create Team Group Mapping
     ///
@@ -818,13 +815,13 @@ impl<'a> AuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest>(serde_json::json!({
     ///   "team_id": "6801e673-cc10-498a-94cd-4271de07a0d3",
     ///   "group": "API Engineers"
     /// }))?;
     /// let response = client
     ///     .auth_settings()
-    ///     .create_idp_team_group_mapping("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .create_idp_team_group_mapping("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -833,11 +830,8 @@ impl<'a> AuthSettings<'a> {
     pub fn create_idp_team_group_mapping(
         &self,
         idp_id: uuid::Uuid,
-        body: &crate::models::CreatePortalIdpTeamGroupMappingRequest,
-    ) -> crate::Call<
-        crate::models::IdpTeamGroupMapping,
-        CreateIdpTeamGroupMappingError,
-    > {
+        body: crate::models::CreatePortalIdpTeamGroupMappingRequest,
+    ) -> CreateIdpTeamGroupMappingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-idp-team-group-mapping",
             method: reqwest::Method::POST,
@@ -853,16 +847,19 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("idpId", &idp_id)
-            .json_body("application/json", body)
+        CreateIdpTeamGroupMappingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("idpId", &idp_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get Team Group Mapping
     ///
@@ -890,7 +887,7 @@ impl<'a> AuthSettings<'a> {
         &self,
         idp_id: uuid::Uuid,
         id: uuid::Uuid,
-    ) -> crate::Call<crate::models::IdpTeamGroupMapping, GetIdpTeamGroupMappingError> {
+    ) -> GetIdpTeamGroupMappingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-idp-team-group-mapping",
             method: reqwest::Method::GET,
@@ -906,16 +903,19 @@ impl<'a> AuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("idpId", &idp_id)
-            .path_param("id", &id)
+        GetIdpTeamGroupMappingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("idpId", &idp_id)
+                .path_param("id", &id),
+        }
     }
     /// Delete Team Group Mapping
     ///
@@ -943,7 +943,7 @@ impl<'a> AuthSettings<'a> {
         &self,
         idp_id: uuid::Uuid,
         id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteIdpTeamGroupMappingError> {
+    ) -> DeleteIdpTeamGroupMappingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-idp-team-group-mapping",
             method: reqwest::Method::DELETE,
@@ -957,16 +957,552 @@ impl<'a> AuthSettings<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("idpId", &idp_id)
-            .path_param("id", &id)
+        DeleteIdpTeamGroupMappingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("idpId", &idp_id)
+                .path_param("id", &id),
+        }
+    }
+}
+/// The operations on Auth Settings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`AuthSettings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AuthSettingsApi {
+    /// [`AuthSettings::get_authentication_settings`]: `GET /v3/authentication-settings`.
+    fn get_authentication_settings(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AuthenticationSettingsResponse,
+            crate::Error<GetAuthenticationSettingsError>,
+        >,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-authentication-settings",
+                message: "`get-authentication-settings` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::update_authentication_settings`]: `PATCH /v3/authentication-settings`.
+    fn update_authentication_settings(
+        &self,
+        params: UpdateAuthenticationSettingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AuthenticationSettingsResponse,
+            crate::Error<UpdateAuthenticationSettingsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-authentication-settings",
+                message: "`update-authentication-settings` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::get_idp_configuration`]: `GET /v3/identity-provider`.
+    fn get_idp_configuration(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::IdP, crate::Error<GetIdpConfigurationError>>,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-idp-configuration",
+                message: "`get-idp-configuration` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::update_idp_configuration`]: `PATCH /v3/identity-provider`.
+    fn update_idp_configuration(
+        &self,
+        params: UpdateIdpConfigurationParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::IdP, crate::Error<UpdateIdpConfigurationError>>,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-idp-configuration",
+                message: "`update-idp-configuration` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::get_team_group_mappings`]: `GET /v3/identity-provider/team-group-mappings`.
+    fn get_team_group_mappings(
+        &self,
+        params: GetTeamGroupMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamGroupMappingResponse,
+            crate::Error<GetTeamGroupMappingsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-team-group-mappings",
+                message: "`get-team-group-mappings` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::patch_team_group_mappings`]: `PATCH /v3/identity-provider/team-group-mappings`.
+    fn patch_team_group_mappings(
+        &self,
+        params: PatchTeamGroupMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamGroupMappingResponse,
+            crate::Error<PatchTeamGroupMappingsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "patch-team-group-mappings",
+                message: "`patch-team-group-mappings` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::get_idp_team_mappings`]: `GET /v3/identity-provider/team-mappings`.
+    fn get_idp_team_mappings(
+        &self,
+        params: GetIdpTeamMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TeamMappingResponse,
+            crate::Error<GetIdpTeamMappingsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-idp-team-mappings",
+                message: "`get-idp-team-mappings` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::update_idp_team_mappings`]: `PUT /v3/identity-provider/team-mappings`.
+    fn update_idp_team_mappings(
+        &self,
+        params: UpdateIdpTeamMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TeamMappingCollectionResponse,
+            crate::Error<UpdateIdpTeamMappingsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-idp-team-mappings",
+                message: "`update-idp-team-mappings` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::get_identity_providers`]: `GET /v3/identity-providers`.
+    fn get_identity_providers(
+        &self,
+        params: GetIdentityProvidersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::IdentityProvider>,
+            crate::Error<GetIdentityProvidersError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-identity-providers",
+                message: "`get-identity-providers` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::create_identity_provider`]: `POST /v3/identity-providers`.
+    fn create_identity_provider(
+        &self,
+        body: crate::models::CreateIdentityProvider,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdentityProvider,
+            crate::Error<CreateIdentityProviderError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-identity-provider",
+                message: "`create-identity-provider` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::get_identity_provider`]: `GET /v3/identity-providers/{id}`.
+    fn get_identity_provider(
+        &self,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdentityProvider,
+            crate::Error<GetIdentityProviderError>,
+        >,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-identity-provider",
+                message: "`get-identity-provider` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::delete_identity_provider`]: `DELETE /v3/identity-providers/{id}`.
+    fn delete_identity_provider(
+        &self,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteIdentityProviderError>>,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-identity-provider",
+                message: "`delete-identity-provider` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::update_identity_provider`]: `PATCH /v3/identity-providers/{id}`.
+    fn update_identity_provider(
+        &self,
+        id: uuid::Uuid,
+        body: crate::models::UpdateIdentityProvider,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdentityProvider,
+            crate::Error<UpdateIdentityProviderError>,
+        >,
+    > + Send {
+        let _ = (id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-identity-provider",
+                message: "`update-identity-provider` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::list_idp_team_group_mappings`]: `GET /v3/identity-providers/{idpId}/team-group-mappings`.
+    fn list_idp_team_group_mappings(
+        &self,
+        idp_id: uuid::Uuid,
+        params: ListIdpTeamGroupMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListIdpTeamGroupMappingsResponse,
+            crate::Error<ListIdpTeamGroupMappingsError>,
+        >,
+    > + Send {
+        let _ = (idp_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-idp-team-group-mappings",
+                message: "`list-idp-team-group-mappings` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::create_idp_team_group_mapping`]: `POST /v3/identity-providers/{idpId}/team-group-mappings`.
+    fn create_idp_team_group_mapping(
+        &self,
+        idp_id: uuid::Uuid,
+        body: crate::models::CreatePortalIdpTeamGroupMappingRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdpTeamGroupMapping,
+            crate::Error<CreateIdpTeamGroupMappingError>,
+        >,
+    > + Send {
+        let _ = (idp_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-idp-team-group-mapping",
+                message: "`create-idp-team-group-mapping` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::get_idp_team_group_mapping`]: `GET /v3/identity-providers/{idpId}/team-group-mappings/{id}`.
+    fn get_idp_team_group_mapping(
+        &self,
+        idp_id: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdpTeamGroupMapping,
+            crate::Error<GetIdpTeamGroupMappingError>,
+        >,
+    > + Send {
+        let _ = (idp_id, id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-idp-team-group-mapping",
+                message: "`get-idp-team-group-mapping` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`AuthSettings::delete_idp_team_group_mapping`]: `DELETE /v3/identity-providers/{idpId}/team-group-mappings/{id}`.
+    fn delete_idp_team_group_mapping(
+        &self,
+        idp_id: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteIdpTeamGroupMappingError>>,
+    > + Send {
+        let _ = (idp_id, id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-idp-team-group-mapping",
+                message: "`delete-idp-team-group-mapping` is not implemented by this `AuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AuthSettingsApi for crate::Client {
+    fn get_authentication_settings(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AuthenticationSettingsResponse,
+            crate::Error<GetAuthenticationSettingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().get_authentication_settings(),
+        )
+    }
+    fn update_authentication_settings(
+        &self,
+        params: UpdateAuthenticationSettingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AuthenticationSettingsResponse,
+            crate::Error<UpdateAuthenticationSettingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().update_authentication_settings().with_params(params),
+        )
+    }
+    fn get_idp_configuration(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::IdP, crate::Error<GetIdpConfigurationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().get_idp_configuration(),
+        )
+    }
+    fn update_idp_configuration(
+        &self,
+        params: UpdateIdpConfigurationParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::IdP, crate::Error<UpdateIdpConfigurationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().update_idp_configuration().with_params(params),
+        )
+    }
+    fn get_team_group_mappings(
+        &self,
+        params: GetTeamGroupMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamGroupMappingResponse,
+            crate::Error<GetTeamGroupMappingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().get_team_group_mappings().with_params(params),
+        )
+    }
+    fn patch_team_group_mappings(
+        &self,
+        params: PatchTeamGroupMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamGroupMappingResponse,
+            crate::Error<PatchTeamGroupMappingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().patch_team_group_mappings().with_params(params),
+        )
+    }
+    fn get_idp_team_mappings(
+        &self,
+        params: GetIdpTeamMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TeamMappingResponse,
+            crate::Error<GetIdpTeamMappingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().get_idp_team_mappings().with_params(params),
+        )
+    }
+    fn update_idp_team_mappings(
+        &self,
+        params: UpdateIdpTeamMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TeamMappingCollectionResponse,
+            crate::Error<UpdateIdpTeamMappingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().update_idp_team_mappings().with_params(params),
+        )
+    }
+    fn get_identity_providers(
+        &self,
+        params: GetIdentityProvidersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::IdentityProvider>,
+            crate::Error<GetIdentityProvidersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().get_identity_providers().with_params(params),
+        )
+    }
+    fn create_identity_provider(
+        &self,
+        body: crate::models::CreateIdentityProvider,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdentityProvider,
+            crate::Error<CreateIdentityProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().create_identity_provider(body),
+        )
+    }
+    fn get_identity_provider(
+        &self,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdentityProvider,
+            crate::Error<GetIdentityProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().get_identity_provider(id),
+        )
+    }
+    fn delete_identity_provider(
+        &self,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteIdentityProviderError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().delete_identity_provider(id),
+        )
+    }
+    fn update_identity_provider(
+        &self,
+        id: uuid::Uuid,
+        body: crate::models::UpdateIdentityProvider,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdentityProvider,
+            crate::Error<UpdateIdentityProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().update_identity_provider(id, body),
+        )
+    }
+    fn list_idp_team_group_mappings(
+        &self,
+        idp_id: uuid::Uuid,
+        params: ListIdpTeamGroupMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListIdpTeamGroupMappingsResponse,
+            crate::Error<ListIdpTeamGroupMappingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().list_idp_team_group_mappings(idp_id).with_params(params),
+        )
+    }
+    fn create_idp_team_group_mapping(
+        &self,
+        idp_id: uuid::Uuid,
+        body: crate::models::CreatePortalIdpTeamGroupMappingRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdpTeamGroupMapping,
+            crate::Error<CreateIdpTeamGroupMappingError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().create_idp_team_group_mapping(idp_id, body),
+        )
+    }
+    fn get_idp_team_group_mapping(
+        &self,
+        idp_id: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdpTeamGroupMapping,
+            crate::Error<GetIdpTeamGroupMappingError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().get_idp_team_group_mapping(idp_id, id),
+        )
+    }
+    fn delete_idp_team_group_mapping(
+        &self,
+        idp_id: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteIdpTeamGroupMappingError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth_settings().delete_idp_team_group_mapping(idp_id, id),
+        )
     }
 }
 /// The error responses `get-authentication-settings` documents.
@@ -1330,31 +1866,266 @@ pub type CreateIdpTeamGroupMappingError = BadRequestUnauthorizedForbiddenNotFoun
 pub type GetIdpTeamGroupMappingError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-idp-team-group-mapping` documents, which other operations of the group document too.
 pub type DeleteIdpTeamGroupMappingError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `get-team-group-mappings`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::get_authentication_settings`]: set its optional parameters, then `.await` it."]
+    GetAuthenticationSettingsCall < crate ::models::AuthenticationSettingsResponse,
+    GetAuthenticationSettingsError >
+}
+/// The optional parameters of [`AuthSettings::update_authentication_settings`], each `None` unless set: what the setters of [`UpdateAuthenticationSettingsCall`] fill, and what [`AuthSettingsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetTeamGroupMappingsOptions {
+pub struct UpdateAuthenticationSettingsParams {
+    /// The request schema to update an organization's authentication settings.
+    pub body: Option<crate::models::AuthenticationSettingsResponse>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::update_authentication_settings`]: set its optional parameters, then `.await` it."]
+    UpdateAuthenticationSettingsCall < crate ::models::AuthenticationSettingsResponse,
+    UpdateAuthenticationSettingsError >, UpdateAuthenticationSettingsParams
+}
+impl UpdateAuthenticationSettingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::AuthenticationSettingsResponse,
+        UpdateAuthenticationSettingsError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema to update an organization's authentication settings.
+    pub fn body(mut self, body: crate::models::AuthenticationSettingsResponse) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::get_idp_configuration`]: set its optional parameters, then `.await` it."]
+    GetIdpConfigurationCall < crate ::models::IdP, GetIdpConfigurationError >
+}
+/// The optional parameters of [`AuthSettings::update_idp_configuration`], each `None` unless set: what the setters of [`UpdateIdpConfigurationCall`] fill, and what [`AuthSettingsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateIdpConfigurationParams {
+    /// The request schema for the update IdP configuration request.
+    pub body: Option<crate::models::UpdateIdpConfigurationRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::update_idp_configuration`]: set its optional parameters, then `.await` it."]
+    UpdateIdpConfigurationCall < crate ::models::IdP, UpdateIdpConfigurationError >,
+    UpdateIdpConfigurationParams
+}
+impl UpdateIdpConfigurationCall {
+    fn apply(self) -> crate::Call<crate::models::IdP, UpdateIdpConfigurationError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for the update IdP configuration request.
+    pub fn body(mut self, body: crate::models::UpdateIdpConfigurationRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`AuthSettings::get_team_group_mappings`], each `None` unless set: what the setters of [`GetTeamGroupMappingsCall`] fill, and what [`AuthSettingsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetTeamGroupMappingsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// Optional parameters of `get-idp-team-mappings`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::get_team_group_mappings`]: set its optional parameters, then `.await` it."]
+    GetTeamGroupMappingsCall < crate ::models::PortalTeamGroupMappingResponse,
+    GetTeamGroupMappingsError >, GetTeamGroupMappingsParams
+}
+impl GetTeamGroupMappingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PortalTeamGroupMappingResponse,
+        GetTeamGroupMappingsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+/// The optional parameters of [`AuthSettings::patch_team_group_mappings`], each `None` unless set: what the setters of [`PatchTeamGroupMappingsCall`] fill, and what [`AuthSettingsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetIdpTeamMappingsOptions {
+pub struct PatchTeamGroupMappingsParams {
+    /// The request schema for a partial update of mappings from Konnect Teams to IdP Groups.
+    pub body: Option<crate::models::PortalTeamGroupMappingsUpdateRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::patch_team_group_mappings`]: set its optional parameters, then `.await` it."]
+    PatchTeamGroupMappingsCall < crate ::models::PortalTeamGroupMappingResponse,
+    PatchTeamGroupMappingsError >, PatchTeamGroupMappingsParams
+}
+impl PatchTeamGroupMappingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PortalTeamGroupMappingResponse,
+        PatchTeamGroupMappingsError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for a partial update of mappings from Konnect Teams to IdP Groups.
+    pub fn body(
+        mut self,
+        body: crate::models::PortalTeamGroupMappingsUpdateRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`AuthSettings::get_idp_team_mappings`], each `None` unless set: what the setters of [`GetIdpTeamMappingsCall`] fill, and what [`AuthSettingsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetIdpTeamMappingsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// Optional parameters of `get-identity-providers`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::get_idp_team_mappings`]: set its optional parameters, then `.await` it."]
+    GetIdpTeamMappingsCall < crate ::models::TeamMappingResponse, GetIdpTeamMappingsError
+    >, GetIdpTeamMappingsParams
+}
+impl GetIdpTeamMappingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::TeamMappingResponse, GetIdpTeamMappingsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+/// The optional parameters of [`AuthSettings::update_idp_team_mappings`], each `None` unless set: what the setters of [`UpdateIdpTeamMappingsCall`] fill, and what [`AuthSettingsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetIdentityProvidersOptions {
+pub struct UpdateIdpTeamMappingsParams {
+    /// The request schema for updating IdP team mappings.
+    pub body: Option<crate::models::UpdateIdpTeamMappingsRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::update_idp_team_mappings`]: set its optional parameters, then `.await` it."]
+    UpdateIdpTeamMappingsCall < crate ::models::TeamMappingCollectionResponse,
+    UpdateIdpTeamMappingsError >, UpdateIdpTeamMappingsParams
+}
+impl UpdateIdpTeamMappingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::TeamMappingCollectionResponse,
+        UpdateIdpTeamMappingsError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating IdP team mappings.
+    pub fn body(mut self, body: crate::models::UpdateIdpTeamMappingsRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`AuthSettings::get_identity_providers`], each `None` unless set: what the setters of [`GetIdentityProvidersCall`] fill, and what [`AuthSettingsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetIdentityProvidersParams {
     /// Filter identity providers returned in the response.
     pub filter: Option<crate::models::GetIdentityProvidersFilter>,
 }
-/// Optional parameters of `list-idp-team-group-mappings`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::get_identity_providers`]: set its optional parameters, then `.await` it."]
+    GetIdentityProvidersCall < Vec < crate ::models::IdentityProvider >,
+    GetIdentityProvidersError >, GetIdentityProvidersParams
+}
+impl GetIdentityProvidersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<Vec<crate::models::IdentityProvider>, GetIdentityProvidersError> {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Filter identity providers returned in the response.
+    pub fn filter(mut self, filter: crate::models::GetIdentityProvidersFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::create_identity_provider`]: set its optional parameters, then `.await` it."]
+    CreateIdentityProviderCall < crate ::models::IdentityProvider,
+    CreateIdentityProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::get_identity_provider`]: set its optional parameters, then `.await` it."]
+    GetIdentityProviderCall < crate ::models::IdentityProvider, GetIdentityProviderError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::delete_identity_provider`]: set its optional parameters, then `.await` it."]
+    DeleteIdentityProviderCall < (), DeleteIdentityProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::update_identity_provider`]: set its optional parameters, then `.await` it."]
+    UpdateIdentityProviderCall < crate ::models::IdentityProvider,
+    UpdateIdentityProviderError >
+}
+/// The optional parameters of [`AuthSettings::list_idp_team_group_mappings`], each `None` unless set: what the setters of [`ListIdpTeamGroupMappingsCall`] fill, and what [`AuthSettingsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListIdpTeamGroupMappingsOptions {
+pub struct ListIdpTeamGroupMappingsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
@@ -1364,29 +2135,69 @@ pub struct ListIdpTeamGroupMappingsOptions {
     /// Filter mappings by team ID or group name.
     pub filter: Option<crate::models::ListIdpTeamGroupMappingsFilter>,
 }
-/// How [`get_team_group_mappings`](AuthSettings::get_team_group_mappings) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .auth_settings()
-///     .get_team_group_mappings(&Default::default())
-///     .items(&kong_konnect::auth_settings::GET_TEAM_GROUP_MAPPINGS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static GET_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::list_idp_team_group_mappings`]: set its optional parameters, then `.await` it."]
+    ListIdpTeamGroupMappingsCall < crate ::models::ListIdpTeamGroupMappingsResponse,
+    ListIdpTeamGroupMappingsError >, ListIdpTeamGroupMappingsParams
+}
+impl ListIdpTeamGroupMappingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListIdpTeamGroupMappingsResponse,
+        ListIdpTeamGroupMappingsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+            .query("page[before]", &params.page_before)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+    /// Request the next page of data, starting with the item before this parameter.
+    pub fn page_before(mut self, page_before: impl Into<String>) -> Self {
+        self.params.page_before = Some(page_before.into());
+        self
+    }
+    /// Filter mappings by team ID or group name.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListIdpTeamGroupMappingsFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::create_idp_team_group_mapping`]: set its optional parameters, then `.await` it."]
+    CreateIdpTeamGroupMappingCall < crate ::models::IdpTeamGroupMapping,
+    CreateIdpTeamGroupMappingError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::get_idp_team_group_mapping`]: set its optional parameters, then `.await` it."]
+    GetIdpTeamGroupMappingCall < crate ::models::IdpTeamGroupMapping,
+    GetIdpTeamGroupMappingError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`AuthSettings::delete_idp_team_group_mapping`]: set its optional parameters, then `.await` it."]
+    DeleteIdpTeamGroupMappingCall < (), DeleteIdpTeamGroupMappingError >
+}
+/// How `get-team-group-mappings` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static GET_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
     crate::models::PortalTeamGroupMappingResponse,
     crate::models::TeamGroupMapping,
 > = crate::runtime::Paginated {
@@ -1401,29 +2212,29 @@ pub static GET_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`get_idp_team_mappings`](AuthSettings::get_idp_team_mappings) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .auth_settings()
-///     .get_idp_team_mappings(&Default::default())
-///     .items(&kong_konnect::auth_settings::GET_IDP_TEAM_MAPPINGS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static GET_IDP_TEAM_MAPPINGS_PAGES: crate::runtime::Paginated<
+impl GetTeamGroupMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_team_group_mappings`](AuthSettings::get_team_group_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::PortalTeamGroupMappingResponse,
+        GetTeamGroupMappingsError,
+    > {
+        self.into_call().pages(&GET_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_team_group_mappings`](AuthSettings::get_team_group_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::TeamGroupMapping, GetTeamGroupMappingsError> {
+        self.into_call().items(&GET_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+}
+/// How `get-idp-team-mappings` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static GET_IDP_TEAM_MAPPINGS_PAGES: crate::runtime::Paginated<
     crate::models::TeamMappingResponse,
     crate::models::TeamMappingResponseDataItem,
 > = crate::runtime::Paginated {
@@ -1438,29 +2249,29 @@ pub static GET_IDP_TEAM_MAPPINGS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_idp_team_group_mappings`](AuthSettings::list_idp_team_group_mappings) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .auth_settings()
-///     .list_idp_team_group_mappings("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::auth_settings::LIST_IDP_TEAM_GROUP_MAPPINGS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_IDP_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
+impl GetIdpTeamMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_idp_team_mappings`](AuthSettings::get_idp_team_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::TeamMappingResponse, GetIdpTeamMappingsError> {
+        self.into_call().pages(&GET_IDP_TEAM_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_idp_team_mappings`](AuthSettings::get_idp_team_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::TeamMappingResponseDataItem,
+        GetIdpTeamMappingsError,
+    > {
+        self.into_call().items(&GET_IDP_TEAM_MAPPINGS_PAGES)
+    }
+}
+/// How `list-idp-team-group-mappings` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_IDP_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
     crate::models::ListIdpTeamGroupMappingsResponse,
     crate::models::IdpTeamGroupMapping,
 > = crate::runtime::Paginated {
@@ -1473,3 +2284,27 @@ pub static LIST_IDP_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListIdpTeamGroupMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_idp_team_group_mappings`](AuthSettings::list_idp_team_group_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListIdpTeamGroupMappingsResponse,
+        ListIdpTeamGroupMappingsError,
+    > {
+        self.into_call().pages(&LIST_IDP_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_idp_team_group_mappings`](AuthSettings::list_idp_team_group_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::IdpTeamGroupMapping,
+        ListIdpTeamGroupMappingsError,
+    > {
+        self.into_call().items(&LIST_IDP_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+}

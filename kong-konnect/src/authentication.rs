@@ -2,11 +2,7 @@
 
 //! Operations on Authentication.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Authentication; get one from [`Client::authentication`](crate::Client::authentication).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> Authentication<'a> {
     ///
     /// `GET /v3/authenticate/{organizationLoginPath}` (operation `authenticate-sso`).
     ///
+    /// Optional: [`return_to`](AuthenticateSsoCall::return_to) on the returned [`AuthenticateSsoCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,7 +31,8 @@ impl<'a> Authentication<'a> {
     ///
     /// client
     ///     .authentication()
-    ///     .authenticate_sso("string", &Default::default())
+    ///     .authenticate_sso("string")
+    ///     .return_to("string")
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -41,8 +40,7 @@ impl<'a> Authentication<'a> {
     pub fn authenticate_sso(
         &self,
         organization_login_path: &str,
-        options: &AuthenticateSsoOptions,
-    ) -> crate::Call<(), AuthenticateSsoError> {
+    ) -> AuthenticateSsoCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "authenticate-sso",
             method: reqwest::Method::GET,
@@ -56,17 +54,58 @@ impl<'a> Authentication<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    302u16 => Some(Ok(())),
-                    200u16..=299u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("organizationLoginPath", organization_login_path)
-            .query("return_to", &options.return_to)
+        AuthenticateSsoCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        302u16 => Some(Ok(())),
+                        200u16..=299u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("organizationLoginPath", organization_login_path),
+            params: AuthenticateSsoParams::default(),
+        }
+    }
+}
+/// The operations on Authentication, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Authentication`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AuthenticationApi {
+    /// [`Authentication::authenticate_sso`]: `GET /v3/authenticate/{organizationLoginPath}`.
+    fn authenticate_sso(
+        &self,
+        organization_login_path: &str,
+        params: AuthenticateSsoParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<AuthenticateSsoError>>,
+    > + Send {
+        let _ = (organization_login_path, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "authenticate-sso",
+                message: "`authenticate-sso` is not implemented by this `AuthenticationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AuthenticationApi for crate::Client {
+    fn authenticate_sso(
+        &self,
+        organization_login_path: &str,
+        params: AuthenticateSsoParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<AuthenticateSsoError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .authentication()
+                .authenticate_sso(organization_login_path)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `authenticate-sso` documents.
@@ -101,9 +140,25 @@ impl crate::runtime::ErrorResponses for AuthenticateSsoError {
         Self::status(self)
     }
 }
-/// Optional parameters of `authenticate-sso`.
+/// The optional parameters of [`Authentication::authenticate_sso`], each `None` unless set: what the setters of [`AuthenticateSsoCall`] fill, and what [`AuthenticationApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct AuthenticateSsoOptions {
+pub struct AuthenticateSsoParams {
     /// Return destination for the callback.
     pub return_to: Option<String>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Authentication::authenticate_sso`]: set its optional parameters, then `.await` it."]
+    AuthenticateSsoCall < (), AuthenticateSsoError >, AuthenticateSsoParams
+}
+impl AuthenticateSsoCall {
+    fn apply(self) -> crate::Call<(), AuthenticateSsoError> {
+        let params = self.params;
+        self.call.query("return_to", &params.return_to)
+    }
+    /// Return destination for the callback.
+    pub fn return_to(mut self, return_to: impl Into<String>) -> Self {
+        self.params.return_to = Some(return_to.into());
+        self
+    }
 }

@@ -2,11 +2,7 @@
 
 //! Operations on Basic-auth credentials.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Basic-auth credentials; get one from [`Client::basic_auth_credentials`](crate::Client::basic_auth_credentials).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +17,8 @@ impl<'a> BasicAuthCredentials<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/basic-auths` (operation `list-basic-auth`).
     ///
+    /// Optional: [`size`](ListBasicAuthCall::size), [`offset`](ListBasicAuthCall::offset), [`tags`](ListBasicAuthCall::tags) on the returned [`ListBasicAuthCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,17 +29,14 @@ impl<'a> BasicAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .basic_auth_credentials()
-    ///     .list_basic_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_basic_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_basic_auth(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListBasicAuthOptions,
-    ) -> crate::Call<crate::models::ListBasicAuthResponse, ListBasicAuthError> {
+    pub fn list_basic_auth(&self, control_plane_id: uuid::Uuid) -> ListBasicAuthCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-basic-auth",
             method: reqwest::Method::GET,
@@ -55,18 +50,19 @@ impl<'a> BasicAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListBasicAuthCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListBasicAuthParams::default(),
+        }
     }
     /// Get a Basic-auth credential
     ///
@@ -94,7 +90,7 @@ impl<'a> BasicAuthCredentials<'a> {
         &self,
         basic_auth_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::BasicAuth, GetBasicAuthError> {
+    ) -> GetBasicAuthCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-basic-auth",
             method: reqwest::Method::GET,
@@ -108,20 +104,25 @@ impl<'a> BasicAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("BasicAuthId", basic_auth_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetBasicAuthCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("BasicAuthId", basic_auth_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// List all Basic-auth credentials associated with a Consumer
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/basic-auth` (operation `list-basic-auth-with-consumer`).
+    ///
+    /// Optional: [`size`](ListBasicAuthWithConsumerCall::size), [`offset`](ListBasicAuthWithConsumerCall::offset), [`tags`](ListBasicAuthWithConsumerCall::tags) on the returned [`ListBasicAuthWithConsumerCall`].
     ///
     /// # Example
     ///
@@ -133,7 +134,8 @@ impl<'a> BasicAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .basic_auth_credentials()
-    ///     .list_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+    ///     .list_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -143,11 +145,7 @@ impl<'a> BasicAuthCredentials<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        options: &ListBasicAuthWithConsumerOptions,
-    ) -> crate::Call<
-        crate::models::ListBasicAuthResponse,
-        ListBasicAuthWithConsumerError,
-    > {
+    ) -> ListBasicAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-basic-auth-with-consumer",
             method: reqwest::Method::GET,
@@ -161,19 +159,23 @@ impl<'a> BasicAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListBasicAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                ),
+            params: ListBasicAuthWithConsumerParams::default(),
+        }
     }
     /// Create a new Basic-auth credential associated with a Consumer
     ///
@@ -187,14 +189,14 @@ impl<'a> BasicAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BasicAuthWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::BasicAuthWithoutParents>(serde_json::json!({
     ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
     ///   "password": "hashedsoopersecretvalue",
     ///   "username": "darius"
     /// }))?;
     /// let response = client
     ///     .basic_auth_credentials()
-    ///     .create_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
+    ///     .create_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -204,8 +206,8 @@ impl<'a> BasicAuthCredentials<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        body: &crate::models::BasicAuthWithoutParents,
-    ) -> crate::Call<crate::models::BasicAuth, CreateBasicAuthWithConsumerError> {
+        body: crate::models::BasicAuthWithoutParents,
+    ) -> CreateBasicAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-basic-auth-with-consumer",
             method: reqwest::Method::POST,
@@ -219,17 +221,23 @@ impl<'a> BasicAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .json_body("application/json", body)
+        CreateBasicAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Basic-auth credential associated with a Consumer
     ///
@@ -258,7 +266,7 @@ impl<'a> BasicAuthCredentials<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         basic_auth_id: &str,
-    ) -> crate::Call<crate::models::BasicAuth, GetBasicAuthWithConsumerError> {
+    ) -> GetBasicAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-basic-auth-with-consumer",
             method: reqwest::Method::GET,
@@ -272,17 +280,23 @@ impl<'a> BasicAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("BasicAuthId", basic_auth_id)
+        GetBasicAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("BasicAuthId", basic_auth_id),
+        }
     }
     /// Upsert a Basic-auth credential associated with a Consumer
     ///
@@ -298,14 +312,14 @@ impl<'a> BasicAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BasicAuthWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::BasicAuthWithoutParents>(serde_json::json!({
     ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
     ///   "password": "hashedsoopersecretvalue",
     ///   "username": "darius"
     /// }))?;
     /// let response = client
     ///     .basic_auth_credentials()
-    ///     .upsert_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "80db1b58-ca7c-4d21-b92a-64eb07725872", &body)
+    ///     .upsert_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "80db1b58-ca7c-4d21-b92a-64eb07725872", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -316,8 +330,8 @@ impl<'a> BasicAuthCredentials<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         basic_auth_id: &str,
-        body: &crate::models::BasicAuthWithoutParents,
-    ) -> crate::Call<crate::models::BasicAuth, UpsertBasicAuthWithConsumerError> {
+        body: crate::models::BasicAuthWithoutParents,
+    ) -> UpsertBasicAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-basic-auth-with-consumer",
             method: reqwest::Method::PUT,
@@ -331,18 +345,24 @@ impl<'a> BasicAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("BasicAuthId", basic_auth_id)
-            .json_body("application/json", body)
+        UpsertBasicAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("BasicAuthId", basic_auth_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a a Basic-auth credential associated with a Consumer
     ///
@@ -370,7 +390,7 @@ impl<'a> BasicAuthCredentials<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         basic_auth_id: &str,
-    ) -> crate::Call<(), DeleteBasicAuthWithConsumerError> {
+    ) -> DeleteBasicAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-basic-auth-with-consumer",
             method: reqwest::Method::DELETE,
@@ -384,17 +404,302 @@ impl<'a> BasicAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("BasicAuthId", basic_auth_id)
+        DeleteBasicAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("BasicAuthId", basic_auth_id),
+        }
+    }
+}
+/// The operations on Basic-auth credentials, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`BasicAuthCredentials`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait BasicAuthCredentialsApi {
+    /// [`BasicAuthCredentials::list_basic_auth`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/basic-auths`.
+    fn list_basic_auth(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListBasicAuthParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListBasicAuthResponse,
+            crate::Error<ListBasicAuthError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-basic-auth",
+                message: "`list-basic-auth` is not implemented by this `BasicAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`BasicAuthCredentials::get_basic_auth`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/basic-auths/{BasicAuthId}`.
+    fn get_basic_auth(
+        &self,
+        basic_auth_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BasicAuth, crate::Error<GetBasicAuthError>>,
+    > + Send {
+        let _ = (basic_auth_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-basic-auth",
+                message: "`get-basic-auth` is not implemented by this `BasicAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`BasicAuthCredentials::list_basic_auth_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/basic-auth`.
+    fn list_basic_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListBasicAuthWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListBasicAuthResponse,
+            crate::Error<ListBasicAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-basic-auth-with-consumer",
+                message: "`list-basic-auth-with-consumer` is not implemented by this `BasicAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`BasicAuthCredentials::create_basic_auth_with_consumer`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/basic-auth`.
+    fn create_basic_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        body: crate::models::BasicAuthWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BasicAuth,
+            crate::Error<CreateBasicAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-basic-auth-with-consumer",
+                message: "`create-basic-auth-with-consumer` is not implemented by this `BasicAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`BasicAuthCredentials::get_basic_auth_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/basic-auth/{BasicAuthId}`.
+    fn get_basic_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        basic_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BasicAuth,
+            crate::Error<GetBasicAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, basic_auth_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-basic-auth-with-consumer",
+                message: "`get-basic-auth-with-consumer` is not implemented by this `BasicAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`BasicAuthCredentials::upsert_basic_auth_with_consumer`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/basic-auth/{BasicAuthId}`.
+    fn upsert_basic_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        basic_auth_id: &str,
+        body: crate::models::BasicAuthWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BasicAuth,
+            crate::Error<UpsertBasicAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, basic_auth_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-basic-auth-with-consumer",
+                message: "`upsert-basic-auth-with-consumer` is not implemented by this `BasicAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`BasicAuthCredentials::delete_basic_auth_with_consumer`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/basic-auth/{BasicAuthId}`.
+    fn delete_basic_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        basic_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteBasicAuthWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, basic_auth_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-basic-auth-with-consumer",
+                message: "`delete-basic-auth-with-consumer` is not implemented by this `BasicAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl BasicAuthCredentialsApi for crate::Client {
+    fn list_basic_auth(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListBasicAuthParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListBasicAuthResponse,
+            crate::Error<ListBasicAuthError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .basic_auth_credentials()
+                .list_basic_auth(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn get_basic_auth(
+        &self,
+        basic_auth_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BasicAuth, crate::Error<GetBasicAuthError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.basic_auth_credentials().get_basic_auth(basic_auth_id, control_plane_id),
+        )
+    }
+    fn list_basic_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListBasicAuthWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListBasicAuthResponse,
+            crate::Error<ListBasicAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .basic_auth_credentials()
+                .list_basic_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_basic_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        body: crate::models::BasicAuthWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BasicAuth,
+            crate::Error<CreateBasicAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .basic_auth_credentials()
+                .create_basic_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    body,
+                ),
+        )
+    }
+    fn get_basic_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        basic_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BasicAuth,
+            crate::Error<GetBasicAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .basic_auth_credentials()
+                .get_basic_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    basic_auth_id,
+                ),
+        )
+    }
+    fn upsert_basic_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        basic_auth_id: &str,
+        body: crate::models::BasicAuthWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BasicAuth,
+            crate::Error<UpsertBasicAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .basic_auth_credentials()
+                .upsert_basic_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    basic_auth_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_basic_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        basic_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteBasicAuthWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .basic_auth_credentials()
+                .delete_basic_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    basic_auth_id,
+                ),
+        )
     }
 }
 /// The error responses `list-basic-auth` documents.
@@ -513,9 +818,9 @@ impl crate::runtime::ErrorResponses for GetBasicAuthWithConsumerError {
 pub type UpsertBasicAuthWithConsumerError = NoDocumentedError;
 /// The error responses `delete-basic-auth-with-consumer` documents, which other operations of the group document too.
 pub type DeleteBasicAuthWithConsumerError = NoDocumentedError;
-/// Optional parameters of `list-basic-auth`.
+/// The optional parameters of [`BasicAuthCredentials::list_basic_auth`], each `None` unless set: what the setters of [`ListBasicAuthCall`] fill, and what [`BasicAuthCredentialsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListBasicAuthOptions {
+pub struct ListBasicAuthParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -523,9 +828,46 @@ pub struct ListBasicAuthOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `list-basic-auth-with-consumer`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`BasicAuthCredentials::list_basic_auth`]: set its optional parameters, then `.await` it."]
+    ListBasicAuthCall < crate ::models::ListBasicAuthResponse, ListBasicAuthError >,
+    ListBasicAuthParams
+}
+impl ListBasicAuthCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListBasicAuthResponse, ListBasicAuthError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`BasicAuthCredentials::get_basic_auth`]: set its optional parameters, then `.await` it."]
+    GetBasicAuthCall < crate ::models::BasicAuth, GetBasicAuthError >
+}
+/// The optional parameters of [`BasicAuthCredentials::list_basic_auth_with_consumer`], each `None` unless set: what the setters of [`ListBasicAuthWithConsumerCall`] fill, and what [`BasicAuthCredentialsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListBasicAuthWithConsumerOptions {
+pub struct ListBasicAuthWithConsumerParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -533,29 +875,66 @@ pub struct ListBasicAuthWithConsumerOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_basic_auth`](BasicAuthCredentials::list_basic_auth) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .basic_auth_credentials()
-///     .list_basic_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::basic_auth_credentials::LIST_BASIC_AUTH_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_BASIC_AUTH_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`BasicAuthCredentials::list_basic_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    ListBasicAuthWithConsumerCall < crate ::models::ListBasicAuthResponse,
+    ListBasicAuthWithConsumerError >, ListBasicAuthWithConsumerParams
+}
+impl ListBasicAuthWithConsumerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListBasicAuthResponse,
+        ListBasicAuthWithConsumerError,
+    > {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`BasicAuthCredentials::create_basic_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    CreateBasicAuthWithConsumerCall < crate ::models::BasicAuth,
+    CreateBasicAuthWithConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`BasicAuthCredentials::get_basic_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    GetBasicAuthWithConsumerCall < crate ::models::BasicAuth,
+    GetBasicAuthWithConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`BasicAuthCredentials::upsert_basic_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    UpsertBasicAuthWithConsumerCall < crate ::models::BasicAuth,
+    UpsertBasicAuthWithConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`BasicAuthCredentials::delete_basic_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    DeleteBasicAuthWithConsumerCall < (), DeleteBasicAuthWithConsumerError >
+}
+/// How `list-basic-auth` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_BASIC_AUTH_PAGES: crate::runtime::Paginated<
     crate::models::ListBasicAuthResponse,
     crate::models::BasicAuth,
 > = crate::runtime::Paginated {
@@ -568,29 +947,26 @@ pub static LIST_BASIC_AUTH_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_basic_auth_with_consumer`](BasicAuthCredentials::list_basic_auth_with_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .basic_auth_credentials()
-///     .list_basic_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
-///     .items(&kong_konnect::basic_auth_credentials::LIST_BASIC_AUTH_WITH_CONSUMER_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_BASIC_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+impl ListBasicAuthCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_basic_auth`](BasicAuthCredentials::list_basic_auth).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListBasicAuthResponse, ListBasicAuthError> {
+        self.into_call().pages(&LIST_BASIC_AUTH_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_basic_auth`](BasicAuthCredentials::list_basic_auth).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::BasicAuth, ListBasicAuthError> {
+        self.into_call().items(&LIST_BASIC_AUTH_PAGES)
+    }
+}
+/// How `list-basic-auth-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_BASIC_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     crate::models::ListBasicAuthResponse,
     crate::models::BasicAuth,
 > = crate::runtime::Paginated {
@@ -603,3 +979,24 @@ pub static LIST_BASIC_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListBasicAuthWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_basic_auth_with_consumer`](BasicAuthCredentials::list_basic_auth_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListBasicAuthResponse,
+        ListBasicAuthWithConsumerError,
+    > {
+        self.into_call().pages(&LIST_BASIC_AUTH_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_basic_auth_with_consumer`](BasicAuthCredentials::list_basic_auth_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::BasicAuth, ListBasicAuthWithConsumerError> {
+        self.into_call().items(&LIST_BASIC_AUTH_WITH_CONSUMER_PAGES)
+    }
+}

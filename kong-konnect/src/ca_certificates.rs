@@ -2,11 +2,7 @@
 
 //! Operations on CA Certificates.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on CA Certificates; get one from [`Client::ca_certificates`](crate::Client::ca_certificates).
 ///
 /// A CA certificate object represents a trusted certificate authority.
@@ -23,6 +19,8 @@ impl<'a> CaCertificates<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/ca_certificates` (operation `list-ca_certificate`).
     ///
+    /// Optional: [`size`](ListCaCertificateCall::size), [`offset`](ListCaCertificateCall::offset), [`tags`](ListCaCertificateCall::tags) on the returned [`ListCaCertificateCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,7 +31,8 @@ impl<'a> CaCertificates<'a> {
     ///
     /// let response = client
     ///     .ca_certificates()
-    ///     .list_ca_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_ca_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -42,8 +41,7 @@ impl<'a> CaCertificates<'a> {
     pub fn list_ca_certificate(
         &self,
         control_plane_id: uuid::Uuid,
-        options: &ListCaCertificateOptions,
-    ) -> crate::Call<crate::models::ListCaCertificateResponse, ListCaCertificateError> {
+    ) -> ListCaCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-ca_certificate",
             method: reqwest::Method::GET,
@@ -57,18 +55,19 @@ impl<'a> CaCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListCaCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListCaCertificateParams::default(),
+        }
     }
     /// Create a new CA Certificate
     ///
@@ -82,7 +81,7 @@ impl<'a> CaCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CaCertificate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CaCertificate>(serde_json::json!({
     ///   "cert": "-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----",
     ///   "cert_digest": "9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f",
     ///   "created_at": 1706598432,
@@ -94,7 +93,7 @@ impl<'a> CaCertificates<'a> {
     /// }))?;
     /// let response = client
     ///     .ca_certificates()
-    ///     .create_ca_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_ca_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -103,8 +102,8 @@ impl<'a> CaCertificates<'a> {
     pub fn create_ca_certificate(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::CaCertificate,
-    ) -> crate::Call<crate::models::CaCertificate, CreateCaCertificateError> {
+        body: crate::models::CaCertificate,
+    ) -> CreateCaCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-ca_certificate",
             method: reqwest::Method::POST,
@@ -118,16 +117,19 @@ impl<'a> CaCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreateCaCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a CA Certificate
     ///
@@ -155,7 +157,7 @@ impl<'a> CaCertificates<'a> {
         &self,
         ca_certificate_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::CaCertificate, GetCaCertificateError> {
+    ) -> GetCaCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-ca_certificate",
             method: reqwest::Method::GET,
@@ -169,16 +171,19 @@ impl<'a> CaCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("CACertificateId", ca_certificate_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetCaCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("CACertificateId", ca_certificate_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Upsert a CA Certificate
     ///
@@ -194,7 +199,7 @@ impl<'a> CaCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CaCertificate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CaCertificate>(serde_json::json!({
     ///   "cert": "-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----",
     ///   "cert_digest": "9b8aaf19a276885f6c8a6bc48a30700fdb3a351d8b05374d153bfb7b178e2a9f",
     ///   "created_at": 1706598432,
@@ -206,7 +211,7 @@ impl<'a> CaCertificates<'a> {
     /// }))?;
     /// let response = client
     ///     .ca_certificates()
-    ///     .upsert_ca_certificate("3c31f18a-f27a-4f9b-8cd4-bf841554612f", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_ca_certificate("3c31f18a-f27a-4f9b-8cd4-bf841554612f", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -216,8 +221,8 @@ impl<'a> CaCertificates<'a> {
         &self,
         ca_certificate_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::CaCertificate,
-    ) -> crate::Call<crate::models::CaCertificate, UpsertCaCertificateError> {
+        body: crate::models::CaCertificate,
+    ) -> UpsertCaCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-ca_certificate",
             method: reqwest::Method::PUT,
@@ -231,17 +236,20 @@ impl<'a> CaCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("CACertificateId", ca_certificate_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertCaCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("CACertificateId", ca_certificate_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a CA Certificate
     ///
@@ -266,7 +274,7 @@ impl<'a> CaCertificates<'a> {
         &self,
         ca_certificate_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteCaCertificateError> {
+    ) -> DeleteCaCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-ca_certificate",
             method: reqwest::Method::DELETE,
@@ -280,16 +288,201 @@ impl<'a> CaCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("CACertificateId", ca_certificate_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteCaCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("CACertificateId", ca_certificate_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on CA Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CaCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CaCertificatesApi {
+    /// [`CaCertificates::list_ca_certificate`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/ca_certificates`.
+    fn list_ca_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListCaCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCaCertificateResponse,
+            crate::Error<ListCaCertificateError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-ca_certificate",
+                message: "`list-ca_certificate` is not implemented by this `CaCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CaCertificates::create_ca_certificate`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/ca_certificates`.
+    fn create_ca_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CaCertificate,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CaCertificate,
+            crate::Error<CreateCaCertificateError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-ca_certificate",
+                message: "`create-ca_certificate` is not implemented by this `CaCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CaCertificates::get_ca_certificate`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/ca_certificates/{CACertificateId}`.
+    fn get_ca_certificate(
+        &self,
+        ca_certificate_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CaCertificate,
+            crate::Error<GetCaCertificateError>,
+        >,
+    > + Send {
+        let _ = (ca_certificate_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-ca_certificate",
+                message: "`get-ca_certificate` is not implemented by this `CaCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CaCertificates::upsert_ca_certificate`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/ca_certificates/{CACertificateId}`.
+    fn upsert_ca_certificate(
+        &self,
+        ca_certificate_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CaCertificate,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CaCertificate,
+            crate::Error<UpsertCaCertificateError>,
+        >,
+    > + Send {
+        let _ = (ca_certificate_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-ca_certificate",
+                message: "`upsert-ca_certificate` is not implemented by this `CaCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CaCertificates::delete_ca_certificate`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/ca_certificates/{CACertificateId}`.
+    fn delete_ca_certificate(
+        &self,
+        ca_certificate_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCaCertificateError>>,
+    > + Send {
+        let _ = (ca_certificate_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-ca_certificate",
+                message: "`delete-ca_certificate` is not implemented by this `CaCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CaCertificatesApi for crate::Client {
+    fn list_ca_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListCaCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCaCertificateResponse,
+            crate::Error<ListCaCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ca_certificates()
+                .list_ca_certificate(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn create_ca_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CaCertificate,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CaCertificate,
+            crate::Error<CreateCaCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.ca_certificates().create_ca_certificate(control_plane_id, body),
+        )
+    }
+    fn get_ca_certificate(
+        &self,
+        ca_certificate_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CaCertificate,
+            crate::Error<GetCaCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ca_certificates()
+                .get_ca_certificate(ca_certificate_id, control_plane_id),
+        )
+    }
+    fn upsert_ca_certificate(
+        &self,
+        ca_certificate_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CaCertificate,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CaCertificate,
+            crate::Error<UpsertCaCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ca_certificates()
+                .upsert_ca_certificate(ca_certificate_id, control_plane_id, body),
+        )
+    }
+    fn delete_ca_certificate(
+        &self,
+        ca_certificate_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCaCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .ca_certificates()
+                .delete_ca_certificate(ca_certificate_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-ca_certificate`, `create-ca_certificate`, `upsert-ca_certificate`, `delete-ca_certificate` document.
@@ -360,9 +553,9 @@ impl crate::runtime::ErrorResponses for GetCaCertificateError {
 pub type UpsertCaCertificateError = UnauthorizedError;
 /// The error responses `delete-ca_certificate` documents, which other operations of the group document too.
 pub type DeleteCaCertificateError = UnauthorizedError;
-/// Optional parameters of `list-ca_certificate`.
+/// The optional parameters of [`CaCertificates::list_ca_certificate`], each `None` unless set: what the setters of [`ListCaCertificateCall`] fill, and what [`CaCertificatesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCaCertificateOptions {
+pub struct ListCaCertificateParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -370,29 +563,60 @@ pub struct ListCaCertificateOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_ca_certificate`](CaCertificates::list_ca_certificate) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .ca_certificates()
-///     .list_ca_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::ca_certificates::LIST_CA_CERTIFICATE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CA_CERTIFICATE_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CaCertificates::list_ca_certificate`]: set its optional parameters, then `.await` it."]
+    ListCaCertificateCall < crate ::models::ListCaCertificateResponse,
+    ListCaCertificateError >, ListCaCertificateParams
+}
+impl ListCaCertificateCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListCaCertificateResponse, ListCaCertificateError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CaCertificates::create_ca_certificate`]: set its optional parameters, then `.await` it."]
+    CreateCaCertificateCall < crate ::models::CaCertificate, CreateCaCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CaCertificates::get_ca_certificate`]: set its optional parameters, then `.await` it."]
+    GetCaCertificateCall < crate ::models::CaCertificate, GetCaCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CaCertificates::upsert_ca_certificate`]: set its optional parameters, then `.await` it."]
+    UpsertCaCertificateCall < crate ::models::CaCertificate, UpsertCaCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CaCertificates::delete_ca_certificate`]: set its optional parameters, then `.await` it."]
+    DeleteCaCertificateCall < (), DeleteCaCertificateError >
+}
+/// How `list-ca_certificate` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CA_CERTIFICATE_PAGES: crate::runtime::Paginated<
     crate::models::ListCaCertificateResponse,
     crate::models::CaCertificate,
 > = crate::runtime::Paginated {
@@ -405,3 +629,24 @@ pub static LIST_CA_CERTIFICATE_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListCaCertificateCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ca_certificate`](CaCertificates::list_ca_certificate).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCaCertificateResponse,
+        ListCaCertificateError,
+    > {
+        self.into_call().pages(&LIST_CA_CERTIFICATE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_ca_certificate`](CaCertificates::list_ca_certificate).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::CaCertificate, ListCaCertificateError> {
+        self.into_call().items(&LIST_CA_CERTIFICATE_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Catalog Integrations.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Catalog Integrations; get one from [`Client::catalog_integrations`](crate::Client::catalog_integrations).
 ///
 /// Integrations are applications, either Konnect-internal or external, which extend the functionality of the Service Catalog.
@@ -33,6 +29,8 @@ impl<'a> CatalogIntegrations<'a> {
     ///
     /// `GET /v1/integrations` (operation `list-catalog-integrations`).
     ///
+    /// Optional: [`page_size`](ListCatalogIntegrationsCall::page_size), [`page_number`](ListCatalogIntegrationsCall::page_number), [`filter`](ListCatalogIntegrationsCall::filter), [`sort`](ListCatalogIntegrationsCall::sort) on the returned [`ListCatalogIntegrationsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -43,19 +41,14 @@ impl<'a> CatalogIntegrations<'a> {
     ///
     /// let response = client
     ///     .catalog_integrations()
-    ///     .list_catalog_integrations(&Default::default())
+    ///     .list_catalog_integrations()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_catalog_integrations(
-        &self,
-        options: &ListCatalogIntegrationsOptions,
-    ) -> crate::Call<
-        crate::models::ListCatalogIntegrationsResponse,
-        ListCatalogIntegrationsError,
-    > {
+    pub fn list_catalog_integrations(&self) -> ListCatalogIntegrationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-catalog-integrations",
             method: reqwest::Method::GET,
@@ -71,18 +64,57 @@ impl<'a> CatalogIntegrations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListCatalogIntegrationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListCatalogIntegrationsParams::default(),
+        }
+    }
+}
+/// The operations on Catalog Integrations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogIntegrations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CatalogIntegrationsApi {
+    /// [`CatalogIntegrations::list_catalog_integrations`]: `GET /v1/integrations`.
+    fn list_catalog_integrations(
+        &self,
+        params: ListCatalogIntegrationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCatalogIntegrationsResponse,
+            crate::Error<ListCatalogIntegrationsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-catalog-integrations",
+                message: "`list-catalog-integrations` is not implemented by this `CatalogIntegrationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CatalogIntegrationsApi for crate::Client {
+    fn list_catalog_integrations(
+        &self,
+        params: ListCatalogIntegrationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCatalogIntegrationsResponse,
+            crate::Error<ListCatalogIntegrationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.catalog_integrations().list_catalog_integrations().with_params(params),
+        )
     }
 }
 /// The error responses `list-catalog-integrations` documents.
@@ -121,9 +153,9 @@ impl crate::runtime::ErrorResponses for ListCatalogIntegrationsError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-catalog-integrations`.
+/// The optional parameters of [`CatalogIntegrations::list_catalog_integrations`], each `None` unless set: what the setters of [`ListCatalogIntegrationsCall`] fill, and what [`CatalogIntegrationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCatalogIntegrationsOptions {
+pub struct ListCatalogIntegrationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -137,29 +169,56 @@ pub struct ListCatalogIntegrationsOptions {
     /// Default sort is `display_name` in ascending order.
     pub sort: Option<String>,
 }
-/// How [`list_catalog_integrations`](CatalogIntegrations::list_catalog_integrations) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .catalog_integrations()
-///     .list_catalog_integrations(&Default::default())
-///     .items(&kong_konnect::catalog_integrations::LIST_CATALOG_INTEGRATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CATALOG_INTEGRATIONS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogIntegrations::list_catalog_integrations`]: set its optional parameters, then `.await` it."]
+    ListCatalogIntegrationsCall < crate ::models::ListCatalogIntegrationsResponse,
+    ListCatalogIntegrationsError >, ListCatalogIntegrationsParams
+}
+impl ListCatalogIntegrationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListCatalogIntegrationsResponse,
+        ListCatalogIntegrationsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of integrations.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ScorecardTemplateFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of integrations. Supported sort attributes are:
+    /// - `display_name`
+    /// - `name`
+    ///
+    /// Default sort is `display_name` in ascending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+/// How `list-catalog-integrations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CATALOG_INTEGRATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListCatalogIntegrationsResponse,
     crate::models::CatalogIntegration,
 > = crate::runtime::Paginated {
@@ -174,3 +233,27 @@ pub static LIST_CATALOG_INTEGRATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListCatalogIntegrationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_integrations`](CatalogIntegrations::list_catalog_integrations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCatalogIntegrationsResponse,
+        ListCatalogIntegrationsError,
+    > {
+        self.into_call().pages(&LIST_CATALOG_INTEGRATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_integrations`](CatalogIntegrations::list_catalog_integrations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::CatalogIntegration,
+        ListCatalogIntegrationsError,
+    > {
+        self.into_call().items(&LIST_CATALOG_INTEGRATIONS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Catalog Resource Mappings.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Catalog Resource Mappings; get one from [`Client::catalog_resource_mappings`](crate::Client::catalog_resource_mappings).
 ///
 /// Resource mappings represent the link between a resource and a service.
@@ -27,6 +23,8 @@ impl<'a> CatalogResourceMappings<'a> {
     ///
     /// `GET /v1/resource-mappings` (operation `list-resource-mappings`).
     ///
+    /// Optional: [`page_size`](ListResourceMappingsCall::page_size), [`page_number`](ListResourceMappingsCall::page_number), [`filter`](ListResourceMappingsCall::filter), [`sort`](ListResourceMappingsCall::sort) on the returned [`ListResourceMappingsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,19 +35,14 @@ impl<'a> CatalogResourceMappings<'a> {
     ///
     /// let response = client
     ///     .catalog_resource_mappings()
-    ///     .list_resource_mappings(&Default::default())
+    ///     .list_resource_mappings()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_resource_mappings(
-        &self,
-        options: &ListResourceMappingsOptions,
-    ) -> crate::Call<
-        crate::models::ListResourceMappingsResponse,
-        ListResourceMappingsError,
-    > {
+    pub fn list_resource_mappings(&self) -> ListResourceMappingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-resource-mappings",
             method: reqwest::Method::GET,
@@ -65,18 +58,18 @@ impl<'a> CatalogResourceMappings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListResourceMappingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListResourceMappingsParams::default(),
+        }
     }
     /// Create Resource Mapping
     ///
@@ -92,13 +85,13 @@ impl<'a> CatalogResourceMappings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCatalogResourceMapping = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateCatalogResourceMapping>(serde_json::json!({
     ///   "service": "user-svc",
     ///   "resource": "4UdXnoaDYYJsH_Ir"
     /// }))?;
     /// let response = client
     ///     .catalog_resource_mappings()
-    ///     .create_resource_mapping(&body)
+    ///     .create_resource_mapping(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -106,8 +99,8 @@ impl<'a> CatalogResourceMappings<'a> {
     /// ```
     pub fn create_resource_mapping(
         &self,
-        body: &crate::models::CreateCatalogResourceMapping,
-    ) -> crate::Call<crate::models::CatalogResourceMapping, CreateResourceMappingError> {
+        body: crate::models::CreateCatalogResourceMapping,
+    ) -> CreateResourceMappingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-resource-mapping",
             method: reqwest::Method::POST,
@@ -123,15 +116,18 @@ impl<'a> CatalogResourceMappings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateResourceMappingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Resource Mapping
     ///
@@ -158,7 +154,7 @@ impl<'a> CatalogResourceMappings<'a> {
     pub fn fetch_resource_mapping(
         &self,
         resource_mapping_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::CatalogResourceMapping, FetchResourceMappingError> {
+    ) -> FetchResourceMappingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-resource-mapping",
             method: reqwest::Method::GET,
@@ -174,15 +170,18 @@ impl<'a> CatalogResourceMappings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("resourceMappingId", &resource_mapping_id)
+        FetchResourceMappingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("resourceMappingId", &resource_mapping_id),
+        }
     }
     /// Delete Resource Mapping
     ///
@@ -208,7 +207,7 @@ impl<'a> CatalogResourceMappings<'a> {
     pub fn delete_resource_mapping(
         &self,
         resource_mapping_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteResourceMappingError> {
+    ) -> DeleteResourceMappingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-resource-mapping",
             method: reqwest::Method::DELETE,
@@ -222,15 +221,147 @@ impl<'a> CatalogResourceMappings<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("resourceMappingId", &resource_mapping_id)
+        DeleteResourceMappingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("resourceMappingId", &resource_mapping_id),
+        }
+    }
+}
+/// The operations on Catalog Resource Mappings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogResourceMappings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CatalogResourceMappingsApi {
+    /// [`CatalogResourceMappings::list_resource_mappings`]: `GET /v1/resource-mappings`.
+    fn list_resource_mappings(
+        &self,
+        params: ListResourceMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListResourceMappingsResponse,
+            crate::Error<ListResourceMappingsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-resource-mappings",
+                message: "`list-resource-mappings` is not implemented by this `CatalogResourceMappingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogResourceMappings::create_resource_mapping`]: `POST /v1/resource-mappings`.
+    fn create_resource_mapping(
+        &self,
+        body: crate::models::CreateCatalogResourceMapping,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogResourceMapping,
+            crate::Error<CreateResourceMappingError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-resource-mapping",
+                message: "`create-resource-mapping` is not implemented by this `CatalogResourceMappingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogResourceMappings::fetch_resource_mapping`]: `GET /v1/resource-mappings/{resourceMappingId}`.
+    fn fetch_resource_mapping(
+        &self,
+        resource_mapping_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogResourceMapping,
+            crate::Error<FetchResourceMappingError>,
+        >,
+    > + Send {
+        let _ = (resource_mapping_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-resource-mapping",
+                message: "`fetch-resource-mapping` is not implemented by this `CatalogResourceMappingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogResourceMappings::delete_resource_mapping`]: `DELETE /v1/resource-mappings/{resourceMappingId}`.
+    fn delete_resource_mapping(
+        &self,
+        resource_mapping_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteResourceMappingError>>,
+    > + Send {
+        let _ = (resource_mapping_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-resource-mapping",
+                message: "`delete-resource-mapping` is not implemented by this `CatalogResourceMappingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CatalogResourceMappingsApi for crate::Client {
+    fn list_resource_mappings(
+        &self,
+        params: ListResourceMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListResourceMappingsResponse,
+            crate::Error<ListResourceMappingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.catalog_resource_mappings().list_resource_mappings().with_params(params),
+        )
+    }
+    fn create_resource_mapping(
+        &self,
+        body: crate::models::CreateCatalogResourceMapping,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogResourceMapping,
+            crate::Error<CreateResourceMappingError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.catalog_resource_mappings().create_resource_mapping(body),
+        )
+    }
+    fn fetch_resource_mapping(
+        &self,
+        resource_mapping_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogResourceMapping,
+            crate::Error<FetchResourceMappingError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.catalog_resource_mappings().fetch_resource_mapping(resource_mapping_id),
+        )
+    }
+    fn delete_resource_mapping(
+        &self,
+        resource_mapping_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteResourceMappingError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.catalog_resource_mappings().delete_resource_mapping(resource_mapping_id),
+        )
     }
 }
 /// The error responses `list-resource-mappings` documents.
@@ -349,9 +480,9 @@ impl crate::runtime::ErrorResponses for UnauthorizedForbiddenNotFoundError {
 pub type FetchResourceMappingError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-resource-mapping` documents, which other operations of the group document too.
 pub type DeleteResourceMappingError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-resource-mappings`.
+/// The optional parameters of [`CatalogResourceMappings::list_resource_mappings`], each `None` unless set: what the setters of [`ListResourceMappingsCall`] fill, and what [`CatalogResourceMappingsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListResourceMappingsOptions {
+pub struct ListResourceMappingsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -364,29 +495,72 @@ pub struct ListResourceMappingsOptions {
     /// Default sort is `created_at` in descending order.
     pub sort: Option<String>,
 }
-/// How [`list_resource_mappings`](CatalogResourceMappings::list_resource_mappings) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .catalog_resource_mappings()
-///     .list_resource_mappings(&Default::default())
-///     .items(&kong_konnect::catalog_resource_mappings::LIST_RESOURCE_MAPPINGS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_RESOURCE_MAPPINGS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogResourceMappings::list_resource_mappings`]: set its optional parameters, then `.await` it."]
+    ListResourceMappingsCall < crate ::models::ListResourceMappingsResponse,
+    ListResourceMappingsError >, ListResourceMappingsParams
+}
+impl ListResourceMappingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListResourceMappingsResponse,
+        ListResourceMappingsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of resource mappings.
+    pub fn filter(
+        mut self,
+        filter: crate::models::CatalogResourceMappingFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of resource mappings. Supported sort attributes are:
+    /// - `created_at`
+    ///
+    /// Default sort is `created_at` in descending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogResourceMappings::create_resource_mapping`]: set its optional parameters, then `.await` it."]
+    CreateResourceMappingCall < crate ::models::CatalogResourceMapping,
+    CreateResourceMappingError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogResourceMappings::fetch_resource_mapping`]: set its optional parameters, then `.await` it."]
+    FetchResourceMappingCall < crate ::models::CatalogResourceMapping,
+    FetchResourceMappingError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogResourceMappings::delete_resource_mapping`]: set its optional parameters, then `.await` it."]
+    DeleteResourceMappingCall < (), DeleteResourceMappingError >
+}
+/// How `list-resource-mappings` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_RESOURCE_MAPPINGS_PAGES: crate::runtime::Paginated<
     crate::models::ListResourceMappingsResponse,
     crate::models::CatalogResourceMapping,
 > = crate::runtime::Paginated {
@@ -401,3 +575,27 @@ pub static LIST_RESOURCE_MAPPINGS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListResourceMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_resource_mappings`](CatalogResourceMappings::list_resource_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListResourceMappingsResponse,
+        ListResourceMappingsError,
+    > {
+        self.into_call().pages(&LIST_RESOURCE_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_resource_mappings`](CatalogResourceMappings::list_resource_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::CatalogResourceMapping,
+        ListResourceMappingsError,
+    > {
+        self.into_call().items(&LIST_RESOURCE_MAPPINGS_PAGES)
+    }
+}

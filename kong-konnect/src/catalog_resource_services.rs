@@ -2,11 +2,7 @@
 
 //! Operations on Catalog Resource Services.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Catalog Resource Services; get one from [`Client::catalog_resource_services`](crate::Client::catalog_resource_services).
 ///
 /// Represents all the services mapped to a specific resource.
@@ -24,6 +20,8 @@ impl<'a> CatalogResourceServices<'a> {
     ///
     /// `GET /v1/resources/{id}/catalog-services` (operation `list-catalog-resource-services`).
     ///
+    /// Optional: [`page_size`](ListCatalogResourceServicesCall::page_size), [`page_number`](ListCatalogResourceServicesCall::page_number), [`filter`](ListCatalogResourceServicesCall::filter), [`sort`](ListCatalogResourceServicesCall::sort) on the returned [`ListCatalogResourceServicesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,7 +32,8 @@ impl<'a> CatalogResourceServices<'a> {
     ///
     /// let response = client
     ///     .catalog_resource_services()
-    ///     .list_catalog_resource_services("AflTNLY0tTQhv2my", &Default::default())
+    ///     .list_catalog_resource_services("AflTNLY0tTQhv2my")
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -43,11 +42,7 @@ impl<'a> CatalogResourceServices<'a> {
     pub fn list_catalog_resource_services(
         &self,
         id: &str,
-        options: &ListCatalogResourceServicesOptions,
-    ) -> crate::Call<
-        crate::models::ListCatalogServicesResponse,
-        ListCatalogResourceServicesError,
-    > {
+    ) -> ListCatalogResourceServicesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-catalog-resource-services",
             method: reqwest::Method::GET,
@@ -63,19 +58,63 @@ impl<'a> CatalogResourceServices<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListCatalogResourceServicesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id),
+            params: ListCatalogResourceServicesParams::default(),
+        }
+    }
+}
+/// The operations on Catalog Resource Services, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogResourceServices`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CatalogResourceServicesApi {
+    /// [`CatalogResourceServices::list_catalog_resource_services`]: `GET /v1/resources/{id}/catalog-services`.
+    fn list_catalog_resource_services(
+        &self,
+        id: &str,
+        params: ListCatalogResourceServicesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCatalogServicesResponse,
+            crate::Error<ListCatalogResourceServicesError>,
+        >,
+    > + Send {
+        let _ = (id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-catalog-resource-services",
+                message: "`list-catalog-resource-services` is not implemented by this `CatalogResourceServicesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CatalogResourceServicesApi for crate::Client {
+    fn list_catalog_resource_services(
+        &self,
+        id: &str,
+        params: ListCatalogResourceServicesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCatalogServicesResponse,
+            crate::Error<ListCatalogResourceServicesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .catalog_resource_services()
+                .list_catalog_resource_services(id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-catalog-resource-services` documents.
@@ -118,9 +157,9 @@ impl crate::runtime::ErrorResponses for ListCatalogResourceServicesError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-catalog-resource-services`.
+/// The optional parameters of [`CatalogResourceServices::list_catalog_resource_services`], each `None` unless set: what the setters of [`ListCatalogResourceServicesCall`] fill, and what [`CatalogResourceServicesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCatalogResourceServicesOptions {
+pub struct ListCatalogResourceServicesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -136,29 +175,58 @@ pub struct ListCatalogResourceServicesOptions {
     /// Default sort is `display_name` in ascending order.
     pub sort: Option<String>,
 }
-/// How [`list_catalog_resource_services`](CatalogResourceServices::list_catalog_resource_services) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .catalog_resource_services()
-///     .list_catalog_resource_services("AflTNLY0tTQhv2my", &Default::default())
-///     .items(&kong_konnect::catalog_resource_services::LIST_CATALOG_RESOURCE_SERVICES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CATALOG_RESOURCE_SERVICES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogResourceServices::list_catalog_resource_services`]: set its optional parameters, then `.await` it."]
+    ListCatalogResourceServicesCall < crate ::models::ListCatalogServicesResponse,
+    ListCatalogResourceServicesError >, ListCatalogResourceServicesParams
+}
+impl ListCatalogResourceServicesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListCatalogServicesResponse,
+        ListCatalogResourceServicesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of services.
+    pub fn filter(
+        mut self,
+        filter: crate::models::CatalogServiceFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of services. Supported sort attributes are:
+    /// - `display_name`
+    /// - `name`
+    /// - `created_at`
+    /// - `updated_at`
+    ///
+    /// Default sort is `display_name` in ascending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+/// How `list-catalog-resource-services` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CATALOG_RESOURCE_SERVICES_PAGES: crate::runtime::Paginated<
     crate::models::ListCatalogServicesResponse,
     crate::models::CatalogService,
 > = crate::runtime::Paginated {
@@ -173,3 +241,27 @@ pub static LIST_CATALOG_RESOURCE_SERVICES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListCatalogResourceServicesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_resource_services`](CatalogResourceServices::list_catalog_resource_services).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCatalogServicesResponse,
+        ListCatalogResourceServicesError,
+    > {
+        self.into_call().pages(&LIST_CATALOG_RESOURCE_SERVICES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_resource_services`](CatalogResourceServices::list_catalog_resource_services).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::CatalogService,
+        ListCatalogResourceServicesError,
+    > {
+        self.into_call().items(&LIST_CATALOG_RESOURCE_SERVICES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Catalog Resources.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Catalog Resources; get one from [`Client::catalog_resources`](crate::Client::catalog_resources).
 ///
 /// Resources are entities discovered from integration instances and are intended to be mapped to the relevant services in the catalog.
@@ -40,10 +36,10 @@ impl<'a> CatalogResources<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateCatalogResource = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateCatalogResource>(serde_json::json!({}))?;
     /// let response = client
     ///     .catalog_resources()
-    ///     .update_resource("3f51fa25-310a-421d-bd1a-007f859021a3", "AflTNLY0tTQhv2my", &body)
+    ///     .update_resource("3f51fa25-310a-421d-bd1a-007f859021a3", "AflTNLY0tTQhv2my", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -53,8 +49,8 @@ impl<'a> CatalogResources<'a> {
         &self,
         integration_instance_id: &str,
         resource_id: &str,
-        body: &crate::models::UpdateCatalogResource,
-    ) -> crate::Call<crate::models::CatalogResource, UpdateResourceError> {
+        body: crate::models::UpdateCatalogResource,
+    ) -> UpdateResourceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-resource",
             method: reqwest::Method::PATCH,
@@ -70,23 +66,28 @@ impl<'a> CatalogResources<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("integrationInstanceId", integration_instance_id)
-            .path_param("resourceId", resource_id)
-            .json_body("application/json", body)
+        UpdateResourceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("integrationInstanceId", integration_instance_id)
+                .path_param("resourceId", resource_id)
+                .json_body("application/json", &body),
+        }
     }
     /// List Resources
     ///
     /// Returns a paginated collection of resources.
     ///
     /// `GET /v1/resources` (operation `list-resources`).
+    ///
+    /// Optional: [`page`](ListResourcesCall::page), [`filter`](ListResourcesCall::filter), [`sort`](ListResourcesCall::sort) on the returned [`ListResourcesCall`].
     ///
     /// # Example
     ///
@@ -96,18 +97,21 @@ impl<'a> CatalogResources<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::CursorPageParameters>(serde_json::json!({
+    ///   "size": 10,
+    ///   "after": "ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ",
+    ///   "before": "ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ"
+    /// }))?;
     /// let response = client
     ///     .catalog_resources()
-    ///     .list_resources(&Default::default())
+    ///     .list_resources()
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_resources(
-        &self,
-        options: &ListResourcesOptions,
-    ) -> crate::Call<crate::models::ListResourcesResponse, ListResourcesError> {
+    pub fn list_resources(&self) -> ListResourcesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-resources",
             method: reqwest::Method::GET,
@@ -123,17 +127,18 @@ impl<'a> CatalogResources<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page", &options.page)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListResourcesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListResourcesParams::default(),
+        }
     }
     /// Get a Resource
     ///
@@ -157,10 +162,7 @@ impl<'a> CatalogResources<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn fetch_resource(
-        &self,
-        id: &str,
-    ) -> crate::Call<crate::models::CatalogResource, FetchResourceError> {
+    pub fn fetch_resource(&self, id: &str) -> FetchResourceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-resource",
             method: reqwest::Method::GET,
@@ -176,15 +178,119 @@ impl<'a> CatalogResources<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
+        FetchResourceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id),
+        }
+    }
+}
+/// The operations on Catalog Resources, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogResources`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CatalogResourcesApi {
+    /// [`CatalogResources::update_resource`]: `PATCH /v1/integration-instances/{integrationInstanceId}/resources/{resourceId}`.
+    fn update_resource(
+        &self,
+        integration_instance_id: &str,
+        resource_id: &str,
+        body: crate::models::UpdateCatalogResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogResource,
+            crate::Error<UpdateResourceError>,
+        >,
+    > + Send {
+        let _ = (integration_instance_id, resource_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-resource",
+                message: "`update-resource` is not implemented by this `CatalogResourcesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogResources::list_resources`]: `GET /v1/resources`.
+    fn list_resources(
+        &self,
+        params: ListResourcesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListResourcesResponse,
+            crate::Error<ListResourcesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-resources",
+                message: "`list-resources` is not implemented by this `CatalogResourcesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogResources::fetch_resource`]: `GET /v1/resources/{id}`.
+    fn fetch_resource(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CatalogResource, crate::Error<FetchResourceError>>,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-resource",
+                message: "`fetch-resource` is not implemented by this `CatalogResourcesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CatalogResourcesApi for crate::Client {
+    fn update_resource(
+        &self,
+        integration_instance_id: &str,
+        resource_id: &str,
+        body: crate::models::UpdateCatalogResource,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogResource,
+            crate::Error<UpdateResourceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .catalog_resources()
+                .update_resource(integration_instance_id, resource_id, body),
+        )
+    }
+    fn list_resources(
+        &self,
+        params: ListResourcesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListResourcesResponse,
+            crate::Error<ListResourcesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.catalog_resources().list_resources().with_params(params),
+        )
+    }
+    fn fetch_resource(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CatalogResource, crate::Error<FetchResourceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.catalog_resources().fetch_resource(id))
     }
 }
 /// The error responses `update-resource` documents.
@@ -299,9 +405,14 @@ impl crate::runtime::ErrorResponses for FetchResourceError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-resources`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogResources::update_resource`]: set its optional parameters, then `.await` it."]
+    UpdateResourceCall < crate ::models::CatalogResource, UpdateResourceError >
+}
+/// The optional parameters of [`CatalogResources::list_resources`], each `None` unless set: what the setters of [`ListResourcesCall`] fill, and what [`CatalogResourcesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListResourcesOptions {
+pub struct ListResourcesParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::CursorPageParameters>,
     /// Filters a collection of resources.
@@ -312,4 +423,48 @@ pub struct ListResourcesOptions {
     ///
     /// Default sort is `created_at` in descending order.
     pub sort: Option<String>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogResources::list_resources`]: set its optional parameters, then `.await` it."]
+    ListResourcesCall < crate ::models::ListResourcesResponse, ListResourcesError >,
+    ListResourcesParams
+}
+impl ListResourcesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListResourcesResponse, ListResourcesError> {
+        let params = self.params;
+        self.call
+            .query("page", &params.page)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::CursorPageParameters) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Filters a collection of resources.
+    pub fn filter(
+        mut self,
+        filter: crate::models::CatalogResourceFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of resources. Supported sort attributes are:
+    /// - `created_at`
+    /// - `updated_at`
+    ///
+    /// Default sort is `created_at` in descending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogResources::fetch_resource`]: set its optional parameters, then `.await` it."]
+    FetchResourceCall < crate ::models::CatalogResource, FetchResourceError >
 }

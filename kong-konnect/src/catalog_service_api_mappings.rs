@@ -2,11 +2,7 @@
 
 //! Operations on Catalog Service API Mappings.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Catalog Service API Mappings; get one from [`Client::catalog_service_api_mappings`](crate::Client::catalog_service_api_mappings).
 ///
 /// Service API mappings represent the link between Service and API entities.
@@ -28,6 +24,8 @@ impl<'a> CatalogServiceApiMappings<'a> {
     ///
     /// `GET /v1/apis/{apiId}/service-mappings` (operation `list-service-mappings-for-api`).
     ///
+    /// Optional: [`page_size`](ListServiceMappingsForApiCall::page_size), [`page_number`](ListServiceMappingsForApiCall::page_number), [`sort`](ListServiceMappingsForApiCall::sort), [`filter`](ListServiceMappingsForApiCall::filter) on the returned [`ListServiceMappingsForApiCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -38,7 +36,8 @@ impl<'a> CatalogServiceApiMappings<'a> {
     ///
     /// let response = client
     ///     .catalog_service_api_mappings()
-    ///     .list_service_mappings_for_api("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
+    ///     .list_service_mappings_for_api("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -47,11 +46,7 @@ impl<'a> CatalogServiceApiMappings<'a> {
     pub fn list_service_mappings_for_api(
         &self,
         api_id: uuid::Uuid,
-        options: &ListServiceMappingsForApiOptions,
-    ) -> crate::Call<
-        crate::models::ListServiceMappingsForApiResponse,
-        ListServiceMappingsForApiError,
-    > {
+    ) -> ListServiceMappingsForApiCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-service-mappings-for-api",
             method: reqwest::Method::GET,
@@ -67,25 +62,27 @@ impl<'a> CatalogServiceApiMappings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("apiId", &api_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query("sort", &options.sort)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListServiceMappingsForApiCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("apiId", &api_id),
+            params: ListServiceMappingsForApiParams::default(),
+        }
     }
     /// List API Mappings for a Service
     ///
     /// Returns a paginated collection of API mappings for the given service.
     ///
     /// `GET /v1/catalog-services/{serviceId}/api-mappings` (operation `list-catalog-service-api-mappings`).
+    ///
+    /// Optional: [`page_size`](ListCatalogServiceApiMappingsCall::page_size), [`page_number`](ListCatalogServiceApiMappingsCall::page_number), [`sort`](ListCatalogServiceApiMappingsCall::sort), [`filter`](ListCatalogServiceApiMappingsCall::filter) on the returned [`ListCatalogServiceApiMappingsCall`].
     ///
     /// # Example
     ///
@@ -97,7 +94,8 @@ impl<'a> CatalogServiceApiMappings<'a> {
     ///
     /// let response = client
     ///     .catalog_service_api_mappings()
-    ///     .list_catalog_service_api_mappings("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", &Default::default())
+    ///     .list_catalog_service_api_mappings("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7")
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -106,11 +104,7 @@ impl<'a> CatalogServiceApiMappings<'a> {
     pub fn list_catalog_service_api_mappings(
         &self,
         service_id: &str,
-        options: &ListCatalogServiceApiMappingsOptions,
-    ) -> crate::Call<
-        crate::models::ListServiceMappingsForApiResponse,
-        ListCatalogServiceApiMappingsError,
-    > {
+    ) -> ListCatalogServiceApiMappingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-catalog-service-api-mappings",
             method: reqwest::Method::GET,
@@ -126,19 +120,19 @@ impl<'a> CatalogServiceApiMappings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("serviceId", service_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query("sort", &options.sort)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListCatalogServiceApiMappingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("serviceId", service_id),
+            params: ListCatalogServiceApiMappingsParams::default(),
+        }
     }
     /// Create API Mapping for a Service
     ///
@@ -154,12 +148,12 @@ impl<'a> CatalogServiceApiMappings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCatalogServiceApiMappingRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateCatalogServiceApiMappingRequest>(serde_json::json!({
     ///   "api_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     /// }))?;
     /// let response = client
     ///     .catalog_service_api_mappings()
-    ///     .create_catalog_service_api_mapping("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", &body)
+    ///     .create_catalog_service_api_mapping("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -168,11 +162,8 @@ impl<'a> CatalogServiceApiMappings<'a> {
     pub fn create_catalog_service_api_mapping(
         &self,
         service_id: &str,
-        body: &crate::models::CreateCatalogServiceApiMappingRequest,
-    ) -> crate::Call<
-        crate::models::CatalogServiceApiMapping,
-        CreateCatalogServiceApiMappingError,
-    > {
+        body: crate::models::CreateCatalogServiceApiMappingRequest,
+    ) -> CreateCatalogServiceApiMappingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-catalog-service-api-mapping",
             method: reqwest::Method::POST,
@@ -188,16 +179,19 @@ impl<'a> CatalogServiceApiMappings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("serviceId", service_id)
-            .json_body("application/json", body)
+        CreateCatalogServiceApiMappingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("serviceId", service_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get API Mapping for a Service
     ///
@@ -225,10 +219,7 @@ impl<'a> CatalogServiceApiMappings<'a> {
         &self,
         service_id: &str,
         mapping_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::CatalogServiceApiMapping,
-        GetCatalogServiceApiMappingError,
-    > {
+    ) -> GetCatalogServiceApiMappingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-catalog-service-api-mapping",
             method: reqwest::Method::GET,
@@ -244,16 +235,19 @@ impl<'a> CatalogServiceApiMappings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("serviceId", service_id)
-            .path_param("mappingId", &mapping_id)
+        GetCatalogServiceApiMappingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("serviceId", service_id)
+                .path_param("mappingId", &mapping_id),
+        }
     }
     /// Delete API Mapping for a Service
     ///
@@ -280,7 +274,7 @@ impl<'a> CatalogServiceApiMappings<'a> {
         &self,
         service_id: &str,
         mapping_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteCatalogServiceApiMappingError> {
+    ) -> DeleteCatalogServiceApiMappingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-catalog-service-api-mapping",
             method: reqwest::Method::DELETE,
@@ -294,16 +288,202 @@ impl<'a> CatalogServiceApiMappings<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("serviceId", service_id)
-            .path_param("mappingId", &mapping_id)
+        DeleteCatalogServiceApiMappingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("serviceId", service_id)
+                .path_param("mappingId", &mapping_id),
+        }
+    }
+}
+/// The operations on Catalog Service API Mappings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogServiceApiMappings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CatalogServiceApiMappingsApi {
+    /// [`CatalogServiceApiMappings::list_service_mappings_for_api`]: `GET /v1/apis/{apiId}/service-mappings`.
+    fn list_service_mappings_for_api(
+        &self,
+        api_id: uuid::Uuid,
+        params: ListServiceMappingsForApiParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListServiceMappingsForApiResponse,
+            crate::Error<ListServiceMappingsForApiError>,
+        >,
+    > + Send {
+        let _ = (api_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-service-mappings-for-api",
+                message: "`list-service-mappings-for-api` is not implemented by this `CatalogServiceApiMappingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogServiceApiMappings::list_catalog_service_api_mappings`]: `GET /v1/catalog-services/{serviceId}/api-mappings`.
+    fn list_catalog_service_api_mappings(
+        &self,
+        service_id: &str,
+        params: ListCatalogServiceApiMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListServiceMappingsForApiResponse,
+            crate::Error<ListCatalogServiceApiMappingsError>,
+        >,
+    > + Send {
+        let _ = (service_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-catalog-service-api-mappings",
+                message: "`list-catalog-service-api-mappings` is not implemented by this `CatalogServiceApiMappingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogServiceApiMappings::create_catalog_service_api_mapping`]: `POST /v1/catalog-services/{serviceId}/api-mappings`.
+    fn create_catalog_service_api_mapping(
+        &self,
+        service_id: &str,
+        body: crate::models::CreateCatalogServiceApiMappingRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogServiceApiMapping,
+            crate::Error<CreateCatalogServiceApiMappingError>,
+        >,
+    > + Send {
+        let _ = (service_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-catalog-service-api-mapping",
+                message: "`create-catalog-service-api-mapping` is not implemented by this `CatalogServiceApiMappingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogServiceApiMappings::get_catalog_service_api_mapping`]: `GET /v1/catalog-services/{serviceId}/api-mappings/{mappingId}`.
+    fn get_catalog_service_api_mapping(
+        &self,
+        service_id: &str,
+        mapping_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogServiceApiMapping,
+            crate::Error<GetCatalogServiceApiMappingError>,
+        >,
+    > + Send {
+        let _ = (service_id, mapping_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-catalog-service-api-mapping",
+                message: "`get-catalog-service-api-mapping` is not implemented by this `CatalogServiceApiMappingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogServiceApiMappings::delete_catalog_service_api_mapping`]: `DELETE /v1/catalog-services/{serviceId}/api-mappings/{mappingId}`.
+    fn delete_catalog_service_api_mapping(
+        &self,
+        service_id: &str,
+        mapping_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCatalogServiceApiMappingError>>,
+    > + Send {
+        let _ = (service_id, mapping_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-catalog-service-api-mapping",
+                message: "`delete-catalog-service-api-mapping` is not implemented by this `CatalogServiceApiMappingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CatalogServiceApiMappingsApi for crate::Client {
+    fn list_service_mappings_for_api(
+        &self,
+        api_id: uuid::Uuid,
+        params: ListServiceMappingsForApiParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListServiceMappingsForApiResponse,
+            crate::Error<ListServiceMappingsForApiError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .catalog_service_api_mappings()
+                .list_service_mappings_for_api(api_id)
+                .with_params(params),
+        )
+    }
+    fn list_catalog_service_api_mappings(
+        &self,
+        service_id: &str,
+        params: ListCatalogServiceApiMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListServiceMappingsForApiResponse,
+            crate::Error<ListCatalogServiceApiMappingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .catalog_service_api_mappings()
+                .list_catalog_service_api_mappings(service_id)
+                .with_params(params),
+        )
+    }
+    fn create_catalog_service_api_mapping(
+        &self,
+        service_id: &str,
+        body: crate::models::CreateCatalogServiceApiMappingRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogServiceApiMapping,
+            crate::Error<CreateCatalogServiceApiMappingError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .catalog_service_api_mappings()
+                .create_catalog_service_api_mapping(service_id, body),
+        )
+    }
+    fn get_catalog_service_api_mapping(
+        &self,
+        service_id: &str,
+        mapping_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogServiceApiMapping,
+            crate::Error<GetCatalogServiceApiMappingError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .catalog_service_api_mappings()
+                .get_catalog_service_api_mapping(service_id, mapping_id),
+        )
+    }
+    fn delete_catalog_service_api_mapping(
+        &self,
+        service_id: &str,
+        mapping_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCatalogServiceApiMappingError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .catalog_service_api_mappings()
+                .delete_catalog_service_api_mapping(service_id, mapping_id),
+        )
     }
 }
 /// The error responses `list-service-mappings-for-api`, `list-catalog-service-api-mappings`, `get-catalog-service-api-mapping`, `delete-catalog-service-api-mapping` document.
@@ -398,9 +578,9 @@ impl crate::runtime::ErrorResponses for CreateCatalogServiceApiMappingError {
 pub type GetCatalogServiceApiMappingError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-catalog-service-api-mapping` documents, which other operations of the group document too.
 pub type DeleteCatalogServiceApiMappingError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-service-mappings-for-api`.
+/// The optional parameters of [`CatalogServiceApiMappings::list_service_mappings_for_api`], each `None` unless set: what the setters of [`ListServiceMappingsForApiCall`] fill, and what [`CatalogServiceApiMappingsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListServiceMappingsForApiOptions {
+pub struct ListServiceMappingsForApiParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -419,9 +599,62 @@ pub struct ListServiceMappingsForApiOptions {
     /// - `service_id`
     pub filter: Option<crate::models::CatalogApiServiceMappingFilterParameters>,
 }
-/// Optional parameters of `list-catalog-service-api-mappings`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogServiceApiMappings::list_service_mappings_for_api`]: set its optional parameters, then `.await` it."]
+    ListServiceMappingsForApiCall < crate ::models::ListServiceMappingsForApiResponse,
+    ListServiceMappingsForApiError >, ListServiceMappingsForApiParams
+}
+impl ListServiceMappingsForApiCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListServiceMappingsForApiResponse,
+        ListServiceMappingsForApiError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query("sort", &params.sort)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Sorts a collection of catalog service API mappings. Supported sort attributes are:
+    ///
+    ///
+    /// - `created_at`
+    /// - `updated_at`
+    ///
+    /// Default sort is `created_at` in descending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filters a collection of catalog API service mappings for a given API. Supported filter attributes are:
+    ///
+    ///
+    /// - `service_id`
+    pub fn filter(
+        mut self,
+        filter: crate::models::CatalogApiServiceMappingFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`CatalogServiceApiMappings::list_catalog_service_api_mappings`], each `None` unless set: what the setters of [`ListCatalogServiceApiMappingsCall`] fill, and what [`CatalogServiceApiMappingsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCatalogServiceApiMappingsOptions {
+pub struct ListCatalogServiceApiMappingsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -440,29 +673,79 @@ pub struct ListCatalogServiceApiMappingsOptions {
     /// - `api_id`
     pub filter: Option<crate::models::CatalogServiceApiMappingFilterParameters>,
 }
-/// How [`list_service_mappings_for_api`](CatalogServiceApiMappings::list_service_mappings_for_api) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .catalog_service_api_mappings()
-///     .list_service_mappings_for_api("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
-///     .items(&kong_konnect::catalog_service_api_mappings::LIST_SERVICE_MAPPINGS_FOR_API_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_SERVICE_MAPPINGS_FOR_API_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogServiceApiMappings::list_catalog_service_api_mappings`]: set its optional parameters, then `.await` it."]
+    ListCatalogServiceApiMappingsCall < crate
+    ::models::ListServiceMappingsForApiResponse, ListCatalogServiceApiMappingsError >,
+    ListCatalogServiceApiMappingsParams
+}
+impl ListCatalogServiceApiMappingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListServiceMappingsForApiResponse,
+        ListCatalogServiceApiMappingsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query("sort", &params.sort)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Sorts a collection of catalog service API mappings. Supported sort attributes are:
+    ///
+    ///
+    /// - `created_at`
+    /// - `updated_at`
+    ///
+    /// Default sort is `created_at` in descending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filters a collection of catalog service API mappings for a given Service. Supported filter attributes are:
+    ///
+    ///
+    /// - `api_id`
+    pub fn filter(
+        mut self,
+        filter: crate::models::CatalogServiceApiMappingFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogServiceApiMappings::create_catalog_service_api_mapping`]: set its optional parameters, then `.await` it."]
+    CreateCatalogServiceApiMappingCall < crate ::models::CatalogServiceApiMapping,
+    CreateCatalogServiceApiMappingError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogServiceApiMappings::get_catalog_service_api_mapping`]: set its optional parameters, then `.await` it."]
+    GetCatalogServiceApiMappingCall < crate ::models::CatalogServiceApiMapping,
+    GetCatalogServiceApiMappingError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogServiceApiMappings::delete_catalog_service_api_mapping`]: set its optional parameters, then `.await` it."]
+    DeleteCatalogServiceApiMappingCall < (), DeleteCatalogServiceApiMappingError >
+}
+/// How `list-service-mappings-for-api` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_SERVICE_MAPPINGS_FOR_API_PAGES: crate::runtime::Paginated<
     crate::models::ListServiceMappingsForApiResponse,
     crate::models::CatalogServiceApiMapping,
 > = crate::runtime::Paginated {
@@ -477,29 +760,32 @@ pub static LIST_SERVICE_MAPPINGS_FOR_API_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_catalog_service_api_mappings`](CatalogServiceApiMappings::list_catalog_service_api_mappings) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .catalog_service_api_mappings()
-///     .list_catalog_service_api_mappings("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", &Default::default())
-///     .items(&kong_konnect::catalog_service_api_mappings::LIST_CATALOG_SERVICE_API_MAPPINGS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CATALOG_SERVICE_API_MAPPINGS_PAGES: crate::runtime::Paginated<
+impl ListServiceMappingsForApiCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_service_mappings_for_api`](CatalogServiceApiMappings::list_service_mappings_for_api).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListServiceMappingsForApiResponse,
+        ListServiceMappingsForApiError,
+    > {
+        self.into_call().pages(&LIST_SERVICE_MAPPINGS_FOR_API_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_service_mappings_for_api`](CatalogServiceApiMappings::list_service_mappings_for_api).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::CatalogServiceApiMapping,
+        ListServiceMappingsForApiError,
+    > {
+        self.into_call().items(&LIST_SERVICE_MAPPINGS_FOR_API_PAGES)
+    }
+}
+/// How `list-catalog-service-api-mappings` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CATALOG_SERVICE_API_MAPPINGS_PAGES: crate::runtime::Paginated<
     crate::models::ListServiceMappingsForApiResponse,
     crate::models::CatalogServiceApiMapping,
 > = crate::runtime::Paginated {
@@ -514,3 +800,27 @@ pub static LIST_CATALOG_SERVICE_API_MAPPINGS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListCatalogServiceApiMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_service_api_mappings`](CatalogServiceApiMappings::list_catalog_service_api_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListServiceMappingsForApiResponse,
+        ListCatalogServiceApiMappingsError,
+    > {
+        self.into_call().pages(&LIST_CATALOG_SERVICE_API_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_service_api_mappings`](CatalogServiceApiMappings::list_catalog_service_api_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::CatalogServiceApiMapping,
+        ListCatalogServiceApiMappingsError,
+    > {
+        self.into_call().items(&LIST_CATALOG_SERVICE_API_MAPPINGS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Catalog Service Resources.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Catalog Service Resources; get one from [`Client::catalog_service_resources`](crate::Client::catalog_service_resources).
 ///
 /// Represents all the resources mapped to a specific service.
@@ -24,6 +20,8 @@ impl<'a> CatalogServiceResources<'a> {
     ///
     /// `GET /v1/catalog-services/{id}/resources` (operation `list-catalog-service-resources`).
     ///
+    /// Optional: [`page_size`](ListCatalogServiceResourcesCall::page_size), [`page_number`](ListCatalogServiceResourcesCall::page_number), [`filter`](ListCatalogServiceResourcesCall::filter) on the returned [`ListCatalogServiceResourcesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,7 +32,8 @@ impl<'a> CatalogServiceResources<'a> {
     ///
     /// let response = client
     ///     .catalog_service_resources()
-    ///     .list_catalog_service_resources("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", &Default::default())
+    ///     .list_catalog_service_resources("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7")
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -43,11 +42,7 @@ impl<'a> CatalogServiceResources<'a> {
     pub fn list_catalog_service_resources(
         &self,
         id: &str,
-        options: &ListCatalogServiceResourcesOptions,
-    ) -> crate::Call<
-        crate::models::ListCatalogServiceResourcesResponse,
-        ListCatalogServiceResourcesError,
-    > {
+    ) -> ListCatalogServiceResourcesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-catalog-service-resources",
             method: reqwest::Method::GET,
@@ -63,18 +58,63 @@ impl<'a> CatalogServiceResources<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListCatalogServiceResourcesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id),
+            params: ListCatalogServiceResourcesParams::default(),
+        }
+    }
+}
+/// The operations on Catalog Service Resources, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogServiceResources`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CatalogServiceResourcesApi {
+    /// [`CatalogServiceResources::list_catalog_service_resources`]: `GET /v1/catalog-services/{id}/resources`.
+    fn list_catalog_service_resources(
+        &self,
+        id: &str,
+        params: ListCatalogServiceResourcesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCatalogServiceResourcesResponse,
+            crate::Error<ListCatalogServiceResourcesError>,
+        >,
+    > + Send {
+        let _ = (id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-catalog-service-resources",
+                message: "`list-catalog-service-resources` is not implemented by this `CatalogServiceResourcesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CatalogServiceResourcesApi for crate::Client {
+    fn list_catalog_service_resources(
+        &self,
+        id: &str,
+        params: ListCatalogServiceResourcesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCatalogServiceResourcesResponse,
+            crate::Error<ListCatalogServiceResourcesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .catalog_service_resources()
+                .list_catalog_service_resources(id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-catalog-service-resources` documents.
@@ -117,9 +157,9 @@ impl crate::runtime::ErrorResponses for ListCatalogServiceResourcesError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-catalog-service-resources`.
+/// The optional parameters of [`CatalogServiceResources::list_catalog_service_resources`], each `None` unless set: what the setters of [`ListCatalogServiceResourcesCall`] fill, and what [`CatalogServiceResourcesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCatalogServiceResourcesOptions {
+pub struct ListCatalogServiceResourcesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -127,29 +167,47 @@ pub struct ListCatalogServiceResourcesOptions {
     /// Filters a collection of resources.
     pub filter: Option<crate::models::CatalogResourceRefFilterParameters>,
 }
-/// How [`list_catalog_service_resources`](CatalogServiceResources::list_catalog_service_resources) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .catalog_service_resources()
-///     .list_catalog_service_resources("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", &Default::default())
-///     .items(&kong_konnect::catalog_service_resources::LIST_CATALOG_SERVICE_RESOURCES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CATALOG_SERVICE_RESOURCES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogServiceResources::list_catalog_service_resources`]: set its optional parameters, then `.await` it."]
+    ListCatalogServiceResourcesCall < crate
+    ::models::ListCatalogServiceResourcesResponse, ListCatalogServiceResourcesError >,
+    ListCatalogServiceResourcesParams
+}
+impl ListCatalogServiceResourcesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListCatalogServiceResourcesResponse,
+        ListCatalogServiceResourcesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of resources.
+    pub fn filter(
+        mut self,
+        filter: crate::models::CatalogResourceRefFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// How `list-catalog-service-resources` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CATALOG_SERVICE_RESOURCES_PAGES: crate::runtime::Paginated<
     crate::models::ListCatalogServiceResourcesResponse,
     crate::models::CatalogResource,
 > = crate::runtime::Paginated {
@@ -164,3 +222,27 @@ pub static LIST_CATALOG_SERVICE_RESOURCES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListCatalogServiceResourcesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_service_resources`](CatalogServiceResources::list_catalog_service_resources).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCatalogServiceResourcesResponse,
+        ListCatalogServiceResourcesError,
+    > {
+        self.into_call().pages(&LIST_CATALOG_SERVICE_RESOURCES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_service_resources`](CatalogServiceResources::list_catalog_service_resources).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::CatalogResource,
+        ListCatalogServiceResourcesError,
+    > {
+        self.into_call().items(&LIST_CATALOG_SERVICE_RESOURCES_PAGES)
+    }
+}

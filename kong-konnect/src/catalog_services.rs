@@ -2,11 +2,7 @@
 
 //! Operations on Catalog Services.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Catalog Services; get one from [`Client::catalog_services`](crate::Client::catalog_services).
 ///
 /// Create and maintain a centralized catalog of all services running in your organization.
@@ -38,6 +34,8 @@ impl<'a> CatalogServices<'a> {
     ///
     /// `GET /v1/catalog-services` (operation `list-catalog-services`).
     ///
+    /// Optional: [`page_size`](ListCatalogServicesCall::page_size), [`page_number`](ListCatalogServicesCall::page_number), [`filter`](ListCatalogServicesCall::filter), [`sort`](ListCatalogServicesCall::sort) on the returned [`ListCatalogServicesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -48,19 +46,14 @@ impl<'a> CatalogServices<'a> {
     ///
     /// let response = client
     ///     .catalog_services()
-    ///     .list_catalog_services(&Default::default())
+    ///     .list_catalog_services()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_catalog_services(
-        &self,
-        options: &ListCatalogServicesOptions,
-    ) -> crate::Call<
-        crate::models::ListCatalogServicesResponse,
-        ListCatalogServicesError,
-    > {
+    pub fn list_catalog_services(&self) -> ListCatalogServicesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-catalog-services",
             method: reqwest::Method::GET,
@@ -76,18 +69,18 @@ impl<'a> CatalogServices<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListCatalogServicesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListCatalogServicesParams::default(),
+        }
     }
     /// Create Service
     ///
@@ -103,13 +96,13 @@ impl<'a> CatalogServices<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCatalogService = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateCatalogService>(serde_json::json!({
     ///   "name": "user-svc",
     ///   "display_name": "User Service"
     /// }))?;
     /// let response = client
     ///     .catalog_services()
-    ///     .create_catalog_service(&body)
+    ///     .create_catalog_service(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -117,8 +110,8 @@ impl<'a> CatalogServices<'a> {
     /// ```
     pub fn create_catalog_service(
         &self,
-        body: &crate::models::CreateCatalogService,
-    ) -> crate::Call<crate::models::CatalogService, CreateCatalogServiceError> {
+        body: crate::models::CreateCatalogService,
+    ) -> CreateCatalogServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-catalog-service",
             method: reqwest::Method::POST,
@@ -134,15 +127,18 @@ impl<'a> CatalogServices<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateCatalogServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Service
     ///
@@ -166,10 +162,7 @@ impl<'a> CatalogServices<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn fetch_catalog_service(
-        &self,
-        id: &str,
-    ) -> crate::Call<crate::models::CatalogService, FetchCatalogServiceError> {
+    pub fn fetch_catalog_service(&self, id: &str) -> FetchCatalogServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-catalog-service",
             method: reqwest::Method::GET,
@@ -185,15 +178,18 @@ impl<'a> CatalogServices<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
+        FetchCatalogServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id),
+        }
     }
     /// Delete Service
     ///
@@ -216,10 +212,7 @@ impl<'a> CatalogServices<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_catalog_service(
-        &self,
-        id: &str,
-    ) -> crate::Call<(), DeleteCatalogServiceError> {
+    pub fn delete_catalog_service(&self, id: &str) -> DeleteCatalogServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-catalog-service",
             method: reqwest::Method::DELETE,
@@ -233,15 +226,18 @@ impl<'a> CatalogServices<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
+        DeleteCatalogServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id),
+        }
     }
     /// Update Service
     ///
@@ -257,10 +253,10 @@ impl<'a> CatalogServices<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateCatalogService = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateCatalogService>(serde_json::json!({}))?;
     /// let response = client
     ///     .catalog_services()
-    ///     .update_catalog_service("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", &body)
+    ///     .update_catalog_service("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -269,8 +265,8 @@ impl<'a> CatalogServices<'a> {
     pub fn update_catalog_service(
         &self,
         id: &str,
-        body: &crate::models::UpdateCatalogService,
-    ) -> crate::Call<crate::models::CatalogService, UpdateCatalogServiceError> {
+        body: crate::models::UpdateCatalogService,
+    ) -> UpdateCatalogServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-catalog-service",
             method: reqwest::Method::PATCH,
@@ -286,16 +282,182 @@ impl<'a> CatalogServices<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
-            .json_body("application/json", body)
+        UpdateCatalogServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on Catalog Services, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CatalogServices`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CatalogServicesApi {
+    /// [`CatalogServices::list_catalog_services`]: `GET /v1/catalog-services`.
+    fn list_catalog_services(
+        &self,
+        params: ListCatalogServicesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCatalogServicesResponse,
+            crate::Error<ListCatalogServicesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-catalog-services",
+                message: "`list-catalog-services` is not implemented by this `CatalogServicesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogServices::create_catalog_service`]: `POST /v1/catalog-services`.
+    fn create_catalog_service(
+        &self,
+        body: crate::models::CreateCatalogService,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogService,
+            crate::Error<CreateCatalogServiceError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-catalog-service",
+                message: "`create-catalog-service` is not implemented by this `CatalogServicesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogServices::fetch_catalog_service`]: `GET /v1/catalog-services/{id}`.
+    fn fetch_catalog_service(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogService,
+            crate::Error<FetchCatalogServiceError>,
+        >,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-catalog-service",
+                message: "`fetch-catalog-service` is not implemented by this `CatalogServicesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogServices::delete_catalog_service`]: `DELETE /v1/catalog-services/{id}`.
+    fn delete_catalog_service(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCatalogServiceError>>,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-catalog-service",
+                message: "`delete-catalog-service` is not implemented by this `CatalogServicesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CatalogServices::update_catalog_service`]: `PATCH /v1/catalog-services/{id}`.
+    fn update_catalog_service(
+        &self,
+        id: &str,
+        body: crate::models::UpdateCatalogService,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogService,
+            crate::Error<UpdateCatalogServiceError>,
+        >,
+    > + Send {
+        let _ = (id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-catalog-service",
+                message: "`update-catalog-service` is not implemented by this `CatalogServicesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CatalogServicesApi for crate::Client {
+    fn list_catalog_services(
+        &self,
+        params: ListCatalogServicesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCatalogServicesResponse,
+            crate::Error<ListCatalogServicesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.catalog_services().list_catalog_services().with_params(params),
+        )
+    }
+    fn create_catalog_service(
+        &self,
+        body: crate::models::CreateCatalogService,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogService,
+            crate::Error<CreateCatalogServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.catalog_services().create_catalog_service(body),
+        )
+    }
+    fn fetch_catalog_service(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogService,
+            crate::Error<FetchCatalogServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.catalog_services().fetch_catalog_service(id),
+        )
+    }
+    fn delete_catalog_service(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCatalogServiceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.catalog_services().delete_catalog_service(id),
+        )
+    }
+    fn update_catalog_service(
+        &self,
+        id: &str,
+        body: crate::models::UpdateCatalogService,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogService,
+            crate::Error<UpdateCatalogServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.catalog_services().update_catalog_service(id, body),
+        )
     }
 }
 /// The error responses `list-catalog-services`, `create-catalog-service` document.
@@ -422,9 +584,9 @@ impl crate::runtime::ErrorResponses for UpdateCatalogServiceError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-catalog-services`.
+/// The optional parameters of [`CatalogServices::list_catalog_services`], each `None` unless set: what the setters of [`ListCatalogServicesCall`] fill, and what [`CatalogServicesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCatalogServicesOptions {
+pub struct ListCatalogServicesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -440,29 +602,80 @@ pub struct ListCatalogServicesOptions {
     /// Default sort is `display_name` in ascending order.
     pub sort: Option<String>,
 }
-/// How [`list_catalog_services`](CatalogServices::list_catalog_services) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .catalog_services()
-///     .list_catalog_services(&Default::default())
-///     .items(&kong_konnect::catalog_services::LIST_CATALOG_SERVICES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CATALOG_SERVICES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogServices::list_catalog_services`]: set its optional parameters, then `.await` it."]
+    ListCatalogServicesCall < crate ::models::ListCatalogServicesResponse,
+    ListCatalogServicesError >, ListCatalogServicesParams
+}
+impl ListCatalogServicesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListCatalogServicesResponse,
+        ListCatalogServicesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of services.
+    pub fn filter(
+        mut self,
+        filter: crate::models::CatalogServiceFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of services. Supported sort attributes are:
+    /// - `display_name`
+    /// - `name`
+    /// - `created_at`
+    /// - `updated_at`
+    ///
+    /// Default sort is `display_name` in ascending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogServices::create_catalog_service`]: set its optional parameters, then `.await` it."]
+    CreateCatalogServiceCall < crate ::models::CatalogService, CreateCatalogServiceError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogServices::fetch_catalog_service`]: set its optional parameters, then `.await` it."]
+    FetchCatalogServiceCall < crate ::models::CatalogService, FetchCatalogServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogServices::delete_catalog_service`]: set its optional parameters, then `.await` it."]
+    DeleteCatalogServiceCall < (), DeleteCatalogServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CatalogServices::update_catalog_service`]: set its optional parameters, then `.await` it."]
+    UpdateCatalogServiceCall < crate ::models::CatalogService, UpdateCatalogServiceError
+    >
+}
+/// How `list-catalog-services` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CATALOG_SERVICES_PAGES: crate::runtime::Paginated<
     crate::models::ListCatalogServicesResponse,
     crate::models::CatalogService,
 > = crate::runtime::Paginated {
@@ -477,3 +690,24 @@ pub static LIST_CATALOG_SERVICES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListCatalogServicesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_services`](CatalogServices::list_catalog_services).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCatalogServicesResponse,
+        ListCatalogServicesError,
+    > {
+        self.into_call().pages(&LIST_CATALOG_SERVICES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_services`](CatalogServices::list_catalog_services).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::CatalogService, ListCatalogServicesError> {
+        self.into_call().items(&LIST_CATALOG_SERVICES_PAGES)
+    }
+}

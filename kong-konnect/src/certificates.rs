@@ -2,11 +2,7 @@
 
 //! Operations on Certificates.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Certificates; get one from [`Client::certificates`](crate::Client::certificates).
 ///
 /// A certificate object represents a public certificate, and can be optionally paired with the corresponding private key. These objects are used by Kong Gateway to handle SSL/TLS termination for encrypted requests, or for use as a trusted CA store when validating peer certificate of client/service.
@@ -26,6 +22,8 @@ impl<'a> Certificates<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/certificates` (operation `list-certificate`).
     ///
+    /// Optional: [`size`](ListCertificateCall::size), [`offset`](ListCertificateCall::offset), [`tags`](ListCertificateCall::tags) on the returned [`ListCertificateCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -36,17 +34,14 @@ impl<'a> Certificates<'a> {
     ///
     /// let response = client
     ///     .certificates()
-    ///     .list_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_certificate(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListCertificateOptions,
-    ) -> crate::Call<crate::models::ListCertificateResponse, ListCertificateError> {
+    pub fn list_certificate(&self, control_plane_id: uuid::Uuid) -> ListCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-certificate",
             method: reqwest::Method::GET,
@@ -60,18 +55,19 @@ impl<'a> Certificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListCertificateParams::default(),
+        }
     }
     /// Create a new Certificate
     ///
@@ -85,14 +81,14 @@ impl<'a> Certificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CertificateRequest>(serde_json::json!({
     ///   "cert": "-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----",
     ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
     ///   "key": "-----BEGIN PRIVATE KEY-----\nprivate-key-content\n-----END PRIVATE KEY-----"
     /// }))?;
     /// let response = client
     ///     .certificates()
-    ///     .create_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -101,8 +97,8 @@ impl<'a> Certificates<'a> {
     pub fn create_certificate(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::CertificateRequest,
-    ) -> crate::Call<crate::models::Certificate, CreateCertificateError> {
+        body: crate::models::CertificateRequest,
+    ) -> CreateCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-certificate",
             method: reqwest::Method::POST,
@@ -116,16 +112,19 @@ impl<'a> Certificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreateCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Certificate
     ///
@@ -153,7 +152,7 @@ impl<'a> Certificates<'a> {
         &self,
         certificate_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Certificate, GetCertificateError> {
+    ) -> GetCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-certificate",
             method: reqwest::Method::GET,
@@ -167,16 +166,19 @@ impl<'a> Certificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("CertificateId", certificate_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("CertificateId", certificate_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Upsert a Certificate
     ///
@@ -192,14 +194,14 @@ impl<'a> Certificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CertificateRequest>(serde_json::json!({
     ///   "cert": "-----BEGIN CERTIFICATE-----\ncertificate-content\n-----END CERTIFICATE-----",
     ///   "id": "b2f34145-0343-41a4-9602-4c69dec2f269",
     ///   "key": "-----BEGIN PRIVATE KEY-----\nprivate-key-content\n-----END PRIVATE KEY-----"
     /// }))?;
     /// let response = client
     ///     .certificates()
-    ///     .upsert_certificate("ddf3cdaa-3329-4961-822a-ce6dbd38eff7", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_certificate("ddf3cdaa-3329-4961-822a-ce6dbd38eff7", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -209,8 +211,8 @@ impl<'a> Certificates<'a> {
         &self,
         certificate_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::CertificateRequest,
-    ) -> crate::Call<crate::models::Certificate, UpsertCertificateError> {
+        body: crate::models::CertificateRequest,
+    ) -> UpsertCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-certificate",
             method: reqwest::Method::PUT,
@@ -224,17 +226,20 @@ impl<'a> Certificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("CertificateId", certificate_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("CertificateId", certificate_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a Certificate
     ///
@@ -259,7 +264,7 @@ impl<'a> Certificates<'a> {
         &self,
         certificate_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteCertificateError> {
+    ) -> DeleteCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-certificate",
             method: reqwest::Method::DELETE,
@@ -273,16 +278,176 @@ impl<'a> Certificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("CertificateId", certificate_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("CertificateId", certificate_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Certificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CertificatesApi {
+    /// [`Certificates::list_certificate`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/certificates`.
+    fn list_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCertificateResponse,
+            crate::Error<ListCertificateError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-certificate",
+                message: "`list-certificate` is not implemented by this `CertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Certificates::create_certificate`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/certificates`.
+    fn create_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Certificate, crate::Error<CreateCertificateError>>,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-certificate",
+                message: "`create-certificate` is not implemented by this `CertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Certificates::get_certificate`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/certificates/{CertificateId}`.
+    fn get_certificate(
+        &self,
+        certificate_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Certificate, crate::Error<GetCertificateError>>,
+    > + Send {
+        let _ = (certificate_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-certificate",
+                message: "`get-certificate` is not implemented by this `CertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Certificates::upsert_certificate`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/certificates/{CertificateId}`.
+    fn upsert_certificate(
+        &self,
+        certificate_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Certificate, crate::Error<UpsertCertificateError>>,
+    > + Send {
+        let _ = (certificate_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-certificate",
+                message: "`upsert-certificate` is not implemented by this `CertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Certificates::delete_certificate`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/certificates/{CertificateId}`.
+    fn delete_certificate(
+        &self,
+        certificate_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCertificateError>>,
+    > + Send {
+        let _ = (certificate_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-certificate",
+                message: "`delete-certificate` is not implemented by this `CertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CertificatesApi for crate::Client {
+    fn list_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCertificateResponse,
+            crate::Error<ListCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.certificates().list_certificate(control_plane_id).with_params(params),
+        )
+    }
+    fn create_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Certificate, crate::Error<CreateCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.certificates().create_certificate(control_plane_id, body),
+        )
+    }
+    fn get_certificate(
+        &self,
+        certificate_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Certificate, crate::Error<GetCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.certificates().get_certificate(certificate_id, control_plane_id),
+        )
+    }
+    fn upsert_certificate(
+        &self,
+        certificate_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CertificateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Certificate, crate::Error<UpsertCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .certificates()
+                .upsert_certificate(certificate_id, control_plane_id, body),
+        )
+    }
+    fn delete_certificate(
+        &self,
+        certificate_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.certificates().delete_certificate(certificate_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-certificate`, `create-certificate`, `upsert-certificate`, `delete-certificate` document.
@@ -353,9 +518,9 @@ impl crate::runtime::ErrorResponses for GetCertificateError {
 pub type UpsertCertificateError = UnauthorizedError;
 /// The error responses `delete-certificate` documents, which other operations of the group document too.
 pub type DeleteCertificateError = UnauthorizedError;
-/// Optional parameters of `list-certificate`.
+/// The optional parameters of [`Certificates::list_certificate`], each `None` unless set: what the setters of [`ListCertificateCall`] fill, and what [`CertificatesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCertificateOptions {
+pub struct ListCertificateParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -363,29 +528,60 @@ pub struct ListCertificateOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_certificate`](Certificates::list_certificate) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .certificates()
-///     .list_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::certificates::LIST_CERTIFICATE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CERTIFICATE_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Certificates::list_certificate`]: set its optional parameters, then `.await` it."]
+    ListCertificateCall < crate ::models::ListCertificateResponse, ListCertificateError
+    >, ListCertificateParams
+}
+impl ListCertificateCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListCertificateResponse, ListCertificateError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Certificates::create_certificate`]: set its optional parameters, then `.await` it."]
+    CreateCertificateCall < crate ::models::Certificate, CreateCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Certificates::get_certificate`]: set its optional parameters, then `.await` it."]
+    GetCertificateCall < crate ::models::Certificate, GetCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Certificates::upsert_certificate`]: set its optional parameters, then `.await` it."]
+    UpsertCertificateCall < crate ::models::Certificate, UpsertCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Certificates::delete_certificate`]: set its optional parameters, then `.await` it."]
+    DeleteCertificateCall < (), DeleteCertificateError >
+}
+/// How `list-certificate` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CERTIFICATE_PAGES: crate::runtime::Paginated<
     crate::models::ListCertificateResponse,
     crate::models::Certificate,
 > = crate::runtime::Paginated {
@@ -398,3 +594,24 @@ pub static LIST_CERTIFICATE_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListCertificateCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_certificate`](Certificates::list_certificate).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCertificateResponse,
+        ListCertificateError,
+    > {
+        self.into_call().pages(&LIST_CERTIFICATE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_certificate`](Certificates::list_certificate).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Certificate, ListCertificateError> {
+        self.into_call().items(&LIST_CERTIFICATE_PAGES)
+    }
+}

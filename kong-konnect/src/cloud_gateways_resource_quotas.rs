@@ -2,11 +2,7 @@
 
 //! Operations on Cloud Gateways Resource Quotas.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Cloud Gateways Resource Quotas; get one from [`Client::cloud_gateways_resource_quotas`](crate::Client::cloud_gateways_resource_quotas).
 ///
 /// Resource Quotas define organization-level limits on the number of Cloud Gateway resources — active networks, data planes, serverless data planes, data plane groups, and provider accounts per cloud provider. Use these endpoints to view the default platform limits and any overrides applied to your organization.
@@ -25,6 +21,8 @@ impl<'a> CloudGatewaysResourceQuotas<'a> {
     ///
     /// `GET /v2/cloud-gateways/default-resource-quotas` (operation `list-default-resource-quotas`).
     ///
+    /// Optional: [`page_size`](ListDefaultResourceQuotasCall::page_size), [`page_number`](ListDefaultResourceQuotasCall::page_number) on the returned [`ListDefaultResourceQuotasCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -35,19 +33,14 @@ impl<'a> CloudGatewaysResourceQuotas<'a> {
     ///
     /// let response = client
     ///     .cloud_gateways_resource_quotas()
-    ///     .list_default_resource_quotas(&Default::default())
+    ///     .list_default_resource_quotas()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_default_resource_quotas(
-        &self,
-        options: &ListDefaultResourceQuotasOptions,
-    ) -> crate::Call<
-        crate::models::ListDefaultResourceQuotasResponse,
-        ListDefaultResourceQuotasError,
-    > {
+    pub fn list_default_resource_quotas(&self) -> ListDefaultResourceQuotasCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-default-resource-quotas",
             method: reqwest::Method::GET,
@@ -63,16 +56,18 @@ impl<'a> CloudGatewaysResourceQuotas<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListDefaultResourceQuotasCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListDefaultResourceQuotasParams::default(),
+        }
     }
     /// List Resource Quotas
     ///
@@ -82,6 +77,8 @@ impl<'a> CloudGatewaysResourceQuotas<'a> {
     /// provider accounts per cloud provider.
     ///
     /// `GET /v2/cloud-gateways/resource-quotas` (operation `list-resource-quotas`).
+    ///
+    /// Optional: [`page_size`](ListResourceQuotasCall::page_size), [`page_number`](ListResourceQuotasCall::page_number) on the returned [`ListResourceQuotasCall`].
     ///
     /// # Example
     ///
@@ -93,19 +90,14 @@ impl<'a> CloudGatewaysResourceQuotas<'a> {
     ///
     /// let response = client
     ///     .cloud_gateways_resource_quotas()
-    ///     .list_resource_quotas(&Default::default())
+    ///     .list_resource_quotas()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_resource_quotas(
-        &self,
-        options: &ListResourceQuotasOptions,
-    ) -> crate::Call<
-        crate::models::ListResourceQuotasResponse,
-        ListResourceQuotasError,
-    > {
+    pub fn list_resource_quotas(&self) -> ListResourceQuotasCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-resource-quotas",
             method: reqwest::Method::GET,
@@ -121,16 +113,18 @@ impl<'a> CloudGatewaysResourceQuotas<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListResourceQuotasCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListResourceQuotasParams::default(),
+        }
     }
     /// Get Resource Quota
     ///
@@ -157,7 +151,7 @@ impl<'a> CloudGatewaysResourceQuotas<'a> {
     pub fn get_resource_quota(
         &self,
         resource_quota_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ResourceQuota, GetResourceQuotaError> {
+    ) -> GetResourceQuotaCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-resource-quota",
             method: reqwest::Method::GET,
@@ -173,15 +167,127 @@ impl<'a> CloudGatewaysResourceQuotas<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("resourceQuotaId", &resource_quota_id)
+        GetResourceQuotaCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("resourceQuotaId", &resource_quota_id),
+        }
+    }
+}
+/// The operations on Cloud Gateways Resource Quotas, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CloudGatewaysResourceQuotas`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CloudGatewaysResourceQuotasApi {
+    /// [`CloudGatewaysResourceQuotas::list_default_resource_quotas`]: `GET /v2/cloud-gateways/default-resource-quotas`.
+    fn list_default_resource_quotas(
+        &self,
+        params: ListDefaultResourceQuotasParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDefaultResourceQuotasResponse,
+            crate::Error<ListDefaultResourceQuotasError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-default-resource-quotas",
+                message: "`list-default-resource-quotas` is not implemented by this `CloudGatewaysResourceQuotasApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CloudGatewaysResourceQuotas::list_resource_quotas`]: `GET /v2/cloud-gateways/resource-quotas`.
+    fn list_resource_quotas(
+        &self,
+        params: ListResourceQuotasParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListResourceQuotasResponse,
+            crate::Error<ListResourceQuotasError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-resource-quotas",
+                message: "`list-resource-quotas` is not implemented by this `CloudGatewaysResourceQuotasApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CloudGatewaysResourceQuotas::get_resource_quota`]: `GET /v2/cloud-gateways/resource-quotas/{resourceQuotaId}`.
+    fn get_resource_quota(
+        &self,
+        resource_quota_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ResourceQuota,
+            crate::Error<GetResourceQuotaError>,
+        >,
+    > + Send {
+        let _ = (resource_quota_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-resource-quota",
+                message: "`get-resource-quota` is not implemented by this `CloudGatewaysResourceQuotasApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CloudGatewaysResourceQuotasApi for crate::Client {
+    fn list_default_resource_quotas(
+        &self,
+        params: ListDefaultResourceQuotasParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDefaultResourceQuotasResponse,
+            crate::Error<ListDefaultResourceQuotasError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .cloud_gateways_resource_quotas()
+                .list_default_resource_quotas()
+                .with_params(params),
+        )
+    }
+    fn list_resource_quotas(
+        &self,
+        params: ListResourceQuotasParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListResourceQuotasResponse,
+            crate::Error<ListResourceQuotasError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .cloud_gateways_resource_quotas()
+                .list_resource_quotas()
+                .with_params(params),
+        )
+    }
+    fn get_resource_quota(
+        &self,
+        resource_quota_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ResourceQuota,
+            crate::Error<GetResourceQuotaError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.cloud_gateways_resource_quotas().get_resource_quota(resource_quota_id),
+        )
     }
 }
 /// The error responses `list-default-resource-quotas`, `list-resource-quotas` document.
@@ -260,45 +366,87 @@ impl crate::runtime::ErrorResponses for GetResourceQuotaError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-default-resource-quotas`.
+/// The optional parameters of [`CloudGatewaysResourceQuotas::list_default_resource_quotas`], each `None` unless set: what the setters of [`ListDefaultResourceQuotasCall`] fill, and what [`CloudGatewaysResourceQuotasApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListDefaultResourceQuotasOptions {
+pub struct ListDefaultResourceQuotasParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// Optional parameters of `list-resource-quotas`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CloudGatewaysResourceQuotas::list_default_resource_quotas`]: set its optional parameters, then `.await` it."]
+    ListDefaultResourceQuotasCall < crate ::models::ListDefaultResourceQuotasResponse,
+    ListDefaultResourceQuotasError >, ListDefaultResourceQuotasParams
+}
+impl ListDefaultResourceQuotasCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListDefaultResourceQuotasResponse,
+        ListDefaultResourceQuotasError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+/// The optional parameters of [`CloudGatewaysResourceQuotas::list_resource_quotas`], each `None` unless set: what the setters of [`ListResourceQuotasCall`] fill, and what [`CloudGatewaysResourceQuotasApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListResourceQuotasOptions {
+pub struct ListResourceQuotasParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// How [`list_default_resource_quotas`](CloudGatewaysResourceQuotas::list_default_resource_quotas) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .cloud_gateways_resource_quotas()
-///     .list_default_resource_quotas(&Default::default())
-///     .items(&kong_konnect::cloud_gateways_resource_quotas::LIST_DEFAULT_RESOURCE_QUOTAS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_DEFAULT_RESOURCE_QUOTAS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CloudGatewaysResourceQuotas::list_resource_quotas`]: set its optional parameters, then `.await` it."]
+    ListResourceQuotasCall < crate ::models::ListResourceQuotasResponse,
+    ListResourceQuotasError >, ListResourceQuotasParams
+}
+impl ListResourceQuotasCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListResourceQuotasResponse,
+        ListResourceQuotasError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CloudGatewaysResourceQuotas::get_resource_quota`]: set its optional parameters, then `.await` it."]
+    GetResourceQuotaCall < crate ::models::ResourceQuota, GetResourceQuotaError >
+}
+/// How `list-default-resource-quotas` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_DEFAULT_RESOURCE_QUOTAS_PAGES: crate::runtime::Paginated<
     crate::models::ListDefaultResourceQuotasResponse,
     crate::models::DefaultResourceQuota,
 > = crate::runtime::Paginated {
@@ -313,29 +461,32 @@ pub static LIST_DEFAULT_RESOURCE_QUOTAS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_resource_quotas`](CloudGatewaysResourceQuotas::list_resource_quotas) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .cloud_gateways_resource_quotas()
-///     .list_resource_quotas(&Default::default())
-///     .items(&kong_konnect::cloud_gateways_resource_quotas::LIST_RESOURCE_QUOTAS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_RESOURCE_QUOTAS_PAGES: crate::runtime::Paginated<
+impl ListDefaultResourceQuotasCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_default_resource_quotas`](CloudGatewaysResourceQuotas::list_default_resource_quotas).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDefaultResourceQuotasResponse,
+        ListDefaultResourceQuotasError,
+    > {
+        self.into_call().pages(&LIST_DEFAULT_RESOURCE_QUOTAS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_default_resource_quotas`](CloudGatewaysResourceQuotas::list_default_resource_quotas).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::DefaultResourceQuota,
+        ListDefaultResourceQuotasError,
+    > {
+        self.into_call().items(&LIST_DEFAULT_RESOURCE_QUOTAS_PAGES)
+    }
+}
+/// How `list-resource-quotas` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_RESOURCE_QUOTAS_PAGES: crate::runtime::Paginated<
     crate::models::ListResourceQuotasResponse,
     crate::models::ResourceQuota,
 > = crate::runtime::Paginated {
@@ -350,3 +501,24 @@ pub static LIST_RESOURCE_QUOTAS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListResourceQuotasCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_resource_quotas`](CloudGatewaysResourceQuotas::list_resource_quotas).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListResourceQuotasResponse,
+        ListResourceQuotasError,
+    > {
+        self.into_call().pages(&LIST_RESOURCE_QUOTAS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_resource_quotas`](CloudGatewaysResourceQuotas::list_resource_quotas).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ResourceQuota, ListResourceQuotasError> {
+        self.into_call().items(&LIST_RESOURCE_QUOTAS_PAGES)
+    }
+}

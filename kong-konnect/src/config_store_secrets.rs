@@ -2,11 +2,7 @@
 
 //! Operations on Config Store Secrets.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Config Store Secrets; get one from [`Client::config_store_secrets`](crate::Client::config_store_secrets).
 ///
 /// Config Store Secrets
@@ -24,6 +20,8 @@ impl<'a> ConfigStoreSecrets<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/config-stores/{configStoreId}/secrets` (operation `list-config-store-secrets`).
     ///
+    /// Optional: [`page_size`](ListConfigStoreSecretsCall::page_size), [`page_after`](ListConfigStoreSecretsCall::page_after) on the returned [`ListConfigStoreSecretsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,7 +32,8 @@ impl<'a> ConfigStoreSecrets<'a> {
     ///
     /// let response = client
     ///     .config_store_secrets()
-    ///     .list_config_store_secrets("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_config_store_secrets("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -44,11 +43,7 @@ impl<'a> ConfigStoreSecrets<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         config_store_id: uuid::Uuid,
-        options: &ListConfigStoreSecretsOptions,
-    ) -> crate::Call<
-        crate::models::ListConfigStoreSecretsResponse,
-        ListConfigStoreSecretsError,
-    > {
+    ) -> ListConfigStoreSecretsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-config-store-secrets",
             method: reqwest::Method::GET,
@@ -64,18 +59,20 @@ impl<'a> ConfigStoreSecrets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("configStoreId", &config_store_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListConfigStoreSecretsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("configStoreId", &config_store_id),
+            params: ListConfigStoreSecretsParams::default(),
+        }
     }
     /// Create Config Store Secret
     ///
@@ -91,13 +88,13 @@ impl<'a> ConfigStoreSecrets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateConfigStoreSecret = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateConfigStoreSecret>(serde_json::json!({
     ///   "key": "string",
     ///   "value": "string"
     /// }))?;
     /// let response = client
     ///     .config_store_secrets()
-    ///     .create_config_store_secret("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .create_config_store_secret("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -107,8 +104,8 @@ impl<'a> ConfigStoreSecrets<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         config_store_id: uuid::Uuid,
-        body: &crate::models::CreateConfigStoreSecret,
-    ) -> crate::Call<crate::models::ConfigStoreSecret, CreateConfigStoreSecretError> {
+        body: crate::models::CreateConfigStoreSecret,
+    ) -> CreateConfigStoreSecretCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-config-store-secret",
             method: reqwest::Method::POST,
@@ -124,17 +121,20 @@ impl<'a> ConfigStoreSecrets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("configStoreId", &config_store_id)
-            .json_body("application/json", body)
+        CreateConfigStoreSecretCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("configStoreId", &config_store_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Config Store Secret
     ///
@@ -163,7 +163,7 @@ impl<'a> ConfigStoreSecrets<'a> {
         control_plane_id: uuid::Uuid,
         config_store_id: uuid::Uuid,
         key: &str,
-    ) -> crate::Call<crate::models::ConfigStoreSecret, GetConfigStoreSecretError> {
+    ) -> GetConfigStoreSecretCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-config-store-secret",
             method: reqwest::Method::GET,
@@ -179,17 +179,20 @@ impl<'a> ConfigStoreSecrets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("configStoreId", &config_store_id)
-            .path_param("key", key)
+        GetConfigStoreSecretCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("configStoreId", &config_store_id)
+                .path_param("key", key),
+        }
     }
     /// Update Config Store Secret
     ///
@@ -205,12 +208,12 @@ impl<'a> ConfigStoreSecrets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateConfigStoreSecret = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateConfigStoreSecret>(serde_json::json!({
     ///   "value": "string"
     /// }))?;
     /// let response = client
     ///     .config_store_secrets()
-    ///     .update_config_store_secret("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ConfigStoreSecretKey", &body)
+    ///     .update_config_store_secret("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ConfigStoreSecretKey", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -221,8 +224,8 @@ impl<'a> ConfigStoreSecrets<'a> {
         control_plane_id: uuid::Uuid,
         config_store_id: uuid::Uuid,
         key: &str,
-        body: &crate::models::UpdateConfigStoreSecret,
-    ) -> crate::Call<crate::models::ConfigStoreSecret, UpdateConfigStoreSecretError> {
+        body: crate::models::UpdateConfigStoreSecret,
+    ) -> UpdateConfigStoreSecretCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-config-store-secret",
             method: reqwest::Method::PUT,
@@ -238,19 +241,22 @@ impl<'a> ConfigStoreSecrets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("configStoreId", &config_store_id)
-            .path_param("key", key)
-            .json_body("application/json", body)
+        UpdateConfigStoreSecretCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("configStoreId", &config_store_id)
+                .path_param("key", key)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete Config Store Secret
     ///
@@ -278,7 +284,7 @@ impl<'a> ConfigStoreSecrets<'a> {
         control_plane_id: uuid::Uuid,
         config_store_id: uuid::Uuid,
         key: &str,
-    ) -> crate::Call<(), DeleteConfigStoreSecretError> {
+    ) -> DeleteConfigStoreSecretCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-config-store-secret",
             method: reqwest::Method::DELETE,
@@ -292,17 +298,214 @@ impl<'a> ConfigStoreSecrets<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("configStoreId", &config_store_id)
-            .path_param("key", key)
+        DeleteConfigStoreSecretCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("configStoreId", &config_store_id)
+                .path_param("key", key),
+        }
+    }
+}
+/// The operations on Config Store Secrets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ConfigStoreSecrets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ConfigStoreSecretsApi {
+    /// [`ConfigStoreSecrets::list_config_store_secrets`]: `GET /v2/control-planes/{controlPlaneId}/config-stores/{configStoreId}/secrets`.
+    fn list_config_store_secrets(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        params: ListConfigStoreSecretsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConfigStoreSecretsResponse,
+            crate::Error<ListConfigStoreSecretsError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, config_store_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-config-store-secrets",
+                message: "`list-config-store-secrets` is not implemented by this `ConfigStoreSecretsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConfigStoreSecrets::create_config_store_secret`]: `POST /v2/control-planes/{controlPlaneId}/config-stores/{configStoreId}/secrets`.
+    fn create_config_store_secret(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        body: crate::models::CreateConfigStoreSecret,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConfigStoreSecret,
+            crate::Error<CreateConfigStoreSecretError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, config_store_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-config-store-secret",
+                message: "`create-config-store-secret` is not implemented by this `ConfigStoreSecretsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConfigStoreSecrets::get_config_store_secret`]: `GET /v2/control-planes/{controlPlaneId}/config-stores/{configStoreId}/secrets/{key}`.
+    fn get_config_store_secret(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        key: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConfigStoreSecret,
+            crate::Error<GetConfigStoreSecretError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, config_store_id, key);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-config-store-secret",
+                message: "`get-config-store-secret` is not implemented by this `ConfigStoreSecretsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConfigStoreSecrets::update_config_store_secret`]: `PUT /v2/control-planes/{controlPlaneId}/config-stores/{configStoreId}/secrets/{key}`.
+    fn update_config_store_secret(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        key: &str,
+        body: crate::models::UpdateConfigStoreSecret,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConfigStoreSecret,
+            crate::Error<UpdateConfigStoreSecretError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, config_store_id, key, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-config-store-secret",
+                message: "`update-config-store-secret` is not implemented by this `ConfigStoreSecretsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConfigStoreSecrets::delete_config_store_secret`]: `DELETE /v2/control-planes/{controlPlaneId}/config-stores/{configStoreId}/secrets/{key}`.
+    fn delete_config_store_secret(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        key: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteConfigStoreSecretError>>,
+    > + Send {
+        let _ = (control_plane_id, config_store_id, key);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-config-store-secret",
+                message: "`delete-config-store-secret` is not implemented by this `ConfigStoreSecretsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ConfigStoreSecretsApi for crate::Client {
+    fn list_config_store_secrets(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        params: ListConfigStoreSecretsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConfigStoreSecretsResponse,
+            crate::Error<ListConfigStoreSecretsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .config_store_secrets()
+                .list_config_store_secrets(control_plane_id, config_store_id)
+                .with_params(params),
+        )
+    }
+    fn create_config_store_secret(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        body: crate::models::CreateConfigStoreSecret,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConfigStoreSecret,
+            crate::Error<CreateConfigStoreSecretError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .config_store_secrets()
+                .create_config_store_secret(control_plane_id, config_store_id, body),
+        )
+    }
+    fn get_config_store_secret(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        key: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConfigStoreSecret,
+            crate::Error<GetConfigStoreSecretError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .config_store_secrets()
+                .get_config_store_secret(control_plane_id, config_store_id, key),
+        )
+    }
+    fn update_config_store_secret(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        key: &str,
+        body: crate::models::UpdateConfigStoreSecret,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConfigStoreSecret,
+            crate::Error<UpdateConfigStoreSecretError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .config_store_secrets()
+                .update_config_store_secret(control_plane_id, config_store_id, key, body),
+        )
+    }
+    fn delete_config_store_secret(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        key: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteConfigStoreSecretError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .config_store_secrets()
+                .delete_config_store_secret(control_plane_id, config_store_id, key),
+        )
     }
 }
 /// The error responses `list-config-store-secrets` documents.
@@ -436,37 +639,68 @@ pub type GetConfigStoreSecretError = UnauthorizedForbiddenNotFoundError;
 pub type UpdateConfigStoreSecretError = BadRequestUnauthorizedForbiddenNotFoundUnsupportedMediaTypeError;
 /// The error responses `delete-config-store-secret` documents, which other operations of the group document too.
 pub type DeleteConfigStoreSecretError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-config-store-secrets`.
+/// The optional parameters of [`ConfigStoreSecrets::list_config_store_secrets`], each `None` unless set: what the setters of [`ListConfigStoreSecretsCall`] fill, and what [`ConfigStoreSecretsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListConfigStoreSecretsOptions {
+pub struct ListConfigStoreSecretsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_config_store_secrets`](ConfigStoreSecrets::list_config_store_secrets) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .config_store_secrets()
-///     .list_config_store_secrets("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::config_store_secrets::LIST_CONFIG_STORE_SECRETS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CONFIG_STORE_SECRETS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConfigStoreSecrets::list_config_store_secrets`]: set its optional parameters, then `.await` it."]
+    ListConfigStoreSecretsCall < crate ::models::ListConfigStoreSecretsResponse,
+    ListConfigStoreSecretsError >, ListConfigStoreSecretsParams
+}
+impl ListConfigStoreSecretsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListConfigStoreSecretsResponse,
+        ListConfigStoreSecretsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConfigStoreSecrets::create_config_store_secret`]: set its optional parameters, then `.await` it."]
+    CreateConfigStoreSecretCall < crate ::models::ConfigStoreSecret,
+    CreateConfigStoreSecretError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConfigStoreSecrets::get_config_store_secret`]: set its optional parameters, then `.await` it."]
+    GetConfigStoreSecretCall < crate ::models::ConfigStoreSecret,
+    GetConfigStoreSecretError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConfigStoreSecrets::update_config_store_secret`]: set its optional parameters, then `.await` it."]
+    UpdateConfigStoreSecretCall < crate ::models::ConfigStoreSecret,
+    UpdateConfigStoreSecretError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConfigStoreSecrets::delete_config_store_secret`]: set its optional parameters, then `.await` it."]
+    DeleteConfigStoreSecretCall < (), DeleteConfigStoreSecretError >
+}
+/// How `list-config-store-secrets` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_CONFIG_STORE_SECRETS_PAGES: crate::runtime::Paginated<
     crate::models::ListConfigStoreSecretsResponse,
     crate::models::ConfigStoreSecret,
 > = crate::runtime::Paginated {
@@ -479,3 +713,27 @@ pub static LIST_CONFIG_STORE_SECRETS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListConfigStoreSecretsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_config_store_secrets`](ConfigStoreSecrets::list_config_store_secrets).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConfigStoreSecretsResponse,
+        ListConfigStoreSecretsError,
+    > {
+        self.into_call().pages(&LIST_CONFIG_STORE_SECRETS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_config_store_secrets`](ConfigStoreSecrets::list_config_store_secrets).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ConfigStoreSecret,
+        ListConfigStoreSecretsError,
+    > {
+        self.into_call().items(&LIST_CONFIG_STORE_SECRETS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Config Stores.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Config Stores; get one from [`Client::config_stores`](crate::Client::config_stores).
 ///
 /// Config Stores
@@ -22,6 +18,8 @@ impl<'a> ConfigStores<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/config-stores` (operation `list-config-stores`).
     ///
+    /// Optional: [`page_size`](ListConfigStoresCall::page_size), [`page_after`](ListConfigStoresCall::page_after) on the returned [`ListConfigStoresCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -32,7 +30,8 @@ impl<'a> ConfigStores<'a> {
     ///
     /// let response = client
     ///     .config_stores()
-    ///     .list_config_stores("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_config_stores("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -41,8 +40,7 @@ impl<'a> ConfigStores<'a> {
     pub fn list_config_stores(
         &self,
         control_plane_id: uuid::Uuid,
-        options: &ListConfigStoresOptions,
-    ) -> crate::Call<crate::models::ListConfigStoresResponse, ListConfigStoresError> {
+    ) -> ListConfigStoresCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-config-stores",
             method: reqwest::Method::GET,
@@ -58,17 +56,19 @@ impl<'a> ConfigStores<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListConfigStoresCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListConfigStoresParams::default(),
+        }
     }
     /// Create Config Store
     ///
@@ -84,10 +84,10 @@ impl<'a> ConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateConfigStore = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateConfigStore>(serde_json::json!({}))?;
     /// let response = client
     ///     .config_stores()
-    ///     .create_config_store("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_config_store("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -96,8 +96,8 @@ impl<'a> ConfigStores<'a> {
     pub fn create_config_store(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::CreateConfigStore,
-    ) -> crate::Call<crate::models::ConfigStore, CreateConfigStoreError> {
+        body: crate::models::CreateConfigStore,
+    ) -> CreateConfigStoreCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-config-store",
             method: reqwest::Method::POST,
@@ -113,16 +113,19 @@ impl<'a> ConfigStores<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreateConfigStoreCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Config Store
     ///
@@ -150,7 +153,7 @@ impl<'a> ConfigStores<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         config_store_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ConfigStore, GetConfigStoreError> {
+    ) -> GetConfigStoreCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-config-store",
             method: reqwest::Method::GET,
@@ -166,16 +169,19 @@ impl<'a> ConfigStores<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("configStoreId", &config_store_id)
+        GetConfigStoreCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("configStoreId", &config_store_id),
+        }
     }
     /// Update an individual Config Store
     ///
@@ -191,10 +197,10 @@ impl<'a> ConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateConfigStore = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateConfigStore>(serde_json::json!({}))?;
     /// let response = client
     ///     .config_stores()
-    ///     .update_config_store("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .update_config_store("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -204,8 +210,8 @@ impl<'a> ConfigStores<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         config_store_id: uuid::Uuid,
-        body: &crate::models::CreateConfigStore,
-    ) -> crate::Call<crate::models::ConfigStore, UpdateConfigStoreError> {
+        body: crate::models::CreateConfigStore,
+    ) -> UpdateConfigStoreCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-config-store",
             method: reqwest::Method::PUT,
@@ -221,23 +227,28 @@ impl<'a> ConfigStores<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("configStoreId", &config_store_id)
-            .json_body("application/json", body)
+        UpdateConfigStoreCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("configStoreId", &config_store_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete Config Store
     ///
     /// Removes a config store
     ///
     /// `DELETE /v2/control-planes/{controlPlaneId}/config-stores/{configStoreId}` (operation `delete-config-store`).
+    ///
+    /// Optional: [`force`](DeleteConfigStoreCall::force) on the returned [`DeleteConfigStoreCall`].
     ///
     /// # Example
     ///
@@ -247,9 +258,11 @@ impl<'a> ConfigStores<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let force = serde_json::from_value::<kong_konnect::models::UpdateApiForce>(serde_json::json!("false"))?;
     /// client
     ///     .config_stores()
-    ///     .delete_config_store("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .delete_config_store("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .force(force)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -258,8 +271,7 @@ impl<'a> ConfigStores<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         config_store_id: uuid::Uuid,
-        options: &DeleteConfigStoreOptions,
-    ) -> crate::Call<(), DeleteConfigStoreError> {
+    ) -> DeleteConfigStoreCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-config-store",
             method: reqwest::Method::DELETE,
@@ -273,17 +285,182 @@ impl<'a> ConfigStores<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("configStoreId", &config_store_id)
-            .query("force", &options.force)
+        DeleteConfigStoreCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("configStoreId", &config_store_id),
+            params: DeleteConfigStoreParams::default(),
+        }
+    }
+}
+/// The operations on Config Stores, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ConfigStores`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ConfigStoresApi {
+    /// [`ConfigStores::list_config_stores`]: `GET /v2/control-planes/{controlPlaneId}/config-stores`.
+    fn list_config_stores(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListConfigStoresParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConfigStoresResponse,
+            crate::Error<ListConfigStoresError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-config-stores",
+                message: "`list-config-stores` is not implemented by this `ConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConfigStores::create_config_store`]: `POST /v2/control-planes/{controlPlaneId}/config-stores`.
+    fn create_config_store(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CreateConfigStore,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ConfigStore, crate::Error<CreateConfigStoreError>>,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-config-store",
+                message: "`create-config-store` is not implemented by this `ConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConfigStores::get_config_store`]: `GET /v2/control-planes/{controlPlaneId}/config-stores/{configStoreId}`.
+    fn get_config_store(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ConfigStore, crate::Error<GetConfigStoreError>>,
+    > + Send {
+        let _ = (control_plane_id, config_store_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-config-store",
+                message: "`get-config-store` is not implemented by this `ConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConfigStores::update_config_store`]: `PUT /v2/control-planes/{controlPlaneId}/config-stores/{configStoreId}`.
+    fn update_config_store(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        body: crate::models::CreateConfigStore,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ConfigStore, crate::Error<UpdateConfigStoreError>>,
+    > + Send {
+        let _ = (control_plane_id, config_store_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-config-store",
+                message: "`update-config-store` is not implemented by this `ConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConfigStores::delete_config_store`]: `DELETE /v2/control-planes/{controlPlaneId}/config-stores/{configStoreId}`.
+    fn delete_config_store(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        params: DeleteConfigStoreParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteConfigStoreError>>,
+    > + Send {
+        let _ = (control_plane_id, config_store_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-config-store",
+                message: "`delete-config-store` is not implemented by this `ConfigStoresApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ConfigStoresApi for crate::Client {
+    fn list_config_stores(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListConfigStoresParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConfigStoresResponse,
+            crate::Error<ListConfigStoresError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.config_stores().list_config_stores(control_plane_id).with_params(params),
+        )
+    }
+    fn create_config_store(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CreateConfigStore,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ConfigStore, crate::Error<CreateConfigStoreError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.config_stores().create_config_store(control_plane_id, body),
+        )
+    }
+    fn get_config_store(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ConfigStore, crate::Error<GetConfigStoreError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.config_stores().get_config_store(control_plane_id, config_store_id),
+        )
+    }
+    fn update_config_store(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        body: crate::models::CreateConfigStore,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ConfigStore, crate::Error<UpdateConfigStoreError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .config_stores()
+                .update_config_store(control_plane_id, config_store_id, body),
+        )
+    }
+    fn delete_config_store(
+        &self,
+        control_plane_id: uuid::Uuid,
+        config_store_id: uuid::Uuid,
+        params: DeleteConfigStoreParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteConfigStoreError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .config_stores()
+                .delete_config_store(control_plane_id, config_store_id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-config-stores`, `delete-config-store` document.
@@ -446,43 +623,79 @@ impl crate::runtime::ErrorResponses for UpdateConfigStoreError {
 }
 /// The error responses `delete-config-store` documents, which other operations of the group document too.
 pub type DeleteConfigStoreError = BadRequestUnauthorizedForbiddenError;
-/// Optional parameters of `list-config-stores`.
+/// The optional parameters of [`ConfigStores::list_config_stores`], each `None` unless set: what the setters of [`ListConfigStoresCall`] fill, and what [`ConfigStoresApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListConfigStoresOptions {
+pub struct ListConfigStoresParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// Optional parameters of `delete-config-store`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConfigStores::list_config_stores`]: set its optional parameters, then `.await` it."]
+    ListConfigStoresCall < crate ::models::ListConfigStoresResponse,
+    ListConfigStoresError >, ListConfigStoresParams
+}
+impl ListConfigStoresCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListConfigStoresResponse, ListConfigStoresError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConfigStores::create_config_store`]: set its optional parameters, then `.await` it."]
+    CreateConfigStoreCall < crate ::models::ConfigStore, CreateConfigStoreError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConfigStores::get_config_store`]: set its optional parameters, then `.await` it."]
+    GetConfigStoreCall < crate ::models::ConfigStore, GetConfigStoreError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConfigStores::update_config_store`]: set its optional parameters, then `.await` it."]
+    UpdateConfigStoreCall < crate ::models::ConfigStore, UpdateConfigStoreError >
+}
+/// The optional parameters of [`ConfigStores::delete_config_store`], each `None` unless set: what the setters of [`DeleteConfigStoreCall`] fill, and what [`ConfigStoresApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct DeleteConfigStoreOptions {
+pub struct DeleteConfigStoreParams {
     /// If true, delete specified config store and all secrets, even if there are secrets linked to the config store If false, do not allow deletion if there are secrets linked to the config store
     pub force: Option<crate::models::UpdateApiForce>,
 }
-/// How [`list_config_stores`](ConfigStores::list_config_stores) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .config_stores()
-///     .list_config_stores("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::config_stores::LIST_CONFIG_STORES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CONFIG_STORES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConfigStores::delete_config_store`]: set its optional parameters, then `.await` it."]
+    DeleteConfigStoreCall < (), DeleteConfigStoreError >, DeleteConfigStoreParams
+}
+impl DeleteConfigStoreCall {
+    fn apply(self) -> crate::Call<(), DeleteConfigStoreError> {
+        let params = self.params;
+        self.call.query("force", &params.force)
+    }
+    /// If true, delete specified config store and all secrets, even if there are secrets linked to the config store If false, do not allow deletion if there are secrets linked to the config store
+    pub fn force(mut self, force: crate::models::UpdateApiForce) -> Self {
+        self.params.force = Some(force);
+        self
+    }
+}
+/// How `list-config-stores` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_CONFIG_STORES_PAGES: crate::runtime::Paginated<
     crate::models::ListConfigStoresResponse,
     crate::models::ConfigStore,
 > = crate::runtime::Paginated {
@@ -495,3 +708,24 @@ pub static LIST_CONFIG_STORES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListConfigStoresCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_config_stores`](ConfigStores::list_config_stores).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConfigStoresResponse,
+        ListConfigStoresError,
+    > {
+        self.into_call().pages(&LIST_CONFIG_STORES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_config_stores`](ConfigStores::list_config_stores).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ConfigStore, ListConfigStoresError> {
+        self.into_call().items(&LIST_CONFIG_STORES_PAGES)
+    }
+}

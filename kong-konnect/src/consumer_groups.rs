@@ -2,11 +2,7 @@
 
 //! Operations on Consumer Groups.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Consumer Groups; get one from [`Client::consumer_groups`](crate::Client::consumer_groups).
 ///
 /// Consumer groups enable the organization and categorization of consumers (users or applications) within an API ecosystem.
@@ -23,6 +19,8 @@ impl<'a> ConsumerGroups<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups` (operation `list-consumer_group`).
     ///
+    /// Optional: [`size`](ListConsumerGroupCall::size), [`offset`](ListConsumerGroupCall::offset), [`tags`](ListConsumerGroupCall::tags) on the returned [`ListConsumerGroupCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,7 +31,8 @@ impl<'a> ConsumerGroups<'a> {
     ///
     /// let response = client
     ///     .consumer_groups()
-    ///     .list_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -42,8 +41,7 @@ impl<'a> ConsumerGroups<'a> {
     pub fn list_consumer_group(
         &self,
         control_plane_id: uuid::Uuid,
-        options: &ListConsumerGroupOptions,
-    ) -> crate::Call<crate::models::ListConsumerGroupResponse, ListConsumerGroupError> {
+    ) -> ListConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-consumer_group",
             method: reqwest::Method::GET,
@@ -57,18 +55,19 @@ impl<'a> ConsumerGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListConsumerGroupParams::default(),
+        }
     }
     /// Create a new Consumer Group
     ///
@@ -82,12 +81,12 @@ impl<'a> ConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ConsumerGroup = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::ConsumerGroup>(serde_json::json!({
     ///   "name": "string"
     /// }))?;
     /// let response = client
     ///     .consumer_groups()
-    ///     .create_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -96,8 +95,8 @@ impl<'a> ConsumerGroups<'a> {
     pub fn create_consumer_group(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::ConsumerGroup,
-    ) -> crate::Call<crate::models::ConsumerGroup, CreateConsumerGroupError> {
+        body: crate::models::ConsumerGroup,
+    ) -> CreateConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-consumer_group",
             method: reqwest::Method::POST,
@@ -111,22 +110,27 @@ impl<'a> ConsumerGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreateConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Consumer Group
     ///
     /// Get a Consumer Group using ID.
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}` (operation `get-consumer_group`).
+    ///
+    /// Optional: [`list_consumers`](GetConsumerGroupCall::list_consumers) on the returned [`GetConsumerGroupCall`].
     ///
     /// # Example
     ///
@@ -138,7 +142,8 @@ impl<'a> ConsumerGroups<'a> {
     ///
     /// let response = client
     ///     .consumer_groups()
-    ///     .get_consumer_group("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .get_consumer_group("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .list_consumers(false)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -148,8 +153,7 @@ impl<'a> ConsumerGroups<'a> {
         &self,
         consumer_group_id: &str,
         control_plane_id: uuid::Uuid,
-        options: &GetConsumerGroupOptions,
-    ) -> crate::Call<crate::models::ConsumerGroupInsideWrapper, GetConsumerGroupError> {
+    ) -> GetConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-consumer_group",
             method: reqwest::Method::GET,
@@ -163,17 +167,20 @@ impl<'a> ConsumerGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("ConsumerGroupId", consumer_group_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("list_consumers", &options.list_consumers)
+        GetConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("ConsumerGroupId", consumer_group_id)
+                .path_param("controlPlaneId", &control_plane_id),
+            params: GetConsumerGroupParams::default(),
+        }
     }
     /// Upsert a Consumer Group
     ///
@@ -189,12 +196,12 @@ impl<'a> ConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ConsumerGroup = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::ConsumerGroup>(serde_json::json!({
     ///   "name": "string"
     /// }))?;
     /// let response = client
     ///     .consumer_groups()
-    ///     .upsert_consumer_group("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_consumer_group("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -204,8 +211,8 @@ impl<'a> ConsumerGroups<'a> {
         &self,
         consumer_group_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::ConsumerGroup,
-    ) -> crate::Call<crate::models::ConsumerGroup, UpsertConsumerGroupError> {
+        body: crate::models::ConsumerGroup,
+    ) -> UpsertConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-consumer_group",
             method: reqwest::Method::PUT,
@@ -219,17 +226,20 @@ impl<'a> ConsumerGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("ConsumerGroupId", consumer_group_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("ConsumerGroupId", consumer_group_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a Consumer Group
     ///
@@ -254,7 +264,7 @@ impl<'a> ConsumerGroups<'a> {
         &self,
         consumer_group_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteConsumerGroupError> {
+    ) -> DeleteConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-consumer_group",
             method: reqwest::Method::DELETE,
@@ -268,22 +278,27 @@ impl<'a> ConsumerGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("ConsumerGroupId", consumer_group_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("ConsumerGroupId", consumer_group_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// List all Consumers in a Consumer Group
     ///
     /// List all consumers in a consumer group
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/consumers` (operation `list-consumers-for-consumer-group`).
+    ///
+    /// Optional: [`size`](ListConsumersForConsumerGroupCall::size), [`offset`](ListConsumersForConsumerGroupCall::offset), [`tags`](ListConsumersForConsumerGroupCall::tags) on the returned [`ListConsumersForConsumerGroupCall`].
     ///
     /// # Example
     ///
@@ -295,7 +310,8 @@ impl<'a> ConsumerGroups<'a> {
     ///
     /// let response = client
     ///     .consumer_groups()
-    ///     .list_consumers_for_consumer_group("cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_consumers_for_consumer_group("cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -305,11 +321,7 @@ impl<'a> ConsumerGroups<'a> {
         &self,
         consumer_group_id: &str,
         control_plane_id: uuid::Uuid,
-        options: &ListConsumersForConsumerGroupOptions,
-    ) -> crate::Call<
-        crate::models::ListConsumerResponse,
-        ListConsumersForConsumerGroupError,
-    > {
+    ) -> ListConsumersForConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-consumers-for-consumer-group",
             method: reqwest::Method::GET,
@@ -323,25 +335,28 @@ impl<'a> ConsumerGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("ConsumerGroupId", consumer_group_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListConsumersForConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("ConsumerGroupId", consumer_group_id)
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListConsumersForConsumerGroupParams::default(),
+        }
     }
     /// Add consumer to consumer group
     ///
     /// Add a consumer to a consumer group
     ///
     /// `POST /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/consumers` (operation `add-consumer-to-group`).
+    ///
+    /// Optional: [`body`](AddConsumerToGroupCall::body) on the returned [`AddConsumerToGroupCall`].
     ///
     /// # Example
     ///
@@ -351,10 +366,11 @@ impl<'a> ConsumerGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AddConsumerToGroupRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::AddConsumerToGroupRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .consumer_groups()
-    ///     .add_consumer_to_group("cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .add_consumer_to_group("cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -364,11 +380,7 @@ impl<'a> ConsumerGroups<'a> {
         &self,
         consumer_group_id: &str,
         control_plane_id: uuid::Uuid,
-        body: Option<&crate::models::AddConsumerToGroupRequest>,
-    ) -> crate::Call<
-        crate::models::AddConsumerToGroupResponse,
-        AddConsumerToGroupError,
-    > {
+    ) -> AddConsumerToGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "add-consumer-to-group",
             method: reqwest::Method::POST,
@@ -382,20 +394,19 @@ impl<'a> ConsumerGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("ConsumerGroupId", consumer_group_id)
-            .path_param("controlPlaneId", &control_plane_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        AddConsumerToGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("ConsumerGroupId", consumer_group_id)
+                .path_param("controlPlaneId", &control_plane_id),
+            params: AddConsumerToGroupParams::default(),
         }
     }
     /// Remove consumers from consumer group
@@ -426,7 +437,7 @@ impl<'a> ConsumerGroups<'a> {
         &self,
         consumer_group_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), RemoveAllConsumersFromConsumerGroupError> {
+    ) -> RemoveAllConsumersFromConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "remove-all-consumers-from-consumer-group",
             method: reqwest::Method::DELETE,
@@ -440,16 +451,19 @@ impl<'a> ConsumerGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("ConsumerGroupId", consumer_group_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        RemoveAllConsumersFromConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("ConsumerGroupId", consumer_group_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Remove consumer from consumer group
     ///
@@ -477,7 +491,7 @@ impl<'a> ConsumerGroups<'a> {
         consumer_group_id: &str,
         consumer_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), RemoveConsumerFromGroupError> {
+    ) -> RemoveConsumerFromGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "remove-consumer-from-group",
             method: reqwest::Method::DELETE,
@@ -491,17 +505,352 @@ impl<'a> ConsumerGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("ConsumerGroupId", consumer_group_id)
-            .path_param("ConsumerId", consumer_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        RemoveConsumerFromGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("ConsumerGroupId", consumer_group_id)
+                .path_param("ConsumerId", consumer_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on Consumer Groups, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ConsumerGroups`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ConsumerGroupsApi {
+    /// [`ConsumerGroups::list_consumer_group`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups`.
+    fn list_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConsumerGroupResponse,
+            crate::Error<ListConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-consumer_group",
+                message: "`list-consumer_group` is not implemented by this `ConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConsumerGroups::create_consumer_group`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups`.
+    fn create_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::ConsumerGroup,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConsumerGroup,
+            crate::Error<CreateConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-consumer_group",
+                message: "`create-consumer_group` is not implemented by this `ConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConsumerGroups::get_consumer_group`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}`.
+    fn get_consumer_group(
+        &self,
+        consumer_group_id: &str,
+        control_plane_id: uuid::Uuid,
+        params: GetConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConsumerGroupInsideWrapper,
+            crate::Error<GetConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (consumer_group_id, control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-consumer_group",
+                message: "`get-consumer_group` is not implemented by this `ConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConsumerGroups::upsert_consumer_group`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}`.
+    fn upsert_consumer_group(
+        &self,
+        consumer_group_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::ConsumerGroup,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConsumerGroup,
+            crate::Error<UpsertConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (consumer_group_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-consumer_group",
+                message: "`upsert-consumer_group` is not implemented by this `ConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConsumerGroups::delete_consumer_group`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}`.
+    fn delete_consumer_group(
+        &self,
+        consumer_group_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteConsumerGroupError>>,
+    > + Send {
+        let _ = (consumer_group_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-consumer_group",
+                message: "`delete-consumer_group` is not implemented by this `ConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConsumerGroups::list_consumers_for_consumer_group`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/consumers`.
+    fn list_consumers_for_consumer_group(
+        &self,
+        consumer_group_id: &str,
+        control_plane_id: uuid::Uuid,
+        params: ListConsumersForConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConsumerResponse,
+            crate::Error<ListConsumersForConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (consumer_group_id, control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-consumers-for-consumer-group",
+                message: "`list-consumers-for-consumer-group` is not implemented by this `ConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConsumerGroups::add_consumer_to_group`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/consumers`.
+    fn add_consumer_to_group(
+        &self,
+        consumer_group_id: &str,
+        control_plane_id: uuid::Uuid,
+        params: AddConsumerToGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AddConsumerToGroupResponse,
+            crate::Error<AddConsumerToGroupError>,
+        >,
+    > + Send {
+        let _ = (consumer_group_id, control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "add-consumer-to-group",
+                message: "`add-consumer-to-group` is not implemented by this `ConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConsumerGroups::remove_all_consumers_from_consumer_group`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/consumers`.
+    fn remove_all_consumers_from_consumer_group(
+        &self,
+        consumer_group_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveAllConsumersFromConsumerGroupError>>,
+    > + Send {
+        let _ = (consumer_group_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "remove-all-consumers-from-consumer-group",
+                message: "`remove-all-consumers-from-consumer-group` is not implemented by this `ConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ConsumerGroups::remove_consumer_from_group`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/consumers/{ConsumerId}`.
+    fn remove_consumer_from_group(
+        &self,
+        consumer_group_id: &str,
+        consumer_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveConsumerFromGroupError>>,
+    > + Send {
+        let _ = (consumer_group_id, consumer_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "remove-consumer-from-group",
+                message: "`remove-consumer-from-group` is not implemented by this `ConsumerGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ConsumerGroupsApi for crate::Client {
+    fn list_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConsumerGroupResponse,
+            crate::Error<ListConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .consumer_groups()
+                .list_consumer_group(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn create_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::ConsumerGroup,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConsumerGroup,
+            crate::Error<CreateConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.consumer_groups().create_consumer_group(control_plane_id, body),
+        )
+    }
+    fn get_consumer_group(
+        &self,
+        consumer_group_id: &str,
+        control_plane_id: uuid::Uuid,
+        params: GetConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConsumerGroupInsideWrapper,
+            crate::Error<GetConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .consumer_groups()
+                .get_consumer_group(consumer_group_id, control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn upsert_consumer_group(
+        &self,
+        consumer_group_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::ConsumerGroup,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConsumerGroup,
+            crate::Error<UpsertConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .consumer_groups()
+                .upsert_consumer_group(consumer_group_id, control_plane_id, body),
+        )
+    }
+    fn delete_consumer_group(
+        &self,
+        consumer_group_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteConsumerGroupError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .consumer_groups()
+                .delete_consumer_group(consumer_group_id, control_plane_id),
+        )
+    }
+    fn list_consumers_for_consumer_group(
+        &self,
+        consumer_group_id: &str,
+        control_plane_id: uuid::Uuid,
+        params: ListConsumersForConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConsumerResponse,
+            crate::Error<ListConsumersForConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .consumer_groups()
+                .list_consumers_for_consumer_group(consumer_group_id, control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn add_consumer_to_group(
+        &self,
+        consumer_group_id: &str,
+        control_plane_id: uuid::Uuid,
+        params: AddConsumerToGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AddConsumerToGroupResponse,
+            crate::Error<AddConsumerToGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .consumer_groups()
+                .add_consumer_to_group(consumer_group_id, control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn remove_all_consumers_from_consumer_group(
+        &self,
+        consumer_group_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveAllConsumersFromConsumerGroupError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .consumer_groups()
+                .remove_all_consumers_from_consumer_group(
+                    consumer_group_id,
+                    control_plane_id,
+                ),
+        )
+    }
+    fn remove_consumer_from_group(
+        &self,
+        consumer_group_id: &str,
+        consumer_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveConsumerFromGroupError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .consumer_groups()
+                .remove_consumer_from_group(
+                    consumer_group_id,
+                    consumer_id,
+                    control_plane_id,
+                ),
+        )
     }
 }
 /// The error responses `list-consumer_group`, `create-consumer_group`, `upsert-consumer_group`, `delete-consumer_group` document.
@@ -626,9 +975,9 @@ impl crate::runtime::ErrorResponses for RemoveAllConsumersFromConsumerGroupError
 }
 /// The error responses `remove-consumer-from-group` documents, which other operations of the group document too.
 pub type RemoveConsumerFromGroupError = NoDocumentedError;
-/// Optional parameters of `list-consumer_group`.
+/// The optional parameters of [`ConsumerGroups::list_consumer_group`], each `None` unless set: what the setters of [`ListConsumerGroupCall`] fill, and what [`ConsumerGroupsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListConsumerGroupOptions {
+pub struct ListConsumerGroupParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -636,15 +985,81 @@ pub struct ListConsumerGroupOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `get-consumer_group`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConsumerGroups::list_consumer_group`]: set its optional parameters, then `.await` it."]
+    ListConsumerGroupCall < crate ::models::ListConsumerGroupResponse,
+    ListConsumerGroupError >, ListConsumerGroupParams
+}
+impl ListConsumerGroupCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListConsumerGroupResponse, ListConsumerGroupError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConsumerGroups::create_consumer_group`]: set its optional parameters, then `.await` it."]
+    CreateConsumerGroupCall < crate ::models::ConsumerGroup, CreateConsumerGroupError >
+}
+/// The optional parameters of [`ConsumerGroups::get_consumer_group`], each `None` unless set: what the setters of [`GetConsumerGroupCall`] fill, and what [`ConsumerGroupsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetConsumerGroupOptions {
+pub struct GetConsumerGroupParams {
     /// Expand the consumer group to include a list of its consumers.
     pub list_consumers: Option<bool>,
 }
-/// Optional parameters of `list-consumers-for-consumer-group`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConsumerGroups::get_consumer_group`]: set its optional parameters, then `.await` it."]
+    GetConsumerGroupCall < crate ::models::ConsumerGroupInsideWrapper,
+    GetConsumerGroupError >, GetConsumerGroupParams
+}
+impl GetConsumerGroupCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ConsumerGroupInsideWrapper, GetConsumerGroupError> {
+        let params = self.params;
+        self.call.query("list_consumers", &params.list_consumers)
+    }
+    /// Expand the consumer group to include a list of its consumers.
+    pub fn list_consumers(mut self, list_consumers: bool) -> Self {
+        self.params.list_consumers = Some(list_consumers);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConsumerGroups::upsert_consumer_group`]: set its optional parameters, then `.await` it."]
+    UpsertConsumerGroupCall < crate ::models::ConsumerGroup, UpsertConsumerGroupError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConsumerGroups::delete_consumer_group`]: set its optional parameters, then `.await` it."]
+    DeleteConsumerGroupCall < (), DeleteConsumerGroupError >
+}
+/// The optional parameters of [`ConsumerGroups::list_consumers_for_consumer_group`], each `None` unless set: what the setters of [`ListConsumersForConsumerGroupCall`] fill, and what [`ConsumerGroupsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListConsumersForConsumerGroupOptions {
+pub struct ListConsumersForConsumerGroupParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -652,29 +1067,86 @@ pub struct ListConsumersForConsumerGroupOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_consumer_group`](ConsumerGroups::list_consumer_group) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .consumer_groups()
-///     .list_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::consumer_groups::LIST_CONSUMER_GROUP_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConsumerGroups::list_consumers_for_consumer_group`]: set its optional parameters, then `.await` it."]
+    ListConsumersForConsumerGroupCall < crate ::models::ListConsumerResponse,
+    ListConsumersForConsumerGroupError >, ListConsumersForConsumerGroupParams
+}
+impl ListConsumersForConsumerGroupCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListConsumerResponse,
+        ListConsumersForConsumerGroupError,
+    > {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+/// The optional parameters of [`ConsumerGroups::add_consumer_to_group`], each `None` unless set: what the setters of [`AddConsumerToGroupCall`] fill, and what [`ConsumerGroupsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddConsumerToGroupParams {
+    /// The request body.
+    pub body: Option<crate::models::AddConsumerToGroupRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConsumerGroups::add_consumer_to_group`]: set its optional parameters, then `.await` it."]
+    AddConsumerToGroupCall < crate ::models::AddConsumerToGroupResponse,
+    AddConsumerToGroupError >, AddConsumerToGroupParams
+}
+impl AddConsumerToGroupCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::AddConsumerToGroupResponse,
+        AddConsumerToGroupError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::AddConsumerToGroupRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConsumerGroups::remove_all_consumers_from_consumer_group`]: set its optional parameters, then `.await` it."]
+    RemoveAllConsumersFromConsumerGroupCall < (),
+    RemoveAllConsumersFromConsumerGroupError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ConsumerGroups::remove_consumer_from_group`]: set its optional parameters, then `.await` it."]
+    RemoveConsumerFromGroupCall < (), RemoveConsumerFromGroupError >
+}
+/// How `list-consumer_group` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
     crate::models::ListConsumerGroupResponse,
     crate::models::ConsumerGroup,
 > = crate::runtime::Paginated {
@@ -687,29 +1159,29 @@ pub static LIST_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_consumers_for_consumer_group`](ConsumerGroups::list_consumers_for_consumer_group) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .consumer_groups()
-///     .list_consumers_for_consumer_group("cf4c7e60-11db-49dd-b300-7c7e5f0f7e6b", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::consumer_groups::LIST_CONSUMERS_FOR_CONSUMER_GROUP_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CONSUMERS_FOR_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
+impl ListConsumerGroupCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumer_group`](ConsumerGroups::list_consumer_group).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConsumerGroupResponse,
+        ListConsumerGroupError,
+    > {
+        self.into_call().pages(&LIST_CONSUMER_GROUP_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumer_group`](ConsumerGroups::list_consumer_group).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ConsumerGroup, ListConsumerGroupError> {
+        self.into_call().items(&LIST_CONSUMER_GROUP_PAGES)
+    }
+}
+/// How `list-consumers-for-consumer-group` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CONSUMERS_FOR_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
     crate::models::ListConsumerResponse,
     crate::models::Consumer,
 > = crate::runtime::Paginated {
@@ -722,3 +1194,24 @@ pub static LIST_CONSUMERS_FOR_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListConsumersForConsumerGroupCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumers_for_consumer_group`](ConsumerGroups::list_consumers_for_consumer_group).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConsumerResponse,
+        ListConsumersForConsumerGroupError,
+    > {
+        self.into_call().pages(&LIST_CONSUMERS_FOR_CONSUMER_GROUP_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumers_for_consumer_group`](ConsumerGroups::list_consumers_for_consumer_group).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Consumer, ListConsumersForConsumerGroupError> {
+        self.into_call().items(&LIST_CONSUMERS_FOR_CONSUMER_GROUP_PAGES)
+    }
+}

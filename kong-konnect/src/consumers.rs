@@ -2,11 +2,7 @@
 
 //! Operations on Consumers.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Consumers; get one from [`Client::consumers`](crate::Client::consumers).
 ///
 /// The consumer object represents a consumer - or a user - of a service.
@@ -23,6 +19,8 @@ impl<'a> Consumers<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers` (operation `list-consumer`).
     ///
+    /// Optional: [`size`](ListConsumerCall::size), [`offset`](ListConsumerCall::offset), [`tags`](ListConsumerCall::tags), [`custom_id`](ListConsumerCall::custom_id), [`filter_name_contains`](ListConsumerCall::filter_name_contains), [`filter_name_eq`](ListConsumerCall::filter_name_eq) on the returned [`ListConsumerCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,17 +31,14 @@ impl<'a> Consumers<'a> {
     ///
     /// let response = client
     ///     .consumers()
-    ///     .list_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_consumer(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListConsumerOptions,
-    ) -> crate::Call<crate::models::ListConsumerResponse, ListConsumerError> {
+    pub fn list_consumer(&self, control_plane_id: uuid::Uuid) -> ListConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-consumer",
             method: reqwest::Method::GET,
@@ -57,21 +52,19 @@ impl<'a> Consumers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
-            .query("custom_id", &options.custom_id)
-            .query("filter[name][contains]", &options.filter_name_contains)
-            .query("filter[name][eq]", &options.filter_name_eq)
+        ListConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListConsumerParams::default(),
+        }
     }
     /// Create a new Consumer
     ///
@@ -85,7 +78,7 @@ impl<'a> Consumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Consumer = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Consumer>(serde_json::json!({
     ///   "custom_id": "4200",
     ///   "id": "8a388226-80e8-4027-a486-25e4f7db5d21",
     ///   "tags": [
@@ -95,7 +88,7 @@ impl<'a> Consumers<'a> {
     /// }))?;
     /// let response = client
     ///     .consumers()
-    ///     .create_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -104,8 +97,8 @@ impl<'a> Consumers<'a> {
     pub fn create_consumer(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Consumer,
-    ) -> crate::Call<crate::models::Consumer, CreateConsumerError> {
+        body: crate::models::Consumer,
+    ) -> CreateConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-consumer",
             method: reqwest::Method::POST,
@@ -119,16 +112,19 @@ impl<'a> Consumers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreateConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Consumer
     ///
@@ -156,7 +152,7 @@ impl<'a> Consumers<'a> {
         &self,
         consumer_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Consumer, GetConsumerError> {
+    ) -> GetConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-consumer",
             method: reqwest::Method::GET,
@@ -170,16 +166,19 @@ impl<'a> Consumers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("ConsumerId", consumer_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("ConsumerId", consumer_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Upsert a Consumer
     ///
@@ -195,7 +194,7 @@ impl<'a> Consumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Consumer = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Consumer>(serde_json::json!({
     ///   "custom_id": "4200",
     ///   "id": "8a388226-80e8-4027-a486-25e4f7db5d21",
     ///   "tags": [
@@ -205,7 +204,7 @@ impl<'a> Consumers<'a> {
     /// }))?;
     /// let response = client
     ///     .consumers()
-    ///     .upsert_consumer("c1059869-6fa7-4329-a5f5-5946d14ca2c5", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_consumer("c1059869-6fa7-4329-a5f5-5946d14ca2c5", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -215,8 +214,8 @@ impl<'a> Consumers<'a> {
         &self,
         consumer_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Consumer,
-    ) -> crate::Call<crate::models::Consumer, UpsertConsumerError> {
+        body: crate::models::Consumer,
+    ) -> UpsertConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-consumer",
             method: reqwest::Method::PUT,
@@ -230,17 +229,20 @@ impl<'a> Consumers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("ConsumerId", consumer_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("ConsumerId", consumer_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a Consumer
     ///
@@ -265,7 +267,7 @@ impl<'a> Consumers<'a> {
         &self,
         consumer_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteConsumerError> {
+    ) -> DeleteConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-consumer",
             method: reqwest::Method::DELETE,
@@ -279,20 +281,25 @@ impl<'a> Consumers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("ConsumerId", consumer_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("ConsumerId", consumer_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// List all Consumer Groups a Consumer belongs to
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerId}/consumer_groups` (operation `list-consumer-groups-for-consumer`).
+    ///
+    /// Optional: [`size`](ListConsumerGroupsForConsumerCall::size), [`offset`](ListConsumerGroupsForConsumerCall::offset), [`tags`](ListConsumerGroupsForConsumerCall::tags) on the returned [`ListConsumerGroupsForConsumerCall`].
     ///
     /// # Example
     ///
@@ -304,7 +311,8 @@ impl<'a> Consumers<'a> {
     ///
     /// let response = client
     ///     .consumers()
-    ///     .list_consumer_groups_for_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "c1059869-6fa7-4329-a5f5-5946d14ca2c5", &Default::default())
+    ///     .list_consumer_groups_for_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "c1059869-6fa7-4329-a5f5-5946d14ca2c5")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -314,11 +322,7 @@ impl<'a> Consumers<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id: &str,
-        options: &ListConsumerGroupsForConsumerOptions,
-    ) -> crate::Call<
-        crate::models::ListConsumerGroupResponse,
-        ListConsumerGroupsForConsumerError,
-    > {
+    ) -> ListConsumerGroupsForConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-consumer-groups-for-consumer",
             method: reqwest::Method::GET,
@@ -332,25 +336,28 @@ impl<'a> Consumers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerId", consumer_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListConsumerGroupsForConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ConsumerId", consumer_id),
+            params: ListConsumerGroupsForConsumerParams::default(),
+        }
     }
     /// Add consumer to a specific consumer group
     ///
     /// Add a consumer to a consumer group
     ///
     /// `POST /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerId}/consumer_groups` (operation `add-consumer-to-specific-consumer-group`).
+    ///
+    /// Optional: [`body`](AddConsumerToSpecificConsumerGroupCall::body) on the returned [`AddConsumerToSpecificConsumerGroupCall`].
     ///
     /// # Example
     ///
@@ -360,10 +367,11 @@ impl<'a> Consumers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AddConsumerToSpecificConsumerGroupRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::AddConsumerToSpecificConsumerGroupRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .consumers()
-    ///     .add_consumer_to_specific_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "c1059869-6fa7-4329-a5f5-5946d14ca2c5", Some(&body))
+    ///     .add_consumer_to_specific_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "c1059869-6fa7-4329-a5f5-5946d14ca2c5")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -373,11 +381,7 @@ impl<'a> Consumers<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id: &str,
-        body: Option<&crate::models::AddConsumerToSpecificConsumerGroupRequest>,
-    ) -> crate::Call<
-        crate::models::AddConsumerToSpecificConsumerGroupResponse,
-        AddConsumerToSpecificConsumerGroupError,
-    > {
+    ) -> AddConsumerToSpecificConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "add-consumer-to-specific-consumer-group",
             method: reqwest::Method::POST,
@@ -391,20 +395,19 @@ impl<'a> Consumers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerId", consumer_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        AddConsumerToSpecificConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ConsumerId", consumer_id),
+            params: AddConsumerToSpecificConsumerGroupParams::default(),
         }
     }
     /// Remove consumer from all consumer groups
@@ -432,7 +435,7 @@ impl<'a> Consumers<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id: &str,
-    ) -> crate::Call<(), RemoveConsumerFromAllConsumerGroupsError> {
+    ) -> RemoveConsumerFromAllConsumerGroupsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "remove-consumer-from-all-consumer-groups",
             method: reqwest::Method::DELETE,
@@ -446,16 +449,19 @@ impl<'a> Consumers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerId", consumer_id)
+        RemoveConsumerFromAllConsumerGroupsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ConsumerId", consumer_id),
+        }
     }
     /// Remove consumer from consumer group
     ///
@@ -483,7 +489,7 @@ impl<'a> Consumers<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id: &str,
         consumer_group_id: &str,
-    ) -> crate::Call<(), RemoveConsumerFromConsumerGroupError> {
+    ) -> RemoveConsumerFromConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "remove-consumer-from-consumer-group",
             method: reqwest::Method::DELETE,
@@ -497,17 +503,319 @@ impl<'a> Consumers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerId", consumer_id)
-            .path_param("ConsumerGroupId", consumer_group_id)
+        RemoveConsumerFromConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ConsumerId", consumer_id)
+                .path_param("ConsumerGroupId", consumer_group_id),
+        }
+    }
+}
+/// The operations on Consumers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Consumers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ConsumersApi {
+    /// [`Consumers::list_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers`.
+    fn list_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConsumerResponse,
+            crate::Error<ListConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-consumer",
+                message: "`list-consumer` is not implemented by this `ConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Consumers::create_consumer`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/consumers`.
+    fn create_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Consumer,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Consumer, crate::Error<CreateConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-consumer",
+                message: "`create-consumer` is not implemented by this `ConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Consumers::get_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerId}`.
+    fn get_consumer(
+        &self,
+        consumer_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Consumer, crate::Error<GetConsumerError>>,
+    > + Send {
+        let _ = (consumer_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-consumer",
+                message: "`get-consumer` is not implemented by this `ConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Consumers::upsert_consumer`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerId}`.
+    fn upsert_consumer(
+        &self,
+        consumer_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Consumer,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Consumer, crate::Error<UpsertConsumerError>>,
+    > + Send {
+        let _ = (consumer_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-consumer",
+                message: "`upsert-consumer` is not implemented by this `ConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Consumers::delete_consumer`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerId}`.
+    fn delete_consumer(
+        &self,
+        consumer_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteConsumerError>>,
+    > + Send {
+        let _ = (consumer_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-consumer",
+                message: "`delete-consumer` is not implemented by this `ConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Consumers::list_consumer_groups_for_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerId}/consumer_groups`.
+    fn list_consumer_groups_for_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id: &str,
+        params: ListConsumerGroupsForConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConsumerGroupResponse,
+            crate::Error<ListConsumerGroupsForConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-consumer-groups-for-consumer",
+                message: "`list-consumer-groups-for-consumer` is not implemented by this `ConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Consumers::add_consumer_to_specific_consumer_group`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerId}/consumer_groups`.
+    fn add_consumer_to_specific_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id: &str,
+        params: AddConsumerToSpecificConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AddConsumerToSpecificConsumerGroupResponse,
+            crate::Error<AddConsumerToSpecificConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "add-consumer-to-specific-consumer-group",
+                message: "`add-consumer-to-specific-consumer-group` is not implemented by this `ConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Consumers::remove_consumer_from_all_consumer_groups`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerId}/consumer_groups`.
+    fn remove_consumer_from_all_consumer_groups(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveConsumerFromAllConsumerGroupsError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "remove-consumer-from-all-consumer-groups",
+                message: "`remove-consumer-from-all-consumer-groups` is not implemented by this `ConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Consumers::remove_consumer_from_consumer_group`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerId}/consumer_groups/{ConsumerGroupId}`.
+    fn remove_consumer_from_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id: &str,
+        consumer_group_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveConsumerFromConsumerGroupError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id, consumer_group_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "remove-consumer-from-consumer-group",
+                message: "`remove-consumer-from-consumer-group` is not implemented by this `ConsumersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ConsumersApi for crate::Client {
+    fn list_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConsumerResponse,
+            crate::Error<ListConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.consumers().list_consumer(control_plane_id).with_params(params),
+        )
+    }
+    fn create_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Consumer,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Consumer, crate::Error<CreateConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.consumers().create_consumer(control_plane_id, body),
+        )
+    }
+    fn get_consumer(
+        &self,
+        consumer_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Consumer, crate::Error<GetConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.consumers().get_consumer(consumer_id, control_plane_id),
+        )
+    }
+    fn upsert_consumer(
+        &self,
+        consumer_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Consumer,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Consumer, crate::Error<UpsertConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.consumers().upsert_consumer(consumer_id, control_plane_id, body),
+        )
+    }
+    fn delete_consumer(
+        &self,
+        consumer_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.consumers().delete_consumer(consumer_id, control_plane_id),
+        )
+    }
+    fn list_consumer_groups_for_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id: &str,
+        params: ListConsumerGroupsForConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConsumerGroupResponse,
+            crate::Error<ListConsumerGroupsForConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .consumers()
+                .list_consumer_groups_for_consumer(control_plane_id, consumer_id)
+                .with_params(params),
+        )
+    }
+    fn add_consumer_to_specific_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id: &str,
+        params: AddConsumerToSpecificConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AddConsumerToSpecificConsumerGroupResponse,
+            crate::Error<AddConsumerToSpecificConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .consumers()
+                .add_consumer_to_specific_consumer_group(control_plane_id, consumer_id)
+                .with_params(params),
+        )
+    }
+    fn remove_consumer_from_all_consumer_groups(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveConsumerFromAllConsumerGroupsError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .consumers()
+                .remove_consumer_from_all_consumer_groups(control_plane_id, consumer_id),
+        )
+    }
+    fn remove_consumer_from_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id: &str,
+        consumer_group_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveConsumerFromConsumerGroupError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .consumers()
+                .remove_consumer_from_consumer_group(
+                    control_plane_id,
+                    consumer_id,
+                    consumer_group_id,
+                ),
+        )
     }
 }
 /// The error responses `list-consumer`, `create-consumer`, `upsert-consumer`, `delete-consumer` document.
@@ -632,9 +940,9 @@ impl crate::runtime::ErrorResponses for RemoveConsumerFromAllConsumerGroupsError
 }
 /// The error responses `remove-consumer-from-consumer-group` documents, which other operations of the group document too.
 pub type RemoveConsumerFromConsumerGroupError = NoDocumentedError;
-/// Optional parameters of `list-consumer`.
+/// The optional parameters of [`Consumers::list_consumer`], each `None` unless set: what the setters of [`ListConsumerCall`] fill, and what [`ConsumersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListConsumerOptions {
+pub struct ListConsumerParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -648,9 +956,82 @@ pub struct ListConsumerOptions {
     /// Filter routes by their name.
     pub filter_name_eq: Option<String>,
 }
-/// Optional parameters of `list-consumer-groups-for-consumer`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Consumers::list_consumer`]: set its optional parameters, then `.await` it."]
+    ListConsumerCall < crate ::models::ListConsumerResponse, ListConsumerError >,
+    ListConsumerParams
+}
+impl ListConsumerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListConsumerResponse, ListConsumerError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+            .query("custom_id", &params.custom_id)
+            .query("filter[name][contains]", &params.filter_name_contains)
+            .query("filter[name][eq]", &params.filter_name_eq)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+    /// Filter consumers by their custom_id.
+    pub fn custom_id(mut self, custom_id: impl Into<String>) -> Self {
+        self.params.custom_id = Some(custom_id.into());
+        self
+    }
+    /// Filter routes by a substring of the name.
+    pub fn filter_name_contains(
+        mut self,
+        filter_name_contains: impl Into<String>,
+    ) -> Self {
+        self.params.filter_name_contains = Some(filter_name_contains.into());
+        self
+    }
+    /// Filter routes by their name.
+    pub fn filter_name_eq(mut self, filter_name_eq: impl Into<String>) -> Self {
+        self.params.filter_name_eq = Some(filter_name_eq.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Consumers::create_consumer`]: set its optional parameters, then `.await` it."]
+    CreateConsumerCall < crate ::models::Consumer, CreateConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Consumers::get_consumer`]: set its optional parameters, then `.await` it."]
+    GetConsumerCall < crate ::models::Consumer, GetConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Consumers::upsert_consumer`]: set its optional parameters, then `.await` it."]
+    UpsertConsumerCall < crate ::models::Consumer, UpsertConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Consumers::delete_consumer`]: set its optional parameters, then `.await` it."]
+    DeleteConsumerCall < (), DeleteConsumerError >
+}
+/// The optional parameters of [`Consumers::list_consumer_groups_for_consumer`], each `None` unless set: what the setters of [`ListConsumerGroupsForConsumerCall`] fill, and what [`ConsumersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListConsumerGroupsForConsumerOptions {
+pub struct ListConsumerGroupsForConsumerParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -658,29 +1039,90 @@ pub struct ListConsumerGroupsForConsumerOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_consumer`](Consumers::list_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .consumers()
-///     .list_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::consumers::LIST_CONSUMER_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CONSUMER_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Consumers::list_consumer_groups_for_consumer`]: set its optional parameters, then `.await` it."]
+    ListConsumerGroupsForConsumerCall < crate ::models::ListConsumerGroupResponse,
+    ListConsumerGroupsForConsumerError >, ListConsumerGroupsForConsumerParams
+}
+impl ListConsumerGroupsForConsumerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListConsumerGroupResponse,
+        ListConsumerGroupsForConsumerError,
+    > {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+/// The optional parameters of [`Consumers::add_consumer_to_specific_consumer_group`], each `None` unless set: what the setters of [`AddConsumerToSpecificConsumerGroupCall`] fill, and what [`ConsumersApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddConsumerToSpecificConsumerGroupParams {
+    /// The request body.
+    pub body: Option<crate::models::AddConsumerToSpecificConsumerGroupRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Consumers::add_consumer_to_specific_consumer_group`]: set its optional parameters, then `.await` it."]
+    AddConsumerToSpecificConsumerGroupCall < crate
+    ::models::AddConsumerToSpecificConsumerGroupResponse,
+    AddConsumerToSpecificConsumerGroupError >, AddConsumerToSpecificConsumerGroupParams
+}
+impl AddConsumerToSpecificConsumerGroupCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::AddConsumerToSpecificConsumerGroupResponse,
+        AddConsumerToSpecificConsumerGroupError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(
+        mut self,
+        body: crate::models::AddConsumerToSpecificConsumerGroupRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Consumers::remove_consumer_from_all_consumer_groups`]: set its optional parameters, then `.await` it."]
+    RemoveConsumerFromAllConsumerGroupsCall < (),
+    RemoveConsumerFromAllConsumerGroupsError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Consumers::remove_consumer_from_consumer_group`]: set its optional parameters, then `.await` it."]
+    RemoveConsumerFromConsumerGroupCall < (), RemoveConsumerFromConsumerGroupError >
+}
+/// How `list-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CONSUMER_PAGES: crate::runtime::Paginated<
     crate::models::ListConsumerResponse,
     crate::models::Consumer,
 > = crate::runtime::Paginated {
@@ -693,29 +1135,24 @@ pub static LIST_CONSUMER_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_consumer_groups_for_consumer`](Consumers::list_consumer_groups_for_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .consumers()
-///     .list_consumer_groups_for_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "c1059869-6fa7-4329-a5f5-5946d14ca2c5", &Default::default())
-///     .items(&kong_konnect::consumers::LIST_CONSUMER_GROUPS_FOR_CONSUMER_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CONSUMER_GROUPS_FOR_CONSUMER_PAGES: crate::runtime::Paginated<
+impl ListConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumer`](Consumers::list_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListConsumerResponse, ListConsumerError> {
+        self.into_call().pages(&LIST_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumer`](Consumers::list_consumer).
+    pub fn items(self) -> crate::ItemStream<crate::models::Consumer, ListConsumerError> {
+        self.into_call().items(&LIST_CONSUMER_PAGES)
+    }
+}
+/// How `list-consumer-groups-for-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CONSUMER_GROUPS_FOR_CONSUMER_PAGES: crate::runtime::Paginated<
     crate::models::ListConsumerGroupResponse,
     crate::models::ConsumerGroup,
 > = crate::runtime::Paginated {
@@ -728,3 +1165,27 @@ pub static LIST_CONSUMER_GROUPS_FOR_CONSUMER_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListConsumerGroupsForConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumer_groups_for_consumer`](Consumers::list_consumer_groups_for_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConsumerGroupResponse,
+        ListConsumerGroupsForConsumerError,
+    > {
+        self.into_call().pages(&LIST_CONSUMER_GROUPS_FOR_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_consumer_groups_for_consumer`](Consumers::list_consumer_groups_for_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ConsumerGroup,
+        ListConsumerGroupsForConsumerError,
+    > {
+        self.into_call().items(&LIST_CONSUMER_GROUPS_FOR_CONSUMER_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Control Plane Groups.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Control Plane Groups; get one from [`Client::control_plane_groups`](crate::Client::control_plane_groups).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -42,10 +38,7 @@ impl<'a> ControlPlaneGroups<'a> {
     pub fn get_control_planes_id_group_member_status(
         &self,
         control_plane_id: &str,
-    ) -> crate::Call<
-        crate::models::GroupMemberStatus,
-        GetControlPlanesIdGroupMemberStatusError,
-    > {
+    ) -> GetControlPlanesIdGroupMemberStatusCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-control-planes-id-group-member-status",
             method: reqwest::Method::GET,
@@ -61,21 +54,26 @@ impl<'a> ControlPlaneGroups<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", control_plane_id)
+        GetControlPlanesIdGroupMemberStatusCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", control_plane_id),
+        }
     }
     /// List Control Plane Group Memberships
     ///
     /// Returns an array of control planes that are a member of this control plane group.
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/group-memberships` (operation `get-control-planes-id-group-memberships`).
+    ///
+    /// Optional: [`page_size`](GetControlPlanesIdGroupMembershipsCall::page_size), [`page_after`](GetControlPlanesIdGroupMembershipsCall::page_after) on the returned [`GetControlPlanesIdGroupMembershipsCall`].
     ///
     /// # Example
     ///
@@ -87,7 +85,8 @@ impl<'a> ControlPlaneGroups<'a> {
     ///
     /// let response = client
     ///     .control_plane_groups()
-    ///     .get_control_planes_id_group_memberships("string", &Default::default())
+    ///     .get_control_planes_id_group_memberships("string")
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -96,11 +95,7 @@ impl<'a> ControlPlaneGroups<'a> {
     pub fn get_control_planes_id_group_memberships(
         &self,
         control_plane_id: &str,
-        options: &GetControlPlanesIdGroupMembershipsOptions,
-    ) -> crate::Call<
-        crate::models::GetControlPlanesIdGroupMembershipsResponse,
-        GetControlPlanesIdGroupMembershipsError,
-    > {
+    ) -> GetControlPlanesIdGroupMembershipsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-control-planes-id-group-memberships",
             method: reqwest::Method::GET,
@@ -116,23 +111,27 @@ impl<'a> ControlPlaneGroups<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", control_plane_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        GetControlPlanesIdGroupMembershipsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", control_plane_id),
+            params: GetControlPlanesIdGroupMembershipsParams::default(),
+        }
     }
     /// Upsert Control Plane Group Members
     ///
     /// Adds one or more control planes as a member of a control plane group.
     ///
     /// `PUT /v2/control-planes/{controlPlaneId}/group-memberships` (operation `put-control-planes-id-group-memberships`).
+    ///
+    /// Optional: [`body`](PutControlPlanesIdGroupMembershipsCall::body) on the returned [`PutControlPlanesIdGroupMembershipsCall`].
     ///
     /// # Example
     ///
@@ -142,7 +141,7 @@ impl<'a> ControlPlaneGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GroupMembership = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::GroupMembership>(serde_json::json!({
     ///   "members": [
     ///     {
     ///       "id": "string"
@@ -151,7 +150,8 @@ impl<'a> ControlPlaneGroups<'a> {
     /// }))?;
     /// client
     ///     .control_plane_groups()
-    ///     .put_control_planes_id_group_memberships("string", Some(&body))
+    ///     .put_control_planes_id_group_memberships("string")
+    ///     .body(body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -159,8 +159,7 @@ impl<'a> ControlPlaneGroups<'a> {
     pub fn put_control_planes_id_group_memberships(
         &self,
         control_plane_id: &str,
-        body: Option<&crate::models::GroupMembership>,
-    ) -> crate::Call<(), PutControlPlanesIdGroupMembershipsError> {
+    ) -> PutControlPlanesIdGroupMembershipsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "put-control-planes-id-group-memberships",
             method: reqwest::Method::PUT,
@@ -174,19 +173,18 @@ impl<'a> ControlPlaneGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", control_plane_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PutControlPlanesIdGroupMembershipsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", control_plane_id),
+            params: PutControlPlanesIdGroupMembershipsParams::default(),
         }
     }
     /// Add Control Plane Group Members
@@ -194,6 +192,8 @@ impl<'a> ControlPlaneGroups<'a> {
     /// Adds one or more control planes as a member of a control plane group.
     ///
     /// `POST /v2/control-planes/{controlPlaneId}/group-memberships/add` (operation `post-control-planes-id-group-memberships-add`).
+    ///
+    /// Optional: [`body`](PostControlPlanesIdGroupMembershipsAddCall::body) on the returned [`PostControlPlanesIdGroupMembershipsAddCall`].
     ///
     /// # Example
     ///
@@ -203,7 +203,7 @@ impl<'a> ControlPlaneGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GroupMembership = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::GroupMembership>(serde_json::json!({
     ///   "members": [
     ///     {
     ///       "id": "string"
@@ -212,7 +212,8 @@ impl<'a> ControlPlaneGroups<'a> {
     /// }))?;
     /// client
     ///     .control_plane_groups()
-    ///     .post_control_planes_id_group_memberships_add("string", Some(&body))
+    ///     .post_control_planes_id_group_memberships_add("string")
+    ///     .body(body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -220,8 +221,7 @@ impl<'a> ControlPlaneGroups<'a> {
     pub fn post_control_planes_id_group_memberships_add(
         &self,
         control_plane_id: &str,
-        body: Option<&crate::models::GroupMembership>,
-    ) -> crate::Call<(), PostControlPlanesIdGroupMembershipsAddError> {
+    ) -> PostControlPlanesIdGroupMembershipsAddCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "post-control-planes-id-group-memberships-add",
             method: reqwest::Method::POST,
@@ -235,19 +235,18 @@ impl<'a> ControlPlaneGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", control_plane_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PostControlPlanesIdGroupMembershipsAddCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", control_plane_id),
+            params: PostControlPlanesIdGroupMembershipsAddParams::default(),
         }
     }
     /// Remove Control Plane Group Members
@@ -255,6 +254,8 @@ impl<'a> ControlPlaneGroups<'a> {
     /// Removes one or more control planes from the members of a control plane group.
     ///
     /// `POST /v2/control-planes/{controlPlaneId}/group-memberships/remove` (operation `post-control-planes-id-group-memberships-remove`).
+    ///
+    /// Optional: [`body`](PostControlPlanesIdGroupMembershipsRemoveCall::body) on the returned [`PostControlPlanesIdGroupMembershipsRemoveCall`].
     ///
     /// # Example
     ///
@@ -264,7 +265,7 @@ impl<'a> ControlPlaneGroups<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GroupMembership = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::GroupMembership>(serde_json::json!({
     ///   "members": [
     ///     {
     ///       "id": "string"
@@ -273,7 +274,8 @@ impl<'a> ControlPlaneGroups<'a> {
     /// }))?;
     /// client
     ///     .control_plane_groups()
-    ///     .post_control_planes_id_group_memberships_remove("string", Some(&body))
+    ///     .post_control_planes_id_group_memberships_remove("string")
+    ///     .body(body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -281,8 +283,7 @@ impl<'a> ControlPlaneGroups<'a> {
     pub fn post_control_planes_id_group_memberships_remove(
         &self,
         control_plane_id: &str,
-        body: Option<&crate::models::GroupMembership>,
-    ) -> crate::Call<(), PostControlPlanesIdGroupMembershipsRemoveError> {
+    ) -> PostControlPlanesIdGroupMembershipsRemoveCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "post-control-planes-id-group-memberships-remove",
             method: reqwest::Method::POST,
@@ -296,19 +297,18 @@ impl<'a> ControlPlaneGroups<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", control_plane_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PostControlPlanesIdGroupMembershipsRemoveCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", control_plane_id),
+            params: PostControlPlanesIdGroupMembershipsRemoveParams::default(),
         }
     }
     /// Get Control Plane Group Status
@@ -336,10 +336,7 @@ impl<'a> ControlPlaneGroups<'a> {
     pub fn get_control_planes_id_group_status(
         &self,
         control_plane_id: &str,
-    ) -> crate::Call<
-        crate::models::GetControlPlanesIdGroupStatusResponse,
-        GetControlPlanesIdGroupStatusError,
-    > {
+    ) -> GetControlPlanesIdGroupStatusCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-control-planes-id-group-status",
             method: reqwest::Method::GET,
@@ -355,15 +352,223 @@ impl<'a> ControlPlaneGroups<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", control_plane_id)
+        GetControlPlanesIdGroupStatusCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", control_plane_id),
+        }
+    }
+}
+/// The operations on Control Plane Groups, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ControlPlaneGroups`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ControlPlaneGroupsApi {
+    /// [`ControlPlaneGroups::get_control_planes_id_group_member_status`]: `GET /v2/control-planes/{controlPlaneId}/group-member-status`.
+    fn get_control_planes_id_group_member_status(
+        &self,
+        control_plane_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GroupMemberStatus,
+            crate::Error<GetControlPlanesIdGroupMemberStatusError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-control-planes-id-group-member-status",
+                message: "`get-control-planes-id-group-member-status` is not implemented by this `ControlPlaneGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ControlPlaneGroups::get_control_planes_id_group_memberships`]: `GET /v2/control-planes/{controlPlaneId}/group-memberships`.
+    fn get_control_planes_id_group_memberships(
+        &self,
+        control_plane_id: &str,
+        params: GetControlPlanesIdGroupMembershipsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetControlPlanesIdGroupMembershipsResponse,
+            crate::Error<GetControlPlanesIdGroupMembershipsError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-control-planes-id-group-memberships",
+                message: "`get-control-planes-id-group-memberships` is not implemented by this `ControlPlaneGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ControlPlaneGroups::put_control_planes_id_group_memberships`]: `PUT /v2/control-planes/{controlPlaneId}/group-memberships`.
+    fn put_control_planes_id_group_memberships(
+        &self,
+        control_plane_id: &str,
+        params: PutControlPlanesIdGroupMembershipsParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PutControlPlanesIdGroupMembershipsError>>,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "put-control-planes-id-group-memberships",
+                message: "`put-control-planes-id-group-memberships` is not implemented by this `ControlPlaneGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ControlPlaneGroups::post_control_planes_id_group_memberships_add`]: `POST /v2/control-planes/{controlPlaneId}/group-memberships/add`.
+    fn post_control_planes_id_group_memberships_add(
+        &self,
+        control_plane_id: &str,
+        params: PostControlPlanesIdGroupMembershipsAddParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PostControlPlanesIdGroupMembershipsAddError>>,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "post-control-planes-id-group-memberships-add",
+                message: "`post-control-planes-id-group-memberships-add` is not implemented by this `ControlPlaneGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ControlPlaneGroups::post_control_planes_id_group_memberships_remove`]: `POST /v2/control-planes/{controlPlaneId}/group-memberships/remove`.
+    fn post_control_planes_id_group_memberships_remove(
+        &self,
+        control_plane_id: &str,
+        params: PostControlPlanesIdGroupMembershipsRemoveParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PostControlPlanesIdGroupMembershipsRemoveError>>,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "post-control-planes-id-group-memberships-remove",
+                message: "`post-control-planes-id-group-memberships-remove` is not implemented by this `ControlPlaneGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ControlPlaneGroups::get_control_planes_id_group_status`]: `GET /v2/control-planes/{controlPlaneId}/group-status`.
+    fn get_control_planes_id_group_status(
+        &self,
+        control_plane_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetControlPlanesIdGroupStatusResponse,
+            crate::Error<GetControlPlanesIdGroupStatusError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-control-planes-id-group-status",
+                message: "`get-control-planes-id-group-status` is not implemented by this `ControlPlaneGroupsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ControlPlaneGroupsApi for crate::Client {
+    fn get_control_planes_id_group_member_status(
+        &self,
+        control_plane_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GroupMemberStatus,
+            crate::Error<GetControlPlanesIdGroupMemberStatusError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .control_plane_groups()
+                .get_control_planes_id_group_member_status(control_plane_id),
+        )
+    }
+    fn get_control_planes_id_group_memberships(
+        &self,
+        control_plane_id: &str,
+        params: GetControlPlanesIdGroupMembershipsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetControlPlanesIdGroupMembershipsResponse,
+            crate::Error<GetControlPlanesIdGroupMembershipsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .control_plane_groups()
+                .get_control_planes_id_group_memberships(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn put_control_planes_id_group_memberships(
+        &self,
+        control_plane_id: &str,
+        params: PutControlPlanesIdGroupMembershipsParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PutControlPlanesIdGroupMembershipsError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .control_plane_groups()
+                .put_control_planes_id_group_memberships(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn post_control_planes_id_group_memberships_add(
+        &self,
+        control_plane_id: &str,
+        params: PostControlPlanesIdGroupMembershipsAddParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PostControlPlanesIdGroupMembershipsAddError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .control_plane_groups()
+                .post_control_planes_id_group_memberships_add(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn post_control_planes_id_group_memberships_remove(
+        &self,
+        control_plane_id: &str,
+        params: PostControlPlanesIdGroupMembershipsRemoveParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PostControlPlanesIdGroupMembershipsRemoveError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .control_plane_groups()
+                .post_control_planes_id_group_memberships_remove(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn get_control_planes_id_group_status(
+        &self,
+        control_plane_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetControlPlanesIdGroupStatusResponse,
+            crate::Error<GetControlPlanesIdGroupStatusError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .control_plane_groups()
+                .get_control_planes_id_group_status(control_plane_id),
+        )
     }
 }
 /// The error responses `get-control-planes-id-group-member-status`, `get-control-planes-id-group-memberships`, `put-control-planes-id-group-memberships`, `post-control-planes-id-group-memberships-add`, `post-control-planes-id-group-memberships-remove`, `get-control-planes-id-group-status` document.
@@ -431,37 +636,141 @@ pub type PostControlPlanesIdGroupMembershipsAddError = BadRequestUnauthorizedFor
 pub type PostControlPlanesIdGroupMembershipsRemoveError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
 /// The error responses `get-control-planes-id-group-status` documents, which other operations of the group document too.
 pub type GetControlPlanesIdGroupStatusError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
-/// Optional parameters of `get-control-planes-id-group-memberships`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ControlPlaneGroups::get_control_planes_id_group_member_status`]: set its optional parameters, then `.await` it."]
+    GetControlPlanesIdGroupMemberStatusCall < crate ::models::GroupMemberStatus,
+    GetControlPlanesIdGroupMemberStatusError >
+}
+/// The optional parameters of [`ControlPlaneGroups::get_control_planes_id_group_memberships`], each `None` unless set: what the setters of [`GetControlPlanesIdGroupMembershipsCall`] fill, and what [`ControlPlaneGroupsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetControlPlanesIdGroupMembershipsOptions {
+pub struct GetControlPlanesIdGroupMembershipsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`get_control_planes_id_group_memberships`](ControlPlaneGroups::get_control_planes_id_group_memberships) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .control_plane_groups()
-///     .get_control_planes_id_group_memberships("string", &Default::default())
-///     .items(&kong_konnect::control_plane_groups::GET_CONTROL_PLANES_ID_GROUP_MEMBERSHIPS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static GET_CONTROL_PLANES_ID_GROUP_MEMBERSHIPS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ControlPlaneGroups::get_control_planes_id_group_memberships`]: set its optional parameters, then `.await` it."]
+    GetControlPlanesIdGroupMembershipsCall < crate
+    ::models::GetControlPlanesIdGroupMembershipsResponse,
+    GetControlPlanesIdGroupMembershipsError >, GetControlPlanesIdGroupMembershipsParams
+}
+impl GetControlPlanesIdGroupMembershipsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::GetControlPlanesIdGroupMembershipsResponse,
+        GetControlPlanesIdGroupMembershipsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+/// The optional parameters of [`ControlPlaneGroups::put_control_planes_id_group_memberships`], each `None` unless set: what the setters of [`PutControlPlanesIdGroupMembershipsCall`] fill, and what [`ControlPlaneGroupsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PutControlPlanesIdGroupMembershipsParams {
+    /// Request body for upserting a list of child control planes to a control plane group membership.
+    pub body: Option<crate::models::GroupMembership>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ControlPlaneGroups::put_control_planes_id_group_memberships`]: set its optional parameters, then `.await` it."]
+    PutControlPlanesIdGroupMembershipsCall < (), PutControlPlanesIdGroupMembershipsError
+    >, PutControlPlanesIdGroupMembershipsParams
+}
+impl PutControlPlanesIdGroupMembershipsCall {
+    fn apply(self) -> crate::Call<(), PutControlPlanesIdGroupMembershipsError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body for upserting a list of child control planes to a control plane group membership.
+    pub fn body(mut self, body: crate::models::GroupMembership) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`ControlPlaneGroups::post_control_planes_id_group_memberships_add`], each `None` unless set: what the setters of [`PostControlPlanesIdGroupMembershipsAddCall`] fill, and what [`ControlPlaneGroupsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostControlPlanesIdGroupMembershipsAddParams {
+    /// Request body for adding a list of child control planes to a control plane group membership.
+    pub body: Option<crate::models::GroupMembership>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ControlPlaneGroups::post_control_planes_id_group_memberships_add`]: set its optional parameters, then `.await` it."]
+    PostControlPlanesIdGroupMembershipsAddCall < (),
+    PostControlPlanesIdGroupMembershipsAddError >,
+    PostControlPlanesIdGroupMembershipsAddParams
+}
+impl PostControlPlanesIdGroupMembershipsAddCall {
+    fn apply(self) -> crate::Call<(), PostControlPlanesIdGroupMembershipsAddError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body for adding a list of child control planes to a control plane group membership.
+    pub fn body(mut self, body: crate::models::GroupMembership) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`ControlPlaneGroups::post_control_planes_id_group_memberships_remove`], each `None` unless set: what the setters of [`PostControlPlanesIdGroupMembershipsRemoveCall`] fill, and what [`ControlPlaneGroupsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostControlPlanesIdGroupMembershipsRemoveParams {
+    /// Request body for removing a list of child control planes from a control plane group membership.
+    pub body: Option<crate::models::GroupMembership>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ControlPlaneGroups::post_control_planes_id_group_memberships_remove`]: set its optional parameters, then `.await` it."]
+    PostControlPlanesIdGroupMembershipsRemoveCall < (),
+    PostControlPlanesIdGroupMembershipsRemoveError >,
+    PostControlPlanesIdGroupMembershipsRemoveParams
+}
+impl PostControlPlanesIdGroupMembershipsRemoveCall {
+    fn apply(self) -> crate::Call<(), PostControlPlanesIdGroupMembershipsRemoveError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body for removing a list of child control planes from a control plane group membership.
+    pub fn body(mut self, body: crate::models::GroupMembership) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ControlPlaneGroups::get_control_planes_id_group_status`]: set its optional parameters, then `.await` it."]
+    GetControlPlanesIdGroupStatusCall < crate
+    ::models::GetControlPlanesIdGroupStatusResponse, GetControlPlanesIdGroupStatusError >
+}
+/// How `get-control-planes-id-group-memberships` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static GET_CONTROL_PLANES_ID_GROUP_MEMBERSHIPS_PAGES: crate::runtime::Paginated<
     crate::models::GetControlPlanesIdGroupMembershipsResponse,
     crate::models::ControlPlane,
 > = crate::runtime::Paginated {
@@ -474,3 +783,27 @@ pub static GET_CONTROL_PLANES_ID_GROUP_MEMBERSHIPS_PAGES: crate::runtime::Pagina
     },
     items: |page| page.data,
 };
+impl GetControlPlanesIdGroupMembershipsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_control_planes_id_group_memberships`](ControlPlaneGroups::get_control_planes_id_group_memberships).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::GetControlPlanesIdGroupMembershipsResponse,
+        GetControlPlanesIdGroupMembershipsError,
+    > {
+        self.into_call().pages(&GET_CONTROL_PLANES_ID_GROUP_MEMBERSHIPS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_control_planes_id_group_memberships`](ControlPlaneGroups::get_control_planes_id_group_memberships).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ControlPlane,
+        GetControlPlanesIdGroupMembershipsError,
+    > {
+        self.into_call().items(&GET_CONTROL_PLANES_ID_GROUP_MEMBERSHIPS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Control Planes.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Control Planes; get one from [`Client::control_planes`](crate::Client::control_planes).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> ControlPlanes<'a> {
     ///
     /// `GET /v2/control-planes` (operation `list-control-planes`).
     ///
+    /// Optional: [`page_size`](ListControlPlanesCall::page_size), [`page_number`](ListControlPlanesCall::page_number), [`filter`](ListControlPlanesCall::filter), [`labels`](ListControlPlanesCall::labels), [`sort`](ListControlPlanesCall::sort) on the returned [`ListControlPlanesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,16 +31,14 @@ impl<'a> ControlPlanes<'a> {
     ///
     /// let response = client
     ///     .control_planes()
-    ///     .list_control_planes(&Default::default())
+    ///     .list_control_planes()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_control_planes(
-        &self,
-        options: &ListControlPlanesOptions,
-    ) -> crate::Call<crate::models::ListControlPlanesResponse, ListControlPlanesError> {
+    pub fn list_control_planes(&self) -> ListControlPlanesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-control-planes",
             method: reqwest::Method::GET,
@@ -58,19 +54,18 @@ impl<'a> ControlPlanes<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("labels", &options.labels)
-            .query("sort", &options.sort)
+        ListControlPlanesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListControlPlanesParams::default(),
+        }
     }
     /// Create Control Plane
     ///
@@ -86,12 +81,12 @@ impl<'a> ControlPlanes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateControlPlaneRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateControlPlaneRequest>(serde_json::json!({
     ///   "name": "Test Control Plane"
     /// }))?;
     /// let response = client
     ///     .control_planes()
-    ///     .create_control_plane(&body)
+    ///     .create_control_plane(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -99,8 +94,8 @@ impl<'a> ControlPlanes<'a> {
     /// ```
     pub fn create_control_plane(
         &self,
-        body: &crate::models::CreateControlPlaneRequest,
-    ) -> crate::Call<crate::models::ControlPlane, CreateControlPlaneError> {
+        body: crate::models::CreateControlPlaneRequest,
+    ) -> CreateControlPlaneCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-control-plane",
             method: reqwest::Method::POST,
@@ -116,15 +111,18 @@ impl<'a> ControlPlanes<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateControlPlaneCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Control Plane
     ///
@@ -151,7 +149,7 @@ impl<'a> ControlPlanes<'a> {
     pub fn get_control_plane(
         &self,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ControlPlane, GetControlPlaneError> {
+    ) -> GetControlPlaneCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-control-plane",
             method: reqwest::Method::GET,
@@ -167,15 +165,18 @@ impl<'a> ControlPlanes<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
+        GetControlPlaneCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Delete Control Plane
     ///
@@ -201,7 +202,7 @@ impl<'a> ControlPlanes<'a> {
     pub fn delete_control_plane(
         &self,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteControlPlaneError> {
+    ) -> DeleteControlPlaneCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-control-plane",
             method: reqwest::Method::DELETE,
@@ -215,15 +216,18 @@ impl<'a> ControlPlanes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteControlPlaneCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Update Control Plane
     ///
@@ -239,10 +243,10 @@ impl<'a> ControlPlanes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateControlPlaneRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateControlPlaneRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .control_planes()
-    ///     .update_control_plane("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .update_control_plane("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -251,8 +255,8 @@ impl<'a> ControlPlanes<'a> {
     pub fn update_control_plane(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::UpdateControlPlaneRequest,
-    ) -> crate::Call<crate::models::ControlPlane, UpdateControlPlaneError> {
+        body: crate::models::UpdateControlPlaneRequest,
+    ) -> UpdateControlPlaneCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-control-plane",
             method: reqwest::Method::PATCH,
@@ -268,16 +272,176 @@ impl<'a> ControlPlanes<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpdateControlPlaneCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on Control Planes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ControlPlanes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ControlPlanesApi {
+    /// [`ControlPlanes::list_control_planes`]: `GET /v2/control-planes`.
+    fn list_control_planes(
+        &self,
+        params: ListControlPlanesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListControlPlanesResponse,
+            crate::Error<ListControlPlanesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-control-planes",
+                message: "`list-control-planes` is not implemented by this `ControlPlanesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ControlPlanes::create_control_plane`]: `POST /v2/control-planes`.
+    fn create_control_plane(
+        &self,
+        body: crate::models::CreateControlPlaneRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ControlPlane,
+            crate::Error<CreateControlPlaneError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-control-plane",
+                message: "`create-control-plane` is not implemented by this `ControlPlanesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ControlPlanes::get_control_plane`]: `GET /v2/control-planes/{controlPlaneId}`.
+    fn get_control_plane(
+        &self,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ControlPlane, crate::Error<GetControlPlaneError>>,
+    > + Send {
+        let _ = (control_plane_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-control-plane",
+                message: "`get-control-plane` is not implemented by this `ControlPlanesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ControlPlanes::delete_control_plane`]: `DELETE /v2/control-planes/{controlPlaneId}`.
+    fn delete_control_plane(
+        &self,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteControlPlaneError>>,
+    > + Send {
+        let _ = (control_plane_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-control-plane",
+                message: "`delete-control-plane` is not implemented by this `ControlPlanesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ControlPlanes::update_control_plane`]: `PATCH /v2/control-planes/{controlPlaneId}`.
+    fn update_control_plane(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::UpdateControlPlaneRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ControlPlane,
+            crate::Error<UpdateControlPlaneError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-control-plane",
+                message: "`update-control-plane` is not implemented by this `ControlPlanesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ControlPlanesApi for crate::Client {
+    fn list_control_planes(
+        &self,
+        params: ListControlPlanesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListControlPlanesResponse,
+            crate::Error<ListControlPlanesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.control_planes().list_control_planes().with_params(params),
+        )
+    }
+    fn create_control_plane(
+        &self,
+        body: crate::models::CreateControlPlaneRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ControlPlane,
+            crate::Error<CreateControlPlaneError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.control_planes().create_control_plane(body),
+        )
+    }
+    fn get_control_plane(
+        &self,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ControlPlane, crate::Error<GetControlPlaneError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.control_planes().get_control_plane(control_plane_id),
+        )
+    }
+    fn delete_control_plane(
+        &self,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteControlPlaneError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.control_planes().delete_control_plane(control_plane_id),
+        )
+    }
+    fn update_control_plane(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::UpdateControlPlaneRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ControlPlane,
+            crate::Error<UpdateControlPlaneError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.control_planes().update_control_plane(control_plane_id, body),
+        )
     }
 }
 /// The error responses `list-control-planes` documents.
@@ -489,9 +653,9 @@ for BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailable
 pub type DeleteControlPlaneError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
 /// The error responses `update-control-plane` documents, which other operations of the group document too.
 pub type UpdateControlPlaneError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
-/// Optional parameters of `list-control-planes`.
+/// The optional parameters of [`ControlPlanes::list_control_planes`], each `None` unless set: what the setters of [`ListControlPlanesCall`] fill, and what [`ControlPlanesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListControlPlanesOptions {
+pub struct ListControlPlanesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -504,29 +668,76 @@ pub struct ListControlPlanesOptions {
     /// - created_at
     pub sort: Option<String>,
 }
-/// How [`list_control_planes`](ControlPlanes::list_control_planes) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .control_planes()
-///     .list_control_planes(&Default::default())
-///     .items(&kong_konnect::control_planes::LIST_CONTROL_PLANES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CONTROL_PLANES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ControlPlanes::list_control_planes`]: set its optional parameters, then `.await` it."]
+    ListControlPlanesCall < crate ::models::ListControlPlanesResponse,
+    ListControlPlanesError >, ListControlPlanesParams
+}
+impl ListControlPlanesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListControlPlanesResponse, ListControlPlanesError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("labels", &params.labels)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of control-planes.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ControlPlaneFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Filter control planes in the response by associated labels.
+    pub fn labels(mut self, labels: impl Into<String>) -> Self {
+        self.params.labels = Some(labels.into());
+        self
+    }
+    /// Sorts a collection of control-planes. Supported sort attributes are:
+    /// - created_at
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ControlPlanes::create_control_plane`]: set its optional parameters, then `.await` it."]
+    CreateControlPlaneCall < crate ::models::ControlPlane, CreateControlPlaneError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ControlPlanes::get_control_plane`]: set its optional parameters, then `.await` it."]
+    GetControlPlaneCall < crate ::models::ControlPlane, GetControlPlaneError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ControlPlanes::delete_control_plane`]: set its optional parameters, then `.await` it."]
+    DeleteControlPlaneCall < (), DeleteControlPlaneError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ControlPlanes::update_control_plane`]: set its optional parameters, then `.await` it."]
+    UpdateControlPlaneCall < crate ::models::ControlPlane, UpdateControlPlaneError >
+}
+/// How `list-control-planes` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CONTROL_PLANES_PAGES: crate::runtime::Paginated<
     crate::models::ListControlPlanesResponse,
     crate::models::ControlPlane,
 > = crate::runtime::Paginated {
@@ -541,3 +752,24 @@ pub static LIST_CONTROL_PLANES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListControlPlanesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_control_planes`](ControlPlanes::list_control_planes).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListControlPlanesResponse,
+        ListControlPlanesError,
+    > {
+        self.into_call().pages(&LIST_CONTROL_PLANES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_control_planes`](ControlPlanes::list_control_planes).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ControlPlane, ListControlPlanesError> {
+        self.into_call().items(&LIST_CONTROL_PLANES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Criteria Templates.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Criteria Templates; get one from [`Client::criteria_templates`](crate::Client::criteria_templates).
 ///
 /// Several criteria templates are provided to help ensure your services adhere to industry best practices.
@@ -29,6 +25,8 @@ impl<'a> CriteriaTemplates<'a> {
     ///
     /// `GET /v1/criteria-templates` (operation `list-criteria-templates`).
     ///
+    /// Optional: [`page_size`](ListCriteriaTemplatesCall::page_size), [`page_number`](ListCriteriaTemplatesCall::page_number), [`filter`](ListCriteriaTemplatesCall::filter), [`sort`](ListCriteriaTemplatesCall::sort) on the returned [`ListCriteriaTemplatesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -39,19 +37,14 @@ impl<'a> CriteriaTemplates<'a> {
     ///
     /// let response = client
     ///     .criteria_templates()
-    ///     .list_criteria_templates(&Default::default())
+    ///     .list_criteria_templates()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_criteria_templates(
-        &self,
-        options: &ListCriteriaTemplatesOptions,
-    ) -> crate::Call<
-        crate::models::ListCriteriaTemplatesResponse,
-        ListCriteriaTemplatesError,
-    > {
+    pub fn list_criteria_templates(&self) -> ListCriteriaTemplatesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-criteria-templates",
             method: reqwest::Method::GET,
@@ -67,18 +60,57 @@ impl<'a> CriteriaTemplates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListCriteriaTemplatesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListCriteriaTemplatesParams::default(),
+        }
+    }
+}
+/// The operations on Criteria Templates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CriteriaTemplates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CriteriaTemplatesApi {
+    /// [`CriteriaTemplates::list_criteria_templates`]: `GET /v1/criteria-templates`.
+    fn list_criteria_templates(
+        &self,
+        params: ListCriteriaTemplatesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCriteriaTemplatesResponse,
+            crate::Error<ListCriteriaTemplatesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-criteria-templates",
+                message: "`list-criteria-templates` is not implemented by this `CriteriaTemplatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CriteriaTemplatesApi for crate::Client {
+    fn list_criteria_templates(
+        &self,
+        params: ListCriteriaTemplatesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCriteriaTemplatesResponse,
+            crate::Error<ListCriteriaTemplatesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.criteria_templates().list_criteria_templates().with_params(params),
+        )
     }
 }
 /// The error responses `list-criteria-templates` documents.
@@ -117,9 +149,9 @@ impl crate::runtime::ErrorResponses for ListCriteriaTemplatesError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-criteria-templates`.
+/// The optional parameters of [`CriteriaTemplates::list_criteria_templates`], each `None` unless set: what the setters of [`ListCriteriaTemplatesCall`] fill, and what [`CriteriaTemplatesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCriteriaTemplatesOptions {
+pub struct ListCriteriaTemplatesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -133,29 +165,56 @@ pub struct ListCriteriaTemplatesOptions {
     /// Default sort is `display_name` in ascending order.
     pub sort: Option<String>,
 }
-/// How [`list_criteria_templates`](CriteriaTemplates::list_criteria_templates) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .criteria_templates()
-///     .list_criteria_templates(&Default::default())
-///     .items(&kong_konnect::criteria_templates::LIST_CRITERIA_TEMPLATES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CRITERIA_TEMPLATES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CriteriaTemplates::list_criteria_templates`]: set its optional parameters, then `.await` it."]
+    ListCriteriaTemplatesCall < crate ::models::ListCriteriaTemplatesResponse,
+    ListCriteriaTemplatesError >, ListCriteriaTemplatesParams
+}
+impl ListCriteriaTemplatesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListCriteriaTemplatesResponse,
+        ListCriteriaTemplatesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of criteria templates.
+    pub fn filter(
+        mut self,
+        filter: crate::models::CriteriaTemplateFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of criteria templates. Supported sort attributes are:
+    /// - `display_name`
+    /// - `name`
+    ///
+    /// Default sort is `display_name` in ascending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+/// How `list-criteria-templates` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CRITERIA_TEMPLATES_PAGES: crate::runtime::Paginated<
     crate::models::ListCriteriaTemplatesResponse,
     crate::models::CriteriaTemplate,
 > = crate::runtime::Paginated {
@@ -170,3 +229,24 @@ pub static LIST_CRITERIA_TEMPLATES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListCriteriaTemplatesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_criteria_templates`](CriteriaTemplates::list_criteria_templates).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCriteriaTemplatesResponse,
+        ListCriteriaTemplatesError,
+    > {
+        self.into_call().pages(&LIST_CRITERIA_TEMPLATES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_criteria_templates`](CriteriaTemplates::list_criteria_templates).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::CriteriaTemplate, ListCriteriaTemplatesError> {
+        self.into_call().items(&LIST_CRITERIA_TEMPLATES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Custom Domains.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Custom Domains; get one from [`Client::custom_domains`](crate::Client::custom_domains).
 ///
 /// Custom Domains let you assign bring-your-own hostnames to a Cloud Gateway control plane. After creation the domain moves through `initializing → ready` as Konnect provisions TLS certificates and configures SNI routing on the data planes. Use the online-status endpoint to confirm CNAME and SSL readiness before routing traffic.
@@ -25,6 +21,8 @@ impl<'a> CustomDomains<'a> {
     ///
     /// `GET /v2/cloud-gateways/custom-domains` (operation `list-custom-domains`).
     ///
+    /// Optional: [`filter`](ListCustomDomainsCall::filter), [`page_size`](ListCustomDomainsCall::page_size), [`page_number`](ListCustomDomainsCall::page_number) on the returned [`ListCustomDomainsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,21 +31,22 @@ impl<'a> CustomDomains<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::CustomDomainsFilterParameters>(serde_json::json!({
+    ///   "control_plane_id": {},
+    ///   "control_plane_geo": "us",
+    ///   "domain": {},
+    ///   "state": "created"
+    /// }))?;
     /// let response = client
     ///     .custom_domains()
-    ///     .list_custom_domains(&Default::default())
+    ///     .list_custom_domains()
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_custom_domains(
-        &self,
-        options: &ListCustomDomainsOptions,
-    ) -> crate::Call<
-        crate::models::ListGlobalCustomDomainsResponse,
-        ListCustomDomainsError,
-    > {
+    pub fn list_custom_domains(&self) -> ListCustomDomainsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-custom-domains",
             method: reqwest::Method::GET,
@@ -63,17 +62,18 @@ impl<'a> CustomDomains<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListCustomDomainsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListCustomDomainsParams::default(),
+        }
     }
     /// Create Custom Domain
     ///
@@ -94,14 +94,14 @@ impl<'a> CustomDomains<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCustomDomainRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateCustomDomainRequest>(serde_json::json!({
     ///   "control_plane_id": "0949471e-b759-45ba-87ab-ee63fb781388",
     ///   "control_plane_geo": "us",
     ///   "domain": "example.com"
     /// }))?;
     /// let response = client
     ///     .custom_domains()
-    ///     .create_custom_domains(&body)
+    ///     .create_custom_domains(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -109,8 +109,8 @@ impl<'a> CustomDomains<'a> {
     /// ```
     pub fn create_custom_domains(
         &self,
-        body: &crate::models::CreateCustomDomainRequest,
-    ) -> crate::Call<crate::models::CustomDomain, CreateCustomDomainsError> {
+        body: crate::models::CreateCustomDomainRequest,
+    ) -> CreateCustomDomainsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-custom-domains",
             method: reqwest::Method::POST,
@@ -126,15 +126,18 @@ impl<'a> CustomDomains<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateCustomDomainsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get Custom Domain
     ///
@@ -161,7 +164,7 @@ impl<'a> CustomDomains<'a> {
     pub fn get_custom_domain(
         &self,
         custom_domain_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::CustomDomain, GetCustomDomainError> {
+    ) -> GetCustomDomainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-custom-domain",
             method: reqwest::Method::GET,
@@ -177,15 +180,18 @@ impl<'a> CustomDomains<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customDomainId", &custom_domain_id)
+        GetCustomDomainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customDomainId", &custom_domain_id),
+        }
     }
     /// Delete Custom Domain
     ///
@@ -211,7 +217,7 @@ impl<'a> CustomDomains<'a> {
     pub fn delete_custom_domain(
         &self,
         custom_domain_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteCustomDomainError> {
+    ) -> DeleteCustomDomainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-custom-domain",
             method: reqwest::Method::DELETE,
@@ -225,15 +231,18 @@ impl<'a> CustomDomains<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("customDomainId", &custom_domain_id)
+        DeleteCustomDomainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("customDomainId", &custom_domain_id),
+        }
     }
     /// Get Custom Domain Online Status
     ///
@@ -260,10 +269,7 @@ impl<'a> CustomDomains<'a> {
     pub fn get_custom_domain_online_status(
         &self,
         custom_domain_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::CustomDomainOnlineStatus,
-        GetCustomDomainOnlineStatusError,
-    > {
+    ) -> GetCustomDomainOnlineStatusCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-custom-domain-online-status",
             method: reqwest::Method::GET,
@@ -279,15 +285,173 @@ impl<'a> CustomDomains<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customDomainId", &custom_domain_id)
+        GetCustomDomainOnlineStatusCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customDomainId", &custom_domain_id),
+        }
+    }
+}
+/// The operations on Custom Domains, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CustomDomains`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CustomDomainsApi {
+    /// [`CustomDomains::list_custom_domains`]: `GET /v2/cloud-gateways/custom-domains`.
+    fn list_custom_domains(
+        &self,
+        params: ListCustomDomainsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListGlobalCustomDomainsResponse,
+            crate::Error<ListCustomDomainsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-custom-domains",
+                message: "`list-custom-domains` is not implemented by this `CustomDomainsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CustomDomains::create_custom_domains`]: `POST /v2/cloud-gateways/custom-domains`.
+    fn create_custom_domains(
+        &self,
+        body: crate::models::CreateCustomDomainRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CustomDomain,
+            crate::Error<CreateCustomDomainsError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-custom-domains",
+                message: "`create-custom-domains` is not implemented by this `CustomDomainsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CustomDomains::get_custom_domain`]: `GET /v2/cloud-gateways/custom-domains/{customDomainId}`.
+    fn get_custom_domain(
+        &self,
+        custom_domain_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CustomDomain, crate::Error<GetCustomDomainError>>,
+    > + Send {
+        let _ = (custom_domain_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-custom-domain",
+                message: "`get-custom-domain` is not implemented by this `CustomDomainsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CustomDomains::delete_custom_domain`]: `DELETE /v2/cloud-gateways/custom-domains/{customDomainId}`.
+    fn delete_custom_domain(
+        &self,
+        custom_domain_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCustomDomainError>>,
+    > + Send {
+        let _ = (custom_domain_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-custom-domain",
+                message: "`delete-custom-domain` is not implemented by this `CustomDomainsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CustomDomains::get_custom_domain_online_status`]: `GET /v2/cloud-gateways/custom-domains/{customDomainId}/online-status`.
+    fn get_custom_domain_online_status(
+        &self,
+        custom_domain_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CustomDomainOnlineStatus,
+            crate::Error<GetCustomDomainOnlineStatusError>,
+        >,
+    > + Send {
+        let _ = (custom_domain_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-custom-domain-online-status",
+                message: "`get-custom-domain-online-status` is not implemented by this `CustomDomainsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CustomDomainsApi for crate::Client {
+    fn list_custom_domains(
+        &self,
+        params: ListCustomDomainsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListGlobalCustomDomainsResponse,
+            crate::Error<ListCustomDomainsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.custom_domains().list_custom_domains().with_params(params),
+        )
+    }
+    fn create_custom_domains(
+        &self,
+        body: crate::models::CreateCustomDomainRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CustomDomain,
+            crate::Error<CreateCustomDomainsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.custom_domains().create_custom_domains(body),
+        )
+    }
+    fn get_custom_domain(
+        &self,
+        custom_domain_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CustomDomain, crate::Error<GetCustomDomainError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.custom_domains().get_custom_domain(custom_domain_id),
+        )
+    }
+    fn delete_custom_domain(
+        &self,
+        custom_domain_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCustomDomainError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.custom_domains().delete_custom_domain(custom_domain_id),
+        )
+    }
+    fn get_custom_domain_online_status(
+        &self,
+        custom_domain_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CustomDomainOnlineStatus,
+            crate::Error<GetCustomDomainOnlineStatusError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.custom_domains().get_custom_domain_online_status(custom_domain_id),
+        )
     }
 }
 /// The error responses `list-custom-domains`, `delete-custom-domain` document.
@@ -418,9 +582,9 @@ pub type GetCustomDomainError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteCustomDomainError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `get-custom-domain-online-status` documents, which other operations of the group document too.
 pub type GetCustomDomainOnlineStatusError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-custom-domains`.
+/// The optional parameters of [`CustomDomains::list_custom_domains`], each `None` unless set: what the setters of [`ListCustomDomainsCall`] fill, and what [`CustomDomainsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCustomDomainsOptions {
+pub struct ListCustomDomainsParams {
     /// Filters supported for custom domains on the global API.
     pub filter: Option<crate::models::CustomDomainsFilterParameters>,
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
@@ -428,29 +592,67 @@ pub struct ListCustomDomainsOptions {
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// How [`list_custom_domains`](CustomDomains::list_custom_domains) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .custom_domains()
-///     .list_custom_domains(&Default::default())
-///     .items(&kong_konnect::custom_domains::LIST_CUSTOM_DOMAINS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CUSTOM_DOMAINS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomDomains::list_custom_domains`]: set its optional parameters, then `.await` it."]
+    ListCustomDomainsCall < crate ::models::ListGlobalCustomDomainsResponse,
+    ListCustomDomainsError >, ListCustomDomainsParams
+}
+impl ListCustomDomainsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListGlobalCustomDomainsResponse,
+        ListCustomDomainsError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// Filters supported for custom domains on the global API.
+    pub fn filter(
+        mut self,
+        filter: crate::models::CustomDomainsFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomDomains::create_custom_domains`]: set its optional parameters, then `.await` it."]
+    CreateCustomDomainsCall < crate ::models::CustomDomain, CreateCustomDomainsError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomDomains::get_custom_domain`]: set its optional parameters, then `.await` it."]
+    GetCustomDomainCall < crate ::models::CustomDomain, GetCustomDomainError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomDomains::delete_custom_domain`]: set its optional parameters, then `.await` it."]
+    DeleteCustomDomainCall < (), DeleteCustomDomainError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomDomains::get_custom_domain_online_status`]: set its optional parameters, then `.await` it."]
+    GetCustomDomainOnlineStatusCall < crate ::models::CustomDomainOnlineStatus,
+    GetCustomDomainOnlineStatusError >
+}
+/// How `list-custom-domains` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CUSTOM_DOMAINS_PAGES: crate::runtime::Paginated<
     crate::models::ListGlobalCustomDomainsResponse,
     crate::models::CustomDomain,
 > = crate::runtime::Paginated {
@@ -465,3 +667,24 @@ pub static LIST_CUSTOM_DOMAINS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListCustomDomainsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_custom_domains`](CustomDomains::list_custom_domains).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListGlobalCustomDomainsResponse,
+        ListCustomDomainsError,
+    > {
+        self.into_call().pages(&LIST_CUSTOM_DOMAINS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_custom_domains`](CustomDomains::list_custom_domains).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::CustomDomain, ListCustomDomainsError> {
+        self.into_call().items(&LIST_CUSTOM_DOMAINS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Custom Plugin Schemas.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Custom Plugin Schemas; get one from [`Client::custom_plugin_schemas`](crate::Client::custom_plugin_schemas).
 ///
 /// Custom Plugin Schemas
@@ -24,6 +20,8 @@ impl<'a> CustomPluginSchemas<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/plugin-schemas` (operation `list-plugin-schemas`).
     ///
+    /// Optional: [`page_size`](ListPluginSchemasCall::page_size), [`page_after`](ListPluginSchemasCall::page_after) on the returned [`ListPluginSchemasCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,7 +32,8 @@ impl<'a> CustomPluginSchemas<'a> {
     ///
     /// let response = client
     ///     .custom_plugin_schemas()
-    ///     .list_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -43,8 +42,7 @@ impl<'a> CustomPluginSchemas<'a> {
     pub fn list_plugin_schemas(
         &self,
         control_plane_id: uuid::Uuid,
-        options: &ListPluginSchemasOptions,
-    ) -> crate::Call<crate::models::ListPluginSchemasResponse, ListPluginSchemasError> {
+    ) -> ListPluginSchemasCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-plugin-schemas",
             method: reqwest::Method::GET,
@@ -60,23 +58,27 @@ impl<'a> CustomPluginSchemas<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListPluginSchemasCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListPluginSchemasParams::default(),
+        }
     }
     /// Upload custom plugin schema
     ///
     /// Upload a custom plugin schema associated with a control plane.
     ///
     /// `POST /v2/control-planes/{controlPlaneId}/core-entities/plugin-schemas` (operation `create-plugin-schemas`).
+    ///
+    /// Optional: [`body`](CreatePluginSchemasCall::body) on the returned [`CreatePluginSchemasCall`].
     ///
     /// # Example
     ///
@@ -86,12 +88,13 @@ impl<'a> CustomPluginSchemas<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePluginSchemasRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreatePluginSchemasRequest>(serde_json::json!({
     ///   "lua_schema": "return { name = \"myplugin\", fields = { { config = { type = \"record\", fields = { } } } } }"
     /// }))?;
     /// let response = client
     ///     .custom_plugin_schemas()
-    ///     .create_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .create_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -100,8 +103,7 @@ impl<'a> CustomPluginSchemas<'a> {
     pub fn create_plugin_schemas(
         &self,
         control_plane_id: uuid::Uuid,
-        body: Option<&crate::models::CreatePluginSchemasRequest>,
-    ) -> crate::Call<crate::models::GetPluginSchemaResponse, CreatePluginSchemasError> {
+    ) -> CreatePluginSchemasCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-plugin-schemas",
             method: reqwest::Method::POST,
@@ -115,19 +117,18 @@ impl<'a> CustomPluginSchemas<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreatePluginSchemasCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: CreatePluginSchemasParams::default(),
         }
     }
     /// Get a custom plugin schema
@@ -156,7 +157,7 @@ impl<'a> CustomPluginSchemas<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         name: &str,
-    ) -> crate::Call<crate::models::GetPluginSchemaResponse, GetPluginSchemaError> {
+    ) -> GetPluginSchemaCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-plugin-schema",
             method: reqwest::Method::GET,
@@ -170,22 +171,27 @@ impl<'a> CustomPluginSchemas<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("name", name)
+        GetPluginSchemaCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("name", name),
+        }
     }
     /// Create or update a custom plugin schema
     ///
     /// Create or update an individual custom plugin schema.
     ///
     /// `PUT /v2/control-planes/{controlPlaneId}/core-entities/plugin-schemas/{name}` (operation `update-plugin-schemas`).
+    ///
+    /// Optional: [`body`](UpdatePluginSchemasCall::body) on the returned [`UpdatePluginSchemasCall`].
     ///
     /// # Example
     ///
@@ -195,12 +201,13 @@ impl<'a> CustomPluginSchemas<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePluginSchemasRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreatePluginSchemasRequest>(serde_json::json!({
     ///   "lua_schema": "return { name = \"myplugin\", fields = { { config = { type = \"record\", fields = { } } } } }"
     /// }))?;
     /// let response = client
     ///     .custom_plugin_schemas()
-    ///     .update_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "myplugin", Some(&body))
+    ///     .update_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "myplugin")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -210,8 +217,7 @@ impl<'a> CustomPluginSchemas<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         name: &str,
-        body: Option<&crate::models::CreatePluginSchemasRequest>,
-    ) -> crate::Call<crate::models::GetPluginSchemaResponse, UpdatePluginSchemasError> {
+    ) -> UpdatePluginSchemasCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-plugin-schemas",
             method: reqwest::Method::PUT,
@@ -225,20 +231,19 @@ impl<'a> CustomPluginSchemas<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("name", name);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdatePluginSchemasCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("name", name),
+            params: UpdatePluginSchemasParams::default(),
         }
     }
     /// Delete custom plugin schema
@@ -266,7 +271,7 @@ impl<'a> CustomPluginSchemas<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         name: &str,
-    ) -> crate::Call<(), DeletePluginSchemasError> {
+    ) -> DeletePluginSchemasCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-plugin-schemas",
             method: reqwest::Method::DELETE,
@@ -280,16 +285,201 @@ impl<'a> CustomPluginSchemas<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("name", name)
+        DeletePluginSchemasCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("name", name),
+        }
+    }
+}
+/// The operations on Custom Plugin Schemas, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CustomPluginSchemas`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CustomPluginSchemasApi {
+    /// [`CustomPluginSchemas::list_plugin_schemas`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/plugin-schemas`.
+    fn list_plugin_schemas(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListPluginSchemasParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPluginSchemasResponse,
+            crate::Error<ListPluginSchemasError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-plugin-schemas",
+                message: "`list-plugin-schemas` is not implemented by this `CustomPluginSchemasApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CustomPluginSchemas::create_plugin_schemas`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/plugin-schemas`.
+    fn create_plugin_schemas(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: CreatePluginSchemasParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPluginSchemaResponse,
+            crate::Error<CreatePluginSchemasError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-plugin-schemas",
+                message: "`create-plugin-schemas` is not implemented by this `CustomPluginSchemasApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CustomPluginSchemas::get_plugin_schema`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/plugin-schemas/{name}`.
+    fn get_plugin_schema(
+        &self,
+        control_plane_id: uuid::Uuid,
+        name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPluginSchemaResponse,
+            crate::Error<GetPluginSchemaError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-plugin-schema",
+                message: "`get-plugin-schema` is not implemented by this `CustomPluginSchemasApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CustomPluginSchemas::update_plugin_schemas`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/plugin-schemas/{name}`.
+    fn update_plugin_schemas(
+        &self,
+        control_plane_id: uuid::Uuid,
+        name: &str,
+        params: UpdatePluginSchemasParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPluginSchemaResponse,
+            crate::Error<UpdatePluginSchemasError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, name, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-plugin-schemas",
+                message: "`update-plugin-schemas` is not implemented by this `CustomPluginSchemasApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CustomPluginSchemas::delete_plugin_schemas`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/plugin-schemas/{name}`.
+    fn delete_plugin_schemas(
+        &self,
+        control_plane_id: uuid::Uuid,
+        name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePluginSchemasError>>,
+    > + Send {
+        let _ = (control_plane_id, name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-plugin-schemas",
+                message: "`delete-plugin-schemas` is not implemented by this `CustomPluginSchemasApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CustomPluginSchemasApi for crate::Client {
+    fn list_plugin_schemas(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListPluginSchemasParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPluginSchemasResponse,
+            crate::Error<ListPluginSchemasError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .custom_plugin_schemas()
+                .list_plugin_schemas(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn create_plugin_schemas(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: CreatePluginSchemasParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPluginSchemaResponse,
+            crate::Error<CreatePluginSchemasError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .custom_plugin_schemas()
+                .create_plugin_schemas(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn get_plugin_schema(
+        &self,
+        control_plane_id: uuid::Uuid,
+        name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPluginSchemaResponse,
+            crate::Error<GetPluginSchemaError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.custom_plugin_schemas().get_plugin_schema(control_plane_id, name),
+        )
+    }
+    fn update_plugin_schemas(
+        &self,
+        control_plane_id: uuid::Uuid,
+        name: &str,
+        params: UpdatePluginSchemasParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPluginSchemaResponse,
+            crate::Error<UpdatePluginSchemasError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .custom_plugin_schemas()
+                .update_plugin_schemas(control_plane_id, name)
+                .with_params(params),
+        )
+    }
+    fn delete_plugin_schemas(
+        &self,
+        control_plane_id: uuid::Uuid,
+        name: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePluginSchemasError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.custom_plugin_schemas().delete_plugin_schemas(control_plane_id, name),
+        )
     }
 }
 /// The error responses `list-plugin-schemas` documents.
@@ -448,37 +638,110 @@ impl crate::runtime::ErrorResponses for UpdatePluginSchemasError {
 }
 /// The error responses `delete-plugin-schemas` documents, which other operations of the group document too.
 pub type DeletePluginSchemasError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-plugin-schemas`.
+/// The optional parameters of [`CustomPluginSchemas::list_plugin_schemas`], each `None` unless set: what the setters of [`ListPluginSchemasCall`] fill, and what [`CustomPluginSchemasApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPluginSchemasOptions {
+pub struct ListPluginSchemasParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_plugin_schemas`](CustomPluginSchemas::list_plugin_schemas) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `items` items): a cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .custom_plugin_schemas()
-///     .list_plugin_schemas("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::custom_plugin_schemas::LIST_PLUGIN_SCHEMAS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PLUGIN_SCHEMAS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomPluginSchemas::list_plugin_schemas`]: set its optional parameters, then `.await` it."]
+    ListPluginSchemasCall < crate ::models::ListPluginSchemasResponse,
+    ListPluginSchemasError >, ListPluginSchemasParams
+}
+impl ListPluginSchemasCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListPluginSchemasResponse, ListPluginSchemasError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+/// The optional parameters of [`CustomPluginSchemas::create_plugin_schemas`], each `None` unless set: what the setters of [`CreatePluginSchemasCall`] fill, and what [`CustomPluginSchemasApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreatePluginSchemasParams {
+    /// The request body.
+    pub body: Option<crate::models::CreatePluginSchemasRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomPluginSchemas::create_plugin_schemas`]: set its optional parameters, then `.await` it."]
+    CreatePluginSchemasCall < crate ::models::GetPluginSchemaResponse,
+    CreatePluginSchemasError >, CreatePluginSchemasParams
+}
+impl CreatePluginSchemasCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::GetPluginSchemaResponse, CreatePluginSchemasError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::CreatePluginSchemasRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomPluginSchemas::get_plugin_schema`]: set its optional parameters, then `.await` it."]
+    GetPluginSchemaCall < crate ::models::GetPluginSchemaResponse, GetPluginSchemaError >
+}
+/// The optional parameters of [`CustomPluginSchemas::update_plugin_schemas`], each `None` unless set: what the setters of [`UpdatePluginSchemasCall`] fill, and what [`CustomPluginSchemasApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdatePluginSchemasParams {
+    /// The request body.
+    pub body: Option<crate::models::CreatePluginSchemasRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomPluginSchemas::update_plugin_schemas`]: set its optional parameters, then `.await` it."]
+    UpdatePluginSchemasCall < crate ::models::GetPluginSchemaResponse,
+    UpdatePluginSchemasError >, UpdatePluginSchemasParams
+}
+impl UpdatePluginSchemasCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::GetPluginSchemaResponse, UpdatePluginSchemasError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::CreatePluginSchemasRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomPluginSchemas::delete_plugin_schemas`]: set its optional parameters, then `.await` it."]
+    DeletePluginSchemasCall < (), DeletePluginSchemasError >
+}
+/// How `list-plugin-schemas` walks its pages: a cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none.
+static LIST_PLUGIN_SCHEMAS_PAGES: crate::runtime::Paginated<
     crate::models::ListPluginSchemasResponse,
     crate::models::GetPluginSchemaResponseItem,
 > = crate::runtime::Paginated {
@@ -491,3 +754,27 @@ pub static LIST_PLUGIN_SCHEMAS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.items.unwrap_or_default(),
 };
+impl ListPluginSchemasCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_schemas`](CustomPluginSchemas::list_plugin_schemas).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPluginSchemasResponse,
+        ListPluginSchemasError,
+    > {
+        self.into_call().pages(&LIST_PLUGIN_SCHEMAS_PAGES)
+    }
+    /// The `items` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_schemas`](CustomPluginSchemas::list_plugin_schemas).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::GetPluginSchemaResponseItem,
+        ListPluginSchemasError,
+    > {
+        self.into_call().items(&LIST_PLUGIN_SCHEMAS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on CustomPlugins.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on CustomPlugins; get one from [`Client::custom_plugins`](crate::Client::custom_plugins).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +22,8 @@ impl<'a> CustomPlugins<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/custom-plugins` (operation `list-custom-plugin`).
     ///
+    /// Optional: [`size`](ListCustomPluginCall::size), [`offset`](ListCustomPluginCall::offset), [`tags`](ListCustomPluginCall::tags) on the returned [`ListCustomPluginCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -36,7 +34,8 @@ impl<'a> CustomPlugins<'a> {
     ///
     /// let response = client
     ///     .custom_plugins()
-    ///     .list_custom_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_custom_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -45,8 +44,7 @@ impl<'a> CustomPlugins<'a> {
     pub fn list_custom_plugin(
         &self,
         control_plane_id: uuid::Uuid,
-        options: &ListCustomPluginOptions,
-    ) -> crate::Call<crate::models::ListCustomPluginResponse, ListCustomPluginError> {
+    ) -> ListCustomPluginCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-custom-plugin",
             method: reqwest::Method::GET,
@@ -60,18 +58,19 @@ impl<'a> CustomPlugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListCustomPluginCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListCustomPluginParams::default(),
+        }
     }
     /// Create a new CustomPlugin
     ///
@@ -90,7 +89,7 @@ impl<'a> CustomPlugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CustomPlugin = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CustomPlugin>(serde_json::json!({
     ///   "handler": "return { VERSION = '1.0,0', PRIORITY = 500, access = function(self, config) kong.service.request.set_header(config.name, config.value) end }",
     ///   "id": "868346aa-1105-4b77-8346-aa1105fb77c4",
     ///   "name": "set-header",
@@ -98,7 +97,7 @@ impl<'a> CustomPlugins<'a> {
     /// }))?;
     /// let response = client
     ///     .custom_plugins()
-    ///     .create_custom_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_custom_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -107,8 +106,8 @@ impl<'a> CustomPlugins<'a> {
     pub fn create_custom_plugin(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::CustomPlugin,
-    ) -> crate::Call<crate::models::CustomPlugin, CreateCustomPluginError> {
+        body: crate::models::CustomPlugin,
+    ) -> CreateCustomPluginCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-custom-plugin",
             method: reqwest::Method::POST,
@@ -122,16 +121,19 @@ impl<'a> CustomPlugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreateCustomPluginCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a CustomPlugin
     ///
@@ -162,7 +164,7 @@ impl<'a> CustomPlugins<'a> {
         &self,
         custom_plugin_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::CustomPlugin, GetCustomPluginError> {
+    ) -> GetCustomPluginCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-custom-plugin",
             method: reqwest::Method::GET,
@@ -176,16 +178,19 @@ impl<'a> CustomPlugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("CustomPluginId", custom_plugin_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetCustomPluginCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("CustomPluginId", custom_plugin_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Upsert a CustomPlugin
     ///
@@ -204,7 +209,7 @@ impl<'a> CustomPlugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CustomPlugin = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CustomPlugin>(serde_json::json!({
     ///   "handler": "return { VERSION = '1.0,0', PRIORITY = 500, access = function(self, config) kong.service.request.set_header(config.name, config.value) end }",
     ///   "id": "868346aa-1105-4b77-8346-aa1105fb77c4",
     ///   "name": "set-header",
@@ -212,7 +217,7 @@ impl<'a> CustomPlugins<'a> {
     /// }))?;
     /// let response = client
     ///     .custom_plugins()
-    ///     .upsert_custom_plugin("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_custom_plugin("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -222,8 +227,8 @@ impl<'a> CustomPlugins<'a> {
         &self,
         custom_plugin_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::CustomPlugin,
-    ) -> crate::Call<crate::models::CustomPlugin, UpsertCustomPluginError> {
+        body: crate::models::CustomPlugin,
+    ) -> UpsertCustomPluginCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-custom-plugin",
             method: reqwest::Method::PUT,
@@ -237,17 +242,20 @@ impl<'a> CustomPlugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("CustomPluginId", custom_plugin_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertCustomPluginCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("CustomPluginId", custom_plugin_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a CustomPlugin
     ///
@@ -277,7 +285,7 @@ impl<'a> CustomPlugins<'a> {
         &self,
         custom_plugin_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteCustomPluginError> {
+    ) -> DeleteCustomPluginCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-custom-plugin",
             method: reqwest::Method::DELETE,
@@ -291,16 +299,193 @@ impl<'a> CustomPlugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("CustomPluginId", custom_plugin_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteCustomPluginCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("CustomPluginId", custom_plugin_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on CustomPlugins, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`CustomPlugins`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait CustomPluginsApi {
+    /// [`CustomPlugins::list_custom_plugin`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/custom-plugins`.
+    fn list_custom_plugin(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListCustomPluginParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCustomPluginResponse,
+            crate::Error<ListCustomPluginError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-custom-plugin",
+                message: "`list-custom-plugin` is not implemented by this `CustomPluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CustomPlugins::create_custom_plugin`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/custom-plugins`.
+    fn create_custom_plugin(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CustomPlugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CustomPlugin,
+            crate::Error<CreateCustomPluginError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-custom-plugin",
+                message: "`create-custom-plugin` is not implemented by this `CustomPluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CustomPlugins::get_custom_plugin`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/custom-plugins/{CustomPluginId}`.
+    fn get_custom_plugin(
+        &self,
+        custom_plugin_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CustomPlugin, crate::Error<GetCustomPluginError>>,
+    > + Send {
+        let _ = (custom_plugin_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-custom-plugin",
+                message: "`get-custom-plugin` is not implemented by this `CustomPluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CustomPlugins::upsert_custom_plugin`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/custom-plugins/{CustomPluginId}`.
+    fn upsert_custom_plugin(
+        &self,
+        custom_plugin_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CustomPlugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CustomPlugin,
+            crate::Error<UpsertCustomPluginError>,
+        >,
+    > + Send {
+        let _ = (custom_plugin_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-custom-plugin",
+                message: "`upsert-custom-plugin` is not implemented by this `CustomPluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`CustomPlugins::delete_custom_plugin`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/custom-plugins/{CustomPluginId}`.
+    fn delete_custom_plugin(
+        &self,
+        custom_plugin_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCustomPluginError>>,
+    > + Send {
+        let _ = (custom_plugin_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-custom-plugin",
+                message: "`delete-custom-plugin` is not implemented by this `CustomPluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl CustomPluginsApi for crate::Client {
+    fn list_custom_plugin(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListCustomPluginParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCustomPluginResponse,
+            crate::Error<ListCustomPluginError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .custom_plugins()
+                .list_custom_plugin(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn create_custom_plugin(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CustomPlugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CustomPlugin,
+            crate::Error<CreateCustomPluginError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.custom_plugins().create_custom_plugin(control_plane_id, body),
+        )
+    }
+    fn get_custom_plugin(
+        &self,
+        custom_plugin_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CustomPlugin, crate::Error<GetCustomPluginError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.custom_plugins().get_custom_plugin(custom_plugin_id, control_plane_id),
+        )
+    }
+    fn upsert_custom_plugin(
+        &self,
+        custom_plugin_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::CustomPlugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CustomPlugin,
+            crate::Error<UpsertCustomPluginError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .custom_plugins()
+                .upsert_custom_plugin(custom_plugin_id, control_plane_id, body),
+        )
+    }
+    fn delete_custom_plugin(
+        &self,
+        custom_plugin_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCustomPluginError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .custom_plugins()
+                .delete_custom_plugin(custom_plugin_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-custom-plugin`, `create-custom-plugin`, `upsert-custom-plugin`, `delete-custom-plugin` document.
@@ -371,9 +556,9 @@ impl crate::runtime::ErrorResponses for GetCustomPluginError {
 pub type UpsertCustomPluginError = UnauthorizedError;
 /// The error responses `delete-custom-plugin` documents, which other operations of the group document too.
 pub type DeleteCustomPluginError = UnauthorizedError;
-/// Optional parameters of `list-custom-plugin`.
+/// The optional parameters of [`CustomPlugins::list_custom_plugin`], each `None` unless set: what the setters of [`ListCustomPluginCall`] fill, and what [`CustomPluginsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCustomPluginOptions {
+pub struct ListCustomPluginParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -381,29 +566,60 @@ pub struct ListCustomPluginOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_custom_plugin`](CustomPlugins::list_custom_plugin) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .custom_plugins()
-///     .list_custom_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::custom_plugins::LIST_CUSTOM_PLUGIN_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CUSTOM_PLUGIN_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomPlugins::list_custom_plugin`]: set its optional parameters, then `.await` it."]
+    ListCustomPluginCall < crate ::models::ListCustomPluginResponse,
+    ListCustomPluginError >, ListCustomPluginParams
+}
+impl ListCustomPluginCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListCustomPluginResponse, ListCustomPluginError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomPlugins::create_custom_plugin`]: set its optional parameters, then `.await` it."]
+    CreateCustomPluginCall < crate ::models::CustomPlugin, CreateCustomPluginError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomPlugins::get_custom_plugin`]: set its optional parameters, then `.await` it."]
+    GetCustomPluginCall < crate ::models::CustomPlugin, GetCustomPluginError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomPlugins::upsert_custom_plugin`]: set its optional parameters, then `.await` it."]
+    UpsertCustomPluginCall < crate ::models::CustomPlugin, UpsertCustomPluginError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`CustomPlugins::delete_custom_plugin`]: set its optional parameters, then `.await` it."]
+    DeleteCustomPluginCall < (), DeleteCustomPluginError >
+}
+/// How `list-custom-plugin` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_CUSTOM_PLUGIN_PAGES: crate::runtime::Paginated<
     crate::models::ListCustomPluginResponse,
     crate::models::CustomPlugin,
 > = crate::runtime::Paginated {
@@ -416,3 +632,24 @@ pub static LIST_CUSTOM_PLUGIN_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListCustomPluginCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_custom_plugin`](CustomPlugins::list_custom_plugin).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCustomPluginResponse,
+        ListCustomPluginError,
+    > {
+        self.into_call().pages(&LIST_CUSTOM_PLUGIN_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_custom_plugin`](CustomPlugins::list_custom_plugin).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::CustomPlugin, ListCustomPluginError> {
+        self.into_call().items(&LIST_CUSTOM_PLUGIN_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Dashboards.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Dashboards; get one from [`Client::dashboards`](crate::Client::dashboards).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> Dashboards<'a> {
     ///
     /// `GET /v2/dashboards` (operation `dashboards-list`).
     ///
+    /// Optional: [`page_size`](DashboardsListCall::page_size), [`page_number`](DashboardsListCall::page_number), [`filter`](DashboardsListCall::filter), [`sort`](DashboardsListCall::sort) on the returned [`DashboardsListCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,16 +31,14 @@ impl<'a> Dashboards<'a> {
     ///
     /// let response = client
     ///     .dashboards()
-    ///     .dashboards_list(&Default::default())
+    ///     .dashboards_list()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn dashboards_list(
-        &self,
-        options: &DashboardsListOptions,
-    ) -> crate::Call<crate::models::DashboardsListResponse, DashboardsListError> {
+    pub fn dashboards_list(&self) -> DashboardsListCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "dashboards-list",
             method: reqwest::Method::GET,
@@ -58,18 +54,18 @@ impl<'a> Dashboards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        DashboardsListCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: DashboardsListParams::default(),
+        }
     }
     /// Create a new dashboard
     ///
@@ -85,7 +81,7 @@ impl<'a> Dashboards<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::DashboardUpdateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::DashboardUpdateRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "definition": {
     ///     "tiles": [
@@ -115,7 +111,7 @@ impl<'a> Dashboards<'a> {
     /// }))?;
     /// let response = client
     ///     .dashboards()
-    ///     .dashboards_create(&body)
+    ///     .dashboards_create(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -123,8 +119,8 @@ impl<'a> Dashboards<'a> {
     /// ```
     pub fn dashboards_create(
         &self,
-        body: &crate::models::DashboardUpdateRequest,
-    ) -> crate::Call<crate::models::DashboardResponse, DashboardsCreateError> {
+        body: crate::models::DashboardUpdateRequest,
+    ) -> DashboardsCreateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "dashboards-create",
             method: reqwest::Method::POST,
@@ -140,15 +136,18 @@ impl<'a> Dashboards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        DashboardsCreateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get a single dashboard
     ///
@@ -172,10 +171,7 @@ impl<'a> Dashboards<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn dashboards_get(
-        &self,
-        dashboard_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::DashboardResponse, DashboardsGetError> {
+    pub fn dashboards_get(&self, dashboard_id: uuid::Uuid) -> DashboardsGetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "dashboards-get",
             method: reqwest::Method::GET,
@@ -191,15 +187,18 @@ impl<'a> Dashboards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("dashboardId", &dashboard_id)
+        DashboardsGetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("dashboardId", &dashboard_id),
+        }
     }
     /// Update an existing dashboard
     ///
@@ -215,7 +214,7 @@ impl<'a> Dashboards<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::DashboardUpdateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::DashboardUpdateRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "definition": {
     ///     "tiles": [
@@ -245,7 +244,7 @@ impl<'a> Dashboards<'a> {
     /// }))?;
     /// let response = client
     ///     .dashboards()
-    ///     .dashboards_update("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .dashboards_update("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -254,8 +253,8 @@ impl<'a> Dashboards<'a> {
     pub fn dashboards_update(
         &self,
         dashboard_id: uuid::Uuid,
-        body: &crate::models::DashboardUpdateRequest,
-    ) -> crate::Call<crate::models::DashboardResponse, DashboardsUpdateError> {
+        body: crate::models::DashboardUpdateRequest,
+    ) -> DashboardsUpdateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "dashboards-update",
             method: reqwest::Method::PUT,
@@ -271,16 +270,19 @@ impl<'a> Dashboards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("dashboardId", &dashboard_id)
-            .json_body("application/json", body)
+        DashboardsUpdateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("dashboardId", &dashboard_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an existing dashboard
     ///
@@ -303,10 +305,7 @@ impl<'a> Dashboards<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn dashboards_delete(
-        &self,
-        dashboard_id: uuid::Uuid,
-    ) -> crate::Call<(), DashboardsDeleteError> {
+    pub fn dashboards_delete(&self, dashboard_id: uuid::Uuid) -> DashboardsDeleteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "dashboards-delete",
             method: reqwest::Method::DELETE,
@@ -320,15 +319,179 @@ impl<'a> Dashboards<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("dashboardId", &dashboard_id)
+        DashboardsDeleteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("dashboardId", &dashboard_id),
+        }
+    }
+}
+/// The operations on Dashboards, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Dashboards`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait DashboardsApi {
+    /// [`Dashboards::dashboards_list`]: `GET /v2/dashboards`.
+    fn dashboards_list(
+        &self,
+        params: DashboardsListParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DashboardsListResponse,
+            crate::Error<DashboardsListError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "dashboards-list",
+                message: "`dashboards-list` is not implemented by this `DashboardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Dashboards::dashboards_create`]: `POST /v2/dashboards`.
+    fn dashboards_create(
+        &self,
+        body: crate::models::DashboardUpdateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DashboardResponse,
+            crate::Error<DashboardsCreateError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "dashboards-create",
+                message: "`dashboards-create` is not implemented by this `DashboardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Dashboards::dashboards_get`]: `GET /v2/dashboards/{dashboardId}`.
+    fn dashboards_get(
+        &self,
+        dashboard_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DashboardResponse,
+            crate::Error<DashboardsGetError>,
+        >,
+    > + Send {
+        let _ = (dashboard_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "dashboards-get",
+                message: "`dashboards-get` is not implemented by this `DashboardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Dashboards::dashboards_update`]: `PUT /v2/dashboards/{dashboardId}`.
+    fn dashboards_update(
+        &self,
+        dashboard_id: uuid::Uuid,
+        body: crate::models::DashboardUpdateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DashboardResponse,
+            crate::Error<DashboardsUpdateError>,
+        >,
+    > + Send {
+        let _ = (dashboard_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "dashboards-update",
+                message: "`dashboards-update` is not implemented by this `DashboardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Dashboards::dashboards_delete`]: `DELETE /v2/dashboards/{dashboardId}`.
+    fn dashboards_delete(
+        &self,
+        dashboard_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DashboardsDeleteError>>,
+    > + Send {
+        let _ = (dashboard_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "dashboards-delete",
+                message: "`dashboards-delete` is not implemented by this `DashboardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl DashboardsApi for crate::Client {
+    fn dashboards_list(
+        &self,
+        params: DashboardsListParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DashboardsListResponse,
+            crate::Error<DashboardsListError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dashboards().dashboards_list().with_params(params),
+        )
+    }
+    fn dashboards_create(
+        &self,
+        body: crate::models::DashboardUpdateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DashboardResponse,
+            crate::Error<DashboardsCreateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(self.dashboards().dashboards_create(body))
+    }
+    fn dashboards_get(
+        &self,
+        dashboard_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DashboardResponse,
+            crate::Error<DashboardsGetError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dashboards().dashboards_get(dashboard_id),
+        )
+    }
+    fn dashboards_update(
+        &self,
+        dashboard_id: uuid::Uuid,
+        body: crate::models::DashboardUpdateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DashboardResponse,
+            crate::Error<DashboardsUpdateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dashboards().dashboards_update(dashboard_id, body),
+        )
+    }
+    fn dashboards_delete(
+        &self,
+        dashboard_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DashboardsDeleteError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dashboards().dashboards_delete(dashboard_id),
+        )
     }
 }
 /// The error responses `dashboards-list` documents.
@@ -479,9 +642,9 @@ impl crate::runtime::ErrorResponses for DashboardsUpdateError {
 }
 /// The error responses `dashboards-delete` documents, which other operations of the group document too.
 pub type DashboardsDeleteError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `dashboards-list`.
+/// The optional parameters of [`Dashboards::dashboards_list`], each `None` unless set: what the setters of [`DashboardsListCall`] fill, and what [`DashboardsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct DashboardsListOptions {
+pub struct DashboardsListParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -491,29 +654,66 @@ pub struct DashboardsListOptions {
     /// The `sort` query parameter.
     pub sort: Option<String>,
 }
-/// How [`dashboards_list`](Dashboards::dashboards_list) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .dashboards()
-///     .dashboards_list(&Default::default())
-///     .items(&kong_konnect::dashboards::DASHBOARDS_LIST_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static DASHBOARDS_LIST_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Dashboards::dashboards_list`]: set its optional parameters, then `.await` it."]
+    DashboardsListCall < crate ::models::DashboardsListResponse, DashboardsListError >,
+    DashboardsListParams
+}
+impl DashboardsListCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::DashboardsListResponse, DashboardsListError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters dashboards in the response.
+    pub fn filter(mut self, filter: crate::models::DashboardFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// The `sort` query parameter.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Dashboards::dashboards_create`]: set its optional parameters, then `.await` it."]
+    DashboardsCreateCall < crate ::models::DashboardResponse, DashboardsCreateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Dashboards::dashboards_get`]: set its optional parameters, then `.await` it."]
+    DashboardsGetCall < crate ::models::DashboardResponse, DashboardsGetError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Dashboards::dashboards_update`]: set its optional parameters, then `.await` it."]
+    DashboardsUpdateCall < crate ::models::DashboardResponse, DashboardsUpdateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Dashboards::dashboards_delete`]: set its optional parameters, then `.await` it."]
+    DashboardsDeleteCall < (), DashboardsDeleteError >
+}
+/// How `dashboards-list` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static DASHBOARDS_LIST_PAGES: crate::runtime::Paginated<
     crate::models::DashboardsListResponse,
     crate::models::DashboardResponse,
 > = crate::runtime::Paginated {
@@ -528,3 +728,21 @@ pub static DASHBOARDS_LIST_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl DashboardsListCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`dashboards_list`](Dashboards::dashboards_list).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::DashboardsListResponse, DashboardsListError> {
+        self.into_call().pages(&DASHBOARDS_LIST_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`dashboards_list`](Dashboards::dashboards_list).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::DashboardResponse, DashboardsListError> {
+        self.into_call().items(&DASHBOARDS_LIST_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Data-Plane Group Configurations.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Data-Plane Group Configurations; get one from [`Client::data_plane_group_configurations`](crate::Client::data_plane_group_configurations).
 ///
 /// A Cloud Gateway configuration declares the desired state of a control plane's data plane groups — where they run,
@@ -27,6 +23,8 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
     ///
     /// `GET /v2/cloud-gateways/configurations` (operation `list-configurations`).
     ///
+    /// Optional: [`page_size`](ListConfigurationsCall::page_size), [`page_number`](ListConfigurationsCall::page_number), [`filter`](ListConfigurationsCall::filter) on the returned [`ListConfigurationsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,19 +35,14 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
     ///
     /// let response = client
     ///     .data_plane_group_configurations()
-    ///     .list_configurations(&Default::default())
+    ///     .list_configurations()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_configurations(
-        &self,
-        options: &ListConfigurationsOptions,
-    ) -> crate::Call<
-        crate::models::ListConfigurationsResponse,
-        ListConfigurationsError,
-    > {
+    pub fn list_configurations(&self) -> ListConfigurationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-configurations",
             method: reqwest::Method::GET,
@@ -65,17 +58,18 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListConfigurationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListConfigurationsParams::default(),
+        }
     }
     /// Create Configuration
     ///
@@ -98,7 +92,7 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateConfigurationRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateConfigurationRequest>(serde_json::json!({
     ///   "control_plane_id": "0949471e-b759-45ba-87ab-ee63fb781388",
     ///   "control_plane_geo": "us",
     ///   "dataplane_groups": [
@@ -110,7 +104,7 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
     /// }))?;
     /// let response = client
     ///     .data_plane_group_configurations()
-    ///     .create_configuration(&body)
+    ///     .create_configuration(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -118,8 +112,8 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
     /// ```
     pub fn create_configuration(
         &self,
-        body: &crate::models::CreateConfigurationRequest,
-    ) -> crate::Call<crate::models::ConfigurationManifest, CreateConfigurationError> {
+        body: crate::models::CreateConfigurationRequest,
+    ) -> CreateConfigurationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-configuration",
             method: reqwest::Method::PUT,
@@ -135,15 +129,18 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateConfigurationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get Configuration
     ///
@@ -171,7 +168,7 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
     pub fn get_configuration(
         &self,
         configuration_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ConfigurationManifest, GetConfigurationError> {
+    ) -> GetConfigurationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-configuration",
             method: reqwest::Method::GET,
@@ -187,15 +184,124 @@ impl<'a> DataPlaneGroupConfigurations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("configurationId", &configuration_id)
+        GetConfigurationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("configurationId", &configuration_id),
+        }
+    }
+}
+/// The operations on Data-Plane Group Configurations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`DataPlaneGroupConfigurations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait DataPlaneGroupConfigurationsApi {
+    /// [`DataPlaneGroupConfigurations::list_configurations`]: `GET /v2/cloud-gateways/configurations`.
+    fn list_configurations(
+        &self,
+        params: ListConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConfigurationsResponse,
+            crate::Error<ListConfigurationsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-configurations",
+                message: "`list-configurations` is not implemented by this `DataPlaneGroupConfigurationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DataPlaneGroupConfigurations::create_configuration`]: `PUT /v2/cloud-gateways/configurations`.
+    fn create_configuration(
+        &self,
+        body: crate::models::CreateConfigurationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConfigurationManifest,
+            crate::Error<CreateConfigurationError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-configuration",
+                message: "`create-configuration` is not implemented by this `DataPlaneGroupConfigurationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DataPlaneGroupConfigurations::get_configuration`]: `GET /v2/cloud-gateways/configurations/{configurationId}`.
+    fn get_configuration(
+        &self,
+        configuration_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConfigurationManifest,
+            crate::Error<GetConfigurationError>,
+        >,
+    > + Send {
+        let _ = (configuration_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-configuration",
+                message: "`get-configuration` is not implemented by this `DataPlaneGroupConfigurationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl DataPlaneGroupConfigurationsApi for crate::Client {
+    fn list_configurations(
+        &self,
+        params: ListConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConfigurationsResponse,
+            crate::Error<ListConfigurationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .data_plane_group_configurations()
+                .list_configurations()
+                .with_params(params),
+        )
+    }
+    fn create_configuration(
+        &self,
+        body: crate::models::CreateConfigurationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConfigurationManifest,
+            crate::Error<CreateConfigurationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.data_plane_group_configurations().create_configuration(body),
+        )
+    }
+    fn get_configuration(
+        &self,
+        configuration_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ConfigurationManifest,
+            crate::Error<GetConfigurationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.data_plane_group_configurations().get_configuration(configuration_id),
+        )
     }
 }
 /// The error responses `list-configurations` documents.
@@ -314,9 +420,9 @@ impl crate::runtime::ErrorResponses for GetConfigurationError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-configurations`.
+/// The optional parameters of [`DataPlaneGroupConfigurations::list_configurations`], each `None` unless set: what the setters of [`ListConfigurationsCall`] fill, and what [`DataPlaneGroupConfigurationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListConfigurationsOptions {
+pub struct ListConfigurationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -324,29 +430,57 @@ pub struct ListConfigurationsOptions {
     /// Filters supported for configurations.
     pub filter: Option<crate::models::ConfigurationsFilterParameters>,
 }
-/// How [`list_configurations`](DataPlaneGroupConfigurations::list_configurations) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .data_plane_group_configurations()
-///     .list_configurations(&Default::default())
-///     .items(&kong_konnect::data_plane_group_configurations::LIST_CONFIGURATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DataPlaneGroupConfigurations::list_configurations`]: set its optional parameters, then `.await` it."]
+    ListConfigurationsCall < crate ::models::ListConfigurationsResponse,
+    ListConfigurationsError >, ListConfigurationsParams
+}
+impl ListConfigurationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListConfigurationsResponse,
+        ListConfigurationsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters supported for configurations.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ConfigurationsFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DataPlaneGroupConfigurations::create_configuration`]: set its optional parameters, then `.await` it."]
+    CreateConfigurationCall < crate ::models::ConfigurationManifest,
+    CreateConfigurationError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DataPlaneGroupConfigurations::get_configuration`]: set its optional parameters, then `.await` it."]
+    GetConfigurationCall < crate ::models::ConfigurationManifest, GetConfigurationError >
+}
+/// How `list-configurations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListConfigurationsResponse,
     crate::models::ConfigurationManifest,
 > = crate::runtime::Paginated {
@@ -361,3 +495,27 @@ pub static LIST_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListConfigurationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_configurations`](DataPlaneGroupConfigurations::list_configurations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConfigurationsResponse,
+        ListConfigurationsError,
+    > {
+        self.into_call().pages(&LIST_CONFIGURATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_configurations`](DataPlaneGroupConfigurations::list_configurations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ConfigurationManifest,
+        ListConfigurationsError,
+    > {
+        self.into_call().items(&LIST_CONFIGURATIONS_PAGES)
+    }
+}

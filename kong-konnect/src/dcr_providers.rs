@@ -2,11 +2,7 @@
 
 //! Operations on DCR Providers.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on DCR Providers; get one from [`Client::dcr_providers`](crate::Client::dcr_providers).
 ///
 /// Dynamic Client Registration Providers are configurations representing an external Identity Provider whose clients (i.e. Applications) Konnect will be authorized to manage.
@@ -26,6 +22,8 @@ impl<'a> DcrProviders<'a> {
     ///
     /// `GET /v2/dcr-providers` (operation `list-dcr-providers`).
     ///
+    /// Optional: [`page_size`](ListDcrProvidersCall::page_size), [`page_number`](ListDcrProvidersCall::page_number), [`sort`](ListDcrProvidersCall::sort), [`filter_id_eq`](ListDcrProvidersCall::filter_id_eq), [`filter_id`](ListDcrProvidersCall::filter_id), [`filter_id_contains`](ListDcrProvidersCall::filter_id_contains), [`filter_issuer_eq`](ListDcrProvidersCall::filter_issuer_eq), [`filter_issuer`](ListDcrProvidersCall::filter_issuer), [`filter_issuer_contains`](ListDcrProvidersCall::filter_issuer_contains), [`filter_name_eq`](ListDcrProvidersCall::filter_name_eq), [`filter_name`](ListDcrProvidersCall::filter_name), [`filter_name_contains`](ListDcrProvidersCall::filter_name_contains), [`filter_provider_type_eq`](ListDcrProvidersCall::filter_provider_type_eq), [`filter_provider_type`](ListDcrProvidersCall::filter_provider_type), [`filter_initial_client_id_eq`](ListDcrProvidersCall::filter_initial_client_id_eq), [`filter_initial_client_id`](ListDcrProvidersCall::filter_initial_client_id), [`filter_initial_client_id_contains`](ListDcrProvidersCall::filter_initial_client_id_contains), [`filter_initial_client_audience_eq`](ListDcrProvidersCall::filter_initial_client_audience_eq), [`filter_initial_client_audience`](ListDcrProvidersCall::filter_initial_client_audience), [`filter_initial_client_audience_contains`](ListDcrProvidersCall::filter_initial_client_audience_contains) on the returned [`ListDcrProvidersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -36,16 +34,14 @@ impl<'a> DcrProviders<'a> {
     ///
     /// let response = client
     ///     .dcr_providers()
-    ///     .list_dcr_providers(&Default::default())
+    ///     .list_dcr_providers()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_dcr_providers(
-        &self,
-        options: &ListDcrProvidersOptions,
-    ) -> crate::Call<crate::models::ListDcrProvidersResponse, ListDcrProvidersError> {
+    pub fn list_dcr_providers(&self) -> ListDcrProvidersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-dcr-providers",
             method: reqwest::Method::GET,
@@ -61,46 +57,18 @@ impl<'a> DcrProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query("sort", &options.sort)
-            .query("filter[id][eq]", &options.filter_id_eq)
-            .query("filter[id]", &options.filter_id)
-            .query("filter[id][contains]", &options.filter_id_contains)
-            .query("filter[issuer][eq]", &options.filter_issuer_eq)
-            .query("filter[issuer]", &options.filter_issuer)
-            .query("filter[issuer][contains]", &options.filter_issuer_contains)
-            .query("filter[name][eq]", &options.filter_name_eq)
-            .query("filter[name]", &options.filter_name)
-            .query("filter[name][contains]", &options.filter_name_contains)
-            .query("filter[provider_type][eq]", &options.filter_provider_type_eq)
-            .query("filter[provider_type]", &options.filter_provider_type)
-            .query("filter[initial_client_id][eq]", &options.filter_initial_client_id_eq)
-            .query("filter[initial_client_id]", &options.filter_initial_client_id)
-            .query(
-                "filter[initial_client_id][contains]",
-                &options.filter_initial_client_id_contains,
-            )
-            .query(
-                "filter[initial_client_audience][eq]",
-                &options.filter_initial_client_audience_eq,
-            )
-            .query(
-                "filter[initial_client_audience]",
-                &options.filter_initial_client_audience,
-            )
-            .query(
-                "filter[initial_client_audience][contains]",
-                &options.filter_initial_client_audience_contains,
-            )
+        ListDcrProvidersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListDcrProvidersParams::default(),
+        }
     }
     /// Create DCR provider
     ///
@@ -116,7 +84,7 @@ impl<'a> DcrProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateDcrProviderRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateDcrProviderRequest>(serde_json::json!({
     ///   "dcr_config": {
     ///     "initial_client_id": "string",
     ///     "initial_client_secret": "string"
@@ -127,7 +95,7 @@ impl<'a> DcrProviders<'a> {
     /// }))?;
     /// let response = client
     ///     .dcr_providers()
-    ///     .create_dcr_provider(&body)
+    ///     .create_dcr_provider(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -135,8 +103,8 @@ impl<'a> DcrProviders<'a> {
     /// ```
     pub fn create_dcr_provider(
         &self,
-        body: &crate::models::CreateDcrProviderRequest,
-    ) -> crate::Call<crate::models::DcrProviderResponse, CreateDcrProviderError> {
+        body: crate::models::CreateDcrProviderRequest,
+    ) -> CreateDcrProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-dcr-provider",
             method: reqwest::Method::POST,
@@ -152,15 +120,18 @@ impl<'a> DcrProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateDcrProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get a DCR provider
     ///
@@ -184,10 +155,7 @@ impl<'a> DcrProviders<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_dcr_provider(
-        &self,
-        dcr_provider_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::DcrProviderResponse, GetDcrProviderError> {
+    pub fn get_dcr_provider(&self, dcr_provider_id: uuid::Uuid) -> GetDcrProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-dcr-provider",
             method: reqwest::Method::GET,
@@ -203,15 +171,18 @@ impl<'a> DcrProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("dcrProviderId", &dcr_provider_id)
+        GetDcrProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("dcrProviderId", &dcr_provider_id),
+        }
     }
     /// Delete DCR provider
     ///
@@ -237,7 +208,7 @@ impl<'a> DcrProviders<'a> {
     pub fn delete_dcr_provider(
         &self,
         dcr_provider_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteDcrProviderError> {
+    ) -> DeleteDcrProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-dcr-provider",
             method: reqwest::Method::DELETE,
@@ -251,15 +222,18 @@ impl<'a> DcrProviders<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("dcrProviderId", &dcr_provider_id)
+        DeleteDcrProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("dcrProviderId", &dcr_provider_id),
+        }
     }
     /// Update DCR provider
     ///
@@ -275,10 +249,10 @@ impl<'a> DcrProviders<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateDcrProviderRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateDcrProviderRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .dcr_providers()
-    ///     .update_dcr_provider("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, &body)
+    ///     .update_dcr_provider("5f9fd312-a987-4628-b4c5-bb4f4fddd5f7".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -287,8 +261,8 @@ impl<'a> DcrProviders<'a> {
     pub fn update_dcr_provider(
         &self,
         dcr_provider_id: uuid::Uuid,
-        body: &crate::models::UpdateDcrProviderRequest,
-    ) -> crate::Call<crate::models::DcrProviderResponse, UpdateDcrProviderError> {
+        body: crate::models::UpdateDcrProviderRequest,
+    ) -> UpdateDcrProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-dcr-provider",
             method: reqwest::Method::PATCH,
@@ -304,16 +278,19 @@ impl<'a> DcrProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("dcrProviderId", &dcr_provider_id)
-            .json_body("application/json", body)
+        UpdateDcrProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("dcrProviderId", &dcr_provider_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Verify DCR provider configuration
     ///
@@ -340,7 +317,7 @@ impl<'a> DcrProviders<'a> {
     pub fn verify_dcr_provider(
         &self,
         dcr_provider_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::VerifyDcrProviderResponse, VerifyDcrProviderError> {
+    ) -> VerifyDcrProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "verify-dcr-provider",
             method: reqwest::Method::POST,
@@ -356,15 +333,213 @@ impl<'a> DcrProviders<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("dcrProviderId", &dcr_provider_id)
+        VerifyDcrProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("dcrProviderId", &dcr_provider_id),
+        }
+    }
+}
+/// The operations on DCR Providers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`DcrProviders`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait DcrProvidersApi {
+    /// [`DcrProviders::list_dcr_providers`]: `GET /v2/dcr-providers`.
+    fn list_dcr_providers(
+        &self,
+        params: ListDcrProvidersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDcrProvidersResponse,
+            crate::Error<ListDcrProvidersError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-dcr-providers",
+                message: "`list-dcr-providers` is not implemented by this `DcrProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DcrProviders::create_dcr_provider`]: `POST /v2/dcr-providers`.
+    fn create_dcr_provider(
+        &self,
+        body: crate::models::CreateDcrProviderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DcrProviderResponse,
+            crate::Error<CreateDcrProviderError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-dcr-provider",
+                message: "`create-dcr-provider` is not implemented by this `DcrProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DcrProviders::get_dcr_provider`]: `GET /v2/dcr-providers/{dcrProviderId}`.
+    fn get_dcr_provider(
+        &self,
+        dcr_provider_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DcrProviderResponse,
+            crate::Error<GetDcrProviderError>,
+        >,
+    > + Send {
+        let _ = (dcr_provider_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-dcr-provider",
+                message: "`get-dcr-provider` is not implemented by this `DcrProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DcrProviders::delete_dcr_provider`]: `DELETE /v2/dcr-providers/{dcrProviderId}`.
+    fn delete_dcr_provider(
+        &self,
+        dcr_provider_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteDcrProviderError>>,
+    > + Send {
+        let _ = (dcr_provider_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-dcr-provider",
+                message: "`delete-dcr-provider` is not implemented by this `DcrProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DcrProviders::update_dcr_provider`]: `PATCH /v2/dcr-providers/{dcrProviderId}`.
+    fn update_dcr_provider(
+        &self,
+        dcr_provider_id: uuid::Uuid,
+        body: crate::models::UpdateDcrProviderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DcrProviderResponse,
+            crate::Error<UpdateDcrProviderError>,
+        >,
+    > + Send {
+        let _ = (dcr_provider_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-dcr-provider",
+                message: "`update-dcr-provider` is not implemented by this `DcrProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DcrProviders::verify_dcr_provider`]: `POST /v2/dcr-providers/{dcrProviderId}/verify`.
+    fn verify_dcr_provider(
+        &self,
+        dcr_provider_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::VerifyDcrProviderResponse,
+            crate::Error<VerifyDcrProviderError>,
+        >,
+    > + Send {
+        let _ = (dcr_provider_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "verify-dcr-provider",
+                message: "`verify-dcr-provider` is not implemented by this `DcrProvidersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl DcrProvidersApi for crate::Client {
+    fn list_dcr_providers(
+        &self,
+        params: ListDcrProvidersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDcrProvidersResponse,
+            crate::Error<ListDcrProvidersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dcr_providers().list_dcr_providers().with_params(params),
+        )
+    }
+    fn create_dcr_provider(
+        &self,
+        body: crate::models::CreateDcrProviderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DcrProviderResponse,
+            crate::Error<CreateDcrProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dcr_providers().create_dcr_provider(body),
+        )
+    }
+    fn get_dcr_provider(
+        &self,
+        dcr_provider_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DcrProviderResponse,
+            crate::Error<GetDcrProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dcr_providers().get_dcr_provider(dcr_provider_id),
+        )
+    }
+    fn delete_dcr_provider(
+        &self,
+        dcr_provider_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteDcrProviderError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dcr_providers().delete_dcr_provider(dcr_provider_id),
+        )
+    }
+    fn update_dcr_provider(
+        &self,
+        dcr_provider_id: uuid::Uuid,
+        body: crate::models::UpdateDcrProviderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DcrProviderResponse,
+            crate::Error<UpdateDcrProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dcr_providers().update_dcr_provider(dcr_provider_id, body),
+        )
+    }
+    fn verify_dcr_provider(
+        &self,
+        dcr_provider_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::VerifyDcrProviderResponse,
+            crate::Error<VerifyDcrProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dcr_providers().verify_dcr_provider(dcr_provider_id),
+        )
     }
 }
 /// The error responses `list-dcr-providers`, `create-dcr-provider` document.
@@ -489,9 +664,9 @@ impl crate::runtime::ErrorResponses for UpdateDcrProviderError {
 }
 /// The error responses `verify-dcr-provider` documents, which other operations of the group document too.
 pub type VerifyDcrProviderError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-dcr-providers`.
+/// The optional parameters of [`DcrProviders::list_dcr_providers`], each `None` unless set: what the setters of [`ListDcrProvidersCall`] fill, and what [`DcrProvidersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListDcrProvidersOptions {
+pub struct ListDcrProvidersParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -538,29 +713,225 @@ pub struct ListDcrProvidersOptions {
     /// filters DCR Providers by their initial client audience with a supplied substring
     pub filter_initial_client_audience_contains: Option<String>,
 }
-/// How [`list_dcr_providers`](DcrProviders::list_dcr_providers) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .dcr_providers()
-///     .list_dcr_providers(&Default::default())
-///     .items(&kong_konnect::dcr_providers::LIST_DCR_PROVIDERS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_DCR_PROVIDERS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DcrProviders::list_dcr_providers`]: set its optional parameters, then `.await` it."]
+    ListDcrProvidersCall < crate ::models::ListDcrProvidersResponse,
+    ListDcrProvidersError >, ListDcrProvidersParams
+}
+impl ListDcrProvidersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListDcrProvidersResponse, ListDcrProvidersError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query("sort", &params.sort)
+            .query("filter[id][eq]", &params.filter_id_eq)
+            .query("filter[id]", &params.filter_id)
+            .query("filter[id][contains]", &params.filter_id_contains)
+            .query("filter[issuer][eq]", &params.filter_issuer_eq)
+            .query("filter[issuer]", &params.filter_issuer)
+            .query("filter[issuer][contains]", &params.filter_issuer_contains)
+            .query("filter[name][eq]", &params.filter_name_eq)
+            .query("filter[name]", &params.filter_name)
+            .query("filter[name][contains]", &params.filter_name_contains)
+            .query("filter[provider_type][eq]", &params.filter_provider_type_eq)
+            .query("filter[provider_type]", &params.filter_provider_type)
+            .query("filter[initial_client_id][eq]", &params.filter_initial_client_id_eq)
+            .query("filter[initial_client_id]", &params.filter_initial_client_id)
+            .query(
+                "filter[initial_client_id][contains]",
+                &params.filter_initial_client_id_contains,
+            )
+            .query(
+                "filter[initial_client_audience][eq]",
+                &params.filter_initial_client_audience_eq,
+            )
+            .query(
+                "filter[initial_client_audience]",
+                &params.filter_initial_client_audience,
+            )
+            .query(
+                "filter[initial_client_audience][contains]",
+                &params.filter_initial_client_audience_contains,
+            )
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Sorts a collection of DCR Providers. Supported sort attributes are:
+    /// - created_at
+    /// - updated_at
+    /// - provider_type
+    /// - issuer
+    /// - name
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// filters DCR Providers by their id
+    pub fn filter_id_eq(mut self, filter_id_eq: impl Into<String>) -> Self {
+        self.params.filter_id_eq = Some(filter_id_eq.into());
+        self
+    }
+    /// filters DCR Providers by their id (alias for filter\[id\]\[eq\])
+    pub fn filter_id(mut self, filter_id: impl Into<String>) -> Self {
+        self.params.filter_id = Some(filter_id.into());
+        self
+    }
+    /// filters DCR Providers by their id with a supplied substring
+    pub fn filter_id_contains(mut self, filter_id_contains: impl Into<String>) -> Self {
+        self.params.filter_id_contains = Some(filter_id_contains.into());
+        self
+    }
+    /// filters DCR Providers by their issuer
+    pub fn filter_issuer_eq(mut self, filter_issuer_eq: impl Into<String>) -> Self {
+        self.params.filter_issuer_eq = Some(filter_issuer_eq.into());
+        self
+    }
+    /// filters DCR Providers by their issuer (alias for filter\[issuer\]\[eq\])
+    pub fn filter_issuer(mut self, filter_issuer: impl Into<String>) -> Self {
+        self.params.filter_issuer = Some(filter_issuer.into());
+        self
+    }
+    /// filters DCR Providers by their issuer with a supplied substring
+    pub fn filter_issuer_contains(
+        mut self,
+        filter_issuer_contains: impl Into<String>,
+    ) -> Self {
+        self.params.filter_issuer_contains = Some(filter_issuer_contains.into());
+        self
+    }
+    /// filters DCR Providers by their name
+    pub fn filter_name_eq(mut self, filter_name_eq: impl Into<String>) -> Self {
+        self.params.filter_name_eq = Some(filter_name_eq.into());
+        self
+    }
+    /// filters DCR Providers by their name (alias for filter\[name\]\[eq\])
+    pub fn filter_name(mut self, filter_name: impl Into<String>) -> Self {
+        self.params.filter_name = Some(filter_name.into());
+        self
+    }
+    /// filters DCR Providers by their name with a supplied substring
+    pub fn filter_name_contains(
+        mut self,
+        filter_name_contains: impl Into<String>,
+    ) -> Self {
+        self.params.filter_name_contains = Some(filter_name_contains.into());
+        self
+    }
+    /// filters DCR Providers by their provider type
+    pub fn filter_provider_type_eq(
+        mut self,
+        filter_provider_type_eq: impl Into<String>,
+    ) -> Self {
+        self.params.filter_provider_type_eq = Some(filter_provider_type_eq.into());
+        self
+    }
+    /// filters DCR Providers by their provider type (alias for filter\[provider_type\]\[eq\])
+    pub fn filter_provider_type(
+        mut self,
+        filter_provider_type: impl Into<String>,
+    ) -> Self {
+        self.params.filter_provider_type = Some(filter_provider_type.into());
+        self
+    }
+    /// filters DCR Providers by their initial client id
+    pub fn filter_initial_client_id_eq(
+        mut self,
+        filter_initial_client_id_eq: impl Into<String>,
+    ) -> Self {
+        self.params.filter_initial_client_id_eq = Some(
+            filter_initial_client_id_eq.into(),
+        );
+        self
+    }
+    /// filters DCR Providers by their initial client id (alias for filter\[initial_client_id\]\[eq\])
+    pub fn filter_initial_client_id(
+        mut self,
+        filter_initial_client_id: impl Into<String>,
+    ) -> Self {
+        self.params.filter_initial_client_id = Some(filter_initial_client_id.into());
+        self
+    }
+    /// filters DCR Providers by their initial client id with a supplied substring
+    pub fn filter_initial_client_id_contains(
+        mut self,
+        filter_initial_client_id_contains: impl Into<String>,
+    ) -> Self {
+        self.params.filter_initial_client_id_contains = Some(
+            filter_initial_client_id_contains.into(),
+        );
+        self
+    }
+    /// filters DCR Providers by their initial client audience
+    pub fn filter_initial_client_audience_eq(
+        mut self,
+        filter_initial_client_audience_eq: impl Into<String>,
+    ) -> Self {
+        self.params.filter_initial_client_audience_eq = Some(
+            filter_initial_client_audience_eq.into(),
+        );
+        self
+    }
+    /// filters DCR Providers by their initial client audience (alias for filter\[initial_client_audience\]\[eq\])
+    pub fn filter_initial_client_audience(
+        mut self,
+        filter_initial_client_audience: impl Into<String>,
+    ) -> Self {
+        self.params.filter_initial_client_audience = Some(
+            filter_initial_client_audience.into(),
+        );
+        self
+    }
+    /// filters DCR Providers by their initial client audience with a supplied substring
+    pub fn filter_initial_client_audience_contains(
+        mut self,
+        filter_initial_client_audience_contains: impl Into<String>,
+    ) -> Self {
+        self.params.filter_initial_client_audience_contains = Some(
+            filter_initial_client_audience_contains.into(),
+        );
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DcrProviders::create_dcr_provider`]: set its optional parameters, then `.await` it."]
+    CreateDcrProviderCall < crate ::models::DcrProviderResponse, CreateDcrProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DcrProviders::get_dcr_provider`]: set its optional parameters, then `.await` it."]
+    GetDcrProviderCall < crate ::models::DcrProviderResponse, GetDcrProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DcrProviders::delete_dcr_provider`]: set its optional parameters, then `.await` it."]
+    DeleteDcrProviderCall < (), DeleteDcrProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DcrProviders::update_dcr_provider`]: set its optional parameters, then `.await` it."]
+    UpdateDcrProviderCall < crate ::models::DcrProviderResponse, UpdateDcrProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DcrProviders::verify_dcr_provider`]: set its optional parameters, then `.await` it."]
+    VerifyDcrProviderCall < crate ::models::VerifyDcrProviderResponse,
+    VerifyDcrProviderError >
+}
+/// How `list-dcr-providers` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_DCR_PROVIDERS_PAGES: crate::runtime::Paginated<
     crate::models::ListDcrProvidersResponse,
     crate::models::DcrProviderResponse,
 > = crate::runtime::Paginated {
@@ -575,3 +946,24 @@ pub static LIST_DCR_PROVIDERS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListDcrProvidersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_dcr_providers`](DcrProviders::list_dcr_providers).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDcrProvidersResponse,
+        ListDcrProvidersError,
+    > {
+        self.into_call().pages(&LIST_DCR_PROVIDERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_dcr_providers`](DcrProviders::list_dcr_providers).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::DcrProviderResponse, ListDcrProvidersError> {
+        self.into_call().items(&LIST_DCR_PROVIDERS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Degraphql_routes.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Degraphql_routes; get one from [`Client::degraphql_routes`](crate::Client::degraphql_routes).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +17,8 @@ impl<'a> DegraphqlRoutes<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/degraphql_routes` (operation `list-degraphql_route`).
     ///
+    /// Optional: [`size`](ListDegraphqlRouteCall::size), [`offset`](ListDegraphqlRouteCall::offset), [`tags`](ListDegraphqlRouteCall::tags) on the returned [`ListDegraphqlRouteCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,7 +29,8 @@ impl<'a> DegraphqlRoutes<'a> {
     ///
     /// let response = client
     ///     .degraphql_routes()
-    ///     .list_degraphql_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_degraphql_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -40,11 +39,7 @@ impl<'a> DegraphqlRoutes<'a> {
     pub fn list_degraphql_route(
         &self,
         control_plane_id: uuid::Uuid,
-        options: &ListDegraphqlRouteOptions,
-    ) -> crate::Call<
-        crate::models::ListDegraphqlRouteResponse,
-        ListDegraphqlRouteError,
-    > {
+    ) -> ListDegraphqlRouteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-degraphql_route",
             method: reqwest::Method::GET,
@@ -58,18 +53,19 @@ impl<'a> DegraphqlRoutes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListDegraphqlRouteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListDegraphqlRouteParams::default(),
+        }
     }
     /// Get a Degraphql_route
     ///
@@ -97,7 +93,7 @@ impl<'a> DegraphqlRoutes<'a> {
         &self,
         degraphql_route_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::DegraphqlRoute, GetDegraphqlRouteError> {
+    ) -> GetDegraphqlRouteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-degraphql_route",
             method: reqwest::Method::GET,
@@ -111,20 +107,25 @@ impl<'a> DegraphqlRoutes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("Degraphql_routeId", degraphql_route_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetDegraphqlRouteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("Degraphql_routeId", degraphql_route_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// List all Degraphql_routes associated with a Service
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/degraphql/routes` (operation `list-degraphql_route-with-service`).
+    ///
+    /// Optional: [`size`](ListDegraphqlRouteWithServiceCall::size), [`offset`](ListDegraphqlRouteWithServiceCall::offset), [`tags`](ListDegraphqlRouteWithServiceCall::tags) on the returned [`ListDegraphqlRouteWithServiceCall`].
     ///
     /// # Example
     ///
@@ -136,7 +137,8 @@ impl<'a> DegraphqlRoutes<'a> {
     ///
     /// let response = client
     ///     .degraphql_routes()
-    ///     .list_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &Default::default())
+    ///     .list_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -146,11 +148,7 @@ impl<'a> DegraphqlRoutes<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         service_id: &str,
-        options: &ListDegraphqlRouteWithServiceOptions,
-    ) -> crate::Call<
-        crate::models::ListDegraphqlRouteResponse,
-        ListDegraphqlRouteWithServiceError,
-    > {
+    ) -> ListDegraphqlRouteWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-degraphql_route-with-service",
             method: reqwest::Method::GET,
@@ -164,19 +162,20 @@ impl<'a> DegraphqlRoutes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListDegraphqlRouteWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id),
+            params: ListDegraphqlRouteWithServiceParams::default(),
+        }
     }
     /// Create a new Degraphql_route associated with a Service
     ///
@@ -190,14 +189,14 @@ impl<'a> DegraphqlRoutes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::DegraphqlRouteWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::DegraphqlRouteWithoutParents>(serde_json::json!({
     ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
     ///   "query": "query{ user { email } }",
     ///   "uri": "/users"
     /// }))?;
     /// let response = client
     ///     .degraphql_routes()
-    ///     .create_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &body)
+    ///     .create_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -207,11 +206,8 @@ impl<'a> DegraphqlRoutes<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         service_id: &str,
-        body: &crate::models::DegraphqlRouteWithoutParents,
-    ) -> crate::Call<
-        crate::models::DegraphqlRoute,
-        CreateDegraphqlRouteWithServiceError,
-    > {
+        body: crate::models::DegraphqlRouteWithoutParents,
+    ) -> CreateDegraphqlRouteWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-degraphql_route-with-service",
             method: reqwest::Method::POST,
@@ -225,17 +221,20 @@ impl<'a> DegraphqlRoutes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .json_body("application/json", body)
+        CreateDegraphqlRouteWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Degraphql_route associated with a Service
     ///
@@ -264,7 +263,7 @@ impl<'a> DegraphqlRoutes<'a> {
         control_plane_id: uuid::Uuid,
         service_id: &str,
         degraphql_route_id: &str,
-    ) -> crate::Call<crate::models::DegraphqlRoute, GetDegraphqlRouteWithServiceError> {
+    ) -> GetDegraphqlRouteWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-degraphql_route-with-service",
             method: reqwest::Method::GET,
@@ -278,17 +277,20 @@ impl<'a> DegraphqlRoutes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .path_param("Degraphql_routeId", degraphql_route_id)
+        GetDegraphqlRouteWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .path_param("Degraphql_routeId", degraphql_route_id),
+        }
     }
     /// Upsert a Degraphql_route associated with a Service
     ///
@@ -304,14 +306,14 @@ impl<'a> DegraphqlRoutes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::DegraphqlRouteWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::DegraphqlRouteWithoutParents>(serde_json::json!({
     ///   "id": "56c4566c-14cc-4132-9011-4139fcbbe50a",
     ///   "query": "query{ user { email } }",
     ///   "uri": "/users"
     /// }))?;
     /// let response = client
     ///     .degraphql_routes()
-    ///     .upsert_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string", &body)
+    ///     .upsert_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -322,11 +324,8 @@ impl<'a> DegraphqlRoutes<'a> {
         control_plane_id: uuid::Uuid,
         service_id: &str,
         degraphql_route_id: &str,
-        body: &crate::models::DegraphqlRouteWithoutParents,
-    ) -> crate::Call<
-        crate::models::DegraphqlRoute,
-        UpsertDegraphqlRouteWithServiceError,
-    > {
+        body: crate::models::DegraphqlRouteWithoutParents,
+    ) -> UpsertDegraphqlRouteWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-degraphql_route-with-service",
             method: reqwest::Method::PUT,
@@ -340,18 +339,21 @@ impl<'a> DegraphqlRoutes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .path_param("Degraphql_routeId", degraphql_route_id)
-            .json_body("application/json", body)
+        UpsertDegraphqlRouteWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .path_param("Degraphql_routeId", degraphql_route_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a a Degraphql_route associated with a Service
     ///
@@ -379,7 +381,7 @@ impl<'a> DegraphqlRoutes<'a> {
         control_plane_id: uuid::Uuid,
         service_id: &str,
         degraphql_route_id: &str,
-    ) -> crate::Call<(), DeleteDegraphqlRouteWithServiceError> {
+    ) -> DeleteDegraphqlRouteWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-degraphql_route-with-service",
             method: reqwest::Method::DELETE,
@@ -393,17 +395,300 @@ impl<'a> DegraphqlRoutes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .path_param("Degraphql_routeId", degraphql_route_id)
+        DeleteDegraphqlRouteWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .path_param("Degraphql_routeId", degraphql_route_id),
+        }
+    }
+}
+/// The operations on Degraphql_routes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`DegraphqlRoutes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait DegraphqlRoutesApi {
+    /// [`DegraphqlRoutes::list_degraphql_route`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/degraphql_routes`.
+    fn list_degraphql_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListDegraphqlRouteParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDegraphqlRouteResponse,
+            crate::Error<ListDegraphqlRouteError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-degraphql_route",
+                message: "`list-degraphql_route` is not implemented by this `DegraphqlRoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DegraphqlRoutes::get_degraphql_route`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/degraphql_routes/{Degraphql_routeId}`.
+    fn get_degraphql_route(
+        &self,
+        degraphql_route_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DegraphqlRoute,
+            crate::Error<GetDegraphqlRouteError>,
+        >,
+    > + Send {
+        let _ = (degraphql_route_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-degraphql_route",
+                message: "`get-degraphql_route` is not implemented by this `DegraphqlRoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DegraphqlRoutes::list_degraphql_route_with_service`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/degraphql/routes`.
+    fn list_degraphql_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        params: ListDegraphqlRouteWithServiceParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDegraphqlRouteResponse,
+            crate::Error<ListDegraphqlRouteWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-degraphql_route-with-service",
+                message: "`list-degraphql_route-with-service` is not implemented by this `DegraphqlRoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DegraphqlRoutes::create_degraphql_route_with_service`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/degraphql/routes`.
+    fn create_degraphql_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        body: crate::models::DegraphqlRouteWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DegraphqlRoute,
+            crate::Error<CreateDegraphqlRouteWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-degraphql_route-with-service",
+                message: "`create-degraphql_route-with-service` is not implemented by this `DegraphqlRoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DegraphqlRoutes::get_degraphql_route_with_service`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/degraphql/routes/{Degraphql_routeId}`.
+    fn get_degraphql_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        degraphql_route_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DegraphqlRoute,
+            crate::Error<GetDegraphqlRouteWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, degraphql_route_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-degraphql_route-with-service",
+                message: "`get-degraphql_route-with-service` is not implemented by this `DegraphqlRoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DegraphqlRoutes::upsert_degraphql_route_with_service`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/degraphql/routes/{Degraphql_routeId}`.
+    fn upsert_degraphql_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        degraphql_route_id: &str,
+        body: crate::models::DegraphqlRouteWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DegraphqlRoute,
+            crate::Error<UpsertDegraphqlRouteWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, degraphql_route_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-degraphql_route-with-service",
+                message: "`upsert-degraphql_route-with-service` is not implemented by this `DegraphqlRoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DegraphqlRoutes::delete_degraphql_route_with_service`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/degraphql/routes/{Degraphql_routeId}`.
+    fn delete_degraphql_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        degraphql_route_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteDegraphqlRouteWithServiceError>>,
+    > + Send {
+        let _ = (control_plane_id, service_id, degraphql_route_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-degraphql_route-with-service",
+                message: "`delete-degraphql_route-with-service` is not implemented by this `DegraphqlRoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl DegraphqlRoutesApi for crate::Client {
+    fn list_degraphql_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListDegraphqlRouteParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDegraphqlRouteResponse,
+            crate::Error<ListDegraphqlRouteError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .degraphql_routes()
+                .list_degraphql_route(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn get_degraphql_route(
+        &self,
+        degraphql_route_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DegraphqlRoute,
+            crate::Error<GetDegraphqlRouteError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .degraphql_routes()
+                .get_degraphql_route(degraphql_route_id, control_plane_id),
+        )
+    }
+    fn list_degraphql_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        params: ListDegraphqlRouteWithServiceParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDegraphqlRouteResponse,
+            crate::Error<ListDegraphqlRouteWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .degraphql_routes()
+                .list_degraphql_route_with_service(control_plane_id, service_id)
+                .with_params(params),
+        )
+    }
+    fn create_degraphql_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        body: crate::models::DegraphqlRouteWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DegraphqlRoute,
+            crate::Error<CreateDegraphqlRouteWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .degraphql_routes()
+                .create_degraphql_route_with_service(control_plane_id, service_id, body),
+        )
+    }
+    fn get_degraphql_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        degraphql_route_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DegraphqlRoute,
+            crate::Error<GetDegraphqlRouteWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .degraphql_routes()
+                .get_degraphql_route_with_service(
+                    control_plane_id,
+                    service_id,
+                    degraphql_route_id,
+                ),
+        )
+    }
+    fn upsert_degraphql_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        degraphql_route_id: &str,
+        body: crate::models::DegraphqlRouteWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DegraphqlRoute,
+            crate::Error<UpsertDegraphqlRouteWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .degraphql_routes()
+                .upsert_degraphql_route_with_service(
+                    control_plane_id,
+                    service_id,
+                    degraphql_route_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_degraphql_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        degraphql_route_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteDegraphqlRouteWithServiceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .degraphql_routes()
+                .delete_degraphql_route_with_service(
+                    control_plane_id,
+                    service_id,
+                    degraphql_route_id,
+                ),
+        )
     }
 }
 /// The error responses `list-degraphql_route` documents.
@@ -522,9 +807,9 @@ impl crate::runtime::ErrorResponses for GetDegraphqlRouteWithServiceError {
 pub type UpsertDegraphqlRouteWithServiceError = NoDocumentedError;
 /// The error responses `delete-degraphql_route-with-service` documents, which other operations of the group document too.
 pub type DeleteDegraphqlRouteWithServiceError = NoDocumentedError;
-/// Optional parameters of `list-degraphql_route`.
+/// The optional parameters of [`DegraphqlRoutes::list_degraphql_route`], each `None` unless set: what the setters of [`ListDegraphqlRouteCall`] fill, and what [`DegraphqlRoutesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListDegraphqlRouteOptions {
+pub struct ListDegraphqlRouteParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -532,9 +817,49 @@ pub struct ListDegraphqlRouteOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `list-degraphql_route-with-service`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DegraphqlRoutes::list_degraphql_route`]: set its optional parameters, then `.await` it."]
+    ListDegraphqlRouteCall < crate ::models::ListDegraphqlRouteResponse,
+    ListDegraphqlRouteError >, ListDegraphqlRouteParams
+}
+impl ListDegraphqlRouteCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListDegraphqlRouteResponse,
+        ListDegraphqlRouteError,
+    > {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DegraphqlRoutes::get_degraphql_route`]: set its optional parameters, then `.await` it."]
+    GetDegraphqlRouteCall < crate ::models::DegraphqlRoute, GetDegraphqlRouteError >
+}
+/// The optional parameters of [`DegraphqlRoutes::list_degraphql_route_with_service`], each `None` unless set: what the setters of [`ListDegraphqlRouteWithServiceCall`] fill, and what [`DegraphqlRoutesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListDegraphqlRouteWithServiceOptions {
+pub struct ListDegraphqlRouteWithServiceParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -542,29 +867,66 @@ pub struct ListDegraphqlRouteWithServiceOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_degraphql_route`](DegraphqlRoutes::list_degraphql_route) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .degraphql_routes()
-///     .list_degraphql_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::degraphql_routes::LIST_DEGRAPHQL_ROUTE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_DEGRAPHQL_ROUTE_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DegraphqlRoutes::list_degraphql_route_with_service`]: set its optional parameters, then `.await` it."]
+    ListDegraphqlRouteWithServiceCall < crate ::models::ListDegraphqlRouteResponse,
+    ListDegraphqlRouteWithServiceError >, ListDegraphqlRouteWithServiceParams
+}
+impl ListDegraphqlRouteWithServiceCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListDegraphqlRouteResponse,
+        ListDegraphqlRouteWithServiceError,
+    > {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DegraphqlRoutes::create_degraphql_route_with_service`]: set its optional parameters, then `.await` it."]
+    CreateDegraphqlRouteWithServiceCall < crate ::models::DegraphqlRoute,
+    CreateDegraphqlRouteWithServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DegraphqlRoutes::get_degraphql_route_with_service`]: set its optional parameters, then `.await` it."]
+    GetDegraphqlRouteWithServiceCall < crate ::models::DegraphqlRoute,
+    GetDegraphqlRouteWithServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DegraphqlRoutes::upsert_degraphql_route_with_service`]: set its optional parameters, then `.await` it."]
+    UpsertDegraphqlRouteWithServiceCall < crate ::models::DegraphqlRoute,
+    UpsertDegraphqlRouteWithServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DegraphqlRoutes::delete_degraphql_route_with_service`]: set its optional parameters, then `.await` it."]
+    DeleteDegraphqlRouteWithServiceCall < (), DeleteDegraphqlRouteWithServiceError >
+}
+/// How `list-degraphql_route` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_DEGRAPHQL_ROUTE_PAGES: crate::runtime::Paginated<
     crate::models::ListDegraphqlRouteResponse,
     crate::models::DegraphqlRoute,
 > = crate::runtime::Paginated {
@@ -577,29 +939,29 @@ pub static LIST_DEGRAPHQL_ROUTE_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_degraphql_route_with_service`](DegraphqlRoutes::list_degraphql_route_with_service) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .degraphql_routes()
-///     .list_degraphql_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &Default::default())
-///     .items(&kong_konnect::degraphql_routes::LIST_DEGRAPHQL_ROUTE_WITH_SERVICE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_DEGRAPHQL_ROUTE_WITH_SERVICE_PAGES: crate::runtime::Paginated<
+impl ListDegraphqlRouteCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_degraphql_route`](DegraphqlRoutes::list_degraphql_route).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDegraphqlRouteResponse,
+        ListDegraphqlRouteError,
+    > {
+        self.into_call().pages(&LIST_DEGRAPHQL_ROUTE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_degraphql_route`](DegraphqlRoutes::list_degraphql_route).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::DegraphqlRoute, ListDegraphqlRouteError> {
+        self.into_call().items(&LIST_DEGRAPHQL_ROUTE_PAGES)
+    }
+}
+/// How `list-degraphql_route-with-service` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_DEGRAPHQL_ROUTE_WITH_SERVICE_PAGES: crate::runtime::Paginated<
     crate::models::ListDegraphqlRouteResponse,
     crate::models::DegraphqlRoute,
 > = crate::runtime::Paginated {
@@ -612,3 +974,27 @@ pub static LIST_DEGRAPHQL_ROUTE_WITH_SERVICE_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListDegraphqlRouteWithServiceCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_degraphql_route_with_service`](DegraphqlRoutes::list_degraphql_route_with_service).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDegraphqlRouteResponse,
+        ListDegraphqlRouteWithServiceError,
+    > {
+        self.into_call().pages(&LIST_DEGRAPHQL_ROUTE_WITH_SERVICE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_degraphql_route_with_service`](DegraphqlRoutes::list_degraphql_route_with_service).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::DegraphqlRoute,
+        ListDegraphqlRouteWithServiceError,
+    > {
+        self.into_call().items(&LIST_DEGRAPHQL_ROUTE_WITH_SERVICE_PAGES)
+    }
+}

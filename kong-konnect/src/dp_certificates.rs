@@ -2,11 +2,7 @@
 
 //! Operations on DP Certificates.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on DP Certificates; get one from [`Client::dp_certificates`](crate::Client::dp_certificates).
 ///
 /// DP Certificates
@@ -43,10 +39,7 @@ impl<'a> DpCertificates<'a> {
     pub fn list_dp_client_certificates(
         &self,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::ListDpClientCertificatesResponse,
-        ListDpClientCertificatesError,
-    > {
+    ) -> ListDpClientCertificatesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-dp-client-certificates",
             method: reqwest::Method::GET,
@@ -60,21 +53,26 @@ impl<'a> DpCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
+        ListDpClientCertificatesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Pin New DP Client Certificate
     ///
     /// Pin a new DP Client Certificate to this control plane. A pinned dataplane certificate allows dataplanes configured with the certificate and corresponding private key to establish connection with this control plane.
     ///
     /// `POST /v2/control-planes/{controlPlaneId}/dp-client-certificates` (operation `create-dataplane-certificate`).
+    ///
+    /// Optional: [`body`](CreateDataplaneCertificateCall::body) on the returned [`CreateDataplaneCertificateCall`].
     ///
     /// # Example
     ///
@@ -84,12 +82,13 @@ impl<'a> DpCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateDataplaneCertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateDataplaneCertificateRequest>(serde_json::json!({
     ///   "cert": "string"
     /// }))?;
     /// let response = client
     ///     .dp_certificates()
-    ///     .create_dataplane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .create_dataplane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -98,11 +97,7 @@ impl<'a> DpCertificates<'a> {
     pub fn create_dataplane_certificate(
         &self,
         control_plane_id: uuid::Uuid,
-        body: Option<&crate::models::CreateDataplaneCertificateRequest>,
-    ) -> crate::Call<
-        crate::models::GetDataplaneCertificateResponse,
-        CreateDataplaneCertificateError,
-    > {
+    ) -> CreateDataplaneCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-dataplane-certificate",
             method: reqwest::Method::POST,
@@ -116,19 +111,18 @@ impl<'a> DpCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateDataplaneCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: CreateDataplaneCertificateParams::default(),
         }
     }
     /// Get a DP Client Certificate
@@ -157,10 +151,7 @@ impl<'a> DpCertificates<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         certificate_id: &str,
-    ) -> crate::Call<
-        crate::models::GetDataplaneCertificateResponse,
-        GetDataplaneCertificateError,
-    > {
+    ) -> GetDataplaneCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-dataplane-certificate",
             method: reqwest::Method::GET,
@@ -174,22 +165,27 @@ impl<'a> DpCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("certificateId", certificate_id)
+        GetDataplaneCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("certificateId", certificate_id),
+        }
     }
     /// Update DP Client Certificate
     ///
     /// Update a DP Client Certificate for this control plane. A dataplane certificate allows dataplanes configured with the certificate and corresponding private key to establish connection with this control plane.
     ///
     /// `PUT /v2/control-planes/{controlPlaneId}/dp-client-certificates/{certificateId}` (operation `update-dataplane-certificate`).
+    ///
+    /// Optional: [`body`](UpdateDataplaneCertificateCall::body) on the returned [`UpdateDataplaneCertificateCall`].
     ///
     /// # Example
     ///
@@ -199,12 +195,13 @@ impl<'a> DpCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateDataplaneCertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateDataplaneCertificateRequest>(serde_json::json!({
     ///   "cert": "string"
     /// }))?;
     /// let response = client
     ///     .dp_certificates()
-    ///     .update_dataplane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", Some(&body))
+    ///     .update_dataplane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -214,11 +211,7 @@ impl<'a> DpCertificates<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         certificate_id: &str,
-        body: Option<&crate::models::CreateDataplaneCertificateRequest>,
-    ) -> crate::Call<
-        crate::models::GetDataplaneCertificateResponse,
-        UpdateDataplaneCertificateError,
-    > {
+    ) -> UpdateDataplaneCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-dataplane-certificate",
             method: reqwest::Method::PUT,
@@ -232,20 +225,19 @@ impl<'a> DpCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("certificateId", certificate_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateDataplaneCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("certificateId", certificate_id),
+            params: UpdateDataplaneCertificateParams::default(),
         }
     }
     /// Delete DP Client Certificate
@@ -273,7 +265,7 @@ impl<'a> DpCertificates<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         certificate_id: &str,
-    ) -> crate::Call<(), DeleteDataplaneCertificateError> {
+    ) -> DeleteDataplaneCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-dataplane-certificate",
             method: reqwest::Method::DELETE,
@@ -287,16 +279,200 @@ impl<'a> DpCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("certificateId", certificate_id)
+        DeleteDataplaneCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("certificateId", certificate_id),
+        }
+    }
+}
+/// The operations on DP Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`DpCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait DpCertificatesApi {
+    /// [`DpCertificates::list_dp_client_certificates`]: `GET /v2/control-planes/{controlPlaneId}/dp-client-certificates`.
+    fn list_dp_client_certificates(
+        &self,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDpClientCertificatesResponse,
+            crate::Error<ListDpClientCertificatesError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-dp-client-certificates",
+                message: "`list-dp-client-certificates` is not implemented by this `DpCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DpCertificates::create_dataplane_certificate`]: `POST /v2/control-planes/{controlPlaneId}/dp-client-certificates`.
+    fn create_dataplane_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: CreateDataplaneCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetDataplaneCertificateResponse,
+            crate::Error<CreateDataplaneCertificateError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-dataplane-certificate",
+                message: "`create-dataplane-certificate` is not implemented by this `DpCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DpCertificates::get_dataplane_certificate`]: `GET /v2/control-planes/{controlPlaneId}/dp-client-certificates/{certificateId}`.
+    fn get_dataplane_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetDataplaneCertificateResponse,
+            crate::Error<GetDataplaneCertificateError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, certificate_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-dataplane-certificate",
+                message: "`get-dataplane-certificate` is not implemented by this `DpCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DpCertificates::update_dataplane_certificate`]: `PUT /v2/control-planes/{controlPlaneId}/dp-client-certificates/{certificateId}`.
+    fn update_dataplane_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+        params: UpdateDataplaneCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetDataplaneCertificateResponse,
+            crate::Error<UpdateDataplaneCertificateError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, certificate_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-dataplane-certificate",
+                message: "`update-dataplane-certificate` is not implemented by this `DpCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DpCertificates::delete_dataplane_certificate`]: `DELETE /v2/control-planes/{controlPlaneId}/dp-client-certificates/{certificateId}`.
+    fn delete_dataplane_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteDataplaneCertificateError>>,
+    > + Send {
+        let _ = (control_plane_id, certificate_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-dataplane-certificate",
+                message: "`delete-dataplane-certificate` is not implemented by this `DpCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl DpCertificatesApi for crate::Client {
+    fn list_dp_client_certificates(
+        &self,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDpClientCertificatesResponse,
+            crate::Error<ListDpClientCertificatesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dp_certificates().list_dp_client_certificates(control_plane_id),
+        )
+    }
+    fn create_dataplane_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: CreateDataplaneCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetDataplaneCertificateResponse,
+            crate::Error<CreateDataplaneCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .dp_certificates()
+                .create_dataplane_certificate(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn get_dataplane_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetDataplaneCertificateResponse,
+            crate::Error<GetDataplaneCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .dp_certificates()
+                .get_dataplane_certificate(control_plane_id, certificate_id),
+        )
+    }
+    fn update_dataplane_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+        params: UpdateDataplaneCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetDataplaneCertificateResponse,
+            crate::Error<UpdateDataplaneCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .dp_certificates()
+                .update_dataplane_certificate(control_plane_id, certificate_id)
+                .with_params(params),
+        )
+    }
+    fn delete_dataplane_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteDataplaneCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .dp_certificates()
+                .delete_dataplane_certificate(control_plane_id, certificate_id),
+        )
     }
 }
 /// The error responses `list-dp-client-certificates`, `get-dataplane-certificate`, `delete-dataplane-certificate` document.
@@ -385,3 +561,90 @@ pub type GetDataplaneCertificateError = UnauthorizedForbiddenNotFoundError;
 pub type UpdateDataplaneCertificateError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-dataplane-certificate` documents, which other operations of the group document too.
 pub type DeleteDataplaneCertificateError = UnauthorizedForbiddenNotFoundError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DpCertificates::list_dp_client_certificates`]: set its optional parameters, then `.await` it."]
+    ListDpClientCertificatesCall < crate ::models::ListDpClientCertificatesResponse,
+    ListDpClientCertificatesError >
+}
+/// The optional parameters of [`DpCertificates::create_dataplane_certificate`], each `None` unless set: what the setters of [`CreateDataplaneCertificateCall`] fill, and what [`DpCertificatesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDataplaneCertificateParams {
+    /// Request body for creating a dp-client-certificate.
+    pub body: Option<crate::models::CreateDataplaneCertificateRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DpCertificates::create_dataplane_certificate`]: set its optional parameters, then `.await` it."]
+    CreateDataplaneCertificateCall < crate ::models::GetDataplaneCertificateResponse,
+    CreateDataplaneCertificateError >, CreateDataplaneCertificateParams
+}
+impl CreateDataplaneCertificateCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::GetDataplaneCertificateResponse,
+        CreateDataplaneCertificateError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body for creating a dp-client-certificate.
+    pub fn body(
+        mut self,
+        body: crate::models::CreateDataplaneCertificateRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DpCertificates::get_dataplane_certificate`]: set its optional parameters, then `.await` it."]
+    GetDataplaneCertificateCall < crate ::models::GetDataplaneCertificateResponse,
+    GetDataplaneCertificateError >
+}
+/// The optional parameters of [`DpCertificates::update_dataplane_certificate`], each `None` unless set: what the setters of [`UpdateDataplaneCertificateCall`] fill, and what [`DpCertificatesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateDataplaneCertificateParams {
+    /// Request body for creating a dp-client-certificate.
+    pub body: Option<crate::models::CreateDataplaneCertificateRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DpCertificates::update_dataplane_certificate`]: set its optional parameters, then `.await` it."]
+    UpdateDataplaneCertificateCall < crate ::models::GetDataplaneCertificateResponse,
+    UpdateDataplaneCertificateError >, UpdateDataplaneCertificateParams
+}
+impl UpdateDataplaneCertificateCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::GetDataplaneCertificateResponse,
+        UpdateDataplaneCertificateError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body for creating a dp-client-certificate.
+    pub fn body(
+        mut self,
+        body: crate::models::CreateDataplaneCertificateRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DpCertificates::delete_dataplane_certificate`]: set its optional parameters, then `.await` it."]
+    DeleteDataplaneCertificateCall < (), DeleteDataplaneCertificateError >
+}

@@ -2,11 +2,7 @@
 
 //! Operations on DP Nodes.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on DP Nodes; get one from [`Client::dp_nodes`](crate::Client::dp_nodes).
 ///
 /// DP Nodes
@@ -43,10 +39,7 @@ impl<'a> DpNodes<'a> {
     pub fn get_expected_config_hash(
         &self,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetExpectedConfigHashResponse,
-        GetExpectedConfigHashError,
-    > {
+    ) -> GetExpectedConfigHashCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-expected-config-hash",
             method: reqwest::Method::GET,
@@ -60,15 +53,18 @@ impl<'a> DpNodes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
+        GetExpectedConfigHashCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Get an Expected Config Version
     ///
@@ -95,10 +91,7 @@ impl<'a> DpNodes<'a> {
     pub fn get_expected_config_version(
         &self,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetExpectedConfigVersionResponse,
-        GetExpectedConfigVersionError,
-    > {
+    ) -> GetExpectedConfigVersionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-expected-config-version",
             method: reqwest::Method::GET,
@@ -112,21 +105,26 @@ impl<'a> DpNodes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
+        GetExpectedConfigVersionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// List Data Plane Node Records
     ///
     /// Returns a list of data plane node records that are associated to this control plane. A data plane node record contains metadata information for the data plane running Kong Gateway.
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/nodes` (operation `list-dataplane-nodes`).
+    ///
+    /// Optional: [`page_size`](ListDataplaneNodesCall::page_size), [`page_after`](ListDataplaneNodesCall::page_after) on the returned [`ListDataplaneNodesCall`].
     ///
     /// # Example
     ///
@@ -138,7 +136,8 @@ impl<'a> DpNodes<'a> {
     ///
     /// let response = client
     ///     .dp_nodes()
-    ///     .list_dataplane_nodes("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_dataplane_nodes("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -147,11 +146,7 @@ impl<'a> DpNodes<'a> {
     pub fn list_dataplane_nodes(
         &self,
         control_plane_id: uuid::Uuid,
-        options: &ListDataplaneNodesOptions,
-    ) -> crate::Call<
-        crate::models::ListDataplaneNodesResponse,
-        ListDataplaneNodesError,
-    > {
+    ) -> ListDataplaneNodesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-dataplane-nodes",
             method: reqwest::Method::GET,
@@ -165,23 +160,27 @@ impl<'a> DpNodes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListDataplaneNodesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListDataplaneNodesParams::default(),
+        }
     }
     /// Get a Data Plane Node Record
     ///
     /// Retrieve a specific data plane node record associated to this control plane. A data plane node record contains all the metadata information of the Kong Gateway dataplane.
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/nodes/{nodeId}` (operation `get-nodes-node_id`).
+    ///
+    /// Optional: [`size`](GetNodesNodeIdCall::size), [`tags`](GetNodesNodeIdCall::tags) on the returned [`GetNodesNodeIdCall`].
     ///
     /// # Example
     ///
@@ -193,7 +192,8 @@ impl<'a> DpNodes<'a> {
     ///
     /// let response = client
     ///     .dp_nodes()
-    ///     .get_nodes_node_id("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .get_nodes_node_id("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -203,8 +203,7 @@ impl<'a> DpNodes<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         node_id: uuid::Uuid,
-        options: &GetNodesNodeIdOptions,
-    ) -> crate::Call<crate::models::GetNodesNodeIdResponse, GetNodesNodeIdError> {
+    ) -> GetNodesNodeIdCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-nodes-node_id",
             method: reqwest::Method::GET,
@@ -218,18 +217,20 @@ impl<'a> DpNodes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("nodeId", &node_id)
-            .query("size", &options.size)
-            .query("tags", &options.tags)
+        GetNodesNodeIdCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("nodeId", &node_id),
+            params: GetNodesNodeIdParams::default(),
+        }
     }
     /// Delete Data Plane Node Record
     ///
@@ -256,7 +257,7 @@ impl<'a> DpNodes<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         node_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteNodesNodeIdError> {
+    ) -> DeleteNodesNodeIdCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-nodes-node_id",
             method: reqwest::Method::DELETE,
@@ -270,22 +271,27 @@ impl<'a> DpNodes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("nodeId", &node_id)
+        DeleteNodesNodeIdCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("nodeId", &node_id),
+        }
     }
     /// List End-of-Life Data Plane Node Records
     ///
     /// Returns a list of records of data plane nodes, whose versions are approaching End of Full Support/End of Life, that are associated with this control plane. Each record contains a data plane node's id, version, and corresponding resolution message to upgrade to the closest Long Term Support version.
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/nodes/eol` (operation `get-nodes-eol`).
+    ///
+    /// Optional: [`page_size`](GetNodesEolCall::page_size), [`page_after`](GetNodesEolCall::page_after) on the returned [`GetNodesEolCall`].
     ///
     /// # Example
     ///
@@ -297,17 +303,14 @@ impl<'a> DpNodes<'a> {
     ///
     /// let response = client
     ///     .dp_nodes()
-    ///     .get_nodes_eol("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .get_nodes_eol("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_nodes_eol(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &GetNodesEolOptions,
-    ) -> crate::Call<crate::models::GetNodesEolResponse, GetNodesEolError> {
+    pub fn get_nodes_eol(&self, control_plane_id: uuid::Uuid) -> GetNodesEolCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-nodes-eol",
             method: reqwest::Method::GET,
@@ -321,17 +324,225 @@ impl<'a> DpNodes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        GetNodesEolCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: GetNodesEolParams::default(),
+        }
+    }
+}
+/// The operations on DP Nodes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`DpNodes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait DpNodesApi {
+    /// [`DpNodes::get_expected_config_hash`]: `GET /v2/control-planes/{controlPlaneId}/expected-config-hash`.
+    fn get_expected_config_hash(
+        &self,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetExpectedConfigHashResponse,
+            crate::Error<GetExpectedConfigHashError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-expected-config-hash",
+                message: "`get-expected-config-hash` is not implemented by this `DpNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DpNodes::get_expected_config_version`]: `GET /v2/control-planes/{controlPlaneId}/expected-config-version`.
+    fn get_expected_config_version(
+        &self,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetExpectedConfigVersionResponse,
+            crate::Error<GetExpectedConfigVersionError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-expected-config-version",
+                message: "`get-expected-config-version` is not implemented by this `DpNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DpNodes::list_dataplane_nodes`]: `GET /v2/control-planes/{controlPlaneId}/nodes`.
+    fn list_dataplane_nodes(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListDataplaneNodesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDataplaneNodesResponse,
+            crate::Error<ListDataplaneNodesError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-dataplane-nodes",
+                message: "`list-dataplane-nodes` is not implemented by this `DpNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DpNodes::get_nodes_node_id`]: `GET /v2/control-planes/{controlPlaneId}/nodes/{nodeId}`.
+    fn get_nodes_node_id(
+        &self,
+        control_plane_id: uuid::Uuid,
+        node_id: uuid::Uuid,
+        params: GetNodesNodeIdParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetNodesNodeIdResponse,
+            crate::Error<GetNodesNodeIdError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, node_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-nodes-node_id",
+                message: "`get-nodes-node_id` is not implemented by this `DpNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DpNodes::delete_nodes_node_id`]: `DELETE /v2/control-planes/{controlPlaneId}/nodes/{nodeId}`.
+    fn delete_nodes_node_id(
+        &self,
+        control_plane_id: uuid::Uuid,
+        node_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteNodesNodeIdError>>,
+    > + Send {
+        let _ = (control_plane_id, node_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-nodes-node_id",
+                message: "`delete-nodes-node_id` is not implemented by this `DpNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`DpNodes::get_nodes_eol`]: `GET /v2/control-planes/{controlPlaneId}/nodes/eol`.
+    fn get_nodes_eol(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: GetNodesEolParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetNodesEolResponse,
+            crate::Error<GetNodesEolError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-nodes-eol",
+                message: "`get-nodes-eol` is not implemented by this `DpNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl DpNodesApi for crate::Client {
+    fn get_expected_config_hash(
+        &self,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetExpectedConfigHashResponse,
+            crate::Error<GetExpectedConfigHashError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dp_nodes().get_expected_config_hash(control_plane_id),
+        )
+    }
+    fn get_expected_config_version(
+        &self,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetExpectedConfigVersionResponse,
+            crate::Error<GetExpectedConfigVersionError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dp_nodes().get_expected_config_version(control_plane_id),
+        )
+    }
+    fn list_dataplane_nodes(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListDataplaneNodesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDataplaneNodesResponse,
+            crate::Error<ListDataplaneNodesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dp_nodes().list_dataplane_nodes(control_plane_id).with_params(params),
+        )
+    }
+    fn get_nodes_node_id(
+        &self,
+        control_plane_id: uuid::Uuid,
+        node_id: uuid::Uuid,
+        params: GetNodesNodeIdParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetNodesNodeIdResponse,
+            crate::Error<GetNodesNodeIdError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .dp_nodes()
+                .get_nodes_node_id(control_plane_id, node_id)
+                .with_params(params),
+        )
+    }
+    fn delete_nodes_node_id(
+        &self,
+        control_plane_id: uuid::Uuid,
+        node_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteNodesNodeIdError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dp_nodes().delete_nodes_node_id(control_plane_id, node_id),
+        )
+    }
+    fn get_nodes_eol(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: GetNodesEolParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetNodesEolResponse,
+            crate::Error<GetNodesEolError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.dp_nodes().get_nodes_eol(control_plane_id).with_params(params),
+        )
     }
 }
 /// The error responses `get-expected-config-hash`, `get-expected-config-version`, `list-dataplane-nodes`, `get-nodes-node_id`, `delete-nodes-node_id`, `get-nodes-eol` document.
@@ -366,53 +577,126 @@ pub type GetNodesNodeIdError = NoDocumentedError;
 pub type DeleteNodesNodeIdError = NoDocumentedError;
 /// The error responses `get-nodes-eol` documents, which other operations of the group document too.
 pub type GetNodesEolError = NoDocumentedError;
-/// Optional parameters of `list-dataplane-nodes`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DpNodes::get_expected_config_hash`]: set its optional parameters, then `.await` it."]
+    GetExpectedConfigHashCall < crate ::models::GetExpectedConfigHashResponse,
+    GetExpectedConfigHashError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DpNodes::get_expected_config_version`]: set its optional parameters, then `.await` it."]
+    GetExpectedConfigVersionCall < crate ::models::GetExpectedConfigVersionResponse,
+    GetExpectedConfigVersionError >
+}
+/// The optional parameters of [`DpNodes::list_dataplane_nodes`], each `None` unless set: what the setters of [`ListDataplaneNodesCall`] fill, and what [`DpNodesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListDataplaneNodesOptions {
+pub struct ListDataplaneNodesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// Optional parameters of `get-nodes-node_id`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DpNodes::list_dataplane_nodes`]: set its optional parameters, then `.await` it."]
+    ListDataplaneNodesCall < crate ::models::ListDataplaneNodesResponse,
+    ListDataplaneNodesError >, ListDataplaneNodesParams
+}
+impl ListDataplaneNodesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListDataplaneNodesResponse,
+        ListDataplaneNodesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+/// The optional parameters of [`DpNodes::get_nodes_node_id`], each `None` unless set: what the setters of [`GetNodesNodeIdCall`] fill, and what [`DpNodesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetNodesNodeIdOptions {
+pub struct GetNodesNodeIdParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `get-nodes-eol`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DpNodes::get_nodes_node_id`]: set its optional parameters, then `.await` it."]
+    GetNodesNodeIdCall < crate ::models::GetNodesNodeIdResponse, GetNodesNodeIdError >,
+    GetNodesNodeIdParams
+}
+impl GetNodesNodeIdCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::GetNodesNodeIdResponse, GetNodesNodeIdError> {
+        let params = self.params;
+        self.call.query("size", &params.size).query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DpNodes::delete_nodes_node_id`]: set its optional parameters, then `.await` it."]
+    DeleteNodesNodeIdCall < (), DeleteNodesNodeIdError >
+}
+/// The optional parameters of [`DpNodes::get_nodes_eol`], each `None` unless set: what the setters of [`GetNodesEolCall`] fill, and what [`DpNodesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetNodesEolOptions {
+pub struct GetNodesEolParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_dataplane_nodes`](DpNodes::list_dataplane_nodes) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `items` items): a cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .dp_nodes()
-///     .list_dataplane_nodes("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::dp_nodes::LIST_DATAPLANE_NODES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_DATAPLANE_NODES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`DpNodes::get_nodes_eol`]: set its optional parameters, then `.await` it."]
+    GetNodesEolCall < crate ::models::GetNodesEolResponse, GetNodesEolError >,
+    GetNodesEolParams
+}
+impl GetNodesEolCall {
+    fn apply(self) -> crate::Call<crate::models::GetNodesEolResponse, GetNodesEolError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+/// How `list-dataplane-nodes` walks its pages: a cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none.
+static LIST_DATAPLANE_NODES_PAGES: crate::runtime::Paginated<
     crate::models::ListDataplaneNodesResponse,
     crate::models::GetNodesNodeIdResponseItem,
 > = crate::runtime::Paginated {
@@ -425,29 +709,32 @@ pub static LIST_DATAPLANE_NODES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.items.unwrap_or_default(),
 };
-/// How [`get_nodes_eol`](DpNodes::get_nodes_eol) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `items` items): a cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .dp_nodes()
-///     .get_nodes_eol("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::dp_nodes::GET_NODES_EOL_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static GET_NODES_EOL_PAGES: crate::runtime::Paginated<
+impl ListDataplaneNodesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_dataplane_nodes`](DpNodes::list_dataplane_nodes).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDataplaneNodesResponse,
+        ListDataplaneNodesError,
+    > {
+        self.into_call().pages(&LIST_DATAPLANE_NODES_PAGES)
+    }
+    /// The `items` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_dataplane_nodes`](DpNodes::list_dataplane_nodes).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::GetNodesNodeIdResponseItem,
+        ListDataplaneNodesError,
+    > {
+        self.into_call().items(&LIST_DATAPLANE_NODES_PAGES)
+    }
+}
+/// How `get-nodes-eol` walks its pages: a cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none.
+static GET_NODES_EOL_PAGES: crate::runtime::Paginated<
     crate::models::GetNodesEolResponse,
     crate::models::GetNodesEolResponseItemsItem,
 > = crate::runtime::Paginated {
@@ -460,3 +747,24 @@ pub static GET_NODES_EOL_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.items.unwrap_or_default(),
 };
+impl GetNodesEolCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_nodes_eol`](DpNodes::get_nodes_eol).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::GetNodesEolResponse, GetNodesEolError> {
+        self.into_call().pages(&GET_NODES_EOL_PAGES)
+    }
+    /// The `items` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_nodes_eol`](DpNodes::get_nodes_eol).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::GetNodesEolResponseItemsItem,
+        GetNodesEolError,
+    > {
+        self.into_call().items(&GET_NODES_EOL_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateway Backend Clusters.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateway Backend Clusters; get one from [`Client::event_gateway_backend_clusters`](crate::Client::event_gateway_backend_clusters).
 ///
 /// A backend cluster is an abstraction of a real Kafka cluster. It stores the connection and configuration details required for Kong Event Gateway to proxy traffic to Kafka.
@@ -26,6 +22,8 @@ impl<'a> EventGatewayBackendClusters<'a> {
     ///
     /// `GET /v1/event-gateways/{gatewayId}/backend-clusters` (operation `list-event-gateway-backend-clusters`).
     ///
+    /// Optional: [`page_size`](ListEventGatewayBackendClustersCall::page_size), [`page_after`](ListEventGatewayBackendClustersCall::page_after), [`filter`](ListEventGatewayBackendClustersCall::filter) on the returned [`ListEventGatewayBackendClustersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -36,7 +34,8 @@ impl<'a> EventGatewayBackendClusters<'a> {
     ///
     /// let response = client
     ///     .event_gateway_backend_clusters()
-    ///     .list_event_gateway_backend_clusters("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_event_gateway_backend_clusters("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -45,11 +44,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
     pub fn list_event_gateway_backend_clusters(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListEventGatewayBackendClustersOptions,
-    ) -> crate::Call<
-        crate::models::ListEventGatewayBackendClustersResponse,
-        ListEventGatewayBackendClustersError,
-    > {
+    ) -> ListEventGatewayBackendClustersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-backend-clusters",
             method: reqwest::Method::GET,
@@ -65,24 +60,27 @@ impl<'a> EventGatewayBackendClusters<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEventGatewayBackendClustersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListEventGatewayBackendClustersParams::default(),
+        }
     }
     /// Create Backend Cluster
     ///
     /// Creates a new backend cluster.
     ///
     /// `POST /v1/event-gateways/{gatewayId}/backend-clusters` (operation `create-event-gateway-backend-cluster`).
+    ///
+    /// Optional: [`body`](CreateEventGatewayBackendClusterCall::body) on the returned [`CreateEventGatewayBackendClusterCall`].
     ///
     /// # Example
     ///
@@ -92,7 +90,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayBackendClusterRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayBackendClusterRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "authentication": {
     ///     "type": "anonymous"
@@ -106,7 +104,8 @@ impl<'a> EventGatewayBackendClusters<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_backend_clusters()
-    ///     .create_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .create_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -115,11 +114,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
     pub fn create_event_gateway_backend_cluster(
         &self,
         gateway_id: uuid::Uuid,
-        body: Option<&crate::models::CreateEventGatewayBackendClusterRequest>,
-    ) -> crate::Call<
-        crate::models::BackendCluster,
-        CreateEventGatewayBackendClusterError,
-    > {
+    ) -> CreateEventGatewayBackendClusterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-gateway-backend-cluster",
             method: reqwest::Method::POST,
@@ -135,19 +130,18 @@ impl<'a> EventGatewayBackendClusters<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateEventGatewayBackendClusterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: CreateEventGatewayBackendClusterParams::default(),
         }
     }
     /// Get a Backend Cluster
@@ -176,7 +170,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
         &self,
         gateway_id: uuid::Uuid,
         backend_cluster_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::BackendCluster, GetEventGatewayBackendClusterError> {
+    ) -> GetEventGatewayBackendClusterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-backend-cluster",
             method: reqwest::Method::GET,
@@ -192,22 +186,27 @@ impl<'a> EventGatewayBackendClusters<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("backendClusterId", &backend_cluster_id)
+        GetEventGatewayBackendClusterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("backendClusterId", &backend_cluster_id),
+        }
     }
     /// Update Backend Cluster
     ///
     /// Updates an existing backend cluster.
     ///
     /// `PUT /v1/event-gateways/{gatewayId}/backend-clusters/{backendClusterId}` (operation `update-event-gateway-backend-cluster`).
+    ///
+    /// Optional: [`body`](UpdateEventGatewayBackendClusterCall::body) on the returned [`UpdateEventGatewayBackendClusterCall`].
     ///
     /// # Example
     ///
@@ -217,7 +216,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateEventGatewayBackendClusterRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateEventGatewayBackendClusterRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "authentication": {
     ///     "type": "anonymous"
@@ -231,7 +230,8 @@ impl<'a> EventGatewayBackendClusters<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_backend_clusters()
-    ///     .update_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
+    ///     .update_event_gateway_backend_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -241,11 +241,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
         &self,
         gateway_id: uuid::Uuid,
         backend_cluster_id: uuid::Uuid,
-        body: Option<&crate::models::UpdateEventGatewayBackendClusterRequest>,
-    ) -> crate::Call<
-        crate::models::BackendCluster,
-        UpdateEventGatewayBackendClusterError,
-    > {
+    ) -> UpdateEventGatewayBackendClusterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-backend-cluster",
             method: reqwest::Method::PUT,
@@ -261,20 +257,19 @@ impl<'a> EventGatewayBackendClusters<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("backendClusterId", &backend_cluster_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventGatewayBackendClusterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("backendClusterId", &backend_cluster_id),
+            params: UpdateEventGatewayBackendClusterParams::default(),
         }
     }
     /// Delete Backend Cluster
@@ -302,7 +297,7 @@ impl<'a> EventGatewayBackendClusters<'a> {
         &self,
         gateway_id: uuid::Uuid,
         backend_cluster_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEventGatewayBackendClusterError> {
+    ) -> DeleteEventGatewayBackendClusterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-gateway-backend-cluster",
             method: reqwest::Method::DELETE,
@@ -316,16 +311,205 @@ impl<'a> EventGatewayBackendClusters<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("backendClusterId", &backend_cluster_id)
+        DeleteEventGatewayBackendClusterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("backendClusterId", &backend_cluster_id),
+        }
+    }
+}
+/// The operations on Event Gateway Backend Clusters, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayBackendClusters`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewayBackendClustersApi {
+    /// [`EventGatewayBackendClusters::list_event_gateway_backend_clusters`]: `GET /v1/event-gateways/{gatewayId}/backend-clusters`.
+    fn list_event_gateway_backend_clusters(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayBackendClustersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayBackendClustersResponse,
+            crate::Error<ListEventGatewayBackendClustersError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-backend-clusters",
+                message: "`list-event-gateway-backend-clusters` is not implemented by this `EventGatewayBackendClustersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayBackendClusters::create_event_gateway_backend_cluster`]: `POST /v1/event-gateways/{gatewayId}/backend-clusters`.
+    fn create_event_gateway_backend_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateEventGatewayBackendClusterParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BackendCluster,
+            crate::Error<CreateEventGatewayBackendClusterError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-gateway-backend-cluster",
+                message: "`create-event-gateway-backend-cluster` is not implemented by this `EventGatewayBackendClustersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayBackendClusters::get_event_gateway_backend_cluster`]: `GET /v1/event-gateways/{gatewayId}/backend-clusters/{backendClusterId}`.
+    fn get_event_gateway_backend_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        backend_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BackendCluster,
+            crate::Error<GetEventGatewayBackendClusterError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, backend_cluster_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-backend-cluster",
+                message: "`get-event-gateway-backend-cluster` is not implemented by this `EventGatewayBackendClustersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayBackendClusters::update_event_gateway_backend_cluster`]: `PUT /v1/event-gateways/{gatewayId}/backend-clusters/{backendClusterId}`.
+    fn update_event_gateway_backend_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        backend_cluster_id: uuid::Uuid,
+        params: UpdateEventGatewayBackendClusterParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BackendCluster,
+            crate::Error<UpdateEventGatewayBackendClusterError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, backend_cluster_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-backend-cluster",
+                message: "`update-event-gateway-backend-cluster` is not implemented by this `EventGatewayBackendClustersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayBackendClusters::delete_event_gateway_backend_cluster`]: `DELETE /v1/event-gateways/{gatewayId}/backend-clusters/{backendClusterId}`.
+    fn delete_event_gateway_backend_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        backend_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayBackendClusterError>>,
+    > + Send {
+        let _ = (gateway_id, backend_cluster_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-gateway-backend-cluster",
+                message: "`delete-event-gateway-backend-cluster` is not implemented by this `EventGatewayBackendClustersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewayBackendClustersApi for crate::Client {
+    fn list_event_gateway_backend_clusters(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayBackendClustersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayBackendClustersResponse,
+            crate::Error<ListEventGatewayBackendClustersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_backend_clusters()
+                .list_event_gateway_backend_clusters(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_event_gateway_backend_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateEventGatewayBackendClusterParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BackendCluster,
+            crate::Error<CreateEventGatewayBackendClusterError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_backend_clusters()
+                .create_event_gateway_backend_cluster(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_backend_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        backend_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BackendCluster,
+            crate::Error<GetEventGatewayBackendClusterError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_backend_clusters()
+                .get_event_gateway_backend_cluster(gateway_id, backend_cluster_id),
+        )
+    }
+    fn update_event_gateway_backend_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        backend_cluster_id: uuid::Uuid,
+        params: UpdateEventGatewayBackendClusterParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BackendCluster,
+            crate::Error<UpdateEventGatewayBackendClusterError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_backend_clusters()
+                .update_event_gateway_backend_cluster(gateway_id, backend_cluster_id)
+                .with_params(params),
+        )
+    }
+    fn delete_event_gateway_backend_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        backend_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayBackendClusterError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_backend_clusters()
+                .delete_event_gateway_backend_cluster(gateway_id, backend_cluster_id),
+        )
     }
 }
 /// The error responses `list-event-gateway-backend-clusters` documents.
@@ -440,9 +624,9 @@ pub type GetEventGatewayBackendClusterError = UnauthorizedForbiddenNotFoundError
 pub type UpdateEventGatewayBackendClusterError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-event-gateway-backend-cluster` documents, which other operations of the group document too.
 pub type DeleteEventGatewayBackendClusterError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-event-gateway-backend-clusters`.
+/// The optional parameters of [`EventGatewayBackendClusters::list_event_gateway_backend_clusters`], each `None` unless set: what the setters of [`ListEventGatewayBackendClustersCall`] fill, and what [`EventGatewayBackendClustersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewayBackendClustersOptions {
+pub struct ListEventGatewayBackendClustersParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
@@ -450,29 +634,125 @@ pub struct ListEventGatewayBackendClustersOptions {
     /// Filter documents returned in the response.
     pub filter: Option<crate::models::ListEventGatewaysFilter>,
 }
-/// How [`list_event_gateway_backend_clusters`](EventGatewayBackendClusters::list_event_gateway_backend_clusters) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .event_gateway_backend_clusters()
-///     .list_event_gateway_backend_clusters("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::event_gateway_backend_clusters::LIST_EVENT_GATEWAY_BACKEND_CLUSTERS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_EVENT_GATEWAY_BACKEND_CLUSTERS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayBackendClusters::list_event_gateway_backend_clusters`]: set its optional parameters, then `.await` it."]
+    ListEventGatewayBackendClustersCall < crate
+    ::models::ListEventGatewayBackendClustersResponse,
+    ListEventGatewayBackendClustersError >, ListEventGatewayBackendClustersParams
+}
+impl ListEventGatewayBackendClustersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListEventGatewayBackendClustersResponse,
+        ListEventGatewayBackendClustersError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+    /// Filter documents returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListEventGatewaysFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewayBackendClusters::create_event_gateway_backend_cluster`], each `None` unless set: what the setters of [`CreateEventGatewayBackendClusterCall`] fill, and what [`EventGatewayBackendClustersApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateEventGatewayBackendClusterParams {
+    /// The request schema for creating a backend cluster.
+    pub body: Option<crate::models::CreateEventGatewayBackendClusterRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayBackendClusters::create_event_gateway_backend_cluster`]: set its optional parameters, then `.await` it."]
+    CreateEventGatewayBackendClusterCall < crate ::models::BackendCluster,
+    CreateEventGatewayBackendClusterError >, CreateEventGatewayBackendClusterParams
+}
+impl CreateEventGatewayBackendClusterCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::BackendCluster,
+        CreateEventGatewayBackendClusterError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for creating a backend cluster.
+    pub fn body(
+        mut self,
+        body: crate::models::CreateEventGatewayBackendClusterRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayBackendClusters::get_event_gateway_backend_cluster`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayBackendClusterCall < crate ::models::BackendCluster,
+    GetEventGatewayBackendClusterError >
+}
+/// The optional parameters of [`EventGatewayBackendClusters::update_event_gateway_backend_cluster`], each `None` unless set: what the setters of [`UpdateEventGatewayBackendClusterCall`] fill, and what [`EventGatewayBackendClustersApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventGatewayBackendClusterParams {
+    /// The request schema for updating a backend cluster.
+    pub body: Option<crate::models::UpdateEventGatewayBackendClusterRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayBackendClusters::update_event_gateway_backend_cluster`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayBackendClusterCall < crate ::models::BackendCluster,
+    UpdateEventGatewayBackendClusterError >, UpdateEventGatewayBackendClusterParams
+}
+impl UpdateEventGatewayBackendClusterCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::BackendCluster,
+        UpdateEventGatewayBackendClusterError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating a backend cluster.
+    pub fn body(
+        mut self,
+        body: crate::models::UpdateEventGatewayBackendClusterRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayBackendClusters::delete_event_gateway_backend_cluster`]: set its optional parameters, then `.await` it."]
+    DeleteEventGatewayBackendClusterCall < (), DeleteEventGatewayBackendClusterError >
+}
+/// How `list-event-gateway-backend-clusters` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAY_BACKEND_CLUSTERS_PAGES: crate::runtime::Paginated<
     crate::models::ListEventGatewayBackendClustersResponse,
     crate::models::BackendCluster,
 > = crate::runtime::Paginated {
@@ -485,3 +765,27 @@ pub static LIST_EVENT_GATEWAY_BACKEND_CLUSTERS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListEventGatewayBackendClustersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_backend_clusters`](EventGatewayBackendClusters::list_event_gateway_backend_clusters).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewayBackendClustersResponse,
+        ListEventGatewayBackendClustersError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAY_BACKEND_CLUSTERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_backend_clusters`](EventGatewayBackendClusters::list_event_gateway_backend_clusters).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::BackendCluster,
+        ListEventGatewayBackendClustersError,
+    > {
+        self.into_call().items(&LIST_EVENT_GATEWAY_BACKEND_CLUSTERS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateway DataPlane Certificates.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateway DataPlane Certificates; get one from [`Client::event_gateway_data_plane_certificates`](crate::Client::event_gateway_data_plane_certificates).
 ///
 /// DataPlane certificates control how your running Event Gateway instances connect to the Control Plane
@@ -24,6 +20,8 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     ///
     /// `GET /v1/event-gateways/{gatewayId}/data-plane-certificates` (operation `list-event-gateway-data-plane-certificates`).
     ///
+    /// Optional: [`page_size`](ListEventGatewayDataPlaneCertificatesCall::page_size), [`page_after`](ListEventGatewayDataPlaneCertificatesCall::page_after), [`filter`](ListEventGatewayDataPlaneCertificatesCall::filter) on the returned [`ListEventGatewayDataPlaneCertificatesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,7 +32,8 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     ///
     /// let response = client
     ///     .event_gateway_data_plane_certificates()
-    ///     .list_event_gateway_data_plane_certificates("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_event_gateway_data_plane_certificates("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -43,11 +42,7 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     pub fn list_event_gateway_data_plane_certificates(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListEventGatewayDataPlaneCertificatesOptions,
-    ) -> crate::Call<
-        crate::models::ListEventGatewayDataPlaneCertificatesResponse,
-        ListEventGatewayDataPlaneCertificatesError,
-    > {
+    ) -> ListEventGatewayDataPlaneCertificatesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-data-plane-certificates",
             method: reqwest::Method::GET,
@@ -63,24 +58,27 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEventGatewayDataPlaneCertificatesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListEventGatewayDataPlaneCertificatesParams::default(),
+        }
     }
     /// Create a New DataPlane Certificate
     ///
     /// Create new dataplane certificate to this event gateway. A dataplane certificate allows dataplanes configured with the certificate and corresponding private key to establish connection with this event gateway.
     ///
     /// `POST /v1/event-gateways/{gatewayId}/data-plane-certificates` (operation `create-event-gateway-data-plane-certificate`).
+    ///
+    /// Optional: [`body`](CreateEventGatewayDataPlaneCertificateCall::body) on the returned [`CreateEventGatewayDataPlaneCertificateCall`].
     ///
     /// # Example
     ///
@@ -90,12 +88,13 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayDataPlaneCertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayDataPlaneCertificateRequest>(serde_json::json!({
     ///   "certificate": "string"
     /// }))?;
     /// let response = client
     ///     .event_gateway_data_plane_certificates()
-    ///     .create_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .create_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -104,11 +103,7 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     pub fn create_event_gateway_data_plane_certificate(
         &self,
         gateway_id: uuid::Uuid,
-        body: Option<&crate::models::CreateEventGatewayDataPlaneCertificateRequest>,
-    ) -> crate::Call<
-        crate::models::EventGatewayDataPlaneCertificate,
-        CreateEventGatewayDataPlaneCertificateError,
-    > {
+    ) -> CreateEventGatewayDataPlaneCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-gateway-data-plane-certificate",
             method: reqwest::Method::POST,
@@ -124,19 +119,18 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateEventGatewayDataPlaneCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: CreateEventGatewayDataPlaneCertificateParams::default(),
         }
     }
     /// Get a DataPlane Certificate
@@ -165,10 +159,7 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
         &self,
         gateway_id: uuid::Uuid,
         certificate_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::EventGatewayDataPlaneCertificate,
-        GetEventGatewayDataPlaneCertificateError,
-    > {
+    ) -> GetEventGatewayDataPlaneCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-data-plane-certificate",
             method: reqwest::Method::GET,
@@ -184,22 +175,27 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateId", &certificate_id)
+        GetEventGatewayDataPlaneCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateId", &certificate_id),
+        }
     }
     /// Update Event Gateway DataPlane Certificate
     ///
     /// Updates an existing dataplane certificate associated with the specified Event Gateway.
     ///
     /// `PUT /v1/event-gateways/{gatewayId}/data-plane-certificates/{certificateId}` (operation `update-event-gateway-data-plane-certificate`).
+    ///
+    /// Optional: [`body`](UpdateEventGatewayDataPlaneCertificateCall::body) on the returned [`UpdateEventGatewayDataPlaneCertificateCall`].
     ///
     /// # Example
     ///
@@ -209,12 +205,13 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayDataPlaneCertificateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayDataPlaneCertificateRequest>(serde_json::json!({
     ///   "certificate": "string"
     /// }))?;
     /// let response = client
     ///     .event_gateway_data_plane_certificates()
-    ///     .update_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
+    ///     .update_event_gateway_data_plane_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -224,11 +221,7 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
         &self,
         gateway_id: uuid::Uuid,
         certificate_id: uuid::Uuid,
-        body: Option<&crate::models::CreateEventGatewayDataPlaneCertificateRequest>,
-    ) -> crate::Call<
-        crate::models::EventGatewayDataPlaneCertificate,
-        UpdateEventGatewayDataPlaneCertificateError,
-    > {
+    ) -> UpdateEventGatewayDataPlaneCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-data-plane-certificate",
             method: reqwest::Method::PUT,
@@ -244,20 +237,19 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateId", &certificate_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventGatewayDataPlaneCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateId", &certificate_id),
+            params: UpdateEventGatewayDataPlaneCertificateParams::default(),
         }
     }
     /// Delete Event Gateway DataPlane Certificate
@@ -285,7 +277,7 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
         &self,
         gateway_id: uuid::Uuid,
         certificate_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEventGatewayDataPlaneCertificateError> {
+    ) -> DeleteEventGatewayDataPlaneCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-gateway-data-plane-certificate",
             method: reqwest::Method::DELETE,
@@ -299,16 +291,205 @@ impl<'a> EventGatewayDataPlaneCertificates<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("certificateId", &certificate_id)
+        DeleteEventGatewayDataPlaneCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("certificateId", &certificate_id),
+        }
+    }
+}
+/// The operations on Event Gateway DataPlane Certificates, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayDataPlaneCertificates`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewayDataPlaneCertificatesApi {
+    /// [`EventGatewayDataPlaneCertificates::list_event_gateway_data_plane_certificates`]: `GET /v1/event-gateways/{gatewayId}/data-plane-certificates`.
+    fn list_event_gateway_data_plane_certificates(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayDataPlaneCertificatesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayDataPlaneCertificatesResponse,
+            crate::Error<ListEventGatewayDataPlaneCertificatesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-data-plane-certificates",
+                message: "`list-event-gateway-data-plane-certificates` is not implemented by this `EventGatewayDataPlaneCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayDataPlaneCertificates::create_event_gateway_data_plane_certificate`]: `POST /v1/event-gateways/{gatewayId}/data-plane-certificates`.
+    fn create_event_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateEventGatewayDataPlaneCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayDataPlaneCertificate,
+            crate::Error<CreateEventGatewayDataPlaneCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-gateway-data-plane-certificate",
+                message: "`create-event-gateway-data-plane-certificate` is not implemented by this `EventGatewayDataPlaneCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayDataPlaneCertificates::get_event_gateway_data_plane_certificate`]: `GET /v1/event-gateways/{gatewayId}/data-plane-certificates/{certificateId}`.
+    fn get_event_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayDataPlaneCertificate,
+            crate::Error<GetEventGatewayDataPlaneCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, certificate_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-data-plane-certificate",
+                message: "`get-event-gateway-data-plane-certificate` is not implemented by this `EventGatewayDataPlaneCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayDataPlaneCertificates::update_event_gateway_data_plane_certificate`]: `PUT /v1/event-gateways/{gatewayId}/data-plane-certificates/{certificateId}`.
+    fn update_event_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id: uuid::Uuid,
+        params: UpdateEventGatewayDataPlaneCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayDataPlaneCertificate,
+            crate::Error<UpdateEventGatewayDataPlaneCertificateError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, certificate_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-data-plane-certificate",
+                message: "`update-event-gateway-data-plane-certificate` is not implemented by this `EventGatewayDataPlaneCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayDataPlaneCertificates::delete_event_gateway_data_plane_certificate`]: `DELETE /v1/event-gateways/{gatewayId}/data-plane-certificates/{certificateId}`.
+    fn delete_event_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayDataPlaneCertificateError>>,
+    > + Send {
+        let _ = (gateway_id, certificate_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-gateway-data-plane-certificate",
+                message: "`delete-event-gateway-data-plane-certificate` is not implemented by this `EventGatewayDataPlaneCertificatesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewayDataPlaneCertificatesApi for crate::Client {
+    fn list_event_gateway_data_plane_certificates(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayDataPlaneCertificatesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayDataPlaneCertificatesResponse,
+            crate::Error<ListEventGatewayDataPlaneCertificatesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_data_plane_certificates()
+                .list_event_gateway_data_plane_certificates(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_event_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateEventGatewayDataPlaneCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayDataPlaneCertificate,
+            crate::Error<CreateEventGatewayDataPlaneCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_data_plane_certificates()
+                .create_event_gateway_data_plane_certificate(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayDataPlaneCertificate,
+            crate::Error<GetEventGatewayDataPlaneCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_data_plane_certificates()
+                .get_event_gateway_data_plane_certificate(gateway_id, certificate_id),
+        )
+    }
+    fn update_event_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id: uuid::Uuid,
+        params: UpdateEventGatewayDataPlaneCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayDataPlaneCertificate,
+            crate::Error<UpdateEventGatewayDataPlaneCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_data_plane_certificates()
+                .update_event_gateway_data_plane_certificate(gateway_id, certificate_id)
+                .with_params(params),
+        )
+    }
+    fn delete_event_gateway_data_plane_certificate(
+        &self,
+        gateway_id: uuid::Uuid,
+        certificate_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayDataPlaneCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_data_plane_certificates()
+                .delete_event_gateway_data_plane_certificate(gateway_id, certificate_id),
+        )
     }
 }
 /// The error responses `list-event-gateway-data-plane-certificates`, `get-event-gateway-data-plane-certificate`, `delete-event-gateway-data-plane-certificate` document.
@@ -429,9 +610,9 @@ impl crate::runtime::ErrorResponses for UpdateEventGatewayDataPlaneCertificateEr
 }
 /// The error responses `delete-event-gateway-data-plane-certificate` documents, which other operations of the group document too.
 pub type DeleteEventGatewayDataPlaneCertificateError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-event-gateway-data-plane-certificates`.
+/// The optional parameters of [`EventGatewayDataPlaneCertificates::list_event_gateway_data_plane_certificates`], each `None` unless set: what the setters of [`ListEventGatewayDataPlaneCertificatesCall`] fill, and what [`EventGatewayDataPlaneCertificatesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewayDataPlaneCertificatesOptions {
+pub struct ListEventGatewayDataPlaneCertificatesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
@@ -439,29 +620,132 @@ pub struct ListEventGatewayDataPlaneCertificatesOptions {
     /// Filter documents returned in the response.
     pub filter: Option<crate::models::ListEventGatewaysFilter>,
 }
-/// How [`list_event_gateway_data_plane_certificates`](EventGatewayDataPlaneCertificates::list_event_gateway_data_plane_certificates) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .event_gateway_data_plane_certificates()
-///     .list_event_gateway_data_plane_certificates("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::event_gateway_data_plane_certificates::LIST_EVENT_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_EVENT_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayDataPlaneCertificates::list_event_gateway_data_plane_certificates`]: set its optional parameters, then `.await` it."]
+    ListEventGatewayDataPlaneCertificatesCall < crate
+    ::models::ListEventGatewayDataPlaneCertificatesResponse,
+    ListEventGatewayDataPlaneCertificatesError >,
+    ListEventGatewayDataPlaneCertificatesParams
+}
+impl ListEventGatewayDataPlaneCertificatesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListEventGatewayDataPlaneCertificatesResponse,
+        ListEventGatewayDataPlaneCertificatesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+    /// Filter documents returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListEventGatewaysFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewayDataPlaneCertificates::create_event_gateway_data_plane_certificate`], each `None` unless set: what the setters of [`CreateEventGatewayDataPlaneCertificateCall`] fill, and what [`EventGatewayDataPlaneCertificatesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateEventGatewayDataPlaneCertificateParams {
+    /// Request body for creating a certificate.
+    pub body: Option<crate::models::CreateEventGatewayDataPlaneCertificateRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayDataPlaneCertificates::create_event_gateway_data_plane_certificate`]: set its optional parameters, then `.await` it."]
+    CreateEventGatewayDataPlaneCertificateCall < crate
+    ::models::EventGatewayDataPlaneCertificate,
+    CreateEventGatewayDataPlaneCertificateError >,
+    CreateEventGatewayDataPlaneCertificateParams
+}
+impl CreateEventGatewayDataPlaneCertificateCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayDataPlaneCertificate,
+        CreateEventGatewayDataPlaneCertificateError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body for creating a certificate.
+    pub fn body(
+        mut self,
+        body: crate::models::CreateEventGatewayDataPlaneCertificateRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayDataPlaneCertificates::get_event_gateway_data_plane_certificate`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayDataPlaneCertificateCall < crate
+    ::models::EventGatewayDataPlaneCertificate, GetEventGatewayDataPlaneCertificateError
+    >
+}
+/// The optional parameters of [`EventGatewayDataPlaneCertificates::update_event_gateway_data_plane_certificate`], each `None` unless set: what the setters of [`UpdateEventGatewayDataPlaneCertificateCall`] fill, and what [`EventGatewayDataPlaneCertificatesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventGatewayDataPlaneCertificateParams {
+    /// The request schema for updating a dataplane certificate.
+    pub body: Option<crate::models::CreateEventGatewayDataPlaneCertificateRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayDataPlaneCertificates::update_event_gateway_data_plane_certificate`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayDataPlaneCertificateCall < crate
+    ::models::EventGatewayDataPlaneCertificate,
+    UpdateEventGatewayDataPlaneCertificateError >,
+    UpdateEventGatewayDataPlaneCertificateParams
+}
+impl UpdateEventGatewayDataPlaneCertificateCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayDataPlaneCertificate,
+        UpdateEventGatewayDataPlaneCertificateError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating a dataplane certificate.
+    pub fn body(
+        mut self,
+        body: crate::models::CreateEventGatewayDataPlaneCertificateRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayDataPlaneCertificates::delete_event_gateway_data_plane_certificate`]: set its optional parameters, then `.await` it."]
+    DeleteEventGatewayDataPlaneCertificateCall < (),
+    DeleteEventGatewayDataPlaneCertificateError >
+}
+/// How `list-event-gateway-data-plane-certificates` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES: crate::runtime::Paginated<
     crate::models::ListEventGatewayDataPlaneCertificatesResponse,
     crate::models::EventGatewayDataPlaneCertificate,
 > = crate::runtime::Paginated {
@@ -474,3 +758,27 @@ pub static LIST_EVENT_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES: crate::runtime::Pag
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListEventGatewayDataPlaneCertificatesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_data_plane_certificates`](EventGatewayDataPlaneCertificates::list_event_gateway_data_plane_certificates).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewayDataPlaneCertificatesResponse,
+        ListEventGatewayDataPlaneCertificatesError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_data_plane_certificates`](EventGatewayDataPlaneCertificates::list_event_gateway_data_plane_certificates).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::EventGatewayDataPlaneCertificate,
+        ListEventGatewayDataPlaneCertificatesError,
+    > {
+        self.into_call().items(&LIST_EVENT_GATEWAY_DATA_PLANE_CERTIFICATES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateway Listener Policies.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateway Listener Policies; get one from [`Client::event_gateway_listener_policies`](crate::Client::event_gateway_listener_policies).
 ///
 /// Policies control how Kafka protocol traffic is modified between the client and the backend cluster.
@@ -26,6 +22,8 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///
     /// `GET /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policies` (operation `list-event-gateway-listener-policies`).
     ///
+    /// Optional: [`filter`](ListEventGatewayListenerPoliciesCall::filter) on the returned [`ListEventGatewayListenerPoliciesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,9 +32,15 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ListEventGatewaysFilter>(serde_json::json!({
+    ///   "name": {
+    ///     "contains": "string"
+    ///   }
+    /// }))?;
     /// let response = client
     ///     .event_gateway_listener_policies()
-    ///     .list_event_gateway_listener_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
+    ///     .list_event_gateway_listener_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +50,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         event_gateway_listener_id: uuid::Uuid,
-        options: &ListEventGatewayListenerPoliciesOptions,
-    ) -> crate::Call<
-        Vec<crate::models::EventGatewayListenerPolicy>,
-        ListEventGatewayListenerPoliciesError,
-    > {
+    ) -> ListEventGatewayListenerPoliciesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-listener-policies",
             method: reqwest::Method::GET,
@@ -66,23 +66,28 @@ impl<'a> EventGatewayListenerPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayListenerId", &event_gateway_listener_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEventGatewayListenerPoliciesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayListenerId", &event_gateway_listener_id),
+            params: ListEventGatewayListenerPoliciesParams::default(),
+        }
     }
     /// Create Policy for Listener
     ///
     /// Creates a new policy associated with the specified Event Gateway listener.
     ///
     /// `POST /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policies` (operation `create-event-gateway-listener-policy`).
+    ///
+    /// Optional: [`before`](CreateEventGatewayListenerPolicyCall::before), [`after`](CreateEventGatewayListenerPolicyCall::after) on the returned [`CreateEventGatewayListenerPolicyCall`].
     ///
     /// # Example
     ///
@@ -92,7 +97,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayListenerPolicyCreate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayListenerPolicyCreate>(serde_json::json!({
     ///   "config": {
     ///     "certificates": [
     ///       {
@@ -105,7 +110,8 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_listener_policies()
-    ///     .create_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body, &Default::default())
+    ///     .create_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
+    ///     .before("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -115,12 +121,8 @@ impl<'a> EventGatewayListenerPolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         event_gateway_listener_id: uuid::Uuid,
-        body: &crate::models::EventGatewayListenerPolicyCreate,
-        options: &CreateEventGatewayListenerPolicyOptions,
-    ) -> crate::Call<
-        crate::models::EventGatewayListenerPolicy,
-        CreateEventGatewayListenerPolicyError,
-    > {
+        body: crate::models::EventGatewayListenerPolicyCreate,
+    ) -> CreateEventGatewayListenerPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-gateway-listener-policy",
             method: reqwest::Method::POST,
@@ -136,19 +138,21 @@ impl<'a> EventGatewayListenerPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayListenerId", &event_gateway_listener_id)
-            .query("before", &options.before)
-            .query("after", &options.after)
-            .json_body("application/json", body)
+        CreateEventGatewayListenerPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayListenerId", &event_gateway_listener_id)
+                .json_body("application/json", &body),
+            params: CreateEventGatewayListenerPolicyParams::default(),
+        }
     }
     /// Get a Policy for Listener
     ///
@@ -177,10 +181,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
         gateway_id: uuid::Uuid,
         event_gateway_listener_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::EventGatewayListenerPolicy,
-        GetEventGatewayListenerPolicyError,
-    > {
+    ) -> GetEventGatewayListenerPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-listener-policy",
             method: reqwest::Method::GET,
@@ -196,17 +197,20 @@ impl<'a> EventGatewayListenerPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayListenerId", &event_gateway_listener_id)
-            .path_param("policyId", &policy_id)
+        GetEventGatewayListenerPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayListenerId", &event_gateway_listener_id)
+                .path_param("policyId", &policy_id),
+        }
     }
     /// Update Policy for Listener
     ///
@@ -222,7 +226,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayListenerPolicyUpdate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayListenerPolicyUpdate>(serde_json::json!({
     ///   "config": {
     ///     "certificates": [
     ///       {
@@ -234,7 +238,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_listener_policies()
-    ///     .update_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .update_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -245,11 +249,8 @@ impl<'a> EventGatewayListenerPolicies<'a> {
         gateway_id: uuid::Uuid,
         event_gateway_listener_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-        body: &crate::models::EventGatewayListenerPolicyUpdate,
-    ) -> crate::Call<
-        crate::models::EventGatewayListenerPolicy,
-        UpdateEventGatewayListenerPolicyError,
-    > {
+        body: crate::models::EventGatewayListenerPolicyUpdate,
+    ) -> UpdateEventGatewayListenerPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-listener-policy",
             method: reqwest::Method::PUT,
@@ -265,18 +266,21 @@ impl<'a> EventGatewayListenerPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayListenerId", &event_gateway_listener_id)
-            .path_param("policyId", &policy_id)
-            .json_body("application/json", body)
+        UpdateEventGatewayListenerPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayListenerId", &event_gateway_listener_id)
+                .path_param("policyId", &policy_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete Policy for Listener
     ///
@@ -304,7 +308,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
         gateway_id: uuid::Uuid,
         event_gateway_listener_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEventGatewayListenerPolicyError> {
+    ) -> DeleteEventGatewayListenerPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-gateway-listener-policy",
             method: reqwest::Method::DELETE,
@@ -318,23 +322,28 @@ impl<'a> EventGatewayListenerPolicies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayListenerId", &event_gateway_listener_id)
-            .path_param("policyId", &policy_id)
+        DeleteEventGatewayListenerPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayListenerId", &event_gateway_listener_id)
+                .path_param("policyId", &policy_id),
+        }
     }
     /// Partially Update Policy for Listener
     ///
     /// Partially updates an existing policy associated with the specified Event Gateway listener.
     ///
     /// `PATCH /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policies/{policyId}` (operation `patch-event-gateway-listener-policy`).
+    ///
+    /// Optional: [`body`](PatchEventGatewayListenerPolicyCall::body) on the returned [`PatchEventGatewayListenerPolicyCall`].
     ///
     /// # Example
     ///
@@ -344,10 +353,11 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayListenerPolicyPatch = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayListenerPolicyPatch>(serde_json::json!({}))?;
     /// let response = client
     ///     .event_gateway_listener_policies()
-    ///     .patch_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .patch_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -358,11 +368,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
         gateway_id: uuid::Uuid,
         event_gateway_listener_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-        body: Option<&crate::models::EventGatewayListenerPolicyPatch>,
-    ) -> crate::Call<
-        crate::models::EventGatewayListenerPolicy,
-        PatchEventGatewayListenerPolicyError,
-    > {
+    ) -> PatchEventGatewayListenerPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "patch-event-gateway-listener-policy",
             method: reqwest::Method::PATCH,
@@ -378,21 +384,20 @@ impl<'a> EventGatewayListenerPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayListenerId", &event_gateway_listener_id)
-            .path_param("policyId", &policy_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PatchEventGatewayListenerPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayListenerId", &event_gateway_listener_id)
+                .path_param("policyId", &policy_id),
+            params: PatchEventGatewayListenerPolicyParams::default(),
         }
     }
     /// Move Policy
@@ -409,12 +414,12 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MoveEventGatewayPolicy = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::MoveEventGatewayPolicy>(serde_json::json!({
     ///   "index": 2
     /// }))?;
     /// client
     ///     .event_gateway_listener_policies()
-    ///     .move_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .move_event_gateway_listener_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -424,8 +429,8 @@ impl<'a> EventGatewayListenerPolicies<'a> {
         gateway_id: uuid::Uuid,
         event_gateway_listener_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-        body: &crate::models::MoveEventGatewayPolicy,
-    ) -> crate::Call<(), MoveEventGatewayListenerPolicyError> {
+        body: crate::models::MoveEventGatewayPolicy,
+    ) -> MoveEventGatewayListenerPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "move-event-gateway-listener-policy",
             method: reqwest::Method::POST,
@@ -439,18 +444,21 @@ impl<'a> EventGatewayListenerPolicies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayListenerId", &event_gateway_listener_id)
-            .path_param("policyId", &policy_id)
-            .json_body("application/json", body)
+        MoveEventGatewayListenerPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayListenerId", &event_gateway_listener_id)
+                .path_param("policyId", &policy_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get Policy Chain for Listener
     ///
@@ -478,10 +486,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         event_gateway_listener_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetEventGatewayListenerPolicyChainResponse,
-        GetEventGatewayListenerPolicyChainError,
-    > {
+    ) -> GetEventGatewayListenerPolicyChainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-listener-policy-chain",
             method: reqwest::Method::GET,
@@ -497,22 +502,27 @@ impl<'a> EventGatewayListenerPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayListenerId", &event_gateway_listener_id)
+        GetEventGatewayListenerPolicyChainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayListenerId", &event_gateway_listener_id),
+        }
     }
     /// Update Policy Chain for Listener
     ///
     /// Update the policy chain for a listener by providing an ordered list of policy ids.
     ///
     /// `PUT /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policy-chain` (operation `update-event-gateway-listener-policy-chain`).
+    ///
+    /// Optional: [`body`](UpdateEventGatewayListenerPolicyChainCall::body) on the returned [`UpdateEventGatewayListenerPolicyChainCall`].
     ///
     /// # Example
     ///
@@ -522,14 +532,15 @@ impl<'a> EventGatewayListenerPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GetEventGatewayListenerPolicyChainResponse = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::GetEventGatewayListenerPolicyChainResponse>(serde_json::json!({
     ///   "policies": [
     ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     ///   ]
     /// }))?;
     /// let response = client
     ///     .event_gateway_listener_policies()
-    ///     .update_event_gateway_listener_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
+    ///     .update_event_gateway_listener_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -539,11 +550,7 @@ impl<'a> EventGatewayListenerPolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         event_gateway_listener_id: uuid::Uuid,
-        body: Option<&crate::models::GetEventGatewayListenerPolicyChainResponse>,
-    ) -> crate::Call<
-        crate::models::GetEventGatewayListenerPolicyChainResponse,
-        UpdateEventGatewayListenerPolicyChainError,
-    > {
+    ) -> UpdateEventGatewayListenerPolicyChainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-listener-policy-chain",
             method: reqwest::Method::PUT,
@@ -559,21 +566,402 @@ impl<'a> EventGatewayListenerPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayListenerId", &event_gateway_listener_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventGatewayListenerPolicyChainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayListenerId", &event_gateway_listener_id),
+            params: UpdateEventGatewayListenerPolicyChainParams::default(),
         }
+    }
+}
+/// The operations on Event Gateway Listener Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayListenerPolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewayListenerPoliciesApi {
+    /// [`EventGatewayListenerPolicies::list_event_gateway_listener_policies`]: `GET /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policies`.
+    fn list_event_gateway_listener_policies(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        params: ListEventGatewayListenerPoliciesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::EventGatewayListenerPolicy>,
+            crate::Error<ListEventGatewayListenerPoliciesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, event_gateway_listener_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-listener-policies",
+                message: "`list-event-gateway-listener-policies` is not implemented by this `EventGatewayListenerPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayListenerPolicies::create_event_gateway_listener_policy`]: `POST /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policies`.
+    fn create_event_gateway_listener_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        body: crate::models::EventGatewayListenerPolicyCreate,
+        params: CreateEventGatewayListenerPolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListenerPolicy,
+            crate::Error<CreateEventGatewayListenerPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, event_gateway_listener_id, body, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-gateway-listener-policy",
+                message: "`create-event-gateway-listener-policy` is not implemented by this `EventGatewayListenerPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayListenerPolicies::get_event_gateway_listener_policy`]: `GET /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policies/{policyId}`.
+    fn get_event_gateway_listener_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListenerPolicy,
+            crate::Error<GetEventGatewayListenerPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, event_gateway_listener_id, policy_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-listener-policy",
+                message: "`get-event-gateway-listener-policy` is not implemented by this `EventGatewayListenerPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayListenerPolicies::update_event_gateway_listener_policy`]: `PUT /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policies/{policyId}`.
+    fn update_event_gateway_listener_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        body: crate::models::EventGatewayListenerPolicyUpdate,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListenerPolicy,
+            crate::Error<UpdateEventGatewayListenerPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, event_gateway_listener_id, policy_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-listener-policy",
+                message: "`update-event-gateway-listener-policy` is not implemented by this `EventGatewayListenerPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayListenerPolicies::delete_event_gateway_listener_policy`]: `DELETE /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policies/{policyId}`.
+    fn delete_event_gateway_listener_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayListenerPolicyError>>,
+    > + Send {
+        let _ = (gateway_id, event_gateway_listener_id, policy_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-gateway-listener-policy",
+                message: "`delete-event-gateway-listener-policy` is not implemented by this `EventGatewayListenerPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayListenerPolicies::patch_event_gateway_listener_policy`]: `PATCH /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policies/{policyId}`.
+    fn patch_event_gateway_listener_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: PatchEventGatewayListenerPolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListenerPolicy,
+            crate::Error<PatchEventGatewayListenerPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, event_gateway_listener_id, policy_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "patch-event-gateway-listener-policy",
+                message: "`patch-event-gateway-listener-policy` is not implemented by this `EventGatewayListenerPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayListenerPolicies::move_event_gateway_listener_policy`]: `POST /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policies/{policyId}/move`.
+    fn move_event_gateway_listener_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        body: crate::models::MoveEventGatewayPolicy,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<MoveEventGatewayListenerPolicyError>>,
+    > + Send {
+        let _ = (gateway_id, event_gateway_listener_id, policy_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "move-event-gateway-listener-policy",
+                message: "`move-event-gateway-listener-policy` is not implemented by this `EventGatewayListenerPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayListenerPolicies::get_event_gateway_listener_policy_chain`]: `GET /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policy-chain`.
+    fn get_event_gateway_listener_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<GetEventGatewayListenerPolicyChainError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, event_gateway_listener_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-listener-policy-chain",
+                message: "`get-event-gateway-listener-policy-chain` is not implemented by this `EventGatewayListenerPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayListenerPolicies::update_event_gateway_listener_policy_chain`]: `PUT /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}/policy-chain`.
+    fn update_event_gateway_listener_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        params: UpdateEventGatewayListenerPolicyChainParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<UpdateEventGatewayListenerPolicyChainError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, event_gateway_listener_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-listener-policy-chain",
+                message: "`update-event-gateway-listener-policy-chain` is not implemented by this `EventGatewayListenerPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewayListenerPoliciesApi for crate::Client {
+    fn list_event_gateway_listener_policies(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        params: ListEventGatewayListenerPoliciesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::EventGatewayListenerPolicy>,
+            crate::Error<ListEventGatewayListenerPoliciesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listener_policies()
+                .list_event_gateway_listener_policies(
+                    gateway_id,
+                    event_gateway_listener_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_event_gateway_listener_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        body: crate::models::EventGatewayListenerPolicyCreate,
+        params: CreateEventGatewayListenerPolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListenerPolicy,
+            crate::Error<CreateEventGatewayListenerPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listener_policies()
+                .create_event_gateway_listener_policy(
+                    gateway_id,
+                    event_gateway_listener_id,
+                    body,
+                )
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_listener_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListenerPolicy,
+            crate::Error<GetEventGatewayListenerPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listener_policies()
+                .get_event_gateway_listener_policy(
+                    gateway_id,
+                    event_gateway_listener_id,
+                    policy_id,
+                ),
+        )
+    }
+    fn update_event_gateway_listener_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        body: crate::models::EventGatewayListenerPolicyUpdate,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListenerPolicy,
+            crate::Error<UpdateEventGatewayListenerPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listener_policies()
+                .update_event_gateway_listener_policy(
+                    gateway_id,
+                    event_gateway_listener_id,
+                    policy_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_event_gateway_listener_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayListenerPolicyError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listener_policies()
+                .delete_event_gateway_listener_policy(
+                    gateway_id,
+                    event_gateway_listener_id,
+                    policy_id,
+                ),
+        )
+    }
+    fn patch_event_gateway_listener_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: PatchEventGatewayListenerPolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListenerPolicy,
+            crate::Error<PatchEventGatewayListenerPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listener_policies()
+                .patch_event_gateway_listener_policy(
+                    gateway_id,
+                    event_gateway_listener_id,
+                    policy_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn move_event_gateway_listener_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        body: crate::models::MoveEventGatewayPolicy,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<MoveEventGatewayListenerPolicyError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listener_policies()
+                .move_event_gateway_listener_policy(
+                    gateway_id,
+                    event_gateway_listener_id,
+                    policy_id,
+                    body,
+                ),
+        )
+    }
+    fn get_event_gateway_listener_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<GetEventGatewayListenerPolicyChainError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listener_policies()
+                .get_event_gateway_listener_policy_chain(
+                    gateway_id,
+                    event_gateway_listener_id,
+                ),
+        )
+    }
+    fn update_event_gateway_listener_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        params: UpdateEventGatewayListenerPolicyChainParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<UpdateEventGatewayListenerPolicyChainError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listener_policies()
+                .update_event_gateway_listener_policy_chain(
+                    gateway_id,
+                    event_gateway_listener_id,
+                )
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-event-gateway-listener-policies`, `get-event-gateway-listener-policy-chain` document.
@@ -698,17 +1086,166 @@ pub type MoveEventGatewayListenerPolicyError = BadRequestUnauthorizedForbiddenEr
 pub type GetEventGatewayListenerPolicyChainError = UnauthorizedForbiddenError;
 /// The error responses `update-event-gateway-listener-policy-chain` documents, which other operations of the group document too.
 pub type UpdateEventGatewayListenerPolicyChainError = BadRequestUnauthorizedForbiddenError;
-/// Optional parameters of `list-event-gateway-listener-policies`.
+/// The optional parameters of [`EventGatewayListenerPolicies::list_event_gateway_listener_policies`], each `None` unless set: what the setters of [`ListEventGatewayListenerPoliciesCall`] fill, and what [`EventGatewayListenerPoliciesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewayListenerPoliciesOptions {
+pub struct ListEventGatewayListenerPoliciesParams {
     /// Filter documents returned in the response.
     pub filter: Option<crate::models::ListEventGatewaysFilter>,
 }
-/// Optional parameters of `create-event-gateway-listener-policy`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListenerPolicies::list_event_gateway_listener_policies`]: set its optional parameters, then `.await` it."]
+    ListEventGatewayListenerPoliciesCall < Vec < crate
+    ::models::EventGatewayListenerPolicy >, ListEventGatewayListenerPoliciesError >,
+    ListEventGatewayListenerPoliciesParams
+}
+impl ListEventGatewayListenerPoliciesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        Vec<crate::models::EventGatewayListenerPolicy>,
+        ListEventGatewayListenerPoliciesError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Filter documents returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListEventGatewaysFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewayListenerPolicies::create_event_gateway_listener_policy`], each `None` unless set: what the setters of [`CreateEventGatewayListenerPolicyCall`] fill, and what [`EventGatewayListenerPoliciesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct CreateEventGatewayListenerPolicyOptions {
+pub struct CreateEventGatewayListenerPolicyParams {
     /// Determines the id of the existing policy the new policy should be inserted before. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
     pub before: Option<uuid::Uuid>,
     /// Determines the id of the existing policy the new policy should be inserted after. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
     pub after: Option<uuid::Uuid>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListenerPolicies::create_event_gateway_listener_policy`]: set its optional parameters, then `.await` it."]
+    CreateEventGatewayListenerPolicyCall < crate ::models::EventGatewayListenerPolicy,
+    CreateEventGatewayListenerPolicyError >, CreateEventGatewayListenerPolicyParams
+}
+impl CreateEventGatewayListenerPolicyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayListenerPolicy,
+        CreateEventGatewayListenerPolicyError,
+    > {
+        let params = self.params;
+        self.call.query("before", &params.before).query("after", &params.after)
+    }
+    /// Determines the id of the existing policy the new policy should be inserted before. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
+    pub fn before(mut self, before: uuid::Uuid) -> Self {
+        self.params.before = Some(before);
+        self
+    }
+    /// Determines the id of the existing policy the new policy should be inserted after. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
+    pub fn after(mut self, after: uuid::Uuid) -> Self {
+        self.params.after = Some(after);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListenerPolicies::get_event_gateway_listener_policy`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayListenerPolicyCall < crate ::models::EventGatewayListenerPolicy,
+    GetEventGatewayListenerPolicyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListenerPolicies::update_event_gateway_listener_policy`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayListenerPolicyCall < crate ::models::EventGatewayListenerPolicy,
+    UpdateEventGatewayListenerPolicyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListenerPolicies::delete_event_gateway_listener_policy`]: set its optional parameters, then `.await` it."]
+    DeleteEventGatewayListenerPolicyCall < (), DeleteEventGatewayListenerPolicyError >
+}
+/// The optional parameters of [`EventGatewayListenerPolicies::patch_event_gateway_listener_policy`], each `None` unless set: what the setters of [`PatchEventGatewayListenerPolicyCall`] fill, and what [`EventGatewayListenerPoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PatchEventGatewayListenerPolicyParams {
+    /// The request schema for patching a listener policy.
+    pub body: Option<crate::models::EventGatewayListenerPolicyPatch>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListenerPolicies::patch_event_gateway_listener_policy`]: set its optional parameters, then `.await` it."]
+    PatchEventGatewayListenerPolicyCall < crate ::models::EventGatewayListenerPolicy,
+    PatchEventGatewayListenerPolicyError >, PatchEventGatewayListenerPolicyParams
+}
+impl PatchEventGatewayListenerPolicyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayListenerPolicy,
+        PatchEventGatewayListenerPolicyError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for patching a listener policy.
+    pub fn body(mut self, body: crate::models::EventGatewayListenerPolicyPatch) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListenerPolicies::move_event_gateway_listener_policy`]: set its optional parameters, then `.await` it."]
+    MoveEventGatewayListenerPolicyCall < (), MoveEventGatewayListenerPolicyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListenerPolicies::get_event_gateway_listener_policy_chain`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayListenerPolicyChainCall < crate
+    ::models::GetEventGatewayListenerPolicyChainResponse,
+    GetEventGatewayListenerPolicyChainError >
+}
+/// The optional parameters of [`EventGatewayListenerPolicies::update_event_gateway_listener_policy_chain`], each `None` unless set: what the setters of [`UpdateEventGatewayListenerPolicyChainCall`] fill, and what [`EventGatewayListenerPoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventGatewayListenerPolicyChainParams {
+    /// The request schema for updating the policy chain.
+    pub body: Option<crate::models::GetEventGatewayListenerPolicyChainResponse>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListenerPolicies::update_event_gateway_listener_policy_chain`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayListenerPolicyChainCall < crate
+    ::models::GetEventGatewayListenerPolicyChainResponse,
+    UpdateEventGatewayListenerPolicyChainError >,
+    UpdateEventGatewayListenerPolicyChainParams
+}
+impl UpdateEventGatewayListenerPolicyChainCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::GetEventGatewayListenerPolicyChainResponse,
+        UpdateEventGatewayListenerPolicyChainError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating the policy chain.
+    pub fn body(
+        mut self,
+        body: crate::models::GetEventGatewayListenerPolicyChainResponse,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
 }

@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateway Listeners.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateway Listeners; get one from [`Client::event_gateway_listeners`](crate::Client::event_gateway_listeners).
 ///
 /// A listener represents hostname-port or IP-port combinations that connect to TCP sockets. Listeners need at least as many ports as backend brokers if you use port mapping in a Forward to Virtual Cluster policy. For SNI routing, you can route all brokers using a listener with only one port. Ports can be expressed as a single port or range. Addresses can be IPv4, IPv6, or hostnames.
@@ -26,6 +22,8 @@ impl<'a> EventGatewayListeners<'a> {
     ///
     /// `GET /v1/event-gateways/{gatewayId}/listeners` (operation `list-event-gateway-listeners`).
     ///
+    /// Optional: [`page_size`](ListEventGatewayListenersCall::page_size), [`page_after`](ListEventGatewayListenersCall::page_after), [`filter`](ListEventGatewayListenersCall::filter) on the returned [`ListEventGatewayListenersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -36,7 +34,8 @@ impl<'a> EventGatewayListeners<'a> {
     ///
     /// let response = client
     ///     .event_gateway_listeners()
-    ///     .list_event_gateway_listeners("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_event_gateway_listeners("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -45,11 +44,7 @@ impl<'a> EventGatewayListeners<'a> {
     pub fn list_event_gateway_listeners(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListEventGatewayListenersOptions,
-    ) -> crate::Call<
-        crate::models::ListEventGatewayListenersResponse,
-        ListEventGatewayListenersError,
-    > {
+    ) -> ListEventGatewayListenersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-listeners",
             method: reqwest::Method::GET,
@@ -65,24 +60,27 @@ impl<'a> EventGatewayListeners<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEventGatewayListenersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListEventGatewayListenersParams::default(),
+        }
     }
     /// Create Event Gateway Listener
     ///
     /// Creates a new listener associated with the specified Event Gateway.
     ///
     /// `POST /v1/event-gateways/{gatewayId}/listeners` (operation `create-event-gateway-listener`).
+    ///
+    /// Optional: [`body`](CreateEventGatewayListenerCall::body) on the returned [`CreateEventGatewayListenerCall`].
     ///
     /// # Example
     ///
@@ -92,7 +90,7 @@ impl<'a> EventGatewayListeners<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayListenerRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayListenerRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "addresses": [
     ///     "string"
@@ -103,7 +101,8 @@ impl<'a> EventGatewayListeners<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_listeners()
-    ///     .create_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .create_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -112,11 +111,7 @@ impl<'a> EventGatewayListeners<'a> {
     pub fn create_event_gateway_listener(
         &self,
         gateway_id: uuid::Uuid,
-        body: Option<&crate::models::CreateEventGatewayListenerRequest>,
-    ) -> crate::Call<
-        crate::models::EventGatewayListener,
-        CreateEventGatewayListenerError,
-    > {
+    ) -> CreateEventGatewayListenerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-gateway-listener",
             method: reqwest::Method::POST,
@@ -132,19 +127,18 @@ impl<'a> EventGatewayListeners<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateEventGatewayListenerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: CreateEventGatewayListenerParams::default(),
         }
     }
     /// Get an Event Gateway Listener
@@ -173,7 +167,7 @@ impl<'a> EventGatewayListeners<'a> {
         &self,
         gateway_id: uuid::Uuid,
         event_gateway_listener_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::EventGatewayListener, GetEventGatewayListenerError> {
+    ) -> GetEventGatewayListenerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-listener",
             method: reqwest::Method::GET,
@@ -189,22 +183,27 @@ impl<'a> EventGatewayListeners<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayListenerId", &event_gateway_listener_id)
+        GetEventGatewayListenerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayListenerId", &event_gateway_listener_id),
+        }
     }
     /// Update Event Gateway Listener
     ///
     /// Updates an existing listener associated with the specified Event Gateway.
     ///
     /// `PUT /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}` (operation `update-event-gateway-listener`).
+    ///
+    /// Optional: [`body`](UpdateEventGatewayListenerCall::body) on the returned [`UpdateEventGatewayListenerCall`].
     ///
     /// # Example
     ///
@@ -214,7 +213,7 @@ impl<'a> EventGatewayListeners<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayListenerRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayListenerRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "addresses": [
     ///     "string"
@@ -225,7 +224,8 @@ impl<'a> EventGatewayListeners<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_listeners()
-    ///     .update_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
+    ///     .update_event_gateway_listener("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -235,11 +235,7 @@ impl<'a> EventGatewayListeners<'a> {
         &self,
         gateway_id: uuid::Uuid,
         event_gateway_listener_id: uuid::Uuid,
-        body: Option<&crate::models::CreateEventGatewayListenerRequest>,
-    ) -> crate::Call<
-        crate::models::EventGatewayListener,
-        UpdateEventGatewayListenerError,
-    > {
+    ) -> UpdateEventGatewayListenerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-listener",
             method: reqwest::Method::PUT,
@@ -255,20 +251,19 @@ impl<'a> EventGatewayListeners<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayListenerId", &event_gateway_listener_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventGatewayListenerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayListenerId", &event_gateway_listener_id),
+            params: UpdateEventGatewayListenerParams::default(),
         }
     }
     /// Delete Event Gateway Listener
@@ -296,7 +291,7 @@ impl<'a> EventGatewayListeners<'a> {
         &self,
         gateway_id: uuid::Uuid,
         event_gateway_listener_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEventGatewayListenerError> {
+    ) -> DeleteEventGatewayListenerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-gateway-listener",
             method: reqwest::Method::DELETE,
@@ -310,16 +305,205 @@ impl<'a> EventGatewayListeners<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayListenerId", &event_gateway_listener_id)
+        DeleteEventGatewayListenerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayListenerId", &event_gateway_listener_id),
+        }
+    }
+}
+/// The operations on Event Gateway Listeners, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayListeners`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewayListenersApi {
+    /// [`EventGatewayListeners::list_event_gateway_listeners`]: `GET /v1/event-gateways/{gatewayId}/listeners`.
+    fn list_event_gateway_listeners(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayListenersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayListenersResponse,
+            crate::Error<ListEventGatewayListenersError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-listeners",
+                message: "`list-event-gateway-listeners` is not implemented by this `EventGatewayListenersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayListeners::create_event_gateway_listener`]: `POST /v1/event-gateways/{gatewayId}/listeners`.
+    fn create_event_gateway_listener(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateEventGatewayListenerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListener,
+            crate::Error<CreateEventGatewayListenerError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-gateway-listener",
+                message: "`create-event-gateway-listener` is not implemented by this `EventGatewayListenersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayListeners::get_event_gateway_listener`]: `GET /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}`.
+    fn get_event_gateway_listener(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListener,
+            crate::Error<GetEventGatewayListenerError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, event_gateway_listener_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-listener",
+                message: "`get-event-gateway-listener` is not implemented by this `EventGatewayListenersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayListeners::update_event_gateway_listener`]: `PUT /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}`.
+    fn update_event_gateway_listener(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        params: UpdateEventGatewayListenerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListener,
+            crate::Error<UpdateEventGatewayListenerError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, event_gateway_listener_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-listener",
+                message: "`update-event-gateway-listener` is not implemented by this `EventGatewayListenersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayListeners::delete_event_gateway_listener`]: `DELETE /v1/event-gateways/{gatewayId}/listeners/{eventGatewayListenerId}`.
+    fn delete_event_gateway_listener(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayListenerError>>,
+    > + Send {
+        let _ = (gateway_id, event_gateway_listener_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-gateway-listener",
+                message: "`delete-event-gateway-listener` is not implemented by this `EventGatewayListenersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewayListenersApi for crate::Client {
+    fn list_event_gateway_listeners(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayListenersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayListenersResponse,
+            crate::Error<ListEventGatewayListenersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listeners()
+                .list_event_gateway_listeners(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_event_gateway_listener(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateEventGatewayListenerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListener,
+            crate::Error<CreateEventGatewayListenerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listeners()
+                .create_event_gateway_listener(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_listener(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListener,
+            crate::Error<GetEventGatewayListenerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listeners()
+                .get_event_gateway_listener(gateway_id, event_gateway_listener_id),
+        )
+    }
+    fn update_event_gateway_listener(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+        params: UpdateEventGatewayListenerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayListener,
+            crate::Error<UpdateEventGatewayListenerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listeners()
+                .update_event_gateway_listener(gateway_id, event_gateway_listener_id)
+                .with_params(params),
+        )
+    }
+    fn delete_event_gateway_listener(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_listener_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayListenerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_listeners()
+                .delete_event_gateway_listener(gateway_id, event_gateway_listener_id),
+        )
     }
 }
 /// The error responses `list-event-gateway-listeners` documents.
@@ -434,9 +618,9 @@ pub type GetEventGatewayListenerError = UnauthorizedForbiddenNotFoundError;
 pub type UpdateEventGatewayListenerError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-event-gateway-listener` documents, which other operations of the group document too.
 pub type DeleteEventGatewayListenerError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-event-gateway-listeners`.
+/// The optional parameters of [`EventGatewayListeners::list_event_gateway_listeners`], each `None` unless set: what the setters of [`ListEventGatewayListenersCall`] fill, and what [`EventGatewayListenersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewayListenersOptions {
+pub struct ListEventGatewayListenersParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
@@ -444,29 +628,127 @@ pub struct ListEventGatewayListenersOptions {
     /// Filter listeners returned in the response.
     pub filter: Option<crate::models::ListEventGatewayListenersFilter>,
 }
-/// How [`list_event_gateway_listeners`](EventGatewayListeners::list_event_gateway_listeners) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .event_gateway_listeners()
-///     .list_event_gateway_listeners("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::event_gateway_listeners::LIST_EVENT_GATEWAY_LISTENERS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_EVENT_GATEWAY_LISTENERS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListeners::list_event_gateway_listeners`]: set its optional parameters, then `.await` it."]
+    ListEventGatewayListenersCall < crate ::models::ListEventGatewayListenersResponse,
+    ListEventGatewayListenersError >, ListEventGatewayListenersParams
+}
+impl ListEventGatewayListenersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListEventGatewayListenersResponse,
+        ListEventGatewayListenersError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+    /// Filter listeners returned in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListEventGatewayListenersFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewayListeners::create_event_gateway_listener`], each `None` unless set: what the setters of [`CreateEventGatewayListenerCall`] fill, and what [`EventGatewayListenersApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateEventGatewayListenerParams {
+    /// The request schema for creating a listener.
+    pub body: Option<crate::models::CreateEventGatewayListenerRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListeners::create_event_gateway_listener`]: set its optional parameters, then `.await` it."]
+    CreateEventGatewayListenerCall < crate ::models::EventGatewayListener,
+    CreateEventGatewayListenerError >, CreateEventGatewayListenerParams
+}
+impl CreateEventGatewayListenerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayListener,
+        CreateEventGatewayListenerError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for creating a listener.
+    pub fn body(
+        mut self,
+        body: crate::models::CreateEventGatewayListenerRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListeners::get_event_gateway_listener`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayListenerCall < crate ::models::EventGatewayListener,
+    GetEventGatewayListenerError >
+}
+/// The optional parameters of [`EventGatewayListeners::update_event_gateway_listener`], each `None` unless set: what the setters of [`UpdateEventGatewayListenerCall`] fill, and what [`EventGatewayListenersApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventGatewayListenerParams {
+    /// The request schema for updating a listener.
+    pub body: Option<crate::models::CreateEventGatewayListenerRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListeners::update_event_gateway_listener`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayListenerCall < crate ::models::EventGatewayListener,
+    UpdateEventGatewayListenerError >, UpdateEventGatewayListenerParams
+}
+impl UpdateEventGatewayListenerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayListener,
+        UpdateEventGatewayListenerError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating a listener.
+    pub fn body(
+        mut self,
+        body: crate::models::CreateEventGatewayListenerRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayListeners::delete_event_gateway_listener`]: set its optional parameters, then `.await` it."]
+    DeleteEventGatewayListenerCall < (), DeleteEventGatewayListenerError >
+}
+/// How `list-event-gateway-listeners` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAY_LISTENERS_PAGES: crate::runtime::Paginated<
     crate::models::ListEventGatewayListenersResponse,
     crate::models::EventGatewayListener,
 > = crate::runtime::Paginated {
@@ -479,3 +761,27 @@ pub static LIST_EVENT_GATEWAY_LISTENERS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListEventGatewayListenersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_listeners`](EventGatewayListeners::list_event_gateway_listeners).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewayListenersResponse,
+        ListEventGatewayListenersError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAY_LISTENERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_listeners`](EventGatewayListeners::list_event_gateway_listeners).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::EventGatewayListener,
+        ListEventGatewayListenersError,
+    > {
+        self.into_call().items(&LIST_EVENT_GATEWAY_LISTENERS_PAGES)
+    }
+}

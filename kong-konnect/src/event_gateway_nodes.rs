@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateway Nodes.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateway Nodes; get one from [`Client::event_gateway_nodes`](crate::Client::event_gateway_nodes).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> EventGatewayNodes<'a> {
     ///
     /// `GET /v1/event-gateways/{gatewayId}/nodes` (operation `list-event-gateway-nodes`).
     ///
+    /// Optional: [`page_size`](ListEventGatewayNodesCall::page_size), [`page_after`](ListEventGatewayNodesCall::page_after) on the returned [`ListEventGatewayNodesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,7 +31,8 @@ impl<'a> EventGatewayNodes<'a> {
     ///
     /// let response = client
     ///     .event_gateway_nodes()
-    ///     .list_event_gateway_nodes("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_event_gateway_nodes("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -42,11 +41,7 @@ impl<'a> EventGatewayNodes<'a> {
     pub fn list_event_gateway_nodes(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListEventGatewayNodesOptions,
-    ) -> crate::Call<
-        crate::models::ListEventGatewayNodesResponse,
-        ListEventGatewayNodesError,
-    > {
+    ) -> ListEventGatewayNodesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-nodes",
             method: reqwest::Method::GET,
@@ -62,17 +57,19 @@ impl<'a> EventGatewayNodes<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
+        ListEventGatewayNodesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListEventGatewayNodesParams::default(),
+        }
     }
     /// Get a Node
     ///
@@ -100,7 +97,7 @@ impl<'a> EventGatewayNodes<'a> {
         &self,
         gateway_id: uuid::Uuid,
         event_gateway_node_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::GatewayNode, GetEventGatewayNodeError> {
+    ) -> GetEventGatewayNodeCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-node",
             method: reqwest::Method::GET,
@@ -116,16 +113,19 @@ impl<'a> EventGatewayNodes<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayNodeId", &event_gateway_node_id)
+        GetEventGatewayNodeCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayNodeId", &event_gateway_node_id),
+        }
     }
     /// List Node Errors
     ///
@@ -153,10 +153,7 @@ impl<'a> EventGatewayNodes<'a> {
         &self,
         gateway_id: uuid::Uuid,
         event_gateway_node_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::ListEventGatewayNodeErrorsResponse,
-        ListEventGatewayNodeErrorsError,
-    > {
+    ) -> ListEventGatewayNodeErrorsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-node-errors",
             method: reqwest::Method::GET,
@@ -172,16 +169,19 @@ impl<'a> EventGatewayNodes<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayNodeId", &event_gateway_node_id)
+        ListEventGatewayNodeErrorsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayNodeId", &event_gateway_node_id),
+        }
     }
     /// Get Node Status
     ///
@@ -209,10 +209,7 @@ impl<'a> EventGatewayNodes<'a> {
         &self,
         gateway_id: uuid::Uuid,
         event_gateway_node_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetEventGatewayNodeStatusResponse,
-        GetEventGatewayNodeStatusError,
-    > {
+    ) -> GetEventGatewayNodeStatusCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-node-status",
             method: reqwest::Method::GET,
@@ -228,16 +225,171 @@ impl<'a> EventGatewayNodes<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("eventGatewayNodeId", &event_gateway_node_id)
+        GetEventGatewayNodeStatusCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("eventGatewayNodeId", &event_gateway_node_id),
+        }
+    }
+}
+/// The operations on Event Gateway Nodes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayNodes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewayNodesApi {
+    /// [`EventGatewayNodes::list_event_gateway_nodes`]: `GET /v1/event-gateways/{gatewayId}/nodes`.
+    fn list_event_gateway_nodes(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayNodesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayNodesResponse,
+            crate::Error<ListEventGatewayNodesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-nodes",
+                message: "`list-event-gateway-nodes` is not implemented by this `EventGatewayNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayNodes::get_event_gateway_node`]: `GET /v1/event-gateways/{gatewayId}/nodes/{eventGatewayNodeId}`.
+    fn get_event_gateway_node(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_node_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GatewayNode,
+            crate::Error<GetEventGatewayNodeError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, event_gateway_node_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-node",
+                message: "`get-event-gateway-node` is not implemented by this `EventGatewayNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayNodes::list_event_gateway_node_errors`]: `GET /v1/event-gateways/{gatewayId}/nodes/{eventGatewayNodeId}/errors`.
+    fn list_event_gateway_node_errors(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_node_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayNodeErrorsResponse,
+            crate::Error<ListEventGatewayNodeErrorsError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, event_gateway_node_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-node-errors",
+                message: "`list-event-gateway-node-errors` is not implemented by this `EventGatewayNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayNodes::get_event_gateway_node_status`]: `GET /v1/event-gateways/{gatewayId}/nodes/{eventGatewayNodeId}/status`.
+    fn get_event_gateway_node_status(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_node_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayNodeStatusResponse,
+            crate::Error<GetEventGatewayNodeStatusError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, event_gateway_node_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-node-status",
+                message: "`get-event-gateway-node-status` is not implemented by this `EventGatewayNodesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewayNodesApi for crate::Client {
+    fn list_event_gateway_nodes(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayNodesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayNodesResponse,
+            crate::Error<ListEventGatewayNodesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_nodes()
+                .list_event_gateway_nodes(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_node(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_node_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GatewayNode,
+            crate::Error<GetEventGatewayNodeError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_nodes()
+                .get_event_gateway_node(gateway_id, event_gateway_node_id),
+        )
+    }
+    fn list_event_gateway_node_errors(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_node_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayNodeErrorsResponse,
+            crate::Error<ListEventGatewayNodeErrorsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_nodes()
+                .list_event_gateway_node_errors(gateway_id, event_gateway_node_id),
+        )
+    }
+    fn get_event_gateway_node_status(
+        &self,
+        gateway_id: uuid::Uuid,
+        event_gateway_node_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayNodeStatusResponse,
+            crate::Error<GetEventGatewayNodeStatusError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_nodes()
+                .get_event_gateway_node_status(gateway_id, event_gateway_node_id),
+        )
     }
 }
 /// The error responses `list-event-gateway-nodes` documents.
@@ -314,37 +466,62 @@ pub type GetEventGatewayNodeError = UnauthorizedForbiddenNotFoundError;
 pub type ListEventGatewayNodeErrorsError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `get-event-gateway-node-status` documents, which other operations of the group document too.
 pub type GetEventGatewayNodeStatusError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-event-gateway-nodes`.
+/// The optional parameters of [`EventGatewayNodes::list_event_gateway_nodes`], each `None` unless set: what the setters of [`ListEventGatewayNodesCall`] fill, and what [`EventGatewayNodesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewayNodesOptions {
+pub struct ListEventGatewayNodesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_event_gateway_nodes`](EventGatewayNodes::list_event_gateway_nodes) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .event_gateway_nodes()
-///     .list_event_gateway_nodes("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::event_gateway_nodes::LIST_EVENT_GATEWAY_NODES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_EVENT_GATEWAY_NODES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayNodes::list_event_gateway_nodes`]: set its optional parameters, then `.await` it."]
+    ListEventGatewayNodesCall < crate ::models::ListEventGatewayNodesResponse,
+    ListEventGatewayNodesError >, ListEventGatewayNodesParams
+}
+impl ListEventGatewayNodesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListEventGatewayNodesResponse,
+        ListEventGatewayNodesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayNodes::get_event_gateway_node`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayNodeCall < crate ::models::GatewayNode, GetEventGatewayNodeError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayNodes::list_event_gateway_node_errors`]: set its optional parameters, then `.await` it."]
+    ListEventGatewayNodeErrorsCall < crate ::models::ListEventGatewayNodeErrorsResponse,
+    ListEventGatewayNodeErrorsError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayNodes::get_event_gateway_node_status`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayNodeStatusCall < crate ::models::GetEventGatewayNodeStatusResponse,
+    GetEventGatewayNodeStatusError >
+}
+/// How `list-event-gateway-nodes` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAY_NODES_PAGES: crate::runtime::Paginated<
     crate::models::ListEventGatewayNodesResponse,
     crate::models::GatewayNode,
 > = crate::runtime::Paginated {
@@ -357,3 +534,24 @@ pub static LIST_EVENT_GATEWAY_NODES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListEventGatewayNodesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_nodes`](EventGatewayNodes::list_event_gateway_nodes).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewayNodesResponse,
+        ListEventGatewayNodesError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAY_NODES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_nodes`](EventGatewayNodes::list_event_gateway_nodes).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::GatewayNode, ListEventGatewayNodesError> {
+        self.into_call().items(&LIST_EVENT_GATEWAY_NODES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateway Schema Registries.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateway Schema Registries; get one from [`Client::event_gateway_schema_registries`](crate::Client::event_gateway_schema_registries).
 ///
 /// Configure a schema registry that can be used to validate payloads when producing/consuming messages
@@ -24,6 +20,8 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     ///
     /// `GET /v1/event-gateways/{gatewayId}/schema-registries` (operation `list-event-gateway-schema-registries`).
     ///
+    /// Optional: [`page_size`](ListEventGatewaySchemaRegistriesCall::page_size), [`page_after`](ListEventGatewaySchemaRegistriesCall::page_after), [`filter`](ListEventGatewaySchemaRegistriesCall::filter) on the returned [`ListEventGatewaySchemaRegistriesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,7 +32,8 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     ///
     /// let response = client
     ///     .event_gateway_schema_registries()
-    ///     .list_event_gateway_schema_registries("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_event_gateway_schema_registries("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -43,11 +42,7 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     pub fn list_event_gateway_schema_registries(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListEventGatewaySchemaRegistriesOptions,
-    ) -> crate::Call<
-        crate::models::ListEventGatewaySchemaRegistriesResponse,
-        ListEventGatewaySchemaRegistriesError,
-    > {
+    ) -> ListEventGatewaySchemaRegistriesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-schema-registries",
             method: reqwest::Method::GET,
@@ -63,24 +58,27 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEventGatewaySchemaRegistriesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListEventGatewaySchemaRegistriesParams::default(),
+        }
     }
     /// Create Schema Registry
     ///
     /// Creates a new schema registry associated with the specified Event Gateway.
     ///
     /// `POST /v1/event-gateways/{gatewayId}/schema-registries` (operation `create-event-gateway-schema-registry`).
+    ///
+    /// Optional: [`body`](CreateEventGatewaySchemaRegistryCall::body) on the returned [`CreateEventGatewaySchemaRegistryCall`].
     ///
     /// # Example
     ///
@@ -90,7 +88,7 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::SchemaRegistryCreate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::SchemaRegistryCreate>(serde_json::json!({
     ///   "name": "string",
     ///   "config": {
     ///     "schema_type": "avro",
@@ -100,7 +98,8 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_schema_registries()
-    ///     .create_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .create_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -109,11 +108,7 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     pub fn create_event_gateway_schema_registry(
         &self,
         gateway_id: uuid::Uuid,
-        body: Option<&crate::models::SchemaRegistryCreate>,
-    ) -> crate::Call<
-        crate::models::SchemaRegistry,
-        CreateEventGatewaySchemaRegistryError,
-    > {
+    ) -> CreateEventGatewaySchemaRegistryCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-gateway-schema-registry",
             method: reqwest::Method::POST,
@@ -129,19 +124,18 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateEventGatewaySchemaRegistryCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: CreateEventGatewaySchemaRegistryParams::default(),
         }
     }
     /// Get a Schema Registry
@@ -170,7 +164,7 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
         &self,
         gateway_id: uuid::Uuid,
         schema_registry_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::SchemaRegistry, GetEventGatewaySchemaRegistryError> {
+    ) -> GetEventGatewaySchemaRegistryCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-schema-registry",
             method: reqwest::Method::GET,
@@ -186,22 +180,27 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("schemaRegistryId", &schema_registry_id)
+        GetEventGatewaySchemaRegistryCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("schemaRegistryId", &schema_registry_id),
+        }
     }
     /// Update Schema Registry
     ///
     /// Updates an existing schema registry associated with the specified Event Gateway.
     ///
     /// `PUT /v1/event-gateways/{gatewayId}/schema-registries/{schemaRegistryId}` (operation `update-event-gateway-schema-registry`).
+    ///
+    /// Optional: [`body`](UpdateEventGatewaySchemaRegistryCall::body) on the returned [`UpdateEventGatewaySchemaRegistryCall`].
     ///
     /// # Example
     ///
@@ -211,7 +210,7 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::SchemaRegistryUpdate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::SchemaRegistryUpdate>(serde_json::json!({
     ///   "name": "string",
     ///   "config": {
     ///     "schema_type": "avro",
@@ -221,7 +220,8 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_schema_registries()
-    ///     .update_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
+    ///     .update_event_gateway_schema_registry("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -231,11 +231,7 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
         &self,
         gateway_id: uuid::Uuid,
         schema_registry_id: uuid::Uuid,
-        body: Option<&crate::models::SchemaRegistryUpdate>,
-    ) -> crate::Call<
-        crate::models::SchemaRegistry,
-        UpdateEventGatewaySchemaRegistryError,
-    > {
+    ) -> UpdateEventGatewaySchemaRegistryCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-schema-registry",
             method: reqwest::Method::PUT,
@@ -251,20 +247,19 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("schemaRegistryId", &schema_registry_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventGatewaySchemaRegistryCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("schemaRegistryId", &schema_registry_id),
+            params: UpdateEventGatewaySchemaRegistryParams::default(),
         }
     }
     /// Delete Schema Registry
@@ -292,7 +287,7 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
         &self,
         gateway_id: uuid::Uuid,
         schema_registry_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEventGatewaySchemaRegistryError> {
+    ) -> DeleteEventGatewaySchemaRegistryCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-gateway-schema-registry",
             method: reqwest::Method::DELETE,
@@ -306,16 +301,205 @@ impl<'a> EventGatewaySchemaRegistries<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("schemaRegistryId", &schema_registry_id)
+        DeleteEventGatewaySchemaRegistryCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("schemaRegistryId", &schema_registry_id),
+        }
+    }
+}
+/// The operations on Event Gateway Schema Registries, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewaySchemaRegistries`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewaySchemaRegistriesApi {
+    /// [`EventGatewaySchemaRegistries::list_event_gateway_schema_registries`]: `GET /v1/event-gateways/{gatewayId}/schema-registries`.
+    fn list_event_gateway_schema_registries(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewaySchemaRegistriesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewaySchemaRegistriesResponse,
+            crate::Error<ListEventGatewaySchemaRegistriesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-schema-registries",
+                message: "`list-event-gateway-schema-registries` is not implemented by this `EventGatewaySchemaRegistriesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewaySchemaRegistries::create_event_gateway_schema_registry`]: `POST /v1/event-gateways/{gatewayId}/schema-registries`.
+    fn create_event_gateway_schema_registry(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateEventGatewaySchemaRegistryParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SchemaRegistry,
+            crate::Error<CreateEventGatewaySchemaRegistryError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-gateway-schema-registry",
+                message: "`create-event-gateway-schema-registry` is not implemented by this `EventGatewaySchemaRegistriesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewaySchemaRegistries::get_event_gateway_schema_registry`]: `GET /v1/event-gateways/{gatewayId}/schema-registries/{schemaRegistryId}`.
+    fn get_event_gateway_schema_registry(
+        &self,
+        gateway_id: uuid::Uuid,
+        schema_registry_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SchemaRegistry,
+            crate::Error<GetEventGatewaySchemaRegistryError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, schema_registry_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-schema-registry",
+                message: "`get-event-gateway-schema-registry` is not implemented by this `EventGatewaySchemaRegistriesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewaySchemaRegistries::update_event_gateway_schema_registry`]: `PUT /v1/event-gateways/{gatewayId}/schema-registries/{schemaRegistryId}`.
+    fn update_event_gateway_schema_registry(
+        &self,
+        gateway_id: uuid::Uuid,
+        schema_registry_id: uuid::Uuid,
+        params: UpdateEventGatewaySchemaRegistryParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SchemaRegistry,
+            crate::Error<UpdateEventGatewaySchemaRegistryError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, schema_registry_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-schema-registry",
+                message: "`update-event-gateway-schema-registry` is not implemented by this `EventGatewaySchemaRegistriesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewaySchemaRegistries::delete_event_gateway_schema_registry`]: `DELETE /v1/event-gateways/{gatewayId}/schema-registries/{schemaRegistryId}`.
+    fn delete_event_gateway_schema_registry(
+        &self,
+        gateway_id: uuid::Uuid,
+        schema_registry_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewaySchemaRegistryError>>,
+    > + Send {
+        let _ = (gateway_id, schema_registry_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-gateway-schema-registry",
+                message: "`delete-event-gateway-schema-registry` is not implemented by this `EventGatewaySchemaRegistriesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewaySchemaRegistriesApi for crate::Client {
+    fn list_event_gateway_schema_registries(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewaySchemaRegistriesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewaySchemaRegistriesResponse,
+            crate::Error<ListEventGatewaySchemaRegistriesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_schema_registries()
+                .list_event_gateway_schema_registries(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_event_gateway_schema_registry(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateEventGatewaySchemaRegistryParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SchemaRegistry,
+            crate::Error<CreateEventGatewaySchemaRegistryError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_schema_registries()
+                .create_event_gateway_schema_registry(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_schema_registry(
+        &self,
+        gateway_id: uuid::Uuid,
+        schema_registry_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SchemaRegistry,
+            crate::Error<GetEventGatewaySchemaRegistryError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_schema_registries()
+                .get_event_gateway_schema_registry(gateway_id, schema_registry_id),
+        )
+    }
+    fn update_event_gateway_schema_registry(
+        &self,
+        gateway_id: uuid::Uuid,
+        schema_registry_id: uuid::Uuid,
+        params: UpdateEventGatewaySchemaRegistryParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SchemaRegistry,
+            crate::Error<UpdateEventGatewaySchemaRegistryError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_schema_registries()
+                .update_event_gateway_schema_registry(gateway_id, schema_registry_id)
+                .with_params(params),
+        )
+    }
+    fn delete_event_gateway_schema_registry(
+        &self,
+        gateway_id: uuid::Uuid,
+        schema_registry_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewaySchemaRegistryError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_schema_registries()
+                .delete_event_gateway_schema_registry(gateway_id, schema_registry_id),
+        )
     }
 }
 /// The error responses `list-event-gateway-schema-registries` documents.
@@ -466,9 +650,9 @@ impl crate::runtime::ErrorResponses for DeleteEventGatewaySchemaRegistryError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-event-gateway-schema-registries`.
+/// The optional parameters of [`EventGatewaySchemaRegistries::list_event_gateway_schema_registries`], each `None` unless set: what the setters of [`ListEventGatewaySchemaRegistriesCall`] fill, and what [`EventGatewaySchemaRegistriesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewaySchemaRegistriesOptions {
+pub struct ListEventGatewaySchemaRegistriesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
@@ -476,29 +660,119 @@ pub struct ListEventGatewaySchemaRegistriesOptions {
     /// Filter documents returned in the response.
     pub filter: Option<crate::models::ListEventGatewaysFilter>,
 }
-/// How [`list_event_gateway_schema_registries`](EventGatewaySchemaRegistries::list_event_gateway_schema_registries) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .event_gateway_schema_registries()
-///     .list_event_gateway_schema_registries("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::event_gateway_schema_registries::LIST_EVENT_GATEWAY_SCHEMA_REGISTRIES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_EVENT_GATEWAY_SCHEMA_REGISTRIES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewaySchemaRegistries::list_event_gateway_schema_registries`]: set its optional parameters, then `.await` it."]
+    ListEventGatewaySchemaRegistriesCall < crate
+    ::models::ListEventGatewaySchemaRegistriesResponse,
+    ListEventGatewaySchemaRegistriesError >, ListEventGatewaySchemaRegistriesParams
+}
+impl ListEventGatewaySchemaRegistriesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListEventGatewaySchemaRegistriesResponse,
+        ListEventGatewaySchemaRegistriesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+    /// Filter documents returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListEventGatewaysFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewaySchemaRegistries::create_event_gateway_schema_registry`], each `None` unless set: what the setters of [`CreateEventGatewaySchemaRegistryCall`] fill, and what [`EventGatewaySchemaRegistriesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateEventGatewaySchemaRegistryParams {
+    /// The request schema for creating a schema registry.
+    pub body: Option<crate::models::SchemaRegistryCreate>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewaySchemaRegistries::create_event_gateway_schema_registry`]: set its optional parameters, then `.await` it."]
+    CreateEventGatewaySchemaRegistryCall < crate ::models::SchemaRegistry,
+    CreateEventGatewaySchemaRegistryError >, CreateEventGatewaySchemaRegistryParams
+}
+impl CreateEventGatewaySchemaRegistryCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::SchemaRegistry,
+        CreateEventGatewaySchemaRegistryError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for creating a schema registry.
+    pub fn body(mut self, body: crate::models::SchemaRegistryCreate) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewaySchemaRegistries::get_event_gateway_schema_registry`]: set its optional parameters, then `.await` it."]
+    GetEventGatewaySchemaRegistryCall < crate ::models::SchemaRegistry,
+    GetEventGatewaySchemaRegistryError >
+}
+/// The optional parameters of [`EventGatewaySchemaRegistries::update_event_gateway_schema_registry`], each `None` unless set: what the setters of [`UpdateEventGatewaySchemaRegistryCall`] fill, and what [`EventGatewaySchemaRegistriesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventGatewaySchemaRegistryParams {
+    /// The request schema for updating a schema registry.
+    pub body: Option<crate::models::SchemaRegistryUpdate>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewaySchemaRegistries::update_event_gateway_schema_registry`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewaySchemaRegistryCall < crate ::models::SchemaRegistry,
+    UpdateEventGatewaySchemaRegistryError >, UpdateEventGatewaySchemaRegistryParams
+}
+impl UpdateEventGatewaySchemaRegistryCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::SchemaRegistry,
+        UpdateEventGatewaySchemaRegistryError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating a schema registry.
+    pub fn body(mut self, body: crate::models::SchemaRegistryUpdate) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewaySchemaRegistries::delete_event_gateway_schema_registry`]: set its optional parameters, then `.await` it."]
+    DeleteEventGatewaySchemaRegistryCall < (), DeleteEventGatewaySchemaRegistryError >
+}
+/// How `list-event-gateway-schema-registries` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAY_SCHEMA_REGISTRIES_PAGES: crate::runtime::Paginated<
     crate::models::ListEventGatewaySchemaRegistriesResponse,
     crate::models::SchemaRegistry,
 > = crate::runtime::Paginated {
@@ -511,3 +785,27 @@ pub static LIST_EVENT_GATEWAY_SCHEMA_REGISTRIES_PAGES: crate::runtime::Paginated
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListEventGatewaySchemaRegistriesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_schema_registries`](EventGatewaySchemaRegistries::list_event_gateway_schema_registries).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewaySchemaRegistriesResponse,
+        ListEventGatewaySchemaRegistriesError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAY_SCHEMA_REGISTRIES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_schema_registries`](EventGatewaySchemaRegistries::list_event_gateway_schema_registries).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::SchemaRegistry,
+        ListEventGatewaySchemaRegistriesError,
+    > {
+        self.into_call().items(&LIST_EVENT_GATEWAY_SCHEMA_REGISTRIES_PAGES)
+    }
+}

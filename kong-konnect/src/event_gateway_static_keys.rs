@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateway Static Keys.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateway Static Keys; get one from [`Client::event_gateway_static_keys`](crate::Client::event_gateway_static_keys).
 ///
 /// Static Keys are used by the Encrypt and Decrypt policies to encrypt data at rest
@@ -24,6 +20,8 @@ impl<'a> EventGatewayStaticKeys<'a> {
     ///
     /// `GET /v1/event-gateways/{gatewayId}/static-keys` (operation `list-event-gateway-static-keys`).
     ///
+    /// Optional: [`page_size`](ListEventGatewayStaticKeysCall::page_size), [`page_after`](ListEventGatewayStaticKeysCall::page_after), [`filter`](ListEventGatewayStaticKeysCall::filter) on the returned [`ListEventGatewayStaticKeysCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,7 +32,8 @@ impl<'a> EventGatewayStaticKeys<'a> {
     ///
     /// let response = client
     ///     .event_gateway_static_keys()
-    ///     .list_event_gateway_static_keys("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_event_gateway_static_keys("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -43,11 +42,7 @@ impl<'a> EventGatewayStaticKeys<'a> {
     pub fn list_event_gateway_static_keys(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListEventGatewayStaticKeysOptions,
-    ) -> crate::Call<
-        crate::models::ListEventGatewayStaticKeysResponse,
-        ListEventGatewayStaticKeysError,
-    > {
+    ) -> ListEventGatewayStaticKeysCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-static-keys",
             method: reqwest::Method::GET,
@@ -63,24 +58,27 @@ impl<'a> EventGatewayStaticKeys<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEventGatewayStaticKeysCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListEventGatewayStaticKeysParams::default(),
+        }
     }
     /// Create a New Static Key
     ///
     /// Create new static key to this event gateway.
     ///
     /// `POST /v1/event-gateways/{gatewayId}/static-keys` (operation `create-event-gateway-static-key`).
+    ///
+    /// Optional: [`body`](CreateEventGatewayStaticKeyCall::body) on the returned [`CreateEventGatewayStaticKeyCall`].
     ///
     /// # Example
     ///
@@ -90,13 +88,14 @@ impl<'a> EventGatewayStaticKeys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayStaticKeyCreate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayStaticKeyCreate>(serde_json::json!({
     ///   "name": "string",
     ///   "value": "${vault.env['MY_ENV_VAR']}"
     /// }))?;
     /// let response = client
     ///     .event_gateway_static_keys()
-    ///     .create_event_gateway_static_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .create_event_gateway_static_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -105,11 +104,7 @@ impl<'a> EventGatewayStaticKeys<'a> {
     pub fn create_event_gateway_static_key(
         &self,
         gateway_id: uuid::Uuid,
-        body: Option<&crate::models::EventGatewayStaticKeyCreate>,
-    ) -> crate::Call<
-        crate::models::EventGatewayStaticKey,
-        CreateEventGatewayStaticKeyError,
-    > {
+    ) -> CreateEventGatewayStaticKeyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-gateway-static-key",
             method: reqwest::Method::POST,
@@ -125,19 +120,18 @@ impl<'a> EventGatewayStaticKeys<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateEventGatewayStaticKeyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: CreateEventGatewayStaticKeyParams::default(),
         }
     }
     /// Get a Static Key
@@ -166,10 +160,7 @@ impl<'a> EventGatewayStaticKeys<'a> {
         &self,
         gateway_id: uuid::Uuid,
         static_key_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::EventGatewayStaticKey,
-        GetEventGatewayStaticKeyError,
-    > {
+    ) -> GetEventGatewayStaticKeyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-static-key",
             method: reqwest::Method::GET,
@@ -185,16 +176,19 @@ impl<'a> EventGatewayStaticKeys<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("staticKeyId", &static_key_id)
+        GetEventGatewayStaticKeyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("staticKeyId", &static_key_id),
+        }
     }
     /// Delete Event Gateway Static Key
     ///
@@ -221,7 +215,7 @@ impl<'a> EventGatewayStaticKeys<'a> {
         &self,
         gateway_id: uuid::Uuid,
         static_key_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEventGatewayStaticKeyError> {
+    ) -> DeleteEventGatewayStaticKeyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-gateway-static-key",
             method: reqwest::Method::DELETE,
@@ -235,16 +229,166 @@ impl<'a> EventGatewayStaticKeys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("staticKeyId", &static_key_id)
+        DeleteEventGatewayStaticKeyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("staticKeyId", &static_key_id),
+        }
+    }
+}
+/// The operations on Event Gateway Static Keys, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayStaticKeys`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewayStaticKeysApi {
+    /// [`EventGatewayStaticKeys::list_event_gateway_static_keys`]: `GET /v1/event-gateways/{gatewayId}/static-keys`.
+    fn list_event_gateway_static_keys(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayStaticKeysParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayStaticKeysResponse,
+            crate::Error<ListEventGatewayStaticKeysError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-static-keys",
+                message: "`list-event-gateway-static-keys` is not implemented by this `EventGatewayStaticKeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayStaticKeys::create_event_gateway_static_key`]: `POST /v1/event-gateways/{gatewayId}/static-keys`.
+    fn create_event_gateway_static_key(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateEventGatewayStaticKeyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayStaticKey,
+            crate::Error<CreateEventGatewayStaticKeyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-gateway-static-key",
+                message: "`create-event-gateway-static-key` is not implemented by this `EventGatewayStaticKeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayStaticKeys::get_event_gateway_static_key`]: `GET /v1/event-gateways/{gatewayId}/static-keys/{staticKeyId}`.
+    fn get_event_gateway_static_key(
+        &self,
+        gateway_id: uuid::Uuid,
+        static_key_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayStaticKey,
+            crate::Error<GetEventGatewayStaticKeyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, static_key_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-static-key",
+                message: "`get-event-gateway-static-key` is not implemented by this `EventGatewayStaticKeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayStaticKeys::delete_event_gateway_static_key`]: `DELETE /v1/event-gateways/{gatewayId}/static-keys/{staticKeyId}`.
+    fn delete_event_gateway_static_key(
+        &self,
+        gateway_id: uuid::Uuid,
+        static_key_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayStaticKeyError>>,
+    > + Send {
+        let _ = (gateway_id, static_key_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-gateway-static-key",
+                message: "`delete-event-gateway-static-key` is not implemented by this `EventGatewayStaticKeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewayStaticKeysApi for crate::Client {
+    fn list_event_gateway_static_keys(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayStaticKeysParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayStaticKeysResponse,
+            crate::Error<ListEventGatewayStaticKeysError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_static_keys()
+                .list_event_gateway_static_keys(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_event_gateway_static_key(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateEventGatewayStaticKeyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayStaticKey,
+            crate::Error<CreateEventGatewayStaticKeyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_static_keys()
+                .create_event_gateway_static_key(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_static_key(
+        &self,
+        gateway_id: uuid::Uuid,
+        static_key_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayStaticKey,
+            crate::Error<GetEventGatewayStaticKeyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_static_keys()
+                .get_event_gateway_static_key(gateway_id, static_key_id),
+        )
+    }
+    fn delete_event_gateway_static_key(
+        &self,
+        gateway_id: uuid::Uuid,
+        static_key_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayStaticKeyError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_static_keys()
+                .delete_event_gateway_static_key(gateway_id, static_key_id),
+        )
     }
 }
 /// The error responses `list-event-gateway-static-keys`, `get-event-gateway-static-key` document.
@@ -331,9 +475,9 @@ pub type CreateEventGatewayStaticKeyError = BadRequestUnauthorizedForbiddenNotFo
 pub type GetEventGatewayStaticKeyError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-event-gateway-static-key` documents, which other operations of the group document too.
 pub type DeleteEventGatewayStaticKeyError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-event-gateway-static-keys`.
+/// The optional parameters of [`EventGatewayStaticKeys::list_event_gateway_static_keys`], each `None` unless set: what the setters of [`ListEventGatewayStaticKeysCall`] fill, and what [`EventGatewayStaticKeysApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewayStaticKeysOptions {
+pub struct ListEventGatewayStaticKeysParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
@@ -341,29 +485,86 @@ pub struct ListEventGatewayStaticKeysOptions {
     /// Filter documents returned in the response.
     pub filter: Option<crate::models::ListEventGatewaysFilter>,
 }
-/// How [`list_event_gateway_static_keys`](EventGatewayStaticKeys::list_event_gateway_static_keys) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .event_gateway_static_keys()
-///     .list_event_gateway_static_keys("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::event_gateway_static_keys::LIST_EVENT_GATEWAY_STATIC_KEYS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_EVENT_GATEWAY_STATIC_KEYS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayStaticKeys::list_event_gateway_static_keys`]: set its optional parameters, then `.await` it."]
+    ListEventGatewayStaticKeysCall < crate ::models::ListEventGatewayStaticKeysResponse,
+    ListEventGatewayStaticKeysError >, ListEventGatewayStaticKeysParams
+}
+impl ListEventGatewayStaticKeysCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListEventGatewayStaticKeysResponse,
+        ListEventGatewayStaticKeysError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+    /// Filter documents returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListEventGatewaysFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewayStaticKeys::create_event_gateway_static_key`], each `None` unless set: what the setters of [`CreateEventGatewayStaticKeyCall`] fill, and what [`EventGatewayStaticKeysApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateEventGatewayStaticKeyParams {
+    /// The request schema for creating a static key.
+    pub body: Option<crate::models::EventGatewayStaticKeyCreate>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayStaticKeys::create_event_gateway_static_key`]: set its optional parameters, then `.await` it."]
+    CreateEventGatewayStaticKeyCall < crate ::models::EventGatewayStaticKey,
+    CreateEventGatewayStaticKeyError >, CreateEventGatewayStaticKeyParams
+}
+impl CreateEventGatewayStaticKeyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayStaticKey,
+        CreateEventGatewayStaticKeyError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for creating a static key.
+    pub fn body(mut self, body: crate::models::EventGatewayStaticKeyCreate) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayStaticKeys::get_event_gateway_static_key`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayStaticKeyCall < crate ::models::EventGatewayStaticKey,
+    GetEventGatewayStaticKeyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayStaticKeys::delete_event_gateway_static_key`]: set its optional parameters, then `.await` it."]
+    DeleteEventGatewayStaticKeyCall < (), DeleteEventGatewayStaticKeyError >
+}
+/// How `list-event-gateway-static-keys` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAY_STATIC_KEYS_PAGES: crate::runtime::Paginated<
     crate::models::ListEventGatewayStaticKeysResponse,
     crate::models::EventGatewayStaticKey,
 > = crate::runtime::Paginated {
@@ -376,3 +577,27 @@ pub static LIST_EVENT_GATEWAY_STATIC_KEYS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListEventGatewayStaticKeysCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_static_keys`](EventGatewayStaticKeys::list_event_gateway_static_keys).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewayStaticKeysResponse,
+        ListEventGatewayStaticKeysError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAY_STATIC_KEYS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_static_keys`](EventGatewayStaticKeys::list_event_gateway_static_keys).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::EventGatewayStaticKey,
+        ListEventGatewayStaticKeysError,
+    > {
+        self.into_call().items(&LIST_EVENT_GATEWAY_STATIC_KEYS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateway TLS Trust Bundles.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateway TLS Trust Bundles; get one from [`Client::event_gateway_tls_trust_bundles`](crate::Client::event_gateway_tls_trust_bundles).
 ///
 /// A TLS trust bundle defines a set of trusted certificate authorities (CAs) used for client certificate
@@ -28,6 +24,8 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     ///
     /// `GET /v1/event-gateways/{gatewayId}/tls-trust-bundles` (operation `list-event-gateway-tls-trust-bundles`).
     ///
+    /// Optional: [`page_size`](ListEventGatewayTlsTrustBundlesCall::page_size), [`page_after`](ListEventGatewayTlsTrustBundlesCall::page_after), [`filter`](ListEventGatewayTlsTrustBundlesCall::filter) on the returned [`ListEventGatewayTlsTrustBundlesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -38,7 +36,8 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     ///
     /// let response = client
     ///     .event_gateway_tls_trust_bundles()
-    ///     .list_event_gateway_tls_trust_bundles("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_event_gateway_tls_trust_bundles("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -47,11 +46,7 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     pub fn list_event_gateway_tls_trust_bundles(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListEventGatewayTlsTrustBundlesOptions,
-    ) -> crate::Call<
-        crate::models::ListEventGatewayTlsTrustBundlesResponse,
-        ListEventGatewayTlsTrustBundlesError,
-    > {
+    ) -> ListEventGatewayTlsTrustBundlesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-tls-trust-bundles",
             method: reqwest::Method::GET,
@@ -67,18 +62,19 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEventGatewayTlsTrustBundlesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListEventGatewayTlsTrustBundlesParams::default(),
+        }
     }
     /// Create TLS Trust Bundle
     ///
@@ -96,7 +92,7 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayTlsTrustBundleRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayTlsTrustBundleRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "config": {
     ///     "trusted_ca": "string"
@@ -104,7 +100,7 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_tls_trust_bundles()
-    ///     .create_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -113,11 +109,8 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     pub fn create_event_gateway_tls_trust_bundle(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::CreateEventGatewayTlsTrustBundleRequest,
-    ) -> crate::Call<
-        crate::models::TlsTrustBundle,
-        CreateEventGatewayTlsTrustBundleError,
-    > {
+        body: crate::models::CreateEventGatewayTlsTrustBundleRequest,
+    ) -> CreateEventGatewayTlsTrustBundleCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-gateway-tls-trust-bundle",
             method: reqwest::Method::POST,
@@ -133,16 +126,19 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        CreateEventGatewayTlsTrustBundleCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a TLS Trust Bundle
     ///
@@ -172,7 +168,7 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
         &self,
         gateway_id: uuid::Uuid,
         tls_trust_bundle_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::TlsTrustBundle, GetEventGatewayTlsTrustBundleError> {
+    ) -> GetEventGatewayTlsTrustBundleCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-tls-trust-bundle",
             method: reqwest::Method::GET,
@@ -188,16 +184,19 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("tlsTrustBundleId", &tls_trust_bundle_id)
+        GetEventGatewayTlsTrustBundleCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("tlsTrustBundleId", &tls_trust_bundle_id),
+        }
     }
     /// Update TLS Trust Bundle
     ///
@@ -215,10 +214,10 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateEventGatewayTlsTrustBundleRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateEventGatewayTlsTrustBundleRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .event_gateway_tls_trust_bundles()
-    ///     .update_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
+    ///     .update_event_gateway_tls_trust_bundle("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -228,11 +227,8 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
         &self,
         gateway_id: uuid::Uuid,
         tls_trust_bundle_id: uuid::Uuid,
-        body: &crate::models::UpdateEventGatewayTlsTrustBundleRequest,
-    ) -> crate::Call<
-        crate::models::TlsTrustBundle,
-        UpdateEventGatewayTlsTrustBundleError,
-    > {
+        body: crate::models::UpdateEventGatewayTlsTrustBundleRequest,
+    ) -> UpdateEventGatewayTlsTrustBundleCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-tls-trust-bundle",
             method: reqwest::Method::PUT,
@@ -248,17 +244,20 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("tlsTrustBundleId", &tls_trust_bundle_id)
-            .json_body("application/json", body)
+        UpdateEventGatewayTlsTrustBundleCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("tlsTrustBundleId", &tls_trust_bundle_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete TLS Trust Bundle
     ///
@@ -287,7 +286,7 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
         &self,
         gateway_id: uuid::Uuid,
         tls_trust_bundle_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEventGatewayTlsTrustBundleError> {
+    ) -> DeleteEventGatewayTlsTrustBundleCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-gateway-tls-trust-bundle",
             method: reqwest::Method::DELETE,
@@ -301,16 +300,207 @@ impl<'a> EventGatewayTlsTrustBundles<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("tlsTrustBundleId", &tls_trust_bundle_id)
+        DeleteEventGatewayTlsTrustBundleCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("tlsTrustBundleId", &tls_trust_bundle_id),
+        }
+    }
+}
+/// The operations on Event Gateway TLS Trust Bundles, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayTlsTrustBundles`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewayTlsTrustBundlesApi {
+    /// [`EventGatewayTlsTrustBundles::list_event_gateway_tls_trust_bundles`]: `GET /v1/event-gateways/{gatewayId}/tls-trust-bundles`.
+    fn list_event_gateway_tls_trust_bundles(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayTlsTrustBundlesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayTlsTrustBundlesResponse,
+            crate::Error<ListEventGatewayTlsTrustBundlesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-tls-trust-bundles",
+                message: "`list-event-gateway-tls-trust-bundles` is not implemented by this `EventGatewayTlsTrustBundlesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayTlsTrustBundles::create_event_gateway_tls_trust_bundle`]: `POST /v1/event-gateways/{gatewayId}/tls-trust-bundles`.
+    fn create_event_gateway_tls_trust_bundle(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateEventGatewayTlsTrustBundleRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TlsTrustBundle,
+            crate::Error<CreateEventGatewayTlsTrustBundleError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-gateway-tls-trust-bundle",
+                message: "`create-event-gateway-tls-trust-bundle` is not implemented by this `EventGatewayTlsTrustBundlesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayTlsTrustBundles::get_event_gateway_tls_trust_bundle`]: `GET /v1/event-gateways/{gatewayId}/tls-trust-bundles/{tlsTrustBundleId}`.
+    fn get_event_gateway_tls_trust_bundle(
+        &self,
+        gateway_id: uuid::Uuid,
+        tls_trust_bundle_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TlsTrustBundle,
+            crate::Error<GetEventGatewayTlsTrustBundleError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, tls_trust_bundle_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-tls-trust-bundle",
+                message: "`get-event-gateway-tls-trust-bundle` is not implemented by this `EventGatewayTlsTrustBundlesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayTlsTrustBundles::update_event_gateway_tls_trust_bundle`]: `PUT /v1/event-gateways/{gatewayId}/tls-trust-bundles/{tlsTrustBundleId}`.
+    fn update_event_gateway_tls_trust_bundle(
+        &self,
+        gateway_id: uuid::Uuid,
+        tls_trust_bundle_id: uuid::Uuid,
+        body: crate::models::UpdateEventGatewayTlsTrustBundleRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TlsTrustBundle,
+            crate::Error<UpdateEventGatewayTlsTrustBundleError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, tls_trust_bundle_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-tls-trust-bundle",
+                message: "`update-event-gateway-tls-trust-bundle` is not implemented by this `EventGatewayTlsTrustBundlesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayTlsTrustBundles::delete_event_gateway_tls_trust_bundle`]: `DELETE /v1/event-gateways/{gatewayId}/tls-trust-bundles/{tlsTrustBundleId}`.
+    fn delete_event_gateway_tls_trust_bundle(
+        &self,
+        gateway_id: uuid::Uuid,
+        tls_trust_bundle_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayTlsTrustBundleError>>,
+    > + Send {
+        let _ = (gateway_id, tls_trust_bundle_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-gateway-tls-trust-bundle",
+                message: "`delete-event-gateway-tls-trust-bundle` is not implemented by this `EventGatewayTlsTrustBundlesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewayTlsTrustBundlesApi for crate::Client {
+    fn list_event_gateway_tls_trust_bundles(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayTlsTrustBundlesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayTlsTrustBundlesResponse,
+            crate::Error<ListEventGatewayTlsTrustBundlesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_tls_trust_bundles()
+                .list_event_gateway_tls_trust_bundles(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_event_gateway_tls_trust_bundle(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::CreateEventGatewayTlsTrustBundleRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TlsTrustBundle,
+            crate::Error<CreateEventGatewayTlsTrustBundleError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_tls_trust_bundles()
+                .create_event_gateway_tls_trust_bundle(gateway_id, body),
+        )
+    }
+    fn get_event_gateway_tls_trust_bundle(
+        &self,
+        gateway_id: uuid::Uuid,
+        tls_trust_bundle_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TlsTrustBundle,
+            crate::Error<GetEventGatewayTlsTrustBundleError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_tls_trust_bundles()
+                .get_event_gateway_tls_trust_bundle(gateway_id, tls_trust_bundle_id),
+        )
+    }
+    fn update_event_gateway_tls_trust_bundle(
+        &self,
+        gateway_id: uuid::Uuid,
+        tls_trust_bundle_id: uuid::Uuid,
+        body: crate::models::UpdateEventGatewayTlsTrustBundleRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TlsTrustBundle,
+            crate::Error<UpdateEventGatewayTlsTrustBundleError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_tls_trust_bundles()
+                .update_event_gateway_tls_trust_bundle(
+                    gateway_id,
+                    tls_trust_bundle_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_event_gateway_tls_trust_bundle(
+        &self,
+        gateway_id: uuid::Uuid,
+        tls_trust_bundle_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayTlsTrustBundleError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_tls_trust_bundles()
+                .delete_event_gateway_tls_trust_bundle(gateway_id, tls_trust_bundle_id),
+        )
     }
 }
 /// The error responses `list-event-gateway-tls-trust-bundles` documents.
@@ -425,9 +615,9 @@ pub type GetEventGatewayTlsTrustBundleError = UnauthorizedForbiddenNotFoundError
 pub type UpdateEventGatewayTlsTrustBundleError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-event-gateway-tls-trust-bundle` documents, which other operations of the group document too.
 pub type DeleteEventGatewayTlsTrustBundleError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-event-gateway-tls-trust-bundles`.
+/// The optional parameters of [`EventGatewayTlsTrustBundles::list_event_gateway_tls_trust_bundles`], each `None` unless set: what the setters of [`ListEventGatewayTlsTrustBundlesCall`] fill, and what [`EventGatewayTlsTrustBundlesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewayTlsTrustBundlesOptions {
+pub struct ListEventGatewayTlsTrustBundlesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
@@ -435,29 +625,67 @@ pub struct ListEventGatewayTlsTrustBundlesOptions {
     /// Filter documents returned in the response.
     pub filter: Option<crate::models::ListEventGatewaysFilter>,
 }
-/// How [`list_event_gateway_tls_trust_bundles`](EventGatewayTlsTrustBundles::list_event_gateway_tls_trust_bundles) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .event_gateway_tls_trust_bundles()
-///     .list_event_gateway_tls_trust_bundles("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::event_gateway_tls_trust_bundles::LIST_EVENT_GATEWAY_TLS_TRUST_BUNDLES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_EVENT_GATEWAY_TLS_TRUST_BUNDLES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayTlsTrustBundles::list_event_gateway_tls_trust_bundles`]: set its optional parameters, then `.await` it."]
+    ListEventGatewayTlsTrustBundlesCall < crate
+    ::models::ListEventGatewayTlsTrustBundlesResponse,
+    ListEventGatewayTlsTrustBundlesError >, ListEventGatewayTlsTrustBundlesParams
+}
+impl ListEventGatewayTlsTrustBundlesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListEventGatewayTlsTrustBundlesResponse,
+        ListEventGatewayTlsTrustBundlesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+    /// Filter documents returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListEventGatewaysFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayTlsTrustBundles::create_event_gateway_tls_trust_bundle`]: set its optional parameters, then `.await` it."]
+    CreateEventGatewayTlsTrustBundleCall < crate ::models::TlsTrustBundle,
+    CreateEventGatewayTlsTrustBundleError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayTlsTrustBundles::get_event_gateway_tls_trust_bundle`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayTlsTrustBundleCall < crate ::models::TlsTrustBundle,
+    GetEventGatewayTlsTrustBundleError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayTlsTrustBundles::update_event_gateway_tls_trust_bundle`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayTlsTrustBundleCall < crate ::models::TlsTrustBundle,
+    UpdateEventGatewayTlsTrustBundleError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayTlsTrustBundles::delete_event_gateway_tls_trust_bundle`]: set its optional parameters, then `.await` it."]
+    DeleteEventGatewayTlsTrustBundleCall < (), DeleteEventGatewayTlsTrustBundleError >
+}
+/// How `list-event-gateway-tls-trust-bundles` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAY_TLS_TRUST_BUNDLES_PAGES: crate::runtime::Paginated<
     crate::models::ListEventGatewayTlsTrustBundlesResponse,
     crate::models::TlsTrustBundle,
 > = crate::runtime::Paginated {
@@ -470,3 +698,27 @@ pub static LIST_EVENT_GATEWAY_TLS_TRUST_BUNDLES_PAGES: crate::runtime::Paginated
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListEventGatewayTlsTrustBundlesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_tls_trust_bundles`](EventGatewayTlsTrustBundles::list_event_gateway_tls_trust_bundles).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewayTlsTrustBundlesResponse,
+        ListEventGatewayTlsTrustBundlesError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAY_TLS_TRUST_BUNDLES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_tls_trust_bundles`](EventGatewayTlsTrustBundles::list_event_gateway_tls_trust_bundles).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::TlsTrustBundle,
+        ListEventGatewayTlsTrustBundlesError,
+    > {
+        self.into_call().items(&LIST_EVENT_GATEWAY_TLS_TRUST_BUNDLES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateway Virtual Cluster Consume Policies.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateway Virtual Cluster Consume Policies; get one from [`Client::event_gateway_virtual_cluster_consume_policies`](crate::Client::event_gateway_virtual_cluster_consume_policies).
 ///
 /// Consume policies operate on Kafka messages as they are read from a Kafka cluster.
@@ -26,6 +22,8 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///
     /// `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies` (operation `list-event-gateway-virtual-cluster-consume-policies`).
     ///
+    /// Optional: [`filter`](ListEventGatewayVirtualClusterConsumePoliciesCall::filter) on the returned [`ListEventGatewayVirtualClusterConsumePoliciesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,9 +32,13 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter>(serde_json::json!({
+    ///   "parent_policy_id": "string"
+    /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_consume_policies()
-    ///     .list_event_gateway_virtual_cluster_consume_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
+    ///     .list_event_gateway_virtual_cluster_consume_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +48,7 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-        options: &ListEventGatewayVirtualClusterConsumePoliciesOptions,
-    ) -> crate::Call<
-        Vec<crate::models::EventGatewayPolicy>,
-        ListEventGatewayVirtualClusterConsumePoliciesError,
-    > {
+    ) -> ListEventGatewayVirtualClusterConsumePoliciesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-virtual-cluster-consume-policies",
             method: reqwest::Method::GET,
@@ -66,23 +64,28 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEventGatewayVirtualClusterConsumePoliciesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+            params: ListEventGatewayVirtualClusterConsumePoliciesParams::default(),
+        }
     }
     /// Create Consume Policy for Virtual Cluster
     ///
     /// Creates a new consume policy associated with the specified Event Gateway virtual cluster.
     ///
     /// `POST /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies` (operation `create-event-gateway-virtual-cluster-consume-policy`).
+    ///
+    /// Optional: [`before`](CreateEventGatewayVirtualClusterConsumePolicyCall::before), [`after`](CreateEventGatewayVirtualClusterConsumePolicyCall::after), [`body`](CreateEventGatewayVirtualClusterConsumePolicyCall::body) on the returned [`CreateEventGatewayVirtualClusterConsumePolicyCall`].
     ///
     /// # Example
     ///
@@ -92,7 +95,7 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayConsumePolicyCreate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayConsumePolicyCreate>(serde_json::json!({
     ///   "config": {
     ///     "type": "confluent_schema_registry"
     ///   },
@@ -100,7 +103,9 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_consume_policies()
-    ///     .create_event_gateway_virtual_cluster_consume_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body), &Default::default())
+    ///     .create_event_gateway_virtual_cluster_consume_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .before("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -110,12 +115,7 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-        body: Option<&crate::models::EventGatewayConsumePolicyCreate>,
-        options: &CreateEventGatewayVirtualClusterConsumePolicyOptions,
-    ) -> crate::Call<
-        crate::models::EventGatewayPolicy,
-        CreateEventGatewayVirtualClusterConsumePolicyError,
-    > {
+    ) -> CreateEventGatewayVirtualClusterConsumePolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-gateway-virtual-cluster-consume-policy",
             method: reqwest::Method::POST,
@@ -131,22 +131,19 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .query("before", &options.before)
-            .query("after", &options.after);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateEventGatewayVirtualClusterConsumePolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+            params: CreateEventGatewayVirtualClusterConsumePolicyParams::default(),
         }
     }
     /// Get a Consume Policy for Virtual Cluster
@@ -176,10 +173,7 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::EventGatewayPolicy,
-        GetEventGatewayVirtualClusterConsumePolicyError,
-    > {
+    ) -> GetEventGatewayVirtualClusterConsumePolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-virtual-cluster-consume-policy",
             method: reqwest::Method::GET,
@@ -195,23 +189,28 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id)
+        GetEventGatewayVirtualClusterConsumePolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+        }
     }
     /// Update Consume Policy for Virtual Cluster
     ///
     /// Updates an existing consume policy associated with the specified Event Gateway virtual cluster.
     ///
     /// `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies/{policyId}` (operation `update-event-gateway-virtual-cluster-consume-policy`).
+    ///
+    /// Optional: [`body`](UpdateEventGatewayVirtualClusterConsumePolicyCall::body) on the returned [`UpdateEventGatewayVirtualClusterConsumePolicyCall`].
     ///
     /// # Example
     ///
@@ -221,13 +220,14 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayConsumePolicyUpdate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayConsumePolicyUpdate>(serde_json::json!({
     ///   "config": {},
     ///   "type": "modify_headers"
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_consume_policies()
-    ///     .update_event_gateway_virtual_cluster_consume_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .update_event_gateway_virtual_cluster_consume_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -238,11 +238,7 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-        body: Option<&crate::models::EventGatewayConsumePolicyUpdate>,
-    ) -> crate::Call<
-        crate::models::EventGatewayPolicy,
-        UpdateEventGatewayVirtualClusterConsumePolicyError,
-    > {
+    ) -> UpdateEventGatewayVirtualClusterConsumePolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-virtual-cluster-consume-policy",
             method: reqwest::Method::PUT,
@@ -258,21 +254,20 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventGatewayVirtualClusterConsumePolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+            params: UpdateEventGatewayVirtualClusterConsumePolicyParams::default(),
         }
     }
     /// Delete Consume Policy for Virtual Cluster
@@ -301,7 +296,7 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEventGatewayVirtualClusterConsumePolicyError> {
+    ) -> DeleteEventGatewayVirtualClusterConsumePolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-gateway-virtual-cluster-consume-policy",
             method: reqwest::Method::DELETE,
@@ -315,23 +310,28 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id)
+        DeleteEventGatewayVirtualClusterConsumePolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+        }
     }
     /// Patch Consume Policy for Virtual Cluster
     ///
     /// Updates an existing consume policy associated with the specified Event Gateway virtual cluster.
     ///
     /// `PATCH /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies/{policyId}` (operation `patch-event-gateway-virtual-cluster-consume-policy`).
+    ///
+    /// Optional: [`body`](PatchEventGatewayVirtualClusterConsumePolicyCall::body) on the returned [`PatchEventGatewayVirtualClusterConsumePolicyCall`].
     ///
     /// # Example
     ///
@@ -341,10 +341,11 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayPolicyPatch = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayPolicyPatch>(serde_json::json!({}))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_consume_policies()
-    ///     .patch_event_gateway_virtual_cluster_consume_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .patch_event_gateway_virtual_cluster_consume_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -355,11 +356,7 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-        body: Option<&crate::models::EventGatewayPolicyPatch>,
-    ) -> crate::Call<
-        crate::models::EventGatewayPolicy,
-        PatchEventGatewayVirtualClusterConsumePolicyError,
-    > {
+    ) -> PatchEventGatewayVirtualClusterConsumePolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "patch-event-gateway-virtual-cluster-consume-policy",
             method: reqwest::Method::PATCH,
@@ -375,21 +372,20 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PatchEventGatewayVirtualClusterConsumePolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+            params: PatchEventGatewayVirtualClusterConsumePolicyParams::default(),
         }
     }
     /// Move Consume Policy
@@ -401,6 +397,8 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///
     /// `POST /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies/{policyId}/move` (operation `move-event-gateway-virtual-cluster-consume-policy`).
     ///
+    /// Optional: [`body`](MoveEventGatewayVirtualClusterConsumePolicyCall::body) on the returned [`MoveEventGatewayVirtualClusterConsumePolicyCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -409,12 +407,13 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MoveEventGatewayPolicy = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::MoveEventGatewayPolicy>(serde_json::json!({
     ///   "index": 2
     /// }))?;
     /// client
     ///     .event_gateway_virtual_cluster_consume_policies()
-    ///     .move_event_gateway_virtual_cluster_consume_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .move_event_gateway_virtual_cluster_consume_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -424,8 +423,7 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-        body: Option<&crate::models::MoveEventGatewayPolicy>,
-    ) -> crate::Call<(), MoveEventGatewayVirtualClusterConsumePolicyError> {
+    ) -> MoveEventGatewayVirtualClusterConsumePolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "move-event-gateway-virtual-cluster-consume-policy",
             method: reqwest::Method::POST,
@@ -439,21 +437,20 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        MoveEventGatewayVirtualClusterConsumePolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+            params: MoveEventGatewayVirtualClusterConsumePolicyParams::default(),
         }
     }
     /// Get Consume Policy Chain
@@ -482,10 +479,7 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetEventGatewayListenerPolicyChainResponse,
-        GetEventGatewayVirtualClusterConsumePolicyChainError,
-    > {
+    ) -> GetEventGatewayVirtualClusterConsumePolicyChainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-virtual-cluster-consume-policy-chain",
             method: reqwest::Method::GET,
@@ -501,22 +495,27 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
+        GetEventGatewayVirtualClusterConsumePolicyChainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+        }
     }
     /// Update Consume Policy Chain
     ///
     /// Update the consume policy chain for a virtual cluster by providing an ordered list of consume policy ids.
     ///
     /// `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policy-chain` (operation `update-event-gateway-virtual-cluster-consume-policy-chain`).
+    ///
+    /// Optional: [`body`](UpdateEventGatewayVirtualClusterConsumePolicyChainCall::body) on the returned [`UpdateEventGatewayVirtualClusterConsumePolicyChainCall`].
     ///
     /// # Example
     ///
@@ -526,14 +525,15 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GetEventGatewayListenerPolicyChainResponse = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::GetEventGatewayListenerPolicyChainResponse>(serde_json::json!({
     ///   "policies": [
     ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     ///   ]
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_consume_policies()
-    ///     .update_event_gateway_virtual_cluster_consume_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
+    ///     .update_event_gateway_virtual_cluster_consume_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -543,11 +543,7 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-        body: Option<&crate::models::GetEventGatewayListenerPolicyChainResponse>,
-    ) -> crate::Call<
-        crate::models::GetEventGatewayListenerPolicyChainResponse,
-        UpdateEventGatewayVirtualClusterConsumePolicyChainError,
-    > {
+    ) -> UpdateEventGatewayVirtualClusterConsumePolicyChainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-virtual-cluster-consume-policy-chain",
             method: reqwest::Method::PUT,
@@ -563,21 +559,411 @@ impl<'a> EventGatewayVirtualClusterConsumePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventGatewayVirtualClusterConsumePolicyChainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+            params: UpdateEventGatewayVirtualClusterConsumePolicyChainParams::default(),
         }
+    }
+}
+/// The operations on Event Gateway Virtual Cluster Consume Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayVirtualClusterConsumePolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewayVirtualClusterConsumePoliciesApi {
+    /// [`EventGatewayVirtualClusterConsumePolicies::list_event_gateway_virtual_cluster_consume_policies`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies`.
+    fn list_event_gateway_virtual_cluster_consume_policies(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: ListEventGatewayVirtualClusterConsumePoliciesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::EventGatewayPolicy>,
+            crate::Error<ListEventGatewayVirtualClusterConsumePoliciesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-virtual-cluster-consume-policies",
+                message: "`list-event-gateway-virtual-cluster-consume-policies` is not implemented by this `EventGatewayVirtualClusterConsumePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterConsumePolicies::create_event_gateway_virtual_cluster_consume_policy`]: `POST /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies`.
+    fn create_event_gateway_virtual_cluster_consume_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: CreateEventGatewayVirtualClusterConsumePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<CreateEventGatewayVirtualClusterConsumePolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-gateway-virtual-cluster-consume-policy",
+                message: "`create-event-gateway-virtual-cluster-consume-policy` is not implemented by this `EventGatewayVirtualClusterConsumePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterConsumePolicies::get_event_gateway_virtual_cluster_consume_policy`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies/{policyId}`.
+    fn get_event_gateway_virtual_cluster_consume_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<GetEventGatewayVirtualClusterConsumePolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-virtual-cluster-consume-policy",
+                message: "`get-event-gateway-virtual-cluster-consume-policy` is not implemented by this `EventGatewayVirtualClusterConsumePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterConsumePolicies::update_event_gateway_virtual_cluster_consume_policy`]: `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies/{policyId}`.
+    fn update_event_gateway_virtual_cluster_consume_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterConsumePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<UpdateEventGatewayVirtualClusterConsumePolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-virtual-cluster-consume-policy",
+                message: "`update-event-gateway-virtual-cluster-consume-policy` is not implemented by this `EventGatewayVirtualClusterConsumePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterConsumePolicies::delete_event_gateway_virtual_cluster_consume_policy`]: `DELETE /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies/{policyId}`.
+    fn delete_event_gateway_virtual_cluster_consume_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<DeleteEventGatewayVirtualClusterConsumePolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-gateway-virtual-cluster-consume-policy",
+                message: "`delete-event-gateway-virtual-cluster-consume-policy` is not implemented by this `EventGatewayVirtualClusterConsumePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterConsumePolicies::patch_event_gateway_virtual_cluster_consume_policy`]: `PATCH /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies/{policyId}`.
+    fn patch_event_gateway_virtual_cluster_consume_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: PatchEventGatewayVirtualClusterConsumePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<PatchEventGatewayVirtualClusterConsumePolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "patch-event-gateway-virtual-cluster-consume-policy",
+                message: "`patch-event-gateway-virtual-cluster-consume-policy` is not implemented by this `EventGatewayVirtualClusterConsumePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterConsumePolicies::move_event_gateway_virtual_cluster_consume_policy`]: `POST /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policies/{policyId}/move`.
+    fn move_event_gateway_virtual_cluster_consume_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: MoveEventGatewayVirtualClusterConsumePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<MoveEventGatewayVirtualClusterConsumePolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "move-event-gateway-virtual-cluster-consume-policy",
+                message: "`move-event-gateway-virtual-cluster-consume-policy` is not implemented by this `EventGatewayVirtualClusterConsumePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterConsumePolicies::get_event_gateway_virtual_cluster_consume_policy_chain`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policy-chain`.
+    fn get_event_gateway_virtual_cluster_consume_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<GetEventGatewayVirtualClusterConsumePolicyChainError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-virtual-cluster-consume-policy-chain",
+                message: "`get-event-gateway-virtual-cluster-consume-policy-chain` is not implemented by this `EventGatewayVirtualClusterConsumePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterConsumePolicies::update_event_gateway_virtual_cluster_consume_policy_chain`]: `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/consume-policy-chain`.
+    fn update_event_gateway_virtual_cluster_consume_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterConsumePolicyChainParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<UpdateEventGatewayVirtualClusterConsumePolicyChainError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-virtual-cluster-consume-policy-chain",
+                message: "`update-event-gateway-virtual-cluster-consume-policy-chain` is not implemented by this `EventGatewayVirtualClusterConsumePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewayVirtualClusterConsumePoliciesApi for crate::Client {
+    fn list_event_gateway_virtual_cluster_consume_policies(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: ListEventGatewayVirtualClusterConsumePoliciesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::EventGatewayPolicy>,
+            crate::Error<ListEventGatewayVirtualClusterConsumePoliciesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_consume_policies()
+                .list_event_gateway_virtual_cluster_consume_policies(
+                    gateway_id,
+                    virtual_cluster_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_event_gateway_virtual_cluster_consume_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: CreateEventGatewayVirtualClusterConsumePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<CreateEventGatewayVirtualClusterConsumePolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_consume_policies()
+                .create_event_gateway_virtual_cluster_consume_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_virtual_cluster_consume_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<GetEventGatewayVirtualClusterConsumePolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_consume_policies()
+                .get_event_gateway_virtual_cluster_consume_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                ),
+        )
+    }
+    fn update_event_gateway_virtual_cluster_consume_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterConsumePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<UpdateEventGatewayVirtualClusterConsumePolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_consume_policies()
+                .update_event_gateway_virtual_cluster_consume_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn delete_event_gateway_virtual_cluster_consume_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<DeleteEventGatewayVirtualClusterConsumePolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_consume_policies()
+                .delete_event_gateway_virtual_cluster_consume_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                ),
+        )
+    }
+    fn patch_event_gateway_virtual_cluster_consume_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: PatchEventGatewayVirtualClusterConsumePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<PatchEventGatewayVirtualClusterConsumePolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_consume_policies()
+                .patch_event_gateway_virtual_cluster_consume_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn move_event_gateway_virtual_cluster_consume_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: MoveEventGatewayVirtualClusterConsumePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<MoveEventGatewayVirtualClusterConsumePolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_consume_policies()
+                .move_event_gateway_virtual_cluster_consume_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_virtual_cluster_consume_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<GetEventGatewayVirtualClusterConsumePolicyChainError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_consume_policies()
+                .get_event_gateway_virtual_cluster_consume_policy_chain(
+                    gateway_id,
+                    virtual_cluster_id,
+                ),
+        )
+    }
+    fn update_event_gateway_virtual_cluster_consume_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterConsumePolicyChainParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<UpdateEventGatewayVirtualClusterConsumePolicyChainError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_consume_policies()
+                .update_event_gateway_virtual_cluster_consume_policy_chain(
+                    gateway_id,
+                    virtual_cluster_id,
+                )
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-event-gateway-virtual-cluster-consume-policies`, `get-event-gateway-virtual-cluster-consume-policy-chain` document.
@@ -702,19 +1088,238 @@ pub type MoveEventGatewayVirtualClusterConsumePolicyError = BadRequestUnauthoriz
 pub type GetEventGatewayVirtualClusterConsumePolicyChainError = UnauthorizedForbiddenError;
 /// The error responses `update-event-gateway-virtual-cluster-consume-policy-chain` documents, which other operations of the group document too.
 pub type UpdateEventGatewayVirtualClusterConsumePolicyChainError = BadRequestUnauthorizedForbiddenError;
-/// Optional parameters of `list-event-gateway-virtual-cluster-consume-policies`.
+/// The optional parameters of [`EventGatewayVirtualClusterConsumePolicies::list_event_gateway_virtual_cluster_consume_policies`], each `None` unless set: what the setters of [`ListEventGatewayVirtualClusterConsumePoliciesCall`] fill, and what [`EventGatewayVirtualClusterConsumePoliciesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewayVirtualClusterConsumePoliciesOptions {
+pub struct ListEventGatewayVirtualClusterConsumePoliciesParams {
     /// Filter policies returned in the response.
     pub filter: Option<
         crate::models::ListEventGatewayVirtualClusterConsumePoliciesFilter,
     >,
 }
-/// Optional parameters of `create-event-gateway-virtual-cluster-consume-policy`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterConsumePolicies::list_event_gateway_virtual_cluster_consume_policies`]: set its optional parameters, then `.await` it."]
+    ListEventGatewayVirtualClusterConsumePoliciesCall < Vec < crate
+    ::models::EventGatewayPolicy >, ListEventGatewayVirtualClusterConsumePoliciesError >,
+    ListEventGatewayVirtualClusterConsumePoliciesParams
+}
+impl ListEventGatewayVirtualClusterConsumePoliciesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        Vec<crate::models::EventGatewayPolicy>,
+        ListEventGatewayVirtualClusterConsumePoliciesError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Filter policies returned in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListEventGatewayVirtualClusterConsumePoliciesFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewayVirtualClusterConsumePolicies::create_event_gateway_virtual_cluster_consume_policy`], each `None` unless set: what the setters of [`CreateEventGatewayVirtualClusterConsumePolicyCall`] fill, and what [`EventGatewayVirtualClusterConsumePoliciesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct CreateEventGatewayVirtualClusterConsumePolicyOptions {
+pub struct CreateEventGatewayVirtualClusterConsumePolicyParams {
     /// Determines the id of the existing policy the new policy should be inserted before. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
     pub before: Option<uuid::Uuid>,
     /// Determines the id of the existing policy the new policy should be inserted after. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
     pub after: Option<uuid::Uuid>,
+    /// The request schema for creating a consume policy.
+    pub body: Option<crate::models::EventGatewayConsumePolicyCreate>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterConsumePolicies::create_event_gateway_virtual_cluster_consume_policy`]: set its optional parameters, then `.await` it."]
+    CreateEventGatewayVirtualClusterConsumePolicyCall < crate
+    ::models::EventGatewayPolicy, CreateEventGatewayVirtualClusterConsumePolicyError >,
+    CreateEventGatewayVirtualClusterConsumePolicyParams
+}
+impl CreateEventGatewayVirtualClusterConsumePolicyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayPolicy,
+        CreateEventGatewayVirtualClusterConsumePolicyError,
+    > {
+        let params = self.params;
+        let call = self
+            .call
+            .query("before", &params.before)
+            .query("after", &params.after);
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Determines the id of the existing policy the new policy should be inserted before. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
+    pub fn before(mut self, before: uuid::Uuid) -> Self {
+        self.params.before = Some(before);
+        self
+    }
+    /// Determines the id of the existing policy the new policy should be inserted after. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
+    pub fn after(mut self, after: uuid::Uuid) -> Self {
+        self.params.after = Some(after);
+        self
+    }
+    /// The request schema for creating a consume policy.
+    pub fn body(mut self, body: crate::models::EventGatewayConsumePolicyCreate) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterConsumePolicies::get_event_gateway_virtual_cluster_consume_policy`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayVirtualClusterConsumePolicyCall < crate ::models::EventGatewayPolicy,
+    GetEventGatewayVirtualClusterConsumePolicyError >
+}
+/// The optional parameters of [`EventGatewayVirtualClusterConsumePolicies::update_event_gateway_virtual_cluster_consume_policy`], each `None` unless set: what the setters of [`UpdateEventGatewayVirtualClusterConsumePolicyCall`] fill, and what [`EventGatewayVirtualClusterConsumePoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventGatewayVirtualClusterConsumePolicyParams {
+    /// The request schema for updating a consume policy.
+    pub body: Option<crate::models::EventGatewayConsumePolicyUpdate>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterConsumePolicies::update_event_gateway_virtual_cluster_consume_policy`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayVirtualClusterConsumePolicyCall < crate
+    ::models::EventGatewayPolicy, UpdateEventGatewayVirtualClusterConsumePolicyError >,
+    UpdateEventGatewayVirtualClusterConsumePolicyParams
+}
+impl UpdateEventGatewayVirtualClusterConsumePolicyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayPolicy,
+        UpdateEventGatewayVirtualClusterConsumePolicyError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating a consume policy.
+    pub fn body(mut self, body: crate::models::EventGatewayConsumePolicyUpdate) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterConsumePolicies::delete_event_gateway_virtual_cluster_consume_policy`]: set its optional parameters, then `.await` it."]
+    DeleteEventGatewayVirtualClusterConsumePolicyCall < (),
+    DeleteEventGatewayVirtualClusterConsumePolicyError >
+}
+/// The optional parameters of [`EventGatewayVirtualClusterConsumePolicies::patch_event_gateway_virtual_cluster_consume_policy`], each `None` unless set: what the setters of [`PatchEventGatewayVirtualClusterConsumePolicyCall`] fill, and what [`EventGatewayVirtualClusterConsumePoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PatchEventGatewayVirtualClusterConsumePolicyParams {
+    /// The request schema for patching a policy.
+    pub body: Option<crate::models::EventGatewayPolicyPatch>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterConsumePolicies::patch_event_gateway_virtual_cluster_consume_policy`]: set its optional parameters, then `.await` it."]
+    PatchEventGatewayVirtualClusterConsumePolicyCall < crate
+    ::models::EventGatewayPolicy, PatchEventGatewayVirtualClusterConsumePolicyError >,
+    PatchEventGatewayVirtualClusterConsumePolicyParams
+}
+impl PatchEventGatewayVirtualClusterConsumePolicyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayPolicy,
+        PatchEventGatewayVirtualClusterConsumePolicyError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for patching a policy.
+    pub fn body(mut self, body: crate::models::EventGatewayPolicyPatch) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewayVirtualClusterConsumePolicies::move_event_gateway_virtual_cluster_consume_policy`], each `None` unless set: what the setters of [`MoveEventGatewayVirtualClusterConsumePolicyCall`] fill, and what [`EventGatewayVirtualClusterConsumePoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MoveEventGatewayVirtualClusterConsumePolicyParams {
+    /// The request body.
+    pub body: Option<crate::models::MoveEventGatewayPolicy>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterConsumePolicies::move_event_gateway_virtual_cluster_consume_policy`]: set its optional parameters, then `.await` it."]
+    MoveEventGatewayVirtualClusterConsumePolicyCall < (),
+    MoveEventGatewayVirtualClusterConsumePolicyError >,
+    MoveEventGatewayVirtualClusterConsumePolicyParams
+}
+impl MoveEventGatewayVirtualClusterConsumePolicyCall {
+    fn apply(self) -> crate::Call<(), MoveEventGatewayVirtualClusterConsumePolicyError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::MoveEventGatewayPolicy) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterConsumePolicies::get_event_gateway_virtual_cluster_consume_policy_chain`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayVirtualClusterConsumePolicyChainCall < crate
+    ::models::GetEventGatewayListenerPolicyChainResponse,
+    GetEventGatewayVirtualClusterConsumePolicyChainError >
+}
+/// The optional parameters of [`EventGatewayVirtualClusterConsumePolicies::update_event_gateway_virtual_cluster_consume_policy_chain`], each `None` unless set: what the setters of [`UpdateEventGatewayVirtualClusterConsumePolicyChainCall`] fill, and what [`EventGatewayVirtualClusterConsumePoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventGatewayVirtualClusterConsumePolicyChainParams {
+    /// The request schema for updating the policy chain.
+    pub body: Option<crate::models::GetEventGatewayListenerPolicyChainResponse>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterConsumePolicies::update_event_gateway_virtual_cluster_consume_policy_chain`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayVirtualClusterConsumePolicyChainCall < crate
+    ::models::GetEventGatewayListenerPolicyChainResponse,
+    UpdateEventGatewayVirtualClusterConsumePolicyChainError >,
+    UpdateEventGatewayVirtualClusterConsumePolicyChainParams
+}
+impl UpdateEventGatewayVirtualClusterConsumePolicyChainCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::GetEventGatewayListenerPolicyChainResponse,
+        UpdateEventGatewayVirtualClusterConsumePolicyChainError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating the policy chain.
+    pub fn body(
+        mut self,
+        body: crate::models::GetEventGatewayListenerPolicyChainResponse,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
 }

@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateway Virtual Cluster Policies.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateway Virtual Cluster Policies; get one from [`Client::event_gateway_virtual_cluster_policies`](crate::Client::event_gateway_virtual_cluster_policies).
 ///
 /// Policies control how Kafka protocol traffic is modified between the client and the backend cluster.
@@ -26,6 +22,8 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///
     /// `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies` (operation `list-event-gateway-virtual-cluster-cluster-level-policies`).
     ///
+    /// Optional: [`filter`](ListEventGatewayVirtualClusterClusterLevelPoliciesCall::filter) on the returned [`ListEventGatewayVirtualClusterClusterLevelPoliciesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,9 +32,13 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter>(serde_json::json!({
+    ///   "parent_policy_id": "string"
+    /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .list_event_gateway_virtual_cluster_cluster_level_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
+    ///     .list_event_gateway_virtual_cluster_cluster_level_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +48,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-        options: &ListEventGatewayVirtualClusterClusterLevelPoliciesOptions,
-    ) -> crate::Call<
-        Vec<crate::models::EventGatewayPolicy>,
-        ListEventGatewayVirtualClusterClusterLevelPoliciesError,
-    > {
+    ) -> ListEventGatewayVirtualClusterClusterLevelPoliciesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-virtual-cluster-cluster-level-policies",
             method: reqwest::Method::GET,
@@ -66,23 +64,28 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEventGatewayVirtualClusterClusterLevelPoliciesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+            params: ListEventGatewayVirtualClusterClusterLevelPoliciesParams::default(),
+        }
     }
     /// Create Cluster Policy for Virtual Cluster
     ///
     /// Creates a new cluster-level policy associated with the specified Event Gateway virtual cluster.
     ///
     /// `POST /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies` (operation `create-event-gateway-virtual-cluster-cluster-level-policy`).
+    ///
+    /// Optional: [`before`](CreateEventGatewayVirtualClusterClusterLevelPolicyCall::before), [`after`](CreateEventGatewayVirtualClusterClusterLevelPolicyCall::after), [`body`](CreateEventGatewayVirtualClusterClusterLevelPolicyCall::body) on the returned [`CreateEventGatewayVirtualClusterClusterLevelPolicyCall`].
     ///
     /// # Example
     ///
@@ -92,7 +95,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayClusterPolicyModify = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayClusterPolicyModify>(serde_json::json!({
     ///   "config": {
     ///     "rules": [
     ///       {
@@ -118,7 +121,9 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .create_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body), &Default::default())
+    ///     .create_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .before("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -128,12 +133,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-        body: Option<&crate::models::EventGatewayClusterPolicyModify>,
-        options: &CreateEventGatewayVirtualClusterClusterLevelPolicyOptions,
-    ) -> crate::Call<
-        crate::models::EventGatewayPolicy,
-        CreateEventGatewayVirtualClusterClusterLevelPolicyError,
-    > {
+    ) -> CreateEventGatewayVirtualClusterClusterLevelPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-gateway-virtual-cluster-cluster-level-policy",
             method: reqwest::Method::POST,
@@ -149,22 +149,19 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .query("before", &options.before)
-            .query("after", &options.after);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateEventGatewayVirtualClusterClusterLevelPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+            params: CreateEventGatewayVirtualClusterClusterLevelPolicyParams::default(),
         }
     }
     /// Get a Cluster Policy for Virtual Cluster
@@ -194,10 +191,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::EventGatewayPolicy,
-        GetEventGatewayVirtualClusterClusterLevelPolicyError,
-    > {
+    ) -> GetEventGatewayVirtualClusterClusterLevelPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-virtual-cluster-cluster-level-policy",
             method: reqwest::Method::GET,
@@ -213,23 +207,28 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id)
+        GetEventGatewayVirtualClusterClusterLevelPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+        }
     }
     /// Update Cluster Policy for Virtual Cluster
     ///
     /// Updates an existing cluster-level policy associated with the specified Event Gateway virtual cluster.
     ///
     /// `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies/{policyId}` (operation `update-event-gateway-virtual-cluster-cluster-level-policy`).
+    ///
+    /// Optional: [`body`](UpdateEventGatewayVirtualClusterClusterLevelPolicyCall::body) on the returned [`UpdateEventGatewayVirtualClusterClusterLevelPolicyCall`].
     ///
     /// # Example
     ///
@@ -239,7 +238,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayClusterPolicyModify = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayClusterPolicyModify>(serde_json::json!({
     ///   "config": {
     ///     "rules": [
     ///       {
@@ -265,7 +264,8 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .update_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .update_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -276,11 +276,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-        body: Option<&crate::models::EventGatewayClusterPolicyModify>,
-    ) -> crate::Call<
-        crate::models::EventGatewayPolicy,
-        UpdateEventGatewayVirtualClusterClusterLevelPolicyError,
-    > {
+    ) -> UpdateEventGatewayVirtualClusterClusterLevelPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-virtual-cluster-cluster-level-policy",
             method: reqwest::Method::PUT,
@@ -296,21 +292,20 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventGatewayVirtualClusterClusterLevelPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+            params: UpdateEventGatewayVirtualClusterClusterLevelPolicyParams::default(),
         }
     }
     /// Delete Cluster Policy for Virtual Cluster
@@ -339,7 +334,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEventGatewayVirtualClusterClusterLevelPolicyError> {
+    ) -> DeleteEventGatewayVirtualClusterClusterLevelPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-gateway-virtual-cluster-cluster-level-policy",
             method: reqwest::Method::DELETE,
@@ -353,23 +348,28 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id)
+        DeleteEventGatewayVirtualClusterClusterLevelPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+        }
     }
     /// Patch Cluster Policy for Virtual Cluster
     ///
     /// Partially updates an existing cluster-level policy associated with the specified Event Gateway virtual cluster.
     ///
     /// `PATCH /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies/{policyId}` (operation `patch-event-gateway-virtual-cluster-cluster-level-policy`).
+    ///
+    /// Optional: [`body`](PatchEventGatewayVirtualClusterClusterLevelPolicyCall::body) on the returned [`PatchEventGatewayVirtualClusterClusterLevelPolicyCall`].
     ///
     /// # Example
     ///
@@ -379,10 +379,11 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayPolicyPatch = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayPolicyPatch>(serde_json::json!({}))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .patch_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .patch_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -393,11 +394,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-        body: Option<&crate::models::EventGatewayPolicyPatch>,
-    ) -> crate::Call<
-        crate::models::EventGatewayPolicy,
-        PatchEventGatewayVirtualClusterClusterLevelPolicyError,
-    > {
+    ) -> PatchEventGatewayVirtualClusterClusterLevelPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "patch-event-gateway-virtual-cluster-cluster-level-policy",
             method: reqwest::Method::PATCH,
@@ -413,21 +410,20 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PatchEventGatewayVirtualClusterClusterLevelPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+            params: PatchEventGatewayVirtualClusterClusterLevelPolicyParams::default(),
         }
     }
     /// Move Cluster Policy
@@ -439,6 +435,8 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///
     /// `POST /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies/{policyId}/move` (operation `move-event-gateway-virtual-cluster-cluster-level-policy`).
     ///
+    /// Optional: [`body`](MoveEventGatewayVirtualClusterClusterLevelPolicyCall::body) on the returned [`MoveEventGatewayVirtualClusterClusterLevelPolicyCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -447,12 +445,13 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MoveEventGatewayPolicy = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::MoveEventGatewayPolicy>(serde_json::json!({
     ///   "index": 2
     /// }))?;
     /// client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .move_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .move_event_gateway_virtual_cluster_cluster_level_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -462,8 +461,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-        body: Option<&crate::models::MoveEventGatewayPolicy>,
-    ) -> crate::Call<(), MoveEventGatewayVirtualClusterClusterLevelPolicyError> {
+    ) -> MoveEventGatewayVirtualClusterClusterLevelPolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "move-event-gateway-virtual-cluster-cluster-level-policy",
             method: reqwest::Method::POST,
@@ -477,21 +475,20 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        MoveEventGatewayVirtualClusterClusterLevelPolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+            params: MoveEventGatewayVirtualClusterClusterLevelPolicyParams::default(),
         }
     }
     /// Get Cluster Policy Chain for Virtual Cluster
@@ -520,10 +517,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetEventGatewayListenerPolicyChainResponse,
-        GetEventGatewayVirtualClusterClusterLevelPolicyChainError,
-    > {
+    ) -> GetEventGatewayVirtualClusterClusterLevelPolicyChainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-virtual-cluster-cluster-level-policy-chain",
             method: reqwest::Method::GET,
@@ -539,22 +533,27 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
+        GetEventGatewayVirtualClusterClusterLevelPolicyChainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+        }
     }
     /// Update Cluster Policy Chain
     ///
     /// Update the cluster-level policy chain for a virtual cluster by providing an ordered list of cluster-level policy ids.
     ///
     /// `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policy-chain` (operation `update-event-gateway-virtual-cluster-cluster-level-policy-chain`).
+    ///
+    /// Optional: [`body`](UpdateEventGatewayVirtualClusterClusterLevelPolicyChainCall::body) on the returned [`UpdateEventGatewayVirtualClusterClusterLevelPolicyChainCall`].
     ///
     /// # Example
     ///
@@ -564,14 +563,15 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GetEventGatewayListenerPolicyChainResponse = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::GetEventGatewayListenerPolicyChainResponse>(serde_json::json!({
     ///   "policies": [
     ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     ///   ]
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_policies()
-    ///     .update_event_gateway_virtual_cluster_cluster_level_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
+    ///     .update_event_gateway_virtual_cluster_cluster_level_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -581,11 +581,7 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-        body: Option<&crate::models::GetEventGatewayListenerPolicyChainResponse>,
-    ) -> crate::Call<
-        crate::models::GetEventGatewayListenerPolicyChainResponse,
-        UpdateEventGatewayVirtualClusterClusterLevelPolicyChainError,
-    > {
+    ) -> UpdateEventGatewayVirtualClusterClusterLevelPolicyChainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-virtual-cluster-cluster-level-policy-chain",
             method: reqwest::Method::PUT,
@@ -601,21 +597,411 @@ impl<'a> EventGatewayVirtualClusterPolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventGatewayVirtualClusterClusterLevelPolicyChainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+            params: UpdateEventGatewayVirtualClusterClusterLevelPolicyChainParams::default(),
         }
+    }
+}
+/// The operations on Event Gateway Virtual Cluster Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayVirtualClusterPolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewayVirtualClusterPoliciesApi {
+    /// [`EventGatewayVirtualClusterPolicies::list_event_gateway_virtual_cluster_cluster_level_policies`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies`.
+    fn list_event_gateway_virtual_cluster_cluster_level_policies(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: ListEventGatewayVirtualClusterClusterLevelPoliciesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::EventGatewayPolicy>,
+            crate::Error<ListEventGatewayVirtualClusterClusterLevelPoliciesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-virtual-cluster-cluster-level-policies",
+                message: "`list-event-gateway-virtual-cluster-cluster-level-policies` is not implemented by this `EventGatewayVirtualClusterPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterPolicies::create_event_gateway_virtual_cluster_cluster_level_policy`]: `POST /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies`.
+    fn create_event_gateway_virtual_cluster_cluster_level_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: CreateEventGatewayVirtualClusterClusterLevelPolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<CreateEventGatewayVirtualClusterClusterLevelPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-gateway-virtual-cluster-cluster-level-policy",
+                message: "`create-event-gateway-virtual-cluster-cluster-level-policy` is not implemented by this `EventGatewayVirtualClusterPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterPolicies::get_event_gateway_virtual_cluster_cluster_level_policy`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies/{policyId}`.
+    fn get_event_gateway_virtual_cluster_cluster_level_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<GetEventGatewayVirtualClusterClusterLevelPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-virtual-cluster-cluster-level-policy",
+                message: "`get-event-gateway-virtual-cluster-cluster-level-policy` is not implemented by this `EventGatewayVirtualClusterPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterPolicies::update_event_gateway_virtual_cluster_cluster_level_policy`]: `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies/{policyId}`.
+    fn update_event_gateway_virtual_cluster_cluster_level_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterClusterLevelPolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<UpdateEventGatewayVirtualClusterClusterLevelPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-virtual-cluster-cluster-level-policy",
+                message: "`update-event-gateway-virtual-cluster-cluster-level-policy` is not implemented by this `EventGatewayVirtualClusterPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterPolicies::delete_event_gateway_virtual_cluster_cluster_level_policy`]: `DELETE /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies/{policyId}`.
+    fn delete_event_gateway_virtual_cluster_cluster_level_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<DeleteEventGatewayVirtualClusterClusterLevelPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-gateway-virtual-cluster-cluster-level-policy",
+                message: "`delete-event-gateway-virtual-cluster-cluster-level-policy` is not implemented by this `EventGatewayVirtualClusterPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterPolicies::patch_event_gateway_virtual_cluster_cluster_level_policy`]: `PATCH /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies/{policyId}`.
+    fn patch_event_gateway_virtual_cluster_cluster_level_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: PatchEventGatewayVirtualClusterClusterLevelPolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<PatchEventGatewayVirtualClusterClusterLevelPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "patch-event-gateway-virtual-cluster-cluster-level-policy",
+                message: "`patch-event-gateway-virtual-cluster-cluster-level-policy` is not implemented by this `EventGatewayVirtualClusterPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterPolicies::move_event_gateway_virtual_cluster_cluster_level_policy`]: `POST /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policies/{policyId}/move`.
+    fn move_event_gateway_virtual_cluster_cluster_level_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: MoveEventGatewayVirtualClusterClusterLevelPolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<MoveEventGatewayVirtualClusterClusterLevelPolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "move-event-gateway-virtual-cluster-cluster-level-policy",
+                message: "`move-event-gateway-virtual-cluster-cluster-level-policy` is not implemented by this `EventGatewayVirtualClusterPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterPolicies::get_event_gateway_virtual_cluster_cluster_level_policy_chain`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policy-chain`.
+    fn get_event_gateway_virtual_cluster_cluster_level_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<GetEventGatewayVirtualClusterClusterLevelPolicyChainError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-virtual-cluster-cluster-level-policy-chain",
+                message: "`get-event-gateway-virtual-cluster-cluster-level-policy-chain` is not implemented by this `EventGatewayVirtualClusterPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterPolicies::update_event_gateway_virtual_cluster_cluster_level_policy_chain`]: `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/cluster-policy-chain`.
+    fn update_event_gateway_virtual_cluster_cluster_level_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterClusterLevelPolicyChainParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<UpdateEventGatewayVirtualClusterClusterLevelPolicyChainError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-virtual-cluster-cluster-level-policy-chain",
+                message: "`update-event-gateway-virtual-cluster-cluster-level-policy-chain` is not implemented by this `EventGatewayVirtualClusterPoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewayVirtualClusterPoliciesApi for crate::Client {
+    fn list_event_gateway_virtual_cluster_cluster_level_policies(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: ListEventGatewayVirtualClusterClusterLevelPoliciesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::EventGatewayPolicy>,
+            crate::Error<ListEventGatewayVirtualClusterClusterLevelPoliciesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_policies()
+                .list_event_gateway_virtual_cluster_cluster_level_policies(
+                    gateway_id,
+                    virtual_cluster_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_event_gateway_virtual_cluster_cluster_level_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: CreateEventGatewayVirtualClusterClusterLevelPolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<CreateEventGatewayVirtualClusterClusterLevelPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_policies()
+                .create_event_gateway_virtual_cluster_cluster_level_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_virtual_cluster_cluster_level_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<GetEventGatewayVirtualClusterClusterLevelPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_policies()
+                .get_event_gateway_virtual_cluster_cluster_level_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                ),
+        )
+    }
+    fn update_event_gateway_virtual_cluster_cluster_level_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterClusterLevelPolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<UpdateEventGatewayVirtualClusterClusterLevelPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_policies()
+                .update_event_gateway_virtual_cluster_cluster_level_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn delete_event_gateway_virtual_cluster_cluster_level_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<DeleteEventGatewayVirtualClusterClusterLevelPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_policies()
+                .delete_event_gateway_virtual_cluster_cluster_level_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                ),
+        )
+    }
+    fn patch_event_gateway_virtual_cluster_cluster_level_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: PatchEventGatewayVirtualClusterClusterLevelPolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<PatchEventGatewayVirtualClusterClusterLevelPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_policies()
+                .patch_event_gateway_virtual_cluster_cluster_level_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn move_event_gateway_virtual_cluster_cluster_level_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: MoveEventGatewayVirtualClusterClusterLevelPolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<MoveEventGatewayVirtualClusterClusterLevelPolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_policies()
+                .move_event_gateway_virtual_cluster_cluster_level_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_virtual_cluster_cluster_level_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<GetEventGatewayVirtualClusterClusterLevelPolicyChainError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_policies()
+                .get_event_gateway_virtual_cluster_cluster_level_policy_chain(
+                    gateway_id,
+                    virtual_cluster_id,
+                ),
+        )
+    }
+    fn update_event_gateway_virtual_cluster_cluster_level_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterClusterLevelPolicyChainParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<UpdateEventGatewayVirtualClusterClusterLevelPolicyChainError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_policies()
+                .update_event_gateway_virtual_cluster_cluster_level_policy_chain(
+                    gateway_id,
+                    virtual_cluster_id,
+                )
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-event-gateway-virtual-cluster-cluster-level-policies`, `get-event-gateway-virtual-cluster-cluster-level-policy-chain` document.
@@ -740,19 +1126,241 @@ pub type MoveEventGatewayVirtualClusterClusterLevelPolicyError = BadRequestUnaut
 pub type GetEventGatewayVirtualClusterClusterLevelPolicyChainError = UnauthorizedForbiddenError;
 /// The error responses `update-event-gateway-virtual-cluster-cluster-level-policy-chain` documents, which other operations of the group document too.
 pub type UpdateEventGatewayVirtualClusterClusterLevelPolicyChainError = BadRequestUnauthorizedForbiddenError;
-/// Optional parameters of `list-event-gateway-virtual-cluster-cluster-level-policies`.
+/// The optional parameters of [`EventGatewayVirtualClusterPolicies::list_event_gateway_virtual_cluster_cluster_level_policies`], each `None` unless set: what the setters of [`ListEventGatewayVirtualClusterClusterLevelPoliciesCall`] fill, and what [`EventGatewayVirtualClusterPoliciesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewayVirtualClusterClusterLevelPoliciesOptions {
+pub struct ListEventGatewayVirtualClusterClusterLevelPoliciesParams {
     /// Filter policies returned in the response.
     pub filter: Option<
         crate::models::ListEventGatewayVirtualClusterConsumePoliciesFilter,
     >,
 }
-/// Optional parameters of `create-event-gateway-virtual-cluster-cluster-level-policy`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterPolicies::list_event_gateway_virtual_cluster_cluster_level_policies`]: set its optional parameters, then `.await` it."]
+    ListEventGatewayVirtualClusterClusterLevelPoliciesCall < Vec < crate
+    ::models::EventGatewayPolicy >,
+    ListEventGatewayVirtualClusterClusterLevelPoliciesError >,
+    ListEventGatewayVirtualClusterClusterLevelPoliciesParams
+}
+impl ListEventGatewayVirtualClusterClusterLevelPoliciesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        Vec<crate::models::EventGatewayPolicy>,
+        ListEventGatewayVirtualClusterClusterLevelPoliciesError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Filter policies returned in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListEventGatewayVirtualClusterConsumePoliciesFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewayVirtualClusterPolicies::create_event_gateway_virtual_cluster_cluster_level_policy`], each `None` unless set: what the setters of [`CreateEventGatewayVirtualClusterClusterLevelPolicyCall`] fill, and what [`EventGatewayVirtualClusterPoliciesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct CreateEventGatewayVirtualClusterClusterLevelPolicyOptions {
+pub struct CreateEventGatewayVirtualClusterClusterLevelPolicyParams {
     /// Determines the id of the existing policy the new policy should be inserted before. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
     pub before: Option<uuid::Uuid>,
     /// Determines the id of the existing policy the new policy should be inserted after. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
     pub after: Option<uuid::Uuid>,
+    /// The request schema for creating a cluster-level policy.
+    pub body: Option<crate::models::EventGatewayClusterPolicyModify>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterPolicies::create_event_gateway_virtual_cluster_cluster_level_policy`]: set its optional parameters, then `.await` it."]
+    CreateEventGatewayVirtualClusterClusterLevelPolicyCall < crate
+    ::models::EventGatewayPolicy, CreateEventGatewayVirtualClusterClusterLevelPolicyError
+    >, CreateEventGatewayVirtualClusterClusterLevelPolicyParams
+}
+impl CreateEventGatewayVirtualClusterClusterLevelPolicyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayPolicy,
+        CreateEventGatewayVirtualClusterClusterLevelPolicyError,
+    > {
+        let params = self.params;
+        let call = self
+            .call
+            .query("before", &params.before)
+            .query("after", &params.after);
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Determines the id of the existing policy the new policy should be inserted before. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
+    pub fn before(mut self, before: uuid::Uuid) -> Self {
+        self.params.before = Some(before);
+        self
+    }
+    /// Determines the id of the existing policy the new policy should be inserted after. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
+    pub fn after(mut self, after: uuid::Uuid) -> Self {
+        self.params.after = Some(after);
+        self
+    }
+    /// The request schema for creating a cluster-level policy.
+    pub fn body(mut self, body: crate::models::EventGatewayClusterPolicyModify) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterPolicies::get_event_gateway_virtual_cluster_cluster_level_policy`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayVirtualClusterClusterLevelPolicyCall < crate
+    ::models::EventGatewayPolicy, GetEventGatewayVirtualClusterClusterLevelPolicyError >
+}
+/// The optional parameters of [`EventGatewayVirtualClusterPolicies::update_event_gateway_virtual_cluster_cluster_level_policy`], each `None` unless set: what the setters of [`UpdateEventGatewayVirtualClusterClusterLevelPolicyCall`] fill, and what [`EventGatewayVirtualClusterPoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventGatewayVirtualClusterClusterLevelPolicyParams {
+    /// The request schema for updating a cluster-level policy.
+    pub body: Option<crate::models::EventGatewayClusterPolicyModify>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterPolicies::update_event_gateway_virtual_cluster_cluster_level_policy`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayVirtualClusterClusterLevelPolicyCall < crate
+    ::models::EventGatewayPolicy, UpdateEventGatewayVirtualClusterClusterLevelPolicyError
+    >, UpdateEventGatewayVirtualClusterClusterLevelPolicyParams
+}
+impl UpdateEventGatewayVirtualClusterClusterLevelPolicyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayPolicy,
+        UpdateEventGatewayVirtualClusterClusterLevelPolicyError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating a cluster-level policy.
+    pub fn body(mut self, body: crate::models::EventGatewayClusterPolicyModify) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterPolicies::delete_event_gateway_virtual_cluster_cluster_level_policy`]: set its optional parameters, then `.await` it."]
+    DeleteEventGatewayVirtualClusterClusterLevelPolicyCall < (),
+    DeleteEventGatewayVirtualClusterClusterLevelPolicyError >
+}
+/// The optional parameters of [`EventGatewayVirtualClusterPolicies::patch_event_gateway_virtual_cluster_cluster_level_policy`], each `None` unless set: what the setters of [`PatchEventGatewayVirtualClusterClusterLevelPolicyCall`] fill, and what [`EventGatewayVirtualClusterPoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PatchEventGatewayVirtualClusterClusterLevelPolicyParams {
+    /// The request schema for patching a policy.
+    pub body: Option<crate::models::EventGatewayPolicyPatch>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterPolicies::patch_event_gateway_virtual_cluster_cluster_level_policy`]: set its optional parameters, then `.await` it."]
+    PatchEventGatewayVirtualClusterClusterLevelPolicyCall < crate
+    ::models::EventGatewayPolicy, PatchEventGatewayVirtualClusterClusterLevelPolicyError
+    >, PatchEventGatewayVirtualClusterClusterLevelPolicyParams
+}
+impl PatchEventGatewayVirtualClusterClusterLevelPolicyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayPolicy,
+        PatchEventGatewayVirtualClusterClusterLevelPolicyError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for patching a policy.
+    pub fn body(mut self, body: crate::models::EventGatewayPolicyPatch) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewayVirtualClusterPolicies::move_event_gateway_virtual_cluster_cluster_level_policy`], each `None` unless set: what the setters of [`MoveEventGatewayVirtualClusterClusterLevelPolicyCall`] fill, and what [`EventGatewayVirtualClusterPoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MoveEventGatewayVirtualClusterClusterLevelPolicyParams {
+    /// The request body.
+    pub body: Option<crate::models::MoveEventGatewayPolicy>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterPolicies::move_event_gateway_virtual_cluster_cluster_level_policy`]: set its optional parameters, then `.await` it."]
+    MoveEventGatewayVirtualClusterClusterLevelPolicyCall < (),
+    MoveEventGatewayVirtualClusterClusterLevelPolicyError >,
+    MoveEventGatewayVirtualClusterClusterLevelPolicyParams
+}
+impl MoveEventGatewayVirtualClusterClusterLevelPolicyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<(), MoveEventGatewayVirtualClusterClusterLevelPolicyError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::MoveEventGatewayPolicy) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterPolicies::get_event_gateway_virtual_cluster_cluster_level_policy_chain`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayVirtualClusterClusterLevelPolicyChainCall < crate
+    ::models::GetEventGatewayListenerPolicyChainResponse,
+    GetEventGatewayVirtualClusterClusterLevelPolicyChainError >
+}
+/// The optional parameters of [`EventGatewayVirtualClusterPolicies::update_event_gateway_virtual_cluster_cluster_level_policy_chain`], each `None` unless set: what the setters of [`UpdateEventGatewayVirtualClusterClusterLevelPolicyChainCall`] fill, and what [`EventGatewayVirtualClusterPoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventGatewayVirtualClusterClusterLevelPolicyChainParams {
+    /// The request schema for updating the policy chain.
+    pub body: Option<crate::models::GetEventGatewayListenerPolicyChainResponse>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterPolicies::update_event_gateway_virtual_cluster_cluster_level_policy_chain`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayVirtualClusterClusterLevelPolicyChainCall < crate
+    ::models::GetEventGatewayListenerPolicyChainResponse,
+    UpdateEventGatewayVirtualClusterClusterLevelPolicyChainError >,
+    UpdateEventGatewayVirtualClusterClusterLevelPolicyChainParams
+}
+impl UpdateEventGatewayVirtualClusterClusterLevelPolicyChainCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::GetEventGatewayListenerPolicyChainResponse,
+        UpdateEventGatewayVirtualClusterClusterLevelPolicyChainError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating the policy chain.
+    pub fn body(
+        mut self,
+        body: crate::models::GetEventGatewayListenerPolicyChainResponse,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
 }

@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateway Virtual Cluster Produce Policies.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateway Virtual Cluster Produce Policies; get one from [`Client::event_gateway_virtual_cluster_produce_policies`](crate::Client::event_gateway_virtual_cluster_produce_policies).
 ///
 /// Produce policies operate on Kafka messages before they are written to the Kafka cluster.
@@ -26,6 +22,8 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///
     /// `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policies` (operation `list-event-gateway-virtual-cluster-produce-policies`).
     ///
+    /// Optional: [`filter`](ListEventGatewayVirtualClusterProducePoliciesCall::filter) on the returned [`ListEventGatewayVirtualClusterProducePoliciesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,9 +32,13 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ListEventGatewayVirtualClusterConsumePoliciesFilter>(serde_json::json!({
+    ///   "parent_policy_id": "string"
+    /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .list_event_gateway_virtual_cluster_produce_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
+    ///     .list_event_gateway_virtual_cluster_produce_policies("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +48,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-        options: &ListEventGatewayVirtualClusterProducePoliciesOptions,
-    ) -> crate::Call<
-        Vec<crate::models::EventGatewayPolicy>,
-        ListEventGatewayVirtualClusterProducePoliciesError,
-    > {
+    ) -> ListEventGatewayVirtualClusterProducePoliciesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-virtual-cluster-produce-policies",
             method: reqwest::Method::GET,
@@ -66,23 +64,28 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEventGatewayVirtualClusterProducePoliciesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+            params: ListEventGatewayVirtualClusterProducePoliciesParams::default(),
+        }
     }
     /// Create Produce Policy for Virtual Cluster
     ///
     /// Creates a new produce policy associated with the specified Event Gateway virtual cluster.
     ///
     /// `POST /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policies` (operation `create-event-gateway-virtual-cluster-produce-policy`).
+    ///
+    /// Optional: [`before`](CreateEventGatewayVirtualClusterProducePolicyCall::before), [`after`](CreateEventGatewayVirtualClusterProducePolicyCall::after), [`body`](CreateEventGatewayVirtualClusterProducePolicyCall::body) on the returned [`CreateEventGatewayVirtualClusterProducePolicyCall`].
     ///
     /// # Example
     ///
@@ -92,13 +95,15 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayProducePolicyCreate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayProducePolicyCreate>(serde_json::json!({
     ///   "config": {},
     ///   "type": "modify_headers"
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .create_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body), &Default::default())
+    ///     .create_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .before("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -108,12 +113,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-        body: Option<&crate::models::EventGatewayProducePolicyCreate>,
-        options: &CreateEventGatewayVirtualClusterProducePolicyOptions,
-    ) -> crate::Call<
-        crate::models::EventGatewayPolicy,
-        CreateEventGatewayVirtualClusterProducePolicyError,
-    > {
+    ) -> CreateEventGatewayVirtualClusterProducePolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-gateway-virtual-cluster-produce-policy",
             method: reqwest::Method::POST,
@@ -129,22 +129,19 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .query("before", &options.before)
-            .query("after", &options.after);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateEventGatewayVirtualClusterProducePolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+            params: CreateEventGatewayVirtualClusterProducePolicyParams::default(),
         }
     }
     /// Get a Produce Policy for Virtual Cluster
@@ -174,10 +171,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::EventGatewayPolicy,
-        GetEventGatewayVirtualClusterProducePolicyError,
-    > {
+    ) -> GetEventGatewayVirtualClusterProducePolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-virtual-cluster-produce-policy",
             method: reqwest::Method::GET,
@@ -193,23 +187,28 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id)
+        GetEventGatewayVirtualClusterProducePolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+        }
     }
     /// Update Produce Policy for Virtual Cluster
     ///
     /// Updates an existing produce policy associated with the specified Event Gateway virtual cluster.
     ///
     /// `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policies/{policyId}` (operation `update-event-gateway-virtual-cluster-produce-policy`).
+    ///
+    /// Optional: [`body`](UpdateEventGatewayVirtualClusterProducePolicyCall::body) on the returned [`UpdateEventGatewayVirtualClusterProducePolicyCall`].
     ///
     /// # Example
     ///
@@ -219,7 +218,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayProducePolicyUpdate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayProducePolicyUpdate>(serde_json::json!({
     ///   "config": {
     ///     "type": "confluent_schema_registry"
     ///   },
@@ -227,7 +226,8 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .update_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .update_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -238,11 +238,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-        body: Option<&crate::models::EventGatewayProducePolicyUpdate>,
-    ) -> crate::Call<
-        crate::models::EventGatewayPolicy,
-        UpdateEventGatewayVirtualClusterProducePolicyError,
-    > {
+    ) -> UpdateEventGatewayVirtualClusterProducePolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-virtual-cluster-produce-policy",
             method: reqwest::Method::PUT,
@@ -258,21 +254,20 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventGatewayVirtualClusterProducePolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+            params: UpdateEventGatewayVirtualClusterProducePolicyParams::default(),
         }
     }
     /// Delete Produce Policy for Virtual Cluster
@@ -301,7 +296,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEventGatewayVirtualClusterProducePolicyError> {
+    ) -> DeleteEventGatewayVirtualClusterProducePolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-gateway-virtual-cluster-produce-policy",
             method: reqwest::Method::DELETE,
@@ -315,23 +310,28 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id)
+        DeleteEventGatewayVirtualClusterProducePolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+        }
     }
     /// Patch Produce Policy for Virtual Cluster
     ///
     /// Partially updates an existing produce policy associated with the specified Event Gateway virtual cluster.
     ///
     /// `PATCH /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policies/{policyId}` (operation `patch-event-gateway-virtual-cluster-produce-policy`).
+    ///
+    /// Optional: [`body`](PatchEventGatewayVirtualClusterProducePolicyCall::body) on the returned [`PatchEventGatewayVirtualClusterProducePolicyCall`].
     ///
     /// # Example
     ///
@@ -341,10 +341,11 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventGatewayPolicyPatch = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::EventGatewayPolicyPatch>(serde_json::json!({}))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .patch_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .patch_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -355,11 +356,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-        body: Option<&crate::models::EventGatewayPolicyPatch>,
-    ) -> crate::Call<
-        crate::models::EventGatewayPolicy,
-        PatchEventGatewayVirtualClusterProducePolicyError,
-    > {
+    ) -> PatchEventGatewayVirtualClusterProducePolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "patch-event-gateway-virtual-cluster-produce-policy",
             method: reqwest::Method::PATCH,
@@ -375,21 +372,20 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PatchEventGatewayVirtualClusterProducePolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+            params: PatchEventGatewayVirtualClusterProducePolicyParams::default(),
         }
     }
     /// Move Produce Policy
@@ -401,6 +397,8 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///
     /// `POST /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policies/{policyId}/move` (operation `move-event-gateway-virtual-cluster-produce-policy`).
     ///
+    /// Optional: [`body`](MoveEventGatewayVirtualClusterProducePolicyCall::body) on the returned [`MoveEventGatewayVirtualClusterProducePolicyCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -409,12 +407,13 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MoveEventGatewayPolicy = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::MoveEventGatewayPolicy>(serde_json::json!({
     ///   "index": 2
     /// }))?;
     /// client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .move_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .move_event_gateway_virtual_cluster_produce_policy("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -424,8 +423,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
         policy_id: uuid::Uuid,
-        body: Option<&crate::models::MoveEventGatewayPolicy>,
-    ) -> crate::Call<(), MoveEventGatewayVirtualClusterProducePolicyError> {
+    ) -> MoveEventGatewayVirtualClusterProducePolicyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "move-event-gateway-virtual-cluster-produce-policy",
             method: reqwest::Method::POST,
@@ -439,21 +437,20 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
-            .path_param("policyId", &policy_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        MoveEventGatewayVirtualClusterProducePolicyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id)
+                .path_param("policyId", &policy_id),
+            params: MoveEventGatewayVirtualClusterProducePolicyParams::default(),
         }
     }
     /// Get Produce Policy Chain for Virtual Cluster
@@ -482,10 +479,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetEventGatewayListenerPolicyChainResponse,
-        GetEventGatewayVirtualClusterProducePolicyChainError,
-    > {
+    ) -> GetEventGatewayVirtualClusterProducePolicyChainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-virtual-cluster-produce-policy-chain",
             method: reqwest::Method::GET,
@@ -501,22 +495,27 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
+        GetEventGatewayVirtualClusterProducePolicyChainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+        }
     }
     /// Update Produce Policy Chain
     ///
     /// Update the produce policy chain for a virtual cluster by providing an ordered list of produce policy ids.
     ///
     /// `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policy-chain` (operation `update-event-gateway-virtual-cluster-produce-policy-chain`).
+    ///
+    /// Optional: [`body`](UpdateEventGatewayVirtualClusterProducePolicyChainCall::body) on the returned [`UpdateEventGatewayVirtualClusterProducePolicyChainCall`].
     ///
     /// # Example
     ///
@@ -526,14 +525,15 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GetEventGatewayListenerPolicyChainResponse = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::GetEventGatewayListenerPolicyChainResponse>(serde_json::json!({
     ///   "policies": [
     ///     "3fa85f64-5717-4562-b3fc-2c963f66afa6"
     ///   ]
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_cluster_produce_policies()
-    ///     .update_event_gateway_virtual_cluster_produce_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
+    ///     .update_event_gateway_virtual_cluster_produce_policy_chain("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -543,11 +543,7 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-        body: Option<&crate::models::GetEventGatewayListenerPolicyChainResponse>,
-    ) -> crate::Call<
-        crate::models::GetEventGatewayListenerPolicyChainResponse,
-        UpdateEventGatewayVirtualClusterProducePolicyChainError,
-    > {
+    ) -> UpdateEventGatewayVirtualClusterProducePolicyChainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-virtual-cluster-produce-policy-chain",
             method: reqwest::Method::PUT,
@@ -563,21 +559,411 @@ impl<'a> EventGatewayVirtualClusterProducePolicies<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventGatewayVirtualClusterProducePolicyChainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+            params: UpdateEventGatewayVirtualClusterProducePolicyChainParams::default(),
         }
+    }
+}
+/// The operations on Event Gateway Virtual Cluster Produce Policies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayVirtualClusterProducePolicies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewayVirtualClusterProducePoliciesApi {
+    /// [`EventGatewayVirtualClusterProducePolicies::list_event_gateway_virtual_cluster_produce_policies`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policies`.
+    fn list_event_gateway_virtual_cluster_produce_policies(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: ListEventGatewayVirtualClusterProducePoliciesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::EventGatewayPolicy>,
+            crate::Error<ListEventGatewayVirtualClusterProducePoliciesError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-virtual-cluster-produce-policies",
+                message: "`list-event-gateway-virtual-cluster-produce-policies` is not implemented by this `EventGatewayVirtualClusterProducePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterProducePolicies::create_event_gateway_virtual_cluster_produce_policy`]: `POST /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policies`.
+    fn create_event_gateway_virtual_cluster_produce_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: CreateEventGatewayVirtualClusterProducePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<CreateEventGatewayVirtualClusterProducePolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-gateway-virtual-cluster-produce-policy",
+                message: "`create-event-gateway-virtual-cluster-produce-policy` is not implemented by this `EventGatewayVirtualClusterProducePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterProducePolicies::get_event_gateway_virtual_cluster_produce_policy`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policies/{policyId}`.
+    fn get_event_gateway_virtual_cluster_produce_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<GetEventGatewayVirtualClusterProducePolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-virtual-cluster-produce-policy",
+                message: "`get-event-gateway-virtual-cluster-produce-policy` is not implemented by this `EventGatewayVirtualClusterProducePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterProducePolicies::update_event_gateway_virtual_cluster_produce_policy`]: `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policies/{policyId}`.
+    fn update_event_gateway_virtual_cluster_produce_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterProducePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<UpdateEventGatewayVirtualClusterProducePolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-virtual-cluster-produce-policy",
+                message: "`update-event-gateway-virtual-cluster-produce-policy` is not implemented by this `EventGatewayVirtualClusterProducePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterProducePolicies::delete_event_gateway_virtual_cluster_produce_policy`]: `DELETE /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policies/{policyId}`.
+    fn delete_event_gateway_virtual_cluster_produce_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<DeleteEventGatewayVirtualClusterProducePolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-gateway-virtual-cluster-produce-policy",
+                message: "`delete-event-gateway-virtual-cluster-produce-policy` is not implemented by this `EventGatewayVirtualClusterProducePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterProducePolicies::patch_event_gateway_virtual_cluster_produce_policy`]: `PATCH /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policies/{policyId}`.
+    fn patch_event_gateway_virtual_cluster_produce_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: PatchEventGatewayVirtualClusterProducePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<PatchEventGatewayVirtualClusterProducePolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "patch-event-gateway-virtual-cluster-produce-policy",
+                message: "`patch-event-gateway-virtual-cluster-produce-policy` is not implemented by this `EventGatewayVirtualClusterProducePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterProducePolicies::move_event_gateway_virtual_cluster_produce_policy`]: `POST /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policies/{policyId}/move`.
+    fn move_event_gateway_virtual_cluster_produce_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: MoveEventGatewayVirtualClusterProducePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<MoveEventGatewayVirtualClusterProducePolicyError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, policy_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "move-event-gateway-virtual-cluster-produce-policy",
+                message: "`move-event-gateway-virtual-cluster-produce-policy` is not implemented by this `EventGatewayVirtualClusterProducePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterProducePolicies::get_event_gateway_virtual_cluster_produce_policy_chain`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policy-chain`.
+    fn get_event_gateway_virtual_cluster_produce_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<GetEventGatewayVirtualClusterProducePolicyChainError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-virtual-cluster-produce-policy-chain",
+                message: "`get-event-gateway-virtual-cluster-produce-policy-chain` is not implemented by this `EventGatewayVirtualClusterProducePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusterProducePolicies::update_event_gateway_virtual_cluster_produce_policy_chain`]: `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}/produce-policy-chain`.
+    fn update_event_gateway_virtual_cluster_produce_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterProducePolicyChainParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<UpdateEventGatewayVirtualClusterProducePolicyChainError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-virtual-cluster-produce-policy-chain",
+                message: "`update-event-gateway-virtual-cluster-produce-policy-chain` is not implemented by this `EventGatewayVirtualClusterProducePoliciesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewayVirtualClusterProducePoliciesApi for crate::Client {
+    fn list_event_gateway_virtual_cluster_produce_policies(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: ListEventGatewayVirtualClusterProducePoliciesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::EventGatewayPolicy>,
+            crate::Error<ListEventGatewayVirtualClusterProducePoliciesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_produce_policies()
+                .list_event_gateway_virtual_cluster_produce_policies(
+                    gateway_id,
+                    virtual_cluster_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_event_gateway_virtual_cluster_produce_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: CreateEventGatewayVirtualClusterProducePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<CreateEventGatewayVirtualClusterProducePolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_produce_policies()
+                .create_event_gateway_virtual_cluster_produce_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_virtual_cluster_produce_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<GetEventGatewayVirtualClusterProducePolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_produce_policies()
+                .get_event_gateway_virtual_cluster_produce_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                ),
+        )
+    }
+    fn update_event_gateway_virtual_cluster_produce_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterProducePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<UpdateEventGatewayVirtualClusterProducePolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_produce_policies()
+                .update_event_gateway_virtual_cluster_produce_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn delete_event_gateway_virtual_cluster_produce_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<DeleteEventGatewayVirtualClusterProducePolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_produce_policies()
+                .delete_event_gateway_virtual_cluster_produce_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                ),
+        )
+    }
+    fn patch_event_gateway_virtual_cluster_produce_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: PatchEventGatewayVirtualClusterProducePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayPolicy,
+            crate::Error<PatchEventGatewayVirtualClusterProducePolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_produce_policies()
+                .patch_event_gateway_virtual_cluster_produce_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn move_event_gateway_virtual_cluster_produce_policy(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        policy_id: uuid::Uuid,
+        params: MoveEventGatewayVirtualClusterProducePolicyParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<MoveEventGatewayVirtualClusterProducePolicyError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_produce_policies()
+                .move_event_gateway_virtual_cluster_produce_policy(
+                    gateway_id,
+                    virtual_cluster_id,
+                    policy_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_virtual_cluster_produce_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<GetEventGatewayVirtualClusterProducePolicyChainError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_produce_policies()
+                .get_event_gateway_virtual_cluster_produce_policy_chain(
+                    gateway_id,
+                    virtual_cluster_id,
+                ),
+        )
+    }
+    fn update_event_gateway_virtual_cluster_produce_policy_chain(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterProducePolicyChainParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetEventGatewayListenerPolicyChainResponse,
+            crate::Error<UpdateEventGatewayVirtualClusterProducePolicyChainError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_cluster_produce_policies()
+                .update_event_gateway_virtual_cluster_produce_policy_chain(
+                    gateway_id,
+                    virtual_cluster_id,
+                )
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-event-gateway-virtual-cluster-produce-policies`, `get-event-gateway-virtual-cluster-produce-policy-chain` document.
@@ -702,19 +1088,238 @@ pub type MoveEventGatewayVirtualClusterProducePolicyError = BadRequestUnauthoriz
 pub type GetEventGatewayVirtualClusterProducePolicyChainError = UnauthorizedForbiddenError;
 /// The error responses `update-event-gateway-virtual-cluster-produce-policy-chain` documents, which other operations of the group document too.
 pub type UpdateEventGatewayVirtualClusterProducePolicyChainError = BadRequestUnauthorizedForbiddenError;
-/// Optional parameters of `list-event-gateway-virtual-cluster-produce-policies`.
+/// The optional parameters of [`EventGatewayVirtualClusterProducePolicies::list_event_gateway_virtual_cluster_produce_policies`], each `None` unless set: what the setters of [`ListEventGatewayVirtualClusterProducePoliciesCall`] fill, and what [`EventGatewayVirtualClusterProducePoliciesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewayVirtualClusterProducePoliciesOptions {
+pub struct ListEventGatewayVirtualClusterProducePoliciesParams {
     /// Filter policies returned in the response.
     pub filter: Option<
         crate::models::ListEventGatewayVirtualClusterConsumePoliciesFilter,
     >,
 }
-/// Optional parameters of `create-event-gateway-virtual-cluster-produce-policy`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterProducePolicies::list_event_gateway_virtual_cluster_produce_policies`]: set its optional parameters, then `.await` it."]
+    ListEventGatewayVirtualClusterProducePoliciesCall < Vec < crate
+    ::models::EventGatewayPolicy >, ListEventGatewayVirtualClusterProducePoliciesError >,
+    ListEventGatewayVirtualClusterProducePoliciesParams
+}
+impl ListEventGatewayVirtualClusterProducePoliciesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        Vec<crate::models::EventGatewayPolicy>,
+        ListEventGatewayVirtualClusterProducePoliciesError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Filter policies returned in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListEventGatewayVirtualClusterConsumePoliciesFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewayVirtualClusterProducePolicies::create_event_gateway_virtual_cluster_produce_policy`], each `None` unless set: what the setters of [`CreateEventGatewayVirtualClusterProducePolicyCall`] fill, and what [`EventGatewayVirtualClusterProducePoliciesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct CreateEventGatewayVirtualClusterProducePolicyOptions {
+pub struct CreateEventGatewayVirtualClusterProducePolicyParams {
     /// Determines the id of the existing policy the new policy should be inserted before. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
     pub before: Option<uuid::Uuid>,
     /// Determines the id of the existing policy the new policy should be inserted after. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
     pub after: Option<uuid::Uuid>,
+    /// The request schema for creating a produce policy.
+    pub body: Option<crate::models::EventGatewayProducePolicyCreate>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterProducePolicies::create_event_gateway_virtual_cluster_produce_policy`]: set its optional parameters, then `.await` it."]
+    CreateEventGatewayVirtualClusterProducePolicyCall < crate
+    ::models::EventGatewayPolicy, CreateEventGatewayVirtualClusterProducePolicyError >,
+    CreateEventGatewayVirtualClusterProducePolicyParams
+}
+impl CreateEventGatewayVirtualClusterProducePolicyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayPolicy,
+        CreateEventGatewayVirtualClusterProducePolicyError,
+    > {
+        let params = self.params;
+        let call = self
+            .call
+            .query("before", &params.before)
+            .query("after", &params.after);
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Determines the id of the existing policy the new policy should be inserted before. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
+    pub fn before(mut self, before: uuid::Uuid) -> Self {
+        self.params.before = Some(before);
+        self
+    }
+    /// Determines the id of the existing policy the new policy should be inserted after. Either 'before' or 'after' can be provided, when both are omitted the new policy is added to the end of the chain. When both are provided, the request fails with a 400 Bad Request.
+    pub fn after(mut self, after: uuid::Uuid) -> Self {
+        self.params.after = Some(after);
+        self
+    }
+    /// The request schema for creating a produce policy.
+    pub fn body(mut self, body: crate::models::EventGatewayProducePolicyCreate) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterProducePolicies::get_event_gateway_virtual_cluster_produce_policy`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayVirtualClusterProducePolicyCall < crate ::models::EventGatewayPolicy,
+    GetEventGatewayVirtualClusterProducePolicyError >
+}
+/// The optional parameters of [`EventGatewayVirtualClusterProducePolicies::update_event_gateway_virtual_cluster_produce_policy`], each `None` unless set: what the setters of [`UpdateEventGatewayVirtualClusterProducePolicyCall`] fill, and what [`EventGatewayVirtualClusterProducePoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventGatewayVirtualClusterProducePolicyParams {
+    /// The request schema for updating a produce policy.
+    pub body: Option<crate::models::EventGatewayProducePolicyUpdate>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterProducePolicies::update_event_gateway_virtual_cluster_produce_policy`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayVirtualClusterProducePolicyCall < crate
+    ::models::EventGatewayPolicy, UpdateEventGatewayVirtualClusterProducePolicyError >,
+    UpdateEventGatewayVirtualClusterProducePolicyParams
+}
+impl UpdateEventGatewayVirtualClusterProducePolicyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayPolicy,
+        UpdateEventGatewayVirtualClusterProducePolicyError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating a produce policy.
+    pub fn body(mut self, body: crate::models::EventGatewayProducePolicyUpdate) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterProducePolicies::delete_event_gateway_virtual_cluster_produce_policy`]: set its optional parameters, then `.await` it."]
+    DeleteEventGatewayVirtualClusterProducePolicyCall < (),
+    DeleteEventGatewayVirtualClusterProducePolicyError >
+}
+/// The optional parameters of [`EventGatewayVirtualClusterProducePolicies::patch_event_gateway_virtual_cluster_produce_policy`], each `None` unless set: what the setters of [`PatchEventGatewayVirtualClusterProducePolicyCall`] fill, and what [`EventGatewayVirtualClusterProducePoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PatchEventGatewayVirtualClusterProducePolicyParams {
+    /// The request schema for patching a policy.
+    pub body: Option<crate::models::EventGatewayPolicyPatch>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterProducePolicies::patch_event_gateway_virtual_cluster_produce_policy`]: set its optional parameters, then `.await` it."]
+    PatchEventGatewayVirtualClusterProducePolicyCall < crate
+    ::models::EventGatewayPolicy, PatchEventGatewayVirtualClusterProducePolicyError >,
+    PatchEventGatewayVirtualClusterProducePolicyParams
+}
+impl PatchEventGatewayVirtualClusterProducePolicyCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventGatewayPolicy,
+        PatchEventGatewayVirtualClusterProducePolicyError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for patching a policy.
+    pub fn body(mut self, body: crate::models::EventGatewayPolicyPatch) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewayVirtualClusterProducePolicies::move_event_gateway_virtual_cluster_produce_policy`], each `None` unless set: what the setters of [`MoveEventGatewayVirtualClusterProducePolicyCall`] fill, and what [`EventGatewayVirtualClusterProducePoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MoveEventGatewayVirtualClusterProducePolicyParams {
+    /// The request body.
+    pub body: Option<crate::models::MoveEventGatewayPolicy>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterProducePolicies::move_event_gateway_virtual_cluster_produce_policy`]: set its optional parameters, then `.await` it."]
+    MoveEventGatewayVirtualClusterProducePolicyCall < (),
+    MoveEventGatewayVirtualClusterProducePolicyError >,
+    MoveEventGatewayVirtualClusterProducePolicyParams
+}
+impl MoveEventGatewayVirtualClusterProducePolicyCall {
+    fn apply(self) -> crate::Call<(), MoveEventGatewayVirtualClusterProducePolicyError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::MoveEventGatewayPolicy) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterProducePolicies::get_event_gateway_virtual_cluster_produce_policy_chain`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayVirtualClusterProducePolicyChainCall < crate
+    ::models::GetEventGatewayListenerPolicyChainResponse,
+    GetEventGatewayVirtualClusterProducePolicyChainError >
+}
+/// The optional parameters of [`EventGatewayVirtualClusterProducePolicies::update_event_gateway_virtual_cluster_produce_policy_chain`], each `None` unless set: what the setters of [`UpdateEventGatewayVirtualClusterProducePolicyChainCall`] fill, and what [`EventGatewayVirtualClusterProducePoliciesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventGatewayVirtualClusterProducePolicyChainParams {
+    /// The request schema for updating the policy chain.
+    pub body: Option<crate::models::GetEventGatewayListenerPolicyChainResponse>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusterProducePolicies::update_event_gateway_virtual_cluster_produce_policy_chain`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayVirtualClusterProducePolicyChainCall < crate
+    ::models::GetEventGatewayListenerPolicyChainResponse,
+    UpdateEventGatewayVirtualClusterProducePolicyChainError >,
+    UpdateEventGatewayVirtualClusterProducePolicyChainParams
+}
+impl UpdateEventGatewayVirtualClusterProducePolicyChainCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::GetEventGatewayListenerPolicyChainResponse,
+        UpdateEventGatewayVirtualClusterProducePolicyChainError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating the policy chain.
+    pub fn body(
+        mut self,
+        body: crate::models::GetEventGatewayListenerPolicyChainResponse,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
 }

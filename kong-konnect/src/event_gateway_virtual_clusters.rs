@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateway Virtual Clusters.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateway Virtual Clusters; get one from [`Client::event_gateway_virtual_clusters`](crate::Client::event_gateway_virtual_clusters).
 ///
 /// Virtual clusters are the primary way clients interact with the Event Gateway proxy. They allow you to isolate clients from each other when connecting to the same backend cluster, and provide each client with modified view while still appearing as a standard Kafka cluster.
@@ -24,6 +20,8 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     ///
     /// `GET /v1/event-gateways/{gatewayId}/virtual-clusters` (operation `list-event-gateway-virtual-clusters`).
     ///
+    /// Optional: [`page_size`](ListEventGatewayVirtualClustersCall::page_size), [`page_after`](ListEventGatewayVirtualClustersCall::page_after), [`filter`](ListEventGatewayVirtualClustersCall::filter) on the returned [`ListEventGatewayVirtualClustersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,7 +32,8 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     ///
     /// let response = client
     ///     .event_gateway_virtual_clusters()
-    ///     .list_event_gateway_virtual_clusters("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_event_gateway_virtual_clusters("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -43,11 +42,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     pub fn list_event_gateway_virtual_clusters(
         &self,
         gateway_id: uuid::Uuid,
-        options: &ListEventGatewayVirtualClustersOptions,
-    ) -> crate::Call<
-        crate::models::ListEventGatewayVirtualClustersResponse,
-        ListEventGatewayVirtualClustersError,
-    > {
+    ) -> ListEventGatewayVirtualClustersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateway-virtual-clusters",
             method: reqwest::Method::GET,
@@ -63,24 +58,27 @@ impl<'a> EventGatewayVirtualClusters<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEventGatewayVirtualClustersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: ListEventGatewayVirtualClustersParams::default(),
+        }
     }
     /// Create Virtual Cluster
     ///
     /// Creates a new virtual cluster associated with the specified Event Gateway.
     ///
     /// `POST /v1/event-gateways/{gatewayId}/virtual-clusters` (operation `create-event-gateway-virtual-cluster`).
+    ///
+    /// Optional: [`body`](CreateEventGatewayVirtualClusterCall::body) on the returned [`CreateEventGatewayVirtualClusterCall`].
     ///
     /// # Example
     ///
@@ -90,7 +88,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateEventGatewayVirtualClusterRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateEventGatewayVirtualClusterRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "destination": {
     ///     "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -105,7 +103,8 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_clusters()
-    ///     .create_event_gateway_virtual_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .create_event_gateway_virtual_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -114,11 +113,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     pub fn create_event_gateway_virtual_cluster(
         &self,
         gateway_id: uuid::Uuid,
-        body: Option<&crate::models::CreateEventGatewayVirtualClusterRequest>,
-    ) -> crate::Call<
-        crate::models::VirtualCluster,
-        CreateEventGatewayVirtualClusterError,
-    > {
+    ) -> CreateEventGatewayVirtualClusterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-gateway-virtual-cluster",
             method: reqwest::Method::POST,
@@ -134,19 +129,18 @@ impl<'a> EventGatewayVirtualClusters<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateEventGatewayVirtualClusterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+            params: CreateEventGatewayVirtualClusterParams::default(),
         }
     }
     /// Get a Virtual Cluster
@@ -175,7 +169,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::VirtualCluster, GetEventGatewayVirtualClusterError> {
+    ) -> GetEventGatewayVirtualClusterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway-virtual-cluster",
             method: reqwest::Method::GET,
@@ -191,22 +185,27 @@ impl<'a> EventGatewayVirtualClusters<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
+        GetEventGatewayVirtualClusterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+        }
     }
     /// Update Virtual Cluster
     ///
     /// Updates an existing virtual cluster associated with the specified Event Gateway.
     ///
     /// `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}` (operation `update-event-gateway-virtual-cluster`).
+    ///
+    /// Optional: [`body`](UpdateEventGatewayVirtualClusterCall::body) on the returned [`UpdateEventGatewayVirtualClusterCall`].
     ///
     /// # Example
     ///
@@ -216,7 +215,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateEventGatewayVirtualClusterRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateEventGatewayVirtualClusterRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "destination": {
     ///     "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -231,7 +230,8 @@ impl<'a> EventGatewayVirtualClusters<'a> {
     /// }))?;
     /// let response = client
     ///     .event_gateway_virtual_clusters()
-    ///     .update_event_gateway_virtual_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
+    ///     .update_event_gateway_virtual_cluster("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -241,11 +241,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-        body: Option<&crate::models::UpdateEventGatewayVirtualClusterRequest>,
-    ) -> crate::Call<
-        crate::models::VirtualCluster,
-        UpdateEventGatewayVirtualClusterError,
-    > {
+    ) -> UpdateEventGatewayVirtualClusterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway-virtual-cluster",
             method: reqwest::Method::PUT,
@@ -261,20 +257,19 @@ impl<'a> EventGatewayVirtualClusters<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventGatewayVirtualClusterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+            params: UpdateEventGatewayVirtualClusterParams::default(),
         }
     }
     /// Delete Virtual Cluster
@@ -302,7 +297,7 @@ impl<'a> EventGatewayVirtualClusters<'a> {
         &self,
         gateway_id: uuid::Uuid,
         virtual_cluster_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEventGatewayVirtualClusterError> {
+    ) -> DeleteEventGatewayVirtualClusterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-gateway-virtual-cluster",
             method: reqwest::Method::DELETE,
@@ -316,16 +311,205 @@ impl<'a> EventGatewayVirtualClusters<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .path_param("virtualClusterId", &virtual_cluster_id)
+        DeleteEventGatewayVirtualClusterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .path_param("virtualClusterId", &virtual_cluster_id),
+        }
+    }
+}
+/// The operations on Event Gateway Virtual Clusters, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGatewayVirtualClusters`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewayVirtualClustersApi {
+    /// [`EventGatewayVirtualClusters::list_event_gateway_virtual_clusters`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters`.
+    fn list_event_gateway_virtual_clusters(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayVirtualClustersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayVirtualClustersResponse,
+            crate::Error<ListEventGatewayVirtualClustersError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateway-virtual-clusters",
+                message: "`list-event-gateway-virtual-clusters` is not implemented by this `EventGatewayVirtualClustersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusters::create_event_gateway_virtual_cluster`]: `POST /v1/event-gateways/{gatewayId}/virtual-clusters`.
+    fn create_event_gateway_virtual_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateEventGatewayVirtualClusterParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::VirtualCluster,
+            crate::Error<CreateEventGatewayVirtualClusterError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-gateway-virtual-cluster",
+                message: "`create-event-gateway-virtual-cluster` is not implemented by this `EventGatewayVirtualClustersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusters::get_event_gateway_virtual_cluster`]: `GET /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}`.
+    fn get_event_gateway_virtual_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::VirtualCluster,
+            crate::Error<GetEventGatewayVirtualClusterError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway-virtual-cluster",
+                message: "`get-event-gateway-virtual-cluster` is not implemented by this `EventGatewayVirtualClustersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusters::update_event_gateway_virtual_cluster`]: `PUT /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}`.
+    fn update_event_gateway_virtual_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::VirtualCluster,
+            crate::Error<UpdateEventGatewayVirtualClusterError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway-virtual-cluster",
+                message: "`update-event-gateway-virtual-cluster` is not implemented by this `EventGatewayVirtualClustersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGatewayVirtualClusters::delete_event_gateway_virtual_cluster`]: `DELETE /v1/event-gateways/{gatewayId}/virtual-clusters/{virtualClusterId}`.
+    fn delete_event_gateway_virtual_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayVirtualClusterError>>,
+    > + Send {
+        let _ = (gateway_id, virtual_cluster_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-gateway-virtual-cluster",
+                message: "`delete-event-gateway-virtual-cluster` is not implemented by this `EventGatewayVirtualClustersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewayVirtualClustersApi for crate::Client {
+    fn list_event_gateway_virtual_clusters(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: ListEventGatewayVirtualClustersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewayVirtualClustersResponse,
+            crate::Error<ListEventGatewayVirtualClustersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_clusters()
+                .list_event_gateway_virtual_clusters(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn create_event_gateway_virtual_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        params: CreateEventGatewayVirtualClusterParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::VirtualCluster,
+            crate::Error<CreateEventGatewayVirtualClusterError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_clusters()
+                .create_event_gateway_virtual_cluster(gateway_id)
+                .with_params(params),
+        )
+    }
+    fn get_event_gateway_virtual_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::VirtualCluster,
+            crate::Error<GetEventGatewayVirtualClusterError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_clusters()
+                .get_event_gateway_virtual_cluster(gateway_id, virtual_cluster_id),
+        )
+    }
+    fn update_event_gateway_virtual_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+        params: UpdateEventGatewayVirtualClusterParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::VirtualCluster,
+            crate::Error<UpdateEventGatewayVirtualClusterError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_clusters()
+                .update_event_gateway_virtual_cluster(gateway_id, virtual_cluster_id)
+                .with_params(params),
+        )
+    }
+    fn delete_event_gateway_virtual_cluster(
+        &self,
+        gateway_id: uuid::Uuid,
+        virtual_cluster_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayVirtualClusterError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .event_gateway_virtual_clusters()
+                .delete_event_gateway_virtual_cluster(gateway_id, virtual_cluster_id),
+        )
     }
 }
 /// The error responses `list-event-gateway-virtual-clusters` documents.
@@ -440,9 +624,9 @@ pub type GetEventGatewayVirtualClusterError = UnauthorizedForbiddenNotFoundError
 pub type UpdateEventGatewayVirtualClusterError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `delete-event-gateway-virtual-cluster` documents, which other operations of the group document too.
 pub type DeleteEventGatewayVirtualClusterError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-event-gateway-virtual-clusters`.
+/// The optional parameters of [`EventGatewayVirtualClusters::list_event_gateway_virtual_clusters`], each `None` unless set: what the setters of [`ListEventGatewayVirtualClustersCall`] fill, and what [`EventGatewayVirtualClustersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewayVirtualClustersOptions {
+pub struct ListEventGatewayVirtualClustersParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
@@ -450,29 +634,128 @@ pub struct ListEventGatewayVirtualClustersOptions {
     /// Filter documents returned in the response.
     pub filter: Option<crate::models::ListEventGatewayVirtualClustersFilter>,
 }
-/// How [`list_event_gateway_virtual_clusters`](EventGatewayVirtualClusters::list_event_gateway_virtual_clusters) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .event_gateway_virtual_clusters()
-///     .list_event_gateway_virtual_clusters("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::event_gateway_virtual_clusters::LIST_EVENT_GATEWAY_VIRTUAL_CLUSTERS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_EVENT_GATEWAY_VIRTUAL_CLUSTERS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusters::list_event_gateway_virtual_clusters`]: set its optional parameters, then `.await` it."]
+    ListEventGatewayVirtualClustersCall < crate
+    ::models::ListEventGatewayVirtualClustersResponse,
+    ListEventGatewayVirtualClustersError >, ListEventGatewayVirtualClustersParams
+}
+impl ListEventGatewayVirtualClustersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListEventGatewayVirtualClustersResponse,
+        ListEventGatewayVirtualClustersError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+    /// Filter documents returned in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListEventGatewayVirtualClustersFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`EventGatewayVirtualClusters::create_event_gateway_virtual_cluster`], each `None` unless set: what the setters of [`CreateEventGatewayVirtualClusterCall`] fill, and what [`EventGatewayVirtualClustersApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateEventGatewayVirtualClusterParams {
+    /// The request schema for creating a virtual cluster.
+    pub body: Option<crate::models::CreateEventGatewayVirtualClusterRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusters::create_event_gateway_virtual_cluster`]: set its optional parameters, then `.await` it."]
+    CreateEventGatewayVirtualClusterCall < crate ::models::VirtualCluster,
+    CreateEventGatewayVirtualClusterError >, CreateEventGatewayVirtualClusterParams
+}
+impl CreateEventGatewayVirtualClusterCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::VirtualCluster,
+        CreateEventGatewayVirtualClusterError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for creating a virtual cluster.
+    pub fn body(
+        mut self,
+        body: crate::models::CreateEventGatewayVirtualClusterRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusters::get_event_gateway_virtual_cluster`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayVirtualClusterCall < crate ::models::VirtualCluster,
+    GetEventGatewayVirtualClusterError >
+}
+/// The optional parameters of [`EventGatewayVirtualClusters::update_event_gateway_virtual_cluster`], each `None` unless set: what the setters of [`UpdateEventGatewayVirtualClusterCall`] fill, and what [`EventGatewayVirtualClustersApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventGatewayVirtualClusterParams {
+    /// The request schema for updating a virtual cluster.
+    pub body: Option<crate::models::UpdateEventGatewayVirtualClusterRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusters::update_event_gateway_virtual_cluster`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayVirtualClusterCall < crate ::models::VirtualCluster,
+    UpdateEventGatewayVirtualClusterError >, UpdateEventGatewayVirtualClusterParams
+}
+impl UpdateEventGatewayVirtualClusterCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::VirtualCluster,
+        UpdateEventGatewayVirtualClusterError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for updating a virtual cluster.
+    pub fn body(
+        mut self,
+        body: crate::models::UpdateEventGatewayVirtualClusterRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGatewayVirtualClusters::delete_event_gateway_virtual_cluster`]: set its optional parameters, then `.await` it."]
+    DeleteEventGatewayVirtualClusterCall < (), DeleteEventGatewayVirtualClusterError >
+}
+/// How `list-event-gateway-virtual-clusters` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAY_VIRTUAL_CLUSTERS_PAGES: crate::runtime::Paginated<
     crate::models::ListEventGatewayVirtualClustersResponse,
     crate::models::VirtualCluster,
 > = crate::runtime::Paginated {
@@ -485,3 +768,27 @@ pub static LIST_EVENT_GATEWAY_VIRTUAL_CLUSTERS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListEventGatewayVirtualClustersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_virtual_clusters`](EventGatewayVirtualClusters::list_event_gateway_virtual_clusters).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewayVirtualClustersResponse,
+        ListEventGatewayVirtualClustersError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAY_VIRTUAL_CLUSTERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateway_virtual_clusters`](EventGatewayVirtualClusters::list_event_gateway_virtual_clusters).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::VirtualCluster,
+        ListEventGatewayVirtualClustersError,
+    > {
+        self.into_call().items(&LIST_EVENT_GATEWAY_VIRTUAL_CLUSTERS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Event Gateways.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Event Gateways; get one from [`Client::event_gateways`](crate::Client::event_gateways).
 ///
 /// Create an Event Gateway Control Plane, used to store Event Gateway configuration
@@ -24,6 +20,8 @@ impl<'a> EventGateways<'a> {
     ///
     /// `GET /v1/event-gateways` (operation `list-event-gateways`).
     ///
+    /// Optional: [`page_size`](ListEventGatewaysCall::page_size), [`page_after`](ListEventGatewaysCall::page_after), [`filter`](ListEventGatewaysCall::filter) on the returned [`ListEventGatewaysCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,16 +32,14 @@ impl<'a> EventGateways<'a> {
     ///
     /// let response = client
     ///     .event_gateways()
-    ///     .list_event_gateways(&Default::default())
+    ///     .list_event_gateways()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_event_gateways(
-        &self,
-        options: &ListEventGatewaysOptions,
-    ) -> crate::Call<crate::models::ListEventGatewaysResponse, ListEventGatewaysError> {
+    pub fn list_event_gateways(&self) -> ListEventGatewaysCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-gateways",
             method: reqwest::Method::GET,
@@ -59,17 +55,18 @@ impl<'a> EventGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEventGatewaysCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListEventGatewaysParams::default(),
+        }
     }
     /// Create Event Gateway
     ///
@@ -85,12 +82,12 @@ impl<'a> EventGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateGatewayRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateGatewayRequest>(serde_json::json!({
     ///   "name": "string"
     /// }))?;
     /// let response = client
     ///     .event_gateways()
-    ///     .create_event_gateway(&body)
+    ///     .create_event_gateway(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -98,8 +95,8 @@ impl<'a> EventGateways<'a> {
     /// ```
     pub fn create_event_gateway(
         &self,
-        body: &crate::models::CreateGatewayRequest,
-    ) -> crate::Call<crate::models::EventGatewayInfo, CreateEventGatewayError> {
+        body: crate::models::CreateGatewayRequest,
+    ) -> CreateEventGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-gateway",
             method: reqwest::Method::POST,
@@ -115,15 +112,18 @@ impl<'a> EventGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateEventGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get an Event Gateway
     ///
@@ -147,10 +147,7 @@ impl<'a> EventGateways<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_event_gateway(
-        &self,
-        gateway_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::EventGatewayInfo, GetEventGatewayError> {
+    pub fn get_event_gateway(&self, gateway_id: uuid::Uuid) -> GetEventGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-gateway",
             method: reqwest::Method::GET,
@@ -166,15 +163,18 @@ impl<'a> EventGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
+        GetEventGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+        }
     }
     /// Update Event Gateway
     ///
@@ -190,10 +190,10 @@ impl<'a> EventGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateGatewayRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateGatewayRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .event_gateways()
-    ///     .update_event_gateway("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .update_event_gateway("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -202,8 +202,8 @@ impl<'a> EventGateways<'a> {
     pub fn update_event_gateway(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::UpdateGatewayRequest,
-    ) -> crate::Call<crate::models::EventGatewayInfo, UpdateEventGatewayError> {
+        body: crate::models::UpdateGatewayRequest,
+    ) -> UpdateEventGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-gateway",
             method: reqwest::Method::PUT,
@@ -219,16 +219,19 @@ impl<'a> EventGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        UpdateEventGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete Event Gateway
     ///
@@ -254,7 +257,7 @@ impl<'a> EventGateways<'a> {
     pub fn delete_event_gateway(
         &self,
         gateway_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEventGatewayError> {
+    ) -> DeleteEventGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-gateway",
             method: reqwest::Method::DELETE,
@@ -268,15 +271,18 @@ impl<'a> EventGateways<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
+        DeleteEventGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id),
+        }
     }
     /// Partially Update Event Gateway
     ///
@@ -292,10 +298,10 @@ impl<'a> EventGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchGatewayRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::PatchGatewayRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .event_gateways()
-    ///     .patch_event_gateway("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .patch_event_gateway("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -304,8 +310,8 @@ impl<'a> EventGateways<'a> {
     pub fn patch_event_gateway(
         &self,
         gateway_id: uuid::Uuid,
-        body: &crate::models::PatchGatewayRequest,
-    ) -> crate::Call<crate::models::EventGatewayInfo, PatchEventGatewayError> {
+        body: crate::models::PatchGatewayRequest,
+    ) -> PatchEventGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "patch-event-gateway",
             method: reqwest::Method::PATCH,
@@ -321,16 +327,216 @@ impl<'a> EventGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("gatewayId", &gateway_id)
-            .json_body("application/json", body)
+        PatchEventGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("gatewayId", &gateway_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on Event Gateways, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`EventGateways`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait EventGatewaysApi {
+    /// [`EventGateways::list_event_gateways`]: `GET /v1/event-gateways`.
+    fn list_event_gateways(
+        &self,
+        params: ListEventGatewaysParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewaysResponse,
+            crate::Error<ListEventGatewaysError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-gateways",
+                message: "`list-event-gateways` is not implemented by this `EventGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGateways::create_event_gateway`]: `POST /v1/event-gateways`.
+    fn create_event_gateway(
+        &self,
+        body: crate::models::CreateGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayInfo,
+            crate::Error<CreateEventGatewayError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-gateway",
+                message: "`create-event-gateway` is not implemented by this `EventGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGateways::get_event_gateway`]: `GET /v1/event-gateways/{gatewayId}`.
+    fn get_event_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayInfo,
+            crate::Error<GetEventGatewayError>,
+        >,
+    > + Send {
+        let _ = (gateway_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-gateway",
+                message: "`get-event-gateway` is not implemented by this `EventGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGateways::update_event_gateway`]: `PUT /v1/event-gateways/{gatewayId}`.
+    fn update_event_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::UpdateGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayInfo,
+            crate::Error<UpdateEventGatewayError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-gateway",
+                message: "`update-event-gateway` is not implemented by this `EventGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGateways::delete_event_gateway`]: `DELETE /v1/event-gateways/{gatewayId}`.
+    fn delete_event_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayError>>,
+    > + Send {
+        let _ = (gateway_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-gateway",
+                message: "`delete-event-gateway` is not implemented by this `EventGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`EventGateways::patch_event_gateway`]: `PATCH /v1/event-gateways/{gatewayId}`.
+    fn patch_event_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::PatchGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayInfo,
+            crate::Error<PatchEventGatewayError>,
+        >,
+    > + Send {
+        let _ = (gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "patch-event-gateway",
+                message: "`patch-event-gateway` is not implemented by this `EventGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl EventGatewaysApi for crate::Client {
+    fn list_event_gateways(
+        &self,
+        params: ListEventGatewaysParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventGatewaysResponse,
+            crate::Error<ListEventGatewaysError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.event_gateways().list_event_gateways().with_params(params),
+        )
+    }
+    fn create_event_gateway(
+        &self,
+        body: crate::models::CreateGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayInfo,
+            crate::Error<CreateEventGatewayError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.event_gateways().create_event_gateway(body),
+        )
+    }
+    fn get_event_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayInfo,
+            crate::Error<GetEventGatewayError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.event_gateways().get_event_gateway(gateway_id),
+        )
+    }
+    fn update_event_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::UpdateGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayInfo,
+            crate::Error<UpdateEventGatewayError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.event_gateways().update_event_gateway(gateway_id, body),
+        )
+    }
+    fn delete_event_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventGatewayError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.event_gateways().delete_event_gateway(gateway_id),
+        )
+    }
+    fn patch_event_gateway(
+        &self,
+        gateway_id: uuid::Uuid,
+        body: crate::models::PatchGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventGatewayInfo,
+            crate::Error<PatchEventGatewayError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.event_gateways().patch_event_gateway(gateway_id, body),
+        )
     }
 }
 /// The error responses `list-event-gateways` documents.
@@ -532,9 +738,9 @@ impl crate::runtime::ErrorResponses for DeleteEventGatewayError {
 }
 /// The error responses `patch-event-gateway` documents, which other operations of the group document too.
 pub type PatchEventGatewayError = BadRequestUnauthorizedForbiddenNotFoundInternalServerErrorServiceUnavailableError;
-/// Optional parameters of `list-event-gateways`.
+/// The optional parameters of [`EventGateways::list_event_gateways`], each `None` unless set: what the setters of [`ListEventGatewaysCall`] fill, and what [`EventGatewaysApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEventGatewaysOptions {
+pub struct ListEventGatewaysParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
@@ -542,29 +748,65 @@ pub struct ListEventGatewaysOptions {
     /// Filter documents returned in the response.
     pub filter: Option<crate::models::ListEventGatewaysFilter>,
 }
-/// How [`list_event_gateways`](EventGateways::list_event_gateways) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .event_gateways()
-///     .list_event_gateways(&Default::default())
-///     .items(&kong_konnect::event_gateways::LIST_EVENT_GATEWAYS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_EVENT_GATEWAYS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGateways::list_event_gateways`]: set its optional parameters, then `.await` it."]
+    ListEventGatewaysCall < crate ::models::ListEventGatewaysResponse,
+    ListEventGatewaysError >, ListEventGatewaysParams
+}
+impl ListEventGatewaysCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListEventGatewaysResponse, ListEventGatewaysError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+    /// Filter documents returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListEventGatewaysFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGateways::create_event_gateway`]: set its optional parameters, then `.await` it."]
+    CreateEventGatewayCall < crate ::models::EventGatewayInfo, CreateEventGatewayError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGateways::get_event_gateway`]: set its optional parameters, then `.await` it."]
+    GetEventGatewayCall < crate ::models::EventGatewayInfo, GetEventGatewayError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGateways::update_event_gateway`]: set its optional parameters, then `.await` it."]
+    UpdateEventGatewayCall < crate ::models::EventGatewayInfo, UpdateEventGatewayError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGateways::delete_event_gateway`]: set its optional parameters, then `.await` it."]
+    DeleteEventGatewayCall < (), DeleteEventGatewayError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`EventGateways::patch_event_gateway`]: set its optional parameters, then `.await` it."]
+    PatchEventGatewayCall < crate ::models::EventGatewayInfo, PatchEventGatewayError >
+}
+/// How `list-event-gateways` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_EVENT_GATEWAYS_PAGES: crate::runtime::Paginated<
     crate::models::ListEventGatewaysResponse,
     crate::models::EventGatewayInfo,
 > = crate::runtime::Paginated {
@@ -577,3 +819,24 @@ pub static LIST_EVENT_GATEWAYS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListEventGatewaysCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateways`](EventGateways::list_event_gateways).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListEventGatewaysResponse,
+        ListEventGatewaysError,
+    > {
+        self.into_call().pages(&LIST_EVENT_GATEWAYS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_event_gateways`](EventGateways::list_event_gateways).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::EventGatewayInfo, ListEventGatewaysError> {
+        self.into_call().items(&LIST_EVENT_GATEWAYS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on GraphQL Cost Decorations.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on GraphQL Cost Decorations; get one from [`Client::graphql_cost_decorations`](crate::Client::graphql_cost_decorations).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +17,8 @@ impl<'a> GraphqlCostDecorations<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/graphql-rate-limiting-advanced/costs` (operation `list-graphql-rate-limiting-advanced-cost`).
     ///
+    /// Optional: [`size`](ListGraphqlRateLimitingAdvancedCostCall::size), [`offset`](ListGraphqlRateLimitingAdvancedCostCall::offset), [`tags`](ListGraphqlRateLimitingAdvancedCostCall::tags) on the returned [`ListGraphqlRateLimitingAdvancedCostCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,7 +29,8 @@ impl<'a> GraphqlCostDecorations<'a> {
     ///
     /// let response = client
     ///     .graphql_cost_decorations()
-    ///     .list_graphql_rate_limiting_advanced_cost("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_graphql_rate_limiting_advanced_cost("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -40,11 +39,7 @@ impl<'a> GraphqlCostDecorations<'a> {
     pub fn list_graphql_rate_limiting_advanced_cost(
         &self,
         control_plane_id: uuid::Uuid,
-        options: &ListGraphqlRateLimitingAdvancedCostOptions,
-    ) -> crate::Call<
-        crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
-        ListGraphqlRateLimitingAdvancedCostError,
-    > {
+    ) -> ListGraphqlRateLimitingAdvancedCostCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-graphql-rate-limiting-advanced-cost",
             method: reqwest::Method::GET,
@@ -58,18 +53,19 @@ impl<'a> GraphqlCostDecorations<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListGraphqlRateLimitingAdvancedCostCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListGraphqlRateLimitingAdvancedCostParams::default(),
+        }
     }
     /// Get a GraphQL Cost Decoration
     ///
@@ -97,10 +93,7 @@ impl<'a> GraphqlCostDecorations<'a> {
         &self,
         graphql_cost_decoration_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GraphqlCostDecoration,
-        GetGraphqlRateLimitingAdvancedCostError,
-    > {
+    ) -> GetGraphqlRateLimitingAdvancedCostCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-graphql-rate-limiting-advanced-cost",
             method: reqwest::Method::GET,
@@ -114,20 +107,25 @@ impl<'a> GraphqlCostDecorations<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("GraphQLCostDecorationId", graphql_cost_decoration_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetGraphqlRateLimitingAdvancedCostCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("GraphQLCostDecorationId", graphql_cost_decoration_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// List all GraphQL Cost Decorations associated with a Service
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/graphql-rate-limiting-advanced/costs` (operation `list-graphql-rate-limiting-advanced-cost-with-service`).
+    ///
+    /// Optional: [`size`](ListGraphqlRateLimitingAdvancedCostWithServiceCall::size), [`offset`](ListGraphqlRateLimitingAdvancedCostWithServiceCall::offset), [`tags`](ListGraphqlRateLimitingAdvancedCostWithServiceCall::tags) on the returned [`ListGraphqlRateLimitingAdvancedCostWithServiceCall`].
     ///
     /// # Example
     ///
@@ -139,7 +137,8 @@ impl<'a> GraphqlCostDecorations<'a> {
     ///
     /// let response = client
     ///     .graphql_cost_decorations()
-    ///     .list_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &Default::default())
+    ///     .list_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -149,11 +148,7 @@ impl<'a> GraphqlCostDecorations<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         service_id: &str,
-        options: &ListGraphqlRateLimitingAdvancedCostWithServiceOptions,
-    ) -> crate::Call<
-        crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
-        ListGraphqlRateLimitingAdvancedCostWithServiceError,
-    > {
+    ) -> ListGraphqlRateLimitingAdvancedCostWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-graphql-rate-limiting-advanced-cost-with-service",
             method: reqwest::Method::GET,
@@ -167,19 +162,20 @@ impl<'a> GraphqlCostDecorations<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListGraphqlRateLimitingAdvancedCostWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id),
+            params: ListGraphqlRateLimitingAdvancedCostWithServiceParams::default(),
+        }
     }
     /// Create a new GraphQL Cost Decoration associated with a Service
     ///
@@ -193,12 +189,12 @@ impl<'a> GraphqlCostDecorations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GraphqlCostDecorationWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::GraphqlCostDecorationWithoutParents>(serde_json::json!({
     ///   "type_path": "string"
     /// }))?;
     /// let response = client
     ///     .graphql_cost_decorations()
-    ///     .create_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &body)
+    ///     .create_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -208,11 +204,8 @@ impl<'a> GraphqlCostDecorations<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         service_id: &str,
-        body: &crate::models::GraphqlCostDecorationWithoutParents,
-    ) -> crate::Call<
-        crate::models::GraphqlCostDecoration,
-        CreateGraphqlRateLimitingAdvancedCostWithServiceError,
-    > {
+        body: crate::models::GraphqlCostDecorationWithoutParents,
+    ) -> CreateGraphqlRateLimitingAdvancedCostWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-graphql-rate-limiting-advanced-cost-with-service",
             method: reqwest::Method::POST,
@@ -226,17 +219,20 @@ impl<'a> GraphqlCostDecorations<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .json_body("application/json", body)
+        CreateGraphqlRateLimitingAdvancedCostWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a GraphQL Cost Decoration associated with a Service
     ///
@@ -265,10 +261,7 @@ impl<'a> GraphqlCostDecorations<'a> {
         control_plane_id: uuid::Uuid,
         service_id: &str,
         graphql_cost_decoration_id: &str,
-    ) -> crate::Call<
-        crate::models::GraphqlCostDecoration,
-        GetGraphqlRateLimitingAdvancedCostWithServiceError,
-    > {
+    ) -> GetGraphqlRateLimitingAdvancedCostWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-graphql-rate-limiting-advanced-cost-with-service",
             method: reqwest::Method::GET,
@@ -282,17 +275,20 @@ impl<'a> GraphqlCostDecorations<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .path_param("GraphQLCostDecorationId", graphql_cost_decoration_id)
+        GetGraphqlRateLimitingAdvancedCostWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .path_param("GraphQLCostDecorationId", graphql_cost_decoration_id),
+        }
     }
     /// Upsert a GraphQL Cost Decoration associated with a Service
     ///
@@ -308,12 +304,12 @@ impl<'a> GraphqlCostDecorations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GraphqlCostDecorationWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::GraphqlCostDecorationWithoutParents>(serde_json::json!({
     ///   "type_path": "string"
     /// }))?;
     /// let response = client
     ///     .graphql_cost_decorations()
-    ///     .upsert_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string", &body)
+    ///     .upsert_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "string", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -324,11 +320,8 @@ impl<'a> GraphqlCostDecorations<'a> {
         control_plane_id: uuid::Uuid,
         service_id: &str,
         graphql_cost_decoration_id: &str,
-        body: &crate::models::GraphqlCostDecorationWithoutParents,
-    ) -> crate::Call<
-        crate::models::GraphqlCostDecoration,
-        UpsertGraphqlRateLimitingAdvancedCostWithServiceError,
-    > {
+        body: crate::models::GraphqlCostDecorationWithoutParents,
+    ) -> UpsertGraphqlRateLimitingAdvancedCostWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-graphql-rate-limiting-advanced-cost-with-service",
             method: reqwest::Method::PUT,
@@ -342,18 +335,21 @@ impl<'a> GraphqlCostDecorations<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .path_param("GraphQLCostDecorationId", graphql_cost_decoration_id)
-            .json_body("application/json", body)
+        UpsertGraphqlRateLimitingAdvancedCostWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .path_param("GraphQLCostDecorationId", graphql_cost_decoration_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a a GraphQL Cost Decoration associated with a Service
     ///
@@ -381,7 +377,7 @@ impl<'a> GraphqlCostDecorations<'a> {
         control_plane_id: uuid::Uuid,
         service_id: &str,
         graphql_cost_decoration_id: &str,
-    ) -> crate::Call<(), DeleteGraphqlRateLimitingAdvancedCostWithServiceError> {
+    ) -> DeleteGraphqlRateLimitingAdvancedCostWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-graphql-rate-limiting-advanced-cost-with-service",
             method: reqwest::Method::DELETE,
@@ -395,17 +391,316 @@ impl<'a> GraphqlCostDecorations<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .path_param("GraphQLCostDecorationId", graphql_cost_decoration_id)
+        DeleteGraphqlRateLimitingAdvancedCostWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .path_param("GraphQLCostDecorationId", graphql_cost_decoration_id),
+        }
+    }
+}
+/// The operations on GraphQL Cost Decorations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`GraphqlCostDecorations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait GraphqlCostDecorationsApi {
+    /// [`GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/graphql-rate-limiting-advanced/costs`.
+    fn list_graphql_rate_limiting_advanced_cost(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListGraphqlRateLimitingAdvancedCostParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
+            crate::Error<ListGraphqlRateLimitingAdvancedCostError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-graphql-rate-limiting-advanced-cost",
+                message: "`list-graphql-rate-limiting-advanced-cost` is not implemented by this `GraphqlCostDecorationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`GraphqlCostDecorations::get_graphql_rate_limiting_advanced_cost`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/graphql-rate-limiting-advanced/costs/{GraphQLCostDecorationId}`.
+    fn get_graphql_rate_limiting_advanced_cost(
+        &self,
+        graphql_cost_decoration_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GraphqlCostDecoration,
+            crate::Error<GetGraphqlRateLimitingAdvancedCostError>,
+        >,
+    > + Send {
+        let _ = (graphql_cost_decoration_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-graphql-rate-limiting-advanced-cost",
+                message: "`get-graphql-rate-limiting-advanced-cost` is not implemented by this `GraphqlCostDecorationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost_with_service`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/graphql-rate-limiting-advanced/costs`.
+    fn list_graphql_rate_limiting_advanced_cost_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        params: ListGraphqlRateLimitingAdvancedCostWithServiceParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
+            crate::Error<ListGraphqlRateLimitingAdvancedCostWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-graphql-rate-limiting-advanced-cost-with-service",
+                message: "`list-graphql-rate-limiting-advanced-cost-with-service` is not implemented by this `GraphqlCostDecorationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`GraphqlCostDecorations::create_graphql_rate_limiting_advanced_cost_with_service`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/graphql-rate-limiting-advanced/costs`.
+    fn create_graphql_rate_limiting_advanced_cost_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        body: crate::models::GraphqlCostDecorationWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GraphqlCostDecoration,
+            crate::Error<CreateGraphqlRateLimitingAdvancedCostWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-graphql-rate-limiting-advanced-cost-with-service",
+                message: "`create-graphql-rate-limiting-advanced-cost-with-service` is not implemented by this `GraphqlCostDecorationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`GraphqlCostDecorations::get_graphql_rate_limiting_advanced_cost_with_service`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/graphql-rate-limiting-advanced/costs/{GraphQLCostDecorationId}`.
+    fn get_graphql_rate_limiting_advanced_cost_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        graphql_cost_decoration_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GraphqlCostDecoration,
+            crate::Error<GetGraphqlRateLimitingAdvancedCostWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, graphql_cost_decoration_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-graphql-rate-limiting-advanced-cost-with-service",
+                message: "`get-graphql-rate-limiting-advanced-cost-with-service` is not implemented by this `GraphqlCostDecorationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`GraphqlCostDecorations::upsert_graphql_rate_limiting_advanced_cost_with_service`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/graphql-rate-limiting-advanced/costs/{GraphQLCostDecorationId}`.
+    fn upsert_graphql_rate_limiting_advanced_cost_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        graphql_cost_decoration_id: &str,
+        body: crate::models::GraphqlCostDecorationWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GraphqlCostDecoration,
+            crate::Error<UpsertGraphqlRateLimitingAdvancedCostWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, graphql_cost_decoration_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-graphql-rate-limiting-advanced-cost-with-service",
+                message: "`upsert-graphql-rate-limiting-advanced-cost-with-service` is not implemented by this `GraphqlCostDecorationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`GraphqlCostDecorations::delete_graphql_rate_limiting_advanced_cost_with_service`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/graphql-rate-limiting-advanced/costs/{GraphQLCostDecorationId}`.
+    fn delete_graphql_rate_limiting_advanced_cost_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        graphql_cost_decoration_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<DeleteGraphqlRateLimitingAdvancedCostWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, graphql_cost_decoration_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-graphql-rate-limiting-advanced-cost-with-service",
+                message: "`delete-graphql-rate-limiting-advanced-cost-with-service` is not implemented by this `GraphqlCostDecorationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl GraphqlCostDecorationsApi for crate::Client {
+    fn list_graphql_rate_limiting_advanced_cost(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListGraphqlRateLimitingAdvancedCostParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
+            crate::Error<ListGraphqlRateLimitingAdvancedCostError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .graphql_cost_decorations()
+                .list_graphql_rate_limiting_advanced_cost(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn get_graphql_rate_limiting_advanced_cost(
+        &self,
+        graphql_cost_decoration_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GraphqlCostDecoration,
+            crate::Error<GetGraphqlRateLimitingAdvancedCostError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .graphql_cost_decorations()
+                .get_graphql_rate_limiting_advanced_cost(
+                    graphql_cost_decoration_id,
+                    control_plane_id,
+                ),
+        )
+    }
+    fn list_graphql_rate_limiting_advanced_cost_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        params: ListGraphqlRateLimitingAdvancedCostWithServiceParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
+            crate::Error<ListGraphqlRateLimitingAdvancedCostWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .graphql_cost_decorations()
+                .list_graphql_rate_limiting_advanced_cost_with_service(
+                    control_plane_id,
+                    service_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_graphql_rate_limiting_advanced_cost_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        body: crate::models::GraphqlCostDecorationWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GraphqlCostDecoration,
+            crate::Error<CreateGraphqlRateLimitingAdvancedCostWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .graphql_cost_decorations()
+                .create_graphql_rate_limiting_advanced_cost_with_service(
+                    control_plane_id,
+                    service_id,
+                    body,
+                ),
+        )
+    }
+    fn get_graphql_rate_limiting_advanced_cost_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        graphql_cost_decoration_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GraphqlCostDecoration,
+            crate::Error<GetGraphqlRateLimitingAdvancedCostWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .graphql_cost_decorations()
+                .get_graphql_rate_limiting_advanced_cost_with_service(
+                    control_plane_id,
+                    service_id,
+                    graphql_cost_decoration_id,
+                ),
+        )
+    }
+    fn upsert_graphql_rate_limiting_advanced_cost_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        graphql_cost_decoration_id: &str,
+        body: crate::models::GraphqlCostDecorationWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GraphqlCostDecoration,
+            crate::Error<UpsertGraphqlRateLimitingAdvancedCostWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .graphql_cost_decorations()
+                .upsert_graphql_rate_limiting_advanced_cost_with_service(
+                    control_plane_id,
+                    service_id,
+                    graphql_cost_decoration_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_graphql_rate_limiting_advanced_cost_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        graphql_cost_decoration_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<DeleteGraphqlRateLimitingAdvancedCostWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .graphql_cost_decorations()
+                .delete_graphql_rate_limiting_advanced_cost_with_service(
+                    control_plane_id,
+                    service_id,
+                    graphql_cost_decoration_id,
+                ),
+        )
     }
 }
 /// The error responses `list-graphql-rate-limiting-advanced-cost` documents.
@@ -525,9 +820,9 @@ for GetGraphqlRateLimitingAdvancedCostWithServiceError {
 pub type UpsertGraphqlRateLimitingAdvancedCostWithServiceError = NoDocumentedError;
 /// The error responses `delete-graphql-rate-limiting-advanced-cost-with-service` documents, which other operations of the group document too.
 pub type DeleteGraphqlRateLimitingAdvancedCostWithServiceError = NoDocumentedError;
-/// Optional parameters of `list-graphql-rate-limiting-advanced-cost`.
+/// The optional parameters of [`GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost`], each `None` unless set: what the setters of [`ListGraphqlRateLimitingAdvancedCostCall`] fill, and what [`GraphqlCostDecorationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListGraphqlRateLimitingAdvancedCostOptions {
+pub struct ListGraphqlRateLimitingAdvancedCostParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -535,9 +830,51 @@ pub struct ListGraphqlRateLimitingAdvancedCostOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `list-graphql-rate-limiting-advanced-cost-with-service`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost`]: set its optional parameters, then `.await` it."]
+    ListGraphqlRateLimitingAdvancedCostCall < crate
+    ::models::ListGraphqlRateLimitingAdvancedCostResponse,
+    ListGraphqlRateLimitingAdvancedCostError >, ListGraphqlRateLimitingAdvancedCostParams
+}
+impl ListGraphqlRateLimitingAdvancedCostCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
+        ListGraphqlRateLimitingAdvancedCostError,
+    > {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`GraphqlCostDecorations::get_graphql_rate_limiting_advanced_cost`]: set its optional parameters, then `.await` it."]
+    GetGraphqlRateLimitingAdvancedCostCall < crate ::models::GraphqlCostDecoration,
+    GetGraphqlRateLimitingAdvancedCostError >
+}
+/// The optional parameters of [`GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost_with_service`], each `None` unless set: what the setters of [`ListGraphqlRateLimitingAdvancedCostWithServiceCall`] fill, and what [`GraphqlCostDecorationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListGraphqlRateLimitingAdvancedCostWithServiceOptions {
+pub struct ListGraphqlRateLimitingAdvancedCostWithServiceParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -545,29 +882,71 @@ pub struct ListGraphqlRateLimitingAdvancedCostWithServiceOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_graphql_rate_limiting_advanced_cost`](GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .graphql_cost_decorations()
-///     .list_graphql_rate_limiting_advanced_cost("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::graphql_cost_decorations::LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost_with_service`]: set its optional parameters, then `.await` it."]
+    ListGraphqlRateLimitingAdvancedCostWithServiceCall < crate
+    ::models::ListGraphqlRateLimitingAdvancedCostResponse,
+    ListGraphqlRateLimitingAdvancedCostWithServiceError >,
+    ListGraphqlRateLimitingAdvancedCostWithServiceParams
+}
+impl ListGraphqlRateLimitingAdvancedCostWithServiceCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
+        ListGraphqlRateLimitingAdvancedCostWithServiceError,
+    > {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`GraphqlCostDecorations::create_graphql_rate_limiting_advanced_cost_with_service`]: set its optional parameters, then `.await` it."]
+    CreateGraphqlRateLimitingAdvancedCostWithServiceCall < crate
+    ::models::GraphqlCostDecoration,
+    CreateGraphqlRateLimitingAdvancedCostWithServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`GraphqlCostDecorations::get_graphql_rate_limiting_advanced_cost_with_service`]: set its optional parameters, then `.await` it."]
+    GetGraphqlRateLimitingAdvancedCostWithServiceCall < crate
+    ::models::GraphqlCostDecoration, GetGraphqlRateLimitingAdvancedCostWithServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`GraphqlCostDecorations::upsert_graphql_rate_limiting_advanced_cost_with_service`]: set its optional parameters, then `.await` it."]
+    UpsertGraphqlRateLimitingAdvancedCostWithServiceCall < crate
+    ::models::GraphqlCostDecoration,
+    UpsertGraphqlRateLimitingAdvancedCostWithServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`GraphqlCostDecorations::delete_graphql_rate_limiting_advanced_cost_with_service`]: set its optional parameters, then `.await` it."]
+    DeleteGraphqlRateLimitingAdvancedCostWithServiceCall < (),
+    DeleteGraphqlRateLimitingAdvancedCostWithServiceError >
+}
+/// How `list-graphql-rate-limiting-advanced-cost` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_PAGES: crate::runtime::Paginated<
     crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
     crate::models::GraphqlCostDecoration,
 > = crate::runtime::Paginated {
@@ -580,29 +959,32 @@ pub static LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_PAGES: crate::runtime::Pagin
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_graphql_rate_limiting_advanced_cost_with_service`](GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost_with_service) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .graphql_cost_decorations()
-///     .list_graphql_rate_limiting_advanced_cost_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &Default::default())
-///     .items(&kong_konnect::graphql_cost_decorations::LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_WITH_SERVICE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_WITH_SERVICE_PAGES: crate::runtime::Paginated<
+impl ListGraphqlRateLimitingAdvancedCostCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_graphql_rate_limiting_advanced_cost`](GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
+        ListGraphqlRateLimitingAdvancedCostError,
+    > {
+        self.into_call().pages(&LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_graphql_rate_limiting_advanced_cost`](GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::GraphqlCostDecoration,
+        ListGraphqlRateLimitingAdvancedCostError,
+    > {
+        self.into_call().items(&LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_PAGES)
+    }
+}
+/// How `list-graphql-rate-limiting-advanced-cost-with-service` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_WITH_SERVICE_PAGES: crate::runtime::Paginated<
     crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
     crate::models::GraphqlCostDecoration,
 > = crate::runtime::Paginated {
@@ -615,3 +997,29 @@ pub static LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_WITH_SERVICE_PAGES: crate::r
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListGraphqlRateLimitingAdvancedCostWithServiceCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_graphql_rate_limiting_advanced_cost_with_service`](GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost_with_service).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListGraphqlRateLimitingAdvancedCostResponse,
+        ListGraphqlRateLimitingAdvancedCostWithServiceError,
+    > {
+        self.into_call()
+            .pages(&LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_WITH_SERVICE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_graphql_rate_limiting_advanced_cost_with_service`](GraphqlCostDecorations::list_graphql_rate_limiting_advanced_cost_with_service).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::GraphqlCostDecoration,
+        ListGraphqlRateLimitingAdvancedCostWithServiceError,
+    > {
+        self.into_call()
+            .items(&LIST_GRAPHQL_RATE_LIMITING_ADVANCED_COST_WITH_SERVICE_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on HMAC-auth credentials.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on HMAC-auth credentials; get one from [`Client::hmac_auth_credentials`](crate::Client::hmac_auth_credentials).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +17,8 @@ impl<'a> HmacAuthCredentials<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/hmac-auth` (operation `list-hmac-auth-with-consumer`).
     ///
+    /// Optional: [`size`](ListHmacAuthWithConsumerCall::size), [`offset`](ListHmacAuthWithConsumerCall::offset), [`tags`](ListHmacAuthWithConsumerCall::tags) on the returned [`ListHmacAuthWithConsumerCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,7 +29,8 @@ impl<'a> HmacAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .hmac_auth_credentials()
-    ///     .list_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+    ///     .list_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -41,11 +40,7 @@ impl<'a> HmacAuthCredentials<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        options: &ListHmacAuthWithConsumerOptions,
-    ) -> crate::Call<
-        crate::models::ListHmacAuthResponse,
-        ListHmacAuthWithConsumerError,
-    > {
+    ) -> ListHmacAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-hmac-auth-with-consumer",
             method: reqwest::Method::GET,
@@ -59,19 +54,23 @@ impl<'a> HmacAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListHmacAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                ),
+            params: ListHmacAuthWithConsumerParams::default(),
+        }
     }
     /// Create a new HMAC-auth credential associated with a Consumer
     ///
@@ -85,14 +84,14 @@ impl<'a> HmacAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::HmacAuthWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::HmacAuthWithoutParents>(serde_json::json!({
     ///   "id": "75695322-e8a0-4109-aed4-5416b0308d85",
     ///   "secret": "wQazJ304DW5huJklHgUfjfiSyCyTAEDZ",
     ///   "username": "xerxes"
     /// }))?;
     /// let response = client
     ///     .hmac_auth_credentials()
-    ///     .create_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
+    ///     .create_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -102,8 +101,8 @@ impl<'a> HmacAuthCredentials<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        body: &crate::models::HmacAuthWithoutParents,
-    ) -> crate::Call<crate::models::HmacAuth, CreateHmacAuthWithConsumerError> {
+        body: crate::models::HmacAuthWithoutParents,
+    ) -> CreateHmacAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-hmac-auth-with-consumer",
             method: reqwest::Method::POST,
@@ -117,17 +116,23 @@ impl<'a> HmacAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .json_body("application/json", body)
+        CreateHmacAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get a HMAC-auth credential associated with a Consumer
     ///
@@ -156,7 +161,7 @@ impl<'a> HmacAuthCredentials<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         hmac_auth_id: &str,
-    ) -> crate::Call<crate::models::HmacAuth, GetHmacAuthWithConsumerError> {
+    ) -> GetHmacAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-hmac-auth-with-consumer",
             method: reqwest::Method::GET,
@@ -170,17 +175,23 @@ impl<'a> HmacAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("HMACAuthId", hmac_auth_id)
+        GetHmacAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("HMACAuthId", hmac_auth_id),
+        }
     }
     /// Upsert a HMAC-auth credential associated with a Consumer
     ///
@@ -196,14 +207,14 @@ impl<'a> HmacAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::HmacAuthWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::HmacAuthWithoutParents>(serde_json::json!({
     ///   "id": "75695322-e8a0-4109-aed4-5416b0308d85",
     ///   "secret": "wQazJ304DW5huJklHgUfjfiSyCyTAEDZ",
     ///   "username": "xerxes"
     /// }))?;
     /// let response = client
     ///     .hmac_auth_credentials()
-    ///     .upsert_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "70e7b00b-72f2-471b-a5ce-9c4171775360", &body)
+    ///     .upsert_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "70e7b00b-72f2-471b-a5ce-9c4171775360", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -214,8 +225,8 @@ impl<'a> HmacAuthCredentials<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         hmac_auth_id: &str,
-        body: &crate::models::HmacAuthWithoutParents,
-    ) -> crate::Call<crate::models::HmacAuth, UpsertHmacAuthWithConsumerError> {
+        body: crate::models::HmacAuthWithoutParents,
+    ) -> UpsertHmacAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-hmac-auth-with-consumer",
             method: reqwest::Method::PUT,
@@ -229,18 +240,24 @@ impl<'a> HmacAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("HMACAuthId", hmac_auth_id)
-            .json_body("application/json", body)
+        UpsertHmacAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("HMACAuthId", hmac_auth_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a a HMAC-auth credential associated with a Consumer
     ///
@@ -268,7 +285,7 @@ impl<'a> HmacAuthCredentials<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         hmac_auth_id: &str,
-    ) -> crate::Call<(), DeleteHmacAuthWithConsumerError> {
+    ) -> DeleteHmacAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-hmac-auth-with-consumer",
             method: reqwest::Method::DELETE,
@@ -282,21 +299,29 @@ impl<'a> HmacAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("HMACAuthId", hmac_auth_id)
+        DeleteHmacAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("HMACAuthId", hmac_auth_id),
+        }
     }
     /// List all HMAC-auth credentials
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/hmac-auths` (operation `list-hmac-auth`).
+    ///
+    /// Optional: [`size`](ListHmacAuthCall::size), [`offset`](ListHmacAuthCall::offset), [`tags`](ListHmacAuthCall::tags) on the returned [`ListHmacAuthCall`].
     ///
     /// # Example
     ///
@@ -308,17 +333,14 @@ impl<'a> HmacAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .hmac_auth_credentials()
-    ///     .list_hmac_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_hmac_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_hmac_auth(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListHmacAuthOptions,
-    ) -> crate::Call<crate::models::ListHmacAuthResponse, ListHmacAuthError> {
+    pub fn list_hmac_auth(&self, control_plane_id: uuid::Uuid) -> ListHmacAuthCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-hmac-auth",
             method: reqwest::Method::GET,
@@ -332,18 +354,19 @@ impl<'a> HmacAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListHmacAuthCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListHmacAuthParams::default(),
+        }
     }
     /// Get a HMAC-auth credential
     ///
@@ -371,7 +394,7 @@ impl<'a> HmacAuthCredentials<'a> {
         &self,
         hmac_auth_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::HmacAuth, GetHmacAuthError> {
+    ) -> GetHmacAuthCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-hmac-auth",
             method: reqwest::Method::GET,
@@ -385,16 +408,298 @@ impl<'a> HmacAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("HMACAuthId", hmac_auth_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetHmacAuthCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("HMACAuthId", hmac_auth_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on HMAC-auth credentials, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`HmacAuthCredentials`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait HmacAuthCredentialsApi {
+    /// [`HmacAuthCredentials::list_hmac_auth_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/hmac-auth`.
+    fn list_hmac_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListHmacAuthWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListHmacAuthResponse,
+            crate::Error<ListHmacAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-hmac-auth-with-consumer",
+                message: "`list-hmac-auth-with-consumer` is not implemented by this `HmacAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`HmacAuthCredentials::create_hmac_auth_with_consumer`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/hmac-auth`.
+    fn create_hmac_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        body: crate::models::HmacAuthWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::HmacAuth,
+            crate::Error<CreateHmacAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-hmac-auth-with-consumer",
+                message: "`create-hmac-auth-with-consumer` is not implemented by this `HmacAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`HmacAuthCredentials::get_hmac_auth_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/hmac-auth/{HMACAuthId}`.
+    fn get_hmac_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        hmac_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::HmacAuth,
+            crate::Error<GetHmacAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, hmac_auth_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-hmac-auth-with-consumer",
+                message: "`get-hmac-auth-with-consumer` is not implemented by this `HmacAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`HmacAuthCredentials::upsert_hmac_auth_with_consumer`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/hmac-auth/{HMACAuthId}`.
+    fn upsert_hmac_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        hmac_auth_id: &str,
+        body: crate::models::HmacAuthWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::HmacAuth,
+            crate::Error<UpsertHmacAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, hmac_auth_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-hmac-auth-with-consumer",
+                message: "`upsert-hmac-auth-with-consumer` is not implemented by this `HmacAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`HmacAuthCredentials::delete_hmac_auth_with_consumer`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/hmac-auth/{HMACAuthId}`.
+    fn delete_hmac_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        hmac_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteHmacAuthWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, hmac_auth_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-hmac-auth-with-consumer",
+                message: "`delete-hmac-auth-with-consumer` is not implemented by this `HmacAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`HmacAuthCredentials::list_hmac_auth`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/hmac-auths`.
+    fn list_hmac_auth(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListHmacAuthParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListHmacAuthResponse,
+            crate::Error<ListHmacAuthError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-hmac-auth",
+                message: "`list-hmac-auth` is not implemented by this `HmacAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`HmacAuthCredentials::get_hmac_auth`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/hmac-auths/{HMACAuthId}`.
+    fn get_hmac_auth(
+        &self,
+        hmac_auth_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::HmacAuth, crate::Error<GetHmacAuthError>>,
+    > + Send {
+        let _ = (hmac_auth_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-hmac-auth",
+                message: "`get-hmac-auth` is not implemented by this `HmacAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl HmacAuthCredentialsApi for crate::Client {
+    fn list_hmac_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListHmacAuthWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListHmacAuthResponse,
+            crate::Error<ListHmacAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .hmac_auth_credentials()
+                .list_hmac_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_hmac_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        body: crate::models::HmacAuthWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::HmacAuth,
+            crate::Error<CreateHmacAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .hmac_auth_credentials()
+                .create_hmac_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    body,
+                ),
+        )
+    }
+    fn get_hmac_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        hmac_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::HmacAuth,
+            crate::Error<GetHmacAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .hmac_auth_credentials()
+                .get_hmac_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    hmac_auth_id,
+                ),
+        )
+    }
+    fn upsert_hmac_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        hmac_auth_id: &str,
+        body: crate::models::HmacAuthWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::HmacAuth,
+            crate::Error<UpsertHmacAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .hmac_auth_credentials()
+                .upsert_hmac_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    hmac_auth_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_hmac_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        hmac_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteHmacAuthWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .hmac_auth_credentials()
+                .delete_hmac_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    hmac_auth_id,
+                ),
+        )
+    }
+    fn list_hmac_auth(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListHmacAuthParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListHmacAuthResponse,
+            crate::Error<ListHmacAuthError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .hmac_auth_credentials()
+                .list_hmac_auth(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn get_hmac_auth(
+        &self,
+        hmac_auth_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::HmacAuth, crate::Error<GetHmacAuthError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.hmac_auth_credentials().get_hmac_auth(hmac_auth_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-hmac-auth-with-consumer`, `create-hmac-auth-with-consumer`, `upsert-hmac-auth-with-consumer`, `delete-hmac-auth-with-consumer` document.
@@ -513,9 +818,9 @@ impl crate::runtime::ErrorResponses for GetHmacAuthError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-hmac-auth-with-consumer`.
+/// The optional parameters of [`HmacAuthCredentials::list_hmac_auth_with_consumer`], each `None` unless set: what the setters of [`ListHmacAuthWithConsumerCall`] fill, and what [`HmacAuthCredentialsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListHmacAuthWithConsumerOptions {
+pub struct ListHmacAuthWithConsumerParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -523,9 +828,67 @@ pub struct ListHmacAuthWithConsumerOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `list-hmac-auth`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`HmacAuthCredentials::list_hmac_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    ListHmacAuthWithConsumerCall < crate ::models::ListHmacAuthResponse,
+    ListHmacAuthWithConsumerError >, ListHmacAuthWithConsumerParams
+}
+impl ListHmacAuthWithConsumerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListHmacAuthResponse,
+        ListHmacAuthWithConsumerError,
+    > {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`HmacAuthCredentials::create_hmac_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    CreateHmacAuthWithConsumerCall < crate ::models::HmacAuth,
+    CreateHmacAuthWithConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`HmacAuthCredentials::get_hmac_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    GetHmacAuthWithConsumerCall < crate ::models::HmacAuth, GetHmacAuthWithConsumerError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`HmacAuthCredentials::upsert_hmac_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    UpsertHmacAuthWithConsumerCall < crate ::models::HmacAuth,
+    UpsertHmacAuthWithConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`HmacAuthCredentials::delete_hmac_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    DeleteHmacAuthWithConsumerCall < (), DeleteHmacAuthWithConsumerError >
+}
+/// The optional parameters of [`HmacAuthCredentials::list_hmac_auth`], each `None` unless set: what the setters of [`ListHmacAuthCall`] fill, and what [`HmacAuthCredentialsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListHmacAuthOptions {
+pub struct ListHmacAuthParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -533,29 +896,45 @@ pub struct ListHmacAuthOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_hmac_auth_with_consumer`](HmacAuthCredentials::list_hmac_auth_with_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .hmac_auth_credentials()
-///     .list_hmac_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
-///     .items(&kong_konnect::hmac_auth_credentials::LIST_HMAC_AUTH_WITH_CONSUMER_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_HMAC_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`HmacAuthCredentials::list_hmac_auth`]: set its optional parameters, then `.await` it."]
+    ListHmacAuthCall < crate ::models::ListHmacAuthResponse, ListHmacAuthError >,
+    ListHmacAuthParams
+}
+impl ListHmacAuthCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListHmacAuthResponse, ListHmacAuthError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`HmacAuthCredentials::get_hmac_auth`]: set its optional parameters, then `.await` it."]
+    GetHmacAuthCall < crate ::models::HmacAuth, GetHmacAuthError >
+}
+/// How `list-hmac-auth-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_HMAC_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     crate::models::ListHmacAuthResponse,
     crate::models::HmacAuth,
 > = crate::runtime::Paginated {
@@ -568,29 +947,29 @@ pub static LIST_HMAC_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_hmac_auth`](HmacAuthCredentials::list_hmac_auth) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .hmac_auth_credentials()
-///     .list_hmac_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::hmac_auth_credentials::LIST_HMAC_AUTH_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_HMAC_AUTH_PAGES: crate::runtime::Paginated<
+impl ListHmacAuthWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_hmac_auth_with_consumer`](HmacAuthCredentials::list_hmac_auth_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListHmacAuthResponse,
+        ListHmacAuthWithConsumerError,
+    > {
+        self.into_call().pages(&LIST_HMAC_AUTH_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_hmac_auth_with_consumer`](HmacAuthCredentials::list_hmac_auth_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::HmacAuth, ListHmacAuthWithConsumerError> {
+        self.into_call().items(&LIST_HMAC_AUTH_WITH_CONSUMER_PAGES)
+    }
+}
+/// How `list-hmac-auth` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_HMAC_AUTH_PAGES: crate::runtime::Paginated<
     crate::models::ListHmacAuthResponse,
     crate::models::HmacAuth,
 > = crate::runtime::Paginated {
@@ -603,3 +982,19 @@ pub static LIST_HMAC_AUTH_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListHmacAuthCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_hmac_auth`](HmacAuthCredentials::list_hmac_auth).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListHmacAuthResponse, ListHmacAuthError> {
+        self.into_call().pages(&LIST_HMAC_AUTH_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_hmac_auth`](HmacAuthCredentials::list_hmac_auth).
+    pub fn items(self) -> crate::ItemStream<crate::models::HmacAuth, ListHmacAuthError> {
+        self.into_call().items(&LIST_HMAC_AUTH_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Impersonation Settings.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Impersonation Settings; get one from [`Client::impersonation_settings`](crate::Client::impersonation_settings).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -39,12 +35,7 @@ impl<'a> ImpersonationSettings<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_impersonation_settings(
-        &self,
-    ) -> crate::Call<
-        crate::models::GetImpersonationSettingsResponse,
-        GetImpersonationSettingsError,
-    > {
+    pub fn get_impersonation_settings(&self) -> GetImpersonationSettingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-impersonation-settings",
             method: reqwest::Method::GET,
@@ -60,20 +51,25 @@ impl<'a> ImpersonationSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
+        GetImpersonationSettingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+        }
     }
     /// Update Impersonation Settings
     ///
     /// Updates Impersonation Settings.
     ///
     /// `PATCH /v3/organizations/impersonation` (operation `update-impersonation-settings`).
+    ///
+    /// Optional: [`body`](UpdateImpersonationSettingsCall::body) on the returned [`UpdateImpersonationSettingsCall`].
     ///
     /// # Example
     ///
@@ -83,22 +79,17 @@ impl<'a> ImpersonationSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GetImpersonationSettingsResponse = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::GetImpersonationSettingsResponse>(serde_json::json!({}))?;
     /// let response = client
     ///     .impersonation_settings()
-    ///     .update_impersonation_settings(Some(&body))
+    ///     .update_impersonation_settings()
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_impersonation_settings(
-        &self,
-        body: Option<&crate::models::GetImpersonationSettingsResponse>,
-    ) -> crate::Call<
-        crate::models::GetImpersonationSettingsResponse,
-        UpdateImpersonationSettingsError,
-    > {
+    pub fn update_impersonation_settings(&self) -> UpdateImpersonationSettingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-impersonation-settings",
             method: reqwest::Method::PATCH,
@@ -114,19 +105,90 @@ impl<'a> ImpersonationSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            );
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateImpersonationSettingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: UpdateImpersonationSettingsParams::default(),
         }
+    }
+}
+/// The operations on Impersonation Settings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ImpersonationSettings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ImpersonationSettingsApi {
+    /// [`ImpersonationSettings::get_impersonation_settings`]: `GET /v3/organizations/impersonation`.
+    fn get_impersonation_settings(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetImpersonationSettingsResponse,
+            crate::Error<GetImpersonationSettingsError>,
+        >,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-impersonation-settings",
+                message: "`get-impersonation-settings` is not implemented by this `ImpersonationSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ImpersonationSettings::update_impersonation_settings`]: `PATCH /v3/organizations/impersonation`.
+    fn update_impersonation_settings(
+        &self,
+        params: UpdateImpersonationSettingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetImpersonationSettingsResponse,
+            crate::Error<UpdateImpersonationSettingsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-impersonation-settings",
+                message: "`update-impersonation-settings` is not implemented by this `ImpersonationSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ImpersonationSettingsApi for crate::Client {
+    fn get_impersonation_settings(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetImpersonationSettingsResponse,
+            crate::Error<GetImpersonationSettingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.impersonation_settings().get_impersonation_settings(),
+        )
+    }
+    fn update_impersonation_settings(
+        &self,
+        params: UpdateImpersonationSettingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetImpersonationSettingsResponse,
+            crate::Error<UpdateImpersonationSettingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .impersonation_settings()
+                .update_impersonation_settings()
+                .with_params(params),
+        )
     }
 }
 /// The error responses `get-impersonation-settings` documents.
@@ -199,5 +261,46 @@ impl crate::runtime::ErrorResponses for UpdateImpersonationSettingsError {
     }
     fn status(&self) -> u16 {
         Self::status(self)
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ImpersonationSettings::get_impersonation_settings`]: set its optional parameters, then `.await` it."]
+    GetImpersonationSettingsCall < crate ::models::GetImpersonationSettingsResponse,
+    GetImpersonationSettingsError >
+}
+/// The optional parameters of [`ImpersonationSettings::update_impersonation_settings`], each `None` unless set: what the setters of [`UpdateImpersonationSettingsCall`] fill, and what [`ImpersonationSettingsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateImpersonationSettingsParams {
+    /// The request schema for adding a system account to a team.
+    pub body: Option<crate::models::GetImpersonationSettingsResponse>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ImpersonationSettings::update_impersonation_settings`]: set its optional parameters, then `.await` it."]
+    UpdateImpersonationSettingsCall < crate ::models::GetImpersonationSettingsResponse,
+    UpdateImpersonationSettingsError >, UpdateImpersonationSettingsParams
+}
+impl UpdateImpersonationSettingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::GetImpersonationSettingsResponse,
+        UpdateImpersonationSettingsError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for adding a system account to a team.
+    pub fn body(
+        mut self,
+        body: crate::models::GetImpersonationSettingsResponse,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
     }
 }

@@ -2,11 +2,7 @@
 
 //! Operations on Integration Instance Auth Config.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Integration Instance Auth Config; get one from [`Client::integration_instance_auth_config`](crate::Client::integration_instance_auth_config).
 ///
 /// A integration instance may need to be provided with an auth config before authorizing the instance.
@@ -46,10 +42,7 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
     pub fn get_integration_instance_auth_config(
         &self,
         integration_instance_id: &str,
-    ) -> crate::Call<
-        crate::models::IntegrationInstanceAuthConfig,
-        GetIntegrationInstanceAuthConfigError,
-    > {
+    ) -> GetIntegrationInstanceAuthConfigCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-integration-instance-auth-config",
             method: reqwest::Method::GET,
@@ -65,15 +58,18 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("integrationInstanceId", integration_instance_id)
+        GetIntegrationInstanceAuthConfigCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("integrationInstanceId", integration_instance_id),
+        }
     }
     /// Upsert Integration Instance Auth Config
     ///
@@ -89,7 +85,7 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertIntegrationInstanceAuthConfig = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpsertIntegrationInstanceAuthConfig>(serde_json::json!({
     ///   "client_id": "d745213a-b7e8-4998-abe3-41f164001970",
     ///   "client_secret": "s3cr3t4p1cl13ntt0k3n1234567890abcdef",
     ///   "authorization_endpoint": "https://identity.service.com/oauth/authorize",
@@ -98,7 +94,7 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
     /// }))?;
     /// let response = client
     ///     .integration_instance_auth_config()
-    ///     .upsert_integration_instance_auth_config("3f51fa25-310a-421d-bd1a-007f859021a3", &body)
+    ///     .upsert_integration_instance_auth_config("3f51fa25-310a-421d-bd1a-007f859021a3", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -107,11 +103,8 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
     pub fn upsert_integration_instance_auth_config(
         &self,
         integration_instance_id: &str,
-        body: &crate::models::UpsertIntegrationInstanceAuthConfig,
-    ) -> crate::Call<
-        crate::models::IntegrationInstanceAuthConfig,
-        UpsertIntegrationInstanceAuthConfigError,
-    > {
+        body: crate::models::UpsertIntegrationInstanceAuthConfig,
+    ) -> UpsertIntegrationInstanceAuthConfigCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-integration-instance-auth-config",
             method: reqwest::Method::PUT,
@@ -127,16 +120,19 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("integrationInstanceId", integration_instance_id)
-            .json_body("application/json", body)
+        UpsertIntegrationInstanceAuthConfigCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("integrationInstanceId", integration_instance_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete Integration Instance Auth Config
     ///
@@ -162,7 +158,7 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
     pub fn delete_integration_instance_auth_config(
         &self,
         integration_instance_id: &str,
-    ) -> crate::Call<(), DeleteIntegrationInstanceAuthConfigError> {
+    ) -> DeleteIntegrationInstanceAuthConfigCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-integration-instance-auth-config",
             method: reqwest::Method::DELETE,
@@ -176,15 +172,123 @@ impl<'a> IntegrationInstanceAuthConfig<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("integrationInstanceId", integration_instance_id)
+        DeleteIntegrationInstanceAuthConfigCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("integrationInstanceId", integration_instance_id),
+        }
+    }
+}
+/// The operations on Integration Instance Auth Config, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`IntegrationInstanceAuthConfig`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait IntegrationInstanceAuthConfigApi {
+    /// [`IntegrationInstanceAuthConfig::get_integration_instance_auth_config`]: `GET /v1/integration-instances/{integrationInstanceId}/auth-config`.
+    fn get_integration_instance_auth_config(
+        &self,
+        integration_instance_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstanceAuthConfig,
+            crate::Error<GetIntegrationInstanceAuthConfigError>,
+        >,
+    > + Send {
+        let _ = (integration_instance_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-integration-instance-auth-config",
+                message: "`get-integration-instance-auth-config` is not implemented by this `IntegrationInstanceAuthConfigApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`IntegrationInstanceAuthConfig::upsert_integration_instance_auth_config`]: `PUT /v1/integration-instances/{integrationInstanceId}/auth-config`.
+    fn upsert_integration_instance_auth_config(
+        &self,
+        integration_instance_id: &str,
+        body: crate::models::UpsertIntegrationInstanceAuthConfig,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstanceAuthConfig,
+            crate::Error<UpsertIntegrationInstanceAuthConfigError>,
+        >,
+    > + Send {
+        let _ = (integration_instance_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-integration-instance-auth-config",
+                message: "`upsert-integration-instance-auth-config` is not implemented by this `IntegrationInstanceAuthConfigApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`IntegrationInstanceAuthConfig::delete_integration_instance_auth_config`]: `DELETE /v1/integration-instances/{integrationInstanceId}/auth-config`.
+    fn delete_integration_instance_auth_config(
+        &self,
+        integration_instance_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteIntegrationInstanceAuthConfigError>>,
+    > + Send {
+        let _ = (integration_instance_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-integration-instance-auth-config",
+                message: "`delete-integration-instance-auth-config` is not implemented by this `IntegrationInstanceAuthConfigApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl IntegrationInstanceAuthConfigApi for crate::Client {
+    fn get_integration_instance_auth_config(
+        &self,
+        integration_instance_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstanceAuthConfig,
+            crate::Error<GetIntegrationInstanceAuthConfigError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .integration_instance_auth_config()
+                .get_integration_instance_auth_config(integration_instance_id),
+        )
+    }
+    fn upsert_integration_instance_auth_config(
+        &self,
+        integration_instance_id: &str,
+        body: crate::models::UpsertIntegrationInstanceAuthConfig,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstanceAuthConfig,
+            crate::Error<UpsertIntegrationInstanceAuthConfigError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .integration_instance_auth_config()
+                .upsert_integration_instance_auth_config(integration_instance_id, body),
+        )
+    }
+    fn delete_integration_instance_auth_config(
+        &self,
+        integration_instance_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteIntegrationInstanceAuthConfigError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .integration_instance_auth_config()
+                .delete_integration_instance_auth_config(integration_instance_id),
+        )
     }
 }
 /// The error responses `get-integration-instance-auth-config`, `delete-integration-instance-auth-config` document.
@@ -267,3 +371,21 @@ impl crate::runtime::ErrorResponses for UpsertIntegrationInstanceAuthConfigError
 }
 /// The error responses `delete-integration-instance-auth-config` documents, which other operations of the group document too.
 pub type DeleteIntegrationInstanceAuthConfigError = UnauthorizedForbiddenNotFoundError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`IntegrationInstanceAuthConfig::get_integration_instance_auth_config`]: set its optional parameters, then `.await` it."]
+    GetIntegrationInstanceAuthConfigCall < crate ::models::IntegrationInstanceAuthConfig,
+    GetIntegrationInstanceAuthConfigError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`IntegrationInstanceAuthConfig::upsert_integration_instance_auth_config`]: set its optional parameters, then `.await` it."]
+    UpsertIntegrationInstanceAuthConfigCall < crate
+    ::models::IntegrationInstanceAuthConfig, UpsertIntegrationInstanceAuthConfigError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`IntegrationInstanceAuthConfig::delete_integration_instance_auth_config`]: set its optional parameters, then `.await` it."]
+    DeleteIntegrationInstanceAuthConfigCall < (),
+    DeleteIntegrationInstanceAuthConfigError >
+}

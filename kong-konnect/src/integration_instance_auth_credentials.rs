@@ -2,11 +2,7 @@
 
 //! Operations on Integration Instance Auth Credentials.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Integration Instance Auth Credentials; get one from [`Client::integration_instance_auth_credentials`](crate::Client::integration_instance_auth_credentials).
 ///
 /// Represents the credentials use to authorize an integration instance.
@@ -47,10 +43,7 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     pub fn get_integration_instance_auth_credential(
         &self,
         integration_instance_id: &str,
-    ) -> crate::Call<
-        crate::models::IntegrationInstanceAuthCredential,
-        GetIntegrationInstanceAuthCredentialError,
-    > {
+    ) -> GetIntegrationInstanceAuthCredentialCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-integration-instance-auth-credential",
             method: reqwest::Method::GET,
@@ -66,15 +59,18 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("integrationInstanceId", integration_instance_id)
+        GetIntegrationInstanceAuthCredentialCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("integrationInstanceId", integration_instance_id),
+        }
     }
     /// Create Integration Instance Auth Credential
     ///
@@ -94,7 +90,7 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateIntegrationInstanceAuthCredential = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateIntegrationInstanceAuthCredential>(serde_json::json!({
     ///   "config": {
     ///     "grant_type": "authorization_code",
     ///     "code": "Yzk5ZDczMzRlNDEwY",
@@ -104,7 +100,7 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     /// }))?;
     /// let response = client
     ///     .integration_instance_auth_credentials()
-    ///     .create_integration_instance_auth_credential("3f51fa25-310a-421d-bd1a-007f859021a3", &body)
+    ///     .create_integration_instance_auth_credential("3f51fa25-310a-421d-bd1a-007f859021a3", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -113,11 +109,8 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     pub fn create_integration_instance_auth_credential(
         &self,
         integration_instance_id: &str,
-        body: &crate::models::CreateIntegrationInstanceAuthCredential,
-    ) -> crate::Call<
-        crate::models::IntegrationInstanceAuthCredential,
-        CreateIntegrationInstanceAuthCredentialError,
-    > {
+        body: crate::models::CreateIntegrationInstanceAuthCredential,
+    ) -> CreateIntegrationInstanceAuthCredentialCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-integration-instance-auth-credential",
             method: reqwest::Method::POST,
@@ -133,16 +126,19 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("integrationInstanceId", integration_instance_id)
-            .json_body("application/json", body)
+        CreateIntegrationInstanceAuthCredentialCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("integrationInstanceId", integration_instance_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete Integration Instance Auth Credential
     ///
@@ -168,7 +164,7 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
     pub fn delete_integration_instance_auth_credential(
         &self,
         integration_instance_id: &str,
-    ) -> crate::Call<(), DeleteIntegrationInstanceAuthCredentialError> {
+    ) -> DeleteIntegrationInstanceAuthCredentialCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-integration-instance-auth-credential",
             method: reqwest::Method::DELETE,
@@ -182,15 +178,126 @@ impl<'a> IntegrationInstanceAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("integrationInstanceId", integration_instance_id)
+        DeleteIntegrationInstanceAuthCredentialCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("integrationInstanceId", integration_instance_id),
+        }
+    }
+}
+/// The operations on Integration Instance Auth Credentials, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`IntegrationInstanceAuthCredentials`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait IntegrationInstanceAuthCredentialsApi {
+    /// [`IntegrationInstanceAuthCredentials::get_integration_instance_auth_credential`]: `GET /v1/integration-instances/{integrationInstanceId}/auth-credential`.
+    fn get_integration_instance_auth_credential(
+        &self,
+        integration_instance_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstanceAuthCredential,
+            crate::Error<GetIntegrationInstanceAuthCredentialError>,
+        >,
+    > + Send {
+        let _ = (integration_instance_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-integration-instance-auth-credential",
+                message: "`get-integration-instance-auth-credential` is not implemented by this `IntegrationInstanceAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`IntegrationInstanceAuthCredentials::create_integration_instance_auth_credential`]: `POST /v1/integration-instances/{integrationInstanceId}/auth-credential`.
+    fn create_integration_instance_auth_credential(
+        &self,
+        integration_instance_id: &str,
+        body: crate::models::CreateIntegrationInstanceAuthCredential,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstanceAuthCredential,
+            crate::Error<CreateIntegrationInstanceAuthCredentialError>,
+        >,
+    > + Send {
+        let _ = (integration_instance_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-integration-instance-auth-credential",
+                message: "`create-integration-instance-auth-credential` is not implemented by this `IntegrationInstanceAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`IntegrationInstanceAuthCredentials::delete_integration_instance_auth_credential`]: `DELETE /v1/integration-instances/{integrationInstanceId}/auth-credential`.
+    fn delete_integration_instance_auth_credential(
+        &self,
+        integration_instance_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteIntegrationInstanceAuthCredentialError>>,
+    > + Send {
+        let _ = (integration_instance_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-integration-instance-auth-credential",
+                message: "`delete-integration-instance-auth-credential` is not implemented by this `IntegrationInstanceAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl IntegrationInstanceAuthCredentialsApi for crate::Client {
+    fn get_integration_instance_auth_credential(
+        &self,
+        integration_instance_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstanceAuthCredential,
+            crate::Error<GetIntegrationInstanceAuthCredentialError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .integration_instance_auth_credentials()
+                .get_integration_instance_auth_credential(integration_instance_id),
+        )
+    }
+    fn create_integration_instance_auth_credential(
+        &self,
+        integration_instance_id: &str,
+        body: crate::models::CreateIntegrationInstanceAuthCredential,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstanceAuthCredential,
+            crate::Error<CreateIntegrationInstanceAuthCredentialError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .integration_instance_auth_credentials()
+                .create_integration_instance_auth_credential(
+                    integration_instance_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_integration_instance_auth_credential(
+        &self,
+        integration_instance_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteIntegrationInstanceAuthCredentialError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .integration_instance_auth_credentials()
+                .delete_integration_instance_auth_credential(integration_instance_id),
+        )
     }
 }
 /// The error responses `get-integration-instance-auth-credential`, `delete-integration-instance-auth-credential` document.
@@ -277,3 +384,23 @@ impl crate::runtime::ErrorResponses for CreateIntegrationInstanceAuthCredentialE
 }
 /// The error responses `delete-integration-instance-auth-credential` documents, which other operations of the group document too.
 pub type DeleteIntegrationInstanceAuthCredentialError = UnauthorizedForbiddenNotFoundError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`IntegrationInstanceAuthCredentials::get_integration_instance_auth_credential`]: set its optional parameters, then `.await` it."]
+    GetIntegrationInstanceAuthCredentialCall < crate
+    ::models::IntegrationInstanceAuthCredential,
+    GetIntegrationInstanceAuthCredentialError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`IntegrationInstanceAuthCredentials::create_integration_instance_auth_credential`]: set its optional parameters, then `.await` it."]
+    CreateIntegrationInstanceAuthCredentialCall < crate
+    ::models::IntegrationInstanceAuthCredential,
+    CreateIntegrationInstanceAuthCredentialError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`IntegrationInstanceAuthCredentials::delete_integration_instance_auth_credential`]: set its optional parameters, then `.await` it."]
+    DeleteIntegrationInstanceAuthCredentialCall < (),
+    DeleteIntegrationInstanceAuthCredentialError >
+}

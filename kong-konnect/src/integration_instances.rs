@@ -2,11 +2,7 @@
 
 //! Operations on Integration Instances.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Integration Instances; get one from [`Client::integration_instances`](crate::Client::integration_instances).
 ///
 /// An integration instance represents a specific account of the integration which contains the resources used to manage and support your services.
@@ -32,6 +28,8 @@ impl<'a> IntegrationInstances<'a> {
     ///
     /// `GET /v1/integration-instances` (operation `list-integration-instances`).
     ///
+    /// Optional: [`page_size`](ListIntegrationInstancesCall::page_size), [`page_number`](ListIntegrationInstancesCall::page_number), [`filter`](ListIntegrationInstancesCall::filter), [`sort`](ListIntegrationInstancesCall::sort) on the returned [`ListIntegrationInstancesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -42,19 +40,14 @@ impl<'a> IntegrationInstances<'a> {
     ///
     /// let response = client
     ///     .integration_instances()
-    ///     .list_integration_instances(&Default::default())
+    ///     .list_integration_instances()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_integration_instances(
-        &self,
-        options: &ListIntegrationInstancesOptions,
-    ) -> crate::Call<
-        crate::models::ListIntegrationInstancesResponse,
-        ListIntegrationInstancesError,
-    > {
+    pub fn list_integration_instances(&self) -> ListIntegrationInstancesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-integration-instances",
             method: reqwest::Method::GET,
@@ -70,18 +63,18 @@ impl<'a> IntegrationInstances<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListIntegrationInstancesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListIntegrationInstancesParams::default(),
+        }
     }
     /// Create Integration Instance
     ///
@@ -97,7 +90,7 @@ impl<'a> IntegrationInstances<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateIntegrationInstance = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateIntegrationInstance>(serde_json::json!({
     ///   "integration_name": "aws-lambda",
     ///   "name": "aws-lambda-prod",
     ///   "display_name": "AWS (prod)",
@@ -107,7 +100,7 @@ impl<'a> IntegrationInstances<'a> {
     /// }))?;
     /// let response = client
     ///     .integration_instances()
-    ///     .create_integration_instance(&body)
+    ///     .create_integration_instance(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -115,11 +108,8 @@ impl<'a> IntegrationInstances<'a> {
     /// ```
     pub fn create_integration_instance(
         &self,
-        body: &crate::models::CreateIntegrationInstance,
-    ) -> crate::Call<
-        crate::models::IntegrationInstance,
-        CreateIntegrationInstanceError,
-    > {
+        body: crate::models::CreateIntegrationInstance,
+    ) -> CreateIntegrationInstanceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-integration-instance",
             method: reqwest::Method::POST,
@@ -135,15 +125,18 @@ impl<'a> IntegrationInstances<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateIntegrationInstanceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get an Integration Instance
     ///
@@ -167,10 +160,7 @@ impl<'a> IntegrationInstances<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn fetch_integration_instance(
-        &self,
-        id: &str,
-    ) -> crate::Call<crate::models::IntegrationInstance, FetchIntegrationInstanceError> {
+    pub fn fetch_integration_instance(&self, id: &str) -> FetchIntegrationInstanceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-integration-instance",
             method: reqwest::Method::GET,
@@ -186,15 +176,18 @@ impl<'a> IntegrationInstances<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
+        FetchIntegrationInstanceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id),
+        }
     }
     /// Delete Integration Instance
     ///
@@ -220,7 +213,7 @@ impl<'a> IntegrationInstances<'a> {
     pub fn delete_integration_instance(
         &self,
         id: &str,
-    ) -> crate::Call<(), DeleteIntegrationInstanceError> {
+    ) -> DeleteIntegrationInstanceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-integration-instance",
             method: reqwest::Method::DELETE,
@@ -234,15 +227,18 @@ impl<'a> IntegrationInstances<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
+        DeleteIntegrationInstanceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id),
+        }
     }
     /// Update Integration Instance
     ///
@@ -258,10 +254,10 @@ impl<'a> IntegrationInstances<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateIntegrationInstance = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateIntegrationInstance>(serde_json::json!({}))?;
     /// let response = client
     ///     .integration_instances()
-    ///     .update_integration_instance("3f51fa25-310a-421d-bd1a-007f859021a3", &body)
+    ///     .update_integration_instance("3f51fa25-310a-421d-bd1a-007f859021a3", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -270,11 +266,8 @@ impl<'a> IntegrationInstances<'a> {
     pub fn update_integration_instance(
         &self,
         id: &str,
-        body: &crate::models::UpdateIntegrationInstance,
-    ) -> crate::Call<
-        crate::models::IntegrationInstance,
-        UpdateIntegrationInstanceError,
-    > {
+        body: crate::models::UpdateIntegrationInstance,
+    ) -> UpdateIntegrationInstanceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-integration-instance",
             method: reqwest::Method::PATCH,
@@ -290,16 +283,182 @@ impl<'a> IntegrationInstances<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
-            .json_body("application/json", body)
+        UpdateIntegrationInstanceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on Integration Instances, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`IntegrationInstances`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait IntegrationInstancesApi {
+    /// [`IntegrationInstances::list_integration_instances`]: `GET /v1/integration-instances`.
+    fn list_integration_instances(
+        &self,
+        params: ListIntegrationInstancesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListIntegrationInstancesResponse,
+            crate::Error<ListIntegrationInstancesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-integration-instances",
+                message: "`list-integration-instances` is not implemented by this `IntegrationInstancesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`IntegrationInstances::create_integration_instance`]: `POST /v1/integration-instances`.
+    fn create_integration_instance(
+        &self,
+        body: crate::models::CreateIntegrationInstance,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstance,
+            crate::Error<CreateIntegrationInstanceError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-integration-instance",
+                message: "`create-integration-instance` is not implemented by this `IntegrationInstancesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`IntegrationInstances::fetch_integration_instance`]: `GET /v1/integration-instances/{id}`.
+    fn fetch_integration_instance(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstance,
+            crate::Error<FetchIntegrationInstanceError>,
+        >,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-integration-instance",
+                message: "`fetch-integration-instance` is not implemented by this `IntegrationInstancesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`IntegrationInstances::delete_integration_instance`]: `DELETE /v1/integration-instances/{id}`.
+    fn delete_integration_instance(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteIntegrationInstanceError>>,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-integration-instance",
+                message: "`delete-integration-instance` is not implemented by this `IntegrationInstancesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`IntegrationInstances::update_integration_instance`]: `PATCH /v1/integration-instances/{id}`.
+    fn update_integration_instance(
+        &self,
+        id: &str,
+        body: crate::models::UpdateIntegrationInstance,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstance,
+            crate::Error<UpdateIntegrationInstanceError>,
+        >,
+    > + Send {
+        let _ = (id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-integration-instance",
+                message: "`update-integration-instance` is not implemented by this `IntegrationInstancesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl IntegrationInstancesApi for crate::Client {
+    fn list_integration_instances(
+        &self,
+        params: ListIntegrationInstancesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListIntegrationInstancesResponse,
+            crate::Error<ListIntegrationInstancesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.integration_instances().list_integration_instances().with_params(params),
+        )
+    }
+    fn create_integration_instance(
+        &self,
+        body: crate::models::CreateIntegrationInstance,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstance,
+            crate::Error<CreateIntegrationInstanceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.integration_instances().create_integration_instance(body),
+        )
+    }
+    fn fetch_integration_instance(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstance,
+            crate::Error<FetchIntegrationInstanceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.integration_instances().fetch_integration_instance(id),
+        )
+    }
+    fn delete_integration_instance(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteIntegrationInstanceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.integration_instances().delete_integration_instance(id),
+        )
+    }
+    fn update_integration_instance(
+        &self,
+        id: &str,
+        body: crate::models::UpdateIntegrationInstance,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IntegrationInstance,
+            crate::Error<UpdateIntegrationInstanceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.integration_instances().update_integration_instance(id, body),
+        )
     }
 }
 /// The error responses `list-integration-instances`, `create-integration-instance` document.
@@ -462,9 +621,9 @@ impl crate::runtime::ErrorResponses for UpdateIntegrationInstanceError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-integration-instances`.
+/// The optional parameters of [`IntegrationInstances::list_integration_instances`], each `None` unless set: what the setters of [`ListIntegrationInstancesCall`] fill, and what [`IntegrationInstancesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListIntegrationInstancesOptions {
+pub struct ListIntegrationInstancesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -483,29 +642,84 @@ pub struct ListIntegrationInstancesOptions {
     /// Default sort is `integration.display_name` in ascending order.
     pub sort: Option<String>,
 }
-/// How [`list_integration_instances`](IntegrationInstances::list_integration_instances) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .integration_instances()
-///     .list_integration_instances(&Default::default())
-///     .items(&kong_konnect::integration_instances::LIST_INTEGRATION_INSTANCES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_INTEGRATION_INSTANCES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`IntegrationInstances::list_integration_instances`]: set its optional parameters, then `.await` it."]
+    ListIntegrationInstancesCall < crate ::models::ListIntegrationInstancesResponse,
+    ListIntegrationInstancesError >, ListIntegrationInstancesParams
+}
+impl ListIntegrationInstancesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListIntegrationInstancesResponse,
+        ListIntegrationInstancesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of integration instances.
+    pub fn filter(
+        mut self,
+        filter: crate::models::IntegrationInstanceFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of integration instances. Supported sort attributes are:
+    ///
+    ///
+    /// - `display_name`
+    /// - `name`
+    /// - `created_at`
+    /// - `updated_at`
+    /// - `integration.display_name`
+    ///
+    /// Default sort is `integration.display_name` in ascending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`IntegrationInstances::create_integration_instance`]: set its optional parameters, then `.await` it."]
+    CreateIntegrationInstanceCall < crate ::models::IntegrationInstance,
+    CreateIntegrationInstanceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`IntegrationInstances::fetch_integration_instance`]: set its optional parameters, then `.await` it."]
+    FetchIntegrationInstanceCall < crate ::models::IntegrationInstance,
+    FetchIntegrationInstanceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`IntegrationInstances::delete_integration_instance`]: set its optional parameters, then `.await` it."]
+    DeleteIntegrationInstanceCall < (), DeleteIntegrationInstanceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`IntegrationInstances::update_integration_instance`]: set its optional parameters, then `.await` it."]
+    UpdateIntegrationInstanceCall < crate ::models::IntegrationInstance,
+    UpdateIntegrationInstanceError >
+}
+/// How `list-integration-instances` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_INTEGRATION_INSTANCES_PAGES: crate::runtime::Paginated<
     crate::models::ListIntegrationInstancesResponse,
     crate::models::IntegrationInstance,
 > = crate::runtime::Paginated {
@@ -520,3 +734,27 @@ pub static LIST_INTEGRATION_INSTANCES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListIntegrationInstancesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_integration_instances`](IntegrationInstances::list_integration_instances).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListIntegrationInstancesResponse,
+        ListIntegrationInstancesError,
+    > {
+        self.into_call().pages(&LIST_INTEGRATION_INSTANCES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_integration_instances`](IntegrationInstances::list_integration_instances).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::IntegrationInstance,
+        ListIntegrationInstancesError,
+    > {
+        self.into_call().items(&LIST_INTEGRATION_INSTANCES_PAGES)
+    }
+}

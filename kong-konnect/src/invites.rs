@@ -2,11 +2,7 @@
 
 //! Operations on Invites.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Invites; get one from [`Client::invites`](crate::Client::invites).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> Invites<'a> {
     ///
     /// `POST /v3/invites` (operation `invite-user`).
     ///
+    /// Optional: [`body`](InviteUserCall::body) on the returned [`InviteUserCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,20 +29,18 @@ impl<'a> Invites<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::InviteUserRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::InviteUserRequest>(serde_json::json!({
     ///   "email": "james.c.woods@example.com"
     /// }))?;
     /// client
     ///     .invites()
-    ///     .invite_user(Some(&body))
+    ///     .invite_user()
+    ///     .body(body)
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn invite_user(
-        &self,
-        body: Option<&crate::models::InviteUserRequest>,
-    ) -> crate::Call<(), InviteUserError> {
+    pub fn invite_user(&self) -> InviteUserCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "invite-user",
             method: reqwest::Method::POST,
@@ -58,19 +54,51 @@ impl<'a> Invites<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    201u16 => Some(Ok(())),
-                    _ => None,
-                },
-            );
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        InviteUserCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        201u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                ),
+            params: InviteUserParams::default(),
         }
+    }
+}
+/// The operations on Invites, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Invites`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait InvitesApi {
+    /// [`Invites::invite_user`]: `POST /v3/invites`.
+    fn invite_user(
+        &self,
+        params: InviteUserParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<InviteUserError>>,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "invite-user",
+                message: "`invite-user` is not implemented by this `InvitesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl InvitesApi for crate::Client {
+    fn invite_user(
+        &self,
+        params: InviteUserParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<InviteUserError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.invites().invite_user().with_params(params),
+        )
     }
 }
 /// The error responses `invite-user` documents.
@@ -107,5 +135,35 @@ impl crate::runtime::ErrorResponses for InviteUserError {
     }
     fn status(&self) -> u16 {
         Self::status(self)
+    }
+}
+/// The optional parameters of [`Invites::invite_user`], each `None` unless set: what the setters of [`InviteUserCall`] fill, and what [`InvitesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InviteUserParams {
+    /// The request schema for the invite user request.
+    ///
+    /// If you pass an `email` that is not already an active user in the request, a fresh invitation email will be created and sent to the new user.
+    pub body: Option<crate::models::InviteUserRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Invites::invite_user`]: set its optional parameters, then `.await` it."]
+    InviteUserCall < (), InviteUserError >, InviteUserParams
+}
+impl InviteUserCall {
+    fn apply(self) -> crate::Call<(), InviteUserError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for the invite user request.
+    ///
+    /// If you pass an `email` that is not already an active user in the request, a fresh invitation email will be created and sent to the new user.
+    pub fn body(mut self, body: crate::models::InviteUserRequest) -> Self {
+        self.params.body = Some(body);
+        self
     }
 }

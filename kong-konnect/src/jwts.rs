@@ -2,11 +2,7 @@
 
 //! Operations on JWTs.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on JWTs; get one from [`Client::jwts`](crate::Client::jwts).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +17,8 @@ impl<'a> Jwts<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/jwt` (operation `list-jwt-with-consumer`).
     ///
+    /// Optional: [`size`](ListJwtWithConsumerCall::size), [`offset`](ListJwtWithConsumerCall::offset), [`tags`](ListJwtWithConsumerCall::tags) on the returned [`ListJwtWithConsumerCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,7 +29,8 @@ impl<'a> Jwts<'a> {
     ///
     /// let response = client
     ///     .jwts()
-    ///     .list_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+    ///     .list_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -41,8 +40,7 @@ impl<'a> Jwts<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        options: &ListJwtWithConsumerOptions,
-    ) -> crate::Call<crate::models::ListJwtResponse, ListJwtWithConsumerError> {
+    ) -> ListJwtWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-jwt-with-consumer",
             method: reqwest::Method::GET,
@@ -56,23 +54,29 @@ impl<'a> Jwts<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListJwtWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                ),
+            params: ListJwtWithConsumerParams::default(),
+        }
     }
     /// Create a new JWT associated with a Consumer
     ///
     /// `POST /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/jwt` (operation `create-jwt-with-consumer`).
+    ///
+    /// Optional: [`body`](CreateJwtWithConsumerCall::body) on the returned [`CreateJwtWithConsumerCall`].
     ///
     /// # Example
     ///
@@ -82,7 +86,7 @@ impl<'a> Jwts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::JwtWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::JwtWithoutParents>(serde_json::json!({
     ///   "algorithm": "HS256",
     ///   "id": "75695322-e8a0-4109-aed4-5416b0308d85",
     ///   "key": "YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz",
@@ -90,7 +94,8 @@ impl<'a> Jwts<'a> {
     /// }))?;
     /// let response = client
     ///     .jwts()
-    ///     .create_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", Some(&body))
+    ///     .create_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -100,8 +105,7 @@ impl<'a> Jwts<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        body: Option<&crate::models::JwtWithoutParents>,
-    ) -> crate::Call<crate::models::Jwt, CreateJwtWithConsumerError> {
+    ) -> CreateJwtWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-jwt-with-consumer",
             method: reqwest::Method::POST,
@@ -115,20 +119,22 @@ impl<'a> Jwts<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateJwtWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                ),
+            params: CreateJwtWithConsumerParams::default(),
         }
     }
     /// Get a JWT associated with a Consumer
@@ -158,7 +164,7 @@ impl<'a> Jwts<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         jwt_id: &str,
-    ) -> crate::Call<crate::models::Jwt, GetJwtWithConsumerError> {
+    ) -> GetJwtWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-jwt-with-consumer",
             method: reqwest::Method::GET,
@@ -172,23 +178,31 @@ impl<'a> Jwts<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("JWTId", jwt_id)
+        GetJwtWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("JWTId", jwt_id),
+        }
     }
     /// Upsert a JWT associated with a Consumer
     ///
     /// Create or Update a JWT associated with a Consumer using ID.
     ///
     /// `PUT /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/jwt/{JWTId}` (operation `upsert-jwt-with-consumer`).
+    ///
+    /// Optional: [`body`](UpsertJwtWithConsumerCall::body) on the returned [`UpsertJwtWithConsumerCall`].
     ///
     /// # Example
     ///
@@ -198,7 +212,7 @@ impl<'a> Jwts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::JwtWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::JwtWithoutParents>(serde_json::json!({
     ///   "algorithm": "HS256",
     ///   "id": "75695322-e8a0-4109-aed4-5416b0308d85",
     ///   "key": "YJdmaDvVTJxtcWRCvkMikc8oELgAVNcz",
@@ -206,7 +220,8 @@ impl<'a> Jwts<'a> {
     /// }))?;
     /// let response = client
     ///     .jwts()
-    ///     .upsert_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "4a7f5faa-8c96-46d6-8214-c87573ef2ac4", Some(&body))
+    ///     .upsert_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "4a7f5faa-8c96-46d6-8214-c87573ef2ac4")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -217,8 +232,7 @@ impl<'a> Jwts<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         jwt_id: &str,
-        body: Option<&crate::models::JwtWithoutParents>,
-    ) -> crate::Call<crate::models::Jwt, UpsertJwtWithConsumerError> {
+    ) -> UpsertJwtWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-jwt-with-consumer",
             method: reqwest::Method::PUT,
@@ -232,21 +246,23 @@ impl<'a> Jwts<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("JWTId", jwt_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpsertJwtWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("JWTId", jwt_id),
+            params: UpsertJwtWithConsumerParams::default(),
         }
     }
     /// Delete a a JWT associated with a Consumer
@@ -275,7 +291,7 @@ impl<'a> Jwts<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         jwt_id: &str,
-    ) -> crate::Call<(), DeleteJwtWithConsumerError> {
+    ) -> DeleteJwtWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-jwt-with-consumer",
             method: reqwest::Method::DELETE,
@@ -289,21 +305,29 @@ impl<'a> Jwts<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("JWTId", jwt_id)
+        DeleteJwtWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("JWTId", jwt_id),
+        }
     }
     /// List all JWTs
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/jwts` (operation `list-jwt`).
+    ///
+    /// Optional: [`size`](ListJwtCall::size), [`offset`](ListJwtCall::offset), [`tags`](ListJwtCall::tags) on the returned [`ListJwtCall`].
     ///
     /// # Example
     ///
@@ -315,17 +339,14 @@ impl<'a> Jwts<'a> {
     ///
     /// let response = client
     ///     .jwts()
-    ///     .list_jwt("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_jwt("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_jwt(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListJwtOptions,
-    ) -> crate::Call<crate::models::ListJwtResponse, ListJwtError> {
+    pub fn list_jwt(&self, control_plane_id: uuid::Uuid) -> ListJwtCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-jwt",
             method: reqwest::Method::GET,
@@ -339,18 +360,19 @@ impl<'a> Jwts<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListJwtCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListJwtParams::default(),
+        }
     }
     /// Get a JWT
     ///
@@ -374,11 +396,7 @@ impl<'a> Jwts<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_jwt(
-        &self,
-        jwt_id: &str,
-        control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Jwt, GetJwtError> {
+    pub fn get_jwt(&self, jwt_id: &str, control_plane_id: uuid::Uuid) -> GetJwtCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-jwt",
             method: reqwest::Method::GET,
@@ -392,16 +410,269 @@ impl<'a> Jwts<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("JWTId", jwt_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetJwtCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("JWTId", jwt_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on JWTs, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Jwts`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait JwtsApi {
+    /// [`Jwts::list_jwt_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/jwt`.
+    fn list_jwt_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListJwtWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListJwtResponse,
+            crate::Error<ListJwtWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-jwt-with-consumer",
+                message: "`list-jwt-with-consumer` is not implemented by this `JwtsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Jwts::create_jwt_with_consumer`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/jwt`.
+    fn create_jwt_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: CreateJwtWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Jwt, crate::Error<CreateJwtWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-jwt-with-consumer",
+                message: "`create-jwt-with-consumer` is not implemented by this `JwtsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Jwts::get_jwt_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/jwt/{JWTId}`.
+    fn get_jwt_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        jwt_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Jwt, crate::Error<GetJwtWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, jwt_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-jwt-with-consumer",
+                message: "`get-jwt-with-consumer` is not implemented by this `JwtsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Jwts::upsert_jwt_with_consumer`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/jwt/{JWTId}`.
+    fn upsert_jwt_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        jwt_id: &str,
+        params: UpsertJwtWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Jwt, crate::Error<UpsertJwtWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, jwt_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-jwt-with-consumer",
+                message: "`upsert-jwt-with-consumer` is not implemented by this `JwtsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Jwts::delete_jwt_with_consumer`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/jwt/{JWTId}`.
+    fn delete_jwt_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        jwt_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteJwtWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, jwt_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-jwt-with-consumer",
+                message: "`delete-jwt-with-consumer` is not implemented by this `JwtsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Jwts::list_jwt`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/jwts`.
+    fn list_jwt(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListJwtParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListJwtResponse, crate::Error<ListJwtError>>,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-jwt",
+                message: "`list-jwt` is not implemented by this `JwtsApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Jwts::get_jwt`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/jwts/{JWTId}`.
+    fn get_jwt(
+        &self,
+        jwt_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Jwt, crate::Error<GetJwtError>>,
+    > + Send {
+        let _ = (jwt_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-jwt",
+                message: "`get-jwt` is not implemented by this `JwtsApi`".to_owned(),
+            }),
+        )
+    }
+}
+impl JwtsApi for crate::Client {
+    fn list_jwt_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListJwtWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListJwtResponse,
+            crate::Error<ListJwtWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .jwts()
+                .list_jwt_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_jwt_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: CreateJwtWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Jwt, crate::Error<CreateJwtWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .jwts()
+                .create_jwt_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                )
+                .with_params(params),
+        )
+    }
+    fn get_jwt_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        jwt_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Jwt, crate::Error<GetJwtWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .jwts()
+                .get_jwt_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    jwt_id,
+                ),
+        )
+    }
+    fn upsert_jwt_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        jwt_id: &str,
+        params: UpsertJwtWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Jwt, crate::Error<UpsertJwtWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .jwts()
+                .upsert_jwt_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    jwt_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn delete_jwt_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        jwt_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteJwtWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .jwts()
+                .delete_jwt_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    jwt_id,
+                ),
+        )
+    }
+    fn list_jwt(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListJwtParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListJwtResponse, crate::Error<ListJwtError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.jwts().list_jwt(control_plane_id).with_params(params),
+        )
+    }
+    fn get_jwt(
+        &self,
+        jwt_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Jwt, crate::Error<GetJwtError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.jwts().get_jwt(jwt_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-jwt-with-consumer`, `create-jwt-with-consumer`, `upsert-jwt-with-consumer`, `delete-jwt-with-consumer` document.
@@ -520,9 +791,9 @@ impl crate::runtime::ErrorResponses for GetJwtError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-jwt-with-consumer`.
+/// The optional parameters of [`Jwts::list_jwt_with_consumer`], each `None` unless set: what the setters of [`ListJwtWithConsumerCall`] fill, and what [`JwtsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListJwtWithConsumerOptions {
+pub struct ListJwtWithConsumerParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -530,9 +801,105 @@ pub struct ListJwtWithConsumerOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `list-jwt`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Jwts::list_jwt_with_consumer`]: set its optional parameters, then `.await` it."]
+    ListJwtWithConsumerCall < crate ::models::ListJwtResponse, ListJwtWithConsumerError
+    >, ListJwtWithConsumerParams
+}
+impl ListJwtWithConsumerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListJwtResponse, ListJwtWithConsumerError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+/// The optional parameters of [`Jwts::create_jwt_with_consumer`], each `None` unless set: what the setters of [`CreateJwtWithConsumerCall`] fill, and what [`JwtsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListJwtOptions {
+pub struct CreateJwtWithConsumerParams {
+    /// Description of new JWT for creation
+    pub body: Option<crate::models::JwtWithoutParents>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Jwts::create_jwt_with_consumer`]: set its optional parameters, then `.await` it."]
+    CreateJwtWithConsumerCall < crate ::models::Jwt, CreateJwtWithConsumerError >,
+    CreateJwtWithConsumerParams
+}
+impl CreateJwtWithConsumerCall {
+    fn apply(self) -> crate::Call<crate::models::Jwt, CreateJwtWithConsumerError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Description of new JWT for creation
+    pub fn body(mut self, body: crate::models::JwtWithoutParents) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Jwts::get_jwt_with_consumer`]: set its optional parameters, then `.await` it."]
+    GetJwtWithConsumerCall < crate ::models::Jwt, GetJwtWithConsumerError >
+}
+/// The optional parameters of [`Jwts::upsert_jwt_with_consumer`], each `None` unless set: what the setters of [`UpsertJwtWithConsumerCall`] fill, and what [`JwtsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpsertJwtWithConsumerParams {
+    /// Description of the JWT
+    pub body: Option<crate::models::JwtWithoutParents>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Jwts::upsert_jwt_with_consumer`]: set its optional parameters, then `.await` it."]
+    UpsertJwtWithConsumerCall < crate ::models::Jwt, UpsertJwtWithConsumerError >,
+    UpsertJwtWithConsumerParams
+}
+impl UpsertJwtWithConsumerCall {
+    fn apply(self) -> crate::Call<crate::models::Jwt, UpsertJwtWithConsumerError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Description of the JWT
+    pub fn body(mut self, body: crate::models::JwtWithoutParents) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Jwts::delete_jwt_with_consumer`]: set its optional parameters, then `.await` it."]
+    DeleteJwtWithConsumerCall < (), DeleteJwtWithConsumerError >
+}
+/// The optional parameters of [`Jwts::list_jwt`], each `None` unless set: what the setters of [`ListJwtCall`] fill, and what [`JwtsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListJwtParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -540,29 +907,42 @@ pub struct ListJwtOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_jwt_with_consumer`](Jwts::list_jwt_with_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .jwts()
-///     .list_jwt_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
-///     .items(&kong_konnect::jwts::LIST_JWT_WITH_CONSUMER_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_JWT_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Jwts::list_jwt`]: set its optional parameters, then `.await` it."]
+    ListJwtCall < crate ::models::ListJwtResponse, ListJwtError >, ListJwtParams
+}
+impl ListJwtCall {
+    fn apply(self) -> crate::Call<crate::models::ListJwtResponse, ListJwtError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Jwts::get_jwt`]: set its optional parameters, then `.await` it."]
+    GetJwtCall < crate ::models::Jwt, GetJwtError >
+}
+/// How `list-jwt-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_JWT_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     crate::models::ListJwtResponse,
     crate::models::Jwt,
 > = crate::runtime::Paginated {
@@ -575,29 +955,26 @@ pub static LIST_JWT_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_jwt`](Jwts::list_jwt) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .jwts()
-///     .list_jwt("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::jwts::LIST_JWT_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_JWT_PAGES: crate::runtime::Paginated<
+impl ListJwtWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_jwt_with_consumer`](Jwts::list_jwt_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListJwtResponse, ListJwtWithConsumerError> {
+        self.into_call().pages(&LIST_JWT_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_jwt_with_consumer`](Jwts::list_jwt_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Jwt, ListJwtWithConsumerError> {
+        self.into_call().items(&LIST_JWT_WITH_CONSUMER_PAGES)
+    }
+}
+/// How `list-jwt` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_JWT_PAGES: crate::runtime::Paginated<
     crate::models::ListJwtResponse,
     crate::models::Jwt,
 > = crate::runtime::Paginated {
@@ -610,3 +987,19 @@ pub static LIST_JWT_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListJwtCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_jwt`](Jwts::list_jwt).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListJwtResponse, ListJwtError> {
+        self.into_call().pages(&LIST_JWT_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_jwt`](Jwts::list_jwt).
+    pub fn items(self) -> crate::ItemStream<crate::models::Jwt, ListJwtError> {
+        self.into_call().items(&LIST_JWT_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on KeySets.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on KeySets; get one from [`Client::key_sets`](crate::Client::key_sets).
 ///
 /// A JSON Web key set. Key sets are the preferred way to expose keys to plugins because they tell the plugin where to look for keys or have a scoping mechanism to restrict plugins to specific keys.
@@ -22,6 +18,8 @@ impl<'a> KeySets<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/key-sets` (operation `list-key-set`).
     ///
+    /// Optional: [`size`](ListKeySetCall::size), [`offset`](ListKeySetCall::offset), [`tags`](ListKeySetCall::tags) on the returned [`ListKeySetCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -32,17 +30,14 @@ impl<'a> KeySets<'a> {
     ///
     /// let response = client
     ///     .key_sets()
-    ///     .list_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_key_set(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListKeySetOptions,
-    ) -> crate::Call<crate::models::ListKeySetResponse, ListKeySetError> {
+    pub fn list_key_set(&self, control_plane_id: uuid::Uuid) -> ListKeySetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-key-set",
             method: reqwest::Method::GET,
@@ -56,22 +51,25 @@ impl<'a> KeySets<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListKeySetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListKeySetParams::default(),
+        }
     }
     /// Create a new KeySet
     ///
     /// `POST /v2/control-planes/{controlPlaneId}/core-entities/key-sets` (operation `create-key-set`).
+    ///
+    /// Optional: [`body`](CreateKeySetCall::body) on the returned [`CreateKeySetCall`].
     ///
     /// # Example
     ///
@@ -81,7 +79,7 @@ impl<'a> KeySets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::KeySet = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::KeySet>(serde_json::json!({
     ///   "id": "b58c7d9d-e54f-444c-b24d-cdfc4159f61e",
     ///   "name": "example-key-set",
     ///   "tags": [
@@ -90,17 +88,14 @@ impl<'a> KeySets<'a> {
     /// }))?;
     /// let response = client
     ///     .key_sets()
-    ///     .create_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .create_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_key_set(
-        &self,
-        control_plane_id: uuid::Uuid,
-        body: Option<&crate::models::KeySet>,
-    ) -> crate::Call<crate::models::KeySet, CreateKeySetError> {
+    pub fn create_key_set(&self, control_plane_id: uuid::Uuid) -> CreateKeySetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-key-set",
             method: reqwest::Method::POST,
@@ -114,19 +109,18 @@ impl<'a> KeySets<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateKeySetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: CreateKeySetParams::default(),
         }
     }
     /// Get a KeySet
@@ -155,7 +149,7 @@ impl<'a> KeySets<'a> {
         &self,
         key_set_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::KeySet, GetKeySetError> {
+    ) -> GetKeySetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-key-set",
             method: reqwest::Method::GET,
@@ -169,22 +163,27 @@ impl<'a> KeySets<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("KeySetId", key_set_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetKeySetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("KeySetId", key_set_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Upsert a KeySet
     ///
     /// Create or Update KeySet using ID or name.
     ///
     /// `PUT /v2/control-planes/{controlPlaneId}/core-entities/key-sets/{KeySetId}` (operation `upsert-key-set`).
+    ///
+    /// Optional: [`body`](UpsertKeySetCall::body) on the returned [`UpsertKeySetCall`].
     ///
     /// # Example
     ///
@@ -194,7 +193,7 @@ impl<'a> KeySets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::KeySet = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::KeySet>(serde_json::json!({
     ///   "id": "b58c7d9d-e54f-444c-b24d-cdfc4159f61e",
     ///   "name": "example-key-set",
     ///   "tags": [
@@ -203,7 +202,8 @@ impl<'a> KeySets<'a> {
     /// }))?;
     /// let response = client
     ///     .key_sets()
-    ///     .upsert_key_set("6cc34248-50b4-4a81-9201-3bdf7a83f712", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .upsert_key_set("6cc34248-50b4-4a81-9201-3bdf7a83f712", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -213,8 +213,7 @@ impl<'a> KeySets<'a> {
         &self,
         key_set_id: &str,
         control_plane_id: uuid::Uuid,
-        body: Option<&crate::models::KeySet>,
-    ) -> crate::Call<crate::models::KeySet, UpsertKeySetError> {
+    ) -> UpsertKeySetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-key-set",
             method: reqwest::Method::PUT,
@@ -228,20 +227,19 @@ impl<'a> KeySets<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("KeySetId", key_set_id)
-            .path_param("controlPlaneId", &control_plane_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpsertKeySetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("KeySetId", key_set_id)
+                .path_param("controlPlaneId", &control_plane_id),
+            params: UpsertKeySetParams::default(),
         }
     }
     /// Delete a KeySet
@@ -267,7 +265,7 @@ impl<'a> KeySets<'a> {
         &self,
         key_set_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteKeySetError> {
+    ) -> DeleteKeySetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-key-set",
             method: reqwest::Method::DELETE,
@@ -281,16 +279,171 @@ impl<'a> KeySets<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("KeySetId", key_set_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteKeySetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("KeySetId", key_set_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on KeySets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`KeySets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait KeySetsApi {
+    /// [`KeySets::list_key_set`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/key-sets`.
+    fn list_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListKeySetParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListKeySetResponse, crate::Error<ListKeySetError>>,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-key-set",
+                message: "`list-key-set` is not implemented by this `KeySetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`KeySets::create_key_set`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/key-sets`.
+    fn create_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: CreateKeySetParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::KeySet, crate::Error<CreateKeySetError>>,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-key-set",
+                message: "`create-key-set` is not implemented by this `KeySetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`KeySets::get_key_set`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/key-sets/{KeySetId}`.
+    fn get_key_set(
+        &self,
+        key_set_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::KeySet, crate::Error<GetKeySetError>>,
+    > + Send {
+        let _ = (key_set_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-key-set",
+                message: "`get-key-set` is not implemented by this `KeySetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`KeySets::upsert_key_set`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/key-sets/{KeySetId}`.
+    fn upsert_key_set(
+        &self,
+        key_set_id: &str,
+        control_plane_id: uuid::Uuid,
+        params: UpsertKeySetParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::KeySet, crate::Error<UpsertKeySetError>>,
+    > + Send {
+        let _ = (key_set_id, control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-key-set",
+                message: "`upsert-key-set` is not implemented by this `KeySetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`KeySets::delete_key_set`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/key-sets/{KeySetId}`.
+    fn delete_key_set(
+        &self,
+        key_set_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteKeySetError>>,
+    > + Send {
+        let _ = (key_set_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-key-set",
+                message: "`delete-key-set` is not implemented by this `KeySetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl KeySetsApi for crate::Client {
+    fn list_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListKeySetParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListKeySetResponse, crate::Error<ListKeySetError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.key_sets().list_key_set(control_plane_id).with_params(params),
+        )
+    }
+    fn create_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: CreateKeySetParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::KeySet, crate::Error<CreateKeySetError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.key_sets().create_key_set(control_plane_id).with_params(params),
+        )
+    }
+    fn get_key_set(
+        &self,
+        key_set_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::KeySet, crate::Error<GetKeySetError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.key_sets().get_key_set(key_set_id, control_plane_id),
+        )
+    }
+    fn upsert_key_set(
+        &self,
+        key_set_id: &str,
+        control_plane_id: uuid::Uuid,
+        params: UpsertKeySetParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::KeySet, crate::Error<UpsertKeySetError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .key_sets()
+                .upsert_key_set(key_set_id, control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn delete_key_set(
+        &self,
+        key_set_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteKeySetError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.key_sets().delete_key_set(key_set_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-key-set`, `create-key-set`, `upsert-key-set`, `delete-key-set` document.
@@ -361,9 +514,9 @@ impl crate::runtime::ErrorResponses for GetKeySetError {
 pub type UpsertKeySetError = UnauthorizedError;
 /// The error responses `delete-key-set` documents, which other operations of the group document too.
 pub type DeleteKeySetError = UnauthorizedError;
-/// Optional parameters of `list-key-set`.
+/// The optional parameters of [`KeySets::list_key_set`], each `None` unless set: what the setters of [`ListKeySetCall`] fill, and what [`KeySetsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListKeySetOptions {
+pub struct ListKeySetParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -371,29 +524,100 @@ pub struct ListKeySetOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_key_set`](KeySets::list_key_set) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .key_sets()
-///     .list_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::key_sets::LIST_KEY_SET_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_KEY_SET_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`KeySets::list_key_set`]: set its optional parameters, then `.await` it."]
+    ListKeySetCall < crate ::models::ListKeySetResponse, ListKeySetError >,
+    ListKeySetParams
+}
+impl ListKeySetCall {
+    fn apply(self) -> crate::Call<crate::models::ListKeySetResponse, ListKeySetError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+/// The optional parameters of [`KeySets::create_key_set`], each `None` unless set: what the setters of [`CreateKeySetCall`] fill, and what [`KeySetsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateKeySetParams {
+    /// Description of the new KeySet for creation
+    pub body: Option<crate::models::KeySet>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`KeySets::create_key_set`]: set its optional parameters, then `.await` it."]
+    CreateKeySetCall < crate ::models::KeySet, CreateKeySetError >, CreateKeySetParams
+}
+impl CreateKeySetCall {
+    fn apply(self) -> crate::Call<crate::models::KeySet, CreateKeySetError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Description of the new KeySet for creation
+    pub fn body(mut self, body: crate::models::KeySet) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`KeySets::get_key_set`]: set its optional parameters, then `.await` it."]
+    GetKeySetCall < crate ::models::KeySet, GetKeySetError >
+}
+/// The optional parameters of [`KeySets::upsert_key_set`], each `None` unless set: what the setters of [`UpsertKeySetCall`] fill, and what [`KeySetsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpsertKeySetParams {
+    /// Description of the KeySet
+    pub body: Option<crate::models::KeySet>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`KeySets::upsert_key_set`]: set its optional parameters, then `.await` it."]
+    UpsertKeySetCall < crate ::models::KeySet, UpsertKeySetError >, UpsertKeySetParams
+}
+impl UpsertKeySetCall {
+    fn apply(self) -> crate::Call<crate::models::KeySet, UpsertKeySetError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Description of the KeySet
+    pub fn body(mut self, body: crate::models::KeySet) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`KeySets::delete_key_set`]: set its optional parameters, then `.await` it."]
+    DeleteKeySetCall < (), DeleteKeySetError >
+}
+/// How `list-key-set` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_KEY_SET_PAGES: crate::runtime::Paginated<
     crate::models::ListKeySetResponse,
     crate::models::KeySet,
 > = crate::runtime::Paginated {
@@ -406,3 +630,19 @@ pub static LIST_KEY_SET_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListKeySetCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_set`](KeySets::list_key_set).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListKeySetResponse, ListKeySetError> {
+        self.into_call().pages(&LIST_KEY_SET_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_set`](KeySets::list_key_set).
+    pub fn items(self) -> crate::ItemStream<crate::models::KeySet, ListKeySetError> {
+        self.into_call().items(&LIST_KEY_SET_PAGES)
+    }
+}

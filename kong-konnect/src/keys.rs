@@ -2,11 +2,7 @@
 
 //! Operations on Keys.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Keys; get one from [`Client::keys`](crate::Client::keys).
 ///
 /// A key object holds a representation of asymmetric keys in various formats. When Kong Gateway or a Kong plugin requires a specific public or private key to perform certain operations, it can use this entity.
@@ -22,6 +18,8 @@ impl<'a> Keys<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/key-sets/{KeySetId}/keys` (operation `list-key-with-key-set`).
     ///
+    /// Optional: [`size`](ListKeyWithKeySetCall::size), [`offset`](ListKeyWithKeySetCall::offset), [`tags`](ListKeyWithKeySetCall::tags) on the returned [`ListKeyWithKeySetCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -32,7 +30,8 @@ impl<'a> Keys<'a> {
     ///
     /// let response = client
     ///     .keys()
-    ///     .list_key_with_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "6cc34248-50b4-4a81-9201-3bdf7a83f712", &Default::default())
+    ///     .list_key_with_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "6cc34248-50b4-4a81-9201-3bdf7a83f712")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -42,8 +41,7 @@ impl<'a> Keys<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         key_set_id: &str,
-        options: &ListKeyWithKeySetOptions,
-    ) -> crate::Call<crate::models::ListKeyResponse, ListKeyWithKeySetError> {
+    ) -> ListKeyWithKeySetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-key-with-key-set",
             method: reqwest::Method::GET,
@@ -57,19 +55,20 @@ impl<'a> Keys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("KeySetId", key_set_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListKeyWithKeySetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("KeySetId", key_set_id),
+            params: ListKeyWithKeySetParams::default(),
+        }
     }
     /// Create a new Key associated with a KeySet
     ///
@@ -83,7 +82,7 @@ impl<'a> Keys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Key = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Key>(serde_json::json!({
     ///   "id": "d958f66b-8e99-44d2-b0b4-edd5bbf24658",
     ///   "jwk": "{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}",
     ///   "kid": "42",
@@ -98,7 +97,7 @@ impl<'a> Keys<'a> {
     /// }))?;
     /// let response = client
     ///     .keys()
-    ///     .create_key_with_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "6cc34248-50b4-4a81-9201-3bdf7a83f712", &body)
+    ///     .create_key_with_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "6cc34248-50b4-4a81-9201-3bdf7a83f712", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -108,8 +107,8 @@ impl<'a> Keys<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         key_set_id: &str,
-        body: &crate::models::Key,
-    ) -> crate::Call<crate::models::Key, CreateKeyWithKeySetError> {
+        body: crate::models::Key,
+    ) -> CreateKeyWithKeySetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-key-with-key-set",
             method: reqwest::Method::POST,
@@ -123,17 +122,20 @@ impl<'a> Keys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("KeySetId", key_set_id)
-            .json_body("application/json", body)
+        CreateKeyWithKeySetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("KeySetId", key_set_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Key associated with a KeySet
     ///
@@ -162,7 +164,7 @@ impl<'a> Keys<'a> {
         control_plane_id: uuid::Uuid,
         key_set_id: &str,
         key_id: &str,
-    ) -> crate::Call<crate::models::Key, GetKeyWithKeySetError> {
+    ) -> GetKeyWithKeySetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-key-with-key-set",
             method: reqwest::Method::GET,
@@ -176,17 +178,20 @@ impl<'a> Keys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("KeySetId", key_set_id)
-            .path_param("KeyId", key_id)
+        GetKeyWithKeySetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("KeySetId", key_set_id)
+                .path_param("KeyId", key_id),
+        }
     }
     /// Upsert a Key associated with a KeySet
     ///
@@ -202,7 +207,7 @@ impl<'a> Keys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Key = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Key>(serde_json::json!({
     ///   "id": "d958f66b-8e99-44d2-b0b4-edd5bbf24658",
     ///   "jwk": "{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}",
     ///   "kid": "42",
@@ -217,7 +222,7 @@ impl<'a> Keys<'a> {
     /// }))?;
     /// let response = client
     ///     .keys()
-    ///     .upsert_key_with_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "6cc34248-50b4-4a81-9201-3bdf7a83f712", "bba22c06-a632-42be-a018-1b9ff357b5b9", &body)
+    ///     .upsert_key_with_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "6cc34248-50b4-4a81-9201-3bdf7a83f712", "bba22c06-a632-42be-a018-1b9ff357b5b9", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -228,8 +233,8 @@ impl<'a> Keys<'a> {
         control_plane_id: uuid::Uuid,
         key_set_id: &str,
         key_id: &str,
-        body: &crate::models::Key,
-    ) -> crate::Call<crate::models::Key, UpsertKeyWithKeySetError> {
+        body: crate::models::Key,
+    ) -> UpsertKeyWithKeySetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-key-with-key-set",
             method: reqwest::Method::PUT,
@@ -243,18 +248,21 @@ impl<'a> Keys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("KeySetId", key_set_id)
-            .path_param("KeyId", key_id)
-            .json_body("application/json", body)
+        UpsertKeyWithKeySetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("KeySetId", key_set_id)
+                .path_param("KeyId", key_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a a Key associated with a KeySet
     ///
@@ -282,7 +290,7 @@ impl<'a> Keys<'a> {
         control_plane_id: uuid::Uuid,
         key_set_id: &str,
         key_id: &str,
-    ) -> crate::Call<(), DeleteKeyWithKeySetError> {
+    ) -> DeleteKeyWithKeySetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-key-with-key-set",
             method: reqwest::Method::DELETE,
@@ -296,21 +304,26 @@ impl<'a> Keys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("KeySetId", key_set_id)
-            .path_param("KeyId", key_id)
+        DeleteKeyWithKeySetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("KeySetId", key_set_id)
+                .path_param("KeyId", key_id),
+        }
     }
     /// List all Keys
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/keys` (operation `list-key`).
+    ///
+    /// Optional: [`size`](ListKeyCall::size), [`offset`](ListKeyCall::offset), [`tags`](ListKeyCall::tags) on the returned [`ListKeyCall`].
     ///
     /// # Example
     ///
@@ -322,17 +335,14 @@ impl<'a> Keys<'a> {
     ///
     /// let response = client
     ///     .keys()
-    ///     .list_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_key(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListKeyOptions,
-    ) -> crate::Call<crate::models::ListKeyResponse, ListKeyError> {
+    pub fn list_key(&self, control_plane_id: uuid::Uuid) -> ListKeyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-key",
             method: reqwest::Method::GET,
@@ -346,18 +356,19 @@ impl<'a> Keys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListKeyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListKeyParams::default(),
+        }
     }
     /// Create a new Key
     ///
@@ -371,7 +382,7 @@ impl<'a> Keys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Key = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Key>(serde_json::json!({
     ///   "id": "d958f66b-8e99-44d2-b0b4-edd5bbf24658",
     ///   "jwk": "{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}",
     ///   "kid": "42",
@@ -386,7 +397,7 @@ impl<'a> Keys<'a> {
     /// }))?;
     /// let response = client
     ///     .keys()
-    ///     .create_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -395,8 +406,8 @@ impl<'a> Keys<'a> {
     pub fn create_key(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Key,
-    ) -> crate::Call<crate::models::Key, CreateKeyError> {
+        body: crate::models::Key,
+    ) -> CreateKeyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-key",
             method: reqwest::Method::POST,
@@ -410,16 +421,19 @@ impl<'a> Keys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreateKeyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Key
     ///
@@ -443,11 +457,7 @@ impl<'a> Keys<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_key(
-        &self,
-        key_id: &str,
-        control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Key, GetKeyError> {
+    pub fn get_key(&self, key_id: &str, control_plane_id: uuid::Uuid) -> GetKeyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-key",
             method: reqwest::Method::GET,
@@ -461,16 +471,19 @@ impl<'a> Keys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("KeyId", key_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetKeyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("KeyId", key_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Upsert a Key
     ///
@@ -486,7 +499,7 @@ impl<'a> Keys<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Key = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Key>(serde_json::json!({
     ///   "id": "d958f66b-8e99-44d2-b0b4-edd5bbf24658",
     ///   "jwk": "{\"alg\":\"RSA\",  \"kid\": \"42\",  ...}",
     ///   "kid": "42",
@@ -501,7 +514,7 @@ impl<'a> Keys<'a> {
     /// }))?;
     /// let response = client
     ///     .keys()
-    ///     .upsert_key("bba22c06-a632-42be-a018-1b9ff357b5b9", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_key("bba22c06-a632-42be-a018-1b9ff357b5b9", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -511,8 +524,8 @@ impl<'a> Keys<'a> {
         &self,
         key_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Key,
-    ) -> crate::Call<crate::models::Key, UpsertKeyError> {
+        body: crate::models::Key,
+    ) -> UpsertKeyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-key",
             method: reqwest::Method::PUT,
@@ -526,17 +539,20 @@ impl<'a> Keys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("KeyId", key_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertKeyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("KeyId", key_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a Key
     ///
@@ -561,7 +577,7 @@ impl<'a> Keys<'a> {
         &self,
         key_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteKeyError> {
+    ) -> DeleteKeyCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-key",
             method: reqwest::Method::DELETE,
@@ -575,16 +591,326 @@ impl<'a> Keys<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("KeyId", key_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteKeyCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("KeyId", key_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on Keys, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Keys`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait KeysApi {
+    /// [`Keys::list_key_with_key_set`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/key-sets/{KeySetId}/keys`.
+    fn list_key_with_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        key_set_id: &str,
+        params: ListKeyWithKeySetParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListKeyResponse,
+            crate::Error<ListKeyWithKeySetError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, key_set_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-key-with-key-set",
+                message: "`list-key-with-key-set` is not implemented by this `KeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Keys::create_key_with_key_set`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/key-sets/{KeySetId}/keys`.
+    fn create_key_with_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        key_set_id: &str,
+        body: crate::models::Key,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Key, crate::Error<CreateKeyWithKeySetError>>,
+    > + Send {
+        let _ = (control_plane_id, key_set_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-key-with-key-set",
+                message: "`create-key-with-key-set` is not implemented by this `KeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Keys::get_key_with_key_set`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/key-sets/{KeySetId}/keys/{KeyId}`.
+    fn get_key_with_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        key_set_id: &str,
+        key_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Key, crate::Error<GetKeyWithKeySetError>>,
+    > + Send {
+        let _ = (control_plane_id, key_set_id, key_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-key-with-key-set",
+                message: "`get-key-with-key-set` is not implemented by this `KeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Keys::upsert_key_with_key_set`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/key-sets/{KeySetId}/keys/{KeyId}`.
+    fn upsert_key_with_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        key_set_id: &str,
+        key_id: &str,
+        body: crate::models::Key,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Key, crate::Error<UpsertKeyWithKeySetError>>,
+    > + Send {
+        let _ = (control_plane_id, key_set_id, key_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-key-with-key-set",
+                message: "`upsert-key-with-key-set` is not implemented by this `KeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Keys::delete_key_with_key_set`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/key-sets/{KeySetId}/keys/{KeyId}`.
+    fn delete_key_with_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        key_set_id: &str,
+        key_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteKeyWithKeySetError>>,
+    > + Send {
+        let _ = (control_plane_id, key_set_id, key_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-key-with-key-set",
+                message: "`delete-key-with-key-set` is not implemented by this `KeysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Keys::list_key`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/keys`.
+    fn list_key(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListKeyParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListKeyResponse, crate::Error<ListKeyError>>,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-key",
+                message: "`list-key` is not implemented by this `KeysApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Keys::create_key`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/keys`.
+    fn create_key(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Key,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Key, crate::Error<CreateKeyError>>,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-key",
+                message: "`create-key` is not implemented by this `KeysApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Keys::get_key`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/keys/{KeyId}`.
+    fn get_key(
+        &self,
+        key_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Key, crate::Error<GetKeyError>>,
+    > + Send {
+        let _ = (key_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-key",
+                message: "`get-key` is not implemented by this `KeysApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Keys::upsert_key`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/keys/{KeyId}`.
+    fn upsert_key(
+        &self,
+        key_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Key,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Key, crate::Error<UpsertKeyError>>,
+    > + Send {
+        let _ = (key_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-key",
+                message: "`upsert-key` is not implemented by this `KeysApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Keys::delete_key`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/keys/{KeyId}`.
+    fn delete_key(
+        &self,
+        key_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteKeyError>>,
+    > + Send {
+        let _ = (key_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-key",
+                message: "`delete-key` is not implemented by this `KeysApi`".to_owned(),
+            }),
+        )
+    }
+}
+impl KeysApi for crate::Client {
+    fn list_key_with_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        key_set_id: &str,
+        params: ListKeyWithKeySetParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListKeyResponse,
+            crate::Error<ListKeyWithKeySetError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .keys()
+                .list_key_with_key_set(control_plane_id, key_set_id)
+                .with_params(params),
+        )
+    }
+    fn create_key_with_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        key_set_id: &str,
+        body: crate::models::Key,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Key, crate::Error<CreateKeyWithKeySetError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.keys().create_key_with_key_set(control_plane_id, key_set_id, body),
+        )
+    }
+    fn get_key_with_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        key_set_id: &str,
+        key_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Key, crate::Error<GetKeyWithKeySetError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.keys().get_key_with_key_set(control_plane_id, key_set_id, key_id),
+        )
+    }
+    fn upsert_key_with_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        key_set_id: &str,
+        key_id: &str,
+        body: crate::models::Key,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Key, crate::Error<UpsertKeyWithKeySetError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .keys()
+                .upsert_key_with_key_set(control_plane_id, key_set_id, key_id, body),
+        )
+    }
+    fn delete_key_with_key_set(
+        &self,
+        control_plane_id: uuid::Uuid,
+        key_set_id: &str,
+        key_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteKeyWithKeySetError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.keys().delete_key_with_key_set(control_plane_id, key_set_id, key_id),
+        )
+    }
+    fn list_key(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListKeyParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListKeyResponse, crate::Error<ListKeyError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.keys().list_key(control_plane_id).with_params(params),
+        )
+    }
+    fn create_key(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Key,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Key, crate::Error<CreateKeyError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.keys().create_key(control_plane_id, body),
+        )
+    }
+    fn get_key(
+        &self,
+        key_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Key, crate::Error<GetKeyError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.keys().get_key(key_id, control_plane_id),
+        )
+    }
+    fn upsert_key(
+        &self,
+        key_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Key,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Key, crate::Error<UpsertKeyError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.keys().upsert_key(key_id, control_plane_id, body),
+        )
+    }
+    fn delete_key(
+        &self,
+        key_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteKeyError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.keys().delete_key(key_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-key-with-key-set`, `create-key-with-key-set`, `upsert-key-with-key-set`, `delete-key-with-key-set` document.
@@ -711,9 +1037,9 @@ impl crate::runtime::ErrorResponses for GetKeyError {
 pub type UpsertKeyError = UnauthorizedError;
 /// The error responses `delete-key` documents, which other operations of the group document too.
 pub type DeleteKeyError = UnauthorizedError;
-/// Optional parameters of `list-key-with-key-set`.
+/// The optional parameters of [`Keys::list_key_with_key_set`], each `None` unless set: what the setters of [`ListKeyWithKeySetCall`] fill, and what [`KeysApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListKeyWithKeySetOptions {
+pub struct ListKeyWithKeySetParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -721,9 +1047,61 @@ pub struct ListKeyWithKeySetOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `list-key`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Keys::list_key_with_key_set`]: set its optional parameters, then `.await` it."]
+    ListKeyWithKeySetCall < crate ::models::ListKeyResponse, ListKeyWithKeySetError >,
+    ListKeyWithKeySetParams
+}
+impl ListKeyWithKeySetCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListKeyResponse, ListKeyWithKeySetError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Keys::create_key_with_key_set`]: set its optional parameters, then `.await` it."]
+    CreateKeyWithKeySetCall < crate ::models::Key, CreateKeyWithKeySetError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Keys::get_key_with_key_set`]: set its optional parameters, then `.await` it."]
+    GetKeyWithKeySetCall < crate ::models::Key, GetKeyWithKeySetError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Keys::upsert_key_with_key_set`]: set its optional parameters, then `.await` it."]
+    UpsertKeyWithKeySetCall < crate ::models::Key, UpsertKeyWithKeySetError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Keys::delete_key_with_key_set`]: set its optional parameters, then `.await` it."]
+    DeleteKeyWithKeySetCall < (), DeleteKeyWithKeySetError >
+}
+/// The optional parameters of [`Keys::list_key`], each `None` unless set: what the setters of [`ListKeyCall`] fill, and what [`KeysApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListKeyOptions {
+pub struct ListKeyParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -731,29 +1109,57 @@ pub struct ListKeyOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_key_with_key_set`](Keys::list_key_with_key_set) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .keys()
-///     .list_key_with_key_set("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "6cc34248-50b4-4a81-9201-3bdf7a83f712", &Default::default())
-///     .items(&kong_konnect::keys::LIST_KEY_WITH_KEY_SET_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_KEY_WITH_KEY_SET_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Keys::list_key`]: set its optional parameters, then `.await` it."]
+    ListKeyCall < crate ::models::ListKeyResponse, ListKeyError >, ListKeyParams
+}
+impl ListKeyCall {
+    fn apply(self) -> crate::Call<crate::models::ListKeyResponse, ListKeyError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Keys::create_key`]: set its optional parameters, then `.await` it."]
+    CreateKeyCall < crate ::models::Key, CreateKeyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Keys::get_key`]: set its optional parameters, then `.await` it."]
+    GetKeyCall < crate ::models::Key, GetKeyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Keys::upsert_key`]: set its optional parameters, then `.await` it."]
+    UpsertKeyCall < crate ::models::Key, UpsertKeyError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Keys::delete_key`]: set its optional parameters, then `.await` it."]
+    DeleteKeyCall < (), DeleteKeyError >
+}
+/// How `list-key-with-key-set` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_KEY_WITH_KEY_SET_PAGES: crate::runtime::Paginated<
     crate::models::ListKeyResponse,
     crate::models::Key,
 > = crate::runtime::Paginated {
@@ -766,29 +1172,24 @@ pub static LIST_KEY_WITH_KEY_SET_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_key`](Keys::list_key) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .keys()
-///     .list_key("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::keys::LIST_KEY_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_KEY_PAGES: crate::runtime::Paginated<
+impl ListKeyWithKeySetCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_with_key_set`](Keys::list_key_with_key_set).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListKeyResponse, ListKeyWithKeySetError> {
+        self.into_call().pages(&LIST_KEY_WITH_KEY_SET_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key_with_key_set`](Keys::list_key_with_key_set).
+    pub fn items(self) -> crate::ItemStream<crate::models::Key, ListKeyWithKeySetError> {
+        self.into_call().items(&LIST_KEY_WITH_KEY_SET_PAGES)
+    }
+}
+/// How `list-key` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_KEY_PAGES: crate::runtime::Paginated<
     crate::models::ListKeyResponse,
     crate::models::Key,
 > = crate::runtime::Paginated {
@@ -801,3 +1202,19 @@ pub static LIST_KEY_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListKeyCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key`](Keys::list_key).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListKeyResponse, ListKeyError> {
+        self.into_call().pages(&LIST_KEY_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_key`](Keys::list_key).
+    pub fn items(self) -> crate::ItemStream<crate::models::Key, ListKeyError> {
+        self.into_call().items(&LIST_KEY_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on MCP Server Runtime.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on MCP Server Runtime; get one from [`Client::mcp_server_runtime`](crate::Client::mcp_server_runtime).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -46,7 +42,7 @@ impl<'a> McpServerRuntime<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         mcp_server_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::McpServerRuntime, GetMcpServerRuntimeConfigError> {
+    ) -> GetMcpServerRuntimeConfigCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-mcp-server-runtime-config",
             method: reqwest::Method::GET,
@@ -62,16 +58,62 @@ impl<'a> McpServerRuntime<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("mcpServerId", &mcp_server_id)
+        GetMcpServerRuntimeConfigCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("mcpServerId", &mcp_server_id),
+        }
+    }
+}
+/// The operations on MCP Server Runtime, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`McpServerRuntime`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait McpServerRuntimeApi {
+    /// [`McpServerRuntime::get_mcp_server_runtime_config`]: `GET /v1/mcp-cp/{controlPlaneId}/mcp-servers/{mcpServerId}/runtime-config`.
+    fn get_mcp_server_runtime_config(
+        &self,
+        control_plane_id: uuid::Uuid,
+        mcp_server_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::McpServerRuntime,
+            crate::Error<GetMcpServerRuntimeConfigError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, mcp_server_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-mcp-server-runtime-config",
+                message: "`get-mcp-server-runtime-config` is not implemented by this `McpServerRuntimeApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl McpServerRuntimeApi for crate::Client {
+    fn get_mcp_server_runtime_config(
+        &self,
+        control_plane_id: uuid::Uuid,
+        mcp_server_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::McpServerRuntime,
+            crate::Error<GetMcpServerRuntimeConfigError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .mcp_server_runtime()
+                .get_mcp_server_runtime_config(control_plane_id, mcp_server_id),
+        )
     }
 }
 /// The error responses `get-mcp-server-runtime-config` documents.
@@ -109,4 +151,10 @@ impl crate::runtime::ErrorResponses for GetMcpServerRuntimeConfigError {
     fn status(&self) -> u16 {
         Self::status(self)
     }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`McpServerRuntime::get_mcp_server_runtime_config`]: set its optional parameters, then `.await` it."]
+    GetMcpServerRuntimeConfigCall < crate ::models::McpServerRuntime,
+    GetMcpServerRuntimeConfigError >
 }

@@ -2,11 +2,7 @@
 
 //! Operations on MCP Servers.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on MCP Servers; get one from [`Client::mcp_servers`](crate::Client::mcp_servers).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +22,8 @@ impl<'a> McpServers<'a> {
     ///
     /// `GET /v1/mcp-cp/{controlPlaneId}/mcp-servers` (operation `list-mcp-servers-by-control-plane`).
     ///
+    /// Optional: [`page_size`](ListMcpServersByControlPlaneCall::page_size), [`page_after`](ListMcpServersByControlPlaneCall::page_after), [`filter`](ListMcpServersByControlPlaneCall::filter) on the returned [`ListMcpServersByControlPlaneCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -36,7 +34,8 @@ impl<'a> McpServers<'a> {
     ///
     /// let response = client
     ///     .mcp_servers()
-    ///     .list_mcp_servers_by_control_plane("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_mcp_servers_by_control_plane("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -45,11 +44,7 @@ impl<'a> McpServers<'a> {
     pub fn list_mcp_servers_by_control_plane(
         &self,
         control_plane_id: uuid::Uuid,
-        options: &ListMcpServersByControlPlaneOptions,
-    ) -> crate::Call<
-        crate::models::ListMcpServersCpInfoResponse,
-        ListMcpServersByControlPlaneError,
-    > {
+    ) -> ListMcpServersByControlPlaneCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-mcp-servers-by-control-plane",
             method: reqwest::Method::GET,
@@ -65,18 +60,19 @@ impl<'a> McpServers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListMcpServersByControlPlaneCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListMcpServersByControlPlaneParams::default(),
+        }
     }
     /// Get MCP Server by Control Plane
     ///
@@ -107,7 +103,7 @@ impl<'a> McpServers<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         mcp_server_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::McpServerCpInfo, GetMcpServerByControlPlaneError> {
+    ) -> GetMcpServerByControlPlaneCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-mcp-server-by-control-plane",
             method: reqwest::Method::GET,
@@ -123,16 +119,19 @@ impl<'a> McpServers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("mcpServerId", &mcp_server_id)
+        GetMcpServerByControlPlaneCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("mcpServerId", &mcp_server_id),
+        }
     }
     /// Get generated Python code for the MCP Server
     ///
@@ -163,7 +162,7 @@ impl<'a> McpServers<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         mcp_server_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::McpServerCodeResponse, GetMcpServerCodeError> {
+    ) -> GetMcpServerCodeCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-mcp-server-code",
             method: reqwest::Method::GET,
@@ -179,16 +178,19 @@ impl<'a> McpServers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("mcpServerId", &mcp_server_id)
+        GetMcpServerCodeCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("mcpServerId", &mcp_server_id),
+        }
     }
     /// Get Kong entities for the MCP Server Gateway
     ///
@@ -198,6 +200,8 @@ impl<'a> McpServers<'a> {
     /// Retrieves Kong entities (Routes, Services, Plugins) for the Gateway in front of the MCP Server.
     ///
     /// `GET /v1/mcp-cp/{controlPlaneId}/mcp-servers/{mcpServerId}/kong-entities` (operation `get-mcp-server-kong-entities`).
+    ///
+    /// Optional: [`runtime_version`](GetMcpServerKongEntitiesCall::runtime_version) on the returned [`GetMcpServerKongEntitiesCall`].
     ///
     /// # Example
     ///
@@ -209,7 +213,8 @@ impl<'a> McpServers<'a> {
     ///
     /// let response = client
     ///     .mcp_servers()
-    ///     .get_mcp_server_kong_entities("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
+    ///     .get_mcp_server_kong_entities("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .runtime_version("3.13.0.0")
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -219,11 +224,7 @@ impl<'a> McpServers<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         mcp_server_id: uuid::Uuid,
-        options: &GetMcpServerKongEntitiesOptions,
-    ) -> crate::Call<
-        crate::models::KongEntitiesResponse,
-        GetMcpServerKongEntitiesError,
-    > {
+    ) -> GetMcpServerKongEntitiesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-mcp-server-kong-entities",
             method: reqwest::Method::GET,
@@ -239,17 +240,20 @@ impl<'a> McpServers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("mcpServerId", &mcp_server_id)
-            .query("runtime_version", &options.runtime_version)
+        GetMcpServerKongEntitiesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("mcpServerId", &mcp_server_id),
+            params: GetMcpServerKongEntitiesParams::default(),
+        }
     }
     /// Report MCP Server deployment status
     ///
@@ -268,7 +272,7 @@ impl<'a> McpServers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: Vec<kong_konnect::models::McpServerVersionStatus> = serde_json::from_value(serde_json::json!([
+    /// let body = serde_json::from_value::<Vec<kong_konnect::models::McpServerVersionStatus>>(serde_json::json!([
     ///   {
     ///     "version": "v1",
     ///     "desired_replicas": 2,
@@ -282,7 +286,7 @@ impl<'a> McpServers<'a> {
     /// ]))?;
     /// client
     ///     .mcp_servers()
-    ///     .post_mcp_server_status("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
+    ///     .post_mcp_server_status("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -291,8 +295,8 @@ impl<'a> McpServers<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         mcp_server_id: uuid::Uuid,
-        body: &Vec<crate::models::McpServerVersionStatus>,
-    ) -> crate::Call<(), PostMcpServerStatusError> {
+        body: Vec<crate::models::McpServerVersionStatus>,
+    ) -> PostMcpServerStatusCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "post-mcp-server-status",
             method: reqwest::Method::POST,
@@ -306,17 +310,20 @@ impl<'a> McpServers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("mcpServerId", &mcp_server_id)
-            .json_body("application/json", body)
+        PostMcpServerStatusCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("mcpServerId", &mcp_server_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get MCP Server Signals
     ///
@@ -340,6 +347,8 @@ impl<'a> McpServers<'a> {
     ///
     /// `GET /v1/mcp-cp/{controlPlaneId}/signals` (operation `get-mcp-server-signals`).
     ///
+    /// Optional: [`capabilities`](GetMcpServerSignalsCall::capabilities) on the returned [`GetMcpServerSignalsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -348,9 +357,15 @@ impl<'a> McpServers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let capabilities = serde_json::from_value::<kong_konnect::models::McpCapabilitiesMap>(serde_json::json!({
+    ///   "mcp": {
+    ///     "version": "string"
+    ///   }
+    /// }))?;
     /// let response = client
     ///     .mcp_servers()
-    ///     .get_mcp_server_signals("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .get_mcp_server_signals("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .capabilities(capabilities)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -359,8 +374,7 @@ impl<'a> McpServers<'a> {
     pub fn get_mcp_server_signals(
         &self,
         control_plane_id: uuid::Uuid,
-        options: &GetMcpServerSignalsOptions,
-    ) -> crate::Call<GetMcpServerSignalsSuccess, GetMcpServerSignalsError> {
+    ) -> GetMcpServerSignalsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-mcp-server-signals",
             method: reqwest::Method::GET,
@@ -376,26 +390,247 @@ impl<'a> McpServers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => {
-                        Some(
-                            crate::runtime::decode_json(body)
-                                .map(GetMcpServerSignalsSuccess::Ok),
-                        )
-                    }
-                    304u16 => Some(Ok(GetMcpServerSignalsSuccess::NotModified)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query_styled(
-                "capabilities",
-                &options.capabilities,
-                crate::runtime::Style::DeepObject,
-            )
+        GetMcpServerSignalsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => {
+                            Some(
+                                crate::runtime::decode_json(body)
+                                    .map(GetMcpServerSignalsSuccess::Ok),
+                            )
+                        }
+                        304u16 => Some(Ok(GetMcpServerSignalsSuccess::NotModified)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: GetMcpServerSignalsParams::default(),
+        }
+    }
+}
+/// The operations on MCP Servers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`McpServers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait McpServersApi {
+    /// [`McpServers::list_mcp_servers_by_control_plane`]: `GET /v1/mcp-cp/{controlPlaneId}/mcp-servers`.
+    fn list_mcp_servers_by_control_plane(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListMcpServersByControlPlaneParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListMcpServersCpInfoResponse,
+            crate::Error<ListMcpServersByControlPlaneError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-mcp-servers-by-control-plane",
+                message: "`list-mcp-servers-by-control-plane` is not implemented by this `McpServersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`McpServers::get_mcp_server_by_control_plane`]: `GET /v1/mcp-cp/{controlPlaneId}/mcp-servers/{mcpServerId}`.
+    fn get_mcp_server_by_control_plane(
+        &self,
+        control_plane_id: uuid::Uuid,
+        mcp_server_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::McpServerCpInfo,
+            crate::Error<GetMcpServerByControlPlaneError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, mcp_server_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-mcp-server-by-control-plane",
+                message: "`get-mcp-server-by-control-plane` is not implemented by this `McpServersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`McpServers::get_mcp_server_code`]: `GET /v1/mcp-cp/{controlPlaneId}/mcp-servers/{mcpServerId}/code`.
+    fn get_mcp_server_code(
+        &self,
+        control_plane_id: uuid::Uuid,
+        mcp_server_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::McpServerCodeResponse,
+            crate::Error<GetMcpServerCodeError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, mcp_server_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-mcp-server-code",
+                message: "`get-mcp-server-code` is not implemented by this `McpServersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`McpServers::get_mcp_server_kong_entities`]: `GET /v1/mcp-cp/{controlPlaneId}/mcp-servers/{mcpServerId}/kong-entities`.
+    fn get_mcp_server_kong_entities(
+        &self,
+        control_plane_id: uuid::Uuid,
+        mcp_server_id: uuid::Uuid,
+        params: GetMcpServerKongEntitiesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::KongEntitiesResponse,
+            crate::Error<GetMcpServerKongEntitiesError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, mcp_server_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-mcp-server-kong-entities",
+                message: "`get-mcp-server-kong-entities` is not implemented by this `McpServersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`McpServers::post_mcp_server_status`]: `POST /v1/mcp-cp/{controlPlaneId}/mcp-servers/{mcpServerId}/status`.
+    fn post_mcp_server_status(
+        &self,
+        control_plane_id: uuid::Uuid,
+        mcp_server_id: uuid::Uuid,
+        body: Vec<crate::models::McpServerVersionStatus>,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PostMcpServerStatusError>>,
+    > + Send {
+        let _ = (control_plane_id, mcp_server_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "post-mcp-server-status",
+                message: "`post-mcp-server-status` is not implemented by this `McpServersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`McpServers::get_mcp_server_signals`]: `GET /v1/mcp-cp/{controlPlaneId}/signals`.
+    fn get_mcp_server_signals(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: GetMcpServerSignalsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            GetMcpServerSignalsSuccess,
+            crate::Error<GetMcpServerSignalsError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-mcp-server-signals",
+                message: "`get-mcp-server-signals` is not implemented by this `McpServersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl McpServersApi for crate::Client {
+    fn list_mcp_servers_by_control_plane(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListMcpServersByControlPlaneParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListMcpServersCpInfoResponse,
+            crate::Error<ListMcpServersByControlPlaneError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .mcp_servers()
+                .list_mcp_servers_by_control_plane(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn get_mcp_server_by_control_plane(
+        &self,
+        control_plane_id: uuid::Uuid,
+        mcp_server_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::McpServerCpInfo,
+            crate::Error<GetMcpServerByControlPlaneError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .mcp_servers()
+                .get_mcp_server_by_control_plane(control_plane_id, mcp_server_id),
+        )
+    }
+    fn get_mcp_server_code(
+        &self,
+        control_plane_id: uuid::Uuid,
+        mcp_server_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::McpServerCodeResponse,
+            crate::Error<GetMcpServerCodeError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.mcp_servers().get_mcp_server_code(control_plane_id, mcp_server_id),
+        )
+    }
+    fn get_mcp_server_kong_entities(
+        &self,
+        control_plane_id: uuid::Uuid,
+        mcp_server_id: uuid::Uuid,
+        params: GetMcpServerKongEntitiesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::KongEntitiesResponse,
+            crate::Error<GetMcpServerKongEntitiesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .mcp_servers()
+                .get_mcp_server_kong_entities(control_plane_id, mcp_server_id)
+                .with_params(params),
+        )
+    }
+    fn post_mcp_server_status(
+        &self,
+        control_plane_id: uuid::Uuid,
+        mcp_server_id: uuid::Uuid,
+        body: Vec<crate::models::McpServerVersionStatus>,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PostMcpServerStatusError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .mcp_servers()
+                .post_mcp_server_status(control_plane_id, mcp_server_id, body),
+        )
+    }
+    fn get_mcp_server_signals(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: GetMcpServerSignalsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            GetMcpServerSignalsSuccess,
+            crate::Error<GetMcpServerSignalsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .mcp_servers()
+                .get_mcp_server_signals(control_plane_id)
+                .with_params(params),
+        )
     }
 }
 /// The success responses `get-mcp-server-signals` documents: which one came back, with its body.
@@ -494,9 +729,9 @@ pub type GetMcpServerKongEntitiesError = BadRequestUnauthorizedForbiddenNotFound
 pub type PostMcpServerStatusError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `get-mcp-server-signals` documents, which other operations of the group document too.
 pub type GetMcpServerSignalsError = BadRequestUnauthorizedForbiddenError;
-/// Optional parameters of `list-mcp-servers-by-control-plane`.
+/// The optional parameters of [`McpServers::list_mcp_servers_by_control_plane`], each `None` unless set: what the setters of [`ListMcpServersByControlPlaneCall`] fill, and what [`McpServersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListMcpServersByControlPlaneOptions {
+pub struct ListMcpServersByControlPlaneParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
@@ -504,43 +739,122 @@ pub struct ListMcpServersByControlPlaneOptions {
     /// Filter documents returned in the response.
     pub filter: Option<crate::models::ListEventGatewaysFilter>,
 }
-/// Optional parameters of `get-mcp-server-kong-entities`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`McpServers::list_mcp_servers_by_control_plane`]: set its optional parameters, then `.await` it."]
+    ListMcpServersByControlPlaneCall < crate ::models::ListMcpServersCpInfoResponse,
+    ListMcpServersByControlPlaneError >, ListMcpServersByControlPlaneParams
+}
+impl ListMcpServersByControlPlaneCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListMcpServersCpInfoResponse,
+        ListMcpServersByControlPlaneError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+    /// Filter documents returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListEventGatewaysFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`McpServers::get_mcp_server_by_control_plane`]: set its optional parameters, then `.await` it."]
+    GetMcpServerByControlPlaneCall < crate ::models::McpServerCpInfo,
+    GetMcpServerByControlPlaneError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`McpServers::get_mcp_server_code`]: set its optional parameters, then `.await` it."]
+    GetMcpServerCodeCall < crate ::models::McpServerCodeResponse, GetMcpServerCodeError >
+}
+/// The optional parameters of [`McpServers::get_mcp_server_kong_entities`], each `None` unless set: what the setters of [`GetMcpServerKongEntitiesCall`] fill, and what [`McpServersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetMcpServerKongEntitiesOptions {
+pub struct GetMcpServerKongEntitiesParams {
     /// Kong Gateway runtime version to generate entities for
     pub runtime_version: Option<String>,
 }
-/// Optional parameters of `get-mcp-server-signals`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`McpServers::get_mcp_server_kong_entities`]: set its optional parameters, then `.await` it."]
+    GetMcpServerKongEntitiesCall < crate ::models::KongEntitiesResponse,
+    GetMcpServerKongEntitiesError >, GetMcpServerKongEntitiesParams
+}
+impl GetMcpServerKongEntitiesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::KongEntitiesResponse,
+        GetMcpServerKongEntitiesError,
+    > {
+        let params = self.params;
+        self.call.query("runtime_version", &params.runtime_version)
+    }
+    /// Kong Gateway runtime version to generate entities for
+    pub fn runtime_version(mut self, runtime_version: impl Into<String>) -> Self {
+        self.params.runtime_version = Some(runtime_version.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`McpServers::post_mcp_server_status`]: set its optional parameters, then `.await` it."]
+    PostMcpServerStatusCall < (), PostMcpServerStatusError >
+}
+/// The optional parameters of [`McpServers::get_mcp_server_signals`], each `None` unless set: what the setters of [`GetMcpServerSignalsCall`] fill, and what [`McpServersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetMcpServerSignalsOptions {
+pub struct GetMcpServerSignalsParams {
     /// Capability requests as a deepObject map.
     /// - Keys are capability names (e.g. `mcp`).
     /// - Values contain the capability request fields (`version`).
     pub capabilities: Option<crate::models::McpCapabilitiesMap>,
 }
-/// How [`list_mcp_servers_by_control_plane`](McpServers::list_mcp_servers_by_control_plane) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .mcp_servers()
-///     .list_mcp_servers_by_control_plane("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::mcp_servers::LIST_MCP_SERVERS_BY_CONTROL_PLANE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_MCP_SERVERS_BY_CONTROL_PLANE_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`McpServers::get_mcp_server_signals`]: set its optional parameters, then `.await` it."]
+    GetMcpServerSignalsCall < GetMcpServerSignalsSuccess, GetMcpServerSignalsError >,
+    GetMcpServerSignalsParams
+}
+impl GetMcpServerSignalsCall {
+    fn apply(self) -> crate::Call<GetMcpServerSignalsSuccess, GetMcpServerSignalsError> {
+        let params = self.params;
+        self.call
+            .query_styled(
+                "capabilities",
+                &params.capabilities,
+                crate::runtime::Style::DeepObject,
+            )
+    }
+    /// Capability requests as a deepObject map.
+    /// - Keys are capability names (e.g. `mcp`).
+    /// - Values contain the capability request fields (`version`).
+    pub fn capabilities(
+        mut self,
+        capabilities: crate::models::McpCapabilitiesMap,
+    ) -> Self {
+        self.params.capabilities = Some(capabilities);
+        self
+    }
+}
+/// How `list-mcp-servers-by-control-plane` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_MCP_SERVERS_BY_CONTROL_PLANE_PAGES: crate::runtime::Paginated<
     crate::models::ListMcpServersCpInfoResponse,
     crate::models::McpServerCpInfo,
 > = crate::runtime::Paginated {
@@ -553,3 +867,27 @@ pub static LIST_MCP_SERVERS_BY_CONTROL_PLANE_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListMcpServersByControlPlaneCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_mcp_servers_by_control_plane`](McpServers::list_mcp_servers_by_control_plane).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListMcpServersCpInfoResponse,
+        ListMcpServersByControlPlaneError,
+    > {
+        self.into_call().pages(&LIST_MCP_SERVERS_BY_CONTROL_PLANE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_mcp_servers_by_control_plane`](McpServers::list_mcp_servers_by_control_plane).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::McpServerCpInfo,
+        ListMcpServersByControlPlaneError,
+    > {
+        self.into_call().items(&LIST_MCP_SERVERS_BY_CONTROL_PLANE_PAGES)
+    }
+}

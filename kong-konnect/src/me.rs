@@ -2,11 +2,7 @@
 
 //! Operations on Me.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Me; get one from [`Client::me`](crate::Client::me).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -39,9 +35,7 @@ impl<'a> Me<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_organizations_me(
-        &self,
-    ) -> crate::Call<crate::models::MeOrganizationResponse, GetOrganizationsMeError> {
+    pub fn get_organizations_me(&self) -> GetOrganizationsMeCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-organizations-me",
             method: reqwest::Method::GET,
@@ -57,14 +51,17 @@ impl<'a> Me<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
+        GetOrganizationsMeCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+        }
     }
     /// Get My User Account
     ///
@@ -88,7 +85,7 @@ impl<'a> Me<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_users_me(&self) -> crate::Call<crate::models::User, GetUsersMeError> {
+    pub fn get_users_me(&self) -> GetUsersMeCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-users-me",
             method: reqwest::Method::GET,
@@ -99,14 +96,73 @@ impl<'a> Me<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
+        GetUsersMeCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+        }
+    }
+}
+/// The operations on Me, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Me`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait MeApi {
+    /// [`Me::get_organizations_me`]: `GET /v3/organizations/me`.
+    fn get_organizations_me(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::MeOrganizationResponse,
+            crate::Error<GetOrganizationsMeError>,
+        >,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-organizations-me",
+                message: "`get-organizations-me` is not implemented by this `MeApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Me::get_users_me`]: `GET /v3/users/me`.
+    fn get_users_me(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::User, crate::Error<GetUsersMeError>>,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-users-me",
+                message: "`get-users-me` is not implemented by this `MeApi`".to_owned(),
+            }),
+        )
+    }
+}
+impl MeApi for crate::Client {
+    fn get_organizations_me(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::MeOrganizationResponse,
+            crate::Error<GetOrganizationsMeError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(self.me().get_organizations_me())
+    }
+    fn get_users_me(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::User, crate::Error<GetUsersMeError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.me().get_users_me())
     }
 }
 /// The error responses `get-organizations-me`, `get-users-me` document.
@@ -141,3 +197,14 @@ impl crate::runtime::ErrorResponses for UnauthorizedError {
 pub type GetOrganizationsMeError = UnauthorizedError;
 /// The error responses `get-users-me` documents, which other operations of the group document too.
 pub type GetUsersMeError = UnauthorizedError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Me::get_organizations_me`]: set its optional parameters, then `.await` it."]
+    GetOrganizationsMeCall < crate ::models::MeOrganizationResponse,
+    GetOrganizationsMeError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Me::get_users_me`]: set its optional parameters, then `.await` it."]
+    GetUsersMeCall < crate ::models::User, GetUsersMeError >
+}

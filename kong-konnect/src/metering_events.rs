@@ -2,11 +2,7 @@
 
 //! Operations on Metering Events.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Metering Events; get one from [`Client::metering_events`](crate::Client::metering_events).
 ///
 /// Metering events are used to track usage of your product or service. Events are processed asynchronously by the meters, so they may not be immediately available for querying.
@@ -27,6 +23,8 @@ impl<'a> MeteringEvents<'a> {
     ///
     /// `GET /v3/openmeter/events` (operation `list-metering-events`).
     ///
+    /// Optional: [`page`](ListMeteringEventsCall::page), [`filter`](ListMeteringEventsCall::filter), [`sort`](ListMeteringEventsCall::sort) on the returned [`ListMeteringEventsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -35,21 +33,21 @@ impl<'a> MeteringEvents<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::CursorPaginationQueryPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "after": "string",
+    ///   "before": "string"
+    /// }))?;
     /// let response = client
     ///     .metering_events()
-    ///     .list_metering_events(&Default::default())
+    ///     .list_metering_events()
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_metering_events(
-        &self,
-        options: &ListMeteringEventsOptions,
-    ) -> crate::Call<
-        crate::models::IngestedEventPaginatedResponse,
-        ListMeteringEventsError,
-    > {
+    pub fn list_metering_events(&self) -> ListMeteringEventsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-metering-events",
             method: reqwest::Method::GET,
@@ -65,23 +63,18 @@ impl<'a> MeteringEvents<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query_styled(
-                "sort",
-                &options.sort,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
+        ListMeteringEventsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListMeteringEventsParams::default(),
+        }
     }
     /// Ingest metering events
     ///
@@ -97,7 +90,7 @@ impl<'a> MeteringEvents<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MeteringEvent = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::MeteringEvent>(serde_json::json!({
     ///   "specversion": "1.0",
     ///   "id": "5c10fade-1c9e-4d6c-8275-c52c36731d3c",
     ///   "source": "service-name",
@@ -113,15 +106,15 @@ impl<'a> MeteringEvents<'a> {
     /// }))?;
     /// client
     ///     .metering_events()
-    ///     .ingest_metering_events(&body)
+    ///     .ingest_metering_events(body)
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
     pub fn ingest_metering_events(
         &self,
-        body: &crate::models::MeteringEvent,
-    ) -> crate::Call<(), IngestMeteringEventsError> {
+        body: crate::models::MeteringEvent,
+    ) -> IngestMeteringEventsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "ingest-metering-events",
             method: reqwest::Method::POST,
@@ -135,15 +128,83 @@ impl<'a> MeteringEvents<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    202u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .json_body("application/cloudevents+json", body)
+        IngestMeteringEventsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        202u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .json_body("application/cloudevents+json", &body),
+        }
+    }
+}
+/// The operations on Metering Events, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`MeteringEvents`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait MeteringEventsApi {
+    /// [`MeteringEvents::list_metering_events`]: `GET /v3/openmeter/events`.
+    fn list_metering_events(
+        &self,
+        params: ListMeteringEventsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IngestedEventPaginatedResponse,
+            crate::Error<ListMeteringEventsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-metering-events",
+                message: "`list-metering-events` is not implemented by this `MeteringEventsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`MeteringEvents::ingest_metering_events`]: `POST /v3/openmeter/events`.
+    fn ingest_metering_events(
+        &self,
+        body: crate::models::MeteringEvent,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<IngestMeteringEventsError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "ingest-metering-events",
+                message: "`ingest-metering-events` is not implemented by this `MeteringEventsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl MeteringEventsApi for crate::Client {
+    fn list_metering_events(
+        &self,
+        params: ListMeteringEventsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IngestedEventPaginatedResponse,
+            crate::Error<ListMeteringEventsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.metering_events().list_metering_events().with_params(params),
+        )
+    }
+    fn ingest_metering_events(
+        &self,
+        body: crate::models::MeteringEvent,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<IngestMeteringEventsError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.metering_events().ingest_metering_events(body),
+        )
     }
 }
 /// The error responses `list-metering-events`, `ingest-metering-events` document.
@@ -186,9 +247,9 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenError {
 pub type ListMeteringEventsError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `ingest-metering-events` documents, which other operations of the group document too.
 pub type IngestMeteringEventsError = BadRequestUnauthorizedForbiddenError;
-/// Optional parameters of `list-metering-events`.
+/// The optional parameters of [`MeteringEvents::list_metering_events`], each `None` unless set: what the setters of [`ListMeteringEventsCall`] fill, and what [`MeteringEventsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListMeteringEventsOptions {
+pub struct ListMeteringEventsParams {
     /// The `page` query parameter.
     pub page: Option<crate::models::CursorPaginationQueryPage>,
     /// Filter events returned in the response.
@@ -206,4 +267,61 @@ pub struct ListMeteringEventsOptions {
     /// field is provided without a suffix, it sorts descending. Append the `asc` suffix
     /// to sort ascending, or the `desc` suffix to sort descending.
     pub sort: Option<String>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`MeteringEvents::list_metering_events`]: set its optional parameters, then `.await` it."]
+    ListMeteringEventsCall < crate ::models::IngestedEventPaginatedResponse,
+    ListMeteringEventsError >, ListMeteringEventsParams
+}
+impl ListMeteringEventsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::IngestedEventPaginatedResponse,
+        ListMeteringEventsError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query_styled(
+                "sort",
+                &params.sort,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+    }
+    /// The `page` query parameter.
+    pub fn page(mut self, page: crate::models::CursorPaginationQueryPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Filter events returned in the response.
+    ///
+    /// To filter events by subject add the following query param:
+    /// filter\[subject\]\[eq\]=customer-1
+    pub fn filter(mut self, filter: crate::models::ListEventsParamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sort events returned in the response. Supported sort attributes are:
+    ///
+    /// - `time` (default)
+    /// - `ingested_at`
+    /// - `stored_at`
+    ///
+    /// When omitted, events are sorted by `time desc` (most recent first). When a sort
+    /// field is provided without a suffix, it sorts descending. Append the `asc` suffix
+    /// to sort ascending, or the `desc` suffix to sort descending.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`MeteringEvents::ingest_metering_events`]: set its optional parameters, then `.await` it."]
+    IngestMeteringEventsCall < (), IngestMeteringEventsError >
 }

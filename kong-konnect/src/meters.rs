@@ -2,11 +2,7 @@
 
 //! Operations on Meters.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Meters; get one from [`Client::meters`](crate::Client::meters).
 ///
 /// Meters specify how to aggregate events for billing and analytics purposes. Meters can be configured with multiple aggregation methods and groupings. Multiple meters can be created for the same event type, enabling flexible metering scenarios.
@@ -24,6 +20,8 @@ impl<'a> Meters<'a> {
     ///
     /// `GET /v3/openmeter/meters` (operation `list-meters`).
     ///
+    /// Optional: [`page`](ListMetersCall::page), [`sort`](ListMetersCall::sort), [`filter`](ListMetersCall::filter) on the returned [`ListMetersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -32,18 +30,20 @@ impl<'a> Meters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .meters()
-    ///     .list_meters(&Default::default())
+    ///     .list_meters()
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_meters(
-        &self,
-        options: &ListMetersOptions,
-    ) -> crate::Call<crate::models::MeterPagePaginatedResponse, ListMetersError> {
+    pub fn list_meters(&self) -> ListMetersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-meters",
             method: reqwest::Method::GET,
@@ -59,23 +59,18 @@ impl<'a> Meters<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
-            .query_styled(
-                "sort",
-                &options.sort,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListMetersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListMetersParams::default(),
+        }
     }
     /// Create meter
     ///
@@ -91,7 +86,7 @@ impl<'a> Meters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateMeterRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateMeterRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "key": "resource_key",
     ///   "aggregation": "sum",
@@ -99,7 +94,7 @@ impl<'a> Meters<'a> {
     /// }))?;
     /// let response = client
     ///     .meters()
-    ///     .create_meter(&body)
+    ///     .create_meter(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -107,8 +102,8 @@ impl<'a> Meters<'a> {
     /// ```
     pub fn create_meter(
         &self,
-        body: &crate::models::CreateMeterRequest,
-    ) -> crate::Call<crate::models::Meter, CreateMeterError> {
+        body: crate::models::CreateMeterRequest,
+    ) -> CreateMeterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-meter",
             method: reqwest::Method::POST,
@@ -124,15 +119,18 @@ impl<'a> Meters<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateMeterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get meter
     ///
@@ -156,10 +154,7 @@ impl<'a> Meters<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_meter(
-        &self,
-        meter_id: &str,
-    ) -> crate::Call<crate::models::Meter, GetMeterError> {
+    pub fn get_meter(&self, meter_id: &str) -> GetMeterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-meter",
             method: reqwest::Method::GET,
@@ -175,15 +170,18 @@ impl<'a> Meters<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("meterId", meter_id)
+        GetMeterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("meterId", meter_id),
+        }
     }
     /// Update meter
     ///
@@ -202,10 +200,10 @@ impl<'a> Meters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateMeterRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateMeterRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .meters()
-    ///     .update_meter("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .update_meter("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -214,8 +212,8 @@ impl<'a> Meters<'a> {
     pub fn update_meter(
         &self,
         meter_id: &str,
-        body: &crate::models::UpdateMeterRequest,
-    ) -> crate::Call<crate::models::Meter, UpdateMeterError> {
+        body: crate::models::UpdateMeterRequest,
+    ) -> UpdateMeterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-meter",
             method: reqwest::Method::PUT,
@@ -231,16 +229,19 @@ impl<'a> Meters<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("meterId", meter_id)
-            .json_body("application/json", body)
+        UpdateMeterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("meterId", meter_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete meter
     ///
@@ -263,7 +264,7 @@ impl<'a> Meters<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_meter(&self, meter_id: &str) -> crate::Call<(), DeleteMeterError> {
+    pub fn delete_meter(&self, meter_id: &str) -> DeleteMeterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-meter",
             method: reqwest::Method::DELETE,
@@ -277,15 +278,18 @@ impl<'a> Meters<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("meterId", meter_id)
+        DeleteMeterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("meterId", meter_id),
+        }
     }
     /// Query meter
     ///
@@ -314,7 +318,7 @@ impl<'a> Meters<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MeterQueryRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::MeterQueryRequest>(serde_json::json!({
     ///   "from": "2023-01-01T00:00:00Z",
     ///   "to": "2023-01-02T00:00:00Z",
     ///   "granularity": "P1D",
@@ -322,7 +326,7 @@ impl<'a> Meters<'a> {
     /// }))?;
     /// let response = client
     ///     .meters()
-    ///     .query_meter("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .query_meter("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -331,8 +335,8 @@ impl<'a> Meters<'a> {
     pub fn query_meter(
         &self,
         meter_id: &str,
-        body: &crate::models::MeterQueryRequest,
-    ) -> crate::Call<crate::models::MeterQueryResult, QueryMeterError> {
+        body: crate::models::MeterQueryRequest,
+    ) -> QueryMeterCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "query-meter",
             method: reqwest::Method::POST,
@@ -348,16 +352,181 @@ impl<'a> Meters<'a> {
                 "application/json, text/csv, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("meterId", meter_id)
-            .json_body("application/json", body)
+        QueryMeterCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("meterId", meter_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on Meters, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Meters`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait MetersApi {
+    /// [`Meters::list_meters`]: `GET /v3/openmeter/meters`.
+    fn list_meters(
+        &self,
+        params: ListMetersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::MeterPagePaginatedResponse,
+            crate::Error<ListMetersError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-meters",
+                message: "`list-meters` is not implemented by this `MetersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Meters::create_meter`]: `POST /v3/openmeter/meters`.
+    fn create_meter(
+        &self,
+        body: crate::models::CreateMeterRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Meter, crate::Error<CreateMeterError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-meter",
+                message: "`create-meter` is not implemented by this `MetersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Meters::get_meter`]: `GET /v3/openmeter/meters/{meterId}`.
+    fn get_meter(
+        &self,
+        meter_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Meter, crate::Error<GetMeterError>>,
+    > + Send {
+        let _ = (meter_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-meter",
+                message: "`get-meter` is not implemented by this `MetersApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Meters::update_meter`]: `PUT /v3/openmeter/meters/{meterId}`.
+    fn update_meter(
+        &self,
+        meter_id: &str,
+        body: crate::models::UpdateMeterRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Meter, crate::Error<UpdateMeterError>>,
+    > + Send {
+        let _ = (meter_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-meter",
+                message: "`update-meter` is not implemented by this `MetersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Meters::delete_meter`]: `DELETE /v3/openmeter/meters/{meterId}`.
+    fn delete_meter(
+        &self,
+        meter_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteMeterError>>,
+    > + Send {
+        let _ = (meter_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-meter",
+                message: "`delete-meter` is not implemented by this `MetersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Meters::query_meter`]: `POST /v3/openmeter/meters/{meterId}/query`.
+    fn query_meter(
+        &self,
+        meter_id: &str,
+        body: crate::models::MeterQueryRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::MeterQueryResult, crate::Error<QueryMeterError>>,
+    > + Send {
+        let _ = (meter_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "query-meter",
+                message: "`query-meter` is not implemented by this `MetersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl MetersApi for crate::Client {
+    fn list_meters(
+        &self,
+        params: ListMetersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::MeterPagePaginatedResponse,
+            crate::Error<ListMetersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.meters().list_meters().with_params(params),
+        )
+    }
+    fn create_meter(
+        &self,
+        body: crate::models::CreateMeterRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Meter, crate::Error<CreateMeterError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.meters().create_meter(body))
+    }
+    fn get_meter(
+        &self,
+        meter_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Meter, crate::Error<GetMeterError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.meters().get_meter(meter_id))
+    }
+    fn update_meter(
+        &self,
+        meter_id: &str,
+        body: crate::models::UpdateMeterRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Meter, crate::Error<UpdateMeterError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.meters().update_meter(meter_id, body))
+    }
+    fn delete_meter(
+        &self,
+        meter_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteMeterError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.meters().delete_meter(meter_id))
+    }
+    fn query_meter(
+        &self,
+        meter_id: &str,
+        body: crate::models::MeterQueryRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::MeterQueryResult, crate::Error<QueryMeterError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.meters().query_meter(meter_id, body))
     }
 }
 /// The error responses `list-meters`, `create-meter` document.
@@ -448,9 +617,9 @@ pub type UpdateMeterError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type DeleteMeterError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `query-meter` documents, which other operations of the group document too.
 pub type QueryMeterError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-meters`.
+/// The optional parameters of [`Meters::list_meters`], each `None` unless set: what the setters of [`ListMetersCall`] fill, and what [`MetersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListMetersOptions {
+pub struct ListMetersParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
     /// Sort meters returned in the response. Supported sort attributes are:
@@ -468,4 +637,78 @@ pub struct ListMetersOptions {
     ///
     /// To filter meters by key add the following query param: filter\[key\]=my-meter-key
     pub filter: Option<crate::models::ListMetersParamsFilter>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Meters::list_meters`]: set its optional parameters, then `.await` it."]
+    ListMetersCall < crate ::models::MeterPagePaginatedResponse, ListMetersError >,
+    ListMetersParams
+}
+impl ListMetersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::MeterPagePaginatedResponse, ListMetersError> {
+        let params = self.params;
+        self.call
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+            .query_styled(
+                "sort",
+                &params.sort,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Sort meters returned in the response. Supported sort attributes are:
+    ///
+    /// - `key`
+    /// - `name`
+    /// - `aggregation`
+    /// - `created_at` (default)
+    /// - `updated_at`
+    ///
+    /// The `asc` suffix is optional as the default sort order is ascending. The `desc`
+    /// suffix is used to specify a descending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter meters returned in the response.
+    ///
+    /// To filter meters by key add the following query param: filter\[key\]=my-meter-key
+    pub fn filter(mut self, filter: crate::models::ListMetersParamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Meters::create_meter`]: set its optional parameters, then `.await` it."]
+    CreateMeterCall < crate ::models::Meter, CreateMeterError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Meters::get_meter`]: set its optional parameters, then `.await` it."]
+    GetMeterCall < crate ::models::Meter, GetMeterError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Meters::update_meter`]: set its optional parameters, then `.await` it."]
+    UpdateMeterCall < crate ::models::Meter, UpdateMeterError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Meters::delete_meter`]: set its optional parameters, then `.await` it."]
+    DeleteMeterCall < (), DeleteMeterError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Meters::query_meter`]: set its optional parameters, then `.await` it."]
+    QueryMeterCall < crate ::models::MeterQueryResult, QueryMeterError >
 }

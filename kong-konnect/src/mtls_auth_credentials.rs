@@ -2,11 +2,7 @@
 
 //! Operations on MTLS-auth credentials.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on MTLS-auth credentials; get one from [`Client::mtls_auth_credentials`](crate::Client::mtls_auth_credentials).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +17,8 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/mtls-auth` (operation `list-mtls-auth-with-consumer`).
     ///
+    /// Optional: [`size`](ListMtlsAuthWithConsumerCall::size), [`offset`](ListMtlsAuthWithConsumerCall::offset), [`tags`](ListMtlsAuthWithConsumerCall::tags) on the returned [`ListMtlsAuthWithConsumerCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,7 +29,8 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .mtls_auth_credentials()
-    ///     .list_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+    ///     .list_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -41,11 +40,7 @@ impl<'a> MtlsAuthCredentials<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        options: &ListMtlsAuthWithConsumerOptions,
-    ) -> crate::Call<
-        crate::models::ListMtlsAuthResponse,
-        ListMtlsAuthWithConsumerError,
-    > {
+    ) -> ListMtlsAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-mtls-auth-with-consumer",
             method: reqwest::Method::GET,
@@ -59,19 +54,23 @@ impl<'a> MtlsAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListMtlsAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                ),
+            params: ListMtlsAuthWithConsumerParams::default(),
+        }
     }
     /// Create a new MTLS-auth credential associated with a Consumer
     ///
@@ -85,7 +84,7 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MtlsAuthWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::MtlsAuthWithoutParents>(serde_json::json!({
     ///   "ca_certificate": {
     ///     "id": "b2f34145-0343-41a4-9602-4c69dec2f260"
     ///   },
@@ -94,7 +93,7 @@ impl<'a> MtlsAuthCredentials<'a> {
     /// }))?;
     /// let response = client
     ///     .mtls_auth_credentials()
-    ///     .create_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
+    ///     .create_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -104,8 +103,8 @@ impl<'a> MtlsAuthCredentials<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        body: &crate::models::MtlsAuthWithoutParents,
-    ) -> crate::Call<crate::models::MtlsAuth, CreateMtlsAuthWithConsumerError> {
+        body: crate::models::MtlsAuthWithoutParents,
+    ) -> CreateMtlsAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-mtls-auth-with-consumer",
             method: reqwest::Method::POST,
@@ -119,17 +118,23 @@ impl<'a> MtlsAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .json_body("application/json", body)
+        CreateMtlsAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get a MTLS-auth credential associated with a Consumer
     ///
@@ -158,7 +163,7 @@ impl<'a> MtlsAuthCredentials<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         mtls_auth_id: &str,
-    ) -> crate::Call<crate::models::MtlsAuth, GetMtlsAuthWithConsumerError> {
+    ) -> GetMtlsAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-mtls-auth-with-consumer",
             method: reqwest::Method::GET,
@@ -172,17 +177,23 @@ impl<'a> MtlsAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("MTLSAuthId", mtls_auth_id)
+        GetMtlsAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("MTLSAuthId", mtls_auth_id),
+        }
     }
     /// Upsert a MTLS-auth credential associated with a Consumer
     ///
@@ -198,7 +209,7 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MtlsAuthWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::MtlsAuthWithoutParents>(serde_json::json!({
     ///   "ca_certificate": {
     ///     "id": "b2f34145-0343-41a4-9602-4c69dec2f260"
     ///   },
@@ -207,7 +218,7 @@ impl<'a> MtlsAuthCredentials<'a> {
     /// }))?;
     /// let response = client
     ///     .mtls_auth_credentials()
-    ///     .upsert_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string", &body)
+    ///     .upsert_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "string", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -218,8 +229,8 @@ impl<'a> MtlsAuthCredentials<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         mtls_auth_id: &str,
-        body: &crate::models::MtlsAuthWithoutParents,
-    ) -> crate::Call<crate::models::MtlsAuth, UpsertMtlsAuthWithConsumerError> {
+        body: crate::models::MtlsAuthWithoutParents,
+    ) -> UpsertMtlsAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-mtls-auth-with-consumer",
             method: reqwest::Method::PUT,
@@ -233,18 +244,24 @@ impl<'a> MtlsAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("MTLSAuthId", mtls_auth_id)
-            .json_body("application/json", body)
+        UpsertMtlsAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("MTLSAuthId", mtls_auth_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a a MTLS-auth credential associated with a Consumer
     ///
@@ -272,7 +289,7 @@ impl<'a> MtlsAuthCredentials<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         mtls_auth_id: &str,
-    ) -> crate::Call<(), DeleteMtlsAuthWithConsumerError> {
+    ) -> DeleteMtlsAuthWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-mtls-auth-with-consumer",
             method: reqwest::Method::DELETE,
@@ -286,21 +303,29 @@ impl<'a> MtlsAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("MTLSAuthId", mtls_auth_id)
+        DeleteMtlsAuthWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("MTLSAuthId", mtls_auth_id),
+        }
     }
     /// List all MTLS-auth credentials
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/mtls-auths` (operation `list-mtls-auth`).
+    ///
+    /// Optional: [`size`](ListMtlsAuthCall::size), [`offset`](ListMtlsAuthCall::offset), [`tags`](ListMtlsAuthCall::tags) on the returned [`ListMtlsAuthCall`].
     ///
     /// # Example
     ///
@@ -312,17 +337,14 @@ impl<'a> MtlsAuthCredentials<'a> {
     ///
     /// let response = client
     ///     .mtls_auth_credentials()
-    ///     .list_mtls_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_mtls_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_mtls_auth(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListMtlsAuthOptions,
-    ) -> crate::Call<crate::models::ListMtlsAuthResponse, ListMtlsAuthError> {
+    pub fn list_mtls_auth(&self, control_plane_id: uuid::Uuid) -> ListMtlsAuthCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-mtls-auth",
             method: reqwest::Method::GET,
@@ -336,18 +358,19 @@ impl<'a> MtlsAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListMtlsAuthCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListMtlsAuthParams::default(),
+        }
     }
     /// Get a MTLS-auth credential
     ///
@@ -375,7 +398,7 @@ impl<'a> MtlsAuthCredentials<'a> {
         &self,
         mtls_auth_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::MtlsAuth, GetMtlsAuthError> {
+    ) -> GetMtlsAuthCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-mtls-auth",
             method: reqwest::Method::GET,
@@ -389,16 +412,298 @@ impl<'a> MtlsAuthCredentials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("MTLSAuthId", mtls_auth_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetMtlsAuthCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("MTLSAuthId", mtls_auth_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on MTLS-auth credentials, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`MtlsAuthCredentials`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait MtlsAuthCredentialsApi {
+    /// [`MtlsAuthCredentials::list_mtls_auth_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/mtls-auth`.
+    fn list_mtls_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListMtlsAuthWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListMtlsAuthResponse,
+            crate::Error<ListMtlsAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-mtls-auth-with-consumer",
+                message: "`list-mtls-auth-with-consumer` is not implemented by this `MtlsAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`MtlsAuthCredentials::create_mtls_auth_with_consumer`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/mtls-auth`.
+    fn create_mtls_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        body: crate::models::MtlsAuthWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::MtlsAuth,
+            crate::Error<CreateMtlsAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-mtls-auth-with-consumer",
+                message: "`create-mtls-auth-with-consumer` is not implemented by this `MtlsAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`MtlsAuthCredentials::get_mtls_auth_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/mtls-auth/{MTLSAuthId}`.
+    fn get_mtls_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        mtls_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::MtlsAuth,
+            crate::Error<GetMtlsAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, mtls_auth_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-mtls-auth-with-consumer",
+                message: "`get-mtls-auth-with-consumer` is not implemented by this `MtlsAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`MtlsAuthCredentials::upsert_mtls_auth_with_consumer`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/mtls-auth/{MTLSAuthId}`.
+    fn upsert_mtls_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        mtls_auth_id: &str,
+        body: crate::models::MtlsAuthWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::MtlsAuth,
+            crate::Error<UpsertMtlsAuthWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, mtls_auth_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-mtls-auth-with-consumer",
+                message: "`upsert-mtls-auth-with-consumer` is not implemented by this `MtlsAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`MtlsAuthCredentials::delete_mtls_auth_with_consumer`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/mtls-auth/{MTLSAuthId}`.
+    fn delete_mtls_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        mtls_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteMtlsAuthWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, mtls_auth_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-mtls-auth-with-consumer",
+                message: "`delete-mtls-auth-with-consumer` is not implemented by this `MtlsAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`MtlsAuthCredentials::list_mtls_auth`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/mtls-auths`.
+    fn list_mtls_auth(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListMtlsAuthParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListMtlsAuthResponse,
+            crate::Error<ListMtlsAuthError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-mtls-auth",
+                message: "`list-mtls-auth` is not implemented by this `MtlsAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`MtlsAuthCredentials::get_mtls_auth`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/mtls-auths/{MTLSAuthId}`.
+    fn get_mtls_auth(
+        &self,
+        mtls_auth_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::MtlsAuth, crate::Error<GetMtlsAuthError>>,
+    > + Send {
+        let _ = (mtls_auth_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-mtls-auth",
+                message: "`get-mtls-auth` is not implemented by this `MtlsAuthCredentialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl MtlsAuthCredentialsApi for crate::Client {
+    fn list_mtls_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListMtlsAuthWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListMtlsAuthResponse,
+            crate::Error<ListMtlsAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .mtls_auth_credentials()
+                .list_mtls_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_mtls_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        body: crate::models::MtlsAuthWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::MtlsAuth,
+            crate::Error<CreateMtlsAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .mtls_auth_credentials()
+                .create_mtls_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    body,
+                ),
+        )
+    }
+    fn get_mtls_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        mtls_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::MtlsAuth,
+            crate::Error<GetMtlsAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .mtls_auth_credentials()
+                .get_mtls_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    mtls_auth_id,
+                ),
+        )
+    }
+    fn upsert_mtls_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        mtls_auth_id: &str,
+        body: crate::models::MtlsAuthWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::MtlsAuth,
+            crate::Error<UpsertMtlsAuthWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .mtls_auth_credentials()
+                .upsert_mtls_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    mtls_auth_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_mtls_auth_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        mtls_auth_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteMtlsAuthWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .mtls_auth_credentials()
+                .delete_mtls_auth_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    mtls_auth_id,
+                ),
+        )
+    }
+    fn list_mtls_auth(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListMtlsAuthParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListMtlsAuthResponse,
+            crate::Error<ListMtlsAuthError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .mtls_auth_credentials()
+                .list_mtls_auth(control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn get_mtls_auth(
+        &self,
+        mtls_auth_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::MtlsAuth, crate::Error<GetMtlsAuthError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.mtls_auth_credentials().get_mtls_auth(mtls_auth_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-mtls-auth-with-consumer`, `create-mtls-auth-with-consumer`, `upsert-mtls-auth-with-consumer`, `delete-mtls-auth-with-consumer` document.
@@ -517,9 +822,9 @@ impl crate::runtime::ErrorResponses for GetMtlsAuthError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-mtls-auth-with-consumer`.
+/// The optional parameters of [`MtlsAuthCredentials::list_mtls_auth_with_consumer`], each `None` unless set: what the setters of [`ListMtlsAuthWithConsumerCall`] fill, and what [`MtlsAuthCredentialsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListMtlsAuthWithConsumerOptions {
+pub struct ListMtlsAuthWithConsumerParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -527,9 +832,67 @@ pub struct ListMtlsAuthWithConsumerOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `list-mtls-auth`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`MtlsAuthCredentials::list_mtls_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    ListMtlsAuthWithConsumerCall < crate ::models::ListMtlsAuthResponse,
+    ListMtlsAuthWithConsumerError >, ListMtlsAuthWithConsumerParams
+}
+impl ListMtlsAuthWithConsumerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListMtlsAuthResponse,
+        ListMtlsAuthWithConsumerError,
+    > {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`MtlsAuthCredentials::create_mtls_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    CreateMtlsAuthWithConsumerCall < crate ::models::MtlsAuth,
+    CreateMtlsAuthWithConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`MtlsAuthCredentials::get_mtls_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    GetMtlsAuthWithConsumerCall < crate ::models::MtlsAuth, GetMtlsAuthWithConsumerError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`MtlsAuthCredentials::upsert_mtls_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    UpsertMtlsAuthWithConsumerCall < crate ::models::MtlsAuth,
+    UpsertMtlsAuthWithConsumerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`MtlsAuthCredentials::delete_mtls_auth_with_consumer`]: set its optional parameters, then `.await` it."]
+    DeleteMtlsAuthWithConsumerCall < (), DeleteMtlsAuthWithConsumerError >
+}
+/// The optional parameters of [`MtlsAuthCredentials::list_mtls_auth`], each `None` unless set: what the setters of [`ListMtlsAuthCall`] fill, and what [`MtlsAuthCredentialsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListMtlsAuthOptions {
+pub struct ListMtlsAuthParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -537,29 +900,45 @@ pub struct ListMtlsAuthOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_mtls_auth_with_consumer`](MtlsAuthCredentials::list_mtls_auth_with_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .mtls_auth_credentials()
-///     .list_mtls_auth_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
-///     .items(&kong_konnect::mtls_auth_credentials::LIST_MTLS_AUTH_WITH_CONSUMER_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_MTLS_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`MtlsAuthCredentials::list_mtls_auth`]: set its optional parameters, then `.await` it."]
+    ListMtlsAuthCall < crate ::models::ListMtlsAuthResponse, ListMtlsAuthError >,
+    ListMtlsAuthParams
+}
+impl ListMtlsAuthCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListMtlsAuthResponse, ListMtlsAuthError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`MtlsAuthCredentials::get_mtls_auth`]: set its optional parameters, then `.await` it."]
+    GetMtlsAuthCall < crate ::models::MtlsAuth, GetMtlsAuthError >
+}
+/// How `list-mtls-auth-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_MTLS_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     crate::models::ListMtlsAuthResponse,
     crate::models::MtlsAuth,
 > = crate::runtime::Paginated {
@@ -572,29 +951,29 @@ pub static LIST_MTLS_AUTH_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_mtls_auth`](MtlsAuthCredentials::list_mtls_auth) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .mtls_auth_credentials()
-///     .list_mtls_auth("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::mtls_auth_credentials::LIST_MTLS_AUTH_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_MTLS_AUTH_PAGES: crate::runtime::Paginated<
+impl ListMtlsAuthWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_mtls_auth_with_consumer`](MtlsAuthCredentials::list_mtls_auth_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListMtlsAuthResponse,
+        ListMtlsAuthWithConsumerError,
+    > {
+        self.into_call().pages(&LIST_MTLS_AUTH_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_mtls_auth_with_consumer`](MtlsAuthCredentials::list_mtls_auth_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::MtlsAuth, ListMtlsAuthWithConsumerError> {
+        self.into_call().items(&LIST_MTLS_AUTH_WITH_CONSUMER_PAGES)
+    }
+}
+/// How `list-mtls-auth` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_MTLS_AUTH_PAGES: crate::runtime::Paginated<
     crate::models::ListMtlsAuthResponse,
     crate::models::MtlsAuth,
 > = crate::runtime::Paginated {
@@ -607,3 +986,19 @@ pub static LIST_MTLS_AUTH_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListMtlsAuthCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_mtls_auth`](MtlsAuthCredentials::list_mtls_auth).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListMtlsAuthResponse, ListMtlsAuthError> {
+        self.into_call().pages(&LIST_MTLS_AUTH_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_mtls_auth`](MtlsAuthCredentials::list_mtls_auth).
+    pub fn items(self) -> crate::ItemStream<crate::models::MtlsAuth, ListMtlsAuthError> {
+        self.into_call().items(&LIST_MTLS_AUTH_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Networks.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Networks; get one from [`Client::networks`](crate::Client::networks).
 ///
 /// Networks are provider-backed VPC or VNet resources that host dedicated Cloud Gateway data plane groups.
@@ -28,6 +24,8 @@ impl<'a> Networks<'a> {
     ///
     /// `GET /v2/cloud-gateways/networks` (operation `list-networks`).
     ///
+    /// Optional: [`filter`](ListNetworksCall::filter), [`page_size`](ListNetworksCall::page_size), [`page_number`](ListNetworksCall::page_number) on the returned [`ListNetworksCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -36,18 +34,20 @@ impl<'a> Networks<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::NetworksFilterParameters>(serde_json::json!({
+    ///   "name": {},
+    ///   "state": {}
+    /// }))?;
     /// let response = client
     ///     .networks()
-    ///     .list_networks(&Default::default())
+    ///     .list_networks()
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_networks(
-        &self,
-        options: &ListNetworksOptions,
-    ) -> crate::Call<crate::models::ListNetworksResponse, ListNetworksError> {
+    pub fn list_networks(&self) -> ListNetworksCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-networks",
             method: reqwest::Method::GET,
@@ -63,17 +63,18 @@ impl<'a> Networks<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListNetworksCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListNetworksParams::default(),
+        }
     }
     /// Create Network
     ///
@@ -90,7 +91,7 @@ impl<'a> Networks<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateNetworkRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateNetworkRequest>(serde_json::json!({
     ///   "name": "us-east-2-network",
     ///   "cloud_gateway_provider_account_id": "929b2449-c69f-44c4-b6ad-9ecec6f811ae",
     ///   "region": "us-east-2",
@@ -103,7 +104,7 @@ impl<'a> Networks<'a> {
     /// }))?;
     /// let response = client
     ///     .networks()
-    ///     .create_network(&body)
+    ///     .create_network(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -111,8 +112,8 @@ impl<'a> Networks<'a> {
     /// ```
     pub fn create_network(
         &self,
-        body: &crate::models::CreateNetworkRequest,
-    ) -> crate::Call<crate::models::Network, CreateNetworkError> {
+        body: crate::models::CreateNetworkRequest,
+    ) -> CreateNetworkCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-network",
             method: reqwest::Method::POST,
@@ -128,15 +129,18 @@ impl<'a> Networks<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateNetworkCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get Network
     ///
@@ -160,10 +164,7 @@ impl<'a> Networks<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_network(
-        &self,
-        network_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Network, GetNetworkError> {
+    pub fn get_network(&self, network_id: uuid::Uuid) -> GetNetworkCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-network",
             method: reqwest::Method::GET,
@@ -179,15 +180,18 @@ impl<'a> Networks<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
+        GetNetworkCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id),
+        }
     }
     /// Delete Network
     ///
@@ -210,10 +214,7 @@ impl<'a> Networks<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_network(
-        &self,
-        network_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteNetworkError> {
+    pub fn delete_network(&self, network_id: uuid::Uuid) -> DeleteNetworkCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-network",
             method: reqwest::Method::DELETE,
@@ -227,15 +228,18 @@ impl<'a> Networks<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
+        DeleteNetworkCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id),
+        }
     }
     /// Update Network
     ///
@@ -251,10 +255,10 @@ impl<'a> Networks<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchNetworkRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::PatchNetworkRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .networks()
-    ///     .update_network("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, &body)
+    ///     .update_network("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -263,8 +267,8 @@ impl<'a> Networks<'a> {
     pub fn update_network(
         &self,
         network_id: uuid::Uuid,
-        body: &crate::models::PatchNetworkRequest,
-    ) -> crate::Call<crate::models::Network, UpdateNetworkError> {
+        body: crate::models::PatchNetworkRequest,
+    ) -> UpdateNetworkCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-network",
             method: reqwest::Method::PATCH,
@@ -280,16 +284,19 @@ impl<'a> Networks<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
-            .json_body("application/json", body)
+        UpdateNetworkCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id)
+                .json_body("application/json", &body),
+        }
     }
     /// List Network Configuration References
     ///
@@ -297,6 +304,8 @@ impl<'a> Networks<'a> {
     /// Use this to determine which control planes are using a network before renaming or deleting it.
     ///
     /// `GET /v2/cloud-gateways/networks/{networkId}/configuration-references` (operation `list-network-configurations`).
+    ///
+    /// Optional: [`page_size`](ListNetworkConfigurationsCall::page_size), [`page_number`](ListNetworkConfigurationsCall::page_number) on the returned [`ListNetworkConfigurationsCall`].
     ///
     /// # Example
     ///
@@ -308,7 +317,8 @@ impl<'a> Networks<'a> {
     ///
     /// let response = client
     ///     .networks()
-    ///     .list_network_configurations("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, &Default::default())
+    ///     .list_network_configurations("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -317,11 +327,7 @@ impl<'a> Networks<'a> {
     pub fn list_network_configurations(
         &self,
         network_id: uuid::Uuid,
-        options: &ListNetworkConfigurationsOptions,
-    ) -> crate::Call<
-        crate::models::ListConfigurationsResponse,
-        ListNetworkConfigurationsError,
-    > {
+    ) -> ListNetworkConfigurationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-network-configurations",
             method: reqwest::Method::GET,
@@ -337,17 +343,192 @@ impl<'a> Networks<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListNetworkConfigurationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id),
+            params: ListNetworkConfigurationsParams::default(),
+        }
+    }
+}
+/// The operations on Networks, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Networks`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait NetworksApi {
+    /// [`Networks::list_networks`]: `GET /v2/cloud-gateways/networks`.
+    fn list_networks(
+        &self,
+        params: ListNetworksParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListNetworksResponse,
+            crate::Error<ListNetworksError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-networks",
+                message: "`list-networks` is not implemented by this `NetworksApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Networks::create_network`]: `POST /v2/cloud-gateways/networks`.
+    fn create_network(
+        &self,
+        body: crate::models::CreateNetworkRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Network, crate::Error<CreateNetworkError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-network",
+                message: "`create-network` is not implemented by this `NetworksApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Networks::get_network`]: `GET /v2/cloud-gateways/networks/{networkId}`.
+    fn get_network(
+        &self,
+        network_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Network, crate::Error<GetNetworkError>>,
+    > + Send {
+        let _ = (network_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-network",
+                message: "`get-network` is not implemented by this `NetworksApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Networks::delete_network`]: `DELETE /v2/cloud-gateways/networks/{networkId}`.
+    fn delete_network(
+        &self,
+        network_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteNetworkError>>,
+    > + Send {
+        let _ = (network_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-network",
+                message: "`delete-network` is not implemented by this `NetworksApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Networks::update_network`]: `PATCH /v2/cloud-gateways/networks/{networkId}`.
+    fn update_network(
+        &self,
+        network_id: uuid::Uuid,
+        body: crate::models::PatchNetworkRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Network, crate::Error<UpdateNetworkError>>,
+    > + Send {
+        let _ = (network_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-network",
+                message: "`update-network` is not implemented by this `NetworksApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Networks::list_network_configurations`]: `GET /v2/cloud-gateways/networks/{networkId}/configuration-references`.
+    fn list_network_configurations(
+        &self,
+        network_id: uuid::Uuid,
+        params: ListNetworkConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConfigurationsResponse,
+            crate::Error<ListNetworkConfigurationsError>,
+        >,
+    > + Send {
+        let _ = (network_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-network-configurations",
+                message: "`list-network-configurations` is not implemented by this `NetworksApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl NetworksApi for crate::Client {
+    fn list_networks(
+        &self,
+        params: ListNetworksParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListNetworksResponse,
+            crate::Error<ListNetworksError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.networks().list_networks().with_params(params),
+        )
+    }
+    fn create_network(
+        &self,
+        body: crate::models::CreateNetworkRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Network, crate::Error<CreateNetworkError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.networks().create_network(body))
+    }
+    fn get_network(
+        &self,
+        network_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Network, crate::Error<GetNetworkError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.networks().get_network(network_id))
+    }
+    fn delete_network(
+        &self,
+        network_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteNetworkError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.networks().delete_network(network_id))
+    }
+    fn update_network(
+        &self,
+        network_id: uuid::Uuid,
+        body: crate::models::PatchNetworkRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Network, crate::Error<UpdateNetworkError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.networks().update_network(network_id, body),
+        )
+    }
+    fn list_network_configurations(
+        &self,
+        network_id: uuid::Uuid,
+        params: ListNetworkConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListConfigurationsResponse,
+            crate::Error<ListNetworkConfigurationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.networks().list_network_configurations(network_id).with_params(params),
+        )
     }
 }
 /// The error responses `list-networks` documents.
@@ -550,9 +731,9 @@ impl crate::runtime::ErrorResponses for UpdateNetworkError {
 }
 /// The error responses `list-network-configurations` documents, which other operations of the group document too.
 pub type ListNetworkConfigurationsError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-networks`.
+/// The optional parameters of [`Networks::list_networks`], each `None` unless set: what the setters of [`ListNetworksCall`] fill, and what [`NetworksApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListNetworksOptions {
+pub struct ListNetworksParams {
     /// Filters supported for networks.
     pub filter: Option<crate::models::NetworksFilterParameters>,
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
@@ -560,37 +741,97 @@ pub struct ListNetworksOptions {
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// Optional parameters of `list-network-configurations`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Networks::list_networks`]: set its optional parameters, then `.await` it."]
+    ListNetworksCall < crate ::models::ListNetworksResponse, ListNetworksError >,
+    ListNetworksParams
+}
+impl ListNetworksCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListNetworksResponse, ListNetworksError> {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// Filters supported for networks.
+    pub fn filter(mut self, filter: crate::models::NetworksFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Networks::create_network`]: set its optional parameters, then `.await` it."]
+    CreateNetworkCall < crate ::models::Network, CreateNetworkError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Networks::get_network`]: set its optional parameters, then `.await` it."]
+    GetNetworkCall < crate ::models::Network, GetNetworkError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Networks::delete_network`]: set its optional parameters, then `.await` it."]
+    DeleteNetworkCall < (), DeleteNetworkError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Networks::update_network`]: set its optional parameters, then `.await` it."]
+    UpdateNetworkCall < crate ::models::Network, UpdateNetworkError >
+}
+/// The optional parameters of [`Networks::list_network_configurations`], each `None` unless set: what the setters of [`ListNetworkConfigurationsCall`] fill, and what [`NetworksApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListNetworkConfigurationsOptions {
+pub struct ListNetworkConfigurationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// How [`list_networks`](Networks::list_networks) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .networks()
-///     .list_networks(&Default::default())
-///     .items(&kong_konnect::networks::LIST_NETWORKS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_NETWORKS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Networks::list_network_configurations`]: set its optional parameters, then `.await` it."]
+    ListNetworkConfigurationsCall < crate ::models::ListConfigurationsResponse,
+    ListNetworkConfigurationsError >, ListNetworkConfigurationsParams
+}
+impl ListNetworkConfigurationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListConfigurationsResponse,
+        ListNetworkConfigurationsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+/// How `list-networks` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_NETWORKS_PAGES: crate::runtime::Paginated<
     crate::models::ListNetworksResponse,
     crate::models::Network,
 > = crate::runtime::Paginated {
@@ -605,29 +846,24 @@ pub static LIST_NETWORKS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_network_configurations`](Networks::list_network_configurations) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .networks()
-///     .list_network_configurations("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, &Default::default())
-///     .items(&kong_konnect::networks::LIST_NETWORK_CONFIGURATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_NETWORK_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
+impl ListNetworksCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_networks`](Networks::list_networks).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListNetworksResponse, ListNetworksError> {
+        self.into_call().pages(&LIST_NETWORKS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_networks`](Networks::list_networks).
+    pub fn items(self) -> crate::ItemStream<crate::models::Network, ListNetworksError> {
+        self.into_call().items(&LIST_NETWORKS_PAGES)
+    }
+}
+/// How `list-network-configurations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_NETWORK_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListConfigurationsResponse,
     crate::models::ConfigurationManifest,
 > = crate::runtime::Paginated {
@@ -642,3 +878,27 @@ pub static LIST_NETWORK_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListNetworkConfigurationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_network_configurations`](Networks::list_network_configurations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListConfigurationsResponse,
+        ListNetworkConfigurationsError,
+    > {
+        self.into_call().pages(&LIST_NETWORK_CONFIGURATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_network_configurations`](Networks::list_network_configurations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ConfigurationManifest,
+        ListNetworkConfigurationsError,
+    > {
+        self.into_call().items(&LIST_NETWORK_CONFIGURATIONS_PAGES)
+    }
+}

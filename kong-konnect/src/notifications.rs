@@ -2,11 +2,7 @@
 
 //! Operations on Notifications.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Notifications; get one from [`Client::notifications`](crate::Client::notifications).
 ///
 /// Operations related to notifications
@@ -24,6 +20,8 @@ impl<'a> Notifications<'a> {
     ///
     /// `GET /v1/notifications/configurations` (operation `list-user-configurations`).
     ///
+    /// Optional: [`filter`](ListUserConfigurationsCall::filter) on the returned [`ListUserConfigurationsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -32,21 +30,22 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ConfigurationFilterParameters>(serde_json::json!({
+    ///   "event_title": {},
+    ///   "event_description": {},
+    ///   "event_namespace": {},
+    ///   "region": {}
+    /// }))?;
     /// let response = client
     ///     .notifications()
-    ///     .list_user_configurations(&Default::default())
+    ///     .list_user_configurations()
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_user_configurations(
-        &self,
-        options: &ListUserConfigurationsOptions,
-    ) -> crate::Call<
-        crate::models::ListUserConfigurationsResponse,
-        ListUserConfigurationsError,
-    > {
+    pub fn list_user_configurations(&self) -> ListUserConfigurationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-user-configurations",
             method: reqwest::Method::GET,
@@ -62,15 +61,18 @@ impl<'a> Notifications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListUserConfigurationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListUserConfigurationsParams::default(),
+        }
     }
     /// List event subscriptions
     ///
@@ -97,10 +99,7 @@ impl<'a> Notifications<'a> {
     pub fn list_event_subscriptions(
         &self,
         event_id: &str,
-    ) -> crate::Call<
-        crate::models::ListEventSubscriptionsResponse,
-        ListEventSubscriptionsError,
-    > {
+    ) -> ListEventSubscriptionsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-event-subscriptions",
             method: reqwest::Method::GET,
@@ -116,21 +115,26 @@ impl<'a> Notifications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("eventId", event_id)
+        ListEventSubscriptionsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("eventId", event_id),
+        }
     }
     /// Create a new subscription for an event
     ///
     /// Create a new subscription for an event.
     ///
     /// `POST /v1/notifications/configurations/{eventId}/subscriptions` (operation `create-event-subscription`).
+    ///
+    /// Optional: [`body`](CreateEventSubscriptionCall::body) on the returned [`CreateEventSubscriptionCall`].
     ///
     /// # Example
     ///
@@ -140,7 +144,7 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventSubscription = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::EventSubscription>(serde_json::json!({
     ///   "regions": [
     ///     "US"
     ///   ],
@@ -158,7 +162,8 @@ impl<'a> Notifications<'a> {
     /// }))?;
     /// let response = client
     ///     .notifications()
-    ///     .create_event_subscription("invoice-ready", Some(&body))
+    ///     .create_event_subscription("invoice-ready")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -167,11 +172,7 @@ impl<'a> Notifications<'a> {
     pub fn create_event_subscription(
         &self,
         event_id: &str,
-        body: Option<&crate::models::EventSubscription>,
-    ) -> crate::Call<
-        crate::models::EventSubscriptionResponse,
-        CreateEventSubscriptionError,
-    > {
+    ) -> CreateEventSubscriptionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-event-subscription",
             method: reqwest::Method::POST,
@@ -187,19 +188,18 @@ impl<'a> Notifications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("eventId", event_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateEventSubscriptionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("eventId", event_id),
+            params: CreateEventSubscriptionParams::default(),
         }
     }
     /// Get subscription for an event
@@ -228,10 +228,7 @@ impl<'a> Notifications<'a> {
         &self,
         event_id: &str,
         subscription_id: &str,
-    ) -> crate::Call<
-        crate::models::EventSubscriptionResponse,
-        GetEventSubscriptionError,
-    > {
+    ) -> GetEventSubscriptionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-event-subscription",
             method: reqwest::Method::GET,
@@ -247,16 +244,19 @@ impl<'a> Notifications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("eventId", event_id)
-            .path_param("subscriptionId", subscription_id)
+        GetEventSubscriptionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("eventId", event_id)
+                .path_param("subscriptionId", subscription_id),
+        }
     }
     /// Delete subscription associated with event
     ///
@@ -283,7 +283,7 @@ impl<'a> Notifications<'a> {
         &self,
         event_id: &str,
         subscription_id: &str,
-    ) -> crate::Call<(), DeleteEventSubscriptionError> {
+    ) -> DeleteEventSubscriptionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-event-subscription",
             method: reqwest::Method::DELETE,
@@ -297,22 +297,27 @@ impl<'a> Notifications<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("eventId", event_id)
-            .path_param("subscriptionId", subscription_id)
+        DeleteEventSubscriptionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("eventId", event_id)
+                .path_param("subscriptionId", subscription_id),
+        }
     }
     /// Update subscription for an event
     ///
     /// Update subscription for an event.
     ///
     /// `PATCH /v1/notifications/configurations/{eventId}/subscriptions/{subscriptionId}` (operation `update-event-subscription`).
+    ///
+    /// Optional: [`body`](UpdateEventSubscriptionCall::body) on the returned [`UpdateEventSubscriptionCall`].
     ///
     /// # Example
     ///
@@ -322,7 +327,7 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EventSubscription = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::EventSubscription>(serde_json::json!({
     ///   "regions": [
     ///     "US"
     ///   ],
@@ -340,7 +345,8 @@ impl<'a> Notifications<'a> {
     /// }))?;
     /// let response = client
     ///     .notifications()
-    ///     .update_event_subscription("invoice-ready", "string", Some(&body))
+    ///     .update_event_subscription("invoice-ready", "string")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -350,11 +356,7 @@ impl<'a> Notifications<'a> {
         &self,
         event_id: &str,
         subscription_id: &str,
-        body: Option<&crate::models::EventSubscription>,
-    ) -> crate::Call<
-        crate::models::EventSubscriptionResponse,
-        UpdateEventSubscriptionError,
-    > {
+    ) -> UpdateEventSubscriptionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-event-subscription",
             method: reqwest::Method::PATCH,
@@ -370,20 +372,19 @@ impl<'a> Notifications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("eventId", event_id)
-            .path_param("subscriptionId", subscription_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateEventSubscriptionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("eventId", event_id)
+                .path_param("subscriptionId", subscription_id),
+            params: UpdateEventSubscriptionParams::default(),
         }
     }
     /// List available notifications
@@ -391,6 +392,8 @@ impl<'a> Notifications<'a> {
     /// List available notifications.
     ///
     /// `GET /v1/notifications/inbox` (operation `list-notifications`).
+    ///
+    /// Optional: [`page_before`](ListNotificationsCall::page_before), [`page_after`](ListNotificationsCall::page_after), [`filter`](ListNotificationsCall::filter) on the returned [`ListNotificationsCall`].
     ///
     /// # Example
     ///
@@ -402,16 +405,14 @@ impl<'a> Notifications<'a> {
     ///
     /// let response = client
     ///     .notifications()
-    ///     .list_notifications(&Default::default())
+    ///     .list_notifications()
+    ///     .page_before("ewogICJpZCI6ICJoZWxsbyB3b3JsZCIKfQ")
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_notifications(
-        &self,
-        options: &ListNotificationsOptions,
-    ) -> crate::Call<crate::models::ListNotificationsResponse, ListNotificationsError> {
+    pub fn list_notifications(&self) -> ListNotificationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-notifications",
             method: reqwest::Method::GET,
@@ -427,17 +428,18 @@ impl<'a> Notifications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[before]", &options.page_before)
-            .query("page[after]", &options.page_after)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListNotificationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListNotificationsParams::default(),
+        }
     }
     /// Get notification details
     ///
@@ -464,7 +466,7 @@ impl<'a> Notifications<'a> {
     pub fn get_notification_details(
         &self,
         notification_id: &str,
-    ) -> crate::Call<crate::models::Notification, GetNotificationDetailsError> {
+    ) -> GetNotificationDetailsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-notification-details",
             method: reqwest::Method::GET,
@@ -480,15 +482,18 @@ impl<'a> Notifications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("notificationId", notification_id)
+        GetNotificationDetailsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("notificationId", notification_id),
+        }
     }
     /// Delete notification
     ///
@@ -511,10 +516,7 @@ impl<'a> Notifications<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_notification(
-        &self,
-        notification_id: &str,
-    ) -> crate::Call<(), DeleteNotificationError> {
+    pub fn delete_notification(&self, notification_id: &str) -> DeleteNotificationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-notification",
             method: reqwest::Method::DELETE,
@@ -528,21 +530,26 @@ impl<'a> Notifications<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("notificationId", notification_id)
+        DeleteNotificationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("notificationId", notification_id),
+        }
     }
     /// Update notification
     ///
     /// Update notification.
     ///
     /// `PATCH /v1/notifications/inbox/{notificationId}` (operation `update-notification`).
+    ///
+    /// Optional: [`body`](UpdateNotificationCall::body) on the returned [`UpdateNotificationCall`].
     ///
     /// # Example
     ///
@@ -552,22 +559,19 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::NotificationUpdatePayload = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::NotificationUpdatePayload>(serde_json::json!({
     ///   "status": "READ"
     /// }))?;
     /// let response = client
     ///     .notifications()
-    ///     .update_notification("string", Some(&body))
+    ///     .update_notification("string")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_notification(
-        &self,
-        notification_id: &str,
-        body: Option<&crate::models::NotificationUpdatePayload>,
-    ) -> crate::Call<crate::models::Notification, UpdateNotificationError> {
+    pub fn update_notification(&self, notification_id: &str) -> UpdateNotificationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-notification",
             method: reqwest::Method::PATCH,
@@ -583,19 +587,18 @@ impl<'a> Notifications<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("notificationId", notification_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateNotificationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("notificationId", notification_id),
+            params: UpdateNotificationParams::default(),
         }
     }
     /// Mark a list of notifications to a status
@@ -603,6 +606,8 @@ impl<'a> Notifications<'a> {
     /// Mark a list of notifications to a status.
     ///
     /// `POST /v1/notifications/inbox/bulk` (operation `bulk-notifications`).
+    ///
+    /// Optional: [`body`](BulkNotificationsCall::body) on the returned [`BulkNotificationsCall`].
     ///
     /// # Example
     ///
@@ -612,7 +617,7 @@ impl<'a> Notifications<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BulkPayload = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::BulkPayload>(serde_json::json!({
     ///   "ids": [
     ///     "string"
     ///   ],
@@ -620,15 +625,13 @@ impl<'a> Notifications<'a> {
     /// }))?;
     /// client
     ///     .notifications()
-    ///     .bulk_notifications(Some(&body))
+    ///     .bulk_notifications()
+    ///     .body(body)
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn bulk_notifications(
-        &self,
-        body: Option<&crate::models::BulkPayload>,
-    ) -> crate::Call<(), BulkNotificationsError> {
+    pub fn bulk_notifications(&self) -> BulkNotificationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "bulk-notifications",
             method: reqwest::Method::POST,
@@ -642,19 +645,374 @@ impl<'a> Notifications<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    200u16 => Some(Ok(())),
-                    _ => None,
-                },
-            );
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        BulkNotificationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        200u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                ),
+            params: BulkNotificationsParams::default(),
         }
+    }
+}
+/// The operations on Notifications, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Notifications`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait NotificationsApi {
+    /// [`Notifications::list_user_configurations`]: `GET /v1/notifications/configurations`.
+    fn list_user_configurations(
+        &self,
+        params: ListUserConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListUserConfigurationsResponse,
+            crate::Error<ListUserConfigurationsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-user-configurations",
+                message: "`list-user-configurations` is not implemented by this `NotificationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Notifications::list_event_subscriptions`]: `GET /v1/notifications/configurations/{eventId}/subscriptions`.
+    fn list_event_subscriptions(
+        &self,
+        event_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventSubscriptionsResponse,
+            crate::Error<ListEventSubscriptionsError>,
+        >,
+    > + Send {
+        let _ = (event_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-event-subscriptions",
+                message: "`list-event-subscriptions` is not implemented by this `NotificationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Notifications::create_event_subscription`]: `POST /v1/notifications/configurations/{eventId}/subscriptions`.
+    fn create_event_subscription(
+        &self,
+        event_id: &str,
+        params: CreateEventSubscriptionParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventSubscriptionResponse,
+            crate::Error<CreateEventSubscriptionError>,
+        >,
+    > + Send {
+        let _ = (event_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-event-subscription",
+                message: "`create-event-subscription` is not implemented by this `NotificationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Notifications::get_event_subscription`]: `GET /v1/notifications/configurations/{eventId}/subscriptions/{subscriptionId}`.
+    fn get_event_subscription(
+        &self,
+        event_id: &str,
+        subscription_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventSubscriptionResponse,
+            crate::Error<GetEventSubscriptionError>,
+        >,
+    > + Send {
+        let _ = (event_id, subscription_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-event-subscription",
+                message: "`get-event-subscription` is not implemented by this `NotificationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Notifications::delete_event_subscription`]: `DELETE /v1/notifications/configurations/{eventId}/subscriptions/{subscriptionId}`.
+    fn delete_event_subscription(
+        &self,
+        event_id: &str,
+        subscription_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventSubscriptionError>>,
+    > + Send {
+        let _ = (event_id, subscription_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-event-subscription",
+                message: "`delete-event-subscription` is not implemented by this `NotificationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Notifications::update_event_subscription`]: `PATCH /v1/notifications/configurations/{eventId}/subscriptions/{subscriptionId}`.
+    fn update_event_subscription(
+        &self,
+        event_id: &str,
+        subscription_id: &str,
+        params: UpdateEventSubscriptionParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventSubscriptionResponse,
+            crate::Error<UpdateEventSubscriptionError>,
+        >,
+    > + Send {
+        let _ = (event_id, subscription_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-event-subscription",
+                message: "`update-event-subscription` is not implemented by this `NotificationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Notifications::list_notifications`]: `GET /v1/notifications/inbox`.
+    fn list_notifications(
+        &self,
+        params: ListNotificationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListNotificationsResponse,
+            crate::Error<ListNotificationsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-notifications",
+                message: "`list-notifications` is not implemented by this `NotificationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Notifications::get_notification_details`]: `GET /v1/notifications/inbox/{notificationId}`.
+    fn get_notification_details(
+        &self,
+        notification_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Notification,
+            crate::Error<GetNotificationDetailsError>,
+        >,
+    > + Send {
+        let _ = (notification_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-notification-details",
+                message: "`get-notification-details` is not implemented by this `NotificationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Notifications::delete_notification`]: `DELETE /v1/notifications/inbox/{notificationId}`.
+    fn delete_notification(
+        &self,
+        notification_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteNotificationError>>,
+    > + Send {
+        let _ = (notification_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-notification",
+                message: "`delete-notification` is not implemented by this `NotificationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Notifications::update_notification`]: `PATCH /v1/notifications/inbox/{notificationId}`.
+    fn update_notification(
+        &self,
+        notification_id: &str,
+        params: UpdateNotificationParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Notification,
+            crate::Error<UpdateNotificationError>,
+        >,
+    > + Send {
+        let _ = (notification_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-notification",
+                message: "`update-notification` is not implemented by this `NotificationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Notifications::bulk_notifications`]: `POST /v1/notifications/inbox/bulk`.
+    fn bulk_notifications(
+        &self,
+        params: BulkNotificationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<BulkNotificationsError>>,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "bulk-notifications",
+                message: "`bulk-notifications` is not implemented by this `NotificationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl NotificationsApi for crate::Client {
+    fn list_user_configurations(
+        &self,
+        params: ListUserConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListUserConfigurationsResponse,
+            crate::Error<ListUserConfigurationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.notifications().list_user_configurations().with_params(params),
+        )
+    }
+    fn list_event_subscriptions(
+        &self,
+        event_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListEventSubscriptionsResponse,
+            crate::Error<ListEventSubscriptionsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.notifications().list_event_subscriptions(event_id),
+        )
+    }
+    fn create_event_subscription(
+        &self,
+        event_id: &str,
+        params: CreateEventSubscriptionParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventSubscriptionResponse,
+            crate::Error<CreateEventSubscriptionError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.notifications().create_event_subscription(event_id).with_params(params),
+        )
+    }
+    fn get_event_subscription(
+        &self,
+        event_id: &str,
+        subscription_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventSubscriptionResponse,
+            crate::Error<GetEventSubscriptionError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.notifications().get_event_subscription(event_id, subscription_id),
+        )
+    }
+    fn delete_event_subscription(
+        &self,
+        event_id: &str,
+        subscription_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEventSubscriptionError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.notifications().delete_event_subscription(event_id, subscription_id),
+        )
+    }
+    fn update_event_subscription(
+        &self,
+        event_id: &str,
+        subscription_id: &str,
+        params: UpdateEventSubscriptionParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EventSubscriptionResponse,
+            crate::Error<UpdateEventSubscriptionError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .notifications()
+                .update_event_subscription(event_id, subscription_id)
+                .with_params(params),
+        )
+    }
+    fn list_notifications(
+        &self,
+        params: ListNotificationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListNotificationsResponse,
+            crate::Error<ListNotificationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.notifications().list_notifications().with_params(params),
+        )
+    }
+    fn get_notification_details(
+        &self,
+        notification_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Notification,
+            crate::Error<GetNotificationDetailsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.notifications().get_notification_details(notification_id),
+        )
+    }
+    fn delete_notification(
+        &self,
+        notification_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteNotificationError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.notifications().delete_notification(notification_id),
+        )
+    }
+    fn update_notification(
+        &self,
+        notification_id: &str,
+        params: UpdateNotificationParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Notification,
+            crate::Error<UpdateNotificationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.notifications().update_notification(notification_id).with_params(params),
+        )
+    }
+    fn bulk_notifications(
+        &self,
+        params: BulkNotificationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<BulkNotificationsError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.notifications().bulk_notifications().with_params(params),
+        )
     }
 }
 /// The error responses `list-user-configurations`, `list-event-subscriptions`, `list-notifications` document.
@@ -791,15 +1149,122 @@ pub type DeleteNotificationError = UnauthorizedForbiddenNotFoundError;
 pub type UpdateNotificationError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `bulk-notifications` documents, which other operations of the group document too.
 pub type BulkNotificationsError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-user-configurations`.
+/// The optional parameters of [`Notifications::list_user_configurations`], each `None` unless set: what the setters of [`ListUserConfigurationsCall`] fill, and what [`NotificationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListUserConfigurationsOptions {
+pub struct ListUserConfigurationsParams {
     /// Filters a collection of configurations.
     pub filter: Option<crate::models::ConfigurationFilterParameters>,
 }
-/// Optional parameters of `list-notifications`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Notifications::list_user_configurations`]: set its optional parameters, then `.await` it."]
+    ListUserConfigurationsCall < crate ::models::ListUserConfigurationsResponse,
+    ListUserConfigurationsError >, ListUserConfigurationsParams
+}
+impl ListUserConfigurationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListUserConfigurationsResponse,
+        ListUserConfigurationsError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Filters a collection of configurations.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ConfigurationFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Notifications::list_event_subscriptions`]: set its optional parameters, then `.await` it."]
+    ListEventSubscriptionsCall < crate ::models::ListEventSubscriptionsResponse,
+    ListEventSubscriptionsError >
+}
+/// The optional parameters of [`Notifications::create_event_subscription`], each `None` unless set: what the setters of [`CreateEventSubscriptionCall`] fill, and what [`NotificationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListNotificationsOptions {
+pub struct CreateEventSubscriptionParams {
+    /// Request body schema for creating/updating event subscription.
+    pub body: Option<crate::models::EventSubscription>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Notifications::create_event_subscription`]: set its optional parameters, then `.await` it."]
+    CreateEventSubscriptionCall < crate ::models::EventSubscriptionResponse,
+    CreateEventSubscriptionError >, CreateEventSubscriptionParams
+}
+impl CreateEventSubscriptionCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventSubscriptionResponse,
+        CreateEventSubscriptionError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body schema for creating/updating event subscription.
+    pub fn body(mut self, body: crate::models::EventSubscription) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Notifications::get_event_subscription`]: set its optional parameters, then `.await` it."]
+    GetEventSubscriptionCall < crate ::models::EventSubscriptionResponse,
+    GetEventSubscriptionError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Notifications::delete_event_subscription`]: set its optional parameters, then `.await` it."]
+    DeleteEventSubscriptionCall < (), DeleteEventSubscriptionError >
+}
+/// The optional parameters of [`Notifications::update_event_subscription`], each `None` unless set: what the setters of [`UpdateEventSubscriptionCall`] fill, and what [`NotificationsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateEventSubscriptionParams {
+    /// Request body schema for creating/updating event subscription.
+    pub body: Option<crate::models::EventSubscription>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Notifications::update_event_subscription`]: set its optional parameters, then `.await` it."]
+    UpdateEventSubscriptionCall < crate ::models::EventSubscriptionResponse,
+    UpdateEventSubscriptionError >, UpdateEventSubscriptionParams
+}
+impl UpdateEventSubscriptionCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::EventSubscriptionResponse,
+        UpdateEventSubscriptionError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body schema for creating/updating event subscription.
+    pub fn body(mut self, body: crate::models::EventSubscription) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`Notifications::list_notifications`], each `None` unless set: what the setters of [`ListNotificationsCall`] fill, and what [`NotificationsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListNotificationsParams {
     /// Request the next page of data, starting with the item before this parameter.
     pub page_before: Option<String>,
     /// Request the next page of data, starting with the item after this parameter.
@@ -807,29 +1272,107 @@ pub struct ListNotificationsOptions {
     /// Filters a collection of notifications.
     pub filter: Option<crate::models::NotificationFilterParameters>,
 }
-/// How [`list_notifications`](Notifications::list_notifications) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.next` or `meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .notifications()
-///     .list_notifications(&Default::default())
-///     .items(&kong_konnect::notifications::LIST_NOTIFICATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_NOTIFICATIONS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Notifications::list_notifications`]: set its optional parameters, then `.await` it."]
+    ListNotificationsCall < crate ::models::ListNotificationsResponse,
+    ListNotificationsError >, ListNotificationsParams
+}
+impl ListNotificationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListNotificationsResponse, ListNotificationsError> {
+        let params = self.params;
+        self.call
+            .query("page[before]", &params.page_before)
+            .query("page[after]", &params.page_after)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Request the next page of data, starting with the item before this parameter.
+    pub fn page_before(mut self, page_before: impl Into<String>) -> Self {
+        self.params.page_before = Some(page_before.into());
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+    /// Filters a collection of notifications.
+    pub fn filter(
+        mut self,
+        filter: crate::models::NotificationFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Notifications::get_notification_details`]: set its optional parameters, then `.await` it."]
+    GetNotificationDetailsCall < crate ::models::Notification,
+    GetNotificationDetailsError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Notifications::delete_notification`]: set its optional parameters, then `.await` it."]
+    DeleteNotificationCall < (), DeleteNotificationError >
+}
+/// The optional parameters of [`Notifications::update_notification`], each `None` unless set: what the setters of [`UpdateNotificationCall`] fill, and what [`NotificationsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateNotificationParams {
+    /// Request body schema for updating notification status.
+    pub body: Option<crate::models::NotificationUpdatePayload>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Notifications::update_notification`]: set its optional parameters, then `.await` it."]
+    UpdateNotificationCall < crate ::models::Notification, UpdateNotificationError >,
+    UpdateNotificationParams
+}
+impl UpdateNotificationCall {
+    fn apply(self) -> crate::Call<crate::models::Notification, UpdateNotificationError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body schema for updating notification status.
+    pub fn body(mut self, body: crate::models::NotificationUpdatePayload) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`Notifications::bulk_notifications`], each `None` unless set: what the setters of [`BulkNotificationsCall`] fill, and what [`NotificationsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BulkNotificationsParams {
+    /// Request body schema for bulk status update.
+    pub body: Option<crate::models::BulkPayload>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Notifications::bulk_notifications`]: set its optional parameters, then `.await` it."]
+    BulkNotificationsCall < (), BulkNotificationsError >, BulkNotificationsParams
+}
+impl BulkNotificationsCall {
+    fn apply(self) -> crate::Call<(), BulkNotificationsError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body schema for bulk status update.
+    pub fn body(mut self, body: crate::models::BulkPayload) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// How `list-notifications` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.next` or `meta.page.next`) until it has none.
+static LIST_NOTIFICATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListNotificationsResponse,
     crate::models::Notification,
 > = crate::runtime::Paginated {
@@ -842,3 +1385,24 @@ pub static LIST_NOTIFICATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListNotificationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.next` or `meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The stream ends after the last page, or after the first error, which it yields. See [`list_notifications`](Notifications::list_notifications).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListNotificationsResponse,
+        ListNotificationsError,
+    > {
+        self.into_call().pages(&LIST_NOTIFICATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.next` or `meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The stream ends after the last page, or after the first error, which it yields. See [`list_notifications`](Notifications::list_notifications).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Notification, ListNotificationsError> {
+        self.into_call().items(&LIST_NOTIFICATIONS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on OpenMeter Apps.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on OpenMeter Apps; get one from [`Client::open_meter_apps`](crate::Client::open_meter_apps).
 ///
 /// Apps enable you to extend and customize billing and usage workflows by integrating with external systems and services. Apps can automate and enhance your billing ecosystem by supporting capabilities such as synchronizing usage data with third-party platforms, calculating taxes, generating and delivering invoices, handling payment collection, and other billing-related tasks.
@@ -24,6 +20,8 @@ impl<'a> OpenMeterApps<'a> {
     ///
     /// `GET /v3/openmeter/apps` (operation `list-apps`).
     ///
+    /// Optional: [`page`](ListAppsCall::page) on the returned [`ListAppsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -32,18 +30,20 @@ impl<'a> OpenMeterApps<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .open_meter_apps()
-    ///     .list_apps(&Default::default())
+    ///     .list_apps()
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_apps(
-        &self,
-        options: &ListAppsOptions,
-    ) -> crate::Call<crate::models::AppPagePaginatedResponse, ListAppsError> {
+    pub fn list_apps(&self) -> ListAppsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-apps",
             method: reqwest::Method::GET,
@@ -59,15 +59,18 @@ impl<'a> OpenMeterApps<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
+        ListAppsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListAppsParams::default(),
+        }
     }
     /// Get app
     ///
@@ -91,10 +94,7 @@ impl<'a> OpenMeterApps<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_app(
-        &self,
-        app_id: &str,
-    ) -> crate::Call<crate::models::BillingApp, GetAppError> {
+    pub fn get_app(&self, app_id: &str) -> GetAppCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-app",
             method: reqwest::Method::GET,
@@ -110,15 +110,81 @@ impl<'a> OpenMeterApps<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("appId", app_id)
+        GetAppCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("appId", app_id),
+        }
+    }
+}
+/// The operations on OpenMeter Apps, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterApps`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait OpenMeterAppsApi {
+    /// [`OpenMeterApps::list_apps`]: `GET /v3/openmeter/apps`.
+    fn list_apps(
+        &self,
+        params: ListAppsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AppPagePaginatedResponse,
+            crate::Error<ListAppsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-apps",
+                message: "`list-apps` is not implemented by this `OpenMeterAppsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterApps::get_app`]: `GET /v3/openmeter/apps/{appId}`.
+    fn get_app(
+        &self,
+        app_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingApp, crate::Error<GetAppError>>,
+    > + Send {
+        let _ = (app_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-app",
+                message: "`get-app` is not implemented by this `OpenMeterAppsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl OpenMeterAppsApi for crate::Client {
+    fn list_apps(
+        &self,
+        params: ListAppsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AppPagePaginatedResponse,
+            crate::Error<ListAppsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_apps().list_apps().with_params(params),
+        )
+    }
+    fn get_app(
+        &self,
+        app_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingApp, crate::Error<GetAppError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.open_meter_apps().get_app(app_id))
     }
 }
 /// The error responses `list-apps` documents.
@@ -197,9 +263,33 @@ impl crate::runtime::ErrorResponses for GetAppError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-apps`.
+/// The optional parameters of [`OpenMeterApps::list_apps`], each `None` unless set: what the setters of [`ListAppsCall`] fill, and what [`OpenMeterAppsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListAppsOptions {
+pub struct ListAppsParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterApps::list_apps`]: set its optional parameters, then `.await` it."]
+    ListAppsCall < crate ::models::AppPagePaginatedResponse, ListAppsError >,
+    ListAppsParams
+}
+impl ListAppsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::AppPagePaginatedResponse, ListAppsError> {
+        let params = self.params;
+        self.call.query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterApps::get_app`]: set its optional parameters, then `.await` it."]
+    GetAppCall < crate ::models::BillingApp, GetAppError >
 }

@@ -2,11 +2,7 @@
 
 //! Operations on OpenMeter Billing Settings.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on OpenMeter Billing Settings; get one from [`Client::open_meter_billing_settings`](crate::Client::open_meter_billing_settings).
 ///
 /// Billing settings manages the billing profiles and invoices for customers.
@@ -24,6 +20,8 @@ impl<'a> OpenMeterBillingSettings<'a> {
     ///
     /// `GET /v3/openmeter/profiles` (operation `list-billing-profiles`).
     ///
+    /// Optional: [`page`](ListBillingProfilesCall::page) on the returned [`ListBillingProfilesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -32,21 +30,20 @@ impl<'a> OpenMeterBillingSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .open_meter_billing_settings()
-    ///     .list_billing_profiles(&Default::default())
+    ///     .list_billing_profiles()
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_billing_profiles(
-        &self,
-        options: &ListBillingProfilesOptions,
-    ) -> crate::Call<
-        crate::models::BillingProfilePagePaginatedResponse,
-        ListBillingProfilesError,
-    > {
+    pub fn list_billing_profiles(&self) -> ListBillingProfilesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-billing-profiles",
             method: reqwest::Method::GET,
@@ -62,15 +59,18 @@ impl<'a> OpenMeterBillingSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
+        ListBillingProfilesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListBillingProfilesParams::default(),
+        }
     }
     /// Create a new billing profile
     ///
@@ -91,7 +91,7 @@ impl<'a> OpenMeterBillingSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateBillingProfileRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateBillingProfileRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "supplier": {},
     ///   "workflow": {},
@@ -110,7 +110,7 @@ impl<'a> OpenMeterBillingSettings<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_billing_settings()
-    ///     .create_billing_profile(&body)
+    ///     .create_billing_profile(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -118,8 +118,8 @@ impl<'a> OpenMeterBillingSettings<'a> {
     /// ```
     pub fn create_billing_profile(
         &self,
-        body: &crate::models::CreateBillingProfileRequest,
-    ) -> crate::Call<crate::models::BillingProfile, CreateBillingProfileError> {
+        body: crate::models::CreateBillingProfileRequest,
+    ) -> CreateBillingProfileCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-billing-profile",
             method: reqwest::Method::POST,
@@ -135,15 +135,18 @@ impl<'a> OpenMeterBillingSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateBillingProfileCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get a billing profile
     ///
@@ -167,10 +170,7 @@ impl<'a> OpenMeterBillingSettings<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_billing_profile(
-        &self,
-        id: &str,
-    ) -> crate::Call<crate::models::BillingProfile, GetBillingProfileError> {
+    pub fn get_billing_profile(&self, id: &str) -> GetBillingProfileCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-billing-profile",
             method: reqwest::Method::GET,
@@ -186,15 +186,18 @@ impl<'a> OpenMeterBillingSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
+        GetBillingProfileCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id),
+        }
     }
     /// Update a billing profile
     ///
@@ -210,7 +213,7 @@ impl<'a> OpenMeterBillingSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertBillingProfileRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpsertBillingProfileRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "supplier": {},
     ///   "workflow": {},
@@ -218,7 +221,7 @@ impl<'a> OpenMeterBillingSettings<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_billing_settings()
-    ///     .update_billing_profile("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .update_billing_profile("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -227,8 +230,8 @@ impl<'a> OpenMeterBillingSettings<'a> {
     pub fn update_billing_profile(
         &self,
         id: &str,
-        body: &crate::models::UpsertBillingProfileRequest,
-    ) -> crate::Call<crate::models::BillingProfile, UpdateBillingProfileError> {
+        body: crate::models::UpsertBillingProfileRequest,
+    ) -> UpdateBillingProfileCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-billing-profile",
             method: reqwest::Method::PUT,
@@ -244,16 +247,19 @@ impl<'a> OpenMeterBillingSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
-            .json_body("application/json", body)
+        UpdateBillingProfileCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a billing profile
     ///
@@ -282,10 +288,7 @@ impl<'a> OpenMeterBillingSettings<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_billing_profile(
-        &self,
-        id: &str,
-    ) -> crate::Call<(), DeleteBillingProfileError> {
+    pub fn delete_billing_profile(&self, id: &str) -> DeleteBillingProfileCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-billing-profile",
             method: reqwest::Method::DELETE,
@@ -299,15 +302,184 @@ impl<'a> OpenMeterBillingSettings<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
+        DeleteBillingProfileCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id),
+        }
+    }
+}
+/// The operations on OpenMeter Billing Settings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterBillingSettings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait OpenMeterBillingSettingsApi {
+    /// [`OpenMeterBillingSettings::list_billing_profiles`]: `GET /v3/openmeter/profiles`.
+    fn list_billing_profiles(
+        &self,
+        params: ListBillingProfilesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingProfilePagePaginatedResponse,
+            crate::Error<ListBillingProfilesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-billing-profiles",
+                message: "`list-billing-profiles` is not implemented by this `OpenMeterBillingSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterBillingSettings::create_billing_profile`]: `POST /v3/openmeter/profiles`.
+    fn create_billing_profile(
+        &self,
+        body: crate::models::CreateBillingProfileRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingProfile,
+            crate::Error<CreateBillingProfileError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-billing-profile",
+                message: "`create-billing-profile` is not implemented by this `OpenMeterBillingSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterBillingSettings::get_billing_profile`]: `GET /v3/openmeter/profiles/{id}`.
+    fn get_billing_profile(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingProfile,
+            crate::Error<GetBillingProfileError>,
+        >,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-billing-profile",
+                message: "`get-billing-profile` is not implemented by this `OpenMeterBillingSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterBillingSettings::update_billing_profile`]: `PUT /v3/openmeter/profiles/{id}`.
+    fn update_billing_profile(
+        &self,
+        id: &str,
+        body: crate::models::UpsertBillingProfileRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingProfile,
+            crate::Error<UpdateBillingProfileError>,
+        >,
+    > + Send {
+        let _ = (id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-billing-profile",
+                message: "`update-billing-profile` is not implemented by this `OpenMeterBillingSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterBillingSettings::delete_billing_profile`]: `DELETE /v3/openmeter/profiles/{id}`.
+    fn delete_billing_profile(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteBillingProfileError>>,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-billing-profile",
+                message: "`delete-billing-profile` is not implemented by this `OpenMeterBillingSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl OpenMeterBillingSettingsApi for crate::Client {
+    fn list_billing_profiles(
+        &self,
+        params: ListBillingProfilesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingProfilePagePaginatedResponse,
+            crate::Error<ListBillingProfilesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_billing_settings()
+                .list_billing_profiles()
+                .with_params(params),
+        )
+    }
+    fn create_billing_profile(
+        &self,
+        body: crate::models::CreateBillingProfileRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingProfile,
+            crate::Error<CreateBillingProfileError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_billing_settings().create_billing_profile(body),
+        )
+    }
+    fn get_billing_profile(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingProfile,
+            crate::Error<GetBillingProfileError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_billing_settings().get_billing_profile(id),
+        )
+    }
+    fn update_billing_profile(
+        &self,
+        id: &str,
+        body: crate::models::UpsertBillingProfileRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingProfile,
+            crate::Error<UpdateBillingProfileError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_billing_settings().update_billing_profile(id, body),
+        )
+    }
+    fn delete_billing_profile(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteBillingProfileError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_billing_settings().delete_billing_profile(id),
+        )
     }
 }
 /// The error responses `list-billing-profiles`, `create-billing-profile` document.
@@ -396,9 +568,53 @@ pub type GetBillingProfileError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type UpdateBillingProfileError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-billing-profile` documents, which other operations of the group document too.
 pub type DeleteBillingProfileError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-billing-profiles`.
+/// The optional parameters of [`OpenMeterBillingSettings::list_billing_profiles`], each `None` unless set: what the setters of [`ListBillingProfilesCall`] fill, and what [`OpenMeterBillingSettingsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListBillingProfilesOptions {
+pub struct ListBillingProfilesParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterBillingSettings::list_billing_profiles`]: set its optional parameters, then `.await` it."]
+    ListBillingProfilesCall < crate ::models::BillingProfilePagePaginatedResponse,
+    ListBillingProfilesError >, ListBillingProfilesParams
+}
+impl ListBillingProfilesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::BillingProfilePagePaginatedResponse,
+        ListBillingProfilesError,
+    > {
+        let params = self.params;
+        self.call.query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterBillingSettings::create_billing_profile`]: set its optional parameters, then `.await` it."]
+    CreateBillingProfileCall < crate ::models::BillingProfile, CreateBillingProfileError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterBillingSettings::get_billing_profile`]: set its optional parameters, then `.await` it."]
+    GetBillingProfileCall < crate ::models::BillingProfile, GetBillingProfileError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterBillingSettings::update_billing_profile`]: set its optional parameters, then `.await` it."]
+    UpdateBillingProfileCall < crate ::models::BillingProfile, UpdateBillingProfileError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterBillingSettings::delete_billing_profile`]: set its optional parameters, then `.await` it."]
+    DeleteBillingProfileCall < (), DeleteBillingProfileError >
 }

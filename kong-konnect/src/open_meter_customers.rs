@@ -2,11 +2,7 @@
 
 //! Operations on OpenMeter Customers.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on OpenMeter Customers; get one from [`Client::open_meter_customers`](crate::Client::open_meter_customers).
 ///
 /// Customers are used to track usage of your product or service. Customers can be individuals or organizations that can subscribe to plans and have access to features.
@@ -22,6 +18,8 @@ impl<'a> OpenMeterCustomers<'a> {
     ///
     /// `GET /v3/openmeter/customers` (operation `list-customers`).
     ///
+    /// Optional: [`page`](ListCustomersCall::page), [`sort`](ListCustomersCall::sort), [`filter`](ListCustomersCall::filter) on the returned [`ListCustomersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -30,18 +28,20 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .list_customers(&Default::default())
+    ///     .list_customers()
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_customers(
-        &self,
-        options: &ListCustomersOptions,
-    ) -> crate::Call<crate::models::CustomerPagePaginatedResponse, ListCustomersError> {
+    pub fn list_customers(&self) -> ListCustomersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-customers",
             method: reqwest::Method::GET,
@@ -57,23 +57,18 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
-            .query_styled(
-                "sort",
-                &options.sort,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListCustomersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListCustomersParams::default(),
+        }
     }
     /// Create customer
     ///
@@ -87,13 +82,13 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCustomerRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateCustomerRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "key": "019ae40f-4258-7f15-9491-842f42a7d6ac"
     /// }))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .create_customer(&body)
+    ///     .create_customer(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -101,8 +96,8 @@ impl<'a> OpenMeterCustomers<'a> {
     /// ```
     pub fn create_customer(
         &self,
-        body: &crate::models::CreateCustomerRequest,
-    ) -> crate::Call<crate::models::BillingCustomer, CreateCustomerError> {
+        body: crate::models::CreateCustomerRequest,
+    ) -> CreateCustomerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-customer",
             method: reqwest::Method::POST,
@@ -118,15 +113,18 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateCustomerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get customer
     ///
@@ -148,10 +146,7 @@ impl<'a> OpenMeterCustomers<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_customer(
-        &self,
-        customer_id: &str,
-    ) -> crate::Call<crate::models::BillingCustomer, GetCustomerError> {
+    pub fn get_customer(&self, customer_id: &str) -> GetCustomerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-customer",
             method: reqwest::Method::GET,
@@ -167,15 +162,18 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
+        GetCustomerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id),
+        }
     }
     /// Upsert customer
     ///
@@ -189,12 +187,12 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertCustomerRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpsertCustomerRequest>(serde_json::json!({
     ///   "name": "string"
     /// }))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .upsert_customer("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .upsert_customer("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -203,8 +201,8 @@ impl<'a> OpenMeterCustomers<'a> {
     pub fn upsert_customer(
         &self,
         customer_id: &str,
-        body: &crate::models::UpsertCustomerRequest,
-    ) -> crate::Call<crate::models::BillingCustomer, UpsertCustomerError> {
+        body: crate::models::UpsertCustomerRequest,
+    ) -> UpsertCustomerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-customer",
             method: reqwest::Method::PUT,
@@ -220,16 +218,19 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .json_body("application/json", body)
+        UpsertCustomerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete customer
     ///
@@ -250,10 +251,7 @@ impl<'a> OpenMeterCustomers<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_customer(
-        &self,
-        customer_id: &str,
-    ) -> crate::Call<(), DeleteCustomerError> {
+    pub fn delete_customer(&self, customer_id: &str) -> DeleteCustomerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-customer",
             method: reqwest::Method::DELETE,
@@ -267,15 +265,18 @@ impl<'a> OpenMeterCustomers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
+        DeleteCustomerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id),
+        }
     }
     /// Get customer billing data
     ///
@@ -297,10 +298,7 @@ impl<'a> OpenMeterCustomers<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_customer_billing(
-        &self,
-        customer_id: &str,
-    ) -> crate::Call<crate::models::BillingCustomerData, GetCustomerBillingError> {
+    pub fn get_customer_billing(&self, customer_id: &str) -> GetCustomerBillingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-customer-billing",
             method: reqwest::Method::GET,
@@ -316,15 +314,18 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
+        GetCustomerBillingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id),
+        }
     }
     /// Update customer billing data
     ///
@@ -338,10 +339,10 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingCustomerData = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::BillingCustomerData>(serde_json::json!({}))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .update_customer_billing("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .update_customer_billing("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -350,8 +351,8 @@ impl<'a> OpenMeterCustomers<'a> {
     pub fn update_customer_billing(
         &self,
         customer_id: &str,
-        body: &crate::models::BillingCustomerData,
-    ) -> crate::Call<crate::models::BillingCustomerData, UpdateCustomerBillingError> {
+        body: crate::models::BillingCustomerData,
+    ) -> UpdateCustomerBillingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-customer-billing",
             method: reqwest::Method::PUT,
@@ -367,16 +368,19 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .json_body("application/json", body)
+        UpdateCustomerBillingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Update customer billing app data
     ///
@@ -390,10 +394,10 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingAppCustomerData = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::BillingAppCustomerData>(serde_json::json!({}))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .update_customer_billing_app_data("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .update_customer_billing_app_data("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -402,11 +406,8 @@ impl<'a> OpenMeterCustomers<'a> {
     pub fn update_customer_billing_app_data(
         &self,
         customer_id: &str,
-        body: &crate::models::BillingAppCustomerData,
-    ) -> crate::Call<
-        crate::models::BillingAppCustomerData,
-        UpdateCustomerBillingAppDataError,
-    > {
+        body: crate::models::BillingAppCustomerData,
+    ) -> UpdateCustomerBillingAppDataCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-customer-billing-app-data",
             method: reqwest::Method::PUT,
@@ -422,16 +423,19 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .json_body("application/json", body)
+        UpdateCustomerBillingAppDataCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Create Stripe Checkout Session
     ///
@@ -457,12 +461,12 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingCustomerStripeCreateCheckoutSessionRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::BillingCustomerStripeCreateCheckoutSessionRequest>(serde_json::json!({
     ///   "stripe_options": {}
     /// }))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .create_customer_stripe_checkout_session("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .create_customer_stripe_checkout_session("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -471,11 +475,8 @@ impl<'a> OpenMeterCustomers<'a> {
     pub fn create_customer_stripe_checkout_session(
         &self,
         customer_id: &str,
-        body: &crate::models::BillingCustomerStripeCreateCheckoutSessionRequest,
-    ) -> crate::Call<
-        crate::models::BillingAppStripeCreateCheckoutSessionResult,
-        CreateCustomerStripeCheckoutSessionError,
-    > {
+        body: crate::models::BillingCustomerStripeCreateCheckoutSessionRequest,
+    ) -> CreateCustomerStripeCheckoutSessionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-customer-stripe-checkout-session",
             method: reqwest::Method::POST,
@@ -491,16 +492,19 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .json_body("application/json", body)
+        CreateCustomerStripeCheckoutSessionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Create Stripe customer portal session
     ///
@@ -521,12 +525,12 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingCustomerStripeCreateCustomerPortalSessionRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::BillingCustomerStripeCreateCustomerPortalSessionRequest>(serde_json::json!({
     ///   "stripe_options": {}
     /// }))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .create_customer_stripe_portal_session("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .create_customer_stripe_portal_session("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -535,11 +539,8 @@ impl<'a> OpenMeterCustomers<'a> {
     pub fn create_customer_stripe_portal_session(
         &self,
         customer_id: &str,
-        body: &crate::models::BillingCustomerStripeCreateCustomerPortalSessionRequest,
-    ) -> crate::Call<
-        crate::models::BillingAppStripeCreateCustomerPortalSessionResult,
-        CreateCustomerStripePortalSessionError,
-    > {
+        body: crate::models::BillingCustomerStripeCreateCustomerPortalSessionRequest,
+    ) -> CreateCustomerStripePortalSessionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-customer-stripe-portal-session",
             method: reqwest::Method::POST,
@@ -555,16 +556,19 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .json_body("application/json", body)
+        CreateCustomerStripePortalSessionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id)
+                .json_body("application/json", &body),
+        }
     }
     /// List customer charges
     ///
@@ -578,6 +582,8 @@ impl<'a> OpenMeterCustomers<'a> {
     ///
     /// `GET /v3/openmeter/customers/{customerId}/charges` (operation `list-customer-charges`).
     ///
+    /// Optional: [`page`](ListCustomerChargesCall::page), [`sort`](ListCustomerChargesCall::sort), [`filter`](ListCustomerChargesCall::filter), [`expand`](ListCustomerChargesCall::expand) on the returned [`ListCustomerChargesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -586,22 +592,20 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .list_customer_charges("01G65Z755AFWAKHE12NY0CQ9FH", &Default::default())
+    ///     .list_customer_charges("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_customer_charges(
-        &self,
-        customer_id: &str,
-        options: &ListCustomerChargesOptions,
-    ) -> crate::Call<
-        crate::models::ChargePagePaginatedResponse,
-        ListCustomerChargesError,
-    > {
+    pub fn list_customer_charges(&self, customer_id: &str) -> ListCustomerChargesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-customer-charges",
             method: reqwest::Method::GET,
@@ -617,25 +621,19 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
-            .query_styled(
-                "sort",
-                &options.sort,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("expand", &options.expand)
+        ListCustomerChargesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id),
+            params: ListCustomerChargesParams::default(),
+        }
     }
     /// Create customer charge
     ///
@@ -654,7 +652,7 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateChargeRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateChargeRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "currency": "USD",
     ///   "invoice_at": "2023-01-01T01:01:01.001Z",
@@ -675,7 +673,7 @@ impl<'a> OpenMeterCustomers<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .create_customer_charges("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .create_customer_charges("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -684,8 +682,8 @@ impl<'a> OpenMeterCustomers<'a> {
     pub fn create_customer_charges(
         &self,
         customer_id: &str,
-        body: &crate::models::CreateChargeRequest,
-    ) -> crate::Call<crate::models::BillingCharge, CreateCustomerChargesError> {
+        body: crate::models::CreateChargeRequest,
+    ) -> CreateCustomerChargesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-customer-charges",
             method: reqwest::Method::POST,
@@ -701,16 +699,19 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .json_body("application/json", body)
+        CreateCustomerChargesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Create a credit adjustment
     ///
@@ -734,14 +735,14 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCreditAdjustmentRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateCreditAdjustmentRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "currency": "USD",
     ///   "amount": "0"
     /// }))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .create_credit_adjustment("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .create_credit_adjustment("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -750,11 +751,8 @@ impl<'a> OpenMeterCustomers<'a> {
     pub fn create_credit_adjustment(
         &self,
         customer_id: &str,
-        body: &crate::models::CreateCreditAdjustmentRequest,
-    ) -> crate::Call<
-        crate::models::BillingCreditAdjustment,
-        CreateCreditAdjustmentError,
-    > {
+        body: crate::models::CreateCreditAdjustmentRequest,
+    ) -> CreateCreditAdjustmentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-credit-adjustment",
             method: reqwest::Method::POST,
@@ -770,16 +768,19 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .json_body("application/json", body)
+        CreateCreditAdjustmentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a customer's credit balance
     ///
@@ -789,6 +790,8 @@ impl<'a> OpenMeterCustomers<'a> {
     /// Get a credit balance.
     ///
     /// `GET /v3/openmeter/customers/{customerId}/credits/balance` (operation `get-customer-credit-balance`).
+    ///
+    /// Optional: [`timestamp`](GetCustomerCreditBalanceCall::timestamp), [`filter`](GetCustomerCreditBalanceCall::filter) on the returned [`GetCustomerCreditBalanceCall`].
     ///
     /// # Example
     ///
@@ -800,7 +803,8 @@ impl<'a> OpenMeterCustomers<'a> {
     ///
     /// let response = client
     ///     .open_meter_customers()
-    ///     .get_customer_credit_balance("01G65Z755AFWAKHE12NY0CQ9FH", &Default::default())
+    ///     .get_customer_credit_balance("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///     .timestamp("2023-01-01T01:01:01.001Z".parse()?)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -809,11 +813,7 @@ impl<'a> OpenMeterCustomers<'a> {
     pub fn get_customer_credit_balance(
         &self,
         customer_id: &str,
-        options: &GetCustomerCreditBalanceOptions,
-    ) -> crate::Call<
-        crate::models::BillingCreditBalances,
-        GetCustomerCreditBalanceError,
-    > {
+    ) -> GetCustomerCreditBalanceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-customer-credit-balance",
             method: reqwest::Method::GET,
@@ -829,23 +829,19 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .query_styled(
-                "timestamp",
-                &options.timestamp,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        GetCustomerCreditBalanceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id),
+            params: GetCustomerCreditBalanceParams::default(),
+        }
     }
     /// List credit grants
     ///
@@ -856,6 +852,8 @@ impl<'a> OpenMeterCustomers<'a> {
     ///
     /// `GET /v3/openmeter/customers/{customerId}/credits/grants` (operation `list-credit-grants`).
     ///
+    /// Optional: [`page`](ListCreditGrantsCall::page), [`filter`](ListCreditGrantsCall::filter) on the returned [`ListCreditGrantsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -864,22 +862,20 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .list_credit_grants("01G65Z755AFWAKHE12NY0CQ9FH", &Default::default())
+    ///     .list_credit_grants("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_credit_grants(
-        &self,
-        customer_id: &str,
-        options: &ListCreditGrantsOptions,
-    ) -> crate::Call<
-        crate::models::CreditGrantPagePaginatedResponse,
-        ListCreditGrantsError,
-    > {
+    pub fn list_credit_grants(&self, customer_id: &str) -> ListCreditGrantsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-credit-grants",
             method: reqwest::Method::GET,
@@ -895,17 +891,19 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListCreditGrantsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id),
+            params: ListCreditGrantsParams::default(),
+        }
     }
     /// Create a new credit grant
     ///
@@ -925,7 +923,7 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateCreditGrantRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateCreditGrantRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "funding_method": "none",
     ///   "currency": "USD",
@@ -933,7 +931,7 @@ impl<'a> OpenMeterCustomers<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .create_credit_grant("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .create_credit_grant("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -942,8 +940,8 @@ impl<'a> OpenMeterCustomers<'a> {
     pub fn create_credit_grant(
         &self,
         customer_id: &str,
-        body: &crate::models::CreateCreditGrantRequest,
-    ) -> crate::Call<crate::models::BillingCreditGrant, CreateCreditGrantError> {
+        body: crate::models::CreateCreditGrantRequest,
+    ) -> CreateCreditGrantCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-credit-grant",
             method: reqwest::Method::POST,
@@ -959,16 +957,19 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .json_body("application/json", body)
+        CreateCreditGrantCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a credit grant
     ///
@@ -999,7 +1000,7 @@ impl<'a> OpenMeterCustomers<'a> {
         &self,
         customer_id: &str,
         credit_grant_id: &str,
-    ) -> crate::Call<crate::models::BillingCreditGrant, GetCreditGrantError> {
+    ) -> GetCreditGrantCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-credit-grant",
             method: reqwest::Method::GET,
@@ -1015,16 +1016,19 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .path_param("creditGrantId", credit_grant_id)
+        GetCreditGrantCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id)
+                .path_param("creditGrantId", credit_grant_id),
+        }
     }
     /// Update credit grant external settlement status
     ///
@@ -1046,12 +1050,12 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateCreditGrantExternalSettlementRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateCreditGrantExternalSettlementRequest>(serde_json::json!({
     ///   "status": "pending"
     /// }))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .update_credit_grant_external_settlement("01G65Z755AFWAKHE12NY0CQ9FH", "01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .update_credit_grant_external_settlement("01G65Z755AFWAKHE12NY0CQ9FH", "01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1061,11 +1065,8 @@ impl<'a> OpenMeterCustomers<'a> {
         &self,
         customer_id: &str,
         credit_grant_id: &str,
-        body: &crate::models::UpdateCreditGrantExternalSettlementRequest,
-    ) -> crate::Call<
-        crate::models::BillingCreditGrant,
-        UpdateCreditGrantExternalSettlementError,
-    > {
+        body: crate::models::UpdateCreditGrantExternalSettlementRequest,
+    ) -> UpdateCreditGrantExternalSettlementCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-credit-grant-external-settlement",
             method: reqwest::Method::POST,
@@ -1081,17 +1082,20 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .path_param("creditGrantId", credit_grant_id)
-            .json_body("application/json", body)
+        UpdateCreditGrantExternalSettlementCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id)
+                .path_param("creditGrantId", credit_grant_id)
+                .json_body("application/json", &body),
+        }
     }
     /// List credit transactions
     ///
@@ -1106,6 +1110,8 @@ impl<'a> OpenMeterCustomers<'a> {
     ///
     /// `GET /v3/openmeter/customers/{customerId}/credits/transactions` (operation `list-credit-transactions`).
     ///
+    /// Optional: [`page`](ListCreditTransactionsCall::page), [`filter`](ListCreditTransactionsCall::filter) on the returned [`ListCreditTransactionsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1114,9 +1120,15 @@ impl<'a> OpenMeterCustomers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::CursorPaginationQueryPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "after": "string",
+    ///   "before": "string"
+    /// }))?;
     /// let response = client
     ///     .open_meter_customers()
-    ///     .list_credit_transactions("01G65Z755AFWAKHE12NY0CQ9FH", &Default::default())
+    ///     .list_credit_transactions("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1125,11 +1137,7 @@ impl<'a> OpenMeterCustomers<'a> {
     pub fn list_credit_transactions(
         &self,
         customer_id: &str,
-        options: &ListCreditTransactionsOptions,
-    ) -> crate::Call<
-        crate::models::CreditTransactionPaginatedResponse,
-        ListCreditTransactionsError,
-    > {
+    ) -> ListCreditTransactionsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-credit-transactions",
             method: reqwest::Method::GET,
@@ -1145,17 +1153,676 @@ impl<'a> OpenMeterCustomers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListCreditTransactionsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id),
+            params: ListCreditTransactionsParams::default(),
+        }
+    }
+}
+/// The operations on OpenMeter Customers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterCustomers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait OpenMeterCustomersApi {
+    /// [`OpenMeterCustomers::list_customers`]: `GET /v3/openmeter/customers`.
+    fn list_customers(
+        &self,
+        params: ListCustomersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CustomerPagePaginatedResponse,
+            crate::Error<ListCustomersError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-customers",
+                message: "`list-customers` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::create_customer`]: `POST /v3/openmeter/customers`.
+    fn create_customer(
+        &self,
+        body: crate::models::CreateCustomerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCustomer,
+            crate::Error<CreateCustomerError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-customer",
+                message: "`create-customer` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::get_customer`]: `GET /v3/openmeter/customers/{customerId}`.
+    fn get_customer(
+        &self,
+        customer_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingCustomer, crate::Error<GetCustomerError>>,
+    > + Send {
+        let _ = (customer_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-customer",
+                message: "`get-customer` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::upsert_customer`]: `PUT /v3/openmeter/customers/{customerId}`.
+    fn upsert_customer(
+        &self,
+        customer_id: &str,
+        body: crate::models::UpsertCustomerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCustomer,
+            crate::Error<UpsertCustomerError>,
+        >,
+    > + Send {
+        let _ = (customer_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-customer",
+                message: "`upsert-customer` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::delete_customer`]: `DELETE /v3/openmeter/customers/{customerId}`.
+    fn delete_customer(
+        &self,
+        customer_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCustomerError>>,
+    > + Send {
+        let _ = (customer_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-customer",
+                message: "`delete-customer` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::get_customer_billing`]: `GET /v3/openmeter/customers/{customerId}/billing`.
+    fn get_customer_billing(
+        &self,
+        customer_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCustomerData,
+            crate::Error<GetCustomerBillingError>,
+        >,
+    > + Send {
+        let _ = (customer_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-customer-billing",
+                message: "`get-customer-billing` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::update_customer_billing`]: `PUT /v3/openmeter/customers/{customerId}/billing`.
+    fn update_customer_billing(
+        &self,
+        customer_id: &str,
+        body: crate::models::BillingCustomerData,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCustomerData,
+            crate::Error<UpdateCustomerBillingError>,
+        >,
+    > + Send {
+        let _ = (customer_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-customer-billing",
+                message: "`update-customer-billing` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::update_customer_billing_app_data`]: `PUT /v3/openmeter/customers/{customerId}/billing/app-data`.
+    fn update_customer_billing_app_data(
+        &self,
+        customer_id: &str,
+        body: crate::models::BillingAppCustomerData,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingAppCustomerData,
+            crate::Error<UpdateCustomerBillingAppDataError>,
+        >,
+    > + Send {
+        let _ = (customer_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-customer-billing-app-data",
+                message: "`update-customer-billing-app-data` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::create_customer_stripe_checkout_session`]: `POST /v3/openmeter/customers/{customerId}/billing/stripe/checkout-sessions`.
+    fn create_customer_stripe_checkout_session(
+        &self,
+        customer_id: &str,
+        body: crate::models::BillingCustomerStripeCreateCheckoutSessionRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingAppStripeCreateCheckoutSessionResult,
+            crate::Error<CreateCustomerStripeCheckoutSessionError>,
+        >,
+    > + Send {
+        let _ = (customer_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-customer-stripe-checkout-session",
+                message: "`create-customer-stripe-checkout-session` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::create_customer_stripe_portal_session`]: `POST /v3/openmeter/customers/{customerId}/billing/stripe/portal-sessions`.
+    fn create_customer_stripe_portal_session(
+        &self,
+        customer_id: &str,
+        body: crate::models::BillingCustomerStripeCreateCustomerPortalSessionRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingAppStripeCreateCustomerPortalSessionResult,
+            crate::Error<CreateCustomerStripePortalSessionError>,
+        >,
+    > + Send {
+        let _ = (customer_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-customer-stripe-portal-session",
+                message: "`create-customer-stripe-portal-session` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::list_customer_charges`]: `GET /v3/openmeter/customers/{customerId}/charges`.
+    fn list_customer_charges(
+        &self,
+        customer_id: &str,
+        params: ListCustomerChargesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ChargePagePaginatedResponse,
+            crate::Error<ListCustomerChargesError>,
+        >,
+    > + Send {
+        let _ = (customer_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-customer-charges",
+                message: "`list-customer-charges` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::create_customer_charges`]: `POST /v3/openmeter/customers/{customerId}/charges`.
+    fn create_customer_charges(
+        &self,
+        customer_id: &str,
+        body: crate::models::CreateChargeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCharge,
+            crate::Error<CreateCustomerChargesError>,
+        >,
+    > + Send {
+        let _ = (customer_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-customer-charges",
+                message: "`create-customer-charges` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::create_credit_adjustment`]: `POST /v3/openmeter/customers/{customerId}/credits/adjustments`.
+    fn create_credit_adjustment(
+        &self,
+        customer_id: &str,
+        body: crate::models::CreateCreditAdjustmentRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCreditAdjustment,
+            crate::Error<CreateCreditAdjustmentError>,
+        >,
+    > + Send {
+        let _ = (customer_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-credit-adjustment",
+                message: "`create-credit-adjustment` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::get_customer_credit_balance`]: `GET /v3/openmeter/customers/{customerId}/credits/balance`.
+    fn get_customer_credit_balance(
+        &self,
+        customer_id: &str,
+        params: GetCustomerCreditBalanceParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCreditBalances,
+            crate::Error<GetCustomerCreditBalanceError>,
+        >,
+    > + Send {
+        let _ = (customer_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-customer-credit-balance",
+                message: "`get-customer-credit-balance` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::list_credit_grants`]: `GET /v3/openmeter/customers/{customerId}/credits/grants`.
+    fn list_credit_grants(
+        &self,
+        customer_id: &str,
+        params: ListCreditGrantsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreditGrantPagePaginatedResponse,
+            crate::Error<ListCreditGrantsError>,
+        >,
+    > + Send {
+        let _ = (customer_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-credit-grants",
+                message: "`list-credit-grants` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::create_credit_grant`]: `POST /v3/openmeter/customers/{customerId}/credits/grants`.
+    fn create_credit_grant(
+        &self,
+        customer_id: &str,
+        body: crate::models::CreateCreditGrantRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCreditGrant,
+            crate::Error<CreateCreditGrantError>,
+        >,
+    > + Send {
+        let _ = (customer_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-credit-grant",
+                message: "`create-credit-grant` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::get_credit_grant`]: `GET /v3/openmeter/customers/{customerId}/credits/grants/{creditGrantId}`.
+    fn get_credit_grant(
+        &self,
+        customer_id: &str,
+        credit_grant_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCreditGrant,
+            crate::Error<GetCreditGrantError>,
+        >,
+    > + Send {
+        let _ = (customer_id, credit_grant_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-credit-grant",
+                message: "`get-credit-grant` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::update_credit_grant_external_settlement`]: `POST /v3/openmeter/customers/{customerId}/credits/grants/{creditGrantId}/settlement/external`.
+    fn update_credit_grant_external_settlement(
+        &self,
+        customer_id: &str,
+        credit_grant_id: &str,
+        body: crate::models::UpdateCreditGrantExternalSettlementRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCreditGrant,
+            crate::Error<UpdateCreditGrantExternalSettlementError>,
+        >,
+    > + Send {
+        let _ = (customer_id, credit_grant_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-credit-grant-external-settlement",
+                message: "`update-credit-grant-external-settlement` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterCustomers::list_credit_transactions`]: `GET /v3/openmeter/customers/{customerId}/credits/transactions`.
+    fn list_credit_transactions(
+        &self,
+        customer_id: &str,
+        params: ListCreditTransactionsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreditTransactionPaginatedResponse,
+            crate::Error<ListCreditTransactionsError>,
+        >,
+    > + Send {
+        let _ = (customer_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-credit-transactions",
+                message: "`list-credit-transactions` is not implemented by this `OpenMeterCustomersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl OpenMeterCustomersApi for crate::Client {
+    fn list_customers(
+        &self,
+        params: ListCustomersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CustomerPagePaginatedResponse,
+            crate::Error<ListCustomersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_customers().list_customers().with_params(params),
+        )
+    }
+    fn create_customer(
+        &self,
+        body: crate::models::CreateCustomerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCustomer,
+            crate::Error<CreateCustomerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_customers().create_customer(body),
+        )
+    }
+    fn get_customer(
+        &self,
+        customer_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingCustomer, crate::Error<GetCustomerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_customers().get_customer(customer_id),
+        )
+    }
+    fn upsert_customer(
+        &self,
+        customer_id: &str,
+        body: crate::models::UpsertCustomerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCustomer,
+            crate::Error<UpsertCustomerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_customers().upsert_customer(customer_id, body),
+        )
+    }
+    fn delete_customer(
+        &self,
+        customer_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteCustomerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_customers().delete_customer(customer_id),
+        )
+    }
+    fn get_customer_billing(
+        &self,
+        customer_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCustomerData,
+            crate::Error<GetCustomerBillingError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_customers().get_customer_billing(customer_id),
+        )
+    }
+    fn update_customer_billing(
+        &self,
+        customer_id: &str,
+        body: crate::models::BillingCustomerData,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCustomerData,
+            crate::Error<UpdateCustomerBillingError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_customers().update_customer_billing(customer_id, body),
+        )
+    }
+    fn update_customer_billing_app_data(
+        &self,
+        customer_id: &str,
+        body: crate::models::BillingAppCustomerData,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingAppCustomerData,
+            crate::Error<UpdateCustomerBillingAppDataError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_customers()
+                .update_customer_billing_app_data(customer_id, body),
+        )
+    }
+    fn create_customer_stripe_checkout_session(
+        &self,
+        customer_id: &str,
+        body: crate::models::BillingCustomerStripeCreateCheckoutSessionRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingAppStripeCreateCheckoutSessionResult,
+            crate::Error<CreateCustomerStripeCheckoutSessionError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_customers()
+                .create_customer_stripe_checkout_session(customer_id, body),
+        )
+    }
+    fn create_customer_stripe_portal_session(
+        &self,
+        customer_id: &str,
+        body: crate::models::BillingCustomerStripeCreateCustomerPortalSessionRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingAppStripeCreateCustomerPortalSessionResult,
+            crate::Error<CreateCustomerStripePortalSessionError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_customers()
+                .create_customer_stripe_portal_session(customer_id, body),
+        )
+    }
+    fn list_customer_charges(
+        &self,
+        customer_id: &str,
+        params: ListCustomerChargesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ChargePagePaginatedResponse,
+            crate::Error<ListCustomerChargesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_customers()
+                .list_customer_charges(customer_id)
+                .with_params(params),
+        )
+    }
+    fn create_customer_charges(
+        &self,
+        customer_id: &str,
+        body: crate::models::CreateChargeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCharge,
+            crate::Error<CreateCustomerChargesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_customers().create_customer_charges(customer_id, body),
+        )
+    }
+    fn create_credit_adjustment(
+        &self,
+        customer_id: &str,
+        body: crate::models::CreateCreditAdjustmentRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCreditAdjustment,
+            crate::Error<CreateCreditAdjustmentError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_customers().create_credit_adjustment(customer_id, body),
+        )
+    }
+    fn get_customer_credit_balance(
+        &self,
+        customer_id: &str,
+        params: GetCustomerCreditBalanceParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCreditBalances,
+            crate::Error<GetCustomerCreditBalanceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_customers()
+                .get_customer_credit_balance(customer_id)
+                .with_params(params),
+        )
+    }
+    fn list_credit_grants(
+        &self,
+        customer_id: &str,
+        params: ListCreditGrantsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreditGrantPagePaginatedResponse,
+            crate::Error<ListCreditGrantsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_customers()
+                .list_credit_grants(customer_id)
+                .with_params(params),
+        )
+    }
+    fn create_credit_grant(
+        &self,
+        customer_id: &str,
+        body: crate::models::CreateCreditGrantRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCreditGrant,
+            crate::Error<CreateCreditGrantError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_customers().create_credit_grant(customer_id, body),
+        )
+    }
+    fn get_credit_grant(
+        &self,
+        customer_id: &str,
+        credit_grant_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCreditGrant,
+            crate::Error<GetCreditGrantError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_customers().get_credit_grant(customer_id, credit_grant_id),
+        )
+    }
+    fn update_credit_grant_external_settlement(
+        &self,
+        customer_id: &str,
+        credit_grant_id: &str,
+        body: crate::models::UpdateCreditGrantExternalSettlementRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingCreditGrant,
+            crate::Error<UpdateCreditGrantExternalSettlementError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_customers()
+                .update_credit_grant_external_settlement(
+                    customer_id,
+                    credit_grant_id,
+                    body,
+                ),
+        )
+    }
+    fn list_credit_transactions(
+        &self,
+        customer_id: &str,
+        params: ListCreditTransactionsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CreditTransactionPaginatedResponse,
+            crate::Error<ListCreditTransactionsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_customers()
+                .list_credit_transactions(customer_id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-customers`, `create-customer`, `create-customer-charges` document.
@@ -1359,9 +2026,9 @@ pub type GetCreditGrantError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type UpdateCreditGrantExternalSettlementError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `list-credit-transactions` documents, which other operations of the group document too.
 pub type ListCreditTransactionsError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-customers`.
+/// The optional parameters of [`OpenMeterCustomers::list_customers`], each `None` unless set: what the setters of [`ListCustomersCall`] fill, and what [`OpenMeterCustomersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCustomersOptions {
+pub struct ListCustomersParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
     /// Sort customers returned in the response. Supported sort attributes are:
@@ -1378,9 +2045,108 @@ pub struct ListCustomersOptions {
     /// To filter customers by key add the following query param: filter\[key\]=my-db-id
     pub filter: Option<crate::models::ListCustomersParamsFilter>,
 }
-/// Optional parameters of `list-customer-charges`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::list_customers`]: set its optional parameters, then `.await` it."]
+    ListCustomersCall < crate ::models::CustomerPagePaginatedResponse, ListCustomersError
+    >, ListCustomersParams
+}
+impl ListCustomersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::CustomerPagePaginatedResponse, ListCustomersError> {
+        let params = self.params;
+        self.call
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+            .query_styled(
+                "sort",
+                &params.sort,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Sort customers returned in the response. Supported sort attributes are:
+    ///
+    /// - `id`
+    /// - `name` (default)
+    /// - `created_at`
+    ///
+    /// The `asc` suffix is optional as the default sort order is ascending. The `desc`
+    /// suffix is used to specify a descending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter customers returned in the response.
+    ///
+    /// To filter customers by key add the following query param: filter\[key\]=my-db-id
+    pub fn filter(mut self, filter: crate::models::ListCustomersParamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::create_customer`]: set its optional parameters, then `.await` it."]
+    CreateCustomerCall < crate ::models::BillingCustomer, CreateCustomerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::get_customer`]: set its optional parameters, then `.await` it."]
+    GetCustomerCall < crate ::models::BillingCustomer, GetCustomerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::upsert_customer`]: set its optional parameters, then `.await` it."]
+    UpsertCustomerCall < crate ::models::BillingCustomer, UpsertCustomerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::delete_customer`]: set its optional parameters, then `.await` it."]
+    DeleteCustomerCall < (), DeleteCustomerError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::get_customer_billing`]: set its optional parameters, then `.await` it."]
+    GetCustomerBillingCall < crate ::models::BillingCustomerData, GetCustomerBillingError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::update_customer_billing`]: set its optional parameters, then `.await` it."]
+    UpdateCustomerBillingCall < crate ::models::BillingCustomerData,
+    UpdateCustomerBillingError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::update_customer_billing_app_data`]: set its optional parameters, then `.await` it."]
+    UpdateCustomerBillingAppDataCall < crate ::models::BillingAppCustomerData,
+    UpdateCustomerBillingAppDataError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::create_customer_stripe_checkout_session`]: set its optional parameters, then `.await` it."]
+    CreateCustomerStripeCheckoutSessionCall < crate
+    ::models::BillingAppStripeCreateCheckoutSessionResult,
+    CreateCustomerStripeCheckoutSessionError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::create_customer_stripe_portal_session`]: set its optional parameters, then `.await` it."]
+    CreateCustomerStripePortalSessionCall < crate
+    ::models::BillingAppStripeCreateCustomerPortalSessionResult,
+    CreateCustomerStripePortalSessionError >
+}
+/// The optional parameters of [`OpenMeterCustomers::list_customer_charges`], each `None` unless set: what the setters of [`ListCustomerChargesCall`] fill, and what [`OpenMeterCustomersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCustomerChargesOptions {
+pub struct ListCustomerChargesParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
     /// Sort charges returned in the response.
@@ -1404,9 +2170,82 @@ pub struct ListCustomerChargesOptions {
     /// - `real_time_usage`: Expand the charge's real-time usage.
     pub expand: Option<Vec<crate::models::BillingChargesExpand>>,
 }
-/// Optional parameters of `get-customer-credit-balance`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::list_customer_charges`]: set its optional parameters, then `.await` it."]
+    ListCustomerChargesCall < crate ::models::ChargePagePaginatedResponse,
+    ListCustomerChargesError >, ListCustomerChargesParams
+}
+impl ListCustomerChargesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ChargePagePaginatedResponse,
+        ListCustomerChargesError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+            .query_styled(
+                "sort",
+                &params.sort,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("expand", &params.expand)
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Sort charges returned in the response.
+    ///
+    /// Supported sort attributes are:
+    ///
+    /// - `id`
+    /// - `created_at`
+    /// - `service_period.from`
+    /// - `billing_period.from`
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter charges.
+    ///
+    /// To filter charges by status add the following query param:
+    /// `filter[status][oeq]=created,active`
+    pub fn filter(mut self, filter: crate::models::ListChargesParamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Expand full objects for referenced entities.
+    ///
+    /// Supported values are:
+    ///
+    /// - `real_time_usage`: Expand the charge's real-time usage.
+    pub fn expand(mut self, expand: Vec<crate::models::BillingChargesExpand>) -> Self {
+        self.params.expand = Some(expand);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::create_customer_charges`]: set its optional parameters, then `.await` it."]
+    CreateCustomerChargesCall < crate ::models::BillingCharge, CreateCustomerChargesError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::create_credit_adjustment`]: set its optional parameters, then `.await` it."]
+    CreateCreditAdjustmentCall < crate ::models::BillingCreditAdjustment,
+    CreateCreditAdjustmentError >
+}
+/// The optional parameters of [`OpenMeterCustomers::get_customer_credit_balance`], each `None` unless set: what the setters of [`GetCustomerCreditBalanceCall`] fill, and what [`OpenMeterCustomersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetCustomerCreditBalanceOptions {
+pub struct GetCustomerCreditBalanceParams {
     /// Return the credit balance as of this timestamp.
     ///
     /// Defaults to the current time.
@@ -1414,19 +2253,139 @@ pub struct GetCustomerCreditBalanceOptions {
     /// The `filter` query parameter.
     pub filter: Option<crate::models::GetCreditBalanceParamsFilter>,
 }
-/// Optional parameters of `list-credit-grants`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::get_customer_credit_balance`]: set its optional parameters, then `.await` it."]
+    GetCustomerCreditBalanceCall < crate ::models::BillingCreditBalances,
+    GetCustomerCreditBalanceError >, GetCustomerCreditBalanceParams
+}
+impl GetCustomerCreditBalanceCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::BillingCreditBalances,
+        GetCustomerCreditBalanceError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled(
+                "timestamp",
+                &params.timestamp,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Return the credit balance as of this timestamp.
+    ///
+    /// Defaults to the current time.
+    pub fn timestamp(mut self, timestamp: chrono::DateTime<chrono::Utc>) -> Self {
+        self.params.timestamp = Some(timestamp);
+        self
+    }
+    /// The `filter` query parameter.
+    pub fn filter(
+        mut self,
+        filter: crate::models::GetCreditBalanceParamsFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`OpenMeterCustomers::list_credit_grants`], each `None` unless set: what the setters of [`ListCreditGrantsCall`] fill, and what [`OpenMeterCustomersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCreditGrantsOptions {
+pub struct ListCreditGrantsParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
     /// Filter credit grants returned in the response.
     pub filter: Option<crate::models::ListCreditGrantsParamsFilter>,
 }
-/// Optional parameters of `list-credit-transactions`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::list_credit_grants`]: set its optional parameters, then `.await` it."]
+    ListCreditGrantsCall < crate ::models::CreditGrantPagePaginatedResponse,
+    ListCreditGrantsError >, ListCreditGrantsParams
+}
+impl ListCreditGrantsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::CreditGrantPagePaginatedResponse,
+        ListCreditGrantsError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Filter credit grants returned in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListCreditGrantsParamsFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::create_credit_grant`]: set its optional parameters, then `.await` it."]
+    CreateCreditGrantCall < crate ::models::BillingCreditGrant, CreateCreditGrantError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::get_credit_grant`]: set its optional parameters, then `.await` it."]
+    GetCreditGrantCall < crate ::models::BillingCreditGrant, GetCreditGrantError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::update_credit_grant_external_settlement`]: set its optional parameters, then `.await` it."]
+    UpdateCreditGrantExternalSettlementCall < crate ::models::BillingCreditGrant,
+    UpdateCreditGrantExternalSettlementError >
+}
+/// The optional parameters of [`OpenMeterCustomers::list_credit_transactions`], each `None` unless set: what the setters of [`ListCreditTransactionsCall`] fill, and what [`OpenMeterCustomersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCreditTransactionsOptions {
+pub struct ListCreditTransactionsParams {
     /// The `page` query parameter.
     pub page: Option<crate::models::CursorPaginationQueryPage>,
     /// Filter credit transactions returned in the response.
     pub filter: Option<crate::models::ListCreditTransactionsParamsFilter>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterCustomers::list_credit_transactions`]: set its optional parameters, then `.await` it."]
+    ListCreditTransactionsCall < crate ::models::CreditTransactionPaginatedResponse,
+    ListCreditTransactionsError >, ListCreditTransactionsParams
+}
+impl ListCreditTransactionsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::CreditTransactionPaginatedResponse,
+        ListCreditTransactionsError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The `page` query parameter.
+    pub fn page(mut self, page: crate::models::CursorPaginationQueryPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Filter credit transactions returned in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListCreditTransactionsParamsFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
 }

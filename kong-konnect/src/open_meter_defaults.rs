@@ -2,11 +2,7 @@
 
 //! Operations on OpenMeter Defaults.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on OpenMeter Defaults; get one from [`Client::open_meter_defaults`](crate::Client::open_meter_defaults).
 ///
 /// Organization-level default configuration.
@@ -43,10 +39,7 @@ impl<'a> OpenMeterDefaults<'a> {
     /// ```
     pub fn get_organization_default_tax_codes(
         &self,
-    ) -> crate::Call<
-        crate::models::OrganizationDefaultTaxCodes,
-        GetOrganizationDefaultTaxCodesError,
-    > {
+    ) -> GetOrganizationDefaultTaxCodesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-organization-default-tax-codes",
             method: reqwest::Method::GET,
@@ -62,14 +55,17 @@ impl<'a> OpenMeterDefaults<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
+        GetOrganizationDefaultTaxCodesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+        }
     }
     /// Update organization default tax codes
     ///
@@ -86,10 +82,10 @@ impl<'a> OpenMeterDefaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateOrganizationDefaultTaxCodesRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateOrganizationDefaultTaxCodesRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .open_meter_defaults()
-    ///     .update_organization_default_tax_codes(&body)
+    ///     .update_organization_default_tax_codes(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -97,11 +93,8 @@ impl<'a> OpenMeterDefaults<'a> {
     /// ```
     pub fn update_organization_default_tax_codes(
         &self,
-        body: &crate::models::UpdateOrganizationDefaultTaxCodesRequest,
-    ) -> crate::Call<
-        crate::models::OrganizationDefaultTaxCodes,
-        UpdateOrganizationDefaultTaxCodesError,
-    > {
+        body: crate::models::UpdateOrganizationDefaultTaxCodesRequest,
+    ) -> UpdateOrganizationDefaultTaxCodesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-organization-default-tax-codes",
             method: reqwest::Method::PUT,
@@ -117,15 +110,87 @@ impl<'a> OpenMeterDefaults<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        UpdateOrganizationDefaultTaxCodesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on OpenMeter Defaults, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterDefaults`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait OpenMeterDefaultsApi {
+    /// [`OpenMeterDefaults::get_organization_default_tax_codes`]: `GET /v3/openmeter/defaults/tax-codes`.
+    fn get_organization_default_tax_codes(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::OrganizationDefaultTaxCodes,
+            crate::Error<GetOrganizationDefaultTaxCodesError>,
+        >,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-organization-default-tax-codes",
+                message: "`get-organization-default-tax-codes` is not implemented by this `OpenMeterDefaultsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterDefaults::update_organization_default_tax_codes`]: `PUT /v3/openmeter/defaults/tax-codes`.
+    fn update_organization_default_tax_codes(
+        &self,
+        body: crate::models::UpdateOrganizationDefaultTaxCodesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::OrganizationDefaultTaxCodes,
+            crate::Error<UpdateOrganizationDefaultTaxCodesError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-organization-default-tax-codes",
+                message: "`update-organization-default-tax-codes` is not implemented by this `OpenMeterDefaultsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl OpenMeterDefaultsApi for crate::Client {
+    fn get_organization_default_tax_codes(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::OrganizationDefaultTaxCodes,
+            crate::Error<GetOrganizationDefaultTaxCodesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_defaults().get_organization_default_tax_codes(),
+        )
+    }
+    fn update_organization_default_tax_codes(
+        &self,
+        body: crate::models::UpdateOrganizationDefaultTaxCodesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::OrganizationDefaultTaxCodes,
+            crate::Error<UpdateOrganizationDefaultTaxCodesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_defaults().update_organization_default_tax_codes(body),
+        )
     }
 }
 /// The error responses `get-organization-default-tax-codes`, `update-organization-default-tax-codes` document.
@@ -172,3 +237,15 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type GetOrganizationDefaultTaxCodesError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-organization-default-tax-codes` documents, which other operations of the group document too.
 pub type UpdateOrganizationDefaultTaxCodesError = BadRequestUnauthorizedForbiddenNotFoundError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterDefaults::get_organization_default_tax_codes`]: set its optional parameters, then `.await` it."]
+    GetOrganizationDefaultTaxCodesCall < crate ::models::OrganizationDefaultTaxCodes,
+    GetOrganizationDefaultTaxCodesError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterDefaults::update_organization_default_tax_codes`]: set its optional parameters, then `.await` it."]
+    UpdateOrganizationDefaultTaxCodesCall < crate ::models::OrganizationDefaultTaxCodes,
+    UpdateOrganizationDefaultTaxCodesError >
+}

@@ -2,11 +2,7 @@
 
 //! Operations on OpenMeter Entitlements.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on OpenMeter Entitlements; get one from [`Client::open_meter_entitlements`](crate::Client::open_meter_entitlements).
 ///
 /// Entitlements are used to control access to features for customers.
@@ -41,10 +37,7 @@ impl<'a> OpenMeterEntitlements<'a> {
     pub fn list_customer_entitlement_access(
         &self,
         customer_id: &str,
-    ) -> crate::Call<
-        crate::models::ListCustomerEntitlementAccessResponseData,
-        ListCustomerEntitlementAccessError,
-    > {
+    ) -> ListCustomerEntitlementAccessCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-customer-entitlement-access",
             method: reqwest::Method::GET,
@@ -60,15 +53,57 @@ impl<'a> OpenMeterEntitlements<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("customerId", customer_id)
+        ListCustomerEntitlementAccessCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("customerId", customer_id),
+        }
+    }
+}
+/// The operations on OpenMeter Entitlements, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterEntitlements`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait OpenMeterEntitlementsApi {
+    /// [`OpenMeterEntitlements::list_customer_entitlement_access`]: `GET /v3/openmeter/customers/{customerId}/entitlement-access`.
+    fn list_customer_entitlement_access(
+        &self,
+        customer_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCustomerEntitlementAccessResponseData,
+            crate::Error<ListCustomerEntitlementAccessError>,
+        >,
+    > + Send {
+        let _ = (customer_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-customer-entitlement-access",
+                message: "`list-customer-entitlement-access` is not implemented by this `OpenMeterEntitlementsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl OpenMeterEntitlementsApi for crate::Client {
+    fn list_customer_entitlement_access(
+        &self,
+        customer_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCustomerEntitlementAccessResponseData,
+            crate::Error<ListCustomerEntitlementAccessError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_entitlements().list_customer_entitlement_access(customer_id),
+        )
     }
 }
 /// The error responses `list-customer-entitlement-access` documents.
@@ -110,4 +145,11 @@ impl crate::runtime::ErrorResponses for ListCustomerEntitlementAccessError {
     fn status(&self) -> u16 {
         Self::status(self)
     }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterEntitlements::list_customer_entitlement_access`]: set its optional parameters, then `.await` it."]
+    ListCustomerEntitlementAccessCall < crate
+    ::models::ListCustomerEntitlementAccessResponseData,
+    ListCustomerEntitlementAccessError >
 }

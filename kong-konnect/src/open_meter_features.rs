@@ -2,11 +2,7 @@
 
 //! Operations on OpenMeter Features.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on OpenMeter Features; get one from [`Client::open_meter_features`](crate::Client::open_meter_features).
 ///
 /// Features represent product capabilities backed by meters, with optional per-unit cost configuration.
@@ -27,6 +23,8 @@ impl<'a> OpenMeterFeatures<'a> {
     ///
     /// `GET /v3/openmeter/features` (operation `list-features`).
     ///
+    /// Optional: [`page`](ListFeaturesCall::page), [`sort`](ListFeaturesCall::sort), [`filter`](ListFeaturesCall::filter) on the returned [`ListFeaturesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -35,18 +33,20 @@ impl<'a> OpenMeterFeatures<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .open_meter_features()
-    ///     .list_features(&Default::default())
+    ///     .list_features()
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_features(
-        &self,
-        options: &ListFeaturesOptions,
-    ) -> crate::Call<crate::models::FeaturePagePaginatedResponse, ListFeaturesError> {
+    pub fn list_features(&self) -> ListFeaturesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-features",
             method: reqwest::Method::GET,
@@ -62,23 +62,18 @@ impl<'a> OpenMeterFeatures<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
-            .query_styled(
-                "sort",
-                &options.sort,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListFeaturesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListFeaturesParams::default(),
+        }
     }
     /// Create feature
     ///
@@ -97,13 +92,13 @@ impl<'a> OpenMeterFeatures<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateFeatureRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateFeatureRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "key": "resource_key"
     /// }))?;
     /// let response = client
     ///     .open_meter_features()
-    ///     .create_feature(&body)
+    ///     .create_feature(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -111,8 +106,8 @@ impl<'a> OpenMeterFeatures<'a> {
     /// ```
     pub fn create_feature(
         &self,
-        body: &crate::models::CreateFeatureRequest,
-    ) -> crate::Call<crate::models::Feature, CreateFeatureError> {
+        body: crate::models::CreateFeatureRequest,
+    ) -> CreateFeatureCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-feature",
             method: reqwest::Method::POST,
@@ -128,15 +123,18 @@ impl<'a> OpenMeterFeatures<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateFeatureCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get feature
     ///
@@ -163,10 +161,7 @@ impl<'a> OpenMeterFeatures<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_feature(
-        &self,
-        feature_id: &str,
-    ) -> crate::Call<crate::models::Feature, GetFeatureError> {
+    pub fn get_feature(&self, feature_id: &str) -> GetFeatureCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-feature",
             method: reqwest::Method::GET,
@@ -182,15 +177,18 @@ impl<'a> OpenMeterFeatures<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("featureId", feature_id)
+        GetFeatureCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("featureId", feature_id),
+        }
     }
     /// Delete feature
     ///
@@ -216,10 +214,7 @@ impl<'a> OpenMeterFeatures<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_feature(
-        &self,
-        feature_id: &str,
-    ) -> crate::Call<(), DeleteFeatureError> {
+    pub fn delete_feature(&self, feature_id: &str) -> DeleteFeatureCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-feature",
             method: reqwest::Method::DELETE,
@@ -233,15 +228,18 @@ impl<'a> OpenMeterFeatures<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("featureId", feature_id)
+        DeleteFeatureCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("featureId", feature_id),
+        }
     }
     /// Update feature
     ///
@@ -260,10 +258,10 @@ impl<'a> OpenMeterFeatures<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateFeatureRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateFeatureRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .open_meter_features()
-    ///     .update_feature("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .update_feature("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -272,8 +270,8 @@ impl<'a> OpenMeterFeatures<'a> {
     pub fn update_feature(
         &self,
         feature_id: &str,
-        body: &crate::models::UpdateFeatureRequest,
-    ) -> crate::Call<crate::models::Feature, UpdateFeatureError> {
+        body: crate::models::UpdateFeatureRequest,
+    ) -> UpdateFeatureCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-feature",
             method: reqwest::Method::PATCH,
@@ -289,16 +287,19 @@ impl<'a> OpenMeterFeatures<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("featureId", feature_id)
-            .json_body("application/json", body)
+        UpdateFeatureCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("featureId", feature_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Query feature cost
     ///
@@ -309,6 +310,8 @@ impl<'a> OpenMeterFeatures<'a> {
     ///
     /// `POST /v3/openmeter/features/{featureId}/cost/query` (operation `query-feature-cost`).
     ///
+    /// Optional: [`body`](QueryFeatureCostCall::body) on the returned [`QueryFeatureCostCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -317,7 +320,7 @@ impl<'a> OpenMeterFeatures<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MeterQueryRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::MeterQueryRequest>(serde_json::json!({
     ///   "from": "2023-01-01T00:00:00Z",
     ///   "to": "2023-01-02T00:00:00Z",
     ///   "granularity": "P1D",
@@ -325,17 +328,14 @@ impl<'a> OpenMeterFeatures<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_features()
-    ///     .query_feature_cost("01G65Z755AFWAKHE12NY0CQ9FH", Some(&body))
+    ///     .query_feature_cost("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn query_feature_cost(
-        &self,
-        feature_id: &str,
-        body: Option<&crate::models::MeterQueryRequest>,
-    ) -> crate::Call<crate::models::FeatureCostQueryResult, QueryFeatureCostError> {
+    pub fn query_feature_cost(&self, feature_id: &str) -> QueryFeatureCostCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "query-feature-cost",
             method: reqwest::Method::POST,
@@ -351,20 +351,198 @@ impl<'a> OpenMeterFeatures<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("featureId", feature_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        QueryFeatureCostCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("featureId", feature_id),
+            params: QueryFeatureCostParams::default(),
         }
+    }
+}
+/// The operations on OpenMeter Features, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterFeatures`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait OpenMeterFeaturesApi {
+    /// [`OpenMeterFeatures::list_features`]: `GET /v3/openmeter/features`.
+    fn list_features(
+        &self,
+        params: ListFeaturesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FeaturePagePaginatedResponse,
+            crate::Error<ListFeaturesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-features",
+                message: "`list-features` is not implemented by this `OpenMeterFeaturesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterFeatures::create_feature`]: `POST /v3/openmeter/features`.
+    fn create_feature(
+        &self,
+        body: crate::models::CreateFeatureRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Feature, crate::Error<CreateFeatureError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-feature",
+                message: "`create-feature` is not implemented by this `OpenMeterFeaturesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterFeatures::get_feature`]: `GET /v3/openmeter/features/{featureId}`.
+    fn get_feature(
+        &self,
+        feature_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Feature, crate::Error<GetFeatureError>>,
+    > + Send {
+        let _ = (feature_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-feature",
+                message: "`get-feature` is not implemented by this `OpenMeterFeaturesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterFeatures::delete_feature`]: `DELETE /v3/openmeter/features/{featureId}`.
+    fn delete_feature(
+        &self,
+        feature_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteFeatureError>>,
+    > + Send {
+        let _ = (feature_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-feature",
+                message: "`delete-feature` is not implemented by this `OpenMeterFeaturesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterFeatures::update_feature`]: `PATCH /v3/openmeter/features/{featureId}`.
+    fn update_feature(
+        &self,
+        feature_id: &str,
+        body: crate::models::UpdateFeatureRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Feature, crate::Error<UpdateFeatureError>>,
+    > + Send {
+        let _ = (feature_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-feature",
+                message: "`update-feature` is not implemented by this `OpenMeterFeaturesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterFeatures::query_feature_cost`]: `POST /v3/openmeter/features/{featureId}/cost/query`.
+    fn query_feature_cost(
+        &self,
+        feature_id: &str,
+        params: QueryFeatureCostParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FeatureCostQueryResult,
+            crate::Error<QueryFeatureCostError>,
+        >,
+    > + Send {
+        let _ = (feature_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "query-feature-cost",
+                message: "`query-feature-cost` is not implemented by this `OpenMeterFeaturesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl OpenMeterFeaturesApi for crate::Client {
+    fn list_features(
+        &self,
+        params: ListFeaturesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FeaturePagePaginatedResponse,
+            crate::Error<ListFeaturesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_features().list_features().with_params(params),
+        )
+    }
+    fn create_feature(
+        &self,
+        body: crate::models::CreateFeatureRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Feature, crate::Error<CreateFeatureError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_features().create_feature(body),
+        )
+    }
+    fn get_feature(
+        &self,
+        feature_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Feature, crate::Error<GetFeatureError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_features().get_feature(feature_id),
+        )
+    }
+    fn delete_feature(
+        &self,
+        feature_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteFeatureError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_features().delete_feature(feature_id),
+        )
+    }
+    fn update_feature(
+        &self,
+        feature_id: &str,
+        body: crate::models::UpdateFeatureRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Feature, crate::Error<UpdateFeatureError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_features().update_feature(feature_id, body),
+        )
+    }
+    fn query_feature_cost(
+        &self,
+        feature_id: &str,
+        params: QueryFeatureCostParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FeatureCostQueryResult,
+            crate::Error<QueryFeatureCostError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_features().query_feature_cost(feature_id).with_params(params),
+        )
     }
 }
 /// The error responses `list-features`, `create-feature` document.
@@ -497,9 +675,9 @@ pub type DeleteFeatureError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type UpdateFeatureError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `query-feature-cost` documents, which other operations of the group document too.
 pub type QueryFeatureCostError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-features`.
+/// The optional parameters of [`OpenMeterFeatures::list_features`], each `None` unless set: what the setters of [`ListFeaturesCall`] fill, and what [`OpenMeterFeaturesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListFeaturesOptions {
+pub struct ListFeaturesParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
     /// Sort features returned in the response. Supported sort attributes are:
@@ -517,4 +695,102 @@ pub struct ListFeaturesOptions {
     /// To filter features by meter_id add the following query param:
     /// filter\[meter_id\]\[oeq\]=&lt;id>
     pub filter: Option<crate::models::ListFeatureParamsFilter>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterFeatures::list_features`]: set its optional parameters, then `.await` it."]
+    ListFeaturesCall < crate ::models::FeaturePagePaginatedResponse, ListFeaturesError >,
+    ListFeaturesParams
+}
+impl ListFeaturesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::FeaturePagePaginatedResponse, ListFeaturesError> {
+        let params = self.params;
+        self.call
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+            .query_styled(
+                "sort",
+                &params.sort,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Sort features returned in the response. Supported sort attributes are:
+    ///
+    /// - `key`
+    /// - `name`
+    /// - `created_at` (default)
+    /// - `updated_at`
+    ///
+    /// The `asc` suffix is optional as the default sort order is ascending. The `desc`
+    /// suffix is used to specify a descending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter features returned in the response.
+    ///
+    /// To filter features by meter_id add the following query param:
+    /// filter\[meter_id\]\[oeq\]=&lt;id>
+    pub fn filter(mut self, filter: crate::models::ListFeatureParamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterFeatures::create_feature`]: set its optional parameters, then `.await` it."]
+    CreateFeatureCall < crate ::models::Feature, CreateFeatureError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterFeatures::get_feature`]: set its optional parameters, then `.await` it."]
+    GetFeatureCall < crate ::models::Feature, GetFeatureError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterFeatures::delete_feature`]: set its optional parameters, then `.await` it."]
+    DeleteFeatureCall < (), DeleteFeatureError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterFeatures::update_feature`]: set its optional parameters, then `.await` it."]
+    UpdateFeatureCall < crate ::models::Feature, UpdateFeatureError >
+}
+/// The optional parameters of [`OpenMeterFeatures::query_feature_cost`], each `None` unless set: what the setters of [`QueryFeatureCostCall`] fill, and what [`OpenMeterFeaturesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryFeatureCostParams {
+    /// The request body.
+    pub body: Option<crate::models::MeterQueryRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterFeatures::query_feature_cost`]: set its optional parameters, then `.await` it."]
+    QueryFeatureCostCall < crate ::models::FeatureCostQueryResult, QueryFeatureCostError
+    >, QueryFeatureCostParams
+}
+impl QueryFeatureCostCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::FeatureCostQueryResult, QueryFeatureCostError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::MeterQueryRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
 }

@@ -2,11 +2,7 @@
 
 //! Operations on OpenMeter LLM Cost.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on OpenMeter LLM Cost; get one from [`Client::open_meter_llm_cost`](crate::Client::open_meter_llm_cost).
 ///
 /// LLM cost database providing normalized pricing data for language models across providers. Prices are synced from multiple external sources and auto-confirmed when they agree.
@@ -27,6 +23,8 @@ impl<'a> OpenMeterLlmCost<'a> {
     ///
     /// `GET /v3/openmeter/llm-cost/overrides` (operation `list-llm-cost-overrides`).
     ///
+    /// Optional: [`filter`](ListLlmCostOverridesCall::filter), [`page`](ListLlmCostOverridesCall::page) on the returned [`ListLlmCostOverridesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -35,21 +33,48 @@ impl<'a> OpenMeterLlmCost<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ListLlmCostPricesParamsFilter>(serde_json::json!({
+    ///   "provider": {
+    ///     "contains": "string",
+    ///     "ocontains": "string",
+    ///     "oeq": "string",
+    ///     "neq": "string"
+    ///   },
+    ///   "model_id": {
+    ///     "contains": "string",
+    ///     "ocontains": "string",
+    ///     "oeq": "string",
+    ///     "neq": "string"
+    ///   },
+    ///   "model_name": {
+    ///     "contains": "string",
+    ///     "ocontains": "string",
+    ///     "oeq": "string",
+    ///     "neq": "string"
+    ///   },
+    ///   "currency": {
+    ///     "contains": "string",
+    ///     "ocontains": "string",
+    ///     "oeq": "string",
+    ///     "neq": "string"
+    ///   },
+    ///   "source": {
+    ///     "contains": "string",
+    ///     "ocontains": "string",
+    ///     "oeq": "string",
+    ///     "neq": "string"
+    ///   }
+    /// }))?;
     /// let response = client
     ///     .open_meter_llm_cost()
-    ///     .list_llm_cost_overrides(&Default::default())
+    ///     .list_llm_cost_overrides()
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_llm_cost_overrides(
-        &self,
-        options: &ListLlmCostOverridesOptions,
-    ) -> crate::Call<
-        crate::models::PricePagePaginatedResponse,
-        ListLlmCostOverridesError,
-    > {
+    pub fn list_llm_cost_overrides(&self) -> ListLlmCostOverridesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-llm-cost-overrides",
             method: reqwest::Method::GET,
@@ -65,16 +90,18 @@ impl<'a> OpenMeterLlmCost<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
+        ListLlmCostOverridesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListLlmCostOverridesParams::default(),
+        }
     }
     /// Create LLM cost override
     ///
@@ -93,7 +120,7 @@ impl<'a> OpenMeterLlmCost<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::LlmCostOverrideCreate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::LlmCostOverrideCreate>(serde_json::json!({
     ///   "provider": "string",
     ///   "model_id": "string",
     ///   "pricing": {
@@ -105,7 +132,7 @@ impl<'a> OpenMeterLlmCost<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_llm_cost()
-    ///     .create_llm_cost_override(&body)
+    ///     .create_llm_cost_override(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -113,8 +140,8 @@ impl<'a> OpenMeterLlmCost<'a> {
     /// ```
     pub fn create_llm_cost_override(
         &self,
-        body: &crate::models::LlmCostOverrideCreate,
-    ) -> crate::Call<crate::models::LlmCostPrice, CreateLlmCostOverrideError> {
+        body: crate::models::LlmCostOverrideCreate,
+    ) -> CreateLlmCostOverrideCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-llm-cost-override",
             method: reqwest::Method::POST,
@@ -130,15 +157,18 @@ impl<'a> OpenMeterLlmCost<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateLlmCostOverrideCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Delete LLM cost override
     ///
@@ -164,10 +194,7 @@ impl<'a> OpenMeterLlmCost<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_llm_cost_override(
-        &self,
-        price_id: &str,
-    ) -> crate::Call<(), DeleteLlmCostOverrideError> {
+    pub fn delete_llm_cost_override(&self, price_id: &str) -> DeleteLlmCostOverrideCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-llm-cost-override",
             method: reqwest::Method::DELETE,
@@ -181,15 +208,18 @@ impl<'a> OpenMeterLlmCost<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("priceId", price_id)
+        DeleteLlmCostOverrideCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("priceId", price_id),
+        }
     }
     /// List LLM cost prices
     ///
@@ -200,6 +230,8 @@ impl<'a> OpenMeterLlmCost<'a> {
     ///
     /// `GET /v3/openmeter/llm-cost/prices` (operation `list-llm-cost-prices`).
     ///
+    /// Optional: [`filter`](ListLlmCostPricesCall::filter), [`sort`](ListLlmCostPricesCall::sort), [`page`](ListLlmCostPricesCall::page) on the returned [`ListLlmCostPricesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -208,18 +240,48 @@ impl<'a> OpenMeterLlmCost<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ListLlmCostPricesParamsFilter>(serde_json::json!({
+    ///   "provider": {
+    ///     "contains": "string",
+    ///     "ocontains": "string",
+    ///     "oeq": "string",
+    ///     "neq": "string"
+    ///   },
+    ///   "model_id": {
+    ///     "contains": "string",
+    ///     "ocontains": "string",
+    ///     "oeq": "string",
+    ///     "neq": "string"
+    ///   },
+    ///   "model_name": {
+    ///     "contains": "string",
+    ///     "ocontains": "string",
+    ///     "oeq": "string",
+    ///     "neq": "string"
+    ///   },
+    ///   "currency": {
+    ///     "contains": "string",
+    ///     "ocontains": "string",
+    ///     "oeq": "string",
+    ///     "neq": "string"
+    ///   },
+    ///   "source": {
+    ///     "contains": "string",
+    ///     "ocontains": "string",
+    ///     "oeq": "string",
+    ///     "neq": "string"
+    ///   }
+    /// }))?;
     /// let response = client
     ///     .open_meter_llm_cost()
-    ///     .list_llm_cost_prices(&Default::default())
+    ///     .list_llm_cost_prices()
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_llm_cost_prices(
-        &self,
-        options: &ListLlmCostPricesOptions,
-    ) -> crate::Call<crate::models::PricePagePaginatedResponse, ListLlmCostPricesError> {
+    pub fn list_llm_cost_prices(&self) -> ListLlmCostPricesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-llm-cost-prices",
             method: reqwest::Method::GET,
@@ -235,23 +297,18 @@ impl<'a> OpenMeterLlmCost<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query_styled(
-                "sort",
-                &options.sort,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
+        ListLlmCostPricesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListLlmCostPricesParams::default(),
+        }
     }
     /// Get LLM cost price
     ///
@@ -279,10 +336,7 @@ impl<'a> OpenMeterLlmCost<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_llm_cost_price(
-        &self,
-        price_id: &str,
-    ) -> crate::Call<crate::models::LlmCostPrice, GetLlmCostPriceError> {
+    pub fn get_llm_cost_price(&self, price_id: &str) -> GetLlmCostPriceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-llm-cost-price",
             method: reqwest::Method::GET,
@@ -298,15 +352,173 @@ impl<'a> OpenMeterLlmCost<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("priceId", price_id)
+        GetLlmCostPriceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("priceId", price_id),
+        }
+    }
+}
+/// The operations on OpenMeter LLM Cost, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterLlmCost`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait OpenMeterLlmCostApi {
+    /// [`OpenMeterLlmCost::list_llm_cost_overrides`]: `GET /v3/openmeter/llm-cost/overrides`.
+    fn list_llm_cost_overrides(
+        &self,
+        params: ListLlmCostOverridesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PricePagePaginatedResponse,
+            crate::Error<ListLlmCostOverridesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-llm-cost-overrides",
+                message: "`list-llm-cost-overrides` is not implemented by this `OpenMeterLlmCostApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterLlmCost::create_llm_cost_override`]: `POST /v3/openmeter/llm-cost/overrides`.
+    fn create_llm_cost_override(
+        &self,
+        body: crate::models::LlmCostOverrideCreate,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::LlmCostPrice,
+            crate::Error<CreateLlmCostOverrideError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-llm-cost-override",
+                message: "`create-llm-cost-override` is not implemented by this `OpenMeterLlmCostApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterLlmCost::delete_llm_cost_override`]: `DELETE /v3/openmeter/llm-cost/overrides/{priceId}`.
+    fn delete_llm_cost_override(
+        &self,
+        price_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteLlmCostOverrideError>>,
+    > + Send {
+        let _ = (price_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-llm-cost-override",
+                message: "`delete-llm-cost-override` is not implemented by this `OpenMeterLlmCostApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterLlmCost::list_llm_cost_prices`]: `GET /v3/openmeter/llm-cost/prices`.
+    fn list_llm_cost_prices(
+        &self,
+        params: ListLlmCostPricesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PricePagePaginatedResponse,
+            crate::Error<ListLlmCostPricesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-llm-cost-prices",
+                message: "`list-llm-cost-prices` is not implemented by this `OpenMeterLlmCostApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterLlmCost::get_llm_cost_price`]: `GET /v3/openmeter/llm-cost/prices/{priceId}`.
+    fn get_llm_cost_price(
+        &self,
+        price_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::LlmCostPrice, crate::Error<GetLlmCostPriceError>>,
+    > + Send {
+        let _ = (price_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-llm-cost-price",
+                message: "`get-llm-cost-price` is not implemented by this `OpenMeterLlmCostApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl OpenMeterLlmCostApi for crate::Client {
+    fn list_llm_cost_overrides(
+        &self,
+        params: ListLlmCostOverridesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PricePagePaginatedResponse,
+            crate::Error<ListLlmCostOverridesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_llm_cost().list_llm_cost_overrides().with_params(params),
+        )
+    }
+    fn create_llm_cost_override(
+        &self,
+        body: crate::models::LlmCostOverrideCreate,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::LlmCostPrice,
+            crate::Error<CreateLlmCostOverrideError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_llm_cost().create_llm_cost_override(body),
+        )
+    }
+    fn delete_llm_cost_override(
+        &self,
+        price_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteLlmCostOverrideError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_llm_cost().delete_llm_cost_override(price_id),
+        )
+    }
+    fn list_llm_cost_prices(
+        &self,
+        params: ListLlmCostPricesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PricePagePaginatedResponse,
+            crate::Error<ListLlmCostPricesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_llm_cost().list_llm_cost_prices().with_params(params),
+        )
+    }
+    fn get_llm_cost_price(
+        &self,
+        price_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::LlmCostPrice, crate::Error<GetLlmCostPriceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_llm_cost().get_llm_cost_price(price_id),
+        )
     }
 }
 /// The error responses `list-llm-cost-overrides`, `create-llm-cost-override`, `list-llm-cost-prices` document.
@@ -395,17 +607,60 @@ pub type DeleteLlmCostOverrideError = BadRequestUnauthorizedForbiddenNotFoundErr
 pub type ListLlmCostPricesError = BadRequestUnauthorizedForbiddenError;
 /// The error responses `get-llm-cost-price` documents, which other operations of the group document too.
 pub type GetLlmCostPriceError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-llm-cost-overrides`.
+/// The optional parameters of [`OpenMeterLlmCost::list_llm_cost_overrides`], each `None` unless set: what the setters of [`ListLlmCostOverridesCall`] fill, and what [`OpenMeterLlmCostApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListLlmCostOverridesOptions {
+pub struct ListLlmCostOverridesParams {
     /// The `filter` query parameter.
     pub filter: Option<crate::models::ListLlmCostPricesParamsFilter>,
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
 }
-/// Optional parameters of `list-llm-cost-prices`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterLlmCost::list_llm_cost_overrides`]: set its optional parameters, then `.await` it."]
+    ListLlmCostOverridesCall < crate ::models::PricePagePaginatedResponse,
+    ListLlmCostOverridesError >, ListLlmCostOverridesParams
+}
+impl ListLlmCostOverridesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PricePagePaginatedResponse,
+        ListLlmCostOverridesError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+    }
+    /// The `filter` query parameter.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListLlmCostPricesParamsFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterLlmCost::create_llm_cost_override`]: set its optional parameters, then `.await` it."]
+    CreateLlmCostOverrideCall < crate ::models::LlmCostPrice, CreateLlmCostOverrideError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterLlmCost::delete_llm_cost_override`]: set its optional parameters, then `.await` it."]
+    DeleteLlmCostOverrideCall < (), DeleteLlmCostOverrideError >
+}
+/// The optional parameters of [`OpenMeterLlmCost::list_llm_cost_prices`], each `None` unless set: what the setters of [`ListLlmCostPricesCall`] fill, and what [`OpenMeterLlmCostApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListLlmCostPricesOptions {
+pub struct ListLlmCostPricesParams {
     /// Filter prices.
     pub filter: Option<crate::models::ListLlmCostPricesParamsFilter>,
     /// Sort prices returned in the response. Supported sort attributes are:
@@ -421,4 +676,59 @@ pub struct ListLlmCostPricesOptions {
     pub sort: Option<String>,
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterLlmCost::list_llm_cost_prices`]: set its optional parameters, then `.await` it."]
+    ListLlmCostPricesCall < crate ::models::PricePagePaginatedResponse,
+    ListLlmCostPricesError >, ListLlmCostPricesParams
+}
+impl ListLlmCostPricesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::PricePagePaginatedResponse, ListLlmCostPricesError> {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query_styled(
+                "sort",
+                &params.sort,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+    }
+    /// Filter prices.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListLlmCostPricesParamsFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sort prices returned in the response. Supported sort attributes are:
+    ///
+    /// - `id`
+    /// - `provider.id`
+    /// - `model.id` (default)
+    /// - `effective_from`
+    /// - `effective_to`
+    ///
+    /// The `asc` suffix is optional as the default sort order is ascending. The `desc`
+    /// suffix is used to specify a descending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterLlmCost::get_llm_cost_price`]: set its optional parameters, then `.await` it."]
+    GetLlmCostPriceCall < crate ::models::LlmCostPrice, GetLlmCostPriceError >
 }

@@ -2,11 +2,7 @@
 
 //! Operations on OpenMeter Product Catalog.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on OpenMeter Product Catalog; get one from [`Client::open_meter_product_catalog`](crate::Client::open_meter_product_catalog).
 ///
 /// Product catalog manages plans, add-ons, and their associations for subscription-based billing.
@@ -27,6 +23,8 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///
     /// `GET /v3/openmeter/addons` (operation `list-product-catalog-addons`).
     ///
+    /// Optional: [`page`](ListProductCatalogAddonsCall::page), [`sort`](ListProductCatalogAddonsCall::sort), [`filter`](ListProductCatalogAddonsCall::filter) on the returned [`ListProductCatalogAddonsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -35,21 +33,20 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .open_meter_product_catalog()
-    ///     .list_product_catalog_addons(&Default::default())
+    ///     .list_product_catalog_addons()
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_product_catalog_addons(
-        &self,
-        options: &ListProductCatalogAddonsOptions,
-    ) -> crate::Call<
-        crate::models::AddonPagePaginatedResponse,
-        ListProductCatalogAddonsError,
-    > {
+    pub fn list_product_catalog_addons(&self) -> ListProductCatalogAddonsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-product-catalog-addons",
             method: reqwest::Method::GET,
@@ -65,23 +62,18 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
-            .query_styled(
-                "sort",
-                &options.sort,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListProductCatalogAddonsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListProductCatalogAddonsParams::default(),
+        }
     }
     /// Create add-on
     ///
@@ -100,7 +92,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateAddonRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateAddonRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "key": "resource_key",
     ///   "instance_type": "single",
@@ -117,7 +109,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_product_catalog()
-    ///     .create_product_catalog_addon(&body)
+    ///     .create_product_catalog_addon(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -125,8 +117,8 @@ impl<'a> OpenMeterProductCatalog<'a> {
     /// ```
     pub fn create_product_catalog_addon(
         &self,
-        body: &crate::models::CreateAddonRequest,
-    ) -> crate::Call<crate::models::Addon, CreateProductCatalogAddonError> {
+        body: crate::models::CreateAddonRequest,
+    ) -> CreateProductCatalogAddonCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-product-catalog-addon",
             method: reqwest::Method::POST,
@@ -142,15 +134,18 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateProductCatalogAddonCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get add-on
     ///
@@ -180,7 +175,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     pub fn get_product_catalog_addon(
         &self,
         addon_id: &str,
-    ) -> crate::Call<crate::models::Addon, GetProductCatalogAddonError> {
+    ) -> GetProductCatalogAddonCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-product-catalog-addon",
             method: reqwest::Method::GET,
@@ -196,15 +191,18 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("addonId", addon_id)
+        GetProductCatalogAddonCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("addonId", addon_id),
+        }
     }
     /// Update add-on
     ///
@@ -223,7 +221,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertAddonRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpsertAddonRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "instance_type": "single",
     ///   "rate_cards": [
@@ -238,7 +236,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_product_catalog()
-    ///     .update_product_catalog_addon("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .update_product_catalog_addon("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -247,8 +245,8 @@ impl<'a> OpenMeterProductCatalog<'a> {
     pub fn update_product_catalog_addon(
         &self,
         addon_id: &str,
-        body: &crate::models::UpsertAddonRequest,
-    ) -> crate::Call<crate::models::Addon, UpdateProductCatalogAddonError> {
+        body: crate::models::UpsertAddonRequest,
+    ) -> UpdateProductCatalogAddonCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-product-catalog-addon",
             method: reqwest::Method::PUT,
@@ -264,16 +262,19 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("addonId", addon_id)
-            .json_body("application/json", body)
+        UpdateProductCatalogAddonCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("addonId", addon_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Soft delete add-on
     ///
@@ -302,7 +303,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     pub fn delete_product_catalog_addon(
         &self,
         addon_id: &str,
-    ) -> crate::Call<(), DeleteProductCatalogAddonError> {
+    ) -> DeleteProductCatalogAddonCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-product-catalog-addon",
             method: reqwest::Method::DELETE,
@@ -316,15 +317,18 @@ impl<'a> OpenMeterProductCatalog<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("addonId", addon_id)
+        DeleteProductCatalogAddonCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("addonId", addon_id),
+        }
     }
     /// Archive add-on version
     ///
@@ -354,7 +358,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     pub fn archive_product_catalog_addon(
         &self,
         addon_id: &str,
-    ) -> crate::Call<crate::models::Addon, ArchiveProductCatalogAddonError> {
+    ) -> ArchiveProductCatalogAddonCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "archive-product-catalog-addon",
             method: reqwest::Method::POST,
@@ -370,15 +374,18 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("addonId", addon_id)
+        ArchiveProductCatalogAddonCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("addonId", addon_id),
+        }
     }
     /// Publish add-on version
     ///
@@ -408,7 +415,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     pub fn publish_product_catalog_addon(
         &self,
         addon_id: &str,
-    ) -> crate::Call<crate::models::Addon, PublishProductCatalogAddonError> {
+    ) -> PublishProductCatalogAddonCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "publish-product-catalog-addon",
             method: reqwest::Method::POST,
@@ -424,15 +431,18 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("addonId", addon_id)
+        PublishProductCatalogAddonCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("addonId", addon_id),
+        }
     }
     /// List plans
     ///
@@ -443,6 +453,8 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///
     /// `GET /v3/openmeter/plans` (operation `list-plans`).
     ///
+    /// Optional: [`page`](ListPlansCall::page), [`sort`](ListPlansCall::sort), [`filter`](ListPlansCall::filter) on the returned [`ListPlansCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -451,18 +463,20 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .open_meter_product_catalog()
-    ///     .list_plans(&Default::default())
+    ///     .list_plans()
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_plans(
-        &self,
-        options: &ListPlansOptions,
-    ) -> crate::Call<crate::models::PlanPagePaginatedResponse, ListPlansError> {
+    pub fn list_plans(&self) -> ListPlansCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-plans",
             method: reqwest::Method::GET,
@@ -478,23 +492,18 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
-            .query_styled(
-                "sort",
-                &options.sort,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListPlansCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListPlansParams::default(),
+        }
     }
     /// Create plan
     ///
@@ -513,7 +522,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePlanRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreatePlanRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "key": "resource_key",
     ///   "currency": "USD",
@@ -536,16 +545,13 @@ impl<'a> OpenMeterProductCatalog<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_product_catalog()
-    ///     .create_plan(&body)
+    ///     .create_plan(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_plan(
-        &self,
-        body: &crate::models::CreatePlanRequest,
-    ) -> crate::Call<crate::models::BillingPlan, CreatePlanError> {
+    pub fn create_plan(&self, body: crate::models::CreatePlanRequest) -> CreatePlanCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-plan",
             method: reqwest::Method::POST,
@@ -561,15 +567,18 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreatePlanCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get plan
     ///
@@ -596,10 +605,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_plan(
-        &self,
-        plan_id: &str,
-    ) -> crate::Call<crate::models::BillingPlan, GetPlanError> {
+    pub fn get_plan(&self, plan_id: &str) -> GetPlanCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-plan",
             method: reqwest::Method::GET,
@@ -615,15 +621,18 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("planId", plan_id)
+        GetPlanCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("planId", plan_id),
+        }
     }
     /// Update plan
     ///
@@ -642,7 +651,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertPlanRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpsertPlanRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "phases": [
     ///     {
@@ -662,7 +671,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_product_catalog()
-    ///     .update_plan("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .update_plan("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -671,8 +680,8 @@ impl<'a> OpenMeterProductCatalog<'a> {
     pub fn update_plan(
         &self,
         plan_id: &str,
-        body: &crate::models::UpsertPlanRequest,
-    ) -> crate::Call<crate::models::BillingPlan, UpdatePlanError> {
+        body: crate::models::UpsertPlanRequest,
+    ) -> UpdatePlanCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-plan",
             method: reqwest::Method::PUT,
@@ -688,16 +697,19 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("planId", plan_id)
-            .json_body("application/json", body)
+        UpdatePlanCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("planId", plan_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete plan
     ///
@@ -723,7 +735,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_plan(&self, plan_id: &str) -> crate::Call<(), DeletePlanError> {
+    pub fn delete_plan(&self, plan_id: &str) -> DeletePlanCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-plan",
             method: reqwest::Method::DELETE,
@@ -737,15 +749,18 @@ impl<'a> OpenMeterProductCatalog<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("planId", plan_id)
+        DeletePlanCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("planId", plan_id),
+        }
     }
     /// List add-ons for plan
     ///
@@ -756,6 +771,8 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///
     /// `GET /v3/openmeter/plans/{planId}/addons` (operation `list-plan-addons`).
     ///
+    /// Optional: [`page`](ListPlanAddonsCall::page) on the returned [`ListPlanAddonsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -764,22 +781,20 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .open_meter_product_catalog()
-    ///     .list_plan_addons("01G65Z755AFWAKHE12NY0CQ9FH", &Default::default())
+    ///     .list_plan_addons("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_plan_addons(
-        &self,
-        plan_id: &str,
-        options: &ListPlanAddonsOptions,
-    ) -> crate::Call<
-        crate::models::PlanAddonPagePaginatedResponse,
-        ListPlanAddonsError,
-    > {
+    pub fn list_plan_addons(&self, plan_id: &str) -> ListPlanAddonsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-plan-addons",
             method: reqwest::Method::GET,
@@ -795,16 +810,19 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("planId", plan_id)
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
+        ListPlanAddonsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("planId", plan_id),
+            params: ListPlanAddonsParams::default(),
+        }
     }
     /// Add add-on to plan
     ///
@@ -823,7 +841,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePlanAddonRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreatePlanAddonRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "addon": {
     ///     "id": "01G65Z755AFWAKHE12NY0CQ9FH"
@@ -832,7 +850,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_product_catalog()
-    ///     .create_plan_addon("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .create_plan_addon("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -841,8 +859,8 @@ impl<'a> OpenMeterProductCatalog<'a> {
     pub fn create_plan_addon(
         &self,
         plan_id: &str,
-        body: &crate::models::CreatePlanAddonRequest,
-    ) -> crate::Call<crate::models::PlanAddon, CreatePlanAddonError> {
+        body: crate::models::CreatePlanAddonRequest,
+    ) -> CreatePlanAddonCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-plan-addon",
             method: reqwest::Method::POST,
@@ -858,16 +876,19 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("planId", plan_id)
-            .json_body("application/json", body)
+        CreatePlanAddonCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("planId", plan_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get add-on association for plan
     ///
@@ -898,7 +919,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
         &self,
         plan_id: &str,
         plan_addon_id: &str,
-    ) -> crate::Call<crate::models::PlanAddon, GetPlanAddonError> {
+    ) -> GetPlanAddonCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-plan-addon",
             method: reqwest::Method::GET,
@@ -914,16 +935,19 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("planId", plan_id)
-            .path_param("planAddonId", plan_addon_id)
+        GetPlanAddonCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("planId", plan_id)
+                .path_param("planAddonId", plan_addon_id),
+        }
     }
     /// Update add-on association for plan
     ///
@@ -942,13 +966,13 @@ impl<'a> OpenMeterProductCatalog<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertPlanAddonRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpsertPlanAddonRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "from_plan_phase": "resource_key"
     /// }))?;
     /// let response = client
     ///     .open_meter_product_catalog()
-    ///     .update_plan_addon("01G65Z755AFWAKHE12NY0CQ9FH", "01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .update_plan_addon("01G65Z755AFWAKHE12NY0CQ9FH", "01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -958,8 +982,8 @@ impl<'a> OpenMeterProductCatalog<'a> {
         &self,
         plan_id: &str,
         plan_addon_id: &str,
-        body: &crate::models::UpsertPlanAddonRequest,
-    ) -> crate::Call<crate::models::PlanAddon, UpdatePlanAddonError> {
+        body: crate::models::UpsertPlanAddonRequest,
+    ) -> UpdatePlanAddonCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-plan-addon",
             method: reqwest::Method::PUT,
@@ -975,17 +999,20 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("planId", plan_id)
-            .path_param("planAddonId", plan_addon_id)
-            .json_body("application/json", body)
+        UpdatePlanAddonCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("planId", plan_id)
+                .path_param("planAddonId", plan_addon_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Remove add-on from plan
     ///
@@ -1015,7 +1042,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
         &self,
         plan_id: &str,
         plan_addon_id: &str,
-    ) -> crate::Call<(), DeletePlanAddonError> {
+    ) -> DeletePlanAddonCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-plan-addon",
             method: reqwest::Method::DELETE,
@@ -1029,16 +1056,19 @@ impl<'a> OpenMeterProductCatalog<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("planId", plan_id)
-            .path_param("planAddonId", plan_addon_id)
+        DeletePlanAddonCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("planId", plan_id)
+                .path_param("planAddonId", plan_addon_id),
+        }
     }
     /// Archive plan version
     ///
@@ -1065,10 +1095,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn archive_plan(
-        &self,
-        plan_id: &str,
-    ) -> crate::Call<crate::models::BillingPlan, ArchivePlanError> {
+    pub fn archive_plan(&self, plan_id: &str) -> ArchivePlanCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "archive-plan",
             method: reqwest::Method::POST,
@@ -1084,15 +1111,18 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("planId", plan_id)
+        ArchivePlanCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("planId", plan_id),
+        }
     }
     /// Publish plan version
     ///
@@ -1119,10 +1149,7 @@ impl<'a> OpenMeterProductCatalog<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn publish_plan(
-        &self,
-        plan_id: &str,
-    ) -> crate::Call<crate::models::BillingPlan, PublishPlanError> {
+    pub fn publish_plan(&self, plan_id: &str) -> PublishPlanCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "publish-plan",
             method: reqwest::Method::POST,
@@ -1138,15 +1165,587 @@ impl<'a> OpenMeterProductCatalog<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("planId", plan_id)
+        PublishPlanCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("planId", plan_id),
+        }
+    }
+}
+/// The operations on OpenMeter Product Catalog, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterProductCatalog`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait OpenMeterProductCatalogApi {
+    /// [`OpenMeterProductCatalog::list_product_catalog_addons`]: `GET /v3/openmeter/addons`.
+    fn list_product_catalog_addons(
+        &self,
+        params: ListProductCatalogAddonsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AddonPagePaginatedResponse,
+            crate::Error<ListProductCatalogAddonsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-product-catalog-addons",
+                message: "`list-product-catalog-addons` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::create_product_catalog_addon`]: `POST /v3/openmeter/addons`.
+    fn create_product_catalog_addon(
+        &self,
+        body: crate::models::CreateAddonRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Addon,
+            crate::Error<CreateProductCatalogAddonError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-product-catalog-addon",
+                message: "`create-product-catalog-addon` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::get_product_catalog_addon`]: `GET /v3/openmeter/addons/{addonId}`.
+    fn get_product_catalog_addon(
+        &self,
+        addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Addon, crate::Error<GetProductCatalogAddonError>>,
+    > + Send {
+        let _ = (addon_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-product-catalog-addon",
+                message: "`get-product-catalog-addon` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::update_product_catalog_addon`]: `PUT /v3/openmeter/addons/{addonId}`.
+    fn update_product_catalog_addon(
+        &self,
+        addon_id: &str,
+        body: crate::models::UpsertAddonRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Addon,
+            crate::Error<UpdateProductCatalogAddonError>,
+        >,
+    > + Send {
+        let _ = (addon_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-product-catalog-addon",
+                message: "`update-product-catalog-addon` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::delete_product_catalog_addon`]: `DELETE /v3/openmeter/addons/{addonId}`.
+    fn delete_product_catalog_addon(
+        &self,
+        addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteProductCatalogAddonError>>,
+    > + Send {
+        let _ = (addon_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-product-catalog-addon",
+                message: "`delete-product-catalog-addon` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::archive_product_catalog_addon`]: `POST /v3/openmeter/addons/{addonId}/archive`.
+    fn archive_product_catalog_addon(
+        &self,
+        addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Addon,
+            crate::Error<ArchiveProductCatalogAddonError>,
+        >,
+    > + Send {
+        let _ = (addon_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "archive-product-catalog-addon",
+                message: "`archive-product-catalog-addon` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::publish_product_catalog_addon`]: `POST /v3/openmeter/addons/{addonId}/publish`.
+    fn publish_product_catalog_addon(
+        &self,
+        addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Addon,
+            crate::Error<PublishProductCatalogAddonError>,
+        >,
+    > + Send {
+        let _ = (addon_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "publish-product-catalog-addon",
+                message: "`publish-product-catalog-addon` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::list_plans`]: `GET /v3/openmeter/plans`.
+    fn list_plans(
+        &self,
+        params: ListPlansParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PlanPagePaginatedResponse,
+            crate::Error<ListPlansError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-plans",
+                message: "`list-plans` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::create_plan`]: `POST /v3/openmeter/plans`.
+    fn create_plan(
+        &self,
+        body: crate::models::CreatePlanRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingPlan, crate::Error<CreatePlanError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-plan",
+                message: "`create-plan` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::get_plan`]: `GET /v3/openmeter/plans/{planId}`.
+    fn get_plan(
+        &self,
+        plan_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingPlan, crate::Error<GetPlanError>>,
+    > + Send {
+        let _ = (plan_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-plan",
+                message: "`get-plan` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::update_plan`]: `PUT /v3/openmeter/plans/{planId}`.
+    fn update_plan(
+        &self,
+        plan_id: &str,
+        body: crate::models::UpsertPlanRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingPlan, crate::Error<UpdatePlanError>>,
+    > + Send {
+        let _ = (plan_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-plan",
+                message: "`update-plan` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::delete_plan`]: `DELETE /v3/openmeter/plans/{planId}`.
+    fn delete_plan(
+        &self,
+        plan_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePlanError>>,
+    > + Send {
+        let _ = (plan_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-plan",
+                message: "`delete-plan` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::list_plan_addons`]: `GET /v3/openmeter/plans/{planId}/addons`.
+    fn list_plan_addons(
+        &self,
+        plan_id: &str,
+        params: ListPlanAddonsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PlanAddonPagePaginatedResponse,
+            crate::Error<ListPlanAddonsError>,
+        >,
+    > + Send {
+        let _ = (plan_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-plan-addons",
+                message: "`list-plan-addons` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::create_plan_addon`]: `POST /v3/openmeter/plans/{planId}/addons`.
+    fn create_plan_addon(
+        &self,
+        plan_id: &str,
+        body: crate::models::CreatePlanAddonRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PlanAddon, crate::Error<CreatePlanAddonError>>,
+    > + Send {
+        let _ = (plan_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-plan-addon",
+                message: "`create-plan-addon` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::get_plan_addon`]: `GET /v3/openmeter/plans/{planId}/addons/{planAddonId}`.
+    fn get_plan_addon(
+        &self,
+        plan_id: &str,
+        plan_addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PlanAddon, crate::Error<GetPlanAddonError>>,
+    > + Send {
+        let _ = (plan_id, plan_addon_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-plan-addon",
+                message: "`get-plan-addon` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::update_plan_addon`]: `PUT /v3/openmeter/plans/{planId}/addons/{planAddonId}`.
+    fn update_plan_addon(
+        &self,
+        plan_id: &str,
+        plan_addon_id: &str,
+        body: crate::models::UpsertPlanAddonRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PlanAddon, crate::Error<UpdatePlanAddonError>>,
+    > + Send {
+        let _ = (plan_id, plan_addon_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-plan-addon",
+                message: "`update-plan-addon` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::delete_plan_addon`]: `DELETE /v3/openmeter/plans/{planId}/addons/{planAddonId}`.
+    fn delete_plan_addon(
+        &self,
+        plan_id: &str,
+        plan_addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePlanAddonError>>,
+    > + Send {
+        let _ = (plan_id, plan_addon_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-plan-addon",
+                message: "`delete-plan-addon` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::archive_plan`]: `POST /v3/openmeter/plans/{planId}/archive`.
+    fn archive_plan(
+        &self,
+        plan_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingPlan, crate::Error<ArchivePlanError>>,
+    > + Send {
+        let _ = (plan_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "archive-plan",
+                message: "`archive-plan` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterProductCatalog::publish_plan`]: `POST /v3/openmeter/plans/{planId}/publish`.
+    fn publish_plan(
+        &self,
+        plan_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingPlan, crate::Error<PublishPlanError>>,
+    > + Send {
+        let _ = (plan_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "publish-plan",
+                message: "`publish-plan` is not implemented by this `OpenMeterProductCatalogApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl OpenMeterProductCatalogApi for crate::Client {
+    fn list_product_catalog_addons(
+        &self,
+        params: ListProductCatalogAddonsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AddonPagePaginatedResponse,
+            crate::Error<ListProductCatalogAddonsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_product_catalog()
+                .list_product_catalog_addons()
+                .with_params(params),
+        )
+    }
+    fn create_product_catalog_addon(
+        &self,
+        body: crate::models::CreateAddonRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Addon,
+            crate::Error<CreateProductCatalogAddonError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().create_product_catalog_addon(body),
+        )
+    }
+    fn get_product_catalog_addon(
+        &self,
+        addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Addon, crate::Error<GetProductCatalogAddonError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().get_product_catalog_addon(addon_id),
+        )
+    }
+    fn update_product_catalog_addon(
+        &self,
+        addon_id: &str,
+        body: crate::models::UpsertAddonRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Addon,
+            crate::Error<UpdateProductCatalogAddonError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_product_catalog()
+                .update_product_catalog_addon(addon_id, body),
+        )
+    }
+    fn delete_product_catalog_addon(
+        &self,
+        addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteProductCatalogAddonError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().delete_product_catalog_addon(addon_id),
+        )
+    }
+    fn archive_product_catalog_addon(
+        &self,
+        addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Addon,
+            crate::Error<ArchiveProductCatalogAddonError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().archive_product_catalog_addon(addon_id),
+        )
+    }
+    fn publish_product_catalog_addon(
+        &self,
+        addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Addon,
+            crate::Error<PublishProductCatalogAddonError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().publish_product_catalog_addon(addon_id),
+        )
+    }
+    fn list_plans(
+        &self,
+        params: ListPlansParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PlanPagePaginatedResponse,
+            crate::Error<ListPlansError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().list_plans().with_params(params),
+        )
+    }
+    fn create_plan(
+        &self,
+        body: crate::models::CreatePlanRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingPlan, crate::Error<CreatePlanError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().create_plan(body),
+        )
+    }
+    fn get_plan(
+        &self,
+        plan_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingPlan, crate::Error<GetPlanError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().get_plan(plan_id),
+        )
+    }
+    fn update_plan(
+        &self,
+        plan_id: &str,
+        body: crate::models::UpsertPlanRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingPlan, crate::Error<UpdatePlanError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().update_plan(plan_id, body),
+        )
+    }
+    fn delete_plan(
+        &self,
+        plan_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePlanError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().delete_plan(plan_id),
+        )
+    }
+    fn list_plan_addons(
+        &self,
+        plan_id: &str,
+        params: ListPlanAddonsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PlanAddonPagePaginatedResponse,
+            crate::Error<ListPlanAddonsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_product_catalog()
+                .list_plan_addons(plan_id)
+                .with_params(params),
+        )
+    }
+    fn create_plan_addon(
+        &self,
+        plan_id: &str,
+        body: crate::models::CreatePlanAddonRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PlanAddon, crate::Error<CreatePlanAddonError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().create_plan_addon(plan_id, body),
+        )
+    }
+    fn get_plan_addon(
+        &self,
+        plan_id: &str,
+        plan_addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PlanAddon, crate::Error<GetPlanAddonError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().get_plan_addon(plan_id, plan_addon_id),
+        )
+    }
+    fn update_plan_addon(
+        &self,
+        plan_id: &str,
+        plan_addon_id: &str,
+        body: crate::models::UpsertPlanAddonRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PlanAddon, crate::Error<UpdatePlanAddonError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_product_catalog()
+                .update_plan_addon(plan_id, plan_addon_id, body),
+        )
+    }
+    fn delete_plan_addon(
+        &self,
+        plan_id: &str,
+        plan_addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePlanAddonError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().delete_plan_addon(plan_id, plan_addon_id),
+        )
+    }
+    fn archive_plan(
+        &self,
+        plan_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingPlan, crate::Error<ArchivePlanError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().archive_plan(plan_id),
+        )
+    }
+    fn publish_plan(
+        &self,
+        plan_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingPlan, crate::Error<PublishPlanError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_product_catalog().publish_plan(plan_id),
+        )
     }
 }
 /// The error responses `list-product-catalog-addons`, `create-product-catalog-addon`, `list-plans`, `create-plan` document.
@@ -1308,9 +1907,9 @@ pub type DeletePlanAddonError = BadRequestUnauthorizedForbiddenNotFoundError;
 pub type ArchivePlanError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `publish-plan` documents, which other operations of the group document too.
 pub type PublishPlanError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-product-catalog-addons`.
+/// The optional parameters of [`OpenMeterProductCatalog::list_product_catalog_addons`], each `None` unless set: what the setters of [`ListProductCatalogAddonsCall`] fill, and what [`OpenMeterProductCatalogApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListProductCatalogAddonsOptions {
+pub struct ListProductCatalogAddonsParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
     /// Sort add-ons returned in the response. Supported sort attributes are:
@@ -1327,9 +1926,93 @@ pub struct ListProductCatalogAddonsOptions {
     /// Filter add-ons returned in the response.
     pub filter: Option<crate::models::ListAddonsParamsFilter>,
 }
-/// Optional parameters of `list-plans`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::list_product_catalog_addons`]: set its optional parameters, then `.await` it."]
+    ListProductCatalogAddonsCall < crate ::models::AddonPagePaginatedResponse,
+    ListProductCatalogAddonsError >, ListProductCatalogAddonsParams
+}
+impl ListProductCatalogAddonsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::AddonPagePaginatedResponse,
+        ListProductCatalogAddonsError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+            .query_styled(
+                "sort",
+                &params.sort,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Sort add-ons returned in the response. Supported sort attributes are:
+    ///
+    /// - `id`
+    /// - `key`
+    /// - `name`
+    /// - `created_at` (default)
+    /// - `updated_at`
+    ///
+    /// The `asc` suffix is optional as the default sort order is ascending. The `desc`
+    /// suffix is used to specify a descending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter add-ons returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListAddonsParamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::create_product_catalog_addon`]: set its optional parameters, then `.await` it."]
+    CreateProductCatalogAddonCall < crate ::models::Addon, CreateProductCatalogAddonError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::get_product_catalog_addon`]: set its optional parameters, then `.await` it."]
+    GetProductCatalogAddonCall < crate ::models::Addon, GetProductCatalogAddonError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::update_product_catalog_addon`]: set its optional parameters, then `.await` it."]
+    UpdateProductCatalogAddonCall < crate ::models::Addon, UpdateProductCatalogAddonError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::delete_product_catalog_addon`]: set its optional parameters, then `.await` it."]
+    DeleteProductCatalogAddonCall < (), DeleteProductCatalogAddonError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::archive_product_catalog_addon`]: set its optional parameters, then `.await` it."]
+    ArchiveProductCatalogAddonCall < crate ::models::Addon,
+    ArchiveProductCatalogAddonError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::publish_product_catalog_addon`]: set its optional parameters, then `.await` it."]
+    PublishProductCatalogAddonCall < crate ::models::Addon,
+    PublishProductCatalogAddonError >
+}
+/// The optional parameters of [`OpenMeterProductCatalog::list_plans`], each `None` unless set: what the setters of [`ListPlansCall`] fill, and what [`OpenMeterProductCatalogApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPlansOptions {
+pub struct ListPlansParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
     /// Sort plans returned in the response. Supported sort attributes are:
@@ -1343,9 +2026,125 @@ pub struct ListPlansOptions {
     /// Filter plans returned in the response.
     pub filter: Option<crate::models::ListPlansParamsFilter>,
 }
-/// Optional parameters of `list-plan-addons`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::list_plans`]: set its optional parameters, then `.await` it."]
+    ListPlansCall < crate ::models::PlanPagePaginatedResponse, ListPlansError >,
+    ListPlansParams
+}
+impl ListPlansCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::PlanPagePaginatedResponse, ListPlansError> {
+        let params = self.params;
+        self.call
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+            .query_styled(
+                "sort",
+                &params.sort,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Sort plans returned in the response. Supported sort attributes are:
+    ///
+    /// - `id`
+    /// - `key`
+    /// - `version`
+    /// - `created_at` (default)
+    /// - `updated_at`
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter plans returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListPlansParamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::create_plan`]: set its optional parameters, then `.await` it."]
+    CreatePlanCall < crate ::models::BillingPlan, CreatePlanError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::get_plan`]: set its optional parameters, then `.await` it."]
+    GetPlanCall < crate ::models::BillingPlan, GetPlanError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::update_plan`]: set its optional parameters, then `.await` it."]
+    UpdatePlanCall < crate ::models::BillingPlan, UpdatePlanError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::delete_plan`]: set its optional parameters, then `.await` it."]
+    DeletePlanCall < (), DeletePlanError >
+}
+/// The optional parameters of [`OpenMeterProductCatalog::list_plan_addons`], each `None` unless set: what the setters of [`ListPlanAddonsCall`] fill, and what [`OpenMeterProductCatalogApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPlanAddonsOptions {
+pub struct ListPlanAddonsParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::list_plan_addons`]: set its optional parameters, then `.await` it."]
+    ListPlanAddonsCall < crate ::models::PlanAddonPagePaginatedResponse,
+    ListPlanAddonsError >, ListPlanAddonsParams
+}
+impl ListPlanAddonsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PlanAddonPagePaginatedResponse,
+        ListPlanAddonsError,
+    > {
+        let params = self.params;
+        self.call.query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::create_plan_addon`]: set its optional parameters, then `.await` it."]
+    CreatePlanAddonCall < crate ::models::PlanAddon, CreatePlanAddonError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::get_plan_addon`]: set its optional parameters, then `.await` it."]
+    GetPlanAddonCall < crate ::models::PlanAddon, GetPlanAddonError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::update_plan_addon`]: set its optional parameters, then `.await` it."]
+    UpdatePlanAddonCall < crate ::models::PlanAddon, UpdatePlanAddonError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::delete_plan_addon`]: set its optional parameters, then `.await` it."]
+    DeletePlanAddonCall < (), DeletePlanAddonError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::archive_plan`]: set its optional parameters, then `.await` it."]
+    ArchivePlanCall < crate ::models::BillingPlan, ArchivePlanError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterProductCatalog::publish_plan`]: set its optional parameters, then `.await` it."]
+    PublishPlanCall < crate ::models::BillingPlan, PublishPlanError >
 }

@@ -2,11 +2,7 @@
 
 //! Operations on OpenMeter Subscriptions.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on OpenMeter Subscriptions; get one from [`Client::open_meter_subscriptions`](crate::Client::open_meter_subscriptions).
 ///
 /// Subscriptions are used to track usage of your product or service. Subscriptions can be individuals or organizations that can subscribe to plans and have access to features.
@@ -22,6 +18,8 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///
     /// `GET /v3/openmeter/subscriptions` (operation `list-subscriptions`).
     ///
+    /// Optional: [`page`](ListSubscriptionsCall::page), [`sort`](ListSubscriptionsCall::sort), [`filter`](ListSubscriptionsCall::filter) on the returned [`ListSubscriptionsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -30,21 +28,20 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .open_meter_subscriptions()
-    ///     .list_subscriptions(&Default::default())
+    ///     .list_subscriptions()
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_subscriptions(
-        &self,
-        options: &ListSubscriptionsOptions,
-    ) -> crate::Call<
-        crate::models::SubscriptionPagePaginatedResponse,
-        ListSubscriptionsError,
-    > {
+    pub fn list_subscriptions(&self) -> ListSubscriptionsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-subscriptions",
             method: reqwest::Method::GET,
@@ -60,23 +57,18 @@ impl<'a> OpenMeterSubscriptions<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
-            .query_styled(
-                "sort",
-                &options.sort,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListSubscriptionsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListSubscriptionsParams::default(),
+        }
     }
     /// Create subscription
     ///
@@ -90,13 +82,13 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingSubscriptionCreate = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::BillingSubscriptionCreate>(serde_json::json!({
     ///   "customer": {},
     ///   "plan": {}
     /// }))?;
     /// let response = client
     ///     .open_meter_subscriptions()
-    ///     .create_subscription(&body)
+    ///     .create_subscription(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -104,8 +96,8 @@ impl<'a> OpenMeterSubscriptions<'a> {
     /// ```
     pub fn create_subscription(
         &self,
-        body: &crate::models::BillingSubscriptionCreate,
-    ) -> crate::Call<crate::models::BillingSubscription, CreateSubscriptionError> {
+        body: crate::models::BillingSubscriptionCreate,
+    ) -> CreateSubscriptionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-subscription",
             method: reqwest::Method::POST,
@@ -121,15 +113,18 @@ impl<'a> OpenMeterSubscriptions<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateSubscriptionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get subscription
     ///
@@ -151,10 +146,7 @@ impl<'a> OpenMeterSubscriptions<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_subscription(
-        &self,
-        subscription_id: &str,
-    ) -> crate::Call<crate::models::BillingSubscription, GetSubscriptionError> {
+    pub fn get_subscription(&self, subscription_id: &str) -> GetSubscriptionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-subscription",
             method: reqwest::Method::GET,
@@ -170,15 +162,18 @@ impl<'a> OpenMeterSubscriptions<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("subscriptionId", subscription_id)
+        GetSubscriptionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("subscriptionId", subscription_id),
+        }
     }
     /// List subscription addons
     ///
@@ -189,6 +184,8 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///
     /// `GET /v3/openmeter/subscriptions/{subscriptionId}/addons` (operation `list-subscription-addons`).
     ///
+    /// Optional: [`page`](ListSubscriptionAddonsCall::page), [`sort`](ListSubscriptionAddonsCall::sort) on the returned [`ListSubscriptionAddonsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -197,9 +194,14 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .open_meter_subscriptions()
-    ///     .list_subscription_addons("01G65Z755AFWAKHE12NY0CQ9FH", &Default::default())
+    ///     .list_subscription_addons("01G65Z755AFWAKHE12NY0CQ9FH")
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -208,11 +210,7 @@ impl<'a> OpenMeterSubscriptions<'a> {
     pub fn list_subscription_addons(
         &self,
         subscription_id: &str,
-        options: &ListSubscriptionAddonsOptions,
-    ) -> crate::Call<
-        crate::models::SubscriptionAddonPagePaginatedResponse,
-        ListSubscriptionAddonsError,
-    > {
+    ) -> ListSubscriptionAddonsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-subscription-addons",
             method: reqwest::Method::GET,
@@ -228,23 +226,19 @@ impl<'a> OpenMeterSubscriptions<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("subscriptionId", subscription_id)
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
-            .query_styled(
-                "sort",
-                &options.sort,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
+        ListSubscriptionAddonsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("subscriptionId", subscription_id),
+            params: ListSubscriptionAddonsParams::default(),
+        }
     }
     /// Get add-on association for subscription
     ///
@@ -275,7 +269,7 @@ impl<'a> OpenMeterSubscriptions<'a> {
         &self,
         subscription_id: &str,
         subscription_addon_id: &str,
-    ) -> crate::Call<crate::models::SubscriptionAddon, GetSubscriptionAddonError> {
+    ) -> GetSubscriptionAddonCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-subscription-addon",
             method: reqwest::Method::GET,
@@ -291,16 +285,19 @@ impl<'a> OpenMeterSubscriptions<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("subscriptionId", subscription_id)
-            .path_param("subscriptionAddonId", subscription_addon_id)
+        GetSubscriptionAddonCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("subscriptionId", subscription_id)
+                .path_param("subscriptionAddonId", subscription_addon_id),
+        }
     }
     /// Cancel subscription
     ///
@@ -317,10 +314,10 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingSubscriptionCancel = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::BillingSubscriptionCancel>(serde_json::json!({}))?;
     /// let response = client
     ///     .open_meter_subscriptions()
-    ///     .cancel_subscription("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .cancel_subscription("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -329,8 +326,8 @@ impl<'a> OpenMeterSubscriptions<'a> {
     pub fn cancel_subscription(
         &self,
         subscription_id: &str,
-        body: &crate::models::BillingSubscriptionCancel,
-    ) -> crate::Call<crate::models::BillingSubscription, CancelSubscriptionError> {
+        body: crate::models::BillingSubscriptionCancel,
+    ) -> CancelSubscriptionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "cancel-subscription",
             method: reqwest::Method::POST,
@@ -346,16 +343,19 @@ impl<'a> OpenMeterSubscriptions<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("subscriptionId", subscription_id)
-            .json_body("application/json", body)
+        CancelSubscriptionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("subscriptionId", subscription_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Change subscription
     ///
@@ -372,14 +372,14 @@ impl<'a> OpenMeterSubscriptions<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::BillingSubscriptionChange = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::BillingSubscriptionChange>(serde_json::json!({
     ///   "customer": {},
     ///   "plan": {},
     ///   "timing": "immediate"
     /// }))?;
     /// let response = client
     ///     .open_meter_subscriptions()
-    ///     .change_subscription("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .change_subscription("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -388,11 +388,8 @@ impl<'a> OpenMeterSubscriptions<'a> {
     pub fn change_subscription(
         &self,
         subscription_id: &str,
-        body: &crate::models::BillingSubscriptionChange,
-    ) -> crate::Call<
-        crate::models::BillingSubscriptionChangeResponse,
-        ChangeSubscriptionError,
-    > {
+        body: crate::models::BillingSubscriptionChange,
+    ) -> ChangeSubscriptionCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "change-subscription",
             method: reqwest::Method::POST,
@@ -408,16 +405,19 @@ impl<'a> OpenMeterSubscriptions<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("subscriptionId", subscription_id)
-            .json_body("application/json", body)
+        ChangeSubscriptionCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("subscriptionId", subscription_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Unschedule subscription cancelation
     ///
@@ -444,7 +444,7 @@ impl<'a> OpenMeterSubscriptions<'a> {
     pub fn unschedule_cancelation(
         &self,
         subscription_id: &str,
-    ) -> crate::Call<crate::models::BillingSubscription, UnscheduleCancelationError> {
+    ) -> UnscheduleCancelationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "unschedule-cancelation",
             method: reqwest::Method::POST,
@@ -460,15 +460,294 @@ impl<'a> OpenMeterSubscriptions<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("subscriptionId", subscription_id)
+        UnscheduleCancelationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("subscriptionId", subscription_id),
+        }
+    }
+}
+/// The operations on OpenMeter Subscriptions, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterSubscriptions`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait OpenMeterSubscriptionsApi {
+    /// [`OpenMeterSubscriptions::list_subscriptions`]: `GET /v3/openmeter/subscriptions`.
+    fn list_subscriptions(
+        &self,
+        params: ListSubscriptionsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SubscriptionPagePaginatedResponse,
+            crate::Error<ListSubscriptionsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-subscriptions",
+                message: "`list-subscriptions` is not implemented by this `OpenMeterSubscriptionsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterSubscriptions::create_subscription`]: `POST /v3/openmeter/subscriptions`.
+    fn create_subscription(
+        &self,
+        body: crate::models::BillingSubscriptionCreate,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingSubscription,
+            crate::Error<CreateSubscriptionError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-subscription",
+                message: "`create-subscription` is not implemented by this `OpenMeterSubscriptionsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterSubscriptions::get_subscription`]: `GET /v3/openmeter/subscriptions/{subscriptionId}`.
+    fn get_subscription(
+        &self,
+        subscription_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingSubscription,
+            crate::Error<GetSubscriptionError>,
+        >,
+    > + Send {
+        let _ = (subscription_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-subscription",
+                message: "`get-subscription` is not implemented by this `OpenMeterSubscriptionsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterSubscriptions::list_subscription_addons`]: `GET /v3/openmeter/subscriptions/{subscriptionId}/addons`.
+    fn list_subscription_addons(
+        &self,
+        subscription_id: &str,
+        params: ListSubscriptionAddonsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SubscriptionAddonPagePaginatedResponse,
+            crate::Error<ListSubscriptionAddonsError>,
+        >,
+    > + Send {
+        let _ = (subscription_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-subscription-addons",
+                message: "`list-subscription-addons` is not implemented by this `OpenMeterSubscriptionsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterSubscriptions::get_subscription_addon`]: `GET /v3/openmeter/subscriptions/{subscriptionId}/addons/{subscriptionAddonId}`.
+    fn get_subscription_addon(
+        &self,
+        subscription_id: &str,
+        subscription_addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SubscriptionAddon,
+            crate::Error<GetSubscriptionAddonError>,
+        >,
+    > + Send {
+        let _ = (subscription_id, subscription_addon_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-subscription-addon",
+                message: "`get-subscription-addon` is not implemented by this `OpenMeterSubscriptionsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterSubscriptions::cancel_subscription`]: `POST /v3/openmeter/subscriptions/{subscriptionId}/cancel`.
+    fn cancel_subscription(
+        &self,
+        subscription_id: &str,
+        body: crate::models::BillingSubscriptionCancel,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingSubscription,
+            crate::Error<CancelSubscriptionError>,
+        >,
+    > + Send {
+        let _ = (subscription_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "cancel-subscription",
+                message: "`cancel-subscription` is not implemented by this `OpenMeterSubscriptionsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterSubscriptions::change_subscription`]: `POST /v3/openmeter/subscriptions/{subscriptionId}/change`.
+    fn change_subscription(
+        &self,
+        subscription_id: &str,
+        body: crate::models::BillingSubscriptionChange,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingSubscriptionChangeResponse,
+            crate::Error<ChangeSubscriptionError>,
+        >,
+    > + Send {
+        let _ = (subscription_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "change-subscription",
+                message: "`change-subscription` is not implemented by this `OpenMeterSubscriptionsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterSubscriptions::unschedule_cancelation`]: `POST /v3/openmeter/subscriptions/{subscriptionId}/unschedule-cancelation`.
+    fn unschedule_cancelation(
+        &self,
+        subscription_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingSubscription,
+            crate::Error<UnscheduleCancelationError>,
+        >,
+    > + Send {
+        let _ = (subscription_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "unschedule-cancelation",
+                message: "`unschedule-cancelation` is not implemented by this `OpenMeterSubscriptionsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl OpenMeterSubscriptionsApi for crate::Client {
+    fn list_subscriptions(
+        &self,
+        params: ListSubscriptionsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SubscriptionPagePaginatedResponse,
+            crate::Error<ListSubscriptionsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_subscriptions().list_subscriptions().with_params(params),
+        )
+    }
+    fn create_subscription(
+        &self,
+        body: crate::models::BillingSubscriptionCreate,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingSubscription,
+            crate::Error<CreateSubscriptionError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_subscriptions().create_subscription(body),
+        )
+    }
+    fn get_subscription(
+        &self,
+        subscription_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingSubscription,
+            crate::Error<GetSubscriptionError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_subscriptions().get_subscription(subscription_id),
+        )
+    }
+    fn list_subscription_addons(
+        &self,
+        subscription_id: &str,
+        params: ListSubscriptionAddonsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SubscriptionAddonPagePaginatedResponse,
+            crate::Error<ListSubscriptionAddonsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_subscriptions()
+                .list_subscription_addons(subscription_id)
+                .with_params(params),
+        )
+    }
+    fn get_subscription_addon(
+        &self,
+        subscription_id: &str,
+        subscription_addon_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SubscriptionAddon,
+            crate::Error<GetSubscriptionAddonError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .open_meter_subscriptions()
+                .get_subscription_addon(subscription_id, subscription_addon_id),
+        )
+    }
+    fn cancel_subscription(
+        &self,
+        subscription_id: &str,
+        body: crate::models::BillingSubscriptionCancel,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingSubscription,
+            crate::Error<CancelSubscriptionError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_subscriptions().cancel_subscription(subscription_id, body),
+        )
+    }
+    fn change_subscription(
+        &self,
+        subscription_id: &str,
+        body: crate::models::BillingSubscriptionChange,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingSubscriptionChangeResponse,
+            crate::Error<ChangeSubscriptionError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_subscriptions().change_subscription(subscription_id, body),
+        )
+    }
+    fn unschedule_cancelation(
+        &self,
+        subscription_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::BillingSubscription,
+            crate::Error<UnscheduleCancelationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_subscriptions().unschedule_cancelation(subscription_id),
+        )
     }
 }
 /// The error responses `list-subscriptions`, `get-subscription`, `list-subscription-addons`, `get-subscription-addon` document.
@@ -572,9 +851,9 @@ pub type CancelSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundConfli
 pub type ChangeSubscriptionError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
 /// The error responses `unschedule-cancelation` documents, which other operations of the group document too.
 pub type UnscheduleCancelationError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
-/// Optional parameters of `list-subscriptions`.
+/// The optional parameters of [`OpenMeterSubscriptions::list_subscriptions`], each `None` unless set: what the setters of [`ListSubscriptionsCall`] fill, and what [`OpenMeterSubscriptionsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListSubscriptionsOptions {
+pub struct ListSubscriptionsParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
     /// Sort subscriptions returned in the response. Supported sort attributes are:
@@ -589,9 +868,71 @@ pub struct ListSubscriptionsOptions {
     /// Filter subscriptions.
     pub filter: Option<crate::models::ListSubscriptionsParamsFilter>,
 }
-/// Optional parameters of `list-subscription-addons`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterSubscriptions::list_subscriptions`]: set its optional parameters, then `.await` it."]
+    ListSubscriptionsCall < crate ::models::SubscriptionPagePaginatedResponse,
+    ListSubscriptionsError >, ListSubscriptionsParams
+}
+impl ListSubscriptionsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::SubscriptionPagePaginatedResponse,
+        ListSubscriptionsError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+            .query_styled(
+                "sort",
+                &params.sort,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Sort subscriptions returned in the response. Supported sort attributes are:
+    ///
+    /// - `id`
+    /// - `active_from` (default)
+    /// - `active_to`
+    ///
+    /// The `asc` suffix is optional as the default sort order is ascending. The `desc`
+    /// suffix is used to specify a descending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter subscriptions.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListSubscriptionsParamsFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterSubscriptions::create_subscription`]: set its optional parameters, then `.await` it."]
+    CreateSubscriptionCall < crate ::models::BillingSubscription, CreateSubscriptionError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterSubscriptions::get_subscription`]: set its optional parameters, then `.await` it."]
+    GetSubscriptionCall < crate ::models::BillingSubscription, GetSubscriptionError >
+}
+/// The optional parameters of [`OpenMeterSubscriptions::list_subscription_addons`], each `None` unless set: what the setters of [`ListSubscriptionAddonsCall`] fill, and what [`OpenMeterSubscriptionsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListSubscriptionAddonsOptions {
+pub struct ListSubscriptionAddonsParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
     /// Sort subscription addons returned in the response. Supported sort attributes
@@ -604,4 +945,71 @@ pub struct ListSubscriptionAddonsOptions {
     /// The `asc` suffix is optional as the default sort order is ascending. The `desc`
     /// suffix is used to specify a descending order.
     pub sort: Option<String>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterSubscriptions::list_subscription_addons`]: set its optional parameters, then `.await` it."]
+    ListSubscriptionAddonsCall < crate ::models::SubscriptionAddonPagePaginatedResponse,
+    ListSubscriptionAddonsError >, ListSubscriptionAddonsParams
+}
+impl ListSubscriptionAddonsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::SubscriptionAddonPagePaginatedResponse,
+        ListSubscriptionAddonsError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+            .query_styled(
+                "sort",
+                &params.sort,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Sort subscription addons returned in the response. Supported sort attributes
+    /// are:
+    ///
+    /// - `id`
+    /// - `created_at` (default)
+    /// - `updated_at`
+    ///
+    /// The `asc` suffix is optional as the default sort order is ascending. The `desc`
+    /// suffix is used to specify a descending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterSubscriptions::get_subscription_addon`]: set its optional parameters, then `.await` it."]
+    GetSubscriptionAddonCall < crate ::models::SubscriptionAddon,
+    GetSubscriptionAddonError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterSubscriptions::cancel_subscription`]: set its optional parameters, then `.await` it."]
+    CancelSubscriptionCall < crate ::models::BillingSubscription, CancelSubscriptionError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterSubscriptions::change_subscription`]: set its optional parameters, then `.await` it."]
+    ChangeSubscriptionCall < crate ::models::BillingSubscriptionChangeResponse,
+    ChangeSubscriptionError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterSubscriptions::unschedule_cancelation`]: set its optional parameters, then `.await` it."]
+    UnscheduleCancelationCall < crate ::models::BillingSubscription,
+    UnscheduleCancelationError >
 }

@@ -2,11 +2,7 @@
 
 //! Operations on OpenMeter Tax.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on OpenMeter Tax; get one from [`Client::open_meter_tax`](crate::Client::open_meter_tax).
 ///
 /// Tax codes are used to calculate taxes for customers.
@@ -25,6 +21,8 @@ impl<'a> OpenMeterTax<'a> {
     ///
     /// `GET /v3/openmeter/tax-codes` (operation `list-tax-codes`).
     ///
+    /// Optional: [`page`](ListTaxCodesCall::page), [`include_deleted`](ListTaxCodesCall::include_deleted) on the returned [`ListTaxCodesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,18 +31,20 @@ impl<'a> OpenMeterTax<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let page = serde_json::from_value::<kong_konnect::models::ListAppsPage>(serde_json::json!({
+    ///   "size": 1,
+    ///   "number": 1
+    /// }))?;
     /// let response = client
     ///     .open_meter_tax()
-    ///     .list_tax_codes(&Default::default())
+    ///     .list_tax_codes()
+    ///     .page(page)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_tax_codes(
-        &self,
-        options: &ListTaxCodesOptions,
-    ) -> crate::Call<crate::models::TaxCodePagePaginatedResponse, ListTaxCodesError> {
+    pub fn list_tax_codes(&self) -> ListTaxCodesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-tax-codes",
             method: reqwest::Method::GET,
@@ -60,22 +60,18 @@ impl<'a> OpenMeterTax<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("page", &options.page, crate::runtime::Style::DeepObject)
-            .query_styled(
-                "include_deleted",
-                &options.include_deleted,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
+        ListTaxCodesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListTaxCodesParams::default(),
+        }
     }
     /// Create tax code
     ///
@@ -92,7 +88,7 @@ impl<'a> OpenMeterTax<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateTaxCodeRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateTaxCodeRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "key": "resource_key",
     ///   "app_mappings": [
@@ -104,7 +100,7 @@ impl<'a> OpenMeterTax<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_tax()
-    ///     .create_tax_code(&body)
+    ///     .create_tax_code(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -112,8 +108,8 @@ impl<'a> OpenMeterTax<'a> {
     /// ```
     pub fn create_tax_code(
         &self,
-        body: &crate::models::CreateTaxCodeRequest,
-    ) -> crate::Call<crate::models::BillingTaxCode, CreateTaxCodeError> {
+        body: crate::models::CreateTaxCodeRequest,
+    ) -> CreateTaxCodeCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-tax-code",
             method: reqwest::Method::POST,
@@ -129,15 +125,18 @@ impl<'a> OpenMeterTax<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateTaxCodeCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get tax code
     ///
@@ -162,10 +161,7 @@ impl<'a> OpenMeterTax<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_tax_code(
-        &self,
-        tax_code_id: &str,
-    ) -> crate::Call<crate::models::BillingTaxCode, GetTaxCodeError> {
+    pub fn get_tax_code(&self, tax_code_id: &str) -> GetTaxCodeCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-tax-code",
             method: reqwest::Method::GET,
@@ -181,15 +177,18 @@ impl<'a> OpenMeterTax<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("taxCodeId", tax_code_id)
+        GetTaxCodeCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("taxCodeId", tax_code_id),
+        }
     }
     /// Upsert tax code
     ///
@@ -206,7 +205,7 @@ impl<'a> OpenMeterTax<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpsertTaxCodeRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpsertTaxCodeRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "app_mappings": [
     ///     {
@@ -217,7 +216,7 @@ impl<'a> OpenMeterTax<'a> {
     /// }))?;
     /// let response = client
     ///     .open_meter_tax()
-    ///     .upsert_tax_code("01G65Z755AFWAKHE12NY0CQ9FH", &body)
+    ///     .upsert_tax_code("01G65Z755AFWAKHE12NY0CQ9FH", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -226,8 +225,8 @@ impl<'a> OpenMeterTax<'a> {
     pub fn upsert_tax_code(
         &self,
         tax_code_id: &str,
-        body: &crate::models::UpsertTaxCodeRequest,
-    ) -> crate::Call<crate::models::BillingTaxCode, UpsertTaxCodeError> {
+        body: crate::models::UpsertTaxCodeRequest,
+    ) -> UpsertTaxCodeCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-tax-code",
             method: reqwest::Method::PUT,
@@ -243,16 +242,19 @@ impl<'a> OpenMeterTax<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("taxCodeId", tax_code_id)
-            .json_body("application/json", body)
+        UpsertTaxCodeCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("taxCodeId", tax_code_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete tax code
     ///
@@ -276,10 +278,7 @@ impl<'a> OpenMeterTax<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_tax_code(
-        &self,
-        tax_code_id: &str,
-    ) -> crate::Call<(), DeleteTaxCodeError> {
+    pub fn delete_tax_code(&self, tax_code_id: &str) -> DeleteTaxCodeCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-tax-code",
             method: reqwest::Method::DELETE,
@@ -293,15 +292,161 @@ impl<'a> OpenMeterTax<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("taxCodeId", tax_code_id)
+        DeleteTaxCodeCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("taxCodeId", tax_code_id),
+        }
+    }
+}
+/// The operations on OpenMeter Tax, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`OpenMeterTax`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait OpenMeterTaxApi {
+    /// [`OpenMeterTax::list_tax_codes`]: `GET /v3/openmeter/tax-codes`.
+    fn list_tax_codes(
+        &self,
+        params: ListTaxCodesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TaxCodePagePaginatedResponse,
+            crate::Error<ListTaxCodesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-tax-codes",
+                message: "`list-tax-codes` is not implemented by this `OpenMeterTaxApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterTax::create_tax_code`]: `POST /v3/openmeter/tax-codes`.
+    fn create_tax_code(
+        &self,
+        body: crate::models::CreateTaxCodeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaxCode, crate::Error<CreateTaxCodeError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-tax-code",
+                message: "`create-tax-code` is not implemented by this `OpenMeterTaxApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterTax::get_tax_code`]: `GET /v3/openmeter/tax-codes/{taxCodeId}`.
+    fn get_tax_code(
+        &self,
+        tax_code_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaxCode, crate::Error<GetTaxCodeError>>,
+    > + Send {
+        let _ = (tax_code_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-tax-code",
+                message: "`get-tax-code` is not implemented by this `OpenMeterTaxApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterTax::upsert_tax_code`]: `PUT /v3/openmeter/tax-codes/{taxCodeId}`.
+    fn upsert_tax_code(
+        &self,
+        tax_code_id: &str,
+        body: crate::models::UpsertTaxCodeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaxCode, crate::Error<UpsertTaxCodeError>>,
+    > + Send {
+        let _ = (tax_code_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-tax-code",
+                message: "`upsert-tax-code` is not implemented by this `OpenMeterTaxApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`OpenMeterTax::delete_tax_code`]: `DELETE /v3/openmeter/tax-codes/{taxCodeId}`.
+    fn delete_tax_code(
+        &self,
+        tax_code_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteTaxCodeError>>,
+    > + Send {
+        let _ = (tax_code_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-tax-code",
+                message: "`delete-tax-code` is not implemented by this `OpenMeterTaxApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl OpenMeterTaxApi for crate::Client {
+    fn list_tax_codes(
+        &self,
+        params: ListTaxCodesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TaxCodePagePaginatedResponse,
+            crate::Error<ListTaxCodesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_tax().list_tax_codes().with_params(params),
+        )
+    }
+    fn create_tax_code(
+        &self,
+        body: crate::models::CreateTaxCodeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaxCode, crate::Error<CreateTaxCodeError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.open_meter_tax().create_tax_code(body))
+    }
+    fn get_tax_code(
+        &self,
+        tax_code_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaxCode, crate::Error<GetTaxCodeError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_tax().get_tax_code(tax_code_id),
+        )
+    }
+    fn upsert_tax_code(
+        &self,
+        tax_code_id: &str,
+        body: crate::models::UpsertTaxCodeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaxCode, crate::Error<UpsertTaxCodeError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_tax().upsert_tax_code(tax_code_id, body),
+        )
+    }
+    fn delete_tax_code(
+        &self,
+        tax_code_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteTaxCodeError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.open_meter_tax().delete_tax_code(tax_code_id),
+        )
     }
 }
 /// The error responses `list-tax-codes`, `create-tax-code` document.
@@ -432,11 +577,63 @@ impl crate::runtime::ErrorResponses for UpsertTaxCodeError {
 }
 /// The error responses `delete-tax-code` documents, which other operations of the group document too.
 pub type DeleteTaxCodeError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-tax-codes`.
+/// The optional parameters of [`OpenMeterTax::list_tax_codes`], each `None` unless set: what the setters of [`ListTaxCodesCall`] fill, and what [`OpenMeterTaxApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListTaxCodesOptions {
+pub struct ListTaxCodesParams {
     /// Determines which page of the collection to retrieve.
     pub page: Option<crate::models::ListAppsPage>,
     /// Include deleted tax codes in the response.
     pub include_deleted: Option<bool>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterTax::list_tax_codes`]: set its optional parameters, then `.await` it."]
+    ListTaxCodesCall < crate ::models::TaxCodePagePaginatedResponse, ListTaxCodesError >,
+    ListTaxCodesParams
+}
+impl ListTaxCodesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::TaxCodePagePaginatedResponse, ListTaxCodesError> {
+        let params = self.params;
+        self.call
+            .query_styled("page", &params.page, crate::runtime::Style::DeepObject)
+            .query_styled(
+                "include_deleted",
+                &params.include_deleted,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+    }
+    /// Determines which page of the collection to retrieve.
+    pub fn page(mut self, page: crate::models::ListAppsPage) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+    /// Include deleted tax codes in the response.
+    pub fn include_deleted(mut self, include_deleted: bool) -> Self {
+        self.params.include_deleted = Some(include_deleted);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterTax::create_tax_code`]: set its optional parameters, then `.await` it."]
+    CreateTaxCodeCall < crate ::models::BillingTaxCode, CreateTaxCodeError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterTax::get_tax_code`]: set its optional parameters, then `.await` it."]
+    GetTaxCodeCall < crate ::models::BillingTaxCode, GetTaxCodeError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterTax::upsert_tax_code`]: set its optional parameters, then `.await` it."]
+    UpsertTaxCodeCall < crate ::models::BillingTaxCode, UpsertTaxCodeError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`OpenMeterTax::delete_tax_code`]: set its optional parameters, then `.await` it."]
+    DeleteTaxCodeCall < (), DeleteTaxCodeError >
 }

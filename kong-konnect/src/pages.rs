@@ -2,11 +2,7 @@
 
 //! Operations on Pages.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Pages; get one from [`Client::pages`](crate::Client::pages).
 ///
 /// APIs related to Konnect Developer Portal Custom Pages.
@@ -43,7 +39,7 @@ impl<'a> Pages<'a> {
     pub fn create_default_content(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::DefaultContent, CreateDefaultContentError> {
+    ) -> CreateDefaultContentCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-default-content",
             method: reqwest::Method::POST,
@@ -59,21 +55,26 @@ impl<'a> Pages<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        CreateDefaultContentCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// List Pages
     ///
     /// Returns the tree view of custom pages that have been created for this portal. The full tree is returned in one response; this endpoint is not paginated.
     ///
     /// `GET /v3/portals/{portalId}/pages` (operation `list-portal-pages`).
+    ///
+    /// Optional: [`sort`](ListPortalPagesCall::sort), [`filter`](ListPortalPagesCall::filter) on the returned [`ListPortalPagesCall`].
     ///
     /// # Example
     ///
@@ -85,17 +86,14 @@ impl<'a> Pages<'a> {
     ///
     /// let response = client
     ///     .pages()
-    ///     .list_portal_pages("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_portal_pages("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .sort("string")
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_portal_pages(
-        &self,
-        portal_id: uuid::Uuid,
-        options: &ListPortalPagesOptions,
-    ) -> crate::Call<crate::models::ListPortalPagesResponse, ListPortalPagesError> {
+    pub fn list_portal_pages(&self, portal_id: uuid::Uuid) -> ListPortalPagesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-pages",
             method: reqwest::Method::GET,
@@ -111,17 +109,19 @@ impl<'a> Pages<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .query("sort", &options.sort)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListPortalPagesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: ListPortalPagesParams::default(),
+        }
     }
     /// Create Page
     ///
@@ -137,13 +137,13 @@ impl<'a> Pages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePortalPageRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreatePortalPageRequest>(serde_json::json!({
     ///   "slug": "/my-page",
     ///   "content": "# Welcome to My Page"
     /// }))?;
     /// let response = client
     ///     .pages()
-    ///     .create_portal_page("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .create_portal_page("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -152,8 +152,8 @@ impl<'a> Pages<'a> {
     pub fn create_portal_page(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::CreatePortalPageRequest,
-    ) -> crate::Call<crate::models::PortalPageResponse, CreatePortalPageError> {
+        body: crate::models::CreatePortalPageRequest,
+    ) -> CreatePortalPageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-portal-page",
             method: reqwest::Method::POST,
@@ -169,16 +169,19 @@ impl<'a> Pages<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        CreatePortalPageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Page
     ///
@@ -206,7 +209,7 @@ impl<'a> Pages<'a> {
         &self,
         portal_id: uuid::Uuid,
         page_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::PortalPageResponse, GetPortalPageError> {
+    ) -> GetPortalPageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-page",
             method: reqwest::Method::GET,
@@ -222,16 +225,19 @@ impl<'a> Pages<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("pageId", &page_id)
+        GetPortalPageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("pageId", &page_id),
+        }
     }
     /// Delete Page
     ///
@@ -258,7 +264,7 @@ impl<'a> Pages<'a> {
         &self,
         portal_id: uuid::Uuid,
         page_id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePortalPageError> {
+    ) -> DeletePortalPageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-portal-page",
             method: reqwest::Method::DELETE,
@@ -272,16 +278,19 @@ impl<'a> Pages<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("pageId", &page_id)
+        DeletePortalPageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("pageId", &page_id),
+        }
     }
     /// Update Page
     ///
@@ -297,10 +306,10 @@ impl<'a> Pages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalPageRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalPageRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .pages()
-    ///     .update_portal_page("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ebbac5b0-ac89-45c3-9d2e-c4542c657e79".parse()?, &body)
+    ///     .update_portal_page("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ebbac5b0-ac89-45c3-9d2e-c4542c657e79".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -310,8 +319,8 @@ impl<'a> Pages<'a> {
         &self,
         portal_id: uuid::Uuid,
         page_id: uuid::Uuid,
-        body: &crate::models::UpdatePortalPageRequest,
-    ) -> crate::Call<crate::models::PortalPageResponse, UpdatePortalPageError> {
+        body: crate::models::UpdatePortalPageRequest,
+    ) -> UpdatePortalPageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-page",
             method: reqwest::Method::PATCH,
@@ -327,23 +336,28 @@ impl<'a> Pages<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("pageId", &page_id)
-            .json_body("application/json", body)
+        UpdatePortalPageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("pageId", &page_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Move Page
     ///
     /// This api allows the user to move a page within the page tree using the parameters parent_page_id and index. If parent_page_id is not provided, the page will be placed at the top level of the page tree. index represents a zero-indexed page order relative to its siblings under the same parent. For example, if we want to put the page at top level in first position we would send parent_page_id: null and index: 0. This api also supports using a negative index to count backwards from the end of the page list, which means you can put the page in last position by using index: -1.
     ///
     /// `POST /v3/portals/{portalId}/pages/{pageId}/move` (operation `move-portal-pages`).
+    ///
+    /// Optional: [`body`](MovePortalPagesCall::body) on the returned [`MovePortalPagesCall`].
     ///
     /// # Example
     ///
@@ -353,10 +367,11 @@ impl<'a> Pages<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::MovePageRequestPayload = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::MovePageRequestPayload>(serde_json::json!({}))?;
     /// client
     ///     .pages()
-    ///     .move_portal_pages("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ebbac5b0-ac89-45c3-9d2e-c4542c657e79".parse()?, Some(&body))
+    ///     .move_portal_pages("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ebbac5b0-ac89-45c3-9d2e-c4542c657e79".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -365,8 +380,7 @@ impl<'a> Pages<'a> {
         &self,
         portal_id: uuid::Uuid,
         page_id: uuid::Uuid,
-        body: Option<&crate::models::MovePageRequestPayload>,
-    ) -> crate::Call<(), MovePortalPagesError> {
+    ) -> MovePortalPagesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "move-portal-pages",
             method: reqwest::Method::POST,
@@ -380,21 +394,255 @@ impl<'a> Pages<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    201u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("pageId", &page_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        MovePortalPagesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        201u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("pageId", &page_id),
+            params: MovePortalPagesParams::default(),
         }
+    }
+}
+/// The operations on Pages, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Pages`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PagesApi {
+    /// [`Pages::create_default_content`]: `POST /v3/portals/{portalId}/default-content`.
+    fn create_default_content(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DefaultContent,
+            crate::Error<CreateDefaultContentError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-default-content",
+                message: "`create-default-content` is not implemented by this `PagesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Pages::list_portal_pages`]: `GET /v3/portals/{portalId}/pages`.
+    fn list_portal_pages(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalPagesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalPagesResponse,
+            crate::Error<ListPortalPagesError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-pages",
+                message: "`list-portal-pages` is not implemented by this `PagesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Pages::create_portal_page`]: `POST /v3/portals/{portalId}/pages`.
+    fn create_portal_page(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::CreatePortalPageRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalPageResponse,
+            crate::Error<CreatePortalPageError>,
+        >,
+    > + Send {
+        let _ = (portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-portal-page",
+                message: "`create-portal-page` is not implemented by this `PagesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Pages::get_portal_page`]: `GET /v3/portals/{portalId}/pages/{pageId}`.
+    fn get_portal_page(
+        &self,
+        portal_id: uuid::Uuid,
+        page_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalPageResponse,
+            crate::Error<GetPortalPageError>,
+        >,
+    > + Send {
+        let _ = (portal_id, page_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-page",
+                message: "`get-portal-page` is not implemented by this `PagesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Pages::delete_portal_page`]: `DELETE /v3/portals/{portalId}/pages/{pageId}`.
+    fn delete_portal_page(
+        &self,
+        portal_id: uuid::Uuid,
+        page_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalPageError>>,
+    > + Send {
+        let _ = (portal_id, page_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-portal-page",
+                message: "`delete-portal-page` is not implemented by this `PagesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Pages::update_portal_page`]: `PATCH /v3/portals/{portalId}/pages/{pageId}`.
+    fn update_portal_page(
+        &self,
+        portal_id: uuid::Uuid,
+        page_id: uuid::Uuid,
+        body: crate::models::UpdatePortalPageRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalPageResponse,
+            crate::Error<UpdatePortalPageError>,
+        >,
+    > + Send {
+        let _ = (portal_id, page_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-page",
+                message: "`update-portal-page` is not implemented by this `PagesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Pages::move_portal_pages`]: `POST /v3/portals/{portalId}/pages/{pageId}/move`.
+    fn move_portal_pages(
+        &self,
+        portal_id: uuid::Uuid,
+        page_id: uuid::Uuid,
+        params: MovePortalPagesParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<MovePortalPagesError>>,
+    > + Send {
+        let _ = (portal_id, page_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "move-portal-pages",
+                message: "`move-portal-pages` is not implemented by this `PagesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PagesApi for crate::Client {
+    fn create_default_content(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DefaultContent,
+            crate::Error<CreateDefaultContentError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.pages().create_default_content(portal_id),
+        )
+    }
+    fn list_portal_pages(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalPagesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalPagesResponse,
+            crate::Error<ListPortalPagesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.pages().list_portal_pages(portal_id).with_params(params),
+        )
+    }
+    fn create_portal_page(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::CreatePortalPageRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalPageResponse,
+            crate::Error<CreatePortalPageError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.pages().create_portal_page(portal_id, body),
+        )
+    }
+    fn get_portal_page(
+        &self,
+        portal_id: uuid::Uuid,
+        page_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalPageResponse,
+            crate::Error<GetPortalPageError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.pages().get_portal_page(portal_id, page_id),
+        )
+    }
+    fn delete_portal_page(
+        &self,
+        portal_id: uuid::Uuid,
+        page_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalPageError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.pages().delete_portal_page(portal_id, page_id),
+        )
+    }
+    fn update_portal_page(
+        &self,
+        portal_id: uuid::Uuid,
+        page_id: uuid::Uuid,
+        body: crate::models::UpdatePortalPageRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalPageResponse,
+            crate::Error<UpdatePortalPageError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.pages().update_portal_page(portal_id, page_id, body),
+        )
+    }
+    fn move_portal_pages(
+        &self,
+        portal_id: uuid::Uuid,
+        page_id: uuid::Uuid,
+        params: MovePortalPagesParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<MovePortalPagesError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.pages().move_portal_pages(portal_id, page_id).with_params(params),
+        )
     }
 }
 /// The error responses `create-default-content`, `delete-portal-page` document.
@@ -593,9 +841,15 @@ impl crate::runtime::ErrorResponses for MovePortalPagesError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-portal-pages`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Pages::create_default_content`]: set its optional parameters, then `.await` it."]
+    CreateDefaultContentCall < crate ::models::DefaultContent, CreateDefaultContentError
+    >
+}
+/// The optional parameters of [`Pages::list_portal_pages`], each `None` unless set: what the setters of [`ListPortalPagesCall`] fill, and what [`PagesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPortalPagesOptions {
+pub struct ListPortalPagesParams {
     /// Sorts a collection of portal pages. Supported sort attributes are:
     /// - created_at
     /// - updated_at
@@ -605,4 +859,81 @@ pub struct ListPortalPagesOptions {
     pub sort: Option<String>,
     /// Filter pages returned in the response.
     pub filter: Option<crate::models::PortalPagesFilterParameters>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Pages::list_portal_pages`]: set its optional parameters, then `.await` it."]
+    ListPortalPagesCall < crate ::models::ListPortalPagesResponse, ListPortalPagesError
+    >, ListPortalPagesParams
+}
+impl ListPortalPagesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListPortalPagesResponse, ListPortalPagesError> {
+        let params = self.params;
+        self.call
+            .query("sort", &params.sort)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Sorts a collection of portal pages. Supported sort attributes are:
+    /// - created_at
+    /// - updated_at
+    /// - slug
+    /// - title
+    /// - visibility
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter pages returned in the response.
+    pub fn filter(mut self, filter: crate::models::PortalPagesFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Pages::create_portal_page`]: set its optional parameters, then `.await` it."]
+    CreatePortalPageCall < crate ::models::PortalPageResponse, CreatePortalPageError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Pages::get_portal_page`]: set its optional parameters, then `.await` it."]
+    GetPortalPageCall < crate ::models::PortalPageResponse, GetPortalPageError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Pages::delete_portal_page`]: set its optional parameters, then `.await` it."]
+    DeletePortalPageCall < (), DeletePortalPageError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Pages::update_portal_page`]: set its optional parameters, then `.await` it."]
+    UpdatePortalPageCall < crate ::models::PortalPageResponse, UpdatePortalPageError >
+}
+/// The optional parameters of [`Pages::move_portal_pages`], each `None` unless set: what the setters of [`MovePortalPagesCall`] fill, and what [`PagesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MovePortalPagesParams {
+    /// move page
+    pub body: Option<crate::models::MovePageRequestPayload>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Pages::move_portal_pages`]: set its optional parameters, then `.await` it."]
+    MovePortalPagesCall < (), MovePortalPagesError >, MovePortalPagesParams
+}
+impl MovePortalPagesCall {
+    fn apply(self) -> crate::Call<(), MovePortalPagesError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// move page
+    pub fn body(mut self, body: crate::models::MovePageRequestPayload) -> Self {
+        self.params.body = Some(body);
+        self
+    }
 }

@@ -2,11 +2,7 @@
 
 //! Operations on Partial Links.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Partial Links; get one from [`Client::partial_links`](crate::Client::partial_links).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> PartialLinks<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/partials/{PartialId}/links` (operation `list-partial-link`).
     ///
+    /// Optional: [`size`](ListPartialLinkCall::size), [`offset`](ListPartialLinkCall::offset), [`tags`](ListPartialLinkCall::tags) on the returned [`ListPartialLinkCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,7 +31,8 @@ impl<'a> PartialLinks<'a> {
     ///
     /// let response = client
     ///     .partial_links()
-    ///     .list_partial_link("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+    ///     .list_partial_link("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -43,8 +42,7 @@ impl<'a> PartialLinks<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         partial_id: &str,
-        options: &ListPartialLinkOptions,
-    ) -> crate::Call<crate::models::ListPartialLinkResponse, ListPartialLinkError> {
+    ) -> ListPartialLinkCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-partial-link",
             method: reqwest::Method::GET,
@@ -58,19 +56,66 @@ impl<'a> PartialLinks<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("PartialId", partial_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListPartialLinkCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("PartialId", partial_id),
+            params: ListPartialLinkParams::default(),
+        }
+    }
+}
+/// The operations on Partial Links, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PartialLinks`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PartialLinksApi {
+    /// [`PartialLinks::list_partial_link`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/partials/{PartialId}/links`.
+    fn list_partial_link(
+        &self,
+        control_plane_id: uuid::Uuid,
+        partial_id: &str,
+        params: ListPartialLinkParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPartialLinkResponse,
+            crate::Error<ListPartialLinkError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, partial_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-partial-link",
+                message: "`list-partial-link` is not implemented by this `PartialLinksApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PartialLinksApi for crate::Client {
+    fn list_partial_link(
+        &self,
+        control_plane_id: uuid::Uuid,
+        partial_id: &str,
+        params: ListPartialLinkParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPartialLinkResponse,
+            crate::Error<ListPartialLinkError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .partial_links()
+                .list_partial_link(control_plane_id, partial_id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-partial-link` documents.
@@ -93,9 +138,9 @@ impl crate::runtime::ErrorResponses for ListPartialLinkError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-partial-link`.
+/// The optional parameters of [`PartialLinks::list_partial_link`], each `None` unless set: what the setters of [`ListPartialLinkCall`] fill, and what [`PartialLinksApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPartialLinkOptions {
+pub struct ListPartialLinkParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -103,29 +148,40 @@ pub struct ListPartialLinkOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_partial_link`](PartialLinks::list_partial_link) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .partial_links()
-///     .list_partial_link("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
-///     .items(&kong_konnect::partial_links::LIST_PARTIAL_LINK_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PARTIAL_LINK_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PartialLinks::list_partial_link`]: set its optional parameters, then `.await` it."]
+    ListPartialLinkCall < crate ::models::ListPartialLinkResponse, ListPartialLinkError
+    >, ListPartialLinkParams
+}
+impl ListPartialLinkCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListPartialLinkResponse, ListPartialLinkError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+/// How `list-partial-link` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PARTIAL_LINK_PAGES: crate::runtime::Paginated<
     crate::models::ListPartialLinkResponse,
     crate::models::PartialLink,
 > = crate::runtime::Paginated {
@@ -138,3 +194,24 @@ pub static LIST_PARTIAL_LINK_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListPartialLinkCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_partial_link`](PartialLinks::list_partial_link).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPartialLinkResponse,
+        ListPartialLinkError,
+    > {
+        self.into_call().pages(&LIST_PARTIAL_LINK_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_partial_link`](PartialLinks::list_partial_link).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::PartialLink, ListPartialLinkError> {
+        self.into_call().items(&LIST_PARTIAL_LINK_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Partials.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Partials; get one from [`Client::partials`](crate::Client::partials).
 ///
 /// Some entities in Kong Gateway share common configuration settings that often need to be repeated. For example, multiple plugins that connect to Redis may require the same connection settings. Without Partials, you would need to replicate this configuration across all plugins. If the settings change, you would need to update each plugin individually.
@@ -22,6 +18,8 @@ impl<'a> Partials<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/partials` (operation `list-partial`).
     ///
+    /// Optional: [`size`](ListPartialCall::size), [`offset`](ListPartialCall::offset), [`tags`](ListPartialCall::tags) on the returned [`ListPartialCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -32,17 +30,14 @@ impl<'a> Partials<'a> {
     ///
     /// let response = client
     ///     .partials()
-    ///     .list_partial("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_partial("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_partial(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListPartialOptions,
-    ) -> crate::Call<crate::models::ListPartialResponse, ListPartialError> {
+    pub fn list_partial(&self, control_plane_id: uuid::Uuid) -> ListPartialCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-partial",
             method: reqwest::Method::GET,
@@ -56,18 +51,19 @@ impl<'a> Partials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListPartialCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListPartialParams::default(),
+        }
     }
     /// Create a new Partial
     ///
@@ -81,13 +77,13 @@ impl<'a> Partials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Partial = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Partial>(serde_json::json!({
     ///   "config": {},
     ///   "type": "redis-ce"
     /// }))?;
     /// let response = client
     ///     .partials()
-    ///     .create_partial("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_partial("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -96,8 +92,8 @@ impl<'a> Partials<'a> {
     pub fn create_partial(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Partial,
-    ) -> crate::Call<crate::models::Partial, CreatePartialError> {
+        body: crate::models::Partial,
+    ) -> CreatePartialCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-partial",
             method: reqwest::Method::POST,
@@ -111,16 +107,19 @@ impl<'a> Partials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreatePartialCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Partial
     ///
@@ -148,7 +147,7 @@ impl<'a> Partials<'a> {
         &self,
         partial_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Partial, GetPartialError> {
+    ) -> GetPartialCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-partial",
             method: reqwest::Method::GET,
@@ -162,16 +161,19 @@ impl<'a> Partials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("PartialId", partial_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetPartialCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("PartialId", partial_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Upsert a Partial
     ///
@@ -187,13 +189,13 @@ impl<'a> Partials<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Partial = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Partial>(serde_json::json!({
     ///   "config": {},
     ///   "type": "redis-ce"
     /// }))?;
     /// let response = client
     ///     .partials()
-    ///     .upsert_partial("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_partial("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -203,8 +205,8 @@ impl<'a> Partials<'a> {
         &self,
         partial_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Partial,
-    ) -> crate::Call<crate::models::Partial, UpsertPartialError> {
+        body: crate::models::Partial,
+    ) -> UpsertPartialCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-partial",
             method: reqwest::Method::PUT,
@@ -218,17 +220,20 @@ impl<'a> Partials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("PartialId", partial_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertPartialCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("PartialId", partial_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a Partial
     ///
@@ -253,7 +258,7 @@ impl<'a> Partials<'a> {
         &self,
         partial_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePartialError> {
+    ) -> DeletePartialCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-partial",
             method: reqwest::Method::DELETE,
@@ -267,16 +272,174 @@ impl<'a> Partials<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("PartialId", partial_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeletePartialCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("PartialId", partial_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on Partials, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Partials`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PartialsApi {
+    /// [`Partials::list_partial`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/partials`.
+    fn list_partial(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListPartialParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPartialResponse,
+            crate::Error<ListPartialError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-partial",
+                message: "`list-partial` is not implemented by this `PartialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Partials::create_partial`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/partials`.
+    fn create_partial(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Partial,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Partial, crate::Error<CreatePartialError>>,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-partial",
+                message: "`create-partial` is not implemented by this `PartialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Partials::get_partial`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/partials/{PartialId}`.
+    fn get_partial(
+        &self,
+        partial_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Partial, crate::Error<GetPartialError>>,
+    > + Send {
+        let _ = (partial_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-partial",
+                message: "`get-partial` is not implemented by this `PartialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Partials::upsert_partial`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/partials/{PartialId}`.
+    fn upsert_partial(
+        &self,
+        partial_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Partial,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Partial, crate::Error<UpsertPartialError>>,
+    > + Send {
+        let _ = (partial_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-partial",
+                message: "`upsert-partial` is not implemented by this `PartialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Partials::delete_partial`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/partials/{PartialId}`.
+    fn delete_partial(
+        &self,
+        partial_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePartialError>>,
+    > + Send {
+        let _ = (partial_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-partial",
+                message: "`delete-partial` is not implemented by this `PartialsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PartialsApi for crate::Client {
+    fn list_partial(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListPartialParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPartialResponse,
+            crate::Error<ListPartialError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.partials().list_partial(control_plane_id).with_params(params),
+        )
+    }
+    fn create_partial(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Partial,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Partial, crate::Error<CreatePartialError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.partials().create_partial(control_plane_id, body),
+        )
+    }
+    fn get_partial(
+        &self,
+        partial_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Partial, crate::Error<GetPartialError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.partials().get_partial(partial_id, control_plane_id),
+        )
+    }
+    fn upsert_partial(
+        &self,
+        partial_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Partial,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Partial, crate::Error<UpsertPartialError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.partials().upsert_partial(partial_id, control_plane_id, body),
+        )
+    }
+    fn delete_partial(
+        &self,
+        partial_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePartialError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.partials().delete_partial(partial_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-partial`, `create-partial`, `upsert-partial`, `delete-partial` document.
@@ -347,9 +510,9 @@ impl crate::runtime::ErrorResponses for GetPartialError {
 pub type UpsertPartialError = UnauthorizedError;
 /// The error responses `delete-partial` documents, which other operations of the group document too.
 pub type DeletePartialError = UnauthorizedError;
-/// Optional parameters of `list-partial`.
+/// The optional parameters of [`Partials::list_partial`], each `None` unless set: what the setters of [`ListPartialCall`] fill, and what [`PartialsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPartialOptions {
+pub struct ListPartialParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -357,29 +520,58 @@ pub struct ListPartialOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_partial`](Partials::list_partial) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .partials()
-///     .list_partial("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::partials::LIST_PARTIAL_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PARTIAL_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Partials::list_partial`]: set its optional parameters, then `.await` it."]
+    ListPartialCall < crate ::models::ListPartialResponse, ListPartialError >,
+    ListPartialParams
+}
+impl ListPartialCall {
+    fn apply(self) -> crate::Call<crate::models::ListPartialResponse, ListPartialError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Partials::create_partial`]: set its optional parameters, then `.await` it."]
+    CreatePartialCall < crate ::models::Partial, CreatePartialError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Partials::get_partial`]: set its optional parameters, then `.await` it."]
+    GetPartialCall < crate ::models::Partial, GetPartialError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Partials::upsert_partial`]: set its optional parameters, then `.await` it."]
+    UpsertPartialCall < crate ::models::Partial, UpsertPartialError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Partials::delete_partial`]: set its optional parameters, then `.await` it."]
+    DeletePartialCall < (), DeletePartialError >
+}
+/// How `list-partial` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PARTIAL_PAGES: crate::runtime::Paginated<
     crate::models::ListPartialResponse,
     crate::models::Partial,
 > = crate::runtime::Paginated {
@@ -392,3 +584,19 @@ pub static LIST_PARTIAL_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListPartialCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_partial`](Partials::list_partial).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListPartialResponse, ListPartialError> {
+        self.into_call().pages(&LIST_PARTIAL_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_partial`](Partials::list_partial).
+    pub fn items(self) -> crate::ItemStream<crate::models::Partial, ListPartialError> {
+        self.into_call().items(&LIST_PARTIAL_PAGES)
+    }
+}

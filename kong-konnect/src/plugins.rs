@@ -2,11 +2,7 @@
 
 //! Operations on Plugins.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Plugins; get one from [`Client::plugins`](crate::Client::plugins).
 ///
 /// A plugin entity represents a plugin configuration that will be executed during the HTTP request/response lifecycle. Plugins let you add functionality to services that run behind a Kong Gateway instance, like authentication or rate limiting.
@@ -25,6 +21,8 @@ impl<'a> Plugins<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/plugins` (operation `list-plugin-with-consumer_group`).
     ///
+    /// Optional: [`size`](ListPluginWithConsumerGroupCall::size), [`offset`](ListPluginWithConsumerGroupCall::offset), [`tags`](ListPluginWithConsumerGroupCall::tags) on the returned [`ListPluginWithConsumerGroupCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -35,7 +33,8 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .list_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+    ///     .list_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -45,11 +44,7 @@ impl<'a> Plugins<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_group_id: &str,
-        options: &ListPluginWithConsumerGroupOptions,
-    ) -> crate::Call<
-        crate::models::ListPluginResponse,
-        ListPluginWithConsumerGroupError,
-    > {
+    ) -> ListPluginWithConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-plugin-with-consumer_group",
             method: reqwest::Method::GET,
@@ -63,19 +58,20 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerGroupId", consumer_group_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListPluginWithConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ConsumerGroupId", consumer_group_id),
+            params: ListPluginWithConsumerGroupParams::default(),
+        }
     }
     /// Create a new Plugin associated with a Consumer Group
     ///
@@ -89,7 +85,7 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
     ///   "config": {
     ///     "anonymous": null,
     ///     "hide_credentials": false,
@@ -125,7 +121,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .create_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
+    ///     .create_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -135,8 +131,8 @@ impl<'a> Plugins<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_group_id: &str,
-        body: &crate::models::Plugin,
-    ) -> crate::Call<crate::models::Plugin, CreatePluginWithConsumerGroupError> {
+        body: crate::models::Plugin,
+    ) -> CreatePluginWithConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-plugin-with-consumer_group",
             method: reqwest::Method::POST,
@@ -150,23 +146,28 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerGroupId", consumer_group_id)
-            .json_body("application/json", body)
+        CreatePluginWithConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ConsumerGroupId", consumer_group_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Plugin associated with a Consumer Group
     ///
     /// Get a Plugin associated with a Consumer Group using ID.
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/plugins/{PluginId}` (operation `get-plugin-with-consumer_group`).
+    ///
+    /// Optional: [`expand_partials`](GetPluginWithConsumerGroupCall::expand_partials) on the returned [`GetPluginWithConsumerGroupCall`].
     ///
     /// # Example
     ///
@@ -178,7 +179,8 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .get_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &Default::default())
+    ///     .get_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d")
+    ///     .expand_partials(true)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -189,8 +191,7 @@ impl<'a> Plugins<'a> {
         control_plane_id: uuid::Uuid,
         consumer_group_id: &str,
         plugin_id: &str,
-        options: &GetPluginWithConsumerGroupOptions,
-    ) -> crate::Call<crate::models::Plugin, GetPluginWithConsumerGroupError> {
+    ) -> GetPluginWithConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-plugin-with-consumer_group",
             method: reqwest::Method::GET,
@@ -204,18 +205,21 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerGroupId", consumer_group_id)
-            .path_param("PluginId", plugin_id)
-            .query("expand_partials", &options.expand_partials)
+        GetPluginWithConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ConsumerGroupId", consumer_group_id)
+                .path_param("PluginId", plugin_id),
+            params: GetPluginWithConsumerGroupParams::default(),
+        }
     }
     /// Upsert a Plugin associated with a Consumer Group
     ///
@@ -231,7 +235,7 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
     ///   "config": {
     ///     "anonymous": null,
     ///     "hide_credentials": false,
@@ -267,7 +271,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .upsert_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &body)
+    ///     .upsert_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -278,8 +282,8 @@ impl<'a> Plugins<'a> {
         control_plane_id: uuid::Uuid,
         consumer_group_id: &str,
         plugin_id: &str,
-        body: &crate::models::Plugin,
-    ) -> crate::Call<crate::models::Plugin, UpsertPluginWithConsumerGroupError> {
+        body: crate::models::Plugin,
+    ) -> UpsertPluginWithConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-plugin-with-consumer_group",
             method: reqwest::Method::PUT,
@@ -293,18 +297,21 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerGroupId", consumer_group_id)
-            .path_param("PluginId", plugin_id)
-            .json_body("application/json", body)
+        UpsertPluginWithConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ConsumerGroupId", consumer_group_id)
+                .path_param("PluginId", plugin_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a a Plugin associated with a Consumer Group
     ///
@@ -332,7 +339,7 @@ impl<'a> Plugins<'a> {
         control_plane_id: uuid::Uuid,
         consumer_group_id: &str,
         plugin_id: &str,
-    ) -> crate::Call<(), DeletePluginWithConsumerGroupError> {
+    ) -> DeletePluginWithConsumerGroupCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-plugin-with-consumer_group",
             method: reqwest::Method::DELETE,
@@ -346,21 +353,26 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerGroupId", consumer_group_id)
-            .path_param("PluginId", plugin_id)
+        DeletePluginWithConsumerGroupCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ConsumerGroupId", consumer_group_id)
+                .path_param("PluginId", plugin_id),
+        }
     }
     /// List all Plugins associated with a Consumer
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/plugins` (operation `list-plugin-with-consumer`).
+    ///
+    /// Optional: [`size`](ListPluginWithConsumerCall::size), [`offset`](ListPluginWithConsumerCall::offset), [`tags`](ListPluginWithConsumerCall::tags) on the returned [`ListPluginWithConsumerCall`].
     ///
     /// # Example
     ///
@@ -372,7 +384,8 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .list_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
+    ///     .list_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -382,8 +395,7 @@ impl<'a> Plugins<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        options: &ListPluginWithConsumerOptions,
-    ) -> crate::Call<crate::models::ListPluginResponse, ListPluginWithConsumerError> {
+    ) -> ListPluginWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-plugin-with-consumer",
             method: reqwest::Method::GET,
@@ -397,19 +409,23 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListPluginWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                ),
+            params: ListPluginWithConsumerParams::default(),
+        }
     }
     /// Create a new Plugin associated with a Consumer
     ///
@@ -423,7 +439,7 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
     ///   "config": {
     ///     "anonymous": null,
     ///     "hide_credentials": false,
@@ -459,7 +475,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .create_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &body)
+    ///     .create_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -469,8 +485,8 @@ impl<'a> Plugins<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
-        body: &crate::models::Plugin,
-    ) -> crate::Call<crate::models::Plugin, CreatePluginWithConsumerError> {
+        body: crate::models::Plugin,
+    ) -> CreatePluginWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-plugin-with-consumer",
             method: reqwest::Method::POST,
@@ -484,23 +500,31 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .json_body("application/json", body)
+        CreatePluginWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Plugin associated with a Consumer
     ///
     /// Get a Plugin associated with a Consumer using ID.
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/plugins/{PluginId}` (operation `get-plugin-with-consumer`).
+    ///
+    /// Optional: [`expand_partials`](GetPluginWithConsumerCall::expand_partials) on the returned [`GetPluginWithConsumerCall`].
     ///
     /// # Example
     ///
@@ -512,7 +536,8 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .get_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &Default::default())
+    ///     .get_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d")
+    ///     .expand_partials(true)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -523,8 +548,7 @@ impl<'a> Plugins<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         plugin_id: &str,
-        options: &GetPluginWithConsumerOptions,
-    ) -> crate::Call<crate::models::Plugin, GetPluginWithConsumerError> {
+    ) -> GetPluginWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-plugin-with-consumer",
             method: reqwest::Method::GET,
@@ -538,18 +562,24 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("PluginId", plugin_id)
-            .query("expand_partials", &options.expand_partials)
+        GetPluginWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("PluginId", plugin_id),
+            params: GetPluginWithConsumerParams::default(),
+        }
     }
     /// Upsert a Plugin associated with a Consumer
     ///
@@ -565,7 +595,7 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
     ///   "config": {
     ///     "anonymous": null,
     ///     "hide_credentials": false,
@@ -601,7 +631,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .upsert_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &body)
+    ///     .upsert_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", "3473c251-5b6c-4f45-b1ff-7ede735a366d", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -612,8 +642,8 @@ impl<'a> Plugins<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         plugin_id: &str,
-        body: &crate::models::Plugin,
-    ) -> crate::Call<crate::models::Plugin, UpsertPluginWithConsumerError> {
+        body: crate::models::Plugin,
+    ) -> UpsertPluginWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-plugin-with-consumer",
             method: reqwest::Method::PUT,
@@ -627,18 +657,24 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("PluginId", plugin_id)
-            .json_body("application/json", body)
+        UpsertPluginWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("PluginId", plugin_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a a Plugin associated with a Consumer
     ///
@@ -666,7 +702,7 @@ impl<'a> Plugins<'a> {
         control_plane_id: uuid::Uuid,
         consumer_id_for_nested_entities: &str,
         plugin_id: &str,
-    ) -> crate::Call<(), DeletePluginWithConsumerError> {
+    ) -> DeletePluginWithConsumerCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-plugin-with-consumer",
             method: reqwest::Method::DELETE,
@@ -680,21 +716,29 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ConsumerIdForNestedEntities", consumer_id_for_nested_entities)
-            .path_param("PluginId", plugin_id)
+        DeletePluginWithConsumerCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param(
+                    "ConsumerIdForNestedEntities",
+                    consumer_id_for_nested_entities,
+                )
+                .path_param("PluginId", plugin_id),
+        }
     }
     /// List all Plugins
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/plugins` (operation `list-plugin`).
+    ///
+    /// Optional: [`size`](ListPluginCall::size), [`offset`](ListPluginCall::offset), [`tags`](ListPluginCall::tags), [`filter_name_contains`](ListPluginCall::filter_name_contains), [`filter_name_eq`](ListPluginCall::filter_name_eq) on the returned [`ListPluginCall`].
     ///
     /// # Example
     ///
@@ -706,17 +750,14 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .list_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_plugin(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListPluginOptions,
-    ) -> crate::Call<crate::models::ListPluginResponse, ListPluginError> {
+    pub fn list_plugin(&self, control_plane_id: uuid::Uuid) -> ListPluginCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-plugin",
             method: reqwest::Method::GET,
@@ -730,20 +771,19 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
-            .query("filter[name][contains]", &options.filter_name_contains)
-            .query("filter[name][eq]", &options.filter_name_eq)
+        ListPluginCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListPluginParams::default(),
+        }
     }
     /// Create a new Plugin
     ///
@@ -757,7 +797,7 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
     ///   "config": {
     ///     "anonymous": null,
     ///     "hide_credentials": false,
@@ -793,7 +833,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .create_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -802,8 +842,8 @@ impl<'a> Plugins<'a> {
     pub fn create_plugin(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Plugin,
-    ) -> crate::Call<crate::models::Plugin, CreatePluginError> {
+        body: crate::models::Plugin,
+    ) -> CreatePluginCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-plugin",
             method: reqwest::Method::POST,
@@ -817,22 +857,27 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreatePluginCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Plugin
     ///
     /// Get a Plugin using ID.
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/plugins/{PluginId}` (operation `get-plugin`).
+    ///
+    /// Optional: [`expand_partials`](GetPluginCall::expand_partials) on the returned [`GetPluginCall`].
     ///
     /// # Example
     ///
@@ -844,7 +889,8 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .get_plugin("3473c251-5b6c-4f45-b1ff-7ede735a366d", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .get_plugin("3473c251-5b6c-4f45-b1ff-7ede735a366d", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .expand_partials(true)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -854,8 +900,7 @@ impl<'a> Plugins<'a> {
         &self,
         plugin_id: &str,
         control_plane_id: uuid::Uuid,
-        options: &GetPluginOptions,
-    ) -> crate::Call<crate::models::Plugin, GetPluginError> {
+    ) -> GetPluginCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-plugin",
             method: reqwest::Method::GET,
@@ -869,17 +914,20 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("PluginId", plugin_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("expand_partials", &options.expand_partials)
+        GetPluginCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("PluginId", plugin_id)
+                .path_param("controlPlaneId", &control_plane_id),
+            params: GetPluginParams::default(),
+        }
     }
     /// Upsert a Plugin
     ///
@@ -895,7 +943,7 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
     ///   "config": {
     ///     "anonymous": null,
     ///     "hide_credentials": false,
@@ -931,7 +979,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .upsert_plugin("3473c251-5b6c-4f45-b1ff-7ede735a366d", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_plugin("3473c251-5b6c-4f45-b1ff-7ede735a366d", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -941,8 +989,8 @@ impl<'a> Plugins<'a> {
         &self,
         plugin_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Plugin,
-    ) -> crate::Call<crate::models::Plugin, UpsertPluginError> {
+        body: crate::models::Plugin,
+    ) -> UpsertPluginCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-plugin",
             method: reqwest::Method::PUT,
@@ -956,17 +1004,20 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("PluginId", plugin_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertPluginCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("PluginId", plugin_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a Plugin
     ///
@@ -991,7 +1042,7 @@ impl<'a> Plugins<'a> {
         &self,
         plugin_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePluginError> {
+    ) -> DeletePluginCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-plugin",
             method: reqwest::Method::DELETE,
@@ -1005,20 +1056,25 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("PluginId", plugin_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeletePluginCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("PluginId", plugin_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// List all Plugins associated with a Route
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/routes/{RouteId}/plugins` (operation `list-plugin-with-route`).
+    ///
+    /// Optional: [`size`](ListPluginWithRouteCall::size), [`offset`](ListPluginWithRouteCall::offset), [`tags`](ListPluginWithRouteCall::tags) on the returned [`ListPluginWithRouteCall`].
     ///
     /// # Example
     ///
@@ -1030,7 +1086,8 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .list_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", &Default::default())
+    ///     .list_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1040,8 +1097,7 @@ impl<'a> Plugins<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         route_id: &str,
-        options: &ListPluginWithRouteOptions,
-    ) -> crate::Call<crate::models::ListPluginResponse, ListPluginWithRouteError> {
+    ) -> ListPluginWithRouteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-plugin-with-route",
             method: reqwest::Method::GET,
@@ -1055,19 +1111,20 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("RouteId", route_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListPluginWithRouteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("RouteId", route_id),
+            params: ListPluginWithRouteParams::default(),
+        }
     }
     /// Create a new Plugin associated with a Route
     ///
@@ -1081,7 +1138,7 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
     ///   "config": {
     ///     "anonymous": null,
     ///     "hide_credentials": false,
@@ -1117,7 +1174,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .create_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", &body)
+    ///     .create_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1127,8 +1184,8 @@ impl<'a> Plugins<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         route_id: &str,
-        body: &crate::models::Plugin,
-    ) -> crate::Call<crate::models::Plugin, CreatePluginWithRouteError> {
+        body: crate::models::Plugin,
+    ) -> CreatePluginWithRouteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-plugin-with-route",
             method: reqwest::Method::POST,
@@ -1142,23 +1199,28 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("RouteId", route_id)
-            .json_body("application/json", body)
+        CreatePluginWithRouteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("RouteId", route_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Plugin associated with a Route
     ///
     /// Get a Plugin associated with a Route using ID.
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/routes/{RouteId}/plugins/{PluginId}` (operation `get-plugin-with-route`).
+    ///
+    /// Optional: [`expand_partials`](GetPluginWithRouteCall::expand_partials) on the returned [`GetPluginWithRouteCall`].
     ///
     /// # Example
     ///
@@ -1170,7 +1232,8 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .get_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &Default::default())
+    ///     .get_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", "3473c251-5b6c-4f45-b1ff-7ede735a366d")
+    ///     .expand_partials(true)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1181,8 +1244,7 @@ impl<'a> Plugins<'a> {
         control_plane_id: uuid::Uuid,
         route_id: &str,
         plugin_id: &str,
-        options: &GetPluginWithRouteOptions,
-    ) -> crate::Call<crate::models::Plugin, GetPluginWithRouteError> {
+    ) -> GetPluginWithRouteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-plugin-with-route",
             method: reqwest::Method::GET,
@@ -1196,18 +1258,21 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("RouteId", route_id)
-            .path_param("PluginId", plugin_id)
-            .query("expand_partials", &options.expand_partials)
+        GetPluginWithRouteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("RouteId", route_id)
+                .path_param("PluginId", plugin_id),
+            params: GetPluginWithRouteParams::default(),
+        }
     }
     /// Upsert a Plugin associated with a Route
     ///
@@ -1223,7 +1288,7 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
     ///   "config": {
     ///     "anonymous": null,
     ///     "hide_credentials": false,
@@ -1259,7 +1324,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .upsert_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &body)
+    ///     .upsert_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", "3473c251-5b6c-4f45-b1ff-7ede735a366d", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1270,8 +1335,8 @@ impl<'a> Plugins<'a> {
         control_plane_id: uuid::Uuid,
         route_id: &str,
         plugin_id: &str,
-        body: &crate::models::Plugin,
-    ) -> crate::Call<crate::models::Plugin, UpsertPluginWithRouteError> {
+        body: crate::models::Plugin,
+    ) -> UpsertPluginWithRouteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-plugin-with-route",
             method: reqwest::Method::PUT,
@@ -1285,18 +1350,21 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("RouteId", route_id)
-            .path_param("PluginId", plugin_id)
-            .json_body("application/json", body)
+        UpsertPluginWithRouteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("RouteId", route_id)
+                .path_param("PluginId", plugin_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a a Plugin associated with a Route
     ///
@@ -1324,7 +1392,7 @@ impl<'a> Plugins<'a> {
         control_plane_id: uuid::Uuid,
         route_id: &str,
         plugin_id: &str,
-    ) -> crate::Call<(), DeletePluginWithRouteError> {
+    ) -> DeletePluginWithRouteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-plugin-with-route",
             method: reqwest::Method::DELETE,
@@ -1338,17 +1406,20 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("RouteId", route_id)
-            .path_param("PluginId", plugin_id)
+        DeletePluginWithRouteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("RouteId", route_id)
+                .path_param("PluginId", plugin_id),
+        }
     }
     /// Get plugin schema
     ///
@@ -1376,7 +1447,7 @@ impl<'a> Plugins<'a> {
         &self,
         plugin_name: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::FetchPluginSchemaResponse, FetchPluginSchemaError> {
+    ) -> FetchPluginSchemaCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-plugin-schema",
             method: reqwest::Method::GET,
@@ -1390,20 +1461,25 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("pluginName", plugin_name)
-            .path_param("controlPlaneId", &control_plane_id)
+        FetchPluginSchemaCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("pluginName", plugin_name)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// List all Plugins associated with a Service
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/plugins` (operation `list-plugin-with-service`).
+    ///
+    /// Optional: [`size`](ListPluginWithServiceCall::size), [`offset`](ListPluginWithServiceCall::offset), [`tags`](ListPluginWithServiceCall::tags) on the returned [`ListPluginWithServiceCall`].
     ///
     /// # Example
     ///
@@ -1415,7 +1491,8 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .list_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &Default::default())
+    ///     .list_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1425,8 +1502,7 @@ impl<'a> Plugins<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         service_id: &str,
-        options: &ListPluginWithServiceOptions,
-    ) -> crate::Call<crate::models::ListPluginResponse, ListPluginWithServiceError> {
+    ) -> ListPluginWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-plugin-with-service",
             method: reqwest::Method::GET,
@@ -1440,19 +1516,20 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListPluginWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id),
+            params: ListPluginWithServiceParams::default(),
+        }
     }
     /// Create a new Plugin associated with a Service
     ///
@@ -1466,7 +1543,7 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
     ///   "config": {
     ///     "anonymous": null,
     ///     "hide_credentials": false,
@@ -1502,7 +1579,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .create_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &body)
+    ///     .create_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1512,8 +1589,8 @@ impl<'a> Plugins<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         service_id: &str,
-        body: &crate::models::Plugin,
-    ) -> crate::Call<crate::models::Plugin, CreatePluginWithServiceError> {
+        body: crate::models::Plugin,
+    ) -> CreatePluginWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-plugin-with-service",
             method: reqwest::Method::POST,
@@ -1527,23 +1604,28 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .json_body("application/json", body)
+        CreatePluginWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Plugin associated with a Service
     ///
     /// Get a Plugin associated with a Service using ID.
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/plugins/{PluginId}` (operation `get-plugin-with-service`).
+    ///
+    /// Optional: [`expand_partials`](GetPluginWithServiceCall::expand_partials) on the returned [`GetPluginWithServiceCall`].
     ///
     /// # Example
     ///
@@ -1555,7 +1637,8 @@ impl<'a> Plugins<'a> {
     ///
     /// let response = client
     ///     .plugins()
-    ///     .get_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &Default::default())
+    ///     .get_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "3473c251-5b6c-4f45-b1ff-7ede735a366d")
+    ///     .expand_partials(true)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1566,8 +1649,7 @@ impl<'a> Plugins<'a> {
         control_plane_id: uuid::Uuid,
         service_id: &str,
         plugin_id: &str,
-        options: &GetPluginWithServiceOptions,
-    ) -> crate::Call<crate::models::Plugin, GetPluginWithServiceError> {
+    ) -> GetPluginWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-plugin-with-service",
             method: reqwest::Method::GET,
@@ -1581,18 +1663,21 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .path_param("PluginId", plugin_id)
-            .query("expand_partials", &options.expand_partials)
+        GetPluginWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .path_param("PluginId", plugin_id),
+            params: GetPluginWithServiceParams::default(),
+        }
     }
     /// Upsert a Plugin associated with a Service
     ///
@@ -1608,7 +1693,7 @@ impl<'a> Plugins<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Plugin = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Plugin>(serde_json::json!({
     ///   "config": {
     ///     "anonymous": null,
     ///     "hide_credentials": false,
@@ -1644,7 +1729,7 @@ impl<'a> Plugins<'a> {
     /// }))?;
     /// let response = client
     ///     .plugins()
-    ///     .upsert_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "3473c251-5b6c-4f45-b1ff-7ede735a366d", &body)
+    ///     .upsert_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "3473c251-5b6c-4f45-b1ff-7ede735a366d", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -1655,8 +1740,8 @@ impl<'a> Plugins<'a> {
         control_plane_id: uuid::Uuid,
         service_id: &str,
         plugin_id: &str,
-        body: &crate::models::Plugin,
-    ) -> crate::Call<crate::models::Plugin, UpsertPluginWithServiceError> {
+        body: crate::models::Plugin,
+    ) -> UpsertPluginWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-plugin-with-service",
             method: reqwest::Method::PUT,
@@ -1670,18 +1755,21 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .path_param("PluginId", plugin_id)
-            .json_body("application/json", body)
+        UpsertPluginWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .path_param("PluginId", plugin_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a a Plugin associated with a Service
     ///
@@ -1709,7 +1797,7 @@ impl<'a> Plugins<'a> {
         control_plane_id: uuid::Uuid,
         service_id: &str,
         plugin_id: &str,
-    ) -> crate::Call<(), DeletePluginWithServiceError> {
+    ) -> DeletePluginWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-plugin-with-service",
             method: reqwest::Method::DELETE,
@@ -1723,17 +1811,973 @@ impl<'a> Plugins<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .path_param("PluginId", plugin_id)
+        DeletePluginWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .path_param("PluginId", plugin_id),
+        }
+    }
+}
+/// The operations on Plugins, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Plugins`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PluginsApi {
+    /// [`Plugins::list_plugin_with_consumer_group`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/plugins`.
+    fn list_plugin_with_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_group_id: &str,
+        params: ListPluginWithConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPluginResponse,
+            crate::Error<ListPluginWithConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_group_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-plugin-with-consumer_group",
+                message: "`list-plugin-with-consumer_group` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::create_plugin_with_consumer_group`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/plugins`.
+    fn create_plugin_with_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_group_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<CreatePluginWithConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_group_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-plugin-with-consumer_group",
+                message: "`create-plugin-with-consumer_group` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::get_plugin_with_consumer_group`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/plugins/{PluginId}`.
+    fn get_plugin_with_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_group_id: &str,
+        plugin_id: &str,
+        params: GetPluginWithConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<GetPluginWithConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_group_id, plugin_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-plugin-with-consumer_group",
+                message: "`get-plugin-with-consumer_group` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::upsert_plugin_with_consumer_group`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/plugins/{PluginId}`.
+    fn upsert_plugin_with_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_group_id: &str,
+        plugin_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<UpsertPluginWithConsumerGroupError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_group_id, plugin_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-plugin-with-consumer_group",
+                message: "`upsert-plugin-with-consumer_group` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::delete_plugin_with_consumer_group`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumer_groups/{ConsumerGroupId}/plugins/{PluginId}`.
+    fn delete_plugin_with_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_group_id: &str,
+        plugin_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePluginWithConsumerGroupError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_group_id, plugin_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-plugin-with-consumer_group",
+                message: "`delete-plugin-with-consumer_group` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::list_plugin_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/plugins`.
+    fn list_plugin_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListPluginWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPluginResponse,
+            crate::Error<ListPluginWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-plugin-with-consumer",
+                message: "`list-plugin-with-consumer` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::create_plugin_with_consumer`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/plugins`.
+    fn create_plugin_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<CreatePluginWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-plugin-with-consumer",
+                message: "`create-plugin-with-consumer` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::get_plugin_with_consumer`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/plugins/{PluginId}`.
+    fn get_plugin_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        plugin_id: &str,
+        params: GetPluginWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<GetPluginWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, plugin_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-plugin-with-consumer",
+                message: "`get-plugin-with-consumer` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::upsert_plugin_with_consumer`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/plugins/{PluginId}`.
+    fn upsert_plugin_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        plugin_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<UpsertPluginWithConsumerError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, plugin_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-plugin-with-consumer",
+                message: "`upsert-plugin-with-consumer` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::delete_plugin_with_consumer`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/consumers/{ConsumerIdForNestedEntities}/plugins/{PluginId}`.
+    fn delete_plugin_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        plugin_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePluginWithConsumerError>>,
+    > + Send {
+        let _ = (control_plane_id, consumer_id_for_nested_entities, plugin_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-plugin-with-consumer",
+                message: "`delete-plugin-with-consumer` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::list_plugin`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/plugins`.
+    fn list_plugin(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListPluginParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListPluginResponse, crate::Error<ListPluginError>>,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-plugin",
+                message: "`list-plugin` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::create_plugin`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/plugins`.
+    fn create_plugin(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<CreatePluginError>>,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-plugin",
+                message: "`create-plugin` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::get_plugin`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/plugins/{PluginId}`.
+    fn get_plugin(
+        &self,
+        plugin_id: &str,
+        control_plane_id: uuid::Uuid,
+        params: GetPluginParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<GetPluginError>>,
+    > + Send {
+        let _ = (plugin_id, control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-plugin",
+                message: "`get-plugin` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::upsert_plugin`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/plugins/{PluginId}`.
+    fn upsert_plugin(
+        &self,
+        plugin_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<UpsertPluginError>>,
+    > + Send {
+        let _ = (plugin_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-plugin",
+                message: "`upsert-plugin` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::delete_plugin`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/plugins/{PluginId}`.
+    fn delete_plugin(
+        &self,
+        plugin_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePluginError>>,
+    > + Send {
+        let _ = (plugin_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-plugin",
+                message: "`delete-plugin` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::list_plugin_with_route`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/routes/{RouteId}/plugins`.
+    fn list_plugin_with_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        route_id: &str,
+        params: ListPluginWithRouteParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPluginResponse,
+            crate::Error<ListPluginWithRouteError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, route_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-plugin-with-route",
+                message: "`list-plugin-with-route` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::create_plugin_with_route`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/routes/{RouteId}/plugins`.
+    fn create_plugin_with_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        route_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<CreatePluginWithRouteError>>,
+    > + Send {
+        let _ = (control_plane_id, route_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-plugin-with-route",
+                message: "`create-plugin-with-route` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::get_plugin_with_route`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/routes/{RouteId}/plugins/{PluginId}`.
+    fn get_plugin_with_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        route_id: &str,
+        plugin_id: &str,
+        params: GetPluginWithRouteParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<GetPluginWithRouteError>>,
+    > + Send {
+        let _ = (control_plane_id, route_id, plugin_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-plugin-with-route",
+                message: "`get-plugin-with-route` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::upsert_plugin_with_route`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/routes/{RouteId}/plugins/{PluginId}`.
+    fn upsert_plugin_with_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        route_id: &str,
+        plugin_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<UpsertPluginWithRouteError>>,
+    > + Send {
+        let _ = (control_plane_id, route_id, plugin_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-plugin-with-route",
+                message: "`upsert-plugin-with-route` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::delete_plugin_with_route`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/routes/{RouteId}/plugins/{PluginId}`.
+    fn delete_plugin_with_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        route_id: &str,
+        plugin_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePluginWithRouteError>>,
+    > + Send {
+        let _ = (control_plane_id, route_id, plugin_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-plugin-with-route",
+                message: "`delete-plugin-with-route` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::fetch_plugin_schema`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/schemas/plugins/{pluginName}`.
+    fn fetch_plugin_schema(
+        &self,
+        plugin_name: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FetchPluginSchemaResponse,
+            crate::Error<FetchPluginSchemaError>,
+        >,
+    > + Send {
+        let _ = (plugin_name, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-plugin-schema",
+                message: "`fetch-plugin-schema` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::list_plugin_with_service`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/plugins`.
+    fn list_plugin_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        params: ListPluginWithServiceParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPluginResponse,
+            crate::Error<ListPluginWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-plugin-with-service",
+                message: "`list-plugin-with-service` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::create_plugin_with_service`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/plugins`.
+    fn create_plugin_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<CreatePluginWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-plugin-with-service",
+                message: "`create-plugin-with-service` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::get_plugin_with_service`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/plugins/{PluginId}`.
+    fn get_plugin_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        plugin_id: &str,
+        params: GetPluginWithServiceParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<GetPluginWithServiceError>>,
+    > + Send {
+        let _ = (control_plane_id, service_id, plugin_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-plugin-with-service",
+                message: "`get-plugin-with-service` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::upsert_plugin_with_service`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/plugins/{PluginId}`.
+    fn upsert_plugin_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        plugin_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<UpsertPluginWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, plugin_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-plugin-with-service",
+                message: "`upsert-plugin-with-service` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Plugins::delete_plugin_with_service`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/plugins/{PluginId}`.
+    fn delete_plugin_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        plugin_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePluginWithServiceError>>,
+    > + Send {
+        let _ = (control_plane_id, service_id, plugin_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-plugin-with-service",
+                message: "`delete-plugin-with-service` is not implemented by this `PluginsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PluginsApi for crate::Client {
+    fn list_plugin_with_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_group_id: &str,
+        params: ListPluginWithConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPluginResponse,
+            crate::Error<ListPluginWithConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .list_plugin_with_consumer_group(control_plane_id, consumer_group_id)
+                .with_params(params),
+        )
+    }
+    fn create_plugin_with_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_group_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<CreatePluginWithConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .create_plugin_with_consumer_group(
+                    control_plane_id,
+                    consumer_group_id,
+                    body,
+                ),
+        )
+    }
+    fn get_plugin_with_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_group_id: &str,
+        plugin_id: &str,
+        params: GetPluginWithConsumerGroupParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<GetPluginWithConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .get_plugin_with_consumer_group(
+                    control_plane_id,
+                    consumer_group_id,
+                    plugin_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn upsert_plugin_with_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_group_id: &str,
+        plugin_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<UpsertPluginWithConsumerGroupError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .upsert_plugin_with_consumer_group(
+                    control_plane_id,
+                    consumer_group_id,
+                    plugin_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_plugin_with_consumer_group(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_group_id: &str,
+        plugin_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePluginWithConsumerGroupError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .delete_plugin_with_consumer_group(
+                    control_plane_id,
+                    consumer_group_id,
+                    plugin_id,
+                ),
+        )
+    }
+    fn list_plugin_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        params: ListPluginWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPluginResponse,
+            crate::Error<ListPluginWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .list_plugin_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                )
+                .with_params(params),
+        )
+    }
+    fn create_plugin_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<CreatePluginWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .create_plugin_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    body,
+                ),
+        )
+    }
+    fn get_plugin_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        plugin_id: &str,
+        params: GetPluginWithConsumerParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<GetPluginWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .get_plugin_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    plugin_id,
+                )
+                .with_params(params),
+        )
+    }
+    fn upsert_plugin_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        plugin_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<UpsertPluginWithConsumerError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .upsert_plugin_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    plugin_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_plugin_with_consumer(
+        &self,
+        control_plane_id: uuid::Uuid,
+        consumer_id_for_nested_entities: &str,
+        plugin_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePluginWithConsumerError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .delete_plugin_with_consumer(
+                    control_plane_id,
+                    consumer_id_for_nested_entities,
+                    plugin_id,
+                ),
+        )
+    }
+    fn list_plugin(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListPluginParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListPluginResponse, crate::Error<ListPluginError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.plugins().list_plugin(control_plane_id).with_params(params),
+        )
+    }
+    fn create_plugin(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<CreatePluginError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.plugins().create_plugin(control_plane_id, body),
+        )
+    }
+    fn get_plugin(
+        &self,
+        plugin_id: &str,
+        control_plane_id: uuid::Uuid,
+        params: GetPluginParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<GetPluginError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.plugins().get_plugin(plugin_id, control_plane_id).with_params(params),
+        )
+    }
+    fn upsert_plugin(
+        &self,
+        plugin_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<UpsertPluginError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.plugins().upsert_plugin(plugin_id, control_plane_id, body),
+        )
+    }
+    fn delete_plugin(
+        &self,
+        plugin_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePluginError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.plugins().delete_plugin(plugin_id, control_plane_id),
+        )
+    }
+    fn list_plugin_with_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        route_id: &str,
+        params: ListPluginWithRouteParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPluginResponse,
+            crate::Error<ListPluginWithRouteError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .list_plugin_with_route(control_plane_id, route_id)
+                .with_params(params),
+        )
+    }
+    fn create_plugin_with_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        route_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<CreatePluginWithRouteError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.plugins().create_plugin_with_route(control_plane_id, route_id, body),
+        )
+    }
+    fn get_plugin_with_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        route_id: &str,
+        plugin_id: &str,
+        params: GetPluginWithRouteParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<GetPluginWithRouteError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .get_plugin_with_route(control_plane_id, route_id, plugin_id)
+                .with_params(params),
+        )
+    }
+    fn upsert_plugin_with_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        route_id: &str,
+        plugin_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<UpsertPluginWithRouteError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .upsert_plugin_with_route(control_plane_id, route_id, plugin_id, body),
+        )
+    }
+    fn delete_plugin_with_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        route_id: &str,
+        plugin_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePluginWithRouteError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .delete_plugin_with_route(control_plane_id, route_id, plugin_id),
+        )
+    }
+    fn fetch_plugin_schema(
+        &self,
+        plugin_name: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FetchPluginSchemaResponse,
+            crate::Error<FetchPluginSchemaError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.plugins().fetch_plugin_schema(plugin_name, control_plane_id),
+        )
+    }
+    fn list_plugin_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        params: ListPluginWithServiceParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPluginResponse,
+            crate::Error<ListPluginWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .list_plugin_with_service(control_plane_id, service_id)
+                .with_params(params),
+        )
+    }
+    fn create_plugin_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<CreatePluginWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.plugins().create_plugin_with_service(control_plane_id, service_id, body),
+        )
+    }
+    fn get_plugin_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        plugin_id: &str,
+        params: GetPluginWithServiceParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Plugin, crate::Error<GetPluginWithServiceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .get_plugin_with_service(control_plane_id, service_id, plugin_id)
+                .with_params(params),
+        )
+    }
+    fn upsert_plugin_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        plugin_id: &str,
+        body: crate::models::Plugin,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Plugin,
+            crate::Error<UpsertPluginWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .upsert_plugin_with_service(
+                    control_plane_id,
+                    service_id,
+                    plugin_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_plugin_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        plugin_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePluginWithServiceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .plugins()
+                .delete_plugin_with_service(control_plane_id, service_id, plugin_id),
+        )
     }
 }
 /// The error responses `list-plugin-with-consumer_group`, `create-plugin-with-consumer_group`, `upsert-plugin-with-consumer_group`, `delete-plugin-with-consumer_group`, `list-plugin-with-consumer`, `create-plugin-with-consumer`, `upsert-plugin-with-consumer`, `delete-plugin-with-consumer`, `list-plugin-with-route`, `create-plugin-with-route`, `upsert-plugin-with-route`, `delete-plugin-with-route`, `fetch-plugin-schema`, `list-plugin-with-service`, `create-plugin-with-service`, `upsert-plugin-with-service`, `delete-plugin-with-service` document.
@@ -1894,9 +2938,9 @@ pub type GetPluginWithServiceError = NotFoundError;
 pub type UpsertPluginWithServiceError = NoDocumentedError;
 /// The error responses `delete-plugin-with-service` documents, which other operations of the group document too.
 pub type DeletePluginWithServiceError = NoDocumentedError;
-/// Optional parameters of `list-plugin-with-consumer_group`.
+/// The optional parameters of [`Plugins::list_plugin_with_consumer_group`], each `None` unless set: what the setters of [`ListPluginWithConsumerGroupCall`] fill, and what [`PluginsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPluginWithConsumerGroupOptions {
+pub struct ListPluginWithConsumerGroupParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -1904,15 +2948,86 @@ pub struct ListPluginWithConsumerGroupOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `get-plugin-with-consumer_group`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::list_plugin_with_consumer_group`]: set its optional parameters, then `.await` it."]
+    ListPluginWithConsumerGroupCall < crate ::models::ListPluginResponse,
+    ListPluginWithConsumerGroupError >, ListPluginWithConsumerGroupParams
+}
+impl ListPluginWithConsumerGroupCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListPluginResponse,
+        ListPluginWithConsumerGroupError,
+    > {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::create_plugin_with_consumer_group`]: set its optional parameters, then `.await` it."]
+    CreatePluginWithConsumerGroupCall < crate ::models::Plugin,
+    CreatePluginWithConsumerGroupError >
+}
+/// The optional parameters of [`Plugins::get_plugin_with_consumer_group`], each `None` unless set: what the setters of [`GetPluginWithConsumerGroupCall`] fill, and what [`PluginsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetPluginWithConsumerGroupOptions {
+pub struct GetPluginWithConsumerGroupParams {
     /// Expand partials for the plugin.
     pub expand_partials: Option<bool>,
 }
-/// Optional parameters of `list-plugin-with-consumer`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::get_plugin_with_consumer_group`]: set its optional parameters, then `.await` it."]
+    GetPluginWithConsumerGroupCall < crate ::models::Plugin,
+    GetPluginWithConsumerGroupError >, GetPluginWithConsumerGroupParams
+}
+impl GetPluginWithConsumerGroupCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::Plugin, GetPluginWithConsumerGroupError> {
+        let params = self.params;
+        self.call.query("expand_partials", &params.expand_partials)
+    }
+    /// Expand partials for the plugin.
+    pub fn expand_partials(mut self, expand_partials: bool) -> Self {
+        self.params.expand_partials = Some(expand_partials);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::upsert_plugin_with_consumer_group`]: set its optional parameters, then `.await` it."]
+    UpsertPluginWithConsumerGroupCall < crate ::models::Plugin,
+    UpsertPluginWithConsumerGroupError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::delete_plugin_with_consumer_group`]: set its optional parameters, then `.await` it."]
+    DeletePluginWithConsumerGroupCall < (), DeletePluginWithConsumerGroupError >
+}
+/// The optional parameters of [`Plugins::list_plugin_with_consumer`], each `None` unless set: what the setters of [`ListPluginWithConsumerCall`] fill, and what [`PluginsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPluginWithConsumerOptions {
+pub struct ListPluginWithConsumerParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -1920,15 +3035,81 @@ pub struct ListPluginWithConsumerOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `get-plugin-with-consumer`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::list_plugin_with_consumer`]: set its optional parameters, then `.await` it."]
+    ListPluginWithConsumerCall < crate ::models::ListPluginResponse,
+    ListPluginWithConsumerError >, ListPluginWithConsumerParams
+}
+impl ListPluginWithConsumerCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListPluginResponse, ListPluginWithConsumerError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::create_plugin_with_consumer`]: set its optional parameters, then `.await` it."]
+    CreatePluginWithConsumerCall < crate ::models::Plugin, CreatePluginWithConsumerError
+    >
+}
+/// The optional parameters of [`Plugins::get_plugin_with_consumer`], each `None` unless set: what the setters of [`GetPluginWithConsumerCall`] fill, and what [`PluginsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetPluginWithConsumerOptions {
+pub struct GetPluginWithConsumerParams {
     /// Expand partials for the plugin.
     pub expand_partials: Option<bool>,
 }
-/// Optional parameters of `list-plugin`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::get_plugin_with_consumer`]: set its optional parameters, then `.await` it."]
+    GetPluginWithConsumerCall < crate ::models::Plugin, GetPluginWithConsumerError >,
+    GetPluginWithConsumerParams
+}
+impl GetPluginWithConsumerCall {
+    fn apply(self) -> crate::Call<crate::models::Plugin, GetPluginWithConsumerError> {
+        let params = self.params;
+        self.call.query("expand_partials", &params.expand_partials)
+    }
+    /// Expand partials for the plugin.
+    pub fn expand_partials(mut self, expand_partials: bool) -> Self {
+        self.params.expand_partials = Some(expand_partials);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::upsert_plugin_with_consumer`]: set its optional parameters, then `.await` it."]
+    UpsertPluginWithConsumerCall < crate ::models::Plugin, UpsertPluginWithConsumerError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::delete_plugin_with_consumer`]: set its optional parameters, then `.await` it."]
+    DeletePluginWithConsumerCall < (), DeletePluginWithConsumerError >
+}
+/// The optional parameters of [`Plugins::list_plugin`], each `None` unless set: what the setters of [`ListPluginCall`] fill, and what [`PluginsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPluginOptions {
+pub struct ListPluginParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -1940,15 +3121,91 @@ pub struct ListPluginOptions {
     /// Filter routes by their name.
     pub filter_name_eq: Option<String>,
 }
-/// Optional parameters of `get-plugin`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::list_plugin`]: set its optional parameters, then `.await` it."]
+    ListPluginCall < crate ::models::ListPluginResponse, ListPluginError >,
+    ListPluginParams
+}
+impl ListPluginCall {
+    fn apply(self) -> crate::Call<crate::models::ListPluginResponse, ListPluginError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+            .query("filter[name][contains]", &params.filter_name_contains)
+            .query("filter[name][eq]", &params.filter_name_eq)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+    /// Filter routes by a substring of the name.
+    pub fn filter_name_contains(
+        mut self,
+        filter_name_contains: impl Into<String>,
+    ) -> Self {
+        self.params.filter_name_contains = Some(filter_name_contains.into());
+        self
+    }
+    /// Filter routes by their name.
+    pub fn filter_name_eq(mut self, filter_name_eq: impl Into<String>) -> Self {
+        self.params.filter_name_eq = Some(filter_name_eq.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::create_plugin`]: set its optional parameters, then `.await` it."]
+    CreatePluginCall < crate ::models::Plugin, CreatePluginError >
+}
+/// The optional parameters of [`Plugins::get_plugin`], each `None` unless set: what the setters of [`GetPluginCall`] fill, and what [`PluginsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetPluginOptions {
+pub struct GetPluginParams {
     /// Expand partials for the plugin.
     pub expand_partials: Option<bool>,
 }
-/// Optional parameters of `list-plugin-with-route`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::get_plugin`]: set its optional parameters, then `.await` it."]
+    GetPluginCall < crate ::models::Plugin, GetPluginError >, GetPluginParams
+}
+impl GetPluginCall {
+    fn apply(self) -> crate::Call<crate::models::Plugin, GetPluginError> {
+        let params = self.params;
+        self.call.query("expand_partials", &params.expand_partials)
+    }
+    /// Expand partials for the plugin.
+    pub fn expand_partials(mut self, expand_partials: bool) -> Self {
+        self.params.expand_partials = Some(expand_partials);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::upsert_plugin`]: set its optional parameters, then `.await` it."]
+    UpsertPluginCall < crate ::models::Plugin, UpsertPluginError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::delete_plugin`]: set its optional parameters, then `.await` it."]
+    DeletePluginCall < (), DeletePluginError >
+}
+/// The optional parameters of [`Plugins::list_plugin_with_route`], each `None` unless set: what the setters of [`ListPluginWithRouteCall`] fill, and what [`PluginsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPluginWithRouteOptions {
+pub struct ListPluginWithRouteParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -1956,15 +3213,85 @@ pub struct ListPluginWithRouteOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `get-plugin-with-route`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::list_plugin_with_route`]: set its optional parameters, then `.await` it."]
+    ListPluginWithRouteCall < crate ::models::ListPluginResponse,
+    ListPluginWithRouteError >, ListPluginWithRouteParams
+}
+impl ListPluginWithRouteCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListPluginResponse, ListPluginWithRouteError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::create_plugin_with_route`]: set its optional parameters, then `.await` it."]
+    CreatePluginWithRouteCall < crate ::models::Plugin, CreatePluginWithRouteError >
+}
+/// The optional parameters of [`Plugins::get_plugin_with_route`], each `None` unless set: what the setters of [`GetPluginWithRouteCall`] fill, and what [`PluginsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetPluginWithRouteOptions {
+pub struct GetPluginWithRouteParams {
     /// Expand partials for the plugin.
     pub expand_partials: Option<bool>,
 }
-/// Optional parameters of `list-plugin-with-service`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::get_plugin_with_route`]: set its optional parameters, then `.await` it."]
+    GetPluginWithRouteCall < crate ::models::Plugin, GetPluginWithRouteError >,
+    GetPluginWithRouteParams
+}
+impl GetPluginWithRouteCall {
+    fn apply(self) -> crate::Call<crate::models::Plugin, GetPluginWithRouteError> {
+        let params = self.params;
+        self.call.query("expand_partials", &params.expand_partials)
+    }
+    /// Expand partials for the plugin.
+    pub fn expand_partials(mut self, expand_partials: bool) -> Self {
+        self.params.expand_partials = Some(expand_partials);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::upsert_plugin_with_route`]: set its optional parameters, then `.await` it."]
+    UpsertPluginWithRouteCall < crate ::models::Plugin, UpsertPluginWithRouteError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::delete_plugin_with_route`]: set its optional parameters, then `.await` it."]
+    DeletePluginWithRouteCall < (), DeletePluginWithRouteError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::fetch_plugin_schema`]: set its optional parameters, then `.await` it."]
+    FetchPluginSchemaCall < crate ::models::FetchPluginSchemaResponse,
+    FetchPluginSchemaError >
+}
+/// The optional parameters of [`Plugins::list_plugin_with_service`], each `None` unless set: what the setters of [`ListPluginWithServiceCall`] fill, and what [`PluginsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPluginWithServiceOptions {
+pub struct ListPluginWithServiceParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -1972,35 +3299,78 @@ pub struct ListPluginWithServiceOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `get-plugin-with-service`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::list_plugin_with_service`]: set its optional parameters, then `.await` it."]
+    ListPluginWithServiceCall < crate ::models::ListPluginResponse,
+    ListPluginWithServiceError >, ListPluginWithServiceParams
+}
+impl ListPluginWithServiceCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListPluginResponse, ListPluginWithServiceError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::create_plugin_with_service`]: set its optional parameters, then `.await` it."]
+    CreatePluginWithServiceCall < crate ::models::Plugin, CreatePluginWithServiceError >
+}
+/// The optional parameters of [`Plugins::get_plugin_with_service`], each `None` unless set: what the setters of [`GetPluginWithServiceCall`] fill, and what [`PluginsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetPluginWithServiceOptions {
+pub struct GetPluginWithServiceParams {
     /// Expand partials for the plugin.
     pub expand_partials: Option<bool>,
 }
-/// How [`list_plugin_with_consumer_group`](Plugins::list_plugin_with_consumer_group) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .plugins()
-///     .list_plugin_with_consumer_group("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
-///     .items(&kong_konnect::plugins::LIST_PLUGIN_WITH_CONSUMER_GROUP_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PLUGIN_WITH_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::get_plugin_with_service`]: set its optional parameters, then `.await` it."]
+    GetPluginWithServiceCall < crate ::models::Plugin, GetPluginWithServiceError >,
+    GetPluginWithServiceParams
+}
+impl GetPluginWithServiceCall {
+    fn apply(self) -> crate::Call<crate::models::Plugin, GetPluginWithServiceError> {
+        let params = self.params;
+        self.call.query("expand_partials", &params.expand_partials)
+    }
+    /// Expand partials for the plugin.
+    pub fn expand_partials(mut self, expand_partials: bool) -> Self {
+        self.params.expand_partials = Some(expand_partials);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::upsert_plugin_with_service`]: set its optional parameters, then `.await` it."]
+    UpsertPluginWithServiceCall < crate ::models::Plugin, UpsertPluginWithServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Plugins::delete_plugin_with_service`]: set its optional parameters, then `.await` it."]
+    DeletePluginWithServiceCall < (), DeletePluginWithServiceError >
+}
+/// How `list-plugin-with-consumer_group` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PLUGIN_WITH_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
     crate::models::ListPluginResponse,
     crate::models::Plugin,
 > = crate::runtime::Paginated {
@@ -2013,29 +3383,29 @@ pub static LIST_PLUGIN_WITH_CONSUMER_GROUP_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_plugin_with_consumer`](Plugins::list_plugin_with_consumer) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .plugins()
-///     .list_plugin_with_consumer("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "string", &Default::default())
-///     .items(&kong_konnect::plugins::LIST_PLUGIN_WITH_CONSUMER_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PLUGIN_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
+impl ListPluginWithConsumerGroupCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_consumer_group`](Plugins::list_plugin_with_consumer_group).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPluginResponse,
+        ListPluginWithConsumerGroupError,
+    > {
+        self.into_call().pages(&LIST_PLUGIN_WITH_CONSUMER_GROUP_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_consumer_group`](Plugins::list_plugin_with_consumer_group).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Plugin, ListPluginWithConsumerGroupError> {
+        self.into_call().items(&LIST_PLUGIN_WITH_CONSUMER_GROUP_PAGES)
+    }
+}
+/// How `list-plugin-with-consumer` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PLUGIN_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     crate::models::ListPluginResponse,
     crate::models::Plugin,
 > = crate::runtime::Paginated {
@@ -2048,29 +3418,29 @@ pub static LIST_PLUGIN_WITH_CONSUMER_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_plugin`](Plugins::list_plugin) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .plugins()
-///     .list_plugin("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::plugins::LIST_PLUGIN_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PLUGIN_PAGES: crate::runtime::Paginated<
+impl ListPluginWithConsumerCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_consumer`](Plugins::list_plugin_with_consumer).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPluginResponse,
+        ListPluginWithConsumerError,
+    > {
+        self.into_call().pages(&LIST_PLUGIN_WITH_CONSUMER_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_consumer`](Plugins::list_plugin_with_consumer).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Plugin, ListPluginWithConsumerError> {
+        self.into_call().items(&LIST_PLUGIN_WITH_CONSUMER_PAGES)
+    }
+}
+/// How `list-plugin` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PLUGIN_PAGES: crate::runtime::Paginated<
     crate::models::ListPluginResponse,
     crate::models::Plugin,
 > = crate::runtime::Paginated {
@@ -2083,29 +3453,24 @@ pub static LIST_PLUGIN_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_plugin_with_route`](Plugins::list_plugin_with_route) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .plugins()
-///     .list_plugin_with_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", &Default::default())
-///     .items(&kong_konnect::plugins::LIST_PLUGIN_WITH_ROUTE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PLUGIN_WITH_ROUTE_PAGES: crate::runtime::Paginated<
+impl ListPluginCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin`](Plugins::list_plugin).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListPluginResponse, ListPluginError> {
+        self.into_call().pages(&LIST_PLUGIN_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin`](Plugins::list_plugin).
+    pub fn items(self) -> crate::ItemStream<crate::models::Plugin, ListPluginError> {
+        self.into_call().items(&LIST_PLUGIN_PAGES)
+    }
+}
+/// How `list-plugin-with-route` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PLUGIN_WITH_ROUTE_PAGES: crate::runtime::Paginated<
     crate::models::ListPluginResponse,
     crate::models::Plugin,
 > = crate::runtime::Paginated {
@@ -2118,29 +3483,26 @@ pub static LIST_PLUGIN_WITH_ROUTE_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_plugin_with_service`](Plugins::list_plugin_with_service) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .plugins()
-///     .list_plugin_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &Default::default())
-///     .items(&kong_konnect::plugins::LIST_PLUGIN_WITH_SERVICE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PLUGIN_WITH_SERVICE_PAGES: crate::runtime::Paginated<
+impl ListPluginWithRouteCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_route`](Plugins::list_plugin_with_route).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListPluginResponse, ListPluginWithRouteError> {
+        self.into_call().pages(&LIST_PLUGIN_WITH_ROUTE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_route`](Plugins::list_plugin_with_route).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Plugin, ListPluginWithRouteError> {
+        self.into_call().items(&LIST_PLUGIN_WITH_ROUTE_PAGES)
+    }
+}
+/// How `list-plugin-with-service` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_PLUGIN_WITH_SERVICE_PAGES: crate::runtime::Paginated<
     crate::models::ListPluginResponse,
     crate::models::Plugin,
 > = crate::runtime::Paginated {
@@ -2153,3 +3515,24 @@ pub static LIST_PLUGIN_WITH_SERVICE_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListPluginWithServiceCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_service`](Plugins::list_plugin_with_service).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPluginResponse,
+        ListPluginWithServiceError,
+    > {
+        self.into_call().pages(&LIST_PLUGIN_WITH_SERVICE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_plugin_with_service`](Plugins::list_plugin_with_service).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Plugin, ListPluginWithServiceError> {
+        self.into_call().items(&LIST_PLUGIN_WITH_SERVICE_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Portal Audit Logs.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Portal Audit Logs; get one from [`Client::portal_audit_logs`](crate::Client::portal_audit_logs).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -42,10 +38,7 @@ impl<'a> PortalAuditLogs<'a> {
     pub fn get_portal_audit_log_replay_job(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetPortalAuditLogReplayJobResponse,
-        GetPortalAuditLogReplayJobError,
-    > {
+    ) -> GetPortalAuditLogReplayJobCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-audit-log-replay-job",
             method: reqwest::Method::GET,
@@ -61,21 +54,26 @@ impl<'a> PortalAuditLogs<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetPortalAuditLogReplayJobCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Update Portal Audit Log Replay Job
     ///
     /// Updates a job to re-send audit logs to an portal's webhook.
     ///
     /// `PUT /v3/portals/{portalId}/audit-log-replay-job` (operation `update-portal-audit-log-replay-job`).
+    ///
+    /// Optional: [`body`](UpdatePortalAuditLogReplayJobCall::body) on the returned [`UpdatePortalAuditLogReplayJobCall`].
     ///
     /// # Example
     ///
@@ -85,13 +83,14 @@ impl<'a> PortalAuditLogs<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalAuditLogReplayJobRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalAuditLogReplayJobRequest>(serde_json::json!({
     ///   "start_at": "2025-01-01T00:00:00Z",
     ///   "end_at": "2025-01-01T00:00:00Z"
     /// }))?;
     /// let response = client
     ///     .portal_audit_logs()
-    ///     .update_portal_audit_log_replay_job("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .update_portal_audit_log_replay_job("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -100,11 +99,7 @@ impl<'a> PortalAuditLogs<'a> {
     pub fn update_portal_audit_log_replay_job(
         &self,
         portal_id: uuid::Uuid,
-        body: Option<&crate::models::UpdatePortalAuditLogReplayJobRequest>,
-    ) -> crate::Call<
-        crate::models::GetPortalAuditLogReplayJobResponse,
-        UpdatePortalAuditLogReplayJobError,
-    > {
+    ) -> UpdatePortalAuditLogReplayJobCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-audit-log-replay-job",
             method: reqwest::Method::PUT,
@@ -120,19 +115,18 @@ impl<'a> PortalAuditLogs<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    202u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdatePortalAuditLogReplayJobCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        202u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: UpdatePortalAuditLogReplayJobParams::default(),
         }
     }
     /// Get Portal Audit Log Webhook
@@ -160,10 +154,7 @@ impl<'a> PortalAuditLogs<'a> {
     pub fn get_portal_audit_log_webhook(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetPortalAuditLogWebhookResponse,
-        GetPortalAuditLogWebhookError,
-    > {
+    ) -> GetPortalAuditLogWebhookCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-audit-log-webhook",
             method: reqwest::Method::GET,
@@ -179,15 +170,18 @@ impl<'a> PortalAuditLogs<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetPortalAuditLogWebhookCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Delete Portal Audit Log Webhook
     ///
@@ -213,7 +207,7 @@ impl<'a> PortalAuditLogs<'a> {
     pub fn delete_portal_audit_log_webhook(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePortalAuditLogWebhookError> {
+    ) -> DeletePortalAuditLogWebhookCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-portal-audit-log-webhook",
             method: reqwest::Method::DELETE,
@@ -227,21 +221,26 @@ impl<'a> PortalAuditLogs<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        DeletePortalAuditLogWebhookCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Update Portal Audit Log Webhook
     ///
     /// Updates the configuration for a webhook to receive audit logs.
     ///
     /// `PATCH /v3/portals/{portalId}/audit-log-webhook` (operation `update-portal-audit-log-webhook`).
+    ///
+    /// Optional: [`body`](UpdatePortalAuditLogWebhookCall::body) on the returned [`UpdatePortalAuditLogWebhookCall`].
     ///
     /// # Example
     ///
@@ -251,10 +250,11 @@ impl<'a> PortalAuditLogs<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::GetPortalAuditLogWebhookResponse = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::GetPortalAuditLogWebhookResponse>(serde_json::json!({}))?;
     /// let response = client
     ///     .portal_audit_logs()
-    ///     .update_portal_audit_log_webhook("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .update_portal_audit_log_webhook("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -263,11 +263,7 @@ impl<'a> PortalAuditLogs<'a> {
     pub fn update_portal_audit_log_webhook(
         &self,
         portal_id: uuid::Uuid,
-        body: Option<&crate::models::GetPortalAuditLogWebhookResponse>,
-    ) -> crate::Call<
-        crate::models::GetPortalAuditLogWebhookResponse,
-        UpdatePortalAuditLogWebhookError,
-    > {
+    ) -> UpdatePortalAuditLogWebhookCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-audit-log-webhook",
             method: reqwest::Method::PATCH,
@@ -283,19 +279,18 @@ impl<'a> PortalAuditLogs<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdatePortalAuditLogWebhookCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: UpdatePortalAuditLogWebhookParams::default(),
         }
     }
     /// Get Portal Audit Log Webhook Status
@@ -323,10 +318,7 @@ impl<'a> PortalAuditLogs<'a> {
     pub fn get_portal_audit_log_webhook_status(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::GetPortalAuditLogWebhookStatusResponse,
-        GetPortalAuditLogWebhookStatusError,
-    > {
+    ) -> GetPortalAuditLogWebhookStatusCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-audit-log-webhook-status",
             method: reqwest::Method::GET,
@@ -342,15 +334,221 @@ impl<'a> PortalAuditLogs<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetPortalAuditLogWebhookStatusCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
+    }
+}
+/// The operations on Portal Audit Logs, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalAuditLogs`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PortalAuditLogsApi {
+    /// [`PortalAuditLogs::get_portal_audit_log_replay_job`]: `GET /v3/portals/{portalId}/audit-log-replay-job`.
+    fn get_portal_audit_log_replay_job(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPortalAuditLogReplayJobResponse,
+            crate::Error<GetPortalAuditLogReplayJobError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-audit-log-replay-job",
+                message: "`get-portal-audit-log-replay-job` is not implemented by this `PortalAuditLogsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuditLogs::update_portal_audit_log_replay_job`]: `PUT /v3/portals/{portalId}/audit-log-replay-job`.
+    fn update_portal_audit_log_replay_job(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalAuditLogReplayJobParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPortalAuditLogReplayJobResponse,
+            crate::Error<UpdatePortalAuditLogReplayJobError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-audit-log-replay-job",
+                message: "`update-portal-audit-log-replay-job` is not implemented by this `PortalAuditLogsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuditLogs::get_portal_audit_log_webhook`]: `GET /v3/portals/{portalId}/audit-log-webhook`.
+    fn get_portal_audit_log_webhook(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPortalAuditLogWebhookResponse,
+            crate::Error<GetPortalAuditLogWebhookError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-audit-log-webhook",
+                message: "`get-portal-audit-log-webhook` is not implemented by this `PortalAuditLogsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuditLogs::delete_portal_audit_log_webhook`]: `DELETE /v3/portals/{portalId}/audit-log-webhook`.
+    fn delete_portal_audit_log_webhook(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalAuditLogWebhookError>>,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-portal-audit-log-webhook",
+                message: "`delete-portal-audit-log-webhook` is not implemented by this `PortalAuditLogsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuditLogs::update_portal_audit_log_webhook`]: `PATCH /v3/portals/{portalId}/audit-log-webhook`.
+    fn update_portal_audit_log_webhook(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalAuditLogWebhookParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPortalAuditLogWebhookResponse,
+            crate::Error<UpdatePortalAuditLogWebhookError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-audit-log-webhook",
+                message: "`update-portal-audit-log-webhook` is not implemented by this `PortalAuditLogsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuditLogs::get_portal_audit_log_webhook_status`]: `GET /v3/portals/{portalId}/audit-log-webhook/status`.
+    fn get_portal_audit_log_webhook_status(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPortalAuditLogWebhookStatusResponse,
+            crate::Error<GetPortalAuditLogWebhookStatusError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-audit-log-webhook-status",
+                message: "`get-portal-audit-log-webhook-status` is not implemented by this `PortalAuditLogsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PortalAuditLogsApi for crate::Client {
+    fn get_portal_audit_log_replay_job(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPortalAuditLogReplayJobResponse,
+            crate::Error<GetPortalAuditLogReplayJobError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_audit_logs().get_portal_audit_log_replay_job(portal_id),
+        )
+    }
+    fn update_portal_audit_log_replay_job(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalAuditLogReplayJobParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPortalAuditLogReplayJobResponse,
+            crate::Error<UpdatePortalAuditLogReplayJobError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_audit_logs()
+                .update_portal_audit_log_replay_job(portal_id)
+                .with_params(params),
+        )
+    }
+    fn get_portal_audit_log_webhook(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPortalAuditLogWebhookResponse,
+            crate::Error<GetPortalAuditLogWebhookError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_audit_logs().get_portal_audit_log_webhook(portal_id),
+        )
+    }
+    fn delete_portal_audit_log_webhook(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalAuditLogWebhookError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_audit_logs().delete_portal_audit_log_webhook(portal_id),
+        )
+    }
+    fn update_portal_audit_log_webhook(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalAuditLogWebhookParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPortalAuditLogWebhookResponse,
+            crate::Error<UpdatePortalAuditLogWebhookError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_audit_logs()
+                .update_portal_audit_log_webhook(portal_id)
+                .with_params(params),
+        )
+    }
+    fn get_portal_audit_log_webhook_status(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetPortalAuditLogWebhookStatusResponse,
+            crate::Error<GetPortalAuditLogWebhookStatusError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_audit_logs().get_portal_audit_log_webhook_status(portal_id),
+        )
     }
 }
 /// The error responses `get-portal-audit-log-replay-job`, `get-portal-audit-log-webhook`, `get-portal-audit-log-webhook-status` document.
@@ -519,3 +717,98 @@ impl crate::runtime::ErrorResponses for UpdatePortalAuditLogWebhookError {
 }
 /// The error responses `get-portal-audit-log-webhook-status` documents, which other operations of the group document too.
 pub type GetPortalAuditLogWebhookStatusError = UnauthorizedForbiddenNotFoundError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuditLogs::get_portal_audit_log_replay_job`]: set its optional parameters, then `.await` it."]
+    GetPortalAuditLogReplayJobCall < crate ::models::GetPortalAuditLogReplayJobResponse,
+    GetPortalAuditLogReplayJobError >
+}
+/// The optional parameters of [`PortalAuditLogs::update_portal_audit_log_replay_job`], each `None` unless set: what the setters of [`UpdatePortalAuditLogReplayJobCall`] fill, and what [`PortalAuditLogsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdatePortalAuditLogReplayJobParams {
+    /// The request schema to replace a portal audit log replay job.
+    pub body: Option<crate::models::UpdatePortalAuditLogReplayJobRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuditLogs::update_portal_audit_log_replay_job`]: set its optional parameters, then `.await` it."]
+    UpdatePortalAuditLogReplayJobCall < crate
+    ::models::GetPortalAuditLogReplayJobResponse, UpdatePortalAuditLogReplayJobError >,
+    UpdatePortalAuditLogReplayJobParams
+}
+impl UpdatePortalAuditLogReplayJobCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::GetPortalAuditLogReplayJobResponse,
+        UpdatePortalAuditLogReplayJobError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema to replace a portal audit log replay job.
+    pub fn body(
+        mut self,
+        body: crate::models::UpdatePortalAuditLogReplayJobRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuditLogs::get_portal_audit_log_webhook`]: set its optional parameters, then `.await` it."]
+    GetPortalAuditLogWebhookCall < crate ::models::GetPortalAuditLogWebhookResponse,
+    GetPortalAuditLogWebhookError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuditLogs::delete_portal_audit_log_webhook`]: set its optional parameters, then `.await` it."]
+    DeletePortalAuditLogWebhookCall < (), DeletePortalAuditLogWebhookError >
+}
+/// The optional parameters of [`PortalAuditLogs::update_portal_audit_log_webhook`], each `None` unless set: what the setters of [`UpdatePortalAuditLogWebhookCall`] fill, and what [`PortalAuditLogsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdatePortalAuditLogWebhookParams {
+    /// The request schema to modify an portal audit log webhook.
+    pub body: Option<crate::models::GetPortalAuditLogWebhookResponse>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuditLogs::update_portal_audit_log_webhook`]: set its optional parameters, then `.await` it."]
+    UpdatePortalAuditLogWebhookCall < crate ::models::GetPortalAuditLogWebhookResponse,
+    UpdatePortalAuditLogWebhookError >, UpdatePortalAuditLogWebhookParams
+}
+impl UpdatePortalAuditLogWebhookCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::GetPortalAuditLogWebhookResponse,
+        UpdatePortalAuditLogWebhookError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema to modify an portal audit log webhook.
+    pub fn body(
+        mut self,
+        body: crate::models::GetPortalAuditLogWebhookResponse,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuditLogs::get_portal_audit_log_webhook_status`]: set its optional parameters, then `.await` it."]
+    GetPortalAuditLogWebhookStatusCall < crate
+    ::models::GetPortalAuditLogWebhookStatusResponse, GetPortalAuditLogWebhookStatusError
+    >
+}

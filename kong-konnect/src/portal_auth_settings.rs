@@ -2,11 +2,7 @@
 
 //! Operations on Portal Auth Settings.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Portal Auth Settings; get one from [`Client::portal_auth_settings`](crate::Client::portal_auth_settings).
 ///
 /// APIs related to configuration of Konnect Developer Portal auth settings.
@@ -43,10 +39,7 @@ impl<'a> PortalAuthSettings<'a> {
     pub fn get_portal_authentication_settings(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::PortalAuthenticationSettingsResponse,
-        GetPortalAuthenticationSettingsError,
-    > {
+    ) -> GetPortalAuthenticationSettingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-authentication-settings",
             method: reqwest::Method::GET,
@@ -62,21 +55,26 @@ impl<'a> PortalAuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetPortalAuthenticationSettingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Update Auth Settings
     ///
     /// Updates the developer authentication configuration for a portal. Developers can be allowed to login using basic auth (email & password) or use Single-Sign-On through an Identity Provider. Developers can be automatically assigned to teams by mapping claims from their IdP account.
     ///
     /// `PATCH /v3/portals/{portalId}/authentication-settings` (operation `update-portal-authentication-settings`).
+    ///
+    /// Optional: [`body`](UpdatePortalAuthenticationSettingsCall::body) on the returned [`UpdatePortalAuthenticationSettingsCall`].
     ///
     /// # Example
     ///
@@ -86,7 +84,7 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalAuthenticationSettingsUpdateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PortalAuthenticationSettingsUpdateRequest>(serde_json::json!({
     ///   "basic_auth_enabled": true,
     ///   "oidc_auth_enabled": true,
     ///   "oidc_team_mapping_enabled": true,
@@ -106,7 +104,8 @@ impl<'a> PortalAuthSettings<'a> {
     /// }))?;
     /// let response = client
     ///     .portal_auth_settings()
-    ///     .update_portal_authentication_settings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .update_portal_authentication_settings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -115,11 +114,7 @@ impl<'a> PortalAuthSettings<'a> {
     pub fn update_portal_authentication_settings(
         &self,
         portal_id: uuid::Uuid,
-        body: Option<&crate::models::PortalAuthenticationSettingsUpdateRequest>,
-    ) -> crate::Call<
-        crate::models::PortalAuthenticationSettingsResponse,
-        UpdatePortalAuthenticationSettingsError,
-    > {
+    ) -> UpdatePortalAuthenticationSettingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-authentication-settings",
             method: reqwest::Method::PATCH,
@@ -135,19 +130,18 @@ impl<'a> PortalAuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdatePortalAuthenticationSettingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: UpdatePortalAuthenticationSettingsParams::default(),
         }
     }
     /// List Team Group Mappings
@@ -159,6 +153,8 @@ impl<'a> PortalAuthSettings<'a> {
     ///
     /// `GET /v3/portals/{portalId}/identity-provider/team-group-mappings` (operation `list-portal-team-group-mappings`).
     ///
+    /// Optional: [`page_size`](ListPortalTeamGroupMappingsCall::page_size), [`page_number`](ListPortalTeamGroupMappingsCall::page_number) on the returned [`ListPortalTeamGroupMappingsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -169,7 +165,8 @@ impl<'a> PortalAuthSettings<'a> {
     ///
     /// let response = client
     ///     .portal_auth_settings()
-    ///     .list_portal_team_group_mappings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_portal_team_group_mappings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -178,11 +175,7 @@ impl<'a> PortalAuthSettings<'a> {
     pub fn list_portal_team_group_mappings(
         &self,
         portal_id: uuid::Uuid,
-        options: &ListPortalTeamGroupMappingsOptions,
-    ) -> crate::Call<
-        crate::models::PortalTeamGroupMappingResponse,
-        ListPortalTeamGroupMappingsError,
-    > {
+    ) -> ListPortalTeamGroupMappingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-team-group-mappings",
             method: reqwest::Method::GET,
@@ -198,17 +191,19 @@ impl<'a> PortalAuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListPortalTeamGroupMappingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: ListPortalTeamGroupMappingsParams::default(),
+        }
     }
     /// Update Team Group Mappings
     ///
@@ -220,6 +215,8 @@ impl<'a> PortalAuthSettings<'a> {
     ///
     /// `PATCH /v3/portals/{portalId}/identity-provider/team-group-mappings` (operation `update-portal-team-group-mappings`).
     ///
+    /// Optional: [`body`](UpdatePortalTeamGroupMappingsCall::body) on the returned [`UpdatePortalTeamGroupMappingsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -228,7 +225,7 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalTeamGroupMappingsUpdateRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PortalTeamGroupMappingsUpdateRequest>(serde_json::json!({
     ///   "data": [
     ///     {
     ///       "team_id": "af91db4c-6e51-403e-a2bf-33d27ae50c0a",
@@ -240,7 +237,8 @@ impl<'a> PortalAuthSettings<'a> {
     /// }))?;
     /// let response = client
     ///     .portal_auth_settings()
-    ///     .update_portal_team_group_mappings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .update_portal_team_group_mappings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -249,11 +247,7 @@ impl<'a> PortalAuthSettings<'a> {
     pub fn update_portal_team_group_mappings(
         &self,
         portal_id: uuid::Uuid,
-        body: Option<&crate::models::PortalTeamGroupMappingsUpdateRequest>,
-    ) -> crate::Call<
-        crate::models::PortalTeamGroupMappingResponse,
-        UpdatePortalTeamGroupMappingsError,
-    > {
+    ) -> UpdatePortalTeamGroupMappingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-team-group-mappings",
             method: reqwest::Method::PATCH,
@@ -269,19 +263,18 @@ impl<'a> PortalAuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdatePortalTeamGroupMappingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: UpdatePortalTeamGroupMappingsParams::default(),
         }
     }
     /// List Identity Providers
@@ -291,6 +284,8 @@ impl<'a> PortalAuthSettings<'a> {
     ///
     /// `GET /v3/portals/{portalId}/identity-providers` (operation `get-portal-identity-providers`).
     ///
+    /// Optional: [`filter`](GetPortalIdentityProvidersCall::filter) on the returned [`GetPortalIdentityProvidersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -299,9 +294,13 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::GetIdentityProvidersFilter>(serde_json::json!({
+    ///   "type": {}
+    /// }))?;
     /// let response = client
     ///     .portal_auth_settings()
-    ///     .get_portal_identity_providers("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .get_portal_identity_providers("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -310,11 +309,7 @@ impl<'a> PortalAuthSettings<'a> {
     pub fn get_portal_identity_providers(
         &self,
         portal_id: uuid::Uuid,
-        options: &GetPortalIdentityProvidersOptions,
-    ) -> crate::Call<
-        Vec<crate::models::PortalIdentityProvider>,
-        GetPortalIdentityProvidersError,
-    > {
+    ) -> GetPortalIdentityProvidersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-identity-providers",
             method: reqwest::Method::GET,
@@ -330,16 +325,19 @@ impl<'a> PortalAuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        GetPortalIdentityProvidersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: GetPortalIdentityProvidersParams::default(),
+        }
     }
     /// Create Identity Provider
     ///
@@ -356,10 +354,10 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalCreateIdentityProvider = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::PortalCreateIdentityProvider>(serde_json::json!({}))?;
     /// let response = client
     ///     .portal_auth_settings()
-    ///     .create_portal_identity_provider("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .create_portal_identity_provider("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -368,11 +366,8 @@ impl<'a> PortalAuthSettings<'a> {
     pub fn create_portal_identity_provider(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::PortalCreateIdentityProvider,
-    ) -> crate::Call<
-        crate::models::PortalIdentityProvider,
-        CreatePortalIdentityProviderError,
-    > {
+        body: crate::models::PortalCreateIdentityProvider,
+    ) -> CreatePortalIdentityProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-portal-identity-provider",
             method: reqwest::Method::POST,
@@ -388,16 +383,19 @@ impl<'a> PortalAuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        CreatePortalIdentityProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get Identity Provider
     ///
@@ -426,10 +424,7 @@ impl<'a> PortalAuthSettings<'a> {
         &self,
         portal_id: uuid::Uuid,
         id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::PortalIdentityProvider,
-        GetPortalIdentityProviderError,
-    > {
+    ) -> GetPortalIdentityProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-identity-provider",
             method: reqwest::Method::GET,
@@ -445,16 +440,19 @@ impl<'a> PortalAuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("id", &id)
+        GetPortalIdentityProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("id", &id),
+        }
     }
     /// Delete Identity Provider
     ///
@@ -482,7 +480,7 @@ impl<'a> PortalAuthSettings<'a> {
         &self,
         portal_id: uuid::Uuid,
         id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePortalIdentityProviderError> {
+    ) -> DeletePortalIdentityProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-portal-identity-provider",
             method: reqwest::Method::DELETE,
@@ -496,16 +494,19 @@ impl<'a> PortalAuthSettings<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("id", &id)
+        DeletePortalIdentityProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("id", &id),
+        }
     }
     /// Update Identity Provider
     ///
@@ -522,10 +523,10 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalUpdateIdentityProvider = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::PortalUpdateIdentityProvider>(serde_json::json!({}))?;
     /// let response = client
     ///     .portal_auth_settings()
-    ///     .update_portal_identity_provider("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .update_portal_identity_provider("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -535,11 +536,8 @@ impl<'a> PortalAuthSettings<'a> {
         &self,
         portal_id: uuid::Uuid,
         id: uuid::Uuid,
-        body: &crate::models::PortalUpdateIdentityProvider,
-    ) -> crate::Call<
-        crate::models::PortalIdentityProvider,
-        UpdatePortalIdentityProviderError,
-    > {
+        body: crate::models::PortalUpdateIdentityProvider,
+    ) -> UpdatePortalIdentityProviderCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-identity-provider",
             method: reqwest::Method::PATCH,
@@ -555,23 +553,28 @@ impl<'a> PortalAuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("id", &id)
-            .json_body("application/json", body)
+        UpdatePortalIdentityProviderCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("id", &id)
+                .json_body("application/json", &body),
+        }
     }
     /// List Team Group Mappings
     ///
     /// Returns a paginated list of team group mappings for the specified identity provider.
     ///
     /// `GET /v3/portals/{portalId}/identity-providers/{id}/team-group-mappings` (operation `list-portal-idp-team-group-mappings`).
+    ///
+    /// Optional: [`page_size`](ListPortalIdpTeamGroupMappingsCall::page_size), [`page_after`](ListPortalIdpTeamGroupMappingsCall::page_after), [`page_before`](ListPortalIdpTeamGroupMappingsCall::page_before), [`filter`](ListPortalIdpTeamGroupMappingsCall::filter) on the returned [`ListPortalIdpTeamGroupMappingsCall`].
     ///
     /// # Example
     ///
@@ -583,7 +586,8 @@ impl<'a> PortalAuthSettings<'a> {
     ///
     /// let response = client
     ///     .portal_auth_settings()
-    ///     .list_portal_idp_team_group_mappings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_portal_idp_team_group_mappings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -593,11 +597,7 @@ impl<'a> PortalAuthSettings<'a> {
         &self,
         portal_id: uuid::Uuid,
         id: uuid::Uuid,
-        options: &ListPortalIdpTeamGroupMappingsOptions,
-    ) -> crate::Call<
-        crate::models::PortalIdpTeamGroupMappingCollectionResponse,
-        ListPortalIdpTeamGroupMappingsError,
-    > {
+    ) -> ListPortalIdpTeamGroupMappingsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-idp-team-group-mappings",
             method: reqwest::Method::GET,
@@ -613,20 +613,20 @@ impl<'a> PortalAuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("id", &id)
-            .query("page[size]", &options.page_size)
-            .query("page[after]", &options.page_after)
-            .query("page[before]", &options.page_before)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListPortalIdpTeamGroupMappingsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("id", &id),
+            params: ListPortalIdpTeamGroupMappingsParams::default(),
+        }
     }
     /// Create Team Group Mapping
     ///
@@ -642,13 +642,13 @@ impl<'a> PortalAuthSettings<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreatePortalIdpTeamGroupMappingRequest>(serde_json::json!({
     ///   "team_id": "6801e673-cc10-498a-94cd-4271de07a0d3",
     ///   "group": "API Engineers"
     /// }))?;
     /// let response = client
     ///     .portal_auth_settings()
-    ///     .create_portal_idp_team_group_mapping("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .create_portal_idp_team_group_mapping("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -658,11 +658,8 @@ impl<'a> PortalAuthSettings<'a> {
         &self,
         portal_id: uuid::Uuid,
         id: uuid::Uuid,
-        body: &crate::models::CreatePortalIdpTeamGroupMappingRequest,
-    ) -> crate::Call<
-        crate::models::IdpTeamGroupMapping,
-        CreatePortalIdpTeamGroupMappingError,
-    > {
+        body: crate::models::CreatePortalIdpTeamGroupMappingRequest,
+    ) -> CreatePortalIdpTeamGroupMappingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-portal-idp-team-group-mapping",
             method: reqwest::Method::POST,
@@ -678,17 +675,20 @@ impl<'a> PortalAuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("id", &id)
-            .json_body("application/json", body)
+        CreatePortalIdpTeamGroupMappingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("id", &id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get Team Group Mapping
     ///
@@ -717,10 +717,7 @@ impl<'a> PortalAuthSettings<'a> {
         portal_id: uuid::Uuid,
         id: uuid::Uuid,
         mapping_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::IdpTeamGroupMapping,
-        GetPortalIdpTeamGroupMappingError,
-    > {
+    ) -> GetPortalIdpTeamGroupMappingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-idp-team-group-mapping",
             method: reqwest::Method::GET,
@@ -736,17 +733,20 @@ impl<'a> PortalAuthSettings<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("id", &id)
-            .path_param("mappingId", &mapping_id)
+        GetPortalIdpTeamGroupMappingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("id", &id)
+                .path_param("mappingId", &mapping_id),
+        }
     }
     /// Delete Team Group Mapping
     ///
@@ -775,7 +775,7 @@ impl<'a> PortalAuthSettings<'a> {
         portal_id: uuid::Uuid,
         id: uuid::Uuid,
         mapping_id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePortalIdpTeamGroupMappingError> {
+    ) -> DeletePortalIdpTeamGroupMappingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-portal-idp-team-group-mapping",
             method: reqwest::Method::DELETE,
@@ -789,17 +789,488 @@ impl<'a> PortalAuthSettings<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("id", &id)
-            .path_param("mappingId", &mapping_id)
+        DeletePortalIdpTeamGroupMappingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("id", &id)
+                .path_param("mappingId", &mapping_id),
+        }
+    }
+}
+/// The operations on Portal Auth Settings, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalAuthSettings`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PortalAuthSettingsApi {
+    /// [`PortalAuthSettings::get_portal_authentication_settings`]: `GET /v3/portals/{portalId}/authentication-settings`.
+    fn get_portal_authentication_settings(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalAuthenticationSettingsResponse,
+            crate::Error<GetPortalAuthenticationSettingsError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-authentication-settings",
+                message: "`get-portal-authentication-settings` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuthSettings::update_portal_authentication_settings`]: `PATCH /v3/portals/{portalId}/authentication-settings`.
+    fn update_portal_authentication_settings(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalAuthenticationSettingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalAuthenticationSettingsResponse,
+            crate::Error<UpdatePortalAuthenticationSettingsError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-authentication-settings",
+                message: "`update-portal-authentication-settings` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuthSettings::list_portal_team_group_mappings`]: `GET /v3/portals/{portalId}/identity-provider/team-group-mappings`.
+    fn list_portal_team_group_mappings(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalTeamGroupMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamGroupMappingResponse,
+            crate::Error<ListPortalTeamGroupMappingsError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-team-group-mappings",
+                message: "`list-portal-team-group-mappings` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuthSettings::update_portal_team_group_mappings`]: `PATCH /v3/portals/{portalId}/identity-provider/team-group-mappings`.
+    fn update_portal_team_group_mappings(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalTeamGroupMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamGroupMappingResponse,
+            crate::Error<UpdatePortalTeamGroupMappingsError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-team-group-mappings",
+                message: "`update-portal-team-group-mappings` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuthSettings::get_portal_identity_providers`]: `GET /v3/portals/{portalId}/identity-providers`.
+    fn get_portal_identity_providers(
+        &self,
+        portal_id: uuid::Uuid,
+        params: GetPortalIdentityProvidersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::PortalIdentityProvider>,
+            crate::Error<GetPortalIdentityProvidersError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-identity-providers",
+                message: "`get-portal-identity-providers` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuthSettings::create_portal_identity_provider`]: `POST /v3/portals/{portalId}/identity-providers`.
+    fn create_portal_identity_provider(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::PortalCreateIdentityProvider,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIdentityProvider,
+            crate::Error<CreatePortalIdentityProviderError>,
+        >,
+    > + Send {
+        let _ = (portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-portal-identity-provider",
+                message: "`create-portal-identity-provider` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuthSettings::get_portal_identity_provider`]: `GET /v3/portals/{portalId}/identity-providers/{id}`.
+    fn get_portal_identity_provider(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIdentityProvider,
+            crate::Error<GetPortalIdentityProviderError>,
+        >,
+    > + Send {
+        let _ = (portal_id, id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-identity-provider",
+                message: "`get-portal-identity-provider` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuthSettings::delete_portal_identity_provider`]: `DELETE /v3/portals/{portalId}/identity-providers/{id}`.
+    fn delete_portal_identity_provider(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalIdentityProviderError>>,
+    > + Send {
+        let _ = (portal_id, id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-portal-identity-provider",
+                message: "`delete-portal-identity-provider` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuthSettings::update_portal_identity_provider`]: `PATCH /v3/portals/{portalId}/identity-providers/{id}`.
+    fn update_portal_identity_provider(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        body: crate::models::PortalUpdateIdentityProvider,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIdentityProvider,
+            crate::Error<UpdatePortalIdentityProviderError>,
+        >,
+    > + Send {
+        let _ = (portal_id, id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-identity-provider",
+                message: "`update-portal-identity-provider` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuthSettings::list_portal_idp_team_group_mappings`]: `GET /v3/portals/{portalId}/identity-providers/{id}/team-group-mappings`.
+    fn list_portal_idp_team_group_mappings(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        params: ListPortalIdpTeamGroupMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIdpTeamGroupMappingCollectionResponse,
+            crate::Error<ListPortalIdpTeamGroupMappingsError>,
+        >,
+    > + Send {
+        let _ = (portal_id, id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-idp-team-group-mappings",
+                message: "`list-portal-idp-team-group-mappings` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuthSettings::create_portal_idp_team_group_mapping`]: `POST /v3/portals/{portalId}/identity-providers/{id}/team-group-mappings`.
+    fn create_portal_idp_team_group_mapping(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        body: crate::models::CreatePortalIdpTeamGroupMappingRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdpTeamGroupMapping,
+            crate::Error<CreatePortalIdpTeamGroupMappingError>,
+        >,
+    > + Send {
+        let _ = (portal_id, id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-portal-idp-team-group-mapping",
+                message: "`create-portal-idp-team-group-mapping` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuthSettings::get_portal_idp_team_group_mapping`]: `GET /v3/portals/{portalId}/identity-providers/{id}/team-group-mappings/{mappingId}`.
+    fn get_portal_idp_team_group_mapping(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        mapping_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdpTeamGroupMapping,
+            crate::Error<GetPortalIdpTeamGroupMappingError>,
+        >,
+    > + Send {
+        let _ = (portal_id, id, mapping_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-idp-team-group-mapping",
+                message: "`get-portal-idp-team-group-mapping` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalAuthSettings::delete_portal_idp_team_group_mapping`]: `DELETE /v3/portals/{portalId}/identity-providers/{id}/team-group-mappings/{mappingId}`.
+    fn delete_portal_idp_team_group_mapping(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        mapping_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalIdpTeamGroupMappingError>>,
+    > + Send {
+        let _ = (portal_id, id, mapping_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-portal-idp-team-group-mapping",
+                message: "`delete-portal-idp-team-group-mapping` is not implemented by this `PortalAuthSettingsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PortalAuthSettingsApi for crate::Client {
+    fn get_portal_authentication_settings(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalAuthenticationSettingsResponse,
+            crate::Error<GetPortalAuthenticationSettingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_auth_settings().get_portal_authentication_settings(portal_id),
+        )
+    }
+    fn update_portal_authentication_settings(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalAuthenticationSettingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalAuthenticationSettingsResponse,
+            crate::Error<UpdatePortalAuthenticationSettingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_auth_settings()
+                .update_portal_authentication_settings(portal_id)
+                .with_params(params),
+        )
+    }
+    fn list_portal_team_group_mappings(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalTeamGroupMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamGroupMappingResponse,
+            crate::Error<ListPortalTeamGroupMappingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_auth_settings()
+                .list_portal_team_group_mappings(portal_id)
+                .with_params(params),
+        )
+    }
+    fn update_portal_team_group_mappings(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalTeamGroupMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamGroupMappingResponse,
+            crate::Error<UpdatePortalTeamGroupMappingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_auth_settings()
+                .update_portal_team_group_mappings(portal_id)
+                .with_params(params),
+        )
+    }
+    fn get_portal_identity_providers(
+        &self,
+        portal_id: uuid::Uuid,
+        params: GetPortalIdentityProvidersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<crate::models::PortalIdentityProvider>,
+            crate::Error<GetPortalIdentityProvidersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_auth_settings()
+                .get_portal_identity_providers(portal_id)
+                .with_params(params),
+        )
+    }
+    fn create_portal_identity_provider(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::PortalCreateIdentityProvider,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIdentityProvider,
+            crate::Error<CreatePortalIdentityProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_auth_settings().create_portal_identity_provider(portal_id, body),
+        )
+    }
+    fn get_portal_identity_provider(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIdentityProvider,
+            crate::Error<GetPortalIdentityProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_auth_settings().get_portal_identity_provider(portal_id, id),
+        )
+    }
+    fn delete_portal_identity_provider(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalIdentityProviderError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_auth_settings().delete_portal_identity_provider(portal_id, id),
+        )
+    }
+    fn update_portal_identity_provider(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        body: crate::models::PortalUpdateIdentityProvider,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIdentityProvider,
+            crate::Error<UpdatePortalIdentityProviderError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_auth_settings()
+                .update_portal_identity_provider(portal_id, id, body),
+        )
+    }
+    fn list_portal_idp_team_group_mappings(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        params: ListPortalIdpTeamGroupMappingsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIdpTeamGroupMappingCollectionResponse,
+            crate::Error<ListPortalIdpTeamGroupMappingsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_auth_settings()
+                .list_portal_idp_team_group_mappings(portal_id, id)
+                .with_params(params),
+        )
+    }
+    fn create_portal_idp_team_group_mapping(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        body: crate::models::CreatePortalIdpTeamGroupMappingRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdpTeamGroupMapping,
+            crate::Error<CreatePortalIdpTeamGroupMappingError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_auth_settings()
+                .create_portal_idp_team_group_mapping(portal_id, id, body),
+        )
+    }
+    fn get_portal_idp_team_group_mapping(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        mapping_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IdpTeamGroupMapping,
+            crate::Error<GetPortalIdpTeamGroupMappingError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_auth_settings()
+                .get_portal_idp_team_group_mapping(portal_id, id, mapping_id),
+        )
+    }
+    fn delete_portal_idp_team_group_mapping(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        mapping_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalIdpTeamGroupMappingError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_auth_settings()
+                .delete_portal_idp_team_group_mapping(portal_id, id, mapping_id),
+        )
     }
 }
 /// The error responses `get-portal-authentication-settings` documents.
@@ -1043,23 +1514,176 @@ pub type CreatePortalIdpTeamGroupMappingError = BadRequestUnauthorizedForbiddenN
 pub type GetPortalIdpTeamGroupMappingError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `delete-portal-idp-team-group-mapping` documents, which other operations of the group document too.
 pub type DeletePortalIdpTeamGroupMappingError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-portal-team-group-mappings`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::get_portal_authentication_settings`]: set its optional parameters, then `.await` it."]
+    GetPortalAuthenticationSettingsCall < crate
+    ::models::PortalAuthenticationSettingsResponse, GetPortalAuthenticationSettingsError
+    >
+}
+/// The optional parameters of [`PortalAuthSettings::update_portal_authentication_settings`], each `None` unless set: what the setters of [`UpdatePortalAuthenticationSettingsCall`] fill, and what [`PortalAuthSettingsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPortalTeamGroupMappingsOptions {
+pub struct UpdatePortalAuthenticationSettingsParams {
+    /// Update a portal's developer authentication settings.
+    pub body: Option<crate::models::PortalAuthenticationSettingsUpdateRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::update_portal_authentication_settings`]: set its optional parameters, then `.await` it."]
+    UpdatePortalAuthenticationSettingsCall < crate
+    ::models::PortalAuthenticationSettingsResponse,
+    UpdatePortalAuthenticationSettingsError >, UpdatePortalAuthenticationSettingsParams
+}
+impl UpdatePortalAuthenticationSettingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PortalAuthenticationSettingsResponse,
+        UpdatePortalAuthenticationSettingsError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Update a portal's developer authentication settings.
+    pub fn body(
+        mut self,
+        body: crate::models::PortalAuthenticationSettingsUpdateRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`PortalAuthSettings::list_portal_team_group_mappings`], each `None` unless set: what the setters of [`ListPortalTeamGroupMappingsCall`] fill, and what [`PortalAuthSettingsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListPortalTeamGroupMappingsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// Optional parameters of `get-portal-identity-providers`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::list_portal_team_group_mappings`]: set its optional parameters, then `.await` it."]
+    ListPortalTeamGroupMappingsCall < crate ::models::PortalTeamGroupMappingResponse,
+    ListPortalTeamGroupMappingsError >, ListPortalTeamGroupMappingsParams
+}
+impl ListPortalTeamGroupMappingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PortalTeamGroupMappingResponse,
+        ListPortalTeamGroupMappingsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+/// The optional parameters of [`PortalAuthSettings::update_portal_team_group_mappings`], each `None` unless set: what the setters of [`UpdatePortalTeamGroupMappingsCall`] fill, and what [`PortalAuthSettingsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetPortalIdentityProvidersOptions {
+pub struct UpdatePortalTeamGroupMappingsParams {
+    /// The request body.
+    pub body: Option<crate::models::PortalTeamGroupMappingsUpdateRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::update_portal_team_group_mappings`]: set its optional parameters, then `.await` it."]
+    UpdatePortalTeamGroupMappingsCall < crate ::models::PortalTeamGroupMappingResponse,
+    UpdatePortalTeamGroupMappingsError >, UpdatePortalTeamGroupMappingsParams
+}
+impl UpdatePortalTeamGroupMappingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PortalTeamGroupMappingResponse,
+        UpdatePortalTeamGroupMappingsError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(
+        mut self,
+        body: crate::models::PortalTeamGroupMappingsUpdateRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`PortalAuthSettings::get_portal_identity_providers`], each `None` unless set: what the setters of [`GetPortalIdentityProvidersCall`] fill, and what [`PortalAuthSettingsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetPortalIdentityProvidersParams {
     /// Filter identity providers returned in the response.
     pub filter: Option<crate::models::GetIdentityProvidersFilter>,
 }
-/// Optional parameters of `list-portal-idp-team-group-mappings`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::get_portal_identity_providers`]: set its optional parameters, then `.await` it."]
+    GetPortalIdentityProvidersCall < Vec < crate ::models::PortalIdentityProvider >,
+    GetPortalIdentityProvidersError >, GetPortalIdentityProvidersParams
+}
+impl GetPortalIdentityProvidersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        Vec<crate::models::PortalIdentityProvider>,
+        GetPortalIdentityProvidersError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Filter identity providers returned in the response.
+    pub fn filter(mut self, filter: crate::models::GetIdentityProvidersFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::create_portal_identity_provider`]: set its optional parameters, then `.await` it."]
+    CreatePortalIdentityProviderCall < crate ::models::PortalIdentityProvider,
+    CreatePortalIdentityProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::get_portal_identity_provider`]: set its optional parameters, then `.await` it."]
+    GetPortalIdentityProviderCall < crate ::models::PortalIdentityProvider,
+    GetPortalIdentityProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::delete_portal_identity_provider`]: set its optional parameters, then `.await` it."]
+    DeletePortalIdentityProviderCall < (), DeletePortalIdentityProviderError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::update_portal_identity_provider`]: set its optional parameters, then `.await` it."]
+    UpdatePortalIdentityProviderCall < crate ::models::PortalIdentityProvider,
+    UpdatePortalIdentityProviderError >
+}
+/// The optional parameters of [`PortalAuthSettings::list_portal_idp_team_group_mappings`], each `None` unless set: what the setters of [`ListPortalIdpTeamGroupMappingsCall`] fill, and what [`PortalAuthSettingsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPortalIdpTeamGroupMappingsOptions {
+pub struct ListPortalIdpTeamGroupMappingsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item after this parameter.
@@ -1069,29 +1693,70 @@ pub struct ListPortalIdpTeamGroupMappingsOptions {
     /// Filter mappings by team ID or group name.
     pub filter: Option<crate::models::ListIdpTeamGroupMappingsFilter>,
 }
-/// How [`list_portal_team_group_mappings`](PortalAuthSettings::list_portal_team_group_mappings) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .portal_auth_settings()
-///     .list_portal_team_group_mappings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::portal_auth_settings::LIST_PORTAL_TEAM_GROUP_MAPPINGS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PORTAL_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::list_portal_idp_team_group_mappings`]: set its optional parameters, then `.await` it."]
+    ListPortalIdpTeamGroupMappingsCall < crate
+    ::models::PortalIdpTeamGroupMappingCollectionResponse,
+    ListPortalIdpTeamGroupMappingsError >, ListPortalIdpTeamGroupMappingsParams
+}
+impl ListPortalIdpTeamGroupMappingsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PortalIdpTeamGroupMappingCollectionResponse,
+        ListPortalIdpTeamGroupMappingsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[after]", &params.page_after)
+            .query("page[before]", &params.page_before)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+    /// Request the next page of data, starting with the item before this parameter.
+    pub fn page_before(mut self, page_before: impl Into<String>) -> Self {
+        self.params.page_before = Some(page_before.into());
+        self
+    }
+    /// Filter mappings by team ID or group name.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListIdpTeamGroupMappingsFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::create_portal_idp_team_group_mapping`]: set its optional parameters, then `.await` it."]
+    CreatePortalIdpTeamGroupMappingCall < crate ::models::IdpTeamGroupMapping,
+    CreatePortalIdpTeamGroupMappingError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::get_portal_idp_team_group_mapping`]: set its optional parameters, then `.await` it."]
+    GetPortalIdpTeamGroupMappingCall < crate ::models::IdpTeamGroupMapping,
+    GetPortalIdpTeamGroupMappingError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalAuthSettings::delete_portal_idp_team_group_mapping`]: set its optional parameters, then `.await` it."]
+    DeletePortalIdpTeamGroupMappingCall < (), DeletePortalIdpTeamGroupMappingError >
+}
+/// How `list-portal-team-group-mappings` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
     crate::models::PortalTeamGroupMappingResponse,
     crate::models::TeamGroupMapping,
 > = crate::runtime::Paginated {
@@ -1106,29 +1771,32 @@ pub static LIST_PORTAL_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_portal_idp_team_group_mappings`](PortalAuthSettings::list_portal_idp_team_group_mappings) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .portal_auth_settings()
-///     .list_portal_idp_team_group_mappings("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::portal_auth_settings::LIST_PORTAL_IDP_TEAM_GROUP_MAPPINGS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PORTAL_IDP_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
+impl ListPortalTeamGroupMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_team_group_mappings`](PortalAuthSettings::list_portal_team_group_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::PortalTeamGroupMappingResponse,
+        ListPortalTeamGroupMappingsError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_team_group_mappings`](PortalAuthSettings::list_portal_team_group_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::TeamGroupMapping,
+        ListPortalTeamGroupMappingsError,
+    > {
+        self.into_call().items(&LIST_PORTAL_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+}
+/// How `list-portal-idp-team-group-mappings` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none.
+static LIST_PORTAL_IDP_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
     crate::models::PortalIdpTeamGroupMappingCollectionResponse,
     crate::models::IdpTeamGroupMapping,
 > = crate::runtime::Paginated {
@@ -1141,3 +1809,27 @@ pub static LIST_PORTAL_IDP_TEAM_GROUP_MAPPINGS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListPortalIdpTeamGroupMappingsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_idp_team_group_mappings`](PortalAuthSettings::list_portal_idp_team_group_mappings).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::PortalIdpTeamGroupMappingCollectionResponse,
+        ListPortalIdpTeamGroupMappingsError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_IDP_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.page.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_idp_team_group_mappings`](PortalAuthSettings::list_portal_idp_team_group_mappings).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::IdpTeamGroupMapping,
+        ListPortalIdpTeamGroupMappingsError,
+    > {
+        self.into_call().items(&LIST_PORTAL_IDP_TEAM_GROUP_MAPPINGS_PAGES)
+    }
+}

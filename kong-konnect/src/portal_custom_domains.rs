@@ -2,11 +2,7 @@
 
 //! Operations on Portal Custom Domains.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Portal Custom Domains; get one from [`Client::portal_custom_domains`](crate::Client::portal_custom_domains).
 ///
 /// APIs related to configuration of Konnect Developer Portals custom domains.
@@ -43,7 +39,7 @@ impl<'a> PortalCustomDomains<'a> {
     pub fn get_portal_custom_domain(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::PortalCustomDomain, GetPortalCustomDomainError> {
+    ) -> GetPortalCustomDomainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-custom-domain",
             method: reqwest::Method::GET,
@@ -59,15 +55,18 @@ impl<'a> PortalCustomDomains<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetPortalCustomDomainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Create Custom Domain
     ///
@@ -83,7 +82,7 @@ impl<'a> PortalCustomDomains<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePortalCustomDomainRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreatePortalCustomDomainRequest>(serde_json::json!({
     ///   "hostname": "string",
     ///   "enabled": true,
     ///   "ssl": {
@@ -94,7 +93,7 @@ impl<'a> PortalCustomDomains<'a> {
     /// }))?;
     /// let response = client
     ///     .portal_custom_domains()
-    ///     .create_portal_custom_domain("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .create_portal_custom_domain("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -103,8 +102,8 @@ impl<'a> PortalCustomDomains<'a> {
     pub fn create_portal_custom_domain(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::CreatePortalCustomDomainRequest,
-    ) -> crate::Call<crate::models::PortalCustomDomain, CreatePortalCustomDomainError> {
+        body: crate::models::CreatePortalCustomDomainRequest,
+    ) -> CreatePortalCustomDomainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-portal-custom-domain",
             method: reqwest::Method::POST,
@@ -120,16 +119,19 @@ impl<'a> PortalCustomDomains<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        CreatePortalCustomDomainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Remove Domain
     ///
@@ -155,7 +157,7 @@ impl<'a> PortalCustomDomains<'a> {
     pub fn delete_portal_custom_domain(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePortalCustomDomainError> {
+    ) -> DeletePortalCustomDomainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-portal-custom-domain",
             method: reqwest::Method::DELETE,
@@ -169,15 +171,18 @@ impl<'a> PortalCustomDomains<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        DeletePortalCustomDomainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Enable or Disable Domain
     ///
@@ -193,10 +198,10 @@ impl<'a> PortalCustomDomains<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalCustomDomainRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalCustomDomainRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .portal_custom_domains()
-    ///     .update_portal_custom_domain("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .update_portal_custom_domain("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -205,8 +210,8 @@ impl<'a> PortalCustomDomains<'a> {
     pub fn update_portal_custom_domain(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::UpdatePortalCustomDomainRequest,
-    ) -> crate::Call<crate::models::PortalCustomDomain, UpdatePortalCustomDomainError> {
+        body: crate::models::UpdatePortalCustomDomainRequest,
+    ) -> UpdatePortalCustomDomainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-custom-domain",
             method: reqwest::Method::PATCH,
@@ -222,16 +227,152 @@ impl<'a> PortalCustomDomains<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        UpdatePortalCustomDomainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on Portal Custom Domains, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalCustomDomains`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PortalCustomDomainsApi {
+    /// [`PortalCustomDomains::get_portal_custom_domain`]: `GET /v3/portals/{portalId}/custom-domain`.
+    fn get_portal_custom_domain(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalCustomDomain,
+            crate::Error<GetPortalCustomDomainError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-custom-domain",
+                message: "`get-portal-custom-domain` is not implemented by this `PortalCustomDomainsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalCustomDomains::create_portal_custom_domain`]: `POST /v3/portals/{portalId}/custom-domain`.
+    fn create_portal_custom_domain(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::CreatePortalCustomDomainRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalCustomDomain,
+            crate::Error<CreatePortalCustomDomainError>,
+        >,
+    > + Send {
+        let _ = (portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-portal-custom-domain",
+                message: "`create-portal-custom-domain` is not implemented by this `PortalCustomDomainsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalCustomDomains::delete_portal_custom_domain`]: `DELETE /v3/portals/{portalId}/custom-domain`.
+    fn delete_portal_custom_domain(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalCustomDomainError>>,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-portal-custom-domain",
+                message: "`delete-portal-custom-domain` is not implemented by this `PortalCustomDomainsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalCustomDomains::update_portal_custom_domain`]: `PATCH /v3/portals/{portalId}/custom-domain`.
+    fn update_portal_custom_domain(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::UpdatePortalCustomDomainRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalCustomDomain,
+            crate::Error<UpdatePortalCustomDomainError>,
+        >,
+    > + Send {
+        let _ = (portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-custom-domain",
+                message: "`update-portal-custom-domain` is not implemented by this `PortalCustomDomainsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PortalCustomDomainsApi for crate::Client {
+    fn get_portal_custom_domain(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalCustomDomain,
+            crate::Error<GetPortalCustomDomainError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_custom_domains().get_portal_custom_domain(portal_id),
+        )
+    }
+    fn create_portal_custom_domain(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::CreatePortalCustomDomainRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalCustomDomain,
+            crate::Error<CreatePortalCustomDomainError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_custom_domains().create_portal_custom_domain(portal_id, body),
+        )
+    }
+    fn delete_portal_custom_domain(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalCustomDomainError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_custom_domains().delete_portal_custom_domain(portal_id),
+        )
+    }
+    fn update_portal_custom_domain(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::UpdatePortalCustomDomainRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalCustomDomain,
+            crate::Error<UpdatePortalCustomDomainError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_custom_domains().update_portal_custom_domain(portal_id, body),
+        )
     }
 }
 /// The error responses `get-portal-custom-domain` documents.
@@ -373,4 +514,27 @@ impl crate::runtime::ErrorResponses for UpdatePortalCustomDomainError {
     fn status(&self) -> u16 {
         Self::status(self)
     }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalCustomDomains::get_portal_custom_domain`]: set its optional parameters, then `.await` it."]
+    GetPortalCustomDomainCall < crate ::models::PortalCustomDomain,
+    GetPortalCustomDomainError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalCustomDomains::create_portal_custom_domain`]: set its optional parameters, then `.await` it."]
+    CreatePortalCustomDomainCall < crate ::models::PortalCustomDomain,
+    CreatePortalCustomDomainError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalCustomDomains::delete_portal_custom_domain`]: set its optional parameters, then `.await` it."]
+    DeletePortalCustomDomainCall < (), DeletePortalCustomDomainError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalCustomDomains::update_portal_custom_domain`]: set its optional parameters, then `.await` it."]
+    UpdatePortalCustomDomainCall < crate ::models::PortalCustomDomain,
+    UpdatePortalCustomDomainError >
 }

@@ -2,11 +2,7 @@
 
 //! Operations on Portal Customization.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Portal Customization; get one from [`Client::portal_customization`](crate::Client::portal_customization).
 ///
 /// APIs related to customization of Konnect Developer Portals.
@@ -43,7 +39,7 @@ impl<'a> PortalCustomization<'a> {
     pub fn get_portal_customization(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::PortalCustomizationV3, GetPortalCustomizationError> {
+    ) -> GetPortalCustomizationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-customization",
             method: reqwest::Method::GET,
@@ -59,21 +55,26 @@ impl<'a> PortalCustomization<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetPortalCustomizationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Replace Customization
     ///
     /// Replace the portal customization options.
     ///
     /// `PUT /v3/portals/{portalId}/customization` (operation `replace-portal-customization`).
+    ///
+    /// Optional: [`body`](ReplacePortalCustomizationCall::body) on the returned [`ReplacePortalCustomizationCall`].
     ///
     /// # Example
     ///
@@ -83,10 +84,11 @@ impl<'a> PortalCustomization<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalCustomizationV3 = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::PortalCustomizationV3>(serde_json::json!({}))?;
     /// let response = client
     ///     .portal_customization()
-    ///     .replace_portal_customization("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .replace_portal_customization("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -95,11 +97,7 @@ impl<'a> PortalCustomization<'a> {
     pub fn replace_portal_customization(
         &self,
         portal_id: uuid::Uuid,
-        body: Option<&crate::models::PortalCustomizationV3>,
-    ) -> crate::Call<
-        crate::models::PortalCustomizationV3,
-        ReplacePortalCustomizationError,
-    > {
+    ) -> ReplacePortalCustomizationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "replace-portal-customization",
             method: reqwest::Method::PUT,
@@ -115,19 +113,18 @@ impl<'a> PortalCustomization<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        ReplacePortalCustomizationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: ReplacePortalCustomizationParams::default(),
         }
     }
     /// Update Customization
@@ -135,6 +132,8 @@ impl<'a> PortalCustomization<'a> {
     /// Update the portal customization options, merging properties.
     ///
     /// `PATCH /v3/portals/{portalId}/customization` (operation `update-portal-customization`).
+    ///
+    /// Optional: [`body`](UpdatePortalCustomizationCall::body) on the returned [`UpdatePortalCustomizationCall`].
     ///
     /// # Example
     ///
@@ -144,10 +143,11 @@ impl<'a> PortalCustomization<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalCustomizationV3 = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::PortalCustomizationV3>(serde_json::json!({}))?;
     /// let response = client
     ///     .portal_customization()
-    ///     .update_portal_customization("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .update_portal_customization("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -156,11 +156,7 @@ impl<'a> PortalCustomization<'a> {
     pub fn update_portal_customization(
         &self,
         portal_id: uuid::Uuid,
-        body: Option<&crate::models::PortalCustomizationV3>,
-    ) -> crate::Call<
-        crate::models::PortalCustomizationV3,
-        UpdatePortalCustomizationError,
-    > {
+    ) -> UpdatePortalCustomizationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-customization",
             method: reqwest::Method::PATCH,
@@ -176,20 +172,132 @@ impl<'a> PortalCustomization<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdatePortalCustomizationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: UpdatePortalCustomizationParams::default(),
         }
+    }
+}
+/// The operations on Portal Customization, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalCustomization`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PortalCustomizationApi {
+    /// [`PortalCustomization::get_portal_customization`]: `GET /v3/portals/{portalId}/customization`.
+    fn get_portal_customization(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalCustomizationV3,
+            crate::Error<GetPortalCustomizationError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-customization",
+                message: "`get-portal-customization` is not implemented by this `PortalCustomizationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalCustomization::replace_portal_customization`]: `PUT /v3/portals/{portalId}/customization`.
+    fn replace_portal_customization(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ReplacePortalCustomizationParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalCustomizationV3,
+            crate::Error<ReplacePortalCustomizationError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "replace-portal-customization",
+                message: "`replace-portal-customization` is not implemented by this `PortalCustomizationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalCustomization::update_portal_customization`]: `PATCH /v3/portals/{portalId}/customization`.
+    fn update_portal_customization(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalCustomizationParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalCustomizationV3,
+            crate::Error<UpdatePortalCustomizationError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-customization",
+                message: "`update-portal-customization` is not implemented by this `PortalCustomizationApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PortalCustomizationApi for crate::Client {
+    fn get_portal_customization(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalCustomizationV3,
+            crate::Error<GetPortalCustomizationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_customization().get_portal_customization(portal_id),
+        )
+    }
+    fn replace_portal_customization(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ReplacePortalCustomizationParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalCustomizationV3,
+            crate::Error<ReplacePortalCustomizationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_customization()
+                .replace_portal_customization(portal_id)
+                .with_params(params),
+        )
+    }
+    fn update_portal_customization(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalCustomizationParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalCustomizationV3,
+            crate::Error<UpdatePortalCustomizationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_customization()
+                .update_portal_customization(portal_id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `get-portal-customization` documents.
@@ -272,3 +380,73 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type ReplacePortalCustomizationError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-customization` documents, which other operations of the group document too.
 pub type UpdatePortalCustomizationError = BadRequestUnauthorizedForbiddenNotFoundError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalCustomization::get_portal_customization`]: set its optional parameters, then `.await` it."]
+    GetPortalCustomizationCall < crate ::models::PortalCustomizationV3,
+    GetPortalCustomizationError >
+}
+/// The optional parameters of [`PortalCustomization::replace_portal_customization`], each `None` unless set: what the setters of [`ReplacePortalCustomizationCall`] fill, and what [`PortalCustomizationApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplacePortalCustomizationParams {
+    /// The request body.
+    pub body: Option<crate::models::PortalCustomizationV3>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalCustomization::replace_portal_customization`]: set its optional parameters, then `.await` it."]
+    ReplacePortalCustomizationCall < crate ::models::PortalCustomizationV3,
+    ReplacePortalCustomizationError >, ReplacePortalCustomizationParams
+}
+impl ReplacePortalCustomizationCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PortalCustomizationV3,
+        ReplacePortalCustomizationError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::PortalCustomizationV3) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`PortalCustomization::update_portal_customization`], each `None` unless set: what the setters of [`UpdatePortalCustomizationCall`] fill, and what [`PortalCustomizationApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdatePortalCustomizationParams {
+    /// The request body.
+    pub body: Option<crate::models::PortalCustomizationV3>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalCustomization::update_portal_customization`]: set its optional parameters, then `.await` it."]
+    UpdatePortalCustomizationCall < crate ::models::PortalCustomizationV3,
+    UpdatePortalCustomizationError >, UpdatePortalCustomizationParams
+}
+impl UpdatePortalCustomizationCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PortalCustomizationV3,
+        UpdatePortalCustomizationError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::PortalCustomizationV3) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}

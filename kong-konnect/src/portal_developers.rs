@@ -2,11 +2,7 @@
 
 //! Operations on Portal Developers.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Portal Developers; get one from [`Client::portal_developers`](crate::Client::portal_developers).
 ///
 /// APIs related to Konnect Developer Portal developers.
@@ -24,6 +20,8 @@ impl<'a> PortalDevelopers<'a> {
     ///
     /// `GET /v3/portals/{portalId}/developers` (operation `list-portal-developers`).
     ///
+    /// Optional: [`page_size`](ListPortalDevelopersCall::page_size), [`page_number`](ListPortalDevelopersCall::page_number), [`sort`](ListPortalDevelopersCall::sort), [`filter`](ListPortalDevelopersCall::filter) on the returned [`ListPortalDevelopersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,7 +32,8 @@ impl<'a> PortalDevelopers<'a> {
     ///
     /// let response = client
     ///     .portal_developers()
-    ///     .list_portal_developers("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_portal_developers("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -43,8 +42,7 @@ impl<'a> PortalDevelopers<'a> {
     pub fn list_portal_developers(
         &self,
         portal_id: uuid::Uuid,
-        options: &ListPortalDevelopersOptions,
-    ) -> crate::Call<crate::models::ListDevelopersResponse, ListPortalDevelopersError> {
+    ) -> ListPortalDevelopersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-developers",
             method: reqwest::Method::GET,
@@ -60,19 +58,19 @@ impl<'a> PortalDevelopers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query("sort", &options.sort)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListPortalDevelopersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: ListPortalDevelopersParams::default(),
+        }
     }
     /// Create Developer Account
     ///
@@ -88,13 +86,13 @@ impl<'a> PortalDevelopers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateDeveloperRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateDeveloperRequest>(serde_json::json!({
     ///   "email": "developer@example.com",
     ///   "full_name": "Developer Name"
     /// }))?;
     /// let response = client
     ///     .portal_developers()
-    ///     .create_developer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .create_developer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -103,8 +101,8 @@ impl<'a> PortalDevelopers<'a> {
     pub fn create_developer(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::CreateDeveloperRequest,
-    ) -> crate::Call<crate::models::PortalDeveloper, CreateDeveloperError> {
+        body: crate::models::CreateDeveloperRequest,
+    ) -> CreateDeveloperCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-developer",
             method: reqwest::Method::POST,
@@ -120,16 +118,19 @@ impl<'a> PortalDevelopers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        CreateDeveloperCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Developer
     ///
@@ -157,7 +158,7 @@ impl<'a> PortalDevelopers<'a> {
         &self,
         portal_id: uuid::Uuid,
         developer_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::PortalDeveloper, GetDeveloperError> {
+    ) -> GetDeveloperCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-developer",
             method: reqwest::Method::GET,
@@ -173,16 +174,19 @@ impl<'a> PortalDevelopers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("developerId", &developer_id)
+        GetDeveloperCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("developerId", &developer_id),
+        }
     }
     /// Delete Developer
     ///
@@ -209,7 +213,7 @@ impl<'a> PortalDevelopers<'a> {
         &self,
         portal_id: uuid::Uuid,
         developer_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteDeveloperError> {
+    ) -> DeleteDeveloperCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-developer",
             method: reqwest::Method::DELETE,
@@ -223,16 +227,19 @@ impl<'a> PortalDevelopers<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("developerId", &developer_id)
+        DeleteDeveloperCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("developerId", &developer_id),
+        }
     }
     /// Update Developer
     ///
@@ -248,12 +255,12 @@ impl<'a> PortalDevelopers<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateDeveloperRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateDeveloperRequest>(serde_json::json!({
     ///   "status": "approved"
     /// }))?;
     /// let response = client
     ///     .portal_developers()
-    ///     .update_developer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .update_developer("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -263,8 +270,8 @@ impl<'a> PortalDevelopers<'a> {
         &self,
         portal_id: uuid::Uuid,
         developer_id: uuid::Uuid,
-        body: &crate::models::UpdateDeveloperRequest,
-    ) -> crate::Call<crate::models::PortalDeveloper, UpdateDeveloperError> {
+        body: crate::models::UpdateDeveloperRequest,
+    ) -> UpdateDeveloperCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-developer",
             method: reqwest::Method::PATCH,
@@ -280,17 +287,190 @@ impl<'a> PortalDevelopers<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("developerId", &developer_id)
-            .json_body("application/json", body)
+        UpdateDeveloperCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("developerId", &developer_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on Portal Developers, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalDevelopers`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PortalDevelopersApi {
+    /// [`PortalDevelopers::list_portal_developers`]: `GET /v3/portals/{portalId}/developers`.
+    fn list_portal_developers(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalDevelopersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDevelopersResponse,
+            crate::Error<ListPortalDevelopersError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-developers",
+                message: "`list-portal-developers` is not implemented by this `PortalDevelopersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalDevelopers::create_developer`]: `POST /v3/portals/{portalId}/developers`.
+    fn create_developer(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::CreateDeveloperRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalDeveloper,
+            crate::Error<CreateDeveloperError>,
+        >,
+    > + Send {
+        let _ = (portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-developer",
+                message: "`create-developer` is not implemented by this `PortalDevelopersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalDevelopers::get_developer`]: `GET /v3/portals/{portalId}/developers/{developerId}`.
+    fn get_developer(
+        &self,
+        portal_id: uuid::Uuid,
+        developer_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PortalDeveloper, crate::Error<GetDeveloperError>>,
+    > + Send {
+        let _ = (portal_id, developer_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-developer",
+                message: "`get-developer` is not implemented by this `PortalDevelopersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalDevelopers::delete_developer`]: `DELETE /v3/portals/{portalId}/developers/{developerId}`.
+    fn delete_developer(
+        &self,
+        portal_id: uuid::Uuid,
+        developer_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteDeveloperError>>,
+    > + Send {
+        let _ = (portal_id, developer_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-developer",
+                message: "`delete-developer` is not implemented by this `PortalDevelopersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalDevelopers::update_developer`]: `PATCH /v3/portals/{portalId}/developers/{developerId}`.
+    fn update_developer(
+        &self,
+        portal_id: uuid::Uuid,
+        developer_id: uuid::Uuid,
+        body: crate::models::UpdateDeveloperRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalDeveloper,
+            crate::Error<UpdateDeveloperError>,
+        >,
+    > + Send {
+        let _ = (portal_id, developer_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-developer",
+                message: "`update-developer` is not implemented by this `PortalDevelopersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PortalDevelopersApi for crate::Client {
+    fn list_portal_developers(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalDevelopersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDevelopersResponse,
+            crate::Error<ListPortalDevelopersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_developers()
+                .list_portal_developers(portal_id)
+                .with_params(params),
+        )
+    }
+    fn create_developer(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::CreateDeveloperRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalDeveloper,
+            crate::Error<CreateDeveloperError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_developers().create_developer(portal_id, body),
+        )
+    }
+    fn get_developer(
+        &self,
+        portal_id: uuid::Uuid,
+        developer_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PortalDeveloper, crate::Error<GetDeveloperError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_developers().get_developer(portal_id, developer_id),
+        )
+    }
+    fn delete_developer(
+        &self,
+        portal_id: uuid::Uuid,
+        developer_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteDeveloperError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_developers().delete_developer(portal_id, developer_id),
+        )
+    }
+    fn update_developer(
+        &self,
+        portal_id: uuid::Uuid,
+        developer_id: uuid::Uuid,
+        body: crate::models::UpdateDeveloperRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalDeveloper,
+            crate::Error<UpdateDeveloperError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_developers().update_developer(portal_id, developer_id, body),
+        )
     }
 }
 /// The error responses `list-portal-developers`, `update-developer` document.
@@ -417,9 +597,9 @@ pub type GetDeveloperError = UnauthorizedForbiddenNotFoundError;
 pub type DeleteDeveloperError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-developer` documents, which other operations of the group document too.
 pub type UpdateDeveloperError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-portal-developers`.
+/// The optional parameters of [`PortalDevelopers::list_portal_developers`], each `None` unless set: what the setters of [`ListPortalDevelopersCall`] fill, and what [`PortalDevelopersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPortalDevelopersOptions {
+pub struct ListPortalDevelopersParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -434,29 +614,71 @@ pub struct ListPortalDevelopersOptions {
     /// Filter developers returned in the response.
     pub filter: Option<crate::models::ListPortalDevelopersFilter>,
 }
-/// How [`list_portal_developers`](PortalDevelopers::list_portal_developers) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .portal_developers()
-///     .list_portal_developers("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::portal_developers::LIST_PORTAL_DEVELOPERS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PORTAL_DEVELOPERS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalDevelopers::list_portal_developers`]: set its optional parameters, then `.await` it."]
+    ListPortalDevelopersCall < crate ::models::ListDevelopersResponse,
+    ListPortalDevelopersError >, ListPortalDevelopersParams
+}
+impl ListPortalDevelopersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListDevelopersResponse, ListPortalDevelopersError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query("sort", &params.sort)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Sorts a collection of developers. Supported sort attributes are:
+    /// - created_at
+    /// - updated_at
+    /// - email
+    /// - name
+    /// - status
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter developers returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListPortalDevelopersFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalDevelopers::create_developer`]: set its optional parameters, then `.await` it."]
+    CreateDeveloperCall < crate ::models::PortalDeveloper, CreateDeveloperError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalDevelopers::get_developer`]: set its optional parameters, then `.await` it."]
+    GetDeveloperCall < crate ::models::PortalDeveloper, GetDeveloperError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalDevelopers::delete_developer`]: set its optional parameters, then `.await` it."]
+    DeleteDeveloperCall < (), DeleteDeveloperError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalDevelopers::update_developer`]: set its optional parameters, then `.await` it."]
+    UpdateDeveloperCall < crate ::models::PortalDeveloper, UpdateDeveloperError >
+}
+/// How `list-portal-developers` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_DEVELOPERS_PAGES: crate::runtime::Paginated<
     crate::models::ListDevelopersResponse,
     crate::models::PortalDeveloper,
 > = crate::runtime::Paginated {
@@ -471,3 +693,24 @@ pub static LIST_PORTAL_DEVELOPERS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListPortalDevelopersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_developers`](PortalDevelopers::list_portal_developers).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDevelopersResponse,
+        ListPortalDevelopersError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_DEVELOPERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_developers`](PortalDevelopers::list_portal_developers).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::PortalDeveloper, ListPortalDevelopersError> {
+        self.into_call().items(&LIST_PORTAL_DEVELOPERS_PAGES)
+    }
+}

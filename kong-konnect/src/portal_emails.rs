@@ -2,11 +2,7 @@
 
 //! Operations on Portal Emails.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Portal Emails; get one from [`Client::portal_emails`](crate::Client::portal_emails).
 ///
 /// APIs related to Konnect Developer Portal Emails.
@@ -40,10 +36,7 @@ impl<'a> PortalEmails<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_email_config(
-        &self,
-        portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::PortalEmailConfig, GetEmailConfigError> {
+    pub fn get_email_config(&self, portal_id: uuid::Uuid) -> GetEmailConfigCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-email-config",
             method: reqwest::Method::GET,
@@ -59,15 +52,18 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetEmailConfigCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Create the email config for a portal
     ///
@@ -81,10 +77,10 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PostPortalEmailConfig = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::PostPortalEmailConfig>(serde_json::json!({}))?;
     /// let response = client
     ///     .portal_emails()
-    ///     .create_portal_email_config("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .create_portal_email_config("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -93,8 +89,8 @@ impl<'a> PortalEmails<'a> {
     pub fn create_portal_email_config(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::PostPortalEmailConfig,
-    ) -> crate::Call<crate::models::PortalEmailConfig, CreatePortalEmailConfigError> {
+        body: crate::models::PostPortalEmailConfig,
+    ) -> CreatePortalEmailConfigCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-portal-email-config",
             method: reqwest::Method::POST,
@@ -110,16 +106,19 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        CreatePortalEmailConfigCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete portal email config
     ///
@@ -143,7 +142,7 @@ impl<'a> PortalEmails<'a> {
     pub fn delete_portal_email_config(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePortalEmailConfigError> {
+    ) -> DeletePortalEmailConfigCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-portal-email-config",
             method: reqwest::Method::DELETE,
@@ -157,19 +156,24 @@ impl<'a> PortalEmails<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        DeletePortalEmailConfigCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Setup the email config for a portal
     ///
     /// `PATCH /v3/portals/{portalId}/email-config` (operation `update-portal-email-config`).
+    ///
+    /// Optional: [`body`](UpdatePortalEmailConfigCall::body) on the returned [`UpdatePortalEmailConfigCall`].
     ///
     /// # Example
     ///
@@ -179,10 +183,11 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PostPortalEmailConfig = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::PostPortalEmailConfig>(serde_json::json!({}))?;
     /// let response = client
     ///     .portal_emails()
-    ///     .update_portal_email_config("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .update_portal_email_config("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -191,8 +196,7 @@ impl<'a> PortalEmails<'a> {
     pub fn update_portal_email_config(
         &self,
         portal_id: uuid::Uuid,
-        body: Option<&crate::models::PostPortalEmailConfig>,
-    ) -> crate::Call<crate::models::PortalEmailConfig, UpdatePortalEmailConfigError> {
+    ) -> UpdatePortalEmailConfigCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-email-config",
             method: reqwest::Method::PATCH,
@@ -208,19 +212,18 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdatePortalEmailConfigCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: UpdatePortalEmailConfigParams::default(),
         }
     }
     /// Get the email delivery for the portal
@@ -246,10 +249,7 @@ impl<'a> PortalEmails<'a> {
     /// # }
     /// ```
     #[deprecated]
-    pub fn get_email_delivery(
-        &self,
-        portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::EmailDelivery, GetEmailDeliveryError> {
+    pub fn get_email_delivery(&self, portal_id: uuid::Uuid) -> GetEmailDeliveryCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-email-delivery",
             method: reqwest::Method::GET,
@@ -265,15 +265,18 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetEmailDeliveryCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Delete email delivery
     ///
@@ -298,7 +301,7 @@ impl<'a> PortalEmails<'a> {
     pub fn delete_email_delivery(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteEmailDeliveryError> {
+    ) -> DeleteEmailDeliveryCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-email-delivery",
             method: reqwest::Method::DELETE,
@@ -312,15 +315,18 @@ impl<'a> PortalEmails<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        DeleteEmailDeliveryCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Setup the email delivery for a portal
     ///
@@ -334,10 +340,10 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EmailDeliveryUpdatePayload = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::EmailDeliveryUpdatePayload>(serde_json::json!({}))?;
     /// let response = client
     ///     .portal_emails()
-    ///     .update_email_delivery("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .update_email_delivery("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -347,8 +353,8 @@ impl<'a> PortalEmails<'a> {
     pub fn update_email_delivery(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::EmailDeliveryUpdatePayload,
-    ) -> crate::Call<crate::models::EmailDelivery, UpdateEmailDeliveryError> {
+        body: crate::models::EmailDeliveryUpdatePayload,
+    ) -> UpdateEmailDeliveryCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-email-delivery",
             method: reqwest::Method::PATCH,
@@ -364,16 +370,19 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        UpdateEmailDeliveryCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
     }
     /// List custom email templates for a portal
     ///
@@ -400,10 +409,7 @@ impl<'a> PortalEmails<'a> {
     pub fn list_portal_custom_email_templates(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::ListPortalCustomEmailTemplatesResponse,
-        ListPortalCustomEmailTemplatesError,
-    > {
+    ) -> ListPortalCustomEmailTemplatesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-custom-email-templates",
             method: reqwest::Method::GET,
@@ -419,15 +425,18 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        ListPortalCustomEmailTemplatesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Get custom email template used in a portal
     ///
@@ -443,7 +452,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name: kong_konnect::models::EmailTemplateName = serde_json::from_value(serde_json::json!("confirm-email-address"))?;
+    /// let template_name = serde_json::from_value::<kong_konnect::models::EmailTemplateName>(serde_json::json!("confirm-email-address"))?;
     /// let response = client
     ///     .portal_emails()
     ///     .get_portal_custom_email_template("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name)
@@ -456,7 +465,7 @@ impl<'a> PortalEmails<'a> {
         &self,
         portal_id: uuid::Uuid,
         template_name: &crate::models::EmailTemplateName,
-    ) -> crate::Call<crate::models::EmailTemplate, GetPortalCustomEmailTemplateError> {
+    ) -> GetPortalCustomEmailTemplateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-custom-email-template",
             method: reqwest::Method::GET,
@@ -472,16 +481,19 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("templateName", template_name)
+        GetPortalCustomEmailTemplateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("templateName", template_name),
+        }
     }
     /// Delete custom email template
     ///
@@ -497,7 +509,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name: kong_konnect::models::EmailTemplateName = serde_json::from_value(serde_json::json!("confirm-email-address"))?;
+    /// let template_name = serde_json::from_value::<kong_konnect::models::EmailTemplateName>(serde_json::json!("confirm-email-address"))?;
     /// client
     ///     .portal_emails()
     ///     .delete_portal_custom_email_template("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name)
@@ -509,7 +521,7 @@ impl<'a> PortalEmails<'a> {
         &self,
         portal_id: uuid::Uuid,
         template_name: &crate::models::EmailTemplateName,
-    ) -> crate::Call<(), DeletePortalCustomEmailTemplateError> {
+    ) -> DeletePortalCustomEmailTemplateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-portal-custom-email-template",
             method: reqwest::Method::DELETE,
@@ -523,16 +535,19 @@ impl<'a> PortalEmails<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("templateName", template_name)
+        DeletePortalCustomEmailTemplateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("templateName", template_name),
+        }
     }
     /// Update custom email template for a portal
     ///
@@ -548,11 +563,11 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name: kong_konnect::models::EmailTemplateName = serde_json::from_value(serde_json::json!("confirm-email-address"))?;
-    /// let body: kong_konnect::models::UpdatePortalCustomEmailTemplateRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let template_name = serde_json::from_value::<kong_konnect::models::EmailTemplateName>(serde_json::json!("confirm-email-address"))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalCustomEmailTemplateRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .portal_emails()
-    ///     .update_portal_custom_email_template("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name, &body)
+    ///     .update_portal_custom_email_template("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -562,11 +577,8 @@ impl<'a> PortalEmails<'a> {
         &self,
         portal_id: uuid::Uuid,
         template_name: &crate::models::EmailTemplateName,
-        body: &crate::models::UpdatePortalCustomEmailTemplateRequest,
-    ) -> crate::Call<
-        crate::models::EmailTemplate,
-        UpdatePortalCustomEmailTemplateError,
-    > {
+        body: crate::models::UpdatePortalCustomEmailTemplateRequest,
+    ) -> UpdatePortalCustomEmailTemplateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-custom-email-template",
             method: reqwest::Method::PATCH,
@@ -582,17 +594,20 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("templateName", template_name)
-            .json_body("application/json", body)
+        UpdatePortalCustomEmailTemplateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("templateName", template_name)
+                .json_body("application/json", &body),
+        }
     }
     /// Send Test Email
     ///
@@ -609,8 +624,8 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name: kong_konnect::models::EmailTemplateName = serde_json::from_value(serde_json::json!("confirm-email-address"))?;
-    /// let body: kong_konnect::models::PostPortalCustomEmailTestSendRequest = serde_json::from_value(serde_json::json!({
+    /// let template_name = serde_json::from_value::<kong_konnect::models::EmailTemplateName>(serde_json::json!("confirm-email-address"))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::PostPortalCustomEmailTestSendRequest>(serde_json::json!({
     ///   "content": {
     ///     "subject": "string",
     ///     "title": "string",
@@ -619,7 +634,7 @@ impl<'a> PortalEmails<'a> {
     /// }))?;
     /// client
     ///     .portal_emails()
-    ///     .post_portal_custom_email_test_send("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name, &body)
+    ///     .post_portal_custom_email_test_send("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &template_name, body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -628,8 +643,8 @@ impl<'a> PortalEmails<'a> {
         &self,
         portal_id: uuid::Uuid,
         template_name: &crate::models::EmailTemplateName,
-        body: &crate::models::PostPortalCustomEmailTestSendRequest,
-    ) -> crate::Call<(), PostPortalCustomEmailTestSendError> {
+        body: crate::models::PostPortalCustomEmailTestSendRequest,
+    ) -> PostPortalCustomEmailTestSendCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "post-portal-custom-email-test-send",
             method: reqwest::Method::POST,
@@ -643,21 +658,26 @@ impl<'a> PortalEmails<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("templateName", template_name)
-            .json_body("application/json", body)
+        PostPortalCustomEmailTestSendCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("templateName", template_name)
+                .json_body("application/json", &body),
+        }
     }
     /// List email domains
     ///
     /// `GET /v3/portals/email-domains` (operation `list-email-domains`).
+    ///
+    /// Optional: [`page_size`](ListEmailDomainsCall::page_size), [`page_number`](ListEmailDomainsCall::page_number), [`sort`](ListEmailDomainsCall::sort), [`filter`](ListEmailDomainsCall::filter) on the returned [`ListEmailDomainsCall`].
     ///
     /// # Example
     ///
@@ -669,16 +689,14 @@ impl<'a> PortalEmails<'a> {
     ///
     /// let response = client
     ///     .portal_emails()
-    ///     .list_email_domains(&Default::default())
+    ///     .list_email_domains()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_email_domains(
-        &self,
-        options: &ListEmailDomainsOptions,
-    ) -> crate::Call<crate::models::ListDomains, ListEmailDomainsError> {
+    pub fn list_email_domains(&self) -> ListEmailDomainsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-email-domains",
             method: reqwest::Method::GET,
@@ -694,18 +712,18 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query("sort", &options.sort)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListEmailDomainsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListEmailDomainsParams::default(),
+        }
     }
     /// Create an email domain
     ///
@@ -719,12 +737,12 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::EmailDomainPayload = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::EmailDomainPayload>(serde_json::json!({
     ///   "domain": "string"
     /// }))?;
     /// let response = client
     ///     .portal_emails()
-    ///     .create_email_domain(&body)
+    ///     .create_email_domain(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -732,8 +750,8 @@ impl<'a> PortalEmails<'a> {
     /// ```
     pub fn create_email_domain(
         &self,
-        body: &crate::models::EmailDomainPayload,
-    ) -> crate::Call<crate::models::EmailDomain, CreateEmailDomainError> {
+        body: crate::models::EmailDomainPayload,
+    ) -> CreateEmailDomainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-email-domain",
             method: reqwest::Method::POST,
@@ -749,15 +767,18 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateEmailDomainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get an email domain
     ///
@@ -779,10 +800,7 @@ impl<'a> PortalEmails<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_email_domain(
-        &self,
-        email_domain: &str,
-    ) -> crate::Call<crate::models::EmailDomain, GetEmailDomainError> {
+    pub fn get_email_domain(&self, email_domain: &str) -> GetEmailDomainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-email-domain",
             method: reqwest::Method::GET,
@@ -798,15 +816,18 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("emailDomain", email_domain)
+        GetEmailDomainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("emailDomain", email_domain),
+        }
     }
     /// Delete an email domain
     ///
@@ -827,10 +848,7 @@ impl<'a> PortalEmails<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_email_domain(
-        &self,
-        email_domain: &str,
-    ) -> crate::Call<(), DeleteEmailDomainError> {
+    pub fn delete_email_domain(&self, email_domain: &str) -> DeleteEmailDomainCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-email-domain",
             method: reqwest::Method::DELETE,
@@ -844,15 +862,18 @@ impl<'a> PortalEmails<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("emailDomain", email_domain)
+        DeleteEmailDomainCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("emailDomain", email_domain),
+        }
     }
     /// List default email templates
     ///
@@ -874,12 +895,7 @@ impl<'a> PortalEmails<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_default_email_templates(
-        &self,
-    ) -> crate::Call<
-        crate::models::ListDefaultEmailTemplatesResponse,
-        ListDefaultEmailTemplatesError,
-    > {
+    pub fn list_default_email_templates(&self) -> ListDefaultEmailTemplatesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-default-email-templates",
             method: reqwest::Method::GET,
@@ -895,14 +911,17 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
+        ListDefaultEmailTemplatesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+        }
     }
     /// Get default email template
     ///
@@ -916,7 +935,7 @@ impl<'a> PortalEmails<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let template_name: kong_konnect::models::EmailTemplateName = serde_json::from_value(serde_json::json!("confirm-email-address"))?;
+    /// let template_name = serde_json::from_value::<kong_konnect::models::EmailTemplateName>(serde_json::json!("confirm-email-address"))?;
     /// let response = client
     ///     .portal_emails()
     ///     .get_default_email_template(&template_name)
@@ -928,7 +947,7 @@ impl<'a> PortalEmails<'a> {
     pub fn get_default_email_template(
         &self,
         template_name: &crate::models::EmailTemplateName,
-    ) -> crate::Call<crate::models::DefaultEmailTemplate, GetDefaultEmailTemplateError> {
+    ) -> GetDefaultEmailTemplateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-default-email-template",
             method: reqwest::Method::GET,
@@ -944,15 +963,18 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("templateName", template_name)
+        GetDefaultEmailTemplateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("templateName", template_name),
+        }
     }
     /// List email template variables
     ///
@@ -974,12 +996,7 @@ impl<'a> PortalEmails<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_email_template_variables(
-        &self,
-    ) -> crate::Call<
-        crate::models::EmailTemplateVariablesList,
-        ListEmailTemplateVariablesError,
-    > {
+    pub fn list_email_template_variables(&self) -> ListEmailTemplateVariablesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-email-template-variables",
             method: reqwest::Method::GET,
@@ -995,14 +1012,612 @@ impl<'a> PortalEmails<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
+        ListEmailTemplateVariablesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+        }
+    }
+}
+/// The operations on Portal Emails, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalEmails`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PortalEmailsApi {
+    /// [`PortalEmails::get_email_config`]: `GET /v3/portals/{portalId}/email-config`.
+    fn get_email_config(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalEmailConfig,
+            crate::Error<GetEmailConfigError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-email-config",
+                message: "`get-email-config` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::create_portal_email_config`]: `POST /v3/portals/{portalId}/email-config`.
+    fn create_portal_email_config(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::PostPortalEmailConfig,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalEmailConfig,
+            crate::Error<CreatePortalEmailConfigError>,
+        >,
+    > + Send {
+        let _ = (portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-portal-email-config",
+                message: "`create-portal-email-config` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::delete_portal_email_config`]: `DELETE /v3/portals/{portalId}/email-config`.
+    fn delete_portal_email_config(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalEmailConfigError>>,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-portal-email-config",
+                message: "`delete-portal-email-config` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::update_portal_email_config`]: `PATCH /v3/portals/{portalId}/email-config`.
+    fn update_portal_email_config(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalEmailConfigParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalEmailConfig,
+            crate::Error<UpdatePortalEmailConfigError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-email-config",
+                message: "`update-portal-email-config` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::get_email_delivery`]: `GET /v3/portals/{portalId}/email-delivery`.
+    #[deprecated]
+    fn get_email_delivery(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EmailDelivery,
+            crate::Error<GetEmailDeliveryError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-email-delivery",
+                message: "`get-email-delivery` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::delete_email_delivery`]: `DELETE /v3/portals/{portalId}/email-delivery`.
+    #[deprecated]
+    fn delete_email_delivery(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEmailDeliveryError>>,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-email-delivery",
+                message: "`delete-email-delivery` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::update_email_delivery`]: `PATCH /v3/portals/{portalId}/email-delivery`.
+    #[deprecated]
+    fn update_email_delivery(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::EmailDeliveryUpdatePayload,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EmailDelivery,
+            crate::Error<UpdateEmailDeliveryError>,
+        >,
+    > + Send {
+        let _ = (portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-email-delivery",
+                message: "`update-email-delivery` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::list_portal_custom_email_templates`]: `GET /v3/portals/{portalId}/email-templates`.
+    fn list_portal_custom_email_templates(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalCustomEmailTemplatesResponse,
+            crate::Error<ListPortalCustomEmailTemplatesError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-custom-email-templates",
+                message: "`list-portal-custom-email-templates` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::get_portal_custom_email_template`]: `GET /v3/portals/{portalId}/email-templates/{templateName}`.
+    fn get_portal_custom_email_template(
+        &self,
+        portal_id: uuid::Uuid,
+        template_name: &crate::models::EmailTemplateName,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EmailTemplate,
+            crate::Error<GetPortalCustomEmailTemplateError>,
+        >,
+    > + Send {
+        let _ = (portal_id, template_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-custom-email-template",
+                message: "`get-portal-custom-email-template` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::delete_portal_custom_email_template`]: `DELETE /v3/portals/{portalId}/email-templates/{templateName}`.
+    fn delete_portal_custom_email_template(
+        &self,
+        portal_id: uuid::Uuid,
+        template_name: &crate::models::EmailTemplateName,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalCustomEmailTemplateError>>,
+    > + Send {
+        let _ = (portal_id, template_name);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-portal-custom-email-template",
+                message: "`delete-portal-custom-email-template` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::update_portal_custom_email_template`]: `PATCH /v3/portals/{portalId}/email-templates/{templateName}`.
+    fn update_portal_custom_email_template(
+        &self,
+        portal_id: uuid::Uuid,
+        template_name: &crate::models::EmailTemplateName,
+        body: crate::models::UpdatePortalCustomEmailTemplateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EmailTemplate,
+            crate::Error<UpdatePortalCustomEmailTemplateError>,
+        >,
+    > + Send {
+        let _ = (portal_id, template_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-custom-email-template",
+                message: "`update-portal-custom-email-template` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::post_portal_custom_email_test_send`]: `POST /v3/portals/{portalId}/email-templates/{templateName}/send-test-email`.
+    fn post_portal_custom_email_test_send(
+        &self,
+        portal_id: uuid::Uuid,
+        template_name: &crate::models::EmailTemplateName,
+        body: crate::models::PostPortalCustomEmailTestSendRequest,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PostPortalCustomEmailTestSendError>>,
+    > + Send {
+        let _ = (portal_id, template_name, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "post-portal-custom-email-test-send",
+                message: "`post-portal-custom-email-test-send` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::list_email_domains`]: `GET /v3/portals/email-domains`.
+    fn list_email_domains(
+        &self,
+        params: ListEmailDomainsParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListDomains, crate::Error<ListEmailDomainsError>>,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-email-domains",
+                message: "`list-email-domains` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::create_email_domain`]: `POST /v3/portals/email-domains`.
+    fn create_email_domain(
+        &self,
+        body: crate::models::EmailDomainPayload,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::EmailDomain, crate::Error<CreateEmailDomainError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-email-domain",
+                message: "`create-email-domain` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::get_email_domain`]: `GET /v3/portals/email-domains/{emailDomain}`.
+    fn get_email_domain(
+        &self,
+        email_domain: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::EmailDomain, crate::Error<GetEmailDomainError>>,
+    > + Send {
+        let _ = (email_domain,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-email-domain",
+                message: "`get-email-domain` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::delete_email_domain`]: `DELETE /v3/portals/email-domains/{emailDomain}`.
+    fn delete_email_domain(
+        &self,
+        email_domain: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEmailDomainError>>,
+    > + Send {
+        let _ = (email_domain,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-email-domain",
+                message: "`delete-email-domain` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::list_default_email_templates`]: `GET /v3/portals/email-templates`.
+    fn list_default_email_templates(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDefaultEmailTemplatesResponse,
+            crate::Error<ListDefaultEmailTemplatesError>,
+        >,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-default-email-templates",
+                message: "`list-default-email-templates` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::get_default_email_template`]: `GET /v3/portals/email-templates/{templateName}`.
+    fn get_default_email_template(
+        &self,
+        template_name: &crate::models::EmailTemplateName,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DefaultEmailTemplate,
+            crate::Error<GetDefaultEmailTemplateError>,
+        >,
+    > + Send {
+        let _ = (template_name,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-default-email-template",
+                message: "`get-default-email-template` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalEmails::list_email_template_variables`]: `GET /v3/portals/email-templates/variables`.
+    fn list_email_template_variables(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EmailTemplateVariablesList,
+            crate::Error<ListEmailTemplateVariablesError>,
+        >,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-email-template-variables",
+                message: "`list-email-template-variables` is not implemented by this `PortalEmailsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PortalEmailsApi for crate::Client {
+    fn get_email_config(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalEmailConfig,
+            crate::Error<GetEmailConfigError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().get_email_config(portal_id),
+        )
+    }
+    fn create_portal_email_config(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::PostPortalEmailConfig,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalEmailConfig,
+            crate::Error<CreatePortalEmailConfigError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().create_portal_email_config(portal_id, body),
+        )
+    }
+    fn delete_portal_email_config(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalEmailConfigError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().delete_portal_email_config(portal_id),
+        )
+    }
+    fn update_portal_email_config(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalEmailConfigParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalEmailConfig,
+            crate::Error<UpdatePortalEmailConfigError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_emails()
+                .update_portal_email_config(portal_id)
+                .with_params(params),
+        )
+    }
+    fn get_email_delivery(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EmailDelivery,
+            crate::Error<GetEmailDeliveryError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().get_email_delivery(portal_id),
+        )
+    }
+    fn delete_email_delivery(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEmailDeliveryError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().delete_email_delivery(portal_id),
+        )
+    }
+    fn update_email_delivery(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::EmailDeliveryUpdatePayload,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EmailDelivery,
+            crate::Error<UpdateEmailDeliveryError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().update_email_delivery(portal_id, body),
+        )
+    }
+    fn list_portal_custom_email_templates(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalCustomEmailTemplatesResponse,
+            crate::Error<ListPortalCustomEmailTemplatesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().list_portal_custom_email_templates(portal_id),
+        )
+    }
+    fn get_portal_custom_email_template(
+        &self,
+        portal_id: uuid::Uuid,
+        template_name: &crate::models::EmailTemplateName,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EmailTemplate,
+            crate::Error<GetPortalCustomEmailTemplateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_emails()
+                .get_portal_custom_email_template(portal_id, template_name),
+        )
+    }
+    fn delete_portal_custom_email_template(
+        &self,
+        portal_id: uuid::Uuid,
+        template_name: &crate::models::EmailTemplateName,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalCustomEmailTemplateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_emails()
+                .delete_portal_custom_email_template(portal_id, template_name),
+        )
+    }
+    fn update_portal_custom_email_template(
+        &self,
+        portal_id: uuid::Uuid,
+        template_name: &crate::models::EmailTemplateName,
+        body: crate::models::UpdatePortalCustomEmailTemplateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EmailTemplate,
+            crate::Error<UpdatePortalCustomEmailTemplateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_emails()
+                .update_portal_custom_email_template(portal_id, template_name, body),
+        )
+    }
+    fn post_portal_custom_email_test_send(
+        &self,
+        portal_id: uuid::Uuid,
+        template_name: &crate::models::EmailTemplateName,
+        body: crate::models::PostPortalCustomEmailTestSendRequest,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PostPortalCustomEmailTestSendError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_emails()
+                .post_portal_custom_email_test_send(portal_id, template_name, body),
+        )
+    }
+    fn list_email_domains(
+        &self,
+        params: ListEmailDomainsParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListDomains, crate::Error<ListEmailDomainsError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().list_email_domains().with_params(params),
+        )
+    }
+    fn create_email_domain(
+        &self,
+        body: crate::models::EmailDomainPayload,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::EmailDomain, crate::Error<CreateEmailDomainError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().create_email_domain(body),
+        )
+    }
+    fn get_email_domain(
+        &self,
+        email_domain: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::EmailDomain, crate::Error<GetEmailDomainError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().get_email_domain(email_domain),
+        )
+    }
+    fn delete_email_domain(
+        &self,
+        email_domain: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteEmailDomainError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().delete_email_domain(email_domain),
+        )
+    }
+    fn list_default_email_templates(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDefaultEmailTemplatesResponse,
+            crate::Error<ListDefaultEmailTemplatesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().list_default_email_templates(),
+        )
+    }
+    fn get_default_email_template(
+        &self,
+        template_name: &crate::models::EmailTemplateName,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::DefaultEmailTemplate,
+            crate::Error<GetDefaultEmailTemplateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().get_default_email_template(template_name),
+        )
+    }
+    fn list_email_template_variables(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::EmailTemplateVariablesList,
+            crate::Error<ListEmailTemplateVariablesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_emails().list_email_template_variables(),
+        )
     }
 }
 /// The error responses `get-email-config`, `delete-portal-email-config`, `get-email-delivery`, `delete-email-delivery`, `list-portal-custom-email-templates`, `get-portal-custom-email-template`, `delete-portal-custom-email-template`, `get-email-domain`, `delete-email-domain`, `list-default-email-templates`, `get-default-email-template`, `list-email-template-variables` document.
@@ -1191,9 +1806,98 @@ pub type ListDefaultEmailTemplatesError = UnauthorizedForbiddenNotFoundError;
 pub type GetDefaultEmailTemplateError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `list-email-template-variables` documents, which other operations of the group document too.
 pub type ListEmailTemplateVariablesError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-email-domains`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::get_email_config`]: set its optional parameters, then `.await` it."]
+    GetEmailConfigCall < crate ::models::PortalEmailConfig, GetEmailConfigError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::create_portal_email_config`]: set its optional parameters, then `.await` it."]
+    CreatePortalEmailConfigCall < crate ::models::PortalEmailConfig,
+    CreatePortalEmailConfigError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::delete_portal_email_config`]: set its optional parameters, then `.await` it."]
+    DeletePortalEmailConfigCall < (), DeletePortalEmailConfigError >
+}
+/// The optional parameters of [`PortalEmails::update_portal_email_config`], each `None` unless set: what the setters of [`UpdatePortalEmailConfigCall`] fill, and what [`PortalEmailsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListEmailDomainsOptions {
+pub struct UpdatePortalEmailConfigParams {
+    /// Update a portal email configured.
+    pub body: Option<crate::models::PostPortalEmailConfig>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::update_portal_email_config`]: set its optional parameters, then `.await` it."]
+    UpdatePortalEmailConfigCall < crate ::models::PortalEmailConfig,
+    UpdatePortalEmailConfigError >, UpdatePortalEmailConfigParams
+}
+impl UpdatePortalEmailConfigCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::PortalEmailConfig, UpdatePortalEmailConfigError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Update a portal email configured.
+    pub fn body(mut self, body: crate::models::PostPortalEmailConfig) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::get_email_delivery`]: set its optional parameters, then `.await` it."]
+    GetEmailDeliveryCall < crate ::models::EmailDelivery, GetEmailDeliveryError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::delete_email_delivery`]: set its optional parameters, then `.await` it."]
+    DeleteEmailDeliveryCall < (), DeleteEmailDeliveryError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::update_email_delivery`]: set its optional parameters, then `.await` it."]
+    UpdateEmailDeliveryCall < crate ::models::EmailDelivery, UpdateEmailDeliveryError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::list_portal_custom_email_templates`]: set its optional parameters, then `.await` it."]
+    ListPortalCustomEmailTemplatesCall < crate
+    ::models::ListPortalCustomEmailTemplatesResponse, ListPortalCustomEmailTemplatesError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::get_portal_custom_email_template`]: set its optional parameters, then `.await` it."]
+    GetPortalCustomEmailTemplateCall < crate ::models::EmailTemplate,
+    GetPortalCustomEmailTemplateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::delete_portal_custom_email_template`]: set its optional parameters, then `.await` it."]
+    DeletePortalCustomEmailTemplateCall < (), DeletePortalCustomEmailTemplateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::update_portal_custom_email_template`]: set its optional parameters, then `.await` it."]
+    UpdatePortalCustomEmailTemplateCall < crate ::models::EmailTemplate,
+    UpdatePortalCustomEmailTemplateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::post_portal_custom_email_test_send`]: set its optional parameters, then `.await` it."]
+    PostPortalCustomEmailTestSendCall < (), PostPortalCustomEmailTestSendError >
+}
+/// The optional parameters of [`PortalEmails::list_email_domains`], each `None` unless set: what the setters of [`ListEmailDomainsCall`] fill, and what [`PortalEmailsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListEmailDomainsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -1206,29 +1910,80 @@ pub struct ListEmailDomainsOptions {
     /// Filter email domains returned in the response.
     pub filter: Option<crate::models::EmailDomainFilterParameters>,
 }
-/// How [`list_email_domains`](PortalEmails::list_email_domains) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .portal_emails()
-///     .list_email_domains(&Default::default())
-///     .items(&kong_konnect::portal_emails::LIST_EMAIL_DOMAINS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_EMAIL_DOMAINS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::list_email_domains`]: set its optional parameters, then `.await` it."]
+    ListEmailDomainsCall < crate ::models::ListDomains, ListEmailDomainsError >,
+    ListEmailDomainsParams
+}
+impl ListEmailDomainsCall {
+    fn apply(self) -> crate::Call<crate::models::ListDomains, ListEmailDomainsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query("sort", &params.sort)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Sorts a collection of email domains. Supported sort attributes are:
+    /// - domain
+    /// - created_at
+    /// - updated_at
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter email domains returned in the response.
+    pub fn filter(mut self, filter: crate::models::EmailDomainFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::create_email_domain`]: set its optional parameters, then `.await` it."]
+    CreateEmailDomainCall < crate ::models::EmailDomain, CreateEmailDomainError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::get_email_domain`]: set its optional parameters, then `.await` it."]
+    GetEmailDomainCall < crate ::models::EmailDomain, GetEmailDomainError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::delete_email_domain`]: set its optional parameters, then `.await` it."]
+    DeleteEmailDomainCall < (), DeleteEmailDomainError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::list_default_email_templates`]: set its optional parameters, then `.await` it."]
+    ListDefaultEmailTemplatesCall < crate ::models::ListDefaultEmailTemplatesResponse,
+    ListDefaultEmailTemplatesError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::get_default_email_template`]: set its optional parameters, then `.await` it."]
+    GetDefaultEmailTemplateCall < crate ::models::DefaultEmailTemplate,
+    GetDefaultEmailTemplateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalEmails::list_email_template_variables`]: set its optional parameters, then `.await` it."]
+    ListEmailTemplateVariablesCall < crate ::models::EmailTemplateVariablesList,
+    ListEmailTemplateVariablesError >
+}
+/// How `list-email-domains` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_EMAIL_DOMAINS_PAGES: crate::runtime::Paginated<
     crate::models::ListDomains,
     crate::models::EmailDomain,
 > = crate::runtime::Paginated {
@@ -1243,3 +1998,21 @@ pub static LIST_EMAIL_DOMAINS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListEmailDomainsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_email_domains`](PortalEmails::list_email_domains).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListDomains, ListEmailDomainsError> {
+        self.into_call().pages(&LIST_EMAIL_DOMAINS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_email_domains`](PortalEmails::list_email_domains).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::EmailDomain, ListEmailDomainsError> {
+        self.into_call().items(&LIST_EMAIL_DOMAINS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Portal Integrations.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Portal Integrations; get one from [`Client::portal_integrations`](crate::Client::portal_integrations).
 ///
 /// APIs to configure Konnect Developer Portal integrations.
@@ -43,7 +39,7 @@ impl<'a> PortalIntegrations<'a> {
     pub fn get_portal_integrations(
         &self,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::PortalIntegrations, GetPortalIntegrationsError> {
+    ) -> GetPortalIntegrationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-integrations",
             method: reqwest::Method::GET,
@@ -59,21 +55,26 @@ impl<'a> PortalIntegrations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetPortalIntegrationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Replace Integration Configurations
     ///
     /// Replace the portal integration configurations.
     ///
     /// `PUT /v3/portals/{portalId}/integrations` (operation `upsert-portal-integrations`).
+    ///
+    /// Optional: [`body`](UpsertPortalIntegrationsCall::body) on the returned [`UpsertPortalIntegrationsCall`].
     ///
     /// # Example
     ///
@@ -83,10 +84,11 @@ impl<'a> PortalIntegrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalIntegrations = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::PortalIntegrations>(serde_json::json!({}))?;
     /// let response = client
     ///     .portal_integrations()
-    ///     .upsert_portal_integrations("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .upsert_portal_integrations("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -95,8 +97,7 @@ impl<'a> PortalIntegrations<'a> {
     pub fn upsert_portal_integrations(
         &self,
         portal_id: uuid::Uuid,
-        body: Option<&crate::models::PortalIntegrations>,
-    ) -> crate::Call<crate::models::PortalIntegrations, UpsertPortalIntegrationsError> {
+    ) -> UpsertPortalIntegrationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-portal-integrations",
             method: reqwest::Method::PUT,
@@ -112,19 +113,18 @@ impl<'a> PortalIntegrations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpsertPortalIntegrationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: UpsertPortalIntegrationsParams::default(),
         }
     }
     /// Update Integration Configurations
@@ -132,6 +132,8 @@ impl<'a> PortalIntegrations<'a> {
     /// Update the portal integration configurations, merging properties.
     ///
     /// `PATCH /v3/portals/{portalId}/integrations` (operation `update-portal-integrations`).
+    ///
+    /// Optional: [`body`](UpdatePortalIntegrationsCall::body) on the returned [`UpdatePortalIntegrationsCall`].
     ///
     /// # Example
     ///
@@ -141,10 +143,11 @@ impl<'a> PortalIntegrations<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalIntegrations = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalIntegrations>(serde_json::json!({}))?;
     /// let response = client
     ///     .portal_integrations()
-    ///     .update_portal_integrations("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .update_portal_integrations("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -153,8 +156,7 @@ impl<'a> PortalIntegrations<'a> {
     pub fn update_portal_integrations(
         &self,
         portal_id: uuid::Uuid,
-        body: Option<&crate::models::UpdatePortalIntegrations>,
-    ) -> crate::Call<crate::models::PortalIntegrations, UpdatePortalIntegrationsError> {
+    ) -> UpdatePortalIntegrationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-integrations",
             method: reqwest::Method::PATCH,
@@ -170,20 +172,132 @@ impl<'a> PortalIntegrations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdatePortalIntegrationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: UpdatePortalIntegrationsParams::default(),
         }
+    }
+}
+/// The operations on Portal Integrations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalIntegrations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PortalIntegrationsApi {
+    /// [`PortalIntegrations::get_portal_integrations`]: `GET /v3/portals/{portalId}/integrations`.
+    fn get_portal_integrations(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIntegrations,
+            crate::Error<GetPortalIntegrationsError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-integrations",
+                message: "`get-portal-integrations` is not implemented by this `PortalIntegrationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalIntegrations::upsert_portal_integrations`]: `PUT /v3/portals/{portalId}/integrations`.
+    fn upsert_portal_integrations(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpsertPortalIntegrationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIntegrations,
+            crate::Error<UpsertPortalIntegrationsError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-portal-integrations",
+                message: "`upsert-portal-integrations` is not implemented by this `PortalIntegrationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalIntegrations::update_portal_integrations`]: `PATCH /v3/portals/{portalId}/integrations`.
+    fn update_portal_integrations(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalIntegrationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIntegrations,
+            crate::Error<UpdatePortalIntegrationsError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-integrations",
+                message: "`update-portal-integrations` is not implemented by this `PortalIntegrationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PortalIntegrationsApi for crate::Client {
+    fn get_portal_integrations(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIntegrations,
+            crate::Error<GetPortalIntegrationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_integrations().get_portal_integrations(portal_id),
+        )
+    }
+    fn upsert_portal_integrations(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpsertPortalIntegrationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIntegrations,
+            crate::Error<UpsertPortalIntegrationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_integrations()
+                .upsert_portal_integrations(portal_id)
+                .with_params(params),
+        )
+    }
+    fn update_portal_integrations(
+        &self,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalIntegrationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalIntegrations,
+            crate::Error<UpdatePortalIntegrationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_integrations()
+                .update_portal_integrations(portal_id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `get-portal-integrations` documents.
@@ -266,3 +380,67 @@ impl crate::runtime::ErrorResponses for BadRequestUnauthorizedForbiddenNotFoundE
 pub type UpsertPortalIntegrationsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-integrations` documents, which other operations of the group document too.
 pub type UpdatePortalIntegrationsError = BadRequestUnauthorizedForbiddenNotFoundError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalIntegrations::get_portal_integrations`]: set its optional parameters, then `.await` it."]
+    GetPortalIntegrationsCall < crate ::models::PortalIntegrations,
+    GetPortalIntegrationsError >
+}
+/// The optional parameters of [`PortalIntegrations::upsert_portal_integrations`], each `None` unless set: what the setters of [`UpsertPortalIntegrationsCall`] fill, and what [`PortalIntegrationsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpsertPortalIntegrationsParams {
+    /// The request body.
+    pub body: Option<crate::models::PortalIntegrations>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalIntegrations::upsert_portal_integrations`]: set its optional parameters, then `.await` it."]
+    UpsertPortalIntegrationsCall < crate ::models::PortalIntegrations,
+    UpsertPortalIntegrationsError >, UpsertPortalIntegrationsParams
+}
+impl UpsertPortalIntegrationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::PortalIntegrations, UpsertPortalIntegrationsError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::PortalIntegrations) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// The optional parameters of [`PortalIntegrations::update_portal_integrations`], each `None` unless set: what the setters of [`UpdatePortalIntegrationsCall`] fill, and what [`PortalIntegrationsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdatePortalIntegrationsParams {
+    /// The request body.
+    pub body: Option<crate::models::UpdatePortalIntegrations>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalIntegrations::update_portal_integrations`]: set its optional parameters, then `.await` it."]
+    UpdatePortalIntegrationsCall < crate ::models::PortalIntegrations,
+    UpdatePortalIntegrationsError >, UpdatePortalIntegrationsParams
+}
+impl UpdatePortalIntegrationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::PortalIntegrations, UpdatePortalIntegrationsError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::UpdatePortalIntegrations) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Portal Team Membership.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Portal Team Membership; get one from [`Client::portal_team_membership`](crate::Client::portal_team_membership).
 ///
 /// APIs related to Konnect Developer Portal developer team membership.
@@ -24,6 +20,8 @@ impl<'a> PortalTeamMembership<'a> {
     ///
     /// `GET /v3/portals/{portalId}/developers/{developerId}/teams` (operation `list-portal-developer-teams`).
     ///
+    /// Optional: [`page_size`](ListPortalDeveloperTeamsCall::page_size), [`page_number`](ListPortalDeveloperTeamsCall::page_number), [`filter`](ListPortalDeveloperTeamsCall::filter) on the returned [`ListPortalDeveloperTeamsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,7 +32,8 @@ impl<'a> PortalTeamMembership<'a> {
     ///
     /// let response = client
     ///     .portal_team_membership()
-    ///     .list_portal_developer_teams("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_portal_developer_teams("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -44,11 +43,7 @@ impl<'a> PortalTeamMembership<'a> {
         &self,
         developer_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-        options: &ListPortalDeveloperTeamsOptions,
-    ) -> crate::Call<
-        crate::models::ListPortalTeamsResponse,
-        ListPortalDeveloperTeamsError,
-    > {
+    ) -> ListPortalDeveloperTeamsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-developer-teams",
             method: reqwest::Method::GET,
@@ -64,25 +59,28 @@ impl<'a> PortalTeamMembership<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("developerId", &developer_id)
-            .path_param("portalId", &portal_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListPortalDeveloperTeamsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("developerId", &developer_id)
+                .path_param("portalId", &portal_id),
+            params: ListPortalDeveloperTeamsParams::default(),
+        }
     }
     /// List Team Developers
     ///
     /// List a team's developers.
     ///
     /// `GET /v3/portals/{portalId}/teams/{teamId}/developers` (operation `list-portal-team-developers`).
+    ///
+    /// Optional: [`page_size`](ListPortalTeamDevelopersCall::page_size), [`page_number`](ListPortalTeamDevelopersCall::page_number), [`filter`](ListPortalTeamDevelopersCall::filter) on the returned [`ListPortalTeamDevelopersCall`].
     ///
     /// # Example
     ///
@@ -94,7 +92,8 @@ impl<'a> PortalTeamMembership<'a> {
     ///
     /// let response = client
     ///     .portal_team_membership()
-    ///     .list_portal_team_developers("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_portal_team_developers("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -104,11 +103,7 @@ impl<'a> PortalTeamMembership<'a> {
         &self,
         portal_id: uuid::Uuid,
         team_id: uuid::Uuid,
-        options: &ListPortalTeamDevelopersOptions,
-    ) -> crate::Call<
-        crate::models::ListBasicDevelopersResponse,
-        ListPortalTeamDevelopersError,
-    > {
+    ) -> ListPortalTeamDevelopersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-team-developers",
             method: reqwest::Method::GET,
@@ -124,25 +119,28 @@ impl<'a> PortalTeamMembership<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("teamId", &team_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListPortalTeamDevelopersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("teamId", &team_id),
+            params: ListPortalTeamDevelopersParams::default(),
+        }
     }
     /// Add Developer to Team
     ///
     /// Adds a developer to a team. This associates them with all of the roles that have been assigned to the team, providing specific permissions to perform actions on resources.
     ///
     /// `POST /v3/portals/{portalId}/teams/{teamId}/developers` (operation `add-developer-to-portal-team`).
+    ///
+    /// Optional: [`body`](AddDeveloperToPortalTeamCall::body) on the returned [`AddDeveloperToPortalTeamCall`].
     ///
     /// # Example
     ///
@@ -152,12 +150,13 @@ impl<'a> PortalTeamMembership<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AddDeveloperToTeamRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::AddDeveloperToTeamRequest>(serde_json::json!({
     ///   "id": "df120cb4-f60b-47bc-a2f8-6a28e6a3c63b"
     /// }))?;
     /// client
     ///     .portal_team_membership()
-    ///     .add_developer_to_portal_team("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .add_developer_to_portal_team("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -166,8 +165,7 @@ impl<'a> PortalTeamMembership<'a> {
         &self,
         portal_id: uuid::Uuid,
         team_id: uuid::Uuid,
-        body: Option<&crate::models::AddDeveloperToTeamRequest>,
-    ) -> crate::Call<(), AddDeveloperToPortalTeamError> {
+    ) -> AddDeveloperToPortalTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "add-developer-to-portal-team",
             method: reqwest::Method::POST,
@@ -181,20 +179,19 @@ impl<'a> PortalTeamMembership<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    201u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("teamId", &team_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        AddDeveloperToPortalTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        201u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("teamId", &team_id),
+            params: AddDeveloperToPortalTeamParams::default(),
         }
     }
     /// Remove Developer from Team
@@ -223,7 +220,7 @@ impl<'a> PortalTeamMembership<'a> {
         portal_id: uuid::Uuid,
         developer_id: uuid::Uuid,
         team_id: uuid::Uuid,
-    ) -> crate::Call<(), RemoveDeveloperFromPortalTeamError> {
+    ) -> RemoveDeveloperFromPortalTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "remove-developer-from-portal-team",
             method: reqwest::Method::DELETE,
@@ -237,17 +234,170 @@ impl<'a> PortalTeamMembership<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("developerId", &developer_id)
-            .path_param("teamId", &team_id)
+        RemoveDeveloperFromPortalTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("developerId", &developer_id)
+                .path_param("teamId", &team_id),
+        }
+    }
+}
+/// The operations on Portal Team Membership, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalTeamMembership`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PortalTeamMembershipApi {
+    /// [`PortalTeamMembership::list_portal_developer_teams`]: `GET /v3/portals/{portalId}/developers/{developerId}/teams`.
+    fn list_portal_developer_teams(
+        &self,
+        developer_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+        params: ListPortalDeveloperTeamsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalTeamsResponse,
+            crate::Error<ListPortalDeveloperTeamsError>,
+        >,
+    > + Send {
+        let _ = (developer_id, portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-developer-teams",
+                message: "`list-portal-developer-teams` is not implemented by this `PortalTeamMembershipApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalTeamMembership::list_portal_team_developers`]: `GET /v3/portals/{portalId}/teams/{teamId}/developers`.
+    fn list_portal_team_developers(
+        &self,
+        portal_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+        params: ListPortalTeamDevelopersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListBasicDevelopersResponse,
+            crate::Error<ListPortalTeamDevelopersError>,
+        >,
+    > + Send {
+        let _ = (portal_id, team_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-team-developers",
+                message: "`list-portal-team-developers` is not implemented by this `PortalTeamMembershipApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalTeamMembership::add_developer_to_portal_team`]: `POST /v3/portals/{portalId}/teams/{teamId}/developers`.
+    fn add_developer_to_portal_team(
+        &self,
+        portal_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+        params: AddDeveloperToPortalTeamParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<AddDeveloperToPortalTeamError>>,
+    > + Send {
+        let _ = (portal_id, team_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "add-developer-to-portal-team",
+                message: "`add-developer-to-portal-team` is not implemented by this `PortalTeamMembershipApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalTeamMembership::remove_developer_from_portal_team`]: `DELETE /v3/portals/{portalId}/teams/{teamId}/developers/{developerId}`.
+    fn remove_developer_from_portal_team(
+        &self,
+        portal_id: uuid::Uuid,
+        developer_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveDeveloperFromPortalTeamError>>,
+    > + Send {
+        let _ = (portal_id, developer_id, team_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "remove-developer-from-portal-team",
+                message: "`remove-developer-from-portal-team` is not implemented by this `PortalTeamMembershipApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PortalTeamMembershipApi for crate::Client {
+    fn list_portal_developer_teams(
+        &self,
+        developer_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+        params: ListPortalDeveloperTeamsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalTeamsResponse,
+            crate::Error<ListPortalDeveloperTeamsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_team_membership()
+                .list_portal_developer_teams(developer_id, portal_id)
+                .with_params(params),
+        )
+    }
+    fn list_portal_team_developers(
+        &self,
+        portal_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+        params: ListPortalTeamDevelopersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListBasicDevelopersResponse,
+            crate::Error<ListPortalTeamDevelopersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_team_membership()
+                .list_portal_team_developers(portal_id, team_id)
+                .with_params(params),
+        )
+    }
+    fn add_developer_to_portal_team(
+        &self,
+        portal_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+        params: AddDeveloperToPortalTeamParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<AddDeveloperToPortalTeamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_team_membership()
+                .add_developer_to_portal_team(portal_id, team_id)
+                .with_params(params),
+        )
+    }
+    fn remove_developer_from_portal_team(
+        &self,
+        portal_id: uuid::Uuid,
+        developer_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveDeveloperFromPortalTeamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_team_membership()
+                .remove_developer_from_portal_team(portal_id, developer_id, team_id),
+        )
     }
 }
 /// The error responses `list-portal-developer-teams`, `list-portal-team-developers`, `remove-developer-from-portal-team` document.
@@ -336,9 +486,9 @@ impl crate::runtime::ErrorResponses for AddDeveloperToPortalTeamError {
 }
 /// The error responses `remove-developer-from-portal-team` documents, which other operations of the group document too.
 pub type RemoveDeveloperFromPortalTeamError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-portal-developer-teams`.
+/// The optional parameters of [`PortalTeamMembership::list_portal_developer_teams`], each `None` unless set: what the setters of [`ListPortalDeveloperTeamsCall`] fill, and what [`PortalTeamMembershipApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPortalDeveloperTeamsOptions {
+pub struct ListPortalDeveloperTeamsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -346,9 +496,47 @@ pub struct ListPortalDeveloperTeamsOptions {
     /// Filter teams returned in the response.
     pub filter: Option<crate::models::ListPortalDeveloperTeamsFilter>,
 }
-/// Optional parameters of `list-portal-team-developers`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeamMembership::list_portal_developer_teams`]: set its optional parameters, then `.await` it."]
+    ListPortalDeveloperTeamsCall < crate ::models::ListPortalTeamsResponse,
+    ListPortalDeveloperTeamsError >, ListPortalDeveloperTeamsParams
+}
+impl ListPortalDeveloperTeamsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListPortalTeamsResponse,
+        ListPortalDeveloperTeamsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filter teams returned in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListPortalDeveloperTeamsFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`PortalTeamMembership::list_portal_team_developers`], each `None` unless set: what the setters of [`ListPortalTeamDevelopersCall`] fill, and what [`PortalTeamMembershipApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPortalTeamDevelopersOptions {
+pub struct ListPortalTeamDevelopersParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -356,29 +544,78 @@ pub struct ListPortalTeamDevelopersOptions {
     /// Filter developers returned in the response.
     pub filter: Option<crate::models::ListPortalTeamDevelopersFilter>,
 }
-/// How [`list_portal_developer_teams`](PortalTeamMembership::list_portal_developer_teams) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .portal_team_membership()
-///     .list_portal_developer_teams("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::portal_team_membership::LIST_PORTAL_DEVELOPER_TEAMS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PORTAL_DEVELOPER_TEAMS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeamMembership::list_portal_team_developers`]: set its optional parameters, then `.await` it."]
+    ListPortalTeamDevelopersCall < crate ::models::ListBasicDevelopersResponse,
+    ListPortalTeamDevelopersError >, ListPortalTeamDevelopersParams
+}
+impl ListPortalTeamDevelopersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListBasicDevelopersResponse,
+        ListPortalTeamDevelopersError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filter developers returned in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ListPortalTeamDevelopersFilter,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`PortalTeamMembership::add_developer_to_portal_team`], each `None` unless set: what the setters of [`AddDeveloperToPortalTeamCall`] fill, and what [`PortalTeamMembershipApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddDeveloperToPortalTeamParams {
+    /// Add a developer to a team.
+    pub body: Option<crate::models::AddDeveloperToTeamRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeamMembership::add_developer_to_portal_team`]: set its optional parameters, then `.await` it."]
+    AddDeveloperToPortalTeamCall < (), AddDeveloperToPortalTeamError >,
+    AddDeveloperToPortalTeamParams
+}
+impl AddDeveloperToPortalTeamCall {
+    fn apply(self) -> crate::Call<(), AddDeveloperToPortalTeamError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Add a developer to a team.
+    pub fn body(mut self, body: crate::models::AddDeveloperToTeamRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeamMembership::remove_developer_from_portal_team`]: set its optional parameters, then `.await` it."]
+    RemoveDeveloperFromPortalTeamCall < (), RemoveDeveloperFromPortalTeamError >
+}
+/// How `list-portal-developer-teams` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_DEVELOPER_TEAMS_PAGES: crate::runtime::Paginated<
     crate::models::ListPortalTeamsResponse,
     crate::models::PortalTeamResponse,
 > = crate::runtime::Paginated {
@@ -393,29 +630,32 @@ pub static LIST_PORTAL_DEVELOPER_TEAMS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_portal_team_developers`](PortalTeamMembership::list_portal_team_developers) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .portal_team_membership()
-///     .list_portal_team_developers("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::portal_team_membership::LIST_PORTAL_TEAM_DEVELOPERS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PORTAL_TEAM_DEVELOPERS_PAGES: crate::runtime::Paginated<
+impl ListPortalDeveloperTeamsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_developer_teams`](PortalTeamMembership::list_portal_developer_teams).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPortalTeamsResponse,
+        ListPortalDeveloperTeamsError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_DEVELOPER_TEAMS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_developer_teams`](PortalTeamMembership::list_portal_developer_teams).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::PortalTeamResponse,
+        ListPortalDeveloperTeamsError,
+    > {
+        self.into_call().items(&LIST_PORTAL_DEVELOPER_TEAMS_PAGES)
+    }
+}
+/// How `list-portal-team-developers` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_TEAM_DEVELOPERS_PAGES: crate::runtime::Paginated<
     crate::models::ListBasicDevelopersResponse,
     crate::models::BasicDeveloper,
 > = crate::runtime::Paginated {
@@ -430,3 +670,27 @@ pub static LIST_PORTAL_TEAM_DEVELOPERS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListPortalTeamDevelopersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_team_developers`](PortalTeamMembership::list_portal_team_developers).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListBasicDevelopersResponse,
+        ListPortalTeamDevelopersError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_TEAM_DEVELOPERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_team_developers`](PortalTeamMembership::list_portal_team_developers).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::BasicDeveloper,
+        ListPortalTeamDevelopersError,
+    > {
+        self.into_call().items(&LIST_PORTAL_TEAM_DEVELOPERS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Portal Team Roles.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Portal Team Roles; get one from [`Client::portal_team_roles`](crate::Client::portal_team_roles).
 ///
 /// APIs related to Konnect Developer Portal developer team roles.
@@ -40,9 +36,7 @@ impl<'a> PortalTeamRoles<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_portal_roles(
-        &self,
-    ) -> crate::Call<crate::models::ListRolesResponse, ListPortalRolesError> {
+    pub fn list_portal_roles(&self) -> ListPortalRolesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-roles",
             method: reqwest::Method::GET,
@@ -58,20 +52,25 @@ impl<'a> PortalTeamRoles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
+        ListPortalRolesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+        }
     }
     /// List Team Roles
     ///
     /// Lists the roles belonging to a developer team. Each role provides permissions to perform actions on a specified resource or collection.
     ///
     /// `GET /v3/portals/{portalId}/teams/{teamId}/assigned-roles` (operation `list-portal-team-roles`).
+    ///
+    /// Optional: [`page_size`](ListPortalTeamRolesCall::page_size), [`page_number`](ListPortalTeamRolesCall::page_number) on the returned [`ListPortalTeamRolesCall`].
     ///
     /// # Example
     ///
@@ -83,7 +82,8 @@ impl<'a> PortalTeamRoles<'a> {
     ///
     /// let response = client
     ///     .portal_team_roles()
-    ///     .list_portal_team_roles("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_portal_team_roles("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -93,11 +93,7 @@ impl<'a> PortalTeamRoles<'a> {
         &self,
         portal_id: uuid::Uuid,
         team_id: uuid::Uuid,
-        options: &ListPortalTeamRolesOptions,
-    ) -> crate::Call<
-        crate::models::AssignedPortalRoleCollectionResponse,
-        ListPortalTeamRolesError,
-    > {
+    ) -> ListPortalTeamRolesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-team-roles",
             method: reqwest::Method::GET,
@@ -113,24 +109,28 @@ impl<'a> PortalTeamRoles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("teamId", &team_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListPortalTeamRolesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("teamId", &team_id),
+            params: ListPortalTeamRolesParams::default(),
+        }
     }
     /// Assign Role
     ///
     /// Assign a role to a developer team. This associates the set of permissions in a role with the team, so that they will be applied to any developer who is a member of the team.
     ///
     /// `POST /v3/portals/{portalId}/teams/{teamId}/assigned-roles` (operation `assign-role-to-portal-teams`).
+    ///
+    /// Optional: [`page_size`](AssignRoleToPortalTeamsCall::page_size), [`page_number`](AssignRoleToPortalTeamsCall::page_number), [`body`](AssignRoleToPortalTeamsCall::body) on the returned [`AssignRoleToPortalTeamsCall`].
     ///
     /// # Example
     ///
@@ -140,7 +140,7 @@ impl<'a> PortalTeamRoles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalAssignRoleRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PortalAssignRoleRequest>(serde_json::json!({
     ///   "role_name": "API Viewer",
     ///   "entity_id": "18ee2573-dec0-4b83-be99-fa7700bcdc61",
     ///   "entity_type_name": "Services",
@@ -148,7 +148,9 @@ impl<'a> PortalTeamRoles<'a> {
     /// }))?;
     /// let response = client
     ///     .portal_team_roles()
-    ///     .assign_role_to_portal_teams("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body), &Default::default())
+    ///     .assign_role_to_portal_teams("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -158,12 +160,7 @@ impl<'a> PortalTeamRoles<'a> {
         &self,
         portal_id: uuid::Uuid,
         team_id: uuid::Uuid,
-        body: Option<&crate::models::PortalAssignRoleRequest>,
-        options: &AssignRoleToPortalTeamsOptions,
-    ) -> crate::Call<
-        crate::models::PortalAssignedRoleResponse,
-        AssignRoleToPortalTeamsError,
-    > {
+    ) -> AssignRoleToPortalTeamsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "assign-role-to-portal-teams",
             method: reqwest::Method::POST,
@@ -179,22 +176,19 @@ impl<'a> PortalTeamRoles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("teamId", &team_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        AssignRoleToPortalTeamsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("teamId", &team_id),
+            params: AssignRoleToPortalTeamsParams::default(),
         }
     }
     /// Remove Role
@@ -223,7 +217,7 @@ impl<'a> PortalTeamRoles<'a> {
         role_id: uuid::Uuid,
         portal_id: uuid::Uuid,
         team_id: uuid::Uuid,
-    ) -> crate::Call<(), RemoveRoleFromPortalTeamError> {
+    ) -> RemoveRoleFromPortalTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "remove-role-from-portal-team",
             method: reqwest::Method::DELETE,
@@ -237,17 +231,167 @@ impl<'a> PortalTeamRoles<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("roleId", &role_id)
-            .path_param("portalId", &portal_id)
-            .path_param("teamId", &team_id)
+        RemoveRoleFromPortalTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("roleId", &role_id)
+                .path_param("portalId", &portal_id)
+                .path_param("teamId", &team_id),
+        }
+    }
+}
+/// The operations on Portal Team Roles, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalTeamRoles`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PortalTeamRolesApi {
+    /// [`PortalTeamRoles::list_portal_roles`]: `GET /v3/portal-roles`.
+    fn list_portal_roles(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListRolesResponse,
+            crate::Error<ListPortalRolesError>,
+        >,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-roles",
+                message: "`list-portal-roles` is not implemented by this `PortalTeamRolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalTeamRoles::list_portal_team_roles`]: `GET /v3/portals/{portalId}/teams/{teamId}/assigned-roles`.
+    fn list_portal_team_roles(
+        &self,
+        portal_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+        params: ListPortalTeamRolesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AssignedPortalRoleCollectionResponse,
+            crate::Error<ListPortalTeamRolesError>,
+        >,
+    > + Send {
+        let _ = (portal_id, team_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-team-roles",
+                message: "`list-portal-team-roles` is not implemented by this `PortalTeamRolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalTeamRoles::assign_role_to_portal_teams`]: `POST /v3/portals/{portalId}/teams/{teamId}/assigned-roles`.
+    fn assign_role_to_portal_teams(
+        &self,
+        portal_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+        params: AssignRoleToPortalTeamsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalAssignedRoleResponse,
+            crate::Error<AssignRoleToPortalTeamsError>,
+        >,
+    > + Send {
+        let _ = (portal_id, team_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "assign-role-to-portal-teams",
+                message: "`assign-role-to-portal-teams` is not implemented by this `PortalTeamRolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalTeamRoles::remove_role_from_portal_team`]: `DELETE /v3/portals/{portalId}/teams/{teamId}/assigned-roles/{roleId}`.
+    fn remove_role_from_portal_team(
+        &self,
+        role_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveRoleFromPortalTeamError>>,
+    > + Send {
+        let _ = (role_id, portal_id, team_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "remove-role-from-portal-team",
+                message: "`remove-role-from-portal-team` is not implemented by this `PortalTeamRolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PortalTeamRolesApi for crate::Client {
+    fn list_portal_roles(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListRolesResponse,
+            crate::Error<ListPortalRolesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_team_roles().list_portal_roles(),
+        )
+    }
+    fn list_portal_team_roles(
+        &self,
+        portal_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+        params: ListPortalTeamRolesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AssignedPortalRoleCollectionResponse,
+            crate::Error<ListPortalTeamRolesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_team_roles()
+                .list_portal_team_roles(portal_id, team_id)
+                .with_params(params),
+        )
+    }
+    fn assign_role_to_portal_teams(
+        &self,
+        portal_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+        params: AssignRoleToPortalTeamsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalAssignedRoleResponse,
+            crate::Error<AssignRoleToPortalTeamsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_team_roles()
+                .assign_role_to_portal_teams(portal_id, team_id)
+                .with_params(params),
+        )
+    }
+    fn remove_role_from_portal_team(
+        &self,
+        role_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveRoleFromPortalTeamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_team_roles()
+                .remove_role_from_portal_team(role_id, portal_id, team_id),
+        )
     }
 }
 /// The error responses `list-portal-roles` documents.
@@ -366,45 +510,104 @@ impl crate::runtime::ErrorResponses for AssignRoleToPortalTeamsError {
 }
 /// The error responses `remove-role-from-portal-team` documents, which other operations of the group document too.
 pub type RemoveRoleFromPortalTeamError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-portal-team-roles`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeamRoles::list_portal_roles`]: set its optional parameters, then `.await` it."]
+    ListPortalRolesCall < crate ::models::ListRolesResponse, ListPortalRolesError >
+}
+/// The optional parameters of [`PortalTeamRoles::list_portal_team_roles`], each `None` unless set: what the setters of [`ListPortalTeamRolesCall`] fill, and what [`PortalTeamRolesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPortalTeamRolesOptions {
+pub struct ListPortalTeamRolesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// Optional parameters of `assign-role-to-portal-teams`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeamRoles::list_portal_team_roles`]: set its optional parameters, then `.await` it."]
+    ListPortalTeamRolesCall < crate ::models::AssignedPortalRoleCollectionResponse,
+    ListPortalTeamRolesError >, ListPortalTeamRolesParams
+}
+impl ListPortalTeamRolesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::AssignedPortalRoleCollectionResponse,
+        ListPortalTeamRolesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+/// The optional parameters of [`PortalTeamRoles::assign_role_to_portal_teams`], each `None` unless set: what the setters of [`AssignRoleToPortalTeamsCall`] fill, and what [`PortalTeamRolesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct AssignRoleToPortalTeamsOptions {
+pub struct AssignRoleToPortalTeamsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
+    /// Assign a role to a team.
+    pub body: Option<crate::models::PortalAssignRoleRequest>,
 }
-/// How [`list_portal_team_roles`](PortalTeamRoles::list_portal_team_roles) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .portal_team_roles()
-///     .list_portal_team_roles("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::portal_team_roles::LIST_PORTAL_TEAM_ROLES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PORTAL_TEAM_ROLES_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeamRoles::assign_role_to_portal_teams`]: set its optional parameters, then `.await` it."]
+    AssignRoleToPortalTeamsCall < crate ::models::PortalAssignedRoleResponse,
+    AssignRoleToPortalTeamsError >, AssignRoleToPortalTeamsParams
+}
+impl AssignRoleToPortalTeamsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::PortalAssignedRoleResponse,
+        AssignRoleToPortalTeamsError,
+    > {
+        let params = self.params;
+        let call = self
+            .call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number);
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Assign a role to a team.
+    pub fn body(mut self, body: crate::models::PortalAssignRoleRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeamRoles::remove_role_from_portal_team`]: set its optional parameters, then `.await` it."]
+    RemoveRoleFromPortalTeamCall < (), RemoveRoleFromPortalTeamError >
+}
+/// How `list-portal-team-roles` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_TEAM_ROLES_PAGES: crate::runtime::Paginated<
     crate::models::AssignedPortalRoleCollectionResponse,
     crate::models::PortalAssignedRoleResponse,
 > = crate::runtime::Paginated {
@@ -419,3 +622,27 @@ pub static LIST_PORTAL_TEAM_ROLES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListPortalTeamRolesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_team_roles`](PortalTeamRoles::list_portal_team_roles).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::AssignedPortalRoleCollectionResponse,
+        ListPortalTeamRolesError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_TEAM_ROLES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_team_roles`](PortalTeamRoles::list_portal_team_roles).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::PortalAssignedRoleResponse,
+        ListPortalTeamRolesError,
+    > {
+        self.into_call().items(&LIST_PORTAL_TEAM_ROLES_PAGES)
+    }
+}

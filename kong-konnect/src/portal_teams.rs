@@ -2,11 +2,7 @@
 
 //! Operations on Portal Teams.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Portal Teams; get one from [`Client::portal_teams`](crate::Client::portal_teams).
 ///
 /// APIs related to configuration of Konnect Developer Portal developer teams.
@@ -24,6 +20,8 @@ impl<'a> PortalTeams<'a> {
     ///
     /// `GET /v3/portals/{portalId}/teams` (operation `list-portal-teams`).
     ///
+    /// Optional: [`page_size`](ListPortalTeamsCall::page_size), [`page_number`](ListPortalTeamsCall::page_number), [`filter`](ListPortalTeamsCall::filter) on the returned [`ListPortalTeamsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,17 +32,14 @@ impl<'a> PortalTeams<'a> {
     ///
     /// let response = client
     ///     .portal_teams()
-    ///     .list_portal_teams("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_portal_teams("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_portal_teams(
-        &self,
-        portal_id: uuid::Uuid,
-        options: &ListPortalTeamsOptions,
-    ) -> crate::Call<crate::models::ListPortalTeamsResponse, ListPortalTeamsError> {
+    pub fn list_portal_teams(&self, portal_id: uuid::Uuid) -> ListPortalTeamsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-teams",
             method: reqwest::Method::GET,
@@ -60,24 +55,27 @@ impl<'a> PortalTeams<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListPortalTeamsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: ListPortalTeamsParams::default(),
+        }
     }
     /// Create Team
     ///
     /// Creates a developer team in a portal. Developers can be added to teams to provide RBAC access to API products. Teams can be assigned roles that grant permissions to perform an action on a resource.
     ///
     /// `POST /v3/portals/{portalId}/teams` (operation `create-portal-team`).
+    ///
+    /// Optional: [`body`](CreatePortalTeamCall::body) on the returned [`CreatePortalTeamCall`].
     ///
     /// # Example
     ///
@@ -87,24 +85,21 @@ impl<'a> PortalTeams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalCreateTeamRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PortalCreateTeamRequest>(serde_json::json!({
     ///   "name": "IDM - Developers",
     ///   "description": "The Identity Management (IDM) team.",
     ///   "can_own_applications": false
     /// }))?;
     /// let response = client
     ///     .portal_teams()
-    ///     .create_portal_team("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .create_portal_team("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_portal_team(
-        &self,
-        portal_id: uuid::Uuid,
-        body: Option<&crate::models::PortalCreateTeamRequest>,
-    ) -> crate::Call<crate::models::PortalTeamResponse, CreatePortalTeamError> {
+    pub fn create_portal_team(&self, portal_id: uuid::Uuid) -> CreatePortalTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-portal-team",
             method: reqwest::Method::POST,
@@ -120,19 +115,18 @@ impl<'a> PortalTeams<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreatePortalTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: CreatePortalTeamParams::default(),
         }
     }
     /// Get Team
@@ -161,7 +155,7 @@ impl<'a> PortalTeams<'a> {
         &self,
         team_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::PortalTeamResponse, GetPortalTeamError> {
+    ) -> GetPortalTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-team",
             method: reqwest::Method::GET,
@@ -177,16 +171,19 @@ impl<'a> PortalTeams<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", &team_id)
-            .path_param("portalId", &portal_id)
+        GetPortalTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", &team_id)
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Delete Team
     ///
@@ -213,7 +210,7 @@ impl<'a> PortalTeams<'a> {
         &self,
         team_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePortalTeamError> {
+    ) -> DeletePortalTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-portal-team",
             method: reqwest::Method::DELETE,
@@ -227,22 +224,27 @@ impl<'a> PortalTeams<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", &team_id)
-            .path_param("portalId", &portal_id)
+        DeletePortalTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", &team_id)
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Update Team
     ///
     /// Updates an individual developer team for a portal.
     ///
     /// `PATCH /v3/portals/{portalId}/teams/{teamId}` (operation `update-portal-team`).
+    ///
+    /// Optional: [`body`](UpdatePortalTeamCall::body) on the returned [`UpdatePortalTeamCall`].
     ///
     /// # Example
     ///
@@ -252,14 +254,15 @@ impl<'a> PortalTeams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PortalUpdateTeamRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PortalUpdateTeamRequest>(serde_json::json!({
     ///   "name": "IDM - Developers",
     ///   "description": "The Identity Management (IDM) API team.",
     ///   "can_own_applications": false
     /// }))?;
     /// let response = client
     ///     .portal_teams()
-    ///     .update_portal_team("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .update_portal_team("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -269,8 +272,7 @@ impl<'a> PortalTeams<'a> {
         &self,
         team_id: uuid::Uuid,
         portal_id: uuid::Uuid,
-        body: Option<&crate::models::PortalUpdateTeamRequest>,
-    ) -> crate::Call<crate::models::PortalTeamResponse, UpdatePortalTeamError> {
+    ) -> UpdatePortalTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-team",
             method: reqwest::Method::PATCH,
@@ -286,21 +288,196 @@ impl<'a> PortalTeams<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", &team_id)
-            .path_param("portalId", &portal_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdatePortalTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", &team_id)
+                .path_param("portalId", &portal_id),
+            params: UpdatePortalTeamParams::default(),
         }
+    }
+}
+/// The operations on Portal Teams, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalTeams`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PortalTeamsApi {
+    /// [`PortalTeams::list_portal_teams`]: `GET /v3/portals/{portalId}/teams`.
+    fn list_portal_teams(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalTeamsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalTeamsResponse,
+            crate::Error<ListPortalTeamsError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-teams",
+                message: "`list-portal-teams` is not implemented by this `PortalTeamsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalTeams::create_portal_team`]: `POST /v3/portals/{portalId}/teams`.
+    fn create_portal_team(
+        &self,
+        portal_id: uuid::Uuid,
+        params: CreatePortalTeamParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamResponse,
+            crate::Error<CreatePortalTeamError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-portal-team",
+                message: "`create-portal-team` is not implemented by this `PortalTeamsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalTeams::get_portal_team`]: `GET /v3/portals/{portalId}/teams/{teamId}`.
+    fn get_portal_team(
+        &self,
+        team_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamResponse,
+            crate::Error<GetPortalTeamError>,
+        >,
+    > + Send {
+        let _ = (team_id, portal_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-team",
+                message: "`get-portal-team` is not implemented by this `PortalTeamsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalTeams::delete_portal_team`]: `DELETE /v3/portals/{portalId}/teams/{teamId}`.
+    fn delete_portal_team(
+        &self,
+        team_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalTeamError>>,
+    > + Send {
+        let _ = (team_id, portal_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-portal-team",
+                message: "`delete-portal-team` is not implemented by this `PortalTeamsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalTeams::update_portal_team`]: `PATCH /v3/portals/{portalId}/teams/{teamId}`.
+    fn update_portal_team(
+        &self,
+        team_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalTeamParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamResponse,
+            crate::Error<UpdatePortalTeamError>,
+        >,
+    > + Send {
+        let _ = (team_id, portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-team",
+                message: "`update-portal-team` is not implemented by this `PortalTeamsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PortalTeamsApi for crate::Client {
+    fn list_portal_teams(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalTeamsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalTeamsResponse,
+            crate::Error<ListPortalTeamsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_teams().list_portal_teams(portal_id).with_params(params),
+        )
+    }
+    fn create_portal_team(
+        &self,
+        portal_id: uuid::Uuid,
+        params: CreatePortalTeamParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamResponse,
+            crate::Error<CreatePortalTeamError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_teams().create_portal_team(portal_id).with_params(params),
+        )
+    }
+    fn get_portal_team(
+        &self,
+        team_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamResponse,
+            crate::Error<GetPortalTeamError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_teams().get_portal_team(team_id, portal_id),
+        )
+    }
+    fn delete_portal_team(
+        &self,
+        team_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalTeamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portal_teams().delete_portal_team(team_id, portal_id),
+        )
+    }
+    fn update_portal_team(
+        &self,
+        team_id: uuid::Uuid,
+        portal_id: uuid::Uuid,
+        params: UpdatePortalTeamParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalTeamResponse,
+            crate::Error<UpdatePortalTeamError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portal_teams()
+                .update_portal_team(team_id, portal_id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-portal-teams`, `get-portal-team`, `delete-portal-team`, `update-portal-team` document.
@@ -387,9 +564,9 @@ pub type GetPortalTeamError = UnauthorizedForbiddenNotFoundError;
 pub type DeletePortalTeamError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-team` documents, which other operations of the group document too.
 pub type UpdatePortalTeamError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-portal-teams`.
+/// The optional parameters of [`PortalTeams::list_portal_teams`], each `None` unless set: what the setters of [`ListPortalTeamsCall`] fill, and what [`PortalTeamsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPortalTeamsOptions {
+pub struct ListPortalTeamsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -397,29 +574,108 @@ pub struct ListPortalTeamsOptions {
     /// Filter teams returned in the response.
     pub filter: Option<crate::models::ListPortalTeamsFilter>,
 }
-/// How [`list_portal_teams`](PortalTeams::list_portal_teams) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .portal_teams()
-///     .list_portal_teams("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::portal_teams::LIST_PORTAL_TEAMS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PORTAL_TEAMS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeams::list_portal_teams`]: set its optional parameters, then `.await` it."]
+    ListPortalTeamsCall < crate ::models::ListPortalTeamsResponse, ListPortalTeamsError
+    >, ListPortalTeamsParams
+}
+impl ListPortalTeamsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListPortalTeamsResponse, ListPortalTeamsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filter teams returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListPortalTeamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`PortalTeams::create_portal_team`], each `None` unless set: what the setters of [`CreatePortalTeamCall`] fill, and what [`PortalTeamsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreatePortalTeamParams {
+    /// Create a team in a portal.
+    pub body: Option<crate::models::PortalCreateTeamRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeams::create_portal_team`]: set its optional parameters, then `.await` it."]
+    CreatePortalTeamCall < crate ::models::PortalTeamResponse, CreatePortalTeamError >,
+    CreatePortalTeamParams
+}
+impl CreatePortalTeamCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::PortalTeamResponse, CreatePortalTeamError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Create a team in a portal.
+    pub fn body(mut self, body: crate::models::PortalCreateTeamRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeams::get_portal_team`]: set its optional parameters, then `.await` it."]
+    GetPortalTeamCall < crate ::models::PortalTeamResponse, GetPortalTeamError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeams::delete_portal_team`]: set its optional parameters, then `.await` it."]
+    DeletePortalTeamCall < (), DeletePortalTeamError >
+}
+/// The optional parameters of [`PortalTeams::update_portal_team`], each `None` unless set: what the setters of [`UpdatePortalTeamCall`] fill, and what [`PortalTeamsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdatePortalTeamParams {
+    /// Update a team in a portal.
+    pub body: Option<crate::models::PortalUpdateTeamRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalTeams::update_portal_team`]: set its optional parameters, then `.await` it."]
+    UpdatePortalTeamCall < crate ::models::PortalTeamResponse, UpdatePortalTeamError >,
+    UpdatePortalTeamParams
+}
+impl UpdatePortalTeamCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::PortalTeamResponse, UpdatePortalTeamError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Update a team in a portal.
+    pub fn body(mut self, body: crate::models::PortalUpdateTeamRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// How `list-portal-teams` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_TEAMS_PAGES: crate::runtime::Paginated<
     crate::models::ListPortalTeamsResponse,
     crate::models::PortalTeamResponse,
 > = crate::runtime::Paginated {
@@ -434,3 +690,24 @@ pub static LIST_PORTAL_TEAMS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListPortalTeamsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_teams`](PortalTeams::list_portal_teams).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPortalTeamsResponse,
+        ListPortalTeamsError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_TEAMS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_teams`](PortalTeams::list_portal_teams).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::PortalTeamResponse, ListPortalTeamsError> {
+        self.into_call().items(&LIST_PORTAL_TEAMS_PAGES)
+    }
+}

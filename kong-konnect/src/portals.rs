@@ -2,11 +2,7 @@
 
 //! Operations on Portals.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Portals; get one from [`Client::portals`](crate::Client::portals).
 ///
 /// APIs related to configuration of Konnect Developer Portals.
@@ -24,6 +20,8 @@ impl<'a> Portals<'a> {
     ///
     /// `GET /v3/portals` (operation `list-portals`).
     ///
+    /// Optional: [`page_size`](ListPortalsCall::page_size), [`page_number`](ListPortalsCall::page_number), [`sort`](ListPortalsCall::sort), [`filter`](ListPortalsCall::filter) on the returned [`ListPortalsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,16 +32,14 @@ impl<'a> Portals<'a> {
     ///
     /// let response = client
     ///     .portals()
-    ///     .list_portals(&Default::default())
+    ///     .list_portals()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_portals(
-        &self,
-        options: &ListPortalsOptions,
-    ) -> crate::Call<crate::models::ListPortalsResponse, ListPortalsError> {
+    pub fn list_portals(&self) -> ListPortalsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portals",
             method: reqwest::Method::GET,
@@ -59,18 +55,18 @@ impl<'a> Portals<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query("sort", &options.sort)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListPortalsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListPortalsParams::default(),
+        }
     }
     /// Create Portal
     ///
@@ -86,12 +82,12 @@ impl<'a> Portals<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePortalRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreatePortalRequest>(serde_json::json!({
     ///   "name": "string"
     /// }))?;
     /// let response = client
     ///     .portals()
-    ///     .create_portal(&body)
+    ///     .create_portal(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -99,8 +95,8 @@ impl<'a> Portals<'a> {
     /// ```
     pub fn create_portal(
         &self,
-        body: &crate::models::CreatePortalRequest,
-    ) -> crate::Call<crate::models::ListPortalsResponsePortal, CreatePortalError> {
+        body: crate::models::CreatePortalRequest,
+    ) -> CreatePortalCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-portal",
             method: reqwest::Method::POST,
@@ -116,15 +112,18 @@ impl<'a> Portals<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreatePortalCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Portal
     ///
@@ -148,10 +147,7 @@ impl<'a> Portals<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_portal(
-        &self,
-        portal_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ListPortalsResponsePortal, GetPortalError> {
+    pub fn get_portal(&self, portal_id: uuid::Uuid) -> GetPortalCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal",
             method: reqwest::Method::GET,
@@ -167,21 +163,26 @@ impl<'a> Portals<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
+        GetPortalCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+        }
     }
     /// Delete Portal
     ///
     /// Deletes a single portal, along with all related entities.
     ///
     /// `DELETE /v3/portals/{portalId}` (operation `delete-portal`).
+    ///
+    /// Optional: [`force`](DeletePortalCall::force) on the returned [`DeletePortalCall`].
     ///
     /// # Example
     ///
@@ -191,18 +192,16 @@ impl<'a> Portals<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let force = serde_json::from_value::<kong_konnect::models::UpdateApiForce>(serde_json::json!("false"))?;
     /// client
     ///     .portals()
-    ///     .delete_portal("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &Default::default())
+    ///     .delete_portal("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .force(force)
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_portal(
-        &self,
-        portal_id: uuid::Uuid,
-        options: &DeletePortalOptions,
-    ) -> crate::Call<(), DeletePortalError> {
+    pub fn delete_portal(&self, portal_id: uuid::Uuid) -> DeletePortalCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-portal",
             method: reqwest::Method::DELETE,
@@ -216,16 +215,19 @@ impl<'a> Portals<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .query("force", &options.force)
+        DeletePortalCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: DeletePortalParams::default(),
+        }
     }
     /// Update Portal
     ///
@@ -241,10 +243,10 @@ impl<'a> Portals<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .portals()
-    ///     .update_portal("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, &body)
+    ///     .update_portal("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -253,8 +255,8 @@ impl<'a> Portals<'a> {
     pub fn update_portal(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::UpdatePortalRequest,
-    ) -> crate::Call<crate::models::ListPortalsResponsePortal, UpdatePortalError> {
+        body: crate::models::UpdatePortalRequest,
+    ) -> UpdatePortalCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal",
             method: reqwest::Method::PATCH,
@@ -270,16 +272,180 @@ impl<'a> Portals<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        UpdatePortalCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on Portals, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Portals`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PortalsApi {
+    /// [`Portals::list_portals`]: `GET /v3/portals`.
+    fn list_portals(
+        &self,
+        params: ListPortalsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalsResponse,
+            crate::Error<ListPortalsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portals",
+                message: "`list-portals` is not implemented by this `PortalsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Portals::create_portal`]: `POST /v3/portals`.
+    fn create_portal(
+        &self,
+        body: crate::models::CreatePortalRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalsResponsePortal,
+            crate::Error<CreatePortalError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-portal",
+                message: "`create-portal` is not implemented by this `PortalsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Portals::get_portal`]: `GET /v3/portals/{portalId}`.
+    fn get_portal(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalsResponsePortal,
+            crate::Error<GetPortalError>,
+        >,
+    > + Send {
+        let _ = (portal_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal",
+                message: "`get-portal` is not implemented by this `PortalsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Portals::delete_portal`]: `DELETE /v3/portals/{portalId}`.
+    fn delete_portal(
+        &self,
+        portal_id: uuid::Uuid,
+        params: DeletePortalParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalError>>,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-portal",
+                message: "`delete-portal` is not implemented by this `PortalsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Portals::update_portal`]: `PATCH /v3/portals/{portalId}`.
+    fn update_portal(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::UpdatePortalRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalsResponsePortal,
+            crate::Error<UpdatePortalError>,
+        >,
+    > + Send {
+        let _ = (portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal",
+                message: "`update-portal` is not implemented by this `PortalsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PortalsApi for crate::Client {
+    fn list_portals(
+        &self,
+        params: ListPortalsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalsResponse,
+            crate::Error<ListPortalsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portals().list_portals().with_params(params),
+        )
+    }
+    fn create_portal(
+        &self,
+        body: crate::models::CreatePortalRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalsResponsePortal,
+            crate::Error<CreatePortalError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(self.portals().create_portal(body))
+    }
+    fn get_portal(
+        &self,
+        portal_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalsResponsePortal,
+            crate::Error<GetPortalError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(self.portals().get_portal(portal_id))
+    }
+    fn delete_portal(
+        &self,
+        portal_id: uuid::Uuid,
+        params: DeletePortalParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portals().delete_portal(portal_id).with_params(params),
+        )
+    }
+    fn update_portal(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::UpdatePortalRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalsResponsePortal,
+            crate::Error<UpdatePortalError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portals().update_portal(portal_id, body),
+        )
     }
 }
 /// The error responses `list-portals`, `create-portal` document.
@@ -406,9 +572,9 @@ impl crate::runtime::ErrorResponses for UpdatePortalError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-portals`.
+/// The optional parameters of [`Portals::list_portals`], each `None` unless set: what the setters of [`ListPortalsCall`] fill, and what [`PortalsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPortalsOptions {
+pub struct ListPortalsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -428,35 +594,91 @@ pub struct ListPortalsOptions {
     /// Filter portals returned in the response.
     pub filter: Option<crate::models::PortalFilterParameters>,
 }
-/// Optional parameters of `delete-portal`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Portals::list_portals`]: set its optional parameters, then `.await` it."]
+    ListPortalsCall < crate ::models::ListPortalsResponse, ListPortalsError >,
+    ListPortalsParams
+}
+impl ListPortalsCall {
+    fn apply(self) -> crate::Call<crate::models::ListPortalsResponse, ListPortalsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query("sort", &params.sort)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Sorts a collection of portals. Supported sort attributes are:
+    /// - name
+    /// - description
+    /// - authentication_enabled
+    /// - rbac_enabled
+    /// - auto_approve_applications
+    /// - auto_approve_developers
+    /// - default_domain
+    /// - canonical_domain
+    /// - created_at
+    /// - updated_at
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// Filter portals returned in the response.
+    pub fn filter(mut self, filter: crate::models::PortalFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Portals::create_portal`]: set its optional parameters, then `.await` it."]
+    CreatePortalCall < crate ::models::ListPortalsResponsePortal, CreatePortalError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Portals::get_portal`]: set its optional parameters, then `.await` it."]
+    GetPortalCall < crate ::models::ListPortalsResponsePortal, GetPortalError >
+}
+/// The optional parameters of [`Portals::delete_portal`], each `None` unless set: what the setters of [`DeletePortalCall`] fill, and what [`PortalsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct DeletePortalOptions {
+pub struct DeletePortalParams {
     /// If true, the portal will be deleted, automatically deleting all API publications. If the force param is not set, the deletion will only succeed if there are no APIs currently published.
     pub force: Option<crate::models::UpdateApiForce>,
 }
-/// How [`list_portals`](Portals::list_portals) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .portals()
-///     .list_portals(&Default::default())
-///     .items(&kong_konnect::portals::LIST_PORTALS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PORTALS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Portals::delete_portal`]: set its optional parameters, then `.await` it."]
+    DeletePortalCall < (), DeletePortalError >, DeletePortalParams
+}
+impl DeletePortalCall {
+    fn apply(self) -> crate::Call<(), DeletePortalError> {
+        let params = self.params;
+        self.call.query("force", &params.force)
+    }
+    /// If true, the portal will be deleted, automatically deleting all API publications. If the force param is not set, the deletion will only succeed if there are no APIs currently published.
+    pub fn force(mut self, force: crate::models::UpdateApiForce) -> Self {
+        self.params.force = Some(force);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Portals::update_portal`]: set its optional parameters, then `.await` it."]
+    UpdatePortalCall < crate ::models::ListPortalsResponsePortal, UpdatePortalError >
+}
+/// How `list-portals` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTALS_PAGES: crate::runtime::Paginated<
     crate::models::ListPortalsResponse,
     crate::models::ListPortalsResponsePortal,
 > = crate::runtime::Paginated {
@@ -471,3 +693,21 @@ pub static LIST_PORTALS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListPortalsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portals`](Portals::list_portals).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListPortalsResponse, ListPortalsError> {
+        self.into_call().pages(&LIST_PORTALS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portals`](Portals::list_portals).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ListPortalsResponsePortal, ListPortalsError> {
+        self.into_call().items(&LIST_PORTALS_PAGES)
+    }
+}

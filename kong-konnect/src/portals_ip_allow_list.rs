@@ -2,11 +2,7 @@
 
 //! Operations on Portals IP Allow List.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Portals IP Allow List; get one from [`Client::portals_ip_allow_list`](crate::Client::portals_ip_allow_list).
 ///
 /// APIs related to Konnect Portal IP Allow List.
@@ -24,6 +20,8 @@ impl<'a> PortalsIpAllowList<'a> {
     ///
     /// `GET /v3/portals/{portalId}/ip-allow-list` (operation `list-portal-ip-allow-list`).
     ///
+    /// Optional: [`page_size`](ListPortalIpAllowListCall::page_size), [`page_before`](ListPortalIpAllowListCall::page_before), [`page_after`](ListPortalIpAllowListCall::page_after) on the returned [`ListPortalIpAllowListCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,7 +32,8 @@ impl<'a> PortalsIpAllowList<'a> {
     ///
     /// let response = client
     ///     .portals_ip_allow_list()
-    ///     .list_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -43,11 +42,7 @@ impl<'a> PortalsIpAllowList<'a> {
     pub fn list_portal_ip_allow_list(
         &self,
         portal_id: uuid::Uuid,
-        options: &ListPortalIpAllowListOptions,
-    ) -> crate::Call<
-        crate::models::ListPortalIpAllowListResponse,
-        ListPortalIpAllowListError,
-    > {
+    ) -> ListPortalIpAllowListCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-ip-allow-list",
             method: reqwest::Method::GET,
@@ -63,24 +58,27 @@ impl<'a> PortalsIpAllowList<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .query("page[size]", &options.page_size)
-            .query("page[before]", &options.page_before)
-            .query("page[after]", &options.page_after)
+        ListPortalIpAllowListCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: ListPortalIpAllowListParams::default(),
+        }
     }
     /// Create an IP allow list for a portal
     ///
     /// Create an IP allow list for a portal.
     ///
     /// `POST /v3/portals/{portalId}/ip-allow-list` (operation `create-portal-ip-allow-list`).
+    ///
+    /// Optional: [`body`](CreatePortalIpAllowListCall::body) on the returned [`CreatePortalIpAllowListCall`].
     ///
     /// # Example
     ///
@@ -90,7 +88,7 @@ impl<'a> PortalsIpAllowList<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PutPortalIpAllowListRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PutPortalIpAllowListRequest>(serde_json::json!({
     ///   "allowed_ips": [
     ///     "192.168.1.1",
     ///     "192.168.1.0/22"
@@ -98,7 +96,8 @@ impl<'a> PortalsIpAllowList<'a> {
     /// }))?;
     /// let response = client
     ///     .portals_ip_allow_list()
-    ///     .create_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .create_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -107,8 +106,7 @@ impl<'a> PortalsIpAllowList<'a> {
     pub fn create_portal_ip_allow_list(
         &self,
         portal_id: uuid::Uuid,
-        body: Option<&crate::models::PutPortalIpAllowListRequest>,
-    ) -> crate::Call<crate::models::IpEntry, CreatePortalIpAllowListError> {
+    ) -> CreatePortalIpAllowListCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-portal-ip-allow-list",
             method: reqwest::Method::POST,
@@ -124,19 +122,18 @@ impl<'a> PortalsIpAllowList<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreatePortalIpAllowListCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: CreatePortalIpAllowListParams::default(),
         }
     }
     /// Get an IP allow list for a portal
@@ -165,7 +162,7 @@ impl<'a> PortalsIpAllowList<'a> {
         &self,
         portal_id: uuid::Uuid,
         id: uuid::Uuid,
-    ) -> crate::Call<crate::models::IpEntry, GetPortalIpAllowListError> {
+    ) -> GetPortalIpAllowListCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-ip-allow-list",
             method: reqwest::Method::GET,
@@ -181,22 +178,27 @@ impl<'a> PortalsIpAllowList<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("id", &id)
+        GetPortalIpAllowListCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("id", &id),
+        }
     }
     /// Replace an IP allow list for a portal
     ///
     /// Replace an IP allow list for a portal.
     ///
     /// `PUT /v3/portals/{portalId}/ip-allow-list/{id}` (operation `put-portal-ip-allow-list`).
+    ///
+    /// Optional: [`body`](PutPortalIpAllowListCall::body) on the returned [`PutPortalIpAllowListCall`].
     ///
     /// # Example
     ///
@@ -206,7 +208,7 @@ impl<'a> PortalsIpAllowList<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PutPortalIpAllowListRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PutPortalIpAllowListRequest>(serde_json::json!({
     ///   "allowed_ips": [
     ///     "192.168.1.1",
     ///     "192.168.1.0/22"
@@ -214,7 +216,8 @@ impl<'a> PortalsIpAllowList<'a> {
     /// }))?;
     /// let response = client
     ///     .portals_ip_allow_list()
-    ///     .put_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
+    ///     .put_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -224,8 +227,7 @@ impl<'a> PortalsIpAllowList<'a> {
         &self,
         portal_id: uuid::Uuid,
         id: uuid::Uuid,
-        body: Option<&crate::models::PutPortalIpAllowListRequest>,
-    ) -> crate::Call<crate::models::IpEntry, PutPortalIpAllowListError> {
+    ) -> PutPortalIpAllowListCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "put-portal-ip-allow-list",
             method: reqwest::Method::PUT,
@@ -241,20 +243,19 @@ impl<'a> PortalsIpAllowList<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("id", &id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PutPortalIpAllowListCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("id", &id),
+            params: PutPortalIpAllowListParams::default(),
         }
     }
     /// Delete an IP allow list from a portal
@@ -282,7 +283,7 @@ impl<'a> PortalsIpAllowList<'a> {
         &self,
         portal_id: uuid::Uuid,
         id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePortalIpAllowListError> {
+    ) -> DeletePortalIpAllowListCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-portal-ip-allow-list",
             method: reqwest::Method::DELETE,
@@ -296,22 +297,27 @@ impl<'a> PortalsIpAllowList<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("id", &id)
+        DeletePortalIpAllowListCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("id", &id),
+        }
     }
     /// Update an IP allow list for a portal
     ///
     /// Update an IP allow list for a portal.
     ///
     /// `PATCH /v3/portals/{portalId}/ip-allow-list/{id}` (operation `update-portal-ip-allow-list`).
+    ///
+    /// Optional: [`body`](UpdatePortalIpAllowListCall::body) on the returned [`UpdatePortalIpAllowListCall`].
     ///
     /// # Example
     ///
@@ -321,7 +327,7 @@ impl<'a> PortalsIpAllowList<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalIpAllowListRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalIpAllowListRequest>(serde_json::json!({
     ///   "allowed_ips": [
     ///     "192.168.1.1",
     ///     "192.168.1.0/22"
@@ -329,7 +335,8 @@ impl<'a> PortalsIpAllowList<'a> {
     /// }))?;
     /// let response = client
     ///     .portals_ip_allow_list()
-    ///     .update_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?, Some(&body))
+    ///     .update_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -339,8 +346,7 @@ impl<'a> PortalsIpAllowList<'a> {
         &self,
         portal_id: uuid::Uuid,
         id: uuid::Uuid,
-        body: Option<&crate::models::UpdatePortalIpAllowListRequest>,
-    ) -> crate::Call<crate::models::IpEntry, UpdatePortalIpAllowListError> {
+    ) -> UpdatePortalIpAllowListCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-ip-allow-list",
             method: reqwest::Method::PATCH,
@@ -356,21 +362,229 @@ impl<'a> PortalsIpAllowList<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("id", &id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdatePortalIpAllowListCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("id", &id),
+            params: UpdatePortalIpAllowListParams::default(),
         }
+    }
+}
+/// The operations on Portals IP Allow List, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PortalsIpAllowList`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PortalsIpAllowListApi {
+    /// [`PortalsIpAllowList::list_portal_ip_allow_list`]: `GET /v3/portals/{portalId}/ip-allow-list`.
+    fn list_portal_ip_allow_list(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalIpAllowListParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalIpAllowListResponse,
+            crate::Error<ListPortalIpAllowListError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-ip-allow-list",
+                message: "`list-portal-ip-allow-list` is not implemented by this `PortalsIpAllowListApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalsIpAllowList::create_portal_ip_allow_list`]: `POST /v3/portals/{portalId}/ip-allow-list`.
+    fn create_portal_ip_allow_list(
+        &self,
+        portal_id: uuid::Uuid,
+        params: CreatePortalIpAllowListParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IpEntry,
+            crate::Error<CreatePortalIpAllowListError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-portal-ip-allow-list",
+                message: "`create-portal-ip-allow-list` is not implemented by this `PortalsIpAllowListApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalsIpAllowList::get_portal_ip_allow_list`]: `GET /v3/portals/{portalId}/ip-allow-list/{id}`.
+    fn get_portal_ip_allow_list(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::IpEntry, crate::Error<GetPortalIpAllowListError>>,
+    > + Send {
+        let _ = (portal_id, id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-ip-allow-list",
+                message: "`get-portal-ip-allow-list` is not implemented by this `PortalsIpAllowListApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalsIpAllowList::put_portal_ip_allow_list`]: `PUT /v3/portals/{portalId}/ip-allow-list/{id}`.
+    fn put_portal_ip_allow_list(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        params: PutPortalIpAllowListParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::IpEntry, crate::Error<PutPortalIpAllowListError>>,
+    > + Send {
+        let _ = (portal_id, id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "put-portal-ip-allow-list",
+                message: "`put-portal-ip-allow-list` is not implemented by this `PortalsIpAllowListApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalsIpAllowList::delete_portal_ip_allow_list`]: `DELETE /v3/portals/{portalId}/ip-allow-list/{id}`.
+    fn delete_portal_ip_allow_list(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalIpAllowListError>>,
+    > + Send {
+        let _ = (portal_id, id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-portal-ip-allow-list",
+                message: "`delete-portal-ip-allow-list` is not implemented by this `PortalsIpAllowListApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PortalsIpAllowList::update_portal_ip_allow_list`]: `PATCH /v3/portals/{portalId}/ip-allow-list/{id}`.
+    fn update_portal_ip_allow_list(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        params: UpdatePortalIpAllowListParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IpEntry,
+            crate::Error<UpdatePortalIpAllowListError>,
+        >,
+    > + Send {
+        let _ = (portal_id, id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-ip-allow-list",
+                message: "`update-portal-ip-allow-list` is not implemented by this `PortalsIpAllowListApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PortalsIpAllowListApi for crate::Client {
+    fn list_portal_ip_allow_list(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalIpAllowListParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalIpAllowListResponse,
+            crate::Error<ListPortalIpAllowListError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portals_ip_allow_list()
+                .list_portal_ip_allow_list(portal_id)
+                .with_params(params),
+        )
+    }
+    fn create_portal_ip_allow_list(
+        &self,
+        portal_id: uuid::Uuid,
+        params: CreatePortalIpAllowListParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IpEntry,
+            crate::Error<CreatePortalIpAllowListError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portals_ip_allow_list()
+                .create_portal_ip_allow_list(portal_id)
+                .with_params(params),
+        )
+    }
+    fn get_portal_ip_allow_list(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::IpEntry, crate::Error<GetPortalIpAllowListError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portals_ip_allow_list().get_portal_ip_allow_list(portal_id, id),
+        )
+    }
+    fn put_portal_ip_allow_list(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        params: PutPortalIpAllowListParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::IpEntry, crate::Error<PutPortalIpAllowListError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portals_ip_allow_list()
+                .put_portal_ip_allow_list(portal_id, id)
+                .with_params(params),
+        )
+    }
+    fn delete_portal_ip_allow_list(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalIpAllowListError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.portals_ip_allow_list().delete_portal_ip_allow_list(portal_id, id),
+        )
+    }
+    fn update_portal_ip_allow_list(
+        &self,
+        portal_id: uuid::Uuid,
+        id: uuid::Uuid,
+        params: UpdatePortalIpAllowListParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::IpEntry,
+            crate::Error<UpdatePortalIpAllowListError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .portals_ip_allow_list()
+                .update_portal_ip_allow_list(portal_id, id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-portal-ip-allow-list`, `get-portal-ip-allow-list`, `delete-portal-ip-allow-list` document.
@@ -495,9 +709,9 @@ pub type PutPortalIpAllowListError = BadRequestUnauthorizedForbiddenNotFoundErro
 pub type DeletePortalIpAllowListError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-ip-allow-list` documents, which other operations of the group document too.
 pub type UpdatePortalIpAllowListError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-portal-ip-allow-list`.
+/// The optional parameters of [`PortalsIpAllowList::list_portal_ip_allow_list`], each `None` unless set: what the setters of [`ListPortalIpAllowListCall`] fill, and what [`PortalsIpAllowListApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPortalIpAllowListOptions {
+pub struct ListPortalIpAllowListParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Request the next page of data, starting with the item before this parameter.
@@ -505,29 +719,134 @@ pub struct ListPortalIpAllowListOptions {
     /// Request the next page of data, starting with the item after this parameter.
     pub page_after: Option<String>,
 }
-/// How [`list_portal_ip_allow_list`](PortalsIpAllowList::list_portal_ip_allow_list) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): a cursor (`page[after]`) taken from each response's next page (`meta.next`) until it has none, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .portals_ip_allow_list()
-///     .list_portal_ip_allow_list("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::portals_ip_allow_list::LIST_PORTAL_IP_ALLOW_LIST_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PORTAL_IP_ALLOW_LIST_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalsIpAllowList::list_portal_ip_allow_list`]: set its optional parameters, then `.await` it."]
+    ListPortalIpAllowListCall < crate ::models::ListPortalIpAllowListResponse,
+    ListPortalIpAllowListError >, ListPortalIpAllowListParams
+}
+impl ListPortalIpAllowListCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListPortalIpAllowListResponse,
+        ListPortalIpAllowListError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[before]", &params.page_before)
+            .query("page[after]", &params.page_after)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Request the next page of data, starting with the item before this parameter.
+    pub fn page_before(mut self, page_before: impl Into<String>) -> Self {
+        self.params.page_before = Some(page_before.into());
+        self
+    }
+    /// Request the next page of data, starting with the item after this parameter.
+    pub fn page_after(mut self, page_after: impl Into<String>) -> Self {
+        self.params.page_after = Some(page_after.into());
+        self
+    }
+}
+/// The optional parameters of [`PortalsIpAllowList::create_portal_ip_allow_list`], each `None` unless set: what the setters of [`CreatePortalIpAllowListCall`] fill, and what [`PortalsIpAllowListApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreatePortalIpAllowListParams {
+    /// The request body.
+    pub body: Option<crate::models::PutPortalIpAllowListRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalsIpAllowList::create_portal_ip_allow_list`]: set its optional parameters, then `.await` it."]
+    CreatePortalIpAllowListCall < crate ::models::IpEntry, CreatePortalIpAllowListError
+    >, CreatePortalIpAllowListParams
+}
+impl CreatePortalIpAllowListCall {
+    fn apply(self) -> crate::Call<crate::models::IpEntry, CreatePortalIpAllowListError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::PutPortalIpAllowListRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalsIpAllowList::get_portal_ip_allow_list`]: set its optional parameters, then `.await` it."]
+    GetPortalIpAllowListCall < crate ::models::IpEntry, GetPortalIpAllowListError >
+}
+/// The optional parameters of [`PortalsIpAllowList::put_portal_ip_allow_list`], each `None` unless set: what the setters of [`PutPortalIpAllowListCall`] fill, and what [`PortalsIpAllowListApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PutPortalIpAllowListParams {
+    /// The request body.
+    pub body: Option<crate::models::PutPortalIpAllowListRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalsIpAllowList::put_portal_ip_allow_list`]: set its optional parameters, then `.await` it."]
+    PutPortalIpAllowListCall < crate ::models::IpEntry, PutPortalIpAllowListError >,
+    PutPortalIpAllowListParams
+}
+impl PutPortalIpAllowListCall {
+    fn apply(self) -> crate::Call<crate::models::IpEntry, PutPortalIpAllowListError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::PutPortalIpAllowListRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalsIpAllowList::delete_portal_ip_allow_list`]: set its optional parameters, then `.await` it."]
+    DeletePortalIpAllowListCall < (), DeletePortalIpAllowListError >
+}
+/// The optional parameters of [`PortalsIpAllowList::update_portal_ip_allow_list`], each `None` unless set: what the setters of [`UpdatePortalIpAllowListCall`] fill, and what [`PortalsIpAllowListApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdatePortalIpAllowListParams {
+    /// The request body.
+    pub body: Option<crate::models::UpdatePortalIpAllowListRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PortalsIpAllowList::update_portal_ip_allow_list`]: set its optional parameters, then `.await` it."]
+    UpdatePortalIpAllowListCall < crate ::models::IpEntry, UpdatePortalIpAllowListError
+    >, UpdatePortalIpAllowListParams
+}
+impl UpdatePortalIpAllowListCall {
+    fn apply(self) -> crate::Call<crate::models::IpEntry, UpdatePortalIpAllowListError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, body: crate::models::UpdatePortalIpAllowListRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// How `list-portal-ip-allow-list` walks its pages: a cursor (`page[after]`) taken from each response's next page (`meta.next`) until it has none.
+static LIST_PORTAL_IP_ALLOW_LIST_PAGES: crate::runtime::Paginated<
     crate::models::ListPortalIpAllowListResponse,
     crate::models::IpEntry,
 > = crate::runtime::Paginated {
@@ -540,3 +859,24 @@ pub static LIST_PORTAL_IP_ALLOW_LIST_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListPortalIpAllowListCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_ip_allow_list`](PortalsIpAllowList::list_portal_ip_allow_list).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPortalIpAllowListResponse,
+        ListPortalIpAllowListError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_IP_ALLOW_LIST_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// A cursor (`page[after]`) taken from each response's next page (`meta.next`) until it has none, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_ip_allow_list`](PortalsIpAllowList::list_portal_ip_allow_list).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::IpEntry, ListPortalIpAllowListError> {
+        self.into_call().items(&LIST_PORTAL_IP_ALLOW_LIST_PAGES)
+    }
+}

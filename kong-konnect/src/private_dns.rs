@@ -2,11 +2,7 @@
 
 //! Operations on Private DNS.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Private DNS; get one from [`Client::private_dns`](crate::Client::private_dns).
 ///
 /// Private DNS attachments enable a Cloud Gateway network to resolve private DNS zones hosted in your cloud
@@ -26,6 +22,8 @@ impl<'a> PrivateDns<'a> {
     ///
     /// `GET /v2/cloud-gateways/networks/{networkId}/private-dns` (operation `list-private-dns`).
     ///
+    /// Optional: [`filter`](ListPrivateDnsCall::filter), [`page_size`](ListPrivateDnsCall::page_size), [`page_number`](ListPrivateDnsCall::page_number) on the returned [`ListPrivateDnsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,19 +32,20 @@ impl<'a> PrivateDns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::PrivateDnsFilterParameters>(serde_json::json!({
+    ///   "name": {},
+    ///   "state": "created"
+    /// }))?;
     /// let response = client
     ///     .private_dns()
-    ///     .list_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, &Default::default())
+    ///     .list_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?)
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_private_dns(
-        &self,
-        network_id: uuid::Uuid,
-        options: &ListPrivateDnsOptions,
-    ) -> crate::Call<crate::models::ListPrivateDnsResponse, ListPrivateDnsError> {
+    pub fn list_private_dns(&self, network_id: uuid::Uuid) -> ListPrivateDnsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-private-dns",
             method: reqwest::Method::GET,
@@ -62,18 +61,19 @@ impl<'a> PrivateDns<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListPrivateDnsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id),
+            params: ListPrivateDnsParams::default(),
+        }
     }
     /// Create Private DNS
     ///
@@ -92,10 +92,10 @@ impl<'a> PrivateDns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePrivateDnsRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::CreatePrivateDnsRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .private_dns()
-    ///     .create_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, &body)
+    ///     .create_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -104,8 +104,8 @@ impl<'a> PrivateDns<'a> {
     pub fn create_private_dns(
         &self,
         network_id: uuid::Uuid,
-        body: &crate::models::CreatePrivateDnsRequest,
-    ) -> crate::Call<crate::models::PrivateDnsResponse, CreatePrivateDnsError> {
+        body: crate::models::CreatePrivateDnsRequest,
+    ) -> CreatePrivateDnsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-private-dns",
             method: reqwest::Method::POST,
@@ -121,16 +121,19 @@ impl<'a> PrivateDns<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
-            .json_body("application/json", body)
+        CreatePrivateDnsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get Private DNS
     ///
@@ -158,7 +161,7 @@ impl<'a> PrivateDns<'a> {
         &self,
         network_id: uuid::Uuid,
         private_dns_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::PrivateDnsResponse, GetPrivateDnsError> {
+    ) -> GetPrivateDnsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-private-dns",
             method: reqwest::Method::GET,
@@ -174,16 +177,19 @@ impl<'a> PrivateDns<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
-            .path_param("privateDnsId", &private_dns_id)
+        GetPrivateDnsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id)
+                .path_param("privateDnsId", &private_dns_id),
+        }
     }
     /// Delete Private DNS
     ///
@@ -212,7 +218,7 @@ impl<'a> PrivateDns<'a> {
         &self,
         network_id: uuid::Uuid,
         private_dns_id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePrivateDnsError> {
+    ) -> DeletePrivateDnsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-private-dns",
             method: reqwest::Method::DELETE,
@@ -226,16 +232,19 @@ impl<'a> PrivateDns<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
-            .path_param("privateDnsId", &private_dns_id)
+        DeletePrivateDnsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id)
+                .path_param("privateDnsId", &private_dns_id),
+        }
     }
     /// Update Private DNS
     ///
@@ -252,7 +261,7 @@ impl<'a> PrivateDns<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchPrivateDnsRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PatchPrivateDnsRequest>(serde_json::json!({
     ///   "name": "us-east-2-private-dns",
     ///   "private_dns_attachment_config": {
     ///     "kind": "aws-outbound-resolver",
@@ -272,7 +281,7 @@ impl<'a> PrivateDns<'a> {
     /// }))?;
     /// let response = client
     ///     .private_dns()
-    ///     .update_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, "1850820b-c69f-4a2a-b9be-bbcdbc5cd618".parse()?, &body)
+    ///     .update_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, "1850820b-c69f-4a2a-b9be-bbcdbc5cd618".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -282,8 +291,8 @@ impl<'a> PrivateDns<'a> {
         &self,
         network_id: uuid::Uuid,
         private_dns_id: uuid::Uuid,
-        body: &crate::models::PatchPrivateDnsRequest,
-    ) -> crate::Call<crate::models::PrivateDnsResponse, UpdatePrivateDnsError> {
+        body: crate::models::PatchPrivateDnsRequest,
+    ) -> UpdatePrivateDnsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-private-dns",
             method: reqwest::Method::PATCH,
@@ -299,17 +308,193 @@ impl<'a> PrivateDns<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
-            .path_param("privateDnsId", &private_dns_id)
-            .json_body("application/json", body)
+        UpdatePrivateDnsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id)
+                .path_param("privateDnsId", &private_dns_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on Private DNS, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`PrivateDns`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait PrivateDnsApi {
+    /// [`PrivateDns::list_private_dns`]: `GET /v2/cloud-gateways/networks/{networkId}/private-dns`.
+    fn list_private_dns(
+        &self,
+        network_id: uuid::Uuid,
+        params: ListPrivateDnsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPrivateDnsResponse,
+            crate::Error<ListPrivateDnsError>,
+        >,
+    > + Send {
+        let _ = (network_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-private-dns",
+                message: "`list-private-dns` is not implemented by this `PrivateDnsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PrivateDns::create_private_dns`]: `POST /v2/cloud-gateways/networks/{networkId}/private-dns`.
+    fn create_private_dns(
+        &self,
+        network_id: uuid::Uuid,
+        body: crate::models::CreatePrivateDnsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PrivateDnsResponse,
+            crate::Error<CreatePrivateDnsError>,
+        >,
+    > + Send {
+        let _ = (network_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-private-dns",
+                message: "`create-private-dns` is not implemented by this `PrivateDnsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PrivateDns::get_private_dns`]: `GET /v2/cloud-gateways/networks/{networkId}/private-dns/{privateDnsId}`.
+    fn get_private_dns(
+        &self,
+        network_id: uuid::Uuid,
+        private_dns_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PrivateDnsResponse,
+            crate::Error<GetPrivateDnsError>,
+        >,
+    > + Send {
+        let _ = (network_id, private_dns_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-private-dns",
+                message: "`get-private-dns` is not implemented by this `PrivateDnsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PrivateDns::delete_private_dns`]: `DELETE /v2/cloud-gateways/networks/{networkId}/private-dns/{privateDnsId}`.
+    fn delete_private_dns(
+        &self,
+        network_id: uuid::Uuid,
+        private_dns_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePrivateDnsError>>,
+    > + Send {
+        let _ = (network_id, private_dns_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-private-dns",
+                message: "`delete-private-dns` is not implemented by this `PrivateDnsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`PrivateDns::update_private_dns`]: `PATCH /v2/cloud-gateways/networks/{networkId}/private-dns/{privateDnsId}`.
+    fn update_private_dns(
+        &self,
+        network_id: uuid::Uuid,
+        private_dns_id: uuid::Uuid,
+        body: crate::models::PatchPrivateDnsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PrivateDnsResponse,
+            crate::Error<UpdatePrivateDnsError>,
+        >,
+    > + Send {
+        let _ = (network_id, private_dns_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-private-dns",
+                message: "`update-private-dns` is not implemented by this `PrivateDnsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl PrivateDnsApi for crate::Client {
+    fn list_private_dns(
+        &self,
+        network_id: uuid::Uuid,
+        params: ListPrivateDnsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPrivateDnsResponse,
+            crate::Error<ListPrivateDnsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.private_dns().list_private_dns(network_id).with_params(params),
+        )
+    }
+    fn create_private_dns(
+        &self,
+        network_id: uuid::Uuid,
+        body: crate::models::CreatePrivateDnsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PrivateDnsResponse,
+            crate::Error<CreatePrivateDnsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.private_dns().create_private_dns(network_id, body),
+        )
+    }
+    fn get_private_dns(
+        &self,
+        network_id: uuid::Uuid,
+        private_dns_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PrivateDnsResponse,
+            crate::Error<GetPrivateDnsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.private_dns().get_private_dns(network_id, private_dns_id),
+        )
+    }
+    fn delete_private_dns(
+        &self,
+        network_id: uuid::Uuid,
+        private_dns_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePrivateDnsError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.private_dns().delete_private_dns(network_id, private_dns_id),
+        )
+    }
+    fn update_private_dns(
+        &self,
+        network_id: uuid::Uuid,
+        private_dns_id: uuid::Uuid,
+        body: crate::models::PatchPrivateDnsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PrivateDnsResponse,
+            crate::Error<UpdatePrivateDnsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.private_dns().update_private_dns(network_id, private_dns_id, body),
+        )
     }
 }
 /// The error responses `list-private-dns`, `delete-private-dns` document.
@@ -441,9 +626,9 @@ impl crate::runtime::ErrorResponses for GetPrivateDnsError {
 pub type DeletePrivateDnsError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-private-dns` documents, which other operations of the group document too.
 pub type UpdatePrivateDnsError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
-/// Optional parameters of `list-private-dns`.
+/// The optional parameters of [`PrivateDns::list_private_dns`], each `None` unless set: what the setters of [`ListPrivateDnsCall`] fill, and what [`PrivateDnsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPrivateDnsOptions {
+pub struct ListPrivateDnsParams {
     /// Filters supported for Private DNS.
     pub filter: Option<crate::models::PrivateDnsFilterParameters>,
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
@@ -451,29 +636,60 @@ pub struct ListPrivateDnsOptions {
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// How [`list_private_dns`](PrivateDns::list_private_dns) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .private_dns()
-///     .list_private_dns("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, &Default::default())
-///     .items(&kong_konnect::private_dns::LIST_PRIVATE_DNS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PRIVATE_DNS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PrivateDns::list_private_dns`]: set its optional parameters, then `.await` it."]
+    ListPrivateDnsCall < crate ::models::ListPrivateDnsResponse, ListPrivateDnsError >,
+    ListPrivateDnsParams
+}
+impl ListPrivateDnsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListPrivateDnsResponse, ListPrivateDnsError> {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// Filters supported for Private DNS.
+    pub fn filter(mut self, filter: crate::models::PrivateDnsFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PrivateDns::create_private_dns`]: set its optional parameters, then `.await` it."]
+    CreatePrivateDnsCall < crate ::models::PrivateDnsResponse, CreatePrivateDnsError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PrivateDns::get_private_dns`]: set its optional parameters, then `.await` it."]
+    GetPrivateDnsCall < crate ::models::PrivateDnsResponse, GetPrivateDnsError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PrivateDns::delete_private_dns`]: set its optional parameters, then `.await` it."]
+    DeletePrivateDnsCall < (), DeletePrivateDnsError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`PrivateDns::update_private_dns`]: set its optional parameters, then `.await` it."]
+    UpdatePrivateDnsCall < crate ::models::PrivateDnsResponse, UpdatePrivateDnsError >
+}
+/// How `list-private-dns` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PRIVATE_DNS_PAGES: crate::runtime::Paginated<
     crate::models::ListPrivateDnsResponse,
     crate::models::PrivateDnsResponse,
 > = crate::runtime::Paginated {
@@ -488,3 +704,21 @@ pub static LIST_PRIVATE_DNS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListPrivateDnsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_private_dns`](PrivateDns::list_private_dns).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListPrivateDnsResponse, ListPrivateDnsError> {
+        self.into_call().pages(&LIST_PRIVATE_DNS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_private_dns`](PrivateDns::list_private_dns).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::PrivateDnsResponse, ListPrivateDnsError> {
+        self.into_call().items(&LIST_PRIVATE_DNS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Provider Accounts.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Provider Accounts; get one from [`Client::provider_accounts`](crate::Client::provider_accounts).
 ///
 /// Provider Accounts link your Konnect organization to a cloud provider account (AWS, Azure, or GCP) so that Cloud Gateway networks can be provisioned in the dedicated cloud provider account. Each provider account maps a Konnect organization to a cloud provider account ID, which Konnect uses when creating network peering and hub-and-spoke attachments.
@@ -24,6 +20,8 @@ impl<'a> ProviderAccounts<'a> {
     ///
     /// `GET /v2/cloud-gateways/provider-accounts` (operation `list-provider-accounts`).
     ///
+    /// Optional: [`filter`](ListProviderAccountsCall::filter), [`page_size`](ListProviderAccountsCall::page_size), [`page_number`](ListProviderAccountsCall::page_number) on the returned [`ListProviderAccountsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -32,21 +30,19 @@ impl<'a> ProviderAccounts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ProviderAccountsFilterParameters>(serde_json::json!({
+    ///   "provider": {}
+    /// }))?;
     /// let response = client
     ///     .provider_accounts()
-    ///     .list_provider_accounts(&Default::default())
+    ///     .list_provider_accounts()
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_provider_accounts(
-        &self,
-        options: &ListProviderAccountsOptions,
-    ) -> crate::Call<
-        crate::models::ListCloudGatewayProviderAccountsResponse,
-        ListProviderAccountsError,
-    > {
+    pub fn list_provider_accounts(&self) -> ListProviderAccountsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-provider-accounts",
             method: reqwest::Method::GET,
@@ -62,17 +58,18 @@ impl<'a> ProviderAccounts<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListProviderAccountsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListProviderAccountsParams::default(),
+        }
     }
     /// Get Provider Account
     ///
@@ -99,7 +96,7 @@ impl<'a> ProviderAccounts<'a> {
     pub fn get_provider_account(
         &self,
         provider_account_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ProviderAccount, GetProviderAccountError> {
+    ) -> GetProviderAccountCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-provider-account",
             method: reqwest::Method::GET,
@@ -115,15 +112,89 @@ impl<'a> ProviderAccounts<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("providerAccountId", &provider_account_id)
+        GetProviderAccountCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("providerAccountId", &provider_account_id),
+        }
+    }
+}
+/// The operations on Provider Accounts, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ProviderAccounts`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ProviderAccountsApi {
+    /// [`ProviderAccounts::list_provider_accounts`]: `GET /v2/cloud-gateways/provider-accounts`.
+    fn list_provider_accounts(
+        &self,
+        params: ListProviderAccountsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCloudGatewayProviderAccountsResponse,
+            crate::Error<ListProviderAccountsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-provider-accounts",
+                message: "`list-provider-accounts` is not implemented by this `ProviderAccountsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ProviderAccounts::get_provider_account`]: `GET /v2/cloud-gateways/provider-accounts/{providerAccountId}`.
+    fn get_provider_account(
+        &self,
+        provider_account_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ProviderAccount,
+            crate::Error<GetProviderAccountError>,
+        >,
+    > + Send {
+        let _ = (provider_account_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-provider-account",
+                message: "`get-provider-account` is not implemented by this `ProviderAccountsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ProviderAccountsApi for crate::Client {
+    fn list_provider_accounts(
+        &self,
+        params: ListProviderAccountsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListCloudGatewayProviderAccountsResponse,
+            crate::Error<ListProviderAccountsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.provider_accounts().list_provider_accounts().with_params(params),
+        )
+    }
+    fn get_provider_account(
+        &self,
+        provider_account_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ProviderAccount,
+            crate::Error<GetProviderAccountError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.provider_accounts().get_provider_account(provider_account_id),
+        )
     }
 }
 /// The error responses `list-provider-accounts` documents.
@@ -198,9 +269,9 @@ impl crate::runtime::ErrorResponses for GetProviderAccountError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-provider-accounts`.
+/// The optional parameters of [`ProviderAccounts::list_provider_accounts`], each `None` unless set: what the setters of [`ListProviderAccountsCall`] fill, and what [`ProviderAccountsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListProviderAccountsOptions {
+pub struct ListProviderAccountsParams {
     /// Filters supported for provider accounts.
     pub filter: Option<crate::models::ProviderAccountsFilterParameters>,
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
@@ -208,29 +279,51 @@ pub struct ListProviderAccountsOptions {
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// How [`list_provider_accounts`](ProviderAccounts::list_provider_accounts) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .provider_accounts()
-///     .list_provider_accounts(&Default::default())
-///     .items(&kong_konnect::provider_accounts::LIST_PROVIDER_ACCOUNTS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PROVIDER_ACCOUNTS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ProviderAccounts::list_provider_accounts`]: set its optional parameters, then `.await` it."]
+    ListProviderAccountsCall < crate ::models::ListCloudGatewayProviderAccountsResponse,
+    ListProviderAccountsError >, ListProviderAccountsParams
+}
+impl ListProviderAccountsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListCloudGatewayProviderAccountsResponse,
+        ListProviderAccountsError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// Filters supported for provider accounts.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ProviderAccountsFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ProviderAccounts::get_provider_account`]: set its optional parameters, then `.await` it."]
+    GetProviderAccountCall < crate ::models::ProviderAccount, GetProviderAccountError >
+}
+/// How `list-provider-accounts` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PROVIDER_ACCOUNTS_PAGES: crate::runtime::Paginated<
     crate::models::ListCloudGatewayProviderAccountsResponse,
     crate::models::ProviderAccount,
 > = crate::runtime::Paginated {
@@ -245,3 +338,24 @@ pub static LIST_PROVIDER_ACCOUNTS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListProviderAccountsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_provider_accounts`](ProviderAccounts::list_provider_accounts).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListCloudGatewayProviderAccountsResponse,
+        ListProviderAccountsError,
+    > {
+        self.into_call().pages(&LIST_PROVIDER_ACCOUNTS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_provider_accounts`](ProviderAccounts::list_provider_accounts).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ProviderAccount, ListProviderAccountsError> {
+        self.into_call().items(&LIST_PROVIDER_ACCOUNTS_PAGES)
+    }
+}

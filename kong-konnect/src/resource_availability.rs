@@ -2,11 +2,7 @@
 
 //! Operations on Resource Availability.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Resource Availability; get one from [`Client::resource_availability`](crate::Client::resource_availability).
 ///
 /// Resource Availability is a public, unauthenticated endpoint that describes what Kong Cloud Gateway infrastructure is available to provision. Use it to discover supported cloud providers, regions, gateway versions, and instance type details — all the building blocks you need before creating networks or configuring data plane groups.
@@ -40,9 +36,7 @@ impl<'a> ResourceAvailability<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_availability_json(
-        &self,
-    ) -> crate::Call<crate::models::AvailabilityDocument, GetAvailabilityJsonError> {
+    pub fn get_availability_json(&self) -> GetAvailabilityJsonCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-availability-json",
             method: reqwest::Method::GET,
@@ -51,14 +45,54 @@ impl<'a> ResourceAvailability<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
+        GetAvailabilityJsonCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+        }
+    }
+}
+/// The operations on Resource Availability, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ResourceAvailability`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ResourceAvailabilityApi {
+    /// [`ResourceAvailability::get_availability_json`]: `GET /v2/cloud-gateways/availability.json`.
+    fn get_availability_json(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AvailabilityDocument,
+            crate::Error<GetAvailabilityJsonError>,
+        >,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-availability-json",
+                message: "`get-availability-json` is not implemented by this `ResourceAvailabilityApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ResourceAvailabilityApi for crate::Client {
+    fn get_availability_json(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AvailabilityDocument,
+            crate::Error<GetAvailabilityJsonError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.resource_availability().get_availability_json(),
+        )
     }
 }
 /// The error responses `get-availability-json` documents.
@@ -80,4 +114,10 @@ impl crate::runtime::ErrorResponses for GetAvailabilityJsonError {
     fn status(&self) -> u16 {
         Self::status(self)
     }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ResourceAvailability::get_availability_json`]: set its optional parameters, then `.await` it."]
+    GetAvailabilityJsonCall < crate ::models::AvailabilityDocument,
+    GetAvailabilityJsonError >
 }

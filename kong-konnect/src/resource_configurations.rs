@@ -2,11 +2,7 @@
 
 //! Operations on Resource Configurations.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Resource Configurations; get one from [`Client::resource_configurations`](crate::Client::resource_configurations).
 ///
 /// Resource Configurations define organization-wide behavioral settings for Cloud Gateway resources. Use these endpoints to view platform defaults — such as the data plane group idle timeout — and any overrides applied to your organization.
@@ -27,6 +23,8 @@ impl<'a> ResourceConfigurations<'a> {
     ///
     /// `GET /v2/cloud-gateways/default-resource-configurations` (operation `list-default-resource-configurations`).
     ///
+    /// Optional: [`page_size`](ListDefaultResourceConfigurationsCall::page_size), [`page_number`](ListDefaultResourceConfigurationsCall::page_number) on the returned [`ListDefaultResourceConfigurationsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> ResourceConfigurations<'a> {
     ///
     /// let response = client
     ///     .resource_configurations()
-    ///     .list_default_resource_configurations(&Default::default())
+    ///     .list_default_resource_configurations()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -45,11 +44,7 @@ impl<'a> ResourceConfigurations<'a> {
     /// ```
     pub fn list_default_resource_configurations(
         &self,
-        options: &ListDefaultResourceConfigurationsOptions,
-    ) -> crate::Call<
-        crate::models::ListDefaultResourceConfigurationsResponse,
-        ListDefaultResourceConfigurationsError,
-    > {
+    ) -> ListDefaultResourceConfigurationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-default-resource-configurations",
             method: reqwest::Method::GET,
@@ -65,16 +60,18 @@ impl<'a> ResourceConfigurations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListDefaultResourceConfigurationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListDefaultResourceConfigurationsParams::default(),
+        }
     }
     /// List Resource Configurations
     ///
@@ -84,6 +81,8 @@ impl<'a> ResourceConfigurations<'a> {
     /// a data plane group can remain idle before it scales to zero instances.
     ///
     /// `GET /v2/cloud-gateways/resource-configurations` (operation `list-resource-configurations`).
+    ///
+    /// Optional: [`page_size`](ListResourceConfigurationsCall::page_size), [`page_number`](ListResourceConfigurationsCall::page_number) on the returned [`ListResourceConfigurationsCall`].
     ///
     /// # Example
     ///
@@ -95,19 +94,14 @@ impl<'a> ResourceConfigurations<'a> {
     ///
     /// let response = client
     ///     .resource_configurations()
-    ///     .list_resource_configurations(&Default::default())
+    ///     .list_resource_configurations()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_resource_configurations(
-        &self,
-        options: &ListResourceConfigurationsOptions,
-    ) -> crate::Call<
-        crate::models::ListResourceConfigurationsResponse,
-        ListResourceConfigurationsError,
-    > {
+    pub fn list_resource_configurations(&self) -> ListResourceConfigurationsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-resource-configurations",
             method: reqwest::Method::GET,
@@ -123,16 +117,18 @@ impl<'a> ResourceConfigurations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListResourceConfigurationsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListResourceConfigurationsParams::default(),
+        }
     }
     /// Get Resource Configuration
     ///
@@ -159,10 +155,7 @@ impl<'a> ResourceConfigurations<'a> {
     pub fn get_resource_configuration(
         &self,
         resource_configuration_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::ResourceConfiguration,
-        GetResourceConfigurationError,
-    > {
+    ) -> GetResourceConfigurationCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-resource-configuration",
             method: reqwest::Method::GET,
@@ -178,15 +171,129 @@ impl<'a> ResourceConfigurations<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("resourceConfigurationId", &resource_configuration_id)
+        GetResourceConfigurationCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("resourceConfigurationId", &resource_configuration_id),
+        }
+    }
+}
+/// The operations on Resource Configurations, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`ResourceConfigurations`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ResourceConfigurationsApi {
+    /// [`ResourceConfigurations::list_default_resource_configurations`]: `GET /v2/cloud-gateways/default-resource-configurations`.
+    fn list_default_resource_configurations(
+        &self,
+        params: ListDefaultResourceConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDefaultResourceConfigurationsResponse,
+            crate::Error<ListDefaultResourceConfigurationsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-default-resource-configurations",
+                message: "`list-default-resource-configurations` is not implemented by this `ResourceConfigurationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ResourceConfigurations::list_resource_configurations`]: `GET /v2/cloud-gateways/resource-configurations`.
+    fn list_resource_configurations(
+        &self,
+        params: ListResourceConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListResourceConfigurationsResponse,
+            crate::Error<ListResourceConfigurationsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-resource-configurations",
+                message: "`list-resource-configurations` is not implemented by this `ResourceConfigurationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`ResourceConfigurations::get_resource_configuration`]: `GET /v2/cloud-gateways/resource-configurations/{resourceConfigurationId}`.
+    fn get_resource_configuration(
+        &self,
+        resource_configuration_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ResourceConfiguration,
+            crate::Error<GetResourceConfigurationError>,
+        >,
+    > + Send {
+        let _ = (resource_configuration_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-resource-configuration",
+                message: "`get-resource-configuration` is not implemented by this `ResourceConfigurationsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ResourceConfigurationsApi for crate::Client {
+    fn list_default_resource_configurations(
+        &self,
+        params: ListDefaultResourceConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListDefaultResourceConfigurationsResponse,
+            crate::Error<ListDefaultResourceConfigurationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .resource_configurations()
+                .list_default_resource_configurations()
+                .with_params(params),
+        )
+    }
+    fn list_resource_configurations(
+        &self,
+        params: ListResourceConfigurationsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListResourceConfigurationsResponse,
+            crate::Error<ListResourceConfigurationsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .resource_configurations()
+                .list_resource_configurations()
+                .with_params(params),
+        )
+    }
+    fn get_resource_configuration(
+        &self,
+        resource_configuration_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ResourceConfiguration,
+            crate::Error<GetResourceConfigurationError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .resource_configurations()
+                .get_resource_configuration(resource_configuration_id),
+        )
     }
 }
 /// The error responses `list-default-resource-configurations`, `list-resource-configurations` document.
@@ -265,45 +372,89 @@ impl crate::runtime::ErrorResponses for GetResourceConfigurationError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-default-resource-configurations`.
+/// The optional parameters of [`ResourceConfigurations::list_default_resource_configurations`], each `None` unless set: what the setters of [`ListDefaultResourceConfigurationsCall`] fill, and what [`ResourceConfigurationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListDefaultResourceConfigurationsOptions {
+pub struct ListDefaultResourceConfigurationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// Optional parameters of `list-resource-configurations`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ResourceConfigurations::list_default_resource_configurations`]: set its optional parameters, then `.await` it."]
+    ListDefaultResourceConfigurationsCall < crate
+    ::models::ListDefaultResourceConfigurationsResponse,
+    ListDefaultResourceConfigurationsError >, ListDefaultResourceConfigurationsParams
+}
+impl ListDefaultResourceConfigurationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListDefaultResourceConfigurationsResponse,
+        ListDefaultResourceConfigurationsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+/// The optional parameters of [`ResourceConfigurations::list_resource_configurations`], each `None` unless set: what the setters of [`ListResourceConfigurationsCall`] fill, and what [`ResourceConfigurationsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListResourceConfigurationsOptions {
+pub struct ListResourceConfigurationsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// How [`list_default_resource_configurations`](ResourceConfigurations::list_default_resource_configurations) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .resource_configurations()
-///     .list_default_resource_configurations(&Default::default())
-///     .items(&kong_konnect::resource_configurations::LIST_DEFAULT_RESOURCE_CONFIGURATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_DEFAULT_RESOURCE_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ResourceConfigurations::list_resource_configurations`]: set its optional parameters, then `.await` it."]
+    ListResourceConfigurationsCall < crate ::models::ListResourceConfigurationsResponse,
+    ListResourceConfigurationsError >, ListResourceConfigurationsParams
+}
+impl ListResourceConfigurationsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListResourceConfigurationsResponse,
+        ListResourceConfigurationsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`ResourceConfigurations::get_resource_configuration`]: set its optional parameters, then `.await` it."]
+    GetResourceConfigurationCall < crate ::models::ResourceConfiguration,
+    GetResourceConfigurationError >
+}
+/// How `list-default-resource-configurations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_DEFAULT_RESOURCE_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListDefaultResourceConfigurationsResponse,
     crate::models::DefaultResourceConfiguration,
 > = crate::runtime::Paginated {
@@ -318,29 +469,32 @@ pub static LIST_DEFAULT_RESOURCE_CONFIGURATIONS_PAGES: crate::runtime::Paginated
     },
     items: |page| page.data,
 };
-/// How [`list_resource_configurations`](ResourceConfigurations::list_resource_configurations) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .resource_configurations()
-///     .list_resource_configurations(&Default::default())
-///     .items(&kong_konnect::resource_configurations::LIST_RESOURCE_CONFIGURATIONS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_RESOURCE_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
+impl ListDefaultResourceConfigurationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_default_resource_configurations`](ResourceConfigurations::list_default_resource_configurations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListDefaultResourceConfigurationsResponse,
+        ListDefaultResourceConfigurationsError,
+    > {
+        self.into_call().pages(&LIST_DEFAULT_RESOURCE_CONFIGURATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_default_resource_configurations`](ResourceConfigurations::list_default_resource_configurations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::DefaultResourceConfiguration,
+        ListDefaultResourceConfigurationsError,
+    > {
+        self.into_call().items(&LIST_DEFAULT_RESOURCE_CONFIGURATIONS_PAGES)
+    }
+}
+/// How `list-resource-configurations` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_RESOURCE_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
     crate::models::ListResourceConfigurationsResponse,
     crate::models::ResourceConfiguration,
 > = crate::runtime::Paginated {
@@ -355,3 +509,27 @@ pub static LIST_RESOURCE_CONFIGURATIONS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListResourceConfigurationsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_resource_configurations`](ResourceConfigurations::list_resource_configurations).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListResourceConfigurationsResponse,
+        ListResourceConfigurationsError,
+    > {
+        self.into_call().pages(&LIST_RESOURCE_CONFIGURATIONS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_resource_configurations`](ResourceConfigurations::list_resource_configurations).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ResourceConfiguration,
+        ListResourceConfigurationsError,
+    > {
+        self.into_call().items(&LIST_RESOURCE_CONFIGURATIONS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Roles.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Roles; get one from [`Client::roles`](crate::Client::roles).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -39,9 +35,7 @@ impl<'a> Roles<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_predefined_roles(
-        &self,
-    ) -> crate::Call<crate::models::RolesResponse, GetPredefinedRolesError> {
+    pub fn get_predefined_roles(&self) -> GetPredefinedRolesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-predefined-roles",
             method: reqwest::Method::GET,
@@ -57,20 +51,25 @@ impl<'a> Roles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
+        GetPredefinedRolesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+        }
     }
     /// List Team Roles
     ///
     /// Lists the roles belonging to a team. Returns 400 if any filter parameters are invalid.
     ///
     /// `GET /v3/teams/{teamId}/assigned-roles` (operation `list-team-roles`).
+    ///
+    /// Optional: [`filter`](ListTeamRolesCall::filter) on the returned [`ListTeamRolesCall`].
     ///
     /// # Example
     ///
@@ -80,19 +79,20 @@ impl<'a> Roles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ListTeamRolesFilter>(serde_json::json!({
+    ///   "role_name": {},
+    ///   "entity_type_name": {}
+    /// }))?;
     /// let response = client
     ///     .roles()
-    ///     .list_team_roles("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?, &Default::default())
+    ///     .list_team_roles("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?)
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_team_roles(
-        &self,
-        team_id: uuid::Uuid,
-        options: &ListTeamRolesOptions,
-    ) -> crate::Call<crate::models::AssignedRoleCollectionResponse, ListTeamRolesError> {
+    pub fn list_team_roles(&self, team_id: uuid::Uuid) -> ListTeamRolesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-team-roles",
             method: reqwest::Method::GET,
@@ -108,22 +108,27 @@ impl<'a> Roles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", &team_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListTeamRolesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", &team_id),
+            params: ListTeamRolesParams::default(),
+        }
     }
     /// Assign Team Role
     ///
     /// Assigns a role to a team. Returns 409 if role is already assigned.
     ///
     /// `POST /v3/teams/{teamId}/assigned-roles` (operation `teams-assign-role`).
+    ///
+    /// Optional: [`body`](TeamsAssignRoleCall::body) on the returned [`TeamsAssignRoleCall`].
     ///
     /// # Example
     ///
@@ -133,20 +138,17 @@ impl<'a> Roles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::TeamsAssignRoleRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::TeamsAssignRoleRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .roles()
-    ///     .teams_assign_role("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?, Some(&body))
+    ///     .teams_assign_role("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn teams_assign_role(
-        &self,
-        team_id: uuid::Uuid,
-        body: Option<&crate::models::TeamsAssignRoleRequest>,
-    ) -> crate::Call<crate::models::AssignedRole, TeamsAssignRoleError> {
+    pub fn teams_assign_role(&self, team_id: uuid::Uuid) -> TeamsAssignRoleCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "teams-assign-role",
             method: reqwest::Method::POST,
@@ -162,19 +164,18 @@ impl<'a> Roles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", &team_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        TeamsAssignRoleCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", &team_id),
+            params: TeamsAssignRoleParams::default(),
         }
     }
     /// Get Team Role
@@ -203,7 +204,7 @@ impl<'a> Roles<'a> {
         &self,
         team_id: uuid::Uuid,
         role_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::AssignedRole, GetTeamRoleError> {
+    ) -> GetTeamRoleCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-team-role",
             method: reqwest::Method::GET,
@@ -219,16 +220,19 @@ impl<'a> Roles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", &team_id)
-            .path_param("roleId", &role_id)
+        GetTeamRoleCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", &team_id)
+                .path_param("roleId", &role_id),
+        }
     }
     /// Remove Team Role
     ///
@@ -255,7 +259,7 @@ impl<'a> Roles<'a> {
         &self,
         team_id: uuid::Uuid,
         role_id: uuid::Uuid,
-    ) -> crate::Call<(), TeamsRemoveRoleError> {
+    ) -> TeamsRemoveRoleCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "teams-remove-role",
             method: reqwest::Method::DELETE,
@@ -269,22 +273,27 @@ impl<'a> Roles<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", &team_id)
-            .path_param("roleId", &role_id)
+        TeamsRemoveRoleCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", &team_id)
+                .path_param("roleId", &role_id),
+        }
     }
     /// List User Roles
     ///
     /// Lists the roles assigned to a user.  Returns 400 if any filter parameters are invalid.
     ///
     /// `GET /v3/users/{userId}/assigned-roles` (operation `list-user-roles`).
+    ///
+    /// Optional: [`filter`](ListUserRolesCall::filter) on the returned [`ListUserRolesCall`].
     ///
     /// # Example
     ///
@@ -294,19 +303,21 @@ impl<'a> Roles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ListUserRolesFilter>(serde_json::json!({
+    ///   "entity_id": {},
+    ///   "role_name": {},
+    ///   "entity_type_name": {}
+    /// }))?;
     /// let response = client
     ///     .roles()
-    ///     .list_user_roles("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?, &Default::default())
+    ///     .list_user_roles("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?)
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_user_roles(
-        &self,
-        user_id: uuid::Uuid,
-        options: &ListUserRolesOptions,
-    ) -> crate::Call<crate::models::AssignedRoleCollectionResponse, ListUserRolesError> {
+    pub fn list_user_roles(&self, user_id: uuid::Uuid) -> ListUserRolesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-user-roles",
             method: reqwest::Method::GET,
@@ -322,22 +333,27 @@ impl<'a> Roles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListUserRolesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id),
+            params: ListUserRolesParams::default(),
+        }
     }
     /// Assign Role
     ///
     /// Assigns a role to a user. Returns 409 if role is already assigned.
     ///
     /// `POST /v3/users/{userId}/assigned-roles` (operation `users-assign-role`).
+    ///
+    /// Optional: [`body`](UsersAssignRoleCall::body) on the returned [`UsersAssignRoleCall`].
     ///
     /// # Example
     ///
@@ -347,20 +363,17 @@ impl<'a> Roles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::TeamsAssignRoleRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::TeamsAssignRoleRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .roles()
-    ///     .users_assign_role("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?, Some(&body))
+    ///     .users_assign_role("e81bc3e5-e9db-4764-b7dd-e81e39072cbe".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn users_assign_role(
-        &self,
-        user_id: uuid::Uuid,
-        body: Option<&crate::models::TeamsAssignRoleRequest>,
-    ) -> crate::Call<crate::models::AssignedRole, UsersAssignRoleError> {
+    pub fn users_assign_role(&self, user_id: uuid::Uuid) -> UsersAssignRoleCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "users-assign-role",
             method: reqwest::Method::POST,
@@ -376,19 +389,18 @@ impl<'a> Roles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UsersAssignRoleCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id),
+            params: UsersAssignRoleParams::default(),
         }
     }
     /// Get User Role
@@ -417,7 +429,7 @@ impl<'a> Roles<'a> {
         &self,
         user_id: uuid::Uuid,
         role_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::AssignedRole, GetUserRoleError> {
+    ) -> GetUserRoleCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-user-role",
             method: reqwest::Method::GET,
@@ -433,16 +445,19 @@ impl<'a> Roles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id)
-            .path_param("roleId", &role_id)
+        GetUserRoleCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id)
+                .path_param("roleId", &role_id),
+        }
     }
     /// Remove Role
     ///
@@ -469,7 +484,7 @@ impl<'a> Roles<'a> {
         &self,
         user_id: uuid::Uuid,
         role_id: uuid::Uuid,
-    ) -> crate::Call<(), UsersRemoveRoleError> {
+    ) -> UsersRemoveRoleCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "users-remove-role",
             method: reqwest::Method::DELETE,
@@ -483,16 +498,290 @@ impl<'a> Roles<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id)
-            .path_param("roleId", &role_id)
+        UsersRemoveRoleCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id)
+                .path_param("roleId", &role_id),
+        }
+    }
+}
+/// The operations on Roles, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Roles`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait RolesApi {
+    /// [`Roles::get_predefined_roles`]: `GET /v3/roles`.
+    fn get_predefined_roles(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::RolesResponse,
+            crate::Error<GetPredefinedRolesError>,
+        >,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-predefined-roles",
+                message: "`get-predefined-roles` is not implemented by this `RolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Roles::list_team_roles`]: `GET /v3/teams/{teamId}/assigned-roles`.
+    fn list_team_roles(
+        &self,
+        team_id: uuid::Uuid,
+        params: ListTeamRolesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AssignedRoleCollectionResponse,
+            crate::Error<ListTeamRolesError>,
+        >,
+    > + Send {
+        let _ = (team_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-team-roles",
+                message: "`list-team-roles` is not implemented by this `RolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Roles::teams_assign_role`]: `POST /v3/teams/{teamId}/assigned-roles`.
+    fn teams_assign_role(
+        &self,
+        team_id: uuid::Uuid,
+        params: TeamsAssignRoleParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AssignedRole, crate::Error<TeamsAssignRoleError>>,
+    > + Send {
+        let _ = (team_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "teams-assign-role",
+                message: "`teams-assign-role` is not implemented by this `RolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Roles::get_team_role`]: `GET /v3/teams/{teamId}/assigned-roles/{roleId}`.
+    fn get_team_role(
+        &self,
+        team_id: uuid::Uuid,
+        role_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AssignedRole, crate::Error<GetTeamRoleError>>,
+    > + Send {
+        let _ = (team_id, role_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-team-role",
+                message: "`get-team-role` is not implemented by this `RolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Roles::teams_remove_role`]: `DELETE /v3/teams/{teamId}/assigned-roles/{roleId}`.
+    fn teams_remove_role(
+        &self,
+        team_id: uuid::Uuid,
+        role_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<TeamsRemoveRoleError>>,
+    > + Send {
+        let _ = (team_id, role_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "teams-remove-role",
+                message: "`teams-remove-role` is not implemented by this `RolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Roles::list_user_roles`]: `GET /v3/users/{userId}/assigned-roles`.
+    fn list_user_roles(
+        &self,
+        user_id: uuid::Uuid,
+        params: ListUserRolesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AssignedRoleCollectionResponse,
+            crate::Error<ListUserRolesError>,
+        >,
+    > + Send {
+        let _ = (user_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-user-roles",
+                message: "`list-user-roles` is not implemented by this `RolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Roles::users_assign_role`]: `POST /v3/users/{userId}/assigned-roles`.
+    fn users_assign_role(
+        &self,
+        user_id: uuid::Uuid,
+        params: UsersAssignRoleParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AssignedRole, crate::Error<UsersAssignRoleError>>,
+    > + Send {
+        let _ = (user_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "users-assign-role",
+                message: "`users-assign-role` is not implemented by this `RolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Roles::get_user_role`]: `GET /v3/users/{userId}/assigned-roles/{roleId}`.
+    fn get_user_role(
+        &self,
+        user_id: uuid::Uuid,
+        role_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AssignedRole, crate::Error<GetUserRoleError>>,
+    > + Send {
+        let _ = (user_id, role_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-user-role",
+                message: "`get-user-role` is not implemented by this `RolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Roles::users_remove_role`]: `DELETE /v3/users/{userId}/assigned-roles/{roleId}`.
+    fn users_remove_role(
+        &self,
+        user_id: uuid::Uuid,
+        role_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<UsersRemoveRoleError>>,
+    > + Send {
+        let _ = (user_id, role_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "users-remove-role",
+                message: "`users-remove-role` is not implemented by this `RolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl RolesApi for crate::Client {
+    fn get_predefined_roles(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::RolesResponse,
+            crate::Error<GetPredefinedRolesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(self.roles().get_predefined_roles())
+    }
+    fn list_team_roles(
+        &self,
+        team_id: uuid::Uuid,
+        params: ListTeamRolesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AssignedRoleCollectionResponse,
+            crate::Error<ListTeamRolesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.roles().list_team_roles(team_id).with_params(params),
+        )
+    }
+    fn teams_assign_role(
+        &self,
+        team_id: uuid::Uuid,
+        params: TeamsAssignRoleParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AssignedRole, crate::Error<TeamsAssignRoleError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.roles().teams_assign_role(team_id).with_params(params),
+        )
+    }
+    fn get_team_role(
+        &self,
+        team_id: uuid::Uuid,
+        role_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AssignedRole, crate::Error<GetTeamRoleError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.roles().get_team_role(team_id, role_id),
+        )
+    }
+    fn teams_remove_role(
+        &self,
+        team_id: uuid::Uuid,
+        role_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<TeamsRemoveRoleError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.roles().teams_remove_role(team_id, role_id),
+        )
+    }
+    fn list_user_roles(
+        &self,
+        user_id: uuid::Uuid,
+        params: ListUserRolesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AssignedRoleCollectionResponse,
+            crate::Error<ListUserRolesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.roles().list_user_roles(user_id).with_params(params),
+        )
+    }
+    fn users_assign_role(
+        &self,
+        user_id: uuid::Uuid,
+        params: UsersAssignRoleParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AssignedRole, crate::Error<UsersAssignRoleError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.roles().users_assign_role(user_id).with_params(params),
+        )
+    }
+    fn get_user_role(
+        &self,
+        user_id: uuid::Uuid,
+        role_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::AssignedRole, crate::Error<GetUserRoleError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.roles().get_user_role(user_id, role_id),
+        )
+    }
+    fn users_remove_role(
+        &self,
+        user_id: uuid::Uuid,
+        role_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<UsersRemoveRoleError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.roles().users_remove_role(user_id, role_id),
+        )
     }
 }
 /// The error responses `get-predefined-roles` documents.
@@ -692,15 +981,134 @@ impl crate::runtime::ErrorResponses for UsersRemoveRoleError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-team-roles`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Roles::get_predefined_roles`]: set its optional parameters, then `.await` it."]
+    GetPredefinedRolesCall < crate ::models::RolesResponse, GetPredefinedRolesError >
+}
+/// The optional parameters of [`Roles::list_team_roles`], each `None` unless set: what the setters of [`ListTeamRolesCall`] fill, and what [`RolesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListTeamRolesOptions {
+pub struct ListTeamRolesParams {
     /// Filter roles returned in the response.
     pub filter: Option<crate::models::ListTeamRolesFilter>,
 }
-/// Optional parameters of `list-user-roles`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Roles::list_team_roles`]: set its optional parameters, then `.await` it."]
+    ListTeamRolesCall < crate ::models::AssignedRoleCollectionResponse,
+    ListTeamRolesError >, ListTeamRolesParams
+}
+impl ListTeamRolesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::AssignedRoleCollectionResponse, ListTeamRolesError> {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Filter roles returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListTeamRolesFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`Roles::teams_assign_role`], each `None` unless set: what the setters of [`TeamsAssignRoleCall`] fill, and what [`RolesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListUserRolesOptions {
+pub struct TeamsAssignRoleParams {
+    /// The request schema for assigning a role.
+    pub body: Option<crate::models::TeamsAssignRoleRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Roles::teams_assign_role`]: set its optional parameters, then `.await` it."]
+    TeamsAssignRoleCall < crate ::models::AssignedRole, TeamsAssignRoleError >,
+    TeamsAssignRoleParams
+}
+impl TeamsAssignRoleCall {
+    fn apply(self) -> crate::Call<crate::models::AssignedRole, TeamsAssignRoleError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for assigning a role.
+    pub fn body(mut self, body: crate::models::TeamsAssignRoleRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Roles::get_team_role`]: set its optional parameters, then `.await` it."]
+    GetTeamRoleCall < crate ::models::AssignedRole, GetTeamRoleError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Roles::teams_remove_role`]: set its optional parameters, then `.await` it."]
+    TeamsRemoveRoleCall < (), TeamsRemoveRoleError >
+}
+/// The optional parameters of [`Roles::list_user_roles`], each `None` unless set: what the setters of [`ListUserRolesCall`] fill, and what [`RolesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListUserRolesParams {
     /// Filter roles returned in the response.
     pub filter: Option<crate::models::ListUserRolesFilter>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Roles::list_user_roles`]: set its optional parameters, then `.await` it."]
+    ListUserRolesCall < crate ::models::AssignedRoleCollectionResponse,
+    ListUserRolesError >, ListUserRolesParams
+}
+impl ListUserRolesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::AssignedRoleCollectionResponse, ListUserRolesError> {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Filter roles returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListUserRolesFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`Roles::users_assign_role`], each `None` unless set: what the setters of [`UsersAssignRoleCall`] fill, and what [`RolesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UsersAssignRoleParams {
+    /// The request schema for assigning a role.
+    pub body: Option<crate::models::TeamsAssignRoleRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Roles::users_assign_role`]: set its optional parameters, then `.await` it."]
+    UsersAssignRoleCall < crate ::models::AssignedRole, UsersAssignRoleError >,
+    UsersAssignRoleParams
+}
+impl UsersAssignRoleCall {
+    fn apply(self) -> crate::Call<crate::models::AssignedRole, UsersAssignRoleError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for assigning a role.
+    pub fn body(mut self, body: crate::models::TeamsAssignRoleRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Roles::get_user_role`]: set its optional parameters, then `.await` it."]
+    GetUserRoleCall < crate ::models::AssignedRole, GetUserRoleError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Roles::users_remove_role`]: set its optional parameters, then `.await` it."]
+    UsersRemoveRoleCall < (), UsersRemoveRoleError >
 }

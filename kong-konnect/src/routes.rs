@@ -2,11 +2,7 @@
 
 //! Operations on Routes.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Routes; get one from [`Client::routes`](crate::Client::routes).
 ///
 /// Route entities define rules to match client requests. Each route is associated with a service, and a service may have multiple routes associated to it. Every request matching a given route will be proxied to the associated service. You need at least one matching rule that applies to the protocol being matched by the route.
@@ -44,6 +40,8 @@ impl<'a> Routes<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/routes` (operation `list-route`).
     ///
+    /// Optional: [`size`](ListRouteCall::size), [`offset`](ListRouteCall::offset), [`tags`](ListRouteCall::tags), [`filter_name_contains`](ListRouteCall::filter_name_contains), [`filter_name_eq`](ListRouteCall::filter_name_eq) on the returned [`ListRouteCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -54,17 +52,14 @@ impl<'a> Routes<'a> {
     ///
     /// let response = client
     ///     .routes()
-    ///     .list_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_route(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListRouteOptions,
-    ) -> crate::Call<crate::models::ListRouteResponse, ListRouteError> {
+    pub fn list_route(&self, control_plane_id: uuid::Uuid) -> ListRouteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-route",
             method: reqwest::Method::GET,
@@ -78,20 +73,19 @@ impl<'a> Routes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
-            .query("filter[name][contains]", &options.filter_name_contains)
-            .query("filter[name][eq]", &options.filter_name_eq)
+        ListRouteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListRouteParams::default(),
+        }
     }
     /// Create a new Route
     ///
@@ -105,7 +99,7 @@ impl<'a> Routes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Route = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Route>(serde_json::json!({
     ///   "hosts": [
     ///     "foo.example.com",
     ///     "foo.example.us"
@@ -122,7 +116,7 @@ impl<'a> Routes<'a> {
     /// }))?;
     /// let response = client
     ///     .routes()
-    ///     .create_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -131,8 +125,8 @@ impl<'a> Routes<'a> {
     pub fn create_route(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Route,
-    ) -> crate::Call<crate::models::Route, CreateRouteError> {
+        body: crate::models::Route,
+    ) -> CreateRouteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-route",
             method: reqwest::Method::POST,
@@ -146,16 +140,19 @@ impl<'a> Routes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreateRouteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Route
     ///
@@ -183,7 +180,7 @@ impl<'a> Routes<'a> {
         &self,
         route_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Route, GetRouteError> {
+    ) -> GetRouteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-route",
             method: reqwest::Method::GET,
@@ -197,16 +194,19 @@ impl<'a> Routes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("RouteId", route_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetRouteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("RouteId", route_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Upsert a Route
     ///
@@ -222,7 +222,7 @@ impl<'a> Routes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Route = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Route>(serde_json::json!({
     ///   "hosts": [
     ///     "foo.example.com",
     ///     "foo.example.us"
@@ -239,7 +239,7 @@ impl<'a> Routes<'a> {
     /// }))?;
     /// let response = client
     ///     .routes()
-    ///     .upsert_route("a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_route("a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -249,8 +249,8 @@ impl<'a> Routes<'a> {
         &self,
         route_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Route,
-    ) -> crate::Call<crate::models::Route, UpsertRouteError> {
+        body: crate::models::Route,
+    ) -> UpsertRouteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-route",
             method: reqwest::Method::PUT,
@@ -264,17 +264,20 @@ impl<'a> Routes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("RouteId", route_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertRouteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("RouteId", route_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a Route
     ///
@@ -299,7 +302,7 @@ impl<'a> Routes<'a> {
         &self,
         route_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteRouteError> {
+    ) -> DeleteRouteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-route",
             method: reqwest::Method::DELETE,
@@ -313,20 +316,25 @@ impl<'a> Routes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("RouteId", route_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteRouteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("RouteId", route_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// List all Routes associated with a Service
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/routes` (operation `list-route-with-service`).
+    ///
+    /// Optional: [`size`](ListRouteWithServiceCall::size), [`offset`](ListRouteWithServiceCall::offset), [`tags`](ListRouteWithServiceCall::tags) on the returned [`ListRouteWithServiceCall`].
     ///
     /// # Example
     ///
@@ -338,7 +346,8 @@ impl<'a> Routes<'a> {
     ///
     /// let response = client
     ///     .routes()
-    ///     .list_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &Default::default())
+    ///     .list_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -348,8 +357,7 @@ impl<'a> Routes<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         service_id: &str,
-        options: &ListRouteWithServiceOptions,
-    ) -> crate::Call<crate::models::ListRouteResponse, ListRouteWithServiceError> {
+    ) -> ListRouteWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-route-with-service",
             method: reqwest::Method::GET,
@@ -363,19 +371,20 @@ impl<'a> Routes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListRouteWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id),
+            params: ListRouteWithServiceParams::default(),
+        }
     }
     /// Create a new Route associated with a Service
     ///
@@ -389,7 +398,7 @@ impl<'a> Routes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Route = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Route>(serde_json::json!({
     ///   "hosts": [
     ///     "foo.example.com",
     ///     "foo.example.us"
@@ -406,7 +415,7 @@ impl<'a> Routes<'a> {
     /// }))?;
     /// let response = client
     ///     .routes()
-    ///     .create_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &body)
+    ///     .create_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -416,8 +425,8 @@ impl<'a> Routes<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         service_id: &str,
-        body: &crate::models::Route,
-    ) -> crate::Call<crate::models::Route, CreateRouteWithServiceError> {
+        body: crate::models::Route,
+    ) -> CreateRouteWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-route-with-service",
             method: reqwest::Method::POST,
@@ -431,17 +440,20 @@ impl<'a> Routes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .json_body("application/json", body)
+        CreateRouteWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Route associated with a Service
     ///
@@ -470,7 +482,7 @@ impl<'a> Routes<'a> {
         control_plane_id: uuid::Uuid,
         service_id: &str,
         route_id: &str,
-    ) -> crate::Call<crate::models::Route, GetRouteWithServiceError> {
+    ) -> GetRouteWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-route-with-service",
             method: reqwest::Method::GET,
@@ -484,17 +496,20 @@ impl<'a> Routes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .path_param("RouteId", route_id)
+        GetRouteWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .path_param("RouteId", route_id),
+        }
     }
     /// Upsert a Route associated with a Service
     ///
@@ -510,7 +525,7 @@ impl<'a> Routes<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Route = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Route>(serde_json::json!({
     ///   "hosts": [
     ///     "foo.example.com",
     ///     "foo.example.us"
@@ -527,7 +542,7 @@ impl<'a> Routes<'a> {
     /// }))?;
     /// let response = client
     ///     .routes()
-    ///     .upsert_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", &body)
+    ///     .upsert_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", "a4326a41-aa12-44e3-93e4-6b6e58bfb9d7", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -538,8 +553,8 @@ impl<'a> Routes<'a> {
         control_plane_id: uuid::Uuid,
         service_id: &str,
         route_id: &str,
-        body: &crate::models::Route,
-    ) -> crate::Call<crate::models::Route, UpsertRouteWithServiceError> {
+        body: crate::models::Route,
+    ) -> UpsertRouteWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-route-with-service",
             method: reqwest::Method::PUT,
@@ -553,18 +568,21 @@ impl<'a> Routes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .path_param("RouteId", route_id)
-            .json_body("application/json", body)
+        UpsertRouteWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .path_param("RouteId", route_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a a Route associated with a Service
     ///
@@ -592,7 +610,7 @@ impl<'a> Routes<'a> {
         control_plane_id: uuid::Uuid,
         service_id: &str,
         route_id: &str,
-    ) -> crate::Call<(), DeleteRouteWithServiceError> {
+    ) -> DeleteRouteWithServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-route-with-service",
             method: reqwest::Method::DELETE,
@@ -606,17 +624,332 @@ impl<'a> Routes<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("ServiceId", service_id)
-            .path_param("RouteId", route_id)
+        DeleteRouteWithServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("ServiceId", service_id)
+                .path_param("RouteId", route_id),
+        }
+    }
+}
+/// The operations on Routes, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Routes`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait RoutesApi {
+    /// [`Routes::list_route`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/routes`.
+    fn list_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListRouteParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListRouteResponse, crate::Error<ListRouteError>>,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-route",
+                message: "`list-route` is not implemented by this `RoutesApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Routes::create_route`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/routes`.
+    fn create_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Route,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Route, crate::Error<CreateRouteError>>,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-route",
+                message: "`create-route` is not implemented by this `RoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Routes::get_route`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/routes/{RouteId}`.
+    fn get_route(
+        &self,
+        route_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Route, crate::Error<GetRouteError>>,
+    > + Send {
+        let _ = (route_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-route",
+                message: "`get-route` is not implemented by this `RoutesApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Routes::upsert_route`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/routes/{RouteId}`.
+    fn upsert_route(
+        &self,
+        route_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Route,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Route, crate::Error<UpsertRouteError>>,
+    > + Send {
+        let _ = (route_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-route",
+                message: "`upsert-route` is not implemented by this `RoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Routes::delete_route`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/routes/{RouteId}`.
+    fn delete_route(
+        &self,
+        route_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteRouteError>>,
+    > + Send {
+        let _ = (route_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-route",
+                message: "`delete-route` is not implemented by this `RoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Routes::list_route_with_service`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/routes`.
+    fn list_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        params: ListRouteWithServiceParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListRouteResponse,
+            crate::Error<ListRouteWithServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, service_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-route-with-service",
+                message: "`list-route-with-service` is not implemented by this `RoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Routes::create_route_with_service`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/routes`.
+    fn create_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        body: crate::models::Route,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Route, crate::Error<CreateRouteWithServiceError>>,
+    > + Send {
+        let _ = (control_plane_id, service_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-route-with-service",
+                message: "`create-route-with-service` is not implemented by this `RoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Routes::get_route_with_service`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/routes/{RouteId}`.
+    fn get_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        route_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Route, crate::Error<GetRouteWithServiceError>>,
+    > + Send {
+        let _ = (control_plane_id, service_id, route_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-route-with-service",
+                message: "`get-route-with-service` is not implemented by this `RoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Routes::upsert_route_with_service`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/routes/{RouteId}`.
+    fn upsert_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        route_id: &str,
+        body: crate::models::Route,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Route, crate::Error<UpsertRouteWithServiceError>>,
+    > + Send {
+        let _ = (control_plane_id, service_id, route_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-route-with-service",
+                message: "`upsert-route-with-service` is not implemented by this `RoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Routes::delete_route_with_service`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}/routes/{RouteId}`.
+    fn delete_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        route_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteRouteWithServiceError>>,
+    > + Send {
+        let _ = (control_plane_id, service_id, route_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-route-with-service",
+                message: "`delete-route-with-service` is not implemented by this `RoutesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl RoutesApi for crate::Client {
+    fn list_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListRouteParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListRouteResponse, crate::Error<ListRouteError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.routes().list_route(control_plane_id).with_params(params),
+        )
+    }
+    fn create_route(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Route,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Route, crate::Error<CreateRouteError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.routes().create_route(control_plane_id, body),
+        )
+    }
+    fn get_route(
+        &self,
+        route_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Route, crate::Error<GetRouteError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.routes().get_route(route_id, control_plane_id),
+        )
+    }
+    fn upsert_route(
+        &self,
+        route_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Route,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Route, crate::Error<UpsertRouteError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.routes().upsert_route(route_id, control_plane_id, body),
+        )
+    }
+    fn delete_route(
+        &self,
+        route_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteRouteError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.routes().delete_route(route_id, control_plane_id),
+        )
+    }
+    fn list_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        params: ListRouteWithServiceParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListRouteResponse,
+            crate::Error<ListRouteWithServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .routes()
+                .list_route_with_service(control_plane_id, service_id)
+                .with_params(params),
+        )
+    }
+    fn create_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        body: crate::models::Route,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Route, crate::Error<CreateRouteWithServiceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.routes().create_route_with_service(control_plane_id, service_id, body),
+        )
+    }
+    fn get_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        route_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Route, crate::Error<GetRouteWithServiceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.routes().get_route_with_service(control_plane_id, service_id, route_id),
+        )
+    }
+    fn upsert_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        route_id: &str,
+        body: crate::models::Route,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Route, crate::Error<UpsertRouteWithServiceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .routes()
+                .upsert_route_with_service(control_plane_id, service_id, route_id, body),
+        )
+    }
+    fn delete_route_with_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        service_id: &str,
+        route_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteRouteWithServiceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .routes()
+                .delete_route_with_service(control_plane_id, service_id, route_id),
+        )
     }
 }
 /// The error responses `list-route`, `create-route`, `upsert-route`, `delete-route` document.
@@ -743,9 +1076,9 @@ impl crate::runtime::ErrorResponses for GetRouteWithServiceError {
 pub type UpsertRouteWithServiceError = NoDocumentedError;
 /// The error responses `delete-route-with-service` documents, which other operations of the group document too.
 pub type DeleteRouteWithServiceError = NoDocumentedError;
-/// Optional parameters of `list-route`.
+/// The optional parameters of [`Routes::list_route`], each `None` unless set: what the setters of [`ListRouteCall`] fill, and what [`RoutesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListRouteOptions {
+pub struct ListRouteParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -757,9 +1090,73 @@ pub struct ListRouteOptions {
     /// Filter routes by their name.
     pub filter_name_eq: Option<String>,
 }
-/// Optional parameters of `list-route-with-service`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Routes::list_route`]: set its optional parameters, then `.await` it."]
+    ListRouteCall < crate ::models::ListRouteResponse, ListRouteError >, ListRouteParams
+}
+impl ListRouteCall {
+    fn apply(self) -> crate::Call<crate::models::ListRouteResponse, ListRouteError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+            .query("filter[name][contains]", &params.filter_name_contains)
+            .query("filter[name][eq]", &params.filter_name_eq)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+    /// Filter routes by a substring of the name.
+    pub fn filter_name_contains(
+        mut self,
+        filter_name_contains: impl Into<String>,
+    ) -> Self {
+        self.params.filter_name_contains = Some(filter_name_contains.into());
+        self
+    }
+    /// Filter routes by their name.
+    pub fn filter_name_eq(mut self, filter_name_eq: impl Into<String>) -> Self {
+        self.params.filter_name_eq = Some(filter_name_eq.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Routes::create_route`]: set its optional parameters, then `.await` it."]
+    CreateRouteCall < crate ::models::Route, CreateRouteError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Routes::get_route`]: set its optional parameters, then `.await` it."]
+    GetRouteCall < crate ::models::Route, GetRouteError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Routes::upsert_route`]: set its optional parameters, then `.await` it."]
+    UpsertRouteCall < crate ::models::Route, UpsertRouteError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Routes::delete_route`]: set its optional parameters, then `.await` it."]
+    DeleteRouteCall < (), DeleteRouteError >
+}
+/// The optional parameters of [`Routes::list_route_with_service`], each `None` unless set: what the setters of [`ListRouteWithServiceCall`] fill, and what [`RoutesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListRouteWithServiceOptions {
+pub struct ListRouteWithServiceParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -767,29 +1164,60 @@ pub struct ListRouteWithServiceOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_route`](Routes::list_route) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .routes()
-///     .list_route("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::routes::LIST_ROUTE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_ROUTE_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Routes::list_route_with_service`]: set its optional parameters, then `.await` it."]
+    ListRouteWithServiceCall < crate ::models::ListRouteResponse,
+    ListRouteWithServiceError >, ListRouteWithServiceParams
+}
+impl ListRouteWithServiceCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListRouteResponse, ListRouteWithServiceError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Routes::create_route_with_service`]: set its optional parameters, then `.await` it."]
+    CreateRouteWithServiceCall < crate ::models::Route, CreateRouteWithServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Routes::get_route_with_service`]: set its optional parameters, then `.await` it."]
+    GetRouteWithServiceCall < crate ::models::Route, GetRouteWithServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Routes::upsert_route_with_service`]: set its optional parameters, then `.await` it."]
+    UpsertRouteWithServiceCall < crate ::models::Route, UpsertRouteWithServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Routes::delete_route_with_service`]: set its optional parameters, then `.await` it."]
+    DeleteRouteWithServiceCall < (), DeleteRouteWithServiceError >
+}
+/// How `list-route` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_ROUTE_PAGES: crate::runtime::Paginated<
     crate::models::ListRouteResponse,
     crate::models::Route,
 > = crate::runtime::Paginated {
@@ -802,29 +1230,24 @@ pub static LIST_ROUTE_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_route_with_service`](Routes::list_route_with_service) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .routes()
-///     .list_route_with_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "7fca84d6-7d37-4a74-a7b0-93e576089a41", &Default::default())
-///     .items(&kong_konnect::routes::LIST_ROUTE_WITH_SERVICE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_ROUTE_WITH_SERVICE_PAGES: crate::runtime::Paginated<
+impl ListRouteCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_route`](Routes::list_route).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListRouteResponse, ListRouteError> {
+        self.into_call().pages(&LIST_ROUTE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_route`](Routes::list_route).
+    pub fn items(self) -> crate::ItemStream<crate::models::Route, ListRouteError> {
+        self.into_call().items(&LIST_ROUTE_PAGES)
+    }
+}
+/// How `list-route-with-service` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_ROUTE_WITH_SERVICE_PAGES: crate::runtime::Paginated<
     crate::models::ListRouteResponse,
     crate::models::Route,
 > = crate::runtime::Paginated {
@@ -837,3 +1260,21 @@ pub static LIST_ROUTE_WITH_SERVICE_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListRouteWithServiceCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_route_with_service`](Routes::list_route_with_service).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListRouteResponse, ListRouteWithServiceError> {
+        self.into_call().pages(&LIST_ROUTE_WITH_SERVICE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_route_with_service`](Routes::list_route_with_service).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Route, ListRouteWithServiceError> {
+        self.into_call().items(&LIST_ROUTE_WITH_SERVICE_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Schemas.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Schemas; get one from [`Client::schemas`](crate::Client::schemas).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> Schemas<'a> {
     ///
     /// `POST /v2/control-planes/{controlPlaneId}/core-entities/schemas/{entityName}/validate` (operation `validate-entity-schema`).
     ///
+    /// Optional: [`body`](ValidateEntitySchemaCall::body) on the returned [`ValidateEntitySchemaCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,10 +29,11 @@ impl<'a> Schemas<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<std::collections::BTreeMap<String, serde_json::Value>>(serde_json::json!({}))?;
     /// let response = client
     ///     .schemas()
-    ///     .validate_entity_schema("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, Some(&body))
+    ///     .validate_entity_schema("string", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -44,11 +43,7 @@ impl<'a> Schemas<'a> {
         &self,
         entity_name: &str,
         control_plane_id: uuid::Uuid,
-        body: Option<&std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> crate::Call<
-        crate::models::ValidateEntitySchemaResponse,
-        ValidateEntitySchemaError,
-    > {
+    ) -> ValidateEntitySchemaCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "validate-entity-schema",
             method: reqwest::Method::POST,
@@ -62,20 +57,19 @@ impl<'a> Schemas<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("entityName", entity_name)
-            .path_param("controlPlaneId", &control_plane_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        ValidateEntitySchemaCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("entityName", entity_name)
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ValidateEntitySchemaParams::default(),
         }
     }
     /// Get partial schema
@@ -104,7 +98,7 @@ impl<'a> Schemas<'a> {
         &self,
         partial_type: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::FetchPluginSchemaResponse, FetchPartialSchemaError> {
+    ) -> FetchPartialSchemaCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-partial-schema",
             method: reqwest::Method::GET,
@@ -118,16 +112,99 @@ impl<'a> Schemas<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("partialType", partial_type)
-            .path_param("controlPlaneId", &control_plane_id)
+        FetchPartialSchemaCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("partialType", partial_type)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on Schemas, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Schemas`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait SchemasApi {
+    /// [`Schemas::validate_entity_schema`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/schemas/{entityName}/validate`.
+    fn validate_entity_schema(
+        &self,
+        entity_name: &str,
+        control_plane_id: uuid::Uuid,
+        params: ValidateEntitySchemaParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ValidateEntitySchemaResponse,
+            crate::Error<ValidateEntitySchemaError>,
+        >,
+    > + Send {
+        let _ = (entity_name, control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "validate-entity-schema",
+                message: "`validate-entity-schema` is not implemented by this `SchemasApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Schemas::fetch_partial_schema`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/schemas/partials/{partialType}`.
+    fn fetch_partial_schema(
+        &self,
+        partial_type: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FetchPluginSchemaResponse,
+            crate::Error<FetchPartialSchemaError>,
+        >,
+    > + Send {
+        let _ = (partial_type, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-partial-schema",
+                message: "`fetch-partial-schema` is not implemented by this `SchemasApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl SchemasApi for crate::Client {
+    fn validate_entity_schema(
+        &self,
+        entity_name: &str,
+        control_plane_id: uuid::Uuid,
+        params: ValidateEntitySchemaParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ValidateEntitySchemaResponse,
+            crate::Error<ValidateEntitySchemaError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .schemas()
+                .validate_entity_schema(entity_name, control_plane_id)
+                .with_params(params),
+        )
+    }
+    fn fetch_partial_schema(
+        &self,
+        partial_type: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::FetchPluginSchemaResponse,
+            crate::Error<FetchPartialSchemaError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.schemas().fetch_partial_schema(partial_type, control_plane_id),
+        )
     }
 }
 /// The error responses `validate-entity-schema`, `fetch-partial-schema` document.
@@ -154,3 +231,44 @@ impl crate::runtime::ErrorResponses for NoDocumentedError {
 pub type ValidateEntitySchemaError = NoDocumentedError;
 /// The error responses `fetch-partial-schema` documents, which other operations of the group document too.
 pub type FetchPartialSchemaError = NoDocumentedError;
+/// The optional parameters of [`Schemas::validate_entity_schema`], each `None` unless set: what the setters of [`ValidateEntitySchemaCall`] fill, and what [`SchemasApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValidateEntitySchemaParams {
+    /// Request body of a Koko entity to validate against its schema
+    pub body: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Schemas::validate_entity_schema`]: set its optional parameters, then `.await` it."]
+    ValidateEntitySchemaCall < crate ::models::ValidateEntitySchemaResponse,
+    ValidateEntitySchemaError >, ValidateEntitySchemaParams
+}
+impl ValidateEntitySchemaCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ValidateEntitySchemaResponse,
+        ValidateEntitySchemaError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// Request body of a Koko entity to validate against its schema
+    pub fn body(
+        mut self,
+        body: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Schemas::fetch_partial_schema`]: set its optional parameters, then `.await` it."]
+    FetchPartialSchemaCall < crate ::models::FetchPluginSchemaResponse,
+    FetchPartialSchemaError >
+}

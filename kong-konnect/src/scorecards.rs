@@ -2,11 +2,7 @@
 
 //! Operations on Scorecards.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Scorecards; get one from [`Client::scorecards`](crate::Client::scorecards).
 ///
 /// A scorecard helps you evaluate services based on its criteria.
@@ -27,6 +23,8 @@ impl<'a> Scorecards<'a> {
     ///
     /// `GET /v1/catalog-services/{id}/scorecards` (operation `list-catalog-service-scorecards`).
     ///
+    /// Optional: [`page_size`](ListCatalogServiceScorecardsCall::page_size), [`page_number`](ListCatalogServiceScorecardsCall::page_number), [`filter`](ListCatalogServiceScorecardsCall::filter), [`sort`](ListCatalogServiceScorecardsCall::sort) on the returned [`ListCatalogServiceScorecardsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -37,7 +35,8 @@ impl<'a> Scorecards<'a> {
     ///
     /// let response = client
     ///     .scorecards()
-    ///     .list_catalog_service_scorecards("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", &Default::default())
+    ///     .list_catalog_service_scorecards("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7")
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -46,11 +45,7 @@ impl<'a> Scorecards<'a> {
     pub fn list_catalog_service_scorecards(
         &self,
         id: &str,
-        options: &ListCatalogServiceScorecardsOptions,
-    ) -> crate::Call<
-        crate::models::ListScorecardsResponse,
-        ListCatalogServiceScorecardsError,
-    > {
+    ) -> ListCatalogServiceScorecardsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-catalog-service-scorecards",
             method: reqwest::Method::GET,
@@ -66,19 +61,19 @@ impl<'a> Scorecards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListCatalogServiceScorecardsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id),
+            params: ListCatalogServiceScorecardsParams::default(),
+        }
     }
     /// Get a Catalog Service Scorecard
     ///
@@ -106,10 +101,7 @@ impl<'a> Scorecards<'a> {
         &self,
         service_id: &str,
         scorecard_id: uuid::Uuid,
-    ) -> crate::Call<
-        crate::models::CatalogServiceScorecard,
-        FetchCatalogServiceScorecardError,
-    > {
+    ) -> FetchCatalogServiceScorecardCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-catalog-service-scorecard",
             method: reqwest::Method::GET,
@@ -125,22 +117,27 @@ impl<'a> Scorecards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("serviceId", service_id)
-            .path_param("scorecardId", &scorecard_id)
+        FetchCatalogServiceScorecardCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("serviceId", service_id)
+                .path_param("scorecardId", &scorecard_id),
+        }
     }
     /// List Scorecard Templates
     ///
     /// Returns a paginated collection of scorecard templates.
     ///
     /// `GET /v1/scorecard-templates` (operation `list-scorecard-templates`).
+    ///
+    /// Optional: [`page_size`](ListScorecardTemplatesCall::page_size), [`page_number`](ListScorecardTemplatesCall::page_number), [`filter`](ListScorecardTemplatesCall::filter), [`sort`](ListScorecardTemplatesCall::sort) on the returned [`ListScorecardTemplatesCall`].
     ///
     /// # Example
     ///
@@ -152,19 +149,14 @@ impl<'a> Scorecards<'a> {
     ///
     /// let response = client
     ///     .scorecards()
-    ///     .list_scorecard_templates(&Default::default())
+    ///     .list_scorecard_templates()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_scorecard_templates(
-        &self,
-        options: &ListScorecardTemplatesOptions,
-    ) -> crate::Call<
-        crate::models::ListScorecardTemplatesResponse,
-        ListScorecardTemplatesError,
-    > {
+    pub fn list_scorecard_templates(&self) -> ListScorecardTemplatesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-scorecard-templates",
             method: reqwest::Method::GET,
@@ -180,24 +172,26 @@ impl<'a> Scorecards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListScorecardTemplatesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListScorecardTemplatesParams::default(),
+        }
     }
     /// List Scorecards
     ///
     /// Returns a paginated collection of scorecards.
     ///
     /// `GET /v1/scorecards` (operation `list-scorecards`).
+    ///
+    /// Optional: [`page_size`](ListScorecardsCall::page_size), [`page_number`](ListScorecardsCall::page_number), [`filter`](ListScorecardsCall::filter), [`sort`](ListScorecardsCall::sort) on the returned [`ListScorecardsCall`].
     ///
     /// # Example
     ///
@@ -209,16 +203,14 @@ impl<'a> Scorecards<'a> {
     ///
     /// let response = client
     ///     .scorecards()
-    ///     .list_scorecards(&Default::default())
+    ///     .list_scorecards()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_scorecards(
-        &self,
-        options: &ListScorecardsOptions,
-    ) -> crate::Call<crate::models::ListScorecardsResponse, ListScorecardsError> {
+    pub fn list_scorecards(&self) -> ListScorecardsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-scorecards",
             method: reqwest::Method::GET,
@@ -234,18 +226,18 @@ impl<'a> Scorecards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListScorecardsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListScorecardsParams::default(),
+        }
     }
     /// Create Scorecard
     ///
@@ -261,7 +253,7 @@ impl<'a> Scorecards<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateScorecard = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateScorecard>(serde_json::json!({
     ///   "name": "Incident Response",
     ///   "description": "Governs key metrics pertaining to teams' incident response practices.",
     ///   "entity_selector": {
@@ -294,7 +286,7 @@ impl<'a> Scorecards<'a> {
     /// }))?;
     /// let response = client
     ///     .scorecards()
-    ///     .create_scorecard(&body)
+    ///     .create_scorecard(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -302,8 +294,8 @@ impl<'a> Scorecards<'a> {
     /// ```
     pub fn create_scorecard(
         &self,
-        body: &crate::models::CreateScorecard,
-    ) -> crate::Call<crate::models::ScorecardWithCriteria, CreateScorecardError> {
+        body: crate::models::CreateScorecard,
+    ) -> CreateScorecardCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-scorecard",
             method: reqwest::Method::POST,
@@ -319,15 +311,18 @@ impl<'a> Scorecards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .json_body("application/json", body)
+        CreateScorecardCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Scorecard
     ///
@@ -351,10 +346,7 @@ impl<'a> Scorecards<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn fetch_scorecard(
-        &self,
-        id: uuid::Uuid,
-    ) -> crate::Call<crate::models::ScorecardWithCriteria, FetchScorecardError> {
+    pub fn fetch_scorecard(&self, id: uuid::Uuid) -> FetchScorecardCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "fetch-scorecard",
             method: reqwest::Method::GET,
@@ -370,15 +362,18 @@ impl<'a> Scorecards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", &id)
+        FetchScorecardCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", &id),
+        }
     }
     /// Update Scorecard
     ///
@@ -394,7 +389,7 @@ impl<'a> Scorecards<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateScorecard = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateScorecard>(serde_json::json!({
     ///   "name": "Incident Response",
     ///   "description": "Governs key metrics pertaining to teams' incident response practices.",
     ///   "entity_selector": {
@@ -428,7 +423,7 @@ impl<'a> Scorecards<'a> {
     /// }))?;
     /// let response = client
     ///     .scorecards()
-    ///     .update_scorecard("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?, &body)
+    ///     .update_scorecard("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -437,8 +432,8 @@ impl<'a> Scorecards<'a> {
     pub fn update_scorecard(
         &self,
         id: uuid::Uuid,
-        body: &crate::models::UpdateScorecard,
-    ) -> crate::Call<crate::models::ScorecardWithCriteria, UpdateScorecardError> {
+        body: crate::models::UpdateScorecard,
+    ) -> UpdateScorecardCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-scorecard",
             method: reqwest::Method::PUT,
@@ -454,16 +449,19 @@ impl<'a> Scorecards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", &id)
-            .json_body("application/json", body)
+        UpdateScorecardCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", &id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete Scorecard
     ///
@@ -486,10 +484,7 @@ impl<'a> Scorecards<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_scorecard(
-        &self,
-        id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteScorecardError> {
+    pub fn delete_scorecard(&self, id: uuid::Uuid) -> DeleteScorecardCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-scorecard",
             method: reqwest::Method::DELETE,
@@ -503,21 +498,26 @@ impl<'a> Scorecards<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("id", &id)
+        DeleteScorecardCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("id", &id),
+        }
     }
     /// List Scorecard Services
     ///
     /// Lists services targeted by a scorecard.
     ///
     /// `GET /v1/scorecards/{id}/catalog-services` (operation `list-scorecard-services`).
+    ///
+    /// Optional: [`page_size`](ListScorecardServicesCall::page_size), [`page_number`](ListScorecardServicesCall::page_number), [`filter`](ListScorecardServicesCall::filter), [`sort`](ListScorecardServicesCall::sort) on the returned [`ListScorecardServicesCall`].
     ///
     /// # Example
     ///
@@ -529,20 +529,14 @@ impl<'a> Scorecards<'a> {
     ///
     /// let response = client
     ///     .scorecards()
-    ///     .list_scorecard_services("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?, &Default::default())
+    ///     .list_scorecard_services("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_scorecard_services(
-        &self,
-        id: uuid::Uuid,
-        options: &ListScorecardServicesOptions,
-    ) -> crate::Call<
-        crate::models::ListScorecardServicesResponse,
-        ListScorecardServicesError,
-    > {
+    pub fn list_scorecard_services(&self, id: uuid::Uuid) -> ListScorecardServicesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-scorecard-services",
             method: reqwest::Method::GET,
@@ -558,25 +552,27 @@ impl<'a> Scorecards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", &id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListScorecardServicesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", &id),
+            params: ListScorecardServicesParams::default(),
+        }
     }
     /// List Scorecard Criteria
     ///
     /// Lists criteria, including passing service counts, belonging to a scorecard.
     ///
     /// `GET /v1/scorecards/{id}/criteria` (operation `list-scorecard-criteria`).
+    ///
+    /// Optional: [`page_size`](ListScorecardCriteriaCall::page_size), [`page_number`](ListScorecardCriteriaCall::page_number), [`filter`](ListScorecardCriteriaCall::filter), [`sort`](ListScorecardCriteriaCall::sort) on the returned [`ListScorecardCriteriaCall`].
     ///
     /// # Example
     ///
@@ -588,20 +584,14 @@ impl<'a> Scorecards<'a> {
     ///
     /// let response = client
     ///     .scorecards()
-    ///     .list_scorecard_criteria("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?, &Default::default())
+    ///     .list_scorecard_criteria("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_scorecard_criteria(
-        &self,
-        id: uuid::Uuid,
-        options: &ListScorecardCriteriaOptions,
-    ) -> crate::Call<
-        crate::models::ListScorecardCriteriaResponse,
-        ListScorecardCriteriaError,
-    > {
+    pub fn list_scorecard_criteria(&self, id: uuid::Uuid) -> ListScorecardCriteriaCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-scorecard-criteria",
             method: reqwest::Method::GET,
@@ -617,25 +607,27 @@ impl<'a> Scorecards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("id", &id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListScorecardCriteriaCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", &id),
+            params: ListScorecardCriteriaParams::default(),
+        }
     }
     /// List Scorecard Criteria Services
     ///
     /// Lists services targeted by a scorecard criteria with evaluation results per-service.
     ///
     /// `GET /v1/scorecards/{scorecardId}/criteria/{criteriaId}/catalog-services` (operation `list-scorecard-criteria-services`).
+    ///
+    /// Optional: [`page_size`](ListScorecardCriteriaServicesCall::page_size), [`page_number`](ListScorecardCriteriaServicesCall::page_number), [`filter`](ListScorecardCriteriaServicesCall::filter), [`sort`](ListScorecardCriteriaServicesCall::sort) on the returned [`ListScorecardCriteriaServicesCall`].
     ///
     /// # Example
     ///
@@ -647,7 +639,8 @@ impl<'a> Scorecards<'a> {
     ///
     /// let response = client
     ///     .scorecards()
-    ///     .list_scorecard_criteria_services("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?, "5c1121f9-3f3a-47c7-9bb6-c81a51128714".parse()?, &Default::default())
+    ///     .list_scorecard_criteria_services("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?, "5c1121f9-3f3a-47c7-9bb6-c81a51128714".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -657,11 +650,7 @@ impl<'a> Scorecards<'a> {
         &self,
         scorecard_id: uuid::Uuid,
         criteria_id: uuid::Uuid,
-        options: &ListScorecardCriteriaServicesOptions,
-    ) -> crate::Call<
-        crate::models::ListScorecardCriteriaServicesResponse,
-        ListScorecardCriteriaServicesError,
-    > {
+    ) -> ListScorecardCriteriaServicesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-scorecard-criteria-services",
             method: reqwest::Method::GET,
@@ -677,20 +666,384 @@ impl<'a> Scorecards<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("scorecardId", &scorecard_id)
-            .path_param("criteriaId", &criteria_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("sort", &options.sort)
+        ListScorecardCriteriaServicesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("scorecardId", &scorecard_id)
+                .path_param("criteriaId", &criteria_id),
+            params: ListScorecardCriteriaServicesParams::default(),
+        }
+    }
+}
+/// The operations on Scorecards, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Scorecards`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ScorecardsApi {
+    /// [`Scorecards::list_catalog_service_scorecards`]: `GET /v1/catalog-services/{id}/scorecards`.
+    fn list_catalog_service_scorecards(
+        &self,
+        id: &str,
+        params: ListCatalogServiceScorecardsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListScorecardsResponse,
+            crate::Error<ListCatalogServiceScorecardsError>,
+        >,
+    > + Send {
+        let _ = (id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-catalog-service-scorecards",
+                message: "`list-catalog-service-scorecards` is not implemented by this `ScorecardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Scorecards::fetch_catalog_service_scorecard`]: `GET /v1/catalog-services/{serviceId}/scorecards/{scorecardId}`.
+    fn fetch_catalog_service_scorecard(
+        &self,
+        service_id: &str,
+        scorecard_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogServiceScorecard,
+            crate::Error<FetchCatalogServiceScorecardError>,
+        >,
+    > + Send {
+        let _ = (service_id, scorecard_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-catalog-service-scorecard",
+                message: "`fetch-catalog-service-scorecard` is not implemented by this `ScorecardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Scorecards::list_scorecard_templates`]: `GET /v1/scorecard-templates`.
+    fn list_scorecard_templates(
+        &self,
+        params: ListScorecardTemplatesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListScorecardTemplatesResponse,
+            crate::Error<ListScorecardTemplatesError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-scorecard-templates",
+                message: "`list-scorecard-templates` is not implemented by this `ScorecardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Scorecards::list_scorecards`]: `GET /v1/scorecards`.
+    fn list_scorecards(
+        &self,
+        params: ListScorecardsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListScorecardsResponse,
+            crate::Error<ListScorecardsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-scorecards",
+                message: "`list-scorecards` is not implemented by this `ScorecardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Scorecards::create_scorecard`]: `POST /v1/scorecards`.
+    fn create_scorecard(
+        &self,
+        body: crate::models::CreateScorecard,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ScorecardWithCriteria,
+            crate::Error<CreateScorecardError>,
+        >,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-scorecard",
+                message: "`create-scorecard` is not implemented by this `ScorecardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Scorecards::fetch_scorecard`]: `GET /v1/scorecards/{id}`.
+    fn fetch_scorecard(
+        &self,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ScorecardWithCriteria,
+            crate::Error<FetchScorecardError>,
+        >,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "fetch-scorecard",
+                message: "`fetch-scorecard` is not implemented by this `ScorecardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Scorecards::update_scorecard`]: `PUT /v1/scorecards/{id}`.
+    fn update_scorecard(
+        &self,
+        id: uuid::Uuid,
+        body: crate::models::UpdateScorecard,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ScorecardWithCriteria,
+            crate::Error<UpdateScorecardError>,
+        >,
+    > + Send {
+        let _ = (id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-scorecard",
+                message: "`update-scorecard` is not implemented by this `ScorecardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Scorecards::delete_scorecard`]: `DELETE /v1/scorecards/{id}`.
+    fn delete_scorecard(
+        &self,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteScorecardError>>,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-scorecard",
+                message: "`delete-scorecard` is not implemented by this `ScorecardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Scorecards::list_scorecard_services`]: `GET /v1/scorecards/{id}/catalog-services`.
+    fn list_scorecard_services(
+        &self,
+        id: uuid::Uuid,
+        params: ListScorecardServicesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListScorecardServicesResponse,
+            crate::Error<ListScorecardServicesError>,
+        >,
+    > + Send {
+        let _ = (id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-scorecard-services",
+                message: "`list-scorecard-services` is not implemented by this `ScorecardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Scorecards::list_scorecard_criteria`]: `GET /v1/scorecards/{id}/criteria`.
+    fn list_scorecard_criteria(
+        &self,
+        id: uuid::Uuid,
+        params: ListScorecardCriteriaParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListScorecardCriteriaResponse,
+            crate::Error<ListScorecardCriteriaError>,
+        >,
+    > + Send {
+        let _ = (id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-scorecard-criteria",
+                message: "`list-scorecard-criteria` is not implemented by this `ScorecardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Scorecards::list_scorecard_criteria_services`]: `GET /v1/scorecards/{scorecardId}/criteria/{criteriaId}/catalog-services`.
+    fn list_scorecard_criteria_services(
+        &self,
+        scorecard_id: uuid::Uuid,
+        criteria_id: uuid::Uuid,
+        params: ListScorecardCriteriaServicesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListScorecardCriteriaServicesResponse,
+            crate::Error<ListScorecardCriteriaServicesError>,
+        >,
+    > + Send {
+        let _ = (scorecard_id, criteria_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-scorecard-criteria-services",
+                message: "`list-scorecard-criteria-services` is not implemented by this `ScorecardsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ScorecardsApi for crate::Client {
+    fn list_catalog_service_scorecards(
+        &self,
+        id: &str,
+        params: ListCatalogServiceScorecardsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListScorecardsResponse,
+            crate::Error<ListCatalogServiceScorecardsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.scorecards().list_catalog_service_scorecards(id).with_params(params),
+        )
+    }
+    fn fetch_catalog_service_scorecard(
+        &self,
+        service_id: &str,
+        scorecard_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::CatalogServiceScorecard,
+            crate::Error<FetchCatalogServiceScorecardError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.scorecards().fetch_catalog_service_scorecard(service_id, scorecard_id),
+        )
+    }
+    fn list_scorecard_templates(
+        &self,
+        params: ListScorecardTemplatesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListScorecardTemplatesResponse,
+            crate::Error<ListScorecardTemplatesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.scorecards().list_scorecard_templates().with_params(params),
+        )
+    }
+    fn list_scorecards(
+        &self,
+        params: ListScorecardsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListScorecardsResponse,
+            crate::Error<ListScorecardsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.scorecards().list_scorecards().with_params(params),
+        )
+    }
+    fn create_scorecard(
+        &self,
+        body: crate::models::CreateScorecard,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ScorecardWithCriteria,
+            crate::Error<CreateScorecardError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(self.scorecards().create_scorecard(body))
+    }
+    fn fetch_scorecard(
+        &self,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ScorecardWithCriteria,
+            crate::Error<FetchScorecardError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(self.scorecards().fetch_scorecard(id))
+    }
+    fn update_scorecard(
+        &self,
+        id: uuid::Uuid,
+        body: crate::models::UpdateScorecard,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ScorecardWithCriteria,
+            crate::Error<UpdateScorecardError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.scorecards().update_scorecard(id, body),
+        )
+    }
+    fn delete_scorecard(
+        &self,
+        id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteScorecardError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.scorecards().delete_scorecard(id))
+    }
+    fn list_scorecard_services(
+        &self,
+        id: uuid::Uuid,
+        params: ListScorecardServicesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListScorecardServicesResponse,
+            crate::Error<ListScorecardServicesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.scorecards().list_scorecard_services(id).with_params(params),
+        )
+    }
+    fn list_scorecard_criteria(
+        &self,
+        id: uuid::Uuid,
+        params: ListScorecardCriteriaParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListScorecardCriteriaResponse,
+            crate::Error<ListScorecardCriteriaError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.scorecards().list_scorecard_criteria(id).with_params(params),
+        )
+    }
+    fn list_scorecard_criteria_services(
+        &self,
+        scorecard_id: uuid::Uuid,
+        criteria_id: uuid::Uuid,
+        params: ListScorecardCriteriaServicesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListScorecardCriteriaServicesResponse,
+            crate::Error<ListScorecardCriteriaServicesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .scorecards()
+                .list_scorecard_criteria_services(scorecard_id, criteria_id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `list-catalog-service-scorecards`, `fetch-catalog-service-scorecard`, `update-scorecard` document.
@@ -827,9 +1180,9 @@ pub type ListScorecardServicesError = UnauthorizedForbiddenNotFoundError;
 pub type ListScorecardCriteriaError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `list-scorecard-criteria-services` documents, which other operations of the group document too.
 pub type ListScorecardCriteriaServicesError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-catalog-service-scorecards`.
+/// The optional parameters of [`Scorecards::list_catalog_service_scorecards`], each `None` unless set: what the setters of [`ListCatalogServiceScorecardsCall`] fill, and what [`ScorecardsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListCatalogServiceScorecardsOptions {
+pub struct ListCatalogServiceScorecardsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -844,9 +1197,61 @@ pub struct ListCatalogServiceScorecardsOptions {
     /// Default sort is `name` in ascending order.
     pub sort: Option<String>,
 }
-/// Optional parameters of `list-scorecard-templates`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Scorecards::list_catalog_service_scorecards`]: set its optional parameters, then `.await` it."]
+    ListCatalogServiceScorecardsCall < crate ::models::ListScorecardsResponse,
+    ListCatalogServiceScorecardsError >, ListCatalogServiceScorecardsParams
+}
+impl ListCatalogServiceScorecardsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListScorecardsResponse,
+        ListCatalogServiceScorecardsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of scorecards.
+    pub fn filter(mut self, filter: crate::models::ScorecardFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of scorecards. Supported sort attributes are:
+    /// - `name`
+    /// - `score.value`
+    /// - `score.raw_value`
+    ///
+    /// Default sort is `name` in ascending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Scorecards::fetch_catalog_service_scorecard`]: set its optional parameters, then `.await` it."]
+    FetchCatalogServiceScorecardCall < crate ::models::CatalogServiceScorecard,
+    FetchCatalogServiceScorecardError >
+}
+/// The optional parameters of [`Scorecards::list_scorecard_templates`], each `None` unless set: what the setters of [`ListScorecardTemplatesCall`] fill, and what [`ScorecardsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListScorecardTemplatesOptions {
+pub struct ListScorecardTemplatesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -862,9 +1267,59 @@ pub struct ListScorecardTemplatesOptions {
     /// Default sort is `display_name` in ascending order.
     pub sort: Option<String>,
 }
-/// Optional parameters of `list-scorecards`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Scorecards::list_scorecard_templates`]: set its optional parameters, then `.await` it."]
+    ListScorecardTemplatesCall < crate ::models::ListScorecardTemplatesResponse,
+    ListScorecardTemplatesError >, ListScorecardTemplatesParams
+}
+impl ListScorecardTemplatesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListScorecardTemplatesResponse,
+        ListScorecardTemplatesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of scorecard templates.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ScorecardTemplateFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of scorecard templates. Supported sort attributes are:
+    ///
+    ///
+    /// - `display_name`
+    /// - `name`
+    ///
+    /// Default sort is `display_name` in ascending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+/// The optional parameters of [`Scorecards::list_scorecards`], each `None` unless set: what the setters of [`ListScorecardsCall`] fill, and what [`ScorecardsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListScorecardsOptions {
+pub struct ListScorecardsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -879,9 +1334,72 @@ pub struct ListScorecardsOptions {
     /// Default sort is `name` in ascending order.
     pub sort: Option<String>,
 }
-/// Optional parameters of `list-scorecard-services`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Scorecards::list_scorecards`]: set its optional parameters, then `.await` it."]
+    ListScorecardsCall < crate ::models::ListScorecardsResponse, ListScorecardsError >,
+    ListScorecardsParams
+}
+impl ListScorecardsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListScorecardsResponse, ListScorecardsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of scorecards.
+    pub fn filter(mut self, filter: crate::models::ScorecardFilterParameters) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of scorecards. Supported sort attributes are:
+    /// - `name`
+    /// - `score.value`
+    /// - `score.raw_value`
+    ///
+    /// Default sort is `name` in ascending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Scorecards::create_scorecard`]: set its optional parameters, then `.await` it."]
+    CreateScorecardCall < crate ::models::ScorecardWithCriteria, CreateScorecardError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Scorecards::fetch_scorecard`]: set its optional parameters, then `.await` it."]
+    FetchScorecardCall < crate ::models::ScorecardWithCriteria, FetchScorecardError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Scorecards::update_scorecard`]: set its optional parameters, then `.await` it."]
+    UpdateScorecardCall < crate ::models::ScorecardWithCriteria, UpdateScorecardError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Scorecards::delete_scorecard`]: set its optional parameters, then `.await` it."]
+    DeleteScorecardCall < (), DeleteScorecardError >
+}
+/// The optional parameters of [`Scorecards::list_scorecard_services`], each `None` unless set: what the setters of [`ListScorecardServicesCall`] fill, and what [`ScorecardsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListScorecardServicesOptions {
+pub struct ListScorecardServicesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -899,9 +1417,61 @@ pub struct ListScorecardServicesOptions {
     /// Default sort is `display_name` in ascending order.
     pub sort: Option<String>,
 }
-/// Optional parameters of `list-scorecard-criteria`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Scorecards::list_scorecard_services`]: set its optional parameters, then `.await` it."]
+    ListScorecardServicesCall < crate ::models::ListScorecardServicesResponse,
+    ListScorecardServicesError >, ListScorecardServicesParams
+}
+impl ListScorecardServicesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListScorecardServicesResponse,
+        ListScorecardServicesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of services targeted by a scorecard.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ScorecardServiceFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of services targeted by a scorecard. Supported sort attributes are:
+    ///
+    ///
+    /// - `display_name`
+    /// - `name`
+    /// - `score.value`
+    /// - `score.raw_value`
+    ///
+    /// Default sort is `display_name` in ascending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+/// The optional parameters of [`Scorecards::list_scorecard_criteria`], each `None` unless set: what the setters of [`ListScorecardCriteriaCall`] fill, and what [`ScorecardsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListScorecardCriteriaOptions {
+pub struct ListScorecardCriteriaParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -916,9 +1486,58 @@ pub struct ListScorecardCriteriaOptions {
     /// By default, criteria will be returned in the order that they are configured in the scorecard.
     pub sort: Option<String>,
 }
-/// Optional parameters of `list-scorecard-criteria-services`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Scorecards::list_scorecard_criteria`]: set its optional parameters, then `.await` it."]
+    ListScorecardCriteriaCall < crate ::models::ListScorecardCriteriaResponse,
+    ListScorecardCriteriaError >, ListScorecardCriteriaParams
+}
+impl ListScorecardCriteriaCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListScorecardCriteriaResponse,
+        ListScorecardCriteriaError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of criteria belonging to a scorecard.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ScorecardCriteriaFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of criteria belonging to a scorecard. Supported sort attributes are:
+    ///
+    ///
+    /// - `evaluation.passing_services_count`
+    ///
+    /// By default, criteria will be returned in the order that they are configured in the scorecard.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+/// The optional parameters of [`Scorecards::list_scorecard_criteria_services`], each `None` unless set: what the setters of [`ListScorecardCriteriaServicesCall`] fill, and what [`ScorecardsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListScorecardCriteriaServicesOptions {
+pub struct ListScorecardCriteriaServicesParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -937,29 +1556,62 @@ pub struct ListScorecardCriteriaServicesOptions {
     /// Default sort is `display_name` in ascending order.
     pub sort: Option<String>,
 }
-/// How [`list_catalog_service_scorecards`](Scorecards::list_catalog_service_scorecards) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .scorecards()
-///     .list_catalog_service_scorecards("7f9fd312-a987-4628-b4c5-bb4f4fddd5f7", &Default::default())
-///     .items(&kong_konnect::scorecards::LIST_CATALOG_SERVICE_SCORECARDS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_CATALOG_SERVICE_SCORECARDS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Scorecards::list_scorecard_criteria_services`]: set its optional parameters, then `.await` it."]
+    ListScorecardCriteriaServicesCall < crate
+    ::models::ListScorecardCriteriaServicesResponse, ListScorecardCriteriaServicesError
+    >, ListScorecardCriteriaServicesParams
+}
+impl ListScorecardCriteriaServicesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListScorecardCriteriaServicesResponse,
+        ListScorecardCriteriaServicesError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("sort", &params.sort)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filters a collection of services targeted by a scorecard criteria.
+    pub fn filter(
+        mut self,
+        filter: crate::models::ScorecardCriteriaServiceFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// Sorts a collection of services targeted by a scorecard criteria. Supported sort attributes are:
+    ///
+    ///
+    /// - `display_name`
+    /// - `name`
+    /// - `evaluation.is_passing`
+    /// - `evaluation.successfully_evaluated_at`
+    /// - `evaluation.attempted_at`
+    ///
+    /// Default sort is `display_name` in ascending order.
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+}
+/// How `list-catalog-service-scorecards` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_CATALOG_SERVICE_SCORECARDS_PAGES: crate::runtime::Paginated<
     crate::models::ListScorecardsResponse,
     crate::models::Scorecard,
 > = crate::runtime::Paginated {
@@ -974,29 +1626,29 @@ pub static LIST_CATALOG_SERVICE_SCORECARDS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_scorecard_templates`](Scorecards::list_scorecard_templates) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .scorecards()
-///     .list_scorecard_templates(&Default::default())
-///     .items(&kong_konnect::scorecards::LIST_SCORECARD_TEMPLATES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_SCORECARD_TEMPLATES_PAGES: crate::runtime::Paginated<
+impl ListCatalogServiceScorecardsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_service_scorecards`](Scorecards::list_catalog_service_scorecards).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListScorecardsResponse,
+        ListCatalogServiceScorecardsError,
+    > {
+        self.into_call().pages(&LIST_CATALOG_SERVICE_SCORECARDS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_catalog_service_scorecards`](Scorecards::list_catalog_service_scorecards).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Scorecard, ListCatalogServiceScorecardsError> {
+        self.into_call().items(&LIST_CATALOG_SERVICE_SCORECARDS_PAGES)
+    }
+}
+/// How `list-scorecard-templates` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_SCORECARD_TEMPLATES_PAGES: crate::runtime::Paginated<
     crate::models::ListScorecardTemplatesResponse,
     crate::models::ScorecardTemplate,
 > = crate::runtime::Paginated {
@@ -1011,29 +1663,32 @@ pub static LIST_SCORECARD_TEMPLATES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_scorecards`](Scorecards::list_scorecards) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .scorecards()
-///     .list_scorecards(&Default::default())
-///     .items(&kong_konnect::scorecards::LIST_SCORECARDS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_SCORECARDS_PAGES: crate::runtime::Paginated<
+impl ListScorecardTemplatesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_templates`](Scorecards::list_scorecard_templates).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListScorecardTemplatesResponse,
+        ListScorecardTemplatesError,
+    > {
+        self.into_call().pages(&LIST_SCORECARD_TEMPLATES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_templates`](Scorecards::list_scorecard_templates).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ScorecardTemplate,
+        ListScorecardTemplatesError,
+    > {
+        self.into_call().items(&LIST_SCORECARD_TEMPLATES_PAGES)
+    }
+}
+/// How `list-scorecards` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_SCORECARDS_PAGES: crate::runtime::Paginated<
     crate::models::ListScorecardsResponse,
     crate::models::Scorecard,
 > = crate::runtime::Paginated {
@@ -1048,29 +1703,26 @@ pub static LIST_SCORECARDS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_scorecard_services`](Scorecards::list_scorecard_services) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .scorecards()
-///     .list_scorecard_services("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?, &Default::default())
-///     .items(&kong_konnect::scorecards::LIST_SCORECARD_SERVICES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_SCORECARD_SERVICES_PAGES: crate::runtime::Paginated<
+impl ListScorecardsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecards`](Scorecards::list_scorecards).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListScorecardsResponse, ListScorecardsError> {
+        self.into_call().pages(&LIST_SCORECARDS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecards`](Scorecards::list_scorecards).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Scorecard, ListScorecardsError> {
+        self.into_call().items(&LIST_SCORECARDS_PAGES)
+    }
+}
+/// How `list-scorecard-services` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_SCORECARD_SERVICES_PAGES: crate::runtime::Paginated<
     crate::models::ListScorecardServicesResponse,
     crate::models::ScorecardService,
 > = crate::runtime::Paginated {
@@ -1085,29 +1737,29 @@ pub static LIST_SCORECARD_SERVICES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_scorecard_criteria`](Scorecards::list_scorecard_criteria) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .scorecards()
-///     .list_scorecard_criteria("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?, &Default::default())
-///     .items(&kong_konnect::scorecards::LIST_SCORECARD_CRITERIA_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_SCORECARD_CRITERIA_PAGES: crate::runtime::Paginated<
+impl ListScorecardServicesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_services`](Scorecards::list_scorecard_services).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListScorecardServicesResponse,
+        ListScorecardServicesError,
+    > {
+        self.into_call().pages(&LIST_SCORECARD_SERVICES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_services`](Scorecards::list_scorecard_services).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::ScorecardService, ListScorecardServicesError> {
+        self.into_call().items(&LIST_SCORECARD_SERVICES_PAGES)
+    }
+}
+/// How `list-scorecard-criteria` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_SCORECARD_CRITERIA_PAGES: crate::runtime::Paginated<
     crate::models::ListScorecardCriteriaResponse,
     crate::models::ScorecardCriteriaWithEvaluation,
 > = crate::runtime::Paginated {
@@ -1122,29 +1774,32 @@ pub static LIST_SCORECARD_CRITERIA_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
-/// How [`list_scorecard_criteria_services`](Scorecards::list_scorecard_criteria_services) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .scorecards()
-///     .list_scorecard_criteria_services("f3704e4c-104d-4f21-998a-20d4364c893f".parse()?, "5c1121f9-3f3a-47c7-9bb6-c81a51128714".parse()?, &Default::default())
-///     .items(&kong_konnect::scorecards::LIST_SCORECARD_CRITERIA_SERVICES_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_SCORECARD_CRITERIA_SERVICES_PAGES: crate::runtime::Paginated<
+impl ListScorecardCriteriaCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_criteria`](Scorecards::list_scorecard_criteria).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListScorecardCriteriaResponse,
+        ListScorecardCriteriaError,
+    > {
+        self.into_call().pages(&LIST_SCORECARD_CRITERIA_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_criteria`](Scorecards::list_scorecard_criteria).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ScorecardCriteriaWithEvaluation,
+        ListScorecardCriteriaError,
+    > {
+        self.into_call().items(&LIST_SCORECARD_CRITERIA_PAGES)
+    }
+}
+/// How `list-scorecard-criteria-services` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_SCORECARD_CRITERIA_SERVICES_PAGES: crate::runtime::Paginated<
     crate::models::ListScorecardCriteriaServicesResponse,
     crate::models::ScorecardCriteriaService,
 > = crate::runtime::Paginated {
@@ -1159,3 +1814,27 @@ pub static LIST_SCORECARD_CRITERIA_SERVICES_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListScorecardCriteriaServicesCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_criteria_services`](Scorecards::list_scorecard_criteria_services).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListScorecardCriteriaServicesResponse,
+        ListScorecardCriteriaServicesError,
+    > {
+        self.into_call().pages(&LIST_SCORECARD_CRITERIA_SERVICES_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_scorecard_criteria_services`](Scorecards::list_scorecard_criteria_services).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::ScorecardCriteriaService,
+        ListScorecardCriteriaServicesError,
+    > {
+        self.into_call().items(&LIST_SCORECARD_CRITERIA_SERVICES_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Services.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Services; get one from [`Client::services`](crate::Client::services).
 ///
 /// Service entities are abstractions of your microservice interfaces or formal APIs. For example, a service could be a data transformation microservice or a billing API.
@@ -28,6 +24,8 @@ impl<'a> Services<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/services` (operation `list-service`).
     ///
+    /// Optional: [`size`](ListServiceCall::size), [`offset`](ListServiceCall::offset), [`tags`](ListServiceCall::tags), [`filter_name_contains`](ListServiceCall::filter_name_contains), [`filter_name_eq`](ListServiceCall::filter_name_eq) on the returned [`ListServiceCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -38,17 +36,14 @@ impl<'a> Services<'a> {
     ///
     /// let response = client
     ///     .services()
-    ///     .list_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_service(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListServiceOptions,
-    ) -> crate::Call<crate::models::ListServiceResponse, ListServiceError> {
+    pub fn list_service(&self, control_plane_id: uuid::Uuid) -> ListServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-service",
             method: reqwest::Method::GET,
@@ -62,20 +57,19 @@ impl<'a> Services<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
-            .query("filter[name][contains]", &options.filter_name_contains)
-            .query("filter[name][eq]", &options.filter_name_eq)
+        ListServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListServiceParams::default(),
+        }
     }
     /// Create a new Service
     ///
@@ -89,12 +83,12 @@ impl<'a> Services<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ServiceRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::ServiceRequest>(serde_json::json!({
     ///   "host": "string"
     /// }))?;
     /// let response = client
     ///     .services()
-    ///     .create_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -103,8 +97,8 @@ impl<'a> Services<'a> {
     pub fn create_service(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::ServiceRequest,
-    ) -> crate::Call<crate::models::Service, CreateServiceError> {
+        body: crate::models::ServiceRequest,
+    ) -> CreateServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-service",
             method: reqwest::Method::POST,
@@ -118,16 +112,19 @@ impl<'a> Services<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreateServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Service
     ///
@@ -155,7 +152,7 @@ impl<'a> Services<'a> {
         &self,
         service_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Service, GetServiceError> {
+    ) -> GetServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-service",
             method: reqwest::Method::GET,
@@ -169,16 +166,19 @@ impl<'a> Services<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("ServiceId", service_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("ServiceId", service_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Upsert a Service
     ///
@@ -194,12 +194,12 @@ impl<'a> Services<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::ServiceRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::ServiceRequest>(serde_json::json!({
     ///   "host": "string"
     /// }))?;
     /// let response = client
     ///     .services()
-    ///     .upsert_service("7fca84d6-7d37-4a74-a7b0-93e576089a41", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_service("7fca84d6-7d37-4a74-a7b0-93e576089a41", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -209,8 +209,8 @@ impl<'a> Services<'a> {
         &self,
         service_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::ServiceRequest,
-    ) -> crate::Call<crate::models::Service, UpsertServiceError> {
+        body: crate::models::ServiceRequest,
+    ) -> UpsertServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-service",
             method: reqwest::Method::PUT,
@@ -224,17 +224,20 @@ impl<'a> Services<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("ServiceId", service_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("ServiceId", service_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a Service
     ///
@@ -259,7 +262,7 @@ impl<'a> Services<'a> {
         &self,
         service_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteServiceError> {
+    ) -> DeleteServiceCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-service",
             method: reqwest::Method::DELETE,
@@ -273,16 +276,174 @@ impl<'a> Services<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("ServiceId", service_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteServiceCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("ServiceId", service_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on Services, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Services`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ServicesApi {
+    /// [`Services::list_service`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/services`.
+    fn list_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListServiceParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListServiceResponse,
+            crate::Error<ListServiceError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-service",
+                message: "`list-service` is not implemented by this `ServicesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Services::create_service`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/services`.
+    fn create_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::ServiceRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Service, crate::Error<CreateServiceError>>,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-service",
+                message: "`create-service` is not implemented by this `ServicesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Services::get_service`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}`.
+    fn get_service(
+        &self,
+        service_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Service, crate::Error<GetServiceError>>,
+    > + Send {
+        let _ = (service_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-service",
+                message: "`get-service` is not implemented by this `ServicesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Services::upsert_service`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}`.
+    fn upsert_service(
+        &self,
+        service_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::ServiceRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Service, crate::Error<UpsertServiceError>>,
+    > + Send {
+        let _ = (service_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-service",
+                message: "`upsert-service` is not implemented by this `ServicesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Services::delete_service`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/services/{ServiceId}`.
+    fn delete_service(
+        &self,
+        service_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteServiceError>>,
+    > + Send {
+        let _ = (service_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-service",
+                message: "`delete-service` is not implemented by this `ServicesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ServicesApi for crate::Client {
+    fn list_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListServiceParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListServiceResponse,
+            crate::Error<ListServiceError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.services().list_service(control_plane_id).with_params(params),
+        )
+    }
+    fn create_service(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::ServiceRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Service, crate::Error<CreateServiceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.services().create_service(control_plane_id, body),
+        )
+    }
+    fn get_service(
+        &self,
+        service_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Service, crate::Error<GetServiceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.services().get_service(service_id, control_plane_id),
+        )
+    }
+    fn upsert_service(
+        &self,
+        service_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::ServiceRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Service, crate::Error<UpsertServiceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.services().upsert_service(service_id, control_plane_id, body),
+        )
+    }
+    fn delete_service(
+        &self,
+        service_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteServiceError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.services().delete_service(service_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-service`, `create-service`, `upsert-service`, `delete-service` document.
@@ -353,9 +514,9 @@ impl crate::runtime::ErrorResponses for GetServiceError {
 pub type UpsertServiceError = UnauthorizedError;
 /// The error responses `delete-service` documents, which other operations of the group document too.
 pub type DeleteServiceError = UnauthorizedError;
-/// Optional parameters of `list-service`.
+/// The optional parameters of [`Services::list_service`], each `None` unless set: what the setters of [`ListServiceCall`] fill, and what [`ServicesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListServiceOptions {
+pub struct ListServiceParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -367,29 +528,73 @@ pub struct ListServiceOptions {
     /// Filter routes by their name.
     pub filter_name_eq: Option<String>,
 }
-/// How [`list_service`](Services::list_service) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .services()
-///     .list_service("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::services::LIST_SERVICE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_SERVICE_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Services::list_service`]: set its optional parameters, then `.await` it."]
+    ListServiceCall < crate ::models::ListServiceResponse, ListServiceError >,
+    ListServiceParams
+}
+impl ListServiceCall {
+    fn apply(self) -> crate::Call<crate::models::ListServiceResponse, ListServiceError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+            .query("filter[name][contains]", &params.filter_name_contains)
+            .query("filter[name][eq]", &params.filter_name_eq)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+    /// Filter routes by a substring of the name.
+    pub fn filter_name_contains(
+        mut self,
+        filter_name_contains: impl Into<String>,
+    ) -> Self {
+        self.params.filter_name_contains = Some(filter_name_contains.into());
+        self
+    }
+    /// Filter routes by their name.
+    pub fn filter_name_eq(mut self, filter_name_eq: impl Into<String>) -> Self {
+        self.params.filter_name_eq = Some(filter_name_eq.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Services::create_service`]: set its optional parameters, then `.await` it."]
+    CreateServiceCall < crate ::models::Service, CreateServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Services::get_service`]: set its optional parameters, then `.await` it."]
+    GetServiceCall < crate ::models::Service, GetServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Services::upsert_service`]: set its optional parameters, then `.await` it."]
+    UpsertServiceCall < crate ::models::Service, UpsertServiceError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Services::delete_service`]: set its optional parameters, then `.await` it."]
+    DeleteServiceCall < (), DeleteServiceError >
+}
+/// How `list-service` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_SERVICE_PAGES: crate::runtime::Paginated<
     crate::models::ListServiceResponse,
     crate::models::Service,
 > = crate::runtime::Paginated {
@@ -402,3 +607,19 @@ pub static LIST_SERVICE_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListServiceCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_service`](Services::list_service).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListServiceResponse, ListServiceError> {
+        self.into_call().pages(&LIST_SERVICE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_service`](Services::list_service).
+    pub fn items(self) -> crate::ItemStream<crate::models::Service, ListServiceError> {
+        self.into_call().items(&LIST_SERVICE_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Snippets.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Snippets; get one from [`Client::snippets`](crate::Client::snippets).
 ///
 /// APIs related to Konnect Developer Portal Custom Snippets.
@@ -24,6 +20,8 @@ impl<'a> Snippets<'a> {
     ///
     /// `GET /v3/portals/{portalId}/snippets` (operation `list-portal-snippets`).
     ///
+    /// Optional: [`sort`](ListPortalSnippetsCall::sort), [`page_size`](ListPortalSnippetsCall::page_size), [`page_number`](ListPortalSnippetsCall::page_number), [`filter`](ListPortalSnippetsCall::filter) on the returned [`ListPortalSnippetsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,20 +32,14 @@ impl<'a> Snippets<'a> {
     ///
     /// let response = client
     ///     .snippets()
-    ///     .list_portal_snippets("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_portal_snippets("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .sort("string")
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_portal_snippets(
-        &self,
-        portal_id: uuid::Uuid,
-        options: &ListPortalSnippetsOptions,
-    ) -> crate::Call<
-        crate::models::ListPortalSnippetsResponse,
-        ListPortalSnippetsError,
-    > {
+    pub fn list_portal_snippets(&self, portal_id: uuid::Uuid) -> ListPortalSnippetsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-portal-snippets",
             method: reqwest::Method::GET,
@@ -63,19 +55,19 @@ impl<'a> Snippets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .query("sort", &options.sort)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListPortalSnippetsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id),
+            params: ListPortalSnippetsParams::default(),
+        }
     }
     /// Create Snippet
     ///
@@ -91,13 +83,13 @@ impl<'a> Snippets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreatePortalSnippetRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreatePortalSnippetRequest>(serde_json::json!({
     ///   "name": "my-snippet",
     ///   "content": "# Welcome to My Snippet"
     /// }))?;
     /// let response = client
     ///     .snippets()
-    ///     .create_portal_snippet("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &body)
+    ///     .create_portal_snippet("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -106,8 +98,8 @@ impl<'a> Snippets<'a> {
     pub fn create_portal_snippet(
         &self,
         portal_id: uuid::Uuid,
-        body: &crate::models::CreatePortalSnippetRequest,
-    ) -> crate::Call<crate::models::PortalSnippetResponse, CreatePortalSnippetError> {
+        body: crate::models::CreatePortalSnippetRequest,
+    ) -> CreatePortalSnippetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-portal-snippet",
             method: reqwest::Method::POST,
@@ -123,16 +115,19 @@ impl<'a> Snippets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .json_body("application/json", body)
+        CreatePortalSnippetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Snippet
     ///
@@ -160,7 +155,7 @@ impl<'a> Snippets<'a> {
         &self,
         portal_id: uuid::Uuid,
         snippet_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::PortalSnippetResponse, GetPortalSnippetError> {
+    ) -> GetPortalSnippetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-portal-snippet",
             method: reqwest::Method::GET,
@@ -176,16 +171,19 @@ impl<'a> Snippets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("snippetId", &snippet_id)
+        GetPortalSnippetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("snippetId", &snippet_id),
+        }
     }
     /// Delete Snippet
     ///
@@ -212,7 +210,7 @@ impl<'a> Snippets<'a> {
         &self,
         portal_id: uuid::Uuid,
         snippet_id: uuid::Uuid,
-    ) -> crate::Call<(), DeletePortalSnippetError> {
+    ) -> DeletePortalSnippetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-portal-snippet",
             method: reqwest::Method::DELETE,
@@ -226,16 +224,19 @@ impl<'a> Snippets<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("snippetId", &snippet_id)
+        DeletePortalSnippetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("snippetId", &snippet_id),
+        }
     }
     /// Update Snippet
     ///
@@ -251,10 +252,10 @@ impl<'a> Snippets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdatePortalSnippetRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdatePortalSnippetRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .snippets()
-    ///     .update_portal_snippet("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ebbac5b0-ac89-45c3-9d2e-c4542c657e79".parse()?, &body)
+    ///     .update_portal_snippet("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, "ebbac5b0-ac89-45c3-9d2e-c4542c657e79".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -264,8 +265,8 @@ impl<'a> Snippets<'a> {
         &self,
         portal_id: uuid::Uuid,
         snippet_id: uuid::Uuid,
-        body: &crate::models::UpdatePortalSnippetRequest,
-    ) -> crate::Call<crate::models::PortalSnippetResponse, UpdatePortalSnippetError> {
+        body: crate::models::UpdatePortalSnippetRequest,
+    ) -> UpdatePortalSnippetCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-portal-snippet",
             method: reqwest::Method::PATCH,
@@ -281,17 +282,193 @@ impl<'a> Snippets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("portalId", &portal_id)
-            .path_param("snippetId", &snippet_id)
-            .json_body("application/json", body)
+        UpdatePortalSnippetCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("portalId", &portal_id)
+                .path_param("snippetId", &snippet_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on Snippets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Snippets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait SnippetsApi {
+    /// [`Snippets::list_portal_snippets`]: `GET /v3/portals/{portalId}/snippets`.
+    fn list_portal_snippets(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalSnippetsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalSnippetsResponse,
+            crate::Error<ListPortalSnippetsError>,
+        >,
+    > + Send {
+        let _ = (portal_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-portal-snippets",
+                message: "`list-portal-snippets` is not implemented by this `SnippetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Snippets::create_portal_snippet`]: `POST /v3/portals/{portalId}/snippets`.
+    fn create_portal_snippet(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::CreatePortalSnippetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalSnippetResponse,
+            crate::Error<CreatePortalSnippetError>,
+        >,
+    > + Send {
+        let _ = (portal_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-portal-snippet",
+                message: "`create-portal-snippet` is not implemented by this `SnippetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Snippets::get_portal_snippet`]: `GET /v3/portals/{portalId}/snippets/{snippetId}`.
+    fn get_portal_snippet(
+        &self,
+        portal_id: uuid::Uuid,
+        snippet_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalSnippetResponse,
+            crate::Error<GetPortalSnippetError>,
+        >,
+    > + Send {
+        let _ = (portal_id, snippet_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-portal-snippet",
+                message: "`get-portal-snippet` is not implemented by this `SnippetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Snippets::delete_portal_snippet`]: `DELETE /v3/portals/{portalId}/snippets/{snippetId}`.
+    fn delete_portal_snippet(
+        &self,
+        portal_id: uuid::Uuid,
+        snippet_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalSnippetError>>,
+    > + Send {
+        let _ = (portal_id, snippet_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-portal-snippet",
+                message: "`delete-portal-snippet` is not implemented by this `SnippetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Snippets::update_portal_snippet`]: `PATCH /v3/portals/{portalId}/snippets/{snippetId}`.
+    fn update_portal_snippet(
+        &self,
+        portal_id: uuid::Uuid,
+        snippet_id: uuid::Uuid,
+        body: crate::models::UpdatePortalSnippetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalSnippetResponse,
+            crate::Error<UpdatePortalSnippetError>,
+        >,
+    > + Send {
+        let _ = (portal_id, snippet_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-portal-snippet",
+                message: "`update-portal-snippet` is not implemented by this `SnippetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl SnippetsApi for crate::Client {
+    fn list_portal_snippets(
+        &self,
+        portal_id: uuid::Uuid,
+        params: ListPortalSnippetsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListPortalSnippetsResponse,
+            crate::Error<ListPortalSnippetsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.snippets().list_portal_snippets(portal_id).with_params(params),
+        )
+    }
+    fn create_portal_snippet(
+        &self,
+        portal_id: uuid::Uuid,
+        body: crate::models::CreatePortalSnippetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalSnippetResponse,
+            crate::Error<CreatePortalSnippetError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.snippets().create_portal_snippet(portal_id, body),
+        )
+    }
+    fn get_portal_snippet(
+        &self,
+        portal_id: uuid::Uuid,
+        snippet_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalSnippetResponse,
+            crate::Error<GetPortalSnippetError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.snippets().get_portal_snippet(portal_id, snippet_id),
+        )
+    }
+    fn delete_portal_snippet(
+        &self,
+        portal_id: uuid::Uuid,
+        snippet_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeletePortalSnippetError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.snippets().delete_portal_snippet(portal_id, snippet_id),
+        )
+    }
+    fn update_portal_snippet(
+        &self,
+        portal_id: uuid::Uuid,
+        snippet_id: uuid::Uuid,
+        body: crate::models::UpdatePortalSnippetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::PortalSnippetResponse,
+            crate::Error<UpdatePortalSnippetError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.snippets().update_portal_snippet(portal_id, snippet_id, body),
+        )
     }
 }
 /// The error responses `list-portal-snippets`, `create-portal-snippet`, `update-portal-snippet` document.
@@ -380,9 +557,9 @@ pub type GetPortalSnippetError = UnauthorizedForbiddenNotFoundError;
 pub type DeletePortalSnippetError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `update-portal-snippet` documents, which other operations of the group document too.
 pub type UpdatePortalSnippetError = BadRequestUnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `list-portal-snippets`.
+/// The optional parameters of [`Snippets::list_portal_snippets`], each `None` unless set: what the setters of [`ListPortalSnippetsCall`] fill, and what [`SnippetsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPortalSnippetsOptions {
+pub struct ListPortalSnippetsParams {
     /// Sorts a collection of portal snippets. Supported sort attributes are:
     /// - created_at
     /// - updated_at
@@ -397,29 +574,79 @@ pub struct ListPortalSnippetsOptions {
     /// Filter snippets returned in the response.
     pub filter: Option<crate::models::PortalSnippetsFilterParameters>,
 }
-/// How [`list_portal_snippets`](Snippets::list_portal_snippets) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .snippets()
-///     .list_portal_snippets("f32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::snippets::LIST_PORTAL_SNIPPETS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_PORTAL_SNIPPETS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snippets::list_portal_snippets`]: set its optional parameters, then `.await` it."]
+    ListPortalSnippetsCall < crate ::models::ListPortalSnippetsResponse,
+    ListPortalSnippetsError >, ListPortalSnippetsParams
+}
+impl ListPortalSnippetsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListPortalSnippetsResponse,
+        ListPortalSnippetsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("sort", &params.sort)
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Sorts a collection of portal snippets. Supported sort attributes are:
+    /// - created_at
+    /// - updated_at
+    /// - name
+    /// - title
+    /// - visibility
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.params.sort = Some(sort.into());
+        self
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filter snippets returned in the response.
+    pub fn filter(
+        mut self,
+        filter: crate::models::PortalSnippetsFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snippets::create_portal_snippet`]: set its optional parameters, then `.await` it."]
+    CreatePortalSnippetCall < crate ::models::PortalSnippetResponse,
+    CreatePortalSnippetError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snippets::get_portal_snippet`]: set its optional parameters, then `.await` it."]
+    GetPortalSnippetCall < crate ::models::PortalSnippetResponse, GetPortalSnippetError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snippets::delete_portal_snippet`]: set its optional parameters, then `.await` it."]
+    DeletePortalSnippetCall < (), DeletePortalSnippetError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snippets::update_portal_snippet`]: set its optional parameters, then `.await` it."]
+    UpdatePortalSnippetCall < crate ::models::PortalSnippetResponse,
+    UpdatePortalSnippetError >
+}
+/// How `list-portal-snippets` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_PORTAL_SNIPPETS_PAGES: crate::runtime::Paginated<
     crate::models::ListPortalSnippetsResponse,
     crate::models::PortalSnippetInfo,
 > = crate::runtime::Paginated {
@@ -434,3 +661,24 @@ pub static LIST_PORTAL_SNIPPETS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListPortalSnippetsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_snippets`](Snippets::list_portal_snippets).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListPortalSnippetsResponse,
+        ListPortalSnippetsError,
+    > {
+        self.into_call().pages(&LIST_PORTAL_SNIPPETS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_portal_snippets`](Snippets::list_portal_snippets).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::PortalSnippetInfo, ListPortalSnippetsError> {
+        self.into_call().items(&LIST_PORTAL_SNIPPETS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on SNIs.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on SNIs; get one from [`Client::snis`](crate::Client::snis).
 ///
 /// An SNI object represents a many-to-one mapping of hostnames to a certificate.
@@ -24,6 +20,8 @@ impl<'a> Snis<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/certificates/{CertificateId}/snis` (operation `list-sni-with-certificate`).
     ///
+    /// Optional: [`size`](ListSniWithCertificateCall::size), [`offset`](ListSniWithCertificateCall::offset), [`tags`](ListSniWithCertificateCall::tags) on the returned [`ListSniWithCertificateCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,7 +32,8 @@ impl<'a> Snis<'a> {
     ///
     /// let response = client
     ///     .snis()
-    ///     .list_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", &Default::default())
+    ///     .list_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -44,8 +43,7 @@ impl<'a> Snis<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         certificate_id: &str,
-        options: &ListSniWithCertificateOptions,
-    ) -> crate::Call<crate::models::ListSniResponse, ListSniWithCertificateError> {
+    ) -> ListSniWithCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-sni-with-certificate",
             method: reqwest::Method::GET,
@@ -59,19 +57,20 @@ impl<'a> Snis<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("CertificateId", certificate_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListSniWithCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("CertificateId", certificate_id),
+            params: ListSniWithCertificateParams::default(),
+        }
     }
     /// Create a new SNI associated with a Certificate
     ///
@@ -85,13 +84,13 @@ impl<'a> Snis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::SniWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::SniWithoutParents>(serde_json::json!({
     ///   "id": "36c4566c-14cc-4132-9011-4139fcbbe50a",
     ///   "name": "some.example.org"
     /// }))?;
     /// let response = client
     ///     .snis()
-    ///     .create_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", &body)
+    ///     .create_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -101,8 +100,8 @@ impl<'a> Snis<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         certificate_id: &str,
-        body: &crate::models::SniWithoutParents,
-    ) -> crate::Call<crate::models::Sni, CreateSniWithCertificateError> {
+        body: crate::models::SniWithoutParents,
+    ) -> CreateSniWithCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-sni-with-certificate",
             method: reqwest::Method::POST,
@@ -116,17 +115,20 @@ impl<'a> Snis<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("CertificateId", certificate_id)
-            .json_body("application/json", body)
+        CreateSniWithCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("CertificateId", certificate_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an SNI associated with a Certificate
     ///
@@ -155,7 +157,7 @@ impl<'a> Snis<'a> {
         control_plane_id: uuid::Uuid,
         certificate_id: &str,
         sni_id: &str,
-    ) -> crate::Call<crate::models::Sni, GetSniWithCertificateError> {
+    ) -> GetSniWithCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-sni-with-certificate",
             method: reqwest::Method::GET,
@@ -169,17 +171,20 @@ impl<'a> Snis<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("CertificateId", certificate_id)
-            .path_param("SNIId", sni_id)
+        GetSniWithCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("CertificateId", certificate_id)
+                .path_param("SNIId", sni_id),
+        }
     }
     /// Upsert an SNI associated with a Certificate
     ///
@@ -195,13 +200,13 @@ impl<'a> Snis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::SniWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::SniWithoutParents>(serde_json::json!({
     ///   "id": "36c4566c-14cc-4132-9011-4139fcbbe50a",
     ///   "name": "some.example.org"
     /// }))?;
     /// let response = client
     ///     .snis()
-    ///     .upsert_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", "64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f", &body)
+    ///     .upsert_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", "64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -212,8 +217,8 @@ impl<'a> Snis<'a> {
         control_plane_id: uuid::Uuid,
         certificate_id: &str,
         sni_id: &str,
-        body: &crate::models::SniWithoutParents,
-    ) -> crate::Call<crate::models::Sni, UpsertSniWithCertificateError> {
+        body: crate::models::SniWithoutParents,
+    ) -> UpsertSniWithCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-sni-with-certificate",
             method: reqwest::Method::PUT,
@@ -227,18 +232,21 @@ impl<'a> Snis<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("CertificateId", certificate_id)
-            .path_param("SNIId", sni_id)
-            .json_body("application/json", body)
+        UpsertSniWithCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("CertificateId", certificate_id)
+                .path_param("SNIId", sni_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a an SNI associated with a Certificate
     ///
@@ -266,7 +274,7 @@ impl<'a> Snis<'a> {
         control_plane_id: uuid::Uuid,
         certificate_id: &str,
         sni_id: &str,
-    ) -> crate::Call<(), DeleteSniWithCertificateError> {
+    ) -> DeleteSniWithCertificateCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-sni-with-certificate",
             method: reqwest::Method::DELETE,
@@ -280,21 +288,26 @@ impl<'a> Snis<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("CertificateId", certificate_id)
-            .path_param("SNIId", sni_id)
+        DeleteSniWithCertificateCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("CertificateId", certificate_id)
+                .path_param("SNIId", sni_id),
+        }
     }
     /// List all SNIs
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/snis` (operation `list-sni`).
+    ///
+    /// Optional: [`size`](ListSniCall::size), [`offset`](ListSniCall::offset), [`tags`](ListSniCall::tags) on the returned [`ListSniCall`].
     ///
     /// # Example
     ///
@@ -306,17 +319,14 @@ impl<'a> Snis<'a> {
     ///
     /// let response = client
     ///     .snis()
-    ///     .list_sni("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_sni("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_sni(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListSniOptions,
-    ) -> crate::Call<crate::models::ListSniResponse, ListSniError> {
+    pub fn list_sni(&self, control_plane_id: uuid::Uuid) -> ListSniCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-sni",
             method: reqwest::Method::GET,
@@ -330,18 +340,19 @@ impl<'a> Snis<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListSniCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListSniParams::default(),
+        }
     }
     /// Create a new SNI
     ///
@@ -355,7 +366,7 @@ impl<'a> Snis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Sni = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Sni>(serde_json::json!({
     ///   "certificate": {
     ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
     ///   },
@@ -364,7 +375,7 @@ impl<'a> Snis<'a> {
     /// }))?;
     /// let response = client
     ///     .snis()
-    ///     .create_sni("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_sni("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -373,8 +384,8 @@ impl<'a> Snis<'a> {
     pub fn create_sni(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Sni,
-    ) -> crate::Call<crate::models::Sni, CreateSniError> {
+        body: crate::models::Sni,
+    ) -> CreateSniCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-sni",
             method: reqwest::Method::POST,
@@ -388,16 +399,19 @@ impl<'a> Snis<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreateSniCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an SNI
     ///
@@ -421,11 +435,7 @@ impl<'a> Snis<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_sni(
-        &self,
-        sni_id: &str,
-        control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Sni, GetSniError> {
+    pub fn get_sni(&self, sni_id: &str, control_plane_id: uuid::Uuid) -> GetSniCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-sni",
             method: reqwest::Method::GET,
@@ -439,16 +449,19 @@ impl<'a> Snis<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("SNIId", sni_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetSniCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("SNIId", sni_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Upsert a SNI
     ///
@@ -464,7 +477,7 @@ impl<'a> Snis<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Sni = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Sni>(serde_json::json!({
     ///   "certificate": {
     ///     "id": "bd380f99-659d-415e-b0e7-72ea05df3218"
     ///   },
@@ -473,7 +486,7 @@ impl<'a> Snis<'a> {
     /// }))?;
     /// let response = client
     ///     .snis()
-    ///     .upsert_sni("64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_sni("64c17a1a-b7d7-4a65-a5a4-42e4a7016e7f", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -483,8 +496,8 @@ impl<'a> Snis<'a> {
         &self,
         sni_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Sni,
-    ) -> crate::Call<crate::models::Sni, UpsertSniError> {
+        body: crate::models::Sni,
+    ) -> UpsertSniCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-sni",
             method: reqwest::Method::PUT,
@@ -498,17 +511,20 @@ impl<'a> Snis<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("SNIId", sni_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertSniCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("SNIId", sni_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an SNI
     ///
@@ -533,7 +549,7 @@ impl<'a> Snis<'a> {
         &self,
         sni_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteSniError> {
+    ) -> DeleteSniCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-sni",
             method: reqwest::Method::DELETE,
@@ -547,16 +563,337 @@ impl<'a> Snis<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("SNIId", sni_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteSniCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("SNIId", sni_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on SNIs, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Snis`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait SnisApi {
+    /// [`Snis::list_sni_with_certificate`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/certificates/{CertificateId}/snis`.
+    fn list_sni_with_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+        params: ListSniWithCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListSniResponse,
+            crate::Error<ListSniWithCertificateError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, certificate_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-sni-with-certificate",
+                message: "`list-sni-with-certificate` is not implemented by this `SnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Snis::create_sni_with_certificate`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/certificates/{CertificateId}/snis`.
+    fn create_sni_with_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+        body: crate::models::SniWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Sni, crate::Error<CreateSniWithCertificateError>>,
+    > + Send {
+        let _ = (control_plane_id, certificate_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-sni-with-certificate",
+                message: "`create-sni-with-certificate` is not implemented by this `SnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Snis::get_sni_with_certificate`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/certificates/{CertificateId}/snis/{SNIId}`.
+    fn get_sni_with_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+        sni_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Sni, crate::Error<GetSniWithCertificateError>>,
+    > + Send {
+        let _ = (control_plane_id, certificate_id, sni_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-sni-with-certificate",
+                message: "`get-sni-with-certificate` is not implemented by this `SnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Snis::upsert_sni_with_certificate`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/certificates/{CertificateId}/snis/{SNIId}`.
+    fn upsert_sni_with_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+        sni_id: &str,
+        body: crate::models::SniWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Sni, crate::Error<UpsertSniWithCertificateError>>,
+    > + Send {
+        let _ = (control_plane_id, certificate_id, sni_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-sni-with-certificate",
+                message: "`upsert-sni-with-certificate` is not implemented by this `SnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Snis::delete_sni_with_certificate`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/certificates/{CertificateId}/snis/{SNIId}`.
+    fn delete_sni_with_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+        sni_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteSniWithCertificateError>>,
+    > + Send {
+        let _ = (control_plane_id, certificate_id, sni_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-sni-with-certificate",
+                message: "`delete-sni-with-certificate` is not implemented by this `SnisApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Snis::list_sni`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/snis`.
+    fn list_sni(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListSniParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListSniResponse, crate::Error<ListSniError>>,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-sni",
+                message: "`list-sni` is not implemented by this `SnisApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Snis::create_sni`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/snis`.
+    fn create_sni(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Sni,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Sni, crate::Error<CreateSniError>>,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-sni",
+                message: "`create-sni` is not implemented by this `SnisApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Snis::get_sni`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/snis/{SNIId}`.
+    fn get_sni(
+        &self,
+        sni_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Sni, crate::Error<GetSniError>>,
+    > + Send {
+        let _ = (sni_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-sni",
+                message: "`get-sni` is not implemented by this `SnisApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Snis::upsert_sni`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/snis/{SNIId}`.
+    fn upsert_sni(
+        &self,
+        sni_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Sni,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Sni, crate::Error<UpsertSniError>>,
+    > + Send {
+        let _ = (sni_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-sni",
+                message: "`upsert-sni` is not implemented by this `SnisApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Snis::delete_sni`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/snis/{SNIId}`.
+    fn delete_sni(
+        &self,
+        sni_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteSniError>>,
+    > + Send {
+        let _ = (sni_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-sni",
+                message: "`delete-sni` is not implemented by this `SnisApi`".to_owned(),
+            }),
+        )
+    }
+}
+impl SnisApi for crate::Client {
+    fn list_sni_with_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+        params: ListSniWithCertificateParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListSniResponse,
+            crate::Error<ListSniWithCertificateError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .snis()
+                .list_sni_with_certificate(control_plane_id, certificate_id)
+                .with_params(params),
+        )
+    }
+    fn create_sni_with_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+        body: crate::models::SniWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Sni, crate::Error<CreateSniWithCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .snis()
+                .create_sni_with_certificate(control_plane_id, certificate_id, body),
+        )
+    }
+    fn get_sni_with_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+        sni_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Sni, crate::Error<GetSniWithCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .snis()
+                .get_sni_with_certificate(control_plane_id, certificate_id, sni_id),
+        )
+    }
+    fn upsert_sni_with_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+        sni_id: &str,
+        body: crate::models::SniWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Sni, crate::Error<UpsertSniWithCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .snis()
+                .upsert_sni_with_certificate(
+                    control_plane_id,
+                    certificate_id,
+                    sni_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_sni_with_certificate(
+        &self,
+        control_plane_id: uuid::Uuid,
+        certificate_id: &str,
+        sni_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteSniWithCertificateError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .snis()
+                .delete_sni_with_certificate(control_plane_id, certificate_id, sni_id),
+        )
+    }
+    fn list_sni(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListSniParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListSniResponse, crate::Error<ListSniError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.snis().list_sni(control_plane_id).with_params(params),
+        )
+    }
+    fn create_sni(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Sni,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Sni, crate::Error<CreateSniError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.snis().create_sni(control_plane_id, body),
+        )
+    }
+    fn get_sni(
+        &self,
+        sni_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Sni, crate::Error<GetSniError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.snis().get_sni(sni_id, control_plane_id),
+        )
+    }
+    fn upsert_sni(
+        &self,
+        sni_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Sni,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Sni, crate::Error<UpsertSniError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.snis().upsert_sni(sni_id, control_plane_id, body),
+        )
+    }
+    fn delete_sni(
+        &self,
+        sni_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteSniError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.snis().delete_sni(sni_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-sni-with-certificate`, `create-sni-with-certificate`, `upsert-sni-with-certificate`, `delete-sni-with-certificate` document.
@@ -683,9 +1020,9 @@ impl crate::runtime::ErrorResponses for GetSniError {
 pub type UpsertSniError = UnauthorizedError;
 /// The error responses `delete-sni` documents, which other operations of the group document too.
 pub type DeleteSniError = UnauthorizedError;
-/// Optional parameters of `list-sni-with-certificate`.
+/// The optional parameters of [`Snis::list_sni_with_certificate`], each `None` unless set: what the setters of [`ListSniWithCertificateCall`] fill, and what [`SnisApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListSniWithCertificateOptions {
+pub struct ListSniWithCertificateParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -693,9 +1030,61 @@ pub struct ListSniWithCertificateOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `list-sni`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snis::list_sni_with_certificate`]: set its optional parameters, then `.await` it."]
+    ListSniWithCertificateCall < crate ::models::ListSniResponse,
+    ListSniWithCertificateError >, ListSniWithCertificateParams
+}
+impl ListSniWithCertificateCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListSniResponse, ListSniWithCertificateError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snis::create_sni_with_certificate`]: set its optional parameters, then `.await` it."]
+    CreateSniWithCertificateCall < crate ::models::Sni, CreateSniWithCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snis::get_sni_with_certificate`]: set its optional parameters, then `.await` it."]
+    GetSniWithCertificateCall < crate ::models::Sni, GetSniWithCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snis::upsert_sni_with_certificate`]: set its optional parameters, then `.await` it."]
+    UpsertSniWithCertificateCall < crate ::models::Sni, UpsertSniWithCertificateError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snis::delete_sni_with_certificate`]: set its optional parameters, then `.await` it."]
+    DeleteSniWithCertificateCall < (), DeleteSniWithCertificateError >
+}
+/// The optional parameters of [`Snis::list_sni`], each `None` unless set: what the setters of [`ListSniCall`] fill, and what [`SnisApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListSniOptions {
+pub struct ListSniParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -703,29 +1092,57 @@ pub struct ListSniOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_sni_with_certificate`](Snis::list_sni_with_certificate) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .snis()
-///     .list_sni_with_certificate("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "ddf3cdaa-3329-4961-822a-ce6dbd38eff7", &Default::default())
-///     .items(&kong_konnect::snis::LIST_SNI_WITH_CERTIFICATE_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_SNI_WITH_CERTIFICATE_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snis::list_sni`]: set its optional parameters, then `.await` it."]
+    ListSniCall < crate ::models::ListSniResponse, ListSniError >, ListSniParams
+}
+impl ListSniCall {
+    fn apply(self) -> crate::Call<crate::models::ListSniResponse, ListSniError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snis::create_sni`]: set its optional parameters, then `.await` it."]
+    CreateSniCall < crate ::models::Sni, CreateSniError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snis::get_sni`]: set its optional parameters, then `.await` it."]
+    GetSniCall < crate ::models::Sni, GetSniError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snis::upsert_sni`]: set its optional parameters, then `.await` it."]
+    UpsertSniCall < crate ::models::Sni, UpsertSniError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Snis::delete_sni`]: set its optional parameters, then `.await` it."]
+    DeleteSniCall < (), DeleteSniError >
+}
+/// How `list-sni-with-certificate` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_SNI_WITH_CERTIFICATE_PAGES: crate::runtime::Paginated<
     crate::models::ListSniResponse,
     crate::models::Sni,
 > = crate::runtime::Paginated {
@@ -738,29 +1155,26 @@ pub static LIST_SNI_WITH_CERTIFICATE_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_sni`](Snis::list_sni) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .snis()
-///     .list_sni("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::snis::LIST_SNI_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_SNI_PAGES: crate::runtime::Paginated<
+impl ListSniWithCertificateCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_sni_with_certificate`](Snis::list_sni_with_certificate).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListSniResponse, ListSniWithCertificateError> {
+        self.into_call().pages(&LIST_SNI_WITH_CERTIFICATE_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_sni_with_certificate`](Snis::list_sni_with_certificate).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Sni, ListSniWithCertificateError> {
+        self.into_call().items(&LIST_SNI_WITH_CERTIFICATE_PAGES)
+    }
+}
+/// How `list-sni` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_SNI_PAGES: crate::runtime::Paginated<
     crate::models::ListSniResponse,
     crate::models::Sni,
 > = crate::runtime::Paginated {
@@ -773,3 +1187,19 @@ pub static LIST_SNI_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListSniCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_sni`](Snis::list_sni).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListSniResponse, ListSniError> {
+        self.into_call().pages(&LIST_SNI_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_sni`](Snis::list_sni).
+    pub fn items(self) -> crate::ItemStream<crate::models::Sni, ListSniError> {
+        self.into_call().items(&LIST_SNI_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on System Accounts.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on System Accounts; get one from [`Client::system_accounts`](crate::Client::system_accounts).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> SystemAccounts<'a> {
     ///
     /// `GET /v3/system-accounts` (operation `get-system-accounts`).
     ///
+    /// Optional: [`page_size`](GetSystemAccountsCall::page_size), [`page_number`](GetSystemAccountsCall::page_number), [`filter`](GetSystemAccountsCall::filter) on the returned [`GetSystemAccountsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,19 +31,14 @@ impl<'a> SystemAccounts<'a> {
     ///
     /// let response = client
     ///     .system_accounts()
-    ///     .get_system_accounts(&Default::default())
+    ///     .get_system_accounts()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_system_accounts(
-        &self,
-        options: &GetSystemAccountsOptions,
-    ) -> crate::Call<
-        crate::models::SystemAccountCollectionResponse,
-        GetSystemAccountsError,
-    > {
+    pub fn get_system_accounts(&self) -> GetSystemAccountsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-system-accounts",
             method: reqwest::Method::GET,
@@ -61,23 +54,26 @@ impl<'a> SystemAccounts<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        GetSystemAccountsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: GetSystemAccountsParams::default(),
+        }
     }
     /// Create System Account
     ///
     /// Creates a system account. Returns a 409 if a system account with the same name already exists.
     ///
     /// `POST /v3/system-accounts` (operation `post-system-accounts`).
+    ///
+    /// Optional: [`body`](PostSystemAccountsCall::body) on the returned [`PostSystemAccountsCall`].
     ///
     /// # Example
     ///
@@ -87,22 +83,20 @@ impl<'a> SystemAccounts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PostSystemAccountsRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PostSystemAccountsRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "description": "string"
     /// }))?;
     /// let response = client
     ///     .system_accounts()
-    ///     .post_system_accounts(Some(&body))
+    ///     .post_system_accounts()
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn post_system_accounts(
-        &self,
-        body: Option<&crate::models::PostSystemAccountsRequest>,
-    ) -> crate::Call<crate::models::SystemAccount, PostSystemAccountsError> {
+    pub fn post_system_accounts(&self) -> PostSystemAccountsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "post-system-accounts",
             method: reqwest::Method::POST,
@@ -118,18 +112,17 @@ impl<'a> SystemAccounts<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            );
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PostSystemAccountsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: PostSystemAccountsParams::default(),
         }
     }
     /// Get a System Account
@@ -154,10 +147,7 @@ impl<'a> SystemAccounts<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_system_accounts_id(
-        &self,
-        account_id: &str,
-    ) -> crate::Call<crate::models::SystemAccount, GetSystemAccountsIdError> {
+    pub fn get_system_accounts_id(&self, account_id: &str) -> GetSystemAccountsIdCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-system-accounts-id",
             method: reqwest::Method::GET,
@@ -173,15 +163,18 @@ impl<'a> SystemAccounts<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id)
+        GetSystemAccountsIdCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id),
+        }
     }
     /// Delete System Account
     ///
@@ -207,7 +200,7 @@ impl<'a> SystemAccounts<'a> {
     pub fn delete_system_accounts_id(
         &self,
         account_id: &str,
-    ) -> crate::Call<(), DeleteSystemAccountsIdError> {
+    ) -> DeleteSystemAccountsIdCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-system-accounts-id",
             method: reqwest::Method::DELETE,
@@ -221,21 +214,26 @@ impl<'a> SystemAccounts<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id)
+        DeleteSystemAccountsIdCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id),
+        }
     }
     /// Update System Account
     ///
     /// Updates the specified system account. Returns a 409 if the updated name is the same as another system account in the organization.
     ///
     /// `PATCH /v3/system-accounts/{accountId}` (operation `patch-system-accounts-id`).
+    ///
+    /// Optional: [`body`](PatchSystemAccountsIdCall::body) on the returned [`PatchSystemAccountsIdCall`].
     ///
     /// # Example
     ///
@@ -245,10 +243,11 @@ impl<'a> SystemAccounts<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchSystemAccountsIdRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::PatchSystemAccountsIdRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .system_accounts()
-    ///     .patch_system_accounts_id("string", Some(&body))
+    ///     .patch_system_accounts_id("string")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -257,8 +256,7 @@ impl<'a> SystemAccounts<'a> {
     pub fn patch_system_accounts_id(
         &self,
         account_id: &str,
-        body: Option<&crate::models::PatchSystemAccountsIdRequest>,
-    ) -> crate::Call<crate::models::SystemAccount, PatchSystemAccountsIdError> {
+    ) -> PatchSystemAccountsIdCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "patch-system-accounts-id",
             method: reqwest::Method::PATCH,
@@ -274,20 +272,185 @@ impl<'a> SystemAccounts<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PatchSystemAccountsIdCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id),
+            params: PatchSystemAccountsIdParams::default(),
         }
+    }
+}
+/// The operations on System Accounts, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`SystemAccounts`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait SystemAccountsApi {
+    /// [`SystemAccounts::get_system_accounts`]: `GET /v3/system-accounts`.
+    fn get_system_accounts(
+        &self,
+        params: GetSystemAccountsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccountCollectionResponse,
+            crate::Error<GetSystemAccountsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-system-accounts",
+                message: "`get-system-accounts` is not implemented by this `SystemAccountsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccounts::post_system_accounts`]: `POST /v3/system-accounts`.
+    fn post_system_accounts(
+        &self,
+        params: PostSystemAccountsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccount,
+            crate::Error<PostSystemAccountsError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "post-system-accounts",
+                message: "`post-system-accounts` is not implemented by this `SystemAccountsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccounts::get_system_accounts_id`]: `GET /v3/system-accounts/{accountId}`.
+    fn get_system_accounts_id(
+        &self,
+        account_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccount,
+            crate::Error<GetSystemAccountsIdError>,
+        >,
+    > + Send {
+        let _ = (account_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-system-accounts-id",
+                message: "`get-system-accounts-id` is not implemented by this `SystemAccountsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccounts::delete_system_accounts_id`]: `DELETE /v3/system-accounts/{accountId}`.
+    fn delete_system_accounts_id(
+        &self,
+        account_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteSystemAccountsIdError>>,
+    > + Send {
+        let _ = (account_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-system-accounts-id",
+                message: "`delete-system-accounts-id` is not implemented by this `SystemAccountsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccounts::patch_system_accounts_id`]: `PATCH /v3/system-accounts/{accountId}`.
+    fn patch_system_accounts_id(
+        &self,
+        account_id: &str,
+        params: PatchSystemAccountsIdParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccount,
+            crate::Error<PatchSystemAccountsIdError>,
+        >,
+    > + Send {
+        let _ = (account_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "patch-system-accounts-id",
+                message: "`patch-system-accounts-id` is not implemented by this `SystemAccountsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl SystemAccountsApi for crate::Client {
+    fn get_system_accounts(
+        &self,
+        params: GetSystemAccountsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccountCollectionResponse,
+            crate::Error<GetSystemAccountsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.system_accounts().get_system_accounts().with_params(params),
+        )
+    }
+    fn post_system_accounts(
+        &self,
+        params: PostSystemAccountsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccount,
+            crate::Error<PostSystemAccountsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.system_accounts().post_system_accounts().with_params(params),
+        )
+    }
+    fn get_system_accounts_id(
+        &self,
+        account_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccount,
+            crate::Error<GetSystemAccountsIdError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.system_accounts().get_system_accounts_id(account_id),
+        )
+    }
+    fn delete_system_accounts_id(
+        &self,
+        account_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteSystemAccountsIdError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.system_accounts().delete_system_accounts_id(account_id),
+        )
+    }
+    fn patch_system_accounts_id(
+        &self,
+        account_id: &str,
+        params: PatchSystemAccountsIdParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccount,
+            crate::Error<PatchSystemAccountsIdError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts()
+                .patch_system_accounts_id(account_id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `get-system-accounts` documents.
@@ -442,9 +605,9 @@ impl crate::runtime::ErrorResponses for PatchSystemAccountsIdError {
         Self::status(self)
     }
 }
-/// Optional parameters of `get-system-accounts`.
+/// The optional parameters of [`SystemAccounts::get_system_accounts`], each `None` unless set: what the setters of [`GetSystemAccountsCall`] fill, and what [`SystemAccountsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetSystemAccountsOptions {
+pub struct GetSystemAccountsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -452,29 +615,111 @@ pub struct GetSystemAccountsOptions {
     /// Filter system accounts returned in the response.
     pub filter: Option<crate::models::GetSystemAccountsFilter>,
 }
-/// How [`get_system_accounts`](SystemAccounts::get_system_accounts) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .system_accounts()
-///     .get_system_accounts(&Default::default())
-///     .items(&kong_konnect::system_accounts::GET_SYSTEM_ACCOUNTS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static GET_SYSTEM_ACCOUNTS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccounts::get_system_accounts`]: set its optional parameters, then `.await` it."]
+    GetSystemAccountsCall < crate ::models::SystemAccountCollectionResponse,
+    GetSystemAccountsError >, GetSystemAccountsParams
+}
+impl GetSystemAccountsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::SystemAccountCollectionResponse,
+        GetSystemAccountsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filter system accounts returned in the response.
+    pub fn filter(mut self, filter: crate::models::GetSystemAccountsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`SystemAccounts::post_system_accounts`], each `None` unless set: what the setters of [`PostSystemAccountsCall`] fill, and what [`SystemAccountsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostSystemAccountsParams {
+    /// The request schema to create a system account.
+    pub body: Option<crate::models::PostSystemAccountsRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccounts::post_system_accounts`]: set its optional parameters, then `.await` it."]
+    PostSystemAccountsCall < crate ::models::SystemAccount, PostSystemAccountsError >,
+    PostSystemAccountsParams
+}
+impl PostSystemAccountsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::SystemAccount, PostSystemAccountsError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema to create a system account.
+    pub fn body(mut self, body: crate::models::PostSystemAccountsRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccounts::get_system_accounts_id`]: set its optional parameters, then `.await` it."]
+    GetSystemAccountsIdCall < crate ::models::SystemAccount, GetSystemAccountsIdError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccounts::delete_system_accounts_id`]: set its optional parameters, then `.await` it."]
+    DeleteSystemAccountsIdCall < (), DeleteSystemAccountsIdError >
+}
+/// The optional parameters of [`SystemAccounts::patch_system_accounts_id`], each `None` unless set: what the setters of [`PatchSystemAccountsIdCall`] fill, and what [`SystemAccountsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PatchSystemAccountsIdParams {
+    /// The request schema for the update system account request.
+    pub body: Option<crate::models::PatchSystemAccountsIdRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccounts::patch_system_accounts_id`]: set its optional parameters, then `.await` it."]
+    PatchSystemAccountsIdCall < crate ::models::SystemAccount, PatchSystemAccountsIdError
+    >, PatchSystemAccountsIdParams
+}
+impl PatchSystemAccountsIdCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::SystemAccount, PatchSystemAccountsIdError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for the update system account request.
+    pub fn body(mut self, body: crate::models::PatchSystemAccountsIdRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// How `get-system-accounts` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static GET_SYSTEM_ACCOUNTS_PAGES: crate::runtime::Paginated<
     crate::models::SystemAccountCollectionResponse,
     crate::models::SystemAccount,
 > = crate::runtime::Paginated {
@@ -489,3 +734,24 @@ pub static GET_SYSTEM_ACCOUNTS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl GetSystemAccountsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_system_accounts`](SystemAccounts::get_system_accounts).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::SystemAccountCollectionResponse,
+        GetSystemAccountsError,
+    > {
+        self.into_call().pages(&GET_SYSTEM_ACCOUNTS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_system_accounts`](SystemAccounts::get_system_accounts).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::SystemAccount, GetSystemAccountsError> {
+        self.into_call().items(&GET_SYSTEM_ACCOUNTS_PAGES)
+    }
+}

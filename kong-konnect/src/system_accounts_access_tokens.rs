@@ -2,11 +2,7 @@
 
 //! Operations on System Accounts - Access Tokens.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on System Accounts - Access Tokens; get one from [`Client::system_accounts_access_tokens`](crate::Client::system_accounts_access_tokens).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     ///
     /// `GET /v3/system-accounts/{accountId}/access-tokens` (operation `get-system-account-id-access-tokens`).
     ///
+    /// Optional: [`page_size`](GetSystemAccountIdAccessTokensCall::page_size), [`page_number`](GetSystemAccountIdAccessTokensCall::page_number), [`filter`](GetSystemAccountIdAccessTokensCall::filter) on the returned [`GetSystemAccountIdAccessTokensCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,7 +31,8 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     ///
     /// let response = client
     ///     .system_accounts_access_tokens()
-    ///     .get_system_account_id_access_tokens("string", &Default::default())
+    ///     .get_system_account_id_access_tokens("string")
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -42,11 +41,7 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     pub fn get_system_account_id_access_tokens(
         &self,
         account_id: &str,
-        options: &GetSystemAccountIdAccessTokensOptions,
-    ) -> crate::Call<
-        crate::models::SystemAccountAccessTokenCollectionReponse,
-        GetSystemAccountIdAccessTokensError,
-    > {
+    ) -> GetSystemAccountIdAccessTokensCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-system-account-id-access-tokens",
             method: reqwest::Method::GET,
@@ -62,24 +57,27 @@ impl<'a> SystemAccountsAccessTokens<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        GetSystemAccountIdAccessTokensCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id),
+            params: GetSystemAccountIdAccessTokensParams::default(),
+        }
     }
     /// Create System Account Access Token
     ///
     /// Creates an access token for the specified system account (SA). The access token can be used for authenticating API and CLI requests. The token will only be displayed once on creation. Returns a 409 if the system account already has a token with the same name.
     ///
     /// `POST /v3/system-accounts/{accountId}/access-tokens` (operation `post-system-accounts-id-access-tokens`).
+    ///
+    /// Optional: [`body`](PostSystemAccountsIdAccessTokensCall::body) on the returned [`PostSystemAccountsIdAccessTokensCall`].
     ///
     /// # Example
     ///
@@ -89,13 +87,14 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PostSystemAccountsIdAccessTokensRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PostSystemAccountsIdAccessTokensRequest>(serde_json::json!({
     ///   "name": "string",
     ///   "expires_at": "2025-01-01T00:00:00Z"
     /// }))?;
     /// let response = client
     ///     .system_accounts_access_tokens()
-    ///     .post_system_accounts_id_access_tokens("string", Some(&body))
+    ///     .post_system_accounts_id_access_tokens("string")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -104,11 +103,7 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     pub fn post_system_accounts_id_access_tokens(
         &self,
         account_id: &str,
-        body: Option<&crate::models::PostSystemAccountsIdAccessTokensRequest>,
-    ) -> crate::Call<
-        crate::models::SystemAccountAccessTokenCreatedResponse,
-        PostSystemAccountsIdAccessTokensError,
-    > {
+    ) -> PostSystemAccountsIdAccessTokensCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "post-system-accounts-id-access-tokens",
             method: reqwest::Method::POST,
@@ -124,19 +119,18 @@ impl<'a> SystemAccountsAccessTokens<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PostSystemAccountsIdAccessTokensCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id),
+            params: PostSystemAccountsIdAccessTokensParams::default(),
         }
     }
     /// Get a System Account Access Token
@@ -165,10 +159,7 @@ impl<'a> SystemAccountsAccessTokens<'a> {
         &self,
         account_id: &str,
         token_id: &str,
-    ) -> crate::Call<
-        crate::models::SystemAccountAccessToken,
-        GetSystemAccountsIdAccessTokensIdError,
-    > {
+    ) -> GetSystemAccountsIdAccessTokensIdCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-system-accounts-id-access-tokens-id",
             method: reqwest::Method::GET,
@@ -184,16 +175,19 @@ impl<'a> SystemAccountsAccessTokens<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id)
-            .path_param("tokenId", token_id)
+        GetSystemAccountsIdAccessTokensIdCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id)
+                .path_param("tokenId", token_id),
+        }
     }
     /// Delete System Account Access Token
     ///
@@ -220,7 +214,7 @@ impl<'a> SystemAccountsAccessTokens<'a> {
         &self,
         account_id: &str,
         token_id: &str,
-    ) -> crate::Call<(), DeleteSystemAccountsIdAccessTokensIdError> {
+    ) -> DeleteSystemAccountsIdAccessTokensIdCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-system-accounts-id-access-tokens-id",
             method: reqwest::Method::DELETE,
@@ -234,22 +228,27 @@ impl<'a> SystemAccountsAccessTokens<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id)
-            .path_param("tokenId", token_id)
+        DeleteSystemAccountsIdAccessTokensIdCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id)
+                .path_param("tokenId", token_id),
+        }
     }
     /// Update System Account Access Token
     ///
     /// Updates the specified access token. Returns a 409 if the updated name is the same as another token belonging to the specified system user.
     ///
     /// `PATCH /v3/system-accounts/{accountId}/access-tokens/{tokenId}` (operation `patch-system-accounts-id-access-tokens-id`).
+    ///
+    /// Optional: [`body`](PatchSystemAccountsIdAccessTokensIdCall::body) on the returned [`PatchSystemAccountsIdAccessTokensIdCall`].
     ///
     /// # Example
     ///
@@ -259,12 +258,13 @@ impl<'a> SystemAccountsAccessTokens<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchSystemAccountsIdAccessTokensIdRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PatchSystemAccountsIdAccessTokensIdRequest>(serde_json::json!({
     ///   "name": "string"
     /// }))?;
     /// let response = client
     ///     .system_accounts_access_tokens()
-    ///     .patch_system_accounts_id_access_tokens_id("string", "string", Some(&body))
+    ///     .patch_system_accounts_id_access_tokens_id("string", "string")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -274,11 +274,7 @@ impl<'a> SystemAccountsAccessTokens<'a> {
         &self,
         account_id: &str,
         token_id: &str,
-        body: Option<&crate::models::PatchSystemAccountsIdAccessTokensIdRequest>,
-    ) -> crate::Call<
-        crate::models::SystemAccountAccessToken,
-        PatchSystemAccountsIdAccessTokensIdError,
-    > {
+    ) -> PatchSystemAccountsIdAccessTokensIdCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "patch-system-accounts-id-access-tokens-id",
             method: reqwest::Method::PATCH,
@@ -294,21 +290,206 @@ impl<'a> SystemAccountsAccessTokens<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id)
-            .path_param("tokenId", token_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PatchSystemAccountsIdAccessTokensIdCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id)
+                .path_param("tokenId", token_id),
+            params: PatchSystemAccountsIdAccessTokensIdParams::default(),
         }
+    }
+}
+/// The operations on System Accounts - Access Tokens, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`SystemAccountsAccessTokens`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait SystemAccountsAccessTokensApi {
+    /// [`SystemAccountsAccessTokens::get_system_account_id_access_tokens`]: `GET /v3/system-accounts/{accountId}/access-tokens`.
+    fn get_system_account_id_access_tokens(
+        &self,
+        account_id: &str,
+        params: GetSystemAccountIdAccessTokensParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccountAccessTokenCollectionReponse,
+            crate::Error<GetSystemAccountIdAccessTokensError>,
+        >,
+    > + Send {
+        let _ = (account_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-system-account-id-access-tokens",
+                message: "`get-system-account-id-access-tokens` is not implemented by this `SystemAccountsAccessTokensApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccountsAccessTokens::post_system_accounts_id_access_tokens`]: `POST /v3/system-accounts/{accountId}/access-tokens`.
+    fn post_system_accounts_id_access_tokens(
+        &self,
+        account_id: &str,
+        params: PostSystemAccountsIdAccessTokensParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccountAccessTokenCreatedResponse,
+            crate::Error<PostSystemAccountsIdAccessTokensError>,
+        >,
+    > + Send {
+        let _ = (account_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "post-system-accounts-id-access-tokens",
+                message: "`post-system-accounts-id-access-tokens` is not implemented by this `SystemAccountsAccessTokensApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccountsAccessTokens::get_system_accounts_id_access_tokens_id`]: `GET /v3/system-accounts/{accountId}/access-tokens/{tokenId}`.
+    fn get_system_accounts_id_access_tokens_id(
+        &self,
+        account_id: &str,
+        token_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccountAccessToken,
+            crate::Error<GetSystemAccountsIdAccessTokensIdError>,
+        >,
+    > + Send {
+        let _ = (account_id, token_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-system-accounts-id-access-tokens-id",
+                message: "`get-system-accounts-id-access-tokens-id` is not implemented by this `SystemAccountsAccessTokensApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccountsAccessTokens::delete_system_accounts_id_access_tokens_id`]: `DELETE /v3/system-accounts/{accountId}/access-tokens/{tokenId}`.
+    fn delete_system_accounts_id_access_tokens_id(
+        &self,
+        account_id: &str,
+        token_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteSystemAccountsIdAccessTokensIdError>>,
+    > + Send {
+        let _ = (account_id, token_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-system-accounts-id-access-tokens-id",
+                message: "`delete-system-accounts-id-access-tokens-id` is not implemented by this `SystemAccountsAccessTokensApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccountsAccessTokens::patch_system_accounts_id_access_tokens_id`]: `PATCH /v3/system-accounts/{accountId}/access-tokens/{tokenId}`.
+    fn patch_system_accounts_id_access_tokens_id(
+        &self,
+        account_id: &str,
+        token_id: &str,
+        params: PatchSystemAccountsIdAccessTokensIdParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccountAccessToken,
+            crate::Error<PatchSystemAccountsIdAccessTokensIdError>,
+        >,
+    > + Send {
+        let _ = (account_id, token_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "patch-system-accounts-id-access-tokens-id",
+                message: "`patch-system-accounts-id-access-tokens-id` is not implemented by this `SystemAccountsAccessTokensApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl SystemAccountsAccessTokensApi for crate::Client {
+    fn get_system_account_id_access_tokens(
+        &self,
+        account_id: &str,
+        params: GetSystemAccountIdAccessTokensParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccountAccessTokenCollectionReponse,
+            crate::Error<GetSystemAccountIdAccessTokensError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts_access_tokens()
+                .get_system_account_id_access_tokens(account_id)
+                .with_params(params),
+        )
+    }
+    fn post_system_accounts_id_access_tokens(
+        &self,
+        account_id: &str,
+        params: PostSystemAccountsIdAccessTokensParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccountAccessTokenCreatedResponse,
+            crate::Error<PostSystemAccountsIdAccessTokensError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts_access_tokens()
+                .post_system_accounts_id_access_tokens(account_id)
+                .with_params(params),
+        )
+    }
+    fn get_system_accounts_id_access_tokens_id(
+        &self,
+        account_id: &str,
+        token_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccountAccessToken,
+            crate::Error<GetSystemAccountsIdAccessTokensIdError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts_access_tokens()
+                .get_system_accounts_id_access_tokens_id(account_id, token_id),
+        )
+    }
+    fn delete_system_accounts_id_access_tokens_id(
+        &self,
+        account_id: &str,
+        token_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteSystemAccountsIdAccessTokensIdError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts_access_tokens()
+                .delete_system_accounts_id_access_tokens_id(account_id, token_id),
+        )
+    }
+    fn patch_system_accounts_id_access_tokens_id(
+        &self,
+        account_id: &str,
+        token_id: &str,
+        params: PatchSystemAccountsIdAccessTokensIdParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccountAccessToken,
+            crate::Error<PatchSystemAccountsIdAccessTokensIdError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts_access_tokens()
+                .patch_system_accounts_id_access_tokens_id(account_id, token_id)
+                .with_params(params),
+        )
     }
 }
 /// The error responses `get-system-account-id-access-tokens` documents.
@@ -435,9 +616,9 @@ pub type GetSystemAccountsIdAccessTokensIdError = UnauthorizedForbiddenNotFoundE
 pub type DeleteSystemAccountsIdAccessTokensIdError = UnauthorizedForbiddenNotFoundError;
 /// The error responses `patch-system-accounts-id-access-tokens-id` documents, which other operations of the group document too.
 pub type PatchSystemAccountsIdAccessTokensIdError = UnauthorizedForbiddenNotFoundConflictError;
-/// Optional parameters of `get-system-account-id-access-tokens`.
+/// The optional parameters of [`SystemAccountsAccessTokens::get_system_account_id_access_tokens`], each `None` unless set: what the setters of [`GetSystemAccountIdAccessTokensCall`] fill, and what [`SystemAccountsAccessTokensApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetSystemAccountIdAccessTokensOptions {
+pub struct GetSystemAccountIdAccessTokensParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -445,29 +626,127 @@ pub struct GetSystemAccountIdAccessTokensOptions {
     /// Filter access tokens returned in the response.
     pub filter: Option<crate::models::ListUserTeamsFilter>,
 }
-/// How [`get_system_account_id_access_tokens`](SystemAccountsAccessTokens::get_system_account_id_access_tokens) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .system_accounts_access_tokens()
-///     .get_system_account_id_access_tokens("string", &Default::default())
-///     .items(&kong_konnect::system_accounts_access_tokens::GET_SYSTEM_ACCOUNT_ID_ACCESS_TOKENS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static GET_SYSTEM_ACCOUNT_ID_ACCESS_TOKENS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsAccessTokens::get_system_account_id_access_tokens`]: set its optional parameters, then `.await` it."]
+    GetSystemAccountIdAccessTokensCall < crate
+    ::models::SystemAccountAccessTokenCollectionReponse,
+    GetSystemAccountIdAccessTokensError >, GetSystemAccountIdAccessTokensParams
+}
+impl GetSystemAccountIdAccessTokensCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::SystemAccountAccessTokenCollectionReponse,
+        GetSystemAccountIdAccessTokensError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filter access tokens returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListUserTeamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`SystemAccountsAccessTokens::post_system_accounts_id_access_tokens`], each `None` unless set: what the setters of [`PostSystemAccountsIdAccessTokensCall`] fill, and what [`SystemAccountsAccessTokensApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostSystemAccountsIdAccessTokensParams {
+    /// The request body to create a system account access token.
+    pub body: Option<crate::models::PostSystemAccountsIdAccessTokensRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsAccessTokens::post_system_accounts_id_access_tokens`]: set its optional parameters, then `.await` it."]
+    PostSystemAccountsIdAccessTokensCall < crate
+    ::models::SystemAccountAccessTokenCreatedResponse,
+    PostSystemAccountsIdAccessTokensError >, PostSystemAccountsIdAccessTokensParams
+}
+impl PostSystemAccountsIdAccessTokensCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::SystemAccountAccessTokenCreatedResponse,
+        PostSystemAccountsIdAccessTokensError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body to create a system account access token.
+    pub fn body(
+        mut self,
+        body: crate::models::PostSystemAccountsIdAccessTokensRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsAccessTokens::get_system_accounts_id_access_tokens_id`]: set its optional parameters, then `.await` it."]
+    GetSystemAccountsIdAccessTokensIdCall < crate ::models::SystemAccountAccessToken,
+    GetSystemAccountsIdAccessTokensIdError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsAccessTokens::delete_system_accounts_id_access_tokens_id`]: set its optional parameters, then `.await` it."]
+    DeleteSystemAccountsIdAccessTokensIdCall < (),
+    DeleteSystemAccountsIdAccessTokensIdError >
+}
+/// The optional parameters of [`SystemAccountsAccessTokens::patch_system_accounts_id_access_tokens_id`], each `None` unless set: what the setters of [`PatchSystemAccountsIdAccessTokensIdCall`] fill, and what [`SystemAccountsAccessTokensApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PatchSystemAccountsIdAccessTokensIdParams {
+    /// The request body.
+    pub body: Option<crate::models::PatchSystemAccountsIdAccessTokensIdRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsAccessTokens::patch_system_accounts_id_access_tokens_id`]: set its optional parameters, then `.await` it."]
+    PatchSystemAccountsIdAccessTokensIdCall < crate ::models::SystemAccountAccessToken,
+    PatchSystemAccountsIdAccessTokensIdError >, PatchSystemAccountsIdAccessTokensIdParams
+}
+impl PatchSystemAccountsIdAccessTokensIdCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::SystemAccountAccessToken,
+        PatchSystemAccountsIdAccessTokensIdError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request body.
+    pub fn body(
+        mut self,
+        body: crate::models::PatchSystemAccountsIdAccessTokensIdRequest,
+    ) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// How `get-system-account-id-access-tokens` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static GET_SYSTEM_ACCOUNT_ID_ACCESS_TOKENS_PAGES: crate::runtime::Paginated<
     crate::models::SystemAccountAccessTokenCollectionReponse,
     crate::models::SystemAccountAccessToken,
 > = crate::runtime::Paginated {
@@ -482,3 +761,27 @@ pub static GET_SYSTEM_ACCOUNT_ID_ACCESS_TOKENS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl GetSystemAccountIdAccessTokensCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_system_account_id_access_tokens`](SystemAccountsAccessTokens::get_system_account_id_access_tokens).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::SystemAccountAccessTokenCollectionReponse,
+        GetSystemAccountIdAccessTokensError,
+    > {
+        self.into_call().pages(&GET_SYSTEM_ACCOUNT_ID_ACCESS_TOKENS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_system_account_id_access_tokens`](SystemAccountsAccessTokens::get_system_account_id_access_tokens).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::SystemAccountAccessToken,
+        GetSystemAccountIdAccessTokensError,
+    > {
+        self.into_call().items(&GET_SYSTEM_ACCOUNT_ID_ACCESS_TOKENS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on System Accounts - Roles.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on System Accounts - Roles; get one from [`Client::system_accounts_roles`](crate::Client::system_accounts_roles).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> SystemAccountsRoles<'a> {
     ///
     /// `GET /v3/system-accounts/{accountId}/assigned-roles` (operation `get-system-accounts-accountId-assigned-roles`).
     ///
+    /// Optional: [`filter`](GetSystemAccountsAccountIdAssignedRolesCall::filter) on the returned [`GetSystemAccountsAccountIdAssignedRolesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -31,9 +29,15 @@ impl<'a> SystemAccountsRoles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::ListUserRolesFilter>(serde_json::json!({
+    ///   "entity_id": {},
+    ///   "role_name": {},
+    ///   "entity_type_name": {}
+    /// }))?;
     /// let response = client
     ///     .system_accounts_roles()
-    ///     .get_system_accounts_account_id_assigned_roles("string", &Default::default())
+    ///     .get_system_accounts_account_id_assigned_roles("string")
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -42,11 +46,7 @@ impl<'a> SystemAccountsRoles<'a> {
     pub fn get_system_accounts_account_id_assigned_roles(
         &self,
         account_id: &str,
-        options: &GetSystemAccountsAccountIdAssignedRolesOptions,
-    ) -> crate::Call<
-        crate::models::AssignedRoleCollectionResponse,
-        GetSystemAccountsAccountIdAssignedRolesError,
-    > {
+    ) -> GetSystemAccountsAccountIdAssignedRolesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-system-accounts-accountId-assigned-roles",
             method: reqwest::Method::GET,
@@ -62,22 +62,27 @@ impl<'a> SystemAccountsRoles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        GetSystemAccountsAccountIdAssignedRolesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id),
+            params: GetSystemAccountsAccountIdAssignedRolesParams::default(),
+        }
     }
     /// Create Assigned Role for System Account
     ///
     /// Assigns a role to a system account. Returns 409 if role is already assigned.
     ///
     /// `POST /v3/system-accounts/{accountId}/assigned-roles` (operation `post-system-accounts-accountId-assigned-roles`).
+    ///
+    /// Optional: [`body`](PostSystemAccountsAccountIdAssignedRolesCall::body) on the returned [`PostSystemAccountsAccountIdAssignedRolesCall`].
     ///
     /// # Example
     ///
@@ -87,10 +92,11 @@ impl<'a> SystemAccountsRoles<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::TeamsAssignRoleRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::TeamsAssignRoleRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .system_accounts_roles()
-    ///     .post_system_accounts_account_id_assigned_roles("string", Some(&body))
+    ///     .post_system_accounts_account_id_assigned_roles("string")
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -99,11 +105,7 @@ impl<'a> SystemAccountsRoles<'a> {
     pub fn post_system_accounts_account_id_assigned_roles(
         &self,
         account_id: &str,
-        body: Option<&crate::models::TeamsAssignRoleRequest>,
-    ) -> crate::Call<
-        crate::models::AssignedRole,
-        PostSystemAccountsAccountIdAssignedRolesError,
-    > {
+    ) -> PostSystemAccountsAccountIdAssignedRolesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "post-system-accounts-accountId-assigned-roles",
             method: reqwest::Method::POST,
@@ -119,19 +121,18 @@ impl<'a> SystemAccountsRoles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PostSystemAccountsAccountIdAssignedRolesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id),
+            params: PostSystemAccountsAccountIdAssignedRolesParams::default(),
         }
     }
     /// Get System Account Role
@@ -160,7 +161,7 @@ impl<'a> SystemAccountsRoles<'a> {
         &self,
         account_id: &str,
         role_id: &str,
-    ) -> crate::Call<crate::models::AssignedRole, GetSystemAccountRoleError> {
+    ) -> GetSystemAccountRoleCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-system-account-role",
             method: reqwest::Method::GET,
@@ -176,16 +177,19 @@ impl<'a> SystemAccountsRoles<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id)
-            .path_param("roleId", role_id)
+        GetSystemAccountRoleCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id)
+                .path_param("roleId", role_id),
+        }
     }
     /// Delete Assigned Role from System Account
     ///
@@ -212,7 +216,7 @@ impl<'a> SystemAccountsRoles<'a> {
         &self,
         account_id: &str,
         role_id: &str,
-    ) -> crate::Call<(), DeleteSystemAccountsAccountIdAssignedRolesRoleIdError> {
+    ) -> DeleteSystemAccountsAccountIdAssignedRolesRoleIdCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-system-accounts-accountId-assigned-roles-roleId",
             method: reqwest::Method::DELETE,
@@ -226,16 +230,173 @@ impl<'a> SystemAccountsRoles<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id)
-            .path_param("roleId", role_id)
+        DeleteSystemAccountsAccountIdAssignedRolesRoleIdCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id)
+                .path_param("roleId", role_id),
+        }
+    }
+}
+/// The operations on System Accounts - Roles, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`SystemAccountsRoles`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait SystemAccountsRolesApi {
+    /// [`SystemAccountsRoles::get_system_accounts_account_id_assigned_roles`]: `GET /v3/system-accounts/{accountId}/assigned-roles`.
+    fn get_system_accounts_account_id_assigned_roles(
+        &self,
+        account_id: &str,
+        params: GetSystemAccountsAccountIdAssignedRolesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AssignedRoleCollectionResponse,
+            crate::Error<GetSystemAccountsAccountIdAssignedRolesError>,
+        >,
+    > + Send {
+        let _ = (account_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-system-accounts-accountId-assigned-roles",
+                message: "`get-system-accounts-accountId-assigned-roles` is not implemented by this `SystemAccountsRolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccountsRoles::post_system_accounts_account_id_assigned_roles`]: `POST /v3/system-accounts/{accountId}/assigned-roles`.
+    fn post_system_accounts_account_id_assigned_roles(
+        &self,
+        account_id: &str,
+        params: PostSystemAccountsAccountIdAssignedRolesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AssignedRole,
+            crate::Error<PostSystemAccountsAccountIdAssignedRolesError>,
+        >,
+    > + Send {
+        let _ = (account_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "post-system-accounts-accountId-assigned-roles",
+                message: "`post-system-accounts-accountId-assigned-roles` is not implemented by this `SystemAccountsRolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccountsRoles::get_system_account_role`]: `GET /v3/system-accounts/{accountId}/assigned-roles/{roleId}`.
+    fn get_system_account_role(
+        &self,
+        account_id: &str,
+        role_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AssignedRole,
+            crate::Error<GetSystemAccountRoleError>,
+        >,
+    > + Send {
+        let _ = (account_id, role_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-system-account-role",
+                message: "`get-system-account-role` is not implemented by this `SystemAccountsRolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccountsRoles::delete_system_accounts_account_id_assigned_roles_role_id`]: `DELETE /v3/system-accounts/{accountId}/assigned-roles/{roleId}`.
+    fn delete_system_accounts_account_id_assigned_roles_role_id(
+        &self,
+        account_id: &str,
+        role_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<DeleteSystemAccountsAccountIdAssignedRolesRoleIdError>,
+        >,
+    > + Send {
+        let _ = (account_id, role_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-system-accounts-accountId-assigned-roles-roleId",
+                message: "`delete-system-accounts-accountId-assigned-roles-roleId` is not implemented by this `SystemAccountsRolesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl SystemAccountsRolesApi for crate::Client {
+    fn get_system_accounts_account_id_assigned_roles(
+        &self,
+        account_id: &str,
+        params: GetSystemAccountsAccountIdAssignedRolesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AssignedRoleCollectionResponse,
+            crate::Error<GetSystemAccountsAccountIdAssignedRolesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts_roles()
+                .get_system_accounts_account_id_assigned_roles(account_id)
+                .with_params(params),
+        )
+    }
+    fn post_system_accounts_account_id_assigned_roles(
+        &self,
+        account_id: &str,
+        params: PostSystemAccountsAccountIdAssignedRolesParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AssignedRole,
+            crate::Error<PostSystemAccountsAccountIdAssignedRolesError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts_roles()
+                .post_system_accounts_account_id_assigned_roles(account_id)
+                .with_params(params),
+        )
+    }
+    fn get_system_account_role(
+        &self,
+        account_id: &str,
+        role_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::AssignedRole,
+            crate::Error<GetSystemAccountRoleError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.system_accounts_roles().get_system_account_role(account_id, role_id),
+        )
+    }
+    fn delete_system_accounts_account_id_assigned_roles_role_id(
+        &self,
+        account_id: &str,
+        role_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (),
+            crate::Error<DeleteSystemAccountsAccountIdAssignedRolesRoleIdError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts_roles()
+                .delete_system_accounts_account_id_assigned_roles_role_id(
+                    account_id,
+                    role_id,
+                ),
+        )
     }
 }
 /// The error responses `get-system-accounts-accountId-assigned-roles` documents.
@@ -395,9 +556,78 @@ for DeleteSystemAccountsAccountIdAssignedRolesRoleIdError {
         Self::status(self)
     }
 }
-/// Optional parameters of `get-system-accounts-accountId-assigned-roles`.
+/// The optional parameters of [`SystemAccountsRoles::get_system_accounts_account_id_assigned_roles`], each `None` unless set: what the setters of [`GetSystemAccountsAccountIdAssignedRolesCall`] fill, and what [`SystemAccountsRolesApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetSystemAccountsAccountIdAssignedRolesOptions {
+pub struct GetSystemAccountsAccountIdAssignedRolesParams {
     /// Filter roles returned in the response.
     pub filter: Option<crate::models::ListUserRolesFilter>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsRoles::get_system_accounts_account_id_assigned_roles`]: set its optional parameters, then `.await` it."]
+    GetSystemAccountsAccountIdAssignedRolesCall < crate
+    ::models::AssignedRoleCollectionResponse,
+    GetSystemAccountsAccountIdAssignedRolesError >,
+    GetSystemAccountsAccountIdAssignedRolesParams
+}
+impl GetSystemAccountsAccountIdAssignedRolesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::AssignedRoleCollectionResponse,
+        GetSystemAccountsAccountIdAssignedRolesError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// Filter roles returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListUserRolesFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`SystemAccountsRoles::post_system_accounts_account_id_assigned_roles`], each `None` unless set: what the setters of [`PostSystemAccountsAccountIdAssignedRolesCall`] fill, and what [`SystemAccountsRolesApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostSystemAccountsAccountIdAssignedRolesParams {
+    /// The request schema for assigning a role.
+    pub body: Option<crate::models::TeamsAssignRoleRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsRoles::post_system_accounts_account_id_assigned_roles`]: set its optional parameters, then `.await` it."]
+    PostSystemAccountsAccountIdAssignedRolesCall < crate ::models::AssignedRole,
+    PostSystemAccountsAccountIdAssignedRolesError >,
+    PostSystemAccountsAccountIdAssignedRolesParams
+}
+impl PostSystemAccountsAccountIdAssignedRolesCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::AssignedRole,
+        PostSystemAccountsAccountIdAssignedRolesError,
+    > {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for assigning a role.
+    pub fn body(mut self, body: crate::models::TeamsAssignRoleRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsRoles::get_system_account_role`]: set its optional parameters, then `.await` it."]
+    GetSystemAccountRoleCall < crate ::models::AssignedRole, GetSystemAccountRoleError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsRoles::delete_system_accounts_account_id_assigned_roles_role_id`]: set its optional parameters, then `.await` it."]
+    DeleteSystemAccountsAccountIdAssignedRolesRoleIdCall < (),
+    DeleteSystemAccountsAccountIdAssignedRolesRoleIdError >
 }

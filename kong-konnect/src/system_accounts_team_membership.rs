@@ -2,11 +2,7 @@
 
 //! Operations on System Accounts - Team Membership.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on System Accounts - Team Membership; get one from [`Client::system_accounts_team_membership`](crate::Client::system_accounts_team_membership).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> SystemAccountsTeamMembership<'a> {
     ///
     /// `GET /v3/system-accounts/{accountId}/teams` (operation `get-system-accounts-accountId-teams`).
     ///
+    /// Optional: [`page_size`](GetSystemAccountsAccountIdTeamsCall::page_size), [`page_number`](GetSystemAccountsAccountIdTeamsCall::page_number), [`filter`](GetSystemAccountsAccountIdTeamsCall::filter) on the returned [`GetSystemAccountsAccountIdTeamsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,7 +31,8 @@ impl<'a> SystemAccountsTeamMembership<'a> {
     ///
     /// let response = client
     ///     .system_accounts_team_membership()
-    ///     .get_system_accounts_account_id_teams("string", &Default::default())
+    ///     .get_system_accounts_account_id_teams("string")
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -42,11 +41,7 @@ impl<'a> SystemAccountsTeamMembership<'a> {
     pub fn get_system_accounts_account_id_teams(
         &self,
         account_id: &str,
-        options: &GetSystemAccountsAccountIdTeamsOptions,
-    ) -> crate::Call<
-        crate::models::GetSystemAccountsAccountIdTeamsResponse,
-        GetSystemAccountsAccountIdTeamsError,
-    > {
+    ) -> GetSystemAccountsAccountIdTeamsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-system-accounts-accountId-teams",
             method: reqwest::Method::GET,
@@ -62,24 +57,27 @@ impl<'a> SystemAccountsTeamMembership<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("accountId", account_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        GetSystemAccountsAccountIdTeamsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("accountId", account_id),
+            params: GetSystemAccountsAccountIdTeamsParams::default(),
+        }
     }
     /// List System Accounts on a Team
     ///
     /// Returns a paginated list of system accounts that belong to the team specified in the path parameter.
     ///
     /// `GET /v3/teams/{teamId}/system-accounts` (operation `get-teams-teamId-system-accounts`).
+    ///
+    /// Optional: [`page_size`](GetTeamsTeamIdSystemAccountsCall::page_size), [`page_number`](GetTeamsTeamIdSystemAccountsCall::page_number), [`filter`](GetTeamsTeamIdSystemAccountsCall::filter) on the returned [`GetTeamsTeamIdSystemAccountsCall`].
     ///
     /// # Example
     ///
@@ -91,7 +89,8 @@ impl<'a> SystemAccountsTeamMembership<'a> {
     ///
     /// let response = client
     ///     .system_accounts_team_membership()
-    ///     .get_teams_team_id_system_accounts("string", &Default::default())
+    ///     .get_teams_team_id_system_accounts("string")
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -100,11 +99,7 @@ impl<'a> SystemAccountsTeamMembership<'a> {
     pub fn get_teams_team_id_system_accounts(
         &self,
         team_id: &str,
-        options: &GetTeamsTeamIdSystemAccountsOptions,
-    ) -> crate::Call<
-        crate::models::SystemAccountCollectionResponse,
-        GetTeamsTeamIdSystemAccountsError,
-    > {
+    ) -> GetTeamsTeamIdSystemAccountsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-teams-teamId-system-accounts",
             method: reqwest::Method::GET,
@@ -120,24 +115,27 @@ impl<'a> SystemAccountsTeamMembership<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", team_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        GetTeamsTeamIdSystemAccountsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", team_id),
+            params: GetTeamsTeamIdSystemAccountsParams::default(),
+        }
     }
     /// Add System Account to a Team
     ///
     /// Adds a system account to a team. Returns a 409 if the system account is already a member of the team.
     ///
     /// `POST /v3/teams/{teamId}/system-accounts` (operation `post-teams-teamId-system-accounts`).
+    ///
+    /// Optional: [`body`](PostTeamsTeamIdSystemAccountsCall::body) on the returned [`PostTeamsTeamIdSystemAccountsCall`].
     ///
     /// # Example
     ///
@@ -147,10 +145,11 @@ impl<'a> SystemAccountsTeamMembership<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::KongRouteService = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::KongRouteService>(serde_json::json!({}))?;
     /// client
     ///     .system_accounts_team_membership()
-    ///     .post_teams_team_id_system_accounts("string", Some(&body))
+    ///     .post_teams_team_id_system_accounts("string")
+    ///     .body(body)
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -158,8 +157,7 @@ impl<'a> SystemAccountsTeamMembership<'a> {
     pub fn post_teams_team_id_system_accounts(
         &self,
         team_id: &str,
-        body: Option<&crate::models::KongRouteService>,
-    ) -> crate::Call<(), PostTeamsTeamIdSystemAccountsError> {
+    ) -> PostTeamsTeamIdSystemAccountsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "post-teams-teamId-system-accounts",
             method: reqwest::Method::POST,
@@ -173,19 +171,18 @@ impl<'a> SystemAccountsTeamMembership<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    201u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", team_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        PostTeamsTeamIdSystemAccountsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        201u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", team_id),
+            params: PostTeamsTeamIdSystemAccountsParams::default(),
         }
     }
     /// Remove System Account From Team
@@ -213,7 +210,7 @@ impl<'a> SystemAccountsTeamMembership<'a> {
         &self,
         team_id: &str,
         account_id: &str,
-    ) -> crate::Call<(), DeleteTeamsTeamIdSystemAccountsAccountIdError> {
+    ) -> DeleteTeamsTeamIdSystemAccountsAccountIdCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-teams-teamId-system-accounts-accountId",
             method: reqwest::Method::DELETE,
@@ -227,16 +224,161 @@ impl<'a> SystemAccountsTeamMembership<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", team_id)
-            .path_param("accountId", account_id)
+        DeleteTeamsTeamIdSystemAccountsAccountIdCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", team_id)
+                .path_param("accountId", account_id),
+        }
+    }
+}
+/// The operations on System Accounts - Team Membership, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`SystemAccountsTeamMembership`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait SystemAccountsTeamMembershipApi {
+    /// [`SystemAccountsTeamMembership::get_system_accounts_account_id_teams`]: `GET /v3/system-accounts/{accountId}/teams`.
+    fn get_system_accounts_account_id_teams(
+        &self,
+        account_id: &str,
+        params: GetSystemAccountsAccountIdTeamsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetSystemAccountsAccountIdTeamsResponse,
+            crate::Error<GetSystemAccountsAccountIdTeamsError>,
+        >,
+    > + Send {
+        let _ = (account_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-system-accounts-accountId-teams",
+                message: "`get-system-accounts-accountId-teams` is not implemented by this `SystemAccountsTeamMembershipApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccountsTeamMembership::get_teams_team_id_system_accounts`]: `GET /v3/teams/{teamId}/system-accounts`.
+    fn get_teams_team_id_system_accounts(
+        &self,
+        team_id: &str,
+        params: GetTeamsTeamIdSystemAccountsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccountCollectionResponse,
+            crate::Error<GetTeamsTeamIdSystemAccountsError>,
+        >,
+    > + Send {
+        let _ = (team_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-teams-teamId-system-accounts",
+                message: "`get-teams-teamId-system-accounts` is not implemented by this `SystemAccountsTeamMembershipApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccountsTeamMembership::post_teams_team_id_system_accounts`]: `POST /v3/teams/{teamId}/system-accounts`.
+    fn post_teams_team_id_system_accounts(
+        &self,
+        team_id: &str,
+        params: PostTeamsTeamIdSystemAccountsParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PostTeamsTeamIdSystemAccountsError>>,
+    > + Send {
+        let _ = (team_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "post-teams-teamId-system-accounts",
+                message: "`post-teams-teamId-system-accounts` is not implemented by this `SystemAccountsTeamMembershipApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`SystemAccountsTeamMembership::delete_teams_team_id_system_accounts_account_id`]: `DELETE /v3/teams/{teamId}/system-accounts/{accountId}`.
+    fn delete_teams_team_id_system_accounts_account_id(
+        &self,
+        team_id: &str,
+        account_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteTeamsTeamIdSystemAccountsAccountIdError>>,
+    > + Send {
+        let _ = (team_id, account_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-teams-teamId-system-accounts-accountId",
+                message: "`delete-teams-teamId-system-accounts-accountId` is not implemented by this `SystemAccountsTeamMembershipApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl SystemAccountsTeamMembershipApi for crate::Client {
+    fn get_system_accounts_account_id_teams(
+        &self,
+        account_id: &str,
+        params: GetSystemAccountsAccountIdTeamsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetSystemAccountsAccountIdTeamsResponse,
+            crate::Error<GetSystemAccountsAccountIdTeamsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts_team_membership()
+                .get_system_accounts_account_id_teams(account_id)
+                .with_params(params),
+        )
+    }
+    fn get_teams_team_id_system_accounts(
+        &self,
+        team_id: &str,
+        params: GetTeamsTeamIdSystemAccountsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::SystemAccountCollectionResponse,
+            crate::Error<GetTeamsTeamIdSystemAccountsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts_team_membership()
+                .get_teams_team_id_system_accounts(team_id)
+                .with_params(params),
+        )
+    }
+    fn post_teams_team_id_system_accounts(
+        &self,
+        team_id: &str,
+        params: PostTeamsTeamIdSystemAccountsParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PostTeamsTeamIdSystemAccountsError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts_team_membership()
+                .post_teams_team_id_system_accounts(team_id)
+                .with_params(params),
+        )
+    }
+    fn delete_teams_team_id_system_accounts_account_id(
+        &self,
+        team_id: &str,
+        account_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteTeamsTeamIdSystemAccountsAccountIdError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .system_accounts_team_membership()
+                .delete_teams_team_id_system_accounts_account_id(team_id, account_id),
+        )
     }
 }
 /// The error responses `get-system-accounts-accountId-teams`, `get-teams-teamId-system-accounts`, `delete-teams-teamId-system-accounts-accountId` document.
@@ -321,9 +463,9 @@ impl crate::runtime::ErrorResponses for PostTeamsTeamIdSystemAccountsError {
 }
 /// The error responses `delete-teams-teamId-system-accounts-accountId` documents, which other operations of the group document too.
 pub type DeleteTeamsTeamIdSystemAccountsAccountIdError = UnauthorizedForbiddenNotFoundError;
-/// Optional parameters of `get-system-accounts-accountId-teams`.
+/// The optional parameters of [`SystemAccountsTeamMembership::get_system_accounts_account_id_teams`], each `None` unless set: what the setters of [`GetSystemAccountsAccountIdTeamsCall`] fill, and what [`SystemAccountsTeamMembershipApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetSystemAccountsAccountIdTeamsOptions {
+pub struct GetSystemAccountsAccountIdTeamsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -331,9 +473,45 @@ pub struct GetSystemAccountsAccountIdTeamsOptions {
     /// Filter teams returned in the response.
     pub filter: Option<crate::models::ListUserTeamsFilter>,
 }
-/// Optional parameters of `get-teams-teamId-system-accounts`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsTeamMembership::get_system_accounts_account_id_teams`]: set its optional parameters, then `.await` it."]
+    GetSystemAccountsAccountIdTeamsCall < crate
+    ::models::GetSystemAccountsAccountIdTeamsResponse,
+    GetSystemAccountsAccountIdTeamsError >, GetSystemAccountsAccountIdTeamsParams
+}
+impl GetSystemAccountsAccountIdTeamsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::GetSystemAccountsAccountIdTeamsResponse,
+        GetSystemAccountsAccountIdTeamsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filter teams returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListUserTeamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`SystemAccountsTeamMembership::get_teams_team_id_system_accounts`], each `None` unless set: what the setters of [`GetTeamsTeamIdSystemAccountsCall`] fill, and what [`SystemAccountsTeamMembershipApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetTeamsTeamIdSystemAccountsOptions {
+pub struct GetTeamsTeamIdSystemAccountsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -341,29 +519,76 @@ pub struct GetTeamsTeamIdSystemAccountsOptions {
     /// Filter system accounts returned in the response.
     pub filter: Option<crate::models::ListUserTeamsFilter>,
 }
-/// How [`get_system_accounts_account_id_teams`](SystemAccountsTeamMembership::get_system_accounts_account_id_teams) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .system_accounts_team_membership()
-///     .get_system_accounts_account_id_teams("string", &Default::default())
-///     .items(&kong_konnect::system_accounts_team_membership::GET_SYSTEM_ACCOUNTS_ACCOUNT_ID_TEAMS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static GET_SYSTEM_ACCOUNTS_ACCOUNT_ID_TEAMS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsTeamMembership::get_teams_team_id_system_accounts`]: set its optional parameters, then `.await` it."]
+    GetTeamsTeamIdSystemAccountsCall < crate ::models::SystemAccountCollectionResponse,
+    GetTeamsTeamIdSystemAccountsError >, GetTeamsTeamIdSystemAccountsParams
+}
+impl GetTeamsTeamIdSystemAccountsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::SystemAccountCollectionResponse,
+        GetTeamsTeamIdSystemAccountsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filter system accounts returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListUserTeamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`SystemAccountsTeamMembership::post_teams_team_id_system_accounts`], each `None` unless set: what the setters of [`PostTeamsTeamIdSystemAccountsCall`] fill, and what [`SystemAccountsTeamMembershipApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostTeamsTeamIdSystemAccountsParams {
+    /// The request schema for adding a system account to a team.
+    pub body: Option<crate::models::KongRouteService>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsTeamMembership::post_teams_team_id_system_accounts`]: set its optional parameters, then `.await` it."]
+    PostTeamsTeamIdSystemAccountsCall < (), PostTeamsTeamIdSystemAccountsError >,
+    PostTeamsTeamIdSystemAccountsParams
+}
+impl PostTeamsTeamIdSystemAccountsCall {
+    fn apply(self) -> crate::Call<(), PostTeamsTeamIdSystemAccountsError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for adding a system account to a team.
+    pub fn body(mut self, body: crate::models::KongRouteService) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`SystemAccountsTeamMembership::delete_teams_team_id_system_accounts_account_id`]: set its optional parameters, then `.await` it."]
+    DeleteTeamsTeamIdSystemAccountsAccountIdCall < (),
+    DeleteTeamsTeamIdSystemAccountsAccountIdError >
+}
+/// How `get-system-accounts-accountId-teams` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static GET_SYSTEM_ACCOUNTS_ACCOUNT_ID_TEAMS_PAGES: crate::runtime::Paginated<
     crate::models::GetSystemAccountsAccountIdTeamsResponse,
     crate::models::Team,
 > = crate::runtime::Paginated {
@@ -378,29 +603,29 @@ pub static GET_SYSTEM_ACCOUNTS_ACCOUNT_ID_TEAMS_PAGES: crate::runtime::Paginated
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`get_teams_team_id_system_accounts`](SystemAccountsTeamMembership::get_teams_team_id_system_accounts) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .system_accounts_team_membership()
-///     .get_teams_team_id_system_accounts("string", &Default::default())
-///     .items(&kong_konnect::system_accounts_team_membership::GET_TEAMS_TEAM_ID_SYSTEM_ACCOUNTS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static GET_TEAMS_TEAM_ID_SYSTEM_ACCOUNTS_PAGES: crate::runtime::Paginated<
+impl GetSystemAccountsAccountIdTeamsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_system_accounts_account_id_teams`](SystemAccountsTeamMembership::get_system_accounts_account_id_teams).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::GetSystemAccountsAccountIdTeamsResponse,
+        GetSystemAccountsAccountIdTeamsError,
+    > {
+        self.into_call().pages(&GET_SYSTEM_ACCOUNTS_ACCOUNT_ID_TEAMS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_system_accounts_account_id_teams`](SystemAccountsTeamMembership::get_system_accounts_account_id_teams).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Team, GetSystemAccountsAccountIdTeamsError> {
+        self.into_call().items(&GET_SYSTEM_ACCOUNTS_ACCOUNT_ID_TEAMS_PAGES)
+    }
+}
+/// How `get-teams-teamId-system-accounts` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static GET_TEAMS_TEAM_ID_SYSTEM_ACCOUNTS_PAGES: crate::runtime::Paginated<
     crate::models::SystemAccountCollectionResponse,
     crate::models::SystemAccount,
 > = crate::runtime::Paginated {
@@ -415,3 +640,27 @@ pub static GET_TEAMS_TEAM_ID_SYSTEM_ACCOUNTS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl GetTeamsTeamIdSystemAccountsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_teams_team_id_system_accounts`](SystemAccountsTeamMembership::get_teams_team_id_system_accounts).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::SystemAccountCollectionResponse,
+        GetTeamsTeamIdSystemAccountsError,
+    > {
+        self.into_call().pages(&GET_TEAMS_TEAM_ID_SYSTEM_ACCOUNTS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`get_teams_team_id_system_accounts`](SystemAccountsTeamMembership::get_teams_team_id_system_accounts).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::SystemAccount,
+        GetTeamsTeamIdSystemAccountsError,
+    > {
+        self.into_call().items(&GET_TEAMS_TEAM_ID_SYSTEM_ACCOUNTS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Targets.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Targets; get one from [`Client::targets`](crate::Client::targets).
 ///
 /// A target is an IP address or hostname with a port that identifies an instance of a backend service. Every upstream can have many targets, and the targets can be dynamically added, modified, or deleted. Changes take effect on the fly.
@@ -26,6 +22,8 @@ impl<'a> Targets<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/targets` (operation `list-targets`).
     ///
+    /// Optional: [`size`](ListTargetsCall::size), [`offset`](ListTargetsCall::offset), [`tags`](ListTargetsCall::tags) on the returned [`ListTargetsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -36,17 +34,14 @@ impl<'a> Targets<'a> {
     ///
     /// let response = client
     ///     .targets()
-    ///     .list_targets("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_targets("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_targets(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListTargetsOptions,
-    ) -> crate::Call<crate::models::ListTargetsResponse, ListTargetsError> {
+    pub fn list_targets(&self, control_plane_id: uuid::Uuid) -> ListTargetsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-targets",
             method: reqwest::Method::GET,
@@ -62,22 +57,25 @@ impl<'a> Targets<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListTargetsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListTargetsParams::default(),
+        }
     }
     /// List all Targets associated with an Upstream
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/upstreams/{UpstreamIdForTarget}/targets` (operation `list-target-with-upstream`).
+    ///
+    /// Optional: [`size`](ListTargetWithUpstreamCall::size), [`offset`](ListTargetWithUpstreamCall::offset), [`tags`](ListTargetWithUpstreamCall::tags) on the returned [`ListTargetWithUpstreamCall`].
     ///
     /// # Example
     ///
@@ -89,7 +87,8 @@ impl<'a> Targets<'a> {
     ///
     /// let response = client
     ///     .targets()
-    ///     .list_target_with_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "5a078780-5d4c-4aae-984a-bdc6f52113d8", &Default::default())
+    ///     .list_target_with_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "5a078780-5d4c-4aae-984a-bdc6f52113d8")
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -99,8 +98,7 @@ impl<'a> Targets<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         upstream_id_for_target: &str,
-        options: &ListTargetWithUpstreamOptions,
-    ) -> crate::Call<crate::models::ListTargetsResponse, ListTargetWithUpstreamError> {
+    ) -> ListTargetWithUpstreamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-target-with-upstream",
             method: reqwest::Method::GET,
@@ -114,19 +112,20 @@ impl<'a> Targets<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("UpstreamIdForTarget", upstream_id_for_target)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListTargetWithUpstreamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("UpstreamIdForTarget", upstream_id_for_target),
+            params: ListTargetWithUpstreamParams::default(),
+        }
     }
     /// Create a new Target associated with an Upstream
     ///
@@ -140,14 +139,14 @@ impl<'a> Targets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::TargetWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::TargetWithoutParents>(serde_json::json!({
     ///   "id": "089292a7-ba3d-4d88-acf0-97b4b2e2621a",
     ///   "target": "203.0.113.42",
     ///   "weight": 100
     /// }))?;
     /// let response = client
     ///     .targets()
-    ///     .create_target_with_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "5a078780-5d4c-4aae-984a-bdc6f52113d8", &body)
+    ///     .create_target_with_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "5a078780-5d4c-4aae-984a-bdc6f52113d8", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -157,8 +156,8 @@ impl<'a> Targets<'a> {
         &self,
         control_plane_id: uuid::Uuid,
         upstream_id_for_target: &str,
-        body: &crate::models::TargetWithoutParents,
-    ) -> crate::Call<crate::models::Target, CreateTargetWithUpstreamError> {
+        body: crate::models::TargetWithoutParents,
+    ) -> CreateTargetWithUpstreamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-target-with-upstream",
             method: reqwest::Method::POST,
@@ -172,17 +171,20 @@ impl<'a> Targets<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("UpstreamIdForTarget", upstream_id_for_target)
-            .json_body("application/json", body)
+        CreateTargetWithUpstreamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("UpstreamIdForTarget", upstream_id_for_target)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Target associated with an Upstream
     ///
@@ -211,7 +213,7 @@ impl<'a> Targets<'a> {
         control_plane_id: uuid::Uuid,
         upstream_id_for_target: &str,
         target_id: &str,
-    ) -> crate::Call<crate::models::Target, GetTargetWithUpstreamError> {
+    ) -> GetTargetWithUpstreamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-target-with-upstream",
             method: reqwest::Method::GET,
@@ -225,17 +227,20 @@ impl<'a> Targets<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("UpstreamIdForTarget", upstream_id_for_target)
-            .path_param("TargetId", target_id)
+        GetTargetWithUpstreamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("UpstreamIdForTarget", upstream_id_for_target)
+                .path_param("TargetId", target_id),
+        }
     }
     /// Upsert a Target associated with an Upstream
     ///
@@ -251,14 +256,14 @@ impl<'a> Targets<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::TargetWithoutParents = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::TargetWithoutParents>(serde_json::json!({
     ///   "id": "089292a7-ba3d-4d88-acf0-97b4b2e2621a",
     ///   "target": "203.0.113.42",
     ///   "weight": 100
     /// }))?;
     /// let response = client
     ///     .targets()
-    ///     .upsert_target_with_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "5a078780-5d4c-4aae-984a-bdc6f52113d8", "5a078780-5d4c-4aae-984a-bdc6f52113d8", &body)
+    ///     .upsert_target_with_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "5a078780-5d4c-4aae-984a-bdc6f52113d8", "5a078780-5d4c-4aae-984a-bdc6f52113d8", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -269,8 +274,8 @@ impl<'a> Targets<'a> {
         control_plane_id: uuid::Uuid,
         upstream_id_for_target: &str,
         target_id: &str,
-        body: &crate::models::TargetWithoutParents,
-    ) -> crate::Call<crate::models::Target, UpsertTargetWithUpstreamError> {
+        body: crate::models::TargetWithoutParents,
+    ) -> UpsertTargetWithUpstreamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-target-with-upstream",
             method: reqwest::Method::PUT,
@@ -284,18 +289,21 @@ impl<'a> Targets<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("UpstreamIdForTarget", upstream_id_for_target)
-            .path_param("TargetId", target_id)
-            .json_body("application/json", body)
+        UpsertTargetWithUpstreamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("UpstreamIdForTarget", upstream_id_for_target)
+                .path_param("TargetId", target_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a a Target associated with an Upstream
     ///
@@ -323,7 +331,7 @@ impl<'a> Targets<'a> {
         control_plane_id: uuid::Uuid,
         upstream_id_for_target: &str,
         target_id: &str,
-    ) -> crate::Call<(), DeleteTargetWithUpstreamError> {
+    ) -> DeleteTargetWithUpstreamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-target-with-upstream",
             method: reqwest::Method::DELETE,
@@ -337,17 +345,259 @@ impl<'a> Targets<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .path_param("UpstreamIdForTarget", upstream_id_for_target)
-            .path_param("TargetId", target_id)
+        DeleteTargetWithUpstreamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .path_param("UpstreamIdForTarget", upstream_id_for_target)
+                .path_param("TargetId", target_id),
+        }
+    }
+}
+/// The operations on Targets, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Targets`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait TargetsApi {
+    /// [`Targets::list_targets`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/targets`.
+    fn list_targets(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListTargetsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListTargetsResponse,
+            crate::Error<ListTargetsError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-targets",
+                message: "`list-targets` is not implemented by this `TargetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Targets::list_target_with_upstream`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/upstreams/{UpstreamIdForTarget}/targets`.
+    fn list_target_with_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        upstream_id_for_target: &str,
+        params: ListTargetWithUpstreamParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListTargetsResponse,
+            crate::Error<ListTargetWithUpstreamError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, upstream_id_for_target, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-target-with-upstream",
+                message: "`list-target-with-upstream` is not implemented by this `TargetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Targets::create_target_with_upstream`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/upstreams/{UpstreamIdForTarget}/targets`.
+    fn create_target_with_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        upstream_id_for_target: &str,
+        body: crate::models::TargetWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Target,
+            crate::Error<CreateTargetWithUpstreamError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, upstream_id_for_target, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-target-with-upstream",
+                message: "`create-target-with-upstream` is not implemented by this `TargetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Targets::get_target_with_upstream`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/upstreams/{UpstreamIdForTarget}/targets/{TargetId}`.
+    fn get_target_with_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        upstream_id_for_target: &str,
+        target_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Target, crate::Error<GetTargetWithUpstreamError>>,
+    > + Send {
+        let _ = (control_plane_id, upstream_id_for_target, target_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-target-with-upstream",
+                message: "`get-target-with-upstream` is not implemented by this `TargetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Targets::upsert_target_with_upstream`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/upstreams/{UpstreamIdForTarget}/targets/{TargetId}`.
+    fn upsert_target_with_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        upstream_id_for_target: &str,
+        target_id: &str,
+        body: crate::models::TargetWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Target,
+            crate::Error<UpsertTargetWithUpstreamError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, upstream_id_for_target, target_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-target-with-upstream",
+                message: "`upsert-target-with-upstream` is not implemented by this `TargetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Targets::delete_target_with_upstream`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/upstreams/{UpstreamIdForTarget}/targets/{TargetId}`.
+    fn delete_target_with_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        upstream_id_for_target: &str,
+        target_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteTargetWithUpstreamError>>,
+    > + Send {
+        let _ = (control_plane_id, upstream_id_for_target, target_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-target-with-upstream",
+                message: "`delete-target-with-upstream` is not implemented by this `TargetsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl TargetsApi for crate::Client {
+    fn list_targets(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListTargetsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListTargetsResponse,
+            crate::Error<ListTargetsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.targets().list_targets(control_plane_id).with_params(params),
+        )
+    }
+    fn list_target_with_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        upstream_id_for_target: &str,
+        params: ListTargetWithUpstreamParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListTargetsResponse,
+            crate::Error<ListTargetWithUpstreamError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .targets()
+                .list_target_with_upstream(control_plane_id, upstream_id_for_target)
+                .with_params(params),
+        )
+    }
+    fn create_target_with_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        upstream_id_for_target: &str,
+        body: crate::models::TargetWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Target,
+            crate::Error<CreateTargetWithUpstreamError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .targets()
+                .create_target_with_upstream(
+                    control_plane_id,
+                    upstream_id_for_target,
+                    body,
+                ),
+        )
+    }
+    fn get_target_with_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        upstream_id_for_target: &str,
+        target_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Target, crate::Error<GetTargetWithUpstreamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .targets()
+                .get_target_with_upstream(
+                    control_plane_id,
+                    upstream_id_for_target,
+                    target_id,
+                ),
+        )
+    }
+    fn upsert_target_with_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        upstream_id_for_target: &str,
+        target_id: &str,
+        body: crate::models::TargetWithoutParents,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::Target,
+            crate::Error<UpsertTargetWithUpstreamError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .targets()
+                .upsert_target_with_upstream(
+                    control_plane_id,
+                    upstream_id_for_target,
+                    target_id,
+                    body,
+                ),
+        )
+    }
+    fn delete_target_with_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        upstream_id_for_target: &str,
+        target_id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteTargetWithUpstreamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .targets()
+                .delete_target_with_upstream(
+                    control_plane_id,
+                    upstream_id_for_target,
+                    target_id,
+                ),
+        )
     }
 }
 /// The error responses `list-targets` documents.
@@ -442,9 +692,9 @@ impl crate::runtime::ErrorResponses for GetTargetWithUpstreamError {
 pub type UpsertTargetWithUpstreamError = NoDocumentedError;
 /// The error responses `delete-target-with-upstream` documents, which other operations of the group document too.
 pub type DeleteTargetWithUpstreamError = NoDocumentedError;
-/// Optional parameters of `list-targets`.
+/// The optional parameters of [`Targets::list_targets`], each `None` unless set: what the setters of [`ListTargetsCall`] fill, and what [`TargetsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListTargetsOptions {
+pub struct ListTargetsParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -452,9 +702,39 @@ pub struct ListTargetsOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// Optional parameters of `list-target-with-upstream`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Targets::list_targets`]: set its optional parameters, then `.await` it."]
+    ListTargetsCall < crate ::models::ListTargetsResponse, ListTargetsError >,
+    ListTargetsParams
+}
+impl ListTargetsCall {
+    fn apply(self) -> crate::Call<crate::models::ListTargetsResponse, ListTargetsError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+/// The optional parameters of [`Targets::list_target_with_upstream`], each `None` unless set: what the setters of [`ListTargetWithUpstreamCall`] fill, and what [`TargetsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListTargetWithUpstreamOptions {
+pub struct ListTargetWithUpstreamParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -462,29 +742,62 @@ pub struct ListTargetWithUpstreamOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_targets`](Targets::list_targets) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .targets()
-///     .list_targets("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::targets::LIST_TARGETS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_TARGETS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Targets::list_target_with_upstream`]: set its optional parameters, then `.await` it."]
+    ListTargetWithUpstreamCall < crate ::models::ListTargetsResponse,
+    ListTargetWithUpstreamError >, ListTargetWithUpstreamParams
+}
+impl ListTargetWithUpstreamCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListTargetsResponse, ListTargetWithUpstreamError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Targets::create_target_with_upstream`]: set its optional parameters, then `.await` it."]
+    CreateTargetWithUpstreamCall < crate ::models::Target, CreateTargetWithUpstreamError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Targets::get_target_with_upstream`]: set its optional parameters, then `.await` it."]
+    GetTargetWithUpstreamCall < crate ::models::Target, GetTargetWithUpstreamError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Targets::upsert_target_with_upstream`]: set its optional parameters, then `.await` it."]
+    UpsertTargetWithUpstreamCall < crate ::models::Target, UpsertTargetWithUpstreamError
+    >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Targets::delete_target_with_upstream`]: set its optional parameters, then `.await` it."]
+    DeleteTargetWithUpstreamCall < (), DeleteTargetWithUpstreamError >
+}
+/// How `list-targets` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_TARGETS_PAGES: crate::runtime::Paginated<
     crate::models::ListTargetsResponse,
     crate::models::Target,
 > = crate::runtime::Paginated {
@@ -497,29 +810,24 @@ pub static LIST_TARGETS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_target_with_upstream`](Targets::list_target_with_upstream) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .targets()
-///     .list_target_with_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, "5a078780-5d4c-4aae-984a-bdc6f52113d8", &Default::default())
-///     .items(&kong_konnect::targets::LIST_TARGET_WITH_UPSTREAM_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_TARGET_WITH_UPSTREAM_PAGES: crate::runtime::Paginated<
+impl ListTargetsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_targets`](Targets::list_targets).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListTargetsResponse, ListTargetsError> {
+        self.into_call().pages(&LIST_TARGETS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_targets`](Targets::list_targets).
+    pub fn items(self) -> crate::ItemStream<crate::models::Target, ListTargetsError> {
+        self.into_call().items(&LIST_TARGETS_PAGES)
+    }
+}
+/// How `list-target-with-upstream` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_TARGET_WITH_UPSTREAM_PAGES: crate::runtime::Paginated<
     crate::models::ListTargetsResponse,
     crate::models::Target,
 > = crate::runtime::Paginated {
@@ -532,3 +840,24 @@ pub static LIST_TARGET_WITH_UPSTREAM_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListTargetWithUpstreamCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_target_with_upstream`](Targets::list_target_with_upstream).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListTargetsResponse,
+        ListTargetWithUpstreamError,
+    > {
+        self.into_call().pages(&LIST_TARGET_WITH_UPSTREAM_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_target_with_upstream`](Targets::list_target_with_upstream).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::Target, ListTargetWithUpstreamError> {
+        self.into_call().items(&LIST_TARGET_WITH_UPSTREAM_PAGES)
+    }
+}

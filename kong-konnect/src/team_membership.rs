@@ -2,11 +2,7 @@
 
 //! Operations on Team Membership.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Team Membership; get one from [`Client::team_membership`](crate::Client::team_membership).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> TeamMembership<'a> {
     ///
     /// `GET /v3/teams/{teamId}/users` (operation `list-team-users`).
     ///
+    /// Optional: [`page_size`](ListTeamUsersCall::page_size), [`page_number`](ListTeamUsersCall::page_number), [`filter`](ListTeamUsersCall::filter) on the returned [`ListTeamUsersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,17 +31,14 @@ impl<'a> TeamMembership<'a> {
     ///
     /// let response = client
     ///     .team_membership()
-    ///     .list_team_users("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_team_users("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_team_users(
-        &self,
-        team_id: uuid::Uuid,
-        options: &ListTeamUsersOptions,
-    ) -> crate::Call<crate::models::UserCollectionResponse, ListTeamUsersError> {
+    pub fn list_team_users(&self, team_id: uuid::Uuid) -> ListTeamUsersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-team-users",
             method: reqwest::Method::GET,
@@ -59,24 +54,27 @@ impl<'a> TeamMembership<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", &team_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListTeamUsersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", &team_id),
+            params: ListTeamUsersParams::default(),
+        }
     }
     /// Add User
     ///
     /// Adds a user to a team.
     ///
     /// `POST /v3/teams/{teamId}/users` (operation `add-user-to-team`).
+    ///
+    /// Optional: [`body`](AddUserToTeamCall::body) on the returned [`AddUserToTeamCall`].
     ///
     /// # Example
     ///
@@ -86,21 +84,18 @@ impl<'a> TeamMembership<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::AddDeveloperToTeamRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::AddDeveloperToTeamRequest>(serde_json::json!({
     ///   "id": "df120cb4-f60b-47bc-a2f8-6a28e6a3c63b"
     /// }))?;
     /// client
     ///     .team_membership()
-    ///     .add_user_to_team("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .add_user_to_team("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn add_user_to_team(
-        &self,
-        team_id: uuid::Uuid,
-        body: Option<&crate::models::AddDeveloperToTeamRequest>,
-    ) -> crate::Call<(), AddUserToTeamError> {
+    pub fn add_user_to_team(&self, team_id: uuid::Uuid) -> AddUserToTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "add-user-to-team",
             method: reqwest::Method::POST,
@@ -114,19 +109,18 @@ impl<'a> TeamMembership<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    201u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", &team_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        AddUserToTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        201u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", &team_id),
+            params: AddUserToTeamParams::default(),
         }
     }
     /// Remove User
@@ -155,7 +149,7 @@ impl<'a> TeamMembership<'a> {
         &self,
         user_id: uuid::Uuid,
         team_id: uuid::Uuid,
-    ) -> crate::Call<(), RemoveUserFromTeamError> {
+    ) -> RemoveUserFromTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "remove-user-from-team",
             method: reqwest::Method::DELETE,
@@ -169,22 +163,27 @@ impl<'a> TeamMembership<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id)
-            .path_param("teamId", &team_id)
+        RemoveUserFromTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id)
+                .path_param("teamId", &team_id),
+        }
     }
     /// List User Teams
     ///
     /// Returns a paginated list of a teams that the user belongs to.
     ///
     /// `GET /v3/users/{userId}/teams` (operation `list-user-teams`).
+    ///
+    /// Optional: [`page_size`](ListUserTeamsCall::page_size), [`page_number`](ListUserTeamsCall::page_number), [`filter`](ListUserTeamsCall::filter) on the returned [`ListUserTeamsCall`].
     ///
     /// # Example
     ///
@@ -196,20 +195,14 @@ impl<'a> TeamMembership<'a> {
     ///
     /// let response = client
     ///     .team_membership()
-    ///     .list_user_teams("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
+    ///     .list_user_teams("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_user_teams(
-        &self,
-        user_id: uuid::Uuid,
-        options: &ListUserTeamsOptions,
-    ) -> crate::Call<
-        crate::models::GetSystemAccountsAccountIdTeamsResponse,
-        ListUserTeamsError,
-    > {
+    pub fn list_user_teams(&self, user_id: uuid::Uuid) -> ListUserTeamsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-user-teams",
             method: reqwest::Method::GET,
@@ -225,18 +218,150 @@ impl<'a> TeamMembership<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListUserTeamsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id),
+            params: ListUserTeamsParams::default(),
+        }
+    }
+}
+/// The operations on Team Membership, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`TeamMembership`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait TeamMembershipApi {
+    /// [`TeamMembership::list_team_users`]: `GET /v3/teams/{teamId}/users`.
+    fn list_team_users(
+        &self,
+        team_id: uuid::Uuid,
+        params: ListTeamUsersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::UserCollectionResponse,
+            crate::Error<ListTeamUsersError>,
+        >,
+    > + Send {
+        let _ = (team_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-team-users",
+                message: "`list-team-users` is not implemented by this `TeamMembershipApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`TeamMembership::add_user_to_team`]: `POST /v3/teams/{teamId}/users`.
+    fn add_user_to_team(
+        &self,
+        team_id: uuid::Uuid,
+        params: AddUserToTeamParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<AddUserToTeamError>>,
+    > + Send {
+        let _ = (team_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "add-user-to-team",
+                message: "`add-user-to-team` is not implemented by this `TeamMembershipApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`TeamMembership::remove_user_from_team`]: `DELETE /v3/teams/{teamId}/users/{userId}`.
+    fn remove_user_from_team(
+        &self,
+        user_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveUserFromTeamError>>,
+    > + Send {
+        let _ = (user_id, team_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "remove-user-from-team",
+                message: "`remove-user-from-team` is not implemented by this `TeamMembershipApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`TeamMembership::list_user_teams`]: `GET /v3/users/{userId}/teams`.
+    fn list_user_teams(
+        &self,
+        user_id: uuid::Uuid,
+        params: ListUserTeamsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetSystemAccountsAccountIdTeamsResponse,
+            crate::Error<ListUserTeamsError>,
+        >,
+    > + Send {
+        let _ = (user_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-user-teams",
+                message: "`list-user-teams` is not implemented by this `TeamMembershipApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl TeamMembershipApi for crate::Client {
+    fn list_team_users(
+        &self,
+        team_id: uuid::Uuid,
+        params: ListTeamUsersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::UserCollectionResponse,
+            crate::Error<ListTeamUsersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.team_membership().list_team_users(team_id).with_params(params),
+        )
+    }
+    fn add_user_to_team(
+        &self,
+        team_id: uuid::Uuid,
+        params: AddUserToTeamParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<AddUserToTeamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.team_membership().add_user_to_team(team_id).with_params(params),
+        )
+    }
+    fn remove_user_from_team(
+        &self,
+        user_id: uuid::Uuid,
+        team_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RemoveUserFromTeamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.team_membership().remove_user_from_team(user_id, team_id),
+        )
+    }
+    fn list_user_teams(
+        &self,
+        user_id: uuid::Uuid,
+        params: ListUserTeamsParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::GetSystemAccountsAccountIdTeamsResponse,
+            crate::Error<ListUserTeamsError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.team_membership().list_user_teams(user_id).with_params(params),
+        )
     }
 }
 /// The error responses `list-team-users`, `remove-user-from-team` document.
@@ -339,9 +464,9 @@ impl crate::runtime::ErrorResponses for ListUserTeamsError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-team-users`.
+/// The optional parameters of [`TeamMembership::list_team_users`], each `None` unless set: what the setters of [`ListTeamUsersCall`] fill, and what [`TeamMembershipApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListTeamUsersOptions {
+pub struct ListTeamUsersParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -349,9 +474,72 @@ pub struct ListTeamUsersOptions {
     /// Filter users returned in the response.
     pub filter: Option<crate::models::ListUsersFilter>,
 }
-/// Optional parameters of `list-user-teams`.
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`TeamMembership::list_team_users`]: set its optional parameters, then `.await` it."]
+    ListTeamUsersCall < crate ::models::UserCollectionResponse, ListTeamUsersError >,
+    ListTeamUsersParams
+}
+impl ListTeamUsersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::UserCollectionResponse, ListTeamUsersError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filter users returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListUsersFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`TeamMembership::add_user_to_team`], each `None` unless set: what the setters of [`AddUserToTeamCall`] fill, and what [`TeamMembershipApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListUserTeamsOptions {
+pub struct AddUserToTeamParams {
+    /// The request schema for adding a user to a team.
+    pub body: Option<crate::models::AddDeveloperToTeamRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`TeamMembership::add_user_to_team`]: set its optional parameters, then `.await` it."]
+    AddUserToTeamCall < (), AddUserToTeamError >, AddUserToTeamParams
+}
+impl AddUserToTeamCall {
+    fn apply(self) -> crate::Call<(), AddUserToTeamError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for adding a user to a team.
+    pub fn body(mut self, body: crate::models::AddDeveloperToTeamRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`TeamMembership::remove_user_from_team`]: set its optional parameters, then `.await` it."]
+    RemoveUserFromTeamCall < (), RemoveUserFromTeamError >
+}
+/// The optional parameters of [`TeamMembership::list_user_teams`], each `None` unless set: what the setters of [`ListUserTeamsCall`] fill, and what [`TeamMembershipApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListUserTeamsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -359,29 +547,43 @@ pub struct ListUserTeamsOptions {
     /// Filter teams returned in the response.
     pub filter: Option<crate::models::ListUserTeamsFilter>,
 }
-/// How [`list_team_users`](TeamMembership::list_team_users) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .team_membership()
-///     .list_team_users("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::team_membership::LIST_TEAM_USERS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_TEAM_USERS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`TeamMembership::list_user_teams`]: set its optional parameters, then `.await` it."]
+    ListUserTeamsCall < crate ::models::GetSystemAccountsAccountIdTeamsResponse,
+    ListUserTeamsError >, ListUserTeamsParams
+}
+impl ListUserTeamsCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::GetSystemAccountsAccountIdTeamsResponse,
+        ListUserTeamsError,
+    > {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filter teams returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListUserTeamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// How `list-team-users` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_TEAM_USERS_PAGES: crate::runtime::Paginated<
     crate::models::UserCollectionResponse,
     crate::models::User,
 > = crate::runtime::Paginated {
@@ -396,29 +598,24 @@ pub static LIST_TEAM_USERS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
-/// How [`list_user_teams`](TeamMembership::list_user_teams) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .team_membership()
-///     .list_user_teams("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, &Default::default())
-///     .items(&kong_konnect::team_membership::LIST_USER_TEAMS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_USER_TEAMS_PAGES: crate::runtime::Paginated<
+impl ListTeamUsersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_team_users`](TeamMembership::list_team_users).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::UserCollectionResponse, ListTeamUsersError> {
+        self.into_call().pages(&LIST_TEAM_USERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_team_users`](TeamMembership::list_team_users).
+    pub fn items(self) -> crate::ItemStream<crate::models::User, ListTeamUsersError> {
+        self.into_call().items(&LIST_TEAM_USERS_PAGES)
+    }
+}
+/// How `list-user-teams` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_USER_TEAMS_PAGES: crate::runtime::Paginated<
     crate::models::GetSystemAccountsAccountIdTeamsResponse,
     crate::models::Team,
 > = crate::runtime::Paginated {
@@ -433,3 +630,22 @@ pub static LIST_USER_TEAMS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListUserTeamsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_user_teams`](TeamMembership::list_user_teams).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::GetSystemAccountsAccountIdTeamsResponse,
+        ListUserTeamsError,
+    > {
+        self.into_call().pages(&LIST_USER_TEAMS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_user_teams`](TeamMembership::list_user_teams).
+    pub fn items(self) -> crate::ItemStream<crate::models::Team, ListUserTeamsError> {
+        self.into_call().items(&LIST_USER_TEAMS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Teams.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Teams; get one from [`Client::teams`](crate::Client::teams).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> Teams<'a> {
     ///
     /// `GET /v3/teams` (operation `list-teams`).
     ///
+    /// Optional: [`page_size`](ListTeamsCall::page_size), [`page_number`](ListTeamsCall::page_number), [`filter`](ListTeamsCall::filter) on the returned [`ListTeamsCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,16 +31,14 @@ impl<'a> Teams<'a> {
     ///
     /// let response = client
     ///     .teams()
-    ///     .list_teams(&Default::default())
+    ///     .list_teams()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_teams(
-        &self,
-        options: &ListTeamsOptions,
-    ) -> crate::Call<crate::models::ListTeamsResponse, ListTeamsError> {
+    pub fn list_teams(&self) -> ListTeamsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-teams",
             method: reqwest::Method::GET,
@@ -58,23 +54,26 @@ impl<'a> Teams<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListTeamsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListTeamsParams::default(),
+        }
     }
     /// Create Team
     ///
     /// Creates a team in the Konnect Organization.
     ///
     /// `POST /v3/teams` (operation `create-team`).
+    ///
+    /// Optional: [`body`](CreateTeamCall::body) on the returned [`CreateTeamCall`].
     ///
     /// # Example
     ///
@@ -84,21 +83,19 @@ impl<'a> Teams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateTeamRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateTeamRequest>(serde_json::json!({
     ///   "name": "IDM - Developers"
     /// }))?;
     /// let response = client
     ///     .teams()
-    ///     .create_team(Some(&body))
+    ///     .create_team()
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_team(
-        &self,
-        body: Option<&crate::models::CreateTeamRequest>,
-    ) -> crate::Call<crate::models::TeamResponse, CreateTeamError> {
+    pub fn create_team(&self) -> CreateTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-team",
             method: reqwest::Method::POST,
@@ -114,18 +111,17 @@ impl<'a> Teams<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            );
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        CreateTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: CreateTeamParams::default(),
         }
     }
     /// Get a Team
@@ -150,10 +146,7 @@ impl<'a> Teams<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_team(
-        &self,
-        team_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::TeamResponse, GetTeamError> {
+    pub fn get_team(&self, team_id: uuid::Uuid) -> GetTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-team",
             method: reqwest::Method::GET,
@@ -169,15 +162,18 @@ impl<'a> Teams<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", &team_id)
+        GetTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", &team_id),
+        }
     }
     /// Delete Team
     ///
@@ -200,7 +196,7 @@ impl<'a> Teams<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_team(&self, team_id: uuid::Uuid) -> crate::Call<(), DeleteTeamError> {
+    pub fn delete_team(&self, team_id: uuid::Uuid) -> DeleteTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-team",
             method: reqwest::Method::DELETE,
@@ -214,21 +210,26 @@ impl<'a> Teams<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", &team_id)
+        DeleteTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", &team_id),
+        }
     }
     /// Update Team
     ///
     /// Updates an individual team.
     ///
     /// `PATCH /v3/teams/{teamId}` (operation `update-team`).
+    ///
+    /// Optional: [`body`](UpdateTeamCall::body) on the returned [`UpdateTeamCall`].
     ///
     /// # Example
     ///
@@ -238,20 +239,17 @@ impl<'a> Teams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateTeamRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateTeamRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .teams()
-    ///     .update_team("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .update_team("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_team(
-        &self,
-        team_id: uuid::Uuid,
-        body: Option<&crate::models::UpdateTeamRequest>,
-    ) -> crate::Call<crate::models::TeamResponse, UpdateTeamError> {
+    pub fn update_team(&self, team_id: uuid::Uuid) -> UpdateTeamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-team",
             method: reqwest::Method::PATCH,
@@ -267,20 +265,149 @@ impl<'a> Teams<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("teamId", &team_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateTeamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("teamId", &team_id),
+            params: UpdateTeamParams::default(),
         }
+    }
+}
+/// The operations on Teams, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Teams`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait TeamsApi {
+    /// [`Teams::list_teams`]: `GET /v3/teams`.
+    fn list_teams(
+        &self,
+        params: ListTeamsParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListTeamsResponse, crate::Error<ListTeamsError>>,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-teams",
+                message: "`list-teams` is not implemented by this `TeamsApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Teams::create_team`]: `POST /v3/teams`.
+    fn create_team(
+        &self,
+        params: CreateTeamParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::TeamResponse, crate::Error<CreateTeamError>>,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-team",
+                message: "`create-team` is not implemented by this `TeamsApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Teams::get_team`]: `GET /v3/teams/{teamId}`.
+    fn get_team(
+        &self,
+        team_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::TeamResponse, crate::Error<GetTeamError>>,
+    > + Send {
+        let _ = (team_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-team",
+                message: "`get-team` is not implemented by this `TeamsApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Teams::delete_team`]: `DELETE /v3/teams/{teamId}`.
+    fn delete_team(
+        &self,
+        team_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteTeamError>>,
+    > + Send {
+        let _ = (team_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-team",
+                message: "`delete-team` is not implemented by this `TeamsApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Teams::update_team`]: `PATCH /v3/teams/{teamId}`.
+    fn update_team(
+        &self,
+        team_id: uuid::Uuid,
+        params: UpdateTeamParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::TeamResponse, crate::Error<UpdateTeamError>>,
+    > + Send {
+        let _ = (team_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-team",
+                message: "`update-team` is not implemented by this `TeamsApi`".to_owned(),
+            }),
+        )
+    }
+}
+impl TeamsApi for crate::Client {
+    fn list_teams(
+        &self,
+        params: ListTeamsParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListTeamsResponse, crate::Error<ListTeamsError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.teams().list_teams().with_params(params),
+        )
+    }
+    fn create_team(
+        &self,
+        params: CreateTeamParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::TeamResponse, crate::Error<CreateTeamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.teams().create_team().with_params(params),
+        )
+    }
+    fn get_team(
+        &self,
+        team_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::TeamResponse, crate::Error<GetTeamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.teams().get_team(team_id))
+    }
+    fn delete_team(
+        &self,
+        team_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteTeamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.teams().delete_team(team_id))
+    }
+    fn update_team(
+        &self,
+        team_id: uuid::Uuid,
+        params: UpdateTeamParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::TeamResponse, crate::Error<UpdateTeamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.teams().update_team(team_id).with_params(params),
+        )
     }
 }
 /// The error responses `list-teams`, `get-team`, `delete-team`, `update-team` document.
@@ -355,9 +482,9 @@ pub type GetTeamError = BadRequestNotFoundError;
 pub type DeleteTeamError = BadRequestNotFoundError;
 /// The error responses `update-team` documents, which other operations of the group document too.
 pub type UpdateTeamError = BadRequestNotFoundError;
-/// Optional parameters of `list-teams`.
+/// The optional parameters of [`Teams::list_teams`], each `None` unless set: what the setters of [`ListTeamsCall`] fill, and what [`TeamsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListTeamsOptions {
+pub struct ListTeamsParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -367,29 +494,105 @@ pub struct ListTeamsOptions {
     /// `eq`, `contains`, or `exists`.
     pub filter: Option<crate::models::ListTeamsFilter>,
 }
-/// How [`list_teams`](Teams::list_teams) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .teams()
-///     .list_teams(&Default::default())
-///     .items(&kong_konnect::teams::LIST_TEAMS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_TEAMS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Teams::list_teams`]: set its optional parameters, then `.await` it."]
+    ListTeamsCall < crate ::models::ListTeamsResponse, ListTeamsError >, ListTeamsParams
+}
+impl ListTeamsCall {
+    fn apply(self) -> crate::Call<crate::models::ListTeamsResponse, ListTeamsError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filter teams returned in the response. Supports filtering by label value using
+    /// dot-notation, e.g. `filter[labels.<key>][<op>]=<value>`, where `<op>` is one of
+    /// `eq`, `contains`, or `exists`.
+    pub fn filter(mut self, filter: crate::models::ListTeamsFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+/// The optional parameters of [`Teams::create_team`], each `None` unless set: what the setters of [`CreateTeamCall`] fill, and what [`TeamsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTeamParams {
+    /// The request schema for the create team request.
+    ///
+    /// If you pass the same `name` and `description` of an existing team in the request, a team with the same `name` and `description` will be created. The two teams will have different `team_id` values to differentiate them.
+    pub body: Option<crate::models::CreateTeamRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Teams::create_team`]: set its optional parameters, then `.await` it."]
+    CreateTeamCall < crate ::models::TeamResponse, CreateTeamError >, CreateTeamParams
+}
+impl CreateTeamCall {
+    fn apply(self) -> crate::Call<crate::models::TeamResponse, CreateTeamError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for the create team request.
+    ///
+    /// If you pass the same `name` and `description` of an existing team in the request, a team with the same `name` and `description` will be created. The two teams will have different `team_id` values to differentiate them.
+    pub fn body(mut self, body: crate::models::CreateTeamRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Teams::get_team`]: set its optional parameters, then `.await` it."]
+    GetTeamCall < crate ::models::TeamResponse, GetTeamError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Teams::delete_team`]: set its optional parameters, then `.await` it."]
+    DeleteTeamCall < (), DeleteTeamError >
+}
+/// The optional parameters of [`Teams::update_team`], each `None` unless set: what the setters of [`UpdateTeamCall`] fill, and what [`TeamsApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateTeamParams {
+    /// The request schema for the update team request.
+    pub body: Option<crate::models::UpdateTeamRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Teams::update_team`]: set its optional parameters, then `.await` it."]
+    UpdateTeamCall < crate ::models::TeamResponse, UpdateTeamError >, UpdateTeamParams
+}
+impl UpdateTeamCall {
+    fn apply(self) -> crate::Call<crate::models::TeamResponse, UpdateTeamError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for the update team request.
+    pub fn body(mut self, body: crate::models::UpdateTeamRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// How `list-teams` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_TEAMS_PAGES: crate::runtime::Paginated<
     crate::models::ListTeamsResponse,
     crate::models::TeamResponse,
 > = crate::runtime::Paginated {
@@ -404,3 +607,21 @@ pub static LIST_TEAMS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListTeamsCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_teams`](Teams::list_teams).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListTeamsResponse, ListTeamsError> {
+        self.into_call().pages(&LIST_TEAMS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_teams`](Teams::list_teams).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<crate::models::TeamResponse, ListTeamsError> {
+        self.into_call().items(&LIST_TEAMS_PAGES)
+    }
+}

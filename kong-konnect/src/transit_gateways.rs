@@ -2,11 +2,7 @@
 
 //! Operations on Transit Gateways.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Transit Gateways; get one from [`Client::transit_gateways`](crate::Client::transit_gateways).
 ///
 /// Transit gateways connect a Cloud Gateway network to your cloud infrastructure. Supported attachment types
@@ -26,6 +22,8 @@ impl<'a> TransitGateways<'a> {
     ///
     /// `GET /v2/cloud-gateways/networks/{networkId}/transit-gateways` (operation `list-transit-gateways`).
     ///
+    /// Optional: [`filter`](ListTransitGatewaysCall::filter), [`page_size`](ListTransitGatewaysCall::page_size), [`page_number`](ListTransitGatewaysCall::page_number) on the returned [`ListTransitGatewaysCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -34,9 +32,14 @@ impl<'a> TransitGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
+    /// let filter = serde_json::from_value::<kong_konnect::models::TransitGatewaysFilterParameters>(serde_json::json!({
+    ///   "name": {},
+    ///   "state": "created"
+    /// }))?;
     /// let response = client
     ///     .transit_gateways()
-    ///     .list_transit_gateways("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, &Default::default())
+    ///     .list_transit_gateways("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?)
+    ///     .filter(filter)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -45,11 +48,7 @@ impl<'a> TransitGateways<'a> {
     pub fn list_transit_gateways(
         &self,
         network_id: uuid::Uuid,
-        options: &ListTransitGatewaysOptions,
-    ) -> crate::Call<
-        crate::models::ListTransitGatewaysResponse,
-        ListTransitGatewaysError,
-    > {
+    ) -> ListTransitGatewaysCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-transit-gateways",
             method: reqwest::Method::GET,
@@ -65,18 +64,19 @@ impl<'a> TransitGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
+        ListTransitGatewaysCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id),
+            params: ListTransitGatewaysParams::default(),
+        }
     }
     /// Create Transit Gateway
     ///
@@ -96,7 +96,7 @@ impl<'a> TransitGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::CreateTransitGatewayRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::CreateTransitGatewayRequest>(serde_json::json!({
     ///   "name": "us-east-2 transit gateway",
     ///   "cidr_blocks": [
     ///     "10.0.0.0/8",
@@ -111,7 +111,7 @@ impl<'a> TransitGateways<'a> {
     /// }))?;
     /// let response = client
     ///     .transit_gateways()
-    ///     .create_transit_gateway("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, &body)
+    ///     .create_transit_gateway("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -120,8 +120,8 @@ impl<'a> TransitGateways<'a> {
     pub fn create_transit_gateway(
         &self,
         network_id: uuid::Uuid,
-        body: &crate::models::CreateTransitGatewayRequest,
-    ) -> crate::Call<crate::models::TransitGatewayResponse, CreateTransitGatewayError> {
+        body: crate::models::CreateTransitGatewayRequest,
+    ) -> CreateTransitGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-transit-gateway",
             method: reqwest::Method::POST,
@@ -137,16 +137,19 @@ impl<'a> TransitGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
-            .json_body("application/json", body)
+        CreateTransitGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get Transit Gateway
     ///
@@ -174,7 +177,7 @@ impl<'a> TransitGateways<'a> {
         &self,
         network_id: uuid::Uuid,
         transit_gateway_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::TransitGatewayResponse, GetTransitGatewayError> {
+    ) -> GetTransitGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-transit-gateway",
             method: reqwest::Method::GET,
@@ -190,16 +193,19 @@ impl<'a> TransitGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
-            .path_param("transitGatewayId", &transit_gateway_id)
+        GetTransitGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id)
+                .path_param("transitGatewayId", &transit_gateway_id),
+        }
     }
     /// Delete Transit Gateway
     ///
@@ -226,7 +232,7 @@ impl<'a> TransitGateways<'a> {
         &self,
         network_id: uuid::Uuid,
         transit_gateway_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteTransitGatewayError> {
+    ) -> DeleteTransitGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-transit-gateway",
             method: reqwest::Method::DELETE,
@@ -240,16 +246,19 @@ impl<'a> TransitGateways<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
-            .path_param("transitGatewayId", &transit_gateway_id)
+        DeleteTransitGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id)
+                .path_param("transitGatewayId", &transit_gateway_id),
+        }
     }
     /// Update Transit Gateway
     ///
@@ -266,7 +275,7 @@ impl<'a> TransitGateways<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::PatchTransitGatewayRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::PatchTransitGatewayRequest>(serde_json::json!({
     ///   "transit_gateway_attachment_config": {
     ///     "kind": "aws-resource-endpoint-attachment",
     ///     "resource_config": [
@@ -279,7 +288,7 @@ impl<'a> TransitGateways<'a> {
     /// }))?;
     /// let response = client
     ///     .transit_gateways()
-    ///     .update_transit_gateway("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, "0850820b-d153-4a2a-b9be-7d2204779139".parse()?, &body)
+    ///     .update_transit_gateway("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, "0850820b-d153-4a2a-b9be-7d2204779139".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -289,11 +298,8 @@ impl<'a> TransitGateways<'a> {
         &self,
         network_id: uuid::Uuid,
         transit_gateway_id: uuid::Uuid,
-        body: &crate::models::PatchTransitGatewayRequest,
-    ) -> crate::Call<
-        crate::models::UpdateTransitGatewayResponse,
-        UpdateTransitGatewayError,
-    > {
+        body: crate::models::PatchTransitGatewayRequest,
+    ) -> UpdateTransitGatewayCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-transit-gateway",
             method: reqwest::Method::PATCH,
@@ -309,17 +315,197 @@ impl<'a> TransitGateways<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("networkId", &network_id)
-            .path_param("transitGatewayId", &transit_gateway_id)
-            .json_body("application/json", body)
+        UpdateTransitGatewayCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("networkId", &network_id)
+                .path_param("transitGatewayId", &transit_gateway_id)
+                .json_body("application/json", &body),
+        }
+    }
+}
+/// The operations on Transit Gateways, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`TransitGateways`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait TransitGatewaysApi {
+    /// [`TransitGateways::list_transit_gateways`]: `GET /v2/cloud-gateways/networks/{networkId}/transit-gateways`.
+    fn list_transit_gateways(
+        &self,
+        network_id: uuid::Uuid,
+        params: ListTransitGatewaysParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListTransitGatewaysResponse,
+            crate::Error<ListTransitGatewaysError>,
+        >,
+    > + Send {
+        let _ = (network_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-transit-gateways",
+                message: "`list-transit-gateways` is not implemented by this `TransitGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`TransitGateways::create_transit_gateway`]: `POST /v2/cloud-gateways/networks/{networkId}/transit-gateways`.
+    fn create_transit_gateway(
+        &self,
+        network_id: uuid::Uuid,
+        body: crate::models::CreateTransitGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TransitGatewayResponse,
+            crate::Error<CreateTransitGatewayError>,
+        >,
+    > + Send {
+        let _ = (network_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-transit-gateway",
+                message: "`create-transit-gateway` is not implemented by this `TransitGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`TransitGateways::get_transit_gateway`]: `GET /v2/cloud-gateways/networks/{networkId}/transit-gateways/{transitGatewayId}`.
+    fn get_transit_gateway(
+        &self,
+        network_id: uuid::Uuid,
+        transit_gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TransitGatewayResponse,
+            crate::Error<GetTransitGatewayError>,
+        >,
+    > + Send {
+        let _ = (network_id, transit_gateway_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-transit-gateway",
+                message: "`get-transit-gateway` is not implemented by this `TransitGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`TransitGateways::delete_transit_gateway`]: `DELETE /v2/cloud-gateways/networks/{networkId}/transit-gateways/{transitGatewayId}`.
+    fn delete_transit_gateway(
+        &self,
+        network_id: uuid::Uuid,
+        transit_gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteTransitGatewayError>>,
+    > + Send {
+        let _ = (network_id, transit_gateway_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-transit-gateway",
+                message: "`delete-transit-gateway` is not implemented by this `TransitGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`TransitGateways::update_transit_gateway`]: `PATCH /v2/cloud-gateways/networks/{networkId}/transit-gateways/{transitGatewayId}`.
+    fn update_transit_gateway(
+        &self,
+        network_id: uuid::Uuid,
+        transit_gateway_id: uuid::Uuid,
+        body: crate::models::PatchTransitGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::UpdateTransitGatewayResponse,
+            crate::Error<UpdateTransitGatewayError>,
+        >,
+    > + Send {
+        let _ = (network_id, transit_gateway_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-transit-gateway",
+                message: "`update-transit-gateway` is not implemented by this `TransitGatewaysApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl TransitGatewaysApi for crate::Client {
+    fn list_transit_gateways(
+        &self,
+        network_id: uuid::Uuid,
+        params: ListTransitGatewaysParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListTransitGatewaysResponse,
+            crate::Error<ListTransitGatewaysError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.transit_gateways().list_transit_gateways(network_id).with_params(params),
+        )
+    }
+    fn create_transit_gateway(
+        &self,
+        network_id: uuid::Uuid,
+        body: crate::models::CreateTransitGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TransitGatewayResponse,
+            crate::Error<CreateTransitGatewayError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.transit_gateways().create_transit_gateway(network_id, body),
+        )
+    }
+    fn get_transit_gateway(
+        &self,
+        network_id: uuid::Uuid,
+        transit_gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::TransitGatewayResponse,
+            crate::Error<GetTransitGatewayError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.transit_gateways().get_transit_gateway(network_id, transit_gateway_id),
+        )
+    }
+    fn delete_transit_gateway(
+        &self,
+        network_id: uuid::Uuid,
+        transit_gateway_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteTransitGatewayError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .transit_gateways()
+                .delete_transit_gateway(network_id, transit_gateway_id),
+        )
+    }
+    fn update_transit_gateway(
+        &self,
+        network_id: uuid::Uuid,
+        transit_gateway_id: uuid::Uuid,
+        body: crate::models::PatchTransitGatewayRequest,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::UpdateTransitGatewayResponse,
+            crate::Error<UpdateTransitGatewayError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self
+                .transit_gateways()
+                .update_transit_gateway(network_id, transit_gateway_id, body),
+        )
     }
 }
 /// The error responses `list-transit-gateways`, `delete-transit-gateway` document.
@@ -451,9 +637,9 @@ impl crate::runtime::ErrorResponses for GetTransitGatewayError {
 pub type DeleteTransitGatewayError = BadRequestUnauthorizedForbiddenNotFoundError;
 /// The error responses `update-transit-gateway` documents, which other operations of the group document too.
 pub type UpdateTransitGatewayError = BadRequestUnauthorizedForbiddenNotFoundConflictError;
-/// Optional parameters of `list-transit-gateways`.
+/// The optional parameters of [`TransitGateways::list_transit_gateways`], each `None` unless set: what the setters of [`ListTransitGatewaysCall`] fill, and what [`TransitGatewaysApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListTransitGatewaysOptions {
+pub struct ListTransitGatewaysParams {
     /// Filters supported for transit gateways.
     pub filter: Option<crate::models::TransitGatewaysFilterParameters>,
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
@@ -461,29 +647,69 @@ pub struct ListTransitGatewaysOptions {
     /// Determines which page of the entities to retrieve.
     pub page_number: Option<i64>,
 }
-/// How [`list_transit_gateways`](TransitGateways::list_transit_gateways) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .transit_gateways()
-///     .list_transit_gateways("36ae63d3-efd1-4bec-b246-62aa5d3f5695".parse()?, &Default::default())
-///     .items(&kong_konnect::transit_gateways::LIST_TRANSIT_GATEWAYS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_TRANSIT_GATEWAYS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`TransitGateways::list_transit_gateways`]: set its optional parameters, then `.await` it."]
+    ListTransitGatewaysCall < crate ::models::ListTransitGatewaysResponse,
+    ListTransitGatewaysError >, ListTransitGatewaysParams
+}
+impl ListTransitGatewaysCall {
+    fn apply(
+        self,
+    ) -> crate::Call<
+        crate::models::ListTransitGatewaysResponse,
+        ListTransitGatewaysError,
+    > {
+        let params = self.params;
+        self.call
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+    }
+    /// Filters supported for transit gateways.
+    pub fn filter(
+        mut self,
+        filter: crate::models::TransitGatewaysFilterParameters,
+    ) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`TransitGateways::create_transit_gateway`]: set its optional parameters, then `.await` it."]
+    CreateTransitGatewayCall < crate ::models::TransitGatewayResponse,
+    CreateTransitGatewayError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`TransitGateways::get_transit_gateway`]: set its optional parameters, then `.await` it."]
+    GetTransitGatewayCall < crate ::models::TransitGatewayResponse,
+    GetTransitGatewayError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`TransitGateways::delete_transit_gateway`]: set its optional parameters, then `.await` it."]
+    DeleteTransitGatewayCall < (), DeleteTransitGatewayError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`TransitGateways::update_transit_gateway`]: set its optional parameters, then `.await` it."]
+    UpdateTransitGatewayCall < crate ::models::UpdateTransitGatewayResponse,
+    UpdateTransitGatewayError >
+}
+/// How `list-transit-gateways` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_TRANSIT_GATEWAYS_PAGES: crate::runtime::Paginated<
     crate::models::ListTransitGatewaysResponse,
     crate::models::TransitGatewayResponse,
 > = crate::runtime::Paginated {
@@ -498,3 +724,27 @@ pub static LIST_TRANSIT_GATEWAYS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data,
 };
+impl ListTransitGatewaysCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_transit_gateways`](TransitGateways::list_transit_gateways).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<
+        crate::models::ListTransitGatewaysResponse,
+        ListTransitGatewaysError,
+    > {
+        self.into_call().pages(&LIST_TRANSIT_GATEWAYS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_transit_gateways`](TransitGateways::list_transit_gateways).
+    pub fn items(
+        self,
+    ) -> crate::ItemStream<
+        crate::models::TransitGatewayResponse,
+        ListTransitGatewaysError,
+    > {
+        self.into_call().items(&LIST_TRANSIT_GATEWAYS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Upstreams.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Upstreams; get one from [`Client::upstreams`](crate::Client::upstreams).
 ///
 /// The upstream object represents a virtual hostname and can be used to load balance incoming requests over multiple services (targets).
@@ -25,6 +21,8 @@ impl<'a> Upstreams<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/upstreams` (operation `list-upstream`).
     ///
+    /// Optional: [`size`](ListUpstreamCall::size), [`offset`](ListUpstreamCall::offset), [`tags`](ListUpstreamCall::tags) on the returned [`ListUpstreamCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -35,17 +33,14 @@ impl<'a> Upstreams<'a> {
     ///
     /// let response = client
     ///     .upstreams()
-    ///     .list_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_upstream(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListUpstreamOptions,
-    ) -> crate::Call<crate::models::ListUpstreamResponse, ListUpstreamError> {
+    pub fn list_upstream(&self, control_plane_id: uuid::Uuid) -> ListUpstreamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-upstream",
             method: reqwest::Method::GET,
@@ -59,18 +54,19 @@ impl<'a> Upstreams<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListUpstreamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListUpstreamParams::default(),
+        }
     }
     /// Create a new Upstream
     ///
@@ -84,7 +80,7 @@ impl<'a> Upstreams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Upstream = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Upstream>(serde_json::json!({
     ///   "algorithm": "round-robin",
     ///   "hash_fallback": "none",
     ///   "hash_on": "none",
@@ -166,7 +162,7 @@ impl<'a> Upstreams<'a> {
     /// }))?;
     /// let response = client
     ///     .upstreams()
-    ///     .create_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -175,8 +171,8 @@ impl<'a> Upstreams<'a> {
     pub fn create_upstream(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Upstream,
-    ) -> crate::Call<crate::models::Upstream, CreateUpstreamError> {
+        body: crate::models::Upstream,
+    ) -> CreateUpstreamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-upstream",
             method: reqwest::Method::POST,
@@ -190,16 +186,19 @@ impl<'a> Upstreams<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreateUpstreamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get an Upstream
     ///
@@ -227,7 +226,7 @@ impl<'a> Upstreams<'a> {
         &self,
         upstream_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Upstream, GetUpstreamError> {
+    ) -> GetUpstreamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-upstream",
             method: reqwest::Method::GET,
@@ -241,16 +240,19 @@ impl<'a> Upstreams<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("UpstreamId", upstream_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetUpstreamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("UpstreamId", upstream_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Upsert a Upstream
     ///
@@ -266,7 +268,7 @@ impl<'a> Upstreams<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Upstream = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Upstream>(serde_json::json!({
     ///   "algorithm": "round-robin",
     ///   "hash_fallback": "none",
     ///   "hash_on": "none",
@@ -348,7 +350,7 @@ impl<'a> Upstreams<'a> {
     /// }))?;
     /// let response = client
     ///     .upstreams()
-    ///     .upsert_upstream("426d620c-7058-4ae6-aacc-f85a3204a2c5", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_upstream("426d620c-7058-4ae6-aacc-f85a3204a2c5", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -358,8 +360,8 @@ impl<'a> Upstreams<'a> {
         &self,
         upstream_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Upstream,
-    ) -> crate::Call<crate::models::Upstream, UpsertUpstreamError> {
+        body: crate::models::Upstream,
+    ) -> UpsertUpstreamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-upstream",
             method: reqwest::Method::PUT,
@@ -373,17 +375,20 @@ impl<'a> Upstreams<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("UpstreamId", upstream_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertUpstreamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("UpstreamId", upstream_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete an Upstream
     ///
@@ -408,7 +413,7 @@ impl<'a> Upstreams<'a> {
         &self,
         upstream_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteUpstreamError> {
+    ) -> DeleteUpstreamCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-upstream",
             method: reqwest::Method::DELETE,
@@ -422,16 +427,174 @@ impl<'a> Upstreams<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("UpstreamId", upstream_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteUpstreamCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("UpstreamId", upstream_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on Upstreams, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Upstreams`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait UpstreamsApi {
+    /// [`Upstreams::list_upstream`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/upstreams`.
+    fn list_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListUpstreamParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListUpstreamResponse,
+            crate::Error<ListUpstreamError>,
+        >,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-upstream",
+                message: "`list-upstream` is not implemented by this `UpstreamsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Upstreams::create_upstream`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/upstreams`.
+    fn create_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Upstream,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Upstream, crate::Error<CreateUpstreamError>>,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-upstream",
+                message: "`create-upstream` is not implemented by this `UpstreamsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Upstreams::get_upstream`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/upstreams/{UpstreamId}`.
+    fn get_upstream(
+        &self,
+        upstream_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Upstream, crate::Error<GetUpstreamError>>,
+    > + Send {
+        let _ = (upstream_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-upstream",
+                message: "`get-upstream` is not implemented by this `UpstreamsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Upstreams::upsert_upstream`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/upstreams/{UpstreamId}`.
+    fn upsert_upstream(
+        &self,
+        upstream_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Upstream,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Upstream, crate::Error<UpsertUpstreamError>>,
+    > + Send {
+        let _ = (upstream_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-upstream",
+                message: "`upsert-upstream` is not implemented by this `UpstreamsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Upstreams::delete_upstream`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/upstreams/{UpstreamId}`.
+    fn delete_upstream(
+        &self,
+        upstream_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteUpstreamError>>,
+    > + Send {
+        let _ = (upstream_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-upstream",
+                message: "`delete-upstream` is not implemented by this `UpstreamsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl UpstreamsApi for crate::Client {
+    fn list_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListUpstreamParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::ListUpstreamResponse,
+            crate::Error<ListUpstreamError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.upstreams().list_upstream(control_plane_id).with_params(params),
+        )
+    }
+    fn create_upstream(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Upstream,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Upstream, crate::Error<CreateUpstreamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.upstreams().create_upstream(control_plane_id, body),
+        )
+    }
+    fn get_upstream(
+        &self,
+        upstream_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Upstream, crate::Error<GetUpstreamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.upstreams().get_upstream(upstream_id, control_plane_id),
+        )
+    }
+    fn upsert_upstream(
+        &self,
+        upstream_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Upstream,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Upstream, crate::Error<UpsertUpstreamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.upstreams().upsert_upstream(upstream_id, control_plane_id, body),
+        )
+    }
+    fn delete_upstream(
+        &self,
+        upstream_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteUpstreamError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.upstreams().delete_upstream(upstream_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-upstream`, `create-upstream`, `upsert-upstream`, `delete-upstream` document.
@@ -502,9 +665,9 @@ impl crate::runtime::ErrorResponses for GetUpstreamError {
 pub type UpsertUpstreamError = UnauthorizedError;
 /// The error responses `delete-upstream` documents, which other operations of the group document too.
 pub type DeleteUpstreamError = UnauthorizedError;
-/// Optional parameters of `list-upstream`.
+/// The optional parameters of [`Upstreams::list_upstream`], each `None` unless set: what the setters of [`ListUpstreamCall`] fill, and what [`UpstreamsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListUpstreamOptions {
+pub struct ListUpstreamParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -512,29 +675,60 @@ pub struct ListUpstreamOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_upstream`](Upstreams::list_upstream) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .upstreams()
-///     .list_upstream("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::upstreams::LIST_UPSTREAM_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_UPSTREAM_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Upstreams::list_upstream`]: set its optional parameters, then `.await` it."]
+    ListUpstreamCall < crate ::models::ListUpstreamResponse, ListUpstreamError >,
+    ListUpstreamParams
+}
+impl ListUpstreamCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::ListUpstreamResponse, ListUpstreamError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Upstreams::create_upstream`]: set its optional parameters, then `.await` it."]
+    CreateUpstreamCall < crate ::models::Upstream, CreateUpstreamError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Upstreams::get_upstream`]: set its optional parameters, then `.await` it."]
+    GetUpstreamCall < crate ::models::Upstream, GetUpstreamError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Upstreams::upsert_upstream`]: set its optional parameters, then `.await` it."]
+    UpsertUpstreamCall < crate ::models::Upstream, UpsertUpstreamError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Upstreams::delete_upstream`]: set its optional parameters, then `.await` it."]
+    DeleteUpstreamCall < (), DeleteUpstreamError >
+}
+/// How `list-upstream` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_UPSTREAM_PAGES: crate::runtime::Paginated<
     crate::models::ListUpstreamResponse,
     crate::models::Upstream,
 > = crate::runtime::Paginated {
@@ -547,3 +741,19 @@ pub static LIST_UPSTREAM_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListUpstreamCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_upstream`](Upstreams::list_upstream).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListUpstreamResponse, ListUpstreamError> {
+        self.into_call().pages(&LIST_UPSTREAM_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_upstream`](Upstreams::list_upstream).
+    pub fn items(self) -> crate::ItemStream<crate::models::Upstream, ListUpstreamError> {
+        self.into_call().items(&LIST_UPSTREAM_PAGES)
+    }
+}

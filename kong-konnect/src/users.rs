@@ -2,11 +2,7 @@
 
 //! Operations on Users.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Users; get one from [`Client::users`](crate::Client::users).
 ///
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +19,8 @@ impl<'a> Users<'a> {
     ///
     /// `GET /v3/users` (operation `list-users`).
     ///
+    /// Optional: [`page_size`](ListUsersCall::page_size), [`page_number`](ListUsersCall::page_number), [`filter`](ListUsersCall::filter) on the returned [`ListUsersCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -33,16 +31,14 @@ impl<'a> Users<'a> {
     ///
     /// let response = client
     ///     .users()
-    ///     .list_users(&Default::default())
+    ///     .list_users()
+    ///     .page_size(10)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_users(
-        &self,
-        options: &ListUsersOptions,
-    ) -> crate::Call<crate::models::UserCollectionResponse, ListUsersError> {
+    pub fn list_users(&self) -> ListUsersCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-users",
             method: reqwest::Method::GET,
@@ -58,17 +54,18 @@ impl<'a> Users<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .query("page[size]", &options.page_size)
-            .query("page[number]", &options.page_number)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
+        ListUsersCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                ),
+            params: ListUsersParams::default(),
+        }
     }
     /// Get a User
     ///
@@ -92,10 +89,7 @@ impl<'a> Users<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_user(
-        &self,
-        user_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::User, GetUserError> {
+    pub fn get_user(&self, user_id: uuid::Uuid) -> GetUserCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-user",
             method: reqwest::Method::GET,
@@ -111,15 +105,18 @@ impl<'a> Users<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id)
+        GetUserCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id),
+        }
     }
     /// Delete User
     ///
@@ -142,7 +139,7 @@ impl<'a> Users<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_user(&self, user_id: uuid::Uuid) -> crate::Call<(), DeleteUserError> {
+    pub fn delete_user(&self, user_id: uuid::Uuid) -> DeleteUserCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-user",
             method: reqwest::Method::DELETE,
@@ -156,21 +153,26 @@ impl<'a> Users<'a> {
             servers: &["https://global.api.konghq.com"],
             accept: reqwest::header::HeaderValue::from_static("application/problem+json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id)
+        DeleteUserCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id),
+        }
     }
     /// Update User
     ///
     /// Update an individual user.
     ///
     /// `PATCH /v3/users/{userId}` (operation `update-user`).
+    ///
+    /// Optional: [`body`](UpdateUserCall::body) on the returned [`UpdateUserCall`].
     ///
     /// # Example
     ///
@@ -180,20 +182,17 @@ impl<'a> Users<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::UpdateUserRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// let body = serde_json::from_value::<kong_konnect::models::UpdateUserRequest>(serde_json::json!({}))?;
     /// let response = client
     ///     .users()
-    ///     .update_user("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?, Some(&body))
+    ///     .update_user("d32d905a-ed33-46a3-a093-d8f536af9a8a".parse()?)
+    ///     .body(body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_user(
-        &self,
-        user_id: uuid::Uuid,
-        body: Option<&crate::models::UpdateUserRequest>,
-    ) -> crate::Call<crate::models::User, UpdateUserError> {
+    pub fn update_user(&self, user_id: uuid::Uuid) -> UpdateUserCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "update-user",
             method: reqwest::Method::PATCH,
@@ -209,20 +208,130 @@ impl<'a> Users<'a> {
                 "application/json, application/problem+json",
             ),
         };
-        let call = self
-            .client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("userId", &user_id);
-        match body {
-            Some(body) => call.json_body("application/json", body),
-            None => call,
+        UpdateUserCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("userId", &user_id),
+            params: UpdateUserParams::default(),
         }
+    }
+}
+/// The operations on Users, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Users`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait UsersApi {
+    /// [`Users::list_users`]: `GET /v3/users`.
+    fn list_users(
+        &self,
+        params: ListUsersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::UserCollectionResponse,
+            crate::Error<ListUsersError>,
+        >,
+    > + Send {
+        let _ = (params,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-users",
+                message: "`list-users` is not implemented by this `UsersApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Users::get_user`]: `GET /v3/users/{userId}`.
+    fn get_user(
+        &self,
+        user_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::User, crate::Error<GetUserError>>,
+    > + Send {
+        let _ = (user_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-user",
+                message: "`get-user` is not implemented by this `UsersApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Users::delete_user`]: `DELETE /v3/users/{userId}`.
+    fn delete_user(
+        &self,
+        user_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteUserError>>,
+    > + Send {
+        let _ = (user_id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-user",
+                message: "`delete-user` is not implemented by this `UsersApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Users::update_user`]: `PATCH /v3/users/{userId}`.
+    fn update_user(
+        &self,
+        user_id: uuid::Uuid,
+        params: UpdateUserParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::User, crate::Error<UpdateUserError>>,
+    > + Send {
+        let _ = (user_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "update-user",
+                message: "`update-user` is not implemented by this `UsersApi`".to_owned(),
+            }),
+        )
+    }
+}
+impl UsersApi for crate::Client {
+    fn list_users(
+        &self,
+        params: ListUsersParams,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::models::UserCollectionResponse,
+            crate::Error<ListUsersError>,
+        >,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.users().list_users().with_params(params),
+        )
+    }
+    fn get_user(
+        &self,
+        user_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::User, crate::Error<GetUserError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.users().get_user(user_id))
+    }
+    fn delete_user(
+        &self,
+        user_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteUserError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.users().delete_user(user_id))
+    }
+    fn update_user(
+        &self,
+        user_id: uuid::Uuid,
+        params: UpdateUserParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::User, crate::Error<UpdateUserError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.users().update_user(user_id).with_params(params),
+        )
     }
 }
 /// The error responses `list-users` documents.
@@ -349,9 +458,9 @@ impl crate::runtime::ErrorResponses for UpdateUserError {
         Self::status(self)
     }
 }
-/// Optional parameters of `list-users`.
+/// The optional parameters of [`Users::list_users`], each `None` unless set: what the setters of [`ListUsersCall`] fill, and what [`UsersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListUsersOptions {
+pub struct ListUsersParams {
     /// The maximum number of items to include per page. The last page of a collection may include fewer items.
     pub page_size: Option<i64>,
     /// Determines which page of the entities to retrieve.
@@ -359,29 +468,76 @@ pub struct ListUsersOptions {
     /// Filter users returned in the response.
     pub filter: Option<crate::models::ListUsersFilter>,
 }
-/// How [`list_users`](Users::list_users) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with the call's retries, timeouts and hooks. The page size (`page[size]`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .users()
-///     .list_users(&Default::default())
-///     .items(&kong_konnect::users::LIST_USERS_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_USERS_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Users::list_users`]: set its optional parameters, then `.await` it."]
+    ListUsersCall < crate ::models::UserCollectionResponse, ListUsersError >,
+    ListUsersParams
+}
+impl ListUsersCall {
+    fn apply(
+        self,
+    ) -> crate::Call<crate::models::UserCollectionResponse, ListUsersError> {
+        let params = self.params;
+        self.call
+            .query("page[size]", &params.page_size)
+            .query("page[number]", &params.page_number)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+    }
+    /// The maximum number of items to include per page. The last page of a collection may include fewer items.
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.params.page_size = Some(page_size);
+        self
+    }
+    /// Determines which page of the entities to retrieve.
+    pub fn page_number(mut self, page_number: i64) -> Self {
+        self.params.page_number = Some(page_number);
+        self
+    }
+    /// Filter users returned in the response.
+    pub fn filter(mut self, filter: crate::models::ListUsersFilter) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Users::get_user`]: set its optional parameters, then `.await` it."]
+    GetUserCall < crate ::models::User, GetUserError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Users::delete_user`]: set its optional parameters, then `.await` it."]
+    DeleteUserCall < (), DeleteUserError >
+}
+/// The optional parameters of [`Users::update_user`], each `None` unless set: what the setters of [`UpdateUserCall`] fill, and what [`UsersApi`]'s method takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateUserParams {
+    /// The request schema for the update user request.
+    pub body: Option<crate::models::UpdateUserRequest>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Users::update_user`]: set its optional parameters, then `.await` it."]
+    UpdateUserCall < crate ::models::User, UpdateUserError >, UpdateUserParams
+}
+impl UpdateUserCall {
+    fn apply(self) -> crate::Call<crate::models::User, UpdateUserError> {
+        let params = self.params;
+        let call = self.call;
+        match params.body {
+            Some(body) => call.json_body("application/json", &body),
+            None => call,
+        }
+    }
+    /// The request schema for the update user request.
+    pub fn body(mut self, body: crate::models::UpdateUserRequest) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+/// How `list-users` walks its pages: numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives.
+static LIST_USERS_PAGES: crate::runtime::Paginated<
     crate::models::UserCollectionResponse,
     crate::models::User,
 > = crate::runtime::Paginated {
@@ -396,3 +552,19 @@ pub static LIST_USERS_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListUsersCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_users`](Users::list_users).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::UserCollectionResponse, ListUsersError> {
+        self.into_call().pages(&LIST_USERS_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// Numbered pages (`page[number]`), the last being the first that is empty, short, or reaches the total the response gives, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`page[size]`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_users`](Users::list_users).
+    pub fn items(self) -> crate::ItemStream<crate::models::User, ListUsersError> {
+        self.into_call().items(&LIST_USERS_PAGES)
+    }
+}

@@ -2,11 +2,7 @@
 
 //! Operations on Vaults.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Vaults; get one from [`Client::vaults`](crate::Client::vaults).
 ///
 /// Vault objects are used to configure different vault connectors for [managing secrets](https://developer.konghq.com/gateway/secrets-management/).
@@ -28,6 +24,8 @@ impl<'a> Vaults<'a> {
     ///
     /// `GET /v2/control-planes/{controlPlaneId}/core-entities/vaults` (operation `list-vault`).
     ///
+    /// Optional: [`size`](ListVaultCall::size), [`offset`](ListVaultCall::offset), [`tags`](ListVaultCall::tags) on the returned [`ListVaultCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -38,17 +36,14 @@ impl<'a> Vaults<'a> {
     ///
     /// let response = client
     ///     .vaults()
-    ///     .list_vault("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
+    ///     .list_vault("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?)
+    ///     .size(100)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_vault(
-        &self,
-        control_plane_id: uuid::Uuid,
-        options: &ListVaultOptions,
-    ) -> crate::Call<crate::models::ListVaultResponse, ListVaultError> {
+    pub fn list_vault(&self, control_plane_id: uuid::Uuid) -> ListVaultCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "list-vault",
             method: reqwest::Method::GET,
@@ -62,18 +57,19 @@ impl<'a> Vaults<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .query("size", &options.size)
-            .query("offset", &options.offset)
-            .query("tags", &options.tags)
+        ListVaultCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id),
+            params: ListVaultParams::default(),
+        }
     }
     /// Create a new Vault
     ///
@@ -87,7 +83,7 @@ impl<'a> Vaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Vault = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Vault>(serde_json::json!({
     ///   "config": {
     ///     "prefix": "ENV_PREFIX"
     ///   },
@@ -102,7 +98,7 @@ impl<'a> Vaults<'a> {
     /// }))?;
     /// let response = client
     ///     .vaults()
-    ///     .create_vault("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .create_vault("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -111,8 +107,8 @@ impl<'a> Vaults<'a> {
     pub fn create_vault(
         &self,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Vault,
-    ) -> crate::Call<crate::models::Vault, CreateVaultError> {
+        body: crate::models::Vault,
+    ) -> CreateVaultCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-vault",
             method: reqwest::Method::POST,
@@ -126,16 +122,19 @@ impl<'a> Vaults<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        CreateVaultCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Get a Vault
     ///
@@ -163,7 +162,7 @@ impl<'a> Vaults<'a> {
         &self,
         vault_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<crate::models::Vault, GetVaultError> {
+    ) -> GetVaultCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-vault",
             method: reqwest::Method::GET,
@@ -177,16 +176,19 @@ impl<'a> Vaults<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("VaultId", vault_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        GetVaultCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("VaultId", vault_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
     }
     /// Upsert a Vault
     ///
@@ -202,7 +204,7 @@ impl<'a> Vaults<'a> {
     ///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: kong_konnect::models::Vault = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<kong_konnect::models::Vault>(serde_json::json!({
     ///   "config": {
     ///     "prefix": "ENV_PREFIX"
     ///   },
@@ -217,7 +219,7 @@ impl<'a> Vaults<'a> {
     /// }))?;
     /// let response = client
     ///     .vaults()
-    ///     .upsert_vault("9d4d6d19-77c6-428e-a965-9bc9647633e9", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &body)
+    ///     .upsert_vault("9d4d6d19-77c6-428e-a965-9bc9647633e9", "9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -227,8 +229,8 @@ impl<'a> Vaults<'a> {
         &self,
         vault_id: &str,
         control_plane_id: uuid::Uuid,
-        body: &crate::models::Vault,
-    ) -> crate::Call<crate::models::Vault, UpsertVaultError> {
+        body: crate::models::Vault,
+    ) -> UpsertVaultCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upsert-vault",
             method: reqwest::Method::PUT,
@@ -242,17 +244,20 @@ impl<'a> Vaults<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(crate::runtime::decode_json(body)),
-                    _ => None,
-                },
-            )
-            .path_param("VaultId", vault_id)
-            .path_param("controlPlaneId", &control_plane_id)
-            .json_body("application/json", body)
+        UpsertVaultCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(crate::runtime::decode_json(body)),
+                        _ => None,
+                    },
+                )
+                .path_param("VaultId", vault_id)
+                .path_param("controlPlaneId", &control_plane_id)
+                .json_body("application/json", &body),
+        }
     }
     /// Delete a Vault
     ///
@@ -277,7 +282,7 @@ impl<'a> Vaults<'a> {
         &self,
         vault_id: &str,
         control_plane_id: uuid::Uuid,
-    ) -> crate::Call<(), DeleteVaultError> {
+    ) -> DeleteVaultCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "delete-vault",
             method: reqwest::Method::DELETE,
@@ -291,16 +296,166 @@ impl<'a> Vaults<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("VaultId", vault_id)
-            .path_param("controlPlaneId", &control_plane_id)
+        DeleteVaultCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("VaultId", vault_id)
+                .path_param("controlPlaneId", &control_plane_id),
+        }
+    }
+}
+/// The operations on Vaults, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Vaults`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait VaultsApi {
+    /// [`Vaults::list_vault`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/vaults`.
+    fn list_vault(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListVaultParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListVaultResponse, crate::Error<ListVaultError>>,
+    > + Send {
+        let _ = (control_plane_id, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "list-vault",
+                message: "`list-vault` is not implemented by this `VaultsApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Vaults::create_vault`]: `POST /v2/control-planes/{controlPlaneId}/core-entities/vaults`.
+    fn create_vault(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Vault,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Vault, crate::Error<CreateVaultError>>,
+    > + Send {
+        let _ = (control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-vault",
+                message: "`create-vault` is not implemented by this `VaultsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Vaults::get_vault`]: `GET /v2/control-planes/{controlPlaneId}/core-entities/vaults/{VaultId}`.
+    fn get_vault(
+        &self,
+        vault_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Vault, crate::Error<GetVaultError>>,
+    > + Send {
+        let _ = (vault_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-vault",
+                message: "`get-vault` is not implemented by this `VaultsApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Vaults::upsert_vault`]: `PUT /v2/control-planes/{controlPlaneId}/core-entities/vaults/{VaultId}`.
+    fn upsert_vault(
+        &self,
+        vault_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Vault,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Vault, crate::Error<UpsertVaultError>>,
+    > + Send {
+        let _ = (vault_id, control_plane_id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upsert-vault",
+                message: "`upsert-vault` is not implemented by this `VaultsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Vaults::delete_vault`]: `DELETE /v2/control-planes/{controlPlaneId}/core-entities/vaults/{VaultId}`.
+    fn delete_vault(
+        &self,
+        vault_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteVaultError>>,
+    > + Send {
+        let _ = (vault_id, control_plane_id);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "delete-vault",
+                message: "`delete-vault` is not implemented by this `VaultsApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl VaultsApi for crate::Client {
+    fn list_vault(
+        &self,
+        control_plane_id: uuid::Uuid,
+        params: ListVaultParams,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ListVaultResponse, crate::Error<ListVaultError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.vaults().list_vault(control_plane_id).with_params(params),
+        )
+    }
+    fn create_vault(
+        &self,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Vault,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Vault, crate::Error<CreateVaultError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.vaults().create_vault(control_plane_id, body),
+        )
+    }
+    fn get_vault(
+        &self,
+        vault_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Vault, crate::Error<GetVaultError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.vaults().get_vault(vault_id, control_plane_id),
+        )
+    }
+    fn upsert_vault(
+        &self,
+        vault_id: &str,
+        control_plane_id: uuid::Uuid,
+        body: crate::models::Vault,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Vault, crate::Error<UpsertVaultError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.vaults().upsert_vault(vault_id, control_plane_id, body),
+        )
+    }
+    fn delete_vault(
+        &self,
+        vault_id: &str,
+        control_plane_id: uuid::Uuid,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteVaultError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.vaults().delete_vault(vault_id, control_plane_id),
+        )
     }
 }
 /// The error responses `list-vault`, `create-vault`, `upsert-vault`, `delete-vault` document.
@@ -371,9 +526,9 @@ impl crate::runtime::ErrorResponses for GetVaultError {
 pub type UpsertVaultError = UnauthorizedError;
 /// The error responses `delete-vault` documents, which other operations of the group document too.
 pub type DeleteVaultError = UnauthorizedError;
-/// Optional parameters of `list-vault`.
+/// The optional parameters of [`Vaults::list_vault`], each `None` unless set: what the setters of [`ListVaultCall`] fill, and what [`VaultsApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListVaultOptions {
+pub struct ListVaultParams {
     /// Number of resources to be returned.
     pub size: Option<i64>,
     /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
@@ -381,29 +536,57 @@ pub struct ListVaultOptions {
     /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
     pub tags: Option<String>,
 }
-/// How [`list_vault`](Vaults::list_vault) walks its pages, for [`Call::pages`](crate::Call::pages) (a stream of pages) and [`Call::items`](crate::Call::items) (a stream of their `data` items): an offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with the call's retries, timeouts and hooks. The page size (`size`) set on the call is kept for every page.
-///
-/// # Example
-///
-/// ```no_run
-/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use futures::StreamExt;
-///
-/// let client = kong_konnect::Client::builder()
-///     .personal_access_token(std::env::var("KONG_KONNECT_TOKEN")?)
-///     .build()?;
-///
-/// let mut items = client
-///     .vaults()
-///     .list_vault("9524ec7d-36d9-465d-a8c5-83a3c9390458".parse()?, &Default::default())
-///     .items(&kong_konnect::vaults::LIST_VAULT_PAGES);
-/// while let Some(item) = items.next().await {
-///     println!("{:?}", item?);
-/// }
-/// # Ok(())
-/// # }
-/// ```
-pub static LIST_VAULT_PAGES: crate::runtime::Paginated<
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Vaults::list_vault`]: set its optional parameters, then `.await` it."]
+    ListVaultCall < crate ::models::ListVaultResponse, ListVaultError >, ListVaultParams
+}
+impl ListVaultCall {
+    fn apply(self) -> crate::Call<crate::models::ListVaultResponse, ListVaultError> {
+        let params = self.params;
+        self.call
+            .query("size", &params.size)
+            .query("offset", &params.offset)
+            .query("tags", &params.tags)
+    }
+    /// Number of resources to be returned.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params.size = Some(size);
+        self
+    }
+    /// Offset from which to return the next set of resources. Use the value of the 'offset' field from the response of a list operation as input here to paginate through all the resources
+    pub fn offset(mut self, offset: impl Into<String>) -> Self {
+        self.params.offset = Some(offset.into());
+        self
+    }
+    /// A list of tags to filter the list of resources on. Multiple tags can be concatenated using ',' to mean AND or using '/' to mean OR.
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.params.tags = Some(tags.into());
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Vaults::create_vault`]: set its optional parameters, then `.await` it."]
+    CreateVaultCall < crate ::models::Vault, CreateVaultError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Vaults::get_vault`]: set its optional parameters, then `.await` it."]
+    GetVaultCall < crate ::models::Vault, GetVaultError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Vaults::upsert_vault`]: set its optional parameters, then `.await` it."]
+    UpsertVaultCall < crate ::models::Vault, UpsertVaultError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Vaults::delete_vault`]: set its optional parameters, then `.await` it."]
+    DeleteVaultCall < (), DeleteVaultError >
+}
+/// How `list-vault` walks its pages: an offset (`offset`) each response hands back (`offset`) until one does not.
+static LIST_VAULT_PAGES: crate::runtime::Paginated<
     crate::models::ListVaultResponse,
     crate::models::Vault,
 > = crate::runtime::Paginated {
@@ -416,3 +599,19 @@ pub static LIST_VAULT_PAGES: crate::runtime::Paginated<
     },
     items: |page| page.data.unwrap_or_default(),
 };
+impl ListVaultCall {
+    /// The pages of the list, each fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_vault`](Vaults::list_vault).
+    pub fn pages(
+        self,
+    ) -> crate::PageStream<crate::models::ListVaultResponse, ListVaultError> {
+        self.into_call().pages(&LIST_VAULT_PAGES)
+    }
+    /// The `data` items of every page, in order; each page is fetched when the stream gets to it.
+    ///
+    /// An offset (`offset`) each response hands back (`offset`) until one does not, one call per page, with this call's retries, timeouts and hooks, starting at the page it asks for. The page size (`size`) set on the call is kept for every page. The stream ends after the last page, or after the first error, which it yields. See [`list_vault`](Vaults::list_vault).
+    pub fn items(self) -> crate::ItemStream<crate::models::Vault, ListVaultError> {
+        self.into_call().items(&LIST_VAULT_PAGES)
+    }
+}

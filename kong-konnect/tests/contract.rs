@@ -360,15 +360,13 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .control_planes()
-                        .list_control_planes(
-                            &kong_konnect::control_planes::ListControlPlanesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                labels: Some(arg(&a["options"]["labels"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_control_planes()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .labels(&arg::<String>(&a["options"]["labels"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -379,7 +377,10 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403, 409, 500, 503],
             call: |c, a, m| {
-                go(c.control_planes().create_control_plane(&arg(&a["body"])), m)
+                go(
+                    c.control_planes().create_control_plane(arg(&a["body"])).into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -391,7 +392,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .control_planes()
-                        .get_control_plane(arg(&a["params"]["control_plane_id"])),
+                        .get_control_plane(arg(&a["params"]["control_plane_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -405,7 +407,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .control_planes()
-                        .delete_control_plane(arg(&a["params"]["control_plane_id"])),
+                        .delete_control_plane(arg(&a["params"]["control_plane_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -421,8 +424,9 @@ fn operations() -> Vec<Op> {
                         .control_planes()
                         .update_control_plane(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -438,7 +442,8 @@ fn operations() -> Vec<Op> {
                         .control_plane_groups()
                         .get_control_planes_id_group_member_status(
                             &arg::<String>(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -454,11 +459,10 @@ fn operations() -> Vec<Op> {
                         .control_plane_groups()
                         .get_control_planes_id_group_memberships(
                             &arg::<String>(&a["params"]["control_plane_id"]),
-                            &kong_konnect::control_plane_groups::GetControlPlanesIdGroupMembershipsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -474,8 +478,9 @@ fn operations() -> Vec<Op> {
                         .control_plane_groups()
                         .put_control_planes_id_group_memberships(
                             &arg::<String>(&a["params"]["control_plane_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -491,8 +496,9 @@ fn operations() -> Vec<Op> {
                         .control_plane_groups()
                         .post_control_planes_id_group_memberships_add(
                             &arg::<String>(&a["params"]["control_plane_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -508,8 +514,9 @@ fn operations() -> Vec<Op> {
                         .control_plane_groups()
                         .post_control_planes_id_group_memberships_remove(
                             &arg::<String>(&a["params"]["control_plane_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -525,7 +532,8 @@ fn operations() -> Vec<Op> {
                         .control_plane_groups()
                         .get_control_planes_id_group_status(
                             &arg::<String>(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -535,7 +543,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[401],
-            call: |c, _, m| { go(c.auth_settings().get_authentication_settings(), m) },
+            call: |c, _, m| {
+                go(c.auth_settings().get_authentication_settings().into_call(), m)
+            },
         },
         Op {
             id: "update-authentication-settings",
@@ -546,7 +556,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .auth_settings()
-                        .update_authentication_settings(Some(&arg(&a["body"]))),
+                        .update_authentication_settings()
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -556,7 +568,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[400, 401, 403, 404],
-            call: |c, _, m| { go(c.auth_settings().get_idp_configuration(), m) },
+            call: |c, _, m| {
+                go(c.auth_settings().get_idp_configuration().into_call(), m)
+            },
         },
         Op {
             id: "update-idp-configuration",
@@ -564,7 +578,14 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403],
             call: |c, a, m| {
-                go(c.auth_settings().update_idp_configuration(Some(&arg(&a["body"]))), m)
+                go(
+                    c
+                        .auth_settings()
+                        .update_idp_configuration()
+                        .body(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -576,12 +597,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .auth_settings()
-                        .get_team_group_mappings(
-                            &kong_konnect::auth_settings::GetTeamGroupMappingsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .get_team_group_mappings()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -593,7 +612,11 @@ fn operations() -> Vec<Op> {
             errors: &[400, 401, 403],
             call: |c, a, m| {
                 go(
-                    c.auth_settings().patch_team_group_mappings(Some(&arg(&a["body"]))),
+                    c
+                        .auth_settings()
+                        .patch_team_group_mappings()
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -607,12 +630,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .auth_settings()
-                        .get_idp_team_mappings(
-                            &kong_konnect::auth_settings::GetIdpTeamMappingsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .get_idp_team_mappings()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -623,7 +644,14 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 404, 412],
             call: |c, a, m| {
-                go(c.auth_settings().update_idp_team_mappings(Some(&arg(&a["body"]))), m)
+                go(
+                    c
+                        .auth_settings()
+                        .update_idp_team_mappings()
+                        .body(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -635,11 +663,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .auth_settings()
-                        .get_identity_providers(
-                            &kong_konnect::auth_settings::GetIdentityProvidersOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .get_identity_providers()
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -650,7 +676,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403, 409],
             call: |c, a, m| {
-                go(c.auth_settings().create_identity_provider(&arg(&a["body"])), m)
+                go(
+                    c
+                        .auth_settings()
+                        .create_identity_provider(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -659,7 +691,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403, 404],
             call: |c, a, m| {
-                go(c.auth_settings().get_identity_provider(arg(&a["params"]["id"])), m)
+                go(
+                    c
+                        .auth_settings()
+                        .get_identity_provider(arg(&a["params"]["id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -669,7 +707,10 @@ fn operations() -> Vec<Op> {
             errors: &[400, 401, 403, 404],
             call: |c, a, m| {
                 go(
-                    c.auth_settings().delete_identity_provider(arg(&a["params"]["id"])),
+                    c
+                        .auth_settings()
+                        .delete_identity_provider(arg(&a["params"]["id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -685,8 +726,9 @@ fn operations() -> Vec<Op> {
                         .auth_settings()
                         .update_identity_provider(
                             arg(&a["params"]["id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -700,15 +742,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .auth_settings()
-                        .list_idp_team_group_mappings(
-                            arg(&a["params"]["idp_id"]),
-                            &kong_konnect::auth_settings::ListIdpTeamGroupMappingsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                                page_before: Some(arg(&a["options"]["page_before"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_idp_team_group_mappings(arg(&a["params"]["idp_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .page_before(&arg::<String>(&a["options"]["page_before"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -724,8 +763,9 @@ fn operations() -> Vec<Op> {
                         .auth_settings()
                         .create_idp_team_group_mapping(
                             arg(&a["params"]["idp_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -742,7 +782,8 @@ fn operations() -> Vec<Op> {
                         .get_idp_team_group_mapping(
                             arg(&a["params"]["idp_id"]),
                             arg(&a["params"]["id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -759,7 +800,8 @@ fn operations() -> Vec<Op> {
                         .delete_idp_team_group_mapping(
                             arg(&a["params"]["idp_id"]),
                             arg(&a["params"]["id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -769,14 +811,16 @@ fn operations() -> Vec<Op> {
             json: false,
             dynamic: false,
             errors: &[400, 409, 429],
-            call: |c, a, m| { go(c.invites().invite_user(Some(&arg(&a["body"]))), m) },
+            call: |c, a, m| {
+                go(c.invites().invite_user().body(arg(&a["body"])).into_call(), m)
+            },
         },
         Op {
             id: "get-predefined-roles",
             json: true,
             dynamic: true,
             errors: &[400, 401],
-            call: |c, _, m| { go(c.roles().get_predefined_roles(), m) },
+            call: |c, _, m| { go(c.roles().get_predefined_roles().into_call(), m) },
         },
         Op {
             id: "list-team-roles",
@@ -787,12 +831,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .roles()
-                        .list_team_roles(
-                            arg(&a["params"]["team_id"]),
-                            &kong_konnect::roles::ListTeamRolesOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_team_roles(arg(&a["params"]["team_id"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -806,10 +847,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .roles()
-                        .teams_assign_role(
-                            arg(&a["params"]["team_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .teams_assign_role(arg(&a["params"]["team_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -826,7 +866,8 @@ fn operations() -> Vec<Op> {
                         .get_team_role(
                             arg(&a["params"]["team_id"]),
                             arg(&a["params"]["role_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -843,7 +884,8 @@ fn operations() -> Vec<Op> {
                         .teams_remove_role(
                             arg(&a["params"]["team_id"]),
                             arg(&a["params"]["role_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -857,12 +899,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .roles()
-                        .list_user_roles(
-                            arg(&a["params"]["user_id"]),
-                            &kong_konnect::roles::ListUserRolesOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_user_roles(arg(&a["params"]["user_id"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -876,10 +915,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .roles()
-                        .users_assign_role(
-                            arg(&a["params"]["user_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .users_assign_role(arg(&a["params"]["user_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -896,7 +934,8 @@ fn operations() -> Vec<Op> {
                         .get_user_role(
                             arg(&a["params"]["user_id"]),
                             arg(&a["params"]["role_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -913,7 +952,8 @@ fn operations() -> Vec<Op> {
                         .users_remove_role(
                             arg(&a["params"]["user_id"]),
                             arg(&a["params"]["role_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -927,14 +967,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .team_membership()
-                        .list_team_users(
-                            arg(&a["params"]["team_id"]),
-                            &kong_konnect::team_membership::ListTeamUsersOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_team_users(arg(&a["params"]["team_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -948,10 +985,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .team_membership()
-                        .add_user_to_team(
-                            arg(&a["params"]["team_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .add_user_to_team(arg(&a["params"]["team_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -968,7 +1004,8 @@ fn operations() -> Vec<Op> {
                         .remove_user_from_team(
                             arg(&a["params"]["user_id"]),
                             arg(&a["params"]["team_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -982,14 +1019,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .team_membership()
-                        .list_user_teams(
-                            arg(&a["params"]["user_id"]),
-                            &kong_konnect::team_membership::ListUserTeamsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_user_teams(arg(&a["params"]["user_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1003,13 +1037,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .teams()
-                        .list_teams(
-                            &kong_konnect::teams::ListTeamsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_teams()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1019,14 +1051,18 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[400, 403],
-            call: |c, a, m| { go(c.teams().create_team(Some(&arg(&a["body"]))), m) },
+            call: |c, a, m| {
+                go(c.teams().create_team().body(arg(&a["body"])).into_call(), m)
+            },
         },
         Op {
             id: "get-team",
             json: true,
             dynamic: true,
             errors: &[400, 404],
-            call: |c, a, m| { go(c.teams().get_team(arg(&a["params"]["team_id"])), m) },
+            call: |c, a, m| {
+                go(c.teams().get_team(arg(&a["params"]["team_id"])).into_call(), m)
+            },
         },
         Op {
             id: "delete-team",
@@ -1034,7 +1070,7 @@ fn operations() -> Vec<Op> {
             dynamic: false,
             errors: &[400, 404],
             call: |c, a, m| {
-                go(c.teams().delete_team(arg(&a["params"]["team_id"])), m)
+                go(c.teams().delete_team(arg(&a["params"]["team_id"])).into_call(), m)
             },
         },
         Op {
@@ -1046,10 +1082,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .teams()
-                        .update_team(
-                            arg(&a["params"]["team_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .update_team(arg(&a["params"]["team_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1063,13 +1098,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .users()
-                        .list_users(
-                            &kong_konnect::users::ListUsersOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_users()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1079,7 +1112,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[400, 404],
-            call: |c, a, m| { go(c.users().get_user(arg(&a["params"]["user_id"])), m) },
+            call: |c, a, m| {
+                go(c.users().get_user(arg(&a["params"]["user_id"])).into_call(), m)
+            },
         },
         Op {
             id: "delete-user",
@@ -1087,7 +1122,7 @@ fn operations() -> Vec<Op> {
             dynamic: false,
             errors: &[404],
             call: |c, a, m| {
-                go(c.users().delete_user(arg(&a["params"]["user_id"])), m)
+                go(c.users().delete_user(arg(&a["params"]["user_id"])).into_call(), m)
             },
         },
         Op {
@@ -1099,10 +1134,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .users()
-                        .update_user(
-                            arg(&a["params"]["user_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .update_user(arg(&a["params"]["user_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1116,13 +1150,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .system_accounts()
-                        .get_system_accounts(
-                            &kong_konnect::system_accounts::GetSystemAccountsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .get_system_accounts()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1133,7 +1165,14 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[401, 403, 409],
             call: |c, a, m| {
-                go(c.system_accounts().post_system_accounts(Some(&arg(&a["body"]))), m)
+                go(
+                    c
+                        .system_accounts()
+                        .post_system_accounts()
+                        .body(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -1147,7 +1186,8 @@ fn operations() -> Vec<Op> {
                         .system_accounts()
                         .get_system_accounts_id(
                             &arg::<String>(&a["params"]["account_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1163,7 +1203,8 @@ fn operations() -> Vec<Op> {
                         .system_accounts()
                         .delete_system_accounts_id(
                             &arg::<String>(&a["params"]["account_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1179,8 +1220,9 @@ fn operations() -> Vec<Op> {
                         .system_accounts()
                         .patch_system_accounts_id(
                             &arg::<String>(&a["params"]["account_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1196,12 +1238,11 @@ fn operations() -> Vec<Op> {
                         .system_accounts_access_tokens()
                         .get_system_account_id_access_tokens(
                             &arg::<String>(&a["params"]["account_id"]),
-                            &kong_konnect::system_accounts_access_tokens::GetSystemAccountIdAccessTokensOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1217,8 +1258,9 @@ fn operations() -> Vec<Op> {
                         .system_accounts_access_tokens()
                         .post_system_accounts_id_access_tokens(
                             &arg::<String>(&a["params"]["account_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1235,7 +1277,8 @@ fn operations() -> Vec<Op> {
                         .get_system_accounts_id_access_tokens_id(
                             &arg::<String>(&a["params"]["account_id"]),
                             &arg::<String>(&a["params"]["token_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1252,7 +1295,8 @@ fn operations() -> Vec<Op> {
                         .delete_system_accounts_id_access_tokens_id(
                             &arg::<String>(&a["params"]["account_id"]),
                             &arg::<String>(&a["params"]["token_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1269,8 +1313,9 @@ fn operations() -> Vec<Op> {
                         .patch_system_accounts_id_access_tokens_id(
                             &arg::<String>(&a["params"]["account_id"]),
                             &arg::<String>(&a["params"]["token_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1286,10 +1331,9 @@ fn operations() -> Vec<Op> {
                         .system_accounts_roles()
                         .get_system_accounts_account_id_assigned_roles(
                             &arg::<String>(&a["params"]["account_id"]),
-                            &kong_konnect::system_accounts_roles::GetSystemAccountsAccountIdAssignedRolesOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1305,8 +1349,9 @@ fn operations() -> Vec<Op> {
                         .system_accounts_roles()
                         .post_system_accounts_account_id_assigned_roles(
                             &arg::<String>(&a["params"]["account_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1323,7 +1368,8 @@ fn operations() -> Vec<Op> {
                         .get_system_account_role(
                             &arg::<String>(&a["params"]["account_id"]),
                             &arg::<String>(&a["params"]["role_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1340,7 +1386,8 @@ fn operations() -> Vec<Op> {
                         .delete_system_accounts_account_id_assigned_roles_role_id(
                             &arg::<String>(&a["params"]["account_id"]),
                             &arg::<String>(&a["params"]["role_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1356,12 +1403,11 @@ fn operations() -> Vec<Op> {
                         .system_accounts_team_membership()
                         .get_system_accounts_account_id_teams(
                             &arg::<String>(&a["params"]["account_id"]),
-                            &kong_konnect::system_accounts_team_membership::GetSystemAccountsAccountIdTeamsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1377,12 +1423,11 @@ fn operations() -> Vec<Op> {
                         .system_accounts_team_membership()
                         .get_teams_team_id_system_accounts(
                             &arg::<String>(&a["params"]["team_id"]),
-                            &kong_konnect::system_accounts_team_membership::GetTeamsTeamIdSystemAccountsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1398,8 +1443,9 @@ fn operations() -> Vec<Op> {
                         .system_accounts_team_membership()
                         .post_teams_team_id_system_accounts(
                             &arg::<String>(&a["params"]["team_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1416,7 +1462,8 @@ fn operations() -> Vec<Op> {
                         .delete_teams_team_id_system_accounts_account_id(
                             &arg::<String>(&a["params"]["team_id"]),
                             &arg::<String>(&a["params"]["account_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1426,14 +1473,14 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[401],
-            call: |c, _, m| { go(c.me().get_organizations_me(), m) },
+            call: |c, _, m| { go(c.me().get_organizations_me().into_call(), m) },
         },
         Op {
             id: "get-users-me",
             json: true,
             dynamic: true,
             errors: &[401],
-            call: |c, _, m| { go(c.me().get_users_me(), m) },
+            call: |c, _, m| { go(c.me().get_users_me().into_call(), m) },
         },
         Op {
             id: "authenticate-sso",
@@ -1446,10 +1493,9 @@ fn operations() -> Vec<Op> {
                         .authentication()
                         .authenticate_sso(
                             &arg::<String>(&a["params"]["organization_login_path"]),
-                            &kong_konnect::authentication::AuthenticateSsoOptions {
-                                return_to: Some(arg(&a["options"]["return_to"])),
-                            },
-                        ),
+                        )
+                        .return_to(&arg::<String>(&a["options"]["return_to"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1460,7 +1506,10 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[401, 404],
             call: |c, _, m| {
-                go(c.impersonation_settings().get_impersonation_settings(), m)
+                go(
+                    c.impersonation_settings().get_impersonation_settings().into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -1472,7 +1521,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .impersonation_settings()
-                        .update_impersonation_settings(Some(&arg(&a["body"]))),
+                        .update_impersonation_settings()
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1486,7 +1537,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .personal_access_tokens()
-                        .list_users_personal_access_tokens(arg(&a["params"]["user_id"])),
+                        .list_users_personal_access_tokens(arg(&a["params"]["user_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1500,10 +1552,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .personal_access_tokens()
-                        .create_personal_access_token(
-                            arg(&a["params"]["user_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .create_personal_access_token(arg(&a["params"]["user_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1520,7 +1571,8 @@ fn operations() -> Vec<Op> {
                         .get_personal_access_token_details(
                             arg(&a["params"]["user_id"]),
                             arg(&a["params"]["token_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1537,7 +1589,8 @@ fn operations() -> Vec<Op> {
                         .delete_personal_access_token(
                             arg(&a["params"]["user_id"]),
                             arg(&a["params"]["token_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1554,8 +1607,9 @@ fn operations() -> Vec<Op> {
                         .update_personal_access_token_details(
                             arg(&a["params"]["user_id"]),
                             arg(&a["params"]["token_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1572,7 +1626,8 @@ fn operations() -> Vec<Op> {
                         .revoke_personal_access_token(
                             arg(&a["params"]["user_id"]),
                             arg(&a["params"]["token_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1586,13 +1641,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .data_plane_group_configurations()
-                        .list_configurations(
-                            &kong_konnect::data_plane_group_configurations::ListConfigurationsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_configurations()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1606,7 +1659,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .data_plane_group_configurations()
-                        .create_configuration(&arg(&a["body"])),
+                        .create_configuration(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1620,7 +1674,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .data_plane_group_configurations()
-                        .get_configuration(arg(&a["params"]["configuration_id"])),
+                        .get_configuration(arg(&a["params"]["configuration_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1634,13 +1689,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .networks()
-                        .list_networks(
-                            &kong_konnect::networks::ListNetworksOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_networks()
+                        .filter(arg(&a["options"]["filter"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1650,7 +1703,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[400, 401, 403, 409],
-            call: |c, a, m| { go(c.networks().create_network(&arg(&a["body"])), m) },
+            call: |c, a, m| {
+                go(c.networks().create_network(arg(&a["body"])).into_call(), m)
+            },
         },
         Op {
             id: "get-network",
@@ -1658,7 +1713,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[401, 403, 404],
             call: |c, a, m| {
-                go(c.networks().get_network(arg(&a["params"]["network_id"])), m)
+                go(
+                    c
+                        .networks()
+                        .get_network(arg(&a["params"]["network_id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -1667,7 +1728,13 @@ fn operations() -> Vec<Op> {
             dynamic: false,
             errors: &[400, 401, 403, 404],
             call: |c, a, m| {
-                go(c.networks().delete_network(arg(&a["params"]["network_id"])), m)
+                go(
+                    c
+                        .networks()
+                        .delete_network(arg(&a["params"]["network_id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -1679,10 +1746,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .networks()
-                        .update_network(
-                            arg(&a["params"]["network_id"]),
-                            &arg(&a["body"]),
-                        ),
+                        .update_network(arg(&a["params"]["network_id"]), arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1696,13 +1761,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .networks()
-                        .list_network_configurations(
-                            arg(&a["params"]["network_id"]),
-                            &kong_konnect::networks::ListNetworkConfigurationsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_network_configurations(arg(&a["params"]["network_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1716,14 +1778,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .transit_gateways()
-                        .list_transit_gateways(
-                            arg(&a["params"]["network_id"]),
-                            &kong_konnect::transit_gateways::ListTransitGatewaysOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_transit_gateways(arg(&a["params"]["network_id"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1739,8 +1798,9 @@ fn operations() -> Vec<Op> {
                         .transit_gateways()
                         .create_transit_gateway(
                             arg(&a["params"]["network_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1757,7 +1817,8 @@ fn operations() -> Vec<Op> {
                         .get_transit_gateway(
                             arg(&a["params"]["network_id"]),
                             arg(&a["params"]["transit_gateway_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1774,7 +1835,8 @@ fn operations() -> Vec<Op> {
                         .delete_transit_gateway(
                             arg(&a["params"]["network_id"]),
                             arg(&a["params"]["transit_gateway_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1791,8 +1853,9 @@ fn operations() -> Vec<Op> {
                         .update_transit_gateway(
                             arg(&a["params"]["network_id"]),
                             arg(&a["params"]["transit_gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1806,14 +1869,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .private_dns()
-                        .list_private_dns(
-                            arg(&a["params"]["network_id"]),
-                            &kong_konnect::private_dns::ListPrivateDnsOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_private_dns(arg(&a["params"]["network_id"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1829,8 +1889,9 @@ fn operations() -> Vec<Op> {
                         .private_dns()
                         .create_private_dns(
                             arg(&a["params"]["network_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1847,7 +1908,8 @@ fn operations() -> Vec<Op> {
                         .get_private_dns(
                             arg(&a["params"]["network_id"]),
                             arg(&a["params"]["private_dns_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1864,7 +1926,8 @@ fn operations() -> Vec<Op> {
                         .delete_private_dns(
                             arg(&a["params"]["network_id"]),
                             arg(&a["params"]["private_dns_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1881,8 +1944,9 @@ fn operations() -> Vec<Op> {
                         .update_private_dns(
                             arg(&a["params"]["network_id"]),
                             arg(&a["params"]["private_dns_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -1896,13 +1960,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .add_ons()
-                        .list_add_ons(
-                            &kong_konnect::add_ons::ListAddOnsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_add_ons()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1912,7 +1974,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[400, 401, 403, 404, 409],
-            call: |c, a, m| { go(c.add_ons().create_add_on(&arg(&a["body"])), m) },
+            call: |c, a, m| {
+                go(c.add_ons().create_add_on(arg(&a["body"])).into_call(), m)
+            },
         },
         Op {
             id: "get-add-on",
@@ -1920,7 +1984,7 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[401, 403, 404],
             call: |c, a, m| {
-                go(c.add_ons().get_add_on(arg(&a["params"]["add_on_id"])), m)
+                go(c.add_ons().get_add_on(arg(&a["params"]["add_on_id"])).into_call(), m)
             },
         },
         Op {
@@ -1929,7 +1993,13 @@ fn operations() -> Vec<Op> {
             dynamic: false,
             errors: &[400, 401, 403, 404],
             call: |c, a, m| {
-                go(c.add_ons().delete_add_on(arg(&a["params"]["add_on_id"])), m)
+                go(
+                    c
+                        .add_ons()
+                        .delete_add_on(arg(&a["params"]["add_on_id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -1941,7 +2011,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .add_ons()
-                        .update_add_on(arg(&a["params"]["add_on_id"]), &arg(&a["body"])),
+                        .update_add_on(arg(&a["params"]["add_on_id"]), arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1955,13 +2026,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .provider_accounts()
-                        .list_provider_accounts(
-                            &kong_konnect::provider_accounts::ListProviderAccountsOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_provider_accounts()
+                        .filter(arg(&a["options"]["filter"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1975,7 +2044,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .provider_accounts()
-                        .get_provider_account(arg(&a["params"]["provider_account_id"])),
+                        .get_provider_account(arg(&a["params"]["provider_account_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -1989,13 +2059,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .custom_domains()
-                        .list_custom_domains(
-                            &kong_konnect::custom_domains::ListCustomDomainsOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_custom_domains()
+                        .filter(arg(&a["options"]["filter"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2006,7 +2074,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403, 404, 409],
             call: |c, a, m| {
-                go(c.custom_domains().create_custom_domains(&arg(&a["body"])), m)
+                go(
+                    c
+                        .custom_domains()
+                        .create_custom_domains(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -2018,7 +2092,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .custom_domains()
-                        .get_custom_domain(arg(&a["params"]["custom_domain_id"])),
+                        .get_custom_domain(arg(&a["params"]["custom_domain_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2032,7 +2107,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .custom_domains()
-                        .delete_custom_domain(arg(&a["params"]["custom_domain_id"])),
+                        .delete_custom_domain(arg(&a["params"]["custom_domain_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2048,7 +2124,8 @@ fn operations() -> Vec<Op> {
                         .custom_domains()
                         .get_custom_domain_online_status(
                             arg(&a["params"]["custom_domain_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2062,12 +2139,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .cloud_gateways_resource_quotas()
-                        .list_default_resource_quotas(
-                            &kong_konnect::cloud_gateways_resource_quotas::ListDefaultResourceQuotasOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_default_resource_quotas()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2081,12 +2156,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .cloud_gateways_resource_quotas()
-                        .list_resource_quotas(
-                            &kong_konnect::cloud_gateways_resource_quotas::ListResourceQuotasOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_resource_quotas()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2100,7 +2173,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .cloud_gateways_resource_quotas()
-                        .get_resource_quota(arg(&a["params"]["resource_quota_id"])),
+                        .get_resource_quota(arg(&a["params"]["resource_quota_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2114,12 +2188,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .resource_configurations()
-                        .list_default_resource_configurations(
-                            &kong_konnect::resource_configurations::ListDefaultResourceConfigurationsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_default_resource_configurations()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2133,12 +2205,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .resource_configurations()
-                        .list_resource_configurations(
-                            &kong_konnect::resource_configurations::ListResourceConfigurationsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_resource_configurations()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2154,7 +2224,8 @@ fn operations() -> Vec<Op> {
                         .resource_configurations()
                         .get_resource_configuration(
                             arg(&a["params"]["resource_configuration_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2164,7 +2235,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[],
-            call: |c, _, m| { go(c.resource_availability().get_availability_json(), m) },
+            call: |c, _, m| {
+                go(c.resource_availability().get_availability_json().into_call(), m)
+            },
         },
         Op {
             id: "list-user-configurations",
@@ -2175,11 +2248,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .notifications()
-                        .list_user_configurations(
-                            &kong_konnect::notifications::ListUserConfigurationsOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_user_configurations()
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2195,7 +2266,8 @@ fn operations() -> Vec<Op> {
                         .notifications()
                         .list_event_subscriptions(
                             &arg::<String>(&a["params"]["event_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2211,8 +2283,9 @@ fn operations() -> Vec<Op> {
                         .notifications()
                         .create_event_subscription(
                             &arg::<String>(&a["params"]["event_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2229,7 +2302,8 @@ fn operations() -> Vec<Op> {
                         .get_event_subscription(
                             &arg::<String>(&a["params"]["event_id"]),
                             &arg::<String>(&a["params"]["subscription_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2246,7 +2320,8 @@ fn operations() -> Vec<Op> {
                         .delete_event_subscription(
                             &arg::<String>(&a["params"]["event_id"]),
                             &arg::<String>(&a["params"]["subscription_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2263,8 +2338,9 @@ fn operations() -> Vec<Op> {
                         .update_event_subscription(
                             &arg::<String>(&a["params"]["event_id"]),
                             &arg::<String>(&a["params"]["subscription_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2278,13 +2354,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .notifications()
-                        .list_notifications(
-                            &kong_konnect::notifications::ListNotificationsOptions {
-                                page_before: Some(arg(&a["options"]["page_before"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_notifications()
+                        .page_before(&arg::<String>(&a["options"]["page_before"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2300,7 +2374,8 @@ fn operations() -> Vec<Op> {
                         .notifications()
                         .get_notification_details(
                             &arg::<String>(&a["params"]["notification_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2316,7 +2391,8 @@ fn operations() -> Vec<Op> {
                         .notifications()
                         .delete_notification(
                             &arg::<String>(&a["params"]["notification_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2332,8 +2408,9 @@ fn operations() -> Vec<Op> {
                         .notifications()
                         .update_notification(
                             &arg::<String>(&a["params"]["notification_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2344,7 +2421,14 @@ fn operations() -> Vec<Op> {
             dynamic: false,
             errors: &[400, 401, 403, 404],
             call: |c, a, m| {
-                go(c.notifications().bulk_notifications(Some(&arg(&a["body"]))), m)
+                go(
+                    c
+                        .notifications()
+                        .bulk_notifications()
+                        .body(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -2356,56 +2440,60 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .dcr_providers()
-                        .list_dcr_providers(
-                            &kong_konnect::dcr_providers::ListDcrProvidersOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter_id_eq: Some(arg(&a["options"]["filter_id_eq"])),
-                                filter_id: Some(arg(&a["options"]["filter_id"])),
-                                filter_id_contains: Some(
-                                    arg(&a["options"]["filter_id_contains"]),
-                                ),
-                                filter_issuer_eq: Some(
-                                    arg(&a["options"]["filter_issuer_eq"]),
-                                ),
-                                filter_issuer: Some(arg(&a["options"]["filter_issuer"])),
-                                filter_issuer_contains: Some(
-                                    arg(&a["options"]["filter_issuer_contains"]),
-                                ),
-                                filter_name_eq: Some(arg(&a["options"]["filter_name_eq"])),
-                                filter_name: Some(arg(&a["options"]["filter_name"])),
-                                filter_name_contains: Some(
-                                    arg(&a["options"]["filter_name_contains"]),
-                                ),
-                                filter_provider_type_eq: Some(
-                                    arg(&a["options"]["filter_provider_type_eq"]),
-                                ),
-                                filter_provider_type: Some(
-                                    arg(&a["options"]["filter_provider_type"]),
-                                ),
-                                filter_initial_client_id_eq: Some(
-                                    arg(&a["options"]["filter_initial_client_id_eq"]),
-                                ),
-                                filter_initial_client_id: Some(
-                                    arg(&a["options"]["filter_initial_client_id"]),
-                                ),
-                                filter_initial_client_id_contains: Some(
-                                    arg(&a["options"]["filter_initial_client_id_contains"]),
-                                ),
-                                filter_initial_client_audience_eq: Some(
-                                    arg(&a["options"]["filter_initial_client_audience_eq"]),
-                                ),
-                                filter_initial_client_audience: Some(
-                                    arg(&a["options"]["filter_initial_client_audience"]),
-                                ),
-                                filter_initial_client_audience_contains: Some(
-                                    arg(
-                                        &a["options"]["filter_initial_client_audience_contains"],
-                                    ),
-                                ),
-                            },
-                        ),
+                        .list_dcr_providers()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter_id_eq(&arg::<String>(&a["options"]["filter_id_eq"]))
+                        .filter_id(&arg::<String>(&a["options"]["filter_id"]))
+                        .filter_id_contains(
+                            &arg::<String>(&a["options"]["filter_id_contains"]),
+                        )
+                        .filter_issuer_eq(
+                            &arg::<String>(&a["options"]["filter_issuer_eq"]),
+                        )
+                        .filter_issuer(&arg::<String>(&a["options"]["filter_issuer"]))
+                        .filter_issuer_contains(
+                            &arg::<String>(&a["options"]["filter_issuer_contains"]),
+                        )
+                        .filter_name_eq(&arg::<String>(&a["options"]["filter_name_eq"]))
+                        .filter_name(&arg::<String>(&a["options"]["filter_name"]))
+                        .filter_name_contains(
+                            &arg::<String>(&a["options"]["filter_name_contains"]),
+                        )
+                        .filter_provider_type_eq(
+                            &arg::<String>(&a["options"]["filter_provider_type_eq"]),
+                        )
+                        .filter_provider_type(
+                            &arg::<String>(&a["options"]["filter_provider_type"]),
+                        )
+                        .filter_initial_client_id_eq(
+                            &arg::<String>(&a["options"]["filter_initial_client_id_eq"]),
+                        )
+                        .filter_initial_client_id(
+                            &arg::<String>(&a["options"]["filter_initial_client_id"]),
+                        )
+                        .filter_initial_client_id_contains(
+                            &arg::<
+                                String,
+                            >(&a["options"]["filter_initial_client_id_contains"]),
+                        )
+                        .filter_initial_client_audience_eq(
+                            &arg::<
+                                String,
+                            >(&a["options"]["filter_initial_client_audience_eq"]),
+                        )
+                        .filter_initial_client_audience(
+                            &arg::<
+                                String,
+                            >(&a["options"]["filter_initial_client_audience"]),
+                        )
+                        .filter_initial_client_audience_contains(
+                            &arg::<
+                                String,
+                            >(&a["options"]["filter_initial_client_audience_contains"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2416,7 +2504,7 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403],
             call: |c, a, m| {
-                go(c.dcr_providers().create_dcr_provider(&arg(&a["body"])), m)
+                go(c.dcr_providers().create_dcr_provider(arg(&a["body"])).into_call(), m)
             },
         },
         Op {
@@ -2428,7 +2516,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .dcr_providers()
-                        .get_dcr_provider(arg(&a["params"]["dcr_provider_id"])),
+                        .get_dcr_provider(arg(&a["params"]["dcr_provider_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2442,7 +2531,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .dcr_providers()
-                        .delete_dcr_provider(arg(&a["params"]["dcr_provider_id"])),
+                        .delete_dcr_provider(arg(&a["params"]["dcr_provider_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2458,8 +2548,9 @@ fn operations() -> Vec<Op> {
                         .dcr_providers()
                         .update_dcr_provider(
                             arg(&a["params"]["dcr_provider_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2473,7 +2564,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .dcr_providers()
-                        .verify_dcr_provider(arg(&a["params"]["dcr_provider_id"])),
+                        .verify_dcr_provider(arg(&a["params"]["dcr_provider_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2487,14 +2579,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .app_auth_strategies()
-                        .list_app_auth_strategies(
-                            &kong_konnect::app_auth_strategies::ListAppAuthStrategiesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_app_auth_strategies()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2505,7 +2595,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403],
             call: |c, a, m| {
-                go(c.app_auth_strategies().create_app_auth_strategy(&arg(&a["body"])), m)
+                go(
+                    c
+                        .app_auth_strategies()
+                        .create_app_auth_strategy(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -2517,7 +2613,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .app_auth_strategies()
-                        .get_app_auth_strategy(arg(&a["params"]["auth_strategy_id"])),
+                        .get_app_auth_strategy(arg(&a["params"]["auth_strategy_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2533,8 +2630,9 @@ fn operations() -> Vec<Op> {
                         .app_auth_strategies()
                         .replace_app_auth_strategy(
                             arg(&a["params"]["auth_strategy_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2548,7 +2646,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .app_auth_strategies()
-                        .delete_app_auth_strategy(arg(&a["params"]["auth_strategy_id"])),
+                        .delete_app_auth_strategy(arg(&a["params"]["auth_strategy_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2564,8 +2663,9 @@ fn operations() -> Vec<Op> {
                         .app_auth_strategies()
                         .update_app_auth_strategy(
                             arg(&a["params"]["auth_strategy_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2579,14 +2679,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api()
-                        .list_apis(
-                            &kong_konnect::api::ListApisOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_apis()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2596,21 +2694,25 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[400, 401, 403, 404, 415],
-            call: |c, a, m| { go(c.api().create_api(&arg(&a["body"])), m) },
+            call: |c, a, m| { go(c.api().create_api(arg(&a["body"])).into_call(), m) },
         },
         Op {
             id: "fetch-api",
             json: true,
             dynamic: true,
             errors: &[401, 403, 404],
-            call: |c, a, m| { go(c.api().fetch_api(arg(&a["params"]["api_id"])), m) },
+            call: |c, a, m| {
+                go(c.api().fetch_api(arg(&a["params"]["api_id"])).into_call(), m)
+            },
         },
         Op {
             id: "delete-api",
             json: false,
             dynamic: false,
             errors: &[401, 403, 404],
-            call: |c, a, m| { go(c.api().delete_api(arg(&a["params"]["api_id"])), m) },
+            call: |c, a, m| {
+                go(c.api().delete_api(arg(&a["params"]["api_id"])).into_call(), m)
+            },
         },
         Op {
             id: "update-api",
@@ -2621,13 +2723,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api()
-                        .update_api(
-                            arg(&a["params"]["api_id"]),
-                            &arg(&a["body"]),
-                            &kong_konnect::api::UpdateApiOptions {
-                                force: Some(arg(&a["options"]["force"])),
-                            },
-                        ),
+                        .update_api(arg(&a["params"]["api_id"]), arg(&a["body"]))
+                        .force(arg(&a["options"]["force"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2641,14 +2739,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api()
-                        .list_api_registrations(
-                            arg(&a["params"]["api_id"]),
-                            &kong_konnect::api::ListApiRegistrationsOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_api_registrations(arg(&a["params"]["api_id"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2662,12 +2757,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_documentation()
-                        .list_api_documents(
-                            arg(&a["params"]["api_id"]),
-                            &kong_konnect::api_documentation::ListApiDocumentsOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_api_documents(arg(&a["params"]["api_id"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2683,8 +2775,9 @@ fn operations() -> Vec<Op> {
                         .api_documentation()
                         .create_api_document(
                             arg(&a["params"]["api_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2701,7 +2794,8 @@ fn operations() -> Vec<Op> {
                         .fetch_api_document(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["document_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2718,7 +2812,8 @@ fn operations() -> Vec<Op> {
                         .delete_api_document(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["document_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2735,8 +2830,9 @@ fn operations() -> Vec<Op> {
                         .update_api_document(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["document_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2753,8 +2849,9 @@ fn operations() -> Vec<Op> {
                         .move_api_document(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["document_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2768,14 +2865,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_specification()
-                        .list_api_specs(
-                            arg(&a["params"]["api_id"]),
-                            &kong_konnect::api_specification::ListApiSpecsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_api_specs(arg(&a["params"]["api_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2789,7 +2883,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_specification()
-                        .create_api_spec(arg(&a["params"]["api_id"]), &arg(&a["body"])),
+                        .create_api_spec(arg(&a["params"]["api_id"]), arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2806,7 +2901,8 @@ fn operations() -> Vec<Op> {
                         .fetch_api_spec(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["spec_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2823,7 +2919,8 @@ fn operations() -> Vec<Op> {
                         .delete_api_spec(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["spec_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2840,8 +2937,9 @@ fn operations() -> Vec<Op> {
                         .update_api_spec(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["spec_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2852,7 +2950,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403, 415],
             call: |c, a, m| {
-                go(c.api_specification().validate_specification(&arg(&a["body"])), m)
+                go(
+                    c
+                        .api_specification()
+                        .validate_specification(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -2867,7 +2971,8 @@ fn operations() -> Vec<Op> {
                         .fetch_api_package_publication(
                             arg(&a["params"]["api_package_id"]),
                             arg(&a["params"]["portal_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2884,8 +2989,9 @@ fn operations() -> Vec<Op> {
                         .publish_api_package_to_portal(
                             arg(&a["params"]["api_package_id"]),
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2902,7 +3008,8 @@ fn operations() -> Vec<Op> {
                         .delete_api_package_publication(
                             arg(&a["params"]["api_package_id"]),
                             arg(&a["params"]["portal_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2916,14 +3023,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_publication()
-                        .list_api_publications(
-                            &kong_konnect::api_publication::ListApiPublicationsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_api_publications()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -2940,7 +3045,8 @@ fn operations() -> Vec<Op> {
                         .fetch_publication(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["portal_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2957,8 +3063,9 @@ fn operations() -> Vec<Op> {
                         .publish_api_to_portal(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2975,7 +3082,8 @@ fn operations() -> Vec<Op> {
                         .delete_publication(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["portal_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -2989,15 +3097,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_publication()
-                        .list_portal_api_publications(
-                            arg(&a["params"]["portal_id"]),
-                            &kong_konnect::api_publication::ListPortalApiPublicationsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_portal_api_publications(arg(&a["params"]["portal_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3014,7 +3119,8 @@ fn operations() -> Vec<Op> {
                         .fetch_api_image(
                             arg(&a["params"]["api_id"]),
                             &arg(&a["params"]["image_type"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3031,8 +3137,9 @@ fn operations() -> Vec<Op> {
                         .upsert_api_image(
                             arg(&a["params"]["api_id"]),
                             &arg(&a["params"]["image_type"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3049,7 +3156,8 @@ fn operations() -> Vec<Op> {
                         .delete_api_image(
                             arg(&a["params"]["api_id"]),
                             &arg(&a["params"]["image_type"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3066,7 +3174,8 @@ fn operations() -> Vec<Op> {
                         .fetch_api_raw_image(
                             arg(&a["params"]["api_id"]),
                             &arg(&a["params"]["image_type"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3080,14 +3189,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_implementation()
-                        .list_api_implementations(
-                            &kong_konnect::api_implementation::ListApiImplementationsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_api_implementations()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3103,8 +3210,9 @@ fn operations() -> Vec<Op> {
                         .api_implementation()
                         .create_api_implementation(
                             arg(&a["params"]["api_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3121,7 +3229,8 @@ fn operations() -> Vec<Op> {
                         .fetch_api_implementation(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["implementation_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3138,7 +3247,8 @@ fn operations() -> Vec<Op> {
                         .delete_api_implementation(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["implementation_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3152,14 +3262,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_operations()
-                        .list_api_operations(
-                            arg(&a["params"]["api_id"]),
-                            &kong_konnect::api_operations::ListApiOperationsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_api_operations(arg(&a["params"]["api_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3176,7 +3283,8 @@ fn operations() -> Vec<Op> {
                         .fetch_api_operation(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["operation_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3190,14 +3298,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_attributes()
-                        .list_api_attributes(
-                            &kong_konnect::api_attributes::ListApiAttributesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_api_attributes()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3211,14 +3317,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_packages()
-                        .list_api_packages(
-                            &kong_konnect::api_packages::ListApiPackagesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_api_packages()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3229,7 +3333,7 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403, 404],
             call: |c, a, m| {
-                go(c.api_packages().create_api_package(&arg(&a["body"])), m)
+                go(c.api_packages().create_api_package(arg(&a["body"])).into_call(), m)
             },
         },
         Op {
@@ -3238,7 +3342,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[401, 403, 404],
             call: |c, a, m| {
-                go(c.api_packages().get_api_package(arg(&a["params"]["package_id"])), m)
+                go(
+                    c
+                        .api_packages()
+                        .get_api_package(arg(&a["params"]["package_id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -3248,7 +3358,10 @@ fn operations() -> Vec<Op> {
             errors: &[401, 403, 404],
             call: |c, a, m| {
                 go(
-                    c.api_packages().delete_api_package(arg(&a["params"]["package_id"])),
+                    c
+                        .api_packages()
+                        .delete_api_package(arg(&a["params"]["package_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3264,8 +3377,9 @@ fn operations() -> Vec<Op> {
                         .api_packages()
                         .patch_api_package(
                             arg(&a["params"]["package_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3279,15 +3393,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_package_operations()
-                        .list_api_packages_operations(
-                            arg(&a["params"]["package_id"]),
-                            &kong_konnect::api_package_operations::ListApiPackagesOperationsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_api_packages_operations(arg(&a["params"]["package_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3303,8 +3414,9 @@ fn operations() -> Vec<Op> {
                         .api_package_operations()
                         .update_api_package_operations(
                             arg(&a["params"]["package_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3321,7 +3433,8 @@ fn operations() -> Vec<Op> {
                         .get_api_packages_operation(
                             arg(&a["params"]["package_id"]),
                             arg(&a["params"]["operation_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3338,7 +3451,8 @@ fn operations() -> Vec<Op> {
                         .remove_api_package_operation(
                             arg(&a["params"]["package_id"]),
                             arg(&a["params"]["operation_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3352,12 +3466,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_package_documentation()
-                        .list_api_package_documents(
-                            arg(&a["params"]["package_id"]),
-                            &kong_konnect::api_package_documentation::ListApiPackageDocumentsOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_api_package_documents(arg(&a["params"]["package_id"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3373,8 +3484,9 @@ fn operations() -> Vec<Op> {
                         .api_package_documentation()
                         .create_api_package_document(
                             arg(&a["params"]["package_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3391,7 +3503,8 @@ fn operations() -> Vec<Op> {
                         .fetch_api_package_document(
                             arg(&a["params"]["package_id"]),
                             arg(&a["params"]["document_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3408,7 +3521,8 @@ fn operations() -> Vec<Op> {
                         .delete_api_package_document(
                             arg(&a["params"]["package_id"]),
                             arg(&a["params"]["document_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3425,8 +3539,9 @@ fn operations() -> Vec<Op> {
                         .update_api_package_document(
                             arg(&a["params"]["package_id"]),
                             arg(&a["params"]["document_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3443,8 +3558,9 @@ fn operations() -> Vec<Op> {
                         .move_api_package_document(
                             arg(&a["params"]["package_id"]),
                             arg(&a["params"]["document_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3461,7 +3577,8 @@ fn operations() -> Vec<Op> {
                         .fetch_api_package_image(
                             &arg(&a["params"]["image_type"]),
                             arg(&a["params"]["package_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3478,8 +3595,9 @@ fn operations() -> Vec<Op> {
                         .upsert_api_package_image(
                             &arg(&a["params"]["image_type"]),
                             arg(&a["params"]["package_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3496,7 +3614,8 @@ fn operations() -> Vec<Op> {
                         .delete_api_package_image(
                             &arg(&a["params"]["image_type"]),
                             arg(&a["params"]["package_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3513,7 +3632,8 @@ fn operations() -> Vec<Op> {
                         .fetch_api_package_raw_image(
                             &arg(&a["params"]["image_type"]),
                             arg(&a["params"]["package_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3527,14 +3647,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portals()
-                        .list_portals(
-                            &kong_konnect::portals::ListPortalsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_portals()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3544,7 +3662,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[400, 401, 403],
-            call: |c, a, m| { go(c.portals().create_portal(&arg(&a["body"])), m) },
+            call: |c, a, m| {
+                go(c.portals().create_portal(arg(&a["body"])).into_call(), m)
+            },
         },
         Op {
             id: "get-portal",
@@ -3552,7 +3672,7 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[401, 403, 404],
             call: |c, a, m| {
-                go(c.portals().get_portal(arg(&a["params"]["portal_id"])), m)
+                go(c.portals().get_portal(arg(&a["params"]["portal_id"])).into_call(), m)
             },
         },
         Op {
@@ -3564,12 +3684,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portals()
-                        .delete_portal(
-                            arg(&a["params"]["portal_id"]),
-                            &kong_konnect::portals::DeletePortalOptions {
-                                force: Some(arg(&a["options"]["force"])),
-                            },
-                        ),
+                        .delete_portal(arg(&a["params"]["portal_id"]))
+                        .force(arg(&a["options"]["force"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3583,7 +3700,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portals()
-                        .update_portal(arg(&a["params"]["portal_id"]), &arg(&a["body"])),
+                        .update_portal(arg(&a["params"]["portal_id"]), arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3597,7 +3715,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_custom_domains()
-                        .get_portal_custom_domain(arg(&a["params"]["portal_id"])),
+                        .get_portal_custom_domain(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3613,8 +3732,9 @@ fn operations() -> Vec<Op> {
                         .portal_custom_domains()
                         .create_portal_custom_domain(
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3628,7 +3748,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_custom_domains()
-                        .delete_portal_custom_domain(arg(&a["params"]["portal_id"])),
+                        .delete_portal_custom_domain(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3644,8 +3765,9 @@ fn operations() -> Vec<Op> {
                         .portal_custom_domains()
                         .update_portal_custom_domain(
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3659,7 +3781,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_customization()
-                        .get_portal_customization(arg(&a["params"]["portal_id"])),
+                        .get_portal_customization(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3673,10 +3796,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_customization()
-                        .replace_portal_customization(
-                            arg(&a["params"]["portal_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .replace_portal_customization(arg(&a["params"]["portal_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3690,10 +3812,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_customization()
-                        .update_portal_customization(
-                            arg(&a["params"]["portal_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .update_portal_customization(arg(&a["params"]["portal_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3709,7 +3830,8 @@ fn operations() -> Vec<Op> {
                         .portal_auth_settings()
                         .get_portal_authentication_settings(
                             arg(&a["params"]["portal_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3725,8 +3847,9 @@ fn operations() -> Vec<Op> {
                         .portal_auth_settings()
                         .update_portal_authentication_settings(
                             arg(&a["params"]["portal_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3740,13 +3863,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_auth_settings()
-                        .list_portal_team_group_mappings(
-                            arg(&a["params"]["portal_id"]),
-                            &kong_konnect::portal_auth_settings::ListPortalTeamGroupMappingsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_portal_team_group_mappings(arg(&a["params"]["portal_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3762,8 +3882,9 @@ fn operations() -> Vec<Op> {
                         .portal_auth_settings()
                         .update_portal_team_group_mappings(
                             arg(&a["params"]["portal_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3777,12 +3898,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_auth_settings()
-                        .get_portal_identity_providers(
-                            arg(&a["params"]["portal_id"]),
-                            &kong_konnect::portal_auth_settings::GetPortalIdentityProvidersOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .get_portal_identity_providers(arg(&a["params"]["portal_id"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3798,8 +3916,9 @@ fn operations() -> Vec<Op> {
                         .portal_auth_settings()
                         .create_portal_identity_provider(
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3816,7 +3935,8 @@ fn operations() -> Vec<Op> {
                         .get_portal_identity_provider(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3833,7 +3953,8 @@ fn operations() -> Vec<Op> {
                         .delete_portal_identity_provider(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3850,8 +3971,9 @@ fn operations() -> Vec<Op> {
                         .update_portal_identity_provider(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3868,13 +3990,12 @@ fn operations() -> Vec<Op> {
                         .list_portal_idp_team_group_mappings(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["id"]),
-                            &kong_konnect::portal_auth_settings::ListPortalIdpTeamGroupMappingsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                                page_before: Some(arg(&a["options"]["page_before"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .page_before(&arg::<String>(&a["options"]["page_before"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3891,8 +4012,9 @@ fn operations() -> Vec<Op> {
                         .create_portal_idp_team_group_mapping(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3910,7 +4032,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["id"]),
                             arg(&a["params"]["mapping_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3928,7 +4051,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["id"]),
                             arg(&a["params"]["mapping_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3942,15 +4066,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_developers()
-                        .list_portal_developers(
-                            arg(&a["params"]["portal_id"]),
-                            &kong_konnect::portal_developers::ListPortalDevelopersOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_portal_developers(arg(&a["params"]["portal_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -3966,8 +4087,9 @@ fn operations() -> Vec<Op> {
                         .portal_developers()
                         .create_developer(
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -3984,7 +4106,8 @@ fn operations() -> Vec<Op> {
                         .get_developer(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["developer_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4001,7 +4124,8 @@ fn operations() -> Vec<Op> {
                         .delete_developer(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["developer_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4018,8 +4142,9 @@ fn operations() -> Vec<Op> {
                         .update_developer(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["developer_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4033,14 +4158,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_teams()
-                        .list_portal_teams(
-                            arg(&a["params"]["portal_id"]),
-                            &kong_konnect::portal_teams::ListPortalTeamsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_portal_teams(arg(&a["params"]["portal_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4054,10 +4176,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_teams()
-                        .create_portal_team(
-                            arg(&a["params"]["portal_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .create_portal_team(arg(&a["params"]["portal_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4074,7 +4195,8 @@ fn operations() -> Vec<Op> {
                         .get_portal_team(
                             arg(&a["params"]["team_id"]),
                             arg(&a["params"]["portal_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4091,7 +4213,8 @@ fn operations() -> Vec<Op> {
                         .delete_portal_team(
                             arg(&a["params"]["team_id"]),
                             arg(&a["params"]["portal_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4108,8 +4231,9 @@ fn operations() -> Vec<Op> {
                         .update_portal_team(
                             arg(&a["params"]["team_id"]),
                             arg(&a["params"]["portal_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4126,12 +4250,11 @@ fn operations() -> Vec<Op> {
                         .list_portal_developer_teams(
                             arg(&a["params"]["developer_id"]),
                             arg(&a["params"]["portal_id"]),
-                            &kong_konnect::portal_team_membership::ListPortalDeveloperTeamsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4148,12 +4271,11 @@ fn operations() -> Vec<Op> {
                         .list_portal_team_developers(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["team_id"]),
-                            &kong_konnect::portal_team_membership::ListPortalTeamDevelopersOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4170,8 +4292,9 @@ fn operations() -> Vec<Op> {
                         .add_developer_to_portal_team(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["team_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4189,7 +4312,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["developer_id"]),
                             arg(&a["params"]["team_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4199,7 +4323,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[401, 403],
-            call: |c, _, m| { go(c.portal_team_roles().list_portal_roles(), m) },
+            call: |c, _, m| {
+                go(c.portal_team_roles().list_portal_roles().into_call(), m)
+            },
         },
         Op {
             id: "list-portal-team-roles",
@@ -4213,11 +4339,10 @@ fn operations() -> Vec<Op> {
                         .list_portal_team_roles(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["team_id"]),
-                            &kong_konnect::portal_team_roles::ListPortalTeamRolesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4234,12 +4359,11 @@ fn operations() -> Vec<Op> {
                         .assign_role_to_portal_teams(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["team_id"]),
-                            Some(&arg(&a["body"])),
-                            &kong_konnect::portal_team_roles::AssignRoleToPortalTeamsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4257,7 +4381,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["role_id"]),
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["team_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4271,7 +4396,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_integrations()
-                        .get_portal_integrations(arg(&a["params"]["portal_id"])),
+                        .get_portal_integrations(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4285,10 +4411,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_integrations()
-                        .upsert_portal_integrations(
-                            arg(&a["params"]["portal_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .upsert_portal_integrations(arg(&a["params"]["portal_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4302,10 +4427,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_integrations()
-                        .update_portal_integrations(
-                            arg(&a["params"]["portal_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .update_portal_integrations(arg(&a["params"]["portal_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4317,7 +4441,10 @@ fn operations() -> Vec<Op> {
             errors: &[401, 403],
             call: |c, a, m| {
                 go(
-                    c.assets().get_portal_asset_favicon(arg(&a["params"]["portal_id"])),
+                    c
+                        .assets()
+                        .get_portal_asset_favicon(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4333,8 +4460,9 @@ fn operations() -> Vec<Op> {
                         .assets()
                         .replace_portal_asset_favicon(
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4348,7 +4476,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .assets()
-                        .get_portal_asset_favicon_raw(arg(&a["params"]["portal_id"])),
+                        .get_portal_asset_favicon_raw(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4359,7 +4488,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[401, 403],
             call: |c, a, m| {
-                go(c.assets().get_portal_asset_logo(arg(&a["params"]["portal_id"])), m)
+                go(
+                    c
+                        .assets()
+                        .get_portal_asset_logo(arg(&a["params"]["portal_id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -4373,8 +4508,9 @@ fn operations() -> Vec<Op> {
                         .assets()
                         .replace_portal_asset_logo(
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4386,7 +4522,10 @@ fn operations() -> Vec<Op> {
             errors: &[401, 403],
             call: |c, a, m| {
                 go(
-                    c.assets().get_portal_asset_logo_raw(arg(&a["params"]["portal_id"])),
+                    c
+                        .assets()
+                        .get_portal_asset_logo_raw(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4397,7 +4536,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[401, 403, 404],
             call: |c, a, m| {
-                go(c.pages().create_default_content(arg(&a["params"]["portal_id"])), m)
+                go(
+                    c
+                        .pages()
+                        .create_default_content(arg(&a["params"]["portal_id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -4409,13 +4554,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .pages()
-                        .list_portal_pages(
-                            arg(&a["params"]["portal_id"]),
-                            &kong_konnect::pages::ListPortalPagesOptions {
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_portal_pages(arg(&a["params"]["portal_id"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4431,8 +4573,9 @@ fn operations() -> Vec<Op> {
                         .pages()
                         .create_portal_page(
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4449,7 +4592,8 @@ fn operations() -> Vec<Op> {
                         .get_portal_page(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["page_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4466,7 +4610,8 @@ fn operations() -> Vec<Op> {
                         .delete_portal_page(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["page_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4483,8 +4628,9 @@ fn operations() -> Vec<Op> {
                         .update_portal_page(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["page_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4501,8 +4647,9 @@ fn operations() -> Vec<Op> {
                         .move_portal_pages(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["page_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4516,15 +4663,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .snippets()
-                        .list_portal_snippets(
-                            arg(&a["params"]["portal_id"]),
-                            &kong_konnect::snippets::ListPortalSnippetsOptions {
-                                sort: Some(arg(&a["options"]["sort"])),
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_portal_snippets(arg(&a["params"]["portal_id"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4540,8 +4684,9 @@ fn operations() -> Vec<Op> {
                         .snippets()
                         .create_portal_snippet(
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4558,7 +4703,8 @@ fn operations() -> Vec<Op> {
                         .get_portal_snippet(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["snippet_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4575,7 +4721,8 @@ fn operations() -> Vec<Op> {
                         .delete_portal_snippet(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["snippet_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4592,8 +4739,9 @@ fn operations() -> Vec<Op> {
                         .update_portal_snippet(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["snippet_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4607,7 +4755,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .applications()
-                        .get_application_unscoped(arg(&a["params"]["application_id"])),
+                        .get_application_unscoped(arg(&a["params"]["application_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4621,15 +4770,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .applications()
-                        .list_applications(
-                            arg(&a["params"]["portal_id"]),
-                            &kong_konnect::applications::ListApplicationsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_applications(arg(&a["params"]["portal_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4645,8 +4791,9 @@ fn operations() -> Vec<Op> {
                         .applications()
                         .create_application(
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4663,7 +4810,8 @@ fn operations() -> Vec<Op> {
                         .get_application(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["application_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4680,7 +4828,8 @@ fn operations() -> Vec<Op> {
                         .delete_application(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["application_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4697,8 +4846,9 @@ fn operations() -> Vec<Op> {
                         .update_application(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["application_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4715,11 +4865,10 @@ fn operations() -> Vec<Op> {
                         .list_credentials_by_application(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["application_id"]),
-                            &kong_konnect::applications::ListCredentialsByApplicationOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4736,13 +4885,12 @@ fn operations() -> Vec<Op> {
                         .list_developers_by_application(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["application_id"]),
-                            &kong_konnect::applications::ListDevelopersByApplicationOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4756,15 +4904,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .application_registrations()
-                        .list_registrations(
-                            arg(&a["params"]["portal_id"]),
-                            &kong_konnect::application_registrations::ListRegistrationsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_registrations(arg(&a["params"]["portal_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4781,13 +4926,12 @@ fn operations() -> Vec<Op> {
                         .list_registrations_by_application(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["application_id"]),
-                            &kong_konnect::application_registrations::ListRegistrationsByApplicationOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4804,8 +4948,9 @@ fn operations() -> Vec<Op> {
                         .create_application_registration(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["application_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4823,7 +4968,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["application_id"]),
                             arg(&a["params"]["registration_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4841,7 +4987,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["application_id"]),
                             arg(&a["params"]["registration_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4859,8 +5006,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["application_id"]),
                             arg(&a["params"]["registration_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4878,8 +5026,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["application_id"]),
                             arg(&a["params"]["registration_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4897,7 +5046,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["application_id"]),
                             arg(&a["params"]["registration_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4908,7 +5058,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[401, 403, 404],
             call: |c, a, m| {
-                go(c.portal_emails().get_email_config(arg(&a["params"]["portal_id"])), m)
+                go(
+                    c
+                        .portal_emails()
+                        .get_email_config(arg(&a["params"]["portal_id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -4922,8 +5078,9 @@ fn operations() -> Vec<Op> {
                         .portal_emails()
                         .create_portal_email_config(
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -4937,7 +5094,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_emails()
-                        .delete_portal_email_config(arg(&a["params"]["portal_id"])),
+                        .delete_portal_email_config(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4951,10 +5109,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_emails()
-                        .update_portal_email_config(
-                            arg(&a["params"]["portal_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .update_portal_email_config(arg(&a["params"]["portal_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4966,7 +5123,10 @@ fn operations() -> Vec<Op> {
             errors: &[401, 403, 404],
             call: |c, a, m| {
                 go(
-                    c.portal_emails().get_email_delivery(arg(&a["params"]["portal_id"])),
+                    c
+                        .portal_emails()
+                        .get_email_delivery(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4980,7 +5140,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_emails()
-                        .delete_email_delivery(arg(&a["params"]["portal_id"])),
+                        .delete_email_delivery(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -4996,8 +5157,9 @@ fn operations() -> Vec<Op> {
                         .portal_emails()
                         .update_email_delivery(
                             arg(&a["params"]["portal_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5013,7 +5175,8 @@ fn operations() -> Vec<Op> {
                         .portal_emails()
                         .list_portal_custom_email_templates(
                             arg(&a["params"]["portal_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5030,7 +5193,8 @@ fn operations() -> Vec<Op> {
                         .get_portal_custom_email_template(
                             arg(&a["params"]["portal_id"]),
                             &arg(&a["params"]["template_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5047,7 +5211,8 @@ fn operations() -> Vec<Op> {
                         .delete_portal_custom_email_template(
                             arg(&a["params"]["portal_id"]),
                             &arg(&a["params"]["template_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5064,8 +5229,9 @@ fn operations() -> Vec<Op> {
                         .update_portal_custom_email_template(
                             arg(&a["params"]["portal_id"]),
                             &arg(&a["params"]["template_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5082,8 +5248,9 @@ fn operations() -> Vec<Op> {
                         .post_portal_custom_email_test_send(
                             arg(&a["params"]["portal_id"]),
                             &arg(&a["params"]["template_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5097,14 +5264,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_emails()
-                        .list_email_domains(
-                            &kong_konnect::portal_emails::ListEmailDomainsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_email_domains()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5115,7 +5280,7 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403, 404],
             call: |c, a, m| {
-                go(c.portal_emails().create_email_domain(&arg(&a["body"])), m)
+                go(c.portal_emails().create_email_domain(arg(&a["body"])).into_call(), m)
             },
         },
         Op {
@@ -5127,7 +5292,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_emails()
-                        .get_email_domain(&arg::<String>(&a["params"]["email_domain"])),
+                        .get_email_domain(&arg::<String>(&a["params"]["email_domain"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5143,7 +5309,8 @@ fn operations() -> Vec<Op> {
                         .portal_emails()
                         .delete_email_domain(
                             &arg::<String>(&a["params"]["email_domain"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5153,7 +5320,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[401, 403, 404],
-            call: |c, _, m| { go(c.portal_emails().list_default_email_templates(), m) },
+            call: |c, _, m| {
+                go(c.portal_emails().list_default_email_templates().into_call(), m)
+            },
         },
         Op {
             id: "get-default-email-template",
@@ -5164,7 +5333,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_emails()
-                        .get_default_email_template(&arg(&a["params"]["template_name"])),
+                        .get_default_email_template(&arg(&a["params"]["template_name"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5174,7 +5344,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[401, 403, 404],
-            call: |c, _, m| { go(c.portal_emails().list_email_template_variables(), m) },
+            call: |c, _, m| {
+                go(c.portal_emails().list_email_template_variables().into_call(), m)
+            },
         },
         Op {
             id: "list-portal-ip-allow-list",
@@ -5185,14 +5357,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portals_ip_allow_list()
-                        .list_portal_ip_allow_list(
-                            arg(&a["params"]["portal_id"]),
-                            &kong_konnect::portals_ip_allow_list::ListPortalIpAllowListOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_before: Some(arg(&a["options"]["page_before"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_portal_ip_allow_list(arg(&a["params"]["portal_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_before(&arg::<String>(&a["options"]["page_before"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5206,10 +5375,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portals_ip_allow_list()
-                        .create_portal_ip_allow_list(
-                            arg(&a["params"]["portal_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .create_portal_ip_allow_list(arg(&a["params"]["portal_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5226,7 +5394,8 @@ fn operations() -> Vec<Op> {
                         .get_portal_ip_allow_list(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5243,8 +5412,9 @@ fn operations() -> Vec<Op> {
                         .put_portal_ip_allow_list(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5261,7 +5431,8 @@ fn operations() -> Vec<Op> {
                         .delete_portal_ip_allow_list(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5278,8 +5449,9 @@ fn operations() -> Vec<Op> {
                         .update_portal_ip_allow_list(
                             arg(&a["params"]["portal_id"]),
                             arg(&a["params"]["id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5293,14 +5465,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .catalog_services()
-                        .list_catalog_services(
-                            &kong_konnect::catalog_services::ListCatalogServicesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_catalog_services()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5311,7 +5481,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403],
             call: |c, a, m| {
-                go(c.catalog_services().create_catalog_service(&arg(&a["body"])), m)
+                go(
+                    c
+                        .catalog_services()
+                        .create_catalog_service(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -5323,7 +5499,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .catalog_services()
-                        .fetch_catalog_service(&arg::<String>(&a["params"]["id"])),
+                        .fetch_catalog_service(&arg::<String>(&a["params"]["id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5337,7 +5514,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .catalog_services()
-                        .delete_catalog_service(&arg::<String>(&a["params"]["id"])),
+                        .delete_catalog_service(&arg::<String>(&a["params"]["id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5353,8 +5531,9 @@ fn operations() -> Vec<Op> {
                         .catalog_services()
                         .update_catalog_service(
                             &arg::<String>(&a["params"]["id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5368,14 +5547,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .catalog_integrations()
-                        .list_catalog_integrations(
-                            &kong_konnect::catalog_integrations::ListCatalogIntegrationsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_catalog_integrations()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5389,14 +5566,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .integration_instances()
-                        .list_integration_instances(
-                            &kong_konnect::integration_instances::ListIntegrationInstancesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_integration_instances()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5410,7 +5585,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .integration_instances()
-                        .create_integration_instance(&arg(&a["body"])),
+                        .create_integration_instance(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5424,7 +5600,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .integration_instances()
-                        .fetch_integration_instance(&arg::<String>(&a["params"]["id"])),
+                        .fetch_integration_instance(&arg::<String>(&a["params"]["id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5438,7 +5615,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .integration_instances()
-                        .delete_integration_instance(&arg::<String>(&a["params"]["id"])),
+                        .delete_integration_instance(&arg::<String>(&a["params"]["id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5454,8 +5632,9 @@ fn operations() -> Vec<Op> {
                         .integration_instances()
                         .update_integration_instance(
                             &arg::<String>(&a["params"]["id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5471,7 +5650,8 @@ fn operations() -> Vec<Op> {
                         .integration_instance_auth_credentials()
                         .get_integration_instance_auth_credential(
                             &arg::<String>(&a["params"]["integration_instance_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5487,8 +5667,9 @@ fn operations() -> Vec<Op> {
                         .integration_instance_auth_credentials()
                         .create_integration_instance_auth_credential(
                             &arg::<String>(&a["params"]["integration_instance_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5504,7 +5685,8 @@ fn operations() -> Vec<Op> {
                         .integration_instance_auth_credentials()
                         .delete_integration_instance_auth_credential(
                             &arg::<String>(&a["params"]["integration_instance_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5520,7 +5702,8 @@ fn operations() -> Vec<Op> {
                         .integration_instance_auth_config()
                         .get_integration_instance_auth_config(
                             &arg::<String>(&a["params"]["integration_instance_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5536,8 +5719,9 @@ fn operations() -> Vec<Op> {
                         .integration_instance_auth_config()
                         .upsert_integration_instance_auth_config(
                             &arg::<String>(&a["params"]["integration_instance_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5553,7 +5737,8 @@ fn operations() -> Vec<Op> {
                         .integration_instance_auth_config()
                         .delete_integration_instance_auth_config(
                             &arg::<String>(&a["params"]["integration_instance_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5570,8 +5755,9 @@ fn operations() -> Vec<Op> {
                         .update_resource(
                             &arg::<String>(&a["params"]["integration_instance_id"]),
                             &arg::<String>(&a["params"]["resource_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5585,13 +5771,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .catalog_resources()
-                        .list_resources(
-                            &kong_konnect::catalog_resources::ListResourcesOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_resources()
+                        .page(arg(&a["options"]["page"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5605,7 +5789,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .catalog_resources()
-                        .fetch_resource(&arg::<String>(&a["params"]["id"])),
+                        .fetch_resource(&arg::<String>(&a["params"]["id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5619,14 +5804,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .catalog_resource_mappings()
-                        .list_resource_mappings(
-                            &kong_konnect::catalog_resource_mappings::ListResourceMappingsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_resource_mappings()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5640,7 +5823,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .catalog_resource_mappings()
-                        .create_resource_mapping(&arg(&a["body"])),
+                        .create_resource_mapping(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5654,9 +5838,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .catalog_resource_mappings()
-                        .fetch_resource_mapping(
-                            arg(&a["params"]["resource_mapping_id"]),
-                        ),
+                        .fetch_resource_mapping(arg(&a["params"]["resource_mapping_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5672,7 +5855,8 @@ fn operations() -> Vec<Op> {
                         .catalog_resource_mappings()
                         .delete_resource_mapping(
                             arg(&a["params"]["resource_mapping_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5688,12 +5872,11 @@ fn operations() -> Vec<Op> {
                         .catalog_service_resources()
                         .list_catalog_service_resources(
                             &arg::<String>(&a["params"]["id"]),
-                            &kong_konnect::catalog_service_resources::ListCatalogServiceResourcesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5709,13 +5892,12 @@ fn operations() -> Vec<Op> {
                         .catalog_resource_services()
                         .list_catalog_resource_services(
                             &arg::<String>(&a["params"]["id"]),
-                            &kong_konnect::catalog_resource_services::ListCatalogResourceServicesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5729,14 +5911,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .criteria_templates()
-                        .list_criteria_templates(
-                            &kong_konnect::criteria_templates::ListCriteriaTemplatesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_criteria_templates()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5752,13 +5932,12 @@ fn operations() -> Vec<Op> {
                         .scorecards()
                         .list_catalog_service_scorecards(
                             &arg::<String>(&a["params"]["id"]),
-                            &kong_konnect::scorecards::ListCatalogServiceScorecardsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5775,7 +5954,8 @@ fn operations() -> Vec<Op> {
                         .fetch_catalog_service_scorecard(
                             &arg::<String>(&a["params"]["service_id"]),
                             arg(&a["params"]["scorecard_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -5789,14 +5969,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .scorecards()
-                        .list_scorecard_templates(
-                            &kong_konnect::scorecards::ListScorecardTemplatesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_scorecard_templates()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5810,14 +5988,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .scorecards()
-                        .list_scorecards(
-                            &kong_konnect::scorecards::ListScorecardsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_scorecards()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5827,7 +6003,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[400, 401, 403],
-            call: |c, a, m| { go(c.scorecards().create_scorecard(&arg(&a["body"])), m) },
+            call: |c, a, m| {
+                go(c.scorecards().create_scorecard(arg(&a["body"])).into_call(), m)
+            },
         },
         Op {
             id: "fetch-scorecard",
@@ -5835,7 +6013,10 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[401, 403, 404],
             call: |c, a, m| {
-                go(c.scorecards().fetch_scorecard(arg(&a["params"]["id"])), m)
+                go(
+                    c.scorecards().fetch_scorecard(arg(&a["params"]["id"])).into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -5847,7 +6028,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .scorecards()
-                        .update_scorecard(arg(&a["params"]["id"]), &arg(&a["body"])),
+                        .update_scorecard(arg(&a["params"]["id"]), arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5858,7 +6040,10 @@ fn operations() -> Vec<Op> {
             dynamic: false,
             errors: &[401, 403, 404],
             call: |c, a, m| {
-                go(c.scorecards().delete_scorecard(arg(&a["params"]["id"])), m)
+                go(
+                    c.scorecards().delete_scorecard(arg(&a["params"]["id"])).into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -5870,15 +6055,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .scorecards()
-                        .list_scorecard_services(
-                            arg(&a["params"]["id"]),
-                            &kong_konnect::scorecards::ListScorecardServicesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_scorecard_services(arg(&a["params"]["id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5892,15 +6074,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .scorecards()
-                        .list_scorecard_criteria(
-                            arg(&a["params"]["id"]),
-                            &kong_konnect::scorecards::ListScorecardCriteriaOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_scorecard_criteria(arg(&a["params"]["id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5917,13 +6096,12 @@ fn operations() -> Vec<Op> {
                         .list_scorecard_criteria_services(
                             arg(&a["params"]["scorecard_id"]),
                             arg(&a["params"]["criteria_id"]),
-                            &kong_konnect::scorecards::ListScorecardCriteriaServicesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5937,15 +6115,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .catalog_service_api_mappings()
-                        .list_service_mappings_for_api(
-                            arg(&a["params"]["api_id"]),
-                            &kong_konnect::catalog_service_api_mappings::ListServiceMappingsForApiOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_service_mappings_for_api(arg(&a["params"]["api_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5961,13 +6136,12 @@ fn operations() -> Vec<Op> {
                         .catalog_service_api_mappings()
                         .list_catalog_service_api_mappings(
                             &arg::<String>(&a["params"]["service_id"]),
-                            &kong_konnect::catalog_service_api_mappings::ListCatalogServiceApiMappingsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -5983,8 +6157,9 @@ fn operations() -> Vec<Op> {
                         .catalog_service_api_mappings()
                         .create_catalog_service_api_mapping(
                             &arg::<String>(&a["params"]["service_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6001,7 +6176,8 @@ fn operations() -> Vec<Op> {
                         .get_catalog_service_api_mapping(
                             &arg::<String>(&a["params"]["service_id"]),
                             arg(&a["params"]["mapping_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6018,7 +6194,8 @@ fn operations() -> Vec<Op> {
                         .delete_catalog_service_api_mapping(
                             &arg::<String>(&a["params"]["service_id"]),
                             arg(&a["params"]["mapping_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6032,13 +6209,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .event_gateways()
-                        .list_event_gateways(
-                            &kong_konnect::event_gateways::ListEventGatewaysOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_event_gateways()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6049,7 +6224,10 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403, 404, 409, 500, 503],
             call: |c, a, m| {
-                go(c.event_gateways().create_event_gateway(&arg(&a["body"])), m)
+                go(
+                    c.event_gateways().create_event_gateway(arg(&a["body"])).into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -6061,7 +6239,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .event_gateways()
-                        .get_event_gateway(arg(&a["params"]["gateway_id"])),
+                        .get_event_gateway(arg(&a["params"]["gateway_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6077,8 +6256,9 @@ fn operations() -> Vec<Op> {
                         .event_gateways()
                         .update_event_gateway(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6092,7 +6272,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .event_gateways()
-                        .delete_event_gateway(arg(&a["params"]["gateway_id"])),
+                        .delete_event_gateway(arg(&a["params"]["gateway_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6108,8 +6289,9 @@ fn operations() -> Vec<Op> {
                         .event_gateways()
                         .patch_event_gateway(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6125,12 +6307,11 @@ fn operations() -> Vec<Op> {
                         .event_gateway_backend_clusters()
                         .list_event_gateway_backend_clusters(
                             arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::event_gateway_backend_clusters::ListEventGatewayBackendClustersOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6146,8 +6327,9 @@ fn operations() -> Vec<Op> {
                         .event_gateway_backend_clusters()
                         .create_event_gateway_backend_cluster(
                             arg(&a["params"]["gateway_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6164,7 +6346,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_backend_cluster(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["backend_cluster_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6181,8 +6364,9 @@ fn operations() -> Vec<Op> {
                         .update_event_gateway_backend_cluster(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["backend_cluster_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6199,7 +6383,8 @@ fn operations() -> Vec<Op> {
                         .delete_event_gateway_backend_cluster(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["backend_cluster_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6215,12 +6400,11 @@ fn operations() -> Vec<Op> {
                         .event_gateway_virtual_clusters()
                         .list_event_gateway_virtual_clusters(
                             arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::event_gateway_virtual_clusters::ListEventGatewayVirtualClustersOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6236,8 +6420,9 @@ fn operations() -> Vec<Op> {
                         .event_gateway_virtual_clusters()
                         .create_event_gateway_virtual_cluster(
                             arg(&a["params"]["gateway_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6254,7 +6439,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_virtual_cluster(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6271,8 +6457,9 @@ fn operations() -> Vec<Op> {
                         .update_event_gateway_virtual_cluster(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6289,7 +6476,8 @@ fn operations() -> Vec<Op> {
                         .delete_event_gateway_virtual_cluster(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6303,14 +6491,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .event_gateway_listeners()
-                        .list_event_gateway_listeners(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::event_gateway_listeners::ListEventGatewayListenersOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_event_gateway_listeners(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6324,10 +6509,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .event_gateway_listeners()
-                        .create_event_gateway_listener(
-                            arg(&a["params"]["gateway_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .create_event_gateway_listener(arg(&a["params"]["gateway_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6344,7 +6528,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_listener(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_listener_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6361,8 +6546,9 @@ fn operations() -> Vec<Op> {
                         .update_event_gateway_listener(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_listener_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6379,7 +6565,8 @@ fn operations() -> Vec<Op> {
                         .delete_event_gateway_listener(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_listener_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6396,10 +6583,9 @@ fn operations() -> Vec<Op> {
                         .list_event_gateway_listener_policies(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_listener_id"]),
-                            &kong_konnect::event_gateway_listener_policies::ListEventGatewayListenerPoliciesOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6416,12 +6602,11 @@ fn operations() -> Vec<Op> {
                         .create_event_gateway_listener_policy(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_listener_id"]),
-                            &arg(&a["body"]),
-                            &kong_konnect::event_gateway_listener_policies::CreateEventGatewayListenerPolicyOptions {
-                                before: Some(arg(&a["options"]["before"])),
-                                after: Some(arg(&a["options"]["after"])),
-                            },
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .before(arg(&a["options"]["before"]))
+                        .after(arg(&a["options"]["after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6439,7 +6624,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_listener_id"]),
                             arg(&a["params"]["policy_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6457,8 +6643,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_listener_id"]),
                             arg(&a["params"]["policy_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6476,7 +6663,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_listener_id"]),
                             arg(&a["params"]["policy_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6494,8 +6682,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_listener_id"]),
                             arg(&a["params"]["policy_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6513,8 +6702,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_listener_id"]),
                             arg(&a["params"]["policy_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6531,7 +6721,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_listener_policy_chain(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_listener_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6548,8 +6739,9 @@ fn operations() -> Vec<Op> {
                         .update_event_gateway_listener_policy_chain(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_listener_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6566,10 +6758,9 @@ fn operations() -> Vec<Op> {
                         .list_event_gateway_virtual_cluster_cluster_level_policies(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                            &kong_konnect::event_gateway_virtual_cluster_policies::ListEventGatewayVirtualClusterClusterLevelPoliciesOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6586,12 +6777,11 @@ fn operations() -> Vec<Op> {
                         .create_event_gateway_virtual_cluster_cluster_level_policy(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                            Some(&arg(&a["body"])),
-                            &kong_konnect::event_gateway_virtual_cluster_policies::CreateEventGatewayVirtualClusterClusterLevelPolicyOptions {
-                                before: Some(arg(&a["options"]["before"])),
-                                after: Some(arg(&a["options"]["after"])),
-                            },
-                        ),
+                        )
+                        .before(arg(&a["options"]["before"]))
+                        .after(arg(&a["options"]["after"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6609,7 +6799,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6627,8 +6818,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6646,7 +6838,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6664,8 +6857,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6683,8 +6877,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6701,7 +6896,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_virtual_cluster_cluster_level_policy_chain(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6718,8 +6914,9 @@ fn operations() -> Vec<Op> {
                         .update_event_gateway_virtual_cluster_cluster_level_policy_chain(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6736,10 +6933,9 @@ fn operations() -> Vec<Op> {
                         .list_event_gateway_virtual_cluster_produce_policies(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                            &kong_konnect::event_gateway_virtual_cluster_produce_policies::ListEventGatewayVirtualClusterProducePoliciesOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6756,12 +6952,11 @@ fn operations() -> Vec<Op> {
                         .create_event_gateway_virtual_cluster_produce_policy(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                            Some(&arg(&a["body"])),
-                            &kong_konnect::event_gateway_virtual_cluster_produce_policies::CreateEventGatewayVirtualClusterProducePolicyOptions {
-                                before: Some(arg(&a["options"]["before"])),
-                                after: Some(arg(&a["options"]["after"])),
-                            },
-                        ),
+                        )
+                        .before(arg(&a["options"]["before"]))
+                        .after(arg(&a["options"]["after"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6779,7 +6974,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6797,8 +6993,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6816,7 +7013,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6834,8 +7032,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6853,8 +7052,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6871,7 +7071,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_virtual_cluster_produce_policy_chain(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6888,8 +7089,9 @@ fn operations() -> Vec<Op> {
                         .update_event_gateway_virtual_cluster_produce_policy_chain(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6906,10 +7108,9 @@ fn operations() -> Vec<Op> {
                         .list_event_gateway_virtual_cluster_consume_policies(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                            &kong_konnect::event_gateway_virtual_cluster_consume_policies::ListEventGatewayVirtualClusterConsumePoliciesOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6926,12 +7127,11 @@ fn operations() -> Vec<Op> {
                         .create_event_gateway_virtual_cluster_consume_policy(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                            Some(&arg(&a["body"])),
-                            &kong_konnect::event_gateway_virtual_cluster_consume_policies::CreateEventGatewayVirtualClusterConsumePolicyOptions {
-                                before: Some(arg(&a["options"]["before"])),
-                                after: Some(arg(&a["options"]["after"])),
-                            },
-                        ),
+                        )
+                        .before(arg(&a["options"]["before"]))
+                        .after(arg(&a["options"]["after"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6949,7 +7149,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -6967,8 +7168,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -6986,7 +7188,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7004,8 +7207,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7023,8 +7227,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
                             arg(&a["params"]["policy_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7041,7 +7246,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_virtual_cluster_consume_policy_chain(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7058,8 +7264,9 @@ fn operations() -> Vec<Op> {
                         .update_event_gateway_virtual_cluster_consume_policy_chain(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["virtual_cluster_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7075,12 +7282,11 @@ fn operations() -> Vec<Op> {
                         .event_gateway_data_plane_certificates()
                         .list_event_gateway_data_plane_certificates(
                             arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::event_gateway_data_plane_certificates::ListEventGatewayDataPlaneCertificatesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7096,8 +7302,9 @@ fn operations() -> Vec<Op> {
                         .event_gateway_data_plane_certificates()
                         .create_event_gateway_data_plane_certificate(
                             arg(&a["params"]["gateway_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7114,7 +7321,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_data_plane_certificate(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["certificate_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7131,8 +7339,9 @@ fn operations() -> Vec<Op> {
                         .update_event_gateway_data_plane_certificate(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["certificate_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7149,7 +7358,8 @@ fn operations() -> Vec<Op> {
                         .delete_event_gateway_data_plane_certificate(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["certificate_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7163,14 +7373,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .event_gateway_static_keys()
-                        .list_event_gateway_static_keys(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::event_gateway_static_keys::ListEventGatewayStaticKeysOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_event_gateway_static_keys(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7184,10 +7391,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .event_gateway_static_keys()
-                        .create_event_gateway_static_key(
-                            arg(&a["params"]["gateway_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .create_event_gateway_static_key(arg(&a["params"]["gateway_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7204,7 +7410,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_static_key(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["static_key_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7221,7 +7428,8 @@ fn operations() -> Vec<Op> {
                         .delete_event_gateway_static_key(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["static_key_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7237,12 +7445,11 @@ fn operations() -> Vec<Op> {
                         .event_gateway_schema_registries()
                         .list_event_gateway_schema_registries(
                             arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::event_gateway_schema_registries::ListEventGatewaySchemaRegistriesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7258,8 +7465,9 @@ fn operations() -> Vec<Op> {
                         .event_gateway_schema_registries()
                         .create_event_gateway_schema_registry(
                             arg(&a["params"]["gateway_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7276,7 +7484,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_schema_registry(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["schema_registry_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7293,8 +7502,9 @@ fn operations() -> Vec<Op> {
                         .update_event_gateway_schema_registry(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["schema_registry_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7311,7 +7521,8 @@ fn operations() -> Vec<Op> {
                         .delete_event_gateway_schema_registry(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["schema_registry_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7327,12 +7538,11 @@ fn operations() -> Vec<Op> {
                         .event_gateway_tls_trust_bundles()
                         .list_event_gateway_tls_trust_bundles(
                             arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::event_gateway_tls_trust_bundles::ListEventGatewayTlsTrustBundlesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7348,8 +7558,9 @@ fn operations() -> Vec<Op> {
                         .event_gateway_tls_trust_bundles()
                         .create_event_gateway_tls_trust_bundle(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7366,7 +7577,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_tls_trust_bundle(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["tls_trust_bundle_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7383,8 +7595,9 @@ fn operations() -> Vec<Op> {
                         .update_event_gateway_tls_trust_bundle(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["tls_trust_bundle_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7401,7 +7614,8 @@ fn operations() -> Vec<Op> {
                         .delete_event_gateway_tls_trust_bundle(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["tls_trust_bundle_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7415,13 +7629,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .event_gateway_nodes()
-                        .list_event_gateway_nodes(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::event_gateway_nodes::ListEventGatewayNodesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_event_gateway_nodes(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7438,7 +7649,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_node(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_node_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7455,7 +7667,8 @@ fn operations() -> Vec<Op> {
                         .list_event_gateway_node_errors(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_node_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7472,7 +7685,8 @@ fn operations() -> Vec<Op> {
                         .get_event_gateway_node_status(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["event_gateway_node_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7483,7 +7697,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403, 404],
             call: |c, _, m| {
-                go(c.open_meter_defaults().get_organization_default_tax_codes(), m)
+                go(
+                    c
+                        .open_meter_defaults()
+                        .get_organization_default_tax_codes()
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -7495,7 +7715,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_defaults()
-                        .update_organization_default_tax_codes(&arg(&a["body"])),
+                        .update_organization_default_tax_codes(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7509,13 +7730,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_product_catalog()
-                        .list_product_catalog_addons(
-                            &kong_konnect::open_meter_product_catalog::ListProductCatalogAddonsOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_product_catalog_addons()
+                        .page(arg(&a["options"]["page"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7529,7 +7748,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_product_catalog()
-                        .create_product_catalog_addon(&arg(&a["body"])),
+                        .create_product_catalog_addon(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7545,7 +7765,8 @@ fn operations() -> Vec<Op> {
                         .open_meter_product_catalog()
                         .get_product_catalog_addon(
                             &arg::<String>(&a["params"]["addon_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7561,8 +7782,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_product_catalog()
                         .update_product_catalog_addon(
                             &arg::<String>(&a["params"]["addon_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7578,7 +7800,8 @@ fn operations() -> Vec<Op> {
                         .open_meter_product_catalog()
                         .delete_product_catalog_addon(
                             &arg::<String>(&a["params"]["addon_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7594,7 +7817,8 @@ fn operations() -> Vec<Op> {
                         .open_meter_product_catalog()
                         .archive_product_catalog_addon(
                             &arg::<String>(&a["params"]["addon_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7610,7 +7834,8 @@ fn operations() -> Vec<Op> {
                         .open_meter_product_catalog()
                         .publish_product_catalog_addon(
                             &arg::<String>(&a["params"]["addon_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7624,13 +7849,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_product_catalog()
-                        .list_plans(
-                            &kong_konnect::open_meter_product_catalog::ListPlansOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_plans()
+                        .page(arg(&a["options"]["page"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7641,7 +7864,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403],
             call: |c, a, m| {
-                go(c.open_meter_product_catalog().create_plan(&arg(&a["body"])), m)
+                go(
+                    c
+                        .open_meter_product_catalog()
+                        .create_plan(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -7653,7 +7882,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_product_catalog()
-                        .get_plan(&arg::<String>(&a["params"]["plan_id"])),
+                        .get_plan(&arg::<String>(&a["params"]["plan_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7669,8 +7899,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_product_catalog()
                         .update_plan(
                             &arg::<String>(&a["params"]["plan_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7684,7 +7915,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_product_catalog()
-                        .delete_plan(&arg::<String>(&a["params"]["plan_id"])),
+                        .delete_plan(&arg::<String>(&a["params"]["plan_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7698,12 +7930,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_product_catalog()
-                        .list_plan_addons(
-                            &arg::<String>(&a["params"]["plan_id"]),
-                            &kong_konnect::open_meter_product_catalog::ListPlanAddonsOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                            },
-                        ),
+                        .list_plan_addons(&arg::<String>(&a["params"]["plan_id"]))
+                        .page(arg(&a["options"]["page"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7719,8 +7948,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_product_catalog()
                         .create_plan_addon(
                             &arg::<String>(&a["params"]["plan_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7737,7 +7967,8 @@ fn operations() -> Vec<Op> {
                         .get_plan_addon(
                             &arg::<String>(&a["params"]["plan_id"]),
                             &arg::<String>(&a["params"]["plan_addon_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7754,8 +7985,9 @@ fn operations() -> Vec<Op> {
                         .update_plan_addon(
                             &arg::<String>(&a["params"]["plan_id"]),
                             &arg::<String>(&a["params"]["plan_addon_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7772,7 +8004,8 @@ fn operations() -> Vec<Op> {
                         .delete_plan_addon(
                             &arg::<String>(&a["params"]["plan_id"]),
                             &arg::<String>(&a["params"]["plan_addon_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7786,7 +8019,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_product_catalog()
-                        .archive_plan(&arg::<String>(&a["params"]["plan_id"])),
+                        .archive_plan(&arg::<String>(&a["params"]["plan_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7800,7 +8034,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_product_catalog()
-                        .publish_plan(&arg::<String>(&a["params"]["plan_id"])),
+                        .publish_plan(&arg::<String>(&a["params"]["plan_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7814,12 +8049,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_llm_cost()
-                        .list_llm_cost_overrides(
-                            &kong_konnect::open_meter_llm_cost::ListLlmCostOverridesOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                                page: Some(arg(&a["options"]["page"])),
-                            },
-                        ),
+                        .list_llm_cost_overrides()
+                        .filter(arg(&a["options"]["filter"]))
+                        .page(arg(&a["options"]["page"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7830,7 +8063,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403],
             call: |c, a, m| {
-                go(c.open_meter_llm_cost().create_llm_cost_override(&arg(&a["body"])), m)
+                go(
+                    c
+                        .open_meter_llm_cost()
+                        .create_llm_cost_override(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -7844,7 +8083,8 @@ fn operations() -> Vec<Op> {
                         .open_meter_llm_cost()
                         .delete_llm_cost_override(
                             &arg::<String>(&a["params"]["price_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7858,13 +8098,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_llm_cost()
-                        .list_llm_cost_prices(
-                            &kong_konnect::open_meter_llm_cost::ListLlmCostPricesOptions {
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                page: Some(arg(&a["options"]["page"])),
-                            },
-                        ),
+                        .list_llm_cost_prices()
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .page(arg(&a["options"]["page"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7878,7 +8116,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_llm_cost()
-                        .get_llm_cost_price(&arg::<String>(&a["params"]["price_id"])),
+                        .get_llm_cost_price(&arg::<String>(&a["params"]["price_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7892,13 +8131,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_features()
-                        .list_features(
-                            &kong_konnect::open_meter_features::ListFeaturesOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_features()
+                        .page(arg(&a["options"]["page"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7909,7 +8146,10 @@ fn operations() -> Vec<Op> {
             dynamic: false,
             errors: &[400, 401, 403],
             call: |c, a, m| {
-                go(c.open_meter_features().create_feature(&arg(&a["body"])), m)
+                go(
+                    c.open_meter_features().create_feature(arg(&a["body"])).into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -7921,7 +8161,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_features()
-                        .get_feature(&arg::<String>(&a["params"]["feature_id"])),
+                        .get_feature(&arg::<String>(&a["params"]["feature_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7935,7 +8176,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_features()
-                        .delete_feature(&arg::<String>(&a["params"]["feature_id"])),
+                        .delete_feature(&arg::<String>(&a["params"]["feature_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7951,8 +8193,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_features()
                         .update_feature(
                             &arg::<String>(&a["params"]["feature_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -7966,10 +8209,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_features()
-                        .query_feature_cost(
-                            &arg::<String>(&a["params"]["feature_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .query_feature_cost(&arg::<String>(&a["params"]["feature_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7983,12 +8225,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_tax()
-                        .list_tax_codes(
-                            &kong_konnect::open_meter_tax::ListTaxCodesOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                include_deleted: Some(arg(&a["options"]["include_deleted"])),
-                            },
-                        ),
+                        .list_tax_codes()
+                        .page(arg(&a["options"]["page"]))
+                        .include_deleted(arg(&a["options"]["include_deleted"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -7999,7 +8239,7 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403],
             call: |c, a, m| {
-                go(c.open_meter_tax().create_tax_code(&arg(&a["body"])), m)
+                go(c.open_meter_tax().create_tax_code(arg(&a["body"])).into_call(), m)
             },
         },
         Op {
@@ -8011,7 +8251,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_tax()
-                        .get_tax_code(&arg::<String>(&a["params"]["tax_code_id"])),
+                        .get_tax_code(&arg::<String>(&a["params"]["tax_code_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8027,8 +8268,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_tax()
                         .upsert_tax_code(
                             &arg::<String>(&a["params"]["tax_code_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8042,7 +8284,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_tax()
-                        .delete_tax_code(&arg::<String>(&a["params"]["tax_code_id"])),
+                        .delete_tax_code(&arg::<String>(&a["params"]["tax_code_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8056,11 +8299,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_billing_settings()
-                        .list_billing_profiles(
-                            &kong_konnect::open_meter_billing_settings::ListBillingProfilesOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                            },
-                        ),
+                        .list_billing_profiles()
+                        .page(arg(&a["options"]["page"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8074,7 +8315,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_billing_settings()
-                        .create_billing_profile(&arg(&a["body"])),
+                        .create_billing_profile(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8088,7 +8330,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_billing_settings()
-                        .get_billing_profile(&arg::<String>(&a["params"]["id"])),
+                        .get_billing_profile(&arg::<String>(&a["params"]["id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8104,8 +8347,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_billing_settings()
                         .update_billing_profile(
                             &arg::<String>(&a["params"]["id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8119,7 +8363,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_billing_settings()
-                        .delete_billing_profile(&arg::<String>(&a["params"]["id"])),
+                        .delete_billing_profile(&arg::<String>(&a["params"]["id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8133,11 +8378,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_apps()
-                        .list_apps(
-                            &kong_konnect::open_meter_apps::ListAppsOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                            },
-                        ),
+                        .list_apps()
+                        .page(arg(&a["options"]["page"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8149,7 +8392,10 @@ fn operations() -> Vec<Op> {
             errors: &[400, 401, 403, 404],
             call: |c, a, m| {
                 go(
-                    c.open_meter_apps().get_app(&arg::<String>(&a["params"]["app_id"])),
+                    c
+                        .open_meter_apps()
+                        .get_app(&arg::<String>(&a["params"]["app_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8165,7 +8411,8 @@ fn operations() -> Vec<Op> {
                         .open_meter_entitlements()
                         .list_customer_entitlement_access(
                             &arg::<String>(&a["params"]["customer_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8179,13 +8426,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_subscriptions()
-                        .list_subscriptions(
-                            &kong_konnect::open_meter_subscriptions::ListSubscriptionsOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_subscriptions()
+                        .page(arg(&a["options"]["page"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8196,7 +8441,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403, 404, 409],
             call: |c, a, m| {
-                go(c.open_meter_subscriptions().create_subscription(&arg(&a["body"])), m)
+                go(
+                    c
+                        .open_meter_subscriptions()
+                        .create_subscription(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -8210,7 +8461,8 @@ fn operations() -> Vec<Op> {
                         .open_meter_subscriptions()
                         .get_subscription(
                             &arg::<String>(&a["params"]["subscription_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8226,11 +8478,10 @@ fn operations() -> Vec<Op> {
                         .open_meter_subscriptions()
                         .list_subscription_addons(
                             &arg::<String>(&a["params"]["subscription_id"]),
-                            &kong_konnect::open_meter_subscriptions::ListSubscriptionAddonsOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        )
+                        .page(arg(&a["options"]["page"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8247,7 +8498,8 @@ fn operations() -> Vec<Op> {
                         .get_subscription_addon(
                             &arg::<String>(&a["params"]["subscription_id"]),
                             &arg::<String>(&a["params"]["subscription_addon_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8263,8 +8515,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_subscriptions()
                         .cancel_subscription(
                             &arg::<String>(&a["params"]["subscription_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8280,8 +8533,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_subscriptions()
                         .change_subscription(
                             &arg::<String>(&a["params"]["subscription_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8297,7 +8551,8 @@ fn operations() -> Vec<Op> {
                         .open_meter_subscriptions()
                         .unschedule_cancelation(
                             &arg::<String>(&a["params"]["subscription_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8311,13 +8566,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_customers()
-                        .list_customers(
-                            &kong_konnect::open_meter_customers::ListCustomersOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_customers()
+                        .page(arg(&a["options"]["page"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8328,7 +8581,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403],
             call: |c, a, m| {
-                go(c.open_meter_customers().create_customer(&arg(&a["body"])), m)
+                go(
+                    c
+                        .open_meter_customers()
+                        .create_customer(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -8340,7 +8599,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_customers()
-                        .get_customer(&arg::<String>(&a["params"]["customer_id"])),
+                        .get_customer(&arg::<String>(&a["params"]["customer_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8356,8 +8616,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_customers()
                         .upsert_customer(
                             &arg::<String>(&a["params"]["customer_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8371,7 +8632,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_customers()
-                        .delete_customer(&arg::<String>(&a["params"]["customer_id"])),
+                        .delete_customer(&arg::<String>(&a["params"]["customer_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8387,7 +8649,8 @@ fn operations() -> Vec<Op> {
                         .open_meter_customers()
                         .get_customer_billing(
                             &arg::<String>(&a["params"]["customer_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8403,8 +8666,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_customers()
                         .update_customer_billing(
                             &arg::<String>(&a["params"]["customer_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8420,8 +8684,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_customers()
                         .update_customer_billing_app_data(
                             &arg::<String>(&a["params"]["customer_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8437,8 +8702,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_customers()
                         .create_customer_stripe_checkout_session(
                             &arg::<String>(&a["params"]["customer_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8454,8 +8720,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_customers()
                         .create_customer_stripe_portal_session(
                             &arg::<String>(&a["params"]["customer_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8471,13 +8738,12 @@ fn operations() -> Vec<Op> {
                         .open_meter_customers()
                         .list_customer_charges(
                             &arg::<String>(&a["params"]["customer_id"]),
-                            &kong_konnect::open_meter_customers::ListCustomerChargesOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                expand: Some(arg(&a["options"]["expand"])),
-                            },
-                        ),
+                        )
+                        .page(arg(&a["options"]["page"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .expand(arg(&a["options"]["expand"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8493,8 +8759,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_customers()
                         .create_customer_charges(
                             &arg::<String>(&a["params"]["customer_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8510,8 +8777,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_customers()
                         .create_credit_adjustment(
                             &arg::<String>(&a["params"]["customer_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8527,11 +8795,10 @@ fn operations() -> Vec<Op> {
                         .open_meter_customers()
                         .get_customer_credit_balance(
                             &arg::<String>(&a["params"]["customer_id"]),
-                            &kong_konnect::open_meter_customers::GetCustomerCreditBalanceOptions {
-                                timestamp: Some(arg(&a["options"]["timestamp"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .timestamp(arg(&a["options"]["timestamp"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8545,13 +8812,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .open_meter_customers()
-                        .list_credit_grants(
-                            &arg::<String>(&a["params"]["customer_id"]),
-                            &kong_konnect::open_meter_customers::ListCreditGrantsOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_credit_grants(&arg::<String>(&a["params"]["customer_id"]))
+                        .page(arg(&a["options"]["page"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8567,8 +8831,9 @@ fn operations() -> Vec<Op> {
                         .open_meter_customers()
                         .create_credit_grant(
                             &arg::<String>(&a["params"]["customer_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8585,7 +8850,8 @@ fn operations() -> Vec<Op> {
                         .get_credit_grant(
                             &arg::<String>(&a["params"]["customer_id"]),
                             &arg::<String>(&a["params"]["credit_grant_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8602,8 +8868,9 @@ fn operations() -> Vec<Op> {
                         .update_credit_grant_external_settlement(
                             &arg::<String>(&a["params"]["customer_id"]),
                             &arg::<String>(&a["params"]["credit_grant_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8619,11 +8886,10 @@ fn operations() -> Vec<Op> {
                         .open_meter_customers()
                         .list_credit_transactions(
                             &arg::<String>(&a["params"]["customer_id"]),
-                            &kong_konnect::open_meter_customers::ListCreditTransactionsOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page(arg(&a["options"]["page"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8637,13 +8903,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .metering_events()
-                        .list_metering_events(
-                            &kong_konnect::metering_events::ListMeteringEventsOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_metering_events()
+                        .page(arg(&a["options"]["page"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8654,7 +8918,13 @@ fn operations() -> Vec<Op> {
             dynamic: false,
             errors: &[400, 401, 403],
             call: |c, a, m| {
-                go(c.metering_events().ingest_metering_events(&arg(&a["body"])), m)
+                go(
+                    c
+                        .metering_events()
+                        .ingest_metering_events(arg(&a["body"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -8666,13 +8936,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .meters()
-                        .list_meters(
-                            &kong_konnect::meters::ListMetersOptions {
-                                page: Some(arg(&a["options"]["page"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        .list_meters()
+                        .page(arg(&a["options"]["page"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8682,7 +8950,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[400, 401, 403],
-            call: |c, a, m| { go(c.meters().create_meter(&arg(&a["body"])), m) },
+            call: |c, a, m| {
+                go(c.meters().create_meter(arg(&a["body"])).into_call(), m)
+            },
         },
         Op {
             id: "get-meter",
@@ -8690,7 +8960,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403, 404],
             call: |c, a, m| {
-                go(c.meters().get_meter(&arg::<String>(&a["params"]["meter_id"])), m)
+                go(
+                    c
+                        .meters()
+                        .get_meter(&arg::<String>(&a["params"]["meter_id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -8704,8 +8980,9 @@ fn operations() -> Vec<Op> {
                         .meters()
                         .update_meter(
                             &arg::<String>(&a["params"]["meter_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8716,7 +8993,13 @@ fn operations() -> Vec<Op> {
             dynamic: false,
             errors: &[400, 401, 403, 404],
             call: |c, a, m| {
-                go(c.meters().delete_meter(&arg::<String>(&a["params"]["meter_id"])), m)
+                go(
+                    c
+                        .meters()
+                        .delete_meter(&arg::<String>(&a["params"]["meter_id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -8730,8 +9013,9 @@ fn operations() -> Vec<Op> {
                         .meters()
                         .query_meter(
                             &arg::<String>(&a["params"]["meter_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8745,12 +9029,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateways()
-                        .list_ai_gateways(
-                            &kong_konnect::ai_gateways::ListAiGatewaysOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                            },
-                        ),
+                        .list_ai_gateways()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8761,7 +9043,7 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[400, 401, 403, 409, 429],
             call: |c, a, m| {
-                go(c.ai_gateways().create_ai_gateway(&arg(&a["body"])), m)
+                go(c.ai_gateways().create_ai_gateway(arg(&a["body"])).into_call(), m)
             },
         },
         Op {
@@ -8770,7 +9052,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[401, 403, 404, 429],
             call: |c, a, m| {
-                go(c.ai_gateways().get_ai_gateway(arg(&a["params"]["gateway_id"])), m)
+                go(
+                    c
+                        .ai_gateways()
+                        .get_ai_gateway(arg(&a["params"]["gateway_id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -8784,8 +9072,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateways()
                         .update_ai_gateway(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8796,7 +9085,13 @@ fn operations() -> Vec<Op> {
             dynamic: false,
             errors: &[401, 403, 404, 429],
             call: |c, a, m| {
-                go(c.ai_gateways().delete_ai_gateway(arg(&a["params"]["gateway_id"])), m)
+                go(
+                    c
+                        .ai_gateways()
+                        .delete_ai_gateway(arg(&a["params"]["gateway_id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -8810,11 +9105,10 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_data_plane_certificates()
                         .list_ai_gateway_data_plane_certificates(
                             arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_data_plane_certificates::ListAiGatewayDataPlaneCertificatesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8830,8 +9124,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_data_plane_certificates()
                         .create_ai_gateway_data_plane_certificate(
                             arg(&a["params"]["gateway_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8848,7 +9143,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_data_plane_certificate(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["certificate_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8865,7 +9161,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_data_plane_certificate(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["certificate_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8879,13 +9176,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_ca_certificates()
-                        .list_ai_gateway_ca_certificates(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_ca_certificates::ListAiGatewayCaCertificatesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_ca_certificates(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8901,8 +9195,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_ca_certificates()
                         .create_ai_gateway_ca_certificate(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8919,7 +9214,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_ca_certificate(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["ca_certificate_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8936,8 +9232,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_ca_certificate(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["ca_certificate_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8954,7 +9251,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_ca_certificate(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["ca_certificate_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -8968,13 +9266,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_certificates()
-                        .list_ai_gateway_certificates(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_certificates::ListAiGatewayCertificatesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_certificates(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -8990,8 +9285,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_certificates()
                         .create_ai_gateway_certificate(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9008,7 +9304,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_certificate(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["certificate_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9025,8 +9322,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_certificate(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["certificate_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9043,7 +9341,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_certificate(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["certificate_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9059,7 +9358,8 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_nodes()
                         .get_ai_gateway_expected_config_version(
                             arg(&a["params"]["gateway_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9073,13 +9373,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_nodes()
-                        .list_ai_gateway_nodes(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_nodes::ListAiGatewayNodesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_nodes(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9096,7 +9393,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_node(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["data_plane_node_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9110,13 +9408,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_config_stores()
-                        .list_ai_gateway_config_stores(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_config_stores::ListAiGatewayConfigStoresOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_config_stores(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9132,8 +9427,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_config_stores()
                         .create_ai_gateway_config_store(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9150,7 +9446,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_config_store(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["config_store_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9167,8 +9464,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_config_store(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["config_store_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9185,10 +9483,9 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_config_store(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["config_store_id_or_name"]),
-                            &kong_konnect::ai_gateway_config_stores::DeleteAiGatewayConfigStoreOptions {
-                                force: Some(arg(&a["options"]["force"])),
-                            },
-                        ),
+                        )
+                        .force(arg(&a["options"]["force"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9205,11 +9502,10 @@ fn operations() -> Vec<Op> {
                         .list_ai_gateway_config_store_secrets(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["config_store_id_or_name"]),
-                            &kong_konnect::ai_gateway_config_stores::ListAiGatewayConfigStoreSecretsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9226,8 +9522,9 @@ fn operations() -> Vec<Op> {
                         .create_ai_gateway_config_store_secret(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["config_store_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9245,7 +9542,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["config_store_id_or_name"]),
                             &arg::<String>(&a["params"]["key"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9263,8 +9561,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["config_store_id_or_name"]),
                             &arg::<String>(&a["params"]["key"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9282,7 +9581,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["config_store_id_or_name"]),
                             &arg::<String>(&a["params"]["key"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9296,13 +9596,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_vaults()
-                        .list_ai_gateway_vaults(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_vaults::ListAiGatewayVaultsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_vaults(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9318,8 +9615,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_vaults()
                         .create_ai_gateway_vault(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9336,7 +9634,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_vault(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["vault_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9353,8 +9652,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_vault(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["vault_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9371,7 +9671,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_vault(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["vault_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9385,13 +9686,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_agents()
-                        .list_ai_gateway_agents(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_agents::ListAiGatewayAgentsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_agents(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9407,8 +9705,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_agents()
                         .create_ai_gateway_agent(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9425,7 +9724,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_agent(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["agent_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9442,8 +9742,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_agent(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["agent_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9460,7 +9761,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_agent(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["agent_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9474,13 +9776,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_consumers()
-                        .list_ai_gateway_consumers(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_consumers::ListAiGatewayConsumersOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_consumers(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9496,8 +9795,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_consumers()
                         .create_ai_gateway_consumer(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9514,11 +9814,10 @@ fn operations() -> Vec<Op> {
                         .list_ai_gateway_consumer_credentials(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["consumer_id"]),
-                            &kong_konnect::ai_gateway_consumers::ListAiGatewayConsumerCredentialsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9535,8 +9834,9 @@ fn operations() -> Vec<Op> {
                         .create_ai_gateway_consumer_credential(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["consumer_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9554,7 +9854,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["consumer_id"]),
                             arg(&a["params"]["credential_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9572,7 +9873,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["consumer_id"]),
                             arg(&a["params"]["credential_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9589,7 +9891,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_consumer(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["consumer_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9606,8 +9909,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_consumer(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["consumer_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9624,7 +9928,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_consumer(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["consumer_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9641,11 +9946,10 @@ fn operations() -> Vec<Op> {
                         .list_ai_gateway_consumer_groups_for_consumer(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["consumer_id_or_name"]),
-                            &kong_konnect::ai_gateway_consumers::ListAiGatewayConsumerGroupsForConsumerOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9662,8 +9966,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_consumer_groups_for_consumer(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["consumer_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9677,13 +9982,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_consumer_groups()
-                        .list_ai_gateway_consumer_groups(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_consumer_groups::ListAiGatewayConsumerGroupsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_consumer_groups(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9699,8 +10001,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_consumer_groups()
                         .create_ai_gateway_consumer_group(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9717,11 +10020,10 @@ fn operations() -> Vec<Op> {
                         .list_ai_gateway_consumers_in_consumer_group(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["consumer_group_id"]),
-                            &kong_konnect::ai_gateway_consumer_groups::ListAiGatewayConsumersInConsumerGroupOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9738,8 +10040,9 @@ fn operations() -> Vec<Op> {
                         .add_ai_gateway_consumer_to_consumer_group(
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["consumer_group_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9757,7 +10060,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             arg(&a["params"]["consumer_group_id"]),
                             &arg::<String>(&a["params"]["consumer_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9774,7 +10078,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_consumer_group(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["consumer_group_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9791,8 +10096,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_consumer_group(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["consumer_group_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9809,7 +10115,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_consumer_group(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["consumer_group_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9825,11 +10132,10 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_identity_providers()
                         .list_ai_gateway_identity_providers(
                             arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_identity_providers::ListAiGatewayIdentityProvidersOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9845,8 +10151,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_identity_providers()
                         .create_ai_gateway_identity_provider(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9863,7 +10170,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_identity_provider(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["identity_provider_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9880,8 +10188,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_identity_provider(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["identity_provider_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9898,7 +10207,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_identity_provider(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["identity_provider_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9912,13 +10222,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_models()
-                        .list_ai_gateway_models(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_models::ListAiGatewayModelsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_models(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -9934,8 +10241,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_models()
                         .create_ai_gateway_model(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9952,7 +10260,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_model(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["model_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9969,8 +10278,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_model(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["model_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -9987,7 +10297,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_model(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["model_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10001,13 +10312,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_policies()
-                        .list_ai_gateway_policies(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_policies::ListAiGatewayPoliciesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_policies(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10023,8 +10331,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_policies()
                         .create_ai_gateway_policy(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10041,7 +10350,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_policy(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["policy_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10058,8 +10368,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_policy(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["policy_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10076,7 +10387,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_policy(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["policy_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10090,13 +10402,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_mcp_servers()
-                        .list_ai_gateway_mcp_servers(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_mcp_servers::ListAiGatewayMcpServersOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_mcp_servers(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10112,8 +10421,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_mcp_servers()
                         .create_ai_gateway_mcp_server(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10130,7 +10440,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_mcp_server(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["mcp_server_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10147,8 +10458,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_mcp_server(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["mcp_server_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10165,7 +10477,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_mcp_server(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["mcp_server_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10179,13 +10492,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_model_providers()
-                        .list_ai_gateway_model_providers(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_model_providers::ListAiGatewayModelProvidersOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_model_providers(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10201,8 +10511,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_model_providers()
                         .create_ai_gateway_model_provider(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10219,7 +10530,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_model_provider(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["model_provider_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10236,8 +10548,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_model_provider(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["model_provider_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10254,7 +10567,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_model_provider(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["model_provider_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10270,12 +10584,11 @@ fn operations() -> Vec<Op> {
                         .mcp_servers()
                         .list_mcp_servers_by_control_plane(
                             arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::mcp_servers::ListMcpServersByControlPlaneOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10292,7 +10605,8 @@ fn operations() -> Vec<Op> {
                         .get_mcp_server_by_control_plane(
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["mcp_server_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10309,7 +10623,8 @@ fn operations() -> Vec<Op> {
                         .get_mcp_server_code(
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["mcp_server_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10326,10 +10641,11 @@ fn operations() -> Vec<Op> {
                         .get_mcp_server_kong_entities(
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["mcp_server_id"]),
-                            &kong_konnect::mcp_servers::GetMcpServerKongEntitiesOptions {
-                                runtime_version: Some(arg(&a["options"]["runtime_version"])),
-                            },
-                        ),
+                        )
+                        .runtime_version(
+                            &arg::<String>(&a["options"]["runtime_version"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10346,8 +10662,9 @@ fn operations() -> Vec<Op> {
                         .post_mcp_server_status(
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["mcp_server_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10361,12 +10678,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .mcp_servers()
-                        .get_mcp_server_signals(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::mcp_servers::GetMcpServerSignalsOptions {
-                                capabilities: Some(arg(&a["options"]["capabilities"])),
-                            },
-                        ),
+                        .get_mcp_server_signals(arg(&a["params"]["control_plane_id"]))
+                        .capabilities(arg(&a["options"]["capabilities"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10383,7 +10697,8 @@ fn operations() -> Vec<Op> {
                         .get_mcp_server_runtime_config(
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["mcp_server_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10397,14 +10712,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .dashboards()
-                        .dashboards_list(
-                            &kong_konnect::dashboards::DashboardsListOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .dashboards_list()
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10414,7 +10727,9 @@ fn operations() -> Vec<Op> {
             json: true,
             dynamic: true,
             errors: &[400, 401, 403],
-            call: |c, a, m| { go(c.dashboards().dashboards_create(&arg(&a["body"])), m) },
+            call: |c, a, m| {
+                go(c.dashboards().dashboards_create(arg(&a["body"])).into_call(), m)
+            },
         },
         Op {
             id: "dashboards-get",
@@ -10422,7 +10737,13 @@ fn operations() -> Vec<Op> {
             dynamic: true,
             errors: &[401, 403, 404],
             call: |c, a, m| {
-                go(c.dashboards().dashboards_get(arg(&a["params"]["dashboard_id"])), m)
+                go(
+                    c
+                        .dashboards()
+                        .dashboards_get(arg(&a["params"]["dashboard_id"]))
+                        .into_call(),
+                    m,
+                )
             },
         },
         Op {
@@ -10436,8 +10757,9 @@ fn operations() -> Vec<Op> {
                         .dashboards()
                         .dashboards_update(
                             arg(&a["params"]["dashboard_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10449,7 +10771,10 @@ fn operations() -> Vec<Op> {
             errors: &[401, 403, 404],
             call: |c, a, m| {
                 go(
-                    c.dashboards().dashboards_delete(arg(&a["params"]["dashboard_id"])),
+                    c
+                        .dashboards()
+                        .dashboards_delete(arg(&a["params"]["dashboard_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10463,7 +10788,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .dp_nodes()
-                        .get_expected_config_hash(arg(&a["params"]["control_plane_id"])),
+                        .get_expected_config_hash(arg(&a["params"]["control_plane_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10479,7 +10805,8 @@ fn operations() -> Vec<Op> {
                         .dp_nodes()
                         .get_expected_config_version(
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10493,13 +10820,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .dp_nodes()
-                        .list_dataplane_nodes(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::dp_nodes::ListDataplaneNodesOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_dataplane_nodes(arg(&a["params"]["control_plane_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10516,11 +10840,10 @@ fn operations() -> Vec<Op> {
                         .get_nodes_node_id(
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["node_id"]),
-                            &kong_konnect::dp_nodes::GetNodesNodeIdOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10537,7 +10860,8 @@ fn operations() -> Vec<Op> {
                         .delete_nodes_node_id(
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["node_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10551,13 +10875,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .dp_nodes()
-                        .get_nodes_eol(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::dp_nodes::GetNodesEolOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .get_nodes_eol(arg(&a["params"]["control_plane_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10573,7 +10894,8 @@ fn operations() -> Vec<Op> {
                         .dp_certificates()
                         .list_dp_client_certificates(
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10589,8 +10911,9 @@ fn operations() -> Vec<Op> {
                         .dp_certificates()
                         .create_dataplane_certificate(
                             arg(&a["params"]["control_plane_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10607,7 +10930,8 @@ fn operations() -> Vec<Op> {
                         .get_dataplane_certificate(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["certificate_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10624,8 +10948,9 @@ fn operations() -> Vec<Op> {
                         .update_dataplane_certificate(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["certificate_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10642,7 +10967,8 @@ fn operations() -> Vec<Op> {
                         .delete_dataplane_certificate(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["certificate_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10656,13 +10982,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .custom_plugin_schemas()
-                        .list_plugin_schemas(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::custom_plugin_schemas::ListPluginSchemasOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_plugin_schemas(arg(&a["params"]["control_plane_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10676,10 +10999,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .custom_plugin_schemas()
-                        .create_plugin_schemas(
-                            arg(&a["params"]["control_plane_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .create_plugin_schemas(arg(&a["params"]["control_plane_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10696,7 +11018,8 @@ fn operations() -> Vec<Op> {
                         .get_plugin_schema(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10713,8 +11036,9 @@ fn operations() -> Vec<Op> {
                         .update_plugin_schemas(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["name"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10731,7 +11055,8 @@ fn operations() -> Vec<Op> {
                         .delete_plugin_schemas(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10745,13 +11070,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .config_stores()
-                        .list_config_stores(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::config_stores::ListConfigStoresOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_config_stores(arg(&a["params"]["control_plane_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10767,8 +11089,9 @@ fn operations() -> Vec<Op> {
                         .config_stores()
                         .create_config_store(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10785,7 +11108,8 @@ fn operations() -> Vec<Op> {
                         .get_config_store(
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["config_store_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10802,8 +11126,9 @@ fn operations() -> Vec<Op> {
                         .update_config_store(
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["config_store_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10820,10 +11145,9 @@ fn operations() -> Vec<Op> {
                         .delete_config_store(
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["config_store_id"]),
-                            &kong_konnect::config_stores::DeleteConfigStoreOptions {
-                                force: Some(arg(&a["options"]["force"])),
-                            },
-                        ),
+                        )
+                        .force(arg(&a["options"]["force"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10840,11 +11164,10 @@ fn operations() -> Vec<Op> {
                         .list_config_store_secrets(
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["config_store_id"]),
-                            &kong_konnect::config_store_secrets::ListConfigStoreSecretsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10861,8 +11184,9 @@ fn operations() -> Vec<Op> {
                         .create_config_store_secret(
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["config_store_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10880,7 +11204,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["config_store_id"]),
                             &arg::<String>(&a["params"]["key"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10898,8 +11223,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["config_store_id"]),
                             &arg::<String>(&a["params"]["key"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10917,7 +11243,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             arg(&a["params"]["config_store_id"]),
                             &arg::<String>(&a["params"]["key"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10931,14 +11258,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .acls()
-                        .list_acl(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::acls::ListAclOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_acl(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10955,7 +11279,8 @@ fn operations() -> Vec<Op> {
                         .get_acl(
                             &arg::<String>(&a["params"]["acl_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -10974,12 +11299,11 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            &kong_konnect::acls::ListAclWithConsumerOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -10998,8 +11322,9 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11019,7 +11344,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["acl_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11039,8 +11365,9 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["acl_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11060,7 +11387,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["acl_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11079,12 +11407,11 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            &kong_konnect::api_keys::ListKeyAuthWithConsumerOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11103,8 +11430,9 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11124,7 +11452,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["key_auth_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11144,8 +11473,9 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["key_auth_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11165,7 +11495,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["key_auth_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11179,14 +11510,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_keys()
-                        .list_key_auth(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::api_keys::ListKeyAuthOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_key_auth(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11203,7 +11531,8 @@ fn operations() -> Vec<Op> {
                         .get_key_auth(
                             &arg::<String>(&a["params"]["key_auth_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11217,14 +11546,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .basic_auth_credentials()
-                        .list_basic_auth(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::basic_auth_credentials::ListBasicAuthOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_basic_auth(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11241,7 +11567,8 @@ fn operations() -> Vec<Op> {
                         .get_basic_auth(
                             &arg::<String>(&a["params"]["basic_auth_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11260,12 +11587,11 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            &kong_konnect::basic_auth_credentials::ListBasicAuthWithConsumerOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11284,8 +11610,9 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11305,7 +11632,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["basic_auth_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11325,8 +11653,9 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["basic_auth_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11346,7 +11675,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["basic_auth_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11360,14 +11690,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ca_certificates()
-                        .list_ca_certificate(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::ca_certificates::ListCaCertificateOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_ca_certificate(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11383,8 +11710,9 @@ fn operations() -> Vec<Op> {
                         .ca_certificates()
                         .create_ca_certificate(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11401,7 +11729,8 @@ fn operations() -> Vec<Op> {
                         .get_ca_certificate(
                             &arg::<String>(&a["params"]["ca_certificate_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11418,8 +11747,9 @@ fn operations() -> Vec<Op> {
                         .upsert_ca_certificate(
                             &arg::<String>(&a["params"]["ca_certificate_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11436,7 +11766,8 @@ fn operations() -> Vec<Op> {
                         .delete_ca_certificate(
                             &arg::<String>(&a["params"]["ca_certificate_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11450,14 +11781,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .certificates()
-                        .list_certificate(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::certificates::ListCertificateOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_certificate(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11473,8 +11801,9 @@ fn operations() -> Vec<Op> {
                         .certificates()
                         .create_certificate(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11491,7 +11820,8 @@ fn operations() -> Vec<Op> {
                         .get_certificate(
                             &arg::<String>(&a["params"]["certificate_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11508,8 +11838,9 @@ fn operations() -> Vec<Op> {
                         .upsert_certificate(
                             &arg::<String>(&a["params"]["certificate_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11526,7 +11857,8 @@ fn operations() -> Vec<Op> {
                         .delete_certificate(
                             &arg::<String>(&a["params"]["certificate_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11540,14 +11872,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .consumer_groups()
-                        .list_consumer_group(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::consumer_groups::ListConsumerGroupOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_consumer_group(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11563,8 +11892,9 @@ fn operations() -> Vec<Op> {
                         .consumer_groups()
                         .create_consumer_group(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11581,10 +11911,9 @@ fn operations() -> Vec<Op> {
                         .get_consumer_group(
                             &arg::<String>(&a["params"]["consumer_group_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::consumer_groups::GetConsumerGroupOptions {
-                                list_consumers: Some(arg(&a["options"]["list_consumers"])),
-                            },
-                        ),
+                        )
+                        .list_consumers(arg(&a["options"]["list_consumers"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11601,8 +11930,9 @@ fn operations() -> Vec<Op> {
                         .upsert_consumer_group(
                             &arg::<String>(&a["params"]["consumer_group_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11619,7 +11949,8 @@ fn operations() -> Vec<Op> {
                         .delete_consumer_group(
                             &arg::<String>(&a["params"]["consumer_group_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11636,12 +11967,11 @@ fn operations() -> Vec<Op> {
                         .list_consumers_for_consumer_group(
                             &arg::<String>(&a["params"]["consumer_group_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::consumer_groups::ListConsumersForConsumerGroupOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11658,8 +11988,9 @@ fn operations() -> Vec<Op> {
                         .add_consumer_to_group(
                             &arg::<String>(&a["params"]["consumer_group_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11676,7 +12007,8 @@ fn operations() -> Vec<Op> {
                         .remove_all_consumers_from_consumer_group(
                             &arg::<String>(&a["params"]["consumer_group_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11694,7 +12026,8 @@ fn operations() -> Vec<Op> {
                             &arg::<String>(&a["params"]["consumer_group_id"]),
                             &arg::<String>(&a["params"]["consumer_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11708,19 +12041,16 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .consumers()
-                        .list_consumer(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::consumers::ListConsumerOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                                custom_id: Some(arg(&a["options"]["custom_id"])),
-                                filter_name_contains: Some(
-                                    arg(&a["options"]["filter_name_contains"]),
-                                ),
-                                filter_name_eq: Some(arg(&a["options"]["filter_name_eq"])),
-                            },
-                        ),
+                        .list_consumer(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .custom_id(&arg::<String>(&a["options"]["custom_id"]))
+                        .filter_name_contains(
+                            &arg::<String>(&a["options"]["filter_name_contains"]),
+                        )
+                        .filter_name_eq(&arg::<String>(&a["options"]["filter_name_eq"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11736,8 +12066,9 @@ fn operations() -> Vec<Op> {
                         .consumers()
                         .create_consumer(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11754,7 +12085,8 @@ fn operations() -> Vec<Op> {
                         .get_consumer(
                             &arg::<String>(&a["params"]["consumer_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11771,8 +12103,9 @@ fn operations() -> Vec<Op> {
                         .upsert_consumer(
                             &arg::<String>(&a["params"]["consumer_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11789,7 +12122,8 @@ fn operations() -> Vec<Op> {
                         .delete_consumer(
                             &arg::<String>(&a["params"]["consumer_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11806,12 +12140,11 @@ fn operations() -> Vec<Op> {
                         .list_consumer_groups_for_consumer(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["consumer_id"]),
-                            &kong_konnect::consumers::ListConsumerGroupsForConsumerOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11828,8 +12161,9 @@ fn operations() -> Vec<Op> {
                         .add_consumer_to_specific_consumer_group(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["consumer_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11846,7 +12180,8 @@ fn operations() -> Vec<Op> {
                         .remove_consumer_from_all_consumer_groups(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["consumer_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11864,7 +12199,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["consumer_id"]),
                             &arg::<String>(&a["params"]["consumer_group_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11878,14 +12214,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .custom_plugins()
-                        .list_custom_plugin(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::custom_plugins::ListCustomPluginOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_custom_plugin(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11901,8 +12234,9 @@ fn operations() -> Vec<Op> {
                         .custom_plugins()
                         .create_custom_plugin(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11919,7 +12253,8 @@ fn operations() -> Vec<Op> {
                         .get_custom_plugin(
                             &arg::<String>(&a["params"]["custom_plugin_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11936,8 +12271,9 @@ fn operations() -> Vec<Op> {
                         .upsert_custom_plugin(
                             &arg::<String>(&a["params"]["custom_plugin_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11954,7 +12290,8 @@ fn operations() -> Vec<Op> {
                         .delete_custom_plugin(
                             &arg::<String>(&a["params"]["custom_plugin_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -11968,14 +12305,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .degraphql_routes()
-                        .list_degraphql_route(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::degraphql_routes::ListDegraphqlRouteOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_degraphql_route(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -11992,7 +12326,8 @@ fn operations() -> Vec<Op> {
                         .get_degraphql_route(
                             &arg::<String>(&a["params"]["degraphql_route_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12009,12 +12344,11 @@ fn operations() -> Vec<Op> {
                         .list_degraphql_route_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
-                            &kong_konnect::degraphql_routes::ListDegraphqlRouteWithServiceOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12031,8 +12365,9 @@ fn operations() -> Vec<Op> {
                         .create_degraphql_route_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12050,7 +12385,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
                             &arg::<String>(&a["params"]["degraphql_route_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12068,8 +12404,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
                             &arg::<String>(&a["params"]["degraphql_route_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12087,7 +12424,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
                             &arg::<String>(&a["params"]["degraphql_route_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12103,12 +12441,11 @@ fn operations() -> Vec<Op> {
                         .graphql_cost_decorations()
                         .list_graphql_rate_limiting_advanced_cost(
                             arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::graphql_cost_decorations::ListGraphqlRateLimitingAdvancedCostOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12125,7 +12462,8 @@ fn operations() -> Vec<Op> {
                         .get_graphql_rate_limiting_advanced_cost(
                             &arg::<String>(&a["params"]["graphql_cost_decoration_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12142,12 +12480,11 @@ fn operations() -> Vec<Op> {
                         .list_graphql_rate_limiting_advanced_cost_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
-                            &kong_konnect::graphql_cost_decorations::ListGraphqlRateLimitingAdvancedCostWithServiceOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12164,8 +12501,9 @@ fn operations() -> Vec<Op> {
                         .create_graphql_rate_limiting_advanced_cost_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12183,7 +12521,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
                             &arg::<String>(&a["params"]["graphql_cost_decoration_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12201,8 +12540,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
                             &arg::<String>(&a["params"]["graphql_cost_decoration_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12220,7 +12560,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
                             &arg::<String>(&a["params"]["graphql_cost_decoration_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12239,12 +12580,11 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            &kong_konnect::hmac_auth_credentials::ListHmacAuthWithConsumerOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12263,8 +12603,9 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12284,7 +12625,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["hmac_auth_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12304,8 +12646,9 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["hmac_auth_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12325,7 +12668,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["hmac_auth_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12339,14 +12683,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .hmac_auth_credentials()
-                        .list_hmac_auth(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::hmac_auth_credentials::ListHmacAuthOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_hmac_auth(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12363,7 +12704,8 @@ fn operations() -> Vec<Op> {
                         .get_hmac_auth(
                             &arg::<String>(&a["params"]["hmac_auth_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12382,12 +12724,11 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            &kong_konnect::jwts::ListJwtWithConsumerOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12406,8 +12747,9 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12427,7 +12769,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["jwt_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12447,8 +12790,9 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["jwt_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12468,7 +12812,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["jwt_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12482,14 +12827,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .jwts()
-                        .list_jwt(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::jwts::ListJwtOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_jwt(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12506,7 +12848,8 @@ fn operations() -> Vec<Op> {
                         .get_jwt(
                             &arg::<String>(&a["params"]["jwt_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12520,14 +12863,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .key_sets()
-                        .list_key_set(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::key_sets::ListKeySetOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_key_set(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12541,10 +12881,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .key_sets()
-                        .create_key_set(
-                            arg(&a["params"]["control_plane_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .create_key_set(arg(&a["params"]["control_plane_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12561,7 +12900,8 @@ fn operations() -> Vec<Op> {
                         .get_key_set(
                             &arg::<String>(&a["params"]["key_set_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12578,8 +12918,9 @@ fn operations() -> Vec<Op> {
                         .upsert_key_set(
                             &arg::<String>(&a["params"]["key_set_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12596,7 +12937,8 @@ fn operations() -> Vec<Op> {
                         .delete_key_set(
                             &arg::<String>(&a["params"]["key_set_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12613,12 +12955,11 @@ fn operations() -> Vec<Op> {
                         .list_key_with_key_set(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["key_set_id"]),
-                            &kong_konnect::keys::ListKeyWithKeySetOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12635,8 +12976,9 @@ fn operations() -> Vec<Op> {
                         .create_key_with_key_set(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["key_set_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12654,7 +12996,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["key_set_id"]),
                             &arg::<String>(&a["params"]["key_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12672,8 +13015,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["key_set_id"]),
                             &arg::<String>(&a["params"]["key_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12691,7 +13035,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["key_set_id"]),
                             &arg::<String>(&a["params"]["key_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12705,14 +13050,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .keys()
-                        .list_key(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::keys::ListKeyOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_key(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12728,8 +13070,9 @@ fn operations() -> Vec<Op> {
                         .keys()
                         .create_key(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12746,7 +13089,8 @@ fn operations() -> Vec<Op> {
                         .get_key(
                             &arg::<String>(&a["params"]["key_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12763,8 +13107,9 @@ fn operations() -> Vec<Op> {
                         .upsert_key(
                             &arg::<String>(&a["params"]["key_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12781,7 +13126,8 @@ fn operations() -> Vec<Op> {
                         .delete_key(
                             &arg::<String>(&a["params"]["key_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12800,12 +13146,11 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            &kong_konnect::mtls_auth_credentials::ListMtlsAuthWithConsumerOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12824,8 +13169,9 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12845,7 +13191,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["mtls_auth_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12865,8 +13212,9 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["mtls_auth_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12886,7 +13234,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["mtls_auth_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12900,14 +13249,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .mtls_auth_credentials()
-                        .list_mtls_auth(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::mtls_auth_credentials::ListMtlsAuthOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_mtls_auth(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12924,7 +13270,8 @@ fn operations() -> Vec<Op> {
                         .get_mtls_auth(
                             &arg::<String>(&a["params"]["mtls_auth_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -12941,12 +13288,11 @@ fn operations() -> Vec<Op> {
                         .list_partial_link(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["partial_id"]),
-                            &kong_konnect::partial_links::ListPartialLinkOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12960,14 +13306,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .partials()
-                        .list_partial(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::partials::ListPartialOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_partial(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -12983,8 +13326,9 @@ fn operations() -> Vec<Op> {
                         .partials()
                         .create_partial(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13001,7 +13345,8 @@ fn operations() -> Vec<Op> {
                         .get_partial(
                             &arg::<String>(&a["params"]["partial_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13018,8 +13363,9 @@ fn operations() -> Vec<Op> {
                         .upsert_partial(
                             &arg::<String>(&a["params"]["partial_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13036,7 +13382,8 @@ fn operations() -> Vec<Op> {
                         .delete_partial(
                             &arg::<String>(&a["params"]["partial_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13053,12 +13400,11 @@ fn operations() -> Vec<Op> {
                         .list_plugin_with_consumer_group(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["consumer_group_id"]),
-                            &kong_konnect::plugins::ListPluginWithConsumerGroupOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13075,8 +13421,9 @@ fn operations() -> Vec<Op> {
                         .create_plugin_with_consumer_group(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["consumer_group_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13094,10 +13441,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["consumer_group_id"]),
                             &arg::<String>(&a["params"]["plugin_id"]),
-                            &kong_konnect::plugins::GetPluginWithConsumerGroupOptions {
-                                expand_partials: Some(arg(&a["options"]["expand_partials"])),
-                            },
-                        ),
+                        )
+                        .expand_partials(arg(&a["options"]["expand_partials"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13115,8 +13461,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["consumer_group_id"]),
                             &arg::<String>(&a["params"]["plugin_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13134,7 +13481,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["consumer_group_id"]),
                             &arg::<String>(&a["params"]["plugin_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13153,12 +13501,11 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            &kong_konnect::plugins::ListPluginWithConsumerOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13177,8 +13524,9 @@ fn operations() -> Vec<Op> {
                             &arg::<
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13198,10 +13546,9 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["plugin_id"]),
-                            &kong_konnect::plugins::GetPluginWithConsumerOptions {
-                                expand_partials: Some(arg(&a["options"]["expand_partials"])),
-                            },
-                        ),
+                        )
+                        .expand_partials(arg(&a["options"]["expand_partials"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13221,8 +13568,9 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["plugin_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13242,7 +13590,8 @@ fn operations() -> Vec<Op> {
                                 String,
                             >(&a["params"]["consumer_id_for_nested_entities"]),
                             &arg::<String>(&a["params"]["plugin_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13256,18 +13605,15 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .plugins()
-                        .list_plugin(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::plugins::ListPluginOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                                filter_name_contains: Some(
-                                    arg(&a["options"]["filter_name_contains"]),
-                                ),
-                                filter_name_eq: Some(arg(&a["options"]["filter_name_eq"])),
-                            },
-                        ),
+                        .list_plugin(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .filter_name_contains(
+                            &arg::<String>(&a["options"]["filter_name_contains"]),
+                        )
+                        .filter_name_eq(&arg::<String>(&a["options"]["filter_name_eq"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13283,8 +13629,9 @@ fn operations() -> Vec<Op> {
                         .plugins()
                         .create_plugin(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13301,10 +13648,9 @@ fn operations() -> Vec<Op> {
                         .get_plugin(
                             &arg::<String>(&a["params"]["plugin_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::plugins::GetPluginOptions {
-                                expand_partials: Some(arg(&a["options"]["expand_partials"])),
-                            },
-                        ),
+                        )
+                        .expand_partials(arg(&a["options"]["expand_partials"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13321,8 +13667,9 @@ fn operations() -> Vec<Op> {
                         .upsert_plugin(
                             &arg::<String>(&a["params"]["plugin_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13339,7 +13686,8 @@ fn operations() -> Vec<Op> {
                         .delete_plugin(
                             &arg::<String>(&a["params"]["plugin_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13356,12 +13704,11 @@ fn operations() -> Vec<Op> {
                         .list_plugin_with_route(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["route_id"]),
-                            &kong_konnect::plugins::ListPluginWithRouteOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13378,8 +13725,9 @@ fn operations() -> Vec<Op> {
                         .create_plugin_with_route(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["route_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13397,10 +13745,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["route_id"]),
                             &arg::<String>(&a["params"]["plugin_id"]),
-                            &kong_konnect::plugins::GetPluginWithRouteOptions {
-                                expand_partials: Some(arg(&a["options"]["expand_partials"])),
-                            },
-                        ),
+                        )
+                        .expand_partials(arg(&a["options"]["expand_partials"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13418,8 +13765,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["route_id"]),
                             &arg::<String>(&a["params"]["plugin_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13437,7 +13785,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["route_id"]),
                             &arg::<String>(&a["params"]["plugin_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13454,7 +13803,8 @@ fn operations() -> Vec<Op> {
                         .fetch_plugin_schema(
                             &arg::<String>(&a["params"]["plugin_name"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13471,12 +13821,11 @@ fn operations() -> Vec<Op> {
                         .list_plugin_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
-                            &kong_konnect::plugins::ListPluginWithServiceOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13493,8 +13842,9 @@ fn operations() -> Vec<Op> {
                         .create_plugin_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13512,10 +13862,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
                             &arg::<String>(&a["params"]["plugin_id"]),
-                            &kong_konnect::plugins::GetPluginWithServiceOptions {
-                                expand_partials: Some(arg(&a["options"]["expand_partials"])),
-                            },
-                        ),
+                        )
+                        .expand_partials(arg(&a["options"]["expand_partials"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13533,8 +13882,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
                             &arg::<String>(&a["params"]["plugin_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13552,7 +13902,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
                             &arg::<String>(&a["params"]["plugin_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13566,18 +13917,15 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .routes()
-                        .list_route(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::routes::ListRouteOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                                filter_name_contains: Some(
-                                    arg(&a["options"]["filter_name_contains"]),
-                                ),
-                                filter_name_eq: Some(arg(&a["options"]["filter_name_eq"])),
-                            },
-                        ),
+                        .list_route(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .filter_name_contains(
+                            &arg::<String>(&a["options"]["filter_name_contains"]),
+                        )
+                        .filter_name_eq(&arg::<String>(&a["options"]["filter_name_eq"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13593,8 +13941,9 @@ fn operations() -> Vec<Op> {
                         .routes()
                         .create_route(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13611,7 +13960,8 @@ fn operations() -> Vec<Op> {
                         .get_route(
                             &arg::<String>(&a["params"]["route_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13628,8 +13978,9 @@ fn operations() -> Vec<Op> {
                         .upsert_route(
                             &arg::<String>(&a["params"]["route_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13646,7 +13997,8 @@ fn operations() -> Vec<Op> {
                         .delete_route(
                             &arg::<String>(&a["params"]["route_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13663,12 +14015,11 @@ fn operations() -> Vec<Op> {
                         .list_route_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
-                            &kong_konnect::routes::ListRouteWithServiceOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13685,8 +14036,9 @@ fn operations() -> Vec<Op> {
                         .create_route_with_service(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13704,7 +14056,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
                             &arg::<String>(&a["params"]["route_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13722,8 +14075,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
                             &arg::<String>(&a["params"]["route_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13741,7 +14095,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["service_id"]),
                             &arg::<String>(&a["params"]["route_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13758,12 +14113,11 @@ fn operations() -> Vec<Op> {
                         .list_sni_with_certificate(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["certificate_id"]),
-                            &kong_konnect::snis::ListSniWithCertificateOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13780,8 +14134,9 @@ fn operations() -> Vec<Op> {
                         .create_sni_with_certificate(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["certificate_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13799,7 +14154,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["certificate_id"]),
                             &arg::<String>(&a["params"]["sni_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13817,8 +14173,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["certificate_id"]),
                             &arg::<String>(&a["params"]["sni_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13836,7 +14193,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["certificate_id"]),
                             &arg::<String>(&a["params"]["sni_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13850,14 +14208,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .snis()
-                        .list_sni(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::snis::ListSniOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_sni(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13873,8 +14228,9 @@ fn operations() -> Vec<Op> {
                         .snis()
                         .create_sni(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13891,7 +14247,8 @@ fn operations() -> Vec<Op> {
                         .get_sni(
                             &arg::<String>(&a["params"]["sni_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13908,8 +14265,9 @@ fn operations() -> Vec<Op> {
                         .upsert_sni(
                             &arg::<String>(&a["params"]["sni_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13926,7 +14284,8 @@ fn operations() -> Vec<Op> {
                         .delete_sni(
                             &arg::<String>(&a["params"]["sni_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13943,8 +14302,9 @@ fn operations() -> Vec<Op> {
                         .validate_entity_schema(
                             &arg::<String>(&a["params"]["entity_name"]),
                             arg(&a["params"]["control_plane_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -13961,7 +14321,8 @@ fn operations() -> Vec<Op> {
                         .fetch_partial_schema(
                             &arg::<String>(&a["params"]["partial_type"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -13975,18 +14336,15 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .services()
-                        .list_service(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::services::ListServiceOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                                filter_name_contains: Some(
-                                    arg(&a["options"]["filter_name_contains"]),
-                                ),
-                                filter_name_eq: Some(arg(&a["options"]["filter_name_eq"])),
-                            },
-                        ),
+                        .list_service(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .filter_name_contains(
+                            &arg::<String>(&a["options"]["filter_name_contains"]),
+                        )
+                        .filter_name_eq(&arg::<String>(&a["options"]["filter_name_eq"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14002,8 +14360,9 @@ fn operations() -> Vec<Op> {
                         .services()
                         .create_service(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14020,7 +14379,8 @@ fn operations() -> Vec<Op> {
                         .get_service(
                             &arg::<String>(&a["params"]["service_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14037,8 +14397,9 @@ fn operations() -> Vec<Op> {
                         .upsert_service(
                             &arg::<String>(&a["params"]["service_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14055,7 +14416,8 @@ fn operations() -> Vec<Op> {
                         .delete_service(
                             &arg::<String>(&a["params"]["service_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14069,14 +14431,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .targets()
-                        .list_targets(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::targets::ListTargetsOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_targets(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14093,12 +14452,11 @@ fn operations() -> Vec<Op> {
                         .list_target_with_upstream(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["upstream_id_for_target"]),
-                            &kong_konnect::targets::ListTargetWithUpstreamOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        )
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14115,8 +14473,9 @@ fn operations() -> Vec<Op> {
                         .create_target_with_upstream(
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["upstream_id_for_target"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14134,7 +14493,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["upstream_id_for_target"]),
                             &arg::<String>(&a["params"]["target_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14152,8 +14512,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["upstream_id_for_target"]),
                             &arg::<String>(&a["params"]["target_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14171,7 +14532,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["control_plane_id"]),
                             &arg::<String>(&a["params"]["upstream_id_for_target"]),
                             &arg::<String>(&a["params"]["target_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14185,14 +14547,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .upstreams()
-                        .list_upstream(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::upstreams::ListUpstreamOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_upstream(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14208,8 +14567,9 @@ fn operations() -> Vec<Op> {
                         .upstreams()
                         .create_upstream(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14226,7 +14586,8 @@ fn operations() -> Vec<Op> {
                         .get_upstream(
                             &arg::<String>(&a["params"]["upstream_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14243,8 +14604,9 @@ fn operations() -> Vec<Op> {
                         .upsert_upstream(
                             &arg::<String>(&a["params"]["upstream_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14261,7 +14623,8 @@ fn operations() -> Vec<Op> {
                         .delete_upstream(
                             &arg::<String>(&a["params"]["upstream_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14275,14 +14638,11 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .vaults()
-                        .list_vault(
-                            arg(&a["params"]["control_plane_id"]),
-                            &kong_konnect::vaults::ListVaultOptions {
-                                size: Some(arg(&a["options"]["size"])),
-                                offset: Some(arg(&a["options"]["offset"])),
-                                tags: Some(arg(&a["options"]["tags"])),
-                            },
-                        ),
+                        .list_vault(arg(&a["params"]["control_plane_id"]))
+                        .size(arg(&a["options"]["size"]))
+                        .offset(&arg::<String>(&a["options"]["offset"]))
+                        .tags(&arg::<String>(&a["options"]["tags"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14298,8 +14658,9 @@ fn operations() -> Vec<Op> {
                         .vaults()
                         .create_vault(
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14316,7 +14677,8 @@ fn operations() -> Vec<Op> {
                         .get_vault(
                             &arg::<String>(&a["params"]["vault_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14333,8 +14695,9 @@ fn operations() -> Vec<Op> {
                         .upsert_vault(
                             &arg::<String>(&a["params"]["vault_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14351,7 +14714,8 @@ fn operations() -> Vec<Op> {
                         .delete_vault(
                             &arg::<String>(&a["params"]["vault_id"]),
                             arg(&a["params"]["control_plane_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14368,11 +14732,10 @@ fn operations() -> Vec<Op> {
                         .list_ai_gateway_snis_for_certificate(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["certificate_id_or_name"]),
-                            &kong_konnect::ai_gateway_snis::ListAiGatewaySnisForCertificateOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        )
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14389,8 +14752,9 @@ fn operations() -> Vec<Op> {
                         .create_ai_gateway_sni_for_certificate(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["certificate_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14408,7 +14772,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["certificate_id_or_name"]),
                             &arg::<String>(&a["params"]["sni_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14426,8 +14791,9 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["certificate_id_or_name"]),
                             &arg::<String>(&a["params"]["sni_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14445,7 +14811,8 @@ fn operations() -> Vec<Op> {
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["certificate_id_or_name"]),
                             &arg::<String>(&a["params"]["sni_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14459,13 +14826,10 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .ai_gateway_snis()
-                        .list_ai_gateway_snis(
-                            arg(&a["params"]["gateway_id"]),
-                            &kong_konnect::ai_gateway_snis::ListAiGatewaySnisOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_after: Some(arg(&a["options"]["page_after"])),
-                            },
-                        ),
+                        .list_ai_gateway_snis(arg(&a["params"]["gateway_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_after(&arg::<String>(&a["options"]["page_after"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14481,8 +14845,9 @@ fn operations() -> Vec<Op> {
                         .ai_gateway_snis()
                         .create_ai_gateway_sni(
                             arg(&a["params"]["gateway_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14499,7 +14864,8 @@ fn operations() -> Vec<Op> {
                         .get_ai_gateway_sni(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["sni_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14516,8 +14882,9 @@ fn operations() -> Vec<Op> {
                         .update_ai_gateway_sni(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["sni_id_or_name"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14534,7 +14901,8 @@ fn operations() -> Vec<Op> {
                         .delete_ai_gateway_sni(
                             arg(&a["params"]["gateway_id"]),
                             &arg::<String>(&a["params"]["sni_id_or_name"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14550,7 +14918,8 @@ fn operations() -> Vec<Op> {
                         .api_package_specification()
                         .get_api_package_computed_specification(
                             arg(&a["params"]["package_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14566,7 +14935,8 @@ fn operations() -> Vec<Op> {
                         .api_package_specification()
                         .get_api_package_current_specification(
                             arg(&a["params"]["package_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14582,8 +14952,9 @@ fn operations() -> Vec<Op> {
                         .api_package_specification()
                         .update_api_package_current_specification(
                             arg(&a["params"]["package_id"]),
-                            &arg(&a["body"]),
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14599,7 +14970,8 @@ fn operations() -> Vec<Op> {
                         .api_package_specification()
                         .delete_api_package_current_specification(
                             arg(&a["params"]["package_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14613,15 +14985,12 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_version()
-                        .list_api_versions(
-                            arg(&a["params"]["api_id"]),
-                            &kong_konnect::api_version::ListApiVersionsOptions {
-                                page_size: Some(arg(&a["options"]["page_size"])),
-                                page_number: Some(arg(&a["options"]["page_number"])),
-                                filter: Some(arg(&a["options"]["filter"])),
-                                sort: Some(arg(&a["options"]["sort"])),
-                            },
-                        ),
+                        .list_api_versions(arg(&a["params"]["api_id"]))
+                        .page_size(arg(&a["options"]["page_size"]))
+                        .page_number(arg(&a["options"]["page_number"]))
+                        .filter(arg(&a["options"]["filter"]))
+                        .sort(&arg::<String>(&a["options"]["sort"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14635,10 +15004,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .api_version()
-                        .create_api_version(
-                            arg(&a["params"]["api_id"]),
-                            &arg(&a["body"]),
-                        ),
+                        .create_api_version(arg(&a["params"]["api_id"]), arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14655,7 +15022,8 @@ fn operations() -> Vec<Op> {
                         .fetch_api_version(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["version_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14672,7 +15040,8 @@ fn operations() -> Vec<Op> {
                         .delete_api_version(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["version_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },
@@ -14689,11 +15058,10 @@ fn operations() -> Vec<Op> {
                         .update_api_version(
                             arg(&a["params"]["api_id"]),
                             arg(&a["params"]["version_id"]),
-                            &arg(&a["body"]),
-                            &kong_konnect::api_version::UpdateApiVersionOptions {
-                                force: Some(arg(&a["options"]["force"])),
-                            },
-                        ),
+                            arg(&a["body"]),
+                        )
+                        .force(arg(&a["options"]["force"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14707,7 +15075,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_audit_logs()
-                        .get_portal_audit_log_replay_job(arg(&a["params"]["portal_id"])),
+                        .get_portal_audit_log_replay_job(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14723,8 +15092,9 @@ fn operations() -> Vec<Op> {
                         .portal_audit_logs()
                         .update_portal_audit_log_replay_job(
                             arg(&a["params"]["portal_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        )
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14738,7 +15108,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_audit_logs()
-                        .get_portal_audit_log_webhook(arg(&a["params"]["portal_id"])),
+                        .get_portal_audit_log_webhook(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14752,7 +15123,8 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_audit_logs()
-                        .delete_portal_audit_log_webhook(arg(&a["params"]["portal_id"])),
+                        .delete_portal_audit_log_webhook(arg(&a["params"]["portal_id"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14766,10 +15138,9 @@ fn operations() -> Vec<Op> {
                 go(
                     c
                         .portal_audit_logs()
-                        .update_portal_audit_log_webhook(
-                            arg(&a["params"]["portal_id"]),
-                            Some(&arg(&a["body"])),
-                        ),
+                        .update_portal_audit_log_webhook(arg(&a["params"]["portal_id"]))
+                        .body(arg(&a["body"]))
+                        .into_call(),
                     m,
                 )
             },
@@ -14785,7 +15156,8 @@ fn operations() -> Vec<Op> {
                         .portal_audit_logs()
                         .get_portal_audit_log_webhook_status(
                             arg(&a["params"]["portal_id"]),
-                        ),
+                        )
+                        .into_call(),
                     m,
                 )
             },

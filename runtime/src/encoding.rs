@@ -1,6 +1,8 @@
 //! Parameters on the wire: path segments, query pairs and header values from any serialisable
 //! value.
 
+use std::borrow::Cow;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
@@ -61,24 +63,34 @@ pub enum Style {
 /// A value as one encoded path segment. Empty values and the dot segments `.` and `..` are
 /// refused: URL parsers resolve them, which would address another resource.
 pub(crate) fn path_segment(name: &str, value: Value, style: Style) -> Result<String, String> {
-    let text = match style {
-        Style::Label { explode } => {
-            let sep = if explode { "." } else { "," };
-            format!(".{}", joined(&value, sep, explode, encode))
-        }
-        Style::Matrix { explode } => matrix(name, &value, explode),
-        Style::Json => encode(&value.to_string()),
-        Style::Simple { explode } => joined(&value, ",", explode, encode),
-        // Query styles have no meaning in a path: written as `simple`.
-        _ => joined(&value, ",", false, encode),
+    let text = match (style, value) {
+        // The common case, a string that needs no escaping, is kept as it is.
+        (Style::Simple { .. }, Value::String(text)) if is_unreserved(&text) => text,
+        (style, value) => segment_text(name, &value, style),
     };
-    if text.is_empty() || text == "." || text == ".." || value.is_null() {
+    if text.is_empty() || text == "." || text == ".." {
         return Err(format!(
             "path parameter `{name}` cannot be {:?}: it would address another resource",
             text
         ));
     }
     Ok(text)
+}
+
+/// A path parameter's segment as `style` writes it (`null` as nothing).
+fn segment_text(name: &str, value: &Value, style: Style) -> String {
+    match style {
+        _ if value.is_null() => String::new(),
+        Style::Label { explode } => {
+            let sep = if explode { "." } else { "," };
+            format!(".{}", joined(value, sep, explode, encode))
+        }
+        Style::Matrix { explode } => matrix(name, value, explode),
+        Style::Json => encode(&value.to_string()),
+        Style::Simple { explode } => joined(value, ",", explode, encode),
+        // Query styles have no meaning in a path: written as `simple`.
+        _ => joined(value, ",", false, encode),
+    }
 }
 
 /// Matrix style: `;name=v`, `;name` for an empty value.
@@ -138,10 +150,15 @@ fn joined(value: &Value, sep: &str, explode: bool, write: fn(&str) -> String) ->
 /// Every byte but RFC 3986's unreserved ones percent-encoded: the value stays one component
 /// whatever it holds, and the delimiters a style adds stay apart from it.
 pub(crate) fn encode(text: &str) -> String {
-    if text.bytes().all(|b| UNRESERVED[usize::from(b)]) {
+    if is_unreserved(text) {
         return text.to_owned();
     }
     utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+/// Whether `text` is only RFC 3986's unreserved characters, which no position escapes.
+fn is_unreserved(text: &str) -> bool {
+    text.bytes().all(|b| UNRESERVED[usize::from(b)])
 }
 
 fn verbatim(text: &str) -> String {
@@ -149,17 +166,19 @@ fn verbatim(text: &str) -> String {
 }
 
 /// A value as a header or simple-style string: arrays and objects comma-separated.
-pub(crate) fn scalar(value: &Value) -> String {
+/// A string is borrowed as it is.
+pub(crate) fn scalar(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Bool(_) | Value::Number(_) => value.to_string(),
-        Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
-        Value::Object(map) => map
-            .iter()
-            .flat_map(|(k, v)| [k.clone(), scalar(v)])
-            .collect::<Vec<_>>()
-            .join(","),
+        Value::Null => Cow::Borrowed(""),
+        Value::String(s) => Cow::Borrowed(s),
+        Value::Bool(_) | Value::Number(_) => Cow::Owned(value.to_string()),
+        Value::Array(items) => Cow::Owned(items.iter().map(scalar).collect::<Vec<_>>().join(",")),
+        Value::Object(map) => Cow::Owned(
+            map.iter()
+                .flat_map(|(k, v)| [Cow::Borrowed(k.as_str()), scalar(v)])
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
     }
 }
 
@@ -184,14 +203,14 @@ pub(crate) fn cookies(name: &str, value: &Value, style: Style) -> Vec<(String, V
             Value::Array(items) => items
                 .iter()
                 .filter(|item| !item.is_null())
-                .map(scalar)
+                .map(|item| scalar(item).into_owned())
                 .collect(),
             Value::Object(map) => map
                 .iter()
                 .filter(|(_, v)| !v.is_null())
-                .flat_map(|(k, v)| [k.clone(), scalar(v)])
+                .flat_map(|(k, v)| [k.clone(), scalar(v).into_owned()])
                 .collect(),
-            _ => vec![scalar(value)],
+            _ => vec![scalar(value).into_owned()],
         }
     };
     match (value, style) {
@@ -200,12 +219,12 @@ pub(crate) fn cookies(name: &str, value: &Value, style: Style) -> Vec<(String, V
         (Value::Array(list), Style::Form { explode: true }) => list
             .iter()
             .filter(|item| !item.is_null())
-            .map(|item| (name.to_owned(), vec![scalar(item)]))
+            .map(|item| (name.to_owned(), vec![scalar(item).into_owned()]))
             .collect(),
         (Value::Object(map), Style::Form { explode: true }) => map
             .iter()
             .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k.clone(), vec![scalar(v)]))
+            .map(|(k, v)| (k.clone(), vec![scalar(v).into_owned()]))
             .collect(),
         _ => vec![(name.to_owned(), items(value))],
     }

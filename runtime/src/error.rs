@@ -499,6 +499,33 @@ pub enum Error<E> {
     },
 }
 
+impl<E: ErrorResponses> Error<E> {
+    /// A documented error response of `operation_id` holding `error`, with its documented
+    /// status, no headers and no body: what a fake of the API returns in a test.
+    ///
+    /// ```
+    /// # #[derive(Debug, Clone, PartialEq)]
+    /// # enum NotFound { NotFound }
+    /// # impl sdkgen_runtime::ErrorResponses for NotFound {
+    /// #     fn decode(_: u16, _: &[u8]) -> Option<Result<Self, sdkgen_runtime::DecodeError>> { None }
+    /// #     fn status(&self) -> u16 { 404 }
+    /// # }
+    /// let error = sdkgen_runtime::Error::api("get-user", NotFound::NotFound);
+    /// assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    /// assert_eq!(error.api_error(), Some(&NotFound::NotFound));
+    /// ```
+    pub fn api(operation_id: &'static str, error: E) -> Self {
+        Error::Api(ApiError {
+            operation_id,
+            status: StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            snippet: String::new(),
+            error,
+        })
+    }
+}
+
 impl<E> Error<E> {
     /// The typed error, when the API answered with a documented error status.
     pub fn api_error(&self) -> Option<&E> {

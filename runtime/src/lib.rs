@@ -27,6 +27,7 @@ mod error;
 mod exchange;
 mod hooks;
 mod multipart;
+mod operation_call;
 mod pagination;
 mod redirect;
 mod retry;
@@ -59,6 +60,7 @@ pub mod codegen {
     pub use crate::encoding::Style;
     pub use crate::error::{decode_json, decode_text};
     pub use crate::multipart::Multipart;
+    pub use crate::operation_call;
     pub use crate::serde_helpers::{
         date_time, double_option, from_value, optional_date_time, serialize_tagged, untagged,
         Member,

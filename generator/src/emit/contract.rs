@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
+use super::signature::{Input, Shape, Signature, Source};
 use crate::ir::{
     Api, BodyEncoding, Group, Operation, PartKind, SchemeKind, StatusMatch, TypeDef, TypeId,
     TypeRef,
@@ -167,75 +168,60 @@ impl Recursion {
 /// The call of one operation: arguments read from the operation's data `a`, the call handed
 /// to the generic helper with the mode `m`.
 fn call(krate: &str, group: &Group, op: &Operation) -> String {
-    let mut arguments = Vec::new();
-    for param in op.params.iter().filter(|p| p.required) {
-        let value = format!("&a[\"params\"][{:?}]", param.rust_name);
-        arguments.push(match &param.ty {
-            TypeRef::String => format!("&arg::<String>({value})"),
-            ty if crate::emit::tokens::is_copy(ty) => format!("arg({value})"),
-            _ => format!("&arg({value})"),
-        });
-    }
-    if let Some(body) = &op.body {
-        let value = match body.encoding {
-            BodyEncoding::Json | BodyEncoding::Form => "&arg(&a[\"body\"])".to_owned(),
-            BodyEncoding::Text => "\"text\"".to_owned(),
-            BodyEncoding::Binary if body.required => "b\"bytes\".to_vec()".to_owned(),
-            BodyEncoding::Binary => "bytes::Bytes::from_static(b\"bytes\")".to_owned(),
-            BodyEncoding::Multipart => match &body.multipart {
-                Some(form) => {
-                    let mut fields = String::new();
-                    for part in &form.parts {
-                        let file = format!(
-                            "{krate}::FilePart::bytes(b\"bytes\".to_vec()).file_name(\"{}.bin\")",
-                            part.name.escape_default()
-                        );
-                        let value = match (&part.kind, part.required) {
-                            (PartKind::File, true) => file,
-                            (PartKind::Files, true) => format!("vec![{file}]"),
-                            (PartKind::Files, false) => "Vec::new()".to_owned(),
-                            (_, false) => "None".to_owned(),
-                            (PartKind::Value(_) | PartKind::Json(_), true) => {
-                                format!("arg(&a[\"parts\"][{:?}])", part.rust_name)
-                            }
-                        };
-                        let _ = write!(fields, "{}: {value}, ", part.rust_name);
-                    }
-                    format!(
-                        "{krate}::{}::{} {{ {fields} }}",
-                        group.module, form.type_name
-                    )
+    let sig = Signature::of(group, op);
+    let value = |input: &Input| -> String {
+        match input.source {
+            Source::Param(param) => {
+                let key = if param.required { "params" } else { "options" };
+                let value = format!("&a[{key:?}][{:?}]", param.rust_name);
+                match &input.shape {
+                    Shape::Str | Shape::IntoString => format!("&arg::<String>({value})"),
+                    Shape::Ref(_) | Shape::Slice(_) => format!("&arg({value})"),
+                    _ => format!("arg({value})"),
                 }
-                None => "()".to_owned(),
+            }
+            Source::Body(body) => match body.encoding {
+                BodyEncoding::Json | BodyEncoding::Form => "arg(&a[\"body\"])".to_owned(),
+                BodyEncoding::Text => "\"text\"".to_owned(),
+                BodyEncoding::Binary => "b\"bytes\".to_vec()".to_owned(),
+                BodyEncoding::Multipart => match &body.multipart {
+                    Some(form) => {
+                        let mut fields = String::new();
+                        for part in &form.parts {
+                            let file = format!(
+                                "{krate}::FilePart::bytes(b\"bytes\".to_vec()).file_name(\"{}.bin\")",
+                                part.name.escape_default()
+                            );
+                            let value = match (&part.kind, part.required) {
+                                (PartKind::File, true) => file,
+                                (PartKind::Files, true) => format!("vec![{file}]"),
+                                (PartKind::Files, false) => "Vec::new()".to_owned(),
+                                (_, false) => "None".to_owned(),
+                                (PartKind::Value(_) | PartKind::Json(_), true) => {
+                                    format!("arg(&a[\"parts\"][{:?}])", part.rust_name)
+                                }
+                            };
+                            let _ = write!(fields, "{}: {value}, ", part.rust_name);
+                        }
+                        format!(
+                            "{krate}::{}::{} {{ {fields} }}",
+                            group.module, form.type_name
+                        )
+                    }
+                    None => "()".to_owned(),
+                },
             },
-        };
-        arguments.push(if body.required {
-            value
-        } else {
-            format!("Some({value})")
-        });
-    }
-    if let Some(options) = &op.options_type {
-        // Every optional parameter is sent too, so Prism checks how each is written.
-        let fields: Vec<String> = op
-            .params
-            .iter()
-            .filter(|p| !p.required)
-            .map(|p| {
-                format!(
-                    "{}: Some(arg(&a[\"options\"][{:?}]))",
-                    p.rust_name, p.rust_name
-                )
-            })
-            .collect();
-        arguments.push(format!(
-            "&{krate}::{}::{options} {{ {} }}",
-            group.module,
-            fields.join(", ")
-        ));
-    }
+        }
+    };
+    let arguments: Vec<String> = sig.arguments.iter().map(value).collect();
+    // Every optional parameter is sent too, so Prism checks how each is written.
+    let setters: String = sig
+        .setters
+        .iter()
+        .map(|input| format!(".{}({})", input.name, value(input)))
+        .collect();
     format!(
-        "go(c.{}().{}({}), m)",
+        "go(c.{}().{}({}){setters}.into_call(), m)",
         group.module,
         op.method_name,
         arguments.join(", ")

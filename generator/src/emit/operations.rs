@@ -1,16 +1,17 @@
-//! Emits one module per resource group: its client, one method per operation, and each
-//! operation's success enum (when its success responses differ), error enum and options
-//! struct.
+//! Emits one module per resource group: its client, one method per operation, the group's
+//! trait, and each operation's success enum (when its success responses differ), error enum,
+//! call type and params struct, all rendered from its `Signature`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{clean, doc_attrs, doc_or, lines};
-use super::tokens::{ident, is_copy, Models};
+use super::signature::{Shape, Signature, Source};
+use super::tokens::{ident, Models};
 use super::usage::Usage;
 use crate::ir::{
-    BodyEncoding, Group, MultipartForm, Operation, Param, ParamLocation, ParamStyle, PartKind,
-    ResponseBody, ResponseCase, StatusMatch, Success, TypeRef,
+    BodyEncoding, Group, MultipartForm, Operation, ParamLocation, ParamStyle, PartKind,
+    ResponseBody, ResponseCase, StatusMatch, Success,
 };
 
 /// A group's module.
@@ -28,10 +29,12 @@ pub fn group_rs<'a>(
     )));
     let group_doc = doc_attrs(group.doc.as_deref());
     let models = Models::in_crate(&usage.api().types);
-    let methods = group
+    let sigs: Vec<Signature<'a>> = group
         .operations
         .iter()
-        .map(|op| method(group, op, usage, &models));
+        .map(|op| Signature::of(group, op))
+        .collect();
+    let methods = sigs.iter().map(|sig| method(sig, usage, &models));
     let errors = error_types(group, models.clone());
     let successes = {
         let models = models.clone();
@@ -40,13 +43,7 @@ pub fn group_rs<'a>(
             .iter()
             .map(move |op| success_enum(op, &models))
     };
-    let options = {
-        let models = models.clone();
-        group
-            .operations
-            .iter()
-            .map(move |op| options_struct(op, &models))
-    };
+    let calls: Vec<TokenStream> = sigs.iter().map(|sig| call_type(sig, &models)).collect();
     let forms = {
         let models = models.clone();
         group
@@ -54,13 +51,20 @@ pub fn group_rs<'a>(
             .iter()
             .map(move |op| form_struct(op, &models))
     };
-    let pages = super::pagination::statics(group, usage, models.clone());
+    let pages = super::pagination::items(group, models.clone());
+    let api_trait = group_trait(group, &sigs, &models);
+    // Clippy's limit is seven arguments, `&self` included; the trait's methods take the
+    // params struct too.
+    let many_arguments = sigs
+        .iter()
+        .any(|sig| sig.arguments.len() + usize::from(sig.op.params_type.is_some()) > 6)
+        .then(|| quote!(clippy::too_many_arguments,));
     let header = quote! {
         #![doc = #module_doc]
         #![allow(deprecated)]
         #![allow(
             clippy::doc_lazy_continuation,
-            clippy::too_many_arguments,
+            #many_arguments
             clippy::large_enum_variant
         )]
 
@@ -79,38 +83,23 @@ pub fn group_rs<'a>(
 
             #(#methods)*
         }
+
+        #api_trait
     };
     (
         header,
         successes
             .chain(errors)
-            .chain(options)
+            .chain(calls)
             .chain(forms)
             .chain(pages),
     )
 }
 
-/// How a parameter is taken as an argument.
-fn argument_type(param: &Param, models: &Models) -> TokenStream {
-    match &param.ty {
-        TypeRef::String => quote!(&str),
-        t if is_copy(t) => models.ty(t),
-        // A slice, as clippy asks of list arguments; a `&Vec` coerces to it.
-        TypeRef::List(item) => {
-            let item = models.ty(item);
-            quote!(&[#item])
-        }
-        t => {
-            let t = models.ty(t);
-            quote!(&#t)
-        }
-    }
-}
-
-fn method(group: &Group, op: &Operation, usage: &Usage, models: &Models) -> TokenStream {
+fn method(sig: &Signature, usage: &Usage, models: &Models) -> TokenStream {
+    let (group, op) = (sig.group, sig.op);
     let name = ident(&op.method_name);
-    let error = ident(&op.error_type);
-    let success = models.success(op);
+    let call_type = ident(&op.call_type);
     let mut doc = String::new();
     if let Some(summary) = &op.summary {
         doc.push_str(&clean(summary));
@@ -126,120 +115,286 @@ fn method(group: &Group, op: &Operation, usage: &Usage, models: &Models) -> Toke
         "`{} {}` (operation `{}`).\n\n",
         op.http_method, op.path, op.id
     ));
+    if !sig.setters.is_empty() {
+        let setters: Vec<String> = sig
+            .setters
+            .iter()
+            .map(|s| {
+                format!(
+                    "[`{}`]({}::{})",
+                    s.name.trim_start_matches("r#"),
+                    op.call_type,
+                    s.name
+                )
+            })
+            .collect();
+        doc.push_str(&format!(
+            "Optional: {} on the returned [`{}`].\n\n",
+            setters.join(", "),
+            op.call_type
+        ));
+    }
     doc.push_str(&format!(
         "# Example\n\n```no_run\n{}```",
         usage.operation_example(group, op)
     ));
     let doc = lines(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let arguments = required.iter().map(|p| {
-        let arg = ident(&p.rust_name);
-        let arg_ty = argument_type(p, models);
+    let arguments = sig.arguments.iter().map(|input| {
+        let arg = ident(input.name);
+        let arg_ty = input.shape.tokens(models);
         quote!(#arg: #arg_ty)
     });
-    let body_arg = op.body.as_ref().map(|body| {
-        let body_ty = match body.encoding {
-            BodyEncoding::Json | BodyEncoding::Form => {
-                let t = models.ty(&body.ty);
-                quote!(&#t)
-            }
-            BodyEncoding::Text => quote!(&str),
-            BodyEncoding::Binary if body.required => quote!(impl Into<bytes::Bytes>),
-            BodyEncoding::Binary => quote!(bytes::Bytes),
-            // Taken whole: its files may be streams, read once.
-            BodyEncoding::Multipart => match &body.multipart {
-                Some(form) => {
-                    let form = ident(&form.type_name);
-                    quote!(#form)
-                }
-                None => quote!(()),
-            },
-        };
-        if body.required {
-            quote!(body: #body_ty,)
-        } else {
-            quote!(body: Option<#body_ty>,)
-        }
-    });
-    let options_arg = op.options_type.as_ref().map(|options| {
-        let options = ident(options);
-        quote!(options: &#options,)
-    });
-
     let spec = operation_spec(op);
     let decode = success_decoder(op);
-    let setters = op.params.iter().map(|p| {
-        let wire = &p.name;
-        let arg = ident(&p.rust_name);
-        let value = if p.required {
-            match &p.ty {
-                TypeRef::String => quote!(#arg),
-                t if is_copy(t) => quote!(&#arg),
-                _ => quote!(#arg),
-            }
-        } else {
-            quote!(&options.#arg)
+    let setters = sig.arguments.iter().map(|input| {
+        let arg = ident(input.name);
+        let value = match &input.shape {
+            Shape::Str | Shape::Slice(_) | Shape::Ref(_) => quote!(#arg),
+            _ => quote!(&#arg),
         };
-        // The location's own style needs no saying.
-        if p.style == ParamStyle::default_for(p.location) {
-            return match p.location {
-                ParamLocation::Path => quote!(.path_param(#wire, #value)),
-                ParamLocation::Query => quote!(.query(#wire, #value)),
-                ParamLocation::Header => quote!(.header_param(#wire, #value)),
-                ParamLocation::Cookie => quote!(.cookie_param(#wire, #value)),
-            };
-        }
-        let style = style_tokens(p.style);
-        match p.location {
-            ParamLocation::Path => quote!(.path_styled(#wire, #value, #style)),
-            ParamLocation::Query => quote!(.query_styled(#wire, #value, #style)),
-            ParamLocation::Header => quote!(.header_styled(#wire, #value, #style)),
-            ParamLocation::Cookie => quote!(.cookie_styled(#wire, #value, #style)),
-        }
+        set(input.source, value, &arg)
     });
-    let set_body = op.body.as_ref().map(|body| {
-        let content_type = &body.content_type;
-        match body.encoding {
-            BodyEncoding::Json => quote!(json_body(#content_type, body)),
-            BodyEncoding::Form if body.field_styles.is_empty() => quote!(form_body(body)),
-            BodyEncoding::Form => {
-                let fields = body.field_styles.iter().map(|field| {
-                    let name = &field.name;
-                    let style = style_tokens(field.style);
-                    quote!((#name, #style))
-                });
-                quote!(form_body_styled(body, &[#(#fields),*]))
-            }
-            BodyEncoding::Text => quote!(raw_body(#content_type, body.to_owned())),
-            BodyEncoding::Binary if body.required => quote!(raw_body(#content_type, body.into())),
-            BodyEncoding::Binary => quote!(raw_body(#content_type, body)),
-            BodyEncoding::Multipart => quote!(multipart_body(body.into_multipart())),
-        }
+    let params = op.params_type.as_ref().map(|params| {
+        let params = ident(params);
+        quote!(params: #params::default(),)
     });
-    let body = match (&op.body, &set_body) {
-        (Some(body), Some(set_body)) if body.required => quote!(.#set_body),
-        _ => TokenStream::new(),
-    };
-    let built = quote!(self.client.call(&OPERATION, #decode) #(#setters)* #body);
-    let call = if op.body.as_ref().is_some_and(|b| !b.required) {
-        quote! {
-            let call = #built;
-            match body {
-                Some(body) => call.#set_body,
-                None => call,
-            }
-        }
-    } else {
-        built
-    };
     quote! {
         #doc
         #deprecated
-        pub fn #name(&self, #(#arguments,)* #body_arg #options_arg) -> crate::Call<#success, #error> {
+        pub fn #name(&self, #(#arguments),*) -> #call_type {
             #spec
-            #call
+            #call_type {
+                call: self.client.call(&OPERATION, #decode) #(#setters)*,
+                #params
+            }
+        }
+    }
+}
+
+/// The call method writing an input into the runtime's call: a parameter from `value` (a
+/// reference to it), a body from `body` (the value itself).
+fn set(source: Source, value: TokenStream, body: &proc_macro2::Ident) -> TokenStream {
+    match source {
+        Source::Param(p) => {
+            let wire = &p.name;
+            // The location's own style needs no saying.
+            if p.style == ParamStyle::default_for(p.location) {
+                return match p.location {
+                    ParamLocation::Path => quote!(.path_param(#wire, #value)),
+                    ParamLocation::Query => quote!(.query(#wire, #value)),
+                    ParamLocation::Header => quote!(.header_param(#wire, #value)),
+                    ParamLocation::Cookie => quote!(.cookie_param(#wire, #value)),
+                };
+            }
+            let style = style_tokens(p.style);
+            match p.location {
+                ParamLocation::Path => quote!(.path_styled(#wire, #value, #style)),
+                ParamLocation::Query => quote!(.query_styled(#wire, #value, #style)),
+                ParamLocation::Header => quote!(.header_styled(#wire, #value, #style)),
+                ParamLocation::Cookie => quote!(.cookie_styled(#wire, #value, #style)),
+            }
+        }
+        Source::Body(b) => {
+            let content_type = &b.content_type;
+            match b.encoding {
+                BodyEncoding::Json => quote!(.json_body(#content_type, &#body)),
+                BodyEncoding::Form if b.field_styles.is_empty() => quote!(.form_body(&#body)),
+                BodyEncoding::Form => {
+                    let fields = b.field_styles.iter().map(|field| {
+                        let name = &field.name;
+                        let style = style_tokens(field.style);
+                        quote!((#name, #style))
+                    });
+                    quote!(.form_body_styled(&#body, &[#(#fields),*]))
+                }
+                BodyEncoding::Text => quote!(.raw_body(#content_type, Into::<String>::into(#body))),
+                BodyEncoding::Binary => quote!(.raw_body(#content_type, #body)),
+                BodyEncoding::Multipart => quote!(.multipart_body(#body.into_multipart())),
+            }
+        }
+    }
+}
+
+/// An operation's call type (declared by the runtime's `operation_call!`), its setters and how
+/// they are written into the runtime's call; its params struct.
+fn call_type(sig: &Signature, models: &Models) -> TokenStream {
+    let (group, op) = (sig.group, sig.op);
+    let name = ident(&op.call_type);
+    let success = models.success(op);
+    let error = ident(&op.error_type);
+    let doc = format!(
+        " A call of [`{}::{}`]: set its optional parameters, then `.await` it.",
+        group.type_name,
+        op.method_name.trim_start_matches("r#")
+    );
+    let streaming = (op.success == Success::Body(ResponseBody::Bytes)).then(|| {
+        quote! {
+            impl #name {
+                /// Sends the call and returns as soon as a success status and its headers
+                /// arrive, the body left to read chunk by chunk: for large downloads.
+                pub fn send_streaming(self) -> impl std::future::Future<Output = Result<crate::Response<crate::ByteStream<#error>>, crate::Error<#error>>> {
+                    self.apply().send_streaming()
+                }
+            }
+        }
+    });
+    let Some(params) = &op.params_type else {
+        return quote! {
+            crate::runtime::operation_call! {
+                #[doc = #doc]
+                #name<#success, #error>
+            }
+            #streaming
+        };
+    };
+    let params = ident(params);
+    let setters = sig.setters.iter().map(|input| {
+        let field = ident(input.name);
+        let ty = input.shape.tokens(models);
+        let value = input.shape.into_owned(quote!(#field));
+        let doc = doc_or(Some(&input.doc()), "");
+        quote! {
+            #doc
+            pub fn #field(mut self, #field: #ty) -> Self {
+                self.params.#field = Some(#value);
+                self
+            }
+        }
+    });
+    // The parameters in one chain, then the body, when set.
+    let chained = sig.setters.iter().filter_map(|input| match input.source {
+        Source::Param(_) => {
+            let field = ident(input.name);
+            Some(set(input.source, quote!(&params.#field), &field))
+        }
+        Source::Body(_) => None,
+    });
+    let chained = quote!(self.call #(#chained)*);
+    let applied = match sig
+        .setters
+        .iter()
+        .find(|input| matches!(input.source, Source::Body(_)))
+    {
+        Some(input) => {
+            let field = ident(input.name);
+            let set = set(input.source, quote!(()), &field);
+            quote! {
+                let call = #chained;
+                match params.#field {
+                    Some(#field) => call #set,
+                    None => call,
+                }
+            }
+        }
+        None => chained,
+    };
+    let params_doc = format!(
+        " The optional parameters of [`{}::{}`], each `None` unless set: what the setters of [`{}`] fill, and what [`{}`]'s method takes.",
+        group.type_name,
+        op.method_name.trim_start_matches("r#"),
+        op.call_type,
+        group.trait_name
+    );
+    let fields = sig.setters.iter().map(|input| {
+        let field = ident(input.name);
+        let ty = input.shape.owned_tokens(models);
+        let doc = doc_or(Some(&input.doc()), "");
+        quote!(#doc pub #field: Option<#ty>,)
+    });
+    let derives = if sig.setters.iter().all(|s| s.shape.is_plain()) {
+        quote!(#[derive(Debug, Clone, Default, PartialEq)])
+    } else {
+        quote!(#[derive(Debug, Default)])
+    };
+    quote! {
+        #[doc = #params_doc]
+        #derives
+        pub struct #params {
+            #(#fields)*
+        }
+
+        crate::runtime::operation_call! {
+            #[doc = #doc]
+            #name<#success, #error>, #params
+        }
+
+        impl #name {
+            fn apply(self) -> crate::Call<#success, #error> {
+                let params = self.params;
+                #applied
+            }
+
+            #(#setters)*
+        }
+
+        #streaming
+    }
+}
+
+/// The group's trait: one method per operation taking the method's arguments and the params
+/// struct, returning the future of the call. `Client` implements it; a default fails every
+/// method, so a test's fake implements only those it needs.
+fn group_trait(group: &Group, sigs: &[Signature], models: &Models) -> TokenStream {
+    let name = ident(&group.trait_name);
+    let module = ident(&group.module);
+    let doc = lines(&format!(
+        "The operations on {}, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.\n\nEach method takes what the method of [`{}`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.",
+        group.tag, group.type_name
+    ));
+    let mut declared = Vec::new();
+    let mut implemented = Vec::new();
+    for sig in sigs {
+        let op = sig.op;
+        let method = ident(&op.method_name);
+        let success = models.success(op);
+        let error = ident(&op.error_type);
+        let arguments = sig.trait_arguments(models);
+        let declare = arguments.iter().map(|(n, t)| quote!(#n: #t));
+        let names: Vec<&TokenStream> = arguments.iter().map(|(n, _)| n).collect();
+        let passed = sig.arguments.iter().map(|input| ident(input.name));
+        let with_params = op
+            .params_type
+            .as_ref()
+            .map(|_| quote!(.with_params(params)));
+        let output =
+            quote!(impl std::future::Future<Output = Result<#success, crate::Error<#error>>> + Send);
+        let doc = format!(
+            " [`{}::{}`]: `{} {}`.",
+            group.type_name,
+            op.method_name.trim_start_matches("r#"),
+            op.http_method,
+            op.path
+        );
+        let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+        let id = &op.id;
+        let message = format!("`{id}` is not implemented by this `{}`", group.trait_name);
+        let declare: Vec<TokenStream> = declare.collect();
+        declared.push(quote! {
+            #[doc = #doc]
+            #deprecated
+            fn #method(&self, #(#declare),*) -> #output {
+                let _ = (#(#names,)*);
+                std::future::ready(Err(crate::Error::InvalidRequest {
+                    operation_id: #id,
+                    message: #message.to_owned(),
+                }))
+            }
+        });
+        implemented.push(quote! {
+            fn #method(&self, #(#declare),*) -> #output {
+                std::future::IntoFuture::into_future(self.#module().#method(#(#passed),*) #with_params)
+            }
+        });
+    }
+    quote! {
+        #doc
+        pub trait #name {
+            #(#declared)*
+        }
+
+        impl #name for crate::Client {
+            #(#implemented)*
         }
     }
 }
@@ -531,31 +686,6 @@ fn error_enum(op: &Operation, sharing: &[&str], models: &Models) -> TokenStream 
             fn status(&self) -> u16 {
                 Self::status(self)
             }
-        }
-    }
-}
-
-fn options_struct(op: &Operation, models: &Models) -> TokenStream {
-    let Some(name) = &op.options_type else {
-        return TokenStream::new();
-    };
-    let name = ident(name);
-    let doc = format!(" Optional parameters of `{}`.", op.id);
-    let fields = op.params.iter().filter(|p| !p.required).map(|p| {
-        let field = ident(&p.rust_name);
-        let field_ty = models.ty(&p.ty);
-        let location = p.location.label();
-        let doc = doc_or(
-            p.doc.as_deref(),
-            &format!("The `{}` {location} parameter.", p.name),
-        );
-        quote!(#doc pub #field: Option<#field_ty>,)
-    });
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct #name {
-            #(#fields)*
         }
     }
 }

@@ -8,7 +8,8 @@ use serde::Serialize;
 use super::usage::{program, Usage};
 use super::{File, Options};
 use crate::error::Error;
-use crate::ir::{Api, BodyEncoding, Group, Operation, ResponseBody, Success, TypeRef};
+use super::signature::{Input, Signature, Source};
+use crate::ir::{Api, Group, Operation, ResponseBody, Success};
 
 /// The templates, embedded so the generator is self-contained.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -40,6 +41,8 @@ struct GroupDoc {
     client_type: String,
     overview: Option<String>,
     path: String,
+    trait_path: String,
+    fake: Option<String>,
     operations: Vec<OperationDoc>,
 }
 
@@ -53,6 +56,7 @@ struct OperationDoc {
     summary: String,
     description: String,
     example: String,
+    call_type: String,
     params: Vec<[String; 5]>,
     response: String,
     errors: Vec<[String; 3]>,
@@ -60,8 +64,6 @@ struct OperationDoc {
     deprecated: bool,
     /// A program walking the items of every page, when the operation is paginated.
     pages: Option<String>,
-    /// The static describing its pages.
-    pages_static: Option<String>,
 }
 
 /// The rendered text files.
@@ -136,6 +138,8 @@ fn group_doc(group: &Group, usage: &Usage, crate_ident: &str) -> GroupDoc {
         feature: group.feature.clone(),
         client_type: format!("{crate_ident}::{module}::{}", group.type_name),
         path: format!("docs/sdks/{module}/README.md"),
+        trait_path: usage.group_path(group, &group.trait_name),
+        fake: usage.fake_example(group),
         module,
         overview: group.doc.as_deref().map(|d| d.trim().to_owned()),
         operations: group
@@ -148,73 +152,50 @@ fn group_doc(group: &Group, usage: &Usage, crate_ident: &str) -> GroupDoc {
 
 fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str) -> OperationDoc {
     let title = crate::naming::type_name(&op.id);
-    let mut params: Vec<[String; 5]> = op
-        .params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| {
-            let location = p.location.label();
-            [
-                format!("`{}`", p.rust_name.trim_start_matches("r#")),
-                format!("`{}`", argument_type(usage, &p.ty)),
-                ":heavy_check_mark:".to_owned(),
-                cell(&format!(
-                    "{} ({location} `{}`)",
-                    p.doc.as_deref().unwrap_or(""),
-                    p.name
-                )),
-                p.example
-                    .as_ref()
-                    .map(|e| cell(&e.as_str().map_or_else(|| e.to_string(), str::to_owned)))
-                    .unwrap_or_default(),
-            ]
-        })
-        .collect();
-    if let Some(body) = &op.body {
-        let ty = match body.encoding {
-            BodyEncoding::Json | BodyEncoding::Form => format!("&{}", usage.type_path(&body.ty)),
-            BodyEncoding::Text => "&str".to_owned(),
-            BodyEncoding::Binary => "impl Into<bytes::Bytes>".to_owned(),
-            BodyEncoding::Multipart => body.multipart.as_ref().map_or_else(String::new, |form| {
-                format!(
-                    "{crate_ident}::{}::{}",
-                    group.module.trim_start_matches("r#"),
-                    form.type_name
-                )
-            }),
+    let sig = Signature::of(group, op);
+    let row = |input: &Input, required: bool| {
+        let name = input.name.trim_start_matches("r#");
+        let example = match input.source {
+            Source::Param(p) => p
+                .example
+                .as_ref()
+                .map(|e| cell(&e.as_str().map_or_else(|| e.to_string(), str::to_owned)))
+                .unwrap_or_default(),
+            Source::Body(_) => String::new(),
         };
-        params.push([
-            "`body`".to_owned(),
-            format!(
-                "`{}`",
-                if body.required {
-                    ty
-                } else {
-                    format!("Option<{ty}>")
-                }
+        let description = match input.source {
+            Source::Param(p) => format!(
+                "{} ({} `{}`)",
+                p.doc.as_deref().unwrap_or(""),
+                p.location.label(),
+                p.name
             ),
-            if body.required {
+            Source::Body(_) => input.doc(),
+        };
+        [
+            if required {
+                format!("`{name}`")
+            } else {
+                // Called, so as Rust spells it (`.r#where(..)`).
+                format!("`.{}(..)`", input.name)
+            },
+            format!("`{}`", input.shape.text(usage, group)),
+            if required {
                 ":heavy_check_mark:"
             } else {
                 ":heavy_minus_sign:"
             }
             .to_owned(),
-            cell(body.doc.as_deref().unwrap_or("The request body.")),
-            String::new(),
-        ]);
-    }
-    if let Some(options) = &op.options_type {
-        params.push([
-            "`options`".to_owned(),
-            format!(
-                "`&{crate_ident}::{}::{options}`",
-                group.module.trim_start_matches("r#")
-            ),
-            ":heavy_check_mark:".to_owned(),
-            "Optional parameters; `&Default::default()` for none.".to_owned(),
-            String::new(),
-        ]);
-    }
+            cell(&description),
+            example,
+        ]
+    };
+    let params: Vec<[String; 5]> = sig
+        .arguments
+        .iter()
+        .map(|input| row(input, true))
+        .chain(sig.setters.iter().map(|input| row(input, false)))
+        .collect();
     let error_type = format!(
         "{crate_ident}::{}::{}",
         group.module.trim_start_matches("r#"),
@@ -256,6 +237,7 @@ fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str
             usage.client_setup(Some(op)),
             usage.call(group, op)
         )),
+        call_type: usage.group_path(group, &op.call_type),
         params,
         response: match &op.success {
             Success::Unit => "`()` (no body)".to_owned(),
@@ -267,22 +249,7 @@ fn operation_doc(group: &Group, op: &Operation, usage: &Usage, crate_ident: &str
         pages: op
             .pagination
             .as_ref()
-            .map(|_| program(&usage.items_example(group, op, &super::pagination::static_name(op)))),
-        pages_static: op
-            .pagination
-            .as_ref()
-            .map(|_| super::pagination::static_name(op)),
-    }
-}
-
-fn argument_type(usage: &Usage, ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "&str".to_owned(),
-        TypeRef::List(item) => format!("&[{}]", usage.type_path(item)),
-        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Json => {
-            format!("&{}", usage.type_path(ty))
-        }
-        _ => usage.type_path(ty),
+            .map(|_| program(&usage.items_example(group, op))),
     }
 }
 
@@ -387,9 +354,7 @@ fn readme_snippets(api: &Api, usage: &Usage, crate_ident: &str) -> ReadmeSnippet
             .iter()
             .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
             .find(|(_, op)| op.pagination.is_some() && !op.deprecated)
-            .map(|(group, op)| {
-                program(&usage.items_example(group, op, &super::pagination::static_name(op)))
-            }),
+            .map(|(group, op)| program(&usage.items_example(group, op))),
     }
 }
 

@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::signature::{Input, Shape, Signature, Source};
 use crate::ir::{
-    Api, BodyEncoding, Group, MultipartForm, Operation, Param, PartKind, ResponseBody, SchemeKind,
+    Api, Group, MultipartForm, Operation, Param, PartKind, ResponseBody, SchemeKind,
     SecurityScheme, Success, TypeRef,
 };
 
@@ -111,79 +112,87 @@ impl<'a> Usage<'a> {
         }
     }
 
-    /// The statements that walk the items of a paginated `op`'s every page, `pages` naming
-    /// its static, and print them (no client set-up).
-    pub fn items_example(&self, group: &Group, op: &Operation, pages: &str) -> String {
+    /// The statements that walk the items of a paginated `op`'s every page and print them
+    /// (no client set-up).
+    pub fn items_example(&self, group: &Group, op: &Operation) -> String {
         let (prelude, call) = self.call_parts(group, op);
         format!(
-            "use futures::StreamExt;\n\n{}\n{prelude}let mut items = {call}\n    .items(&{}::{}::{pages});\nwhile let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}\n",
+            "use futures::StreamExt;\n\n{}\n{prelude}let mut items = {call}\n    .items();\nwhile let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}\n",
             self.client_setup(Some(op)),
-            self.crate_ident,
-            group.module,
         )
     }
 
-    /// The statements preparing the arguments, and the call expression (not yet awaited).
+    /// The statements preparing the arguments, and the call expression (not yet awaited):
+    /// every argument of the operation's `Signature`, the first optional parameter's setter
+    /// and the optional body's.
     pub fn call_parts(&self, group: &Group, op: &Operation) -> (String, String) {
+        let sig = Signature::of(group, op);
         let mut prelude = String::new();
-        let mut arguments = Vec::new();
-        for param in op.params.iter().filter(|p| p.required) {
-            arguments.push(self.argument(param, &mut prelude));
-        }
-        if let Some(body) = &op.body {
-            match body.encoding {
-                BodyEncoding::Json | BodyEncoding::Form => {
-                    let value = body.sample.clone().unwrap_or(Value::Null);
-                    let _ = writeln!(
-                        prelude,
-                        "let body: {} = serde_json::from_value(serde_json::json!({}))?;",
-                        self.type_path(&body.ty),
-                        json_literal(&value)
-                    );
-                    arguments.push(if body.required {
-                        "&body".to_owned()
-                    } else {
-                        "Some(&body)".to_owned()
-                    });
-                }
-                BodyEncoding::Text => {
-                    prelude.push_str("let body = \"text\";\n");
-                    arguments.push(if body.required {
-                        "body".to_owned()
-                    } else {
-                        "Some(body)".to_owned()
-                    });
-                }
-                BodyEncoding::Multipart => {
-                    if let Some(form) = &body.multipart {
-                        self.form_literal(group, form, &mut prelude);
-                    }
-                    arguments.push(if body.required {
-                        "body".to_owned()
-                    } else {
-                        "Some(body)".to_owned()
-                    });
-                }
-                BodyEncoding::Binary => {
-                    prelude.push_str("let body = b\"bytes\".to_vec();\n");
-                    arguments.push(if body.required {
-                        "body".to_owned()
-                    } else {
-                        "Some(body.into())".to_owned()
-                    });
-                }
-            }
-        }
-        if op.options_type.is_some() {
-            arguments.push("&Default::default()".to_owned());
-        }
-        let call = format!(
+        let arguments: Vec<String> = sig
+            .arguments
+            .iter()
+            .map(|input| self.value(group, input, &mut prelude))
+            .collect();
+        let mut call = format!(
             "client\n    .{}()\n    .{}({})",
             group.module,
             op.method_name,
             arguments.join(", ")
         );
+        let first_param = sig
+            .setters
+            .iter()
+            .find(|s| matches!(s.source, Source::Param(_)));
+        let body = sig
+            .setters
+            .iter()
+            .find(|s| matches!(s.source, Source::Body(_)));
+        for input in first_param.into_iter().chain(body) {
+            let value = self.value(group, input, &mut prelude);
+            let _ = write!(call, "\n    .{}({value})", input.name);
+        }
         (prelude, call)
+    }
+
+    /// The expression passing `input` as its shape says, with the statements it needs first.
+    fn value(&self, group: &Group, input: &Input, prelude: &mut String) -> String {
+        match input.source {
+            Source::Param(param) => self.argument(param, &input.shape, prelude),
+            Source::Body(body) => match &input.shape {
+                Shape::Value(ty) => {
+                    let value = body.sample.clone().unwrap_or(Value::Null);
+                    let _ = writeln!(prelude, "let body = {};", self.value_of(ty, &value));
+                    "body".to_owned()
+                }
+                Shape::IntoString => "\"text\"".to_owned(),
+                Shape::IntoBytes => "b\"bytes\".to_vec()".to_owned(),
+                Shape::Form(_) => {
+                    if let Some(form) = &body.multipart {
+                        self.form_literal(group, form, prelude);
+                    }
+                    "body".to_owned()
+                }
+                _ => "()".to_owned(),
+            },
+        }
+    }
+
+    /// An expression of type `ty` holding `value`, which is valid for it.
+    pub fn value_of(&self, ty: &TypeRef, value: &Value) -> String {
+        format!(
+            "serde_json::from_value::<{}>(serde_json::json!({}))?",
+            self.type_path(ty),
+            json_literal(value)
+        )
+    }
+
+    /// The path of a type of a group's module, from outside the crate.
+    pub fn group_path(&self, group: &Group, name: &str) -> String {
+        format!(
+            "{}::{}::{name}",
+            self.crate_ident,
+            group.module.trim_start_matches("r#")
+        )
     }
 
     /// `let body = Form { ... };`: every file from bytes, every required value from an
@@ -220,9 +229,9 @@ impl<'a> Usage<'a> {
                 (PartKind::Value(TypeRef::String) | PartKind::Json(TypeRef::String), true) => {
                     "\"string\".to_owned()".to_owned()
                 }
-                (PartKind::Value(ty) | PartKind::Json(ty), true) => format!(
-                    "serde_json::from_value(serde_json::json!({}))?",
-                    json_literal(&part.sample.clone().unwrap_or_else(|| self.sample_of(ty)))
+                (PartKind::Value(ty) | PartKind::Json(ty), true) => self.value_of(
+                    ty,
+                    &part.sample.clone().unwrap_or_else(|| self.sample_of(ty)),
                 ),
             };
             let _ = writeln!(code, "    {}: {value},", part.rust_name);
@@ -231,10 +240,7 @@ impl<'a> Usage<'a> {
             let value = match (&header.ty, header.required) {
                 (_, false) => "None".to_owned(),
                 (TypeRef::String, true) => "\"string\".to_owned()".to_owned(),
-                (ty, true) => format!(
-                    "serde_json::from_value(serde_json::json!({}))?",
-                    json_literal(&self.sample_of(ty))
-                ),
+                (ty, true) => self.value_of(ty, &self.sample_of(ty)),
             };
             let _ = writeln!(code, "    {}: {value},", header.rust_name);
         }
@@ -253,7 +259,8 @@ impl<'a> Usage<'a> {
         ))
     }
 
-    fn argument(&self, param: &Param, code: &mut String) -> String {
+    /// A parameter's sample as `shape` takes it.
+    fn argument(&self, param: &Param, shape: &Shape, code: &mut String) -> String {
         let example = param.sample.clone();
         let text = example
             .as_str()
@@ -272,13 +279,11 @@ impl<'a> Usage<'a> {
             }
             ty => {
                 let name = &param.rust_name;
-                let _ = writeln!(
-                    code,
-                    "let {name}: {} = serde_json::from_value(serde_json::json!({}))?;",
-                    self.type_path(ty),
-                    json_literal(&example)
-                );
-                format!("&{name}")
+                let _ = writeln!(code, "let {name} = {};", self.value_of(ty, &example));
+                match shape {
+                    Shape::Ref(_) | Shape::Slice(_) => format!("&{name}"),
+                    _ => name.clone(),
+                }
             }
         }
     }
@@ -326,6 +331,99 @@ impl<'a> Usage<'a> {
                 group.module.trim_start_matches("r#")
             ),
         }
+    }
+
+    /// A test's fake of the group's trait, and code generic over the trait using it: for the
+    /// first operation (a `GET` first) whose success value the example can write.
+    pub fn fake_example(&self, group: &Group) -> Option<String> {
+        let krate = &self.crate_ident;
+        let module = group.module.trim_start_matches("r#");
+        let answer = |op: &Operation| -> Option<Option<String>> {
+            match &op.success {
+                Success::Unit => Some(None),
+                Success::Body(ResponseBody::Json(ty)) => {
+                    let sample = match ty {
+                        TypeRef::Named(id) => self.api.ty(*id).sample.clone()?,
+                        TypeRef::List(_) => Value::Array(Vec::new()),
+                        _ => return None,
+                    };
+                    Some(Some(self.value_of(ty, &sample)))
+                }
+                Success::Body(ResponseBody::Text) => Some(Some("\"text\".to_owned()".to_owned())),
+                _ => None,
+            }
+        };
+        let (op, answer) = group
+            .operations
+            .iter()
+            .filter(|op| !op.deprecated)
+            .filter_map(|op| Some((op, answer(op)?)))
+            .min_by_key(|(op, _)| op.http_method != http::Method::GET)?;
+        let sig = Signature::of(group, op);
+        let success = self.success_path(group, op);
+        let error = self.group_path(group, &op.error_type);
+        let mut parameters: Vec<String> = sig
+            .arguments
+            .iter()
+            .map(|input| {
+                format!(
+                    "_{}: {}",
+                    input.name.trim_start_matches("r#"),
+                    input.shape.text(self, group)
+                )
+            })
+            .collect();
+        if let Some(params) = &op.params_type {
+            parameters.push(format!("_params: {}", self.group_path(group, params)));
+        }
+        let mut prelude = String::new();
+        let mut arguments: Vec<String> = sig
+            .arguments
+            .iter()
+            .map(|input| self.value(group, input, &mut prelude))
+            .collect();
+        if op.params_type.is_some() {
+            arguments.push("Default::default()".to_owned());
+        }
+        let (fake, setup, returned) = match &answer {
+            Some(value) => (
+                format!("struct Fake {{\n    answer: {success},\n}}\n"),
+                format!("let fake = Fake {{\n    answer: {value},\n}};\n"),
+                "Ok(self.answer.clone())",
+            ),
+            None => (
+                "struct Fake;\n".to_owned(),
+                "let fake = Fake;\n".to_owned(),
+                "Ok(())",
+            ),
+        };
+        let trait_path = format!("{krate}::{module}::{}", group.trait_name);
+        let mut code = format!("use {trait_path};\n\n/// Answers `{}` with a fixed value; every other method of the trait fails.\n{fake}\nimpl {} for Fake {{\n    async fn {}(\n        &self,\n", op.id, group.trait_name, op.method_name);
+        for parameter in &parameters {
+            let _ = writeln!(code, "        {parameter},");
+        }
+        let _ = write!(
+            code,
+            "    ) -> Result<{success}, {krate}::Error<{error}>> {{\n        {returned}\n    }}\n}}\n\n"
+        );
+        let _ = writeln!(
+            code,
+            "/// The code under test: generic over the trait, so it takes the `Client` or the fake.\nasync fn fetch(api: &impl {}) -> Result<{success}, Box<dyn std::error::Error>> {{",
+            group.trait_name
+        );
+        for line in prelude.lines() {
+            let _ = writeln!(code, "    {line}");
+        }
+        let _ = write!(
+            code,
+            "    Ok(api.{}({}).await?)\n}}\n\n",
+            op.method_name,
+            arguments.join(", ")
+        );
+        code.push_str(&program(&format!(
+            "{setup}let value = fetch(&fake).await?;\nprintln!(\"{{value:?}}\");\n"
+        )));
+        Some(code)
     }
 
     /// The value synthesised for a named type (`lower/samples.rs`); `null` for others.

@@ -97,10 +97,10 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
             let success = success_of(&successes, || {
                 errors_scope.claim(&format!("{op_type}Success"))
             });
-            let options_type = params
-                .iter()
-                .any(|p| !p.required)
-                .then(|| errors_scope.claim(&format!("{op_type}Options")));
+            let call_type = errors_scope.claim(&format!("{op_type}Call"));
+            let params_type = (params.iter().any(|p| !p.required)
+                || body.as_ref().is_some_and(|b| !b.required))
+            .then(|| errors_scope.claim(&format!("{op_type}Params")));
             let accept = accept_header(op);
             let security = lowering.security(op.security.as_ref().or(document_security.as_ref()));
             let servers = if op.servers.is_empty() {
@@ -128,7 +128,8 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
                 security,
                 servers: servers.iter().map(ServerView::default_url).collect(),
                 accept,
-                options_type,
+                call_type,
+                params_type,
                 pagination: None,
             });
         }
@@ -144,6 +145,24 @@ pub fn lower_operations<'d>(doc: &'d Document, types: &mut TypeLowerer<'d>) -> V
         group.module = modules.claim(&group.module);
         group.type_name = clients.claim(&group.type_name);
         group.feature = features.claim(&feature_name(&group.module));
+        // The trait sits in the group's module beside the operations' own types.
+        let mut names = Scope::with_reserved(&[group.type_name.as_str()]);
+        for op in &group.operations {
+            names.reserve(&[op.error_type.as_str(), op.call_type.as_str()]);
+            if let Some(name) = &op.params_type {
+                names.reserve(&[name.as_str()]);
+            }
+            if let Success::Enum(name) = &op.success {
+                names.reserve(&[name.as_str()]);
+            }
+            if let Some(form) = op.body.as_ref().and_then(|b| b.multipart.as_ref()) {
+                names.reserve(&[form.type_name.as_str()]);
+                for (_, variant) in &form.variants {
+                    names.reserve(&[variant.type_name.as_str()]);
+                }
+            }
+        }
+        group.trait_name = names.claim(&format!("{}Api", group.type_name));
     }
     groups
 }
@@ -163,7 +182,8 @@ pub fn share_errors(groups: &mut [Group]) {
             if let Success::Enum(name) = &op.success {
                 names.claim(name);
             }
-            if let Some(name) = &op.options_type {
+            names.claim(&op.call_type);
+            if let Some(name) = &op.params_type {
                 names.claim(name);
             }
             if let Some(form) = op.body.as_ref().and_then(|b| b.multipart.as_ref()) {
@@ -292,6 +312,7 @@ fn new_group(tag: &str, doc: Option<String>) -> Group {
         type_name: type_name(tag),
         module: value_name(tag),
         feature: String::new(),
+        trait_name: String::new(),
         doc,
         operations: Vec::new(),
     }
@@ -442,7 +463,12 @@ impl<'d> OperationLowering<'_, 'd> {
                 None => merged.push((pointer, param)),
             }
         }
-        let mut scope = Scope::with_reserved(&["body", "options"]);
+        // Optional parameters are setters of the operation's call: the call's own methods,
+        // its optional body's setter and a paginated list's streams (`lower/pagination.rs`
+        // decides which lists page once types are final, so every call keeps them free)
+        // are taken.
+        let mut scope = Scope::with_reserved(naming::RUNTIME_CALL_METHODS);
+        scope.reserve(&["body", "params", "pages", "items"]);
         let mut params = Vec::new();
         for (pointer, param) in merged {
             let param = match param {

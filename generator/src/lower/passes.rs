@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::ir::{
-    Api, Constraints, NameSource, Naming, Note, Place, TypeDef, TypeId, TypeKind, TypeRef,
+    Api, Constraints, Limits, NameSource, Naming, Note, Place, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::type_name;
 
@@ -252,20 +252,30 @@ fn split_shared_types(api: &mut Api) {
 }
 
 /// Points the references of a type's kind at other types, as `map` says.
-fn redirect_kind(kind: &mut TypeKind, map: &BTreeMap<TypeId, TypeId>) {
-    kind.refs_mut(&mut |ty| redirect(ty, map), &mut |id| {
-        if let Some(new) = map.get(id) {
-            *id = *new;
-        }
-    });
+/// Rewrites the references a kind holds through `map`; whether any changed.
+fn redirect_kind(kind: &mut TypeKind, map: &BTreeMap<TypeId, TypeId>) -> bool {
+    let changed = std::cell::Cell::new(false);
+    kind.refs_mut(
+        &mut |ty| changed.set(redirect(ty, map) | changed.get()),
+        &mut |id| {
+            if let Some(new) = map.get(id) {
+                *id = *new;
+                changed.set(true);
+            }
+        },
+    );
+    changed.get()
 }
 
-fn redirect(ty: &mut TypeRef, map: &BTreeMap<TypeId, TypeId>) {
+/// Rewrites a reference through `map`; whether it changed.
+fn redirect(ty: &mut TypeRef, map: &BTreeMap<TypeId, TypeId>) -> bool {
     if let Some(id) = ty.named_mut() {
         if let Some(new) = map.get(id) {
             *id = *new;
+            return true;
         }
     }
+    false
 }
 
 fn reachable(api: &Api, roots: &[TypeRef]) -> BTreeSet<TypeId> {
@@ -318,22 +328,34 @@ fn drop_orphans(api: &mut Api) {
 /// identical in turn. Shapes are compared after the direction passes, so two types merge only
 /// when their Rust definitions would be the same; docs do not count.
 fn merge_identical(api: &mut Api) {
-    loop {
-        // Types are first grouped by a cheap digest of what their shapes must share; only
-        // where a group holds more than one is the full shape written out and compared.
-        let mut groups: HashMap<u64, Vec<TypeId>> = HashMap::new();
-        for (id, ty) in api.types_with_ids() {
-            if let Some(digest) = shape_digest(ty) {
-                groups.entry(digest).or_default().push(id);
-            }
+    // Types are first grouped by a cheap digest of what their shapes must share (names, not
+    // references, so merging never changes it); only where a group holds more than one is
+    // the full shape written out and compared.
+    let mut groups: HashMap<u64, Vec<TypeId>> = HashMap::new();
+    for (id, ty) in api.types_with_ids() {
+        if let Some(digest) = shape_digest(ty) {
+            groups.entry(digest).or_default().push(id);
         }
-        let mut sets: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
-        for group in groups.values().filter(|group| group.len() > 1) {
-            for &id in group {
-                if let Some(shape) = shape_key(api.ty(id)) {
-                    sets.entry(shape).or_default().push(id);
-                }
-            }
+    }
+    let mut keys: BTreeMap<TypeId, String> = BTreeMap::new();
+    let mut stale: BTreeSet<TypeId> = groups
+        .into_values()
+        .filter(|group| group.len() > 1)
+        .flatten()
+        .collect();
+    // Ids stay as they are until the end: a round rewrites only the references to what it
+    // merged, so only the types holding one need their shape written out again.
+    let mut removed: BTreeSet<TypeId> = BTreeSet::new();
+    loop {
+        for id in std::mem::take(&mut stale) {
+            match shape_key(api.ty(id)) {
+                Some(key) => keys.insert(id, key),
+                None => keys.remove(&id),
+            };
+        }
+        let mut sets: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
+        for (id, key) in &keys {
+            sets.entry(key.as_str()).or_default().push(*id);
         }
         let mut merged: BTreeMap<TypeId, TypeId> = BTreeMap::new();
         for set in sets.values().filter(|set| set.len() > 1) {
@@ -356,9 +378,9 @@ fn merge_identical(api: &mut Api) {
             }
         }
         if merged.is_empty() {
-            return;
+            break;
         }
-        let removed: BTreeMap<TypeId, TypeId> = merged
+        let gone: BTreeMap<TypeId, TypeId> = merged
             .iter()
             .filter(|(id, _)| !is_component(&api.ty(**id).pointer))
             .map(|(id, kept)| (*id, *kept))
@@ -366,23 +388,34 @@ fn merge_identical(api: &mut Api) {
         for i in 0..api.types.len() {
             let id = TypeId(i);
             let ty = &mut api.types[i];
-            redirect_kind(&mut ty.kind, &merged);
+            if redirect_kind(&mut ty.kind, &merged) && keys.contains_key(&id) {
+                stale.insert(id);
+            }
             // Where a type comes from changes only when that type is gone: a component
             // duplicate stays, as an alias, and what sits in it keeps its name.
-            ty.naming_refs_mut(&mut |r| redirect(r, &removed));
+            ty.naming_refs_mut(&mut |r| {
+                redirect(r, &gone);
+            });
             if let Some(&kept) = merged.get(&id) {
                 ty.notes.push(Note::SameAs);
                 ty.example = None;
                 ty.kind = TypeKind::Alias {
                     target: TypeRef::Named(kept),
                 };
+                keys.remove(&id);
+                stale.remove(&id);
             }
         }
-        api.type_refs_mut(|ty| redirect(ty, &merged));
-        // Inline duplicates vanish; component duplicates stay, as aliases.
+        api.type_refs_mut(|ty| {
+            redirect(ty, &merged);
+        });
+        removed.extend(gone.into_keys());
+    }
+    // Inline duplicates vanish; component duplicates stay, as aliases.
+    if !removed.is_empty() {
         let kept: Vec<TypeId> = (0..api.types.len())
             .map(TypeId)
-            .filter(|id| !removed.contains_key(id))
+            .filter(|id| !removed.contains(id))
             .collect();
         api.rearrange(&kept);
     }
@@ -455,15 +488,32 @@ fn shape_key(ty: &TypeDef) -> Option<String> {
     ))
 }
 
-/// The constraints that say which values are valid (the document's examples of them aside).
+/// The constraints that say which values are valid (the document's examples of them aside),
+/// written out; most say nothing, and are written as nothing.
 fn limits<'a>(constraints: impl Iterator<Item = &'a Constraints>) -> String {
-    let valid: Vec<Constraints> = constraints
-        .map(|c| Constraints {
-            examples: Vec::new(),
-            ..c.clone()
-        })
-        .collect();
-    format!("{valid:?}")
+    let mut out = String::new();
+    for c in constraints {
+        write_valid(c, &mut out);
+        out.push(';');
+    }
+    out
+}
+
+fn write_valid(c: &Constraints, out: &mut String) {
+    use std::fmt::Write as _;
+    if c.format.is_none()
+        && c.limits == Limits::default()
+        && c.values.is_empty()
+        && c.items.is_none()
+    {
+        return;
+    }
+    let _ = write!(out, "{:?}|{:?}|{:?}|", c.format, c.limits, c.values);
+    if let Some(items) = &c.items {
+        out.push('[');
+        write_valid(items, out);
+        out.push(']');
+    }
 }
 
 fn is_component(pointer: &str) -> bool {

@@ -198,7 +198,7 @@ impl<'d> TypeLowerer<'d> {
 
     /// Lowers one property from [`body_shapes`](Self::body_shapes).
     pub fn lower_object_property(&mut self, property: &ObjectProperty<'d>, hint: &Hint) -> TypeRef {
-        self.lower_property(&property.property, hint)
+        self.lower_property(&property.property, NameIn::Hint(hint))
     }
 
     fn reference(&mut self, reference: &str, pointer: &str) -> TypeRef {
@@ -625,8 +625,7 @@ impl<'d> TypeLowerer<'d> {
                 Ok((schema, _)) => constraints::of(self.doc, schema),
                 Err(_) => Default::default(),
             };
-            let hint = self.hint_in(owner, &type_name(property.name), Some("Property"));
-            let ty = self.lower_property(&property, &hint);
+            let ty = self.lower_property(&property, NameIn::Type(owner));
             fields.push(Field {
                 name: scope.claim(&value_name(property.name)),
                 json_name: property.name.to_owned(),
@@ -661,7 +660,9 @@ impl<'d> TypeLowerer<'d> {
         }
     }
 
-    fn lower_property(&mut self, property: &Property<'d>, hint: &Hint) -> TypeRef {
+    /// A property's type; an inline one is named in the component declaring it, or as `name_in`
+    /// says.
+    fn lower_property(&mut self, property: &Property<'d>, name_in: NameIn<'_>) -> TypeRef {
         match property.schema {
             SchemaRef::Ref(reference) => self.reference(reference, &property.pointer),
             // A property merged into several structs (each member of a union with the
@@ -671,6 +672,7 @@ impl<'d> TypeLowerer<'d> {
                 if let Some(ty) = self.inline_properties.get(&property.pointer) {
                     return ty.clone();
                 }
+                let suffix = type_name(property.name);
                 let declared = property
                     .pointer
                     .strip_prefix("/components/schemas/")
@@ -678,7 +680,6 @@ impl<'d> TypeLowerer<'d> {
                     .filter(|(_, name)| !name.contains('/'))
                     .and_then(|(component, _)| {
                         let component = crate::adapter::unescape(component);
-                        let suffix = type_name(property.name);
                         // In the component's type when it is one, else after its name.
                         match self.components.get(&component) {
                             Some(Lowered::InProgress(id))
@@ -691,8 +692,11 @@ impl<'d> TypeLowerer<'d> {
                                 .map(|name| Hint::text(name, &suffix, Some("Property"))),
                         }
                     });
-                let hint = declared.as_ref().unwrap_or(hint);
-                let ty = self.lower_schema(schema, &property.pointer, hint, None);
+                let hint = declared.unwrap_or_else(|| match name_in {
+                    NameIn::Hint(hint) => hint.clone(),
+                    NameIn::Type(owner) => self.hint_in(owner, &suffix, Some("Property")),
+                });
+                let ty = self.lower_schema(schema, &property.pointer, &hint, None);
                 self.inline_properties
                     .insert(property.pointer.clone(), ty.clone());
                 ty
@@ -1480,6 +1484,14 @@ fn blank(pointer: &str, kind: TypeKind) -> TypeDef {
         kind,
         features: Vec::new(),
     }
+}
+
+/// Where a property's inline type is named when no component declares it: as a hint says, or
+/// in the type holding the property, after the property.
+#[derive(Clone, Copy)]
+enum NameIn<'h> {
+    Hint(&'h Hint),
+    Type(TypeId),
 }
 
 /// Where a schema sits, which names its type when it has no title ([`Place`]).

@@ -135,7 +135,7 @@ async fn an_error_page_is_read_only_as_far_as_the_error_keeps() {
     let server = huge("502 Bad Gateway").await;
     let error = client(&server, None)
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), None)
+        .create_personal_access_token(USER.parse().unwrap())
         .await
         .unwrap_err();
     let Error::UnexpectedStatus { status, body, .. } = &error else {

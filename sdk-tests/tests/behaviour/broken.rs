@@ -28,7 +28,7 @@ async fn get(server: &Rogue) -> Result<(), Error<impl std::fmt::Debug>> {
 async fn post(server: &Rogue) -> Result<(), Error<impl std::fmt::Debug>> {
     client(server)
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), None)
+        .create_personal_access_token(USER.parse().unwrap())
         .await
         .map(drop)
 }

@@ -25,7 +25,7 @@ async fn create_pat_failing_with(
         .await;
     client(&server)
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), None)
+        .create_personal_access_token(USER.parse().unwrap())
         .await
         .unwrap_err()
 }

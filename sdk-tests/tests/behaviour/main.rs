@@ -9,6 +9,7 @@ mod redirects;
 mod resilience;
 mod rogue;
 mod security;
+mod surface;
 mod timeouts;
 mod wire;
 mod wire_auth;

@@ -70,7 +70,8 @@ async fn create_personal_access_token() {
     };
     let token = client(&server)
         .personal_access_tokens()
-        .create_personal_access_token(user(), Some(&body))
+        .create_personal_access_token(user())
+        .body(body.clone())
         .await
         .unwrap();
     assert_eq!(token.konnect_token, "kpat_new");
@@ -112,7 +113,8 @@ async fn update_personal_access_token_details() {
     };
     client(&server)
         .personal_access_tokens()
-        .update_personal_access_token_details(user(), token_id(), Some(&body))
+        .update_personal_access_token_details(user(), token_id())
+        .body(body.clone())
         .await
         .unwrap();
 }
@@ -183,7 +185,7 @@ async fn create_integration_instance_auth_credential() {
     );
     let credential = client(&server)
         .integration_instance_auth_credentials()
-        .create_integration_instance_auth_credential(INSTANCE, &body)
+        .create_integration_instance_auth_credential(INSTANCE, body.clone())
         .await
         .unwrap();
     assert!(matches!(

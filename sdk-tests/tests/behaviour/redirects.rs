@@ -132,7 +132,8 @@ async fn a_post_body_is_never_resent_to_another_origin() {
     let policy = RedirectPolicy::follow().other_origins(true);
     let error = client(&server, policy)
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), Some(&body()))
+        .create_personal_access_token(USER.parse().unwrap())
+        .body(body())
         .await
         .unwrap_err();
     // The 307 is the answer: following it would resend the body elsewhere.
@@ -157,7 +158,8 @@ async fn a_see_other_to_another_origin_is_a_get_without_body_or_credentials() {
     // To the call's origin only (the default when following), it is the answer.
     let error = client(&server, RedirectPolicy::follow())
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), Some(&body()))
+        .create_personal_access_token(USER.parse().unwrap())
+        .body(body())
         .await
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(303), "{error:?}");
@@ -165,7 +167,8 @@ async fn a_see_other_to_another_origin_is_a_get_without_body_or_credentials() {
     // Other origins allowed, it is followed as a bare GET.
     let created = client(&server, RedirectPolicy::follow().other_origins(true))
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), Some(&body()))
+        .create_personal_access_token(USER.parse().unwrap())
+        .body(body())
         .header("x-trace", "t-1")
         .await
         .unwrap();
@@ -215,7 +218,8 @@ async fn a_temporary_redirect_to_the_same_origin_resends_the_body() {
     .await;
     client(&server, RedirectPolicy::follow())
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), Some(&body()))
+        .create_personal_access_token(USER.parse().unwrap())
+        .body(body())
         .await
         .unwrap();
     let requests = server.requests();

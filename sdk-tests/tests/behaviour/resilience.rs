@@ -48,7 +48,7 @@ async fn retry_after_is_honoured_and_lets_a_post_retry() {
     let started = Instant::now();
     client(&server)
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), None)
+        .create_personal_access_token(USER.parse().unwrap())
         .retry(RetryPolicy::default().initial_interval(Duration::from_millis(1)))
         .await
         .unwrap();
@@ -69,7 +69,7 @@ async fn a_post_is_not_retried_after_500() {
         .await;
     let error = client(&server)
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), None)
+        .create_personal_access_token(USER.parse().unwrap())
         .await
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));

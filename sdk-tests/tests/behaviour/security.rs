@@ -311,7 +311,7 @@ async fn no_secret_in_any_formatted_output() {
         .unwrap_err();
     let decode = client
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), None)
+        .create_personal_access_token(USER.parse().unwrap())
         .await
         .unwrap_err();
     assert!(matches!(decode, Error::Decode { .. }), "{decode:?}");

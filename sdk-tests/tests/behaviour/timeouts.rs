@@ -80,7 +80,7 @@ async fn a_server_that_never_answers_fails_each_attempt_at_the_attempt_timeout()
     // A POST that may have been applied is not.
     let error = client
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), None)
+        .create_personal_access_token(USER.parse().unwrap())
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
@@ -290,7 +290,7 @@ async fn connecting_fails_at_the_connect_timeout_and_is_retried() {
         .build()
         .unwrap()
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), None)
+        .create_personal_access_token(USER.parse().unwrap())
         .await
         .unwrap_err();
     assert!(

@@ -146,7 +146,7 @@ async fn plus_json_request_bodies_keep_their_media_type_and_default_is_the_error
         .await;
     let client = client(&server);
     let item = wire_sdk::models::Item { id: "a".to_owned() };
-    let accepted = client.responses().put_item("a", &item).await.unwrap();
+    let accepted = client.responses().put_item("a", item.clone()).await.unwrap();
     assert_eq!(
         accepted,
         PutItemSuccess::Accepted(wire_sdk::models::Job {
@@ -154,7 +154,7 @@ async fn plus_json_request_bodies_keep_their_media_type_and_default_is_the_error
         })
     );
     let item = wire_sdk::models::Item { id: "b".to_owned() };
-    let error = client.responses().put_item("b", &item).await.unwrap_err();
+    let error = client.responses().put_item("b", item.clone()).await.unwrap_err();
     match error.api_error() {
         Some(PutItemError::Default { status: 418, body }) => {
             assert_eq!(body.title.as_deref(), Some("teapot"))

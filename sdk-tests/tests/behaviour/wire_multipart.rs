@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use wire_sdk::auth::GetPreferencesOptions;
 use wire_sdk::bodies::{
     SendBatchForm, StartImportForm, StartImportFormRemote, StartImportFormUpload, UploadFilesForm,
     UploadScansForm,
@@ -459,7 +458,8 @@ async fn cookie_parameters_share_the_cookie_header_with_cookie_keys() {
         .await;
     client(&server)
         .auth()
-        .get_preferences("dark", &GetPreferencesOptions { visits: Some(3) })
+        .get_preferences("dark")
+        .visits(3)
         .await
         .unwrap();
     // Without the session key, the alternative that needs no credential is used.
@@ -468,7 +468,7 @@ async fn cookie_parameters_share_the_cookie_header_with_cookie_keys() {
         .build()
         .unwrap()
         .auth()
-        .get_preferences("light", &Default::default())
+        .get_preferences("light")
         .header("cookie", "lang=en")
         .await
         .unwrap();
@@ -498,7 +498,7 @@ async fn cookie_values_a_cookie_cannot_hold_are_refused_before_sending() {
     for value in ["dark; admin=1", "a b", "\"q\"", "caf\u{e9}", "a,b"] {
         let error = client(&server)
             .auth()
-            .get_preferences(value, &Default::default())
+            .get_preferences(value)
             .await
             .unwrap_err();
         let Error::InvalidRequest { message, .. } = &error else {

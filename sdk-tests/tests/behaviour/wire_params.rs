@@ -2,7 +2,7 @@
 //! raw path, query string, headers and cookies compared with OpenAPI's style tables.
 
 use wire_sdk::models::{CreateTokenRequest, Point};
-use wire_sdk::parameters::SearchOptions;
+use wire_sdk::parameters::SearchParams;
 use wire_sdk::Error;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -33,7 +33,7 @@ async fn every_style_writes_what_openapi_says() {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
-    let options = SearchOptions {
+    let options = SearchParams {
         tags: Some(vec!["a b".to_owned(), "c,d".to_owned()]),
         ids: Some(vec![1, 2]),
         colors: Some(vec!["blue".to_owned(), "black|grey".to_owned()]),
@@ -48,7 +48,8 @@ async fn every_style_writes_what_openapi_says() {
     };
     client(&server)
         .parameters()
-        .search(&["a".to_owned(), "b c".to_owned()], &[3, 4], &options)
+        .search(&["a".to_owned(), "b c".to_owned()], &[3, 4])
+        .with_params(options)
         .await
         .unwrap();
     let request = only_request(&server).await;
@@ -94,7 +95,7 @@ async fn absent_and_empty_values_send_nothing_and_dot_segments_are_refused() {
         .await;
     client(&server)
         .parameters()
-        .search(&["x".to_owned()], &[], &SearchOptions::default())
+        .search(&["x".to_owned()], &[])
         .await
         .unwrap();
     let request = only_request(&server).await;
@@ -105,7 +106,7 @@ async fn absent_and_empty_values_send_nothing_and_dot_segments_are_refused() {
     // A label of `.` would be the dot segment `..`: refused, never sent.
     let error = client(&server)
         .parameters()
-        .search(&[".".to_owned()], &[1], &SearchOptions::default())
+        .search(&[".".to_owned()], &[1])
         .await
         .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
@@ -118,13 +119,14 @@ async fn a_cookie_item_a_cookie_cannot_hold_is_refused() {
         vec!["a,b".to_owned()],
         vec!["ok".to_owned(), "a;b".to_owned()],
     ] {
-        let options = SearchOptions {
+        let options = SearchParams {
             prefs: Some(prefs),
             ..Default::default()
         };
         let error = client(&server)
             .parameters()
-            .search(&["x".to_owned()], &[1], &options)
+            .search(&["x".to_owned()], &[1])
+            .with_params(options)
             .await
             .unwrap_err();
         let Error::InvalidRequest { message, .. } = &error else {
@@ -154,7 +156,7 @@ async fn form_fields_follow_their_encoding() {
     };
     client(&server)
         .parameters()
-        .create_token(&body)
+        .create_token(body.clone())
         .await
         .unwrap();
     let request = only_request(&server).await;

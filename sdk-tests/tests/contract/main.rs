@@ -96,6 +96,7 @@ async fn list_users_personal_access_tokens() {
     exercise("list-users-personal-access-tokens", PAT_ERRORS, |c| {
         c.personal_access_tokens()
             .list_users_personal_access_tokens(USER.parse().unwrap())
+            .into_call()
     })
     .await;
 }
@@ -111,7 +112,9 @@ async fn create_personal_access_token() {
         &[400, 401, 403, 404, 409],
         |c| {
             c.personal_access_tokens()
-                .create_personal_access_token(USER.parse().unwrap(), Some(&body))
+                .create_personal_access_token(USER.parse().unwrap())
+                .body(body.clone())
+                .into_call()
         },
     )
     .await;
@@ -122,6 +125,7 @@ async fn get_personal_access_token_details() {
     exercise("get-personal-access-token-details", PAT_ERRORS, |c| {
         c.personal_access_tokens()
             .get_personal_access_token_details(USER.parse().unwrap(), TOKEN_ID.parse().unwrap())
+            .into_call()
     })
     .await;
 }
@@ -133,11 +137,9 @@ async fn update_personal_access_token_details() {
     };
     exercise("update-personal-access-token-details", PAT_ERRORS, |c| {
         c.personal_access_tokens()
-            .update_personal_access_token_details(
-                USER.parse().unwrap(),
-                TOKEN_ID.parse().unwrap(),
-                Some(&body),
-            )
+            .update_personal_access_token_details(USER.parse().unwrap(), TOKEN_ID.parse().unwrap())
+            .body(body.clone())
+            .into_call()
     })
     .await;
 }
@@ -147,6 +149,7 @@ async fn delete_personal_access_token() {
     exercise("delete-personal-access-token", PAT_ERRORS, |c| {
         c.personal_access_tokens()
             .delete_personal_access_token(USER.parse().unwrap(), TOKEN_ID.parse().unwrap())
+            .into_call()
     })
     .await;
 }
@@ -156,6 +159,7 @@ async fn revoke_personal_access_token() {
     exercise("revoke-personal-access-token", PAT_ERRORS, |c| {
         c.personal_access_tokens()
             .revoke_personal_access_token(USER.parse().unwrap(), TOKEN_ID.parse().unwrap())
+            .into_call()
     })
     .await;
 }
@@ -203,7 +207,8 @@ async fn create_integration_instance_auth_credential() {
             &[400, 401, 403, 404, 409],
             |c| {
                 c.integration_instance_auth_credentials()
-                    .create_integration_instance_auth_credential(INSTANCE, body)
+                    .create_integration_instance_auth_credential(INSTANCE, body.clone())
+                    .into_call()
             },
         )
         .await;
@@ -218,6 +223,7 @@ async fn get_integration_instance_auth_credential() {
         |c| {
             c.integration_instance_auth_credentials()
                 .get_integration_instance_auth_credential(INSTANCE)
+                .into_call()
         },
     )
     .await;
@@ -231,6 +237,7 @@ async fn delete_integration_instance_auth_credential() {
         |c| {
             c.integration_instance_auth_credentials()
                 .delete_integration_instance_auth_credential(INSTANCE)
+                .into_call()
         },
     )
     .await;
@@ -245,7 +252,8 @@ async fn a_request_that_violates_the_spec_is_caught() {
     };
     let error = client()
         .personal_access_tokens()
-        .create_personal_access_token(USER.parse().unwrap(), Some(&body))
+        .create_personal_access_token(USER.parse().unwrap())
+        .body(body)
         .await
         .expect_err("Prism rejects an invalid body");
     assert!(

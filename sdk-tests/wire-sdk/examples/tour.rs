@@ -18,10 +18,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let response = client.responses().get_item("string").await?;
     println!("{response:?}");
     println!("Auth: get-preferences");
-    client.auth().get_preferences("string", &Default::default()).await?;
+    client.auth().get_preferences("string").visits(1).await?;
     println!("Parameters: search");
-    let label: Vec<String> = serde_json::from_value(serde_json::json!(["string"]))?;
-    let matrix: Vec<i64> = serde_json::from_value(serde_json::json!([1]))?;
-    client.parameters().search(&label, &matrix, &Default::default()).await?;
+    let label = serde_json::from_value::<Vec<String>>(serde_json::json!(["string"]))?;
+    let matrix = serde_json::from_value::<Vec<i64>>(serde_json::json!([1]))?;
+    let tags = serde_json::from_value::<Vec<String>>(serde_json::json!(["string"]))?;
+    client.parameters().search(&label, &matrix).tags(tags).await?;
     Ok(())
 }

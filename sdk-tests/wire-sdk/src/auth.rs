@@ -2,11 +2,7 @@
 
 //! Operations on Auth.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Auth; get one from [`Client::auth`](crate::Client::auth).
 ///
 /// Every way a credential travels, alone and combined.
@@ -22,6 +18,8 @@ impl<'a> Auth<'a> {
     ///
     /// `GET /preferences` (operation `get-preferences`).
     ///
+    /// Optional: [`visits`](GetPreferencesCall::visits) on the returned [`GetPreferencesCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -32,16 +30,13 @@ impl<'a> Auth<'a> {
     ///
     /// client
     ///     .auth()
-    ///     .get_preferences("string", &Default::default())
+    ///     .get_preferences("string")
+    ///     .visits(1)
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_preferences(
-        &self,
-        theme: &str,
-        options: &GetPreferencesOptions,
-    ) -> crate::Call<(), GetPreferencesError> {
+    pub fn get_preferences(&self, theme: &str) -> GetPreferencesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-preferences",
             method: reqwest::Method::GET,
@@ -50,16 +45,19 @@ impl<'a> Auth<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .cookie_param("theme", theme)
-            .cookie_param("visits", &options.visits)
+        GetPreferencesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .cookie_param("theme", theme),
+            params: GetPreferencesParams::default(),
+        }
     }
     /// `GET /auth/basic` (operation `get-with-basic`).
     ///
@@ -78,7 +76,7 @@ impl<'a> Auth<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_with_basic(&self) -> crate::Call<(), GetWithBasicError> {
+    pub fn get_with_basic(&self) -> GetWithBasicCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-with-basic",
             method: reqwest::Method::GET,
@@ -87,14 +85,17 @@ impl<'a> Auth<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
+        GetWithBasicCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                ),
+        }
     }
     /// Both cookies are needed; they travel in one `Cookie` header.
     ///
@@ -115,7 +116,7 @@ impl<'a> Auth<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_with_cookies(&self) -> crate::Call<(), GetWithCookiesError> {
+    pub fn get_with_cookies(&self) -> GetWithCookiesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-with-cookies",
             method: reqwest::Method::GET,
@@ -124,14 +125,17 @@ impl<'a> Auth<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
+        GetWithCookiesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                ),
+        }
     }
     /// `GET /auth/custom` (operation `get-with-custom-scheme`).
     ///
@@ -150,7 +154,7 @@ impl<'a> Auth<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_with_custom_scheme(&self) -> crate::Call<(), GetWithCustomSchemeError> {
+    pub fn get_with_custom_scheme(&self) -> GetWithCustomSchemeCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-with-custom-scheme",
             method: reqwest::Method::GET,
@@ -159,14 +163,17 @@ impl<'a> Auth<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
+        GetWithCustomSchemeCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                ),
+        }
     }
     /// Basic authentication, or a header key and a query key together.
     ///
@@ -187,7 +194,7 @@ impl<'a> Auth<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_with_keys(&self) -> crate::Call<(), GetWithKeysError> {
+    pub fn get_with_keys(&self) -> GetWithKeysCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-with-keys",
             method: reqwest::Method::GET,
@@ -196,14 +203,140 @@ impl<'a> Auth<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
+        GetWithKeysCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                ),
+        }
+    }
+}
+/// The operations on Auth, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Auth`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait AuthApi {
+    /// [`Auth::get_preferences`]: `GET /preferences`.
+    fn get_preferences(
+        &self,
+        theme: &str,
+        params: GetPreferencesParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetPreferencesError>>,
+    > + Send {
+        let _ = (theme, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-preferences",
+                message: "`get-preferences` is not implemented by this `AuthApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Auth::get_with_basic`]: `GET /auth/basic`.
+    fn get_with_basic(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetWithBasicError>>,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-with-basic",
+                message: "`get-with-basic` is not implemented by this `AuthApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Auth::get_with_cookies`]: `GET /auth/cookies`.
+    fn get_with_cookies(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetWithCookiesError>>,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-with-cookies",
+                message: "`get-with-cookies` is not implemented by this `AuthApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Auth::get_with_custom_scheme`]: `GET /auth/custom`.
+    fn get_with_custom_scheme(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetWithCustomSchemeError>>,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-with-custom-scheme",
+                message: "`get-with-custom-scheme` is not implemented by this `AuthApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Auth::get_with_keys`]: `GET /auth/keys`.
+    fn get_with_keys(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetWithKeysError>>,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-with-keys",
+                message: "`get-with-keys` is not implemented by this `AuthApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl AuthApi for crate::Client {
+    fn get_preferences(
+        &self,
+        theme: &str,
+        params: GetPreferencesParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetPreferencesError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.auth().get_preferences(theme).with_params(params),
+        )
+    }
+    fn get_with_basic(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetWithBasicError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.auth().get_with_basic())
+    }
+    fn get_with_cookies(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetWithCookiesError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.auth().get_with_cookies())
+    }
+    fn get_with_custom_scheme(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetWithCustomSchemeError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.auth().get_with_custom_scheme())
+    }
+    fn get_with_keys(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<GetWithKeysError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.auth().get_with_keys())
     }
 }
 /// The error responses `get-preferences`, `get-with-cookies`, `get-with-custom-scheme`, `get-with-keys` document.
@@ -262,9 +395,45 @@ pub type GetWithCookiesError = NoDocumentedError;
 pub type GetWithCustomSchemeError = NoDocumentedError;
 /// The error responses `get-with-keys` documents, which other operations of the group document too.
 pub type GetWithKeysError = NoDocumentedError;
-/// Optional parameters of `get-preferences`.
+/// The optional parameters of [`Auth::get_preferences`], each `None` unless set: what the setters of [`GetPreferencesCall`] fill, and what [`AuthApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetPreferencesOptions {
+pub struct GetPreferencesParams {
     /// The `visits` cookie parameter.
     pub visits: Option<i64>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Auth::get_preferences`]: set its optional parameters, then `.await` it."]
+    GetPreferencesCall < (), GetPreferencesError >, GetPreferencesParams
+}
+impl GetPreferencesCall {
+    fn apply(self) -> crate::Call<(), GetPreferencesError> {
+        let params = self.params;
+        self.call.cookie_param("visits", &params.visits)
+    }
+    /// The `visits` cookie parameter.
+    pub fn visits(mut self, visits: i64) -> Self {
+        self.params.visits = Some(visits);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Auth::get_with_basic`]: set its optional parameters, then `.await` it."]
+    GetWithBasicCall < (), GetWithBasicError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Auth::get_with_cookies`]: set its optional parameters, then `.await` it."]
+    GetWithCookiesCall < (), GetWithCookiesError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Auth::get_with_custom_scheme`]: set its optional parameters, then `.await` it."]
+    GetWithCustomSchemeCall < (), GetWithCustomSchemeError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Auth::get_with_keys`]: set its optional parameters, then `.await` it."]
+    GetWithKeysCall < (), GetWithKeysError >
 }

@@ -2,11 +2,7 @@
 
 //! Operations on Bodies.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Bodies; get one from [`Client::bodies`](crate::Client::bodies).
 ///
 /// Request and response bodies of every media type.
@@ -29,7 +25,7 @@ impl<'a> Bodies<'a> {
     ///     .build()?;
     ///
     /// let body = wire_sdk::bodies::SendBatchForm {
-    ///     manifest: serde_json::from_value(serde_json::json!({
+    ///     manifest: serde_json::from_value::<wire_sdk::models::UploadMeta>(serde_json::json!({
     ///   "author": "string"
     /// }))?,
     ///     payload: wire_sdk::FilePart::bytes(b"bytes".to_vec()).file_name("payload.bin"),
@@ -44,7 +40,7 @@ impl<'a> Bodies<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn send_batch(&self, body: SendBatchForm) -> crate::Call<(), SendBatchError> {
+    pub fn send_batch(&self, body: SendBatchForm) -> SendBatchCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "send-batch",
             method: reqwest::Method::POST,
@@ -53,15 +49,18 @@ impl<'a> Bodies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    202u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .multipart_body(body.into_multipart())
+        SendBatchCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        202u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .multipart_body(body.into_multipart()),
+        }
     }
     /// Parts that vary with the import's source.
     ///
@@ -87,10 +86,7 @@ impl<'a> Bodies<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn start_import(
-        &self,
-        body: StartImportForm,
-    ) -> crate::Call<(), StartImportError> {
+    pub fn start_import(&self, body: StartImportForm) -> StartImportCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "start-import",
             method: reqwest::Method::POST,
@@ -99,15 +95,18 @@ impl<'a> Bodies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    202u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .multipart_body(body.into_multipart())
+        StartImportCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        202u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .multipart_body(body.into_multipart()),
+        }
     }
     /// Parts the caller names, beside the one the document lists.
     ///
@@ -132,10 +131,7 @@ impl<'a> Bodies<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn upload_scans(
-        &self,
-        body: UploadScansForm,
-    ) -> crate::Call<(), UploadScansError> {
+    pub fn upload_scans(&self, body: UploadScansForm) -> UploadScansCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upload-scans",
             method: reqwest::Method::POST,
@@ -144,15 +140,18 @@ impl<'a> Bodies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .multipart_body(body.into_multipart())
+        UploadScansCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .multipart_body(body.into_multipart()),
+        }
     }
     /// `PUT /notes` (operation `put-note`).
     ///
@@ -164,15 +163,14 @@ impl<'a> Bodies<'a> {
     ///     .bearer(std::env::var("WIRE_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = "text";
     /// client
     ///     .bodies()
-    ///     .put_note(body)
+    ///     .put_note("text")
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn put_note(&self, body: &str) -> crate::Call<(), PutNoteError> {
+    pub fn put_note(&self, body: impl Into<String>) -> PutNoteCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "put-note",
             method: reqwest::Method::PUT,
@@ -181,15 +179,18 @@ impl<'a> Bodies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .raw_body("text/plain", body.to_owned())
+        PutNoteCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .raw_body("text/plain", Into::<String>::into(body)),
+        }
     }
     /// `PUT /blobs` (operation `put-blob`).
     ///
@@ -201,18 +202,14 @@ impl<'a> Bodies<'a> {
     ///     .bearer(std::env::var("WIRE_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body = b"bytes".to_vec();
     /// client
     ///     .bodies()
-    ///     .put_blob(body)
+    ///     .put_blob(b"bytes".to_vec())
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn put_blob(
-        &self,
-        body: impl Into<bytes::Bytes>,
-    ) -> crate::Call<(), PutBlobError> {
+    pub fn put_blob(&self, body: impl Into<bytes::Bytes>) -> PutBlobCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "put-blob",
             method: reqwest::Method::PUT,
@@ -221,15 +218,18 @@ impl<'a> Bodies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .raw_body("application/octet-stream", body.into())
+        PutBlobCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .raw_body("application/octet-stream", body),
+        }
     }
     /// `POST /uploads/{id}` (operation `upload-files`).
     ///
@@ -258,11 +258,7 @@ impl<'a> Bodies<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn upload_files(
-        &self,
-        id: &str,
-        body: UploadFilesForm,
-    ) -> crate::Call<(), UploadFilesError> {
+    pub fn upload_files(&self, id: &str, body: UploadFilesForm) -> UploadFilesCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "upload-files",
             method: reqwest::Method::POST,
@@ -271,16 +267,19 @@ impl<'a> Bodies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
-            .multipart_body(body.into_multipart())
+        UploadFilesCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id)
+                .multipart_body(body.into_multipart()),
+        }
     }
     /// `GET /items/{id}/image` (operation `get-item-image`).
     ///
@@ -300,10 +299,7 @@ impl<'a> Bodies<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_item_image(
-        &self,
-        id: &str,
-    ) -> crate::Call<bytes::Bytes, GetItemImageError> {
+    pub fn get_item_image(&self, id: &str) -> GetItemImageCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-item-image",
             method: reqwest::Method::GET,
@@ -312,15 +308,18 @@ impl<'a> Bodies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("image/png"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => Some(Ok(body.clone())),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
+        GetItemImageCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => Some(Ok(body.clone())),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id),
+        }
     }
     /// `GET /export` (operation `export-items`).
     ///
@@ -340,7 +339,7 @@ impl<'a> Bodies<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn export_items(&self) -> crate::Call<String, ExportItemsError> {
+    pub fn export_items(&self) -> ExportItemsCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "export-items",
             method: reqwest::Method::GET,
@@ -349,14 +348,213 @@ impl<'a> Bodies<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("text/csv"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16..=299u16 => Some(crate::runtime::decode_text(body)),
-                    _ => None,
-                },
-            )
+        ExportItemsCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16..=299u16 => Some(crate::runtime::decode_text(body)),
+                        _ => None,
+                    },
+                ),
+        }
+    }
+}
+/// The operations on Bodies, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Bodies`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait BodiesApi {
+    /// [`Bodies::send_batch`]: `POST /batches`.
+    fn send_batch(
+        &self,
+        body: SendBatchForm,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<SendBatchError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "send-batch",
+                message: "`send-batch` is not implemented by this `BodiesApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Bodies::start_import`]: `POST /imports`.
+    fn start_import(
+        &self,
+        body: StartImportForm,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<StartImportError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "start-import",
+                message: "`start-import` is not implemented by this `BodiesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Bodies::upload_scans`]: `POST /scans`.
+    fn upload_scans(
+        &self,
+        body: UploadScansForm,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<UploadScansError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upload-scans",
+                message: "`upload-scans` is not implemented by this `BodiesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Bodies::put_note`]: `PUT /notes`.
+    fn put_note(
+        &self,
+        body: impl Into<String>,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PutNoteError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "put-note",
+                message: "`put-note` is not implemented by this `BodiesApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Bodies::put_blob`]: `PUT /blobs`.
+    fn put_blob(
+        &self,
+        body: impl Into<bytes::Bytes>,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PutBlobError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "put-blob",
+                message: "`put-blob` is not implemented by this `BodiesApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Bodies::upload_files`]: `POST /uploads/{id}`.
+    fn upload_files(
+        &self,
+        id: &str,
+        body: UploadFilesForm,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<UploadFilesError>>,
+    > + Send {
+        let _ = (id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "upload-files",
+                message: "`upload-files` is not implemented by this `BodiesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Bodies::get_item_image`]: `GET /items/{id}/image`.
+    fn get_item_image(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<bytes::Bytes, crate::Error<GetItemImageError>>,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-item-image",
+                message: "`get-item-image` is not implemented by this `BodiesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Bodies::export_items`]: `GET /export`.
+    fn export_items(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<String, crate::Error<ExportItemsError>>,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "export-items",
+                message: "`export-items` is not implemented by this `BodiesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl BodiesApi for crate::Client {
+    fn send_batch(
+        &self,
+        body: SendBatchForm,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<SendBatchError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.bodies().send_batch(body))
+    }
+    fn start_import(
+        &self,
+        body: StartImportForm,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<StartImportError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.bodies().start_import(body))
+    }
+    fn upload_scans(
+        &self,
+        body: UploadScansForm,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<UploadScansError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.bodies().upload_scans(body))
+    }
+    fn put_note(
+        &self,
+        body: impl Into<String>,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PutNoteError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.bodies().put_note(body))
+    }
+    fn put_blob(
+        &self,
+        body: impl Into<bytes::Bytes>,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<PutBlobError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.bodies().put_blob(body))
+    }
+    fn upload_files(
+        &self,
+        id: &str,
+        body: UploadFilesForm,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<UploadFilesError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.bodies().upload_files(id, body))
+    }
+    fn get_item_image(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<bytes::Bytes, crate::Error<GetItemImageError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.bodies().get_item_image(id))
+    }
+    fn export_items(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<String, crate::Error<ExportItemsError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.bodies().export_items())
     }
 }
 /// The error responses `send-batch`, `start-import`, `upload-scans`, `put-note`, `put-blob`, `upload-files`, `get-item-image`, `export-items` document.
@@ -395,6 +593,60 @@ pub type UploadFilesError = NoDocumentedError;
 pub type GetItemImageError = NoDocumentedError;
 /// The error responses `export-items` documents, which other operations of the group document too.
 pub type ExportItemsError = NoDocumentedError;
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Bodies::send_batch`]: set its optional parameters, then `.await` it."]
+    SendBatchCall < (), SendBatchError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Bodies::start_import`]: set its optional parameters, then `.await` it."]
+    StartImportCall < (), StartImportError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Bodies::upload_scans`]: set its optional parameters, then `.await` it."]
+    UploadScansCall < (), UploadScansError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Bodies::put_note`]: set its optional parameters, then `.await` it."]
+    PutNoteCall < (), PutNoteError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Bodies::put_blob`]: set its optional parameters, then `.await` it."]
+    PutBlobCall < (), PutBlobError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Bodies::upload_files`]: set its optional parameters, then `.await` it."]
+    UploadFilesCall < (), UploadFilesError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Bodies::get_item_image`]: set its optional parameters, then `.await` it."]
+    GetItemImageCall < bytes::Bytes, GetItemImageError >
+}
+impl GetItemImageCall {
+    /// Sends the call and returns as soon as a success status and its headers
+    /// arrive, the body left to read chunk by chunk: for large downloads.
+    pub fn send_streaming(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::Response<crate::ByteStream<GetItemImageError>>,
+            crate::Error<GetItemImageError>,
+        >,
+    > {
+        self.apply().send_streaming()
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Bodies::export_items`]: set its optional parameters, then `.await` it."]
+    ExportItemsCall < String, ExportItemsError >
+}
 /// The `multipart/mixed` body of `send-batch`: one part per field (a list, one per item).
 #[derive(Debug)]
 pub struct SendBatchForm {

@@ -2,11 +2,7 @@
 
 //! Operations on Parameters.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Parameters; get one from [`Client::parameters`](crate::Client::parameters).
 ///
 /// Every parameter style, in every location that allows it.
@@ -20,6 +16,8 @@ impl<'a> Parameters<'a> {
     }
     /// `GET /search/{label}/{matrix}` (operation `search`).
     ///
+    /// Optional: [`tags`](SearchCall::tags), [`ids`](SearchCall::ids), [`colors`](SearchCall::colors), [`words`](SearchCall::words), [`point`](SearchCall::point), [`filter`](SearchCall::filter), [`where`](SearchCall::r#where), [`x_dims`](SearchCall::x_dims), [`x_tags`](SearchCall::x_tags), [`prefs`](SearchCall::prefs), [`seen`](SearchCall::seen) on the returned [`SearchCall`].
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -28,25 +26,24 @@ impl<'a> Parameters<'a> {
     ///     .bearer(std::env::var("WIRE_TOKEN")?)
     ///     .build()?;
     ///
-    /// let label: Vec<String> = serde_json::from_value(serde_json::json!([
+    /// let label = serde_json::from_value::<Vec<String>>(serde_json::json!([
     ///   "string"
     /// ]))?;
-    /// let matrix: Vec<i64> = serde_json::from_value(serde_json::json!([
+    /// let matrix = serde_json::from_value::<Vec<i64>>(serde_json::json!([
     ///   1
+    /// ]))?;
+    /// let tags = serde_json::from_value::<Vec<String>>(serde_json::json!([
+    ///   "string"
     /// ]))?;
     /// client
     ///     .parameters()
-    ///     .search(&label, &matrix, &Default::default())
+    ///     .search(&label, &matrix)
+    ///     .tags(tags)
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn search(
-        &self,
-        label: &[String],
-        matrix: &[i64],
-        options: &SearchOptions,
-    ) -> crate::Call<(), SearchError> {
+    pub fn search(&self, label: &[String], matrix: &[i64]) -> SearchCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "search",
             method: reqwest::Method::GET,
@@ -55,61 +52,32 @@ impl<'a> Parameters<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .path_styled(
-                "label",
-                label,
-                crate::runtime::Style::Label {
-                    explode: true,
-                },
-            )
-            .path_styled(
-                "matrix",
-                matrix,
-                crate::runtime::Style::Matrix {
-                    explode: false,
-                },
-            )
-            .query_styled(
-                "tags",
-                &options.tags,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
-            .query("ids", &options.ids)
-            .query_styled(
-                "colors",
-                &options.colors,
-                crate::runtime::Style::PipeDelimited,
-            )
-            .query_styled("words", &options.words, crate::runtime::Style::SpaceDelimited)
-            .query("point", &options.point)
-            .query_styled("filter", &options.filter, crate::runtime::Style::DeepObject)
-            .query_styled("where", &options.r#where, crate::runtime::Style::Json)
-            .header_styled(
-                "X-Dims",
-                &options.x_dims,
-                crate::runtime::Style::Simple {
-                    explode: true,
-                },
-            )
-            .header_param("X-Tags", &options.x_tags)
-            .cookie_styled(
-                "prefs",
-                &options.prefs,
-                crate::runtime::Style::Form {
-                    explode: false,
-                },
-            )
-            .cookie_param("seen", &options.seen)
+        SearchCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .path_styled(
+                    "label",
+                    label,
+                    crate::runtime::Style::Label {
+                        explode: true,
+                    },
+                )
+                .path_styled(
+                    "matrix",
+                    matrix,
+                    crate::runtime::Style::Matrix {
+                        explode: false,
+                    },
+                ),
+            params: SearchParams::default(),
+        }
     }
     /// A form body whose `encoding` gives some fields a style of their own.
     ///
@@ -123,20 +91,20 @@ impl<'a> Parameters<'a> {
     ///     .bearer(std::env::var("WIRE_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: wire_sdk::models::CreateTokenRequest = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<wire_sdk::models::CreateTokenRequest>(serde_json::json!({
     ///   "grant_type": "string"
     /// }))?;
     /// client
     ///     .parameters()
-    ///     .create_token(&body)
+    ///     .create_token(body)
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
     pub fn create_token(
         &self,
-        body: &crate::models::CreateTokenRequest,
-    ) -> crate::Call<(), CreateTokenError> {
+        body: crate::models::CreateTokenRequest,
+    ) -> CreateTokenCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "create-token",
             method: reqwest::Method::POST,
@@ -145,21 +113,84 @@ impl<'a> Parameters<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    204u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
-            .form_body_styled(
-                body,
-                &[
-                    ("scope", crate::runtime::Style::SpaceDelimited),
-                    ("claims", crate::runtime::Style::Json),
-                ],
-            )
+        CreateTokenCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        204u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                )
+                .form_body_styled(
+                    &body,
+                    &[
+                        ("scope", crate::runtime::Style::SpaceDelimited),
+                        ("claims", crate::runtime::Style::Json),
+                    ],
+                ),
+        }
+    }
+}
+/// The operations on Parameters, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Parameters`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ParametersApi {
+    /// [`Parameters::search`]: `GET /search/{label}/{matrix}`.
+    fn search(
+        &self,
+        label: &[String],
+        matrix: &[i64],
+        params: SearchParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<SearchError>>,
+    > + Send {
+        let _ = (label, matrix, params);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "search",
+                message: "`search` is not implemented by this `ParametersApi`".to_owned(),
+            }),
+        )
+    }
+    /// [`Parameters::create_token`]: `POST /tokens`.
+    fn create_token(
+        &self,
+        body: crate::models::CreateTokenRequest,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<CreateTokenError>>,
+    > + Send {
+        let _ = (body,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "create-token",
+                message: "`create-token` is not implemented by this `ParametersApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+}
+impl ParametersApi for crate::Client {
+    fn search(
+        &self,
+        label: &[String],
+        matrix: &[i64],
+        params: SearchParams,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<SearchError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(
+            self.parameters().search(label, matrix).with_params(params),
+        )
+    }
+    fn create_token(
+        &self,
+        body: crate::models::CreateTokenRequest,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<CreateTokenError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.parameters().create_token(body))
     }
 }
 /// The error responses `search`, `create-token` document.
@@ -186,9 +217,9 @@ impl crate::runtime::ErrorResponses for NoDocumentedError {
 pub type SearchError = NoDocumentedError;
 /// The error responses `create-token` documents, which other operations of the group document too.
 pub type CreateTokenError = NoDocumentedError;
-/// Optional parameters of `search`.
+/// The optional parameters of [`Parameters::search`], each `None` unless set: what the setters of [`SearchCall`] fill, and what [`ParametersApi`]'s method takes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct SearchOptions {
+pub struct SearchParams {
     /// The `tags` query parameter.
     pub tags: Option<Vec<String>>,
     /// The `ids` query parameter.
@@ -211,4 +242,104 @@ pub struct SearchOptions {
     pub prefs: Option<Vec<String>>,
     /// The `seen` cookie parameter.
     pub seen: Option<Vec<i64>>,
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Parameters::search`]: set its optional parameters, then `.await` it."]
+    SearchCall < (), SearchError >, SearchParams
+}
+impl SearchCall {
+    fn apply(self) -> crate::Call<(), SearchError> {
+        let params = self.params;
+        self.call
+            .query_styled(
+                "tags",
+                &params.tags,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+            .query("ids", &params.ids)
+            .query_styled("colors", &params.colors, crate::runtime::Style::PipeDelimited)
+            .query_styled("words", &params.words, crate::runtime::Style::SpaceDelimited)
+            .query("point", &params.point)
+            .query_styled("filter", &params.filter, crate::runtime::Style::DeepObject)
+            .query_styled("where", &params.r#where, crate::runtime::Style::Json)
+            .header_styled(
+                "X-Dims",
+                &params.x_dims,
+                crate::runtime::Style::Simple {
+                    explode: true,
+                },
+            )
+            .header_param("X-Tags", &params.x_tags)
+            .cookie_styled(
+                "prefs",
+                &params.prefs,
+                crate::runtime::Style::Form {
+                    explode: false,
+                },
+            )
+            .cookie_param("seen", &params.seen)
+    }
+    /// The `tags` query parameter.
+    pub fn tags(mut self, tags: Vec<String>) -> Self {
+        self.params.tags = Some(tags);
+        self
+    }
+    /// The `ids` query parameter.
+    pub fn ids(mut self, ids: Vec<i64>) -> Self {
+        self.params.ids = Some(ids);
+        self
+    }
+    /// The `colors` query parameter.
+    pub fn colors(mut self, colors: Vec<String>) -> Self {
+        self.params.colors = Some(colors);
+        self
+    }
+    /// The `words` query parameter.
+    pub fn words(mut self, words: Vec<String>) -> Self {
+        self.params.words = Some(words);
+        self
+    }
+    /// The `point` query parameter.
+    pub fn point(mut self, point: crate::models::Point) -> Self {
+        self.params.point = Some(point);
+        self
+    }
+    /// The `filter` query parameter.
+    pub fn filter(mut self, filter: crate::models::Point) -> Self {
+        self.params.filter = Some(filter);
+        self
+    }
+    /// The `where` query parameter.
+    pub fn r#where(mut self, r#where: crate::models::Point) -> Self {
+        self.params.r#where = Some(r#where);
+        self
+    }
+    /// The `X-Dims` header parameter.
+    pub fn x_dims(mut self, x_dims: crate::models::Point) -> Self {
+        self.params.x_dims = Some(x_dims);
+        self
+    }
+    /// The `X-Tags` header parameter.
+    pub fn x_tags(mut self, x_tags: Vec<String>) -> Self {
+        self.params.x_tags = Some(x_tags);
+        self
+    }
+    /// The `prefs` cookie parameter.
+    pub fn prefs(mut self, prefs: Vec<String>) -> Self {
+        self.params.prefs = Some(prefs);
+        self
+    }
+    /// The `seen` cookie parameter.
+    pub fn seen(mut self, seen: Vec<i64>) -> Self {
+        self.params.seen = Some(seen);
+        self
+    }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Parameters::create_token`]: set its optional parameters, then `.await` it."]
+    CreateTokenCall < (), CreateTokenError >
 }

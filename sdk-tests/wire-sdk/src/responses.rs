@@ -2,11 +2,7 @@
 
 //! Operations on Responses.
 #![allow(deprecated)]
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant)]
 /// Operations on Responses; get one from [`Client::responses`](crate::Client::responses).
 ///
 /// Success types per status, ranges and `default`.
@@ -36,7 +32,7 @@ impl<'a> Responses<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_item(&self, id: &str) -> crate::Call<GetItemSuccess, GetItemError> {
+    pub fn get_item(&self, id: &str) -> GetItemCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-item",
             method: reqwest::Method::GET,
@@ -47,18 +43,23 @@ impl<'a> Responses<'a> {
                 "application/vnd.wire.item+json, application/problem+json, application/json",
             ),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200u16 => {
-                        Some(crate::runtime::decode_json(body).map(GetItemSuccess::Ok))
-                    }
-                    304u16 => Some(Ok(GetItemSuccess::NotModified)),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
+        GetItemCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200u16 => {
+                            Some(
+                                crate::runtime::decode_json(body).map(GetItemSuccess::Ok),
+                            )
+                        }
+                        304u16 => Some(Ok(GetItemSuccess::NotModified)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id),
+        }
     }
     /// `PUT /items/{id}` (operation `put-item`).
     ///
@@ -70,22 +71,18 @@ impl<'a> Responses<'a> {
     ///     .bearer(std::env::var("WIRE_TOKEN")?)
     ///     .build()?;
     ///
-    /// let body: wire_sdk::models::Item = serde_json::from_value(serde_json::json!({
+    /// let body = serde_json::from_value::<wire_sdk::models::Item>(serde_json::json!({
     ///   "id": "string"
     /// }))?;
     /// let response = client
     ///     .responses()
-    ///     .put_item("string", &body)
+    ///     .put_item("string", body)
     ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn put_item(
-        &self,
-        id: &str,
-        body: &crate::models::Item,
-    ) -> crate::Call<PutItemSuccess, PutItemError> {
+    pub fn put_item(&self, id: &str, body: crate::models::Item) -> PutItemCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "put-item",
             method: reqwest::Method::PUT,
@@ -94,28 +91,31 @@ impl<'a> Responses<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/json"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    201u16 => {
-                        Some(
-                            crate::runtime::decode_json(body)
-                                .map(PutItemSuccess::Created),
-                        )
-                    }
-                    202u16 => {
-                        Some(
-                            crate::runtime::decode_json(body)
-                                .map(PutItemSuccess::Accepted),
-                        )
-                    }
-                    204u16 => Some(Ok(PutItemSuccess::NoContent)),
-                    _ => None,
-                },
-            )
-            .path_param("id", id)
-            .json_body("application/cloudevents+json", body)
+        PutItemCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        201u16 => {
+                            Some(
+                                crate::runtime::decode_json(body)
+                                    .map(PutItemSuccess::Created),
+                            )
+                        }
+                        202u16 => {
+                            Some(
+                                crate::runtime::decode_json(body)
+                                    .map(PutItemSuccess::Accepted),
+                            )
+                        }
+                        204u16 => Some(Ok(PutItemSuccess::NoContent)),
+                        _ => None,
+                    },
+                )
+                .path_param("id", id)
+                .json_body("application/cloudevents+json", &body),
+        }
     }
     /// `GET /spec` (operation `get-spec`).
     ///
@@ -135,7 +135,7 @@ impl<'a> Responses<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_spec(&self) -> crate::Call<String, GetSpecError> {
+    pub fn get_spec(&self) -> GetSpecCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "get-spec",
             method: reqwest::Method::GET,
@@ -144,14 +144,17 @@ impl<'a> Responses<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("application/yaml"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, body| match status {
-                    200..=299 => Some(crate::runtime::decode_text(body)),
-                    _ => None,
-                },
-            )
+        GetSpecCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, body| match status {
+                        200..=299 => Some(crate::runtime::decode_text(body)),
+                        _ => None,
+                    },
+                ),
+        }
     }
     /// `POST /ping` (operation `ping`).
     ///
@@ -170,7 +173,7 @@ impl<'a> Responses<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn ping(&self) -> crate::Call<(), PingError> {
+    pub fn ping(&self) -> PingCall {
         static OPERATION: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             operation_id: "ping",
             method: reqwest::Method::POST,
@@ -179,14 +182,113 @@ impl<'a> Responses<'a> {
             servers: &[],
             accept: reqwest::header::HeaderValue::from_static("*/*"),
         };
-        self.client
-            .call(
-                &OPERATION,
-                |status, _body| match status {
-                    200u16..=299u16 => Some(Ok(())),
-                    _ => None,
-                },
-            )
+        PingCall {
+            call: self
+                .client
+                .call(
+                    &OPERATION,
+                    |status, _body| match status {
+                        200u16..=299u16 => Some(Ok(())),
+                        _ => None,
+                    },
+                ),
+        }
+    }
+}
+/// The operations on Responses, as a trait: [`Client`](crate::Client) implements it by sending each call, and a test's fake can implement it instead, for code generic over it.
+///
+/// Each method takes what the method of [`Responses`] does, and the optional parameters as a params struct. Each has a default that fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), so a fake implements only the methods it needs.
+pub trait ResponsesApi {
+    /// [`Responses::get_item`]: `GET /items/{id}`.
+    fn get_item(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<GetItemSuccess, crate::Error<GetItemError>>,
+    > + Send {
+        let _ = (id,);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-item",
+                message: "`get-item` is not implemented by this `ResponsesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Responses::put_item`]: `PUT /items/{id}`.
+    fn put_item(
+        &self,
+        id: &str,
+        body: crate::models::Item,
+    ) -> impl std::future::Future<
+        Output = Result<PutItemSuccess, crate::Error<PutItemError>>,
+    > + Send {
+        let _ = (id, body);
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "put-item",
+                message: "`put-item` is not implemented by this `ResponsesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Responses::get_spec`]: `GET /spec`.
+    fn get_spec(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<String, crate::Error<GetSpecError>>,
+    > + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "get-spec",
+                message: "`get-spec` is not implemented by this `ResponsesApi`"
+                    .to_owned(),
+            }),
+        )
+    }
+    /// [`Responses::ping`]: `POST /ping`.
+    fn ping(
+        &self,
+    ) -> impl std::future::Future<Output = Result<(), crate::Error<PingError>>> + Send {
+        let _ = ();
+        std::future::ready(
+            Err(crate::Error::InvalidRequest {
+                operation_id: "ping",
+                message: "`ping` is not implemented by this `ResponsesApi`".to_owned(),
+            }),
+        )
+    }
+}
+impl ResponsesApi for crate::Client {
+    fn get_item(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = Result<GetItemSuccess, crate::Error<GetItemError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.responses().get_item(id))
+    }
+    fn put_item(
+        &self,
+        id: &str,
+        body: crate::models::Item,
+    ) -> impl std::future::Future<
+        Output = Result<PutItemSuccess, crate::Error<PutItemError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.responses().put_item(id, body))
+    }
+    fn get_spec(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<String, crate::Error<GetSpecError>>,
+    > + Send {
+        std::future::IntoFuture::into_future(self.responses().get_spec())
+    }
+    fn ping(
+        &self,
+    ) -> impl std::future::Future<Output = Result<(), crate::Error<PingError>>> + Send {
+        std::future::IntoFuture::into_future(self.responses().ping())
     }
 }
 /// The success responses `get-item` documents: which one came back, with its body.
@@ -347,4 +449,24 @@ impl crate::runtime::ErrorResponses for PingError {
     fn status(&self) -> u16 {
         Self::status(self)
     }
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Responses::get_item`]: set its optional parameters, then `.await` it."]
+    GetItemCall < GetItemSuccess, GetItemError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Responses::put_item`]: set its optional parameters, then `.await` it."]
+    PutItemCall < PutItemSuccess, PutItemError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Responses::get_spec`]: set its optional parameters, then `.await` it."]
+    GetSpecCall < String, GetSpecError >
+}
+crate::runtime::operation_call! {
+    #[doc =
+    " A call of [`Responses::ping`]: set its optional parameters, then `.await` it."]
+    PingCall < (), PingError >
 }
