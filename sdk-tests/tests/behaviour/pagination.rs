@@ -511,3 +511,58 @@ async fn nothing_is_sent_before_the_stream_is_polled_and_one_item_costs_one_page
         assert_eq!(requests(&server).await, 3, "{spec:?}");
     }
 }
+
+// --- Through a generated SDK ---
+
+/// `wire-sdk`'s `list-events` (sdk-tests/wire.yaml): the description the generator detects and
+/// emits, and `.items()` on the operation's call, its page size set by the call's setter.
+#[tokio::test]
+async fn a_generated_call_walks_its_pages_with_its_setters_kept() {
+    let server = MockServer::start().await;
+    let events = || Mock::given(method("GET")).and(path("/events"));
+    let page = |ids: std::ops::Range<u64>, next: Option<&str>| {
+        ok(json!({
+            "data": ids.map(|id| json!({"id": id})).collect::<Vec<_>>(),
+            "meta": {"page": {"next": next.map(|c| format!("/events?page%5Bafter%5D={c}"))}},
+        }))
+    };
+    mount(
+        &server,
+        events()
+            .and(query_param("page[size]", "2"))
+            .and(query_param_is_missing("page[after]")),
+        page(0..2, Some("Mg")),
+    )
+    .await;
+    mount(
+        &server,
+        events()
+            .and(query_param("page[size]", "2"))
+            .and(query_param("page[after]", "Mg")),
+        page(2..4, Some("NA")),
+    )
+    .await;
+    mount(
+        &server,
+        events()
+            .and(query_param("page[size]", "2"))
+            .and(query_param("page[after]", "NA")),
+        page(4..5, None),
+    )
+    .await;
+    let client = wire_sdk::Client::builder()
+        .bearer("wire-token")
+        .base_url(server.uri())
+        .build()
+        .expect("client builds");
+    let ids: Vec<i64> = client
+        .events()
+        .list_events()
+        .page_size(2)
+        .items()
+        .map(|event| event.expect("an event").id)
+        .collect()
+        .await;
+    assert_eq!(ids, [0, 1, 2, 3, 4]);
+    server.verify().await;
+}

@@ -24,5 +24,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let matrix = serde_json::from_value::<Vec<i64>>(serde_json::json!([1]))?;
     let tags = serde_json::from_value::<Vec<String>>(serde_json::json!(["string"]))?;
     client.parameters().search(&label, &matrix).tags(tags).await?;
+    println!("Events: list-events");
+    let response = client.events().list_events().page_size(1).await?;
+    println!("{response:?}");
     Ok(())
 }
