@@ -120,12 +120,11 @@ fn method(sig: &Signature, usage: &Usage, models: &Models) -> TokenStream {
             .setters
             .iter()
             .map(|s| {
-                format!(
-                    "[`{}`]({}::{})",
-                    s.name.trim_start_matches("r#"),
-                    op.call_type,
-                    s.name
-                )
+                // Rustdoc cannot link to a raw identifier (`r#where`).
+                match s.name.strip_prefix("r#") {
+                    Some(raw) => format!("`{raw}`"),
+                    None => format!("[`{}`]({}::{})", s.name, op.call_type, s.name),
+                }
             })
             .collect();
         doc.push_str(&format!(
@@ -252,7 +251,7 @@ fn call_type(sig: &Signature, models: &Models) -> TokenStream {
     let setters = sig.setters.iter().map(|input| {
         let field = ident(input.name);
         let ty = input.shape.tokens(models);
-        let value = input.shape.into_owned(quote!(#field));
+        let value = input.shape.kept(quote!(#field));
         let doc = doc_or(Some(&input.doc()), "");
         quote! {
             #doc

@@ -206,7 +206,7 @@ impl Shape {
     }
 
     /// `value` (of this shape) as the type it is kept as.
-    pub fn into_owned(&self, value: TokenStream) -> TokenStream {
+    pub fn kept(&self, value: TokenStream) -> TokenStream {
         match self {
             Shape::IntoString | Shape::IntoBytes => quote!(#value.into()),
             Shape::Str => quote!(#value.to_owned()),

@@ -16,7 +16,7 @@ impl<'a> Parameters<'a> {
     }
     /// `GET /search/{label}/{matrix}` (operation `search`).
     ///
-    /// Optional: [`tags`](SearchCall::tags), [`ids`](SearchCall::ids), [`colors`](SearchCall::colors), [`words`](SearchCall::words), [`point`](SearchCall::point), [`filter`](SearchCall::filter), [`where`](SearchCall::r#where), [`x_dims`](SearchCall::x_dims), [`x_tags`](SearchCall::x_tags), [`prefs`](SearchCall::prefs), [`seen`](SearchCall::seen) on the returned [`SearchCall`].
+    /// Optional: [`tags`](SearchCall::tags), [`ids`](SearchCall::ids), [`colors`](SearchCall::colors), [`words`](SearchCall::words), [`point`](SearchCall::point), [`filter`](SearchCall::filter), `where`, [`x_dims`](SearchCall::x_dims), [`x_tags`](SearchCall::x_tags), [`prefs`](SearchCall::prefs), [`seen`](SearchCall::seen) on the returned [`SearchCall`].
     ///
     /// # Example
     ///
